@@ -1,0 +1,228 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import { invalid } from './errors';
+
+/**
+ * Where a model's weights live, once bound to a stack.
+ */
+export interface ModelWeightsConfig {
+  /**
+   * `s3://bucket/key` of the object, or `s3://bucket/prefix/` of a prefix.
+   *
+   * @default - no S3 location (a model package)
+   */
+  readonly s3Uri?: string;
+
+  /**
+   * Bucket holding the weights.
+   *
+   * @default - no S3 location (a model package)
+   */
+  readonly bucketName?: string;
+
+  /**
+   * Object key (or key prefix when `isPrefix`).
+   *
+   * @default - no S3 location (a model package)
+   */
+  readonly objectKey?: string;
+
+  /**
+   * ARN of the bucket holding the weights.
+   *
+   * @default - no S3 location (a model package)
+   */
+  readonly bucketArn?: string;
+
+  /**
+   * True when `objectKey` is a prefix holding many objects (multi-model hosting).
+   */
+  readonly isPrefix: boolean;
+
+  /**
+   * True when the object is a compressed tarball (`.tar.gz`) that SageMaker unpacks.
+   */
+  readonly compressed: boolean;
+
+  /**
+   * SageMaker model package ARN.
+   *
+   * @default - not a model package
+   */
+  readonly modelPackageArn?: string;
+
+  /**
+   * Content digest, `sha256:<hex>`, where it is knowable at synth time.
+   *
+   * @default - unknown
+   */
+  readonly digest?: string;
+}
+
+/**
+ * Options for {@link ModelWeights.fromBucket}.
+ */
+export interface BucketWeightsOptions {
+  /**
+   * Digest of the object (`sha256:<64 hex>`) so consumers and devices can verify what they download.
+   *
+   * @default - no digest: lanes that need one (edge) ask for it
+   */
+  readonly digest?: string;
+}
+
+/**
+ * The model's weights: a local file or directory uploaded as an asset, an S3 object or prefix, or a
+ * SageMaker model package. Bind it to get its location; binding grants read on exactly that location.
+ */
+export abstract class ModelWeights {
+  /**
+   * A local file or directory, uploaded to the CDK assets bucket at deploy time.
+   *
+   * A single file keeps its bytes (its SHA-256 becomes the digest); a directory is zipped by the CDK
+   * and its digest is the CDK's content fingerprint.
+   */
+  public static fromAsset(assetPath: string): ModelWeights {
+    return new AssetWeights(assetPath);
+  }
+
+  /**
+   * One existing S3 object (e.g. `model.tar.gz`).
+   */
+  public static fromBucket(bucket: s3.IBucket, key: string, options: BucketWeightsOptions = {}): ModelWeights {
+    return new BucketWeights(bucket, key, false, options.digest);
+  }
+
+  /**
+   * An existing S3 prefix holding many models (multi-model hosting, sharded weights).
+   */
+  public static fromBucketPrefix(bucket: s3.IBucket, prefix: string): ModelWeights {
+    return new BucketWeights(bucket, prefix, true, undefined);
+  }
+
+  /**
+   * An existing SageMaker model package (versioned in the model registry). Only lanes that can
+   * deploy a model package (ManagedEndpoint) accept it.
+   */
+  public static fromModelPackage(modelPackageArn: string): ModelWeights {
+    return new ModelPackageWeights(modelPackageArn);
+  }
+
+  /** A human-readable description of the source, for errors and docs. */
+  public abstract readonly description: string;
+
+  /**
+   * Bind the weights to a scope; grants `grantee` read on exactly this location.
+   */
+  public abstract bind(scope: Construct, grantee?: iam.IGrantable): ModelWeightsConfig;
+}
+
+const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
+
+/** @internal */
+export function checkDigest(where: string, prop: string, digest: string | undefined): void {
+  if (digest === undefined || Token.isUnresolved(digest)) { return; }
+  if (!DIGEST_RE.test(digest)) {
+    throw invalid(where, prop, digest, 'is not a SHA-256 digest', "Pass 'sha256:' followed by 64 lowercase hex characters (e.g. the output of `sha256sum`).");
+  }
+}
+
+class AssetWeights extends ModelWeights {
+  public readonly description: string;
+  private readonly assets = new WeakMap<Stack, s3assets.Asset>();
+  private readonly fileDigest?: string;
+
+  constructor(private readonly assetPath: string) {
+    super();
+    this.description = `local asset ${assetPath}`;
+    if (!fs.existsSync(assetPath)) {
+      throw invalid('ModelWeights.fromAsset', 'assetPath', assetPath, 'does not exist', 'Pass the path of a model file or directory that exists at synth time.');
+    }
+    if (fs.statSync(assetPath).isFile()) {
+      this.fileDigest = 'sha256:' + crypto.createHash('sha256').update(fs.readFileSync(assetPath)).digest('hex');
+    }
+  }
+
+  public bind(scope: Construct, grantee?: iam.IGrantable): ModelWeightsConfig {
+    const stack = Stack.of(scope);
+    let asset = this.assets.get(stack);
+    if (!asset) {
+      const base = 'ModelWeights' + crypto.createHash('sha256').update(path.resolve(this.assetPath)).digest('hex').slice(0, 8);
+      asset = new s3assets.Asset(stack, base, { path: this.assetPath });
+      this.assets.set(stack, asset);
+    }
+    if (grantee) {
+      asset.grantRead(grantee);
+    }
+    const key = asset.s3ObjectKey;
+    return {
+      s3Uri: asset.s3ObjectUrl,
+      bucketName: asset.s3BucketName,
+      bucketArn: asset.bucket.bucketArn,
+      objectKey: key,
+      isPrefix: false,
+      compressed: /\.tar\.gz$|\.tgz$/.test(this.assetPath),
+      digest: this.fileDigest ?? `sha256:${asset.assetHash}`,
+    };
+  }
+}
+
+class BucketWeights extends ModelWeights {
+  public readonly description: string;
+
+  constructor(private readonly bucket: s3.IBucket, private readonly key: string, private readonly isPrefix: boolean, private readonly digest?: string) {
+    super();
+    this.description = `s3 ${isPrefix ? 'prefix' : 'object'} ${key}`;
+    const factory = isPrefix ? 'ModelWeights.fromBucketPrefix' : 'ModelWeights.fromBucket';
+    if (!Token.isUnresolved(key)) {
+      if (key.length === 0 || key.startsWith('/')) {
+        throw invalid(factory, isPrefix ? 'prefix' : 'key', key, 'must be a non-empty key without a leading slash', "Pass e.g. 'models/recsys/1.4.0/model.tar.gz'.");
+      }
+      if (isPrefix && !key.endsWith('/')) {
+        throw invalid(factory, 'prefix', key, "must end with '/'", `Pass '${key}/'.`);
+      }
+    }
+    checkDigest(factory, 'options.digest', digest);
+  }
+
+  public bind(_scope: Construct, grantee?: iam.IGrantable): ModelWeightsConfig {
+    if (grantee) {
+      // Read on exactly this object or prefix, never the whole bucket.
+      this.bucket.grantRead(grantee, this.isPrefix ? `${this.key}*` : this.key);
+    }
+    return {
+      s3Uri: `s3://${this.bucket.bucketName}/${this.key}`,
+      bucketName: this.bucket.bucketName,
+      bucketArn: this.bucket.bucketArn,
+      objectKey: this.key,
+      isPrefix: this.isPrefix,
+      compressed: !this.isPrefix && /\.tar\.gz$|\.tgz$/.test(this.key),
+      digest: this.digest,
+    };
+  }
+}
+
+class ModelPackageWeights extends ModelWeights {
+  public readonly description: string;
+
+  constructor(private readonly arn: string) {
+    super();
+    this.description = `model package ${arn}`;
+    if (!Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/.+/.test(arn)) {
+      throw invalid('ModelWeights.fromModelPackage', 'modelPackageArn', arn, 'is not a SageMaker model package ARN', "Pass 'arn:aws:sagemaker:REGION:ACCOUNT:model-package/NAME/VERSION'.");
+    }
+  }
+
+  public bind(_scope: Construct, grantee?: iam.IGrantable): ModelWeightsConfig {
+    if (grantee) {
+      iam.Grant.addToPrincipal({ grantee, actions: ['sagemaker:DescribeModelPackage'], resourceArns: [this.arn] });
+    }
+    return { isPrefix: false, compressed: false, modelPackageArn: this.arn };
+  }
+}

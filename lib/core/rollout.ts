@@ -1,0 +1,166 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { checkRange, invalid } from './errors';
+import { ModelArtifact } from './model-artifact';
+
+/**
+ * How a new version takes over traffic.
+ */
+export enum RolloutStrategy {
+  /** Shift everything at once (still rolls back on alarms during the bake time). */
+  ALL_AT_ONCE = 'ALL_AT_ONCE',
+  /** Shift a small share, bake, then the rest. */
+  CANARY = 'CANARY',
+  /** Shift equal steps at an interval. */
+  LINEAR = 'LINEAR',
+}
+
+/**
+ * Options shared by every rollout.
+ */
+export interface RolloutOptions {
+  /**
+   * Alarms that roll the deployment back, in addition to the SLO's own alarms.
+   *
+   * @default - only the SLO's alarms
+   */
+  readonly alarms?: cloudwatch.IAlarm[];
+
+  /**
+   * Roll back automatically when an alarm fires during the rollout.
+   *
+   * @default true
+   */
+  readonly autoRollback?: boolean;
+
+  /**
+   * Time the fully shifted new version is watched before the old one is released.
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly finalBakeTime?: Duration;
+}
+
+/**
+ * Props of {@link Rollout.canary}.
+ */
+export interface CanaryRolloutProps extends RolloutOptions {
+  /** Share of traffic (1-99 percent) sent to the new version first. */
+  readonly percent: number;
+  /** How long the canary bakes before the rest shifts. */
+  readonly bakeTime: Duration;
+}
+
+/**
+ * Props of {@link Rollout.linear}.
+ */
+export interface LinearRolloutProps extends RolloutOptions {
+  /** Share of traffic (1-99 percent) shifted at each step. */
+  readonly stepPercent: number;
+  /** Time between steps. */
+  readonly interval: Duration;
+}
+
+/**
+ * A progressive delivery plan with automatic rollback. Lanes render it natively (SageMaker
+ * blue/green, CodeDeploy, ECS circuit breaker + alarms, Argo Rollouts / Gateway API weights,
+ * Greengrass rollout rings); a combination a lane cannot do is a LaneValidationError.
+ */
+export class Rollout {
+  /** Everything at once, rolled back if an alarm fires during the final bake. */
+  public static allAtOnce(options: RolloutOptions = {}): Rollout {
+    return new Rollout(RolloutStrategy.ALL_AT_ONCE, options);
+  }
+
+  /** Canary: `percent` first, bake for `bakeTime`, then the rest. */
+  public static canary(props: CanaryRolloutProps): Rollout {
+    checkRange('Rollout.canary', 'percent', props.percent, 1, 99, 'Pass a canary share from 1 to 99 percent.');
+    checkBake('Rollout.canary', 'bakeTime', props.bakeTime);
+    return new Rollout(RolloutStrategy.CANARY, props, props.percent, props.bakeTime);
+  }
+
+  /** Linear: `stepPercent` every `interval` until all traffic has shifted. */
+  public static linear(props: LinearRolloutProps): Rollout {
+    checkRange('Rollout.linear', 'stepPercent', props.stepPercent, 1, 99, 'Pass a step from 1 to 99 percent.');
+    checkBake('Rollout.linear', 'interval', props.interval);
+    return new Rollout(RolloutStrategy.LINEAR, props, props.stepPercent, props.interval);
+  }
+
+  /** Strategy. */
+  public readonly strategy: RolloutStrategy;
+  /** Canary share or linear step, percent (0 for all-at-once). */
+  public readonly percent: number;
+  /** Canary bake time or linear interval. */
+  public readonly stepInterval?: Duration;
+  /** Extra rollback alarms. */
+  public readonly alarms: cloudwatch.IAlarm[];
+  /** Roll back automatically on alarms. */
+  public readonly autoRollback: boolean;
+  /** Final bake time. */
+  public readonly finalBakeTime: Duration;
+
+  private constructor(strategy: RolloutStrategy, options: RolloutOptions, percent: number = 0, stepInterval?: Duration) {
+    this.strategy = strategy;
+    this.percent = percent;
+    this.stepInterval = stepInterval;
+    this.alarms = [...(options.alarms ?? [])];
+    this.autoRollback = options.autoRollback ?? true;
+    this.finalBakeTime = options.finalBakeTime ?? Duration.minutes(10);
+    if (!this.finalBakeTime.isUnresolved() && this.finalBakeTime.toSeconds() > 3600) {
+      throw invalid(`Rollout.${strategy}`, 'finalBakeTime', this.finalBakeTime, 'must be at most 1 hour', 'Pass Duration.minutes(60) or less.');
+    }
+  }
+
+  /** Number of linear steps to reach 100%. */
+  public get linearSteps(): number {
+    return this.strategy === RolloutStrategy.LINEAR ? Math.ceil(100 / this.percent) : 1;
+  }
+
+  /** Short text, e.g. `CANARY 10% / 5 minutes`. */
+  public toString(): string {
+    if (this.strategy === RolloutStrategy.ALL_AT_ONCE) { return 'ALL_AT_ONCE'; }
+    return `${this.strategy} ${this.percent}% / ${this.stepInterval?.toHumanString()}`;
+  }
+}
+
+function checkBake(where: string, prop: string, d: Duration): void {
+  if (d.isUnresolved()) { return; }
+  if (d.toSeconds() < 60 || d.toSeconds() > 3600) {
+    throw invalid(where, prop, d, 'must be between 1 minute and 1 hour', 'Pass e.g. Duration.minutes(5). CodeDeploy and SageMaker count steps in whole minutes up to an hour.');
+  }
+  if (d.toSeconds() % 60 !== 0) {
+    throw invalid(where, prop, d, 'must be a whole number of minutes', `Pass Duration.minutes(${Math.ceil(d.toSeconds() / 60)}).`);
+  }
+}
+
+/**
+ * Props of {@link ShadowTraffic}.
+ */
+export interface ShadowTrafficProps {
+  /** The candidate version that receives mirrored requests; its answers are discarded. */
+  readonly candidate: ModelArtifact;
+  /** Share of production requests mirrored to the candidate, percent (1-100). */
+  readonly samplePercent: number;
+}
+
+/**
+ * Shadow traffic: mirror a share of production requests to a candidate version without returning
+ * its answers to users, for realistic load profiles before any user exposure.
+ */
+export class ShadowTraffic {
+  /** Mirror `samplePercent` of requests to `candidate`. */
+  public static mirror(candidate: ModelArtifact, samplePercent: number): ShadowTraffic {
+    return new ShadowTraffic({ candidate, samplePercent });
+  }
+
+  /** The candidate. */
+  public readonly candidate: ModelArtifact;
+  /** Mirrored share, percent. */
+  public readonly samplePercent: number;
+
+  constructor(props: ShadowTrafficProps) {
+    checkRange('ShadowTraffic', 'samplePercent', props.samplePercent, 1, 100, 'Pass a share from 1 to 100 percent.');
+    this.candidate = props.candidate;
+    this.samplePercent = props.samplePercent;
+  }
+}
