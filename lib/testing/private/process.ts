@@ -1,0 +1,129 @@
+import { spawnSync, SpawnSyncReturns } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/**
+ * The install hint shared by every tool that needs the Python validators.
+ */
+export const PYTHON_TOOLS_INSTALL_HINT = "pip install cfn-lint 'moto[server]'";
+
+/**
+ * Finds an executable on PATH (or checks an explicit path). Returns undefined when absent.
+ */
+export function findExecutable(name: string): string | undefined {
+  if (name.includes(path.sep)) {
+    return isExecutable(name) ? name : undefined;
+  }
+  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter((d) => d.length > 0);
+  for (const dir of dirs) {
+    const candidate = path.join(dir, name);
+    if (isExecutable(candidate)) {
+      return candidate;
+    }
+  }
+  return undefined;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) {
+      return false;
+    }
+    fs.accessSync(file, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Options for {@link runSync}. */
+export interface RunOptions {
+  readonly args: string[];
+  readonly timeoutMs: number;
+  readonly input?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** Human label used in error messages, e.g. `cfn-lint`. */
+  readonly label: string;
+}
+
+/** What a finished child process returned. */
+export interface RunResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly durationMs: number;
+}
+
+/**
+ * Runs a command synchronously with a hard timeout. Throws a clear Error when the
+ * command cannot be started or runs past its timeout. A non-zero exit is NOT an
+ * error here: callers decide.
+ */
+export function runSync(command: string, options: RunOptions): RunResult {
+  const started = Date.now();
+  const res: SpawnSyncReturns<string> = spawnSync(command, options.args, {
+    input: options.input,
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+    encoding: 'utf-8',
+    timeout: options.timeoutMs,
+    killSignal: 'SIGKILL',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const durationMs = Date.now() - started;
+  if (res.error) {
+    const code = (res.error as NodeJS.ErrnoException).code;
+    if (code === 'ETIMEDOUT') {
+      throw new Error(`${options.label} timed out after ${Math.round(options.timeoutMs / 1000)}s: ${command} ${options.args.join(' ')}\n${tail(res.stderr)}${tail(res.stdout)}`);
+    }
+    throw new Error(`${options.label} could not be started (${command}): ${res.error.message}`);
+  }
+  if (res.status === null) {
+    throw new Error(`${options.label} was killed by signal ${res.signal} after ${durationMs}ms: ${command} ${options.args.join(' ')}\n${tail(res.stderr)}`);
+  }
+  return { status: res.status, stdout: res.stdout ?? '', stderr: res.stderr ?? '', durationMs };
+}
+
+/** The last lines of a (possibly long) output, for error messages. */
+export function tail(text: string | undefined | null, maxLines: number = 40): string {
+  if (!text) {
+    return '';
+  }
+  const lines = text.trimEnd().split('\n');
+  const kept = lines.slice(-maxLines).join('\n');
+  return lines.length > maxLines ? `...(${lines.length - maxLines} lines cut)\n${kept}\n` : `${kept}\n`;
+}
+
+/** Creates a fresh temp directory with the given prefix. */
+export function makeTempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Removes a directory tree, ignoring errors. */
+export function removeDir(dir: string | undefined): void {
+  if (!dir) {
+    return;
+  }
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // best effort
+  }
+}
+
+const SLEEP_BUFFER = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks the current thread for `ms` milliseconds (synchronous sleep). */
+export function sleepSync(ms: number): void {
+  Atomics.wait(SLEEP_BUFFER, 0, 0, ms);
+}
+
+/** Validates a suppression reason: trimmed, at least 10 characters. */
+export function checkReason(what: string, id: string, reason: string | undefined): void {
+  if (reason === undefined || reason === null || reason.trim().length < 10) {
+    throw new Error(`${what} '${id}' needs a reason of at least 10 characters explaining why it is safe to ignore (got ${JSON.stringify(reason ?? '')})`);
+  }
+}
