@@ -69,10 +69,10 @@ export class ScalingTrigger {
 
   /** Target age of the oldest queued job: scale out when jobs wait longer. */
   public static timeInQueue(maxAge: Duration): ScalingTrigger {
-    if (!maxAge.isUnresolved() && maxAge.toSeconds() < 1) {
+    if (!maxAge.isUnresolved() && maxAge.toMilliseconds() < 1000) {
       throw invalid('ScalingTrigger.timeInQueue', 'maxAge', maxAge, 'must be at least 1 second', 'Pass e.g. Duration.minutes(5).');
     }
-    return new ScalingTrigger(TriggerKind.TIME_IN_QUEUE, maxAge.toSeconds(), maxAge);
+    return new ScalingTrigger(TriggerKind.TIME_IN_QUEUE, maxAge.toSeconds({ integral: false }), maxAge);
   }
 
   private constructor(
