@@ -38,6 +38,11 @@ export interface LaneValidationErrorProps {
  *
  * The message always names the construct (or contract), the prop, the value received and a fix:
  * `Stack/Endpoint: 'autoscaling.minCapacity' (5) must be less than or equal to 'maxCapacity' (2). Fix: ...`
+ *
+ * (Kept out of the jsii assembly, which cannot model subclasses of `Error`; other languages see a
+ * plain error with the same message.)
+ *
+ * @jsii ignore
  */
 export class LaneValidationError extends Error {
   /** Construct path or contract label the error is about. */

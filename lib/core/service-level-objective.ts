@@ -107,9 +107,9 @@ export class ServiceLevelObjective {
     return new ServiceLevelObjective({ ...options, latencyPercentile: percentile, latencyThreshold: threshold });
   }
 
-  /** A batch objective: no job waits longer than `maxTimeInQueue`. */
-  public static timeInQueue(maxTimeInQueue: Duration, options: ServiceLevelObjectiveProps = {}): ServiceLevelObjective {
-    return new ServiceLevelObjective({ ...options, maxTimeInQueue });
+  /** A batch objective: no job waits longer than `maxWait`. */
+  public static timeInQueue(maxWait: Duration, options: ServiceLevelObjectiveProps = {}): ServiceLevelObjective {
+    return new ServiceLevelObjective({ ...options, maxTimeInQueue: maxWait });
   }
 
   /** Latency percentile. */
