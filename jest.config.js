@@ -7,6 +7,7 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
   },
+  setupFiles: ['<rootDir>/test/setup.ts'],
   snapshotSerializers: ['<rootDir>/test/snapshot-serializer.ts'],
   testTimeout: 120000,
 };

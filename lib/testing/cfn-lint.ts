@@ -1,0 +1,308 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { checkReason, findExecutable, makeTempDir, PYTHON_TOOLS_INSTALL_HINT, removeDir, runSync, tail } from './private/process';
+import { synthStack } from './private/synth';
+
+/**
+ * A cfn-lint rule to skip, with the reason it is safe to skip.
+ */
+export interface CfnLintIgnoredCheck {
+  /**
+   * The cfn-lint rule id (or prefix) to skip, e.g. `W3005` or `E3002`.
+   */
+  readonly ruleId: string;
+
+  /**
+   * Why skipping this rule is safe. At least 10 characters.
+   */
+  readonly reason: string;
+}
+
+/**
+ * Options for running cfn-lint.
+ */
+export interface CfnLintOptions {
+  /**
+   * Rules to skip, each with a reason (passed as `--ignore-checks`).
+   *
+   * @default - no rule is skipped
+   */
+  readonly ignoreChecks?: CfnLintIgnoredCheck[];
+
+  /**
+   * Regions to validate the template against (passed as `--regions`).
+   *
+   * @default ['us-east-1']
+   */
+  readonly regions?: string[];
+
+  /**
+   * Fail `assert*` methods on warnings (W...) too, not only on errors (E...).
+   *
+   * @default false
+   */
+  readonly failOnWarnings?: boolean;
+
+  /**
+   * Maximum run time of one cfn-lint invocation, in seconds.
+   *
+   * @default 180
+   */
+  readonly timeoutSeconds?: number;
+
+  /**
+   * The cfn-lint executable (a name looked up on PATH or an absolute path).
+   *
+   * @default 'cfn-lint'
+   */
+  readonly executable?: string;
+}
+
+/**
+ * One cfn-lint finding.
+ */
+export interface CfnLintFinding {
+  /**
+   * Rule id, e.g. `E3002`.
+   */
+  readonly rule: string;
+
+  /**
+   * cfn-lint level: `Error`, `Warning` or `Informational`.
+   */
+  readonly level: string;
+
+  /**
+   * The finding's message.
+   */
+  readonly message: string;
+
+  /**
+   * Location in the template, `/`-joined, e.g. `Resources/MyBucket/Properties/Bogus`.
+   */
+  readonly path: string;
+
+  /**
+   * The resource logical id when the finding is under `Resources`.
+   *
+   * @default - the finding is not about a resource
+   */
+  readonly logicalId?: string;
+
+  /**
+   * Line in the linted template file.
+   *
+   * @default - unknown
+   */
+  readonly line?: number;
+}
+
+/**
+ * Result of one cfn-lint run.
+ */
+export interface CfnLintResult {
+  /**
+   * The template file that was linted.
+   */
+  readonly templatePath: string;
+
+  /**
+   * Findings of level `Error` (rule ids starting with E).
+   */
+  readonly errors: CfnLintFinding[];
+
+  /**
+   * Findings of level `Warning` (rule ids starting with W).
+   */
+  readonly warnings: CfnLintFinding[];
+
+  /**
+   * Findings of level `Informational` (rule ids starting with I).
+   */
+  readonly informational: CfnLintFinding[];
+
+  /**
+   * cfn-lint's exit code (bit flags: 2 error, 4 warning, 8 informational). Informative only:
+   * the findings are parsed from the JSON output.
+   */
+  readonly exitCode: number;
+
+  /**
+   * Wall-clock duration of the cfn-lint run, in milliseconds.
+   */
+  readonly durationMs: number;
+}
+
+/**
+ * Runs the real `cfn-lint` (the AWS CloudFormation linter, a Python tool) on synthesized templates.
+ *
+ * Requires `cfn-lint` on PATH (`pip install cfn-lint`).
+ *
+ * @example
+ * const result = CfnLint.lintStack(stack);
+ * expect(result.errors).toEqual([]);
+ * CfnLint.assertNoErrors(stack, { ignoreChecks: [{ ruleId: 'W3005', reason: 'explicit DependsOn kept on purpose' }] });
+ */
+export class CfnLint {
+  /**
+   * Whether `cfn-lint` can be found on PATH.
+   *
+   * @param executable the executable name or path
+   */
+  public static isInstalled(executable?: string): boolean {
+    return findExecutable(executable ?? 'cfn-lint') !== undefined;
+  }
+
+  /**
+   * Lints a template file (JSON or YAML).
+   *
+   * @param templatePath path of the template file
+   * @param options run options
+   */
+  public static lintFile(templatePath: string, options?: CfnLintOptions): CfnLintResult {
+    const opts = options ?? {};
+    const exe = findExecutable(opts.executable ?? 'cfn-lint');
+    if (!exe) {
+      throw new Error(`cfn-lint is not installed: run \`${PYTHON_TOOLS_INSTALL_HINT}\``);
+    }
+    const absolute = path.resolve(templatePath);
+    if (!fs.existsSync(absolute)) {
+      throw new Error(`cfn-lint: template file not found: ${absolute}`);
+    }
+    const ignored = (opts.ignoreChecks ?? []).map((c) => {
+      if (!c.ruleId || !/^[A-Za-z][A-Za-z0-9]*$/.test(c.ruleId)) {
+        throw new Error(`cfn-lint: ignored check id must look like 'W3005' (got ${JSON.stringify(c.ruleId)})`);
+      }
+      checkReason('cfn-lint ignored check', c.ruleId, c.reason);
+      return c.ruleId;
+    });
+    const regions = opts.regions ?? ['us-east-1'];
+    const args = ['--format', 'json', '--regions', ...regions];
+    if (ignored.length > 0) {
+      args.push('--ignore-checks', ...ignored);
+    }
+    args.push('--', absolute);
+
+    const run = runSync(exe, {
+      args,
+      label: 'cfn-lint',
+      timeoutMs: (opts.timeoutSeconds ?? 180) * 1000,
+      env: { ...process.env, PYTHONWARNINGS: 'ignore' },
+    });
+    // Exit codes are bit flags 2/4/8; anything else (1, 32, ...) means cfn-lint itself failed.
+    if ((run.status & ~(2 | 4 | 8)) !== 0) {
+      throw new Error(`cfn-lint failed with exit code ${run.status} on ${absolute}:\n${tail(run.stderr)}${tail(run.stdout)}`);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(run.stdout.trim() === '' ? '[]' : run.stdout);
+    } catch (e) {
+      throw new Error(`cfn-lint produced output that is not JSON (exit code ${run.status}):\n${tail(run.stdout)}${tail(run.stderr)}`);
+    }
+    if (!Array.isArray(raw)) {
+      throw new Error(`cfn-lint JSON output is not an array: ${tail(run.stdout)}`);
+    }
+    const findings = raw.map((m) => CfnLint.toFinding(m))
+      .sort((a, b) => a.path.localeCompare(b.path) || a.rule.localeCompare(b.rule));
+    return {
+      templatePath: absolute,
+      errors: findings.filter((f) => f.level === 'Error'),
+      warnings: findings.filter((f) => f.level === 'Warning'),
+      informational: findings.filter((f) => f.level !== 'Error' && f.level !== 'Warning'),
+      exitCode: run.status,
+      durationMs: run.durationMs,
+    };
+  }
+
+  /**
+   * Lints a template given as JSON text (written to a temporary file first).
+   *
+   * @param templateJson the template as JSON text
+   * @param options run options
+   */
+  public static lintTemplateJson(templateJson: string, options?: CfnLintOptions): CfnLintResult {
+    try {
+      JSON.parse(templateJson);
+    } catch (e) {
+      throw new Error(`cfn-lint: template is not valid JSON: ${(e as Error).message}`);
+    }
+    const dir = makeTempDir('cfn-lint-');
+    try {
+      const file = path.join(dir, 'template.json');
+      fs.writeFileSync(file, templateJson);
+      return CfnLint.lintFile(file, options);
+    } finally {
+      removeDir(dir);
+    }
+  }
+
+  /**
+   * Synthesizes the stack (through its App, like `Template.fromStack`) and lints its template.
+   *
+   * @param stack the stack to lint
+   * @param options run options
+   */
+  public static lintStack(stack: Stack, options?: CfnLintOptions): CfnLintResult {
+    const synth = synthStack(stack);
+    return CfnLint.lintTemplateJson(JSON.stringify(synth.template, undefined, 1), options);
+  }
+
+  /**
+   * Lints the stack and throws an Error listing every error (and every warning when
+   * `failOnWarnings` is set). Returns the result when clean.
+   *
+   * @param stack the stack to lint
+   * @param options run options
+   */
+  public static assertNoErrors(stack: Stack, options?: CfnLintOptions): CfnLintResult {
+    const result = CfnLint.lintStack(stack, options);
+    CfnLint.throwOnFindings(`stack '${stack.node.path}'`, result, options);
+    return result;
+  }
+
+  /**
+   * Lints a template file and throws an Error listing every error (and every warning when
+   * `failOnWarnings` is set). Returns the result when clean.
+   *
+   * @param templatePath path of the template file
+   * @param options run options
+   */
+  public static assertFileHasNoErrors(templatePath: string, options?: CfnLintOptions): CfnLintResult {
+    const result = CfnLint.lintFile(templatePath, options);
+    CfnLint.throwOnFindings(`template '${templatePath}'`, result, options);
+    return result;
+  }
+
+  /**
+   * Renders findings one per line: `E3002 Resources/B/Properties/Bogus: message`.
+   *
+   * @param findings the findings to render
+   */
+  public static format(findings: CfnLintFinding[]): string {
+    return findings.map((f) => `  ${f.rule} ${f.path}: ${f.message}`).join('\n');
+  }
+
+  private static throwOnFindings(what: string, result: CfnLintResult, options?: CfnLintOptions): void {
+    const failing = options?.failOnWarnings ? [...result.errors, ...result.warnings] : result.errors;
+    if (failing.length > 0) {
+      throw new Error(`cfn-lint found ${failing.length} problem(s) in ${what}:\n${CfnLint.format(failing)}`);
+    }
+  }
+
+  private static toFinding(m: any): CfnLintFinding {
+    const rule = String(m?.Rule?.Id ?? 'unknown');
+    const pathParts: unknown[] = Array.isArray(m?.Location?.Path) ? m.Location.Path : [];
+    const logicalId = pathParts[0] === 'Resources' && typeof pathParts[1] === 'string' ? pathParts[1] : undefined;
+    const line = m?.Location?.Start?.LineNumber;
+    const level = String(m?.Level ?? (rule.startsWith('E') ? 'Error' : rule.startsWith('W') ? 'Warning' : 'Informational'));
+    return {
+      rule,
+      level,
+      message: String(m?.Message ?? ''),
+      path: pathParts.map((p) => String(p)).join('/'),
+      logicalId,
+      line: typeof line === 'number' ? line : undefined,
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './cfn-lint';
+export * from './nag';
+export * from './kubernetes-schema';
+export * from './local-deploy';
+export * from './snapshot';

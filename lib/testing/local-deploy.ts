@@ -1,0 +1,735 @@
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { findExecutable, makeTempDir, PYTHON_TOOLS_INSTALL_HINT, removeDir, runSync, sleepSync, tail } from './private/process';
+import { synthStack } from './private/synth';
+
+/**
+ * Options for a local deployment to moto.
+ */
+export interface LocalDeployOptions {
+  /**
+   * Maximum duration of each phase (bootstrap, deploy, read-back), in seconds.
+   *
+   * @default 300
+   */
+  readonly timeoutSeconds?: number;
+
+  /**
+   * Maximum time to wait for moto_server to answer after it is started, in seconds.
+   *
+   * @default 30
+   */
+  readonly startupTimeoutSeconds?: number;
+
+  /**
+   * Path of the AWS CDK CLI entry point (`node_modules/.bin/cdk` or `aws-cdk/bin/cdk`).
+   *
+   * @default - the `aws-cdk` package resolved from this library, then `cdk` on PATH
+   */
+  readonly cdkCliPath?: string;
+
+  /**
+   * `cdk deploy --method`. `direct` uses CreateStack, which is the only way moto returns stack
+   * Outputs (moto drops Outputs of stacks created from a change set).
+   *
+   * @default 'direct'
+   */
+  readonly deployMethod?: string;
+
+  /**
+   * Deploy only the requested stack, not the stacks it depends on (`cdk deploy --exclusively`).
+   *
+   * @default false
+   */
+  readonly exclusively?: boolean;
+
+  /**
+   * Python interpreter with boto3, used to read back what was deployed.
+   *
+   * @default 'python3'
+   */
+  readonly python?: string;
+}
+
+/**
+ * Time spent in each phase of a local deployment, in milliseconds.
+ */
+export interface LocalDeployTimings {
+  /** Starting moto_server until it answers HTTP. */
+  readonly serverStartMs: number;
+  /** Synthesizing the app and copying the cloud assembly to a temp dir. */
+  readonly synthMs: number;
+  /** `cdk bootstrap`. */
+  readonly bootstrapMs: number;
+  /** `cdk deploy`. */
+  readonly deployMs: number;
+  /** Reading back stack resources and outputs with boto3. */
+  readonly readBackMs: number;
+  /** Everything. */
+  readonly totalMs: number;
+}
+
+/**
+ * A resource that moto really created.
+ */
+export interface LocalDeployedResource {
+  /** Logical id in the template. */
+  readonly logicalId: string;
+  /** CloudFormation resource type, e.g. `AWS::SQS::Queue`. */
+  readonly resourceType: string;
+  /** Physical id reported by moto (queue URL, bucket name, ARN...). */
+  readonly physicalId: string;
+  /** Resource status, e.g. `CREATE_COMPLETE`. */
+  readonly status: string;
+}
+
+/**
+ * A template resource that moto did not create (moto skips unsupported types but still
+ * reports the stack as CREATE_COMPLETE).
+ */
+export interface LocalSkippedResource {
+  /** Logical id in the template. */
+  readonly logicalId: string;
+  /** CloudFormation resource type, e.g. `AWS::CloudWatch::Alarm`. */
+  readonly resourceType: string;
+  /** Why it is considered skipped. */
+  readonly reason: string;
+}
+
+/**
+ * What a local deployment produced.
+ */
+export interface LocalDeployResult {
+  /** CloudFormation stack name. */
+  readonly stackName: string;
+  /** Stack status reported by moto, e.g. `CREATE_COMPLETE`. */
+  readonly stackStatus: string;
+  /** Account the stack was deployed to (moto's account). */
+  readonly account: string;
+  /** Region the stack was deployed to. */
+  readonly region: string;
+  /** The moto endpoint, e.g. `http://localhost:5123`. */
+  readonly endpointUrl: string;
+  /** Template resources moto created. */
+  readonly created: LocalDeployedResource[];
+  /** Template resources moto did not create. */
+  readonly skipped: LocalSkippedResource[];
+  /** Resource types moto logged as "not supported by moto's CloudFormation implementation". */
+  readonly unsupportedTypes: string[];
+  /** Stack outputs (key to value). */
+  readonly outputs: { [key: string]: string };
+  /** Time spent per phase. */
+  readonly timings: LocalDeployTimings;
+}
+
+/**
+ * Deploys a synthesized CDK stack for real to a local moto server (`moto_server`) with the
+ * repo's AWS CDK CLI (`cdk bootstrap` + `cdk deploy`), then reads back what exists.
+ *
+ * A fresh moto server is started for every deployment (moto handles a first deploy well,
+ * stack updates hang). The server keeps running after `deployStack` so tests can query it
+ * with `describeViaBoto3`; call `stop()` (e.g. in `afterAll`). If anything fails during
+ * the deployment the server is stopped before the error is thrown.
+ *
+ * Requires `moto_server` and `python3` with boto3 (`pip install 'moto[server]'`). No Docker:
+ * container image assets cannot be deployed; file assets are uploaded to moto's S3.
+ */
+export class LocalDeploy {
+  /**
+   * Whether `moto_server` and `python3` can be found on PATH.
+   */
+  public static isInstalled(): boolean {
+    return findExecutable('moto_server') !== undefined && findExecutable('python3') !== undefined;
+  }
+
+  /**
+   * The CloudFormation resource types moto's CloudFormation implementation can create
+   * (asks the installed moto, ~3 s, cached per process; no server needed). Other types are
+   * skipped silently on deploy.
+   *
+   * @param python the Python interpreter with moto installed
+   */
+  public static supportedResourceTypes(python?: string): string[] {
+    const exe = python ?? 'python3';
+    const cached = SUPPORTED_TYPES_CACHE.get(exe);
+    if (cached) {
+      return [...cached];
+    }
+    if (!findExecutable(exe)) {
+      throw new Error(`${exe} is not installed: LocalDeploy needs python3 with moto (\`${PYTHON_TOOLS_INSTALL_HINT}\`)`);
+    }
+    const run = runSync(exe, {
+      args: ['-W', 'ignore', '-c', 'import json; from moto.cloudformation.parsing import get_model_map; print(json.dumps(sorted(t for t in get_model_map() if t.startswith("AWS::") and t != "AWS::SERVICE::RESOURCE")))'],
+      timeoutMs: 120_000,
+      label: 'listing moto resource types',
+    });
+    if (run.status !== 0) {
+      if (/No module named 'moto'/.test(run.stderr)) {
+        throw new Error(`moto is not installed: run \`${PYTHON_TOOLS_INSTALL_HINT}\``);
+      }
+      throw new Error(`Could not list moto's CloudFormation resource types (exit code ${run.status}):\n${tail(run.stderr)}`);
+    }
+    const types: string[] = JSON.parse(run.stdout);
+    SUPPORTED_TYPES_CACHE.set(exe, types);
+    return [...types];
+  }
+
+  /**
+   * The resource types of the stack's template that moto would skip (no deployment needed).
+   * Lane tests can assert on this list to know what a local deploy cannot prove.
+   *
+   * @param stack the stack to inspect
+   * @param python the Python interpreter with moto installed
+   */
+  public static unsupportedResourceTypes(stack: Stack, python?: string): string[] {
+    const supported = new Set(LocalDeploy.supportedResourceTypes(python));
+    const template = synthStack(stack).template;
+    const types = Object.values<any>(template.Resources ?? {}).map((r) => String(r?.Type ?? ''));
+    return Array.from(new Set(types.filter((t) => !supported.has(t)))).sort();
+  }
+
+  /**
+   * Synthesizes the stack's app, starts moto, bootstraps and deploys the stack.
+   *
+   * The stack may be environment-agnostic (deployed to 123456789012/us-east-1) or have a
+   * concrete account and region (moto is started with that account).
+   *
+   * @param stack the stack to deploy
+   * @param options deployment options
+   */
+  public static deployStack(stack: Stack, options?: LocalDeployOptions): LocalDeploy {
+    const started = Date.now();
+    const synth = synthStack(stack);
+    return LocalDeploy.deploy(synth.rootAssemblyDir, stack.artifactId, options ?? {}, Date.now() - started);
+  }
+
+  /**
+   * Starts moto, bootstraps and deploys one stack of an existing cloud assembly directory
+   * (a `cdk.out`). The directory is copied to a temp dir first and left untouched.
+   *
+   * @param assemblyDir the cloud assembly directory
+   * @param stack the stack's artifact id, display name (`Stage/Stack`) or CloudFormation name
+   * @param options deployment options
+   */
+  public static deployAssembly(assemblyDir: string, stack: string, options?: LocalDeployOptions): LocalDeploy {
+    return LocalDeploy.deploy(assemblyDir, stack, options ?? {}, 0);
+  }
+
+  private static deploy(assemblyDir: string, stack: string, options: LocalDeployOptions, synthMs: number): LocalDeploy {
+    const deployment = new LocalDeploy(options);
+    try {
+      deployment.run(path.resolve(assemblyDir), stack, synthMs);
+    } catch (e) {
+      deployment.stop();
+      throw e;
+    }
+    return deployment;
+  }
+
+  private readonly options: LocalDeployOptions;
+  private readonly workDir: string;
+  private readonly logFile: string;
+  private server?: ChildProcess;
+  private port = 0;
+  private account = '123456789012';
+  private region = 'us-east-1';
+  private deployResult?: LocalDeployResult;
+  private readonly onExit = () => this.stop();
+
+  private constructor(options: LocalDeployOptions) {
+    this.options = options;
+    this.workDir = makeTempDir('local-deploy-');
+    this.logFile = path.join(this.workDir, 'moto.log');
+  }
+
+  /**
+   * What the deployment produced.
+   */
+  public get result(): LocalDeployResult {
+    if (!this.deployResult) {
+      throw new Error('LocalDeploy: no deployment result (the deployment failed)');
+    }
+    return this.deployResult;
+  }
+
+  /**
+   * The moto endpoint URL, e.g. `http://localhost:5123`.
+   */
+  public get endpointUrl(): string {
+    return `http://localhost:${this.port}`;
+  }
+
+  /**
+   * Whether the moto server is still running.
+   */
+  public get running(): boolean {
+    return this.server !== undefined;
+  }
+
+  /**
+   * Everything moto_server logged so far.
+   */
+  public serverLog(): string {
+    try {
+      return fs.readFileSync(this.logFile, 'utf-8');
+    } catch {
+      return '';
+    }
+  }
+
+  /**
+   * Calls any boto3 client operation against the moto server and returns the parsed response
+   * (without `ResponseMetadata`; dates as strings, streaming bodies read as text).
+   *
+   * @param service boto3 service name, e.g. `sqs`, `sagemaker`, `s3`
+   * @param operation operation in snake_case (`get_queue_attributes`) or PascalCase (`GetQueueAttributes`)
+   * @param paramsJson the operation parameters as a JSON object text
+   */
+  public describeViaBoto3(service: string, operation: string, paramsJson?: string): { [key: string]: any } {
+    if (!this.server) {
+      throw new Error('LocalDeploy: the moto server is stopped; describeViaBoto3 needs a running deployment');
+    }
+    let params: unknown = {};
+    if (paramsJson !== undefined && paramsJson.trim() !== '') {
+      try {
+        params = JSON.parse(paramsJson);
+      } catch (e) {
+        throw new Error(`LocalDeploy.describeViaBoto3(${service}, ${operation}): params are not valid JSON: ${(e as Error).message}`);
+      }
+      if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+        throw new Error(`LocalDeploy.describeViaBoto3(${service}, ${operation}): params must be a JSON object`);
+      }
+    }
+    return this.boto3([{ service, operation, params }])[0];
+  }
+
+  /**
+   * Runs several boto3 calls in one Python process (each call costs ~0.5-2 s of interpreter and
+   * boto3 start-up) and returns their responses in order. Stops at the first failing call and throws.
+   *
+   * @param callsJson a JSON array of `{"service": "sqs", "operation": "list_queues", "params": {...}}`
+   */
+  public describeAllViaBoto3(callsJson: string): { [key: string]: any }[] {
+    if (!this.server) {
+      throw new Error('LocalDeploy: the moto server is stopped; describeAllViaBoto3 needs a running deployment');
+    }
+    let calls: unknown;
+    try {
+      calls = JSON.parse(callsJson);
+    } catch (e) {
+      throw new Error(`LocalDeploy.describeAllViaBoto3: calls are not valid JSON: ${(e as Error).message}`);
+    }
+    if (!Array.isArray(calls) || calls.some((c) => c === null || typeof c !== 'object' || typeof c.service !== 'string' || typeof c.operation !== 'string'
+      || (c.params !== undefined && (c.params === null || typeof c.params !== 'object' || Array.isArray(c.params))))) {
+      throw new Error('LocalDeploy.describeAllViaBoto3: calls must be a JSON array of {service, operation, params?} with params a JSON object');
+    }
+    return this.boto3(calls.map((c) => ({ service: c.service, operation: c.operation, params: c.params ?? {} })));
+  }
+
+  /**
+   * Stops the moto server (idempotent) and removes the temp directory.
+   */
+  public stop(): void {
+    process.removeListener('exit', this.onExit);
+    const server = this.server;
+    this.server = undefined;
+    if (server && server.pid !== undefined) {
+      for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+        try {
+          // Negative pid: the process group created for this server only (spawned detached).
+          process.kill(-server.pid, signal);
+        } catch {
+          break; // already gone
+        }
+        if (signal === 'SIGTERM') {
+          sleepSync(300);
+        }
+      }
+    }
+    removeDir(this.workDir);
+  }
+
+  private run(assemblyDir: string, stackSelector: string, synthMs: number): void {
+    const t0 = Date.now() - synthMs;
+    const timeoutMs = (this.options.timeoutSeconds ?? 300) * 1000;
+    const python = this.options.python ?? 'python3';
+    if (!findExecutable('moto_server')) {
+      throw new Error(`moto is not installed: run \`${PYTHON_TOOLS_INSTALL_HINT}\``);
+    }
+    if (!findExecutable(python)) {
+      throw new Error(`${python} is not installed: LocalDeploy needs python3 with boto3 (\`${PYTHON_TOOLS_INSTALL_HINT}\`)`);
+    }
+    const cdkCli = this.resolveCdkCli();
+
+    // 1. Copy the assembly and find the stack.
+    let t = Date.now();
+    const asmCopy = path.join(this.workDir, 'cdk.out');
+    fs.cpSync(assemblyDir, asmCopy, { recursive: true });
+    const artifact = findStackArtifact(asmCopy, stackSelector);
+    const envMatch = /^aws:\/\/([^/]+)\/(.+)$/.exec(artifact.environment ?? '');
+    if (envMatch && /^\d{12}$/.test(envMatch[1])) {
+      this.account = envMatch[1];
+    }
+    if (envMatch && envMatch[2] !== 'unknown-region') {
+      this.region = envMatch[2];
+    }
+    const copyMs = Date.now() - t;
+
+    // 2. Start moto on a free localhost port.
+    t = Date.now();
+    this.startServer();
+    const serverStartMs = Date.now() - t;
+
+    const env = this.cliEnv();
+    // 3. Bootstrap.
+    t = Date.now();
+    const boot = runSync(process.execPath, {
+      args: [cdkCli, 'bootstrap', `aws://${this.account}/${this.region}`, '--no-notices', '--no-color', '--progress', 'events'],
+      env, cwd: this.workDir, timeoutMs, label: 'cdk bootstrap (moto)',
+    });
+    if (boot.status !== 0) {
+      throw new Error(`cdk bootstrap against moto failed (exit code ${boot.status}):\n${tail(boot.stderr)}${tail(boot.stdout)}moto log:\n${tail(this.serverLog(), 20)}`);
+    }
+    const bootstrapMs = Date.now() - t;
+
+    // 4. Deploy.
+    const logOffset = this.serverLog().length;
+    t = Date.now();
+    const deployArgs = [cdkCli, 'deploy', artifact.displayName, '--app', asmCopy, '--require-approval', 'never',
+      '--method', this.options.deployMethod ?? 'direct', '--no-notices', '--no-color', '--progress', 'events'];
+    if (this.options.exclusively) {
+      deployArgs.push('--exclusively');
+    }
+    const deploy = runSync(process.execPath, { args: deployArgs, env, cwd: this.workDir, timeoutMs, label: 'cdk deploy (moto)' });
+    if (deploy.status !== 0) {
+      throw new Error(`cdk deploy of '${artifact.displayName}' against moto failed (exit code ${deploy.status}):\n${tail(deploy.stderr)}${tail(deploy.stdout)}moto log:\n${tail(this.serverLog(), 20)}`);
+    }
+    const deployMs = Date.now() - t;
+
+    // 5. Read back.
+    t = Date.now();
+    const [resources, stacks] = this.boto3([
+      { service: 'cloudformation', operation: 'list_stack_resources', params: { StackName: artifact.stackName }, paginate: true },
+      { service: 'cloudformation', operation: 'describe_stacks', params: { StackName: artifact.stackName } },
+    ], timeoutMs);
+    const readBackMs = Date.now() - t;
+
+    const template = JSON.parse(fs.readFileSync(path.join(artifact.assemblyDir, artifact.templateFile), 'utf-8'));
+    const unsupportedTypes = Array.from(new Set(
+      Array.from(this.serverLog().slice(logOffset).matchAll(/Tried to parse (\S+) but it's not supported/g)).map((m) => m[1]),
+    )).sort();
+    const summaries: any[] = resources.StackResourceSummaries ?? [];
+    const byLogicalId = new Map<string, any>();
+    for (const s of summaries) {
+      if (s.LogicalResourceId) {
+        byLogicalId.set(s.LogicalResourceId, s);
+      }
+    }
+    const created: LocalDeployedResource[] = [];
+    const skipped: LocalSkippedResource[] = [];
+    for (const [logicalId, res] of Object.entries<any>(template.Resources ?? {})) {
+      const type = String(res?.Type ?? '');
+      const summary = byLogicalId.get(logicalId);
+      if (summary && summary.PhysicalResourceId) {
+        created.push({ logicalId, resourceType: type, physicalId: String(summary.PhysicalResourceId), status: String(summary.ResourceStatus ?? '') });
+        continue;
+      }
+      const reasons: string[] = [];
+      if (unsupportedTypes.includes(type)) {
+        reasons.push(`moto does not support ${type} in CloudFormation`);
+      } else if (summary) {
+        reasons.push('moto lists it without a physical id');
+      } else {
+        reasons.push('not in list-stack-resources');
+      }
+      if (res?.Condition) {
+        reasons.push(`it has Condition '${res.Condition}', which may have been false`);
+      }
+      skipped.push({ logicalId, resourceType: type, reason: reasons.join('; ') });
+    }
+    const stackInfo = (stacks.Stacks ?? [])[0] ?? {};
+    const outputs: { [key: string]: string } = {};
+    for (const o of stackInfo.Outputs ?? []) {
+      outputs[String(o.OutputKey)] = String(o.OutputValue);
+    }
+    this.deployResult = {
+      stackName: artifact.stackName,
+      stackStatus: String(stackInfo.StackStatus ?? 'UNKNOWN'),
+      account: this.account,
+      region: this.region,
+      endpointUrl: this.endpointUrl,
+      created,
+      skipped,
+      unsupportedTypes,
+      outputs,
+      timings: {
+        serverStartMs,
+        synthMs: synthMs + copyMs,
+        bootstrapMs,
+        deployMs,
+        readBackMs,
+        totalMs: Date.now() - t0,
+      },
+    };
+  }
+
+  private resolveCdkCli(): string {
+    if (this.options.cdkCliPath) {
+      if (!fs.existsSync(this.options.cdkCliPath)) {
+        throw new Error(`LocalDeploy: cdkCliPath ${this.options.cdkCliPath} does not exist`);
+      }
+      return fs.realpathSync(this.options.cdkCliPath);
+    }
+    const searchPaths = [__dirname, process.cwd()];
+    try {
+      const pkg = require.resolve('aws-cdk/package.json', { paths: searchPaths });
+      const bin = path.join(path.dirname(pkg), 'bin', 'cdk');
+      if (fs.existsSync(bin)) {
+        return bin;
+      }
+    } catch {
+      // fall through to PATH
+    }
+    const onPath = findExecutable('cdk');
+    if (onPath) {
+      return fs.realpathSync(onPath);
+    }
+    throw new Error('LocalDeploy: the AWS CDK CLI was not found: add the `aws-cdk` npm package or pass cdkCliPath');
+  }
+
+  private cliEnv(): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const k of Object.keys(env)) {
+      // Never let real credentials, profiles or endpoints leak into the local deployment.
+      if (/^AWS_/.test(k) || /^CDK_/.test(k)) {
+        delete env[k];
+      }
+    }
+    const emptyConfig = path.join(this.workDir, 'aws-config');
+    fs.writeFileSync(emptyConfig, '');
+    return {
+      ...env,
+      AWS_ENDPOINT_URL: this.endpointUrl,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_SESSION_TOKEN: 'testing',
+      AWS_REGION: this.region,
+      AWS_DEFAULT_REGION: this.region,
+      AWS_CONFIG_FILE: emptyConfig,
+      AWS_SHARED_CREDENTIALS_FILE: emptyConfig,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      CDK_DISABLE_VERSION_CHECK: '1',
+      CDK_DISABLE_CLI_TELEMETRY: 'true',
+      CI: 'true',
+      NODE_NO_WARNINGS: '1',
+      FORCE_COLOR: '0',
+    };
+  }
+
+  private startServer(): void {
+    const startupMs = (this.options.startupTimeoutSeconds ?? 30) * 1000;
+    const motoServer = findExecutable('moto_server')!;
+    let lastError = '';
+    for (let attempt = 0; attempt < 3; attempt++) {
+      this.port = freePort();
+      fs.writeFileSync(this.logFile, '');
+      const logFd = fs.openSync(this.logFile, 'a');
+      try {
+        // Output goes to a file, never to a pipe: nobody drains pipes while we block in spawnSync.
+        this.server = spawn(motoServer, ['-H', 'localhost', '-p', String(this.port)], {
+          detached: true,
+          stdio: ['ignore', logFd, logFd],
+          // 'always': moto's "not supported" UserWarning must be logged for every stack, not once per process.
+          env: { ...process.env, MOTO_ACCOUNT_ID: this.account, PYTHONWARNINGS: 'always' },
+        });
+      } finally {
+        fs.closeSync(logFd);
+      }
+      this.server.unref();
+      process.once('exit', this.onExit);
+      const wait = runSync(process.execPath, {
+        args: ['-e', WAIT_FOR_SERVER_SCRIPT, String(this.port), this.logFile, String(startupMs)],
+        timeoutMs: startupMs + 10_000,
+        label: 'waiting for moto_server',
+      });
+      if (wait.status === 0) {
+        return;
+      }
+      lastError = `${wait.stdout}${wait.stderr}\nmoto log:\n${tail(this.serverLog(), 20)}`;
+      const pid = this.server.pid;
+      this.server = undefined;
+      process.removeListener('exit', this.onExit);
+      if (pid !== undefined) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    throw new Error(`moto_server did not start on localhost after 3 attempts: ${lastError}`);
+  }
+
+  private boto3(calls: Boto3Call[], timeoutMs?: number): any[] {
+    const python = this.options.python ?? 'python3';
+    const run = runSync(python, {
+      args: ['-c', BOTO3_SCRIPT],
+      input: JSON.stringify({ endpoint: this.endpointUrl, region: this.region, calls }),
+      env: { ...this.cliEnv(), PYTHONWARNINGS: 'ignore' },
+      timeoutMs: timeoutMs ?? 120_000,
+      label: 'boto3',
+    });
+    let parsed: any;
+    try {
+      parsed = JSON.parse(run.stdout);
+    } catch {
+      if (/No module named 'boto3'/.test(run.stderr)) {
+        throw new Error(`boto3 is not installed for ${python}: run \`pip install boto3 'moto[server]'\``);
+      }
+      throw new Error(`boto3 call failed (exit code ${run.status}):\n${tail(run.stderr)}${tail(run.stdout)}`);
+    }
+    if (parsed.error) {
+      const c = parsed.error;
+      throw new Error(`boto3 ${c.service}.${c.operation} failed: ${c.code ? `${c.code}: ` : ''}${c.message}`);
+    }
+    return parsed.results;
+  }
+}
+
+/** Interpreter -> moto's supported types (importing every moto backend takes seconds). */
+const SUPPORTED_TYPES_CACHE = new Map<string, string[]>();
+
+interface Boto3Call {
+  readonly service: string;
+  readonly operation: string;
+  readonly params: unknown;
+  readonly paginate?: boolean;
+}
+
+interface StackArtifact {
+  readonly assemblyDir: string;
+  readonly artifactId: string;
+  readonly displayName: string;
+  readonly stackName: string;
+  readonly templateFile: string;
+  readonly environment?: string;
+}
+
+/** Finds a stack artifact in a cloud assembly (recursing into nested Stage assemblies). */
+function findStackArtifact(assemblyDir: string, selector: string): StackArtifact {
+  const all: StackArtifact[] = [];
+  const visit = (dir: string) => {
+    const manifestPath = path.join(dir, 'manifest.json');
+    if (!fs.existsSync(manifestPath)) {
+      throw new Error(`LocalDeploy: ${dir} is not a cloud assembly (no manifest.json)`);
+    }
+    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf-8'));
+    for (const [id, art] of Object.entries<any>(manifest.artifacts ?? {})) {
+      if (art.type === 'aws:cloudformation:stack') {
+        all.push({
+          assemblyDir: dir,
+          artifactId: id,
+          displayName: art.displayName ?? id,
+          stackName: art.properties?.stackName ?? id,
+          templateFile: art.properties?.templateFile,
+          environment: art.environment,
+        });
+      } else if (art.type === 'cdk:cloud-assembly' && art.properties?.directoryName) {
+        visit(path.join(dir, art.properties.directoryName));
+      }
+    }
+  };
+  visit(assemblyDir);
+  const match = all.find((a) => a.artifactId === selector)
+    ?? all.find((a) => a.displayName === selector)
+    ?? all.find((a) => a.stackName === selector);
+  if (!match) {
+    throw new Error(`LocalDeploy: stack '${selector}' not found in ${assemblyDir}; stacks: ${all.map((a) => a.displayName).join(', ') || '(none)'}`);
+  }
+  return match;
+}
+
+/** Finds a free TCP port on localhost (in a child process, to stay synchronous). */
+function freePort(): number {
+  const run = runSync(process.execPath, {
+    args: ['-e', "const s=require('net').createServer();s.listen(0,'localhost',()=>{process.stdout.write(String(s.address().port));s.close();});"],
+    timeoutMs: 10_000,
+    label: 'finding a free port',
+  });
+  const port = Number(run.stdout.trim());
+  if (run.status !== 0 || !Number.isInteger(port) || port <= 0) {
+    throw new Error(`LocalDeploy: could not find a free localhost port: ${run.stderr}`);
+  }
+  return port;
+}
+
+/** argv: port, log file, timeout ms. Exit 0 when moto answers, 2 when its log shows a crash, 1 on timeout. */
+const WAIT_FOR_SERVER_SCRIPT = `
+const http = require('http'); const fs = require('fs');
+const [port, logFile, timeoutMs] = process.argv.slice(1);
+const deadline = Date.now() + Number(timeoutMs);
+function crashed() {
+  try { const log = fs.readFileSync(logFile, 'utf-8'); return /Traceback|Address already in use|error while attempting to bind/i.test(log); } catch { return false; }
+}
+function attempt() {
+  if (crashed()) { console.log('moto_server exited during startup'); process.exit(2); }
+  if (Date.now() > deadline) { console.log('moto_server did not answer within ' + timeoutMs + 'ms'); process.exit(1); }
+  const req = http.get({ host: 'localhost', port: Number(port), path: '/moto-api/', timeout: 2000 }, (res) => { res.resume(); process.exit(0); });
+  req.on('error', () => setTimeout(attempt, 100));
+  req.on('timeout', () => { req.destroy(); });
+}
+attempt();
+`;
+
+/**
+ * Reads {endpoint, region, calls: [{service, operation, params, paginate}]} on stdin and prints
+ * {results: [...]} or {error: {service, operation, code, message}}.
+ */
+const BOTO3_SCRIPT = `
+import base64, datetime, decimal, json, sys
+import boto3, botocore
+req = json.load(sys.stdin)
+
+def default(o):
+    if isinstance(o, (datetime.datetime, datetime.date)):
+        return o.isoformat()
+    if isinstance(o, decimal.Decimal):
+        return float(o)
+    if hasattr(o, 'read'):
+        data = o.read()
+        try:
+            return data.decode('utf-8')
+        except Exception:
+            return base64.b64encode(data).decode('ascii')
+    if isinstance(o, (bytes, bytearray)):
+        return base64.b64encode(bytes(o)).decode('ascii')
+    if isinstance(o, set):
+        return sorted(o)
+    return str(o)
+
+results = []
+for call in req['calls']:
+    op = botocore.xform_name(call['operation'])
+    try:
+        client = boto3.client(call['service'], endpoint_url=req['endpoint'], region_name=req['region'],
+                              aws_access_key_id='testing', aws_secret_access_key='testing', aws_session_token='testing')
+        if not hasattr(client, op):
+            raise ValueError('unknown operation %s for service %s' % (op, call['service']))
+        params = call.get('params') or {}
+        if call.get('paginate') and client.can_paginate(op):
+            res = client.get_paginator(op).paginate(**params).build_full_result()
+        else:
+            res = getattr(client, op)(**params)
+        res.pop('ResponseMetadata', None)
+        results.append(res)
+    except botocore.exceptions.ClientError as e:
+        err = e.response.get('Error', {})
+        print(json.dumps({'error': {'service': call['service'], 'operation': op, 'code': err.get('Code', ''), 'message': err.get('Message', str(e))}}))
+        sys.exit(0)
+    except Exception as e:
+        print(json.dumps({'error': {'service': call['service'], 'operation': op, 'code': type(e).__name__, 'message': str(e)}}))
+        sys.exit(0)
+print(json.dumps({'results': results}, default=default))
+`;
