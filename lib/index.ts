@@ -1,1 +1,3 @@
 export * from './core';
+export * from './batch-workers';
+export * from './topology';

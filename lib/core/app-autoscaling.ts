@@ -60,8 +60,10 @@ export function toStandardCron(c: appscaling.CronOptions): string {
  * @internal
  */
 export function tagLane(scope: IConstruct, binding: ModelArtifactBinding, kind: LaneKind): void {
+  // cfn-lint (E3002) rejects Tags on scalable targets even though the L2 renders them.
+  const options = { excludeResourceTypes: ['AWS::ApplicationAutoScaling::ScalableTarget'] };
   for (const [k, v] of Object.entries(binding.tags)) {
-    Tags.of(scope).add(k, v);
+    Tags.of(scope).add(k, v, options);
   }
-  Tags.of(scope).add('inference:lane', kind);
+  Tags.of(scope).add('inference:lane', kind, options);
 }

@@ -169,6 +169,14 @@ export interface ModelArtifactBindOptions {
   readonly grantee?: iam.IGrantable;
 
   /**
+   * Who pulls the serving image, when that is not `grantee` (ECS: the task execution role pulls,
+   * the task role reads the weights).
+   *
+   * @default - `grantee`
+   */
+  readonly imageGrantee?: iam.IGrantable;
+
+  /**
    * The hardware the consumer runs on; picks the matching variant.
    *
    * @default - the primary build
@@ -372,7 +380,7 @@ export class ModelArtifact {
   public bind(scope: Construct, options: ModelArtifactBindOptions = {}): ModelArtifactBinding {
     const variant = this.variantFor(options.target ?? this.targets[0], options.consumer ?? scope.node.path);
     const weights = variant.weights.bind(scope, options.grantee);
-    const image = variant.image?.bind(scope, options.grantee);
+    const image = variant.image?.bind(scope, options.imageGrantee ?? options.grantee);
     return {
       name: this.name,
       version: this.version,

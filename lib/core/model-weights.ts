@@ -158,7 +158,8 @@ class AssetWeights extends ModelWeights {
       this.assets.set(stack, asset);
     }
     if (grantee) {
-      asset.grantRead(grantee);
+      // Read on exactly this object, not the whole CDK assets bucket.
+      asset.bucket.grantRead(grantee, asset.s3ObjectKey);
     }
     const key = asset.s3ObjectKey;
     return {

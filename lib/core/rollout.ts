@@ -98,6 +98,8 @@ export class Rollout {
   public readonly autoRollback: boolean;
   /** Final bake time. */
   public readonly finalBakeTime: Duration;
+  /** True when the user set `finalBakeTime` (lanes that cannot render it must reject it). */
+  public readonly finalBakeTimeExplicit: boolean;
 
   private constructor(strategy: RolloutStrategy, options: RolloutOptions, percent: number = 0, stepInterval?: Duration) {
     this.strategy = strategy;
@@ -106,6 +108,7 @@ export class Rollout {
     this.alarms = [...(options.alarms ?? [])];
     this.autoRollback = options.autoRollback ?? true;
     this.finalBakeTime = options.finalBakeTime ?? Duration.minutes(10);
+    this.finalBakeTimeExplicit = options.finalBakeTime !== undefined;
     if (!this.finalBakeTime.isUnresolved() && this.finalBakeTime.toSeconds() > 3600) {
       throw invalid(`Rollout.${strategy}`, 'finalBakeTime', this.finalBakeTime, 'must be at most 1 hour', 'Pass Duration.minutes(60) or less.');
     }

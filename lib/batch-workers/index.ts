@@ -1,0 +1,2 @@
+export * from './in-flight-jobs';
+export * from './queue-drained-workers';

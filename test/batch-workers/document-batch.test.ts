@@ -1,0 +1,46 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { createDocumentBatchStack } from '../../examples/document-batch';
+import { CfnLint, NagCheck } from '../../lib/testing';
+
+// The example is synthesized once; every check reads the same stack.
+let stack: Stack;
+let template: Template;
+
+beforeAll(() => {
+  const app = new App();
+  stack = createDocumentBatchStack(app, 'DocumentBatch');
+  template = Template.fromStack(stack);
+});
+
+test('matches the snapshot', () => {
+  expect(template.toJSON()).toMatchSnapshot();
+});
+
+test('passes cfn-lint with no errors and no warnings', () => {
+  const result = CfnLint.lintStack(stack);
+  expect(CfnLint.format(result.errors)).toBe('');
+  expect(CfnLint.format(result.warnings)).toBe('');
+});
+
+test('passes cdk-nag AwsSolutions; every acknowledgement carries a reason', () => {
+  const result = NagCheck.assertCompliant(stack);
+  expect(NagCheck.format(result.warnings)).toBe('');
+});
+
+test('drains bursts with a fixed worker budget, from zero, with a time-in-queue target and SLO', () => {
+  // a budget of at most 6 workers, none when idle
+  template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 0, MaxCapacity: 6 });
+  // time in queue: 5 minutes scales out in steps; the 30-minute SLO alarms and rolls deployments back
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 300 });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 1800, EvaluationPeriods: 5 });
+  template.hasResourceProperties('AWS::ECS::Service', {
+    DeploymentConfiguration: Match.objectLike({ Alarms: { Enable: true, Rollback: true, AlarmNames: [{ Ref: Match.stringLikeRegexp('SloTimeInQueue') }] } }),
+  });
+  // 10-minute documents on Fargate: task protection, stop timeout at Fargate's 120 s ceiling
+  template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+    Cpu: '4096', Memory: '16384',
+    ContainerDefinitions: [Match.objectLike({ StopTimeout: 120 })],
+  });
+  template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 630, RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }) });
+});
