@@ -133,6 +133,22 @@ export function checkDigest(where: string, prop: string, digest: string | undefi
   }
 }
 
+/**
+ * s3:GetObject on exactly one object (or the objects under one prefix, plus listing that prefix),
+ * and decrypt on the bucket's key if it has one. No action wildcards.
+ */
+function grantObjectRead(grantee: iam.IGrantable, bucket: s3.IBucket, key: string, isPrefix: boolean): void {
+  iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [bucket.arnForObjects(isPrefix ? `${key}*` : key)] });
+  if (isPrefix) {
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${key}*`] } },
+    }));
+  }
+  bucket.encryptionKey?.grantDecrypt(grantee);
+}
+
 class AssetWeights extends ModelWeights {
   public readonly description: string;
   private readonly assets = new WeakMap<Stack, s3assets.Asset>();
@@ -159,7 +175,7 @@ class AssetWeights extends ModelWeights {
     }
     if (grantee) {
       // Read on exactly this object, not the whole CDK assets bucket.
-      asset.bucket.grantRead(grantee, asset.s3ObjectKey);
+      grantObjectRead(grantee, asset.bucket, asset.s3ObjectKey, false);
     }
     const key = asset.s3ObjectKey;
     return {
@@ -195,7 +211,7 @@ class BucketWeights extends ModelWeights {
   public bind(_scope: Construct, grantee?: iam.IGrantable): ModelWeightsConfig {
     if (grantee) {
       // Read on exactly this object or prefix, never the whole bucket.
-      this.bucket.grantRead(grantee, this.isPrefix ? `${this.key}*` : this.key);
+      grantObjectRead(grantee, this.bucket, this.key, this.isPrefix);
     }
     return {
       s3Uri: `s3://${this.bucket.bucketName}/${this.key}`,

@@ -125,7 +125,9 @@ describe('ModelArtifact.bind grants', () => {
     const a = new ModelArtifact({ name: 'multi', version: '1', weights: ModelWeights.fromBucketPrefix(bucket, 'tenants/') });
     const b = a.bind(stack, { grantee: role });
     expect(b.isPrefix).toBe(true);
-    expect(JSON.stringify(policyStatements(stack))).toContain('models-bucket/tenants/*');
+    const statements = policyStatements(stack);
+    expect(JSON.stringify(statements)).toContain('models-bucket/tenants/*');
+    expect(statements.find(s => s.Action === 's3:ListBucket').Condition).toEqual({ StringLike: { 's3:prefix': ['tenants/*'] } });
   });
 
   test('prefix and key validation', () => {
@@ -144,7 +146,9 @@ describe('ModelArtifact.bind grants', () => {
     expect(b1.objectKey).toEqual(b2.objectKey);
     expect(stack.node.findAll().filter(c => c.node.id.startsWith('ModelWeights')).length).toBe(1);
     const statements = policyStatements(stack);
-    expect(statements.some(s => [].concat(s.Action).includes('s3:GetObject*'))).toBe(true);
+    const read = statements.find(s => s.Action === 's3:GetObject');
+    expect(JSON.stringify(read.Resource)).toContain(b1.objectKey!);
+    expect(JSON.stringify(statements)).not.toMatch(/s3:GetObject\*|s3:List\*|s3:GetBucket\*/);
   });
 
   test('a model package: DescribeModelPackage on that ARN only', () => {
