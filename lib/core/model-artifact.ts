@@ -177,6 +177,14 @@ export interface ModelArtifactBindOptions {
   readonly imageGrantee?: iam.IGrantable;
 
   /**
+   * Bind the serving image too. Lanes that bring their own code (Lambda zip) pass false so no
+   * image asset is created for nothing.
+   *
+   * @default true
+   */
+  readonly includeImage?: boolean;
+
+  /**
    * The hardware the consumer runs on; picks the matching variant.
    *
    * @default - the primary build
@@ -380,7 +388,7 @@ export class ModelArtifact {
   public bind(scope: Construct, options: ModelArtifactBindOptions = {}): ModelArtifactBinding {
     const variant = this.variantFor(options.target ?? this.targets[0], options.consumer ?? scope.node.path);
     const weights = variant.weights.bind(scope, options.grantee);
-    const image = variant.image?.bind(scope, options.imageGrantee ?? options.grantee);
+    const image = (options.includeImage ?? true) ? variant.image?.bind(scope, options.imageGrantee ?? options.grantee) : undefined;
     return {
       name: this.name,
       version: this.version,

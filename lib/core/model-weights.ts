@@ -170,7 +170,8 @@ class AssetWeights extends ModelWeights {
     let asset = this.assets.get(stack);
     if (!asset) {
       const base = 'ModelWeights' + crypto.createHash('sha256').update(path.resolve(this.assetPath)).digest('hex').slice(0, 8);
-      asset = new s3assets.Asset(stack, base, { path: this.assetPath });
+      // Two artifacts (e.g. two versions) may point at the same file: share one asset per stack.
+      asset = (stack.node.tryFindChild(base) as s3assets.Asset | undefined) ?? new s3assets.Asset(stack, base, { path: this.assetPath });
       this.assets.set(stack, asset);
     }
     if (grantee) {

@@ -73,7 +73,7 @@ class AssetImage extends ServingImage {
     let asset = this.assets.get(stack);
     if (!asset) {
       const id = 'ServingImage' + crypto.createHash('sha256').update(path.resolve(this.directory)).digest('hex').slice(0, 8);
-      asset = new ecrAssets.DockerImageAsset(stack, id, { directory: this.directory, ...this.options });
+      asset = (stack.node.tryFindChild(id) as ecrAssets.DockerImageAsset | undefined) ?? new ecrAssets.DockerImageAsset(stack, id, { directory: this.directory, ...this.options });
       this.assets.set(stack, asset);
     }
     if (grantee) { asset.repository.grantPull(grantee); }

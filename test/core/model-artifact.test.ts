@@ -191,3 +191,18 @@ describe('ServingImage', () => {
     expect(a.bind(stack, { grantee: role }).imageUri).toBe('public.ecr.aws/x/y:1');
   });
 });
+
+describe('ModelArtifact sharing', () => {
+  test('two versions pointing at the same file share one asset in a stack', () => {
+    const { stack, role } = stackWithRole();
+    const a = ModelArtifact.fromAsset(FP32, { name: 'm', version: '1' });
+    const b = ModelArtifact.fromAsset(FP32, { name: 'm', version: '2' });
+    expect(a.bind(stack, { grantee: role }).objectKey).toEqual(b.bind(stack, { grantee: role }).objectKey);
+  });
+
+  test('includeImage: false skips the image', () => {
+    const { stack } = stackWithRole();
+    const a = ModelArtifact.fromAsset(FP32, { name: 'm', version: '1', image: ServingImage.fromRegistry('public.ecr.aws/x/y:1') });
+    expect(a.bind(stack, { includeImage: false }).imageUri).toBeUndefined();
+  });
+});

@@ -1,0 +1,86 @@
+import * as path from 'path';
+import { CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { AutoscalingPolicy, Rollout, ScalingTrigger, ServiceLevelObjective } from '../../lib';
+import { ProvisionedConcurrencyStatistic, WarmServerlessFunction } from '../../lib/serverless';
+import { demoArtifact } from '../shared/artifact';
+
+/** Directory of the demo handler (plain Node.js, no bundled dependencies). */
+export const HANDLER_DIR = path.join(__dirname, 'handler');
+
+/**
+ * The seed's conversational model behind a pre-warmed serverless burst pool.
+ *
+ * - 10 warm environments (provisioned concurrency on the `live` alias) absorb everyday bursts;
+ *   target tracking on the per-minute Maximum of ProvisionedConcurrencyUtilization keeps ~40% of
+ *   the pool idle (in-flight target 0.8 per environment with a 25% warm buffer = 0.6) and grows
+ *   the pool up to 60.
+ * - A marketing event (a product launch announced at 17:30 New York time on 2 March 2027) raises
+ *   the floor to 80 warm environments at 17:00, 30 minutes before the announcement, and restores
+ *   the everyday bounds at 22:00.
+ * - Reserved concurrency 300 caps the function so a viral burst cannot starve the account.
+ * - New versions roll out as a CodeDeploy canary (10% for 5 minutes) and roll back on the SLO:
+ *   p95 < 300 ms, errors < 1%, throttles < 1%.
+ * - Callers use the alias or its IAM-authenticated function URL.
+ */
+export function createServerlessBurstStack(scope: Construct, id: string, props?: StackProps): Stack {
+  const stack = new Stack(scope, id, {
+    description: 'cdk-inference-lanes example: pre-warmed serverless burst pool for the conversational model',
+    ...props,
+  });
+
+  const pool = new WarmServerlessFunction(stack, 'ChatBurst', {
+    artifact: demoArtifact(),
+    code: lambda.Code.fromAsset(HANDLER_DIR),
+    handler: 'index.handler',
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    // memorySize: 2 GiB default (~1.2 vCPU, so the lane sets OMP_NUM_THREADS=1)
+    timeout: Duration.seconds(10),
+    autoscaling: new AutoscalingPolicy({
+      minCapacity: 10,
+      maxCapacity: 60,
+      triggers: [ScalingTrigger.inFlightPerInstance(0.8)],
+      warmBufferPercent: 25,
+      scaleOutCooldown: Duration.seconds(30),
+      scaleInCooldown: Duration.minutes(10),
+      schedules: [{
+        name: 'spring-launch',
+        start: { minute: '0', hour: '17', day: '2', month: '3', year: '2027' },
+        end: { minute: '0', hour: '22', day: '2', month: '3', year: '2027' },
+        minCapacity: 80,
+        maxCapacity: 200,
+        timeZone: 'America/New_York',
+      }],
+    }),
+    utilizationStatistic: ProvisionedConcurrencyStatistic.MAXIMUM,
+    reservedConcurrentExecutions: 300,
+    slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 }),
+    rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }),
+    functionUrl: true,
+  });
+
+  // cdk-nag AwsSolutions findings this design accepts, each with its reason.
+  Validations.of(pool.onFailureQueue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason: 'This queue is itself the on-failure destination of asynchronous invocations (the dead-letter store); a DLQ behind it would only move the same messages again.',
+  });
+  for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+    Validations.of(pool.role).acknowledge({
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason: `${action} is what sqs.grantSendMessages needs to write to the KMS-encrypted on-failure queue; the statement is scoped to the one lane key ARN.`,
+    });
+  }
+  Validations.of(pool.deploymentGroup!).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+    reason: 'AWSCodeDeployRoleForLambdaLimited is the AWS-documented service role for CodeDeploy Lambda traffic shifting (UpdateAlias/GetAlias, DescribeAlarms, hooks named CodeDeployHook_*); it is not a FullAccess policy.',
+  });
+
+  new CfnOutput(stack, 'FunctionName', { value: pool.functionName });
+  new CfnOutput(stack, 'AliasArn', { value: pool.aliasArn });
+  // No output for the function URL: moto (the local deploy test) crashes on an Output that reads
+  // an attribute of AWS::Lambda::Url, which it does not support. Read it with
+  // `aws lambda get-function-url-config --function-name <FunctionName> --qualifier live`.
+  return stack;
+}

@@ -1,0 +1,2 @@
+export * from './provisioned-concurrency-statistic';
+export * from './warm-serverless-function';

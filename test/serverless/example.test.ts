@@ -1,0 +1,77 @@
+import { spawnSync } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CfnLint, NagCheck } from '../../lib/testing';
+import { createServerlessBurstStack } from '../../examples/serverless-burst';
+import { FP32, HANDLER_DIR } from './fixtures';
+
+/*
+ * The serverless-burst example: a pre-warmed pool for the conversational model with a marketing-event
+ * schedule. Synthesized once; checked with the real validators (cfn-lint, cdk-nag AwsSolutions), a
+ * snapshot, and the demo handler's model code run for real on the demo artifact.
+ */
+describe('examples/serverless-burst', () => {
+  let stack: Stack;
+  let template: Template;
+  beforeAll(() => {
+    stack = createServerlessBurstStack(new App(), 'ServerlessBurst');
+    template = Template.fromStack(stack);
+  });
+
+  test('the marketing event raises the warm floor to 80 before the announcement and restores 10-60 after', () => {
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 10,
+      MaxCapacity: 60,
+      ScheduledActions: [
+        Match.objectLike({ ScheduledActionName: 'spring-launch-start', Schedule: 'cron(0 17 2 3 ? 2027)', Timezone: 'America/New_York', ScalableTargetAction: { MinCapacity: 80, MaxCapacity: 200 } }),
+        Match.objectLike({ ScheduledActionName: 'spring-launch-end', Schedule: 'cron(0 22 2 3 ? 2027)', ScalableTargetAction: { MinCapacity: 10, MaxCapacity: 60 } }),
+      ],
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 0.6, CustomizedMetricSpecification: Match.objectLike({ Statistic: 'Maximum' }) }),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 300, Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+    template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', { DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' });
+  });
+
+  test('passes cfn-lint with no errors', () => {
+    const result = CfnLint.lintStack(stack);
+    expect(CfnLint.format(result.errors)).toBe('');
+  });
+
+  test('passes cdk-nag AwsSolutions; every acknowledged finding carries its reason in the example', () => {
+    const result = NagCheck.check(stack);
+    expect(NagCheck.format(result.errors)).toBe('');
+    expect(NagCheck.format(result.warnings)).toBe('');
+  });
+
+  test('matches the snapshot', () => {
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+
+  test('the demo handler verifies the digest, unpacks the real artifact and predicts', () => {
+    const digest = 'sha256:' + crypto.createHash('sha256').update(fs.readFileSync(FP32)).digest('hex');
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { loadModel, predict } from ${JSON.stringify(path.join(HANDLER_DIR, 'model.mjs'))};
+      const bytes = readFileSync(${JSON.stringify(FP32)});
+      const model = loadModel(bytes, { digest: ${JSON.stringify(digest)}, compressed: true });
+      let mismatch = '';
+      try { loadModel(bytes, { digest: 'sha256:' + '0'.repeat(64), compressed: true }); } catch (e) { mismatch = e.message; }
+      console.log(JSON.stringify({ model, prediction: predict(model, 'Where is my order?'), mismatch }));
+    `;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf-8', timeout: 20_000 });
+    expect(run.stderr).toBe('');
+    const out = JSON.parse(run.stdout);
+    expect(out.model).toEqual({ format: 'demo-linear', precision: 'fp32', weights: [0.12, -0.4, 0.93], bias: 0.05 });
+    expect(out.prediction.score).toBeGreaterThan(0.5);
+    expect(out.prediction.intent).toBe('question');
+    expect(out.mismatch).toMatch(/model digest mismatch/);
+    // the Lambda entry point (top-level await at INIT, AWS SDK from the runtime) is valid syntax
+    const check = spawnSync(process.execPath, ['--check', path.join(HANDLER_DIR, 'index.mjs')], { encoding: 'utf-8' });
+    expect(check.status).toBe(0);
+  });
+});
