@@ -1,4 +1,5 @@
 export * from './core';
+export * from './managed-endpoint';
 export * from './batch-workers';
 export * from './serverless';
 export * from './topology';

@@ -1,0 +1,271 @@
+import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { checkInteger, invalid } from '../core/errors';
+
+/**
+ * How a {@link ManagedEndpoint} serves requests.
+ */
+export enum EndpointModeKind {
+  /** Real-time: synchronous `InvokeEndpoint` on a fleet of instances. */
+  REAL_TIME = 'real-time',
+  /** Serverless: synchronous `InvokeEndpoint`, SageMaker-managed compute, optional provisioned concurrency. */
+  SERVERLESS = 'serverless',
+  /** Asynchronous: `InvokeEndpointAsync` with S3 input/output, a queue and scale to zero. */
+  ASYNC = 'async',
+}
+
+/**
+ * Options shared by the instance-based modes (real-time and async).
+ */
+export interface InstanceModeOptions {
+  /**
+   * SageMaker hosting instance type, e.g. `ml.g5.xlarge` or `ml.c6i.2xlarge`. It picks the artifact's
+   * build: GPU families (`ml.g*`, `ml.p*`) bind the NVIDIA_GPU variant, Graviton families (`ml.c7g.*`)
+   * CPU_ARM64, `ml.inf*`/`ml.trn*` INFERENTIA, everything else CPU_X86_64.
+   */
+  readonly instanceType: string;
+
+  /**
+   * Size of the EBS volume attached to each instance. Instance types with local NVMe storage
+   * (`ml.g5`, `ml.g4dn`, `ml.*d`, ...) use that storage instead and reject this.
+   *
+   * @default - SageMaker's default for the instance type
+   */
+  readonly volumeSize?: Size;
+
+  /**
+   * How long the container may take to pass its first `/ping` health check (60 s - 1 hour).
+   *
+   * @default - SageMaker's default
+   */
+  readonly containerStartupHealthCheckTimeout?: Duration;
+
+  /**
+   * How long downloading and unpacking the model may take (60 s - 1 hour). Raise it for large models.
+   *
+   * @default - SageMaker's default
+   */
+  readonly modelDataDownloadTimeout?: Duration;
+
+  /**
+   * vCPUs per instance, used to turn a CPU utilization target into SageMaker's per-instance
+   * `CPUUtilization`, which sums all cores (0-100 × vCPUs).
+   *
+   * @default - derived from the size: `large` 2, `xlarge` 4, `Nxlarge` 4N
+   */
+  readonly vcpuCount?: number;
+
+  /**
+   * NVIDIA GPUs per instance, used to turn a GPU utilization target into SageMaker's
+   * `GPUUtilization`, which sums all GPUs (0-100 × GPUs).
+   *
+   * @default - from a table of common GPU instance types; other types need it for a GPU utilization trigger
+   */
+  readonly gpuCount?: number;
+}
+
+/**
+ * Props of {@link EndpointMode.realTime}.
+ */
+export interface RealTimeModeProps extends InstanceModeOptions {}
+
+/**
+ * Props of {@link EndpointMode.serverless}.
+ */
+export interface ServerlessModeProps {
+  /**
+   * Memory of each serverless worker: 1024, 2048, 3072, 4096, 5120 or 6144 MiB.
+   */
+  readonly memorySize: Size;
+
+  /**
+   * Most requests served at once (1-200). Requests beyond are throttled.
+   */
+  readonly maxConcurrency: number;
+
+  /**
+   * Workers kept initialized (no cold start), 1 up to `maxConcurrency`. With an autoscaling policy
+   * this is the starting value the policy then scales between its bounds.
+   *
+   * @default - the autoscaling policy's minCapacity when a policy is given, else none (every worker starts cold)
+   */
+  readonly provisionedConcurrency?: number;
+}
+
+/**
+ * Props of {@link EndpointMode.asynchronous}.
+ */
+export interface AsyncModeProps extends InstanceModeOptions {
+  /**
+   * Bucket for request payloads, responses and failures.
+   *
+   * @default - a bucket the endpoint creates, encrypted with the endpoint's KMS key
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
+   * Key prefix callers upload request payloads under (`InputLocation`). The execution role may read it.
+   *
+   * @default 'async-inputs/'
+   */
+  readonly inputPrefix?: string;
+
+  /**
+   * Key prefix SageMaker writes responses under.
+   *
+   * @default 'async-outputs/'
+   */
+  readonly outputPrefix?: string;
+
+  /**
+   * Key prefix SageMaker writes failed requests under.
+   *
+   * @default 'async-failures/'
+   */
+  readonly failurePrefix?: string;
+
+  /**
+   * Topic SageMaker notifies when a request succeeds.
+   *
+   * @default - no success notification
+   */
+  readonly successTopic?: sns.ITopic;
+
+  /**
+   * Topic SageMaker notifies when a request fails.
+   *
+   * @default - no error notification
+   */
+  readonly errorTopic?: sns.ITopic;
+
+  /**
+   * Include responses of up to 128 KB in the success topic's message.
+   *
+   * @default false
+   */
+  readonly includeResponseInSuccessTopic?: boolean;
+
+  /**
+   * Requests SageMaker's client sends to each instance's container at once (1-1000).
+   *
+   * @default - SageMaker picks a value
+   */
+  readonly maxConcurrentInvocationsPerInstance?: number;
+
+  /**
+   * KMS key that encrypts responses and failures in S3.
+   *
+   * @default - the endpoint's encryption key
+   */
+  readonly outputEncryptionKey?: kms.IKey;
+}
+
+/**
+ * The hosting mode of a {@link ManagedEndpoint}: real-time instances, serverless, or asynchronous
+ * (queued) instances. Each mode takes only the props that make sense for it; a lane prop the mode
+ * cannot honour (data capture on serverless, a queue trigger on real-time, ...) is a LaneValidationError.
+ *
+ * @example
+ * EndpointMode.realTime({ instanceType: 'ml.g5.xlarge' });
+ * EndpointMode.serverless({ memorySize: Size.gibibytes(4), maxConcurrency: 20, provisionedConcurrency: 2 });
+ * EndpointMode.asynchronous({ instanceType: 'ml.g5.2xlarge', successTopic, errorTopic });
+ */
+export class EndpointMode {
+  /** Real-time inference on a fleet of instances. */
+  public static realTime(props: RealTimeModeProps): EndpointMode {
+    checkInstanceOptions('EndpointMode.realTime', props);
+    return new EndpointMode(EndpointModeKind.REAL_TIME, props, undefined, undefined);
+  }
+
+  /** Serverless inference (CPU only), optionally with provisioned concurrency. */
+  public static serverless(props: ServerlessModeProps): EndpointMode {
+    const where = 'EndpointMode.serverless';
+    if (!props.memorySize.isUnresolved()) {
+      const mib = props.memorySize.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+      if (!Number.isInteger(mib) || mib < 1024 || mib > 6144 || mib % 1024 !== 0) {
+        throw invalid(where, 'memorySize', `${mib} MiB`, 'is not a serverless memory size', 'Pass Size.gibibytes(n) with n from 1 to 6.');
+      }
+    }
+    checkInteger(where, 'maxConcurrency', props.maxConcurrency, 1, 200);
+    checkInteger(where, 'provisionedConcurrency', props.provisionedConcurrency, 1, 200);
+    if (props.provisionedConcurrency !== undefined && !Token.isUnresolved(props.provisionedConcurrency) && !Token.isUnresolved(props.maxConcurrency)
+      && props.provisionedConcurrency > props.maxConcurrency) {
+      throw invalid(where, 'provisionedConcurrency', props.provisionedConcurrency, `must be less than or equal to 'maxConcurrency' (${props.maxConcurrency})`, 'Raise maxConcurrency or lower provisionedConcurrency.');
+    }
+    return new EndpointMode(EndpointModeKind.SERVERLESS, undefined, props, undefined);
+  }
+
+  /**
+   * Asynchronous inference: requests queue, payloads and responses live in S3, SNS notifies, and the
+   * fleet can scale to zero. Named `asynchronous` because `async` is reserved in some languages.
+   */
+  public static asynchronous(props: AsyncModeProps): EndpointMode {
+    const where = 'EndpointMode.asynchronous';
+    checkInstanceOptions(where, props);
+    checkInteger(where, 'maxConcurrentInvocationsPerInstance', props.maxConcurrentInvocationsPerInstance, 1, 1000);
+    const prefixes: [string, string | undefined][] = [['inputPrefix', props.inputPrefix], ['outputPrefix', props.outputPrefix], ['failurePrefix', props.failurePrefix]];
+    for (const [name, prefix] of prefixes) {
+      if (prefix === undefined || Token.isUnresolved(prefix)) { continue; }
+      if (prefix.startsWith('/') || !prefix.endsWith('/') || prefix.length < 2) {
+        throw invalid(where, name, prefix, "must be a key prefix ending with '/' and not starting with '/'", "Pass e.g. 'async-outputs/'.");
+      }
+    }
+    const given = prefixes.map(([, p]) => p).filter((p): p is string => p !== undefined && !Token.isUnresolved(p));
+    const out = props.outputPrefix ?? 'async-outputs/';
+    const fail = props.failurePrefix ?? 'async-failures/';
+    if (given.length > 0 && !Token.isUnresolved(out) && !Token.isUnresolved(fail) && out === fail) {
+      throw invalid(where, 'failurePrefix', fail, "is the same as 'outputPrefix'", 'Give failures their own prefix so consumers can tell them apart.');
+    }
+    return new EndpointMode(EndpointModeKind.ASYNC, props, undefined, props);
+  }
+
+  /** Which mode. */
+  public readonly kind: EndpointModeKind;
+  /** Instance options (real-time and async). */
+  public readonly instance?: InstanceModeOptions;
+  /** Serverless options. */
+  public readonly serverlessOptions?: ServerlessModeProps;
+  /** Async options. */
+  public readonly asyncOptions?: AsyncModeProps;
+
+  private constructor(kind: EndpointModeKind, instance?: InstanceModeOptions, serverless?: ServerlessModeProps, asyncOptions?: AsyncModeProps) {
+    this.kind = kind;
+    this.instance = instance;
+    this.serverlessOptions = serverless;
+    this.asyncOptions = asyncOptions;
+  }
+
+  /** True for the instance-based modes (real-time and async). */
+  public get instanceBased(): boolean {
+    return this.kind !== EndpointModeKind.SERVERLESS;
+  }
+
+  /** Text such as `real-time ml.g5.xlarge` or `serverless 4096 MiB`. */
+  public toString(): string {
+    if (this.serverlessOptions) {
+      return `serverless ${this.serverlessOptions.memorySize.toMebibytes({ rounding: SizeRoundingBehavior.NONE })} MiB × ${this.serverlessOptions.maxConcurrency}`;
+    }
+    return `${this.kind} ${this.instance?.instanceType}`;
+  }
+}
+
+function checkInstanceOptions(where: string, props: InstanceModeOptions): void {
+  if (!Token.isUnresolved(props.instanceType) && !/^ml\.[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(props.instanceType)) {
+    throw invalid(where, 'instanceType', props.instanceType, "is not a SageMaker hosting instance type ('ml.<family>.<size>')", "Pass e.g. 'ml.g5.xlarge' or 'ml.c6i.2xlarge'.");
+  }
+  if (props.volumeSize && !props.volumeSize.isUnresolved()) {
+    const gib = props.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+    if ( (!Number.isInteger(gib) || gib < 1 || gib > 512)) {
+      throw invalid(where, 'volumeSize', `${gib} GiB`, 'must be a whole number of GiB from 1 to 512', 'Pass e.g. Size.gibibytes(100).');
+    }
+  }
+  for (const [name, d] of [['containerStartupHealthCheckTimeout', props.containerStartupHealthCheckTimeout], ['modelDataDownloadTimeout', props.modelDataDownloadTimeout]] as const) {
+    if (d && !d.isUnresolved() && (d.toSeconds() < 60 || d.toSeconds() > 3600)) {
+      throw invalid(where, name, d, 'must be between 60 seconds and 1 hour', 'Pass e.g. Duration.minutes(10).');
+    }
+  }
+  checkInteger(where, 'vcpuCount', props.vcpuCount, 1);
+  checkInteger(where, 'gpuCount', props.gpuCount, 1);
+}

@@ -1,0 +1,43 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { createManagedEndpointStack } from '../../examples/managed-endpoint';
+import { CfnLint, NagCheck } from '../../lib/testing';
+
+// GIVEN the example stack (conversational model, p95 < 300 ms, canary + shadow), built once for every check
+let stack: Stack;
+let template: Template;
+beforeAll(() => {
+  stack = createManagedEndpointStack(new App(), 'ManagedEndpointExample');
+  template = Template.fromStack(stack);
+});
+
+test('serves 1.4.0, shadows 1.5.0 on 20% of traffic and rolls out by canary on the SLO alarms', () => {
+  template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+    ProductionVariants: [Match.objectLike({ VariantName: 'primary', InstanceType: 'ml.c5.2xlarge', InitialInstanceCount: 2 })],
+    ShadowProductionVariants: [Match.objectLike({ VariantName: 'shadow', InitialVariantWeight: 0.2 })],
+    DataCaptureConfig: Match.objectLike({ InitialSamplingPercentage: 10 }),
+  });
+  template.hasResourceProperties('AWS::SageMaker::Model', { PrimaryContainer: Match.objectLike({ Environment: { MODEL_NAME: 'assistant', MODEL_VERSION: '1.5.0' } }) });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ModelLatency', ExtendedStatistic: 'p95', Threshold: 300000 });
+  template.hasResourceProperties('AWS::SageMaker::Endpoint', {
+    DeploymentConfig: Match.objectLike({
+      AutoRollbackConfiguration: { Alarms: [{ AlarmName: Match.stringLikeRegexp('SloLatency') }, { AlarmName: Match.stringLikeRegexp('SloErrorRate') }] },
+      BlueGreenUpdatePolicy: Match.objectLike({ TrafficRoutingConfiguration: Match.objectLike({ Type: 'CANARY', CanarySize: { Type: 'CAPACITY_PERCENT', Value: 25 } }) }),
+    }),
+  });
+});
+
+test('matches the snapshot', () => {
+  expect(template.toJSON()).toMatchSnapshot();
+});
+
+test('passes cdk-nag AwsSolutions (every suppression carries a reason)', () => {
+  const result = NagCheck.assertCompliant(stack);
+  expect(result.errors).toEqual([]);
+});
+
+const lint = CfnLint.isInstalled() ? test : test.skip;
+lint('passes cfn-lint with no errors', () => {
+  const result = CfnLint.assertNoErrors(stack);
+  expect(result.errors).toEqual([]);
+});
