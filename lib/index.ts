@@ -2,4 +2,5 @@ export * from './core';
 export * from './managed-endpoint';
 export * from './batch-workers';
 export * from './serverless';
+export * from './edge-fleet';
 export * from './topology';

@@ -56,12 +56,18 @@ export function toStandardCron(c: appscaling.CronOptions): string {
 }
 
 /**
+ * Resource types that aws-cdk-lib tags but CloudFormation (and cfn-lint) do not accept Tags on.
+ * @internal
+ */
+export const UNTAGGABLE_TYPES = ['AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::CloudWatch::Dashboard'];
+
+/**
  * Tag everything under `scope` with the model identity and the lane kind.
  * @internal
  */
 export function tagLane(scope: IConstruct, binding: ModelArtifactBinding, kind: LaneKind): void {
-  // cfn-lint (E3002) rejects Tags on scalable targets even though the L2 renders them.
-  const options = { excludeResourceTypes: ['AWS::ApplicationAutoScaling::ScalableTarget'] };
+  // cfn-lint (E3002) rejects Tags on scalable targets and dashboards even though the L2s render them.
+  const options = { excludeResourceTypes: UNTAGGABLE_TYPES };
   for (const [k, v] of Object.entries(binding.tags)) {
     Tags.of(scope).add(k, v, options);
   }

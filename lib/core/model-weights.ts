@@ -86,7 +86,7 @@ export abstract class ModelWeights {
    * A local file or directory, uploaded to the CDK assets bucket at deploy time.
    *
    * A single file keeps its bytes (its SHA-256 becomes the digest); a directory is zipped by the CDK
-   * and its digest is the CDK's content fingerprint.
+   * and has no digest (the zip's hash is not known at synth time).
    */
   public static fromAsset(assetPath: string): ModelWeights {
     return new AssetWeights(assetPath);
@@ -186,7 +186,9 @@ class AssetWeights extends ModelWeights {
       objectKey: key,
       isPrefix: false,
       compressed: /\.tar\.gz$|\.tgz$/.test(this.assetPath),
-      digest: this.fileDigest ?? `sha256:${asset.assetHash}`,
+      // A directory is zipped by the CDK: its fingerprint is not the SHA-256 of the uploaded zip, so
+      // no digest is claimed (consumers that verify downloads, like edge devices, need a real one).
+      digest: this.fileDigest,
     };
   }
 }

@@ -1,0 +1,6 @@
+import { App } from 'aws-cdk-lib';
+import { createEdgePrivacyStack } from './index';
+
+const app = new App();
+createEdgePrivacyStack(app, 'EdgePrivacy');
+app.synth();

@@ -1,0 +1,687 @@
+import * as fs from 'fs';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as greengrassv2 from 'aws-cdk-lib/aws-greengrassv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as iot from 'aws-cdk-lib/aws-iot';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { tagLane } from '../core/app-autoscaling';
+import { checkInteger, invalid, isConcreteString } from '../core/errors';
+import { HardwareTarget, LaneKind } from '../core/hardware';
+import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
+import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
+import { Rollout, RolloutStrategy } from '../core/rollout';
+import { EdgeDeviceClass } from './edge-device-class';
+import { FleetJobOptions } from './fleet-job';
+import { FleetRelease, FleetRing, ReleaseStage } from './fleet-release';
+import { CANARY_JOB_DEFAULTS, FLEET_JOB_DEFAULTS, renderJobConfiguration, wholeSeconds } from './private/job-config';
+import { buildRecipe, EDGE_PLATFORMS, RecipeBuild } from './private/recipe';
+import { isComponentVersion } from './private/versions';
+
+/**
+ * Status of a deployment's IoT job executions, for {@link EdgeFleetChannel.metricJobExecutions}.
+ */
+export enum JobExecutionStatus {
+  /** Devices that reported the deployment as failed (`FailedJobExecutionTotalCount`). */
+  FAILED = 'Failed',
+  /** Devices that rejected the deployment (`RejectedJobExecutionTotalCount`). */
+  REJECTED = 'Rejected',
+  /** Devices that applied the deployment (`SuccededJobExecutionTotalCount`, AWS's spelling). */
+  SUCCEEDED = 'Succeded',
+  /** Executions cancelled, e.g. by an abort criterion (`CanceledJobExecutionTotalCount`). */
+  CANCELED = 'Canceled',
+  /** Devices installing right now (`InProgressJobExecutionTotalCount`). */
+  IN_PROGRESS = 'InProgress',
+  /** Devices not reached yet, e.g. offline (`QueuedJobExecutionTotalCount`). */
+  QUEUED = 'Queued',
+  /** Devices removed from the target group (`RemovedJobExecutionTotalCount`). */
+  REMOVED = 'Removed',
+}
+
+/**
+ * Props of {@link EdgeFleetChannel}.
+ */
+export interface EdgeFleetChannelProps {
+  /**
+   * The model. Each device class gets the build for its hardware target (e.g. the int8 arm64 variant);
+   * the build must be a single S3 object with a SHA-256 digest known at synth (a local file asset, or
+   * `ModelWeights.fromBucket(bucket, key, { digest })`).
+   */
+  readonly artifact: ModelArtifact;
+
+  /** The device classes (at least one), each a thing group (or two, with a canary rollout) with its own deployments. */
+  readonly deviceClasses: EdgeDeviceClass[];
+
+  /**
+   * How a new version reaches the devices. `Rollout.canary({ percent, bakeTime })` adds a canary ring per
+   * device class (a separate thing group meant to hold about `percent`% of the class) that gets the
+   * candidate before the fleet ring; `bakeTime` is how long to watch it before `FleetRelease.promote()`
+   * (CloudFormation does not wait for devices). `autoRollback` maps to the deployments' failure
+   * handling policy (ROLLBACK or DO_NOTHING). Linear rollouts and rollback alarms are rejected:
+   * Greengrass ramps with IoT job rates and stops on job abort criteria.
+   *
+   * @default Rollout.allAtOnce() - one fleet ring per device class, rolled back per device on failure
+   */
+  readonly rollout?: Rollout;
+
+  /**
+   * Which version each ring runs in this stack version: `canaryOnly()`, `canary(fleetVersion)`,
+   * `promote()`, or the emergency `freeze(fleetVersion, canaryVersion?)`.
+   *
+   * @default - FleetRelease.promote() with an all-at-once rollout; required with a canary rollout
+   */
+  readonly release?: FleetRelease;
+
+  /**
+   * Greengrass component name (letters, digits, '.', '-', '_'; at most 128; not starting with `aws.`).
+   * Changing it creates a new component and new deployments.
+   *
+   * @default `models.<artifact name>`
+   */
+  readonly componentName?: string;
+
+  /**
+   * Component version of the candidate (semantic version). Component versions are immutable and kept
+   * when they leave the stack (RemovalPolicy.RETAIN) so rings pinned to them and device rollbacks keep
+   * working: every change of the recipe needs a new version, and re-creating a version that exists
+   * fails the deployment.
+   *
+   * @default - the artifact's version, when it is a semantic version
+   */
+  readonly componentVersion?: string;
+
+  /**
+   * Prefix of the names of created thing groups, role aliases and IoT policies (letters, digits, '-',
+   * '_'; at most 40). Names are unique per account and region: two channels need two prefixes.
+   *
+   * @default - the artifact's name
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * Command the component runs on the device (the Run lifecycle step), with `MODEL_DIR` pointing at the
+   * verified, unpacked model. Recipe variables such as `{configuration:/Threads}` work.
+   *
+   * @default - no Run step: the component installs (verifies and unpacks) the model for an inference
+   * component that depends on it
+   */
+  readonly runCommand?: string;
+
+  /**
+   * Default configuration of the component, merged with the model identity (`ModelName`,
+   * `ModelVersion`, `Framework`, `ModelCard`).
+   *
+   * @default - the model identity only
+   */
+  readonly configuration?: { [key: string]: string };
+
+  /**
+   * Time the Install step may take (verify the SHA-256 and unpack the model).
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly installTimeout?: Duration;
+
+  /**
+   * IoT job settings of the canary ring's deployments.
+   *
+   * @default - no rate limit; abort when 10% of executed devices fail, reject or time out (from the
+   * first device); executions time out after 1 hour in progress
+   */
+  readonly canaryJob?: FleetJobOptions;
+
+  /**
+   * IoT job settings of the fleet ring's deployments.
+   *
+   * @default - 5 devices per minute doubling after every 5 succeeded devices, at most 50 per minute;
+   * abort when 5% of executed devices fail, reject or time out (after 20 devices); executions time out
+   * after 1 hour in progress
+   */
+  readonly fleetJob?: FleetJobOptions;
+
+  /**
+   * Notify running components before updating them so they can defer the update (`NOTIFY_COMPONENTS`),
+   * or update without asking (`SKIP_NOTIFY_COMPONENTS`).
+   *
+   * @default true
+   */
+  readonly notifyComponents?: boolean;
+
+  /**
+   * Time components have to defer an update after the notification.
+   *
+   * @default Duration.seconds(60)
+   */
+  readonly componentUpdateTimeout?: Duration;
+
+  /**
+   * Time components have to validate a configuration update.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly configurationValidationTimeout?: Duration;
+
+  /**
+   * Watch each ring's deployment: look up its IoT job (a custom resource calling
+   * `greengrass:GetDeployment`, since CloudFormation only returns the deployment ID) and alarm on
+   * failed and rejected executions (`AWS/IoT` `FailedJobExecutionTotalCount` +
+   * `RejectedJobExecutionTotalCount`). Adds one Lambda function to the stack.
+   *
+   * @default true
+   */
+  readonly fleetHealth?: boolean;
+
+  /**
+   * Failed plus rejected devices of one ring's deployment that raise its health alarm.
+   *
+   * @default 1
+   */
+  readonly healthAlarmFailedDevices?: number;
+}
+
+interface ClassState {
+  readonly deviceClass: EdgeDeviceClass;
+  readonly binding: ModelArtifactBinding;
+  readonly role: iam.IRole;
+  readonly roleAliasName?: string;
+  readonly groups: { [ring: string]: string };
+  readonly deployments: { [ring: string]: greengrassv2.CfnDeployment };
+  readonly versions: { [ring: string]: string };
+  readonly jobIds: { [ring: string]: string };
+}
+
+const NAME_RE = /^[A-Za-z0-9_-]{1,40}$/;
+const COMPONENT_NAME_RE = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * An update channel that ships the quantized edge builds of a model to Greengrass v2 device fleets.
+ *
+ * - one component version per model version: its recipe has a manifest per edge platform with the
+ *   build's S3 URI and SHA-256 digest, and an Install step that verifies the digest on the device;
+ * - per device class: thing groups (created or referenced), a token exchange role with read on exactly
+ *   the class's build (plus role alias and IoT policy), and one deployment per update ring;
+ * - update rings: the canary ring's deployment first, the fleet ring's after it (DependsOn), each with an
+ *   IoT job rollout rate, abort criteria, in-progress timeout, ROLLBACK failure handling, component update
+ *   and configuration validation policies — typed here, rendered in the PascalCase CloudFormation wants;
+ * - `FleetRelease.freeze(...)` keeps every ring on its version: no new deployment revision;
+ * - fleet health: alarms on each deployment's failed and rejected job executions.
+ *
+ * Greengrass has no AWS Signer integration for component artifacts (CloudFormation's
+ * `AWS::Signer::SigningProfile` supports the Lambda and Notation-OCI platforms only); integrity rests on
+ * the SHA-256 digest, checked by the nucleus against the service's value and by the Install step
+ * against the value computed at synth.
+ *
+ * @example
+ * new EdgeFleetChannel(this, 'Edge', {
+ *   artifact,
+ *   deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64 }],
+ *   rollout: Rollout.canary({ percent: 5, bakeTime: Duration.hours(1) }),
+ *   release: FleetRelease.canary('1.3.0'),
+ * });
+ */
+export class EdgeFleetChannel extends Construct implements IInferenceLane {
+  /** The archetype. */
+  public readonly laneKind = LaneKind.EDGE_FLEET;
+  /** Name of the bound model. */
+  public readonly artifactName: string;
+  /** Version of the candidate model. */
+  public readonly artifactVersion: string;
+  /** What the lane runs on. */
+  public readonly capacity: LaneCapacity;
+  /** Edge devices report no inference metrics to the cloud: no SLO alarms. */
+  public readonly sloAlarms: cloudwatch.IAlarm[] = [];
+  /** One alarm per deployed ring and device class on failed + rejected job executions. */
+  public readonly healthAlarms: cloudwatch.IAlarm[] = [];
+  /** Greengrass component name. */
+  public readonly componentName: string;
+  /** Component version of the candidate. */
+  public readonly componentVersion: string;
+  /** The candidate component version resource. */
+  public readonly component: greengrassv2.CfnComponentVersion;
+  /** The release this stack version renders. */
+  public readonly release: FleetRelease;
+  /** How long to watch the canary ring before promoting (canary rollouts only). */
+  public readonly canaryBakeTime?: Duration;
+
+  private readonly classes = new Map<string, ClassState>();
+  private readonly rings: FleetRing[];
+  private readonly namePrefix: string;
+  private readonly canaryPercent: number;
+
+  constructor(scope: Construct, id: string, props: EdgeFleetChannelProps) {
+    super(scope, id);
+    const artifact = props.artifact;
+    const rollout = props.rollout ?? Rollout.allAtOnce();
+    this.rings = this.validateRollout(rollout);
+    this.release = this.validateRelease(props.release, this.rings);
+    this.canaryBakeTime = rollout.strategy === RolloutStrategy.CANARY ? rollout.stepInterval : undefined;
+
+    this.canaryPercent = rollout.percent;
+    this.namePrefix = props.namePrefix ?? artifact.name;
+    if (isConcreteString(this.namePrefix) && !NAME_RE.test(this.namePrefix)) {
+      throw invalid(this, 'namePrefix', this.namePrefix, "may only hold letters, digits, '-' and '_' (at most 40 characters)", "Pass e.g. 'assistant-edge'.");
+    }
+    this.componentName = props.componentName ?? `models.${artifact.name}`;
+    if (isConcreteString(this.componentName) && (!COMPONENT_NAME_RE.test(this.componentName) || this.componentName.toLowerCase().startsWith('aws.'))) {
+      throw invalid(this, 'componentName', this.componentName, "is not a Greengrass component name (letters, digits, '.', '-', '_'; at most 128; the 'aws.' prefix is reserved)", "Pass e.g. 'com.example.AssistantModel'.");
+    }
+    this.componentVersion = props.componentVersion ?? artifact.version;
+    if (isConcreteString(this.componentVersion) && !isComponentVersion(this.componentVersion)) {
+      const prop = props.componentVersion === undefined ? 'artifact.version' : 'componentVersion';
+      throw invalid(this, prop, this.componentVersion, 'is not a Greengrass component version (semantic version major.minor.patch)', "Pass componentVersion, e.g. '1.4.0', mapping this model version to a component version.");
+    }
+    this.artifactName = artifact.name;
+    this.artifactVersion = artifact.version;
+
+    const installTimeout = props.installTimeout ?? Duration.minutes(10);
+    wholeSeconds(this, 'installTimeout', installTimeout);
+    const updateTimeout = wholeSeconds(this, 'componentUpdateTimeout', props.componentUpdateTimeout ?? Duration.seconds(60));
+    const validationTimeout = wholeSeconds(this, 'configurationValidationTimeout', props.configurationValidationTimeout ?? Duration.seconds(30));
+    const alarmDevices = props.healthAlarmFailedDevices ?? 1;
+    checkInteger(this, 'healthAlarmFailedDevices', alarmDevices, 1);
+
+    const classes = props.deviceClasses ?? [];
+    if (classes.length === 0) {
+      throw invalid(this, 'deviceClasses', [], 'is empty', "List at least one device class, e.g. { name: 'gateways', target: HardwareTarget.EDGE_ARM64 }.");
+    }
+
+    // The builds: one binding per device class (grants its role), one recipe manifest per platform.
+    const bindings = classes.map((c, i) => this.bindClass(artifact, c, i, classes));
+    const builds = new Map<HardwareTarget, RecipeBuild>();
+    for (const b of bindings) {
+      if (!builds.has(b.target)) {
+        builds.set(b.target, { binding: b, sha256Hex: b.digest!.slice('sha256:'.length) });
+      }
+    }
+
+    const recipe = buildRecipe({
+      componentName: this.componentName,
+      componentVersion: this.componentVersion,
+      publisher: artifact.card?.owner ?? 'cdk-inference-lanes',
+      description: `${artifact.name} ${artifact.version} for edge devices (${[...builds.values()].map(b => `${b.binding.target} ${b.binding.precision}`).join(', ')}); the Install step verifies the SHA-256 of the download.`,
+      defaultConfiguration: {
+        ModelName: artifact.name,
+        ModelVersion: artifact.version,
+        Framework: artifact.framework,
+        ModelCard: artifact.cardJson(),
+        ...(props.configuration ?? {}),
+      },
+      builds: [...builds.values()],
+      runCommand: props.runCommand,
+      installTimeout,
+    });
+    this.component = new greengrassv2.CfnComponentVersion(this, 'Component', {
+      inlineRecipe: Stack.of(this).toJsonString(recipe),
+    });
+    // Rings pinned to older versions and device rollbacks need the old versions to stay.
+    this.component.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    for (const [k, v] of Object.entries(artifact.tags())) {
+      Tags.of(this.component).add(k, v);
+    }
+    Tags.of(this.component).add('inference:lane', LaneKind.EDGE_FLEET);
+
+    const policies: greengrassv2.CfnDeployment.DeploymentPoliciesProperty = {
+      failureHandlingPolicy: rollout.autoRollback ? 'ROLLBACK' : 'DO_NOTHING',
+      componentUpdatePolicy: {
+        action: (props.notifyComponents ?? true) ? 'NOTIFY_COMPONENTS' : 'SKIP_NOTIFY_COMPONENTS',
+        timeoutInSeconds: updateTimeout,
+      },
+      configurationValidationPolicy: { timeoutInSeconds: validationTimeout },
+    };
+    const jobs: { [ring: string]: greengrassv2.CfnDeployment.DeploymentIoTJobConfigurationProperty } = {};
+    if (this.rings.includes(FleetRing.CANARY)) {
+      jobs[FleetRing.CANARY] = renderJobConfiguration(this, 'canaryJob', props.canaryJob ?? {}, CANARY_JOB_DEFAULTS);
+    } else if (props.canaryJob) {
+      throw invalid(this, 'canaryJob', 'set', 'has no canary ring to configure: the rollout is not a canary', 'Use Rollout.canary({ percent, bakeTime }) or drop canaryJob.');
+    }
+    jobs[FleetRing.FLEET] = renderJobConfiguration(this, 'fleetJob', props.fleetJob ?? {}, FLEET_JOB_DEFAULTS);
+
+    classes.forEach(c => {
+      const state = this.classes.get(c.name)!;
+      const scope = this.node.findChild(c.name) as Construct;
+      let previous: greengrassv2.CfnDeployment | undefined;
+      for (const ring of this.rings) {
+        const version = this.release.versionFor(ring, this.componentVersion);
+        if (version === undefined) { continue; }
+        const ringScope = new Construct(scope, ring === FleetRing.CANARY ? 'Canary' : 'Fleet');
+        const targetArn = Stack.of(this).formatArn({ service: 'iot', resource: 'thinggroup', resourceName: state.groups[ring] });
+        const deployment = new greengrassv2.CfnDeployment(ringScope, 'Deployment', {
+          targetArn,
+          deploymentName: `${this.componentName}-${c.name}-${ring}`,
+          components: {
+            [this.componentName]: {
+              componentVersion: version,
+              configurationUpdate: c.configuration ? { merge: JSON.stringify(c.configuration) } : undefined,
+            },
+          },
+          deploymentPolicies: policies,
+          iotJobConfiguration: jobs[ring],
+        });
+        deployment.node.addDependency(this.component);
+        const group = scope.node.tryFindChild(ring === FleetRing.CANARY ? 'CanaryGroup' : 'FleetGroup');
+        if (group) { deployment.node.addDependency(group); }
+        // Ring order: CloudFormation creates the fleet ring's deployment after the canary ring's.
+        if (previous) { deployment.node.addDependency(previous); }
+        previous = deployment;
+        state.deployments[ring] = deployment;
+        state.versions[ring] = version;
+        // A deployment's properties depend only on its pinned version, never on the candidate artifact:
+        // a frozen ring renders identically whatever the stack is given.
+        Tags.of(ringScope).remove('model:version', { priority: 300 });
+        Tags.of(ringScope).add('edge:component-version', version, { priority: 300 });
+        if (props.fleetHealth ?? true) {
+          this.watch(ringScope, c.name, ring, deployment, targetArn, state, alarmDevices);
+        }
+      }
+    });
+    if (this.release.stage !== ReleaseStage.PROMOTED) {
+      Annotations.of(this).addInfo(`EdgeFleetChannel ${this.componentName}: release ${this.release.toString()}, candidate ${this.componentVersion}.`);
+    }
+
+    const devices = classes.reduce((n, c) => n + (c.expectedDevices ?? 0), 0);
+    this.capacity = {
+      minInstances: devices,
+      maxInstances: devices,
+      instanceType: 'greengrass-core-device',
+      hardware: classes[0].target,
+      priceClass: 'per-device',
+      description: classes.map(c => `${c.name}: ${c.target} ${this.classes.get(c.name)!.binding.precision}, ${c.expectedDevices ?? 'unknown'} devices`).join('; ') + `; rings: ${this.rings.join(' then ')}`,
+    };
+  }
+
+  /** Names of the device classes. */
+  public get deviceClassNames(): string[] {
+    return [...this.classes.keys()];
+  }
+
+  /**
+   * The role the devices of a class use (through their role alias) to download the class's build.
+   */
+  public deviceRole(deviceClass: string): iam.IRole {
+    return this.state(deviceClass).role;
+  }
+
+  /**
+   * Name of the role alias created for a class; devices set it as the nucleus's `iotRoleAlias`.
+   *
+   * @returns undefined when the class brought its own `deviceRole`
+   */
+  public roleAliasName(deviceClass: string): string | undefined {
+    return this.state(deviceClass).roleAliasName;
+  }
+
+  /** Name of the thing group of a class's ring. */
+  public thingGroupName(deviceClass: string, ring: FleetRing): string {
+    const name = this.state(deviceClass).groups[ring];
+    if (name === undefined) {
+      throw invalid(this, 'ring', ring, `is not a ring of device class '${deviceClass}'`, `Use one of: ${Object.keys(this.state(deviceClass).groups).join(', ')}.`);
+    }
+    return name;
+  }
+
+  /**
+   * The component version a class's ring runs in this stack version.
+   *
+   * @returns undefined when the ring has no deployment (first canary release)
+   */
+  public deployedVersion(deviceClass: string, ring: FleetRing): string | undefined {
+    return this.state(deviceClass).versions[ring];
+  }
+
+  /**
+   * The Greengrass deployment of a class's ring.
+   *
+   * @returns undefined when the ring has no deployment in this stack version
+   */
+  public deploymentFor(deviceClass: string, ring: FleetRing): greengrassv2.CfnDeployment | undefined {
+    return this.state(deviceClass).deployments[ring];
+  }
+
+  /**
+   * Job executions of a class's ring deployment in a given status (`AWS/IoT` `<Status>JobExecutionTotalCount`
+   * with the deployment's IoT job ID; statistic Maximum over 5 minutes).
+   *
+   * @throws LaneValidationError when fleet health is off or the ring has no deployment
+   */
+  public metricJobExecutions(deviceClass: string, ring: FleetRing, status: JobExecutionStatus, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const jobId = this.state(deviceClass).jobIds[ring];
+    if (jobId === undefined) {
+      throw invalid(this, 'fleetHealth', this.state(deviceClass).deployments[ring] ? false : `no ${ring} deployment`, `gives no IoT job ID for the ${ring} ring of '${deviceClass}'`, 'Keep fleetHealth enabled (the default) and ask for a ring that is deployed in this release.');
+    }
+    return new cloudwatch.Metric({
+      namespace: 'AWS/IoT',
+      metricName: `${status}JobExecutionTotalCount`,
+      dimensionsMap: { JobId: jobId },
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+
+  /** Edge devices report no inference latency to CloudWatch. */
+  public metricLatency(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    return undefined;
+  }
+
+  /** Edge devices report no inference errors to CloudWatch. */
+  public metricErrors(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    return undefined;
+  }
+
+  /** Edge devices report no inference counts to CloudWatch. */
+  public metricInvocations(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    return undefined;
+  }
+
+  /**
+   * Edge models run on the devices and are not invoked through IAM.
+   *
+   * @throws LaneValidationError always
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    throw invalid(this, 'grantInvoke', grantee.grantPrincipal.toString(), 'is not possible: the model runs on the devices and is not invoked through IAM', 'Call the local inference component on the device (e.g. over Greengrass IPC) instead.');
+  }
+
+  private state(deviceClass: string): ClassState {
+    const s = this.classes.get(deviceClass);
+    if (!s) {
+      throw invalid(this, 'deviceClass', deviceClass, 'is not a device class of this channel', `Use one of: ${[...this.classes.keys()].join(', ')}.`);
+    }
+    return s;
+  }
+
+  private validateRollout(rollout: Rollout): FleetRing[] {
+    if (rollout.strategy === RolloutStrategy.LINEAR) {
+      throw invalid(this, 'rollout', rollout.toString(), 'cannot be rendered: Greengrass ramps a deployment with an exponential IoT job rate, not in timed linear steps', 'Use Rollout.canary({ percent, bakeTime }) for update rings and fleetJob.exponentialRate for the ramp within a ring.');
+    }
+    if (rollout.alarms.length > 0) {
+      throw invalid(this, 'rollout.alarms', rollout.alarms.length, 'cannot be watched: Greengrass deployments stop on IoT job abort criteria (failure rates), not on CloudWatch alarms', "Express the limit as canaryJob/fleetJob abortCriteria, and check the channel's healthAlarms before promoting.");
+    }
+    return rollout.strategy === RolloutStrategy.CANARY ? [FleetRing.CANARY, FleetRing.FLEET] : [FleetRing.FLEET];
+  }
+
+  private validateRelease(release: FleetRelease | undefined, rings: FleetRing[]): FleetRelease {
+    const canary = rings.includes(FleetRing.CANARY);
+    if (release === undefined) {
+      if (canary) {
+        throw invalid(this, 'release', undefined, 'is required with a canary rollout', 'Pass FleetRelease.canaryOnly() for the first release, FleetRelease.canary(<version the fleet runs>) for later ones, then FleetRelease.promote() after the bake.');
+      }
+      return FleetRelease.promote();
+    }
+    if (!canary && (release.stage === ReleaseStage.CANARY || release.stage === ReleaseStage.CANARY_ONLY)) {
+      throw invalid(this, 'release', release.toString(), 'needs a canary ring, but the rollout is not a canary', 'Use rollout: Rollout.canary({ percent, bakeTime }), or FleetRelease.promote().');
+    }
+    if (!canary && release.stage === ReleaseStage.FROZEN && release.canaryVersion !== undefined) {
+      throw invalid(this, 'release', release.toString(), 'pins a canary ring, but the rollout is not a canary', 'Call FleetRelease.freeze(fleetVersion) without a canary version.');
+    }
+    return release;
+  }
+
+  private bindClass(artifact: ModelArtifact, c: EdgeDeviceClass, i: number, all: EdgeDeviceClass[]): ModelArtifactBinding {
+    const p = `deviceClasses[${i}]`;
+    if (isConcreteString(c.name) && !NAME_RE.test(c.name)) {
+      throw invalid(this, `${p}.name`, c.name, "may only hold letters, digits, '-' and '_' (at most 40 characters)", "Use e.g. 'gateways'.");
+    }
+    if (all.findIndex(o => o.name === c.name) !== i) {
+      throw invalid(this, `${p}.name`, c.name, 'is used by another device class', 'Give each device class its own name.');
+    }
+    if (!EDGE_PLATFORMS[c.target]) {
+      throw invalid(this, `${p}.target`, c.target, 'is not an edge target', 'Use HardwareTarget.EDGE_ARM64 (linux/aarch64) or HardwareTarget.EDGE_X86_64 (linux/amd64).');
+    }
+    checkInteger(this, `${p}.expectedDevices`, c.expectedDevices, 0);
+    if (c.canaryThingGroupName !== undefined && !this.rings.includes(FleetRing.CANARY)) {
+      throw invalid(this, `${p}.canaryThingGroupName`, c.canaryThingGroupName, 'has no canary ring to hold: the rollout is not a canary', 'Use Rollout.canary({ percent, bakeTime }) or drop canaryThingGroupName.');
+    }
+    for (const [prop, name] of [['thingGroupName', c.thingGroupName], ['canaryThingGroupName', c.canaryThingGroupName]] as const) {
+      if (isConcreteString(name) && !/^[A-Za-z0-9:_-]{1,128}$/.test(name)) {
+        throw invalid(this, `${p}.${prop}`, name, "is not a thing group name (letters, digits, ':', '_', '-'; at most 128)", "Pass the existing group's name, e.g. 'gateways-eu'.");
+      }
+    }
+
+    const scope = new Construct(this, c.name);
+    const consumer = `${this.node.path} device class '${c.name}'`;
+    // No grantee here: the asset source of core's ModelWeights grants read on the whole assets bucket.
+    // The lane grants read on exactly the build's object below.
+    const binding = artifact.bind(scope, { target: c.target, consumer });
+    this.checkBuild(p, binding, artifact, c, consumer);
+
+    const namePrefix = this.namePrefix;
+    let role: iam.IRole;
+    let roleAliasName: string | undefined;
+    if (c.deviceRole) {
+      role = c.deviceRole;
+    } else {
+      role = new iam.Role(scope, 'DeviceRole', {
+        assumedBy: new iam.ServicePrincipal('credentials.iot.amazonaws.com'),
+        description: `Greengrass token exchange role of ${c.name} devices (${artifact.name}): reads the ${binding.target} ${binding.precision} build only`,
+      });
+      roleAliasName = `${namePrefix}-${c.name}-tes`;
+      new iot.CfnRoleAlias(scope, 'RoleAlias', {
+        roleAlias: roleAliasName,
+        roleArn: role.roleArn,
+        credentialDurationSeconds: 3600,
+      });
+      const aliasArn = Stack.of(this).formatArn({ service: 'iot', resource: 'rolealias', resourceName: roleAliasName });
+      const policy = new iot.CfnPolicy(scope, 'RoleAliasPolicy', {
+        policyName: `${namePrefix}-${c.name}-tes-alias`,
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'iot:AssumeRoleWithCertificate', Resource: aliasArn }],
+        },
+      });
+      policy.node.addDependency(scope.node.findChild('RoleAlias'));
+    }
+    this.grantBuild(scope, role, artifact, c, consumer, binding);
+
+    const groups: { [ring: string]: string } = {};
+    groups[FleetRing.FLEET] = c.thingGroupName ?? this.createGroup(scope, 'FleetGroup', `${namePrefix}-${c.name}`,
+      `Fleet ring of ${c.name} devices (${binding.target}) for ${artifact.name}. A device belongs to one ring group only.`);
+    if (this.rings.includes(FleetRing.CANARY)) {
+      groups[FleetRing.CANARY] = c.canaryThingGroupName ?? this.createGroup(scope, 'CanaryGroup', `${namePrefix}-${c.name}-canary`,
+        `Canary ring of ${c.name} devices (${binding.target}) for ${artifact.name}: put about ${this.canaryPercent}% of the class here and bake ${this.canaryBakeTime?.toHumanString()} before promoting. A device belongs to one ring group only.`);
+    }
+
+    tagLane(scope, binding, LaneKind.EDGE_FLEET);
+    this.classes.set(c.name, { deviceClass: c, binding, role, roleAliasName, groups, deployments: {}, versions: {}, jobIds: {} });
+    return binding;
+  }
+
+  private checkBuild(p: string, b: ModelArtifactBinding, artifact: ModelArtifact, c: EdgeDeviceClass, consumer: string): void {
+    const variant = artifact.variantFor(c.target, consumer);
+    if (b.modelDataUrl === undefined || b.objectKey === undefined || b.bucketArn === undefined) {
+      throw invalid(this, `${p}.target`, c.target, `selects a build with no S3 object (${variant.weights.description}): Greengrass downloads artifacts from S3`, 'Give this target a variant whose weights are a file asset or an S3 object.');
+    }
+    if (b.isPrefix) {
+      throw invalid(this, `${p}.target`, c.target, `selects a build stored under an S3 prefix (${variant.weights.description}): a Greengrass artifact is one object`, 'Package the build as one archive (.tar.gz or .zip) and use ModelWeights.fromBucket or fromAsset.');
+    }
+    if (b.digest === undefined || Token.isUnresolved(b.digest)) {
+      throw invalid(this, `${p}.target`, c.target, `selects a build without a SHA-256 digest known at synth (${variant.weights.description}): devices could not verify what they download`, "Pass the digest: ModelWeights.fromBucket(bucket, key, { digest: 'sha256:<64 hex>' }) or the variant's digest.");
+    }
+    if (isDirectoryAsset(variant.weights.description) && variant.digest === undefined) {
+      throw invalid(this, `${p}.target`, c.target, `selects a directory asset (${variant.weights.description}): its digest is the CDK fingerprint, not the SHA-256 of the zip devices download`, 'Package the build as one .tar.gz or .zip file and use ModelWeights.fromAsset(<file>).');
+    }
+  }
+
+  private grantBuild(scope: Construct, role: iam.IRole, artifact: ModelArtifact, c: EdgeDeviceClass, consumer: string, b: ModelArtifactBinding): void {
+    const variant = artifact.variantFor(c.target, consumer);
+    if (isFileAsset(variant.weights.description)) {
+      iam.Grant.addToPrincipal({ grantee: role, actions: ['s3:GetObject'], resourceArns: [`${b.bucketArn}/${b.objectKey}`] });
+    } else {
+      // Exactly the object (and its KMS key, if any) through the weights source itself.
+      variant.weights.bind(scope, role);
+    }
+    // The nucleus asks for the bucket's region before downloading.
+    iam.Grant.addToPrincipal({ grantee: role, actions: ['s3:GetBucketLocation'], resourceArns: [b.bucketArn!] });
+  }
+
+  private createGroup(scope: Construct, id: string, name: string, description: string): string {
+    new iot.CfnThingGroup(scope, id, {
+      thingGroupName: name,
+      thingGroupProperties: { thingGroupDescription: description },
+    });
+    return name;
+  }
+
+  private watch(ringScope: Construct, className: string, ring: FleetRing, deployment: greengrassv2.CfnDeployment, targetArn: string, state: ClassState, threshold: number): void {
+    const stack = Stack.of(this);
+    const lookup = new cr.AwsCustomResource(ringScope, 'JobLookup', {
+      onUpdate: {
+        service: 'GreengrassV2',
+        action: 'GetDeployment',
+        parameters: { deploymentId: deployment.attrDeploymentId },
+        physicalResourceId: cr.PhysicalResourceId.fromResponse('iotJobId'),
+        outputPaths: ['iotJobId'],
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({
+          actions: ['greengrass:GetDeployment'],
+          resources: [stack.formatArn({ service: 'greengrass', resource: 'deployments', resourceName: deployment.attrDeploymentId, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+        }),
+        // Read-only actions the service authorization reference lists as dependent actions of
+        // GetDeployment. The job ID is what is being looked up, hence job/*.
+        new iam.PolicyStatement({
+          actions: ['iot:DescribeJob'],
+          resources: [stack.formatArn({ service: 'iot', resource: 'job', resourceName: '*' })],
+        }),
+        new iam.PolicyStatement({
+          actions: ['iot:DescribeThingGroup'],
+          resources: [targetArn],
+        }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+    const jobId = lookup.getResponseField('iotJobId');
+    state.jobIds[ring] = jobId;
+    const failed = this.metricJobExecutions(className, ring, JobExecutionStatus.FAILED);
+    const rejected = this.metricJobExecutions(className, ring, JobExecutionStatus.REJECTED);
+    this.healthAlarms.push(new cloudwatch.Alarm(ringScope, 'HealthAlarm', {
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(failed, 0) + FILL(rejected, 0)',
+        usingMetrics: { failed, rejected },
+        period: Duration.minutes(5),
+        label: `${className} ${ring} failed + rejected devices`,
+      }),
+      threshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `Edge fleet ${this.componentName}: ${threshold} or more ${className} devices of the ${ring} ring failed or rejected deployment ${state.versions[ring]}. Do not promote; devices roll back on their own with ROLLBACK.`,
+    }));
+  }
+}
+
+function isFileAsset(description: string): boolean {
+  const p = localAssetPath(description);
+  return p !== undefined && fs.existsSync(p) && fs.statSync(p).isFile();
+}
+
+function isDirectoryAsset(description: string): boolean {
+  const p = localAssetPath(description);
+  return p !== undefined && fs.existsSync(p) && fs.statSync(p).isDirectory();
+}
+
+/** Core's asset weights describe themselves as `local asset <path>`. */
+function localAssetPath(description: string): string | undefined {
+  return description.startsWith('local asset ') ? description.slice('local asset '.length) : undefined;
+}

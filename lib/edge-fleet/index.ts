@@ -1,0 +1,4 @@
+export * from './edge-device-class';
+export * from './fleet-job';
+export * from './fleet-release';
+export * from './edge-fleet-channel';

@@ -1,0 +1,121 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as greengrassv2 from 'aws-cdk-lib/aws-greengrassv2';
+import { IConstruct } from 'constructs';
+import { checkInteger, checkRange, invalid, isConcreteNumber } from '../../core/errors';
+import { FleetJobOptions, JobFailureType } from '../fleet-job';
+
+/** The defaults of each ring. @internal */
+export const CANARY_JOB_DEFAULTS: FleetJobOptions = {
+  abortCriteria: [{ failureType: JobFailureType.ALL, thresholdPercent: 10, minExecutedDevices: 1 }],
+  inProgressTimeout: Duration.hours(1),
+};
+
+/** @internal */
+export const FLEET_JOB_DEFAULTS: FleetJobOptions = {
+  exponentialRate: { baseRatePerMinute: 5, incrementFactor: 2, increaseAfterSucceededDevices: 5 },
+  maximumPerMinute: 50,
+  abortCriteria: [{ failureType: JobFailureType.ALL, thresholdPercent: 5, minExecutedDevices: 20 }],
+  inProgressTimeout: Duration.hours(1),
+};
+
+/**
+ * Validate job options and render them as the L1 `IotJobConfiguration`. The nested properties are
+ * typed in the L1 and converted to PascalCase by the CDK, except `RateIncreaseCriteria`, which the L1
+ * types as `any` and passes through untouched (aws-cdk #32459): it is written in PascalCase here.
+ * @internal
+ */
+export function renderJobConfiguration(scope: IConstruct, prop: string, options: FleetJobOptions, defaults: FleetJobOptions): greengrassv2.CfnDeployment.DeploymentIoTJobConfigurationProperty {
+  const rate = options.exponentialRate ?? (options.maximumPerMinute === undefined ? defaults.exponentialRate : undefined);
+  const maximumPerMinute = options.maximumPerMinute ?? (options.exponentialRate === undefined ? defaults.maximumPerMinute : undefined);
+  const abortCriteria = options.abortCriteria ?? defaults.abortCriteria ?? [];
+  const timeout = options.inProgressTimeout ?? defaults.inProgressTimeout;
+
+  checkInteger(scope, `${prop}.maximumPerMinute`, maximumPerMinute, 1, 1000);
+  let exponentialRate: greengrassv2.CfnDeployment.IoTJobExponentialRolloutRateProperty | undefined;
+  if (rate) {
+    const p = `${prop}.exponentialRate`;
+    checkInteger(scope, `${p}.baseRatePerMinute`, rate.baseRatePerMinute, 1, 1000);
+    if (isConcreteNumber(rate.incrementFactor)) {
+      if (!(rate.incrementFactor > 1)) {
+        throw invalid(scope, `${p}.incrementFactor`, rate.incrementFactor, 'must be greater than 1 (a factor of 1 or less never increases the rate)', 'Pass a factor from 1.1 to 5, e.g. 2.');
+      }
+      if (rate.incrementFactor > 5 || Math.abs(rate.incrementFactor * 10 - Math.round(rate.incrementFactor * 10)) > 1e-6) {
+        throw invalid(scope, `${p}.incrementFactor`, rate.incrementFactor, 'must be at most 5 with at most one decimal', 'Pass e.g. 1.5 or 2.');
+      }
+    }
+    const notified = rate.increaseAfterNotifiedDevices;
+    const succeeded = rate.increaseAfterSucceededDevices;
+    if ((notified === undefined) === (succeeded === undefined)) {
+      throw invalid(scope, `${p}`, { increaseAfterNotifiedDevices: notified, increaseAfterSucceededDevices: succeeded }, 'must set exactly one of increaseAfterNotifiedDevices and increaseAfterSucceededDevices', 'Set increaseAfterSucceededDevices (recommended: a failing version stops accelerating) or increaseAfterNotifiedDevices.');
+    }
+    checkInteger(scope, `${p}.increaseAfterNotifiedDevices`, notified, 1);
+    checkInteger(scope, `${p}.increaseAfterSucceededDevices`, succeeded, 1);
+    if (isConcreteNumber(maximumPerMinute) && isConcreteNumber(rate.baseRatePerMinute) && rate.baseRatePerMinute > maximumPerMinute) {
+      throw invalid(scope, `${p}.baseRatePerMinute`, rate.baseRatePerMinute, `must be less than or equal to 'maximumPerMinute' (${maximumPerMinute})`, 'Lower baseRatePerMinute or raise maximumPerMinute.');
+    }
+    exponentialRate = {
+      baseRatePerMinute: rate.baseRatePerMinute,
+      incrementFactor: rate.incrementFactor,
+      // Untyped in the L1 (`any`): rendered verbatim, so the keys must already be PascalCase.
+      rateIncreaseCriteria: notified !== undefined ? { NumberOfNotifiedThings: notified } : { NumberOfSucceededThings: succeeded },
+    };
+  }
+
+  const seen = new Set<JobFailureType>();
+  const criteriaList = abortCriteria.map((c, i) => {
+    const p = `${prop}.abortCriteria[${i}]`;
+    checkRange(scope, `${p}.thresholdPercent`, c.thresholdPercent, 0, 100, 'Pass a percent from 0 to 100.');
+    if (isConcreteNumber(c.thresholdPercent) && Math.abs(c.thresholdPercent * 100 - Math.round(c.thresholdPercent * 100)) > 1e-6) {
+      throw invalid(scope, `${p}.thresholdPercent`, c.thresholdPercent, 'has more than two decimals (IoT jobs accept e.g. 10.99, not 10.999)', `Pass ${Math.round(c.thresholdPercent * 100) / 100}.`);
+    }
+    checkInteger(scope, `${p}.minExecutedDevices`, c.minExecutedDevices, 1);
+    if (!Object.values(JobFailureType).includes(c.failureType)) {
+      throw invalid(scope, `${p}.failureType`, c.failureType, 'is not a JobFailureType', 'Use JobFailureType.FAILED, REJECTED, TIMED_OUT or ALL.');
+    }
+    if (seen.has(c.failureType)) {
+      throw invalid(scope, `${p}.failureType`, c.failureType, 'is listed twice', 'Keep one criterion per failure type.');
+    }
+    seen.add(c.failureType);
+    return {
+      failureType: c.failureType,
+      action: 'CANCEL',
+      thresholdPercentage: c.thresholdPercent,
+      minNumberOfExecutedThings: c.minExecutedDevices,
+    };
+  });
+
+  let timeoutConfig: greengrassv2.CfnDeployment.IoTJobTimeoutConfigProperty | undefined;
+  if (timeout) {
+    if (!timeout.isUnresolved()) {
+      const seconds = timeout.toSeconds();
+      if (seconds % 60 !== 0 || seconds < 60 || seconds > 7 * 24 * 3600) {
+        throw invalid(scope, `${prop}.inProgressTimeout`, timeout, 'must be a whole number of minutes from 1 minute to 7 days', 'Pass e.g. Duration.minutes(30).');
+      }
+    }
+    timeoutConfig = { inProgressTimeoutInMinutes: timeout.toMinutes() };
+  }
+
+  const rollout = exponentialRate || maximumPerMinute !== undefined
+    ? { exponentialRate, maximumPerMinute }
+    : undefined;
+  return {
+    jobExecutionsRolloutConfig: rollout,
+    abortConfig: criteriaList.length > 0 ? { criteriaList } : undefined,
+    timeoutConfig,
+  };
+}
+
+/**
+ * Whole seconds of a duration (tokens passed through), rejecting fractions and zero.
+ * @internal
+ */
+export function wholeSeconds(scope: IConstruct, prop: string, d: Duration): number {
+  if (d.isUnresolved() || Token.isUnresolved(d.toSeconds({ integral: false }))) {
+    return d.toSeconds();
+  }
+  const s = d.toSeconds({ integral: false });
+  if (!Number.isInteger(s) || s < 1) {
+    throw invalid(scope, prop, d, 'must be a whole number of seconds, at least 1', 'Pass e.g. Duration.seconds(60).');
+  }
+  return s;
+}

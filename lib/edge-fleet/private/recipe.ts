@@ -1,0 +1,121 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { HardwareTarget } from '../../core/hardware';
+import { ModelArtifactBinding } from '../../core/model-artifact';
+
+/**
+ * The Greengrass platform each edge target maps to (values the nucleus reports: `os.arch` amd64 /
+ * aarch64 on Linux).
+ * @internal
+ */
+export const EDGE_PLATFORMS: { [target: string]: { os: string; architecture: string } } = {
+  [HardwareTarget.EDGE_ARM64]: { os: 'linux', architecture: 'aarch64' },
+  [HardwareTarget.EDGE_X86_64]: { os: 'linux', architecture: 'amd64' },
+};
+
+/** What the recipe needs to know about one build. @internal */
+export interface RecipeBuild {
+  readonly binding: ModelArtifactBinding;
+  /** Lowercase hex SHA-256 of the object. */
+  readonly sha256Hex: string;
+}
+
+/** Inputs of the recipe. @internal */
+export interface RecipeInput {
+  readonly componentName: string;
+  readonly componentVersion: string;
+  readonly publisher: string;
+  readonly description: string;
+  readonly defaultConfiguration: { [key: string]: string };
+  readonly builds: RecipeBuild[];
+  readonly runCommand?: string;
+  readonly installTimeout: Duration;
+}
+
+/**
+ * Digest as Greengrass writes it in a recipe: base64 of the raw SHA-256 bytes (the nucleus compares
+ * `Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest())`), not hex.
+ * @internal
+ */
+export function recipeDigest(sha256Hex: string): string {
+  return Buffer.from(sha256Hex, 'hex').toString('base64');
+}
+
+/**
+ * The component recipe (RecipeFormatVersion 2020-01-25) as a plain object; tokens (bucket names) stay
+ * tokens and are resolved by `Stack.toJsonString`.
+ *
+ * - one manifest per edge platform, each with its build's S3 URI, `Digest` (base64) and `Algorithm`
+ *   `SHA-256`. The service recomputes both when it creates the component version (they are read-only
+ *   recipe fields) and the nucleus checks the download against the service's value;
+ * - the Install step checks the downloaded file against the SHA-256 computed at synth
+ *   (`sha256sum -c`), so a device refuses an object that differs from the one this stack built, even if
+ *   the object was overwritten in S3 before the component version was created; `.tar.gz` builds are then
+ *   unpacked into the component's work folder (Greengrass itself only unpacks ZIP);
+ * - `MODEL_DIR`, `MODEL_SHA256`, `MODEL_NAME`, `MODEL_VERSION` are set for the Run step.
+ * @internal
+ */
+export function buildRecipe(input: RecipeInput): { [key: string]: unknown } {
+  const manifests = input.builds.map(b => {
+    const platform = EDGE_PLATFORMS[b.binding.target];
+    const key = b.binding.objectKey ?? '';
+    const concreteKey = !Token.isUnresolved(key);
+    const fileName = concreteKey ? key.split('/').pop() ?? key : undefined;
+    const file = fileName ? `{artifacts:path}/${fileName}` : '"$(ls -1 {artifacts:path}/* | head -n 1)"';
+    const zip = concreteKey && /\.zip$/i.test(key);
+    const marker = `{work:path}/.verified-${b.sha256Hex.slice(0, 16)}`;
+    let modelDir: string;
+    const script = [
+      'set -eu',
+      `echo "${b.sha256Hex}  ${file}" | sha256sum -c -`,
+    ];
+    if (zip) {
+      // Greengrass unpacks ZIP artifacts to {artifacts:decompressedPath}/<name without extension>.
+      modelDir = `{artifacts:decompressedPath}/${fileName!.replace(/\.zip$/i, '')}`;
+    } else if (b.binding.compressed) {
+      modelDir = '{work:path}/model';
+      script.push(`rm -rf ${modelDir} && mkdir -p ${modelDir}`, `tar -xzf ${file} -C ${modelDir}`);
+    } else {
+      modelDir = '{artifacts:path}';
+    }
+    script.push(`touch ${marker}`);
+    const lifecycle: { [key: string]: unknown } = {
+      Setenv: {
+        MODEL_DIR: modelDir,
+        MODEL_SHA256: b.sha256Hex,
+        MODEL_NAME: b.binding.name,
+        MODEL_VERSION: b.binding.version,
+        MODEL_PRECISION: b.binding.precision,
+      },
+      Install: {
+        Script: script.join('\n'),
+        Skipif: `exists ${marker}`,
+        Timeout: input.installTimeout.toSeconds(),
+        RequiresPrivilege: false,
+      },
+    };
+    if (input.runCommand !== undefined) {
+      lifecycle.Run = { Script: input.runCommand, RequiresPrivilege: false };
+    }
+    return {
+      Name: `${platform.os}-${platform.architecture} ${b.binding.target} ${b.binding.precision}`,
+      Platform: { os: platform.os, architecture: platform.architecture },
+      Lifecycle: lifecycle,
+      Artifacts: [{
+        Uri: b.binding.modelDataUrl,
+        Digest: recipeDigest(b.sha256Hex),
+        Algorithm: 'SHA-256',
+        Unarchive: zip ? 'ZIP' : 'NONE',
+        Permission: { Read: 'OWNER', Execute: 'NONE' },
+      }],
+    };
+  });
+  return {
+    RecipeFormatVersion: '2020-01-25',
+    ComponentName: input.componentName,
+    ComponentVersion: input.componentVersion,
+    ComponentDescription: input.description,
+    ComponentPublisher: input.publisher,
+    ComponentConfiguration: { DefaultConfiguration: input.defaultConfiguration },
+    Manifests: manifests,
+  };
+}
