@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import {
   AutoscalingPolicy, IInferenceLane, LaneCapacity, LaneKind, ModelArtifact, Rollout, ServiceLevelObjective,
 } from '../core';
+import { UNTAGGABLE_TYPES } from '../core/app-autoscaling';
 import { invalid } from '../core/errors';
 
 /**
@@ -125,7 +126,7 @@ export class HybridTopology extends Construct {
         throw invalid(this, `hourlyPrices.${type}`, price, 'must be a price of 0 or more per hour', 'Pass the hourly on-demand price of one instance, e.g. 1.006.');
       }
     }
-    Tags.of(this).add('inference:topology', id);
+    Tags.of(this).add('inference:topology', id, { excludeResourceTypes: UNTAGGABLE_TYPES });
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
       defaultInterval: Duration.hours(3),
@@ -230,14 +231,14 @@ export class HybridTopology extends Construct {
       this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'SLO alarms (rollouts roll back on these)', alarms, width: 24 }));
     }
     const cost: cloudwatch.IMetric[] = [];
-    for (const l of lanes) {
+    for (const [i, l] of lanes.entries()) {
       const price = this.prices[l.capacity.instanceType];
       const inv = l.metricInvocations({ statistic: 'Sum', period: Duration.hours(1) });
       if (price === undefined || !inv) { continue; }
       const hourly = price * Math.max(1, l.capacity.minInstances);
       cost.push(new cloudwatch.MathExpression({
-        expression: `IF(inv > 0, 1000 * ${hourly} / inv, 0)`,
-        usingMetrics: { inv },
+        expression: `IF(inv${i} > 0, 1000 * ${hourly} / inv${i}, 0)`,
+        usingMetrics: { [`inv${i}`]: inv },
         period: Duration.hours(1),
         label: `${l.node.id} cost / 1,000 inferences (at ${Math.max(1, l.capacity.minInstances)} × ${l.capacity.instanceType})`,
       }));

@@ -174,7 +174,7 @@ describe('ServingImage', () => {
     const digest = 'sha256:' + 'a'.repeat(64);
     expect(JSON.stringify(stack.resolve(ServingImage.fromEcrRepository(repo, digest).bind(stack).imageUri))).toContain('@' + digest);
     const statements = policyStatements(stack);
-    const pull = statements.find(s => [].concat(s.Action).includes('ecr:BatchGetImage'));
+    const pull = statements.find(s => ([] as string[]).concat(s.Action).includes('ecr:BatchGetImage'));
     expect(JSON.stringify(pull.Resource)).toContain('repository/serving');
   });
 

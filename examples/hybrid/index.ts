@@ -1,0 +1,191 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, CfnOutput, Duration, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as cdk8s from 'cdk8s';
+import { IConstruct } from 'constructs';
+import {
+  AutoscalingPolicy, EdgeFleetChannel, EndpointMode, FleetRelease, GpuServingChart, HardwareTarget, HybridTopology,
+  InFlightJobHandling, JobFailureType, ManagedEndpoint, QueueDrainedWorkers, Rollout, ScalingTrigger,
+  ServiceLevelObjective, WarmServerlessFunction,
+} from '../../lib';
+import { createGpuServingChart } from '../gpu-cluster/chart';
+import { demoArtifact } from '../shared/artifact';
+
+/** Options of {@link createHybridApp}. */
+export interface HybridAppOptions {
+  /** The CDK app to add the stack to. @default a new App */
+  readonly app?: App;
+  /** Stack props (env, ...). */
+  readonly stackProps?: StackProps;
+  /**
+   * Strip what the local emulator (moto 5.2.1) cannot take: its CloudFormation handler crashes on
+   * `AWS::KMS::Key` with Tags, so the keys are deployed untagged there. Real AWS keeps the tags.
+   * @default false
+   */
+  readonly localEmulator?: boolean;
+  /**
+   * Write the GPU recommender's Kubernetes manifests (for any cluster) into this directory.
+   * @default - not written (the chart is still built and returned)
+   */
+  readonly manifestsDir?: string;
+}
+
+/** What {@link createHybridApp} builds. */
+export interface HybridApp {
+  readonly app: App;
+  readonly stack: Stack;
+  readonly topology: HybridTopology;
+  readonly baseline: ManagedEndpoint;
+  readonly burst: WarmServerlessFunction;
+  readonly summaries: QueueDrainedWorkers;
+  readonly edge: EdgeFleetChannel;
+  /** Kubernetes charts of the GPU lane (plain manifests for any cluster). */
+  readonly charts: GpuServingChart[];
+}
+
+const HANDLER_DIR = path.join(__dirname, '..', 'serverless-burst', 'handler');
+
+/**
+ * The seed's conversational hybrid: a customer self-service model with p95 < 300 ms and
+ * unpredictable marketing surges.
+ *
+ * - **Baseline**: a SageMaker real-time endpoint with warm capacity (2-8 instances, in-flight
+ *   target tracking with a 20% warm buffer), canary rollouts that roll back on the SLO.
+ * - **Burst**: a pre-warmed Lambda pool (provisioned concurrency 5-50) that absorbs bursts, raised
+ *   before a known marketing event.
+ * - **Summaries**: offline transcript summarization on a fixed budget of 2 Fargate workers
+ *   draining an SQS queue (DLQ, nothing lost).
+ * - **Kiosks**: the privacy-sensitive int8 edge build shipped to in-store kiosks through a
+ *   Greengrass update channel (canary ring first, abort thresholds, rollback).
+ * - **Recommender**: the high-throughput GPU recommender as plain Kubernetes manifests (cdk8s) for
+ *   any cluster; `examples/gpu-cluster` attaches the same chart to EKS.
+ *
+ * One artifact, one SLO, one rollout default; each lane overrides what it must.
+ */
+export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
+  const app = options.app ?? new App();
+  const stack = new Stack(app, 'InferenceLanesHybrid', {
+    description: 'cdk-inference-lanes: conversational model — managed baseline, warm serverless burst pool, batch summarization',
+    ...options.stackProps,
+  });
+
+  const topology = new HybridTopology(stack, 'Assistant', {
+    artifact: demoArtifact('1.4.0'),
+    slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 }),
+    rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }),
+    hourlyPrices: { 'ml.m5.xlarge': 0.23, 'lambda-2048MB-arm64': 0.0 },
+  });
+
+  const baseline = new ManagedEndpoint(topology, 'Baseline', {
+    artifact: topology.artifact,
+    mode: EndpointMode.realTime({ instanceType: 'ml.m5.xlarge' }),
+    autoscaling: new AutoscalingPolicy({
+      minCapacity: 2,
+      maxCapacity: 8,
+      triggers: [ScalingTrigger.inFlightPerInstance(4)],
+      warmBufferPercent: 20,
+      scaleOutCooldown: Duration.minutes(1),
+      scaleInCooldown: Duration.minutes(10),
+    }),
+    slo: topology.slo,
+    // SageMaker canaries are counted in instances: 25% of 2+ instances is at least one.
+    rollout: Rollout.canary({ percent: 25, bakeTime: Duration.minutes(10) }),
+  });
+
+  const burst = new WarmServerlessFunction(topology, 'Burst', {
+    artifact: topology.artifact,
+    code: lambda.Code.fromAsset(HANDLER_DIR),
+    handler: 'index.handler',
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    timeout: Duration.seconds(10),
+    autoscaling: new AutoscalingPolicy({
+      minCapacity: 5,
+      maxCapacity: 50,
+      triggers: [ScalingTrigger.inFlightPerInstance(0.8)],
+      warmBufferPercent: 25,
+      scaleOutCooldown: Duration.seconds(30),
+      scaleInCooldown: Duration.minutes(10),
+      schedules: [{
+        name: 'marketing-event',
+        start: { minute: '30', hour: '16', day: '2', month: '3' },
+        end: { minute: '0', hour: '22', day: '2', month: '3' },
+        minCapacity: 40,
+        maxCapacity: 150,
+        timeZone: 'America/New_York',
+      }],
+    }),
+    reservedConcurrentExecutions: 200,
+    slo: topology.slo,
+    rollout: topology.rollout,
+  });
+
+  const summaries = new QueueDrainedWorkers(topology, 'Summaries', {
+    artifact: topology.artifact,
+    jobTimeout: Duration.minutes(2),
+    inFlightJobs: InFlightJobHandling.FINISH,
+    autoscaling: AutoscalingPolicy.fixed(2),
+    slo: ServiceLevelObjective.timeInQueue(Duration.hours(1), { evaluationPeriods: 5 }),
+    rollout: Rollout.allAtOnce(),
+  });
+
+  const edge = new EdgeFleetChannel(topology, 'Kiosks', {
+    artifact: topology.artifact,
+    componentName: 'com.example.Assistant',
+    deviceClasses: [{ name: 'kiosks', target: HardwareTarget.EDGE_ARM64, expectedDevices: 1200 }],
+    rollout: Rollout.canary({ percent: 5, bakeTime: Duration.hours(1) }),
+    release: FleetRelease.canaryOnly(),
+    runCommand: 'python3 -u /opt/assistant/serve.py --model "$MODEL_DIR"',
+    canaryJob: { abortCriteria: [{ failureType: JobFailureType.ALL, thresholdPercent: 10, minExecutedDevices: 3 }], inProgressTimeout: Duration.minutes(30) },
+    // The fleet-health lookup is a Lambda-backed custom resource: the local emulator cannot run it.
+    fleetHealth: !options.localEmulator,
+  });
+
+  const k8sApp = new cdk8s.App({ outdir: options.manifestsDir ?? fs.mkdtempSync(path.join(require('os').tmpdir(), 'manifests-')) });
+  const recommender = createGpuServingChart(k8sApp, 'recsys');
+  if (options.manifestsDir) {
+    k8sApp.synth();
+  }
+
+  acknowledgeDesignFindings(stack, { baseline, burst, summaries, edge });
+
+  new CfnOutput(stack, 'BaselineEndpointName', { value: baseline.endpointName });
+  new CfnOutput(stack, 'BurstFunctionName', { value: burst.functionName });
+  new CfnOutput(stack, 'SummariesQueueUrl', { value: summaries.queue.queueUrl });
+
+  if (options.localEmulator) {
+    for (const key of ['model:name', 'model:version', 'model:framework', 'model:owner', 'model:target', 'model:precision', 'inference:lane', 'inference:topology']) {
+      Tags.of(stack).remove(key, { includeResourceTypes: ['AWS::KMS::Key'], priority: 500 });
+    }
+  }
+  return { app, stack, topology, baseline, burst, summaries, edge, charts: [recommender] };
+}
+
+/**
+ * cdk-nag AwsSolutions findings this design accepts, each with its reason (the same ones the
+ * single-lane examples acknowledge).
+ */
+function acknowledgeDesignFindings(stack: Stack, lanes: { baseline: ManagedEndpoint; burst: WarmServerlessFunction; summaries: QueueDrainedWorkers; edge: EdgeFleetChannel }): void {
+  const ack = (c: IConstruct | undefined, id: string, reason: string) => { if (c) { Validations.of(c).acknowledge({ id, reason }); } };
+  const { baseline, burst, summaries, edge } = lanes;
+  ack(baseline.role, 'AwsSolutions-IAM5[Resource::*]', 'Only ecr:GetAuthorizationToken and cloudwatch:PutMetricData, which have no resource-level permissions; PutMetricData is limited by a cloudwatch:namespace condition.');
+  ack(baseline.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/Endpoints/*]', 'The endpoint name is generated by CloudFormation after the role must exist, so logs are scoped to the SageMaker endpoint log-group prefix (pass endpointName to scope to one group).');
+  ack(baseline.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/Endpoints/*:log-stream:*]', 'Log streams are created per instance and container at run time under the SageMaker endpoint log groups.');
+  ack(burst.onFailureQueue, 'AwsSolutions-SQS3', 'This queue is itself the on-failure destination of asynchronous invocations (the dead-letter store); a DLQ behind it would only move the same messages again.');
+  for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+    ack(burst.role, `AwsSolutions-IAM5[Action::${action}]`, `${action} is what sqs.grantSendMessages needs for the KMS-encrypted on-failure queue; scoped to the lane key ARN.`);
+    ack(summaries.taskRole, `AwsSolutions-IAM5[Action::${action}]`, `${action} for SQS and S3 SSE-KMS on the lane's own key only (the resource is that key ARN).`);
+  }
+  ack(burst.deploymentGroup, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]', 'AWSCodeDeployRoleForLambdaLimited is the AWS-documented service role for CodeDeploy Lambda traffic shifting; it is not a FullAccess policy.');
+  ack(summaries.resultsBucket, 'AwsSolutions-S1', 'Results are written only by the workers\' task role; CloudTrail S3 data events are the audit trail. Pass resultsAccessLogsBucket to add server access logs.');
+  ack(summaries.taskDefinition, 'AwsSolutions-ECS2', 'The worker environment holds only non-secret configuration: queue URL, bucket name, key prefixes, model URI, version and card.');
+  ack(summaries.taskRole, 'AwsSolutions-IAM5[Action::s3:Abort*]', 'AbortMultipartUpload for large result uploads, scoped to the results/ and failures/ prefixes.');
+  const bucketId = stack.getLogicalId(summaries.resultsBucket.node.defaultChild as any);
+  ack(summaries.taskRole, `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${summaries.resultsPrefix}*]`, 'Workers write result objects whose keys are job IDs, known only at run time; scoped to the results prefix.');
+  ack(summaries.taskRole, `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${summaries.failuresPrefix}*]`, 'Workers write failure reports whose keys are job IDs, known only at run time; scoped to the failures prefix.');
+  ack(summaries.taskDefinition.executionRole, 'AwsSolutions-IAM5[Resource::*]', 'ecr:GetAuthorizationToken has no resource-level permissions; image pull itself is scoped to the serving image repository.');
+  ack(edge, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:job/*]', 'iot:DescribeJob (read-only) on the IoT job a Greengrass deployment creates; its ID is only known after GetDeployment returns it.');
+  const provider = stack.node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
+  ack(provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'The CDK AwsCustomResource provider function only writes its own CloudWatch logs with the basic execution policy; its API calls use the scoped per-lookup policies.');
+}

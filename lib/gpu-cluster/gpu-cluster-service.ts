@@ -1,0 +1,402 @@
+import { CfnJson, Size, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as cdk8s from 'cdk8s';
+import { Construct } from 'constructs';
+import { tagLane } from '../core/app-autoscaling';
+import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
+import { checkInteger, invalid } from '../core/errors';
+import { HardwareTarget, LaneKind } from '../core/hardware';
+import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
+import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
+import { ShadowTraffic } from '../core/rollout';
+import { GpuNodeGroupOptions } from './gpu-node-group-options';
+import { GpuServingChart } from './gpu-serving-chart';
+import { GpuServingOptions } from './gpu-serving-options';
+import { concrete, isDnsLabel } from './private/util';
+import { ServedModel } from './served-model';
+import { WorkloadIdentity } from './workload-identity';
+
+const KEDA_RELEASE_ID = 'CdkInferenceLanesKeda';
+const KEDA_ROLE_ID = 'CdkInferenceLanesKedaOperatorRole';
+const KEDA_VERSIONS = new WeakMap<eks.HelmChart, string>();
+
+/**
+ * Props of {@link GpuClusterService}.
+ */
+export interface GpuClusterServiceProps extends GpuServingOptions {
+  /**
+   * The EKS cluster: one defined in this app (`eks.Cluster`) or imported
+   * (`eks.Cluster.fromClusterAttributes` with `kubectlRoleArn` and a kubectl layer or provider).
+   */
+  readonly cluster: eks.ICluster;
+
+  /** The model. Its NVIDIA_GPU build is served. */
+  readonly artifact: ModelArtifact;
+
+  /**
+   * Namespace of the Kubernetes objects.
+   *
+   * @default 'default'
+   */
+  readonly namespace?: string;
+
+  /**
+   * The version currently serving, for a `GATEWAY_API` canary (it keeps the rest of the traffic).
+   *
+   * @default - none
+   */
+  readonly stableArtifact?: ModelArtifact;
+
+  /**
+   * Mirror a share of the traffic to a candidate version (needs `gateway`).
+   *
+   * @default - no shadow
+   */
+  readonly shadow?: ShadowTraffic;
+
+  /**
+   * The queue a `queueBacklogPerInstance` trigger reads (KEDA `aws-sqs-queue`).
+   *
+   * @default - none
+   */
+  readonly queue?: sqs.IQueue;
+
+  /**
+   * How the pods get AWS credentials (the model-fetch init container reads the weights with them).
+   *
+   * @default WorkloadIdentity.POD_IDENTITY
+   */
+  readonly workloadIdentity?: WorkloadIdentity;
+
+  /**
+   * Install KEDA with its Helm chart (release `keda` in namespace `keda`) and apply the manifests
+   * after it. Every service of a cluster shares one release (and one KEDA operator role).
+   *
+   * @default false - KEDA must already run in the cluster when the policy needs it
+   */
+  readonly installKeda?: boolean;
+
+  /**
+   * Version of the KEDA Helm chart.
+   *
+   * @default '2.16.1'
+   */
+  readonly kedaVersion?: string;
+
+  /**
+   * Role of an existing KEDA operator; gets `sqs:GetQueueAttributes` on `queue`.
+   *
+   * @default - with installKeda, a role for the `keda/keda-operator` service account is created
+   */
+  readonly kedaOperatorRole?: iam.IRole;
+
+  /**
+   * Role of the cluster's existing GPU nodes: gets ECR pull on the serving image (the kubelet pulls
+   * with it). Ignored with `gpuNodeGroup`, whose role gets the grant.
+   *
+   * @default - the pods' role gets the pull grant (harmless, but the nodes need pull rights of their own)
+   */
+  readonly nodeRole?: iam.IRole;
+
+  /**
+   * Create a GPU node group (only on an `eks.Cluster` defined in this app).
+   *
+   * @default - no node group: the cluster already has GPU nodes (or Karpenter provisions them)
+   */
+  readonly gpuNodeGroup?: GpuNodeGroupOptions;
+}
+
+/**
+ * GPU model serving on Kubernetes, attached to an EKS cluster: the {@link GpuServingChart}
+ * applied as one `KubernetesManifest` (what `cluster.addCdk8sChart` does, scoped under this
+ * construct), an IAM role for the pods' service account (EKS Pod Identity or IRSA) that can read
+ * exactly the bound weights, optionally KEDA (Helm) with the manifests ordered after it, and
+ * optionally a GPU node group.
+ *
+ * @example
+ * new GpuClusterService(this, 'Recsys', {
+ *   cluster, artifact, namespace: 'recsys', installKeda: true,
+ *   autoscaling: new AutoscalingPolicy({ minCapacity: 3, maxCapacity: 40, triggers: [ScalingTrigger.inFlightPerInstance(8)], warmBufferPercent: 25 }),
+ *   triton: new TritonModelConfig({ maxBatchSize: 32, preferredBatchSizes: [8, 16, 32], maxQueueDelay: Duration.millis(2) }),
+ * });
+ */
+export class GpuClusterService extends Construct implements IInferenceLane {
+  /** The archetype. */
+  public readonly laneKind = LaneKind.GPU_CLUSTER;
+  /** Name of the served model. */
+  public readonly artifactName: string;
+  /** Version of the served model. */
+  public readonly artifactVersion: string;
+  /** What the lane runs on. */
+  public readonly capacity: LaneCapacity;
+  /**
+   * CloudWatch SLO alarms: none. On Kubernetes the SLO is watched in Prometheus (PrometheusRule
+   * alerts and the Argo analysis that rolls back).
+   */
+  public readonly sloAlarms: cloudwatch.IAlarm[] = [];
+  /** The cdk8s app holding the chart. */
+  public readonly cdk8sApp: cdk8s.App;
+  /** The chart. */
+  public readonly chart: GpuServingChart;
+  /** The manifest applying the chart. */
+  public readonly manifest: eks.KubernetesManifest;
+  /** The role of the pods' service account. */
+  public readonly role: iam.IRole;
+  /** The binding of the served build. */
+  public readonly binding: ModelArtifactBinding;
+  /** The KEDA Helm release, with installKeda. */
+  public readonly keda?: eks.HelmChart;
+  /** The GPU node group, with gpuNodeGroup. */
+  public readonly nodegroup?: eks.Nodegroup;
+  /** The namespace. */
+  public readonly namespace: string;
+
+  constructor(scope: Construct, id: string, props: GpuClusterServiceProps) {
+    super(scope, id);
+    const cluster = props.cluster;
+    const ns = props.namespace ?? 'default';
+    this.namespace = ns;
+    if (concrete(ns) && !isDnsLabel(ns)) {
+      throw invalid(this, 'namespace', ns, 'is not a DNS label', "Use lowercase letters, digits and '-', e.g. 'recsys'.");
+    }
+    const base = props.serviceName ?? props.artifact.name;
+    const identity = props.workloadIdentity ?? WorkloadIdentity.POD_IDENTITY;
+    const policy = props.autoscaling ?? AutoscalingPolicy.fixed(1);
+
+    // ---- node group (before anything binds to node capacity) ---------------------------------
+    if (props.gpuNodeGroup) {
+      if (!(cluster instanceof eks.Cluster)) {
+        throw invalid(this, 'gpuNodeGroup', props.gpuNodeGroup.instanceTypes ?? ['g5.xlarge'], 'needs a cluster defined in this app (eks.Cluster); an imported cluster cannot get node groups from here',
+          'Create the node group where the cluster is defined, or pass an eks.Cluster.');
+      }
+      this.nodegroup = this.addNodegroup(cluster, props.gpuNodeGroup);
+    }
+
+    // ---- identity ---------------------------------------------------------------------------
+    const role = this.workloadRole(cluster, identity, ns, base, 'WorkloadRole', `Pods of ${base} in ${ns}: read the model weights`);
+    this.role = role;
+
+    // ---- artifacts --------------------------------------------------------------------------
+    // The kubelet pulls images with the node role: ECR pull goes to the nodes when they are known.
+    const imageGrantee = this.nodegroup?.role ?? props.nodeRole;
+    const bind = (artifact: ModelArtifact) => artifact.bind(this, { grantee: role, imageGrantee, target: HardwareTarget.NVIDIA_GPU, consumer: this.node.path });
+    const binding = bind(props.artifact);
+    this.binding = binding;
+    this.artifactName = binding.name;
+    this.artifactVersion = binding.version;
+    const stableBinding = props.stableArtifact ? bind(props.stableArtifact) : undefined;
+    const shadowBinding = props.shadow ? bind(props.shadow.candidate) : undefined;
+    const model = this.served(binding, 'artifact');
+    const stableModel = stableBinding ? this.served(stableBinding, 'stableArtifact') : undefined;
+    const shadowModel = shadowBinding ? this.served(shadowBinding, 'shadow.candidate') : undefined;
+
+    // ---- KEDA (one release and one operator role per cluster, shared by every service) -------
+    let kedaRole: iam.IRole | undefined = props.kedaOperatorRole;
+    if (props.installKeda) {
+      const version = props.kedaVersion ?? '2.16.1';
+      // The operator's IRSA annotation is set at install time, so with IRSA the role comes first.
+      if (!kedaRole && identity === WorkloadIdentity.IRSA) { kedaRole = this.kedaOperatorRole(cluster, identity); }
+      this.keda = this.kedaRelease(cluster, version, identity === WorkloadIdentity.IRSA && !props.kedaOperatorRole ? kedaRole : undefined);
+    }
+    if (policy.trigger(TriggerKind.QUEUE_BACKLOG_PER_INSTANCE)) {
+      if (!props.queue) {
+        throw invalid(this, 'queue', undefined, 'is required by the queueBacklogPerInstance trigger', 'Pass the sqs.IQueue the model drains.');
+      }
+      if (!kedaRole && !props.installKeda) {
+        throw invalid(this, 'kedaOperatorRole', undefined, 'is needed to let KEDA read the queue (KEDA is not installed by this construct)', 'Pass the KEDA operator role, or set installKeda: true.');
+      }
+      kedaRole = kedaRole ?? this.kedaOperatorRole(cluster, identity);
+      props.queue.grant(kedaRole, 'sqs:GetQueueAttributes');
+    } else if (props.queue) {
+      throw invalid(this, 'queue', props.queue.node.path, 'is not used: the policy has no queueBacklogPerInstance trigger', 'Add ScalingTrigger.queueBacklogPerInstance(n) or drop queue.');
+    }
+
+    // ---- chart ------------------------------------------------------------------------------
+    this.cdk8sApp = new cdk8s.App();
+    const annotations: { [key: string]: string } = {};
+    if (identity === WorkloadIdentity.IRSA) { annotations['eks.amazonaws.com/role-arn'] = role.roleArn; }
+    this.chart = new GpuServingChart(this.cdk8sApp, base, {
+      ...props,
+      namespace: ns,
+      model,
+      stableModel,
+      shadowModel,
+      shadowPercent: props.shadow?.samplePercent,
+      serviceAccountAnnotations: annotations,
+      awsRegion: Stack.of(this).region,
+      queueUrl: props.queue?.queueUrl,
+      disableResourceNameHashes: true,
+    });
+
+    // ---- apply ------------------------------------------------------------------------------
+    this.manifest = new eks.KubernetesManifest(this, 'Manifests', {
+      cluster,
+      manifest: this.chart.toJson(),
+    });
+    if (this.keda) { this.manifest.node.addDependency(this.keda); }
+    if (this.nodegroup) { this.manifest.node.addDependency(this.nodegroup); }
+    for (const scope of [this, cluster]) {
+      for (const child of scope.node.children) {
+        if (child instanceof eks.CfnPodIdentityAssociation) { this.manifest.node.addDependency(child); }
+      }
+    }
+    if (identity === WorkloadIdentity.POD_IDENTITY && cluster instanceof eks.Cluster && cluster.eksPodIdentityAgent) {
+      // Pods must not start before the agent that hands them credentials.
+      this.manifest.node.addDependency(cluster.eksPodIdentityAgent);
+    }
+
+    const instanceType = props.gpuNodeGroup?.instanceTypes?.[0] ?? props.instanceTypes?.[0] ?? `${props.gpuCount ?? 1}x nvidia.com/gpu pod`;
+    this.capacity = {
+      minInstances: policy.minCapacity,
+      maxInstances: policy.maxCapacity,
+      instanceType,
+      hardware: HardwareTarget.NVIDIA_GPU,
+      priceClass: 'per-instance-hour',
+      description: `${policy.minCapacity}-${policy.maxCapacity} × ${props.gpuCount ?? 1}-GPU pods on ${instanceType}, ${this.chart.scalingEngine.toLowerCase()} scaling`,
+    };
+    tagLane(this, binding, LaneKind.GPU_CLUSTER);
+  }
+
+  /** Kubernetes serving exposes no CloudWatch metric: undefined. */
+  public metricLatency(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    return undefined;
+  }
+
+  /** Kubernetes serving exposes no CloudWatch metric: undefined. */
+  public metricErrors(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    return undefined;
+  }
+
+  /** Kubernetes serving exposes no CloudWatch metric: undefined. */
+  public metricInvocations(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    return undefined;
+  }
+
+  /**
+   * Not possible: a Kubernetes Service is not invoked through IAM.
+   *
+   * @throws LaneValidationError always
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    throw invalid(this, 'grantInvoke', grantee.grantPrincipal.toString(), 'is not possible: the model is reached through its Kubernetes Service or Gateway, not through IAM',
+      'Allow the caller with a Kubernetes NetworkPolicy or your gateway\'s authentication instead.');
+  }
+
+  private served(b: ModelArtifactBinding, prop: string): ServedModel {
+    if (!b.modelDataUrl) {
+      throw invalid(this, prop, `${b.name}@${b.version}`, 'has no S3 weights (a model package cannot be fetched by the init container)', 'Use ModelArtifact.fromAsset or fromBucket for the GPU cluster lane.');
+    }
+    if (!b.imageUri) {
+      throw invalid(this, prop, `${b.name}@${b.version}`, 'has no serving image for its NVIDIA_GPU build', "Pass image: ServingImage.fromRegistry('nvcr.io/nvidia/tritonserver:24.08-py3') (or on the variant).");
+    }
+    // A directory asset's digest is the CDK fingerprint of the directory, not of the zip bytes.
+    const zip = concrete(b.objectKey) && b.objectKey.endsWith('.zip');
+    return {
+      name: b.name,
+      version: b.version,
+      weightsUri: b.modelDataUrl,
+      imageUri: b.imageUri,
+      compressed: b.compressed,
+      weightsDigest: zip || b.isPrefix ? undefined : b.digest,
+      framework: b.framework,
+      precision: b.precision,
+      cardJson: b.cardJson,
+    };
+  }
+
+  /** The KEDA Helm release of the cluster, created by the first service that asks. */
+  private kedaRelease(cluster: eks.ICluster, version: string, irsaRole: iam.IRole | undefined): eks.HelmChart {
+    const existing = cluster.node.tryFindChild(`chart-${KEDA_RELEASE_ID}`) as eks.HelmChart | undefined; // addHelmChart prefixes 'chart-'
+    if (existing) {
+      const installed = KEDA_VERSIONS.get(existing);
+      if (installed !== version) {
+        throw invalid(this, 'kedaVersion', version, `differs from the KEDA ${installed} another service installs on this cluster`, `Use kedaVersion '${installed}' on every service of the cluster.`);
+      }
+      return existing;
+    }
+    const release = cluster.addHelmChart(KEDA_RELEASE_ID, {
+      chart: 'keda',
+      repository: 'https://kedacore.github.io/charts',
+      release: 'keda',
+      namespace: 'keda',
+      createNamespace: true,
+      version,
+      // The admission webhook must be ready before ScaledObjects are applied.
+      wait: true,
+      values: irsaRole ? { podIdentity: { aws: { irsa: { enabled: true, roleArn: irsaRole.roleArn } } } } : undefined,
+    });
+    KEDA_VERSIONS.set(release, version);
+    return release;
+  }
+
+  /** The role of the `keda/keda-operator` service account, one per cluster. */
+  private kedaOperatorRole(cluster: eks.ICluster, identity: WorkloadIdentity): iam.IRole {
+    const existing = cluster.node.tryFindChild(KEDA_ROLE_ID) as iam.IRole | undefined;
+    return existing ?? this.workloadRole(cluster, identity, 'keda', 'keda-operator', KEDA_ROLE_ID, 'KEDA operator: read SQS queue attributes for scaling', cluster);
+  }
+
+  private workloadRole(cluster: eks.ICluster, identity: WorkloadIdentity, ns: string, serviceAccount: string, id: string, description: string, scope: Construct = this): iam.Role {
+    if (identity === WorkloadIdentity.IRSA) {
+      let provider: iam.IOpenIdConnectProvider;
+      try {
+        provider = cluster.openIdConnectProvider;
+      } catch {
+        throw invalid(this, 'workloadIdentity', 'IRSA', 'needs the cluster\'s OpenID Connect provider, and this imported cluster has none', 'Pass openIdConnectProvider in eks.Cluster.fromClusterAttributes, or use WorkloadIdentity.POD_IDENTITY.');
+      }
+      const conditions = new CfnJson(scope, `${id}Conditions`, {
+        value: {
+          [`${provider.openIdConnectProviderIssuer}:aud`]: 'sts.amazonaws.com',
+          [`${provider.openIdConnectProviderIssuer}:sub`]: `system:serviceaccount:${ns}:${serviceAccount}`,
+        },
+      });
+      return new iam.Role(scope, id, { assumedBy: new iam.OpenIdConnectPrincipal(provider, { StringEquals: conditions }), description });
+    }
+    const role = new iam.Role(scope, id, {
+      assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com')),
+      description,
+    });
+    new eks.CfnPodIdentityAssociation(scope, `${id}Association`, {
+      clusterName: cluster.clusterName,
+      namespace: ns,
+      serviceAccount,
+      roleArn: role.roleArn,
+    });
+    return role;
+  }
+
+  private addNodegroup(cluster: eks.Cluster, o: GpuNodeGroupOptions): eks.Nodegroup {
+    const amiType = o.amiType ?? eks.NodegroupAmiType.AL2023_X86_64_NVIDIA;
+    if (!String(amiType).includes('NVIDIA')) {
+      throw invalid(this, 'gpuNodeGroup.amiType', amiType, 'has no NVIDIA driver', 'Use AL2023_X86_64_NVIDIA, AL2023_ARM_64_NVIDIA, BOTTLEROCKET_X86_64_NVIDIA or BOTTLEROCKET_ARM_64_NVIDIA.');
+    }
+    const types = o.instanceTypes ?? ['g5.xlarge'];
+    for (const [i, t] of types.entries()) {
+      if (concrete(t) && !/^(g|p)[0-9][a-z0-9-]*\.[a-z0-9]+$/.test(t)) {
+        throw invalid(this, `gpuNodeGroup.instanceTypes[${i}]`, t, 'is not an NVIDIA GPU instance type (g* or p* families)', "Pass e.g. 'g5.xlarge', 'g6.2xlarge' or 'p4d.24xlarge'.");
+      }
+    }
+    const min = o.minSize ?? 1;
+    checkInteger(this, 'gpuNodeGroup.minSize', min, 0);
+    checkInteger(this, 'gpuNodeGroup.maxSize', o.maxSize, 1);
+    if (min > o.maxSize) {
+      throw invalid(this, 'gpuNodeGroup.minSize', min, `must be less than or equal to 'maxSize' (${o.maxSize})`, 'Raise maxSize or lower minSize.');
+    }
+    const disk = o.diskSize ?? Size.gibibytes(100);
+    return new eks.Nodegroup(this, 'GpuNodes', {
+      cluster,
+      instanceTypes: types.map(t => new ec2.InstanceType(t)),
+      amiType,
+      minSize: min,
+      maxSize: o.maxSize,
+      diskSize: disk.toGibibytes(),
+      capacityType: o.capacityType ?? eks.CapacityType.ON_DEMAND,
+      subnets: o.subnets,
+      labels: { 'inference.cdk/accelerator': 'nvidia-gpu', ...(o.labels ?? {}) },
+      taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: eks.TaintEffect.NO_SCHEDULE }],
+    });
+  }
+}

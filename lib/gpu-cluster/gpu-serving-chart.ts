@@ -1,0 +1,662 @@
+import { Duration, Size, Token } from 'aws-cdk-lib';
+import * as cdk8s from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AutoscalingPolicy, LaneScalingSupport, TriggerKind } from '../core/autoscaling';
+import { checkInteger, checkRange, invalid } from '../core/errors';
+import { Rollout, RolloutStrategy } from '../core/rollout';
+import { ArgoAnalysisMetric, ArgoAnalysisTemplate } from './argo-analysis-template';
+import { ArgoCanaryStep, ArgoRollout } from './argo-rollout';
+import { GatewayHttpRoute, HttpBackendRef, HttpRouteFilter } from './gateway-http-route';
+import { GpuServingOptions, GpuToleration } from './gpu-serving-options';
+import { ModelServer, ModelServerProps } from './model-server';
+import { PrometheusAlertRule, PrometheusRule } from './prometheus-rule';
+import { concrete, isDnsLabel, promSelector, quantileOf, renderQuery, resolveQueries, secondsOf } from './private/util';
+import { KubernetesRolloutMode } from './rollout-mode';
+import { KubernetesScalingEngine } from './scaling-engine';
+import { ServedModel } from './served-model';
+import { ServiceMonitor } from './service-monitor';
+import { ServingAutoscaler } from './serving-autoscaler';
+
+/**
+ * Props of {@link GpuServingChart}.
+ */
+export interface GpuServingChartProps extends cdk8s.ChartProps, GpuServingOptions {
+  /**
+   * The model version to serve. With a canary it is the new version; with `GATEWAY_API` the
+   * `stableModel` keeps the rest of the traffic.
+   */
+  readonly model: ServedModel;
+
+  /**
+   * The version currently serving, for a `GATEWAY_API` canary: it keeps `100 - percent` percent of
+   * the traffic. Only `GATEWAY_API` takes it (Argo Rollouts keeps the previous version itself).
+   *
+   * @default - none
+   */
+  readonly stableModel?: ServedModel;
+
+  /**
+   * A candidate that receives a mirrored share of the traffic (Gateway API RequestMirror); its
+   * answers are discarded. Needs a `gateway`.
+   *
+   * @default - no shadow
+   */
+  readonly shadowModel?: ServedModel;
+
+  /**
+   * Share of requests mirrored to `shadowModel`, percent (1-100).
+   *
+   * @default - required with shadowModel
+   */
+  readonly shadowPercent?: number;
+
+  /**
+   * Annotations of the service account, e.g. `eks.amazonaws.com/role-arn` for IRSA.
+   *
+   * @default - none
+   */
+  readonly serviceAccountAnnotations?: { [key: string]: string };
+
+  /**
+   * AWS region of the weights bucket (and of the SQS queue).
+   *
+   * @default - the region the pod's environment provides (IRSA and Pod Identity inject it)
+   */
+  readonly awsRegion?: string;
+
+  /**
+   * Name of a Secret holding `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` (or other AWS CLI
+   * environment) for the model-fetch init container, for clusters outside AWS.
+   *
+   * @default - the credentials the cluster gives the pod
+   */
+  readonly fetchCredentialsSecret?: string;
+
+  /**
+   * URL of the SQS queue a `queueBacklogPerInstance` trigger reads.
+   *
+   * @default - none (a backlog trigger is an error)
+   */
+  readonly queueUrl?: string;
+
+  /**
+   * IAM role KEDA assumes to read the queue's attributes.
+   *
+   * @default - KEDA's own identity
+   */
+  readonly queueReaderRoleArn?: string;
+}
+
+const DEFAULT_TOLERATIONS: GpuToleration[] = [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }];
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+const TRITON_QUANTILES = [50, 90, 95, 99];
+
+/**
+ * GPU model serving as plain Kubernetes manifests (cdk8s): a Deployment per track with
+ * `nvidia.com/gpu` resources, tolerations, node selection, zone spread, a model-fetch init
+ * container, `/dev/shm`, probes and non-root containers; a Service with named ports; a
+ * PodDisruptionBudget; the shared {@link AutoscalingPolicy} as an HPA or KEDA ScaledObject; an
+ * optional Triton dynamic-batching ConfigMap; Gateway API canaries and shadow traffic or Argo
+ * Rollouts with SLO analysis; optional ServiceMonitor and PrometheusRule.
+ *
+ * It runs on any cluster: `new cdk8s.App(); new GpuServingChart(app, 'recsys', {...}); app.synth()`
+ * writes YAML for `kubectl apply`. On EKS, {@link GpuClusterService} creates it for you.
+ */
+export class GpuServingChart extends cdk8s.Chart {
+  /** Base name of the objects. */
+  public readonly serviceName: string;
+  /** The stable track (the only one without a rollout). */
+  public readonly stable: ModelServer;
+  /** The GATEWAY_API canary track. */
+  public readonly canary?: ModelServer;
+  /** The shadow track. */
+  public readonly shadow?: ModelServer;
+  /** The scaling engine used (never AUTO). */
+  public readonly scalingEngine: KubernetesScalingEngine;
+  /** The rollout mode used. */
+  public readonly rolloutMode: KubernetesRolloutMode;
+  /** The autoscalers (stable first). */
+  public readonly autoscalers: ServingAutoscaler[] = [];
+  /** The service account the pods run as. */
+  public readonly serviceAccountName: string;
+  /** The HTTPRoute, with a gateway. */
+  public readonly route?: GatewayHttpRoute;
+  /** The Argo Rollout, in ARGO_ROLLOUTS mode. */
+  public readonly argoRollout?: ArgoRollout;
+  /** The SLO AnalysisTemplate, in ARGO_ROLLOUTS mode with automatic rollback. */
+  public readonly analysisTemplate?: ArgoAnalysisTemplate;
+  /** The ServiceMonitor. */
+  public readonly serviceMonitor?: ServiceMonitor;
+  /** The SLO alerts. */
+  public readonly prometheusRule?: PrometheusRule;
+  /** The autoscaling policy. */
+  public readonly policy: AutoscalingPolicy;
+
+  constructor(scope: Construct, id: string, props: GpuServingChartProps) {
+    super(scope, id, props);
+    const model = props.model;
+    const base = props.serviceName ?? model.name;
+    this.serviceName = base;
+    const policy = props.autoscaling ?? AutoscalingPolicy.fixed(1);
+    this.policy = policy;
+    const ns = props.namespace;
+    const mode = props.rolloutMode ?? KubernetesRolloutMode.ROLLING_UPDATE;
+    this.rolloutMode = mode;
+
+    // ---- validation -------------------------------------------------------------------------
+    this.checkModel('model', model);
+    if (concrete(base) && (!isDnsLabel(base, 40))) {
+      throw invalid(this, 'serviceName', base, 'is not a DNS label of at most 40 characters (suffixes such as -canary are added)', "Use lowercase letters, digits and '-', e.g. 'recsys'.");
+    }
+    if (props.createNamespace && ns === undefined) {
+      throw invalid(this, 'createNamespace', true, 'needs a namespace', "Pass namespace: 'recsys' (a ChartProps field).");
+    }
+    const gpuCount = props.gpuCount ?? 1;
+    checkInteger(this, 'gpuCount', gpuCount, 1, 16);
+    const cpu = props.cpu ?? 4;
+    checkRange(this, 'cpu', cpu, 0.1, 192, 'Pass the CPU cores the server needs beside the GPU, e.g. 4.');
+    const memory = props.memory ?? Size.gibibytes(16);
+    const shm = props.sharedMemorySize ?? Size.gibibytes(1);
+    if (!Token.isUnresolved(memory.toMebibytes()) && memory.toMebibytes() < 512) {
+      throw invalid(this, 'memory', memory.toHumanString(), 'is below 512 MiB', 'Pass e.g. Size.gibibytes(16).');
+    }
+    if (shm.toMebibytes() >= memory.toMebibytes()) {
+      throw invalid(this, 'sharedMemorySize', shm.toHumanString(), `must be smaller than 'memory' (${memory.toHumanString()}): /dev/shm counts against the memory limit`, 'Lower sharedMemorySize or raise memory.');
+    }
+    const modelVolumeSize = props.modelVolumeSize ?? Size.gibibytes(20);
+    if (modelVolumeSize.toMebibytes() < 64) {
+      throw invalid(this, 'modelVolumeSize', modelVolumeSize.toHumanString(), 'is below 64 MiB', 'Pass room for the archive and the unpacked weights, e.g. Size.gibibytes(20).');
+    }
+    const httpPort = props.httpPort ?? 8000;
+    const grpcPort = props.grpcPort ?? 8001;
+    const metricsPort = props.metricsPort ?? 8002;
+    for (const [prop, port] of [['httpPort', httpPort], ['grpcPort', grpcPort], ['metricsPort', metricsPort]] as const) {
+      checkInteger(this, prop, port, 1024, 65535, 'Pass an unprivileged port (1024-65535): the server runs as non-root.');
+    }
+    if (new Set([httpPort, grpcPort, metricsPort]).size !== 3) {
+      throw invalid(this, 'metricsPort', [httpPort, grpcPort, metricsPort], 'repeats a port (http, grpc and metrics need their own)', 'Give each port its own number.');
+    }
+    const grace = props.terminationGracePeriod ?? Duration.seconds(60);
+    const preStop = props.preStopDelay ?? Duration.seconds(10);
+    if (secondsOf(preStop) >= secondsOf(grace)) {
+      throw invalid(this, 'preStopDelay', preStop, `must be shorter than 'terminationGracePeriod' (${grace.toHumanString()})`, 'Lower preStopDelay or raise terminationGracePeriod.');
+    }
+    const startupTimeout = props.startupTimeout ?? Duration.minutes(10);
+    if (secondsOf(startupTimeout) < 10) {
+      throw invalid(this, 'startupTimeout', startupTimeout, 'is below 10 seconds', 'Give the server time to load the model, e.g. Duration.minutes(10).');
+    }
+    const tolerations = props.tolerations ?? DEFAULT_TOLERATIONS;
+    for (const [i, t] of tolerations.entries()) {
+      if (t.effect !== undefined && !TAINT_EFFECTS.includes(t.effect)) {
+        throw invalid(this, `tolerations[${i}].effect`, t.effect, 'is not a taint effect', `Use one of ${TAINT_EFFECTS.join(', ')}.`);
+      }
+    }
+    const maxUnavailable = props.maxUnavailable ?? 1;
+    checkInteger(this, 'maxUnavailable', maxUnavailable, 1);
+    const runAsUser = props.runAsUser ?? 1000;
+    checkInteger(this, 'runAsUser', runAsUser, 1, 2147483647, 'Pass a non-root user id such as 1000.');
+    for (const [i, t] of (props.instanceTypes ?? []).entries()) {
+      if (concrete(t) && !/^[a-z0-9-]+\.[a-z0-9]+$/.test(t)) {
+        throw invalid(this, `instanceTypes[${i}]`, t, 'is not an EC2 instance type', "Pass e.g. 'g5.xlarge'.");
+      }
+    }
+
+    const engine = this.resolveEngine(policy, props.scalingEngine ?? KubernetesScalingEngine.AUTO);
+    this.scalingEngine = engine;
+    if (policy.trigger(TriggerKind.QUEUE_BACKLOG_PER_INSTANCE) && (!props.queueUrl || !props.awsRegion)) {
+      throw invalid(this, 'queueUrl', props.queueUrl, 'and awsRegion are needed by the queueBacklogPerInstance trigger (KEDA aws-sqs-queue)', 'Pass queueUrl and awsRegion.');
+    }
+
+    const rollout = props.rollout;
+    const shadowPercent = this.checkRollout(mode, rollout, props);
+    const slo = props.slo;
+    const argoAnalysis = mode === KubernetesRolloutMode.ARGO_ROLLOUTS && rollout !== undefined && rollout.autoRollback;
+    if (slo && !argoAnalysis && !props.prometheusOperator) {
+      throw invalid(this, 'slo', slo.toString(), 'is not watched: on Kubernetes the SLO renders as Prometheus alerts (prometheusOperator) or an Argo analysis (ARGO_ROLLOUTS with autoRollback)',
+        'Set prometheusOperator: true, or use rolloutMode ARGO_ROLLOUTS with an automatically rolled-back rollout, or drop slo.');
+    }
+
+    // ---- objects ----------------------------------------------------------------------------
+    const appLabels = { 'app.kubernetes.io/name': base, 'app.kubernetes.io/part-of': 'cdk-inference-lanes', 'inference.cdk/lane': 'gpu-cluster' };
+    if (props.createNamespace) {
+      const namespace = new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: ns!, labels: appLabels } });
+      // A Namespace is cluster-scoped: drop the chart namespace cdk8s puts on every object.
+      namespace.addJsonPatch(cdk8s.JsonPatch.remove('/metadata/namespace'));
+    }
+    const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: base, labels: appLabels, annotations: props.serviceAccountAnnotations },
+      automountToken: false,
+    });
+    this.serviceAccountName = base;
+
+    const queries = resolveQueries(props.metricQueries);
+    const prometheusUrl = props.prometheusUrl ?? 'http://prometheus-operated.monitoring.svc:9090';
+    const scrapeLabel = { 'inference.cdk/metrics': base };
+    const command = props.command ?? tritonCommand(httpPort, grpcPort, metricsPort, slo?.latencyPercentile);
+    const common: Omit<ModelServerProps, 'name' | 'model' | 'track' | 'replicas'> = {
+      appName: base,
+      serviceAccount,
+      gpuCount, cpu, memory,
+      instanceTypes: props.instanceTypes ?? [],
+      nodeSelector: props.nodeSelector ?? {},
+      tolerations,
+      priorityClassName: props.priorityClassName,
+      terminationGracePeriod: grace,
+      preStopDelay: preStop,
+      spreadAcrossZones: props.spreadAcrossZones ?? true,
+      triton: props.triton,
+      command,
+      environment: props.environment ?? {},
+      httpPort, grpcPort, metricsPort,
+      readinessPath: props.readinessPath ?? '/v2/health/ready',
+      livenessPath: props.livenessPath ?? '/v2/health/live',
+      startupTimeout,
+      sharedMemorySize: shm,
+      modelVolumeSize,
+      fetchImage: props.fetchImage ?? 'public.ecr.aws/aws-cli/aws-cli:2.22.35',
+      unpackImage: props.unpackImage ?? 'public.ecr.aws/docker/library/busybox:1.36.1',
+      runAsUser,
+      maxUnavailable,
+      awsRegion: props.awsRegion,
+      fetchCredentialsSecret: props.fetchCredentialsSecret,
+      serviceLabels: scrapeLabel,
+    };
+    const autoscaled = !policy.isFixed;
+    const argo = mode === KubernetesRolloutMode.ARGO_ROLLOUTS;
+    const stableModel = mode === KubernetesRolloutMode.GATEWAY_API ? props.stableModel! : model;
+
+    this.stable = new ModelServer(this, 'Stable', {
+      ...common, name: base, model: stableModel, track: 'stable',
+      // With Argo Rollouts the Deployment only holds the pod template; the Rollout runs the pods.
+      replicas: argo ? 0 : (autoscaled ? undefined : policy.minCapacity),
+    });
+    if (autoscaled && !argo) { this.stable.deployment.markHasAutoscaler(); }
+
+    const autoscalerCommon = {
+      policy, engine, queries, prometheusUrl,
+      namespace: ns,
+      pollingInterval: props.pollingInterval ?? Duration.seconds(30),
+      queueUrl: props.queueUrl,
+      awsRegion: props.awsRegion,
+      queueReaderRoleArn: props.queueReaderRoleArn,
+    };
+    const selectorFor = (service: string) => promSelector({ ...(ns ? { namespace: ns } : {}), service });
+    const scalerKind = engine === KubernetesScalingEngine.HPA ? 'hpa' : 'scaler';
+    if (autoscaled) {
+      this.autoscalers.push(new ServingAutoscaler(this, 'StableAutoscaler', {
+        ...autoscalerCommon,
+        name: `${base}-${scalerKind}`,
+        labels: appLabels,
+        target: argo ? { apiVersion: ArgoRollout.API_VERSION, kind: ArgoRollout.KIND, name: base } : { name: base },
+        minReplicas: policy.minCapacity,
+        maxReplicas: policy.maxCapacity,
+        promSelector: selectorFor(base),
+      }));
+    }
+
+    if (mode === KubernetesRolloutMode.GATEWAY_API) {
+      const share = rollout!.percent / 100;
+      this.canary = new ModelServer(this, 'Canary', {
+        ...common, name: `${base}-canary`, model, track: 'canary',
+        replicas: autoscaled ? undefined : Math.max(1, Math.ceil(policy.minCapacity * share)),
+      });
+      if (autoscaled) {
+        this.canary.deployment.markHasAutoscaler();
+        this.autoscalers.push(new ServingAutoscaler(this, 'CanaryAutoscaler', {
+          ...autoscalerCommon,
+          name: `${base}-canary-${scalerKind}`,
+          labels: appLabels,
+          target: { name: `${base}-canary` },
+          minReplicas: policy.scaleToZero ? 0 : 1,
+          maxReplicas: policy.maxCapacity,
+          scheduleShare: share,
+          promSelector: selectorFor(`${base}-canary`),
+        }));
+      }
+    }
+
+    if (props.shadowModel) {
+      const share = shadowPercent! / 100;
+      this.shadow = new ModelServer(this, 'Shadow', {
+        ...common, name: `${base}-shadow`, model: props.shadowModel, track: 'shadow',
+        replicas: autoscaled ? undefined : Math.max(1, Math.ceil(policy.minCapacity * share)),
+        // The shadow serves no user: disruptions need not be budgeted.
+        maxUnavailable: undefined,
+      });
+      if (autoscaled) {
+        this.shadow.deployment.markHasAutoscaler();
+        this.autoscalers.push(new ServingAutoscaler(this, 'ShadowAutoscaler', {
+          ...autoscalerCommon,
+          name: `${base}-shadow-${scalerKind}`,
+          labels: appLabels,
+          target: { name: `${base}-shadow` },
+          minReplicas: policy.scaleToZero ? 0 : 1,
+          maxReplicas: policy.maxCapacity,
+          scheduleShare: share,
+          promSelector: selectorFor(`${base}-shadow`),
+        }));
+      }
+    }
+
+    // Argo routing services: Argo adds the pod-template hash to their selectors.
+    let argoStableService: string | undefined;
+    let argoCanaryService: string | undefined;
+    if (argo && props.gateway) {
+      argoStableService = `${base}-stable`;
+      argoCanaryService = `${base}-canary`;
+      for (const [cid, name] of [['ArgoStableService', argoStableService], ['ArgoCanaryService', argoCanaryService]] as const) {
+        new kplus.Service(this, cid, {
+          metadata: { name, labels: appLabels },
+          type: kplus.ServiceType.CLUSTER_IP,
+          selector: this.stable.deployment,
+          ports: [{ name: 'http', port: httpPort, targetPort: httpPort, protocol: kplus.Protocol.TCP }],
+        });
+      }
+    }
+
+    if (props.gateway) {
+      const backendRefs: HttpBackendRef[] = mode === KubernetesRolloutMode.GATEWAY_API
+        ? [{ name: base, port: httpPort, weight: 100 - rollout!.percent }, { name: `${base}-canary`, port: httpPort, weight: rollout!.percent }]
+        : argo
+          ? [{ name: argoStableService!, port: httpPort, weight: 100 }, { name: argoCanaryService!, port: httpPort, weight: 0 }]
+          : [{ name: base, port: httpPort, weight: 100 }];
+      const filters: HttpRouteFilter[] | undefined = this.shadow
+        ? [{ type: 'RequestMirror', requestMirror: { backendRef: { name: this.shadow.name, port: httpPort }, percent: shadowPercent } }]
+        : undefined;
+      this.route = new GatewayHttpRoute(this, 'Route', {
+        metadata: { name: base, labels: appLabels },
+        spec: {
+          parentRefs: [stripUndefined({ name: props.gateway.name, namespace: props.gateway.namespace, sectionName: props.gateway.sectionName })],
+          hostnames: props.hostnames,
+          rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], filters, backendRefs }],
+        },
+      });
+    }
+
+    if (argo) {
+      let analysis;
+      if (rollout!.autoRollback) {
+        this.analysisTemplate = new ArgoAnalysisTemplate(this, 'SloAnalysis', {
+          metadata: { name: `${base}-slo`, labels: appLabels },
+          spec: {
+            args: [{ name: 'canary-hash' }],
+            metrics: this.analysisMetrics(props, queries, prometheusUrl, ns, base),
+          },
+        });
+        analysis = {
+          templates: [{ templateName: `${base}-slo` }],
+          args: [{ name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }],
+          startingStep: 1,
+        };
+      }
+      this.argoRollout = new ArgoRollout(this, 'Rollout', {
+        metadata: { name: base, labels: appLabels },
+        spec: {
+          replicas: autoscaled ? undefined : policy.minCapacity,
+          workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: base, scaleDown: 'never' },
+          revisionHistoryLimit: 3,
+          // A version that never becomes ready is rolled back too.
+          progressDeadlineSeconds: Math.max(600, Math.round(secondsOf(startupTimeout)) + 300),
+          progressDeadlineAbort: true,
+          strategy: {
+            canary: {
+              steps: argoSteps(rollout!),
+              canaryService: argoCanaryService,
+              stableService: argoStableService,
+              analysis,
+              trafficRouting: props.gateway
+                ? { plugins: { 'argoproj-labs/gatewayAPI': stripUndefined({ httpRoute: base, namespace: ns }) as { [key: string]: string } } }
+                : undefined,
+            },
+          },
+        },
+      });
+    }
+
+    if (props.prometheusOperator) {
+      this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
+        metadata: { name: base, labels: appLabels },
+        spec: {
+          selector: { matchLabels: scrapeLabel },
+          endpoints: [{ port: 'metrics', path: '/metrics', interval: '15s' }],
+          podTargetLabels: ['app.kubernetes.io/version', 'inference.cdk/track', 'rollouts-pod-template-hash'],
+        },
+      });
+      if (slo) {
+        this.prometheusRule = new PrometheusRule(this, 'SloAlerts', {
+          metadata: { name: `${base}-slo`, labels: appLabels },
+          spec: { groups: [{ name: `${base}-slo`, rules: this.alertRules(props, queries, ns, base) }] },
+        });
+      }
+    }
+  }
+
+  private checkModel(prop: string, m: ServedModel): void {
+    if (concrete(m.name) && !isDnsLabel(m.name, 40)) {
+      throw invalid(this, `${prop}.name`, m.name, 'is not a DNS label of at most 40 characters', "Use lowercase letters, digits and '-'.");
+    }
+    if (concrete(m.version) && !/^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/.test(m.version)) {
+      throw invalid(this, `${prop}.version`, m.version, 'is not a valid label value', "Use e.g. '1.4.0'.");
+    }
+    if (concrete(m.weightsUri) && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+/.test(m.weightsUri)) {
+      throw invalid(this, `${prop}.weightsUri`, m.weightsUri, 'is not an s3:// URI of an object or prefix', "The model-fetch init container reads S3: pass e.g. 's3://models/recsys/1.4.0/model.tar.gz'.");
+    }
+    if (m.weightsDigest !== undefined && concrete(m.weightsDigest) && !/^sha256:[0-9a-f]{64}$/.test(m.weightsDigest)) {
+      throw invalid(this, `${prop}.weightsDigest`, m.weightsDigest, 'is not a SHA-256 digest', "Pass 'sha256:' and 64 lowercase hex characters.");
+    }
+  }
+
+  private resolveEngine(policy: AutoscalingPolicy, asked: KubernetesScalingEngine): KubernetesScalingEngine {
+    const hpa: LaneScalingSupport = {
+      lane: 'GpuClusterService (HPA)', triggers: [TriggerKind.CPU_UTILIZATION], scaleToZero: false, schedules: false, stepLimits: true,
+    };
+    const keda: LaneScalingSupport = {
+      lane: 'GpuClusterService (KEDA)',
+      triggers: [TriggerKind.REQUESTS_PER_INSTANCE, TriggerKind.IN_FLIGHT_PER_INSTANCE, TriggerKind.CPU_UTILIZATION, TriggerKind.GPU_UTILIZATION,
+        TriggerKind.QUEUE_BACKLOG_PER_INSTANCE, TriggerKind.TIME_IN_QUEUE],
+      scaleToZero: true, schedules: true, stepLimits: true,
+    };
+    let engine = asked;
+    if (asked === KubernetesScalingEngine.AUTO) {
+      const hpaFits = policy.triggers.every(t => t.kind === TriggerKind.CPU_UTILIZATION) && !policy.scaleToZero && policy.schedules.length === 0;
+      engine = hpaFits ? KubernetesScalingEngine.HPA : KubernetesScalingEngine.KEDA;
+    }
+    if (engine === KubernetesScalingEngine.HPA) {
+      if (policy.scaleToZero) {
+        throw invalid(this, 'autoscaling.scaleToZero', true, 'is not possible with an HPA (minReplicas 0 is invalid)', 'Use scalingEngine KEDA (or AUTO) to scale to zero.');
+      }
+      policy.validateFor(this, hpa);
+    } else {
+      policy.validateFor(this, keda);
+      if (policy.scaleToZero && policy.triggers.every(t => t.kind === TriggerKind.CPU_UTILIZATION)) {
+        throw invalid(this, 'autoscaling.scaleToZero', true, 'needs a trigger that can wake a workload at zero: KEDA cannot scale out from zero on CPU utilization', 'Add a requests, in-flight, queue or time-in-queue trigger.');
+      }
+    }
+    for (const s of policy.schedules) {
+      const max = s.maxCapacity ?? Math.max(policy.maxCapacity, s.minCapacity);
+      if (max !== policy.maxCapacity) {
+        throw invalid(this, `autoscaling.schedules.${s.name}.maxCapacity`, max, `differs from the policy's maxCapacity (${policy.maxCapacity}): a KEDA cron trigger raises the floor only, maxReplicaCount stays fixed`,
+          `Size the policy's maxCapacity for the surge (>= ${s.minCapacity}) and drop the schedule's maxCapacity.`);
+      }
+    }
+    return engine;
+  }
+
+  /** Validate the rollout for the mode; returns the shadow percent. */
+  private checkRollout(mode: KubernetesRolloutMode, rollout: Rollout | undefined, props: GpuServingChartProps): number | undefined {
+    if (rollout && rollout.alarms.length > 0) {
+      throw invalid(this, 'rollout.alarms', rollout.alarms.length, 'cannot stop a Kubernetes rollout (they are CloudWatch alarms)', 'Express the condition in the slo (Prometheus), and use rolloutMode ARGO_ROLLOUTS.');
+    }
+    if (props.stableModel && mode !== KubernetesRolloutMode.GATEWAY_API) {
+      throw invalid(this, 'stableModel', `${props.stableModel.name}@${props.stableModel.version}`, `is only used by rolloutMode GATEWAY_API (this chart uses ${mode})`,
+        mode === KubernetesRolloutMode.ARGO_ROLLOUTS ? 'Drop stableModel: Argo Rollouts keeps the previous version itself.' : 'Drop stableModel or use rolloutMode GATEWAY_API.');
+    }
+    switch (mode) {
+      case KubernetesRolloutMode.ROLLING_UPDATE:
+        if (rollout && rollout.strategy !== RolloutStrategy.ALL_AT_ONCE) {
+          throw invalid(this, 'rollout', rollout.toString(), 'cannot be rendered by a rolling update (no traffic weights)', 'Use rolloutMode GATEWAY_API (a fixed canary weight) or ARGO_ROLLOUTS (steps with SLO analysis).');
+        }
+        if (rollout && rollout.autoRollback) {
+          throw invalid(this, 'rollout.autoRollback', true, 'is not possible with a rolling update (Kubernetes does not watch the SLO)', 'Use rolloutMode ARGO_ROLLOUTS, or pass Rollout.allAtOnce({ autoRollback: false }).');
+        }
+        break;
+      case KubernetesRolloutMode.GATEWAY_API:
+        if (!rollout || rollout.strategy !== RolloutStrategy.CANARY) {
+          throw invalid(this, 'rollout', rollout?.toString(), 'must be a canary with rolloutMode GATEWAY_API (a fixed weight between two Deployments)', 'Pass Rollout.canary({ percent, bakeTime, autoRollback: false }), or use ARGO_ROLLOUTS for linear and all-at-once steps.');
+        }
+        if (rollout.autoRollback) {
+          throw invalid(this, 'rollout.autoRollback', true, 'is not possible with rolloutMode GATEWAY_API: the weight is static and no controller watches the SLO', 'Pass autoRollback: false (promote or roll back by editing the app), or use rolloutMode ARGO_ROLLOUTS.');
+        }
+        if (!props.gateway) {
+          throw invalid(this, 'gateway', undefined, 'is required by rolloutMode GATEWAY_API (the HTTPRoute splits the traffic)', "Pass gateway: { name: 'inference-gateway', namespace: 'gateway' }.");
+        }
+        if (!props.stableModel) {
+          throw invalid(this, 'stableModel', undefined, `is required by rolloutMode GATEWAY_API: it keeps ${100 - rollout.percent}% of the traffic`, 'Pass the version currently serving as stableModel.');
+        }
+        this.checkModel('stableModel', props.stableModel);
+        if (props.stableModel.version === props.model.version) {
+          throw invalid(this, 'stableModel.version', props.stableModel.version, 'equals the canary version', 'Pass the previous version as stableModel.');
+        }
+        break;
+      case KubernetesRolloutMode.ARGO_ROLLOUTS:
+        if (!rollout) {
+          throw invalid(this, 'rollout', undefined, 'is required by rolloutMode ARGO_ROLLOUTS', 'Pass e.g. Rollout.canary({ percent: 10, bakeTime: Duration.minutes(10) }).');
+        }
+        if (rollout.autoRollback && !props.slo) {
+          throw invalid(this, 'rollout.autoRollback', true, 'needs an slo: the Argo analysis measures it', 'Pass slo, or autoRollback: false.');
+        }
+        break;
+    }
+    if (props.shadowModel === undefined) {
+      if (props.shadowPercent !== undefined) {
+        throw invalid(this, 'shadowPercent', props.shadowPercent, 'has no shadowModel to mirror to', 'Pass shadowModel or drop shadowPercent.');
+      }
+      return undefined;
+    }
+    this.checkModel('shadowModel', props.shadowModel);
+    if (props.shadowPercent === undefined) {
+      throw invalid(this, 'shadowPercent', undefined, 'is required with shadowModel', 'Pass the mirrored share, e.g. 10.');
+    }
+    checkRange(this, 'shadowPercent', props.shadowPercent, 1, 100, 'Pass a share from 1 to 100 percent.');
+    if (!Number.isInteger(props.shadowPercent)) {
+      throw invalid(this, 'shadowPercent', props.shadowPercent, 'must be a whole percent (Gateway API RequestMirror percent)', `Pass ${Math.round(props.shadowPercent)}.`);
+    }
+    if (!props.gateway) {
+      throw invalid(this, 'gateway', undefined, 'is required for shadow traffic (an HTTPRoute RequestMirror filter copies the requests)', "Pass gateway: { name: 'inference-gateway' }.");
+    }
+    return props.shadowPercent;
+  }
+
+  private analysisMetrics(props: GpuServingChartProps, q: ReturnType<typeof resolveQueries>, address: string, ns: string | undefined, base: string): ArgoAnalysisMetric[] {
+    const slo = props.slo!;
+    const selector = promSelector({ ...(ns ? { namespace: ns } : {}), service: base }) + ',rollouts_pod_template_hash="{{args.canary-hash}}"';
+    const common = {
+      interval: `${Math.round(secondsOf(slo.period))}s`,
+      // The alarm fires at `datapointsToAlarm` breaching periods: Argo fails past failureLimit.
+      failureLimit: slo.datapointsToAlarm - 1,
+    };
+    const metrics: ArgoAnalysisMetric[] = [];
+    if (slo.latencyThreshold) {
+      metrics.push({
+        ...common,
+        name: `latency-p${slo.latencyPercentile}`,
+        successCondition: `result[0] <= ${slo.latencyThreshold.toMilliseconds()}`,
+        provider: { prometheus: { address, query: `(${renderQuery(q.latencyMilliseconds, selector, quantileOf(slo.latencyPercentile))}) or vector(0)` } },
+      });
+    }
+    if (slo.maxErrorRatePercent !== undefined) {
+      metrics.push({
+        ...common,
+        name: 'error-rate',
+        successCondition: `result[0] <= ${slo.maxErrorRatePercent}`,
+        provider: { prometheus: { address, query: `(${renderQuery(q.errorRatePercent, selector)}) or vector(0)` } },
+      });
+    }
+    if (slo.maxTimeInQueue) {
+      metrics.push({
+        ...common,
+        name: 'time-in-queue',
+        successCondition: `result[0] <= ${slo.maxTimeInQueue.toSeconds()}`,
+        provider: { prometheus: { address, query: `(${renderQuery(q.queueTimeSeconds, selector)}) or vector(0)` } },
+      });
+    }
+    return metrics;
+  }
+
+  private alertRules(props: GpuServingChartProps, q: ReturnType<typeof resolveQueries>, ns: string | undefined, base: string): PrometheusAlertRule[] {
+    const slo = props.slo!;
+    const selector = promSelector({ ...(ns ? { namespace: ns } : {}), service: base });
+    const step = Math.round(secondsOf(slo.period));
+    const window = step * slo.evaluationPeriods;
+    // Fires when at least `datapointsToAlarm` of the last `evaluationPeriods` periods breach — the
+    // same rule as the CloudWatch alarms of the AWS lanes.
+    const breaches = (expr: string, threshold: number) => `sum_over_time(((${expr}) > bool ${threshold})[${window}s:${step}s]) >= ${slo.datapointsToAlarm}`;
+    const labels = { severity: 'page', lane: 'gpu-cluster', model: props.model.name };
+    const rules: PrometheusAlertRule[] = [];
+    if (slo.latencyThreshold) {
+      rules.push({
+        alert: 'ModelLatencySloBreached',
+        expr: breaches(renderQuery(q.latencyMilliseconds, selector, quantileOf(slo.latencyPercentile)), slo.latencyThreshold.toMilliseconds()),
+        labels,
+        annotations: { summary: `${base}: p${slo.latencyPercentile} latency over ${slo.latencyThreshold.toMilliseconds()} ms in ${slo.datapointsToAlarm} of ${slo.evaluationPeriods} periods (SLO ${slo.toString()})` },
+      });
+    }
+    if (slo.maxErrorRatePercent !== undefined) {
+      rules.push({
+        alert: 'ModelErrorRateSloBreached',
+        expr: breaches(renderQuery(q.errorRatePercent, selector), slo.maxErrorRatePercent),
+        labels,
+        annotations: { summary: `${base}: error rate over ${slo.maxErrorRatePercent}% (SLO ${slo.toString()})` },
+      });
+    }
+    if (slo.maxTimeInQueue) {
+      rules.push({
+        alert: 'ModelTimeInQueueSloBreached',
+        expr: breaches(renderQuery(q.queueTimeSeconds, selector), slo.maxTimeInQueue.toSeconds()),
+        labels,
+        annotations: { summary: `${base}: requests wait longer than ${slo.maxTimeInQueue.toHumanString()} in the batching queue` },
+      });
+    }
+    return rules;
+  }
+}
+
+function argoSteps(rollout: Rollout): ArgoCanaryStep[] {
+  const steps: ArgoCanaryStep[] = [];
+  const pause = (d: Duration) => ({ pause: { duration: `${Math.round(secondsOf(d))}s` } });
+  if (rollout.strategy === RolloutStrategy.CANARY) {
+    steps.push({ setWeight: rollout.percent }, pause(rollout.stepInterval!));
+  } else if (rollout.strategy === RolloutStrategy.LINEAR) {
+    for (let w = rollout.percent; w < 100; w += rollout.percent) {
+      steps.push({ setWeight: w }, pause(rollout.stepInterval!));
+    }
+  }
+  steps.push({ setWeight: 100 });
+  if (secondsOf(rollout.finalBakeTime) > 0) { steps.push(pause(rollout.finalBakeTime)); }
+  return steps;
+}
+
+function tritonCommand(http: number, grpc: number, metrics: number, sloPercentile?: number): string[] {
+  const quantiles = [...TRITON_QUANTILES];
+  if (sloPercentile !== undefined && !quantiles.includes(sloPercentile)) { quantiles.push(sloPercentile); }
+  quantiles.sort((a, b) => a - b);
+  return [
+    'tritonserver',
+    '--model-repository=/models',
+    `--http-port=${http}`,
+    `--grpc-port=${grpc}`,
+    `--metrics-port=${metrics}`,
+    '--model-control-mode=none',
+    '--strict-readiness=true',
+    '--exit-on-error=true',
+    '--allow-gpu-metrics=true',
+    '--metrics-config=summary_latencies=true',
+    `--metrics-config=summary_quantiles=${quantiles.map(p => `${quantileOf(p)}:0.001`).join(',')}`,
+  ];
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

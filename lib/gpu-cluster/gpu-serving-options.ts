@@ -1,0 +1,311 @@
+import { Duration, Size } from 'aws-cdk-lib';
+import { AutoscalingPolicy } from '../core/autoscaling';
+import { Rollout } from '../core/rollout';
+import { ServiceLevelObjective } from '../core/service-level-objective';
+import { GatewayParentRef } from './gateway-http-route';
+import { KubernetesRolloutMode } from './rollout-mode';
+import { KubernetesScalingEngine } from './scaling-engine';
+import { ServingMetricQueries } from './serving-metric-queries';
+import { TritonModelConfig } from './triton-model-config';
+
+/**
+ * A node taint the serving pods tolerate.
+ */
+export interface GpuToleration {
+  /** Taint key, e.g. `nvidia.com/gpu`. */
+  readonly key: string;
+
+  /**
+   * Taint value; without it the toleration matches any value (`operator: Exists`).
+   *
+   * @default - any value
+   */
+  readonly value?: string;
+
+  /**
+   * `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
+   *
+   * @default - every effect
+   */
+  readonly effect?: string;
+}
+
+/**
+ * Options shared by {@link GpuServingChart} (any cluster) and {@link GpuClusterService} (EKS): how the
+ * model is served, scaled, rolled out and watched.
+ */
+export interface GpuServingOptions {
+  /**
+   * Base name of the Kubernetes objects (Deployment, Service, ...). DNS-safe, at most 40 characters.
+   * Changing it replaces every object.
+   *
+   * @default - the model name
+   */
+  readonly serviceName?: string;
+
+  /**
+   * Create the namespace as the first object of the chart.
+   *
+   * @default false
+   */
+  readonly createNamespace?: boolean;
+
+  /**
+   * The shared autoscaling policy, rendered as an HPA or a KEDA ScaledObject.
+   *
+   * @default AutoscalingPolicy.fixed(1)
+   */
+  readonly autoscaling?: AutoscalingPolicy;
+
+  /**
+   * Which autoscaler renders the policy.
+   *
+   * @default KubernetesScalingEngine.AUTO
+   */
+  readonly scalingEngine?: KubernetesScalingEngine;
+
+  /**
+   * How often KEDA checks the triggers.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly pollingInterval?: Duration;
+
+  /**
+   * GPUs per pod (`nvidia.com/gpu` requests and limits).
+   *
+   * @default 1
+   */
+  readonly gpuCount?: number;
+
+  /**
+   * CPU cores requested per pod. No CPU limit is set (throttling hurts tail latency).
+   *
+   * @default 4
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory per pod (request and limit). `/dev/shm` counts against it.
+   *
+   * @default Size.gibibytes(16)
+   */
+  readonly memory?: Size;
+
+  /**
+   * EC2 instance types the pods may run on (`node.kubernetes.io/instance-type` node affinity).
+   *
+   * @default - any node that advertises `nvidia.com/gpu`
+   */
+  readonly instanceTypes?: string[];
+
+  /**
+   * Extra node labels the pods require, e.g. `{ 'nvidia.com/gpu.product': 'NVIDIA-A10G' }` (GPU
+   * feature discovery) or `{ 'karpenter.k8s.aws/instance-family': 'g5' }`.
+   *
+   * @default - none
+   */
+  readonly nodeSelector?: { [label: string]: string };
+
+  /**
+   * Taints the pods tolerate.
+   *
+   * @default [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }] - the usual GPU node taint
+   */
+  readonly tolerations?: GpuToleration[];
+
+  /**
+   * PriorityClass of the pods (it must exist in the cluster).
+   *
+   * @default - the cluster's default priority
+   */
+  readonly priorityClassName?: string;
+
+  /**
+   * Time a pod gets to finish in-flight requests when it stops.
+   *
+   * @default Duration.seconds(60)
+   */
+  readonly terminationGracePeriod?: Duration;
+
+  /**
+   * Wait before the server is signalled to stop, so load balancers stop sending requests first.
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly preStopDelay?: Duration;
+
+  /**
+   * Spread the pods across availability zones (`topology.kubernetes.io/zone`, `maxSkew: 1`,
+   * `ScheduleAnyway` — GPUs are scarce, so an uneven spread beats a pending pod).
+   *
+   * @default true
+   */
+  readonly spreadAcrossZones?: boolean;
+
+  /**
+   * Triton model configuration with dynamic batching, mounted from a ConfigMap at
+   * `/models/<model>/config.pbtxt`.
+   *
+   * @default - no config file: the weights archive must carry its own (or Triton auto-completes it)
+   */
+  readonly triton?: TritonModelConfig;
+
+  /**
+   * Container command of the server.
+   *
+   * @default - Triton: `tritonserver --model-repository=/models` with the HTTP, gRPC and metrics
+   * ports, strict readiness and summary latencies (for the SLO's percentile)
+   */
+  readonly command?: string[];
+
+  /**
+   * Extra environment variables of the server.
+   *
+   * @default - none
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * HTTP port of the server.
+   *
+   * @default 8000
+   */
+  readonly httpPort?: number;
+
+  /**
+   * gRPC port of the server.
+   *
+   * @default 8001
+   */
+  readonly grpcPort?: number;
+
+  /**
+   * Prometheus metrics port of the server.
+   *
+   * @default 8002
+   */
+  readonly metricsPort?: number;
+
+  /**
+   * Readiness probe path (HTTP GET on the HTTP port).
+   *
+   * @default '/v2/health/ready'
+   */
+  readonly readinessPath?: string;
+
+  /**
+   * Liveness and startup probe path.
+   *
+   * @default '/v2/health/live'
+   */
+  readonly livenessPath?: string;
+
+  /**
+   * Longest a pod may take to load the model before it is restarted (startup probe).
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly startupTimeout?: Duration;
+
+  /**
+   * Size of `/dev/shm` (a memory-backed emptyDir; counts against `memory`).
+   *
+   * @default Size.gibibytes(1)
+   */
+  readonly sharedMemorySize?: Size;
+
+  /**
+   * Size of the model volume the init containers fill (an emptyDir; also requested as
+   * ephemeral storage).
+   *
+   * @default Size.gibibytes(20)
+   */
+  readonly modelVolumeSize?: Size;
+
+  /**
+   * Image of the model-fetch init container (needs the AWS CLI v2).
+   *
+   * @default 'public.ecr.aws/aws-cli/aws-cli:2.22.35'
+   */
+  readonly fetchImage?: string;
+
+  /**
+   * Image of the unpack init container (needs `sh`, `sha256sum`, `tar` and `unzip`).
+   *
+   * @default 'public.ecr.aws/docker/library/busybox:1.36.1'
+   */
+  readonly unpackImage?: string;
+
+  /**
+   * User id the containers run as (never root).
+   *
+   * @default 1000
+   */
+  readonly runAsUser?: number;
+
+  /**
+   * Most pods of one Deployment down at once during voluntary disruptions (PodDisruptionBudget).
+   *
+   * @default 1
+   */
+  readonly maxUnavailable?: number;
+
+  /**
+   * Render a Prometheus Operator ServiceMonitor (scraping the metrics port) and, with an SLO, a
+   * PrometheusRule with its alerts. Needs the Prometheus Operator CRDs in the cluster.
+   *
+   * @default false
+   */
+  readonly prometheusOperator?: boolean;
+
+  /**
+   * Prometheus server KEDA and Argo Rollouts query.
+   *
+   * @default 'http://prometheus-operated.monitoring.svc:9090' - kube-prometheus-stack in `monitoring`
+   */
+  readonly prometheusUrl?: string;
+
+  /**
+   * PromQL for scaling and analysis.
+   *
+   * @default - Triton metrics (see ServingMetricQueries)
+   */
+  readonly metricQueries?: ServingMetricQueries;
+
+  /**
+   * The service level objective: Argo analysis (automatic rollback) and Prometheus alerts.
+   *
+   * @default - none
+   */
+  readonly slo?: ServiceLevelObjective;
+
+  /**
+   * How a new version takes over.
+   *
+   * @default - a rolling update
+   */
+  readonly rollout?: Rollout;
+
+  /**
+   * Which Kubernetes mechanism renders the rollout.
+   *
+   * @default KubernetesRolloutMode.ROLLING_UPDATE
+   */
+  readonly rolloutMode?: KubernetesRolloutMode;
+
+  /**
+   * The Gateway the model's HTTPRoute attaches to. Needed for GATEWAY_API canaries and for shadow
+   * traffic; with ARGO_ROLLOUTS it makes the canary weights real traffic weights.
+   *
+   * @default - no HTTPRoute
+   */
+  readonly gateway?: GatewayParentRef;
+
+  /**
+   * Host names of the HTTPRoute.
+   *
+   * @default - every host name of the gateway listener
+   */
+  readonly hostnames?: string[];
+}

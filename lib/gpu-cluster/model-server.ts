@@ -1,0 +1,360 @@
+import * as crypto from 'crypto';
+import { Duration, Size } from 'aws-cdk-lib';
+import * as cdk8s from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { GpuToleration } from './gpu-serving-options';
+import { quantityOf, secondsOf } from './private/util';
+import { ServedModel } from './served-model';
+import { TritonModelConfig } from './triton-model-config';
+
+/** Root of the model repository in every serving pod. */
+const MODEL_ROOT = '/models';
+
+/**
+ * Props of {@link ModelServer}. Every value is already resolved by the chart (no defaults here
+ * beyond what is documented).
+ */
+export interface ModelServerProps {
+  /** Name of the Deployment, its Service and its PodDisruptionBudget. */
+  readonly name: string;
+  /** The model version this server runs. */
+  readonly model: ServedModel;
+  /** Traffic role: `stable`, `canary` or `shadow`. */
+  readonly track: string;
+  /** Base name shared by every track (the `app.kubernetes.io/name` label). */
+  readonly appName: string;
+  /** Service account the pods run as. */
+  readonly serviceAccount: kplus.IServiceAccount;
+  /** Replicas; undefined when an autoscaler owns them. */
+  readonly replicas?: number;
+  /** GPUs per pod. */
+  readonly gpuCount: number;
+  /** CPU cores requested. */
+  readonly cpu: number;
+  /** Memory request and limit. */
+  readonly memory: Size;
+  /** Instance types (node affinity). */
+  readonly instanceTypes: string[];
+  /** Node selector. */
+  readonly nodeSelector: { [label: string]: string };
+  /** Tolerations. */
+  readonly tolerations: GpuToleration[];
+  /** Priority class name. @default - none */
+  readonly priorityClassName?: string;
+  /** Termination grace period. */
+  readonly terminationGracePeriod: Duration;
+  /** preStop sleep. */
+  readonly preStopDelay: Duration;
+  /** Zone spread. */
+  readonly spreadAcrossZones: boolean;
+  /** Triton config. @default - none */
+  readonly triton?: TritonModelConfig;
+  /** Server command. */
+  readonly command: string[];
+  /** Server environment. */
+  readonly environment: { [name: string]: string };
+  /** Ports. */
+  readonly httpPort: number;
+  /** gRPC port. */
+  readonly grpcPort: number;
+  /** Metrics port. */
+  readonly metricsPort: number;
+  /** Readiness path. */
+  readonly readinessPath: string;
+  /** Liveness path. */
+  readonly livenessPath: string;
+  /** Startup timeout. */
+  readonly startupTimeout: Duration;
+  /** /dev/shm size. */
+  readonly sharedMemorySize: Size;
+  /** Model volume size. */
+  readonly modelVolumeSize: Size;
+  /** Fetch image. */
+  readonly fetchImage: string;
+  /** Unpack image. */
+  readonly unpackImage: string;
+  /** UID. */
+  readonly runAsUser: number;
+  /** PDB maxUnavailable; undefined for no PDB. */
+  readonly maxUnavailable?: number;
+  /** AWS region for the fetch. @default - from the pod's environment */
+  readonly awsRegion?: string;
+  /** Secret with AWS credentials for the fetch. @default - none */
+  readonly fetchCredentialsSecret?: string;
+  /** Labels on the Service (e.g. the scrape label). */
+  readonly serviceLabels: { [key: string]: string };
+}
+
+/**
+ * One version of the model served on GPUs: a Deployment (cdk8s-plus, with escape hatches for what
+ * cdk8s-plus cannot express), a Service with named ports, an optional Triton ConfigMap and a
+ * PodDisruptionBudget. The chart creates one per track (stable, canary, shadow).
+ *
+ * The pod: an init container fetches the weights from S3 into an emptyDir at `/models`, a second
+ * one verifies the digest and unpacks them to `/models/<model>/1/`; the server container requests
+ * `nvidia.com/gpu`, mounts `/dev/shm` (memory emptyDir), writable `/tmp` and `/cache`, runs as
+ * non-root with a read-only root filesystem, and has startup, readiness and liveness probes.
+ */
+export class ModelServer extends Construct {
+  /** The Deployment. */
+  public readonly deployment: kplus.Deployment;
+  /** The Service. */
+  public readonly service: kplus.Service;
+  /** Name of the Deployment and Service. */
+  public readonly name: string;
+  /** Labels that select this server's pods. */
+  public readonly selector: { [key: string]: string };
+  /** The Triton ConfigMap, if any. */
+  public readonly tritonConfig?: kplus.ConfigMap;
+
+  constructor(scope: Construct, id: string, props: ModelServerProps) {
+    super(scope, id);
+    this.name = props.name;
+    const m = props.model;
+    const labels: { [key: string]: string } = {
+      'app.kubernetes.io/name': props.appName,
+      'app.kubernetes.io/instance': props.name,
+      'app.kubernetes.io/version': m.version,
+      'app.kubernetes.io/component': 'model-server',
+      'inference.cdk/lane': 'gpu-cluster',
+      'inference.cdk/track': props.track,
+    };
+    const annotations: { [key: string]: string } = {
+      'inference.cdk/model': `${m.name}@${m.version}`,
+      'inference.cdk/weights-uri': m.weightsUri,
+    };
+    if (m.weightsDigest) { annotations['inference.cdk/weights-digest'] = m.weightsDigest; }
+    if (m.precision) { annotations['inference.cdk/precision'] = m.precision; }
+    if (m.cardJson) { annotations['inference.cdk/model-card'] = m.cardJson; }
+
+    // Volumes: model repository, /dev/shm, writable temp and cache.
+    const modelsVolume = kplus.Volume.fromEmptyDir(this, 'ModelsVolume', 'models', { sizeLimit: cdk8s.Size.mebibytes(props.modelVolumeSize.toMebibytes()) });
+    const shmVolume = kplus.Volume.fromEmptyDir(this, 'ShmVolume', 'dshm', { medium: kplus.EmptyDirMedium.MEMORY, sizeLimit: cdk8s.Size.mebibytes(props.sharedMemorySize.toMebibytes()) });
+    const tmpVolume = kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: cdk8s.Size.gibibytes(2) });
+    const cacheVolume = kplus.Volume.fromEmptyDir(this, 'CacheVolume', 'cache', { sizeLimit: cdk8s.Size.gibibytes(2) });
+
+    const serverMounts: kplus.VolumeMount[] = [
+      { volume: modelsVolume, path: MODEL_ROOT },
+      { volume: shmVolume, path: '/dev/shm' },
+      { volume: tmpVolume, path: '/tmp' },
+      { volume: cacheVolume, path: '/cache' },
+    ];
+    if (props.triton) {
+      const text = props.triton.render(m.name, m.framework ?? 'unknown');
+      this.tritonConfig = new kplus.ConfigMap(this, 'TritonConfig', {
+        metadata: { name: `${props.name}-triton`, labels },
+        data: { 'config.pbtxt': text },
+      });
+      const configVolume = kplus.Volume.fromConfigMap(this, 'TritonConfigVolume', this.tritonConfig, { name: 'triton-config' });
+      serverMounts.push({ volume: configVolume, path: `${MODEL_ROOT}/${m.name}/config.pbtxt`, subPath: 'config.pbtxt', readOnly: true });
+      // subPath mounts do not follow ConfigMap edits: a changed config rolls the pods instead.
+      annotations['inference.cdk/triton-config-sha256'] = crypto.createHash('sha256').update(text).digest('hex');
+    }
+
+    const nonRoot: kplus.ContainerSecurityContextProps = {
+      ensureNonRoot: true, user: props.runAsUser, group: props.runAsUser, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
+    };
+    const initResources: kplus.ContainerResources = {
+      cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(2) },
+      memory: { request: cdk8s.Size.mebibytes(256), limit: cdk8s.Size.gibibytes(1) },
+    };
+    const fetchEnv: { [name: string]: kplus.EnvValue } = {
+      MODEL_URI: kplus.EnvValue.fromValue(m.weightsUri),
+      MODEL_NAME: kplus.EnvValue.fromValue(m.name),
+      HOME: kplus.EnvValue.fromValue('/tmp'),
+    };
+    if (props.awsRegion) {
+      fetchEnv.AWS_REGION = kplus.EnvValue.fromValue(props.awsRegion);
+      fetchEnv.AWS_DEFAULT_REGION = kplus.EnvValue.fromValue(props.awsRegion);
+    }
+    const compressed = m.compressed ?? /\.(tar\.gz|tgz|gz)$/.test(m.weightsUri);
+    const unpackEnv: { [name: string]: kplus.EnvValue } = {
+      MODEL_URI: kplus.EnvValue.fromValue(m.weightsUri),
+      MODEL_NAME: kplus.EnvValue.fromValue(m.name),
+      MODEL_FORMAT: kplus.EnvValue.fromValue(compressed ? 'tar.gz' : 'auto'),
+    };
+    if (m.weightsDigest) {
+      unpackEnv.MODEL_SHA256 = kplus.EnvValue.fromValue(m.weightsDigest.replace(/^sha256:/, ''));
+    }
+
+    const env: { [name: string]: kplus.EnvValue } = {
+      MODEL_REPOSITORY: kplus.EnvValue.fromValue(MODEL_ROOT),
+      MODEL_DIR: kplus.EnvValue.fromValue(`${MODEL_ROOT}/${m.name}`),
+      HOME: kplus.EnvValue.fromValue('/tmp'),
+      XDG_CACHE_HOME: kplus.EnvValue.fromValue('/cache'),
+    };
+    for (const [k, v] of Object.entries(props.environment)) { env[k] = kplus.EnvValue.fromValue(v); }
+
+    const probePort = { port: props.httpPort };
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: { name: props.name, labels, annotations: { 'inference.cdk/model': annotations['inference.cdk/model'] } },
+      replicas: props.replicas,
+      // GPUs are scarce: surge one pod at a time and never drop below the desired count.
+      strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(1), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) }),
+      serviceAccount: props.serviceAccount,
+      automountServiceAccountToken: false,
+      terminationGracePeriod: cdk8s.Duration.seconds(secondsOf(props.terminationGracePeriod)),
+      securityContext: { ensureNonRoot: true, user: props.runAsUser, group: props.runAsUser, fsGroup: props.runAsUser },
+      initContainers: [
+        {
+          name: 'fetch-model',
+          image: props.fetchImage,
+          imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+          command: ['/bin/sh', '-c', FETCH_SCRIPT],
+          envVariables: fetchEnv,
+          envFrom: props.fetchCredentialsSecret ? [kplus.Env.fromSecret(kplus.Secret.fromSecretName(this, 'FetchCredentials', props.fetchCredentialsSecret))] : undefined,
+          volumeMounts: [{ volume: modelsVolume, path: MODEL_ROOT }, { volume: tmpVolume, path: '/tmp' }],
+          resources: initResources,
+          securityContext: nonRoot,
+        },
+        {
+          name: 'unpack-model',
+          image: props.unpackImage,
+          imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+          command: ['/bin/sh', '-c', UNPACK_SCRIPT],
+          envVariables: unpackEnv,
+          volumeMounts: [{ volume: modelsVolume, path: MODEL_ROOT }],
+          resources: initResources,
+          securityContext: nonRoot,
+        },
+      ],
+      containers: [{
+        name: 'server',
+        image: m.imageUri,
+        imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+        command: props.command,
+        envVariables: env,
+        ports: [
+          { name: 'http', number: props.httpPort },
+          { name: 'grpc', number: props.grpcPort },
+          { name: 'metrics', number: props.metricsPort },
+        ],
+        volumeMounts: serverMounts,
+        securityContext: nonRoot,
+        startup: kplus.Probe.fromHttpGet(props.livenessPath, {
+          ...probePort, periodSeconds: cdk8s.Duration.seconds(10), timeoutSeconds: cdk8s.Duration.seconds(5),
+          failureThreshold: Math.max(1, Math.ceil(secondsOf(props.startupTimeout) / 10)),
+        }),
+        readiness: kplus.Probe.fromHttpGet(props.readinessPath, {
+          ...probePort, periodSeconds: cdk8s.Duration.seconds(5), timeoutSeconds: cdk8s.Duration.seconds(3), failureThreshold: 3, successThreshold: 1,
+        }),
+        liveness: kplus.Probe.fromHttpGet(props.livenessPath, {
+          ...probePort, periodSeconds: cdk8s.Duration.seconds(10), timeoutSeconds: cdk8s.Duration.seconds(5), failureThreshold: 3,
+        }),
+        lifecycle: secondsOf(props.preStopDelay) > 0
+          ? { preStop: kplus.Handler.fromCommand(['/bin/sh', '-c', `sleep ${secondsOf(props.preStopDelay)}`]) }
+          : undefined,
+      }],
+    });
+    for (const [k, v] of Object.entries(labels)) { this.deployment.podMetadata.addLabel(k, v); }
+    for (const [k, v] of Object.entries(annotations)) { this.deployment.podMetadata.addAnnotation(k, v); }
+    this.selector = { ...this.deployment.matchLabels };
+
+    // Escape hatches: what cdk8s-plus-28 cannot render.
+    const podSpec = '/spec/template/spec';
+    const apiObject = cdk8s.ApiObject.of(this.deployment);
+    // The whole resources object: cdk8s-plus has no GPU resources, and without explicit values it
+    // would add CPU/memory defaults of its own.
+    const memory = quantityOf(props.memory);
+    // Quantity objects, not plain values: the generated KubeDeployment serializer reads `.value` of
+    // every resources entry, so a plain number or string comes out null.
+    apiObject.addJsonPatch(cdk8s.JsonPatch.add(`${podSpec}/containers/0/resources`, {
+      requests: {
+        'cpu': k8s.Quantity.fromString(String(props.cpu)),
+        'memory': k8s.Quantity.fromString(memory),
+        'nvidia.com/gpu': k8s.Quantity.fromNumber(props.gpuCount),
+        'ephemeral-storage': k8s.Quantity.fromString(quantityOf(props.modelVolumeSize)),
+      },
+      limits: {
+        'memory': k8s.Quantity.fromString(memory),
+        'nvidia.com/gpu': k8s.Quantity.fromNumber(props.gpuCount),
+      },
+    }));
+    apiObject.addJsonPatch(cdk8s.JsonPatch.add(`${podSpec}/tolerations`, props.tolerations.map(t => ({
+      key: t.key,
+      operator: t.value === undefined ? 'Exists' : 'Equal',
+      value: t.value,
+      effect: t.effect,
+    })).map(stripUndefined)));
+    if (Object.keys(props.nodeSelector).length > 0) {
+      apiObject.addJsonPatch(cdk8s.JsonPatch.add(`${podSpec}/nodeSelector`, { ...props.nodeSelector }));
+    }
+    if (props.instanceTypes.length > 0) {
+      apiObject.addJsonPatch(cdk8s.JsonPatch.add(`${podSpec}/affinity`, {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: [...props.instanceTypes] }] }],
+          },
+        },
+      }));
+    }
+    if (props.spreadAcrossZones) {
+      apiObject.addJsonPatch(cdk8s.JsonPatch.add(`${podSpec}/topologySpreadConstraints`, [{
+        maxSkew: 1,
+        topologyKey: 'topology.kubernetes.io/zone',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: { ...this.selector } },
+      }]));
+    }
+    if (props.priorityClassName) {
+      apiObject.addJsonPatch(cdk8s.JsonPatch.add(`${podSpec}/priorityClassName`, props.priorityClassName));
+    }
+
+    this.service = new kplus.Service(this, 'Service', {
+      metadata: { name: props.name, labels: { ...labels, ...props.serviceLabels } },
+      type: kplus.ServiceType.CLUSTER_IP,
+      selector: this.deployment,
+      ports: [
+        { name: 'http', port: props.httpPort, targetPort: props.httpPort, protocol: kplus.Protocol.TCP },
+        { name: 'grpc', port: props.grpcPort, targetPort: props.grpcPort, protocol: kplus.Protocol.TCP },
+        { name: 'metrics', port: props.metricsPort, targetPort: props.metricsPort, protocol: kplus.Protocol.TCP },
+      ],
+    });
+
+    if (props.maxUnavailable !== undefined) {
+      new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+        metadata: { name: props.name, labels },
+        spec: {
+          maxUnavailable: k8s.IntOrString.fromNumber(props.maxUnavailable),
+          selector: { matchLabels: { ...this.selector } },
+        },
+      });
+    }
+  }
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * Downloads the weights with the AWS CLI and the pod's credentials (Pod Identity, IRSA, node role or
+ * a credentials Secret). A prefix is synced straight into the version directory.
+ */
+const FETCH_SCRIPT = [
+  'set -eu',
+  'mkdir -p "/models/.download" "/models/${MODEL_NAME}/1"',
+  'case "${MODEL_URI}" in',
+  '  */) aws s3 sync --only-show-errors "${MODEL_URI}" "/models/${MODEL_NAME}/1/" ;;',
+  '  *) aws s3 cp --only-show-errors "${MODEL_URI}" "/models/.download/weights" ;;',
+  'esac',
+].join('\n');
+
+/**
+ * Verifies the digest (when known) and unpacks the weights to `/models/<name>/1/`.
+ */
+const UNPACK_SCRIPT = [
+  'set -eu',
+  'cd /models',
+  'if [ -f .download/weights ]; then',
+  '  if [ -n "${MODEL_SHA256:-}" ]; then echo "${MODEL_SHA256}  .download/weights" | sha256sum -c -; fi',
+  '  case "${MODEL_FORMAT}:${MODEL_URI}" in',
+  '    tar.gz:*|*.tar.gz|*.tgz) tar -xzf .download/weights -C "${MODEL_NAME}/1" ;;',
+  '    *.zip) unzip -q -o .download/weights -d "${MODEL_NAME}/1" ;;',
+  '    *) mv .download/weights "${MODEL_NAME}/1/$(basename "${MODEL_URI}")" ;;',
+  '  esac',
+  '  rm -rf .download',
+  'fi',
+].join('\n');

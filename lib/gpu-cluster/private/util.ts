@@ -1,0 +1,73 @@
+import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { ServingMetricQueries } from '../serving-metric-queries';
+
+/** Whole seconds of a Duration. @internal */
+export function secondsOf(d: Duration): number {
+  return d.toSeconds({ integral: false });
+}
+
+/** Mebibytes of a size (fails on fractions). @internal */
+export function mebibytesOf(s: Size): number {
+  return s.toMebibytes({ rounding: SizeRoundingBehavior.FAIL });
+}
+
+/** Kubernetes quantity text for a size, e.g. `16Gi` or `512Mi`. @internal */
+export function quantityOf(s: Size): string {
+  const mib = s.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!Number.isInteger(mib)) { return `${Math.ceil(s.toKibibytes({ rounding: SizeRoundingBehavior.NONE }))}Ki`; }
+  return mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
+}
+
+/** True when the value (string) is a DNS-1123 label. @internal */
+export function isDnsLabel(v: string, max: number = 63): boolean {
+  return v.length <= max && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v);
+}
+
+/** True when the string is concrete (not a CDK token). @internal */
+export function concrete(v: string | undefined): v is string {
+  return v !== undefined && !Token.isUnresolved(v);
+}
+
+/** Label matchers text for PromQL, e.g. `namespace="ns",service="svc"`. @internal */
+export function promSelector(labels: { [key: string]: string }): string {
+  return Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',');
+}
+
+/** The queries with Triton defaults. @internal */
+export const DEFAULT_QUERIES: Required<ServingMetricQueries> = {
+  requestsPerSecond: 'sum(rate(nv_inference_request_success{$SELECTOR}[1m]))',
+  inFlightRequests: 'sum(rate(nv_inference_request_duration_us{$SELECTOR}[1m])) / 1e6',
+  gpuUtilizationPercent: 'avg(nv_gpu_utilization{$SELECTOR}) * 100',
+  queueTimeSeconds: '(sum(rate(nv_inference_queue_duration_us{$SELECTOR}[1m])) / 1e6) / clamp_min(sum(rate(nv_inference_request_success{$SELECTOR}[1m])), 0.001)',
+  latencyMilliseconds: 'max(nv_inference_request_summary_us{$SELECTOR,quantile="$QUANTILE"} >= 0) / 1000',
+  errorRatePercent: '100 * sum(rate(nv_inference_request_failure{$SELECTOR}[1m])) / clamp_min(sum(rate(nv_inference_request_success{$SELECTOR}[1m])) + sum(rate(nv_inference_request_failure{$SELECTOR}[1m])), 0.001)',
+};
+
+/** Merge user queries over the defaults. @internal */
+export function resolveQueries(q: ServingMetricQueries | undefined): Required<ServingMetricQueries> {
+  return {
+    requestsPerSecond: q?.requestsPerSecond ?? DEFAULT_QUERIES.requestsPerSecond,
+    inFlightRequests: q?.inFlightRequests ?? DEFAULT_QUERIES.inFlightRequests,
+    gpuUtilizationPercent: q?.gpuUtilizationPercent ?? DEFAULT_QUERIES.gpuUtilizationPercent,
+    queueTimeSeconds: q?.queueTimeSeconds ?? DEFAULT_QUERIES.queueTimeSeconds,
+    latencyMilliseconds: q?.latencyMilliseconds ?? DEFAULT_QUERIES.latencyMilliseconds,
+    errorRatePercent: q?.errorRatePercent ?? DEFAULT_QUERIES.errorRatePercent,
+  };
+}
+
+/** Fill `$SELECTOR` and `$QUANTILE`. @internal */
+export function renderQuery(template: string, selector: string, quantile?: string): string {
+  let out = template.split('$SELECTOR').join(selector);
+  if (quantile !== undefined) { out = out.split('$QUANTILE').join(quantile); }
+  return out;
+}
+
+/** A number as a KEDA metadata string (no exponent, trimmed). @internal */
+export function numberText(n: number): string {
+  return String(Math.round(n * 1000) / 1000);
+}
+
+/** Quantile text of a percentile: 95 → `0.95`, 99.9 → `0.999`. @internal */
+export function quantileOf(percentile: number): string {
+  return String(Math.round(percentile * 1000) / 100000);
+}

@@ -1,0 +1,53 @@
+/**
+ * PromQL the chart scales and analyses on. Each query may use `$SELECTOR` (label matchers for the
+ * pods of one Deployment, e.g. `namespace="recsys",service="recsys"`) and the latency query
+ * `$QUANTILE` (e.g. `0.95`). The defaults read Triton Inference Server metrics scraped through the
+ * chart's ServiceMonitor (which adds the `namespace`, `service` and `pod` labels).
+ *
+ * Replace them for another server (vLLM, TorchServe, a custom FastAPI) — same meaning, same unit.
+ */
+export interface ServingMetricQueries {
+  /**
+   * Requests per second, summed over the pods (KEDA divides by the replica count).
+   *
+   * @default 'sum(rate(nv_inference_request_success{$SELECTOR}[1m]))'
+   */
+  readonly requestsPerSecond?: string;
+
+  /**
+   * Requests being processed at once, summed over the pods. The default applies Little's law:
+   * seconds of request time accrued per second = mean concurrency.
+   *
+   * @default 'sum(rate(nv_inference_request_duration_us{$SELECTOR}[1m])) / 1e6'
+   */
+  readonly inFlightRequests?: string;
+
+  /**
+   * Mean GPU utilization of the pods, percent (0-100).
+   *
+   * @default 'avg(nv_gpu_utilization{$SELECTOR}) * 100'
+   */
+  readonly gpuUtilizationPercent?: string;
+
+  /**
+   * Mean time a request waits in the server's batching queue, seconds.
+   *
+   * @default '(sum(rate(nv_inference_queue_duration_us{$SELECTOR}[1m])) / 1e6) / clamp_min(sum(rate(nv_inference_request_success{$SELECTOR}[1m])), 0.001)'
+   */
+  readonly queueTimeSeconds?: string;
+
+  /**
+   * Latency at quantile `$QUANTILE`, milliseconds (the worst pod). The default needs Triton's
+   * summary latencies, which the default Triton command line turns on.
+   *
+   * @default 'max(nv_inference_request_summary_us{$SELECTOR,quantile="$QUANTILE"} >= 0) / 1000'
+   */
+  readonly latencyMilliseconds?: string;
+
+  /**
+   * Failed requests, percent of all requests.
+   *
+   * @default '100 * sum(rate(nv_inference_request_failure{$SELECTOR}[1m])) / clamp_min(sum(rate(nv_inference_request_success{$SELECTOR}[1m])) + sum(rate(nv_inference_request_failure{$SELECTOR}[1m])), 0.001)'
+   */
+  readonly errorRatePercent?: string;
+}

@@ -1,0 +1,243 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { checkInteger, invalid } from '../core/errors';
+
+/**
+ * Where Triton runs the model instances.
+ */
+export enum TritonInstanceKind {
+  /** On the GPUs given to the pod (`KIND_GPU`). */
+  GPU = 'KIND_GPU',
+  /** On the CPUs (`KIND_CPU`). */
+  CPU = 'KIND_CPU',
+}
+
+/**
+ * One input or output tensor of a Triton model.
+ */
+export interface TritonTensor {
+  /** Tensor name, as the model graph names it. */
+  readonly name: string;
+
+  /** Triton data type, e.g. `TYPE_FP32`, `TYPE_FP16`, `TYPE_INT64`. */
+  readonly dataType: string;
+
+  /** Shape without the batch dimension; `-1` for a variable-size dimension. */
+  readonly dims: number[];
+}
+
+/**
+ * Props of {@link TritonModelConfig}.
+ */
+export interface TritonModelConfigProps {
+  /**
+   * Largest batch the model accepts (Triton `max_batch_size`). Dynamic batching needs at least 1.
+   */
+  readonly maxBatchSize: number;
+
+  /**
+   * Merge single requests into batches on the server (Triton `dynamic_batching`).
+   *
+   * @default true
+   */
+  readonly dynamicBatching?: boolean;
+
+  /**
+   * Batch sizes the dynamic batcher tries to form, ascending, each at most `maxBatchSize`.
+   *
+   * @default - none: the batcher forms the largest batch it can
+   */
+  readonly preferredBatchSizes?: number[];
+
+  /**
+   * How long a request may wait in the queue for a batch to fill (Triton
+   * `max_queue_delay_microseconds`). Trades latency for throughput.
+   *
+   * @default Duration.millis(0) - only requests already queued are batched
+   */
+  readonly maxQueueDelay?: Duration;
+
+  /**
+   * Model instances per pod (Triton `instance_group.count`): more instances overlap execution on
+   * one GPU.
+   *
+   * @default 1
+   */
+  readonly instanceCount?: number;
+
+  /**
+   * Where the instances run.
+   *
+   * @default TritonInstanceKind.GPU
+   */
+  readonly instanceKind?: TritonInstanceKind;
+
+  /**
+   * Triton platform, e.g. `pytorch_libtorch`, `onnxruntime_onnx`, `tensorrt_plan`,
+   * `tensorflow_savedmodel`. Give `platform` or `backend`, not both.
+   *
+   * @default - from the model's framework: pytorch → pytorch_libtorch, onnx → onnxruntime_onnx,
+   * tensorrt → tensorrt_plan, tensorflow → tensorflow_savedmodel; other frameworks must set it
+   */
+  readonly platform?: string;
+
+  /**
+   * Triton backend, e.g. `python`, `onnxruntime`, `pytorch`. Give `platform` or `backend`, not both.
+   *
+   * @default - a platform is used
+   */
+  readonly backend?: string;
+
+  /**
+   * Input tensors. PyTorch (libtorch) models need them; ONNX, TensorRT and TensorFlow models can
+   * leave them to Triton's auto-complete.
+   *
+   * @default - none (Triton auto-completes where the backend can)
+   */
+  readonly inputs?: TritonTensor[];
+
+  /**
+   * Output tensors.
+   *
+   * @default - none (Triton auto-completes where the backend can)
+   */
+  readonly outputs?: TritonTensor[];
+}
+
+const PLATFORMS: { [framework: string]: string } = {
+  pytorch: 'pytorch_libtorch',
+  onnx: 'onnxruntime_onnx',
+  tensorrt: 'tensorrt_plan',
+  tensorflow: 'tensorflow_savedmodel',
+};
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
+const TYPE_RE = /^TYPE_[A-Z0-9]+$/;
+
+/**
+ * A Triton Inference Server model configuration (`config.pbtxt`) with dynamic batching. The chart
+ * renders it into a ConfigMap mounted into the serving container at `/models/<name>/config.pbtxt`.
+ *
+ * @example
+ * const config = new TritonModelConfig({
+ *   maxBatchSize: 64,
+ *   preferredBatchSizes: [16, 32, 64],
+ *   maxQueueDelay: Duration.millis(2),
+ *   instanceCount: 2,
+ * });
+ */
+export class TritonModelConfig {
+  /** Largest batch. */
+  public readonly maxBatchSize: number;
+  /** Dynamic batching on. */
+  public readonly dynamicBatching: boolean;
+  /** Preferred batch sizes. */
+  public readonly preferredBatchSizes: number[];
+  /** Longest queue delay for batching. */
+  public readonly maxQueueDelay: Duration;
+  /** Instances per pod. */
+  public readonly instanceCount: number;
+  /** Where instances run. */
+  public readonly instanceKind: TritonInstanceKind;
+  private readonly props: TritonModelConfigProps;
+
+  constructor(props: TritonModelConfigProps) {
+    const where = 'TritonModelConfig';
+    this.dynamicBatching = props.dynamicBatching ?? true;
+    checkInteger(where, 'maxBatchSize', props.maxBatchSize, this.dynamicBatching ? 1 : 0, Number.MAX_SAFE_INTEGER,
+      this.dynamicBatching ? 'Dynamic batching needs maxBatchSize >= 1; pass e.g. 32, or dynamicBatching: false.' : undefined);
+    checkInteger(where, 'instanceCount', props.instanceCount, 1, 64);
+    const preferred = props.preferredBatchSizes ?? [];
+    if (preferred.length > 0 && !this.dynamicBatching) {
+      throw invalid(where, 'preferredBatchSizes', preferred, 'needs dynamic batching', 'Drop preferredBatchSizes or set dynamicBatching: true.');
+    }
+    for (const [i, size] of preferred.entries()) {
+      checkInteger(where, `preferredBatchSizes[${i}]`, size, 1, props.maxBatchSize, `Each preferred batch size must be from 1 to maxBatchSize (${props.maxBatchSize}).`);
+      if (i > 0 && size <= preferred[i - 1]) {
+        throw invalid(where, 'preferredBatchSizes', preferred, 'must be strictly ascending', `Pass e.g. [${[...new Set(preferred)].sort((a, b) => a - b).join(', ')}].`);
+      }
+    }
+    const delay = props.maxQueueDelay ?? Duration.millis(0);
+    if (!delay.isUnresolved()) {
+      const micros = delay.toMilliseconds({ integral: false }) * 1000;
+      if (micros < 0 || micros > 10_000_000) {
+        throw invalid(where, 'maxQueueDelay', delay, 'must be between 0 and 10 seconds', 'Pass e.g. Duration.millis(2): a few milliseconds trade little latency for much larger batches.');
+      }
+      if (micros > 0 && !this.dynamicBatching) {
+        throw invalid(where, 'maxQueueDelay', delay, 'needs dynamic batching', 'Drop maxQueueDelay or set dynamicBatching: true.');
+      }
+    }
+    if (props.platform !== undefined && props.backend !== undefined) {
+      throw invalid(where, 'backend', props.backend, `conflicts with platform ${JSON.stringify(props.platform)}`, 'Give either platform or backend.');
+    }
+    for (const [list, tensors] of [['inputs', props.inputs ?? []], ['outputs', props.outputs ?? []]] as Array<[string, TritonTensor[]]>) {
+      for (const [i, t] of tensors.entries()) {
+        if (!Token.isUnresolved(t.name) && !NAME_RE.test(t.name)) {
+          throw invalid(where, `${list}[${i}].name`, t.name, 'is not a tensor name', "Use the graph's tensor name, e.g. 'INPUT__0'.");
+        }
+        if (!TYPE_RE.test(t.dataType)) {
+          throw invalid(where, `${list}[${i}].dataType`, t.dataType, 'is not a Triton data type', "Pass e.g. 'TYPE_FP32', 'TYPE_FP16' or 'TYPE_INT64'.");
+        }
+        if (t.dims.length === 0 || t.dims.some(d => !Number.isInteger(d) || d === 0 || d < -1)) {
+          throw invalid(where, `${list}[${i}].dims`, t.dims, 'must list positive sizes or -1 (variable)', 'Pass the shape without the batch dimension, e.g. [128] or [-1, 64].');
+        }
+      }
+    }
+    this.maxBatchSize = props.maxBatchSize;
+    this.preferredBatchSizes = [...preferred];
+    this.maxQueueDelay = delay;
+    this.instanceCount = props.instanceCount ?? 1;
+    this.instanceKind = props.instanceKind ?? TritonInstanceKind.GPU;
+    this.props = props;
+  }
+
+  /**
+   * The platform or backend line for a framework.
+   *
+   * @throws LaneValidationError when neither is set and the framework has no known platform
+   */
+  public platformFor(framework: string): string {
+    if (this.props.backend !== undefined) { return `backend: "${this.props.backend}"`; }
+    const platform = this.props.platform ?? PLATFORMS[framework.toLowerCase()];
+    if (platform === undefined) {
+      throw invalid('TritonModelConfig', 'platform', undefined, `is not set and framework '${framework}' has no default Triton platform`,
+        `Pass platform (one of ${Object.values(PLATFORMS).join(', ')}) or backend (e.g. 'python').`);
+    }
+    return `platform: "${platform}"`;
+  }
+
+  /**
+   * Render `config.pbtxt` for the model directory `/models/<modelName>`.
+   *
+   * @param modelName name of the model (the directory Triton loads)
+   * @param framework the model's framework, used when no platform/backend is set
+   */
+  public render(modelName: string, framework: string): string {
+    const lines: string[] = [
+      `name: "${modelName}"`,
+      this.platformFor(framework),
+      `max_batch_size: ${this.maxBatchSize}`,
+    ];
+    lines.push(...renderTensors('input', this.props.inputs));
+    lines.push(...renderTensors('output', this.props.outputs));
+    if (this.dynamicBatching) {
+      lines.push('dynamic_batching {');
+      if (this.preferredBatchSizes.length > 0) {
+        lines.push(`  preferred_batch_size: [ ${this.preferredBatchSizes.join(', ')} ]`);
+      }
+      lines.push(`  max_queue_delay_microseconds: ${Math.round(this.maxQueueDelay.toMilliseconds({ integral: false }) * 1000)}`);
+      lines.push('}');
+    }
+    lines.push('instance_group [', '  {', `    count: ${this.instanceCount}`, `    kind: ${this.instanceKind}`, '  }', ']');
+    return lines.join('\n') + '\n';
+  }
+}
+
+function renderTensors(kind: string, tensors: TritonTensor[] | undefined): string[] {
+  if (!tensors || tensors.length === 0) { return []; }
+  const out = [`${kind} [`];
+  tensors.forEach((t, i) => {
+    out.push('  {', `    name: "${t.name}"`, `    data_type: ${t.dataType}`, `    dims: [ ${t.dims.join(', ')} ]`, i === tensors.length - 1 ? '  }' : '  },');
+  });
+  out.push(']');
+  return out;
+}

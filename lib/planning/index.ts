@@ -1,0 +1,4 @@
+export * from './questionnaire';
+export * from './lane-chooser';
+export * from './cost-math';
+export * from './capacity-planner';

@@ -1,0 +1,76 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cdk8s from 'cdk8s';
+import { createGpuClusterStack } from '../../examples/gpu-cluster';
+import { createGpuServingChart } from '../../examples/gpu-cluster/chart';
+import { GpuClusterService } from '../../lib/gpu-cluster';
+import { CfnLint, KubernetesSchema, NagCheck } from '../../lib/testing';
+
+// GIVEN the example stack (recommendation model, 1,000 RPS midday, 5x flash sale) and the same
+// model as a standalone chart, each built once for every check
+let stack: Stack;
+let template: Template;
+let service: GpuClusterService;
+let standaloneYaml: string;
+let standaloneObjects: any[];
+beforeAll(() => {
+  stack = createGpuClusterStack(new App(), 'GpuClusterExample');
+  template = Template.fromStack(stack);
+  service = stack.node.findChild('Recsys') as GpuClusterService;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gpu-cluster-example-'));
+  const app = new cdk8s.App({ outdir });
+  createGpuServingChart(app);
+  app.synth();
+  standaloneYaml = fs.readFileSync(path.join(outdir, 'recsys.k8s.yaml'), 'utf-8');
+  standaloneObjects = cdk8s.Yaml.load(path.join(outdir, 'recsys.k8s.yaml'));
+});
+
+test('serves the fp16 GPU build with Triton dynamic batching, scales on in-flight requests with a warm buffer and pre-warms the flash sale', () => {
+  const objs = service.chart.toJson();
+  const deployment = objs.find((o: any) => o.kind === 'Deployment');
+  expect(deployment.spec.template.spec.containers[0].image).toBe('nvcr.io/nvidia/tritonserver:24.08-py3');
+  expect(deployment.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
+  expect(deployment.spec.template.metadata.annotations['inference.cdk/precision']).toBe('fp16');
+  expect(objs.find((o: any) => o.kind === 'ConfigMap').data['config.pbtxt']).toContain('max_queue_delay_microseconds: 2000');
+  const so = objs.find((o: any) => o.kind === 'ScaledObject');
+  expect(so.spec).toMatchObject({ minReplicaCount: 3, maxReplicaCount: 40, pollingInterval: 15, scaleTargetRef: { kind: 'Rollout', name: 'recsys' } });
+  expect(so.spec.triggers.map((t: any) => [t.name, t.metadata.threshold ?? t.metadata.desiredReplicas])).toEqual([['in-flight-per-pod', '6'], ['schedule-flash-sale', '30']]);
+  expect(objs.find((o: any) => o.kind === 'Rollout').spec.strategy.canary.steps[0]).toEqual({ setWeight: 10 });
+  template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'keda', Namespace: 'keda' });
+  template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'recsys', ServiceAccount: 'recsys' });
+  template.hasResourceProperties('Custom::AWSCDK-EKS-KubernetesResource', { Manifest: Match.anyValue(), ClusterName: 'recsys-gpu' });
+});
+
+test('every manifest (EKS chart and standalone YAML) validates against the Kubernetes and CRD schemas, with no unknown fields', () => {
+  const eksObjects = service.chart.toJson();
+  const result = KubernetesSchema.validateManifests(JSON.stringify([...eksObjects, ...standaloneObjects]));
+  expect(KubernetesSchema.format(result.problems)).toBe('');
+  const kinds = result.objects.map(o => `${o.kind} ${o.schemaModule}`);
+  // CRDs are checked against their own published schemas, not skipped.
+  for (const kind of ['ScaledObject', 'HTTPRoute', 'Rollout', 'AnalysisTemplate', 'ServiceMonitor', 'PrometheusRule']) {
+    expect(kinds.filter(k => k.startsWith(`${kind} @kubernetes-models/`)).length).toBe(2);
+  }
+  expect(result.objects.every(o => o.schemaModule !== undefined)).toBe(true);
+});
+
+test('the stack matches the snapshot', () => {
+  expect(template.toJSON()).toMatchSnapshot();
+});
+
+test('the standalone chart matches the snapshot', () => {
+  expect(standaloneYaml).toMatchSnapshot();
+});
+
+test('passes cdk-nag AwsSolutions (every suppression carries a reason)', () => {
+  const result = NagCheck.assertCompliant(stack);
+  expect(result.errors).toEqual([]);
+});
+
+const lint = CfnLint.isInstalled() ? test : test.skip;
+lint('passes cfn-lint with no errors', () => {
+  const result = CfnLint.lintStack(stack);
+  expect(CfnLint.format(result.errors)).toBe('');
+});

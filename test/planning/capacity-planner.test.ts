@@ -1,0 +1,155 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { LaneKind, LaneValidationError, TriggerKind } from '../../lib/core';
+import { CapacityPlannerProps, CapacityPlanner, SurgeHandling, WorkloadKind } from '../../lib/planning';
+
+/** The article's recommendation model: 1,000 req/s at midday, a 5× surge during flash sales. */
+const RECSYS: CapacityPlannerProps = {
+  perInstanceRequestsPerSecond: 25,
+  pricePerInstanceHour: 1.5,
+  traffic: { baselineRequestsPerSecond: 1000, peakMultiplier: 1.5, surgeMultiplier: 5, surgeDuration: Duration.minutes(30) },
+};
+
+describe('CapacityPlanner', () => {
+  describe('the flash-sale recommendation model', () => {
+    // GIVEN 25 req/s per instance at the SLO, 1.50/h, a 20% warm buffer (the interactive default)
+    const plan = CapacityPlanner.plan(RECSYS);
+
+    test('sizes each load with the warm buffer kept: 25 × 0.8 = 20 req/s per instance', () => {
+      expect(plan.targetRequestsPerInstance).toBe(20);
+      expect(plan.warmBufferPercent).toBe(20);
+      expect([plan.baselineRequestsPerSecond, plan.peakRequestsPerSecond, plan.surgeRequestsPerSecond]).toEqual([1000, 1500, 5000]);
+      expect([plan.instancesAtBaseline, plan.instancesAtPeak, plan.instancesAtSurge]).toEqual([50, 75, 250]);
+      expect([plan.minCapacity, plan.maxCapacity]).toEqual([50, 250]);
+    });
+
+    test('costs: 75/h at baseline, 375/h in the surge; 0.0167 per 1,000 for one busy instance, 0.0208 for the buffered fleet', () => {
+      expect([plan.hourlyCostAtBaseline, plan.hourlyCostAtPeak, plan.hourlyCostAtSurge]).toEqual([75, 112.5, 375]);
+      expect(plan.costPer1000AtSlo).toBeCloseTo(1500 / 90_000, 10); // (1000 × 1.5) / (25 × 3600)
+      expect(plan.costPer1000AtBaseline).toBeCloseTo((1000 * 75) / (1000 * 3600), 10);
+      expect(plan.costPer1000AtPeak).toBeCloseTo((1000 * 112.5) / (1500 * 3600), 10);
+      // the warm buffer costs 1/(1-0.2) = 1.25× the fully used price
+      expect(plan.costPer1000AtBaseline / plan.costPer1000AtSlo).toBeCloseTo(1.25, 10);
+    });
+
+    test('the ready policy scales on requests per instance with the buffer and sensible cooldowns', () => {
+      const p = plan.autoscalingPolicy;
+      expect([p.minCapacity, p.maxCapacity, p.warmBufferPercent, p.scaleToZero]).toEqual([50, 250, 20, false]);
+      expect(p.triggers.map(t => [t.kind, t.target])).toEqual([[TriggerKind.REQUESTS_PER_INSTANCE, 25]]);
+      expect(p.effectiveTarget(p.triggers[0])).toBe(20);
+      expect(p.scaleOutCooldown.toSeconds()).toBe(60);
+      expect(p.scaleInCooldown.toSeconds()).toBe(600);
+      expect(plan.trigger).toBe(p.triggers[0]);
+    });
+
+    test('states the 2× and 3× staging loads for one instance', () => {
+      expect(plan.stagingTestLoads.map(s => [s.multiplier, s.requestsPerSecond])).toEqual([[2, 50], [3, 75]]);
+      expect(plan.notes.join('\n')).toMatch(/test it to 2× and 3× in staging/);
+    });
+
+    test('a 30-minute surge outlasts the 10-minute lag: autoscaling follows it', () => {
+      expect(plan.surgeHandling).toBe(SurgeHandling.AUTOSCALING);
+      expect(plan.scaleOutLag.toMinutes()).toBe(10);
+      expect(plan.warmBufferToAbsorbSurgePercent).toBeCloseTo(80, 10);
+      expect(plan.notes.join('\n')).toMatch(/requests beyond 1250\/s may breach the SLO for up to 10 minutes/);
+    });
+  });
+
+  test('fleet cost per 1,000 includes rounding up: 90 → 135 req/s at 20 per instance, 2.00/h', () => {
+    // GIVEN no buffer: 90/20 = 4.5 → 5 instances, 135/20 = 6.75 → 7 instances
+    const plan = CapacityPlanner.plan({
+      perInstanceRequestsPerSecond: 20,
+      pricePerInstanceHour: 2,
+      warmBufferPercent: 0,
+      traffic: { baselineRequestsPerSecond: 90, peakMultiplier: 1.5 },
+    });
+    expect([plan.instancesAtBaseline, plan.instancesAtPeak]).toEqual([5, 7]);
+    expect(plan.costPer1000AtBaseline).toBeCloseTo(0.0308642, 7); // 1000 × 10 / (90 × 3600)
+    expect(plan.costPer1000AtPeak).toBeCloseTo(0.0288066, 7); // 1000 × 14 / (135 × 3600)
+    expect(plan.costPer1000AtSlo).toBeCloseTo(0.0277778, 7); // 1000 × 2 / (20 × 3600)
+    expect(plan.surgeHandling).toBe(SurgeHandling.NO_SURGE);
+  });
+
+  describe('chooses the trigger from the workload and lane', () => {
+    test.each([
+      ['interactive, default lane', {}, LaneKind.MANAGED_ENDPOINT, TriggerKind.REQUESTS_PER_INSTANCE, 25],
+      ['interactive with a measured concurrency', { concurrencyPerInstance: 8 }, LaneKind.MANAGED_ENDPOINT, TriggerKind.IN_FLIGHT_PER_INSTANCE, 8],
+      ['interactive on a GPU cluster', { lane: LaneKind.GPU_CLUSTER }, LaneKind.GPU_CLUSTER, TriggerKind.REQUESTS_PER_INSTANCE, 25],
+      ['interactive on serverless (one request per environment)', { lane: LaneKind.SERVERLESS }, LaneKind.SERVERLESS, TriggerKind.IN_FLIGHT_PER_INSTANCE, 1],
+      ['batch, default lane: 25 jobs/s × 300 s', { workload: WorkloadKind.BATCH }, LaneKind.BATCH_WORKERS, TriggerKind.QUEUE_BACKLOG_PER_INSTANCE, 7500],
+      ['batch with 60 s allowed wait', { workload: WorkloadKind.BATCH, maxTimeInQueue: Duration.seconds(60) }, LaneKind.BATCH_WORKERS, TriggerKind.QUEUE_BACKLOG_PER_INSTANCE, 1500],
+      ['batch on an asynchronous managed endpoint', { workload: WorkloadKind.BATCH, lane: LaneKind.MANAGED_ENDPOINT }, LaneKind.MANAGED_ENDPOINT, TriggerKind.QUEUE_BACKLOG_PER_INSTANCE, 7500],
+      ['batch on a GPU cluster', { workload: WorkloadKind.BATCH, lane: LaneKind.GPU_CLUSTER }, LaneKind.GPU_CLUSTER, TriggerKind.QUEUE_BACKLOG_PER_INSTANCE, 7500],
+    ] as Array<[string, Partial<CapacityPlannerProps>, LaneKind, TriggerKind, number]>)('%s', (_name, extra, lane, kind, target) => {
+      const plan = CapacityPlanner.plan({ ...RECSYS, ...extra });
+      expect(plan.lane).toBe(lane);
+      expect(plan.autoscalingPolicy.triggers.map(t => [t.kind, t.target])).toEqual([[kind, target]]);
+    });
+
+    test('batch plans keep no warm buffer by default and scale in after 5 minutes', () => {
+      const plan = CapacityPlanner.plan({ ...RECSYS, workload: WorkloadKind.BATCH });
+      expect(plan.warmBufferPercent).toBe(0);
+      expect(plan.autoscalingPolicy.scaleInCooldown.toMinutes()).toBe(5);
+      expect([plan.minCapacity, plan.maxCapacity]).toEqual([40, 200]);
+      expect(plan.notes[0]).toMatch(/utilization misleads for batching workloads/);
+    });
+
+    test.each([
+      // lane, triggers its renderer supports (DESIGN.md trigger table), workload
+      [LaneKind.MANAGED_ENDPOINT, [TriggerKind.REQUESTS_PER_INSTANCE, TriggerKind.IN_FLIGHT_PER_INSTANCE, TriggerKind.CPU_UTILIZATION], WorkloadKind.INTERACTIVE],
+      [LaneKind.GPU_CLUSTER, [TriggerKind.REQUESTS_PER_INSTANCE, TriggerKind.IN_FLIGHT_PER_INSTANCE, TriggerKind.GPU_UTILIZATION, TriggerKind.QUEUE_BACKLOG_PER_INSTANCE], WorkloadKind.INTERACTIVE],
+      [LaneKind.SERVERLESS, [TriggerKind.IN_FLIGHT_PER_INSTANCE], WorkloadKind.INTERACTIVE],
+      [LaneKind.BATCH_WORKERS, [TriggerKind.CPU_UTILIZATION, TriggerKind.QUEUE_BACKLOG_PER_INSTANCE, TriggerKind.TIME_IN_QUEUE], WorkloadKind.BATCH],
+    ])('the %s policy passes that lane\'s validateFor', (lane, triggers, workload) => {
+      const plan = CapacityPlanner.plan({ ...RECSYS, lane, workload });
+      expect(() => plan.autoscalingPolicy.validateFor(new Stack(), {
+        lane, triggers, scaleToZero: false, schedules: false, stepLimits: false, maxTriggers: 1,
+      })).not.toThrow();
+    });
+  });
+
+  describe('judges the surge against the scale-out lag', () => {
+    test.each([
+      ['no surge', { traffic: { baselineRequestsPerSecond: 1000 } }, SurgeHandling.NO_SURGE, /Capacity is fixed at 50: no headroom beyond the warm buffer/],
+      ['a 1.2× surge fits the 20% buffer (50 × 25 = 1250 ≥ 1200)', { traffic: { baselineRequestsPerSecond: 1000, surgeMultiplier: 1.2, surgeDuration: Duration.minutes(5) } }, SurgeHandling.WARM_BUFFER, /warm buffer of the baseline fleet serves the 1200 requests\/s surge/],
+      ['a 5-minute 5× surge beats a 10-minute lag', { traffic: { baselineRequestsPerSecond: 1000, surgeMultiplier: 5, surgeDuration: Duration.minutes(5) } }, SurgeHandling.PREWARM, /hold 250 instances warm before known surges \(a ScheduledCapacity with minCapacity 250\), or route the overflow to a small pre-warmed serverless burst pool; a warm buffer of 80% would absorb it/],
+      ['a 20× surge cannot be absorbed by any buffer', { traffic: { baselineRequestsPerSecond: 100, surgeMultiplier: 20, surgeDuration: Duration.minutes(5) } }, SurgeHandling.PREWARM, /no warm buffer can absorb it \(95% idle capacity needed; the most is 90%\)/],
+      ['a 5-minute surge on serverless (2-minute lag)', { lane: LaneKind.SERVERLESS, traffic: { baselineRequestsPerSecond: 1000, surgeMultiplier: 5, surgeDuration: Duration.minutes(5) } }, SurgeHandling.AUTOSCALING, /outlasts the 2-minute scale-out lag/],
+      ['a measured 1-minute lag', { scaleOutLag: Duration.minutes(1), traffic: { baselineRequestsPerSecond: 1000, surgeMultiplier: 5, surgeDuration: Duration.minutes(5) } }, SurgeHandling.AUTOSCALING, /outlasts the 1-minute scale-out lag/],
+      ['a 2-minute batch surge waits in the queue', { workload: WorkloadKind.BATCH, traffic: { baselineRequestsPerSecond: 1000, surgeMultiplier: 4, surgeDuration: Duration.minutes(2) } }, SurgeHandling.QUEUE, /the queue holds up to 360000 extra jobs/],
+      ['a 30-minute batch surge grows the backlog during the lag', { workload: WorkloadKind.BATCH, traffic: { baselineRequestsPerSecond: 1000, surgeMultiplier: 4, surgeDuration: Duration.minutes(30) } }, SurgeHandling.AUTOSCALING, /the backlog grows by up to 540000 jobs/],
+    ] as Array<[string, Partial<CapacityPlannerProps>, SurgeHandling, RegExp]>)('%s', (_name, extra, handling, note) => {
+      const plan = CapacityPlanner.plan({ ...RECSYS, ...extra });
+      expect(plan.surgeHandling).toBe(handling);
+      expect(plan.notes.join('\n')).toMatch(note);
+    });
+  });
+
+  describe('rejects bad input with a LaneValidationError naming the prop, the value and a fix', () => {
+    test.each([
+      ['zero per-instance throughput', { perInstanceRequestsPerSecond: 0 }, /CapacityPlanner: 'perInstanceRequestsPerSecond' \(0\) must be greater than 0. Fix: Pass the requests\/s one instance serves/],
+      ['a negative price', { pricePerInstanceHour: -1 }, /'pricePerInstanceHour' \(-1\) must be a number of at least 0/],
+      ['negative baseline RPS', { traffic: { baselineRequestsPerSecond: -5 } }, /'traffic.baselineRequestsPerSecond' \(-5\) must be greater than 0/],
+      ['zero baseline RPS', { traffic: { baselineRequestsPerSecond: 0 } }, /'traffic.baselineRequestsPerSecond' \(0\) must be greater than 0/],
+      ['a peak under the baseline', { traffic: { baselineRequestsPerSecond: 10, peakMultiplier: 0.5 } }, /'traffic.peakMultiplier' \(0.5\) must be a number of at least 1/],
+      ['a surge under the baseline', { traffic: { baselineRequestsPerSecond: 10, surgeMultiplier: 0.9, surgeDuration: Duration.minutes(1) } }, /'traffic.surgeMultiplier' \(0.9\) must be a number of at least 1/],
+      ['a surge without a duration', { traffic: { baselineRequestsPerSecond: 10, surgeMultiplier: 5 } }, /'traffic.surgeDuration' is required with surgeMultiplier/],
+      ['a duration without a surge', { traffic: { baselineRequestsPerSecond: 10, surgeDuration: Duration.minutes(5) } }, /'traffic.surgeDuration' \(5 minutes\) is set without surgeMultiplier/],
+      ['a zero surge duration', { traffic: { baselineRequestsPerSecond: 10, surgeMultiplier: 2, surgeDuration: Duration.seconds(0) } }, /'traffic.surgeDuration' \(0 seconds\) must be greater than 0/],
+      ['a warm buffer over 90%', { warmBufferPercent: 95 }, /'warmBufferPercent' \(95\) must be between 0 and 90/],
+      ['a negative warm buffer', { warmBufferPercent: -1 }, /'warmBufferPercent' \(-1\) must be between 0 and 90/],
+      ['a mixed workload', { workload: WorkloadKind.MIXED }, /'workload' \("mixed"\) cannot be planned as one lane. Fix: Plan the interactive lane/],
+      ['an edge fleet', { lane: LaneKind.EDGE_FLEET }, /'lane' \("edge-fleet"\) has no autoscaling/],
+      ['interactive work on batch workers', { lane: LaneKind.BATCH_WORKERS }, /'lane' \("batch-workers"\) cannot serve interactive work/],
+      ['batch work on serverless', { workload: WorkloadKind.BATCH, lane: LaneKind.SERVERLESS }, /'lane' \("serverless"\) cannot scale on a queue backlog/],
+      ['a concurrency on a batch plan', { workload: WorkloadKind.BATCH, concurrencyPerInstance: 4 }, /'concurrencyPerInstance' \(4\) is not used by batch plans/],
+      ['a zero concurrency', { concurrencyPerInstance: 0 }, /'concurrencyPerInstance' \(0\) must be greater than 0/],
+      ['a queue wait on an interactive plan', { maxTimeInQueue: Duration.minutes(1) }, /'maxTimeInQueue' \(1 minute\) is only used by batch plans/],
+      ['a queue wait shorter than one job', { workload: WorkloadKind.BATCH, perInstanceRequestsPerSecond: 0.01, maxTimeInQueue: Duration.minutes(1) }, /'maxTimeInQueue' \(1 minute\) is shorter than one job takes \(100 s at 0.01 jobs\/s per worker\)/],
+      ['an unknown lane from untyped code', { lane: 'k8s' as LaneKind }, /'lane' \("k8s"\) is not a LaneKind. Fix: Use one of: managed-endpoint, gpu-cluster/],
+    ] as Array<[string, Partial<CapacityPlannerProps>, RegExp]>)('%s', (_name, extra, message) => {
+      const fn = () => CapacityPlanner.plan({ ...RECSYS, ...extra });
+      expect(fn).toThrow(message);
+      expect(fn).toThrow(LaneValidationError);
+    });
+  });
+});
