@@ -11,6 +11,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createHybridApp } from '../examples/hybrid';
 import { CfnLint, KubernetesSchema, LocalDeploy, NagCheck } from '../lib/testing';
@@ -19,10 +20,10 @@ process.env.CDK_VALIDATION = process.env.CDK_VALIDATION ?? 'false';
 
 function main(): number {
   const t0 = Date.now();
-  const manifestsDir = path.join(process.cwd(), 'cdk.out.manifests');
-  const { stack, topology, charts } = createHybridApp({ manifestsDir });
+  const manifestsDir = path.join(process.cwd(), 'cdk.out', 'manifests');
+  const { stack, topology, charts } = createHybridApp({ manifestsDir, localEmulator: true });
   const template = Template.fromStack(stack).toJSON();
-  const resources: { [id: string]: { Type: string; Metadata?: { [k: string]: string } } } = template.Resources ?? {};
+  const resources: { [id: string]: { Type: string } } = template.Resources ?? {};
   console.log(`Synthesized ${stack.stackName}: ${Object.keys(resources).length} resources, ${topology.lanes.length} lanes (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
   let failed = false;
@@ -51,10 +52,15 @@ function main(): number {
   try {
     const r = deploy.result;
     console.log(`Stack ${r.stackName}: ${r.stackStatus} at ${r.endpointUrl} (bootstrap ${(r.timings.bootstrapMs / 1000).toFixed(1)} s, deploy ${(r.timings.deployMs / 1000).toFixed(1)} s)`);
+    const pathOf = new Map<string, string>();
+    for (const c of stack.node.findAll()) {
+      if (CfnResource.isCfnResource(c)) { pathOf.set(stack.resolve(c.logicalId), c.node.path); }
+    }
     const laneOf = (logicalId: string): string => {
-      const p = resources[logicalId]?.Metadata?.['aws:cdk:path'] ?? '';
+      const p = pathOf.get(logicalId) ?? '';
       const lane = topology.lanes.find(l => p.startsWith(l.node.path + '/'));
-      return lane ? `${lane.node.id} (${lane.laneKind})` : 'shared';
+      if (lane) { return `${lane.node.id} (${lane.laneKind})`; }
+      return p.startsWith(topology.node.path + '/') ? `${topology.node.id} (topology)` : 'stack (assets, custom resources)';
     };
     const rows = new Map<string, { created: string[]; skipped: string[] }>();
     const row = (k: string) => rows.get(k) ?? rows.set(k, { created: [], skipped: [] }).get(k)!;
@@ -64,6 +70,10 @@ function main(): number {
     console.log(pad('lane', 34) + pad('created', 9) + pad('skipped', 9) + 'what');
     for (const [lane, v] of [...rows.entries()].sort()) {
       console.log(pad(lane, 34) + pad(String(v.created.length), 9) + pad(String(v.skipped.length), 9) + summarize(v.created) + (v.skipped.length ? `  | skipped: ${summarize(v.skipped)}` : ''));
+    }
+    console.log('');
+    for (const chart of charts) {
+      console.log(pad(`${chart.node.id} (gpu-cluster, Kubernetes)`, 34) + pad('-', 9) + pad('-', 9) + `${chart.toJson().length} manifests in ${path.relative(process.cwd(), manifestsDir)}/ (schema-validated; no Kubernetes server here: kubectl apply -f on your cluster)`);
     }
     console.log('');
     console.log(`Created ${r.created.length} resources; the emulator skipped ${r.skipped.length} of types it does not implement (${r.unsupportedTypes.join(', ') || 'none'}).`);

@@ -74,7 +74,9 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
     artifact: demoArtifact('1.4.0'),
     slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 }),
     rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }),
-    hourlyPrices: { 'ml.m5.xlarge': 0.23, 'lambda-2048MB-arm64': 0.0 },
+    hourlyPrices: { 'ml.m5.xlarge': 0.23 },
+    // The local emulator does not create CloudWatch alarms, so a widget referencing their ARNs cannot deploy there.
+    alarmStatusWidget: !options.localEmulator,
   });
 
   const baseline = new ManagedEndpoint(topology, 'Baseline', {
