@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as greengrassv2 from 'aws-cdk-lib/aws-greengrassv2';
@@ -598,19 +597,12 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
     if (b.digest === undefined || Token.isUnresolved(b.digest)) {
       throw invalid(this, `${p}.target`, c.target, `selects a build without a SHA-256 digest known at synth (${variant.weights.description}): devices could not verify what they download`, "Pass the digest: ModelWeights.fromBucket(bucket, key, { digest: 'sha256:<64 hex>' }) or the variant's digest.");
     }
-    if (isDirectoryAsset(variant.weights.description) && variant.digest === undefined) {
-      throw invalid(this, `${p}.target`, c.target, `selects a directory asset (${variant.weights.description}): its digest is the CDK fingerprint, not the SHA-256 of the zip devices download`, 'Package the build as one .tar.gz or .zip file and use ModelWeights.fromAsset(<file>).');
-    }
   }
 
   private grantBuild(scope: Construct, role: iam.IRole, artifact: ModelArtifact, c: EdgeDeviceClass, consumer: string, b: ModelArtifactBinding): void {
     const variant = artifact.variantFor(c.target, consumer);
-    if (isFileAsset(variant.weights.description)) {
-      iam.Grant.addToPrincipal({ grantee: role, actions: ['s3:GetObject'], resourceArns: [`${b.bucketArn}/${b.objectKey}`] });
-    } else {
-      // Exactly the object (and its KMS key, if any) through the weights source itself.
-      variant.weights.bind(scope, role);
-    }
+    // Exactly the object (and its KMS key, if any) through the weights source itself.
+    variant.weights.bind(scope, role);
     // The nucleus asks for the bucket's region before downloading.
     iam.Grant.addToPrincipal({ grantee: role, actions: ['s3:GetBucketLocation'], resourceArns: [b.bucketArn!] });
   }
@@ -671,17 +663,3 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
   }
 }
 
-function isFileAsset(description: string): boolean {
-  const p = localAssetPath(description);
-  return p !== undefined && fs.existsSync(p) && fs.statSync(p).isFile();
-}
-
-function isDirectoryAsset(description: string): boolean {
-  const p = localAssetPath(description);
-  return p !== undefined && fs.existsSync(p) && fs.statSync(p).isDirectory();
-}
-
-/** Core's asset weights describe themselves as `local asset <path>`. */
-function localAssetPath(description: string): string | undefined {
-  return description.startsWith('local asset ') ? description.slice('local asset '.length) : undefined;
-}

@@ -268,8 +268,8 @@ describe('workers', () => {
     fixed.t.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('WorkersTaskRole') }],
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
-        Action: Match.arrayWith(['s3:GetObject*']),
-        Resource: Match.arrayWith([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Models'), 'Arn'] }, '/docs/2.0.1/model.tar.gz']] }]),
+        Action: 's3:GetObject',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Models'), 'Arn'] }, '/docs/2.0.1/model.tar.gz']] },
       })]) },
     });
     expect(fixed.w.capacity.description).toBe('3-3 × fargate-2vCPU-8GB queue workers');

@@ -453,6 +453,6 @@ describe('rejections', () => {
     expect(make(ModelWeights.fromBucket(bucket, 'm/int8.tar.gz'))).toThrow(/'deviceClasses\[0\].target' \("edge-arm64"\) selects a build without a SHA-256 digest known at synth/);
     expect(make(ModelWeights.fromBucketPrefix(bucket, 'm/int8/'))).toThrow(/selects a build stored under an S3 prefix/);
     expect(make(ModelWeights.fromModelPackage('arn:aws:sagemaker:us-east-1:123456789012:model-package/m/1'))).toThrow(/selects a build with no S3 object/);
-    expect(make(ModelWeights.fromAsset(path.dirname(INT8)))).toThrow(/selects a directory asset.*not the SHA-256 of the zip/);
+    expect(make(ModelWeights.fromAsset(path.dirname(INT8)))).toThrow(/selects a build without a SHA-256 digest known at synth \(local asset .*int8\)/);
   });
 });

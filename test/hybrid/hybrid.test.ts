@@ -1,0 +1,87 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { createHybridApp, HybridApp } from '../../examples/hybrid';
+import { LaneKind } from '../../lib';
+import { CfnLint, KubernetesSchema, NagCheck } from '../../lib/testing';
+
+let hybrid: HybridApp;
+let template: Template;
+const manifestsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybrid-manifests-'));
+
+beforeAll(() => {
+  hybrid = createHybridApp({ manifestsDir });
+  template = Template.fromStack(hybrid.stack);
+});
+
+test('one artifact, four AWS lanes in one topology, each serving the same version', () => {
+  expect(hybrid.topology.lanes.map(l => [l.node.id, l.laneKind, l.artifactVersion])).toEqual([
+    ['Baseline', LaneKind.MANAGED_ENDPOINT, '1.4.0'],
+    ['Burst', LaneKind.SERVERLESS, '1.4.0'],
+    ['Summaries', LaneKind.BATCH_WORKERS, '1.4.0'],
+    ['Kiosks', LaneKind.EDGE_FLEET, '1.4.0'],
+  ]);
+});
+
+test('every lane carries the model and topology tags', () => {
+  for (const type of ['AWS::SageMaker::Endpoint', 'AWS::Lambda::Function', 'AWS::SQS::Queue', 'AWS::IAM::Role']) {
+    template.hasResourceProperties(type, {
+      Tags: Match.arrayWith([{ Key: 'model:name', Value: 'assistant' }, { Key: 'model:version', Value: '1.4.0' }]),
+    });
+  }
+  template.hasResourceProperties('AWS::SageMaker::Endpoint', { Tags: Match.arrayWith([{ Key: 'inference:topology', Value: 'Assistant' }]) });
+});
+
+test('the baseline scales on in-flight requests with the warm buffer and canaries with SLO rollback', () => {
+  template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+    TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+      PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantConcurrentRequestsPerModelHighResolution' },
+      TargetValue: 3.2,
+    }),
+  });
+  template.hasResourceProperties('AWS::SageMaker::Endpoint', {
+    DeploymentConfig: Match.objectLike({
+      BlueGreenUpdatePolicy: Match.objectLike({ TrafficRoutingConfiguration: Match.objectLike({ Type: 'CANARY' }) }),
+      AutoRollbackConfiguration: { Alarms: Match.arrayWith([Match.objectLike({ AlarmName: Match.anyValue() })]) },
+    }),
+  });
+});
+
+test('the burst pool pre-warms before the marketing event', () => {
+  template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+    ScalableDimension: 'lambda:function:ProvisionedConcurrency',
+    MinCapacity: 5,
+    MaxCapacity: 50,
+    ScheduledActions: Match.arrayWith([Match.objectLike({ ScheduledActionName: 'marketing-event-start', ScalableTargetAction: { MinCapacity: 40, MaxCapacity: 150 } })]),
+  });
+});
+
+test('the summaries lane is a fixed budget of 2 workers with a DLQ', () => {
+  template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 2 });
+  template.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: Match.objectLike({ maxReceiveCount: Match.anyValue() }) });
+});
+
+test('passes cfn-lint (AWS resource schemas) with no errors', () => {
+  const result = CfnLint.lintStack(hybrid.stack);
+  expect(CfnLint.format(result.errors)).toBe('');
+});
+
+test('passes cdk-nag AwsSolutions; every acknowledgement carries a reason', () => {
+  const result = NagCheck.check(hybrid.stack);
+  expect(NagCheck.format(result.errors)).toBe('');
+});
+
+test('the GPU recommender manifests are written for any cluster and validate against the Kubernetes and CRD schemas', () => {
+  const files = fs.readdirSync(manifestsDir).filter(f => f.endsWith('.yaml'));
+  expect(files.length).toBeGreaterThan(0);
+  for (const f of files) {
+    KubernetesSchema.assertFileValid(path.join(manifestsDir, f));
+  }
+  const kinds = hybrid.charts[0].toJson().map((o: any) => o.kind);
+  expect(kinds).toEqual(expect.arrayContaining(['Deployment', 'Service', 'ScaledObject', 'PodDisruptionBudget']));
+});
+
+test('snapshot (asset hashes masked)', () => {
+  expect(template.toJSON()).toMatchSnapshot();
+});
