@@ -10,4 +10,6 @@ module.exports = {
   setupFiles: ['<rootDir>/test/setup.ts'],
   snapshotSerializers: ['<rootDir>/test/snapshot-serializer.ts'],
   testTimeout: 120000,
+  // Many tests wait on child processes (cfn-lint, moto): more workers than cores keeps both cores busy.
+  maxWorkers: 3,
 };

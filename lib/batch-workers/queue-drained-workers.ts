@@ -439,7 +439,8 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       description: `Worker role of ${this.node.path}: consume jobs, read the model, write results`,
     });
     this.taskRole = taskRole;
-    this.binding = props.artifact.bind(this, { grantee: taskRole, target: hardware, consumer: this.node.path });
+    // ECS grants the execution role the image pull (ContainerImage.fromEcrRepository); the task role only reads the weights.
+    this.binding = props.artifact.bind(this, { grantee: taskRole, grantImagePull: false, target: hardware, consumer: this.node.path });
     if (!this.binding.imageUri) {
       throw invalid(this, 'artifact', `${props.artifact.name}@${props.artifact.version}`, `has no serving image for '${hardware}'`, 'Give the ModelArtifact (or its variant) an image: ServingImage.fromRegistry(...) or fromEcrRepository(...).');
     }

@@ -177,6 +177,14 @@ export interface ModelArtifactBindOptions {
   readonly imageGrantee?: iam.IGrantable;
 
   /**
+   * Grant image pull to `imageGrantee` (or `grantee`). Lanes whose platform grants the pull itself
+   * (ECS grants the task execution role when the image comes from ECR) pass false.
+   *
+   * @default true
+   */
+  readonly grantImagePull?: boolean;
+
+  /**
    * Bind the serving image too. Lanes that bring their own code (Lambda zip) pass false so no
    * image asset is created for nothing.
    *
@@ -388,7 +396,8 @@ export class ModelArtifact {
   public bind(scope: Construct, options: ModelArtifactBindOptions = {}): ModelArtifactBinding {
     const variant = this.variantFor(options.target ?? this.targets[0], options.consumer ?? scope.node.path);
     const weights = variant.weights.bind(scope, options.grantee);
-    const image = (options.includeImage ?? true) ? variant.image?.bind(scope, options.imageGrantee ?? options.grantee) : undefined;
+    const imageGrantee = (options.grantImagePull ?? true) ? options.imageGrantee ?? options.grantee : undefined;
+    const image = (options.includeImage ?? true) ? variant.image?.bind(scope, imageGrantee) : undefined;
     return {
       name: this.name,
       version: this.version,

@@ -206,3 +206,12 @@ describe('ModelArtifact sharing', () => {
     expect(a.bind(stack, { includeImage: false }).imageUri).toBeUndefined();
   });
 });
+
+test('grantImagePull: false binds the image without granting pull', () => {
+  const { stack, role } = stackWithRole();
+  const repo = ecr.Repository.fromRepositoryName(stack, 'R2', 'serving');
+  const a = ModelArtifact.fromAsset(FP32, { name: 'm', version: '1', image: ServingImage.fromEcrRepository(repo, '1') });
+  const b = a.bind(stack, { grantee: role, grantImagePull: false });
+  expect(b.imageUri).toBeDefined();
+  expect(JSON.stringify(policyStatements(stack))).not.toContain('ecr:');
+});
