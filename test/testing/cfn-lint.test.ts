@@ -8,10 +8,9 @@ import { CfnLint } from '../../lib/testing';
 describe('CfnLint (real cfn-lint)', () => {
   test('a well-configured stack has no errors', () => {
     const { stack } = storageStack();
-    const result = CfnLint.lintStack(stack);
+    const result = CfnLint.assertNoErrors(stack);
     expect(result.errors).toEqual([]);
     expect(result.exitCode & 2).toBe(0);
-    expect(() => CfnLint.assertNoErrors(stack)).not.toThrow();
   });
 
   test('an invalid property and an invalid enum value fail with E3002 / E3030', () => {
