@@ -8,6 +8,7 @@
  */
 import * as os from 'os';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -106,6 +107,21 @@ console.log(pad('case', 50) + pad('synth ms', 10) + pad('resources', 11) + pad('
 for (const r of results) {
   console.log(pad(r.name, 50) + pad(r.ms.toFixed(0), 10) + pad(String(r.resources), 11) + pad((r.ms / floor.ms).toFixed(1), 9) + (r.ms / peer.ms).toFixed(2));
 }
+// Cold: what `cdk synth` pays per run (a new process that loads aws-cdk-lib, transpiles bin/ and
+// synthesizes), median of 3 — the number a user feels, dominated by module loading.
+const cold: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cold-'));
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '--prefer-ts-exts', 'bin/app.ts'], {
+    env: { ...process.env, CDK_OUTDIR: out, CDK_VALIDATION: 'false' }, encoding: 'utf-8',
+  });
+  cold.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  fs.rmSync(out, { recursive: true, force: true });
+  if (r.status !== 0) { console.error(r.stderr); process.exit(1); }
+}
+console.log(`\nCold synth of bin/ (new process: module loading + transpile + synth), median of 3: ${(median(cold) / 1000).toFixed(1)} s`);
+
 const hybrid = results.find(r => r.perLane);
 if (hybrid?.perLane) {
   console.log('\nHybrid app, resources per lane:');
