@@ -74,9 +74,12 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
     artifact: demoArtifact('1.4.0'),
     slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 }),
     rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }),
-    hourlyPrices: { 'ml.m5.xlarge': 0.23 },
+    // Your prices (on-demand, per instance or task hour); nothing is looked up over the network.
+    hourlyPrices: { 'ml.m5.xlarge': 0.23, 'fargate-2vCPU-8GB': 0.1165 },
     // The local emulator does not create CloudWatch alarms, so a widget referencing their ARNs cannot deploy there.
     alarmStatusWidget: !options.localEmulator,
+    // A dashboard per lane too (Baseline, Burst, Summaries; the edge lane reports no CloudWatch metrics).
+    laneDashboards: true,
   });
 
   const baseline = new ManagedEndpoint(topology, 'Baseline', {

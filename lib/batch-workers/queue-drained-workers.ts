@@ -1,5 +1,6 @@
 import { Annotations, Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -15,7 +16,7 @@ import { addScheduledActions, tagLane } from '../core/app-autoscaling';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
 import { checkInteger, describeValue, invalid, isConcreteNumber } from '../core/errors';
 import { HardwareTarget, LaneKind } from '../core/hardware';
-import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
+import { IInferenceLane, LaneCapacity, uniqueMetricId } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
 import { Rollout, RolloutStrategy } from '../core/rollout';
 import { ServiceLevelObjective } from '../core/service-level-objective';
@@ -311,6 +312,10 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
   public readonly capacity: LaneCapacity;
   /** Alarms rendered from the SLO (deployments roll back on them). */
   public readonly sloAlarms: cloudwatch.IAlarm[];
+  /** The SLO as Application Signals SLOs (construct ID `SloTimeInQueueObjective`). */
+  public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
+  /** Burn-rate alarms of those SLOs: they page, deployments do not roll back on them. */
+  public readonly sloBurnRateAlarms: cloudwatch.IAlarm[];
   /** The job queue. */
   public readonly queue: sqs.IQueue;
   /** The dead-letter queue, if known. */
@@ -496,9 +501,10 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     }
 
     // ---- SLO alarms and rollout ----
-    this.sloAlarms = props.slo
-      ? props.slo.renderAlarms(this, 'Slo', { laneName: `QueueDrainedWorkers ${this.node.path}`, queueAgeSeconds: this.metricOldestJobAge() })
-      : [];
+    const slo = props.slo?.render(this, 'Slo', { laneName: `QueueDrainedWorkers ${this.node.path}`, queueAgeSeconds: this.metricOldestJobAge() });
+    this.sloAlarms = slo?.rollbackAlarms ?? [];
+    this.serviceLevelObjectives = slo?.objectives ?? [];
+    this.sloBurnRateAlarms = slo?.burnRateAlarms ?? [];
     const rolloutAlarms = [...this.sloAlarms, ...(props.rollout?.alarms ?? [])];
     const autoRollback = props.rollout?.autoRollback ?? true;
 
@@ -676,6 +682,40 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       period: Duration.minutes(1),
       ...props,
     });
+  }
+
+  /**
+   * How full the lane is, per minute: jobs waiting, the oldest job's age (seconds), jobs waiting per
+   * running worker (with Container Insights) and the workers' CPU utilization (`AWS/ECS`).
+   */
+  public get saturationMetrics(): cloudwatch.IMetric[] {
+    const metrics: cloudwatch.IMetric[] = [
+      this.metricBacklog({ label: 'Jobs waiting' }),
+      this.metricOldestJobAge({ label: 'Oldest job age (s)' }),
+    ];
+    if (this.containerInsights) {
+      const visible = uniqueMetricId(this, 'visible');
+      const running = uniqueMetricId(this, 'running');
+      metrics.push(new cloudwatch.MathExpression({
+        expression: `${visible} / ${running}`,
+        usingMetrics: { [visible]: this.metricBacklog(), [running]: this.metricRunningWorkers() },
+        period: Duration.minutes(1),
+        label: 'Jobs waiting per running worker',
+      }));
+    }
+    metrics.push(this.service.metricCpuUtilization({ period: Duration.minutes(1), label: 'Worker CPU utilization (%)' }));
+    return metrics;
+  }
+
+  /**
+   * Running workers (`ECS/ContainerInsights` `RunningTaskCount`, Average). On GPU capacity a worker
+   * is priced as one instance of `capacity.instanceType`, which over-counts when several workers
+   * share an instance.
+   *
+   * @returns undefined when the brought cluster is not declared to have Container Insights
+   */
+  public metricCapacityInService(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    return this.containerInsights ? this.metricRunningWorkers({ label: 'Running workers', ...props }) : undefined;
   }
 
   /**

@@ -7,3 +7,4 @@ export * from './autoscaling';
 export * from './rollout';
 export * from './service-level-objective';
 export * from './inference-lane';
+export * from './lane-dashboard';

@@ -1,3 +1,4 @@
+import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
@@ -37,6 +38,23 @@ export interface IInferenceLane extends IConstruct {
   readonly sloAlarms: cloudwatch.IAlarm[];
 
   /**
+   * The Application Signals SLOs rendered from the lane's SLO (empty when the lane has no SLO, the
+   * SLO sets `applicationSignals: false`, or the platform is watched outside CloudWatch).
+   */
+  readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
+
+  /**
+   * Burn-rate alarms of those SLOs. They page; rollouts roll back on {@link sloAlarms} instead.
+   */
+  readonly sloBurnRateAlarms: cloudwatch.IAlarm[];
+
+  /**
+   * How full the lane is: utilization, queue depth and age, warm-pool spillover — whatever the
+   * platform publishes to CloudWatch, each with a label. Empty when it publishes none.
+   */
+  readonly saturationMetrics: cloudwatch.IMetric[];
+
+  /**
    * Latency of one inference (the platform's own metric).
    *
    * @returns undefined when the platform has no such metric
@@ -58,9 +76,28 @@ export interface IInferenceLane extends IConstruct {
   metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined;
 
   /**
+   * Capacity in service, in the unit `capacity.instanceType` is priced in (instances, warm
+   * environments, workers): what cost per 1,000 inferences multiplies the hourly price with.
+   * Average per period.
+   *
+   * @returns undefined when the platform publishes no such metric (cost math then falls back to
+   * `capacity.minInstances`)
+   */
+  metricCapacityInService(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined;
+
+  /**
    * Let `grantee` invoke the lane (SageMaker InvokeEndpoint, lambda:InvokeFunction, sqs:SendMessage).
    *
    * @throws LaneValidationError on lanes that are not invoked through IAM (Kubernetes, edge)
    */
   grantInvoke(grantee: iam.IGrantable): iam.Grant;
+}
+
+/**
+ * A metric-math ID unique to one construct (`<base><8 hex chars of its address>`), so expressions of
+ * several lanes can share one dashboard graph without their IDs colliding.
+ * @internal
+ */
+export function uniqueMetricId(scope: IConstruct, base: string): string {
+  return `${base}${scope.node.addr.slice(-8)}`;
 }

@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Names } from 'aws-cdk-lib';
+import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { checkInteger, checkRange, invalid } from './errors';
@@ -56,6 +57,28 @@ export interface ServiceLevelObjectiveProps {
    * @default 10
    */
   readonly evaluationPeriods?: number;
+
+  /**
+   * Also render each objective as a period-based CloudWatch Application Signals SLO
+   * (`AWS::ApplicationSignals::ServiceLevelObjective`) on the same metric, with `goalPercent` as its
+   * attainment goal, `period` as its period, a rolling `window`, burn-rate look-back windows of 60 and
+   * 360 minutes, and two burn-rate alarms per objective that page (see {@link ServiceLevelObjective.render}).
+   *
+   * Application Signals judges periods of 1 to 15 minutes: with a 10- or 30-second `period`, set this
+   * to false.
+   *
+   * @default true
+   */
+  readonly applicationSignals?: boolean;
+
+  /**
+   * The rolling interval of the Application Signals SLOs: the window whose error budget the burn-rate
+   * alarms watch. Whole days. 28 days holds four of every weekday, so weekly traffic patterns weigh
+   * the same in every window.
+   *
+   * @default Duration.days(28)
+   */
+  readonly window?: Duration;
 }
 
 /**
@@ -95,8 +118,50 @@ export interface SloMetricSource {
 }
 
 /**
+ * What {@link ServiceLevelObjective.render} created for one lane.
+ */
+export interface ServiceLevelObjectiveResources {
+  /**
+   * The M-of-N CloudWatch alarms rollouts roll back on (percentile statistic, `datapointsToAlarm` of
+   * `evaluationPeriods`): construct IDs `<id>Latency`, `<id>ErrorRate`, `<id>TimeInQueue`.
+   */
+  readonly rollbackAlarms: cloudwatch.Alarm[];
+
+  /**
+   * The period-based Application Signals SLOs, one per objective: construct IDs
+   * `<id>LatencyObjective`, `<id>ErrorRateObjective`, `<id>TimeInQueueObjective`. Empty when
+   * `applicationSignals` is false.
+   */
+  readonly objectives: applicationsignals.CfnServiceLevelObjective[];
+
+  /**
+   * Burn-rate alarms on the objectives' `AWS/ApplicationSignals` `BurnRate` metric, two per objective:
+   * `<id><Objective>FastBurn` (2% of the window's error budget spent within 1 hour) and
+   * `<id><Objective>SlowBurn` (5% within 6 hours). They page; rollouts do not roll back on them.
+   */
+  readonly burnRateAlarms: cloudwatch.Alarm[];
+}
+
+/**
+ * A burn-rate alarm of the Application Signals SLOs: fires when `budgetPercent` of the window's
+ * error budget is spent within `lookBackMinutes`.
+ */
+interface BurnRateAlarmSpec {
+  readonly suffix: string;
+  readonly lookBackMinutes: number;
+  readonly budgetPercent: number;
+}
+
+const BURN_RATE_ALARMS: BurnRateAlarmSpec[] = [
+  { suffix: 'FastBurn', lookBackMinutes: 60, budgetPercent: 2 },
+  { suffix: 'SlowBurn', lookBackMinutes: 360, budgetPercent: 5 },
+];
+
+/**
  * A service level objective, e.g. "p95 under 200 ms for 99% of minutes" and "errors under 1%".
- * It renders CloudWatch alarms that rollouts roll back on — one source of truth for the lane.
+ * It renders CloudWatch alarms that rollouts roll back on — one source of truth for the lane — and,
+ * where AWS offers them, period-based CloudWatch Application Signals SLOs on the same metrics with
+ * burn-rate alarms that page.
  *
  * @example
  * const slo = ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 });
@@ -126,6 +191,10 @@ export class ServiceLevelObjective {
   public readonly period: Duration;
   /** Evaluation periods. */
   public readonly evaluationPeriods: number;
+  /** Whether Application Signals SLOs (and burn-rate alarms) are rendered too. */
+  public readonly applicationSignals: boolean;
+  /** Rolling interval of the Application Signals SLOs. */
+  public readonly window: Duration;
 
   constructor(props: ServiceLevelObjectiveProps) {
     const where = 'ServiceLevelObjective';
@@ -148,8 +217,39 @@ export class ServiceLevelObjective {
     this.goalPercent = props.goalPercent ?? 99;
     this.maxErrorRatePercent = props.maxErrorRatePercent;
     this.maxTimeInQueue = props.maxTimeInQueue;
+    const applicationSignals = props.applicationSignals ?? true;
+    if (applicationSignals && !period.isUnresolved() && (period.toSeconds() < 60 || period.toSeconds() > 900)) {
+      throw invalid(where, 'period', period, 'cannot be the period of an Application Signals SLO (1 to 15 minutes)',
+        'Use a period of 1 to 15 minutes, or pass applicationSignals: false to render only the CloudWatch alarms.');
+    }
+    if (!applicationSignals && props.window !== undefined) {
+      throw invalid(where, 'window', props.window, 'applies to Application Signals SLOs, which applicationSignals: false turns off',
+        'Drop window, or drop applicationSignals: false.');
+    }
+    const window = props.window ?? Duration.days(28);
+    if (!window.isUnresolved() && (window.toMilliseconds() < DAY_MS || window.toMilliseconds() % DAY_MS !== 0)) {
+      throw invalid(where, 'window', window, 'must be a whole number of days (at least 1)', 'Pass e.g. Duration.days(28).');
+    }
     this.period = period;
     this.evaluationPeriods = props.evaluationPeriods ?? 10;
+    this.applicationSignals = applicationSignals;
+    this.window = window;
+  }
+
+  /**
+   * Burn-rate threshold of the fast-burn alarm: 2% of the window's error budget spent within 1 hour
+   * (`0.02 × window minutes ÷ 60`; 14.4 for a 30-day window, 13.44 for the default 28 days).
+   */
+  public get fastBurnRateThreshold(): number {
+    return this.burnRateThreshold(BURN_RATE_ALARMS[0]);
+  }
+
+  /**
+   * Burn-rate threshold of the slow-burn alarm: 5% of the window's error budget spent within 6 hours
+   * (`0.05 × window minutes ÷ 360`; 6 for a 30-day window, 5.6 for the default 28 days).
+   */
+  public get slowBurnRateThreshold(): number {
+    return this.burnRateThreshold(BURN_RATE_ALARMS[1]);
   }
 
   /** CloudWatch percentile statistic, e.g. `p95`. */
@@ -178,52 +278,179 @@ export class ServiceLevelObjective {
    * Render the objective as CloudWatch alarms on a lane's metrics. These are the alarms rollouts roll
    * back on. Construct IDs: `<id>Latency`, `<id>ErrorRate`, `<id>TimeInQueue`.
    *
+   * With `applicationSignals` (the default) this also creates the Application Signals SLOs and their
+   * burn-rate alarms (see {@link render}, which returns them too); only the rollback alarms are
+   * returned here.
+   *
    * @throws LaneValidationError if the SLO asks for a metric the lane does not have
    */
   public renderAlarms(scope: Construct, id: string, source: SloMetricSource): cloudwatch.Alarm[] {
-    const alarms: cloudwatch.Alarm[] = [];
+    return this.render(scope, id, source).rollbackAlarms;
+  }
+
+  /**
+   * Render the objective on a lane's metrics:
+   *
+   * - **rollback alarms** (`<id>Latency`, `<id>ErrorRate`, `<id>TimeInQueue`): plain CloudWatch
+   *   alarms, percentile statistic, `period`, breaching when more than `datapointsToAlarm - 1` of
+   *   `evaluationPeriods` periods miss the objective. Rollouts roll back on these: they react within
+   *   minutes, which a canary's bake time needs.
+   * - **Application Signals SLOs** (`<id>LatencyObjective`, ...; with `applicationSignals`): period-based
+   *   SLOs on the same metric and threshold (a period is good when the value is at most the
+   *   threshold), attainment goal `goalPercent`, rolling `window`, burn-rate look-back windows of 60
+   *   and 360 minutes.
+   * - **burn-rate alarms** (`<id>LatencyFastBurn`, `<id>LatencySlowBurn`, ...): `AWS/ApplicationSignals`
+   *   `BurnRate` (dimensions `SloName`, `BurnRateWindowMinutes`), Maximum per minute, one breaching
+   *   datapoint: fast burn when 2% of the window's error budget is spent within 1 hour, slow burn when
+   *   5% is spent within 6 hours (multi-window burn-rate alerting). They page rather than roll back: a
+   *   1-hour look-back stays high for up to an hour after a bad version is gone.
+   *
+   * @throws LaneValidationError if the SLO asks for a metric the lane does not have
+   */
+  public render(scope: Construct, id: string, source: SloMetricSource): ServiceLevelObjectiveResources {
+    const rollbackAlarms: cloudwatch.Alarm[] = [];
+    const objectives: applicationsignals.CfnServiceLevelObjective[] = [];
+    const burnRateAlarms: cloudwatch.Alarm[] = [];
     const common = {
       evaluationPeriods: this.evaluationPeriods,
       datapointsToAlarm: this.datapointsToAlarm,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     };
+    const add = (kind: string, metric: cloudwatch.IMetric, threshold: number, what: string, alarmDescription: string) => {
+      rollbackAlarms.push(new cloudwatch.Alarm(scope, `${id}${kind}`, { ...common, metric, threshold, alarmDescription }));
+      if (this.applicationSignals) {
+        const objective = this.renderObjective(scope, `${id}${kind}Objective`, metric, threshold, `SLO ${source.laneName}: ${what}`);
+        objectives.push(objective);
+        burnRateAlarms.push(...this.renderBurnRateAlarms(scope, `${id}${kind}`, objective, `SLO ${source.laneName}: ${what}`));
+      }
+    };
     if (this.latencyThreshold) {
       if (!source.latency) {
         throw invalid(scope, 'slo.latencyThreshold', this.latencyThreshold, `cannot be watched: ${source.laneName} has no latency metric`, 'Drop the latency objective for this lane.');
       }
       const unit = source.latencyUnit ?? cloudwatch.Unit.MILLISECONDS;
-      alarms.push(new cloudwatch.Alarm(scope, `${id}Latency`, {
-        ...common,
-        metric: source.latency.with({ statistic: this.latencyStatistic, period: this.period }),
-        threshold: toUnit(this.latencyThreshold, unit),
-        alarmDescription: `SLO ${source.laneName}: ${this.latencyStatistic} latency over ${this.latencyThreshold.toMilliseconds()} ms in more than ${100 - this.goalPercent}% of periods (${this.datapointsToAlarm} of ${this.evaluationPeriods}). Rollouts roll back on it.`,
-      }));
+      const ms = this.latencyThreshold.toMilliseconds();
+      add('Latency', source.latency.with({ statistic: this.latencyStatistic, period: this.period }), toUnit(this.latencyThreshold, unit),
+        `${this.latencyStatistic} latency at most ${ms} ms`,
+        `SLO ${source.laneName}: ${this.latencyStatistic} latency over ${ms} ms in more than ${100 - this.goalPercent}% of periods (${this.datapointsToAlarm} of ${this.evaluationPeriods}). Rollouts roll back on it.`);
     }
     if (this.maxErrorRatePercent !== undefined) {
       if (!source.errorRatePercent) {
         throw invalid(scope, 'slo.maxErrorRatePercent', this.maxErrorRatePercent, `cannot be watched: ${source.laneName} has no error metric`, 'Drop the error-rate objective for this lane.');
       }
-      alarms.push(new cloudwatch.Alarm(scope, `${id}ErrorRate`, {
-        ...common,
-        metric: source.errorRatePercent,
-        threshold: this.maxErrorRatePercent,
-        alarmDescription: `SLO ${source.laneName}: error rate over ${this.maxErrorRatePercent}%. Rollouts roll back on it.`,
-      }));
+      add('ErrorRate', source.errorRatePercent, this.maxErrorRatePercent,
+        `error rate at most ${this.maxErrorRatePercent}%`,
+        `SLO ${source.laneName}: error rate over ${this.maxErrorRatePercent}%. Rollouts roll back on it.`);
     }
     if (this.maxTimeInQueue) {
       if (!source.queueAgeSeconds) {
         throw invalid(scope, 'slo.maxTimeInQueue', this.maxTimeInQueue, `cannot be watched: ${source.laneName} has no queue`, 'Drop the time-in-queue objective for this lane.');
       }
-      alarms.push(new cloudwatch.Alarm(scope, `${id}TimeInQueue`, {
-        ...common,
-        metric: source.queueAgeSeconds,
-        threshold: this.maxTimeInQueue.toSeconds(),
-        alarmDescription: `SLO ${source.laneName}: oldest job waiting longer than ${this.maxTimeInQueue.toHumanString()}.`,
-      }));
+      add('TimeInQueue', source.queueAgeSeconds, this.maxTimeInQueue.toSeconds(),
+        `oldest job waits at most ${this.maxTimeInQueue.toHumanString()}`,
+        `SLO ${source.laneName}: oldest job waiting longer than ${this.maxTimeInQueue.toHumanString()}.`);
     }
-    return alarms;
+    return { rollbackAlarms, objectives, burnRateAlarms };
   }
+
+  private burnRateThreshold(spec: BurnRateAlarmSpec): number {
+    const windowMinutes = this.window.toMinutes();
+    return Math.round(spec.budgetPercent / 100 * windowMinutes / spec.lookBackMinutes * 1e6) / 1e6;
+  }
+
+  private renderObjective(scope: Construct, id: string, metric: cloudwatch.IMetric, threshold: number, what: string): applicationsignals.CfnServiceLevelObjective {
+    const periodSeconds = this.period.toSeconds();
+    const objective = new applicationsignals.CfnServiceLevelObjective(scope, id, {
+      name: 'placeholder',
+      description: truncate(`${what} in ${this.goalPercent}% of ${this.period.toHumanString()} periods over a rolling ${this.window.toDays()} days. Burn-rate alarms page on it.`, 1024),
+      sli: {
+        sliMetric: {
+          metricDataQueries: toMetricDataQueries(scope, metric, periodSeconds),
+          periodSeconds,
+        },
+        metricThreshold: threshold,
+        comparisonOperator: 'LessThanOrEqualTo',
+      },
+      goal: {
+        attainmentGoal: this.goalPercent,
+        interval: { rollingInterval: { duration: this.window.toDays(), durationUnit: 'DAY' } },
+        warningThreshold: 50,
+      },
+      burnRateConfigurations: BURN_RATE_ALARMS.map(b => ({ lookBackWindowMinutes: b.lookBackMinutes })),
+    });
+    // Unique per construct path and led by the stack name; SLO names are unique per account and Region.
+    objective.name = Names.uniqueResourceName(objective, { maxLength: 128, separator: '-' });
+    return objective;
+  }
+
+  private renderBurnRateAlarms(scope: Construct, id: string, objective: applicationsignals.CfnServiceLevelObjective, what: string): cloudwatch.Alarm[] {
+    return BURN_RATE_ALARMS.map(spec => {
+      const threshold = this.burnRateThreshold(spec);
+      const alarm = new cloudwatch.Alarm(scope, `${id}${spec.suffix}`, {
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/ApplicationSignals',
+          metricName: 'BurnRate',
+          dimensionsMap: { SloName: objective.name, BurnRateWindowMinutes: String(spec.lookBackMinutes) },
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: Duration.minutes(1),
+        }),
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: truncate(`${what}: ${spec.budgetPercent}% of the ${this.window.toDays()}-day error budget spent within ${spec.lookBackMinutes / 60} hour(s) (burn rate over ${threshold}). Page; rollouts roll back on the SLO's M-of-N alarms instead.`, 1024),
+      });
+      alarm.node.addDependency(objective);
+      return alarm;
+    });
+  }
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function truncate(s: string, max: number): string {
+  return s.length <= max ? s : s.slice(0, max - 1) + '…';
+}
+
+/**
+ * A CloudWatch metric or metric-math expression as the `MetricDataQueries` of an Application Signals
+ * SLI: the metric (or expression) returns data, the metrics an expression uses do not.
+ */
+function toMetricDataQueries(scope: Construct, metric: cloudwatch.IMetric, periodSeconds: number): applicationsignals.CfnServiceLevelObjective.MetricDataQueryProperty[] {
+  const queries: applicationsignals.CfnServiceLevelObjective.MetricDataQueryProperty[] = [];
+  const visit = (m: cloudwatch.IMetric, queryId: string, returnData: boolean) => {
+    const config = m.toMetricConfig();
+    if (config.metricStat) {
+      const stat = config.metricStat;
+      queries.push({
+        id: queryId,
+        metricStat: {
+          metric: {
+            namespace: stat.namespace,
+            metricName: stat.metricName,
+            dimensions: stat.dimensions?.map(d => ({ name: d.name, value: String(d.value) })),
+          },
+          period: periodSeconds,
+          stat: stat.statistic,
+          unit: stat.unitFilter,
+        },
+        accountId: stat.accountOverride,
+        returnData,
+      });
+    } else if (config.mathExpression) {
+      const math = config.mathExpression;
+      queries.push({ id: queryId, expression: math.expression, returnData });
+      for (const [usedId, used] of Object.entries(math.usingMetrics)) {
+        visit(used, usedId, false);
+      }
+    } else {
+      // Unreachable from render(): the rollback alarm on the same metric rejects search expressions first.
+      throw invalid(scope, 'slo', m.toString(), 'watches a search expression, which an Application Signals SLO cannot use', 'Pass a metric or a metric-math expression, or set applicationSignals: false.');
+    }
+  };
+  visit(metric, 'sli', true);
+  return queries;
 }
 
 function toUnit(d: Duration, unit: cloudwatch.Unit): number {

@@ -1,4 +1,5 @@
 import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as greengrassv2 from 'aws-cdk-lib/aws-greengrassv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -230,6 +231,12 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
   public readonly capacity: LaneCapacity;
   /** Edge devices report no inference metrics to the cloud: no SLO alarms. */
   public readonly sloAlarms: cloudwatch.IAlarm[] = [];
+  /** Edge devices report no inference metrics to the cloud: no Application Signals SLOs. */
+  public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[] = [];
+  /** No burn-rate alarms (no SLO in CloudWatch); rollouts abort on {@link healthAlarms}' job criteria. */
+  public readonly sloBurnRateAlarms: cloudwatch.IAlarm[] = [];
+  /** Devices report no load to CloudWatch: no saturation metrics. */
+  public readonly saturationMetrics: cloudwatch.IMetric[] = [];
   /** One alarm per deployed ring and device class on failed + rejected job executions. */
   public readonly healthAlarms: cloudwatch.IAlarm[] = [];
   /** Greengrass component name. */
@@ -470,6 +477,14 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
 
   /** Edge devices report no inference counts to CloudWatch. */
   public metricInvocations(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    return undefined;
+  }
+
+  /**
+   * Devices are not counted in CloudWatch: undefined. `capacity.minInstances` is the sum of the
+   * device classes' `expectedDevices`.
+   */
+  public metricCapacityInService(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
     return undefined;
   }
 

@@ -1,4 +1,5 @@
 import { CfnJson, Size, Stack } from 'aws-cdk-lib';
+import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
@@ -138,6 +139,18 @@ export class GpuClusterService extends Construct implements IInferenceLane {
    * alerts and the Argo analysis that rolls back).
    */
   public readonly sloAlarms: cloudwatch.IAlarm[] = [];
+  /**
+   * Application Signals SLOs: none. The SLO renders as the chart's PrometheusRule (recording rules
+   * and burn alerts) and Argo analysis, which read the model server's Prometheus metrics.
+   */
+  public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[] = [];
+  /** Burn-rate alarms in CloudWatch: none (the PrometheusRule alerts instead). */
+  public readonly sloBurnRateAlarms: cloudwatch.IAlarm[] = [];
+  /**
+   * CloudWatch saturation metrics: none. GPU utilization, queue time and replicas live in
+   * Prometheus (DCGM exporter, the model server's metrics, kube-state-metrics).
+   */
+  public readonly saturationMetrics: cloudwatch.IMetric[] = [];
   /** The cdk8s app holding the chart. */
   public readonly cdk8sApp: cdk8s.App;
   /** The chart. */
@@ -273,6 +286,15 @@ export class GpuClusterService extends Construct implements IInferenceLane {
 
   /** Kubernetes serving exposes no CloudWatch metric: undefined. */
   public metricInvocations(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    return undefined;
+  }
+
+  /**
+   * Kubernetes serving exposes no CloudWatch metric: undefined. Ready replicas are
+   * `kube_deployment_status_replicas_available` in Prometheus; cost math falls back to
+   * `capacity.minInstances`.
+   */
+  public metricCapacityInService(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
     return undefined;
   }
 

@@ -1,5 +1,6 @@
 import { ArnFormat, Duration, Lazy, Names, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -20,11 +21,13 @@ import {
   RolloutStrategy,
   ScalingTrigger,
   ServiceLevelObjective,
+  ServiceLevelObjectiveResources,
   ShadowTraffic,
   TriggerKind,
 } from '../core';
 import { addScheduledActions, tagLane } from '../core/app-autoscaling';
 import { checkInteger, checkRange, invalid, isConcreteNumber } from '../core/errors';
+import { uniqueMetricId } from '../core/inference-lane';
 import { CaptureMode, DataCaptureOptions } from './data-capture';
 import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { InstanceTypeInfo, parseInstanceType } from './instance-type';
@@ -349,7 +352,12 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
   public readonly artifactName: string;
   public readonly artifactVersion: string;
   public readonly capacity: LaneCapacity;
+  /** The SLO's M-of-N alarms (latency, error rate, async time in queue): deployments roll back on them. */
   public readonly sloAlarms: cloudwatch.IAlarm[];
+  /** The SLO as Application Signals SLOs (construct IDs `SloLatencyObjective`, ...). */
+  public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
+  /** Burn-rate alarms of those SLOs: they page, deployments do not roll back on them. */
+  public readonly sloBurnRateAlarms: cloudwatch.IAlarm[];
   /** The hosting mode. */
   public readonly mode: EndpointMode;
   /** The execution role SageMaker assumes. */
@@ -488,7 +496,10 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     });
 
     // ---- SLO alarms and rollout ------------------------------------------------------------
-    this.sloAlarms = props.slo ? this.renderSlo(props.slo) : [];
+    const slo = props.slo ? this.renderSlo(props.slo) : undefined;
+    this.sloAlarms = slo?.rollbackAlarms ?? [];
+    this.serviceLevelObjectives = slo?.objectives ?? [];
+    this.sloBurnRateAlarms = slo?.burnRateAlarms ?? [];
     this.deploymentConfig = this.renderDeploymentConfig(props);
 
     // ---- autoscaling ----------------------------------------------------------------------------
@@ -535,6 +546,77 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
    */
   public metricHasBacklogWithoutCapacity(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.endpointMetric('HasBacklogWithoutCapacity', { statistic: 'Average', ...props });
+  }
+
+  /**
+   * How full the endpoint is, per minute:
+   * - real-time and async: `CPUUtilization` (summed over the vCPUs, 0-100 × vCPUs),
+   *   `MemoryUtilization`, and `GPUUtilization` (summed over the GPUs) on GPU instances;
+   * - async also: queued requests (`ApproximateBacklogSize`) and the oldest request's age;
+   * - serverless with provisioned concurrency: `ServerlessProvisionedConcurrencyUtilization` and
+   *   `ServerlessProvisionedConcurrencySpilloverInvocations` (requests beyond the warm pool);
+   *   on-demand serverless publishes no saturation metric (empty).
+   */
+  public get saturationMetrics(): cloudwatch.IMetric[] {
+    const mode = this.mode;
+    if (mode.kind === EndpointModeKind.SERVERLESS) {
+      if ((mode.serverlessOptions?.provisionedConcurrency ?? 0) === 0 && this.policy === undefined) { return []; }
+      return [
+        this.metric('ServerlessProvisionedConcurrencyUtilization', { statistic: 'Maximum', period: Duration.minutes(1), label: 'Provisioned concurrency utilization (0-1)' }),
+        this.metric('ServerlessProvisionedConcurrencySpilloverInvocations', { statistic: 'Sum', period: Duration.minutes(1), label: 'Invocations beyond provisioned concurrency' }),
+      ];
+    }
+    const metrics: cloudwatch.IMetric[] = [
+      this.instanceMetric('CPUUtilization').with({ label: 'CPU utilization (% summed over vCPUs)' }),
+      this.instanceMetric('MemoryUtilization').with({ label: 'Memory utilization (%)' }),
+    ];
+    if ((this.instanceInfo?.gpus ?? mode.instance?.gpuCount ?? 0) > 0) {
+      metrics.push(this.instanceMetric('GPUUtilization').with({ label: 'GPU utilization (% summed over GPUs)' }));
+    }
+    if (mode.kind === EndpointModeKind.ASYNC) {
+      metrics.push(this.endpointMetric('ApproximateBacklogSize', { statistic: 'Average', period: Duration.minutes(1), label: 'Queued requests' }));
+      metrics.push(this.metricOldestRequestAge({ period: Duration.minutes(1), label: 'Oldest queued request (s)' }));
+    }
+    return metrics;
+  }
+
+  /**
+   * Instances in service. SageMaker publishes no instance-count metric, so it is derived from
+   * metrics defined per instance: real-time `Invocations ÷ InvocationsPerInstance`, async
+   * `ApproximateBacklogSize ÷ ApproximateBacklogSizePerInstance`. The result exists only while
+   * requests flow (real-time) or wait (async); cost math needs traffic anyway.
+   *
+   * @returns undefined for serverless endpoints (provisioned concurrency has no CloudWatch metric)
+   */
+  public metricCapacityInService(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    const period = props?.period ?? Duration.minutes(1);
+    switch (this.mode.kind) {
+      case EndpointModeKind.REAL_TIME: {
+        const inv = uniqueMetricId(this, 'inv');
+        const per = uniqueMetricId(this, 'perinstance');
+        return new cloudwatch.MathExpression({
+          expression: `${inv} / ${per}`,
+          usingMetrics: { [inv]: this.metric('Invocations', { statistic: 'Sum' }), [per]: this.metric('InvocationsPerInstance', { statistic: 'Sum' }) },
+          period,
+          label: props?.label ?? 'Instances in service (Invocations ÷ InvocationsPerInstance, while requests flow)',
+        });
+      }
+      case EndpointModeKind.ASYNC: {
+        const backlog = uniqueMetricId(this, 'backlog');
+        const per = uniqueMetricId(this, 'perinstance');
+        return new cloudwatch.MathExpression({
+          expression: `${backlog} / ${per}`,
+          usingMetrics: {
+            [backlog]: this.endpointMetric('ApproximateBacklogSize', { statistic: 'Average' }),
+            [per]: this.metricBacklogPerInstance(),
+          },
+          period,
+          label: props?.label ?? 'Instances in service (backlog ÷ backlog per instance, while requests wait)',
+        });
+      }
+      default:
+        return undefined;
+    }
   }
 
   // =====================================================================================
@@ -913,10 +995,10 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     }));
   }
 
-  private renderSlo(slo: ServiceLevelObjective): cloudwatch.IAlarm[] {
+  private renderSlo(slo: ServiceLevelObjective): ServiceLevelObjectiveResources {
     const errors = this.metric('Invocation5XXErrors', { statistic: 'Sum', period: slo.period });
     const invocations = this.metric('Invocations', { statistic: 'Sum', period: slo.period });
-    const alarms = slo.renderAlarms(this, 'Slo', {
+    const rendered = slo.render(this, 'Slo', {
       laneName: `ManagedEndpoint ${this.node.path}`,
       latency: this.latencyMetric(),
       latencyUnit: cloudwatch.Unit.MICROSECONDS,
@@ -931,11 +1013,11 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     // The endpoint's DeploymentConfig names these alarms and the alarms watch the endpoint: one side
     // must be a literal to avoid a cycle. Alarms get deterministic names (as aws-cdk's ECS deployment
     // alarms do), so the endpoint keeps a CloudFormation-generated name.
-    for (const alarm of alarms) {
+    for (const alarm of rendered.rollbackAlarms) {
       // Unique per construct path, led by the stack name (Names uses the stack's name, not its id).
       (alarm.node.defaultChild as cloudwatch.CfnAlarm).alarmName = Names.uniqueResourceName(alarm, { maxLength: 255, separator: '-' });
     }
-    return alarms;
+    return rendered;
   }
 
   private renderDeploymentConfig(props: ManagedEndpointProps): sagemaker.CfnEndpoint.DeploymentConfigProperty | undefined {

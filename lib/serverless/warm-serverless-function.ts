@@ -1,5 +1,6 @@
 import { Annotations, ArnFormat, Duration, Resource, Size, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,7 +15,7 @@ import { addScheduledActions, scheduleBounds, tagLane } from '../core/app-autosc
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
 import { checkInteger, checkRange, invalid, isConcreteNumber } from '../core/errors';
 import { HardwareTarget, LaneKind } from '../core/hardware';
-import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
+import { IInferenceLane, LaneCapacity, uniqueMetricId } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
 import { Rollout, RolloutStrategy } from '../core/rollout';
 import { ServiceLevelObjective } from '../core/service-level-objective';
@@ -323,6 +324,40 @@ abstract class WarmServerlessFunctionBase extends Resource implements IWarmServe
   public abstract readonly artifactVersion: string;
   public abstract readonly capacity: LaneCapacity;
   public abstract readonly sloAlarms: cloudwatch.IAlarm[];
+  public abstract readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
+  public abstract readonly sloBurnRateAlarms: cloudwatch.IAlarm[];
+
+  /**
+   * How full the warm pool is, per minute: `ProvisionedConcurrencyUtilization` (0-1, Maximum),
+   * `ProvisionedConcurrencySpilloverInvocations` (requests served by on-demand environments, which
+   * may be cold starts) and `Throttles` (requests refused at the reserved-concurrency cap).
+   */
+  public get saturationMetrics(): cloudwatch.IMetric[] {
+    return [
+      this.metricProvisionedConcurrencyUtilization({ label: 'Warm pool utilization (0-1)' }),
+      this.metricSpilloverInvocations({ label: 'Invocations beyond the warm pool' }),
+      this.metricThrottles({ label: 'Throttled requests' }),
+    ];
+  }
+
+  /**
+   * Warm environments (provisioned concurrency) in service. Lambda publishes no metric of the
+   * allocated pool, so it is derived: `ProvisionedConcurrentExecutions ÷ ProvisionedConcurrencyUtilization`
+   * (both Maximum). It exists only while the pool serves requests.
+   */
+  public metricCapacityInService(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    const busy = uniqueMetricId(this, 'busy');
+    const util = uniqueMetricId(this, 'util');
+    return new cloudwatch.MathExpression({
+      expression: `${busy} / ${util}`,
+      usingMetrics: {
+        [busy]: this.aliasMetric('ProvisionedConcurrentExecutions', { statistic: 'Maximum' }),
+        [util]: this.metricProvisionedConcurrencyUtilization(),
+      },
+      period: props?.period ?? Duration.minutes(1),
+      label: props?.label ?? 'Warm environments (ProvisionedConcurrentExecutions ÷ ProvisionedConcurrencyUtilization, while busy)',
+    });
+  }
 
   /**
    * Latency of one invocation through the alias (`Duration`, milliseconds, p95 unless overridden).
@@ -385,7 +420,8 @@ abstract class WarmServerlessFunctionBase extends Resource implements IWarmServe
  * autoscaled pool nor tries to change provisioned concurrency while CodeDeploy holds the alias weighted.
  *
  * Construct IDs: `Resource` (the function), `Alias`, `Role`, `Key`, `LogGroup`, `OnFailureQueue`,
- * `DeploymentGroup`, `SloLatency`/`SloErrorRate`/`SloThrottles`, `SpilloverAlarm`.
+ * `DeploymentGroup`, `SloLatency`/`SloErrorRate`/`SloThrottles`, `SpilloverAlarm`; with the SLO's Application
+ * Signals rendering also `SloLatencyObjective`/`SloErrorRateObjective` and their `…FastBurn`/`…SlowBurn` alarms.
  *
  * @example
  * const pool = new WarmServerlessFunction(this, 'Burst', {
@@ -414,6 +450,8 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       public readonly artifactVersion = attrs.artifactVersion;
       public readonly capacity = attrs.capacity;
       public readonly sloAlarms = [...(attrs.sloAlarms ?? [])];
+      public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[] = [];
+      public readonly sloBurnRateAlarms: cloudwatch.IAlarm[] = [];
     }
     return new Import(scope, id);
   }
@@ -430,8 +468,12 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
   public readonly artifactVersion: string;
   /** Warm environments (min-max), size and architecture, for cost math. */
   public readonly capacity: LaneCapacity;
-  /** SLO alarms: latency, error rate, throttles (empty without `slo`). */
+  /** SLO alarms: latency, error rate, throttles (empty without `slo`). CodeDeploy rolls back on them. */
   public readonly sloAlarms: cloudwatch.IAlarm[];
+  /** The SLO as Application Signals SLOs (construct IDs `SloLatencyObjective`, `SloErrorRateObjective`). */
+  public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
+  /** Burn-rate alarms of those SLOs: they page, CodeDeploy does not roll back on them. */
+  public readonly sloBurnRateAlarms: cloudwatch.IAlarm[];
 
   /** The Lambda function (invoke the alias, not the function). */
   public readonly lambdaFunction: lambda.IFunction;
@@ -721,9 +763,11 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     // --- SLO alarms ------------------------------------------------------------------------------
     const laneName = `${LANE} ${binding.name}`;
     const sloAlarms: cloudwatch.IAlarm[] = [];
+    this.serviceLevelObjectives = [];
+    this.sloBurnRateAlarms = [];
     if (props.slo) {
       const slo = props.slo;
-      sloAlarms.push(...slo.renderAlarms(this, 'Slo', {
+      const rendered = slo.render(this, 'Slo', {
         laneName,
         latency: this.aliasMetric('Duration'),
         latencyUnit: cloudwatch.Unit.MILLISECONDS,
@@ -733,7 +777,10 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
           period: slo.period,
           label: 'Error rate (%)',
         }),
-      }));
+      });
+      sloAlarms.push(...rendered.rollbackAlarms);
+      this.serviceLevelObjectives = rendered.objectives;
+      this.sloBurnRateAlarms = rendered.burnRateAlarms;
       const throttleLimit = slo.maxErrorRatePercent ?? 0;
       sloAlarms.push(new cloudwatch.Alarm(this, 'SloThrottles', {
         metric: new cloudwatch.MathExpression({

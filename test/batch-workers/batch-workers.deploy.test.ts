@@ -80,7 +80,7 @@ test('the stack deploys: queue, DLQ, key, bucket, VPC and the ECS cluster, task 
   const skippedTypes = Array.from(new Set(result.skipped.map(s => s.resourceType))).sort();
   expect(skippedTypes).toEqual([
     'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy',
-    'AWS::CloudWatch::Alarm', 'AWS::S3::BucketPolicy', 'AWS::SQS::QueuePolicy',
+    'AWS::ApplicationSignals::ServiceLevelObjective', 'AWS::CloudWatch::Alarm', 'AWS::S3::BucketPolicy', 'AWS::SQS::QueuePolicy',
   ]);
 });
 

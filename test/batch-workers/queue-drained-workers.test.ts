@@ -446,6 +446,44 @@ describe('rollout and alarms', () => {
     });
   });
 
+  test('the time-in-queue objective is also an Application Signals SLO with burn-rate alarms that page, not roll back', () => {
+    full.t.resourceCountIs('AWS::ApplicationSignals::ServiceLevelObjective', 1);
+    full.t.hasResourceProperties('AWS::ApplicationSignals::ServiceLevelObjective', {
+      Sli: {
+        SliMetric: {
+          MetricDataQueries: [{
+            Id: 'sli',
+            MetricStat: { Metric: Match.objectLike({ Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage' }), Period: 60, Stat: 'Maximum' },
+            ReturnData: true,
+          }],
+          PeriodSeconds: 60,
+        },
+        MetricThreshold: 1800,
+        ComparisonOperator: 'LessThanOrEqualTo',
+      },
+      Goal: { AttainmentGoal: 99, Interval: { RollingInterval: { Duration: 28, DurationUnit: 'DAY' } }, WarningThreshold: 50 },
+    });
+    const name = full.w.serviceLevelObjectives[0].name;
+    for (const [window, threshold] of [['60', 13.44], ['360', 5.6]] as const) {
+      full.t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/ApplicationSignals', MetricName: 'BurnRate', Statistic: 'Maximum', Period: 60, EvaluationPeriods: 1, Threshold: threshold,
+        Dimensions: [{ Name: 'BurnRateWindowMinutes', Value: window }, { Name: 'SloName', Value: name }],
+      });
+    }
+    expect(full.w.sloBurnRateAlarms).toHaveLength(2);
+  });
+
+  test('saturation and capacity in service: queue depth and age, backlog per worker, CPU; running workers (Container Insights)', () => {
+    const sat = full.w.saturationMetrics;
+    expect(sat.map(m => (m instanceof cloudwatch.Metric ? m.metricName : (m as cloudwatch.MathExpression).label))).toEqual([
+      'ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'Jobs waiting per running worker', 'CPUUtilization',
+    ]);
+    expect((full.w.metricCapacityInService() as cloudwatch.Metric).metricName).toBe('RunningTaskCount');
+    // a brought cluster without Container Insights: no worker count, no backlog per worker
+    expect(brought.w.metricCapacityInService()).toBeUndefined();
+    expect(brought.w.saturationMetrics).toHaveLength(3);
+  });
+
   test('jobs in the DLQ alarm at the first message; jobs waiting with no worker alarm after minutes', () => {
     full.t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',

@@ -79,6 +79,87 @@ describe('ServiceLevelObjective', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 900 });
   });
 
+  test('also renders one period-based Application Signals SLO per objective, and two burn-rate alarms per SLO', () => {
+    // GIVEN a latency + error-rate + time-in-queue objective at 99.5% over 30 days
+    const stack = new Stack(new App(), 'S');
+    const slo = ServiceLevelObjective.latency(99, Duration.millis(250), { maxErrorRatePercent: 2, maxTimeInQueue: Duration.minutes(5), goalPercent: 99.5, window: Duration.days(30) });
+    const latency = new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Duration', dimensionsMap: { FunctionName: 'f' } });
+    const errors = new cloudwatch.MathExpression({ expression: 'IF(inv > 0, 100 * err / inv, 0)', period: Duration.minutes(1), usingMetrics: {
+      err: new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Errors', statistic: 'Sum' }),
+      inv: new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Invocations', statistic: 'Sum' }) } });
+    const age = new cloudwatch.Metric({ namespace: 'AWS/SQS', metricName: 'ApproximateAgeOfOldestMessage', statistic: 'Maximum' });
+    // WHEN
+    const r = slo.render(stack, 'Slo', { laneName: 'lane', latency, errorRatePercent: errors, queueAgeSeconds: age });
+    // THEN three rollback alarms, three SLOs, six burn-rate alarms
+    expect([r.rollbackAlarms.length, r.objectives.length, r.burnRateAlarms.length]).toEqual([3, 3, 6]);
+    expect(r.objectives.map(o => o.node.id)).toEqual(['SloLatencyObjective', 'SloErrorRateObjective', 'SloTimeInQueueObjective']);
+    expect(r.burnRateAlarms.map(a => a.node.id)).toEqual([
+      'SloLatencyFastBurn', 'SloLatencySlowBurn', 'SloErrorRateFastBurn', 'SloErrorRateSlowBurn', 'SloTimeInQueueFastBurn', 'SloTimeInQueueSlowBurn',
+    ]);
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::ApplicationSignals::ServiceLevelObjective', {
+      Name: Match.stringLikeRegexp('^S-SloLatencyObjective-[0-9A-F]{8}$'),
+      Sli: {
+        SliMetric: {
+          MetricDataQueries: [{ Id: 'sli', MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Duration', Dimensions: [{ Name: 'FunctionName', Value: 'f' }] }, Period: 60, Stat: 'p99' }, ReturnData: true }],
+          PeriodSeconds: 60,
+        },
+        MetricThreshold: 250,
+        ComparisonOperator: 'LessThanOrEqualTo',
+      },
+      Goal: { AttainmentGoal: 99.5, Interval: { RollingInterval: { Duration: 30, DurationUnit: 'DAY' } }, WarningThreshold: 50 },
+      BurnRateConfigurations: [{ LookBackWindowMinutes: 60 }, { LookBackWindowMinutes: 360 }],
+    });
+    // an expression: the expression returns data, the metrics it uses do not
+    t.hasResourceProperties('AWS::ApplicationSignals::ServiceLevelObjective', {
+      Sli: Match.objectLike({
+        SliMetric: {
+          MetricDataQueries: [
+            { Id: 'sli', Expression: 'IF(inv > 0, 100 * err / inv, 0)', ReturnData: true },
+            { Id: 'err', MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors' }, Period: 60, Stat: 'Sum' }, ReturnData: false },
+            { Id: 'inv', MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Invocations' }, Period: 60, Stat: 'Sum' }, ReturnData: false },
+          ],
+          PeriodSeconds: 60,
+        },
+        MetricThreshold: 2,
+      }),
+    });
+    t.hasResourceProperties('AWS::ApplicationSignals::ServiceLevelObjective', { Sli: Match.objectLike({ MetricThreshold: 300 }) });
+    // burn rates for a 30-day window: 2% of the budget in 1 h = 14.4, 5% in 6 h = 6
+    expect([slo.fastBurnRateThreshold, slo.slowBurnRateThreshold]).toEqual([14.4, 6]);
+    const latencyName = r.objectives[0].name;
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApplicationSignals', MetricName: 'BurnRate', Statistic: 'Maximum', Period: 60, EvaluationPeriods: 1,
+      Dimensions: [{ Name: 'BurnRateWindowMinutes', Value: '60' }, { Name: 'SloName', Value: latencyName }],
+      Threshold: 14.4, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'BurnRate', Dimensions: [{ Name: 'BurnRateWindowMinutes', Value: '360' }, { Name: 'SloName', Value: latencyName }], Threshold: 6,
+    });
+    expect(t.findResources('AWS::CloudWatch::Alarm', { DependsOn: ['SloLatencyObjective'] })).not.toEqual({});
+    // the rollback alarms keep their M-of-N shape (99.5% of 10 periods: 1 breaching period fires)
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: 250, Period: 60, EvaluationPeriods: 10, DatapointsToAlarm: 1 });
+    // renderAlarms returns the rollback alarms only
+    const other = new Stack(new App(), 'O');
+    expect(slo.renderAlarms(other, 'Slo', { laneName: 'lane', latency, errorRatePercent: errors, queueAgeSeconds: age }).map(a => a.node.id)).toEqual(['SloLatency', 'SloErrorRate', 'SloTimeInQueue']);
+  });
+
+  test('the default window is 28 days: burn-rate thresholds 13.44 (1 h) and 5.6 (6 h)', () => {
+    const slo = ServiceLevelObjective.latency(95, Duration.millis(300));
+    expect([slo.window.toDays(), slo.fastBurnRateThreshold, slo.slowBurnRateThreshold]).toEqual([28, 13.44, 5.6]);
+  });
+
+  test('applicationSignals: false renders only the rollback alarms (and allows 10-second periods)', () => {
+    const stack = new Stack(new App(), 'S');
+    const slo = ServiceLevelObjective.latency(95, Duration.millis(300), { applicationSignals: false, period: Duration.seconds(10) });
+    const r = slo.render(stack, 'Slo', { laneName: 'lane', latency: new cloudwatch.Metric({ namespace: 'N', metricName: 'Latency' }) });
+    expect([r.rollbackAlarms.length, r.objectives.length, r.burnRateAlarms.length]).toEqual([1, 0, 0]);
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::ApplicationSignals::ServiceLevelObjective', 0);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Period: 10 });
+  });
+
   test('asking for a metric the lane lacks is a clear error', () => {
     const stack = new Stack(new App(), 'S');
     const slo = ServiceLevelObjective.latency(95, Duration.millis(300));
@@ -96,6 +177,13 @@ describe('ServiceLevelObjective', () => {
     [{}, /'props' \("\{\}"\) sets no objective/],
     [{ latencyThreshold: Duration.millis(200), period: Duration.seconds(45) }, /'period' \(45 seconds\) is not a CloudWatch alarm period/],
     [{ latencyThreshold: Duration.millis(200), evaluationPeriods: 0 }, /'evaluationPeriods' \(0\) must be an integer from 1 to 1440/],
+    [{ latencyThreshold: Duration.millis(200), period: Duration.seconds(30) },
+      /ServiceLevelObjective: 'period' \(30 seconds\) cannot be the period of an Application Signals SLO \(1 to 15 minutes\). Fix: .*applicationSignals: false/],
+    [{ latencyThreshold: Duration.millis(200), period: Duration.minutes(20) }, /'period' \(20 minutes\) cannot be the period of an Application Signals SLO/],
+    [{ latencyThreshold: Duration.millis(200), applicationSignals: false, window: Duration.days(7) },
+      /'window' \(7 days\) applies to Application Signals SLOs, which applicationSignals: false turns off. Fix: Drop window/],
+    [{ latencyThreshold: Duration.millis(200), window: Duration.hours(36) }, /'window' \(1 day 12 hours\) must be a whole number of days \(at least 1\)/],
+    [{ latencyThreshold: Duration.millis(200), window: Duration.hours(12) }, /'window' \(12 hours\) must be a whole number of days/],
   ])('rejects %j', (props, msg) => {
     expect(() => new ServiceLevelObjective(props)).toThrow(msg);
   });

@@ -222,6 +222,8 @@ describe('a canary channel for arm64 gateways (canary stage)', () => {
     expect(edge.capacity).toMatchObject({ minInstances: 200, maxInstances: 200, hardware: HardwareTarget.EDGE_ARM64, priceClass: 'per-device' });
     expect(edge.metricLatency()).toBeUndefined();
     expect(edge.sloAlarms).toEqual([]);
+    // watched outside CloudWatch: no Application Signals SLOs, burn-rate alarms, saturation or capacity metrics
+    expect([edge.serviceLevelObjectives, edge.sloBurnRateAlarms, edge.saturationMetrics, edge.metricCapacityInService()]).toEqual([[], [], [], undefined]);
     expect(() => edge.grantInvoke(new iam.AccountRootPrincipal())).toThrow(/not invoked through IAM/);
     expect(edge.canaryBakeTime?.toMinutes()).toBe(60);
   });

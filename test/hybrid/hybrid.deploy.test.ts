@@ -3,8 +3,9 @@ import { LocalDeploy } from '../../lib/testing';
 
 /**
  * The hybrid stack deployed for real to a moto server on localhost (as `npm start` does). moto
- * implements SageMaker, Lambda, SQS, S3, IAM, KMS, ECS and EC2 resources; it silently skips
- * alarms, Application Auto Scaling, CodeDeploy, Lambda aliases, Greengrass and IoT thing groups,
+ * implements SageMaker, Lambda, SQS, S3, IAM, KMS, ECS, EC2 and CloudWatch dashboard resources; it
+ * silently skips alarms, Application Signals SLOs, Application Auto Scaling, CodeDeploy, Lambda
+ * aliases, Greengrass and IoT thing groups,
  * which this test lists as skipped rather than pretending they exist.
  */
 let deployment: LocalDeploy;
@@ -40,7 +41,13 @@ test('the resources that must exist really exist in the emulator', () => {
 
 test('what the emulator could not create is reported, not hidden', () => {
   const skipped = new Set(deployment.result.skipped.map(r => r.resourceType));
-  for (const type of ['AWS::CloudWatch::Alarm', 'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::Lambda::Alias', 'AWS::GreengrassV2::Deployment']) {
+  for (const type of ['AWS::CloudWatch::Alarm', 'AWS::ApplicationSignals::ServiceLevelObjective', 'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::Lambda::Alias', 'AWS::GreengrassV2::Deployment']) {
     expect([type, skipped.has(type)]).toEqual([type, true]);
   }
+});
+
+test('the topology dashboard and the three lane dashboards exist (their alarm widgets are off for the emulator)', () => {
+  expect(deployment.result.created.filter(r => r.resourceType === 'AWS::CloudWatch::Dashboard')).toHaveLength(4);
+  const [list] = JSON.parse(JSON.stringify(deployment.describeAllViaBoto3(JSON.stringify([{ service: 'cloudwatch', operation: 'list_dashboards', params: {} }]))));
+  expect(list.DashboardEntries).toHaveLength(4);
 });

@@ -62,6 +62,23 @@ test('the summaries lane is a fixed budget of 2 workers with a DLQ', () => {
   template.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: Match.objectLike({ maxReceiveCount: Match.anyValue() }) });
 });
 
+test('the SLO renders per lane: Application Signals SLOs with burn-rate alarms, and a dashboard per AWS lane beside the topology\'s', () => {
+  // latency + error rate for the baseline and the burst pool, time in queue for the summaries
+  template.resourceCountIs('AWS::ApplicationSignals::ServiceLevelObjective', 5);
+  expect(hybrid.topology.lanes.map(l => [l.node.id, l.serviceLevelObjectives.length, l.sloBurnRateAlarms.length])).toEqual([
+    ['Baseline', 2, 4], ['Burst', 2, 4], ['Summaries', 1, 2], ['Kiosks', 0, 0],
+  ]);
+  template.hasResourceProperties('AWS::ApplicationSignals::ServiceLevelObjective', {
+    Sli: Match.objectLike({ MetricThreshold: 3600, ComparisonOperator: 'LessThanOrEqualTo' }),
+    Goal: Match.objectLike({ AttainmentGoal: 99 }),
+  });
+  // the topology's dashboard and one per lane with CloudWatch metrics (not the edge lane)
+  template.resourceCountIs('AWS::CloudWatch::Dashboard', 4);
+  expect(hybrid.topology.laneDashboards.map(d => d.node.path)).toEqual([
+    'InferenceLanesHybrid/Assistant/Baseline/LaneDashboard', 'InferenceLanesHybrid/Assistant/Burst/LaneDashboard', 'InferenceLanesHybrid/Assistant/Summaries/LaneDashboard',
+  ]);
+});
+
 test('passes cfn-lint (AWS resource schemas) with no errors', () => {
   const result = CfnLint.lintStack(hybrid.stack);
   expect(CfnLint.format(result.errors)).toBe('');

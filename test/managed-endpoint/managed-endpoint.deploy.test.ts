@@ -14,8 +14,8 @@ import { demoArtifact } from '../../examples/shared/artifact';
  * model uses the execution role, the image and exactly the uploaded weights, the endpoint configuration
  * has the instance type, count, variant name and volume KMS key, and the endpoint is InService.
  *
- * NOT verifiable on moto: Application Auto Scaling (scalable target, target-tracking policy) and the
- * CloudWatch alarms are skipped by moto's CloudFormation (the stack still says CREATE_COMPLETE); moto
+ * NOT verifiable on moto: Application Auto Scaling (scalable target, target-tracking policy), the
+ * CloudWatch alarms and the Application Signals SLOs are skipped by moto's CloudFormation (the stack still says CREATE_COMPLETE); moto
  * ignores the endpoint's DeploymentConfig / RetainAllVariantProperties and never runs the container.
  * Those are covered by the synth tests and cfn-lint only.
  *
@@ -42,7 +42,7 @@ describeIfMoto('real-time managed endpoint on moto', () => {
   });
   afterAll(() => deployment?.stop());
 
-  test('the stack deploys; moto skips only autoscaling and alarms', () => {
+  test('the stack deploys; moto skips only autoscaling, alarms and the Application Signals SLOs', () => {
     const r = deployment.result;
     expect(r.stackStatus).toBe('CREATE_COMPLETE');
     const created = r.created.map(c => c.resourceType).sort();
@@ -54,8 +54,12 @@ describeIfMoto('real-time managed endpoint on moto', () => {
     expect(skipped).toEqual([
       'AWS::ApplicationAutoScaling::ScalableTarget',
       'AWS::ApplicationAutoScaling::ScalingPolicy',
+      'AWS::ApplicationSignals::ServiceLevelObjective', // SLO latency
+      'AWS::ApplicationSignals::ServiceLevelObjective', // SLO error rate
       'AWS::CloudWatch::Alarm', // SLO latency
       'AWS::CloudWatch::Alarm', // SLO error rate
+      'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm', // latency fast and slow burn
+      'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm', // error-rate fast and slow burn
     ]);
     console.log(`managed-endpoint local deploy: ${r.created.length} created (${created.join(', ')}), ${r.skipped.length} skipped (${skipped.join(', ')}); `
       + `deploy ${Math.round(r.timings.deployMs / 1000)} s, total ${Math.round(r.timings.totalMs / 1000)} s`);

@@ -79,6 +79,11 @@ function construct(fn: (stack: Stack) => Extra): () => ManagedEndpoint {
 const SLO = ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 });
 const SCALING = new AutoscalingPolicy({ minCapacity: 2, maxCapacity: 6, triggers: [ScalingTrigger.inFlightPerInstance(4)] });
 
+/** The SLO's rollback alarms (named), leaving out the Application Signals burn-rate alarms (which page). */
+function rollbackAlarms(template: Template): any[] {
+  return Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a: any) => a.Properties.Namespace !== 'AWS/ApplicationSignals');
+}
+
 function policyStatements(template: Template): any[] {
   const policies = template.findResources('AWS::IAM::Policy');
   return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
@@ -144,14 +149,74 @@ describe('real-time', () => {
       Threshold: 300000,
       Unit: 'Microseconds',
     });
-    const alarms = template().findResources('AWS::CloudWatch::Alarm');
-    const errorRate = Object.values(alarms).find((a: any) => a.Properties.Metrics);
+    const alarms = rollbackAlarms(template());
+    const errorRate = alarms.find((a: any) => a.Properties.Metrics);
     expect((errorRate as any).Properties.Metrics[0].Expression).toBe('IF(invocations > 0, 100 * errors / invocations, 0)');
-    expect(Object.values(alarms).map((a: any) => a.Properties.AlarmName)).toEqual([
+    expect(alarms.map((a: any) => a.Properties.AlarmName)).toEqual([
       expect.stringMatching(/^Test-Endpoint-SloLatency-[0-9A-F]{8}$/),
       expect.stringMatching(/^Test-Endpoint-SloErrorRate-[0-9A-F]{8}$/),
     ]);
     expect(endpoint.sloAlarms).toHaveLength(2);
+  });
+
+  test('the SLO is also an Application Signals SLO per objective, on the same metrics, with burn-rate alarms that page', () => {
+    // THEN: latency on ModelLatency p95 (microseconds), 1-minute periods, 99% attainment over 28 days
+    template().resourceCountIs('AWS::ApplicationSignals::ServiceLevelObjective', 2);
+    template().hasResourceProperties('AWS::ApplicationSignals::ServiceLevelObjective', {
+      Name: Match.stringLikeRegexp('^Test-Endpoint-SloLatencyObjective-[0-9A-F]{8}$'),
+      Sli: {
+        SliMetric: {
+          MetricDataQueries: [{
+            Id: 'sli',
+            MetricStat: {
+              Metric: { Namespace: 'AWS/SageMaker', MetricName: 'ModelLatency', Dimensions: Match.arrayWith([{ Name: 'VariantName', Value: 'primary' }]) },
+              Period: 60, Stat: 'p95', Unit: 'Microseconds',
+            },
+            ReturnData: true,
+          }],
+          PeriodSeconds: 60,
+        },
+        MetricThreshold: 300000,
+        ComparisonOperator: 'LessThanOrEqualTo',
+      },
+      Goal: { AttainmentGoal: 99, Interval: { RollingInterval: { Duration: 28, DurationUnit: 'DAY' } } },
+      BurnRateConfigurations: [{ LookBackWindowMinutes: 60 }, { LookBackWindowMinutes: 360 }],
+    });
+    template().hasResourceProperties('AWS::ApplicationSignals::ServiceLevelObjective', {
+      Sli: Match.objectLike({
+        SliMetric: Match.objectLike({
+          MetricDataQueries: Match.arrayWith([
+            { Id: 'sli', Expression: 'IF(invocations > 0, 100 * errors / invocations, 0)', ReturnData: true },
+            Match.objectLike({ Id: 'errors', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Invocation5XXErrors' }), Stat: 'Sum', Period: 60 }), ReturnData: false }),
+          ]),
+        }),
+        MetricThreshold: 1,
+      }),
+    });
+    // burn-rate alarms: 2 per objective, on the SLO's name, not among the rollback alarms
+    const latencyName = (endpoint.serviceLevelObjectives[0]).name;
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApplicationSignals', MetricName: 'BurnRate', Statistic: 'Maximum', Period: 60, EvaluationPeriods: 1,
+      Dimensions: [{ Name: 'BurnRateWindowMinutes', Value: '60' }, { Name: 'SloName', Value: latencyName }],
+      Threshold: 13.44, ComparisonOperator: 'GreaterThanThreshold',
+    });
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApplicationSignals', MetricName: 'BurnRate', EvaluationPeriods: 1,
+      Dimensions: [{ Name: 'BurnRateWindowMinutes', Value: '360' }, { Name: 'SloName', Value: latencyName }],
+      Threshold: 5.6,
+    });
+    expect(endpoint.sloBurnRateAlarms).toHaveLength(4);
+    expect(endpoint.serviceLevelObjectives).toHaveLength(2);
+    expect(endpoint.sloAlarms.some(a => endpoint.sloBurnRateAlarms.includes(a))).toBe(false);
+  });
+
+  test('saturation: CPU and memory utilization per instance; capacity in service from Invocations ÷ InvocationsPerInstance', () => {
+    expect(endpoint.saturationMetrics.map(m => (m as cloudwatch.Metric).metricName)).toEqual(['CPUUtilization', 'MemoryUtilization']);
+    expect((endpoint.saturationMetrics[0] as cloudwatch.Metric).namespace).toBe('/aws/sagemaker/Endpoints');
+    const capacity = endpoint.metricCapacityInService() as cloudwatch.MathExpression;
+    const used = Object.values(capacity.usingMetrics).map(m => (m as cloudwatch.Metric).metricName);
+    expect(used).toEqual(['Invocations', 'InvocationsPerInstance']);
+    expect(capacity.expression).toMatch(/^inv[0-9a-f]{8} \/ perinstance[0-9a-f]{8}$/);
   });
 
   test('the execution role reads exactly the weights, pulls exactly the image repository, and nothing is AWS-managed', () => {
@@ -301,7 +366,7 @@ test('fromEndpointAttributes adopts an endpoint for invocation, metrics and API 
 describe('rollouts', () => {
   test('canary: blue/green CANARY, bake, final bake and rollback on the SLO alarms', () => {
     const { template } = build({ autoscaling: SCALING, slo: SLO, rollout: Rollout.canary({ percent: 25, bakeTime: Duration.minutes(10), finalBakeTime: Duration.minutes(5) }) });
-    const alarmNames = Object.values(template().findResources('AWS::CloudWatch::Alarm')).map((a: any) => ({ AlarmName: a.Properties.AlarmName }));
+    const alarmNames = rollbackAlarms(template()).map((a: any) => ({ AlarmName: a.Properties.AlarmName }));
     template().hasResourceProperties('AWS::SageMaker::Endpoint', {
       DeploymentConfig: {
         AutoRollbackConfiguration: { Alarms: alarmNames },
@@ -479,6 +544,11 @@ test('serverless: memory, concurrency and provisioned concurrency scaled on its 
   });
   t.resourceCountIs('AWS::KMS::Key', 0);
   expect(endpoint.capacity.priceClass).toBe('per-request+provisioned-concurrency');
+  // saturation: the provisioned pool's utilization and spillover; no capacity metric (cost falls back to min)
+  expect(endpoint.saturationMetrics.map(m => (m as cloudwatch.Metric).metricName)).toEqual([
+    'ServerlessProvisionedConcurrencyUtilization', 'ServerlessProvisionedConcurrencySpilloverInvocations',
+  ]);
+  expect(endpoint.metricCapacityInService()).toBeUndefined();
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -546,6 +616,17 @@ test('async: S3 outputs with KMS, SNS topics, backlog scaling, scale to zero and
   });
   t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestRequest', Threshold: 600 });
   t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestRequest', Threshold: 1800, AlarmName: Match.stringLikeRegexp('SloTimeInQueue') });
+  t.hasResourceProperties('AWS::ApplicationSignals::ServiceLevelObjective', {
+    Sli: Match.objectLike({
+      SliMetric: Match.objectLike({ MetricDataQueries: [Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ApproximateAgeOfOldestRequest' }), Stat: 'Maximum' }) })] }),
+      MetricThreshold: 1800,
+    }),
+  });
+  expect(endpoint.saturationMetrics.map(m => (m as cloudwatch.Metric).metricName)).toEqual([
+    'CPUUtilization', 'MemoryUtilization', 'GPUUtilization', 'ApproximateBacklogSize', 'ApproximateAgeOfOldestRequest',
+  ]);
+  const capacity = endpoint.metricCapacityInService() as cloudwatch.MathExpression;
+  expect(Object.values(capacity.usingMetrics).map(m => (m as cloudwatch.Metric).metricName)).toEqual(['ApproximateBacklogSize', 'ApproximateBacklogSizePerInstance']);
   const statements = policyStatements(t);
   const text = JSON.stringify(statements);
   expect(text).toContain('/async-inputs/*');
@@ -677,6 +758,6 @@ describe('rejections', () => {
 test('SLO alarm names are led by the stack name (not its id), so two stacks from one app path do not collide', () => {
   const stack = new Stack(new App(), 'Chat', { stackName: 'prod-chat' });
   new ManagedEndpoint(stack, 'Endpoint', { artifact: artifact(stack), mode: EndpointMode.realTime({ instanceType: 'ml.m5.large' }), slo: SLO });
-  const names = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.AlarmName);
+  const names = rollbackAlarms(Template.fromStack(stack)).map((a: any) => a.Properties.AlarmName);
   expect(names).toEqual([expect.stringMatching(/^prodchat-Endpoint-SloLatency-[0-9A-F]{8}$/), expect.stringMatching(/^prodchat-Endpoint-SloErrorRate-[0-9A-F]{8}$/)]);
 });

@@ -41,6 +41,10 @@ const describeIfMoto = describe;
 const SKIPPED_BY_MOTO = [
   'AWS::ApplicationAutoScaling::ScalableTarget',
   'AWS::ApplicationAutoScaling::ScalingPolicy',
+  'AWS::ApplicationSignals::ServiceLevelObjective', // SLO latency
+  'AWS::ApplicationSignals::ServiceLevelObjective', // SLO error rate
+  'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm', // SLO latency fast and slow burn
+  'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm', // SLO error-rate fast and slow burn
   'AWS::CloudWatch::Alarm', // SLO latency
   'AWS::CloudWatch::Alarm', // SLO error rate
   'AWS::CloudWatch::Alarm', // SLO throttles
@@ -71,7 +75,7 @@ describeIfMoto('serverless-burst example on moto', () => {
   });
   afterAll(() => deployment?.stop());
 
-  test('the stack deploys; moto skips exactly the alias, autoscaling, CodeDeploy, alarms, URL and filters', () => {
+  test('the stack deploys; moto skips exactly the alias, autoscaling, CodeDeploy, alarms, Application Signals SLOs, URL and filters', () => {
     const r = deployment.result;
     expect(r.stackStatus).toBe('CREATE_COMPLETE');
     const created = r.created.map(c => c.resourceType).sort();

@@ -203,6 +203,51 @@ describe('WarmServerlessFunction: the full warm pool', () => {
     expect(pool.sloAlarms).toHaveLength(3);
   });
 
+  test('the SLO is also two Application Signals SLOs (p95 Duration, error rate) with burn-rate alarms that page, not roll back', () => {
+    template.resourceCountIs('AWS::ApplicationSignals::ServiceLevelObjective', 2);
+    template.hasResourceProperties('AWS::ApplicationSignals::ServiceLevelObjective', {
+      Sli: {
+        SliMetric: {
+          MetricDataQueries: [Match.objectLike({
+            Id: 'sli',
+            MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'AWS/Lambda', MetricName: 'Duration' }), Period: 60, Stat: 'p95' }),
+            ReturnData: true,
+          })],
+          PeriodSeconds: 60,
+        },
+        MetricThreshold: 300,
+        ComparisonOperator: 'LessThanOrEqualTo',
+      },
+      Goal: { AttainmentGoal: 99, Interval: { RollingInterval: { Duration: 28, DurationUnit: 'DAY' } }, WarningThreshold: 50 },
+      BurnRateConfigurations: [{ LookBackWindowMinutes: 60 }, { LookBackWindowMinutes: 360 }],
+    });
+    template.hasResourceProperties('AWS::ApplicationSignals::ServiceLevelObjective', {
+      Sli: Match.objectLike({
+        SliMetric: Match.objectLike({ MetricDataQueries: Match.arrayWith([{ Id: 'sli', Expression: 'IF(inv > 0, 100 * err / inv, 0)', ReturnData: true }]) }),
+        MetricThreshold: 1,
+      }),
+    });
+    expect(pool.serviceLevelObjectives.map(o => o.name)).toEqual([
+      expect.stringMatching(/^Full-Pool-SloLatencyObjective-[0-9A-F]{8}$/), expect.stringMatching(/^Full-Pool-SloErrorRateObjective-[0-9A-F]{8}$/),
+    ]);
+    expect(pool.sloBurnRateAlarms).toHaveLength(4);
+    // CodeDeploy rolls back on the three SLO alarms and the rollout's own alarm only
+    const group = Object.values(template.findResources('AWS::CodeDeploy::DeploymentGroup'))[0] as any;
+    expect(group.Properties.AlarmConfiguration.Alarms).toHaveLength(4);
+    expect(pool.rollbackAlarms.some(a => pool.sloBurnRateAlarms.includes(a))).toBe(false);
+  });
+
+  test('saturation: warm-pool utilization, spillover and throttles; capacity in service derived from the busy share', () => {
+    expect(pool.saturationMetrics.map(m => (m as cloudwatch.Metric).metricName)).toEqual([
+      'ProvisionedConcurrencyUtilization', 'ProvisionedConcurrencySpilloverInvocations', 'Throttles',
+    ]);
+    const capacity = pool.metricCapacityInService() as cloudwatch.MathExpression;
+    expect(capacity.expression).toMatch(/^busy[0-9a-f]{8} \/ util[0-9a-f]{8}$/);
+    expect(Object.values(capacity.usingMetrics).map(m => [(m as cloudwatch.Metric).metricName, (m as cloudwatch.Metric).statistic])).toEqual([
+      ['ProvisionedConcurrentExecutions', 'Maximum'], ['ProvisionedConcurrencyUtilization', 'Maximum'],
+    ]);
+  });
+
   test('cold-start visibility: a spillover alarm at 100 - p95 = 5% and an init-duration metric filter', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 5,
@@ -410,6 +455,8 @@ describe('WarmServerlessFunction: variants', () => {
     expect(lane.metricSpilloverInvocations().metricName).toBe('ProvisionedConcurrencySpilloverInvocations');
     expect(lane.laneKind).toBe(LaneKind.SERVERLESS);
     expect(lane.sloAlarms).toEqual([]);
+    expect([lane.serviceLevelObjectives, lane.sloBurnRateAlarms]).toEqual([[], []]);
+    expect((lane.saturationMetrics[0] as cloudwatch.Metric).dimensions).toEqual({ FunctionName: 'chat-burst', Resource: 'chat-burst:prod' });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [{

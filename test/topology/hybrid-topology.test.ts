@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -15,16 +16,51 @@ class FakeLane extends Construct implements IInferenceLane {
   public readonly laneKind = LaneKind.MANAGED_ENDPOINT;
   public readonly capacity: LaneCapacity;
   public readonly sloAlarms: cloudwatch.IAlarm[];
+  public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
+  public readonly sloBurnRateAlarms: cloudwatch.IAlarm[];
+  public readonly saturationMetrics: cloudwatch.IMetric[];
   constructor(scope: Construct, id: string, public readonly artifactName: string, public readonly artifactVersion: string,
-    hardware: HardwareTarget = HardwareTarget.CPU_X86_64, withAlarm = true) {
+    hardware: HardwareTarget = HardwareTarget.CPU_X86_64, withAlarm = true, private readonly withCapacity = false) {
     super(scope, id);
     this.capacity = { minInstances: 2, maxInstances: 4, instanceType: 'ml.m5.xlarge', hardware, priceClass: 'per-instance-hour', description: '2-4 × ml.m5.xlarge' };
-    this.sloAlarms = withAlarm ? ServiceLevelObjective.latency(95, Duration.millis(300)).renderAlarms(this, 'Slo', { laneName: id, latency: this.metricLatency() }) : [];
+    const slo = withAlarm ? ServiceLevelObjective.latency(95, Duration.millis(300)).render(this, 'Slo', { laneName: id, latency: this.metricLatency() }) : undefined;
+    this.sloAlarms = slo?.rollbackAlarms ?? [];
+    this.serviceLevelObjectives = slo?.objectives ?? [];
+    this.sloBurnRateAlarms = slo?.burnRateAlarms ?? [];
+    this.saturationMetrics = [new cloudwatch.Metric({ namespace: 'Fake', metricName: 'Utilization', dimensionsMap: { Lane: id }, label: 'Utilization' })];
+  }
+  public metricCapacityInService(props?: cloudwatch.MetricOptions) {
+    return this.withCapacity ? new cloudwatch.Metric({ namespace: 'Fake', metricName: 'Instances', dimensionsMap: { Lane: this.node.id }, ...props }) : undefined;
   }
   public metricLatency(props?: cloudwatch.MetricOptions) { return new cloudwatch.Metric({ namespace: 'Fake', metricName: 'Latency', dimensionsMap: { Lane: this.node.id }, ...props }); }
   public metricErrors(props?: cloudwatch.MetricOptions) { return new cloudwatch.Metric({ namespace: 'Fake', metricName: 'Errors', dimensionsMap: { Lane: this.node.id }, ...props }); }
   public metricInvocations(props?: cloudwatch.MetricOptions) { return new cloudwatch.Metric({ namespace: 'Fake', metricName: 'Invocations', dimensionsMap: { Lane: this.node.id }, ...props }); }
   public grantInvoke(grantee: iam.IGrantable) { return iam.Grant.drop(grantee, 'fake'); }
+}
+
+/** A dashboard's body as JSON (tokens replaced by "TOKEN"). */
+function dashboardBodyOf(stack: Stack, dashboard: cloudwatch.Dashboard): any {
+  const cfn = dashboard.node.defaultChild as cloudwatch.CfnDashboard;
+  const body = stack.resolve(cfn.dashboardBody);
+  const text = typeof body === 'string' ? body : body['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : 'TOKEN')).join('');
+  return JSON.parse(text);
+}
+
+/** The topology's dashboard body (synthesizes the app first: the body is rendered at validation). */
+function dashboardBody(stack: Stack): any {
+  Template.fromStack(stack);
+  const topo = stack.node.findChild('Topo') as HybridTopology;
+  return dashboardBodyOf(stack, topo.dashboard);
+}
+
+function titles(body: any): string[] {
+  return body.widgets.map((w: any) => w.properties.title ?? w.properties.markdown.split('\n')[0]);
+}
+
+function metricsOf(body: any, title: string): any[] {
+  const w = body.widgets.find((x: any) => x.properties.title === title);
+  if (!w) { throw new Error(`no widget '${title}' in ${titles(body).join(', ')}`); }
+  return w.properties.metrics;
 }
 
 function setup(version = '1.4.0') {
@@ -42,15 +78,65 @@ describe('HybridTopology', () => {
     new FakeLane(topology, 'A', 'assistant', '1.4.0');
     new FakeLane(topology, 'B', 'assistant', '1.4.0');
     // WHEN
-    const template = Template.fromStack(stack);
+    const body = dashboardBody(stack);
     // THEN
     expect(topology.lanes.map(l => l.node.id)).toEqual(['A', 'B']);
     expect(topology.describeLanes()[0]).toEqual(expect.objectContaining({ id: 'A', kind: LaneKind.MANAGED_ENDPOINT, version: '1.4.0', sloAlarmCount: 1 }));
-    const body = JSON.stringify(stack.resolve((Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0] as any).Properties.DashboardBody));
-    for (const title of ['Latency p50', 'Latency p95', 'Latency p99', 'Errors', 'Invocations', 'SLO alarms', 'Cost per 1,000 inferences']) {
-      expect(body).toContain(title);
-    }
-    expect(body).toContain('1000 * 0.46 / inv0');
+    expect(titles(body)).toEqual([
+      '# Topo: assistant@1.4.0',
+      'Latency p50', 'Latency p95', 'Latency p99',
+      'Errors', 'Error rate (%)', 'Invocations',
+      'Saturation: A', 'Saturation: B',
+      'SLO alarms (rollouts roll back on these)', 'SLO burn-rate alarms (these page)',
+      'Cost per 1,000 inferences',
+    ]);
+    // no lane has a capacity metric: cost at min capacity (2 × 0.23), and no capacity graph
+    expect(metricsOf(body, 'Cost per 1,000 inferences').map(m => m[0].expression).filter(Boolean)).toEqual([
+      'IF(inv0 > 0, 1000 * 0.46 / inv0, 0)', 'IF(inv1 > 0, 1000 * 0.46 / inv1, 0)',
+    ]);
+    expect(metricsOf(body, 'Latency p95').map(m => [m[1], m[m.length - 1].stat, m[m.length - 1].label])).toEqual([['Latency', 'p95', 'A p95'], ['Latency', 'p95', 'B p95']]);
+    expect(metricsOf(body, 'Saturation: A').map(m => m[1])).toEqual(['Utilization']);
+    // one rollback alarm and two burn-rate alarms per lane
+    const alarmWidgets = body.widgets.filter((w: any) => w.type === 'alarm').map((w: any) => w.properties.alarms.length);
+    expect(alarmWidgets).toEqual([2, 4]);
+  });
+
+  test('capacity in service is graphed per lane and prices the cost per 1,000 inferences where a lane has it', () => {
+    const { stack, topology } = setup();
+    new FakeLane(topology, 'A', 'assistant', '1.4.0', HardwareTarget.CPU_X86_64, true, true);
+    new FakeLane(topology, 'B', 'assistant', '1.4.0');
+    const body = dashboardBody(stack);
+    expect(metricsOf(body, 'Capacity in service').map(m => [m[1], m[m.length - 1].label])).toEqual([['Instances', 'A (ml.m5.xlarge)']]);
+    const cost = metricsOf(body, 'Cost per 1,000 inferences').filter(m => m[0].expression).map(m => [m[0].expression, m[0].label]);
+    expect(cost).toEqual([
+      ['IF(inv0 > 0, 1000 * 0.23 * cap0 / inv0, 0)', 'A cost / 1,000 inferences (capacity in service × 0.23/h per ml.m5.xlarge)'],
+      ['IF(inv1 > 0, 1000 * 0.46 / inv1, 0)', 'B cost / 1,000 inferences (at min capacity 2 × ml.m5.xlarge: no capacity metric)'],
+    ]);
+    const cap0 = metricsOf(body, 'Cost per 1,000 inferences').find(m => m[m.length - 1].id === 'cap0');
+    expect([cap0[1], cap0[cap0.length - 1].period]).toEqual(['Instances', 3600]);
+  });
+
+  test('laneDashboards: every lane with CloudWatch metrics gets its own dashboard inside the lane, priced from hourlyPrices', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S');
+    const artifact = ModelArtifact.fromAsset(FP32, { name: 'assistant', version: '1.4.0', variants: [] });
+    const topology = new HybridTopology(stack, 'Topo', { artifact, hourlyPrices: { 'ml.m5.xlarge': 0.23 }, laneDashboards: true, alarmStatusWidget: false });
+    new FakeLane(topology, 'A', 'assistant', '1.4.0');
+    new FakeLane(topology, 'B', 'assistant', '1.4.0', HardwareTarget.CPU_X86_64, false, true);
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 3);
+    expect(topology.laneDashboards.map(d => d.node.path)).toEqual(['S/Topo/A/LaneDashboard', 'S/Topo/B/LaneDashboard']);
+    const a = dashboardBodyOf(stack, topology.laneDashboards[0].dashboard);
+    expect(titles(a)).toEqual([
+      '# S/Topo/A (managed-endpoint): assistant@1.4.0', 'Latency p50 / p95 / p99', 'Error rate (%)', 'Inferences',
+      'Saturation: Utilization', 'Cost per 1,000 inferences',
+    ]);
+    const b = dashboardBodyOf(stack, topology.laneDashboards[1].dashboard);
+    expect(titles(b)).toContain('Capacity in service');
+    expect(metricsOf(b, 'Cost per 1,000 inferences')[0][0].expression).toBe('IF(inv0 > 0, 1000 * 0.23 * cap0 / inv0, 0)');
+    // synthesizing again adds nothing
+    Template.fromStack(stack);
+    expect(topology.laneDashboards).toHaveLength(2);
   });
 
   test('tags every lane resource with the topology, but not the dashboard (CloudFormation rejects it)', () => {
@@ -68,9 +154,9 @@ describe('HybridTopology', () => {
     const artifact = ModelArtifact.fromAsset(FP32, { name: 'assistant', version: '1' });
     const topology = new HybridTopology(stack, 'Topo', { artifact, alarmStatusWidget: false });
     new FakeLane(topology, 'A', 'assistant', '1');
-    const body = JSON.stringify(stack.resolve((Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'))[0] as any).Properties.DashboardBody));
-    expect(body).not.toContain('SLO alarms');
-    expect(body).toContain('Latency p95');
+    const body = dashboardBody(stack);
+    expect(titles(body).filter(t => t.startsWith('SLO'))).toEqual([]);
+    expect(titles(body)).toContain('Latency p95');
   });
 
   test('a lane on another version fails synth unless pinned', () => {
