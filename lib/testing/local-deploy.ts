@@ -69,7 +69,7 @@ export interface LocalDeployTimings {
   readonly serverStartMs: number;
   /** Synthesizing the app and copying the cloud assembly to a temp dir. */
   readonly synthMs: number;
-  /** `cdk bootstrap`. */
+  /** Bootstrapping (the bootstrap template's stack, or `cdk bootstrap` with `cliBootstrap`). */
   readonly bootstrapMs: number;
   /** `cdk deploy`. */
   readonly deployMs: number;
@@ -134,7 +134,7 @@ export interface LocalDeployResult {
 
 /**
  * Deploys a synthesized CDK stack for real to a local moto server (`moto_server`) with the
- * repo's AWS CDK CLI (`cdk bootstrap` + `cdk deploy`), then reads back what exists.
+ * repo's AWS CDK CLI (bootstrap stack + `cdk deploy`), then reads back what exists.
  *
  * A fresh moto server is started for every deployment (moto handles a first deploy well,
  * stack updates hang). The server keeps running after `deployStack` so tests can query it
