@@ -32,8 +32,6 @@ const SQS_MIN_RETENTION_SECONDS = 60;
 const SQS_MAX_RETENTION_SECONDS = 14 * 24 * 3600;
 /** Headroom added to the job timeout for the default visibility timeout (result upload, delete). */
 const VISIBILITY_HEADROOM_SECONDS = 30;
-/** The Rollout default final bake time (ECS rolling deployments cannot set one). */
-const ROLLOUT_DEFAULT_BAKE_SECONDS = 600;
 
 /** Valid Fargate task sizes: cpu units → [min MiB, max MiB, step MiB]. */
 const FARGATE_SIZES: { [cpu: number]: [number, number, number] } = {
@@ -874,7 +872,8 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
         'shifts traffic in steps, but queue workers receive no traffic to shift (each worker pulls jobs itself)',
         'Use Rollout.allAtOnce({ alarms }): an ECS rolling deployment with the circuit breaker and deployment alarms rolls back a bad version.');
     }
-    if (!rollout.finalBakeTime.isUnresolved() && rollout.finalBakeTime.toSeconds() !== ROLLOUT_DEFAULT_BAKE_SECONDS) {
+    // Any explicit value is rejected (even the default's 10 minutes): it would not be rendered.
+    if (rollout.finalBakeTimeExplicit) {
       throw invalid(this, 'rollout.finalBakeTime', rollout.finalBakeTime,
         'cannot be set on an ECS rolling deployment (ECS derives the alarm watch time from the alarms\' periods)',
         'Drop finalBakeTime; lengthen the SLO alarms\' evaluationPeriods to watch longer.');

@@ -32,9 +32,6 @@ const LANE_ENV_KEYS = ['MODEL_NAME', 'MODEL_VERSION', 'MODEL_FRAMEWORK', 'MODEL_
 /** Lambda's limit on the total size of a function's environment variables. */
 const ENV_LIMIT_BYTES = 4096;
 
-/** The core default of `Rollout.finalBakeTime`, which CodeDeploy Lambda deployments cannot render. */
-const CORE_DEFAULT_FINAL_BAKE_SECONDS = 600;
-
 /** CodeDeploy accepts at most 10 alarms per deployment group. */
 const CODEDEPLOY_MAX_ALARMS = 10;
 
@@ -197,7 +194,7 @@ export interface WarmServerlessFunctionProps {
    * How a new version takes over the alias: CodeDeploy canary, linear or all-at-once traffic
    * shifting, rolled back automatically on the SLO alarms and `rollout.alarms`.
    * `Rollout.finalBakeTime` cannot be rendered (CodeDeploy Lambda deployments end with the last
-   * shift): a value other than the default is an error.
+   * shift): setting it is an error.
    *
    * @default - no CodeDeploy: a new version takes the alias at once, without alarm rollback
    */
@@ -943,7 +940,8 @@ function checkEnvironmentSize(scope: Construct, env: { [key: string]: string }):
 
 function checkFinalBake(scope: Construct, rollout: Rollout): void {
   const bake = rollout.finalBakeTime;
-  if (!bake.isUnresolved() && bake.toSeconds() !== CORE_DEFAULT_FINAL_BAKE_SECONDS) {
+  // Any explicit value is rejected (even the default's 10 minutes): it would not be rendered.
+  if (rollout.finalBakeTimeExplicit) {
     throw invalid(scope, 'rollout.finalBakeTime', bake, 'cannot be rendered: CodeDeploy Lambda deployments end when the last traffic shift completes and have no final bake phase',
       'Drop finalBakeTime; to watch the new version longer, lengthen the canary bakeTime / linear interval or add a postTrafficHook that runs checks.');
   }

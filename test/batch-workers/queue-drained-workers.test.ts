@@ -635,6 +635,8 @@ describe('rejections', () => {
     expect(() => build({ rollout: Rollout.linear({ stepPercent: 25, interval: Duration.minutes(2) }) })).toThrow(/'rollout' \("LINEAR 25%.*shifts traffic in steps/);
     expect(() => build({ rollout: Rollout.allAtOnce({ finalBakeTime: Duration.minutes(20) }) }))
       .toThrow(/'rollout.finalBakeTime' \(20 minutes\) cannot be set on an ECS rolling deployment/);
+    expect(() => build({ rollout: Rollout.allAtOnce({ finalBakeTime: Duration.minutes(10) }) }))
+      .toThrow(/'rollout.finalBakeTime' \(10 minutes\) cannot be set on an ECS rolling deployment/);
   });
 
   test('SLO objectives the lane has no metric for', () => {

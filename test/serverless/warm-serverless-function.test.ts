@@ -562,6 +562,9 @@ describe('WarmServerlessFunction: rejections', () => {
     expect(build({ preTrafficHook: hook(s1) }, s1)).toThrow(/'preTrafficHook' .* needs a rollout/);
     expect(build({ slo, rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5), finalBakeTime: Duration.minutes(20) }) }))
       .toThrow(/'rollout.finalBakeTime' \(20 minutes\) cannot be rendered: CodeDeploy Lambda deployments .* no final bake phase/);
+    // An explicit value equal to the core default is not silently ignored either.
+    expect(build({ slo, rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5), finalBakeTime: Duration.minutes(10) }) }))
+      .toThrow(/'rollout.finalBakeTime' \(10 minutes\) cannot be rendered/);
     expect(build({ slo, rollout: Rollout.canary({ percent: 12.5, bakeTime: Duration.minutes(5) }) })).toThrow(/'rollout.percent' \(12.5\) must be a whole percent/);
     expect(build({ rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }) })).toThrow(/'rollout' \("CANARY 10% \/ 5 minutes"\) rolls back on alarms, but there are none/);
     const s2 = newStack();
