@@ -82,8 +82,8 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
     laneDashboards: true,
   });
 
+  // Lanes inside the topology inherit its artifact, SLO and rollout; each overrides what it must.
   const baseline = new ManagedEndpoint(topology, 'Baseline', {
-    artifact: topology.artifact,
     mode: EndpointMode.realTime({ instanceType: 'ml.m5.xlarge' }),
     autoscaling: new AutoscalingPolicy({
       minCapacity: 2,
@@ -93,13 +93,11 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
       scaleOutCooldown: Duration.minutes(1),
       scaleInCooldown: Duration.minutes(10),
     }),
-    slo: topology.slo,
     // SageMaker canaries are counted in instances: 25% of 2+ instances is at least one.
     rollout: Rollout.canary({ percent: 25, bakeTime: Duration.minutes(10) }),
   });
 
   const burst = new WarmServerlessFunction(topology, 'Burst', {
-    artifact: topology.artifact,
     code: lambda.Code.fromAsset(HANDLER_DIR),
     handler: 'index.handler',
     runtime: lambda.Runtime.NODEJS_24_X,
@@ -122,12 +120,9 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
       }],
     }),
     reservedConcurrentExecutions: 200,
-    slo: topology.slo,
-    rollout: topology.rollout,
   });
 
   const summaries = new QueueDrainedWorkers(topology, 'Summaries', {
-    artifact: topology.artifact,
     jobTimeout: Duration.minutes(2),
     inFlightJobs: InFlightJobHandling.FINISH,
     autoscaling: AutoscalingPolicy.fixed(2),
@@ -136,7 +131,6 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
   });
 
   const edge = new EdgeFleetChannel(topology, 'Kiosks', {
-    artifact: topology.artifact,
     componentName: 'com.example.Assistant',
     deviceClasses: [{ name: 'kiosks', target: HardwareTarget.EDGE_ARM64, expectedDevices: 1200 }],
     rollout: Rollout.canary({ percent: 5, bakeTime: Duration.hours(1) }),

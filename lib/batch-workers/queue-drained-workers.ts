@@ -22,6 +22,7 @@ import { Rollout, RolloutStrategy } from '../core/rollout';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { InFlightJobHandling } from './in-flight-jobs';
 import { noWorkersWithBacklog, renderWorkerScaling, WorkerScalingMetrics } from './worker-scaling';
+import { withLaneDefaults } from '../core/lane-defaults';
 
 /** Fargate's ceiling on a container's stopTimeout. */
 const FARGATE_MAX_STOP_TIMEOUT_SECONDS = 120;
@@ -56,16 +57,20 @@ export interface QueueDrainedWorkersProps {
   /**
    * The model the workers serve: its serving image runs as the worker container and its weights
    * location is passed in `MODEL_DATA_URL` (read is granted on exactly that object).
+   *
+   * @default - the artifact of the enclosing HybridTopology (an error if there is none)
    */
-  readonly artifact: ModelArtifact;
+  readonly artifact?: ModelArtifact;
 
   /**
    * How many workers run. Supported triggers: `ScalingTrigger.queueBacklogPerInstance` (visible
    * jobs ÷ running workers, target tracking with metric math), `ScalingTrigger.timeInQueue`
    * (step scaling on the age of the oldest job) and `ScalingTrigger.cpuUtilization`. Scale to
    * zero needs a queue trigger. Use `AutoscalingPolicy.fixed(n)` for a fixed worker budget.
+   *
+   * @default - the policy of the enclosing HybridTopology (an error if there is none)
    */
-  readonly autoscaling: AutoscalingPolicy;
+  readonly autoscaling?: AutoscalingPolicy;
 
   /**
    * The longest one job may take. The queue's visibility timeout and the workers' stop timeout
@@ -360,8 +365,10 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
 
   constructor(scope: Construct, id: string, props: QueueDrainedWorkersProps) {
     super(scope, id);
+    // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout).
+    props = withLaneDefaults(this, props, 'QueueDrainedWorkers', ['artifact', 'autoscaling', 'slo', 'rollout'], ['artifact', 'autoscaling']);
     const hardware = props.hardware ?? HardwareTarget.CPU_X86_64;
-    const policy = props.autoscaling;
+    const policy = props.autoscaling!;
     this.inFlightJobs = props.inFlightJobs ?? InFlightJobHandling.FINISH;
     this.jobTimeout = props.jobTimeout;
 
@@ -443,12 +450,12 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     });
     this.taskRole = taskRole;
     // ECS grants the execution role the image pull (ContainerImage.fromEcrRepository); the task role only reads the weights.
-    this.binding = props.artifact.bind(this, { grantee: taskRole, grantImagePull: false, target: hardware, consumer: this.node.path });
+    this.binding = props.artifact!.bind(this, { grantee: taskRole, grantImagePull: false, target: hardware, consumer: this.node.path });
     if (!this.binding.imageUri) {
-      throw invalid(this, 'artifact', `${props.artifact.name}@${props.artifact.version}`, `has no serving image for '${hardware}'`, 'Give the ModelArtifact (or its variant) an image: ServingImage.fromRegistry(...) or fromEcrRepository(...).');
+      throw invalid(this, 'artifact', `${props.artifact!.name}@${props.artifact!.version}`, `has no serving image for '${hardware}'`, 'Give the ModelArtifact (or its variant) an image: ServingImage.fromRegistry(...) or fromEcrRepository(...).');
     }
     if (!this.binding.modelDataUrl) {
-      throw invalid(this, 'artifact', `${props.artifact.name}@${props.artifact.version}`, 'is a SageMaker model package, which ECS workers cannot load', 'Use ModelArtifact.fromAsset or fromBucket for this lane.');
+      throw invalid(this, 'artifact', `${props.artifact!.name}@${props.artifact!.version}`, 'is a SageMaker model package, which ECS workers cannot load', 'Use ModelArtifact.fromAsset or fromBucket for this lane.');
     }
     this.artifactName = this.binding.name;
     this.artifactVersion = this.binding.version;

@@ -7,4 +7,5 @@ export * from './autoscaling';
 export * from './rollout';
 export * from './service-level-objective';
 export * from './inference-lane';
+export * from './lane-defaults';
 export * from './lane-dashboard';

@@ -18,6 +18,7 @@ import { FleetRelease, FleetRing, ReleaseStage } from './fleet-release';
 import { CANARY_JOB_DEFAULTS, FLEET_JOB_DEFAULTS, renderJobConfiguration, wholeSeconds } from './private/job-config';
 import { buildRecipe, EDGE_PLATFORMS, RecipeBuild } from './private/recipe';
 import { isComponentVersion } from './private/versions';
+import { withLaneDefaults } from '../core/lane-defaults';
 
 /**
  * Status of a deployment's IoT job executions, for {@link EdgeFleetChannel.metricJobExecutions}.
@@ -47,8 +48,10 @@ export interface EdgeFleetChannelProps {
    * The model. Each device class gets the build for its hardware target (e.g. the int8 arm64 variant);
    * the build must be a single S3 object with a SHA-256 digest known at synth (a local file asset, or
    * `ModelWeights.fromBucket(bucket, key, { digest })`).
+   *
+   * @default - the artifact of the enclosing HybridTopology (an error if there is none)
    */
-  readonly artifact: ModelArtifact;
+  readonly artifact?: ModelArtifact;
 
   /** The device classes (at least one), each a thing group (or two, with a canary rollout) with its own deployments. */
   readonly deviceClasses: EdgeDeviceClass[];
@@ -257,7 +260,9 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
 
   constructor(scope: Construct, id: string, props: EdgeFleetChannelProps) {
     super(scope, id);
-    const artifact = props.artifact;
+    // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout).
+    props = withLaneDefaults(this, props, 'EdgeFleetChannel', ['artifact', 'rollout']);
+    const artifact = props.artifact!;
     const rollout = props.rollout ?? Rollout.allAtOnce();
     this.rings = this.validateRollout(rollout);
     this.release = this.validateRelease(props.release, this.rings);

@@ -20,6 +20,7 @@ import { GpuServingOptions } from './gpu-serving-options';
 import { concrete, isDnsLabel } from './private/util';
 import { ServedModel } from './served-model';
 import { WorkloadIdentity } from './workload-identity';
+import { withLaneDefaults } from '../core/lane-defaults';
 
 const KEDA_RELEASE_ID = 'CdkInferenceLanesKeda';
 const KEDA_ROLE_ID = 'CdkInferenceLanesKedaOperatorRole';
@@ -35,8 +36,12 @@ export interface GpuClusterServiceProps extends GpuServingOptions {
    */
   readonly cluster: eks.ICluster;
 
-  /** The model. Its NVIDIA_GPU build is served. */
-  readonly artifact: ModelArtifact;
+  /**
+   * The model. Its NVIDIA_GPU build is served.
+   *
+   * @default - the artifact of the enclosing HybridTopology (an error if there is none)
+   */
+  readonly artifact?: ModelArtifact;
 
   /**
    * Namespace of the Kubernetes objects.
@@ -170,13 +175,15 @@ export class GpuClusterService extends Construct implements IInferenceLane {
 
   constructor(scope: Construct, id: string, props: GpuClusterServiceProps) {
     super(scope, id);
+    // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout).
+    props = withLaneDefaults(this, props, 'GpuClusterService', ['artifact', 'autoscaling', 'slo', 'rollout']);
     const cluster = props.cluster;
     const ns = props.namespace ?? 'default';
     this.namespace = ns;
     if (concrete(ns) && !isDnsLabel(ns)) {
       throw invalid(this, 'namespace', ns, 'is not a DNS label', "Use lowercase letters, digits and '-', e.g. 'recsys'.");
     }
-    const base = props.serviceName ?? props.artifact.name;
+    const base = props.serviceName ?? props.artifact!.name;
     const identity = props.workloadIdentity ?? WorkloadIdentity.POD_IDENTITY;
     const policy = props.autoscaling ?? AutoscalingPolicy.fixed(1);
 
@@ -197,7 +204,7 @@ export class GpuClusterService extends Construct implements IInferenceLane {
     // The kubelet pulls images with the node role: ECR pull goes to the nodes when they are known.
     const imageGrantee = this.nodegroup?.role ?? props.nodeRole;
     const bind = (artifact: ModelArtifact) => artifact.bind(this, { grantee: role, imageGrantee, target: HardwareTarget.NVIDIA_GPU, consumer: this.node.path });
-    const binding = bind(props.artifact);
+    const binding = bind(props.artifact!);
     this.binding = binding;
     this.artifactName = binding.name;
     this.artifactVersion = binding.version;

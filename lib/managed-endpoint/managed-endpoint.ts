@@ -32,6 +32,7 @@ import { CaptureMode, DataCaptureOptions } from './data-capture';
 import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { InstanceTypeInfo, parseInstanceType } from './instance-type';
 import { RollingUpdateOptions } from './rolling-update';
+import { withLaneDefaults } from '../core/lane-defaults';
 
 /**
  * How the model container hosts the artifact.
@@ -105,8 +106,12 @@ export interface ManagedEndpointAttributes {
  * Props of {@link ManagedEndpoint}.
  */
 export interface ManagedEndpointProps {
-  /** The model to serve. Its build for the mode's hardware is bound; the role may read exactly its weights. */
-  readonly artifact: ModelArtifact;
+  /**
+   * The model to serve. Its build for the mode's hardware is bound; the role may read exactly its weights.
+   *
+   * @default - the artifact of the enclosing HybridTopology (an error if there is none)
+   */
+  readonly artifact?: ModelArtifact;
 
   /** Real-time, serverless or asynchronous hosting. */
   readonly mode: EndpointMode;
@@ -387,6 +392,8 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
 
   constructor(scope: Construct, id: string, props: ManagedEndpointProps) {
     super(scope, id, { physicalName: props.endpointName });
+    // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout).
+    props = withLaneDefaults(this, props, 'ManagedEndpoint', ['artifact', 'autoscaling', 'slo', 'rollout']);
     const mode = props.mode;
     this.mode = mode;
     this.invokeAsync = mode.kind === EndpointModeKind.ASYNC;
@@ -437,7 +444,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     }
 
     // ---- the model ----------------------------------------------------------------------------
-    this.binding = props.artifact.bind(this, { grantee: this.role, target, consumer: this.node.path });
+    this.binding = props.artifact!.bind(this, { grantee: this.role, target, consumer: this.node.path });
     this.artifactName = this.binding.name;
     this.artifactVersion = this.binding.version;
     const hosting = this.resolveHosting(props, this.binding);

@@ -22,6 +22,7 @@ import { ServiceLevelObjective } from '../core/service-level-objective';
 import { ProvisionedConcurrencyStatistic } from './provisioned-concurrency-statistic';
 import { deploymentConfigFor } from './private/deployment-config';
 import { imageCodeFor, isImageCode } from './private/function-code';
+import { withLaneDefaults } from '../core/lane-defaults';
 
 /** Lane name used in validation messages and alarm descriptions. */
 const LANE = 'WarmServerlessFunction (Lambda provisioned concurrency)';
@@ -85,8 +86,10 @@ export interface WarmServerlessFunctionProps {
    * The model. The lane binds the build for its architecture (`CPU_ARM64` or `CPU_X86_64`),
    * passes its location and identity to the function as environment variables (`MODEL_S3_URI`,
    * `MODEL_VERSION`, `MODEL_DIGEST`, ...) and grants the function's role read on exactly that object.
+   *
+   * @default - the artifact of the enclosing HybridTopology (an error if there is none)
    */
-  readonly artifact: ModelArtifact;
+  readonly artifact?: ModelArtifact;
 
   /**
    * The warm pool: provisioned concurrency on the alias, from minCapacity to maxCapacity
@@ -95,8 +98,10 @@ export interface WarmServerlessFunctionProps {
    * at a time, so in-flight per environment IS the provisioned-concurrency utilization), schedules
    * (pre-warm before known surges), cooldowns and `warmBufferPercent`. Rejected: other triggers,
    * scale-to-zero, step caps.
+   *
+   * @default - the policy of the enclosing HybridTopology (an error if there is none)
    */
-  readonly autoscaling: AutoscalingPolicy;
+  readonly autoscaling?: AutoscalingPolicy;
 
   /**
    * The function's code. A zip package (`lambda.Code.fromAsset`, `fromBucket`) fetches the model
@@ -508,7 +513,9 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
 
   constructor(scope: Construct, id: string, props: WarmServerlessFunctionProps) {
     super(scope, id);
-    const policy = props.autoscaling;
+    // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout).
+    props = withLaneDefaults(this, props, 'WarmServerlessFunction', ['artifact', 'autoscaling', 'slo', 'rollout'], ['artifact', 'autoscaling']);
+    const policy = props.autoscaling!;
 
     // --- scaling support: what a provisioned-concurrency warm pool can render -------------------
     if (policy.scaleToZero) {
@@ -559,9 +566,9 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     }
 
     // --- architecture and artifact --------------------------------------------------------------
-    const architecture = props.architecture ?? (props.artifact.supports(HardwareTarget.CPU_ARM64) ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64);
+    const architecture = props.architecture ?? (props.artifact!.supports(HardwareTarget.CPU_ARM64) ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64);
     const target = architecture.name === lambda.Architecture.ARM_64.name ? HardwareTarget.CPU_ARM64 : HardwareTarget.CPU_X86_64;
-    const binding = props.artifact.bind(this, { target, consumer: this.node.path });
+    const binding = props.artifact!.bind(this, { target, consumer: this.node.path });
     if (binding.modelPackageArn !== undefined || binding.modelDataUrl === undefined) {
       throw invalid(this, 'artifact', `${binding.name}@${binding.version}`, 'is a SageMaker model package, which Lambda cannot load',
         'Use ModelArtifact.fromAsset or ModelArtifact.fromBucket so the function can fetch the weights from S3.');
@@ -631,7 +638,7 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     this.logGroup = logGroup;
     logGroup.grantWrite(role);
     this.encryptionKey.grantDecrypt(role);
-    grantReadWeights(this, props.artifact, target, binding, role);
+    grantReadWeights(this, props.artifact!, target, binding, role);
     this.onFailureQueue = props.onFailureQueue ?? new sqs.Queue(this, 'OnFailureQueue', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.encryptionKey,

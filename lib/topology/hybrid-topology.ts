@@ -2,7 +2,7 @@ import { Aspects, Duration, IAspect, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AutoscalingPolicy, IInferenceLane, LaneCapacity, LaneKind, ModelArtifact, Rollout, ServiceLevelObjective,
+  AutoscalingPolicy, IInferenceLane, ILaneDefaultsProvider, LaneCapacity, LaneDefaults, LaneKind, ModelArtifact, Rollout, ServiceLevelObjective,
 } from '../core';
 import { UNTAGGABLE_TYPES } from '../core/app-autoscaling';
 import { invalid } from '../core/errors';
@@ -111,12 +111,15 @@ export interface LaneSummary {
  * errors, saturation, capacity in service, SLO and burn-rate alarms, cost per 1,000 inferences);
  * `laneDashboards` adds a {@link LaneDashboard} per lane.
  *
+ * Lanes created inside the topology inherit its artifact, autoscaling policy, SLO and rollout
+ * (`laneDefaults`) unless they are given their own: per-lane overrides are just props.
+ *
  * @example
  * const topology = new HybridTopology(stack, 'Assistant', { artifact, autoscaling, slo, rollout });
- * new ManagedEndpoint(topology, 'Baseline', { artifact: topology.artifact, ... });
- * new WarmServerlessFunction(topology, 'Burst', { artifact: topology.artifact, ... });
+ * new ManagedEndpoint(topology, 'Baseline', { mode: EndpointMode.realTime({ instanceType: 'ml.m5.xlarge' }) });
+ * new QueueDrainedWorkers(topology, 'Batch', { jobTimeout, autoscaling: AutoscalingPolicy.fixed(2), rollout: Rollout.allAtOnce() });
  */
-export class HybridTopology extends Construct {
+export class HybridTopology extends Construct implements ILaneDefaultsProvider {
   /** Find the topology a construct belongs to, if any. */
   public static of(scope: IConstruct): HybridTopology | undefined {
     return scope.node.scopes.slice().reverse().find((s): s is HybridTopology => s instanceof HybridTopology);
@@ -130,6 +133,12 @@ export class HybridTopology extends Construct {
   public readonly slo?: ServiceLevelObjective;
   /** Default rollout. */
   public readonly rollout?: Rollout;
+  /**
+   * What lanes created inside the topology inherit when they are not given it: artifact,
+   * autoscaling, SLO, rollout. A lane's own prop always wins; a lane that cannot render an inherited
+   * value (e.g. a canary on queue workers) fails with its usual error — override it on that lane.
+   */
+  public readonly laneDefaults: LaneDefaults;
   /** The dashboard showing every lane. */
   public readonly dashboard: cloudwatch.Dashboard;
   /** The per-lane dashboards (filled at synth, with `laneDashboards`). */
@@ -146,6 +155,7 @@ export class HybridTopology extends Construct {
     this.autoscaling = props.autoscaling;
     this.slo = props.slo;
     this.rollout = props.rollout;
+    this.laneDefaults = { artifact: props.artifact, autoscaling: props.autoscaling, slo: props.slo, rollout: props.rollout };
     this.prices = { ...(props.hourlyPrices ?? {}) };
     this.alarmStatusWidget = props.alarmStatusWidget ?? true;
     for (const [type, price] of Object.entries(this.prices)) {

@@ -1,0 +1,98 @@
+import { IConstruct } from 'constructs';
+import { AutoscalingPolicy } from './autoscaling';
+import { invalid } from './errors';
+import { ModelArtifact } from './model-artifact';
+import { Rollout } from './rollout';
+import { ServiceLevelObjective } from './service-level-objective';
+
+/**
+ * Defaults a group of lanes shares (what a HybridTopology holds). A lane created inside a construct
+ * that provides them takes each one it was not given.
+ */
+export interface LaneDefaults {
+  /**
+   * The model.
+   *
+   * @default - none: each lane must be given its artifact
+   */
+  readonly artifact?: ModelArtifact;
+
+  /**
+   * The autoscaling policy.
+   *
+   * @default - each lane's own default
+   */
+  readonly autoscaling?: AutoscalingPolicy;
+
+  /**
+   * The service level objective.
+   *
+   * @default - each lane's own default
+   */
+  readonly slo?: ServiceLevelObjective;
+
+  /**
+   * The rollout.
+   *
+   * @default - each lane's own default
+   */
+  readonly rollout?: Rollout;
+}
+
+/**
+ * A construct whose children lanes inherit {@link LaneDefaults} (HybridTopology is one).
+ */
+export interface ILaneDefaultsProvider extends IConstruct {
+  /** The defaults lanes inside this construct inherit. */
+  readonly laneDefaults: LaneDefaults;
+}
+
+/**
+ * The defaults a lane at `scope` inherits: those of the nearest enclosing provider.
+ * @internal
+ */
+export function inheritedDefaults(scope: IConstruct): LaneDefaults {
+  const scopes = scope.node.scopes;
+  for (let i = scopes.length - 2; i >= 0; i--) {
+    const candidate = scopes[i] as Partial<ILaneDefaultsProvider>;
+    if (candidate.laneDefaults !== undefined) {
+      return candidate.laneDefaults;
+    }
+  }
+  return {};
+}
+
+/** The props every lane may inherit. */
+interface InheritableProps {
+  readonly artifact?: ModelArtifact;
+  readonly autoscaling?: AutoscalingPolicy;
+  readonly slo?: ServiceLevelObjective;
+  readonly rollout?: Rollout;
+}
+
+/**
+ * Fill the props a lane was not given from the enclosing provider (a HybridTopology): artifact,
+ * autoscaling, SLO, rollout. A prop the lane was given always wins; a lane that cannot render an
+ * inherited value fails with its usual error, and the user overrides it on that lane. Only the keys
+ * a lane's props declare are filled (`keys`).
+ *
+ * @throws LaneValidationError when no artifact is given or inherited, or `autoscaling` is required
+ *   and neither given nor inherited
+ * @internal
+ */
+export function withLaneDefaults<P extends InheritableProps>(scope: IConstruct, props: P, lane: string, keys: Array<keyof InheritableProps>, required: Array<'artifact' | 'autoscaling'> = ['artifact']): P {
+  const d = inheritedDefaults(scope) as { [key: string]: unknown };
+  const filled = { ...props } as unknown as { [key: string]: unknown };
+  for (const key of keys) {
+    if (filled[key] === undefined && d[key] !== undefined) {
+      filled[key] = d[key];
+    }
+  }
+  for (const key of required) {
+    if (filled[key] === undefined) {
+      const what = key === 'artifact' ? 'the ModelArtifact it serves' : 'an AutoscalingPolicy (AutoscalingPolicy.fixed(n) for a fixed fleet)';
+      throw invalid(scope, key, undefined, 'is required', `Pass ${what} to the ${lane}, or create it inside a HybridTopology that has one.`);
+    }
+  }
+  return filled as unknown as P;
+}
