@@ -10,6 +10,7 @@ module.exports = {
   setupFiles: ['<rootDir>/test/setup.ts'],
   snapshotSerializers: ['<rootDir>/test/snapshot-serializer.ts'],
   testTimeout: 120000,
-  // Many tests wait on child processes (cfn-lint, moto): more workers than cores keeps both cores busy.
-  maxWorkers: 3,
+  // One worker per core: measured 113 s with 2 workers vs 130 s with 3 on this 2-core machine
+  // (the child processes — cfn-lint, moto, the CDK CLI — already keep both cores busy).
+  maxWorkers: 2,
 };
