@@ -252,6 +252,13 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
         errors.push(`${lane.node.path}: runs on '${lane.capacity.hardware}' but ${this.artifact.name}@${this.artifact.version} has no build for it (it has: ${this.artifact.availableTargets.join(', ')}). Add a variant for it.`);
       }
     }
+    // A price nobody uses is most likely a typo in the instance type: say so rather than ignore it.
+    const types = new Set(lanes.map(l => l.capacity.instanceType));
+    for (const type of Object.keys(this.prices)) {
+      if (!types.has(type)) {
+        errors.push(`${this.node.path}: 'hourlyPrices.${type}' matches no lane's instance type (the lanes run on: ${[...types].join(', ')}). Key the price by one of those, or remove it.`);
+      }
+    }
     // The dashboard body is a lazy value resolved after validation, so lanes added at any time appear.
     this.renderDashboardOnce(lanes);
     return errors;

@@ -207,4 +207,13 @@ describe('HybridTopology', () => {
     expect(() => new HybridTopology(stack, 'T', { artifact, hourlyPrices: { 'ml.g5.xlarge': -1 } }))
       .toThrow(/T: 'hourlyPrices.ml.g5.xlarge' \(-1\) must be a price of 0 or more per hour/);
   });
+
+  test('a price for an instance type no lane runs on fails synth instead of being ignored', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S');
+    const artifact = ModelArtifact.fromAsset(FP32, { name: 'assistant', version: '1' });
+    const topology = new HybridTopology(stack, 'Topo', { artifact, hourlyPrices: { 'ml.m5.xlrage': 0.23 } });
+    new FakeLane(topology, 'A', 'assistant', '1');
+    expect(() => app.synth()).toThrow(/S\/Topo: 'hourlyPrices.ml.m5.xlrage' matches no lane's instance type \(the lanes run on: ml.m5.xlarge\)/);
+  });
 });
