@@ -78,7 +78,7 @@ describe('a canary channel for arm64 gateways (canary stage)', () => {
       Unarchive: 'NONE',
       Permission: { Read: 'OWNER', Execute: 'NONE' },
     }]);
-    expect(m.Lifecycle.Setenv).toMatchObject({ MODEL_SHA256: INT8_HEX, MODEL_PRECISION: 'int8', MODEL_DIR: '{work:path}/model' });
+    expect(m.Lifecycle.Setenv).toMatchObject({ MODEL_SHA256: INT8_HEX, MODEL_PRECISION: 'int8', MODEL_DIR: `{work:path}/model-${INT8_HEX}` });
   });
 
   test('the Install step verifies the synth-time SHA-256 before unpacking, and Run starts the model', () => {
@@ -86,7 +86,7 @@ describe('a canary channel for arm64 gateways (canary stage)', () => {
     const script: string = m.Lifecycle.Install.Script;
     expect(script).toMatch(new RegExp(`^set -eu\\necho "${INT8_HEX}  \\{artifacts:path\\}/[0-9a-f]{64}\\.gz" \\| sha256sum -c -\\n`));
     expect(script.indexOf('sha256sum -c')).toBeLessThan(script.indexOf('tar -xzf'));
-    expect(m.Lifecycle.Install).toMatchObject({ Timeout: 600, RequiresPrivilege: false, Skipif: `exists {work:path}/.verified-${INT8_HEX.slice(0, 16)}` });
+    expect(m.Lifecycle.Install).toMatchObject({ Timeout: 600, RequiresPrivilege: false, Skipif: `exists {work:path}/model-${INT8_HEX}/.verified` });
     expect(m.Lifecycle.Run).toEqual({ Script: 'python3 -u serve.py --model "$MODEL_DIR"', RequiresPrivilege: false });
     expect(recipeOf(t).ComponentConfiguration.DefaultConfiguration).toMatchObject({ ModelName: 'assistant', ModelVersion: '1.4.0', Framework: 'pytorch' });
   });
