@@ -319,7 +319,7 @@ describe('two device classes on two platforms', () => {
     const role = iam.Role.fromRoleName(stack, 'Tes', 'GreengrassV2TokenExchangeRole');
     const edge = new EdgeFleetChannel(stack, 'Edge', {
       artifact: demoArtifact(),
-      deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64, thingGroupName: 'store-gateways', canaryThingGroupName: 'store-gateways-pilot', deviceRole: role }],
+      deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64, thingGroupName: 'store-gateways', canaryThingGroupName: 'store-gateways-pilot', deviceRole: role, keepComponents: {} }],
       rollout: CANARY,
       release: FleetRelease.promote(),
       fleetHealth: false,
@@ -429,10 +429,10 @@ describe('rejections', () => {
   });
 
   test('release stages that do not fit the rollout', () => {
-    expect(() => channel({ rollout: CANARY })).toThrow(/'release' is required with a canary rollout/);
+    expect(() => channel({ rollout: CANARY })).toThrow(/'release' is required with 2 rings \(canary, fleet\)/);
     expect(() => channel({ release: FleetRelease.canary('1.3.0') })).toThrow(/'release' \("CANARY \(fleet on 1.3.0\)"\) needs a canary ring, but the rollout is not a canary/);
     expect(() => channel({ release: FleetRelease.freeze('1.3.0', '1.4.0') })).toThrow(/pins a canary ring, but the rollout is not a canary/);
-    expect(() => channel({ canaryJob: { maximumPerMinute: 5 } })).toThrow(/'canaryJob' \("set"\) has no canary ring to configure/);
+    expect(() => channel({ canaryJob: { maximumPerMinute: 5 } })).toThrow(/'canaryJob' \(\{"maximumPerMinute":5\}\) has no canary ring to configure/);
     expect(() => channel({ deviceClasses: [{ name: 'g', target: HardwareTarget.EDGE_ARM64, canaryThingGroupName: 'pilot' }] })).toThrow(/canaryThingGroupName' \("pilot"\) has no canary ring to hold/);
     expect(() => FleetRelease.freeze('latest')).toThrow(/FleetRelease.freeze: 'fleetVersion' \("latest"\) is not a Greengrass component version/);
     expect(() => FleetRelease.canary('1.3')).toThrow(/'fleetVersion' \("1.3"\) is not a Greengrass component version/);
