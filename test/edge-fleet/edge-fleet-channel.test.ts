@@ -5,6 +5,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HardwareTarget, LaneKind, ModelArtifact, ModelPrecision, ModelWeights, Rollout } from '../../lib';
 import {
@@ -456,5 +457,114 @@ describe('rejections', () => {
     expect(make(ModelWeights.fromBucketPrefix(bucket, 'm/int8/'))).toThrow(/selects a build stored under an S3 prefix/);
     expect(make(ModelWeights.fromModelPackage('arn:aws:sagemaker:us-east-1:123456789012:model-package/m/1'))).toThrow(/selects a build with no S3 object/);
     expect(make(ModelWeights.fromAsset(path.dirname(INT8)))).toThrow(/selects a build without a SHA-256 digest known at synth \(local asset .*int8\)/);
+  });
+});
+
+describe('existing thing groups keep the components their deployment runs (issue 12 item 22)', () => {
+  const existing = (extra: object) => ({ name: 'gateways', target: HardwareTarget.EDGE_ARM64, thingGroupName: 'store-gateways', ...extra });
+
+  test('an existing group without keepComponents is refused: the deployment would uninstall the group\'s other components', () => {
+    expect(() => channel({ deviceClasses: [existing({})] }))
+      .toThrow(/'deviceClasses\[0\].thingGroupName' \("store-gateways"\) is an existing thing group: a deployment to a thing group replaces the group's current deployment, and Greengrass then removes from its devices every component the new deployment does not list.*Fix: List what its devices must keep in deviceClasses\[0\].keepComponents/);
+    expect(() => channel({ rollout: CANARY, release: FleetRelease.promote(), deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64, canaryThingGroupName: 'pilots' }] }))
+      .toThrow(/'deviceClasses\[0\].canaryThingGroupName' \("pilots"\) is an existing thing group/);
+  });
+
+  test('kept components are merged into every ring\'s deployment of the class, beside the model', () => {
+    const t = Template.fromStack(channel({
+      rollout: CANARY,
+      release: FleetRelease.canary('1.3.0'),
+      fleetHealth: false,
+      deviceClasses: [existing({ keepComponents: { 'com.example.Kiosk': '3.1.0', 'aws.greengrass.Nucleus': '2.14.0' } })],
+    }).stack);
+    for (const [ring, version] of [['Canary', '1.4.0'], ['Fleet', '1.3.0']] as const) {
+      expect(deploymentOf(t, 'gateways', ring).Properties.Components).toEqual({
+        'aws.greengrass.Nucleus': { ComponentVersion: '2.14.0' },
+        'com.example.Kiosk': { ComponentVersion: '3.1.0' },
+        'models.assistant': { ComponentVersion: version },
+      });
+    }
+  });
+
+  test('an empty keepComponents acknowledges a group without a deployment; created groups need nothing', () => {
+    const t = Template.fromStack(channel({ deviceClasses: [existing({ keepComponents: {} })], fleetHealth: false }).stack);
+    expect(Object.keys(deploymentOf(t, 'gateways', 'Fleet').Properties.Components)).toEqual(['models.assistant']);
+    expect(() => channel({ fleetHealth: false })).not.toThrow();
+  });
+
+  test('kept components must be component names and versions, and not the channel\'s own component', () => {
+    expect(() => channel({ deviceClasses: [existing({ keepComponents: { 'models.assistant': '1.2.0' } })] })).toThrow(/'deviceClasses\[0\].keepComponents' \("models.assistant"\) lists the component this channel deploys/);
+    expect(() => channel({ deviceClasses: [existing({ keepComponents: { 'com.example.Kiosk': 'latest' } })] })).toThrow(/'deviceClasses\[0\].keepComponents.com.example.Kiosk' \("latest"\) is not a Greengrass component version/);
+    expect(() => channel({ deviceClasses: [existing({ keepComponents: { 'bad name': '1.0.0' } })] })).toThrow(/'deviceClasses\[0\].keepComponents' \("bad name"\) names something that is not a Greengrass component name/);
+  });
+});
+
+describe('the device role: one per core device (issue 12 item 23)', () => {
+  test('addToDeviceRolePolicy extends the created token exchange role', () => {
+    const { stack, edge } = channel({ fleetHealth: false });
+    edge.addToDeviceRolePolicy('gateways', new iam.PolicyStatement({ actions: ['logs:PutLogEvents'], resources: ['arn:aws:logs:us-east-1:123456789012:log-group:/aws/greengrass/*'] }));
+    const t = Template.fromStack(stack);
+    const [policy] = Object.values(resourcesOf(t, 'AWS::IAM::Policy')) as any[];
+    expect(policy.Properties.Roles).toEqual([{ Ref: expect.stringMatching(/^EdgegatewaysDeviceRole/) }]);
+    expect(policy.Properties.PolicyDocument.Statement.map((s: any) => s.Action)).toEqual(['s3:GetObject', 's3:GetBucketLocation', 'logs:PutLogEvents']);
+    expect(() => edge.addToDeviceRolePolicy('kiosks', new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }))).toThrow(/'deviceClass' \("kiosks"\) is not a device class of this channel/);
+  });
+
+  test('two channels on the same devices share one role: the second extends the first channel\'s role', () => {
+    const stack = new Stack(new App(), 'S');
+    const first = new EdgeFleetChannel(stack, 'Edge', { artifact: demoArtifact(), deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64 }], fleetHealth: false });
+    const bucket = s3.Bucket.fromBucketName(stack, 'Models', 'models-bucket');
+    new EdgeFleetChannel(stack, 'Second', {
+      artifact: new ModelArtifact({
+        name: 'second', version: '2.0.0', weights: ModelWeights.fromBucket(bucket, 'second/fp32.tar.gz'),
+        variants: [{ target: HardwareTarget.EDGE_ARM64, weights: ModelWeights.fromBucket(bucket, 'second/int8.tar.gz', { digest: `sha256:${INT8_HEX}` }) }],
+      }),
+      namePrefix: 'second',
+      componentName: 'models.second',
+      deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64, deviceRole: first.deviceRole('gateways') }],
+      fleetHealth: false,
+    });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::IAM::Role', 1);
+    t.resourceCountIs('AWS::IoT::RoleAlias', 1);
+    // one role, one policy, reading both channels' builds
+    const [policy, ...more] = Object.values(resourcesOf(t, 'AWS::IAM::Policy')) as any[];
+    expect(more).toEqual([]);
+    expect(policy.Properties.Roles).toEqual([{ Ref: expect.stringMatching(/^EdgegatewaysDeviceRole/) }]);
+    const objects = JSON.stringify(policy.Properties.PolicyDocument.Statement.filter((s: any) => s.Action === 's3:GetObject' || s.Action?.includes?.('s3:GetObject')));
+    expect(objects).toMatch(/[0-9a-f]{64}\.gz/);
+    expect(objects).toContain('models-bucket/second/int8.tar.gz');
+  });
+});
+
+describe('grant paths (once per lane)', () => {
+  test('weights in a KMS-encrypted bucket: the device role gets kms:Decrypt on exactly that key, and s3:GetObject on exactly the object', () => {
+    const stack = new Stack(new App(), 'S');
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const bucket = s3.Bucket.fromBucketAttributes(stack, 'Models', { bucketName: 'models-bucket', encryptionKey: key });
+    const artifact = new ModelArtifact({
+      name: 'assistant', version: '2.0.0', weights: ModelWeights.fromBucket(bucket, 'assistant/fp32.tar.gz'),
+      variants: [{ target: HardwareTarget.EDGE_ARM64, precision: ModelPrecision.INT8, weights: ModelWeights.fromBucket(bucket, 'assistant/int8.tar.gz', { digest: `sha256:${INT8_HEX}` }) }],
+    });
+    new EdgeFleetChannel(stack, 'Edge', { artifact, deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64 }], fleetHealth: false });
+    const [policy] = Object.values(resourcesOf(Template.fromStack(stack), 'AWS::IAM::Policy')) as any[];
+    const statements = policy.Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
+    const object = statements.find((s: any) => s.Action === 's3:GetObject');
+    expect(JSON.stringify(object.Resource)).toMatch(/:s3:::models-bucket\/assistant\/int8.tar.gz"/);
+    // no write, no other key
+    expect(JSON.stringify(statements)).not.toMatch(/kms:Encrypt|kms:GenerateDataKey|s3:Put/);
+  });
+
+  test('weights in an unencrypted bucket: no KMS statement at all', () => {
+    const stack = new Stack(new App(), 'S');
+    const bucket = s3.Bucket.fromBucketName(stack, 'Models', 'models-bucket');
+    const artifact = new ModelArtifact({
+      name: 'assistant', version: '2.0.0', weights: ModelWeights.fromBucket(bucket, 'assistant/fp32.tar.gz'),
+      variants: [{ target: HardwareTarget.EDGE_ARM64, weights: ModelWeights.fromBucket(bucket, 'assistant/int8.tar.gz', { digest: `sha256:${INT8_HEX}` }) }],
+    });
+    new EdgeFleetChannel(stack, 'Edge', { artifact, deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64 }], fleetHealth: false });
+    const [policy] = Object.values(resourcesOf(Template.fromStack(stack), 'AWS::IAM::Policy')) as any[];
+    expect(policy.Properties.PolicyDocument.Statement.map((s: any) => s.Action)).toEqual(['s3:GetObject', 's3:GetBucketLocation']);
   });
 });
