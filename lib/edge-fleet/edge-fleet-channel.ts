@@ -275,6 +275,8 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
   private readonly classes = new Map<string, ClassState>();
   private readonly rings: RingPlan[];
   private readonly namePrefix: string;
+  /** Thing group name -> who targets it, to refuse two deployments of this channel to one group. */
+  private readonly groupOwners = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: EdgeFleetChannelProps) {
     super(scope, id);
@@ -289,11 +291,11 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
     this.canaryBakeTime = this.rings.length > 1 ? this.rings[0].bake : undefined;
 
     this.namePrefix = props.namePrefix ?? artifact.name;
-    if (isConcreteString(this.namePrefix) && !NAME_RE.test(this.namePrefix)) {
+    if (isConcreteString(this.namePrefix) && (typeof this.namePrefix !== 'string' || !NAME_RE.test(this.namePrefix))) {
       throw invalid(this, 'namePrefix', this.namePrefix, "may only hold letters, digits, '-' and '_' (at most 40 characters)", "Pass e.g. 'assistant-edge'.");
     }
     this.componentName = props.componentName ?? `models.${artifact.name}`;
-    if (isConcreteString(this.componentName) && (!COMPONENT_NAME_RE.test(this.componentName) || this.componentName.toLowerCase().startsWith('aws.'))) {
+    if (isConcreteString(this.componentName) && (typeof this.componentName !== 'string' || !COMPONENT_NAME_RE.test(this.componentName) || this.componentName.toLowerCase().startsWith('aws.'))) {
       throw invalid(this, 'componentName', this.componentName, "is not a Greengrass component name (letters, digits, '.', '-', '_'; at most 128; the 'aws.' prefix is reserved)", "Pass e.g. 'com.example.AssistantModel'.");
     }
     this.componentVersion = props.componentVersion ?? artifact.version;
@@ -310,10 +312,23 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
     const validationTimeout = wholeSeconds(this, 'configurationValidationTimeout', props.configurationValidationTimeout ?? Duration.seconds(30));
     const alarmDevices = props.healthAlarmFailedDevices ?? 1;
     checkInteger(this, 'healthAlarmFailedDevices', alarmDevices, 1);
+    for (const prop of ['notifyComponents', 'fleetHealth'] as const) {
+      if (props[prop] !== undefined && typeof props[prop] !== 'boolean') {
+        throw invalid(this, prop, props[prop], 'is not a boolean', `Pass true or false, or omit ${prop} for the default.`);
+      }
+    }
+    if (props.runCommand !== undefined && isConcreteString(props.runCommand) && (typeof props.runCommand !== 'string' || props.runCommand.trim() === '')) {
+      throw invalid(this, 'runCommand', props.runCommand, 'is empty: the Run step would start nothing', 'Pass the command that serves the model, e.g. \'python3 -u serve.py --model "$MODEL_DIR"\', or omit runCommand for an install-only component.');
+    }
+    for (const [key, value] of Object.entries(props.configuration ?? {})) {
+      if (typeof value !== 'string') {
+        throw invalid(this, `configuration.${key}`, value, 'is not a string', `Pass it as text, e.g. '${String(value)}'.`);
+      }
+    }
 
     const classes = props.deviceClasses ?? [];
-    if (classes.length === 0) {
-      throw invalid(this, 'deviceClasses', [], 'is empty', "List at least one device class, e.g. { name: 'gateways', target: HardwareTarget.EDGE_ARM64 }.");
+    if (!Array.isArray(classes) || classes.length === 0) {
+      throw invalid(this, 'deviceClasses', classes, Array.isArray(classes) ? 'is empty' : 'is not a list', "List at least one device class, e.g. { name: 'gateways', target: HardwareTarget.EDGE_ARM64 }.");
     }
 
     // The builds: one binding per device class (grants its role), one recipe manifest per platform.
@@ -554,17 +569,28 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
 
   private bindClass(artifact: ModelArtifact, c: EdgeDeviceClass, i: number, all: EdgeDeviceClass[]): ModelArtifactBinding {
     const p = `deviceClasses[${i}]`;
-    if (isConcreteString(c.name) && !NAME_RE.test(c.name)) {
+    if (c === null || typeof c !== 'object') {
+      throw invalid(this, p, c, 'is not a device class', "Pass { name: 'gateways', target: HardwareTarget.EDGE_ARM64 }.");
+    }
+    if (typeof c.name !== 'string' || (isConcreteString(c.name) && !NAME_RE.test(c.name))) {
       throw invalid(this, `${p}.name`, c.name, "may only hold letters, digits, '-' and '_' (at most 40 characters)", "Use e.g. 'gateways'.");
     }
     if (all.findIndex(o => o.name === c.name) !== i) {
       throw invalid(this, `${p}.name`, c.name, 'is used by another device class', 'Give each device class its own name.');
     }
-    if (!EDGE_PLATFORMS[c.target]) {
+    if (!Object.prototype.hasOwnProperty.call(EDGE_PLATFORMS, c.target)) {
       throw invalid(this, `${p}.target`, c.target, 'is not an edge target', 'Use HardwareTarget.EDGE_ARM64 (linux/aarch64) or HardwareTarget.EDGE_X86_64 (linux/amd64).');
     }
     checkInteger(this, `${p}.expectedDevices`, c.expectedDevices, 0);
+    for (const [key, value] of Object.entries(c.configuration ?? {})) {
+      if (typeof value !== 'string') {
+        throw invalid(this, `${p}.configuration.${key}`, value, 'is not a string', `Pass it as text, e.g. '${String(value)}'.`);
+      }
+    }
     const existing = existingGroupsOf(this, p, c, this.rings);
+    for (const [ring, g] of Object.entries(existing)) {
+      this.claimGroup(g.name, g.prop, `ring '${ring}' of device class '${c.name}'`);
+    }
     checkKeptComponents(this, p, c, existing, this.componentName);
 
     const scope = new Construct(this, c.name);
@@ -640,7 +666,18 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
     iam.Grant.addToPrincipal({ grantee: role, actions: ['s3:GetBucketLocation'], resourceArns: [b.bucketArn!] });
   }
 
+  /** Two deployments to one thing group replace each other: every ring of every class needs its own group. */
+  private claimGroup(name: string, prop: string, owner: string): void {
+    if (!isConcreteString(name)) { return; }
+    const other = this.groupOwners.get(name);
+    if (other !== undefined) {
+      throw invalid(this, prop, name, `is also the thing group of ${other}: a deployment to a thing group replaces the group's previous one, so the two would undo each other`, 'Give every ring of every device class its own thing group.');
+    }
+    this.groupOwners.set(name, owner);
+  }
+
   private createGroup(scope: Construct, id: string, name: string, description: string): string {
+    this.claimGroup(name, 'namePrefix', `the group the channel creates for ${scope.node.id} (${id})`);
     new iot.CfnThingGroup(scope, id, {
       thingGroupName: name,
       thingGroupProperties: { thingGroupDescription: description },

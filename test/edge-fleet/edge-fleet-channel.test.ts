@@ -402,7 +402,7 @@ describe('rejections', () => {
     expect(() => channel({ fleetJob: job(150) })).toThrow(/'fleetJob.abortCriteria\[0\].thresholdPercent' \(150\) must be between 0 and 100/);
     expect(() => channel({ fleetJob: job(-1) })).toThrow(/thresholdPercent' \(-1\) must be between 0 and 100/);
     expect(() => channel({ fleetJob: job(10.999) })).toThrow(/has more than two decimals/);
-    expect(() => channel({ fleetJob: { abortCriteria: [{ failureType: JobFailureType.FAILED, thresholdPercent: 5, minExecutedDevices: 0 }] } })).toThrow(/minExecutedDevices' \(0\) must be an integer >= 1/);
+    expect(() => channel({ fleetJob: { abortCriteria: [{ failureType: JobFailureType.FAILED, thresholdPercent: 5, minExecutedDevices: 0 }] } })).toThrow(/minExecutedDevices' \(0\) must be an integer from 1 to 2147483647/);
     expect(() => channel({ fleetJob: { abortCriteria: [job(5).abortCriteria![0], job(6).abortCriteria![0]] } })).toThrow(/failureType' \("FAILED"\) is listed twice/);
   });
 

@@ -48,8 +48,8 @@ export function renderJobConfiguration(scope: IConstruct, prop: string, options:
     if ((notified === undefined) === (succeeded === undefined)) {
       throw invalid(scope, `${p}`, { increaseAfterNotifiedDevices: notified, increaseAfterSucceededDevices: succeeded }, 'must set exactly one of increaseAfterNotifiedDevices and increaseAfterSucceededDevices', 'Set increaseAfterSucceededDevices (recommended: a failing version stops accelerating) or increaseAfterNotifiedDevices.');
     }
-    checkInteger(scope, `${p}.increaseAfterNotifiedDevices`, notified, 1);
-    checkInteger(scope, `${p}.increaseAfterSucceededDevices`, succeeded, 1);
+    checkInteger(scope, `${p}.increaseAfterNotifiedDevices`, notified, 1, INT32_MAX);
+    checkInteger(scope, `${p}.increaseAfterSucceededDevices`, succeeded, 1, INT32_MAX);
     if (isConcreteNumber(maximumPerMinute) && isConcreteNumber(rate.baseRatePerMinute) && rate.baseRatePerMinute > maximumPerMinute) {
       throw invalid(scope, `${p}.baseRatePerMinute`, rate.baseRatePerMinute, `must be less than or equal to 'maximumPerMinute' (${maximumPerMinute})`, 'Lower baseRatePerMinute or raise maximumPerMinute.');
     }
@@ -61,6 +61,9 @@ export function renderJobConfiguration(scope: IConstruct, prop: string, options:
     };
   }
 
+  if (!Array.isArray(abortCriteria)) {
+    throw invalid(scope, `${prop}.abortCriteria`, abortCriteria, 'is not a list', 'Pass a list of { failureType, thresholdPercent, minExecutedDevices }, or [] for no abort criteria.');
+  }
   const seen = new Set<JobFailureType>();
   const criteriaList = abortCriteria.map((c, i) => {
     const p = `${prop}.abortCriteria[${i}]`;
@@ -68,7 +71,7 @@ export function renderJobConfiguration(scope: IConstruct, prop: string, options:
     if (isConcreteNumber(c.thresholdPercent) && Math.abs(c.thresholdPercent * 100 - Math.round(c.thresholdPercent * 100)) > 1e-6) {
       throw invalid(scope, `${p}.thresholdPercent`, c.thresholdPercent, 'has more than two decimals (IoT jobs accept e.g. 10.99, not 10.999)', `Pass ${Math.round(c.thresholdPercent * 100) / 100}.`);
     }
-    checkInteger(scope, `${p}.minExecutedDevices`, c.minExecutedDevices, 1);
+    checkInteger(scope, `${p}.minExecutedDevices`, c.minExecutedDevices, 1, INT32_MAX);
     if (!Object.values(JobFailureType).includes(c.failureType)) {
       throw invalid(scope, `${p}.failureType`, c.failureType, 'is not a JobFailureType', 'Use JobFailureType.FAILED, REJECTED, TIMED_OUT or ALL.');
     }
@@ -86,9 +89,12 @@ export function renderJobConfiguration(scope: IConstruct, prop: string, options:
 
   let timeoutConfig: greengrassv2.CfnDeployment.IoTJobTimeoutConfigProperty | undefined;
   if (timeout) {
+    if (!(timeout instanceof Duration)) {
+      throw invalid(scope, `${prop}.inProgressTimeout`, timeout, 'is not a Duration', 'Pass e.g. Duration.minutes(30).');
+    }
     if (!timeout.isUnresolved()) {
-      const seconds = timeout.toSeconds();
-      if (seconds % 60 !== 0 || seconds < 60 || seconds > 7 * 24 * 3600) {
+      const seconds = timeout.toSeconds({ integral: false });
+      if (!Number.isFinite(seconds) || seconds % 60 !== 0 || seconds < 60 || seconds > 7 * 24 * 3600) {
         throw invalid(scope, `${prop}.inProgressTimeout`, timeout, 'must be a whole number of minutes from 1 minute to 7 days', 'Pass e.g. Duration.minutes(30).');
       }
     }
@@ -105,17 +111,24 @@ export function renderJobConfiguration(scope: IConstruct, prop: string, options:
   };
 }
 
+/** Largest value of the Greengrass and IoT APIs' integer fields. @internal */
+export const INT32_MAX = 2147483647;
+
 /**
- * Whole seconds of a duration (tokens passed through), rejecting fractions and zero.
+ * Whole seconds of a duration (tokens passed through), rejecting fractions, zero, non-Durations and
+ * values above the APIs' 32-bit integers.
  * @internal
  */
 export function wholeSeconds(scope: IConstruct, prop: string, d: Duration): number {
+  if (!(d instanceof Duration)) {
+    throw invalid(scope, prop, d, 'is not a Duration', 'Pass e.g. Duration.seconds(60).');
+  }
   if (d.isUnresolved() || Token.isUnresolved(d.toSeconds({ integral: false }))) {
     return d.toSeconds();
   }
   const s = d.toSeconds({ integral: false });
-  if (!Number.isInteger(s) || s < 1) {
-    throw invalid(scope, prop, d, 'must be a whole number of seconds, at least 1', 'Pass e.g. Duration.seconds(60).');
+  if (!Number.isInteger(s) || s < 1 || s > INT32_MAX) {
+    throw invalid(scope, prop, d, `must be a whole number of seconds, from 1 to ${INT32_MAX}`, 'Pass e.g. Duration.seconds(60).');
   }
   return s;
 }
