@@ -7,7 +7,8 @@ import * as iot from 'aws-cdk-lib/aws-iot';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { tagLane } from '../core/app-autoscaling';
-import { checkInteger, invalid, isConcreteString } from '../core/errors';
+import { invalid, isConcreteString } from '../core/errors';
+import { checkOneOf, checkPinnedVersion, checkWholeNumber } from '../core/private/validation';
 import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
@@ -301,6 +302,7 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
     this.componentVersion = props.componentVersion ?? artifact.version;
     if (isConcreteString(this.componentVersion) && !isComponentVersion(this.componentVersion)) {
       const prop = props.componentVersion === undefined ? 'artifact.version' : 'componentVersion';
+      checkPinnedVersion(this, prop, this.componentVersion, "Pass componentVersion, e.g. '1.4.0': a Greengrass component version is a semantic version major.minor.patch, pinned so rollbacks return to the same bits.");
       throw invalid(this, prop, this.componentVersion, 'is not a Greengrass component version (semantic version major.minor.patch)', "Pass componentVersion, e.g. '1.4.0', mapping this model version to a component version.");
     }
     this.artifactName = artifact.name;
@@ -311,7 +313,7 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
     const updateTimeout = wholeSeconds(this, 'componentUpdateTimeout', props.componentUpdateTimeout ?? Duration.seconds(60));
     const validationTimeout = wholeSeconds(this, 'configurationValidationTimeout', props.configurationValidationTimeout ?? Duration.seconds(30));
     const alarmDevices = props.healthAlarmFailedDevices ?? 1;
-    checkInteger(this, 'healthAlarmFailedDevices', alarmDevices, 1);
+    checkWholeNumber(this, 'healthAlarmFailedDevices', alarmDevices, 1);
     for (const prop of ['notifyComponents', 'fleetHealth'] as const) {
       if (props[prop] !== undefined && typeof props[prop] !== 'boolean') {
         throw invalid(this, prop, props[prop], 'is not a boolean', `Pass true or false, or omit ${prop} for the default.`);
@@ -578,10 +580,8 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
     if (all.findIndex(o => o.name === c.name) !== i) {
       throw invalid(this, `${p}.name`, c.name, 'is used by another device class', 'Give each device class its own name.');
     }
-    if (!Object.prototype.hasOwnProperty.call(EDGE_PLATFORMS, c.target)) {
-      throw invalid(this, `${p}.target`, c.target, 'is not an edge target', 'Use HardwareTarget.EDGE_ARM64 (linux/aarch64) or HardwareTarget.EDGE_X86_64 (linux/amd64).');
-    }
-    checkInteger(this, `${p}.expectedDevices`, c.expectedDevices, 0);
+    checkOneOf(this, `${p}.target`, c.target, Object.keys(EDGE_PLATFORMS) as HardwareTarget[], 'Use HardwareTarget.EDGE_ARM64 (linux/aarch64) or HardwareTarget.EDGE_X86_64 (linux/amd64): an edge target.');
+    checkWholeNumber(this, `${p}.expectedDevices`, c.expectedDevices, 0);
     for (const [key, value] of Object.entries(c.configuration ?? {})) {
       if (typeof value !== 'string') {
         throw invalid(this, `${p}.configuration.${key}`, value, 'is not a string', `Pass it as text, e.g. '${String(value)}'.`);

@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { invalid } from '../core/errors';
+import { checkPinnedVersion } from '../core/private/validation';
 import { isComponentVersion } from './private/versions';
 
 /**
@@ -180,6 +181,7 @@ export class FleetRelease {
 
 function checkVersion(where: string, prop: string, v: string | undefined): void {
   if (v === undefined || Token.isUnresolved(v)) { return; }
+  checkPinnedVersion(where, prop, v, "Pass the component version the ring runs now, e.g. '1.3.0'.");
   if (!isComponentVersion(v)) {
     throw invalid(where, prop, v, 'is not a Greengrass component version (semantic version major.minor.patch)', "Pass the component version the ring runs now, e.g. '1.3.0'.");
   }

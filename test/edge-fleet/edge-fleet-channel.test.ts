@@ -394,15 +394,15 @@ describe('rejections', () => {
     const g = { name: 'gateways', target: HardwareTarget.EDGE_ARM64 };
     expect(() => channel({ deviceClasses: [g, g] })).toThrow(/'deviceClasses\[1\].name' \("gateways"\) is used by another device class/);
     expect(() => channel({ deviceClasses: [{ name: 'store gateways', target: HardwareTarget.EDGE_ARM64 }] })).toThrow(/'deviceClasses\[0\].name' \("store gateways"\) may only hold/);
-    expect(() => channel({ deviceClasses: [{ name: 'cloud', target: HardwareTarget.CPU_ARM64 }] })).toThrow(/'deviceClasses\[0\].target' \("cpu-arm64"\) is not an edge target/);
+    expect(() => channel({ deviceClasses: [{ name: 'cloud', target: HardwareTarget.CPU_ARM64 }] })).toThrow(/'deviceClasses\[0\].target' \("cpu-arm64"\) is not one of 'edge-arm64', 'edge-x86_64'.*an edge target/);
   });
 
   test('abort threshold outside 0-100, or with three decimals', () => {
     const job = (thresholdPercent: number): FleetJobOptions => ({ abortCriteria: [{ failureType: JobFailureType.FAILED, thresholdPercent, minExecutedDevices: 10 }] });
-    expect(() => channel({ fleetJob: job(150) })).toThrow(/'fleetJob.abortCriteria\[0\].thresholdPercent' \(150\) must be between 0 and 100/);
-    expect(() => channel({ fleetJob: job(-1) })).toThrow(/thresholdPercent' \(-1\) must be between 0 and 100/);
+    expect(() => channel({ fleetJob: job(150) })).toThrow(/'fleetJob.abortCriteria\[0\].thresholdPercent' \(150\) must be a number from 0 to 100/);
+    expect(() => channel({ fleetJob: job(-1) })).toThrow(/thresholdPercent' \(-1\) must be a number from 0 to 100/);
     expect(() => channel({ fleetJob: job(10.999) })).toThrow(/has more than two decimals/);
-    expect(() => channel({ fleetJob: { abortCriteria: [{ failureType: JobFailureType.FAILED, thresholdPercent: 5, minExecutedDevices: 0 }] } })).toThrow(/minExecutedDevices' \(0\) must be an integer from 1 to 2147483647/);
+    expect(() => channel({ fleetJob: { abortCriteria: [{ failureType: JobFailureType.FAILED, thresholdPercent: 5, minExecutedDevices: 0 }] } })).toThrow(/minExecutedDevices' \(0\) must be a whole number from 1 to 2147483647/);
     expect(() => channel({ fleetJob: { abortCriteria: [job(5).abortCriteria![0], job(6).abortCriteria![0]] } })).toThrow(/failureType' \("FAILED"\) is listed twice/);
   });
 
@@ -418,8 +418,8 @@ describe('rejections', () => {
     expect(() => channel({ fleetJob: { exponentialRate: { baseRatePerMinute: 5, incrementFactor: 2 } } })).toThrow(/must set exactly one of increaseAfterNotifiedDevices and increaseAfterSucceededDevices/);
     expect(() => channel({ fleetJob: { exponentialRate: { baseRatePerMinute: 5, incrementFactor: 2, increaseAfterNotifiedDevices: 1, increaseAfterSucceededDevices: 1 } } })).toThrow(/must set exactly one/);
     expect(() => channel({ fleetJob: { maximumPerMinute: 10, exponentialRate: { baseRatePerMinute: 20, incrementFactor: 2, increaseAfterSucceededDevices: 1 } } })).toThrow(/baseRatePerMinute' \(20\) must be less than or equal to 'maximumPerMinute' \(10\)/);
-    expect(() => channel({ fleetJob: { maximumPerMinute: 5000 } })).toThrow(/'fleetJob.maximumPerMinute' \(5000\) must be an integer from 1 to 1000/);
-    expect(() => channel({ fleetJob: { inProgressTimeout: Duration.seconds(90) } })).toThrow(/'fleetJob.inProgressTimeout' \(1 minute 30 seconds\) must be a whole number of minutes from 1 minute to 7 days/);
+    expect(() => channel({ fleetJob: { maximumPerMinute: 5000 } })).toThrow(/'fleetJob.maximumPerMinute' \(5000\) must be a whole number from 1 to 1000/);
+    expect(() => channel({ fleetJob: { inProgressTimeout: Duration.seconds(90) } })).toThrow(/'fleetJob.inProgressTimeout' \(1 minute 30 seconds\) must be a whole number of minutes \(the platform stores minutes\)\. Fix: Pass a whole number of minutes from 1 minute to 7 days, e\.g\. Duration\.minutes\(2\)/);
     expect(() => channel({ componentUpdateTimeout: Duration.millis(1500) })).toThrow(/'componentUpdateTimeout' \(1 second 500 millis\) must be a whole number of seconds/);
   });
 
@@ -435,7 +435,7 @@ describe('rejections', () => {
     expect(() => channel({ release: FleetRelease.freeze('1.3.0', '1.4.0') })).toThrow(/pins a canary ring, but the rollout is not a canary/);
     expect(() => channel({ canaryJob: { maximumPerMinute: 5 } })).toThrow(/'canaryJob' \(\{"maximumPerMinute":5\}\) has no canary ring to configure/);
     expect(() => channel({ deviceClasses: [{ name: 'g', target: HardwareTarget.EDGE_ARM64, canaryThingGroupName: 'pilot' }] })).toThrow(/canaryThingGroupName' \("pilot"\) has no canary ring to hold/);
-    expect(() => FleetRelease.freeze('latest')).toThrow(/FleetRelease.freeze: 'fleetVersion' \("latest"\) is not a Greengrass component version/);
+    expect(() => FleetRelease.freeze('latest')).toThrow(/FleetRelease.freeze: 'fleetVersion' \("latest"\) is a moving tag, not a version/);
     expect(() => FleetRelease.canary('1.3')).toThrow(/'fleetVersion' \("1.3"\) is not a Greengrass component version/);
   });
 
@@ -494,7 +494,7 @@ describe('existing thing groups keep the components their deployment runs (issue
 
   test('kept components must be component names and versions, and not the channel\'s own component', () => {
     expect(() => channel({ deviceClasses: [existing({ keepComponents: { 'models.assistant': '1.2.0' } })] })).toThrow(/'deviceClasses\[0\].keepComponents' \("models.assistant"\) lists the component this channel deploys/);
-    expect(() => channel({ deviceClasses: [existing({ keepComponents: { 'com.example.Kiosk': 'latest' } })] })).toThrow(/'deviceClasses\[0\].keepComponents.com.example.Kiosk' \("latest"\) is not a Greengrass component version/);
+    expect(() => channel({ deviceClasses: [existing({ keepComponents: { 'com.example.Kiosk': 'latest' } })] })).toThrow(/'deviceClasses\[0\].keepComponents.com.example.Kiosk' \("latest"\) is a moving tag, not a version/);
     expect(() => channel({ deviceClasses: [existing({ keepComponents: { 'bad name': '1.0.0' } })] })).toThrow(/'deviceClasses\[0\].keepComponents' \("bad name"\) names something that is not a Greengrass component name/);
   });
 });

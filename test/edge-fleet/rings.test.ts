@@ -156,10 +156,10 @@ describe('ring validation (edge rules)', () => {
   test('percent: increasing, 1-100, the last ring 100', () => {
     expect(bad([{ name: 'a', percent: 10 }, { name: 'b', percent: 10 }])).toThrow(/'rings\[1\].percent' \(10\) must be greater than the previous ring's share \(10%\)/);
     expect(bad([{ name: 'a', percent: 20 }, { name: 'b', percent: 10 }, { name: 'c' }])).toThrow(/'rings\[1\].percent' \(10\) must be greater than the previous ring's share \(20%\)/);
-    expect(bad([{ name: 'a', percent: 0 }, { name: 'b' }])).toThrow(/'rings\[0\].percent' \(0\) must be between 1 and 100/);
-    expect(bad([{ name: 'a', percent: 100.5 }, { name: 'b' }])).toThrow(/'rings\[0\].percent' \(100.5\) must be between 1 and 100/);
+    expect(bad([{ name: 'a', percent: 0 }, { name: 'b' }])).toThrow(/'rings\[0\].percent' \(0\) must be a number from 1 to 100/);
+    expect(bad([{ name: 'a', percent: 100.5 }, { name: 'b' }])).toThrow(/'rings\[0\].percent' \(100.5\) must be a number from 1 to 100/);
     expect(bad([{ name: 'a', percent: 5 }, { name: 'b', percent: 99 }])).toThrow(/'rings\[1\].percent' \(99\) must be 100 on the last ring/);
-    expect(bad([{ name: 'a', percent: NaN }, { name: 'b' }])).toThrow(/'rings\[0\].percent' \(NaN\) must be between 1 and 100/);
+    expect(bad([{ name: 'a', percent: NaN }, { name: 'b' }])).toThrow(/'rings\[0\].percent' \(NaN\) is not a finite number/);
     expect(channel({ rings: [{ name: 'a', percent: 1 }, { name: 'b', percent: 100 }], release: FleetRelease.promote() }).edge.ringNames).toEqual(['a', 'b']);
   });
 
@@ -180,7 +180,7 @@ describe('ring validation (edge rules)', () => {
     expect(() => channel({ rings: RINGS, release: FleetRelease.freezeRings({ pilot: '1.4.0', fleet: '1.3.0' }) })).toThrow(/must pin exactly the rings pilot, early, fleet \(missing: early\)/);
     expect(() => channel({ rings: RINGS, release: FleetRelease.freezeRings({ pilot: '1.4.0', early: '1.4.0', fleet: '1.3.0', beta: '1.0.0' }) })).toThrow(/\(not rings: beta\)/);
     expect(() => FleetRelease.freezeRings({})).toThrow(/FleetRelease.freezeRings: 'versions' \(\{\}\) lists no ring/);
-    expect(() => FleetRelease.freezeRings({ pilot: 'latest' })).toThrow(/'versions.pilot' \("latest"\) is not a Greengrass component version/);
+    expect(() => FleetRelease.freezeRings({ pilot: 'latest' })).toThrow(/'versions.pilot' \("latest"\) is a moving tag, not a version/);
     expect(() => FleetRelease.through('pilot', '1.3')).toThrow(/'laterRingsVersion' \("1.3"\) is not a Greengrass component version/);
     expect(() => channel({ rings: RINGS, release: FleetRelease.promote(), deviceClasses: [{ name: 'g', target: HardwareTarget.EDGE_ARM64, ringThingGroupNames: { beta: 'x' }, keepComponents: {} }] }))
       .toThrow(/'deviceClasses\[0\].ringThingGroupNames.beta' \("x"\) names a group for a ring the channel does not have/);

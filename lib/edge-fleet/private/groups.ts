@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalid, isConcreteString } from '../../core/errors';
+import { checkPinnedVersion } from '../../core/private/validation';
 import { EdgeDeviceClass } from '../edge-device-class';
 import { RingPlan } from './rings';
 import { isComponentVersion } from './versions';
@@ -75,6 +76,7 @@ export function checkKeptComponents(scope: IConstruct, p: string, c: EdgeDeviceC
     if (isConcreteString(componentName) && name === componentName) {
       throw invalid(scope, prop, name, 'lists the component this channel deploys', `Drop '${name}': the channel sets its version in every ring.`);
     }
+    checkPinnedVersion(scope, `${prop}.${name}`, version, "Pass the version the group's deployment runs now, e.g. '2.14.0'.");
     if (isConcreteString(version) && !isComponentVersion(version)) {
       throw invalid(scope, `${prop}.${name}`, version, 'is not a Greengrass component version (semantic version major.minor.patch)', "Pass the version the group's deployment runs now, e.g. '2.14.0'.");
     }

@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { checkRange, describeValue, invalid, isConcreteNumber } from '../../core/errors';
+import { describeValue, invalid, isConcreteNumber } from '../../core/errors';
+import { checkDuration, checkFinite } from '../../core/private/validation';
 import { Rollout, RolloutStrategy } from '../../core/rollout';
 import { EdgeRing } from '../edge-ring';
 import { FleetJobOptions } from '../fleet-job';
@@ -88,7 +89,7 @@ export function planRings(scope: IConstruct, input: RingInputs): RingPlan[] {
       throw invalid(scope, `${p}.name`, r.name, 'is used by another ring', 'Give each ring its own name.');
     }
     const percent = r.percent ?? (last ? 100 : undefined);
-    checkRange(scope, `${p}.percent`, percent, 1, 100, 'Pass the cumulative share of the class this ring reaches, from 1 to 100.');
+    checkFinite(scope, `${p}.percent`, percent, { min: 1, max: 100, fix: 'Pass the cumulative share of the class this ring reaches, from 1 to 100.' });
     if (isConcreteNumber(percent)) {
       if (percent <= previousPercent) {
         throw invalid(scope, `${p}.percent`, percent, `must be greater than the previous ring's share (${previousPercent}%): percent is cumulative (this ring and every ring before it)`, `Pass a share above ${previousPercent}, e.g. ${Math.min(100, previousPercent * 10 || 1)}.`);
@@ -124,14 +125,15 @@ export function planRings(scope: IConstruct, input: RingInputs): RingPlan[] {
  * @internal
  */
 export function checkBake(scope: IConstruct, prop: string, bake: Duration): void {
+  if (!(bake instanceof Duration)) {
+    throw invalid(scope, prop, bake, 'is not a Duration', 'Pass e.g. Duration.days(1).');
+  }
   if (bake.isUnresolved()) { return; }
   const seconds = bake.toSeconds({ integral: false });
-  if (!Number.isFinite(seconds) || seconds < 60 || seconds > MAX_BAKE.toSeconds()) {
+  if (Number.isFinite(seconds) && (seconds < 60 || seconds > MAX_BAKE.toSeconds())) {
     throw invalid(scope, prop, bake, 'must be from 1 minute to 30 days: it is how long to watch the ring\'s devices before the next ring gets the version (a stage between two deployments of the stack)', 'Pass e.g. Duration.hours(12) or Duration.days(3); to hold a version longer, use FleetRelease.freeze.');
   }
-  if (seconds % 60 !== 0) {
-    throw invalid(scope, prop, bake, 'must be a whole number of minutes', `Pass Duration.minutes(${Math.ceil(seconds / 60)}).`);
-  }
+  checkDuration(scope, prop, bake, { unit: 'minutes', min: Duration.minutes(1), max: MAX_BAKE });
 }
 
 /**
