@@ -59,6 +59,8 @@ export function planRings(scope: IConstruct, input: RingInputs): RingPlan[] {
       }
       return [{ name: FleetRing.FLEET, id: 'Fleet', percent: 100, jobProp: 'fleetJob', job: input.fleetJob ?? {}, jobDefaults: FLEET_JOB_DEFAULTS }];
     }
+    // The edge rule for bakes (Rollout.canary itself applies the shared 1 minute - 1 hour range first).
+    if (rollout.stepInterval !== undefined) { checkBake(scope, 'rollout.bakeTime', rollout.stepInterval); }
     return [
       { name: FleetRing.CANARY, id: 'Canary', percent: rollout.percent, bake: rollout.stepInterval, jobProp: 'canaryJob', job: input.canaryJob ?? {}, jobDefaults: CANARY_JOB_DEFAULTS },
       { name: FleetRing.FLEET, id: 'Fleet', percent: 100, jobProp: 'fleetJob', job: input.fleetJob ?? {}, jobDefaults: FLEET_JOB_DEFAULTS },
