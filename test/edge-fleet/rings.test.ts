@@ -1,6 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { HardwareTarget, LaneValidationError, Rollout } from '../../lib';
+import { HardwareTarget, HybridTopology, LaneValidationError, Rollout } from '../../lib';
 import { EdgeFleetChannel, EdgeFleetChannelProps, EdgeRing, FleetRelease, JobFailureType } from '../../lib/edge-fleet';
 import { demoArtifact } from '../../examples/shared/artifact';
 
@@ -126,6 +126,15 @@ describe('N rings with shares and bakes in days', () => {
     for (const dep of Object.values(d.findResources('AWS::GreengrassV2::Deployment')) as any[]) {
       expect(dep.Properties.DeploymentPolicies.FailureHandlingPolicy).toBe('DO_NOTHING');
     }
+  });
+
+  test('inside a topology with a canary rollout, rings win and only the inherited autoRollback is used', () => {
+    const stack = new Stack(new App(), 'S');
+    const topology = new HybridTopology(stack, 'T', { artifact: demoArtifact(), rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5), autoRollback: false }) });
+    const edge = new EdgeFleetChannel(topology, 'Edge', { deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64 }], rings: RINGS, release: FleetRelease.promote(), fleetHealth: false });
+    expect(edge.ringNames).toEqual(['pilot', 'early', 'fleet']);
+    const all = Object.values(Template.fromStack(stack).findResources('AWS::GreengrassV2::Deployment')) as any[];
+    expect(all.map(d => d.Properties.DeploymentPolicies.FailureHandlingPolicy)).toEqual(['DO_NOTHING', 'DO_NOTHING', 'DO_NOTHING']);
   });
 
   test('existing groups per ring', () => {
