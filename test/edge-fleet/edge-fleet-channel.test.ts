@@ -399,10 +399,10 @@ describe('rejections', () => {
 
   test('abort threshold outside 0-100, or with three decimals', () => {
     const job = (thresholdPercent: number): FleetJobOptions => ({ abortCriteria: [{ failureType: JobFailureType.FAILED, thresholdPercent, minExecutedDevices: 10 }] });
-    expect(() => channel({ fleetJob: job(150) })).toThrow(/'fleetJob.abortCriteria\[0\].thresholdPercent' \(150\) must be a number from 0 to 100/);
-    expect(() => channel({ fleetJob: job(-1) })).toThrow(/thresholdPercent' \(-1\) must be a number from 0 to 100/);
+    expect(() => channel({ fleetJob: job(150) })).toThrow(/'fleetJob.abortCriteria\[0\].thresholdPercent' \(150\) must be between 0 and 100/);
+    expect(() => channel({ fleetJob: job(-1) })).toThrow(/thresholdPercent' \(-1\) must be between 0 and 100/);
     expect(() => channel({ fleetJob: job(10.999) })).toThrow(/has more than two decimals/);
-    expect(() => channel({ fleetJob: { abortCriteria: [{ failureType: JobFailureType.FAILED, thresholdPercent: 5, minExecutedDevices: 0 }] } })).toThrow(/minExecutedDevices' \(0\) must be a whole number from 1 to 2147483647/);
+    expect(() => channel({ fleetJob: { abortCriteria: [{ failureType: JobFailureType.FAILED, thresholdPercent: 5, minExecutedDevices: 0 }] } })).toThrow(/minExecutedDevices' \(0\) must be an integer from 1 to 2147483647/);
     expect(() => channel({ fleetJob: { abortCriteria: [job(5).abortCriteria![0], job(6).abortCriteria![0]] } })).toThrow(/failureType' \("FAILED"\) is listed twice/);
   });
 
@@ -418,7 +418,7 @@ describe('rejections', () => {
     expect(() => channel({ fleetJob: { exponentialRate: { baseRatePerMinute: 5, incrementFactor: 2 } } })).toThrow(/must set exactly one of increaseAfterNotifiedDevices and increaseAfterSucceededDevices/);
     expect(() => channel({ fleetJob: { exponentialRate: { baseRatePerMinute: 5, incrementFactor: 2, increaseAfterNotifiedDevices: 1, increaseAfterSucceededDevices: 1 } } })).toThrow(/must set exactly one/);
     expect(() => channel({ fleetJob: { maximumPerMinute: 10, exponentialRate: { baseRatePerMinute: 20, incrementFactor: 2, increaseAfterSucceededDevices: 1 } } })).toThrow(/baseRatePerMinute' \(20\) must be less than or equal to 'maximumPerMinute' \(10\)/);
-    expect(() => channel({ fleetJob: { maximumPerMinute: 5000 } })).toThrow(/'fleetJob.maximumPerMinute' \(5000\) must be a whole number from 1 to 1000/);
+    expect(() => channel({ fleetJob: { maximumPerMinute: 5000 } })).toThrow(/'fleetJob.maximumPerMinute' \(5000\) must be an integer from 1 to 1000/);
     expect(() => channel({ fleetJob: { inProgressTimeout: Duration.seconds(90) } })).toThrow(/'fleetJob.inProgressTimeout' \(1 minute 30 seconds\) must be a whole number of minutes \(the platform stores minutes\)\. Fix: Pass a whole number of minutes from 1 minute to 7 days, e\.g\. Duration\.minutes\(2\)/);
     expect(() => channel({ componentUpdateTimeout: Duration.millis(1500) })).toThrow(/'componentUpdateTimeout' \(1 second 500 millis\) must be a whole number of seconds/);
   });

@@ -165,8 +165,8 @@ describe('ring validation (edge rules)', () => {
   test('percent: increasing, 1-100, the last ring 100', () => {
     expect(bad([{ name: 'a', percent: 10 }, { name: 'b', percent: 10 }])).toThrow(/'rings\[1\].percent' \(10\) must be greater than the previous ring's share \(10%\)/);
     expect(bad([{ name: 'a', percent: 20 }, { name: 'b', percent: 10 }, { name: 'c' }])).toThrow(/'rings\[1\].percent' \(10\) must be greater than the previous ring's share \(20%\)/);
-    expect(bad([{ name: 'a', percent: 0 }, { name: 'b' }])).toThrow(/'rings\[0\].percent' \(0\) must be a number from 1 to 100/);
-    expect(bad([{ name: 'a', percent: 100.5 }, { name: 'b' }])).toThrow(/'rings\[0\].percent' \(100.5\) must be a number from 1 to 100/);
+    expect(bad([{ name: 'a', percent: 0 }, { name: 'b' }])).toThrow(/'rings\[0\].percent' \(0\) must be between 1 and 100/);
+    expect(bad([{ name: 'a', percent: 100.5 }, { name: 'b' }])).toThrow(/'rings\[0\].percent' \(100.5\) must be between 1 and 100/);
     expect(bad([{ name: 'a', percent: 5 }, { name: 'b', percent: 99 }])).toThrow(/'rings\[1\].percent' \(99\) must be 100 on the last ring/);
     expect(bad([{ name: 'a', percent: NaN }, { name: 'b' }])).toThrow(/'rings\[0\].percent' \(NaN\) is not a finite number/);
     expect(channel({ rings: [{ name: 'a', percent: 1 }, { name: 'b', percent: 100 }], release: FleetRelease.promote() }).edge.ringNames).toEqual(['a', 'b']);
