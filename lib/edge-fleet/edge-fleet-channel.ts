@@ -86,9 +86,10 @@ export interface EdgeFleetChannelProps {
 
   /**
    * Which version each ring runs in this stack version: `canaryOnly()`, `canary(fleetVersion)`,
-   * `promote()`, or the emergency `freeze(fleetVersion, canaryVersion?)`.
+   * `through(ring, laterRingsVersion?)`, `promote()`, or the emergency `freeze(fleetVersion, canaryVersion?)`
+   * / `freezeRings({ ring: version })`.
    *
-   * @default - FleetRelease.promote() with an all-at-once rollout; required with a canary rollout
+   * @default - FleetRelease.promote() with one ring; required with two or more rings
    */
   readonly release?: FleetRelease;
 
@@ -143,7 +144,7 @@ export interface EdgeFleetChannelProps {
   readonly installTimeout?: Duration;
 
   /**
-   * IoT job settings of the canary ring's deployments.
+   * IoT job settings of the canary ring's deployments (`Rollout.canary` only; with `rings`, use `rings[i].job`).
    *
    * @default - no rate limit; abort when 10% of executed devices fail, reject or time out (from the
    * first device); executions time out after 1 hour in progress
@@ -151,7 +152,7 @@ export interface EdgeFleetChannelProps {
   readonly canaryJob?: FleetJobOptions;
 
   /**
-   * IoT job settings of the fleet ring's deployments.
+   * IoT job settings of the fleet ring's deployments (not with `rings`: use `rings[i].job`).
    *
    * @default - 5 devices per minute doubling after every 5 succeeded devices, at most 50 per minute;
    * abort when 5% of executed devices fail, reject or time out (after 20 devices); executions time out
