@@ -223,7 +223,8 @@ const COMPONENT_NAME_RE = /^[A-Za-z0-9._-]{1,128}$/;
  *   build's S3 URI and SHA-256 digest, and an Install step that verifies the digest on the device;
  * - per device class: thing groups (created or referenced), a token exchange role with read on exactly
  *   the class's build (plus role alias and IoT policy), and one deployment per update ring;
- * - update rings: the canary ring's deployment first, the fleet ring's after it (DependsOn), each with an
+ * - update rings (canary then fleet, or N typed `rings` with shares and bakes in hours or days): each
+ *   ring's deployment after the previous ring's (DependsOn), each with an
  *   IoT job rollout rate, abort criteria, in-progress timeout, ROLLBACK failure handling, component update
  *   and configuration validation policies — typed here, rendered in the PascalCase CloudFormation wants;
  * - `FleetRelease.freeze(...)` keeps every ring on its version: no new deployment revision;
