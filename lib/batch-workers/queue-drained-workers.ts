@@ -313,8 +313,16 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
   public readonly artifactVersion: string;
   /** Workers and their hardware. */
   public readonly capacity: LaneCapacity;
-  /** Alarms rendered from the SLO (deployments roll back on them). */
+  /**
+   * Alarms rendered from the SLO (`SloTimeInQueue`, ...). They page; only the version-health ones
+   * among them are deployment alarms (see {@link deploymentAlarms}).
+   */
   public readonly sloAlarms: cloudwatch.IAlarm[];
+  /**
+   * The ECS deployment alarms: version-health alarms only (the SLO's alarms other than time in
+   * queue, plus `rollout.alarms`). Empty means the circuit breaker alone judges a deployment.
+   */
+  public readonly deploymentAlarms: cloudwatch.IAlarm[];
   /** The SLO as Application Signals SLOs (construct ID `SloTimeInQueueObjective`). */
   public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
   /** Burn-rate alarms of those SLOs: they page, deployments do not roll back on them. */
@@ -510,7 +518,11 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     this.sloAlarms = slo?.rollbackAlarms ?? [];
     this.serviceLevelObjectives = slo?.objectives ?? [];
     this.sloBurnRateAlarms = slo?.burnRateAlarms ?? [];
-    const rolloutAlarms = [...this.sloAlarms, ...(props.rollout?.alarms ?? [])];
+    // Deployment alarms judge the new version only. Queue age measures capacity: a backlog from
+    // before the deploy would roll a healthy version back, so time-in-queue alarms page but never
+    // roll back, whichever list the SLO puts them in.
+    this.deploymentAlarms = [...this.sloAlarms.filter(a => !isTimeInQueueAlarm(a)), ...(props.rollout?.alarms ?? [])];
+    const rolloutAlarms = this.deploymentAlarms;
     const autoRollback = props.rollout?.autoRollback ?? true;
 
     // ---- service ----
@@ -548,6 +560,11 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
         taskDefinition: this.taskDefinition,
         capacityProviderStrategies: [{ capacityProvider: this.capacityProvider.capacityProviderName, weight: 1 }],
       });
+      // The cluster's AWS::ECS::ClusterCapacityProviderAssociations (added by ecs.Cluster at synth)
+      // must exist before the service is created and outlive it on delete: otherwise the create
+      // intermittently fails ("capacity provider not associated") and the delete fails with
+      // "capacity provider is in use". A dependency on the cluster covers every resource under it.
+      this.service.node.addDependency(this.cluster);
     }
 
     // ---- scaling ----
@@ -933,7 +950,7 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       description: `GPU container instances of ${this.node.path}`,
     });
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      machineImage: ecs.EcsOptimizedImage.amazonLinux2(ecs.AmiHardwareType.GPU),
+      machineImage: ecs.EcsOptimizedImage.amazonLinux2023(ecs.AmiHardwareType.GPU),
       instanceType: props.instanceType ?? defaultGpuInstance(),
       role,
       userData: ec2.UserData.forLinux(),
@@ -957,6 +974,7 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       enableManagedScaling: true,
       enableManagedTerminationProtection: true,
       targetCapacityPercent: 100,
+      // AL2023 ECS AMIs take the same ecs.config user data as AL2 (ECS_CLUSTER=...).
       machineImageType: ecs.MachineImageType.AMAZON_LINUX_2,
     });
     cluster.addAsgCapacityProvider(provider);
@@ -1028,11 +1046,17 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       oldestAge: this.metricOldestJobAge(),
       running: taskCount('RunningTaskCount'),
       pending: taskCount('PendingTaskCount'),
+      desired: taskCount('DesiredTaskCount'),
       queueName: this.queue.queueName,
       clusterName: this.cluster.clusterName,
       serviceName: service?.serviceName ?? '',
     };
   }
+}
+
+/** True for the SLO's time-in-queue alarm (construct ID `<id>TimeInQueue`, see ServiceLevelObjective.render). */
+function isTimeInQueueAlarm(alarm: cloudwatch.IAlarm): boolean {
+  return alarm.node.id.endsWith('TimeInQueue');
 }
 
 function defaultGpuInstance(): ec2.InstanceType {

@@ -16,6 +16,7 @@ import { demoArtifact } from '../../examples/shared/artifact';
 const ENV = { account: '111122223333', region: 'us-east-1' };
 const BACKLOG_MATH = 'visible / running';
 const NO_WORKERS_MATH = 'IF(visible > 0 AND (FILL(running, 0) + FILL(pending, 0)) == 0, 1, 0)';
+const FROM_ZERO_MATH = 'IF(visible > 0 AND FILL(desired, 0) == 0, 1, 0)';
 
 /** The worker container's environment as a map (order-independent). */
 function envOf(t: Template): { [key: string]: unknown } {
@@ -235,7 +236,7 @@ describe('workers', () => {
     gpu.t.hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: Match.objectLike({
         InstanceType: 'g5.xlarge',
-        ImageId: { Ref: Match.stringLikeRegexp('SsmParameterValueawsserviceecsoptimizedamiamazonlinux2gpurecommendedimageid') },
+        ImageId: { Ref: Match.stringLikeRegexp('^SsmParameterValueawsserviceecsoptimizedamiamazonlinux2023gpurecommendedimageid') },
         MetadataOptions: { HttpTokens: 'required' },
         BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ Encrypted: true }) })],
       }),
@@ -371,22 +372,22 @@ describe('scaling', () => {
     });
   });
 
-  test('scale to zero adds a step policy that scales out from zero on the first waiting job', () => {
+  test('scale to zero adds a step policy that scales out from zero on the first waiting job, gated on the desired count', () => {
     full.t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       PolicyName: Match.stringLikeRegexp('ScaleOutFromZero'),
-      StepScalingPolicyConfiguration: Match.objectLike({ StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] }),
+      StepScalingPolicyConfiguration: Match.objectLike({ AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] }),
     });
     full.t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [{ Ref: Match.stringLikeRegexp('WorkersScaleOutFromZero') }],
       Threshold: 1, EvaluationPeriods: 1,
-      Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: NO_WORKERS_MATH, ReturnData: true }),
-        Match.objectLike({ Id: 'running', MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount' }) }) }),
-        Match.objectLike({ Id: 'pending', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'PendingTaskCount' }) }) }),
-      ]),
+      Metrics: [
+        Match.objectLike({ Expression: FROM_ZERO_MATH, ReturnData: true }),
+        Match.objectLike({ Id: 'visible', MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible' }) }) }),
+        Match.objectLike({ Id: 'desired', MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'ECS/ContainerInsights', MetricName: 'DesiredTaskCount' }) }) }),
+      ],
     });
-    // backlog tracking scales in, so no idle policy
-    full.t.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 3);
+    // backlog tracking (scale-out only), time-in-queue steps, from zero, backlog scale-in, idle scale-in
+    full.t.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 5);
   });
 
   test('CPU utilization is predefined target tracking', () => {
@@ -426,17 +427,18 @@ describe('scaling', () => {
 });
 
 describe('rollout and alarms', () => {
-  test('deployments use the circuit breaker with rollback and the SLO and rollout alarms', () => {
+  test('deployments use the circuit breaker with rollback and the version-health alarms only (not time in queue)', () => {
     full.t.hasResourceProperties('AWS::ECS::Service', {
       DeploymentController: { Type: 'ECS' },
       DeploymentConfiguration: {
         DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-        Alarms: { Enable: true, Rollback: true, AlarmNames: [{ Ref: Match.stringLikeRegexp('WorkersSloTimeInQueue') }, { Ref: Match.stringLikeRegexp('ExtraAlarm') }] },
+        Alarms: { Enable: true, Rollback: true, AlarmNames: [{ Ref: Match.stringLikeRegexp('ExtraAlarm') }] },
         MinimumHealthyPercent: 100,
         MaximumPercent: 200,
       },
     });
     expect(full.w.sloAlarms).toHaveLength(1);
+    expect(full.w.deploymentAlarms).toHaveLength(1);
   });
 
   test('the SLO alarm watches the oldest job age against the time-in-queue objective', () => {
