@@ -100,13 +100,15 @@ export interface QueueDrainedWorkersProps {
    * rolling deployment with the circuit breaker and deployment alarms); canary and linear shift
    * traffic, which a queue consumer does not receive, and are rejected.
    *
-   * @default - rolling deployment, circuit breaker with rollback, SLO alarms as deployment alarms
+   * @default - rolling deployment, circuit breaker with rollback, no deployment alarms (time-in-queue
+   * alarms are never deployment alarms)
    */
   readonly rollout?: Rollout;
 
   /**
-   * The objective, e.g. `ServiceLevelObjective.timeInQueue(Duration.minutes(30))`. Its alarms roll
-   * deployments back. Latency and error-rate objectives are rejected: the lane has no per-job
+   * The objective, e.g. `ServiceLevelObjective.timeInQueue(Duration.minutes(30))`. Its alarms page.
+   * A time-in-queue alarm is never a deployment alarm (a backlog from before a deploy says nothing
+   * about the new version). Latency and error-rate objectives are rejected: the lane has no per-job
    * latency or error metric.
    *
    * @default - no SLO alarms
@@ -289,7 +291,7 @@ export interface QueueDrainedWorkersProps {
  * - Scaling: backlog-per-worker target tracking with metric math (`visible ÷ RunningTaskCount`
  *   from Container Insights), time-in-queue steps on `ApproximateAgeOfOldestMessage`, optional
  *   CPU, scale to zero and back out on the first job, cooldowns, schedules, fixed budgets.
- * - Rollouts: ECS circuit breaker with rollback plus the SLO's alarms as deployment alarms.
+ * - Rollouts: ECS circuit breaker with rollback plus version-health deployment alarms (never queue age).
  * - Alarms: jobs in the DLQ, oldest job older than the SLO, no running worker while jobs wait.
  *
  * @example
