@@ -21,9 +21,12 @@ import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
 import { Rollout, RolloutStrategy } from '../core/rollout';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { InFlightJobHandling } from './in-flight-jobs';
+import { gpuInstanceShape, instanceFamily, UNSUPPORTED_GPU_FAMILIES } from './private/gpu-instances';
 import { noWorkersWithBacklog, renderWorkerScaling, WorkerScalingMetrics } from './worker-scaling';
 import { withLaneDefaults } from '../core/lane-defaults';
 
+/** Application Auto Scaling capacities and Auto Scaling group sizes are 32-bit signed integers. */
+const MAX_INT32 = 2_147_483_647;
 /** Fargate's ceiling on a container's stopTimeout. */
 const FARGATE_MAX_STOP_TIMEOUT_SECONDS = 120;
 /** SQS's ceiling on a visibility timeout. */
@@ -250,9 +253,12 @@ export interface QueueDrainedWorkersProps {
   readonly instanceType?: ec2.InstanceType;
 
   /**
-   * Most GPU instances the capacity provider may launch.
+   * Most GPU instances the capacity provider may launch. Must cover `autoscaling.maxCapacity`
+   * workers at `floor(instance GPUs ÷ gpuCount)` workers per instance.
    *
-   * @default - the autoscaling policy's maxCapacity (one worker per instance)
+   * @default - twice the instances maxCapacity workers need, so a rolling deployment at full scale
+   * (new tasks start before old ones stop) can place its tasks; instances are only launched for
+   * tasks that wait for capacity
    */
   readonly maxInstances?: number;
 
@@ -388,6 +394,7 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     this.validateQueueProps(props, jobSeconds);
     this.stopTimeout = this.deriveStopTimeout(jobSeconds);
     this.validateScaling(policy);
+    const instanceCap = this.onFargate ? 0 : this.gpuInstanceCap(props, policy);
     this.validateRollout(props.rollout);
     if (props.cluster && props.vpc) {
       throw invalid(this, 'vpc', props.vpc.node.path, 'is set together with cluster', 'Leave vpc unset: the workers run in the cluster\'s VPC.');
@@ -556,7 +563,7 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
         platformVersion: ecs.FargatePlatformVersion.LATEST,
       });
     } else {
-      this.capacityProvider = this.createGpuCapacity(props, policy);
+      this.capacityProvider = this.createGpuCapacity(props, instanceCap);
       this.service = new ecs.Ec2Service(this, 'Resource', {
         ...common,
         taskDefinition: this.taskDefinition,
@@ -798,15 +805,51 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       }
     } else {
       checkInteger(this, 'gpuCount', props.gpuCount, 1, 8);
-      checkInteger(this, 'maxInstances', props.maxInstances, 1);
+      checkInteger(this, 'maxInstances', props.maxInstances, 1, MAX_INT32);
       checkInteger(this, 'cpu', props.cpu, 128);
       checkInteger(this, 'memoryLimitMiB', props.memoryLimitMiB, 512);
       const it = props.instanceType?.toString();
-      if (it !== undefined && !Token.isUnresolved(it) && (!/^(g\d+[a-z]*|p\d+[a-z]*)\./.test(it) || /^g\d+g/.test(it))) {
-        throw invalid(this, 'instanceType', it, 'is not an x86_64 NVIDIA GPU instance type', 'Use a g4dn, g5, g6, g6e, p3, p4d or p5 instance type, e.g. g5.xlarge.');
+      if (it !== undefined && !Token.isUnresolved(it)) {
+        const why = UNSUPPORTED_GPU_FAMILIES[instanceFamily(it)];
+        if (why || !/^(g\d+[a-z]*|p\d+[a-z]*)\.[a-z0-9]+$/.test(it) || /^g\d+g/.test(it)) {
+          throw invalid(this, 'instanceType', it, `is not an x86_64 NVIDIA GPU instance type the ECS GPU AMI supports${why ? ` (it ${why})` : ''}`,
+            'Use a g4dn, g5, g6, g6e, p3, p4d or p5 instance type, e.g. g5.xlarge.');
+        }
       }
     }
     return fargate;
+  }
+
+  /**
+   * The GPU Auto Scaling group's maximum size. Rejects task sizes that never place on the instance
+   * type (more GPUs or memory than one instance has) and an instance cap below what the policy's
+   * maxCapacity needs. The default leaves room for a rolling deployment at full scale (ECS starts
+   * the new tasks before stopping the old ones: maximumPercent 200).
+   */
+  private gpuInstanceCap(props: QueueDrainedWorkersProps, policy: AutoscalingPolicy): number {
+    const it = (props.instanceType ?? defaultGpuInstance()).toString();
+    const gpuCount = props.gpuCount ?? 1;
+    const memory = props.memoryLimitMiB ?? 12288;
+    const shape = Token.isUnresolved(it) ? undefined : gpuInstanceShape(it);
+    if (shape && isConcreteNumber(gpuCount) && gpuCount > shape.gpus) {
+      throw invalid(this, 'gpuCount', gpuCount, `exceeds the ${shape.gpus} GPU(s) of one ${it}: the tasks would never be placed`,
+        `Lower gpuCount to ${shape.gpus} or less, or pick an instance type with ${gpuCount} GPUs (e.g. g5.12xlarge has 4, g5.48xlarge 8).`);
+    }
+    if (shape && isConcreteNumber(memory) && memory > shape.memoryMiB) {
+      throw invalid(this, 'memoryLimitMiB', memory, `exceeds the ${shape.memoryMiB} MiB of one ${it}: the tasks would never be placed`,
+        `Lower memoryLimitMiB well under ${shape.memoryMiB} (the OS and the ECS agent keep some), or pick a larger instance type.`);
+    }
+    const perInstance = shape && isConcreteNumber(gpuCount) ? Math.floor(shape.gpus / gpuCount) : 1;
+    if (!isConcreteNumber(policy.maxCapacity)) {
+      return props.maxInstances ?? policy.maxCapacity;
+    }
+    const needed = Math.ceil(policy.maxCapacity / perInstance);
+    if (props.maxInstances !== undefined && isConcreteNumber(props.maxInstances) && props.maxInstances < needed) {
+      throw invalid(this, 'maxInstances', props.maxInstances,
+        `is below the ${needed} instance(s) that autoscaling.maxCapacity (${policy.maxCapacity}) workers need at ${perInstance} worker(s) per ${it}: workers beyond it would never be placed`,
+        `Raise maxInstances to at least ${needed} (${2 * needed} leaves room for a rolling deployment at full scale), or lower maxCapacity.`);
+    }
+    return props.maxInstances ?? Math.min(2 * needed, MAX_INT32);
   }
 
   private validateJobTimeout(jobTimeout: Duration): number {
@@ -945,7 +988,7 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     });
   }
 
-  private createGpuCapacity(props: QueueDrainedWorkersProps, policy: AutoscalingPolicy): ecs.AsgCapacityProvider {
+  private createGpuCapacity(props: QueueDrainedWorkersProps, maxInstances: number): ecs.AsgCapacityProvider {
     const cluster = this.cluster as ecs.Cluster;
     const role = new iam.Role(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
@@ -969,7 +1012,7 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       launchTemplate,
       minCapacity: 0,
-      maxCapacity: props.maxInstances ?? policy.maxCapacity,
+      maxCapacity: maxInstances,
     });
     const provider = new ecs.AsgCapacityProvider(this, 'GpuCapacity', {
       autoScalingGroup: asg,

@@ -241,7 +241,8 @@ describe('workers', () => {
         BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ Encrypted: true }) })],
       }),
     });
-    gpu.t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: '4' });
+    // maxInstances omitted: 4 workers at 1 per g5.xlarge, twice over for a rolling deployment at full scale
+    gpu.t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: '8' });
     gpu.t.hasResourceProperties('AWS::ECS::CapacityProvider', {
       AutoScalingGroupProvider: Match.objectLike({
         ManagedScaling: Match.objectLike({ Status: 'ENABLED', TargetCapacity: 100 }),
