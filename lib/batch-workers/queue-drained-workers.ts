@@ -21,6 +21,7 @@ import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
 import { Rollout, RolloutStrategy } from '../core/rollout';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { InFlightJobHandling } from './in-flight-jobs';
+import { checkDuration, checkOneOf } from './private/checks';
 import { gpuInstanceShape, instanceFamily, UNSUPPORTED_GPU_FAMILIES } from './private/gpu-instances';
 import { noWorkersWithBacklog, renderWorkerScaling, WorkerScalingMetrics } from './worker-scaling';
 import { withLaneDefaults } from '../core/lane-defaults';
@@ -385,6 +386,12 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     props = withLaneDefaults(this, props, 'QueueDrainedWorkers', ['artifact', 'autoscaling', 'slo', 'rollout'], ['artifact', 'autoscaling']);
     const hardware = props.hardware ?? HardwareTarget.CPU_X86_64;
     const policy = props.autoscaling!;
+    if (!(props.jobTimeout instanceof Duration)) {
+      throw invalid(this, 'jobTimeout', props.jobTimeout, 'is required (a Duration): the visibility and stop timeouts derive from it', 'Pass e.g. jobTimeout: Duration.minutes(5).');
+    }
+    // Enum-like props arrive as any string or number from other jsii languages and plain JavaScript.
+    checkOneOf(this, 'inFlightJobs', props.inFlightJobs, Object.values(InFlightJobHandling));
+    checkOneOf(this, 'logRetention', props.logRetention, Object.values(logs.RetentionDays).filter((v): v is logs.RetentionDays => typeof v === 'number'));
     this.inFlightJobs = props.inFlightJobs ?? InFlightJobHandling.FINISH;
     this.jobTimeout = props.jobTimeout;
 
@@ -856,7 +863,7 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     if (jobTimeout.isUnresolved()) {
       throw invalid(this, 'jobTimeout', jobTimeout, 'is a token', 'Pass a concrete Duration: the visibility and stop timeouts are derived from it at synth time.');
     }
-    const ms = jobTimeout.toMilliseconds();
+    const ms = jobTimeout.toMilliseconds({ integral: false });
     if (ms < 1000 || ms % 1000 !== 0 || ms > SQS_MAX_VISIBILITY_SECONDS * 1000) {
       throw invalid(this, 'jobTimeout', jobTimeout, 'must be whole seconds from 1 second to 12 hours (the SQS visibility timeout range)', 'Pass e.g. Duration.minutes(5).');
     }
@@ -886,6 +893,8 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
           'Pass e.g. 3: a job moves to the dead-letter queue after that many receives without a delete.');
       }
     }
+    checkDuration(this, 'visibilityTimeout', props.visibilityTimeout, { unit: 'seconds' });
+    checkDuration(this, 'retentionPeriod', props.retentionPeriod, { unit: 'seconds' });
     const v = props.visibilityTimeout;
     if (v && !v.isUnresolved()) {
       const vs = v.toSeconds();
@@ -919,6 +928,10 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
   }
 
   private validateScaling(policy: AutoscalingPolicy): void {
+    // Application Auto Scaling stores cooldowns in whole seconds and capacities as 32-bit integers.
+    checkDuration(this, 'autoscaling.scaleOutCooldown', policy.scaleOutCooldown, { unit: 'seconds' });
+    checkDuration(this, 'autoscaling.scaleInCooldown', policy.scaleInCooldown, { unit: 'seconds' });
+    checkInteger(this, 'autoscaling.maxCapacity', policy.maxCapacity, 1, MAX_INT32, `Pass a whole number from 1 to ${MAX_INT32} (Application Auto Scaling capacities are 32-bit integers).`);
     const tracking = policy.triggers.some(t => t.kind === TriggerKind.QUEUE_BACKLOG_PER_INSTANCE || t.kind === TriggerKind.CPU_UTILIZATION);
     policy.validateFor(this, {
       lane: 'QueueDrainedWorkers (ECS service auto scaling)',
@@ -957,7 +970,8 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       }
       out.push(value);
     }
-    if (out[0] === out[1] || out[0].startsWith(out[1]) || out[1].startsWith(out[0])) {
+    const concrete = !Token.isUnresolved(out[0]) && !Token.isUnresolved(out[1]);
+    if (concrete && (out[0].startsWith(out[1]) || out[1].startsWith(out[0]))) {
       throw invalid(this, 'failuresPrefix', out[1], `overlaps resultsPrefix (${describeValue(out[0])})`, "Use separate prefixes such as 'results/' and 'failures/'.");
     }
     return [out[0], out[1]];
@@ -1070,7 +1084,10 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     if (b.digest) { env.MODEL_DIGEST = b.digest; }
     for (const [k, v] of Object.entries(props.environment ?? {})) {
       if (k in env) {
-        throw invalid(this, `environment.${k}`, v, 'would override a variable the lane sets', `Rename the variable; the lane sets ${Object.keys(env).join(', ')}.`);
+        throw invalid(this, `environment.${k}`, v, `is set by the lane${k.startsWith('MODEL_') ? ' from the artifact' : ''}`, `Drop ${k}; the lane sets ${Object.keys(env).join(', ')}.`);
+      }
+      if (typeof v !== 'string') {
+        throw invalid(this, `environment.${k}`, v, 'is not a string (ECS environment values are strings)', `Pass the value as a string, e.g. '${String(v)}'.`);
       }
       env[k] = v;
     }

@@ -675,7 +675,8 @@ describe('rejections', () => {
   });
 
   test('environment that would override lane variables, and overlapping prefixes', () => {
-    expect(() => build({ environment: { JOB_QUEUE_URL: 'x' } })).toThrow(/'environment.JOB_QUEUE_URL' \("x"\) would override a variable the lane sets/);
+    expect(() => build({ environment: { JOB_QUEUE_URL: 'x' } })).toThrow(/'environment.JOB_QUEUE_URL' \("x"\) is set by the lane. Fix: Drop JOB_QUEUE_URL; the lane sets JOB_QUEUE_URL, /);
+    expect(() => build({ environment: { MODEL_VERSION: '9' } })).toThrow(/'environment.MODEL_VERSION' \("9"\) is set by the lane from the artifact. Fix: Drop MODEL_VERSION/);
     expect(() => build({ resultsPrefix: 'out/', failuresPrefix: 'out/failed/' })).toThrow(/'failuresPrefix' \("out\/failed\/"\) overlaps resultsPrefix/);
     expect(() => build({ resultsPrefix: 'results' })).toThrow(/'resultsPrefix' \("results"\) must be a non-empty S3 key prefix ending in '\/'/);
   });
