@@ -15,13 +15,13 @@ import { Construct } from 'constructs';
 import { addScheduledActions, tagLane } from '../core/app-autoscaling';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
 import { checkInteger, describeValue, invalid, isConcreteNumber } from '../core/errors';
+import { checkCapacity, checkCron, checkDuration, checkOneOf, checkTimeZone } from '../core/private/validation';
 import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity, uniqueMetricId } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
 import { Rollout, RolloutStrategy } from '../core/rollout';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { InFlightJobHandling } from './in-flight-jobs';
-import { checkDuration, checkOneOf } from './private/checks';
 import { gpuInstanceShape, instanceFamily, UNSUPPORTED_GPU_FAMILIES } from './private/gpu-instances';
 import { noWorkersWithBacklog, renderWorkerScaling, WorkerScalingMetrics } from './worker-scaling';
 import { withLaneDefaults } from '../core/lane-defaults';
@@ -931,7 +931,16 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     // Application Auto Scaling stores cooldowns in whole seconds and capacities as 32-bit integers.
     checkDuration(this, 'autoscaling.scaleOutCooldown', policy.scaleOutCooldown, { unit: 'seconds' });
     checkDuration(this, 'autoscaling.scaleInCooldown', policy.scaleInCooldown, { unit: 'seconds' });
-    checkInteger(this, 'autoscaling.maxCapacity', policy.maxCapacity, 1, MAX_INT32, `Pass a whole number from 1 to ${MAX_INT32} (Application Auto Scaling capacities are 32-bit integers).`);
+    checkCapacity(this, 'autoscaling.maxCapacity', policy.maxCapacity, 1);
+    checkCapacity(this, 'autoscaling.minCapacity', policy.minCapacity, 0);
+    for (const [i, s] of policy.schedules.entries()) {
+      // Rendered as Application Auto Scaling scheduled actions: cron fields and IANA zones as AAS parses them.
+      checkCron(this, `autoscaling.schedules[${i}].start`, s.start, 'application-autoscaling');
+      checkCron(this, `autoscaling.schedules[${i}].end`, s.end, 'application-autoscaling');
+      checkTimeZone(this, `autoscaling.schedules[${i}].timeZone`, s.timeZone);
+      checkCapacity(this, `autoscaling.schedules[${i}].minCapacity`, s.minCapacity, 0);
+      checkCapacity(this, `autoscaling.schedules[${i}].maxCapacity`, s.maxCapacity, 1);
+    }
     const tracking = policy.triggers.some(t => t.kind === TriggerKind.QUEUE_BACKLOG_PER_INSTANCE || t.kind === TriggerKind.CPU_UTILIZATION);
     policy.validateFor(this, {
       lane: 'QueueDrainedWorkers (ECS service auto scaling)',

@@ -40,25 +40,26 @@ function taskDef(t: Template): any {
 
 describe('class 1: durations in whole seconds and in range', () => {
   test.each([
-    ['jobTimeout 1.5 s', { jobTimeout: Duration.millis(1500) }, /S\/W: 'jobTimeout' \(1.5 seconds\) must be whole seconds from 1 second to 12 hours/],
+    ['jobTimeout 1.5 s', { jobTimeout: Duration.seconds(1.5) }, /S\/W: 'jobTimeout' \(1.5 seconds\) must be whole seconds from 1 second to 12 hours/],
     ['jobTimeout 0', { jobTimeout: Duration.seconds(0) }, /'jobTimeout' \(0 seconds\) must be whole seconds/],
     ['jobTimeout 12 h + 1 s', { jobTimeout: Duration.seconds(12 * 3600 + 1), inFlightJobs: InFlightJobHandling.RETURN_TO_QUEUE }, /'jobTimeout' .* must be whole seconds from 1 second to 12 hours/],
-    ['jobTimeout NaN', { jobTimeout: Duration.seconds(NaN) }, /'jobTimeout' .* must be whole seconds/],
+    ['jobTimeout NaN', { jobTimeout: Duration.seconds(NaN) }, /'jobTimeout' \(NaN seconds\) must be whole seconds/],
     ['jobTimeout missing', { jobTimeout: undefined }, /'jobTimeout' is required \(a Duration\)/],
-    ['visibilityTimeout 90.5 s', { jobTimeout: Duration.seconds(60), visibilityTimeout: Duration.millis(90500) }, /'visibilityTimeout' \(90.5 seconds\) must be a whole number of seconds/],
+    ['visibilityTimeout 90.5 s', { jobTimeout: Duration.seconds(60), visibilityTimeout: Duration.seconds(90.5) }, /'visibilityTimeout' \(90.5 seconds\) must be a whole number of seconds/],
     ['visibilityTimeout one second under jobTimeout', { jobTimeout: Duration.seconds(60), visibilityTimeout: Duration.seconds(59) }, /'visibilityTimeout' \(59 seconds\) is shorter than jobTimeout/],
     ['visibilityTimeout 12 h + 1 s', { visibilityTimeout: Duration.seconds(12 * 3600 + 1) }, /'visibilityTimeout' .* exceeds the SQS maximum of 12 hours/],
     ['retentionPeriod 59 s', { retentionPeriod: Duration.seconds(59) }, /'retentionPeriod' \(59 seconds\) must be between 60 seconds and 14 days/],
     ['retentionPeriod 14 d + 1 s', { retentionPeriod: Duration.seconds(14 * 86400 + 1) }, /'retentionPeriod' .* must be between 60 seconds and 14 days/],
-    ['retentionPeriod 90.5 s', { retentionPeriod: Duration.millis(90500) }, /'retentionPeriod' \(90.5 seconds\) must be a whole number of seconds/],
-    ['Fargate FINISH job of 121 s', { jobTimeout: Duration.seconds(121) }, /'jobTimeout' \(121 seconds\) exceeds Fargate's 120-second stopTimeout/],
+    ['retentionPeriod 90.5 s', { retentionPeriod: Duration.seconds(90.5) }, /'retentionPeriod' \(90.5 seconds\) must be a whole number of seconds/],
+    ['Fargate FINISH job of 121 s', { jobTimeout: Duration.seconds(121) }, /'jobTimeout' \(2 minutes 1 second\) exceeds Fargate's 120-second stopTimeout/],
+    ['jobTimeout Infinity', { jobTimeout: Duration.seconds(Infinity) }, /'jobTimeout' \(Infinity seconds\) must be whole seconds/],
   ] as Array<[string, Partial<QueueDrainedWorkersProps>, RegExp]>)('%s is rejected', (_name, props, message) => {
     rejects(() => build(props), message);
   });
 
   test.each([
-    ['scaleOutCooldown 1.5 s', { scaleOutCooldown: Duration.millis(1500) }, /scaleOutCooldown' \(1.5 seconds\) must be a whole number of seconds/],
-    ['scaleInCooldown 90.5 s', { scaleInCooldown: Duration.millis(90500) }, /scaleInCooldown' \(90.5 seconds\) must be a whole number of seconds/],
+    ['scaleOutCooldown 1.5 s', { scaleOutCooldown: Duration.seconds(1.5) }, /scaleOutCooldown' \(1.5 seconds\) must be a whole number of seconds/],
+    ['scaleInCooldown 90.5 s', { scaleInCooldown: Duration.seconds(90.5) }, /scaleInCooldown' \(90.5 seconds\) must be a whole number of seconds/],
   ] as Array<[string, object, RegExp]>)('a cooldown of %s is rejected naming the prop', (_name, over, message) => {
     rejects(() => build({ autoscaling: policy(over) }), message);
   });
@@ -87,6 +88,34 @@ function expectAny(): any {
   return require('aws-cdk-lib/assertions').Match.anyValue();
 }
 
+describe('class 2: schedules as Application Auto Scaling parses them', () => {
+  const withSchedule = (start: object, end: object = { minute: '0', hour: '20' }, timeZone?: string) => ({
+    autoscaling: policy({ schedules: [{ name: 'burst', start, end, minCapacity: 2, timeZone }] }),
+  });
+  test.each([
+    ['minute 60', withSchedule({ minute: '60', hour: '6' }), /'autoscaling.schedules\[0\].start.minute' \("60"\)/],
+    ['hour 25', withSchedule({ minute: '0', hour: '25' }), /'autoscaling.schedules\[0\].start.hour' \("25"\)/],
+    ['day 32', withSchedule({ minute: '0', hour: '6', day: '32' }), /'autoscaling.schedules\[0\].start.day' \("32"\)/],
+    ['month 13', withSchedule({ minute: '0', hour: '6', month: '13' }), /'autoscaling.schedules\[0\].start.month' \("13"\)/],
+    ['an unknown week day', withSchedule({ minute: '0', hour: '6', weekDay: 'FUNDAY' }), /'autoscaling.schedules\[0\].start.weekDay' \("FUNDAY"\)/],
+    ['a non-numeric end hour', withSchedule({ minute: '0', hour: '6' }, { minute: '0', hour: 'noon' }), /'autoscaling.schedules\[0\].end.hour' \("noon"\)/],
+    ['an unknown time zone', withSchedule({ minute: '0', hour: '6' }, undefined, 'Mars/Olympus'), /'autoscaling.schedules\[0\].timeZone' \("Mars\/Olympus"\)/],
+    ['an empty time zone (never dropped to UTC)', withSchedule({ minute: '0', hour: '6' }, undefined, ''), /'autoscaling.schedules\[0\].timeZone' \(""\)/],
+  ] as Array<[string, Partial<QueueDrainedWorkersProps>, RegExp]>)('%s is rejected', (_name, props, message) => {
+    rejects(() => build(props), message);
+  });
+
+  test('edge values are accepted and rendered unchanged', () => {
+    const { t } = build(withSchedule({ minute: '59', hour: '23', day: '31', month: '12' }, { minute: '0', hour: '0', day: 'L' }, 'Europe/Berlin'));
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ScheduledActions: [
+        { ScheduledActionName: 'burst-start', Schedule: 'cron(59 23 31 12 ? *)', Timezone: 'Europe/Berlin', ScalableTargetAction: { MinCapacity: 2, MaxCapacity: 4 } },
+        { ScheduledActionName: 'burst-end', Schedule: 'cron(0 0 L * ? *)', Timezone: 'Europe/Berlin', ScalableTargetAction: { MinCapacity: 1, MaxCapacity: 4 } },
+      ],
+    });
+  });
+});
+
 describe('class 4: capacity and hardware sanity', () => {
   test.each([
     ['2 GPUs per task on a 1-GPU g5.xlarge', gpu({ gpuCount: 2 }), /'gpuCount' \(2\) exceeds the 1 GPU\(s\) of one g5.xlarge: the tasks would never be placed/],
@@ -96,7 +125,7 @@ describe('class 4: capacity and hardware sanity', () => {
     ['an instance cap below maxCapacity with 4 workers per instance', gpu({ instanceType: new ec2.InstanceType('g5.12xlarge'), maxInstances: 1, autoscaling: policy({ maxCapacity: 8 }) }), /'maxInstances' \(1\) is below the 2 instance\(s\)/],
     ['an AMD GPU instance', gpu({ instanceType: new ec2.InstanceType('g4ad.xlarge') }), /'instanceType' \("g4ad.xlarge"\) is not an x86_64 NVIDIA GPU instance type the ECS GPU AMI supports \(it has AMD Radeon GPUs/],
     ['a K80 instance', gpu({ instanceType: new ec2.InstanceType('p2.xlarge') }), /'instanceType' \("p2.xlarge"\) .*K80/],
-    ['maxCapacity above 2^31-1', { autoscaling: policy({ maxCapacity: 2 ** 31 }) }, /'autoscaling.maxCapacity' \(2147483648\) must be an integer from 1 to 2147483647/],
+    ['maxCapacity above 2^31-1', { autoscaling: policy({ maxCapacity: 2 ** 31 }) }, /'autoscaling.maxCapacity' \(2147483648\) must be a whole number from 1 to 2147483647.*32-bit/],
     ['Fargate 1024 CPU with 1536 MiB', { cpu: 1024, memoryLimitMiB: 1536 }, /'memoryLimitMiB' \(1536\) is not valid for a Fargate task of 1024 CPU units. Fix: Use 2048 to 8192 MiB in steps of 1024/],
     ['Fargate 1024 CPU with 9216 MiB', { cpu: 1024, memoryLimitMiB: 9216 }, /'memoryLimitMiB' \(9216\) is not valid for a Fargate task of 1024 CPU units/],
     ['Fargate 16384 CPU with 36864 MiB (8 GiB steps)', { cpu: 16384, memoryLimitMiB: 36864 }, /'memoryLimitMiB' \(36864\) is not valid for a Fargate task of 16384 CPU units. Fix: Use 32768 to 122880 MiB in steps of 8192/],
