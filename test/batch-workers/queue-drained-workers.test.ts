@@ -154,7 +154,7 @@ describe('queue, dead-letter queue, key and results', () => {
   test('results go to a versioned, KMS-encrypted bucket with public access blocked and TLS enforced', () => {
     full.t.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
-      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() } })] },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkersKey'), 'Arn'] } } })] },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
     });
     full.t.hasResourceProperties('AWS::S3::BucketPolicy', {
@@ -166,7 +166,10 @@ describe('queue, dead-letter queue, key and results', () => {
     brought.t.resourceCountIs('AWS::SQS::Queue', 0);
     brought.t.resourceCountIs('AWS::KMS::Key', 0);
     brought.t.resourceCountIs('AWS::S3::Bucket', 0);
-    expect(envOf(brought.t)).toMatchObject({ RESULTS_BUCKET: 'doc-results', JOB_QUEUE_URL: expect.anything() });
+    expect(envOf(brought.t)).toMatchObject({
+      RESULTS_BUCKET: 'doc-results',
+      JOB_QUEUE_URL: { 'Fn::Join': ['', ['https://sqs.us-east-1.', { Ref: 'AWS::URLSuffix' }, '/111122223333/doc-jobs']] },
+    });
     expect(envOf(brought.t).VISIBILITY_TIMEOUT_SECONDS).toBeUndefined(); // the owner's setting, not known here
     brought.t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -422,7 +425,7 @@ describe('scaling', () => {
       AlarmActions: [{ Ref: Match.stringLikeRegexp('WorkersIdleScaleIn') }],
     });
     brought.t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
-      ResourceId: { 'Fn::Join': ['', ['service/shared-batch/', { 'Fn::GetAtt': [Match.anyValue(), 'Name'] }]] },
+      ResourceId: { 'Fn::Join': ['', ['service/shared-batch/', { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkersService'), 'Name'] }]] },
     });
   });
 });
