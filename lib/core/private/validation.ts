@@ -21,6 +21,14 @@
  *   version (`latest` rejected).
  *
  * `describeValue`/`describeDuration` render values readably (`1.5 seconds`, `NaN`, `a Bucket`).
+ *
+ * SLOs (lib/core/service-level-objective.ts), what lanes adopt:
+ * - pass `errors` and `requests` (counts) to `slo.render(...)` instead of a hand-made
+ *   `errorRatePercent` expression: core builds `IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)`
+ *   (lib/core/private/metric-math.ts `errorRatePercent`, also for any other rate a lane graphs);
+ * - roll back on `rendered.rollbackAlarms` only; expose `rendered.pagingAlarms` (time in queue) as
+ *   `sloPagingAlarms` and never put them into deployment alarms;
+ * - use `slo.datapointsToAlarm` for any extra M-of-N alarm (it now includes `minBreachingPeriods`).
  */
 import { Duration, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
