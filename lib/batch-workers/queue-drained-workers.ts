@@ -11,7 +11,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 import { addScheduledActions, tagLane } from '../core/app-autoscaling';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
 import { checkInteger, describeValue, invalid, isConcreteNumber } from '../core/errors';
@@ -26,6 +26,9 @@ import { gpuInstanceShape, instanceFamily, UNSUPPORTED_GPU_FAMILIES } from './pr
 import { noWorkersWithBacklog, renderWorkerScaling, WorkerScalingMetrics } from './worker-scaling';
 import { withLaneDefaults } from '../core/lane-defaults';
 
+/** S3 request-metrics filters of the created results bucket (CloudWatch dimension FilterId). */
+const RESULTS_FILTER_ID = 'results';
+const FAILURES_FILTER_ID = 'failures';
 /** Application Auto Scaling capacities and Auto Scaling group sizes are 32-bit signed integers. */
 const MAX_INT32 = 2_147_483_647;
 /** Fargate's ceiling on a container's stopTimeout. */
@@ -110,10 +113,11 @@ export interface QueueDrainedWorkersProps {
   readonly rollout?: Rollout;
 
   /**
-   * The objective, e.g. `ServiceLevelObjective.timeInQueue(Duration.minutes(30))`. Its alarms page.
-   * A time-in-queue alarm is never a deployment alarm (a backlog from before a deploy says nothing
-   * about the new version). Latency and error-rate objectives are rejected: the lane has no per-job
-   * latency or error metric.
+   * The objective, e.g. `ServiceLevelObjective.timeInQueue(Duration.minutes(30), { maxErrorRatePercent: 5 })`.
+   * A time-in-queue alarm pages and is never a deployment alarm (a backlog from before a deploy says
+   * nothing about the new version). An error-rate objective counts failure reports against all
+   * reports with S3 request metrics on the created results bucket, and deployments roll back on it.
+   * Latency objectives are rejected: the lane has no per-job latency metric.
    *
    * @default - no SLO alarms
    */
@@ -334,6 +338,8 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
   public readonly deploymentAlarms: cloudwatch.IAlarm[];
   /** The SLO as Application Signals SLOs (construct ID `SloTimeInQueueObjective`). */
   public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
+  /** The SLO's alarms that page and never roll back (time in queue, `SloTimeInQueue`). */
+  public readonly sloPagingAlarms: cloudwatch.IAlarm[];
   /** Burn-rate alarms of those SLOs: they page, deployments do not roll back on them. */
   public readonly sloBurnRateAlarms: cloudwatch.IAlarm[];
   /** The job queue. */
@@ -379,6 +385,7 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
 
   private readonly onFargate: boolean;
   private readonly containerInsights: boolean;
+  private readonly jobRequestMetrics: boolean;
 
   constructor(scope: Construct, id: string, props: QueueDrainedWorkersProps) {
     super(scope, id);
@@ -424,6 +431,13 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     const prefixes = this.validatePrefixes(props);
     this.resultsPrefix = prefixes[0];
     this.failuresPrefix = prefixes[1];
+    // An error-rate objective counts job outcomes with S3 request metrics on the two prefixes.
+    this.jobRequestMetrics = props.slo?.maxErrorRatePercent !== undefined;
+    if (this.jobRequestMetrics && props.resultsBucket) {
+      throw invalid(this, 'slo.maxErrorRatePercent', props.slo!.maxErrorRatePercent,
+        'needs S3 request metrics on the results and failures prefixes, which the lane configures only on a results bucket it creates',
+        'Drop resultsBucket so the lane creates one, or drop the error-rate objective and pass an alarm on your bucket\'s request metrics (or on a metric your workers publish) in rollout.alarms.');
+    }
 
     // ---- queue, DLQ, key, results ----
     if (props.queue) {
@@ -454,6 +468,10 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       });
     }
     this.resultsBucket = props.resultsBucket ?? new s3.Bucket(this, 'Results', {
+      metrics: this.jobRequestMetrics ? [
+        { id: RESULTS_FILTER_ID, prefix: this.resultsPrefix },
+        { id: FAILURES_FILTER_ID, prefix: this.failuresPrefix },
+      ] : undefined,
       versioned: true,
       encryption: this.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
       encryptionKey: this.encryptionKey,
@@ -530,14 +548,22 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     }
 
     // ---- SLO alarms and rollout ----
-    const slo = props.slo?.render(this, 'Slo', { laneName: `QueueDrainedWorkers ${this.node.path}`, queueAgeSeconds: this.metricOldestJobAge() });
-    this.sloAlarms = slo?.rollbackAlarms ?? [];
+    const slo = props.slo?.render(this, 'Slo', {
+      laneName: `QueueDrainedWorkers ${this.node.path}`,
+      queueAgeSeconds: this.metricOldestJobAge(),
+      // Failed jobs of the running version: failure reports ÷ all reports (S3 request metrics of the
+      // created results bucket, configured only for an error-rate objective).
+      errors: this.jobRequestMetrics ? this.metricFailedJobs() : undefined,
+      requests: this.jobRequestMetrics ? this.metricFinishedJobs() : undefined,
+    });
+    this.sloPagingAlarms = slo?.pagingAlarms ?? [];
+    this.sloAlarms = [...(slo?.rollbackAlarms ?? []), ...this.sloPagingAlarms];
     this.serviceLevelObjectives = slo?.objectives ?? [];
     this.sloBurnRateAlarms = slo?.burnRateAlarms ?? [];
     // Deployment alarms judge the new version only. Queue age measures capacity: a backlog from
     // before the deploy would roll a healthy version back, so time-in-queue alarms page but never
-    // roll back, whichever list the SLO puts them in.
-    this.deploymentAlarms = [...this.sloAlarms.filter(a => !isTimeInQueueAlarm(a)), ...(props.rollout?.alarms ?? [])];
+    // roll back (also filtered here, whichever list the SLO puts them in).
+    this.deploymentAlarms = [...(slo?.rollbackAlarms ?? []).filter(a => !isTimeInQueueAlarm(a)), ...(props.rollout?.alarms ?? [])];
     const rolloutAlarms = this.deploymentAlarms;
     const autoRollback = props.rollout?.autoRollback ?? true;
 
@@ -576,11 +602,11 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
         taskDefinition: this.taskDefinition,
         capacityProviderStrategies: [{ capacityProvider: this.capacityProvider.capacityProviderName, weight: 1 }],
       });
-      // The cluster's AWS::ECS::ClusterCapacityProviderAssociations (added by ecs.Cluster at synth)
-      // must exist before the service is created and outlive it on delete: otherwise the create
-      // intermittently fails ("capacity provider not associated") and the delete fails with
-      // "capacity provider is in use". A dependency on the cluster covers every resource under it.
-      this.service.node.addDependency(this.cluster);
+      // The cluster's AWS::ECS::ClusterCapacityProviderAssociations must exist before the service is
+      // created and outlive it on delete: otherwise the create intermittently fails and the delete
+      // fails with "capacity provider is in use". ecs.Cluster adds the association in an aspect at
+      // synth, so the dependency is resolved lazily (by type) when the template is prepared.
+      this.service.node.addDependency(capacityProviderAssociations(this.cluster));
     }
 
     // ---- scaling ----
@@ -691,6 +717,36 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
   }
 
   /**
+   * Failure reports written under `failuresPrefix` (S3 request metrics `PutRequests`, Sum per minute):
+   * one per failed job when workers follow the lane's contract.
+   *
+   * @returns undefined unless the lane created the results bucket with request metrics (an
+   * error-rate objective)
+   */
+  public metricFailedJobs(props?: cloudwatch.MetricOptions): cloudwatch.Metric | undefined {
+    return this.jobRequestMetrics ? this.putRequests(FAILURES_FILTER_ID, { label: 'Failed jobs (failure reports)', ...props }) : undefined;
+  }
+
+  /**
+   * Jobs that finished, well or not: results plus failure reports (S3 `PutRequests` on both
+   * prefixes, Sum per minute). A result uploaded in several parts counts once per part, which only
+   * lowers the error rate (never a false rollback).
+   *
+   * @returns undefined unless the lane created the results bucket with request metrics (an
+   * error-rate objective)
+   */
+  public metricFinishedJobs(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression | undefined {
+    if (!this.jobRequestMetrics) { return undefined; }
+    return new cloudwatch.MathExpression({
+      expression: 'FILL(res, 0) + FILL(fail, 0)',
+      usingMetrics: { res: this.putRequests(RESULTS_FILTER_ID), fail: this.putRequests(FAILURES_FILTER_ID) },
+      period: Duration.minutes(1),
+      label: 'Finished jobs (results + failure reports)',
+      ...props,
+    });
+  }
+
+  /**
    * Jobs in the dead-letter queue (Maximum per minute).
    *
    * @returns undefined when the DLQ is not known (a brought queue without `deadLetterQueue`)
@@ -766,13 +822,13 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
   }
 
   /**
-   * Failed jobs are not counted by the platform (SQS does not count redrives into the DLQ); watch
-   * {@link metricDeadLetterJobs} instead.
+   * Failed jobs: failure reports under `failuresPrefix` (see {@link metricFailedJobs}). SQS itself
+   * does not count redrives into the DLQ; watch {@link metricDeadLetterJobs} too.
    *
-   * @returns undefined
+   * @returns undefined unless the lane counts job outcomes (an error-rate objective)
    */
-  public metricErrors(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
-    return undefined;
+  public metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    return this.metricFailedJobs(props);
   }
 
   /** Jobs completed (see {@link metricJobsCompleted}). */
@@ -1103,6 +1159,17 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     return env;
   }
 
+  private putRequests(filterId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/S3',
+      metricName: 'PutRequests',
+      dimensionsMap: { BucketName: this.resultsBucket.bucketName, FilterId: filterId },
+      statistic: 'Sum',
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
   private scalingMetricsFor(service: ecs.BaseService | undefined): WorkerScalingMetrics {
     const taskCount = (metricName: string) => new cloudwatch.Metric({
       namespace: 'ECS/ContainerInsights',
@@ -1123,6 +1190,17 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       serviceName: service?.serviceName ?? '',
     };
   }
+}
+
+/** The cluster's capacity-provider associations, looked up when dependencies are resolved (after aspects). */
+function capacityProviderAssociations(cluster: ecs.ICluster): IDependable {
+  const dependable: IDependable = {};
+  Dependable.implement(dependable, {
+    get dependencyRoots(): IConstruct[] {
+      return cluster.node.findAll().filter(c => c instanceof ecs.CfnClusterCapacityProviderAssociations);
+    },
+  });
+  return dependable;
 }
 
 /** True for the SLO's time-in-queue alarm (construct ID `<id>TimeInQueue`, see ServiceLevelObjective.render). */

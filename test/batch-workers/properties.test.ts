@@ -45,7 +45,7 @@ interface Spec {
   readonly outCooldown: number;
   readonly inCooldown: number;
   readonly schedule?: { minute: number; hour: number; timeZone?: string };
-  readonly slo: boolean;
+  readonly slo: 'none' | 'timeInQueue' | 'errorRate';
   readonly logRetention?: logs.RetentionDays;
 }
 
@@ -67,7 +67,7 @@ const specArb: fc.Arbitrary<Spec> = fc.record({
   outCooldown: fc.integer({ min: 0, max: 3600 }),
   inCooldown: fc.integer({ min: 0, max: 7200 }),
   schedule: fc.option(fc.record({ minute: fc.integer({ min: 0, max: 59 }), hour: fc.integer({ min: 0, max: 23 }), timeZone: fc.constantFrom(undefined, 'UTC', 'Europe/Berlin', 'America/New_York') }), { nil: undefined }),
-  slo: fc.boolean(),
+  slo: fc.constantFrom('none' as const, 'timeInQueue' as const, 'errorRate' as const),
   logRetention: fc.option(fc.constantFrom(logs.RetentionDays.ONE_DAY, logs.RetentionDays.ONE_MONTH, logs.RetentionDays.TEN_YEARS), { nil: undefined }),
 });
 
@@ -106,7 +106,8 @@ function propsOf(spec: Spec): QueueDrainedWorkersProps {
         start: { minute: String(spec.schedule.minute), hour: String(spec.schedule.hour) }, end: { minute: '0', hour: '0' },
       }] : undefined,
     }),
-    slo: spec.slo ? ServiceLevelObjective.timeInQueue(Duration.minutes(30)) : undefined,
+    slo: spec.slo === 'none' ? undefined
+      : ServiceLevelObjective.timeInQueue(Duration.minutes(30), spec.slo === 'errorRate' ? { maxErrorRatePercent: 5 } : {}),
   };
 }
 

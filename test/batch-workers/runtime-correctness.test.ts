@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AutoscalingPolicy, HardwareTarget, Rollout, ScalingTrigger, ServiceLevelObjective } from '../../lib';
 import { InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
 import { demoArtifact } from '../../examples/shared/artifact';
@@ -50,6 +51,8 @@ describe('item 8: the GPU service depends on the cluster capacity-provider assoc
     const association = logicalIdOf(t, 'AWS::ECS::ClusterCapacityProviderAssociations');
     const service = Object.values(t.findResources('AWS::ECS::Service'))[0] as any;
     expect(service.DependsOn).toEqual(expect.arrayContaining([association]));
+    // and only on it: a dependency on the cluster itself is already enforced by Ref (cfn-lint W3005)
+    expect(service.DependsOn).not.toContain(logicalIdOf(t, 'AWS::ECS::Cluster'));
   });
 });
 
@@ -216,5 +219,69 @@ describe('sweep: run-time permissions of the workers', () => {
     expect(puts.map(s => s.Resource['Fn::Join'][1][1]).sort()).toEqual(['/failures/*', '/results/*']);
     // no wildcard resource except what the actions require (none here)
     expect(statements.filter(s => s.Resource === '*')).toEqual([]);
+  });
+});
+
+describe('sweep: a version-health rollback alarm that fires on a bad version and stays quiet on a healthy one', () => {
+  const errorSlo = () => ServiceLevelObjective.timeInQueue(Duration.minutes(30), { maxErrorRatePercent: 5 });
+
+  test('an error-rate objective counts job outcomes with S3 request metrics on the two prefixes and rolls back on it', () => {
+    const { t, w } = synth({ slo: errorSlo() });
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      MetricsConfigurations: [{ Id: 'results', Prefix: 'results/' }, { Id: 'failures', Prefix: 'failures/' }],
+    });
+    const alarm = (Object.entries(t.findResources('AWS::CloudWatch::Alarm')) as Array<[string, any]>).find(([id]) => id.startsWith('WSloErrorRate'))![1].Properties;
+    const byId = Object.fromEntries(alarm.Metrics.map((m: any) => [m.Id, m]));
+    expect(alarm.Metrics.find((m: any) => m.ReturnData !== false).Expression).toBe('IF(inv >= 20, 100 * err / inv, 0)');
+    expect(byId.err.MetricStat).toEqual({
+      Metric: { Namespace: 'AWS/S3', MetricName: 'PutRequests', Dimensions: [{ Name: 'BucketName', Value: { Ref: expect.stringMatching(/^WResults/) } }, { Name: 'FilterId', Value: 'failures' }] },
+      Period: 60, Stat: 'Sum',
+    });
+    expect(byId.inv.Expression).toBe('FILL(res, 0) + FILL(fail, 0)');
+    expect(byId.res.MetricStat.Metric.Dimensions[1]).toEqual({ Name: 'FilterId', Value: 'results' });
+    expect([alarm.Threshold, alarm.EvaluationPeriods, alarm.DatapointsToAlarm, alarm.TreatMissingData]).toEqual([5, 10, 2, 'notBreaching']);
+    // the error-rate alarm is the deployment alarm; the time-in-queue alarm only pages
+    const svc = (Object.values(t.findResources('AWS::ECS::Service'))[0] as any).Properties;
+    expect(svc.DeploymentConfiguration.Alarms).toEqual({ AlarmNames: [{ Ref: expect.stringMatching(/^WSloErrorRate/) }], Enable: true, Rollback: true });
+    expect(w.sloPagingAlarms.map(a => a.node.id)).toEqual(['SloTimeInQueue']);
+    expect((w.metricErrors() as any).metricName).toBe('PutRequests');
+  });
+
+  test('replayed against the emitted alarm: quiet on a healthy version under noise, fires on a bad one', () => {
+    const { t } = synth({ slo: errorSlo() });
+    const alarm = (Object.entries(t.findResources('AWS::CloudWatch::Alarm')) as Array<[string, any]>).find(([id]) => id.startsWith('WSloErrorRate'))![1].Properties;
+    const expr: string = alarm.Metrics.find((m: any) => m.ReturnData !== false).Expression;
+    const minRequests = Number(/inv >= (\d+)/.exec(expr)![1]);
+    /** M of N over per-minute [failed, finished] counts, as CloudWatch evaluates the emitted alarm. */
+    const fires = (minutes: Array<[number, number]>) => {
+      const breaching = minutes.map(([err, inv]) => (inv >= minRequests ? (100 * err) / inv : 0) > alarm.Threshold);
+      for (let end = alarm.EvaluationPeriods; end <= breaching.length; end++) {
+        if (breaching.slice(end - alarm.EvaluationPeriods, end).filter(Boolean).length >= alarm.DatapointsToAlarm) { return true; }
+      }
+      return false;
+    };
+    // a healthy version: 1% failures at 30 jobs/minute, one noisy minute (4 of 30), and idle minutes
+    // where 1 failed of 3 finished jobs (33%) must not count
+    const healthy: Array<[number, number]> = Array.from({ length: 30 }, (_, i) => (i === 7 ? [4, 30] : i % 6 === 0 ? [1, 3] : [0, 30]));
+    expect(fires(healthy)).toBe(false);
+    // a bad version: 40% of jobs fail for a few minutes
+    const bad: Array<[number, number]> = Array.from({ length: 10 }, (_, i) => (i < 3 ? [0, 30] : [12, 30]));
+    expect(fires(bad)).toBe(true);
+  });
+
+  test('no error-rate objective: no request metrics on the bucket (they are billed), no error metric', () => {
+    const { t, w } = synth({ slo: ServiceLevelObjective.timeInQueue(Duration.minutes(30)) });
+    expect((Object.values(t.findResources('AWS::S3::Bucket'))[0] as any).Properties.MetricsConfigurations).toBeUndefined();
+    expect(w.metricErrors()).toBeUndefined();
+  });
+
+  test('an error-rate objective with a brought results bucket is rejected: the lane cannot add request metrics to it', () => {
+    const stack = new Stack(new App(), 'S', { env: ENV });
+    expect(() => new QueueDrainedWorkers(stack, 'W', {
+      artifact: demoArtifact(), jobTimeout: Duration.seconds(60),
+      autoscaling: new AutoscalingPolicy({ maxCapacity: 4, triggers: [ScalingTrigger.queueBacklogPerInstance(5)] }),
+      resultsBucket: s3.Bucket.fromBucketName(stack, 'Out', 'doc-results'),
+      slo: errorSlo(),
+    })).toThrow(/S\/W: 'slo.maxErrorRatePercent' \(5\) needs S3 request metrics on the results and failures prefixes.*Fix: Drop resultsBucket/);
   });
 });
