@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   AutoscalingPolicy, HardwareTarget, ModelArtifact, ModelWeights, ScalingTrigger, ServingImage,
 } from '../../lib';
@@ -177,5 +178,19 @@ describe('grant paths of the artifact binding, once in this lane', () => {
     const enc = taskRoleStatements(t).filter(st => [st.Action].flat().includes('kms:GenerateDataKey*'));
     expect(enc.length).toBeGreaterThan(0);
     for (const st of enc) { expect(st.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^WKey/), 'Arn'] }); }
+  });
+});
+
+describe('brought queue and bucket encrypted with customer keys', () => {
+  test('imported with their keys, the workers get kms:Decrypt on the queue key and data keys on the bucket key', () => {
+    const { t } = minimal({}, s => ({
+      queue: sqs.Queue.fromQueueAttributes(s, 'Jobs', { queueArn: 'arn:aws:sqs:us-east-1:111122223333:jobs', keyArn: 'arn:aws:kms:us-east-1:111122223333:key/q-key' }),
+      resultsBucket: s3.Bucket.fromBucketAttributes(s, 'Out', { bucketName: 'out', encryptionKey: kms.Key.fromKeyArn(s, 'OutKey', 'arn:aws:kms:us-east-1:111122223333:key/b-key') }),
+    }));
+    const st = taskRoleStatements(t);
+    const on = (key: string) => st.filter(x => x.Resource === `arn:aws:kms:us-east-1:111122223333:key/${key}`).flatMap(x => [x.Action].flat());
+    expect(on('q-key')).toEqual(expect.arrayContaining(['kms:Decrypt']));
+    expect(on('b-key')).toEqual(expect.arrayContaining(['kms:GenerateDataKey*', 'kms:Encrypt']));
+    expect(st.find(x => [x.Action].flat().includes('sqs:ReceiveMessage')).Resource).toBe('arn:aws:sqs:us-east-1:111122223333:jobs');
   });
 });
