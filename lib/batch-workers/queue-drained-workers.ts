@@ -327,8 +327,8 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
   /** Workers and their hardware. */
   public readonly capacity: LaneCapacity;
   /**
-   * Alarms rendered from the SLO (`SloTimeInQueue`, ...). They page; only the version-health ones
-   * among them are deployment alarms (see {@link deploymentAlarms}).
+   * The SLO's version-health alarms (`SloErrorRate`): deployments roll back on them (see
+   * {@link deploymentAlarms}). Time-in-queue alarms are in {@link sloPagingAlarms}.
    */
   public readonly sloAlarms: cloudwatch.IAlarm[];
   /**
@@ -338,8 +338,8 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
   public readonly deploymentAlarms: cloudwatch.IAlarm[];
   /** The SLO as Application Signals SLOs (construct ID `SloTimeInQueueObjective`). */
   public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
-  /** The SLO's alarms that page and never roll back (time in queue, `SloTimeInQueue`). */
-  public readonly sloPagingAlarms: cloudwatch.IAlarm[];
+  /** The SLO's alarms that page and never roll back (time in queue, `SloTimeInQueue`); empty without one. */
+  public readonly sloPagingAlarms?: cloudwatch.IAlarm[];
   /** Burn-rate alarms of those SLOs: they page, deployments do not roll back on them. */
   public readonly sloBurnRateAlarms: cloudwatch.IAlarm[];
   /** The job queue. */
@@ -556,14 +556,16 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       errors: this.jobRequestMetrics ? this.metricFailedJobs() : undefined,
       requests: this.jobRequestMetrics ? this.metricFinishedJobs() : undefined,
     });
-    this.sloPagingAlarms = slo?.pagingAlarms ?? [];
-    this.sloAlarms = [...(slo?.rollbackAlarms ?? []), ...this.sloPagingAlarms];
+    // Time-in-queue alarms are filtered out of the rollback alarms too, whichever list the SLO puts them in.
+    const rollback = slo?.rollbackAlarms ?? [];
+    this.sloPagingAlarms = [...(slo?.pagingAlarms ?? []), ...rollback.filter(isTimeInQueueAlarm)];
+    this.sloAlarms = rollback.filter(a => !isTimeInQueueAlarm(a));
     this.serviceLevelObjectives = slo?.objectives ?? [];
     this.sloBurnRateAlarms = slo?.burnRateAlarms ?? [];
     // Deployment alarms judge the new version only. Queue age measures capacity: a backlog from
     // before the deploy would roll a healthy version back, so time-in-queue alarms page but never
     // roll back (also filtered here, whichever list the SLO puts them in).
-    this.deploymentAlarms = [...(slo?.rollbackAlarms ?? []).filter(a => !isTimeInQueueAlarm(a)), ...(props.rollout?.alarms ?? [])];
+    this.deploymentAlarms = [...this.sloAlarms, ...(props.rollout?.alarms ?? [])];
     const rolloutAlarms = this.deploymentAlarms;
     const autoRollback = props.rollout?.autoRollback ?? true;
 

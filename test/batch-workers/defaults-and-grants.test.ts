@@ -93,6 +93,7 @@ describe('documented defaults, by omission', () => {
 
   test('no SLO and no rollout: no SLO alarms, no deployment alarms, the circuit breaker rolls back', () => {
     expect(w.sloAlarms).toEqual([]);
+    expect(w.sloPagingAlarms).toEqual([]);
     expect(w.deploymentAlarms).toEqual([]);
     t.hasResourceProperties('AWS::ECS::Service', {
       DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true }, Alarms: { AlarmNames: [], Enable: false, Rollback: false } }),

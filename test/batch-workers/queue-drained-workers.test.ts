@@ -441,7 +441,8 @@ describe('rollout and alarms', () => {
         MaximumPercent: 200,
       },
     });
-    expect(full.w.sloAlarms).toHaveLength(1);
+    expect(full.w.sloAlarms).toEqual([]);
+    expect(full.w.sloPagingAlarms!.map(a => a.node.id)).toEqual(['SloTimeInQueue']);
     expect(full.w.deploymentAlarms).toHaveLength(1);
   });
 

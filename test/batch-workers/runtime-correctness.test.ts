@@ -146,7 +146,8 @@ describe('item 13: time-in-queue alarms page but never roll a deployment back', 
       }),
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 1800 });
-    expect(w.sloAlarms).toHaveLength(1);
+    expect(w.sloAlarms).toEqual([]);
+    expect(w.sloPagingAlarms!.map(a => a.node.id)).toEqual(['SloTimeInQueue']);
     expect(w.deploymentAlarms).toEqual([]);
   });
 
@@ -243,7 +244,8 @@ describe('sweep: a version-health rollback alarm that fires on a bad version and
     // the error-rate alarm is the deployment alarm; the time-in-queue alarm only pages
     const svc = (Object.values(t.findResources('AWS::ECS::Service'))[0] as any).Properties;
     expect(svc.DeploymentConfiguration.Alarms).toEqual({ AlarmNames: [{ Ref: expect.stringMatching(/^WSloErrorRate/) }], Enable: true, Rollback: true });
-    expect(w.sloPagingAlarms.map(a => a.node.id)).toEqual(['SloTimeInQueue']);
+    expect(w.sloPagingAlarms!.map(a => a.node.id)).toEqual(['SloTimeInQueue']);
+    expect(w.sloAlarms.map(a => a.node.id)).toEqual(['SloErrorRate']);
     expect((w.metricErrors() as any).metricName).toBe('PutRequests');
   });
 
