@@ -1190,6 +1190,7 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       queueName: this.queue.queueName,
       clusterName: this.cluster.clusterName,
       serviceName: service?.serviceName ?? '',
+      holdStepsWhileProvisioning: !this.onFargate && this.containerInsights,
     };
   }
 }

@@ -30,7 +30,19 @@ export interface WorkerScalingMetrics {
   readonly clusterName: string;
   /** Service name, for the L1 metric-math policy. */
   readonly serviceName: string;
+  /**
+   * Hold the time-in-queue steps while desired workers are not yet running or pending (EC2 capacity:
+   * tasks wait in PROVISIONING for minutes while an instance launches). Needs Container Insights.
+   */
+  readonly holdStepsWhileProvisioning: boolean;
 }
+
+/**
+ * The oldest job's age, or 0 while desired workers are still PROVISIONING (not yet running or
+ * pending): the time-in-queue steps add capacity only once what they asked for earlier has been placed.
+ * @internal
+ */
+export const AGE_WHILE_PLACED_EXPRESSION = 'IF(FILL(desired, 0) > FILL(running, 0) + FILL(pending, 0), 0, age)';
 
 /** @internal */
 export interface RenderedWorkerScaling {
@@ -173,13 +185,21 @@ export function renderWorkerScaling(scope: Construct, target: appscaling.Scalabl
     for (const t of tiers) {
       action.addAdjustment({ adjustment: t.change, lowerBound: t.lower, upperBound: t.upper });
     }
+    const ageMetric = m.oldestAge.with({ statistic: 'Maximum', period: Duration.minutes(1) });
     out.timeInQueueAlarm = new cloudwatch.Alarm(scope, 'TimeInQueueAlarm', {
-      metric: m.oldestAge.with({ statistic: 'Maximum', period: Duration.minutes(1) }),
+      metric: m.holdStepsWhileProvisioning
+        ? new cloudwatch.MathExpression({
+          expression: AGE_WHILE_PLACED_EXPRESSION,
+          usingMetrics: { age: ageMetric, desired: m.desired, running: m.running, pending: m.pending },
+          period: Duration.minutes(1),
+          label: 'Oldest job age (s), 0 while workers are still being placed',
+        })
+        : ageMetric,
       threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `Scale out: the oldest job has waited ${threshold} s or more (time-in-queue trigger ${age.toString()}).`,
+      alarmDescription: `Scale out: the oldest job has waited ${threshold} s or more (time-in-queue trigger ${age.toString()})${m.holdStepsWhileProvisioning ? ', and every desired worker is running or pending' : ''}.`,
     });
     out.timeInQueueAlarm.addAlarmAction(new cwactions.ApplicationScalingAction(action));
   }

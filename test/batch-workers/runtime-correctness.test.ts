@@ -287,3 +287,27 @@ describe('sweep: a version-health rollback alarm that fires on a bad version and
     })).toThrow(/S\/W: 'slo.maxErrorRatePercent' \(5\) needs S3 request metrics on the results and failures prefixes.*Fix: Drop resultsBucket/);
   });
 });
+
+describe('sweep (item 9 class): time-in-queue steps do not pile up while EC2 GPU tasks are PROVISIONING', () => {
+  test('on EC2 capacity the age alarm reads 0 while desired workers are not yet running or pending', () => {
+    const { t } = synth(gpuScaleToZero());
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { AlarmActions: [{ Ref: Match.stringLikeRegexp('^WTimeInQueueScaleOut') }] },
+    })) as any[];
+    expect(alarms).toHaveLength(1);
+    const metrics = alarms[0].Properties.Metrics;
+    expect(metrics.find((m: any) => m.ReturnData !== false).Expression).toBe('IF(FILL(desired, 0) > FILL(running, 0) + FILL(pending, 0), 0, age)');
+    expect(Object.fromEntries(metrics.filter((m: any) => m.MetricStat).map((m: any) => [m.Id, m.MetricStat.Metric.MetricName]))).toEqual({
+      age: 'ApproximateAgeOfOldestMessage', desired: 'DesiredTaskCount', running: 'RunningTaskCount', pending: 'PendingTaskCount',
+    });
+    expect(alarms[0].Properties.Threshold).toBe(300);
+  });
+
+  test('on Fargate (placement takes seconds) the age alarm reads the queue directly', () => {
+    const { t } = synth({ autoscaling: new AutoscalingPolicy({ maxCapacity: 4, triggers: [ScalingTrigger.timeInQueue(Duration.minutes(5))] }) });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^WTimeInQueueScaleOut') }],
+      MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 300, Metrics: Match.absent(),
+    });
+  });
+});
