@@ -399,6 +399,9 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     // Enum-like props arrive as any string or number from other jsii languages and plain JavaScript.
     checkOneOf(this, 'inFlightJobs', props.inFlightJobs, Object.values(InFlightJobHandling));
     checkOneOf(this, 'logRetention', props.logRetention, Object.values(logs.RetentionDays).filter((v): v is logs.RetentionDays => typeof v === 'number'));
+    if (props.command !== undefined && (!Array.isArray(props.command) || props.command.some(c => typeof c !== 'string'))) {
+      throw invalid(this, 'command', props.command, 'is not a list of strings (ECS takes the command as an argument list)', "Pass e.g. ['python', '-m', 'worker'].");
+    }
     this.inFlightJobs = props.inFlightJobs ?? InFlightJobHandling.FINISH;
     this.jobTimeout = props.jobTimeout;
 

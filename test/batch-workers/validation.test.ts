@@ -166,6 +166,7 @@ describe('class 6: enum-like values and numbers checked at run time', () => {
     ['an unknown log retention', { logRetention: 42 as logs.RetentionDays }, /'logRetention' \(42\) is not one of 1, 3, 5, 7/],
     ['an unknown hardware target', { hardware: 'tpu' as HardwareTarget }, /'hardware' \("tpu"\) cannot run ECS queue workers/],
     ['a number as an environment value', { environment: { BATCH: 8 as unknown as string } }, /'environment.BATCH' \(8\) is not a string/],
+    ['a command given as one string', { command: 'python -m worker' as unknown as string[] }, /'command' \("python -m worker"\) is not a list of strings/],
     ['NaN maxReceiveCount', { maxReceiveCount: NaN }, /'maxReceiveCount' \(NaN\) must be an integer from 1 to 1000/],
     ['NaN gpuCount', gpu({ gpuCount: NaN }), /'gpuCount' \(NaN\) must be an integer from 1 to 8/],
   ] as Array<[string, Partial<QueueDrainedWorkersProps>, RegExp]>)('%s is rejected', (_name, props, message) => {
