@@ -88,7 +88,7 @@ export interface QueueDrainedWorkersProps {
 
   /**
    * The hardware the workers run on. `CPU_X86_64` and `CPU_ARM64` run on Fargate;
-   * `NVIDIA_GPU` runs on EC2 GPU instances (ECS GPU-optimized AMI) through a capacity provider.
+   * `NVIDIA_GPU` runs on EC2 GPU instances (Amazon Linux 2023 ECS GPU-optimized AMI) through a capacity provider.
    * The artifact must have a build for it.
    *
    * @default HardwareTarget.CPU_X86_64
@@ -297,7 +297,7 @@ export interface QueueDrainedWorkersProps {
  * - Queue: KMS-encrypted (customer key with rotation), TLS enforced, a dead-letter queue with
  *   redrive after `maxReceiveCount`, visibility timeout derived from and checked against the job
  *   timeout, retention that survives an outage. Or bring your own queue.
- * - Workers: Fargate for CPU builds, EC2 GPU instances (ECS GPU AMI, `gpuCount`) through a
+ * - Workers: Fargate for CPU builds, EC2 GPU instances (Amazon Linux 2023 ECS GPU AMI, `gpuCount`) through a
  *   capacity provider for NVIDIA builds; a new or existing cluster/VPC; graceful shutdown.
  * - Scaling: backlog-per-worker target tracking with metric math (`visible ÷ RunningTaskCount`
  *   from Container Insights), time-in-queue steps on `ApproximateAgeOfOldestMessage`, optional
