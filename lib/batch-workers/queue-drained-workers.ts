@@ -15,7 +15,7 @@ import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 import { addScheduledActions, tagLane } from '../core/app-autoscaling';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
 import { checkInteger, describeValue, invalid, isConcreteNumber } from '../core/errors';
-import { checkCapacity, checkCron, checkDuration, checkOneOf, checkTimeZone } from '../core/private/validation';
+import { checkDuration, checkOneOf } from '../core/private/validation';
 import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity, uniqueMetricId } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
@@ -989,19 +989,9 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
   }
 
   private validateScaling(policy: AutoscalingPolicy): void {
-    // Application Auto Scaling stores cooldowns in whole seconds and capacities as 32-bit integers.
-    checkDuration(this, 'autoscaling.scaleOutCooldown', policy.scaleOutCooldown, { unit: 'seconds' });
-    checkDuration(this, 'autoscaling.scaleInCooldown', policy.scaleInCooldown, { unit: 'seconds' });
-    checkCapacity(this, 'autoscaling.maxCapacity', policy.maxCapacity, 1);
-    checkCapacity(this, 'autoscaling.minCapacity', policy.minCapacity, 0);
-    for (const [i, s] of policy.schedules.entries()) {
-      // Rendered as Application Auto Scaling scheduled actions: cron fields and IANA zones as AAS parses them.
-      checkCron(this, `autoscaling.schedules[${i}].start`, s.start, 'application-autoscaling');
-      checkCron(this, `autoscaling.schedules[${i}].end`, s.end, 'application-autoscaling');
-      checkTimeZone(this, `autoscaling.schedules[${i}].timeZone`, s.timeZone);
-      checkCapacity(this, `autoscaling.schedules[${i}].minCapacity`, s.minCapacity, 0);
-      checkCapacity(this, `autoscaling.schedules[${i}].maxCapacity`, s.maxCapacity, 1);
-    }
+    // The policy itself checks cooldowns (whole seconds, at most 1 hour), 32-bit capacities, cron
+    // fields and IANA time zones; validateFor re-checks the schedules as Application Auto Scaling
+    // parses them (the default ScheduleFormat), which is how this lane renders them.
     const tracking = policy.triggers.some(t => t.kind === TriggerKind.QUEUE_BACKLOG_PER_INSTANCE || t.kind === TriggerKind.CPU_UTILIZATION);
     policy.validateFor(this, {
       lane: 'QueueDrainedWorkers (ECS service auto scaling)',

@@ -65,7 +65,7 @@ const specArb: fc.Arbitrary<Spec> = fc.record({
   scaleToZero: fc.boolean(),
   warmBufferPercent: fc.integer({ min: 0, max: 90 }),
   outCooldown: fc.integer({ min: 0, max: 3600 }),
-  inCooldown: fc.integer({ min: 0, max: 7200 }),
+  inCooldown: fc.integer({ min: 0, max: 3600 }),
   schedule: fc.option(fc.record({ minute: fc.integer({ min: 0, max: 59 }), hour: fc.integer({ min: 0, max: 23 }), timeZone: fc.constantFrom(undefined, 'UTC', 'Europe/Berlin', 'America/New_York') }), { nil: undefined }),
   slo: fc.constantFrom('none' as const, 'timeInQueue' as const, 'errorRate' as const),
   logRetention: fc.option(fc.constantFrom(logs.RetentionDays.ONE_DAY, logs.RetentionDays.ONE_MONTH, logs.RetentionDays.TEN_YEARS), { nil: undefined }),
