@@ -11,8 +11,9 @@ import { demoArtifact } from '../shared/artifact';
  * - A fixed worker budget: at most 6 Fargate workers (4 vCPU, 16 GB), none while the queue is
  *   idle; the first job scales out from zero.
  * - Backlog per worker (10 documents) sets the pace; a time-in-queue trigger (5 minutes) adds
- *   workers in steps when documents wait too long; the SLO (30 minutes) alarms and rolls
- *   deployments back.
+ *   workers in steps when documents wait too long; the two compose (tracking only scales out,
+ *   scale-in steps wait until both agree). The SLO (30 minutes) pages; it is not a deployment
+ *   alarm (queue age measures capacity, not the new version).
  * - The month-end burst is known: a schedule keeps 2 workers warm on the last day of the month.
  * - A document may take up to 10 minutes, longer than Fargate's 120-second stop timeout, so
  *   workers turn on ECS task scale-in protection while they hold a job: scale-in and
