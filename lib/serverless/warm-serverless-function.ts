@@ -1,5 +1,4 @@
-import { Annotations, ArnFormat, Duration, Resource, Size, Stack, Tags, Token } from 'aws-cdk-lib';
-import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import { Annotations, ArnFormat, Duration, Resource, Size, Stack, Token } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -11,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as signer from 'aws-cdk-lib/aws-signer';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { addScheduledActions, scheduleBounds, tagLane } from '../core/app-autoscaling';
+import { scheduleBounds, tagLane } from '../core/app-autoscaling';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
 import { checkInteger, checkRange, invalid, isConcreteNumber } from '../core/errors';
 import { HardwareTarget, LaneKind } from '../core/hardware';
@@ -21,7 +20,10 @@ import { Rollout, RolloutStrategy } from '../core/rollout';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { ProvisionedConcurrencyStatistic } from './provisioned-concurrency-statistic';
 import { deploymentConfigFor } from './private/deployment-config';
-import { imageCodeFor, isImageCode } from './private/function-code';
+import { spilloverAlarm, throttleAlarm } from './private/alarms';
+import { checkRegion, imageCodeFor, imageRegionOf, isImageCode } from './private/function-code';
+import { checkLogRetention, checkMebibytes, checkReservedConcurrency, checkSeconds, checkStatistic } from './private/checks';
+import { addWarmPool } from './private/warm-pool';
 import { withLaneDefaults } from '../core/lane-defaults';
 
 /** Lane name used in validation messages and alarm descriptions. */
@@ -35,6 +37,15 @@ const ENV_LIMIT_BYTES = 4096;
 
 /** CodeDeploy accepts at most 10 alarms per deployment group. */
 const CODEDEPLOY_MAX_ALARMS = 10;
+
+/**
+ * Requests a period must hold before a lane-local rate alarm (throttles, spillover) can breach: fewer
+ * count as 0%, so a handful of requests at low traffic cannot page or roll back.
+ */
+const MIN_REQUESTS = 10;
+
+/** Throttle alarm threshold (percent) when the SLO has no error-rate target. */
+const DEFAULT_MAX_THROTTLE_PERCENT = 1;
 
 /** Memory per vCPU Lambda allocates (1 vCPU at 1,769 MB, up to 6 vCPUs). */
 const MB_PER_VCPU = 1769;
@@ -288,6 +299,16 @@ export interface WarmServerlessFunctionProps {
    * @default - 100 minus the SLO's latency percentile (5 for p95), or 5 without a latency objective
    */
   readonly maxSpilloverPercent?: number;
+
+  /**
+   * Also roll back on the throttle alarm (`SloThrottles`). Off by default: throttles measure the
+   * reserved-concurrency cap, which a healthy burst reaches as well as a slow version, and the alarm
+   * watches the alias (both versions) while CodeDeploy shifts; a slow version already trips the
+   * latency alarm. The throttle alarm pages either way. Needs `slo` and `rollout`.
+   *
+   * @default false
+   */
+  readonly rollbackOnThrottles?: boolean;
 }
 
 /**
@@ -495,7 +516,12 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
   public readonly isContainerImage: boolean;
   /** Alarm on invocations that missed the warm pool (cold starts). Not a rollback alarm (see README). */
   public readonly spilloverAlarm: cloudwatch.IAlarm;
-  /** Every alarm CodeDeploy rolls back on (SLO alarms plus `rollout.alarms`); empty without a rollout. */
+  /**
+   * Throttled share of requests (`SloThrottles`), when an SLO is set: pages, and is a rollback alarm
+   * only with `rollbackOnThrottles`.
+   */
+  public readonly throttleAlarm?: cloudwatch.IAlarm;
+  /** Every alarm CodeDeploy rolls back on (SLO latency and error-rate alarms plus `rollout.alarms`); empty without a rollout. */
   public readonly rollbackAlarms: cloudwatch.IAlarm[];
   /** The CodeDeploy deployment group, when a rollout is set. */
   public readonly deploymentGroup?: codedeploy.ILambdaDeploymentGroup;
@@ -539,40 +565,32 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     const peakWarm = Math.max(policy.maxCapacity, ...policy.schedules.map(s => scheduleBounds(policy, s).startMax));
 
     // --- sizes ---------------------------------------------------------------------------------
-    const memorySize = props.memorySize ?? Size.mebibytes(2048);
-    const memoryMiB = memorySize.toMebibytes();
-    checkInteger(this, 'memorySize (MiB)', memoryMiB, 128, 10240, 'Pass Size.mebibytes(128) to Size.mebibytes(10240).');
+    const memoryMiB = checkMebibytes(this, 'memorySize', props.memorySize ?? Size.mebibytes(2048), 128, 10240);
     const timeout = props.timeout ?? Duration.seconds(30);
-    if (!timeout.isUnresolved() && (timeout.toSeconds() < 1 || timeout.toSeconds() > 900)) {
-      throw invalid(this, 'timeout', timeout, 'must be between 1 second and 15 minutes', 'Pass e.g. Duration.seconds(30); Lambda stops an invocation at 15 minutes.');
-    }
-    const ephemeral = props.ephemeralStorageSize ?? Size.mebibytes(512);
-    checkInteger(this, 'ephemeralStorageSize (MiB)', ephemeral.toMebibytes(), 512, 10240, 'Pass Size.mebibytes(512) to Size.mebibytes(10240).');
+    checkSeconds(this, 'timeout', timeout, 1, 900, '1 second and 15 minutes', 'Pass e.g. Duration.seconds(30); Lambda stops an invocation at 15 minutes.');
+    const ephemeral = Size.mebibytes(checkMebibytes(this, 'ephemeralStorageSize', props.ephemeralStorageSize ?? Size.mebibytes(512), 512, 10240));
     const aliasName = props.aliasName ?? 'live';
     if (!Token.isUnresolved(aliasName) && (!/^[a-zA-Z0-9_-]{1,128}$/.test(aliasName) || /^[0-9]+$/.test(aliasName))) {
       throw invalid(this, 'aliasName', aliasName, 'is not a Lambda alias name (letters, digits, - and _, at most 128, not all digits)', "Use e.g. 'live'.");
     }
     checkInteger(this, 'retryAttempts', props.retryAttempts, 0, 2, 'Pass 0, 1 or 2.');
-    if (props.maxEventAge && !props.maxEventAge.isUnresolved() && (props.maxEventAge.toSeconds() < 60 || props.maxEventAge.toSeconds() > 21600)) {
-      throw invalid(this, 'maxEventAge', props.maxEventAge, 'must be between 1 minute and 6 hours', 'Pass e.g. Duration.hours(1).');
+    checkSeconds(this, 'maxEventAge', props.maxEventAge, 60, 21600, '1 minute and 6 hours', 'Pass e.g. Duration.hours(1).');
+    const utilizationStatistic = checkStatistic(this, props.utilizationStatistic);
+    const logRetention = checkLogRetention(this, props.logRetention);
+    const rollbackOnThrottles = props.rollbackOnThrottles ?? false;
+    if (rollbackOnThrottles && (!props.slo || !props.rollout)) {
+      throw invalid(this, 'rollbackOnThrottles', true, 'needs both slo (which renders the throttle alarm) and rollout (which rolls back on it)', 'Pass slo and rollout, or drop rollbackOnThrottles.');
     }
 
     // --- reserved concurrency: the cap that keeps a burst from starving the account --------------
     const reserved = props.reservedConcurrentExecutions ?? 2 * peakWarm;
-    checkInteger(this, 'reservedConcurrentExecutions', props.reservedConcurrentExecutions, 1, Number.MAX_SAFE_INTEGER, 'Pass at least 1 (0 would throttle every request).');
-    if (isConcreteNumber(reserved) && isConcreteNumber(peakWarm) && reserved < peakWarm) {
-      throw invalid(this, 'reservedConcurrentExecutions', reserved, `is below the largest warm pool the policy allows (${peakWarm}); provisioned concurrency cannot exceed reserved concurrency`,
-        `Raise it to at least ${peakWarm} (${2 * peakWarm} leaves room for spillover), or lower maxCapacity.`);
-    }
+    checkReservedConcurrency(this, reserved, props.reservedConcurrentExecutions, peakWarm);
 
     // --- architecture and artifact --------------------------------------------------------------
     const architecture = props.architecture ?? (props.artifact!.supports(HardwareTarget.CPU_ARM64) ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64);
     const target = architecture.name === lambda.Architecture.ARM_64.name ? HardwareTarget.CPU_ARM64 : HardwareTarget.CPU_X86_64;
-    const binding = props.artifact!.bind(this, { target, consumer: this.node.path });
-    if (binding.modelPackageArn !== undefined || binding.modelDataUrl === undefined) {
-      throw invalid(this, 'artifact', `${binding.name}@${binding.version}`, 'is a SageMaker model package, which Lambda cannot load',
-        'Use ModelArtifact.fromAsset or ModelArtifact.fromBucket so the function can fetch the weights from S3.');
-    }
+    const artifact = props.artifact!;
+    artifact.variantFor(target, this.node.path); // fails early, naming the missing build
 
     // --- code: zip package, user image, or the artifact's ECR serving image ----------------------
     const userImage = props.code !== undefined && isImageCode(props.code);
@@ -600,6 +618,11 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       throw invalid(this, 'codeSigning', true, 'cannot apply to a container image: Lambda code signing (AWS Signer + code signing config) covers zip packages only',
         'Drop codeSigning for images; verify images with ECR image signing (Notation/Signer) and an admission policy instead, or deploy a signed zip package.');
     }
+    if (wantsSigning && props.code instanceof lambda.AssetCode) {
+      // ENFORCE rejects any zip a Signer job did not produce; the CDK uploads the asset zip unsigned.
+      throw invalid(this, 'code', 'lambda.Code.fromAsset(...)', 'is uploaded unsigned by the CDK, and the ENFORCE code signing config makes Lambda reject it: the deploy would fail',
+        'Sign the zip in your pipeline (aws signer start-signing-job) and pass the signed object with lambda.Code.fromBucket(signedBucket, signedKey), or drop codeSigning/signingProfile.');
+    }
 
     // --- rollout checks -------------------------------------------------------------------------
     if (!props.rollout && (props.preTrafficHook || props.postTrafficHook)) {
@@ -615,30 +638,44 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     const stack = Stack.of(this);
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
       enableKeyRotation: true,
-      description: `Environment, logs and failed events of the ${binding.name} warm serverless lane (${this.node.path})`,
+      description: `Environment, logs and failed events of the ${artifact.name} warm serverless lane (${this.node.path})`,
     });
-    if (!props.encryptionKey) {
+    {
       // CloudWatch Logs encrypts the log group with the key; scoped to this account's log groups.
-      this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      // Added to a key this stack owns (the lane's, or a kms.Key of the same app); an imported key's
+      // policy is not ours to change, and without this statement the log group fails to create.
+      const logsStatement = this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
         principals: [new iam.ServicePrincipal(`logs.${stack.region}.${stack.urlSuffix}`)],
         actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         resources: ['*'],
         conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
       }));
+      if (!logsStatement.statementAdded) {
+        Annotations.of(this).addWarningV2('cdk-inference-lanes:serverless:imported-key',
+          `encryptionKey (${this.encryptionKey.keyArn}) is imported, so the lane cannot add the key-policy statement CloudWatch Logs needs to encrypt the log group: make sure its key policy allows logs.<region>.amazonaws.com kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey*, kms:Describe* (condition kms:EncryptionContext:aws:logs:arn), or the log group fails to create.`);
+      }
     }
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of ${this.node.path}: reads ${binding.name}@${binding.version}, writes its own logs`,
+      description: `Execution role of ${this.node.path}: reads ${artifact.name}@${artifact.version}, writes its own logs`,
     });
     this.role = role;
     const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: logRetention,
       encryptionKey: this.encryptionKey,
     });
     this.logGroup = logGroup;
     logGroup.grantWrite(role);
     this.encryptionKey.grantDecrypt(role);
-    grantReadWeights(this, props.artifact!, target, binding, role);
+    // Core's bind grants the role read on exactly the weights (object or prefix, plus the bucket's KMS
+    // key). No image pull for the role: Lambda pulls container images with the deployer's permissions
+    // (and aws-cdk-lib's EcrImageCode grants lambda.amazonaws.com on repositories this app owns).
+    // Zip code binds no image, so an artifact image asset is not built for nothing.
+    const binding = artifact.bind(this, { target, consumer: this.node.path, grantee: role, grantImagePull: false, includeImage: props.code === undefined });
+    if (binding.modelPackageArn !== undefined || binding.modelDataUrl === undefined) {
+      throw invalid(this, 'artifact', `${binding.name}@${binding.version}`, 'is a SageMaker model package, which Lambda cannot load',
+        'Use ModelArtifact.fromAsset or ModelArtifact.fromBucket so the function can fetch the weights from S3.');
+    }
     this.onFailureQueue = props.onFailureQueue ?? new sqs.Queue(this, 'OnFailureQueue', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.encryptionKey,
@@ -688,6 +725,8 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       fn = new lambda.DockerImageFunction(this, 'Resource', { ...common, code: imageCodeFor(this, binding) });
     } else if (userImage) {
       fn = new lambda.Function(this, 'Resource', { ...common, code: props.code, handler: lambda.Handler.FROM_IMAGE, runtime: lambda.Runtime.FROM_IMAGE });
+      const image = imageRegionOf(fn);
+      if (image) { checkRegion(this, 'code', image.uri, image.region); }
     } else {
       fn = new lambda.Function(this, 'Resource', { ...common, code: props.code, handler: props.handler!, runtime: props.runtime! });
     }
@@ -711,24 +750,15 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     this.artifactVersion = binding.version;
 
     // --- the warm pool: Application Auto Scaling on the alias's provisioned concurrency ----------
-    const scalable = alias.addAutoScaling({ minCapacity: policy.minCapacity, maxCapacity: policy.maxCapacity });
-    const scalableTarget = scalable.node.findChild('Target') as appscaling.ScalableTarget;
-    if (utilizationTarget !== undefined) {
-      const statistic = props.utilizationStatistic ?? ProvisionedConcurrencyStatistic.MAXIMUM;
-      const cooldowns = { scaleOutCooldown: policy.scaleOutCooldown, scaleInCooldown: policy.scaleInCooldown };
-      if (statistic === ProvisionedConcurrencyStatistic.AVERAGE) {
-        // aws-cdk-lib's L2: the predefined LambdaProvisionedConcurrencyUtilization metric (Average).
-        scalable.scaleOnUtilization({ utilizationTarget, ...cooldowns });
-      } else {
-        // aws-cdk #23088: track the per-minute Maximum with a customized metric on the alias.
-        scalableTarget.scaleToTrackMetric('Tracking', {
-          targetValue: utilizationTarget,
-          customMetric: this.metricProvisionedConcurrencyUtilization({ statistic: 'Maximum', period: Duration.minutes(1) }),
-          ...cooldowns,
-        });
-      }
-    }
-    addScheduledActions(scalableTarget, policy);
+    addWarmPool(this, {
+      alias,
+      policy,
+      utilizationTarget,
+      statistic: utilizationStatistic,
+      utilizationMetric: this.metricProvisionedConcurrencyUtilization(),
+      // Tag keys the lane and the artifact put on every resource: kept off the scalable target.
+      untaggedKeys: [...Object.keys(binding.tags), 'inference:lane'],
+    });
 
     // --- invocation -----------------------------------------------------------------------------
     if (props.functionUrl) {
@@ -748,25 +778,22 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       metricValue: '$.record.metrics.initDurationMs',
       unit: cloudwatch.Unit.MILLISECONDS,
     });
+    const rates = {
+      invocations: this.aliasMetric('Invocations', { statistic: 'Sum' }),
+      throttles: this.metricThrottles(),
+      spillover: this.metricSpilloverInvocations(),
+    };
     const maxSpillover = props.maxSpilloverPercent ?? (props.slo?.latencyThreshold ? Math.round((100 - props.slo.latencyPercentile) * 100) / 100 : 5);
-    this.spilloverAlarm = new cloudwatch.Alarm(this, 'SpilloverAlarm', {
-      metric: new cloudwatch.MathExpression({
-        expression: 'IF(inv > 0, 100 * spill / inv, 0)',
-        usingMetrics: { spill: this.metricSpilloverInvocations(), inv: this.aliasMetric('Invocations', { statistic: 'Sum' }) },
-        period: Duration.minutes(1),
-        label: 'Spillover beyond the warm pool (%)',
-      }),
-      threshold: maxSpillover,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `${this.node.path}: more than ${maxSpillover}% of invocations missed the warm pool (provisioned concurrency) in 3 of 5 minutes; those may pay a cold start. Raise minCapacity, lower the utilization target, or add a schedule before the surge.`,
+    this.spilloverAlarm = spilloverAlarm(this, rates, {
+      thresholdPercent: maxSpillover,
+      minRequests: MIN_REQUESTS,
+      description: `${this.node.path}: more than ${maxSpillover}% of invocations missed the warm pool (provisioned concurrency) in 3 of 5 minutes with at least ${MIN_REQUESTS} invocations a minute; those may pay a cold start. Raise minCapacity, lower the utilization target, or add a schedule before the surge. Pages; never a rollback alarm.`,
     });
 
     // --- SLO alarms ------------------------------------------------------------------------------
     const laneName = `${LANE} ${binding.name}`;
     const sloAlarms: cloudwatch.IAlarm[] = [];
+    const rollbackSloAlarms: cloudwatch.IAlarm[] = [];
     this.serviceLevelObjectives = [];
     this.sloBurnRateAlarms = [];
     if (props.slo) {
@@ -783,23 +810,20 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
         }),
       });
       sloAlarms.push(...rendered.rollbackAlarms);
+      rollbackSloAlarms.push(...rendered.rollbackAlarms);
       this.serviceLevelObjectives = rendered.objectives;
       this.sloBurnRateAlarms = rendered.burnRateAlarms;
-      const throttleLimit = slo.maxErrorRatePercent ?? 0;
-      sloAlarms.push(new cloudwatch.Alarm(this, 'SloThrottles', {
-        metric: new cloudwatch.MathExpression({
-          expression: 'IF((inv + thr) > 0, 100 * thr / (inv + thr), 0)',
-          usingMetrics: { thr: this.metricThrottles(), inv: this.aliasMetric('Invocations', { statistic: 'Sum' }) },
-          period: slo.period,
-          label: 'Throttled requests (%)',
-        }),
-        threshold: throttleLimit,
+      const throttleLimit = slo.maxErrorRatePercent ?? DEFAULT_MAX_THROTTLE_PERCENT;
+      this.throttleAlarm = throttleAlarm(this, rates, {
+        thresholdPercent: throttleLimit,
+        minRequests: MIN_REQUESTS,
+        period: slo.period,
         evaluationPeriods: slo.evaluationPeriods,
         datapointsToAlarm: slo.datapointsToAlarm,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `SLO ${laneName}: throttled requests over ${throttleLimit}% (reserved concurrency ${reserved} exhausted). Rollouts roll back on it.`,
-      }));
+        description: `SLO ${laneName}: throttled requests over ${throttleLimit}% (reserved concurrency ${reserved} exhausted) in ${slo.datapointsToAlarm} of ${slo.evaluationPeriods} periods with at least ${MIN_REQUESTS} requests. ${rollbackOnThrottles ? 'Rollouts roll back on it (rollbackOnThrottles).' : 'Pages; not a rollback alarm: throttles measure the reserved-concurrency cap, which a healthy burst reaches too.'}`,
+      });
+      sloAlarms.push(this.throttleAlarm);
+      if (rollbackOnThrottles) { rollbackSloAlarms.push(this.throttleAlarm); }
     }
     this.sloAlarms = sloAlarms;
 
@@ -807,9 +831,9 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     this.rollbackAlarms = [];
     if (props.rollout) {
       const rollout = props.rollout;
-      const alarms = [...sloAlarms, ...rollout.alarms];
+      const alarms = [...rollbackSloAlarms, ...rollout.alarms];
       if (alarms.length > CODEDEPLOY_MAX_ALARMS) {
-        throw invalid(this, 'rollout.alarms', `${alarms.length} alarms (${sloAlarms.length} from the SLO)`, `exceeds the ${CODEDEPLOY_MAX_ALARMS} alarms a CodeDeploy deployment group accepts`, 'Combine alarms into a cloudwatch.CompositeAlarm.');
+        throw invalid(this, 'rollout.alarms', `${alarms.length} alarms (${rollbackSloAlarms.length} from the SLO)`, `exceeds the ${CODEDEPLOY_MAX_ALARMS} alarms a CodeDeploy deployment group accepts`, 'Combine alarms into a cloudwatch.CompositeAlarm.');
       }
       if (rollout.autoRollback && alarms.length === 0) {
         throw invalid(this, 'rollout', rollout.toString(), 'rolls back on alarms, but there are none (no slo, no rollout.alarms)',
@@ -846,12 +870,6 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       description: `${policy.minCapacity}-${peakWarm} warm × ${instanceType}, provisioned concurrency (reserved ${reserved})`,
     };
     tagLane(this, binding, LaneKind.SERVERLESS);
-    // AWS::ApplicationAutoScaling::ScalableTarget gained `Tags` in CloudFormation recently (aws-cdk-lib
-    // renders them), but cfn-lint's schema rejects the property (E3002). A scalable target costs
-    // nothing, so its tags carry no cost attribution: keep them off so every validator passes.
-    for (const key of [...Object.keys(binding.tags), 'inference:lane']) {
-      Tags.of(scalableTarget).remove(key, { priority: 300 });
-    }
   }
 
   /**
@@ -899,28 +917,6 @@ function laneEnvironment(binding: ModelArtifactBinding, memoryMiB: number): { [k
   };
   if (binding.digest !== undefined) { env.MODEL_DIGEST = binding.digest; }
   return env;
-}
-
-/**
- * Read on exactly the bound weights, and nothing else: no image pull for the role (Lambda pulls
- * container images with the deployer's permissions, not the execution role's).
- *
- * Weights from S3 (`fromBucket`/`fromBucketPrefix`) are granted by core's bind (object- or
- * prefix-scoped, plus the bucket key). Core's asset weights grant read on the whole CDK assets
- * bucket (`Asset.grantRead`), which also holds every other asset of the account: for those the lane
- * grants `s3:GetObject` on the one object itself. (Requested core fix: scope AssetWeights.bind.)
- */
-function grantReadWeights(scope: Construct, artifact: ModelArtifact, target: HardwareTarget, binding: ModelArtifactBinding, role: iam.IRole): void {
-  const weights = artifact.variantFor(target, scope.node.path).weights;
-  if (!weights.description.startsWith('local asset')) {
-    weights.bind(scope, role);
-    return;
-  }
-  iam.Grant.addToPrincipal({
-    grantee: role,
-    actions: ['s3:GetObject'],
-    resourceArns: [`${binding.bucketArn}/${binding.objectKey}`],
-  });
 }
 
 /** vCPUs Lambda allocates for a memory size: one per 1,769 MB, rounded, 1-6. */

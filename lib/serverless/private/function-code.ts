@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -57,14 +57,59 @@ export function imageCodeFor(scope: Construct, binding: ModelArtifactBinding): l
       'Copy the image into ECR (e.g. an ECR pull-through cache rule) and use ServingImage.fromEcrRepository(repo, tag), or pass a zip package as code.');
   }
   const [, account, region, cn, repositoryName, tag, digest] = m;
-  const stackRegion = Stack.of(scope).region;
-  if (!Token.isUnresolved(stackRegion) && stackRegion !== region) {
-    throw invalid(scope, 'artifact.image', uri, `is in Region ${region} but the function is in ${stackRegion}; Lambda pulls container images only from ECR in its own Region`,
-      `Replicate the repository to ${stackRegion} (ECR replication) and reference that copy.`);
+  if (tag === undefined && digest === undefined) {
+    throw invalid(scope, 'artifact.image', uri, "has no tag or digest: Lambda would resolve ':latest' once, at deploy, and a rollback could not name the image it ran",
+      `Pin the image: '${uri}:<version>' or '${uri}@sha256:<digest>'.`);
   }
+  checkRegion(scope, 'artifact.image', uri, region);
   const repository = ecr.Repository.fromRepositoryAttributes(scope, 'ServingImageRepository', {
     repositoryArn: `arn:${cn ? 'aws-cn' : 'aws'}:ecr:${region}:${account}:repository/${repositoryName}`,
     repositoryName,
   });
-  return lambda.DockerImageCode.fromEcr(repository, { tagOrDigest: digest ?? tag ?? 'latest' });
+  return lambda.DockerImageCode.fromEcr(repository, { tagOrDigest: (digest ?? tag)! });
+}
+
+const ECR_REGION_RE = /\.dkr\.ecr\.([a-z]{2}(?:-[a-z]+)+-\d)\./;
+
+/**
+ * Lambda pulls container images only from ECR in the function's own Region. The same rule as the
+ * managed endpoint: a concrete image Region that differs from a concrete stack Region is an error;
+ * a concrete image Region in a region-agnostic stack is a synth warning naming the image Region.
+ * @internal
+ */
+export function checkRegion(scope: Construct, prop: string, uri: string, imageRegion: string): void {
+  const stackRegion = Stack.of(scope).region;
+  if (Token.isUnresolved(imageRegion)) { return; }
+  if (Token.isUnresolved(stackRegion)) {
+    Annotations.of(scope).addWarningV2('cdk-inference-lanes:serverless:image-region',
+      `${prop} (${uri}) is in Region ${imageRegion}, and the stack is region-agnostic: Lambda pulls container images only from ECR in the function's own Region, so this stack deploys only to ${imageRegion}. Give the stack env: { region: '${imageRegion}' } (or replicate the repository to every Region you deploy to).`);
+    return;
+  }
+  if (stackRegion !== imageRegion) {
+    throw invalid(scope, prop, uri, `is in Region ${imageRegion} but the function is in ${stackRegion}; Lambda pulls container images only from ECR in its own Region`,
+      `Replicate the repository to ${stackRegion} (ECR replication) and reference that copy.`);
+  }
+}
+
+/**
+ * The Region of the image a container function was given, read from the rendered `Code.ImageUri`
+ * (works for `lambda.Code.fromEcrImage` on a repository imported from another Region or stack);
+ * undefined when the Region is the stack's own (a token) or the code is a zip package.
+ * @internal
+ */
+export function imageRegionOf(fn: lambda.Function): { uri: string; region: string } | undefined {
+  const cfn = fn.node.defaultChild as lambda.CfnFunction;
+  const code = Stack.of(fn).resolve(cfn.code) as { imageUri?: unknown } | undefined;
+  if (!code || code.imageUri === undefined) { return undefined; }
+  const uri = readable(code.imageUri);
+  const m = ECR_REGION_RE.exec(uri);
+  return m ? { uri, region: m[1] } : undefined;
+}
+
+/** A resolved CloudFormation string as text, `Fn::Join` flattened and other intrinsics shown as `${...}`. */
+function readable(value: unknown): string {
+  if (typeof value === 'string') { return value; }
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
+  if (join) { return join[1].map(readable).join(join[0]); }
+  return '${' + Object.keys(value as object).join(',') + '}';
 }
