@@ -22,7 +22,7 @@ import { ProvisionedConcurrencyStatistic } from './provisioned-concurrency-stati
 import { deploymentConfigFor } from './private/deployment-config';
 import { spilloverAlarm, throttleAlarm } from './private/alarms';
 import { checkRegion, imageCodeFor, imageRegionOf, isImageCode } from './private/function-code';
-import { checkLogRetention, checkMebibytes, checkReservedConcurrency, checkSeconds, checkStatistic } from './private/checks';
+import { checkLogRetention, checkMebibytes, checkSeconds, checkStatistic, reservedConcurrency } from './private/checks';
 import { addWarmPool } from './private/warm-pool';
 import { withLaneDefaults } from '../core/lane-defaults';
 
@@ -562,7 +562,9 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
           'Pick a trigger target and warm buffer whose product lands in 0.1-0.9 (the range Application Auto Scaling tracks well for Lambda).');
       }
     }
-    const peakWarm = Math.max(policy.maxCapacity, ...policy.schedules.map(s => scheduleBounds(policy, s).startMax));
+    // The largest warm pool: unknown (undefined) when any bound is a token, never a number made up from one.
+    const peaks = [policy.maxCapacity, ...policy.schedules.map(s => scheduleBounds(policy, s).startMax)];
+    const peakWarm = peaks.every(isConcreteNumber) ? Math.max(...peaks) : undefined;
 
     // --- sizes ---------------------------------------------------------------------------------
     const memoryMiB = checkMebibytes(this, 'memorySize', props.memorySize ?? Size.mebibytes(2048), 128, 10240);
@@ -575,6 +577,9 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     }
     checkInteger(this, 'retryAttempts', props.retryAttempts, 0, 2, 'Pass 0, 1 or 2.');
     checkSeconds(this, 'maxEventAge', props.maxEventAge, 60, 21600, '1 minute and 6 hours', 'Pass e.g. Duration.hours(1).');
+    // Application Auto Scaling takes cooldowns in whole seconds (aws-cdk-lib would crash on a fraction, naming no prop).
+    checkSeconds(this, 'autoscaling.scaleOutCooldown', policy.scaleOutCooldown, 0, Number.MAX_SAFE_INTEGER, 'any whole number of seconds', 'Pass e.g. Duration.seconds(60).');
+    checkSeconds(this, 'autoscaling.scaleInCooldown', policy.scaleInCooldown, 0, Number.MAX_SAFE_INTEGER, 'any whole number of seconds', 'Pass e.g. Duration.minutes(5).');
     const utilizationStatistic = checkStatistic(this, props.utilizationStatistic);
     const logRetention = checkLogRetention(this, props.logRetention);
     const rollbackOnThrottles = props.rollbackOnThrottles ?? false;
@@ -583,8 +588,7 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     }
 
     // --- reserved concurrency: the cap that keeps a burst from starving the account --------------
-    const reserved = props.reservedConcurrentExecutions ?? 2 * peakWarm;
-    checkReservedConcurrency(this, reserved, props.reservedConcurrentExecutions, peakWarm);
+    const reserved = reservedConcurrency(this, props.reservedConcurrentExecutions, peakWarm);
 
     // --- architecture and artifact --------------------------------------------------------------
     const architecture = props.architecture ?? (props.artifact!.supports(HardwareTarget.CPU_ARM64) ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64);
@@ -863,11 +867,11 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     const instanceType = `lambda-${memoryMiB}MB-${architecture.name}`;
     this.capacity = {
       minInstances: policy.minCapacity,
-      maxInstances: peakWarm,
+      maxInstances: peakWarm ?? policy.maxCapacity,
       instanceType,
       hardware: target,
       priceClass: 'per-gb-second',
-      description: `${policy.minCapacity}-${peakWarm} warm × ${instanceType}, provisioned concurrency (reserved ${reserved})`,
+      description: `${policy.minCapacity}-${peakWarm ?? policy.maxCapacity} warm × ${instanceType}, provisioned concurrency (reserved ${reserved})`,
     };
     tagLane(this, binding, LaneKind.SERVERLESS);
   }

@@ -27,7 +27,8 @@ export function checkSeconds(scope: Construct, prop: string, value: Duration | u
     throw invalid(scope, prop, String(seconds), 'is not a finite duration', fix);
   }
   if (!Number.isInteger(seconds)) {
-    throw invalid(scope, prop, value, 'must be a whole number of seconds', `Pass Duration.seconds(${Math.max(minSeconds, Math.min(maxSeconds, Math.round(seconds)))}).`);
+    // Quoted in seconds: Duration's human string drops the fraction ("1 minute 30 seconds" for 90.5 s).
+    throw invalid(scope, prop, `${seconds} seconds`, 'must be a whole number of seconds', `Pass Duration.seconds(${Math.max(minSeconds, Math.min(maxSeconds, Math.round(seconds)))}).`);
   }
   if (seconds < minSeconds || seconds > maxSeconds) {
     throw invalid(scope, prop, value, `must be between ${range}`, fix);
@@ -86,9 +87,21 @@ export function checkLogRetention(scope: Construct, value: logs.RetentionDays | 
  *   unreserved; the account's real quota is unknown at synth.
  * @internal
  */
-export function checkReservedConcurrency(scope: Construct, reserved: number, explicit: number | undefined, peakWarm: number): void {
+export function reservedConcurrency(scope: Construct, explicit: number | undefined, peakWarm: number | undefined): number {
   checkInteger(scope, 'reservedConcurrentExecutions', explicit, 1, INT32_MAX, 'Pass at least 1 (0 would throttle every request).');
-  if (!isConcreteNumber(reserved) || !isConcreteNumber(peakWarm)) { return; }
+  if (explicit === undefined) {
+    if (peakWarm === undefined) {
+      // Twice a token is not a token: the default cannot be computed, and a made-up number would be rendered.
+      throw invalid(scope, 'reservedConcurrentExecutions', undefined, 'is needed when the pool\'s maxCapacity (or a schedule\'s) is a token: its default, twice the largest warm pool, cannot be computed at synth',
+        'Pass reservedConcurrentExecutions explicitly (a number or the same kind of token).');
+    }
+    if (2 * peakWarm > INT32_MAX) {
+      throw invalid(scope, 'reservedConcurrentExecutions', undefined, `defaults to twice the largest warm pool (${2 * peakWarm}), above the 32-bit limit ${INT32_MAX} Lambda accepts`,
+        'Pass reservedConcurrentExecutions explicitly, or lower maxCapacity.');
+    }
+  }
+  const reserved = explicit ?? 2 * peakWarm!;
+  if (!isConcreteNumber(reserved) || peakWarm === undefined) { return reserved; }
   if (reserved < peakWarm) {
     throw invalid(scope, 'reservedConcurrentExecutions', reserved, `is below the largest warm pool the policy allows (${peakWarm}); provisioned concurrency cannot exceed reserved concurrency`,
       `Raise it to at least ${peakWarm} (${2 * peakWarm} leaves room for spillover), or lower maxCapacity.`);
@@ -102,4 +115,5 @@ export function checkReservedConcurrency(scope: Construct, reserved: number, exp
     Annotations.of(scope).addWarningV2('cdk-inference-lanes:serverless:account-concurrency',
       `reservedConcurrentExecutions (${reserved}) needs an account concurrency quota of at least ${reserved + UNRESERVED_MINIMUM} in the Region (Lambda keeps ${UNRESERVED_MINIMUM} unreserved; the default quota is ${DEFAULT_ACCOUNT_CONCURRENCY}). Request the increase in Service Quotas before deploying, or the function fails to create.`);
   }
+  return reserved;
 }

@@ -1,0 +1,295 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AutoscalingPolicy, ModelArtifact, ModelWeights, Rollout, ScalingTrigger, ServiceLevelObjective, ServingImage } from '../../lib';
+import { WarmServerlessFunction } from '../../lib/serverless';
+import { demoArtifact } from '../../examples/shared/artifact';
+import { baseProps, FP32, newStack, only, statements } from './fixtures';
+
+const SLO = ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 });
+const CANARY = Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) });
+
+/** A pool with 10-40 warm environments, SLO and canary, for one artifact version. */
+function synthVersion(version: string): Template {
+  const stack = newStack('Versions');
+  new WarmServerlessFunction(stack, 'Pool', baseProps({
+    artifact: demoArtifact(version),
+    autoscaling: new AutoscalingPolicy({ minCapacity: 10, maxCapacity: 40, triggers: [ScalingTrigger.inFlightPerInstance(0.7)] }),
+    slo: SLO,
+    rollout: CANARY,
+  }));
+  return Template.fromStack(stack);
+}
+
+function logicalIds(t: Template, type: string): string[] {
+  return Object.keys(t.findResources(type));
+}
+
+describe('a new version: the alias moves, the warm pool stays registered, CodeDeploy can roll back', () => {
+  const v1 = synthVersion('1.4.0');
+  const v2 = synthVersion('1.5.0');
+
+  test('a new model version publishes a new Lambda version and points the alias at it', () => {
+    const [version1] = logicalIds(v1, 'AWS::Lambda::Version');
+    const [version2] = logicalIds(v2, 'AWS::Lambda::Version');
+    expect(version1).not.toEqual(version2);
+    expect(only(v2, 'AWS::Lambda::Alias').Properties.FunctionVersion).toEqual({ 'Fn::GetAtt': [version2, 'Version'] });
+    // the alias is updated in place (same logical ID): CodeDeploy shifts it, and on an alarm shifts it back
+    expect(logicalIds(v1, 'AWS::Lambda::Alias')).toEqual(logicalIds(v2, 'AWS::Lambda::Alias'));
+    expect(only(v2, 'AWS::Lambda::Alias').UpdatePolicy.CodeDeployLambdaAliasUpdate).toEqual({
+      ApplicationName: { Ref: expect.stringMatching(/^PoolDeploymentGroupApplication/) },
+      DeploymentGroupName: { Ref: expect.stringMatching(/^PoolDeploymentGroup/) },
+    });
+    // The old version is not retained: CloudFormation deletes it only in the cleanup phase after the
+    // update (CodeDeploy shift included) succeeded, so a rollback still finds it.
+    expect(only(v2, 'AWS::Lambda::Version').DeletionPolicy).toBeUndefined();
+  });
+
+  test('the scalable target is identical across versions: same logical ID, ResourceId on the alias, never a version', () => {
+    const t1 = v1.findResources('AWS::ApplicationAutoScaling::ScalableTarget');
+    const t2 = v2.findResources('AWS::ApplicationAutoScaling::ScalableTarget');
+    expect(Object.keys(t1)).toEqual([expect.stringMatching(/^PoolAliasAliasScalingTarget[0-9A-F]{8}$/)]);
+    expect(t2).toEqual(t1);
+    const [target] = Object.values(t1) as any[];
+    const [alias] = logicalIds(v1, 'AWS::Lambda::Alias');
+    expect(target.Properties.ResourceId).toEqual({ 'Fn::Join': ['', ['function:', { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: alias }] }] }, ':live']] });
+    expect(target.Properties.RoleARN).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::123456789012:role/aws-service-role/lambda.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_LambdaConcurrency']] });
+    // the scaling policy keeps its logical ID too (aws-cdk-lib's path: <alias>/AliasScaling/Target/Tracking)
+    expect(logicalIds(v1, 'AWS::ApplicationAutoScaling::ScalingPolicy')).toEqual([expect.stringMatching(/^PoolAliasAliasScalingTargetTracking/)]);
+  });
+
+  test('CodeDeploy: service role with the Lambda-limited managed policy (cloudwatch:DescribeAlarms, lambda:GetProvisionedConcurrencyConfig), every required member', () => {
+    const group = only(v1, 'AWS::CodeDeploy::DeploymentGroup').Properties;
+    // botocore CreateDeploymentGroupInput requires applicationName, deploymentGroupName (CloudFormation names it), serviceRoleArn
+    expect(group.ApplicationName).toEqual({ Ref: expect.stringMatching(/^PoolDeploymentGroupApplication/) });
+    expect(group.ServiceRoleArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PoolDeploymentGroupServiceRole/), 'Arn'] });
+    expect(group.AutoRollbackConfiguration).toEqual({ Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] });
+    v1.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'codedeploy.amazonaws.com' } })] },
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited']] }],
+    });
+  });
+
+  test('a pre-traffic hook: CodeDeploy may invoke exactly that function, and the hook may report its status', () => {
+    const stack = newStack();
+    const hook = new lambda.Function(stack, 'Hook', { code: lambda.Code.fromInline('exports.handler = async () => {}'), handler: 'index.handler', runtime: lambda.Runtime.NODEJS_24_X });
+    new WarmServerlessFunction(stack, 'Pool', baseProps({ slo: SLO, rollout: Rollout.allAtOnce(), preTrafficHook: hook }));
+    const all = statements(Template.fromStack(stack));
+    expect(all).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: expect.arrayContaining([{ 'Fn::GetAtt': [expect.stringMatching(/^Hook/), 'Arn'] }]) }),
+      expect.objectContaining({ Action: 'codedeploy:PutLifecycleEventHookExecutionStatus' }),
+    ]));
+  });
+});
+
+describe('rollback alarms: fire on a bad version, stay quiet on a healthy burst', () => {
+  test('the throttle alarm is a rollback alarm only with rollbackOnThrottles', () => {
+    const stack = newStack();
+    const pool = new WarmServerlessFunction(stack, 'Pool', baseProps({ slo: SLO, rollout: CANARY, rollbackOnThrottles: true }));
+    const group = only(Template.fromStack(stack), 'AWS::CodeDeploy::DeploymentGroup');
+    expect(group.Properties.AlarmConfiguration.Alarms).toEqual([
+      { Name: { Ref: expect.stringMatching(/^PoolSloLatency/) } },
+      { Name: { Ref: expect.stringMatching(/^PoolSloErrorRate/) } },
+      { Name: { Ref: expect.stringMatching(/^PoolSloThrottles/) } },
+    ]);
+    expect(pool.rollbackAlarms).toContain(pool.throttleAlarm);
+  });
+
+  test('rollbackOnThrottles needs an SLO and a rollout', () => {
+    expect(() => new WarmServerlessFunction(newStack(), 'Pool', baseProps({ rollbackOnThrottles: true, rollout: CANARY })))
+      .toThrow(/'rollbackOnThrottles' \(true\) needs both slo .* and rollout/);
+    expect(() => new WarmServerlessFunction(newStack(), 'Pool', baseProps({ rollbackOnThrottles: true, slo: SLO })))
+      .toThrow(/'rollbackOnThrottles' \(true\) needs both slo/);
+  });
+
+  test('default: with a latency-only SLO the throttle alarm fires above 1% (not on a single throttle), M of N from the SLO, 10-request floor', () => {
+    const stack = newStack();
+    new WarmServerlessFunction(stack, 'Pool', baseProps({ slo: ServiceLevelObjective.latency(95, Duration.millis(300)) }));
+    const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm');
+    const throttle = Object.entries(alarms).find(([id]) => id.startsWith('PoolSloThrottles'))![1] as any;
+    expect(throttle.Properties.Threshold).toBe(1);
+    expect(throttle.Properties.ComparisonOperator).toBe('GreaterThanThreshold');
+    expect(throttle.Properties.Metrics[0].Expression).toBe('IF((inv + thr) >= 10, 100 * thr / (inv + thr), 0)');
+  });
+
+  test('the error-rate target, when set, is the throttle threshold too', () => {
+    const stack = newStack();
+    new WarmServerlessFunction(stack, 'Pool', baseProps({ slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 2.5 }) }));
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 2.5,
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF((inv + thr) >= 10, 100 * thr / (inv + thr), 0)' })]),
+    });
+  });
+
+  test('default spillover threshold without an SLO: 5%, 3 of 5 minutes', () => {
+    const stack = newStack();
+    const pool = new WarmServerlessFunction(stack, 'Pool', baseProps());
+    const alarm = only(Template.fromStack(stack), 'AWS::CloudWatch::Alarm').Properties;
+    expect([alarm.Threshold, alarm.EvaluationPeriods, alarm.DatapointsToAlarm]).toEqual([5, 5, 3]);
+    expect(alarm.Metrics[0].Expression).toBe('IF(inv >= 10, 100 * spill / inv, 0)');
+    expect(pool.rollbackAlarms).toEqual([]);
+  });
+
+  test('maxSpilloverPercent boundaries: 0 and 100 are accepted and rendered, -1 and 101 are rejected', () => {
+    for (const ok of [0, 100]) {
+      const stack = newStack();
+      new WarmServerlessFunction(stack, 'Pool', baseProps({ maxSpilloverPercent: ok }));
+      expect(only(Template.fromStack(stack), 'AWS::CloudWatch::Alarm').Properties.Threshold).toBe(ok);
+    }
+    for (const bad of [-1, 101]) {
+      expect(() => new WarmServerlessFunction(newStack(), 'Pool', baseProps({ maxSpilloverPercent: bad }))).toThrow(new RegExp(`'maxSpilloverPercent' \\(${bad}\\) must be between 0 and 100`));
+    }
+  });
+});
+
+describe('container images: Region and pinning', () => {
+  const repoIn = (stack: Stack, region: string) => ecr.Repository.fromRepositoryArn(stack, 'Repo', `arn:aws:ecr:${region}:111122223333:repository/chat`);
+
+  test('a user image in another Region than a concrete stack Region is rejected', () => {
+    const stack = newStack();
+    expect(() => new WarmServerlessFunction(stack, 'Pool', baseProps({ code: lambda.Code.fromEcrImage(repoIn(stack, 'us-west-2'), { tagOrDigest: '2.0' }), handler: undefined, runtime: undefined })))
+      .toThrow(/S\/Pool: 'code' \("111122223333\.dkr\.ecr\.us-west-2\..*chat:2\.0"\) is in Region us-west-2 but the function is in us-east-1/);
+  });
+
+  test('a user image in the stack Region is accepted and rendered as given', () => {
+    const stack = newStack();
+    new WarmServerlessFunction(stack, 'Pool', baseProps({ code: lambda.Code.fromEcrImage(repoIn(stack, 'us-east-1'), { tagOrDigest: '2.0' }), handler: undefined, runtime: undefined }));
+    expect(JSON.stringify(only(Template.fromStack(stack), 'AWS::Lambda::Function').Properties.Code.ImageUri)).toMatch(/111122223333\.dkr\.ecr\.us-east-1\..*chat:2\.0/);
+  });
+
+  test('a region-agnostic stack: a concrete image Region is a synth warning naming it (artifact image and user image)', () => {
+    const agnostic = () => new Stack(new App(), 'Agnostic');
+    const s1 = agnostic();
+    const artifact = ModelArtifact.fromAsset(FP32, { name: 'chat', version: '2', image: ServingImage.fromRegistry('111122223333.dkr.ecr.eu-west-1.amazonaws.com/ml/chat:2.0') });
+    new WarmServerlessFunction(s1, 'Pool', { artifact, autoscaling: AutoscalingPolicy.fixed(1) });
+    Annotations.fromStack(s1).hasWarning('/Agnostic/Pool', Match.stringLikeRegexp("artifact.image .* is in Region eu-west-1, and the stack is region-agnostic.*env: \\{ region: 'eu-west-1' \\}"));
+    const s2 = agnostic();
+    new WarmServerlessFunction(s2, 'Pool', baseProps({ code: lambda.Code.fromEcrImage(repoIn(s2, 'us-west-2'), { tagOrDigest: '2.0' }), handler: undefined, runtime: undefined }));
+    Annotations.fromStack(s2).hasWarning('/Agnostic/Pool', Match.stringLikeRegexp('code .* is in Region us-west-2, and the stack is region-agnostic'));
+  });
+
+  test('a repository in the stack itself carries no concrete Region: no warning, no error', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    const repo = new ecr.Repository(stack, 'Repo');
+    new WarmServerlessFunction(stack, 'Pool', baseProps({ code: lambda.Code.fromEcrImage(repo, { tagOrDigest: '2.0' }), handler: undefined, runtime: undefined }));
+    Annotations.fromStack(stack).hasNoWarning('/Agnostic/Pool', Match.stringLikeRegexp('region-agnostic'));
+  });
+
+  test('an untagged registry URI is rejected, never resolved to :latest', () => {
+    const artifact = ModelArtifact.fromAsset(FP32, { name: 'chat', version: '2', image: ServingImage.fromRegistry('111122223333.dkr.ecr.us-east-1.amazonaws.com/ml/chat') });
+    expect(() => new WarmServerlessFunction(newStack(), 'Pool', { artifact, autoscaling: AutoscalingPolicy.fixed(1) }))
+      .toThrow(/'artifact.image' \("111122223333.dkr.ecr.us-east-1.amazonaws.com\/ml\/chat"\) has no tag or digest.*Fix: Pin the image/);
+  });
+
+  test('a digest-pinned registry URI is rendered with its digest', () => {
+    const digest = 'sha256:' + 'a'.repeat(64);
+    const stack = newStack();
+    const artifact = ModelArtifact.fromAsset(FP32, { name: 'chat', version: '2', image: ServingImage.fromRegistry(`111122223333.dkr.ecr.us-east-1.amazonaws.com/ml/chat@${digest}`) });
+    new WarmServerlessFunction(stack, 'Pool', { artifact, autoscaling: AutoscalingPolicy.fixed(1) });
+    expect(JSON.stringify(only(Template.fromStack(stack), 'AWS::Lambda::Function').Properties.Code.ImageUri)).toContain(`/ml/chat@${digest}`);
+  });
+
+  test('ECR pull for image functions: the repository lets lambda.amazonaws.com pull; the execution role gets no ecr:*', () => {
+    const stack = newStack();
+    const repo = new ecr.Repository(stack, 'Repo');
+    const artifact = ModelArtifact.fromAsset(FP32, { name: 'chat', version: '2', image: ServingImage.fromEcrRepository(repo, '2.0') });
+    new WarmServerlessFunction(stack, 'Pool', { artifact, autoscaling: AutoscalingPolicy.fixed(1) });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::ECR::Repository', {
+      RepositoryPolicyText: { Statement: [Match.objectLike({ Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], Principal: { Service: 'lambda.amazonaws.com' } })] },
+    });
+    expect(statements(t).filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('ecr:')))).toEqual([]);
+  });
+});
+
+describe('grants for the weights (ModelArtifact.bind through the lane)', () => {
+  test('zip code binds no image: an artifact image is neither granted nor built', () => {
+    const stack = newStack();
+    const repo = new ecr.Repository(stack, 'Repo');
+    const artifact = ModelArtifact.fromAsset(FP32, { name: 'chat', version: '2', image: ServingImage.fromEcrRepository(repo, '2.0') });
+    new WarmServerlessFunction(stack, 'Pool', baseProps({ artifact }));
+    Template.fromStack(stack).hasResourceProperties('AWS::ECR::Repository', { RepositoryPolicyText: Match.absent() });
+  });
+
+  test('a prefix: s3:GetObject on prefix* and s3:ListBucket only under the prefix', () => {
+    const stack = newStack();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Models', 'acme-models');
+    const artifact = new ModelArtifact({ weights: ModelWeights.fromBucketPrefix(bucket, 'chat/3.0.0/'), name: 'chat', version: '3.0.0' });
+    new WarmServerlessFunction(stack, 'Pool', baseProps({ artifact }));
+    const s3Statements = statements(Template.fromStack(stack)).filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('s3:')));
+    expect(s3Statements).toEqual([
+      expect.objectContaining({ Action: 's3:GetObject', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-models/chat/3.0.0/*']] } }),
+      expect.objectContaining({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['chat/3.0.0/*'] } } }),
+    ]);
+  });
+
+  test('a KMS-encrypted bucket: kms:Decrypt on exactly that bucket key', () => {
+    const stack = newStack();
+    const bucketKey = kms.Key.fromKeyArn(stack, 'BucketKey', 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555');
+    const bucket = s3.Bucket.fromBucketAttributes(stack, 'Models', { bucketName: 'acme-models', encryptionKey: bucketKey });
+    const artifact = ModelArtifact.fromBucket(bucket, 'chat/3.0.0/model.tar.gz', { name: 'chat', version: '3.0.0' });
+    new WarmServerlessFunction(stack, 'Pool', baseProps({ artifact }));
+    expect(statements(Template.fromStack(stack))).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Action: 'kms:Decrypt', Resource: 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555' }),
+    ]));
+  });
+});
+
+describe('keys, signing and concurrency limits', () => {
+  test('a user kms.Key of the app gets the CloudWatch Logs statement the log group needs', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'UserKey');
+    new WarmServerlessFunction(stack, 'Pool', baseProps({ encryptionKey: key }));
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::KMS::Key', 1);
+    t.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: { 'Fn::Join': ['', ['logs.us-east-1.', { Ref: 'AWS::URLSuffix' }]] } } })]) },
+    });
+  });
+
+  test('an imported key: a warning that its policy must allow CloudWatch Logs', () => {
+    const stack = newStack();
+    const key = kms.Key.fromKeyArn(stack, 'UserKey', 'arn:aws:kms:us-east-1:123456789012:key/abcd');
+    new WarmServerlessFunction(stack, 'Pool', baseProps({ encryptionKey: key }));
+    Annotations.fromStack(stack).hasWarning('/S/Pool', Match.stringLikeRegexp('encryptionKey \\(arn:aws:kms:us-east-1:123456789012:key/abcd\\) is imported.*logs.<region>.amazonaws.com'));
+  });
+
+  test('code signing with Code.fromAsset is rejected: ENFORCE refuses the unsigned asset zip', () => {
+    expect(() => new WarmServerlessFunction(newStack(), 'Pool', baseProps({ codeSigning: true })))
+      .toThrow(/'code' \("lambda.Code.fromAsset\(...\)"\) is uploaded unsigned by the CDK.*Fix: Sign the zip .*lambda.Code.fromBucket/);
+  });
+
+  test.each([
+    // [reserved, warning expected] for a 2-20 pool (peak 20)
+    [40, false], // the default's 2 x pool: no warning
+    [39, true], // first value under twice the pool
+    [20, true], // equal to the pool: accepted, warned
+  ])('reserved concurrency %d against a peak pool of 20: headroom warning %s', (reserved, warned) => {
+    const stack = newStack();
+    new WarmServerlessFunction(stack, 'Pool', baseProps({ reservedConcurrentExecutions: reserved }));
+    const found = Annotations.fromStack(stack).findWarning('/S/Pool', Match.stringLikeRegexp('leaves .* above the largest warm pool'));
+    expect(found.length).toBe(warned ? 1 : 0);
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: reserved });
+  });
+
+  test('reserved concurrency below the pool (19 for 20) is rejected', () => {
+    expect(() => new WarmServerlessFunction(newStack(), 'Pool', baseProps({ reservedConcurrentExecutions: 19 })))
+      .toThrow(/'reservedConcurrentExecutions' \(19\) is below the largest warm pool the policy allows \(20\)/);
+  });
+
+  test('reserved concurrency above 900 warns about the account quota; 900 does not; 2^31-1 is the largest accepted', () => {
+    const warned = (reserved: number) => {
+      const stack = newStack();
+      new WarmServerlessFunction(stack, 'Pool', baseProps({ reservedConcurrentExecutions: reserved }));
+      return Annotations.fromStack(stack).findWarning('/S/Pool', Match.stringLikeRegexp('needs an account concurrency quota of at least')).length;
+    };
+    expect(warned(900)).toBe(0);
+    expect(warned(901)).toBe(1);
+    expect(warned(2 ** 31 - 1)).toBe(1);
+    expect(() => new WarmServerlessFunction(newStack(), 'Pool', baseProps({ reservedConcurrentExecutions: 2 ** 31 })))
+      .toThrow(/'reservedConcurrentExecutions' \(2147483648\) must be an integer from 1 to 2147483647/);
+  });
+});
