@@ -12,7 +12,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { scheduleBounds, tagLane } from '../core/app-autoscaling';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
-import { checkInteger, checkRange, invalid, isConcreteNumber } from '../core/errors';
+import { invalid, isConcreteNumber } from '../core/errors';
+import { checkFinite, checkWholeNumber } from '../core/private/validation';
 import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity, uniqueMetricId } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
@@ -21,7 +22,7 @@ import { ServiceLevelObjective } from '../core/service-level-objective';
 import { ProvisionedConcurrencyStatistic } from './provisioned-concurrency-statistic';
 import { deploymentConfigFor } from './private/deployment-config';
 import { spilloverAlarm, throttleAlarm } from './private/alarms';
-import { checkRegion, imageCodeFor, imageRegionOf, isImageCode } from './private/function-code';
+import { checkImageTag, checkRegion, imageCodeFor, imageRegionOf, isImageCode, tagOrDigestOf } from './private/function-code';
 import { checkLogRetention, checkMebibytes, checkSeconds, checkStatistic, reservedConcurrency } from './private/checks';
 import { addWarmPool } from './private/warm-pool';
 import { withLaneDefaults } from '../core/lane-defaults';
@@ -569,17 +570,17 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     // --- sizes ---------------------------------------------------------------------------------
     const memoryMiB = checkMebibytes(this, 'memorySize', props.memorySize ?? Size.mebibytes(2048), 128, 10240);
     const timeout = props.timeout ?? Duration.seconds(30);
-    checkSeconds(this, 'timeout', timeout, 1, 900, '1 second and 15 minutes', 'Pass e.g. Duration.seconds(30); Lambda stops an invocation at 15 minutes.');
+    checkSeconds(this, 'timeout', timeout, Duration.seconds(1), Duration.minutes(15), 'Pass a whole number of seconds from 1 second to 15 minutes, e.g. Duration.seconds(30); Lambda stops an invocation at 15 minutes.');
     const ephemeral = Size.mebibytes(checkMebibytes(this, 'ephemeralStorageSize', props.ephemeralStorageSize ?? Size.mebibytes(512), 512, 10240));
     const aliasName = props.aliasName ?? 'live';
     if (!Token.isUnresolved(aliasName) && (!/^[a-zA-Z0-9_-]{1,128}$/.test(aliasName) || /^[0-9]+$/.test(aliasName))) {
       throw invalid(this, 'aliasName', aliasName, 'is not a Lambda alias name (letters, digits, - and _, at most 128, not all digits)', "Use e.g. 'live'.");
     }
-    checkInteger(this, 'retryAttempts', props.retryAttempts, 0, 2, 'Pass 0, 1 or 2.');
-    checkSeconds(this, 'maxEventAge', props.maxEventAge, 60, 21600, '1 minute and 6 hours', 'Pass e.g. Duration.hours(1).');
+    checkWholeNumber(this, 'retryAttempts', props.retryAttempts, 0, 2, 'Pass 0, 1 or 2.');
+    checkSeconds(this, 'maxEventAge', props.maxEventAge, Duration.minutes(1), Duration.hours(6));
     // Application Auto Scaling takes cooldowns in whole seconds (aws-cdk-lib would crash on a fraction, naming no prop).
-    checkSeconds(this, 'autoscaling.scaleOutCooldown', policy.scaleOutCooldown, 0, Number.MAX_SAFE_INTEGER, 'any whole number of seconds', 'Pass e.g. Duration.seconds(60).');
-    checkSeconds(this, 'autoscaling.scaleInCooldown', policy.scaleInCooldown, 0, Number.MAX_SAFE_INTEGER, 'any whole number of seconds', 'Pass e.g. Duration.minutes(5).');
+    checkSeconds(this, 'autoscaling.scaleOutCooldown', policy.scaleOutCooldown, Duration.seconds(0), undefined);
+    checkSeconds(this, 'autoscaling.scaleInCooldown', policy.scaleInCooldown, Duration.seconds(0), undefined);
     const utilizationStatistic = checkStatistic(this, props.utilizationStatistic);
     const logRetention = checkLogRetention(this, props.logRetention);
     const rollbackOnThrottles = props.rollbackOnThrottles ?? false;
@@ -636,7 +637,7 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     if (props.rollout) {
       checkFinalBake(this, props.rollout);
     }
-    checkRange(this, 'maxSpilloverPercent', props.maxSpilloverPercent, 0, 100, 'Pass a percent from 0 to 100.');
+    checkFinite(this, 'maxSpilloverPercent', props.maxSpilloverPercent, { min: 0, max: 100, fix: 'Pass a percent from 0 to 100.' });
 
     // --- encryption, role, logs, on-failure queue -----------------------------------------------
     const stack = Stack.of(this);
@@ -730,7 +731,10 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     } else if (userImage) {
       fn = new lambda.Function(this, 'Resource', { ...common, code: props.code, handler: lambda.Handler.FROM_IMAGE, runtime: lambda.Runtime.FROM_IMAGE });
       const image = imageRegionOf(fn);
-      if (image) { checkRegion(this, 'code', image.uri, image.region); }
+      if (image) {
+        checkImageTag(this, 'code', tagOrDigestOf(image.uri));
+        checkRegion(this, 'code', image.uri, image.region);
+      }
     } else {
       fn = new lambda.Function(this, 'Resource', { ...common, code: props.code, handler: props.handler!, runtime: props.runtime! });
     }

@@ -140,7 +140,7 @@ describe('rollback alarms: fire on a bad version, stay quiet on a healthy burst'
       expect(only(Template.fromStack(stack), 'AWS::CloudWatch::Alarm').Properties.Threshold).toBe(ok);
     }
     for (const bad of [-1, 101]) {
-      expect(() => new WarmServerlessFunction(newStack(), 'Pool', baseProps({ maxSpilloverPercent: bad }))).toThrow(new RegExp(`'maxSpilloverPercent' \\(${bad}\\) must be between 0 and 100`));
+      expect(() => new WarmServerlessFunction(newStack(), 'Pool', baseProps({ maxSpilloverPercent: bad }))).toThrow(new RegExp(`'maxSpilloverPercent' \\(${bad}\\) must be a number from 0 to 100`));
     }
   });
 });
@@ -182,6 +182,18 @@ describe('container images: Region and pinning', () => {
     const artifact = ModelArtifact.fromAsset(FP32, { name: 'chat', version: '2', image: ServingImage.fromRegistry('111122223333.dkr.ecr.us-east-1.amazonaws.com/ml/chat') });
     expect(() => new WarmServerlessFunction(newStack(), 'Pool', { artifact, autoscaling: AutoscalingPolicy.fixed(1) }))
       .toThrow(/'artifact.image' \("111122223333.dkr.ecr.us-east-1.amazonaws.com\/ml\/chat"\) has no tag or digest.*Fix: Pin the image/);
+  });
+
+  test('a moving tag (latest) is rejected for the artifact image and for user image code; a version tag is accepted', () => {
+    const artifact = ModelArtifact.fromAsset(FP32, { name: 'chat', version: '2', image: ServingImage.fromRegistry('111122223333.dkr.ecr.us-east-1.amazonaws.com/ml/chat:latest') });
+    expect(() => new WarmServerlessFunction(newStack(), 'Pool', { artifact, autoscaling: AutoscalingPolicy.fixed(1) }))
+      .toThrow(/'artifact.image tag' \("latest"\) is a moving tag, not a version/);
+    const stack = newStack();
+    expect(() => new WarmServerlessFunction(stack, 'Pool', baseProps({ code: lambda.Code.fromEcrImage(repoIn(stack, 'us-east-1'), { tagOrDigest: 'latest' }), handler: undefined, runtime: undefined })))
+      .toThrow(/S\/Pool: 'code tag' \("latest"\) is a moving tag/);
+    const ok = newStack();
+    new WarmServerlessFunction(ok, 'Pool', baseProps({ code: lambda.Code.fromEcrImage(repoIn(ok, 'us-east-1'), { tagOrDigest: '2.0.1-lambda' }), handler: undefined, runtime: undefined }));
+    expect(JSON.stringify(only(Template.fromStack(ok), 'AWS::Lambda::Function').Properties.Code.ImageUri)).toContain(':2.0.1-lambda');
   });
 
   test('a digest-pinned registry URI is rendered with its digest', () => {
@@ -290,6 +302,6 @@ describe('keys, signing and concurrency limits', () => {
     expect(warned(901)).toBe(1);
     expect(warned(2 ** 31 - 1)).toBe(1);
     expect(() => new WarmServerlessFunction(newStack(), 'Pool', baseProps({ reservedConcurrentExecutions: 2 ** 31 })))
-      .toThrow(/'reservedConcurrentExecutions' \(2147483648\) must be an integer from 1 to 2147483647/);
+      .toThrow(/'reservedConcurrentExecutions' \(2147483648\) must be a whole number from 1 to 2147483647/);
   });
 });

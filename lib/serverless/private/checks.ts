@@ -1,11 +1,12 @@
-import { Annotations, Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Size, SizeRoundingBehavior } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { checkInteger, invalid, isConcreteNumber } from '../../core/errors';
+import { invalid, isConcreteNumber } from '../../core/errors';
+import { checkDuration, checkOneOf, checkWholeNumber, MAX_APP_AUTOSCALING_CAPACITY } from '../../core/private/validation';
 import { ProvisionedConcurrencyStatistic } from '../provisioned-concurrency-statistic';
 
-/** Application Auto Scaling capacities and Lambda concurrency are 32-bit integers. */
-export const INT32_MAX = 2 ** 31 - 1;
+/** Lambda concurrency, like Application Auto Scaling capacities, is a 32-bit integer. */
+export const INT32_MAX = MAX_APP_AUTOSCALING_CAPACITY;
 
 /**
  * Lambda keeps at least 100 of the account's concurrency unreserved; at the default account quota of
@@ -15,24 +16,12 @@ export const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
 export const UNRESERVED_MINIMUM = 100;
 
 /**
- * A Duration prop in whole seconds within [minSeconds, maxSeconds]. Tokens are skipped. Checked
- * here so a fractional value gets a message naming the prop instead of aws-cdk-lib's
- * "cannot be converted into a whole number of seconds".
+ * A Duration prop the platform stores in whole seconds, within [min, max] (core's `checkDuration`:
+ * a fraction, NaN or an out-of-range value names the prop instead of crashing in aws-cdk-lib).
  * @internal
  */
-export function checkSeconds(scope: Construct, prop: string, value: Duration | undefined, minSeconds: number, maxSeconds: number, range: string, fix: string): void {
-  if (value === undefined || value.isUnresolved()) { return; }
-  const seconds = value.toSeconds({ integral: false });
-  if (!Number.isFinite(seconds)) {
-    throw invalid(scope, prop, String(seconds), 'is not a finite duration', fix);
-  }
-  if (!Number.isInteger(seconds)) {
-    // Quoted in seconds: Duration's human string drops the fraction ("1 minute 30 seconds" for 90.5 s).
-    throw invalid(scope, prop, `${seconds} seconds`, 'must be a whole number of seconds', `Pass Duration.seconds(${Math.max(minSeconds, Math.min(maxSeconds, Math.round(seconds)))}).`);
-  }
-  if (seconds < minSeconds || seconds > maxSeconds) {
-    throw invalid(scope, prop, value, `must be between ${range}`, fix);
-  }
+export function checkSeconds(scope: Construct, prop: string, value: Duration | undefined, min: Duration, max: Duration | undefined, fix?: string): void {
+  checkDuration(scope, prop, value, { unit: 'seconds', min, max, fix });
 }
 
 /**
@@ -42,8 +31,7 @@ export function checkSeconds(scope: Construct, prop: string, value: Duration | u
  */
 export function checkMebibytes(scope: Construct, prop: string, value: Size, min: number, max: number): number {
   const mib = value.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
-  if (!isConcreteNumber(mib)) { return mib; }
-  checkInteger(scope, `${prop} (MiB)`, mib, min, max, `Pass Size.mebibytes(${min}) to Size.mebibytes(${max}).`);
+  checkWholeNumber(scope, `${prop} (MiB)`, mib, min, max, `Pass Size.mebibytes(${min}) to Size.mebibytes(${max}).`);
   return mib;
 }
 
@@ -53,13 +41,9 @@ export function checkMebibytes(scope: Construct, prop: string, value: Size, min:
  * @internal
  */
 export function checkStatistic(scope: Construct, value: ProvisionedConcurrencyStatistic | undefined): ProvisionedConcurrencyStatistic {
-  if (value === undefined) { return ProvisionedConcurrencyStatistic.MAXIMUM; }
-  const allowed = Object.values(ProvisionedConcurrencyStatistic) as string[];
-  if (!allowed.includes(value as string)) {
-    throw invalid(scope, 'utilizationStatistic', value, `is not a ProvisionedConcurrencyStatistic (${allowed.join(', ')})`,
-      'Pass ProvisionedConcurrencyStatistic.MAXIMUM (default) or ProvisionedConcurrencyStatistic.AVERAGE.');
-  }
-  return value;
+  checkOneOf(scope, 'utilizationStatistic', value, Object.values(ProvisionedConcurrencyStatistic),
+    'Pass ProvisionedConcurrencyStatistic.MAXIMUM (default) or ProvisionedConcurrencyStatistic.AVERAGE.');
+  return value ?? ProvisionedConcurrencyStatistic.MAXIMUM;
 }
 
 /**
@@ -68,14 +52,9 @@ export function checkStatistic(scope: Construct, value: ProvisionedConcurrencySt
  * @internal
  */
 export function checkLogRetention(scope: Construct, value: logs.RetentionDays | undefined): logs.RetentionDays {
-  if (value === undefined) { return logs.RetentionDays.ONE_MONTH; }
-  if (Token.isUnresolved(value)) { return value; }
-  const allowed = Object.values(logs.RetentionDays).filter(v => typeof v === 'number') as number[];
-  if (!allowed.includes(value as number)) {
-    throw invalid(scope, 'logRetention', value, `is not a retention CloudWatch Logs accepts (days: ${allowed.filter(d => d !== logs.RetentionDays.INFINITE).join(', ')}, or INFINITE)`,
-      'Pass a logs.RetentionDays value, e.g. logs.RetentionDays.ONE_MONTH.');
-  }
-  return value;
+  const allowed = Object.values(logs.RetentionDays).filter(v => typeof v === 'number') as logs.RetentionDays[];
+  checkOneOf(scope, 'logRetention', value, allowed, 'Pass a logs.RetentionDays value, e.g. logs.RetentionDays.ONE_MONTH (INFINITE keeps logs forever).');
+  return value ?? logs.RetentionDays.ONE_MONTH;
 }
 
 /**
@@ -88,7 +67,7 @@ export function checkLogRetention(scope: Construct, value: logs.RetentionDays | 
  * @internal
  */
 export function reservedConcurrency(scope: Construct, explicit: number | undefined, peakWarm: number | undefined): number {
-  checkInteger(scope, 'reservedConcurrentExecutions', explicit, 1, INT32_MAX, 'Pass at least 1 (0 would throttle every request).');
+  checkWholeNumber(scope, 'reservedConcurrentExecutions', explicit, 1, INT32_MAX, `Pass a whole number from 1 (0 would throttle every request) to ${INT32_MAX}.`);
   if (explicit === undefined) {
     if (peakWarm === undefined) {
       // Twice a token is not a token: the default cannot be computed, and a made-up number would be rendered.

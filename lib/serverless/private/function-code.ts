@@ -3,6 +3,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { invalid } from '../../core/errors';
+import { checkPinnedVersion } from '../../core/private/validation';
 import { ModelArtifactBinding } from '../../core/model-artifact';
 
 /**
@@ -46,6 +47,7 @@ export function imageCodeFor(scope: Construct, binding: ModelArtifactBinding): l
     if (tagOrDigest === undefined || Token.isUnresolved(tagOrDigest)) {
       throw invalid(scope, 'artifact.image', uri, 'has no tag or digest the lane can read', 'Use ServingImage.fromEcrRepository(repo, \'<tag>\') with a literal tag or sha256 digest.');
     }
+    checkImageTag(scope, 'artifact.image', tagOrDigest);
     return lambda.DockerImageCode.fromEcr(binding.imageRepository, { tagOrDigest });
   }
   if (Token.isUnresolved(uri)) {
@@ -61,6 +63,7 @@ export function imageCodeFor(scope: Construct, binding: ModelArtifactBinding): l
     throw invalid(scope, 'artifact.image', uri, "has no tag or digest: Lambda would resolve ':latest' once, at deploy, and a rollback could not name the image it ran",
       `Pin the image: '${uri}:<version>' or '${uri}@sha256:<digest>'.`);
   }
+  checkImageTag(scope, 'artifact.image', (digest ?? tag)!);
   checkRegion(scope, 'artifact.image', uri, region);
   const repository = ecr.Repository.fromRepositoryAttributes(scope, 'ServingImageRepository', {
     repositoryArn: `arn:${cn ? 'aws-cn' : 'aws'}:ecr:${region}:${account}:repository/${repositoryName}`,
@@ -112,4 +115,15 @@ function readable(value: unknown): string {
   const join = (value as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
   if (join) { return join[1].map(readable).join(join[0]); }
   return '${' + Object.keys(value as object).join(',') + '}';
+}
+
+/**
+ * A tag a rollback can return to: a digest, or a pinned tag (not `latest`, `stable`, a range).
+ * Lambda resolves a tag to a digest when the version is published, so the running version keeps its
+ * bits; but a moving tag makes the template say nothing about which bits a deploy or rollback gets.
+ * @internal
+ */
+export function checkImageTag(scope: Construct, prop: string, tagOrDigest: string | undefined): void {
+  if (tagOrDigest === undefined || Token.isUnresolved(tagOrDigest) || tagOrDigest.startsWith('sha256:')) { return; }
+  checkPinnedVersion(scope, `${prop} tag`, tagOrDigest, 'Tag the image with its version (e.g. 1.4.0-lambda) or reference its sha256 digest.');
 }
