@@ -21,7 +21,7 @@ import { Rollout, RolloutStrategy } from '../core/rollout';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { ProvisionedConcurrencyStatistic } from './provisioned-concurrency-statistic';
 import { deploymentConfigFor } from './private/deployment-config';
-import { spilloverAlarm, throttleAlarm } from './private/alarms';
+import { minRequestsFor, spilloverAlarm, throttleAlarm } from './private/alarms';
 import { checkImageTag, checkRegion, imageCodeFor, imageRegionOf, isImageCode, tagOrDigestOf } from './private/function-code';
 import { checkLogRetention, checkMebibytes, checkSeconds, checkStatistic, reservedConcurrency } from './private/checks';
 import { addWarmPool } from './private/warm-pool';
@@ -39,11 +39,6 @@ const ENV_LIMIT_BYTES = 4096;
 /** CodeDeploy accepts at most 10 alarms per deployment group. */
 const CODEDEPLOY_MAX_ALARMS = 10;
 
-/**
- * Requests a period must hold before a lane-local rate alarm (throttles, spillover) can breach: fewer
- * count as 0%, so a handful of requests at low traffic cannot page or roll back.
- */
-const MIN_REQUESTS = 10;
 
 /** Throttle alarm threshold (percent) when the SLO has no error-rate target. */
 const DEFAULT_MAX_THROTTLE_PERCENT = 1;
@@ -792,10 +787,11 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       spillover: this.metricSpilloverInvocations(),
     };
     const maxSpillover = props.maxSpilloverPercent ?? (props.slo?.latencyThreshold ? Math.round((100 - props.slo.latencyPercentile) * 100) / 100 : 5);
+    const spillMinRequests = minRequestsFor(maxSpillover);
     this.spilloverAlarm = spilloverAlarm(this, rates, {
       thresholdPercent: maxSpillover,
-      minRequests: MIN_REQUESTS,
-      description: `${this.node.path}: more than ${maxSpillover}% of invocations missed the warm pool (provisioned concurrency) in 3 of 5 minutes with at least ${MIN_REQUESTS} invocations a minute; those may pay a cold start. Raise minCapacity, lower the utilization target, or add a schedule before the surge. Pages; never a rollback alarm.`,
+      minRequests: spillMinRequests,
+      description: `${this.node.path}: more than ${maxSpillover}% of invocations missed the warm pool (provisioned concurrency) in 3 of 5 minutes with at least ${spillMinRequests} invocations a minute; those may pay a cold start. Raise minCapacity, lower the utilization target, or add a schedule before the surge. Pages; never a rollback alarm.`,
     });
 
     // --- SLO alarms ------------------------------------------------------------------------------
@@ -810,25 +806,24 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
         laneName,
         latency: this.aliasMetric('Duration'),
         latencyUnit: cloudwatch.Unit.MILLISECONDS,
-        errorRatePercent: new cloudwatch.MathExpression({
-          expression: 'IF(inv > 0, 100 * err / inv, 0)',
-          usingMetrics: { err: this.aliasMetric('Errors', { statistic: 'Sum' }), inv: this.aliasMetric('Invocations', { statistic: 'Sum' }) },
-          period: slo.period,
-          label: 'Error rate (%)',
-        }),
+        // core builds the error rate with its minimum-request guard: IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)
+        errors: this.aliasMetric('Errors', { statistic: 'Sum' }),
+        requests: this.aliasMetric('Invocations', { statistic: 'Sum' }),
       });
-      sloAlarms.push(...rendered.rollbackAlarms);
+      sloAlarms.push(...rendered.rollbackAlarms, ...rendered.pagingAlarms);
       rollbackSloAlarms.push(...rendered.rollbackAlarms);
       this.serviceLevelObjectives = rendered.objectives;
       this.sloBurnRateAlarms = rendered.burnRateAlarms;
       const throttleLimit = slo.maxErrorRatePercent ?? DEFAULT_MAX_THROTTLE_PERCENT;
+      // The SLO's own floor when it has an error-rate objective (same threshold), else core's rule for this threshold.
+      const throttleMinRequests = slo.minRequestsPerPeriod ?? minRequestsFor(throttleLimit);
       this.throttleAlarm = throttleAlarm(this, rates, {
         thresholdPercent: throttleLimit,
-        minRequests: MIN_REQUESTS,
+        minRequests: throttleMinRequests,
         period: slo.period,
         evaluationPeriods: slo.evaluationPeriods,
         datapointsToAlarm: slo.datapointsToAlarm,
-        description: `SLO ${laneName}: throttled requests over ${throttleLimit}% (reserved concurrency ${reserved} exhausted) in ${slo.datapointsToAlarm} of ${slo.evaluationPeriods} periods with at least ${MIN_REQUESTS} requests. ${rollbackOnThrottles ? 'Rollouts roll back on it (rollbackOnThrottles).' : 'Pages; not a rollback alarm: throttles measure the reserved-concurrency cap, which a healthy burst reaches too.'}`,
+        description: `SLO ${laneName}: throttled requests over ${throttleLimit}% (reserved concurrency ${reserved} exhausted) in ${slo.datapointsToAlarm} of ${slo.evaluationPeriods} periods with at least ${throttleMinRequests} requests. ${rollbackOnThrottles ? 'Rollouts roll back on it (rollbackOnThrottles).' : 'Pages; not a rollback alarm: throttles measure the reserved-concurrency cap, which a healthy burst reaches too.'}`,
       });
       sloAlarms.push(this.throttleAlarm);
       if (rollbackOnThrottles) { rollbackSloAlarms.push(this.throttleAlarm); }

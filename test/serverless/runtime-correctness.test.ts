@@ -105,39 +105,60 @@ describe('rollback alarms: fire on a bad version, stay quiet on a healthy burst'
       .toThrow(/'rollbackOnThrottles' \(true\) needs both slo/);
   });
 
-  test('default: with a latency-only SLO the throttle alarm fires above 1% (not on a single throttle), M of N from the SLO, 10-request floor', () => {
+  test('default: with a latency-only SLO the throttle alarm fires above 1% (not on a single throttle), in 2 of 10 minutes, counting minutes with 100+ requests', () => {
     const stack = newStack();
     new WarmServerlessFunction(stack, 'Pool', baseProps({ slo: ServiceLevelObjective.latency(95, Duration.millis(300)) }));
     const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm');
     const throttle = Object.entries(alarms).find(([id]) => id.startsWith('PoolSloThrottles'))![1] as any;
     expect(throttle.Properties.Threshold).toBe(1);
     expect(throttle.Properties.ComparisonOperator).toBe('GreaterThanThreshold');
-    expect(throttle.Properties.Metrics[0].Expression).toBe('IF((inv + thr) >= 10, 100 * thr / (inv + thr), 0)');
+    expect(throttle.Properties.Metrics[0].Expression).toBe('IF((inv + thr) >= 100, 100 * thr / (inv + thr), 0)');
+    expect([throttle.Properties.DatapointsToAlarm, throttle.Properties.EvaluationPeriods]).toEqual([2, 10]);
   });
 
-  test('the error-rate target, when set, is the throttle threshold too', () => {
+  test('the error-rate target, when set, is the throttle threshold too, with the SLO\'s request floor (ceil(100 / 2.5) = 40)', () => {
     const stack = newStack();
     new WarmServerlessFunction(stack, 'Pool', baseProps({ slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 2.5 }) }));
-    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 2.5,
-      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF((inv + thr) >= 10, 100 * thr / (inv + thr), 0)' })]),
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF((inv + thr) >= 40, 100 * thr / (inv + thr), 0)' })]),
+    });
+    // the error-rate alarm is core's, from the lane's Errors and Invocations counts on the alias
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 2.5,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(inv >= 40, 100 * err / inv, 0)' }),
+        Match.objectLike({ Id: 'err', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Errors', Dimensions: Match.arrayWith([Match.objectLike({ Name: 'Resource' })]) }), Stat: 'Sum' }) }),
+        Match.objectLike({ Id: 'inv', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Invocations' }), Stat: 'Sum' }) }),
+      ]),
     });
   });
 
-  test('default spillover threshold without an SLO: 5%, 3 of 5 minutes', () => {
+  test('an explicit minRequestsPerPeriod on the SLO is the throttle alarm\'s floor too', () => {
+    const stack = newStack();
+    new WarmServerlessFunction(stack, 'Pool', baseProps({ slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1, minRequestsPerPeriod: 7 }) }));
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF((inv + thr) >= 7, 100 * thr / (inv + thr), 0)' })]),
+    });
+  });
+
+  test('default spillover threshold without an SLO: 5%, 3 of 5 minutes, counting minutes with 20+ invocations', () => {
     const stack = newStack();
     const pool = new WarmServerlessFunction(stack, 'Pool', baseProps());
     const alarm = only(Template.fromStack(stack), 'AWS::CloudWatch::Alarm').Properties;
     expect([alarm.Threshold, alarm.EvaluationPeriods, alarm.DatapointsToAlarm]).toEqual([5, 5, 3]);
-    expect(alarm.Metrics[0].Expression).toBe('IF(inv >= 10, 100 * spill / inv, 0)');
+    expect(alarm.Metrics[0].Expression).toBe('IF(inv >= 20, 100 * spill / inv, 0)');
     expect(pool.rollbackAlarms).toEqual([]);
   });
 
-  test('maxSpilloverPercent boundaries: 0 and 100 are accepted and rendered, -1 and 101 are rejected', () => {
-    for (const ok of [0, 100]) {
+  test('maxSpilloverPercent boundaries: 0 and 100 are accepted and rendered with their request floor, -1 and 101 are rejected', () => {
+    // request floor ceil(100 / threshold), clamped to 10..1000
+    for (const [ok, floor] of [[0, 1000], [0.1, 1000], [3, 34], [10, 10], [100, 10]]) {
       const stack = newStack();
       new WarmServerlessFunction(stack, 'Pool', baseProps({ maxSpilloverPercent: ok }));
-      expect(only(Template.fromStack(stack), 'AWS::CloudWatch::Alarm').Properties.Threshold).toBe(ok);
+      const alarm = only(Template.fromStack(stack), 'AWS::CloudWatch::Alarm').Properties;
+      expect([alarm.Threshold, alarm.Metrics[0].Expression]).toEqual([ok, `IF(inv >= ${floor}, 100 * spill / inv, 0)`]);
     }
     for (const bad of [-1, 101]) {
       expect(() => new WarmServerlessFunction(newStack(), 'Pool', baseProps({ maxSpilloverPercent: bad }))).toThrow(new RegExp(`'maxSpilloverPercent' \\(${bad}\\) must be a number from 0 to 100`));

@@ -181,7 +181,7 @@ describe('WarmServerlessFunction: the full warm pool', () => {
     });
   });
 
-  test('SLO alarms: p95 Duration of the alias, error rate and throttle rate (throttles with a minimum of 10 requests)', () => {
+  test('SLO alarms: p95 Duration of the alias, error rate and throttle rate (rates count from 100 requests a minute at 1%)', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Duration',
       Namespace: 'AWS/Lambda',
@@ -191,12 +191,12 @@ describe('WarmServerlessFunction: the full warm pool', () => {
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 1,
-      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(inv > 0, 100 * err / inv, 0)' })]),
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(inv >= 100, 100 * err / inv, 0)' })]),
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 1,
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: 'IF((inv + thr) >= 10, 100 * thr / (inv + thr), 0)' }),
+        Match.objectLike({ Expression: 'IF((inv + thr) >= 100, 100 * thr / (inv + thr), 0)' }),
         Match.objectLike({ Id: 'thr', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Throttles' }), Stat: 'Sum' }) }),
       ]),
     });
@@ -235,7 +235,7 @@ describe('WarmServerlessFunction: the full warm pool', () => {
     });
     template.hasResourceProperties('AWS::ApplicationSignals::ServiceLevelObjective', {
       Sli: Match.objectLike({
-        SliMetric: Match.objectLike({ MetricDataQueries: Match.arrayWith([{ Id: 'sli', Expression: 'IF(inv > 0, 100 * err / inv, 0)', ReturnData: true }]) }),
+        SliMetric: Match.objectLike({ MetricDataQueries: Match.arrayWith([{ Id: 'sli', Expression: 'IF(inv >= 100, 100 * err / inv, 0)', ReturnData: true }]) }),
         MetricThreshold: 1,
       }),
     });
@@ -260,13 +260,13 @@ describe('WarmServerlessFunction: the full warm pool', () => {
     ]);
   });
 
-  test('cold-start visibility: a spillover alarm at 100 - p95 = 5% (at least 10 invocations a minute) and an init-duration metric filter', () => {
+  test('cold-start visibility: a spillover alarm at 100 - p95 = 5% (at least 20 invocations a minute) and an init-duration metric filter', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 5,
       EvaluationPeriods: 5,
       DatapointsToAlarm: 3,
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: 'IF(inv >= 10, 100 * spill / inv, 0)' }),
+        Match.objectLike({ Expression: 'IF(inv >= 20, 100 * spill / inv, 0)' }),
         Match.objectLike({ Id: 'spill', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ProvisionedConcurrencySpilloverInvocations', Namespace: 'AWS/Lambda' }), Stat: 'Sum' }) }),
       ]),
     });
@@ -365,7 +365,7 @@ describe('WarmServerlessFunction: variants', () => {
       TrafficRoutingConfig: { Type: 'TimeBasedLinear', TimeBasedLinear: { LinearPercentage: 25, LinearInterval: 2 } },
     });
     // the spillover threshold follows the p99 objective: 1%
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1, Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(inv >= 10, 100 * spill / inv, 0)' })]) });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1, Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(inv >= 100, 100 * spill / inv, 0)' })]) });
   });
 
   test('all-at-once with hooks: hooks in the alias update policy, hooks may report their status', () => {

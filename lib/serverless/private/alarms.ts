@@ -2,6 +2,18 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 
+/**
+ * Fewest requests in a period for a lane-local rate alarm (throttles, spillover) to count it: enough
+ * that one request over stays within the threshold, `ceil(100 ÷ threshold)`, at least 10 and at most
+ * 1,000. The rule core's SLO uses for `minRequestsPerPeriod` (copied here because core keeps its
+ * helper private; to move into lib/core/private).
+ * @internal
+ */
+export function minRequestsFor(thresholdPercent: number): number {
+  if (!(thresholdPercent > 0)) { return 1000; }
+  return Math.min(1000, Math.max(10, Math.ceil(100 / thresholdPercent - 1e-9)));
+}
+
 /** The alias metrics the lane-local alarms read (per period, Sum). */
 export interface AliasRateMetrics {
   readonly invocations: cloudwatch.IMetric;
