@@ -23,7 +23,7 @@ import { ProvisionedConcurrencyStatistic } from './provisioned-concurrency-stati
 import { deploymentConfigFor } from './private/deployment-config';
 import { minRequestsFor, spilloverAlarm, throttleAlarm } from './private/alarms';
 import { checkImageTag, checkRegion, imageCodeFor, imageRegionOf, isImageCode, tagOrDigestOf } from './private/function-code';
-import { checkLogRetention, checkMebibytes, checkSeconds, checkStatistic, reservedConcurrency } from './private/checks';
+import { checkLogRetention, checkMebibytes, checkSchedules, checkSeconds, checkStatistic, reservedConcurrency } from './private/checks';
 import { addWarmPool } from './private/warm-pool';
 import { withLaneDefaults } from '../core/lane-defaults';
 
@@ -545,6 +545,7 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
         'Use minCapacity >= 1. For pay-per-request with no warm pool, a plain lambda.Function fits better than this lane.');
     }
     policy.validateFor(this, { lane: LANE, triggers: [TriggerKind.IN_FLIGHT_PER_INSTANCE], scaleToZero: false, schedules: true, stepLimits: false, maxTriggers: 1 });
+    checkSchedules(this, policy);
     const trigger = policy.trigger(TriggerKind.IN_FLIGHT_PER_INSTANCE);
     let utilizationTarget: number | undefined;
     if (trigger) {

@@ -70,6 +70,18 @@ const invalidOverride: fc.Arbitrary<Partial<WarmServerlessFunctionProps>> = fc.o
   fc.oneof(fc.integer({ min: -100, max: -1 }), fc.integer({ min: 101, max: 1000 })).map(p => ({ maxSpilloverPercent: p })),
   fc.stringMatching(/^[0-9]{1,8}$/).map(a => ({ aliasName: a })),
   fc.constantFrom('MODEL_S3_URI', 'MODEL_VERSION', 'MODEL_DIGEST').map(k => ({ environment: { [k]: 'x' } })),
+  fc.record({ minute: fc.integer({ min: 60, max: 99 }), hour: fc.integer({ min: 24, max: 99 }), zone: fc.constantFrom('UTC', 'Mars/Olympus', '', '+01:00') })
+    .chain(v => fc.constantFrom(
+      { start: { minute: String(v.minute), hour: '17' }, timeZone: 'UTC' },
+      { start: { minute: '0', hour: String(v.hour) }, timeZone: 'UTC' },
+      { start: { minute: '0', hour: '17' }, timeZone: v.zone === 'UTC' ? 'utc' : v.zone },
+    ))
+    .map(bad => ({
+      autoscaling: new AutoscalingPolicy({
+        minCapacity: 2, maxCapacity: 20, triggers: [ScalingTrigger.inFlightPerInstance(0.7)],
+        schedules: [{ name: 'surge', end: { minute: '0', hour: '22' }, minCapacity: 5, ...bad }],
+      }),
+    })),
 );
 
 describe('WarmServerlessFunction properties (fast-check, fixed seed)', () => {

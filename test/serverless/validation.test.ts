@@ -48,6 +48,36 @@ describe('class 1: durations in whole seconds, in range, named', () => {
   });
 });
 
+describe('class 2: schedules as Application Auto Scaling parses them', () => {
+  const withSchedule = (over: Record<string, unknown>, stack: Stack = newStack()) => build({
+    autoscaling: new AutoscalingPolicy({
+      minCapacity: 2, maxCapacity: 20, triggers: [ScalingTrigger.inFlightPerInstance(0.7)],
+      schedules: [{ name: 'launch', start: { minute: '0', hour: '17', day: '2', month: '3' }, end: { minute: '0', hour: '22', day: '2', month: '3' }, minCapacity: 30, timeZone: 'America/New_York', ...over }],
+    }),
+    reservedConcurrentExecutions: 100,
+  }, stack);
+  test.each([
+    [{ start: { minute: '60', hour: '17' } }, /'autoscaling.schedules\[0\].start.minute' \("60"\)/],
+    [{ start: { minute: '0', hour: '25' } }, /'autoscaling.schedules\[0\].start.hour' \("25"\)/],
+    [{ end: { minute: '0', hour: '22', day: '32' } }, /'autoscaling.schedules\[0\].end.day' \("32"\)/],
+    [{ end: { minute: '0', hour: '22', month: '13' } }, /'autoscaling.schedules\[0\].end.month' \("13"\)/],
+    [{ start: { minute: '0', hour: '17', weekDay: 'FUNDAY' } }, /'autoscaling.schedules\[0\].start.weekDay' \("FUNDAY"\)/],
+    [{ timeZone: 'Mars/Olympus' }, /'autoscaling.schedules\[0\].timeZone' \("Mars\/Olympus"\)/],
+    [{ timeZone: '' }, /'autoscaling.schedules\[0\].timeZone' \(""\)/],
+  ])('%p is rejected, naming the field', (over, message) => {
+    expect(withSchedule(over)).toThrow(LaneValidationError);
+    expect(withSchedule(over)).toThrow(message);
+  });
+
+  test('edge values minute 59, hour 23, day 31, month 12 and a zone link are accepted and rendered', () => {
+    const stack = newStack();
+    withSchedule({ start: { minute: '59', hour: '23', day: '31', month: '12' }, timeZone: 'US/Eastern' }, stack)();
+    Template.fromStack(stack).hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ScheduledActions: Match.arrayWith([Match.objectLike({ Schedule: 'cron(59 23 31 12 ? *)', Timezone: 'US/Eastern' })]),
+    });
+  });
+});
+
 describe('class 4: sizes and capacity', () => {
   test.each([
     [{ memorySize: Size.mebibytes(127) }, /'memorySize \(MiB\)' \(127\) must be a whole number from 128 to 10240/],

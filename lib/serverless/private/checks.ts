@@ -2,7 +2,8 @@ import { Annotations, Duration, Size, SizeRoundingBehavior } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { invalid, isConcreteNumber } from '../../core/errors';
-import { checkDuration, checkOneOf, checkWholeNumber, MAX_APP_AUTOSCALING_CAPACITY } from '../../core/private/validation';
+import { AutoscalingPolicy } from '../../core/autoscaling';
+import { checkCapacity, checkCron, checkDuration, checkOneOf, checkTimeZone, checkWholeNumber, MAX_APP_AUTOSCALING_CAPACITY } from '../../core/private/validation';
 import { ProvisionedConcurrencyStatistic } from '../provisioned-concurrency-statistic';
 
 /** Lambda concurrency, like Application Auto Scaling capacities, is a 32-bit integer. */
@@ -95,4 +96,22 @@ export function reservedConcurrency(scope: Construct, explicit: number | undefin
       `reservedConcurrentExecutions (${reserved}) needs an account concurrency quota of at least ${reserved + UNRESERVED_MINIMUM} in the Region (Lambda keeps ${UNRESERVED_MINIMUM} unreserved; the default quota is ${DEFAULT_ACCOUNT_CONCURRENCY}). Request the increase in Service Quotas before deploying, or the function fails to create.`);
   }
   return reserved;
+}
+
+/**
+ * The policy's schedules as Application Auto Scaling will parse them (cron fields per platform, IANA
+ * time zones, an empty time zone rejected rather than silently UTC) and its capacities (32-bit).
+ * @internal
+ */
+export function checkSchedules(scope: Construct, policy: AutoscalingPolicy): void {
+  checkCapacity(scope, 'autoscaling.minCapacity', policy.minCapacity, 1);
+  checkCapacity(scope, 'autoscaling.maxCapacity', policy.maxCapacity, 1);
+  policy.schedules.forEach((s, i) => {
+    const at = `autoscaling.schedules[${i}]`;
+    checkCron(scope, `${at}.start`, s.start, 'application-autoscaling');
+    checkCron(scope, `${at}.end`, s.end, 'application-autoscaling');
+    checkTimeZone(scope, `${at}.timeZone`, s.timeZone);
+    checkCapacity(scope, `${at}.minCapacity`, s.minCapacity, 1);
+    checkCapacity(scope, `${at}.maxCapacity`, s.maxCapacity, 1);
+  });
 }
