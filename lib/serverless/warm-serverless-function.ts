@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Resource, Size, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Resource, Size, Stack } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -10,41 +10,22 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as signer from 'aws-cdk-lib/aws-signer';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { scheduleBounds, tagLane } from '../core/app-autoscaling';
-import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
-import { invalid, isConcreteNumber } from '../core/errors';
-import { checkFinite, checkWholeNumber } from '../core/private/validation';
-import { HardwareTarget, LaneKind } from '../core/hardware';
+import { tagLane } from '../core/app-autoscaling';
+import { AutoscalingPolicy } from '../core/autoscaling';
+import { LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity, uniqueMetricId } from '../core/inference-lane';
-import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
-import { Rollout, RolloutStrategy } from '../core/rollout';
+import { withLaneDefaults } from '../core/lane-defaults';
+import { ModelArtifact } from '../core/model-artifact';
+import { Rollout } from '../core/rollout';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { ProvisionedConcurrencyStatistic } from './provisioned-concurrency-statistic';
-import { deploymentConfigFor } from './private/deployment-config';
-import { minRequestsFor, spilloverAlarm, throttleAlarm } from './private/alarms';
-import { checkImageTag, checkRegion, imageCodeFor, imageRegionOf, isImageCode, tagOrDigestOf } from './private/function-code';
-import { checkLogRetention, checkMebibytes, checkSchedules, checkSeconds, checkStatistic, reservedConcurrency } from './private/checks';
+import { coldStartMetricFilter, minRequestsFor, renderSloAlarms, spilloverAlarm } from './private/alarms';
+import { addDeployment } from './private/deployment';
+import { functionEnvironment, laneEnvironment } from './private/environment';
+import { buildFunction } from './private/function';
+import { LANE, resolveProps } from './private/resolve-props';
+import { buildSecurity } from './private/security';
 import { addWarmPool } from './private/warm-pool';
-import { withLaneDefaults } from '../core/lane-defaults';
-
-/** Lane name used in validation messages and alarm descriptions. */
-const LANE = 'WarmServerlessFunction (Lambda provisioned concurrency)';
-
-/** Environment variables the lane sets from the artifact; users may not set them. */
-const LANE_ENV_KEYS = ['MODEL_NAME', 'MODEL_VERSION', 'MODEL_FRAMEWORK', 'MODEL_PRECISION', 'MODEL_TARGET', 'MODEL_S3_URI', 'MODEL_S3_BUCKET', 'MODEL_S3_KEY', 'MODEL_S3_IS_PREFIX', 'MODEL_COMPRESSED', 'MODEL_DIGEST', 'MODEL_CARD', 'MODEL_LOCAL_DIR'];
-
-/** Lambda's limit on the total size of a function's environment variables. */
-const ENV_LIMIT_BYTES = 4096;
-
-/** CodeDeploy accepts at most 10 alarms per deployment group. */
-const CODEDEPLOY_MAX_ALARMS = 10;
-
-
-/** Throttle alarm threshold (percent) when the SLO has no error-rate target. */
-const DEFAULT_MAX_THROTTLE_PERCENT = 1;
-
-/** Memory per vCPU Lambda allocates (1 vCPU at 1,769 MB, up to 6 vCPUs). */
-const MB_PER_VCPU = 1769;
 
 /**
  * A warm serverless inference lane: an alias over a Lambda function, whether created here or adopted.
@@ -537,209 +518,26 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     super(scope, id);
     // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout).
     props = withLaneDefaults(this, props, 'WarmServerlessFunction', ['artifact', 'autoscaling', 'slo', 'rollout'], ['artifact', 'autoscaling']);
-    const policy = props.autoscaling!;
+    const r = resolveProps(this, props);
+    this.isContainerImage = r.isContainerImage;
 
-    // --- scaling support: what a provisioned-concurrency warm pool can render -------------------
-    if (policy.scaleToZero) {
-      throw invalid(this, 'autoscaling.scaleToZero', true, 'is not possible on a warm pool: provisioned concurrency has a floor of 1 environment, and scheduling it to 0 breaks later deployments (aws-cdk #29992)',
-        'Use minCapacity >= 1. For pay-per-request with no warm pool, a plain lambda.Function fits better than this lane.');
-    }
-    policy.validateFor(this, { lane: LANE, triggers: [TriggerKind.IN_FLIGHT_PER_INSTANCE], scaleToZero: false, schedules: true, stepLimits: false, maxTriggers: 1 });
-    checkSchedules(this, policy);
-    const trigger = policy.trigger(TriggerKind.IN_FLIGHT_PER_INSTANCE);
-    let utilizationTarget: number | undefined;
-    if (trigger) {
-      if (isConcreteNumber(trigger.target) && trigger.target > 1) {
-        throw invalid(this, 'autoscaling.triggers', trigger.toString(), 'asks for more than one request in flight per environment, but a Lambda environment serves one request at a time',
-          'Pass the target share of busy warm environments, 0.1-0.9 (e.g. ScalingTrigger.inFlightPerInstance(0.7) keeps 30% of the pool idle for bursts).');
-      }
-      utilizationTarget = policy.effectiveTarget(trigger);
-      if (isConcreteNumber(utilizationTarget) && (utilizationTarget < 0.1 || utilizationTarget > 0.9)) {
-        throw invalid(this, 'autoscaling.triggers', `${trigger.toString()} with warmBufferPercent ${policy.warmBufferPercent}`, `gives a provisioned-concurrency utilization target of ${utilizationTarget}, outside 0.1-0.9`,
-          'Pick a trigger target and warm buffer whose product lands in 0.1-0.9 (the range Application Auto Scaling tracks well for Lambda).');
-      }
-    }
-    // The largest warm pool: unknown (undefined) when any bound is a token, never a number made up from one.
-    const peaks = [policy.maxCapacity, ...policy.schedules.map(s => scheduleBounds(policy, s).startMax)];
-    const peakWarm = peaks.every(isConcreteNumber) ? Math.max(...peaks) : undefined;
-
-    // --- sizes ---------------------------------------------------------------------------------
-    const memoryMiB = checkMebibytes(this, 'memorySize', props.memorySize ?? Size.mebibytes(2048), 128, 10240);
-    const timeout = props.timeout ?? Duration.seconds(30);
-    checkSeconds(this, 'timeout', timeout, Duration.seconds(1), Duration.minutes(15), 'Pass a whole number of seconds from 1 second to 15 minutes, e.g. Duration.seconds(30); Lambda stops an invocation at 15 minutes.');
-    const ephemeral = Size.mebibytes(checkMebibytes(this, 'ephemeralStorageSize', props.ephemeralStorageSize ?? Size.mebibytes(512), 512, 10240));
-    const aliasName = props.aliasName ?? 'live';
-    if (!Token.isUnresolved(aliasName) && (!/^[a-zA-Z0-9_-]{1,128}$/.test(aliasName) || /^[0-9]+$/.test(aliasName))) {
-      throw invalid(this, 'aliasName', aliasName, 'is not a Lambda alias name (letters, digits, - and _, at most 128, not all digits)', "Use e.g. 'live'.");
-    }
-    checkWholeNumber(this, 'retryAttempts', props.retryAttempts, 0, 2, 'Pass 0, 1 or 2.');
-    checkSeconds(this, 'maxEventAge', props.maxEventAge, Duration.minutes(1), Duration.hours(6));
-    // Application Auto Scaling takes cooldowns in whole seconds (aws-cdk-lib would crash on a fraction, naming no prop).
-    checkSeconds(this, 'autoscaling.scaleOutCooldown', policy.scaleOutCooldown, Duration.seconds(0), undefined);
-    checkSeconds(this, 'autoscaling.scaleInCooldown', policy.scaleInCooldown, Duration.seconds(0), undefined);
-    const utilizationStatistic = checkStatistic(this, props.utilizationStatistic);
-    const logRetention = checkLogRetention(this, props.logRetention);
-    const rollbackOnThrottles = props.rollbackOnThrottles ?? false;
-    if (rollbackOnThrottles && (!props.slo || !props.rollout)) {
-      throw invalid(this, 'rollbackOnThrottles', true, 'needs both slo (which renders the throttle alarm) and rollout (which rolls back on it)', 'Pass slo and rollout, or drop rollbackOnThrottles.');
-    }
-
-    // --- reserved concurrency: the cap that keeps a burst from starving the account --------------
-    const reserved = reservedConcurrency(this, props.reservedConcurrentExecutions, peakWarm);
-
-    // --- architecture and artifact --------------------------------------------------------------
-    const architecture = props.architecture ?? (props.artifact!.supports(HardwareTarget.CPU_ARM64) ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64);
-    const target = architecture.name === lambda.Architecture.ARM_64.name ? HardwareTarget.CPU_ARM64 : HardwareTarget.CPU_X86_64;
-    const artifact = props.artifact!;
-    artifact.variantFor(target, this.node.path); // fails early, naming the missing build
-
-    // --- code: zip package, user image, or the artifact's ECR serving image ----------------------
-    const userImage = props.code !== undefined && isImageCode(props.code);
-    this.isContainerImage = props.code === undefined || userImage;
-    if (this.isContainerImage) {
-      if (props.handler !== undefined) {
-        throw invalid(this, 'handler', props.handler, 'cannot be set for a container image function', 'Set the handler as the image CMD, or pass zip code.');
-      }
-      if (props.runtime !== undefined) {
-        throw invalid(this, 'runtime', props.runtime.name, 'cannot be set for a container image function', 'Drop runtime; the image brings its own.');
-      }
-    } else {
-      if (props.handler === undefined) {
-        throw invalid(this, 'handler', undefined, 'is required for a zip package', "Pass e.g. handler: 'index.handler'.");
-      }
-      if (props.runtime === undefined) {
-        throw invalid(this, 'runtime', undefined, 'is required for a zip package', 'Pass e.g. runtime: lambda.Runtime.NODEJS_24_X.');
-      }
-    }
-    const wantsSigning = props.codeSigning ?? props.signingProfile !== undefined;
-    if (props.codeSigning === false && props.signingProfile !== undefined) {
-      throw invalid(this, 'codeSigning', false, 'conflicts with signingProfile', 'Drop signingProfile, or set codeSigning: true.');
-    }
-    if (wantsSigning && this.isContainerImage) {
-      throw invalid(this, 'codeSigning', true, 'cannot apply to a container image: Lambda code signing (AWS Signer + code signing config) covers zip packages only',
-        'Drop codeSigning for images; verify images with ECR image signing (Notation/Signer) and an admission policy instead, or deploy a signed zip package.');
-    }
-    if (wantsSigning && props.code instanceof lambda.AssetCode) {
-      // ENFORCE rejects any zip a Signer job did not produce; the CDK uploads the asset zip unsigned.
-      throw invalid(this, 'code', 'lambda.Code.fromAsset(...)', 'is uploaded unsigned by the CDK, and the ENFORCE code signing config makes Lambda reject it: the deploy would fail',
-        'Sign the zip in your pipeline (aws signer start-signing-job) and pass the signed object with lambda.Code.fromBucket(signedBucket, signedKey), or drop codeSigning/signingProfile.');
-    }
-
-    // --- rollout checks -------------------------------------------------------------------------
-    if (!props.rollout && (props.preTrafficHook || props.postTrafficHook)) {
-      throw invalid(this, props.preTrafficHook ? 'preTrafficHook' : 'postTrafficHook', props.preTrafficHook?.node.path ?? props.postTrafficHook?.node.path, 'needs a rollout: hooks run inside a CodeDeploy deployment',
-        'Pass rollout: Rollout.canary({...}) (or Rollout.allAtOnce()), or drop the hook.');
-    }
-    if (props.rollout) {
-      checkFinalBake(this, props.rollout);
-    }
-    checkFinite(this, 'maxSpilloverPercent', props.maxSpilloverPercent, { min: 0, max: 100, fix: 'Pass a percent from 0 to 100.' });
-
-    // --- encryption, role, logs, on-failure queue -----------------------------------------------
-    const stack = Stack.of(this);
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      enableKeyRotation: true,
-      description: `Environment, logs and failed events of the ${artifact.name} warm serverless lane (${this.node.path})`,
+    // --- encryption, role, logs, weights, on-failure queue; environment; the function -------------
+    const sec = buildSecurity(this, {
+      artifact: r.artifact, target: r.target, encryptionKey: props.encryptionKey, onFailureQueue: props.onFailureQueue,
+      logRetention: r.logRetention, includeImage: props.code === undefined,
     });
-    {
-      // CloudWatch Logs encrypts the log group with the key; scoped to this account's log groups.
-      // Added to a key this stack owns (the lane's, or a kms.Key of the same app); an imported key's
-      // policy is not ours to change, and without this statement the log group fails to create.
-      const logsStatement = this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.${stack.urlSuffix}`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
-      }));
-      if (!logsStatement.statementAdded) {
-        Annotations.of(this).addWarningV2('cdk-inference-lanes:serverless:imported-key',
-          `encryptionKey (${this.encryptionKey.keyArn}) is imported, so the lane cannot add the key-policy statement CloudWatch Logs needs to encrypt the log group: make sure its key policy allows logs.<region>.amazonaws.com kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey*, kms:Describe* (condition kms:EncryptionContext:aws:logs:arn), or the log group fails to create.`);
-      }
-    }
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of ${this.node.path}: reads ${artifact.name}@${artifact.version}, writes its own logs`,
-    });
-    this.role = role;
-    const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: logRetention,
-      encryptionKey: this.encryptionKey,
-    });
-    this.logGroup = logGroup;
-    logGroup.grantWrite(role);
-    this.encryptionKey.grantDecrypt(role);
-    // Core's bind grants the role read on exactly the weights (object or prefix, plus the bucket's KMS
-    // key). No image pull for the role: Lambda pulls container images with the deployer's permissions
-    // (and aws-cdk-lib's EcrImageCode grants lambda.amazonaws.com on repositories this app owns).
-    // Zip code binds no image, so an artifact image asset is not built for nothing.
-    const binding = artifact.bind(this, { target, consumer: this.node.path, grantee: role, grantImagePull: false, includeImage: props.code === undefined });
-    if (binding.modelPackageArn !== undefined || binding.modelDataUrl === undefined) {
-      throw invalid(this, 'artifact', `${binding.name}@${binding.version}`, 'is a SageMaker model package, which Lambda cannot load',
-        'Use ModelArtifact.fromAsset or ModelArtifact.fromBucket so the function can fetch the weights from S3.');
-    }
-    this.onFailureQueue = props.onFailureQueue ?? new sqs.Queue(this, 'OnFailureQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-
-    // --- environment ----------------------------------------------------------------------------
-    const userEnv = props.environment ?? {};
-    for (const key of Object.keys(userEnv)) {
-      if (LANE_ENV_KEYS.includes(key)) {
-        throw invalid(this, `environment.${key}`, userEnv[key], 'is set by the lane from the artifact', `Drop ${key}; the lane sets ${LANE_ENV_KEYS.join(', ')}.`);
-      }
-    }
-    const laneEnv = laneEnvironment(binding, memoryMiB);
-    this.laneEnvironment = laneEnv;
-    const environment: { [key: string]: string } = { ...laneEnv, ...userEnv };
-    checkEnvironmentSize(this, environment);
-
-    // --- code signing ---------------------------------------------------------------------------
-    if (wantsSigning) {
-      this.signingProfile = props.signingProfile ?? new signer.SigningProfile(this, 'SigningProfile', { platform: signer.Platform.AWS_LAMBDA_SHA384_ECDSA });
-      this.codeSigningConfig = new lambda.CodeSigningConfig(this, 'CodeSigningConfig', {
-        signingProfiles: [this.signingProfile],
-        untrustedArtifactOnDeployment: lambda.UntrustedArtifactOnDeployment.ENFORCE,
-        description: `Only code signed by the trusted profile may deploy to ${this.node.path}`,
-      });
-    }
-
-    // --- the function ---------------------------------------------------------------------------
-    const common = {
-      role,
-      architecture,
-      memorySize: memoryMiB,
-      timeout,
-      ephemeralStorageSize: ephemeral,
-      environment,
-      environmentEncryption: this.encryptionKey,
-      reservedConcurrentExecutions: reserved,
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      description: truncate(`${binding.name}@${binding.version} (${binding.target}, ${binding.precision}) warm serverless inference`, 256),
-      codeSigningConfig: this.codeSigningConfig,
-    };
-    let fn: lambda.Function;
-    if (props.code === undefined) {
-      fn = new lambda.DockerImageFunction(this, 'Resource', { ...common, code: imageCodeFor(this, binding) });
-    } else if (userImage) {
-      fn = new lambda.Function(this, 'Resource', { ...common, code: props.code, handler: lambda.Handler.FROM_IMAGE, runtime: lambda.Runtime.FROM_IMAGE });
-      const image = imageRegionOf(fn);
-      if (image) {
-        checkImageTag(this, 'code', tagOrDigestOf(image.uri));
-        checkRegion(this, 'code', image.uri, image.region);
-      }
-    } else {
-      fn = new lambda.Function(this, 'Resource', { ...common, code: props.code, handler: props.handler!, runtime: props.runtime! });
-    }
+    const binding = sec.binding;
+    [this.encryptionKey, this.role, this.logGroup, this.onFailureQueue] = [sec.key, sec.role, sec.logGroup, sec.onFailureQueue];
+    this.laneEnvironment = laneEnvironment(binding, r.memoryMiB);
+    const built = buildFunction(this, props, r, sec, functionEnvironment(this, this.laneEnvironment, props.environment));
+    const fn = built.fn;
+    [this.signingProfile, this.codeSigningConfig] = [built.signingProfile, built.codeSigningConfig];
     this.lambdaFunction = fn;
     this.version = fn.currentVersion;
 
     // --- the alias: invocation target, owner of the warm pool, async failure destination ---------
     const alias = new lambda.Alias(this, 'Alias', {
-      aliasName,
+      aliasName: r.aliasName,
       version: fn.currentVersion,
       description: `Invocation target of ${binding.name}; provisioned concurrency is managed by Application Auto Scaling`,
       onFailure: new destinations.SqsDestination(this.onFailureQueue),
@@ -747,46 +545,28 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       maxEventAge: props.maxEventAge ?? Duration.hours(6),
     });
     this.alias = alias;
-    this.functionName = fn.functionName;
-    this.aliasName = aliasName;
-    this.aliasArn = alias.functionArn;
-    this.artifactName = binding.name;
-    this.artifactVersion = binding.version;
+    [this.functionName, this.aliasName, this.aliasArn] = [fn.functionName, r.aliasName, alias.functionArn];
+    [this.artifactName, this.artifactVersion] = [binding.name, binding.version];
 
     // --- the warm pool: Application Auto Scaling on the alias's provisioned concurrency ----------
     addWarmPool(this, {
       alias,
-      policy,
-      utilizationTarget,
-      statistic: utilizationStatistic,
+      policy: r.policy,
+      utilizationTarget: r.utilizationTarget,
+      statistic: r.utilizationStatistic,
       utilizationMetric: this.metricProvisionedConcurrencyUtilization(),
       // Tag keys the lane and the artifact put on every resource: kept off the scalable target.
       untaggedKeys: [...Object.keys(binding.tags), 'inference:lane'],
     });
-
-    // --- invocation -----------------------------------------------------------------------------
     if (props.functionUrl) {
       this.url = alias.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
       this.functionUrl = this.url.url;
     }
 
-    // --- cold-start visibility ------------------------------------------------------------------
-    // On-demand cold starts log a platform.report with initDurationMs (JSON log format); warm-pool
-    // environments initialise ahead of traffic and do not. One sample per cold start.
+    // --- cold starts, SLO alarms, rollout ------------------------------------------------------
     this.coldStartMetricName = `ColdStartInitDuration-${fn.functionName}`;
-    new logs.MetricFilter(this, 'ColdStartMetricFilter', {
-      logGroup,
-      filterPattern: logs.FilterPattern.literal('{ $.type = "platform.report" && $.record.metrics.initDurationMs > 0 }'),
-      metricNamespace: 'InferenceLanes/Serverless',
-      metricName: this.coldStartMetricName,
-      metricValue: '$.record.metrics.initDurationMs',
-      unit: cloudwatch.Unit.MILLISECONDS,
-    });
-    const rates = {
-      invocations: this.aliasMetric('Invocations', { statistic: 'Sum' }),
-      throttles: this.metricThrottles(),
-      spillover: this.metricSpilloverInvocations(),
-    };
+    coldStartMetricFilter(this, sec.logGroup, this.coldStartMetricName);
+    const rates = { invocations: this.aliasMetric('Invocations', { statistic: 'Sum' }), throttles: this.metricThrottles(), spillover: this.metricSpilloverInvocations() };
     const maxSpillover = props.maxSpilloverPercent ?? (props.slo?.latencyThreshold ? Math.round((100 - props.slo.latencyPercentile) * 100) / 100 : 5);
     const spillMinRequests = minRequestsFor(maxSpillover);
     this.spilloverAlarm = spilloverAlarm(this, rates, {
@@ -794,84 +574,31 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       minRequests: spillMinRequests,
       description: `${this.node.path}: more than ${maxSpillover}% of invocations missed the warm pool (provisioned concurrency) in 3 of 5 minutes with at least ${spillMinRequests} invocations a minute; those may pay a cold start. Raise minCapacity, lower the utilization target, or add a schedule before the surge. Pages; never a rollback alarm.`,
     });
-
-    // --- SLO alarms ------------------------------------------------------------------------------
-    const laneName = `${LANE} ${binding.name}`;
-    const sloAlarms: cloudwatch.IAlarm[] = [];
-    const rollbackSloAlarms: cloudwatch.IAlarm[] = [];
-    this.serviceLevelObjectives = [];
-    this.sloBurnRateAlarms = [];
-    if (props.slo) {
-      const slo = props.slo;
-      const rendered = slo.render(this, 'Slo', {
-        laneName,
-        latency: this.aliasMetric('Duration'),
-        latencyUnit: cloudwatch.Unit.MILLISECONDS,
-        // core builds the error rate with its minimum-request guard: IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)
-        errors: this.aliasMetric('Errors', { statistic: 'Sum' }),
-        requests: this.aliasMetric('Invocations', { statistic: 'Sum' }),
-      });
-      sloAlarms.push(...rendered.rollbackAlarms, ...rendered.pagingAlarms);
-      rollbackSloAlarms.push(...rendered.rollbackAlarms);
-      this.serviceLevelObjectives = rendered.objectives;
-      this.sloBurnRateAlarms = rendered.burnRateAlarms;
-      const throttleLimit = slo.maxErrorRatePercent ?? DEFAULT_MAX_THROTTLE_PERCENT;
-      // The SLO's own floor when it has an error-rate objective (same threshold), else core's rule for this threshold.
-      const throttleMinRequests = slo.minRequestsPerPeriod ?? minRequestsFor(throttleLimit);
-      this.throttleAlarm = throttleAlarm(this, rates, {
-        thresholdPercent: throttleLimit,
-        minRequests: throttleMinRequests,
-        period: slo.period,
-        evaluationPeriods: slo.evaluationPeriods,
-        datapointsToAlarm: slo.datapointsToAlarm,
-        description: `SLO ${laneName}: throttled requests over ${throttleLimit}% (reserved concurrency ${reserved} exhausted) in ${slo.datapointsToAlarm} of ${slo.evaluationPeriods} periods with at least ${throttleMinRequests} requests. ${rollbackOnThrottles ? 'Rollouts roll back on it (rollbackOnThrottles).' : 'Pages; not a rollback alarm: throttles measure the reserved-concurrency cap, which a healthy burst reaches too.'}`,
-      });
-      sloAlarms.push(this.throttleAlarm);
-      if (rollbackOnThrottles) { rollbackSloAlarms.push(this.throttleAlarm); }
-    }
-    this.sloAlarms = sloAlarms;
-
-    // --- rollout: CodeDeploy traffic shifting with alarm rollback --------------------------------
+    const slo = props.slo ? renderSloAlarms(this, props.slo, { ...rates, latency: this.aliasMetric('Duration'), errors: this.aliasMetric('Errors', { statistic: 'Sum' }) },
+      { laneName: `${LANE} ${binding.name}`, reserved: r.reserved, rollbackOnThrottles: r.rollbackOnThrottles }) : undefined;
+    this.sloAlarms = slo?.sloAlarms ?? [];
+    this.throttleAlarm = slo?.throttleAlarm;
+    this.serviceLevelObjectives = slo?.objectives ?? [];
+    this.sloBurnRateAlarms = slo?.burnRateAlarms ?? [];
     this.rollbackAlarms = [];
     if (props.rollout) {
-      const rollout = props.rollout;
-      const alarms = [...rollbackSloAlarms, ...rollout.alarms];
-      if (alarms.length > CODEDEPLOY_MAX_ALARMS) {
-        throw invalid(this, 'rollout.alarms', `${alarms.length} alarms (${rollbackSloAlarms.length} from the SLO)`, `exceeds the ${CODEDEPLOY_MAX_ALARMS} alarms a CodeDeploy deployment group accepts`, 'Combine alarms into a cloudwatch.CompositeAlarm.');
-      }
-      if (rollout.autoRollback && alarms.length === 0) {
-        throw invalid(this, 'rollout', rollout.toString(), 'rolls back on alarms, but there are none (no slo, no rollout.alarms)',
-          'Pass slo (its alarms become rollback alarms) or rollout alarms, or use autoRollback: false for plain traffic shifting.');
-      }
-      warnIfCanaryIsCold(this, rollout, policy);
-      this.rollbackAlarms = alarms;
-      const group = new codedeploy.LambdaDeploymentGroup(this, 'DeploymentGroup', {
-        alias,
-        deploymentConfig: deploymentConfigFor(this, rollout),
-        alarms,
-        preHook: props.preTrafficHook,
-        postHook: props.postTrafficHook,
-        autoRollback: {
-          failedDeployment: rollout.autoRollback,
-          stoppedDeployment: false,
-          deploymentInAlarm: rollout.autoRollback && alarms.length > 0,
-        },
+      const deployment = addDeployment(this, {
+        alias, rollout: props.rollout, policy: r.policy, sloRollbackAlarms: slo?.rollbackAlarms ?? [],
+        preTrafficHook: props.preTrafficHook, postTrafficHook: props.postTrafficHook,
       });
-      for (const hook of [props.preTrafficHook, props.postTrafficHook]) {
-        if (hook) { group.grantPutLifecycleEventHookExecutionStatus(hook); }
-      }
-      this.deploymentGroup = group;
+      [this.deploymentGroup, this.rollbackAlarms] = [deployment.group, deployment.alarms];
     }
 
     // --- capacity and tags -----------------------------------------------------------------------
-    const instanceType = `lambda-${memoryMiB}MB-${architecture.name}`;
+    const instanceType = `lambda-${r.memoryMiB}MB-${r.architecture.name}`;
+    const peak = r.peakWarm ?? r.policy.maxCapacity;
     this.capacity = {
-      minInstances: policy.minCapacity,
-      maxInstances: peakWarm ?? policy.maxCapacity,
+      minInstances: r.policy.minCapacity,
+      maxInstances: peak,
       instanceType,
-      hardware: target,
+      hardware: r.target,
       priceClass: 'per-gb-second',
-      description: `${policy.minCapacity}-${peakWarm ?? policy.maxCapacity} warm × ${instanceType}, provisioned concurrency (reserved ${reserved})`,
+      description: `${r.policy.minCapacity}-${peak} warm × ${instanceType}, provisioned concurrency (reserved ${r.reserved})`,
     };
     tagLane(this, binding, LaneKind.SERVERLESS);
   }
@@ -900,70 +627,4 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     const grant = this.alias.grantInvoke(grantee);
     return this.url ? grant.combine(this.url.grantInvokeUrl(grantee)) : grant;
   }
-}
-
-/** The variables the lane passes to the function: model identity, location, digest, card, threads. */
-function laneEnvironment(binding: ModelArtifactBinding, memoryMiB: number): { [key: string]: string } {
-  const env: { [key: string]: string } = {
-    MODEL_NAME: binding.name,
-    MODEL_VERSION: binding.version,
-    MODEL_FRAMEWORK: binding.framework,
-    MODEL_PRECISION: binding.precision,
-    MODEL_TARGET: binding.target,
-    MODEL_S3_URI: binding.modelDataUrl!,
-    MODEL_S3_BUCKET: binding.bucketName!,
-    MODEL_S3_KEY: binding.objectKey!,
-    MODEL_S3_IS_PREFIX: String(binding.isPrefix),
-    MODEL_COMPRESSED: String(binding.compressed),
-    MODEL_CARD: binding.cardJson,
-    MODEL_LOCAL_DIR: '/tmp/model',
-    OMP_NUM_THREADS: String(threadsFor(memoryMiB)),
-  };
-  if (binding.digest !== undefined) { env.MODEL_DIGEST = binding.digest; }
-  return env;
-}
-
-/** vCPUs Lambda allocates for a memory size: one per 1,769 MB, rounded, 1-6. */
-function threadsFor(memoryMiB: number): number {
-  if (!isConcreteNumber(memoryMiB)) { return 1; }
-  return Math.max(1, Math.min(6, Math.round(memoryMiB / MB_PER_VCPU)));
-}
-
-function checkEnvironmentSize(scope: Construct, env: { [key: string]: string }): void {
-  // Only the parts known at synth time count; tokens (bucket names, keys) resolve at deploy.
-  let bytes = 0;
-  const sizes: Array<[string, number]> = [];
-  for (const [k, v] of Object.entries(env)) {
-    const n = Buffer.byteLength(k) + (Token.isUnresolved(v) ? 0 : Buffer.byteLength(v));
-    bytes += n;
-    sizes.push([k, n]);
-  }
-  if (bytes > ENV_LIMIT_BYTES) {
-    const biggest = sizes.sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, n]) => `${k} ${n} B`).join(', ');
-    throw invalid(scope, 'environment', `${bytes} bytes`, `exceeds Lambda's ${ENV_LIMIT_BYTES}-byte limit on environment variables (largest: ${biggest})`,
-      'Shorten the model card (MODEL_CARD carries it) or move large values to SSM Parameter Store.');
-  }
-}
-
-function checkFinalBake(scope: Construct, rollout: Rollout): void {
-  const bake = rollout.finalBakeTime;
-  // Any explicit value is rejected (even the default's 10 minutes): it would not be rendered.
-  if (rollout.finalBakeTimeExplicit) {
-    throw invalid(scope, 'rollout.finalBakeTime', bake, 'cannot be rendered: CodeDeploy Lambda deployments end when the last traffic shift completes and have no final bake phase',
-      'Drop finalBakeTime; to watch the new version longer, lengthen the canary bakeTime / linear interval or add a postTrafficHook that runs checks.');
-  }
-}
-
-function warnIfCanaryIsCold(scope: Construct, rollout: Rollout, policy: AutoscalingPolicy): void {
-  if (rollout.strategy === RolloutStrategy.ALL_AT_ONCE) { return; }
-  if (!isConcreteNumber(policy.minCapacity) || !isConcreteNumber(rollout.percent)) { return; }
-  const warmForNew = policy.minCapacity * rollout.percent / 100;
-  if (warmForNew < 1) {
-    Annotations.of(scope).addWarningV2('cdk-inference-lanes:serverless:cold-canary',
-      `While CodeDeploy shifts ${rollout.percent}% to the new version, Lambda splits the alias's provisioned concurrency by weight: ${policy.minCapacity} × ${rollout.percent}% = ${warmForNew} warm environment(s) for the new version at the pool's floor, so its first requests may be cold starts and can breach the latency SLO. Raise autoscaling.minCapacity to at least ${Math.ceil(100 / rollout.percent)} or the canary percent, or raise the floor with a schedule around deploys.`);
-  }
-}
-
-function truncate(s: string, max: number): string {
-  return s.length <= max ? s : s.slice(0, max - 1) + '…';
 }

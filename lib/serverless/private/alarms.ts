@@ -1,6 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
+import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ServiceLevelObjective } from '../../core/service-level-objective';
 
 /**
  * Fewest requests in a period for a lane-local rate alarm (throttles, spillover) to count it: enough
@@ -83,5 +86,78 @@ export function throttleAlarm(scope: Construct, metrics: AliasRateMetrics, props
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     alarmDescription: props.description,
+  });
+}
+
+/** The alias metrics the SLO watches. @internal */
+export interface SloSourceMetrics extends AliasRateMetrics {
+  /** `Duration` of the alias. */
+  readonly latency: cloudwatch.Metric;
+  /** `Errors` of the alias (Sum). */
+  readonly errors: cloudwatch.IMetric;
+}
+
+/** What {@link renderSloAlarms} built. @internal */
+export interface SloAlarms {
+  /** Every SLO alarm: latency, error rate, throttles. */
+  readonly sloAlarms: cloudwatch.IAlarm[];
+  /** The ones CodeDeploy rolls back on. */
+  readonly rollbackAlarms: cloudwatch.IAlarm[];
+  readonly throttleAlarm: cloudwatch.IAlarm;
+  readonly objectives: applicationsignals.CfnServiceLevelObjective[];
+  readonly burnRateAlarms: cloudwatch.IAlarm[];
+}
+
+/** Throttle alarm threshold (percent) when the SLO has no error-rate target. */
+const DEFAULT_MAX_THROTTLE_PERCENT = 1;
+
+/**
+ * The SLO's alarms (core renders latency and the error rate from the alias's `Errors` and
+ * `Invocations` counts, with its request floor and 2-of-N rule) plus the lane's throttle alarm, which
+ * pages and joins the rollback alarms only with `rollbackOnThrottles`.
+ * @internal
+ */
+export function renderSloAlarms(scope: Construct, slo: ServiceLevelObjective, metrics: SloSourceMetrics, opts: { laneName: string; reserved: number; rollbackOnThrottles: boolean }): SloAlarms {
+  const rendered = slo.render(scope, 'Slo', {
+    laneName: opts.laneName,
+    latency: metrics.latency,
+    latencyUnit: cloudwatch.Unit.MILLISECONDS,
+    // core builds the error rate with its minimum-request guard: IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)
+    errors: metrics.errors,
+    requests: metrics.invocations,
+  });
+  const throttleLimit = slo.maxErrorRatePercent ?? DEFAULT_MAX_THROTTLE_PERCENT;
+  // The SLO's own floor when it has an error-rate objective (same threshold), else core's rule for this threshold.
+  const minRequests = slo.minRequestsPerPeriod ?? minRequestsFor(throttleLimit);
+  const throttles = throttleAlarm(scope, metrics, {
+    thresholdPercent: throttleLimit,
+    minRequests,
+    period: slo.period,
+    evaluationPeriods: slo.evaluationPeriods,
+    datapointsToAlarm: slo.datapointsToAlarm,
+    description: `SLO ${opts.laneName}: throttled requests over ${throttleLimit}% (reserved concurrency ${opts.reserved} exhausted) in ${slo.datapointsToAlarm} of ${slo.evaluationPeriods} periods with at least ${minRequests} requests. ${opts.rollbackOnThrottles ? 'Rollouts roll back on it (rollbackOnThrottles).' : 'Pages; not a rollback alarm: throttles measure the reserved-concurrency cap, which a healthy burst reaches too.'}`,
+  });
+  return {
+    sloAlarms: [...rendered.rollbackAlarms, ...rendered.pagingAlarms, throttles],
+    rollbackAlarms: [...rendered.rollbackAlarms, ...(opts.rollbackOnThrottles ? [throttles] : [])],
+    throttleAlarm: throttles,
+    objectives: rendered.objectives,
+    burnRateAlarms: rendered.burnRateAlarms,
+  };
+}
+
+/**
+ * `ColdStartMetricFilter`: on-demand cold starts log a `platform.report` with `initDurationMs` (JSON
+ * log format); warm-pool environments initialise ahead of traffic and do not. One sample per cold start.
+ * @internal
+ */
+export function coldStartMetricFilter(scope: Construct, logGroup: logs.ILogGroup, metricName: string): void {
+  new logs.MetricFilter(scope, 'ColdStartMetricFilter', {
+    logGroup,
+    filterPattern: logs.FilterPattern.literal('{ $.type = "platform.report" && $.record.metrics.initDurationMs > 0 }'),
+    metricNamespace: 'InferenceLanes/Serverless',
+    metricName,
+    metricValue: '$.record.metrics.initDurationMs',
+    unit: cloudwatch.Unit.MILLISECONDS,
   });
 }

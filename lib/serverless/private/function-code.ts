@@ -95,26 +95,25 @@ export function checkRegion(scope: Construct, prop: string, uri: string, imageRe
 }
 
 /**
- * The Region of the image a container function was given, read from the rendered `Code.ImageUri`
- * (works for `lambda.Code.fromEcrImage` on a repository imported from another Region or stack);
- * undefined when the Region is the stack's own (a token) or the code is a zip package.
+ * The image a container function was given, read from the rendered `Code.ImageUri` (intrinsics shown
+ * as `${Token}`), and its Region when concrete (`lambda.Code.fromEcrImage` on a repository imported from
+ * another Region or stack); no Region when it is the stack's own (a token). Undefined for zip code.
  * @internal
  */
-export function imageRegionOf(fn: lambda.Function): { uri: string; region: string } | undefined {
+export function renderedImageOf(fn: lambda.Function): { uri: string; region?: string } | undefined {
   const cfn = fn.node.defaultChild as lambda.CfnFunction;
   const code = Stack.of(fn).resolve(cfn.code) as { imageUri?: unknown } | undefined;
   if (!code || code.imageUri === undefined) { return undefined; }
   const uri = readable(code.imageUri);
-  const m = ECR_REGION_RE.exec(uri);
-  return m ? { uri, region: m[1] } : undefined;
+  return { uri, region: ECR_REGION_RE.exec(uri)?.[1] };
 }
 
-/** A resolved CloudFormation string as text, `Fn::Join` flattened and other intrinsics shown as `${...}`. */
+/** A resolved CloudFormation string as text, `Fn::Join` flattened and other intrinsics shown as `${Token}`. */
 function readable(value: unknown): string {
   if (typeof value === 'string') { return value; }
   const join = (value as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
   if (join) { return join[1].map(readable).join(join[0]); }
-  return '${' + Object.keys(value as object).join(',') + '}';
+  return '${Token}'; // no ':' or '@', so tag parsing is not fooled by intrinsic names
 }
 
 /**
