@@ -1,9 +1,12 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as signer from 'aws-cdk-lib/aws-signer';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AutoscalingPolicy, ModelArtifact, ModelWeights, Rollout, ScalingTrigger, ServiceLevelObjective, ServingImage } from '../../lib';
 import { WarmServerlessFunction } from '../../lib/serverless';
 import { demoArtifact } from '../../examples/shared/artifact';
@@ -268,6 +271,61 @@ describe('grants for the weights (ModelArtifact.bind through the lane)', () => {
     expect(statements(Template.fromStack(stack))).toEqual(expect.arrayContaining([
       expect.objectContaining({ Action: 'kms:Decrypt', Resource: 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555' }),
     ]));
+  });
+});
+
+describe('documented defaults, by omission', () => {
+  test('no functionUrl: no AWS::Lambda::Url, and grantInvoke grants lambda:InvokeFunction only', () => {
+    const stack = newStack();
+    const pool = new WarmServerlessFunction(stack, 'Pool', baseProps());
+    const caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    pool.grantInvoke(caller);
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::Lambda::Url', 0);
+    expect(pool.functionUrl).toBeUndefined();
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Caller') }],
+      PolicyDocument: { Statement: [Match.objectLike({ Action: 'lambda:InvokeFunction', Resource: { Ref: Match.stringLikeRegexp('^PoolAlias') } })] },
+    });
+  });
+
+  test('a signingProfile alone turns code signing on (codeSigning defaults to true with a profile)', () => {
+    const stack = newStack();
+    const profile = new signer.SigningProfile(stack, 'Profile', { platform: signer.Platform.AWS_LAMBDA_SHA384_ECDSA });
+    const signed = s3.Bucket.fromBucketName(stack, 'Signed', 'acme-signed');
+    new WarmServerlessFunction(stack, 'Pool', baseProps({ signingProfile: profile, code: lambda.Code.fromBucket(signed, 'handler.zip') }));
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::Signer::SigningProfile', 1); // the given one, no new profile
+    t.hasResourceProperties('AWS::Lambda::CodeSigningConfig', {
+      AllowedPublishers: { SigningProfileVersionArns: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Profile'), 'ProfileVersionArn'] }] },
+    });
+  });
+
+  test('no codeSigning and no profile: no code signing config on the function', () => {
+    const stack = newStack();
+    new WarmServerlessFunction(stack, 'Pool', baseProps());
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::Lambda::CodeSigningConfig', 0);
+    t.hasResourceProperties('AWS::Lambda::Function', { CodeSigningConfigArn: Match.absent() });
+  });
+
+  test('spillover default with an SLO that has no latency objective: 5%', () => {
+    const stack = newStack();
+    new WarmServerlessFunction(stack, 'Pool', baseProps({ slo: new ServiceLevelObjective({ maxErrorRatePercent: 2 }) }));
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 5,
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(inv >= 20, 100 * spill / inv, 0)' })]),
+    });
+  });
+
+  test('a given onFailureQueue is the destination and no queue is created', () => {
+    const stack = newStack();
+    const queue = sqs.Queue.fromQueueArn(stack, 'Failures', 'arn:aws:sqs:us-east-1:123456789012:failures');
+    const pool = new WarmServerlessFunction(stack, 'Pool', baseProps({ onFailureQueue: queue }));
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::SQS::Queue', 0);
+    t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { DestinationConfig: { OnFailure: { Destination: 'arn:aws:sqs:us-east-1:123456789012:failures' } } });
+    expect(pool.onFailureQueue).toBe(queue);
   });
 });
 

@@ -126,6 +126,29 @@ describe('class 4: sizes and capacity', () => {
   });
 });
 
+describe('environment names Lambda rejects at deploy', () => {
+  test.each([
+    ['AWS_REGION', /'environment.AWS_REGION' \("x"\) is reserved by the Lambda runtime: CreateFunction rejects it/],
+    ['_HANDLER', /'environment._HANDLER' \("x"\) is reserved by the Lambda runtime/],
+    ['LAMBDA_TASK_ROOT', /'environment.LAMBDA_TASK_ROOT' \("x"\) is reserved/],
+    ['MY-VAR', /'environment' \("MY-VAR"\) is not a Lambda environment variable name.*Fix: Rename it, e.g. 'MY_VAR'/],
+    ['1ST', /'environment' \("1ST"\) is not a Lambda environment variable name.*e.g. 'V_1ST'/],
+    ['X', /'environment' \("X"\) is not a Lambda environment variable name .*at least 2 characters.*e.g. 'X_VAR'/],
+  ])('%s is rejected', (key, message) => {
+    expect(build({ environment: { [key]: 'x' } })).toThrow(message);
+  });
+
+  test('a non-string value from plain JavaScript is rejected', () => {
+    expect(build({ environment: { WORKERS: 4 as unknown as string } })).toThrow(/'environment.WORKERS' \(4\) is not a string/);
+  });
+
+  test('accepted names are rendered as given; OMP_NUM_THREADS may override the lane\'s default', () => {
+    const env = fn({ environment: { AB: '1', Log_Level_2: 'debug', OMP_NUM_THREADS: '4', AWS_LAMBDA_EXEC_WRAPPER: '/opt/wrapper' } }).Environment.Variables;
+    expect(env).toMatchObject({ AB: '1', Log_Level_2: 'debug', OMP_NUM_THREADS: '4', AWS_LAMBDA_EXEC_WRAPPER: '/opt/wrapper' });
+    expect(fn({}).Environment.Variables.OMP_NUM_THREADS).toBe('1');
+  });
+});
+
 describe('class 6: enum-like values from other languages are checked at run time', () => {
   test('an unknown utilization statistic is rejected, not rendered as Maximum', () => {
     expect(build({ utilizationStatistic: 'Minimum' as ProvisionedConcurrencyStatistic }))

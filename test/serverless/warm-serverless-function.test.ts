@@ -135,7 +135,8 @@ describe('WarmServerlessFunction: the full warm pool', () => {
       ScalableDimension: 'lambda:function:ProvisionedConcurrency',
       MinCapacity: 10,
       MaxCapacity: 40,
-      ResourceId: { 'Fn::Join': ['', ['function:', Match.anyValue(), ':live']] },
+      // the function name read from the alias ARN (so the target depends on the alias), then the alias
+      ResourceId: { 'Fn::Join': ['', ['function:', { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: Match.stringLikeRegexp('^PoolAlias') }] }] }, ':live']] },
       ScheduledActions: [
         { ScheduledActionName: 'launch-start', Schedule: 'cron(0 17 2 3 ? *)', Timezone: 'America/New_York', ScalableTargetAction: { MinCapacity: 80, MaxCapacity: 120 } },
         { ScheduledActionName: 'launch-end', Schedule: 'cron(0 22 2 3 ? *)', Timezone: 'America/New_York', ScalableTargetAction: { MinCapacity: 10, MaxCapacity: 40 } },
@@ -167,7 +168,7 @@ describe('WarmServerlessFunction: the full warm pool', () => {
 
   test('async invocations: retries, max age and a KMS-encrypted, TLS-only on-failure queue', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      Qualifier: Match.anyValue(), // the alias name, selected from the alias ARN
+      Qualifier: { 'Fn::Select': [7, { 'Fn::Split': [':', { Ref: Match.stringLikeRegexp('^PoolAlias') }] }] }, // the alias name, from the alias ARN
       MaximumRetryAttempts: 2,
       MaximumEventAgeInSeconds: 21600,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PoolOnFailureQueue'), 'Arn'] } } },
@@ -292,7 +293,14 @@ describe('WarmServerlessFunction: the full warm pool', () => {
       },
     });
     template.resourceCountIs('AWS::CodeDeploy::DeploymentConfig', 0);
-    template.hasResource('AWS::Lambda::Alias', { UpdatePolicy: { CodeDeployLambdaAliasUpdate: Match.anyValue() } });
+    template.hasResource('AWS::Lambda::Alias', {
+      UpdatePolicy: {
+        CodeDeployLambdaAliasUpdate: {
+          ApplicationName: { Ref: Match.stringLikeRegexp('^PoolDeploymentGroupApplication') },
+          DeploymentGroupName: { Ref: Match.stringLikeRegexp('^PoolDeploymentGroup') },
+        },
+      },
+    });
     expect(pool.rollbackAlarms).toContain(extraAlarm);
   });
 

@@ -60,7 +60,7 @@ export function functionEnvironment(scope: Construct, laneEnv: { [key: string]: 
       throw invalid(scope, `environment.${key}`, value, 'is reserved by the Lambda runtime: CreateFunction rejects it', `Drop ${key}; Lambda sets it (reserved: ${RESERVED_KEYS.join(', ')}).`);
     }
     if (!Token.isUnresolved(key) && !KEY_RE.test(key)) {
-      throw invalid(scope, 'environment', key, 'is not a Lambda environment variable name (a letter, then letters, digits and underscores; at least 2 characters)', `Rename it, e.g. '${key.replace(/[^a-zA-Z0-9_]/g, '_').replace(/^[^a-zA-Z]*/, 'V_')}'.`);
+      throw invalid(scope, 'environment', key, 'is not a Lambda environment variable name (a letter, then letters, digits and underscores; at least 2 characters)', `Rename it, e.g. '${suggestName(key)}'.`);
     }
     if (typeof value !== 'string') {
       throw invalid(scope, `environment.${key}`, value, 'is not a string; Lambda environment values are strings', `Pass String(${JSON.stringify(value)}).`);
@@ -69,6 +69,13 @@ export function functionEnvironment(scope: Construct, laneEnv: { [key: string]: 
   const environment = { ...laneEnv, ...userEnv };
   checkEnvironmentSize(scope, environment);
   return environment;
+}
+
+/** A valid name close to `key`: other characters become `_`, a leading non-letter gets `V_`, one letter gets `_VAR`. */
+function suggestName(key: string): string {
+  let name = key.replace(/[^a-zA-Z0-9_]/g, '_');
+  if (!/^[a-zA-Z]/.test(name)) { name = `V_${name}`; }
+  return name.length < 2 ? `${name}_VAR` : name;
 }
 
 /** vCPUs Lambda allocates for a memory size: one per 1,769 MB, rounded, 1-6. */
