@@ -55,33 +55,36 @@ const validProps = fc.record({
   return { props, expected: { memory: v.memory, timeout: v.timeout, ephemeral: v.ephemeral, max, reserved: v.reservedExtra === undefined ? 2 * max : max + v.reservedExtra } };
 });
 
-/** One invalid value in otherwise valid props. */
-const invalidOverride: fc.Arbitrary<Partial<WarmServerlessFunctionProps>> = fc.oneof(
-  fc.oneof(fc.integer({ min: 0, max: 127 }), fc.integer({ min: 10241, max: 100_000 })).map(m => ({ memorySize: Size.mebibytes(m) })),
-  fc.integer({ min: 1, max: 999 }).filter(k => k % 1024 !== 0).map(k => ({ memorySize: Size.kibibytes(131072 + k) })),
-  fc.oneof(fc.integer({ min: 901, max: 100_000 }), fc.constant(0)).map(s => ({ timeout: Duration.seconds(s) })),
-  fc.integer({ min: 1001, max: 899_999 }).filter(ms => ms % 1000 !== 0).map(ms => ({ timeout: Duration.millis(ms) })),
-  fc.oneof(fc.integer({ min: 1, max: 511 }), fc.integer({ min: 10241, max: 100_000 })).map(m => ({ ephemeralStorageSize: Size.mebibytes(m) })),
-  fc.oneof(fc.integer({ min: -10, max: -1 }), fc.integer({ min: 3, max: 100 }), fc.constant(0.5), fc.constant(Number.NaN)).map(r => ({ retryAttempts: r })),
-  fc.oneof(fc.integer({ min: 1, max: 59 }), fc.integer({ min: 21601, max: 1_000_000 })).map(s => ({ maxEventAge: Duration.seconds(s) })),
-  fc.oneof(fc.integer({ min: 0, max: 19 }), fc.constant(2 ** 31), fc.constant(Number.NaN)).map(r => ({ reservedConcurrentExecutions: r })),
-  fc.string({ minLength: 1, maxLength: 12 }).filter(s => s !== 'Maximum' && s !== 'Average').map(s => ({ utilizationStatistic: s as ProvisionedConcurrencyStatistic })),
-  fc.integer({ min: -5, max: 10_000 }).filter(d => !(RETENTIONS as number[]).includes(d)).map(d => ({ logRetention: d as logs.RetentionDays })),
-  fc.oneof(fc.integer({ min: -100, max: -1 }), fc.integer({ min: 101, max: 1000 })).map(p => ({ maxSpilloverPercent: p })),
-  fc.stringMatching(/^[0-9]{1,8}$/).map(a => ({ aliasName: a })),
-  fc.constantFrom('MODEL_S3_URI', 'MODEL_VERSION', 'MODEL_DIGEST').map(k => ({ environment: { [k]: 'x' } })),
+/** One invalid value in otherwise valid props (a thunk: contracts such as AutoscalingPolicy reject when built). */
+const invalidOverride: fc.Arbitrary<() => Partial<WarmServerlessFunctionProps>> = fc.oneof(
+  fc.oneof(fc.integer({ min: 0, max: 127 }), fc.integer({ min: 10241, max: 100_000 })).map(m => () => ({ memorySize: Size.mebibytes(m) })),
+  fc.integer({ min: 1, max: 999 }).filter(k => k % 1024 !== 0).map(k => () => ({ memorySize: Size.kibibytes(131072 + k) })),
+  fc.oneof(fc.integer({ min: 901, max: 100_000 }), fc.constant(0)).map(s => () => ({ timeout: Duration.seconds(s) })),
+  fc.integer({ min: 1001, max: 899_999 }).filter(ms => ms % 1000 !== 0).map(ms => () => ({ timeout: Duration.millis(ms) })),
+  fc.oneof(fc.integer({ min: 1, max: 511 }), fc.integer({ min: 10241, max: 100_000 })).map(m => () => ({ ephemeralStorageSize: Size.mebibytes(m) })),
+  fc.oneof(fc.integer({ min: -10, max: -1 }), fc.integer({ min: 3, max: 100 }), fc.constant(0.5), fc.constant(Number.NaN)).map(r => () => ({ retryAttempts: r })),
+  fc.oneof(fc.integer({ min: 1, max: 59 }), fc.integer({ min: 21601, max: 1_000_000 })).map(s => () => ({ maxEventAge: Duration.seconds(s) })),
+  fc.oneof(fc.integer({ min: 0, max: 19 }), fc.constant(2 ** 31), fc.constant(Number.NaN)).map(r => () => ({ reservedConcurrentExecutions: r })),
+  fc.string({ minLength: 1, maxLength: 12 }).filter(s => s !== 'Maximum' && s !== 'Average').map(s => () => ({ utilizationStatistic: s as ProvisionedConcurrencyStatistic })),
+  fc.integer({ min: -5, max: 10_000 }).filter(d => !(RETENTIONS as number[]).includes(d)).map(d => () => ({ logRetention: d as logs.RetentionDays })),
+  fc.oneof(fc.integer({ min: -100, max: -1 }), fc.integer({ min: 101, max: 1000 })).map(p => () => ({ maxSpilloverPercent: p })),
+  fc.stringMatching(/^[0-9]{1,8}$/).map(a => () => ({ aliasName: a })),
+  fc.constantFrom('MODEL_S3_URI', 'MODEL_VERSION', 'MODEL_DIGEST').map(k => () => ({ environment: { [k]: 'x' } })),
   fc.record({ minute: fc.integer({ min: 60, max: 99 }), hour: fc.integer({ min: 24, max: 99 }), zone: fc.constantFrom('UTC', 'Mars/Olympus', '', '+01:00') })
     .chain(v => fc.constantFrom(
       { start: { minute: String(v.minute), hour: '17' }, timeZone: 'UTC' },
       { start: { minute: '0', hour: String(v.hour) }, timeZone: 'UTC' },
       { start: { minute: '0', hour: '17' }, timeZone: v.zone === 'UTC' ? 'utc' : v.zone },
     ))
-    .map(bad => ({
+    .map(bad => () => ({
       autoscaling: new AutoscalingPolicy({
         minCapacity: 2, maxCapacity: 20, triggers: [ScalingTrigger.inFlightPerInstance(0.7)],
         schedules: [{ name: 'surge', end: { minute: '0', hour: '22' }, minCapacity: 5, ...bad }],
       }),
     })),
+  fc.integer({ min: 1, max: 999 }).map(ms => () => ({
+    autoscaling: new AutoscalingPolicy({ minCapacity: 2, maxCapacity: 20, triggers: [ScalingTrigger.inFlightPerInstance(0.7)], scaleInCooldown: Duration.millis(60_000 + ms) }),
+  })),
 );
 
 describe('WarmServerlessFunction properties (fast-check, fixed seed)', () => {
@@ -101,12 +104,12 @@ describe('WarmServerlessFunction properties (fast-check, fixed seed)', () => {
     fc.assert(fc.property(invalidOverride, (override) => {
       let thrown: unknown;
       try {
-        new WarmServerlessFunction(newStack(), 'Pool', baseProps({ artifact, ...override }));
+        new WarmServerlessFunction(newStack(), 'Pool', baseProps({ artifact, ...override() }));
       } catch (e) {
         thrown = e;
       }
       expect(thrown).toBeInstanceOf(LaneValidationError);
-      expect((thrown as LaneValidationError).message).toMatch(/^S\/Pool: '[^']+' .* Fix: /);
+      expect((thrown as LaneValidationError).message).toMatch(/^(S\/Pool|AutoscalingPolicy): '[^']+' .* Fix: /);
     }), OPTIONS);
   });
 });

@@ -164,7 +164,7 @@ describe('rollback alarms: fire on a bad version, stay quiet on a healthy burst'
       expect([alarm.Threshold, alarm.Metrics[0].Expression]).toEqual([ok, `IF(inv >= ${floor}, 100 * spill / inv, 0)`]);
     }
     for (const bad of [-1, 101]) {
-      expect(() => new WarmServerlessFunction(newStack(), 'Pool', baseProps({ maxSpilloverPercent: bad }))).toThrow(new RegExp(`'maxSpilloverPercent' \\(${bad}\\) must be a number from 0 to 100`));
+      expect(() => new WarmServerlessFunction(newStack(), 'Pool', baseProps({ maxSpilloverPercent: bad }))).toThrow(new RegExp(`'maxSpilloverPercent' \\(${bad}\\) must be between 0 and 100`));
     }
   });
 });
@@ -381,6 +381,6 @@ describe('keys, signing and concurrency limits', () => {
     expect(warned(901)).toBe(1);
     expect(warned(2 ** 31 - 1)).toBe(1);
     expect(() => new WarmServerlessFunction(newStack(), 'Pool', baseProps({ reservedConcurrentExecutions: 2 ** 31 })))
-      .toThrow(/'reservedConcurrentExecutions' \(2147483648\) must be a whole number from 1 to 2147483647/);
+      .toThrow(/'reservedConcurrentExecutions' \(2147483648\) must be an integer from 1 to 2147483647/);
   });
 });

@@ -49,21 +49,22 @@ describe('class 1: durations in whole seconds, in range, named', () => {
 });
 
 describe('class 2: schedules as Application Auto Scaling parses them', () => {
-  const withSchedule = (over: Record<string, unknown>, stack: Stack = newStack()) => build({
+  // the policy is built inside the thunk: AutoscalingPolicy itself rejects a bad schedule
+  const withSchedule = (over: Record<string, unknown>, stack: Stack = newStack()) => () => new WarmServerlessFunction(stack, 'Pool', baseProps({
     autoscaling: new AutoscalingPolicy({
       minCapacity: 2, maxCapacity: 20, triggers: [ScalingTrigger.inFlightPerInstance(0.7)],
       schedules: [{ name: 'launch', start: { minute: '0', hour: '17', day: '2', month: '3' }, end: { minute: '0', hour: '22', day: '2', month: '3' }, minCapacity: 30, timeZone: 'America/New_York', ...over }],
     }),
     reservedConcurrentExecutions: 100,
-  }, stack);
+  }));
   test.each([
-    [{ start: { minute: '60', hour: '17' } }, /'autoscaling.schedules\[0\].start.minute' \("60"\)/],
-    [{ start: { minute: '0', hour: '25' } }, /'autoscaling.schedules\[0\].start.hour' \("25"\)/],
-    [{ end: { minute: '0', hour: '22', day: '32' } }, /'autoscaling.schedules\[0\].end.day' \("32"\)/],
-    [{ end: { minute: '0', hour: '22', month: '13' } }, /'autoscaling.schedules\[0\].end.month' \("13"\)/],
-    [{ start: { minute: '0', hour: '17', weekDay: 'FUNDAY' } }, /'autoscaling.schedules\[0\].start.weekDay' \("FUNDAY"\)/],
-    [{ timeZone: 'Mars/Olympus' }, /'autoscaling.schedules\[0\].timeZone' \("Mars\/Olympus"\)/],
-    [{ timeZone: '' }, /'autoscaling.schedules\[0\].timeZone' \(""\)/],
+    [{ start: { minute: '60', hour: '17' } }, /'(autoscaling\.)?schedules\[0\].start.minute' \("60"\)/],
+    [{ start: { minute: '0', hour: '25' } }, /'(autoscaling\.)?schedules\[0\].start.hour' \("25"\)/],
+    [{ end: { minute: '0', hour: '22', day: '32' } }, /'(autoscaling\.)?schedules\[0\].end.day' \("32"\)/],
+    [{ end: { minute: '0', hour: '22', month: '13' } }, /'(autoscaling\.)?schedules\[0\].end.month' \("13"\)/],
+    [{ start: { minute: '0', hour: '17', weekDay: 'FUNDAY' } }, /'(autoscaling\.)?schedules\[0\].start.weekDay' \("FUNDAY"\)/],
+    [{ timeZone: 'Mars/Olympus' }, /'(autoscaling\.)?schedules\[0\].timeZone' \("Mars\/Olympus"\)/],
+    [{ timeZone: '' }, /'(autoscaling\.)?schedules\[0\].timeZone' \(""\)/],
   ])('%p is rejected, naming the field', (over, message) => {
     expect(withSchedule(over)).toThrow(LaneValidationError);
     expect(withSchedule(over)).toThrow(message);
@@ -80,12 +81,12 @@ describe('class 2: schedules as Application Auto Scaling parses them', () => {
 
 describe('class 4: sizes and capacity', () => {
   test.each([
-    [{ memorySize: Size.mebibytes(127) }, /'memorySize \(MiB\)' \(127\) must be a whole number from 128 to 10240/],
-    [{ memorySize: Size.mebibytes(10241) }, /'memorySize \(MiB\)' \(10241\) must be a whole number from 128 to 10240/],
-    [{ memorySize: Size.kibibytes(200_000) }, /'memorySize \(MiB\)' \(195.3125\) must be a whole number\. Fix: Pass Size\.mebibytes\(128\)/],
-    [{ ephemeralStorageSize: Size.mebibytes(511) }, /'ephemeralStorageSize \(MiB\)' \(511\) must be a whole number from 512 to 10240/],
-    [{ ephemeralStorageSize: Size.mebibytes(10241) }, /'ephemeralStorageSize \(MiB\)' \(10241\) must be a whole number from 512 to 10240/],
-    [{ ephemeralStorageSize: Size.kibibytes(600_000) }, /'ephemeralStorageSize \(MiB\)' \(585.9375\) must be a whole number\./],
+    [{ memorySize: Size.mebibytes(127) }, /'memorySize \(MiB\)' \(127\) must be an integer from 128 to 10240/],
+    [{ memorySize: Size.mebibytes(10241) }, /'memorySize \(MiB\)' \(10241\) must be an integer from 128 to 10240/],
+    [{ memorySize: Size.kibibytes(200_000) }, /'memorySize \(MiB\)' \(195.3125\) must be an integer from 128 to 10240\. Fix: Pass Size\.mebibytes\(128\)/],
+    [{ ephemeralStorageSize: Size.mebibytes(511) }, /'ephemeralStorageSize \(MiB\)' \(511\) must be an integer from 512 to 10240/],
+    [{ ephemeralStorageSize: Size.mebibytes(10241) }, /'ephemeralStorageSize \(MiB\)' \(10241\) must be an integer from 512 to 10240/],
+    [{ ephemeralStorageSize: Size.kibibytes(600_000) }, /'ephemeralStorageSize \(MiB\)' \(585.9375\) must be an integer from 512 to 10240/],
   ])('%p is rejected', (overrides, message) => {
     expect(build(overrides)).toThrow(message);
   });
@@ -102,7 +103,7 @@ describe('class 4: sizes and capacity', () => {
   });
 
   test.each([
-    [{ retryAttempts: -1 }, /'retryAttempts' \(-1\) must be a whole number from 0 to 2/],
+    [{ retryAttempts: -1 }, /'retryAttempts' \(-1\) must be an integer from 0 to 2/],
     [{ retryAttempts: 3 }, /'retryAttempts' \(3\)/],
     [{ retryAttempts: 1.5 }, /'retryAttempts' \(1.5\)/],
     [{ retryAttempts: NaN }, /'retryAttempts' \(NaN\)/],

@@ -524,17 +524,17 @@ describe('WarmServerlessFunction: rejections', () => {
   test('rejects reserved concurrency below the largest warm pool, schedules included', () => {
     expect(build({ autoscaling: policy({ schedules: [LAUNCH] }), reservedConcurrentExecutions: 100 }))
       .toThrow(/'reservedConcurrentExecutions' \(100\) is below the largest warm pool the policy allows \(120\).*Raise it to at least 120/);
-    expect(build({ reservedConcurrentExecutions: 0 })).toThrow(/'reservedConcurrentExecutions' \(0\) must be a whole number from 1 to 2147483647/);
+    expect(build({ reservedConcurrentExecutions: 0 })).toThrow(/'reservedConcurrentExecutions' \(0\) must be an integer from 1 to 2147483647/);
   });
 
   test('rejects sizes Lambda does not offer', () => {
-    expect(build({ memorySize: Size.mebibytes(64) })).toThrow(/'memorySize \(MiB\)' \(64\) must be a whole number from 128 to 10240/);
+    expect(build({ memorySize: Size.mebibytes(64) })).toThrow(/'memorySize \(MiB\)' \(64\) must be an integer from 128 to 10240/);
     expect(build({ timeout: Duration.minutes(16) })).toThrow(/'timeout' \(16 minutes\) must be from 1 second to 15 minutes/);
-    expect(build({ ephemeralStorageSize: Size.mebibytes(256) })).toThrow(/'ephemeralStorageSize \(MiB\)' \(256\) must be a whole number from 512 to 10240/);
+    expect(build({ ephemeralStorageSize: Size.mebibytes(256) })).toThrow(/'ephemeralStorageSize \(MiB\)' \(256\) must be an integer from 512 to 10240/);
     expect(build({ retryAttempts: 3 })).toThrow(/'retryAttempts' \(3\)/);
     expect(build({ maxEventAge: Duration.seconds(30) })).toThrow(/'maxEventAge' \(30 seconds\) must be from 1 minute to 6 hours/);
     expect(build({ aliasName: '42' })).toThrow(/'aliasName' \("42"\) is not a Lambda alias name/);
-    expect(build({ maxSpilloverPercent: 150 })).toThrow(/'maxSpilloverPercent' \(150\) must be a number from 0 to 100/);
+    expect(build({ maxSpilloverPercent: 150 })).toThrow(/'maxSpilloverPercent' \(150\) must be between 0 and 100/);
   });
 
   test('zip code needs handler and runtime; images refuse them', () => {

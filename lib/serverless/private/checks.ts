@@ -2,8 +2,7 @@ import { Annotations, Duration, Size, SizeRoundingBehavior } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { invalid, isConcreteNumber } from '../../core/errors';
-import { AutoscalingPolicy } from '../../core/autoscaling';
-import { checkCapacity, checkCron, checkDuration, checkOneOf, checkTimeZone, checkWholeNumber, MAX_APP_AUTOSCALING_CAPACITY } from '../../core/private/validation';
+import { checkDuration, checkOneOf, checkWholeNumber, MAX_APP_AUTOSCALING_CAPACITY } from '../../core/private/validation';
 import { ProvisionedConcurrencyStatistic } from '../provisioned-concurrency-statistic';
 
 /** Lambda concurrency, like Application Auto Scaling capacities, is a 32-bit integer. */
@@ -98,20 +97,3 @@ export function reservedConcurrency(scope: Construct, explicit: number | undefin
   return reserved;
 }
 
-/**
- * The policy's schedules as Application Auto Scaling will parse them (cron fields per platform, IANA
- * time zones, an empty time zone rejected rather than silently UTC) and its capacities (32-bit).
- * @internal
- */
-export function checkSchedules(scope: Construct, policy: AutoscalingPolicy): void {
-  checkCapacity(scope, 'autoscaling.minCapacity', policy.minCapacity, 1);
-  checkCapacity(scope, 'autoscaling.maxCapacity', policy.maxCapacity, 1);
-  policy.schedules.forEach((s, i) => {
-    const at = `autoscaling.schedules[${i}]`;
-    checkCron(scope, `${at}.start`, s.start, 'application-autoscaling');
-    checkCron(scope, `${at}.end`, s.end, 'application-autoscaling');
-    checkTimeZone(scope, `${at}.timeZone`, s.timeZone);
-    checkCapacity(scope, `${at}.minCapacity`, s.minCapacity, 1);
-    checkCapacity(scope, `${at}.maxCapacity`, s.maxCapacity, 1);
-  });
-}

@@ -10,7 +10,7 @@ import { ModelArtifact } from '../../core/model-artifact';
 import { checkFinite, checkWholeNumber } from '../../core/private/validation';
 import { ProvisionedConcurrencyStatistic } from '../provisioned-concurrency-statistic';
 import type { WarmServerlessFunctionProps } from '../warm-serverless-function';
-import { checkLogRetention, checkMebibytes, checkSchedules, checkSeconds, checkStatistic, reservedConcurrency } from './checks';
+import { checkLogRetention, checkMebibytes, checkSeconds, checkStatistic, reservedConcurrency } from './checks';
 import { checkFinalBake } from './deployment';
 import { isImageCode } from './function-code';
 
@@ -65,9 +65,8 @@ export function resolveProps(scope: Construct, props: WarmServerlessFunctionProp
   }
   checkWholeNumber(scope, 'retryAttempts', props.retryAttempts, 0, 2, 'Pass 0, 1 or 2.');
   checkSeconds(scope, 'maxEventAge', props.maxEventAge, Duration.minutes(1), Duration.hours(6));
-  // Application Auto Scaling takes cooldowns in whole seconds (aws-cdk-lib would crash on a fraction, naming no prop).
-  checkSeconds(scope, 'autoscaling.scaleOutCooldown', policy.scaleOutCooldown, Duration.seconds(0), undefined);
-  checkSeconds(scope, 'autoscaling.scaleInCooldown', policy.scaleInCooldown, Duration.seconds(0), undefined);
+  // Cooldowns (whole seconds), capacities (32-bit) and schedules (Application Auto Scaling cron, IANA
+  // time zones) are checked by AutoscalingPolicy itself and its validateFor().
   const utilizationStatistic = checkStatistic(scope, props.utilizationStatistic);
   const logRetention = checkLogRetention(scope, props.logRetention);
   const rollbackOnThrottles = props.rollbackOnThrottles ?? false;
@@ -98,7 +97,6 @@ function checkPolicy(scope: Construct, policy: AutoscalingPolicy): number | unde
       'Use minCapacity >= 1. For pay-per-request with no warm pool, a plain lambda.Function fits better than this lane.');
   }
   policy.validateFor(scope, { lane: LANE, triggers: [TriggerKind.IN_FLIGHT_PER_INSTANCE], scaleToZero: false, schedules: true, stepLimits: false, maxTriggers: 1 });
-  checkSchedules(scope, policy);
   const trigger = policy.trigger(TriggerKind.IN_FLIGHT_PER_INSTANCE);
   if (!trigger) { return undefined; }
   if (isConcreteNumber(trigger.target) && trigger.target > 1) {
