@@ -567,7 +567,7 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     this.coldStartMetricName = `ColdStartInitDuration-${fn.functionName}`;
     coldStartMetricFilter(this, sec.logGroup, this.coldStartMetricName);
     const rates = { invocations: this.aliasMetric('Invocations', { statistic: 'Sum' }), throttles: this.metricThrottles(), spillover: this.metricSpilloverInvocations() };
-    const maxSpillover = props.maxSpilloverPercent ?? (props.slo?.latencyThreshold ? Math.round((100 - props.slo.latencyPercentile) * 100) / 100 : 5);
+    const maxSpillover = r.maxSpillover;
     const spillMinRequests = minRequestsFor(maxSpillover);
     this.spilloverAlarm = spilloverAlarm(this, rates, {
       thresholdPercent: maxSpillover,

@@ -200,6 +200,12 @@ describe('class 7: tokens skip checks and are rendered, never replaced by a defa
       .toThrow(/'reservedConcurrentExecutions' is needed when the pool's maxCapacity .* is a token/);
   });
 
+  test('a token spillover threshold is an error with a fix, not a made-up request floor', () => {
+    const stack = newStack();
+    const pct = new CfnParameter(stack, 'Spill', { type: 'Number' });
+    expect(build({ maxSpilloverPercent: pct.valueAsNumber }, stack)).toThrow(/'maxSpilloverPercent' \("<token>"\) must be known at synth.*Fix: Pass a number from 0 to 100/);
+  });
+
   test('a token timeout and memory size are rendered as given', () => {
     const stack = newStack();
     const seconds = new CfnParameter(stack, 'Timeout', { type: 'Number' });

@@ -40,6 +40,8 @@ export interface ResolvedProps {
   /** The user's `code` is a container image. */
   readonly userImage: boolean;
   readonly wantsSigning: boolean;
+  /** Spillover alarm threshold, percent. */
+  readonly maxSpillover: number;
 }
 
 /**
@@ -84,10 +86,34 @@ export function resolveProps(scope: Construct, props: WarmServerlessFunctionProp
 
   const { isContainerImage, userImage, wantsSigning } = checkCode(scope, props);
   checkRollout(scope, props);
+  const maxSpillover = spilloverThreshold(scope, props);
   return {
     artifact, policy, utilizationTarget, peakWarm, memoryMiB, timeout, ephemeral, aliasName, utilizationStatistic, logRetention,
-    rollbackOnThrottles, reserved, architecture, target, isContainerImage, userImage, wantsSigning,
+    rollbackOnThrottles, reserved, architecture, target, isContainerImage, userImage, wantsSigning, maxSpillover,
   };
+}
+
+/**
+ * `maxSpilloverPercent`, or 100 minus the SLO's latency percentile (5 for p95), or 5. The alarm's
+ * request floor derives from it, so it must be known at synth: a token is an error with a fix rather
+ * than a made-up number.
+ */
+function spilloverThreshold(scope: Construct, props: WarmServerlessFunctionProps): number {
+  const explicit = props.maxSpilloverPercent;
+  if (explicit !== undefined) {
+    if (Token.isUnresolved(explicit)) {
+      throw invalid(scope, 'maxSpilloverPercent', '<token>', 'must be known at synth: the spillover alarm counts only minutes with at least ceil(100 ÷ maxSpilloverPercent) invocations',
+        'Pass a number from 0 to 100.');
+    }
+    return explicit;
+  }
+  const slo = props.slo;
+  if (!slo?.latencyThreshold) { return 5; }
+  if (Token.isUnresolved(slo.latencyPercentile)) {
+    throw invalid(scope, 'maxSpilloverPercent', undefined, "cannot default to 100 minus the SLO's latency percentile, which is a token",
+      'Pass maxSpilloverPercent explicitly (e.g. 5 for a p95 objective).');
+  }
+  return Math.round((100 - slo.latencyPercentile) * 100) / 100;
 }
 
 /** What a provisioned-concurrency warm pool can render; returns the utilization target. */
