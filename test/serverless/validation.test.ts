@@ -217,3 +217,50 @@ describe('class 7: tokens skip checks and are rendered, never replaced by a defa
     expect(Token.isUnresolved(props.Environment.Variables.OMP_NUM_THREADS)).toBe(false);
   });
 });
+
+describe('boundaries of the lane\'s own comparisons (accepted edge, first rejected value)', () => {
+  const policy = (target: number, warmBufferPercent?: number) => new AutoscalingPolicy({ minCapacity: 2, maxCapacity: 20, triggers: [ScalingTrigger.inFlightPerInstance(target)], warmBufferPercent });
+  const tracked = (target: number, warmBufferPercent?: number) => {
+    const stack = newStack();
+    new WarmServerlessFunction(stack, 'Pool', baseProps({ autoscaling: policy(target, warmBufferPercent) }));
+    return only(Template.fromStack(stack), 'AWS::ApplicationAutoScaling::ScalingPolicy').Properties.TargetTrackingScalingPolicyConfiguration.TargetValue;
+  };
+
+  test('utilization target: 0.1 and 0.9 are tracked as given; 0.09 and 0.91 are rejected', () => {
+    expect(tracked(0.1)).toBe(0.1);
+    expect(tracked(0.9)).toBe(0.9);
+    expect(build({ autoscaling: policy(0.09) })).toThrow(/utilization target of 0.09, outside 0.1-0.9/);
+    expect(build({ autoscaling: policy(0.91) })).toThrow(/utilization target of 0.91, outside 0.1-0.9/);
+  });
+
+  test('in flight per environment: 1 (with a 50% buffer, tracking 0.5) is accepted; 1.01 is rejected', () => {
+    expect(tracked(1, 50)).toBe(0.5);
+    expect(build({ autoscaling: policy(1.01, 50) })).toThrow(/inFlightPerInstance\(1.01\).*a Lambda environment serves one request at a time/);
+  });
+
+  test('cold canary warning: 10 warm x 10% = 1 environment is quiet; 9 x 10% = 0.9 warns', () => {
+    const warned = (min: number) => {
+      const stack = newStack();
+      new WarmServerlessFunction(stack, 'Pool', baseProps({
+        autoscaling: new AutoscalingPolicy({ minCapacity: min, maxCapacity: 40, triggers: [ScalingTrigger.inFlightPerInstance(0.7)] }),
+        slo: ServiceLevelObjective.latency(95, Duration.millis(300)),
+        rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }),
+      }));
+      return Annotations.fromStack(stack).findWarning('/S/Pool', Match.stringLikeRegexp('splits the alias')).length;
+    };
+    expect(warned(10)).toBe(0);
+    expect(warned(9)).toBe(1);
+  });
+
+  test('environment: exactly 4,096 bytes (the parts known at synth) is accepted; 4,097 is rejected', () => {
+    // measure the lane's own variables once, then pad a user variable to the limit
+    const probe = newStack();
+    const lane = new WarmServerlessFunction(probe, 'Pool', baseProps()).laneEnvironment;
+    const used = Object.entries(lane).reduce((n, [k, v]) => n + Buffer.byteLength(k) + (Token.isUnresolved(v) ? 0 : Buffer.byteLength(v)), 0);
+    const pad = (bytes: number) => ({ PAD: 'x'.repeat(bytes - used - Buffer.byteLength('PAD')) });
+    const stack = newStack();
+    new WarmServerlessFunction(stack, 'Pool', baseProps({ environment: pad(4096) }));
+    expect(only(Template.fromStack(stack), 'AWS::Lambda::Function').Properties.Environment.Variables.PAD).toHaveLength(4096 - used - 3);
+    expect(build({ environment: pad(4097) })).toThrow(/'environment' \("4097 bytes"\) exceeds Lambda's 4096-byte limit/);
+  });
+});
