@@ -202,6 +202,20 @@ describe('container images: Region and pinning', () => {
     Annotations.fromStack(stack).hasNoWarning('/Agnostic/Pool', Match.stringLikeRegexp('region-agnostic'));
   });
 
+  test('an image in another account: a warning that its repository policy must let Lambda pull; none for the stack account', () => {
+    const stack = newStack(); // account 123456789012
+    new WarmServerlessFunction(stack, 'Pool', baseProps({ code: lambda.Code.fromEcrImage(repoIn(stack, 'us-east-1'), { tagOrDigest: '2.0' }), handler: undefined, runtime: undefined }));
+    Annotations.fromStack(stack).hasWarning('/S/Pool', Match.stringLikeRegexp("code .* is in account 111122223333, not the stack's 123456789012: Lambda pulls it only if that repository's policy allows lambda.amazonaws.com"));
+    const same = newStack();
+    const artifact = ModelArtifact.fromAsset(FP32, { name: 'chat', version: '2', image: ServingImage.fromRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com/ml/chat:2.0') });
+    new WarmServerlessFunction(same, 'Pool', { artifact, autoscaling: AutoscalingPolicy.fixed(1) });
+    expect(Annotations.fromStack(same).findWarning('/S/Pool', Match.stringLikeRegexp('is in account'))).toEqual([]);
+    const other = newStack();
+    const foreign = ModelArtifact.fromAsset(FP32, { name: 'chat', version: '2', image: ServingImage.fromRegistry('111122223333.dkr.ecr.us-east-1.amazonaws.com/ml/chat:2.0') });
+    new WarmServerlessFunction(other, 'Pool', { artifact: foreign, autoscaling: AutoscalingPolicy.fixed(1) });
+    Annotations.fromStack(other).hasWarning('/S/Pool', Match.stringLikeRegexp('artifact.image .* is in account 111122223333'));
+  });
+
   test('an untagged registry URI is rejected, never resolved to :latest', () => {
     const artifact = ModelArtifact.fromAsset(FP32, { name: 'chat', version: '2', image: ServingImage.fromRegistry('111122223333.dkr.ecr.us-east-1.amazonaws.com/ml/chat') });
     expect(() => new WarmServerlessFunction(newStack(), 'Pool', { artifact, autoscaling: AutoscalingPolicy.fixed(1) }))

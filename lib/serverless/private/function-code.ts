@@ -65,6 +65,7 @@ export function imageCodeFor(scope: Construct, binding: ModelArtifactBinding): l
   }
   checkImageTag(scope, 'artifact.image', (digest ?? tag)!);
   checkRegion(scope, 'artifact.image', uri, region);
+  warnIfOtherAccount(scope, 'artifact.image', uri, account);
   const repository = ecr.Repository.fromRepositoryAttributes(scope, 'ServingImageRepository', {
     repositoryArn: `arn:${cn ? 'aws-cn' : 'aws'}:ecr:${region}:${account}:repository/${repositoryName}`,
     repositoryName,
@@ -73,6 +74,25 @@ export function imageCodeFor(scope: Construct, binding: ModelArtifactBinding): l
 }
 
 const ECR_REGION_RE = /\.dkr\.ecr\.([a-z]{2}(?:-[a-z]+)+-\d)\./;
+const ECR_ACCOUNT_RE = /^(\d{12})\.dkr\.ecr\./;
+
+/**
+ * An image in another account's repository deploys only if that repository's policy lets
+ * `lambda.amazonaws.com` pull (ecr:BatchGetImage, ecr:GetDownloadUrlForLayer) for this account's
+ * functions; the lane cannot change another account's policy, so it says so.
+ * @internal
+ */
+export function warnIfOtherAccount(scope: Construct, prop: string, uri: string, imageAccount: string | undefined): void {
+  const account = Stack.of(scope).account;
+  if (imageAccount === undefined || Token.isUnresolved(account) || account === imageAccount) { return; }
+  Annotations.of(scope).addWarningV2('cdk-inference-lanes:serverless:image-account',
+    `${prop} (${uri}) is in account ${imageAccount}, not the stack's ${account}: Lambda pulls it only if that repository's policy allows lambda.amazonaws.com ecr:BatchGetImage and ecr:GetDownloadUrlForLayer with aws:sourceArn arn:<partition>:lambda:<region>:${account}:function:*. Add that statement to the repository policy in ${imageAccount}, or replicate the image into ${account}.`);
+}
+
+/** The account of a rendered image URI, when concrete. @internal */
+export function imageAccountOf(uri: string): string | undefined {
+  return ECR_ACCOUNT_RE.exec(uri)?.[1];
+}
 
 /**
  * Lambda pulls container images only from ECR in the function's own Region. The same rule as the

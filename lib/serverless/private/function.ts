@@ -2,7 +2,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as signer from 'aws-cdk-lib/aws-signer';
 import { Construct } from 'constructs';
 import type { WarmServerlessFunctionProps } from '../warm-serverless-function';
-import { checkImageTag, checkRegion, imageCodeFor, renderedImageOf, tagOrDigestOf } from './function-code';
+import { checkImageTag, checkRegion, imageAccountOf, imageCodeFor, renderedImageOf, tagOrDigestOf, warnIfOtherAccount } from './function-code';
 import { ResolvedProps } from './resolve-props';
 import { Security } from './security';
 
@@ -55,6 +55,7 @@ export function buildFunction(scope: Construct, props: WarmServerlessFunctionPro
     if (image) {
       checkImageTag(scope, 'code', tagOrDigestOf(image.uri));
       if (image.region) { checkRegion(scope, 'code', image.uri, image.region); }
+      warnIfOtherAccount(scope, 'code', image.uri, imageAccountOf(image.uri));
     }
   } else {
     fn = new lambda.Function(scope, 'Resource', { ...common, code: props.code, handler: props.handler!, runtime: props.runtime! });
