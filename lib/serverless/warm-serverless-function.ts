@@ -176,8 +176,10 @@ export interface WarmServerlessFunctionProps {
   readonly reservedConcurrentExecutions?: number;
 
   /**
-   * The service level objective. Renders the alarms rollouts roll back on: latency percentile of
-   * `Duration`, error rate, and a throttle-rate alarm (throttled requests are failed requests to callers).
+   * The service level objective. Renders the alarms rollouts roll back on — latency percentile of
+   * `Duration` and error rate (`Errors ÷ Invocations`, periods with fewer than `minRequestsPerPeriod`
+   * requests read 0%) — and a throttle-rate alarm that pages (throttled requests are failed requests
+   * to callers, but a healthy burst reaches the reserved cap too; see `rollbackOnThrottles`).
    *
    * @default - no SLO alarms
    */
@@ -185,7 +187,7 @@ export interface WarmServerlessFunctionProps {
 
   /**
    * How a new version takes over the alias: CodeDeploy canary, linear or all-at-once traffic
-   * shifting, rolled back automatically on the SLO alarms and `rollout.alarms`.
+   * shifting, rolled back automatically on the SLO's latency and error-rate alarms and `rollout.alarms`.
    * `Rollout.finalBakeTime` cannot be rendered (CodeDeploy Lambda deployments end with the last
    * shift): setting it is an error.
    *
@@ -468,7 +470,7 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
   public readonly artifactVersion: string;
   /** Warm environments (min-max), size and architecture, for cost math. */
   public readonly capacity: LaneCapacity;
-  /** SLO alarms: latency, error rate, throttles (empty without `slo`). CodeDeploy rolls back on them. */
+  /** SLO alarms: latency, error rate, throttles (empty without `slo`). CodeDeploy rolls back on latency and error rate (`rollbackAlarms`). */
   public readonly sloAlarms: cloudwatch.IAlarm[];
   /** The SLO as Application Signals SLOs (construct IDs `SloLatencyObjective`, `SloErrorRateObjective`). */
   public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
