@@ -37,9 +37,9 @@ describe('AutoscalingPolicy: cooldowns (one rule for every lane: whole seconds, 
   });
 
   test.each([
-    ['scaleOutCooldown', Duration.seconds(1.5), /^AutoscalingPolicy: 'scaleOutCooldown' \(1\.5 seconds\) must be a whole number of seconds.*Fix: Pass a whole number of seconds from 0 millis to 1 hour, e\.g\. Duration\.seconds\(2\)\.$/],
+    ['scaleOutCooldown', Duration.seconds(1.5), /^AutoscalingPolicy: 'scaleOutCooldown' \(1\.5 seconds\) must be a whole number of seconds.*Fix: Pass a whole number of seconds, at most 1 hour, e\.g\. Duration\.seconds\(2\)\.$/],
     ['scaleInCooldown', Duration.millis(2500), /'scaleInCooldown' \(2 seconds 500 millis\) must be a whole number of seconds/],
-    ['scaleInCooldown', Duration.seconds(3601), /'scaleInCooldown' \(1 hour 1 second\) must be from 0 millis to 1 hour.*Duration\.seconds\(3600\)/],
+    ['scaleInCooldown', Duration.seconds(3601), /'scaleInCooldown' \(1 hour 1 second\) must be at most 1 hour.*Duration\.seconds\(3600\)/],
     ['scaleOutCooldown', Duration.seconds(NaN), /'scaleOutCooldown' \(NaN seconds\) is not a finite duration/],
   ])('%s %s is rejected', (prop, d, msg) => {
     expect(() => policy({ [prop]: d })).toThrow(msg);
@@ -169,7 +169,7 @@ describe('ServiceLevelObjective: durations and alarm windows', () => {
     [{ ...lat, period: Duration.minutes(5), evaluationPeriods: 289 }, /'evaluationPeriods' \(289\) × period \(5 minutes\) spans 86700 s; a CloudWatch alarm looks back at most 1 day \(periods under 1 hour\)\. Fix: Pass evaluationPeriods of at most 288/],
     [{ ...lat, period: Duration.hours(1), evaluationPeriods: 169, applicationSignals: false }, /'evaluationPeriods' \(169\) × period \(1 hour\) spans 608400 s; a CloudWatch alarm looks back at most 7 days/],
     [{ maxTimeInQueue: Duration.seconds(1.5) }, /'maxTimeInQueue' \(1\.5 seconds\) must be a whole number of seconds/],
-    [{ maxTimeInQueue: Duration.millis(0) }, /'maxTimeInQueue' \(0 millis\) must be of at least 1 second/],
+    [{ maxTimeInQueue: Duration.millis(0) }, /'maxTimeInQueue' \(0 millis\) must be at least 1 second/],
     [{ ...lat, window: Duration.days(NaN) }, /'window' \(NaN days\) is not a finite duration/],
     [{ ...lat, applicationSignals: 'yes' as unknown as boolean }, /'applicationSignals' \("yes"\) is not one of true, false/],
   ])('%j is rejected', (props, msg) => {
