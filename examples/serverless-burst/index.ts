@@ -55,7 +55,8 @@ export function createServerlessBurstStack(scope: Construct, id: string, props?:
       }],
     }),
     utilizationStatistic: ProvisionedConcurrencyStatistic.MAXIMUM,
-    reservedConcurrentExecutions: 300,
+    // Twice the launch pool (200): room for 200 on-demand environments beyond the warm pool at the peak.
+    reservedConcurrentExecutions: 400,
     slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 }),
     rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }),
     functionUrl: true,

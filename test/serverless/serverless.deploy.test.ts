@@ -8,7 +8,7 @@ import { createServerlessBurstStack } from '../../examples/serverless-burst';
  * the function is a zip package, the model a file asset).
  *
  * Verified for real, with boto3 against moto after the deploy:
- * - the Lambda function exists with the runtime, handler, memory, timeout, reserved concurrency (300)
+ * - the Lambda function exists with the runtime, handler, memory, timeout, reserved concurrency (400)
  *   and the MODEL_* environment the lane set;
  * - its execution role exists, is assumable by lambda.amazonaws.com only, and its inline policy reads
  *   exactly the model object the environment points at (no other S3 statement);
@@ -101,7 +101,7 @@ describeIfMoto('serverless-burst example on moto', () => {
       MODEL_NAME: 'assistant', MODEL_VERSION: '1.4.0', MODEL_TARGET: 'cpu-arm64', MODEL_COMPRESSED: 'true', OMP_NUM_THREADS: '1',
     }));
     expect(c.Environment.Variables.MODEL_S3_URI).toBe(`s3://${c.Environment.Variables.MODEL_S3_BUCKET}/${c.Environment.Variables.MODEL_S3_KEY}`);
-    expect(live.concurrency.ReservedConcurrentExecutions).toBe(300);
+    expect(live.concurrency.ReservedConcurrentExecutions).toBe(400);
   });
 
   test('its role exists, trusts only Lambda, and reads exactly the model object', () => {
