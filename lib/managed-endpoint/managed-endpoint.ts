@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Lazy, Names, Resource, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, Names, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -33,6 +33,7 @@ import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { InstanceTypeInfo, parseInstanceType } from './instance-type';
 import { RollingUpdateOptions } from './rolling-update';
 import { withLaneDefaults } from '../core/lane-defaults';
+import { checkEnvironment, checkHostingInstanceType, checkImageRegion } from './private/checks';
 
 /**
  * How the model container hosts the artifact.
@@ -246,7 +247,12 @@ export interface ManagedEndpointProps {
 
 /** Variant name of the shadow variant. */
 const SHADOW_VARIANT = 'shadow';
+/** Above the default tag priority (100) of the lane-wide tags, so the shadow model keeps its own version. */
+const SHADOW_TAG_PRIORITY = 110;
 const NAME_RE = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+/** BlueGreenUpdatePolicy / RollingUpdatePolicy MaximumExecutionTimeoutInSeconds range (botocore: 600-28800). */
+const MIN_EXECUTION_TIMEOUT = 600;
+const MAX_EXECUTION_TIMEOUT = 28800;
 const ECR_URI_RE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)(?::[^@]+|@sha256:[0-9a-f]{64})?$/;
 
 /**
@@ -393,8 +399,14 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
   constructor(scope: Construct, id: string, props: ManagedEndpointProps) {
     super(scope, id, { physicalName: props.endpointName });
     // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout).
-    props = withLaneDefaults(this, props, 'ManagedEndpoint', ['artifact', 'autoscaling', 'slo', 'rollout']);
+    // A serverless endpoint has no deployment guardrails, so it does not inherit the topology's rollout
+    // (an explicit rollout on serverless is rejected below).
+    const serverlessMode = props.mode?.kind === EndpointModeKind.SERVERLESS;
+    props = withLaneDefaults(this, props, 'ManagedEndpoint', serverlessMode ? ['artifact', 'autoscaling', 'slo'] : ['artifact', 'autoscaling', 'slo', 'rollout']);
     const mode = props.mode;
+    if (!(mode instanceof EndpointMode)) {
+      throw invalid(this, 'mode', mode, 'is required', 'Pass EndpointMode.realTime(...), EndpointMode.serverless(...) or EndpointMode.asynchronous(...).');
+    }
     this.mode = mode;
     this.invokeAsync = mode.kind === EndpointModeKind.ASYNC;
     this.variantName = props.variantName ?? 'primary';
@@ -406,6 +418,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     }
 
     const label = `ManagedEndpoint (${mode.kind})`;
+    if (mode.instance) { checkHostingInstanceType(this, 'mode.instanceType', mode.instance.instanceType); }
     this.instanceInfo = mode.instance && !Token.isUnresolved(mode.instance.instanceType) ? parseInstanceType(mode.instance.instanceType) : undefined;
     const info = this.instanceInfo;
     const target = mode.kind === EndpointModeKind.SERVERLESS ? HardwareTarget.CPU_X86_64 : info?.hardware ?? HardwareTarget.CPU_X86_64;
@@ -415,7 +428,9 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     // ---- validation that needs no resources ------------------------------------------------
     this.validateScaling(label, policy, info);
     this.validateModeFeatures(props);
-    const initialCount = mode.instanceBased ? Math.max(1, policy?.minCapacity ?? 1) : 0;
+    // A token minCapacity (e.g. a CfnParameter) is rendered as given; checks that need its value skip it.
+    const minCapacity = policy?.minCapacity ?? 1;
+    const initialCount = !mode.instanceBased ? 0 : isConcreteNumber(minCapacity) ? Math.max(1, minCapacity) : minCapacity;
     this.validateRollout(props, info, initialCount);
 
     // ---- role, key, bucket ------------------------------------------------------------------
@@ -465,14 +480,20 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
         throw invalid(this, 'shadow.candidate', `${candidate.name}@${candidate.version}`, 'is the version already in production', 'Shadow a new version, e.g. the next release candidate.');
       }
       shadowModel = this.createModel('ShadowModel', candidate, this.resolveHosting(props, candidate), props, vpcConfig);
+      // The lane tags everything with the live version (tagLane below); the shadow model carries its own.
+      for (const [k, v] of Object.entries(candidate.tags)) {
+        Tags.of(shadowModel).add(k, v, { priority: SHADOW_TAG_PRIORITY });
+      }
     }
 
     // ---- endpoint configuration --------------------------------------------------------------
     this.asyncBucket = mode.asyncOptions ? mode.asyncOptions.bucket ?? this.outputBucket : undefined;
     this.asyncKey = mode.asyncOptions ? mode.asyncOptions.outputEncryptionKey ?? this.encryptionKey : undefined;
     const primaryVariant = this.renderVariant(this.variantName, this.cfnModel, initialCount, 1);
+    // ceil(fleet × share), at least 1; with a token fleet size the share cannot be computed: 1 instance.
+    const shadowCount = isConcreteNumber(initialCount) && props.shadow ? Math.max(1, Math.ceil(initialCount * props.shadow.samplePercent / 100)) : 1;
     const shadowVariant = shadowModel && props.shadow
-      ? this.renderVariant(SHADOW_VARIANT, shadowModel, Math.max(1, Math.ceil(initialCount * props.shadow.samplePercent / 100)), props.shadow.samplePercent / 100)
+      ? this.renderVariant(SHADOW_VARIANT, shadowModel, shadowCount, props.shadow.samplePercent / 100)
       : undefined;
     this.cfnEndpointConfig = new sagemaker.CfnEndpointConfig(this, 'EndpointConfig', {
       productionVariants: [primaryVariant],
@@ -494,6 +515,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       excludeRetainedVariantProperties: retain ? [{ variantPropertyType: 'DesiredWeight' }] : undefined,
       deploymentConfig: Lazy.any({ produce: () => this.deploymentConfig }),
     });
+    this.deriveEndpointIdentity(policy);
     this.endpointName = this.getResourceNameAttribute(this.cfnEndpoint.attrEndpointName);
     this.endpointArn = this.getResourceArnAttribute(this.cfnEndpoint.ref, {
       service: 'sagemaker',
@@ -517,6 +539,21 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
   }
 
   private deploymentConfig?: sagemaker.CfnEndpoint.DeploymentConfigProperty;
+
+  /**
+   * SageMaker fails an update that changes the instance type of a variant registered with Application
+   * Auto Scaling (and one that removes such a variant, so renaming the variant does not help). When the
+   * variant autoscales, the endpoint's logical ID carries the instance type: a new type creates a new
+   * endpoint (and a new scalable target on it), and CloudFormation deletes the old endpoint and
+   * deregisters its target after the new one is in service. See "Changing the instance type" in the README.
+   */
+  private deriveEndpointIdentity(policy: AutoscalingPolicy | undefined): void {
+    const instanceType = this.mode.instance?.instanceType;
+    const scales = policy !== undefined && !(policy.isFixed && policy.schedules.length === 0);
+    if (!scales || instanceType === undefined || Token.isUnresolved(instanceType)) { return; }
+    const base = Stack.of(this).getLogicalId(this.cfnEndpoint);
+    this.cfnEndpoint.overrideLogicalId(`${base}${instanceType.replace(/[^A-Za-z0-9]/g, '')}`);
+  }
 
   /**
    * Let `grantee` invoke the endpoint. Async endpoints also let it upload request payloads under the
@@ -757,12 +794,16 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     const rollout = props.rollout;
     const rolling = props.rollingUpdate;
     const mode = this.mode;
+    if (rollout && mode.kind === EndpointModeKind.SERVERLESS) {
+      throw invalid(this, 'rollout', rollout.toString(), 'cannot be honoured on a serverless endpoint: SageMaker deployment guardrails (blue/green traffic shifting, baking and alarm rollback) apply to real-time and asynchronous endpoints only',
+        'Drop rollout (serverless updates replace the variant without guardrails), or use EndpointMode.realTime(...) for guarded rollouts with alarm rollback.');
+    }
     if (rollout && rollout.strategy !== RolloutStrategy.ALL_AT_ONCE) {
-      if (mode.kind === EndpointModeKind.SERVERLESS) {
-        throw invalid(this, 'rollout', rollout.toString(), 'cannot shift traffic gradually on a serverless endpoint: canary and linear sizes are counted in instances of the new fleet, and a serverless variant has none', 'Use Rollout.allAtOnce({ ... }) (still rolls back on alarms during the final bake), or EndpointMode.realTime(...).');
-      }
       if (info?.inf1) {
         throw invalid(this, 'rollout', rollout.toString(), `cannot run on ${info.name}: SageMaker deployment guardrails exclude Inf1 instances and silently fall back to all-at-once`, 'Use Rollout.allAtOnce(...), or an ml.inf2 / GPU instance type.');
+      }
+      if (isConcreteNumber(rollout.percent) && !Number.isInteger(rollout.percent)) {
+        throw invalid(this, rollout.strategy === RolloutStrategy.CANARY ? 'rollout.percent' : 'rollout.stepPercent', rollout.percent, "must be a whole percent: SageMaker's CapacitySize value is an integer", `Pass ${Math.round(rollout.percent)}.`);
       }
       if (rollout.strategy === RolloutStrategy.CANARY && rollout.percent > 50) {
         throw invalid(this, 'rollout.percent', rollout.percent, 'is above 50: SageMaker canaries may take at most half of the new fleet', 'Pass a canary share from 1 to 50 percent.');
@@ -770,7 +811,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       if (rollout.strategy === RolloutStrategy.LINEAR && (rollout.percent < 10 || rollout.percent > 50)) {
         throw invalid(this, 'rollout.stepPercent', rollout.percent, 'is outside 10-50: SageMaker linear steps must be 10-50% of the new fleet', 'Pass a step from 10 to 50 percent.');
       }
-      if (initialCount < 2) {
+      if (isConcreteNumber(initialCount) && initialCount < 2) {
         throw invalid(this, 'rollout', rollout.toString(), `needs at least 2 instances to shift part of the traffic (the fleet starts with ${initialCount}; a canary or step may be at most half of it)`, 'Raise autoscaling.minCapacity to 2 or more, or use Rollout.allAtOnce(...).');
       }
     }
@@ -845,7 +886,9 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
 
   private createModel(id: string, binding: ModelArtifactBinding, hosting: ModelHosting, props: ManagedEndpointProps,
     vpcConfig: sagemaker.CfnModel.VpcConfigProperty | undefined): sagemaker.CfnModel {
-    const environment = { MODEL_NAME: binding.name, MODEL_VERSION: binding.version, ...(props.environment ?? {}) };
+    const laneEnvironment = { MODEL_NAME: binding.name, MODEL_VERSION: binding.version };
+    checkEnvironment(this, props.environment, laneEnvironment);
+    const environment = { ...laneEnvironment, ...(props.environment ?? {}) };
     let container: sagemaker.CfnModel.ContainerDefinitionProperty;
     if (binding.modelPackageArn) {
       container = { modelPackageName: binding.modelPackageArn, environment };
@@ -883,6 +926,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
 
   private checkImage(binding: ModelArtifactBinding): void {
     const uri = binding.imageUri!;
+    checkImageRegion(this, binding);
     if (binding.imageRepository || Token.isUnresolved(uri)) { return; }
     const m = ECR_URI_RE.exec(uri);
     if (!m) {
@@ -1043,6 +1087,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       throw invalid(this, 'rollout.alarms', alarmNames.length, 'exceeds the 10 alarms SageMaker watches during a deployment (SLO alarms count too)', 'Combine alarms into a CompositeAlarm, or pass fewer.');
     }
     const autoRollbackConfiguration = alarmNames.length > 0 ? { alarms: alarmNames.map(alarmName => ({ alarmName })) } : undefined;
+    if (autoRollback) { this.grantDescribeAlarms(rollout?.alarms ?? []); }
     if (rolling) {
       return {
         autoRollbackConfiguration,
@@ -1058,16 +1103,18 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     const wait = r.stepInterval?.toSeconds() ?? 0;
     const bake = r.finalBakeTime.toSeconds();
     const steps = r.strategy === RolloutStrategy.LINEAR ? r.linearSteps : r.strategy === RolloutStrategy.CANARY ? 1 : 0;
-    // Waits plus an hour to provision the new fleet, within SageMaker's 10 minute - 4 hour window.
-    const timeout = Math.max(600, steps * wait + bake + 3600);
-    if (!Token.isUnresolved(wait) && !Token.isUnresolved(bake) && timeout > 14400) {
-      throw invalid(this, 'rollout', r.toString(), `waits ${Duration.seconds(steps * wait + bake).toHumanString()} in total; with an hour to provision the new fleet that exceeds SageMaker's 4-hour deployment limit`, 'Use fewer or shorter steps, or a shorter final bake.');
+    // Waits plus an hour to provision the new fleet, within the API's 600 - 28,800 s
+    // (BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds).
+    const timeout = Math.max(MIN_EXECUTION_TIMEOUT, steps * wait + bake + 3600);
+    if (!Token.isUnresolved(wait) && !Token.isUnresolved(bake) && timeout > MAX_EXECUTION_TIMEOUT) {
+      throw invalid(this, 'rollout', r.toString(), `waits ${Duration.seconds(steps * wait + bake).toHumanString()} in total; with an hour to provision the new fleet that exceeds SageMaker's 8-hour deployment limit (MaximumExecutionTimeoutInSeconds <= 28800)`, 'Use fewer or shorter steps, or a shorter final bake.');
     }
     const routing: sagemaker.CfnEndpoint.TrafficRoutingConfigProperty = r.strategy === RolloutStrategy.CANARY
       ? { type: 'CANARY', waitIntervalInSeconds: wait, canarySize: { type: 'CAPACITY_PERCENT', value: r.percent } }
       : r.strategy === RolloutStrategy.LINEAR
         ? { type: 'LINEAR', waitIntervalInSeconds: wait, linearStepSize: { type: 'CAPACITY_PERCENT', value: r.percent } }
-        : { type: 'ALL_AT_ONCE' };
+        // The API requires WaitIntervalInSeconds for every type (the CloudFormation schema does not say so).
+        : { type: 'ALL_AT_ONCE', waitIntervalInSeconds: 0 };
     return {
       autoRollbackConfiguration,
       blueGreenUpdatePolicy: {
@@ -1076,6 +1123,28 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
         maximumExecutionTimeoutInSeconds: timeout,
       },
     };
+  }
+
+  /**
+   * SageMaker reads the rollback alarms with the execution role during a deployment
+   * (`cloudwatch:DescribeAlarms`; without it, the guardrails cannot see an alarm fire). Exactly those
+   * alarms: ARNs built from their literal names (a reference to an alarm that watches this endpoint
+   * would form a cycle through the role's policy and the model).
+   */
+  private grantDescribeAlarms(extra: cloudwatch.IAlarm[]): void {
+    const stack = Stack.of(this);
+    const arnOf = (name: string) => stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const arns = [
+      ...this.sloAlarms.map(a => arnOf((a.node.defaultChild as cloudwatch.CfnAlarm).alarmName!)),
+      ...extra.map(a => {
+        const cfn = a.node.defaultChild;
+        const name = cfn instanceof cloudwatch.CfnAlarm ? cfn.alarmName : undefined;
+        // Alarms of this app with a literal name: ARN from the name; imported alarms: their ARN.
+        return name !== undefined && !Token.isUnresolved(name) ? arnOf(name) : a.alarmArn;
+      }),
+    ];
+    if (arns.length === 0) { return; }
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: arns }));
   }
 
   private renderAutoscaling(policy: AutoscalingPolicy | undefined, mode: EndpointMode): appscaling.ScalableTarget | undefined {

@@ -519,7 +519,6 @@ test('serverless: memory, concurrency and provisioned concurrency scaled on its 
     artifact: artifact(stack),
     mode: EndpointMode.serverless({ memorySize: Size.gibibytes(4), maxConcurrency: 50 }),
     autoscaling: new AutoscalingPolicy({ minCapacity: 2, maxCapacity: 20, triggers: [ScalingTrigger.inFlightPerInstance(0.7)] }),
-    rollout: Rollout.allAtOnce({ finalBakeTime: Duration.minutes(5) }),
     slo: SLO,
   });
   const t = Template.fromStack(stack);
@@ -539,7 +538,7 @@ test('serverless: memory, concurrency and provisioned concurrency scaled on its 
     }),
   });
   t.hasResourceProperties('AWS::SageMaker::Endpoint', {
-    DeploymentConfig: Match.objectLike({ BlueGreenUpdatePolicy: Match.objectLike({ TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE' } }) }),
+    DeploymentConfig: Match.absent(), // deployment guardrails do not apply to serverless endpoints
     RetainAllVariantProperties: Match.absent(),
   });
   t.resourceCountIs('AWS::KMS::Key', 0);
@@ -654,12 +653,14 @@ describe('rejections', () => {
       /'minCapacity' \(5\) must be less than or equal to 'maxCapacity' \(2\)/],
     ['T-class with autoscaling', () => build({ autoscaling: SCALING }, 'ml.t2.medium'),
       /'mode.instanceType' \("ml.t2.medium"\) is a burstable \(T-class\) instance, which SageMaker autoscaling does not support/],
-    ['T-class with a schedule', () => build({ autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 1, schedules: [{ name: 'day', start: { hour: '8' }, end: { hour: '18' }, minCapacity: 1 }] }) }, 'ml.t3.large'),
+    ['T-class with a schedule', () => build({ autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 1, schedules: [{ name: 'day', start: { hour: '8' }, end: { hour: '18' }, minCapacity: 1 }] }) }, 'ml.t2.large'),
       /is a burstable \(T-class\) instance/],
     ['trigger the mode cannot render (requests on serverless)', construct(() => ({ mode: serverless, autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 4, triggers: [ScalingTrigger.requestsPerInstance(5)] }) })),
       /'autoscaling.triggers' \("requestsPerInstance\(5\)"\) cannot be rendered by ManagedEndpoint \(serverless\).*inFlightPerInstance/],
     ['canary on serverless', construct(() => ({ mode: serverless, slo: SLO, rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }) })),
-      /'rollout' \("CANARY 10% \/ 5 minutes"\) cannot shift traffic gradually on a serverless endpoint/],
+      /'rollout' \("CANARY 10% \/ 5 minutes"\) cannot be honoured on a serverless endpoint: SageMaker deployment guardrails .* apply to real-time and asynchronous endpoints only/],
+    ['all-at-once rollout on serverless (no guardrails there either)', construct(() => ({ mode: serverless, slo: SLO, rollout: Rollout.allAtOnce() })),
+      /'rollout' \("ALL_AT_ONCE"\) cannot be honoured on a serverless endpoint.*Fix: Drop rollout/],
     ['shadow on serverless', construct(s => ({ mode: serverless, shadow: ShadowTraffic.mirror(artifact(s, '2.0.0'), 10) })),
       /'shadow' \("assistant@2.0.0"\) is not supported on serverless endpoints/],
     ['data capture on serverless', construct(() => ({ mode: serverless, dataCapture: { samplingPercent: 5 } })),
@@ -680,8 +681,8 @@ describe('rejections', () => {
       /'rollout.stepPercent' \(5\) is outside 10-50/],
     ['canary on a single instance', construct(() => ({ slo: SLO, rollout: Rollout.canary({ percent: 25, bakeTime: Duration.minutes(5) }) })),
       /needs at least 2 instances to shift part of the traffic \(the fleet starts with 1/],
-    ['linear longer than SageMaker allows', construct(() => ({ autoscaling: SCALING, slo: SLO, rollout: Rollout.linear({ stepPercent: 10, interval: Duration.minutes(30) }) })),
-      /waits 5 hours 10 minutes in total.*4-hour deployment limit/],
+    ['linear longer than SageMaker allows (first second over 28,800 s)', construct(() => ({ autoscaling: SCALING, slo: SLO, rollout: Rollout.linear({ stepPercent: 10, interval: Duration.minutes(40), finalBakeTime: Duration.minutes(21) }) })),
+      /waits 7 hours 1 minute in total.*8-hour deployment limit \(MaximumExecutionTimeoutInSeconds <= 28800\)/],
     ['canary on Inf1', () => build({ autoscaling: SCALING, slo: SLO, rollout: Rollout.canary({ percent: 25, bakeTime: Duration.minutes(5) }) }, 'ml.inf1.xlarge'),
       /cannot run on ml.inf1.xlarge: SageMaker deployment guardrails exclude Inf1 instances/],
     ['auto rollback without alarms', construct(() => ({ rollout: Rollout.allAtOnce() })),
@@ -696,7 +697,7 @@ describe('rejections', () => {
       /'rollingUpdate.maximumBatchPercent' \(80\) must be an integer from 5 to 50/],
     ['GPU trigger on a CPU instance', construct(() => ({ autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 3, triggers: [ScalingTrigger.gpuUtilization(60)] }) })),
       /'autoscaling.triggers' \("gpuUtilization\(60\)"\) cannot be measured on ml.m5.large, which has no NVIDIA GPU/],
-    ['GPU trigger on an unknown GPU type', () => build({ autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 3, triggers: [ScalingTrigger.gpuUtilization(60)] }) }, 'ml.g7.xlarge'),
+    ['GPU trigger on an unknown GPU type', () => build({ autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 3, triggers: [ScalingTrigger.gpuUtilization(60)] }) }, 'ml.g7e.2xlarge'),
       /'mode.gpuCount' is needed for gpuUtilization\(60\)/],
     ['serverless in-flight above 1', construct(() => ({ mode: serverless, autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 5, triggers: [ScalingTrigger.inFlightPerInstance(4)] }) })),
       /'autoscaling.triggers' \("inFlightPerInstance\(4\)"\) cannot be reached on serverless.*inFlightPerInstance\(0.7\)/],
@@ -744,7 +745,7 @@ describe('rejections', () => {
     ['serverless concurrency', () => EndpointMode.serverless({ memorySize: Size.gibibytes(1), maxConcurrency: 500 }), /'maxConcurrency' \(500\) must be an integer from 1 to 200/],
     ['provisioned above max', () => EndpointMode.serverless({ memorySize: Size.gibibytes(1), maxConcurrency: 5, provisionedConcurrency: 6 }), /'provisionedConcurrency' \(6\) must be less than or equal to 'maxConcurrency' \(5\)/],
     ['async prefix', () => EndpointMode.asynchronous({ instanceType: 'ml.m5.large', outputPrefix: 'out' }), /'outputPrefix' \("out"\) must be a key prefix ending with '\/'/],
-    ['async same prefixes', () => EndpointMode.asynchronous({ instanceType: 'ml.m5.large', outputPrefix: 'o/', failurePrefix: 'o/' }), /'failurePrefix' \("o\/"\) is the same as 'outputPrefix'/],
+    ['async same prefixes', () => EndpointMode.asynchronous({ instanceType: 'ml.m5.large', outputPrefix: 'o/', failurePrefix: 'o/' }), /'failurePrefix' \("o\/"\) overlaps outputPrefix \("o\/"\)/],
     ['startup timeout', () => EndpointMode.realTime({ instanceType: 'ml.m5.large', containerStartupHealthCheckTimeout: Duration.seconds(10) }), /'containerStartupHealthCheckTimeout' \(10 seconds\) must be between 60 seconds and 1 hour/],
   ])('mode: %s', (_name, fn, message) => {
     expect(fn).toThrow(message);
