@@ -26,14 +26,14 @@ import {
   TriggerKind,
 } from '../core';
 import { addScheduledActions, tagLane } from '../core/app-autoscaling';
-import { checkInteger, checkRange, invalid, isConcreteNumber } from '../core/errors';
+import { checkInteger, checkRange, describeValue, invalid, isConcreteNumber } from '../core/errors';
 import { uniqueMetricId } from '../core/inference-lane';
 import { CaptureMode, DataCaptureOptions } from './data-capture';
 import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { InstanceTypeInfo, parseInstanceType } from './instance-type';
 import { RollingUpdateOptions } from './rolling-update';
 import { withLaneDefaults } from '../core/lane-defaults';
-import { checkEnvironment, checkHostingInstanceType, checkImageRegion } from './private/checks';
+import { checkEnvironment, checkHostingInstanceType, checkImageRegion, prefixesOverlap } from './private/checks';
 
 /**
  * How the model container hosts the artifact.
@@ -465,7 +465,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     const hosting = this.resolveHosting(props, this.binding);
     this.securityGroups = this.createNetworking(props);
     const vpcConfig = props.vpc ? {
-      subnets: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
+      subnets: this.selectSubnets(props.vpc, props.vpcSubnets),
       securityGroupIds: this.securityGroups.map(sg => sg.securityGroupId),
     } : undefined;
     this.cfnModel = this.createModel('Model', this.binding, hosting, props, vpcConfig);
@@ -785,6 +785,27 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
         throw invalid(this, 'dataCapture.prefix', dc.prefix, "must be a key prefix ending with '/' and not starting with '/'", "Pass e.g. 'data-capture/'.");
       }
     }
+    const asyncOpts = mode.asyncOptions;
+    if (props.dataCapture && asyncOpts && (props.dataCapture.bucket ?? this) === (asyncOpts.bucket ?? this)) {
+      // Same bucket: captures may not land among (or above) the async payloads, responses and failures.
+      const dcPrefix = props.dataCapture.prefix ?? 'data-capture/';
+      const asyncPrefixes: [string, string][] = [
+        ['inputPrefix', asyncOpts.inputPrefix ?? 'async-inputs/'],
+        ['outputPrefix', asyncOpts.outputPrefix ?? 'async-outputs/'],
+        ['failurePrefix', asyncOpts.failurePrefix ?? 'async-failures/'],
+      ];
+      for (const [name, prefix] of asyncPrefixes) {
+        if (prefixesOverlap(dcPrefix, prefix)) {
+          throw invalid(this, 'dataCapture.prefix', dcPrefix, `overlaps mode.${name} (${describeValue(prefix)}) in the same bucket`, "Use separate prefixes such as 'data-capture/' and 'async-outputs/'.");
+        }
+      }
+    }
+    if (props.securityGroups && props.securityGroups.length > 5) {
+      throw invalid(this, 'securityGroups', props.securityGroups.length, 'exceeds the 5 security groups SageMaker accepts (VpcConfig.SecurityGroupIds)', 'Pass at most 5 security groups.');
+    }
+    if (props.securityGroups && props.securityGroups.length === 0) {
+      throw invalid(this, 'securityGroups', 0, 'is empty: SageMaker needs at least one security group in VpcConfig', 'Pass at least one security group, or omit securityGroups for one with no inbound rules.');
+    }
     if ((props.vpcSubnets || props.securityGroups) && !props.vpc) {
       throw invalid(this, props.vpcSubnets ? 'vpcSubnets' : 'securityGroups', props.vpcSubnets ? 'set' : props.securityGroups!.length, 'needs a vpc', 'Pass vpc as well, or drop it.');
     }
@@ -862,6 +883,22 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       throw invalid(this, 'artifact', `${binding.name}@${binding.version}`, 'has uncompressed weights, which serverless endpoints cannot load (they need ModelDataUrl to a .tar.gz)', 'Package the weights as model.tar.gz, or use EndpointMode.realTime(...).');
     }
     return hosting;
+  }
+
+  private selectSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): string[] {
+    let subnets: string[];
+    try {
+      subnets = vpc.selectSubnets(selection ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds;
+    } catch (e) {
+      // aws-cdk-lib's message names no prop (e.g. "There are no 'Private' subnet groups in this VPC").
+      throw invalid(this, 'vpcSubnets', selection === undefined ? 'default: PRIVATE_WITH_EGRESS' : selection, `selects no subnets of ${vpc.node.path} (${(e as Error).message})`,
+        'Pass vpcSubnets that exist in the VPC, e.g. { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }.');
+    }
+    // VpcConfig.Subnets holds 1-16 subnets.
+    if (!Token.isUnresolved(subnets) && (subnets.length < 1 || subnets.length > 16)) {
+      throw invalid(this, 'vpcSubnets', `${subnets.length} subnets`, 'must select 1 to 16 subnets (SageMaker VpcConfig.Subnets)', 'Select fewer subnets, e.g. { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, onePerAz: true }.');
+    }
+    return subnets;
   }
 
   private createNetworking(props: ManagedEndpointProps): ec2.ISecurityGroup[] {
