@@ -241,7 +241,7 @@ describe('6. MaximumExecutionTimeoutInSeconds uses the API limit of 28,800 s', (
       .toThrow(/'rollout' \("LINEAR 10% \/ 40 minutes"\) waits 7 hours 1 minute in total; with an hour to provision the new fleet that exceeds SageMaker's 8-hour deployment limit/);
   });
 
-  test('the shortest rollout gets the API minimum of 600 s', () => {
+  test('a rollout without waits gets an hour to provision the new fleet (3,600 s, inside 600-28,800)', () => {
     const { stack } = endpointStack({ slo: SLO, rollout: Rollout.allAtOnce({ finalBakeTime: Duration.minutes(0) }) });
     expect(only(Template.fromStack(stack), 'AWS::SageMaker::Endpoint').Properties.DeploymentConfig.BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds).toBe(3600);
   });
