@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { checkInteger, describeValue, invalid } from '../core/errors';
-import { prefixesOverlap } from './private/checks';
+import { checkSeconds, prefixesOverlap } from './private/checks';
 
 /**
  * How a {@link ManagedEndpoint} serves requests.
@@ -283,11 +283,8 @@ function checkInstanceOptions(where: string, props: InstanceModeOptions): void {
       throw invalid(where, 'volumeSize', `${gib} GiB`, 'must be a whole number of GiB from 1 to 512', 'Pass e.g. Size.gibibytes(100).');
     }
   }
-  for (const [name, d] of [['containerStartupHealthCheckTimeout', props.containerStartupHealthCheckTimeout], ['modelDataDownloadTimeout', props.modelDataDownloadTimeout]] as const) {
-    if (d && !d.isUnresolved() && (d.toSeconds() < 60 || d.toSeconds() > 3600)) {
-      throw invalid(where, name, d, 'must be between 60 seconds and 1 hour', 'Pass e.g. Duration.minutes(10).');
-    }
-  }
+  checkSeconds(where, 'containerStartupHealthCheckTimeout', props.containerStartupHealthCheckTimeout, 60, 3600, 'ContainerStartupHealthCheckTimeoutInSeconds');
+  checkSeconds(where, 'modelDataDownloadTimeout', props.modelDataDownloadTimeout, 60, 3600, 'ModelDataDownloadTimeoutInSeconds');
   checkInteger(where, 'vcpuCount', props.vcpuCount, 1);
   checkInteger(where, 'gpuCount', props.gpuCount, 1);
 }

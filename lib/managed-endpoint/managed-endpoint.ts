@@ -26,14 +26,14 @@ import {
   TriggerKind,
 } from '../core';
 import { addScheduledActions, tagLane } from '../core/app-autoscaling';
-import { checkInteger, checkRange, describeValue, invalid, isConcreteNumber } from '../core/errors';
+import { checkInteger, describeValue, invalid, isConcreteNumber } from '../core/errors';
 import { uniqueMetricId } from '../core/inference-lane';
 import { CaptureMode, DataCaptureOptions } from './data-capture';
 import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { InstanceTypeInfo, parseInstanceType } from './instance-type';
 import { RollingUpdateOptions } from './rolling-update';
 import { withLaneDefaults } from '../core/lane-defaults';
-import { checkEnvironment, checkHostingInstanceType, checkImageRegion, prefixesOverlap } from './private/checks';
+import { checkEnvironment, checkHostingInstanceType, checkImageRegion, checkOneOf, checkSeconds, MAX_SCALABLE_CAPACITY, prefixesOverlap } from './private/checks';
 
 /**
  * How the model container hosts the artifact.
@@ -670,6 +670,11 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
   private validateScaling(label: string, policy: AutoscalingPolicy | undefined, info: InstanceTypeInfo | undefined): void {
     if (!policy) { return; }
     const mode = this.mode;
+    // Application Auto Scaling (and InitialInstanceCount) take 32-bit integers.
+    checkInteger(this, 'autoscaling.maxCapacity', policy.maxCapacity, 1, MAX_SCALABLE_CAPACITY, `Pass a maxCapacity from 1 to ${MAX_SCALABLE_CAPACITY} (Application Auto Scaling's 32-bit ResourceCapacity).`);
+    for (const [i, s] of policy.schedules.entries()) {
+      checkInteger(this, `autoscaling.schedules[${i}].maxCapacity`, s.maxCapacity, 0, MAX_SCALABLE_CAPACITY);
+    }
     const scales = !policy.isFixed || policy.schedules.length > 0;
     if (mode.kind === EndpointModeKind.REAL_TIME) {
       const asyncOnly = policy.triggers.find(t => t.kind === TriggerKind.QUEUE_BACKLOG_PER_INSTANCE || t.kind === TriggerKind.TIME_IN_QUEUE);
@@ -777,9 +782,20 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     }
     if (props.dataCapture) {
       const dc = props.dataCapture;
-      checkRange(this, 'dataCapture.samplingPercent', dc.samplingPercent, 0, 100, 'Pass a percent from 0 to 100.');
+      if (dc.samplingPercent === undefined) {
+        throw invalid(this, 'dataCapture.samplingPercent', undefined, 'is required (DataCaptureConfig.InitialSamplingPercentage)', 'Pass a whole percent from 0 to 100, e.g. 10.');
+      }
+      checkInteger(this, 'dataCapture.samplingPercent', dc.samplingPercent, 0, 100, 'Pass a whole percent from 0 to 100 (InitialSamplingPercentage is an integer).');
       if (dc.captureModes !== undefined && dc.captureModes.length === 0) {
         throw invalid(this, 'dataCapture.captureModes', [], 'is empty', 'List CaptureMode.INPUT and/or CaptureMode.OUTPUT, or omit it for both.');
+      }
+      for (const [i, m] of (dc.captureModes ?? []).entries()) {
+        checkOneOf(this, `dataCapture.captureModes[${i}]`, m, Object.values(CaptureMode), 'Use CaptureMode.INPUT or CaptureMode.OUTPUT.');
+      }
+      for (const [name, list] of [['jsonContentTypes', dc.jsonContentTypes], ['csvContentTypes', dc.csvContentTypes]] as const) {
+        if (list !== undefined && (list.length < 1 || list.length > 10 || list.some(t => typeof t !== 'string' || t.length === 0 || t.length > 256))) {
+          throw invalid(this, `dataCapture.${name}`, list, 'must list 1 to 10 non-empty content types (CaptureContentTypeHeader)', "Pass e.g. ['application/json'], or omit it for SageMaker's default.");
+        }
       }
       if (dc.prefix !== undefined && !Token.isUnresolved(dc.prefix) && (dc.prefix.startsWith('/') || !dc.prefix.endsWith('/'))) {
         throw invalid(this, 'dataCapture.prefix', dc.prefix, "must be a key prefix ending with '/' and not starting with '/'", "Pass e.g. 'data-capture/'.");
@@ -849,16 +865,16 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       if (props.shadow) {
         throw invalid(this, 'rollingUpdate', 'set', 'cannot run with a shadow variant: SageMaker rolling updates exclude multi-variant endpoints', 'Drop rollingUpdate or the shadow variant.');
       }
+      if (rolling.maximumBatchPercent === undefined) {
+        throw invalid(this, 'rollingUpdate.maximumBatchPercent', undefined, 'is required (RollingUpdatePolicy.MaximumBatchSize)', 'Pass a batch of 5 to 50 percent of the fleet, e.g. 20.');
+      }
       checkInteger(this, 'rollingUpdate.maximumBatchPercent', rolling.maximumBatchPercent, 5, 50, 'Pass a batch of 5 to 50 percent of the fleet.');
       checkInteger(this, 'rollingUpdate.rollbackMaximumBatchPercent', rolling.rollbackMaximumBatchPercent, 1, 100);
-      const w = rolling.waitInterval;
-      if (!w.isUnresolved() && (w.toSeconds() < 0 || w.toSeconds() > 3600)) {
-        throw invalid(this, 'rollingUpdate.waitInterval', w, 'must be between 0 and 1 hour', 'Pass e.g. Duration.minutes(5).');
+      if (rolling.waitInterval === undefined) {
+        throw invalid(this, 'rollingUpdate.waitInterval', undefined, 'is required (RollingUpdatePolicy.WaitIntervalInSeconds): each batch bakes this long while the alarms are watched', 'Pass e.g. waitInterval: Duration.minutes(5).');
       }
-      const t = rolling.maximumExecutionTimeout;
-      if (t && !t.isUnresolved() && (t.toSeconds() < 600 || t.toSeconds() > 28800)) {
-        throw invalid(this, 'rollingUpdate.maximumExecutionTimeout', t, 'must be between 10 minutes and 8 hours', 'Pass e.g. Duration.hours(2).');
-      }
+      checkSeconds(this, 'rollingUpdate.waitInterval', rolling.waitInterval, 0, 3600, 'RollingUpdatePolicy.WaitIntervalInSeconds');
+      checkSeconds(this, 'rollingUpdate.maximumExecutionTimeout', rolling.maximumExecutionTimeout, MIN_EXECUTION_TIMEOUT, MAX_EXECUTION_TIMEOUT, 'RollingUpdatePolicy.MaximumExecutionTimeoutInSeconds');
     }
   }
 
@@ -867,6 +883,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
   // =====================================================================================
 
   private resolveHosting(props: ManagedEndpointProps, binding: ModelArtifactBinding): ModelHosting {
+    checkOneOf(this, 'hosting', props.hosting, Object.values(ModelHosting), 'Use ModelHosting.SINGLE_MODEL or ModelHosting.MULTI_MODEL.');
     const hosting = props.hosting ?? (binding.isPrefix ? ModelHosting.MULTI_MODEL : ModelHosting.SINGLE_MODEL);
     if (hosting === ModelHosting.MULTI_MODEL) {
       if (!binding.isPrefix) {
