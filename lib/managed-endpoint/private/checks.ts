@@ -127,7 +127,7 @@ export function checkSeconds(scope: IConstruct | string, prop: string, d: Durati
     throw invalid(scope, prop, `${ms / 1000} seconds`, `must be a whole number of seconds (SageMaker ${apiField} is in seconds)`, `Pass Duration.seconds(${Math.max(minSeconds, Math.round(ms / 1000))}).`);
   }
   if (ms / 1000 < minSeconds || ms / 1000 > maxSeconds) {
-    throw invalid(scope, prop, d, `must be between ${range} (SageMaker ${apiField})`, `Pass a Duration from ${range}.`);
+    throw invalid(scope, prop, d, `must be from ${range} (SageMaker ${apiField})`, `Pass a Duration from ${range}.`);
   }
 }
 
