@@ -99,7 +99,7 @@ describe('real-time', () => {
   test('renders model, endpoint config and endpoint without a physical endpoint name', () => {
     template().hasResourceProperties('AWS::SageMaker::Model', {
       PrimaryContainer: {
-        Image: Match.anyValue(),
+        Image: { 'Fn::Join': ['', ['111122223333.dkr.ecr.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/assistant-serving:cpu-1.4.0']] },
         Mode: 'SingleModel',
         ModelDataUrl: 's3://model-bucket/assistant/1.4.0/model.tar.gz',
         Environment: { MODEL_NAME: 'assistant', MODEL_VERSION: '1.4.0' },
@@ -371,7 +371,7 @@ describe('rollouts', () => {
       DeploymentConfig: {
         AutoRollbackConfiguration: { Alarms: alarmNames },
         BlueGreenUpdatePolicy: {
-          TrafficRoutingConfiguration: { Type: 'CANARY', WaitIntervalInSeconds: 600, CanarySize: { Type: 'CAPACITY_PERCENT', Value: 25 } },
+          TrafficRoutingConfiguration: Match.objectEquals({ Type: 'CANARY', WaitIntervalInSeconds: 600, CanarySize: { Type: 'CAPACITY_PERCENT', Value: 25 } }),
           TerminationWaitInSeconds: 300,
           MaximumExecutionTimeoutInSeconds: 600 + 300 + 3600,
         },
@@ -385,7 +385,7 @@ describe('rollouts', () => {
     template().hasResourceProperties('AWS::SageMaker::Endpoint', {
       DeploymentConfig: Match.objectLike({
         BlueGreenUpdatePolicy: Match.objectLike({
-          TrafficRoutingConfiguration: { Type: 'LINEAR', WaitIntervalInSeconds: 300, LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: 20 } },
+          TrafficRoutingConfiguration: Match.objectEquals({ Type: 'LINEAR', WaitIntervalInSeconds: 300, LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: 20 } }),
           MaximumExecutionTimeoutInSeconds: 5 * 300 + 600 + 3600,
         }),
       }),
@@ -407,7 +407,7 @@ describe('rollouts', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::Endpoint', {
       DeploymentConfig: {
         AutoRollbackConfiguration: { Alarms: [{ AlarmName: 'checkout-conversion-drop' }] },
-        BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE' }, TerminationWaitInSeconds: 600, MaximumExecutionTimeoutInSeconds: 4200 },
+        BlueGreenUpdatePolicy: Match.objectEquals({ TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 0 }, TerminationWaitInSeconds: 600, MaximumExecutionTimeoutInSeconds: 4200 }),
       },
     });
   });
@@ -499,10 +499,10 @@ test('multi-model hosting from an S3 prefix; model packages; VPC with network is
   t.hasResourceProperties('AWS::SageMaker::Model', {
     PrimaryContainer: Match.objectLike({ Mode: 'MultiModel', ModelDataUrl: 's3://model-bucket/tenants/7/' }),
     EnableNetworkIsolation: true,
-    VpcConfig: { Subnets: Match.anyValue(), SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^MultiSecurityGroup'), 'GroupId'] }] },
+    VpcConfig: { Subnets: [{ Ref: Match.stringLikeRegexp('^VpcmodelsSubnet1') }, { Ref: Match.stringLikeRegexp('^VpcmodelsSubnet2') }], SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^MultiSecurityGroup'), 'GroupId'] }] },
   });
   t.hasResourceProperties('AWS::SageMaker::Model', {
-    PrimaryContainer: { ModelPackageName: 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/assistant/3', Environment: Match.anyValue() },
+    PrimaryContainer: Match.objectEquals({ ModelPackageName: 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/assistant/3', Environment: { MODEL_NAME: 'assistant', MODEL_VERSION: '3' } }),
   });
   t.hasResourceProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.absent() });
   expect(JSON.stringify(policyStatements(t))).toContain('ec2:CreateNetworkInterface');
@@ -524,7 +524,7 @@ test('serverless: memory, concurrency and provisioned concurrency scaled on its 
   const t = Template.fromStack(stack);
   t.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
     ProductionVariants: [{
-      VariantName: 'primary', ModelName: Match.anyValue(), InitialVariantWeight: 1,
+      VariantName: 'primary', ModelName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointModel'), 'ModelName'] }, InitialVariantWeight: 1,
       ServerlessConfig: { MemorySizeInMB: 4096, MaxConcurrency: 50, ProvisionedConcurrency: 2 },
     }],
     KmsKeyId: Match.absent(),
@@ -589,7 +589,7 @@ test('async: S3 outputs with KMS, SNS topics, backlog scaling, scale to zero and
   t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 0, MaxCapacity: 10 });
   t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
     TargetTrackingScalingPolicyConfiguration: Match.objectLike({
-      CustomizedMetricSpecification: Match.objectLike({ Namespace: 'AWS/SageMaker', MetricName: 'ApproximateBacklogSizePerInstance', Dimensions: [{ Name: 'EndpointName', Value: Match.anyValue() }] }),
+      CustomizedMetricSpecification: Match.objectLike({ Namespace: 'AWS/SageMaker', MetricName: 'ApproximateBacklogSizePerInstance', Dimensions: [{ Name: 'EndpointName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Endpoint'), 'EndpointName'] } }] }),
       TargetValue: 5,
     }),
   });
@@ -752,7 +752,9 @@ describe('rejections', () => {
   });
 
   test('a T-class fixed fleet is fine (no autoscaling)', () => {
-    expect(() => build({ autoscaling: AutoscalingPolicy.fixed(1) }, 'ml.t2.medium')).not.toThrow();
+    const { template } = build({ autoscaling: AutoscalingPolicy.fixed(1) }, 'ml.t2.medium');
+    template().hasResourceProperties('AWS::SageMaker::EndpointConfig', { ProductionVariants: [Match.objectLike({ InstanceType: 'ml.t2.medium', InitialInstanceCount: 1 })] });
+    template().resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
   });
 });
 
