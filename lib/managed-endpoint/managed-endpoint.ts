@@ -33,7 +33,8 @@ import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { InstanceTypeInfo, parseInstanceType } from './instance-type';
 import { RollingUpdateOptions } from './rolling-update';
 import { withLaneDefaults } from '../core/lane-defaults';
-import { checkEnvironment, checkHostingInstanceType, checkImageRegion, checkOneOf, checkSeconds, MAX_SCALABLE_CAPACITY, prefixesOverlap } from './private/checks';
+import { checkEnvironment, checkHostingInstanceType, checkImageRegion, checkSeconds, prefixesOverlap } from './private/checks';
+import { checkCapacity, checkCron, checkOneOf, checkTimeZone } from '../core/private/validation';
 
 /**
  * How the model container hosts the artifact.
@@ -671,9 +672,15 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     if (!policy) { return; }
     const mode = this.mode;
     // Application Auto Scaling (and InitialInstanceCount) take 32-bit integers.
-    checkInteger(this, 'autoscaling.maxCapacity', policy.maxCapacity, 1, MAX_SCALABLE_CAPACITY, `Pass a maxCapacity from 1 to ${MAX_SCALABLE_CAPACITY} (Application Auto Scaling's 32-bit ResourceCapacity).`);
+    checkCapacity(this, 'autoscaling.minCapacity', policy.minCapacity, 0);
+    checkCapacity(this, 'autoscaling.maxCapacity', policy.maxCapacity, 1);
     for (const [i, s] of policy.schedules.entries()) {
-      checkInteger(this, `autoscaling.schedules[${i}].maxCapacity`, s.maxCapacity, 0, MAX_SCALABLE_CAPACITY);
+      // Rendered as Application Auto Scaling scheduled actions: its cron dialect and IANA zones.
+      checkCron(this, `autoscaling.schedules[${i}].start`, s.start, 'application-autoscaling');
+      checkCron(this, `autoscaling.schedules[${i}].end`, s.end, 'application-autoscaling');
+      checkTimeZone(this, `autoscaling.schedules[${i}].timeZone`, s.timeZone);
+      checkCapacity(this, `autoscaling.schedules[${i}].minCapacity`, s.minCapacity, 0);
+      checkCapacity(this, `autoscaling.schedules[${i}].maxCapacity`, s.maxCapacity, 0);
     }
     const scales = !policy.isFixed || policy.schedules.length > 0;
     if (mode.kind === EndpointModeKind.REAL_TIME) {

@@ -746,7 +746,7 @@ describe('rejections', () => {
     ['provisioned above max', () => EndpointMode.serverless({ memorySize: Size.gibibytes(1), maxConcurrency: 5, provisionedConcurrency: 6 }), /'provisionedConcurrency' \(6\) must be less than or equal to 'maxConcurrency' \(5\)/],
     ['async prefix', () => EndpointMode.asynchronous({ instanceType: 'ml.m5.large', outputPrefix: 'out' }), /'outputPrefix' \("out"\) must be a key prefix ending with '\/'/],
     ['async same prefixes', () => EndpointMode.asynchronous({ instanceType: 'ml.m5.large', outputPrefix: 'o/', failurePrefix: 'o/' }), /'failurePrefix' \("o\/"\) overlaps outputPrefix \("o\/"\)/],
-    ['startup timeout', () => EndpointMode.realTime({ instanceType: 'ml.m5.large', containerStartupHealthCheckTimeout: Duration.seconds(10) }), /'containerStartupHealthCheckTimeout' \(10 seconds\) must be from 1 minute to 1 hour \(SageMaker ContainerStartupHealthCheckTimeoutInSeconds\)/],
+    ['startup timeout', () => EndpointMode.realTime({ instanceType: 'ml.m5.large', containerStartupHealthCheckTimeout: Duration.seconds(10) }), /'containerStartupHealthCheckTimeout' \(10 seconds\) must be from 1 minute to 1 hour\. Fix: .*SageMaker's ContainerStartupHealthCheckTimeoutInSeconds/],
   ])('mode: %s', (_name, fn, message) => {
     expect(fn).toThrow(message);
   });

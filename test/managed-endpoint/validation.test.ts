@@ -33,15 +33,15 @@ describe('durations: whole seconds in the API range', () => {
 
   test.each<[string, () => unknown, RegExp]>([
     ['fractional startup timeout', realTime({ containerStartupHealthCheckTimeout: Duration.seconds(90.5) }),
-      /EndpointMode.realTime: 'containerStartupHealthCheckTimeout' \("90.5 seconds"\) must be a whole number of seconds \(SageMaker ContainerStartupHealthCheckTimeoutInSeconds is in seconds\)\. Fix: Pass Duration.seconds\(91\)/],
+      /EndpointMode.realTime: 'containerStartupHealthCheckTimeout' \(90.5 seconds\) must be a whole number of seconds \(the platform stores seconds\)\. Fix: Pass a whole number of seconds from 1 minute to 1 hour \(SageMaker's ContainerStartupHealthCheckTimeoutInSeconds\), e.g. Duration.seconds\(91\)\./],
     ['startup timeout 59 s', realTime({ containerStartupHealthCheckTimeout: Duration.seconds(59) }), /'containerStartupHealthCheckTimeout' \(59 seconds\) must be from 1 minute to 1 hour/],
     ['startup timeout 3601 s', realTime({ containerStartupHealthCheckTimeout: Duration.seconds(3601) }), /'containerStartupHealthCheckTimeout' \(1 hour 1 second\) must be from 1 minute to 1 hour/],
-    ['fractional download timeout', realTime({ modelDataDownloadTimeout: Duration.millis(60500) }), /'modelDataDownloadTimeout' \("60.5 seconds"\) must be a whole number of seconds/],
-    ['download timeout 3601 s', realTime({ modelDataDownloadTimeout: Duration.seconds(3601) }), /'modelDataDownloadTimeout' \(1 hour 1 second\) must be from 1 minute to 1 hour \(SageMaker ModelDataDownloadTimeoutInSeconds\)/],
-    ['NaN download timeout', realTime({ modelDataDownloadTimeout: Duration.seconds(NaN) }), /'modelDataDownloadTimeout' \("NaN"\) is not a number of seconds/],
+    ['fractional download timeout', realTime({ modelDataDownloadTimeout: Duration.millis(60500) }), /'modelDataDownloadTimeout' \(1 minute 500 millis\) must be a whole number of seconds.*e.g. Duration.seconds\(61\)/],
+    ['download timeout 3601 s', realTime({ modelDataDownloadTimeout: Duration.seconds(3601) }), /'modelDataDownloadTimeout' \(1 hour 1 second\) must be from 1 minute to 1 hour\. Fix: .*\(SageMaker's ModelDataDownloadTimeoutInSeconds\), e.g. Duration.seconds\(3600\)/],
+    ['NaN download timeout', realTime({ modelDataDownloadTimeout: Duration.seconds(NaN) }), /'modelDataDownloadTimeout' \(NaN seconds\) is not a finite duration/],
     ['a number instead of a Duration', realTime({ modelDataDownloadTimeout: js<Duration>(600) }), /'modelDataDownloadTimeout' \(600\) is not a Duration/],
     ['rolling wait 1.5 s', construct(() => ({ slo: SLO, rollingUpdate: { maximumBatchPercent: 20, waitInterval: Duration.seconds(1.5) } })),
-      /Test\/Endpoint: 'rollingUpdate.waitInterval' \("1.5 seconds"\) must be a whole number of seconds/],
+      /Test\/Endpoint: 'rollingUpdate.waitInterval' \(1.5 seconds\) must be a whole number of seconds.*\(SageMaker's RollingUpdatePolicy.WaitIntervalInSeconds\), e.g. Duration.seconds\(2\)/],
     ['rolling wait 3601 s', construct(() => ({ slo: SLO, rollingUpdate: { maximumBatchPercent: 20, waitInterval: Duration.seconds(3601) } })),
       /'rollingUpdate.waitInterval' \(1 hour 1 second\) must be from 0 seconds to 1 hour/],
     ['rolling timeout 599 s', construct(() => ({ slo: SLO, rollingUpdate: { maximumBatchPercent: 20, waitInterval: Duration.minutes(1), maximumExecutionTimeout: Duration.seconds(599) } })),
@@ -102,7 +102,7 @@ describe('capacity and hardware', () => {
       /Test\/Endpoint: 'mode.instanceType' \("ml.m5.huge"\) is not a SageMaker hosting instance type \(ml.m5.\* sizes: large, xlarge, 2xlarge, 4xlarge, 12xlarge, 24xlarge\)\. Fix: Pick a type SageMaker hosting offers.*botocore/],
     ['a family SageMaker hosting does not have', () => endpointStack({}, 'ml.t3.large'), /'mode.instanceType' \("ml.t3.large"\) is not a SageMaker hosting instance type\. Fix:/],
     ['max capacity above 2^31-1', construct(() => ({ autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 2 ** 31, triggers: [ScalingTrigger.inFlightPerInstance(4)] }) })),
-      /'autoscaling.maxCapacity' \(2147483648\) must be an integer from 1 to 2147483647/],
+      /'autoscaling.maxCapacity' \(2147483648\) must be a whole number from 1 to 2147483647\. Fix: .*32-bit integers/],
     ['volume size 513 GiB', () => EndpointMode.realTime({ instanceType: 'ml.m5.large', volumeSize: Size.gibibytes(513) }), /'volumeSize' \("513 GiB"\) must be a whole number of GiB from 1 to 512/],
     ['serverless memory 7 GiB', () => EndpointMode.serverless({ memorySize: Size.gibibytes(7), maxConcurrency: 5 }), /'memorySize' \("7168 MiB"\) is not a serverless memory size/],
     ['serverless concurrency 201', () => EndpointMode.serverless({ memorySize: Size.gibibytes(1), maxConcurrency: 201 }), /'maxConcurrency' \(201\) must be an integer from 1 to 200/],
@@ -133,8 +133,8 @@ describe('capacity and hardware', () => {
 describe('enum-like values from other languages are checked at run time', () => {
   test.each<[string, () => unknown, RegExp]>([
     ['an unknown capture mode', construct(() => ({ dataCapture: { samplingPercent: 5, captureModes: [js<CaptureMode>('Both')] } })),
-      /'dataCapture.captureModes\[0\]' \("Both"\) is not one of "Input", "Output"\. Fix: Use CaptureMode.INPUT or CaptureMode.OUTPUT/],
-    ['an unknown hosting', construct(() => ({ hosting: js<ModelHosting>('Multi') })), /'hosting' \("Multi"\) is not one of "SingleModel", "MultiModel"/],
+      /'dataCapture.captureModes\[0\]' \("Both"\) is not one of 'Input', 'Output'\. Fix: Use CaptureMode.INPUT or CaptureMode.OUTPUT/],
+    ['an unknown hosting', construct(() => ({ hosting: js<ModelHosting>('Multi') })), /'hosting' \("Multi"\) is not one of 'SingleModel', 'MultiModel'/],
     ['a fractional sampling percent', construct(() => ({ dataCapture: { samplingPercent: 5.5 } })), /'dataCapture.samplingPercent' \(5.5\) must be an integer from 0 to 100/],
     ['a sampling percent of 101', construct(() => ({ dataCapture: { samplingPercent: 101 } })), /'dataCapture.samplingPercent' \(101\) must be an integer from 0 to 100/],
     ['no sampling percent (JavaScript)', construct(() => ({ dataCapture: js({}) })), /'dataCapture.samplingPercent' is required \(DataCaptureConfig.InitialSamplingPercentage\)/],
@@ -233,4 +233,30 @@ describe('shadow candidates (kept)', () => {
       shadow: ShadowTraffic.mirror(artifact(s, '2.0.0'), 10),
     })), /'shadow' \("assistant@2.0.0"\) is not supported on multi-model endpoints/],
   ])('a shadow of %s is rejected', (_name, fn, message) => rejects(fn, message));
+});
+
+describe('schedules: Application Auto Scaling cron and IANA time zones (core validators)', () => {
+  const withSchedule = (schedule: object) => construct(() => ({
+    autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 4, triggers: [ScalingTrigger.inFlightPerInstance(4)], schedules: [{ name: 'day', start: { hour: '8', minute: '0' }, end: { hour: '18', minute: '0' }, minCapacity: 2, ...schedule } as any] }),
+  }));
+
+  test.each<[string, () => unknown, RegExp]>([
+    ['minute 60', withSchedule({ start: { hour: '8', minute: '60' } }), /'autoscaling.schedules\[0\].start.minute' \("60"\)/],
+    ['hour 25', withSchedule({ end: { hour: '25', minute: '0' } }), /'autoscaling.schedules\[0\].end.hour' \("25"\)/],
+    ['an unknown time zone', withSchedule({ timeZone: 'Mars/Olympus' }), /'autoscaling.schedules\[0\].timeZone' \("Mars\/Olympus"\)/],
+    ['an empty time zone', withSchedule({ timeZone: '' }), /'autoscaling.schedules\[0\].timeZone' \(""\)/],
+  ])('%s is rejected', (_name, fn, message) => rejects(fn, message));
+
+  test('a valid schedule with a time zone is rendered as two scheduled actions in that zone', () => {
+    const stack = newStack();
+    new ManagedEndpoint(stack, 'Endpoint', {
+      artifact: artifact(stack), mode: EndpointMode.realTime({ instanceType: 'ml.m5.large' }),
+      autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 4, triggers: [ScalingTrigger.inFlightPerInstance(4)], schedules: [{ name: 'day', start: { hour: '8', minute: '0' }, end: { hour: '18', minute: '0' }, minCapacity: 2, timeZone: 'Europe/Dublin' }] }),
+    });
+    const actions = only(Template.fromStack(stack), 'AWS::ApplicationAutoScaling::ScalableTarget').Properties.ScheduledActions;
+    expect(actions.map((a: any) => [a.ScheduledActionName, a.Schedule, a.Timezone, a.ScalableTargetAction])).toEqual([
+      ['day-start', 'cron(0 8 * * ? *)', 'Europe/Dublin', { MinCapacity: 2, MaxCapacity: 4 }],
+      ['day-end', 'cron(0 18 * * ? *)', 'Europe/Dublin', { MinCapacity: 1, MaxCapacity: 4 }],
+    ]);
+  });
 });

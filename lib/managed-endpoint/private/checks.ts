@@ -2,6 +2,7 @@ import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ModelArtifactBinding } from '../../core';
 import { describeValue, invalid } from '../../core/errors';
+import { checkDuration, describeDuration } from '../../core/private/validation';
 import { HOSTING_INSTANCE_TYPES, HOSTING_INSTANCE_TYPES_SOURCE } from './instance-types';
 
 /**
@@ -108,39 +109,24 @@ export function prefixesOverlap(a: string, b: string): boolean {
 }
 
 /**
- * A Duration the SageMaker API takes in whole seconds within [minSeconds, maxSeconds]. Fractional
- * seconds would crash inside aws-cdk-lib (`toSeconds()`) with no prop name; tokens are skipped.
+ * A Duration the SageMaker API takes in whole seconds within [minSeconds, maxSeconds] (the core
+ * validator; a non-Duration from plain JavaScript is rejected first). Tokens are skipped.
  * @internal
  */
 export function checkSeconds(scope: IConstruct | string, prop: string, d: Duration | undefined, minSeconds: number, maxSeconds: number, apiField: string): void {
   if (d === undefined) { return; }
   if (!(d instanceof Duration)) {
-    throw invalid(scope, prop, d, 'is not a Duration', `Pass e.g. Duration.seconds(${minSeconds === 0 ? 60 : minSeconds}).`);
+    throw invalid(scope, prop, d, 'is not a Duration', `Pass e.g. Duration.seconds(${Math.max(60, minSeconds)}).`);
   }
-  if (d.isUnresolved()) { return; }
-  const ms = d.toMilliseconds({ integral: false });
-  if (!Number.isFinite(ms)) {
-    throw invalid(scope, prop, 'NaN', 'is not a number of seconds', `Pass e.g. Duration.seconds(${Math.max(60, minSeconds)}).`);
-  }
-  const range = `${Duration.seconds(minSeconds).toHumanString()} to ${Duration.seconds(maxSeconds).toHumanString()}`;
-  if (ms % 1000 !== 0) {
-    throw invalid(scope, prop, `${ms / 1000} seconds`, `must be a whole number of seconds (SageMaker ${apiField} is in seconds)`, `Pass Duration.seconds(${Math.max(minSeconds, Math.round(ms / 1000))}).`);
-  }
-  if (ms / 1000 < minSeconds || ms / 1000 > maxSeconds) {
-    throw invalid(scope, prop, d, `must be from ${range} (SageMaker ${apiField})`, `Pass a Duration from ${range}.`);
-  }
+  const min = Duration.seconds(minSeconds);
+  const max = Duration.seconds(maxSeconds);
+  checkDuration(scope, prop, d, {
+    unit: 'seconds', min, max,
+    fix: `Pass a whole number of seconds from ${describeDuration(min)} to ${describeDuration(max)} (SageMaker's ${apiField}), e.g. Duration.seconds(${suggestSeconds(d, minSeconds, maxSeconds)}).`,
+  });
 }
 
-/**
- * An enum-like value from plain JavaScript or another jsii language: one of `allowed`.
- * @internal
- */
-export function checkOneOf<T>(scope: IConstruct | string, prop: string, value: T | undefined, allowed: readonly T[], fix: string): void {
-  if (value === undefined || (typeof value === 'string' && Token.isUnresolved(value))) { return; }
-  if (!allowed.includes(value)) {
-    throw invalid(scope, prop, value, `is not one of ${allowed.map(a => describeValue(a)).join(', ')}`, fix);
-  }
+function suggestSeconds(d: Duration, minSeconds: number, maxSeconds: number): number {
+  const seconds = d.isUnresolved() ? NaN : Math.round(d.toMilliseconds({ integral: false }) / 1000);
+  return Number.isFinite(seconds) ? Math.min(maxSeconds, Math.max(minSeconds, seconds)) : Math.min(maxSeconds, Math.max(minSeconds, 60));
 }
-
-/** Application Auto Scaling capacities are 32-bit integers (ResourceCapacity). @internal */
-export const MAX_SCALABLE_CAPACITY = 2 ** 31 - 1;
