@@ -156,8 +156,8 @@ export interface ManagedEndpointProps {
   readonly shadow?: ShadowTraffic;
 
   /**
-   * The objective. Its alarms (p-latency on `ModelLatency`, 5xx error rate, oldest-request age on
-   * async) roll back rollouts.
+   * The objective. Its latency (percentile of `ModelLatency`) and 5xx error-rate alarms roll back
+   * rollouts; the oldest-request age of async endpoints pages but does not roll back.
    *
    * @default - no SLO alarms
    */
@@ -364,8 +364,13 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
   public readonly artifactName: string;
   public readonly artifactVersion: string;
   public readonly capacity: LaneCapacity;
-  /** The SLO's M-of-N alarms (latency, error rate, async time in queue): deployments roll back on them. */
+  /** The SLO's M-of-N alarms on the version's health (latency, 5xx error rate): deployments roll back on them. */
   public readonly sloAlarms: cloudwatch.IAlarm[];
+  /**
+   * The SLO's M-of-N alarms that page but do not roll back (async time in queue: queue age measures
+   * capacity, not the health of a version).
+   */
+  public readonly sloPagingAlarms: cloudwatch.IAlarm[];
   /** The SLO as Application Signals SLOs (construct IDs `SloLatencyObjective`, ...). */
   public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
   /** Burn-rate alarms of those SLOs: they page, deployments do not roll back on them. */
@@ -528,6 +533,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     // ---- SLO alarms and rollout ------------------------------------------------------------
     const slo = props.slo ? this.renderSlo(props.slo) : undefined;
     this.sloAlarms = slo?.rollbackAlarms ?? [];
+    this.sloPagingAlarms = slo?.pagingAlarms ?? [];
     this.serviceLevelObjectives = slo?.objectives ?? [];
     this.sloBurnRateAlarms = slo?.burnRateAlarms ?? [];
     this.deploymentConfig = this.renderDeploymentConfig(props);
@@ -1108,18 +1114,15 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
   }
 
   private renderSlo(slo: ServiceLevelObjective): ServiceLevelObjectiveResources {
-    const errors = this.metric('Invocation5XXErrors', { statistic: 'Sum', period: slo.period });
-    const invocations = this.metric('Invocations', { statistic: 'Sum', period: slo.period });
     const rendered = slo.render(this, 'Slo', {
       laneName: `ManagedEndpoint ${this.node.path}`,
       latency: this.latencyMetric(),
       latencyUnit: cloudwatch.Unit.MICROSECONDS,
-      errorRatePercent: new cloudwatch.MathExpression({
-        expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
-        usingMetrics: { errors, invocations },
-        period: slo.period,
-        label: '5xx error rate (%)',
-      }),
+      // The SLO builds the 5xx rate with its minimum request count per period (a handful of requests
+      // cannot trip the rollback alarm).
+      errors: this.metric('Invocation5XXErrors', { statistic: 'Sum', period: slo.period }),
+      requests: this.metric('Invocations', { statistic: 'Sum', period: slo.period }),
+      // Async: the oldest request's age pages (pagingAlarms) but never rolls a deployment back.
       queueAgeSeconds: this.mode.kind === EndpointModeKind.ASYNC ? this.metricOldestRequestAge({ period: slo.period }) : undefined,
     });
     // The endpoint's DeploymentConfig names these alarms and the alarms watch the endpoint: one side

@@ -151,7 +151,11 @@ describe('real-time', () => {
     });
     const alarms = rollbackAlarms(template());
     const errorRate = alarms.find((a: any) => a.Properties.Metrics);
-    expect((errorRate as any).Properties.Metrics[0].Expression).toBe('IF(invocations > 0, 100 * errors / invocations, 0)');
+    // the 5xx rate counts only periods with at least 100 requests (ceil(100 / 1%)), and 2 of 10 periods must breach
+    expect((errorRate as any).Properties.Metrics.map((m: any) => m.Expression ?? `${m.Id}=${m.MetricStat.Metric.MetricName}/${m.MetricStat.Stat}/${m.MetricStat.Period}`)).toEqual([
+      'IF(inv >= 100, 100 * err / inv, 0)', 'err=Invocation5XXErrors/Sum/60', 'inv=Invocations/Sum/60',
+    ]);
+    expect(alarms.map((a: any) => [a.Properties.DatapointsToAlarm, a.Properties.EvaluationPeriods])).toEqual([[2, 10], [2, 10]]);
     expect(alarms.map((a: any) => a.Properties.AlarmName)).toEqual([
       expect.stringMatching(/^Test-Endpoint-SloLatency-[0-9A-F]{8}$/),
       expect.stringMatching(/^Test-Endpoint-SloErrorRate-[0-9A-F]{8}$/),
@@ -186,8 +190,8 @@ describe('real-time', () => {
       Sli: Match.objectLike({
         SliMetric: Match.objectLike({
           MetricDataQueries: Match.arrayWith([
-            { Id: 'sli', Expression: 'IF(invocations > 0, 100 * errors / invocations, 0)', ReturnData: true },
-            Match.objectLike({ Id: 'errors', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Invocation5XXErrors' }), Stat: 'Sum', Period: 60 }), ReturnData: false }),
+            { Id: 'sli', Expression: 'IF(inv >= 100, 100 * err / inv, 0)', ReturnData: true },
+            Match.objectLike({ Id: 'err', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Invocation5XXErrors' }), Stat: 'Sum', Period: 60 }), ReturnData: false }),
           ]),
         }),
         MetricThreshold: 1,
@@ -614,7 +618,10 @@ test('async: S3 outputs with KMS, SNS topics, backlog scaling, scale to zero and
     }),
   });
   t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestRequest', Threshold: 600 });
-  t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestRequest', Threshold: 1800, AlarmName: Match.stringLikeRegexp('SloTimeInQueue') });
+  // the SLO's time in queue pages; it is not a rollback alarm (a backlog from before a deploy would roll back a healthy version)
+  t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestRequest', Threshold: 1800, DatapointsToAlarm: 2, EvaluationPeriods: 10 });
+  expect(endpoint.sloAlarms).toEqual([]);
+  expect(endpoint.sloPagingAlarms).toHaveLength(1);
   t.hasResourceProperties('AWS::ApplicationSignals::ServiceLevelObjective', {
     Sli: Match.objectLike({
       SliMetric: Match.objectLike({ MetricDataQueries: [Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ApproximateAgeOfOldestRequest' }), Stat: 'Maximum' }) })] }),

@@ -338,3 +338,30 @@ describe('sweep: API limits the CloudFormation schema does not check', () => {
     expect(statementsWith(t, 'ecr:GetAuthorizationToken')).toEqual([{ Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' }]);
   });
 });
+
+describe('sweep: rollback alarms fire on a bad version, not on capacity or a quiet minute', () => {
+  test('async: the time-in-queue alarm pages but is not a rollback alarm (and the role may not read it)', () => {
+    const stack = newStack();
+    const endpoint = new ManagedEndpoint(stack, 'Endpoint', {
+      artifact: artifact(stack), mode: EndpointMode.asynchronous({ instanceType: 'ml.m5.large' }),
+      autoscaling: new AutoscalingPolicy({ minCapacity: 2, maxCapacity: 4, triggers: [ScalingTrigger.queueBacklogPerInstance(5)] }),
+      slo: ServiceLevelObjective.latency(95, Duration.seconds(20), { maxErrorRatePercent: 2, maxTimeInQueue: Duration.minutes(15) }),
+      rollout: Rollout.canary({ percent: 50, bakeTime: Duration.minutes(5) }),
+    });
+    const t = Template.fromStack(stack);
+    const names = only(t, 'AWS::SageMaker::Endpoint').Properties.DeploymentConfig.AutoRollbackConfiguration.Alarms.map((a: any) => a.AlarmName);
+    expect(names).toEqual([expect.stringMatching(/^Test-Endpoint-SloLatency-/), expect.stringMatching(/^Test-Endpoint-SloErrorRate-/)]);
+    expect(statementsWith(t, 'cloudwatch:DescribeAlarms')[0].Resource).toHaveLength(2);
+    expect(endpoint.sloPagingAlarms).toHaveLength(1);
+    const queue = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties).filter(p => p.MetricName === 'ApproximateAgeOfOldestRequest' && p.Threshold === 900);
+    expect(queue).toHaveLength(1);
+    expect(queue[0].AlarmName).toBeUndefined();
+  });
+
+  test('the 5xx rollback alarm ignores periods with too few requests (minRequestsPerPeriod) and needs 2 breaching periods', () => {
+    const { stack } = endpointStack({ slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 5, minRequestsPerPeriod: 30 }), rollout: Rollout.allAtOnce() });
+    const alarm = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties).find(p => /SloErrorRate/.test(p.AlarmName ?? ''));
+    expect(alarm.Metrics[0]).toEqual({ Id: 'expr_1', Expression: 'IF(inv >= 30, 100 * err / inv, 0)', Label: expect.any(String), ReturnData: true });
+    expect([alarm.DatapointsToAlarm, alarm.EvaluationPeriods, alarm.Threshold, alarm.TreatMissingData]).toEqual([2, 10, 5, 'notBreaching']);
+  });
+});
