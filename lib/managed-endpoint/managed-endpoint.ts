@@ -370,7 +370,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
    * The SLO's M-of-N alarms that page but do not roll back (async time in queue: queue age measures
    * capacity, not the health of a version).
    */
-  public readonly sloPagingAlarms: cloudwatch.IAlarm[];
+  public readonly sloPagingAlarms?: cloudwatch.IAlarm[];
   /** The SLO as Application Signals SLOs (construct IDs `SloLatencyObjective`, ...). */
   public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
   /** Burn-rate alarms of those SLOs: they page, deployments do not roll back on them. */

@@ -31,7 +31,7 @@ const slo = fc.record({
 }).map(s => ServiceLevelObjective.latency(s.p, Duration.millis(s.ms), { maxErrorRatePercent: s.errors }));
 
 /** A rollout valid for an instance fleet of `min` instances. */
-const rollout = (min: number) => fc.oneof(
+const rollout = (min: number): fc.Arbitrary<Partial<ManagedEndpointProps>> => fc.oneof<fc.Arbitrary<Partial<ManagedEndpointProps>>[]>(
   fc.constant<Partial<ManagedEndpointProps>>({}),
   fc.integer({ min: 0, max: 60 }).map(bake => ({ rollout: Rollout.allAtOnce({ finalBakeTime: Duration.minutes(bake) }) })),
   ...(min >= 2 ? [
