@@ -34,7 +34,7 @@ import { InstanceTypeInfo, parseInstanceType } from './instance-type';
 import { RollingUpdateOptions } from './rolling-update';
 import { withLaneDefaults } from '../core/lane-defaults';
 import { checkEnvironment, checkHostingInstanceType, checkImageRegion, checkSeconds, prefixesOverlap } from './private/checks';
-import { checkCapacity, checkCron, checkOneOf, checkTimeZone } from '../core/private/validation';
+import { checkOneOf } from '../core/private/validation';
 
 /**
  * How the model container hosts the artifact.
@@ -677,17 +677,8 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
   private validateScaling(label: string, policy: AutoscalingPolicy | undefined, info: InstanceTypeInfo | undefined): void {
     if (!policy) { return; }
     const mode = this.mode;
-    // Application Auto Scaling (and InitialInstanceCount) take 32-bit integers.
-    checkCapacity(this, 'autoscaling.minCapacity', policy.minCapacity, 0);
-    checkCapacity(this, 'autoscaling.maxCapacity', policy.maxCapacity, 1);
-    for (const [i, s] of policy.schedules.entries()) {
-      // Rendered as Application Auto Scaling scheduled actions: its cron dialect and IANA zones.
-      checkCron(this, `autoscaling.schedules[${i}].start`, s.start, 'application-autoscaling');
-      checkCron(this, `autoscaling.schedules[${i}].end`, s.end, 'application-autoscaling');
-      checkTimeZone(this, `autoscaling.schedules[${i}].timeZone`, s.timeZone);
-      checkCapacity(this, `autoscaling.schedules[${i}].minCapacity`, s.minCapacity, 0);
-      checkCapacity(this, `autoscaling.schedules[${i}].maxCapacity`, s.maxCapacity, 0);
-    }
+    // 32-bit capacities, cron fields and time zones are checked by the policy itself (core); the
+    // Application Auto Scaling cron dialect by validateFor below (its default schedule format).
     const scales = !policy.isFixed || policy.schedules.length > 0;
     if (mode.kind === EndpointModeKind.REAL_TIME) {
       const asyncOnly = policy.triggers.find(t => t.kind === TriggerKind.QUEUE_BACKLOG_PER_INSTANCE || t.kind === TriggerKind.TIME_IN_QUEUE);

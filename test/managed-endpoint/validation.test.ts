@@ -102,7 +102,7 @@ describe('capacity and hardware', () => {
       /Test\/Endpoint: 'mode.instanceType' \("ml.m5.huge"\) is not a SageMaker hosting instance type \(ml.m5.\* sizes: large, xlarge, 2xlarge, 4xlarge, 12xlarge, 24xlarge\)\. Fix: Pick a type SageMaker hosting offers.*botocore/],
     ['a family SageMaker hosting does not have', () => endpointStack({}, 'ml.t3.large'), /'mode.instanceType' \("ml.t3.large"\) is not a SageMaker hosting instance type\. Fix:/],
     ['max capacity above 2^31-1', construct(() => ({ autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 2 ** 31, triggers: [ScalingTrigger.inFlightPerInstance(4)] }) })),
-      /'autoscaling.maxCapacity' \(2147483648\) must be a whole number from 1 to 2147483647\. Fix: .*32-bit integers/],
+      /AutoscalingPolicy: 'maxCapacity' \(2147483648\) must be an integer from 1 to 2147483647\. Fix: .*32-bit integers/],
     ['volume size 513 GiB', () => EndpointMode.realTime({ instanceType: 'ml.m5.large', volumeSize: Size.gibibytes(513) }), /'volumeSize' \("513 GiB"\) must be a whole number of GiB from 1 to 512/],
     ['serverless memory 7 GiB', () => EndpointMode.serverless({ memorySize: Size.gibibytes(7), maxConcurrency: 5 }), /'memorySize' \("7168 MiB"\) is not a serverless memory size/],
     ['serverless concurrency 201', () => EndpointMode.serverless({ memorySize: Size.gibibytes(1), maxConcurrency: 201 }), /'maxConcurrency' \(201\) must be an integer from 1 to 200/],
@@ -235,16 +235,16 @@ describe('shadow candidates (kept)', () => {
   ])('a shadow of %s is rejected', (_name, fn, message) => rejects(fn, message));
 });
 
-describe('schedules: Application Auto Scaling cron and IANA time zones (core validators)', () => {
+describe('schedules: Application Auto Scaling cron and IANA time zones (checked by the core policy, rendered by the lane)', () => {
   const withSchedule = (schedule: object) => construct(() => ({
     autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 4, triggers: [ScalingTrigger.inFlightPerInstance(4)], schedules: [{ name: 'day', start: { hour: '8', minute: '0' }, end: { hour: '18', minute: '0' }, minCapacity: 2, ...schedule } as any] }),
   }));
 
   test.each<[string, () => unknown, RegExp]>([
-    ['minute 60', withSchedule({ start: { hour: '8', minute: '60' } }), /'autoscaling.schedules\[0\].start.minute' \("60"\)/],
-    ['hour 25', withSchedule({ end: { hour: '25', minute: '0' } }), /'autoscaling.schedules\[0\].end.hour' \("25"\)/],
-    ['an unknown time zone', withSchedule({ timeZone: 'Mars/Olympus' }), /'autoscaling.schedules\[0\].timeZone' \("Mars\/Olympus"\)/],
-    ['an empty time zone', withSchedule({ timeZone: '' }), /'autoscaling.schedules\[0\].timeZone' \(""\)/],
+    ['minute 60', withSchedule({ start: { hour: '8', minute: '60' } }), /AutoscalingPolicy: 'schedules\[0\].start.minute' \("60"\) has 60, which is out of range; minute takes 0-59.*\(Application Auto Scaling cron\)/],
+    ['hour 25', withSchedule({ end: { hour: '25', minute: '0' } }), /'schedules\[0\].end.hour' \("25"\) has 25, which is out of range/],
+    ['an unknown time zone', withSchedule({ timeZone: 'Mars/Olympus' }), /'schedules\[0\].timeZone' \("Mars\/Olympus"\) is not an IANA time-zone name/],
+    ['an empty time zone', withSchedule({ timeZone: '' }), /'schedules\[0\].timeZone' \(""\) is empty: an empty time zone would be dropped/],
   ])('%s is rejected', (_name, fn, message) => rejects(fn, message));
 
   test('a valid schedule with a time zone is rendered as two scheduled actions in that zone', () => {
