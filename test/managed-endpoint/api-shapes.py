@@ -13,6 +13,7 @@ import re
 import sys
 
 import botocore.session
+import botocore.validate
 
 
 def is_intrinsic(value):
@@ -87,11 +88,30 @@ def check(shape, value, path, problems):
             problems.append(f'{path}: expected a boolean for {shape.name}, got {value!r}')
 
 
+def has_intrinsic(value):
+    if is_intrinsic(value):
+        return True
+    if isinstance(value, dict):
+        return any(has_intrinsic(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_intrinsic(v) for v in value)
+    return False
+
+
 def main():
     model = botocore.session.get_session().get_service_model('sagemaker')
     problems = []
     for item in json.load(sys.stdin):
         check(model.shape_for(item['shape']), item['params'], item['case'], problems)
+        # Also botocore's own client-side validation (what the SDK runs before UpdateEndpoint is sent)
+        # on the deployment config, which holds only literals.
+        deployment = item['params'].get('DeploymentConfig')
+        if item['shape'] == 'UpdateEndpointInput' and deployment is not None and not has_intrinsic(deployment):
+            report = botocore.validate.ParamValidator().validate(
+                {'EndpointName': 'e', 'EndpointConfigName': 'c', 'DeploymentConfig': deployment},
+                model.operation_model('UpdateEndpoint').input_shape)
+            if report.has_errors():
+                problems.append(f"{item['case']}: botocore ParamValidator: {report.generate_report()}")
     json.dump(problems, sys.stdout)
 
 

@@ -81,7 +81,7 @@ describe('1. every emitted SageMaker shape satisfies the API model (required mem
     expect(apiProblems(requests)).toEqual([]);
   });
 
-  test('the checker itself catches what the old code emitted (a missing WaitIntervalInSeconds, a timeout above 28,800 s)', () => {
+  test('the checker itself catches what the old code emitted (a missing WaitIntervalInSeconds, a timeout above 28,800 s), and so does botocore\'s ParamValidator', () => {
     const params = {
       EndpointName: 'e', EndpointConfigName: 'c',
       DeploymentConfig: { BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE' }, MaximumExecutionTimeoutInSeconds: 28801 } },
@@ -89,6 +89,8 @@ describe('1. every emitted SageMaker shape satisfies the API model (required mem
     expect(apiProblems([{ case: 'old', shape: 'UpdateEndpointInput', params }])).toEqual([
       'old.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration: missing required member WaitIntervalInSeconds of TrafficRoutingConfig',
       'old.DeploymentConfig.BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds: 28801 > max 28800 of MaximumExecutionTimeoutInSeconds',
+      // botocore's own client-side validation (what the SDK runs before sending UpdateEndpoint) agrees
+      'old: botocore ParamValidator: Missing required parameter in DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration: "WaitIntervalInSeconds"',
     ]);
   });
 });
