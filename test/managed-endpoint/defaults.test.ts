@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AutoscalingPolicy, ModelArtifact, ModelWeights, Rollout, ScalingTrigger, ServiceLevelObjective, ServingImage } from '../../lib';
+import { AutoscalingPolicy, ModelArtifact, ModelWeights, Rollout, ScalingTrigger, ServiceLevelObjective, ServingImage, ShadowTraffic } from '../../lib';
 import { EndpointMode, ManagedEndpoint } from '../../lib/managed-endpoint';
 import { artifact, bucketOf, endpointStack, newStack, only, policyStatements, repoOf } from './helpers';
 
@@ -195,4 +195,18 @@ test('fromEndpointAttributes: variant primary and synchronous invoke by default'
     Action: 'sagemaker:InvokeEndpoint', Effect: 'Allow',
     Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:111122223333:endpoint/legacy-chat']] },
   }]);
+});
+
+test('shadow variant: ceil(fleet × share) instances (at least 1) of the same type, weight = share', () => {
+  const counts = ([[5, 30], [2, 10], [4, 100]] as const).map(([min, share]) => {
+    const stack = newStack();
+    new ManagedEndpoint(stack, 'Endpoint', {
+      artifact: artifact(stack), mode: EndpointMode.realTime({ instanceType: 'ml.c5.xlarge' }),
+      autoscaling: new AutoscalingPolicy({ minCapacity: min, maxCapacity: 8, triggers: [ScalingTrigger.inFlightPerInstance(4)] }),
+      shadow: ShadowTraffic.mirror(artifact(stack, '1.5.0'), share),
+    });
+    const v = only(Template.fromStack(stack), 'AWS::SageMaker::EndpointConfig').Properties.ShadowProductionVariants[0];
+    return [v.InitialInstanceCount, v.InstanceType, v.InitialVariantWeight];
+  });
+  expect(counts).toEqual([[2, 'ml.c5.xlarge', 0.3], [1, 'ml.c5.xlarge', 0.1], [4, 'ml.c5.xlarge', 1]]);
 });
