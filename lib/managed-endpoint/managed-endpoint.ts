@@ -33,7 +33,7 @@ import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { InstanceTypeInfo, parseInstanceType } from './instance-type';
 import { RollingUpdateOptions } from './rolling-update';
 import { withLaneDefaults } from '../core/lane-defaults';
-import { checkEnvironment, checkHostingInstanceType, checkImageRegion, checkSeconds, prefixesOverlap } from './private/checks';
+import { checkEnvironment, checkHostingInstanceType, checkImageRegion, checkSeconds, prefixesOverlap, warnIfWeightsMayBeOverwritten } from './private/checks';
 import { checkOneOf } from '../core/private/validation';
 
 /**
@@ -466,6 +466,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
 
     // ---- the model ----------------------------------------------------------------------------
     this.binding = props.artifact!.bind(this, { grantee: this.role, target, consumer: this.node.path });
+    warnIfWeightsMayBeOverwritten(this, this.binding);
     this.artifactName = this.binding.name;
     this.artifactVersion = this.binding.version;
     const hosting = this.resolveHosting(props, this.binding);
@@ -485,6 +486,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       if (candidate.version === this.binding.version) {
         throw invalid(this, 'shadow.candidate', `${candidate.name}@${candidate.version}`, 'is the version already in production', 'Shadow a new version, e.g. the next release candidate.');
       }
+      warnIfWeightsMayBeOverwritten(this, candidate);
       shadowModel = this.createModel('ShadowModel', candidate, this.resolveHosting(props, candidate), props, vpcConfig);
       // The lane tags everything with the live version (tagLane below); the shadow model carries its own.
       for (const [k, v] of Object.entries(candidate.tags)) {

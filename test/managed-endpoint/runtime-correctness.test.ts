@@ -367,3 +367,24 @@ describe('sweep: rollback alarms fire on a bad version, not on capacity or a qui
     expect([alarm.DatapointsToAlarm, alarm.EvaluationPeriods, alarm.Threshold, alarm.TreatMissingData]).toEqual([2, 10, 5, 'notBreaching']);
   });
 });
+
+describe('sweep: a rollback restores the old bits', () => {
+  const warnings = (key: string, version: string) => {
+    const stack = newStack();
+    new ManagedEndpoint(stack, 'Endpoint', {
+      artifact: ModelArtifact.fromBucket(bucketOf(stack), key, { name: 'assistant', version, image: ServingImage.fromRegistry('763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-inference:2.3.0') }),
+      mode: EndpointMode.realTime({ instanceType: 'ml.m5.large' }),
+    });
+    return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('a rollback'));
+  };
+
+  test('weights under a key without the version warn that a rollback could load overwritten weights', () => {
+    expect(warnings('assistant/latest/model.tar.gz', '1.4.0').map(w => w.entry.data)).toEqual([expect.stringMatching(
+      /^The weights of assistant@1.4.0 are at s3:\/\/…\/assistant\/latest\/model.tar.gz, a key without the version or a content hash: if a later version overwrites it, a rollback .* loads the new weights/)]);
+  });
+
+  test('versioned and content-addressed keys do not warn', () => {
+    expect(warnings('assistant/1.4.0/model.tar.gz', '1.4.0')).toEqual([]);
+    expect(warnings(`assets/${'a'.repeat(64)}.tar.gz`, '1.4.0')).toEqual([]);
+  });
+});

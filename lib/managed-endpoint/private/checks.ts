@@ -130,3 +130,21 @@ function suggestSeconds(d: Duration, minSeconds: number, maxSeconds: number): nu
   const seconds = d.isUnresolved() ? NaN : Math.round(d.toMilliseconds({ integral: false }) / 1000);
   return Number.isFinite(seconds) ? Math.min(maxSeconds, Math.max(minSeconds, seconds)) : Math.min(maxSeconds, Math.max(minSeconds, 60));
 }
+
+/** An S3 key named after its content (CDK assets: `<sha256>.<ext>`). */
+const CONTENT_ADDRESSED_KEY = /(^|\/)[0-9a-f]{64}(\.[A-Za-z0-9.]+)?$/;
+
+/**
+ * A rollback (or a scale-out of the old version after one) downloads the old model's `ModelDataUrl`
+ * again. When the key holds neither the version nor the content hash, a later version may have
+ * overwritten it and the "old" version would serve the new weights: warn at synth.
+ * @internal
+ */
+export function warnIfWeightsMayBeOverwritten(scope: IConstruct, binding: ModelArtifactBinding): void {
+  const key = binding.objectKey;
+  if (binding.modelPackageArn || key === undefined || Token.isUnresolved(key) || Token.isUnresolved(binding.version)) { return; }
+  if (key.includes(binding.version) || CONTENT_ADDRESSED_KEY.test(key)) { return; }
+  Annotations.of(scope).addWarningV2('@cdk-inference-lanes/managed-endpoint:versionlessWeights',
+    `The weights of ${binding.name}@${binding.version} are at s3://…/${key}, a key without the version or a content hash: if a later version overwrites it, `
+    + 'a rollback (and any instance the old version starts afterwards) loads the new weights. Put the version in the key (e.g. models/<name>/<version>/model.tar.gz) or enable S3 versioning and never overwrite.');
+}
