@@ -34,7 +34,7 @@ import { InstanceTypeInfo, parseInstanceType } from './instance-type';
 import { RollingUpdateOptions } from './rolling-update';
 import { withLaneDefaults } from '../core/lane-defaults';
 import { checkEnvironment, checkHostingInstanceType, checkImageRegion, checkSeconds, prefixesOverlap, warnIfWeightsMayBeOverwritten } from './private/checks';
-import { checkOneOf } from '../core/private/validation';
+import { checkOneOf, describeDuration } from '../core/private/validation';
 
 /**
  * How the model container hosts the artifact.
@@ -260,6 +260,11 @@ const ECR_URI_RE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/
  * An alarm's name as a literal when its L1 has one (so an alarm that watches this endpoint does not
  * form a cycle with the endpoint naming it), else its `alarmName` (a reference).
  */
+function describeRolling(r: RollingUpdateOptions): string {
+  const wait = r.waitInterval instanceof Duration ? describeDuration(r.waitInterval) : String(r.waitInterval);
+  return `${r.maximumBatchPercent}% batches, ${wait} apart`;
+}
+
 function literalAlarmName(alarm: cloudwatch.IAlarm): string {
   const cfn = alarm.node.defaultChild;
   if (cfn instanceof cloudwatch.CfnAlarm && cfn.alarmName !== undefined && !Token.isUnresolved(cfn.alarmName)) {
@@ -758,16 +763,17 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
   private validateModeFeatures(props: ManagedEndpointProps): void {
     const mode = this.mode;
     if (mode.kind === EndpointModeKind.SERVERLESS) {
+      // [prop, readable value when set]
       const unsupported: [string, unknown][] = [
-        ['dataCapture', props.dataCapture],
-        ['vpc', props.vpc],
+        ['dataCapture', props.dataCapture ? `${props.dataCapture.samplingPercent}% sampling` : undefined],
+        ['vpc', props.vpc?.node.path],
         ['networkIsolation', props.networkIsolation ? true : undefined],
-        ['rollingUpdate', props.rollingUpdate],
-        ['shadow', props.shadow],
+        ['rollingUpdate', props.rollingUpdate ? describeRolling(props.rollingUpdate) : undefined],
+        ['shadow', props.shadow ? `${props.shadow.candidate.name}@${props.shadow.candidate.version}` : undefined],
       ];
       for (const [prop, value] of unsupported) {
         if (value !== undefined) {
-          throw invalid(this, prop, prop === 'shadow' ? `${props.shadow!.candidate.name}@${props.shadow!.candidate.version}` : prop === 'networkIsolation' ? true : prop,
+          throw invalid(this, prop, value,
             'is not supported on serverless endpoints (SageMaker Serverless Inference excludes data capture, VPC, network isolation, rolling updates and multi-variant/shadow endpoints)',
             'Drop it, or use EndpointMode.realTime(...).');
         }
@@ -829,7 +835,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       throw invalid(this, 'securityGroups', 0, 'is empty: SageMaker needs at least one security group in VpcConfig', 'Pass at least one security group, or omit securityGroups for one with no inbound rules.');
     }
     if ((props.vpcSubnets || props.securityGroups) && !props.vpc) {
-      throw invalid(this, props.vpcSubnets ? 'vpcSubnets' : 'securityGroups', props.vpcSubnets ? 'set' : props.securityGroups!.length, 'needs a vpc', 'Pass vpc as well, or drop it.');
+      throw invalid(this, props.vpcSubnets ? 'vpcSubnets' : 'securityGroups', props.vpcSubnets ? props.vpcSubnets : `${props.securityGroups!.length} security group(s)`, 'needs a vpc', 'Pass vpc as well, or drop it.');
     }
   }
 
@@ -860,16 +866,16 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     }
     if (rolling) {
       if (rollout && rollout.strategy !== RolloutStrategy.ALL_AT_ONCE) {
-        throw invalid(this, 'rollingUpdate', 'set', `conflicts with rollout ${rollout.toString()}: an update is either blue/green or rolling`, 'Drop rollingUpdate, or pass Rollout.allAtOnce({ alarms }) for the rollback alarms only.');
+        throw invalid(this, 'rollingUpdate', describeRolling(rolling), `conflicts with rollout ${rollout.toString()}: an update is either blue/green or rolling`, 'Drop rollingUpdate, or pass Rollout.allAtOnce({ alarms }) for the rollback alarms only.');
       }
       if (info?.inf1) {
-        throw invalid(this, 'rollingUpdate', 'set', `cannot run on ${info.name}: SageMaker deployment guardrails exclude Inf1 instances`, 'Drop rollingUpdate.');
+        throw invalid(this, 'rollingUpdate', describeRolling(rolling), `cannot run on ${info.name}: SageMaker deployment guardrails exclude Inf1 instances`, 'Drop rollingUpdate.');
       }
       if (rollout?.finalBakeTimeExplicit) {
         throw invalid(this, 'rollout.finalBakeTime', rollout.finalBakeTime, 'cannot be honoured by a rolling update (SageMaker bakes each batch for waitInterval; there is no final bake)', 'Drop finalBakeTime from the Rollout, or use a blue/green rollout without rollingUpdate.');
       }
       if (props.shadow) {
-        throw invalid(this, 'rollingUpdate', 'set', 'cannot run with a shadow variant: SageMaker rolling updates exclude multi-variant endpoints', 'Drop rollingUpdate or the shadow variant.');
+        throw invalid(this, 'rollingUpdate', describeRolling(rolling), 'cannot run with a shadow variant: SageMaker rolling updates exclude multi-variant endpoints', 'Drop rollingUpdate or the shadow variant.');
       }
       if (rolling.maximumBatchPercent === undefined) {
         throw invalid(this, 'rollingUpdate.maximumBatchPercent', undefined, 'is required (RollingUpdatePolicy.MaximumBatchSize)', 'Pass a batch of 5 to 50 percent of the fleet, e.g. 20.');
