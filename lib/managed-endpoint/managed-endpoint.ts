@@ -33,7 +33,7 @@ import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { InstanceTypeInfo, parseInstanceType } from './instance-type';
 import { RollingUpdateOptions } from './rolling-update';
 import { withLaneDefaults } from '../core/lane-defaults';
-import { checkEnvironment, checkHostingInstanceType, checkImageRegion, checkSeconds, prefixesOverlap, warnIfWeightsMayBeOverwritten } from './private/checks';
+import { checkEnvironment, checkHostingInstanceType, checkImageRegion, checkSeconds, prefixesOverlap, warnIfCanaryBelowPercentile, warnIfWeightsMayBeOverwritten } from './private/checks';
 import { checkOneOf, describeDuration } from '../core/private/validation';
 
 /**
@@ -544,6 +544,9 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     this.serviceLevelObjectives = slo?.objectives ?? [];
     this.sloBurnRateAlarms = slo?.burnRateAlarms ?? [];
     this.deploymentConfig = this.renderDeploymentConfig(props);
+    if (props.rollout && props.rollout.strategy !== RolloutStrategy.ALL_AT_ONCE && props.slo?.latencyThreshold && (props.rollout.autoRollback ?? true)) {
+      warnIfCanaryBelowPercentile(this, props.rollout.percent, props.slo.latencyPercentile, props.rollout.strategy === RolloutStrategy.CANARY ? 'canary' : 'first linear step');
+    }
 
     // ---- autoscaling ----------------------------------------------------------------------------
     this.scalableTarget = this.renderAutoscaling(policy, mode);

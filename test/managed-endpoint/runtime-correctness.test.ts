@@ -388,3 +388,20 @@ describe('sweep: a rollback restores the old bits', () => {
     expect(warnings(`assets/${'a'.repeat(64)}.tar.gz`, '1.4.0')).toEqual([]);
   });
 });
+
+describe('sweep: a latency rollback alarm that a small canary cannot trip', () => {
+  const warnings = (percent: number, percentile: number) => {
+    const { stack } = endpointStack({
+      autoscaling: SCALING, slo: ServiceLevelObjective.latency(percentile, Duration.millis(300)),
+      rollout: Rollout.canary({ percent, bakeTime: Duration.minutes(5) }),
+    });
+    return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cannot move')).map(w => w.entry.data);
+  };
+
+  test('a 5% canary under a p95 alarm warns (5% of the traffic cannot move p95); 6% does not', () => {
+    expect(warnings(5, 95)).toEqual([expect.stringMatching(/^The canary takes 5% of the traffic, but the SLO's latency alarm watches p95 of the whole variant \(old and new fleet\): a share of at most 5% cannot move p95/)]);
+    expect(warnings(6, 95)).toEqual([]);
+    expect(warnings(1, 99.5)).toEqual([]);
+    expect(warnings(1, 99)).toHaveLength(1);
+  });
+});

@@ -148,3 +148,18 @@ export function warnIfWeightsMayBeOverwritten(scope: IConstruct, binding: ModelA
     `The weights of ${binding.name}@${binding.version} are at s3://…/${key}, a key without the version or a content hash: if a later version overwrites it, `
     + 'a rollback (and any instance the old version starts afterwards) loads the new weights. Put the version in the key (e.g. models/<name>/<version>/model.tar.gz) or enable S3 versioning and never overwrite.');
 }
+
+/**
+ * The SLO's latency alarm watches the variant, old and new fleet together. A canary (or linear step)
+ * that takes at most (100 - percentile)% of the traffic cannot move that percentile on its own: a
+ * slow canary would bake without the latency alarm firing. Warn at synth.
+ * @internal
+ */
+export function warnIfCanaryBelowPercentile(scope: IConstruct, stepPercent: number, percentile: number | undefined, what: string): void {
+  if (percentile === undefined || Token.isUnresolved(stepPercent) || Token.isUnresolved(percentile)) { return; }
+  if (stepPercent > 100 - percentile) { return; }
+  Annotations.of(scope).addWarningV2('@cdk-inference-lanes/managed-endpoint:canaryBelowPercentile',
+    `The ${what} takes ${stepPercent}% of the traffic, but the SLO's latency alarm watches p${percentile} of the whole variant (old and new fleet): `
+    + `a share of at most ${Math.round((100 - percentile) * 100) / 100}% cannot move p${percentile}, so a slow new version bakes without that alarm firing. `
+    + `Use a larger ${what} (over ${Math.round((100 - percentile) * 100) / 100}%), a higher percentile, or an extra rollback alarm on a statistic the ${what} can move.`);
+}
