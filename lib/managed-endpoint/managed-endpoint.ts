@@ -256,15 +256,16 @@ const MIN_EXECUTION_TIMEOUT = 600;
 const MAX_EXECUTION_TIMEOUT = 28800;
 const ECR_URI_RE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)(?::[^@]+|@sha256:[0-9a-f]{64})?$/;
 
-/**
- * An alarm's name as a literal when its L1 has one (so an alarm that watches this endpoint does not
- * form a cycle with the endpoint naming it), else its `alarmName` (a reference).
- */
+/** A rolling update for messages, e.g. `20% batches, 1 minute apart`. */
 function describeRolling(r: RollingUpdateOptions): string {
   const wait = r.waitInterval instanceof Duration ? describeDuration(r.waitInterval) : String(r.waitInterval);
   return `${r.maximumBatchPercent}% batches, ${wait} apart`;
 }
 
+/**
+ * An alarm's name as a literal when its L1 has one (so an alarm that watches this endpoint does not
+ * form a cycle with the endpoint naming it), else its `alarmName` (a reference).
+ */
 function literalAlarmName(alarm: cloudwatch.IAlarm): string {
   const cfn = alarm.node.defaultChild;
   if (cfn instanceof cloudwatch.CfnAlarm && cfn.alarmName !== undefined && !Token.isUnresolved(cfn.alarmName)) {
