@@ -33,7 +33,7 @@ import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { InstanceTypeInfo, parseInstanceType } from './instance-type';
 import { RollingUpdateOptions } from './rolling-update';
 import { withLaneDefaults } from '../core/lane-defaults';
-import { checkEnvironment, checkHostingInstanceType, checkImageRegion, checkSeconds, prefixesOverlap, warnIfCanaryBelowPercentile, warnIfWeightsMayBeOverwritten } from './private/checks';
+import { checkEnvironment, checkHostingInstanceType, checkImageRegion, checkSeconds, prefixesOverlap, warnIfCanaryBelowPercentile, warnIfImageTagMoves, warnIfWeightsMayBeOverwritten } from './private/checks';
 import { checkOneOf, describeDuration } from '../core/private/validation';
 
 /**
@@ -997,6 +997,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
   private checkImage(binding: ModelArtifactBinding): void {
     const uri = binding.imageUri!;
     checkImageRegion(this, binding);
+    warnIfImageTagMoves(this, binding);
     if (binding.imageRepository || Token.isUnresolved(uri)) { return; }
     const m = ECR_URI_RE.exec(uri);
     if (!m) {

@@ -383,6 +383,25 @@ describe('sweep: a rollback restores the old bits', () => {
       /^The weights of assistant@1.4.0 are at s3:\/\/…\/assistant\/latest\/model.tar.gz, a key without the version or a content hash: if a later version overwrites it, a rollback .* loads the new weights/)]);
   });
 
+  test('an image by a moving tag (latest, or none) warns; a version tag or digest does not', () => {
+    const imageWarnings = (image: (s: Stack) => ServingImage) => {
+      const stack = newStack();
+      new ManagedEndpoint(stack, 'Endpoint', {
+        artifact: ModelArtifact.fromBucket(bucketOf(stack), 'assistant/1.4.0/model.tar.gz', { name: 'assistant', version: '1.4.0', image: image(stack) }),
+        mode: EndpointMode.realTime({ instanceType: 'ml.m5.large' }),
+      });
+      return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('moving tag')).map(w => w.entry.data);
+    };
+    const dlc = '763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-inference';
+    expect(imageWarnings(s => ServingImage.fromEcrRepository(ecr.Repository.fromRepositoryName(s, 'R', 'serving')))).toEqual([
+      expect.stringMatching(/^The serving image of assistant@1.4.0 is referenced by a moving tag \(:latest\): instances started later .* Pin a version tag or a sha256 digest\./)]);
+    expect(imageWarnings(() => ServingImage.fromRegistry(dlc))).toHaveLength(1);
+    expect(imageWarnings(() => ServingImage.fromRegistry(`${dlc}:latest`))).toHaveLength(1);
+    expect(imageWarnings(() => ServingImage.fromRegistry(`${dlc}:2.3.0`))).toEqual([]);
+    expect(imageWarnings(() => ServingImage.fromRegistry(`${dlc}@sha256:${'b'.repeat(64)}`))).toEqual([]);
+    expect(imageWarnings(s => ServingImage.fromEcrRepository(ecr.Repository.fromRepositoryName(s, 'R', 'serving'), '1.4.0'))).toEqual([]);
+  });
+
   test('versioned and content-addressed keys do not warn', () => {
     expect(warnings('assistant/1.4.0/model.tar.gz', '1.4.0')).toEqual([]);
     expect(warnings(`assets/${'a'.repeat(64)}.tar.gz`, '1.4.0')).toEqual([]);

@@ -163,3 +163,20 @@ export function warnIfCanaryBelowPercentile(scope: IConstruct, stepPercent: numb
     + `a share of at most ${Math.round((100 - percentile) * 100) / 100}% cannot move p${percentile}, so a slow new version bakes without that alarm firing. `
     + `Use a larger ${what} (over ${Math.round((100 - percentile) * 100) / 100}%), a higher percentile, or an extra rollback alarm on a statistic the ${what} can move.`);
 }
+
+/**
+ * An image by a moving tag (`latest`, or no tag): instances the old version starts after a rollback
+ * (or any scale-out) may pull a newer image than the one it was deployed with. Warn at synth.
+ * @internal
+ */
+export function warnIfImageTagMoves(scope: IConstruct, binding: ModelArtifactBinding): void {
+  const uri = binding.imageUri;
+  if (!uri) { return; }
+  // A token URI (ECR repository) still ends with the literal tag appended by repositoryUriForTag.
+  const lastSegment = uri.slice(uri.lastIndexOf('/') + 1);
+  const moving = /:latest$/.test(uri) || (!Token.isUnresolved(uri) && !lastSegment.includes(':') && !uri.includes('@sha256:'));
+  if (!moving) { return; }
+  Annotations.of(scope).addWarningV2('@cdk-inference-lanes/managed-endpoint:movingImageTag',
+    `The serving image of ${binding.name}@${binding.version} is referenced by a moving tag (${Token.isUnresolved(uri) ? ':latest' : uri}): `
+    + 'instances started later (scale-out, or the old version after a rollback) may pull a newer image. Pin a version tag or a sha256 digest.');
+}
