@@ -306,3 +306,19 @@ describe('documented defaults (props omitted)', () => {
     expect(new AutoscalingPolicy({ maxCapacity: 3, triggers: cpu, scaleToZero: true }).minCapacity).toBe(0);
   });
 });
+
+describe('tokens: no value is computed from an unknown', () => {
+  test.each(['evaluationPeriods', 'goalPercent', 'minBreachingPeriods'])('a token %s is rejected (DatapointsToAlarm is computed at synth)', prop => {
+    const token = new CfnParameter(new Stack(), 'P', { type: 'Number' }).valueAsNumber;
+    expect(() => new ServiceLevelObjective({ latencyThreshold: Duration.millis(200), [prop]: token }))
+      .toThrow(new RegExp(`^ServiceLevelObjective: '${prop}' \\(<token>\\) cannot be a token: the alarms' DatapointsToAlarm is computed from it at synth\\. Fix: Pass a concrete ${prop}\\.$`));
+  });
+
+  test('token thresholds render as references', () => {
+    const stack = new Stack(new App(), 'S');
+    const ms = new CfnParameter(stack, 'Ms', { type: 'Number' }).valueAsNumber;
+    new ServiceLevelObjective({ latencyThreshold: Duration.millis(ms), applicationSignals: false })
+      .render(stack, 'Slo', { laneName: 'l', latency: new cloudwatch.Metric({ namespace: 'N', metricName: 'Latency' }) });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: { Ref: 'Ms' } });
+  });
+});
