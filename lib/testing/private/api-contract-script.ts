@@ -1,0 +1,1548 @@
+// Generated from the Python validator source; edit the Python inside String.raw below.
+// It is embedded in TypeScript (not shipped as a .py file) so the npm package carries it with the
+// compiled JavaScript. Inside String.raw, avoid backticks and a "$" directly followed by "{".
+
+/**
+ * The ApiContract validator, run with python3 -c. Reads {templates: [{name, template, paths}]}
+ * on stdin and prints {botocoreVersion, results: [{findings, skipped, resources, uncovered}]}.
+ */
+export const API_CONTRACT_SCRIPT = String.raw`# ApiContract validator (run by lib/testing/api-contract.ts in one child process per call).
+#
+# Reads {"templates": [{"name", "template", "paths"}]} on stdin, prints
+# {"botocoreVersion", "results": [{"findings", "skipped", "resources", "uncovered"}]} on stdout.
+#
+# Each covered resource is mapped onto the request(s) its CloudFormation handler sends to the service
+# API and walked against the service's own botocore model: required members, types, enums, ranges,
+# string lengths and patterns, list sizes. CloudFormation property names are matched to API member
+# names case-insensitively (ECS and IoT use camelCase, CloudFormation PascalCase), with a rename
+# table for the few members whose names differ. Values that are CloudFormation intrinsics (Ref,
+# Fn::GetAtt, Fn::Join with a token...) are valid placeholders: they are not checked, and counted.
+# Properties with no API counterpart are counted as skipped too. Then service rules botocore does
+# not encode (documented in the API reference) and rules across resources of one template run.
+import json
+import re
+import sys
+
+try:
+    import botocore
+    import botocore.session
+except ImportError as e:  # pragma: no cover - exercised via the missing-tool test
+    sys.stdout.write(json.dumps({"missing": "botocore is not importable: " + str(e)}))
+    sys.exit(0)
+
+SESSION = botocore.session.get_session()
+MODELS = {}
+
+
+def model(service):
+    if service not in MODELS:
+        MODELS[service] = SESSION.get_service_model(service)
+    return MODELS[service]
+
+
+# ---------------------------------------------------------------------------------------------
+# Intrinsics
+
+def is_token(v):
+    if isinstance(v, dict) and len(v) == 1:
+        k = next(iter(v))
+        return k == "Ref" or k.startswith("Fn::") or k == "Condition"
+    return False
+
+
+def literal(v):
+    """The literal string of v when it has no token (Fn::Join/Fn::Sub of literals), else None."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, dict) and "Fn::Join" in v and len(v) == 1:
+        sep, parts = v["Fn::Join"]
+        if not isinstance(parts, list):
+            return None
+        out = []
+        for p in parts:
+            lp = literal(p)
+            if lp is None:
+                return None
+            out.append(lp)
+        return sep.join(out) if isinstance(sep, str) else None
+    if isinstance(v, dict) and "Fn::Sub" in v and len(v) == 1 and isinstance(v["Fn::Sub"], str) and ("$" + "{") not in v["Fn::Sub"]:
+        return v["Fn::Sub"]
+    return None
+
+
+TOKEN_MARK = "__CFN_TOKEN__"
+
+
+def render_with_placeholders(v):
+    """A string where every token is replaced by TOKEN_MARK (for documents built with Fn::Join)."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, dict) and "Fn::Join" in v and len(v) == 1:
+        sep, parts = v["Fn::Join"]
+        if isinstance(parts, list) and isinstance(sep, str):
+            return sep.join(render_with_placeholders(p) for p in parts)
+    if isinstance(v, dict) and "Fn::Sub" in v and len(v) == 1:
+        body = v["Fn::Sub"] if isinstance(v["Fn::Sub"], str) else (v["Fn::Sub"][0] if isinstance(v["Fn::Sub"], list) else None)
+        if isinstance(body, str):
+            return re.sub(r"\$\{[^!][^}]*\}", TOKEN_MARK, body)
+    return TOKEN_MARK
+
+
+def token_desc(v):
+    k = next(iter(v))
+    arg = v[k]
+    if k == "Ref":
+        return "Ref " + str(arg)
+    if k == "Fn::GetAtt":
+        return "Fn::GetAtt " + (".".join(str(a) for a in arg) if isinstance(arg, list) else str(arg))
+    return k
+
+
+def ref_target(v):
+    """Logical id a Ref / Fn::GetAtt points at, else None."""
+    if isinstance(v, dict) and len(v) == 1:
+        if "Ref" in v and isinstance(v["Ref"], str):
+            return v["Ref"]
+        if "Fn::GetAtt" in v:
+            a = v["Fn::GetAtt"]
+            if isinstance(a, list) and a:
+                return a[0]
+            if isinstance(a, str):
+                return a.split(".")[0]
+    return None
+
+
+def short(v, n=120):
+    s = json.dumps(v, sort_keys=True) if not isinstance(v, str) else json.dumps(v)
+    return s if len(s) <= n else s[: n - 3] + "..."
+
+
+# ---------------------------------------------------------------------------------------------
+# Context: collects findings and skips for one template
+
+class Ctx:
+    def __init__(self, name, template, paths):
+        self.name = name
+        self.template = template
+        self.resources = template.get("Resources", {}) or {}
+        self.paths = paths or {}
+        self.findings = []
+        self.skipped = []
+        self.reports = []
+        self.uncovered = []
+        self.cur = None  # (logicalId, type)
+        self.checked = 0
+        self.cur_skipped = 0
+
+    def cpath(self, lid):
+        p = self.paths.get(lid)
+        if p:
+            return p
+        md = (self.resources.get(lid) or {}).get("Metadata") or {}
+        return md.get("aws:cdk:path", "")
+
+    def finding(self, prop, value, rule_id, rule, message, fix, level="error", api=""):
+        lid, rtype = self.cur
+        self.findings.append({
+            "level": level, "ruleId": rule_id, "template": self.name, "logicalId": lid, "resourceType": rtype,
+            "constructPath": self.cpath(lid), "propertyPath": prop, "apiMember": api,
+            "value": short(value) if value is not MISSING else "<absent>", "rule": rule, "message": message, "fix": fix,
+        })
+
+    def skip(self, prop, reason):
+        lid, rtype = self.cur
+        self.cur_skipped += 1
+        self.skipped.append({"template": self.name, "logicalId": lid, "resourceType": rtype,
+                             "constructPath": self.cpath(lid), "propertyPath": prop, "reason": reason})
+
+
+MISSING = object()
+
+
+def join(a, b):
+    if a == "":
+        return str(b)
+    if isinstance(b, int):
+        return "%s[%d]" % (a, b)
+    return a + "." + b
+
+
+# ---------------------------------------------------------------------------------------------
+# The botocore walk
+
+# (API shape name, CloudFormation key) -> API member name, where the names differ beyond case.
+RENAMES = {
+    ("CreateServiceLevelObjectiveInput", "Sli"): "SliConfig",
+    ("CreateServiceLevelObjectiveInput", "RequestBasedSli"): "RequestBasedSliConfig",
+    ("ServiceLevelIndicatorConfig", "SliMetric"): "SliMetricConfig",
+    ("RequestBasedServiceLevelIndicatorConfig", "RequestBasedSliMetric"): "RequestBasedSliMetricConfig",
+    ("CreateFunctionRequest", "KmsKeyArn"): "KMSKeyArn",
+}
+
+# list-of-pairs -> map conversions CloudFormation does for map-shaped API members.
+PAIR_KEYS = [("key", "value"), ("functionversion", "functionweight")]
+
+PATTERN_CACHE = {}
+
+
+# botocore patterns are Java regular expressions. Python's re has no \p{...} classes and no surrogate
+# pairs: translate them to permissive equivalents (a value they accept may still be rejected by the
+# service, never the other way round). A pattern that still does not compile is skipped and counted.
+JAVA_CLASSES = [
+    ("\\uD800\\uDC00-\\uDBFF\\uDFFF", "\\U00010000-\\U0010FFFF"),
+    ("\\p{L}", "\\w"), ("\\p{N}", "\\w"), ("\\p{Z}", "\\s"), ("\\p{Graph}", "\\S"),
+]
+
+
+def compile_pattern(p):
+    if p not in PATTERN_CACHE:
+        q = p
+        for a, b in JAVA_CLASSES:
+            q = q.replace(a, b)
+        q = re.sub(r"(?<!\[)\\p\{Print\}", lambda _m: "[^\\x00-\\x1f\\x7f]", q).replace("\\p{Print}", "^\\x00-\\x1f\\x7f")
+        try:
+            PATTERN_CACHE[p] = re.compile(q)
+        except re.error:
+            PATTERN_CACHE[p] = None
+    return PATTERN_CACHE[p]
+
+
+def type_name(shape):
+    t = shape.type_name
+    if t in ("integer", "long"):
+        return "integer"
+    if t in ("float", "double"):
+        return "number"
+    return t
+
+
+def describe_limits(shape):
+    m = shape.metadata
+    bits = [type_name(shape)]
+    if getattr(shape, "enum", None):
+        bits.append("one of " + ", ".join(shape.enum))
+    if "min" in m or "max" in m:
+        unit = " characters" if shape.type_name == "string" else (" items" if shape.type_name in ("list", "map") else "")
+        bits.append("%s..%s%s" % (m.get("min", "-"), m.get("max", "-"), unit))
+    return " ".join(bits)
+
+
+class Walk:
+    def __init__(self, ctx, service, operation, generated=(), cfn_only=None):
+        self.ctx = ctx
+        self.service = service
+        self.operation = operation
+        self.generated = set(generated)
+        self.cfn_only = cfn_only or {}
+        self.api = "%s %s" % (service, operation)
+
+    def run(self, value, paths=None):
+        """value: the request as {member-ish key: CFN value}; paths: key -> CFN property path."""
+        op = model(self.service).operation_model(self.operation)
+        self.paths = paths or {}
+        self.struct(value, op.input_shape, "", "", top=True)
+
+    def fmt_api(self, api_path):
+        return "%s %s" % (self.api, api_path) if api_path else self.api
+
+    def value(self, v, shape, cpath, apath):
+        ctx = self.ctx
+        if is_token(v):
+            ctx.skip(cpath, "unresolved %s: a valid placeholder for %s %s, not checked" % (token_desc(v), type_name(shape), apath))
+            return
+        if shape.type_name == "structure" and not shape.metadata.get("document"):
+            self.struct(v, shape, cpath, apath)
+            return
+        if shape.type_name == "structure":  # document
+            ctx.checked += 1
+            return
+        if shape.type_name == "list":
+            self.list(v, shape, cpath, apath)
+            return
+        if shape.type_name == "map":
+            self.map(v, shape, cpath, apath)
+            return
+        self.scalar(v, shape, cpath, apath)
+
+    def struct(self, v, shape, cpath, apath, top=False):
+        ctx = self.ctx
+        if not isinstance(v, dict):
+            ctx.finding(cpath, v, "type", "%s is a structure (%s)" % (apath or self.operation, shape.name),
+                        "%s: %s is not an object, %s needs a %s structure" % (cpath, short(v), self.fmt_api(apath), shape.name),
+                        "give an object with the members of %s" % shape.name, api=self.fmt_api(apath))
+            return
+        members = shape.members
+        lower = {k.lower(): k for k in members}
+        present = set()
+        for key, val in v.items():
+            kp = self.paths.get(key, join(cpath, key)) if top else join(cpath, key)
+            if top and key in self.cfn_only:
+                ctx.skip(kp, self.cfn_only[key])
+                continue
+            member = RENAMES.get((shape.name, key)) or (key if key in members else lower.get(key.lower()))
+            if member is None:
+                ctx.skip(kp, "no %s member matches this property (%s has: %s); not checked"
+                         % (self.api, shape.name, ", ".join(sorted(members)[:12]) + (", ..." if len(members) > 12 else "")))
+                continue
+            present.add(member)
+            self.value(val, members[member], kp, join(apath, member))
+        for req in shape.required_members:
+            if req in present:
+                continue
+            if top and req in self.generated:
+                ctx.skip(self.paths.get(req, req), "%s %s is generated or supplied by CloudFormation; not checked" % (self.api, req))
+                continue
+            mshape = members[req]
+            ctx.finding(join(cpath, req) if cpath else self.paths.get(req, req), MISSING, "required",
+                        "%s requires %s (%s.%s)" % (self.api, join(apath, req), shape.name, req),
+                        "%s is missing %s: %s rejects the request (%s.%s is required, %s)"
+                        % (cpath or "the resource", req, self.api, shape.name, req, describe_limits(mshape)),
+                        "set %s (%s)" % (join(cpath, req) if cpath else req, describe_limits(mshape)),
+                        api=self.fmt_api(join(apath, req)))
+
+    def list(self, v, shape, cpath, apath):
+        ctx = self.ctx
+        if not isinstance(v, list):
+            ctx.finding(cpath, v, "type", "%s is a list" % apath, "%s: %s is not a list; %s expects a list of %s"
+                        % (cpath, short(v), self.fmt_api(apath), shape.member.name), "give a list", api=self.fmt_api(apath))
+            return
+        self.size(v, shape, cpath, apath, "items")
+        for i, item in enumerate(v):
+            self.value(item, shape.member, join(cpath, i), join(apath, i))
+
+    def map(self, v, shape, cpath, apath):
+        ctx = self.ctx
+        if isinstance(v, list):
+            conv = {}
+            for i, item in enumerate(v):
+                if is_token(item):
+                    ctx.skip(join(cpath, i), "unresolved %s in a map entry; not checked" % token_desc(item))
+                    continue
+                if not isinstance(item, dict):
+                    break
+                low = {k.lower(): k for k in item}
+                pair = next((p for p in PAIR_KEYS if p[0] in low and p[1] in low), None)
+                if pair is None:
+                    break
+                key = item[low[pair[0]]]
+                if not isinstance(key, str):
+                    ctx.skip(join(cpath, i), "map key is a token; not checked")
+                    continue
+                conv[key] = (item[low[pair[1]]], join(join(cpath, i), low[pair[1]]))
+            else:
+                self.size(conv, shape, cpath, apath, "entries")
+                for k, (val, p) in conv.items():
+                    self.scalar_or(k, shape.key, join(cpath, "key"), join(apath, "key"))
+                    self.value(val, shape.value, p, join(apath, k))
+                return
+        if not isinstance(v, dict):
+            ctx.finding(cpath, v, "type", "%s is a map" % apath, "%s: %s is not an object; %s expects a map"
+                        % (cpath, short(v), self.fmt_api(apath)), "give an object of key/value pairs", api=self.fmt_api(apath))
+            return
+        self.size(v, shape, cpath, apath, "entries")
+        for k, val in v.items():
+            self.scalar_or(k, shape.key, join(cpath, k), join(apath, "key"))
+            self.value(val, shape.value, join(cpath, k), join(apath, k))
+
+    def scalar_or(self, v, shape, cpath, apath):
+        if shape is not None:
+            self.scalar(v, shape, cpath, apath)
+
+    def size(self, v, shape, cpath, apath, unit):
+        m = shape.metadata
+        n = len(v)
+        if ("min" in m and n < m["min"]) or ("max" in m and n > m["max"]):
+            self.ctx.finding(cpath, v if unit != "entries" else "%d entries" % n, "size",
+                             "%s holds %s..%s %s" % (self.fmt_api(apath), m.get("min", 0), m.get("max", "-"), unit),
+                             "%s has %d %s; %s accepts %s to %s" % (cpath, n, unit, self.fmt_api(apath), m.get("min", 0), m.get("max", "any")),
+                             "give between %s and %s %s" % (m.get("min", 0), m.get("max", "any"), unit), api=self.fmt_api(apath))
+
+    def scalar(self, v, shape, cpath, apath):
+        ctx = self.ctx
+        t = shape.type_name
+        api = self.fmt_api(apath)
+        ctx.checked += 1
+        if t == "string":
+            if isinstance(v, bool):
+                v = "true" if v else "false"
+            elif isinstance(v, (int, float)):
+                v = str(v)
+            if isinstance(v, dict) and literal(v) is not None:
+                v = literal(v)
+            if not isinstance(v, str):
+                if isinstance(v, dict) and any(k.startswith("Fn::") for k in v):
+                    ctx.skip(cpath, "intrinsic %s: a valid placeholder for string %s, not checked" % (", ".join(v), apath))
+                    return
+                ctx.finding(cpath, v, "type", "%s is a string" % api, "%s: %s is not a string (%s)" % (cpath, short(v), api),
+                            "give a string", api=api)
+                return
+            enum = getattr(shape, "enum", None)
+            if enum and v not in enum:
+                ctx.finding(cpath, v, "enum", "%s is one of %s" % (api, ", ".join(enum)),
+                            "%s: %s is not a valid %s: %s accepts one of %s" % (cpath, json.dumps(v), shape.name, api, ", ".join(enum)),
+                            "use one of %s" % ", ".join(enum), api=api)
+                return
+            m = shape.metadata
+            if ("min" in m and len(v) < m["min"]) or ("max" in m and len(v) > m["max"]):
+                ctx.finding(cpath, v, "length", "%s is %s..%s characters" % (api, m.get("min", 0), m.get("max", "-")),
+                            "%s: %s has %d characters; %s accepts %s to %s" % (cpath, short(v, 60), len(v), api, m.get("min", 0), m.get("max", "any")),
+                            "use %s to %s characters" % (m.get("min", 0), m.get("max", "any")), api=api)
+                return
+            if "pattern" in m:
+                rx = compile_pattern(m["pattern"])
+                if rx is None:
+                    ctx.skip(cpath, "pattern %s of %s uses regex syntax Python cannot check" % (m["pattern"], api))
+                elif not rx.fullmatch(v) and not rx.match(v):
+                    ctx.finding(cpath, v, "pattern", "%s matches %s" % (api, m["pattern"]),
+                                "%s: %s does not match the pattern %s of %s" % (cpath, short(v, 80), m["pattern"], api),
+                                "give a value matching %s" % m["pattern"], api=api)
+            return
+        if t in ("integer", "long", "float", "double"):
+            num = v
+            if isinstance(v, str):
+                try:
+                    num = int(v) if t in ("integer", "long") else float(v)
+                except ValueError:
+                    num = None
+            if isinstance(num, bool) or not isinstance(num, (int, float)) or (t in ("integer", "long") and isinstance(num, float) and not num.is_integer()):
+                ctx.finding(cpath, v, "type", "%s is %s" % (api, "an integer" if t in ("integer", "long") else "a number"),
+                            "%s: %s is not %s (%s)" % (cpath, short(v), "an integer" if t in ("integer", "long") else "a number", api),
+                            "give %s" % ("an integer" if t in ("integer", "long") else "a number"), api=api)
+                return
+            m = shape.metadata
+            if ("min" in m and num < m["min"]) or ("max" in m and num > m["max"]):
+                ctx.finding(cpath, v, "range", "%s is in %s..%s" % (api, m.get("min", "-"), m.get("max", "-")),
+                            "%s: %s is out of range; %s accepts %s to %s" % (cpath, short(v), api, m.get("min", "any"), m.get("max", "any")),
+                            "use a value between %s and %s" % (m.get("min", "any"), m.get("max", "any")), api=api)
+            return
+        if t == "boolean":
+            if not isinstance(v, bool) and v not in ("true", "false", "True", "False"):
+                ctx.finding(cpath, v, "type", "%s is a boolean" % api, "%s: %s is not a boolean (%s)" % (cpath, short(v), api),
+                            "give true or false", api=api)
+            return
+        if t == "timestamp":
+            if not isinstance(v, (str, int, float)):
+                ctx.finding(cpath, v, "type", "%s is a timestamp" % api, "%s: %s is not a timestamp (%s)" % (cpath, short(v), api),
+                            "give an ISO 8601 date-time", api=api)
+            return
+        # blob and anything else: any string
+        if not isinstance(v, (str, dict)):
+            ctx.finding(cpath, v, "type", "%s is %s" % (api, t), "%s: %s is not a %s (%s)" % (cpath, short(v), t, api), "give a string", api=api)
+
+
+def call(ctx, service, operation, request, paths=None, generated=(), cfn_only=None):
+    Walk(ctx, service, operation, generated, cfn_only).run(request, paths)
+    ctx.ops.append("%s:%s" % (service, operation))
+
+
+# ---------------------------------------------------------------------------------------------
+# Resource mappings (CloudFormation type -> API request(s))
+
+def props_without(props, *keys):
+    return {k: v for k, v in props.items() if k not in keys}
+
+
+def map_simple(service, operation, generated=(), cfn_only=None, drop=()):
+    def m(ctx, lid, props):
+        call(ctx, service, operation, props_without(props, *drop), generated=generated, cfn_only=cfn_only)
+    return m
+
+
+def sagemaker_endpoint(ctx, lid, props):
+    call(ctx, "sagemaker", "CreateEndpoint", props, generated=["EndpointName"], cfn_only={
+        "RetainAllVariantProperties": "UpdateEndpoint-only parameter; no create API to check it against",
+        "ExcludeRetainedVariantProperties": "UpdateEndpoint-only parameter; no create API to check it against",
+        "RetainDeploymentConfig": "UpdateEndpoint-only parameter; no create API to check it against",
+    })
+    rules_sagemaker_endpoint(ctx, lid, props)
+
+
+def sagemaker_inference_component(ctx, lid, props):
+    call(ctx, "sagemaker", "CreateInferenceComponent", props, generated=["InferenceComponentName"], cfn_only={
+        "EndpointArn": "CloudFormation-only alternative to EndpointName; not checked",
+        "DeploymentConfig": "UpdateInferenceComponent-only parameter; not checked on create",
+    })
+
+
+def scalable_target(ctx, lid, props):
+    base = props_without(props, "ScheduledActions")
+    call(ctx, "application-autoscaling", "RegisterScalableTarget", base)
+    for i, action in enumerate(props.get("ScheduledActions") or []):
+        if is_token(action) or not isinstance(action, dict):
+            ctx.skip("ScheduledActions[%d]" % i, "unresolved scheduled action; not checked")
+            continue
+        req = dict(action)
+        paths = {k: "ScheduledActions[%d].%s" % (i, k) for k in action}
+        for k in ("ServiceNamespace", "ResourceId", "ScalableDimension"):
+            if k in props:
+                req[k] = props[k]
+                paths[k] = k
+        call(ctx, "application-autoscaling", "PutScheduledAction", req, paths)
+    rules_scalable_target(ctx, lid, props)
+
+
+def scaling_policy(ctx, lid, props):
+    req = props_without(props, "ScalingTargetId")
+    paths = {}
+    target = ref_target(props.get("ScalingTargetId"))
+    tprops = (ctx.resources.get(target) or {}).get("Properties") or {} if target else {}
+    if "ScalingTargetId" in props:
+        if target and target in ctx.resources:
+            for k in ("ServiceNamespace", "ResourceId", "ScalableDimension"):
+                if k in tprops:
+                    req[k] = tprops[k]
+                    paths[k] = "ScalingTargetId->%s.%s" % (target, k)
+        else:
+            ctx.skip("ScalingTargetId", "scalable target outside this template; ResourceId, ScalableDimension and ServiceNamespace not checked")
+            for k in ("ServiceNamespace", "ResourceId", "ScalableDimension"):
+                req.setdefault(k, {"Ref": "ScalingTargetId"})
+    call(ctx, "application-autoscaling", "PutScalingPolicy", req, paths)
+    rules_scaling_policy(ctx, lid, req)
+
+
+def alarm(ctx, lid, props):
+    call(ctx, "cloudwatch", "PutMetricAlarm", props, generated=["AlarmName"])
+    rules_alarm(ctx, lid, props)
+
+
+def lambda_function(ctx, lid, props):
+    fn_only = {
+        "ReservedConcurrentExecutions": None, "RuntimeManagementConfig": None, "RecursiveLoop": None,
+    }
+    call(ctx, "lambda", "CreateFunction", props_without(props, *fn_only), generated=["FunctionName"])
+    name = props.get("FunctionName", {"Ref": lid})
+    if "ReservedConcurrentExecutions" in props:
+        call(ctx, "lambda", "PutFunctionConcurrency", {"FunctionName": name, "ReservedConcurrentExecutions": props["ReservedConcurrentExecutions"]},
+             {"FunctionName": "FunctionName"})
+    if "RuntimeManagementConfig" in props and isinstance(props["RuntimeManagementConfig"], dict):
+        req = dict(props["RuntimeManagementConfig"])
+        paths = {k: "RuntimeManagementConfig." + k for k in req}
+        req["FunctionName"] = name
+        call(ctx, "lambda", "PutRuntimeManagementConfig", req, paths)
+    if "RecursiveLoop" in props:
+        call(ctx, "lambda", "PutFunctionRecursionConfig", {"FunctionName": name, "RecursiveLoop": props["RecursiveLoop"]})
+
+
+def provisioned(ctx, props, qualifier, qpath):
+    pc = props.get("ProvisionedConcurrencyConfig")
+    if pc is None:
+        return
+    req = dict(pc) if isinstance(pc, dict) else {}
+    paths = {k: "ProvisionedConcurrencyConfig." + k for k in req}
+    if not isinstance(pc, dict):
+        ctx.skip("ProvisionedConcurrencyConfig", "unresolved provisioned concurrency; not checked")
+        return
+    req["FunctionName"] = props.get("FunctionName", {"Ref": "FunctionName"})
+    req["Qualifier"] = qualifier
+    paths["Qualifier"] = qpath
+    call(ctx, "lambda", "PutProvisionedConcurrencyConfig", req, paths)
+
+
+def lambda_version(ctx, lid, props):
+    call(ctx, "lambda", "PublishVersion", props_without(props, "ProvisionedConcurrencyConfig", "RuntimePolicy"))
+    provisioned(ctx, props, {"Fn::GetAtt": [lid, "Version"]}, "(version number, assigned at publish)")
+    rp = props.get("RuntimePolicy")
+    if isinstance(rp, dict):
+        req = dict(rp)
+        paths = {k: "RuntimePolicy." + k for k in req}
+        req["FunctionName"] = props.get("FunctionName")
+        req["Qualifier"] = {"Fn::GetAtt": [lid, "Version"]}
+        call(ctx, "lambda", "PutRuntimeManagementConfig", req, paths)
+
+
+def lambda_alias(ctx, lid, props):
+    call(ctx, "lambda", "CreateAlias", props_without(props, "ProvisionedConcurrencyConfig"))
+    provisioned(ctx, props, props.get("Name"), "Name")
+    rules_alias(ctx, lid, props)
+
+
+def codedeploy_group(ctx, lid, props):
+    call(ctx, "codedeploy", "CreateDeploymentGroup", props, generated=["deploymentGroupName"], cfn_only={
+        "Deployment": "CloudFormation-only: triggers a CreateDeployment, whose revision is not checked",
+        "Ec2TagSet": "nested shape differs from the API's ec2TagSet (lists of lists); not checked",
+        "OnPremisesTagSet": "nested shape differs from the API's onPremisesTagSet (lists of lists); not checked",
+    })
+    rules_codedeploy_group(ctx, lid, props)
+
+
+def ecs_task_definition(ctx, lid, props):
+    call(ctx, "ecs", "RegisterTaskDefinition", props, generated=["family"])
+    rules_ecs_task(ctx, lid, props)
+
+
+def ecs_service(ctx, lid, props):
+    call(ctx, "ecs", "CreateService", props, generated=["serviceName"])
+    rules_ecs_service(ctx, lid, props)
+
+
+SQS_ATTRS = {
+    # attribute: (min, max) integer ranges from the SQS CreateQueue API reference (Attributes)
+    "DelaySeconds": (0, 900),
+    "MaximumMessageSize": (1024, 1048576),
+    "MessageRetentionPeriod": (60, 1209600),
+    "ReceiveMessageWaitTimeSeconds": (0, 20),
+    "VisibilityTimeout": (0, 43200),
+    "KmsDataKeyReusePeriodSeconds": (60, 86400),
+}
+SQS_OTHER = {
+    "RedrivePolicy", "RedriveAllowPolicy", "KmsMasterKeyId", "SqsManagedSseEnabled", "FifoQueue",
+    "ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit",
+}
+
+
+def sqs_queue(ctx, lid, props):
+    req = {}
+    paths = {}
+    if "QueueName" in props:
+        req["QueueName"] = props["QueueName"]
+    if "Tags" in props:
+        req["tags"] = props["Tags"]
+        paths["tags"] = "Tags"
+    attrs = {k: v for k, v in props.items() if k not in ("QueueName", "Tags")}
+    req["Attributes"] = {k: (json.dumps(v) if isinstance(v, dict) and not is_token(v) and k.endswith("Policy") else v) for k, v in attrs.items()}
+    paths["Attributes"] = ""
+    call(ctx, "sqs", "CreateQueue", req, paths, generated=["QueueName"])
+    rules_sqs(ctx, lid, props)
+
+
+def greengrass_component(ctx, lid, props):
+    req = dict(props)
+    recipe = props.get("InlineRecipe")
+    if recipe is not None and not isinstance(recipe, str):
+        req.pop("InlineRecipe")
+        ctx.checked += 1
+    call(ctx, "greengrassv2", "CreateComponentVersion", req)
+    if recipe is not None:
+        rules_recipe(ctx, lid, recipe)
+
+
+def greengrass_deployment(ctx, lid, props):
+    call(ctx, "greengrassv2", "CreateDeployment", props)
+    rules_gg_deployment(ctx, lid, props)
+
+
+def iot_thing_group(ctx, lid, props):
+    if "QueryString" in props:
+        call(ctx, "iot", "CreateDynamicThingGroup", props, generated=["thingGroupName"])
+    else:
+        call(ctx, "iot", "CreateThingGroup", props, generated=["thingGroupName"])
+
+
+def iot_policy(ctx, lid, props):
+    req = dict(props)
+    doc = props.get("PolicyDocument")
+    if isinstance(doc, dict) and not is_token(doc):
+        req["PolicyDocument"] = json.dumps(doc)  # the API takes the document as a JSON string
+    call(ctx, "iot", "CreatePolicy", req, generated=["policyName"])
+    if isinstance(doc, dict) and not is_token(doc):
+        rules_iot_policy(ctx, lid, doc)
+    elif doc is not None and isinstance(doc, str):
+        try:
+            rules_iot_policy(ctx, lid, json.loads(doc))
+        except ValueError:
+            ctx.finding("PolicyDocument", doc, "iot-policy-json", "an IoT policy document is JSON",
+                        "PolicyDocument is not valid JSON", "give the policy document as a JSON object")
+
+
+def slo(ctx, lid, props):
+    call(ctx, "application-signals", "CreateServiceLevelObjective", props, cfn_only={
+        "ExclusionWindows": "set by BatchUpdateExclusionWindows after create; not checked",
+    })
+
+
+MAPPINGS = {
+    "AWS::SageMaker::Model": map_simple("sagemaker", "CreateModel", generated=["ModelName"]),
+    "AWS::SageMaker::EndpointConfig": map_simple("sagemaker", "CreateEndpointConfig", generated=["EndpointConfigName"]),
+    "AWS::SageMaker::Endpoint": sagemaker_endpoint,
+    "AWS::SageMaker::InferenceComponent": sagemaker_inference_component,
+    "AWS::ApplicationAutoScaling::ScalableTarget": scalable_target,
+    "AWS::ApplicationAutoScaling::ScalingPolicy": scaling_policy,
+    "AWS::CloudWatch::Alarm": alarm,
+    "AWS::Lambda::Function": lambda_function,
+    "AWS::Lambda::Version": lambda_version,
+    "AWS::Lambda::Alias": lambda_alias,
+    "AWS::Lambda::EventInvokeConfig": map_simple("lambda", "PutFunctionEventInvokeConfig"),
+    "AWS::Lambda::CodeSigningConfig": map_simple("lambda", "CreateCodeSigningConfig"),
+    "AWS::CodeDeploy::Application": map_simple("codedeploy", "CreateApplication", generated=["applicationName"]),
+    "AWS::CodeDeploy::DeploymentGroup": codedeploy_group,
+    "AWS::ECS::TaskDefinition": ecs_task_definition,
+    "AWS::ECS::Service": ecs_service,
+    "AWS::SQS::Queue": sqs_queue,
+    "AWS::GreengrassV2::ComponentVersion": greengrass_component,
+    "AWS::GreengrassV2::Deployment": greengrass_deployment,
+    "AWS::IoT::ThingGroup": iot_thing_group,
+    "AWS::IoT::RoleAlias": map_simple("iot", "CreateRoleAlias", generated=["roleAlias"]),
+    "AWS::IoT::Policy": iot_policy,
+    "AWS::ApplicationSignals::ServiceLevelObjective": slo,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Service rules botocore does not encode (each cites the API reference it comes from)
+
+def num(v):
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return v
+    if isinstance(v, str):
+        try:
+            return float(v) if "." in v else int(v)
+        except ValueError:
+            return None
+    return None
+
+
+def rules_sagemaker_endpoint(ctx, lid, props):
+    dc = props.get("DeploymentConfig")
+    if not isinstance(dc, dict):
+        return
+    bg = dc.get("BlueGreenUpdatePolicy")
+    if isinstance(bg, dict):
+        trc = bg.get("TrafficRoutingConfiguration")
+        if isinstance(trc, dict) and isinstance(trc.get("Type"), str):
+            need = {"CANARY": "CanarySize", "LINEAR": "LinearStepSize"}.get(trc["Type"])
+            if need and need not in trc:
+                ctx.finding("DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration", trc, "sagemaker-traffic-routing",
+                            "TrafficRoutingConfig of Type %s needs %s (SageMaker API reference, TrafficRoutingConfig)" % (trc["Type"], need),
+                            "a %s traffic routing configuration without %s: CreateEndpoint/UpdateEndpoint rejects it" % (trc["Type"], need),
+                            "set %s { Type: CAPACITY_PERCENT | INSTANCE_COUNT, Value }" % need, api="sagemaker CreateEndpoint")
+    # Deployment guardrails apply to real-time (and asynchronous) endpoints, not serverless ones.
+    cfg = ref_target(props.get("EndpointConfigName"))
+    cprops = (ctx.resources.get(cfg) or {}).get("Properties") or {} if cfg else {}
+    variants = cprops.get("ProductionVariants") if isinstance(cprops.get("ProductionVariants"), list) else []
+    if bg is not None and any(isinstance(v, dict) and "ServerlessConfig" in v for v in variants):
+        ctx.finding("DeploymentConfig.BlueGreenUpdatePolicy", bg, "sagemaker-guardrails-serverless",
+                    "deployment guardrails (blue/green, rolling) apply to real-time and asynchronous endpoints only (SageMaker guide: Deployment guardrails)",
+                    "the endpoint config %s has serverless variants, which deployment guardrails do not support" % cfg,
+                    "remove DeploymentConfig.BlueGreenUpdatePolicy on a serverless endpoint", api="sagemaker CreateEndpoint DeploymentConfig")
+    alarms = (dc.get("AutoRollbackConfiguration") or {}).get("Alarms") if isinstance(dc.get("AutoRollbackConfiguration"), dict) else None
+    if isinstance(alarms, list):
+        for i, a in enumerate(alarms):
+            if isinstance(a, dict):
+                check_alarm_name(ctx, "DeploymentConfig.AutoRollbackConfiguration.Alarms[%d].AlarmName" % i, a.get("AlarmName"),
+                                 "sagemaker CreateEndpoint AutoRollbackConfiguration")
+
+
+def alarm_names(ctx):
+    names = set()
+    ids = set()
+    for k, r in ctx.resources.items():
+        if r.get("Type") == "AWS::CloudWatch::Alarm":
+            ids.add(k)
+            n = literal((r.get("Properties") or {}).get("AlarmName"))
+            if n is not None:
+                names.add(n)
+    return names, ids
+
+
+def check_alarm_name(ctx, path, value, api):
+    if value is None:
+        return
+    names, ids = alarm_names(ctx)
+    t = ref_target(value)
+    if t is not None:
+        if t in ctx.resources and ctx.resources[t].get("Type") != "AWS::CloudWatch::Alarm":
+            ctx.finding(path, value, "alarm-reference", "%s names CloudWatch alarms" % api,
+                        "%s refers to %s, a %s, not a CloudWatch alarm" % (path, t, ctx.resources[t].get("Type")),
+                        "reference an AWS::CloudWatch::Alarm", api=api)
+        return
+    lit = literal(value)
+    if lit is not None and names and lit not in names:
+        ctx.finding(path, value, "alarm-reference", "%s names existing CloudWatch alarms" % api,
+                    "%s names alarm %s, which no AWS::CloudWatch::Alarm in this template defines" % (path, json.dumps(lit)),
+                    "use the AlarmName of an alarm in the stack (or create that alarm elsewhere first)", level="warning", api=api)
+
+
+def dim_namespace(dim):
+    if not isinstance(dim, str) or ":" not in dim:
+        return None
+    ns = dim.split(":")[0]
+    return {"elasticmapreduce": "elasticmapreduce"}.get(ns, ns)
+
+
+RESOURCE_ID_PREFIX = {
+    "sagemaker:variant:DesiredInstanceCount": "endpoint/", "sagemaker:variant:DesiredProvisionedConcurrency": "endpoint/",
+    "sagemaker:inference-component:DesiredCopyCount": "inference-component/", "lambda:function:ProvisionedConcurrency": "function:",
+    "ecs:service:DesiredCount": "service/", "dynamodb:table:ReadCapacityUnits": "table/", "dynamodb:table:WriteCapacityUnits": "table/",
+    "rds:cluster:ReadReplicaCount": "cluster:", "neptune:cluster:ReadReplicaCount": "cluster:", "ec2:spot-fleet-request:TargetCapacity": "spot-fleet-request/",
+    "appstream:fleet:DesiredCapacity": "fleet/", "cassandra:table:ReadCapacityUnits": "keyspace/", "cassandra:table:WriteCapacityUnits": "keyspace/",
+    "elasticache:replication-group:NodeGroups": "replication-group/", "elasticache:replication-group:Replicas": "replication-group/",
+    "elasticache:cache-cluster:Nodes": "cache-cluster/", "workspaces:workspacespool:DesiredUserSessions": "workspacespool/",
+}
+
+
+def literal_prefix(v):
+    """The literal start of a string or Fn::Join (before its first token)."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, dict) and "Fn::Join" in v and len(v) == 1:
+        sep, parts = v["Fn::Join"]
+        out = ""
+        for i, p in enumerate(parts if isinstance(parts, list) else []):
+            if i > 0:
+                out += sep if isinstance(sep, str) else ""
+            lp = literal(p)
+            if lp is None:
+                return out
+            out += lp
+        return out
+    return ""
+
+
+def check_dimension(ctx, props, prefix, api):
+    ns = props.get("ServiceNamespace")
+    dim = props.get("ScalableDimension")
+    if isinstance(ns, str) and isinstance(dim, str) and dim_namespace(dim) is not None and dim_namespace(dim) != ns:
+        ctx.finding(prefix + "ScalableDimension", dim, "autoscaling-dimension-namespace",
+                    "a scalable dimension belongs to its service namespace (Application Auto Scaling API reference, ScalableDimension)",
+                    "ScalableDimension %s belongs to namespace %s, but ServiceNamespace is %s: %s rejects the pair"
+                    % (dim, dim_namespace(dim), ns, api),
+                    "use a %s:... dimension with ServiceNamespace %s, or ServiceNamespace %s" % (ns, ns, dim_namespace(dim)), api=api)
+    rid = props.get("ResourceId")
+    want = RESOURCE_ID_PREFIX.get(dim) if isinstance(dim, str) else None
+    pre = literal_prefix(rid)
+    if want and pre and not (pre.startswith(want) or want.startswith(pre)):
+        ctx.finding(prefix + "ResourceId", rid, "autoscaling-resource-id",
+                    "the ResourceId of %s starts with %s (Application Auto Scaling API reference, ResourceId)" % (dim, want),
+                    "ResourceId %s does not identify a %s resource (expected %s...)" % (short(rid, 80), dim, want),
+                    "use a ResourceId of the form %s..." % want, api=api)
+
+
+def capacity_bounds(ctx, obj, prefix, api):
+    lo, hi = num(obj.get("MinCapacity")), num(obj.get("MaxCapacity"))
+    if lo is not None and hi is not None and lo > hi:
+        ctx.finding(prefix + "MinCapacity", obj.get("MinCapacity"), "autoscaling-min-max",
+                    "MinCapacity <= MaxCapacity (%s)" % api, "%sMinCapacity (%s) is greater than MaxCapacity (%s)" % (prefix, lo, hi),
+                    "make MinCapacity at most MaxCapacity", api=api)
+
+
+SCHEDULE_RX = re.compile(r"^(at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\((\S+ ){5}\S+\))$")
+
+
+def rules_scalable_target(ctx, lid, props):
+    check_dimension(ctx, props, "", "application-autoscaling RegisterScalableTarget")
+    capacity_bounds(ctx, props, "", "application-autoscaling RegisterScalableTarget")
+    for i, a in enumerate(props.get("ScheduledActions") or []):
+        if not isinstance(a, dict):
+            continue
+        p = "ScheduledActions[%d]." % i
+        s = a.get("Schedule")
+        if isinstance(s, str) and not SCHEDULE_RX.match(s):
+            ctx.finding(p + "Schedule", s, "autoscaling-schedule",
+                        "Schedule is at(yyyy-mm-ddThh:mm:ss), rate(value unit) or cron(6 fields) (PutScheduledAction)",
+                        "%sSchedule %s is not an at(), rate() or six-field cron() expression" % (p, json.dumps(s)),
+                        "use e.g. cron(30 16 2 3 ? *) or rate(5 minutes)", api="application-autoscaling PutScheduledAction")
+        if isinstance(a.get("ScalableTargetAction"), dict):
+            capacity_bounds(ctx, a["ScalableTargetAction"], p + "ScalableTargetAction.", "application-autoscaling PutScheduledAction")
+
+
+PREDEFINED_PREFIX = [
+    ("SageMakerVariant", "sagemaker:variant:"), ("SageMakerInferenceComponent", "sagemaker:inference-component:"),
+    ("ECSService", "ecs:service:"), ("LambdaProvisionedConcurrency", "lambda:function:"), ("DynamoDB", "dynamodb:"),
+    ("RDSReader", "rds:cluster:"), ("EC2SpotFleetRequest", "ec2:spot-fleet-request:"), ("AppStream", "appstream:fleet:"),
+    ("Comprehend", "comprehend:"), ("Cassandra", "cassandra:table:"), ("KafkaBrokerStorage", "kafka:"),
+    ("ElastiCache", "elasticache:"), ("NeptuneReader", "neptune:cluster:"), ("WorkSpaces", "workspaces:"),
+]
+PREDEFINED_DIMENSION = {
+    "SageMakerVariantProvisionedConcurrencyUtilization": "sagemaker:variant:DesiredProvisionedConcurrency",
+    "SageMakerVariantInvocationsPerInstance": "sagemaker:variant:DesiredInstanceCount",
+    "SageMakerVariantConcurrentRequestsPerModelHighResolution": "sagemaker:variant:DesiredInstanceCount",
+}
+
+
+def check_metric_queries(ctx, metrics, path, api, form):
+    """Metric-math rules shared by alarms, customized scaling metrics and SLOs (ReturnData, Id, one source)."""
+    if not isinstance(metrics, list):
+        return
+    returned = []
+    for i, q in enumerate(metrics):
+        if not isinstance(q, dict):
+            continue
+        qp = "%s[%d]" % (path, i)
+        has_expr, has_stat = "Expression" in q, "MetricStat" in q
+        if has_expr == has_stat:
+            ctx.finding(qp, q, "metric-query-source", "each metric query has exactly one of Expression and MetricStat (%s)" % api,
+                        "%s has %s" % (qp, "both Expression and MetricStat" if has_expr else "neither Expression nor MetricStat"),
+                        "give either Expression or MetricStat", api=api)
+        qid = q.get("Id")
+        if isinstance(qid, str) and not re.match(r"^[a-z][A-Za-z0-9_]*$", qid):
+            ctx.finding(qp + ".Id", qid, "metric-query-id", "a metric query Id starts with a lowercase letter and holds letters, digits and _ (%s)" % api,
+                        "%s.Id %s is not a valid metric query id" % (qp, json.dumps(qid)), "start the Id with a lowercase letter, e.g. m1", api=api)
+        rd = q.get("ReturnData", True)
+        if rd is True or rd == "true":
+            returned.append(i)
+    if form == "alarm" and len(returned) != 1:
+        ctx.finding(path, "%d queries return data" % len(returned), "metric-math-return-data",
+                    "exactly one metric query has ReturnData true (an omitted ReturnData means true) (%s)" % api,
+                    "%s: %d queries return data (%s); the alarm needs exactly one" % (path, len(returned), ", ".join("[%d]" % i for i in returned) or "none"),
+                    "set ReturnData: false on every query but the alarm's expression", api=api)
+
+
+def rules_scaling_policy(ctx, lid, req):
+    api = "application-autoscaling PutScalingPolicy"
+    check_dimension(ctx, req, "", api)
+    ptype = req.get("PolicyType")
+    tt = req.get("TargetTrackingScalingPolicyConfiguration")
+    st = req.get("StepScalingPolicyConfiguration")
+    want = {"TargetTrackingScaling": "TargetTrackingScalingPolicyConfiguration", "StepScaling": "StepScalingPolicyConfiguration",
+            "PredictiveScaling": "PredictiveScalingPolicyConfiguration"}.get(ptype) if isinstance(ptype, str) else None
+    if want and want not in req:
+        ctx.finding(want, MISSING, "autoscaling-policy-type", "a %s policy needs %s (%s)" % (ptype, want, api),
+                    "PolicyType %s without %s" % (ptype, want), "set %s" % want, api=api)
+    for other in ("TargetTrackingScalingPolicyConfiguration", "StepScalingPolicyConfiguration", "PredictiveScalingPolicyConfiguration"):
+        if want and other != want and other in req:
+            ctx.finding(other, req[other], "autoscaling-policy-type", "only the configuration of the PolicyType is allowed (%s)" % api,
+                        "%s is set on a %s policy" % (other, ptype), "remove %s or change PolicyType" % other, api=api)
+    if isinstance(tt, dict):
+        pre, cus = tt.get("PredefinedMetricSpecification"), tt.get("CustomizedMetricSpecification")
+        if (pre is None) == (cus is None):
+            ctx.finding("TargetTrackingScalingPolicyConfiguration", tt, "autoscaling-metric-source",
+                        "a target tracking policy has exactly one of PredefinedMetricSpecification and CustomizedMetricSpecification (%s)" % api,
+                        "TargetTrackingScalingPolicyConfiguration has %s" % ("both" if pre is not None else "neither"),
+                        "give exactly one metric specification", api=api)
+        if isinstance(pre, dict):
+            mt = pre.get("PredefinedMetricType")
+            dim = req.get("ScalableDimension")
+            if isinstance(mt, str) and isinstance(dim, str):
+                wrong = None
+                exact = PREDEFINED_DIMENSION.get(mt)
+                if exact and exact != dim:
+                    wrong = exact
+                else:
+                    for p, d in PREDEFINED_PREFIX:
+                        if mt.startswith(p) and not dim.startswith(d):
+                            wrong = d + "..."
+                if wrong:
+                    ctx.finding("TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType", mt,
+                                "autoscaling-metric-dimension", "a predefined metric applies to its own scalable dimension (%s)" % api,
+                                "PredefinedMetricType %s measures %s, but the policy scales %s" % (mt, wrong, dim),
+                                "pick a predefined metric of %s, or a customized metric" % dim, api=api)
+            if mt == "ALBRequestCountPerTarget" and "ResourceLabel" not in pre:
+                ctx.finding("TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification", pre, "autoscaling-resource-label",
+                            "ALBRequestCountPerTarget needs ResourceLabel (%s)" % api, "ResourceLabel is missing", "set ResourceLabel", api=api)
+        if isinstance(cus, dict):
+            if "Metrics" in cus and any(k in cus for k in ("MetricName", "Namespace", "Dimensions", "Statistic")):
+                ctx.finding("TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification", cus, "metric-math-exclusive",
+                            "a customized metric is either MetricName/Namespace/Statistic or Metrics, not both (%s)" % api,
+                            "CustomizedMetricSpecification sets both Metrics and MetricName/Namespace/Dimensions/Statistic",
+                            "keep only Metrics (metric math) or only the single metric", api=api)
+            check_metric_queries(ctx, cus.get("Metrics"), "TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics", api, "alarm")
+    if isinstance(st, dict) and isinstance(st.get("StepAdjustments"), list):
+        steps = [s for s in st["StepAdjustments"] if isinstance(s, dict)]
+        for i, s in enumerate(steps):
+            lo, hi = num(s.get("MetricIntervalLowerBound")), num(s.get("MetricIntervalUpperBound"))
+            if lo is not None and hi is not None and lo >= hi:
+                ctx.finding("StepScalingPolicyConfiguration.StepAdjustments[%d]" % i, s, "autoscaling-step-interval",
+                            "a step's lower bound is below its upper bound (%s, StepAdjustment)" % api,
+                            "step %d: lower bound %s is not below upper bound %s" % (i, lo, hi), "fix the interval", api=api)
+        unbounded_lo = [i for i, s in enumerate(steps) if "MetricIntervalLowerBound" not in s]
+        unbounded_hi = [i for i, s in enumerate(steps) if "MetricIntervalUpperBound" not in s]
+        if len(unbounded_lo) > 1 or len(unbounded_hi) > 1:
+            ctx.finding("StepScalingPolicyConfiguration.StepAdjustments", st["StepAdjustments"], "autoscaling-step-overlap",
+                        "at most one step has a null lower bound and one a null upper bound (%s, StepAdjustment)" % api,
+                        "steps overlap: %d without lower bound, %d without upper bound" % (len(unbounded_lo), len(unbounded_hi)),
+                        "give every step but the outermost both bounds", api=api)
+
+
+def rules_alarm(ctx, lid, props):
+    api = "cloudwatch PutMetricAlarm"
+    has_name, has_metrics = "MetricName" in props, "Metrics" in props
+    if has_name and has_metrics:
+        ctx.finding("Metrics", props.get("Metrics"), "alarm-metric-exclusive",
+                    "an alarm has MetricName (single metric) or Metrics (metric math), not both (PutMetricAlarm)",
+                    "both MetricName (%s) and Metrics are set: PutMetricAlarm rejects the alarm" % json.dumps(props.get("MetricName")),
+                    "remove MetricName/Namespace/Statistic/Period/Dimensions, or remove Metrics", api=api)
+    elif not has_name and not has_metrics and "ThresholdMetricId" not in props:
+        ctx.finding("MetricName", MISSING, "alarm-metric-exclusive", "an alarm has MetricName or Metrics (PutMetricAlarm)",
+                    "neither MetricName nor Metrics is set", "set MetricName (with Namespace, Statistic, Period) or Metrics", api=api)
+    if has_metrics and not has_name:
+        for k in ("Namespace", "Statistic", "ExtendedStatistic", "Dimensions", "Period", "Unit"):
+            if k in props:
+                ctx.finding(k, props[k], "alarm-metric-exclusive",
+                            "a metric-math alarm sets the metric inside Metrics, not %s (PutMetricAlarm)" % k,
+                            "%s is set on an alarm that uses Metrics" % k, "move %s into Metrics[].MetricStat or remove it" % k, api=api)
+        check_metric_queries(ctx, props.get("Metrics"), "Metrics", api, "alarm")
+    if has_name and not has_metrics:
+        if ("Statistic" in props) == ("ExtendedStatistic" in props):
+            ctx.finding("Statistic", props.get("Statistic", MISSING), "alarm-statistic",
+                        "a single-metric alarm has exactly one of Statistic and ExtendedStatistic (PutMetricAlarm)",
+                        "%s" % ("both Statistic and ExtendedStatistic are set" if "Statistic" in props else "neither Statistic nor ExtendedStatistic is set"),
+                        "set Statistic (e.g. Average) or ExtendedStatistic (e.g. p95)", api=api)
+        if "Period" not in props:
+            ctx.finding("Period", MISSING, "alarm-period", "a static-threshold single-metric alarm needs Period (PutMetricAlarm)",
+                        "Period is missing", "set Period (10, 20, 30 or a multiple of 60)", api=api)
+        if "Namespace" not in props:
+            ctx.finding("Namespace", MISSING, "alarm-namespace", "a single-metric alarm needs Namespace (PutMetricAlarm)",
+                        "Namespace is missing", "set Namespace", api=api)
+    periods = [("Period", props.get("Period"))]
+    for i, q in enumerate(props.get("Metrics") or [] if isinstance(props.get("Metrics"), list) else []):
+        if isinstance(q, dict) and isinstance(q.get("MetricStat"), dict):
+            periods.append(("Metrics[%d].MetricStat.Period" % i, q["MetricStat"].get("Period")))
+        if isinstance(q, dict) and "Period" in q:
+            periods.append(("Metrics[%d].Period" % i, q.get("Period")))
+    for p, v in periods:
+        n = num(v)
+        if n is not None and not (n in (10, 20, 30) or (n >= 60 and n % 60 == 0)):
+            ctx.finding(p, v, "alarm-period", "Period is 10, 20, 30 or a multiple of 60 (PutMetricAlarm)",
+                        "%s %s is not 10, 20, 30 or a multiple of 60" % (p, v), "use 10, 20, 30 or a multiple of 60 seconds", api=api)
+    dp, ev = num(props.get("DatapointsToAlarm")), num(props.get("EvaluationPeriods"))
+    if dp is not None and ev is not None and dp > ev:
+        ctx.finding("DatapointsToAlarm", props.get("DatapointsToAlarm"), "alarm-m-of-n",
+                    "DatapointsToAlarm (M) is at most EvaluationPeriods (N) (PutMetricAlarm)",
+                    "DatapointsToAlarm %s is greater than EvaluationPeriods %s" % (dp, ev), "make DatapointsToAlarm <= EvaluationPeriods", api=api)
+    if "EvaluationPeriods" not in props and "EvaluationCriteria" not in props:
+        ctx.finding("EvaluationPeriods", MISSING, "alarm-evaluation-periods", "a metric alarm needs EvaluationPeriods (PutMetricAlarm)",
+                    "EvaluationPeriods is missing", "set EvaluationPeriods", api=api)
+
+
+def function_of(ctx, v):
+    """Logical id of the AWS::Lambda::Function a FunctionName value refers to, else None."""
+    t = ref_target(v)
+    if t and (ctx.resources.get(t) or {}).get("Type") == "AWS::Lambda::Function":
+        return t
+    lit = literal(v)
+    if lit is not None:
+        for k, r in ctx.resources.items():
+            if r.get("Type") == "AWS::Lambda::Function" and literal((r.get("Properties") or {}).get("FunctionName")) == lit:
+                return k
+    return None
+
+
+def rules_alias(ctx, lid, props):
+    pc = props.get("ProvisionedConcurrencyConfig")
+    fv = props.get("FunctionVersion")
+    if isinstance(pc, dict) and fv == "$LATEST":
+        ctx.finding("FunctionVersion", fv, "lambda-provisioned-latest",
+                    "provisioned concurrency needs a published version or an alias of one, not $LATEST (PutProvisionedConcurrencyConfig)",
+                    "an alias with ProvisionedConcurrencyConfig points at $LATEST", "point the alias at a published version", api="lambda PutProvisionedConcurrencyConfig")
+
+
+def rules_lambda_cross(ctx):
+    """Provisioned concurrency on a function's versions/aliases (and its autoscaling bounds) fits in its reserved concurrency."""
+    reserved = {}
+    for k, r in ctx.resources.items():
+        if r.get("Type") == "AWS::Lambda::Function":
+            n = num((r.get("Properties") or {}).get("ReservedConcurrentExecutions"))
+            if n is not None:
+                reserved[k] = n
+    if not reserved:
+        return
+    per_fn = {}
+    alias_fn = {}
+    for k, r in ctx.resources.items():
+        if r.get("Type") in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+            p = r.get("Properties") or {}
+            fn = function_of(ctx, p.get("FunctionName"))
+            if fn is None:
+                continue
+            if r.get("Type") == "AWS::Lambda::Alias":
+                alias_fn[k] = fn
+            pcv = num((p.get("ProvisionedConcurrencyConfig") or {}).get("ProvisionedConcurrentExecutions")) if isinstance(p.get("ProvisionedConcurrencyConfig"), dict) else None
+            if pcv is not None:
+                per_fn.setdefault(fn, []).append((k, r.get("Type"), pcv))
+    api = "lambda PutProvisionedConcurrencyConfig"
+    for fn, items in per_fn.items():
+        if fn not in reserved:
+            continue
+        total = sum(x[2] for x in items)
+        if total > reserved[fn]:
+            for k, t, v in items:
+                ctx.cur = (k, t)
+                ctx.finding("ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions", v, "lambda-provisioned-over-reserved",
+                            "provisioned concurrency of a function's versions and aliases fits in its reserved concurrency (Lambda: PutProvisionedConcurrencyConfig)",
+                            "provisioned concurrency %s%s exceeds the reserved concurrency %s of function %s: PutProvisionedConcurrencyConfig fails"
+                            % (v, " (%s in total over %d versions/aliases)" % (total, len(items)) if len(items) > 1 else "", reserved[fn], fn),
+                            "lower the provisioned concurrency to at most %s, or raise ReservedConcurrentExecutions of %s" % (reserved[fn], fn), api=api)
+    # Application Auto Scaling of provisioned concurrency: the bounds it will set.
+    for k, r in ctx.resources.items():
+        if r.get("Type") != "AWS::ApplicationAutoScaling::ScalableTarget":
+            continue
+        p = r.get("Properties") or {}
+        if p.get("ScalableDimension") != "lambda:function:ProvisionedConcurrency":
+            continue
+        fn = None
+        for ref in refs_in(p.get("ResourceId")):
+            fn = fn or alias_fn.get(ref) or (ref if ref in reserved else None)
+        if fn is None or fn not in reserved:
+            continue
+        ctx.cur = (k, r.get("Type"))
+        checks = [("MinCapacity", p.get("MinCapacity"), "error"), ("MaxCapacity", p.get("MaxCapacity"), "warning")]
+        for i, a in enumerate(p.get("ScheduledActions") or []):
+            if isinstance(a, dict) and isinstance(a.get("ScalableTargetAction"), dict):
+                checks.append(("ScheduledActions[%d].ScalableTargetAction.MinCapacity" % i, a["ScalableTargetAction"].get("MinCapacity"), "error"))
+                checks.append(("ScheduledActions[%d].ScalableTargetAction.MaxCapacity" % i, a["ScalableTargetAction"].get("MaxCapacity"), "warning"))
+        for path, v, level in checks:
+            n = num(v)
+            if n is not None and n > reserved[fn]:
+                ctx.finding(path, v, "lambda-provisioned-over-reserved",
+                            "provisioned concurrency fits in the function's reserved concurrency (Lambda: PutProvisionedConcurrencyConfig)",
+                            "%s %s exceeds the reserved concurrency %s of function %s: Application Auto Scaling's PutProvisionedConcurrencyConfig calls fail%s"
+                            % (path, n, reserved[fn], fn, "" if level == "error" else " when it scales that far"),
+                            "keep %s at most %s, or raise ReservedConcurrentExecutions of %s" % (path, reserved[fn], fn), level=level,
+                            api="application-autoscaling RegisterScalableTarget")
+
+
+def refs_in(v):
+    out = []
+    if isinstance(v, dict):
+        t = ref_target(v)
+        if t:
+            out.append(t)
+        for x in v.values():
+            out.extend(refs_in(x))
+    elif isinstance(v, list):
+        for x in v:
+            out.extend(refs_in(x))
+    return out
+
+
+def rules_codedeploy_group(ctx, lid, props):
+    api = "codedeploy CreateDeploymentGroup"
+    ac = props.get("AlarmConfiguration")
+    if isinstance(ac, dict) and isinstance(ac.get("Alarms"), list):
+        for i, a in enumerate(ac["Alarms"]):
+            if isinstance(a, dict):
+                check_alarm_name(ctx, "AlarmConfiguration.Alarms[%d].Name" % i, a.get("Name"), api)
+        if len(ac["Alarms"]) > 10:
+            ctx.finding("AlarmConfiguration.Alarms", ac["Alarms"], "codedeploy-alarm-count", "at most 10 alarms per deployment group (CodeDeploy AlarmConfiguration)",
+                        "%d alarms configured" % len(ac["Alarms"]), "keep at most 10 alarms (combine them in a composite alarm)", api=api)
+    app = ref_target(props.get("ApplicationName"))
+    platform = literal(((ctx.resources.get(app) or {}).get("Properties") or {}).get("ComputePlatform")) if app else None
+    cfg = literal(props.get("DeploymentConfigName"))
+    if platform and cfg and cfg.startswith("CodeDeployDefault."):
+        kind = "Lambda" if cfg.startswith("CodeDeployDefault.Lambda") else ("ECS" if cfg.startswith("CodeDeployDefault.ECS") else "Server")
+        if kind != platform:
+            ctx.finding("DeploymentConfigName", cfg, "codedeploy-config-platform",
+                        "a predefined deployment configuration matches the application's compute platform (CreateDeploymentGroup)",
+                        "%s is a %s configuration, but application %s has ComputePlatform %s" % (cfg, kind, app, platform),
+                        "use a CodeDeployDefault.%s* configuration" % platform, api=api)
+    ds = props.get("DeploymentStyle")
+    if platform in ("Lambda", "ECS") and isinstance(ds, dict):
+        if ds.get("DeploymentType") not in (None, "BLUE_GREEN") or ds.get("DeploymentOption") not in (None, "WITH_TRAFFIC_CONTROL"):
+            ctx.finding("DeploymentStyle", ds, "codedeploy-style-platform",
+                        "%s deployments are BLUE_GREEN WITH_TRAFFIC_CONTROL (CodeDeploy DeploymentStyle)" % platform,
+                        "DeploymentStyle %s on a %s application" % (short(ds), platform), "use BLUE_GREEN with WITH_TRAFFIC_CONTROL", api=api)
+
+
+FARGATE = {256: [512, 1024, 2048], 512: list(range(1024, 4097, 1024)), 1024: list(range(2048, 8193, 1024)),
+           2048: list(range(4096, 16385, 1024)), 4096: list(range(8192, 30721, 1024)), 8192: list(range(16384, 61441, 4096)),
+           16384: list(range(32768, 122881, 8192))}
+
+
+def rules_ecs_task(ctx, lid, props):
+    comp = props.get("RequiresCompatibilities")
+    if isinstance(comp, list) and "FARGATE" in comp:
+        cpu, mem = num(props.get("Cpu")), num(props.get("Memory"))
+        if cpu is not None and mem is not None:
+            if cpu not in FARGATE or mem not in FARGATE[cpu]:
+                ctx.finding("Memory", props.get("Memory"), "ecs-fargate-size",
+                            "a Fargate task's Cpu/Memory is a supported combination (ECS: Task size)",
+                            "Cpu %s with Memory %s is not a Fargate task size" % (props.get("Cpu"), props.get("Memory")),
+                            "use one of: %s" % ("Memory " + ", ".join(str(m) for m in FARGATE[cpu]) if cpu in FARGATE else "Cpu " + ", ".join(str(c) for c in FARGATE)),
+                            api="ecs RegisterTaskDefinition")
+        if props.get("NetworkMode") not in (None, "awsvpc") and not is_token(props.get("NetworkMode")):
+            ctx.finding("NetworkMode", props.get("NetworkMode"), "ecs-fargate-network", "Fargate tasks use NetworkMode awsvpc (ECS)",
+                        "NetworkMode %s on a Fargate task definition" % props.get("NetworkMode"), "use awsvpc", api="ecs RegisterTaskDefinition")
+
+
+def rules_ecs_service(ctx, lid, props):
+    dc = props.get("DeploymentConfiguration")
+    if isinstance(dc, dict) and isinstance(dc.get("Alarms"), dict) and isinstance(dc["Alarms"].get("AlarmNames"), list):
+        for i, n in enumerate(dc["Alarms"]["AlarmNames"]):
+            check_alarm_name(ctx, "DeploymentConfiguration.Alarms.AlarmNames[%d]" % i, n, "ecs CreateService DeploymentConfiguration")
+    if "LaunchType" in props and "CapacityProviderStrategy" in props:
+        ctx.finding("CapacityProviderStrategy", props["CapacityProviderStrategy"], "ecs-launch-type-exclusive",
+                    "a service has LaunchType or CapacityProviderStrategy, not both (CreateService)",
+                    "both LaunchType and CapacityProviderStrategy are set", "remove one of them", api="ecs CreateService")
+
+
+def rules_sqs(ctx, lid, props):
+    api = "sqs CreateQueue Attributes"
+    for k, (lo, hi) in SQS_ATTRS.items():
+        if k not in props:
+            continue
+        n = num(props[k])
+        if is_token(props[k]):
+            continue
+        if n is None or n != int(n) or n < lo or n > hi:
+            ctx.finding(k, props[k], "sqs-attribute-range", "%s is an integer from %d to %d (SQS CreateQueue)" % (k, lo, hi),
+                        "%s %s is outside %d..%d: CreateQueue rejects it" % (k, json.dumps(props[k]), lo, hi),
+                        "use an integer from %d to %d" % (lo, hi), api=api)
+    fifo = props.get("FifoQueue") in (True, "true")
+    name = literal(props.get("QueueName"))
+    if name is not None:
+        if fifo != name.endswith(".fifo"):
+            ctx.finding("QueueName", name, "sqs-fifo-name", "a FIFO queue's name ends in .fifo, a standard queue's does not (SQS CreateQueue)",
+                        "QueueName %s %s" % (json.dumps(name), "lacks the .fifo suffix of a FIFO queue" if fifo else "ends in .fifo but FifoQueue is not true"),
+                        "end the name in .fifo exactly when FifoQueue is true", api=api)
+        base = name[:-5] if name.endswith(".fifo") else name
+        if len(name) > 80 or not re.fullmatch(r"[A-Za-z0-9_-]+", base):
+            ctx.finding("QueueName", name, "sqs-queue-name", "a queue name is up to 80 characters of A-Z a-z 0-9 - _ (SQS CreateQueue)",
+                        "QueueName %s is not a valid queue name" % json.dumps(name), "use up to 80 alphanumerics, hyphens and underscores", api=api)
+    for k in ("ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit"):
+        if k in props and not fifo:
+            ctx.finding(k, props[k], "sqs-fifo-only", "%s applies to FIFO queues only (SQS CreateQueue)" % k,
+                        "%s is set on a standard queue" % k, "remove %s or set FifoQueue: true" % k, api=api)
+    rp = props.get("RedrivePolicy")
+    if isinstance(rp, str):
+        try:
+            rp = json.loads(rp)
+        except ValueError:
+            ctx.finding("RedrivePolicy", rp, "sqs-redrive", "RedrivePolicy is a JSON object (SQS CreateQueue)", "RedrivePolicy is not JSON", "give a JSON object", api=api)
+            rp = None
+    if isinstance(rp, dict) and not is_token(rp):
+        mrc = rp.get("maxReceiveCount")
+        n = num(mrc)
+        if mrc is None:
+            ctx.finding("RedrivePolicy.maxReceiveCount", MISSING, "sqs-redrive", "RedrivePolicy needs maxReceiveCount (SQS CreateQueue)",
+                        "RedrivePolicy has no maxReceiveCount", "set maxReceiveCount (1 to 1000)", api=api)
+        elif not is_token(mrc) and (n is None or n < 1 or n > 1000):
+            ctx.finding("RedrivePolicy.maxReceiveCount", mrc, "sqs-redrive", "maxReceiveCount is 1 to 1000 (SQS CreateQueue)",
+                        "maxReceiveCount %s is outside 1..1000" % json.dumps(mrc), "use 1 to 1000", api=api)
+        if "deadLetterTargetArn" not in rp:
+            ctx.finding("RedrivePolicy.deadLetterTargetArn", MISSING, "sqs-redrive", "RedrivePolicy needs deadLetterTargetArn (SQS CreateQueue)",
+                        "RedrivePolicy has no deadLetterTargetArn", "set deadLetterTargetArn to the dead-letter queue's ARN", api=api)
+        dlq = ref_target(rp.get("deadLetterTargetArn"))
+        if dlq and (ctx.resources.get(dlq) or {}).get("Type") == "AWS::SQS::Queue":
+            dfifo = ((ctx.resources[dlq].get("Properties") or {}).get("FifoQueue")) in (True, "true")
+            if dfifo != fifo:
+                ctx.finding("RedrivePolicy.deadLetterTargetArn", rp.get("deadLetterTargetArn"), "sqs-redrive-fifo",
+                            "the dead-letter queue of a FIFO queue is FIFO, of a standard queue standard (SQS dead-letter queues)",
+                            "the queue is %s but its dead-letter queue %s is %s" % ("FIFO" if fifo else "standard", dlq, "FIFO" if dfifo else "standard"),
+                            "use a dead-letter queue of the same type", api=api)
+            dret = num((ctx.resources[dlq].get("Properties") or {}).get("MessageRetentionPeriod"))
+            sret = num(props.get("MessageRetentionPeriod"))
+            if dret is not None and (sret if sret is not None else 345600) > dret:
+                ctx.finding("RedrivePolicy.deadLetterTargetArn", rp.get("deadLetterTargetArn"), "sqs-redrive-retention",
+                            "a dead-letter queue retains messages at least as long as its source queue (SQS dead-letter queues: the enqueue timestamp is kept)",
+                            "dead-letter queue %s keeps messages %ss, less than the source queue's %ss: moved messages can expire early" % (dlq, dret, sret if sret is not None else 345600),
+                            "give the dead-letter queue a MessageRetentionPeriod at least the source's", level="warning", api=api)
+
+
+# --- Greengrass recipe -----------------------------------------------------------------------
+
+GG_OS = {"linux", "windows", "darwin", "*"}
+GG_ARCH = {"amd64", "arm", "aarch64", "x86", "*"}
+GG_LIFECYCLE = {"setenv", "bootstrap", "install", "startup", "run", "shutdown", "recover"}
+GG_STEP_KEYS = {"script", "requiresprivilege", "skipif", "timeout", "setenv"}
+GG_TOP = {"recipeformatversion", "componentname", "componentversion", "componenttype", "componentdescription", "componentpublisher",
+          "componentsource", "componentconfiguration", "componentdependencies", "manifests", "lifecycle"}
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
+
+
+def ci(d, key):
+    if not isinstance(d, dict):
+        return None
+    for k, v in d.items():
+        if k.lower() == key.lower():
+            return v
+    return None
+
+
+def has_token(v):
+    return isinstance(v, str) and TOKEN_MARK in v
+
+
+def parse_recipe(ctx, recipe):
+    text = render_with_placeholders(recipe)
+    ctx.recipe_tokens = text.count(TOKEN_MARK)
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        import yaml  # YAML recipes; PyYAML ships with cfn-lint
+        return yaml.safe_load(text)
+    except Exception as e:  # noqa: BLE001
+        ctx.finding("InlineRecipe", recipe, "greengrass-recipe-format", "a recipe is a JSON or YAML document (Greengrass recipe reference)",
+                    "InlineRecipe does not parse as JSON or YAML: %s" % str(e).splitlines()[0], "give a valid JSON or YAML recipe",
+                    api="greengrassv2 CreateComponentVersion inlineRecipe")
+        return None
+
+
+def rules_recipe(ctx, lid, recipe):
+    api = "greengrassv2 CreateComponentVersion inlineRecipe"
+    r = parse_recipe(ctx, recipe)
+    if r is None:
+        return
+    if ctx.recipe_tokens:
+        ctx.skip("InlineRecipe", "%d unresolved token(s) inside the recipe (e.g. an artifact bucket); those values are not checked" % ctx.recipe_tokens)
+    P = "InlineRecipe"
+
+    def f(path, value, rule_id, rule, message, fix, level="error"):
+        ctx.finding(P + ("." + path if path else ""), value, rule_id, rule + " (Greengrass recipe reference)", message, fix, level=level, api=api)
+
+    if not isinstance(r, dict):
+        f("", r, "greengrass-recipe-format", "a recipe is an object", "the recipe is not an object", "give a recipe object")
+        return
+    for k in r:
+        if k.lower() not in GG_TOP:
+            f(k, r[k], "greengrass-recipe-key", "recipe keys are RecipeFormatVersion, ComponentName, ... Manifests, Lifecycle",
+              "unknown recipe key %s" % k, "remove %s or fix its spelling" % k, level="warning")
+    rfv = ci(r, "RecipeFormatVersion")
+    if rfv != "2020-01-25":
+        f("RecipeFormatVersion", rfv if rfv is not None else MISSING, "greengrass-recipe-format-version", "RecipeFormatVersion is 2020-01-25",
+          "RecipeFormatVersion is %s" % (json.dumps(rfv) if rfv is not None else "missing"), "set RecipeFormatVersion: 2020-01-25")
+    name = ci(r, "ComponentName")
+    if not isinstance(name, str) or not name:
+        f("ComponentName", name if name is not None else MISSING, "greengrass-component-name", "ComponentName is required",
+          "ComponentName is missing", "set ComponentName, e.g. com.example.Model")
+    elif not has_token(name) and (len(name) > 128 or name.lower().startswith("aws.greengrass.") or not re.fullmatch(r"[A-Za-z0-9._-]+", name)):
+        f("ComponentName", name, "greengrass-component-name", "ComponentName is up to 128 of A-Z a-z 0-9 . _ - and not in the reserved aws.greengrass namespace",
+          "ComponentName %s is not a valid component name" % json.dumps(name), "use a reverse-domain name such as com.example.Model")
+    ver = ci(r, "ComponentVersion")
+    if not isinstance(ver, str) or (not has_token(ver) and not SEMVER.match(ver)):
+        f("ComponentVersion", ver if ver is not None else MISSING, "greengrass-component-version", "ComponentVersion is a semantic version major.minor.patch",
+          "ComponentVersion %s is not major.minor.patch" % json.dumps(ver), "use a version such as 1.4.0")
+    ctype = ci(r, "ComponentType")
+    if ctype is not None and ctype not in ("aws.greengrass.generic", "aws.greengrass.lambda", "aws.greengrass.plugin", "aws.greengrass.nucleus"):
+        f("ComponentType", ctype, "greengrass-component-type", "ComponentType is aws.greengrass.generic, .lambda, .plugin or .nucleus",
+          "ComponentType %s is not a component type" % json.dumps(ctype), "omit ComponentType (generic) or use aws.greengrass.generic")
+    deps = ci(r, "ComponentDependencies")
+    if isinstance(deps, dict):
+        for dn, d in deps.items():
+            dt = ci(d, "DependencyType")
+            if dt is not None and dt not in ("HARD", "SOFT"):
+                f("ComponentDependencies.%s.DependencyType" % dn, dt, "greengrass-dependency", "DependencyType is HARD or SOFT",
+                  "DependencyType %s" % json.dumps(dt), "use HARD or SOFT")
+    manifests = ci(r, "Manifests")
+    if manifests is None and ci(r, "Lifecycle") is None:
+        f("Manifests", MISSING, "greengrass-manifests", "a recipe has Manifests (or a global Lifecycle)", "no Manifests and no Lifecycle",
+          "add a manifest with Platform, Lifecycle and Artifacts")
+    if manifests is not None and not isinstance(manifests, list):
+        f("Manifests", manifests, "greengrass-manifests", "Manifests is a list", "Manifests is not a list", "give a list of manifests")
+        manifests = []
+    top_lc = ci(r, "Lifecycle")
+    if isinstance(top_lc, dict):
+        check_lifecycle(f, "Lifecycle", top_lc, allow_selections=True)
+    for i, m in enumerate(manifests or []):
+        mp = "Manifests[%d]" % i
+        if not isinstance(m, dict):
+            continue
+        plat = ci(m, "Platform")
+        if isinstance(plat, dict):
+            for key, allowed, what in (("os", GG_OS, "operating system"), ("architecture", GG_ARCH, "architecture")):
+                val = ci(plat, key)
+                if val is None or has_token(val):
+                    continue
+                if isinstance(val, str) and len(val) > 1 and val.startswith("/") and val.endswith("/"):
+                    try:
+                        re.compile(val[1:-1])
+                    except re.error:
+                        f("%s.Platform.%s" % (mp, key), val, "greengrass-platform", "a /regex/ platform value is a valid regular expression",
+                          "Platform.%s %s is not a valid regular expression" % (key, val), "fix the regular expression")
+                    continue
+                if val not in allowed:
+                    hint = {"arm64": "aarch64", "x86_64": "amd64", "aarch": "aarch64", "armv7l": "arm", "i386": "x86", "macos": "darwin"}.get(str(val).lower())
+                    f("%s.Platform.%s" % (mp, key), val, "greengrass-platform",
+                      "Platform.%s is one of %s (the values a core device reports), * or a /regex/" % (key, ", ".join(sorted(allowed - {"*"}))),
+                      "Platform.%s %s is not an %s a Greengrass core device reports, so no device matches this manifest and the deployment fails"
+                      % (key, json.dumps(val), what),
+                      "use %s" % (hint if hint else " or ".join(sorted(allowed - {"*"}))))
+            detail = ci(plat, "architecture.detail")
+            if isinstance(detail, str) and not has_token(detail) and detail not in ("arm61", "arm71", "arm81") and not detail.startswith("/"):
+                f("%s.Platform.architecture.detail" % mp, detail, "greengrass-platform", "architecture.detail is arm61, arm71 or arm81",
+                  "architecture.detail %s is not reported by any core device" % json.dumps(detail), "use arm61, arm71 or arm81", level="warning")
+        lc = ci(m, "Lifecycle")
+        if isinstance(lc, dict):
+            check_lifecycle(f, mp + ".Lifecycle", lc, allow_selections=False)
+        arts = ci(m, "Artifacts")
+        for j, a in enumerate(arts if isinstance(arts, list) else []):
+            ap = "%s.Artifacts[%d]" % (mp, j)
+            if not isinstance(a, dict):
+                continue
+            uri = ci(a, "Uri") or ci(a, "URI")
+            if not isinstance(uri, str):
+                f(ap + ".Uri", MISSING, "greengrass-artifact-uri", "every artifact has a Uri", "the artifact has no Uri", "set Uri (s3://bucket/key)")
+            elif not has_token(uri.split("/")[0] if uri.startswith("s3://") else uri[:12]) and not re.match(r"^(s3://[^/]+/.+|greengrass:.+|docker:.+)$", uri.replace(TOKEN_MARK, "x")):
+                f(ap + ".Uri", uri.replace(TOKEN_MARK, "<token>"), "greengrass-artifact-uri", "an artifact Uri is s3://bucket/key, greengrass:... or docker:...",
+                  "artifact Uri %s is not an s3://, greengrass: or docker: URI" % json.dumps(uri.replace(TOKEN_MARK, "<token>")), "use s3://bucket/key")
+            digest, algo = ci(a, "Digest"), ci(a, "Algorithm")
+            if digest is not None and not has_token(digest):
+                if algo is None:
+                    f(ap + ".Algorithm", MISSING, "greengrass-artifact-digest", "an artifact with a Digest names its Algorithm",
+                      "Digest without Algorithm", "set Algorithm: SHA-256")
+                elif algo not in ("SHA-256", "SHA-384", "SHA-512"):
+                    f(ap + ".Algorithm", algo, "greengrass-artifact-digest", "Algorithm is SHA-256, SHA-384 or SHA-512",
+                      "Algorithm %s is not supported" % json.dumps(algo), "use SHA-256")
+                size = {"SHA-256": 32, "SHA-384": 48, "SHA-512": 64}.get(algo)
+                try:
+                    import base64
+                    raw = base64.b64decode(digest, validate=True) if isinstance(digest, str) else None
+                except Exception:  # noqa: BLE001
+                    raw = None
+                if raw is None or (size and len(raw) != size):
+                    f(ap + ".Digest", digest, "greengrass-artifact-digest",
+                      "Digest is the base64 of the artifact's %s hash (%s bytes)" % (algo or "SHA-256", size or 32),
+                      "Digest %s is not a base64 %s digest%s" % (json.dumps(digest), algo or "SHA-256",
+                                                               " (hex? base64-encode the raw hash bytes)" if isinstance(digest, str) and re.fullmatch(r"[0-9a-fA-F]{64,128}", digest) else ""),
+                      "give base64(sha256(file)), e.g. openssl dgst -sha256 -binary FILE | base64")
+            unarchive = ci(a, "Unarchive")
+            if unarchive is not None and unarchive not in ("NONE", "ZIP"):
+                f(ap + ".Unarchive", unarchive, "greengrass-artifact-unarchive", "Unarchive is NONE or ZIP",
+                  "Unarchive %s is not supported" % json.dumps(unarchive), "use NONE (and unpack in Install) or ZIP")
+            perm = ci(a, "Permission")
+            if isinstance(perm, dict):
+                for pk in ("Read", "Execute"):
+                    pv = ci(perm, pk)
+                    if pv is not None and pv not in ("NONE", "OWNER", "ALL"):
+                        f(ap + ".Permission." + pk, pv, "greengrass-artifact-permission", "Permission.%s is NONE, OWNER or ALL" % pk,
+                          "Permission.%s %s" % (pk, json.dumps(pv)), "use NONE, OWNER or ALL")
+
+
+def check_lifecycle(f, path, lc, allow_selections):
+    keys = {k.lower(): k for k in lc}
+    if "run" in keys and "startup" in keys:
+        f(path, lc, "greengrass-lifecycle", "a lifecycle has Run or Startup, not both", "both Run and Startup are defined", "keep one of Run and Startup")
+    for lk, k in keys.items():
+        v = lc[k]
+        if lk not in GG_LIFECYCLE:
+            if allow_selections and isinstance(v, dict):
+                check_lifecycle(f, path + "." + k, v, False)
+                continue
+            f(path + "." + k, v, "greengrass-lifecycle", "lifecycle steps are %s" % ", ".join(sorted(GG_LIFECYCLE)),
+              "unknown lifecycle step %s: the nucleus ignores it" % k, "use one of %s" % ", ".join(sorted(GG_LIFECYCLE)))
+            continue
+        if lk == "setenv":
+            if not isinstance(v, dict):
+                f(path + "." + k, v, "greengrass-lifecycle", "Setenv is a map of environment variables", "Setenv is not a map", "give a map")
+            continue
+        if isinstance(v, str):
+            continue
+        if not isinstance(v, dict):
+            f(path + "." + k, v, "greengrass-lifecycle", "a lifecycle step is a script string or an object with Script", "step %s is neither" % k, "give a script")
+            continue
+        if ci(v, "Script") is None:
+            f(path + "." + k + ".Script", MISSING, "greengrass-lifecycle", "a lifecycle step object has Script", "step %s has no Script" % k, "set Script")
+        for sk in v:
+            if sk.lower() not in GG_STEP_KEYS and not (lk == "bootstrap" and sk.lower() == "bootstraponrollback"):
+                f(path + "." + k + "." + sk, v[sk], "greengrass-lifecycle", "a step has Script, RequiresPrivilege, Skipif, Timeout, Setenv",
+                  "unknown step key %s" % sk, "remove %s" % sk, level="warning")
+        skip = ci(v, "Skipif")
+        if isinstance(skip, str) and not re.match(r"^(onpath|exists) \S", skip):
+            f(path + "." + k + ".Skipif", skip, "greengrass-lifecycle", "Skipif is 'onpath <executable>' or 'exists <file>'",
+              "Skipif %s is neither onpath nor exists" % json.dumps(skip), "use onpath <exe> or exists <file>")
+        t = ci(v, "Timeout")
+        if t is not None and (num(t) is None or num(t) <= 0):
+            f(path + "." + k + ".Timeout", t, "greengrass-lifecycle", "Timeout is a positive number of seconds", "Timeout %s" % json.dumps(t), "use seconds > 0")
+        rp = ci(v, "RequiresPrivilege")
+        if rp is not None and not isinstance(rp, bool) and rp not in ("true", "false"):
+            f(path + "." + k + ".RequiresPrivilege", rp, "greengrass-lifecycle", "RequiresPrivilege is a boolean", "RequiresPrivilege %s" % json.dumps(rp), "use true or false")
+
+
+def rules_gg_deployment(ctx, lid, props):
+    api = "greengrassv2 CreateDeployment"
+    job = props.get("IotJobConfiguration")
+    if isinstance(job, dict):
+        ro = job.get("JobExecutionsRolloutConfig")
+        if isinstance(ro, dict) and isinstance(ro.get("ExponentialRate"), dict):
+            er = ro["ExponentialRate"]
+            crit = er.get("RateIncreaseCriteria")
+            if isinstance(crit, dict) and ("NumberOfNotifiedThings" in crit) == ("NumberOfSucceededThings" in crit):
+                ctx.finding("IotJobConfiguration.JobExecutionsRolloutConfig.ExponentialRate.RateIncreaseCriteria", crit, "greengrass-rollout",
+                            "RateIncreaseCriteria has exactly one of NumberOfNotifiedThings and NumberOfSucceededThings (IoT job rollout)",
+                            "RateIncreaseCriteria has %s" % ("both" if crit else "neither"), "give exactly one criterion", api=api)
+            mx, base = num(ro.get("MaximumPerMinute")), num(er.get("BaseRatePerMinute"))
+            if mx is not None and base is not None and base > mx:
+                ctx.finding("IotJobConfiguration.JobExecutionsRolloutConfig.ExponentialRate.BaseRatePerMinute", base, "greengrass-rollout",
+                            "the exponential base rate does not exceed MaximumPerMinute (IoT job rollout)",
+                            "BaseRatePerMinute %s exceeds MaximumPerMinute %s" % (base, mx), "lower the base rate", api=api)
+    pol = props.get("DeploymentPolicies")
+    fhp = pol.get("FailureHandlingPolicy") if isinstance(pol, dict) else None
+    ab = (job or {}).get("AbortConfig") if isinstance(job, dict) else None
+    if isinstance(ab, dict) and isinstance(ab.get("CriteriaList"), list):
+        seen = set()
+        for i, c in enumerate(ab["CriteriaList"]):
+            if isinstance(c, dict):
+                key = c.get("FailureType")
+                if isinstance(key, str) and key in seen:
+                    ctx.finding("IotJobConfiguration.AbortConfig.CriteriaList[%d].FailureType" % i, key, "greengrass-abort",
+                                "each abort criterion has its own FailureType (IoT job AbortConfig)", "FailureType %s appears twice" % key,
+                                "merge the criteria", api=api)
+                seen.add(key)
+    _ = fhp
+
+
+IOT_ACTION_PREFIXES = ("iot:", "greengrass:")
+
+
+def rules_iot_policy(ctx, lid, doc):
+    api = "iot CreatePolicy policyDocument"
+
+    def f(path, value, rule, message, fix, level="error"):
+        ctx.finding("PolicyDocument" + path, value, "iot-policy", rule + " (AWS IoT Core policies)", message, fix, level=level, api=api)
+
+    compact = re.sub(r"\s", "", json.dumps(doc, separators=(",", ":")))
+    if len(compact) > 2048 and not refs_in(doc):
+        f("", "%d characters" % len(compact), "an IoT policy document is at most 2048 characters excluding whitespace",
+          "the policy document has %d characters" % len(compact), "split it into several policies")
+    ver = doc.get("Version")
+    if ver not in ("2012-10-17", None) and not is_token(ver):
+        f(".Version", ver, "Version is 2012-10-17", "Version %s" % json.dumps(ver), "use 2012-10-17")
+    st = doc.get("Statement")
+    if is_token(st):
+        ctx.skip("PolicyDocument.Statement", "unresolved statement list; not checked")
+        return
+    if isinstance(st, dict):
+        st = [st]
+    if not isinstance(st, list) or not st:
+        f(".Statement", st if st is not None else MISSING, "a policy has at least one Statement", "no Statement", "add a statement")
+        return
+    for i, s in enumerate(st):
+        sp = ".Statement[%d]" % i
+        if not isinstance(s, dict):
+            continue
+        if s.get("Effect") not in ("Allow", "Deny") and not is_token(s.get("Effect")):
+            f(sp + ".Effect", s.get("Effect", MISSING), "Effect is Allow or Deny", "Effect %s" % json.dumps(s.get("Effect")), "use Allow or Deny")
+        acts = s.get("Action")
+        if acts is None and "NotAction" not in s:
+            f(sp + ".Action", MISSING, "a statement has Action", "no Action", "add iot:... actions")
+        for a in (acts if isinstance(acts, list) else [acts] if acts is not None else []):
+            if isinstance(a, str) and a != "*" and not a.startswith(IOT_ACTION_PREFIXES):
+                f(sp + ".Action", a, "IoT policies grant iot:* and greengrass:* actions only",
+                  "action %s is not an AWS IoT or Greengrass action (IAM actions belong in the role the role alias points at)" % json.dumps(a),
+                  "use iot:... / greengrass:... actions, or move the permission to the token-exchange role")
+        if "Resource" not in s and "NotResource" not in s:
+            f(sp + ".Resource", MISSING, "a statement has Resource", "no Resource", "add the resources (thing, topic, rolealias ARNs)")
+
+
+# ---------------------------------------------------------------------------------------------
+
+def validate(tpl):
+    ctx = Ctx(tpl.get("name", "template"), tpl.get("template") or {}, tpl.get("paths"))
+    for lid, res in ctx.resources.items():
+        rtype = res.get("Type", "")
+        ctx.cur = (lid, rtype)
+        fn = MAPPINGS.get(rtype)
+        if fn is None:
+            ctx.uncovered.append({"template": ctx.name, "logicalId": lid, "resourceType": rtype, "constructPath": ctx.cpath(lid)})
+            continue
+        props = res.get("Properties") or {}
+        ctx.ops = []
+        ctx.checked = 0
+        ctx.cur_skipped = 0
+        if is_token(props):
+            ctx.skip("Properties", "the whole property object is a token; not checked")
+        else:
+            try:
+                fn(ctx, lid, props)
+            except Exception as e:  # noqa: BLE001 - a bug here must not hide the rest
+                ctx.finding("", MISSING, "internal", "ApiContract could not map this resource",
+                            "ApiContract failed on this resource: %s: %s" % (type(e).__name__, e), "report this as a bug in ApiContract", level="error")
+        ctx.reports.append({"template": ctx.name, "logicalId": lid, "resourceType": rtype, "constructPath": ctx.cpath(lid),
+                            "operations": ctx.ops, "checkedFields": ctx.checked, "skippedFields": ctx.cur_skipped})
+    rules_lambda_cross(ctx)
+    key = lambda x: (x["logicalId"], x["propertyPath"], x.get("ruleId", ""))  # noqa: E731
+    return {"findings": sorted(ctx.findings, key=key), "skipped": sorted(ctx.skipped, key=key),
+            "resources": ctx.reports, "uncovered": ctx.uncovered}
+
+
+def main():
+    req = json.loads(sys.stdin.read())
+    out = {"botocoreVersion": botocore.__version__, "results": [validate(t) for t in req.get("templates", [])]}
+    sys.stdout.write(json.dumps(out))
+
+
+main()
+`;
