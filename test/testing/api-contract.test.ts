@@ -391,3 +391,10 @@ describe('ApiContract (botocore models)', () => {
     expect(results[0].durationMs).toBeLessThan(3000);
   });
 });
+
+test('the embedded validator is exactly lib/testing/private/api-contract.py (edit the .py, then regenerate the .ts)', () => {
+  // The .py is the readable, runnable source (python3 lib/testing/private/api-contract.py < request.json);
+  // the .ts embeds it so the npm package (which ships only .js/.d.ts) carries it.
+  const { API_CONTRACT_SCRIPT } = require('../../lib/testing/private/api-contract-script');
+  expect(API_CONTRACT_SCRIPT).toBe(fs.readFileSync(path.join(__dirname, '../../lib/testing/private/api-contract.py'), 'utf-8'));
+});
