@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as greengrassv2 from 'aws-cdk-lib/aws-greengrassv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -232,7 +233,11 @@ describe('ApiContract (botocore models)', () => {
     });
     const result = ApiContract.validate(stack);
     expect(only(result.errors)).toEqual([{ ruleId: 'lambda-provisioned-over-reserved', logicalId: 'PcTarget', propertyPath: 'MinCapacity' }]);
-    expect(only(result.warnings)).toEqual([{ ruleId: 'lambda-provisioned-over-reserved', logicalId: 'PcTarget', propertyPath: 'MaxCapacity' }]);
+    expect(only(result.warnings)).toEqual([
+      // The alias also sets ProvisionedConcurrencyConfig while the target scales it.
+      { ruleId: 'lambda-provisioned-autoscaled', logicalId: 'Alias', propertyPath: 'ProvisionedConcurrencyConfig' },
+      { ruleId: 'lambda-provisioned-over-reserved', logicalId: 'PcTarget', propertyPath: 'MaxCapacity' },
+    ]);
   });
 
   test('a Greengrass recipe whose platform no core device reports fails (arm64 is reported as aarch64)', () => {
@@ -290,6 +295,70 @@ describe('ApiContract (botocore models)', () => {
       { ruleId: 'metric-query-id', logicalId: 'Latency', propertyPath: 'Metrics[0].Id' },
     ]);
     expect(result.errors[0].message).toBe('Metrics: 2 queries return data ([0], [1]); the alarm needs exactly one');
+  });
+
+  test('a scalable target of a variant the endpoint config does not define fails (resolved through the template)', () => {
+    const { stack, target, endpoint } = contractStack();
+    target.addPropertyOverride('ResourceId', cdk.Fn.join('', ['endpoint/', endpoint.attrEndpointName, '/variant/secondary']));
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([{ ruleId: 'autoscaling-sagemaker-variant', logicalId: 'Target', propertyPath: 'ResourceId' }]);
+    expect(result.errors[0].message).toBe('ResourceId scales variant "secondary", but endpoint config Config has variants primary');
+  });
+
+  test('an expression that references an undefined query id, and a statistic CloudWatch does not know, fail', () => {
+    const { stack, alarm } = contractStack();
+    for (const p of ['MetricName', 'Namespace', 'Dimensions', 'Statistic', 'Period']) {
+      alarm.addPropertyDeletionOverride(p);
+    }
+    alarm.addPropertyOverride('Metrics', [
+      { Id: 'errors', MetricStat: { Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocation5XXErrors' }, Period: 60, Stat: 'Total' }, ReturnData: false },
+      { Id: 'rate', Expression: 'IF(invocations > 0, 100 * errors / invocations, 0)', ReturnData: true },
+    ]);
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([
+      { ruleId: 'metric-statistic', logicalId: 'Latency', propertyPath: 'Metrics[0].MetricStat.Stat' },
+      { ruleId: 'metric-math-reference', logicalId: 'Latency', propertyPath: 'Metrics[1].Expression' },
+    ]);
+    expect(result.errors[1].message).toBe('Metrics[1].Expression references invocations, which no query of Metrics defines');
+  });
+
+  test('an alias whose provisioned concurrency is also autoscaled is a warning', () => {
+    const { stack, alias } = contractStack();
+    new appscaling.CfnScalableTarget(stack, 'PcTarget', {
+      serviceNamespace: 'lambda',
+      scalableDimension: 'lambda:function:ProvisionedConcurrency',
+      resourceId: cdk.Fn.join('', ['function:', cdk.Fn.select(6, cdk.Fn.split(':', alias.ref)), ':live']),
+      minCapacity: 5,
+      maxCapacity: 20,
+    });
+    const result = ApiContract.validate(stack);
+    expect(result.errors).toEqual([]);
+    expect(only(result.warnings)).toEqual([{ ruleId: 'lambda-provisioned-autoscaled', logicalId: 'Alias', propertyPath: 'ProvisionedConcurrencyConfig' }]);
+    expect(() => ApiContract.assertValid(stack, { failOnWarnings: true })).toThrow(/\[warning\] lambda-provisioned-autoscaled Contract\/Alias/);
+  });
+
+  test('ECS task definitions: a GPU on Fargate, an impossible Fargate size, awslogs without its region', () => {
+    const app = new cdk.App();
+    const stack = new cdk.Stack(app, 'Ecs');
+    new ecs.CfnTaskDefinition(stack, 'Task', {
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '1024',
+      memory: '1024',
+      containerDefinitions: [{
+        name: 'worker',
+        image: 'public.ecr.aws/docker/library/python:3.12',
+        resourceRequirements: [{ type: 'GPU', value: '1' }],
+        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'workers' } },
+      }],
+    });
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([
+      { ruleId: 'ecs-awslogs', logicalId: 'Task', propertyPath: 'ContainerDefinitions[0].LogConfiguration.Options.awslogs-region' },
+      { ruleId: 'ecs-fargate-gpu', logicalId: 'Task', propertyPath: 'ContainerDefinitions[0].ResourceRequirements' },
+      { ruleId: 'ecs-fargate-size', logicalId: 'Task', propertyPath: 'Memory' },
+    ]);
+    expect(result.errors[2].fix).toBe('use one of: Memory 2048, 3072, 4096, 5120, 6144, 7168, 8192');
   });
 
   test('SQS attribute ranges are checked at their boundaries', () => {

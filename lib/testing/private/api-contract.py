@@ -449,6 +449,11 @@ def sagemaker_endpoint(ctx, lid, props):
     rules_sagemaker_endpoint(ctx, lid, props)
 
 
+def sagemaker_endpoint_config(ctx, lid, props):
+    call(ctx, "sagemaker", "CreateEndpointConfig", props, generated=["EndpointConfigName"])
+    rules_endpoint_config(ctx, lid, props)
+
+
 def sagemaker_inference_component(ctx, lid, props):
     call(ctx, "sagemaker", "CreateInferenceComponent", props, generated=["InferenceComponentName"], cfn_only={
         "EndpointArn": "CloudFormation-only alternative to EndpointName; not checked",
@@ -640,11 +645,24 @@ def slo(ctx, lid, props):
     call(ctx, "application-signals", "CreateServiceLevelObjective", props, cfn_only={
         "ExclusionWindows": "set by BatchUpdateExclusionWindows after create; not checked",
     })
+    api = "application-signals CreateServiceLevelObjective"
+    if ("Sli" in props) == ("RequestBasedSli" in props):
+        ctx.finding("Sli", props.get("Sli", MISSING), "slo-sli-exclusive", "an SLO has exactly one of SliConfig and RequestBasedSliConfig (%s)" % api,
+                    "the SLO has %s" % ("both Sli and RequestBasedSli" if "Sli" in props else "neither Sli nor RequestBasedSli"),
+                    "give exactly one of Sli and RequestBasedSli", api=api)
+    sli = props.get("Sli")
+    metric = sli.get("SliMetric") if isinstance(sli, dict) else None
+    if isinstance(metric, dict):
+        if "MetricDataQueries" in metric and any(k in metric for k in ("KeyAttributes", "OperationName", "MetricType")):
+            ctx.finding("Sli.SliMetric", metric, "slo-metric-source",
+                        "an SLI metric is either an Application Signals service metric (KeyAttributes, MetricType) or MetricDataQueries (%s)" % api,
+                        "Sli.SliMetric sets both MetricDataQueries and KeyAttributes/OperationName/MetricType", "keep one of them", api=api)
+        check_metric_queries(ctx, metric.get("MetricDataQueries"), "Sli.SliMetric.MetricDataQueries", api, "sli")
 
 
 MAPPINGS = {
     "AWS::SageMaker::Model": map_simple("sagemaker", "CreateModel", generated=["ModelName"]),
-    "AWS::SageMaker::EndpointConfig": map_simple("sagemaker", "CreateEndpointConfig", generated=["EndpointConfigName"]),
+    "AWS::SageMaker::EndpointConfig": sagemaker_endpoint_config,
     "AWS::SageMaker::Endpoint": sagemaker_endpoint,
     "AWS::SageMaker::InferenceComponent": sagemaker_inference_component,
     "AWS::ApplicationAutoScaling::ScalableTarget": scalable_target,
@@ -714,6 +732,97 @@ def rules_sagemaker_endpoint(ctx, lid, props):
             if isinstance(a, dict):
                 check_alarm_name(ctx, "DeploymentConfig.AutoRollbackConfiguration.Alarms[%d].AlarmName" % i, a.get("AlarmName"),
                                  "sagemaker CreateEndpoint AutoRollbackConfiguration")
+
+
+def rules_endpoint_config(ctx, lid, props):
+    api = "sagemaker CreateEndpointConfig"
+    names = {}
+    kinds = {}
+    for key in ("ProductionVariants", "ShadowProductionVariants"):
+        variants = props.get(key)
+        for i, v in enumerate(variants if isinstance(variants, list) else []):
+            if not isinstance(v, dict):
+                continue
+            vp = "%s[%d]" % (key, i)
+            serverless = "ServerlessConfig" in v
+            kinds.setdefault(key, set()).add("serverless" if serverless else "instance")
+            if serverless and any(k in v for k in ("InstanceType", "InitialInstanceCount")):
+                ctx.finding(vp, v, "sagemaker-variant-kind", "a variant has ServerlessConfig or InstanceType/InitialInstanceCount, not both (%s, ProductionVariant)" % api,
+                            "%s mixes ServerlessConfig with InstanceType/InitialInstanceCount" % vp, "keep one of them", api=api)
+            if not serverless and "InstanceType" not in v and "InferenceAmiVersion" not in v and "ManagedInstanceScaling" not in v:
+                ctx.finding(vp + ".InstanceType", MISSING, "sagemaker-variant-kind", "an instance variant needs InstanceType (%s, ProductionVariant)" % api,
+                            "%s has neither ServerlessConfig nor InstanceType" % vp, "set InstanceType and InitialInstanceCount, or ServerlessConfig", api=api)
+            n = literal(v.get("VariantName"))
+            if n is not None:
+                if n in names:
+                    ctx.finding(vp + ".VariantName", n, "sagemaker-variant-name", "variant names are unique across production and shadow variants (%s)" % api,
+                                "VariantName %s is also used by %s" % (json.dumps(n), names[n]), "give every variant its own name", api=api)
+                names[n] = vp
+    if len(kinds.get("ProductionVariants", set()) | kinds.get("ShadowProductionVariants", set())) > 1:
+        ctx.finding("ShadowProductionVariants", props.get("ShadowProductionVariants"), "sagemaker-variant-kind",
+                    "production and shadow variants are all serverless or all instance-based (%s)" % api,
+                    "the endpoint config mixes serverless and instance variants", "use the same kind for every variant", api=api)
+    if "serverless" in kinds.get("ProductionVariants", set()) and "AsyncInferenceConfig" in props:
+        ctx.finding("AsyncInferenceConfig", props["AsyncInferenceConfig"], "sagemaker-async-serverless",
+                    "asynchronous inference runs on instances, not serverless variants (%s)" % api,
+                    "AsyncInferenceConfig on a serverless endpoint config", "use instance variants for asynchronous inference", api=api)
+
+
+def variant_of_resource_id(ctx, rid):
+    """(endpoint config logical id, variant name) for a sagemaker variant ResourceId built in this template."""
+    if not (isinstance(rid, dict) and "Fn::Join" in rid):
+        return None, None
+    sep, parts = rid["Fn::Join"]
+    if sep != "" or not isinstance(parts, list) or len(parts) != 3:
+        return None, None
+    head, ep, tail_ = parts
+    if head != "endpoint/" or not isinstance(tail_, str) or not tail_.startswith("/variant/"):
+        return None, None
+    e = ref_target(ep)
+    if not e or (ctx.resources.get(e) or {}).get("Type") != "AWS::SageMaker::Endpoint":
+        return None, None
+    cfg = ref_target(((ctx.resources[e].get("Properties") or {}).get("EndpointConfigName")))
+    if not cfg or (ctx.resources.get(cfg) or {}).get("Type") != "AWS::SageMaker::EndpointConfig":
+        return None, None
+    return cfg, tail_[len("/variant/"):]
+
+
+def rules_sagemaker_target(ctx, props):
+    cfg, variant = variant_of_resource_id(ctx, props.get("ResourceId"))
+    if cfg is None:
+        return
+    variants = (ctx.resources[cfg].get("Properties") or {}).get("ProductionVariants")
+    by_name = {literal(v.get("VariantName")): v for v in (variants if isinstance(variants, list) else []) if isinstance(v, dict)}
+    api = "application-autoscaling RegisterScalableTarget"
+    if None in by_name:
+        return
+    if variant not in by_name:
+        ctx.finding("ResourceId", props.get("ResourceId"), "autoscaling-sagemaker-variant",
+                    "the ResourceId names a production variant of the endpoint (%s)" % api,
+                    "ResourceId scales variant %s, but endpoint config %s has variants %s" % (json.dumps(variant), cfg, ", ".join(sorted(str(n) for n in by_name))),
+                    "use one of the production variant names", api=api)
+        return
+    v = by_name[variant]
+    dim = props.get("ScalableDimension")
+    serverless = "ServerlessConfig" in v
+    if dim == "sagemaker:variant:DesiredInstanceCount" and serverless:
+        ctx.finding("ScalableDimension", dim, "autoscaling-sagemaker-variant",
+                    "a serverless variant scales sagemaker:variant:DesiredProvisionedConcurrency, an instance variant DesiredInstanceCount (%s)" % api,
+                    "variant %s is serverless: it has no instance count to scale" % variant, "scale sagemaker:variant:DesiredProvisionedConcurrency", api=api)
+    if dim == "sagemaker:variant:DesiredProvisionedConcurrency":
+        sc = v.get("ServerlessConfig") if serverless else None
+        if not serverless or (isinstance(sc, dict) and "ProvisionedConcurrency" not in sc):
+            ctx.finding("ScalableDimension", dim, "autoscaling-sagemaker-variant",
+                        "sagemaker:variant:DesiredProvisionedConcurrency scales a serverless variant with ProvisionedConcurrency (%s)" % api,
+                        "variant %s %s" % (variant, "is not serverless" if not serverless else "has no ServerlessConfig.ProvisionedConcurrency"),
+                        "set ServerlessConfig.ProvisionedConcurrency, or scale DesiredInstanceCount", api=api)
+        if isinstance(sc, dict):
+            mc = num(sc.get("MaxConcurrency"))
+            hi = num(props.get("MaxCapacity"))
+            if mc is not None and hi is not None and hi > mc:
+                ctx.finding("MaxCapacity", props.get("MaxCapacity"), "autoscaling-sagemaker-variant",
+                            "provisioned concurrency of a serverless variant is at most its MaxConcurrency (SageMaker ServerlessConfig)",
+                            "MaxCapacity %s exceeds the variant's MaxConcurrency %s" % (hi, mc), "keep MaxCapacity at most %s" % mc, api=api)
 
 
 def alarm_names(ctx):
@@ -814,6 +923,7 @@ SCHEDULE_RX = re.compile(r"^(at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)|rate\(\d+
 
 def rules_scalable_target(ctx, lid, props):
     check_dimension(ctx, props, "", "application-autoscaling RegisterScalableTarget")
+    rules_sagemaker_target(ctx, props)
     capacity_bounds(ctx, props, "", "application-autoscaling RegisterScalableTarget")
     for i, a in enumerate(props.get("ScheduledActions") or []):
         if not isinstance(a, dict):
@@ -843,11 +953,29 @@ PREDEFINED_DIMENSION = {
 }
 
 
+STAT_RX = re.compile(r"^(SampleCount|Average|Sum|Minimum|Maximum|IQM)$|^(p|tm|wm|tc|ts)(100|\d{1,2}(\.\d+)?)$|^(TM|WM|TC|TS|PR)\(.+\)$", re.I)
+
+
+def check_stat(ctx, path, stat, api):
+    if isinstance(stat, str) and not STAT_RX.match(stat):
+        ctx.finding(path, stat, "metric-statistic",
+                    "a statistic is SampleCount, Average, Sum, Minimum, Maximum, IQM, pNN(.N), tmNN, wmNN, tcNN, tsNN or TM/WM/TC/TS/PR(a:b) (CloudWatch statistics definitions)",
+                    "%s %s is not a CloudWatch statistic" % (path, json.dumps(stat)), "use e.g. Average, Sum or p95", api=api)
+
+
+def expression_ids(expr):
+    """Identifiers an expression references: lowercase-initial words outside quoted strings (functions are upper case)."""
+    text = re.sub(r"'[^']*'|\"[^\"]*\"", " ", expr)
+    return set(re.findall(r"(?<![A-Za-z0-9_.])([a-z][A-Za-z0-9_]*)(?![A-Za-z0-9_]*\s*\()", text))
+
+
 def check_metric_queries(ctx, metrics, path, api, form):
-    """Metric-math rules shared by alarms, customized scaling metrics and SLOs (ReturnData, Id, one source)."""
+    """Metric-math rules shared by alarms, customized scaling metrics and SLOs (ReturnData, Id, one source, references)."""
     if not isinstance(metrics, list):
         return
     returned = []
+    ids = set(q.get("Id") for q in metrics if isinstance(q, dict) and isinstance(q.get("Id"), str))
+    seen_ids = set()
     for i, q in enumerate(metrics):
         if not isinstance(q, dict):
             continue
@@ -861,14 +989,34 @@ def check_metric_queries(ctx, metrics, path, api, form):
         if isinstance(qid, str) and not re.match(r"^[a-z][A-Za-z0-9_]*$", qid):
             ctx.finding(qp + ".Id", qid, "metric-query-id", "a metric query Id starts with a lowercase letter and holds letters, digits and _ (%s)" % api,
                         "%s.Id %s is not a valid metric query id" % (qp, json.dumps(qid)), "start the Id with a lowercase letter, e.g. m1", api=api)
+        if isinstance(qid, str):
+            if qid in seen_ids:
+                ctx.finding(qp + ".Id", qid, "metric-query-id", "metric query ids are unique within the request (%s)" % api,
+                            "%s.Id %s is used twice" % (qp, json.dumps(qid)), "give every query its own Id", api=api)
+            seen_ids.add(qid)
+        expr = q.get("Expression")
+        if isinstance(expr, str) and "SEARCH(" not in expr.upper():
+            unknown = sorted(x for x in expression_ids(expr) - ids)
+            if unknown:
+                ctx.finding(qp + ".Expression", expr, "metric-math-reference",
+                            "an expression references the Ids of other queries of the same request (%s)" % api,
+                            "%s.Expression references %s, which no query of %s defines" % (qp, ", ".join(unknown), path),
+                            "add a query with Id %s or fix the expression" % unknown[0], api=api)
+            if isinstance(qid, str) and qid in expression_ids(expr):
+                ctx.finding(qp + ".Expression", expr, "metric-math-reference", "an expression cannot reference itself (%s)" % api,
+                            "%s.Expression references its own Id %s" % (qp, qid), "reference other queries", api=api)
+        ms = q.get("MetricStat")
+        if isinstance(ms, dict):
+            check_stat(ctx, qp + ".MetricStat.Stat", ms.get("Stat"), api)
         rd = q.get("ReturnData", True)
         if rd is True or rd == "true":
             returned.append(i)
-    if form == "alarm" and len(returned) != 1:
+    if form in ("alarm", "sli") and len(returned) != 1:
         ctx.finding(path, "%d queries return data" % len(returned), "metric-math-return-data",
                     "exactly one metric query has ReturnData true (an omitted ReturnData means true) (%s)" % api,
-                    "%s: %d queries return data (%s); the alarm needs exactly one" % (path, len(returned), ", ".join("[%d]" % i for i in returned) or "none"),
-                    "set ReturnData: false on every query but the alarm's expression", api=api)
+                    "%s: %d queries return data (%s); the %s needs exactly one" % (path, len(returned), ", ".join("[%d]" % i for i in returned) or "none",
+                                                                            "alarm" if form == "alarm" else "SLI"),
+                    "set ReturnData: false on every query but the %s" % ("alarm's expression" if form == "alarm" else "SLI's"), api=api)
 
 
 def rules_scaling_policy(ctx, lid, req):
@@ -920,6 +1068,13 @@ def rules_scaling_policy(ctx, lid, req):
                             "CustomizedMetricSpecification sets both Metrics and MetricName/Namespace/Dimensions/Statistic",
                             "keep only Metrics (metric math) or only the single metric", api=api)
             check_metric_queries(ctx, cus.get("Metrics"), "TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics", api, "alarm")
+    if isinstance(st, dict) and "MinAdjustmentMagnitude" in st and st.get("AdjustmentType") != "PercentChangeInCapacity":
+        ctx.finding("StepScalingPolicyConfiguration.MinAdjustmentMagnitude", st["MinAdjustmentMagnitude"], "autoscaling-min-adjustment",
+                    "MinAdjustmentMagnitude applies to AdjustmentType PercentChangeInCapacity only (%s, StepScalingPolicyConfiguration)" % api,
+                    "MinAdjustmentMagnitude is set with AdjustmentType %s" % st.get("AdjustmentType"), "remove MinAdjustmentMagnitude", api=api)
+    if isinstance(tt, dict) and isinstance(tt.get("CustomizedMetricSpecification"), dict):
+        check_stat(ctx, "TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Statistic",
+                   tt["CustomizedMetricSpecification"].get("Statistic"), api)
     if isinstance(st, dict) and isinstance(st.get("StepAdjustments"), list):
         steps = [s for s in st["StepAdjustments"] if isinstance(s, dict)]
         for i, s in enumerate(steps):
@@ -978,6 +1133,11 @@ def rules_alarm(ctx, lid, props):
         if n is not None and not (n in (10, 20, 30) or (n >= 60 and n % 60 == 0)):
             ctx.finding(p, v, "alarm-period", "Period is 10, 20, 30 or a multiple of 60 (PutMetricAlarm)",
                         "%s %s is not 10, 20, 30 or a multiple of 60" % (p, v), "use 10, 20, 30 or a multiple of 60 seconds", api=api)
+    check_stat(ctx, "ExtendedStatistic", props.get("ExtendedStatistic"), api)
+    if "EvaluateLowSampleCountPercentile" in props and "ExtendedStatistic" not in props:
+        ctx.finding("EvaluateLowSampleCountPercentile", props["EvaluateLowSampleCountPercentile"], "alarm-low-sample",
+                    "EvaluateLowSampleCountPercentile applies to percentile (ExtendedStatistic) alarms only (PutMetricAlarm)",
+                    "EvaluateLowSampleCountPercentile is set on an alarm without ExtendedStatistic", "remove it, or use a percentile statistic", api=api)
     dp, ev = num(props.get("DatapointsToAlarm")), num(props.get("EvaluationPeriods"))
     if dp is not None and ev is not None and dp > ev:
         ctx.finding("DatapointsToAlarm", props.get("DatapointsToAlarm"), "alarm-m-of-n",
@@ -1008,6 +1168,25 @@ def rules_alias(ctx, lid, props):
         ctx.finding("FunctionVersion", fv, "lambda-provisioned-latest",
                     "provisioned concurrency needs a published version or an alias of one, not $LATEST (PutProvisionedConcurrencyConfig)",
                     "an alias with ProvisionedConcurrencyConfig points at $LATEST", "point the alias at a published version", api="lambda PutProvisionedConcurrencyConfig")
+
+
+def rules_alias_autoscaled(ctx):
+    """An alias whose provisioned concurrency is both set by CloudFormation and scaled by Application Auto Scaling."""
+    for k, r in ctx.resources.items():
+        if r.get("Type") != "AWS::ApplicationAutoScaling::ScalableTarget":
+            continue
+        p = r.get("Properties") or {}
+        if p.get("ScalableDimension") != "lambda:function:ProvisionedConcurrency":
+            continue
+        for ref in refs_in(p.get("ResourceId")):
+            res = ctx.resources.get(ref) or {}
+            if res.get("Type") in ("AWS::Lambda::Alias", "AWS::Lambda::Version") and isinstance((res.get("Properties") or {}).get("ProvisionedConcurrencyConfig"), dict):
+                ctx.cur = (ref, res.get("Type"))
+                ctx.finding("ProvisionedConcurrencyConfig", res["Properties"]["ProvisionedConcurrencyConfig"], "lambda-provisioned-autoscaled",
+                            "provisioned concurrency is managed either by the alias (CloudFormation) or by Application Auto Scaling, not both (Lambda: Configuring provisioned concurrency)",
+                            "%s sets ProvisionedConcurrencyConfig and scalable target %s scales it too: every stack update resets what autoscaling set" % (ref, k),
+                            "remove ProvisionedConcurrencyConfig and let the scalable target's MinCapacity keep the floor", level="warning",
+                            api="lambda PutProvisionedConcurrencyConfig")
 
 
 def rules_lambda_cross(ctx):
@@ -1092,6 +1271,10 @@ def refs_in(v):
 def rules_codedeploy_group(ctx, lid, props):
     api = "codedeploy CreateDeploymentGroup"
     ac = props.get("AlarmConfiguration")
+    if isinstance(ac, dict) and ac.get("Enabled") in (True, "true") and not ac.get("Alarms"):
+        ctx.finding("AlarmConfiguration.Alarms", ac.get("Alarms", MISSING), "codedeploy-alarms-empty",
+                    "an enabled alarm configuration names at least one alarm (CreateDeploymentGroup)",
+                    "AlarmConfiguration is enabled with no alarms: CreateDeploymentGroup rejects it", "add alarms or disable the configuration", api=api)
     if isinstance(ac, dict) and isinstance(ac.get("Alarms"), list):
         for i, a in enumerate(ac["Alarms"]):
             if isinstance(a, dict):
@@ -1123,7 +1306,40 @@ FARGATE = {256: [512, 1024, 2048], 512: list(range(1024, 4097, 1024)), 1024: lis
 
 
 def rules_ecs_task(ctx, lid, props):
+    api = "ecs RegisterTaskDefinition"
     comp = props.get("RequiresCompatibilities")
+    fargate = isinstance(comp, list) and "FARGATE" in comp
+    containers = props.get("ContainerDefinitions") if isinstance(props.get("ContainerDefinitions"), list) else []
+    task_mem, task_cpu = num(props.get("Memory")), num(props.get("Cpu"))
+    cpu_sum = 0
+    if containers and not any(isinstance(c, dict) and c.get("Essential", True) in (True, "true") for c in containers):
+        ctx.finding("ContainerDefinitions", "no essential container", "ecs-essential", "a task definition has at least one essential container (ECS)",
+                    "every container sets Essential: false", "mark the main container Essential: true", api=api)
+    for i, c in enumerate(containers):
+        if not isinstance(c, dict):
+            continue
+        cp = "ContainerDefinitions[%d]" % i
+        for rr in c.get("ResourceRequirements") or [] if isinstance(c.get("ResourceRequirements"), list) else []:
+            if isinstance(rr, dict) and rr.get("Type") == "GPU" and fargate:
+                ctx.finding(cp + ".ResourceRequirements", rr, "ecs-fargate-gpu", "Fargate tasks cannot reserve GPUs (ECS: Fargate task definition considerations)",
+                            "%s reserves a GPU on a FARGATE task definition" % cp, "run GPU containers on EC2 capacity", api=api)
+        cm = num(c.get("Memory")) if c.get("Memory") is not None else num(c.get("MemoryReservation"))
+        if cm is not None and task_mem is not None and cm > task_mem:
+            ctx.finding(cp + ".Memory", c.get("Memory", c.get("MemoryReservation")), "ecs-container-memory",
+                        "a container's memory fits in the task's Memory (ECS RegisterTaskDefinition)",
+                        "%s asks %s MiB, more than the task's %s MiB" % (cp, cm, task_mem), "lower the container memory or raise the task's", api=api)
+        cpu_sum += num(c.get("Cpu")) or 0
+        lc = c.get("LogConfiguration")
+        if isinstance(lc, dict) and lc.get("LogDriver") == "awslogs":
+            opts = lc.get("Options") if isinstance(lc.get("Options"), dict) else {}
+            for req in ("awslogs-group", "awslogs-region"):
+                if req not in opts:
+                    ctx.finding(cp + ".LogConfiguration.Options." + req, MISSING, "ecs-awslogs",
+                                "the awslogs driver needs awslogs-group and awslogs-region (ECS: Using the awslogs log driver)",
+                                "%s uses awslogs without %s" % (cp, req), "set Options.%s" % req, api=api)
+    if task_cpu is not None and cpu_sum > task_cpu:
+        ctx.finding("ContainerDefinitions", "%s CPU units" % cpu_sum, "ecs-container-cpu", "the containers' Cpu sum fits in the task's Cpu (ECS RegisterTaskDefinition)",
+                    "containers reserve %s CPU units, more than the task's %s" % (cpu_sum, task_cpu), "lower the container Cpu values", api=api)
     if isinstance(comp, list) and "FARGATE" in comp:
         cpu, mem = num(props.get("Cpu")), num(props.get("Memory"))
         if cpu is not None and mem is not None:
@@ -1525,6 +1741,7 @@ def validate(tpl):
         ctx.reports.append({"template": ctx.name, "logicalId": lid, "resourceType": rtype, "constructPath": ctx.cpath(lid),
                             "operations": ctx.ops, "checkedFields": ctx.checked, "skippedFields": ctx.cur_skipped})
     rules_lambda_cross(ctx)
+    rules_alias_autoscaled(ctx)
     key = lambda x: (x["logicalId"], x["propertyPath"], x.get("ruleId", ""))  # noqa: E731
     return {"findings": sorted(ctx.findings, key=key), "skipped": sorted(ctx.skipped, key=key),
             "resources": ctx.reports, "uncovered": ctx.uncovered}
