@@ -361,6 +361,24 @@ describe('ApiContract (botocore models)', () => {
     expect(result.errors[2].fix).toBe('use one of: Memory 2048, 3072, 4096, 5120, 6144, 7168, 8192');
   });
 
+  test('step scaling intervals with a gap fail; contiguous ones pass', () => {
+    const steps = (gapAt: number) => [
+      { MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 300, ScalingAdjustment: 1 },
+      { MetricIntervalLowerBound: gapAt, ScalingAdjustment: 2 },
+    ];
+    const build = (id: string, gapAt: number) => {
+      const { stack, policy } = contractStack(id);
+      policy.addPropertyOverride('PolicyType', 'StepScaling');
+      policy.addPropertyDeletionOverride('TargetTrackingScalingPolicyConfiguration');
+      policy.addPropertyOverride('StepScalingPolicyConfiguration', { AdjustmentType: 'ChangeInCapacity', StepAdjustments: steps(gapAt) });
+      return stack;
+    };
+    expect(ApiContract.validate(build('Contiguous', 300)).errors).toEqual([]);
+    const result = ApiContract.validate(build('Gap', 400));
+    expect(only(result.errors)).toEqual([{ ruleId: 'autoscaling-step-intervals', logicalId: 'Policy', propertyPath: 'StepScalingPolicyConfiguration.StepAdjustments' }]);
+    expect(result.errors[0].message).toBe('gap between 300 and 400');
+  });
+
   test('SQS attribute ranges are checked at their boundaries', () => {
     const edge = contractStack();
     edge.queue.addPropertyOverride('VisibilityTimeout', 43200);

@@ -1083,13 +1083,41 @@ def rules_scaling_policy(ctx, lid, req):
                 ctx.finding("StepScalingPolicyConfiguration.StepAdjustments[%d]" % i, s, "autoscaling-step-interval",
                             "a step's lower bound is below its upper bound (%s, StepAdjustment)" % api,
                             "step %d: lower bound %s is not below upper bound %s" % (i, lo, hi), "fix the interval", api=api)
-        unbounded_lo = [i for i, s in enumerate(steps) if "MetricIntervalLowerBound" not in s]
-        unbounded_hi = [i for i, s in enumerate(steps) if "MetricIntervalUpperBound" not in s]
-        if len(unbounded_lo) > 1 or len(unbounded_hi) > 1:
-            ctx.finding("StepScalingPolicyConfiguration.StepAdjustments", st["StepAdjustments"], "autoscaling-step-overlap",
-                        "at most one step has a null lower bound and one a null upper bound (%s, StepAdjustment)" % api,
-                        "steps overlap: %d without lower bound, %d without upper bound" % (len(unbounded_lo), len(unbounded_hi)),
-                        "give every step but the outermost both bounds", api=api)
+        check_steps(ctx, steps, st["StepAdjustments"], api)
+
+
+def check_steps(ctx, steps, raw, api):
+    """Application Auto Scaling StepAdjustment rules: no overlap, no gap, at most one open end each side,
+    a negative lower bound needs a step with a null lower bound, a positive upper bound one with a null upper bound."""
+    path = "StepScalingPolicyConfiguration.StepAdjustments"
+    rule = "step intervals neither overlap nor leave a gap; at most one step is open below and one above (%s, StepAdjustment)" % api
+    if any(is_token(s.get("MetricIntervalLowerBound")) or is_token(s.get("MetricIntervalUpperBound")) for s in steps):
+        ctx.skip(path, "step bounds given as tokens; overlap and gap rules not checked")
+        return
+    open_lo = [s for s in steps if "MetricIntervalLowerBound" not in s]
+    open_hi = [s for s in steps if "MetricIntervalUpperBound" not in s]
+    problems = []
+    if len(open_lo) > 1:
+        problems.append("%d steps have no lower bound" % len(open_lo))
+    if len(open_hi) > 1:
+        problems.append("%d steps have no upper bound" % len(open_hi))
+    if not open_lo and any((num(s.get("MetricIntervalLowerBound")) or 0) < 0 for s in steps):
+        problems.append("a step has a negative lower bound but no step has a null lower bound")
+    if not open_hi and any((num(s.get("MetricIntervalUpperBound")) or 0) > 0 for s in steps):
+        problems.append("a step has a positive upper bound but no step has a null upper bound")
+    inf = float("inf")
+    ivs = sorted((num(s.get("MetricIntervalLowerBound")) if "MetricIntervalLowerBound" in s else -inf,
+                  num(s.get("MetricIntervalUpperBound")) if "MetricIntervalUpperBound" in s else inf) for s in steps)
+    for (lo1, hi1), (lo2, hi2) in zip(ivs, ivs[1:]):
+        if hi1 is None or lo2 is None:
+            continue
+        if hi1 > lo2:
+            problems.append("[%s, %s) overlaps [%s, %s)" % (lo1, hi1, lo2, hi2))
+        elif hi1 < lo2:
+            problems.append("gap between %s and %s" % (hi1, lo2))
+    if problems:
+        ctx.finding(path, raw, "autoscaling-step-intervals", rule, "; ".join(problems),
+                    "make the step intervals contiguous (each upper bound is the next lower bound) with open ends only at the extremes", api=api)
 
 
 def rules_alarm(ctx, lid, props):
