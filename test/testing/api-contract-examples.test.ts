@@ -91,7 +91,8 @@ test('every example has its runtime-bearing resources contract-checked, and says
   }
   // Nothing is hidden: every resource is either covered or listed as uncovered.
   expect(hybrid.resources.length + hybrid.uncovered.length).toBe(Object.keys(hybridResources()).length);
-  expect(results[0].durationMs).toBeLessThan(3000);
+  // One validator run for the nine stacks: ~0.5 s on an idle machine, 3.5 s measured with both cores busy.
+  expect(results[0].durationMs).toBeLessThan(10000);
 });
 
 function hybridResources(): { [id: string]: unknown } {
