@@ -21,7 +21,14 @@ import { ApiContract, ApiContractResult } from '../../lib/testing';
  * and probe must stay at zero findings. Format: `template logicalId ruleId propertyPath`.
  */
 const EXPECTED_FINDINGS: string[] = [
-  // Every example app (and bin/, which deploys the hybrid example) is clean today: no finding.
+  // issue 12 item 2: the SageMaker execution role cannot read the auto-rollback alarms (no cloudwatch:DescribeAlarms),
+  // so deployment guardrails never roll back. Every example with a SageMaker rollout, bin/ (the hybrid) included:
+  'ExistingApp Assistant1D40D776 sagemaker-rollback-permission DeploymentConfig.AutoRollbackConfiguration.Alarms',
+  'InferenceLanesHybrid AssistantBaselineE964D282 sagemaker-rollback-permission DeploymentConfig.AutoRollbackConfiguration.Alarms',
+  'ManagedEndpoint Assistant1D40D776 sagemaker-rollback-permission DeploymentConfig.AutoRollbackConfiguration.Alarms',
+  'ProbeAllAtOnce E80549084 sagemaker-rollback-permission DeploymentConfig.AutoRollbackConfiguration.Alarms',
+  'ProbeServerlessRollout E80549084 sagemaker-rollback-permission DeploymentConfig.AutoRollbackConfiguration.Alarms',
+  // The other example apps are clean today.
 
   // Lane probes (configurations no example uses):
   // issue 12 item 1: Rollout.allAtOnce() renders ALL_AT_ONCE without WaitIntervalInSeconds; CreateEndpoint rejects it.

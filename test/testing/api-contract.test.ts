@@ -42,10 +42,14 @@ interface ContractStack {
 }
 
 /** A small stack of L1 resources that respects every API contract ApiContract checks. */
-function contractStack(id: string = 'Contract'): ContractStack {
+function contractStack(id: string = 'Contract', options: { describeAlarms?: boolean } = {}): ContractStack {
   const app = new cdk.App();
   const stack = new cdk.Stack(app, id);
   const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+  if (options.describeAlarms ?? true) {
+    // SageMaker reads the auto-rollback alarms with the execution role.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: 'model-latency', arnFormat: cdk.ArnFormat.COLON_RESOURCE_NAME })] }));
+  }
   const model = new sagemaker.CfnModel(stack, 'Model', {
     executionRoleArn: role.roleArn,
     primaryContainer: { image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/serve:1', modelDataUrl: 's3://my-bucket/model.tar.gz' },
@@ -167,6 +171,15 @@ describe('ApiContract (botocore models)', () => {
     ].join('\n').replace('\\S+', 'AWS::SageMaker::Endpoint')));
     expect(() => ApiContract.assertValid(stack)).toThrow(/is missing WaitIntervalInSeconds: sagemaker CreateEndpoint rejects the request \(TrafficRoutingConfig.WaitIntervalInSeconds is required, integer 0..3600\)/);
     expect(() => ApiContract.assertValid(stack)).toThrow(/Fix: set DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.WaitIntervalInSeconds \(integer 0..3600\)/);
+  });
+
+  test('auto-rollback alarms need cloudwatch:DescribeAlarms on the execution role (resolved through config, model and IAM policies)', () => {
+    const { stack } = contractStack('NoDescribe', { describeAlarms: false });
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([{ ruleId: 'sagemaker-rollback-permission', logicalId: 'Endpoint', propertyPath: 'DeploymentConfig.AutoRollbackConfiguration.Alarms' }]);
+    expect(result.errors[0].message).toBe(
+      'no policy of execution role Role1ABCC5F0 (NoDescribe/Role/Resource) allows cloudwatch:DescribeAlarms: SageMaker cannot read the rollback alarms, so a bad version is not rolled back');
+    expect(result.errors[0].fix).toBe('grant cloudwatch:DescribeAlarms on the rollback alarm ARNs to Role1ABCC5F0 (NoDescribe/Role/Resource)');
   });
 
   test('the model ranges are checked at their boundaries (WaitIntervalInSeconds 0..3600)', () => {
@@ -419,8 +432,8 @@ describe('ApiContract (botocore models)', () => {
     ]));
     const perResource = result.resources.reduce((n, r) => n + r.skippedFields, 0);
     expect(perResource).toBe(result.skipped.length);
-    expect(result.uncovered.map((u) => u.resourceType).sort()).toEqual(['AWS::IAM::Role', 'AWS::IAM::Role']);
-    expect(result.uncovered[0].constructPath).toMatch(/^Contract\/(Fn)?Role\/Resource$/);
+    expect(result.uncovered.map((u) => u.resourceType).sort()).toEqual(['AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::Role']);
+    expect(result.uncovered.map((u) => u.constructPath).sort()).toEqual(['Contract/FnRole/Resource', 'Contract/Role/DefaultPolicy/Resource', 'Contract/Role/Resource']);
   });
 
   test('templates given as JSON: construct paths from aws:cdk:path metadata; many templates in one run', () => {

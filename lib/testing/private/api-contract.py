@@ -133,6 +133,10 @@ class Ctx:
         md = (self.resources.get(lid) or {}).get("Metadata") or {}
         return md.get("aws:cdk:path", "")
 
+    def label(self, lid):
+        p = self.cpath(lid)
+        return "%s (%s)" % (lid, p) if p else lid
+
     def finding(self, prop, value, rule_id, rule, message, fix, level="error", api=""):
         lid, rtype = self.cur
         self.findings.append({
@@ -727,11 +731,83 @@ def rules_sagemaker_endpoint(ctx, lid, props):
                     "the endpoint config %s has serverless variants, which deployment guardrails do not support" % cfg,
                     "remove DeploymentConfig.BlueGreenUpdatePolicy on a serverless endpoint", api="sagemaker CreateEndpoint DeploymentConfig")
     alarms = (dc.get("AutoRollbackConfiguration") or {}).get("Alarms") if isinstance(dc.get("AutoRollbackConfiguration"), dict) else None
+    if isinstance(alarms, list) and alarms:
+        check_rollback_permission(ctx, cprops, cfg)
     if isinstance(alarms, list):
         for i, a in enumerate(alarms):
             if isinstance(a, dict):
                 check_alarm_name(ctx, "DeploymentConfig.AutoRollbackConfiguration.Alarms[%d].AlarmName" % i, a.get("AlarmName"),
                                  "sagemaker CreateEndpoint AutoRollbackConfiguration")
+
+
+def statements_of(doc):
+    st = doc.get("Statement") if isinstance(doc, dict) else None
+    if isinstance(st, dict):
+        st = [st]
+    return [x for x in st if isinstance(x, dict)] if isinstance(st, list) else []
+
+
+def role_statements(ctx, role):
+    """Every statement the template attaches to role (inline, AWS::IAM::Policy, AWS::IAM::ManagedPolicy), and its managed policy ARNs."""
+    out = []
+    rprops = (ctx.resources.get(role) or {}).get("Properties") or {}
+    for pol in rprops.get("Policies") or [] if isinstance(rprops.get("Policies"), list) else []:
+        if isinstance(pol, dict):
+            out.extend(statements_of(pol.get("PolicyDocument")))
+    for k, r in ctx.resources.items():
+        if r.get("Type") in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy"):
+            p = r.get("Properties") or {}
+            roles = p.get("Roles") if isinstance(p.get("Roles"), list) else ([p.get("RoleName")] if "RoleName" in p else [])
+            if any(ref_target(x) == role for x in roles):
+                out.extend(statements_of(p.get("PolicyDocument")))
+    managed = rprops.get("ManagedPolicyArns") if isinstance(rprops.get("ManagedPolicyArns"), list) else []
+    return out, managed
+
+
+def allows(statements, action):
+    import fnmatch
+    for st in statements:
+        if st.get("Effect") != "Allow":
+            continue
+        acts = st.get("Action")
+        for a in (acts if isinstance(acts, list) else [acts]):
+            if isinstance(a, str) and fnmatch.fnmatchcase(action.lower(), a.lower()):
+                return True
+    return False
+
+
+def check_rollback_permission(ctx, cprops, cfg):
+    """SageMaker reads the auto-rollback alarms with the execution role: it needs cloudwatch:DescribeAlarms."""
+    path = "DeploymentConfig.AutoRollbackConfiguration.Alarms"
+    arns = []
+    if "ExecutionRoleArn" in cprops:
+        arns.append(cprops["ExecutionRoleArn"])
+    else:
+        variants = cprops.get("ProductionVariants")
+        for v in variants if isinstance(variants, list) else []:
+            m = ref_target(v.get("ModelName")) if isinstance(v, dict) else None
+            if m and (ctx.resources.get(m) or {}).get("Type") == "AWS::SageMaker::Model":
+                arns.append(((ctx.resources[m].get("Properties") or {}).get("ExecutionRoleArn")))
+            else:
+                arns.append(None)
+    if not arns:
+        ctx.skip(path, "endpoint config outside this template; the execution role's cloudwatch:DescribeAlarms permission is not checked")
+        return
+    for arn in arns:
+        role = ref_target(arn)
+        if not role or (ctx.resources.get(role) or {}).get("Type") != "AWS::IAM::Role":
+            ctx.skip(path, "execution role %s is not defined in this template; its cloudwatch:DescribeAlarms permission is not checked" % short(arn, 80))
+            continue
+        statements, managed = role_statements(ctx, role)
+        if allows(statements, "cloudwatch:DescribeAlarms"):
+            continue
+        if managed:
+            ctx.skip(path, "execution role %s has managed policies this check cannot read; cloudwatch:DescribeAlarms not checked" % role)
+            continue
+        ctx.finding(path, "execution role %s" % role, "sagemaker-rollback-permission",
+                    "the execution role may call cloudwatch:DescribeAlarms on the auto-rollback alarms (SageMaker guide: Auto-Rollback Configuration and Monitoring)",
+                    "no policy of execution role %s allows cloudwatch:DescribeAlarms: SageMaker cannot read the rollback alarms, so a bad version is not rolled back" % ctx.label(role),
+                    "grant cloudwatch:DescribeAlarms on the rollback alarm ARNs to %s" % ctx.label(role), api="sagemaker CreateEndpoint DeploymentConfig")
 
 
 def rules_endpoint_config(ctx, lid, props):
@@ -1310,6 +1386,19 @@ def rules_codedeploy_group(ctx, lid, props):
         if len(ac["Alarms"]) > 10:
             ctx.finding("AlarmConfiguration.Alarms", ac["Alarms"], "codedeploy-alarm-count", "at most 10 alarms per deployment group (CodeDeploy AlarmConfiguration)",
                         "%d alarms configured" % len(ac["Alarms"]), "keep at most 10 alarms (combine them in a composite alarm)", api=api)
+    if isinstance(ac, dict) and ac.get("Enabled") in (True, "true") and ac.get("Alarms"):
+        role = ref_target(props.get("ServiceRoleArn"))
+        if role and (ctx.resources.get(role) or {}).get("Type") == "AWS::IAM::Role":
+            statements, managed = role_statements(ctx, role)
+            if managed and not allows(statements, "cloudwatch:DescribeAlarms"):
+                ctx.skip("AlarmConfiguration", "service role %s has managed policies (e.g. AWSCodeDeployRoleForLambda, which allows cloudwatch:DescribeAlarms) this check cannot read" % role)
+            elif not allows(statements, "cloudwatch:DescribeAlarms"):
+                ctx.finding("AlarmConfiguration.Alarms", "service role %s" % role, "codedeploy-alarm-permission",
+                            "the deployment group's service role may call cloudwatch:DescribeAlarms (CodeDeploy: service role permissions for alarm monitoring)",
+                            "no policy of service role %s allows cloudwatch:DescribeAlarms: CodeDeploy cannot read the alarms and stops the deployment" % ctx.label(role),
+                            "attach AWSCodeDeployRoleForLambda (or ...ForECS) or grant cloudwatch:DescribeAlarms to %s" % ctx.label(role), api=api)
+        else:
+            ctx.skip("ServiceRoleArn", "service role outside this template; its cloudwatch:DescribeAlarms permission is not checked")
     app = ref_target(props.get("ApplicationName"))
     platform = literal(((ctx.resources.get(app) or {}).get("Properties") or {}).get("ComputePlatform")) if app else None
     cfg = literal(props.get("DeploymentConfigName"))
