@@ -182,6 +182,18 @@ describe('ApiContract (botocore models)', () => {
     expect(result.errors[0].fix).toBe('grant cloudwatch:DescribeAlarms on the rollback alarm ARNs to Role1ABCC5F0 (NoDescribe/Role/Resource)');
   });
 
+  test('a rollback alarm that only watches a queue\'s age is a warning (issue 12 item 13, caught on the pre-fix examples)', () => {
+    const { stack, alarm } = contractStack();
+    alarm.addPropertyOverride('Namespace', 'AWS/SQS');
+    alarm.addPropertyOverride('MetricName', 'ApproximateAgeOfOldestMessage');
+    alarm.addPropertyOverride('Dimensions', [{ Name: 'QueueName', Value: 'jobs' }]);
+    const result = ApiContract.validate(stack);
+    expect(result.errors).toEqual([]);
+    expect(only(result.warnings)).toEqual([{ ruleId: 'rollback-alarm-queue-signal', logicalId: 'Endpoint', propertyPath: 'DeploymentConfig.AutoRollbackConfiguration.Alarms[0].AlarmName' }]);
+    expect(result.warnings[0].message).toBe(
+      'rollback alarm Latency (Contract/Latency) watches only ApproximateAgeOfOldestMessage: a backlog that existed before the deploy rolls back a healthy version');
+  });
+
   test('the model ranges are checked at their boundaries (WaitIntervalInSeconds 0..3600)', () => {
     // A synthesized App is cached: each variant gets its own stack.
     const edge = contractStack();

@@ -921,9 +921,50 @@ def alarm_names(ctx):
     return names, ids
 
 
+QUEUE_AGE_METRICS = {("AWS/SQS", "ApproximateAgeOfOldestMessage"), ("AWS/SQS", "ApproximateNumberOfMessagesVisible")}
+
+
+def alarm_resource(ctx, value):
+    """Logical id of the template's alarm a name value (Ref or literal AlarmName) designates."""
+    t = ref_target(value)
+    if t and (ctx.resources.get(t) or {}).get("Type") == "AWS::CloudWatch::Alarm":
+        return t
+    lit = literal(value)
+    for k, r in ctx.resources.items():
+        if r.get("Type") == "AWS::CloudWatch::Alarm" and lit is not None and literal((r.get("Properties") or {}).get("AlarmName")) == lit:
+            return k
+    return None
+
+
+def alarm_metrics(props):
+    out = []
+    if "MetricName" in props:
+        out.append((literal(props.get("Namespace")), literal(props.get("MetricName"))))
+    for q in props.get("Metrics") or [] if isinstance(props.get("Metrics"), list) else []:
+        m = ((q.get("MetricStat") or {}).get("Metric") or {}) if isinstance(q, dict) else {}
+        if m:
+            out.append((literal(m.get("Namespace")), literal(m.get("MetricName"))))
+    return out
+
+
+def check_rollback_alarm_signal(ctx, path, value, api):
+    """A rollback alarm judges the new version; a queue's backlog or age measures capacity and predates the deploy."""
+    a = alarm_resource(ctx, value)
+    if a is None:
+        return
+    metrics = alarm_metrics((ctx.resources[a].get("Properties") or {}))
+    if metrics and all(m in QUEUE_AGE_METRICS for m in metrics):
+        ctx.finding(path, value, "rollback-alarm-queue-signal",
+                    "a rollback alarm measures the health of the new version (errors, latency), not the queue's backlog or age, which a backlog from before the deploy already trips (%s)" % api,
+                    "rollback alarm %s watches only %s: a backlog that existed before the deploy rolls back a healthy version"
+                    % (ctx.label(a), ", ".join(sorted(set(m[1] for m in metrics)))),
+                    "page on the queue alarm, and roll back on error-rate or latency alarms", level="warning", api=api)
+
+
 def check_alarm_name(ctx, path, value, api):
     if value is None:
         return
+    check_rollback_alarm_signal(ctx, path, value, api)
     names, ids = alarm_names(ctx)
     t = ref_target(value)
     if t is not None:
