@@ -194,6 +194,16 @@ describe('ApiContract (botocore models)', () => {
       'rollback alarm Latency (Contract/Latency) watches only ApproximateAgeOfOldestMessage: a backlog that existed before the deploy rolls back a healthy version');
   });
 
+  test('a rollback alarm that fires on a single breaching period is a warning (issue 12 item 12); 2 of N is accepted', () => {
+    const { stack, alarm } = contractStack();
+    alarm.addPropertyOverride('DatapointsToAlarm', 1);
+    const result = ApiContract.validate(stack);
+    expect(only(result.warnings)).toEqual([{ ruleId: 'rollback-alarm-single-period', logicalId: 'Endpoint', propertyPath: 'DeploymentConfig.AutoRollbackConfiguration.Alarms[0].AlarmName' }]);
+    expect(result.warnings[0].message).toBe('rollback alarm Latency (Contract/Latency) fires on 1 breaching period');
+    // The clean stack's alarm is 2 of 3.
+    expect(ApiContract.validate(contractStack('TwoOfThree').stack).warnings).toEqual([]);
+  });
+
   test('the model ranges are checked at their boundaries (WaitIntervalInSeconds 0..3600)', () => {
     // A synthesized App is cached: each variant gets its own stack.
     const edge = contractStack();

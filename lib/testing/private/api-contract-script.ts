@@ -952,7 +952,14 @@ def check_rollback_alarm_signal(ctx, path, value, api):
     a = alarm_resource(ctx, value)
     if a is None:
         return
-    metrics = alarm_metrics((ctx.resources[a].get("Properties") or {}))
+    aprops = ctx.resources[a].get("Properties") or {}
+    m_of_n = num(aprops.get("DatapointsToAlarm", aprops.get("EvaluationPeriods")))
+    if m_of_n is not None and m_of_n < 2:
+        ctx.finding(path, value, "rollback-alarm-single-period",
+                    "a rollback alarm needs at least 2 breaching periods, or one noisy period rolls back a healthy version (%s)" % api,
+                    "rollback alarm %s fires on %s breaching period" % (ctx.label(a), int(m_of_n)),
+                    "set DatapointsToAlarm (M of N) to 2 or more", level="warning", api=api)
+    metrics = alarm_metrics(aprops)
     if metrics and all(m in QUEUE_AGE_METRICS for m in metrics):
         ctx.finding(path, value, "rollback-alarm-queue-signal",
                     "a rollback alarm measures the health of the new version (errors, latency), not the queue's backlog or age, which a backlog from before the deploy already trips (%s)" % api,
