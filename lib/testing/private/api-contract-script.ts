@@ -1820,10 +1820,12 @@ def rules_gg_deployment(ctx, lid, props):
         if isinstance(ro, dict) and isinstance(ro.get("ExponentialRate"), dict):
             er = ro["ExponentialRate"]
             crit = er.get("RateIncreaseCriteria")
-            if isinstance(crit, dict) and ("NumberOfNotifiedThings" in crit) == ("NumberOfSucceededThings" in crit):
+            given = [k for k in ("NumberOfNotifiedThings", "NumberOfSucceededThings") if isinstance(crit, dict) and ci(crit, k) is not None]
+            if isinstance(crit, dict) and len(given) != 1:
                 ctx.finding("IotJobConfiguration.JobExecutionsRolloutConfig.ExponentialRate.RateIncreaseCriteria", crit, "greengrass-rollout",
                             "RateIncreaseCriteria has exactly one of NumberOfNotifiedThings and NumberOfSucceededThings (IoT job rollout)",
-                            "RateIncreaseCriteria has %s" % ("both" if crit else "neither"), "give exactly one criterion", api=api)
+                            "RateIncreaseCriteria has %s" % (" and ".join(given) if given else "neither NumberOfNotifiedThings nor NumberOfSucceededThings"),
+                            "give exactly one criterion", api=api)
             mx, base = num(ro.get("MaximumPerMinute")), num(er.get("BaseRatePerMinute"))
             if mx is not None and base is not None and base > mx:
                 ctx.finding("IotJobConfiguration.JobExecutionsRolloutConfig.ExponentialRate.BaseRatePerMinute", base, "greengrass-rollout",
