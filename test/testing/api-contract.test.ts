@@ -7,6 +7,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as greengrassv2 from 'aws-cdk-lib/aws-greengrassv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as iot from 'aws-cdk-lib/aws-iot';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -42,10 +43,10 @@ interface ContractStack {
 }
 
 /** A small stack of L1 resources that respects every API contract ApiContract checks. */
-function contractStack(id: string = 'Contract', options: { describeAlarms?: boolean } = {}): ContractStack {
+function contractStack(id: string = 'Contract', options: { describeAlarms?: boolean; modelRolePrincipal?: string } = {}): ContractStack {
   const app = new cdk.App();
   const stack = new cdk.Stack(app, id);
-  const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+  const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal(options.modelRolePrincipal ?? 'sagemaker.amazonaws.com') });
   if (options.describeAlarms ?? true) {
     // SageMaker reads the auto-rollback alarms with the execution role.
     role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: 'model-latency', arnFormat: cdk.ArnFormat.COLON_RESOURCE_NAME })] }));
@@ -202,6 +203,29 @@ describe('ApiContract (botocore models)', () => {
     expect(result.warnings[0].message).toBe('rollback alarm Latency (Contract/Latency) fires on 1 breaching period');
     // The clean stack's alarm is 2 of 3.
     expect(ApiContract.validate(contractStack('TwoOfThree').stack).warnings).toEqual([]);
+  });
+
+  test('a role the service cannot assume fails where the API checks it (CreateModel)', () => {
+    const { stack } = contractStack('WrongTrust', { modelRolePrincipal: 'lambda.amazonaws.com' });
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([{ ruleId: 'role-trust', logicalId: 'Model', propertyPath: 'ExecutionRoleArn' }]);
+    expect(result.errors[0].message).toBe(
+      'role Role1ABCC5F0 (WrongTrust/Role/Resource) does not trust sagemaker.amazonaws.com (it trusts lambda.amazonaws.com): CreateModel fails: SageMaker cannot assume the role');
+  });
+
+  test('an IoT policy granting a role alias the template does not define is a warning', () => {
+    const app = new cdk.App();
+    const stack = new cdk.Stack(app, 'Iot');
+    const deviceRole = new iam.Role(stack, 'DeviceRole', { assumedBy: new iam.ServicePrincipal('credentials.iot.amazonaws.com') });
+    new iot.CfnRoleAlias(stack, 'Alias', { roleAlias: 'kiosks-tes', roleArn: deviceRole.roleArn, credentialDurationSeconds: 3600 });
+    new iot.CfnPolicy(stack, 'Policy', {
+      policyName: 'kiosks-tes-alias',
+      policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:AssumeRoleWithCertificate', Resource: stack.formatArn({ service: 'iot', resource: 'rolealias', resourceName: 'kiosk-tes' }) }] },
+    });
+    const result = ApiContract.validate(stack);
+    expect(result.errors).toEqual([]);
+    expect(only(result.warnings)).toEqual([{ ruleId: 'iot-role-alias-ref', logicalId: 'Policy', propertyPath: 'PolicyDocument.Statement[0].Resource' }]);
+    expect(result.warnings[0].message).toBe('the policy grants role alias "kiosk-tes", but this template defines kiosks-tes');
   });
 
   test('the model ranges are checked at their boundaries (WaitIntervalInSeconds 0..3600)', () => {

@@ -818,6 +818,90 @@ def check_rollback_permission(ctx, cprops, cfg):
                     "grant cloudwatch:DescribeAlarms on the rollback alarm ARNs to %s" % ctx.label(role), api="sagemaker CreateEndpoint DeploymentConfig")
 
 
+# (resource type, property) -> (service principal prefix, what fails without it)
+ROLE_TRUST = [
+    ("AWS::SageMaker::Model", "ExecutionRoleArn", "sagemaker.", "CreateModel fails: SageMaker cannot assume the role"),
+    ("AWS::SageMaker::EndpointConfig", "ExecutionRoleArn", "sagemaker.", "CreateEndpointConfig fails: SageMaker cannot assume the role"),
+    ("AWS::Lambda::Function", "Role", "lambda.", "CreateFunction fails: the role cannot be assumed by Lambda"),
+    ("AWS::CodeDeploy::DeploymentGroup", "ServiceRoleArn", "codedeploy.", "CodeDeploy cannot assume the service role"),
+    ("AWS::ECS::TaskDefinition", "TaskRoleArn", "ecs-tasks.", "tasks fail to start: ECS cannot assume the task role"),
+    ("AWS::ECS::TaskDefinition", "ExecutionRoleArn", "ecs-tasks.", "tasks fail to start: ECS cannot pull the image or write logs"),
+    ("AWS::IoT::RoleAlias", "RoleArn", "credentials.iot.", "devices get no credentials: the AWS IoT credentials provider cannot assume the role"),
+]
+
+
+def trusted_services(ctx, role):
+    doc = ((ctx.resources.get(role) or {}).get("Properties") or {}).get("AssumeRolePolicyDocument")
+    out = []
+    has_token = False
+    for st in statements_of(doc):
+        if st.get("Effect") != "Allow":
+            continue
+        acts = st.get("Action")
+        acts = acts if isinstance(acts, list) else [acts]
+        if not any(isinstance(a, str) and a.lower() in ("sts:assumerole", "sts:*", "*") for a in acts):
+            continue
+        pr = st.get("Principal")
+        svc = pr.get("Service") if isinstance(pr, dict) else None
+        for x in (svc if isinstance(svc, list) else [svc] if svc is not None else []):
+            pre = literal_prefix(x)
+            if pre:
+                out.append(pre)
+            else:
+                has_token = True
+    return out, has_token
+
+
+def rules_role_trust(ctx):
+    for k, r in ctx.resources.items():
+        for rtype, prop, principal, consequence in ROLE_TRUST:
+            if r.get("Type") != rtype:
+                continue
+            v = (r.get("Properties") or {}).get(prop)
+            role = ref_target(v)
+            if v is None:
+                continue
+            ctx.cur = (k, rtype)
+            if not role or (ctx.resources.get(role) or {}).get("Type") != "AWS::IAM::Role":
+                continue  # an imported role: counted where the property was walked as a token or literal
+            services, has_token = trusted_services(ctx, role)
+            if any(sv.startswith(principal) or principal.startswith(sv) for sv in services) or has_token:
+                continue
+            ctx.finding(prop, v, "role-trust", "the role's trust policy allows %samazonaws.com to assume it (IAM roles for AWS services)" % principal,
+                        "role %s does not trust %samazonaws.com (it trusts %s): %s" % (ctx.label(role), principal, ", ".join(sorted(set(services))) or "no service", consequence),
+                        "add %samazonaws.com to the AssumeRolePolicyDocument of %s" % (principal, ctx.label(role)), api="iam trust policy")
+
+
+def rules_iot_role_alias_refs(ctx):
+    """An IoT policy that grants iot:AssumeRoleWithCertificate names a role alias the template defines."""
+    aliases = {}
+    for k, r in ctx.resources.items():
+        if r.get("Type") == "AWS::IoT::RoleAlias":
+            n = literal((r.get("Properties") or {}).get("RoleAlias"))
+            if n is not None:
+                aliases[n] = k
+    if not aliases:
+        return
+    for k, r in ctx.resources.items():
+        if r.get("Type") != "AWS::IoT::Policy":
+            continue
+        for i, st in enumerate(statements_of((r.get("Properties") or {}).get("PolicyDocument"))):
+            acts = st.get("Action")
+            acts = acts if isinstance(acts, list) else [acts]
+            if "iot:AssumeRoleWithCertificate" not in acts:
+                continue
+            res = st.get("Resource")
+            for rv in (res if isinstance(res, list) else [res]):
+                text = render_with_placeholders(rv) if not isinstance(rv, str) else rv
+                m = re.search(r":rolealias/([^/*]+)$", text or "")
+                if m and TOKEN_MARK not in m.group(1) and m.group(1) not in aliases:
+                    ctx.cur = (k, "AWS::IoT::Policy")
+                    ctx.finding("PolicyDocument.Statement[%d].Resource" % i, rv, "iot-role-alias-ref",
+                                "iot:AssumeRoleWithCertificate names the role alias devices use (AWS IoT credentials provider)",
+                                "the policy grants role alias %s, but this template defines %s" % (json.dumps(m.group(1)), ", ".join(sorted(aliases))),
+                                "grant rolealias/%s" % sorted(aliases)[0], level="warning", api="iot CreatePolicy policyDocument")
+
+
 def rules_endpoint_config(ctx, lid, props):
     api = "sagemaker CreateEndpointConfig"
     names = {}
@@ -1917,6 +2001,8 @@ def validate(tpl):
                             "operations": ctx.ops, "checkedFields": ctx.checked, "skippedFields": ctx.cur_skipped})
     rules_lambda_cross(ctx)
     rules_alias_autoscaled(ctx)
+    rules_role_trust(ctx)
+    rules_iot_role_alias_refs(ctx)
     key = lambda x: (x["logicalId"], x["propertyPath"], x.get("ruleId", ""))  # noqa: E731
     return {"findings": sorted(ctx.findings, key=key), "skipped": sorted(ctx.skipped, key=key),
             "resources": ctx.reports, "uncovered": ctx.uncovered}
