@@ -219,7 +219,8 @@ const COVERED_TYPES = [
   'AWS::Lambda::Function', 'AWS::Lambda::Version', 'AWS::Lambda::Alias', 'AWS::Lambda::EventInvokeConfig', 'AWS::Lambda::CodeSigningConfig',
   'AWS::CodeDeploy::Application', 'AWS::CodeDeploy::DeploymentGroup', 'AWS::ECS::TaskDefinition', 'AWS::ECS::Service', 'AWS::SQS::Queue',
   'AWS::GreengrassV2::ComponentVersion', 'AWS::GreengrassV2::Deployment', 'AWS::IoT::ThingGroup', 'AWS::IoT::RoleAlias', 'AWS::IoT::Policy',
-  'AWS::ApplicationSignals::ServiceLevelObjective',
+  'AWS::ApplicationSignals::ServiceLevelObjective', 'AWS::Logs::LogGroup', 'AWS::Logs::MetricFilter', 'AWS::Lambda::Url', 'AWS::ECS::Cluster',
+  'AWS::KMS::Key', 'AWS::CloudWatch::Dashboard', 'AWS::EKS::PodIdentityAssociation',
 ];
 
 /**

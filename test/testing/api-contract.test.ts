@@ -8,7 +8,9 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as greengrassv2 from 'aws-cdk-lib/aws-greengrassv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import './fixtures';
@@ -436,6 +438,21 @@ describe('ApiContract (botocore models)', () => {
     const result = ApiContract.validate(build('Gap', 400));
     expect(only(result.errors)).toEqual([{ ruleId: 'autoscaling-step-intervals', logicalId: 'Policy', propertyPath: 'StepScalingPolicyConfiguration.StepAdjustments' }]);
     expect(result.errors[0].message).toBe('gap between 300 and 400');
+  });
+
+  test('a log retention CloudWatch Logs does not offer fails (PutRetentionPolicy); KMS tags map onto TagKey/TagValue', () => {
+    const app = new cdk.App();
+    const stack = new cdk.Stack(app, 'Logs');
+    new logs.CfnLogGroup(stack, 'Logs', { retentionInDays: 50, tags: [{ key: 'team', value: 'ml' }] });
+    new kms.CfnKey(stack, 'Key', { enableKeyRotation: true, keyPolicy: { Version: '2012-10-17', Statement: [] }, tags: [{ key: 'team', value: 'ml' }] });
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([{ ruleId: 'logs-retention', logicalId: 'Logs', propertyPath: 'RetentionInDays' }]);
+    expect(result.errors[0].message).toBe('RetentionInDays 50 is not a retention CloudWatch Logs offers: PutRetentionPolicy rejects it');
+    expect(result.errors[0].fix).toBe('use the nearest allowed value, e.g. 60');
+    expect(result.resources.map((r) => [r.logicalId, r.operations])).toEqual([
+      ['Logs', ['logs:CreateLogGroup', 'logs:PutRetentionPolicy']],
+      ['Key', ['kms:CreateKey']],
+    ]);
   });
 
   test('SQS attribute ranges are checked at their boundaries', () => {

@@ -173,6 +173,7 @@ RENAMES = {
     ("ServiceLevelIndicatorConfig", "SliMetric"): "SliMetricConfig",
     ("RequestBasedServiceLevelIndicatorConfig", "RequestBasedSliMetric"): "RequestBasedSliMetricConfig",
     ("CreateFunctionRequest", "KmsKeyArn"): "KMSKeyArn",
+    ("CreateClusterRequest", "ClusterSettings"): "settings",
 }
 
 # list-of-pairs -> map conversions CloudFormation does for map-shaped API members.
@@ -275,7 +276,8 @@ class Walk:
             if top and key in self.cfn_only:
                 ctx.skip(kp, self.cfn_only[key])
                 continue
-            member = RENAMES.get((shape.name, key)) or (key if key in members else lower.get(key.lower()))
+            # KMS-style tags name their members TagKey/TagValue where CloudFormation says Key/Value.
+            member = RENAMES.get((shape.name, key)) or (key if key in members else lower.get(key.lower()) or lower.get("tag" + key.lower()))
             if member is None:
                 ctx.skip(kp, "no %s member matches this property (%s has: %s); not checked"
                          % (self.api, shape.name, ", ".join(sorted(members)[:12]) + (", ..." if len(members) > 12 else "")))
@@ -664,6 +666,82 @@ def slo(ctx, lid, props):
         check_metric_queries(ctx, metric.get("MetricDataQueries"), "Sli.SliMetric.MetricDataQueries", api, "sli")
 
 
+LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
+
+
+def log_group(ctx, lid, props):
+    call(ctx, "logs", "CreateLogGroup", props_without(props, "RetentionInDays"), generated=["logGroupName"], cfn_only={
+        "DataProtectionPolicy": "set by PutDataProtectionPolicy; not checked",
+        "FieldIndexPolicies": "set by PutIndexPolicy; not checked",
+        "ResourcePolicyDocument": "set by PutResourcePolicy; not checked",
+    })
+    if "RetentionInDays" in props:
+        call(ctx, "logs", "PutRetentionPolicy", {"logGroupName": props.get("LogGroupName", {"Ref": lid}), "retentionInDays": props["RetentionInDays"]},
+             {"retentionInDays": "RetentionInDays", "logGroupName": "LogGroupName"})
+        n = num(props["RetentionInDays"])
+        if n is not None and n not in LOG_RETENTION_DAYS and not is_token(props["RetentionInDays"]):
+            ctx.finding("RetentionInDays", props["RetentionInDays"], "logs-retention",
+                        "retentionInDays is one of %s (CloudWatch Logs PutRetentionPolicy)" % ", ".join(str(d) for d in LOG_RETENTION_DAYS),
+                        "RetentionInDays %s is not a retention CloudWatch Logs offers: PutRetentionPolicy rejects it" % n,
+                        "use the nearest allowed value, e.g. %s" % min(LOG_RETENTION_DAYS, key=lambda d: abs(d - n)), api="logs PutRetentionPolicy")
+
+
+def lambda_url(ctx, lid, props):
+    req = props_without(props, "TargetFunctionArn")
+    paths = {}
+    if "TargetFunctionArn" in props:
+        req["FunctionName"] = props["TargetFunctionArn"]
+        paths["FunctionName"] = "TargetFunctionArn"
+    call(ctx, "lambda", "CreateFunctionUrlConfig", req, paths)
+
+
+def kms_key(ctx, lid, props):
+    req = props_without(props, "KeyPolicy", "EnableKeyRotation", "PendingWindowInDays", "RotationPeriodInDays", "Enabled")
+    paths = {}
+    pol = props.get("KeyPolicy")
+    if isinstance(pol, dict) and not is_token(pol):
+        req["Policy"] = json.dumps(pol)  # the API takes the policy as a JSON string
+        paths["Policy"] = "KeyPolicy"
+    call(ctx, "kms", "CreateKey", req, paths)
+    for prop, lo, hi, api in (("PendingWindowInDays", 7, 30, "kms ScheduleKeyDeletion"), ("RotationPeriodInDays", 90, 2560, "kms EnableKeyRotation")):
+        n = num(props.get(prop))
+        if n is not None and not (lo <= n <= hi):
+            ctx.finding(prop, props[prop], "kms-range", "%s is %d to %d (%s)" % (prop, lo, hi, api),
+                        "%s %s is outside %d..%d" % (prop, n, lo, hi), "use %d to %d" % (lo, hi), api=api)
+    if "RotationPeriodInDays" in props and props.get("EnableKeyRotation") not in (True, "true"):
+        ctx.finding("RotationPeriodInDays", props["RotationPeriodInDays"], "kms-rotation", "RotationPeriodInDays needs EnableKeyRotation (kms EnableKeyRotation)",
+                    "RotationPeriodInDays is set but EnableKeyRotation is not true", "set EnableKeyRotation: true", api="kms EnableKeyRotation")
+
+
+def dashboard(ctx, lid, props):
+    body = props.get("DashboardBody")
+    call(ctx, "cloudwatch", "PutDashboard", props, generated=["DashboardName"])
+    if body is None:
+        return
+    text = render_with_placeholders(body)
+    try:
+        doc = json.loads(text)
+    except ValueError as e:
+        if TOKEN_MARK in text:
+            ctx.skip("DashboardBody", "the dashboard body holds tokens outside JSON strings; not parsed")
+            return
+        ctx.finding("DashboardBody", short(body), "dashboard-body", "DashboardBody is a JSON object (cloudwatch PutDashboard)",
+                    "DashboardBody is not JSON: %s" % e, "give a JSON dashboard body", api="cloudwatch PutDashboard")
+        return
+    if TOKEN_MARK in text:
+        ctx.skip("DashboardBody", "%d token(s) inside the dashboard body are not checked" % text.count(TOKEN_MARK))
+    widgets = doc.get("widgets") if isinstance(doc, dict) else None
+    if not isinstance(widgets, list):
+        ctx.finding("DashboardBody.widgets", MISSING, "dashboard-body", "a dashboard body has a widgets list (CloudWatch dashboard body structure)",
+                    "DashboardBody has no widgets list", "add widgets", api="cloudwatch PutDashboard")
+        return
+    for i, w in enumerate(widgets):
+        if isinstance(w, dict) and w.get("type") not in ("metric", "text", "log", "alarm", "explorer", "custom"):
+            ctx.finding("DashboardBody.widgets[%d].type" % i, w.get("type", MISSING), "dashboard-body",
+                        "a widget type is metric, text, log, alarm, explorer or custom (CloudWatch dashboard body structure)",
+                        "widget %d has type %s" % (i, json.dumps(w.get("type"))), "use a supported widget type", api="cloudwatch PutDashboard")
+
+
 MAPPINGS = {
     "AWS::SageMaker::Model": map_simple("sagemaker", "CreateModel", generated=["ModelName"]),
     "AWS::SageMaker::EndpointConfig": sagemaker_endpoint_config,
@@ -688,6 +766,13 @@ MAPPINGS = {
     "AWS::IoT::RoleAlias": map_simple("iot", "CreateRoleAlias", generated=["roleAlias"]),
     "AWS::IoT::Policy": iot_policy,
     "AWS::ApplicationSignals::ServiceLevelObjective": slo,
+    "AWS::Logs::LogGroup": log_group,
+    "AWS::Logs::MetricFilter": map_simple("logs", "PutMetricFilter", generated=["filterName"]),
+    "AWS::Lambda::Url": lambda_url,
+    "AWS::ECS::Cluster": map_simple("ecs", "CreateCluster"),
+    "AWS::KMS::Key": kms_key,
+    "AWS::CloudWatch::Dashboard": dashboard,
+    "AWS::EKS::PodIdentityAssociation": map_simple("eks", "CreatePodIdentityAssociation"),
 }
 
 
