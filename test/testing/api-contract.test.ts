@@ -145,6 +145,8 @@ describe('ApiContract (botocore models)', () => {
       'AWS::Lambda::Alias': ['lambda:CreateAlias', 'lambda:PutProvisionedConcurrencyConfig'],
       'AWS::GreengrassV2::ComponentVersion': ['greengrassv2:CreateComponentVersion'],
       'AWS::SQS::Queue': ['sqs:CreateQueue'],
+      'AWS::IAM::Role': ['iam:CreateRole'],
+      'AWS::IAM::Policy': ['iam:PutRolePolicy'],
     });
     for (const r of result.resources) {
       expect([r.resourceType, r.checkedFields > 0 || r.resourceType === 'AWS::Lambda::Version']).toEqual([r.resourceType, true]);
@@ -455,6 +457,22 @@ describe('ApiContract (botocore models)', () => {
     ]);
   });
 
+  test('a role whose inline policies exceed 10,240 characters fails (counted across AWS::IAM::Policy resources)', () => {
+    const app = new cdk.App();
+    const stack = new cdk.Stack(app, 'Iam');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    // The L2 Role moves statements into overflow managed policies when they grow too large; an L1 policy does not.
+    const resources = Array.from({ length: 300 }, (_, i) => `arn:aws:s3:::bucket-number-${i}/models/*`);
+    new iam.CfnPolicy(stack, 'Big', {
+      policyName: 'big',
+      roles: [role.roleName],
+      policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: resources }] },
+    });
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([{ ruleId: 'iam-inline-policy-size', logicalId: 'Role1ABCC5F0', propertyPath: 'Policies' }]);
+    expect(result.errors[0].message).toMatch(/^the inline policies of role Role1ABCC5F0 \(Iam\/Role\/Resource\) total at least \d{5} characters: PutRolePolicy fails with LimitExceeded$/);
+  });
+
   test('SQS attribute ranges are checked at their boundaries', () => {
     const edge = contractStack();
     edge.queue.addPropertyOverride('VisibilityTimeout', 43200);
@@ -495,8 +513,9 @@ describe('ApiContract (botocore models)', () => {
     ]));
     const perResource = result.resources.reduce((n, r) => n + r.skippedFields, 0);
     expect(perResource).toBe(result.skipped.length);
-    expect(result.uncovered.map((u) => u.resourceType).sort()).toEqual(['AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::Role']);
-    expect(result.uncovered.map((u) => u.constructPath).sort()).toEqual(['Contract/FnRole/Resource', 'Contract/Role/DefaultPolicy/Resource', 'Contract/Role/Resource']);
+    expect(result.uncovered).toEqual([]);
+    const custom = ApiContract.validateTemplate(JSON.stringify({ Resources: { C: { Type: 'Custom::Thing', Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:x' } } } }));
+    expect(custom.uncovered).toEqual([{ template: 'template', logicalId: 'C', resourceType: 'Custom::Thing', constructPath: '' }]);
   });
 
   test('templates given as JSON: construct paths from aws:cdk:path metadata; many templates in one run', () => {

@@ -742,6 +742,79 @@ def dashboard(ctx, lid, props):
                         "widget %d has type %s" % (i, json.dumps(w.get("type"))), "use a supported widget type", api="cloudwatch PutDashboard")
 
 
+def policy_json(doc):
+    """The policy document as the JSON string IAM receives (tokens rendered as placeholders)."""
+    if isinstance(doc, str):
+        return doc
+    return json.dumps(doc, separators=(",", ":"))
+
+
+def iam_role(ctx, lid, props):
+    req = props_without(props, "Policies", "ManagedPolicyArns", "AssumeRolePolicyDocument")
+    paths = {}
+    if "AssumeRolePolicyDocument" in props:
+        req["AssumeRolePolicyDocument"] = policy_json(props["AssumeRolePolicyDocument"])
+        paths["AssumeRolePolicyDocument"] = "AssumeRolePolicyDocument"
+    call(ctx, "iam", "CreateRole", req, paths, generated=["RoleName"])
+    name = props.get("RoleName", {"Ref": lid})
+    for i, pol in enumerate(props.get("Policies") or [] if isinstance(props.get("Policies"), list) else []):
+        if isinstance(pol, dict):
+            call(ctx, "iam", "PutRolePolicy", {"RoleName": name, "PolicyName": pol.get("PolicyName"), "PolicyDocument": policy_json(pol.get("PolicyDocument"))},
+                 {"PolicyName": "Policies[%d].PolicyName" % i, "PolicyDocument": "Policies[%d].PolicyDocument" % i, "RoleName": "RoleName"})
+    for i, arn in enumerate(props.get("ManagedPolicyArns") or [] if isinstance(props.get("ManagedPolicyArns"), list) else []):
+        call(ctx, "iam", "AttachRolePolicy", {"RoleName": name, "PolicyArn": arn}, {"PolicyArn": "ManagedPolicyArns[%d]" % i, "RoleName": "RoleName"})
+    n = len(props.get("ManagedPolicyArns") or []) if isinstance(props.get("ManagedPolicyArns"), list) else 0
+    if n > 10:
+        ctx.finding("ManagedPolicyArns", "%d policies" % n, "iam-managed-policy-quota", "a role has at most 10 managed policies unless the quota was raised (IAM quotas)",
+                    "%d managed policies are attached" % n, "merge policies or raise the managed-policies-per-role quota (up to 20)", level="warning", api="iam AttachRolePolicy")
+
+
+def iam_policy(ctx, lid, props):
+    roles = props.get("Roles") if isinstance(props.get("Roles"), list) else []
+    doc = policy_json(props.get("PolicyDocument")) if "PolicyDocument" in props else None
+    for i, role in enumerate(roles or [{"Ref": "Roles"}]):
+        call(ctx, "iam", "PutRolePolicy", {"RoleName": role, "PolicyName": props.get("PolicyName"), "PolicyDocument": doc},
+             {"RoleName": "Roles[%d]" % i, "PolicyName": "PolicyName", "PolicyDocument": "PolicyDocument"})
+        if not roles:
+            break
+    for key in ("Users", "Groups"):
+        if props.get(key):
+            ctx.skip(key, "PutUserPolicy/PutGroupPolicy are not mapped; %s not checked" % key)
+
+
+def inline_size(doc):
+    """Characters IAM counts for a policy (JSON without whitespace), tokens counted as 0; and whether tokens were present."""
+    text = render_with_placeholders(doc) if isinstance(doc, dict) and ("Fn::Join" in doc or "Fn::Sub" in doc) and len(doc) == 1 else policy_json(doc)
+    has_token = "Ref" in text or "Fn::" in text or TOKEN_MARK in text
+    text = re.sub(r'\{"(Ref|Fn::[A-Za-z]+)":[^{}]*\}', "", text)
+    text = re.sub(r'\{"Fn::Join":\["",\[("[^"]*",?|\{[^{}]*\},?)*\]\]\}', "", text)
+    return len(re.sub(r"\s", "", text.replace(TOKEN_MARK, ""))), has_token
+
+
+def rules_role_inline_size(ctx):
+    """IAM counts every inline policy of a role (its Policies and each AWS::IAM::Policy attached) against 10,240 characters."""
+    for k, r in ctx.resources.items():
+        if r.get("Type") != "AWS::IAM::Role":
+            continue
+        parts = []
+        rprops = r.get("Properties") or {}
+        for pol in rprops.get("Policies") or [] if isinstance(rprops.get("Policies"), list) else []:
+            if isinstance(pol, dict):
+                parts.append(inline_size(pol.get("PolicyDocument")))
+        for pk, pr in ctx.resources.items():
+            p = pr.get("Properties") or {}
+            if pr.get("Type") == "AWS::IAM::Policy" and any(ref_target(x) == k for x in (p.get("Roles") or [] if isinstance(p.get("Roles"), list) else [])):
+                parts.append(inline_size(p.get("PolicyDocument")))
+        total = sum(x[0] for x in parts)
+        if total > 10240:
+            ctx.cur = (k, "AWS::IAM::Role")
+            ctx.finding("Policies", "%d characters" % total, "iam-inline-policy-size",
+                        "a role's inline policies total at most 10,240 characters without whitespace (IAM quotas)",
+                        "the inline policies of role %s total at least %d characters%s: PutRolePolicy fails with LimitExceeded"
+                        % (ctx.label(k), total, " (tokens not counted)" if any(x[1] for x in parts) else ""),
+                        "move statements into a managed policy (6,144 characters each) or merge statements", api="iam PutRolePolicy")
+
+
 MAPPINGS = {
     "AWS::SageMaker::Model": map_simple("sagemaker", "CreateModel", generated=["ModelName"]),
     "AWS::SageMaker::EndpointConfig": sagemaker_endpoint_config,
@@ -773,6 +846,8 @@ MAPPINGS = {
     "AWS::KMS::Key": kms_key,
     "AWS::CloudWatch::Dashboard": dashboard,
     "AWS::EKS::PodIdentityAssociation": map_simple("eks", "CreatePodIdentityAssociation"),
+    "AWS::IAM::Role": iam_role,
+    "AWS::IAM::Policy": iam_policy,
 }
 
 
@@ -2076,10 +2151,13 @@ def validate(tpl):
                             "ApiContract failed on this resource: %s: %s" % (type(e).__name__, e), "report this as a bug in ApiContract", level="error")
         ctx.reports.append({"template": ctx.name, "logicalId": lid, "resourceType": rtype, "constructPath": ctx.cpath(lid),
                             "operations": ctx.ops, "checkedFields": ctx.checked, "skippedFields": ctx.cur_skipped})
-    rules_lambda_cross(ctx)
-    rules_alias_autoscaled(ctx)
-    rules_role_trust(ctx)
-    rules_iot_role_alias_refs(ctx)
+    for cross in (rules_lambda_cross, rules_alias_autoscaled, rules_role_trust, rules_iot_role_alias_refs, rules_role_inline_size):
+        try:
+            cross(ctx)
+        except Exception as e:  # noqa: BLE001 - a bug here must not hide the other findings
+            ctx.cur = ("<template>", "")
+            ctx.finding("", MISSING, "internal", "ApiContract could not run %s" % cross.__name__,
+                        "ApiContract failed in %s: %s: %s" % (cross.__name__, type(e).__name__, e), "report this as a bug in ApiContract")
     key = lambda x: (x["logicalId"], x["propertyPath"], x.get("ruleId", ""))  # noqa: E731
     return {"findings": sorted(ctx.findings, key=key), "skipped": sorted(ctx.skipped, key=key),
             "resources": ctx.reports, "uncovered": ctx.uncovered}
