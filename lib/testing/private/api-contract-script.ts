@@ -823,6 +823,19 @@ def rules_role_inline_size(ctx):
                         "move statements into a managed policy (6,144 characters each) or merge statements", api="iam PutRolePolicy")
 
 
+def sqs_queue_policy(ctx, lid, props):
+    queues = props.get("Queues") if isinstance(props.get("Queues"), list) else [{"Ref": "Queues"}]
+    doc = policy_json(props.get("PolicyDocument")) if "PolicyDocument" in props else None
+    for i, q in enumerate(queues):
+        call(ctx, "sqs", "SetQueueAttributes", {"QueueUrl": q, "Attributes": {"Policy": doc}},
+             {"QueueUrl": "Queues[%d]" % i, "Attributes": "PolicyDocument"})
+
+
+def s3_bucket_policy(ctx, lid, props):
+    req = {"Bucket": props.get("Bucket"), "Policy": policy_json(props.get("PolicyDocument")) if "PolicyDocument" in props else None}
+    call(ctx, "s3", "PutBucketPolicy", {k: v for k, v in req.items() if v is not None}, {"Policy": "PolicyDocument"})
+
+
 MAPPINGS = {
     "AWS::SageMaker::Model": map_simple("sagemaker", "CreateModel", generated=["ModelName"]),
     "AWS::SageMaker::EndpointConfig": sagemaker_endpoint_config,
@@ -856,6 +869,8 @@ MAPPINGS = {
     "AWS::EKS::PodIdentityAssociation": map_simple("eks", "CreatePodIdentityAssociation"),
     "AWS::IAM::Role": iam_role,
     "AWS::IAM::Policy": iam_policy,
+    "AWS::SQS::QueuePolicy": sqs_queue_policy,
+    "AWS::S3::BucketPolicy": s3_bucket_policy,
 }
 
 
