@@ -564,14 +564,12 @@ describe('ApiContract (botocore models)', () => {
     }
   });
 
-  test('one child process validates many stacks, fast', () => {
+  test('one child process validates many stacks', () => {
     const stacks = [contractStack('A').stack, contractStack('B').stack, contractStack('C').stack];
     const results = ApiContract.validateStacks(stacks);
     expect(results.map((r) => [r.template, r.valid])).toEqual([['A', true], ['B', true], ['C', true]]);
-    // One run: every result reports the same duration. Measured ~0.3 s on an idle machine (budget: 3 s per
-    // call); the bound leaves room for a CI machine whose cores are busy with other test workers.
+    // One run: every result reports the same duration (speed is measured by `npm run bench`, not by a timed test).
     expect(new Set(results.map((r) => r.durationMs)).size).toBe(1);
-    expect(results[0].durationMs).toBeLessThan(10000);
   });
 });
 
