@@ -314,6 +314,12 @@ describe('tokens: no value is computed from an unknown', () => {
       .toThrow(new RegExp(`^ServiceLevelObjective: '${prop}' \\(<token>\\) cannot be a token: the alarms' DatapointsToAlarm is computed from it at synth\\. Fix: Pass a concrete ${prop}\\.$`));
   });
 
+  test('a token latency percentile is rejected (it names the statistic)', () => {
+    const token = new CfnParameter(new Stack(), 'P', { type: 'Number' }).valueAsNumber;
+    expect(() => ServiceLevelObjective.latency(token, Duration.millis(200)))
+      .toThrow(/^ServiceLevelObjective: 'latencyPercentile' \(<token>\) cannot be a token: it names the CloudWatch statistic \(p95\) at synth/);
+  });
+
   test('token thresholds render as references', () => {
     const stack = new Stack(new App(), 'S');
     const ms = new CfnParameter(stack, 'Ms', { type: 'Number' }).valueAsNumber;
