@@ -64,7 +64,7 @@ describe('describeValue / describeDuration', () => {
     class Opaque { public readonly x = 1; }
     expect(describeValue(new Opaque())).toBe('an Opaque');
     class Mode { public readonly kind = 'serverless'; }
-    expect(describeValue(new Mode())).toBe('a Mode');
+    expect(describeValue(new Mode())).toBe('a Mode (serverless)');
     const stack = new Stack(new App(), 'S');
     const bucket = new s3.Bucket(stack, 'Weights');
     expect(describeValue(bucket)).toBe('S/Weights');
