@@ -6,7 +6,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import {
   AutoscalingPolicy, AutoscalingPolicyProps, HardwareTarget, LaneScalingSupport, LaneValidationError, ModelArtifact, ModelPrecision, Rollout,
-  ScalingTrigger, ScheduledCapacity, ScheduleFormat, ServiceLevelObjective, ServiceLevelObjectiveProps, TriggerKind,
+  ScalingTrigger, ScheduledCapacity, ScheduleFormat, ServiceLevelObjective, ServiceLevelObjectiveProps, ShadowTraffic, TriggerKind,
 } from '../../lib';
 import { addScheduledActions } from '../../lib/core/app-autoscaling';
 
@@ -314,11 +314,26 @@ describe('tokens: no value is computed from an unknown', () => {
       .toThrow(new RegExp(`^ServiceLevelObjective: '${prop}' \\(<token>\\) cannot be a token: the alarms' DatapointsToAlarm is computed from it at synth\\. Fix: Pass a concrete ${prop}\\.$`));
   });
 
+  test('a token latency percentile is rejected (it names the statistic)', () => {
+    const token = new CfnParameter(new Stack(), 'P', { type: 'Number' }).valueAsNumber;
+    expect(() => ServiceLevelObjective.latency(token, Duration.millis(200)))
+      .toThrow(/^ServiceLevelObjective: 'latencyPercentile' \(<token>\) cannot be a token: it names the CloudWatch statistic \(p95\) at synth/);
+  });
+
   test('token thresholds render as references', () => {
     const stack = new Stack(new App(), 'S');
     const ms = new CfnParameter(stack, 'Ms', { type: 'Number' }).valueAsNumber;
     new ServiceLevelObjective({ latencyThreshold: Duration.millis(ms), applicationSignals: false })
       .render(stack, 'Slo', { laneName: 'l', latency: new cloudwatch.Metric({ namespace: 'N', metricName: 'Latency' }) });
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: { Ref: 'Ms' } });
+  });
+});
+
+describe('objects from plain JavaScript', () => {
+  test('ModelArtifact weights and ShadowTraffic candidates must be the library\'s classes', () => {
+    expect(() => new ModelArtifact({ name: 'm', version: '1', weights: 's3://bucket/key' as never }))
+      .toThrow(/^ModelArtifact\(m\): 'weights' \("s3:\/\/bucket\/key"\) is not ModelWeights\. Fix: Pass ModelWeights\.fromAsset/);
+    expect(() => ShadowTraffic.mirror('candidate-v2' as never, 10))
+      .toThrow(/^ShadowTraffic: 'candidate' \("candidate-v2"\) is not a ModelArtifact/);
   });
 });

@@ -62,7 +62,9 @@ describe('describeValue / describeDuration', () => {
 
   test('class instances read as their class or their own toString, tokens as <token>', () => {
     class Opaque { public readonly x = 1; }
-    expect(describeValue(new Opaque())).toBe('a Opaque');
+    expect(describeValue(new Opaque())).toBe('an Opaque');
+    class Mode { public readonly kind = 'serverless'; }
+    expect(describeValue(new Mode())).toBe('a Mode (serverless)');
     const stack = new Stack(new App(), 'S');
     const bucket = new s3.Bucket(stack, 'Weights');
     expect(describeValue(bucket)).toBe('S/Weights');

@@ -35,7 +35,8 @@ export function describeDuration(d: Duration): string {
 /**
  * Render a user value for an error message: strings quoted, numbers as written (`NaN`, `Infinity`),
  * durations in their own unit (`1.5 seconds`), arrays element by element, objects with their own
- * `toString()` through it, other class instances by their class name, plain objects as JSON.
+ * `toString()` through it, other class instances by their class name and `kind` (`an EndpointMode (serverless)`),
+ * plain objects as JSON.
  */
 export function describeValue(value: unknown): string {
   if (value === undefined) { return 'undefined'; }
@@ -61,7 +62,9 @@ export function describeValue(value: unknown): string {
   }
   if (proto !== null && proto !== Object.prototype) {
     const name = proto.constructor?.name;
-    return name ? `a ${name}` : 'an object';
+    const kind = (obj as { kind?: unknown }).kind;
+    const suffix = typeof kind === 'string' && kind ? ` (${kind})` : '';
+    return name ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}${suffix}` : 'an object';
   }
   try {
     const json = JSON.stringify(obj);
