@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import { checkReason, findExecutable, makeTempDir, PYTHON_TOOLS_INSTALL_HINT, removeDir, runSync, tail } from './private/process';
 import { synthStack } from './private/synth';
 
@@ -33,7 +33,8 @@ export interface CfnLintOptions {
   /**
    * Regions to validate the template against (passed as `--regions`).
    *
-   * @default ['us-east-1']
+   * @default - `lintStack`/`assertNoErrors`: the stack's region, or `us-east-1` when the stack is
+   * region-agnostic; `lintFile`/`lintTemplateJson`: `us-east-1`
    */
   readonly regions?: string[];
 
@@ -54,7 +55,7 @@ export interface CfnLintOptions {
   /**
    * The cfn-lint executable (a name looked up on PATH or an absolute path).
    *
-   * @default 'cfn-lint'
+   * @default - the `CFN_LINT_EXECUTABLE` environment variable, else `cfn-lint`
    */
   readonly executable?: string;
 }
@@ -123,10 +124,16 @@ export interface CfnLintResult {
   readonly informational: CfnLintFinding[];
 
   /**
-   * cfn-lint's exit code (bit flags: 2 error, 4 warning, 8 informational). Informative only:
-   * the findings are parsed from the JSON output.
+   * cfn-lint's exit code (bit flags: 2 error, 4 warning, 8 informational). Any other bit (1, 16,
+   * 32, ...) is a cfn-lint crash and throws instead of returning a result; so does an error bit
+   * that disagrees with the findings, and an empty output (cfn-lint prints `[]` when clean).
    */
   readonly exitCode: number;
+
+  /**
+   * The regions the template was linted against.
+   */
+  readonly regions: string[];
 
   /**
    * Wall-clock duration of the cfn-lint run, in milliseconds.
@@ -151,7 +158,7 @@ export class CfnLint {
    * @param executable the executable name or path
    */
   public static isInstalled(executable?: string): boolean {
-    return findExecutable(executable ?? 'cfn-lint') !== undefined;
+    return findExecutable(executable ?? defaultExecutable()) !== undefined;
   }
 
   /**
@@ -162,9 +169,10 @@ export class CfnLint {
    */
   public static lintFile(templatePath: string, options?: CfnLintOptions): CfnLintResult {
     const opts = options ?? {};
-    const exe = findExecutable(opts.executable ?? 'cfn-lint');
+    const requested = opts.executable ?? defaultExecutable();
+    const exe = findExecutable(requested);
     if (!exe) {
-      throw new Error(`cfn-lint is not installed: run \`${PYTHON_TOOLS_INSTALL_HINT}\``);
+      throw new Error(`cfn-lint is not installed${requested === 'cfn-lint' ? '' : ` (looked for ${requested})`}: run \`${PYTHON_TOOLS_INSTALL_HINT}\``);
     }
     const absolute = path.resolve(templatePath);
     if (!fs.existsSync(absolute)) {
@@ -190,13 +198,19 @@ export class CfnLint {
       timeoutMs: (opts.timeoutSeconds ?? 180) * 1000,
       env: { ...process.env, PYTHONWARNINGS: 'ignore' },
     });
-    // Exit codes are bit flags 2/4/8; anything else (1, 32, ...) means cfn-lint itself failed.
+    // Exit codes are bit flags 2 (error), 4 (warning), 8 (informational); 1 and any other bit
+    // (16, 32, ...) mean cfn-lint itself failed: never a clean lint, whatever it printed.
+    const crash = `cfn-lint (${exe}) crashed with exit code ${run.status} on ${absolute}`;
     if ((run.status & ~(2 | 4 | 8)) !== 0) {
-      throw new Error(`cfn-lint failed with exit code ${run.status} on ${absolute}:\n${tail(run.stderr)}${tail(run.stdout)}`);
+      throw new Error(`${crash} (its exit code is a bit mask: 2 error, 4 warning, 8 informational; anything else is a crash of the linter, not a lint result):\n${tail(run.stderr) || '(no output)\n'}${tail(run.stdout)}`);
+    }
+    if (run.stdout.trim() === '') {
+      // cfn-lint --format json prints `[]` for a clean template: empty output is a linter that died.
+      throw new Error(`cfn-lint (${exe}) printed nothing (exit code ${run.status}) on ${absolute}: a clean lint prints [], so this is treated as a crash, not as a clean template:\n${tail(run.stderr) || '(no stderr)\n'}`);
     }
     let raw: unknown;
     try {
-      raw = JSON.parse(run.stdout.trim() === '' ? '[]' : run.stdout);
+      raw = JSON.parse(run.stdout);
     } catch (e) {
       throw new Error(`cfn-lint produced output that is not JSON (exit code ${run.status}):\n${tail(run.stdout)}${tail(run.stderr)}`);
     }
@@ -205,12 +219,17 @@ export class CfnLint {
     }
     const findings = raw.map((m) => CfnLint.toFinding(m))
       .sort((a, b) => a.path.localeCompare(b.path) || a.rule.localeCompare(b.rule));
+    const errors = findings.filter((f) => f.level === 'Error');
+    if (((run.status & 2) !== 0) !== (errors.length > 0)) {
+      throw new Error(`cfn-lint (${exe}) exit code ${run.status} ${run.status & 2 ? 'reports errors' : 'reports no error'} but its output has ${errors.length} error finding(s) on ${absolute}: the linter's result cannot be trusted:\n${tail(run.stdout)}${tail(run.stderr)}`);
+    }
     return {
       templatePath: absolute,
-      errors: findings.filter((f) => f.level === 'Error'),
+      errors,
       warnings: findings.filter((f) => f.level === 'Warning'),
       informational: findings.filter((f) => f.level !== 'Error' && f.level !== 'Warning'),
       exitCode: run.status,
+      regions,
       durationMs: run.durationMs,
     };
   }
@@ -238,14 +257,17 @@ export class CfnLint {
   }
 
   /**
-   * Synthesizes the stack (through its App, like `Template.fromStack`) and lints its template.
+   * Synthesizes the stack (through its App, like `Template.fromStack`) and lints its template
+   * against the stack's region (`us-east-1` when the stack is region-agnostic) unless
+   * `options.regions` is given.
    *
    * @param stack the stack to lint
    * @param options run options
    */
   public static lintStack(stack: Stack, options?: CfnLintOptions): CfnLintResult {
     const synth = synthStack(stack);
-    return CfnLint.lintTemplateJson(JSON.stringify(synth.template, undefined, 1), options);
+    const regions = options?.regions ?? [Token.isUnresolved(stack.region) ? 'us-east-1' : stack.region];
+    return CfnLint.lintTemplateJson(JSON.stringify(synth.template, undefined, 1), { ...options, regions });
   }
 
   /**
@@ -305,4 +327,10 @@ export class CfnLint {
       line: typeof line === 'number' ? line : undefined,
     };
   }
+}
+
+/** `CFN_LINT_EXECUTABLE` (e.g. a wrapper or a stub in tests), else `cfn-lint` on PATH. */
+function defaultExecutable(): string {
+  const fromEnv = process.env.CFN_LINT_EXECUTABLE;
+  return fromEnv && fromEnv.trim() !== '' ? fromEnv.trim() : 'cfn-lint';
 }

@@ -70,3 +70,113 @@ describe('CfnLint (real cfn-lint)', () => {
     expect(CfnLint.isInstalled('cfn-lint-not-here')).toBe(false);
   });
 });
+
+/**
+ * The linter's own failure paths, against stub executables (no real cfn-lint run: each costs
+ * ~3 s). cfn-lint's exit code is a bit mask (2 error, 4 warning, 8 informational); 1 and any other
+ * bit are crashes. A validator that reports a crash as a clean lint makes every test on it unable
+ * to fail.
+ */
+describe('CfnLint failure paths (stub cfn-lint executables)', () => {
+  let dir: string;
+  let template: string;
+  const stub = (name: string, body: string): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    return file;
+  };
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfn-lint-stub-'));
+    template = path.join(dir, 'template.json');
+    fs.writeFileSync(template, JSON.stringify({ Resources: { Queue: { Type: 'AWS::SQS::Queue' } } }));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test.each([1, 16, 32, 1 | 2, 2 | 16])('exit code %i with no output is a crash, never a clean lint', (code) => {
+    const exe = stub(`exit-${code}`, `exit ${code}`);
+    expect(() => CfnLint.lintFile(template, { executable: exe })).toThrow(new RegExp(`cfn-lint \\(${exe}\\) crashed with exit code ${code} on ${template}`));
+    expect(() => CfnLint.assertFileHasNoErrors(template, { executable: exe })).toThrow(/its exit code is a bit mask: 2 error, 4 warning, 8 informational; anything else is a crash/);
+  });
+
+  test('a crash keeps its stderr in the message', () => {
+    const exe = stub('traceback', 'echo "Traceback (most recent call last): KeyError: Resources" >&2; exit 32');
+    expect(() => CfnLint.lintFile(template, { executable: exe })).toThrow(/crashed with exit code 32[^]*KeyError: Resources/);
+  });
+
+  test.each([0, 2, 4])('exit code %i with empty output is a crash (a clean lint prints [])', (code) => {
+    const exe = stub(`silent-${code}`, `exit ${code}`);
+    expect(() => CfnLint.lintFile(template, { executable: exe }))
+      .toThrow(new RegExp(`cfn-lint \\(${exe}\\) printed nothing \\(exit code ${code}\\) on ${template}: a clean lint prints \\[\\], so this is treated as a crash`));
+  });
+
+  test('an exit code that disagrees with the findings is not trusted', () => {
+    const errorsButClean = stub('errors-but-clean', 'echo "[]"; exit 2');
+    expect(() => CfnLint.lintFile(template, { executable: errorsButClean }))
+      .toThrow(/exit code 2 reports errors but its output has 0 error finding\(s\)/);
+    const finding = '[{"Rule":{"Id":"E3002"},"Level":"Error","Message":"bad","Location":{"Path":["Resources","Queue","Properties","X"]}}]';
+    const cleanButErrors = stub('clean-but-errors', `echo '${finding}'; exit 0`);
+    expect(() => CfnLint.lintFile(template, { executable: cleanButErrors }))
+      .toThrow(/exit code 0 reports no error but its output has 1 error finding\(s\)/);
+    const consistent = stub('consistent', `echo '${finding}'; exit 2`);
+    expect(CfnLint.lintFile(template, { executable: consistent }).errors).toEqual([
+      { rule: 'E3002', level: 'Error', message: 'bad', path: 'Resources/Queue/Properties/X', logicalId: 'Queue', line: undefined },
+    ]);
+    expect(() => CfnLint.assertFileHasNoErrors(template, { executable: consistent })).toThrow(/cfn-lint found 1 problem\(s\) in template '.*': *\n {2}E3002 Resources\/Queue\/Properties\/X: bad/);
+  });
+
+  test('output that is not a JSON array is an error', () => {
+    expect(() => CfnLint.lintFile(template, { executable: stub('text', 'echo "E3002 something"; exit 2') })).toThrow(/cfn-lint produced output that is not JSON \(exit code 2\)/);
+    expect(() => CfnLint.lintFile(template, { executable: stub('object', 'echo "{}"; exit 0') })).toThrow(/cfn-lint JSON output is not an array/);
+  });
+
+  test('CFN_LINT_EXECUTABLE selects the executable when no option is given', () => {
+    const exe = stub('env-selected', 'exit 16');
+    const saved = process.env.CFN_LINT_EXECUTABLE;
+    process.env.CFN_LINT_EXECUTABLE = exe;
+    try {
+      expect(() => CfnLint.lintFile(template)).toThrow(new RegExp(`cfn-lint \\(${exe}\\) crashed with exit code 16`));
+      expect(CfnLint.isInstalled()).toBe(true);
+      process.env.CFN_LINT_EXECUTABLE = path.join(dir, 'absent');
+      expect(CfnLint.isInstalled()).toBe(false);
+      expect(() => CfnLint.lintFile(template)).toThrow(/cfn-lint is not installed \(looked for .*absent\): run `pip install cfn-lint/);
+    } finally {
+      if (saved === undefined) { delete process.env.CFN_LINT_EXECUTABLE; } else { process.env.CFN_LINT_EXECUTABLE = saved; }
+    }
+  });
+
+  describe('regions', () => {
+    // The stub records its arguments, so the region choice is checked without running cfn-lint.
+    let recorder: string;
+    let argsFile: string;
+    beforeAll(() => {
+      argsFile = path.join(dir, 'args.txt');
+      recorder = stub('recorder', `printf '%s\\n' "$@" > ${argsFile}; echo "[]"`);
+    });
+    const regionsPassed = (): string[] => {
+      const args = fs.readFileSync(argsFile, 'utf-8').trim().split('\n');
+      const i = args.indexOf('--regions');
+      return args.slice(i + 1, args.indexOf('--', i));
+    };
+
+    test('a stack is linted against its own region', () => {
+      const { stack } = storageStack({ env: { account: '123456789012', region: 'eu-west-1' } });
+      expect(CfnLint.lintStack(stack, { executable: recorder }).regions).toEqual(['eu-west-1']);
+      expect(regionsPassed()).toEqual(['eu-west-1']);
+      const regionOnly = storageStack({ env: { region: 'ap-southeast-2' } }).stack;
+      CfnLint.assertNoErrors(regionOnly, { executable: recorder });
+      expect(regionsPassed()).toEqual(['ap-southeast-2']);
+    });
+
+    test('a region-agnostic stack (the default) falls back to us-east-1', () => {
+      const { stack } = storageStack();
+      expect(CfnLint.lintStack(stack, { executable: recorder }).regions).toEqual(['us-east-1']);
+      expect(regionsPassed()).toEqual(['us-east-1']);
+    });
+
+    test('explicit regions win', () => {
+      const { stack } = storageStack({ env: { region: 'eu-west-1' } });
+      CfnLint.lintStack(stack, { executable: recorder, regions: ['us-west-2', 'eu-central-1'] });
+      expect(regionsPassed()).toEqual(['us-west-2', 'eu-central-1']);
+    });
+  });
+});
