@@ -1,8 +1,64 @@
 import * as cdk from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as iot from 'aws-cdk-lib/aws-iot';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { storageStack } from './fixtures';
 import { LocalDeploy } from '../../lib/testing';
+
+/**
+ * What a user's own stack has and the emulator cannot take as is (issue 16 item 2) or does not
+ * create in CloudFormation (issue 15 part 2): a tagged KMS key, an ml.g5 endpoint, a Lambda-backed
+ * custom resource whose attribute another resource reads, alarms (metric and metric math) whose
+ * ARN is an output, a Lambda alias with provisioned concurrency, autoscaling with a schedule,
+ * target tracking and steps, CodeDeploy, an IoT thing group, an Application Signals SLO.
+ */
+function addUserStyleResources(stack: cdk.Stack, queueMetric: cloudwatch.IMetric) {
+  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+  cdk.Tags.of(key).add('team', 'ml-platform');
+
+  const role = new iam.Role(stack, 'ModelRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+  const model = new sagemaker.CfnModel(stack, 'Model', {
+    executionRoleArn: role.roleArn,
+    primaryContainer: { image: '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-gpu-py311' },
+  });
+  const config = new sagemaker.CfnEndpointConfig(stack, 'EndpointConfig', {
+    productionVariants: [{ variantName: 'AllTraffic', modelName: model.attrModelName, initialInstanceCount: 1, instanceType: 'ml.g5.xlarge', initialVariantWeight: 1 }],
+  });
+  const endpoint = new sagemaker.CfnEndpoint(stack, 'Endpoint', { endpointConfigName: config.attrEndpointConfigName });
+  const variant = new appscaling.ScalableTarget(stack, 'VariantScaling', {
+    serviceNamespace: appscaling.ServiceNamespace.SAGEMAKER, scalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+    resourceId: `endpoint/${endpoint.attrEndpointName}/variant/AllTraffic`, minCapacity: 1, maxCapacity: 4,
+  });
+  variant.scaleOnMetric('Steps', { metric: queueMetric, scalingSteps: [{ upper: 0, change: -1 }, { lower: 100, change: +2 }], adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY });
+
+  const fn = new lambda.Function(stack, 'Fn', {
+    runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({});'),
+  });
+  const lookup = new cdk.CfnCustomResource(stack, 'Lookup', { serviceToken: fn.functionArn });
+  new ssm.StringParameter(stack, 'LookedUp', { stringValue: lookup.getAtt('Value').toString() });
+
+  const alias = new lambda.Alias(stack, 'Live', { aliasName: 'live', version: fn.currentVersion, provisionedConcurrentExecutions: 2 });
+  const scaling = alias.addAutoScaling({ minCapacity: 2, maxCapacity: 10 });
+  scaling.scaleOnUtilization({ utilizationTarget: 0.7 });
+  scaling.scaleOnSchedule('Surge', { schedule: appscaling.Schedule.cron({ minute: '30', hour: '16', day: '2', month: '3' }), minCapacity: 8, timeZone: cdk.TimeZone.AMERICA_NEW_YORK });
+
+  const errors = new cloudwatch.Alarm(stack, 'ErrorRate', {
+    metric: new cloudwatch.MathExpression({ expression: '100 * e / MAX([i, 1])', usingMetrics: { e: fn.metricErrors(), i: fn.metricInvocations() }, period: cdk.Duration.minutes(1) }),
+    threshold: 5, evaluationPeriods: 3, datapointsToAlarm: 2,
+  });
+  new codedeploy.LambdaDeploymentGroup(stack, 'Deploy', { alias, deploymentConfig: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES, alarms: [errors] });
+  new codedeploy.LambdaDeploymentConfig(stack, 'Canary', { trafficRouting: new codedeploy.TimeBasedCanaryTrafficRouting({ interval: cdk.Duration.minutes(5), percentage: 20 }) });
+  new iot.CfnThingGroup(stack, 'Kiosks', { thingGroupName: 'kiosks', thingGroupProperties: { thingGroupDescription: 'in-store kiosks' } });
+  new cdk.CfnResource(stack, 'Slo', { type: 'AWS::ApplicationSignals::ServiceLevelObjective', properties: { Name: 'latency' } });
+  new cdk.CfnOutput(stack, 'ErrorAlarmArn', { value: errors.alarmArn });
+  return { key, config, lookup, alias, errors, variant };
+}
 
 /**
  * One real deployment to moto, shared by every assertion (bootstrap + deploy take ~10 s).
@@ -10,7 +66,7 @@ import { LocalDeploy } from '../../lib/testing';
 describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
   let deployment: LocalDeploy;
   let stack: cdk.Stack;
-  let ids: { bucket: string; queue: string; dlq: string; alarm: string; target: string };
+  let ids: { [name: string]: string };
 
   beforeAll(() => {
     const built = storageStack({ stackName: 'LocalDeployProbe' });
@@ -24,16 +80,23 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
     });
     new cdk.CfnOutput(stack, 'QueueUrl', { value: built.queue.queueUrl });
     new cdk.CfnOutput(stack, 'BucketName', { value: built.bucket.bucketName });
+    const user = addUserStyleResources(stack, built.queue.metricApproximateNumberOfMessagesVisible());
+    const idOf = (c: any) => stack.getLogicalId((c.node.defaultChild ?? c) as cdk.CfnElement);
     ids = {
-      bucket: stack.getLogicalId(built.bucket.node.defaultChild as cdk.CfnElement),
-      queue: stack.getLogicalId(built.queue.node.defaultChild as cdk.CfnElement),
-      dlq: stack.getLogicalId(stack.node.findChild('DeadLetters').node.defaultChild as cdk.CfnElement),
-      alarm: stack.getLogicalId(alarm.node.defaultChild as cdk.CfnElement),
+      bucket: idOf(built.bucket),
+      queue: idOf(built.queue),
+      dlq: idOf(stack.node.findChild('DeadLetters')),
+      alarm: idOf(alarm),
       target: stack.getLogicalId(target),
+      key: idOf(user.key),
+      config: idOf(user.config),
+      lookup: idOf(user.lookup),
+      alias: idOf(user.alias),
+      errors: idOf(user.errors),
     };
     deployment = LocalDeploy.deployStack(stack);
     // eslint-disable-next-line no-console
-    console.log(`LocalDeploy timings (ms): ${JSON.stringify(deployment.result.timings)}\nskipped: ${JSON.stringify(deployment.result.skipped)}`);
+    console.log(`LocalDeploy timings (ms): ${JSON.stringify(deployment.result.timings)}\n${LocalDeploy.formatResult(deployment.result)}`);
   }, 600_000);
 
   afterAll(() => deployment?.stop());
