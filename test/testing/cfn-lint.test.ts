@@ -65,7 +65,7 @@ describe('CfnLint (real cfn-lint)', () => {
     expect(() => CfnLint.lintTemplateJson('{ nope')).toThrow(/cfn-lint: template is not valid JSON/);
     expect(() => CfnLint.lintFile('/does/not/exist.json')).toThrow(/cfn-lint: template file not found: \/does\/not\/exist.json/);
     expect(() => CfnLint.lintTemplateJson('{}', { executable: 'cfn-lint-not-here' }))
-      .toThrow(/cfn-lint is not installed: run `pip install cfn-lint 'moto\[server\]'`/);
+      .toThrow(/cfn-lint is not installed \(looked for cfn-lint-not-here\): run `pip install cfn-lint 'moto\[server\]'`/);
     expect(CfnLint.isInstalled()).toBe(true);
     expect(CfnLint.isInstalled('cfn-lint-not-here')).toBe(false);
   });

@@ -8,6 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { storageStack } from './fixtures';
 import { LocalDeploy } from '../../lib/testing';
 
@@ -130,31 +131,130 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
     expect(dlqUrl).toMatch(/\/123456789012\/LocalDeployProbe-DeadLetters/);
   });
 
-  test('resource types moto does not support are reported as skipped', () => {
+  test('resource types moto does not support are reported as skipped (whether or not then created via API)', () => {
     const result = deployment.result;
     const skipped = new Map(result.skipped.map((r) => [r.logicalId, r]));
     expect(skipped.get(ids.alarm)).toEqual({
       logicalId: ids.alarm, resourceType: 'AWS::CloudWatch::Alarm', reason: 'moto does not support AWS::CloudWatch::Alarm in CloudFormation',
     });
     expect(skipped.get(ids.target)).toMatchObject({ resourceType: 'AWS::ApplicationAutoScaling::ScalableTarget' });
+    expect(skipped.get(ids.lookup)).toEqual({
+      logicalId: ids.lookup, resourceType: 'AWS::CloudFormation::CustomResource',
+      reason: 'removed from the emulator template: a Lambda-backed custom resource (its provider would have to run in Docker)',
+    });
     expect(result.unsupportedTypes).toEqual(expect.arrayContaining([
       'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::CloudWatch::Alarm', 'AWS::S3::BucketPolicy', 'AWS::SQS::QueuePolicy',
     ]));
-    // Nothing is both created and skipped, and every template resource is accounted for.
-    const template = Object.keys(JSON.parse(JSON.stringify(require('aws-cdk-lib/assertions').Template.fromStack(stack).toJSON())).Resources);
-    expect([...result.created.map((r) => r.logicalId), ...result.skipped.map((r) => r.logicalId)].sort()).toEqual(template.sort());
-    // The same list is known without deploying.
-    expect(LocalDeploy.unsupportedResourceTypes(stack)).toEqual(Array.from(new Set(result.skipped.map((r) => r.resourceType))).sort());
-    // And really absent from moto, although the stack says CREATE_COMPLETE.
-    expect(deployment.describeViaBoto3('cloudwatch', 'describe_alarms').MetricAlarms).toEqual([]);
+    // The same list is known without deploying (the custom resource is removed by LocalDeploy, not skipped by moto).
+    expect(LocalDeploy.unsupportedResourceTypes(stack)).toEqual(Array.from(new Set(result.skipped.map((r) => r.resourceType)))
+      .filter((t) => t !== 'AWS::CloudFormation::CustomResource').sort());
+  });
+
+  test('the created/skipped split: every template resource is in exactly one place', () => {
+    const result = deployment.result;
+    const template = Object.keys(Template.fromStack(stack).toJSON().Resources);
+    const created = result.created.map((r) => r.logicalId);
+    const skipped = result.skipped.map((r) => r.logicalId);
+    expect([...created, ...skipped].sort()).toEqual([...template].sort());
+    expect(new Set([...created, ...skipped]).size).toBe(template.length);
+    // What moto's CloudFormation skipped is then either created via API or not created, never both.
+    const viaApi = result.createdViaApi.map((r) => r.logicalId);
+    const notCreated = result.notCreated.map((r) => r.logicalId);
+    expect([...viaApi, ...notCreated].sort()).toEqual([...skipped].sort());
+    expect(viaApi.filter((id) => notCreated.includes(id))).toEqual([]);
+    expect(created.filter((id) => viaApi.includes(id))).toEqual([]);
+    expect(result.created.every((r) => r.physicalId.length > 0 && r.status === 'CREATE_COMPLETE')).toBe(true);
+    expect(result.created.length).toBe(13);
+    expect(result.createdViaApi.length).toBe(17);
+    expect(result.notCreated.map((r) => `${r.resourceType}: ${r.reason}`).sort()).toEqual([
+      'AWS::ApplicationSignals::ServiceLevelObjective: moto lacks the API: moto has no ApplicationSignals service',
+      'AWS::CloudFormation::CustomResource: a Lambda-backed custom resource: its provider function would have to run (Docker), so it is not created locally',
+      'AWS::CodeDeploy::DeploymentConfig: moto lacks the API: CreateDeploymentConfig is not implemented by moto',
+    ]);
+  });
+
+  test("the user's stack deploys unmodified: every adaptation is listed and applies to the emulator only", () => {
+    const result = deployment.result;
+    const changes = result.adaptations.map((a) => `${a.logicalId} ${a.resourceType}: ${a.change}`);
+    expect(changes).toEqual(expect.arrayContaining([
+      `${ids.key} AWS::KMS::Key: removed Tags (1: team)`,
+      `${ids.config} AWS::SageMaker::EndpointConfig: ProductionVariants[0].InstanceType ml.g5.xlarge -> ml.g4dn.xlarge`,
+      `${ids.lookup} AWS::CloudFormation::CustomResource: removed from the emulator template; references to it get placeholder values`,
+      `Outputs/ErrorAlarmArn Output: references to resources the emulator's CloudFormation does not create replaced: GetAtt ${ids.errors}.Arn -> 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:LocalDeployProbe-${ids.errors}'`,
+    ]));
+    expect(result.adaptations).toHaveLength(6);
+    // The real template keeps the tags and the instance type.
+    const real = Template.fromStack(stack);
+    real.hasResourceProperties('AWS::KMS::Key', { Tags: [{ Key: 'team', Value: 'ml-platform' }] });
+    real.hasResourceProperties('AWS::SageMaker::EndpointConfig', { ProductionVariants: [Match.objectLike({ InstanceType: 'ml.g5.xlarge' })] });
+    // The emulator got the adapted ones.
+    const keyId = result.created.find((r) => r.logicalId === ids.key)!.physicalId;
+    const configName = result.created.find((r) => r.logicalId === ids.config)!.physicalId;
+    const [tags, config] = deployment.describeAllViaBoto3(JSON.stringify([
+      { service: 'kms', operation: 'list_resource_tags', params: { KeyId: keyId } },
+      { service: 'sagemaker', operation: 'describe_endpoint_config', params: { EndpointConfigName: configName.split('/').pop() } },
+    ]));
+    expect(tags.Tags).toEqual([]);
+    expect(config.ProductionVariants[0].InstanceType).toBe('ml.g4dn.xlarge');
+    const printed = LocalDeploy.formatResult(result);
+    expect(printed).toMatch(/^LocalDeployProbe: CREATE_COMPLETE; 13 created by CloudFormation, 17 created via API, 3 not created\nAdapted for the emulator \(6; the real template is unchanged\):\n/);
+    expect(printed).toContain(`  ${ids.key} (AWS::KMS::Key): removed Tags (1: team) — moto's KMS CloudFormation handler crashes on tagged keys`);
+  });
+
+  test('what CloudFormation skipped is created through the service APIs and reads back', () => {
+    const result = deployment.result;
+    const viaApi = new Map(result.createdViaApi.map((r) => [r.logicalId, r]));
+    const errors = viaApi.get(ids.errors)!;
+    expect(errors).toMatchObject({ resourceType: 'AWS::CloudWatch::Alarm', physicalId: `LocalDeployProbe-${ids.errors}`, apiCalls: ['PutMetricAlarm'], notes: [] });
+    expect(errors.readBack).toBe('DescribeAlarms: metric math, 3 queries GreaterThanOrEqualToThreshold 5.0 over 3x-');
+    const alias = viaApi.get(ids.alias)!;
+    expect(alias).toMatchObject({ resourceType: 'AWS::Lambda::Alias', apiCalls: ['CreateAlias'], readBack: 'GetAlias: live -> version 1',
+      notes: ['ProvisionedConcurrencyConfig (2) not applied: moto lacks PutProvisionedConcurrencyConfig'] });
+    const byType = (t: string) => result.createdViaApi.filter((r) => r.resourceType === t);
+    expect(byType('AWS::ApplicationAutoScaling::ScalingPolicy').map((r) => r.readBack).sort()).toEqual([
+      expect.stringMatching(/^DescribeScalingPolicies: StepScaling 1 steps on endpoint\/LocalDeployProbe-Endpoint-\w+\/variant\/AllTraffic$/),
+      expect.stringMatching(/^DescribeScalingPolicies: StepScaling 1 steps on endpoint\/LocalDeployProbe-Endpoint-\w+\/variant\/AllTraffic$/),
+      expect.stringMatching(/^DescribeScalingPolicies: TargetTrackingScaling target 0.7 on function:LocalDeployProbe-Fn\w+-\w+:live$/),
+    ]);
+    expect(byType('AWS::ApplicationAutoScaling::ScalableTarget').find((r) => r.apiCalls.includes('PutScheduledAction Surge'))!.readBack)
+      .toMatch(/lambda:function:ProvisionedConcurrency min 2 max 10; DescribeScheduledActions: 1$/);
+    expect(byType('AWS::CodeDeploy::DeploymentGroup')[0].readBack)
+      .toBe(`GetDeploymentGroup: LocalDeployProbe-${byType('AWS::CodeDeploy::DeploymentGroup')[0].logicalId}, config CodeDeployDefault.LambdaCanary10Percent5Minutes, 1 rollback alarms sent (moto does not return alarmConfiguration), auto-rollback True`);
+    expect(byType('AWS::IoT::ThingGroup')[0]).toMatchObject({ physicalId: 'kiosks', readBack: 'DescribeThingGroup: arn:aws:iot:us-east-1:123456789012:thinggroup/kiosks' });
+    expect(byType('AWS::S3::BucketPolicy')[0].readBack).toBe('GetBucketPolicy: 1 statement(s)');
+
+    // Independently, through the APIs: the alarms with their real dimensions and math, the policies, the alias.
+    const [alarms, policies, scheduled, aliasRead] = deployment.describeAllViaBoto3(JSON.stringify([
+      { service: 'cloudwatch', operation: 'describe_alarms', params: {} },
+      { service: 'application-autoscaling', operation: 'describe_scaling_policies', params: { ServiceNamespace: 'sagemaker' } },
+      { service: 'application-autoscaling', operation: 'describe_scheduled_actions', params: { ServiceNamespace: 'lambda' } },
+      { service: 'lambda', operation: 'get_alias', params: { FunctionName: alias.physicalId.split(':')[6], Name: 'live' } },
+    ]));
+    const alarmByName = new Map<string, any>(alarms.MetricAlarms.map((a: any) => [a.AlarmName, a]));
+    expect(alarmByName.size).toBe(4);
+    const math = alarmByName.get(`LocalDeployProbe-${ids.errors}`);
+    expect(math.Metrics.map((m: any) => m.Expression ?? m.MetricStat.Metric.MetricName)).toEqual(['100 * e / MAX([i, 1])', 'Errors', 'Invocations']);
+    expect(math.DatapointsToAlarm).toBe(2);
+    // The output that referenced the alarm resolves to the alarm LocalDeploy created.
+    expect(result.outputs.ErrorAlarmArn).toBe(math.AlarmArn);
+    expect(Object.keys(result.outputs).sort()).toEqual(['BucketName', 'ErrorAlarmArn', 'QueueUrl']);
+    // The backlog alarm watches the real queue (a Ref/GetAtt resolved from the created stack).
+    const backlog = alarmByName.get(`LocalDeployProbe-${ids.alarm}`);
+    expect(backlog.Dimensions).toEqual([{ Name: 'QueueName', Value: result.outputs.QueueUrl.split('/').pop() }]);
+    // Step alarms trigger the step policies they belong to.
+    const stepArns = policies.ScalingPolicies.map((p: any) => p.PolicyARN).sort();
+    expect(stepArns).toHaveLength(2);
+    expect([...alarmByName.values()].filter((a) => a.AlarmActions.length > 0).map((a) => a.AlarmActions[0]).sort()).toEqual(stepArns);
+    expect(scheduled.ScheduledActions).toEqual([expect.objectContaining({ Schedule: 'cron(30 16 2 3 ? *)', Timezone: 'America/New_York', ScalableTargetAction: { MinCapacity: 8 } })]);
+    expect(aliasRead.FunctionVersion).toBe('1');
   });
 
   test('phases are timed', () => {
     const t = deployment.result.timings;
-    for (const phase of [t.serverStartMs, t.synthMs, t.bootstrapMs, t.deployMs, t.readBackMs]) {
+    for (const phase of [t.serverStartMs, t.synthMs, t.bootstrapMs, t.deployMs, t.readBackMs, t.apiCreateMs]) {
       expect(phase).toBeGreaterThan(0);
     }
-    expect(t.totalMs).toBeGreaterThanOrEqual(t.serverStartMs + t.bootstrapMs + t.deployMs + t.readBackMs);
+    expect(t.totalMs).toBeGreaterThanOrEqual(t.serverStartMs + t.bootstrapMs + t.deployMs + t.readBackMs + t.apiCreateMs);
   });
 
   test('boto3 failures and bad parameters throw clear errors', () => {
