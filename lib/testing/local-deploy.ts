@@ -190,6 +190,11 @@ export interface LocalDeployResult {
   readonly createdViaApi: LocalApiCreatedResource[];
   /** Skipped resources that exist nowhere locally, each with the reason (e.g. moto lacks the API). */
   readonly notCreated: LocalSkippedResource[];
+  /**
+   * Skipped resources moto's CloudFormation did create but lists without a physical id (Lambda
+   * versions, IoT role aliases and policies), found through the service API; their `status` says how.
+   */
+  readonly confirmedViaApi: LocalDeployedResource[];
   /** Changes made to the template for the emulator (the real template is unchanged). */
   readonly adaptations: LocalDeployAdaptation[];
   /** Resource types moto logged as "not supported by moto's CloudFormation implementation". */
@@ -254,7 +259,7 @@ export class LocalDeploy {
    */
   public static formatResult(result: LocalDeployResult): string {
     const lines: string[] = [];
-    lines.push(`${result.stackName}: ${result.stackStatus}; ${result.created.length} created by CloudFormation, ${result.createdViaApi.length} created via API, ${result.notCreated.length} not created`);
+    lines.push(`${result.stackName}: ${result.stackStatus}; ${result.created.length + result.confirmedViaApi.length} created by CloudFormation, ${result.createdViaApi.length} created via API, ${result.notCreated.length} not created`);
     if (result.adaptations.length > 0) {
       lines.push(`Adapted for the emulator (${result.adaptations.length}; the real template is unchanged):`);
       for (const a of result.adaptations) {
@@ -588,8 +593,10 @@ export class LocalDeploy {
     t = Date.now();
     const createdViaApi: LocalApiCreatedResource[] = [];
     const notCreated: LocalSkippedResource[] = [];
-    // Resources moto created but lists without a physical id exist: they are not created again.
-    const toCreate = skipped.filter((sk) => unsupportedTypes.includes(sk.resourceType) || removed.has(sk.logicalId) || !supported.has(sk.resourceType));
+    const confirmedViaApi: LocalDeployedResource[] = [];
+    // Resources moto created but lists without a physical id exist: they are looked up, not created again.
+    const isMissing = (sk: LocalSkippedResource) => unsupportedTypes.includes(sk.resourceType) || removed.has(sk.logicalId) || !supported.has(sk.resourceType);
+    const toCreate = skipped;
     if ((this.options.createSkippedViaApi ?? true) && toCreate.length > 0) {
       const values: { [id: string]: { ref?: string; attrs: { [a: string]: string } } } = {};
       for (const r of adapted?.refOutputs ?? []) {
@@ -604,18 +611,22 @@ export class LocalDeploy {
         return {
           logicalId: sk.logicalId, resourceType: sk.resourceType, properties: res.Properties ?? {}, dependsOn: deps,
           condition: res.Condition, plannedName: adapted?.plannedNames[sk.logicalId] ?? `${artifact.stackName}-${sk.logicalId}`,
+          mode: isMissing(sk) ? 'create' : 'confirm',
         };
       });
       const outcomes = this.createViaApi(requests, values, adapted?.lambdaVersions ?? {}, template.Mappings ?? {}, artifact.stackName, timeoutMs);
+      const confirming = new Set(requests.filter((q) => q.mode === 'confirm').map((q) => q.logicalId));
       for (const o of outcomes) {
-        if (o.created) {
+        if (o.created && confirming.has(o.logicalId)) {
+          confirmedViaApi.push({ logicalId: o.logicalId, resourceType: o.resourceType, physicalId: o.physicalId ?? '', status: `created by CloudFormation, found with ${(o.apiCalls ?? []).join(', ')}` });
+        } else if (o.created) {
           createdViaApi.push({ logicalId: o.logicalId, resourceType: o.resourceType, physicalId: o.physicalId ?? '', apiCalls: o.apiCalls ?? [], readBack: o.readBack ?? '', notes: o.notes ?? [] });
         } else {
           notCreated.push({ logicalId: o.logicalId, resourceType: o.resourceType, reason: o.reason ?? 'not created' });
         }
       }
     } else {
-      notCreated.push(...toCreate.map((sk) => ({ ...sk, reason: `${sk.reason}; createSkippedViaApi is off` })));
+      notCreated.push(...toCreate.filter(isMissing).map((sk) => ({ ...sk, reason: `${sk.reason}; createSkippedViaApi is off` })));
     }
     const apiCreateMs = Date.now() - t;
 
@@ -629,6 +640,7 @@ export class LocalDeploy {
       skipped,
       createdViaApi,
       notCreated,
+      confirmedViaApi,
       adaptations: adapted?.adaptations ?? [],
       unsupportedTypes,
       outputs,

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -145,9 +148,11 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
     expect(result.unsupportedTypes).toEqual(expect.arrayContaining([
       'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::CloudWatch::Alarm', 'AWS::S3::BucketPolicy', 'AWS::SQS::QueuePolicy',
     ]));
-    // The same list is known without deploying (the custom resource is removed by LocalDeploy, not skipped by moto).
-    expect(LocalDeploy.unsupportedResourceTypes(stack)).toEqual(Array.from(new Set(result.skipped.map((r) => r.resourceType)))
-      .filter((t) => t !== 'AWS::CloudFormation::CustomResource').sort());
+    // The same list is known without deploying (plus the custom resource, which LocalDeploy removes before moto sees it).
+    expect(LocalDeploy.unsupportedResourceTypes(stack)).toEqual([...result.unsupportedTypes, 'AWS::CloudFormation::CustomResource'].sort());
+    // Besides those, only the custom resource LocalDeploy removed and the version moto lists without a physical id are skipped.
+    expect(Array.from(new Set(result.skipped.map((r) => r.resourceType))).filter((t) => !result.unsupportedTypes.includes(t)).sort())
+      .toEqual(['AWS::CloudFormation::CustomResource', 'AWS::Lambda::Version']);
   });
 
   test('the created/skipped split: every template resource is in exactly one place', () => {
@@ -157,14 +162,21 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
     const skipped = result.skipped.map((r) => r.logicalId);
     expect([...created, ...skipped].sort()).toEqual([...template].sort());
     expect(new Set([...created, ...skipped]).size).toBe(template.length);
-    // What moto's CloudFormation skipped is then either created via API or not created, never both.
+    // What moto's CloudFormation skipped is then created via API, not created, or (created by moto but listed without a
+    // physical id) confirmed through the API: exactly one of the three.
     const viaApi = result.createdViaApi.map((r) => r.logicalId);
     const notCreated = result.notCreated.map((r) => r.logicalId);
-    expect([...viaApi, ...notCreated].sort()).toEqual([...skipped].sort());
-    expect(viaApi.filter((id) => notCreated.includes(id))).toEqual([]);
+    const confirmed = result.confirmedViaApi.map((r) => r.logicalId);
+    expect([...viaApi, ...notCreated, ...confirmed].sort()).toEqual([...skipped].sort());
+    expect(new Set([...viaApi, ...notCreated, ...confirmed]).size).toBe(skipped.length);
     expect(created.filter((id) => viaApi.includes(id))).toEqual([]);
     expect(result.created.every((r) => r.physicalId.length > 0 && r.status === 'CREATE_COMPLETE')).toBe(true);
     expect(result.created.length).toBe(13);
+    expect(result.confirmedViaApi).toEqual([{
+      logicalId: expect.stringMatching(/^FnCurrentVersion/), resourceType: 'AWS::Lambda::Version',
+      physicalId: expect.stringMatching(/^arn:aws:lambda:us-east-1:123456789012:function:LocalDeployProbe-Fn\w+-\w+:1$/),
+      status: 'created by CloudFormation, found with ListVersionsByFunction',
+    }]);
     expect(result.createdViaApi.length).toBe(17);
     expect(result.notCreated.map((r) => `${r.resourceType}: ${r.reason}`).sort()).toEqual([
       'AWS::ApplicationSignals::ServiceLevelObjective: moto lacks the API: moto has no ApplicationSignals service',
@@ -197,7 +209,7 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
     expect(tags.Tags).toEqual([]);
     expect(config.ProductionVariants[0].InstanceType).toBe('ml.g4dn.xlarge');
     const printed = LocalDeploy.formatResult(result);
-    expect(printed).toMatch(/^LocalDeployProbe: CREATE_COMPLETE; 13 created by CloudFormation, 17 created via API, 3 not created\nAdapted for the emulator \(6; the real template is unchanged\):\n/);
+    expect(printed).toMatch(/^LocalDeployProbe: CREATE_COMPLETE; 14 created by CloudFormation, 17 created via API, 3 not created\nAdapted for the emulator \(6; the real template is unchanged\):\n/);
     expect(printed).toContain(`  ${ids.key} (AWS::KMS::Key): removed Tags (1: team) — moto's KMS CloudFormation handler crashes on tagged keys`);
   });
 
@@ -308,4 +320,50 @@ describe('LocalDeploy preconditions', () => {
     }
     expect(LocalDeploy.isInstalled()).toBe(true);
   });
+});
+
+describe('LocalDeploy failure paths', () => {
+  test('a stack the emulator rejects fails with the cause and the fix (here with the adaptations off)', () => {
+    const stack = new cdk.Stack(new cdk.App(), 'Rejected');
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    cdk.Tags.of(key).add('team', 'ml-platform');
+    let message = '';
+    try {
+      LocalDeploy.deployStack(stack, { adaptForEmulator: false });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^cdk deploy of 'Rejected' against moto failed \(exit code 1\)\.\n/);
+    expect(message).toContain("Cause: moto's KMS CloudFormation handler crashes on an AWS::KMS::Key with Tags (moto answers HTTP 500). Fix: keep adaptForEmulator on (the default)");
+    expect(message).toContain("moto raised: KeyError: 'TagKey'");
+  }, 120_000);
+
+  test('a deploy that exits 0 while the stack is not CREATE_COMPLETE is a failure (stub CDK CLI)', () => {
+    // A stand-in for the CDK CLI: it creates the stack with a custom resource whose provider moto can
+    // never run (no Docker), so the stack stays CREATE_IN_PROGRESS, and exits 0 like a CLI that stopped waiting.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-cdk-'));
+    try {
+      const realCli = require.resolve('aws-cdk/package.json');
+      const bootstrapDir = path.join(dir, 'lib', 'api', 'bootstrap');
+      fs.mkdirSync(bootstrapDir, { recursive: true });
+      fs.copyFileSync(path.join(path.dirname(realCli), 'lib', 'api', 'bootstrap', 'bootstrap-template.yaml'), path.join(bootstrapDir, 'bootstrap-template.yaml'));
+      fs.mkdirSync(path.join(dir, 'bin'));
+      const cli = path.join(dir, 'bin', 'cdk');
+      const py = [
+        'import boto3, io, json, os, sys, zipfile',
+        "kw = dict(endpoint_url=os.environ['AWS_ENDPOINT_URL'], region_name='us-east-1')",
+        "buf = io.BytesIO(); z = zipfile.ZipFile(buf, 'w'); z.writestr('index.js', 'exports.handler = async () => ({})'); z.close()",
+        "iam = boto3.client('iam', **kw); role = iam.create_role(RoleName='r', AssumeRolePolicyDocument='{}')['Role']['Arn']",
+        "fn = boto3.client('lambda', **kw).create_function(FunctionName='provider', Runtime='nodejs22.x', Role=role, Handler='index.handler', Code={'ZipFile': buf.getvalue()})['FunctionArn']",
+        "tpl = {'Resources': {'Lookup': {'Type': 'Custom::Lookup', 'Properties': {'ServiceToken': fn}}}}",
+        "boto3.client('cloudformation', **kw).create_stack(StackName=sys.argv[1], TemplateBody=json.dumps(tpl))",
+      ].join('\n');
+      fs.writeFileSync(cli, `const { execFileSync } = require('child_process');\nif (process.argv[2] === 'deploy') { execFileSync('python3', ['-W', 'ignore', '-c', ${JSON.stringify(py)}, process.argv[3]], { stdio: 'inherit' }); }\n`);
+      const { stack } = storageStack({ stackName: 'Stubbed' });
+      expect(() => LocalDeploy.deployStack(stack, { cdkCliPath: cli }))
+        .toThrow(/^cdk deploy of 'Stubbed' exited 0 but the stack is CREATE_IN_PROGRESS\./);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

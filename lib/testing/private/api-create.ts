@@ -12,6 +12,8 @@ export interface ApiCreateRequest {
   readonly dependsOn: string[];
   readonly condition?: string;
   readonly plannedName?: string;
+  /** `confirm`: moto's CloudFormation created it but lists no physical id: look it up, create nothing. */
+  readonly mode?: string;
 }
 
 /** What the script reports for one resource. */
@@ -325,6 +327,36 @@ def h_queue_policy(p, r):
         n += len(got.get('Statement', []))
     return ','.join(p['Queues']), None, {}, ['SetQueueAttributes(Policy) x%d' % len(p['Queues'])], 'GetQueueAttributes(Policy): %d statement(s) on %d queue(s)' % (n, len(p['Queues'])), []
 
+# Lookups for what moto's CloudFormation created but lists without a physical id.
+def c_lambda_version(p, r):
+    vs = [v for v in client('lambda').list_versions_by_function(FunctionName=p['FunctionName'])['Versions'] if v['Version'] != '$LATEST']
+    if not vs:
+        raise RuntimeError('ListVersionsByFunction returns no published version of %s' % p['FunctionName'])
+    v = max(vs, key=lambda x: int(x['Version']))
+    return v['FunctionArn'], v['FunctionArn'], {'Version': v['Version']}, ['ListVersionsByFunction'], 'ListVersionsByFunction: version %s of %s' % (v['Version'], v['FunctionName']), []
+
+def c_role_alias(p, r):
+    got = client('iot').describe_role_alias(roleAlias=p['RoleAlias'])['roleAliasDescription']
+    return got['roleAliasArn'], got['roleAlias'], {'RoleAliasArn': got['roleAliasArn']}, ['DescribeRoleAlias'], 'DescribeRoleAlias: %s -> %s' % (got['roleAlias'], got['roleArn']), []
+
+def c_iot_policy(p, r):
+    iot = client('iot')
+    name = p.get('PolicyName')
+    if not name:
+        want = p['PolicyDocument']
+        for pol in iot.list_policies()['policies']:
+            doc = iot.get_policy(policyName=pol['policyName'])['policyDocument']
+            if json.loads(doc) == want:
+                name = pol['policyName']
+                break
+        if not name:
+            raise RuntimeError('no IoT policy with this document')
+    got = iot.get_policy(policyName=name)
+    n = len(json.loads(got['policyDocument']).get('Statement', []))
+    return got['policyArn'], got['policyName'], {'Arn': got['policyArn']}, ['GetPolicy'], 'GetPolicy: %s, %d statement(s)' % (got['policyName'], n), []
+
+CONFIRM = {'AWS::Lambda::Version': c_lambda_version, 'AWS::IoT::RoleAlias': c_role_alias, 'AWS::IoT::Policy': c_iot_policy}
+
 HANDLERS = {
     'AWS::CloudWatch::Alarm': h_alarm,
     'AWS::ApplicationAutoScaling::ScalableTarget': h_scalable_target,
@@ -385,7 +417,10 @@ while pending:
         done.add(r['logicalId'])
         t = r['resourceType']
         base = {'logicalId': r['logicalId'], 'resourceType': t}
-        h = HANDLERS.get(t)
+        h = (CONFIRM if r.get('mode') == 'confirm' else HANDLERS).get(t)
+        if r.get('mode') == 'confirm' and h is None:
+            outcomes.append(dict(base, created=False, reason='moto lists it without a physical id and LocalDeploy cannot look it up'))
+            continue
         if r.get('condition'):
             outcomes.append(dict(base, created=False, reason="it has Condition '%s', which LocalDeploy does not evaluate" % r['condition']))
             continue

@@ -46,6 +46,12 @@ export interface AdaptResult {
   readonly lambdaVersions: { [versionLogicalId: string]: string };
 }
 
+/**
+ * Types moto's CloudFormation creates but lists without a physical id: LocalDeploy looks them up
+ * through the service API instead (so it needs the values their properties reference).
+ */
+export const CONFIRM_TYPES = new Set(['AWS::Lambda::Version', 'AWS::IoT::RoleAlias', 'AWS::IoT::Policy']);
+
 /** Output keys LocalDeploy adds start with this (they are not returned as stack outputs). */
 export const REF_OUTPUT_PREFIX = 'LocalDeployRef';
 
@@ -278,8 +284,8 @@ export function adaptTemplate(input: { [key: string]: any }, ctx: AdaptContext):
     seen.set(k, outputKey);
     refOutputs.push({ outputKey, logicalId, attribute });
   };
-  for (const id of skipped) {
-    if (removed.includes(id)) {
+  for (const id of Object.keys(input.Resources ?? {})) {
+    if (removed.includes(id) || (!skipped.has(id) && !CONFIRM_TYPES.has(typeOf(id)))) {
       continue;
     }
     collectReferences(input.Resources[id]?.Properties, need);
