@@ -614,7 +614,8 @@ export class LocalDeploy {
           mode: isMissing(sk) ? 'create' : 'confirm',
         };
       });
-      const outcomes = this.createViaApi(requests, values, adapted?.lambdaVersions ?? {}, template.Mappings ?? {}, artifact.stackName, timeoutMs);
+      const outcomes = this.createViaApi(requests, { values, lambdaVersions: adapted?.lambdaVersions ?? {}, placeholders: adapted?.removed ?? [], mappings: template.Mappings ?? {} },
+        artifact.stackName, timeoutMs);
       const confirming = new Set(requests.filter((q) => q.mode === 'confirm').map((q) => q.logicalId));
       for (const o of outcomes) {
         if (o.created && confirming.has(o.logicalId)) {
@@ -681,11 +682,11 @@ export class LocalDeploy {
     return parts.join('\n');
   }
 
-  private createViaApi(resources: ApiCreateRequest[], values: object, lambdaVersions: object, mappings: object, stackName: string, timeoutMs: number): ApiCreateOutcome[] {
+  private createViaApi(resources: ApiCreateRequest[], context: object, stackName: string, timeoutMs: number): ApiCreateOutcome[] {
     const python = this.options.python ?? 'python3';
     const run = runSync(python, {
       args: ['-c', API_CREATE_SCRIPT],
-      input: JSON.stringify({ endpoint: this.endpointUrl, region: this.region, account: this.account, stackName, values, lambdaVersions, mappings, resources }),
+      input: JSON.stringify({ ...context, endpoint: this.endpointUrl, region: this.region, account: this.account, stackName, resources }),
       env: { ...this.cliEnv(), PYTHONWARNINGS: 'ignore' },
       timeoutMs,
       label: 'creating skipped resources through the service APIs (boto3)',

@@ -261,6 +261,31 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
     expect(aliasRead.FunctionVersion).toBe('1');
   });
 
+  test("the README's per-type table says what a real run reports", () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf-8');
+    const table = readme.slice(readme.indexOf('| Resource type | Locally |'));
+    const rows = table.slice(0, table.indexOf('\n\n')).split('\n').slice(2);
+    const documented = new Map<string, string>();
+    for (const line of rows) {
+      const [, types, locally] = line.split('|').map((c) => c.trim());
+      const category = /^created by CloudFormation/.test(locally) ? 'created by CloudFormation' : /^created via API/.test(locally) ? 'created via API' : 'not created';
+      for (const m of types.matchAll(/`([^`]+)`/g)) { documented.set(m[1], category); }
+    }
+    const rowOf = (type: string) => (type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource' ? 'Custom::*'
+      : documented.has(type) ? type : `${type.split('::').slice(0, 2).join('::')}::*`);
+    const r = deployment.result;
+    const observed = [
+      ...[...r.created, ...r.confirmedViaApi].map((x) => [x.resourceType, 'created by CloudFormation']),
+      ...r.createdViaApi.map((x) => [x.resourceType, 'created via API']),
+      ...r.notCreated.map((x) => [x.resourceType, 'not created']),
+    ];
+    // Every type of this deploy (23 of them) has a row, and the row says what happened to it.
+    expect(new Set(observed.map(([t]) => t)).size).toBeGreaterThanOrEqual(20);
+    for (const [type, category] of observed) {
+      expect([type, documented.get(rowOf(type))]).toEqual([type, category]);
+    }
+  });
+
   test('phases are timed', () => {
     const t = deployment.result.timings;
     for (const phase of [t.serverStartMs, t.synthMs, t.bootstrapMs, t.deployMs, t.readBackMs, t.apiCreateMs]) {

@@ -70,9 +70,15 @@ NOVALUE = object()
 PSEUDO = {'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT, 'AWS::Partition': 'aws', 'AWS::StackName': STACK,
           'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackId': 'arn:aws:cloudformation:%s:%s:stack/%s/local' % (REGION, ACCOUNT, STACK)}
 
+PLACEHOLDERS = set(req.get('placeholders') or [])
+used_placeholders = []
 def lookup(lid, attr=None):
     if attr is None and lid in PSEUDO:
         return PSEUDO[lid]
+    if lid in PLACEHOLDERS:
+        # A resource LocalDeploy removed (a custom resource): the same placeholder the template got.
+        used_placeholders.append(lid if attr is None else lid + '.' + attr)
+        return ('%s-%s' % (STACK, lid)) if attr is None else ('local-deploy-placeholder-%s-%s' % (lid, attr))
     if lid == 'AWS::NoValue':
         return NOVALUE
     v = values.get(lid)
@@ -346,13 +352,14 @@ def c_iot_policy(p, r):
         want = p['PolicyDocument']
         for pol in iot.list_policies()['policies']:
             doc = iot.get_policy(policyName=pol['policyName'])['policyDocument']
-            if json.loads(doc) == want:
+            if (doc if isinstance(doc, dict) else json.loads(doc)) == want:
                 name = pol['policyName']
                 break
         if not name:
             raise RuntimeError('no IoT policy with this document')
     got = iot.get_policy(policyName=name)
-    n = len(json.loads(got['policyDocument']).get('Statement', []))
+    doc = got['policyDocument']
+    n = len((doc if isinstance(doc, dict) else json.loads(doc)).get('Statement', []))
     return got['policyArn'], got['policyName'], {'Arn': got['policyArn']}, ['GetPolicy'], 'GetPolicy: %s, %d statement(s)' % (got['policyName'], n), []
 
 CONFIRM = {'AWS::Lambda::Version': c_lambda_version, 'AWS::IoT::RoleAlias': c_role_alias, 'AWS::IoT::Policy': c_iot_policy}
@@ -427,6 +434,7 @@ while pending:
         if h is None:
             outcomes.append(dict(base, created=False, reason=not_possible(t)))
             continue
+        del used_placeholders[:]
         try:
             props = resolve(r['properties'])
         except Unresolved as e:
@@ -444,6 +452,8 @@ while pending:
         except Exception as e:
             outcomes.append(dict(base, created=False, reason='API creation failed: %s: %s' % (type(e).__name__, e)))
             continue
+        if used_placeholders:
+            notes = list(notes) + ['uses a placeholder for %s (a custom resource LocalDeploy does not run)' % ', '.join(sorted(set(used_placeholders)))]
         values[r['logicalId']] = {'ref': ref, 'attrs': attrs}
         outcomes.append(dict(base, created=True, physicalId=str(phys), apiCalls=calls, readBack=rb, notes=notes))
 print(json.dumps({'outcomes': outcomes}, default=str))
