@@ -303,6 +303,10 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
     if (alarms.length > 0 && this.alarmStatusWidget) {
       this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'SLO alarms (rollouts roll back on these)', alarms, width: 24 }));
     }
+    const paging = lanes.flatMap(l => l.sloPagingAlarms ?? []);
+    if (paging.length > 0 && this.alarmStatusWidget) {
+      this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'SLO time-in-queue alarms (these page; no rollback)', alarms: paging, width: 24 }));
+    }
     const burn = lanes.flatMap(l => l.sloBurnRateAlarms);
     if (burn.length > 0 && this.alarmStatusWidget) {
       this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'SLO burn-rate alarms (these page)', alarms: burn, width: 24 }));
