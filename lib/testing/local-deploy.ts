@@ -84,6 +84,16 @@ export interface LocalDeployOptions {
    * @default true
    */
   readonly createSkippedViaApi?: boolean;
+
+  /**
+   * Deploy onto the moto server of a running deployment instead of starting a new one (saves the
+   * server start and the bootstrap; several different stacks can share a server, but the same stack
+   * cannot be deployed twice: moto hangs on updates). The stack must target the same account and
+   * region. `stop()` on the new deployment leaves that server running; stop the first one.
+   *
+   * @default - a fresh moto server for this deployment
+   */
+  readonly onServerOf?: LocalDeploy;
 }
 
 /**
@@ -321,12 +331,15 @@ export class LocalDeploy {
 
   private readonly options: LocalDeployOptions;
   private readonly workDir: string;
-  private readonly logFile: string;
+  private logFile: string;
   private server?: ChildProcess;
+  /** The deployment whose server this one borrows (`onServerOf`). */
+  private host?: LocalDeploy;
   private port = 0;
   private account = '123456789012';
   private region = 'us-east-1';
   private deployResult?: LocalDeployResult;
+  private stopped = false;
   private readonly onExit = () => this.stop();
 
   private constructor(options: LocalDeployOptions) {
@@ -356,7 +369,7 @@ export class LocalDeploy {
    * Whether the moto server is still running.
    */
   public get running(): boolean {
-    return this.server !== undefined;
+    return this.host ? this.host.running && !this.stopped : this.server !== undefined;
   }
 
   /**
@@ -379,7 +392,7 @@ export class LocalDeploy {
    * @param paramsJson the operation parameters as a JSON object text
    */
   public describeViaBoto3(service: string, operation: string, paramsJson?: string): { [key: string]: any } {
-    if (!this.server) {
+    if (!this.running) {
       throw new Error('LocalDeploy: the moto server is stopped; describeViaBoto3 needs a running deployment');
     }
     let params: unknown = {};
@@ -403,7 +416,7 @@ export class LocalDeploy {
    * @param callsJson a JSON array of `{"service": "sqs", "operation": "list_queues", "params": {...}}`
    */
   public describeAllViaBoto3(callsJson: string): { [key: string]: any }[] {
-    if (!this.server) {
+    if (!this.running) {
       throw new Error('LocalDeploy: the moto server is stopped; describeAllViaBoto3 needs a running deployment');
     }
     let calls: unknown;
@@ -423,6 +436,7 @@ export class LocalDeploy {
    * Stops the moto server (idempotent) and removes the temp directory.
    */
   public stop(): void {
+    this.stopped = true;
     process.removeListener('exit', this.onExit);
     const server = this.server;
     this.server = undefined;
@@ -485,16 +499,31 @@ export class LocalDeploy {
     }
     const copyMs = Date.now() - t;
 
-    // 2. Start moto on a free localhost port.
+    // 2. Start moto on a free localhost port (or borrow a running deployment's server).
     t = Date.now();
-    this.startServer();
+    const host = this.options.onServerOf;
+    if (host) {
+      if (!host.running) {
+        throw new Error('LocalDeploy: onServerOf is a deployment whose moto server is stopped');
+      }
+      if (host.account !== this.account || host.region !== this.region) {
+        throw new Error(`LocalDeploy: onServerOf runs account ${host.account} in ${host.region}, but stack '${artifact.stackName}' targets ${this.account} in ${this.region}`);
+      }
+      this.host = host;
+      this.port = host.port;
+      this.logFile = host.logFile;
+    } else {
+      this.startServer();
+    }
     const serverStartMs = Date.now() - t;
 
     const env = this.cliEnv();
     // 3. Bootstrap: create the CDK's own bootstrap stack (the template `cdk bootstrap` deploys) with
     // one boto3 call, which saves a CDK CLI start-up per deploy; `cliBootstrap` runs the CLI instead.
     t = Date.now();
-    if (this.options.cliBootstrap) {
+    if (host) {
+      // the host deployment bootstrapped this server
+    } else if (this.options.cliBootstrap) {
       const boot = runSync(process.execPath, {
         args: [cdkCli, 'bootstrap', `aws://${this.account}/${this.region}`, '--no-notices', '--no-color', '--progress', 'events'],
         env, cwd: this.workDir, timeoutMs, label: 'cdk bootstrap (moto)',

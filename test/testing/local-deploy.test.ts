@@ -304,6 +304,61 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
     expect(() => deployment.describeAllViaBoto3('[')).toThrow(/describeAllViaBoto3: calls are not valid JSON/);
   });
 
+  // Failure paths, on the same moto server (a different stack each: moto handles first deploys only).
+  test('a stack the emulator rejects fails with the cause and the fix (here with the adaptations off)', () => {
+    const stack = new cdk.Stack(new cdk.App(), 'Rejected');
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    cdk.Tags.of(key).add('team', 'ml-platform');
+    let message = '';
+    try {
+      LocalDeploy.deployStack(stack, { adaptForEmulator: false, onServerOf: deployment });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^cdk deploy of 'Rejected' against moto failed \(exit code 1\)\.\n/);
+    expect(message).toContain("Cause: moto's KMS CloudFormation handler crashes on an AWS::KMS::Key with Tags (moto answers HTTP 500). Fix: keep adaptForEmulator on (the default)");
+    expect(message).toContain("moto raised: KeyError: 'TagKey'");
+  }, 120_000);
+
+  test('a deploy that exits 0 while the stack is not CREATE_COMPLETE is a failure (stub CDK CLI)', () => {
+    // A stand-in for the CDK CLI: it creates the stack with a custom resource whose provider moto can
+    // never run (no Docker), so the stack stays CREATE_IN_PROGRESS, and exits 0 like a CLI that stopped waiting.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-cdk-'));
+    try {
+      const realCli = require.resolve('aws-cdk/package.json');
+      const bootstrapDir = path.join(dir, 'lib', 'api', 'bootstrap');
+      fs.mkdirSync(bootstrapDir, { recursive: true });
+      fs.copyFileSync(path.join(path.dirname(realCli), 'lib', 'api', 'bootstrap', 'bootstrap-template.yaml'), path.join(bootstrapDir, 'bootstrap-template.yaml'));
+      fs.mkdirSync(path.join(dir, 'bin'));
+      const cli = path.join(dir, 'bin', 'cdk');
+      const py = [
+        'import boto3, io, json, os, sys, zipfile',
+        "kw = dict(endpoint_url=os.environ['AWS_ENDPOINT_URL'], region_name='us-east-1')",
+        "buf = io.BytesIO(); z = zipfile.ZipFile(buf, 'w'); z.writestr('index.js', 'exports.handler = async () => ({})'); z.close()",
+        "iam = boto3.client('iam', **kw); role = iam.create_role(RoleName='r', AssumeRolePolicyDocument='{}')['Role']['Arn']",
+        "fn = boto3.client('lambda', **kw).create_function(FunctionName='provider', Runtime='nodejs22.x', Role=role, Handler='index.handler', Code={'ZipFile': buf.getvalue()})['FunctionArn']",
+        "tpl = {'Resources': {'Lookup': {'Type': 'Custom::Lookup', 'Properties': {'ServiceToken': fn}}}}",
+        "boto3.client('cloudformation', **kw).create_stack(StackName=sys.argv[1], TemplateBody=json.dumps(tpl))",
+      ].join('\n');
+      fs.writeFileSync(cli, `const { execFileSync } = require('child_process');\nif (process.argv[2] === 'deploy') { execFileSync('python3', ['-W', 'ignore', '-c', ${JSON.stringify(py)}, process.argv[3]], { stdio: 'inherit' }); }\n`);
+      const { stack } = storageStack({ stackName: 'Stubbed' });
+      expect(() => LocalDeploy.deployStack(stack, { cdkCliPath: cli, onServerOf: deployment }))
+        .toThrow(/^cdk deploy of 'Stubbed' exited 0 but the stack is CREATE_IN_PROGRESS\./);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  test('onServerOf: the failed deploys above borrowed this server and left it running; a stack for another region is refused', () => {
+    // Both failure-path deploys ran with onServerOf: their stop() (on failure) must not stop the host's server.
+    expect(deployment.running).toBe(true);
+    const stacks = deployment.describeViaBoto3('cloudformation', 'list_stacks').StackSummaries.map((x: any) => x.StackName).sort();
+    expect(stacks).toEqual(expect.arrayContaining(['CDKToolkit', 'LocalDeployProbe', 'Stubbed']));
+    const { stack: elsewhere } = storageStack({ stackName: 'Elsewhere', env: { account: '123456789012', region: 'eu-west-1' } });
+    expect(() => LocalDeploy.deployStack(elsewhere, { onServerOf: deployment }))
+      .toThrow("LocalDeploy: onServerOf runs account 123456789012 in us-east-1, but stack 'Elsewhere' targets 123456789012 in eu-west-1");
+  });
+
   test('stop() kills the server and is idempotent', () => {
     const url = deployment.endpointUrl;
     expect(deployment.running).toBe(true);
@@ -314,6 +369,11 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
     const probe = require('child_process').spawnSync(process.execPath, ['-e',
       `require('http').get('${url}/moto-api/', () => process.exit(0)).on('error', () => process.exit(3))`], { timeout: 10_000 });
     expect(probe.status).toBe(3);
+  });
+
+  test('onServerOf a stopped deployment is an error', () => {
+    expect(() => LocalDeploy.deployStack(storageStack({ stackName: 'Late' }).stack, { onServerOf: deployment }))
+      .toThrow('LocalDeploy: onServerOf is a deployment whose moto server is stopped');
   });
 });
 
@@ -347,48 +407,3 @@ describe('LocalDeploy preconditions', () => {
   });
 });
 
-describe('LocalDeploy failure paths', () => {
-  test('a stack the emulator rejects fails with the cause and the fix (here with the adaptations off)', () => {
-    const stack = new cdk.Stack(new cdk.App(), 'Rejected');
-    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-    cdk.Tags.of(key).add('team', 'ml-platform');
-    let message = '';
-    try {
-      LocalDeploy.deployStack(stack, { adaptForEmulator: false });
-    } catch (e) {
-      message = (e as Error).message;
-    }
-    expect(message).toMatch(/^cdk deploy of 'Rejected' against moto failed \(exit code 1\)\.\n/);
-    expect(message).toContain("Cause: moto's KMS CloudFormation handler crashes on an AWS::KMS::Key with Tags (moto answers HTTP 500). Fix: keep adaptForEmulator on (the default)");
-    expect(message).toContain("moto raised: KeyError: 'TagKey'");
-  }, 120_000);
-
-  test('a deploy that exits 0 while the stack is not CREATE_COMPLETE is a failure (stub CDK CLI)', () => {
-    // A stand-in for the CDK CLI: it creates the stack with a custom resource whose provider moto can
-    // never run (no Docker), so the stack stays CREATE_IN_PROGRESS, and exits 0 like a CLI that stopped waiting.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-cdk-'));
-    try {
-      const realCli = require.resolve('aws-cdk/package.json');
-      const bootstrapDir = path.join(dir, 'lib', 'api', 'bootstrap');
-      fs.mkdirSync(bootstrapDir, { recursive: true });
-      fs.copyFileSync(path.join(path.dirname(realCli), 'lib', 'api', 'bootstrap', 'bootstrap-template.yaml'), path.join(bootstrapDir, 'bootstrap-template.yaml'));
-      fs.mkdirSync(path.join(dir, 'bin'));
-      const cli = path.join(dir, 'bin', 'cdk');
-      const py = [
-        'import boto3, io, json, os, sys, zipfile',
-        "kw = dict(endpoint_url=os.environ['AWS_ENDPOINT_URL'], region_name='us-east-1')",
-        "buf = io.BytesIO(); z = zipfile.ZipFile(buf, 'w'); z.writestr('index.js', 'exports.handler = async () => ({})'); z.close()",
-        "iam = boto3.client('iam', **kw); role = iam.create_role(RoleName='r', AssumeRolePolicyDocument='{}')['Role']['Arn']",
-        "fn = boto3.client('lambda', **kw).create_function(FunctionName='provider', Runtime='nodejs22.x', Role=role, Handler='index.handler', Code={'ZipFile': buf.getvalue()})['FunctionArn']",
-        "tpl = {'Resources': {'Lookup': {'Type': 'Custom::Lookup', 'Properties': {'ServiceToken': fn}}}}",
-        "boto3.client('cloudformation', **kw).create_stack(StackName=sys.argv[1], TemplateBody=json.dumps(tpl))",
-      ].join('\n');
-      fs.writeFileSync(cli, `const { execFileSync } = require('child_process');\nif (process.argv[2] === 'deploy') { execFileSync('python3', ['-W', 'ignore', '-c', ${JSON.stringify(py)}, process.argv[3]], { stdio: 'inherit' }); }\n`);
-      const { stack } = storageStack({ stackName: 'Stubbed' });
-      expect(() => LocalDeploy.deployStack(stack, { cdkCliPath: cli }))
-        .toThrow(/^cdk deploy of 'Stubbed' exited 0 but the stack is CREATE_IN_PROGRESS\./);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
-});
