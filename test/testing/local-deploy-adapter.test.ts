@@ -129,13 +129,14 @@ describe('adaptTemplate', () => {
       Alarm: { Type: 'AWS::CloudWatch::Alarm', Properties: { Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Queue', 'QueueName'] } }, { Name: 'X', Value: { 'Fn::GetAtt': ['Queue', 'Nope'] } }] } },
       Alias: { Type: 'AWS::Lambda::Alias', Properties: { FunctionName: { Ref: 'Fn' }, FunctionVersion: { 'Fn::GetAtt': ['Version', 'Version'] }, Name: 'live' } },
     } }, ctx());
+    // The version's function (for ListVersionsByFunction) and the queue name; not Queue.Nope (moto cannot resolve it).
     expect(r.refOutputs).toEqual([
-      { outputKey: 'LocalDeployRef0', logicalId: 'Queue', attribute: 'QueueName' },
-      { outputKey: 'LocalDeployRef1', logicalId: 'Fn', attribute: undefined },
+      { outputKey: 'LocalDeployRef0', logicalId: 'Fn', attribute: undefined },
+      { outputKey: 'LocalDeployRef1', logicalId: 'Queue', attribute: 'QueueName' },
     ]);
     expect(r.template.Outputs).toEqual({
-      LocalDeployRef0: { Value: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Queue', 'QueueName'] }]] } },
-      LocalDeployRef1: { Value: { 'Fn::Join': ['', [{ Ref: 'Fn' }]] } },
+      LocalDeployRef0: { Value: { 'Fn::Join': ['', [{ Ref: 'Fn' }]] } },
+      LocalDeployRef1: { Value: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Queue', 'QueueName'] }]] } },
     });
     expect(r.lambdaVersions).toEqual({ Version: 'Fn' });
   });

@@ -349,11 +349,28 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
     }
   }, 120_000);
 
+  test('createSkippedViaApi: false leaves what CloudFormation skipped uncreated, and says so', () => {
+    const { stack: plain } = storageStack({ stackName: 'NoApiCreation' });
+    const other = LocalDeploy.deployStack(plain, { onServerOf: deployment, createSkippedViaApi: false });
+    try {
+      expect(other.result.createdViaApi).toEqual([]);
+      expect(other.result.notCreated.map((r) => `${r.resourceType}: ${r.reason}`)).toEqual([
+        'AWS::S3::BucketPolicy: moto does not support AWS::S3::BucketPolicy in CloudFormation; createSkippedViaApi is off',
+        'AWS::SQS::QueuePolicy: moto does not support AWS::SQS::QueuePolicy in CloudFormation; createSkippedViaApi is off',
+        'AWS::SQS::QueuePolicy: moto does not support AWS::SQS::QueuePolicy in CloudFormation; createSkippedViaApi is off',
+      ]);
+      const bucket = other.result.created.find((r) => r.resourceType === 'AWS::S3::Bucket')!.physicalId;
+      expect(() => other.describeViaBoto3('s3', 'get_bucket_policy', JSON.stringify({ Bucket: bucket }))).toThrow(/NoSuchBucketPolicy/);
+    } finally {
+      other.stop();
+    }
+  }, 120_000);
+
   test('onServerOf: the failed deploys above borrowed this server and left it running; a stack for another region is refused', () => {
-    // Both failure-path deploys ran with onServerOf: their stop() (on failure) must not stop the host's server.
+    // The deploys above ran with onServerOf: their stop() (on failure, or explicit) must not stop the host's server.
     expect(deployment.running).toBe(true);
     const stacks = deployment.describeViaBoto3('cloudformation', 'list_stacks').StackSummaries.map((x: any) => x.StackName).sort();
-    expect(stacks).toEqual(expect.arrayContaining(['CDKToolkit', 'LocalDeployProbe', 'Stubbed']));
+    expect(stacks).toEqual(expect.arrayContaining(['CDKToolkit', 'LocalDeployProbe', 'NoApiCreation', 'Stubbed']));
     const { stack: elsewhere } = storageStack({ stackName: 'Elsewhere', env: { account: '123456789012', region: 'eu-west-1' } });
     expect(() => LocalDeploy.deployStack(elsewhere, { onServerOf: deployment }))
       .toThrow("LocalDeploy: onServerOf runs account 123456789012 in us-east-1, but stack 'Elsewhere' targets 123456789012 in eu-west-1");
