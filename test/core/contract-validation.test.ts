@@ -261,3 +261,48 @@ describe('ModelArtifact: pinned versions, finite card metrics, enum-like values'
       .toThrow(/'precision' \("fp64"\) is not one of/);
   });
 });
+
+describe('boundary rows: the accepted edge and the first rejected value', () => {
+  const ok = (fn: () => unknown) => expect(fn).not.toThrow();
+  test.each([
+    ['warmBufferPercent', () => policy({ warmBufferPercent: 0 }), () => policy({ warmBufferPercent: -0.01 }), /'warmBufferPercent' \(-0\.01\) must be between 0 and 90/],
+    ['warmBufferPercent', () => policy({ warmBufferPercent: 90 }), () => policy({ warmBufferPercent: 90.01 }), /'warmBufferPercent' \(90\.01\) must be between 0 and 90/],
+    ['cpuUtilization', () => ScalingTrigger.cpuUtilization(1), () => ScalingTrigger.cpuUtilization(0.99), /'targetPercent' \(0\.99\) must be between 1 and 100/],
+    ['cpuUtilization', () => ScalingTrigger.cpuUtilization(100), () => ScalingTrigger.cpuUtilization(100.01), /'targetPercent' \(100\.01\) must be between 1 and 100/],
+    ['schedule name', () => policy({ schedules: [schedule({ name: 'a'.repeat(40) })] }), () => policy({ schedules: [schedule({ name: 'a'.repeat(41) })] }), /'schedules\[0\]\.name' \("a{41}"\) is not DNS-safe/],
+    ['canary percent', () => Rollout.canary({ percent: 99, bakeTime: Duration.minutes(5) }), () => Rollout.canary({ percent: 99.01, bakeTime: Duration.minutes(5) }), /'percent' \(99\.01\) must be between 1 and 99/],
+    ['canary percent', () => Rollout.canary({ percent: 1, bakeTime: Duration.minutes(5) }), () => Rollout.canary({ percent: 0.99, bakeTime: Duration.minutes(5) }), /'percent' \(0\.99\) must be between 1 and 99/],
+    ['linear step', () => Rollout.linear({ stepPercent: 99, interval: Duration.minutes(1) }), () => Rollout.linear({ stepPercent: 100, interval: Duration.minutes(1) }), /'stepPercent' \(100\) must be between 1 and 99/],
+    ['goalPercent', () => new ServiceLevelObjective({ ...{ latencyThreshold: Duration.millis(1) }, goalPercent: 50 }), () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), goalPercent: 49.99 }), /'goalPercent' \(49\.99\) must be between 50 and 99\.99/],
+    ['goalPercent', () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), goalPercent: 99.99 }), () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), goalPercent: 100 }), /'goalPercent' \(100\) must be between 50 and 99\.99/],
+    ['latencyPercentile', () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), latencyPercentile: 0.1 }), () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), latencyPercentile: 0.09 }), /'latencyPercentile' \(0\.09\) must be between 0\.1 and 99\.99/],
+    ['maxErrorRatePercent', () => new ServiceLevelObjective({ maxErrorRatePercent: 100 }), () => new ServiceLevelObjective({ maxErrorRatePercent: 100.1 }), /'maxErrorRatePercent' \(100\.1\) must be between 0 and 100/],
+    ['maxErrorRatePercent', () => new ServiceLevelObjective({ maxErrorRatePercent: 0 }), () => new ServiceLevelObjective({ maxErrorRatePercent: -0.1 }), /'maxErrorRatePercent' \(-0\.1\) must be between 0 and 100/],
+    ['evaluationPeriods', () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), evaluationPeriods: 1440 }), () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), evaluationPeriods: 1441 }), /'evaluationPeriods' \(1441\) must be an integer from 1 to 1440/],
+    ['window', () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), window: Duration.days(1) }), () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), window: Duration.hours(23) }), /'window' \(23 hours\) must be a whole number of days \(at least 1\)/],
+  ])('%s', (_name, accepted, rejected, msg) => {
+    ok(accepted);
+    expect(rejected).toThrow(msg);
+  });
+});
+
+describe('documented defaults (props omitted)', () => {
+  test('ServiceLevelObjective', () => {
+    const slo = new ServiceLevelObjective({ latencyThreshold: Duration.millis(200) });
+    expect([slo.latencyPercentile, slo.goalPercent, slo.evaluationPeriods, slo.minBreachingPeriods, slo.period.toSeconds(), slo.window.toDays(), slo.applicationSignals, slo.minRequestsPerPeriod])
+      .toEqual([95, 99, 10, 2, 60, 28, true, undefined]);
+  });
+  test('Rollout', () => {
+    const r = Rollout.allAtOnce();
+    expect([r.autoRollback, r.finalBakeTime.toMinutes(), r.finalBakeTimeExplicit, r.alarms]).toEqual([true, 10, false, []]);
+  });
+  test('ModelArtifact', () => {
+    const a = ModelArtifact.fromAsset(FP32, { name: 'm', version: '1' });
+    expect([a.framework, a.targets, a.precision, a.card]).toEqual(['unknown', [HardwareTarget.CPU_X86_64], ModelPrecision.FP32, undefined]);
+  });
+  test('AutoscalingPolicy', () => {
+    const p = new AutoscalingPolicy({ maxCapacity: 3, triggers: cpu });
+    expect([p.minCapacity, p.warmBufferPercent, p.scaleToZero, p.maxScaleOutStep, p.maxScaleInStep, p.schedules]).toEqual([1, 0, false, undefined, undefined, []]);
+    expect(new AutoscalingPolicy({ maxCapacity: 3, triggers: cpu, scaleToZero: true }).minCapacity).toBe(0);
+  });
+});
