@@ -59,6 +59,9 @@ function addUserStyleResources(stack: cdk.Stack, queueMetric: cloudwatch.IMetric
   new codedeploy.LambdaDeploymentGroup(stack, 'Deploy', { alias, deploymentConfig: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES, alarms: [errors] });
   new codedeploy.LambdaDeploymentConfig(stack, 'Canary', { trafficRouting: new codedeploy.TimeBasedCanaryTrafficRouting({ interval: cdk.Duration.minutes(5), percentage: 20 }) });
   new iot.CfnThingGroup(stack, 'Kiosks', { thingGroupName: 'kiosks', thingGroupProperties: { thingGroupDescription: 'in-store kiosks' } });
+  // moto creates these two but lists them without a physical id: LocalDeploy finds them through the IoT API.
+  new iot.CfnRoleAlias(stack, 'TokenAlias', { roleAlias: 'kiosk-token', roleArn: role.roleArn });
+  new iot.CfnPolicy(stack, 'DevicePolicy', { policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:AssumeRoleWithCertificate', Resource: '*' }] } });
   new cdk.CfnResource(stack, 'Slo', { type: 'AWS::ApplicationSignals::ServiceLevelObjective', properties: { Name: 'latency' } });
   new cdk.CfnOutput(stack, 'ErrorAlarmArn', { value: errors.alarmArn });
   return { key, config, lookup, alias, errors, variant };
@@ -152,7 +155,7 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
     expect(LocalDeploy.unsupportedResourceTypes(stack)).toEqual([...result.unsupportedTypes, 'AWS::CloudFormation::CustomResource'].sort());
     // Besides those, only the custom resource LocalDeploy removed and the version moto lists without a physical id are skipped.
     expect(Array.from(new Set(result.skipped.map((r) => r.resourceType))).filter((t) => !result.unsupportedTypes.includes(t)).sort())
-      .toEqual(['AWS::CloudFormation::CustomResource', 'AWS::Lambda::Version']);
+      .toEqual(['AWS::CloudFormation::CustomResource', 'AWS::IoT::Policy', 'AWS::IoT::RoleAlias', 'AWS::Lambda::Version']);
   });
 
   test('the created/skipped split: every template resource is in exactly one place', () => {
@@ -172,11 +175,18 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
     expect(created.filter((id) => viaApi.includes(id))).toEqual([]);
     expect(result.created.every((r) => r.physicalId.length > 0 && r.status === 'CREATE_COMPLETE')).toBe(true);
     expect(result.created.length).toBe(13);
-    expect(result.confirmedViaApi).toEqual([{
+    expect(result.confirmedViaApi).toEqual(expect.arrayContaining([{
       logicalId: expect.stringMatching(/^FnCurrentVersion/), resourceType: 'AWS::Lambda::Version',
       physicalId: expect.stringMatching(/^arn:aws:lambda:us-east-1:123456789012:function:LocalDeployProbe-Fn\w+-\w+:1$/),
       status: 'created by CloudFormation, found with ListVersionsByFunction',
-    }]);
+    }, {
+      logicalId: 'TokenAlias', resourceType: 'AWS::IoT::RoleAlias',
+      physicalId: 'arn:aws:iot:us-east-1:123456789012:rolealias/kiosk-token', status: 'created by CloudFormation, found with DescribeRoleAlias',
+    }, {
+      logicalId: 'DevicePolicy', resourceType: 'AWS::IoT::Policy',
+      physicalId: expect.stringMatching(/^arn:aws:iot:us-east-1:123456789012:policy\//), status: 'created by CloudFormation, found with GetPolicy',
+    }]));
+    expect(result.confirmedViaApi).toHaveLength(3);
     expect(result.createdViaApi.length).toBe(17);
     expect(result.notCreated.map((r) => `${r.resourceType}: ${r.reason}`).sort()).toEqual([
       'AWS::ApplicationSignals::ServiceLevelObjective: moto lacks the API: moto has no ApplicationSignals service',
@@ -209,7 +219,7 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
     expect(tags.Tags).toEqual([]);
     expect(config.ProductionVariants[0].InstanceType).toBe('ml.g4dn.xlarge');
     const printed = LocalDeploy.formatResult(result);
-    expect(printed).toMatch(/^LocalDeployProbe: CREATE_COMPLETE; 14 created by CloudFormation, 17 created via API, 3 not created\nAdapted for the emulator \(6; the real template is unchanged\):\n/);
+    expect(printed).toMatch(/^LocalDeployProbe: CREATE_COMPLETE; 16 created by CloudFormation, 17 created via API, 3 not created\nAdapted for the emulator \(6; the real template is unchanged\):\n/);
     expect(printed).toContain(`  ${ids.key} (AWS::KMS::Key): removed Tags (1: team) — moto's KMS CloudFormation handler crashes on tagged keys`);
   });
 
