@@ -6,7 +6,7 @@ import { API_CREATE_SCRIPT, ApiCreateOutcome, ApiCreateRequest } from './private
 import { adaptTemplate, AdaptResult, collectReferences, REF_OUTPUT_PREFIX } from './private/emulator-adapter';
 import { explainEmulatorFailure, lastMotoException } from './private/emulator-failures';
 import { emulatorProfile } from './private/emulator-profile';
-import { findExecutable, makeTempDir, PYTHON_TOOLS_INSTALL_HINT, removeDir, runSync, sleepSync, tail } from './private/process';
+import { findExecutable, makeTempDir, PYTHON_TOOLS_INSTALL_HINT, removeDir, runSync, sleepSync, tail, TIED_TO_PARENT_LAUNCHER } from './private/process';
 import { synthStack } from './private/synth';
 
 /**
@@ -790,7 +790,8 @@ export class LocalDeploy {
       const logFd = fs.openSync(this.logFile, 'a');
       try {
         // Output goes to a file, never to a pipe: nobody drains pipes while we block in spawnSync.
-        this.server = spawn(motoServer, ['-H', 'localhost', '-p', String(this.port)], {
+        // Through a launcher that makes the kernel stop moto when this process exits, whatever the reason.
+        this.server = spawn(this.options.python ?? 'python3', ['-c', TIED_TO_PARENT_LAUNCHER, motoServer, '-H', 'localhost', '-p', String(this.port)], {
           detached: true,
           stdio: ['ignore', logFd, logFd],
           // 'always': moto's "not supported" UserWarning must be logged for every stack, not once per process.
