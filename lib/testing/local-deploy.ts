@@ -702,7 +702,10 @@ export class LocalDeploy {
     }
     const exception = lastMotoException(log);
     const explanations = explainEmulatorFailure(`${cliOutput}\n${events}\n${log}`, typeOf);
+    // The CLI's own error lines (❌, ‣, ...Error/Exception) first: the tail of its output is progress lines.
+    const cliErrors = cliOutput.split('\n').filter((l) => /❌|‣|Error\b|Exception\b|failed/i.test(l) && !/^\s*$/.test(l)).slice(0, 10);
     const parts = [headline + '.'];
+    if (cliErrors.length > 0) { parts.push(`cdk said:\n${cliErrors.map((l) => `  ${l.trim()}`).join('\n')}`); }
     if (explanations.length > 0) { parts.push(explanations.join('\n')); }
     if (exception) { parts.push(`moto raised: ${exception}`); }
     if (events) { parts.push(`Failed stack events:\n${events}`); }

@@ -71,6 +71,23 @@ describe('adaptTemplate', () => {
     expect(r.adaptations.map((a) => `${a.logicalId}: ${a.change}`)).toEqual(['P: Name set to /UserStack/P']);
   });
 
+  test("placeholder availability zones (a concrete region without a zone lookup) become the region's zones", () => {
+    const r = adaptTemplate({ Resources: {
+      A: { Type: 'AWS::EC2::Subnet', Properties: { AvailabilityZone: 'dummy1a', CidrBlock: '10.0.0.0/24' } },
+      B: { Type: 'AWS::EC2::Subnet', Properties: { AvailabilityZone: 'eu-west-1b' } },
+      C: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { AvailabilityZones: ['dummy1a', 'dummy1b'], Tags: [{ Key: 'note', Value: 'dummy1a' }] } },
+    } }, ctx({ supportedTypes: new Set(['AWS::EC2::Subnet', 'AWS::AutoScaling::AutoScalingGroup']) }));
+    expect(r.template.Resources.A.Properties.AvailabilityZone).toBe('eu-west-1a');
+    expect(r.template.Resources.B.Properties.AvailabilityZone).toBe('eu-west-1b');
+    expect(r.template.Resources.C.Properties.AvailabilityZones).toEqual(['eu-west-1a', 'eu-west-1b']);
+    // Only zone properties: the same text elsewhere is left alone.
+    expect(r.template.Resources.C.Properties.Tags[0].Value).toBe('dummy1a');
+    expect(r.adaptations.map((a) => `${a.logicalId}: ${a.change}`)).toEqual([
+      'A: availability zones dummy1a -> eu-west-1a',
+      'C: availability zones dummy1a -> eu-west-1a, dummy1b -> eu-west-1b',
+    ]);
+  });
+
   test('a Lambda-backed custom resource is removed; its attributes become placeholders and DependsOn on it is dropped', () => {
     const r = adaptTemplate({ Resources: {
       Fn: { Type: 'AWS::Lambda::Function', Properties: {} },
@@ -159,6 +176,7 @@ describe('explainEmulatorFailure', () => {
     ["File \".../moto/ssm/models.py\", line 2216\nAttributeError: 'NoneType' object has no attribute 'lower'", /AWS::SSM::Parameter without Name/],
     ["KeyError: 'Value'", /a Ref to a resource moto skipped resolved to nothing/],
     ['spawn docker ENOENT... docker: not found', /needs Docker, which is not available here/],
+    ['InvalidParameterValue: Value (dummy1a) for parameter availabilityZone is invalid.', /synthesized the placeholder zone dummy1a, which moto rejects[^]*cdk.context.json/],
   ])('%s', (text, expected) => {
     expect(explainEmulatorFailure(text, types).join('\n')).toMatch(expected);
   });

@@ -325,7 +325,7 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toMatch(/^cdk deploy of 'Rejected' against moto failed \(exit code 1\)\.\n/);
+    expect(message).toMatch(/^cdk deploy of 'Rejected' against moto failed \(exit code 1\)\.\ncdk said:\n {2}❌ +Rejected failed to deploy/);
     expect(message).toContain("Cause: moto's KMS CloudFormation handler crashes on an AWS::KMS::Key with Tags (moto answers HTTP 500). Fix: keep adaptForEmulator on (the default)");
     expect(message).toContain("moto raised: KeyError: 'TagKey'");
   }, 120_000);

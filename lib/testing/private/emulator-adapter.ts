@@ -120,6 +120,33 @@ export function adaptTemplate(input: { [key: string]: any }, ctx: AdaptContext):
         reason: "moto's SSM CloudFormation handler does not generate a name and crashes on a parameter without Name (AttributeError: 'NoneType' object has no attribute 'lower'); real AWS generates one",
       });
     }
+    const dummyAzs: string[] = [];
+    const fixAzs = (node: any, key?: string): any => {
+      if (typeof node === 'string' && (key === 'AvailabilityZone' || key === 'AvailabilityZones')) {
+        const m = /^dummy1([a-z])$/.exec(node);
+        if (m) {
+          dummyAzs.push(`${node} -> ${ctx.region}${m[1]}`);
+          return `${ctx.region}${m[1]}`;
+        }
+        return node;
+      }
+      if (Array.isArray(node)) { return node.map((n) => fixAzs(n, key)); }
+      if (node && typeof node === 'object') {
+        for (const k of Object.keys(node)) { node[k] = fixAzs(node[k], k); }
+      }
+      return node;
+    };
+    if (props && typeof props === 'object') {
+      fixAzs(props);
+    }
+    if (dummyAzs.length > 0) {
+      adaptations.push({
+        logicalId: id, resourceType: res.Type,
+        change: `availability zones ${dummyAzs.join(', ')}`,
+        reason: 'the stack has a concrete region but no availability-zone lookup in its context (cdk.context.json), so the CDK synthesized its '
+          + "placeholder zones; moto accepts the region's real zone names only (a real cdk deploy looks the zones up)",
+      });
+    }
     if (res?.Type === 'AWS::SageMaker::EndpointConfig' && ctx.sageMakerInstanceTypes.length > 0) {
       for (const listName of ['ProductionVariants', 'ShadowProductionVariants']) {
         for (const [i, variant] of (Array.isArray(props?.[listName]) ? props[listName] : []).entries()) {

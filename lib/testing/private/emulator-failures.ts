@@ -35,6 +35,11 @@ const KNOWN: KnownFailure[] = [
       + 'Fix: keep adaptForEmulator on (the default), which replaces such references with the names LocalDeploy creates.',
   },
   {
+    pattern: /Value \((dummy1[a-z])\) for parameter availabilityZone is invalid/,
+    explain: (m) => `Cause: the stack has a concrete region but no availability-zone lookup in its context, so the CDK synthesized the placeholder zone ${m[1]}, which moto rejects. `
+      + 'Fix: keep adaptForEmulator on (the default), which maps placeholder zones to the region\'s zones in the emulator template only; or run `cdk synth` once with credentials to fill cdk.context.json.',
+  },
+  {
     pattern: /(docker|Docker)[^\n]*(not found|ENOENT|Cannot connect|No such file)/,
     explain: () => 'Cause: the stack has a container image asset (or a custom resource) that needs Docker, which is not available here. '
       + 'Fix: deploy image assets from a registry URI (e.g. ContainerImage.fromEcrRepository) for local deploys, or run where Docker is.',
