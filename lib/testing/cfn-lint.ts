@@ -168,15 +168,35 @@ export class CfnLint {
    * @param options run options
    */
   public static lintFile(templatePath: string, options?: CfnLintOptions): CfnLintResult {
+    return CfnLint.lintFiles([templatePath], options)[0];
+  }
+
+  /**
+   * Lints several template files in ONE cfn-lint run (each run costs seconds of Python start-up and
+   * schema loading) and returns one result per file, in order. The exit-code checks apply to the
+   * run as a whole.
+   *
+   * @param templatePaths paths of the template files
+   * @param options run options (the same for every file)
+   */
+  public static lintFiles(templatePaths: string[], options?: CfnLintOptions): CfnLintResult[] {
     const opts = options ?? {};
+    if (!templatePaths || templatePaths.length === 0) {
+      throw new Error('cfn-lint: give at least one template file');
+    }
     const requested = opts.executable ?? defaultExecutable();
     const exe = findExecutable(requested);
     if (!exe) {
       throw new Error(`cfn-lint is not installed${requested === 'cfn-lint' ? '' : ` (looked for ${requested})`}: run \`${PYTHON_TOOLS_INSTALL_HINT}\``);
     }
-    const absolute = path.resolve(templatePath);
-    if (!fs.existsSync(absolute)) {
-      throw new Error(`cfn-lint: template file not found: ${absolute}`);
+    const files = templatePaths.map((t) => path.resolve(t));
+    for (const absolute of files) {
+      if (!fs.existsSync(absolute)) {
+        throw new Error(`cfn-lint: template file not found: ${absolute}`);
+      }
+    }
+    if (new Set(files).size !== files.length) {
+      throw new Error(`cfn-lint: the same template is given twice: ${files.join(', ')}`);
     }
     const ignored = (opts.ignoreChecks ?? []).map((c) => {
       if (!c.ruleId || !/^[A-Za-z][A-Za-z0-9]*$/.test(c.ruleId)) {
@@ -186,11 +206,15 @@ export class CfnLint {
       return c.ruleId;
     });
     const regions = opts.regions ?? ['us-east-1'];
+    if (regions.length === 0 || regions.some((r) => !/^[a-z]{2}(-[a-z]+)+-\d$/.test(r))) {
+      throw new Error(`cfn-lint: regions must be region names such as 'eu-west-1' (got ${JSON.stringify(regions)})`);
+    }
     const args = ['--format', 'json', '--regions', ...regions];
     if (ignored.length > 0) {
       args.push('--ignore-checks', ...ignored);
     }
-    args.push('--', absolute);
+    args.push('--', ...files);
+    const on = files.join(', ');
 
     const run = runSync(exe, {
       args,
@@ -200,13 +224,13 @@ export class CfnLint {
     });
     // Exit codes are bit flags 2 (error), 4 (warning), 8 (informational); 1 and any other bit
     // (16, 32, ...) mean cfn-lint itself failed: never a clean lint, whatever it printed.
-    const crash = `cfn-lint (${exe}) crashed with exit code ${run.status} on ${absolute}`;
+    const crash = `cfn-lint (${exe}) crashed with exit code ${run.status} on ${on}`;
     if ((run.status & ~(2 | 4 | 8)) !== 0) {
       throw new Error(`${crash} (its exit code is a bit mask: 2 error, 4 warning, 8 informational; anything else is a crash of the linter, not a lint result):\n${tail(run.stderr) || '(no output)\n'}${tail(run.stdout)}`);
     }
     if (run.stdout.trim() === '') {
       // cfn-lint --format json prints `[]` for a clean template: empty output is a linter that died.
-      throw new Error(`cfn-lint (${exe}) printed nothing (exit code ${run.status}) on ${absolute}: a clean lint prints [], so this is treated as a crash, not as a clean template:\n${tail(run.stderr) || '(no stderr)\n'}`);
+      throw new Error(`cfn-lint (${exe}) printed nothing (exit code ${run.status}) on ${on}: a clean lint prints [], so this is treated as a crash, not as a clean template:\n${tail(run.stderr) || '(no stderr)\n'}`);
     }
     let raw: unknown;
     try {
@@ -217,21 +241,31 @@ export class CfnLint {
     if (!Array.isArray(raw)) {
       throw new Error(`cfn-lint JSON output is not an array: ${tail(run.stdout)}`);
     }
-    const findings = raw.map((m) => CfnLint.toFinding(m))
-      .sort((a, b) => a.path.localeCompare(b.path) || a.rule.localeCompare(b.rule));
-    const errors = findings.filter((f) => f.level === 'Error');
-    if (((run.status & 2) !== 0) !== (errors.length > 0)) {
-      throw new Error(`cfn-lint (${exe}) exit code ${run.status} ${run.status & 2 ? 'reports errors' : 'reports no error'} but its output has ${errors.length} error finding(s) on ${absolute}: the linter's result cannot be trusted:\n${tail(run.stdout)}${tail(run.stderr)}`);
+    const byFile = new Map<string, CfnLintFinding[]>(files.map((f) => [f, []]));
+    for (const m of raw) {
+      const file = files.length === 1 ? files[0] : path.resolve(String((m as any)?.Filename ?? ''));
+      const list = byFile.get(file);
+      if (!list) {
+        throw new Error(`cfn-lint reported a finding for ${file}, which was not linted (${on})`);
+      }
+      list.push(CfnLint.toFinding(m));
     }
-    return {
-      templatePath: absolute,
-      errors,
-      warnings: findings.filter((f) => f.level === 'Warning'),
-      informational: findings.filter((f) => f.level !== 'Error' && f.level !== 'Warning'),
-      exitCode: run.status,
-      regions,
-      durationMs: run.durationMs,
-    };
+    const allErrors = [...byFile.values()].reduce((n, l) => n + l.filter((f) => f.level === 'Error').length, 0);
+    if (((run.status & 2) !== 0) !== (allErrors > 0)) {
+      throw new Error(`cfn-lint (${exe}) exit code ${run.status} ${run.status & 2 ? 'reports errors' : 'reports no error'} but its output has ${allErrors} error finding(s) on ${on}: the linter's result cannot be trusted:\n${tail(run.stdout)}${tail(run.stderr)}`);
+    }
+    return files.map((absolute) => {
+      const findings = byFile.get(absolute)!.sort((x, y) => x.path.localeCompare(y.path) || x.rule.localeCompare(y.rule));
+      return {
+        templatePath: absolute,
+        errors: findings.filter((f) => f.level === 'Error'),
+        warnings: findings.filter((f) => f.level === 'Warning'),
+        informational: findings.filter((f) => f.level !== 'Error' && f.level !== 'Warning'),
+        exitCode: run.status,
+        regions,
+        durationMs: run.durationMs,
+      };
+    });
   }
 
   /**
@@ -271,6 +305,32 @@ export class CfnLint {
   }
 
   /**
+   * Synthesizes several stacks and lints their templates in ONE cfn-lint run; one result per stack,
+   * in order. Regions: `options.regions`, else every region the stacks target (`us-east-1` for a
+   * region-agnostic stack), so each template is also checked against the others' regions.
+   *
+   * @param stacks the stacks to lint
+   * @param options run options
+   */
+  public static lintStacks(stacks: Stack[], options?: CfnLintOptions): CfnLintResult[] {
+    if (!stacks || stacks.length === 0) {
+      throw new Error('cfn-lint: give at least one stack');
+    }
+    const regions = options?.regions ?? Array.from(new Set(stacks.map((st) => (Token.isUnresolved(st.region) ? 'us-east-1' : st.region))));
+    const dir = makeTempDir('cfn-lint-');
+    try {
+      const files = stacks.map((st, i) => {
+        const file = path.join(dir, `${i}-${st.artifactId.replace(/[^A-Za-z0-9-]/g, '_')}.json`);
+        fs.writeFileSync(file, JSON.stringify(synthStack(st).template, undefined, 1));
+        return file;
+      });
+      return CfnLint.lintFiles(files, { ...options, regions });
+    } finally {
+      removeDir(dir);
+    }
+  }
+
+  /**
    * Lints the stack and throws an Error listing every error (and every warning when
    * `failOnWarnings` is set). Returns the result when clean.
    *
@@ -294,6 +354,17 @@ export class CfnLint {
     const result = CfnLint.lintFile(templatePath, options);
     CfnLint.throwOnFindings(`template '${templatePath}'`, result, options);
     return result;
+  }
+
+  /**
+   * Throws an Error listing every error (and every warning when `failOnWarnings` is set) of a
+   * result, e.g. one of `lintFiles`/`lintStacks`. Does nothing when the result is clean.
+   *
+   * @param result a lint result
+   * @param options `failOnWarnings` is read
+   */
+  public static assertResult(result: CfnLintResult, options?: CfnLintOptions): void {
+    CfnLint.throwOnFindings(`template '${result.templatePath}'`, result, options);
   }
 
   /**
