@@ -203,7 +203,7 @@ describe('Rollout: bake times and intervals', () => {
   test.each([
     [() => Rollout.canary({ percent: 10, bakeTime: Duration.minutes(NaN) }), /^Rollout\.canary: 'bakeTime' \(NaN minutes\) is not a finite duration/],
     [() => Rollout.canary({ percent: 10, bakeTime: Duration.millis(1500) }), /'bakeTime' \(1 second 500 millis\) must be between 1 minute and 1 hour\. Fix: Pass e\.g\. Duration\.minutes\(5\)\. Rollout steps are whole minutes, up to an hour, in every lane\./],
-    [() => Rollout.linear({ stepPercent: 10, interval: Duration.millis(90500) }), /^Rollout\.linear: 'interval' \(1 minute 30 seconds\) must be a whole number of minutes\. Fix: Pass Duration\.minutes\(2\)\./],
+    [() => Rollout.linear({ stepPercent: 10, interval: Duration.millis(90500) }), /^Rollout\.linear: 'interval' \(90\.5 seconds\) must be a whole number of minutes\. Fix: Pass Duration\.minutes\(2\)\./],
     [() => Rollout.linear({ stepPercent: 10, interval: Duration.seconds(3660) }), /'interval' \(1 hour 1 minute\) must be between 1 minute and 1 hour/],
     [() => Rollout.allAtOnce({ finalBakeTime: Duration.seconds(1.5) }), /^Rollout\.ALL_AT_ONCE: 'finalBakeTime' \(1\.5 seconds\) must be a whole number of seconds/],
     [() => Rollout.allAtOnce({ finalBakeTime: Duration.seconds(NaN) }), /'finalBakeTime' \(NaN seconds\) is not a finite duration/],
