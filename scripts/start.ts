@@ -2,8 +2,8 @@
  * `npm start`: the main job on the embedded default.
  *
  * 1. synthesize the hybrid app (bin/ → examples/hybrid),
- * 2. validate it for real: cfn-lint (AWS resource schemas), cdk-nag AwsSolutions, Kubernetes schema
- *    validation of the GPU lane's manifests,
+ * 2. validate it for real: cfn-lint (AWS resource schemas), cdk-nag AwsSolutions, the service API contracts
+ *    (ApiContract: botocore's request models), Kubernetes schema validation of the GPU lane's manifests,
  * 3. deploy it to a moto server on localhost,
  * 4. print, per lane, what CloudFormation created on the emulator, what LocalDeploy then created through
  *    the service APIs, what exists nowhere locally (with the reason), and every adaptation LocalDeploy
@@ -16,7 +16,7 @@ import * as path from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createHybridApp } from '../examples/hybrid';
-import { CfnLint, KubernetesSchema, LocalDeploy, NagCheck } from '../lib/testing';
+import { ApiContract, CfnLint, KubernetesSchema, LocalDeploy, NagCheck } from '../lib/testing';
 
 process.env.CDK_VALIDATION = process.env.CDK_VALIDATION ?? 'false';
 
@@ -33,10 +33,17 @@ function main(): number {
   const lint = CfnLint.lintStack(stack);
   console.log(`cfn-lint: ${lint.errors.length} errors, ${lint.warnings.length} warnings (${(lint.durationMs / 1000).toFixed(1)} s)`);
   if (lint.errors.length > 0) { failed = true; console.log(CfnLint.format(lint.errors)); }
+  if (lint.warnings.length > 0) { console.log(CfnLint.format(lint.warnings)); }
 
   const nag = NagCheck.check(stack);
   console.log(`cdk-nag AwsSolutions: ${nag.errors.length} unsuppressed errors, ${nag.warnings.length} warnings (every suppression carries a reason)`);
   if (nag.errors.length > 0) { failed = true; console.log(NagCheck.format(nag.errors)); }
+
+  const contract = ApiContract.validate(stack);
+  const checkedFields = contract.resources.reduce((n, x) => n + x.checkedFields, 0);
+  console.log(`API contracts (botocore ${contract.botocoreVersion}): ${contract.errors.length} errors, ${contract.warnings.length} warnings; `
+    + `${contract.resources.length} resources checked against their service API requests (${checkedFields} fields; ${contract.skipped.length} skipped, e.g. tokens)`);
+  if (contract.errors.length > 0) { failed = true; console.log(ApiContract.format(contract.errors)); }
 
   let k8sObjects = 0;
   for (const chart of charts) {
@@ -92,12 +99,15 @@ function main(): number {
     console.log('');
     const total = Object.keys(resources).length;
     const byCfn = r.created.length + r.confirmedViaApi.length;
+    const contractChecked = new Set(contract.resources.map((x) => x.logicalId));
+    const unchecked = r.notCreated.filter((n) => !contractChecked.has(n.logicalId));
     console.log(`${total} resources: ${byCfn} created by CloudFormation, ${r.createdViaApi.length} created via the service APIs (read back), `
-      + `${r.notCreated.length} exist nowhere locally (${(100 * r.notCreated.length / total).toFixed(1)}%; validated by cfn-lint and cdk-nag above):`);
-    for (const n of r.notCreated) { console.log(`  ${n.logicalId} (${n.resourceType}): ${n.reason}`); }
+      + `${r.notCreated.length} exist nowhere locally, of which ${r.notCreated.length - unchecked.length} are contract-checked against their service APIs above `
+      + `and ${unchecked.length} (${(100 * unchecked.length / total).toFixed(1)}% of the stack) are neither created nor contract-checked:`);
+    for (const n of r.notCreated) { console.log(`  ${n.logicalId} (${n.resourceType}): ${n.reason}${contractChecked.has(n.logicalId) ? ' [contract-checked]' : ' [NOT contract-checked: cfn-lint and cdk-nag only]'}`); }
     for (const c of r.createdViaApi.filter((x) => x.notes.length > 0)) { console.log(`  ${c.logicalId} (${c.resourceType}) created, but: ${c.notes.join('; ')}`); }
     console.log(`Adapted for the emulator (${r.adaptations.length} changes to the local copy of the template; the real template is unchanged):`);
-    for (const a of r.adaptations) { console.log(`  ${a.logicalId} (${a.resourceType}): ${a.change}`); }
+    for (const a of r.adaptations) { console.log(`  ${a.logicalId} (${a.resourceType}): ${clip(a.change, 220)}`); }
     const outputs = Object.entries(r.outputs);
     if (outputs.length) {
       console.log('Outputs:');
@@ -110,6 +120,8 @@ function main(): number {
   console.log(`Done in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
   return 0;
 }
+
+function clip(s: string, n: number): string { return s.length <= n ? s : `${s.slice(0, n)}… (${s.length - n} more characters: see LocalDeploy's result.adaptations)`; }
 
 function pad(s: string, n: number): string { return s.length >= n ? s + ' ' : s + ' '.repeat(n - s.length); }
 
