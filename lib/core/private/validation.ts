@@ -30,7 +30,10 @@
  *   (lib/core/private/metric-math.ts `errorRatePercent`, also for any other rate a lane graphs);
  * - roll back on `rendered.rollbackAlarms` only; expose `rendered.pagingAlarms` (time in queue) as
  *   `sloPagingAlarms` and never put them into deployment alarms;
- * - use `slo.datapointsToAlarm` for any extra M-of-N alarm (it now includes `minBreachingPeriods`).
+ * - use `slo.datapointsToAlarm` for any extra M-of-N alarm (it now includes `minBreachingPeriods`);
+ * - for a lane's own rate alarms (throttles, spillover), take the minimum of requests per period from
+ *   `defaultMinRequests(thresholdPercent)` in ./metric-math (the SLO's rule: ceil(100 ÷ threshold),
+ *   10–1,000; undefined for a token threshold) instead of a copy.
  *
  * Schedules: pass `scheduleFormat: ScheduleFormat.KEDA` in `LaneScalingSupport` when the lane renders
  * KEDA cron (the default checks Application Auto Scaling cron).
