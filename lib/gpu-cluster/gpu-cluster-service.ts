@@ -1,4 +1,4 @@
-import { CfnJson, Size, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnJson, Size, Stack } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -17,14 +17,37 @@ import { ShadowTraffic } from '../core/rollout';
 import { GpuNodeGroupOptions } from './gpu-node-group-options';
 import { GpuServingChart } from './gpu-serving-chart';
 import { GpuServingOptions } from './gpu-serving-options';
+import { checkNvidiaInstanceType, CpuArch } from './private/gpu-instances';
 import { concrete, isDnsLabel } from './private/util';
+import { KubernetesScalingEngine } from './scaling-engine';
 import { ServedModel } from './served-model';
 import { WorkloadIdentity } from './workload-identity';
 import { withLaneDefaults } from '../core/lane-defaults';
 
 const KEDA_RELEASE_ID = 'CdkInferenceLanesKeda';
 const KEDA_ROLE_ID = 'CdkInferenceLanesKedaOperatorRole';
-const KEDA_VERSIONS = new WeakMap<eks.HelmChart, string>();
+const RELEASE_VERSIONS = new WeakMap<eks.HelmChart, string>();
+const DEFAULT_KEDA_VERSION = '2.17.2';
+const DEVICE_PLUGIN_ID = 'CdkInferenceLanesNvidiaDevicePlugin';
+const DEVICE_PLUGIN_VERSION = '0.17.2';
+const METRICS_SERVER_ID = 'CdkInferenceLanesMetricsServer';
+const METRICS_SERVER_VERSION = '3.12.2';
+
+/** A Helm chart version must be pinned (reproducible installs and rollbacks). */
+function checkChartVersion(scope: Construct, prop: string, version: string, example: string): void {
+  if (concrete(version) && !/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
+    throw invalid(scope, prop, version, 'is not a pinned chart version (MAJOR.MINOR.PATCH): a floating version makes installs and rollbacks unreproducible', `Pass e.g. '${example}'.`);
+  }
+}
+
+function semverLess(a: string, b: string): boolean {
+  const pa = a.replace(/^v/, '').split(/[.-]/).slice(0, 3).map(Number);
+  const pb = b.replace(/^v/, '').split(/[.-]/).slice(0, 3).map(Number);
+  for (let i = 0; i < 3; i++) {
+    if (pa[i] !== pb[i]) { return pa[i] < pb[i]; }
+  }
+  return false;
+}
 
 /**
  * Props of {@link GpuClusterService}.
@@ -87,11 +110,22 @@ export interface GpuClusterServiceProps extends GpuServingOptions {
   readonly installKeda?: boolean;
 
   /**
-   * Version of the KEDA Helm chart.
+   * Version of the KEDA Helm chart: a pinned release, 2.17.0 or newer (the ScaledObjects' fallback
+   * uses `behavior`, added in KEDA 2.17).
    *
-   * @default '2.16.1'
+   * @default '2.17.2'
    */
   readonly kedaVersion?: string;
+
+  /**
+   * Install metrics-server with its Helm chart (release `metrics-server` in `kube-system`, chart
+   * 3.12.2), once per cluster, and apply the manifests after it. HPA and KEDA `cpu` triggers read the
+   * resource metrics API it serves; EKS does not install it. Leave it off when the cluster already
+   * runs metrics-server (the EKS add-on or your own release): two releases would conflict.
+   *
+   * @default false - a CPU trigger then adds a synth warning
+   */
+  readonly installMetricsServer?: boolean;
 
   /**
    * Role of an existing KEDA operator; gets `sqs:GetQueueAttributes` on `queue`.
@@ -168,6 +202,10 @@ export class GpuClusterService extends Construct implements IInferenceLane {
   public readonly binding: ModelArtifactBinding;
   /** The KEDA Helm release, with installKeda. */
   public readonly keda?: eks.HelmChart;
+  /** The metrics-server Helm release, with installMetricsServer. */
+  public readonly metricsServer?: eks.HelmChart;
+  /** The NVIDIA device plugin Helm release, with a gpuNodeGroup on an AL2023 NVIDIA AMI. */
+  public readonly devicePlugin?: eks.HelmChart;
   /** The GPU node group, with gpuNodeGroup. */
   public readonly nodegroup?: eks.Nodegroup;
   /** The namespace. */
@@ -193,7 +231,8 @@ export class GpuClusterService extends Construct implements IInferenceLane {
         throw invalid(this, 'gpuNodeGroup', props.gpuNodeGroup.instanceTypes ?? ['g5.xlarge'], 'needs a cluster defined in this app (eks.Cluster); an imported cluster cannot get node groups from here',
           'Create the node group where the cluster is defined, or pass an eks.Cluster.');
       }
-      this.nodegroup = this.addNodegroup(cluster, props.gpuNodeGroup);
+      this.nodegroup = this.addNodegroup(cluster, props.gpuNodeGroup, props.gpuCount ?? 1);
+      this.devicePlugin = this.addDevicePlugin(cluster, props.gpuNodeGroup);
     }
 
     // ---- identity ---------------------------------------------------------------------------
@@ -216,11 +255,15 @@ export class GpuClusterService extends Construct implements IInferenceLane {
 
     // ---- KEDA (one release and one operator role per cluster, shared by every service) -------
     let kedaRole: iam.IRole | undefined = props.kedaOperatorRole;
+    const kedaVersion = props.kedaVersion ?? DEFAULT_KEDA_VERSION;
     if (props.installKeda) {
-      const version = props.kedaVersion ?? '2.16.1';
-      // The operator's IRSA annotation is set at install time, so with IRSA the role comes first.
-      if (!kedaRole && identity === WorkloadIdentity.IRSA) { kedaRole = this.kedaOperatorRole(cluster, identity); }
-      this.keda = this.kedaRelease(cluster, version, identity === WorkloadIdentity.IRSA && !props.kedaOperatorRole ? kedaRole : undefined);
+      checkChartVersion(this, 'kedaVersion', kedaVersion, '2.17.2');
+      // The operator gets its credentials when its pod starts (IRSA annotation at install time, Pod
+      // Identity injected at pod creation): its role and association come before the release.
+      if (!kedaRole) { kedaRole = this.kedaOperatorRole(cluster, identity); }
+      this.keda = this.kedaRelease(cluster, kedaVersion, identity === WorkloadIdentity.IRSA && !props.kedaOperatorRole ? kedaRole : undefined);
+      const association = cluster.node.tryFindChild(`${KEDA_ROLE_ID}Association`);
+      if (association && !props.kedaOperatorRole) { this.keda.node.addDependency(association); }
     }
     if (policy.trigger(TriggerKind.QUEUE_BACKLOG_PER_INSTANCE)) {
       if (!props.queue) {
@@ -252,12 +295,30 @@ export class GpuClusterService extends Construct implements IInferenceLane {
       disableResourceNameHashes: true,
     });
 
+    if (props.installKeda && this.chart.scalingEngine === KubernetesScalingEngine.KEDA && concrete(kedaVersion) && semverLess(kedaVersion, '2.17.0')) {
+      throw invalid(this, 'kedaVersion', kedaVersion, "is older than 2.17.0: the ScaledObjects' fallback holds the current replicas (fallback.behavior), which KEDA 2.16 and older reject or ignore",
+        `Use kedaVersion '${DEFAULT_KEDA_VERSION}' or newer.`);
+    }
+    const usesCpu = this.chart.policy.trigger(TriggerKind.CPU_UTILIZATION) !== undefined;
+    if (props.installMetricsServer) {
+      this.metricsServer = this.sharedHelmRelease(cluster, METRICS_SERVER_ID, 'installMetricsServer', {
+        chart: 'metrics-server', repository: 'https://kubernetes-sigs.github.io/metrics-server/', release: 'metrics-server', namespace: 'kube-system',
+        version: METRICS_SERVER_VERSION,
+      });
+    } else if (usesCpu) {
+      Annotations.of(this).addWarningV2('cdk-inference-lanes:gpu-cluster-metrics-server',
+        `${this.node.path}: the ${this.chart.scalingEngine} CPU trigger reads the resource metrics API, which EKS does not install: without metrics-server the autoscaler never sees CPU load. `
+        + 'Set installMetricsServer: true, or install metrics-server yourself (EKS add-on or Helm).');
+    }
+
     // ---- apply ------------------------------------------------------------------------------
     this.manifest = new eks.KubernetesManifest(this, 'Manifests', {
       cluster,
       manifest: this.chart.toJson(),
     });
     if (this.keda) { this.manifest.node.addDependency(this.keda); }
+    if (this.metricsServer) { this.manifest.node.addDependency(this.metricsServer); }
+    if (this.devicePlugin) { this.manifest.node.addDependency(this.devicePlugin); }
     if (this.nodegroup) { this.manifest.node.addDependency(this.nodegroup); }
     for (const scope of [this, cluster]) {
       for (const child of scope.node.children) {
@@ -337,11 +398,26 @@ export class GpuClusterService extends Construct implements IInferenceLane {
     };
   }
 
+  /** A Helm release shared by every service of the cluster (one per release id and version). */
+  private sharedHelmRelease(cluster: eks.ICluster, id: string, prop: string, options: eks.HelmChartOptions): eks.HelmChart {
+    const existing = cluster.node.tryFindChild(`chart-${id}`) as eks.HelmChart | undefined; // addHelmChart prefixes 'chart-'
+    if (existing) {
+      const installed = RELEASE_VERSIONS.get(existing);
+      if (installed !== options.version) {
+        throw invalid(this, prop, options.version, `differs from the ${options.chart} ${installed} another service installs on this cluster`, `Use '${installed}' on every service of the cluster.`);
+      }
+      return existing;
+    }
+    const release = cluster.addHelmChart(id, options);
+    RELEASE_VERSIONS.set(release, options.version!);
+    return release;
+  }
+
   /** The KEDA Helm release of the cluster, created by the first service that asks. */
   private kedaRelease(cluster: eks.ICluster, version: string, irsaRole: iam.IRole | undefined): eks.HelmChart {
     const existing = cluster.node.tryFindChild(`chart-${KEDA_RELEASE_ID}`) as eks.HelmChart | undefined; // addHelmChart prefixes 'chart-'
     if (existing) {
-      const installed = KEDA_VERSIONS.get(existing);
+      const installed = RELEASE_VERSIONS.get(existing);
       if (installed !== version) {
         throw invalid(this, 'kedaVersion', version, `differs from the KEDA ${installed} another service installs on this cluster`, `Use kedaVersion '${installed}' on every service of the cluster.`);
       }
@@ -358,7 +434,7 @@ export class GpuClusterService extends Construct implements IInferenceLane {
       wait: true,
       values: irsaRole ? { podIdentity: { aws: { irsa: { enabled: true, roleArn: irsaRole.roleArn } } } } : undefined,
     });
-    KEDA_VERSIONS.set(release, version);
+    RELEASE_VERSIONS.set(release, version);
     return release;
   }
 
@@ -397,16 +473,44 @@ export class GpuClusterService extends Construct implements IInferenceLane {
     return role;
   }
 
-  private addNodegroup(cluster: eks.Cluster, o: GpuNodeGroupOptions): eks.Nodegroup {
+  /** The NVIDIA device plugin for AL2023 NVIDIA nodes, once per cluster. */
+  private addDevicePlugin(cluster: eks.Cluster, o: GpuNodeGroupOptions): eks.HelmChart | undefined {
+    const ami = String(o.amiType ?? eks.NodegroupAmiType.AL2023_X86_64_NVIDIA);
+    // The AL2023 NVIDIA AMIs carry the driver and container toolkit but not the Kubernetes device
+    // plugin: without it no node advertises nvidia.com/gpu. Bottlerocket NVIDIA AMIs ship it.
+    if (!ami.startsWith('AL2023_')) {
+      if (o.devicePluginVersion !== undefined) {
+        throw invalid(this, 'gpuNodeGroup.devicePluginVersion', o.devicePluginVersion, `is not used: the ${ami} AMI ships the NVIDIA device plugin`, 'Drop devicePluginVersion.');
+      }
+      return undefined;
+    }
+    const version = o.devicePluginVersion ?? DEVICE_PLUGIN_VERSION;
+    checkChartVersion(this, 'gpuNodeGroup.devicePluginVersion', version, DEVICE_PLUGIN_VERSION);
+    return this.sharedHelmRelease(cluster, DEVICE_PLUGIN_ID, 'gpuNodeGroup.devicePluginVersion', {
+      chart: 'nvidia-device-plugin',
+      repository: 'https://nvidia.github.io/k8s-device-plugin',
+      release: 'nvidia-device-plugin',
+      namespace: 'kube-system',
+      version,
+      values: {
+        // Run on the tainted GPU nodes, selected by the label the node group sets (the chart's
+        // default affinity otherwise needs Node Feature Discovery labels EKS does not add).
+        tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }] }] } } },
+      },
+    });
+  }
+
+  private addNodegroup(cluster: eks.Cluster, o: GpuNodeGroupOptions, gpuCount: number): eks.Nodegroup {
     const amiType = o.amiType ?? eks.NodegroupAmiType.AL2023_X86_64_NVIDIA;
-    if (!String(amiType).includes('NVIDIA')) {
+    const ami = String(amiType);
+    if (!ami.includes('NVIDIA')) {
       throw invalid(this, 'gpuNodeGroup.amiType', amiType, 'has no NVIDIA driver', 'Use AL2023_X86_64_NVIDIA, AL2023_ARM_64_NVIDIA, BOTTLEROCKET_X86_64_NVIDIA or BOTTLEROCKET_ARM_64_NVIDIA.');
     }
+    const amiArch = ami.includes('ARM_64') ? CpuArch.ARM_64 : CpuArch.X86_64;
     const types = o.instanceTypes ?? ['g5.xlarge'];
     for (const [i, t] of types.entries()) {
-      if (concrete(t) && !/^(g|p)[0-9][a-z0-9-]*\.[a-z0-9]+$/.test(t)) {
-        throw invalid(this, `gpuNodeGroup.instanceTypes[${i}]`, t, 'is not an NVIDIA GPU instance type (g* or p* families)', "Pass e.g. 'g5.xlarge', 'g6.2xlarge' or 'p4d.24xlarge'.");
-      }
+      checkNvidiaInstanceType(this, `gpuNodeGroup.instanceTypes[${i}]`, t, gpuCount, amiArch, ami);
     }
     const min = o.minSize ?? 1;
     checkInteger(this, 'gpuNodeGroup.minSize', min, 0);
@@ -424,7 +528,7 @@ export class GpuClusterService extends Construct implements IInferenceLane {
       diskSize: disk.toGibibytes(),
       capacityType: o.capacityType ?? eks.CapacityType.ON_DEMAND,
       subnets: o.subnets,
-      labels: { 'inference.cdk/accelerator': 'nvidia-gpu', ...(o.labels ?? {}) },
+      labels: { 'inference.cdk/accelerator': 'nvidia-gpu', 'nvidia.com/gpu.present': 'true', ...(o.labels ?? {}) },
       taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: eks.TaintEffect.NO_SCHEDULE }],
     });
   }

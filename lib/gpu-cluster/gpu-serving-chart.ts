@@ -3,7 +3,7 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AutoscalingPolicy, LaneScalingSupport, TriggerKind } from '../core/autoscaling';
+import { AutoscalingPolicy, LaneScalingSupport, ScalingTrigger, TriggerKind } from '../core/autoscaling';
 import { checkInteger, checkRange, invalid } from '../core/errors';
 import { Rollout, RolloutStrategy } from '../core/rollout';
 import { ArgoAnalysisMetric, ArgoAnalysisTemplate } from './argo-analysis-template';
@@ -12,7 +12,8 @@ import { GatewayHttpRoute, HttpBackendRef, HttpRouteFilter } from './gateway-htt
 import { GpuServingOptions, GpuToleration } from './gpu-serving-options';
 import { ModelServer, ModelServerProps } from './model-server';
 import { PrometheusAlertRule, PrometheusRule } from './prometheus-rule';
-import { concrete, isDnsLabel, promSelector, quantileOf, renderQuery, resolveQueries, secondsOf } from './private/util';
+import { checkNvidiaInstanceType } from './private/gpu-instances';
+import { concrete, isDnsLabel, promSelector, quantileOf, renderQuery, ResolvedQueries, resolveQueries, secondsOf } from './private/util';
 import { KubernetesRolloutMode } from './rollout-mode';
 import { KubernetesScalingEngine } from './scaling-engine';
 import { ServedModel } from './served-model';
@@ -198,12 +199,19 @@ export class GpuServingChart extends cdk8s.Chart {
     const runAsUser = props.runAsUser ?? 1000;
     checkInteger(this, 'runAsUser', runAsUser, 1, 2147483647, 'Pass a non-root user id such as 1000.');
     for (const [i, t] of (props.instanceTypes ?? []).entries()) {
-      if (concrete(t) && !/^[a-z0-9-]+\.[a-z0-9]+$/.test(t)) {
-        throw invalid(this, `instanceTypes[${i}]`, t, 'is not an EC2 instance type', "Pass e.g. 'g5.xlarge'.");
+      // Pods pinned to a type without (enough) NVIDIA GPUs would stay Pending forever.
+      checkNvidiaInstanceType(this, `instanceTypes[${i}]`, t, gpuCount);
+    }
+    for (const [prop, m] of [['model', model], ['stableModel', props.stableModel], ['shadowModel', props.shadowModel]] as const) {
+      if (m && props.triton && props.triton.needsTensorDeclarations(m.framework ?? 'unknown') && (props.triton.inputs.length === 0 || props.triton.outputs.length === 0)) {
+        throw invalid(this, 'triton.inputs', props.triton.inputs.map(t => t.name),
+          `must declare the input and output tensors of ${prop} '${m.name}' (framework ${m.framework}): Triton cannot auto-complete a TorchScript (pytorch_libtorch) config, the model would fail to load`,
+          "Pass inputs and outputs, e.g. inputs: [{ name: 'INPUT__0', dataType: 'TYPE_FP32', dims: [-1] }], outputs: [{ name: 'OUTPUT__0', dataType: 'TYPE_FP32', dims: [-1] }].");
       }
     }
 
-    const engine = this.resolveEngine(policy, props.scalingEngine ?? KubernetesScalingEngine.AUTO);
+    const queries = resolveQueries(props.metricQueries);
+    const engine = this.resolveEngine(policy, props.scalingEngine ?? KubernetesScalingEngine.AUTO, queries);
     this.scalingEngine = engine;
     if (policy.trigger(TriggerKind.QUEUE_BACKLOG_PER_INSTANCE) && (!props.queueUrl || !props.awsRegion)) {
       throw invalid(this, 'queueUrl', props.queueUrl, 'and awsRegion are needed by the queueBacklogPerInstance trigger (KEDA aws-sqs-queue)', 'Pass queueUrl and awsRegion.');
@@ -231,8 +239,9 @@ export class GpuServingChart extends cdk8s.Chart {
     });
     this.serviceAccountName = base;
 
-    const queries = resolveQueries(props.metricQueries);
     const prometheusUrl = props.prometheusUrl ?? 'http://prometheus-operated.monitoring.svc:9090';
+    // kube-prometheus-stack selects ServiceMonitors and PrometheusRules by `release: <its release>`.
+    const monitoringLabels = props.monitoringLabels ?? { release: 'kube-prometheus-stack' };
     const scrapeLabel = { 'inference.cdk/metrics': base };
     const command = props.command ?? tritonCommand(httpPort, grpcPort, metricsPort, slo?.latencyPercentile);
     const common: Omit<ModelServerProps, 'name' | 'model' | 'track' | 'replicas'> = {
@@ -309,7 +318,8 @@ export class GpuServingChart extends cdk8s.Chart {
           name: `${base}-canary-${scalerKind}`,
           labels: appLabels,
           target: { name: `${base}-canary` },
-          minReplicas: policy.scaleToZero ? 0 : 1,
+          // Never 0: the route sends this track its share of the traffic at all times.
+          minReplicas: 1,
           maxReplicas: policy.maxCapacity,
           scheduleShare: share,
           promSelector: selectorFor(`${base}-canary`),
@@ -332,7 +342,8 @@ export class GpuServingChart extends cdk8s.Chart {
           name: `${base}-shadow-${scalerKind}`,
           labels: appLabels,
           target: { name: `${base}-shadow` },
-          minReplicas: policy.scaleToZero ? 0 : 1,
+          // Never 0: the mirror keeps sending this track its share of the traffic.
+          minReplicas: 1,
           maxReplicas: policy.maxCapacity,
           scheduleShare: share,
           promSelector: selectorFor(`${base}-shadow`),
@@ -363,7 +374,8 @@ export class GpuServingChart extends cdk8s.Chart {
           ? [{ name: argoStableService!, port: httpPort, weight: 100 }, { name: argoCanaryService!, port: httpPort, weight: 0 }]
           : [{ name: base, port: httpPort, weight: 100 }];
       const filters: HttpRouteFilter[] | undefined = this.shadow
-        ? [{ type: 'RequestMirror', requestMirror: { backendRef: { name: this.shadow.name, port: httpPort }, percent: shadowPercent } }]
+        // 100% is the default of a RequestMirror: leaving `percent` out keeps it valid on Gateway API < v1.3.
+        ? [{ type: 'RequestMirror', requestMirror: stripUndefined({ backendRef: { name: this.shadow.name, port: httpPort }, percent: shadowPercent === 100 ? undefined : shadowPercent }) }]
         : undefined;
       this.route = new GatewayHttpRoute(this, 'Route', {
         metadata: { name: base, labels: appLabels },
@@ -417,7 +429,7 @@ export class GpuServingChart extends cdk8s.Chart {
 
     if (props.prometheusOperator) {
       this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
-        metadata: { name: base, labels: appLabels },
+        metadata: { name: base, labels: { ...appLabels, ...monitoringLabels } },
         spec: {
           selector: { matchLabels: scrapeLabel },
           endpoints: [{ port: 'metrics', path: '/metrics', interval: '15s' }],
@@ -426,7 +438,7 @@ export class GpuServingChart extends cdk8s.Chart {
       });
       if (slo) {
         this.prometheusRule = new PrometheusRule(this, 'SloAlerts', {
-          metadata: { name: `${base}-slo`, labels: appLabels },
+          metadata: { name: `${base}-slo`, labels: { ...appLabels, ...monitoringLabels } },
           spec: { groups: [{ name: `${base}-slo`, rules: this.alertRules(props, queries, ns, base) }] },
         });
       }
@@ -448,7 +460,26 @@ export class GpuServingChart extends cdk8s.Chart {
     }
   }
 
-  private resolveEngine(policy: AutoscalingPolicy, asked: KubernetesScalingEngine): KubernetesScalingEngine {
+  /**
+   * Scale to zero only on signals that exist while no pod runs: the server's own metrics (Triton
+   * `nv_inference_*`, `nv_gpu_utilization`) disappear with the last pod, so KEDA would never see
+   * demand again (and with `ignoreNullValues: "false"` their errors would trip the fallback).
+   */
+  private checkWakeFromZero(policy: AutoscalingPolicy, queries: ResolvedQueries): void {
+    const fix = 'Scale to zero only on a signal that exists without pods: ScalingTrigger.queueBacklogPerInstance (SQS), '
+      + 'ScalingTrigger.requestsPerInstance with metricQueries.gatewayRequestsPerSecond (gateway or ingress request metrics), '
+      + 'schedules (KEDA cron) beside them, or the KEDA HTTP add-on (an HTTPScaledObject you manage outside this chart); otherwise keep minCapacity >= 1.';
+    const podBound = policy.triggers.filter(t => !wakesFromZero(t, queries) && t.kind !== TriggerKind.CPU_UTILIZATION);
+    if (podBound.length > 0) {
+      throw invalid(this, 'autoscaling.scaleToZero', true,
+        `cannot wake from zero on ${podBound.map(t => t.toString()).join(', ')}: the server's metrics (Triton nv_inference_*) exist only while a pod runs, so at zero KEDA has no data to scale out on`, fix);
+    }
+    if (!policy.triggers.some(t => wakesFromZero(t, queries))) {
+      throw invalid(this, 'autoscaling.scaleToZero', true, 'needs a trigger that can wake a workload at zero: KEDA cannot scale out from zero on CPU utilization', fix);
+    }
+  }
+
+  private resolveEngine(policy: AutoscalingPolicy, asked: KubernetesScalingEngine, queries: ResolvedQueries): KubernetesScalingEngine {
     const hpa: LaneScalingSupport = {
       lane: 'GpuClusterService (HPA)', triggers: [TriggerKind.CPU_UTILIZATION], scaleToZero: false, schedules: false, stepLimits: true,
     };
@@ -470,9 +501,7 @@ export class GpuServingChart extends cdk8s.Chart {
       policy.validateFor(this, hpa);
     } else {
       policy.validateFor(this, keda);
-      if (policy.scaleToZero && policy.triggers.every(t => t.kind === TriggerKind.CPU_UTILIZATION)) {
-        throw invalid(this, 'autoscaling.scaleToZero', true, 'needs a trigger that can wake a workload at zero: KEDA cannot scale out from zero on CPU utilization', 'Add a requests, in-flight, queue or time-in-queue trigger.');
-      }
+      if (policy.scaleToZero) { this.checkWakeFromZero(policy, queries); }
     }
     for (const s of policy.schedules) {
       const max = s.maxCapacity ?? Math.max(policy.maxCapacity, s.minCapacity);
@@ -527,6 +556,18 @@ export class GpuServingChart extends cdk8s.Chart {
         if (rollout.autoRollback && !props.slo) {
           throw invalid(this, 'rollout.autoRollback', true, 'needs an slo: the Argo analysis measures it', 'Pass slo, or autoRollback: false.');
         }
+        if (rollout.autoRollback && props.slo) {
+          // The analysis runs in the background during the pauses; after the last one the rollout is
+          // complete. It must be able to fail (initial delay + datapointsToAlarm periods) before that.
+          const observed = argoSteps(rollout).reduce((sum, st) => sum + (st.pause ? Number(st.pause.duration!.replace(/s$/, '')) : 0), 0);
+          const period = Math.round(secondsOf(props.slo.period));
+          const needed = period * (1 + props.slo.datapointsToAlarm);
+          if (observed < needed) {
+            throw invalid(this, 'rollout', rollout.toString(),
+              `pauses ${observed} s in all, but the SLO analysis needs ${needed} s (a ${period} s initial delay and ${props.slo.datapointsToAlarm} breaching period(s) of ${period} s) before it can fail: the new version would be promoted unwatched`,
+              `Make the bake times add up to at least ${needed} s (e.g. finalBakeTime: Duration.seconds(${needed})), or shorten the SLO period.`);
+          }
+        }
         break;
     }
     if (props.shadowModel === undefined) {
@@ -546,46 +587,73 @@ export class GpuServingChart extends cdk8s.Chart {
     if (!props.gateway) {
       throw invalid(this, 'gateway', undefined, 'is required for shadow traffic (an HTTPRoute RequestMirror filter copies the requests)', "Pass gateway: { name: 'inference-gateway' }.");
     }
+    const gatewayApi = props.gatewayApiVersion;
+    if (gatewayApi !== undefined && concrete(gatewayApi)) {
+      const m = /^v?(\d+)\.(\d+)(\.\d+)?$/.exec(gatewayApi);
+      if (!m) {
+        throw invalid(this, 'gatewayApiVersion', gatewayApi, 'is not a Gateway API release version', "Pass the installed CRDs' bundle version, e.g. '1.3.0'.");
+      }
+      const older = Number(m[1]) < 1 || (Number(m[1]) === 1 && Number(m[2]) < 3);
+      if (older && props.shadowPercent < 100) {
+        throw invalid(this, 'shadowPercent', props.shadowPercent,
+          `cannot be honoured by Gateway API ${gatewayApi}: RequestMirror 'percent' is in the Standard channel from v1.3.0 (older CRDs reject the field, or the gateway mirrors every request)`,
+          'Upgrade the Gateway API CRDs and your implementation to v1.3.0 or newer (it must list HTTPRouteRequestPercentageMirror in GatewayClass status.supportedFeatures), or mirror 100%.');
+      }
+    }
     return props.shadowPercent;
   }
 
-  private analysisMetrics(props: GpuServingChartProps, q: ReturnType<typeof resolveQueries>, address: string, ns: string | undefined, base: string): ArgoAnalysisMetric[] {
+  private analysisMetrics(props: GpuServingChartProps, q: ResolvedQueries, address: string, ns: string | undefined, base: string): ArgoAnalysisMetric[] {
     const slo = props.slo!;
     const selector = promSelector({ ...(ns ? { namespace: ns } : {}), service: base }) + ',rollouts_pod_template_hash="{{args.canary-hash}}"';
+    const period = Math.round(secondsOf(slo.period));
     const common = {
-      interval: `${Math.round(secondsOf(slo.period))}s`,
-      // The alarm fires at `datapointsToAlarm` breaching periods: Argo fails past failureLimit.
+      interval: `${period}s`,
+      // The canary's pods need one scrape and one rate window before a measurement means anything.
+      initialDelay: `${period}s`,
+      // Argo counts failed measurements over the whole run (not M of the last N): the run fails at
+      // the `datapointsToAlarm`-th breaching period.
       failureLimit: slo.datapointsToAlarm - 1,
+      // No sample (no traffic, no scrape, NaN) is neither a success nor a failure: inconclusive. Past
+      // the same allowance the run is Inconclusive and Argo pauses the rollout for a person.
+      inconclusiveLimit: slo.datapointsToAlarm - 1,
     };
+    // Fail closed: an empty result never satisfies the success condition (no `or vector(0)`).
+    const conditions = (threshold: number) => ({
+      successCondition: `len(result) > 0 && result[0] <= ${threshold}`,
+      failureCondition: `len(result) > 0 && result[0] > ${threshold}`,
+    });
     const metrics: ArgoAnalysisMetric[] = [];
     if (slo.latencyThreshold) {
       metrics.push({
         ...common,
         name: `latency-p${slo.latencyPercentile}`,
-        successCondition: `result[0] <= ${slo.latencyThreshold.toMilliseconds()}`,
-        provider: { prometheus: { address, query: `(${renderQuery(q.latencyMilliseconds, selector, quantileOf(slo.latencyPercentile))}) or vector(0)` } },
+        ...conditions(slo.latencyThreshold.toMilliseconds()),
+        provider: { prometheus: { address, query: renderQuery(q.latencyMilliseconds, selector, quantileOf(slo.latencyPercentile)) } },
       });
     }
     if (slo.maxErrorRatePercent !== undefined) {
       metrics.push({
         ...common,
         name: 'error-rate',
-        successCondition: `result[0] <= ${slo.maxErrorRatePercent}`,
-        provider: { prometheus: { address, query: `(${renderQuery(q.errorRatePercent, selector)}) or vector(0)` } },
+        ...conditions(slo.maxErrorRatePercent),
+        provider: { prometheus: { address, query: renderQuery(q.errorRatePercent, selector) } },
       });
     }
     if (slo.maxTimeInQueue) {
+      // The queue-time query reads 0 while idle (it also drives KEDA): only measure with traffic.
+      const traffic = renderQuery(q.requestsPerSecond, selector);
       metrics.push({
         ...common,
         name: 'time-in-queue',
-        successCondition: `result[0] <= ${slo.maxTimeInQueue.toSeconds()}`,
-        provider: { prometheus: { address, query: `(${renderQuery(q.queueTimeSeconds, selector)}) or vector(0)` } },
+        ...conditions(slo.maxTimeInQueue.toSeconds({ integral: false })),
+        provider: { prometheus: { address, query: `(${renderQuery(q.queueTimeSeconds, selector)}) and on() (${traffic} > 0)` } },
       });
     }
     return metrics;
   }
 
-  private alertRules(props: GpuServingChartProps, q: ReturnType<typeof resolveQueries>, ns: string | undefined, base: string): PrometheusAlertRule[] {
+  private alertRules(props: GpuServingChartProps, q: ResolvedQueries, ns: string | undefined, base: string): PrometheusAlertRule[] {
     const slo = props.slo!;
     const selector = promSelector({ ...(ns ? { namespace: ns } : {}), service: base });
     const step = Math.round(secondsOf(slo.period));
@@ -614,13 +682,18 @@ export class GpuServingChart extends cdk8s.Chart {
     if (slo.maxTimeInQueue) {
       rules.push({
         alert: 'ModelTimeInQueueSloBreached',
-        expr: breaches(renderQuery(q.queueTimeSeconds, selector), slo.maxTimeInQueue.toSeconds()),
+        expr: breaches(renderQuery(q.queueTimeSeconds, selector), slo.maxTimeInQueue.toSeconds({ integral: false })),
         labels,
         annotations: { summary: `${base}: requests wait longer than ${slo.maxTimeInQueue.toHumanString()} in the batching queue` },
       });
     }
     return rules;
   }
+}
+
+function wakesFromZero(t: ScalingTrigger, queries: ResolvedQueries): boolean {
+  return t.kind === TriggerKind.QUEUE_BACKLOG_PER_INSTANCE
+    || (t.kind === TriggerKind.REQUESTS_PER_INSTANCE && queries.gatewayRequestsPerSecond !== undefined);
 }
 
 function argoSteps(rollout: Rollout): ArgoCanaryStep[] {

@@ -260,6 +260,15 @@ export interface GpuServingOptions {
   readonly prometheusOperator?: boolean;
 
   /**
+   * Labels on the ServiceMonitor and the PrometheusRule, so that your Prometheus selects them. A
+   * kube-prometheus-stack installation selects `release: <its Helm release name>` by default; pass
+   * `{}` when your Prometheus selects every object (`serviceMonitorSelectorNilUsesHelmValues: false`).
+   *
+   * @default { release: 'kube-prometheus-stack' } - the release name of a default kube-prometheus-stack install
+   */
+  readonly monitoringLabels?: { [key: string]: string };
+
+  /**
    * Prometheus server KEDA and Argo Rollouts query.
    *
    * @default 'http://prometheus-operated.monitoring.svc:9090' - kube-prometheus-stack in `monitoring`
@@ -301,6 +310,15 @@ export interface GpuServingOptions {
    * @default - no HTTPRoute
    */
   readonly gateway?: GatewayParentRef;
+
+  /**
+   * Version of the Gateway API CRDs and implementation in the cluster, e.g. `1.2.1`. A mirrored share
+   * below 100% (`shadowPercent`) needs v1.3.0 or newer (RequestMirror `percent`); with an older
+   * version such a share is rejected. 100% is rendered without `percent` and works on any version.
+   *
+   * @default - v1.3.0 or newer is assumed
+   */
+  readonly gatewayApiVersion?: string;
 
   /**
    * Host names of the HTTPRoute.

@@ -81,7 +81,7 @@ describe('on an imported cluster with EKS Pod Identity, KEDA and a queue', () =>
 
   test('KEDA is installed from its Helm chart, reads the queue through its own role, and the manifests wait for both', () => {
     template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
-      Chart: 'keda', Repository: 'https://kedacore.github.io/charts', Release: 'keda', Namespace: 'keda', Version: '2.16.1', Wait: true, CreateNamespace: true,
+      Chart: 'keda', Repository: 'https://kedacore.github.io/charts', Release: 'keda', Namespace: 'keda', Version: '2.17.2', Wait: true, CreateNamespace: true,
     });
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'keda', ServiceAccount: 'keda-operator' });
     template.hasResourceProperties('AWS::IAM::Policy', {
@@ -196,7 +196,7 @@ test('services of one cluster share one KEDA release and one KEDA operator role'
     .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
   expect(statements.map((st: any) => st.Resource['Fn::GetAtt'][0])).toEqual([expect.stringMatching(/^QA/), expect.stringMatching(/^QB/)]);
   expect(() => new GpuClusterService(stack, 'C', { cluster, artifact: bucketArtifact(stack, '1.6.0'), serviceName: 'c', installKeda: true, kedaVersion: '2.15.0' }))
-    .toThrow(/Shared\/C: 'kedaVersion' \("2.15.0"\) differs from the KEDA 2.16.1 another service installs on this cluster/);
+    .toThrow(/Shared\/C: 'kedaVersion' \("2.15.0"\) differs from the KEDA 2.17.2 another service installs on this cluster/);
 });
 
 test('with Pod Identity on a cluster defined in the app, the agent add-on is created and the pods wait for it', () => {
