@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { Token } from 'aws-cdk-lib';
+import { describeValue as describeReadably } from './private/describe';
 
 /**
  * What a {@link LaneValidationError} is about.
@@ -71,17 +72,7 @@ export class LaneValidationError extends Error {
  * @internal
  */
 export function describeValue(value: unknown): string {
-  if (value === undefined) { return 'undefined'; }
-  if (typeof value === 'string') { return JSON.stringify(value); }
-  if (typeof value === 'number' || typeof value === 'boolean') { return String(value); }
-  if (value && typeof (value as { toHumanString?: () => string }).toHumanString === 'function') {
-    return (value as { toHumanString: () => string }).toHumanString();
-  }
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
+  return describeReadably(value);
 }
 
 /**

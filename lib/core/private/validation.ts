@@ -1,0 +1,599 @@
+/**
+ * # Core API for lanes: shared validators
+ *
+ * Not exported from the package (import it as `../core/private/validation` from a lane). Every check
+ * throws a `LaneValidationError` through `invalid()` naming the construct path (or contract label),
+ * the prop, the value as the user wrote it and a fix, and skips unresolved tokens (an unknown value is
+ * never replaced by a default). Use these instead of local regexes so that the same mistake gets the
+ * same answer in every lane (issue 13):
+ *
+ * - durations: `checkDuration(scope, 'timeout', d, { unit: 'seconds', min, max })` for every Duration
+ *   prop the platform needs in whole seconds or minutes (Lambda timeouts, cooldowns, visibility timeouts,
+ *   probe timeouts, termination grace periods, KEDA polling intervals);
+ * - schedules: `checkCron(scope, prop, cronOptionsOrExpression, 'application-autoscaling' | 'keda')`
+ *   with the platform the lane renders to, `checkTimeZone(scope, prop, tz)`;
+ * - Kubernetes names: `checkDnsLabel` (namespaces, service names, ports names), `checkDnsSubdomain`
+ *   (secrets, config maps, priority classes, service accounts), `checkLabelKey`/`checkLabelValue`
+ *   (labels, node selectors), `checkAbsolutePath` (HTTP probe paths), `checkNonEmpty` (images);
+ * - values from other jsii languages and plain JavaScript: `checkOneOf` for enum-like props,
+ *   `checkFinite`/`checkWholeNumber` for numbers (NaN and Infinity rejected), `checkCapacity` for
+ *   Application Auto Scaling capacities (32-bit), `checkPinnedVersion` where a rollback needs a fixed
+ *   version (`latest` rejected).
+ *
+ * `describeValue`/`describeDuration` render values readably (`1.5 seconds`, `NaN`, `a Bucket`).
+ */
+import { Duration, Token } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import { IConstruct } from 'constructs';
+import { invalid } from '../errors';
+import { describeDuration } from './describe';
+
+export { describeDuration, describeValue } from './describe';
+
+/** A construct or a contract label such as `AutoscalingPolicy`. */
+export type Where = IConstruct | string;
+
+// ---------------------------------------------------------------------------------------------
+// Numbers
+// ---------------------------------------------------------------------------------------------
+
+/** Bounds of a number check. */
+export interface NumberCheck {
+  /** Smallest accepted value (inclusive). */
+  readonly min?: number;
+  /** Largest accepted value (inclusive). */
+  readonly max?: number;
+  /** Whole numbers only. */
+  readonly integer?: boolean;
+  /** Fix text; default names the accepted range. */
+  readonly fix?: string;
+}
+
+/** Application Auto Scaling capacities are 32-bit signed integers. */
+export const MAX_APP_AUTOSCALING_CAPACITY = 2_147_483_647;
+
+function rangeText(c: NumberCheck): string {
+  const kind = c.integer ? 'a whole number' : 'a number';
+  if (c.min !== undefined && c.max !== undefined) { return `${kind} from ${c.min} to ${c.max}`; }
+  if (c.min !== undefined) { return `${kind} of at least ${c.min}`; }
+  if (c.max !== undefined) { return `${kind} of at most ${c.max}`; }
+  return `a finite ${c.integer ? 'whole number' : 'number'}`;
+}
+
+/**
+ * A finite number (NaN, Infinity and non-numbers from plain JavaScript rejected), optionally whole and
+ * within [min, max]. Tokens and undefined are skipped.
+ */
+export function checkFinite(scope: Where, prop: string, value: number | undefined, check: NumberCheck = {}): void {
+  if (value === undefined || Token.isUnresolved(value)) { return; }
+  const fix = check.fix ?? `Pass ${rangeText(check)}.`;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw invalid(scope, prop, value, 'is not a finite number', fix);
+  }
+  if (check.integer && !Number.isInteger(value)) {
+    throw invalid(scope, prop, value, 'must be a whole number', fix);
+  }
+  if ((check.min !== undefined && value < check.min) || (check.max !== undefined && value > check.max)) {
+    throw invalid(scope, prop, value, `must be ${rangeText(check)}`, fix);
+  }
+}
+
+/** A whole number within [min, max] (NaN and Infinity rejected). Tokens and undefined are skipped. */
+export function checkWholeNumber(scope: Where, prop: string, value: number | undefined, min: number, max?: number, fix?: string): void {
+  checkFinite(scope, prop, value, { min, max, integer: true, fix });
+}
+
+/** A capacity Application Auto Scaling accepts: a whole number from `min` to 2,147,483,647. */
+export function checkCapacity(scope: Where, prop: string, value: number | undefined, min: number = 0): void {
+  checkFinite(scope, prop, value, {
+    min, max: MAX_APP_AUTOSCALING_CAPACITY, integer: true,
+    fix: `Pass a whole number from ${min} to ${MAX_APP_AUTOSCALING_CAPACITY} (Application Auto Scaling capacities are 32-bit integers).`,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enum-like values and strings
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A value that must be one of `allowed` (enum members, statistics, retention days...): other jsii
+ * languages and plain JavaScript can pass anything. Tokens and undefined are skipped.
+ */
+export function checkOneOf<T>(scope: Where, prop: string, value: T | undefined, allowed: readonly T[], fix?: string): void {
+  if (value === undefined || Token.isUnresolved(value)) { return; }
+  if (!allowed.includes(value)) {
+    const list = allowed.map(a => typeof a === 'string' ? `'${a}'` : String(a)).join(', ');
+    throw invalid(scope, prop, value, `is not one of ${list}`, fix ?? `Pass one of ${list}.`);
+  }
+}
+
+/** A non-empty string (whitespace-only counts as empty). Tokens are skipped; undefined is skipped. */
+export function checkNonEmpty(scope: Where, prop: string, value: string | undefined, fix?: string): void {
+  if (value === undefined || Token.isUnresolved(value)) { return; }
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw invalid(scope, prop, value, 'must not be empty', fix ?? `Pass a non-empty ${prop}.`);
+  }
+}
+
+const UNPINNED = /^(latest|stable|current|newest|\*)$/i;
+
+/**
+ * A version a rollback can return to: not empty, not `latest` (or `stable`, `*`), not a range
+ * (`^1.2`, `~1.2`, `>=1`, `1.x`). Tokens are skipped.
+ */
+export function checkPinnedVersion(scope: Where, prop: string, value: string | undefined, fix?: string): void {
+  if (value === undefined || Token.isUnresolved(value)) { return; }
+  const f = fix ?? `Pin an exact version (e.g. '1.4.0') so a rollback returns to the same bits.`;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw invalid(scope, prop, value, 'must not be empty', f);
+  }
+  if (UNPINNED.test(value.trim())) {
+    throw invalid(scope, prop, value, 'is a moving tag, not a version: a rollback could not return to the same bits', f);
+  }
+  if (/\s|[\^~<>*]|\|\||(^|\.)[xX](\.|$)/.test(value)) {
+    throw invalid(scope, prop, value, 'is a version range, not a pinned version', f);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kubernetes names and paths
+// ---------------------------------------------------------------------------------------------
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/**
+ * An RFC 1123 DNS label (namespaces, Service names, container and port names): lowercase letters,
+ * digits and '-', starting and ending with a letter or digit, at most 63 characters. Tokens skipped.
+ */
+export function checkDnsLabel(scope: Where, prop: string, value: string | undefined, fix?: string): void {
+  if (value === undefined || Token.isUnresolved(value)) { return; }
+  const f = fix ?? `Use lowercase letters, digits and '-', starting and ending with a letter or digit (e.g. 'recsys-v2').`;
+  if (typeof value !== 'string' || value.length === 0) {
+    throw invalid(scope, prop, value, 'must not be empty (a Kubernetes name, RFC 1123 label)', f);
+  }
+  if (value.length > 63) {
+    throw invalid(scope, prop, value, `is ${value.length} characters long; a Kubernetes name (RFC 1123 label) has at most 63`, 'Shorten it to 63 characters or fewer.');
+  }
+  if (!DNS_LABEL.test(value)) {
+    throw invalid(scope, prop, value, 'is not a valid Kubernetes name (RFC 1123 label)', f);
+  }
+}
+
+/**
+ * An RFC 1123 DNS subdomain (Secrets, ConfigMaps, PriorityClasses, ServiceAccounts, label-key
+ * prefixes): dot-separated DNS labels, at most 253 characters. Tokens skipped.
+ */
+export function checkDnsSubdomain(scope: Where, prop: string, value: string | undefined, fix?: string): void {
+  if (value === undefined || Token.isUnresolved(value)) { return; }
+  const f = fix ?? `Use lowercase letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit (e.g. 'model-pull.v1').`;
+  if (typeof value !== 'string' || value.length === 0) {
+    throw invalid(scope, prop, value, 'must not be empty (a Kubernetes name, RFC 1123 subdomain)', f);
+  }
+  if (value.length > 253) {
+    throw invalid(scope, prop, value, `is ${value.length} characters long; a Kubernetes name (RFC 1123 subdomain) has at most 253`, 'Shorten it to 253 characters or fewer.');
+  }
+  if (!DNS_SUBDOMAIN.test(value)) {
+    throw invalid(scope, prop, value, 'is not a valid Kubernetes name (RFC 1123 subdomain)', f);
+  }
+}
+
+/**
+ * A Kubernetes label or annotation key (also node-selector keys): an optional DNS-subdomain prefix
+ * and '/', then a name of at most 63 characters (alphanumerics, '-', '_', '.'; alphanumeric at both
+ * ends). Tokens skipped.
+ */
+export function checkLabelKey(scope: Where, prop: string, value: string | undefined): void {
+  if (value === undefined || Token.isUnresolved(value)) { return; }
+  const fix = `Use '[prefix/]name' with a DNS-subdomain prefix and a name of letters, digits, '-', '_' and '.' (e.g. 'karpenter.sh/capacity-type').`;
+  if (typeof value !== 'string' || value.length === 0) {
+    throw invalid(scope, prop, value, 'must not be empty (a Kubernetes label key)', fix);
+  }
+  const parts = value.split('/');
+  if (parts.length > 2) {
+    throw invalid(scope, prop, value, "is not a valid Kubernetes label key: it has more than one '/'", fix);
+  }
+  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
+  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) {
+    throw invalid(scope, prop, value, `is not a valid Kubernetes label key: its prefix '${prefix}' is not a DNS subdomain (at most 253 characters)`, fix);
+  }
+  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) {
+    throw invalid(scope, prop, value, `is not a valid Kubernetes label key: its name '${name}' must be 1-63 letters, digits, '-', '_' or '.', alphanumeric at both ends`, fix);
+  }
+}
+
+/**
+ * A Kubernetes label value (also node-selector values): empty, or at most 63 alphanumerics, '-', '_'
+ * and '.', alphanumeric at both ends. Tokens skipped.
+ */
+export function checkLabelValue(scope: Where, prop: string, value: string | undefined): void {
+  if (value === undefined || Token.isUnresolved(value)) { return; }
+  const fix = "Use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (e.g. 'g5.xlarge').";
+  if (typeof value !== 'string') {
+    throw invalid(scope, prop, value, 'is not a string (a Kubernetes label value)', fix);
+  }
+  if (value.length > 63) {
+    throw invalid(scope, prop, value, `is ${value.length} characters long; a Kubernetes label value has at most 63`, fix);
+  }
+  if (value.length > 0 && !LABEL_NAME.test(value)) {
+    throw invalid(scope, prop, value, 'is not a valid Kubernetes label value', fix);
+  }
+}
+
+/**
+ * An absolute HTTP path (probe paths, health checks): starts with '/', no whitespace or control
+ * characters, no fragment. Tokens skipped.
+ */
+export function checkAbsolutePath(scope: Where, prop: string, value: string | undefined, fix?: string): void {
+  if (value === undefined || Token.isUnresolved(value)) { return; }
+  const f = fix ?? "Pass an absolute path such as '/v2/health/ready'.";
+  if (typeof value !== 'string' || !value.startsWith('/')) {
+    throw invalid(scope, prop, value, "must be an absolute HTTP path starting with '/'", f);
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f#]/.test(value)) {
+    throw invalid(scope, prop, value, 'must not contain whitespace, control characters or a fragment (#)', f);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Durations
+// ---------------------------------------------------------------------------------------------
+
+/** The unit a platform needs a duration in. */
+export type DurationUnit = 'milliseconds' | 'seconds' | 'minutes';
+
+/** What {@link checkDuration} checks. */
+export interface DurationCheck {
+  /** The platform stores the duration as a whole number of this unit. */
+  readonly unit: DurationUnit;
+  /** Shortest accepted duration (inclusive). @default - 0 */
+  readonly min?: Duration;
+  /** Longest accepted duration (inclusive). @default - no limit */
+  readonly max?: Duration;
+  /** Fix text. @default - names the accepted range and unit */
+  readonly fix?: string;
+}
+
+const UNIT_MS: Record<DurationUnit, number> = { milliseconds: 1, seconds: 1000, minutes: 60_000 };
+const UNIT_FACTORY: Record<DurationUnit, string> = { milliseconds: 'Duration.millis', seconds: 'Duration.seconds', minutes: 'Duration.minutes' };
+
+/** Milliseconds of a concrete Duration without throwing (NaN stays NaN). */
+export function durationMillis(d: Duration): number {
+  return d.toMilliseconds({ integral: false });
+}
+
+function amountIn(d: Duration, unit: DurationUnit): number {
+  switch (unit) {
+    case 'milliseconds': return d.toMilliseconds({ integral: false });
+    case 'seconds': return d.toSeconds({ integral: false });
+    case 'minutes': return d.toMinutes({ integral: false });
+  }
+}
+
+/**
+ * A Duration the platform stores as a whole number of `unit` within [min, max]. Rejects NaN and
+ * Infinity, fractions of the unit (aws-cdk-lib would crash later with "cannot be converted into a whole
+ * number of seconds", naming no prop), and values out of range. Tokens and undefined are skipped.
+ */
+export function checkDuration(scope: Where, prop: string, d: Duration | undefined, check: DurationCheck): void {
+  if (d === undefined || d.isUnresolved()) { return; }
+  const { unit } = check;
+  const min = check.min ?? Duration.millis(0);
+  const range = check.max
+    ? `from ${describeDuration(min)} to ${describeDuration(check.max)}`
+    : (check.min ? `of at least ${describeDuration(min)}` : '');
+  const fix = check.fix ?? `Pass a whole number of ${unit}${range ? ' ' + range : ''}, e.g. ${UNIT_FACTORY[unit]}(${suggest(d, check)}).`;
+  const amount = amountIn(d, unit);
+  if (!Number.isFinite(amount)) {
+    throw invalid(scope, prop, d, 'is not a finite duration', fix);
+  }
+  // Same arithmetic as aws-cdk-lib's conversion (amount × unit ÷ target unit), so what passes here converts there.
+  if (!Number.isInteger(amount)) {
+    throw invalid(scope, prop, d, `must be a whole number of ${unit} (the platform stores ${unit})`, fix);
+  }
+  const ms = durationMillis(d);
+  if (ms < durationMillis(min) || (check.max !== undefined && ms > durationMillis(check.max))) {
+    throw invalid(scope, prop, d, `must be ${range}`, fix);
+  }
+}
+
+function suggest(d: Duration, check: DurationCheck): number {
+  const per = UNIT_MS[check.unit];
+  const minU = Math.ceil(durationMillis(check.min ?? Duration.millis(0)) / per);
+  const maxU = check.max ? Math.floor(durationMillis(check.max) / per) : Number.MAX_SAFE_INTEGER;
+  const ms = d.isUnresolved() ? NaN : durationMillis(d);
+  const wanted = Number.isFinite(ms) ? Math.round(ms / per) : minU;
+  return Math.min(maxU, Math.max(minU, wanted));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time zones
+// ---------------------------------------------------------------------------------------------
+
+let supportedZones: Set<string> | undefined;
+
+function zones(): Set<string> {
+  if (!supportedZones) {
+    const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
+    supportedZones = new Set(intl.supportedValuesOf ? intl.supportedValuesOf('timeZone') : []);
+  }
+  return supportedZones;
+}
+
+/** Name shape of IANA zones and links, case as in the database (`America/New_York`, `Etc/GMT+9`, `EST5EDT`, `UTC`). */
+const ZONE_SHAPE = /^[A-Z][A-Za-z0-9+-]*(?:_[A-Za-z0-9+-]+)*(?:\/[A-Z][A-Za-z0-9+-]*(?:_[A-Za-z0-9+-]+)*)*$/;
+
+/**
+ * An IANA time-zone name as Application Auto Scaling (scheduled actions) and KEDA (Go's
+ * `time.LoadLocation`) read it: a canonical name or a link (`UTC`, `Etc/UTC`, `US/Eastern`), with the
+ * database's exact case. An empty string is rejected (never silently dropped to UTC); offsets
+ * (`+01:00`) and unknown names are rejected. Tokens and undefined are skipped.
+ */
+export function checkTimeZone(scope: Where, prop: string, tz: string | undefined): void {
+  if (tz === undefined || Token.isUnresolved(tz)) { return; }
+  const fix = "Pass an IANA time-zone name such as 'UTC', 'America/New_York' or 'Europe/Berlin'.";
+  if (typeof tz !== 'string' || tz.trim() === '') {
+    throw invalid(scope, prop, tz, 'is empty: an empty time zone would be dropped and the schedule would run in UTC', "Pass 'UTC' explicitly, or an IANA time-zone name such as 'America/New_York'.");
+  }
+  if (zones().has(tz)) { return; }
+  let resolved: string | undefined;
+  try {
+    resolved = new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone;
+  } catch {
+    resolved = undefined;
+  }
+  if (resolved === undefined || !ZONE_SHAPE.test(tz)) {
+    const hint = resolved !== undefined ? ` Did you mean '${resolved}'? (names are case-sensitive)` : '';
+    throw invalid(scope, prop, tz, 'is not an IANA time-zone name', fix + hint);
+  }
+  if (resolved.toLowerCase() === tz.toLowerCase() && resolved !== tz) {
+    throw invalid(scope, prop, tz, `is not an IANA time-zone name (case matters: '${resolved}')`, `Pass '${resolved}'.`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cron
+// ---------------------------------------------------------------------------------------------
+
+/** Where a schedule is rendered. */
+export type CronPlatform = 'application-autoscaling' | 'keda';
+
+interface FieldSpec {
+  readonly name: 'minute' | 'hour' | 'day' | 'month' | 'weekDay' | 'year';
+  readonly label: string;
+  readonly min: number;
+  readonly max: number;
+  readonly names?: readonly string[];
+  /** First numeric value of `names[0]`. */
+  readonly namesFrom?: number;
+  readonly question?: boolean;
+  readonly step: boolean;
+  readonly last?: boolean;
+  readonly weekdayW?: boolean;
+  readonly nth?: boolean;
+}
+
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+
+/** Application Auto Scaling `cron(minute hour day-of-month month day-of-week year)`. */
+const AAS_FIELDS: FieldSpec[] = [
+  { name: 'minute', label: 'minute', min: 0, max: 59, step: true },
+  { name: 'hour', label: 'hour', min: 0, max: 23, step: true },
+  { name: 'day', label: 'day-of-month', min: 1, max: 31, step: true, question: true, last: true, weekdayW: true },
+  { name: 'month', label: 'month', min: 1, max: 12, names: MONTHS, namesFrom: 1, step: true },
+  { name: 'weekDay', label: 'day-of-week', min: 1, max: 7, names: DAYS, namesFrom: 1, step: false, question: true, last: true, nth: true },
+  { name: 'year', label: 'year', min: 1970, max: 2199, step: true },
+];
+
+/** KEDA's cron scaler: robfig/cron v3 standard parser, `minute hour day-of-month month day-of-week`. */
+const KEDA_FIELDS: FieldSpec[] = [
+  { name: 'minute', label: 'minute', min: 0, max: 59, step: true, question: true },
+  { name: 'hour', label: 'hour', min: 0, max: 23, step: true, question: true },
+  { name: 'day', label: 'day-of-month', min: 1, max: 31, step: true, question: true },
+  { name: 'month', label: 'month', min: 1, max: 12, names: MONTHS, namesFrom: 1, step: true, question: true },
+  { name: 'weekDay', label: 'day-of-week', min: 0, max: 6, names: DAYS, namesFrom: 0, step: true, question: true },
+];
+
+function platformLabel(platform: CronPlatform): string {
+  return platform === 'keda' ? "KEDA's cron scaler, 5-field cron" : 'Application Auto Scaling cron';
+}
+
+function valueText(spec: FieldSpec, platform: CronPlatform): string {
+  const names = spec.names ? ` or ${spec.names[0]}-${spec.names[spec.names.length - 1]}` : '';
+  const extra: string[] = [];
+  if (spec.question) { extra.push('?'); }
+  if (spec.last) { extra.push('L'); }
+  if (spec.weekdayW) { extra.push('W'); }
+  if (spec.nth) { extra.push('#'); }
+  const chars = ['*', ',', '-', ...(spec.step ? ['/'] : []), ...extra].join(' ');
+  const note = spec.name === 'weekDay' ? (platform === 'keda' ? ' (0 = SUN)' : ' (1 = SUN)') : '';
+  return `${spec.min}-${spec.max}${names}${note}, with ${chars}`;
+}
+
+/** Parse one value of a field (number or name). Returns undefined if it is neither. */
+function atom(spec: FieldSpec, text: string, platform: CronPlatform): number | undefined {
+  if (/^\d+$/.test(text)) { return Number(text); }
+  if (spec.names) {
+    // robfig lower-cases names; Application Auto Scaling documents upper case: accept upper case only
+    // there, so one spelling works on every platform.
+    const key = platform === 'keda' ? text.toUpperCase() : text;
+    const i = spec.names.indexOf(key);
+    if (i >= 0) { return i + (spec.namesFrom ?? 0); }
+  }
+  return undefined;
+}
+
+/** The problem with one cron field, or undefined if the platform accepts it. */
+function fieldProblem(spec: FieldSpec, field: string, platform: CronPlatform): string | undefined {
+  const accepted = `${spec.label} takes ${valueText(spec, platform)}`;
+  if (field === '') { return `is empty; ${accepted}`; }
+  for (const part of field.split(',')) {
+    if (part === '') { return `has an empty list item; ${accepted}`; }
+    if (part === '*' || (part === '?' && spec.question)) {
+      if (field.includes(',')) { return `combines '${part}' with a list; ${accepted}`; }
+      continue;
+    }
+    if (part === '?') { return `uses '?', which ${spec.label} does not take on ${platformLabel(platform)}; ${accepted}`; }
+    if (spec.last && part === 'L') { continue; }
+    if (spec.weekdayW && (part === 'LW' || /^\d+W$/.test(part))) {
+      const n = part === 'LW' ? spec.min : Number(part.slice(0, -1));
+      if (n < spec.min || n > spec.max) { return `has '${part}' out of range; ${accepted}`; }
+      continue;
+    }
+    if (spec.last && /L$/.test(part) && spec.name === 'weekDay') {
+      const n = atom(spec, part.slice(0, -1), platform);
+      if (n === undefined || n < spec.min || n > spec.max) { return `has '${part}' (last given weekday) with an unknown day; ${accepted}`; }
+      continue;
+    }
+    if (spec.nth && part.includes('#')) {
+      const [d, k] = part.split('#');
+      const n = atom(spec, d, platform);
+      if (n === undefined || n < spec.min || n > spec.max || !/^[1-5]$/.test(k ?? '')) {
+        return `has '${part}': '#' takes a day of week and an occurrence 1-5 (e.g. 'MON#2'); ${accepted}`;
+      }
+      continue;
+    }
+    let body = part;
+    let step: string | undefined;
+    if (part.includes('/')) {
+      if (!spec.step) { return `uses a step ('/'), which ${spec.label} does not take on ${platformLabel(platform)}; ${accepted}`; }
+      [body, step] = part.split('/', 2);
+      if (part.split('/').length > 2 || step === undefined || !/^\d+$/.test(step) || Number(step) < 1) {
+        return `has '${part}': a step must be a whole number of at least 1 (e.g. '*/15'); ${accepted}`;
+      }
+      if (body === '*') { continue; }
+    }
+    const bounds = body.split('-');
+    if (bounds.length > 2) { return `has '${part}', which is not a value or a range; ${accepted}`; }
+    const values = bounds.map(b => atom(spec, b, platform));
+    for (const [i, v] of values.entries()) {
+      if (v === undefined) {
+        const what = /^\d*\.\d+$|^-/.test(bounds[i]) || /^\d+$/.test(bounds[i]) ? 'is not a whole number in range' : (spec.names ? 'is not a number or a known name' : 'is not a number');
+        return `has '${bounds[i]}', which ${what}; ${accepted}`;
+      }
+      if (v < spec.min || v > spec.max) {
+        return `has ${bounds[i]}, which is out of range; ${accepted}`;
+      }
+    }
+    if (values.length === 2 && values[0]! > values[1]!) {
+      return `has the range '${body}' running backwards; ${accepted}`;
+    }
+  }
+  return undefined;
+}
+
+/** The fields of a cron expression text for a platform, or a problem. */
+function splitExpression(expr: string, platform: CronPlatform): { fields?: string[]; problem?: string; kind?: 'rate' | 'at' } {
+  if (platform === 'keda') {
+    const fields = expr.trim().split(/\s+/);
+    if (fields.length !== 5) {
+      return { problem: `has ${fields.length} field(s); ${platformLabel(platform)} takes exactly 5: minute hour day-of-month month day-of-week (no seconds, no year, no descriptors such as @daily)` };
+    }
+    return { fields };
+  }
+  const m = /^(cron|rate|at)\((.*)\)$/.exec(expr.trim());
+  if (!m) { return { problem: "is not 'cron(...)', 'rate(...)' or 'at(...)' (Application Auto Scaling schedule expressions)" }; }
+  if (m[1] === 'rate') {
+    const r = /^(\d+) (minute|minutes|hour|hours|day|days)$/.exec(m[2]);
+    if (!r || Number(r[1]) < 1 || (Number(r[1]) === 1) !== !r[2].endsWith('s')) {
+      return { problem: "is not a valid rate: 'rate(N unit)' with a whole N of at least 1 and unit minute(s)/hour(s)/day(s) (singular only for 1)" };
+    }
+    return { kind: 'rate' };
+  }
+  if (m[1] === 'at') {
+    const a = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/.exec(m[2]);
+    const date = a ? new Date(Date.UTC(+a[1], +a[2] - 1, +a[3], +a[4], +a[5], +a[6])) : undefined;
+    if (!a || !date || date.getUTCMonth() !== +a[2] - 1 || date.getUTCDate() !== +a[3] || +a[4] > 23 || +a[5] > 59 || +a[6] > 59) {
+      return { problem: "is not a valid one-time schedule: 'at(yyyy-mm-ddThh:mm:ss)'" };
+    }
+    return { kind: 'at' };
+  }
+  const fields = m[2].trim().split(/\s+/);
+  if (fields.length !== 6) {
+    return { problem: `has ${fields.length} field(s); ${platformLabel(platform)} takes exactly 6: minute hour day-of-month month day-of-week year` };
+  }
+  return { fields };
+}
+
+const CRON_FIX: Record<CronPlatform, string> = {
+  'application-autoscaling': "Write e.g. { minute: '0', hour: '7', weekDay: 'MON-FRI' } (cron(0 7 ? * MON-FRI *)); set either day or weekDay, not both.",
+  'keda': "Write e.g. { minute: '0', hour: '7', weekDay: 'MON-FRI' } (0 7 * * MON-FRI); no year field.",
+};
+
+function checkFields(scope: Where, prop: string, value: string | appscaling.CronOptions, fields: Array<string | undefined>, platform: CronPlatform, perField: boolean): void {
+  const specs = platform === 'keda' ? KEDA_FIELDS : AAS_FIELDS;
+  for (const [i, spec] of specs.entries()) {
+    const field = fields[i];
+    if (field === undefined || Token.isUnresolved(field)) { continue; }
+    if (typeof field !== 'string') {
+      throw invalid(scope, perField ? `${prop}.${spec.name}` : prop, field, `is not a cron field (text); ${spec.label} takes ${valueText(spec, platform)}`, CRON_FIX[platform]);
+    }
+    const problem = fieldProblem(spec, field, platform);
+    if (problem) {
+      if (perField) {
+        throw invalid(scope, `${prop}.${spec.name}`, field, `${problem} (${platformLabel(platform)})`, CRON_FIX[platform]);
+      }
+      throw invalid(scope, prop, value, `has an invalid ${spec.label} field ${JSON.stringify(field)}: it ${problem} (${platformLabel(platform)})`, CRON_FIX[platform]);
+    }
+  }
+}
+
+/**
+ * A schedule as the platform the lane renders to will parse it, field by field and range-checked
+ * (minute 60, hour 25, day 32, month 13, unknown week-day names, non-numeric fields are rejected with
+ * the field named):
+ *
+ * - `application-autoscaling`: `cron(minute hour day-of-month month day-of-week year)` with `?` in
+ *   exactly one of day-of-month/day-of-week, names JAN-DEC/SUN-SAT (1 = SUN), `L`, `W`, `#`; also
+ *   `rate(N unit)` and `at(yyyy-mm-ddThh:mm:ss)` for expression strings. From `CronOptions` (how
+ *   aws-cdk-lib's `Schedule.cron` renders them: day defaults to `?` when weekDay is set), setting
+ *   both `day` and `weekDay` is rejected (aws-cdk-lib would throw naming no prop).
+ * - `keda`: standard 5-field cron as KEDA's cron scaler parses it (robfig/cron v3): no year, no `L`,
+ *   `W` or `#`, day-of-week 0-6 (0 = SUN) or SUN-SAT, `?` reads as `*`.
+ *
+ * `expr` is either the expression text or aws-cdk-lib `CronOptions` (the shared contract's schedule
+ * type); with options the message names `<prop>.<field>`. Tokens and undefined are skipped.
+ */
+export function checkCron(scope: Where, prop: string, expr: string | appscaling.CronOptions | undefined, platform: CronPlatform): void {
+  if (expr === undefined || Token.isUnresolved(expr)) { return; }
+  checkOneOf(scope, `${prop} (platform)`, platform, ['application-autoscaling', 'keda'] as CronPlatform[]);
+  if (typeof expr === 'string') {
+    const split = splitExpression(expr, platform);
+    if (split.problem) { throw invalid(scope, prop, expr, split.problem, CRON_FIX[platform]); }
+    if (!split.fields) { return; }
+    checkFields(scope, prop, expr, split.fields, platform, false);
+    if (platform === 'application-autoscaling') {
+      const [day, weekDay] = [split.fields[2], split.fields[4]];
+      if ((day === '?') === (weekDay === '?')) {
+        throw invalid(scope, prop, expr, `has day-of-month ${JSON.stringify(day)} and day-of-week ${JSON.stringify(weekDay)}: exactly one of them must be '?' (Application Auto Scaling cron)`, CRON_FIX[platform]);
+      }
+    }
+    return;
+  }
+  if (typeof expr !== 'object' || expr === null) {
+    throw invalid(scope, prop, expr, 'is not a schedule (cron options or an expression)', CRON_FIX[platform]);
+  }
+  const known = ['minute', 'hour', 'day', 'month', 'weekDay', 'year'];
+  const unknown = Object.keys(expr).filter(k => !known.includes(k));
+  if (unknown.length > 0) {
+    throw invalid(scope, `${prop}.${unknown[0]}`, (expr as Record<string, unknown>)[unknown[0]], `is not a cron field (cron options take ${known.join(', ')})`, CRON_FIX[platform]);
+  }
+  if (platform === 'keda') {
+    if (expr.year !== undefined) {
+      throw invalid(scope, `${prop}.year`, expr.year, `cannot be rendered: ${platformLabel(platform)} has no year`, 'Drop the year; bound the window with day and month.');
+    }
+    checkFields(scope, prop, expr, [expr.minute, expr.hour, expr.day, expr.month, expr.weekDay], platform, true);
+    return;
+  }
+  if (expr.day !== undefined && expr.weekDay !== undefined) {
+    throw invalid(scope, `${prop}.weekDay`, expr.weekDay, `is set together with day (${JSON.stringify(expr.day)}): Application Auto Scaling cron takes one of day-of-month or day-of-week`, 'Drop day or weekDay.');
+  }
+  if (expr.day === '?' || expr.weekDay === '?') {
+    const which = expr.day === '?' ? 'day' : 'weekDay';
+    throw invalid(scope, `${prop}.${which}`, '?', "is '?' explicitly; the schedule fills '?' in itself", `Drop ${which}.`);
+  }
+  checkFields(scope, prop, expr, [expr.minute, expr.hour, expr.day, expr.month, expr.weekDay, expr.year], platform, true);
+}
