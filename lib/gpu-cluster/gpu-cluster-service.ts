@@ -18,7 +18,8 @@ import { GpuNodeGroupOptions } from './gpu-node-group-options';
 import { GpuServingChart } from './gpu-serving-chart';
 import { GpuServingOptions } from './gpu-serving-options';
 import { checkNvidiaInstanceType, CpuArch } from './private/gpu-instances';
-import { concrete, isDnsLabel } from './private/util';
+import { concrete } from './private/util';
+import { checkServingOptions, checkShadowCandidate } from './private/validate-options';
 import { KubernetesScalingEngine } from './scaling-engine';
 import { ServedModel } from './served-model';
 import { WorkloadIdentity } from './workload-identity';
@@ -218,9 +219,8 @@ export class GpuClusterService extends Construct implements IInferenceLane {
     const cluster = props.cluster;
     const ns = props.namespace ?? 'default';
     this.namespace = ns;
-    if (concrete(ns) && !isDnsLabel(ns)) {
-      throw invalid(this, 'namespace', ns, 'is not a DNS label', "Use lowercase letters, digits and '-', e.g. 'recsys'.");
-    }
+    // The chart runs the same checks; here first, so that messages name this construct's path.
+    checkServingOptions(this, props, ns);
     const base = props.serviceName ?? props.artifact!.name;
     const identity = props.workloadIdentity ?? WorkloadIdentity.POD_IDENTITY;
     const policy = props.autoscaling ?? AutoscalingPolicy.fixed(1);
@@ -252,6 +252,7 @@ export class GpuClusterService extends Construct implements IInferenceLane {
     const model = this.served(binding, 'artifact');
     const stableModel = stableBinding ? this.served(stableBinding, 'stableArtifact') : undefined;
     const shadowModel = shadowBinding ? this.served(shadowBinding, 'shadow.candidate') : undefined;
+    if (shadowModel) { checkShadowCandidate(this, 'shadow.candidate', shadowModel, stableModel ? [model, stableModel] : [model]); }
 
     // ---- KEDA (one release and one operator role per cluster, shared by every service) -------
     let kedaRole: iam.IRole | undefined = props.kedaOperatorRole;

@@ -13,6 +13,7 @@ import { GpuServingOptions, GpuToleration } from './gpu-serving-options';
 import { ModelServer, ModelServerProps } from './model-server';
 import { PrometheusAlertRule, PrometheusRule } from './prometheus-rule';
 import { checkNvidiaInstanceType } from './private/gpu-instances';
+import { checkServedVersion, checkServingOptions, checkShadowCandidate } from './private/validate-options';
 import { concrete, isDnsLabel, promSelector, quantileOf, renderQuery, ResolvedQueries, resolveQueries, secondsOf } from './private/util';
 import { KubernetesRolloutMode } from './rollout-mode';
 import { KubernetesScalingEngine } from './scaling-engine';
@@ -91,7 +92,6 @@ export interface GpuServingChartProps extends cdk8s.ChartProps, GpuServingOption
 }
 
 const DEFAULT_TOLERATIONS: GpuToleration[] = [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }];
-const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 const TRITON_QUANTILES = [50, 90, 95, 99];
 
 /**
@@ -147,6 +147,7 @@ export class GpuServingChart extends cdk8s.Chart {
     this.rolloutMode = mode;
 
     // ---- validation -------------------------------------------------------------------------
+    checkServingOptions(this, props, ns);
     this.checkModel('model', model);
     if (concrete(base) && (!isDnsLabel(base, 40))) {
       throw invalid(this, 'serviceName', base, 'is not a DNS label of at most 40 characters (suffixes such as -canary are added)', "Use lowercase letters, digits and '-', e.g. 'recsys'.");
@@ -189,11 +190,6 @@ export class GpuServingChart extends cdk8s.Chart {
       throw invalid(this, 'startupTimeout', startupTimeout, 'is below 10 seconds', 'Give the server time to load the model, e.g. Duration.minutes(10).');
     }
     const tolerations = props.tolerations ?? DEFAULT_TOLERATIONS;
-    for (const [i, t] of tolerations.entries()) {
-      if (t.effect !== undefined && !TAINT_EFFECTS.includes(t.effect)) {
-        throw invalid(this, `tolerations[${i}].effect`, t.effect, 'is not a taint effect', `Use one of ${TAINT_EFFECTS.join(', ')}.`);
-      }
-    }
     const maxUnavailable = props.maxUnavailable ?? 1;
     checkInteger(this, 'maxUnavailable', maxUnavailable, 1);
     const runAsUser = props.runAsUser ?? 1000;
@@ -446,6 +442,7 @@ export class GpuServingChart extends cdk8s.Chart {
   }
 
   private checkModel(prop: string, m: ServedModel): void {
+    checkServedVersion(this, prop, m);
     if (concrete(m.name) && !isDnsLabel(m.name, 40)) {
       throw invalid(this, `${prop}.name`, m.name, 'is not a DNS label of at most 40 characters', "Use lowercase letters, digits and '-'.");
     }
@@ -577,6 +574,7 @@ export class GpuServingChart extends cdk8s.Chart {
       return undefined;
     }
     this.checkModel('shadowModel', props.shadowModel);
+    checkShadowCandidate(this, 'shadowModel', props.shadowModel, mode === KubernetesRolloutMode.GATEWAY_API && props.stableModel ? [props.model, props.stableModel] : [props.model]);
     if (props.shadowPercent === undefined) {
       throw invalid(this, 'shadowPercent', undefined, 'is required with shadowModel', 'Pass the mirrored share, e.g. 10.');
     }

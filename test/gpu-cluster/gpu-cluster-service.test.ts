@@ -234,7 +234,7 @@ describe('rejections', () => {
       /'artifact' \("recsys@3"\) has no S3 weights/],
     ['an artifact without a GPU build', (s) => ({ artifact: ModelArtifact.fromBucket(s3.Bucket.fromBucketName(s, 'B', 'cpu-models'), 'k.tar.gz', { name: 'cpu-only', version: '1', image: ServingImage.fromRegistry('python:3.12') }) }),
       /S\/Recsys: 'artifact' \(cpu-only@1\) has no build for hardware target 'nvidia-gpu'/],
-    ['a namespace that is not DNS-safe', () => ({ namespace: 'RecSys' }), /'namespace' \("RecSys"\) is not a DNS label/],
+    ['a namespace that is not DNS-safe', () => ({ namespace: 'RecSys' }), /S\/Recsys: 'namespace' \("RecSys"\) is not a valid Kubernetes name \(RFC 1123 label\)/],
   ])('rejects %s', (_what, overrides, message) => {
     expect(build(overrides)).toThrow(message);
   });

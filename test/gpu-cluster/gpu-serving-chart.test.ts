@@ -271,7 +271,7 @@ describe('autoscaling', () => {
     ['a schedule cannot raise the ceiling', { autoscaling: inFlight({ maxCapacity: 10, schedules: [{ name: 'flash-sale', start: { hour: '11' }, end: { hour: '14' }, minCapacity: 30 }] }) },
       /'autoscaling.schedules.flash-sale.maxCapacity' \(30\) differs from the policy's maxCapacity \(10\): a KEDA cron trigger raises the floor only/],
     ['a schedule has no year', { autoscaling: inFlight({ schedules: [{ name: 'bf', start: { hour: '11', year: '2026' }, end: { hour: '14' }, minCapacity: 30 }] }) },
-      /'autoscaling.schedules.bf.start.year' \("2026"\) cannot be rendered: KEDA cron has 5 fields/],
+      /'autoscaling.schedules.bf.start.year' \("2026"\) cannot be rendered: KEDA's cron scaler, 5-field cron has no year/],
     ['a backlog trigger needs a queue', { autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 4, triggers: [ScalingTrigger.queueBacklogPerInstance(5)] }) },
       /'queueUrl' and awsRegion are needed by the queueBacklogPerInstance trigger/],
     ['a backlog target under one job after the buffer', { queueUrl: 'https://sqs.us-east-1.amazonaws.com/1/q', awsRegion: 'us-east-1', autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 4, warmBufferPercent: 50, triggers: [ScalingTrigger.queueBacklogPerInstance(1)] }) },
@@ -427,7 +427,7 @@ describe('pod validation', () => {
     ['a startup timeout of 5 s', { startupTimeout: Duration.seconds(5) }, /'startupTimeout' \(5 seconds\) is below 10 seconds/],
     ['weights outside S3', { model: { ...MODEL, weightsUri: 'https://example.com/model.tar.gz' } }, /'model.weightsUri' \("https:\/\/example.com\/model.tar.gz"\) is not an s3:\/\/ URI/],
     ['a malformed digest', { model: { ...MODEL, weightsDigest: 'md5:abc' } }, /'model.weightsDigest' \("md5:abc"\) is not a SHA-256 digest/],
-    ['a service name that is not DNS-safe', { serviceName: 'RecSys' }, /'serviceName' \("RecSys"\) is not a DNS label/],
+    ['a service name that is not DNS-safe', { serviceName: 'RecSys' }, /'serviceName' \("RecSys"\) is not a valid Kubernetes name \(RFC 1123 label\)/],
     ['a namespace to create without a name', { namespace: undefined, createNamespace: true }, /'createNamespace' \(true\) needs a namespace/],
   ])('rejects: %s', (_what, props, message) => {
     expect(() => chart(props as Partial<GpuServingChartProps>)).toThrow(message);
