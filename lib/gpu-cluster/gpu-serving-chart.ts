@@ -12,6 +12,7 @@ import { GatewayHttpRoute, HttpBackendRef, HttpRouteFilter } from './gateway-htt
 import { GpuServingOptions, GpuToleration } from './gpu-serving-options';
 import { ModelServer, ModelServerProps } from './model-server';
 import { PrometheusAlertRule, PrometheusRule } from './prometheus-rule';
+import { checkDnsSubdomain, checkLabelKey } from '../core/private/validation';
 import { checkNvidiaInstanceType } from './private/gpu-instances';
 import { checkServedVersion, checkServingOptions, checkShadowCandidate } from './private/validate-options';
 import { concrete, isDnsLabel, promSelector, quantileOf, renderQuery, ResolvedQueries, resolveQueries, secondsOf } from './private/util';
@@ -148,6 +149,10 @@ export class GpuServingChart extends cdk8s.Chart {
 
     // ---- validation -------------------------------------------------------------------------
     checkServingOptions(this, props, ns);
+    checkDnsSubdomain(this, 'fetchCredentialsSecret', props.fetchCredentialsSecret, "Pass the name of a Secret in the chart's namespace, e.g. 'recsys-s3-reader'.");
+    for (const key of Object.keys(props.serviceAccountAnnotations ?? {})) {
+      checkLabelKey(this, `serviceAccountAnnotations.${key}`, key);
+    }
     this.checkModel('model', model);
     if (concrete(base) && (!isDnsLabel(base, 40))) {
       throw invalid(this, 'serviceName', base, 'is not a DNS label of at most 40 characters (suffixes such as -canary are added)', "Use lowercase letters, digits and '-', e.g. 'recsys'.");
