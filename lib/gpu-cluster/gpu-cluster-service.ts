@@ -442,7 +442,7 @@ export class GpuClusterService extends Construct implements IInferenceLane {
   /** The role of the `keda/keda-operator` service account, one per cluster. */
   private kedaOperatorRole(cluster: eks.ICluster, identity: WorkloadIdentity): iam.IRole {
     const existing = cluster.node.tryFindChild(KEDA_ROLE_ID) as iam.IRole | undefined;
-    return existing ?? this.workloadRole(cluster, identity, 'keda', 'keda-operator', KEDA_ROLE_ID, 'KEDA operator: read SQS queue attributes for scaling', cluster);
+    return existing ?? this.workloadRole(cluster, identity, 'keda', 'keda-operator', KEDA_ROLE_ID, 'KEDA operator (keda/keda-operator): credentials of its AWS scalers (SQS)', cluster);
   }
 
   private workloadRole(cluster: eks.ICluster, identity: WorkloadIdentity, ns: string, serviceAccount: string, id: string, description: string, scope: Construct = this): iam.Role {
