@@ -1,4 +1,4 @@
-import { Annotations, CfnJson, Size, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnJson, Size, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -17,7 +17,7 @@ import { ShadowTraffic } from '../core/rollout';
 import { GpuNodeGroupOptions } from './gpu-node-group-options';
 import { GpuServingChart } from './gpu-serving-chart';
 import { GpuServingOptions } from './gpu-serving-options';
-import { checkNvidiaInstanceType, CpuArch } from './private/gpu-instances';
+import { checkNvidiaInstanceType, checkPodFits, CpuArch, DEFAULT_CPU, DEFAULT_MEMORY } from './private/gpu-instances';
 import { concrete } from './private/util';
 import { checkServingOptions, checkShadowCandidate } from './private/validate-options';
 import { KubernetesScalingEngine } from './scaling-engine';
@@ -231,7 +231,8 @@ export class GpuClusterService extends Construct implements IInferenceLane {
         throw invalid(this, 'gpuNodeGroup', props.gpuNodeGroup.instanceTypes ?? ['g5.xlarge'], 'needs a cluster defined in this app (eks.Cluster); an imported cluster cannot get node groups from here',
           'Create the node group where the cluster is defined, or pass an eks.Cluster.');
       }
-      this.nodegroup = this.addNodegroup(cluster, props.gpuNodeGroup, props.gpuCount ?? 1);
+      this.nodegroup = this.addNodegroup(cluster, props.gpuNodeGroup, props.gpuCount ?? 1, props.cpu ?? DEFAULT_CPU,
+        (props.memory ?? DEFAULT_MEMORY).toMebibytes({ rounding: SizeRoundingBehavior.NONE }) / 1024);
       this.devicePlugin = this.addDevicePlugin(cluster, props.gpuNodeGroup);
     }
 
@@ -502,7 +503,7 @@ export class GpuClusterService extends Construct implements IInferenceLane {
     });
   }
 
-  private addNodegroup(cluster: eks.Cluster, o: GpuNodeGroupOptions, gpuCount: number): eks.Nodegroup {
+  private addNodegroup(cluster: eks.Cluster, o: GpuNodeGroupOptions, gpuCount: number, cpu: number, memoryGiB: number): eks.Nodegroup {
     const amiType = o.amiType ?? eks.NodegroupAmiType.AL2023_X86_64_NVIDIA;
     const ami = String(amiType);
     if (!ami.includes('NVIDIA')) {
@@ -512,6 +513,7 @@ export class GpuClusterService extends Construct implements IInferenceLane {
     const types = o.instanceTypes ?? ['g5.xlarge'];
     for (const [i, t] of types.entries()) {
       checkNvidiaInstanceType(this, `gpuNodeGroup.instanceTypes[${i}]`, t, gpuCount, amiArch, ami);
+      checkPodFits(this, `gpuNodeGroup.instanceTypes[${i}]`, t, cpu, memoryGiB);
     }
     const min = o.minSize ?? 1;
     checkInteger(this, 'gpuNodeGroup.minSize', min, 0);

@@ -1,4 +1,4 @@
-import { Duration, Size, Token } from 'aws-cdk-lib';
+import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
@@ -13,7 +13,7 @@ import { GpuServingOptions, GpuToleration } from './gpu-serving-options';
 import { ModelServer, ModelServerProps } from './model-server';
 import { PrometheusAlertRule, PrometheusRule } from './prometheus-rule';
 import { checkDnsSubdomain, checkLabelKey } from '../core/private/validation';
-import { checkNvidiaInstanceType } from './private/gpu-instances';
+import { checkNvidiaInstanceType, checkPodFits, DEFAULT_CPU, DEFAULT_MEMORY } from './private/gpu-instances';
 import { checkServedVersion, checkServingOptions, checkShadowCandidate } from './private/validate-options';
 import { concrete, isDnsLabel, promSelector, quantileOf, renderQuery, ResolvedQueries, resolveQueries, secondsOf } from './private/util';
 import { KubernetesRolloutMode } from './rollout-mode';
@@ -162,12 +162,12 @@ export class GpuServingChart extends cdk8s.Chart {
     }
     const gpuCount = props.gpuCount ?? 1;
     checkInteger(this, 'gpuCount', gpuCount, 1, 16);
-    const cpu = props.cpu ?? 4;
+    const cpu = props.cpu ?? DEFAULT_CPU;
     checkRange(this, 'cpu', cpu, 0.1, 192, 'Pass the CPU cores the server needs beside the GPU, e.g. 4.');
-    const memory = props.memory ?? Size.gibibytes(16);
+    const memory = props.memory ?? DEFAULT_MEMORY;
     const shm = props.sharedMemorySize ?? Size.gibibytes(1);
     if (!Token.isUnresolved(memory.toMebibytes()) && memory.toMebibytes() < 512) {
-      throw invalid(this, 'memory', memory.toHumanString(), 'is below 512 MiB', 'Pass e.g. Size.gibibytes(16).');
+      throw invalid(this, 'memory', memory.toHumanString(), 'is below 512 MiB', 'Pass e.g. Size.gibibytes(12).');
     }
     if (shm.toMebibytes() >= memory.toMebibytes()) {
       throw invalid(this, 'sharedMemorySize', shm.toHumanString(), `must be smaller than 'memory' (${memory.toHumanString()}): /dev/shm counts against the memory limit`, 'Lower sharedMemorySize or raise memory.');
@@ -202,6 +202,7 @@ export class GpuServingChart extends cdk8s.Chart {
     for (const [i, t] of (props.instanceTypes ?? []).entries()) {
       // Pods pinned to a type without (enough) NVIDIA GPUs would stay Pending forever.
       checkNvidiaInstanceType(this, `instanceTypes[${i}]`, t, gpuCount);
+      checkPodFits(this, `instanceTypes[${i}]`, t, cpu, memory.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) / 1024);
     }
     for (const [prop, m] of [['model', model], ['stableModel', props.stableModel], ['shadowModel', props.shadowModel]] as const) {
       if (m && props.triton && props.triton.needsTensorDeclarations(m.framework ?? 'unknown') && (props.triton.inputs.length === 0 || props.triton.outputs.length === 0)) {

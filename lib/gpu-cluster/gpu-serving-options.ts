@@ -79,16 +79,18 @@ export interface GpuServingOptions {
   readonly gpuCount?: number;
 
   /**
-   * CPU cores requested per pod. No CPU limit is set (throttling hurts tail latency).
+   * CPU cores requested per pod. No CPU limit is set (throttling hurts tail latency). A request
+   * equal to (or above) an instance type's vCPUs never schedules there (the kubelet reserves some):
+   * such a type in `instanceTypes` or the node group is rejected.
    *
-   * @default 4
+   * @default 3 - fits the 4-vCPU GPU sizes (g4dn/g5/g6.xlarge)
    */
   readonly cpu?: number;
 
   /**
    * Memory per pod (request and limit). `/dev/shm` counts against it.
    *
-   * @default Size.gibibytes(16)
+   * @default Size.gibibytes(12) - fits the 16 GiB GPU sizes (g4dn/g5/g6.xlarge)
    */
   readonly memory?: Size;
 

@@ -51,8 +51,8 @@ describe('pod', () => {
 
   test('requests and limits nvidia.com/gpu as numbers, with explicit CPU and memory and no CPU limit', () => {
     expect(server.resources).toEqual({
-      requests: { 'cpu': '4', 'memory': '16Gi', 'nvidia.com/gpu': 1, 'ephemeral-storage': '20Gi' },
-      limits: { 'memory': '16Gi', 'nvidia.com/gpu': 1 },
+      requests: { 'cpu': '3', 'memory': '12Gi', 'nvidia.com/gpu': 1, 'ephemeral-storage': '20Gi' },
+      limits: { 'memory': '12Gi', 'nvidia.com/gpu': 1 },
     });
     expect(typeof server.resources.limits['nvidia.com/gpu']).toBe('number');
   });

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -177,6 +177,14 @@ describe('item 19: validation gaps', () => {
     expect(() => chart({ instanceTypes: [type], gpuCount })).toThrow(message);
   });
 
+  test('CPU and memory must leave room for the kubelet: on a g5.xlarge (4 vCPU, 16 GiB) 3.9 CPU and 15 GiB fit, 4 CPU or 16 GiB never do', () => {
+    expect(() => chart({ instanceTypes: ['g5.xlarge'], cpu: 3.9, memory: Size.gibibytes(15) })).not.toThrow();
+    expect(() => chart({ instanceTypes: ['g5.xlarge'], cpu: 4 }))
+      .toThrow(/'instanceTypes\[0\]' \("g5.xlarge"\) has 4 vCPUs, and each pod requests 4 CPU \(cpu\): the kubelet and DaemonSets reserve part of every node, so the pods would never fit on it/);
+    expect(() => chart({ instanceTypes: ['g5.xlarge'], memory: Size.gibibytes(16) })).toThrow(/has 16 GiB of memory, and each pod requests 16 GiB \(memory\)/);
+    expect(() => chart({ instanceTypes: ['g6e.xlarge'], memory: Size.gibibytes(16) })).not.toThrow();
+  });
+
   test('GPU count boundary: 4 GPUs fit a g5.12xlarge (accepted), 5 do not', () => {
     expect(() => chart({ instanceTypes: ['g5.12xlarge'], gpuCount: 4 })).not.toThrow();
     expect(() => chart({ instanceTypes: ['g5.12xlarge'], gpuCount: 5 })).toThrow(/has 4 GPU\(s\) but each pod requests 5/);
@@ -284,8 +292,12 @@ describe('item 19 on EKS: metrics-server and instance types', () => {
     expect(() => service(() => ({ gpuNodeGroup: { maxSize: 2, ...nodeGroup } }))).toThrow(message);
   });
 
+  test('the node group rejects a size the pods cannot fit (the old defaults, 4 CPU, on a g5.xlarge)', () => {
+    expect(() => service(() => ({ cpu: 4, gpuNodeGroup: { maxSize: 2 } }))).toThrow(/S\/Recsys: 'gpuNodeGroup.instanceTypes\[0\]' \("g5.xlarge"\) has 4 vCPUs, and each pod requests 4 CPU/);
+  });
+
   test('g5g on the arm64 NVIDIA AMI is accepted', () => {
-    const { template } = service(() => ({ gpuNodeGroup: { maxSize: 2, instanceTypes: ['g5g.xlarge'], amiType: eks.NodegroupAmiType.AL2023_ARM_64_NVIDIA } }));
+    const { template } = service(() => ({ memory: Size.gibibytes(6), gpuNodeGroup: { maxSize: 2, instanceTypes: ['g5g.xlarge'], amiType: eks.NodegroupAmiType.AL2023_ARM_64_NVIDIA } }));
     template().hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'AL2023_ARM_64_NVIDIA', InstanceTypes: ['g5g.xlarge'] });
   });
 });

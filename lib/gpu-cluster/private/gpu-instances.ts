@@ -1,6 +1,15 @@
+import { Size } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { invalid } from '../../core/errors';
 import { concrete } from './util';
+
+/**
+ * Default CPU request per pod: fits the 4-vCPU GPU sizes (g4dn/g5/g6.xlarge, the default node group)
+ * next to the kubelet's reservation and the DaemonSets. @internal
+ */
+export const DEFAULT_CPU = 3;
+/** Default memory per pod: fits the 16 GiB GPU sizes next to the kubelet's reservation. @internal */
+export const DEFAULT_MEMORY = Size.gibibytes(12);
 
 /** CPU architecture of an instance type or AMI. @internal */
 export enum CpuArch {
@@ -27,6 +36,45 @@ const GPUS: { [family: string]: { [size: string]: number } } = {
   p5e: { '48xlarge': 8 },
   p5en: { '48xlarge': 8 },
 };
+
+/** vCPUs and GiB of memory per instance (EC2 accelerated-computing documentation). */
+const SHAPES: { [family: string]: { [size: string]: [number, number] } } = {
+  g4dn: { 'xlarge': [4, 16], '2xlarge': [8, 32], '4xlarge': [16, 64], '8xlarge': [32, 128], '16xlarge': [64, 256], '12xlarge': [48, 192], 'metal': [96, 384] },
+  g5: { 'xlarge': [4, 16], '2xlarge': [8, 32], '4xlarge': [16, 64], '8xlarge': [32, 128], '16xlarge': [64, 256], '12xlarge': [48, 192], '24xlarge': [96, 384], '48xlarge': [192, 768] },
+  g6: { 'xlarge': [4, 16], '2xlarge': [8, 32], '4xlarge': [16, 64], '8xlarge': [32, 128], '16xlarge': [64, 256], '12xlarge': [48, 192], '24xlarge': [96, 384], '48xlarge': [192, 768] },
+  g6e: { 'xlarge': [4, 32], '2xlarge': [8, 64], '4xlarge': [16, 128], '8xlarge': [32, 256], '16xlarge': [64, 512], '12xlarge': [48, 384], '24xlarge': [96, 768], '48xlarge': [192, 1536] },
+  gr6: { '4xlarge': [16, 128], '8xlarge': [32, 256] },
+  g5g: { 'xlarge': [4, 8], '2xlarge': [8, 16], '4xlarge': [16, 32], '8xlarge': [32, 64], '16xlarge': [64, 128], 'metal': [64, 128] },
+  p3: { '2xlarge': [8, 61], '8xlarge': [32, 244], '16xlarge': [64, 488] },
+  p3dn: { '24xlarge': [96, 768] },
+  p4d: { '24xlarge': [96, 1152] },
+  p4de: { '24xlarge': [96, 1152] },
+  p5: { '4xlarge': [16, 256], '48xlarge': [192, 2048] },
+  p5e: { '48xlarge': [192, 2048] },
+  p5en: { '48xlarge': [192, 2048] },
+};
+
+/**
+ * Check that one pod's CPU and memory requests can fit an instance type at all. The kubelet
+ * reserves CPU and memory (allocatable < capacity) and DaemonSets take their share, so a request equal
+ * to the instance's vCPUs or memory never schedules. Unknown types are skipped.
+ * @internal
+ */
+export function checkPodFits(scope: IConstruct, prop: string, instanceType: string, cpu: number, memoryGiB: number): void {
+  if (!concrete(instanceType)) { return; }
+  const [family, size] = instanceType.split('.');
+  const shape = SHAPES[family]?.[size];
+  if (!shape) { return; }
+  const [vcpus, gib] = shape;
+  if (Number.isFinite(cpu) && cpu >= vcpus) {
+    throw invalid(scope, prop, instanceType, `has ${vcpus} vCPUs, and each pod requests ${cpu} CPU (cpu): the kubelet and DaemonSets reserve part of every node, so the pods would never fit on it`,
+      `Request less CPU (e.g. cpu: ${Math.max(1, vcpus - 1)}) or pick a larger size.`);
+  }
+  if (Number.isFinite(memoryGiB) && memoryGiB >= gib) {
+    throw invalid(scope, prop, instanceType, `has ${gib} GiB of memory, and each pod requests ${memoryGiB} GiB (memory): the kubelet and DaemonSets reserve part of every node, so the pods would never fit on it`,
+      `Request less memory (e.g. memory: Size.gibibytes(${Math.floor(gib * 0.75)})) or pick a larger size.`);
+  }
+}
 
 /** GPU families with Arm (Graviton or Grace) CPUs. */
 const ARM_FAMILIES = ['g5g', 'p6e-gb200'];
