@@ -691,6 +691,16 @@ export class GpuServingChart extends cdk8s.Chart {
         annotations: { summary: `${base}: requests wait longer than ${slo.maxTimeInQueue.toHumanString()} in the batching queue` },
       });
     }
+    if (!this.policy.scaleToZero) {
+      // The SLO alerts read nothing when no pod is scraped: say so instead of staying silent.
+      rules.push({
+        alert: 'ModelMetricsAbsent',
+        expr: `absent(up{${selector}} == 1)`,
+        for: `${window}s`,
+        labels,
+        annotations: { summary: `${base}: no model-server pod has been scraped for ${window} s; the SLO alerts cannot fire without data` },
+      });
+    }
     return rules;
   }
 }

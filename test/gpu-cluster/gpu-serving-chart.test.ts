@@ -378,7 +378,9 @@ describe('rollouts and shadow traffic', () => {
       podTargetLabels: ['app.kubernetes.io/version', 'inference.cdk/track', 'rollouts-pod-template-hash'],
     });
     const rules = find(objs, 'PrometheusRule', 'recsys-slo').spec.groups[0].rules;
-    expect(rules.map((r: any) => r.alert)).toEqual(['ModelLatencySloBreached', 'ModelTimeInQueueSloBreached']);
+    expect(rules.map((r: any) => r.alert)).toEqual(['ModelLatencySloBreached', 'ModelTimeInQueueSloBreached', 'ModelMetricsAbsent']);
+    // Fail closed: missing data pages instead of silencing the SLO alerts.
+    expect(rules[2]).toMatchObject({ expr: 'absent(up{namespace="recsys",service="recsys"} == 1)', for: '600s' });
     // 90% of 10 one-minute periods: the alarm fires at 2 breaching periods.
     expect(rules[0].expr).toBe('sum_over_time(((max(nv_inference_request_summary_us{namespace="recsys",service="recsys",quantile="0.99"} >= 0) / 1000) > bool 250)[600s:60s]) >= 2');
   });
