@@ -18,10 +18,10 @@ import { GpuNodeGroupOptions } from './gpu-node-group-options';
 import { GpuServingChart } from './gpu-serving-chart';
 import { GpuServingOptions } from './gpu-serving-options';
 import { checkNvidiaInstanceType, checkPodFits, CpuArch, DEFAULT_CPU, DEFAULT_MEMORY } from './private/gpu-instances';
+import { servedModelOf } from './private/served-model-of';
 import { concrete } from './private/util';
 import { checkServingOptions, checkShadowCandidate } from './private/validate-options';
 import { KubernetesScalingEngine } from './scaling-engine';
-import { ServedModel } from './served-model';
 import { WorkloadIdentity } from './workload-identity';
 import { withLaneDefaults } from '../core/lane-defaults';
 
@@ -250,9 +250,9 @@ export class GpuClusterService extends Construct implements IInferenceLane {
     this.artifactVersion = binding.version;
     const stableBinding = props.stableArtifact ? bind(props.stableArtifact) : undefined;
     const shadowBinding = props.shadow ? bind(props.shadow.candidate) : undefined;
-    const model = this.served(binding, 'artifact');
-    const stableModel = stableBinding ? this.served(stableBinding, 'stableArtifact') : undefined;
-    const shadowModel = shadowBinding ? this.served(shadowBinding, 'shadow.candidate') : undefined;
+    const model = servedModelOf(this, binding, 'artifact');
+    const stableModel = stableBinding ? servedModelOf(this, stableBinding, 'stableArtifact') : undefined;
+    const shadowModel = shadowBinding ? servedModelOf(this, shadowBinding, 'shadow.candidate') : undefined;
     if (shadowModel) { checkShadowCandidate(this, 'shadow.candidate', shadowModel, stableModel ? [model, stableModel] : [model]); }
 
     // ---- KEDA (one release and one operator role per cluster, shared by every service) -------
@@ -286,6 +286,10 @@ export class GpuClusterService extends Construct implements IInferenceLane {
     if (identity === WorkloadIdentity.IRSA) { annotations['eks.amazonaws.com/role-arn'] = role.roleArn; }
     this.chart = new GpuServingChart(this.cdk8sApp, base, {
       ...props,
+      // Bound above (with grants): the chart gets plain values.
+      artifact: undefined,
+      stableArtifact: undefined,
+      shadow: undefined,
       namespace: ns,
       model,
       stableModel,
@@ -376,28 +380,6 @@ export class GpuClusterService extends Construct implements IInferenceLane {
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     throw invalid(this, 'grantInvoke', grantee.grantPrincipal.toString(), 'is not possible: the model is reached through its Kubernetes Service or Gateway, not through IAM',
       'Allow the caller with a Kubernetes NetworkPolicy or your gateway\'s authentication instead.');
-  }
-
-  private served(b: ModelArtifactBinding, prop: string): ServedModel {
-    if (!b.modelDataUrl) {
-      throw invalid(this, prop, `${b.name}@${b.version}`, 'has no S3 weights (a model package cannot be fetched by the init container)', 'Use ModelArtifact.fromAsset or fromBucket for the GPU cluster lane.');
-    }
-    if (!b.imageUri) {
-      throw invalid(this, prop, `${b.name}@${b.version}`, 'has no serving image for its NVIDIA_GPU build', "Pass image: ServingImage.fromRegistry('nvcr.io/nvidia/tritonserver:24.08-py3') (or on the variant).");
-    }
-    // A directory asset's digest is the CDK fingerprint of the directory, not of the zip bytes.
-    const zip = concrete(b.objectKey) && b.objectKey.endsWith('.zip');
-    return {
-      name: b.name,
-      version: b.version,
-      weightsUri: b.modelDataUrl,
-      imageUri: b.imageUri,
-      compressed: b.compressed,
-      weightsDigest: zip || b.isPrefix ? undefined : b.digest,
-      framework: b.framework,
-      precision: b.precision,
-      cardJson: b.cardJson,
-    };
   }
 
   /** A Helm release shared by every service of the cluster (one per release id and version). */

@@ -5,7 +5,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy, LaneScalingSupport, ScalingTrigger, TriggerKind } from '../core/autoscaling';
 import { checkInteger, checkRange, invalid } from '../core/errors';
-import { Rollout, RolloutStrategy } from '../core/rollout';
+import { ModelArtifact } from '../core/model-artifact';
+import { Rollout, RolloutStrategy, ShadowTraffic } from '../core/rollout';
 import { ArgoAnalysisMetric, ArgoAnalysisTemplate } from './argo-analysis-template';
 import { ArgoCanaryStep, ArgoRollout } from './argo-rollout';
 import { GatewayHttpRoute, HttpBackendRef, HttpRouteFilter } from './gateway-http-route';
@@ -14,6 +15,7 @@ import { ModelServer, ModelServerProps } from './model-server';
 import { PrometheusAlertRule, PrometheusRule } from './prometheus-rule';
 import { checkDnsSubdomain, checkLabelKey } from '../core/private/validation';
 import { checkNvidiaInstanceType, checkPodFits, DEFAULT_CPU, DEFAULT_MEMORY } from './private/gpu-instances';
+import { bindForChart } from './private/served-model-of';
 import { checkServedVersion, checkServingOptions, checkShadowCandidate } from './private/validate-options';
 import { concrete, isDnsLabel, promSelector, quantileOf, renderQuery, ResolvedQueries, resolveQueries, secondsOf } from './private/util';
 import { KubernetesRolloutMode } from './rollout-mode';
@@ -27,10 +29,40 @@ import { ServingAutoscaler } from './serving-autoscaler';
  */
 export interface GpuServingChartProps extends cdk8s.ChartProps, GpuServingOptions {
   /**
-   * The model version to serve. With a canary it is the new version; with `GATEWAY_API` the
-   * `stableModel` keeps the rest of the traffic.
+   * The model version to serve, as plain values. With a canary it is the new version; with
+   * `GATEWAY_API` the `stableModel` keeps the rest of the traffic. Give `model` or `artifact`.
+   *
+   * @default - from `artifact`
    */
-  readonly model: ServedModel;
+  readonly model?: ServedModel;
+
+  /**
+   * The model version to serve, as the shared {@link ModelArtifact} (its NVIDIA_GPU build). On a
+   * plain chart (no CDK stack) its weights must already be in S3 under a bucket named as text
+   * (`ModelArtifact.fromBucket(s3.Bucket.fromBucketName(...), key, ...)`) and its image must be a
+   * reference (`ServingImage.fromRegistry`); a local asset needs a stack (use
+   * {@link GpuClusterService}). No grant is made: the pods read with whatever credentials they get.
+   * Give `model` or `artifact`.
+   *
+   * @default - `model`
+   */
+  readonly artifact?: ModelArtifact;
+
+  /**
+   * The version currently serving, for a `GATEWAY_API` canary, as a {@link ModelArtifact} (same
+   * rules as `artifact`). Give `stableModel` or `stableArtifact`.
+   *
+   * @default - `stableModel`
+   */
+  readonly stableArtifact?: ModelArtifact;
+
+  /**
+   * Shadow traffic with the shared contract: the candidate artifact (same rules as `artifact`) and
+   * the mirrored share. Give `shadow` or `shadowModel` with `shadowPercent`.
+   *
+   * @default - `shadowModel`
+   */
+  readonly shadow?: ShadowTraffic;
 
   /**
    * The version currently serving, for a `GATEWAY_API` canary: it keeps `100 - percent` percent of
@@ -138,7 +170,9 @@ export class GpuServingChart extends cdk8s.Chart {
 
   constructor(scope: Construct, id: string, props: GpuServingChartProps) {
     super(scope, id, props);
-    const model = props.model;
+    // The shared ModelArtifact contract, bound to plain values; the rest reads model/stableModel/shadowModel.
+    props = this.resolveArtifacts(props);
+    const model = props.model!;
     const base = props.serviceName ?? model.name;
     this.serviceName = base;
     const policy = props.autoscaling ?? AutoscalingPolicy.fixed(1);
@@ -447,6 +481,25 @@ export class GpuServingChart extends cdk8s.Chart {
     }
   }
 
+  private resolveArtifacts(props: GpuServingChartProps): GpuServingChartProps {
+    const pick = (plainProp: string, plain: ServedModel | undefined, artifactProp: string, artifact: ModelArtifact | undefined): ServedModel | undefined => {
+      if (plain !== undefined && artifact !== undefined) {
+        throw invalid(this, artifactProp, `${artifact.name}@${artifact.version}`, `conflicts with '${plainProp}' (${plain.name}@${plain.version})`, `Give either ${plainProp} or ${artifactProp}.`);
+      }
+      return artifact ? bindForChart(this, artifactProp, artifact) : plain;
+    };
+    const model = pick('model', props.model, 'artifact', props.artifact);
+    if (!model) {
+      throw invalid(this, 'model', undefined, 'is required (or artifact)', "Pass artifact: ModelArtifact.fromBucket(...) or model: { name, version, weightsUri, imageUri }.");
+    }
+    const stableModel = pick('stableModel', props.stableModel, 'stableArtifact', props.stableArtifact);
+    if (props.shadow && (props.shadowModel !== undefined || props.shadowPercent !== undefined)) {
+      throw invalid(this, 'shadow', `${props.shadow.candidate.name}@${props.shadow.candidate.version}`, "conflicts with 'shadowModel'/'shadowPercent'", 'Give either shadow or shadowModel with shadowPercent.');
+    }
+    const shadowModel = props.shadow ? bindForChart(this, 'shadow.candidate', props.shadow.candidate) : props.shadowModel;
+    return { ...props, model, stableModel, shadowModel, shadowPercent: props.shadow?.samplePercent ?? props.shadowPercent };
+  }
+
   private checkModel(prop: string, m: ServedModel): void {
     checkServedVersion(this, prop, m);
     if (concrete(m.name) && !isDnsLabel(m.name, 40)) {
@@ -548,7 +601,7 @@ export class GpuServingChart extends cdk8s.Chart {
           throw invalid(this, 'stableModel', undefined, `is required by rolloutMode GATEWAY_API: it keeps ${100 - rollout.percent}% of the traffic`, 'Pass the version currently serving as stableModel.');
         }
         this.checkModel('stableModel', props.stableModel);
-        if (props.stableModel.version === props.model.version) {
+        if (props.stableModel.version === props.model!.version) {
           throw invalid(this, 'stableModel.version', props.stableModel.version, 'equals the canary version', 'Pass the previous version as stableModel.');
         }
         break;
@@ -580,7 +633,7 @@ export class GpuServingChart extends cdk8s.Chart {
       return undefined;
     }
     this.checkModel('shadowModel', props.shadowModel);
-    checkShadowCandidate(this, 'shadowModel', props.shadowModel, mode === KubernetesRolloutMode.GATEWAY_API && props.stableModel ? [props.model, props.stableModel] : [props.model]);
+    checkShadowCandidate(this, props.shadow ? 'shadow.candidate' : 'shadowModel', props.shadowModel, mode === KubernetesRolloutMode.GATEWAY_API && props.stableModel ? [props.model!, props.stableModel] : [props.model!]);
     if (props.shadowPercent === undefined) {
       throw invalid(this, 'shadowPercent', undefined, 'is required with shadowModel', 'Pass the mirrored share, e.g. 10.');
     }
@@ -665,7 +718,7 @@ export class GpuServingChart extends cdk8s.Chart {
     // Fires when at least `datapointsToAlarm` of the last `evaluationPeriods` periods breach — the
     // same rule as the CloudWatch alarms of the AWS lanes.
     const breaches = (expr: string, threshold: number) => `sum_over_time(((${expr}) > bool ${threshold})[${window}s:${step}s]) >= ${slo.datapointsToAlarm}`;
-    const labels = { severity: 'page', lane: 'gpu-cluster', model: props.model.name };
+    const labels = { severity: 'page', lane: 'gpu-cluster', model: props.model!.name };
     const rules: PrometheusAlertRule[] = [];
     if (slo.latencyThreshold) {
       rules.push({
