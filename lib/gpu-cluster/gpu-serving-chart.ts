@@ -524,13 +524,16 @@ export class GpuServingChart extends cdk8s.Chart {
   private checkWakeFromZero(policy: AutoscalingPolicy, queries: ResolvedQueries): void {
     const fix = 'Scale to zero only on a signal that exists without pods: ScalingTrigger.queueBacklogPerInstance (SQS), '
       + 'ScalingTrigger.requestsPerInstance with metricQueries.gatewayRequestsPerSecond (gateway or ingress request metrics), '
-      + 'schedules (KEDA cron) beside them, or the KEDA HTTP add-on (an HTTPScaledObject you manage outside this chart); otherwise keep minCapacity >= 1.';
+      + 'schedules (KEDA cron), or the KEDA HTTP add-on (an HTTPScaledObject you manage outside this chart); otherwise keep minCapacity >= 1.';
     const podBound = policy.triggers.filter(t => !wakesFromZero(t, queries) && t.kind !== TriggerKind.CPU_UTILIZATION);
     if (podBound.length > 0) {
       throw invalid(this, 'autoscaling.scaleToZero', true,
         `cannot wake from zero on ${podBound.map(t => t.toString()).join(', ')}: the server's metrics (Triton nv_inference_*) exist only while a pod runs, so at zero KEDA has no data to scale out on`, fix);
     }
-    if (!policy.triggers.some(t => wakesFromZero(t, queries))) {
+    // A schedule wakes the workload at its start (KEDA cron exists without pods): CPU beside it scales
+    // the window, and outside the windows the workload stays at zero.
+    const scheduled = policy.schedules.some(sc => sc.minCapacity > 0);
+    if (!scheduled && !policy.triggers.some(t => wakesFromZero(t, queries))) {
       throw invalid(this, 'autoscaling.scaleToZero', true, 'needs a trigger that can wake a workload at zero: KEDA cannot scale out from zero on CPU utilization', fix);
     }
   }

@@ -37,7 +37,7 @@ function find(objs: any[], kind: string, name: string): any {
 const zero = (triggers: ScalingTrigger[], extra: object = {}) => new AutoscalingPolicy({ scaleToZero: true, maxCapacity: 8, triggers, ...extra });
 
 describe('item 14: scale to zero only on signals that exist without pods', () => {
-  const options = /Fix: Scale to zero only on a signal that exists without pods: ScalingTrigger\.queueBacklogPerInstance \(SQS\), ScalingTrigger\.requestsPerInstance with metricQueries\.gatewayRequestsPerSecond \(gateway or ingress request metrics\), schedules \(KEDA cron\) beside them, or the KEDA HTTP add-on/;
+  const options = /Fix: Scale to zero only on a signal that exists without pods: ScalingTrigger\.queueBacklogPerInstance \(SQS\), ScalingTrigger\.requestsPerInstance with metricQueries\.gatewayRequestsPerSecond \(gateway or ingress request metrics\), schedules \(KEDA cron\), or the KEDA HTTP add-on/;
 
   test.each([
     ['in-flight requests (Triton)', ScalingTrigger.inFlightPerInstance(8)],
@@ -56,6 +56,13 @@ describe('item 14: scale to zero only on signals that exist without pods', () =>
 
   test('rejects CPU alone, naming the options', () => {
     expect(() => chart({ autoscaling: zero([ScalingTrigger.cpuUtilization(60)]) })).toThrow(/KEDA cannot scale out from zero on CPU utilization.*Fix: Scale to zero only on a signal/);
+  });
+
+  test('accepts CPU with a schedule: the cron trigger wakes the workload for its window, zero outside it', () => {
+    const so = find(chart({ autoscaling: zero([ScalingTrigger.cpuUtilization(60)], { schedules: [{ name: 'batch', start: { minute: '0', hour: '1' }, end: { minute: '0', hour: '5' }, minCapacity: 2 }] }) }).toJson(), 'ScaledObject', 'recsys-scaler');
+    expect(so.spec.minReplicaCount).toBe(0);
+    expect(so.spec.triggers.map((t: any) => t.type)).toEqual(['cpu', 'cron']);
+    expect(so.spec.fallback).toBeUndefined();
   });
 
   test('accepts requests per pod measured at the gateway: the query exists at zero, $SERVICE and $NAMESPACE filled, no data is an error', () => {

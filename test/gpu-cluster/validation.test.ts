@@ -1,4 +1,5 @@
 import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -215,6 +216,14 @@ describe('issue 21: logic that only snapshots covered, boundaries and documented
     expect(spec.volumes.find((v: any) => v.name === 'models').emptyDir.sizeLimit).toBe('20480Mi');
     expect(spec.containers[0].resources.requests['ephemeral-storage']).toBe('20Gi');
     expect(spec.initContainers[1].image).toBe('public.ecr.aws/docker/library/busybox:1.36.1');
+  });
+
+  test('documented default: the service deploys to namespace "default" (objects and Pod Identity association)', () => {
+    const svc = service(() => ({ namespace: undefined }));
+    expect(svc.namespace).toBe('default');
+    expect(svc.chart.toJson().find((o: any) => o.kind === 'Deployment').metadata.namespace).toBe('default');
+    const assoc = Object.values(Template.fromStack(Stack.of(svc)).findResources('AWS::EKS::PodIdentityAssociation'))[0] as any;
+    expect(assoc.Properties).toMatchObject({ Namespace: 'default', ServiceAccount: 'recsys' });
   });
 
   test('documented default: the HPA serves CPU-only policies (AUTO), KEDA the rest', () => {
