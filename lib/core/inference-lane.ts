@@ -38,6 +38,14 @@ export interface IInferenceLane extends IConstruct {
   readonly sloAlarms: cloudwatch.IAlarm[];
 
   /**
+   * SLO alarms that page but never roll a deployment back (time in queue: it measures capacity, not
+   * the version).
+   *
+   * @default - none
+   */
+  readonly sloPagingAlarms?: cloudwatch.IAlarm[];
+
+  /**
    * The Application Signals SLOs rendered from the lane's SLO (empty when the lane has no SLO, the
    * SLO sets `applicationSignals: false`, or the platform is watched outside CloudWatch).
    */

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { invalid } from './errors';
 import { IInferenceLane } from './inference-lane';
+import { errorRatePercent as errorRateMath } from './private/metric-math';
 
 /**
  * Props of {@link LaneDashboard}.
@@ -104,9 +105,13 @@ export class LaneDashboard extends Construct {
     if (price !== undefined) {
       this.dashboard.addWidgets(new cloudwatch.GraphWidget({ title: 'Cost per 1,000 inferences', left: [costPerThousand(lane, price, 0)!], width: 24, height: 6 }));
     }
-    const alarms = [...lane.sloAlarms, ...lane.sloBurnRateAlarms];
+    const paging = lane.sloPagingAlarms ?? [];
+    const alarms = [...lane.sloAlarms, ...paging, ...lane.sloBurnRateAlarms];
     if ((props.alarmStatusWidget ?? true) && alarms.length > 0) {
-      this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'SLO alarms (rollback) and burn-rate alarms (page)', alarms, width: 24 }));
+      const title = paging.length > 0
+        ? 'SLO alarms (rollback), time-in-queue and burn-rate alarms (page)'
+        : 'SLO alarms (rollback) and burn-rate alarms (page)';
+      this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title, alarms, width: 24 }));
     }
   }
 }
@@ -171,12 +176,8 @@ export function errorRatePercent(lane: IInferenceLane, index: number, label: str
   const errors = lane.metricErrors({ statistic: 'Sum' });
   const invocations = lane.metricInvocations({ statistic: 'Sum' });
   if (!errors || !invocations) { return undefined; }
-  return new cloudwatch.MathExpression({
-    expression: `IF(inv${index} > 0, 100 * err${index} / inv${index}, 0)`,
-    usingMetrics: { [`err${index}`]: errors, [`inv${index}`]: invocations },
-    period: Duration.minutes(1),
-    label,
-  });
+  // The plain rate (no minimum request count): a dashboard shows what happened.
+  return errorRateMath({ errors, requests: invocations, minRequests: 0, period: Duration.minutes(1), label, idSuffix: String(index) });
 }
 
 /**

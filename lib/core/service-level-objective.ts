@@ -2,7 +2,9 @@ import { Duration, Names } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { checkInteger, checkRange, invalid } from './errors';
+import { checkInteger, checkRange, invalid, isConcreteNumber } from './errors';
+import { errorRatePercent } from './private/metric-math';
+import { checkDuration, checkOneOf, describeValue, durationMillis } from './private/validation';
 
 /**
  * Props of {@link ServiceLevelObjective}.
@@ -52,11 +54,33 @@ export interface ServiceLevelObjectiveProps {
 
   /**
    * Number of periods an alarm looks at. The alarm fires when more periods than the goal allows
-   * breach within this window (at least one).
+   * breach within this window, and at least `minBreachingPeriods` (see {@link datapointsToAlarm}).
    *
    * @default 10
    */
   readonly evaluationPeriods?: number;
+
+  /**
+   * Fewest breaching periods (of `evaluationPeriods`) that fire a rollback alarm, whatever the goal
+   * allows. One noisy minute must not roll back a healthy version on SageMaker, CodeDeploy or ECS:
+   * at the default goal (99%, N = 10) the goal alone would fire on 1 breaching period of 10.
+   * At most `evaluationPeriods`. 1 restores the goal-only rule.
+   *
+   * @default 2
+   */
+  readonly minBreachingPeriods?: number;
+
+  /**
+   * Fewest requests in a period for its error rate to count: a period with fewer requests reads as
+   * 0% in the error-rate alarm (`IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)`), so a
+   * handful of requests at low traffic cannot trip it. Applies to error-rate objectives of lanes that
+   * offer error and request counts (`SloMetricSource.errors` and `requests`).
+   *
+   * @default - enough requests that one failed request stays within `maxErrorRatePercent`:
+   * `ceil(100 ÷ maxErrorRatePercent)`, at least 10 and at most 1,000 (100 for 1%, 20 for 5%,
+   * 1,000 for 0.1% or less)
+   */
+  readonly minRequestsPerPeriod?: number;
 
   /**
    * Also render each objective as a period-based CloudWatch Application Signals SLO
@@ -103,8 +127,28 @@ export interface SloMetricSource {
   readonly latencyUnit?: cloudwatch.Unit;
 
   /**
-   * Error rate in percent (usually a MathExpression of errors ÷ invocations × 100).
+   * Failed requests, a count (its statistic becomes Sum). With `requests`, the SLO builds the error
+   * rate itself: `IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)`.
    *
+   * @default - the lane has no error metric: an error-rate objective is an error (unless
+   * `errorRatePercent` is given)
+   */
+  readonly errors?: cloudwatch.IMetric;
+
+  /**
+   * All requests, a count (its statistic becomes Sum); the denominator of the error rate.
+   *
+   * @default - the lane has no request metric: an error-rate objective is an error (unless
+   * `errorRatePercent` is given)
+   */
+  readonly requests?: cloudwatch.IMetric;
+
+  /**
+   * Error rate in percent, computed by the lane.
+   *
+   * @deprecated Pass `errors` and `requests` instead: only then does the error-rate alarm ignore
+   * periods with fewer than `minRequestsPerPeriod` requests. Used as given when `errors` and
+   * `requests` are absent.
    * @default - the lane has no error metric: an error-rate objective is an error
    */
   readonly errorRatePercent?: cloudwatch.IMetric;
@@ -123,9 +167,16 @@ export interface SloMetricSource {
 export interface ServiceLevelObjectiveResources {
   /**
    * The M-of-N CloudWatch alarms rollouts roll back on (percentile statistic, `datapointsToAlarm` of
-   * `evaluationPeriods`): construct IDs `<id>Latency`, `<id>ErrorRate`, `<id>TimeInQueue`.
+   * `evaluationPeriods`) about the health of the version: construct IDs `<id>Latency`, `<id>ErrorRate`.
    */
   readonly rollbackAlarms: cloudwatch.Alarm[];
+
+  /**
+   * M-of-N alarms that page but must not roll a deployment back: `<id>TimeInQueue`. Queue age
+   * measures capacity, not the health of a version; a backlog from before a deploy would roll back a
+   * healthy version.
+   */
+  readonly pagingAlarms: cloudwatch.Alarm[];
 
   /**
    * The period-based Application Signals SLOs, one per objective: construct IDs
@@ -191,6 +242,13 @@ export class ServiceLevelObjective {
   public readonly period: Duration;
   /** Evaluation periods. */
   public readonly evaluationPeriods: number;
+  /** Fewest breaching periods that fire a rollback alarm. */
+  public readonly minBreachingPeriods: number;
+  /**
+   * Fewest requests in a period for its error rate to count (see
+   * {@link ServiceLevelObjectiveProps.minRequestsPerPeriod}); undefined without an error-rate objective.
+   */
+  public readonly minRequestsPerPeriod?: number;
   /** Whether Application Signals SLOs (and burn-rate alarms) are rendered too. */
   public readonly applicationSignals: boolean;
   /** Rolling interval of the Application Signals SLOs. */
@@ -202,15 +260,29 @@ export class ServiceLevelObjective {
     checkRange(where, 'goalPercent', props.goalPercent, 50, 99.99, 'Pass a goal such as 99 (percent of minutes meeting the objective).');
     checkRange(where, 'maxErrorRatePercent', props.maxErrorRatePercent, 0, 100, 'Pass a percent from 0 to 100.');
     checkInteger(where, 'evaluationPeriods', props.evaluationPeriods, 1, 1440);
-    if (props.latencyThreshold && !props.latencyThreshold.isUnresolved() && props.latencyThreshold.toMilliseconds() <= 0) {
+    checkDuration(where, 'latencyThreshold', props.latencyThreshold, { unit: 'milliseconds', fix: 'Pass a whole number of milliseconds, e.g. Duration.millis(200).' });
+    if (props.latencyThreshold && !props.latencyThreshold.isUnresolved() && durationMillis(props.latencyThreshold) <= 0) {
       throw invalid(where, 'latencyThreshold', props.latencyThreshold, 'must be greater than 0', 'Pass e.g. Duration.millis(200).');
     }
+    checkDuration(where, 'maxTimeInQueue', props.maxTimeInQueue, { unit: 'seconds', min: Duration.seconds(1), fix: 'Pass a whole number of seconds, e.g. Duration.minutes(30).' });
+    checkOneOf(where, 'applicationSignals', props.applicationSignals, [true, false]);
     if (!props.latencyThreshold && props.maxErrorRatePercent === undefined && !props.maxTimeInQueue) {
       throw invalid(where, 'props', '{}', 'sets no objective', 'Set latencyThreshold, maxErrorRatePercent or maxTimeInQueue.');
     }
     const period = props.period ?? Duration.minutes(1);
+    checkDuration(where, 'period', period, { unit: 'seconds', fix: 'Pass 10 s, 30 s or a whole number of minutes.' });
     if (!period.isUnresolved() && (period.toSeconds() < 10 || (period.toSeconds() >= 60 && period.toSeconds() % 60 !== 0) || (period.toSeconds() < 60 && ![10, 30].includes(period.toSeconds())))) {
+      // CloudWatch alarms take 10, 20, 30 s or whole minutes; aws-cdk-lib metrics take 1, 5, 10, 30 s or whole minutes.
       throw invalid(where, 'period', period, 'is not a CloudWatch alarm period', 'Pass 10 s, 30 s or a whole number of minutes.');
+    }
+    const n = props.evaluationPeriods ?? 10;
+    if (!period.isUnresolved() && isConcreteNumber(n)) {
+      // PutMetricAlarm: Period × EvaluationPeriods at most 1 day for periods under 1 hour, 7 days otherwise.
+      const limit = period.toSeconds() < 3600 ? 86_400 : 604_800;
+      if (period.toSeconds() * n > limit) {
+        throw invalid(where, 'evaluationPeriods', n, `× period (${describeValue(period)}) spans ${period.toSeconds() * n} s; a CloudWatch alarm looks back at most ${limit === 86_400 ? '1 day (periods under 1 hour)' : '7 days'}`,
+          `Pass evaluationPeriods of at most ${Math.floor(limit / period.toSeconds())}, or a longer period.`);
+      }
     }
     this.latencyPercentile = props.latencyPercentile ?? 95;
     this.latencyThreshold = props.latencyThreshold;
@@ -227,11 +299,31 @@ export class ServiceLevelObjective {
         'Drop window, or drop applicationSignals: false.');
     }
     const window = props.window ?? Duration.days(28);
+    checkDuration(where, 'window', window, { unit: 'milliseconds', fix: 'Pass e.g. Duration.days(28).' });
     if (!window.isUnresolved() && (window.toMilliseconds() < DAY_MS || window.toMilliseconds() % DAY_MS !== 0)) {
       throw invalid(where, 'window', window, 'must be a whole number of days (at least 1)', 'Pass e.g. Duration.days(28).');
     }
     this.period = period;
     this.evaluationPeriods = props.evaluationPeriods ?? 10;
+    checkInteger(where, 'minBreachingPeriods', props.minBreachingPeriods, 1, 1440);
+    this.minBreachingPeriods = props.minBreachingPeriods ?? 2;
+    if (isConcreteNumber(this.evaluationPeriods) && isConcreteNumber(this.minBreachingPeriods) && this.minBreachingPeriods > this.evaluationPeriods) {
+      const which = props.minBreachingPeriods === undefined ? 'minBreachingPeriods (default 2)' : 'minBreachingPeriods';
+      throw invalid(where, props.minBreachingPeriods === undefined ? 'evaluationPeriods' : 'minBreachingPeriods',
+        props.minBreachingPeriods === undefined ? this.evaluationPeriods : this.minBreachingPeriods,
+        `leaves fewer evaluation periods (${this.evaluationPeriods}) than ${which} (${this.minBreachingPeriods}): the alarm could never fire`,
+        `Raise evaluationPeriods to at least ${this.minBreachingPeriods}, or pass minBreachingPeriods: ${this.evaluationPeriods}.`);
+    }
+    if (props.minRequestsPerPeriod !== undefined && props.maxErrorRatePercent === undefined) {
+      throw invalid(where, 'minRequestsPerPeriod', props.minRequestsPerPeriod, 'applies to an error-rate objective, and there is none', 'Drop minRequestsPerPeriod, or set maxErrorRatePercent.');
+    }
+    checkInteger(where, 'minRequestsPerPeriod', props.minRequestsPerPeriod, 1, Number.MAX_SAFE_INTEGER, 'Pass a whole number of requests of at least 1 (1 counts every period that has a request).');
+    if (props.minRequestsPerPeriod === undefined && props.maxErrorRatePercent !== undefined && !isConcreteNumber(props.maxErrorRatePercent)) {
+      throw invalid(where, 'minRequestsPerPeriod', undefined, 'cannot default: it derives from maxErrorRatePercent, which is a token (unknown until deploy)',
+        'Pass minRequestsPerPeriod explicitly (e.g. 100 for a 1% objective).');
+    }
+    this.minRequestsPerPeriod = props.maxErrorRatePercent === undefined ? undefined
+      : props.minRequestsPerPeriod ?? defaultMinRequests(props.maxErrorRatePercent);
     this.applicationSignals = applicationSignals;
     this.window = window;
   }
@@ -259,10 +351,12 @@ export class ServiceLevelObjective {
 
   /**
    * How many breaching periods of `evaluationPeriods` fire the alarm: the first period beyond what
-   * the goal allows (`floor(N × (1 - goal)) + 1`).
+   * the goal allows, and at least `minBreachingPeriods`:
+   * `max(minBreachingPeriods, floor(N × (1 - goal)) + 1)` (2 of 10 at the defaults).
    */
   public get datapointsToAlarm(): number {
-    return Math.min(this.evaluationPeriods, Math.floor(this.evaluationPeriods * (1 - this.goalPercent / 100) + 1e-9) + 1);
+    const byGoal = Math.floor(this.evaluationPeriods * (1 - this.goalPercent / 100) + 1e-9) + 1;
+    return Math.min(this.evaluationPeriods, Math.max(this.minBreachingPeriods, byGoal));
   }
 
   /** Text such as `p95 < 300 ms for 99% of 1-minute periods`. */
@@ -275,8 +369,9 @@ export class ServiceLevelObjective {
   }
 
   /**
-   * Render the objective as CloudWatch alarms on a lane's metrics. These are the alarms rollouts roll
-   * back on. Construct IDs: `<id>Latency`, `<id>ErrorRate`, `<id>TimeInQueue`.
+   * Render the objective as CloudWatch alarms on a lane's metrics and return the alarms rollouts roll
+   * back on: `<id>Latency`, `<id>ErrorRate` (the time-in-queue alarm `<id>TimeInQueue` is created but
+   * only pages; see {@link render}).
    *
    * With `applicationSignals` (the default) this also creates the Application Signals SLOs and their
    * burn-rate alarms (see {@link render}, which returns them too); only the rollback alarms are
@@ -291,10 +386,14 @@ export class ServiceLevelObjective {
   /**
    * Render the objective on a lane's metrics:
    *
-   * - **rollback alarms** (`<id>Latency`, `<id>ErrorRate`, `<id>TimeInQueue`): plain CloudWatch
-   *   alarms, percentile statistic, `period`, breaching when more than `datapointsToAlarm - 1` of
-   *   `evaluationPeriods` periods miss the objective. Rollouts roll back on these: they react within
-   *   minutes, which a canary's bake time needs.
+   * - **rollback alarms** (`<id>Latency`, `<id>ErrorRate`): plain CloudWatch alarms, percentile
+   *   statistic, `period`, firing when `datapointsToAlarm` of `evaluationPeriods` periods miss the
+   *   objective (at least `minBreachingPeriods`). The error rate is
+   *   `IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)` when the lane offers error and request
+   *   counts. Rollouts roll back on these: they react within minutes, which a canary's bake time needs.
+   * - **paging alarms** (`<id>TimeInQueue`): the same M-of-N shape on the age of the oldest queued
+   *   job. They page and never roll back: queue age measures capacity, and a backlog from before a
+   *   deploy would roll back a healthy version.
    * - **Application Signals SLOs** (`<id>LatencyObjective`, ...; with `applicationSignals`): period-based
    *   SLOs on the same metric and threshold (a period is good when the value is at most the
    *   threshold), attainment goal `goalPercent`, rolling `window`, burn-rate look-back windows of 60
@@ -309,6 +408,7 @@ export class ServiceLevelObjective {
    */
   public render(scope: Construct, id: string, source: SloMetricSource): ServiceLevelObjectiveResources {
     const rollbackAlarms: cloudwatch.Alarm[] = [];
+    const pagingAlarms: cloudwatch.Alarm[] = [];
     const objectives: applicationsignals.CfnServiceLevelObjective[] = [];
     const burnRateAlarms: cloudwatch.Alarm[] = [];
     const common = {
@@ -317,8 +417,8 @@ export class ServiceLevelObjective {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     };
-    const add = (kind: string, metric: cloudwatch.IMetric, threshold: number, what: string, alarmDescription: string) => {
-      rollbackAlarms.push(new cloudwatch.Alarm(scope, `${id}${kind}`, { ...common, metric, threshold, alarmDescription }));
+    const add = (kind: string, metric: cloudwatch.IMetric, threshold: number, what: string, alarmDescription: string, rollback: boolean = true) => {
+      (rollback ? rollbackAlarms : pagingAlarms).push(new cloudwatch.Alarm(scope, `${id}${kind}`, { ...common, metric, threshold, alarmDescription }));
       if (this.applicationSignals) {
         const objective = this.renderObjective(scope, `${id}${kind}Objective`, metric, threshold, `SLO ${source.laneName}: ${what}`);
         objectives.push(objective);
@@ -336,22 +436,28 @@ export class ServiceLevelObjective {
         `SLO ${source.laneName}: ${this.latencyStatistic} latency over ${ms} ms in more than ${100 - this.goalPercent}% of periods (${this.datapointsToAlarm} of ${this.evaluationPeriods}). Rollouts roll back on it.`);
     }
     if (this.maxErrorRatePercent !== undefined) {
-      if (!source.errorRatePercent) {
+      const counted = source.errors && source.requests;
+      const rate = counted
+        ? errorRatePercent({ errors: source.errors!, requests: source.requests!, minRequests: this.minRequestsPerPeriod!, period: this.period, label: 'Error rate (%)' })
+        : source.errorRatePercent && withPeriod(source.errorRatePercent, this.period);
+      if (!rate) {
         throw invalid(scope, 'slo.maxErrorRatePercent', this.maxErrorRatePercent, `cannot be watched: ${source.laneName} has no error metric`, 'Drop the error-rate objective for this lane.');
       }
-      add('ErrorRate', source.errorRatePercent, this.maxErrorRatePercent,
+      const guard = counted ? `, periods with at least ${this.minRequestsPerPeriod} requests` : '';
+      add('ErrorRate', rate, this.maxErrorRatePercent,
         `error rate at most ${this.maxErrorRatePercent}%`,
-        `SLO ${source.laneName}: error rate over ${this.maxErrorRatePercent}%. Rollouts roll back on it.`);
+        `SLO ${source.laneName}: error rate over ${this.maxErrorRatePercent}% in more than ${100 - this.goalPercent}% of periods (${this.datapointsToAlarm} of ${this.evaluationPeriods}${guard}). Rollouts roll back on it.`);
     }
     if (this.maxTimeInQueue) {
       if (!source.queueAgeSeconds) {
         throw invalid(scope, 'slo.maxTimeInQueue', this.maxTimeInQueue, `cannot be watched: ${source.laneName} has no queue`, 'Drop the time-in-queue objective for this lane.');
       }
-      add('TimeInQueue', source.queueAgeSeconds, this.maxTimeInQueue.toSeconds(),
+      add('TimeInQueue', withPeriod(source.queueAgeSeconds, this.period), this.maxTimeInQueue.toSeconds(),
         `oldest job waits at most ${this.maxTimeInQueue.toHumanString()}`,
-        `SLO ${source.laneName}: oldest job waiting longer than ${this.maxTimeInQueue.toHumanString()}.`);
+        `SLO ${source.laneName}: oldest job waiting longer than ${this.maxTimeInQueue.toHumanString()} (${this.datapointsToAlarm} of ${this.evaluationPeriods} periods). Pages; rollouts do not roll back on it (queue age measures capacity, not the version).`,
+        false);
     }
-    return { rollbackAlarms, objectives, burnRateAlarms };
+    return { rollbackAlarms, pagingAlarms, objectives, burnRateAlarms };
   }
 
   private burnRateThreshold(spec: BurnRateAlarmSpec): number {
@@ -408,6 +514,21 @@ export class ServiceLevelObjective {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Default minimum requests per period: the fewest requests for which one failed request stays within
+ * the objective (`ceil(100 ÷ maxErrorRatePercent)`: 100 for 1%), at least 10 and at most 1,000.
+ */
+function defaultMinRequests(maxErrorRatePercent: number): number {
+  if (!(maxErrorRatePercent > 0)) { return 1000; }
+  return Math.min(1000, Math.max(10, Math.ceil(100 / maxErrorRatePercent - 1e-9)));
+}
+
+/** The metric judged on the SLO's period (the M-of-N math counts periods of that length). */
+function withPeriod(m: cloudwatch.IMetric, period: Duration): cloudwatch.IMetric {
+  if (m instanceof cloudwatch.Metric || m instanceof cloudwatch.MathExpression) { return m.with({ period }); }
+  return m;
+}
 
 function truncate(s: string, max: number): string {
   return s.length <= max ? s : s.slice(0, max - 1) + '…';

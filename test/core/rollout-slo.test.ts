@@ -54,10 +54,15 @@ describe('ServiceLevelObjective', () => {
     expect(slo.latencyStatistic).toBe('p95');
     expect(slo.goalPercent).toBe(99);
     expect(slo.evaluationPeriods).toBe(10);
-    expect(slo.datapointsToAlarm).toBe(1);
+    // the goal alone allows 0 breaching periods of 10 (fires on 1); minBreachingPeriods (default 2) wins
+    expect(slo.minBreachingPeriods).toBe(2);
+    expect(slo.datapointsToAlarm).toBe(2);
     expect(slo.toString()).toBe('p95 < 200 ms for 99% of 1 minute periods');
     expect(new ServiceLevelObjective({ latencyThreshold: Duration.millis(200), goalPercent: 90 }).datapointsToAlarm).toBe(2);
+    expect(new ServiceLevelObjective({ latencyThreshold: Duration.millis(200), goalPercent: 80 }).datapointsToAlarm).toBe(3);
     expect(new ServiceLevelObjective({ latencyThreshold: Duration.millis(200), goalPercent: 95, evaluationPeriods: 60 }).datapointsToAlarm).toBe(4);
+    // minBreachingPeriods: 1 restores the goal-only rule
+    expect(new ServiceLevelObjective({ latencyThreshold: Duration.millis(200), minBreachingPeriods: 1 }).datapointsToAlarm).toBe(1);
   });
 
   test('renders latency (unit-converted), error-rate and queue-age alarms', () => {
@@ -69,14 +74,17 @@ describe('ServiceLevelObjective', () => {
       i: new cloudwatch.Metric({ namespace: 'AWS/SageMaker', metricName: 'Invocations' }) } });
     const age = new cloudwatch.Metric({ namespace: 'AWS/SQS', metricName: 'ApproximateAgeOfOldestMessage' });
     const alarms = slo.renderAlarms(stack, 'Slo', { laneName: 'lane', latency, latencyUnit: cloudwatch.Unit.MICROSECONDS, errorRatePercent: errors, queueAgeSeconds: age });
-    expect(alarms).toHaveLength(3);
+    // the time-in-queue alarm is created but is not a rollback alarm
+    expect(alarms.map(a => a.node.id)).toEqual(['SloLatency', 'SloErrorRate']);
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ModelLatency', ExtendedStatistic: 'p95', Threshold: 300000, Period: 60, EvaluationPeriods: 10, DatapointsToAlarm: 1,
+      MetricName: 'ModelLatency', ExtendedStatistic: 'p95', Threshold: 300000, Period: 60, EvaluationPeriods: 10, DatapointsToAlarm: 2,
       ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
     });
+    // a lane that still passes the deprecated errorRatePercent gets its expression as given
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1, Metrics: expectArrayWithExpression('e / i * 100') });
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 900 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 900, EvaluationPeriods: 10, DatapointsToAlarm: 2 });
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 3 + 6);
   });
 
   test('also renders one period-based Application Signals SLO per objective, and two burn-rate alarms per SLO', () => {
@@ -90,8 +98,9 @@ describe('ServiceLevelObjective', () => {
     const age = new cloudwatch.Metric({ namespace: 'AWS/SQS', metricName: 'ApproximateAgeOfOldestMessage', statistic: 'Maximum' });
     // WHEN
     const r = slo.render(stack, 'Slo', { laneName: 'lane', latency, errorRatePercent: errors, queueAgeSeconds: age });
-    // THEN three rollback alarms, three SLOs, six burn-rate alarms
-    expect([r.rollbackAlarms.length, r.objectives.length, r.burnRateAlarms.length]).toEqual([3, 3, 6]);
+    // THEN two rollback alarms, one paging alarm (time in queue), three SLOs, six burn-rate alarms
+    expect([r.rollbackAlarms.length, r.pagingAlarms.length, r.objectives.length, r.burnRateAlarms.length]).toEqual([2, 1, 3, 6]);
+    expect(r.pagingAlarms.map(a => a.node.id)).toEqual(['SloTimeInQueue']);
     expect(r.objectives.map(o => o.node.id)).toEqual(['SloLatencyObjective', 'SloErrorRateObjective', 'SloTimeInQueueObjective']);
     expect(r.burnRateAlarms.map(a => a.node.id)).toEqual([
       'SloLatencyFastBurn', 'SloLatencySlowBurn', 'SloErrorRateFastBurn', 'SloErrorRateSlowBurn', 'SloTimeInQueueFastBurn', 'SloTimeInQueueSlowBurn',
@@ -137,11 +146,11 @@ describe('ServiceLevelObjective', () => {
       MetricName: 'BurnRate', Dimensions: [{ Name: 'BurnRateWindowMinutes', Value: '360' }, { Name: 'SloName', Value: latencyName }], Threshold: 6,
     });
     expect(t.findResources('AWS::CloudWatch::Alarm', { DependsOn: ['SloLatencyObjective'] })).not.toEqual({});
-    // the rollback alarms keep their M-of-N shape (99.5% of 10 periods: 1 breaching period fires)
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: 250, Period: 60, EvaluationPeriods: 10, DatapointsToAlarm: 1 });
+    // the rollback alarms keep their M-of-N shape (99.5% of 10 periods: the goal allows 0, minBreachingPeriods makes it 2)
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: 250, Period: 60, EvaluationPeriods: 10, DatapointsToAlarm: 2 });
     // renderAlarms returns the rollback alarms only
     const other = new Stack(new App(), 'O');
-    expect(slo.renderAlarms(other, 'Slo', { laneName: 'lane', latency, errorRatePercent: errors, queueAgeSeconds: age }).map(a => a.node.id)).toEqual(['SloLatency', 'SloErrorRate', 'SloTimeInQueue']);
+    expect(slo.renderAlarms(other, 'Slo', { laneName: 'lane', latency, errorRatePercent: errors, queueAgeSeconds: age }).map(a => a.node.id)).toEqual(['SloLatency', 'SloErrorRate']);
   });
 
   test('the default window is 28 days: burn-rate thresholds 13.44 (1 h) and 5.6 (6 h)', () => {

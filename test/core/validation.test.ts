@@ -126,9 +126,9 @@ describe('numbers', () => {
     [Infinity, /'n' \(Infinity\) is not a finite number/],
     [-Infinity, /'n' \(-Infinity\) is not a finite number/],
     ['3' as unknown as number, /'n' \("3"\) is not a finite number/],
-    [0.5, /'n' \(0\.5\) must be a whole number. Fix: Pass a whole number from 1 to 10\./],
-    [0, /'n' \(0\) must be a whole number from 1 to 10/],
-    [11, /'n' \(11\) must be a whole number from 1 to 10/],
+    [0.5, /'n' \(0\.5\) must be an integer from 1 to 10\. Fix: Pass an integer from 1 to 10\./],
+    [0, /'n' \(0\) must be an integer from 1 to 10/],
+    [11, /'n' \(11\) must be an integer from 1 to 10/],
   ])('checkFinite rejects %p', (value, msg) => {
     expect(() => checkFinite('X', 'n', value, { min: 1, max: 10, integer: true })).toThrow(msg);
   });
@@ -137,13 +137,13 @@ describe('numbers', () => {
     expect(() => checkFinite('X', 'n', 1, { min: 1, max: 10, integer: true })).not.toThrow();
     expect(() => checkFinite('X', 'n', 10, { min: 1, max: 10, integer: true })).not.toThrow();
     expect(() => checkFinite('X', 'n', 0.5, { min: 0 })).not.toThrow();
-    expect(() => checkFinite('X', 'n', -0.01, { min: 0 })).toThrow(/'n' \(-0\.01\) must be a number of at least 0/);
-    expect(() => checkFinite('X', 'n', 5, { max: 4 })).toThrow(/must be a number of at most 4/);
+    expect(() => checkFinite('X', 'n', -0.01, { min: 0 })).toThrow(/'n' \(-0\.01\) must be >= 0\. Fix: Pass a value of at least 0\./);
+    expect(() => checkFinite('X', 'n', 5, { max: 4 })).toThrow(/'n' \(5\) must be <= 4/);
     expect(() => checkFinite('X', 'n', Token.asNumber({ resolve: () => NaN }), { min: 1 })).not.toThrow();
   });
 
   test('checkWholeNumber', () => {
-    expect(() => checkWholeNumber('X', 'n', 2.5, 0)).toThrow(/'n' \(2\.5\) must be a whole number\. Fix: Pass a whole number of at least 0\./);
+    expect(() => checkWholeNumber('X', 'n', 2.5, 0)).toThrow(/'n' \(2\.5\) must be an integer >= 0\. Fix: Pass an integer >= 0\./);
     expect(() => checkWholeNumber('X', 'n', 0, 0)).not.toThrow();
   });
 
@@ -151,8 +151,8 @@ describe('numbers', () => {
     expect(MAX_APP_AUTOSCALING_CAPACITY).toBe(2147483647);
     expect(() => checkCapacity('AutoscalingPolicy', 'maxCapacity', 2147483647, 1)).not.toThrow();
     expect(() => checkCapacity('AutoscalingPolicy', 'maxCapacity', 2147483648, 1))
-      .toThrow(/^AutoscalingPolicy: 'maxCapacity' \(2147483648\) must be a whole number from 1 to 2147483647\. Fix: .*32-bit integers/);
-    expect(() => checkCapacity('X', 'minCapacity', -1)).toThrow(/'minCapacity' \(-1\) must be a whole number from 0 to 2147483647/);
+      .toThrow(/^AutoscalingPolicy: 'maxCapacity' \(2147483648\) must be an integer from 1 to 2147483647\. Fix: .*32-bit integers/);
+    expect(() => checkCapacity('X', 'minCapacity', -1)).toThrow(/'minCapacity' \(-1\) must be an integer from 0 to 2147483647/);
   });
 });
 

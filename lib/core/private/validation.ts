@@ -21,6 +21,14 @@
  *   version (`latest` rejected).
  *
  * `describeValue`/`describeDuration` render values readably (`1.5 seconds`, `NaN`, `a Bucket`).
+ *
+ * SLOs (lib/core/service-level-objective.ts), what lanes adopt:
+ * - pass `errors` and `requests` (counts) to `slo.render(...)` instead of a hand-made
+ *   `errorRatePercent` expression: core builds `IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)`
+ *   (lib/core/private/metric-math.ts `errorRatePercent`, also for any other rate a lane graphs);
+ * - roll back on `rendered.rollbackAlarms` only; expose `rendered.pagingAlarms` (time in queue) as
+ *   `sloPagingAlarms` and never put them into deployment alarms;
+ * - use `slo.datapointsToAlarm` for any extra M-of-N alarm (it now includes `minBreachingPeriods`).
  */
 import { Duration, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
@@ -52,12 +60,26 @@ export interface NumberCheck {
 /** Application Auto Scaling capacities are 32-bit signed integers. */
 export const MAX_APP_AUTOSCALING_CAPACITY = 2_147_483_647;
 
+/** The accepted range, worded as `checkInteger`/`checkRange` in errors.ts word it (same mistake, same text). */
 function rangeText(c: NumberCheck): string {
-  const kind = c.integer ? 'a whole number' : 'a number';
-  if (c.min !== undefined && c.max !== undefined) { return `${kind} from ${c.min} to ${c.max}`; }
-  if (c.min !== undefined) { return `${kind} of at least ${c.min}`; }
-  if (c.max !== undefined) { return `${kind} of at most ${c.max}`; }
-  return `a finite ${c.integer ? 'whole number' : 'number'}`;
+  if (c.integer) {
+    if (c.min !== undefined && c.max !== undefined) { return `an integer from ${c.min} to ${c.max}`; }
+    if (c.min !== undefined) { return `an integer >= ${c.min}`; }
+    if (c.max !== undefined) { return `an integer <= ${c.max}`; }
+    return 'an integer';
+  }
+  if (c.min !== undefined && c.max !== undefined) { return `between ${c.min} and ${c.max}`; }
+  if (c.min !== undefined) { return `>= ${c.min}`; }
+  if (c.max !== undefined) { return `<= ${c.max}`; }
+  return 'a finite number';
+}
+
+function fixText(c: NumberCheck): string {
+  if (c.integer) { return `Pass ${rangeText(c)}.`; }
+  if (c.min !== undefined && c.max !== undefined) { return `Pass a value from ${c.min} to ${c.max}.`; }
+  if (c.min !== undefined) { return `Pass a value of at least ${c.min}.`; }
+  if (c.max !== undefined) { return `Pass a value of at most ${c.max}.`; }
+  return 'Pass a finite number.';
 }
 
 /**
@@ -66,14 +88,11 @@ function rangeText(c: NumberCheck): string {
  */
 export function checkFinite(scope: Where, prop: string, value: number | undefined, check: NumberCheck = {}): void {
   if (value === undefined || Token.isUnresolved(value)) { return; }
-  const fix = check.fix ?? `Pass ${rangeText(check)}.`;
+  const fix = check.fix ?? fixText(check);
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw invalid(scope, prop, value, 'is not a finite number', fix);
   }
-  if (check.integer && !Number.isInteger(value)) {
-    throw invalid(scope, prop, value, 'must be a whole number', fix);
-  }
-  if ((check.min !== undefined && value < check.min) || (check.max !== undefined && value > check.max)) {
+  if ((check.integer && !Number.isInteger(value)) || (check.min !== undefined && value < check.min) || (check.max !== undefined && value > check.max)) {
     throw invalid(scope, prop, value, `must be ${rangeText(check)}`, fix);
   }
 }
@@ -87,7 +106,7 @@ export function checkWholeNumber(scope: Where, prop: string, value: number | und
 export function checkCapacity(scope: Where, prop: string, value: number | undefined, min: number = 0): void {
   checkFinite(scope, prop, value, {
     min, max: MAX_APP_AUTOSCALING_CAPACITY, integer: true,
-    fix: `Pass a whole number from ${min} to ${MAX_APP_AUTOSCALING_CAPACITY} (Application Auto Scaling capacities are 32-bit integers).`,
+    fix: `Pass an integer from ${min} to ${MAX_APP_AUTOSCALING_CAPACITY} (Application Auto Scaling capacities are 32-bit integers).`,
   });
 }
 
