@@ -17,7 +17,7 @@ import { checkDnsSubdomain, checkLabelKey } from '../core/private/validation';
 import { checkNvidiaInstanceType, checkPodFits, DEFAULT_CPU, DEFAULT_MEMORY } from './private/gpu-instances';
 import { bindForChart } from './private/served-model-of';
 import { checkServedVersion, checkServingOptions, checkShadowCandidate } from './private/validate-options';
-import { concrete, isDnsLabel, promSelector, quantileOf, renderQuery, ResolvedQueries, resolveQueries, secondsOf } from './private/util';
+import { concrete, errorRateWithMinimum, isDnsLabel, promSelector, quantileOf, renderQuery, ResolvedQueries, resolveQueries, secondsOf } from './private/util';
 import { KubernetesRolloutMode } from './rollout-mode';
 import { KubernetesScalingEngine } from './scaling-engine';
 import { ServedModel } from './served-model';
@@ -697,7 +697,7 @@ export class GpuServingChart extends cdk8s.Chart {
         ...common,
         name: 'error-rate',
         ...conditions(slo.maxErrorRatePercent),
-        provider: { prometheus: { address, query: renderQuery(q.errorRatePercent, selector) } },
+        provider: { prometheus: { address, query: errorRateWithMinimum(renderQuery(q.errorRatePercent, selector), renderQuery(q.allRequestsPerSecond, selector), period, slo.minRequestsPerPeriod!) } },
       });
     }
     if (slo.maxTimeInQueue) {
@@ -734,7 +734,7 @@ export class GpuServingChart extends cdk8s.Chart {
     if (slo.maxErrorRatePercent !== undefined) {
       rules.push({
         alert: 'ModelErrorRateSloBreached',
-        expr: breaches(renderQuery(q.errorRatePercent, selector), slo.maxErrorRatePercent),
+        expr: breaches(errorRateWithMinimum(renderQuery(q.errorRatePercent, selector), renderQuery(q.allRequestsPerSecond, selector), step, slo.minRequestsPerPeriod!), slo.maxErrorRatePercent),
         labels,
         annotations: { summary: `${base}: error rate over ${slo.maxErrorRatePercent}% (SLO ${slo.toString()})` },
       });

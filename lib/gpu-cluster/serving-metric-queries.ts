@@ -53,6 +53,15 @@ export interface ServingMetricQueries {
   readonly errorRatePercent?: string;
 
   /**
+   * All requests per second (successful and failed), summed over the pods. With the SLO's
+   * `minRequestsPerPeriod` it decides whether a period's error rate counts: a period with fewer
+   * requests reads 0% (as in the AWS lanes' alarms), a period with none has no sample.
+   *
+   * @default 'sum(rate(nv_inference_request_success{$SELECTOR}[1m])) + sum(rate(nv_inference_request_failure{$SELECTOR}[1m]))'
+   */
+  readonly allRequestsPerSecond?: string;
+
+  /**
    * Requests per second measured in front of the pods by the gateway or ingress (Envoy Gateway,
    * Istio, NGINX, ...), summed over the backend. Unlike the server's own metrics this series exists
    * while no pod runs, so it is what lets a `requestsPerInstance` trigger wake a workload from

@@ -278,8 +278,6 @@ describe('autoscaling', () => {
       /leaves a backlog target of 0.5 after the 50% warm buffer, below 1 job per pod/],
     ['a step cap needs a cooldown period', { autoscaling: inFlight({ scaleOutCooldown: Duration.seconds(0), maxScaleOutStep: 2 }) },
       /'autoscaling.scaleOutCooldown' \(0 seconds\) must be between 1 second and 30 minutes when 'maxScaleOutStep' is set/],
-    ['a stabilization window is at most an hour', { autoscaling: inFlight({ scaleInCooldown: Duration.hours(2) }) },
-      /'autoscaling.scaleInCooldown' \(2 hours\) is longer than an HPA stabilization window/],
   ])('rejects: %s', (_what, props, message) => {
     expect(() => chart(props as Partial<GpuServingChartProps>)).toThrow(message);
   });

@@ -98,16 +98,29 @@ describe('item 16: SLO guardrails fail closed', () => {
     chart({ slo, rollout, rolloutMode: KubernetesRolloutMode.ARGO_ROLLOUTS, prometheusOperator: true }).toJson();
 
   test('no analysis query can turn "no data" into a pass; the error rate has no sample without traffic; queue time is measured only with traffic', () => {
-    const metrics = find(argo(ServiceLevelObjective.latency(95, Duration.millis(100), { maxErrorRatePercent: 1, maxTimeInQueue: Duration.millis(500) })), 'AnalysisTemplate', 'recsys-slo').spec.metrics;
+    const metrics = find(argo(ServiceLevelObjective.latency(95, Duration.millis(100), { maxErrorRatePercent: 1, maxTimeInQueue: Duration.seconds(1) })), 'AnalysisTemplate', 'recsys-slo').spec.metrics;
     const byName = Object.fromEntries(metrics.map((m: any) => [m.name, m]));
     for (const m of metrics) {
       expect(m.provider.prometheus.query).not.toContain('vector(0)');
       expect(m.successCondition).toMatch(/^len\(result\) > 0 && result\[0\] <= /);
       expect(m.failureCondition).toMatch(/^len\(result\) > 0 && result\[0\] > /);
     }
-    expect(byName['error-rate'].provider.prometheus.query).toBe('100 * sum(rate(nv_inference_request_failure{namespace="recsys",service="recsys",rollouts_pod_template_hash="{{args.canary-hash}}"}[1m])) / (sum(rate(nv_inference_request_success{namespace="recsys",service="recsys",rollouts_pod_template_hash="{{args.canary-hash}}"}[1m])) + sum(rate(nv_inference_request_failure{namespace="recsys",service="recsys",rollouts_pod_template_hash="{{args.canary-hash}}"}[1m])) > 0)');
-    expect(byName['time-in-queue'].successCondition).toBe('len(result) > 0 && result[0] <= 0.5');
+    const sel = 'namespace="recsys",service="recsys",rollouts_pod_template_hash="{{args.canary-hash}}"';
+    const all = `sum(rate(nv_inference_request_success{${sel}}[1m])) + sum(rate(nv_inference_request_failure{${sel}}[1m]))`;
+    const rate = `100 * sum(rate(nv_inference_request_failure{${sel}}[1m])) / (sum(rate(nv_inference_request_success{${sel}}[1m])) + sum(rate(nv_inference_request_failure{${sel}}[1m])) > 0)`;
+    // The rate with >= 100 requests in the period (1% objective), 0 with fewer, no sample with none.
+    expect(byName['error-rate'].provider.prometheus.query).toBe(`((${rate}) and on() ((${all}) * 60 >= 100)) or on() (0 * ((${all}) > 0))`);
+    expect(byName['time-in-queue'].successCondition).toBe('len(result) > 0 && result[0] <= 1');
     expect(byName['time-in-queue'].provider.prometheus.query).toMatch(/\) and on\(\) \(sum\(rate\(nv_inference_request_success\{.*\}\[1m\]\)\) > 0\)$/);
+  });
+
+  test('the SLO\'s minRequestsPerPeriod guards the error rate in the analysis and the alert', () => {
+    const slo = ServiceLevelObjective.latency(95, Duration.millis(100), { maxErrorRatePercent: 2, minRequestsPerPeriod: 30 });
+    const objs = argo(slo);
+    const analysis = find(objs, 'AnalysisTemplate', 'recsys-slo').spec.metrics.find((m: any) => m.name === 'error-rate');
+    expect(analysis.provider.prometheus.query).toMatch(/\) \* 60 >= 30\)\) or on\(\) \(0 \* \(\(sum\(rate\(nv_inference_request_success/);
+    const alert = find(objs, 'PrometheusRule', 'recsys-slo').spec.groups[0].rules.find((r: any) => r.alert === 'ModelErrorRateSloBreached');
+    expect(alert.expr).toMatch(/\* 60 >= 30\)\) or on\(\) \(0 \* .* > bool 2\)\[600s:60s\]\) >= 2$/);
   });
 
   test('failure and inconclusive limits follow the SLO: the run fails (or pauses on no data) at the datapointsToAlarm-th period', () => {

@@ -40,6 +40,7 @@ export const DEFAULT_QUERIES: Required<Omit<ServingMetricQueries, 'gatewayReques
   gpuUtilizationPercent: 'avg(nv_gpu_utilization{$SELECTOR}) * 100',
   queueTimeSeconds: '(sum(rate(nv_inference_queue_duration_us{$SELECTOR}[1m])) / 1e6) / clamp_min(sum(rate(nv_inference_request_success{$SELECTOR}[1m])), 0.001)',
   latencyMilliseconds: 'max(nv_inference_request_summary_us{$SELECTOR,quantile="$QUANTILE"} >= 0) / 1000',
+  allRequestsPerSecond: 'sum(rate(nv_inference_request_success{$SELECTOR}[1m])) + sum(rate(nv_inference_request_failure{$SELECTOR}[1m]))',
   // No traffic gives no sample (the denominator is filtered by `> 0`), never a 0 % error rate.
   errorRatePercent: '100 * sum(rate(nv_inference_request_failure{$SELECTOR}[1m])) / (sum(rate(nv_inference_request_success{$SELECTOR}[1m])) + sum(rate(nv_inference_request_failure{$SELECTOR}[1m])) > 0)',
 };
@@ -51,6 +52,7 @@ export type ResolvedQueries = Required<Omit<ServingMetricQueries, 'gatewayReques
 export function resolveQueries(q: ServingMetricQueries | undefined): ResolvedQueries {
   return {
     gatewayRequestsPerSecond: q?.gatewayRequestsPerSecond,
+    allRequestsPerSecond: q?.allRequestsPerSecond ?? DEFAULT_QUERIES.allRequestsPerSecond,
     requestsPerSecond: q?.requestsPerSecond ?? DEFAULT_QUERIES.requestsPerSecond,
     inFlightRequests: q?.inFlightRequests ?? DEFAULT_QUERIES.inFlightRequests,
     gpuUtilizationPercent: q?.gpuUtilizationPercent ?? DEFAULT_QUERIES.gpuUtilizationPercent,
@@ -58,6 +60,16 @@ export function resolveQueries(q: ServingMetricQueries | undefined): ResolvedQue
     latencyMilliseconds: q?.latencyMilliseconds ?? DEFAULT_QUERIES.latencyMilliseconds,
     errorRatePercent: q?.errorRatePercent ?? DEFAULT_QUERIES.errorRatePercent,
   };
+}
+
+/**
+ * The error-rate query with the SLO's minimum request count: the rate itself when the period saw at
+ * least `minRequests` requests, 0 when it saw fewer (a handful of requests cannot trip it), no sample
+ * when it saw none (no data is never a pass).
+ * @internal
+ */
+export function errorRateWithMinimum(errorRate: string, allRequestsPerSecond: string, periodSeconds: number, minRequests: number): string {
+  return `((${errorRate}) and on() ((${allRequestsPerSecond}) * ${periodSeconds} >= ${minRequests})) or on() (0 * ((${allRequestsPerSecond}) > 0))`;
 }
 
 /** Fill `$SELECTOR` and `$QUANTILE`. @internal */
