@@ -249,6 +249,7 @@ export class GpuServingChart extends cdk8s.Chart {
     const queries = resolveQueries(props.metricQueries);
     const engine = this.resolveEngine(policy, props.scalingEngine ?? KubernetesScalingEngine.AUTO, queries);
     this.scalingEngine = engine;
+    this.checkUnused(props, engine);
     if (policy.trigger(TriggerKind.QUEUE_BACKLOG_PER_INSTANCE) && (!props.queueUrl || !props.awsRegion)) {
       throw invalid(this, 'queueUrl', props.queueUrl, 'and awsRegion are needed by the queueBacklogPerInstance trigger (KEDA aws-sqs-queue)', 'Pass queueUrl and awsRegion.');
     }
@@ -478,6 +479,23 @@ export class GpuServingChart extends cdk8s.Chart {
           spec: { groups: [{ name: `${base}-slo`, rules: this.alertRules(props, queries, ns, base) }] },
         });
       }
+    }
+  }
+
+  /** Props no object would carry with these settings: an error, not a silent no-op. */
+  private checkUnused(props: GpuServingChartProps, engine: KubernetesScalingEngine): void {
+    const keda = !this.policy.isFixed && engine === KubernetesScalingEngine.KEDA;
+    if (props.pollingInterval !== undefined && !keda) {
+      throw invalid(this, 'pollingInterval', props.pollingInterval, `is not used: only a KEDA ScaledObject polls (this chart renders ${this.policy.isFixed ? 'a fixed replica count' : 'an HPA'})`, 'Drop pollingInterval.');
+    }
+    if (props.hostnames !== undefined && !props.gateway) {
+      throw invalid(this, 'hostnames', props.hostnames, 'is not used: there is no HTTPRoute without a gateway', "Pass gateway: { name: 'inference-gateway' }, or drop hostnames.");
+    }
+    if (props.monitoringLabels !== undefined && !props.prometheusOperator) {
+      throw invalid(this, 'monitoringLabels', props.monitoringLabels, 'is not used: no ServiceMonitor or PrometheusRule is rendered without prometheusOperator', 'Set prometheusOperator: true, or drop monitoringLabels.');
+    }
+    if (props.queueReaderRoleArn !== undefined && !this.policy.trigger(TriggerKind.QUEUE_BACKLOG_PER_INSTANCE)) {
+      throw invalid(this, 'queueReaderRoleArn', props.queueReaderRoleArn, 'is not used: the policy has no queueBacklogPerInstance trigger', 'Drop queueReaderRoleArn, or add ScalingTrigger.queueBacklogPerInstance(n).');
     }
   }
 

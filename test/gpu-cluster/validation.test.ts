@@ -171,6 +171,19 @@ describe('class 4 and 5: pinned versions; a shadow is a new version of the same 
   });
 });
 
+describe('props a controller would never read are rejected, not silently dropped', () => {
+  const cpu = new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 4, triggers: [ScalingTrigger.cpuUtilization(60)] });
+  test.each<[string, Partial<GpuServingChartProps>, RegExp]>([
+    ['a polling interval with an HPA', { autoscaling: cpu, pollingInterval: Duration.seconds(10) }, /'pollingInterval' \(10 seconds\) is not used: only a KEDA ScaledObject polls \(this chart renders an HPA\)/],
+    ['a polling interval with a fixed replica count', { pollingInterval: Duration.seconds(10) }, /'pollingInterval' \(10 seconds\) is not used: .*a fixed replica count/],
+    ['host names without a gateway', { hostnames: ['recsys.example.com'] }, /'hostnames' \(\["recsys.example.com"\]\) is not used: there is no HTTPRoute without a gateway/],
+    ['monitoring labels without the Prometheus Operator', { monitoringLabels: { release: 'prom' } }, /'monitoringLabels' \(\{"release":"prom"\}\) is not used/],
+    ['a queue reader role without a queue trigger', { queueReaderRoleArn: 'arn:aws:iam::111122223333:role/r' }, /'queueReaderRoleArn' .* is not used: the policy has no queueBacklogPerInstance trigger/],
+  ])('rejects %s', (_what, props, message) => {
+    expect(() => chart(props)).toThrow(message);
+  });
+});
+
 describe('class 6: enum-like values and numbers from other jsii languages', () => {
   test.each<[string, Partial<GpuServingChartProps>, RegExp]>([
     ['an unknown rollout mode', { rolloutMode: 'BLUE_GREEN' as any }, /'rolloutMode' \("BLUE_GREEN"\) is not one of 'ROLLING_UPDATE', 'GATEWAY_API', 'ARGO_ROLLOUTS'/],
@@ -264,7 +277,7 @@ describe('property: random valid props give schema-valid manifests; random inval
     return {
       namespace: v.namespace, gpuCount: v.gpuCount, cpu: v.cpu, memory: Size.gibibytes(v.memoryGiB), priorityClassName: v.priorityClassName,
       autoscaling: new AutoscalingPolicy({ minCapacity: v.minCapacity, maxCapacity: v.minCapacity + v.extra + 1, triggers: [(triggers as any)[v.trigger]] }),
-      pollingInterval: Duration.seconds(v.pollingSeconds), terminationGracePeriod: Duration.seconds(v.graceSeconds),
+      pollingInterval: v.trigger === 'cpu' ? undefined : Duration.seconds(v.pollingSeconds), terminationGracePeriod: Duration.seconds(v.graceSeconds),
       rolloutMode: mode,
       rollout: mode === KubernetesRolloutMode.ARGO_ROLLOUTS ? Rollout.canary({ percent: 20, bakeTime: Duration.minutes(10) })
         : mode === KubernetesRolloutMode.GATEWAY_API ? Rollout.canary({ percent: 20, bakeTime: Duration.minutes(10), autoRollback: false }) : undefined,
