@@ -20,6 +20,7 @@ import { GpuServingOptions } from './gpu-serving-options';
 import { checkNvidiaInstanceType, checkPodFits, CpuArch, DEFAULT_CPU, DEFAULT_MEMORY } from './private/gpu-instances';
 import { servedModelOf } from './private/served-model-of';
 import { concrete } from './private/util';
+import { checkOneOf } from '../core/private/validation';
 import { checkServingOptions, checkShadowCandidate } from './private/validate-options';
 import { KubernetesScalingEngine } from './scaling-engine';
 import { WorkloadIdentity } from './workload-identity';
@@ -221,6 +222,9 @@ export class GpuClusterService extends Construct implements IInferenceLane {
     this.namespace = ns;
     // The chart runs the same checks; here first, so that messages name this construct's path.
     checkServingOptions(this, props, ns);
+    checkOneOf(this, 'workloadIdentity', props.workloadIdentity, Object.values(WorkloadIdentity));
+    checkOneOf(this, 'gpuNodeGroup.capacityType', props.gpuNodeGroup?.capacityType, Object.values(eks.CapacityType));
+    checkOneOf(this, 'gpuNodeGroup.amiType', props.gpuNodeGroup?.amiType, Object.values(eks.NodegroupAmiType));
     const base = props.serviceName ?? props.artifact!.name;
     const identity = props.workloadIdentity ?? WorkloadIdentity.POD_IDENTITY;
     const policy = props.autoscaling ?? AutoscalingPolicy.fixed(1);

@@ -90,7 +90,7 @@ describe('on an imported cluster with EKS Pod Identity, KEDA and a queue', () =>
     });
     const manifests = template.findResources('Custom::AWSCDK-EKS-KubernetesResource');
     const [logicalId, manifest] = Object.entries(manifests).find(([id]) => id.startsWith('RecsysManifests'))!;
-    expect(logicalId).toBeDefined();
+    expect(logicalId).toMatch(/^RecsysManifests[0-9A-F]{8}$/);
     const dependsOn: string[] = (manifest as any).DependsOn;
     const helm = Object.keys(template.findResources('Custom::AWSCDK-EKS-HelmChart'))[0];
     const associations = Object.keys(template.findResources('AWS::EKS::PodIdentityAssociation'));

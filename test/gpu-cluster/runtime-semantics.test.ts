@@ -186,7 +186,7 @@ describe('item 19: validation gaps', () => {
       .toThrow(/'triton.inputs' \(\[\]\) must declare the input and output tensors of model 'recsys' \(framework pytorch\): Triton cannot auto-complete/);
     expect(() => chart({ triton: new TritonModelConfig({ maxBatchSize: 8, backend: 'pytorch', inputs: [{ name: 'x', dataType: 'TYPE_FP32', dims: [4] }] }) }))
       .toThrow(/must declare the input and output tensors/);
-    expect(() => chart({ triton: new TritonModelConfig({ maxBatchSize: 8 }) })).not.toThrow();
+    expect(find(chart({ triton: new TritonModelConfig({ maxBatchSize: 8 }) }).toJson(), 'ConfigMap', 'recsys-triton').data['config.pbtxt']).not.toContain('input [');
   });
 
   test.each([
@@ -198,7 +198,8 @@ describe('item 19: validation gaps', () => {
   });
 
   test('CPU and memory must leave room for the kubelet: on a g5.xlarge (4 vCPU, 16 GiB) 3.9 CPU and 15 GiB fit, 4 CPU or 16 GiB never do', () => {
-    expect(() => chart({ instanceTypes: ['g5.xlarge'], cpu: 3.9, memory: Size.gibibytes(15) })).not.toThrow();
+    const server = find(chart({ instanceTypes: ['g5.xlarge'], cpu: 3.9, memory: Size.gibibytes(15) }).toJson(), 'Deployment', 'recsys').spec.template.spec.containers[0];
+    expect([server.resources.requests.cpu, server.resources.limits.memory]).toEqual(['3.9', '15Gi']);
     expect(() => chart({ instanceTypes: ['g5.xlarge'], cpu: 4 }))
       .toThrow(/'instanceTypes\[0\]' \("g5.xlarge"\) has 4 vCPUs, and each pod requests 4 CPU \(cpu\): the kubelet and DaemonSets reserve part of every node, so the pods would never fit on it/);
     expect(() => chart({ instanceTypes: ['g5.xlarge'], memory: Size.gibibytes(16) })).toThrow(/has 16 GiB of memory, and each pod requests 16 GiB \(memory\)/);
@@ -206,7 +207,8 @@ describe('item 19: validation gaps', () => {
   });
 
   test('GPU count boundary: 4 GPUs fit a g5.12xlarge (accepted), 5 do not', () => {
-    expect(() => chart({ instanceTypes: ['g5.12xlarge'], gpuCount: 4 })).not.toThrow();
+    const server = find(chart({ instanceTypes: ['g5.12xlarge'], gpuCount: 4 }).toJson(), 'Deployment', 'recsys').spec.template.spec.containers[0];
+    expect(server.resources.limits['nvidia.com/gpu']).toBe(4);
     expect(() => chart({ instanceTypes: ['g5.12xlarge'], gpuCount: 5 })).toThrow(/has 4 GPU\(s\) but each pod requests 5/);
   });
 });

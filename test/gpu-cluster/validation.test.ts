@@ -185,6 +185,13 @@ describe('props a controller would never read are rejected, not silently dropped
 });
 
 describe('class 6: enum-like values and numbers from other jsii languages', () => {
+  test.each<[string, (s: Stack) => Partial<GpuClusterServiceProps>, RegExp]>([
+    ['an unknown workload identity', () => ({ workloadIdentity: 'KIAM' as any }), /S\/Recsys: 'workloadIdentity' \("KIAM"\) is not one of 'POD_IDENTITY', 'IRSA'/],
+    ['an unknown capacity type', () => ({ gpuNodeGroup: { maxSize: 2, capacityType: 'RESERVED' as any } }), /'gpuNodeGroup.capacityType' \("RESERVED"\) is not one of 'SPOT', 'ON_DEMAND'/],
+  ])('the service rejects %s', (_what, props, message) => {
+    expect(() => service(props)).toThrow(message);
+  });
+
   test.each<[string, Partial<GpuServingChartProps>, RegExp]>([
     ['an unknown rollout mode', { rolloutMode: 'BLUE_GREEN' as any }, /'rolloutMode' \("BLUE_GREEN"\) is not one of 'ROLLING_UPDATE', 'GATEWAY_API', 'ARGO_ROLLOUTS'/],
     ['an unknown scaling engine', { scalingEngine: 'VPA' as any }, /'scalingEngine' \("VPA"\) is not one of 'AUTO', 'HPA', 'KEDA'/],
