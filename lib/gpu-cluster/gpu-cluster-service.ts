@@ -9,7 +9,7 @@ import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { tagLane } from '../core/app-autoscaling';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
-import { checkInteger, invalid } from '../core/errors';
+import { checkInteger, invalid, LaneValidationError } from '../core/errors';
 import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
@@ -29,6 +29,13 @@ import { withLaneDefaults } from '../core/lane-defaults';
 const KEDA_RELEASE_ID = 'CdkInferenceLanesKeda';
 const KEDA_ROLE_ID = 'CdkInferenceLanesKedaOperatorRole';
 const RELEASE_VERSIONS = new WeakMap<eks.HelmChart, string>();
+/** Chart props the service takes under another name. */
+const CHART_TO_SERVICE_PROPS: { [chartProp: string]: string } = {
+  stableModel: 'stableArtifact',
+  shadowModel: 'shadow.candidate',
+  shadowPercent: 'shadow.samplePercent',
+  queueUrl: 'queue',
+};
 const DEFAULT_KEDA_VERSION = '2.17.2';
 const DEVICE_PLUGIN_ID = 'CdkInferenceLanesNvidiaDevicePlugin';
 const DEVICE_PLUGIN_VERSION = '0.17.2';
@@ -288,7 +295,7 @@ export class GpuClusterService extends Construct implements IInferenceLane {
     this.cdk8sApp = new cdk8s.App();
     const annotations: { [key: string]: string } = {};
     if (identity === WorkloadIdentity.IRSA) { annotations['eks.amazonaws.com/role-arn'] = role.roleArn; }
-    this.chart = new GpuServingChart(this.cdk8sApp, base, {
+    this.chart = this.asService(base, () => new GpuServingChart(this.cdk8sApp, base, {
       ...props,
       // Bound above (with grants): the chart gets plain values.
       artifact: undefined,
@@ -303,7 +310,7 @@ export class GpuClusterService extends Construct implements IInferenceLane {
       awsRegion: Stack.of(this).region,
       queueUrl: props.queue?.queueUrl,
       disableResourceNameHashes: true,
-    });
+    }));
 
     if (props.installKeda && this.chart.scalingEngine === KubernetesScalingEngine.KEDA && concrete(kedaVersion) && semverLess(kedaVersion, '2.17.0')) {
       throw invalid(this, 'kedaVersion', kedaVersion, "is older than 2.17.0: the ScaledObjects' fallback holds the current replicas (fallback.behavior), which KEDA 2.16 and older reject or ignore",
@@ -384,6 +391,20 @@ export class GpuClusterService extends Construct implements IInferenceLane {
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     throw invalid(this, 'grantInvoke', grantee.grantPrincipal.toString(), 'is not possible: the model is reached through its Kubernetes Service or Gateway, not through IAM',
       'Allow the caller with a Kubernetes NetworkPolicy or your gateway\'s authentication instead.');
+  }
+
+  /**
+   * Build the chart so that its errors name this construct and this construct's props: the chart
+   * lives in its own cdk8s app, whose path (`recsys`) a user of the service would not recognize.
+   */
+  private asService<T>(chartId: string, build: () => T): T {
+    try {
+      return build();
+    } catch (e) {
+      if (!(e instanceof LaneValidationError) || e.where !== chartId) { throw e; }
+      const rename = (text: string) => Object.entries(CHART_TO_SERVICE_PROPS).reduce((t, [from, to]) => t.split(from).join(to), text);
+      throw new LaneValidationError({ where: this.node.path, prop: rename(e.prop), value: e.value, problem: e.problem, fix: rename(e.fix) });
+    }
   }
 
   /** A Helm release shared by every service of the cluster (one per release id and version). */

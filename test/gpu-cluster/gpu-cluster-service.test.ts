@@ -164,7 +164,7 @@ describe('on a cluster defined in the app, with IRSA and a GPU node group', () =
 
   test('the pods\' role trusts the cluster\'s OIDC provider for the recsys service account, and the chart annotates it', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: Match.anyValue() } })] },
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: { Ref: Match.stringLikeRegexp('^ClusterOpenIdConnectProvider') } } })] },
       Description: 'Pods of recsys in recsys: read the model weights',
     });
     const conditions = Object.values(template.findResources('AWS::CloudFormation::CustomResource'))

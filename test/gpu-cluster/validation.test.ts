@@ -327,3 +327,15 @@ describe('property: random valid props give schema-valid manifests; random inval
     }), { seed: 1312, numRuns: 30 });
   });
 });
+
+describe('errors raised by the chart inside a GpuClusterService name the service and its props', () => {
+  test('GATEWAY_API without the stable version: S/Recsys and stableArtifact, not the chart path and stableModel', () => {
+    expect(() => service(() => ({
+      gateway: GATEWAY, rolloutMode: KubernetesRolloutMode.GATEWAY_API, rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5), autoRollback: false }),
+    }))).toThrow(/^S\/Recsys: 'stableArtifact' is required by rolloutMode GATEWAY_API: it keeps 90% of the traffic. Fix: Pass the version currently serving as stableArtifact\.$/);
+  });
+
+  test('a chart rule (polling interval without KEDA) names the service path', () => {
+    expect(() => service(() => ({ pollingInterval: Duration.seconds(5) }))).toThrow(/^S\/Recsys: 'pollingInterval' \(5 seconds\) is not used/);
+  });
+});
