@@ -29,6 +29,12 @@
  * - roll back on `rendered.rollbackAlarms` only; expose `rendered.pagingAlarms` (time in queue) as
  *   `sloPagingAlarms` and never put them into deployment alarms;
  * - use `slo.datapointsToAlarm` for any extra M-of-N alarm (it now includes `minBreachingPeriods`).
+ *
+ * Schedules: pass `scheduleFormat: ScheduleFormat.KEDA` in `LaneScalingSupport` when the lane renders
+ * KEDA cron (the default checks Application Auto Scaling cron).
+ *
+ * cdk-nag: `acknowledgeNagFindings(resource, [{ id, reason, appliesTo? }])` from ./nag acknowledges a
+ * finding at the resource a lane creates (granular ids for IAM4/IAM5), without importing cdk-nag.
  */
 import { Duration, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
@@ -301,9 +307,9 @@ export function checkDuration(scope: Where, prop: string, d: Duration | undefine
   const { unit } = check;
   const min = check.min ?? Duration.millis(0);
   const range = check.max
-    ? `from ${describeDuration(min)} to ${describeDuration(check.max)}`
-    : (check.min ? `of at least ${describeDuration(min)}` : '');
-  const fix = check.fix ?? `Pass a whole number of ${unit}${range ? ' ' + range : ''}, e.g. ${UNIT_FACTORY[unit]}(${suggest(d, check)}).`;
+    ? (check.min ? `from ${describeDuration(min)} to ${describeDuration(check.max)}` : `at most ${describeDuration(check.max)}`)
+    : (check.min ? `at least ${describeDuration(min)}` : '');
+  const fix = check.fix ?? `Pass a whole number of ${unit}${range ? ', ' + range : ''}, e.g. ${UNIT_FACTORY[unit]}(${suggest(d, check)}).`;
   const amount = amountIn(d, unit);
   if (!Number.isFinite(amount)) {
     throw invalid(scope, prop, d, 'is not a finite duration', fix);
