@@ -101,7 +101,7 @@ describe('class 1: durations the manifests carry in whole seconds are never roun
   test.each<[string, Partial<GpuServingChartProps>, RegExp]>([
     ['a KEDA polling interval of 1.5 s (was rendered as 2, or 0 for 0.4 s)', { pollingInterval: Duration.millis(1500), autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 4, triggers: [ScalingTrigger.inFlightPerInstance(4)] }) },
       /'pollingInterval' \(1 second 500 millis\) must be a whole number of seconds/],
-    ['a polling interval of 0', { pollingInterval: Duration.seconds(0) }, /'pollingInterval' \(0 seconds\) must be of at least 1 second/],
+    ['a polling interval of 0', { pollingInterval: Duration.seconds(0) }, /'pollingInterval' \(0 seconds\) must be at least 1 second/],
     ['a termination grace of 30.5 s', { terminationGracePeriod: Duration.millis(30500) }, /'terminationGracePeriod' \(30 seconds 500 millis\) must be a whole number of seconds/],
     ['a startup timeout of 90.5 s', { startupTimeout: Duration.millis(90500) }, /'startupTimeout' \(.*\) must be a whole number of seconds.*Duration.seconds\(91\)/],
     ['a preStop delay of 2.5 s', { preStopDelay: Duration.millis(2500) }, /'preStopDelay' \(2 seconds 500 millis\) must be a whole number of seconds/],
