@@ -242,6 +242,7 @@ export class GpuClusterService extends Construct implements IInferenceLane {
         throw invalid(this, 'gpuNodeGroup', props.gpuNodeGroup.instanceTypes ?? ['g5.xlarge'], 'needs a cluster defined in this app (eks.Cluster); an imported cluster cannot get node groups from here',
           'Create the node group where the cluster is defined, or pass an eks.Cluster.');
       }
+      this.checkPodsFitNodegroup(props);
       this.nodegroup = this.addNodegroup(cluster, props.gpuNodeGroup, props.gpuCount ?? 1, props.cpu ?? DEFAULT_CPU,
         (props.memory ?? DEFAULT_MEMORY).toMebibytes({ rounding: SizeRoundingBehavior.NONE }) / 1024);
       this.devicePlugin = this.addDevicePlugin(cluster, props.gpuNodeGroup);
@@ -480,6 +481,22 @@ export class GpuClusterService extends Construct implements IInferenceLane {
       roleArn: role.roleArn,
     });
     return role;
+  }
+
+  /** The pods must be able to land on the node group created for them (taint and instance types). */
+  private checkPodsFitNodegroup(props: GpuClusterServiceProps): void {
+    const groupTypes = props.gpuNodeGroup!.instanceTypes ?? ['g5.xlarge'];
+    const podTypes = props.instanceTypes;
+    if (podTypes && podTypes.every(concrete) && groupTypes.every(concrete) && !podTypes.some(t => groupTypes.includes(t))) {
+      throw invalid(this, 'instanceTypes', podTypes, `has no type in common with gpuNodeGroup.instanceTypes (${groupTypes.join(', ')}): the pods could never run on the node group created for them`,
+        'List at least one of the node group\'s instance types in instanceTypes, or drop instanceTypes.');
+    }
+    const tolerations = props.tolerations;
+    const tolerates = (t: { key: string; value?: string; effect?: string }) => t.key === 'nvidia.com/gpu' && (t.value === undefined || t.value === 'true') && (t.effect === undefined || t.effect === 'NoSchedule');
+    if (tolerations && !tolerations.some(tolerates)) {
+      throw invalid(this, 'tolerations', tolerations, "do not tolerate the node group's taint nvidia.com/gpu=true:NoSchedule: the pods could never run on it",
+        "Add { key: 'nvidia.com/gpu', effect: 'NoSchedule' } to tolerations (or omit tolerations for that default).");
+    }
   }
 
   /** The NVIDIA device plugin for AL2023 NVIDIA nodes, once per cluster. */

@@ -318,6 +318,15 @@ describe('item 19 on EKS: metrics-server and instance types', () => {
     expect(() => service(() => ({ cpu: 4, gpuNodeGroup: { maxSize: 2 } }))).toThrow(/S\/Recsys: 'gpuNodeGroup.instanceTypes\[0\]' \("g5.xlarge"\) has 4 vCPUs, and each pod requests 4 CPU/);
   });
 
+  test('the pods must be able to land on the node group made for them: a common instance type, the GPU taint tolerated', () => {
+    expect(() => service(() => ({ instanceTypes: ['g6.xlarge'], gpuNodeGroup: { maxSize: 2, instanceTypes: ['g5.xlarge'] } })))
+      .toThrow(/S\/Recsys: 'instanceTypes' \(\["g6.xlarge"\]\) has no type in common with gpuNodeGroup.instanceTypes \(g5.xlarge\): the pods could never run on the node group created for them/);
+    expect(() => service(() => ({ tolerations: [{ key: 'dedicated', value: 'ml', effect: 'NoSchedule' }], gpuNodeGroup: { maxSize: 2 } })))
+      .toThrow(/'tolerations' .* do not tolerate the node group's taint nvidia.com\/gpu=true:NoSchedule/);
+    const ok = service(() => ({ instanceTypes: ['g5.xlarge', 'g6.xlarge'], tolerations: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }], gpuNodeGroup: { maxSize: 2 } }));
+    expect(ok.svc.chart.toJson().find((o: any) => o.kind === 'Deployment').spec.template.spec.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
+  });
+
   test('g5g on the arm64 NVIDIA AMI is accepted', () => {
     const { template } = service(() => ({ memory: Size.gibibytes(6), gpuNodeGroup: { maxSize: 2, instanceTypes: ['g5g.xlarge'], amiType: eks.NodegroupAmiType.AL2023_ARM_64_NVIDIA } }));
     template().hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'AL2023_ARM_64_NVIDIA', InstanceTypes: ['g5g.xlarge'] });
