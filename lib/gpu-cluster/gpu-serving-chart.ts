@@ -1,20 +1,20 @@
-import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy, LaneScalingSupport, ScalingTrigger, TriggerKind } from '../core/autoscaling';
-import { checkInteger, checkRange, invalid } from '../core/errors';
+import { checkRange, invalid } from '../core/errors';
 import { ModelArtifact } from '../core/model-artifact';
+import { checkDnsSubdomain, checkLabelKey } from '../core/private/validation';
 import { Rollout, RolloutStrategy, ShadowTraffic } from '../core/rollout';
 import { ArgoAnalysisMetric, ArgoAnalysisTemplate } from './argo-analysis-template';
 import { ArgoCanaryStep, ArgoRollout } from './argo-rollout';
 import { GatewayHttpRoute, HttpBackendRef, HttpRouteFilter } from './gateway-http-route';
-import { GpuServingOptions, GpuToleration } from './gpu-serving-options';
+import { GpuServingOptions } from './gpu-serving-options';
 import { ModelServer, ModelServerProps } from './model-server';
 import { PrometheusAlertRule, PrometheusRule } from './prometheus-rule';
-import { checkDnsSubdomain, checkLabelKey } from '../core/private/validation';
-import { checkNvidiaInstanceType, checkPodFits, DEFAULT_CPU, DEFAULT_MEMORY } from './private/gpu-instances';
+import { resolvePodSettings } from './private/pod-settings';
 import { bindForChart } from './private/served-model-of';
 import { checkServedVersion, checkServingOptions, checkShadowCandidate } from './private/validate-options';
 import { concrete, errorRateWithMinimum, isDnsLabel, promSelector, quantileOf, renderQuery, ResolvedQueries, resolveQueries, secondsOf } from './private/util';
@@ -124,7 +124,6 @@ export interface GpuServingChartProps extends cdk8s.ChartProps, GpuServingOption
   readonly queueReaderRoleArn?: string;
 }
 
-const DEFAULT_TOLERATIONS: GpuToleration[] = [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }];
 const TRITON_QUANTILES = [50, 90, 95, 99];
 
 /**
@@ -194,58 +193,9 @@ export class GpuServingChart extends cdk8s.Chart {
     if (props.createNamespace && ns === undefined) {
       throw invalid(this, 'createNamespace', true, 'needs a namespace', "Pass namespace: 'recsys' (a ChartProps field).");
     }
-    const gpuCount = props.gpuCount ?? 1;
-    checkInteger(this, 'gpuCount', gpuCount, 1, 16);
-    const cpu = props.cpu ?? DEFAULT_CPU;
-    checkRange(this, 'cpu', cpu, 0.1, 192, 'Pass the CPU cores the server needs beside the GPU, e.g. 4.');
-    const memory = props.memory ?? DEFAULT_MEMORY;
-    const shm = props.sharedMemorySize ?? Size.gibibytes(1);
-    if (!Token.isUnresolved(memory.toMebibytes()) && memory.toMebibytes() < 512) {
-      throw invalid(this, 'memory', memory.toHumanString(), 'is below 512 MiB', 'Pass e.g. Size.gibibytes(12).');
-    }
-    if (shm.toMebibytes() >= memory.toMebibytes()) {
-      throw invalid(this, 'sharedMemorySize', shm.toHumanString(), `must be smaller than 'memory' (${memory.toHumanString()}): /dev/shm counts against the memory limit`, 'Lower sharedMemorySize or raise memory.');
-    }
-    const modelVolumeSize = props.modelVolumeSize ?? Size.gibibytes(20);
-    if (modelVolumeSize.toMebibytes() < 64) {
-      throw invalid(this, 'modelVolumeSize', modelVolumeSize.toHumanString(), 'is below 64 MiB', 'Pass room for the archive and the unpacked weights, e.g. Size.gibibytes(20).');
-    }
-    const httpPort = props.httpPort ?? 8000;
-    const grpcPort = props.grpcPort ?? 8001;
-    const metricsPort = props.metricsPort ?? 8002;
-    for (const [prop, port] of [['httpPort', httpPort], ['grpcPort', grpcPort], ['metricsPort', metricsPort]] as const) {
-      checkInteger(this, prop, port, 1024, 65535, 'Pass an unprivileged port (1024-65535): the server runs as non-root.');
-    }
-    if (new Set([httpPort, grpcPort, metricsPort]).size !== 3) {
-      throw invalid(this, 'metricsPort', [httpPort, grpcPort, metricsPort], 'repeats a port (http, grpc and metrics need their own)', 'Give each port its own number.');
-    }
-    const grace = props.terminationGracePeriod ?? Duration.seconds(60);
-    const preStop = props.preStopDelay ?? Duration.seconds(10);
-    if (secondsOf(preStop) >= secondsOf(grace)) {
-      throw invalid(this, 'preStopDelay', preStop, `must be shorter than 'terminationGracePeriod' (${grace.toHumanString()})`, 'Lower preStopDelay or raise terminationGracePeriod.');
-    }
-    const startupTimeout = props.startupTimeout ?? Duration.minutes(10);
-    if (secondsOf(startupTimeout) < 10) {
-      throw invalid(this, 'startupTimeout', startupTimeout, 'is below 10 seconds', 'Give the server time to load the model, e.g. Duration.minutes(10).');
-    }
-    const tolerations = props.tolerations ?? DEFAULT_TOLERATIONS;
-    const maxUnavailable = props.maxUnavailable ?? 1;
-    checkInteger(this, 'maxUnavailable', maxUnavailable, 1);
-    const runAsUser = props.runAsUser ?? 1000;
-    checkInteger(this, 'runAsUser', runAsUser, 1, 2147483647, 'Pass a non-root user id such as 1000.');
-    for (const [i, t] of (props.instanceTypes ?? []).entries()) {
-      // Pods pinned to a type without (enough) NVIDIA GPUs would stay Pending forever.
-      checkNvidiaInstanceType(this, `instanceTypes[${i}]`, t, gpuCount);
-      checkPodFits(this, `instanceTypes[${i}]`, t, cpu, memory.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) / 1024);
-    }
-    for (const [prop, m] of [['model', model], ['stableModel', props.stableModel], ['shadowModel', props.shadowModel]] as const) {
-      if (m && props.triton && props.triton.needsTensorDeclarations(m.framework ?? 'unknown') && (props.triton.inputs.length === 0 || props.triton.outputs.length === 0)) {
-        throw invalid(this, 'triton.inputs', props.triton.inputs.map(t => t.name),
-          `must declare the input and output tensors of ${prop} '${m.name}' (framework ${m.framework}): Triton cannot auto-complete a TorchScript (pytorch_libtorch) config, the model would fail to load`,
-          "Pass inputs and outputs, e.g. inputs: [{ name: 'INPUT__0', dataType: 'TYPE_FP32', dims: [-1] }], outputs: [{ name: 'OUTPUT__0', dataType: 'TYPE_FP32', dims: [-1] }].");
-      }
-    }
-
+    const {
+      gpuCount, cpu, memory, shm, modelVolumeSize, httpPort, grpcPort, metricsPort, grace, preStop, startupTimeout, tolerations, maxUnavailable, runAsUser,
+    } = resolvePodSettings(this, props, [['model', model], ['stableModel', props.stableModel], ['shadowModel', props.shadowModel]]);
     const queries = resolveQueries(props.metricQueries);
     const engine = this.resolveEngine(policy, props.scalingEngine ?? KubernetesScalingEngine.AUTO, queries);
     this.scalingEngine = engine;
