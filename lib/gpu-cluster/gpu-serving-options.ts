@@ -204,7 +204,8 @@ export interface GpuServingOptions {
   readonly livenessPath?: string;
 
   /**
-   * Longest a pod may take to load the model before it is restarted (startup probe).
+   * Longest a pod may take to load the model before it is restarted (startup probe, every 10 s:
+   * a multiple of 10 seconds, at least 10 seconds).
    *
    * @default Duration.minutes(10)
    */

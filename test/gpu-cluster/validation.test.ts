@@ -104,6 +104,7 @@ describe('class 1: durations the manifests carry in whole seconds are never roun
     ['a polling interval of 0', { pollingInterval: Duration.seconds(0) }, /'pollingInterval' \(0 seconds\) must be at least 1 second/],
     ['a termination grace of 30.5 s', { terminationGracePeriod: Duration.millis(30500) }, /'terminationGracePeriod' \(30 seconds 500 millis\) must be a whole number of seconds/],
     ['a startup timeout of 90.5 s', { startupTimeout: Duration.millis(90500) }, /'startupTimeout' \(.*\) must be a whole number of seconds.*Duration.seconds\(91\)/],
+    ['a startup timeout of 95 s (the 10 s probe would round it up to 100 s)', { startupTimeout: Duration.seconds(95) }, /'startupTimeout' \(1 minute 35 seconds\) is not a multiple of the startup probe's 10 s period \(it would be rounded up to 100 s\)/],
     ['a preStop delay of 2.5 s', { preStopDelay: Duration.millis(2500) }, /'preStopDelay' \(2 seconds 500 millis\) must be a whole number of seconds/],
   ])('rejects %s', (_what, props, message) => {
     expect(() => chart(props)).toThrow(message);
@@ -209,7 +210,7 @@ describe('issue 21: logic that only snapshots covered, boundaries and documented
   test('the Argo progress deadline is the startup timeout + 5 minutes, at least 10 minutes (default startup 10 min → 900 s)', () => {
     expect(argoRollout().spec.progressDeadlineSeconds).toBe(900);
     expect(argoRollout(Duration.minutes(5)).spec.progressDeadlineSeconds).toBe(600);
-    expect(argoRollout(Duration.seconds(301)).spec.progressDeadlineSeconds).toBe(601);
+    expect(argoRollout(Duration.seconds(310)).spec.progressDeadlineSeconds).toBe(610);
     expect(argoRollout(Duration.minutes(1)).spec.progressDeadlineSeconds).toBe(600);
     expect(argoRollout().spec.progressDeadlineAbort).toBe(true);
   });

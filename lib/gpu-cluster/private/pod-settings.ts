@@ -6,6 +6,9 @@ import { ServedModel } from '../served-model';
 import { checkNvidiaInstanceType, checkPodFits, DEFAULT_CPU, DEFAULT_MEMORY } from './gpu-instances';
 import { secondsOf } from './util';
 
+/** The startup probe's period; its failure threshold is startupTimeout ÷ period. @internal */
+export const STARTUP_PERIOD_SECONDS = 10;
+
 const DEFAULT_TOLERATIONS: GpuToleration[] = [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }];
 
 /** The pod's settings after defaults, checked. @internal */
@@ -65,6 +68,11 @@ export function resolvePodSettings(scope: IConstruct, props: GpuServingOptions, 
   const startupTimeout = props.startupTimeout ?? Duration.minutes(10);
   if (secondsOf(startupTimeout) < 10) {
     throw invalid(scope, 'startupTimeout', startupTimeout, 'is below 10 seconds', 'Give the server time to load the model, e.g. Duration.minutes(10).');
+  }
+  if (!startupTimeout.isUnresolved() && secondsOf(startupTimeout) % STARTUP_PERIOD_SECONDS !== 0) {
+    const up = Math.ceil(secondsOf(startupTimeout) / STARTUP_PERIOD_SECONDS) * STARTUP_PERIOD_SECONDS;
+    throw invalid(scope, 'startupTimeout', startupTimeout, `is not a multiple of the startup probe's ${STARTUP_PERIOD_SECONDS} s period (it would be rounded up to ${up} s)`,
+      `Pass Duration.seconds(${up}) or Duration.seconds(${up - STARTUP_PERIOD_SECONDS}).`);
   }
   const tolerations = props.tolerations ?? DEFAULT_TOLERATIONS;
   const maxUnavailable = props.maxUnavailable ?? 1;
