@@ -311,6 +311,9 @@ export class ServiceLevelObjective {
         throw invalid(where, prop, v, 'cannot be a token: the alarms\' DatapointsToAlarm is computed from it at synth', `Pass a concrete ${prop}.`);
       }
     }
+    if (props.latencyPercentile !== undefined && Token.isUnresolved(props.latencyPercentile)) {
+      throw invalid(where, 'latencyPercentile', props.latencyPercentile, 'cannot be a token: it names the CloudWatch statistic (p95) at synth', 'Pass a concrete percentile such as 95.');
+    }
     checkInteger(where, 'minBreachingPeriods', props.minBreachingPeriods, 1, 1440);
     this.minBreachingPeriods = props.minBreachingPeriods ?? 2;
     if (isConcreteNumber(this.evaluationPeriods) && isConcreteNumber(this.minBreachingPeriods) && this.minBreachingPeriods > this.evaluationPeriods) {

@@ -203,7 +203,7 @@ describe('Rollout: bake times and intervals', () => {
   test.each([
     [() => Rollout.canary({ percent: 10, bakeTime: Duration.minutes(NaN) }), /^Rollout\.canary: 'bakeTime' \(NaN minutes\) is not a finite duration/],
     [() => Rollout.canary({ percent: 10, bakeTime: Duration.millis(1500) }), /'bakeTime' \(1 second 500 millis\) must be between 1 minute and 1 hour\. Fix: Pass e\.g\. Duration\.minutes\(5\)\. Rollout steps are whole minutes, up to an hour, in every lane\./],
-    [() => Rollout.linear({ stepPercent: 10, interval: Duration.millis(90500) }), /^Rollout\.linear: 'interval' \(1 minute 30 seconds\) must be a whole number of minutes\. Fix: Pass Duration\.minutes\(2\)\./],
+    [() => Rollout.linear({ stepPercent: 10, interval: Duration.millis(90500) }), /^Rollout\.linear: 'interval' \(90\.5 seconds\) must be a whole number of minutes\. Fix: Pass Duration\.minutes\(2\)\./],
     [() => Rollout.linear({ stepPercent: 10, interval: Duration.seconds(3660) }), /'interval' \(1 hour 1 minute\) must be between 1 minute and 1 hour/],
     [() => Rollout.allAtOnce({ finalBakeTime: Duration.seconds(1.5) }), /^Rollout\.ALL_AT_ONCE: 'finalBakeTime' \(1\.5 seconds\) must be a whole number of seconds/],
     [() => Rollout.allAtOnce({ finalBakeTime: Duration.seconds(NaN) }), /'finalBakeTime' \(NaN seconds\) is not a finite duration/],
@@ -314,6 +314,12 @@ describe('tokens: no value is computed from an unknown', () => {
       .toThrow(new RegExp(`^ServiceLevelObjective: '${prop}' \\(<token>\\) cannot be a token: the alarms' DatapointsToAlarm is computed from it at synth\\. Fix: Pass a concrete ${prop}\\.$`));
   });
 
+  test('a token latency percentile is rejected (it names the statistic)', () => {
+    const token = new CfnParameter(new Stack(), 'P', { type: 'Number' }).valueAsNumber;
+    expect(() => ServiceLevelObjective.latency(token, Duration.millis(200)))
+      .toThrow(/^ServiceLevelObjective: 'latencyPercentile' \(<token>\) cannot be a token: it names the CloudWatch statistic \(p95\) at synth/);
+  });
+
   test('token thresholds render as references', () => {
     const stack = new Stack(new App(), 'S');
     const ms = new CfnParameter(stack, 'Ms', { type: 'Number' }).valueAsNumber;
@@ -329,5 +335,45 @@ describe('objects from plain JavaScript', () => {
       .toThrow(/^ModelArtifact\(m\): 'weights' \("s3:\/\/bucket\/key"\) is not ModelWeights\. Fix: Pass ModelWeights\.fromAsset/);
     expect(() => ShadowTraffic.mirror('candidate-v2' as never, 10))
       .toThrow(/^ShadowTraffic: 'candidate' \("candidate-v2"\) is not a ModelArtifact/);
+  });
+});
+
+describe('durations from plain JavaScript and other jsii languages (a number or string where a Duration belongs)', () => {
+  test.each([
+    ['Rollout.canary bakeTime', () => Rollout.canary({ percent: 10, bakeTime: 5 as never }),
+      /^Rollout\.canary: 'bakeTime' \(5\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not a number, e\.g\. Duration\.minutes\(5\)\.$/],
+    ['Rollout.linear interval', () => Rollout.linear({ stepPercent: 10, interval: '5m' as never }),
+      /^Rollout\.linear: 'interval' \("5m"\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not a string/],
+    ['Rollout.canary bakeTime null', () => Rollout.canary({ percent: 10, bakeTime: null as never }),
+      /^Rollout\.canary: 'bakeTime' \(null\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not null/],
+    ['Rollout finalBakeTime', () => Rollout.allAtOnce({ finalBakeTime: 600 as never }),
+      /^Rollout\.ALL_AT_ONCE: 'finalBakeTime' \(600\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not a number, e\.g\. Duration\.seconds\(600\)\.$/],
+    ['ScalingTrigger.timeInQueue maxAge', () => ScalingTrigger.timeInQueue(300 as never),
+      /^ScalingTrigger\.timeInQueue: 'maxAge' \(300\) is not a Duration\. Fix: .*Duration\.seconds\(300\)/],
+    ['ScalingTrigger.timeInQueue maxAge missing', () => ScalingTrigger.timeInQueue(undefined as never),
+      /^ScalingTrigger\.timeInQueue: 'maxAge' is required/],
+    ['AutoscalingPolicy scaleOutCooldown', () => policy({ scaleOutCooldown: 60 as never }),
+      /^AutoscalingPolicy: 'scaleOutCooldown' \(60\) is not a Duration/],
+    ['AutoscalingPolicy scaleInCooldown', () => policy({ scaleInCooldown: { seconds: 60 } as never }),
+      /^AutoscalingPolicy: 'scaleInCooldown' \(\{"seconds":60\}\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not an object/],
+    ['SLO latencyThreshold', () => new ServiceLevelObjective({ latencyThreshold: 200 as never }),
+      /^ServiceLevelObjective: 'latencyThreshold' \(200\) is not a Duration\. Fix: .*Duration\.millis\(200\)/],
+    ['SLO maxTimeInQueue', () => new ServiceLevelObjective({ maxTimeInQueue: '30m' as never }),
+      /^ServiceLevelObjective: 'maxTimeInQueue' \("30m"\) is not a Duration/],
+    ['SLO period', () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(200), period: 60 as never }),
+      /^ServiceLevelObjective: 'period' \(60\) is not a Duration/],
+    ['SLO window', () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(200), window: 28 as never }),
+      /^ServiceLevelObjective: 'window' \(28\) is not a Duration/],
+  ])('%s: a LaneValidationError, not a TypeError', (_name, fn, msg) => {
+    expect(fn).toThrow(LaneValidationError);
+    expect(fn).toThrow(msg);
+  });
+
+  test('triggers and schedules that are not the contract\'s shapes are LaneValidationErrors', () => {
+    expect(() => policy({ triggers: ['cpu'] as never })).toThrow(/^AutoscalingPolicy: 'triggers\[0\]' \("cpu"\) is not a ScalingTrigger\. Fix: Build triggers with the ScalingTrigger factories/);
+    expect(() => policy({ triggers: ScalingTrigger.cpuUtilization(50) as never })).toThrow(/^AutoscalingPolicy: 'triggers' \(cpuUtilization\(50\)\) is not a list of ScalingTrigger/);
+    expect(() => policy({ schedules: [null as never] })).toThrow(/^AutoscalingPolicy: 'schedules\[0\]' \(null\) is not a scheduled capacity/);
+    expect(() => policy({ schedules: schedule({}) as never })).toThrow(/^AutoscalingPolicy: 'schedules' .* is not a list of scheduled capacities/);
+    expect(() => policy({ schedules: [schedule({ name: 7 as never })] })).toThrow(/^AutoscalingPolicy: 'schedules\[0\]\.name' \(7\) is not a string/);
   });
 });

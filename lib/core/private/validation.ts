@@ -9,7 +9,9 @@
  *
  * - durations: `checkDuration(scope, 'timeout', d, { unit: 'seconds', min, max })` for every Duration
  *   prop the platform needs in whole seconds or minutes (Lambda timeouts, cooldowns, visibility timeouts,
- *   probe timeouts, termination grace periods, KEDA polling intervals);
+ *   probe timeouts, termination grace periods, KEDA polling intervals); it rejects a number, string or
+ *   null passed where a Duration belongs (`checkIsDuration` alone when the value is read before the
+ *   range check: call it before any `.toSeconds()`/`.isUnresolved()`);
  * - schedules: `checkCron(scope, prop, cronOptionsOrExpression, 'application-autoscaling' | 'keda')`
  *   with the platform the lane renders to, `checkTimeZone(scope, prop, tz)`;
  * - Kubernetes names: `checkDnsLabel` (namespaces, service names, ports names), `checkDnsSubdomain`
@@ -298,11 +300,38 @@ function amountIn(d: Duration, unit: DurationUnit): number {
 }
 
 /**
- * A Duration the platform stores as a whole number of `unit` within [min, max]. Rejects NaN and
- * Infinity, fractions of the unit (aws-cdk-lib would crash later with "cannot be converted into a whole
- * number of seconds", naming no prop), and values out of range. Tokens and undefined are skipped.
+ * True for an aws-cdk-lib `Duration` (duck-typed, so a Duration from another copy of aws-cdk-lib
+ * counts): plain JavaScript and other jsii languages can pass a number or a string where the type
+ * says Duration.
+ */
+export function isDuration(value: unknown): value is Duration {
+  if (value instanceof Duration) { return true; }
+  if (typeof value !== 'object' || value === null) { return false; }
+  const d = value as Partial<Record<'isUnresolved' | 'toMilliseconds' | 'toSeconds' | 'toHumanString', unknown>>;
+  return typeof d.isUnresolved === 'function' && typeof d.toMilliseconds === 'function'
+    && typeof d.toSeconds === 'function' && typeof d.toHumanString === 'function';
+}
+
+/**
+ * A value that must be a `Duration` if set: a number, a string, null or any other object (plain
+ * JavaScript, other jsii languages) is a LaneValidationError, not a crash on `.toSeconds()` later.
+ * Undefined is skipped. Call it before anything dereferences the value; {@link checkDuration} calls it.
+ */
+export function checkIsDuration(scope: Where, prop: string, value: unknown, unit: DurationUnit = 'seconds'): asserts value is Duration | undefined {
+  if (value === undefined || isDuration(value)) { return; }
+  const amount = typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : (unit === 'milliseconds' ? 500 : 30);
+  const noun = value === null ? 'null' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  throw invalid(scope, prop, value, 'is not a Duration', `Pass an aws-cdk-lib Duration, not ${noun}, e.g. ${UNIT_FACTORY[unit]}(${amount}).`);
+}
+
+/**
+ * A Duration the platform stores as a whole number of `unit` within [min, max]. Rejects values that
+ * are not a Duration (see {@link checkIsDuration}), NaN and Infinity, fractions of the unit
+ * (aws-cdk-lib would crash later with "cannot be converted into a whole number of seconds", naming no
+ * prop), and values out of range. Tokens and undefined are skipped.
  */
 export function checkDuration(scope: Where, prop: string, d: Duration | undefined, check: DurationCheck): void {
+  checkIsDuration(scope, prop, d, check.unit);
   if (d === undefined || d.isUnresolved()) { return; }
   const { unit } = check;
   const min = check.min ?? Duration.millis(0);
