@@ -9,7 +9,7 @@ import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { tagLane } from '../core/app-autoscaling';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
-import { checkInteger, invalid, LaneValidationError } from '../core/errors';
+import { checkInteger, invalid, isConcreteNumber, LaneValidationError } from '../core/errors';
 import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
@@ -17,7 +17,7 @@ import { ShadowTraffic } from '../core/rollout';
 import { GpuNodeGroupOptions } from './gpu-node-group-options';
 import { GpuServingChart } from './gpu-serving-chart';
 import { GpuServingOptions } from './gpu-serving-options';
-import { checkNvidiaInstanceType, checkPodFits, CpuArch, DEFAULT_CPU, DEFAULT_MEMORY } from './private/gpu-instances';
+import { checkNvidiaInstanceType, checkPodFits, CpuArch, DEFAULT_CPU, DEFAULT_MEMORY, gpusOf } from './private/gpu-instances';
 import { servedModelOf } from './private/served-model-of';
 import { concrete } from './private/util';
 import { checkOneOf } from '../core/private/validation';
@@ -490,6 +490,15 @@ export class GpuClusterService extends Construct implements IInferenceLane {
     if (podTypes && podTypes.every(concrete) && groupTypes.every(concrete) && !podTypes.some(t => groupTypes.includes(t))) {
       throw invalid(this, 'instanceTypes', podTypes, `has no type in common with gpuNodeGroup.instanceTypes (${groupTypes.join(', ')}): the pods could never run on the node group created for them`,
         'List at least one of the node group\'s instance types in instanceTypes, or drop instanceTypes.');
+    }
+    // At peak the policy's maxCapacity pods need nodes: more than maxSize nodes can hold never run.
+    const gpuCount = props.gpuCount ?? 1;
+    const perNode = Math.max(...groupTypes.map(t => concrete(t) ? Math.floor((gpusOf(t) ?? Number.MAX_SAFE_INTEGER) / gpuCount) : Number.MAX_SAFE_INTEGER));
+    const maxPods = (props.autoscaling ?? AutoscalingPolicy.fixed(1)).maxCapacity;
+    const maxSize = props.gpuNodeGroup!.maxSize;
+    if (isConcreteNumber(maxPods) && isConcreteNumber(maxSize) && perNode < Number.MAX_SAFE_INTEGER && maxSize * perNode < maxPods) {
+      throw invalid(this, 'gpuNodeGroup.maxSize', maxSize, `holds at most ${maxSize * perNode} pods of ${gpuCount} GPU(s) (${perNode} per node), below the policy's maxCapacity (${maxPods}): the pods beyond it would stay Pending at peak`,
+        `Raise gpuNodeGroup.maxSize to ${Math.ceil(maxPods / perNode)}, or lower autoscaling.maxCapacity to ${maxSize * perNode}.`);
     }
     const tolerations = props.tolerations;
     const tolerates = (t: { key: string; value?: string; effect?: string }) => t.key === 'nvidia.com/gpu' && (t.value === undefined || t.value === 'true') && (t.effect === undefined || t.effect === 'NoSchedule');

@@ -327,6 +327,17 @@ describe('item 19 on EKS: metrics-server and instance types', () => {
     expect(ok.svc.chart.toJson().find((o: any) => o.kind === 'Deployment').spec.template.spec.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
   });
 
+  test('the node group must hold the policy\'s maxCapacity pods at peak (boundary: 8 × 1 GPU on 8 g5.xlarge accepted, 9 rejected)', () => {
+    const policy = (max: number) => new AutoscalingPolicy({ minCapacity: 1, maxCapacity: max, triggers: [ScalingTrigger.inFlightPerInstance(4)] });
+    const ok = service(() => ({ autoscaling: policy(8), gpuNodeGroup: { maxSize: 8 } }));
+    ok.template().hasResourceProperties('AWS::EKS::Nodegroup', { ScalingConfig: { MinSize: 1, MaxSize: 8 } });
+    expect(() => service(() => ({ autoscaling: policy(9), gpuNodeGroup: { maxSize: 8 } })))
+      .toThrow(/'gpuNodeGroup.maxSize' \(8\) holds at most 8 pods of 1 GPU\(s\) \(1 per node\), below the policy's maxCapacity \(9\).*Fix: Raise gpuNodeGroup.maxSize to 9, or lower autoscaling.maxCapacity to 8/);
+    // 2-GPU pods on 4-GPU nodes: 2 per node
+    expect(() => service(() => ({ gpuCount: 2, cpu: 8, memory: Size.gibibytes(64), autoscaling: policy(9), gpuNodeGroup: { maxSize: 4, instanceTypes: ['g5.12xlarge'] } })))
+      .toThrow(/holds at most 8 pods of 2 GPU\(s\) \(2 per node\)/);
+  });
+
   test('g5g on the arm64 NVIDIA AMI is accepted', () => {
     const { template } = service(() => ({ memory: Size.gibibytes(6), gpuNodeGroup: { maxSize: 2, instanceTypes: ['g5g.xlarge'], amiType: eks.NodegroupAmiType.AL2023_ARM_64_NVIDIA } }));
     template().hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'AL2023_ARM_64_NVIDIA', InstanceTypes: ['g5g.xlarge'] });
