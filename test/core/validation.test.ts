@@ -6,7 +6,7 @@ import { checkInteger, checkRange, invalid } from '../../lib/core/errors';
 import {
   checkAbsolutePath, checkCapacity, checkCron, checkDnsLabel, checkDnsSubdomain, checkDuration, checkFinite, checkLabelKey,
   checkLabelValue, checkNonEmpty, checkOneOf, checkPinnedVersion, checkTimeZone, checkWholeNumber, describeDuration, describeValue,
-  isDuration, MAX_APP_AUTOSCALING_CAPACITY,
+  checkNoModelEnvOverride, isDuration, MAX_APP_AUTOSCALING_CAPACITY,
 } from '../../lib/core/private/validation';
 
 /** GIVEN a construct with a path, WHEN a check fails, THEN the message starts with that path. */
@@ -491,5 +491,33 @@ describe('validators never crash on values of the wrong type (plain JavaScript, 
     const copy = { isUnresolved: () => false, toMilliseconds: () => 1000, toSeconds: () => 1, toHumanString: () => '1 second' };
     expect(isDuration(copy)).toBe(true);
     for (const v of [1, '1s', null, undefined, { seconds: 1 }]) { expect(isDuration(v)).toBe(false); }
+  });
+});
+
+describe('checkNoModelEnvOverride (one wording for every lane)', () => {
+  const LANE = ['MODEL_NAME', 'MODEL_VERSION', 'MODEL_S3_URI'];
+
+  test('a user variable named like a lane variable is rejected with the lane\'s list in the fix', () => {
+    expect(() => checkNoModelEnvOverride(scope(), 'environment', { LOG_LEVEL: 'info', MODEL_VERSION: '2.0' }, LANE)).toThrow(
+      new LaneValidationError({
+        where: 'Stack/Lane', prop: 'environment.MODEL_VERSION', value: '"2.0"', problem: 'is set by the lane from the artifact',
+        fix: 'Drop MODEL_VERSION; the lane sets MODEL_NAME, MODEL_VERSION, MODEL_S3_URI.',
+      }).message,
+    );
+    expect(errorOf(() => checkNoModelEnvOverride(scope(), 'environment', { MODEL_NAME: 'x' }, LANE)).message).toBe(
+      "Stack/Lane: 'environment.MODEL_NAME' (\"x\") is set by the lane from the artifact. Fix: Drop MODEL_NAME; the lane sets MODEL_NAME, MODEL_VERSION, MODEL_S3_URI.");
+  });
+
+  test('the prop path is the caller\'s (e.g. a container\'s environment)', () => {
+    expect(() => checkNoModelEnvOverride('Chart', 'container.environment', { MODEL_S3_URI: 's3://b/k' }, LANE))
+      .toThrow(/^Chart: 'container\.environment\.MODEL_S3_URI' \("s3:\/\/b\/k"\) is set by the lane from the artifact\. Fix: Drop MODEL_S3_URI;/);
+  });
+
+  test('other names, near misses, undefined and token maps pass; a non-map is rejected', () => {
+    expect(() => checkNoModelEnvOverride('X', 'environment', { LOG_LEVEL: 'info', MODEL_CACHE: '1', model_name: 'x' }, LANE)).not.toThrow();
+    expect(() => checkNoModelEnvOverride('X', 'environment', undefined, LANE)).not.toThrow();
+    expect(() => checkNoModelEnvOverride('X', 'environment', Token.asAny({ MODEL_NAME: 'x' }) as never, LANE)).not.toThrow();
+    expect(() => checkNoModelEnvOverride('X', 'environment', null as never, LANE)).toThrow(/^X: 'environment' \(null\) is not a map of environment variable names to values/);
+    expect(() => checkNoModelEnvOverride('X', 'environment', 'MODEL_NAME=x' as never, LANE)).toThrow(/^X: 'environment' \("MODEL_NAME=x"\) is not a map/);
   });
 });

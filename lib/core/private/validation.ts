@@ -17,6 +17,8 @@
  * - Kubernetes names: `checkDnsLabel` (namespaces, service names, ports names), `checkDnsSubdomain`
  *   (secrets, config maps, priority classes, service accounts), `checkLabelKey`/`checkLabelValue`
  *   (labels, node selectors), `checkAbsolutePath` (HTTP probe paths), `checkNonEmpty` (images);
+ * - environment variables: `checkNoModelEnvOverride(scope, 'environment', env, LANE_ENV_KEYS)` rejects a
+ *   user variable that would override a `MODEL_*` value the lane sets from the artifact (one wording);
  * - values from other jsii languages and plain JavaScript: `checkOneOf` for enum-like props,
  *   `checkFinite`/`checkWholeNumber` for numbers (NaN and Infinity rejected), `checkCapacity` for
  *   Application Auto Scaling capacities (32-bit), `checkPinnedVersion` where a rollback needs a fixed
@@ -30,7 +32,10 @@
  *   (lib/core/private/metric-math.ts `errorRatePercent`, also for any other rate a lane graphs);
  * - roll back on `rendered.rollbackAlarms` only; expose `rendered.pagingAlarms` (time in queue) as
  *   `sloPagingAlarms` and never put them into deployment alarms;
- * - use `slo.datapointsToAlarm` for any extra M-of-N alarm (it now includes `minBreachingPeriods`).
+ * - use `slo.datapointsToAlarm` for any extra M-of-N alarm (it now includes `minBreachingPeriods`);
+ * - for a lane's own rate alarms (throttles, spillover), take the minimum of requests per period from
+ *   `defaultMinRequests(thresholdPercent)` in ./metric-math (the SLO's rule: ceil(100 ÷ threshold),
+ *   10–1,000; undefined for a token threshold) instead of a copy.
  *
  * Schedules: pass `scheduleFormat: ScheduleFormat.KEDA` in `LaneScalingSupport` when the lane renders
  * KEDA cron (the default checks Application Auto Scaling cron).
@@ -159,6 +164,34 @@ export function checkPinnedVersion(scope: Where, prop: string, value: string | u
   }
   if (/\s|[\^~<>*]|\|\||(^|\.)[xX](\.|$)/.test(value)) {
     throw invalid(scope, prop, value, 'is a version range, not a pinned version', f);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment variables
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The user's environment variables must not override the ones a lane sets from the artifact
+ * (`MODEL_NAME`, `MODEL_VERSION`, `MODEL_S3_URI`...): one wording in every lane,
+ *
+ * `<path>: 'environment.MODEL_VERSION' ("2.0") is set by the lane from the artifact. Fix: Drop MODEL_VERSION; the lane sets MODEL_NAME, MODEL_VERSION, ...`
+ *
+ * `prop` is the prop holding the variables (`environment`, or e.g. `container.environment`);
+ * `reservedNames` the names the lane sets, in the order the fix lists them. A token map or a token
+ * name is skipped (unknown); undefined is skipped; a value that is not a map (plain JavaScript) is
+ * rejected.
+ */
+export function checkNoModelEnvOverride(scope: Where, prop: string, env: { [name: string]: unknown } | undefined, reservedNames: readonly string[]): void {
+  if (env === undefined || Token.isUnresolved(env)) { return; }
+  if (typeof env !== 'object' || env === null || Array.isArray(env)) {
+    throw invalid(scope, prop, env, 'is not a map of environment variable names to values', `Pass e.g. { LOG_LEVEL: 'info' }.`);
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (Token.isUnresolved(name)) { continue; }
+    if (reservedNames.includes(name)) {
+      throw invalid(scope, `${prop}.${name}`, value, 'is set by the lane from the artifact', `Drop ${name}; the lane sets ${reservedNames.join(', ')}.`);
+    }
   }
 }
 
