@@ -5,6 +5,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeNagFindings } from '../core/private/nag';
+import { nagResourceText } from './private/nag-resource-names';
 
 /**
  * How the router reaches a lane.
@@ -260,7 +262,7 @@ class QueueTarget extends RouteTarget {
   }
   public get identity() { return `queue:${this.props.queue.queueArn}`; }
   public get description() { return `queue ${this.props.queue.node.path}`; }
-  public bind(_scope: Construct, grantee: iam.IGrantable): RouteTargetConfig {
+  public bind(scope: Construct, grantee: iam.IGrantable): RouteTargetConfig {
     const { queue, results } = this.props;
     const prefix = results.prefix ?? 'results/';
     // grantSendMessages: sqs:SendMessage (+ GetQueueAttributes/GetQueueUrl) and, for a KMS queue,
@@ -272,9 +274,15 @@ class QueueTarget extends RouteTarget {
       }));
     }
     const keys = [`${prefix}*`, ...(results.failuresPrefix ? [`${results.failuresPrefix}*`] : [])];
-    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:GetObject'], resources: keys.map(k => results.bucket.arnForObjects(k)),
-    }));
+    const objectArns = keys.map(k => results.bucket.arnForObjects(k));
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: objectArns }));
+    if (Construct.isConstruct(grantee.grantPrincipal)) {
+      acknowledgeNagFindings(grantee.grantPrincipal, [{
+        id: 'AwsSolutions-IAM5',
+        appliesTo: objectArns.map(arn => `Resource::${nagResourceText(scope, arn)}`),
+        reason: 'Job results are objects named by job id under the results prefix: s3:GetObject on that prefix only, no other bucket access.',
+      }]);
+    }
     if (results.bucket.encryptionKey) {
       grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [results.bucket.encryptionKey.keyArn] }));
     }
