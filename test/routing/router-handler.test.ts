@@ -508,3 +508,11 @@ describe('classify', () => {
     expect(classify(err).kind).toBe(kind);
   });
 });
+
+describe('size of a base64-encoded body', () => {
+  test.each([1, 2, 3, 10, 11])('a %i-byte binary body is measured exactly before decoding', async (n) => {
+    const t = setup({ maxBodyBytes: 10 });
+    const res = await t.router.handle({ ...invoke(Buffer.alloc(n, 7).toString('base64')), isBase64Encoded: true });
+    expect(res.statusCode).toBe(n > 10 ? 413 : 200);
+  });
+});

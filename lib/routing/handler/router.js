@@ -330,11 +330,12 @@ function createRouter(config, deps) {
   }
 
   async function handleSync(event, m) {
-    const body = decodeBody(event);
-    if (body.length > config.maxBodyBytes) {
+    const size = bodySize(event);
+    if (size > config.maxBodyBytes) {
       m.Rejected = 1;
-      return respond(413, { message: `Request body is ${body.length} bytes; this route accepts at most ${config.maxBodyBytes} bytes.` });
+      return respond(413, { message: `Request body is ${size} bytes; this route accepts at most ${config.maxBodyBytes} bytes.` });
     }
+    const body = decodeBody(event);
     const req = {
       body,
       contentType: header(event.headers, 'content-type') || 'application/json',
@@ -445,6 +446,20 @@ function createRouter(config, deps) {
   }
 
   // ---- entry ----
+
+  /** Decoded size without decoding, exact when near or over the limit (an oversized body is refused before it is copied). */
+  function bodySize(event) {
+    const b = event.body;
+    if (b === undefined || b === null) { return 0; }
+    if (!event.isBase64Encoded) {
+      // UTF-8 takes at most 3 bytes per UTF-16 code unit: a body that fits even then needs no scan
+      // (the value returned is then only known to be within the limit).
+      if (b.length * 3 <= config.maxBodyBytes) { return b.length; }
+      return Buffer.byteLength(b, 'utf8');
+    }
+    const padding = b.endsWith('==') ? 2 : (b.endsWith('=') ? 1 : 0);
+    return Math.floor((b.length * 3) / 4) - padding;
+  }
 
   function decodeBody(event) {
     if (event.body === undefined || event.body === null) { return Buffer.alloc(0); }
