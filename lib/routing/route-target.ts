@@ -45,9 +45,18 @@ export interface SageMakerEndpointTargetProps extends RouteTargetOptions {
   /**
    * The endpoint's Region.
    *
-   * @default - the front door's Region
+   * @default - the front door's Region (or the Region of `endpointArn`)
    */
   readonly region?: string;
+
+  /**
+   * The endpoint's ARN, for the IAM grant. Pass it (e.g. `managedEndpoint.endpointArn`) when the name is a token
+   * that can hold upper-case letters (a CloudFormation-generated name): SageMaker writes names lower-case in ARNs
+   * and IAM compares them case-sensitively.
+   *
+   * @default - built from `endpointName` (lower-cased when it is known at synth) in `region`
+   */
+  readonly endpointArn?: string;
 }
 
 /**
@@ -214,7 +223,7 @@ class SageMakerEndpointTarget extends RouteTarget {
     const name = this.props.endpointName;
     // SageMaker writes endpoint names lower-case in ARNs; IAM compares ARNs case-sensitively.
     const arnName = Token.isUnresolved(name) ? name : name.toLowerCase();
-    const arn = stack.formatArn({
+    const arn = this.props.endpointArn ?? stack.formatArn({
       service: 'sagemaker', resource: 'endpoint', resourceName: arnName,
       region: this.props.region, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
@@ -222,7 +231,7 @@ class SageMakerEndpointTarget extends RouteTarget {
     return {
       kind: this.kind,
       endpointName: name,
-      region: this.props.region,
+      region: this.props.region ?? regionOfArn(this.props.endpointArn),
       maxBodyBytes: SIX_MB,
     };
   }
@@ -296,6 +305,11 @@ class QueueTarget extends RouteTarget {
       maxBodyBytes: SIX_MB,
     };
   }
+}
+
+function regionOfArn(arn: string | undefined): string | undefined {
+  if (arn === undefined || Token.isUnresolved(arn)) { return undefined; }
+  return arn.split(':')[3] || undefined;
 }
 
 /** @internal */

@@ -147,6 +147,17 @@ describe('least privilege: the router role\'s statements, exactly', () => {
     expect(roles[0].Properties.ManagedPolicyArns).toBeUndefined();
   });
 
+  test('endpointArn is used as given for the grant, and its Region reaches the router', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: ENV });
+    const arn = 'arn:aws:sagemaker:eu-west-1:111111111111:endpoint/generated-abc';
+    new InferenceFrontDoor(stack, 'FrontDoor', { primary: RouteTarget.sageMakerEndpoint({ endpointName: 'Generated-ABC', endpointArn: arn }) });
+    const t = Template.fromStack(stack);
+    const statements = Object.values(t.findResources('AWS::IAM::Policy'))[0].Properties.PolicyDocument.Statement;
+    expect(statements[1]).toEqual({ Action: 'sagemaker:InvokeEndpoint', Effect: 'Allow', Resource: arn });
+    expect(routerConfigText(t)).toContain('\\"primary\\":{\\"kind\\":\\"sagemaker\\",\\"endpointName\\":\\"Generated-ABC\\",\\"region\\":\\"eu-west-1\\"}');
+  });
+
   test('an unencrypted queue and bucket get no KMS statements; a URL target gets no IAM statement', () => {
     const app = new App();
     const stack = new Stack(app, 'S', { env: ENV });
