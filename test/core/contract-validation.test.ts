@@ -6,7 +6,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import {
   AutoscalingPolicy, AutoscalingPolicyProps, HardwareTarget, LaneScalingSupport, LaneValidationError, ModelArtifact, ModelPrecision, Rollout,
-  ScalingTrigger, ScheduledCapacity, ScheduleFormat, ServiceLevelObjective, ServiceLevelObjectiveProps, TriggerKind,
+  ScalingTrigger, ScheduledCapacity, ScheduleFormat, ServiceLevelObjective, ServiceLevelObjectiveProps, ShadowTraffic, TriggerKind,
 } from '../../lib';
 import { addScheduledActions } from '../../lib/core/app-autoscaling';
 
@@ -37,9 +37,9 @@ describe('AutoscalingPolicy: cooldowns (one rule for every lane: whole seconds, 
   });
 
   test.each([
-    ['scaleOutCooldown', Duration.seconds(1.5), /^AutoscalingPolicy: 'scaleOutCooldown' \(1\.5 seconds\) must be a whole number of seconds.*Fix: Pass a whole number of seconds from 0 millis to 1 hour, e\.g\. Duration\.seconds\(2\)\.$/],
+    ['scaleOutCooldown', Duration.seconds(1.5), /^AutoscalingPolicy: 'scaleOutCooldown' \(1\.5 seconds\) must be a whole number of seconds.*Fix: Pass a whole number of seconds, at most 1 hour, e\.g\. Duration\.seconds\(2\)\.$/],
     ['scaleInCooldown', Duration.millis(2500), /'scaleInCooldown' \(2 seconds 500 millis\) must be a whole number of seconds/],
-    ['scaleInCooldown', Duration.seconds(3601), /'scaleInCooldown' \(1 hour 1 second\) must be from 0 millis to 1 hour.*Duration\.seconds\(3600\)/],
+    ['scaleInCooldown', Duration.seconds(3601), /'scaleInCooldown' \(1 hour 1 second\) must be at most 1 hour.*Duration\.seconds\(3600\)/],
     ['scaleOutCooldown', Duration.seconds(NaN), /'scaleOutCooldown' \(NaN seconds\) is not a finite duration/],
   ])('%s %s is rejected', (prop, d, msg) => {
     expect(() => policy({ [prop]: d })).toThrow(msg);
@@ -169,7 +169,7 @@ describe('ServiceLevelObjective: durations and alarm windows', () => {
     [{ ...lat, period: Duration.minutes(5), evaluationPeriods: 289 }, /'evaluationPeriods' \(289\) × period \(5 minutes\) spans 86700 s; a CloudWatch alarm looks back at most 1 day \(periods under 1 hour\)\. Fix: Pass evaluationPeriods of at most 288/],
     [{ ...lat, period: Duration.hours(1), evaluationPeriods: 169, applicationSignals: false }, /'evaluationPeriods' \(169\) × period \(1 hour\) spans 608400 s; a CloudWatch alarm looks back at most 7 days/],
     [{ maxTimeInQueue: Duration.seconds(1.5) }, /'maxTimeInQueue' \(1\.5 seconds\) must be a whole number of seconds/],
-    [{ maxTimeInQueue: Duration.millis(0) }, /'maxTimeInQueue' \(0 millis\) must be of at least 1 second/],
+    [{ maxTimeInQueue: Duration.millis(0) }, /'maxTimeInQueue' \(0 millis\) must be at least 1 second/],
     [{ ...lat, window: Duration.days(NaN) }, /'window' \(NaN days\) is not a finite duration/],
     [{ ...lat, applicationSignals: 'yes' as unknown as boolean }, /'applicationSignals' \("yes"\) is not one of true, false/],
   ])('%j is rejected', (props, msg) => {
@@ -203,7 +203,7 @@ describe('Rollout: bake times and intervals', () => {
   test.each([
     [() => Rollout.canary({ percent: 10, bakeTime: Duration.minutes(NaN) }), /^Rollout\.canary: 'bakeTime' \(NaN minutes\) is not a finite duration/],
     [() => Rollout.canary({ percent: 10, bakeTime: Duration.millis(1500) }), /'bakeTime' \(1 second 500 millis\) must be between 1 minute and 1 hour\. Fix: Pass e\.g\. Duration\.minutes\(5\)\. Rollout steps are whole minutes, up to an hour, in every lane\./],
-    [() => Rollout.linear({ stepPercent: 10, interval: Duration.millis(90500) }), /^Rollout\.linear: 'interval' \(1 minute 30 seconds\) must be a whole number of minutes\. Fix: Pass Duration\.minutes\(2\)\./],
+    [() => Rollout.linear({ stepPercent: 10, interval: Duration.millis(90500) }), /^Rollout\.linear: 'interval' \(90\.5 seconds\) must be a whole number of minutes\. Fix: Pass Duration\.minutes\(2\)\./],
     [() => Rollout.linear({ stepPercent: 10, interval: Duration.seconds(3660) }), /'interval' \(1 hour 1 minute\) must be between 1 minute and 1 hour/],
     [() => Rollout.allAtOnce({ finalBakeTime: Duration.seconds(1.5) }), /^Rollout\.ALL_AT_ONCE: 'finalBakeTime' \(1\.5 seconds\) must be a whole number of seconds/],
     [() => Rollout.allAtOnce({ finalBakeTime: Duration.seconds(NaN) }), /'finalBakeTime' \(NaN seconds\) is not a finite duration/],
@@ -304,5 +304,36 @@ describe('documented defaults (props omitted)', () => {
     const p = new AutoscalingPolicy({ maxCapacity: 3, triggers: cpu });
     expect([p.minCapacity, p.warmBufferPercent, p.scaleToZero, p.maxScaleOutStep, p.maxScaleInStep, p.schedules]).toEqual([1, 0, false, undefined, undefined, []]);
     expect(new AutoscalingPolicy({ maxCapacity: 3, triggers: cpu, scaleToZero: true }).minCapacity).toBe(0);
+  });
+});
+
+describe('tokens: no value is computed from an unknown', () => {
+  test.each(['evaluationPeriods', 'goalPercent', 'minBreachingPeriods'])('a token %s is rejected (DatapointsToAlarm is computed at synth)', prop => {
+    const token = new CfnParameter(new Stack(), 'P', { type: 'Number' }).valueAsNumber;
+    expect(() => new ServiceLevelObjective({ latencyThreshold: Duration.millis(200), [prop]: token }))
+      .toThrow(new RegExp(`^ServiceLevelObjective: '${prop}' \\(<token>\\) cannot be a token: the alarms' DatapointsToAlarm is computed from it at synth\\. Fix: Pass a concrete ${prop}\\.$`));
+  });
+
+  test('a token latency percentile is rejected (it names the statistic)', () => {
+    const token = new CfnParameter(new Stack(), 'P', { type: 'Number' }).valueAsNumber;
+    expect(() => ServiceLevelObjective.latency(token, Duration.millis(200)))
+      .toThrow(/^ServiceLevelObjective: 'latencyPercentile' \(<token>\) cannot be a token: it names the CloudWatch statistic \(p95\) at synth/);
+  });
+
+  test('token thresholds render as references', () => {
+    const stack = new Stack(new App(), 'S');
+    const ms = new CfnParameter(stack, 'Ms', { type: 'Number' }).valueAsNumber;
+    new ServiceLevelObjective({ latencyThreshold: Duration.millis(ms), applicationSignals: false })
+      .render(stack, 'Slo', { laneName: 'l', latency: new cloudwatch.Metric({ namespace: 'N', metricName: 'Latency' }) });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: { Ref: 'Ms' } });
+  });
+});
+
+describe('objects from plain JavaScript', () => {
+  test('ModelArtifact weights and ShadowTraffic candidates must be the library\'s classes', () => {
+    expect(() => new ModelArtifact({ name: 'm', version: '1', weights: 's3://bucket/key' as never }))
+      .toThrow(/^ModelArtifact\(m\): 'weights' \("s3:\/\/bucket\/key"\) is not ModelWeights\. Fix: Pass ModelWeights\.fromAsset/);
+    expect(() => ShadowTraffic.mirror('candidate-v2' as never, 10))
+      .toThrow(/^ShadowTraffic: 'candidate' \("candidate-v2"\) is not a ModelArtifact/);
   });
 });

@@ -34,6 +34,17 @@ describe('describeValue / describeDuration', () => {
     [Duration.seconds(0), '0 seconds'],
     [Duration.millis(0.5), '0.5 millis'],
     [Duration.minutes(0.25), '0.25 minutes'],
+    // exact: never rounds away the part a message is about
+    [Duration.millis(1500), '1 second 500 millis'],
+    [Duration.millis(90500), '90.5 seconds'],
+    [Duration.millis(90001), '90.001 seconds'],
+    [Duration.seconds(3661), '3661 seconds'],
+    [Duration.seconds(3660), '1 hour 1 minute'],
+    [Duration.seconds(2_147_483_647), '2147483647 seconds'],
+    [Duration.seconds(2_147_483_648), '2147483648 seconds'],
+    [Duration.minutes(1500), '1 day 1 hour'],
+    [Duration.minutes(1501), '1501 minutes'],
+    [Duration.millis(86_400_001), '1 day 1 milli'],
   ])('%s reads as %s', (d, text) => {
     expect(describeDuration(d)).toBe(text);
     expect(describeValue(d)).toBe(text);
@@ -62,7 +73,9 @@ describe('describeValue / describeDuration', () => {
 
   test('class instances read as their class or their own toString, tokens as <token>', () => {
     class Opaque { public readonly x = 1; }
-    expect(describeValue(new Opaque())).toBe('a Opaque');
+    expect(describeValue(new Opaque())).toBe('an Opaque');
+    class Mode { public readonly kind = 'serverless'; }
+    expect(describeValue(new Mode())).toBe('a Mode (serverless)');
     const stack = new Stack(new App(), 'S');
     const bucket = new s3.Bucket(stack, 'Weights');
     expect(describeValue(bucket)).toBe('S/Weights');
@@ -88,7 +101,7 @@ describe('checkDuration', () => {
   });
 
   test.each([
-    ['a fraction of the unit', Duration.seconds(1.5), /^Stack\/Lane: 'timeout' \(1\.5 seconds\) must be a whole number of seconds.*Fix: Pass a whole number of seconds from 1 second to 15 minutes, e.g\. Duration\.seconds\(2\)\.$/],
+    ['a fraction of the unit', Duration.seconds(1.5), /^Stack\/Lane: 'timeout' \(1\.5 seconds\) must be a whole number of seconds.*Fix: Pass a whole number of seconds, from 1 second to 15 minutes, e.g\. Duration\.seconds\(2\)\.$/],
     ['milliseconds that are not whole seconds', Duration.millis(1500), /'timeout' \(1 second 500 millis\) must be a whole number of seconds/],
     ['NaN', Duration.seconds(NaN), /'timeout' \(NaN seconds\) is not a finite duration/],
     ['Infinity', Duration.seconds(Infinity), /'timeout' \(Infinity seconds\) is not a finite duration/],
@@ -107,6 +120,15 @@ describe('checkDuration', () => {
   test('milliseconds: a fraction of a millisecond is rejected, 0 is accepted without a min', () => {
     expect(() => checkDuration('X', 'interval', Duration.millis(0.5), { unit: 'milliseconds' })).toThrow(/'interval' \(0\.5 millis\) must be a whole number of milliseconds/);
     expect(() => checkDuration('X', 'interval', Duration.millis(0), { unit: 'milliseconds' })).not.toThrow();
+  });
+
+  test('the first rejected value never reads like the limit (exact rendering)', () => {
+    const limit = { unit: 'seconds' as const, max: Duration.seconds(2_147_483_647) };
+    expect(() => checkDuration('X', 'p', Duration.seconds(2_147_483_647), limit)).not.toThrow();
+    expect(() => checkDuration('X', 'p', Duration.seconds(2_147_483_648), limit))
+      .toThrow(/^X: 'p' \(2147483648 seconds\) must be at most 2147483647 seconds\./);
+    expect(() => checkDuration('X', 'p', Duration.millis(90500), { unit: 'seconds' }))
+      .toThrow(/^X: 'p' \(90\.5 seconds\) must be a whole number of seconds.*Duration\.seconds\(91\)\.$/);
   });
 
   test('a custom fix is used verbatim', () => {
