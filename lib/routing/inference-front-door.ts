@@ -38,6 +38,22 @@ export interface InferenceFrontDoorProps {
   readonly burst?: RouteTarget;
 
   /**
+   * A candidate lane for a cross-lane canary (e.g. a new version on another lane): `canaryPercent` of
+   * synchronous requests go to it first, with the primary as the fallback on capacity errors. Not used
+   * while failed over; canary requests are never hedged. Watch `metricCanary()` next to the lanes' own SLOs.
+   *
+   * @default - no weighted split
+   */
+  readonly canary?: RouteTarget;
+
+  /**
+   * Share of synchronous requests sent to `canary` first (0.1 to 50).
+   *
+   * @default 10 (with a canary)
+   */
+  readonly canaryPercent?: number;
+
+  /**
    * The job queue of asynchronous work (`POST /jobs`, `GET /jobs/{id}`): a `RouteTarget.queue(...)`.
    *
    * @default - no job route (`/jobs` answers 404)
@@ -328,6 +344,11 @@ export class InferenceFrontDoor extends Construct {
   /** Requests hedged to the burst lane. */
   public metricHedged(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return frontDoorMetric('Hedged', this.routeName, props);
+  }
+
+  /** Requests sent to the canary lane first (weighted split). */
+  public metricCanary(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return frontDoorMetric('Canary', this.routeName, props);
   }
 
   /** Requests answered with a 5xx (no lane could serve them). */

@@ -344,6 +344,37 @@ describe('validation', () => {
   });
 });
 
+describe('weighted split (canary)', () => {
+  test('the canary target is granted and rendered with its percent (default 10)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: ENV });
+    const { primary, burst } = lanes(stack);
+    new InferenceFrontDoor(stack, 'FrontDoor', { primary, burst, canary: RouteTarget.sageMakerEndpoint({ endpointName: 'candidate' }) });
+    const t = Template.fromStack(stack);
+    expect(routerConfigText(t)).toContain('\\"canary\\":{\\"percent\\":10,\\"target\\":{\\"kind\\":\\"sagemaker\\",\\"endpointName\\":\\"candidate\\"}}');
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: 'sagemaker:InvokeEndpoint', Effect: 'Allow', Resource: partitionArn(':sagemaker:us-east-1:111111111111:endpoint/candidate') }]) },
+    });
+  });
+
+  test('canaryPercent 0.1 and 50 accepted; 0, 50.5, without a canary, a canary that is the primary or burst: rejected', () => {
+    const mk = (props: Partial<InferenceFrontDoorProps>) => () => {
+      const app = new App();
+      const stack = new Stack(app, 'S', { env: ENV });
+      const l = lanes(stack);
+      return new InferenceFrontDoor(stack, 'FrontDoor', { primary: l.primary, burst: l.burst, ...props });
+    };
+    const cand = RouteTarget.http({ url: 'https://candidate.example.com/' });
+    expect(mk({ canary: cand, canaryPercent: 0.1 })).not.toThrow();
+    expect(mk({ canary: cand, canaryPercent: 50 })).not.toThrow();
+    expect(mk({ canary: cand, canaryPercent: 0 })).toThrow(/S\/FrontDoor: 'canaryPercent' \(0\) must be between 0\.1 and 50\. Fix: Pass a percent from 0\.1 to 50/);
+    expect(mk({ canary: cand, canaryPercent: 50.5 })).toThrow(/'canaryPercent' \(50\.5\) must be between 0\.1 and 50/);
+    expect(mk({ canaryPercent: 5 })).toThrow(/'canaryPercent' \(5\) is given without a canary lane/);
+    expect(mk({ canary: RouteTarget.sageMakerEndpoint({ endpointName: 'Assistant-Baseline' }) })).toThrow(/'canary' \("SageMaker endpoint Assistant-Baseline"\) is the same lane as primary: a canary must be another lane/);
+    expect(mk({ canary: RouteTarget.http({ url: 'ftp://x' }) })).toThrow(/'canary\.url' \("ftp:\/\/x"\) is not an http:\/\/ or https:\/\/ URL/);
+  });
+});
+
 describe('validators and snapshot', () => {
   test('cfn-lint: no errors; the one warning is aws-cdk-lib\'s DependsOn on an explicit role (W3005)', () => {
     const { stack } = fullStack();

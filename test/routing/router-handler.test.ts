@@ -516,3 +516,39 @@ describe('size of a base64-encoded body', () => {
     expect(res.statusCode).toBe(n > 10 ? 413 : 200);
   });
 });
+
+describe('weighted split (cross-lane canary)', () => {
+  const canary = { canary: { percent: 10, target: { kind: 'http', url: 'http://candidate.internal/' } } };
+
+  test('a draw below the percent goes to the canary lane; at or above it, to the primary', async () => {
+    const below = setup(canary, { fetch: [httpAnswer(200, 'from-canary', 'text/plain')] }, { random: () => 0.0999 });
+    const res = await below.router.handle(invoke());
+    expect(res).toMatchObject({ statusCode: 200, body: 'from-canary', headers: { 'x-inference-lane': 'canary' } });
+    expect(below.sagemaker.calls).toHaveLength(0);
+    expect(below.emitted[0]).toMatchObject({ Canary: 1, ServedBy: 'canary' });
+
+    const at = setup(canary, {}, { random: () => 0.1 });
+    expect((await at.router.handle(invoke())).headers['x-inference-lane']).toBe('primary');
+    expect(at.fetch.calls).toHaveLength(0);
+    expect(at.emitted[0]).toMatchObject({ Canary: 0 });
+  });
+
+  test('a throttled canary falls back to the primary (one budgeted retry), not to the burst lane', async () => {
+    const t = setup(canary, { fetch: [httpAnswer(503)] }, { random: () => 0 });
+    const res = await t.router.handle(invoke());
+    expect(res.headers['x-inference-lane']).toBe('primary');
+    expect(t.lambda.calls).toHaveLength(0);
+    expect(t.emitted[0]).toMatchObject({ Canary: 1, Spilled: 1 });
+  });
+
+  test('no canary traffic while failed over, and canary requests are never hedged', async () => {
+    const failover = { failover: { table: 't', alarms: ['a'], cacheMs: 5000 } };
+    const t = setup({ ...canary, ...failover }, { query: [() => ({ Items: [{ alarm: { S: 'a' }, state: { S: 'ALARM' } }] })] }, { random: () => 0 });
+    expect((await t.router.handle(invoke())).headers['x-inference-lane']).toBe('burst');
+    expect(t.fetch.calls).toHaveLength(0);
+
+    const h = setup({ ...canary, hedgeAfterMs: 50 }, {}, { random: () => 0 });
+    await h.router.handle(invoke());
+    expect(h.timers).toHaveLength(0);
+  });
+});

@@ -245,9 +245,15 @@ function createRouter(config, deps) {
   async function infer(req, m) {
     const lanes = [];
     const isFailedOver = await failedOver();
+    // Weighted split for a cross-lane canary: a share of requests goes to the canary lane first, with the
+    // primary as its fallback. Not while failed over (the primary is unhealthy then) and never hedged.
+    const toCanary = !isFailedOver && !!config.canary && random() * 100 < config.canary.percent;
     if (isFailedOver) {
       m.FailedOver = 1;
       lanes.push(['burst', config.burst], ['primary', config.primary]);
+    } else if (toCanary) {
+      m.Canary = 1;
+      lanes.push(['canary', config.canary.target], ['primary', config.primary]);
     } else {
       lanes.push(['primary', config.primary]);
       if (config.burst) { lanes.push(['burst', config.burst]); }
@@ -256,7 +262,7 @@ function createRouter(config, deps) {
     const second = lanes[1];
 
     let firstError;
-    if (second && config.hedgeAfterMs > 0 && !isFailedOver) {
+    if (second && config.hedgeAfterMs > 0 && !isFailedOver && !toCanary) {
       const hedged = await hedge(req, m, first, second);
       if (hedged.result) { return hedged; }
       firstError = hedged.error;
@@ -468,7 +474,7 @@ function createRouter(config, deps) {
 
   function emitMetrics(m, operation, started) {
     const overhead = Math.max(0, now() - started - m.waitMs);
-    const names = ['Requests', 'Spilled', 'FailedOver', 'Hedged', 'Failed', 'Rejected', 'RetryBudgetExhausted', 'JobsSubmitted', 'JobLookups', 'JobLookupDenied'];
+    const names = ['Requests', 'Spilled', 'FailedOver', 'Hedged', 'Canary', 'Failed', 'Rejected', 'RetryBudgetExhausted', 'JobsSubmitted', 'JobLookups', 'JobLookupDenied'];
     const line = {
       _aws: {
         Timestamp: Date.now(),

@@ -18,6 +18,7 @@ export interface RouterConfig {
   readonly primary?: { [key: string]: unknown };
   readonly burst?: { [key: string]: unknown };
   readonly jobs?: { [key: string]: unknown };
+  readonly canary?: { percent: number; target: { [key: string]: unknown } };
   readonly maxBodyBytes: number;
   readonly hedgeAfterMs: number;
   readonly retryAfterSeconds: number;
@@ -37,11 +38,12 @@ export function renderRouterConfig(scope: Construct, props: InferenceFrontDoorPr
   const bindSync = (t: RouteTarget | undefined) => (t ? t.bind(scope, grantee) : undefined);
   const primary = bindSync(props.primary);
   const burst = bindSync(props.burst);
+  const canary = bindSync(props.canary);
   const jobs = props.jobs?.bind(scope, grantee);
-  const targetLimit = Math.min(...[primary, burst].filter((c): c is RouteTargetConfig => !!c).map(c => c.maxBodyBytes), 6_291_456);
+  const targetLimit = Math.min(...[primary, burst, canary].filter((c): c is RouteTargetConfig => !!c).map(c => c.maxBodyBytes), 6_291_456);
   const requested = props.maxRequestBodySize && !props.maxRequestBodySize.isUnresolved() ? props.maxRequestBodySize.toBytes() : undefined;
   if (requested !== undefined && requested > targetLimit) {
-    const smallest = [[props.primary, primary], [props.burst, burst]].find(([, c]) => c && (c as RouteTargetConfig).maxBodyBytes === targetLimit)![0] as RouteTarget;
+    const smallest = [[props.primary, primary], [props.burst, burst], [props.canary, canary]].find(([, c]) => c && (c as RouteTargetConfig).maxBodyBytes === targetLimit)![0] as RouteTarget;
     throw invalid(scope, 'maxRequestBodySize', requested, `is larger than ${smallest.description} takes (${targetLimit} bytes)`,
       `Pass at most Size.bytes(${targetLimit}), or send larger inputs as jobs.`);
   }
@@ -51,6 +53,7 @@ export function renderRouterConfig(scope: Construct, props: InferenceFrontDoorPr
     namespace: FRONT_DOOR_NAMESPACE,
     primary: primary ? syncSettings(primary) : undefined,
     burst: burst ? syncSettings(burst) : undefined,
+    canary: canary ? { percent: props.canaryPercent ?? 10, target: syncSettings(canary) } : undefined,
     jobs: jobs ? {
       kind: jobs.kind, queueUrl: jobs.queueUrl, bucket: jobs.bucketName, prefix: jobs.resultsPrefix,
       ...(jobs.failuresPrefix ? { failuresPrefix: jobs.failuresPrefix } : {}), maxMessageBytes: jobs.maxMessageBytes,

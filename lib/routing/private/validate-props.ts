@@ -26,7 +26,18 @@ export function validateFrontDoorProps(scope: IConstruct, props: InferenceFrontD
     throw invalid(scope, 'burst', burst.description, 'is given without a primary: the burst lane only takes what the primary cannot',
       'Pass the baseline lane as primary and the burst lane as burst.');
   }
-  for (const [prop, t] of [['primary', primary], ['burst', burst]] as Array<[string, RouteTarget | undefined]>) {
+  const canary = props.canary;
+  if (canary && !primary) {
+    throw invalid(scope, 'canary', canary.description, 'is given without a primary: a canary takes a share of the primary\'s traffic',
+      'Pass the lane serving the current version as primary and the candidate as canary.');
+  }
+  if (props.canaryPercent !== undefined && !canary) {
+    throw invalid(scope, 'canaryPercent', props.canaryPercent, 'is given without a canary lane', 'Pass canary: RouteTarget...(...), or drop canaryPercent.');
+  }
+  checkFinite(scope, 'canaryPercent', props.canaryPercent, {
+    min: 0.1, max: 50, fix: 'Pass a percent from 0.1 to 50 (beyond half the traffic, promote the candidate with the lane\'s own rollout).',
+  });
+  for (const [prop, t] of [['primary', primary], ['burst', burst], ['canary', canary]] as Array<[string, RouteTarget | undefined]>) {
     if (t && isQueueTarget(t)) {
       throw invalid(scope, prop, t.description, 'is a queue: a queue cannot answer a synchronous request',
         `Pass the queue as jobs (POST /jobs hands work to it) and a synchronous lane (SageMaker endpoint, Lambda alias or URL) as ${prop}.`);
@@ -39,6 +50,16 @@ export function validateFrontDoorProps(scope: IConstruct, props: InferenceFrontD
   if (primary && burst && primary.identity === burst.identity) {
     throw invalid(scope, 'burst', burst.description, 'is the same lane as primary: spillover and failover would retry the lane that just refused',
       'Pass a different lane as burst (e.g. the warm serverless alias behind a SageMaker primary), or drop burst.');
+  }
+  for (const [prop, other] of [['primary', primary], ['burst', burst]] as Array<[string, RouteTarget | undefined]>) {
+    if (canary && other && canary.identity === other.identity) {
+      throw invalid(scope, 'canary', canary.description, `is the same lane as ${prop}: a canary must be another lane`,
+        'Pass the candidate lane as canary, or drop canary.');
+    }
+  }
+  if (canary && canary.alarms.length > 0) {
+    throw invalid(scope, 'canary.alarms', canary.alarms.length, 'are not used: the front door fails over from the primary to the burst lane only',
+      'Drop the canary target\'s alarms (roll the candidate back with its lane\'s own rollout alarms).');
   }
   if (jobs && !isQueueTarget(jobs)) {
     throw invalid(scope, 'jobs', jobs.description, `is a ${jobs.kind} target: the async route (POST /jobs) needs a queue target`,
