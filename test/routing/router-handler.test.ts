@@ -503,7 +503,9 @@ describe('classify', () => {
     [{ name: 'Whatever', $metadata: { httpStatusCode: 503 } }, 'capacity'],
     [{ name: 'ValidationError', $metadata: { httpStatusCode: 400 } }, 'client'],
     [{ name: 'InternalDependencyException', $metadata: { httpStatusCode: 530 } }, 'server'],
-    [{ name: 'TimeoutError' }, 'server'],
+    [{ name: 'TimeoutError' }, 'timeout'],
+    [{ name: 'AbortError' }, 'timeout'],
+    [{ name: 'Error' }, 'server'],
   ])('%j is a %s error', (err, kind) => {
     expect(classify(err).kind).toBe(kind);
   });
@@ -550,5 +552,45 @@ describe('weighted split (cross-lane canary)', () => {
     const h = setup({ ...canary, hedgeAfterMs: 50 }, {}, { random: () => 0 });
     await h.router.handle(invoke());
     expect(h.timers).toHaveLength(0);
+  });
+});
+
+describe('deadline before the function timeout', () => {
+  const hanging = (_i: any, o: any) => new Promise((_res, rej) => {
+    o.abortSignal.addEventListener('abort', () => rej(Object.assign(new Error('aborted'), { name: 'AbortError' })));
+  });
+  const context = { getRemainingTimeInMillis: () => 3000 };
+
+  test('a lane that does not answer is aborted 1 s before the timeout: 504, counted, not spilled', async () => {
+    const t = setup({}, { sagemaker: [hanging] });
+    const done = t.router.handle(invoke(), context);
+    await new Promise(r => setImmediate(r));
+    expect(t.timers).toHaveLength(1);
+    expect(t.timers[0].ms).toBe(2000);
+    t.timers[0].fn();
+    const res = await done;
+    expect(res.statusCode).toBe(504);
+    expect(JSON.parse(res.body).message).toBe("No lane answered before the router's deadline.");
+    expect(t.lambda.calls).toHaveLength(0);
+    expect(t.emitted[0]).toMatchObject({ Failed: 1, Spilled: 0 });
+  });
+
+  test('an answered request clears its deadline timer', async () => {
+    const t = setup();
+    await t.router.handle(invoke(), context);
+    expect(t.timers[0].cleared).toBe(true);
+  });
+
+  test('hedged calls are both aborted at the deadline: 504', async () => {
+    const t = setup({ hedgeAfterMs: 80 }, { sagemaker: [hanging], lambda: [hanging] });
+    const done = t.router.handle(invoke(), context);
+    await new Promise(r => setImmediate(r));
+    const [deadlineTimer, hedgeTimer] = t.timers;
+    expect(hedgeTimer.ms).toBe(80);
+    hedgeTimer.fn();
+    await new Promise(r => setImmediate(r));
+    expect(t.lambda.calls).toHaveLength(1);
+    deadlineTimer.fn();
+    expect((await done).statusCode).toBe(504);
   });
 });

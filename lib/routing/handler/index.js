@@ -6,9 +6,9 @@ const { createAwsClients } = require('./aws');
 
 let router;
 
-exports.handler = async (event) => {
+exports.handler = async (event, context) => {
   if (!router) {
     router = createRouter(JSON.parse(process.env.ROUTER_CONFIG), createAwsClients());
   }
-  return router.handle(event);
+  return router.handle(event, context);
 };

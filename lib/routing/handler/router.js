@@ -17,6 +17,9 @@ const CAPACITY_ERROR_NAMES = new Set([
   'TooManyRequestsException', // Lambda Invoke (429): concurrency or provisioned concurrency exhausted
 ]);
 
+/** Time kept back from the function's timeout to answer 504 and write the metrics line. */
+const DEADLINE_MARGIN_MS = 1000;
+
 /** HTTP statuses that mean "no capacity right now" (HTTP targets and SDK errors without a known name). */
 const CAPACITY_STATUSES = new Set([429, 503]);
 
@@ -24,7 +27,7 @@ const CAPACITY_STATUSES = new Set([429, 503]);
 class LaneError extends Error {
   constructor(kind, status, name) {
     super(`${name} (${status})`);
-    this.kind = kind; // 'capacity' | 'client' | 'server'
+    this.kind = kind; // 'capacity' | 'client' | 'server' | 'timeout'
     this.status = status;
     this.errorName = name;
   }
@@ -33,7 +36,8 @@ class LaneError extends Error {
 /** Classify an SDK error (or an HTTP status): capacity errors spill, client errors never do. */
 function classify(err) {
   if (err instanceof LaneError) { return err; }
-  if (err && err.name === 'AbortError') { return new LaneError('aborted', 499, 'AbortError'); }
+  // The request's deadline passed (or a hedge's loser was aborted): no lane answered in time.
+  if (err && (err.name === 'AbortError' || err.name === 'TimeoutError')) { return new LaneError('timeout', 504, err.name); }
   const name = (err && (err.name || err.code)) || 'Error';
   const status = (err && err.$metadata && err.$metadata.httpStatusCode) || (err && err.statusCode) || 500;
   if (CAPACITY_ERROR_NAMES.has(name) || CAPACITY_STATUSES.has(status)) { return new LaneError('capacity', status, name); }
@@ -223,8 +227,9 @@ function createRouter(config, deps) {
   /** Call a lane, timing the wait so that the router's own overhead can be measured. */
   async function timed(m, target, req, signal) {
     const t0 = now();
+    const effective = signal && req.deadline ? AbortSignal.any([signal, req.deadline]) : (signal || req.deadline);
     try {
-      return await callLane(target, req, signal);
+      return await callLane(target, req, effective);
     } catch (err) {
       throw classify(err);
     } finally {
@@ -335,7 +340,7 @@ function createRouter(config, deps) {
     });
   }
 
-  async function handleSync(event, m) {
+  async function handleSync(event, m, deadline) {
     const size = bodySize(event);
     if (size > config.maxBodyBytes) {
       m.Rejected = 1;
@@ -346,6 +351,7 @@ function createRouter(config, deps) {
       body,
       contentType: header(event.headers, 'content-type') || 'application/json',
       accept: header(event.headers, 'accept'),
+      deadline,
     };
     const out = await infer(req, m);
     if (out.result) {
@@ -357,6 +363,9 @@ function createRouter(config, deps) {
       return respond(err.status, { message: `The lane rejected the request (${err.errorName}).` });
     }
     m.Failed = 1;
+    if (err.kind === 'timeout') {
+      return respond(504, { message: 'No lane answered before the router\'s deadline.' });
+    }
     if (err.kind === 'capacity' || out.bothTried) {
       const retryAfter = String(config.retryAfterSeconds);
       const why = out.budgetExhausted ? 'the retry budget is exhausted' : (out.bothTried ? 'no lane has capacity' : 'the lane has no capacity');
@@ -494,11 +503,20 @@ function createRouter(config, deps) {
     return overhead;
   }
 
-  async function handle(event) {
+  async function handle(event, context) {
     if (event && event.source === 'aws.cloudwatch' && event['detail-type'] === 'CloudWatch Alarm State Change') {
       return onAlarmStateChange(event);
     }
     const started = now();
+    // Abort lane calls DEADLINE_MARGIN_MS before the function would time out, so the caller gets a 504
+    // and the request is still counted (a Lambda timeout would end the request without either).
+    let deadline;
+    let deadlineTimer;
+    if (context && typeof context.getRemainingTimeInMillis === 'function') {
+      const controller = new AbortController();
+      deadline = controller.signal;
+      deadlineTimer = setTimer(() => controller.abort(), Math.max(0, context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS));
+    }
     bucket.onRequest();
     const m = { Requests: 1, waitMs: 0 };
     const http = (event && event.requestContext && event.requestContext.http) || {};
@@ -509,7 +527,7 @@ function createRouter(config, deps) {
     try {
       if (method === 'POST' && (path === '/' || path === '/invocations')) {
         operation = 'invoke';
-        res = (config.primary || config.burst) ? await handleSync(event, m) : respond(404, { message: 'This front door has no synchronous route; POST /jobs instead.' });
+        res = (config.primary || config.burst) ? await handleSync(event, m, deadline) : respond(404, { message: 'This front door has no synchronous route; POST /jobs instead.' });
       } else if (method === 'POST' && path === '/jobs') {
         operation = 'submitJob';
         res = await submitJob(event, m);
@@ -524,6 +542,7 @@ function createRouter(config, deps) {
       log({ level: 'ERROR', message: 'router error', error: err && (err.errorName || err.name) });
       res = respond(500, { message: 'Router error.' });
     }
+    if (deadlineTimer !== undefined) { clearTimer(deadlineTimer); }
     emitMetrics(m, operation, started);
     return res;
   }
