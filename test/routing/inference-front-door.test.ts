@@ -413,6 +413,24 @@ describe('validators and snapshot', () => {
     expect(NagCheck.format(mine)).toBe('');
   });
 
+  test('in a VPC: the router gets VpcConfig and the ENI permissions (acknowledged: no resource-level ARNs), nag-clean', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: ENV });
+    const ec2 = require('aws-cdk-lib/aws-ec2');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    new InferenceFrontDoor(stack, 'FrontDoor', { primary: RouteTarget.http({ url: 'http://gpu.internal/invocations' }), vpc });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() } });
+    const statements = Object.values(t.findResources('AWS::IAM::Policy'))[0].Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual({
+      Action: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      Effect: 'Allow', Resource: '*',
+    });
+    const result = NagCheck.check(app);
+    const mine = [...result.errors, ...result.warnings].filter(f => f.resourcePath.startsWith('S/FrontDoor/'));
+    expect(NagCheck.format(mine)).toBe('');
+  });
+
   test('snapshot', () => {
     const { stack } = fullStack();
     expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
