@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { checkRange, invalid } from './errors';
-import { checkDuration, checkOneOf } from './private/validation';
+import { checkDuration, checkIsDuration, checkOneOf } from './private/validation';
 import { ModelArtifact } from './model-artifact';
 
 /**
@@ -130,10 +130,9 @@ export class Rollout {
 }
 
 function checkBake(where: string, prop: string, d: Duration): void {
-  if (d === undefined || d.isUnresolved()) {
-    if (d === undefined) { throw invalid(where, prop, d, 'is required', 'Pass e.g. Duration.minutes(5).'); }
-    return;
-  }
+  if (d === undefined) { throw invalid(where, prop, d, 'is required', 'Pass e.g. Duration.minutes(5).'); }
+  checkIsDuration(where, prop, d, 'minutes');
+  if (d.isUnresolved()) { return; }
   checkDuration(where, prop, d, { unit: 'milliseconds', fix: 'Pass e.g. Duration.minutes(5).' });
   const seconds = d.toSeconds({ integral: false });
   if (seconds < 60 || seconds > 3600) {

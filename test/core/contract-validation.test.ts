@@ -337,3 +337,43 @@ describe('objects from plain JavaScript', () => {
       .toThrow(/^ShadowTraffic: 'candidate' \("candidate-v2"\) is not a ModelArtifact/);
   });
 });
+
+describe('durations from plain JavaScript and other jsii languages (a number or string where a Duration belongs)', () => {
+  test.each([
+    ['Rollout.canary bakeTime', () => Rollout.canary({ percent: 10, bakeTime: 5 as never }),
+      /^Rollout\.canary: 'bakeTime' \(5\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not a number, e\.g\. Duration\.minutes\(5\)\.$/],
+    ['Rollout.linear interval', () => Rollout.linear({ stepPercent: 10, interval: '5m' as never }),
+      /^Rollout\.linear: 'interval' \("5m"\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not a string/],
+    ['Rollout.canary bakeTime null', () => Rollout.canary({ percent: 10, bakeTime: null as never }),
+      /^Rollout\.canary: 'bakeTime' \(null\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not null/],
+    ['Rollout finalBakeTime', () => Rollout.allAtOnce({ finalBakeTime: 600 as never }),
+      /^Rollout\.ALL_AT_ONCE: 'finalBakeTime' \(600\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not a number, e\.g\. Duration\.seconds\(600\)\.$/],
+    ['ScalingTrigger.timeInQueue maxAge', () => ScalingTrigger.timeInQueue(300 as never),
+      /^ScalingTrigger\.timeInQueue: 'maxAge' \(300\) is not a Duration\. Fix: .*Duration\.seconds\(300\)/],
+    ['ScalingTrigger.timeInQueue maxAge missing', () => ScalingTrigger.timeInQueue(undefined as never),
+      /^ScalingTrigger\.timeInQueue: 'maxAge' is required/],
+    ['AutoscalingPolicy scaleOutCooldown', () => policy({ scaleOutCooldown: 60 as never }),
+      /^AutoscalingPolicy: 'scaleOutCooldown' \(60\) is not a Duration/],
+    ['AutoscalingPolicy scaleInCooldown', () => policy({ scaleInCooldown: { seconds: 60 } as never }),
+      /^AutoscalingPolicy: 'scaleInCooldown' \(\{"seconds":60\}\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not an object/],
+    ['SLO latencyThreshold', () => new ServiceLevelObjective({ latencyThreshold: 200 as never }),
+      /^ServiceLevelObjective: 'latencyThreshold' \(200\) is not a Duration\. Fix: .*Duration\.millis\(200\)/],
+    ['SLO maxTimeInQueue', () => new ServiceLevelObjective({ maxTimeInQueue: '30m' as never }),
+      /^ServiceLevelObjective: 'maxTimeInQueue' \("30m"\) is not a Duration/],
+    ['SLO period', () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(200), period: 60 as never }),
+      /^ServiceLevelObjective: 'period' \(60\) is not a Duration/],
+    ['SLO window', () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(200), window: 28 as never }),
+      /^ServiceLevelObjective: 'window' \(28\) is not a Duration/],
+  ])('%s: a LaneValidationError, not a TypeError', (_name, fn, msg) => {
+    expect(fn).toThrow(LaneValidationError);
+    expect(fn).toThrow(msg);
+  });
+
+  test('triggers and schedules that are not the contract\'s shapes are LaneValidationErrors', () => {
+    expect(() => policy({ triggers: ['cpu'] as never })).toThrow(/^AutoscalingPolicy: 'triggers\[0\]' \("cpu"\) is not a ScalingTrigger\. Fix: Build triggers with the ScalingTrigger factories/);
+    expect(() => policy({ triggers: ScalingTrigger.cpuUtilization(50) as never })).toThrow(/^AutoscalingPolicy: 'triggers' \(cpuUtilization\(50\)\) is not a list of ScalingTrigger/);
+    expect(() => policy({ schedules: [null as never] })).toThrow(/^AutoscalingPolicy: 'schedules\[0\]' \(null\) is not a scheduled capacity/);
+    expect(() => policy({ schedules: schedule({}) as never })).toThrow(/^AutoscalingPolicy: 'schedules' .* is not a list of scheduled capacities/);
+    expect(() => policy({ schedules: [schedule({ name: 7 as never })] })).toThrow(/^AutoscalingPolicy: 'schedules\[0\]\.name' \(7\) is not a string/);
+  });
+});

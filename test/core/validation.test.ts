@@ -2,11 +2,11 @@ import { App, CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { LaneValidationError, ScalingTrigger } from '../../lib';
-import { invalid } from '../../lib/core/errors';
+import { checkInteger, checkRange, invalid } from '../../lib/core/errors';
 import {
   checkAbsolutePath, checkCapacity, checkCron, checkDnsLabel, checkDnsSubdomain, checkDuration, checkFinite, checkLabelKey,
   checkLabelValue, checkNonEmpty, checkOneOf, checkPinnedVersion, checkTimeZone, checkWholeNumber, describeDuration, describeValue,
-  MAX_APP_AUTOSCALING_CAPACITY,
+  checkNoModelEnvOverride, isDuration, MAX_APP_AUTOSCALING_CAPACITY,
 } from '../../lib/core/private/validation';
 
 /** GIVEN a construct with a path, WHEN a check fails, THEN the message starts with that path. */
@@ -444,5 +444,80 @@ describe('errors are always LaneValidationError', () => {
       expect(e.prop).toBe('p');
       expect(e.fix.length).toBeGreaterThan(5);
     }
+  });
+});
+
+describe('validators never crash on values of the wrong type (plain JavaScript, other jsii languages)', () => {
+  const weird: unknown[] = [30, '30s', null, {}, [], true, NaN, Symbol('s'), () => 1, new Date(0)];
+  const validators: Array<[string, (v: unknown) => void]> = [
+    ['checkDuration', v => checkDuration('X', 'p', v as Duration, { unit: 'seconds' })],
+    ['checkFinite', v => checkFinite('X', 'p', v as number)],
+    ['checkWholeNumber', v => checkWholeNumber('X', 'p', v as number, 0, 10)],
+    ['checkCapacity', v => checkCapacity('X', 'p', v as number)],
+    ['checkOneOf', v => checkOneOf('X', 'p', v, ['a', 'b'])],
+    ['checkNonEmpty', v => checkNonEmpty('X', 'p', v as string)],
+    ['checkPinnedVersion', v => checkPinnedVersion('X', 'p', v as string)],
+    ['checkDnsLabel', v => checkDnsLabel('X', 'p', v as string)],
+    ['checkDnsSubdomain', v => checkDnsSubdomain('X', 'p', v as string)],
+    ['checkLabelKey', v => checkLabelKey('X', 'p', v as string)],
+    ['checkLabelValue', v => checkLabelValue('X', 'p', v as string)],
+    ['checkAbsolutePath', v => checkAbsolutePath('X', 'p', v as string)],
+    ['checkTimeZone', v => checkTimeZone('X', 'p', v as string)],
+    ['checkCron (application-autoscaling)', v => checkCron('X', 'p', v as string, 'application-autoscaling')],
+    ['checkCron (keda)', v => checkCron('X', 'p', v as string, 'keda')],
+    ['checkRange', v => checkRange('X', 'p', v as number, 0, 10)],
+    ['checkInteger', v => checkInteger('X', 'p', v as number, 0, 10)],
+  ];
+  test.each(validators)('%s: returns or throws a LaneValidationError naming the prop', (_name, check) => {
+    for (const v of weird) {
+      try {
+        check(v);
+      } catch (e) {
+        expect(e).toBeInstanceOf(LaneValidationError);
+        expect((e as LaneValidationError).message).toMatch(/^X: 'p(\.\w+)?' /);
+      }
+    }
+  });
+
+  test('checkDuration rejects each non-Duration with the same problem and a fix in the check\'s unit', () => {
+    expect(() => checkDuration('X', 'p', 30 as never, { unit: 'seconds' })).toThrow(/^X: 'p' \(30\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not a number, e\.g\. Duration\.seconds\(30\)\.$/);
+    expect(() => checkDuration('X', 'p', '30s' as never, { unit: 'minutes' })).toThrow(/^X: 'p' \("30s"\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not a string, e\.g\. Duration\.minutes\(30\)\.$/);
+    expect(() => checkDuration('X', 'p', null as never, { unit: 'milliseconds' })).toThrow(/^X: 'p' \(null\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not null, e\.g\. Duration\.millis\(500\)\.$/);
+    expect(() => checkDuration('X', 'p', -1 as never, { unit: 'seconds' })).toThrow(/^X: 'p' \(-1\) is not a Duration\. Fix: .*Duration\.seconds\(30\)\.$/);
+  });
+
+  test('isDuration: Durations (also duck-typed copies) yes, numbers/strings/plain objects no', () => {
+    expect(isDuration(Duration.seconds(1))).toBe(true);
+    const copy = { isUnresolved: () => false, toMilliseconds: () => 1000, toSeconds: () => 1, toHumanString: () => '1 second' };
+    expect(isDuration(copy)).toBe(true);
+    for (const v of [1, '1s', null, undefined, { seconds: 1 }]) { expect(isDuration(v)).toBe(false); }
+  });
+});
+
+describe('checkNoModelEnvOverride (one wording for every lane)', () => {
+  const LANE = ['MODEL_NAME', 'MODEL_VERSION', 'MODEL_S3_URI'];
+
+  test('a user variable named like a lane variable is rejected with the lane\'s list in the fix', () => {
+    expect(() => checkNoModelEnvOverride(scope(), 'environment', { LOG_LEVEL: 'info', MODEL_VERSION: '2.0' }, LANE)).toThrow(
+      new LaneValidationError({
+        where: 'Stack/Lane', prop: 'environment.MODEL_VERSION', value: '"2.0"', problem: 'is set by the lane from the artifact',
+        fix: 'Drop MODEL_VERSION; the lane sets MODEL_NAME, MODEL_VERSION, MODEL_S3_URI.',
+      }).message,
+    );
+    expect(errorOf(() => checkNoModelEnvOverride(scope(), 'environment', { MODEL_NAME: 'x' }, LANE)).message).toBe(
+      "Stack/Lane: 'environment.MODEL_NAME' (\"x\") is set by the lane from the artifact. Fix: Drop MODEL_NAME; the lane sets MODEL_NAME, MODEL_VERSION, MODEL_S3_URI.");
+  });
+
+  test('the prop path is the caller\'s (e.g. a container\'s environment)', () => {
+    expect(() => checkNoModelEnvOverride('Chart', 'container.environment', { MODEL_S3_URI: 's3://b/k' }, LANE))
+      .toThrow(/^Chart: 'container\.environment\.MODEL_S3_URI' \("s3:\/\/b\/k"\) is set by the lane from the artifact\. Fix: Drop MODEL_S3_URI;/);
+  });
+
+  test('other names, near misses, undefined and token maps pass; a non-map is rejected', () => {
+    expect(() => checkNoModelEnvOverride('X', 'environment', { LOG_LEVEL: 'info', MODEL_CACHE: '1', model_name: 'x' }, LANE)).not.toThrow();
+    expect(() => checkNoModelEnvOverride('X', 'environment', undefined, LANE)).not.toThrow();
+    expect(() => checkNoModelEnvOverride('X', 'environment', Token.asAny({ MODEL_NAME: 'x' }) as never, LANE)).not.toThrow();
+    expect(() => checkNoModelEnvOverride('X', 'environment', null as never, LANE)).toThrow(/^X: 'environment' \(null\) is not a map of environment variable names to values/);
+    expect(() => checkNoModelEnvOverride('X', 'environment', 'MODEL_NAME=x' as never, LANE)).toThrow(/^X: 'environment' \("MODEL_NAME=x"\) is not a map/);
   });
 });
