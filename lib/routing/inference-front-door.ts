@@ -361,6 +361,28 @@ export class InferenceFrontDoor extends Construct {
     return frontDoorMetric('RouterOverheadMs', this.routeName, { statistic: 'p99', ...props });
   }
 
+  /**
+   * Dashboard widgets of the route: requests and how they were routed, the router's own overhead, and the
+   * spillover alarm (for a topology dashboard or your own).
+   */
+  public widgets(): cloudwatch.IWidget[] {
+    const counts = new cloudwatch.GraphWidget({
+      title: `Front door ${this.routeName}: requests`,
+      left: [this.metricRequests(), this.metricSpilled(), this.metricFailedOver(), this.metricHedged(), this.metricCanary(), this.metricFailed()],
+      width: 12,
+    });
+    const overhead = new cloudwatch.GraphWidget({
+      title: `Front door ${this.routeName}: router overhead (ms)`,
+      left: [this.metricRouterOverhead({ statistic: 'p50', label: 'p50' }), this.metricRouterOverhead({ label: 'p99' })],
+      width: 6,
+    });
+    const widgets: cloudwatch.IWidget[] = [counts, overhead];
+    if (this.spilloverAlarm) {
+      widgets.push(new cloudwatch.AlarmWidget({ title: 'Spillover to the burst lane', alarm: this.spilloverAlarm, width: 6 }));
+    }
+    return widgets;
+  }
+
   /** The namespace of the front door's metrics. */
   public static get metricNamespace(): string {
     return FRONT_DOOR_NAMESPACE;

@@ -230,6 +230,20 @@ describe('failover and spillover alarm', () => {
   });
 });
 
+test('widgets: routed requests, overhead p50/p99 and the spillover alarm, on a dashboard', () => {
+  const { stack, frontDoor } = fullStack();
+  const widgets = frontDoor.widgets();
+  expect(widgets).toHaveLength(3);
+  const cloudwatch = require('aws-cdk-lib/aws-cloudwatch');
+  new cloudwatch.Dashboard(stack, 'Dashboard', { widgets: [widgets] });
+  const body = JSON.stringify(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'));
+  for (const name of ['Requests', 'Spilled', 'FailedOver', 'Hedged', 'Canary', 'Failed', 'RouterOverheadMs']) {
+    expect(body).toContain(`\\"${name}\\"`);
+  }
+  expect(body).toContain('\\"stat\\":\\"p99\\"');
+  expect(body).toContain('Spillover to the burst lane');
+});
+
 describe('validation', () => {
   function build(props: Partial<InferenceFrontDoorProps>, useDefaults = true) {
     const app = new App();
