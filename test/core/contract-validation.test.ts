@@ -329,6 +329,45 @@ describe('tokens: no value is computed from an unknown', () => {
   });
 });
 
+describe('tokens: a token Rollout percent has no step count', () => {
+  test('linearStepCount is undefined for a token step percent; the percent itself stays the token', () => {
+    const stack = new Stack(new App(), 'S');
+    const step = new CfnParameter(stack, 'Step', { type: 'Number' }).valueAsNumber;
+    const r = Rollout.linear({ stepPercent: step, interval: Duration.minutes(5) });
+    expect(r.linearStepCount).toBeUndefined();
+    expect(stack.resolve(r.percent)).toEqual({ Ref: 'Step' });
+    expect(r.toString()).toBe('LINEAR <token>% / 5 minutes');
+  });
+
+  test('the deprecated linearSteps throws a LaneValidationError naming the prop instead of a number from the placeholder', () => {
+    const step = new CfnParameter(new Stack(), 'Step', { type: 'Number' }).valueAsNumber;
+    const r = Rollout.linear({ stepPercent: step, interval: Duration.minutes(5) });
+    expect(() => r.linearSteps).toThrow(LaneValidationError);
+    expect(() => r.linearSteps).toThrow(/^Rollout\.LINEAR: 'stepPercent' \(<token>\) is a token \(unknown until deploy\), so the number of linear steps is unknown\. Fix: Pass a number, or read linearStepCount/);
+  });
+
+  test('a token canary percent: one shift, known (the count does not depend on the percent)', () => {
+    const pct = new CfnParameter(new Stack(), 'Pct', { type: 'Number' }).valueAsNumber;
+    const r = Rollout.canary({ percent: pct, bakeTime: Duration.minutes(5) });
+    expect(r.linearStepCount).toBe(1);
+    expect(r.linearSteps).toBe(1);
+    expect(r.toString()).toBe('CANARY <token>% / 5 minutes');
+  });
+
+  test.each([
+    // [stepPercent, shifts]: the edges of the accepted range and a non-divisor
+    [1, 100], [30, 4], [33, 4], [34, 3], [50, 2], [99, 2],
+  ])('concrete step %d%%: %d shifts (linearStepCount and linearSteps agree)', (step, count) => {
+    const r = Rollout.linear({ stepPercent: step, interval: Duration.minutes(1) });
+    expect(r.linearStepCount).toBe(count);
+    expect(r.linearSteps).toBe(count);
+  });
+
+  test('all-at-once: one shift', () => {
+    expect(Rollout.allAtOnce().linearStepCount).toBe(1);
+  });
+});
+
 describe('objects from plain JavaScript', () => {
   test('ModelArtifact weights and ShadowTraffic candidates must be the library\'s classes', () => {
     expect(() => new ModelArtifact({ name: 'm', version: '1', weights: 's3://bucket/key' as never }))
