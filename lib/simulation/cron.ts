@@ -1,0 +1,58 @@
+/**
+ * Cron matching for Application Auto Scaling scheduled actions (`cron(m h dom mon dow year)`,
+ * `at(...)`, `rate(...)`) and KEDA cron triggers (`m h dom mon dow`), in an IANA time zone.
+ */
+const DOW: Record<string, number> = { SUN: 0, MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6 };
+const MON: Record<string, number> = { JAN: 1, FEB: 2, MAR: 3, APR: 4, MAY: 5, JUN: 6, JUL: 7, AUG: 8, SEP: 9, OCT: 10, NOV: 11, DEC: 12 };
+
+/** Wall-clock parts of an instant in a time zone. */
+export interface WallTime { year: number; month: number; day: number; hour: number; minute: number; dow: number; lastDay: number }
+
+const formatters: Record<string, Intl.DateTimeFormat> = {};
+/** Local wall time of `epochSeconds` in `timeZone` (UTC when undefined). */
+export function wallTime(epochSeconds: number, timeZone = 'UTC'): WallTime {
+  const f = formatters[timeZone] ??= new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short',
+  });
+  const parts: Record<string, string> = {};
+  for (const p of f.formatToParts(new Date(epochSeconds * 1000))) { parts[p.type] = p.value; }
+  const year = Number(parts.year);
+  const month = Number(parts.month);
+  return {
+    year, month, day: Number(parts.day), hour: Number(parts.hour) % 24, minute: Number(parts.minute),
+    dow: DOW[parts.weekday.toUpperCase().slice(0, 3)], lastDay: new Date(Date.UTC(year, month, 0)).getUTCDate(),
+  };
+}
+
+function fieldMatches(field: string, value: number, names: Record<string, number>, w: WallTime, isDom: boolean): boolean {
+  if (field === '*' || field === '?') { return true; }
+  return field.split(',').some(part => {
+    if (isDom && part === 'L') { return value === w.lastDay; }
+    const [range, stepText] = part.split('/');
+    const step = stepText ? Number(stepText) : 1;
+    const val = (x: string) => names[x.toUpperCase()] ?? Number(x);
+    let lo: number;
+    let hi: number;
+    if (range === '*') { lo = 0; hi = 9999; } else if (range.includes('-')) { [lo, hi] = range.split('-').map(val); } else { lo = val(range); hi = stepText ? 9999 : lo; }
+    return value >= lo && value <= hi && (value - lo) % step === 0;
+  });
+}
+
+/** Whether the cron expression fires at the minute containing `epochSeconds`. */
+export function cronMatches(expression: string, epochSeconds: number, timeZone?: string): boolean {
+  const aas = /^cron\((.*)\)$/.exec(expression.trim());
+  const at = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):\d{2}\)$/.exec(expression.trim());
+  const w = wallTime(epochSeconds, timeZone);
+  if (at) {
+    return w.year === Number(at[1]) && w.month === Number(at[2]) && w.day === Number(at[3]) && w.hour === Number(at[4]) && w.minute === Number(at[5]);
+  }
+  const fields = (aas ? aas[1] : expression).trim().split(/\s+/);
+  if (fields.length < 5) { throw new Error(`cron expression '${expression}' has ${fields.length} fields; expected 5 (KEDA) or 6 (Application Auto Scaling)`); }
+  const [mi, h, dom, mon, dow, year] = fields;
+  // AAS day-of-week is 1-7 = SUN-SAT; KEDA (standard cron) is 0-6 = SUN-SAT.
+  const dowValue = aas ? w.dow + 1 : w.dow;
+  const dowNames = aas ? Object.fromEntries(Object.entries(DOW).map(([k, v]) => [k, v + 1])) : DOW;
+  return fieldMatches(mi, w.minute, {}, w, false) && fieldMatches(h, w.hour, {}, w, false)
+    && fieldMatches(dom, w.day, {}, w, true) && fieldMatches(mon, w.month, MON, w, false)
+    && fieldMatches(dow, dowValue, dowNames, w, false) && (year === undefined || fieldMatches(year, w.year, {}, w, false));
+}
