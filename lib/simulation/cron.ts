@@ -9,18 +9,34 @@ const MON: Record<string, number> = { JAN: 1, FEB: 2, MAR: 3, APR: 4, MAY: 5, JU
 export interface WallTime { year: number; month: number; day: number; hour: number; minute: number; dow: number; lastDay: number }
 
 const formatters: Record<string, Intl.DateTimeFormat> = {};
+const offsets = new Map<string, number>();
+
+/** UTC offset (seconds) of `timeZone` during the hour containing `epochSeconds`, cached per hour. */
+function offsetSeconds(epochSeconds: number, timeZone: string): number {
+  const hour = Math.floor(epochSeconds / 3600);
+  const key = `${timeZone}@${hour}`;
+  let off = offsets.get(key);
+  if (off === undefined) {
+    const f = formatters[timeZone] ??= new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    const parts: Record<string, string> = {};
+    for (const p of f.formatToParts(new Date(hour * 3600 * 1000))) { parts[p.type] = p.value; }
+    const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour) % 24, Number(parts.minute), Number(parts.second)) / 1000;
+    off = local - hour * 3600;
+    offsets.set(key, off);
+  }
+  return off;
+}
+
 /** Local wall time of `epochSeconds` in `timeZone` (UTC when undefined). */
 export function wallTime(epochSeconds: number, timeZone = 'UTC'): WallTime {
-  const f = formatters[timeZone] ??= new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short',
-  });
-  const parts: Record<string, string> = {};
-  for (const p of f.formatToParts(new Date(epochSeconds * 1000))) { parts[p.type] = p.value; }
-  const year = Number(parts.year);
-  const month = Number(parts.month);
+  const local = new Date((epochSeconds + (timeZone === 'UTC' ? 0 : offsetSeconds(epochSeconds, timeZone))) * 1000);
+  const year = local.getUTCFullYear();
+  const month = local.getUTCMonth() + 1;
   return {
-    year, month, day: Number(parts.day), hour: Number(parts.hour) % 24, minute: Number(parts.minute),
-    dow: DOW[parts.weekday.toUpperCase().slice(0, 3)], lastDay: new Date(Date.UTC(year, month, 0)).getUTCDate(),
+    year, month, day: local.getUTCDate(), hour: local.getUTCHours(), minute: local.getUTCMinutes(),
+    dow: local.getUTCDay(), lastDay: new Date(Date.UTC(year, month, 0)).getUTCDate(),
   };
 }
 
