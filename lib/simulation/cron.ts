@@ -40,35 +40,49 @@ export function wallTime(epochSeconds: number, timeZone = 'UTC'): WallTime {
   };
 }
 
-function fieldMatches(field: string, value: number, names: Record<string, number>, w: WallTime, isDom: boolean): boolean {
-  if (field === '*' || field === '?') { return true; }
-  return field.split(',').some(part => {
-    if (isDom && part === 'L') { return value === w.lastDay; }
+type FieldMatcher = (value: number, w: WallTime) => boolean;
+
+function compileField(field: string, names: Record<string, number>, isDom: boolean): FieldMatcher {
+  if (field === '*' || field === '?') { return () => true; }
+  const parts = field.split(',').map(part => {
+    if (isDom && part === 'L') { return (v: number, w: WallTime) => v === w.lastDay; }
     const [range, stepText] = part.split('/');
     const step = stepText ? Number(stepText) : 1;
     const val = (x: string) => names[x.toUpperCase()] ?? Number(x);
     let lo: number;
     let hi: number;
     if (range === '*') { lo = 0; hi = 9999; } else if (range.includes('-')) { [lo, hi] = range.split('-').map(val); } else { lo = val(range); hi = stepText ? 9999 : lo; }
-    return value >= lo && value <= hi && (value - lo) % step === 0;
+    if ([lo, hi, step].some(x => !Number.isFinite(x))) { throw new Error(`cron field '${field}' is not understood`); }
+    return (v: number) => v >= lo && v <= hi && (v - lo) % step === 0;
   });
+  return (v, w) => parts.some(p => p(v, w));
+}
+
+const compiled = new Map<string, (w: WallTime) => boolean>();
+
+function compileCron(expression: string): (w: WallTime) => boolean {
+  let fn = compiled.get(expression);
+  if (fn) { return fn; }
+  const aas = /^cron\((.*)\)$/.exec(expression.trim());
+  const at = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):\d{2}\)$/.exec(expression.trim());
+  if (at) {
+    const [y, mo, d, h, mi] = at.slice(1).map(Number);
+    fn = w => w.year === y && w.month === mo && w.day === d && w.hour === h && w.minute === mi;
+  } else {
+    const fields = (aas ? aas[1] : expression).trim().split(/\s+/);
+    if (fields.length < 5) { throw new Error(`cron expression '${expression}' has ${fields.length} fields; expected 5 (KEDA) or 6 (Application Auto Scaling)`); }
+    const [mi, h, dom, mon, dow, year] = fields;
+    // AAS day-of-week is 1-7 = SUN-SAT; KEDA (standard cron) is 0-6 = SUN-SAT.
+    const dowNames = aas ? Object.fromEntries(Object.entries(DOW).map(([k, v]) => [k, v + 1])) : DOW;
+    const m = [compileField(mi, {}, false), compileField(h, {}, false), compileField(dom, {}, true), compileField(mon, MON, false), compileField(dow, dowNames, false), year === undefined ? () => true : compileField(year, {}, false)];
+    const shift = aas ? 1 : 0;
+    fn = w => m[0](w.minute, w) && m[1](w.hour, w) && m[2](w.day, w) && m[3](w.month, w) && m[4](w.dow + shift, w) && m[5](w.year, w);
+  }
+  compiled.set(expression, fn);
+  return fn;
 }
 
 /** Whether the cron expression fires at the minute containing `epochSeconds`. */
 export function cronMatches(expression: string, epochSeconds: number, timeZone?: string): boolean {
-  const aas = /^cron\((.*)\)$/.exec(expression.trim());
-  const at = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):\d{2}\)$/.exec(expression.trim());
-  const w = wallTime(epochSeconds, timeZone);
-  if (at) {
-    return w.year === Number(at[1]) && w.month === Number(at[2]) && w.day === Number(at[3]) && w.hour === Number(at[4]) && w.minute === Number(at[5]);
-  }
-  const fields = (aas ? aas[1] : expression).trim().split(/\s+/);
-  if (fields.length < 5) { throw new Error(`cron expression '${expression}' has ${fields.length} fields; expected 5 (KEDA) or 6 (Application Auto Scaling)`); }
-  const [mi, h, dom, mon, dow, year] = fields;
-  // AAS day-of-week is 1-7 = SUN-SAT; KEDA (standard cron) is 0-6 = SUN-SAT.
-  const dowValue = aas ? w.dow + 1 : w.dow;
-  const dowNames = aas ? Object.fromEntries(Object.entries(DOW).map(([k, v]) => [k, v + 1])) : DOW;
-  return fieldMatches(mi, w.minute, {}, w, false) && fieldMatches(h, w.hour, {}, w, false)
-    && fieldMatches(dom, w.day, {}, w, true) && fieldMatches(mon, w.month, MON, w, false)
-    && fieldMatches(dow, dowValue, dowNames, w, false) && (year === undefined || fieldMatches(year, w.year, {}, w, false));
+  return compileCron(expression)(wallTime(epochSeconds, timeZone));
 }

@@ -34,6 +34,8 @@ export interface LaneResult {
   /** Share of all requests this lane received, percent. */
   readonly trafficSharePercent: number;
   readonly scalingActivities: number;
+  /** Every change of desired capacity: second, from, to and what caused it. */
+  readonly activities: Array<{ t: number; from: number; to: number; cause: string }>;
 }
 
 /** Outcome of one run (one policy) of one trace. */
@@ -327,6 +329,7 @@ export function simulate(model: StackModel, trace: Trace, options: SimulateOptio
       spilloverPercent: r.requests > 0 ? 100 * r.spill / r.requests : 0,
       trafficSharePercent: totalReq > 0 ? 100 * r.requests / totalReq : 0,
       scalingActivities: r.aas.reduce((a, x) => a + x.activities.length, 0) + r.hpa.reduce((a, x) => a + x.activities.length, 0),
+      activities: [...r.aas.flatMap(x => x.activities), ...r.hpa.flatMap(x => x.activities)].sort((a, b) => a.t - b.t),
     };
   });
   const instanceHours = laneResults.reduce((a, l) => a + l.instanceHours, 0);

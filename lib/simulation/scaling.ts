@@ -80,11 +80,11 @@ export class AasController {
   /** The state of the scheduled actions at the start: the latest action in the 35 days before. */
   private applySchedulesBefore(): void {
     if (this.spec.scheduled.length === 0) { return; }
-    for (let m = 35 * 1440; m >= 1; m--) {
+    // Backwards from the start: the first action that matches is the latest one.
+    for (let m = 1; m <= 35 * 1440; m++) {
       const epoch = this.startEpoch - m * 60;
-      for (const a of this.spec.scheduled) {
-        if (cronMatches(a.schedule, epoch, a.timeZone)) { this.min = a.minCapacity ?? this.min; this.max = a.maxCapacity ?? this.max; }
-      }
+      const a = this.spec.scheduled.find(x => cronMatches(x.schedule, epoch, x.timeZone));
+      if (a) { this.min = a.minCapacity ?? this.min; this.max = a.maxCapacity ?? this.max; break; }
     }
     this.clamp(0, 'schedule (before start)');
   }
