@@ -1,7 +1,8 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { IConstruct } from 'constructs';
-import { checkInteger, checkRange, invalid, isConcreteNumber } from './errors';
+import { checkRange, invalid, isConcreteNumber } from './errors';
+import { checkCapacity, checkCron, checkDuration, checkTimeZone, durationMillis } from './private/validation';
 
 /**
  * What a scaling trigger measures.
@@ -69,9 +70,10 @@ export class ScalingTrigger {
 
   /** Target age of the oldest queued job: scale out when jobs wait longer. */
   public static timeInQueue(maxAge: Duration): ScalingTrigger {
-    if (!maxAge.isUnresolved() && maxAge.toMilliseconds() < 1000) {
+    if (!maxAge.isUnresolved() && durationMillis(maxAge) < 1000) {
       throw invalid('ScalingTrigger.timeInQueue', 'maxAge', maxAge, 'must be at least 1 second', 'Pass e.g. Duration.minutes(5).');
     }
+    checkDuration('ScalingTrigger.timeInQueue', 'maxAge', maxAge, { unit: 'milliseconds', min: Duration.seconds(1), fix: 'Pass e.g. Duration.minutes(5).' });
     return new ScalingTrigger(TriggerKind.TIME_IN_QUEUE, maxAge.toSeconds({ integral: false }), maxAge);
   }
 
@@ -97,7 +99,11 @@ export interface ScheduledCapacity {
   /** Name of the schedule (DNS-safe; used in resource names). */
   readonly name: string;
 
-  /** When the window starts (UTC unless `timeZone`). Unset fields mean "every". */
+  /**
+   * When the window starts (UTC unless `timeZone`). Unset fields mean "every". Write week days as
+   * names (`MON-FRI`): numbers mean different days on Application Auto Scaling (1 = SUN) and KEDA
+   * (0 = SUN). Set `day` or `weekDay`, not both.
+   */
   readonly start: appscaling.CronOptions;
 
   /** When the window ends; the policy's own bounds come back. */
@@ -159,7 +165,8 @@ export interface AutoscalingPolicyProps {
   readonly scaleToZero?: boolean;
 
   /**
-   * Wait after a scale-out before scaling out again.
+   * Wait after a scale-out before scaling out again. Whole seconds, at most 1 hour in every lane (an
+   * HPA stabilization window is at most 1 hour; Application Auto Scaling counts whole seconds).
    *
    * @default Duration.minutes(1)
    */
@@ -167,6 +174,7 @@ export interface AutoscalingPolicyProps {
 
   /**
    * Wait after a scale-in before scaling in again (longer than scale-out to prevent oscillation).
+   * Whole seconds, at most 1 hour in every lane.
    *
    * @default Duration.minutes(5)
    */
@@ -195,6 +203,17 @@ export interface AutoscalingPolicyProps {
 }
 
 /**
+ * How a lane renders schedules, so {@link AutoscalingPolicy.validateFor} checks them the way that
+ * platform parses them.
+ */
+export enum ScheduleFormat {
+  /** Application Auto Scaling scheduled actions: `cron(minute hour day month day-of-week year)`. */
+  APPLICATION_AUTO_SCALING = 'application-autoscaling',
+  /** KEDA's cron scaler: standard 5-field cron (no year, no `L`/`W`/`#`). */
+  KEDA = 'keda',
+}
+
+/**
  * What a lane can render from an {@link AutoscalingPolicy}; passed to {@link AutoscalingPolicy.validateFor}.
  */
 export interface LaneScalingSupport {
@@ -214,6 +233,13 @@ export interface LaneScalingSupport {
    * @default - any number
    */
   readonly maxTriggers?: number;
+
+  /**
+   * How the lane renders schedules: their cron fields are checked the way that platform parses them.
+   *
+   * @default ScheduleFormat.APPLICATION_AUTO_SCALING
+   */
+  readonly scheduleFormat?: ScheduleFormat;
 }
 
 /**
@@ -260,8 +286,8 @@ export class AutoscalingPolicy {
     const where = 'AutoscalingPolicy';
     const scaleToZero = props.scaleToZero ?? false;
     const min = props.minCapacity ?? (scaleToZero ? 0 : 1);
-    checkInteger(where, 'minCapacity', min, 0);
-    checkInteger(where, 'maxCapacity', props.maxCapacity, 1, Number.MAX_SAFE_INTEGER, 'Pass a maxCapacity of at least 1.');
+    checkCapacity(where, 'minCapacity', min, 0);
+    checkCapacity(where, 'maxCapacity', props.maxCapacity, 1);
     if (isConcreteNumber(min) && isConcreteNumber(props.maxCapacity) && min > props.maxCapacity) {
       throw invalid(where, 'minCapacity', min, `must be less than or equal to 'maxCapacity' (${props.maxCapacity})`, 'Raise maxCapacity or lower minCapacity.');
     }
@@ -286,10 +312,13 @@ export class AutoscalingPolicy {
     checkRange(where, 'warmBufferPercent', props.warmBufferPercent, 0, 90, 'Pass a percent from 0 to 90 (the share of capacity kept idle).');
     const out = props.scaleOutCooldown ?? Duration.minutes(1);
     const inn = props.scaleInCooldown ?? Duration.minutes(5);
-    checkDuration(where, 'scaleOutCooldown', out);
-    checkDuration(where, 'scaleInCooldown', inn);
-    checkInteger(where, 'maxScaleOutStep', props.maxScaleOutStep, 1);
-    checkInteger(where, 'maxScaleInStep', props.maxScaleInStep, 1);
+    for (const [prop, d] of [['scaleOutCooldown', out], ['scaleInCooldown', inn]] as const) {
+      // One rule for every lane: whole seconds (Application Auto Scaling, HPA) up to 1 hour (an HPA
+      // stabilization window is at most 3,600 s).
+      checkDuration(where, prop, d, { unit: 'seconds', max: MAX_COOLDOWN });
+    }
+    checkCapacity(where, 'maxScaleOutStep', props.maxScaleOutStep, 1);
+    checkCapacity(where, 'maxScaleInStep', props.maxScaleInStep, 1);
     const names = new Set<string>();
     for (const [i, s] of (props.schedules ?? []).entries()) {
       const p = `schedules[${i}]`;
@@ -300,9 +329,26 @@ export class AutoscalingPolicy {
         throw invalid(where, `${p}.name`, s.name, 'is used by another schedule', 'Give each schedule its own name.');
       }
       names.add(s.name);
-      checkInteger(where, `${p}.minCapacity`, s.minCapacity, 0);
+      checkCapacity(where, `${p}.minCapacity`, s.minCapacity, 0);
+      checkCapacity(where, `${p}.maxCapacity`, s.maxCapacity, 1);
+      if (s.maxCapacity === undefined && (!isConcreteNumber(s.minCapacity) || !isConcreteNumber(props.maxCapacity))) {
+        throw invalid(where, `${p}.maxCapacity`, undefined, 'cannot default to the larger of the policy maxCapacity and the schedule minCapacity: one of them is a token (unknown until deploy)',
+          'Pass the schedule maxCapacity explicitly.');
+      }
       const sMax = s.maxCapacity ?? Math.max(props.maxCapacity, s.minCapacity);
-      checkInteger(where, `${p}.maxCapacity`, s.maxCapacity, 1);
+      for (const [edge, cron] of [['start', s.start], ['end', s.end]] as const) {
+        if (cron === undefined || cron === null) {
+          throw invalid(where, `${p}.${edge}`, cron, 'is required', "Pass cron options, e.g. { minute: '0', hour: '7', weekDay: 'MON-FRI' }.");
+        }
+        // The shared contract: fields as Application Auto Scaling parses them (the widest parser of
+        // the lanes); validateFor checks again for the lane's platform.
+        checkCron(where, `${p}.${edge}`, cron, 'application-autoscaling');
+        if (cron.weekDay !== undefined && /\d/.test(cron.weekDay) && !/#/.test(cron.weekDay)) {
+          throw invalid(where, `${p}.${edge}.weekDay`, cron.weekDay, 'uses day numbers, which mean different days on Application Auto Scaling (1 = SUN) and KEDA (0 = SUN)',
+            "Write week days as names, e.g. 'MON-FRI' or 'SAT,SUN'.");
+        }
+      }
+      checkTimeZone(where, `${p}.timeZone`, s.timeZone);
       if (isConcreteNumber(s.minCapacity) && isConcreteNumber(sMax) && s.minCapacity > sMax) {
         throw invalid(where, `${p}.minCapacity`, s.minCapacity, `must be less than or equal to the schedule's maxCapacity (${sMax})`, 'Raise the schedule maxCapacity or lower its minCapacity.');
       }
@@ -337,6 +383,12 @@ export class AutoscalingPolicy {
    * Time-in-queue targets are in seconds.
    */
   public effectiveTarget(trigger: ScalingTrigger): number {
+    if (Token.isUnresolved(trigger.target) || Token.isUnresolved(this.warmBufferPercent)) {
+      // A token cannot be multiplied at synth time; without a buffer it passes through unchanged.
+      if (this.warmBufferPercent === 0) { return trigger.target; }
+      throw invalid('AutoscalingPolicy', 'warmBufferPercent', this.warmBufferPercent, `cannot be applied to ${trigger.toString()}: the target or the buffer is a token (unknown until deploy)`,
+        'Pass a concrete trigger target and warmBufferPercent, or drop warmBufferPercent and lower the target yourself.');
+    }
     const v = trigger.target * (1 - this.warmBufferPercent / 100);
     return Math.round(v * 1000) / 1000;
   }
@@ -363,6 +415,11 @@ export class AutoscalingPolicy {
     if (this.schedules.length > 0 && !support.schedules) {
       throw invalid(scope, 'autoscaling.schedules', this.schedules.map(s => s.name), `cannot be rendered by ${support.lane}`, 'Remove the schedules for this lane.');
     }
+    const format = support.scheduleFormat ?? ScheduleFormat.APPLICATION_AUTO_SCALING;
+    for (const [i, s] of this.schedules.entries()) {
+      checkCron(scope, `autoscaling.schedules[${i}].start`, s.start, format);
+      checkCron(scope, `autoscaling.schedules[${i}].end`, s.end, format);
+    }
     if (!support.stepLimits) {
       if (this.maxScaleOutStep !== undefined) {
         throw invalid(scope, 'autoscaling.maxScaleOutStep', this.maxScaleOutStep, `cannot be honoured by ${support.lane} (its target tracking sets step sizes itself)`, 'Remove maxScaleOutStep for this lane; tune scaleOutCooldown instead.');
@@ -381,9 +438,5 @@ function checkPositive(where: string, prop: string, value: number): void {
   }
 }
 
-function checkDuration(where: string, prop: string, d: Duration): void {
-  if (d.isUnresolved()) { return; }
-  if (d.toMilliseconds() < 0) {
-    throw invalid(where, prop, d, 'must not be negative', 'Pass a Duration of 0 or more.');
-  }
-}
+/** The longest cooldown any lane renders: an HPA stabilization window is at most 3,600 s. */
+const MAX_COOLDOWN = Duration.hours(1);

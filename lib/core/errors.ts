@@ -52,6 +52,8 @@ export class LaneValidationError extends Error {
   public readonly prop: string;
   /** The offending value as text, if any. */
   public readonly value?: string;
+  /** What is wrong. */
+  public readonly problem: string;
   /** The suggested fix. */
   public readonly fix: string;
 
@@ -62,6 +64,7 @@ export class LaneValidationError extends Error {
     this.where = props.where;
     this.prop = props.prop;
     this.value = props.value;
+    this.problem = props.problem;
     this.fix = props.fix;
     Object.setPrototypeOf(this, LaneValidationError.prototype);
   }
@@ -89,7 +92,37 @@ export function whereOf(scope: IConstruct | string): string {
  * @internal
  */
 export function invalid(scope: IConstruct | string, prop: string, value: unknown, problem: string, fix: string): LaneValidationError {
-  return new LaneValidationError({ where: whereOf(scope), prop, value: value === undefined ? undefined : describeValue(value), problem, fix });
+  const origin = typeof scope === 'string' ? undefined : inheritedFrom(scope, prop);
+  const where = whereOf(scope);
+  const fullFix = origin
+    ? `${fix} (The '${origin.key}' was not passed to ${origin.lanePath}: it was inherited from the topology ${origin.providerPath}. Pass '${origin.key}' to the lane to override it there.)`
+    : fix;
+  return new LaneValidationError({ where, prop, value: value === undefined ? undefined : describeValue(value), problem, fix: fullFix });
+}
+
+/** Props each lane inherited, and from whom (filled by `withLaneDefaults`). */
+const INHERITED = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * Remember that `lane` inherited `key` from the defaults provider at `providerPath`, so errors about
+ * that prop say where the value came from.
+ * @internal
+ */
+export function recordInherited(lane: IConstruct, key: string, providerPath: string): void {
+  const m = INHERITED.get(lane) ?? new Map<string, string>();
+  m.set(key, providerPath);
+  INHERITED.set(lane, m);
+}
+
+/** The inherited prop an error about `prop` on `scope` (or a construct inside a lane) is about. */
+function inheritedFrom(scope: IConstruct, prop: string): { key: string; lanePath: string; providerPath: string } | undefined {
+  const key = prop.split(/[.[ ]/)[0];
+  const scopes = scope.node.scopes;
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const providerPath = INHERITED.get(scopes[i])?.get(key);
+    if (providerPath !== undefined) { return { key, lanePath: scopes[i].node.path, providerPath }; }
+  }
+  return undefined;
 }
 
 /**

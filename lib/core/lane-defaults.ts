@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { AutoscalingPolicy } from './autoscaling';
-import { invalid } from './errors';
+import { invalid, recordInherited } from './errors';
 import { ModelArtifact } from './model-artifact';
 import { Rollout } from './rollout';
 import { ServiceLevelObjective } from './service-level-objective';
@@ -52,14 +52,19 @@ export interface ILaneDefaultsProvider extends IConstruct {
  * @internal
  */
 export function inheritedDefaults(scope: IConstruct): LaneDefaults {
+  return defaultsProvider(scope)?.laneDefaults ?? {};
+}
+
+/** The nearest enclosing construct that offers lane defaults. */
+function defaultsProvider(scope: IConstruct): ILaneDefaultsProvider | undefined {
   const scopes = scope.node.scopes;
   for (let i = scopes.length - 2; i >= 0; i--) {
     const candidate = scopes[i] as Partial<ILaneDefaultsProvider>;
     if (candidate.laneDefaults !== undefined) {
-      return candidate.laneDefaults;
+      return candidate as ILaneDefaultsProvider;
     }
   }
-  return {};
+  return undefined;
 }
 
 /** The props every lane may inherit. */
@@ -81,11 +86,14 @@ interface InheritableProps {
  * @internal
  */
 export function withLaneDefaults<P extends InheritableProps>(scope: IConstruct, props: P, lane: string, keys: Array<keyof InheritableProps>, required: Array<'artifact' | 'autoscaling'> = ['artifact']): P {
-  const d = inheritedDefaults(scope) as { [key: string]: unknown };
+  const provider = defaultsProvider(scope);
+  const d = (provider?.laneDefaults ?? {}) as { [key: string]: unknown };
   const filled = { ...props } as unknown as { [key: string]: unknown };
   for (const key of keys) {
     if (filled[key] === undefined && d[key] !== undefined) {
       filled[key] = d[key];
+      // Errors about this prop will say it came from the topology (see invalid()).
+      recordInherited(scope, key, provider!.node.path);
     }
   }
   for (const key of required) {

@@ -4,6 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { invalid, LaneValidationError } from './errors';
+import { checkFinite, checkNonEmpty, checkOneOf, checkPinnedVersion } from './private/validation';
 import { HardwareTarget, ModelPrecision } from './hardware';
 import { checkDigest, ModelWeights } from './model-weights';
 import { ServingImage } from './serving-image';
@@ -312,7 +313,9 @@ export class ModelArtifact {
     if (!Token.isUnresolved(props.version) && (!VERSION_RE.test(props.version) || props.version.length > 63)) {
       throw invalid(label, 'version', props.version, "may only hold letters, digits, '.', '_' and '-' (at most 63 characters, alphanumeric at both ends)", "Use e.g. '1.4.0' or '2026-11-28.1'.");
     }
+    checkPinnedVersion(label, 'version', props.version, "Pin the model's exact version (e.g. '1.4.0'): a rollback returns to the version a lane was deployed with.");
     checkDigest(label, 'digest', props.digest);
+    checkModelCard(label, props.card);
     const targets = props.targets ?? [HardwareTarget.CPU_X86_64];
     if (targets.length === 0) {
       throw invalid(label, 'targets', targets, 'is empty', 'List at least one HardwareTarget, or omit it for CPU_X86_64.');
@@ -321,7 +324,11 @@ export class ModelArtifact {
     if (seen.size !== targets.length) {
       throw invalid(label, 'targets', targets, 'lists a target twice', 'List each HardwareTarget once.');
     }
+    targets.forEach((t, i) => checkOneOf(label, `targets[${i}]`, t, Object.values(HardwareTarget)));
+    checkOneOf(label, 'precision', props.precision, Object.values(ModelPrecision));
     for (const [i, v] of (props.variants ?? []).entries()) {
+      checkOneOf(label, `variants[${i}].target`, v.target, Object.values(HardwareTarget));
+      checkOneOf(label, `variants[${i}].precision`, v.precision, Object.values(ModelPrecision));
       if (seen.has(v.target)) {
         throw invalid(label, `variants[${i}].target`, v.target, 'duplicates a target already served by the primary build or another variant', 'Give each hardware target one build only.');
       }
@@ -429,4 +436,13 @@ function enumKey(target: HardwareTarget): string {
 function toDnsSafe(name: string): string {
   const s = String(name ?? '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
   return s || 'my-model';
+}
+
+/** A model card's metrics must be finite numbers (NaN would render as `null` in the card JSON and tags). */
+function checkModelCard(label: string, card: ModelCard | undefined): void {
+  if (!card) { return; }
+  checkNonEmpty(label, 'card.intendedUse', card.intendedUse, 'Say what the model is meant to be used for.');
+  for (const [name, value] of Object.entries(card.metrics ?? {})) {
+    checkFinite(label, `card.metrics['${name}']`, value, { fix: 'Pass the measured value as a finite number, or leave the metric out.' });
+  }
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { checkRange, invalid } from './errors';
+import { checkDuration, checkOneOf } from './private/validation';
 import { ModelArtifact } from './model-artifact';
 
 /**
@@ -109,6 +110,8 @@ export class Rollout {
     this.autoRollback = options.autoRollback ?? true;
     this.finalBakeTime = options.finalBakeTime ?? Duration.minutes(10);
     this.finalBakeTimeExplicit = options.finalBakeTime !== undefined;
+    checkOneOf(`Rollout.${strategy}`, 'autoRollback', options.autoRollback, [true, false]);
+    checkDuration(`Rollout.${strategy}`, 'finalBakeTime', this.finalBakeTime, { unit: 'seconds', fix: 'Pass a whole number of seconds up to 1 hour, e.g. Duration.minutes(10).' });
     if (!this.finalBakeTime.isUnresolved() && this.finalBakeTime.toSeconds() > 3600) {
       throw invalid(`Rollout.${strategy}`, 'finalBakeTime', this.finalBakeTime, 'must be at most 1 hour', 'Pass Duration.minutes(60) or less.');
     }
@@ -127,12 +130,17 @@ export class Rollout {
 }
 
 function checkBake(where: string, prop: string, d: Duration): void {
-  if (d.isUnresolved()) { return; }
-  if (d.toSeconds() < 60 || d.toSeconds() > 3600) {
-    throw invalid(where, prop, d, 'must be between 1 minute and 1 hour', 'Pass e.g. Duration.minutes(5). CodeDeploy and SageMaker count steps in whole minutes up to an hour.');
+  if (d === undefined || d.isUnresolved()) {
+    if (d === undefined) { throw invalid(where, prop, d, 'is required', 'Pass e.g. Duration.minutes(5).'); }
+    return;
   }
-  if (d.toSeconds() % 60 !== 0) {
-    throw invalid(where, prop, d, 'must be a whole number of minutes', `Pass Duration.minutes(${Math.ceil(d.toSeconds() / 60)}).`);
+  checkDuration(where, prop, d, { unit: 'milliseconds', fix: 'Pass e.g. Duration.minutes(5).' });
+  const seconds = d.toSeconds({ integral: false });
+  if (seconds < 60 || seconds > 3600) {
+    throw invalid(where, prop, d, 'must be between 1 minute and 1 hour', 'Pass e.g. Duration.minutes(5). Rollout steps are whole minutes, up to an hour, in every lane.');
+  }
+  if (seconds % 60 !== 0) {
+    throw invalid(where, prop, d, 'must be a whole number of minutes', `Pass Duration.minutes(${Math.ceil(seconds / 60)}).`);
   }
 }
 

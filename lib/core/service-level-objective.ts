@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { checkInteger, checkRange, invalid, isConcreteNumber } from './errors';
 import { errorRatePercent } from './private/metric-math';
+import { checkDuration, checkOneOf, describeValue, durationMillis } from './private/validation';
 
 /**
  * Props of {@link ServiceLevelObjective}.
@@ -259,15 +260,29 @@ export class ServiceLevelObjective {
     checkRange(where, 'goalPercent', props.goalPercent, 50, 99.99, 'Pass a goal such as 99 (percent of minutes meeting the objective).');
     checkRange(where, 'maxErrorRatePercent', props.maxErrorRatePercent, 0, 100, 'Pass a percent from 0 to 100.');
     checkInteger(where, 'evaluationPeriods', props.evaluationPeriods, 1, 1440);
-    if (props.latencyThreshold && !props.latencyThreshold.isUnresolved() && props.latencyThreshold.toMilliseconds() <= 0) {
+    checkDuration(where, 'latencyThreshold', props.latencyThreshold, { unit: 'milliseconds', fix: 'Pass a whole number of milliseconds, e.g. Duration.millis(200).' });
+    if (props.latencyThreshold && !props.latencyThreshold.isUnresolved() && durationMillis(props.latencyThreshold) <= 0) {
       throw invalid(where, 'latencyThreshold', props.latencyThreshold, 'must be greater than 0', 'Pass e.g. Duration.millis(200).');
     }
+    checkDuration(where, 'maxTimeInQueue', props.maxTimeInQueue, { unit: 'seconds', min: Duration.seconds(1), fix: 'Pass a whole number of seconds, e.g. Duration.minutes(30).' });
+    checkOneOf(where, 'applicationSignals', props.applicationSignals, [true, false]);
     if (!props.latencyThreshold && props.maxErrorRatePercent === undefined && !props.maxTimeInQueue) {
       throw invalid(where, 'props', '{}', 'sets no objective', 'Set latencyThreshold, maxErrorRatePercent or maxTimeInQueue.');
     }
     const period = props.period ?? Duration.minutes(1);
+    checkDuration(where, 'period', period, { unit: 'seconds', fix: 'Pass 10 s, 30 s or a whole number of minutes.' });
     if (!period.isUnresolved() && (period.toSeconds() < 10 || (period.toSeconds() >= 60 && period.toSeconds() % 60 !== 0) || (period.toSeconds() < 60 && ![10, 30].includes(period.toSeconds())))) {
+      // CloudWatch alarms take 10, 20, 30 s or whole minutes; aws-cdk-lib metrics take 1, 5, 10, 30 s or whole minutes.
       throw invalid(where, 'period', period, 'is not a CloudWatch alarm period', 'Pass 10 s, 30 s or a whole number of minutes.');
+    }
+    const n = props.evaluationPeriods ?? 10;
+    if (!period.isUnresolved() && isConcreteNumber(n)) {
+      // PutMetricAlarm: Period × EvaluationPeriods at most 1 day for periods under 1 hour, 7 days otherwise.
+      const limit = period.toSeconds() < 3600 ? 86_400 : 604_800;
+      if (period.toSeconds() * n > limit) {
+        throw invalid(where, 'evaluationPeriods', n, `× period (${describeValue(period)}) spans ${period.toSeconds() * n} s; a CloudWatch alarm looks back at most ${limit === 86_400 ? '1 day (periods under 1 hour)' : '7 days'}`,
+          `Pass evaluationPeriods of at most ${Math.floor(limit / period.toSeconds())}, or a longer period.`);
+      }
     }
     this.latencyPercentile = props.latencyPercentile ?? 95;
     this.latencyThreshold = props.latencyThreshold;
@@ -284,6 +299,7 @@ export class ServiceLevelObjective {
         'Drop window, or drop applicationSignals: false.');
     }
     const window = props.window ?? Duration.days(28);
+    checkDuration(where, 'window', window, { unit: 'milliseconds', fix: 'Pass e.g. Duration.days(28).' });
     if (!window.isUnresolved() && (window.toMilliseconds() < DAY_MS || window.toMilliseconds() % DAY_MS !== 0)) {
       throw invalid(where, 'window', window, 'must be a whole number of days (at least 1)', 'Pass e.g. Duration.days(28).');
     }
@@ -423,7 +439,7 @@ export class ServiceLevelObjective {
       const counted = source.errors && source.requests;
       const rate = counted
         ? errorRatePercent({ errors: source.errors!, requests: source.requests!, minRequests: this.minRequestsPerPeriod!, period: this.period, label: 'Error rate (%)' })
-        : source.errorRatePercent;
+        : source.errorRatePercent && withPeriod(source.errorRatePercent, this.period);
       if (!rate) {
         throw invalid(scope, 'slo.maxErrorRatePercent', this.maxErrorRatePercent, `cannot be watched: ${source.laneName} has no error metric`, 'Drop the error-rate objective for this lane.');
       }
@@ -436,7 +452,7 @@ export class ServiceLevelObjective {
       if (!source.queueAgeSeconds) {
         throw invalid(scope, 'slo.maxTimeInQueue', this.maxTimeInQueue, `cannot be watched: ${source.laneName} has no queue`, 'Drop the time-in-queue objective for this lane.');
       }
-      add('TimeInQueue', source.queueAgeSeconds, this.maxTimeInQueue.toSeconds(),
+      add('TimeInQueue', withPeriod(source.queueAgeSeconds, this.period), this.maxTimeInQueue.toSeconds(),
         `oldest job waits at most ${this.maxTimeInQueue.toHumanString()}`,
         `SLO ${source.laneName}: oldest job waiting longer than ${this.maxTimeInQueue.toHumanString()} (${this.datapointsToAlarm} of ${this.evaluationPeriods} periods). Pages; rollouts do not roll back on it (queue age measures capacity, not the version).`,
         false);
@@ -506,6 +522,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 function defaultMinRequests(maxErrorRatePercent: number): number {
   if (!(maxErrorRatePercent > 0)) { return 1000; }
   return Math.min(1000, Math.max(10, Math.ceil(100 / maxErrorRatePercent - 1e-9)));
+}
+
+/** The metric judged on the SLO's period (the M-of-N math counts periods of that length). */
+function withPeriod(m: cloudwatch.IMetric, period: Duration): cloudwatch.IMetric {
+  if (m instanceof cloudwatch.Metric || m instanceof cloudwatch.MathExpression) { return m.with({ period }); }
+  return m;
 }
 
 function truncate(s: string, max: number): string {

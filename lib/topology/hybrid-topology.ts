@@ -1,11 +1,11 @@
-import { Aspects, Duration, IAspect, Tags } from 'aws-cdk-lib';
+import { Aspects, Duration, IAspect, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import {
   AutoscalingPolicy, IInferenceLane, ILaneDefaultsProvider, LaneCapacity, LaneDefaults, LaneKind, ModelArtifact, Rollout, ServiceLevelObjective,
 } from '../core';
 import { UNTAGGABLE_TYPES } from '../core/app-autoscaling';
-import { invalid } from '../core/errors';
+import { invalid, LaneValidationError } from '../core/errors';
 import {
   costPerThousand, errorRatePercent, hasCloudWatchMetrics, LaneDashboard, latencyAt, relabel,
 } from '../core/lane-dashboard';
@@ -145,6 +145,8 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
   public readonly laneDashboards: LaneDashboard[] = [];
 
   private readonly added: IInferenceLane[] = [];
+  private readonly laneDashboardsWanted: boolean;
+  private prepared = false;
   private readonly pins = new Map<IInferenceLane, string>();
   private readonly prices: { [instanceType: string]: number };
   private readonly alarmStatusWidget: boolean;
@@ -168,18 +170,39 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
       dashboardName: props.dashboardName,
       defaultInterval: Duration.hours(3),
     });
-    this.node.addValidation({ validate: () => this.validateLanes() });
-    if (props.laneDashboards ?? false) {
-      // Lanes are found when the app is synthesized (they are created after the topology); an aspect
-      // runs before validation and may still add constructs.
-      Aspects.of(this).add(new LaneDashboardsAspect(this));
-    }
+    this.laneDashboardsWanted = props.laneDashboards ?? false;
+    // Lanes are found when the app is synthesized (they are created after the topology, or added
+    // with addLane). An aspect runs before CloudFormation references are resolved, so the dashboards
+    // it builds may reference lanes in other stacks (CDK turns those into exports and imports), and
+    // it may still add constructs (per-lane dashboards). Validation never builds anything.
+    Aspects.of(this).add(new TopologySynthAspect(this));
   }
 
-  /** @internal */
-  public _addLaneDashboards(): void {
-    if (this.laneDashboards.length > 0) { return; }
-    for (const lane of this.lanes) {
+  /**
+   * Check the lanes and build the dashboards (once, at synth).
+   * @internal
+   */
+  public _prepare(): void {
+    if (this.prepared) { return; }
+    const lanes = this.lanes;
+    const errors = this.validateLanes(lanes);
+    if (errors.length > 0) {
+      const [first, ...rest] = errors;
+      if (rest.length === 0) { throw first; }
+      throw new LaneValidationError({
+        where: first.where, prop: first.prop, value: first.value,
+        problem: first.problem,
+        fix: `${first.fix} (${rest.length} more problem(s) in the topology: ${rest.map(e => e.message).join(' | ')})`,
+      });
+    }
+    // Marked only once the lanes are valid: a second synth after a failed one checks again.
+    this.prepared = true;
+    this.renderDashboard(lanes);
+    if (this.laneDashboardsWanted) { this.addLaneDashboards(lanes); }
+  }
+
+  private addLaneDashboards(lanes: IInferenceLane[]): void {
+    for (const lane of lanes) {
       if (!hasCloudWatchMetrics(lane)) { continue; }
       const price = this.prices[lane.capacity.instanceType];
       this.laneDashboards.push(new LaneDashboard(lane, 'LaneDashboard', {
@@ -232,43 +255,48 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
     return (1000 * price) / inferencesPerHour;
   }
 
-  private validateLanes(): string[] {
-    const errors: string[] = [];
-    const lanes = this.lanes;
+  private validateLanes(lanes: IInferenceLane[]): LaneValidationError[] {
+    const errors: LaneValidationError[] = [];
     if (lanes.length === 0) {
-      errors.push(`${this.node.path}: the topology has no lanes. Add at least one lane inside it or with addLane().`);
+      errors.push(invalid(this, 'lanes', [], 'is empty: the topology has no lanes', 'Create at least one lane inside the topology, or register one with addLane().'));
       return errors;
     }
+    const home = Stack.of(this);
     for (const lane of lanes) {
       const pinned = this.pins.get(lane);
       if (lane.artifactName !== this.artifact.name) {
-        errors.push(`${lane.node.path}: serves model '${lane.artifactName}' but topology ${this.node.path} serves '${this.artifact.name}'. Pass topology.artifact to the lane.`);
+        errors.push(invalid(lane, 'artifact.name', lane.artifactName, `differs from the model of topology ${this.node.path} ('${this.artifact.name}')`,
+          'Pass topology.artifact to the lane (or create the lane inside the topology without an artifact of its own).'));
       }
       const expected = pinned ?? this.artifact.version;
       if (lane.artifactVersion !== expected) {
-        errors.push(`${lane.node.path}: serves version '${lane.artifactVersion}' but the topology expects '${expected}'. Pass topology.artifact, or register it with addLane(lane, { pinnedVersion: '${lane.artifactVersion}' }).`);
+        const why = pinned !== undefined ? `the version it was pinned to with addLane ('${pinned}')` : `the topology's version ('${expected}')`;
+        errors.push(invalid(lane, 'artifact.version', lane.artifactVersion, `differs from ${why}`,
+          `Pass topology.artifact to the lane, or register it with addLane(lane, { pinnedVersion: '${lane.artifactVersion}' }).`));
       }
       if (!this.artifact.supports(lane.capacity.hardware) && lane.artifactVersion === this.artifact.version) {
-        errors.push(`${lane.node.path}: runs on '${lane.capacity.hardware}' but ${this.artifact.name}@${this.artifact.version} has no build for it (it has: ${this.artifact.availableTargets.join(', ')}). Add a variant for it.`);
+        errors.push(invalid(lane, 'capacity.hardware', lane.capacity.hardware, `has no build in ${this.artifact.name}@${this.artifact.version} (it has: ${this.artifact.availableTargets.join(', ')})`,
+          `Add a variant { target: HardwareTarget.${enumKeyOf(lane.capacity.hardware)}, weights: ... } to the topology's ModelArtifact.`));
+      }
+      const there = Stack.of(lane);
+      if (there !== home && (there.account !== home.account || there.region !== home.region)) {
+        errors.push(invalid(lane, 'addLane(lane)', there.node.path,
+          `is in stack ${there.node.path} (${envText(there)}) but the topology's dashboard is in stack ${home.node.path} (${envText(home)}): a dashboard cannot reference another environment's resources`,
+          `Create the lane in a stack with the same account and Region as ${home.node.path}, or leave it out of this topology and give it its own LaneDashboard.`));
       }
     }
     // A price nobody uses is most likely a typo in the instance type: say so rather than ignore it.
     const types = new Set(lanes.map(l => l.capacity.instanceType));
-    for (const type of Object.keys(this.prices)) {
+    for (const [type, price] of Object.entries(this.prices)) {
       if (!types.has(type)) {
-        errors.push(`${this.node.path}: 'hourlyPrices.${type}' matches no lane's instance type (the lanes run on: ${[...types].join(', ')}). Key the price by one of those, or remove it.`);
+        errors.push(invalid(this, `hourlyPrices.${type}`, price, `matches no lane's instance type (the lanes run on: ${[...types].join(', ')})`,
+          'Key the price by one of those instance types, or remove it.'));
       }
     }
-    // The dashboard body is a lazy value resolved after validation, so lanes added at any time appear.
-    this.renderDashboardOnce(lanes);
     return errors;
   }
 
-  private rendered = false;
-
-  private renderDashboardOnce(lanes: IInferenceLane[]): void {
-    if (this.rendered) { return; }
-    this.rendered = true;
+  private renderDashboard(lanes: IInferenceLane[]): void {
     this.dashboard.addWidgets(new cloudwatch.TextWidget({
       markdown: `# ${this.node.id}: ${this.artifact.name}@${this.artifact.version}\n${lanes.map(l => `- **${l.node.id}** (${l.laneKind}): ${l.capacity.description}`).join('\n')}`,
       width: 24, height: 2 + lanes.length,
@@ -323,13 +351,22 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
   }
 }
 
-/** Adds the per-lane dashboards when the app is synthesized. */
-class LaneDashboardsAspect implements IAspect {
+/** Checks the lanes and builds the dashboards when the app is synthesized (before references are resolved). */
+class TopologySynthAspect implements IAspect {
   constructor(private readonly topology: HybridTopology) {}
 
   public visit(node: IConstruct): void {
-    if (node === this.topology) { this.topology._addLaneDashboards(); }
+    if (node === this.topology) { this.topology._prepare(); }
   }
+}
+
+function envText(stack: Stack): string {
+  const part = (v: string) => (Token.isUnresolved(v) ? 'any' : v);
+  return `account ${part(stack.account)}, Region ${part(stack.region)}`;
+}
+
+function enumKeyOf(target: string): string {
+  return target.toUpperCase().replace(/-/g, '_');
 }
 
 function isLane(c: IConstruct): c is IInferenceLane {

@@ -53,14 +53,14 @@ describe('AutoscalingPolicy', () => {
 
   test.each([
     [{ minCapacity: 5, maxCapacity: 2, triggers: [ScalingTrigger.cpuUtilization(50)] }, /AutoscalingPolicy: 'minCapacity' \(5\) must be less than or equal to 'maxCapacity' \(2\)\. Fix: Raise maxCapacity or lower minCapacity\./],
-    [{ maxCapacity: 0 }, /'maxCapacity' \(0\) must be an integer >= 1/],
-    [{ minCapacity: 1.5, maxCapacity: 4, triggers: [ScalingTrigger.cpuUtilization(50)] }, /'minCapacity' \(1.5\) must be an integer >= 0/],
+    [{ maxCapacity: 0 }, /'maxCapacity' \(0\) must be an integer from 1 to 2147483647/],
+    [{ minCapacity: 1.5, maxCapacity: 4, triggers: [ScalingTrigger.cpuUtilization(50)] }, /'minCapacity' \(1.5\) must be an integer from 0 to 2147483647/],
     [{ minCapacity: 0, maxCapacity: 4, triggers: [ScalingTrigger.cpuUtilization(50)] }, /'minCapacity' \(0\) is 0 but scaleToZero is not set/],
     [{ minCapacity: 2, maxCapacity: 4, scaleToZero: true, triggers: [ScalingTrigger.cpuUtilization(50)] }, /'scaleToZero' \(true\) conflicts with minCapacity 2/],
     [{ minCapacity: 1, maxCapacity: 4 }, /'triggers' \(\[\]\) is empty while capacity may range from 1 to 4.*AutoscalingPolicy.fixed/],
     [{ maxCapacity: 4, triggers: [ScalingTrigger.cpuUtilization(50), ScalingTrigger.cpuUtilization(70)] }, /lists 'cpuUtilization' twice/],
     [{ maxCapacity: 4, triggers: [ScalingTrigger.cpuUtilization(50)], warmBufferPercent: 95 }, /'warmBufferPercent' \(95\) must be between 0 and 90/],
-    [{ maxCapacity: 4, triggers: [ScalingTrigger.cpuUtilization(50)], maxScaleOutStep: 0 }, /'maxScaleOutStep' \(0\) must be an integer >= 1/],
+    [{ maxCapacity: 4, triggers: [ScalingTrigger.cpuUtilization(50)], maxScaleOutStep: 0 }, /'maxScaleOutStep' \(0\) must be an integer from 1 to 2147483647/],
     [{ maxCapacity: 4, triggers: [ScalingTrigger.cpuUtilization(50)], schedules: [{ name: 'Flash Sale', start: { hour: '9' }, end: { hour: '12' }, minCapacity: 2 }] }, /'schedules\[0\]\.name' \("Flash Sale"\) is not DNS-safe/],
     [{ maxCapacity: 4, triggers: [ScalingTrigger.cpuUtilization(50)], schedules: [{ name: 'sale', start: { hour: '9' }, end: { hour: '12' }, minCapacity: 6, maxCapacity: 5 }] }, /'schedules\[0\]\.minCapacity' \(6\) must be less than or equal to the schedule's maxCapacity \(5\)/],
     [{ maxCapacity: 4, triggers: [ScalingTrigger.cpuUtilization(50)], schedules: [{ name: 'a', start: {}, end: {}, minCapacity: 1 }, { name: 'a', start: {}, end: {}, minCapacity: 1 }] }, /'schedules\[1\]\.name' \("a"\) is used by another schedule/],

@@ -1,12 +1,12 @@
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import {
-  HardwareTarget, HybridTopology, IInferenceLane, LaneCapacity, LaneKind, ModelArtifact, ServiceLevelObjective,
+  HardwareTarget, HybridTopology, IInferenceLane, LaneCapacity, LaneKind, LaneValidationError, ModelArtifact, ServiceLevelObjective,
 } from '../../lib';
 
 const FP32 = path.join(__dirname, '..', '..', 'examples', 'shared', 'model', 'fp32', 'model.tar.gz');
@@ -162,7 +162,8 @@ describe('HybridTopology', () => {
   test('a lane on another version fails synth unless pinned', () => {
     const { app, topology } = setup();
     const old = new FakeLane(topology, 'Old', 'assistant', '1.3.0');
-    expect(() => app.synth()).toThrow(/S\/Topo\/Old: serves version '1.3.0' but the topology expects '1.4.0'.*addLane\(lane, \{ pinnedVersion: '1.3.0' \}\)/s);
+    expect(() => app.synth()).toThrow(/^S\/Topo\/Old: 'artifact\.version' \("1\.3\.0"\) differs from the topology's version \('1\.4\.0'\)\. Fix: Pass topology\.artifact to the lane, or register it with addLane\(lane, \{ pinnedVersion: '1\.3\.0' \}\)\.$/);
+    expect(() => app.synth()).toThrow(LaneValidationError);
     const again = setup();
     const pinned = new FakeLane(again.topology, 'Old', 'assistant', '1.3.0');
     again.topology.addLane(pinned, { pinnedVersion: '1.3.0' });
@@ -173,18 +174,18 @@ describe('HybridTopology', () => {
   test('a lane serving another model fails synth', () => {
     const { app, topology } = setup();
     new FakeLane(topology, 'Other', 'ranker', '1.4.0');
-    expect(() => app.synth()).toThrow(/S\/Topo\/Other: serves model 'ranker' but topology S\/Topo serves 'assistant'/);
+    expect(() => app.synth()).toThrow(/^S\/Topo\/Other: 'artifact\.name' \("ranker"\) differs from the model of topology S\/Topo \('assistant'\)\. Fix: Pass topology\.artifact to the lane/);
   });
 
   test('a lane on hardware the artifact has no build for fails synth', () => {
     const { app, topology } = setup();
     new FakeLane(topology, 'Gpu', 'assistant', '1.4.0', HardwareTarget.NVIDIA_GPU);
-    expect(() => app.synth()).toThrow(/S\/Topo\/Gpu: runs on 'nvidia-gpu' but assistant@1.4.0 has no build for it \(it has: cpu-x86_64\)/);
+    expect(() => app.synth()).toThrow(/^S\/Topo\/Gpu: 'capacity\.hardware' \("nvidia-gpu"\) has no build in assistant@1\.4\.0 \(it has: cpu-x86_64\)\. Fix: Add a variant \{ target: HardwareTarget\.NVIDIA_GPU, weights: \.\.\. \}/);
   });
 
   test('a topology without lanes fails synth', () => {
     const { app } = setup();
-    expect(() => app.synth()).toThrow(/S\/Topo: the topology has no lanes/);
+    expect(() => app.synth()).toThrow(/^S\/Topo: 'lanes' \(\[\]\) is empty: the topology has no lanes\. Fix: Create at least one lane inside the topology, or register one with addLane\(\)\.$/);
   });
 
   test('lanes from other scopes are added with addLane', () => {
@@ -214,6 +215,72 @@ describe('HybridTopology', () => {
     const artifact = ModelArtifact.fromAsset(FP32, { name: 'assistant', version: '1' });
     const topology = new HybridTopology(stack, 'Topo', { artifact, hourlyPrices: { 'ml.m5.xlrage': 0.23 } });
     new FakeLane(topology, 'A', 'assistant', '1');
-    expect(() => app.synth()).toThrow(/S\/Topo: 'hourlyPrices.ml.m5.xlrage' matches no lane's instance type \(the lanes run on: ml.m5.xlarge\)/);
+    expect(() => app.synth()).toThrow(/^S\/Topo: 'hourlyPrices\.ml\.m5\.xlrage' \(0\.23\) matches no lane's instance type \(the lanes run on: ml\.m5\.xlarge\)\. Fix: Key the price by one of those instance types, or remove it\.$/);
+  });
+
+  test('several problems: the first is thrown as a LaneValidationError and the others are listed in its fix', () => {
+    const { app, topology } = setup();
+    new FakeLane(topology, 'Other', 'ranker', '1.4.0');
+    new FakeLane(topology, 'Old', 'assistant', '1.3.0');
+    expect(() => app.synth()).toThrow(/^S\/Topo\/Other: 'artifact\.name' \("ranker"\) differs.*\(1 more problem\(s\) in the topology: S\/Topo\/Old: 'artifact\.version' \("1\.3\.0"\) differs/s);
+  });
+
+  test('a pinned lane on yet another version names the pin', () => {
+    const { app, topology } = setup();
+    const lane = new FakeLane(topology, 'Old', 'assistant', '1.2.0');
+    topology.addLane(lane, { pinnedVersion: '1.3.0' });
+    expect(() => app.synth()).toThrow(/'artifact\.version' \("1\.2\.0"\) differs from the version it was pinned to with addLane \('1\.3\.0'\)/);
+  });
+});
+
+/** A lane whose metrics carry a token of its own stack (like a real endpoint name). */
+class TokenLane extends FakeLane {
+  private readonly topicName: string;
+  constructor(scope: Construct, id: string) {
+    super(scope, id, 'assistant', '1.4.0', HardwareTarget.CPU_X86_64, false);
+    this.topicName = new CfnResource(this, 'Named', { type: 'AWS::SNS::Topic' }).getAtt('TopicName').toString();
+  }
+  public metricLatency(props?: cloudwatch.MetricOptions) {
+    return new cloudwatch.Metric({ namespace: 'Fake', metricName: 'Latency', dimensionsMap: { Name: this.topicName ?? 'x' }, ...props });
+  }
+}
+
+describe('HybridTopology: lanes in another stack', () => {
+  test('same account and Region: the dashboard imports the lane\'s values (no raw Fn::GetAtt of another stack)', () => {
+    // GIVEN the topology in stack A and a lane in stack B
+    const app = new App();
+    const a = new Stack(app, 'A');
+    const b = new Stack(app, 'B');
+    const topology = new HybridTopology(a, 'Topo', { artifact: ModelArtifact.fromAsset(FP32, { name: 'assistant', version: '1.4.0' }) });
+    topology.addLane(new TokenLane(b, 'Lane'));
+    // WHEN
+    const asm = app.synth();
+    // THEN A's dashboard body uses Fn::ImportValue, and B exports the value
+    const body = JSON.stringify(Object.values(asm.getStackByName('A').template.Resources).find((r: any) => r.Type === 'AWS::CloudWatch::Dashboard'));
+    expect(body).not.toContain('Fn::GetAtt');
+    expect(body).toContain('Fn::ImportValue');
+    const outputs = asm.getStackByName('B').template.Outputs;
+    expect(Object.values(outputs).map((o: any) => o.Value)).toContainEqual({ 'Fn::GetAtt': [expect.stringMatching(/^LaneNamed/), 'TopicName'] });
+    expect(asm.getStackByName('A').dependencies.map(d => d.id)).toContain('B');
+  });
+
+  test('another account or Region is rejected with a fix', () => {
+    const app = new App();
+    const a = new Stack(app, 'A', { env: { account: '111111111111', region: 'us-east-1' } });
+    const b = new Stack(app, 'B', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const topology = new HybridTopology(a, 'Topo', { artifact: ModelArtifact.fromAsset(FP32, { name: 'assistant', version: '1.4.0' }) });
+    topology.addLane(new TokenLane(b, 'Lane'));
+    expect(() => app.synth()).toThrow(new RegExp(
+      "^B/Lane: 'addLane\\(lane\\)' \\(\"B\"\\) is in stack B \\(account 111111111111, Region eu-west-1\\) but the topology's dashboard is in stack A \\(account 111111111111, Region us-east-1\\): "
+      + "a dashboard cannot reference another environment's resources\\. Fix: Create the lane in a stack with the same account and Region as A, or leave it out of this topology and give it its own LaneDashboard\\.$"));
+  });
+
+  test('an environment-agnostic lane stack next to a concrete topology stack is rejected too', () => {
+    const app = new App();
+    const a = new Stack(app, 'A', { env: { account: '111111111111', region: 'us-east-1' } });
+    const b = new Stack(app, 'B');
+    const topology = new HybridTopology(a, 'Topo', { artifact: ModelArtifact.fromAsset(FP32, { name: 'assistant', version: '1.4.0' }) });
+    topology.addLane(new TokenLane(b, 'Lane'));
+    expect(() => app.synth()).toThrow(/is in stack B \(account any, Region any\) but the topology's dashboard is in stack A/);
   });
 });

@@ -41,7 +41,7 @@ test("a lane's own props win over the topology's", () => {
 test('an inherited value a lane cannot render fails with that lane\'s error; an override fixes it', () => {
   const { topo } = topology({ rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }) });
   expect(() => new QueueDrainedWorkers(topo, 'Batch', { jobTimeout: Duration.minutes(1), slo: ServiceLevelObjective.timeInQueue(Duration.minutes(30), { applicationSignals: false }) }))
-    .toThrow(/S\/Topo\/Batch: 'rollout' \("CANARY 10% \/ 5 minutes"\) shifts traffic in steps/);
+    .toThrow(/S\/Topo\/Batch: 'rollout' \("CANARY 10% \/ 5 minutes"\) shifts traffic in steps.*Fix: .*\(The 'rollout' was not passed to S\/Topo\/Batch: it was inherited from the topology S\/Topo\. Pass 'rollout' to the lane to override it there\.\)$/);
   const workers = new QueueDrainedWorkers(topo, 'Batch2', {
     jobTimeout: Duration.minutes(1),
     rollout: Rollout.allAtOnce(),
@@ -56,4 +56,23 @@ test('outside a topology, artifact (and autoscaling where required) must be give
     .toThrow(/S\/E: 'artifact' is required. Fix: Pass the ModelArtifact it serves to the ManagedEndpoint, or create it inside a HybridTopology that has one./);
   expect(() => new QueueDrainedWorkers(stack, 'W', { artifact: demoArtifact(), jobTimeout: Duration.minutes(1) }))
     .toThrow(/S\/W: 'autoscaling' is required. Fix: Pass an AutoscalingPolicy \(AutoscalingPolicy.fixed\(n\) for a fixed fleet\) to the QueueDrainedWorkers/);
+});
+
+test('an error about a prop the lane was given itself does not mention the topology', () => {
+  const { topo } = topology();
+  expect(() => new QueueDrainedWorkers(topo, 'Batch', {
+    jobTimeout: Duration.minutes(1),
+    rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }),
+    slo: ServiceLevelObjective.timeInQueue(Duration.minutes(30), { applicationSignals: false }),
+  })).toThrow(/^(?!.*inherited from the topology).*'rollout' \("CANARY 10% \/ 5 minutes"\) shifts traffic in steps/s);
+});
+
+test('an inherited autoscaling policy a lane cannot render says where it came from (nested prop)', () => {
+  const stack = new Stack(new App(), 'S');
+  const topo = new HybridTopology(stack, 'Topo', {
+    artifact: demoArtifact('2.0.0'),
+    autoscaling: new AutoscalingPolicy({ maxCapacity: 4, triggers: [ScalingTrigger.queueBacklogPerInstance(10)] }),
+  });
+  expect(() => new ManagedEndpoint(topo, 'Baseline', { mode: EndpointMode.realTime({ instanceType: 'ml.m5.xlarge' }) }))
+    .toThrow(/^S\/Topo\/Baseline: 'autoscaling\.triggers' .*\(The 'autoscaling' was not passed to S\/Topo\/Baseline: it was inherited from the topology S\/Topo\./s);
 });

@@ -29,6 +29,12 @@
  * - roll back on `rendered.rollbackAlarms` only; expose `rendered.pagingAlarms` (time in queue) as
  *   `sloPagingAlarms` and never put them into deployment alarms;
  * - use `slo.datapointsToAlarm` for any extra M-of-N alarm (it now includes `minBreachingPeriods`).
+ *
+ * Schedules: pass `scheduleFormat: ScheduleFormat.KEDA` in `LaneScalingSupport` when the lane renders
+ * KEDA cron (the default checks Application Auto Scaling cron).
+ *
+ * cdk-nag: `acknowledgeNagFindings(resource, [{ id, reason, appliesTo? }])` from ./nag acknowledges a
+ * finding at the resource a lane creates (granular ids for IAM4/IAM5), without importing cdk-nag.
  */
 import { Duration, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
