@@ -6,6 +6,11 @@ import { SeriesStore } from './metrics';
 import { LaneSpec, StackModel } from './stack-model';
 import { Trace } from './traces';
 
+/** A simulation that cannot run as asked (no lane, no serving profile): the message says what to pass. */
+export class SimulationInputError extends Error {
+  constructor(message: string) { super(message); this.name = 'SimulationInputError'; }
+}
+
 /** Options of {@link simulate}. */
 export interface SimulateOptions {
   /** Serving profiles by lane path, by lane kind, or `default`. */
@@ -57,10 +62,10 @@ export interface RunResult {
 export function profileFor(lane: LaneSpec, profiles: Record<string, ServingProfile>): ResolvedProfile {
   const p = profiles[lane.path] ?? profiles[lane.kind] ?? profiles.default;
   if (!p) {
-    throw new Error(`no serving profile for lane ${lane.path} (${lane.kind}): pass profiles['${lane.path}'] or profiles['${lane.kind}'] with requestsPerSecondAtSlo and latencyAtSloMs`);
+    throw new SimulationInputError(`no serving profile for lane ${lane.path} (${lane.kind}): pass profiles['${lane.path}'] or profiles['${lane.kind}'] with requestsPerSecondAtSlo and latencyAtSloMs`);
   }
   if (!(p.requestsPerSecondAtSlo > 0) || !(p.latencyAtSloMs > 0)) {
-    throw new Error(`serving profile of ${lane.path}: requestsPerSecondAtSlo (${p.requestsPerSecondAtSlo}) and latencyAtSloMs (${p.latencyAtSloMs}) must be greater than 0`);
+    throw new SimulationInputError(`serving profile of ${lane.path}: requestsPerSecondAtSlo (${p.requestsPerSecondAtSlo}) and latencyAtSloMs (${p.latencyAtSloMs}) must be greater than 0`);
   }
   const percentile = p.latencyPercentile ?? 95;
   const concurrency = p.concurrency ?? 1;
@@ -257,7 +262,7 @@ class LaneRun {
  */
 export function simulate(model: StackModel, trace: Trace, options: SimulateOptions): RunResult {
   const lanes = selectLanes(model, options.lanes);
-  if (lanes.length === 0) { throw new Error(`no lane to simulate (lanes found: ${model.lanes.map(l => `${l.path} (${l.kind})`).join(', ') || 'none'})`); }
+  if (lanes.length === 0) { throw new SimulationInputError(`no lane to simulate (lanes found: ${model.lanes.map(l => `${l.path} (${l.kind})`).join(', ') || 'none'})`); }
   const seconds = trace.rps.length;
   const runs = lanes.map(l => new LaneRun(l, profileFor(l, options.profiles), seconds, trace.startEpochSeconds));
   const batchOnly = runs.every(r => r.spec.kind === 'batch-workers');

@@ -1,7 +1,7 @@
 import { simulate } from '../../lib/simulation/engine';
 import { latencyQuantile, tailProbability } from '../../lib/simulation/queueing';
 import { oracle, naiveModel } from '../../lib/simulation/references';
-import { assistantTrace, readCsvTrace, recommenderTrace, scaleTrace, TraceError } from '../../lib/simulation/traces';
+import { assistantTrace, readCsvTrace, recommenderTrace, scaleTrace } from '../../lib/simulation/traces';
 import { lane, model, piecewiseTrace, target, tt } from './helpers';
 
 describe('M/D/c latency model', () => {
