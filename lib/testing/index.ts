@@ -3,3 +3,4 @@ export * from './nag';
 export * from './kubernetes-schema';
 export * from './local-deploy';
 export * from './snapshot';
+export * from './simulation';
