@@ -91,7 +91,7 @@ class LaneRun {
   public requests = 0;
   public spill = 0;
   public peak = 0;
-  private odWindow: number[] = [];
+  private odWindow: Array<[number, number]> = [];
   private odWarm = 0;
   // Batch queue: FIFO of [arrival second, jobs].
   private queue: Array<[number, number]> = [];
@@ -204,10 +204,12 @@ class LaneRun {
     const warm = Math.min(allowed, P);
     const spillConc = allowed - warm;
     // On-demand environments stay warm for the keep-alive after use: the pool is the peak of the window.
-    this.odWindow.push(spillConc);
-    if (this.odWindow.length > LAMBDA.warmKeepAliveSeconds) { this.odWindow.shift(); }
     const cold = Math.max(0, Math.ceil(spillConc - this.odWarm - 1e-9));
-    this.odWarm = Math.max(...this.odWindow.slice(-LAMBDA.warmKeepAliveSeconds));
+    // Sliding maximum over the keep-alive window (monotonic deque of [second, concurrency]).
+    while (this.odWindow.length && this.odWindow[this.odWindow.length - 1][1] <= spillConc) { this.odWindow.pop(); }
+    this.odWindow.push([t, spillConc]);
+    while (this.odWindow[0][0] <= t - LAMBDA.warmKeepAliveSeconds) { this.odWindow.shift(); }
+    this.odWarm = this.odWindow[0][1];
     const spillReq = demand > 0 ? lambda * spillConc / demand : 0;
     const coldReq = Math.min(cold, spillReq);
     this.spill += spillReq;

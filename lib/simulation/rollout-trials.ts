@@ -33,6 +33,11 @@ export interface RolloutTrialOptions {
   readonly badLatencyFactor?: number;
   /** Minute-to-minute noise of the error rate and the traffic (log-normal sigma). @default 0.3 */
   readonly noise?: number;
+  /**
+   * What-if: the rollback alarms watch the new version only (Lambda `ExecutedVersion`, a separate
+   * SageMaker variant) instead of the alias / variant that mixes both versions. @default false
+   */
+  readonly canaryOnlyAlarms?: boolean;
 }
 
 /** Outcome of many seeded canaries of one lane. */
@@ -117,6 +122,7 @@ export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): Rol
   for (let trial = 0; trial < trials; trial++) {
     alarmEvals.forEach(a => a.reset());
     const failures = r.analysis.map(() => 0);
+    const analysisAcc = r.analysis.map(() => ({ requests: 0, errors: 0, over: 0, latencyQ: q, minutes: 0 }));
     let rolledBackAt: number | undefined;
     let exposure = 0;
     for (let m = -preMinutes; m < total && rolledBackAt === undefined; m++) {
@@ -137,11 +143,18 @@ export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): Rol
       const both: MinuteCounts = { requests: newV.requests + oldV.requests, errors: newV.errors + oldV.errors, over: newV.over + oldV.over, latencyQ: q };
       // CloudWatch rollback alarms see the variant / alias: both versions together.
       let fired = false;
-      for (const a of alarmEvals) { if (a.push(both)) { fired = true; } }
+      // Canary-only alarms (what-if) have no data before the new version serves.
+      if (!(options.canaryOnlyAlarms && m < 0)) {
+        for (const a of alarmEvals) { if (a.push(options.canaryOnlyAlarms ? newV : both)) { fired = true; } }
+      }
       // Argo analysis sees the canary's pods only; failed when the condition is false.
       r.analysis.forEach((am, i) => {
         if (m < 0 || am.measures === 'unknown') { return; }
-        if (!analysisPasses(am, newV, thrMs)) { failures[i]++; }
+        const acc = analysisAcc[i];
+        acc.requests += newV.requests; acc.errors += newV.errors; acc.over += newV.over; acc.minutes++;
+        if (acc.minutes < Math.max(1, Math.round(am.interval / 60))) { return; }
+        if (!analysisPasses(am, acc, thrMs)) { failures[i]++; }
+        analysisAcc[i] = { requests: 0, errors: 0, over: 0, latencyQ: q, minutes: 0 };
         if (failures[i] > am.failureLimit) { fired = true; }
       });
       if (fired && m >= 0) { rolledBackAt = m + 1; }
@@ -166,6 +179,8 @@ export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): Rol
 
 function analysisPasses(am: AnalysisMetricSpec, c: MinuteCounts, thrMs: number): boolean {
   if (am.bound === undefined) { return true; }
+  // A query guarded by a minimum request count returns no failure below it (what-if `minRequests`).
+  if (am.minRequests !== undefined && c.requests < am.minRequests) { return true; }
   if (am.measures === 'error-rate') {
     // (100 * failures / clamp_min(total, 0.001)) or vector(0)
     const v = c.requests > 0 ? 100 * c.errors / c.requests : 0;
@@ -174,9 +189,7 @@ function analysisPasses(am: AnalysisMetricSpec, c: MinuteCounts, thrMs: number):
   // Latency quantile of the canary's requests over the bound (the query's `or vector(0)` passes on no data).
   if (c.requests === 0) { return true; }
   const q = am.quantile ?? 0.95;
-  if (am.bound >= thrMs) {
-    return !(c.over >= c.requests - Math.ceil(q * c.requests) + 1);
-  }
+  void thrMs;
   return !(c.over >= c.requests - Math.ceil(q * c.requests) + 1);
 }
 
@@ -187,13 +200,24 @@ class MinuteAlarm {
   constructor(private readonly spec: AlarmSpec, private readonly q: number) {
     if (spec.math) { this.expr = compileMetricMath(spec.math.expression).evaluate; }
   }
-  public reset(): void { this.history = []; }
-  public push(c: MinuteCounts): boolean {
+  private acc: MinuteCounts = { requests: 0, errors: 0, over: 0, latencyQ: 0 };
+  private minutes = 0;
+  private state = false;
+  public reset(): void { this.history = []; this.acc = { requests: 0, errors: 0, over: 0, latencyQ: 0 }; this.minutes = 0; this.state = false; }
+  /** Add one minute; a datapoint is evaluated when a period (1 or more minutes) ends. */
+  public push(m: MinuteCounts): boolean {
+    this.acc = { requests: this.acc.requests + m.requests, errors: this.acc.errors + m.errors, over: this.acc.over + m.over, latencyQ: m.latencyQ };
+    this.minutes++;
+    if (this.minutes < Math.max(1, Math.round(this.spec.period / 60))) { return this.state; }
+    const c = this.acc;
+    this.acc = { requests: 0, errors: 0, over: 0, latencyQ: 0 };
+    this.minutes = 0;
     const v = this.value(c);
     const breach = v === undefined ? this.spec.treatMissingData === 'breaching' : compare(v, this.spec.comparison, this.spec.threshold);
     this.history.push(breach);
     if (this.history.length > this.spec.evaluationPeriods) { this.history.shift(); }
-    return this.history.filter(b => b).length >= this.spec.datapointsToAlarm;
+    this.state = this.history.filter(b => b).length >= this.spec.datapointsToAlarm;
+    return this.state;
   }
   private value(c: MinuteCounts): number | undefined {
     if (this.spec.metric) { return metricOf(this.spec.metric.metricName, this.spec.metric.stat, c, this.spec.threshold, this.q); }

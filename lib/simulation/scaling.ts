@@ -146,6 +146,8 @@ export class AasController {
         }
       }
     }
+    let stepIn: number | undefined;
+    let stepInCause = '';
     for (const st of this.steps) {
       for (const a of st.alarms) {
         a.evaluate(store, t);
@@ -158,13 +160,14 @@ export class AasController {
         // toward the next one (Application Auto Scaling User Guide, step scaling cooldown).
         const base = inCooldown ? st.base : desired;
         const p = adjust(st.spec.adjustmentType, base, step.adjustment, st.spec.minAdjustmentMagnitude);
-        if (step.adjustment > 0 && p > desired && p > out) {
+        if (p > desired && p > out) {
           out = p;
           outCause = `step scaling ${st.spec.logicalId} (${a.spec.logicalId})`;
           if (!inCooldown) { st.base = desired; st.cooldownUntil = t + st.spec.cooldown; }
-        }
-        if (step.adjustment < 0 && !inCooldown && p < desired) {
-          inProposals.push(p);
+        } else if (p < desired && !inCooldown && (stepIn === undefined || p > stepIn)) {
+          // A step scale-in is not held back by target tracking (AAS put-scaling-policy docs warn of it).
+          stepIn = p;
+          stepInCause = `step scaling ${st.spec.logicalId} (${a.spec.logicalId})`;
           st.cooldownUntil = t + st.spec.cooldown;
         }
       }
@@ -180,6 +183,10 @@ export class AasController {
         this.scaleInCooldownUntil = -1; // a scale-out ends a scale-in cooldown
       }
       return;
+    }
+    if (stepIn !== undefined) {
+      const target = Math.min(this.max, Math.max(this.min, stepIn));
+      if (target < desired) { this.set(t, target, stepInCause); return; }
     }
     if (allReadyToScaleIn && inProposals.length && t >= this.scaleInCooldownUntil && t >= this.scaleOutCooldownUntil) {
       const target = Math.min(this.max, Math.max(this.min, Math.max(...inProposals)));

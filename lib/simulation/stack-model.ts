@@ -137,6 +137,8 @@ export interface AnalysisMetricSpec {
   readonly bound?: number;
   /** For latency: the quantile (0.95). */
   readonly quantile?: number;
+  /** Fewest requests in an interval for a measurement to count (a guard in the query); what-ifs only. */
+  readonly minRequests?: number;
 }
 
 /** How new versions reach traffic, as emitted. */
