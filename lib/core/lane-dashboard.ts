@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token, Tokenization } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { invalid } from './errors';
@@ -57,7 +57,7 @@ export class LaneDashboard extends Construct {
     super(scope, id);
     const lane = props.lane;
     const price = props.hourlyPrice;
-    if (price !== undefined && (!Number.isFinite(price) || price < 0)) {
+    if (price !== undefined && !Token.isUnresolved(price) && (!Number.isFinite(price) || price < 0)) {
       throw invalid(this, 'hourlyPrice', price, 'must be a price of 0 or more per hour', `Pass the hourly price of one ${lane.capacity.instanceType}, e.g. 0.23.`);
     }
     if (!hasCloudWatchMetrics(lane)) {
@@ -195,18 +195,26 @@ export function costPerThousand(lane: IInferenceLane, price: number, index: numb
   const capacity = lane.metricCapacityInService({ period });
   if (capacity) {
     return new cloudwatch.MathExpression({
-      expression: `IF(inv${index} > 0, 1000 * ${price} * cap${index} / inv${index}, 0)`,
+      expression: `IF(inv${index} > 0, 1000 * ${numberText(price)} * cap${index} / inv${index}, 0)`,
       usingMetrics: { [`inv${index}`]: inv, [`cap${index}`]: capacity },
       period,
-      label: `${lane.node.id} cost / 1,000 inferences (capacity in service × ${price}/h per ${lane.capacity.instanceType})`,
+      label: `${lane.node.id} cost / 1,000 inferences (capacity in service × ${numberText(price)}/h per ${lane.capacity.instanceType})`,
     });
   }
-  const units = Math.max(1, lane.capacity.minInstances);
-  const hourly = Number((price * units).toPrecision(12));
+  const units = Token.isUnresolved(lane.capacity.minInstances) ? undefined : Math.max(1, lane.capacity.minInstances);
+  // A token (a CfnParameter price or capacity) cannot be multiplied at synth: CloudWatch multiplies it.
+  const hourly = Token.isUnresolved(price) || units === undefined
+    ? `${numberText(price)} * ${units ?? numberText(lane.capacity.minInstances)}`
+    : String(Number((price * units).toPrecision(12)));
   return new cloudwatch.MathExpression({
     expression: `IF(inv${index} > 0, 1000 * ${hourly} / inv${index}, 0)`,
     usingMetrics: { [`inv${index}`]: inv },
     period,
-    label: `${lane.node.id} cost / 1,000 inferences (at min capacity ${units} × ${lane.capacity.instanceType}: no capacity metric)`,
+    label: `${lane.node.id} cost / 1,000 inferences (at min capacity ${units ?? numberText(lane.capacity.minInstances)} × ${lane.capacity.instanceType}: no capacity metric)`,
   });
+}
+
+/** A number as metric-math text; a token stays a token (resolved in the dashboard body). */
+function numberText(n: number): string {
+  return Token.isUnresolved(n) ? Tokenization.stringifyNumber(n) : String(n);
 }

@@ -313,6 +313,15 @@ export class ModelArtifact {
     if (!Token.isUnresolved(props.version) && (!VERSION_RE.test(props.version) || props.version.length > 63)) {
       throw invalid(label, 'version', props.version, "may only hold letters, digits, '.', '_' and '-' (at most 63 characters, alphanumeric at both ends)", "Use e.g. '1.4.0' or '2026-11-28.1'.");
     }
+    // Duck-typed (not instanceof): two copies of the library in one app must still work together.
+    if (typeof (props.weights as Partial<ModelWeights> | undefined)?.bind !== 'function') {
+      throw invalid(label, 'weights', props.weights, 'is not ModelWeights', 'Pass ModelWeights.fromAsset(...), fromBucket(...), fromBucketPrefix(...) or fromModelPackage(...).');
+    }
+    for (const [i, v] of (props.variants ?? []).entries()) {
+      if (typeof (v.weights as Partial<ModelWeights> | undefined)?.bind !== 'function') {
+        throw invalid(label, `variants[${i}].weights`, v.weights, 'is not ModelWeights', 'Pass ModelWeights.fromAsset(...), fromBucket(...), fromBucketPrefix(...) or fromModelPackage(...).');
+      }
+    }
     checkPinnedVersion(label, 'version', props.version, "Pin the model's exact version (e.g. '1.4.0'): a rollback returns to the version a lane was deployed with.");
     checkDigest(label, 'digest', props.digest);
     checkModelCard(label, props.card);

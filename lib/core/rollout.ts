@@ -171,6 +171,9 @@ export class ShadowTraffic {
 
   constructor(props: ShadowTrafficProps) {
     checkRange('ShadowTraffic', 'samplePercent', props.samplePercent, 1, 100, 'Pass a share from 1 to 100 percent.');
+    if (typeof (props.candidate as Partial<ModelArtifact> | undefined)?.bind !== 'function' || typeof props.candidate.version !== 'string') {
+      throw invalid('ShadowTraffic', 'candidate', props.candidate, 'is not a ModelArtifact', 'Pass the candidate model as a ModelArtifact (e.g. ModelArtifact.fromAsset(...)).');
+    }
     this.candidate = props.candidate;
     this.samplePercent = props.samplePercent;
   }

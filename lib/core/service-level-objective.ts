@@ -1,4 +1,4 @@
-import { Duration, Names } from 'aws-cdk-lib';
+import { Duration, Names, Token } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
@@ -305,6 +305,15 @@ export class ServiceLevelObjective {
     }
     this.period = period;
     this.evaluationPeriods = props.evaluationPeriods ?? 10;
+    for (const [prop, v] of [['evaluationPeriods', props.evaluationPeriods], ['goalPercent', props.goalPercent], ['minBreachingPeriods', props.minBreachingPeriods]] as const) {
+      if (v !== undefined && Token.isUnresolved(v)) {
+        // DatapointsToAlarm is computed from these at synth; a token would be silently replaced.
+        throw invalid(where, prop, v, 'cannot be a token: the alarms\' DatapointsToAlarm is computed from it at synth', `Pass a concrete ${prop}.`);
+      }
+    }
+    if (props.latencyPercentile !== undefined && Token.isUnresolved(props.latencyPercentile)) {
+      throw invalid(where, 'latencyPercentile', props.latencyPercentile, 'cannot be a token: it names the CloudWatch statistic (p95) at synth', 'Pass a concrete percentile such as 95.');
+    }
     checkInteger(where, 'minBreachingPeriods', props.minBreachingPeriods, 1, 1440);
     this.minBreachingPeriods = props.minBreachingPeriods ?? 2;
     if (isConcreteNumber(this.evaluationPeriods) && isConcreteNumber(this.minBreachingPeriods) && this.minBreachingPeriods > this.evaluationPeriods) {

@@ -161,7 +161,7 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
     this.prices = { ...(props.hourlyPrices ?? {}) };
     this.alarmStatusWidget = props.alarmStatusWidget ?? true;
     for (const [type, price] of Object.entries(this.prices)) {
-      if (!Number.isFinite(price) || price < 0) {
+      if (!Token.isUnresolved(price) && (!Number.isFinite(price) || price < 0)) {
         throw invalid(this, `hourlyPrices.${type}`, price, 'must be a price of 0 or more per hour', 'Pass the hourly on-demand price of one instance, e.g. 1.006.');
       }
     }

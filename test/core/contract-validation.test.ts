@@ -6,7 +6,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import {
   AutoscalingPolicy, AutoscalingPolicyProps, HardwareTarget, LaneScalingSupport, LaneValidationError, ModelArtifact, ModelPrecision, Rollout,
-  ScalingTrigger, ScheduledCapacity, ScheduleFormat, ServiceLevelObjective, ServiceLevelObjectiveProps, TriggerKind,
+  ScalingTrigger, ScheduledCapacity, ScheduleFormat, ServiceLevelObjective, ServiceLevelObjectiveProps, ShadowTraffic, TriggerKind,
 } from '../../lib';
 import { addScheduledActions } from '../../lib/core/app-autoscaling';
 
@@ -37,9 +37,9 @@ describe('AutoscalingPolicy: cooldowns (one rule for every lane: whole seconds, 
   });
 
   test.each([
-    ['scaleOutCooldown', Duration.seconds(1.5), /^AutoscalingPolicy: 'scaleOutCooldown' \(1\.5 seconds\) must be a whole number of seconds.*Fix: Pass a whole number of seconds from 0 millis to 1 hour, e\.g\. Duration\.seconds\(2\)\.$/],
+    ['scaleOutCooldown', Duration.seconds(1.5), /^AutoscalingPolicy: 'scaleOutCooldown' \(1\.5 seconds\) must be a whole number of seconds.*Fix: Pass a whole number of seconds, at most 1 hour, e\.g\. Duration\.seconds\(2\)\.$/],
     ['scaleInCooldown', Duration.millis(2500), /'scaleInCooldown' \(2 seconds 500 millis\) must be a whole number of seconds/],
-    ['scaleInCooldown', Duration.seconds(3601), /'scaleInCooldown' \(1 hour 1 second\) must be from 0 millis to 1 hour.*Duration\.seconds\(3600\)/],
+    ['scaleInCooldown', Duration.seconds(3601), /'scaleInCooldown' \(1 hour 1 second\) must be at most 1 hour.*Duration\.seconds\(3600\)/],
     ['scaleOutCooldown', Duration.seconds(NaN), /'scaleOutCooldown' \(NaN seconds\) is not a finite duration/],
   ])('%s %s is rejected', (prop, d, msg) => {
     expect(() => policy({ [prop]: d })).toThrow(msg);
@@ -169,7 +169,7 @@ describe('ServiceLevelObjective: durations and alarm windows', () => {
     [{ ...lat, period: Duration.minutes(5), evaluationPeriods: 289 }, /'evaluationPeriods' \(289\) × period \(5 minutes\) spans 86700 s; a CloudWatch alarm looks back at most 1 day \(periods under 1 hour\)\. Fix: Pass evaluationPeriods of at most 288/],
     [{ ...lat, period: Duration.hours(1), evaluationPeriods: 169, applicationSignals: false }, /'evaluationPeriods' \(169\) × period \(1 hour\) spans 608400 s; a CloudWatch alarm looks back at most 7 days/],
     [{ maxTimeInQueue: Duration.seconds(1.5) }, /'maxTimeInQueue' \(1\.5 seconds\) must be a whole number of seconds/],
-    [{ maxTimeInQueue: Duration.millis(0) }, /'maxTimeInQueue' \(0 millis\) must be of at least 1 second/],
+    [{ maxTimeInQueue: Duration.millis(0) }, /'maxTimeInQueue' \(0 millis\) must be at least 1 second/],
     [{ ...lat, window: Duration.days(NaN) }, /'window' \(NaN days\) is not a finite duration/],
     [{ ...lat, applicationSignals: 'yes' as unknown as boolean }, /'applicationSignals' \("yes"\) is not one of true, false/],
   ])('%j is rejected', (props, msg) => {
@@ -259,5 +259,81 @@ describe('ModelArtifact: pinned versions, finite card metrics, enum-like values'
       .toThrow(/'targets\[0\]' \("gpu"\) is not one of 'cpu-x86_64'/);
     expect(() => ModelArtifact.fromAsset(FP32, { name: 'm', version: '1', precision: 'fp64' as ModelPrecision }))
       .toThrow(/'precision' \("fp64"\) is not one of/);
+  });
+});
+
+describe('boundary rows: the accepted edge and the first rejected value', () => {
+  const ok = (fn: () => unknown) => expect(fn).not.toThrow();
+  test.each([
+    ['warmBufferPercent', () => policy({ warmBufferPercent: 0 }), () => policy({ warmBufferPercent: -0.01 }), /'warmBufferPercent' \(-0\.01\) must be between 0 and 90/],
+    ['warmBufferPercent', () => policy({ warmBufferPercent: 90 }), () => policy({ warmBufferPercent: 90.01 }), /'warmBufferPercent' \(90\.01\) must be between 0 and 90/],
+    ['cpuUtilization', () => ScalingTrigger.cpuUtilization(1), () => ScalingTrigger.cpuUtilization(0.99), /'targetPercent' \(0\.99\) must be between 1 and 100/],
+    ['cpuUtilization', () => ScalingTrigger.cpuUtilization(100), () => ScalingTrigger.cpuUtilization(100.01), /'targetPercent' \(100\.01\) must be between 1 and 100/],
+    ['schedule name', () => policy({ schedules: [schedule({ name: 'a'.repeat(40) })] }), () => policy({ schedules: [schedule({ name: 'a'.repeat(41) })] }), /'schedules\[0\]\.name' \("a{41}"\) is not DNS-safe/],
+    ['canary percent', () => Rollout.canary({ percent: 99, bakeTime: Duration.minutes(5) }), () => Rollout.canary({ percent: 99.01, bakeTime: Duration.minutes(5) }), /'percent' \(99\.01\) must be between 1 and 99/],
+    ['canary percent', () => Rollout.canary({ percent: 1, bakeTime: Duration.minutes(5) }), () => Rollout.canary({ percent: 0.99, bakeTime: Duration.minutes(5) }), /'percent' \(0\.99\) must be between 1 and 99/],
+    ['linear step', () => Rollout.linear({ stepPercent: 99, interval: Duration.minutes(1) }), () => Rollout.linear({ stepPercent: 100, interval: Duration.minutes(1) }), /'stepPercent' \(100\) must be between 1 and 99/],
+    ['goalPercent', () => new ServiceLevelObjective({ ...{ latencyThreshold: Duration.millis(1) }, goalPercent: 50 }), () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), goalPercent: 49.99 }), /'goalPercent' \(49\.99\) must be between 50 and 99\.99/],
+    ['goalPercent', () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), goalPercent: 99.99 }), () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), goalPercent: 100 }), /'goalPercent' \(100\) must be between 50 and 99\.99/],
+    ['latencyPercentile', () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), latencyPercentile: 0.1 }), () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), latencyPercentile: 0.09 }), /'latencyPercentile' \(0\.09\) must be between 0\.1 and 99\.99/],
+    ['maxErrorRatePercent', () => new ServiceLevelObjective({ maxErrorRatePercent: 100 }), () => new ServiceLevelObjective({ maxErrorRatePercent: 100.1 }), /'maxErrorRatePercent' \(100\.1\) must be between 0 and 100/],
+    ['maxErrorRatePercent', () => new ServiceLevelObjective({ maxErrorRatePercent: 0 }), () => new ServiceLevelObjective({ maxErrorRatePercent: -0.1 }), /'maxErrorRatePercent' \(-0\.1\) must be between 0 and 100/],
+    ['evaluationPeriods', () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), evaluationPeriods: 1440 }), () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), evaluationPeriods: 1441 }), /'evaluationPeriods' \(1441\) must be an integer from 1 to 1440/],
+    ['window', () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), window: Duration.days(1) }), () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(1), window: Duration.hours(23) }), /'window' \(23 hours\) must be a whole number of days \(at least 1\)/],
+  ])('%s', (_name, accepted, rejected, msg) => {
+    ok(accepted);
+    expect(rejected).toThrow(msg);
+  });
+});
+
+describe('documented defaults (props omitted)', () => {
+  test('ServiceLevelObjective', () => {
+    const slo = new ServiceLevelObjective({ latencyThreshold: Duration.millis(200) });
+    expect([slo.latencyPercentile, slo.goalPercent, slo.evaluationPeriods, slo.minBreachingPeriods, slo.period.toSeconds(), slo.window.toDays(), slo.applicationSignals, slo.minRequestsPerPeriod])
+      .toEqual([95, 99, 10, 2, 60, 28, true, undefined]);
+  });
+  test('Rollout', () => {
+    const r = Rollout.allAtOnce();
+    expect([r.autoRollback, r.finalBakeTime.toMinutes(), r.finalBakeTimeExplicit, r.alarms]).toEqual([true, 10, false, []]);
+  });
+  test('ModelArtifact', () => {
+    const a = ModelArtifact.fromAsset(FP32, { name: 'm', version: '1' });
+    expect([a.framework, a.targets, a.precision, a.card]).toEqual(['unknown', [HardwareTarget.CPU_X86_64], ModelPrecision.FP32, undefined]);
+  });
+  test('AutoscalingPolicy', () => {
+    const p = new AutoscalingPolicy({ maxCapacity: 3, triggers: cpu });
+    expect([p.minCapacity, p.warmBufferPercent, p.scaleToZero, p.maxScaleOutStep, p.maxScaleInStep, p.schedules]).toEqual([1, 0, false, undefined, undefined, []]);
+    expect(new AutoscalingPolicy({ maxCapacity: 3, triggers: cpu, scaleToZero: true }).minCapacity).toBe(0);
+  });
+});
+
+describe('tokens: no value is computed from an unknown', () => {
+  test.each(['evaluationPeriods', 'goalPercent', 'minBreachingPeriods'])('a token %s is rejected (DatapointsToAlarm is computed at synth)', prop => {
+    const token = new CfnParameter(new Stack(), 'P', { type: 'Number' }).valueAsNumber;
+    expect(() => new ServiceLevelObjective({ latencyThreshold: Duration.millis(200), [prop]: token }))
+      .toThrow(new RegExp(`^ServiceLevelObjective: '${prop}' \\(<token>\\) cannot be a token: the alarms' DatapointsToAlarm is computed from it at synth\\. Fix: Pass a concrete ${prop}\\.$`));
+  });
+
+  test('a token latency percentile is rejected (it names the statistic)', () => {
+    const token = new CfnParameter(new Stack(), 'P', { type: 'Number' }).valueAsNumber;
+    expect(() => ServiceLevelObjective.latency(token, Duration.millis(200)))
+      .toThrow(/^ServiceLevelObjective: 'latencyPercentile' \(<token>\) cannot be a token: it names the CloudWatch statistic \(p95\) at synth/);
+  });
+
+  test('token thresholds render as references', () => {
+    const stack = new Stack(new App(), 'S');
+    const ms = new CfnParameter(stack, 'Ms', { type: 'Number' }).valueAsNumber;
+    new ServiceLevelObjective({ latencyThreshold: Duration.millis(ms), applicationSignals: false })
+      .render(stack, 'Slo', { laneName: 'l', latency: new cloudwatch.Metric({ namespace: 'N', metricName: 'Latency' }) });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: { Ref: 'Ms' } });
+  });
+});
+
+describe('objects from plain JavaScript', () => {
+  test('ModelArtifact weights and ShadowTraffic candidates must be the library\'s classes', () => {
+    expect(() => new ModelArtifact({ name: 'm', version: '1', weights: 's3://bucket/key' as never }))
+      .toThrow(/^ModelArtifact\(m\): 'weights' \("s3:\/\/bucket\/key"\) is not ModelWeights\. Fix: Pass ModelWeights\.fromAsset/);
+    expect(() => ShadowTraffic.mirror('candidate-v2' as never, 10))
+      .toThrow(/^ShadowTraffic: 'candidate' \("candidate-v2"\) is not a ModelArtifact/);
   });
 });

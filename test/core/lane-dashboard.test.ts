@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -136,6 +136,19 @@ test('without a capacity metric, cost uses min capacity and says so', () => {
   const cost = metricsOf(body, 'Cost per 1,000 inferences')[0][0];
   expect(cost.expression).toBe('IF(inv0 > 0, 1000 * 3.018 / inv0, 0)');
   expect(cost.label).toBe('Pods cost / 1,000 inferences (at min capacity 3 × g5.xlarge: no capacity metric)');
+});
+
+test('a token price (a CfnParameter) is not rejected and reaches the expression as a reference', () => {
+  const stack = new Stack(new App(), 'S');
+  const price = new CfnParameter(stack, 'Price', { type: 'Number' }).valueAsNumber;
+  const lane = new BareLane(stack, 'Pods', new cloudwatch.Metric({ namespace: 'Custom', metricName: 'Requests' }));
+  new LaneDashboard(stack, 'D', { lane, hourlyPrice: price, alarmStatusWidget: false });
+  const cost = metricsOf(dashboardBody(stack), 'Cost per 1,000 inferences')[0][0];
+  // the price stays a reference (TOKEN here), multiplied by CloudWatch, never a garbage number
+  expect(cost.expression).toBe('IF(inv0 > 0, 1000 * TOKEN * 3 / inv0, 0)');
+  const raw = JSON.stringify(stack.resolve((Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'))[0] as any).Properties.DashboardBody));
+  expect(raw).toContain('{"Ref":"Price"}');
+  expect(raw).not.toMatch(/e\+28\d/);
 });
 
 test.each([

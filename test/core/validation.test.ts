@@ -62,7 +62,9 @@ describe('describeValue / describeDuration', () => {
 
   test('class instances read as their class or their own toString, tokens as <token>', () => {
     class Opaque { public readonly x = 1; }
-    expect(describeValue(new Opaque())).toBe('a Opaque');
+    expect(describeValue(new Opaque())).toBe('an Opaque');
+    class Mode { public readonly kind = 'serverless'; }
+    expect(describeValue(new Mode())).toBe('a Mode');
     const stack = new Stack(new App(), 'S');
     const bucket = new s3.Bucket(stack, 'Weights');
     expect(describeValue(bucket)).toBe('S/Weights');
@@ -88,7 +90,7 @@ describe('checkDuration', () => {
   });
 
   test.each([
-    ['a fraction of the unit', Duration.seconds(1.5), /^Stack\/Lane: 'timeout' \(1\.5 seconds\) must be a whole number of seconds.*Fix: Pass a whole number of seconds from 1 second to 15 minutes, e.g\. Duration\.seconds\(2\)\.$/],
+    ['a fraction of the unit', Duration.seconds(1.5), /^Stack\/Lane: 'timeout' \(1\.5 seconds\) must be a whole number of seconds.*Fix: Pass a whole number of seconds, from 1 second to 15 minutes, e.g\. Duration\.seconds\(2\)\.$/],
     ['milliseconds that are not whole seconds', Duration.millis(1500), /'timeout' \(1 second 500 millis\) must be a whole number of seconds/],
     ['NaN', Duration.seconds(NaN), /'timeout' \(NaN seconds\) is not a finite duration/],
     ['Infinity', Duration.seconds(Infinity), /'timeout' \(Infinity seconds\) is not a finite duration/],

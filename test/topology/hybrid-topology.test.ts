@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -207,6 +207,15 @@ describe('HybridTopology', () => {
     const artifact = ModelArtifact.fromAsset(FP32, { name: 'assistant', version: '1' });
     expect(() => new HybridTopology(stack, 'T', { artifact, hourlyPrices: { 'ml.g5.xlarge': -1 } }))
       .toThrow(/T: 'hourlyPrices.ml.g5.xlarge' \(-1\) must be a price of 0 or more per hour/);
+  });
+
+  test('a token price (CfnParameter) is accepted and priced on the dashboard', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S');
+    const price = new CfnParameter(stack, 'Price', { type: 'Number' }).valueAsNumber;
+    const topology = new HybridTopology(stack, 'Topo', { artifact: ModelArtifact.fromAsset(FP32, { name: 'assistant', version: '1' }), hourlyPrices: { 'ml.m5.xlarge': price } });
+    new FakeLane(topology, 'A', 'assistant', '1');
+    expect(JSON.stringify(dashboardBody(stack))).toContain('Cost per 1,000 inferences');
   });
 
   test('a price for an instance type no lane runs on fails synth instead of being ignored', () => {

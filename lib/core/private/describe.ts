@@ -61,7 +61,7 @@ export function describeValue(value: unknown): string {
   }
   if (proto !== null && proto !== Object.prototype) {
     const name = proto.constructor?.name;
-    return name ? `a ${name}` : 'an object';
+    return name ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : 'an object';
   }
   try {
     const json = JSON.stringify(obj);

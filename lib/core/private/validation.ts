@@ -307,9 +307,9 @@ export function checkDuration(scope: Where, prop: string, d: Duration | undefine
   const { unit } = check;
   const min = check.min ?? Duration.millis(0);
   const range = check.max
-    ? `from ${describeDuration(min)} to ${describeDuration(check.max)}`
-    : (check.min ? `of at least ${describeDuration(min)}` : '');
-  const fix = check.fix ?? `Pass a whole number of ${unit}${range ? ' ' + range : ''}, e.g. ${UNIT_FACTORY[unit]}(${suggest(d, check)}).`;
+    ? (check.min ? `from ${describeDuration(min)} to ${describeDuration(check.max)}` : `at most ${describeDuration(check.max)}`)
+    : (check.min ? `at least ${describeDuration(min)}` : '');
+  const fix = check.fix ?? `Pass a whole number of ${unit}${range ? ', ' + range : ''}, e.g. ${UNIT_FACTORY[unit]}(${suggest(d, check)}).`;
   const amount = amountIn(d, unit);
   if (!Number.isFinite(amount)) {
     throw invalid(scope, prop, d, 'is not a finite duration', fix);
