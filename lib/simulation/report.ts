@@ -96,7 +96,9 @@ const money = (v: number) => (v === 0 ? '0' : v < 0.01 ? v.toExponential(2) : v.
 export function toText(scenarios: ScenarioReport[], rollouts: RolloutTrialResult[]): string {
   let out = '';
   for (const s of scenarios) {
-    out += `\n${s.name} (${s.trace.name}, ${Math.round(s.trace.rps.length / 60)} min, SLO p${s.stack.sloPercentile} < ${s.stack.sloLatencyMs} ms${s.stack.lanes.every(l => l.kind === 'batch-workers') ? ' in queue' : ''})\n`;
+    const batch = s.stack.lanes.every(l => l.kind === 'batch-workers');
+    const slo = batch ? `oldest job < ${(s.stack.sloLatencyMs ?? 0) / 1000} s in queue` : `SLO p${s.stack.sloPercentile} < ${s.stack.sloLatencyMs} ms`;
+    out += `\n${s.name} (${s.trace.name}, ${Math.round(s.trace.rps.length / 60)} min, ${slo})\n`;
     out += table([
       ['', 'SLO minutes %', 'instance-h', 'cost/1000', 'peak', 'spill %', 'x oracle (inst-h)', 'x oracle (cost)'],
       ['stack', f2(s.stack.sloMinutesPercent), f1(s.stack.instanceHours), money(s.stack.costPer1000), String(Math.max(...s.stack.lanes.map(l => l.peakCapacity))), '', String(ratio(s.stack.instanceHours, s.oracle.instanceHours)), String(ratio(s.stack.cost, s.oracle.cost))],

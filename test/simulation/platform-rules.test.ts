@@ -153,3 +153,59 @@ describe('SQS backlog', () => {
     expect(d.visible[120]).toBe(0);
   });
 });
+
+describe('KEDA and the HPA', () => {
+  const GPU = { 'gpu-cluster': { requestsPerSecondAtSlo: 200, latencyAtSloMs: 80, concurrency: 8, arrivalSeconds: 60 } };
+  const scaler = (props: Record<string, unknown> = {}) => ({
+    kind: 'ScaledObject' as const, name: 's', minReplicas: 2, maxReplicas: 40, pollingInterval: 15,
+    triggers: [{ type: 'prometheus', metadata: { threshold: '6' }, metricType: 'AverageValue' }],
+    scaleUpStabilization: 0, scaleDownStabilization: 600,
+    scaleUpPolicies: [{ type: 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods', value: 4, periodSeconds: 15 }],
+    scaleDownPolicies: [{ type: 'Percent', value: 100, periodSeconds: 15 }], scaleUpSelect: 'Max', scaleDownSelect: 'Max', ...props,
+  });
+
+  test('scale-up is limited to max(100%, 4 pods) per 15-second sync', () => {
+    const l = lane({ kind: 'gpu-cluster', kubernetesScalers: [scaler()], slo: { latencyPercentile: 95, latencyMs: 100 } });
+    const r = simulate(model(l), constantTrace(3000, 300), { profiles: GPU });
+    const ups = r.lanes[0].activities.filter(a => a.to > a.from);
+    expect(ups[0]).toMatchObject({ from: 2, to: 6 }); // +4 pods beats +100% from 2
+    for (const a of ups) { expect(a.to).toBeLessThanOrEqual(Math.max(2 * a.from, a.from + 4)); }
+  });
+
+  test('the scale-down stabilization window holds the highest recommendation for 600 s', () => {
+    const l = lane({ kind: 'gpu-cluster', kubernetesScalers: [scaler()], slo: { latencyPercentile: 95, latencyMs: 100 } });
+    // steady at 1,000 RPS for 30 minutes (the recommendation equals the replicas), then 100 RPS
+    const r = simulate(model(l), piecewiseTrace([[1800, 1000], [1500, 100]]), { profiles: GPU });
+    const downs = r.lanes[0].activities.filter(a => a.to < a.from && a.t >= 1800);
+    expect(downs[0].t).toBeGreaterThanOrEqual(1800 + 600 - 15);
+    expect(downs[0].t).toBeLessThanOrEqual(1800 + 600 + 60);
+  });
+
+  test('a cron trigger holds desiredReplicas between start and end (time zone)', () => {
+    const cron = { type: 'cron', metadata: { start: '45 11 * * WED', end: '0 14 * * WED', timezone: 'America/New_York', desiredReplicas: '30' } };
+    const l = lane({ kind: 'gpu-cluster', kubernetesScalers: [scaler({ triggers: [cron] })], slo: { latencyPercentile: 95, latencyMs: 100 } });
+    const r = simulate(model(l), constantTrace(10, 15 * 3600), { profiles: GPU, keepSeries: true });
+    // 11:45 New York: the cron trigger asks for 30; the HPA rate limit gets there in 4 syncs (2, 6, 12, 24, 30)
+    expect(r.lanes[0].activities.filter(a => a.t >= 42300 && a.t <= 42345).map(a => a.to)).toEqual([6, 12, 24, 30]);
+    expect(r.lanes[0].activities.find(a => a.to === 6)?.t).toBe(42300);
+    const down = r.lanes[0].activities.find(a => a.from === 30 && a.to < 30);
+    expect(down!.t).toBeGreaterThanOrEqual(14 * 3600 + 600); // after 14:00 plus the 600 s stabilization
+  });
+});
+
+test('a step scale-in (ExactCapacity 0) is not held back by target tracking', () => {
+  const l = lane({
+    kind: 'batch-workers', initialCapacity: 3, slo: { maxTimeInQueue: 600 },
+    scalableTargets: [target({
+      serviceNamespace: 'ecs', minCapacity: 0,
+      targetTracking: [tt({ predefined: 'ECSServiceAverageCPUUtilization', targetValue: 70 })],
+      stepScaling: [{
+        logicalId: 'Empty', adjustmentType: 'ExactCapacity', cooldown: 60, steps: [{ lower: 0, adjustment: 0 }],
+        alarms: [alarm({ evaluationPeriods: 3, datapointsToAlarm: 3, threshold: 1, comparison: 'GreaterThanOrEqualToThreshold',
+          math: { expression: 'IF(FILL(visible, 0) == 0, 1, 0)', period: 60, metrics: { visible: { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', stat: 'Maximum', period: 60 } } } })],
+      }],
+    })],
+  });
+  const r = simulate(model(l), constantTrace(0, 600), { profiles: { 'batch-workers': { requestsPerSecondAtSlo: 1, latencyAtSloMs: 1000 } } });
+  expect(r.lanes[0].activities[0]).toMatchObject({ t: 180, from: 3, to: 0, cause: expect.stringMatching(/step scaling Empty/) });
+});

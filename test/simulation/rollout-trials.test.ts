@@ -78,3 +78,24 @@ test('the same seed gives the same trials', () => {
   expect(rolloutTrials(l, { rps: 2, kind: CanaryKind.HEALTHY, profiles: PROFILES, trials: 200, seed: 4 })).toEqual(a);
   expect(rolloutTrials(l, { rps: 2, kind: CanaryKind.HEALTHY, profiles: PROFILES, trials: 200, seed: 5 })).not.toEqual(a);
 });
+
+test('Argo analysis over a 5-minute interval with a minimum of 100 canary requests never measures a 0.2 RPS canary', () => {
+  const l = lane({
+    kind: 'gpu-cluster', slo: { latencyPercentile: 95, latencyMs: 100, maxErrorRatePercent: 1 },
+    rollout: { mechanism: 'argo-canary', type: 'CANARY', canaryPercent: 10, waitSeconds: 600, finalBakeSeconds: 0, alarms: [], analysis: [
+      { name: 'error-rate', interval: 300, failureLimit: 0, successCondition: 'result[0] <= 2', query: 'failure', measures: 'error-rate', bound: 2, minRequests: 100 },
+    ] },
+  });
+  const profiles = { 'gpu-cluster': { requestsPerSecondAtSlo: 200, latencyAtSloMs: 80, concurrency: 8 } };
+  expect(rolloutTrials(l, { rps: 2, kind: CanaryKind.BAD_ERRORS, profiles, trials: 100 }).rolledBackPercent).toBe(0);
+  const atLoad = rolloutTrials(l, { rps: 1000, kind: CanaryKind.BAD_ERRORS, profiles, trials: 100 });
+  expect([atLoad.rolledBackPercent, atLoad.p50DetectMinutes]).toEqual([100, 5]); // the first 5-minute measurement
+});
+
+test('canary-only alarms (what-if) see no data before the new version serves', () => {
+  const l = endpoint([errorAlarm('IF(inv > 0, 100 * err / inv, 0)')]);
+  const mixed = rolloutTrials(l, { rps: 2, kind: CanaryKind.HEALTHY, profiles: PROFILES, trials: 200 });
+  const only = rolloutTrials(l, { rps: 2, kind: CanaryKind.HEALTHY, profiles: PROFILES, trials: 200, canaryOnlyAlarms: true });
+  expect(mixed.p50DetectMinutes).toBe(1); // the variant alarm is already in ALARM from the old version's noise
+  expect(only.p50DetectMinutes).toBeGreaterThan(1);
+});
