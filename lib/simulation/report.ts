@@ -70,17 +70,38 @@ export function toJson(scenarios: ScenarioReport[], rollouts: RolloutTrialResult
       })),
       findings: s.findings.filter(f => f.severity === 'unsupported').map(f => `${f.resource}: ${f.message}`),
     })),
-    rollouts: rollouts.map(r => ({
-      lane: r.lane, mechanism: r.mechanism, rps: r.rps, canary: r.kind, trials: r.trials,
-      badDetectedWithin5MinPercent: r.kind === CanaryKind.HEALTHY ? null : r2(r.detectedWithin5MinPercent),
-      rolledBackPercent: r2(r.rolledBackPercent),
-      p50DetectMinutes: r.p50DetectMinutes ?? null,
-      p99DetectMinutes: r.p99DetectMinutes ?? null,
-      falseRollbackPercent: r.kind === CanaryKind.HEALTHY ? r2(r.rolledBackPercent) : null,
-      meanExposureRequests: Number.isFinite(r.meanExposureRequests) ? Math.round(r.meanExposureRequests) : null,
-      note: r.note,
-    })),
+    rollouts: rolloutRows(rollouts),
   };
+}
+
+/**
+ * One entry per lane and rate, in the issue's shape: the bad-errors canary gives
+ * `badDetectedWithin5MinPercent` and `p99DetectMinutes`, the healthy one `falseRollbackPercent`; the
+ * p95 +50% canary its own fields.
+ */
+function rolloutRows(rollouts: RolloutTrialResult[]): object[] {
+  const keys = [...new Set(rollouts.map(r => `${r.lane}|${r.rps}`))];
+  return keys.map(k => {
+    const rs = rollouts.filter(r => `${r.lane}|${r.rps}` === k);
+    const of = (kind: CanaryKind) => rs.find(r => r.kind === kind);
+    const bad = of(CanaryKind.BAD_ERRORS);
+    const lat = of(CanaryKind.BAD_LATENCY);
+    const ok = of(CanaryKind.HEALTHY);
+    const exposure = (r?: RolloutTrialResult) => (r && Number.isFinite(r.meanExposureRequests) ? Math.round(r.meanExposureRequests) : null);
+    return {
+      lane: rs[0].lane, mechanism: rs[0].mechanism, rps: rs[0].rps, trials: rs[0].trials, deploymentMinutes: rs[0].deploymentMinutes,
+      badDetectedWithin5MinPercent: bad ? r2(bad.detectedWithin5MinPercent) : null,
+      badRolledBackPercent: bad ? r2(bad.rolledBackPercent) : null,
+      p50DetectMinutes: bad?.p50DetectMinutes ?? null,
+      p99DetectMinutes: bad?.p99DetectMinutes ?? null,
+      badMeanExposureRequests: exposure(bad),
+      slowDetectedWithin5MinPercent: lat ? r2(lat.detectedWithin5MinPercent) : null,
+      slowRolledBackPercent: lat ? r2(lat.rolledBackPercent) : null,
+      slowMeanExposureRequests: exposure(lat),
+      falseRollbackPercent: ok ? r2(ok.rolledBackPercent) : null,
+      note: rs[0].note,
+    };
+  });
 }
 
 function table(rows: string[][]): string {

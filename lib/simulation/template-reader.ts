@@ -204,9 +204,12 @@ function readTemplate(input: TemplateInput, findings: ReaderFinding[]): LaneSpec
     group.forEach(id => claimed.add(id));
     const tag = tagValue(R[anchor].Properties?.Tags, 'inference:lane');
     const kind = tag ?? LANE_ANCHORS[R[anchor].Type];
-    const anchorPath = pathOf(anchor);
-    const lanePath = anchorPath ? lanePathOf(anchorPath) : `${input.stackName}/${anchor}`;
+    const memberPaths = group.map(pathOf).filter((p): p is string => p !== undefined);
+    const lanePath = memberPaths.length ? lanePathOf(memberPaths) : `${input.stackName}/${anchor}`;
     lanes.push(buildLane(R, group, anchor, kind, lanePath, findings));
+    if (kind === 'edge-fleet') {
+      findings.push({ lane: lanePath, resource: anchor, type: R[anchor].Type, severity: 'info', message: 'edge fleets serve on devices: no cloud capacity or request path to simulate; the lane is read and skipped' });
+    }
   }
   // Scaling and alarms outside any lane are reported, never silently dropped.
   for (const id of members) {
@@ -224,11 +227,18 @@ function readTemplate(input: TemplateInput, findings: ReaderFinding[]): LaneSpec
   return lanes;
 }
 
-function lanePathOf(anchorPath: string): string {
-  // .../Baseline/Resource -> .../Baseline; .../Burst/Function/Resource -> .../Burst; .../Service/Service -> ...
-  const parts = anchorPath.split('/');
-  while (parts.length > 1 && ['Resource', 'Function', 'Service', 'Default'].includes(parts[parts.length - 1])) { parts.pop(); }
-  return parts.join('/');
+/**
+ * The lane's construct path: the deepest path all its resources share (the lane construct), or, for a
+ * lane of one resource, that resource's path without its `Resource`/`Default` leaf.
+ */
+function lanePathOf(paths: string[]): string {
+  const split = paths.map(p => p.split('/'));
+  const common: string[] = [];
+  for (let i = 0; i < split[0].length; i++) {
+    if (split.every(s => s[i] === split[0][i])) { common.push(split[0][i]); } else { break; }
+  }
+  while (common.length > 1 && (common.length === split[0].length || paths.length === 1) && ['Resource', 'Default'].includes(common[common.length - 1])) { common.pop(); }
+  return common.join('/');
 }
 
 function namedAlarms(res: { Type: string; Properties?: any }): string[] {

@@ -139,3 +139,9 @@ describe('metric math', () => {
     expect(() => compileMetricMath('a $ b')).toThrow(/cannot read '\$ b'/);
   });
 });
+
+test('the edge lane is read and reported as not simulated', () => {
+  const edge = hybrid.lanes.find(l => l.kind === 'edge-fleet')!;
+  expect(edge.path).toMatch(/^InferenceLanesHybrid\/Assistant\/Kiosks/);
+  expect(hybrid.findings).toEqual(expect.arrayContaining([expect.objectContaining({ lane: edge.path, severity: 'info', message: expect.stringMatching(/edge fleets serve on devices/) })]));
+});
