@@ -176,7 +176,10 @@ function readTemplate(input: TemplateInput, findings: ReaderFinding[]): LaneSpec
   for (const id of members) {
     const res = R[id];
     const dependsOn = res.DependsOn === undefined ? [] : Array.isArray(res.DependsOn) ? res.DependsOn : [res.DependsOn];
-    for (const ref of [...refsOf([res.Properties, res.UpdatePolicy]), ...dependsOn]) {
+    // A custom resource's provider (ServiceToken) is shared infrastructure, not part of the lane.
+    const { ServiceToken: _provider, ...props } = res.Properties ?? {};
+    void _provider;
+    for (const ref of [...refsOf([props, res.UpdatePolicy]), ...dependsOn]) {
       if (parent[ref] !== undefined && !(res.Type === 'AWS::SQS::Queue' && R[ref]?.Type === 'AWS::SQS::Queue')) { union(id, ref); }
     }
     for (const name of namedAlarms(res)) {
