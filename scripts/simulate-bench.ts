@@ -10,7 +10,11 @@
  * 4. Rollout trials: 1,000 seeded canaries per lane, kind and rate (2 and 1,000 RPS), judged by the
  *    emitted alarms/analysis; then the same with alternative alarm designs.
  */
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { demoArtifact } from '../examples/shared/artifact';
+import { CapacityPlanner, EndpointMode, LaneKind, ManagedEndpoint, Rollout, ServiceLevelObjective } from '../lib';
 import { loadExampleApp } from '../lib/simulation/apps';
+import { modelFromConstructs } from '../lib/simulation/from-construct';
 import { simulate } from '../lib/simulation/engine';
 import { oracle, naiveModel } from '../lib/simulation/references';
 import { CanaryKind, rolloutTrials } from '../lib/simulation/rollout-trials';
@@ -83,11 +87,27 @@ const whatifs: Array<[string, string, StackModel]> = [
   ['assistant-marketing-surges', 'burst pool min 1 (outside the event)', tweak(models.hybrid, aas('serverless', t => ({ ...t, minCapacity: 1, scheduled: t.scheduled.map((x: any) => x.name.endsWith('end') ? { ...x, minCapacity: 1 } : x) })))],
   ['assistant-marketing-surges', '+ event pre-warm 10 instead of 40', tweak(models.hybrid, aas('serverless', t => ({ ...t, minCapacity: 1, scheduled: t.scheduled.map((x: any) => x.name.endsWith('end') ? { ...x, minCapacity: 1 } : { ...x, minCapacity: 10 }) })))],
 ];
+// The CapacityPlanner's policy for the assistant (baseline 15 RPS, daily peak 4x, a 12x surge of 20 min),
+// rendered by a ManagedEndpoint on its own (no burst lane), then simulated like the examples.
+{
+  const p = EXAMPLE_PROFILES['managed-endpoint'];
+  const plan = CapacityPlanner.plan({
+    perInstanceRequestsPerSecond: p.requestsPerSecondAtSlo, pricePerInstanceHour: p.pricePerInstanceHour ?? 0, lane: LaneKind.MANAGED_ENDPOINT,
+    concurrencyPerInstance: p.concurrency,
+    traffic: { baselineRequestsPerSecond: 15, peakMultiplier: 4, surgeMultiplier: 12, surgeDuration: Duration.minutes(20) },
+  });
+  const stack = new Stack(new App(), 'Planned', { env: { account: '123456789012', region: 'us-east-1' } });
+  new ManagedEndpoint(stack, 'Assistant', {
+    artifact: demoArtifact('1.4.0'), mode: EndpointMode.realTime({ instanceType: 'ml.m5.xlarge' }), autoscaling: plan.autoscalingPolicy,
+    slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 }), rollout: Rollout.allAtOnce(),
+  });
+  whatifs.push(['assistant-marketing-surges', `CapacityPlanner policy on one SageMaker lane (min ${plan.minCapacity}, max ${plan.maxCapacity}, ${plan.surgeHandling})`, modelFromConstructs([stack])]);
+}
 const wrows: Array<Array<string | number>> = [['scenario', 'change', 'SLO min %', 'inst-h', 'x oracle', 'cost x oracle']];
 for (const [name, change, m] of whatifs) {
   const s = SEED_SCENARIOS.find(x => x.name === name)!;
   const trace = s.trace(1);
-  const opts = { ...P, lanes: s.lanes };
+  const opts = { ...P, lanes: m.lanes.some(l => s.lanes.includes(l.kind)) ? s.lanes : undefined };
   const r = simulate(m, trace, opts);
   const o = oracle(m, trace, opts);
   wrows.push([name, change, f(r.sloMinutesPercent), f(r.instanceHours, 1), f(r.instanceHours / o.instanceHours), f(r.cost / o.cost)]);
