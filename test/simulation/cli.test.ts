@@ -81,3 +81,18 @@ test('help lists the simulate flags', () => {
   expect(run(['simulate', '--help']).out).toMatch(/--trace CSV\|NAME/);
   expect(run(['help']).out).toMatch(/simulate    replay traffic traces/);
 });
+
+test('no arguments: the seed scenarios against the example stacks (trials skipped here; the bench runs 1,000)', () => {
+  const r = run(['simulate', '--trials', '0', '--json']);
+  expect(r.code).toBe(0);
+  const j = JSON.parse(r.out);
+  expect(j.scenarios.map((s: any) => [s.name, s.lanes.map((l: any) => l.kind)])).toEqual([
+    ['recommender-flash-sale', ['gpu-cluster']],
+    ['document-batches', ['batch-workers']],
+    ['assistant-marketing-surges', ['managed-endpoint', 'serverless']],
+  ]);
+  for (const s of j.scenarios) {
+    expect(s).toEqual(expect.objectContaining({ sloMinutesPercent: expect.any(Number), oracle: expect.objectContaining({ instanceHours: expect.any(Number) }) }));
+  }
+  expect(j.rollouts).toEqual([]);
+});
