@@ -50,9 +50,10 @@ interface TtState { spec: TargetTrackingSpec; reader: MetricReader; period: numb
 /**
  * Application Auto Scaling for one scalable target: target tracking (AlarmHigh 3 of 3 datapoints,
  * AlarmLow 15 of 15 one-minute datapoints below 90% of the target), step scaling invoked by its
- * alarms, cooldowns, scheduled actions. Alarm actions repeat once per minute while an alarm stays in
- * ALARM (CloudWatch User Guide, "Alarm actions": the exception to state-change-only actions is
- * Auto Scaling, whose action is invoked once per minute while in ALARM).
+ * alarms, cooldowns, scheduled actions. Alarm actions repeat while an alarm stays in ALARM (CloudWatch
+ * User Guide, "Alarm actions": "Except for Auto Scaling actions, the actions happen only on state
+ * transitions" — https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html);
+ * modelled as once per evaluation (every minute, every 10 s for high-resolution target tracking).
  */
 export class AasController {
   public min: number;
