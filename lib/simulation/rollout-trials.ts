@@ -111,7 +111,10 @@ export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): Rol
   const canaryShare = r.mechanism === 'sagemaker-blue-green' && r.sizeType === 'CAPACITY_PERCENT'
     ? Math.min(1, Math.max(1, Math.round(r.canaryPercent * n / 100)) / n)
     : r.canaryPercent / 100;
-  const canaryMinutes = Math.max(1, Math.ceil(r.waitSeconds / 60));
+  const stepMinutes = Math.max(1, Math.ceil(r.waitSeconds / 60));
+  // LINEAR: the share grows by a step every interval until all traffic is shifted.
+  const linearStep = r.type === 'LINEAR' ? (r.linearStepPercent ?? r.canaryPercent) / 100 : undefined;
+  const canaryMinutes = linearStep ? Math.ceil(1 / linearStep - 1e-9) * stepMinutes - stepMinutes : stepMinutes;
   const afterMinutes = r.mechanism === 'codedeploy-lambda' ? 0 : Math.ceil(r.finalBakeSeconds / 60);
   const total = canaryMinutes + afterMinutes;
   const preMinutes = Math.max(0, ...r.alarms.map(a => a.evaluationPeriods * a.period / 60));
@@ -128,7 +131,7 @@ export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): Rol
     for (let m = -preMinutes; m < total && rolledBackAt === undefined; m++) {
       const trafficNoise = Math.exp(sigma * 0.5 * rng.normal());
       const rpsNow = options.rps * trafficNoise;
-      const share = m < 0 ? 0 : m < canaryMinutes ? canaryShare : 1;
+      const share = m < 0 ? 0 : m >= canaryMinutes ? 1 : linearStep ? Math.min(1, (Math.floor(m / stepMinutes) + 1) * linearStep) : canaryShare;
       const errNoise = Math.exp(sigma * rng.normal() - sigma * sigma / 2);
       const sample = (fraction: number, bad: boolean): MinuteCounts => {
         const requests = rng.poisson(rpsNow * fraction * 60);

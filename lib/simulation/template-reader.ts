@@ -472,7 +472,7 @@ function readRollout(R: Resources, group: string[], alarms: Record<string, Alarm
       return refs.length ? alarms[refs[0]] : byName(a.Name);
     }).filter((a: any) => a);
     const cfg = String(p.DeploymentConfigName ?? 'CodeDeployDefault.LambdaAllAtOnce');
-    const m = /Lambda(Canary|Linear)(\d+)Percent(\d+)Minutes?/.exec(cfg);
+    const m = /Lambda(Canary|Linear)(\d+)Percent(?:Every)?(\d+)Minutes?/.exec(cfg);
     if (!m && !/AllAtOnce/.test(cfg)) {
       findings.push({ lane: lanePath, resource: dg, type: 'AWS::CodeDeploy::DeploymentGroup', severity: 'unsupported', message: `deployment config ${cfg} is not a predefined Lambda config; simulated as all-at-once` });
     }

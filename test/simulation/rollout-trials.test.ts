@@ -99,3 +99,15 @@ test('canary-only alarms (what-if) see no data before the new version serves', (
   expect(mixed.p50DetectMinutes).toBe(1); // the variant alarm is already in ALARM from the old version's noise
   expect(only.p50DetectMinutes).toBeGreaterThan(1);
 });
+
+test('LINEAR shifts a step every interval: 10% every 2 minutes is 18 minutes at 10-90%, then all traffic', () => {
+  const l = lane({
+    kind: 'serverless', scalableTargets: [target({ serviceNamespace: 'lambda', minCapacity: 5 })],
+    rollout: { mechanism: 'codedeploy-lambda', type: 'LINEAR', canaryPercent: 10, linearStepPercent: 10, waitSeconds: 120, finalBakeSeconds: 0, alarms: [errorAlarm('IF(inv > 0, 100 * err / inv, 0)')], analysis: [] },
+  });
+  const r = rolloutTrials(l, { rps: 1000, kind: CanaryKind.BAD_ERRORS, profiles: PROFILES, trials: 100 });
+  expect(r.deploymentMinutes).toBe(18);
+  // 5% errors reach 1% of the alias at a 20% share (minutes 2-3): rolled back from minute ~3-5
+  expect(r.rolledBackPercent).toBe(100);
+  expect(r.p99DetectMinutes).toBeLessThanOrEqual(8);
+});

@@ -145,3 +145,63 @@ test('the edge lane is read and reported as not simulated', () => {
   expect(edge.path).toMatch(/^InferenceLanesHybrid\/Assistant\/Kiosks/);
   expect(hybrid.findings).toEqual(expect.arrayContaining([expect.objectContaining({ lane: edge.path, severity: 'info', message: expect.stringMatching(/edge fleets serve on devices/) })]));
 });
+
+describe('deployment configs and Kubernetes objects from raw templates', () => {
+  const alarmRes = (name: string) => ({ Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmName: name, Threshold: 1, EvaluationPeriods: 3, DatapointsToAlarm: 2, Period: 60, ComparisonOperator: 'GreaterThanThreshold', Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Statistic: 'Average' } });
+
+  test('SageMaker LINEAR blue/green and an ECS service with deployment alarms', () => {
+    const m = readStack([{ stackName: 'S', template: { Resources: {
+      Ep: { Type: 'AWS::SageMaker::Endpoint', Properties: { DeploymentConfig: {
+        BlueGreenUpdatePolicy: { TerminationWaitInSeconds: 120, TrafficRoutingConfiguration: { Type: 'LINEAR', LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: 20 }, WaitIntervalInSeconds: 300 } },
+        AutoRollbackConfiguration: { Alarms: [{ AlarmName: 'ep-errors' }] },
+      } } },
+      EpAlarm: alarmRes('ep-errors'),
+      Svc: { Type: 'AWS::ECS::Service', Properties: { DesiredCount: 3, DeploymentConfiguration: { Alarms: { Enable: true, Rollback: true, AlarmNames: ['svc-alarm'] } } } },
+      SvcAlarm: alarmRes('svc-alarm'),
+    } } }]);
+    expect(m.lanes.map(l => [l.path, l.rollout?.mechanism, l.rollout?.type, l.rollout?.linearStepPercent ?? l.rollout?.canaryPercent, l.rollout?.waitSeconds, l.rollout?.alarms.map(a => a.alarmName)])).toEqual([
+      ['S/Ep', 'sagemaker-blue-green', 'LINEAR', 20, 300, ['ep-errors']],
+      ['S/Svc', 'ecs', 'ALL_AT_ONCE', 100, 0, ['svc-alarm']],
+    ]);
+    expect(m.lanes[1].initialCapacity).toBe(3);
+  });
+
+  test('CodeDeploy linear config and a custom config (reported, simulated all at once)', () => {
+    const lambdaLane = (cfg: string) => ({
+      Fn: { Type: 'AWS::Lambda::Function', Properties: {} },
+      Alias: { Type: 'AWS::Lambda::Alias', Properties: { FunctionName: { Ref: 'Fn' } }, UpdatePolicy: { CodeDeployLambdaAliasUpdate: { DeploymentGroupName: { Ref: 'Dg' } } } },
+      Dg: { Type: 'AWS::CodeDeploy::DeploymentGroup', Properties: { DeploymentConfigName: cfg, AlarmConfiguration: { Enabled: true, Alarms: [] } } },
+    });
+    const linear = readStack([{ stackName: 'S', template: { Resources: lambdaLane('CodeDeployDefault.LambdaLinear10PercentEvery2Minutes') } }]);
+    expect(linear.lanes[0].rollout).toMatchObject({ mechanism: 'codedeploy-lambda', type: 'LINEAR', linearStepPercent: 10, waitSeconds: 120, configName: 'CodeDeployDefault.LambdaLinear10PercentEvery2Minutes' });
+    expect(linear.findings).toEqual([]);
+    const custom = readStack([{ stackName: 'S', template: { Resources: lambdaLane('MyConfig') } }]);
+    expect(custom.lanes[0].rollout).toMatchObject({ type: 'ALL_AT_ONCE', canaryPercent: 100 });
+    expect(custom.findings).toEqual([expect.objectContaining({ resource: 'Dg', severity: 'unsupported', message: 'deployment config MyConfig is not a predefined Lambda config; simulated as all-at-once' })]);
+  });
+
+  test('a plain HPA with its behaviour and defaults; an unsupported KEDA trigger and an orphan scaler are reported', () => {
+    const m = readStack([], [{ source: 'chart', objects: [
+      { kind: 'Deployment', metadata: { name: 'web', namespace: 'ns' }, spec: { replicas: 2 } },
+      { kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'ns' }, spec: {
+        scaleTargetRef: { kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 9,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }],
+        behavior: { scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }] } },
+      } },
+      { kind: 'ScaledObject', metadata: { name: 'kafka', namespace: 'ns' }, spec: { scaleTargetRef: { name: 'web' }, triggers: [{ type: 'kafka', metadata: {} }] } },
+      { kind: 'ScaledObject', metadata: { name: 'orphan', namespace: 'ns' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'gone' }, triggers: [] } },
+    ] }]);
+    const hpa = m.lanes[0].kubernetesScalers.find(s => s.kind === 'HorizontalPodAutoscaler')!;
+    expect(hpa).toMatchObject({ minReplicas: 2, maxReplicas: 9, pollingInterval: 15, scaleUpStabilization: 60, scaleDownStabilization: 300, scaleUpPolicies: [{ type: 'Pods', value: 2, periodSeconds: 60 }] });
+    expect(hpa.triggers[0]).toMatchObject({ type: 'resource-cpu', metadata: { averageUtilization: '60' } });
+    expect(m.findings.map(f => f.message)).toEqual(expect.arrayContaining([
+      'trigger type kafka is not simulated',
+      'scales Deployment/gone, which is not in the manifests',
+    ]));
+  });
+
+  test('an EKS manifest that is not readable JSON at synth time is reported', () => {
+    const m = readStack([{ stackName: 'S', template: { Resources: { K: { Type: 'Custom::AWSCDK-EKS-KubernetesResource', Properties: { Manifest: { 'Fn::GetAtt': ['X', 'Y'] } } } } } }]);
+    expect(m.findings).toEqual([expect.objectContaining({ resource: 'K', severity: 'unsupported', message: expect.stringMatching(/manifest is not readable JSON at synth time/) })]);
+  });
+});
