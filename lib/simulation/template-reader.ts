@@ -533,7 +533,8 @@ function readManifests(m: ManifestInput, findings: ReaderFinding[]): LaneSpec[] 
     const rolloutObj = objs.find(o => o.kind === 'Rollout' && o.metadata?.namespace === ns && (o.metadata?.name === name || o.spec?.workloadRef?.name === name));
     const scaleTargetNames = new Set([name, rolloutObj?.metadata?.name]);
     const mine = scalers.filter(s => (s.metadata?.namespace ?? 'default') === ns && scaleTargetNames.has(s.spec?.scaleTargetRef?.name));
-    const lanePath = `${m.source}/${ns}/${name}`;
+    // source/namespace/name, with repeated segments once (chart 'recsys', namespace 'recsys', name 'recsys' -> 'recsys')
+    const lanePath = `${m.source}/${ns}/${name}`.split('/').filter((seg, i, all) => i === 0 || seg !== all[i - 1]).join('/');
     const kubernetesScalers = mine.map(s => readScaler(s, lanePath, findings));
     const analysis: AnalysisMetricSpec[] = [];
     let rollout: RolloutSpec | undefined;

@@ -82,7 +82,7 @@ test('document batch: backlog-per-worker metric math, time-in-queue and scale-fr
 
 test('GPU chart: KEDA ScaledObject triggers and HPA behaviour, Argo canary with its analysis', () => {
   const l = gpu.lanes[0];
-  expect(l.kind).toBe('gpu-cluster');
+  expect([l.path, l.kind, l.anchor]).toEqual(['recsys', 'gpu-cluster', 'Deployment/recsys']);
   expect(l.kubernetesScalers[0]).toMatchObject({ kind: 'ScaledObject', minReplicas: 3, maxReplicas: 40, pollingInterval: 15, scaleUpStabilization: 30, scaleDownStabilization: 600 });
   expect(l.kubernetesScalers[0].triggers.map(t => t.type)).toEqual(['prometheus', 'cron']);
   expect(l.rollout).toMatchObject({ mechanism: 'argo-canary', canaryPercent: 10, waitSeconds: 600 });
