@@ -230,6 +230,14 @@ export interface ModelArtifactBinding {
   readonly bucketName?: string;
   /** Bucket ARN of the weights. @default - a model package */
   readonly bucketArn?: string;
+  /**
+   * Region of the weights' bucket where it is knowable (a local asset: the binding stack's Region; a
+   * bucket of this app: its stack's Region; a bucket imported with `Bucket.fromBucketAttributes({ region })`
+   * in another Region: that Region). May be a token (treat it as unknown). Lanes compare it with
+   * their stack's Region to reject model data in another Region.
+   * @default - unknown (a model package, or a bucket imported without a Region)
+   */
+  readonly bucketRegion?: string;
   /** Key (or prefix) of the weights. @default - a model package */
   readonly objectKey?: string;
   /** True if the weights are a prefix of many objects. */
@@ -424,6 +432,7 @@ export class ModelArtifact {
       modelDataUrl: weights.s3Uri,
       bucketName: weights.bucketName,
       bucketArn: weights.bucketArn,
+      bucketRegion: weights.bucketRegion,
       objectKey: weights.objectKey,
       isPrefix: weights.isPrefix,
       compressed: weights.compressed,
