@@ -53,17 +53,18 @@ export const DEFAULT_COOLDOWN_SECONDS: Record<string, number> = {
 export const CLOUDWATCH = { minimumPeriodSeconds: 10 };
 
 /**
- * Seconds from "desired capacity raised" to "new capacity serves traffic", per lane (typical,
- * measure yours and pass `arrivalSeconds` in the serving profile):
- * - SageMaker real-time instance: ~5-8 minutes to provision an instance, pull the image and load the
- *   model (SageMaker docs: scaling "can take several minutes"; AWS re:Post reports 5-10 min). 360 s.
- * - Lambda provisioned concurrency: allocation of new environments "within a few minutes"
- *   (Lambda Developer Guide, configuring provisioned concurrency: "it can take a few minutes to
- *   allocate"); initialization runs ahead. 120 s.
- * - Fargate task: ~40-90 s to provision the ENI and pull a small image (ECS docs: task launch). 90 s.
- * - EC2 GPU node + image pull + model load for a Kubernetes pod needing a new node: ~4 minutes
- *   (node ~90 s, multi-GB serving image pull ~90 s, model load ~60 s). 240 s.
- * - Kubernetes pod on a node with room: image cached, model load only. 60 s.
+ * Seconds from "desired capacity raised" to "new capacity serves traffic", per lane. AWS publishes no
+ * figure for any of these: they are ASSUMPTIONS of typical values, to be replaced by what you measure
+ * (`arrivalSeconds` in the serving profile):
+ * - SageMaker real-time instance: provision an instance, pull the image, load the model; "several
+ *   minutes" in practice. 360 s.
+ * - Lambda provisioned concurrency: new environments are initialized before they serve (the
+ *   allocation reports IN_PROGRESS, then READY; Lambda Developer Guide, "Configuring provisioned
+ *   concurrency"). 120 s.
+ * - Fargate task: ENI, image pull of a small image, start. 90 s.
+ * - Kubernetes pod needing a new GPU node: node launch ~90 s, multi-GB serving image pull ~90 s, model
+ *   load ~60 s. 240 s.
+ * - Kubernetes pod on a node with room (image cached): model load only. 60 s.
  */
 export const ARRIVAL_SECONDS: Record<string, number> = {
   'managed-endpoint': 360,
