@@ -45,7 +45,7 @@ export class Capacity {
   }
 }
 
-interface TtState { spec: TargetTrackingSpec; reader: MetricReader; period: number; high: boolean[]; low: boolean[]; lastValue?: number }
+interface TtState { spec: TargetTrackingSpec; reader: MetricReader; period: number; high: boolean[]; low: boolean[]; lastValue?: number; lastMinuteValue?: number }
 
 /**
  * Application Auto Scaling for one scalable target: target tracking (AlarmHigh 3 of 3 datapoints,
@@ -61,7 +61,6 @@ export class AasController {
   private readonly tts: TtState[];
   private readonly steps: Array<{ spec: StepScalingSpec; alarms: AlarmEvaluator[]; cooldownUntil: number; base: number }>;
   private scaleOutCooldownUntil = -1;
-  private scaleOutBase = 0;
   private scaleInCooldownUntil = -1;
   /** Log of scaling activities (second, from, to, cause) for tests and plots. */
   public readonly activities: Array<{ t: number; from: number; to: number; cause: string }> = [];
@@ -127,6 +126,7 @@ export class AasController {
       }
       if (t > 0 && t % 60 === 0) {
         const v = tt.reader.read(store, t, 60);
+        tt.lastMinuteValue = v;
         tt.low.push(v !== undefined && v < tt.spec.targetValue * (1 - TARGET_TRACKING.scaleInMargin));
         if (tt.low.length > TARGET_TRACKING.scaleInDatapoints) { tt.low.shift(); }
       }
@@ -140,8 +140,9 @@ export class AasController {
         if (p > out) { out = p; outCause = `target tracking ${tt.spec.logicalId} (${round(v)} > ${tt.spec.targetValue})`; }
       }
       if (!tt.spec.disableScaleIn) {
-        if (lowAlarm && acts && v !== undefined) {
-          inProposals.push(Math.max(Math.ceil(inService * v / tt.spec.targetValue - 1e-9), 0));
+        const vMinute = tt.lastMinuteValue;
+        if (lowAlarm && t % 60 === 0 && vMinute !== undefined) {
+          inProposals.push(Math.max(Math.ceil(inService * vMinute / tt.spec.targetValue - 1e-9), 0));
         } else {
           allReadyToScaleIn = false;
         }
@@ -175,12 +176,12 @@ export class AasController {
     }
     if (out > desired) {
       const target = Math.min(this.max, Math.max(this.min, out));
-      // Target tracking scale-out cooldown: capacity added by the scale-out that started it counts
-      // toward the next one (it continues, not excessively).
+      // Target tracking scale-out cooldown: the proposal is computed on the serving capacity, so the
+      // capacity still arriving counts toward the next scale-out (it continues, not excessively); the
+      // cooldown blocks scale-in.
       if (target > desired) {
         this.set(t, target, outCause);
         this.scaleOutCooldownUntil = t + maxCooldown(this.tts, 'out');
-        this.scaleOutBase = target;
         this.scaleInCooldownUntil = -1; // a scale-out ends a scale-in cooldown
       }
       return;
@@ -196,7 +197,6 @@ export class AasController {
         this.scaleInCooldownUntil = t + maxCooldown(this.tts, 'in');
       }
     }
-    void this.scaleOutBase;
   }
 }
 
