@@ -25,6 +25,8 @@ export const SIMULATE_USAGE = `simulate: replay traffic traces through the synth
   --lanes A,B        lanes to run (lane kinds or construct paths); default: all but edge fleets
   --profiles FILE    JSON: serving profile by lane path or kind ({"managed-endpoint": {"requestsPerSecondAtSlo": 12, "latencyAtSloMs": 250, ...}})
   --scale X          multiply the trace (test to 2x and 3x)
+  --start ISO        wall-clock start of a relative trace (schedules and cron triggers fire on it);
+                     default Wednesday 3 March 2027 00:00 New York (05:00Z); a time,rps CSV keeps its own
   --seed N           seed of the generated traces and trials (default 1)
   --trials N         rollout trials per lane, rate and canary kind (default 1000; 0 skips them)
   --json             print JSON ({ scenarios, rollouts })
@@ -34,7 +36,7 @@ export const SIMULATE_USAGE = `simulate: replay traffic traces through the synth
 
 interface Args { [flag: string]: string | true }
 
-const FLAGS = new Set(['app', 'trace', 'lanes', 'profiles', 'scale', 'seed', 'trials', 'json', 'plot', 'fail-under', 'help']);
+const FLAGS = new Set(['app', 'trace', 'lanes', 'profiles', 'scale', 'start', 'seed', 'trials', 'json', 'plot', 'fail-under', 'help']);
 const BOOLEAN = new Set(['json', 'help']);
 
 function parse(argv: string[]): Args {
@@ -75,12 +77,21 @@ export function simulateCommand(argv: string[], io: SimulateIo): number {
     }
   }
   const laneFilter = typeof args.lanes === 'string' ? args.lanes.split(',').map(s => s.trim()).filter(s => s) : undefined;
+  let start: number | undefined;
+  if (typeof args.start === 'string') {
+    start = Date.parse(args.start) / 1000;
+    if (!Number.isFinite(start)) { throw new SimulateUsageError(`--start must be an ISO 8601 time such as 2027-03-03T05:00:00Z, got '${args.start}'`); }
+  }
   const traceFrom = (name: string | undefined, fallback: (seed: number) => Trace): Trace => {
     let t: Trace;
     if (name === undefined) { t = fallback(seed); } else if (TRACES[name]) { t = TRACES[name](seed); } else {
       if (!fs.existsSync(name)) { throw new SimulateUsageError(`--trace ${name}: no such file and not a built-in trace (${Object.keys(TRACES).join(', ')})`); }
-      t = readCsvTrace(fs.readFileSync(name, 'utf-8'), path.basename(name));
+      const text = fs.readFileSync(name, 'utf-8');
+      t = readCsvTrace(text, path.basename(name));
+      if (start !== undefined && !/^\s*time\s*,/im.test(text.split(/\r?\n/).find(l => l.trim() && !l.trim().startsWith('#')) ?? '')) { t = { ...t, startEpochSeconds: start }; }
+      return scaleTrace(t, scale);
     }
+    if (start !== undefined) { t = { ...t, startEpochSeconds: start }; }
     return scaleTrace(t, scale);
   };
   const scenarios: ScenarioReport[] = [];

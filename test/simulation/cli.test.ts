@@ -71,6 +71,7 @@ test('--plot writes an SVG per scenario with the SLO line', () => {
 test('bad input exits 2 with a clear message', () => {
   expect(run(['simulate', '--bogus'])).toMatchObject({ code: 2, err: expect.stringMatching(/error: unknown flag --bogus/) });
   expect(run(['simulate', '--scale', '0'])).toMatchObject({ code: 2, err: expect.stringMatching(/--scale must be a number of at least/) });
+  expect(run(['simulate', '--start', 'tuesday'])).toMatchObject({ code: 2, err: expect.stringMatching(/--start must be an ISO 8601 time such as 2027-03-03T05:00:00Z, got 'tuesday'/) });
   expect(run(['simulate', '--app', assembly, '--trace', 'nope.csv'])).toMatchObject({ code: 2, err: expect.stringMatching(/--trace nope.csv: no such file and not a built-in trace/) });
   fs.writeFileSync(path.join(dir, 'bad.csv'), 'minute,rps\n0,1\n1,abc\n');
   expect(run(['simulate', '--app', assembly, '--trace', path.join(dir, 'bad.csv'), '--trials', '0'])).toMatchObject({ code: 2, err: expect.stringMatching(/bad.csv line 3: rps 'abc' must be a number of at least 0/) });
