@@ -108,6 +108,8 @@ export function simulateCommand(argv: string[], io: SimulateIo): number {
     const models: Record<string, StackModel> = {};
     for (const s of SEED_SCENARIOS) {
       if (laneFilter && !laneFilter.some(n => s.lanes.includes(n))) { continue; }
+      // A built-in trace picks its own scenario; a CSV runs through every seed scenario.
+      if (trace !== undefined && TRACES[trace] && trace !== s.name) { continue; }
       const model = models[s.app] ??= loadExampleApp(s.app);
       scenarios.push(runScenario(s.name, model, traceFrom(trace, s.trace), { profiles, lanes: laneFilter ?? s.lanes }));
       if (trials > 0) { rollouts.push(...runRolloutTrials(model, [2, 1000], { profiles, trials, seed, lanes: laneFilter ?? s.lanes })); }

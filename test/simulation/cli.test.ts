@@ -97,3 +97,9 @@ test('no arguments: the seed scenarios against the example stacks (trials skippe
   }
   expect(j.rollouts).toEqual([]);
 });
+
+test('a built-in trace without --app runs its own seed scenario only', () => {
+  const r = run(['simulate', '--trace', 'document-batches', '--scale', '2', '--trials', '0', '--json']);
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.out).scenarios.map((s: any) => [s.name, s.trace])).toEqual([['document-batches', 'document-batches x2']]);
+});
