@@ -31,8 +31,11 @@ let deployment: LocalDeploy | undefined;
 let result: LocalDeployResult;
 let queueUrl: string;
 let dlqUrl: string;
+/** What the read-only tests check, read in ONE boto3 process right after the deploy (each process costs 1-2 s). */
+let read: { [what: string]: any };
 
-const call = (service: string, operation: string, params: object = {}) => deployment!.describeViaBoto3(service, operation, JSON.stringify(params));
+/** Several boto3 calls in one Python process, in order (each sees what the previous ones did). */
+const callAll = (...calls: Array<[string, string, object]>) => deployment!.describeAllViaBoto3(JSON.stringify(calls.map(([service, operation, params]) => ({ service, operation, params }))));
 const physicalId = (type: string, logicalIdPrefix: string) => {
   const r = result.created.find(c => c.resourceType === type && c.logicalId.startsWith(logicalIdPrefix));
   if (!r) { throw new Error(`${type} ${logicalIdPrefix}* was not created by moto`); }
@@ -63,6 +66,15 @@ beforeAll(() => {
   console.log(`batch-workers local deploy: ${result.stackStatus}, ${result.created.length} created, ${result.skipped.length} skipped, timings ${JSON.stringify(result.timings)}`);
   queueUrl = physicalId('AWS::SQS::Queue', 'WorkersQueue');
   dlqUrl = physicalId('AWS::SQS::Queue', 'WorkersDeadLetterQueue');
+  const [dlqArn, queueAttrs, dlqAttrs, bucketEncryption, taskDefinition, services] = callAll(
+    ['sqs', 'get_queue_attributes', { QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }],
+    ['sqs', 'get_queue_attributes', { QueueUrl: queueUrl, AttributeNames: ['All'] }],
+    ['sqs', 'get_queue_attributes', { QueueUrl: dlqUrl, AttributeNames: ['All'] }],
+    ['s3', 'get_bucket_encryption', { Bucket: physicalId('AWS::S3::Bucket', 'WorkersResults') }],
+    ['ecs', 'describe_task_definition', { taskDefinition: physicalId('AWS::ECS::TaskDefinition', 'WorkersTaskDefinition') }],
+    ['ecs', 'describe_services', { cluster: physicalId('AWS::ECS::Cluster', 'WorkersCluster'), services: [physicalId('AWS::ECS::Service', 'WorkersService')] }],
+  );
+  read = { dlqArn, queueAttrs, dlqAttrs, bucketEncryption, taskDefinition, services };
 }, 600_000);
 
 afterAll(() => {
@@ -85,66 +97,71 @@ test('the stack deploys: queue, DLQ, key, bucket, VPC and the ECS cluster, task 
 });
 
 test('the real queue has the KMS key, the redrive policy, the derived visibility timeout and retention', () => {
-  const dlqArn = call('sqs', 'get_queue_attributes', { QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }).Attributes.QueueArn;
-  const attrs = call('sqs', 'get_queue_attributes', { QueueUrl: queueUrl, AttributeNames: ['All'] }).Attributes;
+  const dlqArn = read.dlqArn.Attributes.QueueArn;
+  const attrs = read.queueAttrs.Attributes;
   expect(JSON.parse(attrs.RedrivePolicy)).toEqual({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT });
   expect(attrs.VisibilityTimeout).toBe('90'); // 60 s job + 30 s
   expect(attrs.MessageRetentionPeriod).toBe(String(7 * 24 * 3600));
   expect(attrs.KmsMasterKeyId).toMatch(/^arn:aws:kms:us-east-1:123456789012:key\//);
-  const dlqAttrs = call('sqs', 'get_queue_attributes', { QueueUrl: dlqUrl, AttributeNames: ['All'] }).Attributes;
+  const dlqAttrs = read.dlqAttrs.Attributes;
   expect(dlqAttrs.MessageRetentionPeriod).toBe(String(14 * 24 * 3600));
   expect(dlqAttrs.KmsMasterKeyId).toBe(attrs.KmsMasterKeyId);
 });
 
 test('the real results bucket is KMS-encrypted (moto drops VersioningConfiguration: versioning is asserted on the template)', () => {
-  const bucket = physicalId('AWS::S3::Bucket', 'WorkersResults');
-  const enc = call('s3', 'get_bucket_encryption', { Bucket: bucket }).ServerSideEncryptionConfiguration.Rules[0];
+  const enc = read.bucketEncryption.ServerSideEncryptionConfiguration.Rules[0];
   expect(enc.ApplyServerSideEncryptionByDefault.SSEAlgorithm).toBe('aws:kms');
 });
 
 test('the real task definition points the worker at the real queue and bucket, with the stop timeout of the job', () => {
-  const arn = physicalId('AWS::ECS::TaskDefinition', 'WorkersTaskDefinition');
-  const container = call('ecs', 'describe_task_definition', { taskDefinition: arn }).taskDefinition.containerDefinitions[0];
+  const container = read.taskDefinition.taskDefinition.containerDefinitions[0];
   const env = Object.fromEntries((container.environment as Array<{ name: string; value: string }>).map(e => [e.name, e.value]));
   expect(env.JOB_QUEUE_URL).toBe(queueUrl);
   expect(env.RESULTS_BUCKET).toBe(physicalId('AWS::S3::Bucket', 'WorkersResults'));
   expect(env.MODEL_DATA_URL).toMatch(/^s3:\/\/cdk-hnb659fds-assets-123456789012-us-east-1\/[0-9a-f]{64}\.gz$/);
   expect(container.stopTimeout).toBe(60);
-  const service = physicalId('AWS::ECS::Service', 'WorkersService');
-  const cluster = physicalId('AWS::ECS::Cluster', 'WorkersCluster');
-  expect(call('ecs', 'describe_services', { cluster, services: [service] }).services[0].status).toBe('ACTIVE');
+  expect(read.services.services[0].status).toBe('ACTIVE');
 });
 
 test('round trip: jobs received beyond maxReceiveCount without a delete land in the DLQ — nothing lost', () => {
   const started = Date.now();
-  // GIVEN producers submit jobs
-  const sent = call('sqs', 'send_message_batch', {
-    QueueUrl: queueUrl,
-    Entries: Array.from({ length: JOBS }, (_, i) => ({ Id: `job${i + 1}`, MessageBody: JSON.stringify({ job: i + 1, document: `s3://inbox/doc-${i + 1}.pdf` }) })),
-  });
+  type Message = { Body: string; ReceiptHandle: string; Attributes: { ApproximateReceiveCount: string } };
+  // VisibilityTimeout 0 hands each failed job straight back, as a crashed worker's timeout would.
+  const receive = (url: string): [string, string, object] => ['sqs', 'receive_message', {
+    QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, AttributeNames: ['ApproximateReceiveCount'],
+  }];
+  const messages = (response: { [key: string]: any }) => (response.Messages ?? []) as Message[];
+  const jobOf = (m: { Body: string }) => JSON.parse(m.Body).job as number;
+  // GIVEN producers submit jobs; WHEN workers receive them (the calls run in order, in one boto3 process)
+  const [sent, firstReceive] = callAll(
+    ['sqs', 'send_message_batch', {
+      QueueUrl: queueUrl,
+      Entries: Array.from({ length: JOBS }, (_, i) => ({ Id: `job${i + 1}`, MessageBody: JSON.stringify({ job: i + 1, document: `s3://inbox/doc-${i + 1}.pdf` }) })),
+    }],
+    receive(queueUrl),
+  );
   expect(sent.Successful).toHaveLength(JOBS);
 
-  // WHEN workers receive them; job 6 succeeds (deleted), jobs 1-5 keep failing (never deleted).
-  // VisibilityTimeout 0 hands each failed job straight back, as a crashed worker's timeout would.
-  const receive = (url: string) => (call('sqs', 'receive_message', {
-    QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, AttributeNames: ['ApproximateReceiveCount'],
-  }).Messages ?? []) as Array<{ Body: string; ReceiptHandle: string; Attributes: { ApproximateReceiveCount: string } }>;
-  const jobOf = (m: { Body: string }) => JSON.parse(m.Body).job as number;
+  // job 6 succeeds (deleted), jobs 1-5 keep failing (never deleted): received again in rounds 2..maxReceiveCount+1.
   const rounds: number[] = [];
-  let first = receive(queueUrl);
+  const first = messages(firstReceive);
   rounds.push(first.length);
   const done = first.find(m => jobOf(m) === JOBS)!;
-  call('sqs', 'delete_message', { QueueUrl: queueUrl, ReceiptHandle: done.ReceiptHandle });
+  const later = callAll(
+    ['sqs', 'delete_message', { QueueUrl: queueUrl, ReceiptHandle: done.ReceiptHandle }],
+    ...Array.from({ length: MAX_RECEIVE_COUNT }, () => receive(queueUrl)),
+    ['sqs', 'get_queue_attributes', { QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }],
+    receive(dlqUrl),
+  );
   for (let round = 2; round <= MAX_RECEIVE_COUNT + 1; round++) {
-    first = receive(queueUrl);
-    rounds.push(first.length);
+    rounds.push(messages(later[round - 1]).length);
   }
 
   // THEN after maxReceiveCount receives the failed jobs left the queue for the DLQ
   expect(rounds).toEqual([JOBS, JOBS - 1, 0]);
-  const queueAttrs = call('sqs', 'get_queue_attributes', { QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }).Attributes;
+  const queueAttrs = later[MAX_RECEIVE_COUNT + 1].Attributes;
   expect(queueAttrs).toEqual({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
-  const dead = receive(dlqUrl);
+  const dead = messages(later[MAX_RECEIVE_COUNT + 2]);
   const deadJobs = dead.map(jobOf).sort((a, b) => a - b);
   expect(deadJobs).toEqual([1, 2, 3, 4, 5]);
   for (const m of dead) {
