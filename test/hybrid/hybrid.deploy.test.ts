@@ -9,10 +9,19 @@ import { LocalDeploy } from '../../lib/testing';
  * which this test lists as skipped rather than pretending they exist.
  */
 let deployment: LocalDeploy;
+/** What the tests read back, in ONE boto3 process right after the deploy (each process costs 1-2 s). */
+let read: any[];
 
 beforeAll(() => {
   const { stack } = createHybridApp({ localEmulator: true });
   deployment = LocalDeploy.deployStack(stack);
+  const out = deployment.result.outputs;
+  read = JSON.parse(JSON.stringify(deployment.describeAllViaBoto3(JSON.stringify([
+    { service: 'sagemaker', operation: 'describe_endpoint', params: { EndpointName: out.BaselineEndpointName } },
+    { service: 'lambda', operation: 'get_function', params: { FunctionName: out.BurstFunctionName } },
+    { service: 'sqs', operation: 'get_queue_attributes', params: { QueueUrl: out.SummariesQueueUrl, AttributeNames: ['All'] } },
+    { service: 'cloudwatch', operation: 'list_dashboards', params: {} },
+  ]))));
 }, 600_000);
 
 afterAll(() => deployment?.stop());
@@ -27,12 +36,6 @@ test('the resources that must exist really exist in the emulator', () => {
     'AWS::Lambda::Function', 'AWS::SQS::Queue', 'AWS::ECS::Service', 'AWS::ECS::TaskDefinition', 'AWS::KMS::Key', 'AWS::S3::Bucket']) {
     expect([type, created.has(type)]).toEqual([type, true]);
   }
-  const out = deployment.result.outputs;
-  const read = JSON.parse(JSON.stringify(deployment.describeAllViaBoto3(JSON.stringify([
-    { service: 'sagemaker', operation: 'describe_endpoint', params: { EndpointName: out.BaselineEndpointName } },
-    { service: 'lambda', operation: 'get_function', params: { FunctionName: out.BurstFunctionName } },
-    { service: 'sqs', operation: 'get_queue_attributes', params: { QueueUrl: out.SummariesQueueUrl, AttributeNames: ['All'] } },
-  ]))));
   expect(read[0].EndpointStatus).toBe('InService');
   expect(read[1].Configuration.Runtime).toBe('nodejs24.x');
   expect(JSON.parse(read[2].Attributes.RedrivePolicy).maxReceiveCount).toBeGreaterThanOrEqual(1);
@@ -48,6 +51,6 @@ test('what the emulator could not create is reported, not hidden', () => {
 
 test('the topology dashboard and the three lane dashboards exist (their alarm widgets are off for the emulator)', () => {
   expect(deployment.result.created.filter(r => r.resourceType === 'AWS::CloudWatch::Dashboard')).toHaveLength(4);
-  const [list] = JSON.parse(JSON.stringify(deployment.describeAllViaBoto3(JSON.stringify([{ service: 'cloudwatch', operation: 'list_dashboards', params: {} }]))));
+  const list = read[3];
   expect(list.DashboardEntries).toHaveLength(4);
 });

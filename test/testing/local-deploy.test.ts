@@ -119,11 +119,12 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
 
     const bucketName = created.get(ids.bucket)!.physicalId;
     expect(result.outputs.BucketName).toBe(bucketName);
-    const [encryption, versioning, buckets, queue] = deployment.describeAllViaBoto3(JSON.stringify([
+    const [encryption, versioning, buckets, queue, dlq] = deployment.describeAllViaBoto3(JSON.stringify([
       { service: 's3', operation: 'get_bucket_encryption', params: { Bucket: bucketName } },
       { service: 's3', operation: 'get_bucket_versioning', params: { Bucket: bucketName } },
       { service: 's3', operation: 'ListBuckets' },
       { service: 'sqs', operation: 'GetQueueAttributes', params: { QueueUrl: result.outputs.QueueUrl, AttributeNames: ['All'] } },
+      { service: 'sqs', operation: 'get_queue_url', params: { QueueName: created.get(ids.dlq)!.physicalId.split('/').pop() } },
     ]));
     expect(encryption.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'AES256' });
     // moto's CloudFormation S3 bucket applies BucketEncryption and Tags only: VersioningConfiguration is dropped.
@@ -132,8 +133,8 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
     expect(queue.Attributes.SqsManagedSseEnabled).toBe('true');
     expect(JSON.parse(queue.Attributes.RedrivePolicy)).toMatchObject({ maxReceiveCount: 3 });
 
-    // The single-call form.
-    const dlqUrl = deployment.describeViaBoto3('sqs', 'get_queue_url', JSON.stringify({ QueueName: created.get(ids.dlq)!.physicalId.split('/').pop() })).QueueUrl;
+    // In the same boto3 process (the single-call form, describeViaBoto3, is used below: list_stacks, and its failures).
+    const dlqUrl = dlq.QueueUrl;
     expect(dlqUrl).toMatch(/\/123456789012\/LocalDeployProbe-DeadLetters/);
   });
 
