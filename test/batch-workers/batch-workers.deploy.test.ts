@@ -31,11 +31,24 @@ let deployment: LocalDeploy | undefined;
 let result: LocalDeployResult;
 let queueUrl: string;
 let dlqUrl: string;
-/** What the read-only tests check, read in ONE boto3 process right after the deploy (each process costs 1-2 s). */
-let read: { [what: string]: any };
 
 /** Several boto3 calls in one Python process, in order (each sees what the previous ones did). */
 const callAll = (...calls: Array<[string, string, object]>) => deployment!.describeAllViaBoto3(JSON.stringify(calls.map(([service, operation, params]) => ({ service, operation, params }))));
+/** Runs `read` once, on first use, and shares its answer; if it throws, every test that uses it fails with that error. */
+function once<T>(read: () => T): () => T {
+  let done: { value: T } | { error: unknown } | undefined;
+  return () => {
+    if (done === undefined) {
+      try {
+        done = { value: read() };
+      } catch (error) {
+        done = { error };
+      }
+    }
+    if ('error' in done) { throw done.error; }
+    return done.value;
+  };
+}
 const physicalId = (type: string, logicalIdPrefix: string) => {
   const r = result.created.find(c => c.resourceType === type && c.logicalId.startsWith(logicalIdPrefix));
   if (!r) { throw new Error(`${type} ${logicalIdPrefix}* was not created by moto`); }
@@ -66,6 +79,10 @@ beforeAll(() => {
   console.log(`batch-workers local deploy: ${result.stackStatus}, ${result.created.length} created, ${result.skipped.length} skipped, timings ${JSON.stringify(result.timings)}`);
   queueUrl = physicalId('AWS::SQS::Queue', 'WorkersQueue');
   dlqUrl = physicalId('AWS::SQS::Queue', 'WorkersDeadLetterQueue');
+}, 600_000);
+
+/** What the read-only tests check, read in ONE boto3 process when the first of them runs (each process costs 1-2 s). */
+const read = once(() => {
   const [dlqArn, queueAttrs, dlqAttrs, bucketEncryption, taskDefinition, services] = callAll(
     ['sqs', 'get_queue_attributes', { QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }],
     ['sqs', 'get_queue_attributes', { QueueUrl: queueUrl, AttributeNames: ['All'] }],
@@ -74,8 +91,8 @@ beforeAll(() => {
     ['ecs', 'describe_task_definition', { taskDefinition: physicalId('AWS::ECS::TaskDefinition', 'WorkersTaskDefinition') }],
     ['ecs', 'describe_services', { cluster: physicalId('AWS::ECS::Cluster', 'WorkersCluster'), services: [physicalId('AWS::ECS::Service', 'WorkersService')] }],
   );
-  read = { dlqArn, queueAttrs, dlqAttrs, bucketEncryption, taskDefinition, services };
-}, 600_000);
+  return { dlqArn, queueAttrs, dlqAttrs, bucketEncryption, taskDefinition, services };
+});
 
 afterAll(() => {
   deployment?.stop();
@@ -97,30 +114,30 @@ test('the stack deploys: queue, DLQ, key, bucket, VPC and the ECS cluster, task 
 });
 
 test('the real queue has the KMS key, the redrive policy, the derived visibility timeout and retention', () => {
-  const dlqArn = read.dlqArn.Attributes.QueueArn;
-  const attrs = read.queueAttrs.Attributes;
+  const dlqArn = read().dlqArn.Attributes.QueueArn;
+  const attrs = read().queueAttrs.Attributes;
   expect(JSON.parse(attrs.RedrivePolicy)).toEqual({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT });
   expect(attrs.VisibilityTimeout).toBe('90'); // 60 s job + 30 s
   expect(attrs.MessageRetentionPeriod).toBe(String(7 * 24 * 3600));
   expect(attrs.KmsMasterKeyId).toMatch(/^arn:aws:kms:us-east-1:123456789012:key\//);
-  const dlqAttrs = read.dlqAttrs.Attributes;
+  const dlqAttrs = read().dlqAttrs.Attributes;
   expect(dlqAttrs.MessageRetentionPeriod).toBe(String(14 * 24 * 3600));
   expect(dlqAttrs.KmsMasterKeyId).toBe(attrs.KmsMasterKeyId);
 });
 
 test('the real results bucket is KMS-encrypted (moto drops VersioningConfiguration: versioning is asserted on the template)', () => {
-  const enc = read.bucketEncryption.ServerSideEncryptionConfiguration.Rules[0];
+  const enc = read().bucketEncryption.ServerSideEncryptionConfiguration.Rules[0];
   expect(enc.ApplyServerSideEncryptionByDefault.SSEAlgorithm).toBe('aws:kms');
 });
 
 test('the real task definition points the worker at the real queue and bucket, with the stop timeout of the job', () => {
-  const container = read.taskDefinition.taskDefinition.containerDefinitions[0];
+  const container = read().taskDefinition.taskDefinition.containerDefinitions[0];
   const env = Object.fromEntries((container.environment as Array<{ name: string; value: string }>).map(e => [e.name, e.value]));
   expect(env.JOB_QUEUE_URL).toBe(queueUrl);
   expect(env.RESULTS_BUCKET).toBe(physicalId('AWS::S3::Bucket', 'WorkersResults'));
   expect(env.MODEL_DATA_URL).toMatch(/^s3:\/\/cdk-hnb659fds-assets-123456789012-us-east-1\/[0-9a-f]{64}\.gz$/);
   expect(container.stopTimeout).toBe(60);
-  expect(read.services.services[0].status).toBe('ACTIVE');
+  expect(read().services.services[0].status).toBe('ACTIVE');
 });
 
 test('round trip: jobs received beyond maxReceiveCount without a delete land in the DLQ — nothing lost', () => {

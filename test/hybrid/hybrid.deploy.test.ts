@@ -9,22 +9,40 @@ import { LocalDeploy } from '../../lib/testing';
  * which this test lists as skipped rather than pretending they exist.
  */
 let deployment: LocalDeploy;
-/** What the tests read back, in ONE boto3 process right after the deploy (each process costs 1-2 s). */
-let read: any[];
 
 beforeAll(() => {
   const { stack } = createHybridApp({ localEmulator: true });
   deployment = LocalDeploy.deployStack(stack);
+}, 600_000);
+
+afterAll(() => deployment?.stop());
+
+/** Runs `read` once, on first use, and shares its answer; if it throws, every test that uses it fails with that error. */
+function once<T>(read: () => T): () => T {
+  let done: { value: T } | { error: unknown } | undefined;
+  return () => {
+    if (done === undefined) {
+      try {
+        done = { value: read() };
+      } catch (error) {
+        done = { error };
+      }
+    }
+    if ('error' in done) { throw done.error; }
+    return done.value;
+  };
+}
+
+/** What the tests read back, in ONE boto3 process when the first of them runs (each process costs 1-2 s). */
+const read = once((): any[] => {
   const out = deployment.result.outputs;
-  read = JSON.parse(JSON.stringify(deployment.describeAllViaBoto3(JSON.stringify([
+  return JSON.parse(JSON.stringify(deployment.describeAllViaBoto3(JSON.stringify([
     { service: 'sagemaker', operation: 'describe_endpoint', params: { EndpointName: out.BaselineEndpointName } },
     { service: 'lambda', operation: 'get_function', params: { FunctionName: out.BurstFunctionName } },
     { service: 'sqs', operation: 'get_queue_attributes', params: { QueueUrl: out.SummariesQueueUrl, AttributeNames: ['All'] } },
     { service: 'cloudwatch', operation: 'list_dashboards', params: {} },
   ]))));
-}, 600_000);
-
-afterAll(() => deployment?.stop());
+});
 
 test('the stack is created', () => {
   expect(deployment.result.stackStatus).toBe('CREATE_COMPLETE');
@@ -36,10 +54,10 @@ test('the resources that must exist really exist in the emulator', () => {
     'AWS::Lambda::Function', 'AWS::SQS::Queue', 'AWS::ECS::Service', 'AWS::ECS::TaskDefinition', 'AWS::KMS::Key', 'AWS::S3::Bucket']) {
     expect([type, created.has(type)]).toEqual([type, true]);
   }
-  expect(read[0].EndpointStatus).toBe('InService');
-  expect(read[1].Configuration.Runtime).toBe('nodejs24.x');
-  expect(JSON.parse(read[2].Attributes.RedrivePolicy).maxReceiveCount).toBeGreaterThanOrEqual(1);
-  expect(read[2].Attributes.KmsMasterKeyId).toMatch(/^arn:aws:kms:/);
+  expect(read()[0].EndpointStatus).toBe('InService');
+  expect(read()[1].Configuration.Runtime).toBe('nodejs24.x');
+  expect(JSON.parse(read()[2].Attributes.RedrivePolicy).maxReceiveCount).toBeGreaterThanOrEqual(1);
+  expect(read()[2].Attributes.KmsMasterKeyId).toMatch(/^arn:aws:kms:/);
 });
 
 test('what the emulator could not create is reported, not hidden', () => {
@@ -51,6 +69,6 @@ test('what the emulator could not create is reported, not hidden', () => {
 
 test('the topology dashboard and the three lane dashboards exist (their alarm widgets are off for the emulator)', () => {
   expect(deployment.result.created.filter(r => r.resourceType === 'AWS::CloudWatch::Dashboard')).toHaveLength(4);
-  const list = read[3];
+  const list = read()[3];
   expect(list.DashboardEntries).toHaveLength(4);
 });

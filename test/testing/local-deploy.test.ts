@@ -67,6 +67,22 @@ function addUserStyleResources(stack: cdk.Stack, queueMetric: cloudwatch.IMetric
   return { key, config, lookup, alias, errors, variant };
 }
 
+/** Runs `read` once, on first use, and shares its answer; if it throws, every test that uses it fails with that error. */
+function once<T>(read: () => T): () => T {
+  let done: { value: T } | { error: unknown } | undefined;
+  return () => {
+    if (done === undefined) {
+      try {
+        done = { value: read() };
+      } catch (error) {
+        done = { error };
+      }
+    }
+    if ('error' in done) { throw done.error; }
+    return done.value;
+  };
+}
+
 /**
  * One real deployment to moto, shared by every assertion (bootstrap + deploy take ~10 s).
  */
@@ -108,6 +124,25 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
 
   afterAll(() => deployment?.stop());
 
+  /**
+   * What the first tests read back from the resources CloudFormation created, in ONE boto3 process
+   * when the first of them runs (each process costs 1-2 s).
+   */
+  const read = once(() => {
+    const created = new Map(deployment.result.created.map((r) => [r.logicalId, r]));
+    const physicalId = (logicalId: string) => created.get(logicalId)?.physicalId ?? `<${logicalId} not created>`;
+    const [encryption, versioning, buckets, queue, dlq, tags, config] = deployment.describeAllViaBoto3(JSON.stringify([
+      { service: 's3', operation: 'get_bucket_encryption', params: { Bucket: physicalId(ids.bucket) } },
+      { service: 's3', operation: 'get_bucket_versioning', params: { Bucket: physicalId(ids.bucket) } },
+      { service: 's3', operation: 'ListBuckets' },
+      { service: 'sqs', operation: 'GetQueueAttributes', params: { QueueUrl: deployment.result.outputs.QueueUrl, AttributeNames: ['All'] } },
+      { service: 'sqs', operation: 'get_queue_url', params: { QueueName: physicalId(ids.dlq).split('/').pop() } },
+      { service: 'kms', operation: 'list_resource_tags', params: { KeyId: physicalId(ids.key) } },
+      { service: 'sagemaker', operation: 'describe_endpoint_config', params: { EndpointConfigName: physicalId(ids.config).split('/').pop() } },
+    ]));
+    return { encryption, versioning, buckets, queue, dlq, tags, config };
+  });
+
   test('the stack is created and the real resources exist', () => {
     const result = deployment.result;
     expect(result).toMatchObject({ stackName: 'LocalDeployProbe', stackStatus: 'CREATE_COMPLETE', account: '123456789012', region: 'us-east-1' });
@@ -119,13 +154,7 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
 
     const bucketName = created.get(ids.bucket)!.physicalId;
     expect(result.outputs.BucketName).toBe(bucketName);
-    const [encryption, versioning, buckets, queue, dlq] = deployment.describeAllViaBoto3(JSON.stringify([
-      { service: 's3', operation: 'get_bucket_encryption', params: { Bucket: bucketName } },
-      { service: 's3', operation: 'get_bucket_versioning', params: { Bucket: bucketName } },
-      { service: 's3', operation: 'ListBuckets' },
-      { service: 'sqs', operation: 'GetQueueAttributes', params: { QueueUrl: result.outputs.QueueUrl, AttributeNames: ['All'] } },
-      { service: 'sqs', operation: 'get_queue_url', params: { QueueName: created.get(ids.dlq)!.physicalId.split('/').pop() } },
-    ]));
+    const { encryption, versioning, buckets, queue, dlq } = read();
     expect(encryption.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'AES256' });
     // moto's CloudFormation S3 bucket applies BucketEncryption and Tags only: VersioningConfiguration is dropped.
     expect(versioning).toEqual({});
@@ -133,7 +162,7 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
     expect(queue.Attributes.SqsManagedSseEnabled).toBe('true');
     expect(JSON.parse(queue.Attributes.RedrivePolicy)).toMatchObject({ maxReceiveCount: 3 });
 
-    // In the same boto3 process (the single-call form, describeViaBoto3, is used below: list_stacks, and its failures).
+    // Read in the same boto3 process (the single-call form, describeViaBoto3, is used below: list_stacks, and its failures).
     const dlqUrl = dlq.QueueUrl;
     expect(dlqUrl).toMatch(/\/123456789012\/LocalDeployProbe-DeadLetters/);
   });
@@ -211,12 +240,9 @@ describe('LocalDeploy (cdk bootstrap + deploy to moto_server)', () => {
     real.hasResourceProperties('AWS::KMS::Key', { Tags: [{ Key: 'team', Value: 'ml-platform' }] });
     real.hasResourceProperties('AWS::SageMaker::EndpointConfig', { ProductionVariants: [Match.objectLike({ InstanceType: 'ml.g5.xlarge' })] });
     // The emulator got the adapted ones.
-    const keyId = result.created.find((r) => r.logicalId === ids.key)!.physicalId;
-    const configName = result.created.find((r) => r.logicalId === ids.config)!.physicalId;
-    const [tags, config] = deployment.describeAllViaBoto3(JSON.stringify([
-      { service: 'kms', operation: 'list_resource_tags', params: { KeyId: keyId } },
-      { service: 'sagemaker', operation: 'describe_endpoint_config', params: { EndpointConfigName: configName.split('/').pop() } },
-    ]));
+    expect(result.created.find((r) => r.logicalId === ids.key)).toBeDefined();
+    expect(result.created.find((r) => r.logicalId === ids.config)).toBeDefined();
+    const { tags, config } = read();
     expect(tags.Tags).toEqual([]);
     expect(config.ProductionVariants[0].InstanceType).toBe('ml.g4dn.xlarge');
     const printed = LocalDeploy.formatResult(result);
