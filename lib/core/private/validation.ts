@@ -22,9 +22,16 @@
  * - values from other jsii languages and plain JavaScript: `checkOneOf` for enum-like props,
  *   `checkFinite`/`checkWholeNumber` for numbers (NaN and Infinity rejected), `checkCapacity` for
  *   Application Auto Scaling capacities (32-bit), `checkPinnedVersion` where a rollback needs a fixed
- *   version (`latest` rejected).
+ *   version (`latest` rejected), `checkPropsObject` for props/options objects (missing, null, a string)
+ *   and `checkList` for lists, `isDuration`/`checkIsDuration` for Durations.
  *
- * `describeValue`/`describeDuration` render values readably (`1.5 seconds`, `NaN`, `a Bucket`).
+ * `describeValue`/`describeDuration` render values readably and exactly (`1.5 seconds`, `90.5 seconds`
+ * for `Duration.millis(90500)`, `NaN`, `a Bucket`): use `describeDuration` instead of `toHumanString()`
+ * in any message, which drops everything after the second unit.
+ *
+ * Rollouts: read `rollout.linearStepCount` (undefined for a token step percent) instead of the
+ * deprecated `linearSteps`. Model data Region: `binding.bucketRegion` (undefined when unknown; may be a
+ * token) to reject weights in another Region than the lane.
  *
  * SLOs (lib/core/service-level-objective.ts), what lanes adopt:
  * - pass `errors` and `requests` (counts) to `slo.render(...)` instead of a hand-made
