@@ -20,7 +20,7 @@ const INTERNAL = [
   // lib/core/private/*
   'checkDuration', 'checkIsDuration', 'isDuration', 'checkFinite', 'checkWholeNumber', 'checkCapacity', 'checkOneOf', 'checkNonEmpty',
   'checkPinnedVersion', 'checkDnsLabel', 'checkDnsSubdomain', 'checkLabelKey', 'checkLabelValue', 'checkAbsolutePath', 'checkTimeZone',
-  'checkCron', 'checkNoModelEnvOverride', 'describeDuration', 'durationMillis', 'defaultMinRequests', 'acknowledgeNagFindings',
+  'checkCron', 'checkNoModelEnvOverride', 'checkModelDataRegion', 'checkPropsObject', 'checkList', 'describeDuration', 'durationMillis', 'defaultMinRequests', 'acknowledgeNagFindings',
   'MAX_APP_AUTOSCALING_CAPACITY', 'DEFAULT_MIN_REQUESTS_FLOOR', 'DEFAULT_MIN_REQUESTS_CEILING',
   // lib/core/app-autoscaling.ts
   'addScheduledActions',
