@@ -21,7 +21,7 @@ const INTERNAL = [
   'checkDuration', 'checkIsDuration', 'isDuration', 'checkFinite', 'checkWholeNumber', 'checkCapacity', 'checkOneOf', 'checkNonEmpty',
   'checkPinnedVersion', 'checkDnsLabel', 'checkDnsSubdomain', 'checkLabelKey', 'checkLabelValue', 'checkAbsolutePath', 'checkTimeZone',
   'checkCron', 'checkNoModelEnvOverride', 'checkModelDataRegion', 'checkPropsObject', 'checkList', 'describeDuration', 'durationMillis', 'defaultMinRequests', 'acknowledgeNagFindings',
-  'MAX_APP_AUTOSCALING_CAPACITY', 'DEFAULT_MIN_REQUESTS_FLOOR', 'DEFAULT_MIN_REQUESTS_CEILING', 'parseEcrImageUri', 'tagOrDigestOf',
+  'MAX_APP_AUTOSCALING_CAPACITY', 'DEFAULT_MIN_REQUESTS_FLOOR', 'DEFAULT_MIN_REQUESTS_CEILING', 'parseEcrImageUri', 'tagOrDigestOf', 'modelEnvironment', 'MODEL_ENV_NAMES',
   // lib/core/app-autoscaling.ts
   'addScheduledActions',
 ];
