@@ -6,7 +6,7 @@ import * as cdk8s from 'cdk8s';
 import { IConstruct } from 'constructs';
 import {
   AutoscalingPolicy, EdgeFleetChannel, EndpointMode, FleetRelease, GpuServingChart, HardwareTarget, HybridTopology,
-  InFlightJobHandling, JobFailureType, ManagedEndpoint, QueueDrainedWorkers, Rollout, ScalingTrigger,
+  InferenceFrontDoor, InFlightJobHandling, JobFailureType, ManagedEndpoint, QueueDrainedWorkers, Rollout, ScalingTrigger,
   ServiceLevelObjective, WarmServerlessFunction,
 } from '../../lib';
 import { createGpuServingChart } from '../gpu-cluster/chart';
@@ -40,6 +40,8 @@ export interface HybridApp {
   readonly burst: WarmServerlessFunction;
   readonly summaries: QueueDrainedWorkers;
   readonly edge: EdgeFleetChannel;
+  /** The one HTTPS entry: baseline first, spillover and failover to the burst pool, jobs to the summaries queue. */
+  readonly frontDoor: InferenceFrontDoor;
   /** Kubernetes charts of the GPU lane (plain manifests for any cluster). */
   readonly charts: GpuServingChart[];
 }
@@ -141,6 +143,11 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
     fleetHealth: !options.localEmulator,
   });
 
+  // One authenticated HTTPS entry (SigV4, function URL with AWS_IAM): the baseline first, spillover to the
+  // warm pool on throttling, failover to it while the baseline's rollback alarms are in ALARM, and
+  // POST /jobs to the summaries queue. The SLO is the topology's.
+  const frontDoor = topology.addFrontDoor('FrontDoor', { primary: baseline, burst, jobs: summaries });
+
   const k8sApp = new cdk8s.App({ outdir: options.manifestsDir ?? fs.mkdtempSync(path.join(require('os').tmpdir(), 'manifests-')) });
   const recommender = createGpuServingChart(k8sApp, 'recsys');
   if (options.manifestsDir) {
@@ -152,13 +159,14 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
   new CfnOutput(stack, 'BaselineEndpointName', { value: baseline.endpointName });
   new CfnOutput(stack, 'BurstFunctionName', { value: burst.functionName });
   new CfnOutput(stack, 'SummariesQueueUrl', { value: summaries.queue.queueUrl });
+  new CfnOutput(stack, 'FrontDoorUrl', { value: frontDoor.url });
 
   if (options.localEmulator) {
     for (const key of ['model:name', 'model:version', 'model:framework', 'model:owner', 'model:target', 'model:precision', 'inference:lane', 'inference:topology']) {
       Tags.of(stack).remove(key, { includeResourceTypes: ['AWS::KMS::Key'], priority: 500 });
     }
   }
-  return { app, stack, topology, baseline, burst, summaries, edge, charts: [recommender] };
+  return { app, stack, topology, baseline, burst, summaries, edge, frontDoor, charts: [recommender] };
 }
 
 /**

@@ -20,6 +20,7 @@ import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity, uniqueMetricId } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
 import { Rollout, RolloutStrategy } from '../core/rollout';
+import { RouteTarget } from '../core/route-target';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { InFlightJobHandling } from './in-flight-jobs';
 import { gpuInstanceShape, instanceFamily, UNSUPPORTED_GPU_FAMILIES } from './private/gpu-instances';
@@ -694,6 +695,18 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
   /** Same as {@link grantSubmit}: a batch lane is invoked by submitting a job. */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return this.grantSubmit(grantee);
+  }
+
+  /**
+   * The job queue as a front-door target for asynchronous jobs (`POST /jobs`, `GET /jobs/{id}`): the router
+   * sends to `queue` and reads results under `resultsPrefix` and failure reports under `failuresPrefix` of
+   * `resultsBucket`, where the workers write them.
+   */
+  public routeTarget(): RouteTarget | undefined {
+    return RouteTarget.queue({
+      queue: this.queue,
+      results: { bucket: this.resultsBucket, prefix: this.resultsPrefix, failuresPrefix: this.failuresPrefix },
+    });
   }
 
   /** Jobs waiting to be picked up (SQS ApproximateNumberOfMessagesVisible, Maximum per minute). */

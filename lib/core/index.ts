@@ -9,3 +9,4 @@ export * from './service-level-objective';
 export * from './inference-lane';
 export * from './lane-defaults';
 export * from './lane-dashboard';
+export * from './route-target';

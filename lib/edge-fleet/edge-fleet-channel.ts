@@ -13,6 +13,7 @@ import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
 import { Rollout } from '../core/rollout';
+import { RouteTarget } from '../core/route-target';
 import { EdgeDeviceClass } from './edge-device-class';
 import { FleetJobOptions } from './fleet-job';
 import { EdgeRing } from './edge-ring';
@@ -551,6 +552,15 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
    * device classes' `expectedDevices`.
    */
   public metricCapacityInService(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    return undefined;
+  }
+
+  /**
+   * Not routable: devices run the model locally and take no requests from the cloud.
+   *
+   * @returns undefined always
+   */
+  public routeTarget(): RouteTarget | undefined {
     return undefined;
   }
 

@@ -33,6 +33,7 @@ import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { InstanceTypeInfo, parseInstanceType } from './instance-type';
 import { RollingUpdateOptions } from './rolling-update';
 import { withLaneDefaults } from '../core/lane-defaults';
+import { RouteTarget } from '../core/route-target';
 import { checkEnvironment, checkHostingInstanceType, checkImageRegion, checkSeconds, prefixesOverlap, warnIfCanaryBelowPercentile, warnIfImageTagMoves, warnIfWeightsMayBeOverwritten } from './private/checks';
 import { checkOneOf, describeDuration } from '../core/private/validation';
 
@@ -587,6 +588,16 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       this.asyncKey?.grantEncryptDecrypt(grantee);
     }
     return grant;
+  }
+
+  /**
+   * The endpoint as a front-door target (`sagemaker:InvokeEndpoint`, failover on `sloAlarms`).
+   *
+   * @returns undefined for an asynchronous endpoint (requests go through S3, not `InvokeEndpoint`)
+   */
+  public routeTarget(): RouteTarget | undefined {
+    if (this.invokeAsync) { return undefined; }
+    return RouteTarget.sageMakerEndpoint({ endpointName: this.endpointName, endpointArn: this.endpointArn, alarms: this.sloAlarms });
   }
 
   /**

@@ -17,6 +17,7 @@ import { IInferenceLane, LaneCapacity, uniqueMetricId } from '../core/inference-
 import { withLaneDefaults } from '../core/lane-defaults';
 import { ModelArtifact } from '../core/model-artifact';
 import { Rollout } from '../core/rollout';
+import { RouteTarget } from '../core/route-target';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { ProvisionedConcurrencyStatistic } from './provisioned-concurrency-statistic';
 import { coldStartMetricFilter, minRequestsFor, renderSloAlarms, spilloverAlarm } from './private/alarms';
@@ -398,6 +399,15 @@ abstract class WarmServerlessFunctionBase extends Resource implements IWarmServe
     return iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.aliasArn] });
   }
 
+  /**
+   * The alias as a front-door target (`lambda:InvokeFunction` on the alias ARN, failover on `sloAlarms`).
+   */
+  public routeTarget(): RouteTarget | undefined {
+    const id = 'RouteTargetAlias';
+    const fn = (this.node.tryFindChild(id) as lambda.IFunction | undefined) ?? lambda.Function.fromFunctionArn(this, id, this.aliasArn);
+    return RouteTarget.lambdaAlias(fn, { alarms: this.sloAlarms });
+  }
+
   /** A metric of the alias: `AWS/Lambda` with dimensions `FunctionName` and `Resource` (`function:alias`). */
   protected aliasMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
@@ -619,6 +629,14 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       period: Duration.minutes(1),
       ...props,
     });
+  }
+
+  /**
+   * The alias (owner of the warm pool) as a front-door target: `lambda:InvokeFunction` on the alias ARN,
+   * failover on `sloAlarms`.
+   */
+  public routeTarget(): RouteTarget | undefined {
+    return RouteTarget.lambdaAlias(this.alias, { alarms: this.sloAlarms });
   }
 
   /**
