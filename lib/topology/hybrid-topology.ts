@@ -119,6 +119,14 @@ export interface TopologyFrontDoorProps extends InferenceFrontDoorOptions {
    * @default - no weighted split
    */
   readonly canary?: IInferenceLane;
+
+  /**
+   * Fail over to `burst` while any of the primary's rollback alarms (`primary.sloAlarms`) is in ALARM
+   * (an EventBridge rule, a small DynamoDB state table and a Lambda permission for events).
+   *
+   * @default true (when there is a burst lane and the primary has rollback alarms)
+   */
+  readonly failover?: boolean;
 }
 
 /**
@@ -293,13 +301,13 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
    * prop checks (e.g. a burst lane that is the primary, a jobs lane that is not a queue)
    */
   public addFrontDoor(id: string, props: TopologyFrontDoorProps): InferenceFrontDoor {
-    const { primary, burst, jobs, canary, ...options } = props;
+    const { primary, burst, jobs, canary, failover, ...options } = props;
     const path = `${this.node.path}/${id}`;
     if (primary === undefined) {
       throw invalid(path, 'primary', primary, 'is required', 'Pass the lane that takes synchronous requests first, e.g. the managed baseline.');
     }
     const roles = { primary, burst, jobs, canary };
-    const targets = resolveRouteTargets(path, this.node.path, this.lanes, roles);
+    const targets = resolveRouteTargets(path, this.node.path, this.lanes, roles, failover ?? true);
     const frontDoor = new InferenceFrontDoor(this, id, {
       ...options,
       slo: options.slo ?? this.slo,

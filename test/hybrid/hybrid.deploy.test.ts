@@ -51,3 +51,12 @@ test('the topology dashboard and the three lane dashboards exist (their alarm wi
   const [list] = JSON.parse(JSON.stringify(deployment.describeAllViaBoto3(JSON.stringify([{ service: 'cloudwatch', operation: 'list_dashboards', params: {} }]))));
   expect(list.DashboardEntries).toHaveLength(4);
 });
+
+test('the front door\'s router is deployed from its plain JavaScript asset (no Docker); failover is off for the emulator', () => {
+  const routers = deployment.result.created.filter(r => r.resourceType === 'AWS::Lambda::Function' && /^AssistantFrontDoor[0-9A-F]{8}$/.test(r.logicalId));
+  expect(routers).toHaveLength(1);
+  const [list] = JSON.parse(JSON.stringify(deployment.describeAllViaBoto3(JSON.stringify([{ service: 'lambda', operation: 'list_functions', params: {} }]))));
+  const router = list.Functions.find((f: any) => String(f.Description).startsWith('Front door router of InferenceLanesHybrid/Assistant/FrontDoor'));
+  expect([router?.Runtime, router?.Handler, router?.Architectures]).toEqual(['nodejs24.x', 'index.handler', ['arm64']]);
+  expect(deployment.result.created.filter(r => r.resourceType === 'AWS::DynamoDB::Table')).toHaveLength(0);
+});

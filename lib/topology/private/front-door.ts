@@ -9,7 +9,7 @@ export type FrontDoorLanes = { [role: string]: IInferenceLane | undefined };
  * (the prop), the lane's path (the value) and what to do when a lane is not part of the topology or has
  * no route target.
  */
-export function resolveRouteTargets(frontDoorPath: string, topologyPath: string, lanesOfTopology: IInferenceLane[], lanes: FrontDoorLanes): { [role: string]: RouteTarget | undefined } {
+export function resolveRouteTargets(frontDoorPath: string, topologyPath: string, lanesOfTopology: IInferenceLane[], lanes: FrontDoorLanes, failover: boolean): { [role: string]: RouteTarget | undefined } {
   const targets: { [role: string]: RouteTarget | undefined } = {};
   for (const [role, lane] of Object.entries(lanes)) {
     if (lane === undefined) { continue; }
@@ -24,9 +24,9 @@ export function resolveRouteTargets(frontDoorPath: string, topologyPath: string,
     targets[role] = target;
   }
   // The front door fails over on the primary's rollback alarms only, and only when there is a burst lane
-  // to fail over to; the other lanes' alarms stay on their own dashboards.
+  // to fail over to (and failover is wanted); the other lanes' alarms stay on their own dashboards.
   for (const role of Object.keys(targets)) {
-    const keep = role === 'primary' && targets.burst !== undefined;
+    const keep = failover && role === 'primary' && targets.burst !== undefined;
     if (!keep && targets[role]!.alarms.length > 0) { targets[role] = targets[role]!.withAlarms([]); }
   }
   return targets;
