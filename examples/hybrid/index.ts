@@ -146,12 +146,7 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
   // One authenticated HTTPS entry (SigV4, function URL with AWS_IAM): the baseline first, spillover to the
   // warm pool on throttling, failover to it while the baseline's rollback alarms are in ALARM, and
   // POST /jobs to the summaries queue. The SLO is the topology's.
-  const frontDoor = topology.addFrontDoor('FrontDoor', {
-    primary: baseline, burst, jobs: summaries,
-    // The local emulator creates neither alarms nor aliases, so the failover rule's permission on the router
-    // alias cannot be created there. Real AWS fails over.
-    failover: !options.localEmulator,
-  });
+  const frontDoor = topology.addFrontDoor('FrontDoor', { primary: baseline, burst, jobs: summaries });
 
   const k8sApp = new cdk8s.App({ outdir: options.manifestsDir ?? fs.mkdtempSync(path.join(require('os').tmpdir(), 'manifests-')) });
   const recommender = createGpuServingChart(k8sApp, 'recsys');

@@ -83,14 +83,19 @@ describe('addFrontDoor settings', () => {
   });
 
   test('failover: false drops the failover rule and state table (the primary keeps spilling over)', () => {
-    const h = createHybridApp({ localEmulator: true });
+    const h = createHybridApp();
+    const fd = h.topology.addFrontDoor('NoFailover', { primary: h.baseline, burst: h.burst, failover: false });
     const t = Template.fromStack(h.stack);
-    expect(Object.keys(t.findResources('AWS::Events::Rule')).filter(id => id.startsWith('AssistantFrontDoor'))).toEqual([]);
-    t.resourceCountIs('AWS::DynamoDB::Table', 0);
-    expect(h.frontDoor.failoverTable).toBeUndefined();
-    expect(h.frontDoor.spilloverAlarm).toBeDefined();
-    // Without alarm widgets on the topology dashboard (the emulator setting), the spillover alarm widget goes too.
-    const body = dashboardBody(h.stack, t, 'AssistantDashboard');
+    expect(Object.keys(t.findResources('AWS::Events::Rule')).filter(id => id.startsWith('AssistantNoFailover'))).toEqual([]);
+    expect(Object.keys(t.findResources('AWS::DynamoDB::Table')).filter(id => id.startsWith('AssistantNoFailover'))).toEqual([]);
+    expect(fd.failoverTable).toBeUndefined();
+    expect(fd.spilloverAlarm).toBeDefined();
+    expect(h.frontDoor.failoverTable).toBeDefined(); // the default is on
+  });
+
+  test('without alarm widgets on the topology dashboard (alarmStatusWidget: false, the emulator setting), the spillover alarm widget goes too', () => {
+    const h = createHybridApp({ localEmulator: true });
+    const body = dashboardBody(h.stack, Template.fromStack(h.stack), 'AssistantDashboard');
     expect(body).toContain('Front door InferenceLanesHybrid/Assistant/FrontDoor: requests');
     expect(body).not.toContain('Spillover to the burst lane');
   });
