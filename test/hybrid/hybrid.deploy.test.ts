@@ -61,6 +61,7 @@ test('the front door\'s router is deployed from its plain JavaScript asset (no D
   expect([router?.Runtime, router?.Handler]).toEqual(['nodejs24.x', 'index.handler']);
   expect(deployment.result.created.filter(r => r.resourceType === 'AWS::DynamoDB::Table').map(r => r.logicalId)).toEqual([expect.stringMatching(/^AssistantFrontDoorFailoverState/)]);
   // The failover rule's permission is on the router's alias, which moto's CloudFormation skips: LocalDeploy adds both through the API.
+  expect(deployment.result.notCreated.filter(r => r.logicalId.startsWith('AssistantFrontDoor')).map(r => `${r.logicalId}: ${r.reason}`)).toEqual([]);
   const viaApi = deployment.result.createdViaApi.map(r => `${r.resourceType} ${r.logicalId}`);
   expect(viaApi).toEqual(expect.arrayContaining([expect.stringMatching(/^AWS::Lambda::Alias AssistantFrontDoorAlias/), expect.stringMatching(/^AWS::Lambda::Permission AssistantFrontDoorFailoverRuleAllowEventRule/)]));
 });

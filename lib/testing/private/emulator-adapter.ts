@@ -329,7 +329,9 @@ export function adaptTemplate(input: { [key: string]: any }, ctx: AdaptContext):
     refOutputs.push({ outputKey, logicalId, attribute });
   };
   for (const id of Object.keys(input.Resources ?? {})) {
-    if (removed.includes(id) || (!skipped.has(id) && !CONFIRM_TYPES.has(typeOf(id)))) {
+    // Removed custom resources are never created; removed Lambda permissions are (through the API), so their references are needed.
+    const wanted = removed.includes(id) ? !isCustom(String(input.Resources?.[id]?.Type ?? '')) : skipped.has(id) || CONFIRM_TYPES.has(typeOf(id));
+    if (!wanted) {
       continue;
     }
     collectReferences(input.Resources[id]?.Properties, need);
