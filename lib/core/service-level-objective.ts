@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { checkInteger, checkRange, invalid, isConcreteNumber } from './errors';
 import { defaultMinRequests, errorRatePercent } from './private/metric-math';
-import { checkDuration, checkOneOf, describeValue, durationMillis } from './private/validation';
+import { checkDuration, checkOneOf, checkPropsObject, describeValue, durationMillis } from './private/validation';
 
 /**
  * Props of {@link ServiceLevelObjective}.
@@ -256,6 +256,7 @@ export class ServiceLevelObjective {
 
   constructor(props: ServiceLevelObjectiveProps) {
     const where = 'ServiceLevelObjective';
+    checkPropsObject(where, 'props', props, 'Pass e.g. { latencyThreshold: Duration.millis(200) } or { maxErrorRatePercent: 1 }.');
     checkRange(where, 'latencyPercentile', props.latencyPercentile, 0.1, 99.99, 'Pass a percentile such as 50, 95 or 99.');
     checkRange(where, 'goalPercent', props.goalPercent, 50, 99.99, 'Pass a goal such as 99 (percent of minutes meeting the objective).');
     checkRange(where, 'maxErrorRatePercent', props.maxErrorRatePercent, 0, 100, 'Pass a percent from 0 to 100.');

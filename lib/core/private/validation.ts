@@ -139,6 +139,28 @@ export function checkOneOf<T>(scope: Where, prop: string, value: T | undefined, 
   }
 }
 
+/**
+ * A props or options object (plain JavaScript can pass nothing, null, a string or an array where a
+ * contract takes props): a LaneValidationError instead of a TypeError on the first property read.
+ * Tokens are not props objects either.
+ */
+export function checkPropsObject(scope: Where, prop: string, value: unknown, fix: string): void {
+  if (value === undefined) {
+    throw invalid(scope, prop, value, 'is required', fix);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Token.isUnresolved(value)) {
+    throw invalid(scope, prop, value, 'is not a props object', fix);
+  }
+}
+
+/** A list (array) if set: plain JavaScript can pass one item or a string where a list belongs. Undefined is skipped. */
+export function checkList(scope: Where, prop: string, value: unknown, fix: string): void {
+  if (value === undefined || Token.isUnresolved(value)) { return; }
+  if (!Array.isArray(value)) {
+    throw invalid(scope, prop, value, 'is not a list', fix);
+  }
+}
+
 /** A non-empty string (whitespace-only counts as empty). Tokens are skipped; undefined is skipped. */
 export function checkNonEmpty(scope: Where, prop: string, value: string | undefined, fix?: string): void {
   if (value === undefined || Token.isUnresolved(value)) { return; }
