@@ -272,12 +272,24 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
     for (const lane of lanes) {
       if (!hasCloudWatchMetrics(lane)) { continue; }
       const price = this.prices[lane.capacity.instanceType];
-      this.laneDashboards.push(new LaneDashboard(lane, 'LaneDashboard', {
+      const laneDashboard = new LaneDashboard(lane, 'LaneDashboard', {
         lane,
         hourlyPrice: price !== undefined && lane.metricInvocations() ? price : undefined,
         alarmStatusWidget: this.alarmStatusWidget,
-      }));
+      });
+      this.laneDashboards.push(laneDashboard);
+      // The routes of the front doors that send traffic to this lane (spilled, failed over, ...).
+      for (const [frontDoor, summary] of this.frontDoorLanes) {
+        if ([summary.primary, summary.burst, summary.jobs, summary.canary].includes(lane.node.path)) {
+          laneDashboard.dashboard.addWidgets(...this.frontDoorWidgets(frontDoor));
+        }
+      }
     }
+  }
+
+  /** A front door's widgets; without alarm widgets (e.g. for an emulator that creates no alarms), its spillover alarm's goes too. */
+  private frontDoorWidgets(frontDoor: InferenceFrontDoor): cloudwatch.IWidget[] {
+    return frontDoor.widgets().filter(w => this.alarmStatusWidget || !(w instanceof cloudwatch.AlarmWidget));
   }
 
   /**
@@ -422,9 +434,7 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
       width: 24, height: 2 + lanes.length + this.frontDoorLanes.size,
     }));
     for (const frontDoor of this.frontDoors) {
-      // Without alarm widgets (e.g. for an emulator that creates no alarms), the spillover alarm's widget goes too.
-      const widgets = frontDoor.widgets().filter(w => this.alarmStatusWidget || !(w instanceof cloudwatch.AlarmWidget));
-      this.dashboard.addWidgets(...widgets);
+      this.dashboard.addWidgets(...this.frontDoorWidgets(frontDoor));
     }
     const row = (title: string, pick: (l: IInferenceLane, i: number) => cloudwatch.IMetric | undefined) => {
       const metrics = lanes.map(pick).filter((m): m is cloudwatch.IMetric => m !== undefined);

@@ -56,6 +56,14 @@ describe('the hybrid example\'s front door', () => {
     expect(body).toContain('Spillover to the burst lane');
   });
 
+  test('the lane dashboards of the routed lanes show the route too; the edge lane has none', () => {
+    for (const id of ['AssistantBaselineLaneDashboard', 'AssistantBurstLaneDashboard', 'AssistantSummariesLaneDashboard']) {
+      const body = dashboardBody(h.stack, t, id);
+      expect([id, body.includes('Front door InferenceLanesHybrid/Assistant/FrontDoor: requests')]).toEqual([id, true]);
+    }
+    expect(Object.keys(t.findResources('AWS::CloudWatch::Dashboard')).filter(id => id.startsWith('AssistantKiosks'))).toEqual([]);
+  });
+
   test('describeLanes says which front door routes each lane; describeFrontDoors lists the roles', () => {
     const rows = Object.fromEntries(h.topology.describeLanes().map(r => [r.id, r.routedBy]));
     expect(rows).toEqual({ Baseline: ['FrontDoor (primary)'], Burst: ['FrontDoor (burst)'], Summaries: ['FrontDoor (jobs)'], Kiosks: [] });
