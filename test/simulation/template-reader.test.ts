@@ -67,6 +67,14 @@ describe('reading the hybrid stack', () => {
       expect.objectContaining({ severity: 'info', resource: expect.stringMatching(/FastBurn/), message: expect.stringMatching(/burn-rate/) }),
     ]));
   });
+
+  test('the front door (its router references every lane) neither merges the lanes nor becomes one; it is reported', () => {
+    expect(hybrid.lanes.map(l => l.path)).not.toContain('InferenceLanesHybrid/Assistant/FrontDoor');
+    expect(hybrid.findings).toEqual(expect.arrayContaining([
+      expect.objectContaining({ severity: 'unsupported', resource: expect.stringMatching(/^AssistantFrontDoor[0-9A-F]{8}$/), message: expect.stringMatching(/^front door router/) }),
+      expect.objectContaining({ severity: 'info', resource: expect.stringMatching(/^AssistantFrontDoorSpilloverAlarm/), message: expect.stringMatching(/^front door alarm/) }),
+    ]));
+  });
 });
 
 test('document batch: backlog-per-worker metric math, time-in-queue and scale-from-zero step policies with their alarms, month-end schedule', () => {
