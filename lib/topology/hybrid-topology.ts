@@ -323,12 +323,21 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
    * prop checks (e.g. a burst lane that is the primary, a jobs lane that is not a queue)
    */
   public addFrontDoor(id: string, props: TopologyFrontDoorProps): InferenceFrontDoor {
-    const { primary, burst, jobs, canary, failover, ...options } = props;
     const path = `${this.node.path}/${id}`;
-    if (primary === undefined) {
+    checkPropsObject(path, 'addFrontDoor(props)', props, 'Pass e.g. { primary: baseline, burst, jobs: summaries }.');
+    const { primary, burst, jobs, canary, failover, ...options } = props;
+    if (primary === undefined || primary === null) {
       throw invalid(path, 'primary', primary, 'is required', 'Pass the lane that takes synchronous requests first, e.g. the managed baseline.');
     }
     const roles = { primary, burst, jobs, canary };
+    for (const [role, lane] of Object.entries(roles)) {
+      if (lane !== undefined && (typeof lane !== 'object' || lane === null || !isLane(lane) || typeof lane.routeTarget !== 'function')) {
+        throw invalid(path, role, lane, 'is not an inference lane (IInferenceLane with routeTarget())', 'Pass a lane construct of this topology, e.g. a ManagedEndpoint or a WarmServerlessFunction.');
+      }
+    }
+    if (failover !== undefined && typeof failover !== 'boolean') {
+      throw invalid(path, 'failover', failover, 'is not a boolean', 'Pass true (the default) or false.');
+    }
     const targets = resolveRouteTargets(path, this.node.path, this.lanes, roles, failover ?? true);
     const frontDoor = new InferenceFrontDoor(this, id, {
       ...options,

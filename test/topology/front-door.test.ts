@@ -146,6 +146,15 @@ describe('addFrontDoor errors (LaneValidationError: path, prop, value, fix)', ()
       .toThrow("InferenceLanesHybrid/Assistant/O: 'burst' (\"InferenceLanesHybrid/Outside\") is not a lane of topology InferenceLanesHybrid/Assistant. Fix: Create the lane inside the topology, or register it with topology.addLane(lane) before addFrontDoor.");
   });
 
+  test('wrong types from plain JavaScript: no props, a non-lane, a non-boolean failover', () => {
+    const h = createHybridApp();
+    expect(() => h.topology.addFrontDoor('N', undefined as any)).toThrow(/Assistant\/N: 'addFrontDoor\(props\)' is required\. Fix: Pass e\.g\. \{ primary: baseline, burst, jobs: summaries \}\./);
+    expect(() => h.topology.addFrontDoor('S', { primary: h.baseline, burst: 'Burst' as any }))
+      .toThrow(/Assistant\/S: 'burst' \("Burst"\) is not an inference lane \(IInferenceLane with routeTarget\(\)\)\. Fix: Pass a lane construct of this topology/);
+    expect(() => h.topology.addFrontDoor('F', { primary: h.baseline, burst: h.burst, failover: 'yes' as any }))
+      .toThrow(/Assistant\/F: 'failover' \("yes"\) is not a boolean\. Fix: Pass true \(the default\) or false\./);
+  });
+
   test('no primary (plain JavaScript callers)', () => {
     const h = createHybridApp();
     expect(() => h.topology.addFrontDoor('P', { primary: undefined as any, jobs: h.summaries }))
