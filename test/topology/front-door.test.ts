@@ -1,10 +1,13 @@
+import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { createHybridApp } from '../../examples/hybrid';
 import {
-  EndpointMode, IInferenceLane, LaneValidationError, ManagedEndpoint, Rollout, RouteTarget, ServiceLevelObjective,
+  AutoscalingPolicy, EndpointMode, IInferenceLane, LaneValidationError, ManagedEndpoint, Rollout, RouteTarget, ScalingTrigger,
+  ServiceLevelObjective, WarmServerlessFunction,
 } from '../../lib';
 
 /*
@@ -106,6 +109,22 @@ describe('addFrontDoor settings', () => {
     const body = dashboardBody(h.stack, Template.fromStack(h.stack), 'AssistantDashboard');
     expect(body).toContain('Front door InferenceLanesHybrid/Assistant/FrontDoor: requests');
     expect(body).not.toContain('Spillover to the burst lane');
+  });
+
+  test('a canary lane: its alias is invoked for canaryPercent of requests; its own SLO alarms are not passed on (canaries do not fail over)', () => {
+    const h = createHybridApp();
+    const candidate = new WarmServerlessFunction(h.topology, 'Candidate', {
+      code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'examples', 'serverless-burst', 'handler')),
+      handler: 'index.handler', runtime: lambda.Runtime.NODEJS_24_X,
+      autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 2, triggers: [ScalingTrigger.inFlightPerInstance(0.7)] }),
+    });
+    expect(candidate.sloAlarms.length).toBeGreaterThan(0); // inherited from the topology's SLO
+    h.topology.addFrontDoor('Split', { primary: h.baseline, burst: h.burst, canary: candidate, canaryPercent: 5 });
+    const t = Template.fromStack(h.stack);
+    expect(routerStatements(t, 'AssistantSplit')).toContainEqual({ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: h.stack.resolve(candidate.alias.functionArn) });
+    const [router] = Object.entries(t.findResources('AWS::Lambda::Function')).filter(([id]) => /^AssistantSplit[0-9A-F]{8}$/.test(id)).map(([, r]) => r);
+    expect(JSON.stringify(router.Properties.Environment.Variables.ROUTER_CONFIG).replace(/\\/g, '')).toContain('"canary":{"percent":5,"target":{"kind":"lambda"');
+    expect(h.topology.describeLanes().find(l => l.id === 'Candidate')?.routedBy).toEqual(['Split (canary)']);
   });
 
   test('a primary without a burst lane: no failover (its alarms are not passed on), jobs only when given', () => {
