@@ -24,6 +24,7 @@ import { addDeployment } from './private/deployment';
 import { functionEnvironment, laneEnvironment } from './private/environment';
 import { buildFunction } from './private/function';
 import { LANE, resolveProps } from './private/resolve-props';
+import { acknowledgeServerlessFindings } from './private/nag';
 import { buildSecurity } from './private/security';
 import { addWarmPool } from './private/warm-pool';
 
@@ -603,6 +604,8 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       description: `${r.policy.minCapacity}-${peak} warm × ${instanceType}, provisioned concurrency (reserved ${r.reserved})`,
     };
     tagLane(this, binding, LaneKind.SERVERLESS);
+    // cdk-nag findings of the lane's own design, acknowledged on what the lane created (README "cdk-nag").
+    acknowledgeServerlessFindings({ role: this.role, onFailureQueue: this.onFailureQueue, laneQueue: props.onFailureQueue === undefined, deploymentGroup: this.deploymentGroup });
   }
 
   /**
