@@ -961,7 +961,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       ],
       resources: ['*'],
     }));
-    this.nag.unscopedActions.push('ec2 network-interface actions (VPC)');
+    this.nag.unscopedActions.push('ec2 network-interface actions (SageMaker attaches ENIs in your subnets)');
     return groups;
   }
 
@@ -1022,7 +1022,6 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       resources: [`arn:${partition}:ecr:${region}:${account}:repository/${repo}`],
     }));
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
-    this.nag.unscopedActions.push('ecr:GetAuthorizationToken');
   }
 
   private renderVariant(variantName: string, model: sagemaker.CfnModel, count: number, weight: number): sagemaker.CfnEndpointConfig.ProductionVariantProperty {
@@ -1136,7 +1135,6 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       resources: ['*'],
       conditions: { StringLike: { 'cloudwatch:namespace': ['/aws/sagemaker/*', 'AWS/SageMaker*'] } },
     }));
-    this.nag.unscopedActions.push('cloudwatch:PutMetricData');
   }
 
   private renderSlo(slo: ServiceLevelObjective): ServiceLevelObjectiveResources {

@@ -9,7 +9,7 @@ import { nagResource } from '../../core/private/nag-ref';
 export interface EndpointNagFacts {
   /** The lane-created execution role; undefined when the user passed `role`. */
   readonly role?: IConstruct;
-  /** Actions granted on `*` because they have no resource-level permissions. */
+  /** Actions granted on `*` beyond PutMetricData and the ECR token (e.g. ENI actions in a VPC). */
   readonly unscopedActions: string[];
   /** Log-group ARNs scoped to the SageMaker endpoint prefix (empty when `endpointName` scopes them). */
   readonly logGroupArns: string[];
@@ -26,14 +26,12 @@ export interface EndpointNagFacts {
 /** Acknowledge the findings the endpoint's own design causes (README "cdk-nag" table). */
 export function acknowledgeEndpointFindings(scope: IConstruct, f: EndpointNagFacts): void {
   if (f.role) {
-    const findings: NagFindingAcknowledgement[] = [];
-    if (f.unscopedActions.length) {
-      findings.push({
-        id: 'AwsSolutions-IAM5',
-        appliesTo: ['Resource::*'],
-        reason: `Only ${[...new Set(f.unscopedActions)].join(', ')}, which have no resource-level permissions; cloudwatch:PutMetricData is limited by a cloudwatch:namespace condition.`,
-      });
-    }
+    // cloudwatch:PutMetricData is always granted on '*' (see grantLogsAndMetrics).
+    const findings: NagFindingAcknowledgement[] = [{
+      id: 'AwsSolutions-IAM5',
+      appliesTo: ['Resource::*'],
+      reason: `Only actions without resource-level permissions: ${[...new Set(['cloudwatch:PutMetricData (limited by a cloudwatch:namespace condition)', 'ecr:GetAuthorizationToken (image pull; the pull itself is scoped to the image repository)', ...f.unscopedActions])].join(', ')}.`,
+    }];
     if (f.logGroupArns.length) {
       findings.push({
         id: 'AwsSolutions-IAM5',
