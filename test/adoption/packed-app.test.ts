@@ -92,6 +92,8 @@ interface Result { findings: string[]; rawEqual: boolean; maskedBefore: object; 
 
 let work: string;
 let tarball: string;
+/** The package as npm installed it in the user's app. */
+let installed: string;
 let result: Result;
 const timings: { [step: string]: number } = {};
 
@@ -114,7 +116,7 @@ beforeAll(() => {
   //    copy so the repository's own tree (and a concurrent jest run) is untouched.
   const src = path.join(work, 'src');
   fs.mkdirSync(src);
-  for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'lib', 'bin']) {
+  for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'CHANGELOG.md', 'API.md', 'lib', 'bin', 'examples'].filter(e => fs.existsSync(path.join(ROOT, e)))) {
     fs.cpSync(path.join(ROOT, entry), path.join(src, entry), { recursive: true, filter: f => !/\.(js|d\.ts)$/.test(f) || f.endsWith(path.join('bin', 'cdk-inference-lanes.js')) });
   }
   fs.symlinkSync(NODE_MODULES, path.join(src, 'node_modules'));
@@ -126,6 +128,7 @@ beforeAll(() => {
   fs.mkdirSync(path.join(app, 'node_modules'), { recursive: true });
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'user-app', version: '0.0.0', private: true }));
   timed('npm install (offline)', () => run('npm', ['install', '--offline', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--no-save', tarball], app));
+  installed = path.join(app, 'node_modules', 'cdk-inference-lanes');
   // After the install (npm prunes what its tree does not know).
   for (const peer of PEERS) { fs.symlinkSync(path.join(NODE_MODULES, peer), path.join(app, 'node_modules', peer)); }
   for (const [dir, text] of [['cpu', 'fp32 weights'], ['edge', 'int8 weights']]) {
@@ -145,11 +148,30 @@ afterAll(() => {
   if (work) { fs.rmSync(work, { recursive: true, force: true }); }
 });
 
-test('the tarball ships the built library and no examples or tests', () => {
-  const files = run('tar', ['tzf', tarball], work).split('\n').filter(Boolean);
-  expect(files).toEqual(expect.arrayContaining(['package/lib/index.js', 'package/lib/index.d.ts', 'package/lib/testing/index.js', 'package/.jsii']));
-  expect(files.filter(f => /^package\/(examples|test)\//.test(f))).toEqual([]);
-  expect(files.filter(f => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+function packedFiles(): string[] {
+  return run('tar', ['tzf', tarball], work).split('\n').filter(Boolean).map(f => f.replace(/^package\//, ''));
+}
+
+test('the tarball ships the built library, the examples as documentation, and no tests or library sources', () => {
+  const files = packedFiles();
+  expect(files).toEqual(expect.arrayContaining(['lib/index.js', 'lib/index.d.ts', 'lib/testing/index.js', '.jsii', 'examples/hybrid/index.ts', 'examples/shared/model/int8/model.tar.gz']));
+  expect(files.filter(f => /^test\//.test(f))).toEqual([]);
+  expect(files.filter(f => f.startsWith('lib/') && f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+});
+
+test('every relative link in the shipped READMEs points to a file the package ships (issue 16 item 6)', () => {
+  const files = packedFiles();
+  const broken: string[] = [];
+  for (const readme of files.filter(f => f.endsWith('README.md'))) {
+    const text = fs.readFileSync(path.join(installed, readme), 'utf8');
+    for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      const target = m[1].split('#')[0];
+      if (!target || /^[a-z]+:/i.test(target)) { continue; }
+      const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(readme), target)).replace(/\/$/, '');
+      if (!files.some(f => f === resolved || f.startsWith(`${resolved}/`))) { broken.push(`${readme} -> ${m[1]}`); }
+    }
+  }
+  expect(broken).toEqual([]);
 });
 
 test('the app composes the managed endpoint, serverless, batch and edge lanes in one topology', () => {
