@@ -351,13 +351,16 @@ abstract class WarmServerlessFunctionBase extends Resource implements IWarmServe
   public metricCapacityInService(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
     const busy = uniqueMetricId(this, 'busy');
     const util = uniqueMetricId(this, 'util');
+    // Both inputs at the expression's period: a priced topology asks for hourly figures, and
+    // CloudWatch would otherwise override the inputs' periods (a synth warning the user cannot fix).
+    const period = props?.period ?? Duration.minutes(1);
     return new cloudwatch.MathExpression({
       expression: `${busy} / ${util}`,
       usingMetrics: {
-        [busy]: this.aliasMetric('ProvisionedConcurrentExecutions', { statistic: 'Maximum' }),
-        [util]: this.metricProvisionedConcurrencyUtilization(),
+        [busy]: this.aliasMetric('ProvisionedConcurrentExecutions', { statistic: 'Maximum', period }),
+        [util]: this.metricProvisionedConcurrencyUtilization({ period }),
       },
-      period: props?.period ?? Duration.minutes(1),
+      period,
       label: props?.label ?? 'Warm environments (ProvisionedConcurrentExecutions ÷ ProvisionedConcurrencyUtilization, while busy)',
     });
   }
