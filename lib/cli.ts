@@ -5,6 +5,7 @@
  *
  *   cdk-inference-lanes recommend --latency-ms 300 --traffic spiky --workload mixed [--data cloud-region] [--hardware nvidia-gpu] [--json]
  *   cdk-inference-lanes plan --instance-rps 25 --price-per-hour 1.5 --baseline-rps 1000 --surge 5 --surge-minutes 30 [--json]
+ *   cdk-inference-lanes simulate [--app cdk.out] [--trace file.csv|name] [--scale 2] [--json] [--plot dir]
  *
  * Exit codes: 0 success, 2 bad input (message on stderr), 1 unexpected failure.
  */
@@ -14,6 +15,7 @@ import {
   CapacityPlan, CapacityPlanner, CostClarity, DataLocality, LaneChooser, LaneRecommendation, RankedLane,
   TeamMaturity, TrafficShape, WorkloadKind,
 } from './planning';
+import { SIMULATE_USAGE, simulateCommand, SimulateUsageError } from './simulation/cli';
 
 /** Where the CLI writes. Tests pass their own to capture output. */
 export interface CliIo {
@@ -100,6 +102,8 @@ export function main(argv: string[], io: CliIo = PROCESS_IO): number {
         return recommend(rest, io);
       case 'plan':
         return plan(rest, io);
+      case 'simulate':
+        return simulateCommand(rest, io);
       case 'help':
       case '--help':
       case '-h':
@@ -112,6 +116,10 @@ export function main(argv: string[], io: CliIo = PROCESS_IO): number {
         throw invalid(PROGRAM, 'command', command, 'is not a command', 'Use recommend, plan or help.');
     }
   } catch (e) {
+    if (e instanceof SimulateUsageError || (e instanceof Error && ['TraceError', 'SimulationInputError'].includes(e.name))) {
+      io.stderr(`error: ${e.message}\nRun '${PROGRAM} simulate --help' for usage.\n`);
+      return 2;
+    }
     if (e instanceof LaneValidationError) {
       const flag = FLAG_OF_PROP[e.prop];
       io.stderr(`error: ${e.message}\n${flag ? `       (set with ${flag})\n` : ''}Run '${PROGRAM} help' for usage.\n`);
@@ -404,6 +412,8 @@ function usage(): string {
     '  plan        size a lane: min/max capacity, warm buffer, cost per 1,000 inferences, autoscaling policy',
     flags(PLAN_FLAGS),
     '',
+    '  simulate    replay traffic traces through the synthesized stack, beside an oracle and a naive policy',
+    SIMULATE_USAGE.split('\n').slice(2).map(l => (l ? `  ${l}` : l)).join('\n'),
     '  help        show this text',
     '',
     'Examples:',

@@ -1,7 +1,7 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { checkRange, invalid } from './errors';
-import { checkDuration, checkOneOf } from './private/validation';
+import { checkDuration, checkIsDuration, checkList, checkOneOf, checkPropsObject } from './private/validation';
 import { ModelArtifact } from './model-artifact';
 
 /**
@@ -70,11 +70,13 @@ export interface LinearRolloutProps extends RolloutOptions {
 export class Rollout {
   /** Everything at once, rolled back if an alarm fires during the final bake. */
   public static allAtOnce(options: RolloutOptions = {}): Rollout {
+    checkPropsObject('Rollout.allAtOnce', 'options', options, 'Pass e.g. { finalBakeTime: Duration.minutes(10) }, or nothing.');
     return new Rollout(RolloutStrategy.ALL_AT_ONCE, options);
   }
 
   /** Canary: `percent` first, bake for `bakeTime`, then the rest. */
   public static canary(props: CanaryRolloutProps): Rollout {
+    checkPropsObject('Rollout.canary', 'props', props, 'Pass { percent, bakeTime }, e.g. { percent: 10, bakeTime: Duration.minutes(5) }.');
     checkRange('Rollout.canary', 'percent', props.percent, 1, 99, 'Pass a canary share from 1 to 99 percent.');
     checkBake('Rollout.canary', 'bakeTime', props.bakeTime);
     return new Rollout(RolloutStrategy.CANARY, props, props.percent, props.bakeTime);
@@ -82,6 +84,7 @@ export class Rollout {
 
   /** Linear: `stepPercent` every `interval` until all traffic has shifted. */
   public static linear(props: LinearRolloutProps): Rollout {
+    checkPropsObject('Rollout.linear', 'props', props, 'Pass { stepPercent, interval }, e.g. { stepPercent: 25, interval: Duration.minutes(5) }.');
     checkRange('Rollout.linear', 'stepPercent', props.stepPercent, 1, 99, 'Pass a step from 1 to 99 percent.');
     checkBake('Rollout.linear', 'interval', props.interval);
     return new Rollout(RolloutStrategy.LINEAR, props, props.stepPercent, props.interval);
@@ -106,6 +109,12 @@ export class Rollout {
     this.strategy = strategy;
     this.percent = percent;
     this.stepInterval = stepInterval;
+    checkList(`Rollout.${strategy}`, 'alarms', options.alarms, 'Pass a list of CloudWatch alarms, e.g. [errorAlarm].');
+    for (const [i, a] of (options.alarms ?? []).entries()) {
+      if (typeof a !== 'object' || a === null || typeof (a as Partial<cloudwatch.IAlarm>).alarmArn !== 'string') {
+        throw invalid(`Rollout.${strategy}`, `alarms[${i}]`, a, 'is not a CloudWatch alarm', 'Pass an alarm (cloudwatch.Alarm, or cloudwatch.Alarm.fromAlarmArn(...)).');
+      }
+    }
     this.alarms = [...(options.alarms ?? [])];
     this.autoRollback = options.autoRollback ?? true;
     this.finalBakeTime = options.finalBakeTime ?? Duration.minutes(10);
@@ -117,23 +126,49 @@ export class Rollout {
     }
   }
 
-  /** Number of linear steps to reach 100%. */
-  public get linearSteps(): number {
-    return this.strategy === RolloutStrategy.LINEAR ? Math.ceil(100 / this.percent) : 1;
+  /**
+   * Number of traffic shifts to reach 100%: `ceil(100 ÷ stepPercent)` for a linear rollout, 1 for a
+   * canary or all-at-once.
+   *
+   * Undefined when the linear step percent is a token (e.g. a `CfnParameter`): the count is unknown
+   * until deploy, and no number computed from the token's placeholder means anything. A lane that
+   * needs it (a total deployment time, a timeout) must skip that check or reject the token; it must
+   * not substitute a default.
+   */
+  public get linearStepCount(): number | undefined {
+    if (this.strategy !== RolloutStrategy.LINEAR) { return 1; }
+    return Token.isUnresolved(this.percent) ? undefined : Math.ceil(100 / this.percent);
   }
 
-  /** Short text, e.g. `CANARY 10% / 5 minutes`. */
+  /**
+   * Number of linear steps to reach 100% (1 for a canary or all-at-once).
+   *
+   * A token step percent has no step count: this throws a LaneValidationError naming the prop instead
+   * of returning a number computed from the token's placeholder.
+   *
+   * @deprecated use `linearStepCount`, which is undefined (unknown) for a token step percent.
+   */
+  public get linearSteps(): number {
+    const count = this.linearStepCount;
+    if (count === undefined) {
+      throw invalid(`Rollout.${this.strategy}`, 'stepPercent', this.percent, 'is a token (unknown until deploy), so the number of linear steps is unknown',
+        'Pass a number, or read linearStepCount (undefined for a token) and skip what needs the step count.');
+    }
+    return count;
+  }
+
+  /** Short text, e.g. `CANARY 10% / 5 minutes` (a token percent reads `<token>%`). */
   public toString(): string {
     if (this.strategy === RolloutStrategy.ALL_AT_ONCE) { return 'ALL_AT_ONCE'; }
-    return `${this.strategy} ${this.percent}% / ${this.stepInterval?.toHumanString()}`;
+    const percent = Token.isUnresolved(this.percent) ? '<token>' : String(this.percent);
+    return `${this.strategy} ${percent}% / ${this.stepInterval?.toHumanString()}`;
   }
 }
 
 function checkBake(where: string, prop: string, d: Duration): void {
-  if (d === undefined || d.isUnresolved()) {
-    if (d === undefined) { throw invalid(where, prop, d, 'is required', 'Pass e.g. Duration.minutes(5).'); }
-    return;
-  }
+  if (d === undefined) { throw invalid(where, prop, d, 'is required', 'Pass e.g. Duration.minutes(5).'); }
+  checkIsDuration(where, prop, d, 'minutes');
+  if (d.isUnresolved()) { return; }
   checkDuration(where, prop, d, { unit: 'milliseconds', fix: 'Pass e.g. Duration.minutes(5).' });
   const seconds = d.toSeconds({ integral: false });
   if (seconds < 60 || seconds > 3600) {
@@ -170,7 +205,11 @@ export class ShadowTraffic {
   public readonly samplePercent: number;
 
   constructor(props: ShadowTrafficProps) {
+    checkPropsObject('ShadowTraffic', 'props', props, 'Pass { candidate, samplePercent }, or use ShadowTraffic.mirror(candidate, samplePercent).');
     checkRange('ShadowTraffic', 'samplePercent', props.samplePercent, 1, 100, 'Pass a share from 1 to 100 percent.');
+    if (typeof (props.candidate as Partial<ModelArtifact> | undefined)?.bind !== 'function' || typeof props.candidate.version !== 'string') {
+      throw invalid('ShadowTraffic', 'candidate', props.candidate, 'is not a ModelArtifact', 'Pass the candidate model as a ModelArtifact (e.g. ModelArtifact.fromAsset(...)).');
+    }
     this.candidate = props.candidate;
     this.samplePercent = props.samplePercent;
   }

@@ -3,8 +3,8 @@ import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { checkInteger, checkRange, invalid, isConcreteNumber } from './errors';
-import { errorRatePercent } from './private/metric-math';
-import { checkDuration, checkOneOf, describeValue, durationMillis } from './private/validation';
+import { defaultMinRequests, errorRatePercent } from './private/metric-math';
+import { checkDuration, checkOneOf, checkPropsObject, describeValue, durationMillis } from './private/validation';
 
 /**
  * Props of {@link ServiceLevelObjective}.
@@ -256,6 +256,7 @@ export class ServiceLevelObjective {
 
   constructor(props: ServiceLevelObjectiveProps) {
     const where = 'ServiceLevelObjective';
+    checkPropsObject(where, 'props', props, 'Pass e.g. { latencyThreshold: Duration.millis(200) } or { maxErrorRatePercent: 1 }.');
     checkRange(where, 'latencyPercentile', props.latencyPercentile, 0.1, 99.99, 'Pass a percentile such as 50, 95 or 99.');
     checkRange(where, 'goalPercent', props.goalPercent, 50, 99.99, 'Pass a goal such as 99 (percent of minutes meeting the objective).');
     checkRange(where, 'maxErrorRatePercent', props.maxErrorRatePercent, 0, 100, 'Pass a percent from 0 to 100.');
@@ -310,6 +311,9 @@ export class ServiceLevelObjective {
         // DatapointsToAlarm is computed from these at synth; a token would be silently replaced.
         throw invalid(where, prop, v, 'cannot be a token: the alarms\' DatapointsToAlarm is computed from it at synth', `Pass a concrete ${prop}.`);
       }
+    }
+    if (props.latencyPercentile !== undefined && Token.isUnresolved(props.latencyPercentile)) {
+      throw invalid(where, 'latencyPercentile', props.latencyPercentile, 'cannot be a token: it names the CloudWatch statistic (p95) at synth', 'Pass a concrete percentile such as 95.');
     }
     checkInteger(where, 'minBreachingPeriods', props.minBreachingPeriods, 1, 1440);
     this.minBreachingPeriods = props.minBreachingPeriods ?? 2;
@@ -520,15 +524,6 @@ export class ServiceLevelObjective {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/**
- * Default minimum requests per period: the fewest requests for which one failed request stays within
- * the objective (`ceil(100 ÷ maxErrorRatePercent)`: 100 for 1%), at least 10 and at most 1,000.
- */
-function defaultMinRequests(maxErrorRatePercent: number): number {
-  if (!(maxErrorRatePercent > 0)) { return 1000; }
-  return Math.min(1000, Math.max(10, Math.ceil(100 / maxErrorRatePercent - 1e-9)));
-}
 
 /** The metric judged on the SLO's period (the M-of-N math counts periods of that length). */
 function withPeriod(m: cloudwatch.IMetric, period: Duration): cloudwatch.IMetric {

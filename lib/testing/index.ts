@@ -4,3 +4,4 @@ export * from './kubernetes-schema';
 export * from './local-deploy';
 export * from './snapshot';
 export * from './api-contract';
+export * from './simulation';

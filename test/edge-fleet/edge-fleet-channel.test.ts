@@ -419,7 +419,7 @@ describe('rejections', () => {
     expect(() => channel({ fleetJob: { exponentialRate: { baseRatePerMinute: 5, incrementFactor: 2, increaseAfterNotifiedDevices: 1, increaseAfterSucceededDevices: 1 } } })).toThrow(/must set exactly one/);
     expect(() => channel({ fleetJob: { maximumPerMinute: 10, exponentialRate: { baseRatePerMinute: 20, incrementFactor: 2, increaseAfterSucceededDevices: 1 } } })).toThrow(/baseRatePerMinute' \(20\) must be less than or equal to 'maximumPerMinute' \(10\)/);
     expect(() => channel({ fleetJob: { maximumPerMinute: 5000 } })).toThrow(/'fleetJob.maximumPerMinute' \(5000\) must be an integer from 1 to 1000/);
-    expect(() => channel({ fleetJob: { inProgressTimeout: Duration.seconds(90) } })).toThrow(/'fleetJob.inProgressTimeout' \(1 minute 30 seconds\) must be a whole number of minutes \(the platform stores minutes\)\. Fix: Pass a whole number of minutes from 1 minute to 7 days, e\.g\. Duration\.minutes\(2\)/);
+    expect(() => channel({ fleetJob: { inProgressTimeout: Duration.seconds(90) } })).toThrow(/'fleetJob.inProgressTimeout' \(1 minute 30 seconds\) must be a whole number of minutes \(the platform stores minutes\)\. Fix: Pass a whole number of minutes, from 1 minute to 7 days, e\.g\. Duration\.minutes\(2\)/);
     expect(() => channel({ componentUpdateTimeout: Duration.millis(1500) })).toThrow(/'componentUpdateTimeout' \(1 second 500 millis\) must be a whole number of seconds/);
   });
 

@@ -133,11 +133,23 @@ describeIfMoto('serverless-burst example on moto', () => {
     expect(live.queue.MessageRetentionPeriod).toBe('1209600');
   });
 
-  test('what moto did not create is really absent (alias, warm pool, CodeDeploy, alarms)', () => {
-    expect(live.aliases).toEqual([]);
-    expect(live.scalableTargets).toEqual([]);
-    expect(live.codedeployApplications).toEqual([]);
-    expect(live.alarms).toEqual([]);
+  test('what moto\'s CloudFormation skips, LocalDeploy creates through the service APIs: alias, warm pool, CodeDeploy, alarms', () => {
+    const r = deployment.result;
+    const viaApi = (type: string) => r.createdViaApi.filter(c => c.resourceType === type);
+    const templateCount = (type: string) => r.skipped.filter(s => s.resourceType === type).length;
+    // The alias the warm pool and CodeDeploy shift, on a real published version.
+    expect(live.aliases.map((a: any) => a.Name)).toEqual(viaApi('AWS::Lambda::Alias').map(a => a.physicalId.split(':').pop()));
+    expect(live.aliases).toHaveLength(1);
+    expect(live.versions.map((v: any) => v.Version)).toContain(live.aliases[0].FunctionVersion);
+    // The warm pool's scalable target on exactly that alias.
+    expect(live.scalableTargets.map((t: any) => [t.ResourceId, t.ScalableDimension])).toEqual([
+      [`function:${fn.Configuration.FunctionName}:${live.aliases[0].Name}`, 'lambda:function:ProvisionedConcurrency'],
+    ]);
+    // One CodeDeploy application; every alarm of the template exists under the name LocalDeploy reports.
+    expect(live.codedeployApplications).toHaveLength(1);
+    const alarmNames = viaApi('AWS::CloudWatch::Alarm').map(a => a.physicalId).sort();
+    expect(alarmNames).toHaveLength(templateCount('AWS::CloudWatch::Alarm'));
+    expect(live.alarms.map((a: any) => a.AlarmName).sort()).toEqual(expect.arrayContaining(alarmNames));
   });
 });
 
