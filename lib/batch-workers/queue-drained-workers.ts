@@ -23,7 +23,7 @@ import { Rollout, RolloutStrategy } from '../core/rollout';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { InFlightJobHandling } from './in-flight-jobs';
 import { gpuInstanceShape, instanceFamily, UNSUPPORTED_GPU_FAMILIES } from './private/gpu-instances';
-import { acknowledgeWorkerFindings } from './private/nag';
+import { acknowledgeGpuCapacityFindings, acknowledgeWorkerFindings } from './private/nag';
 import { noWorkersWithBacklog, renderWorkerScaling, WorkerScalingMetrics } from './worker-scaling';
 import { withLaneDefaults } from '../core/lane-defaults';
 
@@ -1109,6 +1109,8 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       machineImageType: ecs.MachineImageType.AMAZON_LINUX_2,
     });
     cluster.addAsgCapacityProvider(provider);
+    // cdk-nag findings of the GPU capacity's design (README "cdk-nag").
+    acknowledgeGpuCapacityFindings(asg, role);
     return provider;
   }
 

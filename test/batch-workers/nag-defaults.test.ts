@@ -35,6 +35,12 @@ describe('QueueDrainedWorkers: zero unsuppressed cdk-nag findings with defaults,
     expect(findings(build({}, env).stack)).toEqual([]);
   });
 
+  test('GPU workers on EC2 capacity (Auto Scaling group, container-instance role) stay clean', () => {
+    const { stack } = build({ hardware: HardwareTarget.NVIDIA_GPU });
+    expect(Object.keys(Template.fromStack(stack).findResources('AWS::AutoScaling::AutoScalingGroup'))).toHaveLength(1);
+    expect(findings(stack)).toEqual([]);
+  });
+
   test('task protection (ecs task ARNs of the lane cluster) stays clean', () => {
     expect(findings(build({ inFlightJobs: InFlightJobHandling.PROTECT_TASK }).stack)).toEqual([]);
   });

@@ -75,3 +75,20 @@ export function acknowledgeWorkerFindings(scope: IConstruct, f: WorkerNagFacts):
 function policyOf(role: iam.IRole): IConstruct {
   return role.node.tryFindChild('DefaultPolicy') ?? role;
 }
+
+/**
+ * Acknowledge the findings of the GPU container instances (EC2 capacity the lane creates for
+ * `NVIDIA_GPU` workers): written by aws-cdk-lib's `Cluster.addAsgCapacityProvider`.
+ * @internal
+ */
+export function acknowledgeGpuCapacityFindings(autoScalingGroup: IConstruct, instanceRole: iam.IRole): void {
+  acknowledgeNagFindings(autoScalingGroup, [{
+    id: 'AwsSolutions-AS3',
+    reason: 'ECS managed scaling (the capacity provider) drives this group from the task count; its scaling activities are in the group activity history and ECS service events, and the lane pages on the queue age, not on instance events.',
+  }]);
+  acknowledgeNagFindings(policyOf(instanceRole), [{
+    id: 'AwsSolutions-IAM5',
+    appliesTo: ['Resource::*', 'Action::ecs:Submit*'],
+    reason: 'The ECS container agent permissions aws-cdk-lib grants for EC2 capacity (as in AmazonEC2ContainerServiceforEC2Role): DiscoverPollEndpoint, ecr:GetAuthorizationToken and logs calls have no resource-level permissions; Poll, RegisterContainerInstance, StartTelemetrySession and Submit* state changes are limited to the lane cluster by condition or ARN.',
+  }]);
+}
