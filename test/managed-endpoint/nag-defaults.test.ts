@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Size, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -31,6 +31,10 @@ describe('ManagedEndpoint: zero unsuppressed cdk-nag findings with defaults, no 
     ['environment-agnostic stack (<AWS::Region> in the ARNs)', undefined],
   ])('defaults (%s)', (_, env) => {
     expect(findings(build({}, env).stack)).toEqual([]);
+  });
+
+  test('serverless inference mode', () => {
+    expect(findings(build({ mode: EndpointMode.serverless({ memorySize: Size.gibibytes(4), maxConcurrency: 10 }) }).stack)).toEqual([]);
   });
 
   test('data capture and async inference on the lane bucket and key', () => {
