@@ -94,6 +94,8 @@ let work: string;
 let tarball: string;
 /** The package as npm installed it in the user's app. */
 let installed: string;
+/** The user's app directory. */
+let appDir: string;
 let result: Result;
 const timings: { [step: string]: number } = {};
 
@@ -125,6 +127,7 @@ beforeAll(() => {
   tarball = path.join(work, timed('npm pack', () => run('npm', ['pack', '--silent', '--pack-destination', work], src)).trim().split('\n').pop()!);
   // 3. A user's app directory: install the tarball offline; peers from the shared install.
   const app = path.join(work, 'app');
+  appDir = app;
   fs.mkdirSync(path.join(app, 'node_modules'), { recursive: true });
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'user-app', version: '0.0.0', private: true }));
   timed('npm install (offline)', () => run('npm', ['install', '--offline', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--no-save', tarball], app));
@@ -189,4 +192,12 @@ test('zero unsuppressed cdk-nag AwsSolutions findings, with no user suppression'
 test('a changed edge model file changes the template but not the masked snapshot', () => {
   expect(result.rawEqual).toBe(false);
   expect(result.maskedAfter).toEqual(result.maskedBefore);
+});
+
+test('the packaged CLI runs from node_modules/.bin: recommend --hardware, rounded --json', () => {
+  const out = run(path.join(appDir, 'node_modules', '.bin', 'cdk-inference-lanes'), ['recommend', '--latency-ms', '300', '--traffic', 'seasonal', '--hardware', 'nvidia-gpu', '--json'], appDir);
+  const rec = JSON.parse(out);
+  expect(rec.answers.hardware).toBe('nvidia-gpu');
+  expect(rec.ranked.find((l: { lane: string }) => l.lane === 'serverless').meetsAllConstraints).toBe(false);
+  expect(out).not.toMatch(/\d\.\d{7,}/);
 });
