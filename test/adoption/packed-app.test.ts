@@ -77,10 +77,17 @@ const models = path.join(__dirname, 'models');
 const first = buildApp(models);
 const nag = NagCheck.check(first);
 const before = Template.fromStack(first).toJSON();
+// The same app plus the user's own wildcard statement: that one must still report.
+const planted = buildApp(models);
+const iam = require('aws-cdk-lib/aws-iam');
+new iam.Role(planted, 'Mine', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') })
+  .addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+const plantedNag = NagCheck.check(planted);
 fs.writeFileSync(path.join(models, 'edge', 'model.tar.gz'), 'int8 weights, retrained');
 const after = Template.fromStack(buildApp(models)).toJSON();
 process.stdout.write(JSON.stringify({
   findings: [...nag.errors, ...nag.warnings].map(f => f.resourcePath + ' ' + f.ruleId),
+  plantedFindings: [...plantedNag.errors, ...plantedNag.warnings].map(f => f.resourcePath + ' ' + f.ruleId),
   rawEqual: JSON.stringify(before) === JSON.stringify(after),
   maskedBefore: Snapshot.maskTemplate(before),
   maskedAfter: Snapshot.maskTemplate(after),
@@ -88,7 +95,7 @@ process.stdout.write(JSON.stringify({
 }));
 `;
 
-interface Result { findings: string[]; rawEqual: boolean; maskedBefore: object; maskedAfter: object; resourceTypes: string[] }
+interface Result { findings: string[]; plantedFindings: string[]; rawEqual: boolean; maskedBefore: object; maskedAfter: object; resourceTypes: string[] }
 
 let work: string;
 let tarball: string;
@@ -187,6 +194,10 @@ test('the app composes the managed endpoint, serverless, batch and edge lanes in
 
 test('zero unsuppressed cdk-nag AwsSolutions findings, with no user suppression', () => {
   expect(result.findings).toEqual([]);
+});
+
+test("the lanes' acknowledgements are not blanket: the user's own wildcard policy still reports", () => {
+  expect(result.plantedFindings).toEqual(['Recommender/Mine/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]']);
 });
 
 test('a changed edge model file changes the template but not the masked snapshot', () => {
