@@ -2,7 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { IConstruct } from 'constructs';
 import { checkRange, invalid, isConcreteNumber } from './errors';
-import { checkCapacity, checkCron, checkDuration, checkIsDuration, checkPropsObject, checkTimeZone, durationMillis } from './private/validation';
+import { checkCapacity, checkCron, checkDuration, checkIsDuration, checkPropsObject, checkTimeZone, describeDuration, durationMillis } from './private/validation';
 
 /**
  * What a scaling trigger measures.
@@ -90,7 +90,7 @@ export class ScalingTrigger {
 
   /** Short text, e.g. `inFlightPerInstance(8)`. */
   public toString(): string {
-    return this.maxAge ? `${this.kind}(${this.maxAge.toHumanString()})` : `${this.kind}(${this.target})`;
+    return this.maxAge ? `${this.kind}(${describeDuration(this.maxAge)})` : `${this.kind}(${this.target})`;
   }
 }
 

@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { checkRange, invalid } from './errors';
-import { checkDuration, checkIsDuration, checkList, checkOneOf, checkPropsObject } from './private/validation';
+import { checkDuration, checkIsDuration, checkList, checkOneOf, checkPropsObject, describeDuration } from './private/validation';
 import { ModelArtifact } from './model-artifact';
 
 /**
@@ -161,7 +161,7 @@ export class Rollout {
   public toString(): string {
     if (this.strategy === RolloutStrategy.ALL_AT_ONCE) { return 'ALL_AT_ONCE'; }
     const percent = Token.isUnresolved(this.percent) ? '<token>' : String(this.percent);
-    return `${this.strategy} ${percent}% / ${this.stepInterval?.toHumanString()}`;
+    return `${this.strategy} ${percent}% / ${this.stepInterval ? describeDuration(this.stepInterval) : 'undefined'}`;
   }
 }
 

@@ -2,13 +2,15 @@ import { Aspects, Duration, IAspect, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AutoscalingPolicy, IInferenceLane, ILaneDefaultsProvider, LaneCapacity, LaneDefaults, LaneKind, ModelArtifact, Rollout, ServiceLevelObjective,
+  AutoscalingPolicy, IInferenceLane, ILaneDefaultsProvider, LaneCapacity, LaneDefaults, LaneKind, ModelArtifact, Rollout, RolloutStrategy,
+  ServiceLevelObjective,
 } from '../core';
 import { UNTAGGABLE_TYPES } from '../core/app-autoscaling';
 import { invalid, LaneValidationError } from '../core/errors';
 import {
   costPerThousand, errorRatePercent, hasCloudWatchMetrics, LaneDashboard, latencyAt, relabel,
 } from '../core/lane-dashboard';
+import { checkOneOf, checkPropsObject } from '../core/private/validation';
 
 /**
  * Props of {@link HybridTopology}.
@@ -153,6 +155,7 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
 
   constructor(scope: Construct, id: string, props: HybridTopologyProps) {
     super(scope, id);
+    checkDefaults(this, props);
     this.artifact = props.artifact;
     this.autoscaling = props.autoscaling;
     this.slo = props.slo;
@@ -218,6 +221,13 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
    * topology are found automatically.
    */
   public addLane(lane: IInferenceLane, options: AddLaneOptions = {}): void {
+    if (typeof lane !== 'object' || lane === null || !isLane(lane)) {
+      throw invalid(this, 'addLane(lane)', lane, 'is not an inference lane (IInferenceLane)', 'Pass a lane construct such as a ManagedEndpoint or a WarmServerlessFunction.');
+    }
+    checkPropsObject(this, 'addLane(options)', options, "Pass e.g. { pinnedVersion: '0.9.0' }, or nothing.");
+    if (options.pinnedVersion !== undefined && typeof options.pinnedVersion !== 'string') {
+      throw invalid(this, 'pinnedVersion', options.pinnedVersion, 'is not a string', `Pass the version the lane serves as text, e.g. '${lane.artifactVersion}'.`);
+    }
     if (!this.added.includes(lane)) { this.added.push(lane); }
     if (options.pinnedVersion !== undefined) { this.pins.set(lane, options.pinnedVersion); }
   }
@@ -367,6 +377,42 @@ function envText(stack: Stack): string {
 
 function enumKeyOf(target: string): string {
   return target.toUpperCase().replace(/-/g, '_');
+}
+
+/**
+ * The topology's props and the defaults lanes inherit from it are what their types say: plain
+ * JavaScript and other jsii languages can pass anything, and a lane would otherwise crash on the
+ * inherited value with no prop named. Duck-typed, so two copies of the library still work together.
+ */
+function checkDefaults(scope: IConstruct, props: HybridTopologyProps): void {
+  checkPropsObject(scope, 'props', props, 'Pass { artifact }, e.g. { artifact: ModelArtifact.fromAsset(...) }.');
+  const a = props.artifact as Partial<ModelArtifact> | undefined | null;
+  if (a === undefined) {
+    throw invalid(scope, 'artifact', a, 'is required', 'Pass the model every lane serves, e.g. ModelArtifact.fromAsset(...).');
+  }
+  if (typeof a !== 'object' || a === null || typeof a.bind !== 'function' || typeof a.version !== 'string') {
+    throw invalid(scope, 'artifact', a, 'is not a ModelArtifact', 'Pass the model every lane serves, e.g. ModelArtifact.fromAsset(...).');
+  }
+  const p = props.autoscaling as Partial<AutoscalingPolicy> | undefined | null;
+  if (p !== undefined && (typeof p !== 'object' || p === null || typeof p.validateFor !== 'function')) {
+    throw invalid(scope, 'autoscaling', p, 'is not an AutoscalingPolicy', 'Pass new AutoscalingPolicy({ ... }) or AutoscalingPolicy.fixed(n), or omit it.');
+  }
+  const o = props.slo as Partial<ServiceLevelObjective> | undefined | null;
+  if (o !== undefined && (typeof o !== 'object' || o === null || typeof o.render !== 'function')) {
+    throw invalid(scope, 'slo', o, 'is not a ServiceLevelObjective', 'Pass e.g. ServiceLevelObjective.latency(95, Duration.millis(300)), or omit it.');
+  }
+  const r = props.rollout as Partial<Rollout> | undefined | null;
+  if (r !== undefined && (typeof r !== 'object' || r === null || !(Object.values(RolloutStrategy) as unknown[]).includes(r.strategy))) {
+    throw invalid(scope, 'rollout', r, 'is not a Rollout', 'Pass Rollout.allAtOnce(), Rollout.canary(...) or Rollout.linear(...), or omit it.');
+  }
+  if (props.hourlyPrices !== undefined && !Token.isUnresolved(props.hourlyPrices)) {
+    checkPropsObject(scope, 'hourlyPrices', props.hourlyPrices, "Pass prices per instance type, e.g. { 'ml.g5.xlarge': 1.408 }.");
+  }
+  checkOneOf(scope, 'alarmStatusWidget', props.alarmStatusWidget, [true, false]);
+  checkOneOf(scope, 'laneDashboards', props.laneDashboards, [true, false]);
+  if (props.dashboardName !== undefined && typeof props.dashboardName !== 'string') {
+    throw invalid(scope, 'dashboardName', props.dashboardName, 'is not a string', "Pass a dashboard name such as 'recsys-lanes', or omit it.");
+  }
 }
 
 function isLane(c: IConstruct): c is IInferenceLane {

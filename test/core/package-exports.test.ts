@@ -20,8 +20,8 @@ const INTERNAL = [
   // lib/core/private/*
   'checkDuration', 'checkIsDuration', 'isDuration', 'checkFinite', 'checkWholeNumber', 'checkCapacity', 'checkOneOf', 'checkNonEmpty',
   'checkPinnedVersion', 'checkDnsLabel', 'checkDnsSubdomain', 'checkLabelKey', 'checkLabelValue', 'checkAbsolutePath', 'checkTimeZone',
-  'checkCron', 'checkNoModelEnvOverride', 'describeDuration', 'durationMillis', 'defaultMinRequests', 'acknowledgeNagFindings',
-  'MAX_APP_AUTOSCALING_CAPACITY', 'DEFAULT_MIN_REQUESTS_FLOOR', 'DEFAULT_MIN_REQUESTS_CEILING',
+  'checkCron', 'checkNoModelEnvOverride', 'checkModelDataRegion', 'checkPropsObject', 'checkList', 'describeDuration', 'durationMillis', 'defaultMinRequests', 'acknowledgeNagFindings',
+  'MAX_APP_AUTOSCALING_CAPACITY', 'DEFAULT_MIN_REQUESTS_FLOOR', 'DEFAULT_MIN_REQUESTS_CEILING', 'parseEcrImageUri', 'tagOrDigestOf', 'modelEnvironment', 'MODEL_ENV_NAMES',
   // lib/core/app-autoscaling.ts
   'addScheduledActions',
 ];
