@@ -24,6 +24,7 @@ import { RouteTarget } from '../core/route-target';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { InFlightJobHandling } from './in-flight-jobs';
 import { gpuInstanceShape, instanceFamily, UNSUPPORTED_GPU_FAMILIES } from './private/gpu-instances';
+import { acknowledgeGpuCapacityFindings, acknowledgeWorkerFindings } from './private/nag';
 import { noWorkersWithBacklog, renderWorkerScaling, WorkerScalingMetrics } from './worker-scaling';
 import { withLaneDefaults } from '../core/lane-defaults';
 
@@ -542,14 +543,25 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     this.queue.grantConsumeMessages(taskRole);
     this.resultsBucket.grantPut(taskRole, `${this.resultsPrefix}*`);
     this.resultsBucket.grantPut(taskRole, `${this.failuresPrefix}*`);
+    let taskProtectionArn: string | undefined;
     if (this.inFlightJobs === InFlightJobHandling.PROTECT_TASK) {
       // The ECS agent calls these APIs with the task role when the worker uses the
       // $ECS_AGENT_URI/task-protection/v1/state endpoint. Task IDs are not known at deploy time.
+      taskProtectionArn = Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${this.cluster.clusterName}/*` });
       taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['ecs:UpdateTaskProtection', 'ecs:GetTaskProtection'],
-        resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${this.cluster.clusterName}/*` })],
+        resources: [taskProtectionArn],
       }));
     }
+    // cdk-nag findings of the lane's own design, acknowledged on what the lane created (README "cdk-nag").
+    acknowledgeWorkerFindings(this, {
+      taskRole, taskDefinition: this.taskDefinition, resultsBucket: this.resultsBucket,
+      laneBucketWithoutAccessLogs: props.resultsBucket === undefined && props.resultsAccessLogsBucket === undefined,
+      resultsPrefix: this.resultsPrefix, failuresPrefix: this.failuresPrefix,
+      keyGranted: this.queue.encryptionMasterKey !== undefined || this.resultsBucket.encryptionKey !== undefined,
+      userEnvironment: Object.keys(props.environment ?? {}).length > 0,
+      taskProtectionArn,
+    });
 
     // ---- SLO alarms and rollout ----
     const slo = props.slo?.render(this, 'Slo', {
@@ -1110,6 +1122,8 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       machineImageType: ecs.MachineImageType.AMAZON_LINUX_2,
     });
     cluster.addAsgCapacityProvider(provider);
+    // cdk-nag findings of the GPU capacity's design (README "cdk-nag").
+    acknowledgeGpuCapacityFindings(asg, role);
     return provider;
   }
 

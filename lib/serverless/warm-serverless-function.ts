@@ -25,6 +25,7 @@ import { addDeployment } from './private/deployment';
 import { functionEnvironment, laneEnvironment } from './private/environment';
 import { buildFunction } from './private/function';
 import { LANE, resolveProps } from './private/resolve-props';
+import { acknowledgeServerlessFindings } from './private/nag';
 import { buildSecurity } from './private/security';
 import { addWarmPool } from './private/warm-pool';
 
@@ -351,13 +352,16 @@ abstract class WarmServerlessFunctionBase extends Resource implements IWarmServe
   public metricCapacityInService(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
     const busy = uniqueMetricId(this, 'busy');
     const util = uniqueMetricId(this, 'util');
+    // Both inputs at the expression's period: a priced topology asks for hourly figures, and
+    // CloudWatch would otherwise override the inputs' periods (a synth warning the user cannot fix).
+    const period = props?.period ?? Duration.minutes(1);
     return new cloudwatch.MathExpression({
       expression: `${busy} / ${util}`,
       usingMetrics: {
-        [busy]: this.aliasMetric('ProvisionedConcurrentExecutions', { statistic: 'Maximum' }),
-        [util]: this.metricProvisionedConcurrencyUtilization(),
+        [busy]: this.aliasMetric('ProvisionedConcurrentExecutions', { statistic: 'Maximum', period }),
+        [util]: this.metricProvisionedConcurrencyUtilization({ period }),
       },
-      period: props?.period ?? Duration.minutes(1),
+      period,
       label: props?.label ?? 'Warm environments (ProvisionedConcurrentExecutions ÷ ProvisionedConcurrencyUtilization, while busy)',
     });
   }
@@ -613,6 +617,8 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       description: `${r.policy.minCapacity}-${peak} warm × ${instanceType}, provisioned concurrency (reserved ${r.reserved})`,
     };
     tagLane(this, binding, LaneKind.SERVERLESS);
+    // cdk-nag findings of the lane's own design, acknowledged on what the lane created (README "cdk-nag").
+    acknowledgeServerlessFindings({ role: this.role, onFailureQueue: this.onFailureQueue, laneQueue: props.onFailureQueue === undefined, deploymentGroup: this.deploymentGroup });
   }
 
   /**
