@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnOutput, Duration, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cdk8s from 'cdk8s';
 import {
@@ -18,11 +18,11 @@ export interface HybridAppOptions {
   /** Stack props (env, ...). */
   readonly stackProps?: StackProps;
   /**
-   * Strip what the local emulator (moto 5.2.1) cannot take: its CloudFormation handler crashes on
-   * `AWS::KMS::Key` with Tags, so the keys are deployed untagged there. Real AWS keeps the tags.
-   * @default false
+   * Show the SLO alarm states on the topology dashboard (the topology's `alarmStatusWidget`).
+   * No switch is needed for the local emulator: `LocalDeploy` adapts its own copy of the template.
+   * @default true
    */
-  readonly localEmulator?: boolean;
+  readonly alarmStatusWidget?: boolean;
   /**
    * Write the GPU recommender's Kubernetes manifests (for any cluster) into this directory.
    * @default - not written (the chart is still built and returned)
@@ -77,8 +77,7 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
     rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }),
     // Your prices (on-demand, per instance or task hour); nothing is looked up over the network.
     hourlyPrices: { 'ml.m5.xlarge': 0.23, 'fargate-2vCPU-8GB': 0.1165 },
-    // The local emulator does not create CloudWatch alarms, so a widget referencing their ARNs cannot deploy there.
-    alarmStatusWidget: !options.localEmulator,
+    alarmStatusWidget: options.alarmStatusWidget ?? true,
     // A dashboard per lane too (Baseline, Burst, Summaries; the edge lane reports no CloudWatch metrics).
     laneDashboards: true,
   });
@@ -138,8 +137,6 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
     release: FleetRelease.canaryOnly(),
     runCommand: 'python3 -u /opt/assistant/serve.py --model "$MODEL_DIR"',
     canaryJob: { abortCriteria: [{ failureType: JobFailureType.ALL, thresholdPercent: 10, minExecutedDevices: 3 }], inProgressTimeout: Duration.minutes(30) },
-    // The fleet-health lookup is a Lambda-backed custom resource: the local emulator cannot run it.
-    fleetHealth: !options.localEmulator,
   });
 
   // One authenticated HTTPS entry (SigV4, function URL with AWS_IAM): the baseline first, spillover to the
@@ -161,11 +158,6 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
   new CfnOutput(stack, 'SummariesQueueUrl', { value: summaries.queue.queueUrl });
   new CfnOutput(stack, 'FrontDoorUrl', { value: frontDoor.url });
 
-  if (options.localEmulator) {
-    for (const key of ['model:name', 'model:version', 'model:framework', 'model:owner', 'model:target', 'model:precision', 'inference:lane', 'inference:topology']) {
-      Tags.of(stack).remove(key, { includeResourceTypes: ['AWS::KMS::Key'], priority: 500 });
-    }
-  }
   return { app, stack, topology, baseline, burst, summaries, edge, frontDoor, charts: [recommender] };
 }
 

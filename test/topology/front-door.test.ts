@@ -104,8 +104,8 @@ describe('addFrontDoor settings', () => {
     expect(h.frontDoor.failoverTable).toBeDefined(); // the default is on
   });
 
-  test('without alarm widgets on the topology dashboard (alarmStatusWidget: false, the emulator setting), the spillover alarm widget goes too', () => {
-    const h = createHybridApp({ localEmulator: true });
+  test('without alarm widgets on the topology dashboard (alarmStatusWidget: false), the spillover alarm widget goes too', () => {
+    const h = createHybridApp({ alarmStatusWidget: false });
     const body = dashboardBody(h.stack, Template.fromStack(h.stack), 'AssistantDashboard');
     expect(body).toContain('Front door InferenceLanesHybrid/Assistant/FrontDoor: requests');
     expect(body).not.toContain('Spillover to the burst lane');
