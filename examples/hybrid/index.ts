@@ -104,7 +104,8 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
     architecture: lambda.Architecture.ARM_64,
     timeout: Duration.seconds(10),
     autoscaling: new AutoscalingPolicy({
-      minCapacity: 5,
+      // 10 warm environments: a 10% CodeDeploy canary gets one of them (Lambda splits provisioned concurrency by weight).
+      minCapacity: 10,
       maxCapacity: 50,
       triggers: [ScalingTrigger.inFlightPerInstance(0.8)],
       warmBufferPercent: 25,
@@ -119,7 +120,8 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
         timeZone: 'America/New_York',
       }],
     }),
-    reservedConcurrentExecutions: 200,
+    // Twice the largest warm pool (150): room to spill over on demand when the pool is full.
+    reservedConcurrentExecutions: 300,
   });
 
   const summaries = new QueueDrainedWorkers(topology, 'Summaries', {
