@@ -9,7 +9,7 @@
  *   waiting on lanes and jitter sleeps), i.e. the metric the front door publishes.
  * Jitter is 0 here (it is a deliberate delay, not overhead). Timing only: nothing here is a test.
  *
- *   npx ts-node --transpile-only scripts/bench-router.ts        (BENCH_REQUESTS, default 20000 per path)
+ *   npm run bench:router   (also the last part of `npm run bench`; BENCH_REQUESTS, default 20000 per path)
  */
 import { performance } from 'perf_hooks';
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -77,6 +77,8 @@ function main(): number {
       const p = pathOf.get(logicalId) ?? '';
       const lane = topology.lanes.find(l => p.startsWith(l.node.path + '/'));
       if (lane) { return `${lane.node.id} (${lane.laneKind})`; }
+      const frontDoor = topology.frontDoors.find(f => p.startsWith(f.node.path + '/'));
+      if (frontDoor) { return `${frontDoor.node.id} (front door)`; }
       return p.startsWith(topology.node.path + '/') ? `${topology.node.id} (topology)` : 'stack (assets, custom resources)';
     };
     const rows = new Map<string, { created: string[]; viaApi: string[]; skipped: string[] }>();

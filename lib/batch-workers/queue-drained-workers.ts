@@ -20,9 +20,11 @@ import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity, uniqueMetricId } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
 import { Rollout, RolloutStrategy } from '../core/rollout';
+import { RouteTarget } from '../core/route-target';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { InFlightJobHandling } from './in-flight-jobs';
 import { gpuInstanceShape, instanceFamily, UNSUPPORTED_GPU_FAMILIES } from './private/gpu-instances';
+import { acknowledgeGpuCapacityFindings, acknowledgeWorkerFindings } from './private/nag';
 import { noWorkersWithBacklog, renderWorkerScaling, WorkerScalingMetrics } from './worker-scaling';
 import { withLaneDefaults } from '../core/lane-defaults';
 
@@ -541,14 +543,25 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     this.queue.grantConsumeMessages(taskRole);
     this.resultsBucket.grantPut(taskRole, `${this.resultsPrefix}*`);
     this.resultsBucket.grantPut(taskRole, `${this.failuresPrefix}*`);
+    let taskProtectionArn: string | undefined;
     if (this.inFlightJobs === InFlightJobHandling.PROTECT_TASK) {
       // The ECS agent calls these APIs with the task role when the worker uses the
       // $ECS_AGENT_URI/task-protection/v1/state endpoint. Task IDs are not known at deploy time.
+      taskProtectionArn = Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${this.cluster.clusterName}/*` });
       taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['ecs:UpdateTaskProtection', 'ecs:GetTaskProtection'],
-        resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${this.cluster.clusterName}/*` })],
+        resources: [taskProtectionArn],
       }));
     }
+    // cdk-nag findings of the lane's own design, acknowledged on what the lane created (README "cdk-nag").
+    acknowledgeWorkerFindings(this, {
+      taskRole, taskDefinition: this.taskDefinition, resultsBucket: this.resultsBucket,
+      laneBucketWithoutAccessLogs: props.resultsBucket === undefined && props.resultsAccessLogsBucket === undefined,
+      resultsPrefix: this.resultsPrefix, failuresPrefix: this.failuresPrefix,
+      keyGranted: this.queue.encryptionMasterKey !== undefined || this.resultsBucket.encryptionKey !== undefined,
+      userEnvironment: Object.keys(props.environment ?? {}).length > 0,
+      taskProtectionArn,
+    });
 
     // ---- SLO alarms and rollout ----
     const slo = props.slo?.render(this, 'Slo', {
@@ -694,6 +707,18 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
   /** Same as {@link grantSubmit}: a batch lane is invoked by submitting a job. */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return this.grantSubmit(grantee);
+  }
+
+  /**
+   * The job queue as a front-door target for asynchronous jobs (`POST /jobs`, `GET /jobs/{id}`): the router
+   * sends to `queue` and reads results under `resultsPrefix` and failure reports under `failuresPrefix` of
+   * `resultsBucket`, where the workers write them.
+   */
+  public routeTarget(): RouteTarget | undefined {
+    return RouteTarget.queue({
+      queue: this.queue,
+      results: { bucket: this.resultsBucket, prefix: this.resultsPrefix, failuresPrefix: this.failuresPrefix },
+    });
   }
 
   /** Jobs waiting to be picked up (SQS ApproximateNumberOfMessagesVisible, Maximum per minute). */
@@ -1097,6 +1122,8 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       machineImageType: ecs.MachineImageType.AMAZON_LINUX_2,
     });
     cluster.addAsgCapacityProvider(provider);
+    // cdk-nag findings of the GPU capacity's design (README "cdk-nag").
+    acknowledgeGpuCapacityFindings(asg, role);
     return provider;
   }
 

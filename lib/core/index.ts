@@ -44,3 +44,8 @@ export type { ILaneDefaultsProvider, LaneDefaults } from './lane-defaults';
 
 export { LaneDashboard } from './lane-dashboard';
 export type { LaneDashboardProps } from './lane-dashboard';
+
+export { RouteTarget, RouteTargetKind } from './route-target';
+export type {
+  HttpTargetProps, JobResultsLocation, QueueTargetProps, RouteTargetConfig, RouteTargetOptions, SageMakerEndpointTargetProps,
+} from './route-target';

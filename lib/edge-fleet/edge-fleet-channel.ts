@@ -13,11 +13,13 @@ import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
 import { Rollout } from '../core/rollout';
+import { RouteTarget } from '../core/route-target';
 import { EdgeDeviceClass } from './edge-device-class';
 import { FleetJobOptions } from './fleet-job';
 import { EdgeRing } from './edge-ring';
 import { FleetRelease, ReleaseStage } from './fleet-release';
 import { renderJobConfiguration, wholeSeconds } from './private/job-config';
+import { acknowledgeJobLookupFindings } from './private/nag';
 import { checkKeptComponents, existingGroupsOf, renderKeptComponents } from './private/groups';
 import { buildRecipe, EDGE_PLATFORMS, RecipeBuild } from './private/recipe';
 import { checkRelease, planRings, ringGroupDescription, RingPlan } from './private/rings';
@@ -555,6 +557,15 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
   }
 
   /**
+   * Not routable: devices run the model locally and take no requests from the cloud.
+   *
+   * @returns undefined always
+   */
+  public routeTarget(): RouteTarget | undefined {
+    return undefined;
+  }
+
+  /**
    * Edge models run on the devices and are not invoked through IAM.
    *
    * @throws LaneValidationError always
@@ -689,6 +700,7 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
 
   private watch(ringScope: Construct, className: string, ring: string, deployment: greengrassv2.CfnDeployment, targetArn: string, state: ClassState, threshold: number): void {
     const stack = Stack.of(this);
+    const jobArns = stack.formatArn({ service: 'iot', resource: 'job', resourceName: '*' });
     const lookup = new cr.AwsCustomResource(ringScope, 'JobLookup', {
       onUpdate: {
         service: 'GreengrassV2',
@@ -706,7 +718,7 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
         // GetDeployment. The job ID is what is being looked up, hence job/*.
         new iam.PolicyStatement({
           actions: ['iot:DescribeJob'],
-          resources: [stack.formatArn({ service: 'iot', resource: 'job', resourceName: '*' })],
+          resources: [jobArns],
         }),
         new iam.PolicyStatement({
           actions: ['iot:DescribeThingGroup'],
@@ -715,6 +727,7 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
       ]),
       installLatestAwsSdk: false,
     });
+    acknowledgeJobLookupFindings(lookup, jobArns);
     const jobId = lookup.getResponseField('iotJobId');
     state.jobIds[ring] = jobId;
     const failed = this.metricJobExecutions(className, ring, JobExecutionStatus.FAILED);

@@ -14,6 +14,8 @@ import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
 import { ShadowTraffic } from '../core/rollout';
+import { RouteTarget } from '../core/route-target';
+import { isConcreteString } from '../core/errors';
 import { GpuNodeGroupOptions } from './gpu-node-group-options';
 import { GpuServingChart } from './gpu-serving-chart';
 import { GpuServingOptions } from './gpu-serving-options';
@@ -157,6 +159,15 @@ export interface GpuClusterServiceProps extends GpuServingOptions {
    * @default - no node group: the cluster already has GPU nodes (or Karpenter provisions them)
    */
   readonly gpuNodeGroup?: GpuNodeGroupOptions;
+
+  /**
+   * The URL a front door POSTs inference requests to: the Gateway or load balancer in front of the
+   * service (e.g. `https://recsys.internal.example.com/v2/models/recsys/infer`). For an internal load
+   * balancer, give the front door the VPC. The lane then has a `routeTarget()` (`RouteTarget.http`).
+   *
+   * @default - no route target: a front door cannot send requests to this lane
+   */
+  readonly routeUrl?: string;
 }
 
 /**
@@ -220,8 +231,14 @@ export class GpuClusterService extends Construct implements IInferenceLane {
   /** The namespace. */
   public readonly namespace: string;
 
+  private readonly routeUrl?: string;
+
   constructor(scope: Construct, id: string, props: GpuClusterServiceProps) {
     super(scope, id);
+    if (isConcreteString(props.routeUrl) && !/^https?:\/\/[^\s/]+/i.test(props.routeUrl)) {
+      throw invalid(this, 'routeUrl', props.routeUrl, 'is not an http:// or https:// URL', 'Pass the Gateway or load balancer URL, e.g. https://recsys.internal.example.com/v2/models/recsys/infer.');
+    }
+    this.routeUrl = props.routeUrl;
     // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout).
     props = withLaneDefaults(this, props, 'GpuClusterService', ['artifact', 'autoscaling', 'slo', 'rollout']);
     const cluster = props.cluster;
@@ -382,6 +399,15 @@ export class GpuClusterService extends Construct implements IInferenceLane {
    */
   public metricCapacityInService(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
     return undefined;
+  }
+
+  /**
+   * The service as a front-door target (`RouteTarget.http`, POST to `routeUrl`).
+   *
+   * @returns undefined without `routeUrl` (the lane's Service has no address the front door knows)
+   */
+  public routeTarget(): RouteTarget | undefined {
+    return this.routeUrl === undefined ? undefined : RouteTarget.http({ url: this.routeUrl });
   }
 
   /**

@@ -33,7 +33,9 @@ import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { InstanceTypeInfo, parseInstanceType } from './instance-type';
 import { RollingUpdateOptions } from './rolling-update';
 import { withLaneDefaults } from '../core/lane-defaults';
+import { RouteTarget } from '../core/route-target';
 import { checkEnvironment, checkHostingInstanceType, checkImageRegion, checkSeconds, prefixesOverlap, warnIfCanaryBelowPercentile, warnIfImageTagMoves, warnIfWeightsMayBeOverwritten } from './private/checks';
+import { acknowledgeEndpointFindings } from './private/nag';
 import { checkOneOf, describeDuration } from '../core/private/validation';
 
 /**
@@ -554,7 +556,16 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
 
     this.capacity = this.describeCapacity(policy);
     tagLane(this, this.binding, LaneKind.MANAGED_ENDPOINT);
+    // cdk-nag findings of the lane's own design, acknowledged on what the lane created (README "cdk-nag").
+    acknowledgeEndpointFindings(this, {
+      ...this.nag,
+      role: props.role ? undefined : this.role.node.tryFindChild('DefaultPolicy') ?? this.role,
+      outputBucket: this.outputBucket,
+    });
   }
+
+  /** What the lane granted by design, for {@link acknowledgeEndpointFindings}. */
+  private readonly nag = { unscopedActions: [] as string[], logGroupArns: [] as string[], objectWrites: [] as string[], objectReads: [] as string[], keyGranted: false };
 
   private deploymentConfig?: sagemaker.CfnEndpoint.DeploymentConfigProperty;
 
@@ -587,6 +598,16 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       this.asyncKey?.grantEncryptDecrypt(grantee);
     }
     return grant;
+  }
+
+  /**
+   * The endpoint as a front-door target (`sagemaker:InvokeEndpoint`, failover on `sloAlarms`).
+   *
+   * @returns undefined for an asynchronous endpoint (requests go through S3, not `InvokeEndpoint`)
+   */
+  public routeTarget(): RouteTarget | undefined {
+    if (this.invokeAsync) { return undefined; }
+    return RouteTarget.sageMakerEndpoint({ endpointName: this.endpointName, endpointArn: this.endpointArn, alarms: this.sloAlarms });
   }
 
   /**
@@ -951,6 +972,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       ],
       resources: ['*'],
     }));
+    this.nag.unscopedActions.push('ec2 network-interface actions (SageMaker attaches ENIs in your subnets)');
     return groups;
   }
 
@@ -1054,6 +1076,9 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     bucket.grantPut(this.role, `${output}*`);
     bucket.grantPut(this.role, `${failure}*`);
     this.asyncKey?.grantEncryptDecrypt(this.role);
+    this.nag.objectReads.push(bucket.arnForObjects(`${input}*`));
+    this.nag.objectWrites.push(bucket.arnForObjects(`${output}*`), bucket.arnForObjects(`${failure}*`));
+    this.nag.keyGranted ||= this.asyncKey !== undefined;
     opts.successTopic?.grantPublish(this.role);
     opts.errorTopic?.grantPublish(this.role);
     const notification = opts.successTopic || opts.errorTopic ? {
@@ -1084,6 +1109,8 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     const key = dc.encryptionKey ?? this.encryptionKey;
     bucket.grantPut(this.role, `${prefix}*`);
     key?.grantEncrypt(this.role);
+    this.nag.objectWrites.push(bucket.arnForObjects(`${prefix}*`));
+    this.nag.keyGranted ||= key !== undefined;
     const modes = dc.captureModes ?? [CaptureMode.INPUT, CaptureMode.OUTPUT];
     return {
       enableCapture: true,
@@ -1101,14 +1128,18 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     const stack = Stack.of(this);
     // Log group names carry the endpoint name; a generated name is only known after the endpoint
     // exists (and the endpoint needs the role first), so scope to SageMaker's endpoint log prefix.
-    const group = props.endpointName && !Token.isUnresolved(props.endpointName) ? `/aws/sagemaker/Endpoints/${props.endpointName}` : '/aws/sagemaker/Endpoints/*';
+    const scoped = props.endpointName !== undefined && !Token.isUnresolved(props.endpointName);
+    const group = scoped ? `/aws/sagemaker/Endpoints/${props.endpointName}` : '/aws/sagemaker/Endpoints/*';
+    const logArns = [
+      stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: group, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${group}:log-stream:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    ];
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: [
-        stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: group, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-        stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${group}:log-stream:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-      ],
+      resources: logArns,
     }));
+    // With a fixed name only the log-stream wildcard remains (streams are created at run time).
+    this.nag.logGroupArns.push(...(scoped ? [logArns[1]] : logArns));
     // PutMetricData has no resource-level permissions; the namespace condition scopes it.
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['cloudwatch:PutMetricData'],

@@ -16,49 +16,19 @@ import { frontDoorMetric, FRONT_DOOR_NAMESPACE, spilloverAlarm } from './private
 import { buildLogging } from './private/logging';
 import { renderRouterConfig } from './private/router-config';
 import { validateFrontDoorProps } from './private/validate-props';
-import { RouteTarget } from './route-target';
+import { RouteTarget } from '../core/route-target';
 
 /**
- * Props of {@link InferenceFrontDoor}.
+ * Settings of a front door other than its lanes (shared by {@link InferenceFrontDoorProps} and
+ * `HybridTopology.addFrontDoor`, which takes lanes instead of targets).
  */
-export interface InferenceFrontDoorProps {
-  /**
-   * The lane that takes synchronous requests first (the baseline), e.g. the managed endpoint.
-   *
-   * @default - no synchronous route (`POST /` answers 404); then `jobs` is required
-   */
-  readonly primary?: RouteTarget;
-
-  /**
-   * The lane that takes what the primary cannot: requests the primary refuses for capacity
-   * (spillover), hedges, and all new requests while the primary's alarms are in ALARM (failover).
-   *
-   * @default - no spillover and no failover: capacity errors of the primary become 503 with Retry-After
-   */
-  readonly burst?: RouteTarget;
-
-  /**
-   * A candidate lane for a cross-lane canary (e.g. a new version on another lane): `canaryPercent` of
-   * synchronous requests go to it first, with the primary as the fallback on capacity errors. Not used
-   * while failed over; canary requests are never hedged. Watch `metricCanary()` next to the lanes' own SLOs.
-   *
-   * @default - no weighted split
-   */
-  readonly canary?: RouteTarget;
-
+export interface InferenceFrontDoorOptions {
   /**
    * Share of synchronous requests sent to `canary` first (0.1 to 50).
    *
    * @default 10 (with a canary)
    */
   readonly canaryPercent?: number;
-
-  /**
-   * The job queue of asynchronous work (`POST /jobs`, `GET /jobs/{id}`): a `RouteTarget.queue(...)`.
-   *
-   * @default - no job route (`/jobs` answers 404)
-   */
-  readonly jobs?: RouteTarget;
 
   /**
    * Hedging: when the primary has not answered after this long, send the same request to the burst lane
@@ -213,6 +183,42 @@ export interface InferenceFrontDoorProps {
    * @default - the construct path
    */
   readonly routeName?: string;
+}
+
+/**
+ * Props of {@link InferenceFrontDoor}.
+ */
+export interface InferenceFrontDoorProps extends InferenceFrontDoorOptions {
+  /**
+   * The lane that takes synchronous requests first (the baseline), e.g. the managed endpoint.
+   *
+   * @default - no synchronous route (`POST /` answers 404); then `jobs` is required
+   */
+  readonly primary?: RouteTarget;
+
+  /**
+   * The lane that takes what the primary cannot: requests the primary refuses for capacity
+   * (spillover), hedges, and all new requests while the primary's alarms are in ALARM (failover).
+   *
+   * @default - no spillover and no failover: capacity errors of the primary become 503 with Retry-After
+   */
+  readonly burst?: RouteTarget;
+
+  /**
+   * A candidate lane for a cross-lane canary (e.g. a new version on another lane): `canaryPercent` of
+   * synchronous requests go to it first, with the primary as the fallback on capacity errors. Not used
+   * while failed over; canary requests are never hedged. Watch `metricCanary()` next to the lanes' own SLOs.
+   *
+   * @default - no weighted split
+   */
+  readonly canary?: RouteTarget;
+
+  /**
+   * The job queue of asynchronous work (`POST /jobs`, `GET /jobs/{id}`): a `RouteTarget.queue(...)`.
+   *
+   * @default - no job route (`/jobs` answers 404)
+   */
+  readonly jobs?: RouteTarget;
 }
 
 /**

@@ -17,6 +17,7 @@ import { IInferenceLane, LaneCapacity, uniqueMetricId } from '../core/inference-
 import { withLaneDefaults } from '../core/lane-defaults';
 import { ModelArtifact } from '../core/model-artifact';
 import { Rollout } from '../core/rollout';
+import { RouteTarget } from '../core/route-target';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { ProvisionedConcurrencyStatistic } from './provisioned-concurrency-statistic';
 import { coldStartMetricFilter, minRequestsFor, renderSloAlarms, spilloverAlarm } from './private/alarms';
@@ -24,6 +25,7 @@ import { addDeployment } from './private/deployment';
 import { functionEnvironment, laneEnvironment } from './private/environment';
 import { buildFunction } from './private/function';
 import { LANE, resolveProps } from './private/resolve-props';
+import { acknowledgeServerlessFindings } from './private/nag';
 import { buildSecurity } from './private/security';
 import { addWarmPool } from './private/warm-pool';
 
@@ -350,13 +352,16 @@ abstract class WarmServerlessFunctionBase extends Resource implements IWarmServe
   public metricCapacityInService(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
     const busy = uniqueMetricId(this, 'busy');
     const util = uniqueMetricId(this, 'util');
+    // Both inputs at the expression's period: a priced topology asks for hourly figures, and
+    // CloudWatch would otherwise override the inputs' periods (a synth warning the user cannot fix).
+    const period = props?.period ?? Duration.minutes(1);
     return new cloudwatch.MathExpression({
       expression: `${busy} / ${util}`,
       usingMetrics: {
-        [busy]: this.aliasMetric('ProvisionedConcurrentExecutions', { statistic: 'Maximum' }),
-        [util]: this.metricProvisionedConcurrencyUtilization(),
+        [busy]: this.aliasMetric('ProvisionedConcurrentExecutions', { statistic: 'Maximum', period }),
+        [util]: this.metricProvisionedConcurrencyUtilization({ period }),
       },
-      period: props?.period ?? Duration.minutes(1),
+      period,
       label: props?.label ?? 'Warm environments (ProvisionedConcurrentExecutions ÷ ProvisionedConcurrencyUtilization, while busy)',
     });
   }
@@ -396,6 +401,15 @@ abstract class WarmServerlessFunctionBase extends Resource implements IWarmServe
   /** Let `grantee` invoke the alias (`lambda:InvokeFunction` on the alias ARN). */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.aliasArn] });
+  }
+
+  /**
+   * The alias as a front-door target (`lambda:InvokeFunction` on the alias ARN, failover on `sloAlarms`).
+   */
+  public routeTarget(): RouteTarget | undefined {
+    const id = 'RouteTargetAlias';
+    const fn = (this.node.tryFindChild(id) as lambda.IFunction | undefined) ?? lambda.Function.fromFunctionArn(this, id, this.aliasArn);
+    return RouteTarget.lambdaAlias(fn, { alarms: this.sloAlarms });
   }
 
   /** A metric of the alias: `AWS/Lambda` with dimensions `FunctionName` and `Resource` (`function:alias`). */
@@ -603,6 +617,8 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       description: `${r.policy.minCapacity}-${peak} warm × ${instanceType}, provisioned concurrency (reserved ${r.reserved})`,
     };
     tagLane(this, binding, LaneKind.SERVERLESS);
+    // cdk-nag findings of the lane's own design, acknowledged on what the lane created (README "cdk-nag").
+    acknowledgeServerlessFindings({ role: this.role, onFailureQueue: this.onFailureQueue, laneQueue: props.onFailureQueue === undefined, deploymentGroup: this.deploymentGroup });
   }
 
   /**
@@ -619,6 +635,14 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       period: Duration.minutes(1),
       ...props,
     });
+  }
+
+  /**
+   * The alias (owner of the warm pool) as a front-door target: `lambda:InvokeFunction` on the alias ARN,
+   * failover on `sloAlarms`.
+   */
+  public routeTarget(): RouteTarget | undefined {
+    return RouteTarget.lambdaAlias(this.alias, { alarms: this.sloAlarms });
   }
 
   /**

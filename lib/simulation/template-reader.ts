@@ -173,8 +173,12 @@ function readTemplate(input: TemplateInput, findings: ReaderFinding[]): LaneSpec
       alarmByName[R[id].Properties.AlarmName] = id;
     }
   }
+  // A front door's router (InferenceFrontDoor) references every lane it routes to: it must not tie them into one lane.
+  const isRouter = (id: string) => R[id].Type === 'AWS::Lambda::Function' && R[id].Properties?.Environment?.Variables?.ROUTER_CONFIG !== undefined;
+  const isFrontDoorAlarm = (id: string) => R[id].Type === 'AWS::CloudWatch::Alarm' && JSON.stringify(R[id].Properties ?? {}).includes('"InferenceLanes/FrontDoor"');
   for (const id of members) {
     const res = R[id];
+    if (isRouter(id)) { continue; }
     const dependsOn = res.DependsOn === undefined ? [] : Array.isArray(res.DependsOn) ? res.DependsOn : [res.DependsOn];
     // A custom resource's provider (ServiceToken) is shared infrastructure, not part of the lane.
     const { ServiceToken: _provider, ...props } = res.Properties ?? {};
@@ -201,6 +205,11 @@ function readTemplate(input: TemplateInput, findings: ReaderFinding[]): LaneSpec
   for (const anchor of anchors) {
     const group = groups[find(anchor)];
     if (group.some(id => claimed.has(id))) { continue; } // one lane per group (e.g. Function + Alias)
+    if (isRouter(anchor)) {
+      group.forEach(id => claimed.add(id));
+      findings.push({ resource: anchor, type: R[anchor].Type, severity: 'unsupported', message: 'front door router (spillover, failover between lanes): not simulated; each lane is simulated on its own traffic' });
+      continue;
+    }
     if (R[anchor].Type === 'AWS::Lambda::Function' && !group.some(id => R[id].Type === 'AWS::Lambda::Alias' || R[id].Type === 'AWS::ApplicationAutoScaling::ScalableTarget')) {
       continue; // helper functions (custom resource providers) are not lanes
     }
@@ -218,6 +227,10 @@ function readTemplate(input: TemplateInput, findings: ReaderFinding[]): LaneSpec
   for (const id of members) {
     if (claimed.has(id)) { continue; }
     const type = R[id].Type;
+    if (isFrontDoorAlarm(id)) {
+      findings.push({ resource: id, type, severity: 'info', message: 'front door alarm (InferenceLanes/FrontDoor metrics, e.g. spillover): pages only; not simulated' });
+      continue;
+    }
     if (type === 'AWS::ApplicationAutoScaling::ScalableTarget' || type === 'AWS::ApplicationAutoScaling::ScalingPolicy' || type === 'AWS::CloudWatch::Alarm') {
       findings.push({ resource: id, type, severity: 'unsupported', message: 'not attached to any lane the simulator recognises; not simulated' });
     }

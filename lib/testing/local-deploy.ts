@@ -597,7 +597,9 @@ export class LocalDeploy {
       if (unsupportedTypes.includes(type)) {
         reasons.push(`moto does not support ${type} in CloudFormation`);
       } else if (removed.has(logicalId)) {
-        reasons.push('removed from the emulator template: a Lambda-backed custom resource (its provider would have to run in Docker)');
+        reasons.push(type === 'AWS::Lambda::Permission'
+          ? 'removed from the emulator template: a permission on a Lambda alias or version the emulator\'s CloudFormation does not create'
+          : 'removed from the emulator template: a Lambda-backed custom resource (its provider would have to run in Docker)');
       } else if (summary) {
         reasons.push('moto lists it without a physical id');
       } else {

@@ -24,13 +24,15 @@ const INTERNAL = [
   'MAX_APP_AUTOSCALING_CAPACITY', 'DEFAULT_MIN_REQUESTS_FLOOR', 'DEFAULT_MIN_REQUESTS_CEILING', 'parseEcrImageUri', 'tagOrDigestOf', 'modelEnvironment', 'MODEL_ENV_NAMES',
   // lib/core/app-autoscaling.ts
   'addScheduledActions',
+  // lib/core/route-target.ts, lib/core/private/nag-resource-names.ts
+  'isQueueTarget', 'httpTargetUrl', 'nagResourceText',
 ];
 
 /** The public contracts of lib/core (runtime values; interfaces have no runtime presence). */
 const CONTRACTS = [
   'LaneValidationError', 'HardwareTarget', 'LaneKind', 'ModelPrecision', 'ModelWeights', 'ServingImage', 'ModelArtifact',
   'AutoscalingPolicy', 'ScalingTrigger', 'ScheduleFormat', 'TriggerKind', 'Rollout', 'RolloutStrategy', 'ShadowTraffic',
-  'ServiceLevelObjective', 'LaneDashboard',
+  'ServiceLevelObjective', 'LaneDashboard', 'RouteTarget', 'RouteTargetKind',
 ];
 
 describe('package exports', () => {

@@ -48,12 +48,12 @@ describe('reading the hybrid stack', () => {
 
   test('the Lambda burst pool: customized utilization metric, scheduled actions with their time zone, CodeDeploy canary', () => {
     const l = hybrid.lanes[1];
-    expect(l.reservedConcurrency).toBe(200);
+    expect(l.reservedConcurrency).toBe(300);
     const t = l.scalableTargets[0];
     expect(t.targetTracking[0]).toMatchObject({ customized: { metricName: 'ProvisionedConcurrencyUtilization', stat: 'Maximum' }, targetValue: 0.6, scaleOutCooldown: 30 });
     expect(t.scheduled).toEqual([
       { name: 'marketing-event-start', schedule: 'cron(30 16 2 3 ? *)', timeZone: 'America/New_York', minCapacity: 40, maxCapacity: 150 },
-      { name: 'marketing-event-end', schedule: 'cron(0 22 2 3 ? *)', timeZone: 'America/New_York', minCapacity: 5, maxCapacity: 50 },
+      { name: 'marketing-event-end', schedule: 'cron(0 22 2 3 ? *)', timeZone: 'America/New_York', minCapacity: 10, maxCapacity: 50 },
     ]);
     expect(l.rollout).toMatchObject({ mechanism: 'codedeploy-lambda', type: 'CANARY', canaryPercent: 10, waitSeconds: 300, configName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' });
     // Throttles page but do not roll back (a healthy burst reaches the reserved cap too).
@@ -65,6 +65,14 @@ describe('reading the hybrid stack', () => {
     expect(f).toEqual(expect.arrayContaining([
       expect.objectContaining({ severity: 'info', resource: expect.stringMatching(/SpilloverAlarm/), message: expect.stringMatching(/pages only/) }),
       expect.objectContaining({ severity: 'info', resource: expect.stringMatching(/FastBurn/), message: expect.stringMatching(/burn-rate/) }),
+    ]));
+  });
+
+  test('the front door (its router references every lane) neither merges the lanes nor becomes one; it is reported', () => {
+    expect(hybrid.lanes.map(l => l.path)).not.toContain('InferenceLanesHybrid/Assistant/FrontDoor');
+    expect(hybrid.findings).toEqual(expect.arrayContaining([
+      expect.objectContaining({ severity: 'unsupported', resource: expect.stringMatching(/^AssistantFrontDoor[0-9A-F]{8}$/), message: expect.stringMatching(/^front door router/) }),
+      expect.objectContaining({ severity: 'info', resource: expect.stringMatching(/^AssistantFrontDoorSpilloverAlarm/), message: expect.stringMatching(/^front door alarm/) }),
     ]));
   });
 });

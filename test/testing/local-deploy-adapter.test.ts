@@ -107,6 +107,25 @@ describe('adaptTemplate', () => {
     ]);
   });
 
+  test('a Lambda permission on a skipped alias is removed (moto answers 404) and its references come back for the API; one on a function stays', () => {
+    const r = adaptTemplate({ Resources: {
+      Fn: { Type: 'AWS::Lambda::Function', Properties: {} },
+      Alias: { Type: 'AWS::Lambda::Alias', Properties: { FunctionName: { Ref: 'Fn' }, Name: 'live' } },
+      Rule: { Type: 'AWS::SQS::Queue' },
+      OnAlias: { Type: 'AWS::Lambda::Permission', Properties: { FunctionName: { Ref: 'Alias' }, Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': ['Rule', 'Arn'] } } },
+      OnFunction: { Type: 'AWS::Lambda::Permission', Properties: { FunctionName: { 'Fn::GetAtt': ['Fn', 'Arn'] }, Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com' } },
+    } }, ctx({ supportedTypes: new Set(['AWS::Lambda::Function', 'AWS::Lambda::Permission', 'AWS::SQS::Queue']) }));
+    expect(r.removed).toEqual(['OnAlias']);
+    expect(r.template.Resources.OnAlias).toBeUndefined();
+    expect(r.template.Resources.OnFunction.Properties.FunctionName).toEqual({ 'Fn::GetAtt': ['Fn', 'Arn'] });
+    expect(r.adaptations.find((a) => a.logicalId === 'OnAlias')).toEqual({
+      logicalId: 'OnAlias', resourceType: 'AWS::Lambda::Permission',
+      change: 'removed from the emulator template; added through the Lambda API after the deploy',
+      reason: "its function Alias (AWS::Lambda::Alias) is not created by moto's CloudFormation, and AddPermission on it answers 404, which fails the stack",
+    });
+    expect(r.refOutputs).toEqual(expect.arrayContaining([{ outputKey: expect.any(String), logicalId: 'Rule', attribute: 'Arn' }]));
+  });
+
   test('references to skipped resources become the names LocalDeploy creates them with (Ref, GetAtt, Sub, Outputs)', () => {
     const r = adaptTemplate({
       Resources: {

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import {
   HardwareTarget, HybridTopology, IInferenceLane, LaneCapacity, LaneKind, LaneValidationError, ModelArtifact, ServiceLevelObjective,
 } from '../../lib';
+import { RouteTarget } from '../../lib/core';
 
 const FP32 = path.join(__dirname, '..', '..', 'examples', 'shared', 'model', 'fp32', 'model.tar.gz');
 
@@ -36,6 +37,7 @@ class FakeLane extends Construct implements IInferenceLane {
   public metricErrors(props?: cloudwatch.MetricOptions) { return new cloudwatch.Metric({ namespace: 'Fake', metricName: 'Errors', dimensionsMap: { Lane: this.node.id }, ...props }); }
   public metricInvocations(props?: cloudwatch.MetricOptions) { return new cloudwatch.Metric({ namespace: 'Fake', metricName: 'Invocations', dimensionsMap: { Lane: this.node.id }, ...props }); }
   public grantInvoke(grantee: iam.IGrantable) { return iam.Grant.drop(grantee, 'fake'); }
+  public routeTarget(): RouteTarget | undefined { return undefined; }
 }
 
 /** A dashboard's body as JSON (tokens replaced by "TOKEN"). */

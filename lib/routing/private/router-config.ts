@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { invalid } from '../../core/errors';
 import { durationMillis } from '../../core/private/validation';
 import type { InferenceFrontDoorProps } from '../inference-front-door';
-import { RouteTarget, RouteTargetConfig } from '../route-target';
+import { RouteTarget, RouteTargetConfig } from '../../core/route-target';
 import { FailoverStateResources } from './failover-state';
 import { FRONT_DOOR_NAMESPACE } from './front-door-metrics';
 

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { invalid } from '../../core/errors';
 import { checkDuration, checkFinite, checkWholeNumber, describeDuration, durationMillis } from '../../core/private/validation';
 import type { InferenceFrontDoorProps } from '../inference-front-door';
-import { httpTargetUrl, isQueueTarget, RouteTarget } from '../route-target';
+import { httpTargetUrl, isQueueTarget, RouteTarget } from '../../core/route-target';
 
 /** Lambda function URLs and synchronous invocations: 6 MB request payloads. */
 export const MAX_SYNC_BODY_BYTES = 6_291_456;

@@ -265,6 +265,15 @@ def h_lambda_url(p, r):
     got = lam.get_function_url_config(**pick(params, ['FunctionName', 'Qualifier']))
     return res['FunctionUrl'], None, {'FunctionUrl': res['FunctionUrl'], 'FunctionArn': res['FunctionArn']}, ['CreateFunctionUrlConfig'], 'GetFunctionUrlConfig: %s %s' % (got['AuthType'], got['FunctionUrl']), []
 
+def h_lambda_permission(p, r):
+    lam = client('lambda')
+    params = pick(p, ['FunctionName', 'Action', 'Principal', 'SourceArn', 'SourceAccount', 'EventSourceToken', 'FunctionUrlAuthType', 'PrincipalOrgID'])
+    sid = r['logicalId'][:100]
+    lam.add_permission(StatementId=sid, **params)
+    got = json.loads(lam.get_policy(FunctionName=p['FunctionName'])['Policy'])
+    mine = [st for st in got.get('Statement', []) if st.get('Sid') == sid]
+    return sid, sid, {}, ['AddPermission'], 'GetPolicy: %s for %s (%d statement(s))' % (sid, params.get('Principal'), len(mine)), []
+
 def h_cd_app(p, r):
     cd = client('codedeploy')
     name = p.get('ApplicationName') or r['plannedName']
@@ -372,6 +381,7 @@ HANDLERS = {
     'AWS::Lambda::Alias': h_lambda_alias,
     'AWS::Lambda::EventInvokeConfig': h_event_invoke,
     'AWS::Lambda::Url': h_lambda_url,
+    'AWS::Lambda::Permission': h_lambda_permission,
     'AWS::CodeDeploy::Application': h_cd_app,
     'AWS::CodeDeploy::DeploymentGroup': h_cd_group,
     'AWS::IoT::ThingGroup': h_thing_group,

@@ -179,6 +179,23 @@ export function adaptTemplate(input: { [key: string]: any }, ctx: AdaptContext):
     }
   }
 
+  // 2b. Lambda permissions on a function moto skips (an alias or a version): moto's AddPermission answers
+  // 404 for the placeholder and the whole stack fails. LocalDeploy adds them through the API afterwards.
+  for (const id of Object.keys(resources)) {
+    if (typeOf(id) !== 'AWS::Lambda::Permission') { continue; }
+    const fn = resources[id]?.Properties?.FunctionName;
+    const target = typeof fn?.Ref === 'string' ? fn.Ref : fn?.['Fn::GetAtt'] ? getAttParts(fn['Fn::GetAtt'])[0] : undefined;
+    if (target && skipped.has(target)) {
+      adaptations.push({
+        logicalId: id, resourceType: typeOf(id),
+        change: 'removed from the emulator template; added through the Lambda API after the deploy',
+        reason: `its function ${target} (${typeOf(target)}) is not created by moto's CloudFormation, and AddPermission on it answers 404, which fails the stack`,
+      });
+      delete resources[id];
+      removed.push(id);
+    }
+  }
+
   // 3. References from what moto creates (and from Outputs) to what it skips: moto resolves a Ref to a
   // skipped resource to nothing (and crashes on the hole) and a GetAtt to "references undefined resource".
   const plannedNames: { [logicalId: string]: string } = {};
@@ -312,7 +329,9 @@ export function adaptTemplate(input: { [key: string]: any }, ctx: AdaptContext):
     refOutputs.push({ outputKey, logicalId, attribute });
   };
   for (const id of Object.keys(input.Resources ?? {})) {
-    if (removed.includes(id) || (!skipped.has(id) && !CONFIRM_TYPES.has(typeOf(id)))) {
+    // Removed custom resources are never created; removed Lambda permissions are (through the API), so their references are needed.
+    const wanted = removed.includes(id) ? !isCustom(String(input.Resources?.[id]?.Type ?? '')) : skipped.has(id) || CONFIRM_TYPES.has(typeOf(id));
+    if (!wanted) {
       continue;
     }
     collectReferences(input.Resources[id]?.Properties, need);
