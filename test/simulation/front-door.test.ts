@@ -4,6 +4,7 @@ import { runScenario, toJson, toText } from '../../lib/simulation/report';
 import { EXAMPLE_PROFILES } from '../../lib/simulation/seed';
 import { FrontDoorSpec, LaneSpec, StackModel } from '../../lib/simulation/stack-model';
 import { assistantTrace } from '../../lib/simulation/traces';
+import { readStack } from '../../lib/simulation/template-reader';
 import { alarm, constantTrace, lane, piecewiseTrace } from './helpers';
 
 // Primary: one single-slot instance with s = 100 ms (takes 10 RPS before every slot is busy);
@@ -156,5 +157,39 @@ describe('the assistant seed scenario on the hybrid example, through its real fr
     expect(text).toMatch(/spilled %\s+failed over min\s+503s/);
     expect(text).toMatch(new RegExp(`\\nstack .* ${s.stack.spilledPercent.toFixed(3)}\\s+${s.stack.failedOverMinutes.toFixed(1)}\\s+${Math.round(s.stack.unservedRequests)}\\n`));
     expect(text).toMatch(/front door InferenceLanesHybrid\/Assistant\/FrontDoor: spilled %/);
+  });
+});
+
+describe('reading a front door from a template', () => {
+  const fn = { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'burst-fn', Runtime: 'nodejs20.x' } };
+  const alias = { Type: 'AWS::Lambda::Alias', Properties: { FunctionName: { Ref: 'Fn' }, Name: 'live', FunctionVersion: '1' } };
+  const router = (config: unknown) => ({ Type: 'AWS::Lambda::Function', Properties: { Environment: { Variables: { ROUTER_CONFIG: config } } } });
+
+  test('literal target names are matched against the lanes; targets outside the lanes, hedging, the canary and unknown alarms are findings', () => {
+    const config = JSON.stringify({
+      route: 'S/FrontDoor', primary: { kind: 'lambda', functionName: 'burst-fn:live' }, burst: { kind: 'http', url: 'https://lb.example' },
+      canary: { percent: 5, target: { kind: 'http', url: 'https://canary.example' } }, hedgeAfterMs: 150,
+      retry: { budgetPercent: 20, bucketSize: 5, jitterMs: 10 }, failover: { table: 't', alarms: ['not-in-this-stack'], cacheMs: 2000 },
+    });
+    const m = readStack([{ stackName: 'S', template: { Resources: { Fn: fn, Alias: alias, Router: router(config) } } }]);
+    expect(m.lanes.map(l => l.kind)).toEqual(['serverless']);
+    expect(m.frontDoors).toEqual([{
+      path: 'S/FrontDoor', router: 'Router', primary: m.lanes[0].path, burst: undefined, jobs: undefined,
+      canary: { percent: 5, lane: undefined }, hedgeAfterMs: 150, retry: { budgetPercent: 20, bucketSize: 5, jitterMs: 10 },
+      failover: { alarms: [], cacheMs: 2000 },
+    }]);
+    expect(m.findings.filter(f => f.resource === 'Router' && f.severity === 'unsupported').map(f => f.message)).toEqual([
+      'front door failover alarm not-in-this-stack is not an alarm of this stack; failover on it not simulated',
+      'front door burst target (http) is not a lane the simulator runs; requests routed to it are not simulated',
+      'front door canary target (http) is not a lane the simulator runs; requests routed to it are not simulated',
+      'front door hedging (after 150 ms) is not simulated: requests the primary answers slowly are not sent to the burst lane',
+      'front door cross-lane canary (5%) is not simulated: every request goes to the primary first',
+    ]);
+  });
+
+  test('a ROUTER_CONFIG that is not readable at synth time is reported, and the lanes run on their own traffic', () => {
+    const m = readStack([{ stackName: 'S', template: { Resources: { Fn: fn, Alias: alias, Router: router({ 'Fn::Sub': '${Cfg}' }) } } }]);
+    expect(m.frontDoors).toEqual([]);
+    expect(m.findings).toEqual([expect.objectContaining({ resource: 'Router', severity: 'unsupported', message: expect.stringMatching(/^front door router: ROUTER_CONFIG is not readable at synth time/) })]);
   });
 });
