@@ -347,7 +347,6 @@ export function simulate(model: StackModel, trace: Trace, options: SimulateOptio
         rejectedAt.set(second, spilled - acc2);
         unserved += spilled - acc2;
       }
-      for (const [r, n] of rejectedAt) { r.store.data.throttles[t] += n; }
     }
     for (let i = 0; i < runs.length; i++) {
       const r = runs[i];
@@ -376,7 +375,11 @@ export function simulate(model: StackModel, trace: Trace, options: SimulateOptio
       }
       if (r.spec.kind === 'batch-workers' && res.latency > mLatency) { mLatency = res.latency; }
     }
-    if (fd) { mReq += lambda; mFail += unserved; fd.unserved += unserved; }
+    if (fd) {
+      mReq += lambda; mFail += unserved; fd.unserved += unserved;
+      // Capacity errors the lane answered (after serve(), which sets the Lambda Throttles it computes itself).
+      for (const [r, n] of rejectedAt) { r.store.data.throttles[t] += n; }
+    }
     out.rps[Math.floor(t / 60)] += lambda / 60;
     out.capacity[Math.floor(t / 60)] = Math.max(out.capacity[Math.floor(t / 60)], primary.capacity.inService);
     if (t % 60 === 59 || t === seconds - 1) {

@@ -95,6 +95,22 @@ describe('front door failover', () => {
     expect(r.spilledPercent).toBe(0);
   });
 
+  test('failed over, the burst lane comes first and what it throttles (reserved concurrency) spills back to the primary', () => {
+    // An alarm on a metric with no data, missing = breaching: ALARM from 60 s, seen from 65 s.
+    const always = alarm({ logicalId: 'Latency', threshold: 1, treatMissingData: 'breaching', metric: { namespace: 'Custom', metricName: 'None', stat: 'Average', period: 60 } });
+    const m = pair({ failover: { alarms: ['Latency'], cacheMs: 5000 } }, { alarms: [always] });
+    const burstLane = { ...m.lanes[1], reservedConcurrency: 1 }; // 1 / 0.1 s = 10 RPS
+    const r = simulate({ ...m, lanes: [m.lanes[0], burstLane] }, constantTrace(15, 180), { profiles: PROFILES, keepSeries: true });
+    const b = r.series![BURST].data;
+    const p = r.series![PRIMARY].data;
+    expect([b.requests[64], p.requests[64]]).toEqual([5, 10]); // before: primary takes 10, 5 spill to the burst lane
+    expect(b.requests[65]).toBeCloseTo(10, 9);
+    expect(b.throttles[65]).toBeCloseTo(5, 9);
+    expect(p.requests[65]).toBeCloseTo(5, 9);
+    expect(r.failedOverMinutes).toBeCloseTo(115 / 60, 9);
+    expect(r.unservedRequests).toBeCloseTo(0, 9);
+  });
+
   test('an alarm the router does not fail over on does not move traffic', () => {
     const m = pair({ failover: { alarms: ['Other'], cacheMs: 5000 } }, { alarms: [latencyAlarm] });
     const r = simulate(m, piecewiseTrace([[120, 4], [120, 9], [600, 4]]), { profiles: PROFILES });
