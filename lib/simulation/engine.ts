@@ -2,8 +2,8 @@ import { ARRIVAL_SECONDS, LAMBDA } from './platform';
 import { ResolvedProfile, ServingProfile } from './profile';
 import { calibrateServiceTime, erlangC, latencyQuantile, tailProbability } from './queueing';
 import { AasController, Capacity, HpaController } from './scaling';
-import { SeriesStore } from './metrics';
-import { LaneSpec, StackModel } from './stack-model';
+import { AlarmEvaluator, SeriesStore } from './metrics';
+import { FrontDoorSpec, LaneSpec, StackModel } from './stack-model';
 import { Trace } from './traces';
 
 /** A simulation that cannot run as asked (no lane, no serving profile): the message says what to pass. */
@@ -55,6 +55,15 @@ export interface RunResult {
   readonly minutes: { rps: number[]; capacity: number[]; latencyMs: number[]; met: boolean[] };
   readonly sloLatencyMs?: number;
   readonly sloPercentile: number;
+  /** The front door whose routing was simulated (its path), if any. */
+  readonly frontDoor?: string;
+  /** Share of all requests the front door sent to its second lane after a capacity error, percent. */
+  readonly spilledPercent: number;
+  /** Minutes during which the router sent new requests to the burst lane (primary's alarm in ALARM). */
+  readonly failedOverMinutes: number;
+  /** Requests neither lane served (503: no capacity, retry budget exhausted, or the second lane throttled). */
+  readonly unservedRequests: number;
+  readonly unservedPercent: number;
   readonly series?: Record<string, SeriesStore>;
 }
 
@@ -98,28 +107,15 @@ class LaneRun {
   private queued = 0;
   private work = 0;
 
-  private readonly sloCapCache = new Map<number, number>();
-
   /**
-   * Highest load the serving capacity takes while its latency percentile stays within the SLO
-   * threshold (what a spillover router allows the primary lane before sending requests on).
+   * Requests per second the lane takes before answering with a capacity error (what the router spills
+   * on): all slots busy on SageMaker/GPU (c / s; a model server with a bounded queue answers 503 and
+   * SageMaker a throttling error), reserved concurrency on Lambda (TooManyRequestsException).
    */
-  public sloCapacity(thr: number, q: number): number {
-    const n = this.capacity.inService;
-    let cap = this.sloCapCache.get(n);
-    if (cap === undefined) {
-      const c = n * this.prof.concurrency;
-      const s = this.prof.serviceSeconds;
-      let lo = 0;
-      let hi = c / s;
-      for (let i = 0; i < 40; i++) {
-        const mid = (lo + hi) / 2;
-        if (tailProbability(thr, c, mid, s) <= 1 - q) { lo = mid; } else { hi = mid; }
-      }
-      cap = lo;
-      this.sloCapCache.set(n, cap);
-    }
-    return cap;
+  public acceptRate(): number {
+    if (this.spec.kind === 'serverless') { return this.spec.reservedConcurrency !== undefined ? this.spec.reservedConcurrency / this.prof.serviceSeconds : Infinity; }
+    if (this.spec.kind === 'batch-workers') { return Infinity; }
+    return this.capacity.inService * this.prof.concurrency / this.prof.serviceSeconds;
   }
 
   constructor(public readonly spec: LaneSpec, public readonly prof: ResolvedProfile, seconds: number, startEpoch: number) {
@@ -255,12 +251,56 @@ class LaneRun {
   }
 }
 
+/** The front door's routing state during a run: aggregate retry budget and the failover state the router sees. */
+class FrontDoorRun {
+  public tokens: number;
+  public spilled = 0;
+  public unserved = 0;
+  public failedOverSeconds = 0;
+  private readonly alarms: AlarmEvaluator[];
+  private readonly states: Uint8Array;
+  private readonly lag: number;
+  constructor(public readonly spec: FrontDoorSpec, public readonly primary: LaneRun, public readonly burst: LaneRun | undefined, seconds: number) {
+    this.tokens = spec.retry.bucketSize;
+    const ids = spec.failover?.alarms ?? [];
+    this.alarms = primary.spec.alarms.filter(a => ids.includes(a.logicalId)).map(a => new AlarmEvaluator(a));
+    this.states = new Uint8Array(seconds);
+    this.lag = Math.ceil((spec.failover?.cacheMs ?? 0) / 1000);
+  }
+
+  /** Whether new requests go to the burst lane at second t: an alarm was in ALARM `cacheMs` ago (the router's cached state). */
+  public failedOver(t: number): boolean {
+    let alarm = false;
+    for (const a of this.alarms) { if (a.evaluate(this.primary.store, t)) { alarm = true; } }
+    this.states[t] = alarm ? 1 : 0;
+    const on = !!this.burst && t - this.lag >= 0 && this.states[t - this.lag] === 1;
+    if (on) { this.failedOverSeconds++; }
+    return on;
+  }
+
+  /**
+   * One second of `rejected` capacity errors at the first lane: each request first adds
+   * budgetPercent/100 tokens (router.js `bucket.onRequest()`), capped at bucketSize per router
+   * environment (one environment per concurrent request); each spill takes one token.
+   */
+  public spill(lambda: number, rejected: number, environments: number): number {
+    const cap = this.spec.retry.bucketSize * Math.max(1, environments);
+    this.tokens = Math.min(cap, this.tokens + lambda * this.spec.retry.budgetPercent / 100);
+    const n = this.burst ? Math.min(rejected, this.tokens) : 0;
+    this.tokens -= n;
+    this.spilled += n;
+    return n;
+  }
+}
+
 /**
- * Replay a trace through the lanes of a stack, second by second. Routing between lanes (when the
- * stack has several interactive lanes): the first interactive lane (SageMaker or GPU cluster) takes
- * traffic up to the load at which its serving instances would break the latency SLO;
- * the rest spills to a serverless lane if there is one (the topology's burst lane); a batch lane gets
- * the whole trace as jobs only when it is the only lane run.
+ * Replay a trace through the lanes of a stack, second by second. With a front door (read from the
+ * router's ROUTER_CONFIG) whose primary is run: every request goes to the primary; what the primary
+ * rejects with a capacity error (beyond its all-slots-busy rate) spills to the burst lane while the
+ * retry budget has a token, the rest is answered 503; while a failover alarm of the primary is in ALARM
+ * (seen `cacheMs` later) new requests go to the burst lane first and spill back to the primary.
+ * Without a front door every interactive lane serves the whole trace on its own (as if called
+ * directly); a batch lane gets the trace as jobs only when it is the only lane run.
  */
 export function simulate(model: StackModel, trace: Trace, options: SimulateOptions): RunResult {
   const lanes = selectLanes(model, options.lanes);
@@ -268,8 +308,9 @@ export function simulate(model: StackModel, trace: Trace, options: SimulateOptio
   const seconds = trace.rps.length;
   const runs = lanes.map(l => new LaneRun(l, profileFor(l, options.profiles), seconds, trace.startEpochSeconds));
   const batchOnly = runs.every(r => r.spec.kind === 'batch-workers');
-  const primary = runs.find(r => r.spec.kind !== 'serverless' && r.spec.kind !== 'batch-workers') ?? runs.find(r => r.spec.kind === 'serverless') ?? runs[0];
-  const burst = runs.find(r => r !== primary && r.spec.kind === 'serverless');
+  const fdSpec = (model.frontDoors ?? []).find(f => runs.some(r => r.spec.path === f.primary));
+  const fd = fdSpec ? new FrontDoorRun(fdSpec, runs.find(r => r.spec.path === fdSpec.primary)!, runs.find(r => r.spec.path === fdSpec.burst && fdSpec.burst !== fdSpec.primary), seconds) : undefined;
+  const primary = fd?.primary ?? runs.find(r => r.spec.kind !== 'serverless' && r.spec.kind !== 'batch-workers') ?? runs.find(r => r.spec.kind === 'serverless') ?? runs[0];
   const slo = primary.spec.slo;
   const q = (slo.latencyPercentile ?? options.sloPercentile ?? primary.prof.latencyPercentile) / 100;
   const thrMs = batchOnly ? (slo.maxTimeInQueue ?? 3600) * 1000 : slo.latencyMs ?? options.sloLatencyMs ?? primary.prof.latencyAtSloMs;
@@ -286,27 +327,58 @@ export function simulate(model: StackModel, trace: Trace, options: SimulateOptio
   for (let t = 0; t < seconds; t++) {
     for (const r of runs) { r.control(t); }
     const lambda = trace.rps[t];
+    // Offered load per lane, and the requests each lane rejects before serving (capacity errors).
+    const offered = new Map<LaneRun, number>();
+    const rejectedAt = new Map<LaneRun, number>();
+    let unserved = 0;
+    if (fd) {
+      const over = fd.failedOver(t);
+      const first = over ? fd.burst! : fd.primary;
+      const second = over ? fd.primary : fd.burst;
+      const accepted = Math.min(lambda, first.acceptRate());
+      const rejected = lambda - accepted;
+      const spilled = fd.spill(lambda, rejected, lambda * primary.prof.serviceSeconds);
+      offered.set(first, accepted);
+      rejectedAt.set(first, rejected);
+      unserved += rejected - spilled;
+      if (second) {
+        const acc2 = second.spec.kind === 'serverless' ? spilled : Math.min(spilled, second.acceptRate());
+        offered.set(second, acc2);
+        rejectedAt.set(second, spilled - acc2);
+        unserved += spilled - acc2;
+      }
+    }
     for (let i = 0; i < runs.length; i++) {
       const r = runs[i];
       let share: number;
-      if (batchOnly || runs.length === 1) {
+      if (fd) {
+        share = offered.get(r) ?? 0;
+      } else if (batchOnly || runs.length === 1) {
         share = lambda;
-      } else if (r === primary) {
-        share = burst ? Math.min(lambda, r.sloCapacity(thr, q)) : lambda;
-      } else if (r === burst) {
-        share = lambda - Math.min(lambda, primary.sloCapacity(thr, q));
       } else {
-        share = 0;
+        share = r.spec.kind === 'batch-workers' ? 0 : lambda;
       }
       const res = r.serve(t, share, thr, q);
       if (r.spec.kind === 'batch-workers') {
         if (res.over > 0) { mBatchMiss = true; laneMet[i].over = 1; }
       } else {
-        mReq += share; mOver += res.over; mFail += res.failed;
-        laneMet[i].req += share; laneMet[i].over += res.over; laneMet[i].fail += res.failed;
+        const rejected = rejectedAt.get(r) ?? 0;
+        if (fd) {
+          // Lambda throttles of a spilled request are answered 503 too.
+          if (res.failed > 0) { unserved += res.failed; }
+        } else {
+          mReq += share; mFail += res.failed;
+        }
+        mOver += res.over;
+        laneMet[i].req += share + rejected; laneMet[i].over += res.over; laneMet[i].fail += res.failed + rejected;
         if (share > 0 && res.latency > mLatency) { mLatency = res.latency; }
       }
       if (r.spec.kind === 'batch-workers' && res.latency > mLatency) { mLatency = res.latency; }
+    }
+    if (fd) {
+      mReq += lambda; mFail += unserved; fd.unserved += unserved;
+      // Capacity errors the lane answered (after serve(), which sets the Lambda Throttles it computes itself).
+      for (const [r, n] of rejectedAt) { r.store.data.throttles[t] += n; }
     }
     out.rps[Math.floor(t / 60)] += lambda / 60;
     out.capacity[Math.floor(t / 60)] = Math.max(out.capacity[Math.floor(t / 60)], primary.capacity.inService);
@@ -346,6 +418,11 @@ export function simulate(model: StackModel, trace: Trace, options: SimulateOptio
     sloMinutesPercent: 100 * out.met.filter(x => x).length / minutes,
     instanceHours, cost, requests, costPer1000: requests > 0 ? 1000 * cost / requests : 0,
     lanes: laneResults, minutes: out, sloLatencyMs: thrMs, sloPercentile: q * 100,
+    frontDoor: fd?.spec.path,
+    spilledPercent: fd && requests > 0 ? 100 * fd.spilled / requests : 0,
+    failedOverMinutes: fd ? fd.failedOverSeconds / 60 : 0,
+    unservedRequests: fd ? fd.unserved : 0,
+    unservedPercent: fd && requests > 0 ? 100 * fd.unserved / requests : 0,
     series: options.keepSeries ? Object.fromEntries(runs.map(r => [r.spec.path, r.store])) : undefined,
   };
 }

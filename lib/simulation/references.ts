@@ -22,7 +22,9 @@ export interface OracleResult {
  */
 export function oracle(model: StackModel, trace: Trace, options: SimulateOptions): OracleResult {
   const lanes = selectLanes(model, options.lanes);
-  const lane = lanes.find(l => l.kind !== 'serverless' && l.kind !== 'batch-workers') ?? lanes[0];
+  // The front door's primary when it routes (the burst lane only takes what the primary rejects).
+  const fdPrimary = (model.frontDoors ?? []).map(f => lanes.find(l => l.path === f.primary)).find(l => l !== undefined);
+  const lane = fdPrimary ?? lanes.find(l => l.kind !== 'serverless' && l.kind !== 'batch-workers') ?? lanes[0];
   const p = profileFor(lane, options.profiles);
   const minutes = Math.ceil(trace.rps.length / 60);
   const capacity = new Array<number>(minutes).fill(0);
@@ -64,6 +66,7 @@ export function oracle(model: StackModel, trace: Trace, options: SimulateOptions
 export function naiveModel(model: StackModel, options: SimulateOptions): StackModel {
   return {
     findings: model.findings,
+    frontDoors: model.frontDoors,
     lanes: model.lanes.map(l => naiveLane(l, options)),
   };
 }

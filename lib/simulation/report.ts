@@ -56,6 +56,14 @@ export function toJson(scenarios: ScenarioReport[], rollouts: RolloutTrialResult
       cost: r2(s.stack.cost),
       requests: Math.round(s.stack.requests),
       slo: { percentile: s.stack.sloPercentile, latencyMs: s.stack.sloLatencyMs },
+      // The front door's routing (null without one): spilled after a capacity error, minutes failed over, 503s.
+      frontDoor: s.stack.frontDoor ? {
+        path: s.stack.frontDoor,
+        spilledPercent: r4(s.stack.spilledPercent),
+        failedOverMinutes: r2(s.stack.failedOverMinutes),
+        unservedRequests: Math.round(s.stack.unservedRequests),
+        unservedPercent: r4(s.stack.unservedPercent),
+      } : null,
       oracle: { instanceHours: r2(s.oracle.instanceHours), costPer1000: r4(s.oracle.costPer1000), peakCapacity: s.oracle.peakCapacity },
       naive: { sloMinutesPercent: r2(s.naive.sloMinutesPercent), instanceHours: r2(s.naive.instanceHours), costPer1000: r4(s.naive.costPer1000) },
       ratios: {
@@ -113,6 +121,10 @@ const f1 = (v: number) => v.toFixed(1);
 const f2 = (v: number) => v.toFixed(2);
 const money = (v: number) => (v === 0 ? '0' : v < 0.01 ? v.toExponential(2) : v.toFixed(4));
 
+function frontDoorCells(r: RunResult): string[] {
+  return r.frontDoor ? [r.spilledPercent.toFixed(3), f1(r.failedOverMinutes), String(Math.round(r.unservedRequests))] : ['-', '-', '-'];
+}
+
 /** Human-readable tables: per scenario and lane, the stack beside the oracle and the naive policy. */
 export function toText(scenarios: ScenarioReport[], rollouts: RolloutTrialResult[]): string {
   let out = '';
@@ -121,12 +133,15 @@ export function toText(scenarios: ScenarioReport[], rollouts: RolloutTrialResult
     const slo = batch ? `oldest job < ${(s.stack.sloLatencyMs ?? 0) / 1000} s in queue` : `SLO p${s.stack.sloPercentile} < ${s.stack.sloLatencyMs} ms`;
     out += `\n${s.name} (${s.trace.name}, ${Math.round(s.trace.rps.length / 60)} min, ${slo})\n`;
     out += table([
-      ['', 'SLO minutes %', 'instance-h', 'cost/1000', 'peak', 'spill %', 'x oracle (inst-h)', 'x oracle (cost)'],
-      ['stack', f2(s.stack.sloMinutesPercent), f1(s.stack.instanceHours), money(s.stack.costPer1000), String(Math.max(...s.stack.lanes.map(l => l.peakCapacity))), '', String(ratio(s.stack.instanceHours, s.oracle.instanceHours)), String(ratio(s.stack.cost, s.oracle.cost))],
-      ...s.stack.lanes.map(l => [`  ${l.path} (${l.kind})`, f2(l.sloMinutesPercent), f1(l.instanceHours), money(l.costPer1000), String(l.peakCapacity), f2(l.spilloverPercent), '', '']),
-      ['oracle', '100.00', f1(s.oracle.instanceHours), money(s.oracle.costPer1000), String(s.oracle.peakCapacity), '', '1', '1'],
-      ['naive (70% target tracking)', f2(s.naive.sloMinutesPercent), f1(s.naive.instanceHours), money(s.naive.costPer1000), String(Math.max(...s.naive.lanes.map(l => l.peakCapacity))), '', String(ratio(s.naive.instanceHours, s.oracle.instanceHours)), String(ratio(s.naive.cost, s.oracle.cost))],
+      ['', 'SLO minutes %', 'instance-h', 'cost/1000', 'peak', 'spill %', 'x oracle (inst-h)', 'x oracle (cost)', 'spilled %', 'failed over min', '503s'],
+      ['stack', f2(s.stack.sloMinutesPercent), f1(s.stack.instanceHours), money(s.stack.costPer1000), String(Math.max(...s.stack.lanes.map(l => l.peakCapacity))), '', String(ratio(s.stack.instanceHours, s.oracle.instanceHours)), String(ratio(s.stack.cost, s.oracle.cost)), ...frontDoorCells(s.stack)],
+      ...s.stack.lanes.map(l => [`  ${l.path} (${l.kind})`, f2(l.sloMinutesPercent), f1(l.instanceHours), money(l.costPer1000), String(l.peakCapacity), f2(l.spilloverPercent), '', '', '', '', '']),
+      ['oracle', '100.00', f1(s.oracle.instanceHours), money(s.oracle.costPer1000), String(s.oracle.peakCapacity), '', '1', '1', '', '', ''],
+      ['naive (70% target tracking)', f2(s.naive.sloMinutesPercent), f1(s.naive.instanceHours), money(s.naive.costPer1000), String(Math.max(...s.naive.lanes.map(l => l.peakCapacity))), '', String(ratio(s.naive.instanceHours, s.oracle.instanceHours)), String(ratio(s.naive.cost, s.oracle.cost)), ...frontDoorCells(s.naive)],
     ]);
+    out += s.stack.frontDoor
+      ? `  front door ${s.stack.frontDoor}: spilled % = requests sent to the burst lane after a capacity error; failed over = minutes new requests went to the burst lane (primary alarm in ALARM); 503s = served by neither lane (${f2(s.stack.unservedPercent)}%). spill % (lane) = Lambda on-demand beyond provisioned concurrency.\n`
+      : (s.stack.lanes.filter(l => l.kind !== 'batch-workers').length > 1 ? '  no front door: every lane serves the whole trace on its own\n' : '');
     const unsupported = s.findings.filter(f => f.severity === 'unsupported');
     if (unsupported.length) {
       out += `  not simulated (${unsupported.length}): ${unsupported.slice(0, 5).map(f => `${f.resource}: ${f.message}`).join('; ')}${unsupported.length > 5 ? '; ...' : ''}\n`;

@@ -216,4 +216,30 @@ export interface ReaderFinding {
 export interface StackModel {
   readonly lanes: LaneSpec[];
   readonly findings: ReaderFinding[];
+  /** Front doors (InferenceFrontDoor routers) read from ROUTER_CONFIG. @default none */
+  readonly frontDoors?: FrontDoorSpec[];
+}
+
+/**
+ * A front door's routing as its router reads it (lib/routing/handler/router.js, ROUTER_CONFIG), with
+ * its targets mapped onto the lanes (lane paths).
+ */
+export interface FrontDoorSpec {
+  /** Construct path of the front door (its `route`). */
+  readonly path: string;
+  /** Logical id of the router function. */
+  readonly router: string;
+  /** Lane path of the primary target. */
+  readonly primary?: string;
+  /** Lane path of the burst target. */
+  readonly burst?: string;
+  /** Lane path of the jobs (batch) target. */
+  readonly jobs?: string;
+  /** Cross-lane canary (weighted split): percent and lane path. */
+  readonly canary?: { percent: number; lane?: string };
+  readonly hedgeAfterMs: number;
+  /** Per-environment token bucket: each request adds budgetPercent/100 tokens up to bucketSize; a spill costs 1. */
+  readonly retry: { budgetPercent: number; bucketSize: number; jitterMs: number };
+  /** Primary alarms (logical ids in the primary lane's `alarms`) the router fails over on; the state cache TTL. */
+  readonly failover?: { alarms: string[]; cacheMs: number };
 }

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { compileMetricMath, MetricMathError } from './metric-math';
+import { readFrontDoor } from './front-door-reader';
 import { DEFAULT_COOLDOWN_SECONDS } from './platform';
 import {
-  AlarmSpec, AnalysisMetricSpec, HpaPolicySpec, KubernetesScalerSpec, LaneSpec, MetricMath, MetricRef, ReaderFinding,
+  AlarmSpec, AnalysisMetricSpec, FrontDoorSpec, HpaPolicySpec, KubernetesScalerSpec, LaneSpec, MetricMath, MetricRef, ReaderFinding,
   RolloutSpec, ScalableTargetSpec, ScheduledActionSpec, SloSpec, StackModel, StepScalingSpec, TargetTrackingSpec,
 } from './stack-model';
 
@@ -49,8 +50,9 @@ const LANE_MEMBER_TYPES = new Set([
 export function readStack(templates: TemplateInput[], manifests: ManifestInput[] = []): StackModel {
   const lanes: LaneSpec[] = [];
   const findings: ReaderFinding[] = [];
+  const frontDoors: FrontDoorSpec[] = [];
   for (const t of templates) {
-    const r = readTemplate(t, findings);
+    const r = readTemplate(t, findings, frontDoors);
     lanes.push(...r);
     // Kubernetes manifests applied by EKS through the template (cluster.addCdk8sChart / addManifest).
     for (const [id, res] of Object.entries((t.template.Resources ?? {}) as Resources)) {
@@ -67,7 +69,7 @@ export function readStack(templates: TemplateInput[], manifests: ManifestInput[]
   for (const m of manifests) {
     lanes.push(...readManifests(m, findings));
   }
-  return { lanes, findings };
+  return { lanes, findings, frontDoors };
 }
 
 /** Load every stack template (with construct paths) and every Kubernetes YAML of a cdk.out directory. */
@@ -157,7 +159,7 @@ function refsOf(value: any, out: Set<string> = new Set()): Set<string> {
   return out;
 }
 
-function readTemplate(input: TemplateInput, findings: ReaderFinding[]): LaneSpec[] {
+function readTemplate(input: TemplateInput, findings: ReaderFinding[], frontDoors: FrontDoorSpec[]): LaneSpec[] {
   const R = (input.template.Resources ?? {}) as Resources;
   const pathOf = (id: string) => input.paths?.[id] ?? R[id]?.Metadata?.['aws:cdk:path'] as string | undefined;
 
@@ -201,13 +203,15 @@ function readTemplate(input: TemplateInput, findings: ReaderFinding[]): LaneSpec
   const claimed = new Set<string>();
   const groups: Record<string, string[]> = {};
   for (const id of members) { (groups[find(id)] ??= []).push(id); }
+  const laneOfMember: Record<string, string> = {};
+  const routers: string[] = [];
 
   for (const anchor of anchors) {
     const group = groups[find(anchor)];
     if (group.some(id => claimed.has(id))) { continue; } // one lane per group (e.g. Function + Alias)
     if (isRouter(anchor)) {
       group.forEach(id => claimed.add(id));
-      findings.push({ resource: anchor, type: R[anchor].Type, severity: 'unsupported', message: 'front door router (spillover, failover between lanes): not simulated; each lane is simulated on its own traffic' });
+      routers.push(anchor);
       continue;
     }
     if (R[anchor].Type === 'AWS::Lambda::Function' && !group.some(id => R[id].Type === 'AWS::Lambda::Alias' || R[id].Type === 'AWS::ApplicationAutoScaling::ScalableTarget')) {
@@ -219,9 +223,15 @@ function readTemplate(input: TemplateInput, findings: ReaderFinding[]): LaneSpec
     const memberPaths = group.map(pathOf).filter((p): p is string => p !== undefined);
     const lanePath = memberPaths.length ? lanePathOf(memberPaths) : `${input.stackName}/${anchor}`;
     lanes.push(buildLane(R, group, anchor, kind, lanePath, findings));
+    group.forEach(id => { laneOfMember[id] = lanePath; });
     if (kind === 'edge-fleet') {
       findings.push({ lane: lanePath, resource: anchor, type: R[anchor].Type, severity: 'info', message: 'edge fleets serve on devices: no cloud capacity or request path to simulate; the lane is read and skipped' });
     }
+  }
+  // Front doors: the router's ROUTER_CONFIG mapped onto the lanes (a reference to any resource of a lane names it).
+  for (const id of routers) {
+    const fd = readFrontDoor(R, id, x => laneOfMember[x], alarmByName, findings);
+    if (fd) { frontDoors.push(fd); }
   }
   // Scaling and alarms outside any lane are reported, never silently dropped.
   for (const id of members) {

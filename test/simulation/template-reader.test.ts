@@ -68,12 +68,27 @@ describe('reading the hybrid stack', () => {
     ]));
   });
 
-  test('the front door (its router references every lane) neither merges the lanes nor becomes one; it is reported', () => {
+  test('the front door (its router references every lane) neither merges the lanes nor becomes one; its ROUTER_CONFIG is mapped onto the lanes', () => {
     expect(hybrid.lanes.map(l => l.path)).not.toContain('InferenceLanesHybrid/Assistant/FrontDoor');
+    expect(hybrid.frontDoors).toEqual([{
+      path: 'InferenceLanesHybrid/Assistant/FrontDoor',
+      router: expect.stringMatching(/^AssistantFrontDoor[0-9A-F]{8}$/),
+      primary: 'InferenceLanesHybrid/Assistant/Baseline',
+      burst: 'InferenceLanesHybrid/Assistant/Burst',
+      jobs: 'InferenceLanesHybrid/Assistant/Summaries',
+      canary: undefined,
+      hedgeAfterMs: 0,
+      retry: { budgetPercent: 10, bucketSize: 10, jitterMs: 25 },
+      // The baseline's rollback alarms as emitted (the lane reads them too).
+      failover: { alarms: [expect.stringMatching(/^AssistantBaselineSloLatency[0-9A-F]{8}$/), expect.stringMatching(/^AssistantBaselineSloErrorRate[0-9A-F]{8}$/)], cacheMs: 5000 },
+    }]);
+    const baselineAlarms = hybrid.lanes[0].alarms.map(a => a.logicalId);
+    for (const a of hybrid.frontDoors![0].failover!.alarms) { expect(baselineAlarms).toContain(a); }
     expect(hybrid.findings).toEqual(expect.arrayContaining([
-      expect.objectContaining({ severity: 'unsupported', resource: expect.stringMatching(/^AssistantFrontDoor[0-9A-F]{8}$/), message: expect.stringMatching(/^front door router/) }),
+      expect.objectContaining({ severity: 'info', resource: expect.stringMatching(/^AssistantFrontDoor[0-9A-F]{8}$/), message: expect.stringMatching(/^front door InferenceLanesHybrid\/Assistant\/FrontDoor: primary InferenceLanesHybrid\/Assistant\/Baseline, burst InferenceLanesHybrid\/Assistant\/Burst; spillover on capacity errors/) }),
       expect.objectContaining({ severity: 'info', resource: expect.stringMatching(/^AssistantFrontDoorSpilloverAlarm/), message: expect.stringMatching(/^front door alarm/) }),
     ]));
+    expect(hybrid.findings.filter(f => f.severity === 'unsupported' && /front door/.test(f.message))).toEqual([]);
   });
 });
 
