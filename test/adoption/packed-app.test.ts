@@ -106,6 +106,21 @@ let appDir: string;
 let result: Result;
 const timings: { [step: string]: number } = {};
 
+/** True when the repository's jsii output (.jsii and the .js beside each lib source) is newer than every .ts source in lib/. */
+function jsiiOutputIsFresh(): boolean {
+  const assembly = path.join(ROOT, '.jsii');
+  if (!fs.existsSync(assembly)) { return false; }
+  const built = fs.statSync(assembly).mtimeMs;
+  const stale = (dir: string): boolean => fs.readdirSync(dir, { withFileTypes: true }).some((e) => {
+    const f = path.join(dir, e.name);
+    if (e.isDirectory()) { return stale(f); }
+    if (!e.name.endsWith('.ts') || e.name.endsWith('.d.ts')) { return false; }
+    const js = f.replace(/\.ts$/, '.js');
+    return fs.statSync(f).mtimeMs > built || !fs.existsSync(js) || fs.statSync(js).mtimeMs < fs.statSync(f).mtimeMs;
+  });
+  return !stale(path.join(ROOT, 'lib'));
+}
+
 function timed<T>(step: string, f: () => T): T {
   const t0 = Date.now();
   try { return f(); } finally { timings[step] = (Date.now() - t0) / 1000; }
@@ -125,11 +140,16 @@ beforeAll(() => {
   //    copy so the repository's own tree (and a concurrent jest run) is untouched.
   const src = path.join(work, 'src');
   fs.mkdirSync(src);
-  for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'CHANGELOG.md', 'API.md', 'lib', 'bin', 'examples'].filter(e => fs.existsSync(path.join(ROOT, e)))) {
-    fs.cpSync(path.join(ROOT, entry), path.join(src, entry), { recursive: true, filter: f => !/\.(js|d\.ts)$/.test(f) || f.endsWith(path.join('bin', 'cdk-inference-lanes.js')) });
+  // `npm test` runs the same jsii compile in place just before jest (`npm run jsii-check`): when its output
+  // is newer than every source in lib/, pack that output; otherwise (a lone `npx jest` after an edit) compile here.
+  const reuse = jsiiOutputIsFresh();
+  for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'CHANGELOG.md', 'API.md', 'lib', 'bin', 'examples', ...(reuse ? ['.jsii'] : [])].filter(e => fs.existsSync(path.join(ROOT, e)))) {
+    fs.cpSync(path.join(ROOT, entry), path.join(src, entry), { recursive: true, filter: f => reuse || !/\.(js|d\.ts)$/.test(f) || f.endsWith(path.join('bin', 'cdk-inference-lanes.js')) || f.includes(path.join('lib', 'routing', 'handler')) });
   }
   fs.symlinkSync(NODE_MODULES, path.join(src, 'node_modules'));
-  timed('build (jsii)', () => run(path.join(NODE_MODULES, '.bin', 'jsii'), ['--silence-warnings=reserved-word'], src));
+  if (!reuse) {
+    timed('build (jsii)', () => run(path.join(NODE_MODULES, '.bin', 'jsii'), ['--silence-warnings=reserved-word'], src));
+  }
   // 2. npm pack.
   tarball = path.join(work, timed('npm pack', () => run('npm', ['pack', '--silent', '--pack-destination', work], src)).trim().split('\n').pop()!);
   // 3. A user's app directory: install the tarball offline; peers from the shared install.
