@@ -2,7 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { IConstruct } from 'constructs';
 import { checkRange, invalid, isConcreteNumber } from './errors';
-import { checkCapacity, checkCron, checkDuration, checkTimeZone, durationMillis } from './private/validation';
+import { checkCapacity, checkCron, checkDuration, checkIsDuration, checkTimeZone, durationMillis } from './private/validation';
 
 /**
  * What a scaling trigger measures.
@@ -70,6 +70,8 @@ export class ScalingTrigger {
 
   /** Target age of the oldest queued job: scale out when jobs wait longer. */
   public static timeInQueue(maxAge: Duration): ScalingTrigger {
+    if (maxAge === undefined) { throw invalid('ScalingTrigger.timeInQueue', 'maxAge', maxAge, 'is required', 'Pass e.g. Duration.minutes(5).'); }
+    checkIsDuration('ScalingTrigger.timeInQueue', 'maxAge', maxAge);
     if (!maxAge.isUnresolved() && durationMillis(maxAge) < 1000) {
       throw invalid('ScalingTrigger.timeInQueue', 'maxAge', maxAge, 'must be at least 1 second', 'Pass e.g. Duration.minutes(5).');
     }
@@ -298,6 +300,15 @@ export class AutoscalingPolicy {
       throw invalid(where, 'scaleToZero', true, `conflicts with minCapacity ${props.minCapacity}`, 'Drop minCapacity (it becomes 0) or drop scaleToZero.');
     }
     const triggers = props.triggers ?? [];
+    if (!Array.isArray(triggers)) {
+      throw invalid(where, 'triggers', triggers, 'is not a list of ScalingTrigger', 'Pass e.g. [ScalingTrigger.inFlightPerInstance(8)].');
+    }
+    const knownKinds = Object.values(TriggerKind) as string[];
+    for (const [i, t] of triggers.entries()) {
+      if (typeof t !== 'object' || t === null || !knownKinds.includes((t as { kind?: unknown }).kind as string)) {
+        throw invalid(where, `triggers[${i}]`, t, 'is not a ScalingTrigger', 'Build triggers with the ScalingTrigger factories, e.g. ScalingTrigger.inFlightPerInstance(8).');
+      }
+    }
     if (triggers.length === 0 && isConcreteNumber(min) && isConcreteNumber(props.maxCapacity) && min !== props.maxCapacity) {
       throw invalid(where, 'triggers', [], `is empty while capacity may range from ${min} to ${props.maxCapacity}`, 'Add a ScalingTrigger, or use AutoscalingPolicy.fixed(n) for a fixed fleet.');
     }
@@ -320,8 +331,17 @@ export class AutoscalingPolicy {
     checkCapacity(where, 'maxScaleOutStep', props.maxScaleOutStep, 1);
     checkCapacity(where, 'maxScaleInStep', props.maxScaleInStep, 1);
     const names = new Set<string>();
+    if (!Array.isArray(props.schedules ?? [])) {
+      throw invalid(where, 'schedules', props.schedules, 'is not a list of scheduled capacities', "Pass e.g. [{ name: 'flash-sale', minCapacity: 10, start: { hour: '7', minute: '0' }, end: { hour: '9', minute: '0' } }].");
+    }
     for (const [i, s] of (props.schedules ?? []).entries()) {
       const p = `schedules[${i}]`;
+      if (typeof s !== 'object' || s === null) {
+        throw invalid(where, p, s, 'is not a scheduled capacity', "Pass e.g. { name: 'flash-sale', minCapacity: 10, start: { hour: '7', minute: '0' }, end: { hour: '9', minute: '0' } }.");
+      }
+      if (typeof s.name !== 'string') {
+        throw invalid(where, `${p}.name`, s.name, 'is not a string', "Use e.g. 'flash-sale'.");
+      }
       if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s.name) || s.name.length > 40) {
         throw invalid(where, `${p}.name`, s.name, 'is not DNS-safe (lowercase letters, digits, hyphens; at most 40)', "Use e.g. 'flash-sale'.");
       }

@@ -230,6 +230,14 @@ export interface ModelArtifactBinding {
   readonly bucketName?: string;
   /** Bucket ARN of the weights. @default - a model package */
   readonly bucketArn?: string;
+  /**
+   * Region of the weights' bucket where it is knowable (a local asset: the binding stack's Region; a
+   * bucket of this app: its stack's Region; a bucket imported with `Bucket.fromBucketAttributes({ region })`
+   * in another Region: that Region). May be a token (treat it as unknown). Lanes compare it with
+   * their stack's Region to reject model data in another Region.
+   * @default - unknown (a model package, or a bucket imported without a Region)
+   */
+  readonly bucketRegion?: string;
   /** Key (or prefix) of the weights. @default - a model package */
   readonly objectKey?: string;
   /** True if the weights are a prefix of many objects. */
@@ -312,6 +320,15 @@ export class ModelArtifact {
     }
     if (!Token.isUnresolved(props.version) && (!VERSION_RE.test(props.version) || props.version.length > 63)) {
       throw invalid(label, 'version', props.version, "may only hold letters, digits, '.', '_' and '-' (at most 63 characters, alphanumeric at both ends)", "Use e.g. '1.4.0' or '2026-11-28.1'.");
+    }
+    // Duck-typed (not instanceof): two copies of the library in one app must still work together.
+    if (typeof (props.weights as Partial<ModelWeights> | undefined)?.bind !== 'function') {
+      throw invalid(label, 'weights', props.weights, 'is not ModelWeights', 'Pass ModelWeights.fromAsset(...), fromBucket(...), fromBucketPrefix(...) or fromModelPackage(...).');
+    }
+    for (const [i, v] of (props.variants ?? []).entries()) {
+      if (typeof (v.weights as Partial<ModelWeights> | undefined)?.bind !== 'function') {
+        throw invalid(label, `variants[${i}].weights`, v.weights, 'is not ModelWeights', 'Pass ModelWeights.fromAsset(...), fromBucket(...), fromBucketPrefix(...) or fromModelPackage(...).');
+      }
     }
     checkPinnedVersion(label, 'version', props.version, "Pin the model's exact version (e.g. '1.4.0'): a rollback returns to the version a lane was deployed with.");
     checkDigest(label, 'digest', props.digest);
@@ -415,6 +432,7 @@ export class ModelArtifact {
       modelDataUrl: weights.s3Uri,
       bucketName: weights.bucketName,
       bucketArn: weights.bucketArn,
+      bucketRegion: weights.bucketRegion,
       objectKey: weights.objectKey,
       isPrefix: weights.isPrefix,
       compressed: weights.compressed,

@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack, Token } from 'aws-cdk-lib';
+import { Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
@@ -39,6 +39,23 @@ export interface ModelWeightsConfig {
    * @default - no S3 location (a model package)
    */
   readonly bucketArn?: string;
+
+  /**
+   * Region of the bucket holding the weights, where it is knowable at synth time, so a lane can
+   * reject weights in another Region than the model that reads them (SageMaker, Lambda and
+   * Greengrass read model data from a bucket in their own Region):
+   *
+   * - a local asset: the binding stack's Region (the CDK assets bucket of that stack's environment);
+   * - a bucket created in a stack of this app: that stack's Region;
+   * - an imported bucket whose Region differs from the importing stack's, i.e. one imported with
+   *   `Bucket.fromBucketAttributes(scope, id, { bucketName, region })`: that Region.
+   *
+   * May be a token (an environment-agnostic stack's `AWS::Region`): treat it as unknown when comparing.
+   *
+   * @default - unknown: a model package, or a bucket imported without a Region (`fromBucketName`,
+   * `fromBucketArn`: aws-cdk-lib assumes the importing stack's Region, which may not be the bucket's)
+   */
+  readonly bucketRegion?: string;
 
   /**
    * True when `objectKey` is a prefix holding many objects (multi-model hosting).
@@ -149,6 +166,20 @@ function grantObjectRead(grantee: iam.IGrantable, bucket: s3.IBucket, key: strin
   bucket.encryptionKey?.grantDecrypt(grantee);
 }
 
+/**
+ * The Region of a bucket where it is knowable (see {@link ModelWeightsConfig.bucketRegion}): an owned
+ * bucket's stack Region; an imported bucket's own Region when it differs from its importing stack's
+ * (aws-cdk-lib fills the importing stack's Region in when none was given, so an equal Region cannot
+ * tell an explicit Region from that assumption and reads as unknown).
+ */
+function bucketRegionOf(bucket: s3.IBucket): string | undefined {
+  const home = Stack.of(bucket).region;
+  if (Resource.isOwnedResource(bucket)) { return home; }
+  const region = bucket.env?.region;
+  if (region === undefined || region === home) { return undefined; }
+  return region;
+}
+
 class AssetWeights extends ModelWeights {
   public readonly description: string;
   private readonly assets = new WeakMap<Stack, s3assets.Asset>();
@@ -183,6 +214,8 @@ class AssetWeights extends ModelWeights {
       s3Uri: asset.s3ObjectUrl,
       bucketName: asset.s3BucketName,
       bucketArn: asset.bucket.bucketArn,
+      // The assets bucket of the binding stack's environment (bootstrap), in that stack's Region.
+      bucketRegion: stack.region,
       objectKey: key,
       isPrefix: false,
       compressed: /\.tar\.gz$|\.tgz$/.test(this.assetPath),
@@ -220,6 +253,7 @@ class BucketWeights extends ModelWeights {
       s3Uri: `s3://${this.bucket.bucketName}/${this.key}`,
       bucketName: this.bucket.bucketName,
       bucketArn: this.bucket.bucketArn,
+      bucketRegion: bucketRegionOf(this.bucket),
       objectKey: this.key,
       isPrefix: this.isPrefix,
       compressed: !this.isPrefix && /\.tar\.gz$|\.tgz$/.test(this.key),

@@ -1,7 +1,7 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { checkRange, invalid } from './errors';
-import { checkDuration, checkOneOf } from './private/validation';
+import { checkDuration, checkIsDuration, checkOneOf } from './private/validation';
 import { ModelArtifact } from './model-artifact';
 
 /**
@@ -117,23 +117,49 @@ export class Rollout {
     }
   }
 
-  /** Number of linear steps to reach 100%. */
-  public get linearSteps(): number {
-    return this.strategy === RolloutStrategy.LINEAR ? Math.ceil(100 / this.percent) : 1;
+  /**
+   * Number of traffic shifts to reach 100%: `ceil(100 ÷ stepPercent)` for a linear rollout, 1 for a
+   * canary or all-at-once.
+   *
+   * Undefined when the linear step percent is a token (e.g. a `CfnParameter`): the count is unknown
+   * until deploy, and no number computed from the token's placeholder means anything. A lane that
+   * needs it (a total deployment time, a timeout) must skip that check or reject the token; it must
+   * not substitute a default.
+   */
+  public get linearStepCount(): number | undefined {
+    if (this.strategy !== RolloutStrategy.LINEAR) { return 1; }
+    return Token.isUnresolved(this.percent) ? undefined : Math.ceil(100 / this.percent);
   }
 
-  /** Short text, e.g. `CANARY 10% / 5 minutes`. */
+  /**
+   * Number of linear steps to reach 100% (1 for a canary or all-at-once).
+   *
+   * A token step percent has no step count: this throws a LaneValidationError naming the prop instead
+   * of returning a number computed from the token's placeholder.
+   *
+   * @deprecated use `linearStepCount`, which is undefined (unknown) for a token step percent.
+   */
+  public get linearSteps(): number {
+    const count = this.linearStepCount;
+    if (count === undefined) {
+      throw invalid(`Rollout.${this.strategy}`, 'stepPercent', this.percent, 'is a token (unknown until deploy), so the number of linear steps is unknown',
+        'Pass a number, or read linearStepCount (undefined for a token) and skip what needs the step count.');
+    }
+    return count;
+  }
+
+  /** Short text, e.g. `CANARY 10% / 5 minutes` (a token percent reads `<token>%`). */
   public toString(): string {
     if (this.strategy === RolloutStrategy.ALL_AT_ONCE) { return 'ALL_AT_ONCE'; }
-    return `${this.strategy} ${this.percent}% / ${this.stepInterval?.toHumanString()}`;
+    const percent = Token.isUnresolved(this.percent) ? '<token>' : String(this.percent);
+    return `${this.strategy} ${percent}% / ${this.stepInterval?.toHumanString()}`;
   }
 }
 
 function checkBake(where: string, prop: string, d: Duration): void {
-  if (d === undefined || d.isUnresolved()) {
-    if (d === undefined) { throw invalid(where, prop, d, 'is required', 'Pass e.g. Duration.minutes(5).'); }
-    return;
-  }
+  if (d === undefined) { throw invalid(where, prop, d, 'is required', 'Pass e.g. Duration.minutes(5).'); }
+  checkIsDuration(where, prop, d, 'minutes');
+  if (d.isUnresolved()) { return; }
   checkDuration(where, prop, d, { unit: 'milliseconds', fix: 'Pass e.g. Duration.minutes(5).' });
   const seconds = d.toSeconds({ integral: false });
   if (seconds < 60 || seconds > 3600) {
@@ -171,6 +197,9 @@ export class ShadowTraffic {
 
   constructor(props: ShadowTrafficProps) {
     checkRange('ShadowTraffic', 'samplePercent', props.samplePercent, 1, 100, 'Pass a share from 1 to 100 percent.');
+    if (typeof (props.candidate as Partial<ModelArtifact> | undefined)?.bind !== 'function' || typeof props.candidate.version !== 'string') {
+      throw invalid('ShadowTraffic', 'candidate', props.candidate, 'is not a ModelArtifact', 'Pass the candidate model as a ModelArtifact (e.g. ModelArtifact.fromAsset(...)).');
+    }
     this.candidate = props.candidate;
     this.samplePercent = props.samplePercent;
   }

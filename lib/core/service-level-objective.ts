@@ -3,7 +3,7 @@ import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { checkInteger, checkRange, invalid, isConcreteNumber } from './errors';
-import { errorRatePercent } from './private/metric-math';
+import { defaultMinRequests, errorRatePercent } from './private/metric-math';
 import { checkDuration, checkOneOf, describeValue, durationMillis } from './private/validation';
 
 /**
@@ -311,6 +311,9 @@ export class ServiceLevelObjective {
         throw invalid(where, prop, v, 'cannot be a token: the alarms\' DatapointsToAlarm is computed from it at synth', `Pass a concrete ${prop}.`);
       }
     }
+    if (props.latencyPercentile !== undefined && Token.isUnresolved(props.latencyPercentile)) {
+      throw invalid(where, 'latencyPercentile', props.latencyPercentile, 'cannot be a token: it names the CloudWatch statistic (p95) at synth', 'Pass a concrete percentile such as 95.');
+    }
     checkInteger(where, 'minBreachingPeriods', props.minBreachingPeriods, 1, 1440);
     this.minBreachingPeriods = props.minBreachingPeriods ?? 2;
     if (isConcreteNumber(this.evaluationPeriods) && isConcreteNumber(this.minBreachingPeriods) && this.minBreachingPeriods > this.evaluationPeriods) {
@@ -520,15 +523,6 @@ export class ServiceLevelObjective {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/**
- * Default minimum requests per period: the fewest requests for which one failed request stays within
- * the objective (`ceil(100 ÷ maxErrorRatePercent)`: 100 for 1%), at least 10 and at most 1,000.
- */
-function defaultMinRequests(maxErrorRatePercent: number): number {
-  if (!(maxErrorRatePercent > 0)) { return 1000; }
-  return Math.min(1000, Math.max(10, Math.ceil(100 / maxErrorRatePercent - 1e-9)));
-}
 
 /** The metric judged on the SLO's period (the M-of-N math counts periods of that length). */
 function withPeriod(m: cloudwatch.IMetric, period: Duration): cloudwatch.IMetric {

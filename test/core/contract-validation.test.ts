@@ -6,7 +6,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import {
   AutoscalingPolicy, AutoscalingPolicyProps, HardwareTarget, LaneScalingSupport, LaneValidationError, ModelArtifact, ModelPrecision, Rollout,
-  ScalingTrigger, ScheduledCapacity, ScheduleFormat, ServiceLevelObjective, ServiceLevelObjectiveProps, TriggerKind,
+  ScalingTrigger, ScheduledCapacity, ScheduleFormat, ServiceLevelObjective, ServiceLevelObjectiveProps, ShadowTraffic, TriggerKind,
 } from '../../lib';
 import { addScheduledActions } from '../../lib/core/app-autoscaling';
 
@@ -203,7 +203,7 @@ describe('Rollout: bake times and intervals', () => {
   test.each([
     [() => Rollout.canary({ percent: 10, bakeTime: Duration.minutes(NaN) }), /^Rollout\.canary: 'bakeTime' \(NaN minutes\) is not a finite duration/],
     [() => Rollout.canary({ percent: 10, bakeTime: Duration.millis(1500) }), /'bakeTime' \(1 second 500 millis\) must be between 1 minute and 1 hour\. Fix: Pass e\.g\. Duration\.minutes\(5\)\. Rollout steps are whole minutes, up to an hour, in every lane\./],
-    [() => Rollout.linear({ stepPercent: 10, interval: Duration.millis(90500) }), /^Rollout\.linear: 'interval' \(1 minute 30 seconds\) must be a whole number of minutes\. Fix: Pass Duration\.minutes\(2\)\./],
+    [() => Rollout.linear({ stepPercent: 10, interval: Duration.millis(90500) }), /^Rollout\.linear: 'interval' \(90\.5 seconds\) must be a whole number of minutes\. Fix: Pass Duration\.minutes\(2\)\./],
     [() => Rollout.linear({ stepPercent: 10, interval: Duration.seconds(3660) }), /'interval' \(1 hour 1 minute\) must be between 1 minute and 1 hour/],
     [() => Rollout.allAtOnce({ finalBakeTime: Duration.seconds(1.5) }), /^Rollout\.ALL_AT_ONCE: 'finalBakeTime' \(1\.5 seconds\) must be a whole number of seconds/],
     [() => Rollout.allAtOnce({ finalBakeTime: Duration.seconds(NaN) }), /'finalBakeTime' \(NaN seconds\) is not a finite duration/],
@@ -314,11 +314,105 @@ describe('tokens: no value is computed from an unknown', () => {
       .toThrow(new RegExp(`^ServiceLevelObjective: '${prop}' \\(<token>\\) cannot be a token: the alarms' DatapointsToAlarm is computed from it at synth\\. Fix: Pass a concrete ${prop}\\.$`));
   });
 
+  test('a token latency percentile is rejected (it names the statistic)', () => {
+    const token = new CfnParameter(new Stack(), 'P', { type: 'Number' }).valueAsNumber;
+    expect(() => ServiceLevelObjective.latency(token, Duration.millis(200)))
+      .toThrow(/^ServiceLevelObjective: 'latencyPercentile' \(<token>\) cannot be a token: it names the CloudWatch statistic \(p95\) at synth/);
+  });
+
   test('token thresholds render as references', () => {
     const stack = new Stack(new App(), 'S');
     const ms = new CfnParameter(stack, 'Ms', { type: 'Number' }).valueAsNumber;
     new ServiceLevelObjective({ latencyThreshold: Duration.millis(ms), applicationSignals: false })
       .render(stack, 'Slo', { laneName: 'l', latency: new cloudwatch.Metric({ namespace: 'N', metricName: 'Latency' }) });
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: { Ref: 'Ms' } });
+  });
+});
+
+describe('tokens: a token Rollout percent has no step count', () => {
+  test('linearStepCount is undefined for a token step percent; the percent itself stays the token', () => {
+    const stack = new Stack(new App(), 'S');
+    const step = new CfnParameter(stack, 'Step', { type: 'Number' }).valueAsNumber;
+    const r = Rollout.linear({ stepPercent: step, interval: Duration.minutes(5) });
+    expect(r.linearStepCount).toBeUndefined();
+    expect(stack.resolve(r.percent)).toEqual({ Ref: 'Step' });
+    expect(r.toString()).toBe('LINEAR <token>% / 5 minutes');
+  });
+
+  test('the deprecated linearSteps throws a LaneValidationError naming the prop instead of a number from the placeholder', () => {
+    const step = new CfnParameter(new Stack(), 'Step', { type: 'Number' }).valueAsNumber;
+    const r = Rollout.linear({ stepPercent: step, interval: Duration.minutes(5) });
+    expect(() => r.linearSteps).toThrow(LaneValidationError);
+    expect(() => r.linearSteps).toThrow(/^Rollout\.LINEAR: 'stepPercent' \(<token>\) is a token \(unknown until deploy\), so the number of linear steps is unknown\. Fix: Pass a number, or read linearStepCount/);
+  });
+
+  test('a token canary percent: one shift, known (the count does not depend on the percent)', () => {
+    const pct = new CfnParameter(new Stack(), 'Pct', { type: 'Number' }).valueAsNumber;
+    const r = Rollout.canary({ percent: pct, bakeTime: Duration.minutes(5) });
+    expect(r.linearStepCount).toBe(1);
+    expect(r.linearSteps).toBe(1);
+    expect(r.toString()).toBe('CANARY <token>% / 5 minutes');
+  });
+
+  test.each([
+    // [stepPercent, shifts]: the edges of the accepted range and a non-divisor
+    [1, 100], [30, 4], [33, 4], [34, 3], [50, 2], [99, 2],
+  ])('concrete step %d%%: %d shifts (linearStepCount and linearSteps agree)', (step, count) => {
+    const r = Rollout.linear({ stepPercent: step, interval: Duration.minutes(1) });
+    expect(r.linearStepCount).toBe(count);
+    expect(r.linearSteps).toBe(count);
+  });
+
+  test('all-at-once: one shift', () => {
+    expect(Rollout.allAtOnce().linearStepCount).toBe(1);
+  });
+});
+
+describe('objects from plain JavaScript', () => {
+  test('ModelArtifact weights and ShadowTraffic candidates must be the library\'s classes', () => {
+    expect(() => new ModelArtifact({ name: 'm', version: '1', weights: 's3://bucket/key' as never }))
+      .toThrow(/^ModelArtifact\(m\): 'weights' \("s3:\/\/bucket\/key"\) is not ModelWeights\. Fix: Pass ModelWeights\.fromAsset/);
+    expect(() => ShadowTraffic.mirror('candidate-v2' as never, 10))
+      .toThrow(/^ShadowTraffic: 'candidate' \("candidate-v2"\) is not a ModelArtifact/);
+  });
+});
+
+describe('durations from plain JavaScript and other jsii languages (a number or string where a Duration belongs)', () => {
+  test.each([
+    ['Rollout.canary bakeTime', () => Rollout.canary({ percent: 10, bakeTime: 5 as never }),
+      /^Rollout\.canary: 'bakeTime' \(5\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not a number, e\.g\. Duration\.minutes\(5\)\.$/],
+    ['Rollout.linear interval', () => Rollout.linear({ stepPercent: 10, interval: '5m' as never }),
+      /^Rollout\.linear: 'interval' \("5m"\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not a string/],
+    ['Rollout.canary bakeTime null', () => Rollout.canary({ percent: 10, bakeTime: null as never }),
+      /^Rollout\.canary: 'bakeTime' \(null\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not null/],
+    ['Rollout finalBakeTime', () => Rollout.allAtOnce({ finalBakeTime: 600 as never }),
+      /^Rollout\.ALL_AT_ONCE: 'finalBakeTime' \(600\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not a number, e\.g\. Duration\.seconds\(600\)\.$/],
+    ['ScalingTrigger.timeInQueue maxAge', () => ScalingTrigger.timeInQueue(300 as never),
+      /^ScalingTrigger\.timeInQueue: 'maxAge' \(300\) is not a Duration\. Fix: .*Duration\.seconds\(300\)/],
+    ['ScalingTrigger.timeInQueue maxAge missing', () => ScalingTrigger.timeInQueue(undefined as never),
+      /^ScalingTrigger\.timeInQueue: 'maxAge' is required/],
+    ['AutoscalingPolicy scaleOutCooldown', () => policy({ scaleOutCooldown: 60 as never }),
+      /^AutoscalingPolicy: 'scaleOutCooldown' \(60\) is not a Duration/],
+    ['AutoscalingPolicy scaleInCooldown', () => policy({ scaleInCooldown: { seconds: 60 } as never }),
+      /^AutoscalingPolicy: 'scaleInCooldown' \(\{"seconds":60\}\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not an object/],
+    ['SLO latencyThreshold', () => new ServiceLevelObjective({ latencyThreshold: 200 as never }),
+      /^ServiceLevelObjective: 'latencyThreshold' \(200\) is not a Duration\. Fix: .*Duration\.millis\(200\)/],
+    ['SLO maxTimeInQueue', () => new ServiceLevelObjective({ maxTimeInQueue: '30m' as never }),
+      /^ServiceLevelObjective: 'maxTimeInQueue' \("30m"\) is not a Duration/],
+    ['SLO period', () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(200), period: 60 as never }),
+      /^ServiceLevelObjective: 'period' \(60\) is not a Duration/],
+    ['SLO window', () => new ServiceLevelObjective({ latencyThreshold: Duration.millis(200), window: 28 as never }),
+      /^ServiceLevelObjective: 'window' \(28\) is not a Duration/],
+  ])('%s: a LaneValidationError, not a TypeError', (_name, fn, msg) => {
+    expect(fn).toThrow(LaneValidationError);
+    expect(fn).toThrow(msg);
+  });
+
+  test('triggers and schedules that are not the contract\'s shapes are LaneValidationErrors', () => {
+    expect(() => policy({ triggers: ['cpu'] as never })).toThrow(/^AutoscalingPolicy: 'triggers\[0\]' \("cpu"\) is not a ScalingTrigger\. Fix: Build triggers with the ScalingTrigger factories/);
+    expect(() => policy({ triggers: ScalingTrigger.cpuUtilization(50) as never })).toThrow(/^AutoscalingPolicy: 'triggers' \(cpuUtilization\(50\)\) is not a list of ScalingTrigger/);
+    expect(() => policy({ schedules: [null as never] })).toThrow(/^AutoscalingPolicy: 'schedules\[0\]' \(null\) is not a scheduled capacity/);
+    expect(() => policy({ schedules: schedule({}) as never })).toThrow(/^AutoscalingPolicy: 'schedules' .* is not a list of scheduled capacities/);
+    expect(() => policy({ schedules: [schedule({ name: 7 as never })] })).toThrow(/^AutoscalingPolicy: 'schedules\[0\]\.name' \(7\) is not a string/);
   });
 });

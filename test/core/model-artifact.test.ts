@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -215,4 +215,61 @@ test('grantImagePull: false binds the image without granting pull', () => {
   expect(stack.resolve(b.imageUri)).toEqual({ 'Fn::Join': ['', ['123456789012.dkr.ecr.us-east-1.', { Ref: 'AWS::URLSuffix' }, '/serving:1']] });
   expect(JSON.stringify(policyStatements(stack))).not.toContain('ecr:');
   expect(policyStatements(stack).map(st => st.Action)).toEqual(['s3:GetObject']);
+});
+
+describe('ModelArtifact.bind: Region of the weights\' bucket (bucketRegion), where it is knowable', () => {
+  const KEY = 'recsys/1.4.0/model.tar.gz';
+  function bindIn(stack: Stack, weights: ModelWeights): string | undefined {
+    const binding = new ModelArtifact({ name: 'recsys', version: '1.4.0', weights }).bind(stack);
+    expect(binding.bucketRegion).toBe(weights.bind(stack).bucketRegion); // the binding passes the weights' Region on
+    return binding.bucketRegion;
+  }
+
+  test('a bucket imported with fromBucketAttributes({ region }) in another Region: that Region', () => {
+    const { stack } = stackWithRole();
+    const bucket = s3.Bucket.fromBucketAttributes(stack, 'B', { bucketName: 'models-eu', region: 'eu-west-1' });
+    expect(bindIn(stack, ModelWeights.fromBucket(bucket, KEY))).toBe('eu-west-1');
+    expect(bindIn(stack, ModelWeights.fromBucketPrefix(bucket, 'recsys/'))).toBe('eu-west-1');
+  });
+
+  test('a bucket imported with a Region into an environment-agnostic stack: that Region', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    const bucket = s3.Bucket.fromBucketAttributes(stack, 'B', { bucketName: 'models-eu', region: 'eu-west-1' });
+    expect(bindIn(stack, ModelWeights.fromBucket(bucket, KEY))).toBe('eu-west-1');
+  });
+
+  test('a bucket created in the same stack: the stack\'s Region', () => {
+    const { stack } = stackWithRole();
+    expect(bindIn(stack, ModelWeights.fromBucket(new s3.Bucket(stack, 'Weights'), KEY))).toBe('us-east-1');
+  });
+
+  test('a bucket created in another stack of the app: that stack\'s Region, not the binding stack\'s', () => {
+    const app = new App();
+    const eu = new Stack(app, 'Eu', { env: { account: '123456789012', region: 'eu-central-1' } });
+    const us = new Stack(app, 'Us', { env: { account: '123456789012', region: 'us-east-1' } });
+    expect(bindIn(us, ModelWeights.fromBucket(new s3.Bucket(eu, 'Weights'), KEY))).toBe('eu-central-1');
+  });
+
+  test('a local asset: the binding stack\'s Region (a token in an environment-agnostic stack)', () => {
+    const { stack } = stackWithRole();
+    expect(bindIn(stack, ModelWeights.fromAsset(FP32))).toBe('us-east-1');
+    const agnostic = new Stack(new App(), 'Agnostic');
+    const region = bindIn(agnostic, ModelWeights.fromAsset(FP32));
+    expect(Token.isUnresolved(region)).toBe(true);
+    expect(agnostic.resolve(region)).toEqual({ Ref: 'AWS::Region' });
+  });
+
+  test('unknown: a bucket imported without a Region (fromBucketName, fromBucketArn, attributes without region), a model package', () => {
+    const { stack } = stackWithRole();
+    expect(bindIn(stack, ModelWeights.fromBucket(s3.Bucket.fromBucketName(stack, 'N', 'models-bucket'), KEY))).toBeUndefined();
+    expect(bindIn(stack, ModelWeights.fromBucket(s3.Bucket.fromBucketArn(stack, 'A', 'arn:aws:s3:::models-bucket'), KEY))).toBeUndefined();
+    expect(bindIn(stack, ModelWeights.fromBucket(s3.Bucket.fromBucketAttributes(stack, 'T', { bucketName: 'models-bucket' }), KEY))).toBeUndefined();
+    expect(bindIn(stack, ModelWeights.fromModelPackage('arn:aws:sagemaker:eu-west-1:123456789012:model-package/recsys/3'))).toBeUndefined();
+  });
+
+  test('an import that names the importing stack\'s own Region reads as unknown (indistinguishable from aws-cdk-lib\'s assumption)', () => {
+    const { stack } = stackWithRole();
+    const bucket = s3.Bucket.fromBucketAttributes(stack, 'B', { bucketName: 'models-bucket', region: 'us-east-1' });
+    expect(bindIn(stack, ModelWeights.fromBucket(bucket, KEY))).toBeUndefined();
+  });
 });

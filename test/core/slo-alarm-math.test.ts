@@ -2,6 +2,7 @@ import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { ServiceLevelObjective, ServiceLevelObjectiveProps } from '../../lib';
+import { defaultMinRequests } from '../../lib/core/private/metric-math';
 
 const errors = new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Errors', dimensionsMap: { FunctionName: 'f' } });
 const requests = new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Invocations', dimensionsMap: { FunctionName: 'f' } });
@@ -86,7 +87,22 @@ describe('error-rate alarms ignore periods with fewer than minRequestsPerPeriod 
   ])('maxErrorRatePercent %p: default minimum %d requests per period', (rate, min) => {
     const slo = new ServiceLevelObjective({ maxErrorRatePercent: rate });
     expect(slo.minRequestsPerPeriod).toBe(min);
+    expect(defaultMinRequests(rate)).toBe(min); // the rule lanes reuse for their own rate alarms
     expect(errorRateAlarm({ maxErrorRatePercent: rate }).Metrics[0].Expression).toBe(`IF(inv >= ${min}, 100 * err / inv, 0)`);
+  });
+
+  test('defaultMinRequests (lib/core/private/metric-math): clamp edges, and unknown for a token or a non-percent', () => {
+    // 10 % is the first threshold clamped up to the floor; 9.99 % needs 11; 0.1 % and below hit the ceiling; 0.11 % needs 910.
+    expect(defaultMinRequests(9.99)).toBe(11);
+    expect(defaultMinRequests(10)).toBe(10);
+    expect(defaultMinRequests(100)).toBe(10);
+    expect(defaultMinRequests(0.11)).toBe(910);
+    expect(defaultMinRequests(0.1)).toBe(1000);
+    expect(defaultMinRequests(0.01)).toBe(1000);
+    const token = new CfnParameter(new Stack(), 'T', { type: 'Number' }).valueAsNumber;
+    for (const v of [token, NaN, Infinity, -1, '5' as unknown as number]) {
+      expect(defaultMinRequests(v)).toBeUndefined();
+    }
   });
 
   test('an explicit minimum is emitted as given; 1 is the accepted edge, 0 the first rejected', () => {

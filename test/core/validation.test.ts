@@ -2,11 +2,11 @@ import { App, CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { LaneValidationError, ScalingTrigger } from '../../lib';
-import { invalid } from '../../lib/core/errors';
+import { checkInteger, checkRange, invalid } from '../../lib/core/errors';
 import {
   checkAbsolutePath, checkCapacity, checkCron, checkDnsLabel, checkDnsSubdomain, checkDuration, checkFinite, checkLabelKey,
   checkLabelValue, checkNonEmpty, checkOneOf, checkPinnedVersion, checkTimeZone, checkWholeNumber, describeDuration, describeValue,
-  MAX_APP_AUTOSCALING_CAPACITY,
+  checkNoModelEnvOverride, isDuration, MAX_APP_AUTOSCALING_CAPACITY,
 } from '../../lib/core/private/validation';
 
 /** GIVEN a construct with a path, WHEN a check fails, THEN the message starts with that path. */
@@ -34,6 +34,17 @@ describe('describeValue / describeDuration', () => {
     [Duration.seconds(0), '0 seconds'],
     [Duration.millis(0.5), '0.5 millis'],
     [Duration.minutes(0.25), '0.25 minutes'],
+    // exact: never rounds away the part a message is about
+    [Duration.millis(1500), '1 second 500 millis'],
+    [Duration.millis(90500), '90.5 seconds'],
+    [Duration.millis(90001), '90.001 seconds'],
+    [Duration.seconds(3661), '3661 seconds'],
+    [Duration.seconds(3660), '1 hour 1 minute'],
+    [Duration.seconds(2_147_483_647), '2147483647 seconds'],
+    [Duration.seconds(2_147_483_648), '2147483648 seconds'],
+    [Duration.minutes(1500), '1 day 1 hour'],
+    [Duration.minutes(1501), '1501 minutes'],
+    [Duration.millis(86_400_001), '1 day 1 milli'],
   ])('%s reads as %s', (d, text) => {
     expect(describeDuration(d)).toBe(text);
     expect(describeValue(d)).toBe(text);
@@ -62,7 +73,9 @@ describe('describeValue / describeDuration', () => {
 
   test('class instances read as their class or their own toString, tokens as <token>', () => {
     class Opaque { public readonly x = 1; }
-    expect(describeValue(new Opaque())).toBe('a Opaque');
+    expect(describeValue(new Opaque())).toBe('an Opaque');
+    class Mode { public readonly kind = 'serverless'; }
+    expect(describeValue(new Mode())).toBe('a Mode (serverless)');
     const stack = new Stack(new App(), 'S');
     const bucket = new s3.Bucket(stack, 'Weights');
     expect(describeValue(bucket)).toBe('S/Weights');
@@ -107,6 +120,15 @@ describe('checkDuration', () => {
   test('milliseconds: a fraction of a millisecond is rejected, 0 is accepted without a min', () => {
     expect(() => checkDuration('X', 'interval', Duration.millis(0.5), { unit: 'milliseconds' })).toThrow(/'interval' \(0\.5 millis\) must be a whole number of milliseconds/);
     expect(() => checkDuration('X', 'interval', Duration.millis(0), { unit: 'milliseconds' })).not.toThrow();
+  });
+
+  test('the first rejected value never reads like the limit (exact rendering)', () => {
+    const limit = { unit: 'seconds' as const, max: Duration.seconds(2_147_483_647) };
+    expect(() => checkDuration('X', 'p', Duration.seconds(2_147_483_647), limit)).not.toThrow();
+    expect(() => checkDuration('X', 'p', Duration.seconds(2_147_483_648), limit))
+      .toThrow(/^X: 'p' \(2147483648 seconds\) must be at most 2147483647 seconds\./);
+    expect(() => checkDuration('X', 'p', Duration.millis(90500), { unit: 'seconds' }))
+      .toThrow(/^X: 'p' \(90\.5 seconds\) must be a whole number of seconds.*Duration\.seconds\(91\)\.$/);
   });
 
   test('a custom fix is used verbatim', () => {
@@ -422,5 +444,80 @@ describe('errors are always LaneValidationError', () => {
       expect(e.prop).toBe('p');
       expect(e.fix.length).toBeGreaterThan(5);
     }
+  });
+});
+
+describe('validators never crash on values of the wrong type (plain JavaScript, other jsii languages)', () => {
+  const weird: unknown[] = [30, '30s', null, {}, [], true, NaN, Symbol('s'), () => 1, new Date(0)];
+  const validators: Array<[string, (v: unknown) => void]> = [
+    ['checkDuration', v => checkDuration('X', 'p', v as Duration, { unit: 'seconds' })],
+    ['checkFinite', v => checkFinite('X', 'p', v as number)],
+    ['checkWholeNumber', v => checkWholeNumber('X', 'p', v as number, 0, 10)],
+    ['checkCapacity', v => checkCapacity('X', 'p', v as number)],
+    ['checkOneOf', v => checkOneOf('X', 'p', v, ['a', 'b'])],
+    ['checkNonEmpty', v => checkNonEmpty('X', 'p', v as string)],
+    ['checkPinnedVersion', v => checkPinnedVersion('X', 'p', v as string)],
+    ['checkDnsLabel', v => checkDnsLabel('X', 'p', v as string)],
+    ['checkDnsSubdomain', v => checkDnsSubdomain('X', 'p', v as string)],
+    ['checkLabelKey', v => checkLabelKey('X', 'p', v as string)],
+    ['checkLabelValue', v => checkLabelValue('X', 'p', v as string)],
+    ['checkAbsolutePath', v => checkAbsolutePath('X', 'p', v as string)],
+    ['checkTimeZone', v => checkTimeZone('X', 'p', v as string)],
+    ['checkCron (application-autoscaling)', v => checkCron('X', 'p', v as string, 'application-autoscaling')],
+    ['checkCron (keda)', v => checkCron('X', 'p', v as string, 'keda')],
+    ['checkRange', v => checkRange('X', 'p', v as number, 0, 10)],
+    ['checkInteger', v => checkInteger('X', 'p', v as number, 0, 10)],
+  ];
+  test.each(validators)('%s: returns or throws a LaneValidationError naming the prop', (_name, check) => {
+    for (const v of weird) {
+      try {
+        check(v);
+      } catch (e) {
+        expect(e).toBeInstanceOf(LaneValidationError);
+        expect((e as LaneValidationError).message).toMatch(/^X: 'p(\.\w+)?' /);
+      }
+    }
+  });
+
+  test('checkDuration rejects each non-Duration with the same problem and a fix in the check\'s unit', () => {
+    expect(() => checkDuration('X', 'p', 30 as never, { unit: 'seconds' })).toThrow(/^X: 'p' \(30\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not a number, e\.g\. Duration\.seconds\(30\)\.$/);
+    expect(() => checkDuration('X', 'p', '30s' as never, { unit: 'minutes' })).toThrow(/^X: 'p' \("30s"\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not a string, e\.g\. Duration\.minutes\(30\)\.$/);
+    expect(() => checkDuration('X', 'p', null as never, { unit: 'milliseconds' })).toThrow(/^X: 'p' \(null\) is not a Duration\. Fix: Pass an aws-cdk-lib Duration, not null, e\.g\. Duration\.millis\(500\)\.$/);
+    expect(() => checkDuration('X', 'p', -1 as never, { unit: 'seconds' })).toThrow(/^X: 'p' \(-1\) is not a Duration\. Fix: .*Duration\.seconds\(30\)\.$/);
+  });
+
+  test('isDuration: Durations (also duck-typed copies) yes, numbers/strings/plain objects no', () => {
+    expect(isDuration(Duration.seconds(1))).toBe(true);
+    const copy = { isUnresolved: () => false, toMilliseconds: () => 1000, toSeconds: () => 1, toHumanString: () => '1 second' };
+    expect(isDuration(copy)).toBe(true);
+    for (const v of [1, '1s', null, undefined, { seconds: 1 }]) { expect(isDuration(v)).toBe(false); }
+  });
+});
+
+describe('checkNoModelEnvOverride (one wording for every lane)', () => {
+  const LANE = ['MODEL_NAME', 'MODEL_VERSION', 'MODEL_S3_URI'];
+
+  test('a user variable named like a lane variable is rejected with the lane\'s list in the fix', () => {
+    expect(() => checkNoModelEnvOverride(scope(), 'environment', { LOG_LEVEL: 'info', MODEL_VERSION: '2.0' }, LANE)).toThrow(
+      new LaneValidationError({
+        where: 'Stack/Lane', prop: 'environment.MODEL_VERSION', value: '"2.0"', problem: 'is set by the lane from the artifact',
+        fix: 'Drop MODEL_VERSION; the lane sets MODEL_NAME, MODEL_VERSION, MODEL_S3_URI.',
+      }).message,
+    );
+    expect(errorOf(() => checkNoModelEnvOverride(scope(), 'environment', { MODEL_NAME: 'x' }, LANE)).message).toBe(
+      "Stack/Lane: 'environment.MODEL_NAME' (\"x\") is set by the lane from the artifact. Fix: Drop MODEL_NAME; the lane sets MODEL_NAME, MODEL_VERSION, MODEL_S3_URI.");
+  });
+
+  test('the prop path is the caller\'s (e.g. a container\'s environment)', () => {
+    expect(() => checkNoModelEnvOverride('Chart', 'container.environment', { MODEL_S3_URI: 's3://b/k' }, LANE))
+      .toThrow(/^Chart: 'container\.environment\.MODEL_S3_URI' \("s3:\/\/b\/k"\) is set by the lane from the artifact\. Fix: Drop MODEL_S3_URI;/);
+  });
+
+  test('other names, near misses, undefined and token maps pass; a non-map is rejected', () => {
+    expect(() => checkNoModelEnvOverride('X', 'environment', { LOG_LEVEL: 'info', MODEL_CACHE: '1', model_name: 'x' }, LANE)).not.toThrow();
+    expect(() => checkNoModelEnvOverride('X', 'environment', undefined, LANE)).not.toThrow();
+    expect(() => checkNoModelEnvOverride('X', 'environment', Token.asAny({ MODEL_NAME: 'x' }) as never, LANE)).not.toThrow();
+    expect(() => checkNoModelEnvOverride('X', 'environment', null as never, LANE)).toThrow(/^X: 'environment' \(null\) is not a map of environment variable names to values/);
+    expect(() => checkNoModelEnvOverride('X', 'environment', 'MODEL_NAME=x' as never, LANE)).toThrow(/^X: 'environment' \("MODEL_NAME=x"\) is not a map/);
   });
 });

@@ -12,9 +12,27 @@ const UNIT_LABELS: Record<string, [string, string]> = {
   days: ['day', 'days'],
 };
 
+/** Units of an exact breakdown, coarsest first, with aws-cdk-lib's labels. */
+const BREAKDOWN: Array<[number, string, string]> = [
+  [86_400_000, 'day', 'days'],
+  [3_600_000, 'hour', 'hours'],
+  [60_000, 'minute', 'minutes'],
+  [1000, 'second', 'seconds'],
+  [1, 'milli', 'millis'],
+];
+
+const UNIT_MILLIS: Record<string, number> = { millis: 1, seconds: 1000, minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
+
 /**
- * A Duration for a message: fractions, NaN and Infinity as written (`1.5 seconds`, `NaN seconds`), whole
- * amounts as aws-cdk-lib prints them (`1 minute 30 seconds`), tokens as `<token> seconds`.
+ * A Duration for a message, always exact (a message about a value must not round it away):
+ *
+ * - whole amounts that break down into at most two units read as aws-cdk-lib prints them
+ *   (`1 minute 30 seconds`, `1 second 500 millis`, `0 seconds`);
+ * - whole amounts that need three or more units (where `toHumanString()` would drop the rest:
+ *   `Duration.millis(90500)` is not "1 minute 30 seconds") read as the exact amount in the
+ *   smallest unit needed, milliseconds as decimal seconds: `90.5 seconds`, `2147483648 seconds`;
+ * - fractions, NaN and Infinity as written (`1.5 seconds`, `NaN seconds`), tokens as `<token> seconds`.
+ *
  * Never throws (aws-cdk-lib's own conversions throw on NaN and fractions).
  */
 export function describeDuration(d: Duration): string {
@@ -23,10 +41,24 @@ export function describeDuration(d: Duration): string {
   const labels = UNIT_LABELS[m[1]] ?? [m[1], m[1]];
   if (d.isUnresolved()) { return `<token> ${labels[1]}`; }
   const amount = Number(m[2]);
-  if (Number.isInteger(amount) && amount >= 0) {
-    // Whole amounts read best the way aws-cdk-lib prints them (`1 minute 30 seconds`).
-    const human = d.toHumanString();
-    if (human) { return human; }
+  const ms = amount * (UNIT_MILLIS[m[1]] ?? NaN);
+  if (Number.isInteger(amount) && amount >= 0 && Number.isSafeInteger(ms)) {
+    if (ms === 0) { return `0 ${labels[1]}`; }
+    const parts: string[] = [];
+    let finest = BREAKDOWN[0];
+    let rest = ms;
+    for (const unit of BREAKDOWN) {
+      const n = Math.floor(rest / unit[0]);
+      if (n > 0) {
+        parts.push(`${n} ${n === 1 ? unit[1] : unit[2]}`);
+        rest -= n * unit[0];
+        finest = unit;
+      }
+    }
+    if (parts.length <= 2) { return parts.join(' '); }
+    // Three or more units: one exact number (ms as decimal seconds, which reads better than 90500 millis).
+    const [per, , many] = finest[0] === 1 ? BREAKDOWN[3] : finest;
+    return `${ms / per} ${many}`;
   }
   // Fractions, NaN and Infinity as written: `1.5 seconds` (toHumanString gives `1 second 500 millis`, or '' for NaN).
   return `${m[2]} ${amount === 1 ? labels[0] : labels[1]}`;
@@ -35,7 +67,8 @@ export function describeDuration(d: Duration): string {
 /**
  * Render a user value for an error message: strings quoted, numbers as written (`NaN`, `Infinity`),
  * durations in their own unit (`1.5 seconds`), arrays element by element, objects with their own
- * `toString()` through it, other class instances by their class name, plain objects as JSON.
+ * `toString()` through it, other class instances by their class name and `kind` (`an EndpointMode (serverless)`),
+ * plain objects as JSON.
  */
 export function describeValue(value: unknown): string {
   if (value === undefined) { return 'undefined'; }
@@ -61,7 +94,9 @@ export function describeValue(value: unknown): string {
   }
   if (proto !== null && proto !== Object.prototype) {
     const name = proto.constructor?.name;
-    return name ? `a ${name}` : 'an object';
+    const kind = (obj as { kind?: unknown }).kind;
+    const suffix = typeof kind === 'string' && kind ? ` (${kind})` : '';
+    return name ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}${suffix}` : 'an object';
   }
   try {
     const json = JSON.stringify(obj);

@@ -9,12 +9,16 @@
  *
  * - durations: `checkDuration(scope, 'timeout', d, { unit: 'seconds', min, max })` for every Duration
  *   prop the platform needs in whole seconds or minutes (Lambda timeouts, cooldowns, visibility timeouts,
- *   probe timeouts, termination grace periods, KEDA polling intervals);
+ *   probe timeouts, termination grace periods, KEDA polling intervals); it rejects a number, string or
+ *   null passed where a Duration belongs (`checkIsDuration` alone when the value is read before the
+ *   range check: call it before any `.toSeconds()`/`.isUnresolved()`);
  * - schedules: `checkCron(scope, prop, cronOptionsOrExpression, 'application-autoscaling' | 'keda')`
  *   with the platform the lane renders to, `checkTimeZone(scope, prop, tz)`;
  * - Kubernetes names: `checkDnsLabel` (namespaces, service names, ports names), `checkDnsSubdomain`
  *   (secrets, config maps, priority classes, service accounts), `checkLabelKey`/`checkLabelValue`
  *   (labels, node selectors), `checkAbsolutePath` (HTTP probe paths), `checkNonEmpty` (images);
+ * - environment variables: `checkNoModelEnvOverride(scope, 'environment', env, LANE_ENV_KEYS)` rejects a
+ *   user variable that would override a `MODEL_*` value the lane sets from the artifact (one wording);
  * - values from other jsii languages and plain JavaScript: `checkOneOf` for enum-like props,
  *   `checkFinite`/`checkWholeNumber` for numbers (NaN and Infinity rejected), `checkCapacity` for
  *   Application Auto Scaling capacities (32-bit), `checkPinnedVersion` where a rollback needs a fixed
@@ -28,7 +32,10 @@
  *   (lib/core/private/metric-math.ts `errorRatePercent`, also for any other rate a lane graphs);
  * - roll back on `rendered.rollbackAlarms` only; expose `rendered.pagingAlarms` (time in queue) as
  *   `sloPagingAlarms` and never put them into deployment alarms;
- * - use `slo.datapointsToAlarm` for any extra M-of-N alarm (it now includes `minBreachingPeriods`).
+ * - use `slo.datapointsToAlarm` for any extra M-of-N alarm (it now includes `minBreachingPeriods`);
+ * - for a lane's own rate alarms (throttles, spillover), take the minimum of requests per period from
+ *   `defaultMinRequests(thresholdPercent)` in ./metric-math (the SLO's rule: ceil(100 ÷ threshold),
+ *   10–1,000; undefined for a token threshold) instead of a copy.
  *
  * Schedules: pass `scheduleFormat: ScheduleFormat.KEDA` in `LaneScalingSupport` when the lane renders
  * KEDA cron (the default checks Application Auto Scaling cron).
@@ -157,6 +164,34 @@ export function checkPinnedVersion(scope: Where, prop: string, value: string | u
   }
   if (/\s|[\^~<>*]|\|\||(^|\.)[xX](\.|$)/.test(value)) {
     throw invalid(scope, prop, value, 'is a version range, not a pinned version', f);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment variables
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The user's environment variables must not override the ones a lane sets from the artifact
+ * (`MODEL_NAME`, `MODEL_VERSION`, `MODEL_S3_URI`...): one wording in every lane,
+ *
+ * `<path>: 'environment.MODEL_VERSION' ("2.0") is set by the lane from the artifact. Fix: Drop MODEL_VERSION; the lane sets MODEL_NAME, MODEL_VERSION, ...`
+ *
+ * `prop` is the prop holding the variables (`environment`, or e.g. `container.environment`);
+ * `reservedNames` the names the lane sets, in the order the fix lists them. A token map or a token
+ * name is skipped (unknown); undefined is skipped; a value that is not a map (plain JavaScript) is
+ * rejected.
+ */
+export function checkNoModelEnvOverride(scope: Where, prop: string, env: { [name: string]: unknown } | undefined, reservedNames: readonly string[]): void {
+  if (env === undefined || Token.isUnresolved(env)) { return; }
+  if (typeof env !== 'object' || env === null || Array.isArray(env)) {
+    throw invalid(scope, prop, env, 'is not a map of environment variable names to values', `Pass e.g. { LOG_LEVEL: 'info' }.`);
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (Token.isUnresolved(name)) { continue; }
+    if (reservedNames.includes(name)) {
+      throw invalid(scope, `${prop}.${name}`, value, 'is set by the lane from the artifact', `Drop ${name}; the lane sets ${reservedNames.join(', ')}.`);
+    }
   }
 }
 
@@ -298,11 +333,38 @@ function amountIn(d: Duration, unit: DurationUnit): number {
 }
 
 /**
- * A Duration the platform stores as a whole number of `unit` within [min, max]. Rejects NaN and
- * Infinity, fractions of the unit (aws-cdk-lib would crash later with "cannot be converted into a whole
- * number of seconds", naming no prop), and values out of range. Tokens and undefined are skipped.
+ * True for an aws-cdk-lib `Duration` (duck-typed, so a Duration from another copy of aws-cdk-lib
+ * counts): plain JavaScript and other jsii languages can pass a number or a string where the type
+ * says Duration.
+ */
+export function isDuration(value: unknown): value is Duration {
+  if (value instanceof Duration) { return true; }
+  if (typeof value !== 'object' || value === null) { return false; }
+  const d = value as Partial<Record<'isUnresolved' | 'toMilliseconds' | 'toSeconds' | 'toHumanString', unknown>>;
+  return typeof d.isUnresolved === 'function' && typeof d.toMilliseconds === 'function'
+    && typeof d.toSeconds === 'function' && typeof d.toHumanString === 'function';
+}
+
+/**
+ * A value that must be a `Duration` if set: a number, a string, null or any other object (plain
+ * JavaScript, other jsii languages) is a LaneValidationError, not a crash on `.toSeconds()` later.
+ * Undefined is skipped. Call it before anything dereferences the value; {@link checkDuration} calls it.
+ */
+export function checkIsDuration(scope: Where, prop: string, value: unknown, unit: DurationUnit = 'seconds'): asserts value is Duration | undefined {
+  if (value === undefined || isDuration(value)) { return; }
+  const amount = typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : (unit === 'milliseconds' ? 500 : 30);
+  const noun = value === null ? 'null' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  throw invalid(scope, prop, value, 'is not a Duration', `Pass an aws-cdk-lib Duration, not ${noun}, e.g. ${UNIT_FACTORY[unit]}(${amount}).`);
+}
+
+/**
+ * A Duration the platform stores as a whole number of `unit` within [min, max]. Rejects values that
+ * are not a Duration (see {@link checkIsDuration}), NaN and Infinity, fractions of the unit
+ * (aws-cdk-lib would crash later with "cannot be converted into a whole number of seconds", naming no
+ * prop), and values out of range. Tokens and undefined are skipped.
  */
 export function checkDuration(scope: Where, prop: string, d: Duration | undefined, check: DurationCheck): void {
+  checkIsDuration(scope, prop, d, check.unit);
   if (d === undefined || d.isUnresolved()) { return; }
   const { unit } = check;
   const min = check.min ?? Duration.millis(0);
