@@ -10,16 +10,21 @@ const scopes = {
     tests: ['test/core'],
   },
   testing: {
-    // The real-deploy path is excluded: LocalDeploy.deployStack/deployAssembly start moto_server and run
-    // `cdk bootstrap` + `cdk deploy` (about 10 s per run, minutes per mutant), so lib/testing/local-deploy.ts is
-    // mutated only in its pure-logic functions (see the `ignore` ranges below), and its real-deploy test
-    // (test/testing/local-deploy.test.ts) is not run. Every other helper runs its real tool (cfn-lint,
-    // cdk-nag, the kubernetes-models schemas), which is fast enough per test.
-    mutate: ['lib/testing/**/*.ts', '!lib/testing/index.ts'],
+    // Excluded: the real-deploy path. LocalDeploy.deployStack/deployAssembly start moto_server and run
+    // `cdk deploy` (10-60 s per deployment on this machine, so minutes per mutant), so its test
+    // (test/testing/local-deploy.test.ts) is not run and the code only it reaches is not mutated:
+    // lib/testing/local-deploy.ts and lib/testing/private/api-create.ts (resources created through the
+    // emulator's API). Everything else runs its real tool (cfn-lint, cdk-nag, the kubernetes-models
+    // schemas) or is pure logic (the emulator's template adapter, snapshot masking, process helpers).
+    mutate: ['lib/testing/**/*.ts', '!lib/testing/index.ts', '!lib/testing/local-deploy.ts', '!lib/testing/private/api-create.ts'],
     tests: ['test/testing'],
     excludeTests: ['test/testing/local-deploy.test.ts', 'test/testing/*.deploy.test.ts'],
   },
 };
+
+// Property tests (test/core/*.property.test.ts, fixed seed) run 10 cases per property in a mutation run
+// instead of 40: a surviving mutant runs every test that covers it, and these cover most of core.
+process.env.FC_RUNS ??= '10';
 
 const scope = process.env.MUTATE_SCOPE;
 if (!scope || !scopes[scope]) {
@@ -48,7 +53,12 @@ export default {
     // every test of the folder may cover a mutant; perTest coverage already picks the ones that do
     enableFindRelatedTests: false,
   },
-  checkers: process.env.MUTATE_TYPECHECK === '0' ? [] : ['typescript'],
+  // The TypeScript checker drops mutants that do not compile (CompileError, not counted in the score)
+  // before they reach jest (ts-jest transpiles without type checks, so they would run). Off by default:
+  // it takes one of the two concurrency slots and, measured on this shared 2-core machine, used about
+  // twice the CPU of the test runner beside it (type-checking lib/ against aws-cdk-lib's types per mutant
+  // group). MUTATE_TYPECHECK=1 turns it on (tsconfig.json: lib/ only, what a mutant can break).
+  checkers: process.env.MUTATE_TYPECHECK === '1' ? ['typescript'] : [],
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   concurrency: 2,
@@ -58,7 +68,8 @@ export default {
   dryRunTimeoutMinutes: 15,
   incremental: true,
   incrementalFile: `reports/mutation/${scope}/stryker-incremental.json`,
-  reporters: ['clear-text', 'progress', 'html', 'json'],
+  appendPlugins: ['./stryker.live-survivors.mjs'],
+  reporters: ['clear-text', 'progress', 'html', 'json', 'live-survivors'],
   htmlReporter: { fileName: `reports/mutation/${scope}/index.html` },
   jsonReporter: { fileName: `reports/mutation/${scope}/mutation.json` },
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0, reportScoreTable: true },
