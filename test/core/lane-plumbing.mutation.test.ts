@@ -14,7 +14,7 @@ import {
   AutoscalingPolicy, LaneDefaults, LaneKind, LaneValidationError, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective,
 } from '../../lib';
 import { scheduleBounds, tagLane, UNTAGGABLE_TYPES } from '../../lib/core/app-autoscaling';
-import { invalid, isConcreteNumber, isConcreteString, whereOf } from '../../lib/core/errors';
+import { invalid, isConcreteNumber, isConcreteString, recordInherited, whereOf } from '../../lib/core/errors';
 import { uniqueMetricId } from '../../lib/core/inference-lane';
 import { inheritedDefaults, withLaneDefaults } from '../../lib/core/lane-defaults';
 
@@ -110,6 +110,14 @@ describe('lane defaults (withLaneDefaults / inheritedDefaults)', () => {
     const own2 = new Construct(topo, 'Own');
     withLaneDefaults<Props>(own2, { autoscaling: policy, artifact }, 'ManagedEndpoint', ['artifact', 'autoscaling']);
     expect(invalid(own2, 'autoscaling', 1, 'p', 'f.').fix).toBe('f.');
+  });
+
+  test('the search for an inherited prop reaches the root scope (kills i > 0)', () => {
+    const app = new App();
+    recordInherited(app, 'rollout', 'Topo');
+    expect(invalid(app, 'rollout', 1, 'p', 'f.').fix).toBe(
+      "f. (The 'rollout' was not passed to : it was inherited from the topology Topo. Pass 'rollout' to the lane to override it there.)",
+    );
   });
 });
 
