@@ -111,6 +111,15 @@ describe('NagCheck with a stub pack', () => {
     expect(seen).toBe(child);
   });
 
+  test('suppress trims the id and the reason it records (a padded id still suppresses)', () => {
+    const s = stack();
+    const q = new sqs.Queue(s, 'Q', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    NagCheck.suppress(q, [{ id: ' AwsSolutions-SQS2 ', reason: '  Test queue holds no data  ' }]);
+    const acks = q.node.metadata.filter((m) => m.type === cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => m.data);
+    expect(acks).toEqual([{ 'Annotation::AwsSolutions-SQS2': 'Test queue holds no data' }]);
+    expect(NagCheck.check(s).errors.map((f) => f.ruleId)).not.toContain('AwsSolutions-SQS2');
+  });
+
   test('verbose adds the rule explanation to the message; the default is the short message', () => {
     const s = stack();
     new sqs.Queue(s, 'Q', { encryption: sqs.QueueEncryption.UNENCRYPTED });
