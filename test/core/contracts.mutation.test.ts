@@ -13,7 +13,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Rollout, RolloutStrategy, ServingImage, ShadowTraffic, ModelArtifact } from '../../lib';
 import { toStandardCron } from '../../lib/core/app-autoscaling';
-import { checkRange } from '../../lib/core/errors';
+import { checkInteger, checkRange } from '../../lib/core/errors';
 import { errorRatePercent } from '../../lib/core/private/metric-math';
 
 const FP32 = path.join(__dirname, '..', '..', 'examples', 'shared', 'model', 'fp32', 'model.tar.gz');
@@ -196,6 +196,13 @@ describe('error-rate math, standard cron, checkRange (mutation survivors)', () =
     expect(toStandardCron({ minute: '0', hour: '7', weekDay: '?' })).toBe('0 7 * * *');
     expect(toStandardCron({ minute: '30', day: '1', month: 'JAN' })).toBe('30 * 1 JAN *');
     expect(toStandardCron({})).toBe('* * * * *');
+  });
+
+  test('checkInteger without a fix names the range in the fix, open-ended or bounded', () => {
+    expect(() => checkInteger('W', 'p', 1.5, 0)).toThrow(/^W: 'p' \(1\.5\) must be an integer >= 0\. Fix: Pass an integer >= 0\.$/);
+    expect(() => checkInteger('W', 'p', 6, 1, 5)).toThrow(/^W: 'p' \(6\) must be an integer from 1 to 5\. Fix: Pass an integer from 1 to 5\.$/);
+    expect(() => checkInteger('W', 'p', 0, 1, 5, 'Custom.')).toThrow(/Fix: Custom\.$/);
+    expect(() => checkInteger('W', 'p', 5, 1, 5)).not.toThrow();
   });
 
   test('checkRange without a fix names the range in the fix; NaN is rejected', () => {
