@@ -31,6 +31,9 @@ if (!scope || !scopes[scope]) {
   throw new Error(`MUTATE_SCOPE must be one of ${Object.keys(scopes).join(', ')} (got '${scope ?? ''}'): run \`npm run mutate -- core\``);
 }
 const { mutate, tests, excludeTests = [] } = scopes[scope];
+// Reports (and the incremental file) per scope; MUTATE_REPORT_DIR gives a run of a part of a folder
+// (`-m lib/core/rollout.ts`) its own, so it does not replace the folder's incremental results.
+const reportDir = process.env.MUTATE_REPORT_DIR ?? `reports/mutation/${scope}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -67,11 +70,11 @@ export default {
   timeoutMS: 20_000,
   dryRunTimeoutMinutes: 15,
   incremental: true,
-  incrementalFile: `reports/mutation/${scope}/stryker-incremental.json`,
+  incrementalFile: `${reportDir}/stryker-incremental.json`,
   appendPlugins: ['./stryker.live-survivors.mjs'],
   reporters: ['clear-text', 'progress', 'html', 'json', 'live-survivors'],
-  htmlReporter: { fileName: `reports/mutation/${scope}/index.html` },
-  jsonReporter: { fileName: `reports/mutation/${scope}/mutation.json` },
+  htmlReporter: { fileName: `${reportDir}/index.html` },
+  jsonReporter: { fileName: `${reportDir}/mutation.json` },
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0, reportScoreTable: true },
   thresholds: { high: 90, low: 80, break: null },
   tempDirName: '.stryker-tmp',
