@@ -50,6 +50,21 @@ describe('findExecutable', () => {
       process.env.PATH = saved;
     }
   });
+
+  test('an empty PATH entry does not mean the current directory', () => {
+    const cwdDir = path.join(dir, 'cwd');
+    fs.mkdirSync(cwdDir);
+    fs.writeFileSync(path.join(cwdDir, 'cwd-tool'), '#!/bin/sh\n', { mode: 0o755 });
+    const [savedPath, savedCwd] = [process.env.PATH, process.cwd()];
+    try {
+      process.chdir(cwdDir);
+      process.env.PATH = ['', path.join(dir, 'p1')].join(path.delimiter);
+      expect(findExecutable('cwd-tool')).toBeUndefined();
+    } finally {
+      process.chdir(savedCwd);
+      process.env.PATH = savedPath;
+    }
+  });
 });
 
 describe('runSync', () => {
@@ -57,6 +72,7 @@ describe('runSync', () => {
     const r = runSync(process.execPath, { args: ['-e', "process.stdout.write('out'); process.stderr.write('err'); process.exit(3)"], timeoutMs: 30_000, label: 'probe' });
     expect([r.status, r.stdout, r.stderr]).toEqual([3, 'out', 'err']);
     expect(r.durationMs).toBeGreaterThanOrEqual(0);
+    expect(r.durationMs).toBeLessThan(60_000);
   });
 
   test('input, env and cwd reach the child', () => {
@@ -129,6 +145,19 @@ describe('synthStack', () => {
     const root = new Construct(undefined as unknown as Construct, 'Root');
     const stack = new cdk.Stack(root, 'Loose');
     expect(() => synthStack(stack)).toThrow("Stack 'Root/Loose' is not part of an App or Stage, so it cannot be synthesized");
+  });
+
+  test('a synthesized template that is not on disk is reported with its path', () => {
+    const app = new cdk.App();
+    const stack = new cdk.Stack(app, 'Gone');
+    app.synth();
+    const realExists = fs.existsSync;
+    const spy = jest.spyOn(fs, 'existsSync').mockImplementation((p) => (String(p).endsWith('Gone.template.json') ? false : realExists(p)));
+    try {
+      expect(() => synthStack(stack)).toThrow(/^Synthesized template for stack 'Gone' not found at .*Gone\.template\.json$/);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('a stack in an App: its template, one assembly directory', () => {
