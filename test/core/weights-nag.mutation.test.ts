@@ -3,10 +3,14 @@
  * lib/core/model-weights.ts (digest check, prefix errors), lib/core/private/nag.ts (missing id or
  * reason, merging acknowledgements of the same rule) and the ShadowTraffic candidate check.
  */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
 import { ModelArtifact, ModelWeights, ShadowTraffic } from '../../lib';
 import { acknowledgeNagFindings } from '../../lib/core/private/nag';
 
@@ -39,6 +43,42 @@ describe('ModelWeights digest and key checks', () => {
     expect(() => ModelWeights.fromBucketPrefix(bucket(), '/models/')).toThrow(/^ModelWeights\.fromBucketPrefix: 'prefix' \("\/models\/"\) must be a non-empty key/);
     expect(() => ModelWeights.fromBucket(bucket(), '')).toThrow(/^ModelWeights\.fromBucket: 'key' \(""\) must be a non-empty key/);
     expect(() => ModelWeights.fromBucketPrefix(bucket(), 'models')).toThrow(/^ModelWeights\.fromBucketPrefix: 'prefix' \("models"\) must end with '\/'\. Fix: Pass 'models\/'\.$/);
+  });
+});
+
+describe('ModelWeights descriptions, asset ids, compression', () => {
+  test('descriptions name the source', () => {
+    const b = bucket();
+    expect(ModelWeights.fromBucket(b, 'm/model.tar.gz').description).toBe('s3 object m/model.tar.gz');
+    expect(ModelWeights.fromBucketPrefix(b, 'm/').description).toBe('s3 prefix m/');
+    expect(ModelWeights.fromAsset(FP32).description).toBe(`local asset ${FP32}`);
+    const arn = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/recsys/3';
+    expect(ModelWeights.fromModelPackage(arn).description).toBe(`model package ${arn}`);
+  });
+
+  test('a missing asset path: full message', () => {
+    expect(() => ModelWeights.fromAsset('/no/such/model.tar.gz')).toThrow(
+      "ModelWeights.fromAsset: 'assetPath' (\"/no/such/model.tar.gz\") does not exist. Fix: Pass the path of a model file or directory that exists at synth time.",
+    );
+  });
+
+  test('an asset is one construct per stack named from the path hash; it is an object, compressed only for a .tar.gz/.tgz ending', () => {
+    const stack = new Stack(new App(), 'S');
+    const c = ModelWeights.fromAsset(FP32).bind(stack);
+    const id = 'ModelWeights' + crypto.createHash('sha256').update(path.resolve(FP32)).digest('hex').slice(0, 8);
+    expect(stack.node.tryFindChild(id)).toBeInstanceOf(Construct);
+    expect(c.isPrefix).toBe(false);
+    expect(c.compressed).toBe(true);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weights-'));
+    try {
+      for (const [name, compressed] of [['model.tgz', true], ['model.tar.gz.sha256', false], ['model.tgz.old', false], ['model.bin', false]] as const) {
+        const file = path.join(dir, name);
+        fs.writeFileSync(file, name);
+        expect([name, ModelWeights.fromAsset(file).bind(stack).compressed]).toEqual([name, compressed]);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
