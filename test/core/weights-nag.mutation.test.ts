@@ -56,6 +56,15 @@ describe('ModelWeights descriptions, asset ids, compression', () => {
     expect(ModelWeights.fromModelPackage(arn).description).toBe(`model package ${arn}`);
   });
 
+  test('model package ARNs: anchored at the start, any partition; full message', () => {
+    expect(() => ModelWeights.fromModelPackage('arn:aws-cn:sagemaker:cn-north-1:123456789012:model-package/recsys/3')).not.toThrow();
+    expect(() => ModelWeights.fromModelPackage('x-arn:aws:sagemaker:us-east-1:123456789012:model-package/recsys/3')).toThrow(
+      "ModelWeights.fromModelPackage: 'modelPackageArn' (\"x-arn:aws:sagemaker:us-east-1:123456789012:model-package/recsys/3\") is not a SageMaker model package ARN. "
+      + "Fix: Pass 'arn:aws:sagemaker:REGION:ACCOUNT:model-package/NAME/VERSION'.",
+    );
+    expect(() => ModelWeights.fromModelPackage('arn:aws:sagemaker:us-east-1:12345678901:model-package/recsys/3')).toThrow(/is not a SageMaker model package ARN/);
+  });
+
   test('a missing asset path: full message', () => {
     expect(() => ModelWeights.fromAsset('/no/such/model.tar.gz')).toThrow(
       "ModelWeights.fromAsset: 'assetPath' (\"/no/such/model.tar.gz\") does not exist. Fix: Pass the path of a model file or directory that exists at synth time.",
