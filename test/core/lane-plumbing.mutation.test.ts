@@ -83,6 +83,9 @@ describe('lane defaults (withLaneDefaults / inheritedDefaults)', () => {
     // A provider asking for its own defaults gets its parent's, not its own.
     expect(inheritedDefaults(inner)).toBe(outer.laneDefaults);
     expect(inheritedDefaults(outer)).toEqual({});
+    // A provider at the root of the tree counts too (kills i > 0).
+    const rootProvider = new Provider(undefined as unknown as Construct, 'Root', { rollout });
+    expect(inheritedDefaults(new Construct(rootProvider, 'Lane'))).toBe(rootProvider.laneDefaults);
     // A construct whose laneDefaults is undefined is not a provider.
     const notProvider = new Provider(stack, 'NotProvider', undefined as unknown as LaneDefaults);
     expect(inheritedDefaults(new Construct(notProvider, 'Lane'))).toEqual({});
