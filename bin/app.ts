@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The CDK app `cdk.json` runs: the seed's conversational hybrid (examples/hybrid) — a SageMaker
- * baseline, a pre-warmed Lambda burst pool, a batch summarization lane and an edge update channel,
+ * baseline, a pre-warmed Lambda burst pool, a batch summarization lane and an edge update channel
+ * behind one front door (SigV4 HTTPS: baseline first, spillover and failover to the pool, jobs to the queue),
  * one model artifact — plus the GPU recommender's Kubernetes manifests for any cluster, written to
  * `cdk.out/manifests/`.
  *

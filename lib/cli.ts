@@ -3,17 +3,19 @@
  * cdk-inference-lanes command line: choose a lane from the decision questionnaire, and plan a
  * lane's capacity, cost per 1,000 inferences and autoscaling policy. Pure planning, no AWS calls.
  *
- *   cdk-inference-lanes recommend --latency-ms 300 --traffic spiky --workload mixed [--json]
+ *   cdk-inference-lanes recommend --latency-ms 300 --traffic spiky --workload mixed [--data cloud-region] [--hardware nvidia-gpu] [--json]
  *   cdk-inference-lanes plan --instance-rps 25 --price-per-hour 1.5 --baseline-rps 1000 --surge 5 --surge-minutes 30 [--json]
+ *   cdk-inference-lanes simulate [--app cdk.out] [--trace file.csv|name] [--scale 2] [--json] [--plot dir]
  *
  * Exit codes: 0 success, 2 bad input (message on stderr), 1 unexpected failure.
  */
 import { Duration } from 'aws-cdk-lib';
-import { invalid, LaneKind, LaneValidationError } from './core';
+import { HardwareTarget, invalid, LaneKind, LaneValidationError } from './core';
 import {
   CapacityPlan, CapacityPlanner, CostClarity, DataLocality, LaneChooser, LaneRecommendation, RankedLane,
   TeamMaturity, TrafficShape, WorkloadKind,
 } from './planning';
+import { SIMULATE_USAGE, simulateCommand, SimulateUsageError } from './simulation/cli';
 
 /** Where the CLI writes. Tests pass their own to capture output. */
 export interface CliIo {
@@ -39,6 +41,7 @@ const RECOMMEND_FLAGS: FlagSpec[] = [
   { name: 'team', value: 'LEVEL', help: `team maturity: ${Object.values(TeamMaturity).join(' | ')} (default medium)` },
   { name: 'cost', value: 'CLARITY', help: `can usage be forecast: ${Object.values(CostClarity).join(' | ')} (default uncertain)` },
   { name: 'rps', value: 'N', help: 'sustained requests per second, if known' },
+  { name: 'hardware', value: 'TARGET', help: `hardware the model needs: ${Object.values(HardwareTarget).join(' | ')} (default any)` },
   { name: 'json', help: 'print JSON instead of tables' },
 ];
 
@@ -63,6 +66,8 @@ const FLAG_OF_PROP: Record<string, string> = {
   latencyBudget: '--latency-ms',
   latencyPercentile: '--percentile',
   sustainedRequestsPerSecond: '--rps',
+  hardware: '--hardware',
+  dataLocality: '--data',
   trafficShape: '--traffic',
   perInstanceRequestsPerSecond: '--instance-rps',
   pricePerInstanceHour: '--price-per-hour',
@@ -97,6 +102,8 @@ export function main(argv: string[], io: CliIo = PROCESS_IO): number {
         return recommend(rest, io);
       case 'plan':
         return plan(rest, io);
+      case 'simulate':
+        return simulateCommand(rest, io);
       case 'help':
       case '--help':
       case '-h':
@@ -109,6 +116,10 @@ export function main(argv: string[], io: CliIo = PROCESS_IO): number {
         throw invalid(PROGRAM, 'command', command, 'is not a command', 'Use recommend, plan or help.');
     }
   } catch (e) {
+    if (e instanceof SimulateUsageError || (e instanceof Error && ['TraceError', 'SimulationInputError'].includes(e.name))) {
+      io.stderr(`error: ${e.message}\nRun '${PROGRAM} simulate --help' for usage.\n`);
+      return 2;
+    }
     if (e instanceof LaneValidationError) {
       const flag = FLAG_OF_PROP[e.prop];
       io.stderr(`error: ${e.message}\n${flag ? `       (set with ${flag})\n` : ''}Run '${PROGRAM} help' for usage.\n`);
@@ -135,8 +146,9 @@ function recommend(argv: string[], io: CliIo): number {
     teamMaturity: oneOf(where, args, 'team', TeamMaturity, 'a team maturity'),
     costClarity: oneOf(where, args, 'cost', CostClarity, 'a cost clarity'),
     sustainedRequestsPerSecond: num(where, args, 'rps'),
+    hardware: oneOf(where, args, 'hardware', HardwareTarget, 'a hardware target'),
   });
-  io.stdout(args.has('json') ? JSON.stringify(recommendationJson(rec), undefined, 2) + '\n' : recommendationText(rec));
+  io.stdout(args.has('json') ? jsonText(recommendationJson(rec)) : recommendationText(rec));
   return 0;
 }
 
@@ -153,7 +165,7 @@ function recommendationText(rec: LaneRecommendation): string {
   const a = rec.answers;
   const out: string[] = [];
   const rps = a.sustainedRequestsPerSecond !== undefined ? `, ${a.sustainedRequestsPerSecond} RPS sustained` : '';
-  out.push(`Lane recommendation: ${a.workload} workload, p${a.latencyPercentile} < ${a.latencyBudget.toMilliseconds({ integral: false })} ms (${rec.latencyClass}), ${a.trafficShape} traffic${rps}, data ${a.dataLocality}, team maturity ${a.teamMaturity}, cost ${a.costClarity}`);
+  out.push(`Lane recommendation: ${a.workload} workload, p${a.latencyPercentile} < ${a.latencyBudget.toMilliseconds({ integral: false })} ms (${rec.latencyClass}), ${a.trafficShape} traffic${rps}, data ${a.dataLocality}${a.hardware ? `, hardware ${a.hardware}` : ''}, team maturity ${a.teamMaturity}, cost ${a.costClarity}`);
   out.push('');
   out.push(table(['#', 'Lane', 'Score', 'Meets all', 'Unmet constraints'], rec.ranked.map(l => [
     String(l.rank), l.lane, String(l.score), l.meetsAllConstraints ? 'yes' : 'no', l.unmet.map(u => u.question).join(', ') || '-',
@@ -213,8 +225,23 @@ function plan(argv: string[], io: CliIo): number {
     maxTimeInQueue: queueSeconds !== undefined ? Duration.seconds(queueSeconds) : undefined,
     scaleOutLag: lagMinutes !== undefined ? Duration.seconds(lagMinutes * 60) : undefined,
   });
-  io.stdout(args.has('json') ? JSON.stringify(planJson(result), undefined, 2) + '\n' : planText(result));
+  io.stdout(args.has('json') ? jsonText(planJson(result)) : planText(result));
   return 0;
+}
+
+/**
+ * JSON output with sensible precision: integers as they are; other numbers of magnitude 1 or more to
+ * 2 decimals (money, rates, instance counts), smaller ones to 4 significant digits (a cost per 1,000
+ * inferences such as 0.01667 keeps its meaning). Never a float artefact like 0.016666666666666666.
+ */
+export function roundForJson(n: number): number {
+  if (!Number.isFinite(n) || Number.isInteger(n)) { return n; }
+  const rounded = Math.abs(n) >= 1 ? Math.round(n * 100) / 100 : Number(n.toPrecision(4));
+  return Object.is(rounded, -0) ? 0 : rounded;
+}
+
+function jsonText(value: object): string {
+  return JSON.stringify(value, (_key, v) => (typeof v === 'number' ? roundForJson(v) : v), 2) + '\n';
 }
 
 function planJson(p: CapacityPlan): object {
@@ -385,6 +412,8 @@ function usage(): string {
     '  plan        size a lane: min/max capacity, warm buffer, cost per 1,000 inferences, autoscaling policy',
     flags(PLAN_FLAGS),
     '',
+    '  simulate    replay traffic traces through the synthesized stack, beside an oracle and a naive policy',
+    SIMULATE_USAGE.split('\n').slice(2).map(l => (l ? `  ${l}` : l)).join('\n'),
     '  help        show this text',
     '',
     'Examples:',

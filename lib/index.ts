@@ -5,4 +5,5 @@ export * from './serverless';
 export * from './batch-workers';
 export * from './edge-fleet';
 export * from './topology';
+export * from './routing';
 export * from './planning';

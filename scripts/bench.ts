@@ -59,7 +59,8 @@ const cases: Case[] = [
         const cfn = c as { cfnResourceType?: string };
         if (!cfn.cfnResourceType) { continue; }
         const lane = h.topology.lanes.find(l => c.node.path.startsWith(l.node.path + '/'));
-        const key = lane ? `${lane.node.id} (${lane.laneKind})` : 'shared';
+        const frontDoor = h.topology.frontDoors.find(f => c.node.path.startsWith(f.node.path + '/'));
+        const key = lane ? `${lane.node.id} (${lane.laneKind})` : frontDoor ? `${frontDoor.node.id} (front door)` : 'shared';
         perLane[key] = (perLane[key] ?? 0) + 1;
       }
       perLane['recsys (K8s objects)'] = h.charts[0].toJson().length;
@@ -127,3 +128,11 @@ if (hybrid?.perLane) {
   console.log('\nHybrid app, resources per lane:');
   for (const [lane, n] of Object.entries(hybrid.perLane)) { console.log(`  ${pad(lane, 36)}${n}`); }
 }
+
+// The front door's router: its own decision overhead per request, in-process (issue 18: p99 < 1 ms).
+// A separate process, so its timings do not share a heap with the synth runs above (`npm run bench:router` runs it alone).
+console.log('');
+const router = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(__dirname, 'bench-router.ts')], {
+  env: { ...process.env, BENCH_REQUESTS: process.env.BENCH_REQUESTS ?? '20000' }, stdio: 'inherit',
+});
+if (router.status !== 0) { process.exit(router.status ?? 1); }

@@ -1,12 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnOutput, Duration, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
+import { App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cdk8s from 'cdk8s';
-import { IConstruct } from 'constructs';
 import {
   AutoscalingPolicy, EdgeFleetChannel, EndpointMode, FleetRelease, GpuServingChart, HardwareTarget, HybridTopology,
-  InFlightJobHandling, JobFailureType, ManagedEndpoint, QueueDrainedWorkers, Rollout, ScalingTrigger,
+  InferenceFrontDoor, InFlightJobHandling, JobFailureType, ManagedEndpoint, QueueDrainedWorkers, Rollout, ScalingTrigger,
   ServiceLevelObjective, WarmServerlessFunction,
 } from '../../lib';
 import { createGpuServingChart } from '../gpu-cluster/chart';
@@ -19,11 +18,11 @@ export interface HybridAppOptions {
   /** Stack props (env, ...). */
   readonly stackProps?: StackProps;
   /**
-   * Strip what the local emulator (moto 5.2.1) cannot take: its CloudFormation handler crashes on
-   * `AWS::KMS::Key` with Tags, so the keys are deployed untagged there. Real AWS keeps the tags.
-   * @default false
+   * Show the SLO alarm states on the topology dashboard (the topology's `alarmStatusWidget`).
+   * No switch is needed for the local emulator: `LocalDeploy` adapts its own copy of the template.
+   * @default true
    */
-  readonly localEmulator?: boolean;
+  readonly alarmStatusWidget?: boolean;
   /**
    * Write the GPU recommender's Kubernetes manifests (for any cluster) into this directory.
    * @default - not written (the chart is still built and returned)
@@ -40,6 +39,8 @@ export interface HybridApp {
   readonly burst: WarmServerlessFunction;
   readonly summaries: QueueDrainedWorkers;
   readonly edge: EdgeFleetChannel;
+  /** The one HTTPS entry: baseline first, spillover and failover to the burst pool, jobs to the summaries queue. */
+  readonly frontDoor: InferenceFrontDoor;
   /** Kubernetes charts of the GPU lane (plain manifests for any cluster). */
   readonly charts: GpuServingChart[];
 }
@@ -76,8 +77,7 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
     rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }),
     // Your prices (on-demand, per instance or task hour); nothing is looked up over the network.
     hourlyPrices: { 'ml.m5.xlarge': 0.23, 'fargate-2vCPU-8GB': 0.1165 },
-    // The local emulator does not create CloudWatch alarms, so a widget referencing their ARNs cannot deploy there.
-    alarmStatusWidget: !options.localEmulator,
+    alarmStatusWidget: options.alarmStatusWidget ?? true,
     // A dashboard per lane too (Baseline, Burst, Summaries; the edge lane reports no CloudWatch metrics).
     laneDashboards: true,
   });
@@ -104,7 +104,8 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
     architecture: lambda.Architecture.ARM_64,
     timeout: Duration.seconds(10),
     autoscaling: new AutoscalingPolicy({
-      minCapacity: 5,
+      // 10 warm environments: a 10% CodeDeploy canary gets one of them (Lambda splits provisioned concurrency by weight).
+      minCapacity: 10,
       maxCapacity: 50,
       triggers: [ScalingTrigger.inFlightPerInstance(0.8)],
       warmBufferPercent: 25,
@@ -119,7 +120,8 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
         timeZone: 'America/New_York',
       }],
     }),
-    reservedConcurrentExecutions: 200,
+    // Twice the largest warm pool (150): room to spill over on demand when the pool is full.
+    reservedConcurrentExecutions: 300,
   });
 
   const summaries = new QueueDrainedWorkers(topology, 'Summaries', {
@@ -137,9 +139,12 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
     release: FleetRelease.canaryOnly(),
     runCommand: 'python3 -u /opt/assistant/serve.py --model "$MODEL_DIR"',
     canaryJob: { abortCriteria: [{ failureType: JobFailureType.ALL, thresholdPercent: 10, minExecutedDevices: 3 }], inProgressTimeout: Duration.minutes(30) },
-    // The fleet-health lookup is a Lambda-backed custom resource: the local emulator cannot run it.
-    fleetHealth: !options.localEmulator,
   });
+
+  // One authenticated HTTPS entry (SigV4, function URL with AWS_IAM): the baseline first, spillover to the
+  // warm pool on throttling, failover to it while the baseline's rollback alarms are in ALARM, and
+  // POST /jobs to the summaries queue. The SLO is the topology's.
+  const frontDoor = topology.addFrontDoor('FrontDoor', { primary: baseline, burst, jobs: summaries });
 
   const k8sApp = new cdk8s.App({ outdir: options.manifestsDir ?? fs.mkdtempSync(path.join(require('os').tmpdir(), 'manifests-')) });
   const recommender = createGpuServingChart(k8sApp, 'recsys');
@@ -147,44 +152,14 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
     k8sApp.synth();
   }
 
-  acknowledgeDesignFindings(stack, { baseline, burst, summaries, edge });
+  // No cdk-nag suppressions: each lane acknowledges the findings of its own design (its README, "cdk-nag").
+
 
   new CfnOutput(stack, 'BaselineEndpointName', { value: baseline.endpointName });
   new CfnOutput(stack, 'BurstFunctionName', { value: burst.functionName });
   new CfnOutput(stack, 'SummariesQueueUrl', { value: summaries.queue.queueUrl });
+  new CfnOutput(stack, 'FrontDoorUrl', { value: frontDoor.url });
 
-  if (options.localEmulator) {
-    for (const key of ['model:name', 'model:version', 'model:framework', 'model:owner', 'model:target', 'model:precision', 'inference:lane', 'inference:topology']) {
-      Tags.of(stack).remove(key, { includeResourceTypes: ['AWS::KMS::Key'], priority: 500 });
-    }
-  }
-  return { app, stack, topology, baseline, burst, summaries, edge, charts: [recommender] };
+  return { app, stack, topology, baseline, burst, summaries, edge, frontDoor, charts: [recommender] };
 }
 
-/**
- * cdk-nag AwsSolutions findings this design accepts, each with its reason (the same ones the
- * single-lane examples acknowledge).
- */
-function acknowledgeDesignFindings(stack: Stack, lanes: { baseline: ManagedEndpoint; burst: WarmServerlessFunction; summaries: QueueDrainedWorkers; edge: EdgeFleetChannel }): void {
-  const ack = (c: IConstruct | undefined, id: string, reason: string) => { if (c) { Validations.of(c).acknowledge({ id, reason }); } };
-  const { baseline, burst, summaries, edge } = lanes;
-  ack(baseline.role, 'AwsSolutions-IAM5[Resource::*]', 'Only ecr:GetAuthorizationToken and cloudwatch:PutMetricData, which have no resource-level permissions; PutMetricData is limited by a cloudwatch:namespace condition.');
-  ack(baseline.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/Endpoints/*]', 'The endpoint name is generated by CloudFormation after the role must exist, so logs are scoped to the SageMaker endpoint log-group prefix (pass endpointName to scope to one group).');
-  ack(baseline.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/Endpoints/*:log-stream:*]', 'Log streams are created per instance and container at run time under the SageMaker endpoint log groups.');
-  ack(burst.onFailureQueue, 'AwsSolutions-SQS3', 'This queue is itself the on-failure destination of asynchronous invocations (the dead-letter store); a DLQ behind it would only move the same messages again.');
-  for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
-    ack(burst.role, `AwsSolutions-IAM5[Action::${action}]`, `${action} is what sqs.grantSendMessages needs for the KMS-encrypted on-failure queue; scoped to the lane key ARN.`);
-    ack(summaries.taskRole, `AwsSolutions-IAM5[Action::${action}]`, `${action} for SQS and S3 SSE-KMS on the lane's own key only (the resource is that key ARN).`);
-  }
-  ack(burst.deploymentGroup, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]', 'AWSCodeDeployRoleForLambdaLimited is the AWS-documented service role for CodeDeploy Lambda traffic shifting; it is not a FullAccess policy.');
-  ack(summaries.resultsBucket, 'AwsSolutions-S1', 'Results are written only by the workers\' task role; CloudTrail S3 data events are the audit trail. Pass resultsAccessLogsBucket to add server access logs.');
-  ack(summaries.taskDefinition, 'AwsSolutions-ECS2', 'The worker environment holds only non-secret configuration: queue URL, bucket name, key prefixes, model URI, version and card.');
-  ack(summaries.taskRole, 'AwsSolutions-IAM5[Action::s3:Abort*]', 'AbortMultipartUpload for large result uploads, scoped to the results/ and failures/ prefixes.');
-  const bucketId = stack.getLogicalId(summaries.resultsBucket.node.defaultChild as any);
-  ack(summaries.taskRole, `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${summaries.resultsPrefix}*]`, 'Workers write result objects whose keys are job IDs, known only at run time; scoped to the results prefix.');
-  ack(summaries.taskRole, `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${summaries.failuresPrefix}*]`, 'Workers write failure reports whose keys are job IDs, known only at run time; scoped to the failures prefix.');
-  ack(summaries.taskDefinition.executionRole, 'AwsSolutions-IAM5[Resource::*]', 'ecr:GetAuthorizationToken has no resource-level permissions; image pull itself is scoped to the serving image repository.');
-  ack(edge, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:job/*]', 'iot:DescribeJob (read-only) on the IoT job a Greengrass deployment creates; its ID is only known after GetDeployment returns it.');
-  const provider = stack.node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
-  ack(provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'The CDK AwsCustomResource provider function only writes its own CloudWatch logs with the basic execution policy; its API calls use the scoped per-lookup policies.');
-}

@@ -11,19 +11,28 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 import { addScheduledActions, tagLane } from '../core/app-autoscaling';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
 import { checkInteger, describeValue, invalid, isConcreteNumber } from '../core/errors';
+import { checkDuration, checkOneOf } from '../core/private/validation';
 import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity, uniqueMetricId } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
 import { Rollout, RolloutStrategy } from '../core/rollout';
+import { RouteTarget } from '../core/route-target';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { InFlightJobHandling } from './in-flight-jobs';
+import { gpuInstanceShape, instanceFamily, UNSUPPORTED_GPU_FAMILIES } from './private/gpu-instances';
+import { acknowledgeGpuCapacityFindings, acknowledgeWorkerFindings } from './private/nag';
 import { noWorkersWithBacklog, renderWorkerScaling, WorkerScalingMetrics } from './worker-scaling';
 import { withLaneDefaults } from '../core/lane-defaults';
 
+/** S3 request-metrics filters of the created results bucket (CloudWatch dimension FilterId). */
+const RESULTS_FILTER_ID = 'results';
+const FAILURES_FILTER_ID = 'failures';
+/** Application Auto Scaling capacities and Auto Scaling group sizes are 32-bit signed integers. */
+const MAX_INT32 = 2_147_483_647;
 /** Fargate's ceiling on a container's stopTimeout. */
 const FARGATE_MAX_STOP_TIMEOUT_SECONDS = 120;
 /** SQS's ceiling on a visibility timeout. */
@@ -81,7 +90,7 @@ export interface QueueDrainedWorkersProps {
 
   /**
    * The hardware the workers run on. `CPU_X86_64` and `CPU_ARM64` run on Fargate;
-   * `NVIDIA_GPU` runs on EC2 GPU instances (ECS GPU-optimized AMI) through a capacity provider.
+   * `NVIDIA_GPU` runs on EC2 GPU instances (Amazon Linux 2023 ECS GPU-optimized AMI) through a capacity provider.
    * The artifact must have a build for it.
    *
    * @default HardwareTarget.CPU_X86_64
@@ -100,14 +109,17 @@ export interface QueueDrainedWorkersProps {
    * rolling deployment with the circuit breaker and deployment alarms); canary and linear shift
    * traffic, which a queue consumer does not receive, and are rejected.
    *
-   * @default - rolling deployment, circuit breaker with rollback, SLO alarms as deployment alarms
+   * @default - rolling deployment, circuit breaker with rollback, no deployment alarms (time-in-queue
+   * alarms are never deployment alarms)
    */
   readonly rollout?: Rollout;
 
   /**
-   * The objective, e.g. `ServiceLevelObjective.timeInQueue(Duration.minutes(30))`. Its alarms roll
-   * deployments back. Latency and error-rate objectives are rejected: the lane has no per-job
-   * latency or error metric.
+   * The objective, e.g. `ServiceLevelObjective.timeInQueue(Duration.minutes(30), { maxErrorRatePercent: 5 })`.
+   * A time-in-queue alarm pages and is never a deployment alarm (a backlog from before a deploy says
+   * nothing about the new version). An error-rate objective counts failure reports against all
+   * reports with S3 request metrics on the created results bucket, and deployments roll back on it.
+   * Latency objectives are rejected: the lane has no per-job latency metric.
    *
    * @default - no SLO alarms
    */
@@ -248,9 +260,12 @@ export interface QueueDrainedWorkersProps {
   readonly instanceType?: ec2.InstanceType;
 
   /**
-   * Most GPU instances the capacity provider may launch.
+   * Most GPU instances the capacity provider may launch. Must cover `autoscaling.maxCapacity`
+   * workers at `floor(instance GPUs ÷ gpuCount)` workers per instance.
    *
-   * @default - the autoscaling policy's maxCapacity (one worker per instance)
+   * @default - twice the instances maxCapacity workers need, so a rolling deployment at full scale
+   * (new tasks start before old ones stop) can place its tasks; instances are only launched for
+   * tasks that wait for capacity
    */
   readonly maxInstances?: number;
 
@@ -284,12 +299,12 @@ export interface QueueDrainedWorkersProps {
  * - Queue: KMS-encrypted (customer key with rotation), TLS enforced, a dead-letter queue with
  *   redrive after `maxReceiveCount`, visibility timeout derived from and checked against the job
  *   timeout, retention that survives an outage. Or bring your own queue.
- * - Workers: Fargate for CPU builds, EC2 GPU instances (ECS GPU AMI, `gpuCount`) through a
+ * - Workers: Fargate for CPU builds, EC2 GPU instances (Amazon Linux 2023 ECS GPU AMI, `gpuCount`) through a
  *   capacity provider for NVIDIA builds; a new or existing cluster/VPC; graceful shutdown.
  * - Scaling: backlog-per-worker target tracking with metric math (`visible ÷ RunningTaskCount`
  *   from Container Insights), time-in-queue steps on `ApproximateAgeOfOldestMessage`, optional
  *   CPU, scale to zero and back out on the first job, cooldowns, schedules, fixed budgets.
- * - Rollouts: ECS circuit breaker with rollback plus the SLO's alarms as deployment alarms.
+ * - Rollouts: ECS circuit breaker with rollback plus version-health deployment alarms (never queue age).
  * - Alarms: jobs in the DLQ, oldest job older than the SLO, no running worker while jobs wait.
  *
  * @example
@@ -313,10 +328,20 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
   public readonly artifactVersion: string;
   /** Workers and their hardware. */
   public readonly capacity: LaneCapacity;
-  /** Alarms rendered from the SLO (deployments roll back on them). */
+  /**
+   * The SLO's version-health alarms (`SloErrorRate`): deployments roll back on them (see
+   * {@link deploymentAlarms}). Time-in-queue alarms are in {@link sloPagingAlarms}.
+   */
   public readonly sloAlarms: cloudwatch.IAlarm[];
+  /**
+   * The ECS deployment alarms: version-health alarms only (the SLO's alarms other than time in
+   * queue, plus `rollout.alarms`). Empty means the circuit breaker alone judges a deployment.
+   */
+  public readonly deploymentAlarms: cloudwatch.IAlarm[];
   /** The SLO as Application Signals SLOs (construct ID `SloTimeInQueueObjective`). */
   public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
+  /** The SLO's alarms that page and never roll back (time in queue, `SloTimeInQueue`); empty without one. */
+  public readonly sloPagingAlarms?: cloudwatch.IAlarm[];
   /** Burn-rate alarms of those SLOs: they page, deployments do not roll back on them. */
   public readonly sloBurnRateAlarms: cloudwatch.IAlarm[];
   /** The job queue. */
@@ -362,6 +387,7 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
 
   private readonly onFargate: boolean;
   private readonly containerInsights: boolean;
+  private readonly jobRequestMetrics: boolean;
 
   constructor(scope: Construct, id: string, props: QueueDrainedWorkersProps) {
     super(scope, id);
@@ -369,6 +395,15 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     props = withLaneDefaults(this, props, 'QueueDrainedWorkers', ['artifact', 'autoscaling', 'slo', 'rollout'], ['artifact', 'autoscaling']);
     const hardware = props.hardware ?? HardwareTarget.CPU_X86_64;
     const policy = props.autoscaling!;
+    if (!(props.jobTimeout instanceof Duration)) {
+      throw invalid(this, 'jobTimeout', props.jobTimeout, 'is required (a Duration): the visibility and stop timeouts derive from it', 'Pass e.g. jobTimeout: Duration.minutes(5).');
+    }
+    // Enum-like props arrive as any string or number from other jsii languages and plain JavaScript.
+    checkOneOf(this, 'inFlightJobs', props.inFlightJobs, Object.values(InFlightJobHandling));
+    checkOneOf(this, 'logRetention', props.logRetention, Object.values(logs.RetentionDays).filter((v): v is logs.RetentionDays => typeof v === 'number'));
+    if (props.command !== undefined && (!Array.isArray(props.command) || props.command.some(c => typeof c !== 'string'))) {
+      throw invalid(this, 'command', props.command, 'is not a list of strings (ECS takes the command as an argument list)', "Pass e.g. ['python', '-m', 'worker'].");
+    }
     this.inFlightJobs = props.inFlightJobs ?? InFlightJobHandling.FINISH;
     this.jobTimeout = props.jobTimeout;
 
@@ -378,6 +413,7 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     this.validateQueueProps(props, jobSeconds);
     this.stopTimeout = this.deriveStopTimeout(jobSeconds);
     this.validateScaling(policy);
+    const instanceCap = this.onFargate ? 0 : this.gpuInstanceCap(props, policy);
     this.validateRollout(props.rollout);
     if (props.cluster && props.vpc) {
       throw invalid(this, 'vpc', props.vpc.node.path, 'is set together with cluster', 'Leave vpc unset: the workers run in the cluster\'s VPC.');
@@ -400,6 +436,13 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     const prefixes = this.validatePrefixes(props);
     this.resultsPrefix = prefixes[0];
     this.failuresPrefix = prefixes[1];
+    // An error-rate objective counts job outcomes with S3 request metrics on the two prefixes.
+    this.jobRequestMetrics = props.slo?.maxErrorRatePercent !== undefined;
+    if (this.jobRequestMetrics && props.resultsBucket) {
+      throw invalid(this, 'slo.maxErrorRatePercent', props.slo!.maxErrorRatePercent,
+        'needs S3 request metrics on the results and failures prefixes, which the lane configures only on a results bucket it creates',
+        'Drop resultsBucket so the lane creates one, or drop the error-rate objective and pass an alarm on your bucket\'s request metrics (or on a metric your workers publish) in rollout.alarms.');
+    }
 
     // ---- queue, DLQ, key, results ----
     if (props.queue) {
@@ -430,6 +473,10 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       });
     }
     this.resultsBucket = props.resultsBucket ?? new s3.Bucket(this, 'Results', {
+      metrics: this.jobRequestMetrics ? [
+        { id: RESULTS_FILTER_ID, prefix: this.resultsPrefix },
+        { id: FAILURES_FILTER_ID, prefix: this.failuresPrefix },
+      ] : undefined,
       versioned: true,
       encryption: this.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
       encryptionKey: this.encryptionKey,
@@ -496,21 +543,46 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     this.queue.grantConsumeMessages(taskRole);
     this.resultsBucket.grantPut(taskRole, `${this.resultsPrefix}*`);
     this.resultsBucket.grantPut(taskRole, `${this.failuresPrefix}*`);
+    let taskProtectionArn: string | undefined;
     if (this.inFlightJobs === InFlightJobHandling.PROTECT_TASK) {
       // The ECS agent calls these APIs with the task role when the worker uses the
       // $ECS_AGENT_URI/task-protection/v1/state endpoint. Task IDs are not known at deploy time.
+      taskProtectionArn = Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${this.cluster.clusterName}/*` });
       taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['ecs:UpdateTaskProtection', 'ecs:GetTaskProtection'],
-        resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${this.cluster.clusterName}/*` })],
+        resources: [taskProtectionArn],
       }));
     }
+    // cdk-nag findings of the lane's own design, acknowledged on what the lane created (README "cdk-nag").
+    acknowledgeWorkerFindings(this, {
+      taskRole, taskDefinition: this.taskDefinition, resultsBucket: this.resultsBucket,
+      laneBucketWithoutAccessLogs: props.resultsBucket === undefined && props.resultsAccessLogsBucket === undefined,
+      resultsPrefix: this.resultsPrefix, failuresPrefix: this.failuresPrefix,
+      keyGranted: this.queue.encryptionMasterKey !== undefined || this.resultsBucket.encryptionKey !== undefined,
+      userEnvironment: Object.keys(props.environment ?? {}).length > 0,
+      taskProtectionArn,
+    });
 
     // ---- SLO alarms and rollout ----
-    const slo = props.slo?.render(this, 'Slo', { laneName: `QueueDrainedWorkers ${this.node.path}`, queueAgeSeconds: this.metricOldestJobAge() });
-    this.sloAlarms = slo?.rollbackAlarms ?? [];
+    const slo = props.slo?.render(this, 'Slo', {
+      laneName: `QueueDrainedWorkers ${this.node.path}`,
+      queueAgeSeconds: this.metricOldestJobAge(),
+      // Failed jobs of the running version: failure reports ÷ all reports (S3 request metrics of the
+      // created results bucket, configured only for an error-rate objective).
+      errors: this.jobRequestMetrics ? this.metricFailedJobs() : undefined,
+      requests: this.jobRequestMetrics ? this.metricFinishedJobs() : undefined,
+    });
+    // Time-in-queue alarms are filtered out of the rollback alarms too, whichever list the SLO puts them in.
+    const rollback = slo?.rollbackAlarms ?? [];
+    this.sloPagingAlarms = [...(slo?.pagingAlarms ?? []), ...rollback.filter(isTimeInQueueAlarm)];
+    this.sloAlarms = rollback.filter(a => !isTimeInQueueAlarm(a));
     this.serviceLevelObjectives = slo?.objectives ?? [];
     this.sloBurnRateAlarms = slo?.burnRateAlarms ?? [];
-    const rolloutAlarms = [...this.sloAlarms, ...(props.rollout?.alarms ?? [])];
+    // Deployment alarms judge the new version only. Queue age measures capacity: a backlog from
+    // before the deploy would roll a healthy version back, so time-in-queue alarms page but never
+    // roll back (also filtered here, whichever list the SLO puts them in).
+    this.deploymentAlarms = [...this.sloAlarms, ...(props.rollout?.alarms ?? [])];
+    const rolloutAlarms = this.deploymentAlarms;
     const autoRollback = props.rollout?.autoRollback ?? true;
 
     // ---- service ----
@@ -542,12 +614,17 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
         platformVersion: ecs.FargatePlatformVersion.LATEST,
       });
     } else {
-      this.capacityProvider = this.createGpuCapacity(props, policy);
+      this.capacityProvider = this.createGpuCapacity(props, instanceCap);
       this.service = new ecs.Ec2Service(this, 'Resource', {
         ...common,
         taskDefinition: this.taskDefinition,
         capacityProviderStrategies: [{ capacityProvider: this.capacityProvider.capacityProviderName, weight: 1 }],
       });
+      // The cluster's AWS::ECS::ClusterCapacityProviderAssociations must exist before the service is
+      // created and outlive it on delete: otherwise the create intermittently fails and the delete
+      // fails with "capacity provider is in use". ecs.Cluster adds the association in an aspect at
+      // synth, so the dependency is resolved lazily (by type) when the template is prepared.
+      this.service.node.addDependency(capacityProviderAssociations(this.cluster));
     }
 
     // ---- scaling ----
@@ -632,6 +709,18 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     return this.grantSubmit(grantee);
   }
 
+  /**
+   * The job queue as a front-door target for asynchronous jobs (`POST /jobs`, `GET /jobs/{id}`): the router
+   * sends to `queue` and reads results under `resultsPrefix` and failure reports under `failuresPrefix` of
+   * `resultsBucket`, where the workers write them.
+   */
+  public routeTarget(): RouteTarget | undefined {
+    return RouteTarget.queue({
+      queue: this.queue,
+      results: { bucket: this.resultsBucket, prefix: this.resultsPrefix, failuresPrefix: this.failuresPrefix },
+    });
+  }
+
   /** Jobs waiting to be picked up (SQS ApproximateNumberOfMessagesVisible, Maximum per minute). */
   public metricBacklog(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1), ...props });
@@ -655,6 +744,36 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
   /** Jobs submitted (SQS NumberOfMessagesSent, Sum per minute). */
   public metricJobsSubmitted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.queue.metricNumberOfMessagesSent({ statistic: 'Sum', period: Duration.minutes(1), ...props });
+  }
+
+  /**
+   * Failure reports written under `failuresPrefix` (S3 request metrics `PutRequests`, Sum per minute):
+   * one per failed job when workers follow the lane's contract.
+   *
+   * @returns undefined unless the lane created the results bucket with request metrics (an
+   * error-rate objective)
+   */
+  public metricFailedJobs(props?: cloudwatch.MetricOptions): cloudwatch.Metric | undefined {
+    return this.jobRequestMetrics ? this.putRequests(FAILURES_FILTER_ID, { label: 'Failed jobs (failure reports)', ...props }) : undefined;
+  }
+
+  /**
+   * Jobs that finished, well or not: results plus failure reports (S3 `PutRequests` on both
+   * prefixes, Sum per minute). A result uploaded in several parts counts once per part, which only
+   * lowers the error rate (never a false rollback).
+   *
+   * @returns undefined unless the lane created the results bucket with request metrics (an
+   * error-rate objective)
+   */
+  public metricFinishedJobs(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression | undefined {
+    if (!this.jobRequestMetrics) { return undefined; }
+    return new cloudwatch.MathExpression({
+      expression: 'FILL(res, 0) + FILL(fail, 0)',
+      usingMetrics: { res: this.putRequests(RESULTS_FILTER_ID), fail: this.putRequests(FAILURES_FILTER_ID) },
+      period: Duration.minutes(1),
+      label: 'Finished jobs (results + failure reports)',
+      ...props,
+    });
   }
 
   /**
@@ -733,13 +852,13 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
   }
 
   /**
-   * Failed jobs are not counted by the platform (SQS does not count redrives into the DLQ); watch
-   * {@link metricDeadLetterJobs} instead.
+   * Failed jobs: failure reports under `failuresPrefix` (see {@link metricFailedJobs}). SQS itself
+   * does not count redrives into the DLQ; watch {@link metricDeadLetterJobs} too.
    *
-   * @returns undefined
+   * @returns undefined unless the lane counts job outcomes (an error-rate objective)
    */
-  public metricErrors(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
-    return undefined;
+  public metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    return this.metricFailedJobs(props);
   }
 
   /** Jobs completed (see {@link metricJobsCompleted}). */
@@ -779,22 +898,58 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       }
     } else {
       checkInteger(this, 'gpuCount', props.gpuCount, 1, 8);
-      checkInteger(this, 'maxInstances', props.maxInstances, 1);
+      checkInteger(this, 'maxInstances', props.maxInstances, 1, MAX_INT32);
       checkInteger(this, 'cpu', props.cpu, 128);
       checkInteger(this, 'memoryLimitMiB', props.memoryLimitMiB, 512);
       const it = props.instanceType?.toString();
-      if (it !== undefined && !Token.isUnresolved(it) && (!/^(g\d+[a-z]*|p\d+[a-z]*)\./.test(it) || /^g\d+g/.test(it))) {
-        throw invalid(this, 'instanceType', it, 'is not an x86_64 NVIDIA GPU instance type', 'Use a g4dn, g5, g6, g6e, p3, p4d or p5 instance type, e.g. g5.xlarge.');
+      if (it !== undefined && !Token.isUnresolved(it)) {
+        const why = UNSUPPORTED_GPU_FAMILIES[instanceFamily(it)];
+        if (why || !/^(g\d+[a-z]*|p\d+[a-z]*)\.[a-z0-9]+$/.test(it) || /^g\d+g/.test(it)) {
+          throw invalid(this, 'instanceType', it, `is not an x86_64 NVIDIA GPU instance type the ECS GPU AMI supports${why ? ` (it ${why})` : ''}`,
+            'Use a g4dn, g5, g6, g6e, p3, p4d or p5 instance type, e.g. g5.xlarge.');
+        }
       }
     }
     return fargate;
+  }
+
+  /**
+   * The GPU Auto Scaling group's maximum size. Rejects task sizes that never place on the instance
+   * type (more GPUs or memory than one instance has) and an instance cap below what the policy's
+   * maxCapacity needs. The default leaves room for a rolling deployment at full scale (ECS starts
+   * the new tasks before stopping the old ones: maximumPercent 200).
+   */
+  private gpuInstanceCap(props: QueueDrainedWorkersProps, policy: AutoscalingPolicy): number {
+    const it = (props.instanceType ?? defaultGpuInstance()).toString();
+    const gpuCount = props.gpuCount ?? 1;
+    const memory = props.memoryLimitMiB ?? 12288;
+    const shape = Token.isUnresolved(it) ? undefined : gpuInstanceShape(it);
+    if (shape && isConcreteNumber(gpuCount) && gpuCount > shape.gpus) {
+      throw invalid(this, 'gpuCount', gpuCount, `exceeds the ${shape.gpus} GPU(s) of one ${it}: the tasks would never be placed`,
+        `Lower gpuCount to ${shape.gpus} or less, or pick an instance type with ${gpuCount} GPUs (e.g. g5.12xlarge has 4, g5.48xlarge 8).`);
+    }
+    if (shape && isConcreteNumber(memory) && memory > shape.memoryMiB) {
+      throw invalid(this, 'memoryLimitMiB', memory, `exceeds the ${shape.memoryMiB} MiB of one ${it}: the tasks would never be placed`,
+        `Lower memoryLimitMiB well under ${shape.memoryMiB} (the OS and the ECS agent keep some), or pick a larger instance type.`);
+    }
+    const perInstance = shape && isConcreteNumber(gpuCount) ? Math.floor(shape.gpus / gpuCount) : 1;
+    if (!isConcreteNumber(policy.maxCapacity)) {
+      return props.maxInstances ?? policy.maxCapacity;
+    }
+    const needed = Math.ceil(policy.maxCapacity / perInstance);
+    if (props.maxInstances !== undefined && isConcreteNumber(props.maxInstances) && props.maxInstances < needed) {
+      throw invalid(this, 'maxInstances', props.maxInstances,
+        `is below the ${needed} instance(s) that autoscaling.maxCapacity (${policy.maxCapacity}) workers need at ${perInstance} worker(s) per ${it}: workers beyond it would never be placed`,
+        `Raise maxInstances to at least ${needed} (${2 * needed} leaves room for a rolling deployment at full scale), or lower maxCapacity.`);
+    }
+    return props.maxInstances ?? Math.min(2 * needed, MAX_INT32);
   }
 
   private validateJobTimeout(jobTimeout: Duration): number {
     if (jobTimeout.isUnresolved()) {
       throw invalid(this, 'jobTimeout', jobTimeout, 'is a token', 'Pass a concrete Duration: the visibility and stop timeouts are derived from it at synth time.');
     }
-    const ms = jobTimeout.toMilliseconds();
+    const ms = jobTimeout.toMilliseconds({ integral: false });
     if (ms < 1000 || ms % 1000 !== 0 || ms > SQS_MAX_VISIBILITY_SECONDS * 1000) {
       throw invalid(this, 'jobTimeout', jobTimeout, 'must be whole seconds from 1 second to 12 hours (the SQS visibility timeout range)', 'Pass e.g. Duration.minutes(5).');
     }
@@ -824,6 +979,8 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
           'Pass e.g. 3: a job moves to the dead-letter queue after that many receives without a delete.');
       }
     }
+    checkDuration(this, 'visibilityTimeout', props.visibilityTimeout, { unit: 'seconds' });
+    checkDuration(this, 'retentionPeriod', props.retentionPeriod, { unit: 'seconds' });
     const v = props.visibilityTimeout;
     if (v && !v.isUnresolved()) {
       const vs = v.toSeconds();
@@ -857,6 +1014,9 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
   }
 
   private validateScaling(policy: AutoscalingPolicy): void {
+    // The policy itself checks cooldowns (whole seconds, at most 1 hour), 32-bit capacities, cron
+    // fields and IANA time zones; validateFor re-checks the schedules as Application Auto Scaling
+    // parses them (the default ScheduleFormat), which is how this lane renders them.
     const tracking = policy.triggers.some(t => t.kind === TriggerKind.QUEUE_BACKLOG_PER_INSTANCE || t.kind === TriggerKind.CPU_UTILIZATION);
     policy.validateFor(this, {
       lane: 'QueueDrainedWorkers (ECS service auto scaling)',
@@ -895,7 +1055,8 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       }
       out.push(value);
     }
-    if (out[0] === out[1] || out[0].startsWith(out[1]) || out[1].startsWith(out[0])) {
+    const concrete = !Token.isUnresolved(out[0]) && !Token.isUnresolved(out[1]);
+    if (concrete && (out[0].startsWith(out[1]) || out[1].startsWith(out[0]))) {
       throw invalid(this, 'failuresPrefix', out[1], `overlaps resultsPrefix (${describeValue(out[0])})`, "Use separate prefixes such as 'results/' and 'failures/'.");
     }
     return [out[0], out[1]];
@@ -926,14 +1087,14 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     });
   }
 
-  private createGpuCapacity(props: QueueDrainedWorkersProps, policy: AutoscalingPolicy): ecs.AsgCapacityProvider {
+  private createGpuCapacity(props: QueueDrainedWorkersProps, maxInstances: number): ecs.AsgCapacityProvider {
     const cluster = this.cluster as ecs.Cluster;
     const role = new iam.Role(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: `GPU container instances of ${this.node.path}`,
     });
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      machineImage: ecs.EcsOptimizedImage.amazonLinux2(ecs.AmiHardwareType.GPU),
+      machineImage: ecs.EcsOptimizedImage.amazonLinux2023(ecs.AmiHardwareType.GPU),
       instanceType: props.instanceType ?? defaultGpuInstance(),
       role,
       userData: ec2.UserData.forLinux(),
@@ -950,16 +1111,19 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       launchTemplate,
       minCapacity: 0,
-      maxCapacity: props.maxInstances ?? policy.maxCapacity,
+      maxCapacity: maxInstances,
     });
     const provider = new ecs.AsgCapacityProvider(this, 'GpuCapacity', {
       autoScalingGroup: asg,
       enableManagedScaling: true,
       enableManagedTerminationProtection: true,
       targetCapacityPercent: 100,
+      // AL2023 ECS AMIs take the same ecs.config user data as AL2 (ECS_CLUSTER=...).
       machineImageType: ecs.MachineImageType.AMAZON_LINUX_2,
     });
     cluster.addAsgCapacityProvider(provider);
+    // cdk-nag findings of the GPU capacity's design (README "cdk-nag").
+    acknowledgeGpuCapacityFindings(asg, role);
     return provider;
   }
 
@@ -1007,11 +1171,25 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
     if (b.digest) { env.MODEL_DIGEST = b.digest; }
     for (const [k, v] of Object.entries(props.environment ?? {})) {
       if (k in env) {
-        throw invalid(this, `environment.${k}`, v, 'would override a variable the lane sets', `Rename the variable; the lane sets ${Object.keys(env).join(', ')}.`);
+        throw invalid(this, `environment.${k}`, v, `is set by the lane${k.startsWith('MODEL_') ? ' from the artifact' : ''}`, `Drop ${k}; the lane sets ${Object.keys(env).join(', ')}.`);
+      }
+      if (typeof v !== 'string') {
+        throw invalid(this, `environment.${k}`, v, 'is not a string (ECS environment values are strings)', `Pass the value as a string, e.g. '${String(v)}'.`);
       }
       env[k] = v;
     }
     return env;
+  }
+
+  private putRequests(filterId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/S3',
+      metricName: 'PutRequests',
+      dimensionsMap: { BucketName: this.resultsBucket.bucketName, FilterId: filterId },
+      statistic: 'Sum',
+      period: Duration.minutes(1),
+      ...props,
+    });
   }
 
   private scalingMetricsFor(service: ecs.BaseService | undefined): WorkerScalingMetrics {
@@ -1028,11 +1206,29 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
       oldestAge: this.metricOldestJobAge(),
       running: taskCount('RunningTaskCount'),
       pending: taskCount('PendingTaskCount'),
+      desired: taskCount('DesiredTaskCount'),
       queueName: this.queue.queueName,
       clusterName: this.cluster.clusterName,
       serviceName: service?.serviceName ?? '',
+      holdStepsWhileProvisioning: !this.onFargate && this.containerInsights,
     };
   }
+}
+
+/** The cluster's capacity-provider associations, looked up when dependencies are resolved (after aspects). */
+function capacityProviderAssociations(cluster: ecs.ICluster): IDependable {
+  const dependable: IDependable = {};
+  Dependable.implement(dependable, {
+    get dependencyRoots(): IConstruct[] {
+      return cluster.node.findAll().filter(c => c instanceof ecs.CfnClusterCapacityProviderAssociations);
+    },
+  });
+  return dependable;
+}
+
+/** True for the SLO's time-in-queue alarm (construct ID `<id>TimeInQueue`, see ServiceLevelObjective.render). */
+function isTimeInQueueAlarm(alarm: cloudwatch.IAlarm): boolean {
+  return alarm.node.id.endsWith('TimeInQueue');
 }
 
 function defaultGpuInstance(): ec2.InstanceType {

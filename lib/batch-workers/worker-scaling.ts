@@ -22,13 +22,27 @@ export interface WorkerScalingMetrics {
   readonly running: cloudwatch.Metric;
   /** ECS/ContainerInsights PendingTaskCount of the service (1 minute). */
   readonly pending: cloudwatch.Metric;
+  /** ECS/ContainerInsights DesiredTaskCount of the service (1 minute). */
+  readonly desired: cloudwatch.Metric;
   /** Queue name, for the L1 metric-math policy. */
   readonly queueName: string;
   /** Cluster name, for the L1 metric-math policy. */
   readonly clusterName: string;
   /** Service name, for the L1 metric-math policy. */
   readonly serviceName: string;
+  /**
+   * Hold the time-in-queue steps while desired workers are not yet running or pending (EC2 capacity:
+   * tasks wait in PROVISIONING for minutes while an instance launches). Needs Container Insights.
+   */
+  readonly holdStepsWhileProvisioning: boolean;
 }
+
+/**
+ * The oldest job's age, or 0 while desired workers are still PROVISIONING (not yet running or
+ * pending): the time-in-queue steps add capacity only once what they asked for earlier has been placed.
+ * @internal
+ */
+export const AGE_WHILE_PLACED_EXPRESSION = 'IF(FILL(desired, 0) > FILL(running, 0) + FILL(pending, 0), 0, age)';
 
 /** @internal */
 export interface RenderedWorkerScaling {
@@ -38,8 +52,29 @@ export interface RenderedWorkerScaling {
   readonly timeInQueueAlarm?: cloudwatch.Alarm;
   /** The scale-out-from-zero alarm. */
   readonly fromZeroAlarm?: cloudwatch.Alarm;
-  /** The idle scale-in alarm (only when no target-tracking trigger scales in). */
+  /** The idle scale-in alarm (when a time-in-queue trigger exists or no target tracking scales in). */
   readonly idleAlarm?: cloudwatch.Alarm;
+  /** The backlog scale-in alarm (backlog and time-in-queue triggers together). */
+  readonly backlogScaleInAlarm?: cloudwatch.Alarm;
+}
+
+/**
+ * The scale-out-from-zero gate: `1` while jobs are visible and the service's desired count is 0.
+ * Tasks still PROVISIONING on EC2 capacity are neither running nor pending, but they are desired, so
+ * the gate closes as soon as the first step has raised the desired count. Container Insights does
+ * not promise a DesiredTaskCount datapoint for a service at 0, so a missing value counts as 0.
+ * @internal
+ */
+export const FROM_ZERO_EXPRESSION = 'IF(visible > 0 AND FILL(desired, 0) == 0, 1, 0)';
+
+/**
+ * The backlog scale-in gate (backlog and time-in-queue triggers together): `1` while one worker
+ * fewer would still meet the backlog target (`visible < target × (running − 1)`) and the oldest job
+ * is younger than half the time-in-queue threshold.
+ * @internal
+ */
+export function backlogScaleInExpression(target: number, halfAgeSeconds: number): string {
+  return `IF(FILL(age, 0) < ${halfAgeSeconds} AND FILL(visible, 0) < ${target} * (running - 1), 1, 0)`;
 }
 
 /**
@@ -66,6 +101,11 @@ export function renderWorkerScaling(scope: Construct, target: appscaling.Scalabl
   const backlog = policy.trigger(TriggerKind.QUEUE_BACKLOG_PER_INSTANCE);
   const age = policy.trigger(TriggerKind.TIME_IN_QUEUE);
   const cpu = policy.trigger(TriggerKind.CPU_UTILIZATION);
+  // Step policies do not take part in Application Auto Scaling's "scale in only when every
+  // target-tracking policy agrees" rule: a target-tracking policy would remove the workers the
+  // time-in-queue steps just added. With a time-in-queue trigger, target tracking only scales out
+  // and the scale-in steps below (backlog and idle) release workers once both signals agree.
+  const trackingScalesIn = !age;
 
   if (backlog) {
     // aws-cdk's L2 target tracking takes one metric, not metric math (aws-cdk #20659), so the
@@ -78,6 +118,7 @@ export function renderWorkerScaling(scope: Construct, target: appscaling.Scalabl
         targetValue: policy.effectiveTarget(backlog),
         scaleOutCooldown: policy.scaleOutCooldown.toSeconds(),
         scaleInCooldown: policy.scaleInCooldown.toSeconds(),
+        disableScaleIn: trackingScalesIn ? undefined : true,
         customizedMetricSpecification: {
           metrics: [
             {
@@ -120,6 +161,7 @@ export function renderWorkerScaling(scope: Construct, target: appscaling.Scalabl
       targetValue: policy.effectiveTarget(cpu),
       scaleOutCooldown: policy.scaleOutCooldown,
       scaleInCooldown: policy.scaleInCooldown,
+      disableScaleIn: trackingScalesIn ? undefined : true,
     });
   }
 
@@ -143,20 +185,30 @@ export function renderWorkerScaling(scope: Construct, target: appscaling.Scalabl
     for (const t of tiers) {
       action.addAdjustment({ adjustment: t.change, lowerBound: t.lower, upperBound: t.upper });
     }
+    const ageMetric = m.oldestAge.with({ statistic: 'Maximum', period: Duration.minutes(1) });
     out.timeInQueueAlarm = new cloudwatch.Alarm(scope, 'TimeInQueueAlarm', {
-      metric: m.oldestAge.with({ statistic: 'Maximum', period: Duration.minutes(1) }),
+      metric: m.holdStepsWhileProvisioning
+        ? new cloudwatch.MathExpression({
+          expression: AGE_WHILE_PLACED_EXPRESSION,
+          usingMetrics: { age: ageMetric, desired: m.desired, running: m.running, pending: m.pending },
+          period: Duration.minutes(1),
+          label: 'Oldest job age (s), 0 while workers are still being placed',
+        })
+        : ageMetric,
       threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `Scale out: the oldest job has waited ${threshold} s or more (time-in-queue trigger ${age.toString()}).`,
+      alarmDescription: `Scale out: the oldest job has waited ${threshold} s or more (time-in-queue trigger ${age.toString()})${m.holdStepsWhileProvisioning ? ', and every desired worker is running or pending' : ''}.`,
     });
     out.timeInQueueAlarm.addAlarmAction(new cwactions.ApplicationScalingAction(action));
   }
 
   if (policy.scaleToZero) {
     // Target tracking cannot scale out from zero: with no running worker, backlog ÷ workers has
-    // no value. This step policy adds the first worker(s) when jobs wait and nobody works.
+    // no value. This step policy adds the first worker when jobs wait and the service's desired
+    // count is 0. Gating on the desired count (not running + pending) keeps it from adding another
+    // worker every cooldown while EC2 GPU tasks are still PROVISIONING (neither running nor pending).
     const action = new appscaling.StepScalingAction(scope, 'ScaleOutFromZero', {
       scalingTarget: target,
       adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
@@ -165,20 +217,61 @@ export function renderWorkerScaling(scope: Construct, target: appscaling.Scalabl
     });
     action.addAdjustment({ adjustment: cap(1, policy.maxScaleOutStep), lowerBound: 0 });
     out.fromZeroAlarm = new cloudwatch.Alarm(scope, 'ScaleOutFromZeroAlarm', {
-      metric: noWorkersWithBacklog(m, 'Jobs waiting and no worker running or starting'),
+      metric: new cloudwatch.MathExpression({
+        expression: FROM_ZERO_EXPRESSION,
+        usingMetrics: { visible: m.visible.with({ statistic: 'Maximum' }), desired: m.desired },
+        period: Duration.minutes(1),
+        label: 'Jobs waiting and no worker desired',
+      }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'Scale out from zero: jobs are waiting and no worker is running or starting.',
+      alarmDescription: 'Scale out from zero: jobs are waiting and the service\'s desired count is 0.',
     });
     out.fromZeroAlarm.addAlarmAction(new cwactions.ApplicationScalingAction(action));
   }
 
-  if (!backlog && !cpu && age) {
-    // Time in queue only scales out; with no target tracking to scale back in, release workers
-    // once the queue has been empty (nothing waiting, nothing in flight) for the scale-in cooldown.
-    const idleMinutes = Math.max(1, Math.ceil(policy.scaleInCooldown.toSeconds() / 60));
+  // Scale-in steps wait the scale-in cooldown (whole minutes, at least 1) of consecutive agreement.
+  const inMinutes = Math.min(Math.max(1, Math.ceil(policy.scaleInCooldown.toSeconds() / 60)), 1440);
+
+  if (backlog && age) {
+    // Target tracking on backlog does not scale in here (see above): remove one worker per scale-in
+    // cooldown while one worker fewer would still meet the backlog target and the oldest job is
+    // younger than half the time-in-queue threshold (a hysteresis band below the first step at T).
+    const backlogTarget = policy.effectiveTarget(backlog);
+    const halfAge = Math.round(policy.effectiveTarget(age) / 2);
+    const action = new appscaling.StepScalingAction(scope, 'BacklogScaleIn', {
+      scalingTarget: target,
+      adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+      cooldown: policy.scaleInCooldown,
+      metricAggregationType: appscaling.MetricAggregationType.MAXIMUM,
+    });
+    action.addAdjustment({ adjustment: -1, lowerBound: 0 });
+    out.backlogScaleInAlarm = new cloudwatch.Alarm(scope, 'BacklogScaleInAlarm', {
+      metric: new cloudwatch.MathExpression({
+        expression: backlogScaleInExpression(backlogTarget, halfAge),
+        usingMetrics: {
+          visible: m.visible.with({ statistic: 'Maximum' }),
+          running: m.running,
+          age: m.oldestAge.with({ statistic: 'Maximum' }),
+        },
+        period: Duration.minutes(1),
+        label: 'One worker fewer would still meet the backlog and age targets',
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: inMinutes,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `Scale in by one: for ${inMinutes} minute(s) fewer than ${backlogTarget} jobs per worker would wait with one worker less, and the oldest job is younger than ${halfAge} s.`,
+    });
+    out.backlogScaleInAlarm.addAlarmAction(new cwactions.ApplicationScalingAction(action));
+  }
+
+  if (age) {
+    // No target-tracking policy scales in when a time-in-queue trigger exists (or none exists at
+    // all): release workers once the queue has been empty (nothing waiting, nothing in flight) for
+    // the scale-in cooldown.
     const action = new appscaling.StepScalingAction(scope, 'IdleScaleIn', {
       scalingTarget: target,
       adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
@@ -195,9 +288,9 @@ export function renderWorkerScaling(scope: Construct, target: appscaling.Scalabl
       }),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: Math.min(idleMinutes, 1440),
+      evaluationPeriods: inMinutes,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `Scale in: no job waiting or in flight for ${idleMinutes} minute(s).`,
+      alarmDescription: `Scale in: no job waiting or in flight for ${inMinutes} minute(s).`,
     });
     out.idleAlarm.addAlarmAction(new cwactions.ApplicationScalingAction(action));
   }

@@ -2,7 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { IConstruct } from 'constructs';
 import { checkRange, invalid, isConcreteNumber } from './errors';
-import { checkCapacity, checkCron, checkDuration, checkIsDuration, checkTimeZone, durationMillis } from './private/validation';
+import { checkCapacity, checkCron, checkDuration, checkIsDuration, checkPropsObject, checkTimeZone, describeDuration, durationMillis } from './private/validation';
 
 /**
  * What a scaling trigger measures.
@@ -90,7 +90,7 @@ export class ScalingTrigger {
 
   /** Short text, e.g. `inFlightPerInstance(8)`. */
   public toString(): string {
-    return this.maxAge ? `${this.kind}(${this.maxAge.toHumanString()})` : `${this.kind}(${this.target})`;
+    return this.maxAge ? `${this.kind}(${describeDuration(this.maxAge)})` : `${this.kind}(${this.target})`;
   }
 }
 
@@ -286,6 +286,7 @@ export class AutoscalingPolicy {
 
   constructor(props: AutoscalingPolicyProps) {
     const where = 'AutoscalingPolicy';
+    checkPropsObject(where, 'props', props, 'Pass { maxCapacity, triggers }, e.g. { maxCapacity: 10, triggers: [ScalingTrigger.inFlightPerInstance(8)] }.');
     const scaleToZero = props.scaleToZero ?? false;
     const min = props.minCapacity ?? (scaleToZero ? 0 : 1);
     checkCapacity(where, 'minCapacity', min, 0);

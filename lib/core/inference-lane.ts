@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { HardwareTarget, LaneKind } from './hardware';
+import { RouteTarget } from './route-target';
 
 /**
  * What a lane runs on, for cost math (cost per 1,000 inferences) and capacity views.
@@ -99,6 +100,15 @@ export interface IInferenceLane extends IConstruct {
    * @throws LaneValidationError on lanes that are not invoked through IAM (Kubernetes, edge)
    */
   grantInvoke(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * How a front door (`InferenceFrontDoor`, `HybridTopology.addFrontDoor`) reaches the lane, with the
+   * lane's rollback alarms for failover.
+   *
+   * @returns undefined when the lane cannot take routed requests (an asynchronous endpoint, an edge
+   * fleet, a Kubernetes service without a URL)
+   */
+  routeTarget(): RouteTarget | undefined;
 }
 
 /**

@@ -67,13 +67,19 @@ function defaultsProvider(scope: IConstruct): ILaneDefaultsProvider | undefined 
   return undefined;
 }
 
-/** The props every lane may inherit. */
-interface InheritableProps {
+/**
+ * The props every lane may inherit.
+ * @internal
+ */
+export interface InheritableProps {
   readonly artifact?: ModelArtifact;
   readonly autoscaling?: AutoscalingPolicy;
   readonly slo?: ServiceLevelObjective;
   readonly rollout?: Rollout;
 }
+
+/** The props `withLaneDefaults` guarantees: the artifact always, plus the `required` keys. */
+export type WithRequired<P, R extends 'artifact' | 'autoscaling'> = P & { readonly [K in R | 'artifact']-?: NonNullable<InheritableProps[K]> };
 
 /**
  * Fill the props a lane was not given from the enclosing provider (a HybridTopology): artifact,
@@ -81,11 +87,15 @@ interface InheritableProps {
  * inherited value fails with its usual error, and the user overrides it on that lane. Only the keys
  * a lane's props declare are filled (`keys`).
  *
+ * The artifact is always required; `required` may add `autoscaling`. The result is typed with those
+ * keys present, so a lane that keeps it (`const p = withLaneDefaults(...)`) needs no `p.artifact!`.
+ *
  * @throws LaneValidationError when no artifact is given or inherited, or `autoscaling` is required
  *   and neither given nor inherited
  * @internal
  */
-export function withLaneDefaults<P extends InheritableProps>(scope: IConstruct, props: P, lane: string, keys: Array<keyof InheritableProps>, required: Array<'artifact' | 'autoscaling'> = ['artifact']): P {
+export function withLaneDefaults<P extends InheritableProps, R extends 'artifact' | 'autoscaling' = 'artifact'>(
+  scope: IConstruct, props: P, lane: string, keys: Array<keyof InheritableProps>, required: R[] = ['artifact' as R]): WithRequired<P, R> {
   const provider = defaultsProvider(scope);
   const d = (provider?.laneDefaults ?? {}) as { [key: string]: unknown };
   const filled = { ...props } as unknown as { [key: string]: unknown };
@@ -96,11 +106,11 @@ export function withLaneDefaults<P extends InheritableProps>(scope: IConstruct, 
       recordInherited(scope, key, provider!.node.path);
     }
   }
-  for (const key of required) {
+  for (const key of new Set<'artifact' | 'autoscaling'>(['artifact', ...required])) {
     if (filled[key] === undefined) {
       const what = key === 'artifact' ? 'the ModelArtifact it serves' : 'an AutoscalingPolicy (AutoscalingPolicy.fixed(n) for a fixed fleet)';
       throw invalid(scope, key, undefined, 'is required', `Pass ${what} to the ${lane}, or create it inside a HybridTopology that has one.`);
     }
   }
-  return filled as unknown as P;
+  return filled as unknown as WithRequired<P, R>;
 }

@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { invalid, LaneValidationError } from './errors';
-import { checkFinite, checkNonEmpty, checkOneOf, checkPinnedVersion } from './private/validation';
+import { checkFinite, checkList, checkNonEmpty, checkOneOf, checkPinnedVersion, checkPropsObject, describeValue } from './private/validation';
 import { HardwareTarget, ModelPrecision } from './hardware';
 import { checkDigest, ModelWeights } from './model-weights';
 import { ServingImage } from './serving-image';
@@ -311,12 +311,19 @@ export class ModelArtifact {
   private readonly variantList: ModelVariantProps[];
 
   constructor(props: ModelArtifactProps) {
-    const label = `ModelArtifact(${props.name})`;
+    checkPropsObject('ModelArtifact', 'props', props, "Pass { name, version, weights }, e.g. { name: 'recsys', version: '1.4.0', weights: ModelWeights.fromAsset('./model.tar.gz') }.");
+    const label = `ModelArtifact(${typeof props.name === 'string' ? props.name : describeValue(props.name)})`;
+    if (typeof props.name !== 'string') {
+      throw invalid(label, 'name', props.name, 'is not a string', "Pass a DNS-safe name such as 'recsys'.");
+    }
     if (!Token.isUnresolved(props.name) && (!NAME_RE.test(props.name) || props.name.length > 40)) {
       throw invalid(label, 'name', props.name, 'is not DNS-safe (lowercase letters, digits and hyphens, starting and ending alphanumeric, at most 40 characters)', `Use e.g. '${toDnsSafe(props.name)}'.`);
     }
-    if (props.version === undefined || props.version === null || props.version.trim() === '') {
+    if (props.version === undefined || props.version === null || (typeof props.version === 'string' && props.version.trim() === '')) {
       throw invalid(label, 'version', props.version ?? '', 'is required', "Pass the model's version, e.g. '1.4.0'. Artifacts are versioned so rollouts can roll back.");
+    }
+    if (typeof props.version !== 'string') {
+      throw invalid(label, 'version', props.version, 'is not a string', `Pass the version as text, e.g. '${describeValue(props.version).replace(/"/g, '')}'.`);
     }
     if (!Token.isUnresolved(props.version) && (!VERSION_RE.test(props.version) || props.version.length > 63)) {
       throw invalid(label, 'version', props.version, "may only hold letters, digits, '.', '_' and '-' (at most 63 characters, alphanumeric at both ends)", "Use e.g. '1.4.0' or '2026-11-28.1'.");
@@ -325,7 +332,13 @@ export class ModelArtifact {
     if (typeof (props.weights as Partial<ModelWeights> | undefined)?.bind !== 'function') {
       throw invalid(label, 'weights', props.weights, 'is not ModelWeights', 'Pass ModelWeights.fromAsset(...), fromBucket(...), fromBucketPrefix(...) or fromModelPackage(...).');
     }
+    if (props.image !== undefined && typeof (props.image as Partial<ServingImage> | null)?.bind !== 'function') {
+      throw invalid(label, 'image', props.image, 'is not a ServingImage', 'Pass ServingImage.fromRegistry(...), fromEcrRepository(...) or fromAsset(...).');
+    }
+    checkList(label, 'variants', props.variants, 'Pass a list of variants, e.g. [{ target: HardwareTarget.EDGE_ARM64, weights: ModelWeights.fromAsset(...) }].');
+    checkList(label, 'targets', props.targets, 'Pass a list of HardwareTarget, e.g. [HardwareTarget.NVIDIA_GPU].');
     for (const [i, v] of (props.variants ?? []).entries()) {
+      checkPropsObject(label, `variants[${i}]`, v, 'Pass { target, weights }, e.g. { target: HardwareTarget.EDGE_ARM64, weights: ModelWeights.fromAsset(...) }.');
       if (typeof (v.weights as Partial<ModelWeights> | undefined)?.bind !== 'function') {
         throw invalid(label, `variants[${i}].weights`, v.weights, 'is not ModelWeights', 'Pass ModelWeights.fromAsset(...), fromBucket(...), fromBucketPrefix(...) or fromModelPackage(...).');
       }

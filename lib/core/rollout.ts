@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { checkRange, invalid } from './errors';
-import { checkDuration, checkIsDuration, checkOneOf } from './private/validation';
+import { checkDuration, checkIsDuration, checkList, checkOneOf, checkPropsObject, describeDuration } from './private/validation';
 import { ModelArtifact } from './model-artifact';
 
 /**
@@ -70,11 +70,13 @@ export interface LinearRolloutProps extends RolloutOptions {
 export class Rollout {
   /** Everything at once, rolled back if an alarm fires during the final bake. */
   public static allAtOnce(options: RolloutOptions = {}): Rollout {
+    checkPropsObject('Rollout.allAtOnce', 'options', options, 'Pass e.g. { finalBakeTime: Duration.minutes(10) }, or nothing.');
     return new Rollout(RolloutStrategy.ALL_AT_ONCE, options);
   }
 
   /** Canary: `percent` first, bake for `bakeTime`, then the rest. */
   public static canary(props: CanaryRolloutProps): Rollout {
+    checkPropsObject('Rollout.canary', 'props', props, 'Pass { percent, bakeTime }, e.g. { percent: 10, bakeTime: Duration.minutes(5) }.');
     checkRange('Rollout.canary', 'percent', props.percent, 1, 99, 'Pass a canary share from 1 to 99 percent.');
     checkBake('Rollout.canary', 'bakeTime', props.bakeTime);
     return new Rollout(RolloutStrategy.CANARY, props, props.percent, props.bakeTime);
@@ -82,6 +84,7 @@ export class Rollout {
 
   /** Linear: `stepPercent` every `interval` until all traffic has shifted. */
   public static linear(props: LinearRolloutProps): Rollout {
+    checkPropsObject('Rollout.linear', 'props', props, 'Pass { stepPercent, interval }, e.g. { stepPercent: 25, interval: Duration.minutes(5) }.');
     checkRange('Rollout.linear', 'stepPercent', props.stepPercent, 1, 99, 'Pass a step from 1 to 99 percent.');
     checkBake('Rollout.linear', 'interval', props.interval);
     return new Rollout(RolloutStrategy.LINEAR, props, props.stepPercent, props.interval);
@@ -106,6 +109,12 @@ export class Rollout {
     this.strategy = strategy;
     this.percent = percent;
     this.stepInterval = stepInterval;
+    checkList(`Rollout.${strategy}`, 'alarms', options.alarms, 'Pass a list of CloudWatch alarms, e.g. [errorAlarm].');
+    for (const [i, a] of (options.alarms ?? []).entries()) {
+      if (typeof a !== 'object' || a === null || typeof (a as Partial<cloudwatch.IAlarm>).alarmArn !== 'string') {
+        throw invalid(`Rollout.${strategy}`, `alarms[${i}]`, a, 'is not a CloudWatch alarm', 'Pass an alarm (cloudwatch.Alarm, or cloudwatch.Alarm.fromAlarmArn(...)).');
+      }
+    }
     this.alarms = [...(options.alarms ?? [])];
     this.autoRollback = options.autoRollback ?? true;
     this.finalBakeTime = options.finalBakeTime ?? Duration.minutes(10);
@@ -152,7 +161,7 @@ export class Rollout {
   public toString(): string {
     if (this.strategy === RolloutStrategy.ALL_AT_ONCE) { return 'ALL_AT_ONCE'; }
     const percent = Token.isUnresolved(this.percent) ? '<token>' : String(this.percent);
-    return `${this.strategy} ${percent}% / ${this.stepInterval?.toHumanString()}`;
+    return `${this.strategy} ${percent}% / ${this.stepInterval ? describeDuration(this.stepInterval) : 'undefined'}`;
   }
 }
 
@@ -196,6 +205,7 @@ export class ShadowTraffic {
   public readonly samplePercent: number;
 
   constructor(props: ShadowTrafficProps) {
+    checkPropsObject('ShadowTraffic', 'props', props, 'Pass { candidate, samplePercent }, or use ShadowTraffic.mirror(candidate, samplePercent).');
     checkRange('ShadowTraffic', 'samplePercent', props.samplePercent, 1, 100, 'Pass a share from 1 to 100 percent.');
     if (typeof (props.candidate as Partial<ModelArtifact> | undefined)?.bind !== 'function' || typeof props.candidate.version !== 'string') {
       throw invalid('ShadowTraffic', 'candidate', props.candidate, 'is not a ModelArtifact', 'Pass the candidate model as a ModelArtifact (e.g. ModelArtifact.fromAsset(...)).');

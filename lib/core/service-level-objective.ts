@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { checkInteger, checkRange, invalid, isConcreteNumber } from './errors';
 import { defaultMinRequests, errorRatePercent } from './private/metric-math';
-import { checkDuration, checkOneOf, describeValue, durationMillis } from './private/validation';
+import { checkDuration, checkOneOf, checkPropsObject, describeDuration, describeValue, durationMillis } from './private/validation';
 
 /**
  * Props of {@link ServiceLevelObjective}.
@@ -256,6 +256,7 @@ export class ServiceLevelObjective {
 
   constructor(props: ServiceLevelObjectiveProps) {
     const where = 'ServiceLevelObjective';
+    checkPropsObject(where, 'props', props, 'Pass e.g. { latencyThreshold: Duration.millis(200) } or { maxErrorRatePercent: 1 }.');
     checkRange(where, 'latencyPercentile', props.latencyPercentile, 0.1, 99.99, 'Pass a percentile such as 50, 95 or 99.');
     checkRange(where, 'goalPercent', props.goalPercent, 50, 99.99, 'Pass a goal such as 99 (percent of minutes meeting the objective).');
     checkRange(where, 'maxErrorRatePercent', props.maxErrorRatePercent, 0, 100, 'Pass a percent from 0 to 100.');
@@ -373,8 +374,8 @@ export class ServiceLevelObjective {
     const parts: string[] = [];
     if (this.latencyThreshold) { parts.push(`p${this.latencyPercentile} < ${this.latencyThreshold.toMilliseconds()} ms`); }
     if (this.maxErrorRatePercent !== undefined) { parts.push(`errors < ${this.maxErrorRatePercent}%`); }
-    if (this.maxTimeInQueue) { parts.push(`time in queue < ${this.maxTimeInQueue.toHumanString()}`); }
-    return `${parts.join(', ')} for ${this.goalPercent}% of ${this.period.toHumanString()} periods`;
+    if (this.maxTimeInQueue) { parts.push(`time in queue < ${describeDuration(this.maxTimeInQueue)}`); }
+    return `${parts.join(', ')} for ${this.goalPercent}% of ${describeDuration(this.period)} periods`;
   }
 
   /**
@@ -462,8 +463,8 @@ export class ServiceLevelObjective {
         throw invalid(scope, 'slo.maxTimeInQueue', this.maxTimeInQueue, `cannot be watched: ${source.laneName} has no queue`, 'Drop the time-in-queue objective for this lane.');
       }
       add('TimeInQueue', withPeriod(source.queueAgeSeconds, this.period), this.maxTimeInQueue.toSeconds(),
-        `oldest job waits at most ${this.maxTimeInQueue.toHumanString()}`,
-        `SLO ${source.laneName}: oldest job waiting longer than ${this.maxTimeInQueue.toHumanString()} (${this.datapointsToAlarm} of ${this.evaluationPeriods} periods). Pages; rollouts do not roll back on it (queue age measures capacity, not the version).`,
+        `oldest job waits at most ${describeDuration(this.maxTimeInQueue)}`,
+        `SLO ${source.laneName}: oldest job waiting longer than ${describeDuration(this.maxTimeInQueue)} (${this.datapointsToAlarm} of ${this.evaluationPeriods} periods). Pages; rollouts do not roll back on it (queue age measures capacity, not the version).`,
         false);
     }
     return { rollbackAlarms, pagingAlarms, objectives, burnRateAlarms };
@@ -478,7 +479,7 @@ export class ServiceLevelObjective {
     const periodSeconds = this.period.toSeconds();
     const objective = new applicationsignals.CfnServiceLevelObjective(scope, id, {
       name: 'placeholder',
-      description: truncate(`${what} in ${this.goalPercent}% of ${this.period.toHumanString()} periods over a rolling ${this.window.toDays()} days. Burn-rate alarms page on it.`, 1024),
+      description: truncate(`${what} in ${this.goalPercent}% of ${describeDuration(this.period)} periods over a rolling ${this.window.toDays()} days. Burn-rate alarms page on it.`, 1024),
       sli: {
         sliMetric: {
           metricDataQueries: toMetricDataQueries(scope, metric, periodSeconds),

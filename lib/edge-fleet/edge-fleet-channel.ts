@@ -7,16 +7,22 @@ import * as iot from 'aws-cdk-lib/aws-iot';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { tagLane } from '../core/app-autoscaling';
-import { checkInteger, invalid, isConcreteString } from '../core/errors';
+import { invalid, isConcreteString } from '../core/errors';
+import { checkOneOf, checkPinnedVersion, checkWholeNumber } from '../core/private/validation';
 import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
-import { Rollout, RolloutStrategy } from '../core/rollout';
+import { Rollout } from '../core/rollout';
+import { RouteTarget } from '../core/route-target';
 import { EdgeDeviceClass } from './edge-device-class';
 import { FleetJobOptions } from './fleet-job';
-import { FleetRelease, FleetRing, ReleaseStage } from './fleet-release';
-import { CANARY_JOB_DEFAULTS, FLEET_JOB_DEFAULTS, renderJobConfiguration, wholeSeconds } from './private/job-config';
+import { EdgeRing } from './edge-ring';
+import { FleetRelease, ReleaseStage } from './fleet-release';
+import { renderJobConfiguration, wholeSeconds } from './private/job-config';
+import { acknowledgeJobLookupFindings } from './private/nag';
+import { checkKeptComponents, existingGroupsOf, renderKeptComponents } from './private/groups';
 import { buildRecipe, EDGE_PLATFORMS, RecipeBuild } from './private/recipe';
+import { checkRelease, planRings, ringGroupDescription, RingPlan } from './private/rings';
 import { isComponentVersion } from './private/versions';
 import { withLaneDefaults } from '../core/lane-defaults';
 
@@ -62,17 +68,30 @@ export interface EdgeFleetChannelProps {
    * candidate before the fleet ring; `bakeTime` is how long to watch it before `FleetRelease.promote()`
    * (CloudFormation does not wait for devices). `autoRollback` maps to the deployments' failure
    * handling policy (ROLLBACK or DO_NOTHING). Linear rollouts and rollback alarms are rejected:
-   * Greengrass ramps with IoT job rates and stops on job abort criteria.
+   * Greengrass ramps with IoT job rates and stops on job abort criteria. With `rings`, only
+   * `autoRollback` is used (a canary rollout passed with `rings` is rejected).
    *
    * @default Rollout.allAtOnce() - one fleet ring per device class, rolled back per device on failure
    */
   readonly rollout?: Rollout;
 
   /**
-   * Which version each ring runs in this stack version: `canaryOnly()`, `canary(fleetVersion)`,
-   * `promote()`, or the emergency `freeze(fleetVersion, canaryVersion?)`.
+   * Update rings in rollout order, each with its share of the class and its bake (hours or days),
+   * e.g. `[{ name: 'pilot', percent: 1, bake: Duration.days(1) }, { name: 'early', percent: 10,
+   * bake: Duration.days(3) }, { name: 'fleet' }]`. Each ring's deployment depends on the previous
+   * ring's; `FleetRelease.through(ring, laterRingsVersion)` moves the candidate ring by ring.
+   * Replaces the two rings of `Rollout.canary` (and `canaryJob`/`fleetJob`: each ring has its `job`).
    *
-   * @default - FleetRelease.promote() with an all-at-once rollout; required with a canary rollout
+   * @default - from `rollout`: a canary ring and a fleet ring with `Rollout.canary`, else one fleet ring
+   */
+  readonly rings?: EdgeRing[];
+
+  /**
+   * Which version each ring runs in this stack version: `canaryOnly()`, `canary(fleetVersion)`,
+   * `through(ring, laterRingsVersion?)`, `promote()`, or the emergency `freeze(fleetVersion, canaryVersion?)`
+   * / `freezeRings({ ring: version })`.
+   *
+   * @default - FleetRelease.promote() with one ring; required with two or more rings
    */
   readonly release?: FleetRelease;
 
@@ -127,7 +146,7 @@ export interface EdgeFleetChannelProps {
   readonly installTimeout?: Duration;
 
   /**
-   * IoT job settings of the canary ring's deployments.
+   * IoT job settings of the canary ring's deployments (`Rollout.canary` only; with `rings`, use `rings[i].job`).
    *
    * @default - no rate limit; abort when 10% of executed devices fail, reject or time out (from the
    * first device); executions time out after 1 hour in progress
@@ -135,7 +154,7 @@ export interface EdgeFleetChannelProps {
   readonly canaryJob?: FleetJobOptions;
 
   /**
-   * IoT job settings of the fleet ring's deployments.
+   * IoT job settings of the fleet ring's deployments (not with `rings`: use `rings[i].job`).
    *
    * @default - 5 devices per minute doubling after every 5 succeeded devices, at most 50 per minute;
    * abort when 5% of executed devices fail, reject or time out (after 20 devices); executions time out
@@ -189,6 +208,8 @@ interface ClassState {
   readonly role: iam.IRole;
   readonly roleAliasName?: string;
   readonly groups: { [ring: string]: string };
+  /** Rings whose group existed before the channel (their deployment replaces the group's). */
+  readonly existingGroups: string[];
   readonly deployments: { [ring: string]: greengrassv2.CfnDeployment };
   readonly versions: { [ring: string]: string };
   readonly jobIds: { [ring: string]: string };
@@ -204,7 +225,8 @@ const COMPONENT_NAME_RE = /^[A-Za-z0-9._-]{1,128}$/;
  *   build's S3 URI and SHA-256 digest, and an Install step that verifies the digest on the device;
  * - per device class: thing groups (created or referenced), a token exchange role with read on exactly
  *   the class's build (plus role alias and IoT policy), and one deployment per update ring;
- * - update rings: the canary ring's deployment first, the fleet ring's after it (DependsOn), each with an
+ * - update rings (canary then fleet, or N typed `rings` with shares and bakes in hours or days): each
+ *   ring's deployment after the previous ring's (DependsOn), each with an
  *   IoT job rollout rate, abort criteria, in-progress timeout, ROLLBACK failure handling, component update
  *   and configuration validation policies — typed here, rendered in the PascalCase CloudFormation wants;
  * - `FleetRelease.freeze(...)` keeps every ring on its version: no new deployment revision;
@@ -250,36 +272,41 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
   public readonly component: greengrassv2.CfnComponentVersion;
   /** The release this stack version renders. */
   public readonly release: FleetRelease;
-  /** How long to watch the canary ring before promoting (canary rollouts only). */
+  /** How long to watch the first ring before the next one gets the candidate (with two or more rings). */
   public readonly canaryBakeTime?: Duration;
+  /** Names of the update rings, in rollout order (`['canary', 'fleet']` with `Rollout.canary`). */
+  public readonly ringNames: string[];
 
   private readonly classes = new Map<string, ClassState>();
-  private readonly rings: FleetRing[];
+  private readonly rings: RingPlan[];
   private readonly namePrefix: string;
-  private readonly canaryPercent: number;
+  /** Thing group name -> who targets it, to refuse two deployments of this channel to one group. */
+  private readonly groupOwners = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: EdgeFleetChannelProps) {
     super(scope, id);
     // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout).
+    const rolloutExplicit = props.rollout !== undefined;
     props = withLaneDefaults(this, props, 'EdgeFleetChannel', ['artifact', 'rollout']);
     const artifact = props.artifact!;
     const rollout = props.rollout ?? Rollout.allAtOnce();
-    this.rings = this.validateRollout(rollout);
-    this.release = this.validateRelease(props.release, this.rings);
-    this.canaryBakeTime = rollout.strategy === RolloutStrategy.CANARY ? rollout.stepInterval : undefined;
+    this.rings = planRings(this, { rings: props.rings, rollout, rolloutExplicit, canaryJob: props.canaryJob, fleetJob: props.fleetJob });
+    this.ringNames = this.rings.map(r => r.name);
+    this.release = checkRelease(this, props.release, this.rings);
+    this.canaryBakeTime = this.rings.length > 1 ? this.rings[0].bake : undefined;
 
-    this.canaryPercent = rollout.percent;
     this.namePrefix = props.namePrefix ?? artifact.name;
-    if (isConcreteString(this.namePrefix) && !NAME_RE.test(this.namePrefix)) {
+    if (isConcreteString(this.namePrefix) && (typeof this.namePrefix !== 'string' || !NAME_RE.test(this.namePrefix))) {
       throw invalid(this, 'namePrefix', this.namePrefix, "may only hold letters, digits, '-' and '_' (at most 40 characters)", "Pass e.g. 'assistant-edge'.");
     }
     this.componentName = props.componentName ?? `models.${artifact.name}`;
-    if (isConcreteString(this.componentName) && (!COMPONENT_NAME_RE.test(this.componentName) || this.componentName.toLowerCase().startsWith('aws.'))) {
+    if (isConcreteString(this.componentName) && (typeof this.componentName !== 'string' || !COMPONENT_NAME_RE.test(this.componentName) || this.componentName.toLowerCase().startsWith('aws.'))) {
       throw invalid(this, 'componentName', this.componentName, "is not a Greengrass component name (letters, digits, '.', '-', '_'; at most 128; the 'aws.' prefix is reserved)", "Pass e.g. 'com.example.AssistantModel'.");
     }
     this.componentVersion = props.componentVersion ?? artifact.version;
     if (isConcreteString(this.componentVersion) && !isComponentVersion(this.componentVersion)) {
       const prop = props.componentVersion === undefined ? 'artifact.version' : 'componentVersion';
+      checkPinnedVersion(this, prop, this.componentVersion, "Pass componentVersion, e.g. '1.4.0': a Greengrass component version is a semantic version major.minor.patch, pinned so rollbacks return to the same bits.");
       throw invalid(this, prop, this.componentVersion, 'is not a Greengrass component version (semantic version major.minor.patch)', "Pass componentVersion, e.g. '1.4.0', mapping this model version to a component version.");
     }
     this.artifactName = artifact.name;
@@ -290,11 +317,24 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
     const updateTimeout = wholeSeconds(this, 'componentUpdateTimeout', props.componentUpdateTimeout ?? Duration.seconds(60));
     const validationTimeout = wholeSeconds(this, 'configurationValidationTimeout', props.configurationValidationTimeout ?? Duration.seconds(30));
     const alarmDevices = props.healthAlarmFailedDevices ?? 1;
-    checkInteger(this, 'healthAlarmFailedDevices', alarmDevices, 1);
+    checkWholeNumber(this, 'healthAlarmFailedDevices', alarmDevices, 1);
+    for (const prop of ['notifyComponents', 'fleetHealth'] as const) {
+      if (props[prop] !== undefined && typeof props[prop] !== 'boolean') {
+        throw invalid(this, prop, props[prop], 'is not a boolean', `Pass true or false, or omit ${prop} for the default.`);
+      }
+    }
+    if (props.runCommand !== undefined && isConcreteString(props.runCommand) && (typeof props.runCommand !== 'string' || props.runCommand.trim() === '')) {
+      throw invalid(this, 'runCommand', props.runCommand, 'is empty: the Run step would start nothing', 'Pass the command that serves the model, e.g. \'python3 -u serve.py --model "$MODEL_DIR"\', or omit runCommand for an install-only component.');
+    }
+    for (const [key, value] of Object.entries(props.configuration ?? {})) {
+      if (typeof value !== 'string') {
+        throw invalid(this, `configuration.${key}`, value, 'is not a string', `Pass it as text, e.g. '${String(value)}'.`);
+      }
+    }
 
     const classes = props.deviceClasses ?? [];
-    if (classes.length === 0) {
-      throw invalid(this, 'deviceClasses', [], 'is empty', "List at least one device class, e.g. { name: 'gateways', target: HardwareTarget.EDGE_ARM64 }.");
+    if (!Array.isArray(classes) || classes.length === 0) {
+      throw invalid(this, 'deviceClasses', classes, Array.isArray(classes) ? 'is empty' : 'is not a list', "List at least one device class, e.g. { name: 'gateways', target: HardwareTarget.EDGE_ARM64 }.");
     }
 
     // The builds: one binding per device class (grants its role), one recipe manifest per platform.
@@ -341,26 +381,27 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
       configurationValidationPolicy: { timeoutInSeconds: validationTimeout },
     };
     const jobs: { [ring: string]: greengrassv2.CfnDeployment.DeploymentIoTJobConfigurationProperty } = {};
-    if (this.rings.includes(FleetRing.CANARY)) {
-      jobs[FleetRing.CANARY] = renderJobConfiguration(this, 'canaryJob', props.canaryJob ?? {}, CANARY_JOB_DEFAULTS);
-    } else if (props.canaryJob) {
-      throw invalid(this, 'canaryJob', 'set', 'has no canary ring to configure: the rollout is not a canary', 'Use Rollout.canary({ percent, bakeTime }) or drop canaryJob.');
+    for (const ring of this.rings) {
+      jobs[ring.name] = renderJobConfiguration(this, ring.jobProp, ring.job, ring.jobDefaults);
     }
-    jobs[FleetRing.FLEET] = renderJobConfiguration(this, 'fleetJob', props.fleetJob ?? {}, FLEET_JOB_DEFAULTS);
 
     classes.forEach(c => {
       const state = this.classes.get(c.name)!;
       const scope = this.node.findChild(c.name) as Construct;
       let previous: greengrassv2.CfnDeployment | undefined;
-      for (const ring of this.rings) {
-        const version = this.release.versionFor(ring, this.componentVersion);
+      for (const plan of this.rings) {
+        const ring = plan.name;
+        const version = this.release.versionFor(ring, this.componentVersion, this.ringNames);
         if (version === undefined) { continue; }
-        const ringScope = new Construct(scope, ring === FleetRing.CANARY ? 'Canary' : 'Fleet');
+        const ringScope = new Construct(scope, plan.id);
         const targetArn = Stack.of(this).formatArn({ service: 'iot', resource: 'thinggroup', resourceName: state.groups[ring] });
         const deployment = new greengrassv2.CfnDeployment(ringScope, 'Deployment', {
           targetArn,
           deploymentName: `${this.componentName}-${c.name}-${ring}`,
           components: {
+            // A deployment to a thing group replaces the group's previous one, and Greengrass removes
+            // every component it does not list: the components the class keeps come first.
+            ...renderKeptComponents(c.keepComponents),
             [this.componentName]: {
               componentVersion: version,
               configurationUpdate: c.configuration ? { merge: JSON.stringify(c.configuration) } : undefined,
@@ -370,9 +411,9 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
           iotJobConfiguration: jobs[ring],
         });
         deployment.node.addDependency(this.component);
-        const group = scope.node.tryFindChild(ring === FleetRing.CANARY ? 'CanaryGroup' : 'FleetGroup');
+        const group = scope.node.tryFindChild(`${plan.id}Group`);
         if (group) { deployment.node.addDependency(group); }
-        // Ring order: CloudFormation creates the fleet ring's deployment after the canary ring's.
+        // Ring order: CloudFormation creates each ring's deployment after the previous ring's.
         if (previous) { deployment.node.addDependency(previous); }
         previous = deployment;
         state.deployments[ring] = deployment;
@@ -397,7 +438,7 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
       instanceType: 'greengrass-core-device',
       hardware: classes[0].target,
       priceClass: 'per-device',
-      description: classes.map(c => `${c.name}: ${c.target} ${this.classes.get(c.name)!.binding.precision}, ${c.expectedDevices ?? 'unknown'} devices`).join('; ') + `; rings: ${this.rings.join(' then ')}`,
+      description: classes.map(c => `${c.name}: ${c.target} ${this.classes.get(c.name)!.binding.precision}, ${c.expectedDevices ?? 'unknown'} devices`).join('; ') + `; rings: ${this.ringNames.join(' then ')}`,
     };
   }
 
@@ -422,8 +463,30 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
     return this.state(deviceClass).roleAliasName;
   }
 
+  /**
+   * How long to watch a ring before the next ring gets the candidate.
+   *
+   * @returns undefined for the last ring
+   */
+  public ringBake(ring: string): Duration | undefined {
+    const plan = this.rings.find(r => r.name === ring);
+    if (!plan) {
+      throw invalid(this, 'ring', ring, 'is not a ring of this channel', `Use one of: ${this.ringNames.join(', ')}.`);
+    }
+    return plan.bake;
+  }
+
+  /**
+   * Add a statement to the role a class's devices use (their token exchange role). A Greengrass core
+   * device has exactly one role alias (`iotRoleAlias`) and so one role: everything its components
+   * call in AWS (other channels' models, logs, your own buckets) must be allowed on that role.
+   */
+  public addToDeviceRolePolicy(deviceClass: string, statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    return this.state(deviceClass).role.addToPrincipalPolicy(statement);
+  }
+
   /** Name of the thing group of a class's ring. */
-  public thingGroupName(deviceClass: string, ring: FleetRing): string {
+  public thingGroupName(deviceClass: string, ring: string): string {
     const name = this.state(deviceClass).groups[ring];
     if (name === undefined) {
       throw invalid(this, 'ring', ring, `is not a ring of device class '${deviceClass}'`, `Use one of: ${Object.keys(this.state(deviceClass).groups).join(', ')}.`);
@@ -436,7 +499,7 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
    *
    * @returns undefined when the ring has no deployment (first canary release)
    */
-  public deployedVersion(deviceClass: string, ring: FleetRing): string | undefined {
+  public deployedVersion(deviceClass: string, ring: string): string | undefined {
     return this.state(deviceClass).versions[ring];
   }
 
@@ -445,7 +508,7 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
    *
    * @returns undefined when the ring has no deployment in this stack version
    */
-  public deploymentFor(deviceClass: string, ring: FleetRing): greengrassv2.CfnDeployment | undefined {
+  public deploymentFor(deviceClass: string, ring: string): greengrassv2.CfnDeployment | undefined {
     return this.state(deviceClass).deployments[ring];
   }
 
@@ -455,7 +518,7 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
    *
    * @throws LaneValidationError when fleet health is off or the ring has no deployment
    */
-  public metricJobExecutions(deviceClass: string, ring: FleetRing, status: JobExecutionStatus, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  public metricJobExecutions(deviceClass: string, ring: string, status: JobExecutionStatus, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     const jobId = this.state(deviceClass).jobIds[ring];
     if (jobId === undefined) {
       throw invalid(this, 'fleetHealth', this.state(deviceClass).deployments[ring] ? false : `no ${ring} deployment`, `gives no IoT job ID for the ${ring} ring of '${deviceClass}'`, 'Keep fleetHealth enabled (the default) and ask for a ring that is deployed in this release.');
@@ -494,6 +557,15 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
   }
 
   /**
+   * Not routable: devices run the model locally and take no requests from the cloud.
+   *
+   * @returns undefined always
+   */
+  public routeTarget(): RouteTarget | undefined {
+    return undefined;
+  }
+
+  /**
    * Edge models run on the devices and are not invoked through IAM.
    *
    * @throws LaneValidationError always
@@ -510,53 +582,29 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
     return s;
   }
 
-  private validateRollout(rollout: Rollout): FleetRing[] {
-    if (rollout.strategy === RolloutStrategy.LINEAR) {
-      throw invalid(this, 'rollout', rollout.toString(), 'cannot be rendered: Greengrass ramps a deployment with an exponential IoT job rate, not in timed linear steps', 'Use Rollout.canary({ percent, bakeTime }) for update rings and fleetJob.exponentialRate for the ramp within a ring.');
-    }
-    if (rollout.alarms.length > 0) {
-      throw invalid(this, 'rollout.alarms', rollout.alarms.length, 'cannot be watched: Greengrass deployments stop on IoT job abort criteria (failure rates), not on CloudWatch alarms', "Express the limit as canaryJob/fleetJob abortCriteria, and check the channel's healthAlarms before promoting.");
-    }
-    return rollout.strategy === RolloutStrategy.CANARY ? [FleetRing.CANARY, FleetRing.FLEET] : [FleetRing.FLEET];
-  }
-
-  private validateRelease(release: FleetRelease | undefined, rings: FleetRing[]): FleetRelease {
-    const canary = rings.includes(FleetRing.CANARY);
-    if (release === undefined) {
-      if (canary) {
-        throw invalid(this, 'release', undefined, 'is required with a canary rollout', 'Pass FleetRelease.canaryOnly() for the first release, FleetRelease.canary(<version the fleet runs>) for later ones, then FleetRelease.promote() after the bake.');
-      }
-      return FleetRelease.promote();
-    }
-    if (!canary && (release.stage === ReleaseStage.CANARY || release.stage === ReleaseStage.CANARY_ONLY)) {
-      throw invalid(this, 'release', release.toString(), 'needs a canary ring, but the rollout is not a canary', 'Use rollout: Rollout.canary({ percent, bakeTime }), or FleetRelease.promote().');
-    }
-    if (!canary && release.stage === ReleaseStage.FROZEN && release.canaryVersion !== undefined) {
-      throw invalid(this, 'release', release.toString(), 'pins a canary ring, but the rollout is not a canary', 'Call FleetRelease.freeze(fleetVersion) without a canary version.');
-    }
-    return release;
-  }
-
   private bindClass(artifact: ModelArtifact, c: EdgeDeviceClass, i: number, all: EdgeDeviceClass[]): ModelArtifactBinding {
     const p = `deviceClasses[${i}]`;
-    if (isConcreteString(c.name) && !NAME_RE.test(c.name)) {
+    if (c === null || typeof c !== 'object') {
+      throw invalid(this, p, c, 'is not a device class', "Pass { name: 'gateways', target: HardwareTarget.EDGE_ARM64 }.");
+    }
+    if (typeof c.name !== 'string' || (isConcreteString(c.name) && !NAME_RE.test(c.name))) {
       throw invalid(this, `${p}.name`, c.name, "may only hold letters, digits, '-' and '_' (at most 40 characters)", "Use e.g. 'gateways'.");
     }
     if (all.findIndex(o => o.name === c.name) !== i) {
       throw invalid(this, `${p}.name`, c.name, 'is used by another device class', 'Give each device class its own name.');
     }
-    if (!EDGE_PLATFORMS[c.target]) {
-      throw invalid(this, `${p}.target`, c.target, 'is not an edge target', 'Use HardwareTarget.EDGE_ARM64 (linux/aarch64) or HardwareTarget.EDGE_X86_64 (linux/amd64).');
-    }
-    checkInteger(this, `${p}.expectedDevices`, c.expectedDevices, 0);
-    if (c.canaryThingGroupName !== undefined && !this.rings.includes(FleetRing.CANARY)) {
-      throw invalid(this, `${p}.canaryThingGroupName`, c.canaryThingGroupName, 'has no canary ring to hold: the rollout is not a canary', 'Use Rollout.canary({ percent, bakeTime }) or drop canaryThingGroupName.');
-    }
-    for (const [prop, name] of [['thingGroupName', c.thingGroupName], ['canaryThingGroupName', c.canaryThingGroupName]] as const) {
-      if (isConcreteString(name) && !/^[A-Za-z0-9:_-]{1,128}$/.test(name)) {
-        throw invalid(this, `${p}.${prop}`, name, "is not a thing group name (letters, digits, ':', '_', '-'; at most 128)", "Pass the existing group's name, e.g. 'gateways-eu'.");
+    checkOneOf(this, `${p}.target`, c.target, Object.keys(EDGE_PLATFORMS) as HardwareTarget[], 'Use HardwareTarget.EDGE_ARM64 (linux/aarch64) or HardwareTarget.EDGE_X86_64 (linux/amd64): an edge target.');
+    checkWholeNumber(this, `${p}.expectedDevices`, c.expectedDevices, 0);
+    for (const [key, value] of Object.entries(c.configuration ?? {})) {
+      if (typeof value !== 'string') {
+        throw invalid(this, `${p}.configuration.${key}`, value, 'is not a string', `Pass it as text, e.g. '${String(value)}'.`);
       }
     }
+    const existing = existingGroupsOf(this, p, c, this.rings);
+    for (const [ring, g] of Object.entries(existing)) {
+      this.claimGroup(g.name, g.prop, `ring '${ring}' of device class '${c.name}'`);
+    }
+    checkKeptComponents(this, p, c, existing, this.componentName);
 
     const scope = new Construct(this, c.name);
     const consumer = `${this.node.path} device class '${c.name}'`;
@@ -594,15 +642,19 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
     this.grantBuild(scope, role, artifact, c, consumer, binding);
 
     const groups: { [ring: string]: string } = {};
-    groups[FleetRing.FLEET] = c.thingGroupName ?? this.createGroup(scope, 'FleetGroup', `${namePrefix}-${c.name}`,
-      `Fleet ring of ${c.name} devices (${binding.target}) for ${artifact.name}. A device belongs to one ring group only.`);
-    if (this.rings.includes(FleetRing.CANARY)) {
-      groups[FleetRing.CANARY] = c.canaryThingGroupName ?? this.createGroup(scope, 'CanaryGroup', `${namePrefix}-${c.name}-canary`,
-        `Canary ring of ${c.name} devices (${binding.target}) for ${artifact.name}: put about ${this.canaryPercent}% of the class here and bake ${this.canaryBakeTime?.toHumanString()} before promoting. A device belongs to one ring group only.`);
-    }
+    let previousPercent = 0;
+    this.rings.forEach(ring => {
+      const given = existing[ring.name];
+      groups[ring.name] = given?.name ?? this.createGroup(scope, `${ring.id}Group`,
+        ring.name === 'fleet' ? `${namePrefix}-${c.name}` : `${namePrefix}-${c.name}-${ring.name}`,
+        ringGroupDescription(ring, previousPercent, c.name, `${binding.target}`, artifact.name));
+      previousPercent = ring.percent ?? previousPercent;
+    });
 
     tagLane(scope, binding, LaneKind.EDGE_FLEET);
-    this.classes.set(c.name, { deviceClass: c, binding, role, roleAliasName, groups, deployments: {}, versions: {}, jobIds: {} });
+    this.classes.set(c.name, {
+      deviceClass: c, binding, role, roleAliasName, groups, existingGroups: Object.keys(existing), deployments: {}, versions: {}, jobIds: {},
+    });
     return binding;
   }
 
@@ -627,7 +679,18 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
     iam.Grant.addToPrincipal({ grantee: role, actions: ['s3:GetBucketLocation'], resourceArns: [b.bucketArn!] });
   }
 
+  /** Two deployments to one thing group replace each other: every ring of every class needs its own group. */
+  private claimGroup(name: string, prop: string, owner: string): void {
+    if (!isConcreteString(name)) { return; }
+    const other = this.groupOwners.get(name);
+    if (other !== undefined) {
+      throw invalid(this, prop, name, `is also the thing group of ${other}: a deployment to a thing group replaces the group's previous one, so the two would undo each other`, 'Give every ring of every device class its own thing group.');
+    }
+    this.groupOwners.set(name, owner);
+  }
+
   private createGroup(scope: Construct, id: string, name: string, description: string): string {
+    this.claimGroup(name, 'namePrefix', `the group the channel creates for ${scope.node.id} (${id})`);
     new iot.CfnThingGroup(scope, id, {
       thingGroupName: name,
       thingGroupProperties: { thingGroupDescription: description },
@@ -635,8 +698,9 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
     return name;
   }
 
-  private watch(ringScope: Construct, className: string, ring: FleetRing, deployment: greengrassv2.CfnDeployment, targetArn: string, state: ClassState, threshold: number): void {
+  private watch(ringScope: Construct, className: string, ring: string, deployment: greengrassv2.CfnDeployment, targetArn: string, state: ClassState, threshold: number): void {
     const stack = Stack.of(this);
+    const jobArns = stack.formatArn({ service: 'iot', resource: 'job', resourceName: '*' });
     const lookup = new cr.AwsCustomResource(ringScope, 'JobLookup', {
       onUpdate: {
         service: 'GreengrassV2',
@@ -654,7 +718,7 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
         // GetDeployment. The job ID is what is being looked up, hence job/*.
         new iam.PolicyStatement({
           actions: ['iot:DescribeJob'],
-          resources: [stack.formatArn({ service: 'iot', resource: 'job', resourceName: '*' })],
+          resources: [jobArns],
         }),
         new iam.PolicyStatement({
           actions: ['iot:DescribeThingGroup'],
@@ -663,6 +727,7 @@ export class EdgeFleetChannel extends Construct implements IInferenceLane {
       ]),
       installLatestAwsSdk: false,
     });
+    acknowledgeJobLookupFindings(lookup, jobArns);
     const jobId = lookup.getResponseField('iotJobId');
     state.jobIds[ring] = jobId;
     const failed = this.metricJobExecutions(className, ring, JobExecutionStatus.FAILED);

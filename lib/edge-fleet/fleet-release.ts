@@ -1,9 +1,11 @@
 import { Token } from 'aws-cdk-lib';
 import { invalid } from '../core/errors';
+import { checkPinnedVersion } from '../core/private/validation';
 import { isComponentVersion } from './private/versions';
 
 /**
- * An update ring of a device class: the canary ring gets a new version first, the fleet ring after it.
+ * Names of the two rings of a canary rollout (`Rollout.canary`): the canary ring gets a new version
+ * first, the fleet ring after it. Rings given as `rings` have the names listed there.
  */
 export enum FleetRing {
   /** A small thing group that gets the candidate first. */
@@ -24,6 +26,8 @@ export enum ReleaseStage {
   PROMOTED = 'PROMOTED',
   /** Every ring stays pinned to the version it runs; no new deployment revision. */
   FROZEN = 'FROZEN',
+  /** Every ring up to and including a named ring runs the candidate; later rings stay where they are. */
+  THROUGH = 'THROUGH',
 }
 
 /**
@@ -84,32 +88,81 @@ export class FleetRelease {
     return new FleetRelease(ReleaseStage.FROZEN, fleetVersion, canaryVersion);
   }
 
+  /**
+   * Rings given as `rings`: every ring up to and including `ring` gets the candidate; the rings after
+   * it stay on `laterRingsVersion`, the component version they run now (or get no deployment yet when
+   * it is omitted: the first rollout of a channel). `through(<last ring>)` is `promote()`.
+   *
+   * @param ring the last ring that gets the candidate in this stack version
+   * @param laterRingsVersion the component version the later rings run now
+   */
+  public static through(ring: string, laterRingsVersion?: string): FleetRelease {
+    if (!Token.isUnresolved(ring) && (typeof ring !== 'string' || ring.length === 0)) {
+      throw invalid('FleetRelease.through', 'ring', ring, 'is not a ring name', "Pass the name of one of the channel's rings, e.g. 'pilot'.");
+    }
+    checkVersion('FleetRelease.through', 'laterRingsVersion', laterRingsVersion);
+    return new FleetRelease(ReleaseStage.THROUGH, laterRingsVersion, undefined, ring);
+  }
+
+  /**
+   * Emergency freeze of a channel with `rings`: pin every ring to the component version it runs now.
+   * Every ring must be listed, so no deployment silently leaves the stack.
+   *
+   * @param versions ring name -> component version it runs now, e.g. `{ pilot: '1.4.0', fleet: '1.3.0' }`
+   */
+  public static freezeRings(versions: { [ring: string]: string }): FleetRelease {
+    const entries = Object.entries(versions ?? {});
+    if (entries.length === 0) {
+      throw invalid('FleetRelease.freezeRings', 'versions', versions, 'lists no ring', "Pin every ring to the version it runs now, e.g. { pilot: '1.4.0', fleet: '1.3.0' }.");
+    }
+    for (const [ring, v] of entries) {
+      checkVersion('FleetRelease.freezeRings', `versions.${ring}`, v);
+    }
+    return new FleetRelease(ReleaseStage.FROZEN, undefined, undefined, undefined, { ...versions });
+  }
+
   private constructor(
     /** The stage. */
     public readonly stage: ReleaseStage,
-    /** Version pinned on the fleet ring (CANARY and FROZEN stages). */
+    /** Version pinned on the fleet ring (CANARY and FROZEN stages), or on the rings after `throughRing` (THROUGH). */
     public readonly fleetVersion?: string,
     /** Version pinned on the canary ring (FROZEN stage; defaults to the fleet version). */
     public readonly canaryVersion?: string,
+    /** The last ring that gets the candidate (THROUGH stage). */
+    public readonly throughRing?: string,
+    private readonly pins?: { [ring: string]: string },
   ) {}
+
+  /** Ring name -> pinned version, for `freezeRings` (a copy). */
+  public get pinnedVersions(): { [ring: string]: string } | undefined {
+    return this.pins ? { ...this.pins } : undefined;
+  }
 
   /**
    * The component version `ring` runs under this release, or undefined when the ring gets no deployment.
    *
-   * @param ring the update ring
+   * @param ring the update ring's name (e.g. `FleetRing.CANARY`)
    * @param candidateVersion the channel's candidate component version
+   * @param ringNames every ring in rollout order; omitted: `['canary', 'fleet']`
    */
-  public versionFor(ring: FleetRing, candidateVersion: string): string | undefined {
+  public versionFor(ring: string, candidateVersion: string, ringNames?: string[]): string | undefined {
+    const names = ringNames ?? [FleetRing.CANARY, FleetRing.FLEET];
+    const index = names.indexOf(ring);
+    const first = index === 0 && names.length > 1;
+    const last = index === names.length - 1;
     switch (this.stage) {
       case ReleaseStage.CANARY_ONLY:
-        return ring === FleetRing.CANARY ? candidateVersion : undefined;
+        return first ? candidateVersion : undefined;
       case ReleaseStage.CANARY:
-        return ring === FleetRing.CANARY ? candidateVersion : this.fleetVersion;
+        return first ? candidateVersion : this.fleetVersion;
       case ReleaseStage.PROMOTED:
         return candidateVersion;
+      case ReleaseStage.THROUGH:
+        return index <= names.indexOf(this.throughRing!) ? candidateVersion : this.fleetVersion;
       case ReleaseStage.FROZEN:
       default:
-        return ring === FleetRing.CANARY ? (this.canaryVersion ?? this.fleetVersion) : this.fleetVersion;
+        if (this.pins) { return this.pins[ring]; }
+        return last ? this.fleetVersion : (this.canaryVersion ?? this.fleetVersion);
     }
   }
 
@@ -117,7 +170,10 @@ export class FleetRelease {
   public toString(): string {
     switch (this.stage) {
       case ReleaseStage.CANARY: return `CANARY (fleet on ${this.fleetVersion})`;
-      case ReleaseStage.FROZEN: return `FROZEN (fleet on ${this.fleetVersion}, canary on ${this.canaryVersion ?? this.fleetVersion})`;
+      case ReleaseStage.THROUGH: return `THROUGH ${this.throughRing} (later rings ${this.fleetVersion === undefined ? 'not deployed' : `on ${this.fleetVersion}`})`;
+      case ReleaseStage.FROZEN:
+        if (this.pins) { return `FROZEN (${Object.entries(this.pins).map(([r, v]) => `${r} on ${v}`).join(', ')})`; }
+        return `FROZEN (fleet on ${this.fleetVersion}, canary on ${this.canaryVersion ?? this.fleetVersion})`;
       default: return this.stage;
     }
   }
@@ -125,6 +181,7 @@ export class FleetRelease {
 
 function checkVersion(where: string, prop: string, v: string | undefined): void {
   if (v === undefined || Token.isUnresolved(v)) { return; }
+  checkPinnedVersion(where, prop, v, "Pass the component version the ring runs now, e.g. '1.3.0'.");
   if (!isComponentVersion(v)) {
     throw invalid(where, prop, v, 'is not a Greengrass component version (semantic version major.minor.patch)', "Pass the component version the ring runs now, e.g. '1.3.0'.");
   }

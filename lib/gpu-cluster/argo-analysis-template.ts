@@ -44,11 +44,28 @@ export interface ArgoAnalysisMetric {
   readonly successCondition?: string;
 
   /**
-   * Failed measurements tolerated before the analysis fails.
+   * Condition that makes a measurement fail. With both conditions set, a measurement that meets
+   * neither (e.g. an empty result) is inconclusive.
+   *
+   * @default - any measurement that does not meet successCondition fails
+   */
+  readonly failureCondition?: string;
+
+  /**
+   * Failed measurements tolerated before the analysis fails. Argo counts them over the whole run,
+   * not over a sliding window.
    *
    * @default 0
    */
   readonly failureLimit?: number;
+
+  /**
+   * Inconclusive measurements tolerated (over the whole run) before the analysis is Inconclusive,
+   * which pauses the rollout.
+   *
+   * @default 0
+   */
+  readonly inconclusiveLimit?: number;
 
   /**
    * Delay before the first measurement, e.g. `60s`.

@@ -1,4 +1,4 @@
-import { CfnJson, Size, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnJson, Size, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -9,22 +9,56 @@ import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { tagLane } from '../core/app-autoscaling';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
-import { checkInteger, invalid } from '../core/errors';
+import { checkInteger, invalid, isConcreteNumber, LaneValidationError } from '../core/errors';
 import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
 import { ShadowTraffic } from '../core/rollout';
+import { RouteTarget } from '../core/route-target';
+import { isConcreteString } from '../core/errors';
 import { GpuNodeGroupOptions } from './gpu-node-group-options';
 import { GpuServingChart } from './gpu-serving-chart';
 import { GpuServingOptions } from './gpu-serving-options';
-import { concrete, isDnsLabel } from './private/util';
-import { ServedModel } from './served-model';
+import { checkNvidiaInstanceType, checkPodFits, CpuArch, DEFAULT_CPU, DEFAULT_MEMORY, gpusOf } from './private/gpu-instances';
+import { servedModelOf } from './private/served-model-of';
+import { concrete } from './private/util';
+import { checkOneOf } from '../core/private/validation';
+import { checkServingOptions, checkShadowCandidate } from './private/validate-options';
+import { KubernetesScalingEngine } from './scaling-engine';
 import { WorkloadIdentity } from './workload-identity';
 import { withLaneDefaults } from '../core/lane-defaults';
 
 const KEDA_RELEASE_ID = 'CdkInferenceLanesKeda';
 const KEDA_ROLE_ID = 'CdkInferenceLanesKedaOperatorRole';
-const KEDA_VERSIONS = new WeakMap<eks.HelmChart, string>();
+const RELEASE_VERSIONS = new WeakMap<eks.HelmChart, string>();
+/** Chart props the service takes under another name. */
+const CHART_TO_SERVICE_PROPS: { [chartProp: string]: string } = {
+  stableModel: 'stableArtifact',
+  shadowModel: 'shadow.candidate',
+  shadowPercent: 'shadow.samplePercent',
+  queueUrl: 'queue',
+};
+const DEFAULT_KEDA_VERSION = '2.17.2';
+const DEVICE_PLUGIN_ID = 'CdkInferenceLanesNvidiaDevicePlugin';
+const DEVICE_PLUGIN_VERSION = '0.17.2';
+const METRICS_SERVER_ID = 'CdkInferenceLanesMetricsServer';
+const METRICS_SERVER_VERSION = '3.12.2';
+
+/** A Helm chart version must be pinned (reproducible installs and rollbacks). */
+function checkChartVersion(scope: Construct, prop: string, version: string, example: string): void {
+  if (concrete(version) && !/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
+    throw invalid(scope, prop, version, 'is not a pinned chart version (MAJOR.MINOR.PATCH): a floating version makes installs and rollbacks unreproducible', `Pass e.g. '${example}'.`);
+  }
+}
+
+function semverLess(a: string, b: string): boolean {
+  const pa = a.replace(/^v/, '').split(/[.-]/).slice(0, 3).map(Number);
+  const pb = b.replace(/^v/, '').split(/[.-]/).slice(0, 3).map(Number);
+  for (let i = 0; i < 3; i++) {
+    if (pa[i] !== pb[i]) { return pa[i] < pb[i]; }
+  }
+  return false;
+}
 
 /**
  * Props of {@link GpuClusterService}.
@@ -87,11 +121,22 @@ export interface GpuClusterServiceProps extends GpuServingOptions {
   readonly installKeda?: boolean;
 
   /**
-   * Version of the KEDA Helm chart.
+   * Version of the KEDA Helm chart: a pinned release, 2.17.0 or newer (the ScaledObjects' fallback
+   * uses `behavior`, added in KEDA 2.17).
    *
-   * @default '2.16.1'
+   * @default '2.17.2'
    */
   readonly kedaVersion?: string;
+
+  /**
+   * Install metrics-server with its Helm chart (release `metrics-server` in `kube-system`, chart
+   * 3.12.2), once per cluster, and apply the manifests after it. HPA and KEDA `cpu` triggers read the
+   * resource metrics API it serves; EKS does not install it. Leave it off when the cluster already
+   * runs metrics-server (the EKS add-on or your own release): two releases would conflict.
+   *
+   * @default false - a CPU trigger then adds a synth warning
+   */
+  readonly installMetricsServer?: boolean;
 
   /**
    * Role of an existing KEDA operator; gets `sqs:GetQueueAttributes` on `queue`.
@@ -114,6 +159,15 @@ export interface GpuClusterServiceProps extends GpuServingOptions {
    * @default - no node group: the cluster already has GPU nodes (or Karpenter provisions them)
    */
   readonly gpuNodeGroup?: GpuNodeGroupOptions;
+
+  /**
+   * The URL a front door POSTs inference requests to: the Gateway or load balancer in front of the
+   * service (e.g. `https://recsys.internal.example.com/v2/models/recsys/infer`). For an internal load
+   * balancer, give the front door the VPC. The lane then has a `routeTarget()` (`RouteTarget.http`).
+   *
+   * @default - no route target: a front door cannot send requests to this lane
+   */
+  readonly routeUrl?: string;
 }
 
 /**
@@ -168,21 +222,33 @@ export class GpuClusterService extends Construct implements IInferenceLane {
   public readonly binding: ModelArtifactBinding;
   /** The KEDA Helm release, with installKeda. */
   public readonly keda?: eks.HelmChart;
+  /** The metrics-server Helm release, with installMetricsServer. */
+  public readonly metricsServer?: eks.HelmChart;
+  /** The NVIDIA device plugin Helm release, with a gpuNodeGroup on an AL2023 NVIDIA AMI. */
+  public readonly devicePlugin?: eks.HelmChart;
   /** The GPU node group, with gpuNodeGroup. */
   public readonly nodegroup?: eks.Nodegroup;
   /** The namespace. */
   public readonly namespace: string;
 
+  private readonly routeUrl?: string;
+
   constructor(scope: Construct, id: string, props: GpuClusterServiceProps) {
     super(scope, id);
+    if (isConcreteString(props.routeUrl) && !/^https?:\/\/[^\s/]+/i.test(props.routeUrl)) {
+      throw invalid(this, 'routeUrl', props.routeUrl, 'is not an http:// or https:// URL', 'Pass the Gateway or load balancer URL, e.g. https://recsys.internal.example.com/v2/models/recsys/infer.');
+    }
+    this.routeUrl = props.routeUrl;
     // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout).
     props = withLaneDefaults(this, props, 'GpuClusterService', ['artifact', 'autoscaling', 'slo', 'rollout']);
     const cluster = props.cluster;
     const ns = props.namespace ?? 'default';
     this.namespace = ns;
-    if (concrete(ns) && !isDnsLabel(ns)) {
-      throw invalid(this, 'namespace', ns, 'is not a DNS label', "Use lowercase letters, digits and '-', e.g. 'recsys'.");
-    }
+    // The chart runs the same checks; here first, so that messages name this construct's path.
+    checkServingOptions(this, props, ns);
+    checkOneOf(this, 'workloadIdentity', props.workloadIdentity, Object.values(WorkloadIdentity));
+    checkOneOf(this, 'gpuNodeGroup.capacityType', props.gpuNodeGroup?.capacityType, Object.values(eks.CapacityType));
+    checkOneOf(this, 'gpuNodeGroup.amiType', props.gpuNodeGroup?.amiType, Object.values(eks.NodegroupAmiType));
     const base = props.serviceName ?? props.artifact!.name;
     const identity = props.workloadIdentity ?? WorkloadIdentity.POD_IDENTITY;
     const policy = props.autoscaling ?? AutoscalingPolicy.fixed(1);
@@ -193,7 +259,10 @@ export class GpuClusterService extends Construct implements IInferenceLane {
         throw invalid(this, 'gpuNodeGroup', props.gpuNodeGroup.instanceTypes ?? ['g5.xlarge'], 'needs a cluster defined in this app (eks.Cluster); an imported cluster cannot get node groups from here',
           'Create the node group where the cluster is defined, or pass an eks.Cluster.');
       }
-      this.nodegroup = this.addNodegroup(cluster, props.gpuNodeGroup);
+      this.checkPodsFitNodegroup(props);
+      this.nodegroup = this.addNodegroup(cluster, props.gpuNodeGroup, props.gpuCount ?? 1, props.cpu ?? DEFAULT_CPU,
+        (props.memory ?? DEFAULT_MEMORY).toMebibytes({ rounding: SizeRoundingBehavior.NONE }) / 1024);
+      this.devicePlugin = this.addDevicePlugin(cluster, props.gpuNodeGroup);
     }
 
     // ---- identity ---------------------------------------------------------------------------
@@ -210,17 +279,22 @@ export class GpuClusterService extends Construct implements IInferenceLane {
     this.artifactVersion = binding.version;
     const stableBinding = props.stableArtifact ? bind(props.stableArtifact) : undefined;
     const shadowBinding = props.shadow ? bind(props.shadow.candidate) : undefined;
-    const model = this.served(binding, 'artifact');
-    const stableModel = stableBinding ? this.served(stableBinding, 'stableArtifact') : undefined;
-    const shadowModel = shadowBinding ? this.served(shadowBinding, 'shadow.candidate') : undefined;
+    const model = servedModelOf(this, binding, 'artifact');
+    const stableModel = stableBinding ? servedModelOf(this, stableBinding, 'stableArtifact') : undefined;
+    const shadowModel = shadowBinding ? servedModelOf(this, shadowBinding, 'shadow.candidate') : undefined;
+    if (shadowModel) { checkShadowCandidate(this, 'shadow.candidate', shadowModel, stableModel ? [model, stableModel] : [model]); }
 
     // ---- KEDA (one release and one operator role per cluster, shared by every service) -------
     let kedaRole: iam.IRole | undefined = props.kedaOperatorRole;
+    const kedaVersion = props.kedaVersion ?? DEFAULT_KEDA_VERSION;
     if (props.installKeda) {
-      const version = props.kedaVersion ?? '2.16.1';
-      // The operator's IRSA annotation is set at install time, so with IRSA the role comes first.
-      if (!kedaRole && identity === WorkloadIdentity.IRSA) { kedaRole = this.kedaOperatorRole(cluster, identity); }
-      this.keda = this.kedaRelease(cluster, version, identity === WorkloadIdentity.IRSA && !props.kedaOperatorRole ? kedaRole : undefined);
+      checkChartVersion(this, 'kedaVersion', kedaVersion, '2.17.2');
+      // The operator gets its credentials when its pod starts (IRSA annotation at install time, Pod
+      // Identity injected at pod creation): its role and association come before the release.
+      if (!kedaRole) { kedaRole = this.kedaOperatorRole(cluster, identity); }
+      this.keda = this.kedaRelease(cluster, kedaVersion, identity === WorkloadIdentity.IRSA && !props.kedaOperatorRole ? kedaRole : undefined);
+      const association = cluster.node.tryFindChild(`${KEDA_ROLE_ID}Association`);
+      if (association && !props.kedaOperatorRole) { this.keda.node.addDependency(association); }
     }
     if (policy.trigger(TriggerKind.QUEUE_BACKLOG_PER_INSTANCE)) {
       if (!props.queue) {
@@ -239,8 +313,12 @@ export class GpuClusterService extends Construct implements IInferenceLane {
     this.cdk8sApp = new cdk8s.App();
     const annotations: { [key: string]: string } = {};
     if (identity === WorkloadIdentity.IRSA) { annotations['eks.amazonaws.com/role-arn'] = role.roleArn; }
-    this.chart = new GpuServingChart(this.cdk8sApp, base, {
+    this.chart = this.asService(base, () => new GpuServingChart(this.cdk8sApp, base, {
       ...props,
+      // Bound above (with grants): the chart gets plain values.
+      artifact: undefined,
+      stableArtifact: undefined,
+      shadow: undefined,
       namespace: ns,
       model,
       stableModel,
@@ -250,7 +328,23 @@ export class GpuClusterService extends Construct implements IInferenceLane {
       awsRegion: Stack.of(this).region,
       queueUrl: props.queue?.queueUrl,
       disableResourceNameHashes: true,
-    });
+    }));
+
+    if (props.installKeda && this.chart.scalingEngine === KubernetesScalingEngine.KEDA && concrete(kedaVersion) && semverLess(kedaVersion, '2.17.0')) {
+      throw invalid(this, 'kedaVersion', kedaVersion, "is older than 2.17.0: the ScaledObjects' fallback holds the current replicas (fallback.behavior), which KEDA 2.16 and older reject or ignore",
+        `Use kedaVersion '${DEFAULT_KEDA_VERSION}' or newer.`);
+    }
+    const usesCpu = this.chart.policy.trigger(TriggerKind.CPU_UTILIZATION) !== undefined;
+    if (props.installMetricsServer) {
+      this.metricsServer = this.sharedHelmRelease(cluster, METRICS_SERVER_ID, 'installMetricsServer', {
+        chart: 'metrics-server', repository: 'https://kubernetes-sigs.github.io/metrics-server/', release: 'metrics-server', namespace: 'kube-system',
+        version: METRICS_SERVER_VERSION,
+      });
+    } else if (usesCpu) {
+      Annotations.of(this).addWarningV2('cdk-inference-lanes:gpu-cluster-metrics-server',
+        `${this.node.path}: the ${this.chart.scalingEngine} CPU trigger reads the resource metrics API, which EKS does not install: without metrics-server the autoscaler never sees CPU load. `
+        + 'Set installMetricsServer: true, or install metrics-server yourself (EKS add-on or Helm).');
+    }
 
     // ---- apply ------------------------------------------------------------------------------
     this.manifest = new eks.KubernetesManifest(this, 'Manifests', {
@@ -258,6 +352,8 @@ export class GpuClusterService extends Construct implements IInferenceLane {
       manifest: this.chart.toJson(),
     });
     if (this.keda) { this.manifest.node.addDependency(this.keda); }
+    if (this.metricsServer) { this.manifest.node.addDependency(this.metricsServer); }
+    if (this.devicePlugin) { this.manifest.node.addDependency(this.devicePlugin); }
     if (this.nodegroup) { this.manifest.node.addDependency(this.nodegroup); }
     for (const scope of [this, cluster]) {
       for (const child of scope.node.children) {
@@ -306,6 +402,15 @@ export class GpuClusterService extends Construct implements IInferenceLane {
   }
 
   /**
+   * The service as a front-door target (`RouteTarget.http`, POST to `routeUrl`).
+   *
+   * @returns undefined without `routeUrl` (the lane's Service has no address the front door knows)
+   */
+  public routeTarget(): RouteTarget | undefined {
+    return this.routeUrl === undefined ? undefined : RouteTarget.http({ url: this.routeUrl });
+  }
+
+  /**
    * Not possible: a Kubernetes Service is not invoked through IAM.
    *
    * @throws LaneValidationError always
@@ -315,33 +420,40 @@ export class GpuClusterService extends Construct implements IInferenceLane {
       'Allow the caller with a Kubernetes NetworkPolicy or your gateway\'s authentication instead.');
   }
 
-  private served(b: ModelArtifactBinding, prop: string): ServedModel {
-    if (!b.modelDataUrl) {
-      throw invalid(this, prop, `${b.name}@${b.version}`, 'has no S3 weights (a model package cannot be fetched by the init container)', 'Use ModelArtifact.fromAsset or fromBucket for the GPU cluster lane.');
+  /**
+   * Build the chart so that its errors name this construct and this construct's props: the chart
+   * lives in its own cdk8s app, whose path (`recsys`) a user of the service would not recognize.
+   */
+  private asService<T>(chartId: string, build: () => T): T {
+    try {
+      return build();
+    } catch (e) {
+      if (!(e instanceof LaneValidationError) || e.where !== chartId) { throw e; }
+      const rename = (text: string) => Object.entries(CHART_TO_SERVICE_PROPS).reduce((t, [from, to]) => t.split(from).join(to), text);
+      throw new LaneValidationError({ where: this.node.path, prop: rename(e.prop), value: e.value, problem: e.problem, fix: rename(e.fix) });
     }
-    if (!b.imageUri) {
-      throw invalid(this, prop, `${b.name}@${b.version}`, 'has no serving image for its NVIDIA_GPU build', "Pass image: ServingImage.fromRegistry('nvcr.io/nvidia/tritonserver:24.08-py3') (or on the variant).");
+  }
+
+  /** A Helm release shared by every service of the cluster (one per release id and version). */
+  private sharedHelmRelease(cluster: eks.ICluster, id: string, prop: string, options: eks.HelmChartOptions): eks.HelmChart {
+    const existing = cluster.node.tryFindChild(`chart-${id}`) as eks.HelmChart | undefined; // addHelmChart prefixes 'chart-'
+    if (existing) {
+      const installed = RELEASE_VERSIONS.get(existing);
+      if (installed !== options.version) {
+        throw invalid(this, prop, options.version, `differs from the ${options.chart} ${installed} another service installs on this cluster`, `Use '${installed}' on every service of the cluster.`);
+      }
+      return existing;
     }
-    // A directory asset's digest is the CDK fingerprint of the directory, not of the zip bytes.
-    const zip = concrete(b.objectKey) && b.objectKey.endsWith('.zip');
-    return {
-      name: b.name,
-      version: b.version,
-      weightsUri: b.modelDataUrl,
-      imageUri: b.imageUri,
-      compressed: b.compressed,
-      weightsDigest: zip || b.isPrefix ? undefined : b.digest,
-      framework: b.framework,
-      precision: b.precision,
-      cardJson: b.cardJson,
-    };
+    const release = cluster.addHelmChart(id, options);
+    RELEASE_VERSIONS.set(release, options.version!);
+    return release;
   }
 
   /** The KEDA Helm release of the cluster, created by the first service that asks. */
   private kedaRelease(cluster: eks.ICluster, version: string, irsaRole: iam.IRole | undefined): eks.HelmChart {
     const existing = cluster.node.tryFindChild(`chart-${KEDA_RELEASE_ID}`) as eks.HelmChart | undefined; // addHelmChart prefixes 'chart-'
     if (existing) {
-      const installed = KEDA_VERSIONS.get(existing);
+      const installed = RELEASE_VERSIONS.get(existing);
       if (installed !== version) {
         throw invalid(this, 'kedaVersion', version, `differs from the KEDA ${installed} another service installs on this cluster`, `Use kedaVersion '${installed}' on every service of the cluster.`);
       }
@@ -358,14 +470,14 @@ export class GpuClusterService extends Construct implements IInferenceLane {
       wait: true,
       values: irsaRole ? { podIdentity: { aws: { irsa: { enabled: true, roleArn: irsaRole.roleArn } } } } : undefined,
     });
-    KEDA_VERSIONS.set(release, version);
+    RELEASE_VERSIONS.set(release, version);
     return release;
   }
 
   /** The role of the `keda/keda-operator` service account, one per cluster. */
   private kedaOperatorRole(cluster: eks.ICluster, identity: WorkloadIdentity): iam.IRole {
     const existing = cluster.node.tryFindChild(KEDA_ROLE_ID) as iam.IRole | undefined;
-    return existing ?? this.workloadRole(cluster, identity, 'keda', 'keda-operator', KEDA_ROLE_ID, 'KEDA operator: read SQS queue attributes for scaling', cluster);
+    return existing ?? this.workloadRole(cluster, identity, 'keda', 'keda-operator', KEDA_ROLE_ID, 'KEDA operator (keda/keda-operator): credentials of its AWS scalers (SQS)', cluster);
   }
 
   private workloadRole(cluster: eks.ICluster, identity: WorkloadIdentity, ns: string, serviceAccount: string, id: string, description: string, scope: Construct = this): iam.Role {
@@ -397,16 +509,70 @@ export class GpuClusterService extends Construct implements IInferenceLane {
     return role;
   }
 
-  private addNodegroup(cluster: eks.Cluster, o: GpuNodeGroupOptions): eks.Nodegroup {
+  /** The pods must be able to land on the node group created for them (taint and instance types). */
+  private checkPodsFitNodegroup(props: GpuClusterServiceProps): void {
+    const groupTypes = props.gpuNodeGroup!.instanceTypes ?? ['g5.xlarge'];
+    const podTypes = props.instanceTypes;
+    if (podTypes && podTypes.every(concrete) && groupTypes.every(concrete) && !podTypes.some(t => groupTypes.includes(t))) {
+      throw invalid(this, 'instanceTypes', podTypes, `has no type in common with gpuNodeGroup.instanceTypes (${groupTypes.join(', ')}): the pods could never run on the node group created for them`,
+        'List at least one of the node group\'s instance types in instanceTypes, or drop instanceTypes.');
+    }
+    // At peak the policy's maxCapacity pods need nodes: more than maxSize nodes can hold never run.
+    const gpuCount = props.gpuCount ?? 1;
+    const perNode = Math.max(...groupTypes.map(t => concrete(t) ? Math.floor((gpusOf(t) ?? Number.MAX_SAFE_INTEGER) / gpuCount) : Number.MAX_SAFE_INTEGER));
+    const maxPods = (props.autoscaling ?? AutoscalingPolicy.fixed(1)).maxCapacity;
+    const maxSize = props.gpuNodeGroup!.maxSize;
+    if (isConcreteNumber(maxPods) && isConcreteNumber(maxSize) && perNode < Number.MAX_SAFE_INTEGER && maxSize * perNode < maxPods) {
+      throw invalid(this, 'gpuNodeGroup.maxSize', maxSize, `holds at most ${maxSize * perNode} pods of ${gpuCount} GPU(s) (${perNode} per node), below the policy's maxCapacity (${maxPods}): the pods beyond it would stay Pending at peak`,
+        `Raise gpuNodeGroup.maxSize to ${Math.ceil(maxPods / perNode)}, or lower autoscaling.maxCapacity to ${maxSize * perNode}.`);
+    }
+    const tolerations = props.tolerations;
+    const tolerates = (t: { key: string; value?: string; effect?: string }) => t.key === 'nvidia.com/gpu' && (t.value === undefined || t.value === 'true') && (t.effect === undefined || t.effect === 'NoSchedule');
+    if (tolerations && !tolerations.some(tolerates)) {
+      throw invalid(this, 'tolerations', tolerations, "do not tolerate the node group's taint nvidia.com/gpu=true:NoSchedule: the pods could never run on it",
+        "Add { key: 'nvidia.com/gpu', effect: 'NoSchedule' } to tolerations (or omit tolerations for that default).");
+    }
+  }
+
+  /** The NVIDIA device plugin for AL2023 NVIDIA nodes, once per cluster. */
+  private addDevicePlugin(cluster: eks.Cluster, o: GpuNodeGroupOptions): eks.HelmChart | undefined {
+    const ami = String(o.amiType ?? eks.NodegroupAmiType.AL2023_X86_64_NVIDIA);
+    // The AL2023 NVIDIA AMIs carry the driver and container toolkit but not the Kubernetes device
+    // plugin: without it no node advertises nvidia.com/gpu. Bottlerocket NVIDIA AMIs ship it.
+    if (!ami.startsWith('AL2023_')) {
+      if (o.devicePluginVersion !== undefined) {
+        throw invalid(this, 'gpuNodeGroup.devicePluginVersion', o.devicePluginVersion, `is not used: the ${ami} AMI ships the NVIDIA device plugin`, 'Drop devicePluginVersion.');
+      }
+      return undefined;
+    }
+    const version = o.devicePluginVersion ?? DEVICE_PLUGIN_VERSION;
+    checkChartVersion(this, 'gpuNodeGroup.devicePluginVersion', version, DEVICE_PLUGIN_VERSION);
+    return this.sharedHelmRelease(cluster, DEVICE_PLUGIN_ID, 'gpuNodeGroup.devicePluginVersion', {
+      chart: 'nvidia-device-plugin',
+      repository: 'https://nvidia.github.io/k8s-device-plugin',
+      release: 'nvidia-device-plugin',
+      namespace: 'kube-system',
+      version,
+      values: {
+        // Run on the tainted GPU nodes, selected by the label the node group sets (the chart's
+        // default affinity otherwise needs Node Feature Discovery labels EKS does not add).
+        tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }] }] } } },
+      },
+    });
+  }
+
+  private addNodegroup(cluster: eks.Cluster, o: GpuNodeGroupOptions, gpuCount: number, cpu: number, memoryGiB: number): eks.Nodegroup {
     const amiType = o.amiType ?? eks.NodegroupAmiType.AL2023_X86_64_NVIDIA;
-    if (!String(amiType).includes('NVIDIA')) {
+    const ami = String(amiType);
+    if (!ami.includes('NVIDIA')) {
       throw invalid(this, 'gpuNodeGroup.amiType', amiType, 'has no NVIDIA driver', 'Use AL2023_X86_64_NVIDIA, AL2023_ARM_64_NVIDIA, BOTTLEROCKET_X86_64_NVIDIA or BOTTLEROCKET_ARM_64_NVIDIA.');
     }
+    const amiArch = ami.includes('ARM_64') ? CpuArch.ARM_64 : CpuArch.X86_64;
     const types = o.instanceTypes ?? ['g5.xlarge'];
     for (const [i, t] of types.entries()) {
-      if (concrete(t) && !/^(g|p)[0-9][a-z0-9-]*\.[a-z0-9]+$/.test(t)) {
-        throw invalid(this, `gpuNodeGroup.instanceTypes[${i}]`, t, 'is not an NVIDIA GPU instance type (g* or p* families)', "Pass e.g. 'g5.xlarge', 'g6.2xlarge' or 'p4d.24xlarge'.");
-      }
+      checkNvidiaInstanceType(this, `gpuNodeGroup.instanceTypes[${i}]`, t, gpuCount, amiArch, ami);
+      checkPodFits(this, `gpuNodeGroup.instanceTypes[${i}]`, t, cpu, memoryGiB);
     }
     const min = o.minSize ?? 1;
     checkInteger(this, 'gpuNodeGroup.minSize', min, 0);
@@ -424,7 +590,7 @@ export class GpuClusterService extends Construct implements IInferenceLane {
       diskSize: disk.toGibibytes(),
       capacityType: o.capacityType ?? eks.CapacityType.ON_DEMAND,
       subnets: o.subnets,
-      labels: { 'inference.cdk/accelerator': 'nvidia-gpu', ...(o.labels ?? {}) },
+      labels: { 'inference.cdk/accelerator': 'nvidia-gpu', 'nvidia.com/gpu.present': 'true', ...(o.labels ?? {}) },
       taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: eks.TaintEffect.NO_SCHEDULE }],
     });
   }

@@ -19,11 +19,22 @@ export interface GpuNodeGroupOptions {
   readonly instanceTypes?: string[];
 
   /**
-   * NVIDIA AMI type.
+   * NVIDIA AMI type. With an AL2023 NVIDIA AMI the NVIDIA device plugin is installed (Helm); the
+   * Bottlerocket NVIDIA AMIs ship it. Its CPU architecture must match the instance types.
    *
    * @default eks.NodegroupAmiType.AL2023_X86_64_NVIDIA
    */
   readonly amiType?: eks.NodegroupAmiType;
+
+  /**
+   * Version of the NVIDIA device plugin Helm chart installed for AL2023 NVIDIA AMIs (which carry the
+   * driver but not the plugin); the release `nvidia-device-plugin` in `kube-system` tolerates the GPU
+   * taint and runs on nodes labelled `nvidia.com/gpu.present=true` (this node group sets it).
+   * Bottlerocket NVIDIA AMIs ship the plugin: nothing is installed and this prop is rejected.
+   *
+   * @default '0.17.2'
+   */
+  readonly devicePluginVersion?: string;
 
   /**
    * Fewest nodes.

@@ -1,18 +1,23 @@
-import { Duration, Size, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AutoscalingPolicy, LaneScalingSupport, TriggerKind } from '../core/autoscaling';
-import { checkInteger, checkRange, invalid } from '../core/errors';
-import { Rollout, RolloutStrategy } from '../core/rollout';
+import { AutoscalingPolicy, LaneScalingSupport, ScalingTrigger, TriggerKind } from '../core/autoscaling';
+import { checkRange, invalid } from '../core/errors';
+import { ModelArtifact } from '../core/model-artifact';
+import { checkDnsSubdomain, checkLabelKey } from '../core/private/validation';
+import { Rollout, RolloutStrategy, ShadowTraffic } from '../core/rollout';
 import { ArgoAnalysisMetric, ArgoAnalysisTemplate } from './argo-analysis-template';
 import { ArgoCanaryStep, ArgoRollout } from './argo-rollout';
 import { GatewayHttpRoute, HttpBackendRef, HttpRouteFilter } from './gateway-http-route';
-import { GpuServingOptions, GpuToleration } from './gpu-serving-options';
+import { GpuServingOptions } from './gpu-serving-options';
 import { ModelServer, ModelServerProps } from './model-server';
 import { PrometheusAlertRule, PrometheusRule } from './prometheus-rule';
-import { concrete, isDnsLabel, promSelector, quantileOf, renderQuery, resolveQueries, secondsOf } from './private/util';
+import { resolvePodSettings } from './private/pod-settings';
+import { bindForChart } from './private/served-model-of';
+import { checkServedVersion, checkServingOptions, checkShadowCandidate } from './private/validate-options';
+import { concrete, errorRateWithMinimum, isDnsLabel, promSelector, quantileOf, renderQuery, ResolvedQueries, resolveQueries, secondsOf } from './private/util';
 import { KubernetesRolloutMode } from './rollout-mode';
 import { KubernetesScalingEngine } from './scaling-engine';
 import { ServedModel } from './served-model';
@@ -24,10 +29,40 @@ import { ServingAutoscaler } from './serving-autoscaler';
  */
 export interface GpuServingChartProps extends cdk8s.ChartProps, GpuServingOptions {
   /**
-   * The model version to serve. With a canary it is the new version; with `GATEWAY_API` the
-   * `stableModel` keeps the rest of the traffic.
+   * The model version to serve, as plain values. With a canary it is the new version; with
+   * `GATEWAY_API` the `stableModel` keeps the rest of the traffic. Give `model` or `artifact`.
+   *
+   * @default - from `artifact`
    */
-  readonly model: ServedModel;
+  readonly model?: ServedModel;
+
+  /**
+   * The model version to serve, as the shared {@link ModelArtifact} (its NVIDIA_GPU build). On a
+   * plain chart (no CDK stack) its weights must already be in S3 under a bucket named as text
+   * (`ModelArtifact.fromBucket(s3.Bucket.fromBucketName(...), key, ...)`) and its image must be a
+   * reference (`ServingImage.fromRegistry`); a local asset needs a stack (use
+   * {@link GpuClusterService}). No grant is made: the pods read with whatever credentials they get.
+   * Give `model` or `artifact`.
+   *
+   * @default - `model`
+   */
+  readonly artifact?: ModelArtifact;
+
+  /**
+   * The version currently serving, for a `GATEWAY_API` canary, as a {@link ModelArtifact} (same
+   * rules as `artifact`). Give `stableModel` or `stableArtifact`.
+   *
+   * @default - `stableModel`
+   */
+  readonly stableArtifact?: ModelArtifact;
+
+  /**
+   * Shadow traffic with the shared contract: the candidate artifact (same rules as `artifact`) and
+   * the mirrored share. Give `shadow` or `shadowModel` with `shadowPercent`.
+   *
+   * @default - `shadowModel`
+   */
+  readonly shadow?: ShadowTraffic;
 
   /**
    * The version currently serving, for a `GATEWAY_API` canary: it keeps `100 - percent` percent of
@@ -89,8 +124,6 @@ export interface GpuServingChartProps extends cdk8s.ChartProps, GpuServingOption
   readonly queueReaderRoleArn?: string;
 }
 
-const DEFAULT_TOLERATIONS: GpuToleration[] = [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }];
-const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 const TRITON_QUANTILES = [50, 90, 95, 99];
 
 /**
@@ -136,7 +169,9 @@ export class GpuServingChart extends cdk8s.Chart {
 
   constructor(scope: Construct, id: string, props: GpuServingChartProps) {
     super(scope, id, props);
-    const model = props.model;
+    // The shared ModelArtifact contract, bound to plain values; the rest reads model/stableModel/shadowModel.
+    props = this.resolveArtifacts(props);
+    const model = props.model!;
     const base = props.serviceName ?? model.name;
     this.serviceName = base;
     const policy = props.autoscaling ?? AutoscalingPolicy.fixed(1);
@@ -146,6 +181,11 @@ export class GpuServingChart extends cdk8s.Chart {
     this.rolloutMode = mode;
 
     // ---- validation -------------------------------------------------------------------------
+    checkServingOptions(this, props, ns);
+    checkDnsSubdomain(this, 'fetchCredentialsSecret', props.fetchCredentialsSecret, "Pass the name of a Secret in the chart's namespace, e.g. 'recsys-s3-reader'.");
+    for (const key of Object.keys(props.serviceAccountAnnotations ?? {})) {
+      checkLabelKey(this, `serviceAccountAnnotations.${key}`, key);
+    }
     this.checkModel('model', model);
     if (concrete(base) && (!isDnsLabel(base, 40))) {
       throw invalid(this, 'serviceName', base, 'is not a DNS label of at most 40 characters (suffixes such as -canary are added)', "Use lowercase letters, digits and '-', e.g. 'recsys'.");
@@ -153,58 +193,13 @@ export class GpuServingChart extends cdk8s.Chart {
     if (props.createNamespace && ns === undefined) {
       throw invalid(this, 'createNamespace', true, 'needs a namespace', "Pass namespace: 'recsys' (a ChartProps field).");
     }
-    const gpuCount = props.gpuCount ?? 1;
-    checkInteger(this, 'gpuCount', gpuCount, 1, 16);
-    const cpu = props.cpu ?? 4;
-    checkRange(this, 'cpu', cpu, 0.1, 192, 'Pass the CPU cores the server needs beside the GPU, e.g. 4.');
-    const memory = props.memory ?? Size.gibibytes(16);
-    const shm = props.sharedMemorySize ?? Size.gibibytes(1);
-    if (!Token.isUnresolved(memory.toMebibytes()) && memory.toMebibytes() < 512) {
-      throw invalid(this, 'memory', memory.toHumanString(), 'is below 512 MiB', 'Pass e.g. Size.gibibytes(16).');
-    }
-    if (shm.toMebibytes() >= memory.toMebibytes()) {
-      throw invalid(this, 'sharedMemorySize', shm.toHumanString(), `must be smaller than 'memory' (${memory.toHumanString()}): /dev/shm counts against the memory limit`, 'Lower sharedMemorySize or raise memory.');
-    }
-    const modelVolumeSize = props.modelVolumeSize ?? Size.gibibytes(20);
-    if (modelVolumeSize.toMebibytes() < 64) {
-      throw invalid(this, 'modelVolumeSize', modelVolumeSize.toHumanString(), 'is below 64 MiB', 'Pass room for the archive and the unpacked weights, e.g. Size.gibibytes(20).');
-    }
-    const httpPort = props.httpPort ?? 8000;
-    const grpcPort = props.grpcPort ?? 8001;
-    const metricsPort = props.metricsPort ?? 8002;
-    for (const [prop, port] of [['httpPort', httpPort], ['grpcPort', grpcPort], ['metricsPort', metricsPort]] as const) {
-      checkInteger(this, prop, port, 1024, 65535, 'Pass an unprivileged port (1024-65535): the server runs as non-root.');
-    }
-    if (new Set([httpPort, grpcPort, metricsPort]).size !== 3) {
-      throw invalid(this, 'metricsPort', [httpPort, grpcPort, metricsPort], 'repeats a port (http, grpc and metrics need their own)', 'Give each port its own number.');
-    }
-    const grace = props.terminationGracePeriod ?? Duration.seconds(60);
-    const preStop = props.preStopDelay ?? Duration.seconds(10);
-    if (secondsOf(preStop) >= secondsOf(grace)) {
-      throw invalid(this, 'preStopDelay', preStop, `must be shorter than 'terminationGracePeriod' (${grace.toHumanString()})`, 'Lower preStopDelay or raise terminationGracePeriod.');
-    }
-    const startupTimeout = props.startupTimeout ?? Duration.minutes(10);
-    if (secondsOf(startupTimeout) < 10) {
-      throw invalid(this, 'startupTimeout', startupTimeout, 'is below 10 seconds', 'Give the server time to load the model, e.g. Duration.minutes(10).');
-    }
-    const tolerations = props.tolerations ?? DEFAULT_TOLERATIONS;
-    for (const [i, t] of tolerations.entries()) {
-      if (t.effect !== undefined && !TAINT_EFFECTS.includes(t.effect)) {
-        throw invalid(this, `tolerations[${i}].effect`, t.effect, 'is not a taint effect', `Use one of ${TAINT_EFFECTS.join(', ')}.`);
-      }
-    }
-    const maxUnavailable = props.maxUnavailable ?? 1;
-    checkInteger(this, 'maxUnavailable', maxUnavailable, 1);
-    const runAsUser = props.runAsUser ?? 1000;
-    checkInteger(this, 'runAsUser', runAsUser, 1, 2147483647, 'Pass a non-root user id such as 1000.');
-    for (const [i, t] of (props.instanceTypes ?? []).entries()) {
-      if (concrete(t) && !/^[a-z0-9-]+\.[a-z0-9]+$/.test(t)) {
-        throw invalid(this, `instanceTypes[${i}]`, t, 'is not an EC2 instance type', "Pass e.g. 'g5.xlarge'.");
-      }
-    }
-
-    const engine = this.resolveEngine(policy, props.scalingEngine ?? KubernetesScalingEngine.AUTO);
+    const {
+      gpuCount, cpu, memory, shm, modelVolumeSize, httpPort, grpcPort, metricsPort, grace, preStop, startupTimeout, tolerations, maxUnavailable, runAsUser,
+    } = resolvePodSettings(this, props, [['model', model], ['stableModel', props.stableModel], ['shadowModel', props.shadowModel]]);
+    const queries = resolveQueries(props.metricQueries);
+    const engine = this.resolveEngine(policy, props.scalingEngine ?? KubernetesScalingEngine.AUTO, queries);
     this.scalingEngine = engine;
+    this.checkUnused(props, engine);
     if (policy.trigger(TriggerKind.QUEUE_BACKLOG_PER_INSTANCE) && (!props.queueUrl || !props.awsRegion)) {
       throw invalid(this, 'queueUrl', props.queueUrl, 'and awsRegion are needed by the queueBacklogPerInstance trigger (KEDA aws-sqs-queue)', 'Pass queueUrl and awsRegion.');
     }
@@ -231,8 +226,9 @@ export class GpuServingChart extends cdk8s.Chart {
     });
     this.serviceAccountName = base;
 
-    const queries = resolveQueries(props.metricQueries);
     const prometheusUrl = props.prometheusUrl ?? 'http://prometheus-operated.monitoring.svc:9090';
+    // kube-prometheus-stack selects ServiceMonitors and PrometheusRules by `release: <its release>`.
+    const monitoringLabels = props.monitoringLabels ?? { release: 'kube-prometheus-stack' };
     const scrapeLabel = { 'inference.cdk/metrics': base };
     const command = props.command ?? tritonCommand(httpPort, grpcPort, metricsPort, slo?.latencyPercentile);
     const common: Omit<ModelServerProps, 'name' | 'model' | 'track' | 'replicas'> = {
@@ -309,7 +305,8 @@ export class GpuServingChart extends cdk8s.Chart {
           name: `${base}-canary-${scalerKind}`,
           labels: appLabels,
           target: { name: `${base}-canary` },
-          minReplicas: policy.scaleToZero ? 0 : 1,
+          // Never 0: the route sends this track its share of the traffic at all times.
+          minReplicas: 1,
           maxReplicas: policy.maxCapacity,
           scheduleShare: share,
           promSelector: selectorFor(`${base}-canary`),
@@ -332,7 +329,8 @@ export class GpuServingChart extends cdk8s.Chart {
           name: `${base}-shadow-${scalerKind}`,
           labels: appLabels,
           target: { name: `${base}-shadow` },
-          minReplicas: policy.scaleToZero ? 0 : 1,
+          // Never 0: the mirror keeps sending this track its share of the traffic.
+          minReplicas: 1,
           maxReplicas: policy.maxCapacity,
           scheduleShare: share,
           promSelector: selectorFor(`${base}-shadow`),
@@ -363,7 +361,8 @@ export class GpuServingChart extends cdk8s.Chart {
           ? [{ name: argoStableService!, port: httpPort, weight: 100 }, { name: argoCanaryService!, port: httpPort, weight: 0 }]
           : [{ name: base, port: httpPort, weight: 100 }];
       const filters: HttpRouteFilter[] | undefined = this.shadow
-        ? [{ type: 'RequestMirror', requestMirror: { backendRef: { name: this.shadow.name, port: httpPort }, percent: shadowPercent } }]
+        // 100% is the default of a RequestMirror: leaving `percent` out keeps it valid on Gateway API < v1.3.
+        ? [{ type: 'RequestMirror', requestMirror: stripUndefined({ backendRef: { name: this.shadow.name, port: httpPort }, percent: shadowPercent === 100 ? undefined : shadowPercent }) }]
         : undefined;
       this.route = new GatewayHttpRoute(this, 'Route', {
         metadata: { name: base, labels: appLabels },
@@ -417,7 +416,7 @@ export class GpuServingChart extends cdk8s.Chart {
 
     if (props.prometheusOperator) {
       this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
-        metadata: { name: base, labels: appLabels },
+        metadata: { name: base, labels: { ...appLabels, ...monitoringLabels } },
         spec: {
           selector: { matchLabels: scrapeLabel },
           endpoints: [{ port: 'metrics', path: '/metrics', interval: '15s' }],
@@ -426,14 +425,51 @@ export class GpuServingChart extends cdk8s.Chart {
       });
       if (slo) {
         this.prometheusRule = new PrometheusRule(this, 'SloAlerts', {
-          metadata: { name: `${base}-slo`, labels: appLabels },
+          metadata: { name: `${base}-slo`, labels: { ...appLabels, ...monitoringLabels } },
           spec: { groups: [{ name: `${base}-slo`, rules: this.alertRules(props, queries, ns, base) }] },
         });
       }
     }
   }
 
+  /** Props no object would carry with these settings: an error, not a silent no-op. */
+  private checkUnused(props: GpuServingChartProps, engine: KubernetesScalingEngine): void {
+    const keda = !this.policy.isFixed && engine === KubernetesScalingEngine.KEDA;
+    if (props.pollingInterval !== undefined && !keda) {
+      throw invalid(this, 'pollingInterval', props.pollingInterval, `is not used: only a KEDA ScaledObject polls (this chart renders ${this.policy.isFixed ? 'a fixed replica count' : 'an HPA'})`, 'Drop pollingInterval.');
+    }
+    if (props.hostnames !== undefined && !props.gateway) {
+      throw invalid(this, 'hostnames', props.hostnames, 'is not used: there is no HTTPRoute without a gateway', "Pass gateway: { name: 'inference-gateway' }, or drop hostnames.");
+    }
+    if (props.monitoringLabels !== undefined && !props.prometheusOperator) {
+      throw invalid(this, 'monitoringLabels', props.monitoringLabels, 'is not used: no ServiceMonitor or PrometheusRule is rendered without prometheusOperator', 'Set prometheusOperator: true, or drop monitoringLabels.');
+    }
+    if (props.queueReaderRoleArn !== undefined && !this.policy.trigger(TriggerKind.QUEUE_BACKLOG_PER_INSTANCE)) {
+      throw invalid(this, 'queueReaderRoleArn', props.queueReaderRoleArn, 'is not used: the policy has no queueBacklogPerInstance trigger', 'Drop queueReaderRoleArn, or add ScalingTrigger.queueBacklogPerInstance(n).');
+    }
+  }
+
+  private resolveArtifacts(props: GpuServingChartProps): GpuServingChartProps {
+    const pick = (plainProp: string, plain: ServedModel | undefined, artifactProp: string, artifact: ModelArtifact | undefined): ServedModel | undefined => {
+      if (plain !== undefined && artifact !== undefined) {
+        throw invalid(this, artifactProp, `${artifact.name}@${artifact.version}`, `conflicts with '${plainProp}' (${plain.name}@${plain.version})`, `Give either ${plainProp} or ${artifactProp}.`);
+      }
+      return artifact ? bindForChart(this, artifactProp, artifact) : plain;
+    };
+    const model = pick('model', props.model, 'artifact', props.artifact);
+    if (!model) {
+      throw invalid(this, 'model', undefined, 'is required (or artifact)', "Pass artifact: ModelArtifact.fromBucket(...) or model: { name, version, weightsUri, imageUri }.");
+    }
+    const stableModel = pick('stableModel', props.stableModel, 'stableArtifact', props.stableArtifact);
+    if (props.shadow && (props.shadowModel !== undefined || props.shadowPercent !== undefined)) {
+      throw invalid(this, 'shadow', `${props.shadow.candidate.name}@${props.shadow.candidate.version}`, "conflicts with 'shadowModel'/'shadowPercent'", 'Give either shadow or shadowModel with shadowPercent.');
+    }
+    const shadowModel = props.shadow ? bindForChart(this, 'shadow.candidate', props.shadow.candidate) : props.shadowModel;
+    return { ...props, model, stableModel, shadowModel, shadowPercent: props.shadow?.samplePercent ?? props.shadowPercent };
+  }
+
   private checkModel(prop: string, m: ServedModel): void {
+    checkServedVersion(this, prop, m);
     if (concrete(m.name) && !isDnsLabel(m.name, 40)) {
       throw invalid(this, `${prop}.name`, m.name, 'is not a DNS label of at most 40 characters', "Use lowercase letters, digits and '-'.");
     }
@@ -448,7 +484,29 @@ export class GpuServingChart extends cdk8s.Chart {
     }
   }
 
-  private resolveEngine(policy: AutoscalingPolicy, asked: KubernetesScalingEngine): KubernetesScalingEngine {
+  /**
+   * Scale to zero only on signals that exist while no pod runs: the server's own metrics (Triton
+   * `nv_inference_*`, `nv_gpu_utilization`) disappear with the last pod, so KEDA would never see
+   * demand again (and with `ignoreNullValues: "false"` their errors would trip the fallback).
+   */
+  private checkWakeFromZero(policy: AutoscalingPolicy, queries: ResolvedQueries): void {
+    const fix = 'Scale to zero only on a signal that exists without pods: ScalingTrigger.queueBacklogPerInstance (SQS), '
+      + 'ScalingTrigger.requestsPerInstance with metricQueries.gatewayRequestsPerSecond (gateway or ingress request metrics), '
+      + 'schedules (KEDA cron), or the KEDA HTTP add-on (an HTTPScaledObject you manage outside this chart); otherwise keep minCapacity >= 1.';
+    const podBound = policy.triggers.filter(t => !wakesFromZero(t, queries) && t.kind !== TriggerKind.CPU_UTILIZATION);
+    if (podBound.length > 0) {
+      throw invalid(this, 'autoscaling.scaleToZero', true,
+        `cannot wake from zero on ${podBound.map(t => t.toString()).join(', ')}: the server's metrics (Triton nv_inference_*) exist only while a pod runs, so at zero KEDA has no data to scale out on`, fix);
+    }
+    // A schedule wakes the workload at its start (KEDA cron exists without pods): CPU beside it scales
+    // the window, and outside the windows the workload stays at zero.
+    const scheduled = policy.schedules.some(sc => sc.minCapacity > 0);
+    if (!scheduled && !policy.triggers.some(t => wakesFromZero(t, queries))) {
+      throw invalid(this, 'autoscaling.scaleToZero', true, 'needs a trigger that can wake a workload at zero: KEDA cannot scale out from zero on CPU utilization', fix);
+    }
+  }
+
+  private resolveEngine(policy: AutoscalingPolicy, asked: KubernetesScalingEngine, queries: ResolvedQueries): KubernetesScalingEngine {
     const hpa: LaneScalingSupport = {
       lane: 'GpuClusterService (HPA)', triggers: [TriggerKind.CPU_UTILIZATION], scaleToZero: false, schedules: false, stepLimits: true,
     };
@@ -470,9 +528,7 @@ export class GpuServingChart extends cdk8s.Chart {
       policy.validateFor(this, hpa);
     } else {
       policy.validateFor(this, keda);
-      if (policy.scaleToZero && policy.triggers.every(t => t.kind === TriggerKind.CPU_UTILIZATION)) {
-        throw invalid(this, 'autoscaling.scaleToZero', true, 'needs a trigger that can wake a workload at zero: KEDA cannot scale out from zero on CPU utilization', 'Add a requests, in-flight, queue or time-in-queue trigger.');
-      }
+      if (policy.scaleToZero) { this.checkWakeFromZero(policy, queries); }
     }
     for (const s of policy.schedules) {
       const max = s.maxCapacity ?? Math.max(policy.maxCapacity, s.minCapacity);
@@ -516,7 +572,7 @@ export class GpuServingChart extends cdk8s.Chart {
           throw invalid(this, 'stableModel', undefined, `is required by rolloutMode GATEWAY_API: it keeps ${100 - rollout.percent}% of the traffic`, 'Pass the version currently serving as stableModel.');
         }
         this.checkModel('stableModel', props.stableModel);
-        if (props.stableModel.version === props.model.version) {
+        if (props.stableModel.version === props.model!.version) {
           throw invalid(this, 'stableModel.version', props.stableModel.version, 'equals the canary version', 'Pass the previous version as stableModel.');
         }
         break;
@@ -527,6 +583,18 @@ export class GpuServingChart extends cdk8s.Chart {
         if (rollout.autoRollback && !props.slo) {
           throw invalid(this, 'rollout.autoRollback', true, 'needs an slo: the Argo analysis measures it', 'Pass slo, or autoRollback: false.');
         }
+        if (rollout.autoRollback && props.slo) {
+          // The analysis runs in the background during the pauses; after the last one the rollout is
+          // complete. It must be able to fail (initial delay + datapointsToAlarm periods) before that.
+          const observed = argoSteps(rollout).reduce((sum, st) => sum + (st.pause ? Number(st.pause.duration!.replace(/s$/, '')) : 0), 0);
+          const period = Math.round(secondsOf(props.slo.period));
+          const needed = period * (1 + props.slo.datapointsToAlarm);
+          if (observed < needed) {
+            throw invalid(this, 'rollout', rollout.toString(),
+              `pauses ${observed} s in all, but the SLO analysis needs ${needed} s (a ${period} s initial delay and ${props.slo.datapointsToAlarm} breaching period(s) of ${period} s) before it can fail: the new version would be promoted unwatched`,
+              `Make the bake times add up to at least ${needed} s (e.g. finalBakeTime: Duration.seconds(${needed})), or shorten the SLO period.`);
+          }
+        }
         break;
     }
     if (props.shadowModel === undefined) {
@@ -536,6 +604,7 @@ export class GpuServingChart extends cdk8s.Chart {
       return undefined;
     }
     this.checkModel('shadowModel', props.shadowModel);
+    checkShadowCandidate(this, props.shadow ? 'shadow.candidate' : 'shadowModel', props.shadowModel, mode === KubernetesRolloutMode.GATEWAY_API && props.stableModel ? [props.model!, props.stableModel] : [props.model!]);
     if (props.shadowPercent === undefined) {
       throw invalid(this, 'shadowPercent', undefined, 'is required with shadowModel', 'Pass the mirrored share, e.g. 10.');
     }
@@ -546,46 +615,73 @@ export class GpuServingChart extends cdk8s.Chart {
     if (!props.gateway) {
       throw invalid(this, 'gateway', undefined, 'is required for shadow traffic (an HTTPRoute RequestMirror filter copies the requests)', "Pass gateway: { name: 'inference-gateway' }.");
     }
+    const gatewayApi = props.gatewayApiVersion;
+    if (gatewayApi !== undefined && concrete(gatewayApi)) {
+      const m = /^v?(\d+)\.(\d+)(\.\d+)?$/.exec(gatewayApi);
+      if (!m) {
+        throw invalid(this, 'gatewayApiVersion', gatewayApi, 'is not a Gateway API release version', "Pass the installed CRDs' bundle version, e.g. '1.3.0'.");
+      }
+      const older = Number(m[1]) < 1 || (Number(m[1]) === 1 && Number(m[2]) < 3);
+      if (older && props.shadowPercent < 100) {
+        throw invalid(this, 'shadowPercent', props.shadowPercent,
+          `cannot be honoured by Gateway API ${gatewayApi}: RequestMirror 'percent' is in the Standard channel from v1.3.0 (older CRDs reject the field, or the gateway mirrors every request)`,
+          'Upgrade the Gateway API CRDs and your implementation to v1.3.0 or newer (it must list HTTPRouteRequestPercentageMirror in GatewayClass status.supportedFeatures), or mirror 100%.');
+      }
+    }
     return props.shadowPercent;
   }
 
-  private analysisMetrics(props: GpuServingChartProps, q: ReturnType<typeof resolveQueries>, address: string, ns: string | undefined, base: string): ArgoAnalysisMetric[] {
+  private analysisMetrics(props: GpuServingChartProps, q: ResolvedQueries, address: string, ns: string | undefined, base: string): ArgoAnalysisMetric[] {
     const slo = props.slo!;
     const selector = promSelector({ ...(ns ? { namespace: ns } : {}), service: base }) + ',rollouts_pod_template_hash="{{args.canary-hash}}"';
+    const period = Math.round(secondsOf(slo.period));
     const common = {
-      interval: `${Math.round(secondsOf(slo.period))}s`,
-      // The alarm fires at `datapointsToAlarm` breaching periods: Argo fails past failureLimit.
+      interval: `${period}s`,
+      // The canary's pods need one scrape and one rate window before a measurement means anything.
+      initialDelay: `${period}s`,
+      // Argo counts failed measurements over the whole run (not M of the last N): the run fails at
+      // the `datapointsToAlarm`-th breaching period.
       failureLimit: slo.datapointsToAlarm - 1,
+      // No sample (no traffic, no scrape, NaN) is neither a success nor a failure: inconclusive. Past
+      // the same allowance the run is Inconclusive and Argo pauses the rollout for a person.
+      inconclusiveLimit: slo.datapointsToAlarm - 1,
     };
+    // Fail closed: an empty result never satisfies the success condition (no `or vector(0)`).
+    const conditions = (threshold: number) => ({
+      successCondition: `len(result) > 0 && result[0] <= ${threshold}`,
+      failureCondition: `len(result) > 0 && result[0] > ${threshold}`,
+    });
     const metrics: ArgoAnalysisMetric[] = [];
     if (slo.latencyThreshold) {
       metrics.push({
         ...common,
         name: `latency-p${slo.latencyPercentile}`,
-        successCondition: `result[0] <= ${slo.latencyThreshold.toMilliseconds()}`,
-        provider: { prometheus: { address, query: `(${renderQuery(q.latencyMilliseconds, selector, quantileOf(slo.latencyPercentile))}) or vector(0)` } },
+        ...conditions(slo.latencyThreshold.toMilliseconds()),
+        provider: { prometheus: { address, query: renderQuery(q.latencyMilliseconds, selector, quantileOf(slo.latencyPercentile)) } },
       });
     }
     if (slo.maxErrorRatePercent !== undefined) {
       metrics.push({
         ...common,
         name: 'error-rate',
-        successCondition: `result[0] <= ${slo.maxErrorRatePercent}`,
-        provider: { prometheus: { address, query: `(${renderQuery(q.errorRatePercent, selector)}) or vector(0)` } },
+        ...conditions(slo.maxErrorRatePercent),
+        provider: { prometheus: { address, query: errorRateWithMinimum(renderQuery(q.errorRatePercent, selector), renderQuery(q.allRequestsPerSecond, selector), period, slo.minRequestsPerPeriod!) } },
       });
     }
     if (slo.maxTimeInQueue) {
+      // The queue-time query reads 0 while idle (it also drives KEDA): only measure with traffic.
+      const traffic = renderQuery(q.requestsPerSecond, selector);
       metrics.push({
         ...common,
         name: 'time-in-queue',
-        successCondition: `result[0] <= ${slo.maxTimeInQueue.toSeconds()}`,
-        provider: { prometheus: { address, query: `(${renderQuery(q.queueTimeSeconds, selector)}) or vector(0)` } },
+        ...conditions(slo.maxTimeInQueue.toSeconds({ integral: false })),
+        provider: { prometheus: { address, query: `(${renderQuery(q.queueTimeSeconds, selector)}) and on() (${traffic} > 0)` } },
       });
     }
     return metrics;
   }
 
-  private alertRules(props: GpuServingChartProps, q: ReturnType<typeof resolveQueries>, ns: string | undefined, base: string): PrometheusAlertRule[] {
+  private alertRules(props: GpuServingChartProps, q: ResolvedQueries, ns: string | undefined, base: string): PrometheusAlertRule[] {
     const slo = props.slo!;
     const selector = promSelector({ ...(ns ? { namespace: ns } : {}), service: base });
     const step = Math.round(secondsOf(slo.period));
@@ -593,7 +689,7 @@ export class GpuServingChart extends cdk8s.Chart {
     // Fires when at least `datapointsToAlarm` of the last `evaluationPeriods` periods breach — the
     // same rule as the CloudWatch alarms of the AWS lanes.
     const breaches = (expr: string, threshold: number) => `sum_over_time(((${expr}) > bool ${threshold})[${window}s:${step}s]) >= ${slo.datapointsToAlarm}`;
-    const labels = { severity: 'page', lane: 'gpu-cluster', model: props.model.name };
+    const labels = { severity: 'page', lane: 'gpu-cluster', model: props.model!.name };
     const rules: PrometheusAlertRule[] = [];
     if (slo.latencyThreshold) {
       rules.push({
@@ -606,7 +702,7 @@ export class GpuServingChart extends cdk8s.Chart {
     if (slo.maxErrorRatePercent !== undefined) {
       rules.push({
         alert: 'ModelErrorRateSloBreached',
-        expr: breaches(renderQuery(q.errorRatePercent, selector), slo.maxErrorRatePercent),
+        expr: breaches(errorRateWithMinimum(renderQuery(q.errorRatePercent, selector), renderQuery(q.allRequestsPerSecond, selector), step, slo.minRequestsPerPeriod!), slo.maxErrorRatePercent),
         labels,
         annotations: { summary: `${base}: error rate over ${slo.maxErrorRatePercent}% (SLO ${slo.toString()})` },
       });
@@ -614,13 +710,28 @@ export class GpuServingChart extends cdk8s.Chart {
     if (slo.maxTimeInQueue) {
       rules.push({
         alert: 'ModelTimeInQueueSloBreached',
-        expr: breaches(renderQuery(q.queueTimeSeconds, selector), slo.maxTimeInQueue.toSeconds()),
+        expr: breaches(renderQuery(q.queueTimeSeconds, selector), slo.maxTimeInQueue.toSeconds({ integral: false })),
         labels,
         annotations: { summary: `${base}: requests wait longer than ${slo.maxTimeInQueue.toHumanString()} in the batching queue` },
       });
     }
+    if (!this.policy.scaleToZero) {
+      // The SLO alerts read nothing when no pod is scraped: say so instead of staying silent.
+      rules.push({
+        alert: 'ModelMetricsAbsent',
+        expr: `absent(up{${selector}} == 1)`,
+        for: `${window}s`,
+        labels,
+        annotations: { summary: `${base}: no model-server pod has been scraped for ${window} s; the SLO alerts cannot fire without data` },
+      });
+    }
     return rules;
   }
+}
+
+function wakesFromZero(t: ScalingTrigger, queries: ResolvedQueries): boolean {
+  return t.kind === TriggerKind.QUEUE_BACKLOG_PER_INSTANCE
+    || (t.kind === TriggerKind.REQUESTS_PER_INSTANCE && queries.gatewayRequestsPerSecond !== undefined);
 }
 
 function argoSteps(rollout: Rollout): ArgoCanaryStep[] {

@@ -79,16 +79,18 @@ export interface GpuServingOptions {
   readonly gpuCount?: number;
 
   /**
-   * CPU cores requested per pod. No CPU limit is set (throttling hurts tail latency).
+   * CPU cores requested per pod. No CPU limit is set (throttling hurts tail latency). A request
+   * equal to (or above) an instance type's vCPUs never schedules there (the kubelet reserves some):
+   * such a type in `instanceTypes` or the node group is rejected.
    *
-   * @default 4
+   * @default 3 - fits the 4-vCPU GPU sizes (g4dn/g5/g6.xlarge)
    */
   readonly cpu?: number;
 
   /**
    * Memory per pod (request and limit). `/dev/shm` counts against it.
    *
-   * @default Size.gibibytes(16)
+   * @default Size.gibibytes(12) - fits the 16 GiB GPU sizes (g4dn/g5/g6.xlarge)
    */
   readonly memory?: Size;
 
@@ -202,7 +204,8 @@ export interface GpuServingOptions {
   readonly livenessPath?: string;
 
   /**
-   * Longest a pod may take to load the model before it is restarted (startup probe).
+   * Longest a pod may take to load the model before it is restarted (startup probe, every 10 s:
+   * a multiple of 10 seconds, at least 10 seconds).
    *
    * @default Duration.minutes(10)
    */
@@ -260,6 +263,15 @@ export interface GpuServingOptions {
   readonly prometheusOperator?: boolean;
 
   /**
+   * Labels on the ServiceMonitor and the PrometheusRule, so that your Prometheus selects them. A
+   * kube-prometheus-stack installation selects `release: <its Helm release name>` by default; pass
+   * `{}` when your Prometheus selects every object (`serviceMonitorSelectorNilUsesHelmValues: false`).
+   *
+   * @default { release: 'kube-prometheus-stack' } - the release name of a default kube-prometheus-stack install
+   */
+  readonly monitoringLabels?: { [key: string]: string };
+
+  /**
    * Prometheus server KEDA and Argo Rollouts query.
    *
    * @default 'http://prometheus-operated.monitoring.svc:9090' - kube-prometheus-stack in `monitoring`
@@ -301,6 +313,15 @@ export interface GpuServingOptions {
    * @default - no HTTPRoute
    */
   readonly gateway?: GatewayParentRef;
+
+  /**
+   * Version of the Gateway API CRDs and implementation in the cluster, e.g. `1.2.1`. A mirrored share
+   * below 100% (`shadowPercent`) needs v1.3.0 or newer (RequestMirror `percent`); with an older
+   * version such a share is rejected. 100% is rendered without `percent` and works on any version.
+   *
+   * @default - v1.3.0 or newer is assumed
+   */
+  readonly gatewayApiVersion?: string;
 
   /**
    * Host names of the HTTPRoute.

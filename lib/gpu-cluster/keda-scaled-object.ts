@@ -110,6 +110,26 @@ export interface KedaAdvancedConfig {
 }
 
 /**
+ * What KEDA does when a trigger keeps failing (`spec.fallback`), e.g. Prometheus is down or a query
+ * returns no sample with `ignoreNullValues: "false"`. Applies to `AverageValue` triggers.
+ */
+export interface KedaFallback {
+  /** Failed polls in a row before the fallback applies. */
+  readonly failureThreshold: number;
+
+  /** Replicas the fallback asks for. */
+  readonly replicas: number;
+
+  /**
+   * `static` (exactly `replicas`), `currentReplicas`, `currentReplicasIfHigher` or
+   * `currentReplicasIfLower` (KEDA 2.17+).
+   *
+   * @default 'static'
+   */
+  readonly behavior?: string;
+}
+
+/**
  * Spec of a KEDA ScaledObject (`keda.sh/v1alpha1`).
  */
 export interface KedaScaledObjectSpec {
@@ -153,6 +173,13 @@ export interface KedaScaledObjectSpec {
    * @default - none
    */
   readonly advanced?: KedaAdvancedConfig;
+
+  /**
+   * Replicas to hold while triggers fail.
+   *
+   * @default - none: a failing trigger leaves the HPA without that metric
+   */
+  readonly fallback?: KedaFallback;
 }
 
 /**

@@ -234,6 +234,7 @@ export class ModelServer extends Construct {
         volumeMounts: serverMounts,
         securityContext: nonRoot,
         startup: kplus.Probe.fromHttpGet(props.livenessPath, {
+          // startupTimeout is a multiple of the period (checked), so period × threshold is exactly it.
           ...probePort, periodSeconds: cdk8s.Duration.seconds(10), timeoutSeconds: cdk8s.Duration.seconds(5),
           failureThreshold: Math.max(1, Math.ceil(secondsOf(props.startupTimeout) / 10)),
         }),

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { toStandardCron } from '../core/app-autoscaling';
 import { AutoscalingPolicy, ScalingTrigger, TriggerKind } from '../core/autoscaling';
 import { invalid } from '../core/errors';
-import { KedaScaledObject, KedaScaleTargetRef, KedaTrigger } from './keda-scaled-object';
+import { KedaFallback, KedaScaledObject, KedaScaleTargetRef, KedaTrigger } from './keda-scaled-object';
 import { KedaTriggerAuthentication } from './keda-trigger-authentication';
 import { numberText, renderQuery, secondsOf } from './private/util';
 import { KubernetesScalingEngine } from './scaling-engine';
@@ -54,6 +54,13 @@ export interface ServingAutoscalerProps {
 
   /** PromQL label matchers of the workload's pods (fills `$SELECTOR`). */
   readonly promSelector: string;
+
+  /**
+   * The workload's Service (fills `$SERVICE` in the gateway request query).
+   *
+   * @default - the target's name
+   */
+  readonly backendService?: string;
 
   /** Queries (already merged with the defaults). */
   readonly queries: ServingMetricQueries;
@@ -166,6 +173,7 @@ export class ServingAutoscaler extends Construct {
         cooldownPeriod: policy.scaleToZero ? Math.round(secondsOf(policy.scaleInCooldown)) : undefined,
         triggers,
         advanced: { horizontalPodAutoscalerConfig: { name: props.name, behavior } },
+        fallback: fallbackOf(triggers, props.minReplicas),
       },
     });
   }
@@ -178,26 +186,35 @@ export class ServingAutoscaler extends Construct {
   private renderTrigger(t: ScalingTrigger, props: ServingAutoscalerProps, metadata: ApiObjectMetadata): KedaTrigger {
     const target = props.policy.effectiveTarget(t);
     const q = props.queries;
-    const prom = (name: string, query: string | undefined, metricType: string): KedaTrigger => ({
+    const prom = (name: string, query: string, metricType: string): KedaTrigger => ({
       type: 'prometheus',
       name,
       metricType,
       metadata: {
         serverAddress: props.prometheusUrl,
-        query: renderQuery(query!, props.promSelector),
+        query,
         threshold: numberText(target),
+        // No sample is an error (then the fallback), never a 0 that scales the workload in.
+        ignoreNullValues: 'false',
       },
     });
+    const server = (name: string, query: string | undefined, metricType: string) => prom(name, renderQuery(query!, props.promSelector), metricType);
     switch (t.kind) {
       case TriggerKind.REQUESTS_PER_INSTANCE:
-        return prom('requests-per-pod', q.requestsPerSecond, 'AverageValue');
+        if (q.gatewayRequestsPerSecond !== undefined) {
+          const gatewayQuery = q.gatewayRequestsPerSecond
+            .split('$SERVICE').join(props.backendService ?? props.target.name)
+            .split('$NAMESPACE').join(props.namespace ?? 'default');
+          return prom('gateway-requests-per-pod', gatewayQuery, 'AverageValue');
+        }
+        return server('requests-per-pod', q.requestsPerSecond, 'AverageValue');
       case TriggerKind.IN_FLIGHT_PER_INSTANCE:
-        return prom('in-flight-per-pod', q.inFlightRequests, 'AverageValue');
+        return server('in-flight-per-pod', q.inFlightRequests, 'AverageValue');
       case TriggerKind.GPU_UTILIZATION:
         // A mean across pods: 'Value' makes the HPA scale by current/target.
-        return prom('gpu-utilization', q.gpuUtilizationPercent, 'Value');
+        return server('gpu-utilization', q.gpuUtilizationPercent, 'Value');
       case TriggerKind.TIME_IN_QUEUE:
-        return prom('time-in-queue', q.queueTimeSeconds, 'Value');
+        return server('time-in-queue', q.queueTimeSeconds, 'Value');
       case TriggerKind.CPU_UTILIZATION:
         return { type: 'cpu', name: 'cpu-utilization', metricType: 'Utilization', metadata: { value: String(Math.floor(target)) } };
       case TriggerKind.QUEUE_BACKLOG_PER_INSTANCE: {
@@ -227,6 +244,22 @@ export class ServingAutoscaler extends Construct {
     throw invalid(this.node.scope ?? this, 'autoscaling.triggers', t.toString(), 'is not known to the GPU cluster lane', 'Use a ScalingTrigger factory.');
   }
 }
+
+/**
+ * While a Prometheus or SQS trigger keeps failing (3 polls), hold the current replica count and at
+ * least the floor (at least 1: a workload at zero wakes when its scaler is blind). KEDA applies the
+ * fallback to `AverageValue` triggers; a failing `Value` trigger only leaves the HPA without that
+ * metric (the HPA then does not scale in on the others). `behavior` needs KEDA 2.17+.
+ */
+function fallbackOf(triggers: KedaTrigger[], minReplicas: number): KedaFallback | undefined {
+  if (!triggers.some(t => (t.type === 'prometheus' || t.type === 'aws-sqs-queue') && (t.metricType ?? 'AverageValue') === 'AverageValue')) {
+    return undefined;
+  }
+  return { failureThreshold: FALLBACK_FAILURES, replicas: Math.max(1, minReplicas), behavior: 'currentReplicasIfHigher' };
+}
+
+/** Failed polls before the KEDA fallback applies. */
+const FALLBACK_FAILURES = 3;
 
 function rules(scope: Construct, cooldownProp: string, cooldown: Duration, stepProp: string, step: number | undefined): ScalingBehaviorRules {
   const window = Math.round(secondsOf(cooldown));

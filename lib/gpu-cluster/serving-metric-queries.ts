@@ -45,9 +45,33 @@ export interface ServingMetricQueries {
   readonly latencyMilliseconds?: string;
 
   /**
-   * Failed requests, percent of all requests.
+   * Failed requests, percent of all requests. It must return no sample (not 0) when there is no
+   * traffic: the SLO analysis treats "no data" as inconclusive, never as a success.
    *
-   * @default '100 * sum(rate(nv_inference_request_failure{$SELECTOR}[1m])) / clamp_min(sum(rate(nv_inference_request_success{$SELECTOR}[1m])) + sum(rate(nv_inference_request_failure{$SELECTOR}[1m])), 0.001)'
+   * @default '100 * sum(rate(nv_inference_request_failure{$SELECTOR}[1m])) / (sum(rate(nv_inference_request_success{$SELECTOR}[1m])) + sum(rate(nv_inference_request_failure{$SELECTOR}[1m])) > 0)'
    */
   readonly errorRatePercent?: string;
+
+  /**
+   * All requests per second (successful and failed), summed over the pods. With the SLO's
+   * `minRequestsPerPeriod` it decides whether a period's error rate counts: a period with fewer
+   * requests reads 0% (as in the AWS lanes' alarms), a period with none has no sample.
+   *
+   * @default 'sum(rate(nv_inference_request_success{$SELECTOR}[1m])) + sum(rate(nv_inference_request_failure{$SELECTOR}[1m]))'
+   */
+  readonly allRequestsPerSecond?: string;
+
+  /**
+   * Requests per second measured in front of the pods by the gateway or ingress (Envoy Gateway,
+   * Istio, NGINX, ...), summed over the backend. Unlike the server's own metrics this series exists
+   * while no pod runs, so it is what lets a `requestsPerInstance` trigger wake a workload from
+   * zero. It may use `$NAMESPACE` and `$SERVICE` (the backend Service: `recsys`, `recsys-canary`,
+   * `recsys-shadow`); `$SELECTOR` is not filled (gateway series do not carry the pods' labels).
+   *
+   * When set, `requestsPerInstance` scales on it instead of `requestsPerSecond`.
+   *
+   * @example 'sum(rate(envoy_cluster_upstream_rq_total{envoy_cluster_name=~"httproute/$NAMESPACE/$SERVICE/.*"}[1m]))'
+   * @default - none: scale to zero then needs a queue-backlog trigger
+   */
+  readonly gatewayRequestsPerSecond?: string;
 }

@@ -138,6 +138,10 @@ export class TritonModelConfig {
   public readonly instanceCount: number;
   /** Where instances run. */
   public readonly instanceKind: TritonInstanceKind;
+  /** Input tensors declared. */
+  public readonly inputs: TritonTensor[];
+  /** Output tensors declared. */
+  public readonly outputs: TritonTensor[];
   private readonly props: TritonModelConfigProps;
 
   constructor(props: TritonModelConfigProps) {
@@ -187,7 +191,22 @@ export class TritonModelConfig {
     this.maxQueueDelay = delay;
     this.instanceCount = props.instanceCount ?? 1;
     this.instanceKind = props.instanceKind ?? TritonInstanceKind.GPU;
+    this.inputs = [...(props.inputs ?? [])];
+    this.outputs = [...(props.outputs ?? [])];
     this.props = props;
+  }
+
+  /**
+   * Whether the model's `config.pbtxt` must declare its inputs and outputs: Triton cannot
+   * auto-complete them for TorchScript (`pytorch_libtorch`, backend `pytorch`), whose files carry no
+   * tensor names or shapes, so such a model fails to load.
+   *
+   * @param framework the model's framework, used when no platform/backend is set
+   */
+  public needsTensorDeclarations(framework: string): boolean {
+    const backend = this.props.backend;
+    if (backend !== undefined) { return backend === 'pytorch'; }
+    return (this.props.platform ?? PLATFORMS[framework.toLowerCase()]) === 'pytorch_libtorch';
   }
 
   /**

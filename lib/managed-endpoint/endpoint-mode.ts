@@ -2,7 +2,8 @@ import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { checkInteger, invalid } from '../core/errors';
+import { checkInteger, describeValue, invalid } from '../core/errors';
+import { checkSeconds, prefixesOverlap } from './private/checks';
 
 /**
  * How a {@link ManagedEndpoint} serves requests.
@@ -182,6 +183,13 @@ export class EndpointMode {
   /** Serverless inference (CPU only), optionally with provisioned concurrency. */
   public static serverless(props: ServerlessModeProps): EndpointMode {
     const where = 'EndpointMode.serverless';
+    // Required in TypeScript; plain JavaScript and other jsii languages can still omit them.
+    if (props.memorySize === undefined || props.memorySize === null) {
+      throw invalid(where, 'memorySize', undefined, 'is required (ServerlessConfig.MemorySizeInMB)', 'Pass memorySize: Size.gibibytes(n) with n from 1 to 6.');
+    }
+    if (props.maxConcurrency === undefined || props.maxConcurrency === null) {
+      throw invalid(where, 'maxConcurrency', undefined, 'is required (ServerlessConfig.MaxConcurrency): requests beyond it are throttled', 'Pass maxConcurrency from 1 to 200, e.g. 20.');
+    }
     if (!props.memorySize.isUnresolved()) {
       const mib = props.memorySize.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
       if (!Number.isInteger(mib) || mib < 1024 || mib > 6144 || mib % 1024 !== 0) {
@@ -212,11 +220,22 @@ export class EndpointMode {
         throw invalid(where, name, prefix, "must be a key prefix ending with '/' and not starting with '/'", "Pass e.g. 'async-outputs/'.");
       }
     }
-    const given = prefixes.map(([, p]) => p).filter((p): p is string => p !== undefined && !Token.isUnresolved(p));
-    const out = props.outputPrefix ?? 'async-outputs/';
-    const fail = props.failurePrefix ?? 'async-failures/';
-    if (given.length > 0 && !Token.isUnresolved(out) && !Token.isUnresolved(fail) && out === fail) {
-      throw invalid(where, 'failurePrefix', fail, "is the same as 'outputPrefix'", 'Give failures their own prefix so consumers can tell them apart.');
+    // Payloads, responses and failures may not share keys (the batch lane's rule for its prefixes):
+    // a response written under the input prefix would be readable as a request, and failures would
+    // be mistaken for responses.
+    const effective: [string, string][] = [
+      ['inputPrefix', props.inputPrefix ?? 'async-inputs/'],
+      ['outputPrefix', props.outputPrefix ?? 'async-outputs/'],
+      ['failurePrefix', props.failurePrefix ?? 'async-failures/'],
+    ];
+    for (let i = 0; i < effective.length; i++) {
+      for (let j = i + 1; j < effective.length; j++) {
+        const [nameA, a] = effective[i];
+        const [nameB, b] = effective[j];
+        if (prefixesOverlap(a, b)) {
+          throw invalid(where, nameB, b, `overlaps ${nameA} (${describeValue(a)})`, "Use separate prefixes such as 'async-inputs/', 'async-outputs/' and 'async-failures/'.");
+        }
+      }
     }
     return new EndpointMode(EndpointModeKind.ASYNC, props, undefined, props);
   }
@@ -252,6 +271,9 @@ export class EndpointMode {
 }
 
 function checkInstanceOptions(where: string, props: InstanceModeOptions): void {
+  if (typeof props.instanceType !== 'string') {
+    throw invalid(where, 'instanceType', props.instanceType, 'is required', "Pass a SageMaker hosting instance type, e.g. 'ml.g5.xlarge' or 'ml.c6i.2xlarge'.");
+  }
   if (!Token.isUnresolved(props.instanceType) && !/^ml\.[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(props.instanceType)) {
     throw invalid(where, 'instanceType', props.instanceType, "is not a SageMaker hosting instance type ('ml.<family>.<size>')", "Pass e.g. 'ml.g5.xlarge' or 'ml.c6i.2xlarge'.");
   }
@@ -261,11 +283,8 @@ function checkInstanceOptions(where: string, props: InstanceModeOptions): void {
       throw invalid(where, 'volumeSize', `${gib} GiB`, 'must be a whole number of GiB from 1 to 512', 'Pass e.g. Size.gibibytes(100).');
     }
   }
-  for (const [name, d] of [['containerStartupHealthCheckTimeout', props.containerStartupHealthCheckTimeout], ['modelDataDownloadTimeout', props.modelDataDownloadTimeout]] as const) {
-    if (d && !d.isUnresolved() && (d.toSeconds() < 60 || d.toSeconds() > 3600)) {
-      throw invalid(where, name, d, 'must be between 60 seconds and 1 hour', 'Pass e.g. Duration.minutes(10).');
-    }
-  }
+  checkSeconds(where, 'containerStartupHealthCheckTimeout', props.containerStartupHealthCheckTimeout, 60, 3600, 'ContainerStartupHealthCheckTimeoutInSeconds');
+  checkSeconds(where, 'modelDataDownloadTimeout', props.modelDataDownloadTimeout, 60, 3600, 'ModelDataDownloadTimeoutInSeconds');
   checkInteger(where, 'vcpuCount', props.vcpuCount, 1);
   checkInteger(where, 'gpuCount', props.gpuCount, 1);
 }

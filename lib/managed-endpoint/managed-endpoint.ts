@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Lazy, Names, Resource, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, Names, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -26,13 +26,17 @@ import {
   TriggerKind,
 } from '../core';
 import { addScheduledActions, tagLane } from '../core/app-autoscaling';
-import { checkInteger, checkRange, invalid, isConcreteNumber } from '../core/errors';
+import { checkInteger, describeValue, invalid, isConcreteNumber } from '../core/errors';
 import { uniqueMetricId } from '../core/inference-lane';
 import { CaptureMode, DataCaptureOptions } from './data-capture';
 import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { InstanceTypeInfo, parseInstanceType } from './instance-type';
 import { RollingUpdateOptions } from './rolling-update';
 import { withLaneDefaults } from '../core/lane-defaults';
+import { RouteTarget } from '../core/route-target';
+import { checkEnvironment, checkHostingInstanceType, checkImageRegion, checkSeconds, prefixesOverlap, warnIfCanaryBelowPercentile, warnIfImageTagMoves, warnIfWeightsMayBeOverwritten } from './private/checks';
+import { acknowledgeEndpointFindings } from './private/nag';
+import { checkOneOf, describeDuration } from '../core/private/validation';
 
 /**
  * How the model container hosts the artifact.
@@ -154,8 +158,8 @@ export interface ManagedEndpointProps {
   readonly shadow?: ShadowTraffic;
 
   /**
-   * The objective. Its alarms (p-latency on `ModelLatency`, 5xx error rate, oldest-request age on
-   * async) roll back rollouts.
+   * The objective. Its latency (percentile of `ModelLatency`) and 5xx error-rate alarms roll back
+   * rollouts; the oldest-request age of async endpoints pages but does not roll back.
    *
    * @default - no SLO alarms
    */
@@ -246,8 +250,19 @@ export interface ManagedEndpointProps {
 
 /** Variant name of the shadow variant. */
 const SHADOW_VARIANT = 'shadow';
+/** Above the default tag priority (100) of the lane-wide tags, so the shadow model keeps its own version. */
+const SHADOW_TAG_PRIORITY = 110;
 const NAME_RE = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+/** BlueGreenUpdatePolicy / RollingUpdatePolicy MaximumExecutionTimeoutInSeconds range (botocore: 600-28800). */
+const MIN_EXECUTION_TIMEOUT = 600;
+const MAX_EXECUTION_TIMEOUT = 28800;
 const ECR_URI_RE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)(?::[^@]+|@sha256:[0-9a-f]{64})?$/;
+
+/** A rolling update for messages, e.g. `20% batches, 1 minute apart`. */
+function describeRolling(r: RollingUpdateOptions): string {
+  const wait = r.waitInterval instanceof Duration ? describeDuration(r.waitInterval) : String(r.waitInterval);
+  return `${r.maximumBatchPercent}% batches, ${wait} apart`;
+}
 
 /**
  * An alarm's name as a literal when its L1 has one (so an alarm that watches this endpoint does not
@@ -357,8 +372,13 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
   public readonly artifactName: string;
   public readonly artifactVersion: string;
   public readonly capacity: LaneCapacity;
-  /** The SLO's M-of-N alarms (latency, error rate, async time in queue): deployments roll back on them. */
+  /** The SLO's M-of-N alarms on the version's health (latency, 5xx error rate): deployments roll back on them. */
   public readonly sloAlarms: cloudwatch.IAlarm[];
+  /**
+   * The SLO's M-of-N alarms that page but do not roll back (async time in queue: queue age measures
+   * capacity, not the health of a version).
+   */
+  public readonly sloPagingAlarms?: cloudwatch.IAlarm[];
   /** The SLO as Application Signals SLOs (construct IDs `SloLatencyObjective`, ...). */
   public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
   /** Burn-rate alarms of those SLOs: they page, deployments do not roll back on them. */
@@ -393,8 +413,14 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
   constructor(scope: Construct, id: string, props: ManagedEndpointProps) {
     super(scope, id, { physicalName: props.endpointName });
     // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout).
-    props = withLaneDefaults(this, props, 'ManagedEndpoint', ['artifact', 'autoscaling', 'slo', 'rollout']);
+    // A serverless endpoint has no deployment guardrails, so it does not inherit the topology's rollout
+    // (an explicit rollout on serverless is rejected below).
+    const serverlessMode = props.mode?.kind === EndpointModeKind.SERVERLESS;
+    props = withLaneDefaults(this, props, 'ManagedEndpoint', serverlessMode ? ['artifact', 'autoscaling', 'slo'] : ['artifact', 'autoscaling', 'slo', 'rollout']);
     const mode = props.mode;
+    if (!(mode instanceof EndpointMode)) {
+      throw invalid(this, 'mode', mode, 'is required', 'Pass EndpointMode.realTime(...), EndpointMode.serverless(...) or EndpointMode.asynchronous(...).');
+    }
     this.mode = mode;
     this.invokeAsync = mode.kind === EndpointModeKind.ASYNC;
     this.variantName = props.variantName ?? 'primary';
@@ -406,6 +432,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     }
 
     const label = `ManagedEndpoint (${mode.kind})`;
+    if (mode.instance) { checkHostingInstanceType(this, 'mode.instanceType', mode.instance.instanceType); }
     this.instanceInfo = mode.instance && !Token.isUnresolved(mode.instance.instanceType) ? parseInstanceType(mode.instance.instanceType) : undefined;
     const info = this.instanceInfo;
     const target = mode.kind === EndpointModeKind.SERVERLESS ? HardwareTarget.CPU_X86_64 : info?.hardware ?? HardwareTarget.CPU_X86_64;
@@ -415,7 +442,9 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     // ---- validation that needs no resources ------------------------------------------------
     this.validateScaling(label, policy, info);
     this.validateModeFeatures(props);
-    const initialCount = mode.instanceBased ? Math.max(1, policy?.minCapacity ?? 1) : 0;
+    // A token minCapacity (e.g. a CfnParameter) is rendered as given; checks that need its value skip it.
+    const minCapacity = policy?.minCapacity ?? 1;
+    const initialCount = !mode.instanceBased ? 0 : isConcreteNumber(minCapacity) ? Math.max(1, minCapacity) : minCapacity;
     this.validateRollout(props, info, initialCount);
 
     // ---- role, key, bucket ------------------------------------------------------------------
@@ -445,12 +474,13 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
 
     // ---- the model ----------------------------------------------------------------------------
     this.binding = props.artifact!.bind(this, { grantee: this.role, target, consumer: this.node.path });
+    warnIfWeightsMayBeOverwritten(this, this.binding);
     this.artifactName = this.binding.name;
     this.artifactVersion = this.binding.version;
     const hosting = this.resolveHosting(props, this.binding);
     this.securityGroups = this.createNetworking(props);
     const vpcConfig = props.vpc ? {
-      subnets: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
+      subnets: this.selectSubnets(props.vpc, props.vpcSubnets),
       securityGroupIds: this.securityGroups.map(sg => sg.securityGroupId),
     } : undefined;
     this.cfnModel = this.createModel('Model', this.binding, hosting, props, vpcConfig);
@@ -464,15 +494,22 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       if (candidate.version === this.binding.version) {
         throw invalid(this, 'shadow.candidate', `${candidate.name}@${candidate.version}`, 'is the version already in production', 'Shadow a new version, e.g. the next release candidate.');
       }
+      warnIfWeightsMayBeOverwritten(this, candidate);
       shadowModel = this.createModel('ShadowModel', candidate, this.resolveHosting(props, candidate), props, vpcConfig);
+      // The lane tags everything with the live version (tagLane below); the shadow model carries its own.
+      for (const [k, v] of Object.entries(candidate.tags)) {
+        Tags.of(shadowModel).add(k, v, { priority: SHADOW_TAG_PRIORITY });
+      }
     }
 
     // ---- endpoint configuration --------------------------------------------------------------
     this.asyncBucket = mode.asyncOptions ? mode.asyncOptions.bucket ?? this.outputBucket : undefined;
     this.asyncKey = mode.asyncOptions ? mode.asyncOptions.outputEncryptionKey ?? this.encryptionKey : undefined;
     const primaryVariant = this.renderVariant(this.variantName, this.cfnModel, initialCount, 1);
+    // ceil(fleet × share), at least 1; with a token fleet size the share cannot be computed: 1 instance.
+    const shadowCount = isConcreteNumber(initialCount) && props.shadow ? Math.max(1, Math.ceil(initialCount * props.shadow.samplePercent / 100)) : 1;
     const shadowVariant = shadowModel && props.shadow
-      ? this.renderVariant(SHADOW_VARIANT, shadowModel, Math.max(1, Math.ceil(initialCount * props.shadow.samplePercent / 100)), props.shadow.samplePercent / 100)
+      ? this.renderVariant(SHADOW_VARIANT, shadowModel, shadowCount, props.shadow.samplePercent / 100)
       : undefined;
     this.cfnEndpointConfig = new sagemaker.CfnEndpointConfig(this, 'EndpointConfig', {
       productionVariants: [primaryVariant],
@@ -494,6 +531,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       excludeRetainedVariantProperties: retain ? [{ variantPropertyType: 'DesiredWeight' }] : undefined,
       deploymentConfig: Lazy.any({ produce: () => this.deploymentConfig }),
     });
+    this.deriveEndpointIdentity(policy);
     this.endpointName = this.getResourceNameAttribute(this.cfnEndpoint.attrEndpointName);
     this.endpointArn = this.getResourceArnAttribute(this.cfnEndpoint.ref, {
       service: 'sagemaker',
@@ -505,18 +543,46 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     // ---- SLO alarms and rollout ------------------------------------------------------------
     const slo = props.slo ? this.renderSlo(props.slo) : undefined;
     this.sloAlarms = slo?.rollbackAlarms ?? [];
+    this.sloPagingAlarms = slo?.pagingAlarms ?? [];
     this.serviceLevelObjectives = slo?.objectives ?? [];
     this.sloBurnRateAlarms = slo?.burnRateAlarms ?? [];
     this.deploymentConfig = this.renderDeploymentConfig(props);
+    if (props.rollout && props.rollout.strategy !== RolloutStrategy.ALL_AT_ONCE && props.slo?.latencyThreshold && (props.rollout.autoRollback ?? true)) {
+      warnIfCanaryBelowPercentile(this, props.rollout.percent, props.slo.latencyPercentile, props.rollout.strategy === RolloutStrategy.CANARY ? 'canary' : 'first linear step');
+    }
 
     // ---- autoscaling ----------------------------------------------------------------------------
     this.scalableTarget = this.renderAutoscaling(policy, mode);
 
     this.capacity = this.describeCapacity(policy);
     tagLane(this, this.binding, LaneKind.MANAGED_ENDPOINT);
+    // cdk-nag findings of the lane's own design, acknowledged on what the lane created (README "cdk-nag").
+    acknowledgeEndpointFindings(this, {
+      ...this.nag,
+      role: props.role ? undefined : this.role.node.tryFindChild('DefaultPolicy') ?? this.role,
+      outputBucket: this.outputBucket,
+    });
   }
 
+  /** What the lane granted by design, for {@link acknowledgeEndpointFindings}. */
+  private readonly nag = { unscopedActions: [] as string[], logGroupArns: [] as string[], objectWrites: [] as string[], objectReads: [] as string[], keyGranted: false };
+
   private deploymentConfig?: sagemaker.CfnEndpoint.DeploymentConfigProperty;
+
+  /**
+   * SageMaker fails an update that changes the instance type of a variant registered with Application
+   * Auto Scaling (and one that removes such a variant, so renaming the variant does not help). When the
+   * variant autoscales, the endpoint's logical ID carries the instance type: a new type creates a new
+   * endpoint (and a new scalable target on it), and CloudFormation deletes the old endpoint and
+   * deregisters its target after the new one is in service. See "Changing the instance type" in the README.
+   */
+  private deriveEndpointIdentity(policy: AutoscalingPolicy | undefined): void {
+    const instanceType = this.mode.instance?.instanceType;
+    const scales = policy !== undefined && !(policy.isFixed && policy.schedules.length === 0);
+    if (!scales || instanceType === undefined || Token.isUnresolved(instanceType)) { return; }
+    const base = Stack.of(this).getLogicalId(this.cfnEndpoint);
+    this.cfnEndpoint.overrideLogicalId(`${base}${instanceType.replace(/[^A-Za-z0-9]/g, '')}`);
+  }
 
   /**
    * Let `grantee` invoke the endpoint. Async endpoints also let it upload request payloads under the
@@ -532,6 +598,16 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       this.asyncKey?.grantEncryptDecrypt(grantee);
     }
     return grant;
+  }
+
+  /**
+   * The endpoint as a front-door target (`sagemaker:InvokeEndpoint`, failover on `sloAlarms`).
+   *
+   * @returns undefined for an asynchronous endpoint (requests go through S3, not `InvokeEndpoint`)
+   */
+  public routeTarget(): RouteTarget | undefined {
+    if (this.invokeAsync) { return undefined; }
+    return RouteTarget.sageMakerEndpoint({ endpointName: this.endpointName, endpointArn: this.endpointArn, alarms: this.sloAlarms });
   }
 
   /**
@@ -633,6 +709,8 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
   private validateScaling(label: string, policy: AutoscalingPolicy | undefined, info: InstanceTypeInfo | undefined): void {
     if (!policy) { return; }
     const mode = this.mode;
+    // 32-bit capacities, cron fields and time zones are checked by the policy itself (core); the
+    // Application Auto Scaling cron dialect by validateFor below (its default schedule format).
     const scales = !policy.isFixed || policy.schedules.length > 0;
     if (mode.kind === EndpointModeKind.REAL_TIME) {
       const asyncOnly = policy.triggers.find(t => t.kind === TriggerKind.QUEUE_BACKLOG_PER_INSTANCE || t.kind === TriggerKind.TIME_IN_QUEUE);
@@ -710,16 +788,17 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
   private validateModeFeatures(props: ManagedEndpointProps): void {
     const mode = this.mode;
     if (mode.kind === EndpointModeKind.SERVERLESS) {
+      // [prop, readable value when set]
       const unsupported: [string, unknown][] = [
-        ['dataCapture', props.dataCapture],
-        ['vpc', props.vpc],
+        ['dataCapture', props.dataCapture ? `${props.dataCapture.samplingPercent}% sampling` : undefined],
+        ['vpc', props.vpc?.node.path],
         ['networkIsolation', props.networkIsolation ? true : undefined],
-        ['rollingUpdate', props.rollingUpdate],
-        ['shadow', props.shadow],
+        ['rollingUpdate', props.rollingUpdate ? describeRolling(props.rollingUpdate) : undefined],
+        ['shadow', props.shadow ? `${props.shadow.candidate.name}@${props.shadow.candidate.version}` : undefined],
       ];
       for (const [prop, value] of unsupported) {
         if (value !== undefined) {
-          throw invalid(this, prop, prop === 'shadow' ? `${props.shadow!.candidate.name}@${props.shadow!.candidate.version}` : prop === 'networkIsolation' ? true : prop,
+          throw invalid(this, prop, value,
             'is not supported on serverless endpoints (SageMaker Serverless Inference excludes data capture, VPC, network isolation, rolling updates and multi-variant/shadow endpoints)',
             'Drop it, or use EndpointMode.realTime(...).');
         }
@@ -740,16 +819,48 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     }
     if (props.dataCapture) {
       const dc = props.dataCapture;
-      checkRange(this, 'dataCapture.samplingPercent', dc.samplingPercent, 0, 100, 'Pass a percent from 0 to 100.');
+      if (dc.samplingPercent === undefined) {
+        throw invalid(this, 'dataCapture.samplingPercent', undefined, 'is required (DataCaptureConfig.InitialSamplingPercentage)', 'Pass a whole percent from 0 to 100, e.g. 10.');
+      }
+      checkInteger(this, 'dataCapture.samplingPercent', dc.samplingPercent, 0, 100, 'Pass a whole percent from 0 to 100 (InitialSamplingPercentage is an integer).');
       if (dc.captureModes !== undefined && dc.captureModes.length === 0) {
         throw invalid(this, 'dataCapture.captureModes', [], 'is empty', 'List CaptureMode.INPUT and/or CaptureMode.OUTPUT, or omit it for both.');
+      }
+      for (const [i, m] of (dc.captureModes ?? []).entries()) {
+        checkOneOf(this, `dataCapture.captureModes[${i}]`, m, Object.values(CaptureMode), 'Use CaptureMode.INPUT or CaptureMode.OUTPUT.');
+      }
+      for (const [name, list] of [['jsonContentTypes', dc.jsonContentTypes], ['csvContentTypes', dc.csvContentTypes]] as const) {
+        if (list !== undefined && (list.length < 1 || list.length > 10 || list.some(t => typeof t !== 'string' || t.length === 0 || t.length > 256))) {
+          throw invalid(this, `dataCapture.${name}`, list, 'must list 1 to 10 non-empty content types (CaptureContentTypeHeader)', "Pass e.g. ['application/json'], or omit it for SageMaker's default.");
+        }
       }
       if (dc.prefix !== undefined && !Token.isUnresolved(dc.prefix) && (dc.prefix.startsWith('/') || !dc.prefix.endsWith('/'))) {
         throw invalid(this, 'dataCapture.prefix', dc.prefix, "must be a key prefix ending with '/' and not starting with '/'", "Pass e.g. 'data-capture/'.");
       }
     }
+    const asyncOpts = mode.asyncOptions;
+    if (props.dataCapture && asyncOpts && (props.dataCapture.bucket ?? this) === (asyncOpts.bucket ?? this)) {
+      // Same bucket: captures may not land among (or above) the async payloads, responses and failures.
+      const dcPrefix = props.dataCapture.prefix ?? 'data-capture/';
+      const asyncPrefixes: [string, string][] = [
+        ['inputPrefix', asyncOpts.inputPrefix ?? 'async-inputs/'],
+        ['outputPrefix', asyncOpts.outputPrefix ?? 'async-outputs/'],
+        ['failurePrefix', asyncOpts.failurePrefix ?? 'async-failures/'],
+      ];
+      for (const [name, prefix] of asyncPrefixes) {
+        if (prefixesOverlap(dcPrefix, prefix)) {
+          throw invalid(this, 'dataCapture.prefix', dcPrefix, `overlaps mode.${name} (${describeValue(prefix)}) in the same bucket`, "Use separate prefixes such as 'data-capture/' and 'async-outputs/'.");
+        }
+      }
+    }
+    if (props.securityGroups && props.securityGroups.length > 5) {
+      throw invalid(this, 'securityGroups', props.securityGroups.length, 'exceeds the 5 security groups SageMaker accepts (VpcConfig.SecurityGroupIds)', 'Pass at most 5 security groups.');
+    }
+    if (props.securityGroups && props.securityGroups.length === 0) {
+      throw invalid(this, 'securityGroups', 0, 'is empty: SageMaker needs at least one security group in VpcConfig', 'Pass at least one security group, or omit securityGroups for one with no inbound rules.');
+    }
     if ((props.vpcSubnets || props.securityGroups) && !props.vpc) {
-      throw invalid(this, props.vpcSubnets ? 'vpcSubnets' : 'securityGroups', props.vpcSubnets ? 'set' : props.securityGroups!.length, 'needs a vpc', 'Pass vpc as well, or drop it.');
+      throw invalid(this, props.vpcSubnets ? 'vpcSubnets' : 'securityGroups', props.vpcSubnets ? props.vpcSubnets : `${props.securityGroups!.length} security group(s)`, 'needs a vpc', 'Pass vpc as well, or drop it.');
     }
   }
 
@@ -757,12 +868,16 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     const rollout = props.rollout;
     const rolling = props.rollingUpdate;
     const mode = this.mode;
+    if (rollout && mode.kind === EndpointModeKind.SERVERLESS) {
+      throw invalid(this, 'rollout', rollout.toString(), 'cannot be honoured on a serverless endpoint: SageMaker deployment guardrails (blue/green traffic shifting, baking and alarm rollback) apply to real-time and asynchronous endpoints only',
+        'Drop rollout (serverless updates replace the variant without guardrails), or use EndpointMode.realTime(...) for guarded rollouts with alarm rollback.');
+    }
     if (rollout && rollout.strategy !== RolloutStrategy.ALL_AT_ONCE) {
-      if (mode.kind === EndpointModeKind.SERVERLESS) {
-        throw invalid(this, 'rollout', rollout.toString(), 'cannot shift traffic gradually on a serverless endpoint: canary and linear sizes are counted in instances of the new fleet, and a serverless variant has none', 'Use Rollout.allAtOnce({ ... }) (still rolls back on alarms during the final bake), or EndpointMode.realTime(...).');
-      }
       if (info?.inf1) {
         throw invalid(this, 'rollout', rollout.toString(), `cannot run on ${info.name}: SageMaker deployment guardrails exclude Inf1 instances and silently fall back to all-at-once`, 'Use Rollout.allAtOnce(...), or an ml.inf2 / GPU instance type.');
+      }
+      if (isConcreteNumber(rollout.percent) && !Number.isInteger(rollout.percent)) {
+        throw invalid(this, rollout.strategy === RolloutStrategy.CANARY ? 'rollout.percent' : 'rollout.stepPercent', rollout.percent, "must be a whole percent: SageMaker's CapacitySize value is an integer", `Pass ${Math.round(rollout.percent)}.`);
       }
       if (rollout.strategy === RolloutStrategy.CANARY && rollout.percent > 50) {
         throw invalid(this, 'rollout.percent', rollout.percent, 'is above 50: SageMaker canaries may take at most half of the new fleet', 'Pass a canary share from 1 to 50 percent.');
@@ -770,33 +885,33 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       if (rollout.strategy === RolloutStrategy.LINEAR && (rollout.percent < 10 || rollout.percent > 50)) {
         throw invalid(this, 'rollout.stepPercent', rollout.percent, 'is outside 10-50: SageMaker linear steps must be 10-50% of the new fleet', 'Pass a step from 10 to 50 percent.');
       }
-      if (initialCount < 2) {
+      if (isConcreteNumber(initialCount) && initialCount < 2) {
         throw invalid(this, 'rollout', rollout.toString(), `needs at least 2 instances to shift part of the traffic (the fleet starts with ${initialCount}; a canary or step may be at most half of it)`, 'Raise autoscaling.minCapacity to 2 or more, or use Rollout.allAtOnce(...).');
       }
     }
     if (rolling) {
       if (rollout && rollout.strategy !== RolloutStrategy.ALL_AT_ONCE) {
-        throw invalid(this, 'rollingUpdate', 'set', `conflicts with rollout ${rollout.toString()}: an update is either blue/green or rolling`, 'Drop rollingUpdate, or pass Rollout.allAtOnce({ alarms }) for the rollback alarms only.');
+        throw invalid(this, 'rollingUpdate', describeRolling(rolling), `conflicts with rollout ${rollout.toString()}: an update is either blue/green or rolling`, 'Drop rollingUpdate, or pass Rollout.allAtOnce({ alarms }) for the rollback alarms only.');
       }
       if (info?.inf1) {
-        throw invalid(this, 'rollingUpdate', 'set', `cannot run on ${info.name}: SageMaker deployment guardrails exclude Inf1 instances`, 'Drop rollingUpdate.');
+        throw invalid(this, 'rollingUpdate', describeRolling(rolling), `cannot run on ${info.name}: SageMaker deployment guardrails exclude Inf1 instances`, 'Drop rollingUpdate.');
       }
       if (rollout?.finalBakeTimeExplicit) {
         throw invalid(this, 'rollout.finalBakeTime', rollout.finalBakeTime, 'cannot be honoured by a rolling update (SageMaker bakes each batch for waitInterval; there is no final bake)', 'Drop finalBakeTime from the Rollout, or use a blue/green rollout without rollingUpdate.');
       }
       if (props.shadow) {
-        throw invalid(this, 'rollingUpdate', 'set', 'cannot run with a shadow variant: SageMaker rolling updates exclude multi-variant endpoints', 'Drop rollingUpdate or the shadow variant.');
+        throw invalid(this, 'rollingUpdate', describeRolling(rolling), 'cannot run with a shadow variant: SageMaker rolling updates exclude multi-variant endpoints', 'Drop rollingUpdate or the shadow variant.');
+      }
+      if (rolling.maximumBatchPercent === undefined) {
+        throw invalid(this, 'rollingUpdate.maximumBatchPercent', undefined, 'is required (RollingUpdatePolicy.MaximumBatchSize)', 'Pass a batch of 5 to 50 percent of the fleet, e.g. 20.');
       }
       checkInteger(this, 'rollingUpdate.maximumBatchPercent', rolling.maximumBatchPercent, 5, 50, 'Pass a batch of 5 to 50 percent of the fleet.');
       checkInteger(this, 'rollingUpdate.rollbackMaximumBatchPercent', rolling.rollbackMaximumBatchPercent, 1, 100);
-      const w = rolling.waitInterval;
-      if (!w.isUnresolved() && (w.toSeconds() < 0 || w.toSeconds() > 3600)) {
-        throw invalid(this, 'rollingUpdate.waitInterval', w, 'must be between 0 and 1 hour', 'Pass e.g. Duration.minutes(5).');
+      if (rolling.waitInterval === undefined) {
+        throw invalid(this, 'rollingUpdate.waitInterval', undefined, 'is required (RollingUpdatePolicy.WaitIntervalInSeconds): each batch bakes this long while the alarms are watched', 'Pass e.g. waitInterval: Duration.minutes(5).');
       }
-      const t = rolling.maximumExecutionTimeout;
-      if (t && !t.isUnresolved() && (t.toSeconds() < 600 || t.toSeconds() > 28800)) {
-        throw invalid(this, 'rollingUpdate.maximumExecutionTimeout', t, 'must be between 10 minutes and 8 hours', 'Pass e.g. Duration.hours(2).');
-      }
+      checkSeconds(this, 'rollingUpdate.waitInterval', rolling.waitInterval, 0, 3600, 'RollingUpdatePolicy.WaitIntervalInSeconds');
+      checkSeconds(this, 'rollingUpdate.maximumExecutionTimeout', rolling.maximumExecutionTimeout, MIN_EXECUTION_TIMEOUT, MAX_EXECUTION_TIMEOUT, 'RollingUpdatePolicy.MaximumExecutionTimeoutInSeconds');
     }
   }
 
@@ -805,6 +920,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
   // =====================================================================================
 
   private resolveHosting(props: ManagedEndpointProps, binding: ModelArtifactBinding): ModelHosting {
+    checkOneOf(this, 'hosting', props.hosting, Object.values(ModelHosting), 'Use ModelHosting.SINGLE_MODEL or ModelHosting.MULTI_MODEL.');
     const hosting = props.hosting ?? (binding.isPrefix ? ModelHosting.MULTI_MODEL : ModelHosting.SINGLE_MODEL);
     if (hosting === ModelHosting.MULTI_MODEL) {
       if (!binding.isPrefix) {
@@ -821,6 +937,22 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       throw invalid(this, 'artifact', `${binding.name}@${binding.version}`, 'has uncompressed weights, which serverless endpoints cannot load (they need ModelDataUrl to a .tar.gz)', 'Package the weights as model.tar.gz, or use EndpointMode.realTime(...).');
     }
     return hosting;
+  }
+
+  private selectSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): string[] {
+    let subnets: string[];
+    try {
+      subnets = vpc.selectSubnets(selection ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds;
+    } catch (e) {
+      // aws-cdk-lib's message names no prop (e.g. "There are no 'Private' subnet groups in this VPC").
+      throw invalid(this, 'vpcSubnets', selection === undefined ? 'default: PRIVATE_WITH_EGRESS' : selection, `selects no subnets of ${vpc.node.path} (${(e as Error).message})`,
+        'Pass vpcSubnets that exist in the VPC, e.g. { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }.');
+    }
+    // VpcConfig.Subnets holds 1-16 subnets.
+    if (!Token.isUnresolved(subnets) && (subnets.length < 1 || subnets.length > 16)) {
+      throw invalid(this, 'vpcSubnets', `${subnets.length} subnets`, 'must select 1 to 16 subnets (SageMaker VpcConfig.Subnets)', 'Select fewer subnets, e.g. { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, onePerAz: true }.');
+    }
+    return subnets;
   }
 
   private createNetworking(props: ManagedEndpointProps): ec2.ISecurityGroup[] {
@@ -840,12 +972,15 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       ],
       resources: ['*'],
     }));
+    this.nag.unscopedActions.push('ec2 network-interface actions (SageMaker attaches ENIs in your subnets)');
     return groups;
   }
 
   private createModel(id: string, binding: ModelArtifactBinding, hosting: ModelHosting, props: ManagedEndpointProps,
     vpcConfig: sagemaker.CfnModel.VpcConfigProperty | undefined): sagemaker.CfnModel {
-    const environment = { MODEL_NAME: binding.name, MODEL_VERSION: binding.version, ...(props.environment ?? {}) };
+    const laneEnvironment = { MODEL_NAME: binding.name, MODEL_VERSION: binding.version };
+    checkEnvironment(this, props.environment, laneEnvironment);
+    const environment = { ...laneEnvironment, ...(props.environment ?? {}) };
     let container: sagemaker.CfnModel.ContainerDefinitionProperty;
     if (binding.modelPackageArn) {
       container = { modelPackageName: binding.modelPackageArn, environment };
@@ -883,6 +1018,8 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
 
   private checkImage(binding: ModelArtifactBinding): void {
     const uri = binding.imageUri!;
+    checkImageRegion(this, binding);
+    warnIfImageTagMoves(this, binding);
     if (binding.imageRepository || Token.isUnresolved(uri)) { return; }
     const m = ECR_URI_RE.exec(uri);
     if (!m) {
@@ -939,6 +1076,9 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     bucket.grantPut(this.role, `${output}*`);
     bucket.grantPut(this.role, `${failure}*`);
     this.asyncKey?.grantEncryptDecrypt(this.role);
+    this.nag.objectReads.push(bucket.arnForObjects(`${input}*`));
+    this.nag.objectWrites.push(bucket.arnForObjects(`${output}*`), bucket.arnForObjects(`${failure}*`));
+    this.nag.keyGranted ||= this.asyncKey !== undefined;
     opts.successTopic?.grantPublish(this.role);
     opts.errorTopic?.grantPublish(this.role);
     const notification = opts.successTopic || opts.errorTopic ? {
@@ -969,6 +1109,8 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     const key = dc.encryptionKey ?? this.encryptionKey;
     bucket.grantPut(this.role, `${prefix}*`);
     key?.grantEncrypt(this.role);
+    this.nag.objectWrites.push(bucket.arnForObjects(`${prefix}*`));
+    this.nag.keyGranted ||= key !== undefined;
     const modes = dc.captureModes ?? [CaptureMode.INPUT, CaptureMode.OUTPUT];
     return {
       enableCapture: true,
@@ -986,14 +1128,18 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     const stack = Stack.of(this);
     // Log group names carry the endpoint name; a generated name is only known after the endpoint
     // exists (and the endpoint needs the role first), so scope to SageMaker's endpoint log prefix.
-    const group = props.endpointName && !Token.isUnresolved(props.endpointName) ? `/aws/sagemaker/Endpoints/${props.endpointName}` : '/aws/sagemaker/Endpoints/*';
+    const scoped = props.endpointName !== undefined && !Token.isUnresolved(props.endpointName);
+    const group = scoped ? `/aws/sagemaker/Endpoints/${props.endpointName}` : '/aws/sagemaker/Endpoints/*';
+    const logArns = [
+      stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: group, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${group}:log-stream:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    ];
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: [
-        stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: group, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-        stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${group}:log-stream:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-      ],
+      resources: logArns,
     }));
+    // With a fixed name only the log-stream wildcard remains (streams are created at run time).
+    this.nag.logGroupArns.push(...(scoped ? [logArns[1]] : logArns));
     // PutMetricData has no resource-level permissions; the namespace condition scopes it.
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['cloudwatch:PutMetricData'],
@@ -1003,18 +1149,15 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
   }
 
   private renderSlo(slo: ServiceLevelObjective): ServiceLevelObjectiveResources {
-    const errors = this.metric('Invocation5XXErrors', { statistic: 'Sum', period: slo.period });
-    const invocations = this.metric('Invocations', { statistic: 'Sum', period: slo.period });
     const rendered = slo.render(this, 'Slo', {
       laneName: `ManagedEndpoint ${this.node.path}`,
       latency: this.latencyMetric(),
       latencyUnit: cloudwatch.Unit.MICROSECONDS,
-      errorRatePercent: new cloudwatch.MathExpression({
-        expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
-        usingMetrics: { errors, invocations },
-        period: slo.period,
-        label: '5xx error rate (%)',
-      }),
+      // The SLO builds the 5xx rate with its minimum request count per period (a handful of requests
+      // cannot trip the rollback alarm).
+      errors: this.metric('Invocation5XXErrors', { statistic: 'Sum', period: slo.period }),
+      requests: this.metric('Invocations', { statistic: 'Sum', period: slo.period }),
+      // Async: the oldest request's age pages (pagingAlarms) but never rolls a deployment back.
       queueAgeSeconds: this.mode.kind === EndpointModeKind.ASYNC ? this.metricOldestRequestAge({ period: slo.period }) : undefined,
     });
     // The endpoint's DeploymentConfig names these alarms and the alarms watch the endpoint: one side
@@ -1043,6 +1186,7 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
       throw invalid(this, 'rollout.alarms', alarmNames.length, 'exceeds the 10 alarms SageMaker watches during a deployment (SLO alarms count too)', 'Combine alarms into a CompositeAlarm, or pass fewer.');
     }
     const autoRollbackConfiguration = alarmNames.length > 0 ? { alarms: alarmNames.map(alarmName => ({ alarmName })) } : undefined;
+    if (autoRollback) { this.grantDescribeAlarms(rollout?.alarms ?? []); }
     if (rolling) {
       return {
         autoRollbackConfiguration,
@@ -1058,16 +1202,18 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
     const wait = r.stepInterval?.toSeconds() ?? 0;
     const bake = r.finalBakeTime.toSeconds();
     const steps = r.strategy === RolloutStrategy.LINEAR ? r.linearSteps : r.strategy === RolloutStrategy.CANARY ? 1 : 0;
-    // Waits plus an hour to provision the new fleet, within SageMaker's 10 minute - 4 hour window.
-    const timeout = Math.max(600, steps * wait + bake + 3600);
-    if (!Token.isUnresolved(wait) && !Token.isUnresolved(bake) && timeout > 14400) {
-      throw invalid(this, 'rollout', r.toString(), `waits ${Duration.seconds(steps * wait + bake).toHumanString()} in total; with an hour to provision the new fleet that exceeds SageMaker's 4-hour deployment limit`, 'Use fewer or shorter steps, or a shorter final bake.');
+    // Waits plus an hour to provision the new fleet, within the API's 600 - 28,800 s
+    // (BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds).
+    const timeout = Math.max(MIN_EXECUTION_TIMEOUT, steps * wait + bake + 3600);
+    if (!Token.isUnresolved(wait) && !Token.isUnresolved(bake) && timeout > MAX_EXECUTION_TIMEOUT) {
+      throw invalid(this, 'rollout', r.toString(), `waits ${Duration.seconds(steps * wait + bake).toHumanString()} in total; with an hour to provision the new fleet that exceeds SageMaker's 8-hour deployment limit (MaximumExecutionTimeoutInSeconds <= 28800)`, 'Use fewer or shorter steps, or a shorter final bake.');
     }
     const routing: sagemaker.CfnEndpoint.TrafficRoutingConfigProperty = r.strategy === RolloutStrategy.CANARY
       ? { type: 'CANARY', waitIntervalInSeconds: wait, canarySize: { type: 'CAPACITY_PERCENT', value: r.percent } }
       : r.strategy === RolloutStrategy.LINEAR
         ? { type: 'LINEAR', waitIntervalInSeconds: wait, linearStepSize: { type: 'CAPACITY_PERCENT', value: r.percent } }
-        : { type: 'ALL_AT_ONCE' };
+        // The API requires WaitIntervalInSeconds for every type (the CloudFormation schema does not say so).
+        : { type: 'ALL_AT_ONCE', waitIntervalInSeconds: 0 };
     return {
       autoRollbackConfiguration,
       blueGreenUpdatePolicy: {
@@ -1076,6 +1222,28 @@ export class ManagedEndpoint extends ManagedEndpointBase implements IInferenceLa
         maximumExecutionTimeoutInSeconds: timeout,
       },
     };
+  }
+
+  /**
+   * SageMaker reads the rollback alarms with the execution role during a deployment
+   * (`cloudwatch:DescribeAlarms`; without it, the guardrails cannot see an alarm fire). Exactly those
+   * alarms: ARNs built from their literal names (a reference to an alarm that watches this endpoint
+   * would form a cycle through the role's policy and the model).
+   */
+  private grantDescribeAlarms(extra: cloudwatch.IAlarm[]): void {
+    const stack = Stack.of(this);
+    const arnOf = (name: string) => stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const arns = [
+      ...this.sloAlarms.map(a => arnOf((a.node.defaultChild as cloudwatch.CfnAlarm).alarmName!)),
+      ...extra.map(a => {
+        const cfn = a.node.defaultChild;
+        const name = cfn instanceof cloudwatch.CfnAlarm ? cfn.alarmName : undefined;
+        // Alarms of this app with a literal name: ARN from the name; imported alarms: their ARN.
+        return name !== undefined && !Token.isUnresolved(name) ? arnOf(name) : a.alarmArn;
+      }),
+    ];
+    if (arns.length === 0) { return; }
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: arns }));
   }
 
   private renderAutoscaling(policy: AutoscalingPolicy | undefined, mode: EndpointMode): appscaling.ScalableTarget | undefined {

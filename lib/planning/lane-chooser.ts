@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { invalid, LaneKind } from '../core';
+import { HardwareTarget, invalid, LaneKind } from '../core';
 import { LANE_PROFILES } from './private/lane-profiles';
 import { budgetText, LANE_ORDER, latencyClassOf, ResolvedAnswers, scoreLanes } from './private/lane-scoring';
 import {
@@ -206,6 +206,7 @@ export class LaneChooser {
         dataLocality: a.dataLocality,
         teamMaturity: a.teamMaturity,
         costClarity: a.costClarity,
+        hardware: a.hardware,
       },
       latencyClass: latencyClassOf(a.latencyMs),
       hardestConstraint,
@@ -250,6 +251,7 @@ function resolve(q: LaneQuestionnaire): ResolvedAnswers {
     dataLocality: member(DataLocality, 'DataLocality', 'dataLocality', q.dataLocality ?? DataLocality.CLOUD_REGION),
     teamMaturity: member(TeamMaturity, 'TeamMaturity', 'teamMaturity', q.teamMaturity ?? TeamMaturity.MEDIUM),
     costClarity: member(CostClarity, 'CostClarity', 'costClarity', q.costClarity ?? CostClarity.UNCERTAIN),
+    hardware: q.hardware === undefined ? undefined : member(HardwareTarget, 'HardwareTarget', 'hardware', q.hardware),
   };
 }
 

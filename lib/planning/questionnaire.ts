@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { HardwareTarget } from '../core/hardware';
 
 /**
  * What the model serves: single requests a user waits for, bulk jobs judged on throughput, or both.
@@ -94,6 +95,8 @@ export enum PlanningQuestion {
   TEAM_MATURITY = 'team-maturity',
   /** Whether usage (and so spend) can be forecast. */
   COST_CLARITY = 'cost-clarity',
+  /** The hardware the model needs (accelerator, or a device build). */
+  HARDWARE = 'hardware',
 }
 
 /**
@@ -163,4 +166,14 @@ export interface LaneQuestionnaire {
    * @default CostClarity.UNCERTAIN - when in doubt, choose elasticity first
    */
   readonly costClarity?: CostClarity;
+
+  /**
+   * The hardware the model needs to meet its budget: a CPU build (`CPU_X86_64`, `CPU_ARM64`), an
+   * accelerator (`NVIDIA_GPU`, `INFERENTIA`), or a device build (`EDGE_ARM64`, `EDGE_X86_64`: the
+   * model runs on your devices). Lanes that cannot run on it are marked unmet (Lambda and Fargate
+   * have no accelerators; devices run only device builds; cloud lanes do not run on your devices).
+   *
+   * @default - any: hardware does not change the ranking
+   */
+  readonly hardware?: HardwareTarget;
 }

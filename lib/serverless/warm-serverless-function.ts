@@ -1,5 +1,4 @@
-import { Annotations, ArnFormat, Duration, Resource, Size, Stack, Tags, Token } from 'aws-cdk-lib';
-import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import { ArnFormat, Duration, Resource, Size, Stack } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -11,33 +10,24 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as signer from 'aws-cdk-lib/aws-signer';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { addScheduledActions, scheduleBounds, tagLane } from '../core/app-autoscaling';
-import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
-import { checkInteger, checkRange, invalid, isConcreteNumber } from '../core/errors';
-import { HardwareTarget, LaneKind } from '../core/hardware';
+import { tagLane } from '../core/app-autoscaling';
+import { AutoscalingPolicy } from '../core/autoscaling';
+import { LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity, uniqueMetricId } from '../core/inference-lane';
-import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
-import { Rollout, RolloutStrategy } from '../core/rollout';
+import { withLaneDefaults } from '../core/lane-defaults';
+import { ModelArtifact } from '../core/model-artifact';
+import { Rollout } from '../core/rollout';
+import { RouteTarget } from '../core/route-target';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { ProvisionedConcurrencyStatistic } from './provisioned-concurrency-statistic';
-import { deploymentConfigFor } from './private/deployment-config';
-import { imageCodeFor, isImageCode } from './private/function-code';
-import { withLaneDefaults } from '../core/lane-defaults';
-
-/** Lane name used in validation messages and alarm descriptions. */
-const LANE = 'WarmServerlessFunction (Lambda provisioned concurrency)';
-
-/** Environment variables the lane sets from the artifact; users may not set them. */
-const LANE_ENV_KEYS = ['MODEL_NAME', 'MODEL_VERSION', 'MODEL_FRAMEWORK', 'MODEL_PRECISION', 'MODEL_TARGET', 'MODEL_S3_URI', 'MODEL_S3_BUCKET', 'MODEL_S3_KEY', 'MODEL_S3_IS_PREFIX', 'MODEL_COMPRESSED', 'MODEL_DIGEST', 'MODEL_CARD', 'MODEL_LOCAL_DIR'];
-
-/** Lambda's limit on the total size of a function's environment variables. */
-const ENV_LIMIT_BYTES = 4096;
-
-/** CodeDeploy accepts at most 10 alarms per deployment group. */
-const CODEDEPLOY_MAX_ALARMS = 10;
-
-/** Memory per vCPU Lambda allocates (1 vCPU at 1,769 MB, up to 6 vCPUs). */
-const MB_PER_VCPU = 1769;
+import { coldStartMetricFilter, minRequestsFor, renderSloAlarms, spilloverAlarm } from './private/alarms';
+import { addDeployment } from './private/deployment';
+import { functionEnvironment, laneEnvironment } from './private/environment';
+import { buildFunction } from './private/function';
+import { LANE, resolveProps } from './private/resolve-props';
+import { acknowledgeServerlessFindings } from './private/nag';
+import { buildSecurity } from './private/security';
+import { addWarmPool } from './private/warm-pool';
 
 /**
  * A warm serverless inference lane: an alias over a Lambda function, whether created here or adopted.
@@ -188,8 +178,10 @@ export interface WarmServerlessFunctionProps {
   readonly reservedConcurrentExecutions?: number;
 
   /**
-   * The service level objective. Renders the alarms rollouts roll back on: latency percentile of
-   * `Duration`, error rate, and a throttle-rate alarm (throttled requests are failed requests to callers).
+   * The service level objective. Renders the alarms rollouts roll back on — latency percentile of
+   * `Duration` and error rate (`Errors ÷ Invocations`, periods with fewer than `minRequestsPerPeriod`
+   * requests read 0%) — and a throttle-rate alarm that pages (throttled requests are failed requests
+   * to callers, but a healthy burst reaches the reserved cap too; see `rollbackOnThrottles`).
    *
    * @default - no SLO alarms
    */
@@ -197,7 +189,7 @@ export interface WarmServerlessFunctionProps {
 
   /**
    * How a new version takes over the alias: CodeDeploy canary, linear or all-at-once traffic
-   * shifting, rolled back automatically on the SLO alarms and `rollout.alarms`.
+   * shifting, rolled back automatically on the SLO's latency and error-rate alarms and `rollout.alarms`.
    * `Rollout.finalBakeTime` cannot be rendered (CodeDeploy Lambda deployments end with the last
    * shift): setting it is an error.
    *
@@ -288,6 +280,16 @@ export interface WarmServerlessFunctionProps {
    * @default - 100 minus the SLO's latency percentile (5 for p95), or 5 without a latency objective
    */
   readonly maxSpilloverPercent?: number;
+
+  /**
+   * Also roll back on the throttle alarm (`SloThrottles`). Off by default: throttles measure the
+   * reserved-concurrency cap, which a healthy burst reaches as well as a slow version, and the alarm
+   * watches the alias (both versions) while CodeDeploy shifts; a slow version already trips the
+   * latency alarm. The throttle alarm pages either way. Needs `slo` and `rollout`.
+   *
+   * @default false
+   */
+  readonly rollbackOnThrottles?: boolean;
 }
 
 /**
@@ -350,13 +352,16 @@ abstract class WarmServerlessFunctionBase extends Resource implements IWarmServe
   public metricCapacityInService(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
     const busy = uniqueMetricId(this, 'busy');
     const util = uniqueMetricId(this, 'util');
+    // Both inputs at the expression's period: a priced topology asks for hourly figures, and
+    // CloudWatch would otherwise override the inputs' periods (a synth warning the user cannot fix).
+    const period = props?.period ?? Duration.minutes(1);
     return new cloudwatch.MathExpression({
       expression: `${busy} / ${util}`,
       usingMetrics: {
-        [busy]: this.aliasMetric('ProvisionedConcurrentExecutions', { statistic: 'Maximum' }),
-        [util]: this.metricProvisionedConcurrencyUtilization(),
+        [busy]: this.aliasMetric('ProvisionedConcurrentExecutions', { statistic: 'Maximum', period }),
+        [util]: this.metricProvisionedConcurrencyUtilization({ period }),
       },
-      period: props?.period ?? Duration.minutes(1),
+      period,
       label: props?.label ?? 'Warm environments (ProvisionedConcurrentExecutions ÷ ProvisionedConcurrencyUtilization, while busy)',
     });
   }
@@ -396,6 +401,15 @@ abstract class WarmServerlessFunctionBase extends Resource implements IWarmServe
   /** Let `grantee` invoke the alias (`lambda:InvokeFunction` on the alias ARN). */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.aliasArn] });
+  }
+
+  /**
+   * The alias as a front-door target (`lambda:InvokeFunction` on the alias ARN, failover on `sloAlarms`).
+   */
+  public routeTarget(): RouteTarget | undefined {
+    const id = 'RouteTargetAlias';
+    const fn = (this.node.tryFindChild(id) as lambda.IFunction | undefined) ?? lambda.Function.fromFunctionArn(this, id, this.aliasArn);
+    return RouteTarget.lambdaAlias(fn, { alarms: this.sloAlarms });
   }
 
   /** A metric of the alias: `AWS/Lambda` with dimensions `FunctionName` and `Resource` (`function:alias`). */
@@ -470,7 +484,7 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
   public readonly artifactVersion: string;
   /** Warm environments (min-max), size and architecture, for cost math. */
   public readonly capacity: LaneCapacity;
-  /** SLO alarms: latency, error rate, throttles (empty without `slo`). CodeDeploy rolls back on them. */
+  /** SLO alarms: latency, error rate, throttles (empty without `slo`). CodeDeploy rolls back on latency and error rate (`rollbackAlarms`). */
   public readonly sloAlarms: cloudwatch.IAlarm[];
   /** The SLO as Application Signals SLOs (construct IDs `SloLatencyObjective`, `SloErrorRateObjective`). */
   public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
@@ -495,7 +509,12 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
   public readonly isContainerImage: boolean;
   /** Alarm on invocations that missed the warm pool (cold starts). Not a rollback alarm (see README). */
   public readonly spilloverAlarm: cloudwatch.IAlarm;
-  /** Every alarm CodeDeploy rolls back on (SLO alarms plus `rollout.alarms`); empty without a rollout. */
+  /**
+   * Throttled share of requests (`SloThrottles`), when an SLO is set: pages, and is a rollback alarm
+   * only with `rollbackOnThrottles`.
+   */
+  public readonly throttleAlarm?: cloudwatch.IAlarm;
+  /** Every alarm CodeDeploy rolls back on (SLO latency and error-rate alarms plus `rollout.alarms`); empty without a rollout. */
   public readonly rollbackAlarms: cloudwatch.IAlarm[];
   /** The CodeDeploy deployment group, when a rollout is set. */
   public readonly deploymentGroup?: codedeploy.ILambdaDeploymentGroup;
@@ -515,188 +534,26 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     super(scope, id);
     // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout).
     props = withLaneDefaults(this, props, 'WarmServerlessFunction', ['artifact', 'autoscaling', 'slo', 'rollout'], ['artifact', 'autoscaling']);
-    const policy = props.autoscaling!;
+    const r = resolveProps(this, props);
+    this.isContainerImage = r.isContainerImage;
 
-    // --- scaling support: what a provisioned-concurrency warm pool can render -------------------
-    if (policy.scaleToZero) {
-      throw invalid(this, 'autoscaling.scaleToZero', true, 'is not possible on a warm pool: provisioned concurrency has a floor of 1 environment, and scheduling it to 0 breaks later deployments (aws-cdk #29992)',
-        'Use minCapacity >= 1. For pay-per-request with no warm pool, a plain lambda.Function fits better than this lane.');
-    }
-    policy.validateFor(this, { lane: LANE, triggers: [TriggerKind.IN_FLIGHT_PER_INSTANCE], scaleToZero: false, schedules: true, stepLimits: false, maxTriggers: 1 });
-    const trigger = policy.trigger(TriggerKind.IN_FLIGHT_PER_INSTANCE);
-    let utilizationTarget: number | undefined;
-    if (trigger) {
-      if (isConcreteNumber(trigger.target) && trigger.target > 1) {
-        throw invalid(this, 'autoscaling.triggers', trigger.toString(), 'asks for more than one request in flight per environment, but a Lambda environment serves one request at a time',
-          'Pass the target share of busy warm environments, 0.1-0.9 (e.g. ScalingTrigger.inFlightPerInstance(0.7) keeps 30% of the pool idle for bursts).');
-      }
-      utilizationTarget = policy.effectiveTarget(trigger);
-      if (isConcreteNumber(utilizationTarget) && (utilizationTarget < 0.1 || utilizationTarget > 0.9)) {
-        throw invalid(this, 'autoscaling.triggers', `${trigger.toString()} with warmBufferPercent ${policy.warmBufferPercent}`, `gives a provisioned-concurrency utilization target of ${utilizationTarget}, outside 0.1-0.9`,
-          'Pick a trigger target and warm buffer whose product lands in 0.1-0.9 (the range Application Auto Scaling tracks well for Lambda).');
-      }
-    }
-    const peakWarm = Math.max(policy.maxCapacity, ...policy.schedules.map(s => scheduleBounds(policy, s).startMax));
-
-    // --- sizes ---------------------------------------------------------------------------------
-    const memorySize = props.memorySize ?? Size.mebibytes(2048);
-    const memoryMiB = memorySize.toMebibytes();
-    checkInteger(this, 'memorySize (MiB)', memoryMiB, 128, 10240, 'Pass Size.mebibytes(128) to Size.mebibytes(10240).');
-    const timeout = props.timeout ?? Duration.seconds(30);
-    if (!timeout.isUnresolved() && (timeout.toSeconds() < 1 || timeout.toSeconds() > 900)) {
-      throw invalid(this, 'timeout', timeout, 'must be between 1 second and 15 minutes', 'Pass e.g. Duration.seconds(30); Lambda stops an invocation at 15 minutes.');
-    }
-    const ephemeral = props.ephemeralStorageSize ?? Size.mebibytes(512);
-    checkInteger(this, 'ephemeralStorageSize (MiB)', ephemeral.toMebibytes(), 512, 10240, 'Pass Size.mebibytes(512) to Size.mebibytes(10240).');
-    const aliasName = props.aliasName ?? 'live';
-    if (!Token.isUnresolved(aliasName) && (!/^[a-zA-Z0-9_-]{1,128}$/.test(aliasName) || /^[0-9]+$/.test(aliasName))) {
-      throw invalid(this, 'aliasName', aliasName, 'is not a Lambda alias name (letters, digits, - and _, at most 128, not all digits)', "Use e.g. 'live'.");
-    }
-    checkInteger(this, 'retryAttempts', props.retryAttempts, 0, 2, 'Pass 0, 1 or 2.');
-    if (props.maxEventAge && !props.maxEventAge.isUnresolved() && (props.maxEventAge.toSeconds() < 60 || props.maxEventAge.toSeconds() > 21600)) {
-      throw invalid(this, 'maxEventAge', props.maxEventAge, 'must be between 1 minute and 6 hours', 'Pass e.g. Duration.hours(1).');
-    }
-
-    // --- reserved concurrency: the cap that keeps a burst from starving the account --------------
-    const reserved = props.reservedConcurrentExecutions ?? 2 * peakWarm;
-    checkInteger(this, 'reservedConcurrentExecutions', props.reservedConcurrentExecutions, 1, Number.MAX_SAFE_INTEGER, 'Pass at least 1 (0 would throttle every request).');
-    if (isConcreteNumber(reserved) && isConcreteNumber(peakWarm) && reserved < peakWarm) {
-      throw invalid(this, 'reservedConcurrentExecutions', reserved, `is below the largest warm pool the policy allows (${peakWarm}); provisioned concurrency cannot exceed reserved concurrency`,
-        `Raise it to at least ${peakWarm} (${2 * peakWarm} leaves room for spillover), or lower maxCapacity.`);
-    }
-
-    // --- architecture and artifact --------------------------------------------------------------
-    const architecture = props.architecture ?? (props.artifact!.supports(HardwareTarget.CPU_ARM64) ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64);
-    const target = architecture.name === lambda.Architecture.ARM_64.name ? HardwareTarget.CPU_ARM64 : HardwareTarget.CPU_X86_64;
-    const binding = props.artifact!.bind(this, { target, consumer: this.node.path });
-    if (binding.modelPackageArn !== undefined || binding.modelDataUrl === undefined) {
-      throw invalid(this, 'artifact', `${binding.name}@${binding.version}`, 'is a SageMaker model package, which Lambda cannot load',
-        'Use ModelArtifact.fromAsset or ModelArtifact.fromBucket so the function can fetch the weights from S3.');
-    }
-
-    // --- code: zip package, user image, or the artifact's ECR serving image ----------------------
-    const userImage = props.code !== undefined && isImageCode(props.code);
-    this.isContainerImage = props.code === undefined || userImage;
-    if (this.isContainerImage) {
-      if (props.handler !== undefined) {
-        throw invalid(this, 'handler', props.handler, 'cannot be set for a container image function', 'Set the handler as the image CMD, or pass zip code.');
-      }
-      if (props.runtime !== undefined) {
-        throw invalid(this, 'runtime', props.runtime.name, 'cannot be set for a container image function', 'Drop runtime; the image brings its own.');
-      }
-    } else {
-      if (props.handler === undefined) {
-        throw invalid(this, 'handler', undefined, 'is required for a zip package', "Pass e.g. handler: 'index.handler'.");
-      }
-      if (props.runtime === undefined) {
-        throw invalid(this, 'runtime', undefined, 'is required for a zip package', 'Pass e.g. runtime: lambda.Runtime.NODEJS_24_X.');
-      }
-    }
-    const wantsSigning = props.codeSigning ?? props.signingProfile !== undefined;
-    if (props.codeSigning === false && props.signingProfile !== undefined) {
-      throw invalid(this, 'codeSigning', false, 'conflicts with signingProfile', 'Drop signingProfile, or set codeSigning: true.');
-    }
-    if (wantsSigning && this.isContainerImage) {
-      throw invalid(this, 'codeSigning', true, 'cannot apply to a container image: Lambda code signing (AWS Signer + code signing config) covers zip packages only',
-        'Drop codeSigning for images; verify images with ECR image signing (Notation/Signer) and an admission policy instead, or deploy a signed zip package.');
-    }
-
-    // --- rollout checks -------------------------------------------------------------------------
-    if (!props.rollout && (props.preTrafficHook || props.postTrafficHook)) {
-      throw invalid(this, props.preTrafficHook ? 'preTrafficHook' : 'postTrafficHook', props.preTrafficHook?.node.path ?? props.postTrafficHook?.node.path, 'needs a rollout: hooks run inside a CodeDeploy deployment',
-        'Pass rollout: Rollout.canary({...}) (or Rollout.allAtOnce()), or drop the hook.');
-    }
-    if (props.rollout) {
-      checkFinalBake(this, props.rollout);
-    }
-    checkRange(this, 'maxSpilloverPercent', props.maxSpilloverPercent, 0, 100, 'Pass a percent from 0 to 100.');
-
-    // --- encryption, role, logs, on-failure queue -----------------------------------------------
-    const stack = Stack.of(this);
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      enableKeyRotation: true,
-      description: `Environment, logs and failed events of the ${binding.name} warm serverless lane (${this.node.path})`,
+    // --- encryption, role, logs, weights, on-failure queue; environment; the function -------------
+    const sec = buildSecurity(this, {
+      artifact: r.artifact, target: r.target, encryptionKey: props.encryptionKey, onFailureQueue: props.onFailureQueue,
+      logRetention: r.logRetention, includeImage: props.code === undefined,
     });
-    if (!props.encryptionKey) {
-      // CloudWatch Logs encrypts the log group with the key; scoped to this account's log groups.
-      this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.${stack.urlSuffix}`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
-      }));
-    }
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of ${this.node.path}: reads ${binding.name}@${binding.version}, writes its own logs`,
-    });
-    this.role = role;
-    const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      encryptionKey: this.encryptionKey,
-    });
-    this.logGroup = logGroup;
-    logGroup.grantWrite(role);
-    this.encryptionKey.grantDecrypt(role);
-    grantReadWeights(this, props.artifact!, target, binding, role);
-    this.onFailureQueue = props.onFailureQueue ?? new sqs.Queue(this, 'OnFailureQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-
-    // --- environment ----------------------------------------------------------------------------
-    const userEnv = props.environment ?? {};
-    for (const key of Object.keys(userEnv)) {
-      if (LANE_ENV_KEYS.includes(key)) {
-        throw invalid(this, `environment.${key}`, userEnv[key], 'is set by the lane from the artifact', `Drop ${key}; the lane sets ${LANE_ENV_KEYS.join(', ')}.`);
-      }
-    }
-    const laneEnv = laneEnvironment(binding, memoryMiB);
-    this.laneEnvironment = laneEnv;
-    const environment: { [key: string]: string } = { ...laneEnv, ...userEnv };
-    checkEnvironmentSize(this, environment);
-
-    // --- code signing ---------------------------------------------------------------------------
-    if (wantsSigning) {
-      this.signingProfile = props.signingProfile ?? new signer.SigningProfile(this, 'SigningProfile', { platform: signer.Platform.AWS_LAMBDA_SHA384_ECDSA });
-      this.codeSigningConfig = new lambda.CodeSigningConfig(this, 'CodeSigningConfig', {
-        signingProfiles: [this.signingProfile],
-        untrustedArtifactOnDeployment: lambda.UntrustedArtifactOnDeployment.ENFORCE,
-        description: `Only code signed by the trusted profile may deploy to ${this.node.path}`,
-      });
-    }
-
-    // --- the function ---------------------------------------------------------------------------
-    const common = {
-      role,
-      architecture,
-      memorySize: memoryMiB,
-      timeout,
-      ephemeralStorageSize: ephemeral,
-      environment,
-      environmentEncryption: this.encryptionKey,
-      reservedConcurrentExecutions: reserved,
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      description: truncate(`${binding.name}@${binding.version} (${binding.target}, ${binding.precision}) warm serverless inference`, 256),
-      codeSigningConfig: this.codeSigningConfig,
-    };
-    let fn: lambda.Function;
-    if (props.code === undefined) {
-      fn = new lambda.DockerImageFunction(this, 'Resource', { ...common, code: imageCodeFor(this, binding) });
-    } else if (userImage) {
-      fn = new lambda.Function(this, 'Resource', { ...common, code: props.code, handler: lambda.Handler.FROM_IMAGE, runtime: lambda.Runtime.FROM_IMAGE });
-    } else {
-      fn = new lambda.Function(this, 'Resource', { ...common, code: props.code, handler: props.handler!, runtime: props.runtime! });
-    }
+    const binding = sec.binding;
+    [this.encryptionKey, this.role, this.logGroup, this.onFailureQueue] = [sec.key, sec.role, sec.logGroup, sec.onFailureQueue];
+    this.laneEnvironment = laneEnvironment(binding, r.memoryMiB);
+    const built = buildFunction(this, props, r, sec, functionEnvironment(this, this.laneEnvironment, props.environment));
+    const fn = built.fn;
+    [this.signingProfile, this.codeSigningConfig] = [built.signingProfile, built.codeSigningConfig];
     this.lambdaFunction = fn;
     this.version = fn.currentVersion;
 
     // --- the alias: invocation target, owner of the warm pool, async failure destination ---------
     const alias = new lambda.Alias(this, 'Alias', {
-      aliasName,
+      aliasName: r.aliasName,
       version: fn.currentVersion,
       description: `Invocation target of ${binding.name}; provisioned concurrency is managed by Application Auto Scaling`,
       onFailure: new destinations.SqsDestination(this.onFailureQueue),
@@ -704,154 +561,64 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       maxEventAge: props.maxEventAge ?? Duration.hours(6),
     });
     this.alias = alias;
-    this.functionName = fn.functionName;
-    this.aliasName = aliasName;
-    this.aliasArn = alias.functionArn;
-    this.artifactName = binding.name;
-    this.artifactVersion = binding.version;
+    [this.functionName, this.aliasName, this.aliasArn] = [fn.functionName, r.aliasName, alias.functionArn];
+    [this.artifactName, this.artifactVersion] = [binding.name, binding.version];
 
     // --- the warm pool: Application Auto Scaling on the alias's provisioned concurrency ----------
-    const scalable = alias.addAutoScaling({ minCapacity: policy.minCapacity, maxCapacity: policy.maxCapacity });
-    const scalableTarget = scalable.node.findChild('Target') as appscaling.ScalableTarget;
-    if (utilizationTarget !== undefined) {
-      const statistic = props.utilizationStatistic ?? ProvisionedConcurrencyStatistic.MAXIMUM;
-      const cooldowns = { scaleOutCooldown: policy.scaleOutCooldown, scaleInCooldown: policy.scaleInCooldown };
-      if (statistic === ProvisionedConcurrencyStatistic.AVERAGE) {
-        // aws-cdk-lib's L2: the predefined LambdaProvisionedConcurrencyUtilization metric (Average).
-        scalable.scaleOnUtilization({ utilizationTarget, ...cooldowns });
-      } else {
-        // aws-cdk #23088: track the per-minute Maximum with a customized metric on the alias.
-        scalableTarget.scaleToTrackMetric('Tracking', {
-          targetValue: utilizationTarget,
-          customMetric: this.metricProvisionedConcurrencyUtilization({ statistic: 'Maximum', period: Duration.minutes(1) }),
-          ...cooldowns,
-        });
-      }
-    }
-    addScheduledActions(scalableTarget, policy);
-
-    // --- invocation -----------------------------------------------------------------------------
+    addWarmPool(this, {
+      alias,
+      policy: r.policy,
+      utilizationTarget: r.utilizationTarget,
+      statistic: r.utilizationStatistic,
+      utilizationMetric: this.metricProvisionedConcurrencyUtilization(),
+      // Tag keys the lane and the artifact put on every resource: kept off the scalable target.
+      untaggedKeys: [...Object.keys(binding.tags), 'inference:lane'],
+    });
     if (props.functionUrl) {
       this.url = alias.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
       this.functionUrl = this.url.url;
     }
 
-    // --- cold-start visibility ------------------------------------------------------------------
-    // On-demand cold starts log a platform.report with initDurationMs (JSON log format); warm-pool
-    // environments initialise ahead of traffic and do not. One sample per cold start.
+    // --- cold starts, SLO alarms, rollout ------------------------------------------------------
     this.coldStartMetricName = `ColdStartInitDuration-${fn.functionName}`;
-    new logs.MetricFilter(this, 'ColdStartMetricFilter', {
-      logGroup,
-      filterPattern: logs.FilterPattern.literal('{ $.type = "platform.report" && $.record.metrics.initDurationMs > 0 }'),
-      metricNamespace: 'InferenceLanes/Serverless',
-      metricName: this.coldStartMetricName,
-      metricValue: '$.record.metrics.initDurationMs',
-      unit: cloudwatch.Unit.MILLISECONDS,
+    coldStartMetricFilter(this, sec.logGroup, this.coldStartMetricName);
+    const rates = { invocations: this.aliasMetric('Invocations', { statistic: 'Sum' }), throttles: this.metricThrottles(), spillover: this.metricSpilloverInvocations() };
+    const maxSpillover = r.maxSpillover;
+    const spillMinRequests = minRequestsFor(maxSpillover);
+    this.spilloverAlarm = spilloverAlarm(this, rates, {
+      thresholdPercent: maxSpillover,
+      minRequests: spillMinRequests,
+      description: `${this.node.path}: more than ${maxSpillover}% of invocations missed the warm pool (provisioned concurrency) in 3 of 5 minutes with at least ${spillMinRequests} invocations a minute; those may pay a cold start. Raise minCapacity, lower the utilization target, or add a schedule before the surge. Pages; never a rollback alarm.`,
     });
-    const maxSpillover = props.maxSpilloverPercent ?? (props.slo?.latencyThreshold ? Math.round((100 - props.slo.latencyPercentile) * 100) / 100 : 5);
-    this.spilloverAlarm = new cloudwatch.Alarm(this, 'SpilloverAlarm', {
-      metric: new cloudwatch.MathExpression({
-        expression: 'IF(inv > 0, 100 * spill / inv, 0)',
-        usingMetrics: { spill: this.metricSpilloverInvocations(), inv: this.aliasMetric('Invocations', { statistic: 'Sum' }) },
-        period: Duration.minutes(1),
-        label: 'Spillover beyond the warm pool (%)',
-      }),
-      threshold: maxSpillover,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `${this.node.path}: more than ${maxSpillover}% of invocations missed the warm pool (provisioned concurrency) in 3 of 5 minutes; those may pay a cold start. Raise minCapacity, lower the utilization target, or add a schedule before the surge.`,
-    });
-
-    // --- SLO alarms ------------------------------------------------------------------------------
-    const laneName = `${LANE} ${binding.name}`;
-    const sloAlarms: cloudwatch.IAlarm[] = [];
-    this.serviceLevelObjectives = [];
-    this.sloBurnRateAlarms = [];
-    if (props.slo) {
-      const slo = props.slo;
-      const rendered = slo.render(this, 'Slo', {
-        laneName,
-        latency: this.aliasMetric('Duration'),
-        latencyUnit: cloudwatch.Unit.MILLISECONDS,
-        errorRatePercent: new cloudwatch.MathExpression({
-          expression: 'IF(inv > 0, 100 * err / inv, 0)',
-          usingMetrics: { err: this.aliasMetric('Errors', { statistic: 'Sum' }), inv: this.aliasMetric('Invocations', { statistic: 'Sum' }) },
-          period: slo.period,
-          label: 'Error rate (%)',
-        }),
-      });
-      sloAlarms.push(...rendered.rollbackAlarms);
-      this.serviceLevelObjectives = rendered.objectives;
-      this.sloBurnRateAlarms = rendered.burnRateAlarms;
-      const throttleLimit = slo.maxErrorRatePercent ?? 0;
-      sloAlarms.push(new cloudwatch.Alarm(this, 'SloThrottles', {
-        metric: new cloudwatch.MathExpression({
-          expression: 'IF((inv + thr) > 0, 100 * thr / (inv + thr), 0)',
-          usingMetrics: { thr: this.metricThrottles(), inv: this.aliasMetric('Invocations', { statistic: 'Sum' }) },
-          period: slo.period,
-          label: 'Throttled requests (%)',
-        }),
-        threshold: throttleLimit,
-        evaluationPeriods: slo.evaluationPeriods,
-        datapointsToAlarm: slo.datapointsToAlarm,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `SLO ${laneName}: throttled requests over ${throttleLimit}% (reserved concurrency ${reserved} exhausted). Rollouts roll back on it.`,
-      }));
-    }
-    this.sloAlarms = sloAlarms;
-
-    // --- rollout: CodeDeploy traffic shifting with alarm rollback --------------------------------
+    const slo = props.slo ? renderSloAlarms(this, props.slo, { ...rates, latency: this.aliasMetric('Duration'), errors: this.aliasMetric('Errors', { statistic: 'Sum' }) },
+      { laneName: `${LANE} ${binding.name}`, reserved: r.reserved, rollbackOnThrottles: r.rollbackOnThrottles }) : undefined;
+    this.sloAlarms = slo?.sloAlarms ?? [];
+    this.throttleAlarm = slo?.throttleAlarm;
+    this.serviceLevelObjectives = slo?.objectives ?? [];
+    this.sloBurnRateAlarms = slo?.burnRateAlarms ?? [];
     this.rollbackAlarms = [];
     if (props.rollout) {
-      const rollout = props.rollout;
-      const alarms = [...sloAlarms, ...rollout.alarms];
-      if (alarms.length > CODEDEPLOY_MAX_ALARMS) {
-        throw invalid(this, 'rollout.alarms', `${alarms.length} alarms (${sloAlarms.length} from the SLO)`, `exceeds the ${CODEDEPLOY_MAX_ALARMS} alarms a CodeDeploy deployment group accepts`, 'Combine alarms into a cloudwatch.CompositeAlarm.');
-      }
-      if (rollout.autoRollback && alarms.length === 0) {
-        throw invalid(this, 'rollout', rollout.toString(), 'rolls back on alarms, but there are none (no slo, no rollout.alarms)',
-          'Pass slo (its alarms become rollback alarms) or rollout alarms, or use autoRollback: false for plain traffic shifting.');
-      }
-      warnIfCanaryIsCold(this, rollout, policy);
-      this.rollbackAlarms = alarms;
-      const group = new codedeploy.LambdaDeploymentGroup(this, 'DeploymentGroup', {
-        alias,
-        deploymentConfig: deploymentConfigFor(this, rollout),
-        alarms,
-        preHook: props.preTrafficHook,
-        postHook: props.postTrafficHook,
-        autoRollback: {
-          failedDeployment: rollout.autoRollback,
-          stoppedDeployment: false,
-          deploymentInAlarm: rollout.autoRollback && alarms.length > 0,
-        },
+      const deployment = addDeployment(this, {
+        alias, rollout: props.rollout, policy: r.policy, sloRollbackAlarms: slo?.rollbackAlarms ?? [],
+        preTrafficHook: props.preTrafficHook, postTrafficHook: props.postTrafficHook,
       });
-      for (const hook of [props.preTrafficHook, props.postTrafficHook]) {
-        if (hook) { group.grantPutLifecycleEventHookExecutionStatus(hook); }
-      }
-      this.deploymentGroup = group;
+      [this.deploymentGroup, this.rollbackAlarms] = [deployment.group, deployment.alarms];
     }
 
     // --- capacity and tags -----------------------------------------------------------------------
-    const instanceType = `lambda-${memoryMiB}MB-${architecture.name}`;
+    const instanceType = `lambda-${r.memoryMiB}MB-${r.architecture.name}`;
+    const peak = r.peakWarm ?? r.policy.maxCapacity;
     this.capacity = {
-      minInstances: policy.minCapacity,
-      maxInstances: peakWarm,
+      minInstances: r.policy.minCapacity,
+      maxInstances: peak,
       instanceType,
-      hardware: target,
+      hardware: r.target,
       priceClass: 'per-gb-second',
-      description: `${policy.minCapacity}-${peakWarm} warm × ${instanceType}, provisioned concurrency (reserved ${reserved})`,
+      description: `${r.policy.minCapacity}-${peak} warm × ${instanceType}, provisioned concurrency (reserved ${r.reserved})`,
     };
     tagLane(this, binding, LaneKind.SERVERLESS);
-    // AWS::ApplicationAutoScaling::ScalableTarget gained `Tags` in CloudFormation recently (aws-cdk-lib
-    // renders them), but cfn-lint's schema rejects the property (E3002). A scalable target costs
-    // nothing, so its tags carry no cost attribution: keep them off so every validator passes.
-    for (const key of [...Object.keys(binding.tags), 'inference:lane']) {
-      Tags.of(scalableTarget).remove(key, { priority: 300 });
-    }
+    // cdk-nag findings of the lane's own design, acknowledged on what the lane created (README "cdk-nag").
+    acknowledgeServerlessFindings({ role: this.role, onFailureQueue: this.onFailureQueue, laneQueue: props.onFailureQueue === undefined, deploymentGroup: this.deploymentGroup });
   }
 
   /**
@@ -871,6 +638,14 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
   }
 
   /**
+   * The alias (owner of the warm pool) as a front-door target: `lambda:InvokeFunction` on the alias ARN,
+   * failover on `sloAlarms`.
+   */
+  public routeTarget(): RouteTarget | undefined {
+    return RouteTarget.lambdaAlias(this.alias, { alarms: this.sloAlarms });
+  }
+
+  /**
    * Let `grantee` invoke the alias: `lambda:InvokeFunction` on the alias ARN, plus
    * `lambda:InvokeFunctionUrl` when the function URL is enabled.
    */
@@ -878,92 +653,4 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     const grant = this.alias.grantInvoke(grantee);
     return this.url ? grant.combine(this.url.grantInvokeUrl(grantee)) : grant;
   }
-}
-
-/** The variables the lane passes to the function: model identity, location, digest, card, threads. */
-function laneEnvironment(binding: ModelArtifactBinding, memoryMiB: number): { [key: string]: string } {
-  const env: { [key: string]: string } = {
-    MODEL_NAME: binding.name,
-    MODEL_VERSION: binding.version,
-    MODEL_FRAMEWORK: binding.framework,
-    MODEL_PRECISION: binding.precision,
-    MODEL_TARGET: binding.target,
-    MODEL_S3_URI: binding.modelDataUrl!,
-    MODEL_S3_BUCKET: binding.bucketName!,
-    MODEL_S3_KEY: binding.objectKey!,
-    MODEL_S3_IS_PREFIX: String(binding.isPrefix),
-    MODEL_COMPRESSED: String(binding.compressed),
-    MODEL_CARD: binding.cardJson,
-    MODEL_LOCAL_DIR: '/tmp/model',
-    OMP_NUM_THREADS: String(threadsFor(memoryMiB)),
-  };
-  if (binding.digest !== undefined) { env.MODEL_DIGEST = binding.digest; }
-  return env;
-}
-
-/**
- * Read on exactly the bound weights, and nothing else: no image pull for the role (Lambda pulls
- * container images with the deployer's permissions, not the execution role's).
- *
- * Weights from S3 (`fromBucket`/`fromBucketPrefix`) are granted by core's bind (object- or
- * prefix-scoped, plus the bucket key). Core's asset weights grant read on the whole CDK assets
- * bucket (`Asset.grantRead`), which also holds every other asset of the account: for those the lane
- * grants `s3:GetObject` on the one object itself. (Requested core fix: scope AssetWeights.bind.)
- */
-function grantReadWeights(scope: Construct, artifact: ModelArtifact, target: HardwareTarget, binding: ModelArtifactBinding, role: iam.IRole): void {
-  const weights = artifact.variantFor(target, scope.node.path).weights;
-  if (!weights.description.startsWith('local asset')) {
-    weights.bind(scope, role);
-    return;
-  }
-  iam.Grant.addToPrincipal({
-    grantee: role,
-    actions: ['s3:GetObject'],
-    resourceArns: [`${binding.bucketArn}/${binding.objectKey}`],
-  });
-}
-
-/** vCPUs Lambda allocates for a memory size: one per 1,769 MB, rounded, 1-6. */
-function threadsFor(memoryMiB: number): number {
-  if (!isConcreteNumber(memoryMiB)) { return 1; }
-  return Math.max(1, Math.min(6, Math.round(memoryMiB / MB_PER_VCPU)));
-}
-
-function checkEnvironmentSize(scope: Construct, env: { [key: string]: string }): void {
-  // Only the parts known at synth time count; tokens (bucket names, keys) resolve at deploy.
-  let bytes = 0;
-  const sizes: Array<[string, number]> = [];
-  for (const [k, v] of Object.entries(env)) {
-    const n = Buffer.byteLength(k) + (Token.isUnresolved(v) ? 0 : Buffer.byteLength(v));
-    bytes += n;
-    sizes.push([k, n]);
-  }
-  if (bytes > ENV_LIMIT_BYTES) {
-    const biggest = sizes.sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, n]) => `${k} ${n} B`).join(', ');
-    throw invalid(scope, 'environment', `${bytes} bytes`, `exceeds Lambda's ${ENV_LIMIT_BYTES}-byte limit on environment variables (largest: ${biggest})`,
-      'Shorten the model card (MODEL_CARD carries it) or move large values to SSM Parameter Store.');
-  }
-}
-
-function checkFinalBake(scope: Construct, rollout: Rollout): void {
-  const bake = rollout.finalBakeTime;
-  // Any explicit value is rejected (even the default's 10 minutes): it would not be rendered.
-  if (rollout.finalBakeTimeExplicit) {
-    throw invalid(scope, 'rollout.finalBakeTime', bake, 'cannot be rendered: CodeDeploy Lambda deployments end when the last traffic shift completes and have no final bake phase',
-      'Drop finalBakeTime; to watch the new version longer, lengthen the canary bakeTime / linear interval or add a postTrafficHook that runs checks.');
-  }
-}
-
-function warnIfCanaryIsCold(scope: Construct, rollout: Rollout, policy: AutoscalingPolicy): void {
-  if (rollout.strategy === RolloutStrategy.ALL_AT_ONCE) { return; }
-  if (!isConcreteNumber(policy.minCapacity) || !isConcreteNumber(rollout.percent)) { return; }
-  const warmForNew = policy.minCapacity * rollout.percent / 100;
-  if (warmForNew < 1) {
-    Annotations.of(scope).addWarningV2('cdk-inference-lanes:serverless:cold-canary',
-      `While CodeDeploy shifts ${rollout.percent}% to the new version, Lambda splits the alias's provisioned concurrency by weight: ${policy.minCapacity} × ${rollout.percent}% = ${warmForNew} warm environment(s) for the new version at the pool's floor, so its first requests may be cold starts and can breach the latency SLO. Raise autoscaling.minCapacity to at least ${Math.ceil(100 / rollout.percent)} or the canary percent, or raise the floor with a schedule around deploys.`);
-  }
-}
-
-function truncate(s: string, max: number): string {
-  return s.length <= max ? s : s.slice(0, max - 1) + '…';
 }

@@ -2,7 +2,11 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
-import { findExecutable, makeTempDir, PYTHON_TOOLS_INSTALL_HINT, removeDir, runSync, sleepSync, tail } from './private/process';
+import { API_CREATE_SCRIPT, ApiCreateOutcome, ApiCreateRequest } from './private/api-create';
+import { adaptTemplate, AdaptResult, collectReferences, REF_OUTPUT_PREFIX } from './private/emulator-adapter';
+import { explainEmulatorFailure, lastMotoException } from './private/emulator-failures';
+import { emulatorProfile } from './private/emulator-profile';
+import { findExecutable, makeTempDir, PYTHON_TOOLS_INSTALL_HINT, removeDir, runSync, sleepSync, tail, TIED_TO_PARENT_LAUNCHER } from './private/process';
 import { synthStack } from './private/synth';
 
 /**
@@ -59,6 +63,69 @@ export interface LocalDeployOptions {
    * @default 'python3'
    */
   readonly python?: string;
+
+  /**
+   * Adapt the synthesized template for the emulator before deploying it (the user's constructs and
+   * the cloud assembly are never changed): remove Tags from KMS keys (moto crashes on them), swap
+   * SageMaker instance types moto does not know for the nearest one it knows, drop Lambda-backed
+   * custom resources (moto would run their provider in Docker), and replace references to resources
+   * moto's CloudFormation skips. Every change is listed in `result.adaptations`.
+   *
+   * @default true
+   */
+  readonly adaptForEmulator?: boolean;
+
+  /**
+   * After the stack is deployed, create each resource moto's CloudFormation skipped through the
+   * service's own API on the same moto server, where moto implements it (Application Auto Scaling,
+   * CloudWatch alarms, Lambda aliases/versions, CodeDeploy, IoT thing groups, log metric filters,
+   * bucket and queue policies), and read it back. Listed in `result.createdViaApi`.
+   *
+   * @default true
+   */
+  readonly createSkippedViaApi?: boolean;
+
+  /**
+   * Deploy onto the moto server of a running deployment instead of starting a new one (saves the
+   * server start and the bootstrap; several different stacks can share a server, but the same stack
+   * cannot be deployed twice: moto hangs on updates). The stack must target the same account and
+   * region. `stop()` on the new deployment leaves that server running; stop the first one.
+   *
+   * @default - a fresh moto server for this deployment
+   */
+  readonly onServerOf?: LocalDeploy;
+}
+
+/**
+ * One change LocalDeploy made to the synthesized template so the emulator can deploy it.
+ */
+export interface LocalDeployAdaptation {
+  /** Logical id of the changed resource (or `Outputs/<key>`). */
+  readonly logicalId: string;
+  /** Its resource type (`Output` for an output). */
+  readonly resourceType: string;
+  /** What was changed. */
+  readonly change: string;
+  /** Why the emulator needs it (real AWS gets the unchanged template). */
+  readonly reason: string;
+}
+
+/**
+ * A resource moto's CloudFormation skipped that LocalDeploy created through the service API.
+ */
+export interface LocalApiCreatedResource {
+  /** Logical id in the template. */
+  readonly logicalId: string;
+  /** CloudFormation resource type. */
+  readonly resourceType: string;
+  /** Physical id (name or ARN) of what was created. */
+  readonly physicalId: string;
+  /** The API calls that created it, e.g. `RegisterScalableTarget`, `PutScheduledAction marketing-event`. */
+  readonly apiCalls: string[];
+  /** What reading it back through the API returned, in one line. */
+  readonly readBack: string;
+  /** Properties that could not be applied (moto lacks the API), e.g. provisioned concurrency. */
+  readonly notes: string[];
 }
 
 /**
@@ -75,6 +142,8 @@ export interface LocalDeployTimings {
   readonly deployMs: number;
   /** Reading back stack resources and outputs with boto3. */
   readonly readBackMs: number;
+  /** Creating and reading back the skipped resources through the service APIs. */
+  readonly apiCreateMs: number;
   /** Everything. */
   readonly totalMs: number;
 }
@@ -122,8 +191,22 @@ export interface LocalDeployResult {
   readonly endpointUrl: string;
   /** Template resources moto created. */
   readonly created: LocalDeployedResource[];
-  /** Template resources moto did not create. */
+  /**
+   * Template resources moto's CloudFormation did not create (including those LocalDeploy then
+   * created through the API: see `createdViaApi` and `notCreated`).
+   */
   readonly skipped: LocalSkippedResource[];
+  /** Skipped resources LocalDeploy created through the service APIs on the same moto server. */
+  readonly createdViaApi: LocalApiCreatedResource[];
+  /** Skipped resources that exist nowhere locally, each with the reason (e.g. moto lacks the API). */
+  readonly notCreated: LocalSkippedResource[];
+  /**
+   * Skipped resources moto's CloudFormation did create but lists without a physical id (Lambda
+   * versions, IoT role aliases and policies), found through the service API; their `status` says how.
+   */
+  readonly confirmedViaApi: LocalDeployedResource[];
+  /** Changes made to the template for the emulator (the real template is unchanged). */
+  readonly adaptations: LocalDeployAdaptation[];
   /** Resource types moto logged as "not supported by moto's CloudFormation implementation". */
   readonly unsupportedTypes: string[];
   /** Stack outputs (key to value). */
@@ -160,28 +243,7 @@ export class LocalDeploy {
    * @param python the Python interpreter with moto installed
    */
   public static supportedResourceTypes(python?: string): string[] {
-    const exe = python ?? 'python3';
-    const cached = SUPPORTED_TYPES_CACHE.get(exe);
-    if (cached) {
-      return [...cached];
-    }
-    if (!findExecutable(exe)) {
-      throw new Error(`${exe} is not installed: LocalDeploy needs python3 with moto (\`${PYTHON_TOOLS_INSTALL_HINT}\`)`);
-    }
-    const run = runSync(exe, {
-      args: ['-W', 'ignore', '-c', 'import json; from moto.cloudformation.parsing import get_model_map; print(json.dumps(sorted(t for t in get_model_map() if t.startswith("AWS::") and t != "AWS::SERVICE::RESOURCE")))'],
-      timeoutMs: 120_000,
-      label: 'listing moto resource types',
-    });
-    if (run.status !== 0) {
-      if (/No module named 'moto'/.test(run.stderr)) {
-        throw new Error(`moto is not installed: run \`${PYTHON_TOOLS_INSTALL_HINT}\``);
-      }
-      throw new Error(`Could not list moto's CloudFormation resource types (exit code ${run.status}):\n${tail(run.stderr)}`);
-    }
-    const types: string[] = JSON.parse(run.stdout);
-    SUPPORTED_TYPES_CACHE.set(exe, types);
-    return [...types];
+    return [...emulatorProfile(python ?? 'python3').profile.supportedTypes];
   }
 
   /**
@@ -196,6 +258,37 @@ export class LocalDeploy {
     const template = synthStack(stack).template;
     const types = Object.values<any>(template.Resources ?? {}).map((r) => String(r?.Type ?? ''));
     return Array.from(new Set(types.filter((t) => !supported.has(t)))).sort();
+  }
+
+  /**
+   * Renders what a deployment did beyond CloudFormation, for logs: every adaptation made to the
+   * template for the emulator, every resource created through the service APIs (with what was
+   * read back), and every resource that exists nowhere locally (with the reason).
+   *
+   * @param result a deployment result
+   */
+  public static formatResult(result: LocalDeployResult): string {
+    const lines: string[] = [];
+    lines.push(`${result.stackName}: ${result.stackStatus}; ${result.created.length + result.confirmedViaApi.length} created by CloudFormation, ${result.createdViaApi.length} created via API, ${result.notCreated.length} not created`);
+    if (result.adaptations.length > 0) {
+      lines.push(`Adapted for the emulator (${result.adaptations.length}; the real template is unchanged):`);
+      for (const a of result.adaptations) {
+        lines.push(`  ${a.logicalId} (${a.resourceType}): ${a.change} — ${a.reason}`);
+      }
+    }
+    if (result.createdViaApi.length > 0) {
+      lines.push(`Created via API (${result.createdViaApi.length}):`);
+      for (const c of result.createdViaApi) {
+        lines.push(`  ${c.logicalId} (${c.resourceType}): ${c.apiCalls.join(', ')} -> ${c.readBack}${c.notes.length ? ` [${c.notes.join('; ')}]` : ''}`);
+      }
+    }
+    if (result.notCreated.length > 0) {
+      lines.push(`Not created locally (${result.notCreated.length}):`);
+      for (const n of result.notCreated) {
+        lines.push(`  ${n.logicalId} (${n.resourceType}): ${n.reason}`);
+      }
+    }
+    return lines.join('\n');
   }
 
   /**
@@ -238,12 +331,15 @@ export class LocalDeploy {
 
   private readonly options: LocalDeployOptions;
   private readonly workDir: string;
-  private readonly logFile: string;
+  private logFile: string;
   private server?: ChildProcess;
+  /** The deployment whose server this one borrows (`onServerOf`). */
+  private host?: LocalDeploy;
   private port = 0;
   private account = '123456789012';
   private region = 'us-east-1';
   private deployResult?: LocalDeployResult;
+  private stopped = false;
   private readonly onExit = () => this.stop();
 
   private constructor(options: LocalDeployOptions) {
@@ -273,7 +369,7 @@ export class LocalDeploy {
    * Whether the moto server is still running.
    */
   public get running(): boolean {
-    return this.server !== undefined;
+    return this.host ? this.host.running && !this.stopped : this.server !== undefined;
   }
 
   /**
@@ -296,7 +392,7 @@ export class LocalDeploy {
    * @param paramsJson the operation parameters as a JSON object text
    */
   public describeViaBoto3(service: string, operation: string, paramsJson?: string): { [key: string]: any } {
-    if (!this.server) {
+    if (!this.running) {
       throw new Error('LocalDeploy: the moto server is stopped; describeViaBoto3 needs a running deployment');
     }
     let params: unknown = {};
@@ -320,7 +416,7 @@ export class LocalDeploy {
    * @param callsJson a JSON array of `{"service": "sqs", "operation": "list_queues", "params": {...}}`
    */
   public describeAllViaBoto3(callsJson: string): { [key: string]: any }[] {
-    if (!this.server) {
+    if (!this.running) {
       throw new Error('LocalDeploy: the moto server is stopped; describeAllViaBoto3 needs a running deployment');
     }
     let calls: unknown;
@@ -340,6 +436,7 @@ export class LocalDeploy {
    * Stops the moto server (idempotent) and removes the temp directory.
    */
   public stop(): void {
+    this.stopped = true;
     process.removeListener('exit', this.onExit);
     const server = this.server;
     this.server = undefined;
@@ -371,7 +468,7 @@ export class LocalDeploy {
     }
     const cdkCli = this.resolveCdkCli();
 
-    // 1. Copy the assembly and find the stack.
+    // 1. Copy the assembly, find the stack, adapt its template for the emulator (the copy only).
     let t = Date.now();
     const asmCopy = path.join(this.workDir, 'cdk.out');
     fs.cpSync(assemblyDir, asmCopy, { recursive: true });
@@ -383,18 +480,50 @@ export class LocalDeploy {
     if (envMatch && envMatch[2] !== 'unknown-region') {
       this.region = envMatch[2];
     }
+    const templatePath = path.join(artifact.assemblyDir, artifact.templateFile);
+    const template = JSON.parse(fs.readFileSync(templatePath, 'utf-8'));
+    const typeOf = (id: string): string => String(template.Resources?.[id]?.Type ?? '');
+    const getAttPairs: [string, string][] = [];
+    collectReferences(template.Resources ?? {}, (id, attr) => {
+      if (attr !== undefined && typeOf(id)) { getAttPairs.push([typeOf(id), attr]); }
+    });
+    const { profile, attrSupported } = emulatorProfile(python, getAttPairs);
+    const supported = new Set(profile.supportedTypes);
+    let adapted: AdaptResult | undefined;
+    if (this.options.adaptForEmulator ?? true) {
+      adapted = adaptTemplate(template, {
+        stackName: artifact.stackName, account: this.account, region: this.region,
+        supportedTypes: supported, sageMakerInstanceTypes: profile.sageMakerInstanceTypes, attrSupported,
+      });
+      fs.writeFileSync(templatePath, JSON.stringify(adapted.template, undefined, 1));
+    }
     const copyMs = Date.now() - t;
 
-    // 2. Start moto on a free localhost port.
+    // 2. Start moto on a free localhost port (or borrow a running deployment's server).
     t = Date.now();
-    this.startServer();
+    const host = this.options.onServerOf;
+    if (host) {
+      if (!host.running) {
+        throw new Error('LocalDeploy: onServerOf is a deployment whose moto server is stopped');
+      }
+      if (host.account !== this.account || host.region !== this.region) {
+        throw new Error(`LocalDeploy: onServerOf runs account ${host.account} in ${host.region}, but stack '${artifact.stackName}' targets ${this.account} in ${this.region}`);
+      }
+      this.host = host;
+      this.port = host.port;
+      this.logFile = host.logFile;
+    } else {
+      this.startServer();
+    }
     const serverStartMs = Date.now() - t;
 
     const env = this.cliEnv();
     // 3. Bootstrap: create the CDK's own bootstrap stack (the template `cdk bootstrap` deploys) with
     // one boto3 call, which saves a CDK CLI start-up per deploy; `cliBootstrap` runs the CLI instead.
     t = Date.now();
-    if (this.options.cliBootstrap) {
+    if (host) {
+      // the host deployment bootstrapped this server
+    } else if (this.options.cliBootstrap) {
       const boot = runSync(process.execPath, {
         args: [cdkCli, 'bootstrap', `aws://${this.account}/${this.region}`, '--no-notices', '--no-color', '--progress', 'events'],
         env, cwd: this.workDir, timeoutMs, label: 'cdk bootstrap (moto)',
@@ -415,7 +544,7 @@ export class LocalDeploy {
     }
     const bootstrapMs = Date.now() - t;
 
-    // 4. Deploy.
+    // 4. Deploy. A failed deploy is an error that says why (known emulator failures are translated).
     const logOffset = this.serverLog().length;
     t = Date.now();
     const deployArgs = [cdkCli, 'deploy', artifact.displayName, '--app', asmCopy, '--require-approval', 'never',
@@ -425,7 +554,8 @@ export class LocalDeploy {
     }
     const deploy = runSync(process.execPath, { args: deployArgs, env, cwd: this.workDir, timeoutMs, label: 'cdk deploy (moto)' });
     if (deploy.status !== 0) {
-      throw new Error(`cdk deploy of '${artifact.displayName}' against moto failed (exit code ${deploy.status}):\n${tail(deploy.stderr)}${tail(deploy.stdout)}moto log:\n${tail(this.serverLog(), 20)}`);
+      throw new Error(this.failureMessage(`cdk deploy of '${artifact.displayName}' against moto failed (exit code ${deploy.status})`,
+        `${deploy.stderr}\n${deploy.stdout}`, artifact.stackName, logOffset, typeOf, adapted));
     }
     const deployMs = Date.now() - t;
 
@@ -436,8 +566,13 @@ export class LocalDeploy {
       { service: 'cloudformation', operation: 'describe_stacks', params: { StackName: artifact.stackName } },
     ], timeoutMs);
     const readBackMs = Date.now() - t;
+    const stackInfo = (stacks.Stacks ?? [])[0] ?? {};
+    const stackStatus = String(stackInfo.StackStatus ?? 'UNKNOWN');
+    if (stackStatus !== 'CREATE_COMPLETE' && stackStatus !== 'UPDATE_COMPLETE') {
+      throw new Error(this.failureMessage(`cdk deploy of '${artifact.stackName}' exited 0 but the stack is ${stackStatus}${stackInfo.StackStatusReason ? ` (${stackInfo.StackStatusReason})` : ''}`,
+        `${stackStatus}\n${deploy.stdout}`, artifact.stackName, logOffset, typeOf, adapted));
+    }
 
-    const template = JSON.parse(fs.readFileSync(path.join(artifact.assemblyDir, artifact.templateFile), 'utf-8'));
     const unsupportedTypes = Array.from(new Set(
       Array.from(this.serverLog().slice(logOffset).matchAll(/Tried to parse (\S+) but it's not supported/g)).map((m) => m[1]),
     )).sort();
@@ -448,6 +583,7 @@ export class LocalDeploy {
         byLogicalId.set(s.LogicalResourceId, s);
       }
     }
+    const removed = new Set(adapted?.removed ?? []);
     const created: LocalDeployedResource[] = [];
     const skipped: LocalSkippedResource[] = [];
     for (const [logicalId, res] of Object.entries<any>(template.Resources ?? {})) {
@@ -460,6 +596,10 @@ export class LocalDeploy {
       const reasons: string[] = [];
       if (unsupportedTypes.includes(type)) {
         reasons.push(`moto does not support ${type} in CloudFormation`);
+      } else if (removed.has(logicalId)) {
+        reasons.push(type === 'AWS::Lambda::Permission'
+          ? 'removed from the emulator template: a permission on a Lambda alias or version the emulator\'s CloudFormation does not create'
+          : 'removed from the emulator template: a Lambda-backed custom resource (its provider would have to run in Docker)');
       } else if (summary) {
         reasons.push('moto lists it without a physical id');
       } else {
@@ -470,19 +610,70 @@ export class LocalDeploy {
       }
       skipped.push({ logicalId, resourceType: type, reason: reasons.join('; ') });
     }
-    const stackInfo = (stacks.Stacks ?? [])[0] ?? {};
     const outputs: { [key: string]: string } = {};
+    const refValues: { [key: string]: string } = {};
     for (const o of stackInfo.Outputs ?? []) {
-      outputs[String(o.OutputKey)] = String(o.OutputValue);
+      if (String(o.OutputKey).startsWith(REF_OUTPUT_PREFIX) && adapted?.refOutputs.some((r) => r.outputKey === o.OutputKey)) {
+        refValues[String(o.OutputKey)] = o.OutputValue;
+      } else {
+        outputs[String(o.OutputKey)] = String(o.OutputValue);
+      }
     }
+
+    // 6. Create what moto's CloudFormation skipped through the service APIs, and read it back.
+    t = Date.now();
+    const createdViaApi: LocalApiCreatedResource[] = [];
+    const notCreated: LocalSkippedResource[] = [];
+    const confirmedViaApi: LocalDeployedResource[] = [];
+    // Resources moto created but lists without a physical id exist: they are looked up, not created again.
+    const isMissing = (sk: LocalSkippedResource) => unsupportedTypes.includes(sk.resourceType) || removed.has(sk.logicalId) || !supported.has(sk.resourceType);
+    const toCreate = skipped;
+    if ((this.options.createSkippedViaApi ?? true) && toCreate.length > 0) {
+      const values: { [id: string]: { ref?: string; attrs: { [a: string]: string } } } = {};
+      for (const r of adapted?.refOutputs ?? []) {
+        const v = refValues[r.outputKey];
+        if (v === undefined || v === 'None' || /^<moto\./.test(String(v))) { continue; }
+        const entry = values[r.logicalId] ?? (values[r.logicalId] = { attrs: {} });
+        if (r.attribute === undefined) { entry.ref = v; } else { entry.attrs[r.attribute] = v; }
+      }
+      const requests: ApiCreateRequest[] = toCreate.map((sk) => {
+        const res = template.Resources[sk.logicalId];
+        const deps = typeof res.DependsOn === 'string' ? [res.DependsOn] : Array.isArray(res.DependsOn) ? res.DependsOn : [];
+        return {
+          logicalId: sk.logicalId, resourceType: sk.resourceType, properties: res.Properties ?? {}, dependsOn: deps,
+          condition: res.Condition, plannedName: adapted?.plannedNames[sk.logicalId] ?? `${artifact.stackName}-${sk.logicalId}`,
+          mode: isMissing(sk) ? 'create' : 'confirm',
+        };
+      });
+      const outcomes = this.createViaApi(requests, { values, lambdaVersions: adapted?.lambdaVersions ?? {}, placeholders: adapted?.removed ?? [], mappings: template.Mappings ?? {} },
+        artifact.stackName, timeoutMs);
+      const confirming = new Set(requests.filter((q) => q.mode === 'confirm').map((q) => q.logicalId));
+      for (const o of outcomes) {
+        if (o.created && confirming.has(o.logicalId)) {
+          confirmedViaApi.push({ logicalId: o.logicalId, resourceType: o.resourceType, physicalId: o.physicalId ?? '', status: `created by CloudFormation, found with ${(o.apiCalls ?? []).join(', ')}` });
+        } else if (o.created) {
+          createdViaApi.push({ logicalId: o.logicalId, resourceType: o.resourceType, physicalId: o.physicalId ?? '', apiCalls: o.apiCalls ?? [], readBack: o.readBack ?? '', notes: o.notes ?? [] });
+        } else {
+          notCreated.push({ logicalId: o.logicalId, resourceType: o.resourceType, reason: o.reason ?? 'not created' });
+        }
+      }
+    } else {
+      notCreated.push(...toCreate.filter(isMissing).map((sk) => ({ ...sk, reason: `${sk.reason}; createSkippedViaApi is off` })));
+    }
+    const apiCreateMs = Date.now() - t;
+
     this.deployResult = {
       stackName: artifact.stackName,
-      stackStatus: String(stackInfo.StackStatus ?? 'UNKNOWN'),
+      stackStatus,
       account: this.account,
       region: this.region,
       endpointUrl: this.endpointUrl,
       created,
       skipped,
+      createdViaApi,
+      notCreated,
+      confirmedViaApi,
+      adaptations: adapted?.adaptations ?? [],
       unsupportedTypes,
       outputs,
       timings: {
@@ -491,9 +682,54 @@ export class LocalDeploy {
         bootstrapMs,
         deployMs,
         readBackMs,
+        apiCreateMs,
         totalMs: Date.now() - t0,
       },
     };
+  }
+
+  /**
+   * The deploy failure with the stack's failed events, moto's last exception and, for the
+   * emulator's known failures, the cause and the fix.
+   */
+  private failureMessage(headline: string, cliOutput: string, stackName: string, logOffset: number, typeOf: (id: string) => string, adapted?: AdaptResult): string {
+    const log = this.serverLog().slice(logOffset);
+    let events = '';
+    try {
+      const [ev] = this.boto3([{ service: 'cloudformation', operation: 'describe_stack_events', params: { StackName: stackName } }], 60_000);
+      events = (ev.StackEvents ?? []).filter((e: any) => /FAILED/.test(String(e.ResourceStatus)))
+        .map((e: any) => `  ${e.LogicalResourceId} (${e.ResourceType}) ${e.ResourceStatus}: ${e.ResourceStatusReason ?? ''}`).join('\n');
+    } catch {
+      // the stack was never created: the CLI output says why
+    }
+    const exception = lastMotoException(log);
+    const explanations = explainEmulatorFailure(`${cliOutput}\n${events}\n${log}`, typeOf);
+    // The CLI's own error lines (❌, ‣, ...Error/Exception) first: the tail of its output is progress lines.
+    const cliErrors = cliOutput.split('\n').filter((l) => /❌|‣|Error\b|Exception\b|failed/i.test(l) && !/^\s*$/.test(l)).slice(0, 10);
+    const parts = [headline + '.'];
+    if (cliErrors.length > 0) { parts.push(`cdk said:\n${cliErrors.map((l) => `  ${l.trim()}`).join('\n')}`); }
+    if (explanations.length > 0) { parts.push(explanations.join('\n')); }
+    if (exception) { parts.push(`moto raised: ${exception}`); }
+    if (events) { parts.push(`Failed stack events:\n${events}`); }
+    if (adapted && adapted.adaptations.length > 0) { parts.push(`Adaptations applied before the deploy: ${adapted.adaptations.length} (${[...new Set(adapted.adaptations.map((a) => a.resourceType))].join(', ')})`); }
+    parts.push(`cdk output:\n${tail(cliOutput, 25)}moto log:\n${tail(log, 20)}`);
+    return parts.join('\n');
+  }
+
+  private createViaApi(resources: ApiCreateRequest[], context: object, stackName: string, timeoutMs: number): ApiCreateOutcome[] {
+    const python = this.options.python ?? 'python3';
+    const run = runSync(python, {
+      args: ['-c', API_CREATE_SCRIPT],
+      input: JSON.stringify({ ...context, endpoint: this.endpointUrl, region: this.region, account: this.account, stackName, resources }),
+      env: { ...this.cliEnv(), PYTHONWARNINGS: 'ignore' },
+      timeoutMs,
+      label: 'creating skipped resources through the service APIs (boto3)',
+    });
+    try {
+      return JSON.parse(run.stdout).outcomes;
+    } catch {
+      throw new Error(`LocalDeploy: creating the skipped resources through the APIs failed (exit code ${run.status}):\n${tail(run.stderr)}${tail(run.stdout)}`);
+    }
   }
 
   private resolveCdkCli(): string {
@@ -559,7 +795,8 @@ export class LocalDeploy {
       const logFd = fs.openSync(this.logFile, 'a');
       try {
         // Output goes to a file, never to a pipe: nobody drains pipes while we block in spawnSync.
-        this.server = spawn(motoServer, ['-H', 'localhost', '-p', String(this.port)], {
+        // Through a launcher that makes the kernel stop moto when this process exits, whatever the reason.
+        this.server = spawn(this.options.python ?? 'python3', ['-c', TIED_TO_PARENT_LAUNCHER, motoServer, '-H', 'localhost', '-p', String(this.port)], {
           detached: true,
           stdio: ['ignore', logFd, logFd],
           // 'always': moto's "not supported" UserWarning must be logged for every stack, not once per process.
@@ -629,9 +866,6 @@ function bootstrapTemplatePath(cdkCli: string): string {
   }
   throw new Error(`LocalDeploy: cannot find the CDK bootstrap template next to ${cdkCli}; pass cliBootstrap: true`);
 }
-
-/** Interpreter -> moto's supported types (importing every moto backend takes seconds). */
-const SUPPORTED_TYPES_CACHE = new Map<string, string[]>();
 
 interface Boto3Call {
   readonly service: string;

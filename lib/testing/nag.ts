@@ -1,6 +1,6 @@
-import { PolicyValidationPluginReport, Stage, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
+import { IPolicyValidationPlugin, PolicyValidationPluginReport, Stage, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { requireOptional } from './private/optional-module';
 import { checkReason } from './private/process';
 
 /**
@@ -24,11 +24,13 @@ export interface NagSuppressionRule {
  */
 export interface NagCheckOptions {
   /**
-   * The rule packs to run.
+   * The rule packs to run: cdk-nag `NagPack`s (e.g. `new AwsSolutionsChecks()`), typed as the
+   * CDK's plugin interface so this package does not depend on cdk-nag at run time.
    *
-   * @default - one `AwsSolutionsChecks` pack
+   * @default - one cdk-nag `AwsSolutionsChecks` pack (cdk-nag is loaded when first needed; a
+   * missing cdk-nag fails with the install command)
    */
-  readonly packs?: NagPack[];
+  readonly packs?: IPolicyValidationPlugin[];
 
   /**
    * Include each rule's explanation in the finding messages.
@@ -114,16 +116,24 @@ export class NagCheck {
     if (Stage.isStage(root)) {
       root.synth();
     }
-    const packs = options?.packs ?? [new AwsSolutionsChecks(undefined, { verbose: options?.verbose ?? false })];
+    const packs = options?.packs ?? [NagCheck.defaultPack(options?.verbose ?? false)];
     if (packs.length === 0) {
       throw new Error('NagCheck: at least one cdk-nag pack is required (options.packs is empty)');
     }
     const errors: NagFinding[] = [];
     const warnings: NagFinding[] = [];
+    const byPath = new ConstructIndex(scope);
     for (const pack of packs) {
-      const report: PolicyValidationPluginReport = pack.validateScope(scope);
+      const validateScope = (pack as unknown as { validateScope?: (s: IConstruct) => PolicyValidationPluginReport }).validateScope;
+      if (typeof validateScope !== 'function') {
+        throw new Error(`NagCheck: pack '${pack.name}' is not a cdk-nag 3 NagPack (it has no validateScope(scope)); register other policy plugins with Validations.of(app).addPlugins(...)`);
+      }
+      const report: PolicyValidationPluginReport = validateScope.call(pack, scope);
       for (const violation of report.violations) {
         for (const resource of violation.violatingResources) {
+          if (isCoveredByRuleLevelAcknowledgement(byPath, violation.ruleName, resource.constructPath)) {
+            continue;
+          }
           const finding: NagFinding = {
             ruleId: violation.ruleName,
             resourcePath: resource.constructPath ?? resource.resourceLogicalId ?? '<unknown>',
@@ -162,6 +172,11 @@ export class NagCheck {
    * Acknowledges cdk-nag rules on a construct (applies to it and all its descendants).
    * Every rule needs a reason of at least 10 characters; nothing is applied if one is invalid.
    *
+   * A rule-level id (`AwsSolutions-IAM5`) also covers that rule's granular findings
+   * (`AwsSolutions-IAM5[Resource::...]`) in `NagCheck.check`/`assertCompliant`. cdk-nag itself
+   * only matches ids exactly, so when the packs run as a CDK validation plugin
+   * (`Validations.of(app).addPlugins(...)`) acknowledge the granular ids instead.
+   *
    * @param construct the construct to suppress the rules on
    * @param rules the rules, each with a reason
    */
@@ -180,6 +195,11 @@ export class NagCheck {
     }
   }
 
+  private static defaultPack(verbose: boolean): IPolicyValidationPlugin {
+    const nag = requireOptional<{ AwsSolutionsChecks: new (scope?: IConstruct, props?: { verbose?: boolean }) => IPolicyValidationPlugin }>('cdk-nag', 'NagCheck');
+    return new nag.AwsSolutionsChecks(undefined, { verbose });
+  }
+
   /**
    * Renders findings one per line: `AwsSolutions-SQS3 MyStack/Queue/Resource: message`.
    *
@@ -187,5 +207,42 @@ export class NagCheck {
    */
   public static format(findings: NagFinding[]): string {
     return findings.map((f) => `  [${f.severity}] ${f.ruleId} ${f.resourcePath}: ${f.message}`).join('\n');
+  }
+}
+
+/**
+ * Whether a granular finding (`Pack-RULE[detail]`) is covered by an acknowledgement of its rule-level
+ * id (`Pack-RULE`) on the violating construct or one of its ancestors. cdk-nag matches ids exactly,
+ * so without this a rule-level suppression silently leaves every granular finding unsuppressed.
+ */
+function isCoveredByRuleLevelAcknowledgement(index: ConstructIndex, ruleName: string, constructPath: string | undefined): boolean {
+  const m = /^([^[]+)\[.*\]$/s.exec(ruleName);
+  if (!m || !constructPath) {
+    return false;
+  }
+  const ruleLevel = m[1];
+  const target = index.get(constructPath);
+  for (let c: IConstruct | undefined = target; c; c = c.node.scope) {
+    for (const entry of c.node.metadata) {
+      if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data) {
+        const ids = Object.keys(entry.data as { [id: string]: string }).map((k) => k.replace(/^annotation::/i, ''));
+        if (ids.includes(ruleLevel)) {
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/** Construct path -> construct of the whole tree, built on first use. */
+class ConstructIndex {
+  private byPath?: Map<string, IConstruct>;
+  constructor(private readonly scope: IConstruct) {}
+  public get(p: string): IConstruct | undefined {
+    if (!this.byPath) {
+      this.byPath = new Map(this.scope.node.root.node.findAll().map((c) => [c.node.path, c] as [string, IConstruct]));
+    }
+    return this.byPath.get(p);
   }
 }

@@ -2,9 +2,14 @@
  * Masks the volatile parts of synthesized CloudFormation templates so snapshots stay stable
  * across asset content changes, CDK upgrades and machines.
  *
- * Masked:
- * - 64-hex asset hashes (S3 object keys such as `<hash>.zip`, container image tags,
- *   `asset.<hash>` metadata paths) become `[HASH]`;
+ * Masked (every value derived from asset content, so a changed model file or handler leaves the
+ * snapshot equal):
+ * - 64-hex asset hashes and SHA-256 digests (S3 object keys such as `<hash>.zip` or `<hash>.gz`,
+ *   container image tags, `asset.<hash>` metadata paths, `sha256:<hex>` digests, the edge lane's
+ *   `MODEL_SHA256` and `{work:path}/model-<hex>` folders) become `[HASH]`;
+ * - base64 SHA-256 digests (44 characters ending in `=`, e.g. a Greengrass recipe's artifact
+ *   `Digest`) become `[SHA256-BASE64]`;
+ * - shortened hex digests in `.verified-<hex>` install markers become `.verified-[HASH]`;
  * - legacy `AssetParameters<hash>S3Bucket<8hex>` parameter names become `AssetParameters[HASH]S3Bucket`;
  * - Lambda version logical ids `<Fn>CurrentVersion<8HEX><32hex>` become `<Fn>CurrentVersion[HASH]`;
  * - concrete account/region in bootstrap bucket and repository names
@@ -63,6 +68,9 @@ const MASKS: ReadonlyArray<[RegExp, string]> = [
   [/(cdk-[a-z0-9]+-(?:assets|container-assets|deploy-role|cfn-exec-role|file-publishing-role|image-publishing-role|lookup-role))-\d{12}-([a-z]{2}(?:-gov)?-[a-z]+-\d)/g, '$1-[ACCOUNT]-[REGION]'],
   [/v2:deflate64:[A-Za-z0-9+/=]+/g, 'v2:deflate64:[MASKED]'],
   [new RegExp(HEX64, 'g'), '[HASH]'],
+  [/\.verified-[0-9a-f]{8,63}(?![0-9a-f])/g, '.verified-[HASH]'],
+  // Exactly 32 bytes in base64 (43 characters and one '='), standing alone: a SHA-256 digest.
+  [/(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{43}=(?![A-Za-z0-9+/=])/g, '[SHA256-BASE64]'],
 ];
 
 function maskValue(value: any): any {

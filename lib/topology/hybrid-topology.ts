@@ -2,13 +2,17 @@ import { Aspects, Duration, IAspect, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AutoscalingPolicy, IInferenceLane, ILaneDefaultsProvider, LaneCapacity, LaneDefaults, LaneKind, ModelArtifact, Rollout, ServiceLevelObjective,
+  AutoscalingPolicy, IInferenceLane, ILaneDefaultsProvider, LaneCapacity, LaneDefaults, LaneKind, ModelArtifact, Rollout, RolloutStrategy,
+  ServiceLevelObjective,
 } from '../core';
 import { UNTAGGABLE_TYPES } from '../core/app-autoscaling';
 import { invalid, LaneValidationError } from '../core/errors';
 import {
   costPerThousand, errorRatePercent, hasCloudWatchMetrics, LaneDashboard, latencyAt, relabel,
 } from '../core/lane-dashboard';
+import { checkOneOf, checkPropsObject } from '../core/private/validation';
+import { InferenceFrontDoor, InferenceFrontDoorOptions } from '../routing/inference-front-door';
+import { resolveRouteTargets } from './private/front-door';
 
 /**
  * Props of {@link HybridTopology}.
@@ -86,6 +90,66 @@ export interface AddLaneOptions {
 }
 
 /**
+ * Props of {@link HybridTopology.addFrontDoor}: the lanes by role, and the front door's settings.
+ */
+export interface TopologyFrontDoorProps extends InferenceFrontDoorOptions {
+  /**
+   * The lane that takes synchronous requests first (the baseline): a real-time or serverless
+   * `ManagedEndpoint`, a `WarmServerlessFunction`, or a `GpuClusterService` with `routeUrl`. Its
+   * `sloAlarms` drive failover to `burst`.
+   */
+  readonly primary: IInferenceLane;
+
+  /**
+   * The lane that absorbs what the primary refuses for capacity, and takes new requests while the
+   * primary's rollback alarms are in ALARM.
+   *
+   * @default - no spillover and no failover
+   */
+  readonly burst?: IInferenceLane;
+
+  /**
+   * The batch lane (`QueueDrainedWorkers`) that takes `POST /jobs`; `GET /jobs/{id}` reads its results.
+   *
+   * @default - no job route
+   */
+  readonly jobs?: IInferenceLane;
+
+  /**
+   * A lane serving a candidate version, for a cross-lane canary (`canaryPercent` of synchronous requests).
+   *
+   * @default - no weighted split
+   */
+  readonly canary?: IInferenceLane;
+
+  /**
+   * Fail over to `burst` while any of the primary's rollback alarms (`primary.sloAlarms`) is in ALARM
+   * (an EventBridge rule, a small DynamoDB state table and a Lambda permission for events).
+   *
+   * @default true (when there is a burst lane and the primary has rollback alarms)
+   */
+  readonly failover?: boolean;
+}
+
+/**
+ * One row of {@link HybridTopology.describeFrontDoors}.
+ */
+export interface FrontDoorSummary {
+  /** Construct path of the front door. */
+  readonly path: string;
+  /** Construct id of the front door. */
+  readonly id: string;
+  /** Construct path of the primary lane. */
+  readonly primary: string;
+  /** Construct path of the burst lane. @default - none */
+  readonly burst?: string;
+  /** Construct path of the jobs lane. @default - none */
+  readonly jobs?: string;
+  /** Construct path of the canary lane. @default - none */
+  readonly canary?: string;
+}
+
+/**
  * One row of {@link HybridTopology.describeLanes}.
  */
 export interface LaneSummary {
@@ -101,6 +165,10 @@ export interface LaneSummary {
   readonly capacity: LaneCapacity;
   /** Number of SLO alarms the lane watches. */
   readonly sloAlarmCount: number;
+  /**
+   * The front doors that route to the lane, as `<front door id> (<role>)`, e.g. `FrontDoor (primary)`.
+   */
+  readonly routedBy: string[];
 }
 
 /**
@@ -145,6 +213,7 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
   public readonly laneDashboards: LaneDashboard[] = [];
 
   private readonly added: IInferenceLane[] = [];
+  private readonly frontDoorLanes = new Map<InferenceFrontDoor, FrontDoorSummary>();
   private readonly laneDashboardsWanted: boolean;
   private prepared = false;
   private readonly pins = new Map<IInferenceLane, string>();
@@ -153,6 +222,7 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
 
   constructor(scope: Construct, id: string, props: HybridTopologyProps) {
     super(scope, id);
+    checkDefaults(this, props);
     this.artifact = props.artifact;
     this.autoscaling = props.autoscaling;
     this.slo = props.slo;
@@ -205,12 +275,24 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
     for (const lane of lanes) {
       if (!hasCloudWatchMetrics(lane)) { continue; }
       const price = this.prices[lane.capacity.instanceType];
-      this.laneDashboards.push(new LaneDashboard(lane, 'LaneDashboard', {
+      const laneDashboard = new LaneDashboard(lane, 'LaneDashboard', {
         lane,
         hourlyPrice: price !== undefined && lane.metricInvocations() ? price : undefined,
         alarmStatusWidget: this.alarmStatusWidget,
-      }));
+      });
+      this.laneDashboards.push(laneDashboard);
+      // The routes of the front doors that send traffic to this lane (spilled, failed over, ...).
+      for (const [frontDoor, summary] of this.frontDoorLanes) {
+        if ([summary.primary, summary.burst, summary.jobs, summary.canary].includes(lane.node.path)) {
+          laneDashboard.dashboard.addWidgets(...this.frontDoorWidgets(frontDoor));
+        }
+      }
     }
+  }
+
+  /** A front door's widgets; without alarm widgets (e.g. for an emulator that creates no alarms), its spillover alarm's goes too. */
+  private frontDoorWidgets(frontDoor: InferenceFrontDoor): cloudwatch.IWidget[] {
+    return frontDoor.widgets().filter(w => this.alarmStatusWidget || !(w instanceof cloudwatch.AlarmWidget));
   }
 
   /**
@@ -218,8 +300,68 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
    * topology are found automatically.
    */
   public addLane(lane: IInferenceLane, options: AddLaneOptions = {}): void {
+    if (typeof lane !== 'object' || lane === null || !isLane(lane)) {
+      throw invalid(this, 'addLane(lane)', lane, 'is not an inference lane (IInferenceLane)', 'Pass a lane construct such as a ManagedEndpoint or a WarmServerlessFunction.');
+    }
+    checkPropsObject(this, 'addLane(options)', options, "Pass e.g. { pinnedVersion: '0.9.0' }, or nothing.");
+    if (options.pinnedVersion !== undefined && typeof options.pinnedVersion !== 'string') {
+      throw invalid(this, 'pinnedVersion', options.pinnedVersion, 'is not a string', `Pass the version the lane serves as text, e.g. '${lane.artifactVersion}'.`);
+    }
     if (!this.added.includes(lane)) { this.added.push(lane); }
     if (options.pinnedVersion !== undefined) { this.pins.set(lane, options.pinnedVersion); }
+  }
+
+  /**
+   * One authenticated HTTPS entry for the topology's lanes (an {@link InferenceFrontDoor} inside the
+   * topology): requests go to `primary`, spill over to `burst` on capacity errors and fail over to it
+   * while the primary's rollback alarms are in ALARM; `POST /jobs` goes to `jobs`. Each lane is reached
+   * through its `routeTarget()`. The SLO defaults to the topology's; the front door's widgets go on the
+   * topology dashboard.
+   *
+   * @throws LaneValidationError when a lane is not in the topology or cannot be routed to (an
+   * asynchronous endpoint, an edge fleet, a GPU service without `routeUrl`), and for the front door's own
+   * prop checks (e.g. a burst lane that is the primary, a jobs lane that is not a queue)
+   */
+  public addFrontDoor(id: string, props: TopologyFrontDoorProps): InferenceFrontDoor {
+    const path = `${this.node.path}/${id}`;
+    checkPropsObject(path, 'addFrontDoor(props)', props, 'Pass e.g. { primary: baseline, burst, jobs: summaries }.');
+    const { primary, burst, jobs, canary, failover, ...options } = props;
+    if (primary === undefined || primary === null) {
+      throw invalid(path, 'primary', primary, 'is required', 'Pass the lane that takes synchronous requests first, e.g. the managed baseline.');
+    }
+    const roles = { primary, burst, jobs, canary };
+    for (const [role, lane] of Object.entries(roles)) {
+      if (lane !== undefined && (typeof lane !== 'object' || lane === null || !isLane(lane) || typeof lane.routeTarget !== 'function')) {
+        throw invalid(path, role, lane, 'is not an inference lane (IInferenceLane with routeTarget())', 'Pass a lane construct of this topology, e.g. a ManagedEndpoint or a WarmServerlessFunction.');
+      }
+    }
+    if (failover !== undefined && typeof failover !== 'boolean') {
+      throw invalid(path, 'failover', failover, 'is not a boolean', 'Pass true (the default) or false.');
+    }
+    const targets = resolveRouteTargets(path, this.node.path, this.lanes, roles, failover ?? true);
+    const frontDoor = new InferenceFrontDoor(this, id, {
+      ...options,
+      slo: options.slo ?? this.slo,
+      primary: targets.primary,
+      burst: targets.burst,
+      jobs: targets.jobs,
+      canary: targets.canary,
+    });
+    this.frontDoorLanes.set(frontDoor, {
+      path: frontDoor.node.path, id, primary: primary.node.path,
+      burst: burst?.node.path, jobs: jobs?.node.path, canary: canary?.node.path,
+    });
+    return frontDoor;
+  }
+
+  /** The front doors added with {@link addFrontDoor}. */
+  public get frontDoors(): InferenceFrontDoor[] {
+    return [...this.frontDoorLanes.keys()];
+  }
+
+  /** One row per front door: its path and the lanes it routes to, by role. */
+  public describeFrontDoors(): FrontDoorSummary[] {
+    return [...this.frontDoorLanes.values()];
   }
 
   /** Every lane: those inside the topology and those added. */
@@ -237,7 +379,13 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
       version: l.artifactVersion,
       capacity: l.capacity,
       sloAlarmCount: l.sloAlarms.length,
+      routedBy: this.routedBy(l),
     }));
+  }
+
+  private routedBy(lane: IInferenceLane): string[] {
+    const roles = ['primary', 'burst', 'jobs', 'canary'] as const;
+    return this.describeFrontDoors().flatMap(fd => roles.filter(r => fd[r] === lane.node.path).map(r => `${fd.id} (${r})`));
   }
 
   /**
@@ -298,9 +446,15 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
 
   private renderDashboard(lanes: IInferenceLane[]): void {
     this.dashboard.addWidgets(new cloudwatch.TextWidget({
-      markdown: `# ${this.node.id}: ${this.artifact.name}@${this.artifact.version}\n${lanes.map(l => `- **${l.node.id}** (${l.laneKind}): ${l.capacity.description}`).join('\n')}`,
-      width: 24, height: 2 + lanes.length,
+      markdown: `# ${this.node.id}: ${this.artifact.name}@${this.artifact.version}\n${[
+        ...lanes.map(l => `- **${l.node.id}** (${l.laneKind}): ${l.capacity.description}`),
+        ...this.describeFrontDoors().map(frontDoorLine),
+      ].join('\n')}`,
+      width: 24, height: 2 + lanes.length + this.frontDoorLanes.size,
     }));
+    for (const frontDoor of this.frontDoors) {
+      this.dashboard.addWidgets(...this.frontDoorWidgets(frontDoor));
+    }
     const row = (title: string, pick: (l: IInferenceLane, i: number) => cloudwatch.IMetric | undefined) => {
       const metrics = lanes.map(pick).filter((m): m is cloudwatch.IMetric => m !== undefined);
       return metrics.length > 0 ? new cloudwatch.GraphWidget({ title, left: metrics, width: 8, height: 6 }) : undefined;
@@ -360,6 +514,12 @@ class TopologySynthAspect implements IAspect {
   }
 }
 
+function frontDoorLine(fd: FrontDoorSummary): string {
+  const name = (p: string) => p.split('/').pop();
+  const roles = (['primary', 'burst', 'jobs', 'canary'] as const).filter(r => fd[r] !== undefined).map(r => `${r} ${name(fd[r]!)}`);
+  return `- **${fd.id}** (front door): ${roles.join(', ')}`;
+}
+
 function envText(stack: Stack): string {
   const part = (v: string) => (Token.isUnresolved(v) ? 'any' : v);
   return `account ${part(stack.account)}, Region ${part(stack.region)}`;
@@ -367,6 +527,42 @@ function envText(stack: Stack): string {
 
 function enumKeyOf(target: string): string {
   return target.toUpperCase().replace(/-/g, '_');
+}
+
+/**
+ * The topology's props and the defaults lanes inherit from it are what their types say: plain
+ * JavaScript and other jsii languages can pass anything, and a lane would otherwise crash on the
+ * inherited value with no prop named. Duck-typed, so two copies of the library still work together.
+ */
+function checkDefaults(scope: IConstruct, props: HybridTopologyProps): void {
+  checkPropsObject(scope, 'props', props, 'Pass { artifact }, e.g. { artifact: ModelArtifact.fromAsset(...) }.');
+  const a = props.artifact as Partial<ModelArtifact> | undefined | null;
+  if (a === undefined) {
+    throw invalid(scope, 'artifact', a, 'is required', 'Pass the model every lane serves, e.g. ModelArtifact.fromAsset(...).');
+  }
+  if (typeof a !== 'object' || a === null || typeof a.bind !== 'function' || typeof a.version !== 'string') {
+    throw invalid(scope, 'artifact', a, 'is not a ModelArtifact', 'Pass the model every lane serves, e.g. ModelArtifact.fromAsset(...).');
+  }
+  const p = props.autoscaling as Partial<AutoscalingPolicy> | undefined | null;
+  if (p !== undefined && (typeof p !== 'object' || p === null || typeof p.validateFor !== 'function')) {
+    throw invalid(scope, 'autoscaling', p, 'is not an AutoscalingPolicy', 'Pass new AutoscalingPolicy({ ... }) or AutoscalingPolicy.fixed(n), or omit it.');
+  }
+  const o = props.slo as Partial<ServiceLevelObjective> | undefined | null;
+  if (o !== undefined && (typeof o !== 'object' || o === null || typeof o.render !== 'function')) {
+    throw invalid(scope, 'slo', o, 'is not a ServiceLevelObjective', 'Pass e.g. ServiceLevelObjective.latency(95, Duration.millis(300)), or omit it.');
+  }
+  const r = props.rollout as Partial<Rollout> | undefined | null;
+  if (r !== undefined && (typeof r !== 'object' || r === null || !(Object.values(RolloutStrategy) as unknown[]).includes(r.strategy))) {
+    throw invalid(scope, 'rollout', r, 'is not a Rollout', 'Pass Rollout.allAtOnce(), Rollout.canary(...) or Rollout.linear(...), or omit it.');
+  }
+  if (props.hourlyPrices !== undefined && !Token.isUnresolved(props.hourlyPrices)) {
+    checkPropsObject(scope, 'hourlyPrices', props.hourlyPrices, "Pass prices per instance type, e.g. { 'ml.g5.xlarge': 1.408 }.");
+  }
+  checkOneOf(scope, 'alarmStatusWidget', props.alarmStatusWidget, [true, false]);
+  checkOneOf(scope, 'laneDashboards', props.laneDashboards, [true, false]);
+  if (props.dashboardName !== undefined && typeof props.dashboardName !== 'string') {
+    throw invalid(scope, 'dashboardName', props.dashboardName, 'is not a string', "Pass a dashboard name such as 'recsys-lanes', or omit it.");
+  }
 }
 
 function isLane(c: IConstruct): c is IInferenceLane {

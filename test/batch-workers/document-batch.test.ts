@@ -31,11 +31,20 @@ test('passes cdk-nag AwsSolutions; every acknowledgement carries a reason', () =
 test('drains bursts with a fixed worker budget, from zero, with a time-in-queue target and SLO', () => {
   // a budget of at most 6 workers, none when idle
   template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 0, MaxCapacity: 6 });
-  // time in queue: 5 minutes scales out in steps; the 30-minute SLO alarms and rolls deployments back
+  // time in queue: 5 minutes scales out in steps; the 30-minute SLO alarm pages but does not roll
+  // deployments back (a backlog from before a deploy says nothing about the new version)
   template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 300 });
   template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 1800, EvaluationPeriods: 5 });
   template.hasResourceProperties('AWS::ECS::Service', {
-    DeploymentConfiguration: Match.objectLike({ Alarms: { Enable: true, Rollback: true, AlarmNames: [{ Ref: Match.stringLikeRegexp('SloTimeInQueue') }] } }),
+    DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true }, Alarms: { Enable: false, Rollback: false, AlarmNames: [] } }),
+  });
+  // no flapping: backlog tracking only scales out; workers are released by the backlog-and-age and idle steps
+  template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+    PolicyType: 'TargetTrackingScaling', TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 10, DisableScaleIn: true }),
+  });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(FILL(age, 0) < 150 AND FILL(visible, 0) < 10 * (running - 1), 1, 0)' })]),
+    EvaluationPeriods: 10,
   });
   // 10-minute documents on Fargate: task protection, stop timeout at Fargate's 120 s ceiling
   template.hasResourceProperties('AWS::ECS::TaskDefinition', {

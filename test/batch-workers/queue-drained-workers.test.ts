@@ -16,6 +16,7 @@ import { demoArtifact } from '../../examples/shared/artifact';
 const ENV = { account: '111122223333', region: 'us-east-1' };
 const BACKLOG_MATH = 'visible / running';
 const NO_WORKERS_MATH = 'IF(visible > 0 AND (FILL(running, 0) + FILL(pending, 0)) == 0, 1, 0)';
+const FROM_ZERO_MATH = 'IF(visible > 0 AND FILL(desired, 0) == 0, 1, 0)';
 
 /** The worker container's environment as a map (order-independent). */
 function envOf(t: Template): { [key: string]: unknown } {
@@ -153,7 +154,7 @@ describe('queue, dead-letter queue, key and results', () => {
   test('results go to a versioned, KMS-encrypted bucket with public access blocked and TLS enforced', () => {
     full.t.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
-      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() } })] },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkersKey'), 'Arn'] } } })] },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
     });
     full.t.hasResourceProperties('AWS::S3::BucketPolicy', {
@@ -165,7 +166,10 @@ describe('queue, dead-letter queue, key and results', () => {
     brought.t.resourceCountIs('AWS::SQS::Queue', 0);
     brought.t.resourceCountIs('AWS::KMS::Key', 0);
     brought.t.resourceCountIs('AWS::S3::Bucket', 0);
-    expect(envOf(brought.t)).toMatchObject({ RESULTS_BUCKET: 'doc-results', JOB_QUEUE_URL: expect.anything() });
+    expect(envOf(brought.t)).toMatchObject({
+      RESULTS_BUCKET: 'doc-results',
+      JOB_QUEUE_URL: { 'Fn::Join': ['', ['https://sqs.us-east-1.', { Ref: 'AWS::URLSuffix' }, '/111122223333/doc-jobs']] },
+    });
     expect(envOf(brought.t).VISIBILITY_TIMEOUT_SECONDS).toBeUndefined(); // the owner's setting, not known here
     brought.t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -235,12 +239,13 @@ describe('workers', () => {
     gpu.t.hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: Match.objectLike({
         InstanceType: 'g5.xlarge',
-        ImageId: { Ref: Match.stringLikeRegexp('SsmParameterValueawsserviceecsoptimizedamiamazonlinux2gpurecommendedimageid') },
+        ImageId: { Ref: Match.stringLikeRegexp('^SsmParameterValueawsserviceecsoptimizedamiamazonlinux2023gpurecommendedimageid') },
         MetadataOptions: { HttpTokens: 'required' },
         BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ Encrypted: true }) })],
       }),
     });
-    gpu.t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: '4' });
+    // maxInstances omitted: 4 workers at 1 per g5.xlarge, twice over for a rolling deployment at full scale
+    gpu.t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: '8' });
     gpu.t.hasResourceProperties('AWS::ECS::CapacityProvider', {
       AutoScalingGroupProvider: Match.objectLike({
         ManagedScaling: Match.objectLike({ Status: 'ENABLED', TargetCapacity: 100 }),
@@ -371,22 +376,22 @@ describe('scaling', () => {
     });
   });
 
-  test('scale to zero adds a step policy that scales out from zero on the first waiting job', () => {
+  test('scale to zero adds a step policy that scales out from zero on the first waiting job, gated on the desired count', () => {
     full.t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       PolicyName: Match.stringLikeRegexp('ScaleOutFromZero'),
-      StepScalingPolicyConfiguration: Match.objectLike({ StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] }),
+      StepScalingPolicyConfiguration: Match.objectLike({ AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] }),
     });
     full.t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [{ Ref: Match.stringLikeRegexp('WorkersScaleOutFromZero') }],
       Threshold: 1, EvaluationPeriods: 1,
-      Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: NO_WORKERS_MATH, ReturnData: true }),
-        Match.objectLike({ Id: 'running', MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount' }) }) }),
-        Match.objectLike({ Id: 'pending', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'PendingTaskCount' }) }) }),
-      ]),
+      Metrics: [
+        Match.objectLike({ Expression: FROM_ZERO_MATH, ReturnData: true }),
+        Match.objectLike({ Id: 'visible', MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible' }) }) }),
+        Match.objectLike({ Id: 'desired', MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'ECS/ContainerInsights', MetricName: 'DesiredTaskCount' }) }) }),
+      ],
     });
-    // backlog tracking scales in, so no idle policy
-    full.t.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 3);
+    // backlog tracking (scale-out only), time-in-queue steps, from zero, backlog scale-in, idle scale-in
+    full.t.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 5);
   });
 
   test('CPU utilization is predefined target tracking', () => {
@@ -420,23 +425,25 @@ describe('scaling', () => {
       AlarmActions: [{ Ref: Match.stringLikeRegexp('WorkersIdleScaleIn') }],
     });
     brought.t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
-      ResourceId: { 'Fn::Join': ['', ['service/shared-batch/', { 'Fn::GetAtt': [Match.anyValue(), 'Name'] }]] },
+      ResourceId: { 'Fn::Join': ['', ['service/shared-batch/', { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkersService'), 'Name'] }]] },
     });
   });
 });
 
 describe('rollout and alarms', () => {
-  test('deployments use the circuit breaker with rollback and the SLO and rollout alarms', () => {
+  test('deployments use the circuit breaker with rollback and the version-health alarms only (not time in queue)', () => {
     full.t.hasResourceProperties('AWS::ECS::Service', {
       DeploymentController: { Type: 'ECS' },
       DeploymentConfiguration: {
         DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-        Alarms: { Enable: true, Rollback: true, AlarmNames: [{ Ref: Match.stringLikeRegexp('WorkersSloTimeInQueue') }, { Ref: Match.stringLikeRegexp('ExtraAlarm') }] },
+        Alarms: { Enable: true, Rollback: true, AlarmNames: [{ Ref: Match.stringLikeRegexp('ExtraAlarm') }] },
         MinimumHealthyPercent: 100,
         MaximumPercent: 200,
       },
     });
-    expect(full.w.sloAlarms).toHaveLength(1);
+    expect(full.w.sloAlarms).toEqual([]);
+    expect(full.w.sloPagingAlarms!.map(a => a.node.id)).toEqual(['SloTimeInQueue']);
+    expect(full.w.deploymentAlarms).toHaveLength(1);
   });
 
   test('the SLO alarm watches the oldest job age against the time-in-queue objective', () => {
@@ -672,7 +679,8 @@ describe('rejections', () => {
   });
 
   test('environment that would override lane variables, and overlapping prefixes', () => {
-    expect(() => build({ environment: { JOB_QUEUE_URL: 'x' } })).toThrow(/'environment.JOB_QUEUE_URL' \("x"\) would override a variable the lane sets/);
+    expect(() => build({ environment: { JOB_QUEUE_URL: 'x' } })).toThrow(/'environment.JOB_QUEUE_URL' \("x"\) is set by the lane. Fix: Drop JOB_QUEUE_URL; the lane sets JOB_QUEUE_URL, /);
+    expect(() => build({ environment: { MODEL_VERSION: '9' } })).toThrow(/'environment.MODEL_VERSION' \("9"\) is set by the lane from the artifact. Fix: Drop MODEL_VERSION/);
     expect(() => build({ resultsPrefix: 'out/', failuresPrefix: 'out/failed/' })).toThrow(/'failuresPrefix' \("out\/failed\/"\) overlaps resultsPrefix/);
     expect(() => build({ resultsPrefix: 'results' })).toThrow(/'resultsPrefix' \("results"\) must be a non-empty S3 key prefix ending in '\/'/);
   });

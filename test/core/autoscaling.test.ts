@@ -128,3 +128,8 @@ describe('schedule rendering helpers', () => {
     expect(toStandardCron({})).toBe('* * * * *');
   });
 });
+
+test('ScalingTrigger.timeInQueue text is exact: 90,500 ms reads timeInQueue(90.5 seconds)', () => {
+  expect(ScalingTrigger.timeInQueue(Duration.millis(90500)).toString()).toBe('timeInQueue(90.5 seconds)');
+  expect(ScalingTrigger.timeInQueue(Duration.minutes(5)).toString()).toBe('timeInQueue(5 minutes)');
+});

@@ -5,7 +5,7 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import {
-  AutoscalingPolicy, AutoscalingPolicyProps, HardwareTarget, LaneScalingSupport, LaneValidationError, ModelArtifact, ModelPrecision, Rollout,
+  AutoscalingPolicy, AutoscalingPolicyProps, HardwareTarget, LaneScalingSupport, LaneValidationError, ModelArtifact, ModelPrecision, ModelWeights, Rollout,
   ScalingTrigger, ScheduledCapacity, ScheduleFormat, ServiceLevelObjective, ServiceLevelObjectiveProps, ShadowTraffic, TriggerKind,
 } from '../../lib';
 import { addScheduledActions } from '../../lib/core/app-autoscaling';
@@ -414,5 +414,37 @@ describe('durations from plain JavaScript and other jsii languages (a number or 
     expect(() => policy({ schedules: [null as never] })).toThrow(/^AutoscalingPolicy: 'schedules\[0\]' \(null\) is not a scheduled capacity/);
     expect(() => policy({ schedules: schedule({}) as never })).toThrow(/^AutoscalingPolicy: 'schedules' .* is not a list of scheduled capacities/);
     expect(() => policy({ schedules: [schedule({ name: 7 as never })] })).toThrow(/^AutoscalingPolicy: 'schedules\[0\]\.name' \(7\) is not a string/);
+  });
+});
+
+describe('props of the contracts from plain JavaScript (missing, null, wrong type): LaneValidationError, never a TypeError', () => {
+  const weights = ModelWeights.fromAsset(FP32);
+  test.each([
+    ['AutoscalingPolicy(undefined)', () => new AutoscalingPolicy(undefined as never), /^AutoscalingPolicy: 'props' is required\. Fix: Pass \{ maxCapacity, triggers \}/],
+    ['ServiceLevelObjective(null)', () => new ServiceLevelObjective(null as never), /^ServiceLevelObjective: 'props' \(null\) is not a props object/],
+    ['Rollout.canary()', () => Rollout.canary(undefined as never), /^Rollout\.canary: 'props' is required\. Fix: Pass \{ percent, bakeTime \}/],
+    ['Rollout.linear("25%")', () => Rollout.linear('25%' as never), /^Rollout\.linear: 'props' \("25%"\) is not a props object/],
+    ['Rollout.allAtOnce(null)', () => Rollout.allAtOnce(null as never), /^Rollout\.allAtOnce: 'options' \(null\) is not a props object/],
+    ['Rollout alarms not a list', () => Rollout.allAtOnce({ alarms: 'arn:aws:cloudwatch:us-east-1:1:alarm:x' as never }), /^Rollout\.ALL_AT_ONCE: 'alarms' \("arn:aws:cloudwatch:us-east-1:1:alarm:x"\) is not a list/],
+    ['Rollout alarm not an alarm', () => Rollout.allAtOnce({ alarms: ['x' as never] }), /^Rollout\.ALL_AT_ONCE: 'alarms\[0\]' \("x"\) is not a CloudWatch alarm/],
+    ['ShadowTraffic(undefined)', () => new ShadowTraffic(undefined as never), /^ShadowTraffic: 'props' is required/],
+    ['ModelArtifact(undefined)', () => new ModelArtifact(undefined as never), /^ModelArtifact: 'props' is required\. Fix: Pass \{ name, version, weights \}/],
+    ['ModelArtifact name a number', () => new ModelArtifact({ name: 7 as never, version: '1', weights }), /^ModelArtifact\(7\): 'name' \(7\) is not a string/],
+    ['ModelArtifact version a number', () => new ModelArtifact({ name: 'm', version: 1.4 as never, weights }), /^ModelArtifact\(m\): 'version' \(1\.4\) is not a string\. Fix: Pass the version as text, e\.g\. '1\.4'\./],
+    ['ModelArtifact image not a ServingImage', () => new ModelArtifact({ name: 'm', version: '1', weights, image: 'nvcr.io/x:1' as never }), /^ModelArtifact\(m\): 'image' \("nvcr\.io\/x:1"\) is not a ServingImage/],
+    ['ModelArtifact variants not a list', () => new ModelArtifact({ name: 'm', version: '1', weights, variants: { target: HardwareTarget.EDGE_ARM64, weights } as never }), /^ModelArtifact\(m\): 'variants' .* is not a list/],
+    ['ModelArtifact variant null', () => new ModelArtifact({ name: 'm', version: '1', weights, variants: [null as never] }), /^ModelArtifact\(m\): 'variants\[0\]' \(null\) is not a props object/],
+    ['ModelArtifact targets a string', () => new ModelArtifact({ name: 'm', version: '1', weights, targets: 'cpu-x86_64' as never }), /^ModelArtifact\(m\): 'targets' \("cpu-x86_64"\) is not a list/],
+  ])('%s', (_name, fn, msg) => {
+    expect(fn).toThrow(LaneValidationError);
+    expect(fn).toThrow(msg);
+  });
+
+  test('valid props still construct (a real alarm, an empty alarm list, no options)', () => {
+    const stack = new Stack();
+    const alarm = cloudwatch.Alarm.fromAlarmArn(stack, 'A', 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:errors');
+    expect(Rollout.allAtOnce({ alarms: [alarm] }).alarms).toEqual([alarm]);
+    expect(Rollout.allAtOnce({ alarms: [] }).alarms).toEqual([]);
+    expect(Rollout.allAtOnce().alarms).toEqual([]);
   });
 });

@@ -98,6 +98,11 @@ const policyBreakers: fc.Arbitrary<(p: AutoscalingPolicyProps) => AutoscalingPol
   fc.constantFrom('', ' ', 'Mars/Olympus', 'utc', '+01:00', 'america/new_york').map(tz => (p: AutoscalingPolicyProps) => ({
     ...p, schedules: [{ name: 'tz', start: { minute: '0' }, end: { minute: '30' }, minCapacity: p.minCapacity ?? 1, timeZone: tz }],
   })),
+  // wrong types from plain JavaScript / other jsii languages
+  // (null for an optional prop defaulted with ?? reads as omitted, as everywhere in the library)
+  fc.constantFrom<unknown>(60, '60s', { seconds: 60 }).map(v => (p: AutoscalingPolicyProps) => ({ ...p, scaleOutCooldown: v as Duration })),
+  fc.constantFrom<unknown>('cpu', 5, null, [{}]).map(v => (p: AutoscalingPolicyProps) => ({ ...p, triggers: (Array.isArray(v) ? v : [v]) as ScalingTrigger[] })),
+  fc.constant((p: AutoscalingPolicyProps) => ({ ...p, schedules: 'flash-sale' as unknown as [] })),
   fc.constant((p: AutoscalingPolicyProps) => ({ ...p, minCapacity: p.maxCapacity + 1 })),
   fc.constant((p: AutoscalingPolicyProps) => ({ ...p, triggers: [] as ScalingTrigger[], minCapacity: 1, maxCapacity: 5 })),
 );
@@ -140,6 +145,10 @@ const sloBreakers: fc.Arbitrary<(p: ServiceLevelObjectiveProps) => ServiceLevelO
   fc.constantFrom(Duration.hours(12), Duration.days(NaN), Duration.days(1.5)).map(w => (p: ServiceLevelObjectiveProps) => ({ ...p, window: w })),
   fc.constant((p: ServiceLevelObjectiveProps) => ({ ...p, period: Duration.minutes(5), evaluationPeriods: 289 })),
   fc.constant((_p: ServiceLevelObjectiveProps) => ({} as ServiceLevelObjectiveProps)),
+  // wrong types from plain JavaScript / other jsii languages
+  fc.constantFrom<unknown>(200, '200ms', null).map(v => (p: ServiceLevelObjectiveProps) => ({ ...p, latencyThreshold: v as Duration })),
+  fc.constantFrom<unknown>(60, '1m').map(v => (p: ServiceLevelObjectiveProps) => ({ ...p, period: v as Duration })),
+  fc.constantFrom<unknown>(28, 'P28D').map(v => (p: ServiceLevelObjectiveProps) => ({ ...p, window: v as Duration })),
 );
 
 const validRollout: fc.Arbitrary<() => Rollout> = fc.oneof(
@@ -156,6 +165,10 @@ const invalidRollout: fc.Arbitrary<() => Rollout> = fc.oneof(
   fc.constantFrom(NaN, 0.5, 30, 90, 3660, 1.5 * 60 + 0.5).map(s => () => Rollout.canary({ percent: 10, bakeTime: Duration.seconds(s) })),
   fc.constantFrom(0, 100, NaN).map(stepPercent => () => Rollout.linear({ stepPercent, interval: Duration.minutes(1) })),
   fc.constantFrom(NaN, 59, 61, 3601).map(s => () => Rollout.linear({ stepPercent: 10, interval: Duration.seconds(s) })),
+  // wrong types from plain JavaScript / other jsii languages
+  fc.constantFrom<unknown>(5, '5m', null, {}).map(v => () => Rollout.canary({ percent: 10, bakeTime: v as Duration })),
+  fc.constantFrom<unknown>(600, 'PT10M').map(v => () => Rollout.allAtOnce({ finalBakeTime: v as Duration })),
+  fc.constantFrom<unknown>(undefined, null, 'linear', 25).map(v => () => Rollout.linear(v as never)),
 );
 
 const dnsName = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/);

@@ -47,6 +47,7 @@ class BareLane extends Construct implements IInferenceLane {
   public metricInvocations(props?: cloudwatch.MetricOptions) { return this.invocations?.with(props ?? {}); }
   public metricCapacityInService() { return undefined; }
   public grantInvoke(grantee: iam.IGrantable): iam.Grant { return iam.Grant.drop(grantee, 'bare'); }
+  public routeTarget() { return undefined; }
 }
 
 describe('LaneDashboard on a SageMaker real-time endpoint', () => {

@@ -4,9 +4,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
 import {
   HardwareTarget, ModelArtifact, ModelPrecision, ModelWeights, ServingImage,
 } from '../../lib';
+import { checkModelDataRegion } from '../../lib/core/private/validation';
 
 const MODEL = path.join(__dirname, '..', '..', 'examples', 'shared', 'model');
 const FP32 = path.join(MODEL, 'fp32', 'model.tar.gz');
@@ -271,5 +273,42 @@ describe('ModelArtifact.bind: Region of the weights\' bucket (bucketRegion), whe
     const { stack } = stackWithRole();
     const bucket = s3.Bucket.fromBucketAttributes(stack, 'B', { bucketName: 'models-bucket', region: 'us-east-1' });
     expect(bindIn(stack, ModelWeights.fromBucket(bucket, KEY))).toBeUndefined();
+  });
+});
+
+describe('checkModelDataRegion (lib/core/private/validation): one wording for model data in another Region', () => {
+  const REASON = "SageMaker reads model data only from a bucket in the endpoint's Region";
+  function laneIn(region?: string): Construct {
+    const stack = new Stack(new App(), 'S', region ? { env: { account: '123456789012', region } } : {});
+    return new Construct(stack, 'Lane');
+  }
+  function bindingIn(lane: Construct, bucketRegion?: string) {
+    const stack = Stack.of(lane);
+    const bucket = s3.Bucket.fromBucketAttributes(stack, 'B', { bucketName: 'models-eu', region: bucketRegion });
+    return new ModelArtifact({ name: 'recsys', version: '1.4.0', weights: ModelWeights.fromBucket(bucket, 'recsys/model.tar.gz') }).bind(lane);
+  }
+
+  test('a bucket in another Region is rejected naming the URI, both Regions, the reason and a fix', () => {
+    const lane = laneIn('us-east-1');
+    expect(() => checkModelDataRegion(lane, 'artifact', bindingIn(lane, 'eu-west-1'), REASON)).toThrow(
+      "S/Lane: 'artifact' (\"s3://models-eu/recsys/model.tar.gz\") is in Region eu-west-1, but the lane is in us-east-1: SageMaker reads model data only from a bucket in the endpoint's Region. " +
+      'Fix: Copy the weights to a bucket in us-east-1 (e.g. with S3 Cross-Region Replication) and pass that bucket, or deploy the lane in eu-west-1.');
+  });
+
+  test('skipped when either Region is unknown: a bucket imported without a Region, an environment-agnostic lane, an asset', () => {
+    const lane = laneIn('us-east-1');
+    expect(() => checkModelDataRegion(lane, 'artifact', bindingIn(lane, undefined), REASON)).not.toThrow();
+    const agnostic = laneIn(undefined);
+    expect(() => checkModelDataRegion(agnostic, 'artifact', bindingIn(agnostic, 'eu-west-1'), REASON)).not.toThrow();
+    const asset = ModelArtifact.fromAsset(FP32, { name: 'recsys', version: '1' }).bind(lane);
+    expect(() => checkModelDataRegion(lane, 'artifact', asset, REASON)).not.toThrow();
+  });
+
+  test('the same Region passes', () => {
+    const lane = laneIn('eu-west-1');
+    const bucket = new s3.Bucket(Stack.of(lane), 'Weights');
+    const b = new ModelArtifact({ name: 'recsys', version: '1', weights: ModelWeights.fromBucket(bucket, 'm.tar.gz') }).bind(lane);
+    expect(b.bucketRegion).toBe('eu-west-1');
+    expect(() => checkModelDataRegion(lane, 'artifact', b, REASON)).not.toThrow();
   });
 });

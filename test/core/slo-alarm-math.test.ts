@@ -166,3 +166,20 @@ describe('time-in-queue alarms page and never roll back', () => {
     expect(ServiceLevelObjective.timeInQueue(Duration.minutes(30)).renderAlarms(new Stack(new App(), 'O'), 'Slo', { laneName: 'workers', queueAgeSeconds: age })).toEqual([]);
   });
 });
+
+describe('durations in descriptions and contract texts are exact (describeDuration)', () => {
+  test('a time-in-queue objective of 3,661 s is described as 3661 seconds, not "1 hour 1 minute"', () => {
+    const stack = new Stack(new App(), 'S');
+    const slo = ServiceLevelObjective.timeInQueue(Duration.seconds(3661), { applicationSignals: false });
+    expect(slo.toString()).toBe('time in queue < 3661 seconds for 99% of 1 minute periods');
+    slo.render(stack, 'Slo', { laneName: 'l', queueAgeSeconds: new cloudwatch.Metric({ namespace: 'N', metricName: 'Age' }) });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('^SLO l: oldest job waiting longer than 3661 seconds \\(2 of 10 periods\\)'),
+      Threshold: 3661,
+    });
+  });
+
+  test('whole durations of at most two units read as before (1 hour 30 minutes)', () => {
+    expect(ServiceLevelObjective.timeInQueue(Duration.minutes(90), { applicationSignals: false }).toString()).toBe('time in queue < 1 hour 30 minutes for 99% of 1 minute periods');
+  });
+});

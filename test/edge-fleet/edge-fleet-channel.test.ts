@@ -5,6 +5,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HardwareTarget, LaneKind, ModelArtifact, ModelPrecision, ModelWeights, Rollout } from '../../lib';
 import {
@@ -78,7 +79,7 @@ describe('a canary channel for arm64 gateways (canary stage)', () => {
       Unarchive: 'NONE',
       Permission: { Read: 'OWNER', Execute: 'NONE' },
     }]);
-    expect(m.Lifecycle.Setenv).toMatchObject({ MODEL_SHA256: INT8_HEX, MODEL_PRECISION: 'int8', MODEL_DIR: '{work:path}/model' });
+    expect(m.Lifecycle.Setenv).toMatchObject({ MODEL_SHA256: INT8_HEX, MODEL_PRECISION: 'int8', MODEL_DIR: `{work:path}/model-${INT8_HEX}` });
   });
 
   test('the Install step verifies the synth-time SHA-256 before unpacking, and Run starts the model', () => {
@@ -86,7 +87,7 @@ describe('a canary channel for arm64 gateways (canary stage)', () => {
     const script: string = m.Lifecycle.Install.Script;
     expect(script).toMatch(new RegExp(`^set -eu\\necho "${INT8_HEX}  \\{artifacts:path\\}/[0-9a-f]{64}\\.gz" \\| sha256sum -c -\\n`));
     expect(script.indexOf('sha256sum -c')).toBeLessThan(script.indexOf('tar -xzf'));
-    expect(m.Lifecycle.Install).toMatchObject({ Timeout: 600, RequiresPrivilege: false, Skipif: `exists {work:path}/.verified-${INT8_HEX.slice(0, 16)}` });
+    expect(m.Lifecycle.Install).toMatchObject({ Timeout: 600, RequiresPrivilege: false, Skipif: `exists {work:path}/model-${INT8_HEX}/.verified` });
     expect(m.Lifecycle.Run).toEqual({ Script: 'python3 -u serve.py --model "$MODEL_DIR"', RequiresPrivilege: false });
     expect(recipeOf(t).ComponentConfiguration.DefaultConfiguration).toMatchObject({ ModelName: 'assistant', ModelVersion: '1.4.0', Framework: 'pytorch' });
   });
@@ -319,7 +320,7 @@ describe('two device classes on two platforms', () => {
     const role = iam.Role.fromRoleName(stack, 'Tes', 'GreengrassV2TokenExchangeRole');
     const edge = new EdgeFleetChannel(stack, 'Edge', {
       artifact: demoArtifact(),
-      deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64, thingGroupName: 'store-gateways', canaryThingGroupName: 'store-gateways-pilot', deviceRole: role }],
+      deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64, thingGroupName: 'store-gateways', canaryThingGroupName: 'store-gateways-pilot', deviceRole: role, keepComponents: {} }],
       rollout: CANARY,
       release: FleetRelease.promote(),
       fleetHealth: false,
@@ -393,7 +394,7 @@ describe('rejections', () => {
     const g = { name: 'gateways', target: HardwareTarget.EDGE_ARM64 };
     expect(() => channel({ deviceClasses: [g, g] })).toThrow(/'deviceClasses\[1\].name' \("gateways"\) is used by another device class/);
     expect(() => channel({ deviceClasses: [{ name: 'store gateways', target: HardwareTarget.EDGE_ARM64 }] })).toThrow(/'deviceClasses\[0\].name' \("store gateways"\) may only hold/);
-    expect(() => channel({ deviceClasses: [{ name: 'cloud', target: HardwareTarget.CPU_ARM64 }] })).toThrow(/'deviceClasses\[0\].target' \("cpu-arm64"\) is not an edge target/);
+    expect(() => channel({ deviceClasses: [{ name: 'cloud', target: HardwareTarget.CPU_ARM64 }] })).toThrow(/'deviceClasses\[0\].target' \("cpu-arm64"\) is not one of 'edge-arm64', 'edge-x86_64'.*an edge target/);
   });
 
   test('abort threshold outside 0-100, or with three decimals', () => {
@@ -401,7 +402,7 @@ describe('rejections', () => {
     expect(() => channel({ fleetJob: job(150) })).toThrow(/'fleetJob.abortCriteria\[0\].thresholdPercent' \(150\) must be between 0 and 100/);
     expect(() => channel({ fleetJob: job(-1) })).toThrow(/thresholdPercent' \(-1\) must be between 0 and 100/);
     expect(() => channel({ fleetJob: job(10.999) })).toThrow(/has more than two decimals/);
-    expect(() => channel({ fleetJob: { abortCriteria: [{ failureType: JobFailureType.FAILED, thresholdPercent: 5, minExecutedDevices: 0 }] } })).toThrow(/minExecutedDevices' \(0\) must be an integer >= 1/);
+    expect(() => channel({ fleetJob: { abortCriteria: [{ failureType: JobFailureType.FAILED, thresholdPercent: 5, minExecutedDevices: 0 }] } })).toThrow(/minExecutedDevices' \(0\) must be an integer from 1 to 2147483647/);
     expect(() => channel({ fleetJob: { abortCriteria: [job(5).abortCriteria![0], job(6).abortCriteria![0]] } })).toThrow(/failureType' \("FAILED"\) is listed twice/);
   });
 
@@ -418,7 +419,7 @@ describe('rejections', () => {
     expect(() => channel({ fleetJob: { exponentialRate: { baseRatePerMinute: 5, incrementFactor: 2, increaseAfterNotifiedDevices: 1, increaseAfterSucceededDevices: 1 } } })).toThrow(/must set exactly one/);
     expect(() => channel({ fleetJob: { maximumPerMinute: 10, exponentialRate: { baseRatePerMinute: 20, incrementFactor: 2, increaseAfterSucceededDevices: 1 } } })).toThrow(/baseRatePerMinute' \(20\) must be less than or equal to 'maximumPerMinute' \(10\)/);
     expect(() => channel({ fleetJob: { maximumPerMinute: 5000 } })).toThrow(/'fleetJob.maximumPerMinute' \(5000\) must be an integer from 1 to 1000/);
-    expect(() => channel({ fleetJob: { inProgressTimeout: Duration.seconds(90) } })).toThrow(/'fleetJob.inProgressTimeout' \(1 minute 30 seconds\) must be a whole number of minutes from 1 minute to 7 days/);
+    expect(() => channel({ fleetJob: { inProgressTimeout: Duration.seconds(90) } })).toThrow(/'fleetJob.inProgressTimeout' \(1 minute 30 seconds\) must be a whole number of minutes \(the platform stores minutes\)\. Fix: Pass a whole number of minutes, from 1 minute to 7 days, e\.g\. Duration\.minutes\(2\)/);
     expect(() => channel({ componentUpdateTimeout: Duration.millis(1500) })).toThrow(/'componentUpdateTimeout' \(1 second 500 millis\) must be a whole number of seconds/);
   });
 
@@ -429,12 +430,12 @@ describe('rejections', () => {
   });
 
   test('release stages that do not fit the rollout', () => {
-    expect(() => channel({ rollout: CANARY })).toThrow(/'release' is required with a canary rollout/);
+    expect(() => channel({ rollout: CANARY })).toThrow(/'release' is required with 2 rings \(canary, fleet\)/);
     expect(() => channel({ release: FleetRelease.canary('1.3.0') })).toThrow(/'release' \("CANARY \(fleet on 1.3.0\)"\) needs a canary ring, but the rollout is not a canary/);
     expect(() => channel({ release: FleetRelease.freeze('1.3.0', '1.4.0') })).toThrow(/pins a canary ring, but the rollout is not a canary/);
-    expect(() => channel({ canaryJob: { maximumPerMinute: 5 } })).toThrow(/'canaryJob' \("set"\) has no canary ring to configure/);
+    expect(() => channel({ canaryJob: { maximumPerMinute: 5 } })).toThrow(/'canaryJob' \(\{"maximumPerMinute":5\}\) has no canary ring to configure/);
     expect(() => channel({ deviceClasses: [{ name: 'g', target: HardwareTarget.EDGE_ARM64, canaryThingGroupName: 'pilot' }] })).toThrow(/canaryThingGroupName' \("pilot"\) has no canary ring to hold/);
-    expect(() => FleetRelease.freeze('latest')).toThrow(/FleetRelease.freeze: 'fleetVersion' \("latest"\) is not a Greengrass component version/);
+    expect(() => FleetRelease.freeze('latest')).toThrow(/FleetRelease.freeze: 'fleetVersion' \("latest"\) is a moving tag, not a version/);
     expect(() => FleetRelease.canary('1.3')).toThrow(/'fleetVersion' \("1.3"\) is not a Greengrass component version/);
   });
 
@@ -456,5 +457,114 @@ describe('rejections', () => {
     expect(make(ModelWeights.fromBucketPrefix(bucket, 'm/int8/'))).toThrow(/selects a build stored under an S3 prefix/);
     expect(make(ModelWeights.fromModelPackage('arn:aws:sagemaker:us-east-1:123456789012:model-package/m/1'))).toThrow(/selects a build with no S3 object/);
     expect(make(ModelWeights.fromAsset(path.dirname(INT8)))).toThrow(/selects a build without a SHA-256 digest known at synth \(local asset .*int8\)/);
+  });
+});
+
+describe('existing thing groups keep the components their deployment runs (issue 12 item 22)', () => {
+  const existing = (extra: object) => ({ name: 'gateways', target: HardwareTarget.EDGE_ARM64, thingGroupName: 'store-gateways', ...extra });
+
+  test('an existing group without keepComponents is refused: the deployment would uninstall the group\'s other components', () => {
+    expect(() => channel({ deviceClasses: [existing({})] }))
+      .toThrow(/'deviceClasses\[0\].thingGroupName' \("store-gateways"\) is an existing thing group: a deployment to a thing group replaces the group's current deployment, and Greengrass then removes from its devices every component the new deployment does not list.*Fix: List what its devices must keep in deviceClasses\[0\].keepComponents/);
+    expect(() => channel({ rollout: CANARY, release: FleetRelease.promote(), deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64, canaryThingGroupName: 'pilots' }] }))
+      .toThrow(/'deviceClasses\[0\].canaryThingGroupName' \("pilots"\) is an existing thing group/);
+  });
+
+  test('kept components are merged into every ring\'s deployment of the class, beside the model', () => {
+    const t = Template.fromStack(channel({
+      rollout: CANARY,
+      release: FleetRelease.canary('1.3.0'),
+      fleetHealth: false,
+      deviceClasses: [existing({ keepComponents: { 'com.example.Kiosk': '3.1.0', 'aws.greengrass.Nucleus': '2.14.0' } })],
+    }).stack);
+    for (const [ring, version] of [['Canary', '1.4.0'], ['Fleet', '1.3.0']] as const) {
+      expect(deploymentOf(t, 'gateways', ring).Properties.Components).toEqual({
+        'aws.greengrass.Nucleus': { ComponentVersion: '2.14.0' },
+        'com.example.Kiosk': { ComponentVersion: '3.1.0' },
+        'models.assistant': { ComponentVersion: version },
+      });
+    }
+  });
+
+  test('an empty keepComponents acknowledges a group without a deployment; created groups need nothing', () => {
+    const t = Template.fromStack(channel({ deviceClasses: [existing({ keepComponents: {} })], fleetHealth: false }).stack);
+    expect(Object.keys(deploymentOf(t, 'gateways', 'Fleet').Properties.Components)).toEqual(['models.assistant']);
+    expect(() => channel({ fleetHealth: false })).not.toThrow();
+  });
+
+  test('kept components must be component names and versions, and not the channel\'s own component', () => {
+    expect(() => channel({ deviceClasses: [existing({ keepComponents: { 'models.assistant': '1.2.0' } })] })).toThrow(/'deviceClasses\[0\].keepComponents' \("models.assistant"\) lists the component this channel deploys/);
+    expect(() => channel({ deviceClasses: [existing({ keepComponents: { 'com.example.Kiosk': 'latest' } })] })).toThrow(/'deviceClasses\[0\].keepComponents.com.example.Kiosk' \("latest"\) is a moving tag, not a version/);
+    expect(() => channel({ deviceClasses: [existing({ keepComponents: { 'bad name': '1.0.0' } })] })).toThrow(/'deviceClasses\[0\].keepComponents' \("bad name"\) names something that is not a Greengrass component name/);
+  });
+});
+
+describe('the device role: one per core device (issue 12 item 23)', () => {
+  test('addToDeviceRolePolicy extends the created token exchange role', () => {
+    const { stack, edge } = channel({ fleetHealth: false });
+    edge.addToDeviceRolePolicy('gateways', new iam.PolicyStatement({ actions: ['logs:PutLogEvents'], resources: ['arn:aws:logs:us-east-1:123456789012:log-group:/aws/greengrass/*'] }));
+    const t = Template.fromStack(stack);
+    const [policy] = Object.values(resourcesOf(t, 'AWS::IAM::Policy')) as any[];
+    expect(policy.Properties.Roles).toEqual([{ Ref: expect.stringMatching(/^EdgegatewaysDeviceRole/) }]);
+    expect(policy.Properties.PolicyDocument.Statement.map((s: any) => s.Action)).toEqual(['s3:GetObject', 's3:GetBucketLocation', 'logs:PutLogEvents']);
+    expect(() => edge.addToDeviceRolePolicy('kiosks', new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }))).toThrow(/'deviceClass' \("kiosks"\) is not a device class of this channel/);
+  });
+
+  test('two channels on the same devices share one role: the second extends the first channel\'s role', () => {
+    const stack = new Stack(new App(), 'S');
+    const first = new EdgeFleetChannel(stack, 'Edge', { artifact: demoArtifact(), deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64 }], fleetHealth: false });
+    const bucket = s3.Bucket.fromBucketName(stack, 'Models', 'models-bucket');
+    new EdgeFleetChannel(stack, 'Second', {
+      artifact: new ModelArtifact({
+        name: 'second', version: '2.0.0', weights: ModelWeights.fromBucket(bucket, 'second/fp32.tar.gz'),
+        variants: [{ target: HardwareTarget.EDGE_ARM64, weights: ModelWeights.fromBucket(bucket, 'second/int8.tar.gz', { digest: `sha256:${INT8_HEX}` }) }],
+      }),
+      namePrefix: 'second',
+      componentName: 'models.second',
+      deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64, deviceRole: first.deviceRole('gateways') }],
+      fleetHealth: false,
+    });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::IAM::Role', 1);
+    t.resourceCountIs('AWS::IoT::RoleAlias', 1);
+    // one role, one policy, reading both channels' builds
+    const [policy, ...more] = Object.values(resourcesOf(t, 'AWS::IAM::Policy')) as any[];
+    expect(more).toEqual([]);
+    expect(policy.Properties.Roles).toEqual([{ Ref: expect.stringMatching(/^EdgegatewaysDeviceRole/) }]);
+    const objects = JSON.stringify(policy.Properties.PolicyDocument.Statement.filter((s: any) => s.Action === 's3:GetObject' || s.Action?.includes?.('s3:GetObject')));
+    expect(objects).toMatch(/[0-9a-f]{64}\.gz/);
+    expect(objects).toContain('models-bucket/second/int8.tar.gz');
+  });
+});
+
+describe('grant paths (once per lane)', () => {
+  test('weights in a KMS-encrypted bucket: the device role gets kms:Decrypt on exactly that key, and s3:GetObject on exactly the object', () => {
+    const stack = new Stack(new App(), 'S');
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const bucket = s3.Bucket.fromBucketAttributes(stack, 'Models', { bucketName: 'models-bucket', encryptionKey: key });
+    const artifact = new ModelArtifact({
+      name: 'assistant', version: '2.0.0', weights: ModelWeights.fromBucket(bucket, 'assistant/fp32.tar.gz'),
+      variants: [{ target: HardwareTarget.EDGE_ARM64, precision: ModelPrecision.INT8, weights: ModelWeights.fromBucket(bucket, 'assistant/int8.tar.gz', { digest: `sha256:${INT8_HEX}` }) }],
+    });
+    new EdgeFleetChannel(stack, 'Edge', { artifact, deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64 }], fleetHealth: false });
+    const [policy] = Object.values(resourcesOf(Template.fromStack(stack), 'AWS::IAM::Policy')) as any[];
+    const statements = policy.Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
+    const object = statements.find((s: any) => s.Action === 's3:GetObject');
+    expect(JSON.stringify(object.Resource)).toMatch(/:s3:::models-bucket\/assistant\/int8.tar.gz"/);
+    // no write, no other key
+    expect(JSON.stringify(statements)).not.toMatch(/kms:Encrypt|kms:GenerateDataKey|s3:Put/);
+  });
+
+  test('weights in an unencrypted bucket: no KMS statement at all', () => {
+    const stack = new Stack(new App(), 'S');
+    const bucket = s3.Bucket.fromBucketName(stack, 'Models', 'models-bucket');
+    const artifact = new ModelArtifact({
+      name: 'assistant', version: '2.0.0', weights: ModelWeights.fromBucket(bucket, 'assistant/fp32.tar.gz'),
+      variants: [{ target: HardwareTarget.EDGE_ARM64, weights: ModelWeights.fromBucket(bucket, 'assistant/int8.tar.gz', { digest: `sha256:${INT8_HEX}` }) }],
+    });
+    new EdgeFleetChannel(stack, 'Edge', { artifact, deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64 }], fleetHealth: false });
+    const [policy] = Object.values(resourcesOf(Template.fromStack(stack), 'AWS::IAM::Policy')) as any[];
+    expect(policy.Properties.PolicyDocument.Statement.map((s: any) => s.Action)).toEqual(['s3:GetObject', 's3:GetBucketLocation']);
   });
 });

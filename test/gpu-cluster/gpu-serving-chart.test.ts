@@ -51,8 +51,8 @@ describe('pod', () => {
 
   test('requests and limits nvidia.com/gpu as numbers, with explicit CPU and memory and no CPU limit', () => {
     expect(server.resources).toEqual({
-      requests: { 'cpu': '4', 'memory': '16Gi', 'nvidia.com/gpu': 1, 'ephemeral-storage': '20Gi' },
-      limits: { 'memory': '16Gi', 'nvidia.com/gpu': 1 },
+      requests: { 'cpu': '3', 'memory': '12Gi', 'nvidia.com/gpu': 1, 'ephemeral-storage': '20Gi' },
+      limits: { 'memory': '12Gi', 'nvidia.com/gpu': 1 },
     });
     expect(typeof server.resources.limits['nvidia.com/gpu']).toBe('number');
   });
@@ -122,6 +122,7 @@ describe('Triton dynamic batching', () => {
     const triton = new TritonModelConfig({
       maxBatchSize: 32, preferredBatchSizes: [8, 16, 32], maxQueueDelay: Duration.millis(2), instanceCount: 2,
       inputs: [{ name: 'INPUT__0', dataType: 'TYPE_FP16', dims: [256] }],
+      outputs: [{ name: 'OUTPUT__0', dataType: 'TYPE_FP16', dims: [100] }],
     });
     const objs = objects(chart({ triton, model: { ...MODEL, framework: 'pytorch' } }));
     const text = find(objs, 'ConfigMap', 'recsys-triton').data['config.pbtxt'];
@@ -210,6 +211,7 @@ describe('autoscaling', () => {
           serverAddress: 'http://prometheus-operated.monitoring.svc:9090',
           query: 'sum(rate(nv_inference_request_duration_us{namespace="recsys",service="recsys"}[1m])) / 1e6',
           threshold: '6',
+          ignoreNullValues: 'false',
         },
       },
       { type: 'cron', name: 'schedule-flash-sale', metadata: { timezone: 'America/New_York', start: '45 11 * * WED', end: '0 14 * * WED', desiredReplicas: '30' } },
@@ -217,10 +219,10 @@ describe('autoscaling', () => {
     expect(find(objs, 'Deployment', 'recsys').spec.replicas).toBeUndefined();
   });
 
-  test('every KEDA trigger kind, scale to zero and the SQS backlog with its TriggerAuthentication', () => {
+  test('every KEDA trigger kind and the SQS backlog with its TriggerAuthentication; a blind Prometheus holds the replicas (fallback)', () => {
     const objs = objects(chart({
       autoscaling: new AutoscalingPolicy({
-        scaleToZero: true, maxCapacity: 8, warmBufferPercent: 20, scaleInCooldown: Duration.minutes(15),
+        minCapacity: 2, maxCapacity: 8, warmBufferPercent: 20, scaleInCooldown: Duration.minutes(15),
         triggers: [
           ScalingTrigger.requestsPerInstance(100), ScalingTrigger.gpuUtilization(70), ScalingTrigger.timeInQueue(Duration.seconds(2)),
           ScalingTrigger.queueBacklogPerInstance(10), ScalingTrigger.cpuUtilization(80),
@@ -231,12 +233,13 @@ describe('autoscaling', () => {
       queueReaderRoleArn: 'arn:aws:iam::111122223333:role/keda-sqs',
     }));
     const so = find(objs, 'ScaledObject', 'recsys-scaler');
-    expect(so.spec.minReplicaCount).toBe(0);
-    expect(so.spec.cooldownPeriod).toBe(900);
+    expect(so.spec.minReplicaCount).toBe(2);
+    expect(so.spec.cooldownPeriod).toBeUndefined();
+    expect(so.spec.fallback).toEqual({ failureThreshold: 3, replicas: 2, behavior: 'currentReplicasIfHigher' });
     const byName = Object.fromEntries(so.spec.triggers.map((t: any) => [t.name, t]));
-    expect(byName['requests-per-pod']).toMatchObject({ type: 'prometheus', metricType: 'AverageValue', metadata: { threshold: '80', query: expect.stringContaining('nv_inference_request_success') } });
-    expect(byName['gpu-utilization']).toMatchObject({ type: 'prometheus', metricType: 'Value', metadata: { threshold: '56', query: 'avg(nv_gpu_utilization{namespace="recsys",service="recsys"}) * 100' } });
-    expect(byName['time-in-queue']).toMatchObject({ type: 'prometheus', metricType: 'Value', metadata: { threshold: '1.6', query: expect.stringContaining('nv_inference_queue_duration_us') } });
+    expect(byName['requests-per-pod']).toMatchObject({ type: 'prometheus', metricType: 'AverageValue', metadata: { threshold: '80', ignoreNullValues: 'false', query: expect.stringContaining('nv_inference_request_success') } });
+    expect(byName['gpu-utilization']).toMatchObject({ type: 'prometheus', metricType: 'Value', metadata: { threshold: '56', ignoreNullValues: 'false', query: 'avg(nv_gpu_utilization{namespace="recsys",service="recsys"}) * 100' } });
+    expect(byName['time-in-queue']).toMatchObject({ type: 'prometheus', metricType: 'Value', metadata: { threshold: '1.6', ignoreNullValues: 'false', query: expect.stringContaining('nv_inference_queue_duration_us') } });
     expect(byName['cpu-utilization']).toEqual({ type: 'cpu', name: 'cpu-utilization', metricType: 'Utilization', metadata: { value: '64' } });
     expect(byName['queue-backlog-per-pod']).toEqual({
       type: 'aws-sqs-queue', name: 'queue-backlog-per-pod',
@@ -244,6 +247,16 @@ describe('autoscaling', () => {
       authenticationRef: { name: 'recsys-scaler-sqs' },
     });
     expect(find(objs, 'TriggerAuthentication', 'recsys-scaler-sqs').spec).toEqual({ podIdentity: { provider: 'aws', roleArn: 'arn:aws:iam::111122223333:role/keda-sqs' } });
+  });
+
+  test('scale to zero on an SQS backlog (CPU beside it): minReplicaCount 0, cooldown from the scale-in cooldown, a blind scaler wakes one pod', () => {
+    const so = find(chart({
+      autoscaling: new AutoscalingPolicy({ scaleToZero: true, maxCapacity: 8, scaleInCooldown: Duration.minutes(15), triggers: [ScalingTrigger.queueBacklogPerInstance(10), ScalingTrigger.cpuUtilization(80)] }),
+      queueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/recsys-jobs', awsRegion: 'us-east-1',
+    }), 'ScaledObject', 'recsys-scaler');
+    expect(so.spec.minReplicaCount).toBe(0);
+    expect(so.spec.cooldownPeriod).toBe(900);
+    expect(so.spec.fallback).toEqual({ failureThreshold: 3, replicas: 1, behavior: 'currentReplicasIfHigher' });
   });
 
   test.each([
@@ -258,15 +271,13 @@ describe('autoscaling', () => {
     ['a schedule cannot raise the ceiling', { autoscaling: inFlight({ maxCapacity: 10, schedules: [{ name: 'flash-sale', start: { hour: '11' }, end: { hour: '14' }, minCapacity: 30 }] }) },
       /'autoscaling.schedules.flash-sale.maxCapacity' \(30\) differs from the policy's maxCapacity \(10\): a KEDA cron trigger raises the floor only/],
     ['a schedule has no year', { autoscaling: inFlight({ schedules: [{ name: 'bf', start: { hour: '11', year: '2026' }, end: { hour: '14' }, minCapacity: 30 }] }) },
-      /'autoscaling.schedules.bf.start.year' \("2026"\) cannot be rendered: KEDA cron has 5 fields/],
+      /'autoscaling.schedules.bf.start.year' \("2026"\) cannot be rendered: KEDA's cron scaler, 5-field cron has no year/],
     ['a backlog trigger needs a queue', { autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 4, triggers: [ScalingTrigger.queueBacklogPerInstance(5)] }) },
       /'queueUrl' and awsRegion are needed by the queueBacklogPerInstance trigger/],
     ['a backlog target under one job after the buffer', { queueUrl: 'https://sqs.us-east-1.amazonaws.com/1/q', awsRegion: 'us-east-1', autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 4, warmBufferPercent: 50, triggers: [ScalingTrigger.queueBacklogPerInstance(1)] }) },
       /leaves a backlog target of 0.5 after the 50% warm buffer, below 1 job per pod/],
     ['a step cap needs a cooldown period', { autoscaling: inFlight({ scaleOutCooldown: Duration.seconds(0), maxScaleOutStep: 2 }) },
       /'autoscaling.scaleOutCooldown' \(0 seconds\) must be between 1 second and 30 minutes when 'maxScaleOutStep' is set/],
-    ['a stabilization window is at most an hour', { autoscaling: inFlight({ scaleInCooldown: Duration.hours(2) }) },
-      /'autoscaling.scaleInCooldown' \(2 hours\) is longer than an HPA stabilization window/],
   ])('rejects: %s', (_what, props, message) => {
     expect(() => chart(props as Partial<GpuServingChartProps>)).toThrow(message);
   });
@@ -334,10 +345,12 @@ describe('rollouts and shadow traffic', () => {
     ]);
     expect(find(objs, 'ScaledObject', 'recsys-scaler').spec.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'recsys' });
     const metrics = find(objs, 'AnalysisTemplate', 'recsys-slo').spec.metrics;
-    expect(metrics.map((m: any) => [m.name, m.successCondition, m.interval, m.failureLimit])).toEqual([
-      ['latency-p95', 'result[0] <= 100', '60s', 0],
-      ['error-rate', 'result[0] <= 1', '60s', 0],
+    expect(metrics.map((m: any) => [m.name, m.successCondition, m.failureCondition, m.interval, m.initialDelay, m.failureLimit, m.inconclusiveLimit])).toEqual([
+      ['latency-p95', 'len(result) > 0 && result[0] <= 100', 'len(result) > 0 && result[0] > 100', '60s', '60s', SLO.datapointsToAlarm - 1, SLO.datapointsToAlarm - 1],
+      ['error-rate', 'len(result) > 0 && result[0] <= 1', 'len(result) > 0 && result[0] > 1', '60s', '60s', SLO.datapointsToAlarm - 1, SLO.datapointsToAlarm - 1],
     ]);
+    // Fail closed: no query turns "no data" into a passing 0.
+    for (const m of metrics) { expect(m.provider.prometheus.query).not.toMatch(/vector\(0\)/); }
     expect(metrics[0].provider.prometheus.query).toContain('quantile="0.95"');
     expect(metrics[0].provider.prometheus.query).toContain('rollouts_pod_template_hash="{{args.canary-hash}}"');
     // The server publishes the SLO's quantile.
@@ -363,7 +376,9 @@ describe('rollouts and shadow traffic', () => {
       podTargetLabels: ['app.kubernetes.io/version', 'inference.cdk/track', 'rollouts-pod-template-hash'],
     });
     const rules = find(objs, 'PrometheusRule', 'recsys-slo').spec.groups[0].rules;
-    expect(rules.map((r: any) => r.alert)).toEqual(['ModelLatencySloBreached', 'ModelTimeInQueueSloBreached']);
+    expect(rules.map((r: any) => r.alert)).toEqual(['ModelLatencySloBreached', 'ModelTimeInQueueSloBreached', 'ModelMetricsAbsent']);
+    // Fail closed: missing data pages instead of silencing the SLO alerts.
+    expect(rules[2]).toMatchObject({ expr: 'absent(up{namespace="recsys",service="recsys"} == 1)', for: '600s' });
     // 90% of 10 one-minute periods: the alarm fires at 2 breaching periods.
     expect(rules[0].expr).toBe('sum_over_time(((max(nv_inference_request_summary_us{namespace="recsys",service="recsys",quantile="0.99"} >= 0) / 1000) > bool 250)[600s:60s]) >= 2');
   });
@@ -408,11 +423,11 @@ describe('pod validation', () => {
     ['a privileged port', { httpPort: 80 }, /'httpPort' \(80\) must be an integer from 1024 to 65535/],
     ['a preStop longer than the grace period', { preStopDelay: Duration.seconds(60) }, /'preStopDelay' \(1 minute\) must be shorter than 'terminationGracePeriod'/],
     ['an unknown taint effect', { tolerations: [{ key: 'gpu', effect: 'NoWay' }] }, /'tolerations\[0\].effect' \("NoWay"\) is not a taint effect/],
-    ['an instance type typo', { instanceTypes: ['g5xlarge'] }, /'instanceTypes\[0\]' \("g5xlarge"\) is not an EC2 instance type/],
+    ['an instance type typo', { instanceTypes: ['g5xlarge'] }, /'instanceTypes\[0\]' \("g5xlarge"\) is not an NVIDIA GPU instance type/],
     ['a startup timeout of 5 s', { startupTimeout: Duration.seconds(5) }, /'startupTimeout' \(5 seconds\) is below 10 seconds/],
     ['weights outside S3', { model: { ...MODEL, weightsUri: 'https://example.com/model.tar.gz' } }, /'model.weightsUri' \("https:\/\/example.com\/model.tar.gz"\) is not an s3:\/\/ URI/],
     ['a malformed digest', { model: { ...MODEL, weightsDigest: 'md5:abc' } }, /'model.weightsDigest' \("md5:abc"\) is not a SHA-256 digest/],
-    ['a service name that is not DNS-safe', { serviceName: 'RecSys' }, /'serviceName' \("RecSys"\) is not a DNS label/],
+    ['a service name that is not DNS-safe', { serviceName: 'RecSys' }, /'serviceName' \("RecSys"\) is not a valid Kubernetes name \(RFC 1123 label\)/],
     ['a namespace to create without a name', { namespace: undefined, createNamespace: true }, /'createNamespace' \(true\) needs a namespace/],
   ])('rejects: %s', (_what, props, message) => {
     expect(() => chart(props as Partial<GpuServingChartProps>)).toThrow(message);

@@ -99,7 +99,7 @@ describe('real-time', () => {
   test('renders model, endpoint config and endpoint without a physical endpoint name', () => {
     template().hasResourceProperties('AWS::SageMaker::Model', {
       PrimaryContainer: {
-        Image: Match.anyValue(),
+        Image: { 'Fn::Join': ['', ['111122223333.dkr.ecr.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/assistant-serving:cpu-1.4.0']] },
         Mode: 'SingleModel',
         ModelDataUrl: 's3://model-bucket/assistant/1.4.0/model.tar.gz',
         Environment: { MODEL_NAME: 'assistant', MODEL_VERSION: '1.4.0' },
@@ -151,7 +151,11 @@ describe('real-time', () => {
     });
     const alarms = rollbackAlarms(template());
     const errorRate = alarms.find((a: any) => a.Properties.Metrics);
-    expect((errorRate as any).Properties.Metrics[0].Expression).toBe('IF(invocations > 0, 100 * errors / invocations, 0)');
+    // the 5xx rate counts only periods with at least 100 requests (ceil(100 / 1%)), and 2 of 10 periods must breach
+    expect((errorRate as any).Properties.Metrics.map((m: any) => m.Expression ?? `${m.Id}=${m.MetricStat.Metric.MetricName}/${m.MetricStat.Stat}/${m.MetricStat.Period}`)).toEqual([
+      'IF(inv >= 100, 100 * err / inv, 0)', 'err=Invocation5XXErrors/Sum/60', 'inv=Invocations/Sum/60',
+    ]);
+    expect(alarms.map((a: any) => [a.Properties.DatapointsToAlarm, a.Properties.EvaluationPeriods])).toEqual([[2, 10], [2, 10]]);
     expect(alarms.map((a: any) => a.Properties.AlarmName)).toEqual([
       expect.stringMatching(/^Test-Endpoint-SloLatency-[0-9A-F]{8}$/),
       expect.stringMatching(/^Test-Endpoint-SloErrorRate-[0-9A-F]{8}$/),
@@ -186,8 +190,8 @@ describe('real-time', () => {
       Sli: Match.objectLike({
         SliMetric: Match.objectLike({
           MetricDataQueries: Match.arrayWith([
-            { Id: 'sli', Expression: 'IF(invocations > 0, 100 * errors / invocations, 0)', ReturnData: true },
-            Match.objectLike({ Id: 'errors', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Invocation5XXErrors' }), Stat: 'Sum', Period: 60 }), ReturnData: false }),
+            { Id: 'sli', Expression: 'IF(inv >= 100, 100 * err / inv, 0)', ReturnData: true },
+            Match.objectLike({ Id: 'err', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Invocation5XXErrors' }), Stat: 'Sum', Period: 60 }), ReturnData: false }),
           ]),
         }),
         MetricThreshold: 1,
@@ -371,7 +375,7 @@ describe('rollouts', () => {
       DeploymentConfig: {
         AutoRollbackConfiguration: { Alarms: alarmNames },
         BlueGreenUpdatePolicy: {
-          TrafficRoutingConfiguration: { Type: 'CANARY', WaitIntervalInSeconds: 600, CanarySize: { Type: 'CAPACITY_PERCENT', Value: 25 } },
+          TrafficRoutingConfiguration: Match.objectEquals({ Type: 'CANARY', WaitIntervalInSeconds: 600, CanarySize: { Type: 'CAPACITY_PERCENT', Value: 25 } }),
           TerminationWaitInSeconds: 300,
           MaximumExecutionTimeoutInSeconds: 600 + 300 + 3600,
         },
@@ -385,7 +389,7 @@ describe('rollouts', () => {
     template().hasResourceProperties('AWS::SageMaker::Endpoint', {
       DeploymentConfig: Match.objectLike({
         BlueGreenUpdatePolicy: Match.objectLike({
-          TrafficRoutingConfiguration: { Type: 'LINEAR', WaitIntervalInSeconds: 300, LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: 20 } },
+          TrafficRoutingConfiguration: Match.objectEquals({ Type: 'LINEAR', WaitIntervalInSeconds: 300, LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: 20 } }),
           MaximumExecutionTimeoutInSeconds: 5 * 300 + 600 + 3600,
         }),
       }),
@@ -407,7 +411,7 @@ describe('rollouts', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::Endpoint', {
       DeploymentConfig: {
         AutoRollbackConfiguration: { Alarms: [{ AlarmName: 'checkout-conversion-drop' }] },
-        BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE' }, TerminationWaitInSeconds: 600, MaximumExecutionTimeoutInSeconds: 4200 },
+        BlueGreenUpdatePolicy: Match.objectEquals({ TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 0 }, TerminationWaitInSeconds: 600, MaximumExecutionTimeoutInSeconds: 4200 }),
       },
     });
   });
@@ -499,10 +503,10 @@ test('multi-model hosting from an S3 prefix; model packages; VPC with network is
   t.hasResourceProperties('AWS::SageMaker::Model', {
     PrimaryContainer: Match.objectLike({ Mode: 'MultiModel', ModelDataUrl: 's3://model-bucket/tenants/7/' }),
     EnableNetworkIsolation: true,
-    VpcConfig: { Subnets: Match.anyValue(), SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^MultiSecurityGroup'), 'GroupId'] }] },
+    VpcConfig: { Subnets: [{ Ref: Match.stringLikeRegexp('^VpcmodelsSubnet1') }, { Ref: Match.stringLikeRegexp('^VpcmodelsSubnet2') }], SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^MultiSecurityGroup'), 'GroupId'] }] },
   });
   t.hasResourceProperties('AWS::SageMaker::Model', {
-    PrimaryContainer: { ModelPackageName: 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/assistant/3', Environment: Match.anyValue() },
+    PrimaryContainer: Match.objectEquals({ ModelPackageName: 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/assistant/3', Environment: { MODEL_NAME: 'assistant', MODEL_VERSION: '3' } }),
   });
   t.hasResourceProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.absent() });
   expect(JSON.stringify(policyStatements(t))).toContain('ec2:CreateNetworkInterface');
@@ -519,13 +523,12 @@ test('serverless: memory, concurrency and provisioned concurrency scaled on its 
     artifact: artifact(stack),
     mode: EndpointMode.serverless({ memorySize: Size.gibibytes(4), maxConcurrency: 50 }),
     autoscaling: new AutoscalingPolicy({ minCapacity: 2, maxCapacity: 20, triggers: [ScalingTrigger.inFlightPerInstance(0.7)] }),
-    rollout: Rollout.allAtOnce({ finalBakeTime: Duration.minutes(5) }),
     slo: SLO,
   });
   const t = Template.fromStack(stack);
   t.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
     ProductionVariants: [{
-      VariantName: 'primary', ModelName: Match.anyValue(), InitialVariantWeight: 1,
+      VariantName: 'primary', ModelName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointModel'), 'ModelName'] }, InitialVariantWeight: 1,
       ServerlessConfig: { MemorySizeInMB: 4096, MaxConcurrency: 50, ProvisionedConcurrency: 2 },
     }],
     KmsKeyId: Match.absent(),
@@ -539,7 +542,7 @@ test('serverless: memory, concurrency and provisioned concurrency scaled on its 
     }),
   });
   t.hasResourceProperties('AWS::SageMaker::Endpoint', {
-    DeploymentConfig: Match.objectLike({ BlueGreenUpdatePolicy: Match.objectLike({ TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE' } }) }),
+    DeploymentConfig: Match.absent(), // deployment guardrails do not apply to serverless endpoints
     RetainAllVariantProperties: Match.absent(),
   });
   t.resourceCountIs('AWS::KMS::Key', 0);
@@ -590,7 +593,7 @@ test('async: S3 outputs with KMS, SNS topics, backlog scaling, scale to zero and
   t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 0, MaxCapacity: 10 });
   t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
     TargetTrackingScalingPolicyConfiguration: Match.objectLike({
-      CustomizedMetricSpecification: Match.objectLike({ Namespace: 'AWS/SageMaker', MetricName: 'ApproximateBacklogSizePerInstance', Dimensions: [{ Name: 'EndpointName', Value: Match.anyValue() }] }),
+      CustomizedMetricSpecification: Match.objectLike({ Namespace: 'AWS/SageMaker', MetricName: 'ApproximateBacklogSizePerInstance', Dimensions: [{ Name: 'EndpointName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Endpoint'), 'EndpointName'] } }] }),
       TargetValue: 5,
     }),
   });
@@ -615,7 +618,10 @@ test('async: S3 outputs with KMS, SNS topics, backlog scaling, scale to zero and
     }),
   });
   t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestRequest', Threshold: 600 });
-  t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestRequest', Threshold: 1800, AlarmName: Match.stringLikeRegexp('SloTimeInQueue') });
+  // the SLO's time in queue pages; it is not a rollback alarm (a backlog from before a deploy would roll back a healthy version)
+  t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestRequest', Threshold: 1800, DatapointsToAlarm: 2, EvaluationPeriods: 10 });
+  expect(endpoint.sloAlarms).toEqual([]);
+  expect(endpoint.sloPagingAlarms).toHaveLength(1);
   t.hasResourceProperties('AWS::ApplicationSignals::ServiceLevelObjective', {
     Sli: Match.objectLike({
       SliMetric: Match.objectLike({ MetricDataQueries: [Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ApproximateAgeOfOldestRequest' }), Stat: 'Maximum' }) })] }),
@@ -654,18 +660,20 @@ describe('rejections', () => {
       /'minCapacity' \(5\) must be less than or equal to 'maxCapacity' \(2\)/],
     ['T-class with autoscaling', () => build({ autoscaling: SCALING }, 'ml.t2.medium'),
       /'mode.instanceType' \("ml.t2.medium"\) is a burstable \(T-class\) instance, which SageMaker autoscaling does not support/],
-    ['T-class with a schedule', () => build({ autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 1, schedules: [{ name: 'day', start: { hour: '8' }, end: { hour: '18' }, minCapacity: 1 }] }) }, 'ml.t3.large'),
+    ['T-class with a schedule', () => build({ autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 1, schedules: [{ name: 'day', start: { hour: '8' }, end: { hour: '18' }, minCapacity: 1 }] }) }, 'ml.t2.large'),
       /is a burstable \(T-class\) instance/],
     ['trigger the mode cannot render (requests on serverless)', construct(() => ({ mode: serverless, autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 4, triggers: [ScalingTrigger.requestsPerInstance(5)] }) })),
       /'autoscaling.triggers' \("requestsPerInstance\(5\)"\) cannot be rendered by ManagedEndpoint \(serverless\).*inFlightPerInstance/],
     ['canary on serverless', construct(() => ({ mode: serverless, slo: SLO, rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }) })),
-      /'rollout' \("CANARY 10% \/ 5 minutes"\) cannot shift traffic gradually on a serverless endpoint/],
+      /'rollout' \("CANARY 10% \/ 5 minutes"\) cannot be honoured on a serverless endpoint: SageMaker deployment guardrails .* apply to real-time and asynchronous endpoints only/],
+    ['all-at-once rollout on serverless (no guardrails there either)', construct(() => ({ mode: serverless, slo: SLO, rollout: Rollout.allAtOnce() })),
+      /'rollout' \("ALL_AT_ONCE"\) cannot be honoured on a serverless endpoint.*Fix: Drop rollout/],
     ['shadow on serverless', construct(s => ({ mode: serverless, shadow: ShadowTraffic.mirror(artifact(s, '2.0.0'), 10) })),
       /'shadow' \("assistant@2.0.0"\) is not supported on serverless endpoints/],
     ['data capture on serverless', construct(() => ({ mode: serverless, dataCapture: { samplingPercent: 5 } })),
-      /'dataCapture' \("dataCapture"\) is not supported on serverless endpoints/],
+      /'dataCapture' \("5% sampling"\) is not supported on serverless endpoints/],
     ['VPC on serverless', construct(s => ({ mode: serverless, vpc: new ec2.Vpc(s, 'Vpc', { maxAzs: 1, natGateways: 0 }) })),
-      /'vpc' \("vpc"\) is not supported on serverless endpoints/],
+      /'vpc' \("Test\/Vpc"\) is not supported on serverless endpoints/],
     ['shadow on async', construct(s => ({ mode: asyncMode, shadow: ShadowTraffic.mirror(artifact(s, '2.0.0'), 10) })),
       /'shadow' \("assistant@2.0.0"\) is not supported on asynchronous endpoints/],
     ['shadow on a multi-model endpoint', construct(s => ({
@@ -680,14 +688,14 @@ describe('rejections', () => {
       /'rollout.stepPercent' \(5\) is outside 10-50/],
     ['canary on a single instance', construct(() => ({ slo: SLO, rollout: Rollout.canary({ percent: 25, bakeTime: Duration.minutes(5) }) })),
       /needs at least 2 instances to shift part of the traffic \(the fleet starts with 1/],
-    ['linear longer than SageMaker allows', construct(() => ({ autoscaling: SCALING, slo: SLO, rollout: Rollout.linear({ stepPercent: 10, interval: Duration.minutes(30) }) })),
-      /waits 5 hours 10 minutes in total.*4-hour deployment limit/],
+    ['linear longer than SageMaker allows (first second over 28,800 s)', construct(() => ({ autoscaling: SCALING, slo: SLO, rollout: Rollout.linear({ stepPercent: 10, interval: Duration.minutes(40), finalBakeTime: Duration.minutes(21) }) })),
+      /waits 7 hours 1 minute in total.*8-hour deployment limit \(MaximumExecutionTimeoutInSeconds <= 28800\)/],
     ['canary on Inf1', () => build({ autoscaling: SCALING, slo: SLO, rollout: Rollout.canary({ percent: 25, bakeTime: Duration.minutes(5) }) }, 'ml.inf1.xlarge'),
       /cannot run on ml.inf1.xlarge: SageMaker deployment guardrails exclude Inf1 instances/],
     ['auto rollback without alarms', construct(() => ({ rollout: Rollout.allAtOnce() })),
       /'rollout' \("ALL_AT_ONCE"\) rolls back automatically but has no alarm to roll back on/],
     ['rolling update with a canary', construct(() => ({ autoscaling: SCALING, slo: SLO, rollout: Rollout.canary({ percent: 25, bakeTime: Duration.minutes(5) }), rollingUpdate: { maximumBatchPercent: 20, waitInterval: Duration.minutes(1) } })),
-      /'rollingUpdate' \("set"\) conflicts with rollout CANARY 25% \/ 5 minutes/],
+      /'rollingUpdate' \("20% batches, 1 minute apart"\) conflicts with rollout CANARY 25% \/ 5 minutes/],
     ['rolling update with a shadow variant', construct(s => ({ slo: SLO, shadow: ShadowTraffic.mirror(artifact(s, '2.0.0'), 10), rollingUpdate: { maximumBatchPercent: 20, waitInterval: Duration.minutes(1) } })),
       /SageMaker rolling updates exclude multi-variant endpoints/],
     ['a final bake with a rolling update', construct(() => ({ rollout: Rollout.allAtOnce({ alarms: [], finalBakeTime: Duration.minutes(5) }), slo: SLO, rollingUpdate: { maximumBatchPercent: 20, waitInterval: Duration.minutes(1) } })),
@@ -696,7 +704,7 @@ describe('rejections', () => {
       /'rollingUpdate.maximumBatchPercent' \(80\) must be an integer from 5 to 50/],
     ['GPU trigger on a CPU instance', construct(() => ({ autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 3, triggers: [ScalingTrigger.gpuUtilization(60)] }) })),
       /'autoscaling.triggers' \("gpuUtilization\(60\)"\) cannot be measured on ml.m5.large, which has no NVIDIA GPU/],
-    ['GPU trigger on an unknown GPU type', () => build({ autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 3, triggers: [ScalingTrigger.gpuUtilization(60)] }) }, 'ml.g7.xlarge'),
+    ['GPU trigger on an unknown GPU type', () => build({ autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 3, triggers: [ScalingTrigger.gpuUtilization(60)] }) }, 'ml.g7e.2xlarge'),
       /'mode.gpuCount' is needed for gpuUtilization\(60\)/],
     ['serverless in-flight above 1', construct(() => ({ mode: serverless, autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 5, triggers: [ScalingTrigger.inFlightPerInstance(4)] }) })),
       /'autoscaling.triggers' \("inFlightPerInstance\(4\)"\) cannot be reached on serverless.*inFlightPerInstance\(0.7\)/],
@@ -744,14 +752,16 @@ describe('rejections', () => {
     ['serverless concurrency', () => EndpointMode.serverless({ memorySize: Size.gibibytes(1), maxConcurrency: 500 }), /'maxConcurrency' \(500\) must be an integer from 1 to 200/],
     ['provisioned above max', () => EndpointMode.serverless({ memorySize: Size.gibibytes(1), maxConcurrency: 5, provisionedConcurrency: 6 }), /'provisionedConcurrency' \(6\) must be less than or equal to 'maxConcurrency' \(5\)/],
     ['async prefix', () => EndpointMode.asynchronous({ instanceType: 'ml.m5.large', outputPrefix: 'out' }), /'outputPrefix' \("out"\) must be a key prefix ending with '\/'/],
-    ['async same prefixes', () => EndpointMode.asynchronous({ instanceType: 'ml.m5.large', outputPrefix: 'o/', failurePrefix: 'o/' }), /'failurePrefix' \("o\/"\) is the same as 'outputPrefix'/],
-    ['startup timeout', () => EndpointMode.realTime({ instanceType: 'ml.m5.large', containerStartupHealthCheckTimeout: Duration.seconds(10) }), /'containerStartupHealthCheckTimeout' \(10 seconds\) must be between 60 seconds and 1 hour/],
+    ['async same prefixes', () => EndpointMode.asynchronous({ instanceType: 'ml.m5.large', outputPrefix: 'o/', failurePrefix: 'o/' }), /'failurePrefix' \("o\/"\) overlaps outputPrefix \("o\/"\)/],
+    ['startup timeout', () => EndpointMode.realTime({ instanceType: 'ml.m5.large', containerStartupHealthCheckTimeout: Duration.seconds(10) }), /'containerStartupHealthCheckTimeout' \(10 seconds\) must be from 1 minute to 1 hour\. Fix: .*SageMaker's ContainerStartupHealthCheckTimeoutInSeconds/],
   ])('mode: %s', (_name, fn, message) => {
     expect(fn).toThrow(message);
   });
 
   test('a T-class fixed fleet is fine (no autoscaling)', () => {
-    expect(() => build({ autoscaling: AutoscalingPolicy.fixed(1) }, 'ml.t2.medium')).not.toThrow();
+    const { template } = build({ autoscaling: AutoscalingPolicy.fixed(1) }, 'ml.t2.medium');
+    template().hasResourceProperties('AWS::SageMaker::EndpointConfig', { ProductionVariants: [Match.objectLike({ InstanceType: 'ml.t2.medium', InitialInstanceCount: 1 })] });
+    template().resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
   });
 });
 

@@ -97,7 +97,8 @@ describe('cdk-inference-lanes plan', () => {
         scaleOutCooldownSeconds: 60, scaleInCooldownSeconds: 600,
       },
     });
-    expect(json.costPer1000AtSlo).toBeCloseTo(0.0166667, 7);
+    // Rounded for JSON (issue 16 item 6): 4 significant digits below 1, not 0.016666666666666666.
+    expect(json.costPer1000AtSlo).toBe(0.01667);
     expect(json.stagingTestLoads.map((s: { requestsPerSecond: number }) => s.requestsPerSecond)).toEqual([50, 75]);
   });
 

@@ -3,7 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnLint, NagCheck } from '../../lib/testing';
 import { createServerlessBurstStack } from '../../examples/serverless-burst';
 import { FP32, HANDLER_DIR } from './fixtures';
@@ -33,8 +33,12 @@ describe('examples/serverless-burst', () => {
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 0.6, CustomizedMetricSpecification: Match.objectLike({ Statistic: 'Maximum' }) }),
     });
-    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 300, Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 400, Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', { DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' });
+  });
+
+  test('the example synthesizes without lane warnings (reserved = twice the launch pool, under the default account quota)', () => {
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('.*'))).toEqual([]);
   });
 
   test('passes cfn-lint with no errors', () => {

@@ -135,7 +135,8 @@ describe('WarmServerlessFunction: the full warm pool', () => {
       ScalableDimension: 'lambda:function:ProvisionedConcurrency',
       MinCapacity: 10,
       MaxCapacity: 40,
-      ResourceId: { 'Fn::Join': ['', ['function:', Match.anyValue(), ':live']] },
+      // the function name read from the alias ARN (so the target depends on the alias), then the alias
+      ResourceId: { 'Fn::Join': ['', ['function:', { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: Match.stringLikeRegexp('^PoolAlias') }] }] }, ':live']] },
       ScheduledActions: [
         { ScheduledActionName: 'launch-start', Schedule: 'cron(0 17 2 3 ? *)', Timezone: 'America/New_York', ScalableTargetAction: { MinCapacity: 80, MaxCapacity: 120 } },
         { ScheduledActionName: 'launch-end', Schedule: 'cron(0 22 2 3 ? *)', Timezone: 'America/New_York', ScalableTargetAction: { MinCapacity: 10, MaxCapacity: 40 } },
@@ -167,7 +168,7 @@ describe('WarmServerlessFunction: the full warm pool', () => {
 
   test('async invocations: retries, max age and a KMS-encrypted, TLS-only on-failure queue', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      Qualifier: Match.anyValue(), // the alias name, selected from the alias ARN
+      Qualifier: { 'Fn::Select': [7, { 'Fn::Split': [':', { Ref: Match.stringLikeRegexp('^PoolAlias') }] }] }, // the alias name, from the alias ARN
       MaximumRetryAttempts: 2,
       MaximumEventAgeInSeconds: 21600,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PoolOnFailureQueue'), 'Arn'] } } },
@@ -181,7 +182,7 @@ describe('WarmServerlessFunction: the full warm pool', () => {
     });
   });
 
-  test('SLO alarms: p95 Duration of the alias, error rate and throttle rate', () => {
+  test('SLO alarms: p95 Duration of the alias, error rate and throttle rate (rates count from 100 requests a minute at 1%)', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Duration',
       Namespace: 'AWS/Lambda',
@@ -191,16 +192,28 @@ describe('WarmServerlessFunction: the full warm pool', () => {
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 1,
-      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(inv > 0, 100 * err / inv, 0)' })]),
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(inv >= 100, 100 * err / inv, 0)' })]),
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 1,
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: 'IF((inv + thr) > 0, 100 * thr / (inv + thr), 0)' }),
+        Match.objectLike({ Expression: 'IF((inv + thr) >= 100, 100 * thr / (inv + thr), 0)' }),
         Match.objectLike({ Id: 'thr', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Throttles' }), Stat: 'Sum' }) }),
       ]),
     });
     expect(pool.sloAlarms).toHaveLength(3);
+    expect(pool.sloAlarms).toContain(pool.throttleAlarm);
+  });
+
+  test('the throttle alarm pages but is not a rollback alarm: a healthy burst reaches the reserved cap too', () => {
+    // Kills: throttle alarm pushed into rollbackAlarms / the deployment group's alarms.
+    expect(pool.throttleAlarm).toBeInstanceOf(cloudwatch.Alarm);
+    expect(pool.rollbackAlarms).not.toContain(pool.throttleAlarm);
+    const group = only(template, 'AWS::CodeDeploy::DeploymentGroup');
+    expect(JSON.stringify(group.Properties.AlarmConfiguration)).not.toMatch(/SloThrottles/);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('throttled requests over 1% .*Pages; not a rollback alarm'),
+    });
   });
 
   test('the SLO is also two Application Signals SLOs (p95 Duration, error rate) with burn-rate alarms that page, not roll back', () => {
@@ -223,7 +236,7 @@ describe('WarmServerlessFunction: the full warm pool', () => {
     });
     template.hasResourceProperties('AWS::ApplicationSignals::ServiceLevelObjective', {
       Sli: Match.objectLike({
-        SliMetric: Match.objectLike({ MetricDataQueries: Match.arrayWith([{ Id: 'sli', Expression: 'IF(inv > 0, 100 * err / inv, 0)', ReturnData: true }]) }),
+        SliMetric: Match.objectLike({ MetricDataQueries: Match.arrayWith([{ Id: 'sli', Expression: 'IF(inv >= 100, 100 * err / inv, 0)', ReturnData: true }]) }),
         MetricThreshold: 1,
       }),
     });
@@ -231,9 +244,9 @@ describe('WarmServerlessFunction: the full warm pool', () => {
       expect.stringMatching(/^Full-Pool-SloLatencyObjective-[0-9A-F]{8}$/), expect.stringMatching(/^Full-Pool-SloErrorRateObjective-[0-9A-F]{8}$/),
     ]);
     expect(pool.sloBurnRateAlarms).toHaveLength(4);
-    // CodeDeploy rolls back on the three SLO alarms and the rollout's own alarm only
+    // CodeDeploy rolls back on the latency and error-rate SLO alarms and the rollout's own alarm only
     const group = Object.values(template.findResources('AWS::CodeDeploy::DeploymentGroup'))[0] as any;
-    expect(group.Properties.AlarmConfiguration.Alarms).toHaveLength(4);
+    expect(group.Properties.AlarmConfiguration.Alarms).toHaveLength(3);
     expect(pool.rollbackAlarms.some(a => pool.sloBurnRateAlarms.includes(a))).toBe(false);
   });
 
@@ -248,13 +261,13 @@ describe('WarmServerlessFunction: the full warm pool', () => {
     ]);
   });
 
-  test('cold-start visibility: a spillover alarm at 100 - p95 = 5% and an init-duration metric filter', () => {
+  test('cold-start visibility: a spillover alarm at 100 - p95 = 5% (at least 20 invocations a minute) and an init-duration metric filter', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 5,
       EvaluationPeriods: 5,
       DatapointsToAlarm: 3,
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: 'IF(inv > 0, 100 * spill / inv, 0)' }),
+        Match.objectLike({ Expression: 'IF(inv >= 20, 100 * spill / inv, 0)' }),
         Match.objectLike({ Id: 'spill', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ProvisionedConcurrencySpilloverInvocations', Namespace: 'AWS/Lambda' }), Stat: 'Sum' }) }),
       ]),
     });
@@ -275,13 +288,19 @@ describe('WarmServerlessFunction: the full warm pool', () => {
         Alarms: [
           { Name: { Ref: Match.stringLikeRegexp('^PoolSloLatency') } },
           { Name: { Ref: Match.stringLikeRegexp('^PoolSloErrorRate') } },
-          { Name: { Ref: Match.stringLikeRegexp('^PoolSloThrottles') } },
           { Name: { Ref: Match.stringLikeRegexp('^BusinessAlarm') } },
         ],
       },
     });
     template.resourceCountIs('AWS::CodeDeploy::DeploymentConfig', 0);
-    template.hasResource('AWS::Lambda::Alias', { UpdatePolicy: { CodeDeployLambdaAliasUpdate: Match.anyValue() } });
+    template.hasResource('AWS::Lambda::Alias', {
+      UpdatePolicy: {
+        CodeDeployLambdaAliasUpdate: {
+          ApplicationName: { Ref: Match.stringLikeRegexp('^PoolDeploymentGroupApplication') },
+          DeploymentGroupName: { Ref: Match.stringLikeRegexp('^PoolDeploymentGroup') },
+        },
+      },
+    });
     expect(pool.rollbackAlarms).toContain(extraAlarm);
   });
 
@@ -354,7 +373,7 @@ describe('WarmServerlessFunction: variants', () => {
       TrafficRoutingConfig: { Type: 'TimeBasedLinear', TimeBasedLinear: { LinearPercentage: 25, LinearInterval: 2 } },
     });
     // the spillover threshold follows the p99 objective: 1%
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1, Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(inv > 0, 100 * spill / inv, 0)' })]) });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1, Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(inv >= 100, 100 * spill / inv, 0)' })]) });
   });
 
   test('all-at-once with hooks: hooks in the alias update policy, hooks may report their status', () => {
@@ -394,7 +413,8 @@ describe('WarmServerlessFunction: variants', () => {
 
   test('code signing: a Signer profile and an ENFORCE code signing config on the function', () => {
     const stack = newStack();
-    const pool = new WarmServerlessFunction(stack, 'Pool', baseProps({ codeSigning: true }));
+    const signed = s3.Bucket.fromBucketName(stack, 'Signed', 'acme-signed-code');
+    const pool = new WarmServerlessFunction(stack, 'Pool', baseProps({ codeSigning: true, code: lambda.Code.fromBucket(signed, 'signed/handler.zip') }));
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::Signer::SigningProfile', { PlatformId: 'AWSLambda-SHA384-ECDSA' });
     t.hasResourceProperties('AWS::Lambda::CodeSigningConfig', {
@@ -402,7 +422,8 @@ describe('WarmServerlessFunction: variants', () => {
       AllowedPublishers: { SigningProfileVersionArns: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^PoolSigningProfile'), 'ProfileVersionArn'] }] },
     });
     t.hasResourceProperties('AWS::Lambda::Function', { CodeSigningConfigArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PoolCodeSigningConfig'), 'CodeSigningConfigArn'] } });
-    expect(pool.signingProfile).toBeDefined();
+    t.hasResourceProperties('AWS::Lambda::Function', { Code: { S3Bucket: 'acme-signed-code', S3Key: 'signed/handler.zip' } });
+    expect(stack.resolve(pool.signingProfile!.signingProfileVersionArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PoolSigningProfile/), 'ProfileVersionArn'] });
   });
 
   test('no code: a container function from the artifact image in ECR (tag kept), no runtime or handler', () => {
@@ -503,15 +524,15 @@ describe('WarmServerlessFunction: rejections', () => {
   test('rejects reserved concurrency below the largest warm pool, schedules included', () => {
     expect(build({ autoscaling: policy({ schedules: [LAUNCH] }), reservedConcurrentExecutions: 100 }))
       .toThrow(/'reservedConcurrentExecutions' \(100\) is below the largest warm pool the policy allows \(120\).*Raise it to at least 120/);
-    expect(build({ reservedConcurrentExecutions: 0 })).toThrow(/'reservedConcurrentExecutions' \(0\) must be an integer >= 1/);
+    expect(build({ reservedConcurrentExecutions: 0 })).toThrow(/'reservedConcurrentExecutions' \(0\) must be an integer from 1 to 2147483647/);
   });
 
   test('rejects sizes Lambda does not offer', () => {
     expect(build({ memorySize: Size.mebibytes(64) })).toThrow(/'memorySize \(MiB\)' \(64\) must be an integer from 128 to 10240/);
-    expect(build({ timeout: Duration.minutes(16) })).toThrow(/'timeout' \(16 minutes\) must be between 1 second and 15 minutes/);
+    expect(build({ timeout: Duration.minutes(16) })).toThrow(/'timeout' \(16 minutes\) must be from 1 second to 15 minutes/);
     expect(build({ ephemeralStorageSize: Size.mebibytes(256) })).toThrow(/'ephemeralStorageSize \(MiB\)' \(256\) must be an integer from 512 to 10240/);
     expect(build({ retryAttempts: 3 })).toThrow(/'retryAttempts' \(3\)/);
-    expect(build({ maxEventAge: Duration.seconds(30) })).toThrow(/'maxEventAge' \(30 seconds\) must be between 1 minute and 6 hours/);
+    expect(build({ maxEventAge: Duration.seconds(30) })).toThrow(/'maxEventAge' \(30 seconds\) must be from 1 minute to 6 hours/);
     expect(build({ aliasName: '42' })).toThrow(/'aliasName' \("42"\) is not a Lambda alias name/);
     expect(build({ maxSpilloverPercent: 150 })).toThrow(/'maxSpilloverPercent' \(150\) must be between 0 and 100/);
   });
@@ -568,9 +589,9 @@ describe('WarmServerlessFunction: rejections', () => {
     expect(build({ slo, rollout: Rollout.canary({ percent: 12.5, bakeTime: Duration.minutes(5) }) })).toThrow(/'rollout.percent' \(12.5\) must be a whole percent/);
     expect(build({ rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }) })).toThrow(/'rollout' \("CANARY 10% \/ 5 minutes"\) rolls back on alarms, but there are none/);
     const s2 = newStack();
-    const alarms = Array.from({ length: 8 }, (_, i) => new cloudwatch.Alarm(s2, `A${i}`, { metric: new cloudwatch.Metric({ namespace: 'X', metricName: `m${i}` }), threshold: 1, evaluationPeriods: 1 }));
+    const alarms = Array.from({ length: 9 }, (_, i) => new cloudwatch.Alarm(s2, `A${i}`, { metric: new cloudwatch.Metric({ namespace: 'X', metricName: `m${i}` }), threshold: 1, evaluationPeriods: 1 }));
     expect(build({ slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 }), rollout: Rollout.allAtOnce({ alarms }) }, s2))
-      .toThrow(/'rollout.alarms' \("11 alarms \(3 from the SLO\)"\) exceeds the 10 alarms/);
+      .toThrow(/'rollout.alarms' \("11 alarms \(2 from the SLO\)"\) exceeds the 10 alarms/);
   });
 
   test('an SLO on time in queue: the lane has no queue metric', () => {

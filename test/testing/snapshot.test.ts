@@ -2,9 +2,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { execFileSync } from 'child_process';
 import './fixtures';
+import {
+  AutoscalingPolicy, EdgeFleetChannel, EndpointMode, FleetRelease, HardwareTarget, HybridTopology, InFlightJobHandling, ManagedEndpoint,
+  ModelArtifact, ModelPrecision, ModelWeights, QueueDrainedWorkers, Rollout, ServingImage, WarmServerlessFunction,
+} from '../../lib';
 import { Snapshot } from '../../lib/testing';
 import * as serializer from '../snapshot-serializer';
 
@@ -26,6 +32,63 @@ function lambdaStack(code: string): cdk.Stack {
     code: lambda.Code.fromAsset(dir),
   });
   new lambda.Alias(stack, 'Live', { aliasName: 'live', version: fn.currentVersion });
+  return stack;
+}
+
+/** A .tar.gz holding one file with `content`. */
+function tarball(name: string, content: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-model-'));
+  assetDirs.push(dir);
+  fs.writeFileSync(path.join(dir, 'weights.json'), content);
+  const file = path.join(dir, `${name}.tar.gz`);
+  execFileSync('tar', ['-czf', file, '-C', dir, 'weights.json']);
+  return file;
+}
+
+/**
+ * Every CloudFormation lane in one topology, built from model files and a handler whose bytes are
+ * `seed`-dependent, at the same paths' shapes (temp folders), for the "changed model file" check.
+ */
+function allLanesStack(seed: string): cdk.Stack {
+  const stack = new cdk.Stack(new cdk.App(), 'Lanes', { env: { account: '123456789012', region: 'us-east-1' } });
+  const int8 = ModelWeights.fromAsset(tarball('int8', `{"int8":"${seed}"}`));
+  const artifact = ModelArtifact.fromAsset(tarball('fp32', `{"fp32":"${seed}"}`), {
+    name: 'assistant',
+    version: '1.4.0',
+    framework: 'pytorch',
+    image: ServingImage.fromRegistry('763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3.0-cpu-py311-ubuntu20.04-sagemaker'),
+    targets: [HardwareTarget.CPU_X86_64],
+    variants: [
+      { target: HardwareTarget.EDGE_ARM64, precision: ModelPrecision.INT8, weights: int8 },
+      { target: HardwareTarget.EDGE_X86_64, precision: ModelPrecision.INT8, weights: int8 },
+    ],
+  });
+  const topology = new HybridTopology(stack, 'Assistant', { artifact });
+  new ManagedEndpoint(topology, 'Baseline', {
+    mode: EndpointMode.realTime({ instanceType: 'ml.m5.xlarge' }),
+    autoscaling: AutoscalingPolicy.fixed(2),
+  });
+  const handler = fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-handler-'));
+  assetDirs.push(handler);
+  fs.writeFileSync(path.join(handler, 'index.js'), `exports.handler = async () => '${seed}';\n`);
+  new WarmServerlessFunction(topology, 'Burst', {
+    code: lambda.Code.fromAsset(handler),
+    handler: 'index.handler',
+    runtime: lambda.Runtime.NODEJS_22_X,
+    autoscaling: AutoscalingPolicy.fixed(1),
+  });
+  new QueueDrainedWorkers(topology, 'Summaries', {
+    jobTimeout: Duration.minutes(2),
+    inFlightJobs: InFlightJobHandling.FINISH,
+    autoscaling: AutoscalingPolicy.fixed(1),
+    rollout: Rollout.allAtOnce(),
+  });
+  new EdgeFleetChannel(topology, 'Edge', {
+    deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64 }, { name: 'kiosks', target: HardwareTarget.EDGE_X86_64 }],
+    rollout: Rollout.canary({ percent: 5, bakeTime: Duration.hours(1) }),
+    release: FleetRelease.canary('1.3.0'),
+    runCommand: 'serve --model "$MODEL_DIR"',
+  });
   return stack;
 }
 
@@ -58,6 +121,36 @@ describe('Snapshot masking', () => {
     expect(text).toContain('"S3Key":"[HASH].zip"');
     expect(text).toContain('cdk-hnb659fds-assets-[ACCOUNT]-[REGION]');
     expect(JSON.parse(Snapshot.mask(JSON.stringify(a)))).toEqual(maskedA);
+  });
+
+  test('two synths with different model files and handler code give equal masked snapshots, in every lane', () => {
+    // GIVEN the same app built from model files (and a handler) with different bytes
+    const a = Template.fromStack(allLanesStack('one')).toJSON();
+    const b = Template.fromStack(allLanesStack('two')).toJSON();
+    // THEN the raw templates differ (the edge recipe's digests, S3 keys, MODEL_SHA256, Lambda version ids)...
+    const raw = (t: object) => JSON.stringify(t);
+    expect(raw(a)).not.toEqual(raw(b));
+    // ...and the masked ones are equal
+    expect(Snapshot.maskTemplate(a)).toEqual(Snapshot.maskTemplate(b));
+    // the edge recipe keeps its structure: digests and install markers are masked, not removed
+    const recipe = raw(Snapshot.maskTemplate(a));
+    expect(recipe).toContain('\\"Digest\\":\\"[SHA256-BASE64]\\"');
+    expect(recipe).toContain('{work:path}/model-[HASH]/.verified');
+    expect(recipe).toContain('\\"MODEL_SHA256\\":\\"[HASH]\\"');
+    expect(recipe).not.toMatch(/(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{43}=/);
+  });
+
+  test('base64 digests and short install markers are masked; look-alikes are left alone', () => {
+    const digest = Buffer.from('ab'.repeat(32), 'hex').toString('base64');
+    expect(digest).toHaveLength(44);
+    expect(Snapshot.mask(`{"Digest":"${digest}","Algorithm":"SHA-256"}`)).toBe('{"Digest":"[SHA256-BASE64]","Algorithm":"SHA-256"}');
+    expect(Snapshot.mask(`exists {work:path}/.verified-0123456789abcdef`)).toBe('exists {work:path}/.verified-[HASH]');
+    expect(Snapshot.needsMasking(digest)).toBe(true);
+    // 43 or 45 characters, or part of a longer base64 text, is not a SHA-256 digest
+    expect(Snapshot.mask(`${'A'.repeat(42)}=`)).toBe(`${'A'.repeat(42)}=`);
+    expect(Snapshot.mask(`${'A'.repeat(44)}=`)).toBe(`${'A'.repeat(44)}=`);
+    expect(Snapshot.mask(`x${digest}`)).toBe(`x${digest}`);
+    expect(Snapshot.mask('.verified-0123456')).toBe('.verified-0123456');
   });
 
   test('the jest serializer masks strings and object keys of snapshotted values', () => {

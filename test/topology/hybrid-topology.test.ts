@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import {
   HardwareTarget, HybridTopology, IInferenceLane, LaneCapacity, LaneKind, LaneValidationError, ModelArtifact, ServiceLevelObjective,
 } from '../../lib';
+import { RouteTarget } from '../../lib/core';
 
 const FP32 = path.join(__dirname, '..', '..', 'examples', 'shared', 'model', 'fp32', 'model.tar.gz');
 
@@ -36,6 +37,7 @@ class FakeLane extends Construct implements IInferenceLane {
   public metricErrors(props?: cloudwatch.MetricOptions) { return new cloudwatch.Metric({ namespace: 'Fake', metricName: 'Errors', dimensionsMap: { Lane: this.node.id }, ...props }); }
   public metricInvocations(props?: cloudwatch.MetricOptions) { return new cloudwatch.Metric({ namespace: 'Fake', metricName: 'Invocations', dimensionsMap: { Lane: this.node.id }, ...props }); }
   public grantInvoke(grantee: iam.IGrantable) { return iam.Grant.drop(grantee, 'fake'); }
+  public routeTarget(): RouteTarget | undefined { return undefined; }
 }
 
 /** A dashboard's body as JSON (tokens replaced by "TOKEN"). */
@@ -291,5 +293,42 @@ describe('HybridTopology: lanes in another stack', () => {
     const topology = new HybridTopology(a, 'Topo', { artifact: ModelArtifact.fromAsset(FP32, { name: 'assistant', version: '1.4.0' }) });
     topology.addLane(new TokenLane(b, 'Lane'));
     expect(() => app.synth()).toThrow(/is in stack B \(account any, Region any\) but the topology's dashboard is in stack A/);
+  });
+});
+
+describe('HybridTopology props and addLane from plain JavaScript: LaneValidationError, never a TypeError', () => {
+  const artifact = () => ModelArtifact.fromAsset(FP32, { name: 'recsys', version: '1.4.0' });
+  function topo(props: unknown): HybridTopology {
+    return new HybridTopology(new Stack(new App(), 'S'), 'Topo', props as never);
+  }
+
+  test.each([
+    ['no props', undefined, /^S\/Topo: 'props' is required\. Fix: Pass \{ artifact \}/],
+    ['props null', null, /^S\/Topo: 'props' \(null\) is not a props object/],
+    ['no artifact', {}, /^S\/Topo: 'artifact' is required\. Fix: Pass the model every lane serves/],
+    ['artifact a string', { artifact: 's3://b/model.tar.gz' }, /^S\/Topo: 'artifact' \("s3:\/\/b\/model\.tar\.gz"\) is not a ModelArtifact/],
+    ['autoscaling a plain object', { autoscaling: { maxCapacity: 4 } }, /^S\/Topo: 'autoscaling' \(\{"maxCapacity":4\}\) is not an AutoscalingPolicy/],
+    ['slo a number', { slo: 300 }, /^S\/Topo: 'slo' \(300\) is not a ServiceLevelObjective/],
+    ['rollout a string', { rollout: 'CANARY' }, /^S\/Topo: 'rollout' \("CANARY"\) is not a Rollout/],
+    ['hourlyPrices a number', { hourlyPrices: 1.4 }, /^S\/Topo: 'hourlyPrices' \(1\.4\) is not a props object/],
+    ['alarmStatusWidget a string', { alarmStatusWidget: 'yes' }, /^S\/Topo: 'alarmStatusWidget' \("yes"\) is not one of true, false/],
+    ['laneDashboards a number', { laneDashboards: 1 }, /^S\/Topo: 'laneDashboards' \(1\) is not one of true, false/],
+    ['dashboardName a number', { dashboardName: 7 }, /^S\/Topo: 'dashboardName' \(7\) is not a string/],
+  ])('%s', (_name, extra, msg) => {
+    const props = extra === undefined || extra === null ? extra : { artifact: artifact(), ...(extra as object) };
+    const fn = () => topo(_name === 'no artifact' ? {} : props);
+    expect(fn).toThrow(LaneValidationError);
+    expect(fn).toThrow(msg);
+  });
+
+  test('addLane: a non-lane, options that are not an object, a pinnedVersion that is not a string', () => {
+    const t = topo({ artifact: artifact() });
+    const lane = new FakeLane(t.node.scope as Construct, 'Lane', 'recsys', '0.9.0');
+    expect(() => t.addLane({ laneKind: 'x' } as never)).toThrow(/^S\/Topo: 'addLane\(lane\)' \(\{"laneKind":"x"\}\) is not an inference lane \(IInferenceLane\)/);
+    expect(() => t.addLane(null as never)).toThrow(/^S\/Topo: 'addLane\(lane\)' \(null\) is not an inference lane/);
+    expect(() => t.addLane(lane, null as never)).toThrow(/^S\/Topo: 'addLane\(options\)' \(null\) is not a props object/);
+    expect(() => t.addLane(lane, { pinnedVersion: 0.9 as never })).toThrow(/^S\/Topo: 'pinnedVersion' \(0\.9\) is not a string\. Fix: Pass the version the lane serves as text, e\.g\. '0\.9\.0'\./);
+    expect(() => t.addLane(lane, { pinnedVersion: '0.9.0' })).not.toThrow();
+    expect(t.lanes).toContain(lane);
   });
 });

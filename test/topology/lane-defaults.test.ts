@@ -1,9 +1,11 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Construct } from 'constructs';
 import {
-  AutoscalingPolicy, EndpointMode, HybridTopology, ManagedEndpoint, QueueDrainedWorkers, Rollout, ScalingTrigger,
+  AutoscalingPolicy, EndpointMode, HybridTopology, ManagedEndpoint, ModelArtifact, QueueDrainedWorkers, Rollout, ScalingTrigger,
   ServiceLevelObjective,
 } from '../../lib';
+import { withLaneDefaults } from '../../lib/core/lane-defaults';
 import { demoArtifact } from '../../examples/shared/artifact';
 
 function topology(props: { rollout?: Rollout } = {}) {
@@ -75,4 +77,27 @@ test('an inherited autoscaling policy a lane cannot render says where it came fr
   });
   expect(() => new ManagedEndpoint(topo, 'Baseline', { mode: EndpointMode.realTime({ instanceType: 'ml.m5.xlarge' }) }))
     .toThrow(/^S\/Topo\/Baseline: 'autoscaling\.triggers' .*\(The 'autoscaling' was not passed to S\/Topo\/Baseline: it was inherited from the topology S\/Topo\./s);
+});
+
+describe('withLaneDefaults (lib/core/lane-defaults): the artifact is always required and typed as present', () => {
+  interface FakeLaneProps { readonly artifact?: ModelArtifact; readonly autoscaling?: AutoscalingPolicy; readonly slo?: ServiceLevelObjective }
+
+  test('inside a topology: the artifact (and autoscaling when required) come back typed as present', () => {
+    const { topo } = topology();
+    const lane = new Construct(topo, 'Lane');
+    const p = withLaneDefaults(lane, {} as FakeLaneProps, 'FakeLane', ['artifact', 'autoscaling', 'slo'], ['autoscaling']);
+    // Typed without `!`: these lines only compile because the result has artifact and autoscaling.
+    const artifact: ModelArtifact = p.artifact;
+    const policy: AutoscalingPolicy = p.autoscaling;
+    expect(artifact.version).toBe('2.0.0');
+    expect(policy.maxCapacity).toBe(3);
+  });
+
+  test('outside a topology, a missing artifact is rejected even when required lists only autoscaling', () => {
+    const lane = new Construct(new Stack(new App(), 'S'), 'Lane');
+    expect(() => withLaneDefaults(lane, { autoscaling: AutoscalingPolicy.fixed(1) } as FakeLaneProps, 'FakeLane', ['artifact', 'autoscaling'], ['autoscaling']))
+      .toThrow(/^S\/Lane: 'artifact' is required\. Fix: Pass the ModelArtifact it serves to the FakeLane, or create it inside a HybridTopology that has one\.$/);
+    expect(() => withLaneDefaults(lane, { artifact: demoArtifact('1.0.0') } as FakeLaneProps, 'FakeLane', ['artifact', 'autoscaling'], ['autoscaling']))
+      .toThrow(/^S\/Lane: 'autoscaling' is required\. Fix: Pass an AutoscalingPolicy \(AutoscalingPolicy\.fixed\(n\) for a fixed fleet\) to the FakeLane/);
+  });
 });

@@ -22,9 +22,19 @@
  * - values from other jsii languages and plain JavaScript: `checkOneOf` for enum-like props,
  *   `checkFinite`/`checkWholeNumber` for numbers (NaN and Infinity rejected), `checkCapacity` for
  *   Application Auto Scaling capacities (32-bit), `checkPinnedVersion` where a rollback needs a fixed
- *   version (`latest` rejected).
+ *   version (`latest` rejected), `checkPropsObject` for props/options objects (missing, null, a string)
+ *   and `checkList` for lists, `isDuration`/`checkIsDuration` for Durations.
  *
- * `describeValue`/`describeDuration` render values readably (`1.5 seconds`, `NaN`, `a Bucket`).
+ * `describeValue`/`describeDuration` render values readably and exactly (`1.5 seconds`, `90.5 seconds`
+ * for `Duration.millis(90500)`, `NaN`, `a Bucket`): use `describeDuration` instead of `toHumanString()`
+ * in any message, which drops everything after the second unit.
+ *
+ * Regions: `checkModelDataRegion(scope, 'artifact', binding, reason)` where the platform reads model
+ * data only in its own Region (SageMaker hosting).
+ *
+ * Rollouts: read `rollout.linearStepCount` (undefined for a token step percent) instead of the
+ * deprecated `linearSteps`. Model data Region: `binding.bucketRegion` (undefined when unknown; may be a
+ * token) to reject weights in another Region than the lane.
  *
  * SLOs (lib/core/service-level-objective.ts), what lanes adopt:
  * - pass `errors` and `requests` (counts) to `slo.render(...)` instead of a hand-made
@@ -43,10 +53,11 @@
  * cdk-nag: `acknowledgeNagFindings(resource, [{ id, reason, appliesTo? }])` from ./nag acknowledges a
  * finding at the resource a lane creates (granular ids for IAM4/IAM5), without importing cdk-nag.
  */
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { IConstruct } from 'constructs';
 import { invalid } from '../errors';
+import type { ModelArtifactBinding } from '../model-artifact';
 import { describeDuration } from './describe';
 
 export { describeDuration, describeValue } from './describe';
@@ -139,6 +150,28 @@ export function checkOneOf<T>(scope: Where, prop: string, value: T | undefined, 
   }
 }
 
+/**
+ * A props or options object (plain JavaScript can pass nothing, null, a string or an array where a
+ * contract takes props): a LaneValidationError instead of a TypeError on the first property read.
+ * Tokens are not props objects either.
+ */
+export function checkPropsObject(scope: Where, prop: string, value: unknown, fix: string): void {
+  if (value === undefined) {
+    throw invalid(scope, prop, value, 'is required', fix);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Token.isUnresolved(value)) {
+    throw invalid(scope, prop, value, 'is not a props object', fix);
+  }
+}
+
+/** A list (array) if set: plain JavaScript can pass one item or a string where a list belongs. Undefined is skipped. */
+export function checkList(scope: Where, prop: string, value: unknown, fix: string): void {
+  if (value === undefined || Token.isUnresolved(value)) { return; }
+  if (!Array.isArray(value)) {
+    throw invalid(scope, prop, value, 'is not a list', fix);
+  }
+}
+
 /** A non-empty string (whitespace-only counts as empty). Tokens are skipped; undefined is skipped. */
 export function checkNonEmpty(scope: Where, prop: string, value: string | undefined, fix?: string): void {
   if (value === undefined || Token.isUnresolved(value)) { return; }
@@ -193,6 +226,29 @@ export function checkNoModelEnvOverride(scope: Where, prop: string, env: { [name
       throw invalid(scope, `${prop}.${name}`, value, 'is set by the lane from the artifact', `Drop ${name}; the lane sets ${reservedNames.join(', ')}.`);
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regions
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Model data in another Region than the lane that reads it, where both Regions are known (a bucket
+ * Region from `binding.bucketRegion`, the lane's stack Region; tokens and undefined are unknown and
+ * skipped). One wording for every lane:
+ *
+ * `<path>: 'artifact' ("s3://models-eu/recsys/model.tar.gz") is in Region eu-west-1, but the lane is in us-east-1: <reason>. Fix: ...`
+ *
+ * `reason` says what the platform does, e.g. "SageMaker reads model data only from a bucket in the
+ * endpoint's Region". Call it only where the platform really needs the same Region (SageMaker hosting);
+ * a lane that downloads the weights itself may read across Regions.
+ */
+export function checkModelDataRegion(scope: IConstruct, prop: string, binding: Pick<ModelArtifactBinding, 'bucketRegion' | 'modelDataUrl' | 'bucketName'>, reason: string): void {
+  const bucketRegion = binding.bucketRegion;
+  const laneRegion = Stack.of(scope).region;
+  if (bucketRegion === undefined || Token.isUnresolved(bucketRegion) || Token.isUnresolved(laneRegion) || bucketRegion === laneRegion) { return; }
+  throw invalid(scope, prop, binding.modelDataUrl ?? binding.bucketName, `is in Region ${bucketRegion}, but the lane is in ${laneRegion}: ${reason}`,
+    `Copy the weights to a bucket in ${laneRegion} (e.g. with S3 Cross-Region Replication) and pass that bucket, or deploy the lane in ${bucketRegion}.`);
 }
 
 // ---------------------------------------------------------------------------------------------

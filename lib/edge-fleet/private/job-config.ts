@@ -1,7 +1,8 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as greengrassv2 from 'aws-cdk-lib/aws-greengrassv2';
 import { IConstruct } from 'constructs';
-import { checkInteger, checkRange, invalid, isConcreteNumber } from '../../core/errors';
+import { invalid, isConcreteNumber } from '../../core/errors';
+import { checkDuration, checkFinite, checkOneOf, checkWholeNumber } from '../../core/private/validation';
 import { FleetJobOptions, JobFailureType } from '../fleet-job';
 
 /** The defaults of each ring. @internal */
@@ -30,11 +31,12 @@ export function renderJobConfiguration(scope: IConstruct, prop: string, options:
   const abortCriteria = options.abortCriteria ?? defaults.abortCriteria ?? [];
   const timeout = options.inProgressTimeout ?? defaults.inProgressTimeout;
 
-  checkInteger(scope, `${prop}.maximumPerMinute`, maximumPerMinute, 1, 1000);
+  checkWholeNumber(scope, `${prop}.maximumPerMinute`, maximumPerMinute, 1, 1000);
   let exponentialRate: greengrassv2.CfnDeployment.IoTJobExponentialRolloutRateProperty | undefined;
   if (rate) {
     const p = `${prop}.exponentialRate`;
-    checkInteger(scope, `${p}.baseRatePerMinute`, rate.baseRatePerMinute, 1, 1000);
+    checkWholeNumber(scope, `${p}.baseRatePerMinute`, rate.baseRatePerMinute, 1, 1000);
+    checkFinite(scope, `${p}.incrementFactor`, rate.incrementFactor, { fix: 'Pass a factor from 1.1 to 5, e.g. 2.' });
     if (isConcreteNumber(rate.incrementFactor)) {
       if (!(rate.incrementFactor > 1)) {
         throw invalid(scope, `${p}.incrementFactor`, rate.incrementFactor, 'must be greater than 1 (a factor of 1 or less never increases the rate)', 'Pass a factor from 1.1 to 5, e.g. 2.');
@@ -48,8 +50,8 @@ export function renderJobConfiguration(scope: IConstruct, prop: string, options:
     if ((notified === undefined) === (succeeded === undefined)) {
       throw invalid(scope, `${p}`, { increaseAfterNotifiedDevices: notified, increaseAfterSucceededDevices: succeeded }, 'must set exactly one of increaseAfterNotifiedDevices and increaseAfterSucceededDevices', 'Set increaseAfterSucceededDevices (recommended: a failing version stops accelerating) or increaseAfterNotifiedDevices.');
     }
-    checkInteger(scope, `${p}.increaseAfterNotifiedDevices`, notified, 1);
-    checkInteger(scope, `${p}.increaseAfterSucceededDevices`, succeeded, 1);
+    checkWholeNumber(scope, `${p}.increaseAfterNotifiedDevices`, notified, 1, INT32_MAX);
+    checkWholeNumber(scope, `${p}.increaseAfterSucceededDevices`, succeeded, 1, INT32_MAX);
     if (isConcreteNumber(maximumPerMinute) && isConcreteNumber(rate.baseRatePerMinute) && rate.baseRatePerMinute > maximumPerMinute) {
       throw invalid(scope, `${p}.baseRatePerMinute`, rate.baseRatePerMinute, `must be less than or equal to 'maximumPerMinute' (${maximumPerMinute})`, 'Lower baseRatePerMinute or raise maximumPerMinute.');
     }
@@ -61,17 +63,18 @@ export function renderJobConfiguration(scope: IConstruct, prop: string, options:
     };
   }
 
+  if (!Array.isArray(abortCriteria)) {
+    throw invalid(scope, `${prop}.abortCriteria`, abortCriteria, 'is not a list', 'Pass a list of { failureType, thresholdPercent, minExecutedDevices }, or [] for no abort criteria.');
+  }
   const seen = new Set<JobFailureType>();
   const criteriaList = abortCriteria.map((c, i) => {
     const p = `${prop}.abortCriteria[${i}]`;
-    checkRange(scope, `${p}.thresholdPercent`, c.thresholdPercent, 0, 100, 'Pass a percent from 0 to 100.');
+    checkFinite(scope, `${p}.thresholdPercent`, c.thresholdPercent, { min: 0, max: 100, fix: 'Pass a percent from 0 to 100 with at most two decimals.' });
     if (isConcreteNumber(c.thresholdPercent) && Math.abs(c.thresholdPercent * 100 - Math.round(c.thresholdPercent * 100)) > 1e-6) {
       throw invalid(scope, `${p}.thresholdPercent`, c.thresholdPercent, 'has more than two decimals (IoT jobs accept e.g. 10.99, not 10.999)', `Pass ${Math.round(c.thresholdPercent * 100) / 100}.`);
     }
-    checkInteger(scope, `${p}.minExecutedDevices`, c.minExecutedDevices, 1);
-    if (!Object.values(JobFailureType).includes(c.failureType)) {
-      throw invalid(scope, `${p}.failureType`, c.failureType, 'is not a JobFailureType', 'Use JobFailureType.FAILED, REJECTED, TIMED_OUT or ALL.');
-    }
+    checkWholeNumber(scope, `${p}.minExecutedDevices`, c.minExecutedDevices, 1, INT32_MAX);
+    checkOneOf(scope, `${p}.failureType`, c.failureType, Object.values(JobFailureType), 'Use JobFailureType.FAILED, REJECTED, TIMED_OUT or ALL.');
     if (seen.has(c.failureType)) {
       throw invalid(scope, `${p}.failureType`, c.failureType, 'is listed twice', 'Keep one criterion per failure type.');
     }
@@ -86,12 +89,11 @@ export function renderJobConfiguration(scope: IConstruct, prop: string, options:
 
   let timeoutConfig: greengrassv2.CfnDeployment.IoTJobTimeoutConfigProperty | undefined;
   if (timeout) {
-    if (!timeout.isUnresolved()) {
-      const seconds = timeout.toSeconds();
-      if (seconds % 60 !== 0 || seconds < 60 || seconds > 7 * 24 * 3600) {
-        throw invalid(scope, `${prop}.inProgressTimeout`, timeout, 'must be a whole number of minutes from 1 minute to 7 days', 'Pass e.g. Duration.minutes(30).');
-      }
+    if (!(timeout instanceof Duration)) {
+      throw invalid(scope, `${prop}.inProgressTimeout`, timeout, 'is not a Duration', 'Pass e.g. Duration.minutes(30).');
     }
+    // IoT jobs: InProgressTimeoutInMinutes from 1 to 10080 (7 days).
+    checkDuration(scope, `${prop}.inProgressTimeout`, timeout, { unit: 'minutes', min: Duration.minutes(1), max: Duration.days(7) });
     timeoutConfig = { inProgressTimeoutInMinutes: timeout.toMinutes() };
   }
 
@@ -105,17 +107,21 @@ export function renderJobConfiguration(scope: IConstruct, prop: string, options:
   };
 }
 
+/** Largest value of the Greengrass and IoT APIs' integer fields. @internal */
+export const INT32_MAX = 2147483647;
+
 /**
- * Whole seconds of a duration (tokens passed through), rejecting fractions and zero.
+ * Whole seconds of a duration (tokens passed through), rejecting fractions, zero, non-Durations and
+ * values above the APIs' 32-bit integers.
  * @internal
  */
 export function wholeSeconds(scope: IConstruct, prop: string, d: Duration): number {
+  if (!(d instanceof Duration)) {
+    throw invalid(scope, prop, d, 'is not a Duration', 'Pass e.g. Duration.seconds(60).');
+  }
   if (d.isUnresolved() || Token.isUnresolved(d.toSeconds({ integral: false }))) {
     return d.toSeconds();
   }
-  const s = d.toSeconds({ integral: false });
-  if (!Number.isInteger(s) || s < 1) {
-    throw invalid(scope, prop, d, 'must be a whole number of seconds, at least 1', 'Pass e.g. Duration.seconds(60).');
-  }
-  return s;
+  checkDuration(scope, prop, d, { unit: 'seconds', min: Duration.seconds(1), max: Duration.seconds(INT32_MAX) });
+  return d.toSeconds();
 }

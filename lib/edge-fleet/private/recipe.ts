@@ -50,7 +50,8 @@ export function recipeDigest(sha256Hex: string): string {
  * - the Install step checks the downloaded file against the SHA-256 computed at synth
  *   (`sha256sum -c`), so a device refuses an object that differs from the one this stack built, even if
  *   the object was overwritten in S3 before the component version was created; `.tar.gz` builds are then
- *   unpacked into the component's work folder (Greengrass itself only unpacks ZIP);
+ *   unpacked into `{work:path}/model-<sha256>` (Greengrass itself only unpacks ZIP), a folder per
+ *   digest with its `.verified` marker inside, so a rollback to an older version runs its own weights;
  * - `MODEL_DIR`, `MODEL_SHA256`, `MODEL_NAME`, `MODEL_VERSION` are set for the Run step.
  * @internal
  */
@@ -62,20 +63,28 @@ export function buildRecipe(input: RecipeInput): { [key: string]: unknown } {
     const fileName = concreteKey ? key.split('/').pop() ?? key : undefined;
     const file = fileName ? `{artifacts:path}/${fileName}` : '"$(ls -1 {artifacts:path}/* | head -n 1)"';
     const zip = concreteKey && /\.zip$/i.test(key);
-    const marker = `{work:path}/.verified-${b.sha256Hex.slice(0, 16)}`;
     let modelDir: string;
+    let marker: string;
     const script = [
       'set -eu',
       `echo "${b.sha256Hex}  ${file}" | sha256sum -c -`,
     ];
     if (zip) {
-      // Greengrass unpacks ZIP artifacts to {artifacts:decompressedPath}/<name without extension>.
+      // Greengrass unpacks ZIP artifacts to {artifacts:decompressedPath}/<name without extension>,
+      // a folder per component version: a rollback finds its own files there.
       modelDir = `{artifacts:decompressedPath}/${fileName!.replace(/\.zip$/i, '')}`;
+      marker = `{work:path}/.verified-${b.sha256Hex}`;
     } else if (b.binding.compressed) {
-      modelDir = '{work:path}/model';
+      // One folder per digest, never shared between builds: a rollback or a freeze that restores an
+      // older component version skips Install (its marker is still there) and its MODEL_DIR still
+      // holds its own weights. The marker lives inside the folder it vouches for.
+      modelDir = `{work:path}/model-${b.sha256Hex}`;
+      marker = `${modelDir}/.verified`;
       script.push(`rm -rf ${modelDir} && mkdir -p ${modelDir}`, `tar -xzf ${file} -C ${modelDir}`);
     } else {
+      // {artifacts:path} is a folder per component version.
       modelDir = '{artifacts:path}';
+      marker = `{work:path}/.verified-${b.sha256Hex}`;
     }
     script.push(`touch ${marker}`);
     const lifecycle: { [key: string]: unknown } = {

@@ -34,18 +34,25 @@ export function promSelector(labels: { [key: string]: string }): string {
 }
 
 /** The queries with Triton defaults. @internal */
-export const DEFAULT_QUERIES: Required<ServingMetricQueries> = {
+export const DEFAULT_QUERIES: Required<Omit<ServingMetricQueries, 'gatewayRequestsPerSecond'>> = {
   requestsPerSecond: 'sum(rate(nv_inference_request_success{$SELECTOR}[1m]))',
   inFlightRequests: 'sum(rate(nv_inference_request_duration_us{$SELECTOR}[1m])) / 1e6',
   gpuUtilizationPercent: 'avg(nv_gpu_utilization{$SELECTOR}) * 100',
   queueTimeSeconds: '(sum(rate(nv_inference_queue_duration_us{$SELECTOR}[1m])) / 1e6) / clamp_min(sum(rate(nv_inference_request_success{$SELECTOR}[1m])), 0.001)',
   latencyMilliseconds: 'max(nv_inference_request_summary_us{$SELECTOR,quantile="$QUANTILE"} >= 0) / 1000',
-  errorRatePercent: '100 * sum(rate(nv_inference_request_failure{$SELECTOR}[1m])) / clamp_min(sum(rate(nv_inference_request_success{$SELECTOR}[1m])) + sum(rate(nv_inference_request_failure{$SELECTOR}[1m])), 0.001)',
+  allRequestsPerSecond: 'sum(rate(nv_inference_request_success{$SELECTOR}[1m])) + sum(rate(nv_inference_request_failure{$SELECTOR}[1m]))',
+  // No traffic gives no sample (the denominator is filtered by `> 0`), never a 0 % error rate.
+  errorRatePercent: '100 * sum(rate(nv_inference_request_failure{$SELECTOR}[1m])) / (sum(rate(nv_inference_request_success{$SELECTOR}[1m])) + sum(rate(nv_inference_request_failure{$SELECTOR}[1m])) > 0)',
 };
 
+/** The queries after defaults; the gateway query has no default. @internal */
+export type ResolvedQueries = Required<Omit<ServingMetricQueries, 'gatewayRequestsPerSecond'>> & { readonly gatewayRequestsPerSecond?: string };
+
 /** Merge user queries over the defaults. @internal */
-export function resolveQueries(q: ServingMetricQueries | undefined): Required<ServingMetricQueries> {
+export function resolveQueries(q: ServingMetricQueries | undefined): ResolvedQueries {
   return {
+    gatewayRequestsPerSecond: q?.gatewayRequestsPerSecond,
+    allRequestsPerSecond: q?.allRequestsPerSecond ?? DEFAULT_QUERIES.allRequestsPerSecond,
     requestsPerSecond: q?.requestsPerSecond ?? DEFAULT_QUERIES.requestsPerSecond,
     inFlightRequests: q?.inFlightRequests ?? DEFAULT_QUERIES.inFlightRequests,
     gpuUtilizationPercent: q?.gpuUtilizationPercent ?? DEFAULT_QUERIES.gpuUtilizationPercent,
@@ -53,6 +60,16 @@ export function resolveQueries(q: ServingMetricQueries | undefined): Required<Se
     latencyMilliseconds: q?.latencyMilliseconds ?? DEFAULT_QUERIES.latencyMilliseconds,
     errorRatePercent: q?.errorRatePercent ?? DEFAULT_QUERIES.errorRatePercent,
   };
+}
+
+/**
+ * The error-rate query with the SLO's minimum request count: the rate itself when the period saw at
+ * least `minRequests` requests, 0 when it saw fewer (a handful of requests cannot trip it), no sample
+ * when it saw none (no data is never a pass).
+ * @internal
+ */
+export function errorRateWithMinimum(errorRate: string, allRequestsPerSecond: string, periodSeconds: number, minRequests: number): string {
+  return `((${errorRate}) and on() ((${allRequestsPerSecond}) * ${periodSeconds} >= ${minRequests})) or on() (0 * ((${allRequestsPerSecond}) > 0))`;
 }
 
 /** Fill `$SELECTOR` and `$QUANTILE`. @internal */

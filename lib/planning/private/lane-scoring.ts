@@ -1,4 +1,4 @@
-import { LaneKind } from '../../core';
+import { HardwareTarget, LaneKind } from '../../core';
 import { CostClarity, DataLocality, LatencyClass, PlanningQuestion, TeamMaturity, TrafficShape, WorkloadKind } from '../questionnaire';
 
 /**
@@ -18,6 +18,7 @@ export interface ResolvedAnswers {
   readonly dataLocality: DataLocality;
   readonly teamMaturity: TeamMaturity;
   readonly costClarity: CostClarity;
+  readonly hardware?: HardwareTarget;
 }
 
 /** One scored factor. @internal */
@@ -110,6 +111,7 @@ export function scoreLanes(a: ResolvedAnswers): LaneScore[] {
   scoreData(s, a);
   scoreTeam(s, a);
   scoreCost(s, a);
+  scoreHardware(s, a);
   return LANE_ORDER.map(lane => ({ lane, ...s.scores.get(lane)! }));
 }
 
@@ -190,7 +192,8 @@ function scoreTraffic(s: Scorer, a: ResolvedAnswers): void {
       s.add(S, q, 1, 'scheduled pre-warming fills the warm pool before known peaks');
       s.add(C, q, 1, 'scheduled scaling (KEDA cron) adds replicas before known peaks');
       s.add(B, q, 1, 'scheduled worker counts follow known peaks');
-      s.add(E, q, -1, 'a device fleet cannot add capacity for peaks');
+      // Known peaks are still peaks: a device serves at its fixed ceiling (as for spiky traffic).
+      s.unmet(E, q, -1, 'a device fleet cannot add capacity for peaks: requests beyond a device\'s compute ceiling wait');
       break;
     case TrafficShape.SPIKY:
       s.add(S, q, 3, 'spiky loads pair well with serverless: scale to zero and back, pay only for active time');
@@ -275,5 +278,41 @@ function scoreCost(s: Scorer, a: ResolvedAnswers): void {
       s.add(M, q, 1, 'autoscaling bounds keep spend elastic');
       s.add(C, q, -1, 'committing to nodes before usage is known risks paying for idle capacity');
       break;
+  }
+}
+
+const CLOUD_LANES = [LaneKind.MANAGED_ENDPOINT, LaneKind.SERVERLESS, LaneKind.BATCH_WORKERS, LaneKind.GPU_CLUSTER];
+
+function scoreHardware(s: Scorer, a: ResolvedAnswers): void {
+  const q = PlanningQuestion.HARDWARE;
+  switch (a.hardware) {
+    case undefined:
+      return;
+    case HardwareTarget.CPU_X86_64:
+    case HardwareTarget.CPU_ARM64:
+      s.add(C, q, -2, 'a GPU cluster for a CPU model pays for accelerators it does not use');
+      s.unmet(E, q, -2, `devices run device builds (${HardwareTarget.EDGE_ARM64}, ${HardwareTarget.EDGE_X86_64}), not a cloud ${a.hardware} build`);
+      return;
+    case HardwareTarget.NVIDIA_GPU:
+      s.add(C, q, 3, 'GPU nodes with dynamic batching: the lane built for NVIDIA GPUs');
+      s.add(M, q, 1, 'GPU instances (ml.g5, ml.g6, ml.p4d) host the model');
+      s.add(B, q, 1, 'GPU workers run on EC2 capacity (g5 by default)');
+      s.unmet(S, q, -10, 'Lambda has no GPUs');
+      s.unmet(E, q, -2, `devices run device builds (${HardwareTarget.EDGE_ARM64}, ${HardwareTarget.EDGE_X86_64}), not a data-center GPU build`);
+      return;
+    case HardwareTarget.INFERENTIA:
+      s.add(M, q, 2, 'Inferentia instances (ml.inf2) host Neuron-compiled models');
+      s.unmet(S, q, -10, 'Lambda has no Inferentia');
+      s.unmet(B, q, -10, 'the workers run on Fargate CPUs or NVIDIA GPU instances only');
+      s.unmet(C, q, -10, 'the GPU chart schedules NVIDIA GPUs (nvidia.com/gpu), not Neuron devices');
+      s.unmet(E, q, -10, 'devices run device builds, not Inferentia');
+      return;
+    case HardwareTarget.EDGE_ARM64:
+    case HardwareTarget.EDGE_X86_64:
+      s.add(E, q, 4, `ships the ${a.hardware} build to the devices`);
+      for (const l of CLOUD_LANES) {
+        s.unmet(l, q, -10, `runs in a cloud region, not on your ${a.hardware} devices`);
+      }
+      return;
   }
 }

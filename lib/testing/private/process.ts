@@ -127,3 +127,21 @@ export function checkReason(what: string, id: string, reason: string | undefined
     throw new Error(`${what} '${id}' needs a reason of at least 10 characters explaining why it is safe to ignore (got ${JSON.stringify(reason ?? '')})`);
   }
 }
+
+/**
+ * A Python launcher that ties the program it execs to the life of its parent: on Linux it sets
+ * PR_SET_PDEATHSIG (SIGTERM), which survives exec, so the program is terminated when the process that
+ * started it exits for any reason: a test that never calls `stop()`, a jest worker that is
+ * force-killed. `process.on('exit')` is no safety net under jest, whose sandbox gives test code a
+ * copy of `process` whose exit listeners never fire. argv: the program, then its arguments.
+ */
+export const TIED_TO_PARENT_LAUNCHER = [
+  'import ctypes, os, signal, sys',
+  'try:',
+  "    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG",
+  'except Exception:',
+  '    pass  # not Linux: stop() and the exit listener remain the only cleanup',
+  'if os.getppid() == 1:',
+  '    sys.exit(0)  # the parent died before prctl: do not start orphaned',
+  'os.execv(sys.argv[1], sys.argv[1:])',
+].join('\n');

@@ -1,0 +1,2 @@
+export * from './route-target';
+export * from './inference-front-door';

@@ -1,0 +1,22 @@
+// Simulation of synthesized stacks on traffic traces (pure TypeScript, no AWS calls). Not part of the
+// jsii API: import from 'cdk-inference-lanes/lib/simulation'. See lib/simulation/README.md.
+export * from './stack-model';
+export * from './profile';
+export { readStack, readCloudAssembly } from './template-reader';
+export type { TemplateInput, ManifestInput } from './template-reader';
+export { modelFromConstructs, templateInput } from './from-construct';
+export type { ChartLike } from './from-construct';
+export { simulate, SimulationInputError } from './engine';
+export type { SimulateOptions, RunResult, LaneResult } from './engine';
+export { oracle, naiveModel } from './references';
+export type { OracleResult } from './references';
+export { rolloutTrials, CanaryKind } from './rollout-trials';
+export type { RolloutTrialOptions, RolloutTrialResult } from './rollout-trials';
+export { TraceError, readCsvTrace, scaleTrace, recommenderTrace, assistantTrace, documentBatchTrace, TRACES } from './traces';
+export type { Trace } from './traces';
+export { runScenario, runRolloutTrials, toJson, toText, toSvg } from './report';
+export type { ScenarioReport } from './report';
+export { SEED_SCENARIOS, EXAMPLE_PROFILES } from './seed';
+export type { SeedScenario } from './seed';
+export { loadApp } from './apps';
+export { compileMetricMath, MetricMathError } from './metric-math';

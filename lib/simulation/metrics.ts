@@ -1,0 +1,148 @@
+import { compileMetricMath, CompiledExpression } from './metric-math';
+import { AlarmSpec, MetricMath, MetricRef } from './stack-model';
+
+/** Per-second series a lane records; metrics are aggregated from them over a period. */
+export const SERIES = [
+  'requests', 'errors', 'over', 'latencyQ', 'inflightPerInstance', 'utilization', 'spill', 'throttles',
+  'visible', 'oldestAge', 'running', 'pending', 'cpu', 'capacity', 'invocationsPerInstance', 'cold',
+] as const;
+export type SeriesName = typeof SERIES[number];
+
+/** Which series (and how it aggregates over one second) backs a CloudWatch metric. */
+const METRIC_SERIES: Record<string, SeriesName> = {
+  'AWS/SageMaker:Invocations': 'requests',
+  'AWS/SageMaker:Invocation5XXErrors': 'errors',
+  'AWS/SageMaker:ModelLatency': 'latencyQ',
+  'AWS/SageMaker:InvocationsPerInstance': 'invocationsPerInstance',
+  'AWS/SageMaker:ConcurrentRequestsPerModel': 'inflightPerInstance',
+  'AWS/SageMaker:CPUUtilization': 'cpu',
+  'AWS/Lambda:Invocations': 'requests',
+  'AWS/Lambda:Errors': 'errors',
+  'AWS/Lambda:Duration': 'latencyQ',
+  'AWS/Lambda:ProvisionedConcurrencyUtilization': 'utilization',
+  'AWS/Lambda:ProvisionedConcurrencySpilloverInvocations': 'spill',
+  'AWS/Lambda:Throttles': 'throttles',
+  'AWS/SQS:ApproximateNumberOfMessagesVisible': 'visible',
+  'AWS/SQS:ApproximateAgeOfOldestMessage': 'oldestAge',
+  'ECS/ContainerInsights:RunningTaskCount': 'running',
+  'ECS/ContainerInsights:PendingTaskCount': 'pending',
+  'AWS/ECS:CPUUtilization': 'cpu',
+};
+
+/** Count series: per-second values add up over a period (Sum); gauges are sampled. */
+const COUNTS = new Set<SeriesName>(['requests', 'errors', 'spill', 'throttles', 'invocationsPerInstance', 'cold']);
+
+/**
+ * Predefined target-tracking metrics as CloudWatch metrics.
+ * Source: Application Auto Scaling API reference, PredefinedMetricSpecification; SageMaker
+ * InvocationsPerInstance is a per-minute Sum; the high-resolution concurrency metric is published
+ * every 10 seconds.
+ */
+export const PREDEFINED: Record<string, MetricRef> = {
+  SageMakerVariantInvocationsPerInstance: { namespace: 'AWS/SageMaker', metricName: 'InvocationsPerInstance', stat: 'Sum', period: 60 },
+  SageMakerVariantConcurrentRequestsPerModelHighResolution: { namespace: 'AWS/SageMaker', metricName: 'ConcurrentRequestsPerModel', stat: 'Average', period: 10 },
+  LambdaProvisionedConcurrencyUtilization: { namespace: 'AWS/Lambda', metricName: 'ProvisionedConcurrencyUtilization', stat: 'Maximum', period: 60 },
+  ECSServiceAverageCPUUtilization: { namespace: 'AWS/ECS', metricName: 'CPUUtilization', stat: 'Average', period: 60 },
+};
+
+/** Whether the simulator produces this metric. */
+export function isSupportedMetric(m: MetricRef): boolean {
+  return METRIC_SERIES[`${m.namespace}:${m.metricName}`] !== undefined;
+}
+
+/** Recorded per-second series of one lane. */
+export class SeriesStore {
+  public readonly data: Record<SeriesName, Float64Array>;
+  constructor(public readonly seconds: number) {
+    this.data = {} as Record<SeriesName, Float64Array>;
+    for (const s of SERIES) { this.data[s] = new Float64Array(seconds); }
+  }
+
+  /**
+   * The value of a metric over the period ending (exclusive) at `end`, or undefined when the period
+   * has no data (a count series with no requests still reads 0).
+   */
+  public metric(m: MetricRef, end: number, period = m.period): number | undefined {
+    const name = METRIC_SERIES[`${m.namespace}:${m.metricName}`];
+    if (!name) { return undefined; }
+    const from = Math.max(0, end - period);
+    const to = Math.min(end, this.seconds);
+    if (to <= from) { return undefined; }
+    const xs = this.data[name];
+    const stat = m.stat;
+    if (name === 'latencyQ') {
+      // Request-weighted percentile of the per-second percentiles (approximation of the true mixture).
+      const w = this.data.requests;
+      let total = 0;
+      const pts: Array<[number, number]> = [];
+      for (let i = from; i < to; i++) { if (w[i] > 0) { pts.push([xs[i], w[i]]); total += w[i]; } }
+      if (total === 0) { return undefined; }
+      pts.sort((a, b) => a[0] - b[0]);
+      const q = /^p(\d+(?:\.\d+)?)$/.exec(stat) ? Number(stat.slice(1)) / 100 : 0.5;
+      let acc = 0;
+      let v = pts[pts.length - 1][0];
+      for (const [x, wt] of pts) { acc += wt; if (acc >= q * total) { v = x; break; } }
+      const ms = Number.isFinite(v) ? v * 1000 : 1e9;
+      return m.unit === 'Microseconds' ? ms * 1000 : ms;
+    }
+    let sum = 0;
+    let max = -Infinity;
+    let min = Infinity;
+    for (let i = from; i < to; i++) { sum += xs[i]; if (xs[i] > max) { max = xs[i]; } if (xs[i] < min) { min = xs[i]; } }
+    const n = to - from;
+    if (COUNTS.has(name)) {
+      return stat === 'Sum' ? sum : stat === 'Maximum' ? max : stat === 'Minimum' ? min : stat === 'SampleCount' ? n : sum / n;
+    }
+    return stat === 'Maximum' ? max : stat === 'Minimum' ? min : stat === 'Sum' ? sum : sum / n;
+  }
+}
+
+/** Evaluates a metric or metric-math expression over a store. */
+export class MetricReader {
+  private readonly compiled?: CompiledExpression;
+  constructor(private readonly metric: MetricRef | undefined, private readonly math: MetricMath | undefined) {
+    if (math) { this.compiled = compileMetricMath(math.expression).evaluate; }
+  }
+  public read(store: SeriesStore, end: number, period: number): number | undefined {
+    if (this.metric) { return store.metric(this.metric, end, period); }
+    const values: Record<string, number | undefined> = {};
+    for (const [id, ref] of Object.entries(this.math!.metrics)) { values[id] = store.metric(ref, end, period); }
+    return this.compiled!(values);
+  }
+}
+
+/**
+ * A CloudWatch alarm: at the end of each period, the datapoint is compared with the threshold; the
+ * alarm is in ALARM when at least M (DatapointsToAlarm) of the last N (EvaluationPeriods)
+ * datapoints breach. Missing datapoints follow TreatMissingData (notBreaching / breaching; `missing`
+ * and `ignore` are treated as not breaching here).
+ */
+export class AlarmEvaluator {
+  private readonly reader: MetricReader;
+  private readonly history: boolean[] = [];
+  public state = false;
+  public lastValue: number | undefined;
+  constructor(public readonly spec: AlarmSpec) { this.reader = new MetricReader(spec.metric, spec.math); }
+
+  /** Evaluate at second `t` when a period ends; returns the state. */
+  public evaluate(store: SeriesStore, t: number): boolean {
+    if (t % this.spec.period !== 0 || t === 0) { return this.state; }
+    const v = this.reader.read(store, t, this.spec.period);
+    this.lastValue = v;
+    const breach = v === undefined ? this.spec.treatMissingData === 'breaching' : compare(v, this.spec.comparison, this.spec.threshold);
+    this.history.push(breach);
+    if (this.history.length > this.spec.evaluationPeriods) { this.history.shift(); }
+    this.state = this.history.filter(b => b).length >= this.spec.datapointsToAlarm;
+    return this.state;
+  }
+}
+
+export function compare(v: number, op: string, threshold: number): boolean {
+  switch (op) {
+    case 'GreaterThanThreshold': return v > threshold;
+    case 'GreaterThanOrEqualToThreshold': return v >= threshold;
+    case 'LessThanThreshold': return v < threshold;
+    case 'LessThanOrEqualToThreshold': return v <= threshold;
+    default: return false;
+  }
+}

@@ -1,0 +1,252 @@
+import { profileFor } from './engine';
+import { compare } from './metrics';
+import { compileMetricMath } from './metric-math';
+import { Prng } from './prng';
+import { ServingProfile } from './profile';
+import { tailProbability } from './queueing';
+import { AlarmSpec, AnalysisMetricSpec, LaneSpec } from './stack-model';
+
+/** What a canary ships. */
+export enum CanaryKind {
+  /** Error rate 0.5% -> 5%. */
+  BAD_ERRORS = 'bad-errors',
+  /** p95 latency +50% (service time × 1.5). */
+  BAD_LATENCY = 'bad-latency',
+  /** The same as the old version (noise only). */
+  HEALTHY = 'healthy',
+}
+
+/** Options of {@link rolloutTrials}. */
+export interface RolloutTrialOptions {
+  readonly rps: number;
+  readonly kind: CanaryKind;
+  /** @default 1000 */
+  readonly trials?: number;
+  /** @default 1 */
+  readonly seed?: number;
+  readonly profiles: Record<string, ServingProfile>;
+  /** Error rate of a healthy version, percent. @default the profile's baselineErrorPercent (0.5) */
+  readonly healthyErrorPercent?: number;
+  /** @default 5 */
+  readonly badErrorPercent?: number;
+  /** @default 1.5 */
+  readonly badLatencyFactor?: number;
+  /** Minute-to-minute noise of the error rate and the traffic (log-normal sigma). @default 0.3 */
+  readonly noise?: number;
+  /**
+   * What-if: the rollback alarms watch the new version only (Lambda `ExecutedVersion`, a separate
+   * SageMaker variant) instead of the alias / variant that mixes both versions. @default false
+   */
+  readonly canaryOnlyAlarms?: boolean;
+}
+
+/** Outcome of many seeded canaries of one lane. */
+export interface RolloutTrialResult {
+  readonly lane: string;
+  readonly mechanism: string;
+  readonly rps: number;
+  readonly kind: string;
+  readonly trials: number;
+  /** Share of trials rolled back, percent (for a healthy canary: false rollbacks). */
+  readonly rolledBackPercent: number;
+  /** Share of trials rolled back within 5 minutes of the first exposure, percent. */
+  readonly detectedWithin5MinPercent: number;
+  /** Minutes from exposure to rollback: median and 99th percentile of the rolled-back trials. */
+  readonly p50DetectMinutes?: number;
+  readonly p99DetectMinutes?: number;
+  /** Requests served by the new version before the rollback (or to the end of the deployment), mean. */
+  readonly meanExposureRequests: number;
+  /** Length of the monitored deployment, minutes. */
+  readonly deploymentMinutes: number;
+  /** Why the mechanism cannot roll back, when it cannot. */
+  readonly note?: string;
+}
+
+interface MinuteCounts { requests: number; errors: number; over: number; latencyQ: number }
+
+/**
+ * Run `trials` seeded canaries of one lane, judged exactly as the emitted deployment would judge
+ * them: SageMaker blue/green (canary of CAPACITY_PERCENT instances, then all, then the termination
+ * wait; the rollback alarms watch the variant, i.e. both fleets together), CodeDeploy Lambda
+ * canaries (the alarms watch the alias, both versions; monitoring ends when traffic is fully
+ * shifted), Argo Rollouts canaries (analysis on the canary's pods only, `failureLimit`), ECS
+ * (deployment alarms, if any). Minutes are sampled: Poisson requests, binomial errors, requests over
+ * the latency threshold from the lane's latency model; the error rate and the traffic vary from
+ * minute to minute (log-normal `noise`).
+ */
+export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): RolloutTrialResult {
+  const trials = options.trials ?? 1000;
+  const rng = new Prng((options.seed ?? 1) * 7919 + Math.round(options.rps * 13) + options.kind.length);
+  const prof = profileFor(lane, options.profiles);
+  const r = lane.rollout;
+  const base = { lane: lane.path, rps: options.rps, kind: options.kind, trials };
+  if (!r || (r.alarms.length === 0 && r.analysis.length === 0)) {
+    return {
+      ...base, mechanism: r?.mechanism ?? 'none', rolledBackPercent: 0, detectedWithin5MinPercent: 0, meanExposureRequests: Infinity, deploymentMinutes: 0,
+      note: r ? `${r.mechanism}: no rollback alarm or analysis is emitted; a bad version is never rolled back by metrics` : 'no rollout mechanism found',
+    };
+  }
+  const healthyErr = (options.healthyErrorPercent ?? prof.baselineErrorPercent) / 100;
+  const badErr = (options.badErrorPercent ?? 5) / 100;
+  const factor = options.badLatencyFactor ?? 1.5;
+  const sigma = options.noise ?? 0.3;
+  const q = (lane.slo.latencyPercentile ?? prof.latencyPercentile) / 100;
+  const thrMs = lane.slo.latencyMs ?? prof.latencyAtSloMs;
+  // Fleet at this traffic: what the profile needs at the SLO plus a 25% warm buffer (the examples'
+  // policies scale out at 75-80% of an instance's SLO load), the lane's minimum at least.
+  const minCap = lane.scalableTargets[0]?.minCapacity ?? lane.kubernetesScalers[0]?.minReplicas ?? 1;
+  const n = Math.max(minCap, Math.ceil(1.25 * options.rps / prof.requestsPerSecondAtSlo - 1e-9), 1);
+  const serverless = lane.kind === 'serverless';
+  const newIsBad = options.kind !== CanaryKind.HEALTHY;
+  const overShare = (bad: boolean, instances: number, rps: number): number => {
+    const s = prof.serviceSeconds * (bad && options.kind === CanaryKind.BAD_LATENCY ? factor : 1);
+    if (serverless) {
+      // Lambda duration: log-normal around the warm duration (sigma 0.2), no queueing.
+      const z = Math.log(thrMs / 1000 / s) / 0.2;
+      return 1 - normalCdf(z);
+    }
+    return tailProbability(thrMs / 1000, Math.max(1, instances) * prof.concurrency, rps, s);
+  };
+  // Traffic share of the new version while the canary step lasts.
+  const canaryShare = r.mechanism === 'sagemaker-blue-green' && r.sizeType === 'CAPACITY_PERCENT'
+    ? Math.min(1, Math.max(1, Math.round(r.canaryPercent * n / 100)) / n)
+    : r.canaryPercent / 100;
+  const stepMinutes = Math.max(1, Math.ceil(r.waitSeconds / 60));
+  // LINEAR: the share grows by a step every interval until all traffic is shifted.
+  const linearStep = r.type === 'LINEAR' ? (r.linearStepPercent ?? r.canaryPercent) / 100 : undefined;
+  const canaryMinutes = linearStep ? Math.ceil(1 / linearStep - 1e-9) * stepMinutes - stepMinutes : stepMinutes;
+  const afterMinutes = r.mechanism === 'codedeploy-lambda' ? 0 : Math.ceil(r.finalBakeSeconds / 60);
+  const total = canaryMinutes + afterMinutes;
+  const preMinutes = Math.max(0, ...r.alarms.map(a => a.evaluationPeriods * a.period / 60));
+  const alarmEvals = r.alarms.map(a => new MinuteAlarm(a, q));
+  const detect: number[] = [];
+  let exposureSum = 0;
+  let within5 = 0;
+  for (let trial = 0; trial < trials; trial++) {
+    alarmEvals.forEach(a => a.reset());
+    const failures = r.analysis.map(() => 0);
+    const analysisAcc = r.analysis.map(() => ({ requests: 0, errors: 0, over: 0, latencyQ: q, minutes: 0 }));
+    let rolledBackAt: number | undefined;
+    let exposure = 0;
+    for (let m = -preMinutes; m < total && rolledBackAt === undefined; m++) {
+      const trafficNoise = Math.exp(sigma * 0.5 * rng.normal());
+      const rpsNow = options.rps * trafficNoise;
+      const share = m < 0 ? 0 : m >= canaryMinutes ? 1 : linearStep ? Math.min(1, (Math.floor(m / stepMinutes) + 1) * linearStep) : canaryShare;
+      const errNoise = Math.exp(sigma * rng.normal() - sigma * sigma / 2);
+      const sample = (fraction: number, bad: boolean): MinuteCounts => {
+        const requests = rng.poisson(rpsNow * fraction * 60);
+        const p = Math.min(1, (bad && options.kind === CanaryKind.BAD_ERRORS ? badErr : healthyErr) * errNoise);
+        const instances = Math.max(1, Math.round(n * fraction));
+        const over = rng.binomial(requests, overShare(bad, instances, rpsNow * fraction));
+        return { requests, errors: rng.binomial(requests, p), over, latencyQ: q };
+      };
+      const newV = sample(share, newIsBad);
+      const oldV = sample(1 - share, false);
+      exposure += newV.requests;
+      const both: MinuteCounts = { requests: newV.requests + oldV.requests, errors: newV.errors + oldV.errors, over: newV.over + oldV.over, latencyQ: q };
+      // CloudWatch rollback alarms see the variant / alias: both versions together.
+      let fired = false;
+      // Canary-only alarms (what-if) have no data before the new version serves.
+      if (!(options.canaryOnlyAlarms && m < 0)) {
+        for (const a of alarmEvals) { if (a.push(options.canaryOnlyAlarms ? newV : both)) { fired = true; } }
+      }
+      // Argo analysis sees the canary's pods only; failed when the condition is false.
+      r.analysis.forEach((am, i) => {
+        if (m < 0 || am.measures === 'unknown') { return; }
+        const acc = analysisAcc[i];
+        acc.requests += newV.requests; acc.errors += newV.errors; acc.over += newV.over; acc.minutes++;
+        if (acc.minutes < Math.max(1, Math.round(am.interval / 60))) { return; }
+        if (!analysisPasses(am, acc, thrMs)) { failures[i]++; }
+        analysisAcc[i] = { requests: 0, errors: 0, over: 0, latencyQ: q, minutes: 0 };
+        if (failures[i] > am.failureLimit) { fired = true; }
+      });
+      if (fired && m >= 0) { rolledBackAt = m + 1; }
+    }
+    exposureSum += exposure;
+    if (rolledBackAt !== undefined) {
+      detect.push(rolledBackAt);
+      if (rolledBackAt <= 5) { within5++; }
+    }
+  }
+  detect.sort((a, b) => a - b);
+  const pct = (p: number) => detect.length ? detect[Math.min(detect.length - 1, Math.ceil(p * detect.length) - 1)] : undefined;
+  return {
+    ...base, mechanism: r.mechanism,
+    rolledBackPercent: 100 * detect.length / trials,
+    detectedWithin5MinPercent: 100 * within5 / trials,
+    p50DetectMinutes: pct(0.5), p99DetectMinutes: pct(0.99),
+    meanExposureRequests: exposureSum / trials,
+    deploymentMinutes: total,
+  };
+}
+
+function analysisPasses(am: AnalysisMetricSpec, c: MinuteCounts, thrMs: number): boolean {
+  if (am.bound === undefined) { return true; }
+  // A query guarded by a minimum request count returns no failure below it (what-if `minRequests`).
+  if (am.minRequests !== undefined && c.requests < am.minRequests) { return true; }
+  if (am.measures === 'error-rate') {
+    // (100 * failures / clamp_min(total, 0.001)) or vector(0)
+    const v = c.requests > 0 ? 100 * c.errors / c.requests : 0;
+    return v <= am.bound;
+  }
+  // Latency quantile of the canary's requests over the bound (the query's `or vector(0)` passes on no data).
+  if (c.requests === 0) { return true; }
+  const q = am.quantile ?? 0.95;
+  void thrMs;
+  return !(c.over >= c.requests - Math.ceil(q * c.requests) + 1);
+}
+
+/** A CloudWatch alarm evaluated on sampled minutes (M of N, TreatMissingData). */
+class MinuteAlarm {
+  private history: boolean[] = [];
+  private readonly expr?: (v: Record<string, number | undefined>) => number | undefined;
+  constructor(private readonly spec: AlarmSpec, private readonly q: number) {
+    if (spec.math) { this.expr = compileMetricMath(spec.math.expression).evaluate; }
+  }
+  private acc: MinuteCounts = { requests: 0, errors: 0, over: 0, latencyQ: 0 };
+  private minutes = 0;
+  private state = false;
+  public reset(): void { this.history = []; this.acc = { requests: 0, errors: 0, over: 0, latencyQ: 0 }; this.minutes = 0; this.state = false; }
+  /** Add one minute; a datapoint is evaluated when a period (1 or more minutes) ends. */
+  public push(m: MinuteCounts): boolean {
+    this.acc = { requests: this.acc.requests + m.requests, errors: this.acc.errors + m.errors, over: this.acc.over + m.over, latencyQ: m.latencyQ };
+    this.minutes++;
+    if (this.minutes < Math.max(1, Math.round(this.spec.period / 60))) { return this.state; }
+    const c = this.acc;
+    this.acc = { requests: 0, errors: 0, over: 0, latencyQ: 0 };
+    this.minutes = 0;
+    const v = this.value(c);
+    const breach = v === undefined ? this.spec.treatMissingData === 'breaching' : compare(v, this.spec.comparison, this.spec.threshold);
+    this.history.push(breach);
+    if (this.history.length > this.spec.evaluationPeriods) { this.history.shift(); }
+    this.state = this.history.filter(b => b).length >= this.spec.datapointsToAlarm;
+    return this.state;
+  }
+  private value(c: MinuteCounts): number | undefined {
+    if (this.spec.metric) { return metricOf(this.spec.metric.metricName, this.spec.metric.stat, c, this.spec.threshold, this.q); }
+    const vals: Record<string, number | undefined> = {};
+    for (const [id, m] of Object.entries(this.spec.math!.metrics)) { vals[id] = metricOf(m.metricName, m.stat, c, undefined, this.q); }
+    return this.expr!(vals);
+  }
+}
+
+function metricOf(name: string, stat: string, c: MinuteCounts, threshold: number | undefined, q: number): number | undefined {
+  if (/Invocations$/.test(name) && !/Spillover/.test(name)) { return c.requests; }
+  if (/Error/.test(name)) { return c.errors; }
+  if (/Throttles|Spillover/.test(name)) { return 0; }
+  if (/Latency|Duration/.test(name) && threshold !== undefined) {
+    if (c.requests === 0) { return undefined; }
+    const p = /^p(\d+(?:\.\d+)?)$/.exec(stat) ? Number(stat.slice(1)) / 100 : q;
+    // Nearest-rank percentile over the threshold iff enough samples are over it.
+    const over = c.over >= c.requests - Math.ceil(p * c.requests) + 1;
+    return over ? threshold * 2 : threshold / 2;
+  }
+  return undefined;
+}
+
+function normalCdf(z: number): number {
+  // Abramowitz-Stegun 7.1.26
+  const t = 1 / (1 + 0.3275911 * Math.abs(z) / Math.SQRT2);
+  const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z / 2);
+  return z >= 0 ? (1 + y) / 2 : (1 - y) / 2;
+}

@@ -1,0 +1,650 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { compileMetricMath, MetricMathError } from './metric-math';
+import { DEFAULT_COOLDOWN_SECONDS } from './platform';
+import {
+  AlarmSpec, AnalysisMetricSpec, HpaPolicySpec, KubernetesScalerSpec, LaneSpec, MetricMath, MetricRef, ReaderFinding,
+  RolloutSpec, ScalableTargetSpec, ScheduledActionSpec, SloSpec, StackModel, StepScalingSpec, TargetTrackingSpec,
+} from './stack-model';
+
+/** One synthesized CloudFormation template. */
+export interface TemplateInput {
+  readonly stackName: string;
+  readonly template: { [key: string]: any };
+  /** Construct path by logical id (from the cloud assembly metadata or the construct tree). */
+  readonly paths?: Record<string, string>;
+}
+
+/** Kubernetes objects of one chart or manifest file. */
+export interface ManifestInput {
+  readonly source: string;
+  readonly objects: Array<{ [key: string]: any }>;
+}
+
+type Resources = Record<string, { Type: string; Properties?: any; Metadata?: any; UpdatePolicy?: any; DependsOn?: string | string[] }>;
+
+const LANE_ANCHORS: Record<string, string> = {
+  'AWS::SageMaker::Endpoint': 'managed-endpoint',
+  'AWS::Lambda::Function': 'serverless',
+  'AWS::ECS::Service': 'batch-workers',
+  'AWS::GreengrassV2::Deployment': 'edge-fleet',
+};
+
+/** Resource types whose references tie them to one lane (shared VPCs, keys and roles do not). */
+const LANE_MEMBER_TYPES = new Set([
+  'AWS::SageMaker::Endpoint', 'AWS::SageMaker::EndpointConfig', 'AWS::Lambda::Function', 'AWS::Lambda::Alias',
+  'AWS::Lambda::Version', 'AWS::ECS::Service', 'AWS::ECS::Cluster', 'AWS::SQS::Queue',
+  'AWS::CodeDeploy::DeploymentGroup', 'AWS::CodeDeploy::Application', 'AWS::ApplicationAutoScaling::ScalableTarget',
+  'AWS::ApplicationAutoScaling::ScalingPolicy', 'AWS::CloudWatch::Alarm', 'AWS::GreengrassV2::Deployment',
+  'AWS::GreengrassV2::ComponentVersion', 'AWS::ApplicationSignals::ServiceLevelObjective', 'Custom::AWS',
+  'AWS::Lambda::EventSourceMapping',
+]);
+
+/**
+ * Read the lanes of an app from its synthesized templates and Kubernetes manifests: scalable targets,
+ * target tracking and step policies with their alarms, scheduled actions, rollback alarms and
+ * deployment configs, KEDA ScaledObjects / HPAs and Argo analysis. Whatever changes runtime behaviour
+ * and is not modelled is returned in `findings` (never dropped silently).
+ */
+export function readStack(templates: TemplateInput[], manifests: ManifestInput[] = []): StackModel {
+  const lanes: LaneSpec[] = [];
+  const findings: ReaderFinding[] = [];
+  for (const t of templates) {
+    const r = readTemplate(t, findings);
+    lanes.push(...r);
+    // Kubernetes manifests applied by EKS through the template (cluster.addCdk8sChart / addManifest).
+    for (const [id, res] of Object.entries((t.template.Resources ?? {}) as Resources)) {
+      if (res.Type === 'Custom::AWSCDK-EKS-KubernetesResource') {
+        const objects = embeddedManifest(res.Properties?.Manifest);
+        if (objects) {
+          manifests = [...manifests, { source: `${t.stackName}/${id}`, objects }];
+        } else {
+          findings.push({ resource: id, type: res.Type, severity: 'unsupported', message: 'manifest is not readable JSON at synth time; its Kubernetes objects are not simulated' });
+        }
+      }
+    }
+  }
+  for (const m of manifests) {
+    lanes.push(...readManifests(m, findings));
+  }
+  return { lanes, findings };
+}
+
+/** Load every stack template (with construct paths) and every Kubernetes YAML of a cdk.out directory. */
+export function readCloudAssembly(dir: string): { templates: TemplateInput[]; manifests: ManifestInput[] } {
+  const manifestFile = path.join(dir, 'manifest.json');
+  if (!fs.existsSync(manifestFile)) {
+    throw new Error(`${dir} is not a cloud assembly (no manifest.json): pass the cdk.out directory of 'cdk synth'`);
+  }
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf-8'));
+  const templates: TemplateInput[] = [];
+  for (const [name, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
+    if (artifact.type !== 'aws:cloudformation:stack') { continue; }
+    const template = JSON.parse(fs.readFileSync(path.join(dir, artifact.properties.templateFile), 'utf-8'));
+    const paths: Record<string, string> = {};
+    for (const [p, entries] of Object.entries<any[]>(artifact.metadata ?? {})) {
+      for (const e of entries) {
+        if (e.type === 'aws:cdk:logicalId') { paths[e.data] = p.replace(/^\//, ''); }
+      }
+    }
+    templates.push({ stackName: artifact.displayName ?? name, template, paths });
+  }
+  const manifests: ManifestInput[] = [];
+  for (const file of findYaml(dir)) {
+    manifests.push({ source: path.relative(dir, file), objects: parseYamlDocuments(fs.readFileSync(file, 'utf-8')) });
+  }
+  return { templates, manifests };
+}
+
+function findYaml(dir: string, depth = 0): string[] {
+  if (depth > 2) { return []; }
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory() && !e.name.startsWith('asset.')) { out.push(...findYaml(p, depth + 1)); }
+    if (e.isFile() && /\.ya?ml$/.test(e.name)) { out.push(p); }
+  }
+  return out.sort();
+}
+
+/** Parse multi-document YAML with cdk8s' bundled parser (a peer dependency already). */
+export function parseYamlDocuments(text: string): Array<{ [key: string]: any }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const cdk8s = require('cdk8s');
+  const tmp = path.join(require('os').tmpdir(), `sim-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.yaml`);
+  fs.writeFileSync(tmp, text);
+  try {
+    return (cdk8s.Yaml.load(tmp) as any[]).filter(d => d && typeof d === 'object');
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+function embeddedManifest(value: any): any[] | undefined {
+  let text: string | undefined;
+  if (typeof value === 'string') { text = value; }
+  if (value && Array.isArray(value['Fn::Join']) && value['Fn::Join'][0] === '') {
+    text = (value['Fn::Join'][1] as any[]).map(p => typeof p === 'string' ? p : 'TOKEN').join('');
+  }
+  if (text === undefined) { return undefined; }
+  try {
+    const parsed = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed : [parsed];
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CloudFormation
+
+function refsOf(value: any, out: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) { value.forEach(v => refsOf(v, out)); return out; }
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'Ref' && typeof v === 'string') { out.add(v); } else if (k === 'Fn::GetAtt') {
+        const target = Array.isArray(v) ? v[0] : String(v).split('.')[0];
+        out.add(target);
+      } else if (k === 'Fn::Sub') {
+        const s = Array.isArray(v) ? v[0] : v;
+        for (const m of String(s).matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}/g)) { out.add(m[1]); }
+        if (Array.isArray(v)) { refsOf(v[1], out); }
+      } else {
+        refsOf(v, out);
+      }
+    }
+  }
+  return out;
+}
+
+function readTemplate(input: TemplateInput, findings: ReaderFinding[]): LaneSpec[] {
+  const R = (input.template.Resources ?? {}) as Resources;
+  const pathOf = (id: string) => input.paths?.[id] ?? R[id]?.Metadata?.['aws:cdk:path'] as string | undefined;
+
+  // Union-find over lane members, along references and alarm names.
+  const parent: Record<string, string> = {};
+  const find = (x: string): string => (parent[x] === x ? x : (parent[x] = find(parent[x])));
+  const union = (a: string, b: string) => { parent[find(a)] = find(b); };
+  const members = Object.keys(R).filter(id => LANE_MEMBER_TYPES.has(R[id].Type));
+  for (const id of members) { parent[id] = id; }
+  const alarmByName: Record<string, string> = {};
+  for (const id of members) {
+    if (R[id].Type === 'AWS::CloudWatch::Alarm' && typeof R[id].Properties?.AlarmName === 'string') {
+      alarmByName[R[id].Properties.AlarmName] = id;
+    }
+  }
+  // A front door's router (InferenceFrontDoor) references every lane it routes to: it must not tie them into one lane.
+  const isRouter = (id: string) => R[id].Type === 'AWS::Lambda::Function' && R[id].Properties?.Environment?.Variables?.ROUTER_CONFIG !== undefined;
+  const isFrontDoorAlarm = (id: string) => R[id].Type === 'AWS::CloudWatch::Alarm' && JSON.stringify(R[id].Properties ?? {}).includes('"InferenceLanes/FrontDoor"');
+  for (const id of members) {
+    const res = R[id];
+    if (isRouter(id)) { continue; }
+    const dependsOn = res.DependsOn === undefined ? [] : Array.isArray(res.DependsOn) ? res.DependsOn : [res.DependsOn];
+    // A custom resource's provider (ServiceToken) is shared infrastructure, not part of the lane.
+    const { ServiceToken: _provider, ...props } = res.Properties ?? {};
+    void _provider;
+    for (const ref of [...refsOf([props, res.UpdatePolicy]), ...dependsOn]) {
+      if (parent[ref] !== undefined && !(res.Type === 'AWS::SQS::Queue' && R[ref]?.Type === 'AWS::SQS::Queue')) { union(id, ref); }
+    }
+    for (const name of namedAlarms(res)) {
+      if (alarmByName[name]) { union(id, alarmByName[name]); }
+    }
+  }
+  // Dead-letter queues belong to the lane whose queue redrives into them.
+  for (const id of members) {
+    const dlq = R[id].Type === 'AWS::SQS::Queue' ? R[id].Properties?.RedrivePolicy?.deadLetterTargetArn : undefined;
+    for (const ref of refsOf(dlq)) { if (parent[ref] !== undefined) { union(id, ref); } }
+  }
+
+  const anchors = members.filter(id => LANE_ANCHORS[R[id].Type] !== undefined);
+  const lanes: LaneSpec[] = [];
+  const claimed = new Set<string>();
+  const groups: Record<string, string[]> = {};
+  for (const id of members) { (groups[find(id)] ??= []).push(id); }
+
+  for (const anchor of anchors) {
+    const group = groups[find(anchor)];
+    if (group.some(id => claimed.has(id))) { continue; } // one lane per group (e.g. Function + Alias)
+    if (isRouter(anchor)) {
+      group.forEach(id => claimed.add(id));
+      findings.push({ resource: anchor, type: R[anchor].Type, severity: 'unsupported', message: 'front door router (spillover, failover between lanes): not simulated; each lane is simulated on its own traffic' });
+      continue;
+    }
+    if (R[anchor].Type === 'AWS::Lambda::Function' && !group.some(id => R[id].Type === 'AWS::Lambda::Alias' || R[id].Type === 'AWS::ApplicationAutoScaling::ScalableTarget')) {
+      continue; // helper functions (custom resource providers) are not lanes
+    }
+    group.forEach(id => claimed.add(id));
+    const tag = tagValue(R[anchor].Properties?.Tags, 'inference:lane');
+    const kind = tag ?? LANE_ANCHORS[R[anchor].Type];
+    const memberPaths = group.map(pathOf).filter((p): p is string => p !== undefined);
+    const lanePath = memberPaths.length ? lanePathOf(memberPaths) : `${input.stackName}/${anchor}`;
+    lanes.push(buildLane(R, group, anchor, kind, lanePath, findings));
+    if (kind === 'edge-fleet') {
+      findings.push({ lane: lanePath, resource: anchor, type: R[anchor].Type, severity: 'info', message: 'edge fleets serve on devices: no cloud capacity or request path to simulate; the lane is read and skipped' });
+    }
+  }
+  // Scaling and alarms outside any lane are reported, never silently dropped.
+  for (const id of members) {
+    if (claimed.has(id)) { continue; }
+    const type = R[id].Type;
+    if (isFrontDoorAlarm(id)) {
+      findings.push({ resource: id, type, severity: 'info', message: 'front door alarm (InferenceLanes/FrontDoor metrics, e.g. spillover): pages only; not simulated' });
+      continue;
+    }
+    if (type === 'AWS::ApplicationAutoScaling::ScalableTarget' || type === 'AWS::ApplicationAutoScaling::ScalingPolicy' || type === 'AWS::CloudWatch::Alarm') {
+      findings.push({ resource: id, type, severity: 'unsupported', message: 'not attached to any lane the simulator recognises; not simulated' });
+    }
+  }
+  for (const [id, res] of Object.entries(R)) {
+    if (res.Type === 'AWS::AutoScaling::AutoScalingGroup' || res.Type === 'AWS::AutoScaling::ScalingPolicy' || res.Type === 'AWS::EKS::Nodegroup') {
+      findings.push({ resource: id, type: res.Type, severity: 'unsupported', message: 'EC2 Auto Scaling of nodes is not simulated; GPU pods use a fixed node-arrival delay instead' });
+    }
+  }
+  return lanes;
+}
+
+/**
+ * The lane's construct path: the deepest path all its resources share (the lane construct), or, for a
+ * lane of one resource, that resource's path without its `Resource`/`Default` leaf.
+ */
+function lanePathOf(paths: string[]): string {
+  const split = paths.map(p => p.split('/'));
+  const common: string[] = [];
+  for (let i = 0; i < split[0].length; i++) {
+    if (split.every(s => s[i] === split[0][i])) { common.push(split[0][i]); } else { break; }
+  }
+  while (common.length > 1 && (common.length === split[0].length || paths.length === 1) && ['Resource', 'Default'].includes(common[common.length - 1])) { common.pop(); }
+  return common.join('/');
+}
+
+function namedAlarms(res: { Type: string; Properties?: any }): string[] {
+  const p = res.Properties ?? {};
+  if (res.Type === 'AWS::SageMaker::Endpoint') {
+    return (p.DeploymentConfig?.AutoRollbackConfiguration?.Alarms ?? []).map((a: any) => a.AlarmName).filter((n: any) => typeof n === 'string');
+  }
+  if (res.Type === 'AWS::ECS::Service') {
+    return (p.DeploymentConfiguration?.Alarms?.AlarmNames ?? []).filter((n: any) => typeof n === 'string');
+  }
+  if (res.Type === 'AWS::CodeDeploy::DeploymentGroup') {
+    return (p.AlarmConfiguration?.Alarms ?? []).map((a: any) => a.Name).filter((n: any) => typeof n === 'string');
+  }
+  return [];
+}
+
+function tagValue(tags: any, key: string): string | undefined {
+  if (Array.isArray(tags)) { return tags.find((t: any) => t.Key === key)?.Value; }
+  if (tags && typeof tags === 'object') { return tags[key]; }
+  return undefined;
+}
+
+function num(v: any): number | undefined {
+  if (typeof v === 'number') { return v; }
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) { return Number(v); }
+  return undefined;
+}
+
+function buildLane(R: Resources, group: string[], anchor: string, kind: string, lanePath: string, findings: ReaderFinding[]): LaneSpec {
+  const alarms: Record<string, AlarmSpec> = {};
+  for (const id of group.filter(i => R[i].Type === 'AWS::CloudWatch::Alarm')) {
+    const a = readAlarm(id, R[id].Properties ?? {});
+    if ('problem' in a) {
+      findings.push({ lane: lanePath, resource: id, type: 'AWS::CloudWatch::Alarm', severity: 'unsupported', message: a.problem });
+    } else {
+      alarms[id] = a;
+    }
+  }
+  const policies = group.filter(i => R[i].Type === 'AWS::ApplicationAutoScaling::ScalingPolicy');
+  const targets: ScalableTargetSpec[] = [];
+  const usedAlarms = new Set<string>();
+  for (const tid of group.filter(i => R[i].Type === 'AWS::ApplicationAutoScaling::ScalableTarget')) {
+    const p = R[tid].Properties ?? {};
+    const ns = String(p.ServiceNamespace);
+    const dflt = DEFAULT_COOLDOWN_SECONDS[ns] ?? 300;
+    const tt: TargetTrackingSpec[] = [];
+    const steps: StepScalingSpec[] = [];
+    for (const pid of policies.filter(i => refsOf(R[i].Properties?.ScalingTargetId).has(tid))) {
+      const pp = R[pid].Properties ?? {};
+      if (pp.PolicyType === 'TargetTrackingScaling') {
+        const c = pp.TargetTrackingScalingPolicyConfiguration ?? {};
+        const spec: TargetTrackingSpec = {
+          logicalId: pid,
+          predefined: c.PredefinedMetricSpecification?.PredefinedMetricType,
+          customized: c.CustomizedMetricSpecification && !c.CustomizedMetricSpecification.Metrics ? {
+            namespace: c.CustomizedMetricSpecification.Namespace, metricName: c.CustomizedMetricSpecification.MetricName,
+            stat: c.CustomizedMetricSpecification.Statistic ?? 'Average', period: 60, unit: c.CustomizedMetricSpecification.Unit,
+          } : undefined,
+          math: c.CustomizedMetricSpecification?.Metrics ? targetTrackingMath(c.CustomizedMetricSpecification.Metrics) : undefined,
+          targetValue: num(c.TargetValue) ?? NaN,
+          scaleOutCooldown: num(c.ScaleOutCooldown) ?? dflt,
+          scaleInCooldown: num(c.ScaleInCooldown) ?? dflt,
+          disableScaleIn: c.DisableScaleIn === true,
+        };
+        if (!Number.isFinite(spec.targetValue)) {
+          findings.push({ lane: lanePath, resource: pid, type: 'TargetTrackingScaling', severity: 'unsupported', message: 'target value is not a number at synth time; policy not simulated' });
+          continue;
+        }
+        tt.push(spec);
+      } else if (pp.PolicyType === 'StepScaling') {
+        const c = pp.StepScalingPolicyConfiguration ?? {};
+        const invoking = Object.values(alarms).filter(a => refsOf(R[a.logicalId].Properties?.AlarmActions).has(pid));
+        invoking.forEach(a => usedAlarms.add(a.logicalId));
+        if (invoking.length === 0) {
+          findings.push({ lane: lanePath, resource: pid, type: 'StepScaling', severity: 'unsupported', message: 'no alarm in the stack invokes this step policy; it never runs' });
+        }
+        steps.push({
+          logicalId: pid,
+          adjustmentType: c.AdjustmentType ?? 'ChangeInCapacity',
+          cooldown: num(c.Cooldown) ?? dflt,
+          minAdjustmentMagnitude: num(c.MinAdjustmentMagnitude),
+          steps: (c.StepAdjustments ?? []).map((s: any) => ({ lower: num(s.MetricIntervalLowerBound), upper: num(s.MetricIntervalUpperBound), adjustment: num(s.ScalingAdjustment) ?? 0 })),
+          alarms: invoking,
+        });
+        if (c.MetricAggregationType && c.MetricAggregationType !== 'Maximum' && c.MetricAggregationType !== 'Average') {
+          findings.push({ lane: lanePath, resource: pid, type: 'StepScaling', severity: 'info', message: `MetricAggregationType ${c.MetricAggregationType}: the simulator evaluates the alarm's own statistic` });
+        }
+      } else {
+        findings.push({ lane: lanePath, resource: pid, type: String(pp.PolicyType), severity: 'unsupported', message: `policy type ${pp.PolicyType} is not simulated` });
+      }
+    }
+    const scheduled: ScheduledActionSpec[] = (p.ScheduledActions ?? []).map((s: any) => ({
+      name: s.ScheduledActionName, schedule: s.Schedule, timeZone: s.Timezone,
+      minCapacity: num(s.ScalableTargetAction?.MinCapacity), maxCapacity: num(s.ScalableTargetAction?.MaxCapacity),
+    }));
+    targets.push({
+      logicalId: tid, serviceNamespace: ns, scalableDimension: String(p.ScalableDimension),
+      minCapacity: num(p.MinCapacity) ?? 0, maxCapacity: num(p.MaxCapacity) ?? 0, targetTracking: tt, stepScaling: steps, scheduled,
+    });
+  }
+  for (const pid of policies) {
+    if (!targets.some(t => t.targetTracking.some(x => x.logicalId === pid) || t.stepScaling.some(x => x.logicalId === pid))
+      && !findings.some(f => f.resource === pid)) {
+      findings.push({ lane: lanePath, resource: pid, type: 'AWS::ApplicationAutoScaling::ScalingPolicy', severity: 'unsupported', message: 'scaling policy of a scalable target outside the lane; not simulated' });
+    }
+  }
+
+  const rollout = readRollout(R, group, alarms, lanePath, findings);
+  rollout?.alarms.forEach(a => usedAlarms.add(a.logicalId));
+  for (const a of Object.values(alarms)) {
+    if (!usedAlarms.has(a.logicalId) && a.metric?.namespace === 'AWS/ApplicationSignals') {
+      findings.push({ lane: lanePath, resource: a.logicalId, type: 'AWS::CloudWatch::Alarm', severity: 'info', message: `Application Signals burn-rate alarm (${a.metric.metricName}) pages only; not simulated` });
+    } else if (!usedAlarms.has(a.logicalId)) {
+      findings.push({ lane: lanePath, resource: a.logicalId, type: 'AWS::CloudWatch::Alarm', severity: 'info', message: `alarm on ${describeAlarmMetric(a)} pages only (no scaling or rollback action); evaluated, not acted on` });
+    }
+  }
+  const anchorProps = R[anchor].Properties ?? {};
+  const endpointConfig = group.find(i => R[i].Type === 'AWS::SageMaker::EndpointConfig');
+  const variant = endpointConfig ? R[endpointConfig].Properties?.ProductionVariants?.[0] : undefined;
+  if (endpointConfig && (R[endpointConfig].Properties?.ProductionVariants ?? []).length > 1) {
+    findings.push({ lane: lanePath, resource: endpointConfig, type: 'AWS::SageMaker::EndpointConfig', severity: 'unsupported', message: 'several production variants: only the first is simulated' });
+  }
+  if (variant?.ServerlessConfig) {
+    findings.push({ lane: lanePath, resource: endpointConfig!, type: 'AWS::SageMaker::EndpointConfig', severity: 'unsupported', message: 'SageMaker serverless inference is not simulated' });
+  }
+  const queue = group.find(i => R[i].Type === 'AWS::SQS::Queue' && R[i].Properties?.RedrivePolicy);
+  return {
+    path: lanePath,
+    kind,
+    anchor,
+    instanceType: variant?.InstanceType,
+    scalableTargets: targets,
+    kubernetesScalers: [],
+    rollout,
+    alarms: Object.values(alarms),
+    reservedConcurrency: num(anchorProps.ReservedConcurrentExecutions),
+    initialCapacity: num(variant?.InitialInstanceCount) ?? num(anchorProps.DesiredCount),
+    visibilityTimeout: queue ? num(R[queue].Properties?.VisibilityTimeout) : undefined,
+    slo: sloFromAlarms(rollout?.alarms.length ? rollout.alarms : Object.values(alarms)),
+  };
+}
+
+function targetTrackingMath(metrics: any[]): MetricMath | undefined {
+  const ret = metrics.find(m => m.ReturnData !== false && m.Expression);
+  const refs: Record<string, MetricRef> = {};
+  for (const m of metrics) {
+    if (m.MetricStat) {
+      refs[m.Id] = { namespace: m.MetricStat.Metric.Namespace, metricName: m.MetricStat.Metric.MetricName, stat: m.MetricStat.Stat, period: 60 };
+    }
+  }
+  return ret ? { expression: ret.Expression, metrics: refs, period: 60 } : undefined;
+}
+
+function readAlarm(id: string, p: any): AlarmSpec | { problem: string } {
+  const threshold = num(p.Threshold);
+  if (threshold === undefined) { return { problem: 'threshold is not a number at synth time (anomaly detection or a token); not simulated' }; }
+  const evaluationPeriods = num(p.EvaluationPeriods) ?? 1;
+  const base = {
+    logicalId: id, alarmName: typeof p.AlarmName === 'string' ? p.AlarmName : undefined,
+    evaluationPeriods, datapointsToAlarm: num(p.DatapointsToAlarm) ?? evaluationPeriods, threshold,
+    comparison: String(p.ComparisonOperator), treatMissingData: p.TreatMissingData ?? 'missing',
+  };
+  if (p.Metrics) {
+    const ret = (p.Metrics as any[]).filter(m => m.ReturnData !== false);
+    if (ret.length !== 1) { return { problem: `${ret.length} returned series; the simulator needs exactly one` }; }
+    const refs: Record<string, MetricRef> = {};
+    let period = 60;
+    for (const m of p.Metrics as any[]) {
+      if (m.MetricStat) {
+        period = num(m.MetricStat.Period) ?? 60;
+        refs[m.Id] = { namespace: m.MetricStat.Metric.Namespace, metricName: m.MetricStat.Metric.MetricName, stat: m.MetricStat.Stat, period, unit: m.MetricStat.Unit };
+      }
+    }
+    if (ret[0].MetricStat) {
+      return { ...base, metric: refs[ret[0].Id], period };
+    }
+    try {
+      const compiled = compileMetricMath(ret[0].Expression);
+      const missing = compiled.ids.filter(i => !refs[i]);
+      if (missing.length) { return { problem: `metric math references ${missing.join(', ')}, which are not metrics of the alarm` }; }
+    } catch (e) {
+      if (e instanceof MetricMathError) { return { problem: e.message }; }
+      throw e;
+    }
+    return { ...base, math: { expression: ret[0].Expression, metrics: refs, period }, period };
+  }
+  const stat = p.ExtendedStatistic ?? p.Statistic ?? 'Average';
+  const period = num(p.Period) ?? 60;
+  return { ...base, period, metric: { namespace: p.Namespace, metricName: p.MetricName, stat, period, unit: p.Unit } };
+}
+
+function describeAlarmMetric(a: AlarmSpec): string {
+  return a.metric ? `${a.metric.namespace} ${a.metric.metricName} (${a.metric.stat})` : `'${a.math!.expression}'`;
+}
+
+function readRollout(R: Resources, group: string[], alarms: Record<string, AlarmSpec>, lanePath: string, findings: ReaderFinding[]): RolloutSpec | undefined {
+  const byName = (n: string) => Object.values(alarms).find(a => a.alarmName === n);
+  const endpoint = group.find(i => R[i].Type === 'AWS::SageMaker::Endpoint');
+  if (endpoint) {
+    const dc = R[endpoint].Properties?.DeploymentConfig;
+    if (!dc) { return undefined; }
+    const bg = dc.BlueGreenUpdatePolicy;
+    const rolling = dc.RollingUpdatePolicy;
+    const rb = (dc.AutoRollbackConfiguration?.Alarms ?? []).map((a: any) => byName(a.AlarmName)).filter((a: any) => a) as AlarmSpec[];
+    if (rolling) {
+      findings.push({ lane: lanePath, resource: endpoint, type: 'RollingUpdatePolicy', severity: 'info', message: 'rolling update simulated as a canary of one batch' });
+    }
+    const trc = bg?.TrafficRoutingConfiguration ?? {};
+    const size = trc.CanarySize ?? trc.LinearStepSize ?? rolling?.MaximumBatchSize;
+    return {
+      mechanism: 'sagemaker-blue-green',
+      type: rolling ? 'CANARY' : trc.Type ?? 'ALL_AT_ONCE',
+      canaryPercent: size?.Type === 'CAPACITY_PERCENT' ? num(size.Value) ?? 100 : 100,
+      sizeType: size?.Type,
+      linearStepPercent: trc.Type === 'LINEAR' ? num(trc.LinearStepSize?.Value) : undefined,
+      waitSeconds: num(trc.WaitIntervalInSeconds ?? rolling?.WaitIntervalInSeconds) ?? 0,
+      finalBakeSeconds: num(bg?.TerminationWaitInSeconds) ?? 0,
+      alarms: rb,
+      analysis: [],
+      configName: trc.Type,
+    };
+  }
+  const dg = group.find(i => R[i].Type === 'AWS::CodeDeploy::DeploymentGroup');
+  if (dg) {
+    const p = R[dg].Properties ?? {};
+    const rb: AlarmSpec[] = (p.AlarmConfiguration?.Alarms ?? []).map((a: any) => {
+      const refs = [...refsOf(a.Name)];
+      return refs.length ? alarms[refs[0]] : byName(a.Name);
+    }).filter((a: any) => a);
+    const cfg = String(p.DeploymentConfigName ?? 'CodeDeployDefault.LambdaAllAtOnce');
+    const m = /Lambda(Canary|Linear)(\d+)Percent(?:Every)?(\d+)Minutes?/.exec(cfg);
+    if (!m && !/AllAtOnce/.test(cfg)) {
+      findings.push({ lane: lanePath, resource: dg, type: 'AWS::CodeDeploy::DeploymentGroup', severity: 'unsupported', message: `deployment config ${cfg} is not a predefined Lambda config; simulated as all-at-once` });
+    }
+    return {
+      mechanism: 'codedeploy-lambda',
+      type: m ? m[1].toUpperCase() : 'ALL_AT_ONCE',
+      canaryPercent: m ? Number(m[2]) : 100,
+      linearStepPercent: m && m[1] === 'Linear' ? Number(m[2]) : undefined,
+      waitSeconds: m ? Number(m[3]) * 60 : 0,
+      finalBakeSeconds: 0,
+      alarms: p.AlarmConfiguration?.Enabled === false ? [] : rb,
+      analysis: [],
+      configName: cfg,
+    };
+  }
+  const svc = group.find(i => R[i].Type === 'AWS::ECS::Service');
+  if (svc) {
+    const dc = R[svc].Properties?.DeploymentConfiguration ?? {};
+    const names: string[] = dc.Alarms?.Enable ? dc.Alarms.AlarmNames ?? [] : [];
+    return {
+      mechanism: 'ecs', type: 'ALL_AT_ONCE', canaryPercent: 100, waitSeconds: 0, finalBakeSeconds: 0,
+      alarms: names.map(byName).filter(a => a) as AlarmSpec[], analysis: [], configName: dc.DeploymentCircuitBreaker?.Enable ? 'circuit breaker' : undefined,
+    };
+  }
+  return undefined;
+}
+
+function sloFromAlarms(alarms: AlarmSpec[]): SloSpec {
+  let latencyPercentile: number | undefined;
+  let latencyMs: number | undefined;
+  let maxErrorRatePercent: number | undefined;
+  let maxTimeInQueue: number | undefined;
+  for (const a of alarms) {
+    const m = a.metric;
+    if (m && /^p\d+(\.\d+)?$/.test(m.stat) && /Latency|Duration/.test(m.metricName)) {
+      latencyPercentile = Number(m.stat.slice(1));
+      latencyMs = m.unit === 'Microseconds' ? a.threshold / 1000 : m.unit === 'Seconds' ? a.threshold * 1000 : a.threshold;
+    } else if (m && m.metricName === 'ApproximateAgeOfOldestMessage' && maxTimeInQueue === undefined) {
+      maxTimeInQueue = a.threshold;
+    } else if (a.math && /err/i.test(a.math.expression) && maxErrorRatePercent === undefined) {
+      maxErrorRatePercent = a.threshold;
+    }
+  }
+  return { latencyPercentile, latencyMs, maxErrorRatePercent, maxTimeInQueue };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kubernetes
+
+function readManifests(m: ManifestInput, findings: ReaderFinding[]): LaneSpec[] {
+  const objs = m.objects;
+  const lanes: LaneSpec[] = [];
+  const workloads = objs.filter(o => (o.kind === 'Deployment' || o.kind === 'Rollout') && !(o.kind === 'Rollout' && o.spec?.workloadRef));
+  const scalers = objs.filter(o => o.kind === 'ScaledObject' || o.kind === 'HorizontalPodAutoscaler');
+  for (const w of workloads) {
+    const name = w.metadata?.name;
+    const ns = w.metadata?.namespace ?? 'default';
+    const rolloutObj = objs.find(o => o.kind === 'Rollout' && o.metadata?.namespace === ns && (o.metadata?.name === name || o.spec?.workloadRef?.name === name));
+    const scaleTargetNames = new Set([name, rolloutObj?.metadata?.name]);
+    const mine = scalers.filter(s => (s.metadata?.namespace ?? 'default') === ns && scaleTargetNames.has(s.spec?.scaleTargetRef?.name));
+    // source/namespace/name, with repeated segments once (chart 'recsys', namespace 'recsys', name 'recsys' -> 'recsys')
+    const lanePath = `${m.source}/${ns}/${name}`.split('/').filter((seg, i, all) => i === 0 || seg !== all[i - 1]).join('/');
+    const kubernetesScalers = mine.map(s => readScaler(s, lanePath, findings));
+    const analysis: AnalysisMetricSpec[] = [];
+    let rollout: RolloutSpec | undefined;
+    if (rolloutObj) {
+      const canary = rolloutObj.spec?.strategy?.canary;
+      if (canary) {
+        const templates: string[] = (canary.analysis?.templates ?? []).map((t: any) => t.templateName);
+        for (const t of objs.filter(o => o.kind === 'AnalysisTemplate' && templates.includes(o.metadata?.name))) {
+          for (const metric of t.spec?.metrics ?? []) { analysis.push(readAnalysisMetric(metric, lanePath, findings)); }
+        }
+        const steps: any[] = canary.steps ?? [];
+        const firstWeight = steps.find(s => s.setWeight !== undefined)?.setWeight ?? 100;
+        const pauses = steps.filter(s => s.pause).map(s => durationSeconds(s.pause.duration));
+        rollout = {
+          mechanism: 'argo-canary', type: 'CANARY', canaryPercent: Number(firstWeight), waitSeconds: pauses[0] ?? 0,
+          finalBakeSeconds: pauses.length > 1 ? pauses[pauses.length - 1] : 0, alarms: [], analysis, configName: `${steps.length} steps`,
+        };
+      } else {
+        findings.push({ lane: lanePath, resource: `Rollout/${rolloutObj.metadata?.name}`, type: 'Rollout', severity: 'unsupported', message: 'blue-green Argo rollouts are not simulated' });
+      }
+    }
+    const laneLabel = w.metadata?.labels?.['inference.cdk/lane'] ?? 'gpu-cluster';
+    const slo: SloSpec = {
+      latencyPercentile: analysis.find(a => a.measures === 'latency')?.quantile !== undefined ? analysis.find(a => a.measures === 'latency')!.quantile! * 100 : undefined,
+      latencyMs: analysis.find(a => a.measures === 'latency')?.bound,
+      maxErrorRatePercent: analysis.find(a => a.measures === 'error-rate')?.bound,
+    };
+    lanes.push({
+      path: lanePath, kind: laneLabel, anchor: `${w.kind}/${name}`, scalableTargets: [], kubernetesScalers, rollout,
+      alarms: [], initialCapacity: num(w.spec?.replicas), slo,
+      instanceType: w.spec?.template?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchExpressions?.find((e: any) => e.key === 'node.kubernetes.io/instance-type')?.values?.[0],
+    });
+  }
+  const known = new Set(['Deployment', 'Rollout', 'ScaledObject', 'HorizontalPodAutoscaler', 'AnalysisTemplate']);
+  for (const o of objs) {
+    if (!known.has(o.kind) && /scal|autoscal/i.test(String(o.kind))) {
+      findings.push({ resource: `${o.kind}/${o.metadata?.name}`, type: String(o.kind), severity: 'unsupported', message: 'scaling object kind not simulated' });
+    }
+    if ((o.kind === 'ScaledObject' || o.kind === 'HorizontalPodAutoscaler') && !workloads.some(w => [w.metadata?.name].concat(objs.filter(r => r.kind === 'Rollout').map(r => r.metadata?.name)).includes(o.spec?.scaleTargetRef?.name))) {
+      findings.push({ resource: `${o.kind}/${o.metadata?.name}`, type: o.kind, severity: 'unsupported', message: `scales ${o.spec?.scaleTargetRef?.kind}/${o.spec?.scaleTargetRef?.name}, which is not in the manifests` });
+    }
+  }
+  return lanes;
+}
+
+function readScaler(s: any, lanePath: string, findings: ReaderFinding[]): KubernetesScalerSpec {
+  const behavior = s.kind === 'ScaledObject' ? s.spec?.advanced?.horizontalPodAutoscalerConfig?.behavior ?? {} : s.spec?.behavior ?? {};
+  const pol = (x: any): HpaPolicySpec[] => (x?.policies ?? []).map((p: any) => ({ type: p.type, value: Number(p.value), periodSeconds: Number(p.periodSeconds) }));
+  // Kubernetes HPA defaults (autoscaling/v2 API reference, HorizontalPodAutoscalerBehavior):
+  // scale up: no stabilization, max(100% or 4 pods) per 15 s; scale down: 300 s stabilization, 100% per 15 s.
+  const triggers = s.kind === 'ScaledObject'
+    ? (s.spec?.triggers ?? []).map((t: any) => ({ type: t.type, name: t.name, metadata: t.metadata ?? {}, metricType: t.metricType }))
+    : (s.spec?.metrics ?? []).map((m: any) => ({
+      type: m.type === 'Resource' ? `resource-${m.resource?.name}` : String(m.type).toLowerCase(), name: m.resource?.name ?? m.pods?.metric?.name,
+      metadata: { averageUtilization: String(m.resource?.target?.averageUtilization ?? ''), averageValue: String(m.pods?.target?.averageValue ?? m.resource?.target?.averageValue ?? '') },
+      metricType: m.resource?.target?.type ?? m.pods?.target?.type,
+    }));
+  for (const t of triggers) {
+    if (!['prometheus', 'cron', 'aws-sqs-queue', 'resource-cpu', 'cpu'].includes(t.type)) {
+      findings.push({ lane: lanePath, resource: `${s.kind}/${s.metadata?.name}`, type: `trigger ${t.type}`, severity: 'unsupported', message: `trigger type ${t.type} is not simulated` });
+    }
+  }
+  return {
+    kind: s.kind,
+    name: s.metadata?.name,
+    minReplicas: num(s.spec?.minReplicaCount ?? s.spec?.minReplicas) ?? (s.kind === 'ScaledObject' ? 0 : 1),
+    maxReplicas: num(s.spec?.maxReplicaCount ?? s.spec?.maxReplicas) ?? 100,
+    pollingInterval: num(s.spec?.pollingInterval) ?? (s.kind === 'ScaledObject' ? 30 : 15),
+    triggers,
+    scaleUpStabilization: num(behavior.scaleUp?.stabilizationWindowSeconds) ?? 0,
+    scaleDownStabilization: num(behavior.scaleDown?.stabilizationWindowSeconds) ?? 300,
+    scaleUpPolicies: behavior.scaleUp?.policies ? pol(behavior.scaleUp) : [{ type: 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods', value: 4, periodSeconds: 15 }],
+    scaleDownPolicies: behavior.scaleDown?.policies ? pol(behavior.scaleDown) : [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+    scaleUpSelect: behavior.scaleUp?.selectPolicy ?? 'Max',
+    scaleDownSelect: behavior.scaleDown?.selectPolicy ?? 'Max',
+  };
+}
+
+function readAnalysisMetric(metric: any, lanePath: string, findings: ReaderFinding[]): AnalysisMetricSpec {
+  const query: string = metric.provider?.prometheus?.query ?? '';
+  const cond: string = metric.successCondition ?? '';
+  const bound = /result\[0\]\s*<=?\s*([0-9.]+)/.exec(cond);
+  const quantile = /quantile="([0-9.]+)"/.exec(query);
+  const measures = quantile ? 'latency' : /failure|error|5xx/i.test(query) ? 'error-rate' : 'unknown';
+  if (!metric.provider?.prometheus || measures === 'unknown' || !bound) {
+    findings.push({ lane: lanePath, resource: `AnalysisTemplate metric ${metric.name}`, type: 'analysis', severity: 'unsupported', message: 'analysis metric the simulator cannot read (needs a Prometheus latency-quantile or error-rate query and `result[0] <= X`)' });
+  }
+  return {
+    name: metric.name, interval: durationSeconds(metric.interval ?? '60s'), failureLimit: num(metric.failureLimit) ?? 0,
+    successCondition: cond, query, measures, bound: bound ? Number(bound[1]) : undefined, quantile: quantile ? Number(quantile[1]) : undefined,
+  };
+}
+
+function durationSeconds(d: any): number {
+  if (typeof d === 'number') { return d; }
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(String(d));
+  if (!m) { return 0; }
+  const v = Number(m[1]);
+  return m[2] === 'ms' ? v / 1000 : m[2] === 'm' ? v * 60 : m[2] === 'h' ? v * 3600 : v;
+}

@@ -1,0 +1,164 @@
+/**
+ * `npx ts-node --transpile-only --prefer-ts-exts scripts/simulate-bench.ts`: the measurements issue 17
+ * asks for, printed as tables (timing only here; the rules are pinned by test/simulation).
+ *
+ * 1. Speed: one simulated day of the hybrid stack (SageMaker baseline + Lambda burst lane) at
+ *    per-second resolution, median of 5 runs in this one process (Node runs it on one core).
+ * 2. The seed scenarios at 1x, 2x and 3x their traces: SLO minutes, instance-hours and cost against
+ *    the oracle, and the naive policy beside them.
+ * 3. What-ifs: the default changes that would bring each scenario to <= 1.25x the oracle.
+ * 4. Rollout trials: 1,000 seeded canaries per lane, kind and rate (2 and 1,000 RPS), judged by the
+ *    emitted alarms/analysis; then the same with alternative alarm designs.
+ */
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { demoArtifact } from '../examples/shared/artifact';
+import { CapacityPlanner, EndpointMode, LaneKind, ManagedEndpoint, Rollout, ServiceLevelObjective } from '../lib';
+import { loadExampleApp } from '../lib/simulation/apps';
+import { modelFromConstructs } from '../lib/simulation/from-construct';
+import { simulate } from '../lib/simulation/engine';
+import { oracle, naiveModel } from '../lib/simulation/references';
+import { CanaryKind, rolloutTrials } from '../lib/simulation/rollout-trials';
+import { EXAMPLE_PROFILES, SEED_SCENARIOS } from '../lib/simulation/seed';
+import { AlarmSpec, LaneSpec, StackModel } from '../lib/simulation/stack-model';
+import { assistantTrace, scaleTrace } from '../lib/simulation/traces';
+
+process.env.CDK_VALIDATION = 'false';
+const TRIALS = Number(process.env.SIM_TRIALS ?? 1000);
+const P = { profiles: EXAMPLE_PROFILES };
+const f = (v: number, d = 2) => v.toFixed(d);
+
+function table(rows: Array<Array<string | number>>): void {
+  const cells = rows.map(r => r.map(String));
+  const w = cells[0].map((_, i) => Math.max(...cells.map(r => (r[i] ?? '').length)));
+  for (const r of cells) { console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ')); }
+}
+
+const models: Record<string, StackModel> = {};
+for (const s of SEED_SCENARIOS) { models[s.app] ??= loadExampleApp(s.app); }
+
+// 1. speed
+{
+  const trace = assistantTrace(1);
+  const lanes = ['managed-endpoint', 'serverless'];
+  simulate(models.hybrid, trace, { ...P, lanes });
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = process.hrtime.bigint();
+    simulate(models.hybrid, trace, { ...P, lanes });
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`\n1. One simulated day of the hybrid (2 lanes, 86,400 one-second steps): median ${f(times[2], 0)} ms (min ${f(times[0], 0)}, max ${f(times[4], 0)}) of 5 runs, one process\n`);
+}
+
+// 2. seed scenarios at 1x, 2x, 3x
+console.log('2. Seed scenarios (example stacks as emitted)');
+const rows: Array<Array<string | number>> = [['scenario', 'scale', 'SLO min %', 'inst-h', 'oracle inst-h', 'x oracle', 'cost x oracle', 'naive SLO %', 'naive inst-h', 'naive x oracle']];
+for (const s of SEED_SCENARIOS) {
+  for (const scale of [1, 2, 3]) {
+    const trace = scaleTrace(s.trace(1), scale);
+    const opts = { ...P, lanes: s.lanes };
+    const r = simulate(models[s.app], trace, opts);
+    const o = oracle(models[s.app], trace, opts);
+    const n = simulate(naiveModel(models[s.app], opts), trace, opts);
+    rows.push([s.name, `${scale}x`, f(r.sloMinutesPercent), f(r.instanceHours, 1), f(o.instanceHours, 1), f(r.instanceHours / o.instanceHours), f(r.cost / o.cost), f(n.sloMinutesPercent), f(n.instanceHours, 1), f(n.instanceHours / o.instanceHours)]);
+  }
+}
+table(rows);
+
+// 3. what-ifs
+console.log('\n3. What-ifs: default changes (1x traces)');
+const tweak = (m: StackModel, fn: (l: LaneSpec) => LaneSpec): StackModel => ({ ...m, lanes: m.lanes.map(fn) });
+const k8s = (fn: (s: any) => any) => (l: LaneSpec): LaneSpec => ({ ...l, kubernetesScalers: l.kubernetesScalers.map(fn) });
+const aas = (kind: string, fn: (t: any) => any) => (l: LaneSpec): LaneSpec => (l.kind === kind ? { ...l, scalableTargets: l.scalableTargets.map(fn) } : l);
+const queueEmpty = aas('batch-workers', t => ({ ...t, stepScaling: [...t.stepScaling, {
+  logicalId: 'QueueEmptyScaleIn', adjustmentType: 'ExactCapacity', cooldown: 60, steps: [{ lower: 0, adjustment: 0 }],
+  alarms: [{ logicalId: 'QueueEmpty', period: 60, evaluationPeriods: 3, datapointsToAlarm: 3, threshold: 1, comparison: 'GreaterThanOrEqualToThreshold', treatMissingData: 'notBreaching',
+    math: { expression: 'IF(FILL(visible, 0) == 0, 1, 0)', period: 60, metrics: { visible: { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', stat: 'Maximum', period: 60 } } } }],
+}] }));
+const whatifs: Array<[string, string, StackModel]> = [
+  ['recommender-flash-sale', 'as emitted', models['gpu-cluster']],
+  ['recommender-flash-sale', 'cron floor ends 13:05 (sale ends 13:00)', tweak(models['gpu-cluster'], k8s(s => ({ ...s, triggers: s.triggers.map((x: any) => x.type === 'cron' ? { ...x, metadata: { ...x.metadata, end: '5 13 * * WED' } } : x) })))],
+  ['recommender-flash-sale', '+ min 2 pods, scale-down stabilization 300 s', tweak(models['gpu-cluster'], k8s(s => ({ ...s, minReplicas: 2, scaleDownStabilization: 300, triggers: s.triggers.map((x: any) => x.type === 'cron' ? { ...x, metadata: { ...x.metadata, end: '5 13 * * WED' } } : x) })))],
+  ['recommender-flash-sale', '+ cron 11:55-13:05 at 28 pods, in-flight target 7 of 8', tweak(models['gpu-cluster'], k8s(s => ({ ...s, minReplicas: 2, scaleDownStabilization: 300, triggers: s.triggers.map((x: any) => x.type === 'cron' ? { ...x, metadata: { ...x.metadata, start: '55 11 * * WED', end: '5 13 * * WED', desiredReplicas: '28' } } : x.type === 'prometheus' ? { ...x, metadata: { ...x.metadata, threshold: '7' } } : x) })))],
+  ['document-batches', 'as emitted', models['document-batch']],
+  ['document-batches', '+ scale to 0 after 3 minutes of an empty queue (step, ExactCapacity 0)', tweak(models['document-batch'], queueEmpty)],
+  ['assistant-marketing-surges', 'as emitted', models.hybrid],
+  ['assistant-marketing-surges', 'burst pool min 1 (outside the event)', tweak(models.hybrid, aas('serverless', t => ({ ...t, minCapacity: 1, scheduled: t.scheduled.map((x: any) => x.name.endsWith('end') ? { ...x, minCapacity: 1 } : x) })))],
+  ['assistant-marketing-surges', '+ event pre-warm 10 instead of 40', tweak(models.hybrid, aas('serverless', t => ({ ...t, minCapacity: 1, scheduled: t.scheduled.map((x: any) => x.name.endsWith('end') ? { ...x, minCapacity: 1 } : { ...x, minCapacity: 10 }) })))],
+];
+// The CapacityPlanner's policy for the assistant (baseline 15 RPS, daily peak 4x, a 12x surge of 20 min),
+// rendered by a ManagedEndpoint on its own (no burst lane), then simulated like the examples.
+{
+  const p = EXAMPLE_PROFILES['managed-endpoint'];
+  const plan = CapacityPlanner.plan({
+    perInstanceRequestsPerSecond: p.requestsPerSecondAtSlo, pricePerInstanceHour: p.pricePerInstanceHour ?? 0, lane: LaneKind.MANAGED_ENDPOINT,
+    concurrencyPerInstance: p.concurrency,
+    traffic: { baselineRequestsPerSecond: 15, peakMultiplier: 4, surgeMultiplier: 12, surgeDuration: Duration.minutes(20) },
+  });
+  const stack = new Stack(new App(), 'Planned', { env: { account: '123456789012', region: 'us-east-1' } });
+  new ManagedEndpoint(stack, 'Assistant', {
+    artifact: demoArtifact('1.4.0'), mode: EndpointMode.realTime({ instanceType: 'ml.m5.xlarge' }), autoscaling: plan.autoscalingPolicy,
+    slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 }), rollout: Rollout.allAtOnce(),
+  });
+  whatifs.push(['assistant-marketing-surges', `CapacityPlanner policy on one SageMaker lane (min ${plan.minCapacity}, max ${plan.maxCapacity}, ${plan.surgeHandling})`, modelFromConstructs([stack])]);
+}
+const wrows: Array<Array<string | number>> = [['scenario', 'change', 'SLO min %', 'inst-h', 'x oracle', 'cost x oracle']];
+for (const [name, change, m] of whatifs) {
+  const s = SEED_SCENARIOS.find(x => x.name === name)!;
+  const trace = s.trace(1);
+  const opts = { ...P, lanes: m.lanes.some(l => s.lanes.includes(l.kind)) ? s.lanes : undefined };
+  const r = simulate(m, trace, opts);
+  const o = oracle(m, trace, opts);
+  wrows.push([name, change, f(r.sloMinutesPercent), f(r.instanceHours, 1), f(r.instanceHours / o.instanceHours), f(r.cost / o.cost)]);
+}
+table(wrows);
+
+// 4. rollout trials
+function trialRows(title: string, lanes: LaneSpec[], extra: { canaryOnlyAlarms?: boolean } = {}): void {
+  console.log(`\n${title}`);
+  const out: Array<Array<string | number>> = [['lane', 'mechanism', 'rps', 'bad 5% errors: <=5 min %', 'p99 min', 'bad p95 +50%: <=5 min %', 'healthy: false rollback %']];
+  for (const lane of lanes) {
+    for (const rps of [2, 1000]) {
+      const run = (kind: CanaryKind) => rolloutTrials(lane, { rps, kind, profiles: EXAMPLE_PROFILES, trials: TRIALS, seed: 1, ...extra });
+      const be = run(CanaryKind.BAD_ERRORS);
+      const bl = run(CanaryKind.BAD_LATENCY);
+      const h = run(CanaryKind.HEALTHY);
+      out.push([lane.path, be.mechanism, rps, f(be.detectedWithin5MinPercent, 1), String(be.p99DetectMinutes ?? '-'), f(bl.detectedWithin5MinPercent, 1), f(h.rolledBackPercent, 1)]);
+    }
+  }
+  table(out);
+}
+const rolloutLanes = [
+  ...models.hybrid.lanes.filter(l => l.kind === 'managed-endpoint' || l.kind === 'serverless'),
+  ...models['gpu-cluster'].lanes,
+  ...models['document-batch'].lanes,
+];
+trialRows(`4. Rollout trials (${TRIALS} per cell), emitted alarms and deployment configs`, rolloutLanes);
+
+const withErrorAlarm = (expr: (a: AlarmSpec) => string, patch: Partial<AlarmSpec> = {}) => (l: LaneSpec): LaneSpec => (!l.rollout ? l : {
+  ...l, rollout: { ...l.rollout, alarms: l.rollout.alarms.map(a => (a.math && /err/.test(a.math.expression) ? { ...a, ...patch, math: { ...a.math, expression: expr(a), period: patch.period ?? a.math.period } } : a)) },
+});
+const cwLanes = rolloutLanes.filter(l => l.rollout?.alarms.length);
+trialRows('4b. What-if: the core\'s minimum-request guard (IF(inv >= 100, ...), the default for 1%) once lanes pass errors/requests',
+  cwLanes.map(withErrorAlarm(a => a.math!.expression.replace(/IF\((\w+) > 0,/, 'IF($1 >= 100,'))));
+trialRows('4c. What-if: guard + alarms on the new version only (Lambda ExecutedVersion / a separate canary variant)',
+  cwLanes.map(withErrorAlarm(a => a.math!.expression.replace(/IF\((\w+) > 0,/, 'IF($1 >= 100,'))), { canaryOnlyAlarms: true });
+trialRows('4d. What-if: new version only, error rate over a 5-minute period, 1 of 1, guard 100 requests',
+  cwLanes.map(withErrorAlarm(a => a.math!.expression.replace(/IF\((\w+) > 0,/, 'IF($1 >= 100,'), { period: 300, evaluationPeriods: 1, datapointsToAlarm: 1 })), { canaryOnlyAlarms: true });
+trialRows('4e. What-if: new version only, 5-minute period, 1 of 1, guard 100 requests, threshold 2x the SLO error rate',
+  cwLanes.map(withErrorAlarm(a => a.math!.expression.replace(/IF\((\w+) > 0,/, 'IF($1 >= 100,'), { period: 300, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 2 })), { canaryOnlyAlarms: true });
+const argoLanes = rolloutLanes.filter(l => l.rollout?.mechanism === 'argo-canary').map(l => ({
+  ...l, rollout: { ...l.rollout!, analysis: l.rollout!.analysis.map(a => (a.measures === 'error-rate' ? { ...a, interval: 300, minRequests: 100, bound: 2, failureLimit: 0 } : a)) },
+}));
+trialRows('4f. What-if (Argo): error-rate analysis every 5 minutes, at least 100 canary requests, bound 2x the SLO, failureLimit 0', argoLanes);
+const bigCanary = (l: LaneSpec): LaneSpec => (!l.rollout ? l : {
+  ...l, rollout: {
+    ...l.rollout, canaryPercent: 50,
+    alarms: l.rollout.alarms.map(a => ({ ...a, period: 300, evaluationPeriods: 1, datapointsToAlarm: 1,
+      ...(a.math && /err/.test(a.math.expression) ? { threshold: 2, math: { ...a.math, period: 300, expression: a.math.expression.replace(/IF\((\w+) > 0,/, 'IF($1 >= 100,') } } : {}) })),
+    analysis: l.rollout.analysis.map(a => (a.measures === 'error-rate' ? { ...a, interval: 300, minRequests: 100, bound: 2, failureLimit: 0 } : { ...a, interval: 300, failureLimit: 0 })),
+  },
+});
+trialRows('4g. What-if at low traffic: a 50% canary, every rollback alarm/analysis on the new version over 5 minutes, guard 100, errors 2x the SLO',
+  rolloutLanes.filter(l => l.rollout?.alarms.length || l.rollout?.analysis.length).map(bigCanary), { canaryOnlyAlarms: true });

@@ -1,0 +1,581 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as cdk from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as greengrassv2 from 'aws-cdk-lib/aws-greengrassv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as iot from 'aws-cdk-lib/aws-iot';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import './fixtures';
+import { ApiContract, ApiContractFinding } from '../../lib/testing';
+
+const DIGEST = Buffer.alloc(32, 7).toString('base64');
+
+/** A recipe in the shape the edge lane renders (JSON), with one manifest. */
+function recipe(platform: { [key: string]: string }): string {
+  return JSON.stringify({
+    RecipeFormatVersion: '2020-01-25',
+    ComponentName: 'com.example.Model',
+    ComponentVersion: '1.4.0',
+    Manifests: [{
+      Platform: platform,
+      Lifecycle: { Setenv: { MODEL_DIR: '{work:path}/model' }, Install: { Script: 'tar -xzf {artifacts:path}/m.gz', Timeout: 600 }, Run: 'python3 serve.py' },
+      Artifacts: [{ Uri: 's3://my-bucket/m.gz', Digest: DIGEST, Algorithm: 'SHA-256', Unarchive: 'NONE', Permission: { Read: 'OWNER', Execute: 'NONE' } }],
+    }],
+  });
+}
+
+interface ContractStack {
+  readonly stack: cdk.Stack;
+  readonly endpoint: sagemaker.CfnEndpoint;
+  readonly target: appscaling.CfnScalableTarget;
+  readonly policy: appscaling.CfnScalingPolicy;
+  readonly alarm: cloudwatch.CfnAlarm;
+  readonly fn: lambda.CfnFunction;
+  readonly alias: lambda.CfnAlias;
+  readonly component: greengrassv2.CfnComponentVersion;
+  readonly queue: sqs.CfnQueue;
+}
+
+/** A small stack of L1 resources that respects every API contract ApiContract checks. */
+function contractStack(id: string = 'Contract', options: { describeAlarms?: boolean; modelRolePrincipal?: string } = {}): ContractStack {
+  const app = new cdk.App();
+  const stack = new cdk.Stack(app, id);
+  const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal(options.modelRolePrincipal ?? 'sagemaker.amazonaws.com') });
+  if (options.describeAlarms ?? true) {
+    // SageMaker reads the auto-rollback alarms with the execution role.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: 'model-latency', arnFormat: cdk.ArnFormat.COLON_RESOURCE_NAME })] }));
+  }
+  const model = new sagemaker.CfnModel(stack, 'Model', {
+    executionRoleArn: role.roleArn,
+    primaryContainer: { image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/serve:1', modelDataUrl: 's3://my-bucket/model.tar.gz' },
+  });
+  const config = new sagemaker.CfnEndpointConfig(stack, 'Config', {
+    productionVariants: [{ variantName: 'primary', modelName: model.attrModelName, instanceType: 'ml.m5.xlarge', initialInstanceCount: 2, initialVariantWeight: 1 }],
+  });
+  const alarm = new cloudwatch.CfnAlarm(stack, 'Latency', {
+    alarmName: 'model-latency',
+    namespace: 'AWS/SageMaker',
+    metricName: 'ModelLatency',
+    dimensions: [{ name: 'VariantName', value: 'primary' }],
+    statistic: 'Average',
+    period: 60,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    threshold: 300000,
+    comparisonOperator: 'GreaterThanThreshold',
+    treatMissingData: 'notBreaching',
+  });
+  const endpoint = new sagemaker.CfnEndpoint(stack, 'Endpoint', {
+    endpointConfigName: config.attrEndpointConfigName,
+    deploymentConfig: {
+      blueGreenUpdatePolicy: {
+        trafficRoutingConfiguration: { type: 'ALL_AT_ONCE', waitIntervalInSeconds: 0 },
+        maximumExecutionTimeoutInSeconds: 1800,
+      },
+      autoRollbackConfiguration: { alarms: [{ alarmName: 'model-latency' }] },
+    },
+  });
+  const target = new appscaling.CfnScalableTarget(stack, 'Target', {
+    serviceNamespace: 'sagemaker',
+    scalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+    resourceId: cdk.Fn.join('', ['endpoint/', endpoint.attrEndpointName, '/variant/primary']),
+    minCapacity: 2,
+    maxCapacity: 8,
+    scheduledActions: [{ scheduledActionName: 'surge', schedule: 'cron(0 8 * * ? *)', scalableTargetAction: { minCapacity: 4, maxCapacity: 8 } }],
+  });
+  const policy = new appscaling.CfnScalingPolicy(stack, 'Policy', {
+    policyName: 'invocations',
+    policyType: 'TargetTrackingScaling',
+    scalingTargetId: target.ref,
+    targetTrackingScalingPolicyConfiguration: {
+      targetValue: 100,
+      predefinedMetricSpecification: { predefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
+    },
+  });
+  const fnRole = new iam.Role(stack, 'FnRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  const fn = new lambda.CfnFunction(stack, 'Fn', {
+    role: fnRole.roleArn,
+    runtime: 'python3.12',
+    handler: 'index.handler',
+    code: { zipFile: 'def handler(e, c):\n  return 1\n' },
+    memorySize: 1024,
+    timeout: 30,
+    reservedConcurrentExecutions: 20,
+  });
+  const version = new lambda.CfnVersion(stack, 'Version', { functionName: fn.ref });
+  const alias = new lambda.CfnAlias(stack, 'Alias', {
+    functionName: fn.ref,
+    functionVersion: version.attrVersion,
+    name: 'live',
+    provisionedConcurrencyConfig: { provisionedConcurrentExecutions: 10 },
+  });
+  const component = new greengrassv2.CfnComponentVersion(stack, 'Component', { inlineRecipe: recipe({ os: 'linux', architecture: 'aarch64' }) });
+  const queue = new sqs.CfnQueue(stack, 'Queue', { visibilityTimeout: 300, messageRetentionPeriod: 1209600, receiveMessageWaitTimeSeconds: 20 });
+  return { stack, endpoint, target, policy, alarm, fn, alias, component, queue };
+}
+
+function only(findings: ApiContractFinding[]) {
+  return findings.map((f) => ({ ruleId: f.ruleId, logicalId: f.logicalId, propertyPath: f.propertyPath }));
+}
+
+describe('ApiContract (botocore models)', () => {
+  test('a stack that respects every contract is valid; every covered resource is checked against its API', () => {
+    const { stack } = contractStack();
+    const result = ApiContract.assertValid(stack);
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    const ops = Object.fromEntries(result.resources.map((r) => [r.resourceType, r.operations]));
+    expect(ops).toEqual({
+      'AWS::SageMaker::Model': ['sagemaker:CreateModel'],
+      'AWS::SageMaker::EndpointConfig': ['sagemaker:CreateEndpointConfig'],
+      'AWS::SageMaker::Endpoint': ['sagemaker:CreateEndpoint'],
+      'AWS::CloudWatch::Alarm': ['cloudwatch:PutMetricAlarm'],
+      'AWS::ApplicationAutoScaling::ScalableTarget': ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:PutScheduledAction'],
+      'AWS::ApplicationAutoScaling::ScalingPolicy': ['application-autoscaling:PutScalingPolicy'],
+      'AWS::Lambda::Function': ['lambda:CreateFunction', 'lambda:PutFunctionConcurrency'],
+      'AWS::Lambda::Version': ['lambda:PublishVersion'],
+      'AWS::Lambda::Alias': ['lambda:CreateAlias', 'lambda:PutProvisionedConcurrencyConfig'],
+      'AWS::GreengrassV2::ComponentVersion': ['greengrassv2:CreateComponentVersion'],
+      'AWS::SQS::Queue': ['sqs:CreateQueue'],
+      'AWS::IAM::Role': ['iam:CreateRole'],
+      'AWS::IAM::Policy': ['iam:PutRolePolicy'],
+    });
+    for (const r of result.resources) {
+      expect([r.resourceType, r.checkedFields > 0 || r.resourceType === 'AWS::Lambda::Version']).toEqual([r.resourceType, true]);
+    }
+    expect(result.resources.find((r) => r.resourceType === 'AWS::SageMaker::Endpoint')?.constructPath).toBe('Contract/Endpoint');
+    expect(result.botocoreVersion).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  test('ALL_AT_ONCE traffic routing without WaitIntervalInSeconds: CreateEndpoint requires it (cfn-lint passes it)', () => {
+    const { stack, endpoint } = contractStack();
+    endpoint.addPropertyDeletionOverride('DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.WaitIntervalInSeconds');
+    const result = ApiContract.validate(stack);
+    expect(result.valid).toBe(false);
+    expect(result.errors).toEqual([expect.objectContaining({
+      ruleId: 'required',
+      logicalId: stack.resolve(endpoint.logicalId),
+      resourceType: 'AWS::SageMaker::Endpoint',
+      constructPath: 'Contract/Endpoint',
+      propertyPath: 'DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.WaitIntervalInSeconds',
+      apiMember: 'sagemaker CreateEndpoint DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.WaitIntervalInSeconds',
+      value: '<absent>',
+      rule: 'sagemaker CreateEndpoint requires DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.WaitIntervalInSeconds (TrafficRoutingConfig.WaitIntervalInSeconds)',
+    })]);
+    expect(() => ApiContract.assertValid(stack)).toThrow(new RegExp([
+      "ApiContract found 1 problem\\(s\\) in stack 'Contract':",
+      '  \\[error\\] required Contract/Endpoint \\(Endpoint \\S+\\) DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.WaitIntervalInSeconds = <absent>: ',
+    ].join('\n').replace('\\S+', 'AWS::SageMaker::Endpoint')));
+    expect(() => ApiContract.assertValid(stack)).toThrow(/is missing WaitIntervalInSeconds: sagemaker CreateEndpoint rejects the request \(TrafficRoutingConfig.WaitIntervalInSeconds is required, integer 0..3600\)/);
+    expect(() => ApiContract.assertValid(stack)).toThrow(/Fix: set DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.WaitIntervalInSeconds \(integer 0..3600\)/);
+  });
+
+  test('auto-rollback alarms need cloudwatch:DescribeAlarms on the execution role (resolved through config, model and IAM policies)', () => {
+    const { stack } = contractStack('NoDescribe', { describeAlarms: false });
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([{ ruleId: 'sagemaker-rollback-permission', logicalId: 'Endpoint', propertyPath: 'DeploymentConfig.AutoRollbackConfiguration.Alarms' }]);
+    expect(result.errors[0].message).toBe(
+      'no policy of execution role Role1ABCC5F0 (NoDescribe/Role/Resource) allows cloudwatch:DescribeAlarms: SageMaker cannot read the rollback alarms, so a bad version is not rolled back');
+    expect(result.errors[0].fix).toBe('grant cloudwatch:DescribeAlarms on the rollback alarm ARNs to Role1ABCC5F0 (NoDescribe/Role/Resource)');
+  });
+
+  test('a rollback alarm that only watches a queue\'s age is a warning (issue 12 item 13, caught on the pre-fix examples)', () => {
+    const { stack, alarm } = contractStack();
+    alarm.addPropertyOverride('Namespace', 'AWS/SQS');
+    alarm.addPropertyOverride('MetricName', 'ApproximateAgeOfOldestMessage');
+    alarm.addPropertyOverride('Dimensions', [{ Name: 'QueueName', Value: 'jobs' }]);
+    const result = ApiContract.validate(stack);
+    expect(result.errors).toEqual([]);
+    expect(only(result.warnings)).toEqual([{ ruleId: 'rollback-alarm-queue-signal', logicalId: 'Endpoint', propertyPath: 'DeploymentConfig.AutoRollbackConfiguration.Alarms[0].AlarmName' }]);
+    expect(result.warnings[0].message).toBe(
+      'rollback alarm Latency (Contract/Latency) watches only ApproximateAgeOfOldestMessage: a backlog that existed before the deploy rolls back a healthy version');
+  });
+
+  test('a rollback alarm that fires on a single breaching period is a warning (issue 12 item 12); 2 of N is accepted', () => {
+    const { stack, alarm } = contractStack();
+    alarm.addPropertyOverride('DatapointsToAlarm', 1);
+    const result = ApiContract.validate(stack);
+    expect(only(result.warnings)).toEqual([{ ruleId: 'rollback-alarm-single-period', logicalId: 'Endpoint', propertyPath: 'DeploymentConfig.AutoRollbackConfiguration.Alarms[0].AlarmName' }]);
+    expect(result.warnings[0].message).toBe('rollback alarm Latency (Contract/Latency) fires on 1 breaching period');
+    // The clean stack's alarm is 2 of 3.
+    expect(ApiContract.validate(contractStack('TwoOfThree').stack).warnings).toEqual([]);
+  });
+
+  test('a role the service cannot assume fails where the API checks it (CreateModel)', () => {
+    const { stack } = contractStack('WrongTrust', { modelRolePrincipal: 'lambda.amazonaws.com' });
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([{ ruleId: 'role-trust', logicalId: 'Model', propertyPath: 'ExecutionRoleArn' }]);
+    expect(result.errors[0].message).toBe(
+      'role Role1ABCC5F0 (WrongTrust/Role/Resource) does not trust sagemaker.amazonaws.com (it trusts lambda.amazonaws.com): CreateModel fails: SageMaker cannot assume the role');
+  });
+
+  test('an IoT policy granting a role alias the template does not define is a warning', () => {
+    const app = new cdk.App();
+    const stack = new cdk.Stack(app, 'Iot');
+    const deviceRole = new iam.Role(stack, 'DeviceRole', { assumedBy: new iam.ServicePrincipal('credentials.iot.amazonaws.com') });
+    new iot.CfnRoleAlias(stack, 'Alias', { roleAlias: 'kiosks-tes', roleArn: deviceRole.roleArn, credentialDurationSeconds: 3600 });
+    new iot.CfnPolicy(stack, 'Policy', {
+      policyName: 'kiosks-tes-alias',
+      policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:AssumeRoleWithCertificate', Resource: stack.formatArn({ service: 'iot', resource: 'rolealias', resourceName: 'kiosk-tes' }) }] },
+    });
+    const result = ApiContract.validate(stack);
+    expect(result.errors).toEqual([]);
+    expect(only(result.warnings)).toEqual([{ ruleId: 'iot-role-alias-ref', logicalId: 'Policy', propertyPath: 'PolicyDocument.Statement[0].Resource' }]);
+    expect(result.warnings[0].message).toBe('the policy grants role alias "kiosk-tes", but this template defines kiosks-tes');
+  });
+
+  test('the model ranges are checked at their boundaries (WaitIntervalInSeconds 0..3600)', () => {
+    // A synthesized App is cached: each variant gets its own stack.
+    const edge = contractStack();
+    edge.endpoint.addPropertyOverride('DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.WaitIntervalInSeconds', 3600);
+    expect(ApiContract.validate(edge.stack).errors).toEqual([]);
+    const { stack, endpoint } = contractStack();
+    endpoint.addPropertyOverride('DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.WaitIntervalInSeconds', 3601);
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([{ ruleId: 'range', logicalId: 'Endpoint', propertyPath: 'DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.WaitIntervalInSeconds' }]);
+    expect(result.errors[0].message).toMatch(/3601 is out of range; sagemaker CreateEndpoint .*WaitIntervalInSeconds accepts 0 to 3600/);
+  });
+
+  test('a predefined metric type that does not exist fails with the list of valid types', () => {
+    const { stack, policy } = contractStack();
+    policy.addPropertyOverride('TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType', 'SageMakerVariantGPUUtilization');
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([{
+      ruleId: 'enum', logicalId: 'Policy', propertyPath: 'TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType',
+    }]);
+    expect(result.errors[0].message).toMatch(/"SageMakerVariantGPUUtilization" is not a valid MetricType: application-autoscaling PutScalingPolicy .* accepts one of .*SageMakerVariantInvocationsPerInstance/);
+    expect(result.errors[0].constructPath).toBe('Contract/Policy');
+  });
+
+  test('a predefined metric of another service than the scaled dimension is rejected', () => {
+    const { stack, policy } = contractStack();
+    policy.addPropertyOverride('TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType', 'ECSServiceAverageCPUUtilization');
+    expect(() => ApiContract.assertValid(stack)).toThrow(/autoscaling-metric-dimension .*PredefinedMetricType ECSServiceAverageCPUUtilization measures ecs:service:\.\.\., but the policy scales sagemaker:variant:DesiredInstanceCount/);
+  });
+
+  test('a scalable dimension that does not match its service namespace fails on the target and on the policy that scales it', () => {
+    const { stack, target } = contractStack();
+    target.addPropertyOverride('ServiceNamespace', 'ecs');
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([
+      { ruleId: 'autoscaling-dimension-namespace', logicalId: 'Policy', propertyPath: 'ScalableDimension' },
+      { ruleId: 'autoscaling-dimension-namespace', logicalId: 'Target', propertyPath: 'ScalableDimension' },
+    ]);
+    expect(result.errors[1].message).toBe(
+      'ScalableDimension sagemaker:variant:DesiredInstanceCount belongs to namespace sagemaker, but ServiceNamespace is ecs: application-autoscaling RegisterScalableTarget rejects the pair');
+  });
+
+  test('provisioned concurrency above the reserved concurrency fails; equal is accepted', () => {
+    const edge = contractStack();
+    edge.alias.addPropertyOverride('ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions', 20);
+    expect(ApiContract.validate(edge.stack).errors).toEqual([]);
+    const { stack, alias } = contractStack();
+    alias.addPropertyOverride('ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions', 21);
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([{ ruleId: 'lambda-provisioned-over-reserved', logicalId: 'Alias', propertyPath: 'ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions' }]);
+    expect(result.errors[0].message).toBe('provisioned concurrency 21 exceeds the reserved concurrency 20 of function Fn: PutProvisionedConcurrencyConfig fails');
+    expect(result.errors[0].fix).toBe('lower the provisioned concurrency to at most 20, or raise ReservedConcurrentExecutions of Fn');
+  });
+
+  test('an autoscaled provisioned concurrency above the reserved concurrency: minimum is an error, maximum a warning', () => {
+    const { stack, alias } = contractStack();
+    new appscaling.CfnScalableTarget(stack, 'PcTarget', {
+      serviceNamespace: 'lambda',
+      scalableDimension: 'lambda:function:ProvisionedConcurrency',
+      resourceId: cdk.Fn.join('', ['function:', cdk.Fn.select(6, cdk.Fn.split(':', alias.ref)), ':live']),
+      minCapacity: 25,
+      maxCapacity: 40,
+    });
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([{ ruleId: 'lambda-provisioned-over-reserved', logicalId: 'PcTarget', propertyPath: 'MinCapacity' }]);
+    expect(only(result.warnings)).toEqual([
+      // The alias also sets ProvisionedConcurrencyConfig while the target scales it.
+      { ruleId: 'lambda-provisioned-autoscaled', logicalId: 'Alias', propertyPath: 'ProvisionedConcurrencyConfig' },
+      { ruleId: 'lambda-provisioned-over-reserved', logicalId: 'PcTarget', propertyPath: 'MaxCapacity' },
+    ]);
+  });
+
+  test('a Greengrass recipe whose platform no core device reports fails (arm64 is reported as aarch64)', () => {
+    const { stack, component } = contractStack();
+    component.addPropertyOverride('InlineRecipe', recipe({ os: 'linux', architecture: 'arm64' }));
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([{ ruleId: 'greengrass-platform', logicalId: 'Component', propertyPath: 'InlineRecipe.Manifests[0].Platform.architecture' }]);
+    expect(result.errors[0].message).toBe('Platform.architecture "arm64" is not an architecture a Greengrass core device reports, so no device matches this manifest and the deployment fails');
+    expect(result.errors[0].fix).toBe('use aarch64');
+    expect(result.errors[0].value).toBe('"arm64"');
+  });
+
+  test('Greengrass recipe rules: format version, digest, lifecycle keys, Run with Startup', () => {
+    const { stack, component } = contractStack();
+    const r = JSON.parse(recipe({ os: 'Linux', architecture: 'amd64' }));
+    r.RecipeFormatVersion = '2021-01-01';
+    r.Manifests[0].Artifacts[0].Digest = 'ab'.repeat(32);
+    r.Manifests[0].Lifecycle.Startup = 'serve --daemon';
+    r.Manifests[0].Lifecycle.PostInstall = 'echo';
+    component.addPropertyOverride('InlineRecipe', JSON.stringify(r));
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([
+      { ruleId: 'greengrass-artifact-digest', logicalId: 'Component', propertyPath: 'InlineRecipe.Manifests[0].Artifacts[0].Digest' },
+      { ruleId: 'greengrass-lifecycle', logicalId: 'Component', propertyPath: 'InlineRecipe.Manifests[0].Lifecycle' },
+      { ruleId: 'greengrass-lifecycle', logicalId: 'Component', propertyPath: 'InlineRecipe.Manifests[0].Lifecycle.PostInstall' },
+      { ruleId: 'greengrass-platform', logicalId: 'Component', propertyPath: 'InlineRecipe.Manifests[0].Platform.os' },
+      { ruleId: 'greengrass-recipe-format-version', logicalId: 'Component', propertyPath: 'InlineRecipe.RecipeFormatVersion' },
+    ]);
+    expect(result.errors[0].message).toMatch(/is not a base64 SHA-256 digest \(hex\? base64-encode the raw hash bytes\)/);
+  });
+
+  test('an alarm with both MetricName and Metrics fails', () => {
+    const { stack, alarm } = contractStack();
+    alarm.addPropertyOverride('Metrics', [
+      { Id: 'm1', MetricStat: { Metric: { Namespace: 'AWS/SageMaker', MetricName: 'ModelLatency' }, Period: 60, Stat: 'Average' }, ReturnData: true },
+    ]);
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([{ ruleId: 'alarm-metric-exclusive', logicalId: 'Latency', propertyPath: 'Metrics' }]);
+    expect(() => ApiContract.assertValid(stack)).toThrow(
+      /alarm-metric-exclusive Contract\/Latency \(Latency AWS::CloudWatch::Alarm\) Metrics = .*both MetricName \("ModelLatency"\) and Metrics are set: PutMetricAlarm rejects the alarm/);
+  });
+
+  test('metric-math alarm rules: one query returns data, ids start lowercase, no single-metric fields', () => {
+    const { stack, alarm } = contractStack();
+    for (const p of ['MetricName', 'Namespace', 'Dimensions', 'Statistic', 'Period']) {
+      alarm.addPropertyDeletionOverride(p);
+    }
+    alarm.addPropertyOverride('Metrics', [
+      { Id: 'Errors', MetricStat: { Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocation5XXErrors' }, Period: 60, Stat: 'Sum' } },
+      { Id: 'rate', Expression: '100 * Errors / 10' },
+    ]);
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([
+      { ruleId: 'metric-math-return-data', logicalId: 'Latency', propertyPath: 'Metrics' },
+      { ruleId: 'metric-query-id', logicalId: 'Latency', propertyPath: 'Metrics[0].Id' },
+    ]);
+    expect(result.errors[0].message).toBe('Metrics: 2 queries return data ([0], [1]); the alarm needs exactly one');
+  });
+
+  test('a scalable target of a variant the endpoint config does not define fails (resolved through the template)', () => {
+    const { stack, target, endpoint } = contractStack();
+    target.addPropertyOverride('ResourceId', cdk.Fn.join('', ['endpoint/', endpoint.attrEndpointName, '/variant/secondary']));
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([{ ruleId: 'autoscaling-sagemaker-variant', logicalId: 'Target', propertyPath: 'ResourceId' }]);
+    expect(result.errors[0].message).toBe('ResourceId scales variant "secondary", but endpoint config Config has variants primary');
+  });
+
+  test('an expression that references an undefined query id, and a statistic CloudWatch does not know, fail', () => {
+    const { stack, alarm } = contractStack();
+    for (const p of ['MetricName', 'Namespace', 'Dimensions', 'Statistic', 'Period']) {
+      alarm.addPropertyDeletionOverride(p);
+    }
+    alarm.addPropertyOverride('Metrics', [
+      { Id: 'errors', MetricStat: { Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocation5XXErrors' }, Period: 60, Stat: 'Total' }, ReturnData: false },
+      { Id: 'rate', Expression: 'IF(invocations > 0, 100 * errors / invocations, 0)', ReturnData: true },
+    ]);
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([
+      { ruleId: 'metric-statistic', logicalId: 'Latency', propertyPath: 'Metrics[0].MetricStat.Stat' },
+      { ruleId: 'metric-math-reference', logicalId: 'Latency', propertyPath: 'Metrics[1].Expression' },
+    ]);
+    expect(result.errors[1].message).toBe('Metrics[1].Expression references invocations, which no query of Metrics defines');
+  });
+
+  test('an alias whose provisioned concurrency is also autoscaled is a warning', () => {
+    const { stack, alias } = contractStack();
+    new appscaling.CfnScalableTarget(stack, 'PcTarget', {
+      serviceNamespace: 'lambda',
+      scalableDimension: 'lambda:function:ProvisionedConcurrency',
+      resourceId: cdk.Fn.join('', ['function:', cdk.Fn.select(6, cdk.Fn.split(':', alias.ref)), ':live']),
+      minCapacity: 5,
+      maxCapacity: 20,
+    });
+    const result = ApiContract.validate(stack);
+    expect(result.errors).toEqual([]);
+    expect(only(result.warnings)).toEqual([{ ruleId: 'lambda-provisioned-autoscaled', logicalId: 'Alias', propertyPath: 'ProvisionedConcurrencyConfig' }]);
+    expect(() => ApiContract.assertValid(stack, { failOnWarnings: true })).toThrow(/\[warning\] lambda-provisioned-autoscaled Contract\/Alias/);
+  });
+
+  test('ECS task definitions: a GPU on Fargate, an impossible Fargate size, awslogs without its region', () => {
+    const app = new cdk.App();
+    const stack = new cdk.Stack(app, 'Ecs');
+    new ecs.CfnTaskDefinition(stack, 'Task', {
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '1024',
+      memory: '1024',
+      containerDefinitions: [{
+        name: 'worker',
+        image: 'public.ecr.aws/docker/library/python:3.12',
+        resourceRequirements: [{ type: 'GPU', value: '1' }],
+        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'workers' } },
+      }],
+    });
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([
+      { ruleId: 'ecs-awslogs', logicalId: 'Task', propertyPath: 'ContainerDefinitions[0].LogConfiguration.Options.awslogs-region' },
+      { ruleId: 'ecs-fargate-gpu', logicalId: 'Task', propertyPath: 'ContainerDefinitions[0].ResourceRequirements' },
+      { ruleId: 'ecs-fargate-size', logicalId: 'Task', propertyPath: 'Memory' },
+    ]);
+    expect(result.errors[2].fix).toBe('use one of: Memory 2048, 3072, 4096, 5120, 6144, 7168, 8192');
+  });
+
+  test('step scaling intervals with a gap fail; contiguous ones pass', () => {
+    const steps = (gapAt: number) => [
+      { MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 300, ScalingAdjustment: 1 },
+      { MetricIntervalLowerBound: gapAt, ScalingAdjustment: 2 },
+    ];
+    const build = (id: string, gapAt: number) => {
+      const { stack, policy } = contractStack(id);
+      policy.addPropertyOverride('PolicyType', 'StepScaling');
+      policy.addPropertyDeletionOverride('TargetTrackingScalingPolicyConfiguration');
+      policy.addPropertyOverride('StepScalingPolicyConfiguration', { AdjustmentType: 'ChangeInCapacity', StepAdjustments: steps(gapAt) });
+      return stack;
+    };
+    expect(ApiContract.validate(build('Contiguous', 300)).errors).toEqual([]);
+    const result = ApiContract.validate(build('Gap', 400));
+    expect(only(result.errors)).toEqual([{ ruleId: 'autoscaling-step-intervals', logicalId: 'Policy', propertyPath: 'StepScalingPolicyConfiguration.StepAdjustments' }]);
+    expect(result.errors[0].message).toBe('gap between 300 and 400');
+  });
+
+  test('a log retention CloudWatch Logs does not offer fails (PutRetentionPolicy); KMS tags map onto TagKey/TagValue', () => {
+    const app = new cdk.App();
+    const stack = new cdk.Stack(app, 'Logs');
+    new logs.CfnLogGroup(stack, 'Logs', { retentionInDays: 50, tags: [{ key: 'team', value: 'ml' }] });
+    new kms.CfnKey(stack, 'Key', { enableKeyRotation: true, keyPolicy: { Version: '2012-10-17', Statement: [] }, tags: [{ key: 'team', value: 'ml' }] });
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([{ ruleId: 'logs-retention', logicalId: 'Logs', propertyPath: 'RetentionInDays' }]);
+    expect(result.errors[0].message).toBe('RetentionInDays 50 is not a retention CloudWatch Logs offers: PutRetentionPolicy rejects it');
+    expect(result.errors[0].fix).toBe('use the nearest allowed value, e.g. 60');
+    expect(result.resources.map((r) => [r.logicalId, r.operations])).toEqual([
+      ['Logs', ['logs:CreateLogGroup', 'logs:PutRetentionPolicy']],
+      ['Key', ['kms:CreateKey']],
+    ]);
+  });
+
+  test('a role whose inline policies exceed 10,240 characters fails (counted across AWS::IAM::Policy resources)', () => {
+    const app = new cdk.App();
+    const stack = new cdk.Stack(app, 'Iam');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    // The L2 Role moves statements into overflow managed policies when they grow too large; an L1 policy does not.
+    const resources = Array.from({ length: 300 }, (_, i) => `arn:aws:s3:::bucket-number-${i}/models/*`);
+    new iam.CfnPolicy(stack, 'Big', {
+      policyName: 'big',
+      roles: [role.roleName],
+      policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: resources }] },
+    });
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([{ ruleId: 'iam-inline-policy-size', logicalId: 'Role1ABCC5F0', propertyPath: 'Policies' }]);
+    expect(result.errors[0].message).toMatch(/^the inline policies of role Role1ABCC5F0 \(Iam\/Role\/Resource\) total at least \d{5} characters: PutRolePolicy fails with LimitExceeded$/);
+  });
+
+  test('SQS attribute ranges are checked at their boundaries', () => {
+    const edge = contractStack();
+    edge.queue.addPropertyOverride('VisibilityTimeout', 43200);
+    edge.queue.addPropertyOverride('MessageRetentionPeriod', 60);
+    expect(ApiContract.validate(edge.stack).errors).toEqual([]);
+    const { stack, queue } = contractStack();
+    queue.addPropertyOverride('VisibilityTimeout', 43201);
+    queue.addPropertyOverride('MessageRetentionPeriod', 59);
+    const result = ApiContract.validate(stack);
+    expect(only(result.errors)).toEqual([
+      { ruleId: 'sqs-attribute-range', logicalId: 'Queue', propertyPath: 'MessageRetentionPeriod' },
+      { ruleId: 'sqs-attribute-range', logicalId: 'Queue', propertyPath: 'VisibilityTimeout' },
+    ]);
+    expect(result.errors[1].message).toBe('VisibilityTimeout 43201 is outside 0..43200: CreateQueue rejects it');
+  });
+
+  test('tokens are valid placeholders of the right type: not checked, and counted', () => {
+    const { stack, target } = contractStack();
+    const max = new cdk.CfnParameter(stack, 'MaxCapacity', { type: 'Number' });
+    target.addPropertyOverride('MaxCapacity', max.valueAsNumber);
+    const result = ApiContract.validate(stack);
+    expect(result.errors).toEqual([]);
+    expect(result.skipped).toEqual(expect.arrayContaining([
+      expect.objectContaining({ logicalId: 'Target', propertyPath: 'MaxCapacity', reason: expect.stringMatching(/^unresolved Ref MaxCapacity: a valid placeholder for integer MaxCapacity, not checked$/) }),
+      expect.objectContaining({ logicalId: 'Target', propertyPath: 'ResourceId', reason: expect.stringMatching(/^unresolved Fn::Join: a valid placeholder for string ResourceId/) }),
+      // A required member given as a token counts as present.
+      expect.objectContaining({ logicalId: 'Endpoint', propertyPath: 'EndpointConfigName', reason: expect.stringMatching(/^unresolved Fn::GetAtt Config.EndpointConfigName/) }),
+    ]));
+  });
+
+  test('every skipped field is counted: tokens, generated names, properties with no API counterpart, uncovered types', () => {
+    const { stack, endpoint } = contractStack();
+    endpoint.addPropertyOverride('RetainAllVariantProperties', true);
+    const result = ApiContract.validate(stack);
+    expect(result.skipped).toEqual(expect.arrayContaining([
+      expect.objectContaining({ logicalId: 'Endpoint', propertyPath: 'RetainAllVariantProperties', reason: 'UpdateEndpoint-only parameter; no create API to check it against' }),
+      expect.objectContaining({ logicalId: 'Endpoint', propertyPath: 'EndpointName', reason: 'sagemaker CreateEndpoint EndpointName is generated or supplied by CloudFormation; not checked' }),
+    ]));
+    const perResource = result.resources.reduce((n, r) => n + r.skippedFields, 0);
+    expect(perResource).toBe(result.skipped.length);
+    expect(result.uncovered).toEqual([]);
+    const custom = ApiContract.validateTemplate(JSON.stringify({ Resources: { C: { Type: 'Custom::Thing', Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:x' } } } }));
+    expect(custom.uncovered).toEqual([{ template: 'template', logicalId: 'C', resourceType: 'Custom::Thing', constructPath: '' }]);
+  });
+
+  test('templates given as JSON: construct paths from aws:cdk:path metadata; many templates in one run', () => {
+    const template = {
+      Resources: {
+        Q: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'jobs', FifoQueue: true, DelaySeconds: 901 }, Metadata: { 'aws:cdk:path': 'App/Jobs/Resource' } },
+      },
+    };
+    const [bad, clean] = ApiContract.validateTemplates([
+      { name: 'first', templateJson: JSON.stringify(template) },
+      { name: 'second', templateJson: JSON.stringify({ Resources: { Q: { Type: 'AWS::SQS::Queue' } } }) },
+    ]);
+    expect(bad.errors.map((f) => [f.template, f.constructPath, f.ruleId, f.propertyPath])).toEqual([
+      ['first', 'App/Jobs/Resource', 'sqs-attribute-range', 'DelaySeconds'],
+      ['first', 'App/Jobs/Resource', 'sqs-fifo-name', 'QueueName'],
+    ]);
+    expect(clean.valid).toBe(true);
+    expect(clean.template).toBe('second');
+    expect(() => ApiContract.validateTemplate('{ nope')).toThrow(/ApiContract: template 'template' is not valid JSON/);
+  });
+
+  test('accepted findings need a reason and move to ignored', () => {
+    const { stack, alarm } = contractStack();
+    alarm.addPropertyOverride('Metrics', [{ Id: 'm1', Expression: 'm0 * 2' }]);
+    expect(() => ApiContract.validate(stack, { ignoreFindings: [{ ruleId: 'alarm-metric-exclusive', reason: 'meh' }] }))
+      .toThrow(/ApiContract ignored finding 'alarm-metric-exclusive' needs a reason of at least 10 characters/);
+    const result = ApiContract.assertValid(stack, { ignoreFindings: [{ ruleId: 'alarm-metric-exclusive', logicalId: 'Latency', reason: 'planted for this test' }] });
+    expect(result.ignored.map((f) => f.ruleId)).toEqual(['alarm-metric-exclusive']);
+  });
+
+  test('a missing Python fails with the install command; so does a Python without botocore', () => {
+    const { stack } = contractStack();
+    expect(() => ApiContract.validate(stack, { pythonExecutable: '/nonexistent/python3' }))
+      .toThrow("ApiContract needs Python 3 with botocore, but '/nonexistent/python3' is not installed: run `pip install cfn-lint 'moto[server]'`");
+    expect(ApiContract.isInstalled('/nonexistent/python3')).toBe(false);
+    expect(ApiContract.isInstalled()).toBe(true);
+    // An interpreter without site-packages cannot import botocore.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-contract-'));
+    try {
+      const bare = path.join(dir, 'python-bare');
+      fs.writeFileSync(bare, '#!/bin/sh\nexec python3 -I -S "$@"\n', { mode: 0o755 });
+      expect(() => ApiContract.validate(stack, { pythonExecutable: bare }))
+        .toThrow(/ApiContract needs botocore in '.*python-bare' \(botocore is not importable: No module named 'botocore'\): run `pip install cfn-lint 'moto\[server\]'`/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('one child process validates many stacks', () => {
+    const stacks = [contractStack('A').stack, contractStack('B').stack, contractStack('C').stack];
+    const results = ApiContract.validateStacks(stacks);
+    expect(results.map((r) => [r.template, r.valid])).toEqual([['A', true], ['B', true], ['C', true]]);
+    // One run: every result reports the same duration (speed is measured by `npm run bench`, not by a timed test).
+    expect(new Set(results.map((r) => r.durationMs)).size).toBe(1);
+  });
+});
+
+test('the embedded validator is exactly lib/testing/private/api-contract.py (edit the .py, then regenerate the .ts)', () => {
+  // The .py is the readable, runnable source (python3 lib/testing/private/api-contract.py < request.json);
+  // the .ts embeds it so the npm package (which ships only .js/.d.ts) carries it.
+  const { API_CONTRACT_SCRIPT } = require('../../lib/testing/private/api-contract-script');
+  expect(API_CONTRACT_SCRIPT).toBe(fs.readFileSync(path.join(__dirname, '../../lib/testing/private/api-contract.py'), 'utf-8'));
+});
