@@ -51,7 +51,7 @@ describe('lane defaults (withLaneDefaults / inheritedDefaults)', () => {
     expect(() => withLaneDefaults<Props>(lane, {}, 'ManagedEndpoint', ['artifact'])).toThrow(
       "S/Lane: 'artifact' is required. Fix: Pass the ModelArtifact it serves to the ManagedEndpoint, or create it inside a HybridTopology that has one.",
     );
-    expect(() => withLaneDefaults<Props>(lane, { artifact }, 'QueueDrainedWorkers', ['artifact', 'autoscaling'], ['artifact', 'autoscaling'])).toThrow(
+    expect(() => withLaneDefaults<Props, 'artifact' | 'autoscaling'>(lane, { artifact }, 'QueueDrainedWorkers', ['artifact', 'autoscaling'], ['artifact', 'autoscaling'])).toThrow(
       "S/Lane: 'autoscaling' is required. Fix: Pass an AutoscalingPolicy (AutoscalingPolicy.fixed(n) for a fixed fleet) to the QueueDrainedWorkers, or create it inside a HybridTopology that has one.",
     );
     // autoscaling is not required by default
@@ -70,7 +70,7 @@ describe('lane defaults (withLaneDefaults / inheritedDefaults)', () => {
     expect(filled.rollout).toBe(rollout);
     expect(filled).not.toBe(given);
     expect(given).toEqual({ artifact: own });
-    const all = withLaneDefaults<Props>(lane, {}, 'ManagedEndpoint', ['artifact', 'autoscaling', 'slo', 'rollout'], ['artifact', 'autoscaling']);
+    const all = withLaneDefaults<Props, 'artifact' | 'autoscaling'>(lane, {}, 'ManagedEndpoint', ['artifact', 'autoscaling', 'slo', 'rollout'], ['artifact', 'autoscaling']);
     expect(all).toEqual({ artifact, autoscaling: policy, slo, rollout });
   });
 
