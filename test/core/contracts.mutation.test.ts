@@ -14,7 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Rollout, RolloutStrategy, ServingImage, ShadowTraffic, ModelArtifact } from '../../lib';
 import { toStandardCron } from '../../lib/core/app-autoscaling';
 import { checkInteger, checkRange } from '../../lib/core/errors';
-import { errorRatePercent } from '../../lib/core/private/metric-math';
+import { defaultMinRequests, errorRatePercent } from '../../lib/core/private/metric-math';
 
 const FP32 = path.join(__dirname, '..', '..', 'examples', 'shared', 'model', 'fp32', 'model.tar.gz');
 const DIGEST = 'sha256:' + 'ab'.repeat(32);
@@ -190,6 +190,14 @@ describe('error-rate math, standard cron, checkRange (mutation survivors)', () =
     expect((math.usingMetrics.inv as cloudwatch.Metric).metricName).toBe('Requests');
     expect(math.label).toBe('Error rate');
     expect(math.period.toMinutes()).toBe(5);
+  });
+
+  test('defaultMinRequests: unknown (undefined) for a token, NaN, a negative or a string; 1,000 for 0%', () => {
+    for (const v of [Token.asNumber({ Ref: 'T' }), NaN, -Infinity, -0.5, '5' as unknown as number]) {
+      expect(defaultMinRequests(v)).toBeUndefined();
+    }
+    expect(defaultMinRequests(0)).toBe(1000);
+    expect(defaultMinRequests(5)).toBe(20);
   });
 
   test("toStandardCron: '?' reads as '*' in the week-day field; omitted fields are '*'", () => {
