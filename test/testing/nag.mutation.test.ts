@@ -120,6 +120,27 @@ describe('NagCheck with a stub pack', () => {
     expect(NagCheck.check(s).errors.map((f) => f.ruleId)).not.toContain('AwsSolutions-SQS2');
   });
 
+  test('a rule-level suppression covers the granular findings of that rule below it, and nothing else', () => {
+    const s = stack();
+    const b = new sqs.Queue(s, 'B');
+    const other = new sqs.Queue(s, 'Other');
+    const granular = (rule: string, at: string): StubViolation => ({ ruleName: rule, description: 'granular', severity: 'error', violatingResources: [{ constructPath: at }] });
+    const pack = stubPack('Stub', [
+      granular('Stub-R1[Resource::*]', 'S/B/Resource'),
+      granular('Stub-R1[Resource::*]', 'S/Other/Resource'),
+      granular('Stub-R1[a]tail', 'S/B/Resource'), // not a granular id: the rule-level id does not cover it
+      granular('Stub-R2[Action::x]', 'S/B/Resource'),
+    ]);
+    NagCheck.suppress(b, [{ id: 'Stub-R1', reason: 'rule-level acknowledgement' }]);
+    // metadata of another type keyed by the rule id is not an acknowledgement
+    other.node.addMetadata('custom:notes', { 'Stub-R1': 'not an acknowledgement' });
+    expect(NagCheck.check(s, { packs: [pack] }).errors.map((f) => `${f.ruleId} ${f.resourcePath}`)).toEqual([
+      'Stub-R1[a]tail S/B/Resource',
+      'Stub-R2[Action::x] S/B/Resource',
+      'Stub-R1[Resource::*] S/Other/Resource',
+    ]);
+  });
+
   test('verbose adds the rule explanation to the message; the default is the short message', () => {
     const s = stack();
     new sqs.Queue(s, 'Q', { encryption: sqs.QueueEncryption.UNENCRYPTED });

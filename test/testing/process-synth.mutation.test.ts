@@ -12,7 +12,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import './fixtures';
 import {
-  checkReason, findExecutable, makeTempDir, removeDir, runSync, sleepSync, tail,
+  checkReason, findExecutable, makeTempDir, PYTHON_TOOLS_INSTALL_HINT, removeDir, runSync, sleepSync, tail,
 } from '../../lib/testing/private/process';
 import { synthStack } from '../../lib/testing/private/synth';
 
@@ -128,6 +128,10 @@ describe('tail, temp dirs, sleep, reasons', () => {
     const t = Date.now();
     sleepSync(120);
     expect(Date.now() - t).toBeGreaterThanOrEqual(110);
+  });
+
+  test('the install hint names both Python tools', () => {
+    expect(PYTHON_TOOLS_INSTALL_HINT).toBe("pip install cfn-lint 'moto[server]'");
   });
 
   test('a reason needs 10 characters after trimming', () => {
