@@ -41,6 +41,24 @@ describe('Rollout (mutation survivors)', () => {
     expect(Rollout.allAtOnce().alarms).toEqual([]);
   });
 
+  test('every extra alarm must be a CloudWatch alarm (null, a string, an object without alarmArn rejected by index)', () => {
+    const fix = 'Fix: Pass an alarm (cloudwatch.Alarm, or cloudwatch.Alarm.fromAlarmArn(...)).';
+    const stack = new Stack();
+    const ok = cloudwatch.Alarm.fromAlarmArn(stack, 'A', 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:a');
+    const bad = (a: unknown) => () => Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5), alarms: [ok, a as cloudwatch.IAlarm] });
+    expect(bad(null)).toThrow(`Rollout.CANARY: 'alarms[1]' (null) is not a CloudWatch alarm. ${fix}`);
+    expect(bad('arn:aws:cloudwatch:us-east-1:123456789012:alarm:a')).toThrow(/^Rollout\.CANARY: 'alarms\[1\]' \("arn:aws:cloudwatch:us-east-1:123456789012:alarm:a"\) is not a CloudWatch alarm\./);
+    expect(bad({ alarmName: 'a' })).toThrow(/^Rollout\.CANARY: 'alarms\[1\]' \(.*\) is not a CloudWatch alarm\./);
+    expect(() => Rollout.allAtOnce({ alarms: [{ alarmArn: 5 } as unknown as cloudwatch.IAlarm] })).toThrow(/^Rollout\.ALL_AT_ONCE: 'alarms\[0\]' .* is not a CloudWatch alarm/);
+    expect(Rollout.linear({ stepPercent: 50, interval: Duration.minutes(1), alarms: [ok] }).alarms).toEqual([ok]);
+  });
+
+  test('ShadowTraffic props must be an object', () => {
+    const fix = 'Fix: Pass { candidate, samplePercent }, or use ShadowTraffic.mirror(candidate, samplePercent).';
+    expect(() => new ShadowTraffic(undefined as unknown as { candidate: ModelArtifact; samplePercent: number })).toThrow(`ShadowTraffic: 'props' is required. ${fix}`);
+    expect(() => new ShadowTraffic(null as unknown as { candidate: ModelArtifact; samplePercent: number })).toThrow(`ShadowTraffic: 'props' (null) is not a props object. ${fix}`);
+  });
+
   test('finalBakeTimeExplicit is true only when finalBakeTime is passed (kills the constant false)', () => {
     expect(Rollout.allAtOnce({ finalBakeTime: Duration.minutes(10) }).finalBakeTimeExplicit).toBe(true);
     expect(Rollout.allAtOnce().finalBakeTimeExplicit).toBe(false);
