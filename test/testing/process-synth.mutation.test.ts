@@ -12,7 +12,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import './fixtures';
 import {
-  checkReason, findExecutable, makeTempDir, PYTHON_TOOLS_INSTALL_HINT, removeDir, runSync, sleepSync, tail,
+  checkReason, findExecutable, makeTempDir, PYTHON_TOOLS_INSTALL_HINT, removeDir, runSync, sleepSync, tail, TIED_TO_PARENT_LAUNCHER,
 } from '../../lib/testing/private/process';
 import { synthStack } from '../../lib/testing/private/synth';
 
@@ -128,6 +128,14 @@ describe('tail, temp dirs, sleep, reasons', () => {
     const t = Date.now();
     sleepSync(120);
     expect(Date.now() - t).toBeGreaterThanOrEqual(110);
+  });
+
+  test('the launcher execs the program with its arguments and a parent-death signal of SIGTERM', () => {
+    // process.test.ts checks that a launched child dies with its parent; a broken launcher that starts nothing
+    // passes that test too, so this one checks that the program really runs, with PR_SET_PDEATHSIG set.
+    const probe = 'import ctypes, sys; v = ctypes.c_int(); ctypes.CDLL(None).prctl(2, ctypes.byref(v)); print(v.value, sys.argv[1:])';
+    const r = runSync('python3', { args: ['-c', TIED_TO_PARENT_LAUNCHER, findExecutable('python3')!, '-c', probe, 'a', 'b c'], timeoutMs: 30_000, label: 'launcher' });
+    expect([r.status, r.stdout.trim()]).toEqual([0, "15 ['a', 'b c']"]);
   });
 
   test('the install hint names both Python tools', () => {
