@@ -53,6 +53,14 @@ describe('Rollout (mutation survivors)', () => {
     expect(Rollout.linear({ stepPercent: 50, interval: Duration.minutes(1), alarms: [ok] }).alarms).toEqual([ok]);
   });
 
+  test('alarms must be a list and options an object, with their fixes', () => {
+    expect(() => Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5), alarms: 'x' as unknown as cloudwatch.IAlarm[] }))
+      .toThrow(/^Rollout\.CANARY: 'alarms' \("x"\) .*Fix: Pass a list of CloudWatch alarms, e\.g\. \[errorAlarm\]\.$/);
+    expect(() => Rollout.allAtOnce(null as unknown as {})).toThrow(
+      "Rollout.allAtOnce: 'options' (null) is not a props object. Fix: Pass e.g. { finalBakeTime: Duration.minutes(10) }, or nothing.",
+    );
+  });
+
   test('ShadowTraffic props must be an object', () => {
     const fix = 'Fix: Pass { candidate, samplePercent }, or use ShadowTraffic.mirror(candidate, samplePercent).';
     expect(() => new ShadowTraffic(undefined as unknown as { candidate: ModelArtifact; samplePercent: number })).toThrow(`ShadowTraffic: 'props' is required. ${fix}`);
