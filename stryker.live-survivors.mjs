@@ -1,0 +1,26 @@
+// A Stryker reporter that writes every surviving / uncovered / timed-out mutant to
+// reports/mutation/<scope>/live-survivors.txt as soon as it is tested, so a long run can be read
+// (and tests written) before it ends. Loaded by stryker.config.mjs (`appendPlugins`).
+import fs from 'fs';
+import path from 'path';
+import { PluginKind, declareClassPlugin, commonTokens } from '@stryker-mutator/api/plugin';
+
+class LiveSurvivorsReporter {
+  static inject = [commonTokens.options];
+
+  constructor(options) {
+    const html = options.htmlReporter?.fileName ?? 'reports/mutation/index.html';
+    this.file = path.join(path.dirname(html), 'live-survivors.txt');
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    fs.writeFileSync(this.file, '');
+  }
+
+  onMutantTested(result) {
+    if (!['Survived', 'NoCoverage', 'Timeout'].includes(result.status)) { return; }
+    const { start } = result.location;
+    const replacement = (result.replacement ?? '').replace(/\s+/g, ' ').slice(0, 160);
+    fs.appendFileSync(this.file, `${result.status}\t${result.fileName}:${start.line + 1}:${start.column + 1}\t${result.mutatorName}\t${replacement}\n`);
+  }
+}
+
+export const strykerPlugins = [declareClassPlugin(PluginKind.Reporter, 'live-survivors', LiveSurvivorsReporter)];
