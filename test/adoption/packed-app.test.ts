@@ -12,12 +12,13 @@ import * as path from 'path';
  * as a user's own install would provide them). The app is written from the README only: it cannot
  * reach examples/ or test/ and has no cdk-nag suppression of its own.
  *
- * LocalDeploy on this app (issue 16 item 2) is not asserted here.
+ * Then the same app, unmodified, is deployed with the installed package's LocalDeploy (moto; issue 16
+ * item 2): it must reach CREATE_COMPLETE and list the adaptations it made to the synthesized template.
  */
 
 const ROOT = path.join(__dirname, '..', '..');
 const NODE_MODULES = fs.realpathSync(path.join(ROOT, 'node_modules'));
-const PEERS = ['aws-cdk-lib', 'constructs', 'cdk8s', 'cdk8s-plus-28', 'cdk-nag'];
+const PEERS = ['aws-cdk-lib', 'constructs', 'cdk8s', 'cdk8s-plus-28', 'cdk-nag', 'aws-cdk'];
 
 /** The user's app, as a user writes it in TypeScript from the package README. */
 const APP_TS = `
@@ -92,10 +93,34 @@ process.stdout.write(JSON.stringify({
   maskedBefore: Snapshot.maskTemplate(before),
   maskedAfter: Snapshot.maskTemplate(after),
   resourceTypes: [...new Set(Object.values(before.Resources).map(r => r.Type))].sort(),
+  taggedKeys: Object.entries(before.Resources).filter(([, r]) => r.Type === 'AWS::KMS::Key' && r.Properties && r.Properties.Tags).map(([id]) => id).sort(),
 }));
 `;
 
-interface Result { findings: string[]; plantedFindings: string[]; rawEqual: boolean; maskedBefore: object; maskedAfter: object; resourceTypes: string[] }
+/** The user's local deploy of the same app, unmodified (the package's LocalDeploy adapts the synthesized template). */
+const DEPLOY_JS = `
+const path = require('path');
+const { LocalDeploy } = require('cdk-inference-lanes/lib/testing');
+const { buildApp } = require('./app');
+const deployment = LocalDeploy.deployStack(buildApp(path.join(__dirname, 'models')));
+try {
+  const r = deployment.result;
+  process.stdout.write(JSON.stringify({
+    stackStatus: r.stackStatus,
+    adaptations: r.adaptations,
+    created: r.created.length,
+    skipped: r.skipped.map(s => s.resourceType),
+    deployMs: r.timings.deployMs,
+    totalMs: r.timings.totalMs,
+  }));
+} finally {
+  deployment.stop();
+}
+`;
+
+interface Deployed { stackStatus: string; adaptations: { logicalId: string; resourceType: string; change: string; reason: string }[]; created: number; skipped: string[]; deployMs: number; totalMs: number }
+
+interface Result { taggedKeys: string[]; findings: string[]; plantedFindings: string[]; rawEqual: boolean; maskedBefore: object; maskedAfter: object; resourceTypes: string[] }
 
 let work: string;
 let tarball: string;
@@ -104,6 +129,8 @@ let installed: string;
 /** The user's app directory. */
 let appDir: string;
 let result: Result;
+/** The LocalDeploy result (LocalDeploy fails with the install command when moto is missing: nothing is skipped). */
+let deployed: Deployed | undefined;
 const timings: { [step: string]: number } = {};
 
 /** True when the repository's jsii output (.jsii and the .js beside each lib source) is newer than every .ts source in lib/. */
@@ -170,6 +197,11 @@ beforeAll(() => {
   // 4. Compile the user's TypeScript against the package's published .d.ts, then run it.
   timed('tsc (user app)', () => run(path.join(NODE_MODULES, '.bin', 'tsc'), ['--strict', '--skipLibCheck', '--target', 'ES2020', '--module', 'commonjs', '--types', 'node', '--typeRoots', path.join(NODE_MODULES, '@types'), 'app.ts'], app));
   result = JSON.parse(timed('synth + cdk-nag + snapshots', () => run(process.execPath, ['check.js'], app)));
+  // 5. LocalDeploy of the same app, unmodified, from the installed package (needs moto_server).
+  fs.writeFileSync(path.join(app, 'deploy.js'), DEPLOY_JS);
+  deployed = JSON.parse(timed('LocalDeploy (moto)', () => run(process.execPath, ['deploy.js'], app)));
+  // eslint-disable-next-line no-console
+  console.log(`packed-app LocalDeploy: ${deployed!.stackStatus}, ${deployed!.created} created, ${deployed!.skipped.length} skipped, adaptations: ${deployed!.adaptations.map(a => `${a.resourceType} ${a.logicalId}: ${a.change}`).join('; ')}`);
   // eslint-disable-next-line no-console
   console.log(`packed-app timings (s): ${JSON.stringify(timings)}`);
 }, 600_000);
@@ -231,4 +263,21 @@ test('the packaged CLI runs from node_modules/.bin: recommend --hardware, rounde
   expect(rec.answers.hardware).toBe('nvidia-gpu');
   expect(rec.ranked.find((l: { lane: string }) => l.lane === 'serverless').meetsAllConstraints).toBe(false);
   expect(out).not.toMatch(/\d\.\d{7,}/);
+});
+
+test("LocalDeploy from the installed package reaches CREATE_COMPLETE on the user's app unmodified, listing its adaptations", () => {
+  expect(deployed).toBeDefined();
+  expect(deployed!.stackStatus).toBe('CREATE_COMPLETE');
+  expect(deployed!.created).toBeGreaterThan(0);
+  expect(deployed!.adaptations.length).toBeGreaterThan(0);
+  // The lanes' KMS keys carry tags that moto's KMS handler cannot take: LocalDeploy removes them, and says so.
+  const kms = deployed!.adaptations.filter(a => a.resourceType === 'AWS::KMS::Key');
+  expect(result.taggedKeys.length).toBeGreaterThanOrEqual(3);
+  expect(kms.map(a => a.logicalId).sort()).toEqual(result.taggedKeys);
+  for (const a of kms) {
+    expect(a.change).toMatch(/^removed Tags \(\d+: /);
+    expect(a.reason).toMatch(/TagKey/);
+  }
+  // The user's code does not adapt anything itself.
+  expect(APP_TS + DEPLOY_JS).not.toMatch(/adaptForEmulator|localEmulator/);
 });
