@@ -1,11 +1,14 @@
+import * as path from 'path';
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { API_CONTRACT_SCRIPT } from './private/api-contract-script';
 import { checkReason, findExecutable, PYTHON_TOOLS_INSTALL_HINT, runSync, tail } from './private/process';
 import { synthStack } from './private/synth';
 
 /**
  * A finding to accept, with the reason it is safe.
  */
+/** The ApiContract validator: reads {templates: [{name, template, paths}]} on stdin, prints {botocoreVersion, results}. */
+const API_CONTRACT_SCRIPT = path.join(__dirname, 'private', 'api-contract.py');
+
 export interface ApiContractIgnoredFinding {
   /**
    * The rule id of the finding, e.g. `required` or `alarm-metric-exclusive`.
@@ -376,7 +379,8 @@ export class ApiContract {
       return [];
     }
     const run = runSync(exe, {
-      args: ['-c', API_CONTRACT_SCRIPT],
+      // The validator ships as a Python file beside this module (package.json `files`: lib/**/*.py).
+      args: [API_CONTRACT_SCRIPT],
       input: JSON.stringify({ templates: inputs }),
       label: 'ApiContract validator',
       timeoutMs: (opts.timeoutSeconds ?? 120) * 1000,

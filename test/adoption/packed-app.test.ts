@@ -216,7 +216,7 @@ function packedFiles(): string[] {
 
 test('the tarball ships the built library, the examples as documentation, and no tests or library sources', () => {
   const files = packedFiles();
-  expect(files).toEqual(expect.arrayContaining(['lib/index.js', 'lib/index.d.ts', 'lib/testing/index.js', '.jsii', 'examples/hybrid/index.ts', 'examples/shared/model/int8/model.tar.gz']));
+  expect(files).toEqual(expect.arrayContaining(['lib/index.js', 'lib/index.d.ts', 'lib/testing/index.js', 'lib/testing/private/api-contract.py', '.jsii', 'examples/hybrid/index.ts', 'examples/shared/model/int8/model.tar.gz']));
   expect(files.filter(f => /^test\//.test(f))).toEqual([]);
   expect(files.filter(f => f.startsWith('lib/') && f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
 });
