@@ -4,6 +4,7 @@ import { AutoscalingPolicy, ScalingTrigger, ServiceLevelObjective } from '../../
 import { QueueDrainedWorkers } from '../../lib/batch-workers';
 import { LocalDeploy, LocalDeployResult } from '../../lib/testing';
 import { demoArtifact } from '../../examples/shared/artifact';
+import { once } from '../once';
 
 /*
  * A real deployment of the batch lane to a local moto server, then a real message round trip with
@@ -34,21 +35,6 @@ let dlqUrl: string;
 
 /** Several boto3 calls in one Python process, in order (each sees what the previous ones did). */
 const callAll = (...calls: Array<[string, string, object]>) => deployment!.describeAllViaBoto3(JSON.stringify(calls.map(([service, operation, params]) => ({ service, operation, params }))));
-/** Runs `read` once, on first use, and shares its answer; if it throws, every test that uses it fails with that error. */
-function once<T>(read: () => T): () => T {
-  let done: { value: T } | { error: unknown } | undefined;
-  return () => {
-    if (done === undefined) {
-      try {
-        done = { value: read() };
-      } catch (error) {
-        done = { error };
-      }
-    }
-    if ('error' in done) { throw done.error; }
-    return done.value;
-  };
-}
 const physicalId = (type: string, logicalIdPrefix: string) => {
   const r = result.created.find(c => c.resourceType === type && c.logicalId.startsWith(logicalIdPrefix));
   if (!r) { throw new Error(`${type} ${logicalIdPrefix}* was not created by moto`); }

@@ -1,5 +1,6 @@
 import { createHybridApp } from '../../examples/hybrid';
 import { LocalDeploy } from '../../lib/testing';
+import { once } from '../once';
 
 /**
  * The hybrid stack deployed for real to a moto server on localhost (as `npm start` does). moto
@@ -17,21 +18,6 @@ beforeAll(() => {
 
 afterAll(() => deployment?.stop());
 
-/** Runs `read` once, on first use, and shares its answer; if it throws, every test that uses it fails with that error. */
-function once<T>(read: () => T): () => T {
-  let done: { value: T } | { error: unknown } | undefined;
-  return () => {
-    if (done === undefined) {
-      try {
-        done = { value: read() };
-      } catch (error) {
-        done = { error };
-      }
-    }
-    if ('error' in done) { throw done.error; }
-    return done.value;
-  };
-}
 
 /** What the tests read back, in ONE boto3 process when the first of them runs (each process costs 1-2 s). */
 const read = once((): any[] => {

@@ -14,6 +14,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { storageStack } from './fixtures';
 import { LocalDeploy } from '../../lib/testing';
+import { once } from '../once';
 
 /**
  * What a user's own stack has and the emulator cannot take as is (issue 16 item 2) or does not
@@ -67,21 +68,6 @@ function addUserStyleResources(stack: cdk.Stack, queueMetric: cloudwatch.IMetric
   return { key, config, lookup, alias, errors, variant };
 }
 
-/** Runs `read` once, on first use, and shares its answer; if it throws, every test that uses it fails with that error. */
-function once<T>(read: () => T): () => T {
-  let done: { value: T } | { error: unknown } | undefined;
-  return () => {
-    if (done === undefined) {
-      try {
-        done = { value: read() };
-      } catch (error) {
-        done = { error };
-      }
-    }
-    if ('error' in done) { throw done.error; }
-    return done.value;
-  };
-}
 
 /**
  * One real deployment to moto, shared by every assertion (bootstrap + deploy take ~10 s).
