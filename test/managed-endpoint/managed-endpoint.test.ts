@@ -3,9 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   AutoscalingPolicy,
@@ -20,34 +18,11 @@ import {
   ShadowTraffic,
 } from '../../lib';
 import { CaptureMode, EndpointMode, ManagedEndpoint, ManagedEndpointProps, ModelHosting } from '../../lib/managed-endpoint';
+import { artifact, bucketOf, repoOf } from './helpers';
 
 // ---------------------------------------------------------------------------------------------
 // helpers: bucket/ECR artifacts (no asset staging, so each synth stays fast)
 // ---------------------------------------------------------------------------------------------
-
-function bucketOf(stack: Stack): s3.IBucket {
-  return (stack.node.tryFindChild('Models') as s3.IBucket) ?? s3.Bucket.fromBucketName(stack, 'Models', 'model-bucket');
-}
-
-function repoOf(stack: Stack): ecr.IRepository {
-  return (stack.node.tryFindChild('Repo') as ecr.IRepository) ?? ecr.Repository.fromRepositoryName(stack, 'Repo', 'assistant-serving');
-}
-
-function artifact(stack: Stack, version = '1.4.0'): ModelArtifact {
-  const bucket = bucketOf(stack);
-  return ModelArtifact.fromBucket(bucket, `assistant/${version}/model.tar.gz`, {
-    name: 'assistant',
-    version,
-    framework: 'pytorch',
-    image: ServingImage.fromEcrRepository(repoOf(stack), `cpu-${version}`),
-    targets: [HardwareTarget.CPU_X86_64],
-    variants: [{
-      target: HardwareTarget.NVIDIA_GPU,
-      weights: ModelWeights.fromBucket(bucket, `assistant/${version}/fp16/model.tar.gz`),
-      image: ServingImage.fromEcrRepository(repoOf(stack), `gpu-${version}`),
-    }],
-  });
-}
 
 function newStack(): Stack {
   return new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
