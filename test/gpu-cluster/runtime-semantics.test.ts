@@ -7,21 +7,14 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import { AutoscalingPolicy, HardwareTarget, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective, ServingImage } from '../../lib/core';
 import {
-  GpuClusterService, GpuClusterServiceProps, GpuServingChart, GpuServingChartProps, KubernetesRolloutMode, ServedModel, TritonModelConfig,
+  GpuClusterService, GpuClusterServiceProps, GpuServingChart, GpuServingChartProps, KubernetesRolloutMode, TritonModelConfig,
 } from '../../lib/gpu-cluster';
+import { GATEWAY, MODEL, NEXT } from './served-models';
 
 // Issue 12, items 14-20: what the chart and the service emit at run time (scale from zero, fail-closed
 // guardrails, device plugin, ordering, mirror percent, validation gaps), asserted on the manifests
 // and the template.
 
-const MODEL: ServedModel = {
-  name: 'recsys', version: '1.4.0',
-  weightsUri: 's3://models-bucket/recsys/1.4.0/model.tar.gz',
-  imageUri: 'nvcr.io/nvidia/tritonserver:24.08-py3',
-  framework: 'onnx',
-};
-const NEXT: ServedModel = { ...MODEL, version: '1.5.0', weightsUri: 's3://models-bucket/recsys/1.5.0/model.tar.gz' };
-const GATEWAY = { name: 'inference-gateway', namespace: 'gateway' };
 const SLO = ServiceLevelObjective.latency(95, Duration.millis(100), { maxErrorRatePercent: 1 });
 const GATEWAY_RPS = 'sum(rate(envoy_cluster_upstream_rq_total{envoy_cluster_name=~"httproute/$NAMESPACE/$SERVICE/.*"}[1m]))';
 const QUEUE = { queueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/jobs', awsRegion: 'us-east-1' };

@@ -7,21 +7,14 @@ import * as cdk8s from 'cdk8s';
 import * as fc from 'fast-check';
 import { AutoscalingPolicy, HardwareTarget, LaneValidationError, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective, ServingImage, ShadowTraffic } from '../../lib/core';
 import {
-  GpuClusterService, GpuClusterServiceProps, GpuServingChart, GpuServingChartProps, GpuServingOptions, KubernetesRolloutMode, KubernetesScalingEngine, ServedModel,
+  GpuClusterService, GpuClusterServiceProps, GpuServingChart, GpuServingChartProps, GpuServingOptions, KubernetesRolloutMode, KubernetesScalingEngine,
 } from '../../lib/gpu-cluster';
 import { KubernetesSchema } from '../../lib/testing/kubernetes-schema';
+import { GATEWAY, MODEL, NEXT } from './served-models';
 
 // Issue 13 (what is validated, same answer in the chart and the service) and issue 21 (boundaries,
 // documented defaults, logic covered only by snapshots, a property test).
 
-const MODEL: ServedModel = {
-  name: 'recsys', version: '1.4.0',
-  weightsUri: 's3://models-bucket/recsys/1.4.0/model.tar.gz',
-  imageUri: 'nvcr.io/nvidia/tritonserver:24.08-py3',
-  framework: 'onnx',
-};
-const NEXT: ServedModel = { ...MODEL, version: '1.5.0', weightsUri: 's3://models-bucket/recsys/1.5.0/model.tar.gz' };
-const GATEWAY = { name: 'inference-gateway', namespace: 'gateway' };
 
 function chart(props: Partial<GpuServingChartProps> = {}): GpuServingChart {
   return new GpuServingChart(new cdk8s.App(), 'recsys', { namespace: 'recsys', model: MODEL, ...props });
