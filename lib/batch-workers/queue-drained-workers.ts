@@ -35,8 +35,9 @@ import { createTaskRole, createWorkerTask, grantWorkerAccess } from './private/w
  */
 export interface QueueDrainedWorkersProps {
   /**
-   * The model the workers serve: its serving image runs as the worker container and its weights
-   * location is passed in `MODEL_DATA_URL` (read is granted on exactly that object).
+   * The model the workers serve: its serving image runs as the worker container and the model's
+   * identity and weights location are passed in the `MODEL_*` environment (`MODEL_S3_URI`, ...; read
+   * is granted on exactly that object).
    *
    * @default - the artifact of the enclosing HybridTopology (an error if there is none)
    */

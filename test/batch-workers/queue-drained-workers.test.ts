@@ -197,7 +197,8 @@ describe('workers', () => {
     expect(envOf(full.t)).toMatchObject({
       IN_FLIGHT_JOBS: 'finish', JOB_TIMEOUT_SECONDS: '90', VISIBILITY_TIMEOUT_SECONDS: '120',
       MODEL_NAME: 'assistant', MODEL_VERSION: '1.4.0', MODEL_TARGET: 'cpu-x86_64', MODEL_PRECISION: 'fp32',
-      MODEL_DATA_URL: expect.stringMatching(/^s3:\/\/.*\.gz$/), MODEL_DIGEST: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      MODEL_S3_URI: expect.stringMatching(/^s3:\/\/.*\.gz$/), MODEL_DIGEST: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      MODEL_S3_IS_PREFIX: 'false', MODEL_COMPRESSED: 'true',
       RESULTS_PREFIX: 'results/', FAILURES_PREFIX: 'failures/',
       JOB_QUEUE_URL: { Ref: expect.stringMatching(/^WorkersQueue/) },
       RESULTS_BUCKET: { Ref: expect.stringMatching(/^WorkersResults/) },

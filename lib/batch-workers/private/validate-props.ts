@@ -8,7 +8,8 @@ import { HardwareTarget } from '../../core/hardware';
 import { ModelArtifact, ModelArtifactBinding } from '../../core/model-artifact';
 import { checkInteger, describeValue, invalid, isConcreteNumber } from '../../core/private/errors';
 import { rejectFinalBakeTime } from '../../core/private/rollout-checks';
-import { checkDuration, checkOneOf } from '../../core/private/validation';
+import { MODEL_ENV_NAMES } from '../../core/private/model-environment';
+import { checkDuration, checkNoModelEnvOverride, checkOneOf } from '../../core/private/validation';
 import { Rollout, RolloutStrategy } from '../../core/rollout';
 import { InFlightJobHandling } from '../in-flight-jobs';
 import type { QueueDrainedWorkersProps } from '../queue-drained-workers';
@@ -41,6 +42,9 @@ const FARGATE_SIZES: { [cpu: number]: [number, number, number] } = {
   8192: [16384, 61440, 4096],
   16384: [32768, 122880, 8192],
 };
+
+/** The worker variables the lane sets besides the MODEL_* ones (and VISIBILITY_TIMEOUT_SECONDS for a created queue). */
+const LANE_ENV_NAMES = ['JOB_QUEUE_URL', 'RESULTS_BUCKET', 'RESULTS_PREFIX', 'FAILURES_PREFIX', 'JOB_TIMEOUT_SECONDS', 'IN_FLIGHT_JOBS'];
 
 const SUPPORTED_TRIGGERS = [TriggerKind.QUEUE_BACKLOG_PER_INSTANCE, TriggerKind.TIME_IN_QUEUE, TriggerKind.CPU_UTILIZATION];
 
@@ -93,6 +97,7 @@ export function validateWorkerProps(scope: Construct, props: QueueDrainedWorkers
   validateRollout(scope, props.rollout);
   const containerInsights = validateCluster(scope, props, policy, onFargate);
   const [resultsPrefix, failuresPrefix] = validatePrefixes(scope, props);
+  validateEnvironment(scope, props);
   // An error-rate objective counts job outcomes with S3 request metrics on the two prefixes.
   const jobRequestMetrics = props.slo?.maxErrorRatePercent !== undefined;
   if (jobRequestMetrics && props.resultsBucket) {
@@ -330,4 +335,21 @@ export function checkWorkerArtifact(scope: Construct, artifact: ModelArtifact, b
     throw invalid(scope, 'artifact', `${artifact.name}@${artifact.version}`, 'is a SageMaker model package, which ECS workers cannot load', 'Use ModelArtifact.fromAsset or fromBucket for this lane.');
   }
   return binding;
+}
+
+/**
+ * The user's `environment` may override neither the model's `MODEL_*` variables (core wording) nor
+ * the lane's own; values must be strings.
+ */
+function validateEnvironment(scope: Construct, props: QueueDrainedWorkersProps): void {
+  checkNoModelEnvOverride(scope, 'environment', props.environment, MODEL_ENV_NAMES);
+  const laneNames = [...LANE_ENV_NAMES, ...(props.queue ? [] : ['VISIBILITY_TIMEOUT_SECONDS'])];
+  for (const [k, v] of Object.entries(props.environment ?? {})) {
+    if (laneNames.includes(k)) {
+      throw invalid(scope, `environment.${k}`, v, 'is set by the lane', `Drop ${k}; the lane sets ${laneNames.join(', ')} and the MODEL_* variables.`);
+    }
+    if (typeof v !== 'string') {
+      throw invalid(scope, `environment.${k}`, v, 'is not a string (ECS environment values are strings)', `Pass the value as a string, e.g. '${String(v)}'.`);
+    }
+  }
 }

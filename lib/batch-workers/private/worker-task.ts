@@ -8,7 +8,6 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HardwareTarget } from '../../core/hardware';
 import { ModelArtifactBinding } from '../../core/model-artifact';
-import { invalid } from '../../core/private/errors';
 import { parseEcrImageUri, tagOrDigestOf } from '../../core/private/image-uri';
 import { InFlightJobHandling } from '../in-flight-jobs';
 import type { QueueDrainedWorkersProps } from '../queue-drained-workers';
@@ -83,7 +82,7 @@ export function createWorkerTask(scope: Construct, props: QueueDrainedWorkersPro
     memoryLimitMiB: o.onFargate ? undefined : memory,
     gpuCount: o.onFargate ? undefined : (props.gpuCount ?? 1),
     stopTimeout: o.stopTimeout,
-    environment: workerEnvironment(scope, props, o),
+    environment: workerEnvironment(props, o),
     command: props.command,
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'worker' }),
   });
@@ -144,11 +143,11 @@ function containerImage(scope: Construct, binding: ModelArtifactBinding): ecs.Co
 }
 
 /**
- * The lane's variables (queue, results, timeouts, in-flight handling), the model's, then the user's
- * `environment`, which may not override either.
+ * The lane's variables (queue, results, timeouts, in-flight handling), the one `MODEL_*` environment
+ * of the bound model (InferenceLaneBase.bindModel), then the user's `environment` (checked by
+ * validateEnvironment: it overrides neither).
  */
-function workerEnvironment(scope: Construct, props: QueueDrainedWorkersProps, o: WorkerTaskOptions): { [key: string]: string } {
-  const b = o.binding;
+function workerEnvironment(props: QueueDrainedWorkersProps, o: WorkerTaskOptions): { [key: string]: string } {
   const env: { [key: string]: string } = {
     JOB_QUEUE_URL: o.queue.queueUrl,
     RESULTS_BUCKET: o.resultsBucket.bucketName,
@@ -156,24 +155,7 @@ function workerEnvironment(scope: Construct, props: QueueDrainedWorkersProps, o:
     FAILURES_PREFIX: o.failuresPrefix,
     JOB_TIMEOUT_SECONDS: String(o.jobSeconds),
     IN_FLIGHT_JOBS: o.inFlightJobs,
-    MODEL_NAME: b.name,
-    MODEL_VERSION: b.version,
-    MODEL_FRAMEWORK: b.framework,
-    MODEL_TARGET: b.target,
-    MODEL_PRECISION: b.precision,
-    MODEL_DATA_URL: b.modelDataUrl!,
-    MODEL_CARD: b.cardJson,
   };
   if (o.visibilityTimeout) { env.VISIBILITY_TIMEOUT_SECONDS = String(o.visibilityTimeout.toSeconds()); }
-  if (b.digest) { env.MODEL_DIGEST = b.digest; }
-  for (const [k, v] of Object.entries(props.environment ?? {})) {
-    if (k in env) {
-      throw invalid(scope, `environment.${k}`, v, `is set by the lane${k.startsWith('MODEL_') ? ' from the artifact' : ''}`, `Drop ${k}; the lane sets ${Object.keys(env).join(', ')}.`);
-    }
-    if (typeof v !== 'string') {
-      throw invalid(scope, `environment.${k}`, v, 'is not a string (ECS environment values are strings)', `Pass the value as a string, e.g. '${String(v)}'.`);
-    }
-    env[k] = v;
-  }
-  return env;
+  return { ...env, ...o.modelEnvironment, ...props.environment };
 }
