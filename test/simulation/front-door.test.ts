@@ -82,7 +82,7 @@ describe('front door failover', () => {
 
   test('while the alarm is in ALARM (seen cacheMs later) new requests go to the burst lane; back after it recovers', () => {
     // 4 RPS (p95 273 ms), 9 RPS from 120 s (p95 1.5 s), 4 RPS from 240 s.
-    const m = pair({ failover: { alarms: ['Latency'], cacheMs: 5000 } }, { alarms: [latencyAlarm] });
+    const m = pair({ failover: { alarms: ['Latency'], cacheMs: 5000, failbackMs: 0, failbackStartPercent: 100 } }, { alarms: [latencyAlarm] });
     const r = simulate(m, piecewiseTrace([[120, 4], [120, 9], [600, 4]]), { profiles: PROFILES, keepSeries: true });
     const burst = r.series![BURST].data.requests;
     const primary = r.series![PRIMARY].data.requests;
@@ -98,7 +98,7 @@ describe('front door failover', () => {
   test('failed over, the burst lane comes first and what it throttles (reserved concurrency) spills back to the primary', () => {
     // An alarm on a metric with no data, missing = breaching: ALARM from 60 s, seen from 65 s.
     const always = alarm({ logicalId: 'Latency', threshold: 1, treatMissingData: 'breaching', metric: { namespace: 'Custom', metricName: 'None', stat: 'Average', period: 60 } });
-    const m = pair({ failover: { alarms: ['Latency'], cacheMs: 5000 } }, { alarms: [always] });
+    const m = pair({ failover: { alarms: ['Latency'], cacheMs: 5000, failbackMs: 0, failbackStartPercent: 100 } }, { alarms: [always] });
     const burstLane = { ...m.lanes[1], reservedConcurrency: 1 }; // 1 / 0.1 s = 10 RPS
     const r = simulate({ ...m, lanes: [m.lanes[0], burstLane] }, constantTrace(15, 180), { profiles: PROFILES, keepSeries: true });
     const b = r.series![BURST].data;
@@ -112,7 +112,7 @@ describe('front door failover', () => {
   });
 
   test('an alarm the router does not fail over on does not move traffic', () => {
-    const m = pair({ failover: { alarms: ['Other'], cacheMs: 5000 } }, { alarms: [latencyAlarm] });
+    const m = pair({ failover: { alarms: ['Other'], cacheMs: 5000, failbackMs: 0, failbackStartPercent: 100 } }, { alarms: [latencyAlarm] });
     const r = simulate(m, piecewiseTrace([[120, 4], [120, 9], [600, 4]]), { profiles: PROFILES });
     expect(r.failedOverMinutes).toBe(0);
     expect(requestsOf(r, BURST)).toBe(0);
