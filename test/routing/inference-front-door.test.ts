@@ -356,7 +356,7 @@ describe('validation', () => {
     expect(build({ primaryLatencyBudget: Duration.millis(301), slo })).toThrow("S/FrontDoor: 'primaryLatencyBudget' (301 millis) is above the SLO latency threshold (300 millis): the primary would miss the objective before the router spills to the burst lane. Fix: Pass a primaryLatencyBudget of at most 300 millis (the default is 80 % of it), or drop primaryLatencyBudget.");
     expect(build({ primaryLatencyBudget: Duration.millis(300), slo })).not.toThrow();
     expect(build({ primaryLatencyBudget: Duration.millis(1) })).not.toThrow();
-    expect(build({ primaryLatencyBudget: Duration.millis(0) })).toThrow(/'primaryLatencyBudget' \(0 millis\) must be from 1 millis/);
+    expect(build({ primaryLatencyBudget: Duration.millis(0) })).toThrow(/'primaryLatencyBudget' \(0 millis\) must be from 1 milli to 15 minutes/);
   });
 
   test('load-aware spill without a burst lane, without a budget, switched off with a budget, at the timeout', () => {
@@ -369,15 +369,16 @@ describe('validation', () => {
     expect(build({ primaryLatencyBudget: Duration.seconds(9), timeout: Duration.seconds(10) })).not.toThrow();
   });
 
-  test('failbackDuration without failover, above 1 hour, fractional seconds', () => {
+  test('failbackDuration without failover, above 1 hour, fractional milliseconds', () => {
     expect(build({ primary: sm('a'), burst: sm('b'), failbackDuration: Duration.minutes(5) }, false)).toThrow(/S\/FrontDoor: 'failbackDuration' \(5 minutes\) is given without failover: the primary has no alarms \(or there is no burst lane\), so traffic never fails over and never fails back\. Fix: Pass the primary's rollback alarms and a burst lane, or drop failbackDuration\./);
     const app = new App();
     const stack = new Stack(app, 'S', { env: ENV });
     const l = lanes(stack);
-    const withAlarms = (failbackDuration: Duration) => () => new InferenceFrontDoor(stack, `FD${failbackDuration.toMilliseconds()}`, { primary: l.primary, burst: l.burst, failbackDuration });
-    expect(withAlarms(Duration.seconds(3601))).toThrow(/'failbackDuration' \(3601 seconds\) must be from 0 millis to 1 hours/);
+    let n = 0;
+    const withAlarms = (failbackDuration: Duration) => () => new InferenceFrontDoor(stack, `FD${n++}`, { primary: l.primary, burst: l.burst, failbackDuration });
+    expect(withAlarms(Duration.seconds(3601))).toThrow(/'failbackDuration' \(1 hour 1 second\) must be from 0 millis to 1 hour/);
     expect(withAlarms(Duration.seconds(3600))).not.toThrow();
-    expect(withAlarms(Duration.millis(1500))).toThrow(/'failbackDuration' \(1500 millis\) must be a whole number of seconds/);
+    expect(withAlarms(Duration.millis(0.5))).toThrow(/'failbackDuration' \(0.5 millis\) must be a whole number of milliseconds/);
   });
 
   test('hedging without a burst lane, hedging at the timeout, fractional milliseconds', () => {

@@ -128,7 +128,7 @@ export function validateFrontDoorProps(scope: IConstruct, props: InferenceFrontD
       throw invalid(scope, 'failbackDuration', props.failbackDuration, 'is given without failover: the primary has no alarms (or there is no burst lane), so traffic never fails over and never fails back',
         'Pass the primary\'s rollback alarms and a burst lane, or drop failbackDuration.');
     }
-    checkDuration(scope, 'failbackDuration', props.failbackDuration, { unit: 'seconds', min: Duration.seconds(0), max: Duration.hours(1) });
+    checkDuration(scope, 'failbackDuration', props.failbackDuration, { unit: 'milliseconds', min: Duration.millis(0), max: Duration.hours(1) });
   }
   const reserved = props.reservedConcurrentExecutions;
   const warm = props.provisionedConcurrentExecutions;
