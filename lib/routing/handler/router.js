@@ -79,12 +79,15 @@ class TokenBucket {
  * - slow share f above `targetSlowPercent` (half the SLO's allowed tail by default, 2.5 % for p95): the
  *   primary's share is multiplied by max(0.5, 1 - gain × (f - target)) (at least `minPercent` stays, so
  *   the primary keeps being measured and keeps its scaling signal);
- * - otherwise (or with less than one decayed answer of evidence, e.g. after an idle spell): the share
+ * - otherwise (or with less than half a decayed answer of evidence, e.g. after an idle spell): the share
  *   grows by `increasePercent` per elapsed period, back to 100 %.
  *
  * So the primary runs near the load where `targetSlowPercent` of its answers take longer than the budget,
  * and the burst lane takes the rest. lib/simulation/front-door-model.ts models the same rule per second.
  */
+/** Decayed answers below which the slow share is not judged (no evidence: the share recovers). */
+const MIN_EVIDENCE = 0.5;
+
 class Admission {
   constructor(cfg) {
     this.budgetMs = cfg.budgetMs;
@@ -122,7 +125,7 @@ class Admission {
     const periods = Math.min(100, Math.floor(elapsed / this.adjustMs));
     this.adjustedAt += periods * this.adjustMs;
     this.decay(t);
-    const f = this.answers >= 1 ? this.slow / this.answers : 0;
+    const f = this.answers >= MIN_EVIDENCE ? this.slow / this.answers : 0;
     if (f > this.target) {
       this.share = Math.max(this.minShare, this.share * Math.max(0.5, 1 - this.gain * (f - this.target)));
     } else {
