@@ -160,7 +160,8 @@ export class FrontDoorRun<L extends RoutedLane> {
     this.slow = this.slow * k + slowServed + refused;
     // Adjusted once per adjustMs (1 s by default: every second of the run).
     if (a.adjustMs > 1000 && (t * 1000) % a.adjustMs >= 1000) { return; }
-    const f = this.answers > 0 ? this.slow / this.answers : 0;
+    // As the router: below half a decayed answer of evidence (no recent answer) the share recovers.
+    const f = this.answers >= 0.5 ? this.slow / this.answers : 0;
     const target = a.targetSlowPercent / 100;
     if (f > target) {
       this.share = Math.max(a.minPercent / 100, this.share * Math.max(0.5, 1 - a.gain * (f - target)));
