@@ -68,15 +68,18 @@ class TokenBucket {
   }
 }
 
+/** Decayed answers below which the slow share is not judged (no evidence: the share recovers). */
+const MIN_EVIDENCE = 0.5;
+
 /**
  * Load-aware admission: each execution environment watches the primary's answers (cheap in-process
  * state, no AWS call) and sends a share of new requests to the burst lane first while the primary is
  * saturated, before it refuses anything. A Lambda environment runs one request at a time, so the primary's
  * in-flight count across the fleet is not visible here; its latency is. "Slow" = answered after
- * `budgetMs` (the SLO latency threshold by default), refused for capacity, or timed out. Counts decay
+ * `budgetMs` (80 % of the SLO latency threshold by default), refused for capacity, or timed out. Counts decay
  * exponentially with `windowMs`. At most once per `adjustMs`:
  *
- * - slow share f above `targetSlowPercent` (half the SLO's allowed tail by default, 2.5 % for p95): the
+ * - slow share f above `targetSlowPercent` (a fifth of the SLO's allowed tail by default, 1 % for p95): the
  *   primary's share is multiplied by max(0.5, 1 - gain × (f - target)) (at least `minPercent` stays, so
  *   the primary keeps being measured and keeps its scaling signal);
  * - otherwise (or with less than half a decayed answer of evidence, e.g. after an idle spell): the share
@@ -85,9 +88,6 @@ class TokenBucket {
  * So the primary runs near the load where `targetSlowPercent` of its answers take longer than the budget,
  * and the burst lane takes the rest. lib/simulation/front-door-model.ts models the same rule per second.
  */
-/** Decayed answers below which the slow share is not judged (no evidence: the share recovers). */
-const MIN_EVIDENCE = 0.5;
-
 class Admission {
   constructor(cfg) {
     this.budgetMs = cfg.budgetMs;
