@@ -1,7 +1,7 @@
 import { Duration, Token, Tokenization } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { invalid } from './errors';
+import { invalid } from './private/errors';
 import { IInferenceLane } from './inference-lane';
 import { errorRatePercent as errorRateMath } from './private/metric-math';
 

@@ -5,8 +5,10 @@ import {
   AutoscalingPolicy, IInferenceLane, ILaneDefaultsProvider, LaneCapacity, LaneDefaults, LaneKind, ModelArtifact, Rollout, RolloutStrategy,
   ServiceLevelObjective,
 } from '../core';
-import { UNTAGGABLE_TYPES } from '../core/app-autoscaling';
-import { invalid, LaneValidationError } from '../core/errors';
+import { InferenceLaneBase } from '../core/inference-lane-base';
+import { UNTAGGABLE_TYPES } from '../core/private/tagging';
+import { LaneValidationError } from '../core/errors';
+import { invalid } from '../core/private/errors';
 import {
   costPerThousand, errorRatePercent, hasCloudWatchMetrics, LaneDashboard, latencyAt, relabel,
 } from '../core/lane-dashboard';
@@ -228,6 +230,8 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
     this.slo = props.slo;
     this.rollout = props.rollout;
     this.laneDefaults = { artifact: props.artifact, autoscaling: props.autoscaling, slo: props.slo, rollout: props.rollout };
+    // Lanes created inside this topology take these defaults for the props they were not given.
+    InferenceLaneBase.provideDefaults(this);
     this.prices = { ...(props.hourlyPrices ?? {}) };
     this.alarmStatusWidget = props.alarmStatusWidget ?? true;
     for (const [type, price] of Object.entries(this.prices)) {
@@ -565,7 +569,12 @@ function checkDefaults(scope: IConstruct, props: HybridTopologyProps): void {
   }
 }
 
+/**
+ * A lane: a construct built on InferenceLaneBase (recognised by its symbol), or a user's own
+ * IInferenceLane implementation that is not (recognised by its members).
+ */
 function isLane(c: IConstruct): c is IInferenceLane {
+  if (InferenceLaneBase.isInferenceLane(c)) { return true; }
   const l = c as Partial<IInferenceLane>;
   return typeof l.laneKind === 'string' && typeof l.artifactVersion === 'string' && typeof l.metricLatency === 'function' && l.capacity !== undefined;
 }
