@@ -99,6 +99,15 @@ export interface QueueDrainedWorkersProps {
   readonly slo?: ServiceLevelObjective;
 
   /**
+   * How long the queue must be idle (nothing waiting, nothing in flight, nothing received, each
+   * minute) before the workers scale in to the minimum in one step (`IdleScaleIn`). Whole minutes,
+   * 1 minute to 1 day; not with `AutoscalingPolicy.fixed`.
+   *
+   * @default Duration.minutes(3)
+   */
+  readonly idleScaleInAfter?: Duration;
+
+  /**
    * Bring your own job queue. Its visibility timeout, redrive policy, retention and encryption
    * are its owner's: `visibilityTimeout`, `maxReceiveCount`, `retentionPeriod` and
    * `encryptionKey` must then be left unset.
@@ -415,6 +424,7 @@ export class QueueDrainedWorkers extends InferenceLaneBase implements IInference
         queue: this.queue, cluster: this.cluster, service: this.service, policy,
         holdStepsWhileProvisioning: !this.onFargate && this.containerInsights,
         laneTagKeys: [...Object.keys(this.binding.tags), 'inference:lane'],
+        idleMinutes: v.idleMinutes,
       });
     }
     ({ deadLetterAlarm: this.deadLetterAlarm, noWorkersAlarm: this.noWorkersAlarm } = createWorkerAlarms(this, {

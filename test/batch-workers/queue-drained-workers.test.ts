@@ -421,8 +421,8 @@ describe('scaling', () => {
       StepScalingPolicyConfiguration: Match.objectLike({ Cooldown: 300, StepAdjustments: [{ MetricIntervalUpperBound: 0, ScalingAdjustment: -1 }] }),
     });
     brought.t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      ComparisonOperator: 'LessThanOrEqualToThreshold', Threshold: 0, EvaluationPeriods: 5,
-      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'visible + inFlight' })]),
+      ComparisonOperator: 'LessThanOrEqualToThreshold', Threshold: 0, EvaluationPeriods: 3, DatapointsToAlarm: 3,
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'visible + inFlight + received' })]),
       AlarmActions: [{ Ref: Match.stringLikeRegexp('WorkersIdleScaleIn') }],
     });
     brought.t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {

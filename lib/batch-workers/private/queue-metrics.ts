@@ -21,6 +21,11 @@ export function inFlightMetric(queue: sqs.IQueue, props?: cloudwatch.MetricOptio
   return queue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum', period: MINUTE, ...props });
 }
 
+/** Jobs handed to a worker during the minute (SQS NumberOfMessagesReceived, Sum per minute). @internal */
+export function receivedMetric(queue: sqs.IQueue, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return queue.metricNumberOfMessagesReceived({ statistic: 'Sum', period: MINUTE, ...props });
+}
+
 /** Age of the oldest waiting job, seconds (SQS ApproximateAgeOfOldestMessage, Maximum per minute). @internal */
 export function oldestAgeMetric(queue: sqs.IQueue, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
   return queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: MINUTE, ...props });

@@ -12,6 +12,7 @@ import { MODEL_ENV_NAMES } from '../../core/private/model-environment';
 import { checkDuration, checkNoModelEnvOverride, checkOneOf } from '../../core/private/validation';
 import { Rollout, RolloutStrategy } from '../../core/rollout';
 import { InFlightJobHandling } from '../in-flight-jobs';
+import { DEFAULT_IDLE_SCALE_IN_MINUTES } from './worker-scaling';
 import type { QueueDrainedWorkersProps } from '../queue-drained-workers';
 import { gpuInstanceShape, instanceFamily, UNSUPPORTED_GPU_FAMILIES } from './gpu-instances';
 
@@ -66,6 +67,8 @@ export interface ValidatedWorkerProps {
   readonly failuresPrefix: string;
   /** An error-rate objective: S3 request metrics on the results bucket count job outcomes. */
   readonly jobRequestMetrics: boolean;
+  /** Consecutive idle minutes before the idle scale-in (`idleScaleInAfter`). */
+  readonly idleMinutes: number;
 }
 
 /** The default GPU instance type. @internal */
@@ -93,6 +96,7 @@ export function validateWorkerProps(scope: Construct, props: QueueDrainedWorkers
   validateQueueProps(scope, props, jobSeconds);
   const stopTimeout = deriveStopTimeout(scope, onFargate, inFlightJobs, jobSeconds);
   validateScaling(scope, policy);
+  const idleMinutes = validateIdleScaleIn(scope, props.idleScaleInAfter, policy);
   const instanceCap = onFargate ? 0 : gpuInstanceCap(scope, props, policy);
   validateRollout(scope, props.rollout);
   const containerInsights = validateCluster(scope, props, policy, onFargate);
@@ -105,7 +109,7 @@ export function validateWorkerProps(scope: Construct, props: QueueDrainedWorkers
       'needs S3 request metrics on the results and failures prefixes, which the lane configures only on a results bucket it creates',
       'Drop resultsBucket so the lane creates one, or drop the error-rate objective and pass an alarm on your bucket\'s request metrics (or on a metric your workers publish) in rollout.alarms.');
   }
-  return { onFargate, jobSeconds, stopTimeout, inFlightJobs, instanceCap, containerInsights, resultsPrefix, failuresPrefix, jobRequestMetrics };
+  return { onFargate, jobSeconds, stopTimeout, inFlightJobs, instanceCap, containerInsights, resultsPrefix, failuresPrefix, jobRequestMetrics, idleMinutes };
 }
 
 /** `vpc` with `cluster`, Container Insights of a brought cluster, GPU workers on an imported cluster. */
@@ -293,6 +297,24 @@ function validateScaling(scope: Construct, policy: AutoscalingPolicy): void {
     throw invalid(scope, 'autoscaling.scaleToZero', true, 'needs a queue trigger to scale back in and out: CPU utilization has no value with zero workers',
       'Add ScalingTrigger.queueBacklogPerInstance(n) or ScalingTrigger.timeInQueue(d), or drop scaleToZero.');
   }
+}
+
+/**
+ * `idleScaleInAfter`: whole minutes from 1 minute to 1 day (the alarm's evaluation periods × 1 minute,
+ * CloudWatch's 1-day ceiling), only with a scaling policy. Returns the minutes (the default when unset
+ * or a token: the alarm needs a number).
+ */
+function validateIdleScaleIn(scope: Construct, idle: Duration | undefined, policy: AutoscalingPolicy): number {
+  checkDuration(scope, 'idleScaleInAfter', idle, { unit: 'minutes', min: Duration.minutes(1), max: Duration.days(1) });
+  if (idle === undefined) { return DEFAULT_IDLE_SCALE_IN_MINUTES; }
+  if (policy.isFixed) {
+    throw invalid(scope, 'idleScaleInAfter', idle, 'configures the idle scale-in, but AutoscalingPolicy.fixed(n) renders no scaling',
+      'Drop idleScaleInAfter, or use an AutoscalingPolicy with triggers.');
+  }
+  if (idle.isUnresolved()) {
+    throw invalid(scope, 'idleScaleInAfter', idle, 'is a token', 'Pass a concrete Duration: it becomes the idle alarm\'s number of evaluation periods at synth time.');
+  }
+  return idle.toMinutes();
 }
 
 function validateRollout(scope: Construct, rollout: Rollout | undefined): void {

@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy, ScalingTrigger, TriggerKind } from '../../core/autoscaling';
 import { addScheduledActions } from '../../core/private/scheduling';
-import { backlogMetric, inFlightMetric, oldestAgeMetric, taskCountMetric } from './queue-metrics';
+import { backlogMetric, inFlightMetric, oldestAgeMetric, receivedMetric, taskCountMetric } from './queue-metrics';
 
 /**
  * Renders an {@link AutoscalingPolicy} onto an ECS service's Application Auto Scaling target.
@@ -21,6 +21,8 @@ export interface WorkerScalingMetrics {
   readonly visible: cloudwatch.Metric;
   /** SQS ApproximateNumberOfMessagesNotVisible of the job queue (jobs in flight, 1 minute). */
   readonly inFlight: cloudwatch.Metric;
+  /** SQS NumberOfMessagesReceived of the job queue (Sum, 1 minute). */
+  readonly received: cloudwatch.Metric;
   /** SQS ApproximateAgeOfOldestMessage of the job queue (1 minute). */
   readonly oldestAge: cloudwatch.Metric;
   /** ECS/ContainerInsights RunningTaskCount of the service (1 minute). */
@@ -49,6 +51,12 @@ export interface WorkerScalingMetrics {
  */
 export const AGE_WHILE_PLACED_EXPRESSION = 'IF(FILL(desired, 0) > FILL(running, 0) + FILL(pending, 0), 0, age)';
 
+/** Minutes the queue must be idle before the idle scale-in (default of `idleScaleInAfter`). @internal */
+export const DEFAULT_IDLE_SCALE_IN_MINUTES = 3;
+
+/** The idle gate: jobs waiting + in flight (Maximum) + received during the minute (Sum); idle at 0. @internal */
+export const IDLE_EXPRESSION = 'visible + inFlight + received';
+
 /** @internal */
 export interface RenderedWorkerScaling {
   /** The target-tracking policy on backlog per worker (L1, metric math). */
@@ -57,7 +65,7 @@ export interface RenderedWorkerScaling {
   readonly timeInQueueAlarm?: cloudwatch.Alarm;
   /** The scale-out-from-zero alarm. */
   readonly fromZeroAlarm?: cloudwatch.Alarm;
-  /** The idle scale-in alarm (when a time-in-queue trigger exists or no target tracking scales in). */
+  /** The idle scale-in alarm (every scaling policy). */
   readonly idleAlarm?: cloudwatch.Alarm;
   /** The backlog scale-in alarm (backlog and time-in-queue triggers together). */
   readonly backlogScaleInAlarm?: cloudwatch.Alarm;
@@ -87,7 +95,8 @@ export function backlogScaleInExpression(target: number, halfAgeSeconds: number)
  * scale-out from zero and the scale-in steps, all on one scalable target.
  * @internal
  */
-export function renderWorkerScaling(scope: Construct, target: appscaling.ScalableTarget, policy: AutoscalingPolicy, m: WorkerScalingMetrics): RenderedWorkerScaling {
+export function renderWorkerScaling(scope: Construct, target: appscaling.ScalableTarget, policy: AutoscalingPolicy, m: WorkerScalingMetrics,
+  idleMinutes: number): RenderedWorkerScaling {
   const backlog = policy.trigger(TriggerKind.QUEUE_BACKLOG_PER_INSTANCE);
   const age = policy.trigger(TriggerKind.TIME_IN_QUEUE);
   const cpu = policy.trigger(TriggerKind.CPU_UTILIZATION);
@@ -111,7 +120,7 @@ export function renderWorkerScaling(scope: Construct, target: appscaling.Scalabl
     timeInQueueAlarm: age ? renderTimeInQueueSteps(scope, target, policy, age, m) : undefined,
     fromZeroAlarm: policy.scaleToZero ? renderScaleOutFromZero(scope, target, policy, m) : undefined,
     backlogScaleInAlarm: backlog && age ? renderBacklogScaleIn(scope, target, policy, backlog, age, m) : undefined,
-    idleAlarm: age ? renderIdleScaleIn(scope, target, policy, m) : undefined,
+    idleAlarm: renderIdleScaleIn(scope, target, policy, m, idleMinutes),
   };
 }
 
@@ -281,26 +290,34 @@ function renderBacklogScaleIn(scope: Construct, target: appscaling.ScalableTarge
 }
 
 /**
- * No target-tracking policy scales in when a time-in-queue trigger exists (or none exists at all):
- * release workers once the queue has been empty (nothing waiting, nothing in flight) for the
- * scale-in cooldown.
+ * Scale in to the minimum in one step (or by `maxScaleInStep`) once the queue has been idle for
+ * `idleMinutes` consecutive one-minute periods: nothing waiting, nothing in flight (received and not
+ * yet deleted: no worker holds a job) and nothing received during the minute (a job shorter than a
+ * minute can start and finish between two samples of the SQS gauges). Rendered for every scaling
+ * policy: target tracking would release idle workers only after 15 minutes, and the backlog scale-in
+ * step one per scale-in cooldown (issue 17: 4.29x the oracle's instance-hours on the documents trace).
+ * A metric missing in a period counts as not idle (no scale-in on missing data).
  */
-function renderIdleScaleIn(scope: Construct, target: appscaling.ScalableTarget, policy: AutoscalingPolicy, m: WorkerScalingMetrics): cloudwatch.Alarm {
-  const inMinutes = scaleInMinutes(policy);
+function renderIdleScaleIn(scope: Construct, target: appscaling.ScalableTarget, policy: AutoscalingPolicy, m: WorkerScalingMetrics, idleMinutes: number): cloudwatch.Alarm {
   const action = stepAction(scope, 'IdleScaleIn', target, policy.scaleInCooldown);
   action.addAdjustment({ adjustment: -cap(policy.maxCapacity, policy.maxScaleInStep), upperBound: 0 });
   const alarm = new cloudwatch.Alarm(scope, 'IdleScaleInAlarm', {
     metric: new cloudwatch.MathExpression({
-      expression: 'visible + inFlight',
-      usingMetrics: { visible: m.visible.with({ statistic: 'Maximum' }), inFlight: m.inFlight.with({ statistic: 'Maximum' }) },
+      expression: IDLE_EXPRESSION,
+      usingMetrics: {
+        visible: m.visible.with({ statistic: 'Maximum' }),
+        inFlight: m.inFlight.with({ statistic: 'Maximum' }),
+        received: m.received.with({ statistic: 'Sum' }),
+      },
       period: Duration.minutes(1),
-      label: 'Jobs waiting or in flight',
+      label: 'Jobs waiting, in flight or received',
     }),
     threshold: 0,
     comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
-    evaluationPeriods: inMinutes,
+    evaluationPeriods: idleMinutes,
+    datapointsToAlarm: idleMinutes,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    alarmDescription: `Scale in: no job waiting or in flight for ${inMinutes} minute(s).`,
+    alarmDescription: `Scale in to the minimum: no job waiting, in flight or received for ${idleMinutes} consecutive minute(s).`,
   });
   alarm.addAlarmAction(new cwactions.ApplicationScalingAction(action));
   return alarm;
@@ -316,6 +333,8 @@ export interface WorkerScalingOptions {
   readonly holdStepsWhileProvisioning: boolean;
   /** Tag keys to keep off the scalable target (the lane's tags). */
   readonly laneTagKeys: string[];
+  /** Consecutive idle minutes before the idle scale-in. */
+  readonly idleMinutes: number;
 }
 
 /** The queue and service metrics the scaling policies and alarms read. @internal */
@@ -323,6 +342,7 @@ export function workerScalingMetrics(queue: sqs.IQueue, cluster: ecs.ICluster, s
   return {
     visible: backlogMetric(queue),
     inFlight: inFlightMetric(queue),
+    received: receivedMetric(queue),
     oldestAge: oldestAgeMetric(queue),
     running: taskCountMetric(cluster, service.serviceName, 'RunningTaskCount'),
     pending: taskCountMetric(cluster, service.serviceName, 'PendingTaskCount'),
@@ -354,7 +374,7 @@ export function createWorkerScaling(scope: Construct, o: WorkerScalingOptions): 
       resourceName: 'AWSServiceRoleForApplicationAutoScaling_ECSService',
     })),
   });
-  renderWorkerScaling(scope, target, o.policy, workerScalingMetrics(o.queue, o.cluster, o.service, o.holdStepsWhileProvisioning));
+  renderWorkerScaling(scope, target, o.policy, workerScalingMetrics(o.queue, o.cluster, o.service, o.holdStepsWhileProvisioning), o.idleMinutes);
   addScheduledActions(target, o.policy);
   // cfn-lint's resource schema (1.51) rejects Tags on AWS::ApplicationAutoScaling::ScalableTarget
   // (E3002) although the CDK L1 renders them; keep the lane's tags off that one resource.
