@@ -103,7 +103,7 @@ export interface QueueDrainedWorkersProps {
    * minute) before the workers scale in to the minimum in one step (`IdleScaleIn`). Whole minutes,
    * 1 minute to 1 day; not with `AutoscalingPolicy.fixed`.
    *
-   * @default Duration.minutes(3)
+   * @default Duration.minutes(2)
    */
   readonly idleScaleInAfter?: Duration;
 

@@ -421,7 +421,7 @@ describe('scaling', () => {
       StepScalingPolicyConfiguration: Match.objectLike({ Cooldown: 300, StepAdjustments: [{ MetricIntervalUpperBound: 0, ScalingAdjustment: -1 }] }),
     });
     brought.t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      ComparisonOperator: 'LessThanOrEqualToThreshold', Threshold: 0, EvaluationPeriods: 3, DatapointsToAlarm: 3,
+      ComparisonOperator: 'LessThanThreshold', Threshold: 1, EvaluationPeriods: 2, DatapointsToAlarm: 2,
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'visible + inFlight + received' })]),
       AlarmActions: [{ Ref: Match.stringLikeRegexp('WorkersIdleScaleIn') }],
     });

@@ -324,7 +324,7 @@ describe('issue 17: scale in to the minimum in one step once the queue has been 
     return { alarm, byId: Object.fromEntries(alarm.Metrics.map((m: any) => [m.Id, m])) };
   }
 
-  test('default (idleScaleInAfter omitted): 3 consecutive idle minutes, decoupled from the 10-minute scale-in cooldown', () => {
+  test('default (idleScaleInAfter omitted): 2 consecutive idle minutes, decoupled from the 10-minute scale-in cooldown', () => {
     const { t } = synth({
       autoscaling: new AutoscalingPolicy({
         maxCapacity: 6, scaleToZero: true, scaleInCooldown: Duration.minutes(10),
@@ -333,7 +333,7 @@ describe('issue 17: scale in to the minimum in one step once the queue has been 
     });
     const { alarm, byId } = idleAlarm(t);
     expect([alarm.ComparisonOperator, alarm.Threshold, alarm.EvaluationPeriods, alarm.DatapointsToAlarm, alarm.TreatMissingData])
-      .toEqual(['LessThanOrEqualToThreshold', 0, 3, 3, 'notBreaching']);
+      .toEqual(['LessThanThreshold', 1, 2, 2, 'notBreaching']);
     const result = alarm.Metrics.find((m: any) => m.ReturnData !== false);
     expect(result.Expression).toBe('visible + inFlight + received');
     expect(Object.fromEntries(['visible', 'inFlight', 'received'].map(id => [id, [byId[id].MetricStat.Metric.MetricName, byId[id].MetricStat.Stat, byId[id].MetricStat.Period]]))).toEqual({
@@ -353,12 +353,12 @@ describe('issue 17: scale in to the minimum in one step once the queue has been 
     ['CPU tracking alone', [ScalingTrigger.cpuUtilization(60)]],
   ])('rendered with %s too (target tracking alone would wait 15 minutes below target)', (_name, triggers) => {
     const { t } = synth({ autoscaling: new AutoscalingPolicy({ maxCapacity: 4, triggers }) });
-    expect(idleAlarm(t).alarm.EvaluationPeriods).toBe(3);
+    expect(idleAlarm(t).alarm.EvaluationPeriods).toBe(2);
     expect(policyNamed(t, 'IdleScaleIn').StepScalingPolicyConfiguration.StepAdjustments).toEqual([{ MetricIntervalUpperBound: 0, ScalingAdjustment: -4 }]);
   });
 
   test.each([
-    [Duration.minutes(1), 1], [Duration.minutes(2), 2], [Duration.days(1), 1440],
+    [Duration.minutes(1), 1], [Duration.minutes(3), 3], [Duration.days(1), 1440],
   ])('idleScaleInAfter %s renders %d evaluation periods (accepted edges: 1 minute, 1 day)', (d, periods) => {
     const { alarm } = idleAlarm(synth({ idleScaleInAfter: d }).t);
     expect([alarm.EvaluationPeriods, alarm.DatapointsToAlarm]).toEqual([periods, periods]);
@@ -374,13 +374,13 @@ describe('issue 17: scale in to the minimum in one step once the queue has been 
     expect(() => synth(props)).toThrow(message);
   });
 
-  test('replayed against the emitted alarm: never while a job is in flight or was received, once after 3 idle minutes', () => {
+  test('replayed against the emitted alarm: never while a job is in flight or was received, once after 2 idle minutes', () => {
     const { alarm } = idleAlarm(synth({}).t);
     const expr: string = alarm.Metrics.find((m: any) => m.ReturnData !== false).Expression;
     /** The first minute (1-based) the alarm is in ALARM, evaluating the emitted expression M of N. */
     const firesAt = (minutes: Array<{ visible: number; inFlight: number; received: number }>) => {
       const value = (m: { [id: string]: number }) => expr.split('+').map(id => m[id.trim()]).reduce((a, b) => a + b, 0);
-      const breaching = minutes.map(m => value(m) <= alarm.Threshold);
+      const breaching = minutes.map(m => value(m) < alarm.Threshold);
       for (let end = alarm.EvaluationPeriods; end <= breaching.length; end++) {
         if (breaching.slice(end - alarm.EvaluationPeriods, end).filter(Boolean).length >= alarm.DatapointsToAlarm) { return end; }
       }
@@ -389,9 +389,9 @@ describe('issue 17: scale in to the minimum in one step once the queue has been 
     const idle = { visible: 0, inFlight: 0, received: 0 };
     // the backlog is gone but a 10-minute job is still being processed: no scale-in while it runs
     const longJob = [...Array(10).fill({ ...idle, inFlight: 1 }), idle, idle, idle];
-    expect(firesAt(longJob)).toBe(13);
+    expect(firesAt(longJob)).toBe(12);
     // short jobs between the gauges' samples still count through NumberOfMessagesReceived
-    expect(firesAt([idle, idle, { ...idle, received: 1 }, idle, idle])).toBeUndefined();
-    expect(firesAt([idle, idle, idle])).toBe(3);
+    expect(firesAt([idle, { ...idle, received: 1 }, idle, { ...idle, received: 2 }, idle])).toBeUndefined();
+    expect(firesAt([idle, { ...idle, visible: 1 }, idle, idle])).toBe(4);
   });
 });

@@ -52,9 +52,9 @@ export interface WorkerScalingMetrics {
 export const AGE_WHILE_PLACED_EXPRESSION = 'IF(FILL(desired, 0) > FILL(running, 0) + FILL(pending, 0), 0, age)';
 
 /** Minutes the queue must be idle before the idle scale-in (default of `idleScaleInAfter`). @internal */
-export const DEFAULT_IDLE_SCALE_IN_MINUTES = 3;
+export const DEFAULT_IDLE_SCALE_IN_MINUTES = 2;
 
-/** The idle gate: jobs waiting + in flight (Maximum) + received during the minute (Sum); idle at 0. @internal */
+/** The idle gate: jobs waiting + in flight (Maximum) + received during the minute (Sum); idle below 1 (i.e. 0). @internal */
 export const IDLE_EXPRESSION = 'visible + inFlight + received';
 
 /** @internal */
@@ -312,8 +312,10 @@ function renderIdleScaleIn(scope: Construct, target: appscaling.ScalableTarget, 
       period: Duration.minutes(1),
       label: 'Jobs waiting, in flight or received',
     }),
-    threshold: 0,
-    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+    // Counts are whole numbers: `< 1` is `== 0`, and the value (0) lies strictly below the threshold, so
+    // the step interval (upper bound 0 = threshold + 0) matches whatever side of a bound is inclusive.
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
     evaluationPeriods: idleMinutes,
     datapointsToAlarm: idleMinutes,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
