@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -370,6 +370,7 @@ describe('issue 17: scale in to the minimum in one step once the queue has been 
     ['1 day + 1 minute', { idleScaleInAfter: Duration.minutes(1441) }, /'idleScaleInAfter' .* must be from 1 minute to 1 day/],
     ['a fixed fleet', { idleScaleInAfter: Duration.minutes(3), autoscaling: AutoscalingPolicy.fixed(2) }, /'idleScaleInAfter' \(3 minutes\) configures the idle scale-in, but AutoscalingPolicy.fixed\(n\) renders no scaling/],
     ['a number', { idleScaleInAfter: 3 as unknown as Duration }, /'idleScaleInAfter' \(3\) is not a Duration/],
+    ['a token', { idleScaleInAfter: Duration.minutes(Lazy.number({ produce: () => 3 })) }, /'idleScaleInAfter' .* is a token. Fix: Pass a concrete Duration/],
   ] as Array<[string, Partial<QueueDrainedWorkersProps>, RegExp]>)('idleScaleInAfter of %s is rejected', (_name, props, message) => {
     expect(() => synth(props)).toThrow(message);
   });
