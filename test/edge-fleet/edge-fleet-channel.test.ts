@@ -7,7 +7,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { HardwareTarget, LaneKind, ModelArtifact, ModelPrecision, ModelWeights, Rollout } from '../../lib';
+import { HardwareTarget, InferenceLaneBase, LaneKind, ModelArtifact, ModelPrecision, ModelWeights, Rollout } from '../../lib';
 import {
   EdgeFleetChannel, EdgeFleetChannelProps, FleetJobOptions, FleetRelease, FleetRing, JobExecutionStatus, JobFailureType, ReleaseStage,
 } from '../../lib/edge-fleet';
@@ -221,11 +221,15 @@ describe('a canary channel for arm64 gateways (canary stage)', () => {
     expect(edge.laneKind).toBe(LaneKind.EDGE_FLEET);
     expect(edge.artifactVersion).toBe('1.4.0');
     expect(edge.capacity).toMatchObject({ minInstances: 200, maxInstances: 200, hardware: HardwareTarget.EDGE_ARM64, priceClass: 'per-device' });
-    expect(edge.metricLatency()).toBeUndefined();
+    // InferenceLaneBase's defaults: devices report no inference metrics to CloudWatch, no route target
+    expect(edge).toBeInstanceOf(InferenceLaneBase);
+    expect([edge.metricLatency(), edge.metricErrors(), edge.metricInvocations(), edge.routeTarget()]).toEqual([undefined, undefined, undefined, undefined]);
     expect(edge.sloAlarms).toEqual([]);
     // watched outside CloudWatch: no Application Signals SLOs, burn-rate alarms, saturation or capacity metrics
     expect([edge.serviceLevelObjectives, edge.sloBurnRateAlarms, edge.saturationMetrics, edge.metricCapacityInService()]).toEqual([[], [], [], undefined]);
-    expect(() => edge.grantInvoke(new iam.AccountRootPrincipal())).toThrow(/not invoked through IAM/);
+    // the lane's own grantInvoke says more than the base's: where the model runs and how to call it
+    expect(() => edge.grantInvoke(new iam.AccountRootPrincipal())).toThrow(
+      /S\/Edge: 'grantInvoke' .* is not possible: the model runs on the devices and is not invoked through IAM\. Fix: Call the local inference component on the device \(e\.g\. over Greengrass IPC\) instead\./);
     expect(edge.canaryBakeTime?.toMinutes()).toBe(60);
   });
 });
