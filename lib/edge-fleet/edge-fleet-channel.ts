@@ -98,8 +98,11 @@ export interface EdgeFleetChannelProps {
   readonly namePrefix?: string;
 
   /**
-   * Command the component runs on the device (the Run lifecycle step), with `MODEL_DIR` pointing at the
-   * verified, unpacked model. Recipe variables such as `{configuration:/Threads}` work.
+   * Command the component runs on the device (the Run lifecycle step). It sees the MODEL_* environment
+   * every lane passes (`MODEL_NAME`, `MODEL_VERSION`, ..., `MODEL_DIGEST`, `MODEL_CARD`), with
+   * `MODEL_LOCAL_DIR` pointing at the verified, unpacked model. Recipe variables such as
+   * `{configuration:/Threads}` work. A command reading the retired `$MODEL_DIR` or `$MODEL_SHA256` is
+   * rejected.
    *
    * @default - no Run step: the component installs (verifies and unpacks) the model for an inference
    * component that depends on it

@@ -20,6 +20,15 @@ import { isComponentVersion } from './versions';
 
 const COMPONENT_NAME_RE = /^[A-Za-z0-9._-]{1,128}$/;
 
+/**
+ * Names the edge lane passed to the Run step before the one MODEL_* contract (issue 14), with their
+ * replacements: a Run command still reading them would start with an empty value on every device.
+ */
+const RETIRED_ENV: { [name: string]: string } = {
+  MODEL_DIR: 'MODEL_LOCAL_DIR',
+  MODEL_SHA256: 'MODEL_DIGEST (sha256:<hex>)',
+};
+
 /** The channel's settings after defaults. @internal */
 export interface ChannelSettings {
   readonly namePrefix: string;
@@ -87,10 +96,15 @@ export function channelSettings(channel: Construct, props: EdgeFleetChannelProps
   };
 }
 
-/** A Run command starts something. */
+/** A Run command starts something and reads the MODEL_* contract, not the names it replaced. */
 function checkRunCommand(channel: Construct, runCommand: string | undefined): void {
   if (runCommand === undefined || !isConcreteString(runCommand)) { return; }
   if (typeof runCommand !== 'string' || runCommand.trim() === '') {
-    throw invalid(channel, 'runCommand', runCommand, 'is empty: the Run step would start nothing', 'Pass the command that serves the model, e.g. \'python3 -u serve.py --model "$MODEL_DIR"\', or omit runCommand for an install-only component.');
+    throw invalid(channel, 'runCommand', runCommand, 'is empty: the Run step would start nothing', 'Pass the command that serves the model, e.g. \'python3 -u serve.py --model "$MODEL_LOCAL_DIR"\', or omit runCommand for an install-only component.');
+  }
+  for (const [old, replacement] of Object.entries(RETIRED_ENV)) {
+    if (new RegExp(`\\$\\{?${old}\\b`).test(runCommand)) {
+      throw invalid(channel, 'runCommand', runCommand, `reads $${old}, which the component no longer sets: it passes the one MODEL_* environment of every lane`, `Read ${replacement} instead, e.g. 'python3 -u serve.py --model "$MODEL_LOCAL_DIR"'.`);
+    }
   }
 }
