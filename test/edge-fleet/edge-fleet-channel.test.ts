@@ -376,6 +376,25 @@ describe('two device classes on two platforms', () => {
   });
 });
 
+describe('tags', () => {
+  test('the component version has the model identity and the lane kind, each class its own build\'s target', () => {
+    // GIVEN two classes on two targets: one component version serves both platforms
+    const { stack } = channel({
+      artifact: edgeArtifact(),
+      deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64 }, { name: 'kiosks', target: HardwareTarget.EDGE_X86_64 }],
+      fleetHealth: false,
+    });
+    const t = Template.fromStack(stack);
+    const [component] = Object.values(resourcesOf(t, 'AWS::GreengrassV2::ComponentVersion'));
+    expect(component.Properties.Tags).toEqual({
+      'model:name': 'assistant', 'model:version': '1.4.0', 'model:framework': 'pytorch', 'model:owner': 'ml-platform', 'inference:lane': 'edge-fleet',
+    });
+    const roles = resourcesOf(t, 'AWS::IAM::Role');
+    const targetOf = (prefix: string) => Object.entries(roles).find(([id]) => id.startsWith(prefix))![1].Properties.Tags.find((x: any) => x.Key === 'model:target').Value;
+    expect([targetOf('EdgegatewaysDeviceRole'), targetOf('EdgekiosksDeviceRole')]).toEqual(['edge-arm64', 'edge-x86_64']);
+  });
+});
+
 describe('archive formats', () => {
   test('a .zip build is unpacked by Greengrass, a plain file is used where it lands', () => {
     const stack = new Stack(new App(), 'S');
