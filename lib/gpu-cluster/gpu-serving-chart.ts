@@ -8,12 +8,11 @@ import { checkRange, invalid } from '../core/private/errors';
 import { ModelArtifact } from '../core/model-artifact';
 import { checkDnsSubdomain, checkLabelKey } from '../core/private/validation';
 import { Rollout, RolloutStrategy, ShadowTraffic } from '../core/rollout';
-import { ArgoAnalysisMetric, ArgoAnalysisTemplate } from './argo-analysis-template';
-import { ArgoCanaryStep, ArgoRollout } from './argo-rollout';
-import { GatewayHttpRoute, HttpBackendRef, HttpRouteFilter } from './gateway-http-route';
+import { AnalysisTemplate, AnalysisTemplateSpecMetrics, Rollout as ArgoRollout, RolloutSpecStrategyCanarySteps } from './imports/argoproj.io';
+import { HTTPRoute, HTTPRouteSpecRulesBackendRefs, HTTPRouteSpecRulesFilters } from './imports/gateway.networking.k8s.io';
+import { PrometheusRule, PrometheusRuleSpecGroupsRules, ServiceMonitor } from './imports/monitoring.coreos.com';
 import { GpuServingOptions } from './gpu-serving-options';
 import { ModelServer, ModelServerProps } from './model-server';
-import { PrometheusAlertRule, PrometheusRule } from './prometheus-rule';
 import { resolvePodSettings } from './private/pod-settings';
 import { bindForChart } from './private/served-model-of';
 import { checkServedVersion, checkServingOptions, checkShadowCandidate } from './private/validate-options';
@@ -21,7 +20,6 @@ import { concrete, errorRateWithMinimum, isDnsLabel, promSelector, quantileOf, r
 import { KubernetesRolloutMode } from './rollout-mode';
 import { KubernetesScalingEngine } from './scaling-engine';
 import { ServedModel } from './served-model';
-import { ServiceMonitor } from './service-monitor';
 import { ServingAutoscaler } from './serving-autoscaler';
 
 /**
@@ -155,15 +153,15 @@ export class GpuServingChart extends cdk8s.Chart {
   /** The service account the pods run as. */
   public readonly serviceAccountName: string;
   /** The HTTPRoute, with a gateway. */
-  public readonly route?: GatewayHttpRoute;
+  public readonly route?: cdk8s.ApiObject;
   /** The Argo Rollout, in ARGO_ROLLOUTS mode. */
-  public readonly argoRollout?: ArgoRollout;
+  public readonly argoRollout?: cdk8s.ApiObject;
   /** The SLO AnalysisTemplate, in ARGO_ROLLOUTS mode with automatic rollback. */
-  public readonly analysisTemplate?: ArgoAnalysisTemplate;
+  public readonly analysisTemplate?: cdk8s.ApiObject;
   /** The ServiceMonitor. */
-  public readonly serviceMonitor?: ServiceMonitor;
+  public readonly serviceMonitor?: cdk8s.ApiObject;
   /** The SLO alerts. */
-  public readonly prometheusRule?: PrometheusRule;
+  public readonly prometheusRule?: cdk8s.ApiObject;
   /** The autoscaling policy. */
   public readonly policy: AutoscalingPolicy;
 
@@ -285,7 +283,7 @@ export class GpuServingChart extends cdk8s.Chart {
         ...autoscalerCommon,
         name: `${base}-${scalerKind}`,
         labels: appLabels,
-        target: argo ? { apiVersion: ArgoRollout.API_VERSION, kind: ArgoRollout.KIND, name: base } : { name: base },
+        target: argo ? { ...ArgoRollout.GVK, name: base } : { name: base },
         minReplicas: policy.minCapacity,
         maxReplicas: policy.maxCapacity,
         promSelector: selectorFor(base),
@@ -355,16 +353,16 @@ export class GpuServingChart extends cdk8s.Chart {
     }
 
     if (props.gateway) {
-      const backendRefs: HttpBackendRef[] = mode === KubernetesRolloutMode.GATEWAY_API
+      const backendRefs: HTTPRouteSpecRulesBackendRefs[] = mode === KubernetesRolloutMode.GATEWAY_API
         ? [{ name: base, port: httpPort, weight: 100 - rollout!.percent }, { name: `${base}-canary`, port: httpPort, weight: rollout!.percent }]
         : argo
           ? [{ name: argoStableService!, port: httpPort, weight: 100 }, { name: argoCanaryService!, port: httpPort, weight: 0 }]
           : [{ name: base, port: httpPort, weight: 100 }];
-      const filters: HttpRouteFilter[] | undefined = this.shadow
+      const filters: HTTPRouteSpecRulesFilters[] | undefined = this.shadow
         // 100% is the default of a RequestMirror: leaving `percent` out keeps it valid on Gateway API < v1.3.
         ? [{ type: 'RequestMirror', requestMirror: stripUndefined({ backendRef: { name: this.shadow.name, port: httpPort }, percent: shadowPercent === 100 ? undefined : shadowPercent }) }]
         : undefined;
-      this.route = new GatewayHttpRoute(this, 'Route', {
+      this.route = new HTTPRoute(this, 'Route', {
         metadata: { name: base, labels: appLabels },
         spec: {
           parentRefs: [stripUndefined({ name: props.gateway.name, namespace: props.gateway.namespace, sectionName: props.gateway.sectionName })],
@@ -377,7 +375,7 @@ export class GpuServingChart extends cdk8s.Chart {
     if (argo) {
       let analysis;
       if (rollout!.autoRollback) {
-        this.analysisTemplate = new ArgoAnalysisTemplate(this, 'SloAnalysis', {
+        this.analysisTemplate = new AnalysisTemplate(this, 'SloAnalysis', {
           metadata: { name: `${base}-slo`, labels: appLabels },
           spec: {
             args: [{ name: 'canary-hash' }],
@@ -586,7 +584,7 @@ export class GpuServingChart extends cdk8s.Chart {
         if (rollout.autoRollback && props.slo) {
           // The analysis runs in the background during the pauses; after the last one the rollout is
           // complete. It must be able to fail (initial delay + datapointsToAlarm periods) before that.
-          const observed = argoSteps(rollout).reduce((sum, st) => sum + (st.pause ? Number(st.pause.duration!.replace(/s$/, '')) : 0), 0);
+          const observed = argoSteps(rollout).reduce((sum, st) => sum + (st.pause ? Number(String(st.pause.duration!).replace(/s$/, '')) : 0), 0);
           const period = Math.round(secondsOf(props.slo.period));
           const needed = period * (1 + props.slo.datapointsToAlarm);
           if (observed < needed) {
@@ -631,7 +629,7 @@ export class GpuServingChart extends cdk8s.Chart {
     return props.shadowPercent;
   }
 
-  private analysisMetrics(props: GpuServingChartProps, q: ResolvedQueries, address: string, ns: string | undefined, base: string): ArgoAnalysisMetric[] {
+  private analysisMetrics(props: GpuServingChartProps, q: ResolvedQueries, address: string, ns: string | undefined, base: string): AnalysisTemplateSpecMetrics[] {
     const slo = props.slo!;
     const selector = promSelector({ ...(ns ? { namespace: ns } : {}), service: base }) + ',rollouts_pod_template_hash="{{args.canary-hash}}"';
     const period = Math.round(secondsOf(slo.period));
@@ -651,7 +649,7 @@ export class GpuServingChart extends cdk8s.Chart {
       successCondition: `len(result) > 0 && result[0] <= ${threshold}`,
       failureCondition: `len(result) > 0 && result[0] > ${threshold}`,
     });
-    const metrics: ArgoAnalysisMetric[] = [];
+    const metrics: AnalysisTemplateSpecMetrics[] = [];
     if (slo.latencyThreshold) {
       metrics.push({
         ...common,
@@ -681,7 +679,7 @@ export class GpuServingChart extends cdk8s.Chart {
     return metrics;
   }
 
-  private alertRules(props: GpuServingChartProps, q: ResolvedQueries, ns: string | undefined, base: string): PrometheusAlertRule[] {
+  private alertRules(props: GpuServingChartProps, q: ResolvedQueries, ns: string | undefined, base: string): PrometheusRuleSpecGroupsRules[] {
     const slo = props.slo!;
     const selector = promSelector({ ...(ns ? { namespace: ns } : {}), service: base });
     const step = Math.round(secondsOf(slo.period));
@@ -690,7 +688,7 @@ export class GpuServingChart extends cdk8s.Chart {
     // same rule as the CloudWatch alarms of the AWS lanes.
     const breaches = (expr: string, threshold: number) => `sum_over_time(((${expr}) > bool ${threshold})[${window}s:${step}s]) >= ${slo.datapointsToAlarm}`;
     const labels = { severity: 'page', lane: 'gpu-cluster', model: props.model!.name };
-    const rules: PrometheusAlertRule[] = [];
+    const rules: PrometheusRuleSpecGroupsRules[] = [];
     if (slo.latencyThreshold) {
       rules.push({
         alert: 'ModelLatencySloBreached',
@@ -734,8 +732,8 @@ function wakesFromZero(t: ScalingTrigger, queries: ResolvedQueries): boolean {
     || (t.kind === TriggerKind.REQUESTS_PER_INSTANCE && queries.gatewayRequestsPerSecond !== undefined);
 }
 
-function argoSteps(rollout: Rollout): ArgoCanaryStep[] {
-  const steps: ArgoCanaryStep[] = [];
+function argoSteps(rollout: Rollout): RolloutSpecStrategyCanarySteps[] {
+  const steps: RolloutSpecStrategyCanarySteps[] = [];
   const pause = (d: Duration) => ({ pause: { duration: `${Math.round(secondsOf(d))}s` } });
   if (rollout.strategy === RolloutStrategy.CANARY) {
     steps.push({ setWeight: rollout.percent }, pause(rollout.stepInterval!));
