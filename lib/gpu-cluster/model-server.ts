@@ -5,7 +5,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GpuToleration } from './gpu-serving-options';
-import { quantityOf, secondsOf } from './private/util';
+import { quantityOf, secondsOf, stripUndefined } from './private/util';
 import { ServedModel } from './served-model';
 import { TritonModelConfig } from './triton-model-config';
 
@@ -324,10 +324,6 @@ export class ModelServer extends Construct {
       });
     }
   }
-}
-
-function stripUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 /**

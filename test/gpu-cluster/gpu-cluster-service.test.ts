@@ -119,7 +119,7 @@ describe('on an imported cluster with EKS Pod Identity, KEDA and a queue', () =>
     expect(service.sloAlarms).toEqual([]);
     // watched outside CloudWatch: no Application Signals SLOs, burn-rate alarms, saturation or capacity metrics
     expect([service.serviceLevelObjectives, service.sloBurnRateAlarms, service.saturationMetrics, service.metricCapacityInService()]).toEqual([[], [], [], undefined]);
-    expect(() => service.grantInvoke(new iam.AccountRootPrincipal())).toThrow(/Imported\/Recsys: 'grantInvoke' .* is not possible: the model is reached through its Kubernetes Service or Gateway, not through IAM/);
+    expect(() => service.grantInvoke(new iam.AccountRootPrincipal())).toThrow(/Imported\/Recsys: 'grantInvoke' is not supported: a gpu-cluster lane is not invoked through IAM\. Fix: Reach the lane through its own entry point \(its Kubernetes Service/);
     template.hasResourceProperties('AWS::IAM::Role', {
       Tags: Match.arrayWith([{ Key: 'inference:lane', Value: 'gpu-cluster' }, { Key: 'model:target', Value: 'nvidia-gpu' }, { Key: 'model:version', Value: '1.4.0' }]),
     });

@@ -88,3 +88,8 @@ export function numberText(n: number): string {
 export function quantileOf(percentile: number): string {
   return String(Math.round(percentile * 1000) / 100000);
 }
+
+/** The object without its undefined fields (cdk8s drops them too, but not inside maps it does not know). @internal */
+export function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
