@@ -101,7 +101,7 @@ describe('on an imported cluster with EKS Pod Identity, KEDA and a queue', () =>
   test('the chart carries the bound S3 URI, the region and the queue URL, and scales on in-flight requests and the backlog', () => {
     const init = objs.find(o => o.kind === 'Deployment')!.spec.template.spec.initContainers[0];
     expect(init.env).toEqual(expect.arrayContaining([
-      { name: 'MODEL_URI', value: 's3://models-bucket/recsys/1.4.0/model.tar.gz' },
+      { name: 'MODEL_S3_URI', value: 's3://models-bucket/recsys/1.4.0/model.tar.gz' },
       { name: 'AWS_REGION', value: 'us-east-1' },
     ]));
     const so = objs.find(o => o.kind === 'ScaledObject')!;

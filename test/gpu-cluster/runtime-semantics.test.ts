@@ -1,3 +1,8 @@
+import * as child from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
@@ -334,5 +339,39 @@ describe('item 19 on EKS: metrics-server and instance types', () => {
   test('g5g on the arm64 NVIDIA AMI is accepted', () => {
     const { template } = service(() => ({ memory: Size.gibibytes(6), gpuNodeGroup: { maxSize: 2, instanceTypes: ['g5g.xlarge'], amiType: eks.NodegroupAmiType.AL2023_ARM_64_NVIDIA } }));
     template().hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'AL2023_ARM_64_NVIDIA', InstanceTypes: ['g5g.xlarge'] });
+  });
+});
+
+describe('the model-fetch init containers read the MODEL_* contract (the emitted unpack script, run with sh)', () => {
+  // GIVEN the weights the fetch container left in /models/.download, and the unpack container as emitted
+  const runUnpack = (digestOf: (actual: string) => string) => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gpu-unpack-'));
+    fs.mkdirSync(path.join(root, 'src'));
+    fs.writeFileSync(path.join(root, 'src', 'model.onnx'), 'weights');
+    fs.mkdirSync(path.join(root, 'models', '.download'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'models', 'recsys', '1'), { recursive: true });
+    const archive = path.join(root, 'models', '.download', 'weights');
+    child.execFileSync('tar', ['-czf', archive, '-C', path.join(root, 'src'), '.']);
+    const actual = 'sha256:' + crypto.createHash('sha256').update(fs.readFileSync(archive)).digest('hex');
+    const model = { ...MODEL, weightsDigest: digestOf(actual) };
+    const objs = new GpuServingChart(new cdk8s.App(), 'recsys', { model }).toJson();
+    const unpack = objs.find((o: any) => o.kind === 'Deployment').spec.template.spec.initContainers[1];
+    const env = Object.fromEntries(unpack.env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    // WHEN the script runs with the container's environment (in the test's models directory)
+    const result = child.spawnSync('sh', ['-c', unpack.command[2].replace('cd /models', `cd ${root}/models`)], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf-8' });
+    return { status: result.status, files: fs.readdirSync(path.join(root, 'models', 'recsys', '1')), env };
+  };
+
+  test('a matching MODEL_DIGEST: the archive (MODEL_COMPRESSED) is unpacked into /models/<MODEL_NAME>/1', () => {
+    const run = runUnpack(actual => actual);
+    expect(run.env.MODEL_COMPRESSED).toBe('true');
+    expect(run.status).toBe(0);
+    expect(run.files).toEqual(['model.onnx']);
+  });
+
+  test('a different MODEL_DIGEST: the container fails and nothing is unpacked', () => {
+    const run = runUnpack(() => 'sha256:' + '0'.repeat(64));
+    expect(run.status).not.toBe(0);
+    expect(run.files).toEqual([]);
   });
 });
