@@ -15,10 +15,9 @@ import { checkServingOptions } from './private/validate-options';
 import { resolvePodSettings } from './private/pod-settings';
 import { renderMonitoring } from './private/prometheus-alerts';
 import { renderRollbackAnalysis } from './private/rollback-analysis';
-import { buildServingTrack, TrackContext } from './private/serving-track';
+import { buildServingTrack, TrackContext, trackServerProps } from './private/serving-track';
 import { renderArgoRollout, renderArgoServices, renderRoute } from './private/traffic';
-import { tritonCommand } from './private/triton-command';
-import { concrete, isDnsLabel, promSelector, resolveQueries, secondsOf } from './private/util';
+import { concrete, isDnsLabel, promSelector, ResolvedQueries, resolveQueries, secondsOf } from './private/util';
 import { KubernetesRolloutMode } from './rollout-mode';
 import { KubernetesScalingEngine } from './scaling-engine';
 import { ServedModel } from './served-model';
@@ -198,37 +197,10 @@ export class GpuServingChart extends cdk8s.Chart {
 
     const prometheusUrl = props.prometheusUrl ?? 'http://prometheus-operated.monitoring.svc:9090';
     const scrapeLabel = { 'inference.cdk/metrics': base };
-    const { httpPort, grpcPort, metricsPort } = pod;
+    const httpPort = pod.httpPort;
     const tracks: TrackContext = {
       base, policy, labels: appLabels,
-      server: {
-        appName: base,
-        serviceAccount,
-        gpuCount: pod.gpuCount, cpu: pod.cpu, memory: pod.memory,
-        instanceTypes: props.instanceTypes ?? [],
-        nodeSelector: props.nodeSelector ?? {},
-        tolerations: pod.tolerations,
-        priorityClassName: props.priorityClassName,
-        terminationGracePeriod: pod.grace,
-        preStopDelay: pod.preStop,
-        spreadAcrossZones: props.spreadAcrossZones ?? true,
-        triton: props.triton,
-        command: props.command ?? tritonCommand(httpPort, grpcPort, metricsPort, slo?.latencyPercentile),
-        environment: props.environment ?? {},
-        httpPort, grpcPort, metricsPort,
-        readinessPath: props.readinessPath ?? '/v2/health/ready',
-        livenessPath: props.livenessPath ?? '/v2/health/live',
-        startupTimeout: pod.startupTimeout,
-        sharedMemorySize: pod.shm,
-        modelVolumeSize: pod.modelVolumeSize,
-        fetchImage: props.fetchImage ?? 'public.ecr.aws/aws-cli/aws-cli:2.22.35',
-        unpackImage: props.unpackImage ?? 'public.ecr.aws/docker/library/busybox:1.36.1',
-        runAsUser: pod.runAsUser,
-        maxUnavailable: pod.maxUnavailable,
-        awsRegion: props.awsRegion,
-        fetchCredentialsSecret: props.fetchCredentialsSecret,
-        serviceLabels: scrapeLabel,
-      },
+      server: trackServerProps(props, pod, { base, serviceAccount, scrapeLabel }),
       autoscaler: policy.isFixed ? undefined : {
         policy, engine, queries, prometheusUrl,
         namespace: ns,
@@ -256,33 +228,10 @@ export class GpuServingChart extends cdk8s.Chart {
       this.shadow = track({ id: 'Shadow', track: 'shadow', model: props.shadowModel, share: shadowPercent! / 100 });
     }
 
-    const argoServices = argo && props.gateway ? renderArgoServices(this, base, appLabels, this.stable.deployment, httpPort) : undefined;
-    if (props.gateway) {
-      const backends = gatewayCanary
-        ? [{ name: base, weight: 100 - rollout!.percent }, { name: `${base}-canary`, weight: rollout!.percent }]
-        : argoServices
-          ? [{ name: argoServices.stableService, weight: 100 }, { name: argoServices.canaryService, weight: 0 }]
-          : [{ name: base, weight: 100 }];
-      this.route = renderRoute(this, {
-        base, labels: appLabels, gateway: props.gateway, hostnames: props.hostnames, httpPort, backends,
-        mirror: this.shadow ? { name: this.shadow.name, percent: shadowPercent! } : undefined,
-      });
-    }
-
-    if (argo) {
-      const rollback = rollout!.autoRollback
-        ? renderRollbackAnalysis(this, { base, namespace: ns, labels: appLabels, prometheusUrl, queries, slo: slo! })
-        : undefined;
-      this.analysisTemplate = rollback?.template;
-      this.argoRollout = renderArgoRollout(this, {
-        base, namespace: ns, labels: appLabels, rollout: rollout!,
-        replicas: policy.isFixed ? policy.minCapacity : undefined,
-        startupTimeoutSeconds: secondsOf(pod.startupTimeout),
-        services: argoServices,
-        gatewayRouting: props.gateway !== undefined,
-        analysis: rollback?.analysis,
-      });
-    }
+    const traffic = this.renderTraffic(props, { base, appLabels, httpPort, prometheusUrl, queries, shadowPercent, startupTimeout: pod.startupTimeout });
+    this.route = traffic.route;
+    this.analysisTemplate = traffic.analysisTemplate;
+    this.argoRollout = traffic.argoRollout;
 
     if (props.prometheusOperator) {
       // kube-prometheus-stack selects ServiceMonitors and PrometheusRules by `release: <its release>`.
@@ -293,6 +242,47 @@ export class GpuServingChart extends cdk8s.Chart {
       this.serviceMonitor = monitoring.serviceMonitor;
       this.prometheusRule = monitoring.prometheusRule;
     }
+  }
+
+  /** The HTTPRoute (weights, mirror) and, with Argo Rollouts, its Services, the Rollout and the rollback analysis. */
+  private renderTraffic(props: GpuServingChartProps, t: {
+    base: string; appLabels: { [key: string]: string }; httpPort: number; prometheusUrl: string; queries: ResolvedQueries; shadowPercent?: number; startupTimeout: Duration;
+  }): { route?: cdk8s.ApiObject; analysisTemplate?: cdk8s.ApiObject; argoRollout?: cdk8s.ApiObject } {
+    const { base, appLabels, httpPort, prometheusUrl, queries, shadowPercent } = t;
+    const { rollout, slo, namespace: ns } = props;
+    const argo = this.rolloutMode === KubernetesRolloutMode.ARGO_ROLLOUTS;
+    const gatewayCanary = this.rolloutMode === KubernetesRolloutMode.GATEWAY_API;
+    let route: cdk8s.ApiObject | undefined;
+    let analysisTemplate: cdk8s.ApiObject | undefined;
+    let argoRollout: cdk8s.ApiObject | undefined;
+    const argoServices = argo && props.gateway ? renderArgoServices(this, base, appLabels, this.stable.deployment, httpPort) : undefined;
+    if (props.gateway) {
+      const backends = gatewayCanary
+        ? [{ name: base, weight: 100 - rollout!.percent }, { name: `${base}-canary`, weight: rollout!.percent }]
+        : argoServices
+          ? [{ name: argoServices.stableService, weight: 100 }, { name: argoServices.canaryService, weight: 0 }]
+          : [{ name: base, weight: 100 }];
+      route = renderRoute(this, {
+        base, labels: appLabels, gateway: props.gateway, hostnames: props.hostnames, httpPort, backends,
+        mirror: this.shadow ? { name: this.shadow.name, percent: shadowPercent! } : undefined,
+      });
+    }
+
+    if (argo) {
+      const rollback = rollout!.autoRollback
+        ? renderRollbackAnalysis(this, { base, namespace: ns, labels: appLabels, prometheusUrl, queries, slo: slo! })
+        : undefined;
+      analysisTemplate = rollback?.template;
+      argoRollout = renderArgoRollout(this, {
+        base, namespace: ns, labels: appLabels, rollout: rollout!,
+        replicas: this.policy.isFixed ? this.policy.minCapacity : undefined,
+        startupTimeoutSeconds: secondsOf(t.startupTimeout),
+        services: argoServices,
+        gatewayRouting: props.gateway !== undefined,
+        analysis: rollback?.analysis,
+      });
+    }
+    return { route, analysisTemplate, argoRollout };
   }
 
   /** Every check that needs more than one prop; returns the resolved pod settings, queries and engine. */

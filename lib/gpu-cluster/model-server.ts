@@ -155,23 +155,8 @@ export class ModelServer extends Construct {
       annotations['inference.cdk/triton-config-sha256'] = crypto.createHash('sha256').update(text).digest('hex');
     }
 
-    const nonRoot: kplus.ContainerSecurityContextProps = {
-      ensureNonRoot: true, user: props.runAsUser, group: props.runAsUser, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
-    };
-    // The one MODEL_* contract (MODEL_LOCAL_DIR = /models/<name>/1), then the lane's own variables
-    // (Triton's repository and model directory, writable home and cache), then the user's.
     const modelEnv = servedModelEnvironment(m);
-    const env: { [name: string]: kplus.EnvValue } = {};
-    for (const [k, v] of Object.entries({
-      ...modelEnv,
-      MODEL_REPOSITORY: MODEL_ROOT,
-      MODEL_DIR: `${MODEL_ROOT}/${m.name}`,
-      HOME: '/tmp',
-      XDG_CACHE_HOME: '/cache',
-      ...props.environment,
-    })) { env[k] = kplus.EnvValue.fromValue(v); }
 
-    const probePort = { port: props.httpPort };
     this.deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: { name: props.name, labels, annotations: { 'inference.cdk/model': annotations['inference.cdk/model'] } },
       replicas: props.replicas,
@@ -182,34 +167,7 @@ export class ModelServer extends Construct {
       terminationGracePeriod: cdk8s.Duration.seconds(secondsOf(props.terminationGracePeriod)),
       securityContext: { ensureNonRoot: true, user: props.runAsUser, group: props.runAsUser, fsGroup: props.runAsUser },
       initContainers: modelFetchContainers(this, props, modelEnv, modelsVolume, tmpVolume),
-      containers: [{
-        name: 'server',
-        image: m.imageUri,
-        imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-        command: props.command,
-        envVariables: env,
-        ports: [
-          { name: 'http', number: props.httpPort },
-          { name: 'grpc', number: props.grpcPort },
-          { name: 'metrics', number: props.metricsPort },
-        ],
-        volumeMounts: serverMounts,
-        securityContext: nonRoot,
-        startup: kplus.Probe.fromHttpGet(props.livenessPath, {
-          // startupTimeout is a multiple of the period (checked), so period × threshold is exactly it.
-          ...probePort, periodSeconds: cdk8s.Duration.seconds(10), timeoutSeconds: cdk8s.Duration.seconds(5),
-          failureThreshold: Math.max(1, Math.ceil(secondsOf(props.startupTimeout) / 10)),
-        }),
-        readiness: kplus.Probe.fromHttpGet(props.readinessPath, {
-          ...probePort, periodSeconds: cdk8s.Duration.seconds(5), timeoutSeconds: cdk8s.Duration.seconds(3), failureThreshold: 3, successThreshold: 1,
-        }),
-        liveness: kplus.Probe.fromHttpGet(props.livenessPath, {
-          ...probePort, periodSeconds: cdk8s.Duration.seconds(10), timeoutSeconds: cdk8s.Duration.seconds(5), failureThreshold: 3,
-        }),
-        lifecycle: secondsOf(props.preStopDelay) > 0
-          ? { preStop: kplus.Handler.fromCommand(['/bin/sh', '-c', `sleep ${secondsOf(props.preStopDelay)}`]) }
-          : undefined,
-      }],
+      containers: [this.serverContainer(props, modelEnv, serverMounts)],
     });
     for (const [k, v] of Object.entries(labels)) { this.deployment.podMetadata.addLabel(k, v); }
     for (const [k, v] of Object.entries(annotations)) { this.deployment.podMetadata.addAnnotation(k, v); }
@@ -237,5 +195,53 @@ export class ModelServer extends Construct {
         },
       });
     }
+  }
+
+  /** The server container: the image, the environment, ports, mounts, probes and the preStop delay. */
+  private serverContainer(props: ModelServerProps, modelEnv: { [name: string]: string }, serverMounts: kplus.VolumeMount[]): kplus.ContainerProps {
+    const m = props.model;
+    const nonRoot: kplus.ContainerSecurityContextProps = {
+      ensureNonRoot: true, user: props.runAsUser, group: props.runAsUser, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
+    };
+    // The one MODEL_* contract (MODEL_LOCAL_DIR = /models/<name>/1), then the lane's own variables
+    // (Triton's repository and model directory, writable home and cache), then the user's.
+    const env: { [name: string]: kplus.EnvValue } = {};
+    for (const [k, v] of Object.entries({
+      ...modelEnv,
+      MODEL_REPOSITORY: MODEL_ROOT,
+      MODEL_DIR: `${MODEL_ROOT}/${m.name}`,
+      HOME: '/tmp',
+      XDG_CACHE_HOME: '/cache',
+      ...props.environment,
+    })) { env[k] = kplus.EnvValue.fromValue(v); }
+    const probePort = { port: props.httpPort };
+    return {
+      name: 'server',
+      image: m.imageUri,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      command: props.command,
+      envVariables: env,
+      ports: [
+        { name: 'http', number: props.httpPort },
+        { name: 'grpc', number: props.grpcPort },
+        { name: 'metrics', number: props.metricsPort },
+      ],
+      volumeMounts: serverMounts,
+      securityContext: nonRoot,
+      startup: kplus.Probe.fromHttpGet(props.livenessPath, {
+        // startupTimeout is a multiple of the period (checked), so period × threshold is exactly it.
+        ...probePort, periodSeconds: cdk8s.Duration.seconds(10), timeoutSeconds: cdk8s.Duration.seconds(5),
+        failureThreshold: Math.max(1, Math.ceil(secondsOf(props.startupTimeout) / 10)),
+      }),
+      readiness: kplus.Probe.fromHttpGet(props.readinessPath, {
+        ...probePort, periodSeconds: cdk8s.Duration.seconds(5), timeoutSeconds: cdk8s.Duration.seconds(3), failureThreshold: 3, successThreshold: 1,
+      }),
+      liveness: kplus.Probe.fromHttpGet(props.livenessPath, {
+        ...probePort, periodSeconds: cdk8s.Duration.seconds(10), timeoutSeconds: cdk8s.Duration.seconds(5), failureThreshold: 3,
+      }),
+      lifecycle: secondsOf(props.preStopDelay) > 0
+        ? { preStop: kplus.Handler.fromCommand(['/bin/sh', '-c', `sleep ${secondsOf(props.preStopDelay)}`]) }
+        : undefined,
+    };
   }
 }

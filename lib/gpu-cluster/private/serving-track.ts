@@ -1,9 +1,13 @@
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy } from '../../core/autoscaling';
 import { Rollout as ArgoRolloutObject } from '../imports/argoproj.io';
 import { ModelServer, ModelServerProps } from '../model-server';
+import { GpuServingOptions } from '../gpu-serving-options';
 import { ServedModel } from '../served-model';
 import { ServingAutoscaler, ServingAutoscalerProps } from '../serving-autoscaler';
+import { PodSettings } from './pod-settings';
+import { tritonCommand } from './triton-command';
 
 /**
  * One serving track of a GpuServingChart (stable, canary or shadow): its model server (Deployment,
@@ -74,4 +78,38 @@ export function buildServingTrack(scope: Construct, ctx: TrackContext, spec: Tra
     promSelector: ctx.selectorFor(name),
   });
   return { server, autoscaler };
+}
+
+/** The model-server settings every track of a chart shares, from the chart's props and resolved pod settings. @internal */
+export function trackServerProps(props: GpuServingOptions & { readonly awsRegion?: string; readonly fetchCredentialsSecret?: string }, pod: PodSettings,
+  shared: { base: string; serviceAccount: kplus.IServiceAccount; scrapeLabel: { [key: string]: string } }): TrackContext['server'] {
+  const { httpPort, grpcPort, metricsPort } = pod;
+  return {
+    appName: shared.base,
+    serviceAccount: shared.serviceAccount,
+    gpuCount: pod.gpuCount, cpu: pod.cpu, memory: pod.memory,
+    instanceTypes: props.instanceTypes ?? [],
+    nodeSelector: props.nodeSelector ?? {},
+    tolerations: pod.tolerations,
+    priorityClassName: props.priorityClassName,
+    terminationGracePeriod: pod.grace,
+    preStopDelay: pod.preStop,
+    spreadAcrossZones: props.spreadAcrossZones ?? true,
+    triton: props.triton,
+    command: props.command ?? tritonCommand(httpPort, grpcPort, metricsPort, props.slo?.latencyPercentile),
+    environment: props.environment ?? {},
+    httpPort, grpcPort, metricsPort,
+    readinessPath: props.readinessPath ?? '/v2/health/ready',
+    livenessPath: props.livenessPath ?? '/v2/health/live',
+    startupTimeout: pod.startupTimeout,
+    sharedMemorySize: pod.shm,
+    modelVolumeSize: pod.modelVolumeSize,
+    fetchImage: props.fetchImage ?? 'public.ecr.aws/aws-cli/aws-cli:2.22.35',
+    unpackImage: props.unpackImage ?? 'public.ecr.aws/docker/library/busybox:1.36.1',
+    runAsUser: pod.runAsUser,
+    maxUnavailable: pod.maxUnavailable,
+    awsRegion: props.awsRegion,
+    fetchCredentialsSecret: props.fetchCredentialsSecret,
+    serviceLabels: shared.scrapeLabel,
+  };
 }
