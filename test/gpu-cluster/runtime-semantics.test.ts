@@ -95,7 +95,7 @@ describe('item 16: SLO guardrails fail closed', () => {
   const argo = (slo: ServiceLevelObjective, rollout: Rollout = Rollout.canary({ percent: 10, bakeTime: Duration.minutes(10) })) =>
     chart({ slo, rollout, rolloutMode: KubernetesRolloutMode.ARGO_ROLLOUTS, prometheusOperator: true }).toJson();
 
-  test('no analysis query can turn "no data" into a pass; the error rate has no sample without traffic; queue time is measured only with traffic', () => {
+  test('no analysis query can turn "no data" into a pass; every metric reads no sample without traffic and 0 below its minimum of canary requests', () => {
     const metrics = find(argo(ServiceLevelObjective.latency(95, Duration.millis(100), { maxErrorRatePercent: 1, maxTimeInQueue: Duration.seconds(1) })), 'AnalysisTemplate', 'recsys-slo').spec.metrics;
     const byName = Object.fromEntries(metrics.map((m: any) => [m.name, m]));
     for (const m of metrics) {
@@ -109,7 +109,34 @@ describe('item 16: SLO guardrails fail closed', () => {
     // The rate with >= 100 requests in the period (1% objective), 0 with fewer, no sample with none.
     expect(byName['error-rate'].provider.prometheus.query).toBe(`((${rate}) and on() ((${all}) * 60 >= 100)) or on() (0 * ((${all}) > 0))`);
     expect(byName['time-in-queue'].successCondition).toBe('len(result) > 0 && result[0] <= 1');
-    expect(byName['time-in-queue'].provider.prometheus.query).toMatch(/\) and on\(\) \(sum\(rate\(nv_inference_request_success\{.*\}\[1m\]\)\) > 0\)$/);
+    // Latency and queue time: judged with >= 20 canary requests in the period (p95: one slow request
+    // out of 20 is not the 95th percentile), 0 with fewer, no sample with none.
+    const p95 = `max(nv_inference_request_summary_us{${sel},quantile="0.95"} >= 0) / 1000`;
+    expect(byName['latency-p95'].provider.prometheus.query).toBe(`((${p95}) and on() ((${all}) * 60 >= 20)) or on() (0 * ((${all}) > 0))`);
+    expect(byName['time-in-queue'].successCondition).toBe('len(result) > 0 && result[0] <= 1');
+    expect(byName['time-in-queue'].provider.prometheus.query).toMatch(/^\(\(\(sum\(rate\(nv_inference_queue_duration_us\{.*\) \* 60 >= 20\)\) or on\(\) \(0 \* \(\(.*\) > 0\)\)$/);
+  });
+
+  test('the latency minimum follows the percentile: 20 canary requests for p95, 100 for p99, at least 10 for p50', () => {
+    const minOf = (percentile: number) => {
+      const [m] = find(argo(ServiceLevelObjective.latency(percentile, Duration.millis(100))), 'AnalysisTemplate', 'recsys-slo').spec.metrics;
+      return Number(/\* 60 >= (\d+)\)\) or on\(\)/.exec(m.provider.prometheus.query)![1]);
+    };
+    expect([minOf(95), minOf(99), minOf(50)]).toEqual([20, 100, 10]);
+  });
+
+  test('the analysis judges the canary pods only; the PrometheusRule alerts judge every pod of the service', () => {
+    const objs = argo(SLO);
+    for (const m of find(objs, 'AnalysisTemplate', 'recsys-slo').spec.metrics) {
+      const query: string = m.provider.prometheus.query;
+      const series = query.match(/nv_\w+\{/g)!.length;
+      expect(query.match(/nv_\w+\{namespace="recsys",service="recsys",rollouts_pod_template_hash="\{\{args\.canary-hash\}\}"/g)!.length).toBe(series);
+    }
+    expect(find(objs, 'Rollout', 'recsys').spec.strategy.canary.analysis.args).toEqual([{ name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }]);
+    // The ServiceMonitor copies the pod label Argo sets to every series, so the selector matches.
+    expect(find(objs, 'ServiceMonitor', 'recsys').spec.podTargetLabels).toContain('rollouts-pod-template-hash');
+    const alerts = find(objs, 'PrometheusRule', 'recsys-slo').spec.groups[0].rules;
+    expect(alerts.map((r: any) => r.expr).join(' ')).not.toContain('rollouts_pod_template_hash');
   });
 
   test('the SLO\'s minRequestsPerPeriod guards the error rate in the analysis and the alert', () => {

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { AutoscalingPolicy } from '../../core/autoscaling';
 import { ServiceLevelObjective } from '../../core/service-level-objective';
 import { PrometheusRule, PrometheusRuleSpecGroupsRules, ServiceMonitor } from '../imports/monitoring.coreos.com';
-import { errorRateWithMinimum, promSelector, quantileOf, renderQuery, ResolvedQueries, secondsOf } from './util';
+import { withMinimumRequests, promSelector, quantileOf, renderQuery, ResolvedQueries, secondsOf } from './util';
 
 /**
  * The Prometheus Operator objects of a GpuServingChart: the ServiceMonitor that scrapes the model
@@ -61,7 +61,7 @@ function alertRules(ctx: MonitoringContext, slo: ServiceLevelObjective): Prometh
   if (slo.maxErrorRatePercent !== undefined) {
     rules.push({
       alert: 'ModelErrorRateSloBreached',
-      expr: breaches(errorRateWithMinimum(renderQuery(q.errorRatePercent, selector), renderQuery(q.allRequestsPerSecond, selector), step, slo.minRequestsPerPeriod!), slo.maxErrorRatePercent),
+      expr: breaches(withMinimumRequests(renderQuery(q.errorRatePercent, selector), renderQuery(q.allRequestsPerSecond, selector), step, slo.minRequestsPerPeriod!), slo.maxErrorRatePercent),
       labels,
       annotations: { summary: `${base}: error rate over ${slo.maxErrorRatePercent}% (SLO ${slo.toString()})` },
     });

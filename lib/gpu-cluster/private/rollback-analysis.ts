@@ -4,7 +4,8 @@ import { invalid } from '../../core/private/errors';
 import { Rollout, RolloutStrategy } from '../../core/rollout';
 import { ServiceLevelObjective } from '../../core/service-level-objective';
 import { AnalysisTemplate, AnalysisTemplateSpecMetrics, RolloutSpecStrategyCanaryAnalysis, RolloutSpecStrategyCanarySteps } from '../imports/argoproj.io';
-import { errorRateWithMinimum, promSelector, quantileOf, renderQuery, ResolvedQueries, secondsOf } from './util';
+import { defaultMinRequests } from '../../core/private/metric-math';
+import { promSelector, quantileOf, renderQuery, ResolvedQueries, secondsOf, withMinimumRequests } from './util';
 
 /**
  * # What rolls a GPU-lane canary back
@@ -80,6 +81,23 @@ export function renderRollbackAnalysis(scope: Construct, ctx: AnalysisContext): 
   return { template, analysis };
 }
 
+/**
+ * Fewest canary requests in a period for its latency percentile (and queue time) to be judged: enough
+ * that one slow request cannot be the percentile by itself (20 for p95, 100 for p99; at least 10).
+ * @internal
+ */
+export function latencyMinRequests(slo: ServiceLevelObjective): number {
+  return defaultMinRequests(100 - slo.latencyPercentile) ?? 10;
+}
+
+/**
+ * The SLO as measurements on the canary's pods only (the `rollouts-pod-template-hash` Argo puts on
+ * them, which the ServiceMonitor copies to every series): the old version's traffic never dilutes or
+ * masks the new one. Every metric is guarded by a minimum request count in the period (the error rate
+ * by the SLO's `minRequestsPerPeriod`, latency and queue time by {@link latencyMinRequests}): a
+ * period with fewer canary requests reads 0 (not judged), so a few requests on a fresh pod (CUDA
+ * warm-up, a single slow request) cannot fail the run; a period with none reads nothing (inconclusive).
+ */
 function analysisMetrics(ctx: AnalysisContext): AnalysisTemplateSpecMetrics[] {
   const { slo, queries: q, prometheusUrl: address } = ctx;
   const selector = promSelector({ ...(ctx.namespace ? { namespace: ctx.namespace } : {}), service: ctx.base }) + ',rollouts_pod_template_hash="{{args.canary-hash}}"';
@@ -100,13 +118,15 @@ function analysisMetrics(ctx: AnalysisContext): AnalysisTemplateSpecMetrics[] {
     successCondition: `len(result) > 0 && result[0] <= ${threshold}`,
     failureCondition: `len(result) > 0 && result[0] > ${threshold}`,
   });
+  const all = renderQuery(q.allRequestsPerSecond, selector);
+  const guarded = (query: string, minRequests: number) => withMinimumRequests(query, all, period, minRequests);
   const metrics: AnalysisTemplateSpecMetrics[] = [];
   if (slo.latencyThreshold) {
     metrics.push({
       ...common,
       name: `latency-p${slo.latencyPercentile}`,
       ...conditions(slo.latencyThreshold.toMilliseconds()),
-      provider: { prometheus: { address, query: renderQuery(q.latencyMilliseconds, selector, quantileOf(slo.latencyPercentile)) } },
+      provider: { prometheus: { address, query: guarded(renderQuery(q.latencyMilliseconds, selector, quantileOf(slo.latencyPercentile)), latencyMinRequests(slo)) } },
     });
   }
   if (slo.maxErrorRatePercent !== undefined) {
@@ -114,17 +134,16 @@ function analysisMetrics(ctx: AnalysisContext): AnalysisTemplateSpecMetrics[] {
       ...common,
       name: 'error-rate',
       ...conditions(slo.maxErrorRatePercent),
-      provider: { prometheus: { address, query: errorRateWithMinimum(renderQuery(q.errorRatePercent, selector), renderQuery(q.allRequestsPerSecond, selector), period, slo.minRequestsPerPeriod!) } },
+      provider: { prometheus: { address, query: guarded(renderQuery(q.errorRatePercent, selector), slo.minRequestsPerPeriod!) } },
     });
   }
   if (slo.maxTimeInQueue) {
-    // The queue-time query reads 0 while idle (it also drives KEDA): only measure with traffic.
-    const traffic = renderQuery(q.requestsPerSecond, selector);
+    // The queue-time query reads 0 while idle (it also drives KEDA): the guard judges it only with traffic.
     metrics.push({
       ...common,
       name: 'time-in-queue',
       ...conditions(slo.maxTimeInQueue.toSeconds({ integral: false })),
-      provider: { prometheus: { address, query: `(${renderQuery(q.queueTimeSeconds, selector)}) and on() (${traffic} > 0)` } },
+      provider: { prometheus: { address, query: guarded(renderQuery(q.queueTimeSeconds, selector), latencyMinRequests(slo)) } },
     });
   }
   return metrics;

@@ -63,12 +63,13 @@ export function resolveQueries(q: ServingMetricQueries | undefined): ResolvedQue
 }
 
 /**
- * The error-rate query with the SLO's minimum request count: the rate itself when the period saw at
- * least `minRequests` requests, 0 when it saw fewer (a handful of requests cannot trip it), no sample
- * when it saw none (no data is never a pass).
+ * A query guarded by a minimum request count (the error rate with the SLO's `minRequestsPerPeriod`;
+ * in the Argo analysis also the latency percentile and the queue time): the value itself when the
+ * period saw at least `minRequests` requests, 0 when it saw fewer (a handful of requests cannot trip
+ * it), no sample when it saw none (no data is never a pass).
  * @internal
  */
-export function errorRateWithMinimum(errorRate: string, allRequestsPerSecond: string, periodSeconds: number, minRequests: number): string {
+export function withMinimumRequests(errorRate: string, allRequestsPerSecond: string, periodSeconds: number, minRequests: number): string {
   return `((${errorRate}) and on() ((${allRequestsPerSecond}) * ${periodSeconds} >= ${minRequests})) or on() (0 * ((${allRequestsPerSecond}) > 0))`;
 }
 
