@@ -163,13 +163,13 @@ export interface GpuClusterServiceProps extends GpuServingOptions {
  * });
  */
 export class GpuClusterService extends InferenceLaneBase implements IInferenceLane {
-  /** The archetype. */
+  /** The archetype: `gpu-cluster`. */
   public readonly laneKind = LaneKind.GPU_CLUSTER;
-  /** Name of the served model. */
+  /** Name of the model the stable (or, with GATEWAY_API, the canary) track serves. */
   public readonly artifactName: string;
-  /** Version of the served model. */
+  /** Version of that model. */
   public readonly artifactVersion: string;
-  /** What the lane runs on. */
+  /** GPU pods: the policy's replica range, the node group's (or first pod) instance type. */
   public readonly capacity: LaneCapacity;
   /**
    * CloudWatch SLO alarms: none. On Kubernetes the SLO is watched in Prometheus (PrometheusRule
