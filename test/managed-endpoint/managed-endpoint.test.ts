@@ -674,7 +674,7 @@ describe('rejections', () => {
     ['rolling update with a shadow variant', construct(s => ({ slo: SLO, shadow: ShadowTraffic.mirror(artifact(s, '2.0.0'), 10), rollingUpdate: { maximumBatchPercent: 20, waitInterval: Duration.minutes(1) } })),
       /SageMaker rolling updates exclude multi-variant endpoints/],
     ['a final bake with a rolling update', construct(() => ({ rollout: Rollout.allAtOnce({ alarms: [], finalBakeTime: Duration.minutes(5) }), slo: SLO, rollingUpdate: { maximumBatchPercent: 20, waitInterval: Duration.minutes(1) } })),
-      /'rollout.finalBakeTime' \(5 minutes\) cannot be honoured by a rolling update/],
+      /'rollout.finalBakeTime' \(5 minutes\) cannot be rendered: a rolling update has no final bake \(SageMaker bakes each batch for rollingUpdate.waitInterval\)\. Fix: Drop finalBakeTime; lengthen rollingUpdate.waitInterval/],
     ['rolling batch outside 5-50%', construct(() => ({ slo: SLO, rollingUpdate: { maximumBatchPercent: 80, waitInterval: Duration.minutes(1) } })),
       /'rollingUpdate.maximumBatchPercent' \(80\) must be an integer from 5 to 50/],
     ['GPU trigger on a CPU instance', construct(() => ({ autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 3, triggers: [ScalingTrigger.gpuUtilization(60)] }) })),

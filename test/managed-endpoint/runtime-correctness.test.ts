@@ -335,9 +335,30 @@ describe('sweep: API limits the CloudFormation schema does not check', () => {
     expect(statementsWith(t, 'ecr:BatchGetImage')).toEqual([{
       Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
       Effect: 'Allow',
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:763104351884:repository/pytorch-inference']] },
+      // The partition of the image's own Region (core parseEcrImageUri), not the stack's AWS::Partition.
+      Resource: 'arn:aws:ecr:eu-west-1:763104351884:repository/pytorch-inference',
     }]);
     expect(statementsWith(t, 'ecr:GetAuthorizationToken')).toEqual([{ Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' }]);
+  });
+
+  test.each([
+    ['China', 'cn-north-1', '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/serving:1.0', 'arn:aws-cn:ecr:cn-north-1:123456789012:repository/serving'],
+    ['GovCloud', 'us-gov-west-1', '123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/team/serving:1.0', 'arn:aws-us-gov:ecr:us-gov-west-1:123456789012:repository/team/serving'],
+    ['a FIPS endpoint', 'us-east-1', '123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/serving@sha256:' + 'a'.repeat(64), 'arn:aws:ecr:us-east-1:123456789012:repository/serving'],
+  ])('ECR pull of an image URI in %s is granted in the partition of the image\'s Region', (_where, region, uri, arn) => {
+    const stack = newStack({ env: { account: '123456789012', region } });
+    new ManagedEndpoint(stack, 'Endpoint', {
+      artifact: ModelArtifact.fromBucket(bucketOf(stack), 'm/model.tar.gz', { name: 'assistant', version: '1', image: ServingImage.fromRegistry(uri) }),
+      mode: EndpointMode.realTime({ instanceType: 'ml.m5.large' }),
+    });
+    expect(statementsWith(Template.fromStack(stack), 'ecr:BatchGetImage').map(s => s.Resource)).toEqual([arn]);
+  });
+
+  test('an image outside ECR (another registry, ECR Public) is rejected: SageMaker hosting pulls from ECR only', () => {
+    for (const uri of ['docker.io/library/nginx:1.27', 'public.ecr.aws/lambda/python:3.12']) {
+      expect(construct(s => ({ artifact: ModelArtifact.fromBucket(bucketOf(s), 'm/model.tar.gz', { name: 'assistant', version: '1', image: ServingImage.fromRegistry(uri) }) })))
+        .toThrow(/is not in Amazon ECR: SageMaker hosting pulls images from ECR only/);
+    }
   });
 });
 
