@@ -1,14 +1,14 @@
-import { Duration, Size } from 'aws-cdk-lib';
+import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { AutoscalingPolicy, LaneValidationError, Rollout, ScalingTrigger, ServiceLevelObjective, ShadowTraffic } from '../../lib';
 import { EndpointMode, ManagedEndpoint, ManagedEndpointProps } from '../../lib/managed-endpoint';
-import { CfnLint } from '../../lib/testing';
-import { apiProblems, apiRequests, artifact, newStack } from './helpers';
+import { ApiContract, CfnLint } from '../../lib/testing';
+import { artifact, newStack } from './helpers';
 
 /*
  * Property tests (issue 13): random valid props always synthesize into SageMaker requests botocore's
- * API model accepts; random invalid props always fail with a LaneValidationError, never another error.
+ * API model accepts (ApiContract); random invalid props always fail with a LaneValidationError, never another error.
  * Fixed seed and 30 runs each, so `npm test` stays fast and repeatable; `npm run test:properties`
  * runs 1,000 (FC_RUNS, FC_SEED as in the core property tests).
  */
@@ -106,17 +106,18 @@ const serverless: fc.Arbitrary<Recipe> = fc.record({
 
 const valid = fc.oneof(realTime, asynchronous, serverless);
 
-test('random valid props synthesize into SageMaker requests the API model accepts', () => {
-  const requests: ReturnType<typeof apiRequests> = [];
+test('random valid props synthesize into SageMaker requests the API model accepts (ApiContract)', () => {
+  const cases: { describe: string; stack: Stack }[] = [];
   fc.assert(fc.property(valid, recipe => {
     const stack = newStack();
     new ManagedEndpoint(stack, 'Endpoint', { artifact: artifact(stack), ...recipe.build(stack) });
-    const t = Template.fromStack(stack);
-    const found = apiRequests(t, recipe.describe);
-    expect(found.length).toBeGreaterThanOrEqual(3);
-    requests.push(...found);
+    cases.push({ describe: recipe.describe, stack });
   }), { seed: SEED, numRuns: NUM_RUNS });
-  expect(apiProblems(requests)).toEqual([]);
+  const results = ApiContract.validateStacks(cases.map(c => c.stack));
+  for (const [i, result] of results.entries()) {
+    const sageMaker = result.resources.filter(r => r.resourceType.startsWith('AWS::SageMaker::'));
+    expect({ recipe: cases[i].describe, covered: sageMaker.length >= 3, errors: ApiContract.format(result.errors) }).toEqual({ recipe: cases[i].describe, covered: true, errors: '' });
+  }
 });
 
 test('a sample of 10 valid recipes, side by side in one stack, passes cfn-lint', () => {
