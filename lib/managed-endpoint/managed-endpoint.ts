@@ -28,6 +28,7 @@ import { RouteTarget } from '../core/route-target';
 import { DataCaptureOptions } from './data-capture';
 import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { InstanceTypeInfo, parseInstanceType } from './instance-type';
+import { IManagedEndpoint, ManagedEndpointAttributes } from './managed-endpoint-ref';
 import { ModelHosting } from './model-hosting';
 import { describeCapacity, deriveEndpointIdentity, renderAutoscaling, validateScaling } from './private/autoscaling';
 import { checkHostingInstanceType, warnIfCanaryBelowPercentile, warnIfWeightsMayBeOverwritten } from './private/checks';
@@ -46,61 +47,6 @@ import { renderDeploymentConfig, RolloutProps, validateRollout } from './private
 import { createShadowModel, SHADOW_VARIANT } from './private/shadow';
 import { RollingUpdateOptions } from './rolling-update';
 
-
-/**
- * A SageMaker endpoint, created here or imported. Usable wherever aws-cdk-lib takes a
- * `sagemaker.IEndpoint`, e.g. `new apigateway.SagemakerIntegration(endpoint)`.
- */
-export interface IManagedEndpoint extends sagemaker.IEndpoint {
-  /** Name of the production variant (the scaling target and metric dimension). */
-  readonly variantName: string;
-
-  /**
-   * A metric of the production variant in `AWS/SageMaker` (dimensions `EndpointName`, `VariantName`).
-   */
-  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-
-  /**
-   * `ModelLatency` (microseconds) of the production variant: time in the model container,
-   * excluding SageMaker's overhead. Average unless `props.statistic` says otherwise.
-   */
-  metricLatency(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined;
-
-  /** `Invocation5XXErrors` (sum): requests the model failed. */
-  metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined;
-
-  /** `Invocations` (sum). */
-  metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined;
-}
-
-/**
- * Attributes to adopt an existing endpoint with {@link ManagedEndpoint.fromEndpointAttributes}.
- */
-export interface ManagedEndpointAttributes {
-  /** Name of the endpoint. */
-  readonly endpointName: string;
-
-  /**
-   * ARN of the endpoint.
-   *
-   * @default - built from the name in this stack's account and region (SageMaker ARNs use the lowercase name)
-   */
-  readonly endpointArn?: string;
-
-  /**
-   * Name of the production variant.
-   *
-   * @default 'primary'
-   */
-  readonly variantName?: string;
-
-  /**
-   * The endpoint is asynchronous: `grantInvoke` grants `InvokeEndpointAsync`.
-   *
-   * @default false
-   */
-  readonly asynchronous?: boolean;
-}
 
 /**
  * Props of {@link ManagedEndpoint}.

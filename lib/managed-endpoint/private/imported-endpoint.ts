@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { invalid } from '../../core/private/errors';
-import type { IManagedEndpoint, ManagedEndpointAttributes } from '../managed-endpoint';
+import { IManagedEndpoint, ManagedEndpointAttributes } from '../managed-endpoint-ref';
 import { ENDPOINT_NAME_RE, errorsMetric, grantInvokeEndpoint, invocationsMetric, modelLatencyMetric, variantMetric } from './endpoint-members';
 
 /**
