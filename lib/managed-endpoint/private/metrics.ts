@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AutoscalingPolicy } from '../../core';
-import { uniqueMetricId } from '../../core/inference-lane';
+import { uniqueMetricId } from '../../core/private/metric-ids';
 import { EndpointModeKind } from '../endpoint-mode';
 import { InstanceTypeInfo } from '../instance-type';
 import type { ManagedEndpoint } from '../managed-endpoint';
