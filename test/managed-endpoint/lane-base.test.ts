@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { AutoscalingPolicy, InferenceLaneBase, LaneKind, ScalingTrigger, ShadowTraffic } from '../../lib';
+import { App } from 'aws-cdk-lib';
+import { AutoscalingPolicy, InferenceLaneBase, LaneKind, ScalingTrigger, ShadowTraffic, VersionFreeze } from '../../lib';
 import { EndpointMode, ManagedEndpoint } from '../../lib/managed-endpoint';
 import { artifact, endpointStack, newStack } from './helpers';
 
@@ -54,4 +55,15 @@ test('bindModel tags every emitted resource with the live model and the lane; th
   const targets = Object.values(t.findResources('AWS::ApplicationAutoScaling::ScalableTarget'));
   expect(targets).toHaveLength(1);
   expect((targets[0] as any).Properties.Tags).toBeUndefined();
+});
+
+test('an emergency freeze (InferenceLaneBase) stops the synth of an endpoint serving another version, not of one serving the locked version', () => {
+  const synth = (version: string) => {
+    const stack = newStack();
+    VersionFreeze.lock('1.4.0', { reason: 'incident 4711' }).applyTo(stack);
+    new ManagedEndpoint(stack, 'Endpoint', { artifact: artifact(stack, version), mode: EndpointMode.realTime({ instanceType: 'ml.m5.large' }) });
+    return () => (stack.node.root as App).synth();
+  };
+  expect(synth('1.5.0')).toThrow(/Test\/Endpoint: 'artifact.version' \("1.5.0"\) would be deployed while versions are frozen at 1.4.0 \(incident 4711/);
+  expect(synth('1.4.0')).not.toThrow();
 });
