@@ -156,7 +156,8 @@ export interface ManagedEndpointProps {
   /**
    * Variables passed to the model container.
    *
-   * @default - none besides the model's name and version (`MODEL_NAME`, `MODEL_VERSION`)
+   * @default - none besides the lanes' `MODEL_*` environment (`MODEL_NAME`, `MODEL_VERSION`, `MODEL_S3_URI`, ...,
+   *   `MODEL_LOCAL_DIR` = `/opt/ml/model` for single-model hosting); those names cannot be set here
    */
   readonly environment?: { [key: string]: string };
 

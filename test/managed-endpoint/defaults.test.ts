@@ -69,8 +69,21 @@ describe('ManagedEndpointProps defaults', () => {
     expect(config.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^EndpointKey/), 'Arn'] });
   });
 
-  test('environment: only MODEL_NAME and MODEL_VERSION', () => {
-    expect(model.PrimaryContainer.Environment).toEqual({ MODEL_NAME: 'assistant', MODEL_VERSION: '1.4.0' });
+  test('environment: the lanes\' MODEL_* contract and nothing else (MODEL_LOCAL_DIR /opt/ml/model, no MODEL_DIGEST for a bucket object)', () => {
+    expect(model.PrimaryContainer.Environment).toEqual({
+      MODEL_NAME: 'assistant',
+      MODEL_VERSION: '1.4.0',
+      MODEL_FRAMEWORK: 'pytorch',
+      MODEL_PRECISION: 'fp32',
+      MODEL_TARGET: 'cpu-x86_64',
+      MODEL_S3_URI: 's3://model-bucket/assistant/1.4.0/model.tar.gz',
+      MODEL_S3_BUCKET: 'model-bucket',
+      MODEL_S3_KEY: 'assistant/1.4.0/model.tar.gz',
+      MODEL_S3_IS_PREFIX: 'false',
+      MODEL_COMPRESSED: 'true',
+      MODEL_CARD: '{"name":"assistant","version":"1.4.0","framework":"pytorch"}',
+      MODEL_LOCAL_DIR: '/opt/ml/model',
+    });
   });
 
   test('vpc and networkIsolation: none', () => {

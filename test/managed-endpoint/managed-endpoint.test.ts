@@ -77,7 +77,21 @@ describe('real-time', () => {
         Image: { 'Fn::Join': ['', ['111122223333.dkr.ecr.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/assistant-serving:cpu-1.4.0']] },
         Mode: 'SingleModel',
         ModelDataUrl: 's3://model-bucket/assistant/1.4.0/model.tar.gz',
-        Environment: { MODEL_NAME: 'assistant', MODEL_VERSION: '1.4.0' },
+        // The lanes' one MODEL_* contract; SageMaker puts single-model weights in /opt/ml/model.
+        Environment: {
+          MODEL_NAME: 'assistant',
+          MODEL_VERSION: '1.4.0',
+          MODEL_FRAMEWORK: 'pytorch',
+          MODEL_PRECISION: 'fp32',
+          MODEL_TARGET: 'cpu-x86_64',
+          MODEL_S3_URI: 's3://model-bucket/assistant/1.4.0/model.tar.gz',
+          MODEL_S3_BUCKET: 'model-bucket',
+          MODEL_S3_KEY: 'assistant/1.4.0/model.tar.gz',
+          MODEL_S3_IS_PREFIX: 'false',
+          MODEL_COMPRESSED: 'true',
+          MODEL_CARD: '{"name":"assistant","version":"1.4.0","framework":"pytorch"}',
+          MODEL_LOCAL_DIR: '/opt/ml/model',
+        },
       },
     });
     expect(JSON.stringify(Object.values(template().findResources('AWS::SageMaker::Model'))[0])).toContain('/assistant-serving:cpu-1.4.0');
@@ -426,7 +440,7 @@ test('shadow traffic: a shadow variant of the candidate with the sampling share 
   const t = Template.fromStack(stack);
   t.resourceCountIs('AWS::SageMaker::Model', 2);
   t.hasResourceProperties('AWS::SageMaker::Model', {
-    PrimaryContainer: Match.objectLike({ ModelDataUrl: 's3://model-bucket/assistant/1.5.0/model.tar.gz', Environment: { MODEL_NAME: 'assistant', MODEL_VERSION: '1.5.0' } }),
+    PrimaryContainer: Match.objectLike({ ModelDataUrl: 's3://model-bucket/assistant/1.5.0/model.tar.gz', Environment: Match.objectLike({ MODEL_NAME: 'assistant', MODEL_VERSION: '1.5.0', MODEL_S3_URI: 's3://model-bucket/assistant/1.5.0/model.tar.gz' }) }),
   });
   t.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
     ProductionVariants: [Match.objectLike({ VariantName: 'primary', InitialVariantWeight: 1, InitialInstanceCount: 4 })],
@@ -481,7 +495,7 @@ test('multi-model hosting from an S3 prefix; model packages; VPC with network is
     VpcConfig: { Subnets: [{ Ref: Match.stringLikeRegexp('^VpcmodelsSubnet1') }, { Ref: Match.stringLikeRegexp('^VpcmodelsSubnet2') }], SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^MultiSecurityGroup'), 'GroupId'] }] },
   });
   t.hasResourceProperties('AWS::SageMaker::Model', {
-    PrimaryContainer: Match.objectEquals({ ModelPackageName: 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/assistant/3', Environment: { MODEL_NAME: 'assistant', MODEL_VERSION: '3' } }),
+    PrimaryContainer: Match.objectEquals({ ModelPackageName: 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/assistant/3', Environment: Match.objectLike({ MODEL_NAME: 'assistant', MODEL_VERSION: '3', MODEL_LOCAL_DIR: '/opt/ml/model', MODEL_S3_URI: Match.absent() }) }),
   });
   t.hasResourceProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.absent() });
   expect(JSON.stringify(policyStatements(t))).toContain('ec2:CreateNetworkInterface');

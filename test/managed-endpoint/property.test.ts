@@ -133,7 +133,7 @@ const mistakes: fc.Arbitrary<[string, (stack: ReturnType<typeof newStack>) => un
   fc.integer({ min: 51, max: 99 }).map(p => [`canary ${p}%`, () => ({ autoscaling: new AutoscalingPolicy({ minCapacity: 2, maxCapacity: 4, triggers: [ScalingTrigger.inFlightPerInstance(4)] }), rollout: Rollout.canary({ percent: p, bakeTime: Duration.minutes(5) }) })]),
   fc.integer({ min: 1, max: 9 }).map(p => [`linear ${p}%`, () => ({ rollout: Rollout.linear({ stepPercent: p, interval: Duration.minutes(5) }) })]),
   fc.stringMatching(/^ml\.[a-z]{1,3}[0-9]{2}\.(huge|[0-9]{3}xlarge)$/).map(t => [`instance type ${t}`, () => ({ mode: EndpointMode.realTime({ instanceType: t }) })]),
-  fc.constantFrom('MODEL_NAME', 'MODEL_VERSION').map(k => [`environment ${k}`, () => ({ environment: { [k]: 'x' } })]),
+  fc.constantFrom('MODEL_NAME', 'MODEL_VERSION', 'MODEL_S3_URI', 'MODEL_DIGEST', 'MODEL_CARD', 'MODEL_LOCAL_DIR').map(k => [`environment ${k}`, () => ({ environment: { [k]: 'x' } })]),
   fc.oneof(fc.integer({ min: 101, max: 10_000 }), fc.double({ min: 0.01, max: 99.99, noInteger: true, noNaN: true })).map(p => [`sampling ${p}`, () => ({ dataCapture: { samplingPercent: p } })]),
   fc.oneof(fc.integer({ min: 0, max: 59 }), fc.integer({ min: 3601, max: 100_000 }), fc.double({ min: 60.01, max: 3599.99, noInteger: true, noNaN: true }))
     .map(sec => [`startup ${sec} s`, () => ({ mode: EndpointMode.realTime({ instanceType: 'ml.m5.large', containerStartupHealthCheckTimeout: Duration.seconds(sec) }) })]),

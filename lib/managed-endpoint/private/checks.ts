@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { ModelArtifactBinding } from '../../core';
 import { describeValue, invalid } from '../../core/private/errors';
 import { parseEcrImageUri, tagOrDigestOf } from '../../core/private/image-uri';
+import { MODEL_ENV_NAMES } from '../../core/private/model-environment';
 import { checkDuration, checkNoModelEnvOverride, describeDuration } from '../../core/private/validation';
 import { HOSTING_INSTANCE_TYPES, HOSTING_INSTANCE_TYPES_SOURCE } from './instance-types';
 
@@ -35,15 +36,15 @@ export function checkHostingInstanceType(scope: IConstruct, prop: string, instan
 const ENV_KEY_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /**
- * The container environment: the lane's `MODEL_*` keys may not be overridden (the same rule as the
- * serverless and batch lanes), and keys and sizes must fit the SageMaker API (`Environment`: at most
+ * The container environment: no `MODEL_*` name of the lanes' contract may be set by the user (the core
+ * rule and wording of every lane), and keys and sizes must fit the SageMaker API (`Environment`: at most
  * 100 entries, keys `[a-zA-Z_][a-zA-Z0-9_]*`, keys and values at most 1024 bytes, 32 KB in total).
  * @internal
  */
 export function checkEnvironment(scope: IConstruct, user: { [key: string]: string } | undefined, lane: { [key: string]: string }): void {
   if (!user) { return; }
   const laneKeys = Object.keys(lane);
-  checkNoModelEnvOverride(scope, 'environment', user, laneKeys);
+  checkNoModelEnvOverride(scope, 'environment', user, MODEL_ENV_NAMES);
   for (const [key, value] of Object.entries(user)) {
     if (!Token.isUnresolved(key) && (!ENV_KEY_RE.test(key) || Buffer.byteLength(key) > 1024)) {
       throw invalid(scope, 'environment', key, 'is not a SageMaker environment variable name (letters, digits and _, not starting with a digit, at most 1024 bytes)', "Rename the variable, e.g. 'LOG_LEVEL'.");

@@ -6,6 +6,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ModelArtifactBinding, ShadowTraffic } from '../../core';
 import { invalid } from '../../core/private/errors';
 import { parseEcrImageUri } from '../../core/private/image-uri';
+import { modelEnvironment } from '../../core/private/model-environment';
 import { checkOneOf } from '../../core/private/validation';
 import { EndpointMode, EndpointModeKind } from '../endpoint-mode';
 import { ModelHosting } from '../model-hosting';
@@ -101,9 +102,26 @@ function selectSubnets(scope: IConstruct, vpc: ec2.IVpc, selection: ec2.SubnetSe
   return subnets;
 }
 
-/** The lane's container environment (the user's variables may not override it). */
-function laneEnvironment(binding: ModelArtifactBinding): { [key: string]: string } {
-  return { MODEL_NAME: binding.name, MODEL_VERSION: binding.version };
+/** Where SageMaker puts the weights of a single-model container (extracted archive, or the object or prefix as is). */
+const SAGEMAKER_MODEL_DIR = '/opt/ml/model';
+/** ContainerDefinition.Environment: at most 1024 bytes per value. */
+const MAX_ENV_VALUE_BYTES = 1024;
+
+/**
+ * The lane's container environment: the one `MODEL_*` contract of every lane (core
+ * `modelEnvironment`), with `MODEL_LOCAL_DIR` = `/opt/ml/model` for single-model hosting (multi-model
+ * containers load each model into a directory of its own). Each value must fit SageMaker's 1024 bytes.
+ */
+function laneEnvironment(scope: IConstruct, binding: ModelArtifactBinding, hosting: ModelHosting): { [key: string]: string } {
+  const env = modelEnvironment(binding, hosting === ModelHosting.SINGLE_MODEL ? SAGEMAKER_MODEL_DIR : undefined);
+  for (const [name, value] of Object.entries(env)) {
+    const bytes = Token.isUnresolved(value) ? 0 : Buffer.byteLength(value);
+    if (bytes > MAX_ENV_VALUE_BYTES) {
+      throw invalid(scope, 'artifact', `${binding.name}@${binding.version}: ${name} of ${bytes} bytes`, `exceeds the ${MAX_ENV_VALUE_BYTES} bytes SageMaker allows per environment value (ContainerDefinition.Environment)`,
+        name === 'MODEL_CARD' ? 'Shorten the model card (MODEL_CARD carries it as compact JSON).' : 'Use a shorter S3 key for the weights.');
+    }
+  }
+  return env;
 }
 
 /**
@@ -112,7 +130,7 @@ function laneEnvironment(binding: ModelArtifactBinding): { [key: string]: string
  */
 export function createModel(scope: Construct, id: string, binding: ModelArtifactBinding, hosting: ModelHosting, props: ModelProps,
   role: iam.IRole, vpcConfig: sagemaker.CfnModel.VpcConfigProperty | undefined): sagemaker.CfnModel {
-  const lane = laneEnvironment(binding);
+  const lane = laneEnvironment(scope, binding, hosting);
   checkEnvironment(scope, props.environment, lane);
   const environment = { ...lane, ...(props.environment ?? {}) };
   const model = new sagemaker.CfnModel(scope, id, {
