@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AutoscalingPolicy, ModelArtifact, ModelWeights, Rollout, ScalingTrigger, ServiceLevelObjective, ServingImage, ShadowTraffic } from '../../lib';
 import { EndpointMode, ManagedEndpoint } from '../../lib/managed-endpoint';
-import { artifact, bucketOf, endpointStack, newStack, only, policyStatements, repoOf } from './helpers';
+import { artifact, bucketOf, endpointStack, MODEL_ENV_1_4_0, newStack, only, policyStatements, repoOf } from './helpers';
 
 /*
  * Issue 21, item 2: every documented @default that changes the template, tested by OMITTING the prop
@@ -70,20 +70,7 @@ describe('ManagedEndpointProps defaults', () => {
   });
 
   test('environment: the lanes\' MODEL_* contract and nothing else (MODEL_LOCAL_DIR /opt/ml/model, no MODEL_DIGEST for a bucket object)', () => {
-    expect(model.PrimaryContainer.Environment).toEqual({
-      MODEL_NAME: 'assistant',
-      MODEL_VERSION: '1.4.0',
-      MODEL_FRAMEWORK: 'pytorch',
-      MODEL_PRECISION: 'fp32',
-      MODEL_TARGET: 'cpu-x86_64',
-      MODEL_S3_URI: 's3://model-bucket/assistant/1.4.0/model.tar.gz',
-      MODEL_S3_BUCKET: 'model-bucket',
-      MODEL_S3_KEY: 'assistant/1.4.0/model.tar.gz',
-      MODEL_S3_IS_PREFIX: 'false',
-      MODEL_COMPRESSED: 'true',
-      MODEL_CARD: '{"name":"assistant","version":"1.4.0","framework":"pytorch"}',
-      MODEL_LOCAL_DIR: '/opt/ml/model',
-    });
+    expect(model.PrimaryContainer.Environment).toEqual(MODEL_ENV_1_4_0);
   });
 
   test('vpc and networkIsolation: none', () => {

@@ -75,3 +75,20 @@ export function only(template: Template, type: string): { logicalId: string; Pro
   const [logicalId, resource] = found[0];
   return { logicalId, Properties: (resource as any).Properties };
 }
+
+/** The MODEL_* environment of `artifact(stack, '1.4.0')` on a CPU instance with single-model hosting. */
+export const MODEL_ENV_1_4_0 = {
+  MODEL_NAME: 'assistant',
+  MODEL_VERSION: '1.4.0',
+  MODEL_FRAMEWORK: 'pytorch',
+  MODEL_PRECISION: 'fp32',
+  MODEL_TARGET: 'cpu-x86_64',
+  MODEL_S3_URI: 's3://model-bucket/assistant/1.4.0/model.tar.gz',
+  MODEL_S3_BUCKET: 'model-bucket',
+  MODEL_S3_KEY: 'assistant/1.4.0/model.tar.gz',
+  MODEL_S3_IS_PREFIX: 'false',
+  MODEL_COMPRESSED: 'true',
+  MODEL_CARD: '{"name":"assistant","version":"1.4.0","framework":"pytorch"}',
+  // SageMaker extracts a single model's archive into /opt/ml/model.
+  MODEL_LOCAL_DIR: '/opt/ml/model',
+};

@@ -18,7 +18,7 @@ import {
   ShadowTraffic,
 } from '../../lib';
 import { CaptureMode, EndpointMode, ManagedEndpoint, ManagedEndpointProps, ModelHosting } from '../../lib/managed-endpoint';
-import { artifact, bucketOf, repoOf } from './helpers';
+import { artifact, bucketOf, MODEL_ENV_1_4_0, repoOf } from './helpers';
 
 // ---------------------------------------------------------------------------------------------
 // helpers: bucket/ECR artifacts (no asset staging, so each synth stays fast)
@@ -78,20 +78,7 @@ describe('real-time', () => {
         Mode: 'SingleModel',
         ModelDataUrl: 's3://model-bucket/assistant/1.4.0/model.tar.gz',
         // The lanes' one MODEL_* contract; SageMaker puts single-model weights in /opt/ml/model.
-        Environment: {
-          MODEL_NAME: 'assistant',
-          MODEL_VERSION: '1.4.0',
-          MODEL_FRAMEWORK: 'pytorch',
-          MODEL_PRECISION: 'fp32',
-          MODEL_TARGET: 'cpu-x86_64',
-          MODEL_S3_URI: 's3://model-bucket/assistant/1.4.0/model.tar.gz',
-          MODEL_S3_BUCKET: 'model-bucket',
-          MODEL_S3_KEY: 'assistant/1.4.0/model.tar.gz',
-          MODEL_S3_IS_PREFIX: 'false',
-          MODEL_COMPRESSED: 'true',
-          MODEL_CARD: '{"name":"assistant","version":"1.4.0","framework":"pytorch"}',
-          MODEL_LOCAL_DIR: '/opt/ml/model',
-        },
+        Environment: MODEL_ENV_1_4_0,
       },
     });
     expect(JSON.stringify(Object.values(template().findResources('AWS::SageMaker::Model'))[0])).toContain('/assistant-serving:cpu-1.4.0');
