@@ -168,6 +168,31 @@ describe('tokens are unknown values: rendered as given, checks that need them sk
     expect(only(t, 'AWS::SageMaker::Endpoint').Properties.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.Type).toBe('CANARY');
   });
 
+  test('a CfnParameter linear step is rendered as given; the step count is unknown, so no MaximumExecutionTimeoutInSeconds (SageMaker\'s default)', () => {
+    const stack = newStack();
+    const step = new CfnParameter(stack, 'StepPercent', { type: 'Number', default: 20 });
+    new ManagedEndpoint(stack, 'Endpoint', {
+      artifact: artifact(stack), mode: EndpointMode.realTime({ instanceType: 'ml.m5.large' }),
+      autoscaling: SCALING, slo: SLO, rollout: Rollout.linear({ stepPercent: step.valueAsNumber, interval: Duration.minutes(5) }),
+    });
+    const policy = only(Template.fromStack(stack), 'AWS::SageMaker::Endpoint').Properties.DeploymentConfig.BlueGreenUpdatePolicy;
+    expect(policy.TrafficRoutingConfiguration).toEqual({ Type: 'LINEAR', WaitIntervalInSeconds: 300, LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: { Ref: 'StepPercent' } } });
+    expect(policy.MaximumExecutionTimeoutInSeconds).toBeUndefined();
+    expect(policy.TerminationWaitInSeconds).toBe(600);
+  });
+
+  test('a CfnParameter canary share is rendered as given; one wait, so the timeout is known (300 + 600 + 3600 s)', () => {
+    const stack = newStack();
+    const share = new CfnParameter(stack, 'CanaryPercent', { type: 'Number', default: 60 });
+    new ManagedEndpoint(stack, 'Endpoint', {
+      artifact: artifact(stack), mode: EndpointMode.realTime({ instanceType: 'ml.m5.large' }),
+      autoscaling: SCALING, slo: SLO, rollout: Rollout.canary({ percent: share.valueAsNumber, bakeTime: Duration.minutes(5) }),
+    });
+    const policy = only(Template.fromStack(stack), 'AWS::SageMaker::Endpoint').Properties.DeploymentConfig.BlueGreenUpdatePolicy;
+    expect(policy.TrafficRoutingConfiguration.CanarySize).toEqual({ Type: 'CAPACITY_PERCENT', Value: { Ref: 'CanaryPercent' } });
+    expect(policy.MaximumExecutionTimeoutInSeconds).toBe(4500);
+  });
+
   test('a CfnParameter instance type is rendered as given (and keeps the plain endpoint logical ID)', () => {
     const stack = newStack();
     const type = new CfnParameter(stack, 'InstanceType', { type: 'String', default: 'ml.m5.large' });

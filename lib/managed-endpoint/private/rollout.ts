@@ -58,10 +58,11 @@ function validateTrafficShift(scope: IConstruct, rollout: Rollout, info: Instanc
   if (isConcreteNumber(rollout.percent) && !Number.isInteger(rollout.percent)) {
     throw invalid(scope, rollout.strategy === RolloutStrategy.CANARY ? 'rollout.percent' : 'rollout.stepPercent', rollout.percent, "must be a whole percent: SageMaker's CapacitySize value is an integer", `Pass ${Math.round(rollout.percent)}.`);
   }
-  if (rollout.strategy === RolloutStrategy.CANARY && rollout.percent > 50) {
+  // A token share (e.g. a CfnParameter) is unknown: rendered as given, its range left to SageMaker.
+  if (rollout.strategy === RolloutStrategy.CANARY && isConcreteNumber(rollout.percent) && rollout.percent > 50) {
     throw invalid(scope, 'rollout.percent', rollout.percent, 'is above 50: SageMaker canaries may take at most half of the new fleet', 'Pass a canary share from 1 to 50 percent.');
   }
-  if (rollout.strategy === RolloutStrategy.LINEAR && (rollout.percent < 10 || rollout.percent > 50)) {
+  if (rollout.strategy === RolloutStrategy.LINEAR && isConcreteNumber(rollout.percent) && (rollout.percent < 10 || rollout.percent > 50)) {
     throw invalid(scope, 'rollout.stepPercent', rollout.percent, 'is outside 10-50: SageMaker linear steps must be 10-50% of the new fleet', 'Pass a step from 10 to 50 percent.');
   }
   if (isConcreteNumber(initialCount) && initialCount < 2) {
