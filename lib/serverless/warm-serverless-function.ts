@@ -447,9 +447,9 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       },
       logGroup: sec.logGroup, functionName: fn.functionName, laneName: `${LANE} ${binding.name}`,
       maxSpilloverPercent: r.maxSpillover, slo: props.slo, reserved: r.reserved, rollbackOnThrottles: r.rollbackOnThrottles,
+      deployedAlias: props.rollout ? alias : undefined,
     });
-    this.spilloverAlarm = alarms.spilloverAlarm;
-    [this.sloAlarms, this.throttleAlarm] = [alarms.sloAlarms, alarms.throttleAlarm];
+    [this.spilloverAlarm, this.sloAlarms, this.throttleAlarm] = [alarms.spilloverAlarm, alarms.sloAlarms, alarms.throttleAlarm];
     [this.serviceLevelObjectives, this.sloBurnRateAlarms] = [alarms.objectives, alarms.burnRateAlarms];
     this.rollbackAlarms = [];
     if (props.rollout) {

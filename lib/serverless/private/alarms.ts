@@ -1,10 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { defaultMinRequests } from '../../core/private/metric-math';
-import { ServiceLevelObjective } from '../../core/service-level-objective';
+import { ServiceLevelObjective, SloMetricSource } from '../../core/service-level-objective';
 
 /** The alias metrics the lane-local alarms read (per period, Sum). */
 export interface AliasRateMetrics {
@@ -98,20 +99,27 @@ interface SloAlarms {
 /** Throttle alarm threshold (percent) when the SLO has no error-rate target. */
 const DEFAULT_MAX_THROTTLE_PERCENT = 1;
 
+/** How the SLO alarms are described and which ones roll back. */
+interface SloAlarmOptions {
+  readonly laneName: string;
+  readonly reserved: number;
+  readonly rollbackOnThrottles: boolean;
+  /** The alias CodeDeploy shifts, when there is a rollout: its rollback alarms watch the new version only. */
+  readonly deployedAlias?: lambda.Alias;
+}
+
 /**
- * The SLO's alarms (core renders latency and the error rate from the alias's `Errors` and
- * `Invocations` counts, with its request floor and 2-of-N rule) plus the lane's throttle alarm, which
- * pages and joins the rollback alarms only with `rollbackOnThrottles`.
+ * The SLO's alarms (core renders latency and the error rate from `Errors` and `Invocations` counts,
+ * with its request floor and M-of-N rule) plus the lane's throttle alarm, which pages and joins the
+ * rollback alarms only with `rollbackOnThrottles`.
+ *
+ * - `SloLatency`, `SloErrorRate` (+ Application Signals SLOs and burn-rate alarms): the whole alias,
+ *   for paging, failover and dashboards;
+ * - with a rollout, `RollbackLatency`, `RollbackErrorRate`: the same objective on the version being
+ *   deployed only (see {@link newVersionMetrics}). These are the alarms CodeDeploy watches.
  */
-function renderSloAlarms(scope: Construct, slo: ServiceLevelObjective, metrics: SloSourceMetrics, opts: { laneName: string; reserved: number; rollbackOnThrottles: boolean }): SloAlarms {
-  const rendered = slo.render(scope, 'Slo', {
-    laneName: opts.laneName,
-    latency: metrics.latency,
-    latencyUnit: cloudwatch.Unit.MILLISECONDS,
-    // core builds the error rate with its minimum-request guard: IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)
-    errors: metrics.errors,
-    requests: metrics.invocations,
-  });
+function renderSloAlarms(scope: Construct, slo: ServiceLevelObjective, metrics: SloSourceMetrics, opts: SloAlarmOptions): SloAlarms {
+  const rendered = slo.render(scope, 'Slo', sloSource(opts.laneName, metrics));
   const throttleLimit = slo.maxErrorRatePercent ?? DEFAULT_MAX_THROTTLE_PERCENT;
   // The SLO's own floor when it has an error-rate objective (same threshold), else core's rule for this threshold.
   const minRequests = slo.minRequestsPerPeriod ?? requestFloor(throttleLimit);
@@ -123,13 +131,76 @@ function renderSloAlarms(scope: Construct, slo: ServiceLevelObjective, metrics: 
     datapointsToAlarm: slo.datapointsToAlarm,
     description: `SLO ${opts.laneName}: throttled requests over ${throttleLimit}% (reserved concurrency ${opts.reserved} exhausted) in ${slo.datapointsToAlarm} of ${slo.evaluationPeriods} periods with at least ${minRequests} requests. ${opts.rollbackOnThrottles ? 'Rollouts roll back on it (rollbackOnThrottles).' : 'Pages; not a rollback alarm: throttles measure the reserved-concurrency cap, which a healthy burst reaches too.'}`,
   });
+  let versionAlarms: cloudwatch.IAlarm[] = rendered.rollbackAlarms;
+  if (opts.deployedAlias) {
+    // Alarms only: an Application Signals SLO on a per-version metric would restart its window at every deploy.
+    versionAlarms = alarmsOnly(slo).render(scope, 'Rollback', sloSource(`${opts.laneName}, version being deployed`, newVersionMetrics(opts.deployedAlias))).rollbackAlarms;
+    // CloudFormation updates these alarms to the new version before it updates the alias (the
+    // AWS::Lambda::Alias resource only, not the warm pool under it), which starts the deployment.
+    opts.deployedAlias.node.defaultChild!.node.addDependency(...versionAlarms);
+  }
   return {
     sloAlarms: [...rendered.rollbackAlarms, ...rendered.pagingAlarms, throttles],
-    rollbackAlarms: [...rendered.rollbackAlarms, ...(opts.rollbackOnThrottles ? [throttles] : [])],
+    rollbackAlarms: [...versionAlarms, ...(opts.rollbackOnThrottles ? [throttles] : [])],
     throttleAlarm: throttles,
     objectives: rendered.objectives,
     burnRateAlarms: rendered.burnRateAlarms,
   };
+}
+
+function sloSource(laneName: string, metrics: Pick<SloSourceMetrics, 'latency' | 'errors' | 'invocations'>): SloMetricSource {
+  return {
+    laneName,
+    latency: metrics.latency,
+    latencyUnit: cloudwatch.Unit.MILLISECONDS,
+    // core builds the error rate with its minimum-request guard: IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)
+    errors: metrics.errors,
+    requests: metrics.invocations,
+  };
+}
+
+/**
+ * `Duration`, `Errors` and `Invocations` of the version the alias points at, as invoked through the
+ * alias: `AWS/Lambda` with dimensions `FunctionName`, `Resource` (`function:alias`) and
+ * `ExecutedVersion` (the new version's number, `Fn::GetAtt <Version>.Version`). While CodeDeploy
+ * shifts 10% to a version with 5% errors beside an old one at 0.5%, the alias-wide rate reads ~0.95%
+ * and passes a 1% objective; the new version's own rate reads 5%. Lambda publishes this dimension set
+ * for invocations through an alias (Lambda Developer Guide, monitoring metrics: "By Executed Version
+ * (ExecutedVersion) – View metrics for a combination of alias and version. Use the ExecutedVersion
+ * dimension to compare error rates for two versions of a function that are both targets of a weighted
+ * alias"; CloudFormation's metric specs list `ExecutedVersion, FunctionName, Resource` for `Duration`,
+ * `Errors` and `Invocations`).
+ */
+function newVersionMetrics(alias: lambda.Alias): Pick<SloSourceMetrics, 'latency' | 'errors' | 'invocations'> {
+  const functionName = alias.version.lambda.functionName;
+  const metric = (metricName: string, statistic: string) => new cloudwatch.Metric({
+    namespace: 'AWS/Lambda',
+    metricName,
+    dimensionsMap: { FunctionName: functionName, Resource: `${functionName}:${alias.aliasName}`, ExecutedVersion: alias.version.version },
+    statistic,
+    period: Duration.minutes(1),
+  });
+  return { latency: metric('Duration', 'Average'), errors: metric('Errors', 'Sum'), invocations: metric('Invocations', 'Sum') };
+}
+
+/**
+ * The same objective without Application Signals (period, M of N, thresholds and request floor
+ * copied), for alarms that must not create SLOs of their own.
+ */
+function alarmsOnly(slo: ServiceLevelObjective): ServiceLevelObjective {
+  if (!slo.applicationSignals) { return slo; }
+  return new ServiceLevelObjective({
+    latencyPercentile: slo.latencyPercentile,
+    latencyThreshold: slo.latencyThreshold,
+    goalPercent: slo.goalPercent,
+    maxErrorRatePercent: slo.maxErrorRatePercent,
+    maxTimeInQueue: slo.maxTimeInQueue,
+    period: slo.period,
+    evaluationPeriods: slo.evaluationPeriods,
+    minBreachingPeriods: slo.minBreachingPeriods,
+    minRequestsPerPeriod: slo.minRequestsPerPeriod,
+    applicationSignals: false,
+  });
 }
 
 /**
@@ -177,6 +248,13 @@ export interface LaneAlarmsProps {
   /** Reserved concurrency (in the throttle alarm's description). */
   readonly reserved: number;
   readonly rollbackOnThrottles: boolean;
+  /**
+   * The alias CodeDeploy shifts, when there is a rollout: the SLO's rollback alarms then watch the
+   * version being deployed (`RollbackLatency`, `RollbackErrorRate`).
+   *
+   * @default - no rollout: the SLO alarms watch the alias
+   */
+  readonly deployedAlias?: lambda.Alias;
 }
 
 /** Every alarm of the lane. @internal */
@@ -185,7 +263,7 @@ export interface LaneAlarms {
   /** SLO alarms: latency, error rate, throttles (empty without an SLO). */
   readonly sloAlarms: cloudwatch.IAlarm[];
   readonly throttleAlarm?: cloudwatch.IAlarm;
-  /** The SLO alarms CodeDeploy rolls back on. */
+  /** The SLO alarms CodeDeploy rolls back on (version-scoped with a rollout). */
   readonly rollbackAlarms: cloudwatch.IAlarm[];
   readonly objectives: applicationsignals.CfnServiceLevelObjective[];
   readonly burnRateAlarms: cloudwatch.IAlarm[];
@@ -193,7 +271,8 @@ export interface LaneAlarms {
 
 /**
  * The one place the lane builds alarms: `ColdStartMetricFilter`, `SpilloverAlarm` (pages), and with an
- * SLO the SLO's alarms, objectives and burn-rate alarms plus `SloThrottles`.
+ * SLO the SLO's alarms, objectives and burn-rate alarms plus `SloThrottles` (the whole alias), and with
+ * a rollout too the rollback alarms on the version being deployed.
  * @internal
  */
 export function buildAlarms(scope: Construct, props: LaneAlarmsProps): LaneAlarms {
@@ -208,7 +287,9 @@ export function buildAlarms(scope: Construct, props: LaneAlarmsProps): LaneAlarm
   if (!props.slo) {
     return { spilloverAlarm: spillover, sloAlarms: [], rollbackAlarms: [], objectives: [], burnRateAlarms: [] };
   }
-  const slo = renderSloAlarms(scope, props.slo, props.metrics, { laneName: props.laneName, reserved: props.reserved, rollbackOnThrottles: props.rollbackOnThrottles });
+  const slo = renderSloAlarms(scope, props.slo, props.metrics, {
+    laneName: props.laneName, reserved: props.reserved, rollbackOnThrottles: props.rollbackOnThrottles, deployedAlias: props.deployedAlias,
+  });
   return {
     spilloverAlarm: spillover,
     sloAlarms: slo.sloAlarms,
