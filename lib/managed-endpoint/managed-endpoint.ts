@@ -28,7 +28,7 @@ import {
 import { tagLane } from '../core/private/tagging';
 import { addScheduledActions } from '../core/private/scheduling';
 import { checkInteger, describeValue, invalid, isConcreteNumber } from '../core/private/errors';
-import { uniqueMetricId } from '../core/inference-lane';
+import { uniqueMetricId } from '../core/private/metric-ids';
 import { CaptureMode, DataCaptureOptions } from './data-capture';
 import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { InstanceTypeInfo, parseInstanceType } from './instance-type';

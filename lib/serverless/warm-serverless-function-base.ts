@@ -3,7 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LaneKind } from '../core/hardware';
-import { IInferenceLane, uniqueMetricId } from '../core/inference-lane';
+import { IInferenceLane } from '../core/inference-lane';
+import { uniqueMetricId } from '../core/private/metric-ids';
 import { InferenceLaneBase } from '../core/inference-lane-base';
 import { RouteTarget } from '../core/route-target';
 

@@ -3,16 +3,17 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import {
   AutoscalingPolicy, IInferenceLane, ILaneDefaultsProvider, LaneCapacity, LaneDefaults, LaneKind, ModelArtifact, Rollout, RolloutStrategy,
-  ServiceLevelObjective,
+  ServiceLevelObjective, VersionFreeze,
 } from '../core';
 import { InferenceLaneBase } from '../core/inference-lane-base';
+import { frozenVersionError } from '../core/private/freeze-check';
 import { UNTAGGABLE_TYPES } from '../core/private/tagging';
 import { LaneValidationError } from '../core/errors';
 import { invalid } from '../core/private/errors';
-import {
-  costPerThousand, errorRatePercent, hasCloudWatchMetrics, LaneDashboard, latencyAt, relabel,
-} from '../core/lane-dashboard';
+import { LaneDashboard } from '../core/lane-dashboard';
+import { addLaneComparisonWidgets, hasCloudWatchMetrics } from '../core/private/dashboard-rows';
 import { checkOneOf, checkPropsObject } from '../core/private/validation';
+import { CostMath } from '../planning/cost-math';
 import { InferenceFrontDoor, InferenceFrontDoorOptions } from '../routing/inference-front-door';
 import { resolveRouteTargets } from './private/front-door';
 
@@ -43,6 +44,15 @@ export interface HybridTopologyProps {
    * @default - each lane's own default
    */
   readonly rollout?: Rollout;
+
+  /**
+   * An emergency freeze: every lane must serve the locked version, or the synth fails naming each lane
+   * and the version it would deploy. A freeze from CDK context (`-c inference-lanes:freeze=1.4.0`) wins
+   * over this one. The topology dashboard shows the freeze.
+   *
+   * @default - no freeze in code (one may still come from context)
+   */
+  readonly freeze?: VersionFreeze;
 
   /**
    * Hourly price of one instance, per `LaneCapacity.instanceType`, in your currency. Used for the
@@ -232,6 +242,12 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
     this.laneDefaults = { artifact: props.artifact, autoscaling: props.autoscaling, slo: props.slo, rollout: props.rollout };
     // Lanes created inside this topology take these defaults for the props they were not given.
     InferenceLaneBase.provideDefaults(this);
+    if (props.freeze !== undefined) {
+      if (!(props.freeze instanceof VersionFreeze)) {
+        throw invalid(this, 'freeze', props.freeze, 'is not a VersionFreeze', "Pass VersionFreeze.lock('1.4.0', { reason: '...' }), or omit it.");
+      }
+      props.freeze.applyTo(this);
+    }
     this.prices = { ...(props.hourlyPrices ?? {}) };
     this.alarmStatusWidget = props.alarmStatusWidget ?? true;
     for (const [type, price] of Object.entries(this.prices)) {
@@ -404,7 +420,7 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
     if (!(inferencesPerHour > 0)) {
       throw invalid(this, 'inferencesPerHour', inferencesPerHour, 'must be greater than 0', 'Pass the measured throughput of one instance at your SLO.');
     }
-    return (1000 * price) / inferencesPerHour;
+    return CostMath.costPer1000(price, inferencesPerHour);
   }
 
   private validateLanes(lanes: IInferenceLane[]): LaneValidationError[] {
@@ -415,6 +431,8 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
     }
     const home = Stack.of(this);
     for (const lane of lanes) {
+      const frozen = frozenVersionError(lane);
+      if (frozen) { errors.push(frozen); }
       const pinned = this.pins.get(lane);
       if (lane.artifactName !== this.artifact.name) {
         errors.push(invalid(lane, 'artifact.name', lane.artifactName, `differs from the model of topology ${this.node.path} ('${this.artifact.name}')`,
@@ -453,59 +471,14 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
       markdown: `# ${this.node.id}: ${this.artifact.name}@${this.artifact.version}\n${[
         ...lanes.map(l => `- **${l.node.id}** (${l.laneKind}): ${l.capacity.description}`),
         ...this.describeFrontDoors().map(frontDoorLine),
+        ...freezeLines(this),
       ].join('\n')}`,
-      width: 24, height: 2 + lanes.length + this.frontDoorLanes.size,
+      width: 24, height: 2 + lanes.length + this.frontDoorLanes.size + freezeLines(this).length,
     }));
     for (const frontDoor of this.frontDoors) {
       this.dashboard.addWidgets(...this.frontDoorWidgets(frontDoor));
     }
-    const row = (title: string, pick: (l: IInferenceLane, i: number) => cloudwatch.IMetric | undefined) => {
-      const metrics = lanes.map(pick).filter((m): m is cloudwatch.IMetric => m !== undefined);
-      return metrics.length > 0 ? new cloudwatch.GraphWidget({ title, left: metrics, width: 8, height: 6 }) : undefined;
-    };
-    const present = (ws: Array<cloudwatch.IWidget | undefined>) => ws.filter((w): w is cloudwatch.IWidget => w !== undefined);
-    const latencyRow = present([
-      row('Latency p50', l => latencyAt(l, 'p50', `${l.node.id} p50`)),
-      row('Latency p95', l => latencyAt(l, 'p95', `${l.node.id} p95`)),
-      row('Latency p99', l => latencyAt(l, 'p99', `${l.node.id} p99`)),
-    ]);
-    if (latencyRow.length > 0) { this.dashboard.addWidgets(...latencyRow); }
-    const trafficRow = present([
-      row('Errors', l => l.metricErrors()),
-      row('Error rate (%)', (l, i) => errorRatePercent(l, i, `${l.node.id} error rate (%)`)),
-      row('Invocations', l => l.metricInvocations()),
-    ]);
-    if (trafficRow.length > 0) { this.dashboard.addWidgets(...trafficRow); }
-    // Saturation: one graph per lane (each lane measures fullness in its own units).
-    const saturation = lanes.filter(l => l.saturationMetrics.length > 0)
-      .map(l => new cloudwatch.GraphWidget({ title: `Saturation: ${l.node.id}`, left: l.saturationMetrics, width: 8, height: 6 }));
-    const capacity = row('Capacity in service', l => {
-      const m = l.metricCapacityInService();
-      return m ? relabel(m, `${l.node.id} (${l.capacity.instanceType})`) : undefined;
-    });
-    const saturationRow = present([...saturation, capacity]);
-    if (saturationRow.length > 0) { this.dashboard.addWidgets(...saturationRow); }
-    const alarms = lanes.flatMap(l => l.sloAlarms);
-    if (alarms.length > 0 && this.alarmStatusWidget) {
-      this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'SLO alarms (rollouts roll back on these)', alarms, width: 24 }));
-    }
-    const paging = lanes.flatMap(l => l.sloPagingAlarms ?? []);
-    if (paging.length > 0 && this.alarmStatusWidget) {
-      this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'SLO time-in-queue alarms (these page; no rollback)', alarms: paging, width: 24 }));
-    }
-    const burn = lanes.flatMap(l => l.sloBurnRateAlarms);
-    if (burn.length > 0 && this.alarmStatusWidget) {
-      this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'SLO burn-rate alarms (these page)', alarms: burn, width: 24 }));
-    }
-    const cost: cloudwatch.IMetric[] = [];
-    for (const [i, l] of lanes.entries()) {
-      const price = this.prices[l.capacity.instanceType];
-      const m = price !== undefined ? costPerThousand(l, price, i) : undefined;
-      if (m) { cost.push(m); }
-    }
-    if (cost.length > 0) {
-      this.dashboard.addWidgets(new cloudwatch.GraphWidget({ title: 'Cost per 1,000 inferences', left: cost, width: 24, height: 6 }));
-    }
+    addLaneComparisonWidgets(this.dashboard, lanes, { prices: this.prices, alarmStatusWidget: this.alarmStatusWidget });
   }
 }
 
@@ -516,6 +489,13 @@ class TopologySynthAspect implements IAspect {
   public visit(node: IConstruct): void {
     if (node === this.topology) { this.topology._prepare(); }
   }
+}
+
+/** The dashboard line of a freeze in force at the topology (none otherwise). */
+function freezeLines(topology: HybridTopology): string[] {
+  const freeze = VersionFreeze.of(topology);
+  if (!freeze || !freeze.isInForceAt(Date.now())) { return []; }
+  return [`- **FROZEN** at version ${freeze.version}: ${freeze.reason}${freeze.until ? ` (until ${freeze.until})` : ''}; set by ${freeze.source}`];
 }
 
 function frontDoorLine(fd: FrontDoorSummary): string {

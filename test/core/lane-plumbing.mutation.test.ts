@@ -16,7 +16,7 @@ import {
 import { tagLane, UNTAGGABLE_TYPES } from '../../lib/core/private/tagging';
 import { scheduleBounds } from '../../lib/core/private/scheduling';
 import { invalid, isConcreteNumber, isConcreteString, recordInherited, whereOf } from '../../lib/core/private/errors';
-import { uniqueMetricId } from '../../lib/core/inference-lane';
+import { uniqueMetricId } from '../../lib/core/private/metric-ids';
 import { inheritedDefaults, registerDefaultsProvider, withLaneDefaults } from '../../lib/core/private/lane-defaults';
 
 const FP32 = path.join(__dirname, '..', '..', 'examples', 'shared', 'model', 'fp32', 'model.tar.gz');
