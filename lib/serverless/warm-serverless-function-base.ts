@@ -49,8 +49,9 @@ export interface IWarmServerlessFunction extends IInferenceLane {
 
 /**
  * What a created and an adopted warm serverless lane share: the alias's metrics, invoke grant and
- * front-door target. Not exported from the package (jsii copies its members into
- * {@link WarmServerlessFunction}).
+ * front-door target. Not exported from the package: a hidden base class, whose members jsii copies
+ * into {@link WarmServerlessFunction}.
+ * @internal
  */
 export abstract class WarmServerlessFunctionBase extends InferenceLaneBase implements IWarmServerlessFunction {
   public readonly laneKind: LaneKind = LaneKind.SERVERLESS;

@@ -139,10 +139,12 @@ export interface WarmServerlessFunctionProps {
   readonly reservedConcurrentExecutions?: number;
 
   /**
-   * The service level objective. Renders the alarms rollouts roll back on — latency percentile of
-   * `Duration` and error rate (`Errors ÷ Invocations`, periods with fewer than `minRequestsPerPeriod`
-   * requests read 0%) — and a throttle-rate alarm that pages (throttled requests are failed requests
-   * to callers, but a healthy burst reaches the reserved cap too; see `rollbackOnThrottles`).
+   * The service level objective. Renders alarms on the latency percentile of `Duration` and the error
+   * rate (`Errors ÷ Invocations`, periods with fewer than `minRequestsPerPeriod` requests read 0%): on
+   * the whole alias (they page), and with a `rollout` also on the version being deployed (the
+   * `ExecutedVersion` dimension), which rollouts roll back on; plus a throttle-rate alarm that pages
+   * (throttled requests are failed requests to callers, but a healthy burst reaches the reserved cap
+   * too; see `rollbackOnThrottles`).
    *
    * @default - no SLO alarms
    */
@@ -150,7 +152,8 @@ export interface WarmServerlessFunctionProps {
 
   /**
    * How a new version takes over the alias: CodeDeploy canary, linear or all-at-once traffic
-   * shifting, rolled back automatically on the SLO's latency and error-rate alarms and `rollout.alarms`.
+   * shifting, rolled back automatically on the SLO's latency and error-rate alarms on the new version
+   * (`RollbackLatency`, `RollbackErrorRate`) and `rollout.alarms`.
    * `Rollout.finalBakeTime` cannot be rendered (CodeDeploy Lambda deployments end with the last
    * shift): setting it is an error.
    *
@@ -293,7 +296,8 @@ export interface WarmServerlessFunctionAttributes {
  * autoscaled pool nor tries to change provisioned concurrency while CodeDeploy holds the alias weighted.
  *
  * Construct IDs: `Resource` (the function), `Alias`, `Role`, `Key`, `LogGroup`, `OnFailureQueue`,
- * `DeploymentGroup`, `SloLatency`/`SloErrorRate`/`SloThrottles`, `SpilloverAlarm`; with the SLO's Application
+ * `DeploymentGroup`, `SloLatency`/`SloErrorRate`/`SloThrottles`, `RollbackLatency`/`RollbackErrorRate` (with a
+ * rollout), `SpilloverAlarm`; with the SLO's Application
  * Signals rendering also `SloLatencyObjective`/`SloErrorRateObjective` and their `…FastBurn`/`…SlowBurn` alarms.
  *
  * @example
@@ -341,13 +345,12 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
   public readonly artifactVersion: string;
   /** Warm environments (min-max), size and architecture, for cost math. */
   public readonly capacity: LaneCapacity;
-  /** SLO alarms: latency, error rate, throttles (empty without `slo`). CodeDeploy rolls back on latency and error rate (`rollbackAlarms`). */
+  /** SLO alarms on the whole alias: latency, error rate, throttles (empty without `slo`). They page; CodeDeploy rolls back on `rollbackAlarms`. */
   public readonly sloAlarms: cloudwatch.IAlarm[];
   /** The SLO as Application Signals SLOs (construct IDs `SloLatencyObjective`, `SloErrorRateObjective`). */
   public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
   /** Burn-rate alarms of those SLOs: they page, CodeDeploy does not roll back on them. */
   public readonly sloBurnRateAlarms: cloudwatch.IAlarm[];
-
   /** The Lambda function (invoke the alias, not the function). */
   public readonly lambdaFunction: lambda.IFunction;
   /** The version the alias points at after this deployment. */
@@ -366,12 +369,9 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
   public readonly isContainerImage: boolean;
   /** Alarm on invocations that missed the warm pool (cold starts). Not a rollback alarm (see README). */
   public readonly spilloverAlarm: cloudwatch.IAlarm;
-  /**
-   * Throttled share of requests (`SloThrottles`), when an SLO is set: pages, and is a rollback alarm
-   * only with `rollbackOnThrottles`.
-   */
+  /** Throttled share of requests (`SloThrottles`), with an SLO: pages; a rollback alarm only with `rollbackOnThrottles`. */
   public readonly throttleAlarm?: cloudwatch.IAlarm;
-  /** Every alarm CodeDeploy rolls back on (SLO latency and error-rate alarms plus `rollout.alarms`); empty without a rollout. */
+  /** Every alarm CodeDeploy rolls back on (the SLO's latency and error-rate alarms on the new version, plus `rollout.alarms`); empty without a rollout. */
   public readonly rollbackAlarms: cloudwatch.IAlarm[];
   /** The CodeDeploy deployment group, when a rollout is set. */
   public readonly deploymentGroup?: codedeploy.ILambdaDeploymentGroup;
@@ -381,7 +381,7 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
   public readonly signingProfile?: signer.ISigningProfile;
   /** URL of the function URL (AWS_IAM auth), when enabled. */
   public readonly functionUrl?: string;
-  /** Environment variables the lane set from the artifact and memory size. */
+  /** Environment variables the lane set: the one `MODEL_*` contract from the artifact, and `OMP_NUM_THREADS`. */
   public readonly laneEnvironment: { [key: string]: string };
 
   private readonly url?: lambda.FunctionUrl;
