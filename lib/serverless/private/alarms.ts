@@ -15,7 +15,7 @@ export interface AliasRateMetrics {
 }
 
 /** Spillover alarm settings. */
-export interface SpilloverAlarmProps {
+interface SpilloverAlarmProps {
   readonly thresholdPercent: number;
   /** Fewer requests than this in a minute count as 0% (a handful of requests cannot trip it). */
   readonly minRequests: number;
@@ -46,7 +46,7 @@ function spilloverAlarm(scope: Construct, metrics: AliasRateMetrics, props: Spil
 }
 
 /** Throttle alarm settings (M of N from the SLO). */
-export interface ThrottleAlarmProps {
+interface ThrottleAlarmProps {
   readonly thresholdPercent: number;
   readonly minRequests: number;
   readonly period: Duration;
