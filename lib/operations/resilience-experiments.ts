@@ -5,7 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { IInferenceLane, LaneKind } from '../core';
 import { HybridTopology } from '../topology';
 import { buildExperimentGroup, ExperimentSettings, FaultTarget } from './private/experiment-group';
-import { createConfigBucket, DEFAULT_CONFIG_PREFIX } from './private/lambda-config';
+import { acknowledgeConfigLocation, createConfigBucket, DEFAULT_CONFIG_PREFIX } from './private/lambda-config';
 import { readinessWarnings } from './private/readiness';
 import { resolveSettings, resolveTargets } from './private/validate-props';
 
@@ -214,25 +214,33 @@ export class ResilienceExperiments extends Construct {
         ? { bucket: props.lambdaConfigLocation.bucket, prefix: props.lambdaConfigLocation.prefix ?? DEFAULT_CONFIG_PREFIX }
         : { bucket: createConfigBucket(this), prefix: DEFAULT_CONFIG_PREFIX };
     }
+    const configPolicies: iam.Policy[] = [];
     for (const target of this.targets) {
       const group = buildExperimentGroup(this, target, settings, this.lambdaConfigLocation);
       this.roles.push(group.role);
       this.experiments.push(...group.experiments);
+      if (target.kind === LaneKind.SERVERLESS || target.kind === 'front-door') { configPolicies.push(group.policy); }
     }
     // Warnings only: what FIS needs inside the lane (the Lambda extension, the SSM agent sidecar) is
     // the lane's to add; synth names what is missing, the template is created either way.
-    Aspects.of(this).add(new ReadinessAspect(this, this.targets, this.lambdaConfigLocation));
+    Aspects.of(this).add(new SynthAspect(this, this.targets, configPolicies, this.lambdaConfigLocation));
   }
 }
 
-/** Warns at synth about targets that are not ready for their faults (once, when the construct is visited). */
-class ReadinessAspect implements IAspect {
+/**
+ * At synth (once, when the construct is visited): warns about targets that are not ready for their
+ * faults, and acknowledges the config-location statements for cdk-nag (the bucket ARN renders only then).
+ */
+class SynthAspect implements IAspect {
   private done = false;
-  constructor(private readonly owner: ResilienceExperiments, private readonly targets: FaultTarget[], private readonly location?: LambdaFaultConfigLocation) {}
+  constructor(
+    private readonly owner: ResilienceExperiments, private readonly targets: FaultTarget[],
+    private readonly configPolicies: iam.Policy[], private readonly location?: LambdaFaultConfigLocation) {}
 
   public visit(node: IConstruct): void {
     if (node !== this.owner || this.done) { return; }
     this.done = true;
     readinessWarnings(this.owner, this.targets, this.location);
+    for (const policy of this.configPolicies) { acknowledgeConfigLocation(policy, this.location!); }
   }
 }

@@ -7,6 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { LaneKind } from '../../core';
 import { acknowledgeNagFindings } from '../../core/private/nag';
 import type { ExperimentSummary, KubernetesFaultTarget, LambdaFaultConfigLocation } from '../resilience-experiments';
+import { renderForNag } from './lambda-config';
 import { LANE_PATH_TAG } from './validate-props';
 
 /**
@@ -78,6 +79,8 @@ const EKS_PREREQUISITES = [
 /** What one group builds. */
 export interface ExperimentGroup {
   readonly role: iam.IRole;
+  /** The role's policy (its config-location statement is acknowledged for cdk-nag at synth). */
+  readonly policy: iam.Policy;
   readonly experiments: ExperimentSummary[];
 }
 
@@ -93,9 +96,8 @@ export function buildExperimentGroup(owner: Construct, target: FaultTarget, sett
     }),
     description: truncate(`AWS FIS experiments on ${target.path}: only its own ${target.kind} resources`, 1000),
   });
-  const statements = permissions(target, location);
-  for (const s of statements) { role.addToPrincipalPolicy(s); }
-  acknowledgeRoleFindings(role, target);
+  const policy = new iam.Policy(group, 'Policy', { roles: [role], statements: permissions(target, location) });
+  acknowledgeRoleFindings(policy, target);
 
   const stopConditions = stopConditionAlarms(group, target);
   const faults = faultsOf(target, settings);
@@ -119,7 +121,8 @@ export function buildExperimentGroup(owner: Construct, target: FaultTarget, sett
       experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail' },
       tags: { Name: truncate(`${target.path}/${fault.name}`, 256) },
     });
-    template.node.addDependency(role);
+    // The template may be created only once its role may act (FIS checks the role when an experiment starts).
+    template.node.addDependency(policy);
     return {
       targetPath: target.path,
       targetKind: target.kind,
@@ -130,7 +133,7 @@ export function buildExperimentGroup(owner: Construct, target: FaultTarget, sett
       prerequisites: fault.prerequisites,
     };
   });
-  return { role, experiments };
+  return { role, policy, experiments };
 }
 
 /** The lane's alarms, or one composite alarm of them when there are more than FIS allows per template. */
@@ -269,7 +272,7 @@ function permissions(target: FaultTarget, location: LambdaFaultConfigLocation | 
         new iam.PolicyStatement({
           sid: 'RunFaultDocumentsInTasks',
           actions: ['ssm:SendCommand'],
-          resources: [arn('ssm', 'managed-instance/*'), `arn:${stack.partition}:ssm:${stack.region}::document/AWSFIS-Run-*`],
+          resources: [arn('ssm', 'managed-instance/*'), arn('ssm', 'document/AWSFIS-Run-*', '')],
         }),
         new iam.PolicyStatement({ sid: 'TrackFaultCommands', actions: ['ssm:ListCommands', 'ssm:CancelCommand'], resources: ['*'] }),
         tagLookup,
@@ -284,24 +287,23 @@ function permissions(target: FaultTarget, location: LambdaFaultConfigLocation | 
 }
 
 /** cdk-nag IAM5 findings of the role's design, each with its reason (README "Experiment role"). */
-function acknowledgeRoleFindings(role: iam.Role, target: FaultTarget): void {
-  const anyResource = 'Resource::*';
+function acknowledgeRoleFindings(policy: iam.Policy, target: FaultTarget): void {
+  const stack = Stack.of(policy);
+  const arn = (service: string, resource: string, account: string = stack.account) => renderForNag(stack.resolve(`arn:${stack.partition}:${service}:${stack.region}:${account}:${resource}`));
   const reasons: { [finding: string]: string } = {
-    [anyResource]: 'tag:GetResources, ec2:DescribeSubnets/DescribeInstances, ssm:ListCommands and ssm:CancelCommand have no resource-level permissions (AWS FIS actions reference)',
+    '*': 'tag:GetResources, ec2:DescribeSubnets/DescribeInstances, ssm:ListCommands and ssm:CancelCommand have no resource-level permissions (AWS FIS actions reference)',
   };
-  const p = 'arn:<AWS::Partition>';
-  const where = '<AWS::Region>:<AWS::AccountId>';
   if (target.kind === LaneKind.SERVERLESS) {
-    reasons[`Resource::${p}:lambda:${where}:function:*`] = 'lambda:GetFunction is limited by an aws:ResourceTag condition to the functions carrying this lane\'s inference:lane-path tag';
+    reasons[arn('lambda', 'function:*')!] = 'lambda:GetFunction is limited by an aws:ResourceTag condition to the functions carrying this lane\'s inference:lane-path tag';
   }
   if (target.kind === LaneKind.BATCH_WORKERS) {
-    reasons[`Resource::${p}:ecs:${where}:task/*`] = 'ecs:StopTask/DescribeTasks are limited by an aws:ResourceTag condition to the tasks carrying this lane\'s inference:lane-path tag; task IDs are not known before the experiment';
-    reasons[`Resource::${p}:ecs:${where}:container-instance/*`] = 'ecs:ListTasks and DescribeContainerInstances only read; container instances are not known before the experiment';
-    reasons[`Resource::${p}:ssm:${where}:managed-instance/*`] = 'the SSM managed instances are the lane\'s tasks, registered by their SSM agent sidecar when they start: not known before the experiment';
-    reasons[`Resource::${p}:ssm:<AWS::Region>::document/AWSFIS-Run-*`] = 'only the AWS-owned AWSFIS-Run-* fault documents that the ECS task actions run';
+    reasons[arn('ecs', 'task/*')!] = 'ecs:StopTask/DescribeTasks are limited by an aws:ResourceTag condition to the tasks carrying this lane\'s inference:lane-path tag; task IDs are not known before the experiment';
+    reasons[arn('ecs', 'container-instance/*')!] = 'ecs:ListTasks and DescribeContainerInstances only read; container instances are not known before the experiment';
+    reasons[arn('ssm', 'managed-instance/*')!] = 'the SSM managed instances are the lane\'s tasks, registered by their SSM agent sidecar when they start: not known before the experiment';
+    reasons[arn('ssm', 'document/AWSFIS-Run-*', '')!] = 'only the AWS-owned AWSFIS-Run-* fault documents that the ECS task actions run';
   }
-  for (const [finding, reason] of Object.entries(reasons)) {
-    acknowledgeNagFindings(role, [{ id: 'AwsSolutions-IAM5', reason, appliesTo: [finding] }]);
+  for (const [resource, reason] of Object.entries(reasons)) {
+    acknowledgeNagFindings(policy, [{ id: 'AwsSolutions-IAM5', reason, appliesTo: [`Resource::${resource}`] }]);
   }
 }
 
