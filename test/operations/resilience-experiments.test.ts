@@ -37,7 +37,7 @@ describe('the hybrid example with ResilienceExperiments (defaults)', () => {
   const resolve = (v: unknown) => h.stack.resolve(v);
   beforeAll(() => {
     h = createHybridApp();
-    x = new ResilienceExperiments(h.topology, 'Experiments');
+    x = h.experiments;
     t = Template.fromStack(h.stack);
   });
 
@@ -238,7 +238,7 @@ describe('the hybrid example with ResilienceExperiments (defaults)', () => {
 describe('validators', () => {
   test('cfn-lint reports no errors and cdk-nag no unsuppressed findings on the hybrid with experiments', () => {
     const h = createHybridApp();
-    new ResilienceExperiments(h.topology, 'Experiments');
+    expect(h.experiments.experiments).toHaveLength(6);
     const nag = NagCheck.check(h.stack);
     expect(NagCheck.format(nag.errors)).toBe('');
     expect(NagCheck.format(nag.warnings)).toBe('');
@@ -343,7 +343,7 @@ describe('props', () => {
 
   test('frontDoors: false leaves the router out', () => {
     const h = createHybridApp();
-    const x = new ResilienceExperiments(h.topology, 'Experiments', { frontDoors: false });
+    const x = new ResilienceExperiments(h.topology, 'ExperimentsWithoutRouter', { frontDoors: false });
     expect(x.experiments.map(e => e.targetKind)).not.toContain('front-door');
     expect(x.experiments).toHaveLength(5);
   });
@@ -371,7 +371,7 @@ describe('stop conditions', () => {
   test('inside a topology, a lane without alarms names the lane and how to leave it out', () => {
     const h = createHybridApp();
     new FakeLane(h.topology, 'Quiet', LaneKind.BATCH_WORKERS, 0, 0);
-    expect(() => new ResilienceExperiments(h.topology, 'Experiments')).toThrow(/'lanes' \("InferenceLanesHybrid\/Assistant\/Quiet"\) has no SLO alarms.*or leave it out: pass lanes without it/);
+    expect(() => new ResilienceExperiments(h.topology, 'More')).toThrow(/'lanes' \("InferenceLanesHybrid\/Assistant\/Quiet"\) has no SLO alarms.*or leave it out: pass lanes without it/);
   });
 });
 
