@@ -442,6 +442,14 @@ describe('GPU lanes (EKS pods)', () => {
     expect(CfnLint.format(CfnLint.lintStack(stack).errors)).toBe('');
   });
 
+  test('boundaries accepted: a 100-character cluster name, a 63-character namespace, a prefixed label key with an empty value', () => {
+    const { stack } = fixture();
+    const gpu = new FakeLane(stack, 'Gpu', LaneKind.GPU_CLUSTER);
+    expect(() => new ResilienceExperiments(stack, 'X', {
+      lanes: [gpu], kubernetes: [{ lane: gpu, ...k8s, clusterName: 'c'.repeat(100), namespace: 'n'.repeat(63), labelSelector: 'app.kubernetes.io/name=' }],
+    })).not.toThrow();
+  });
+
   test('a GPU lane without its Kubernetes side is rejected with the fix', () => {
     const { stack } = fixture();
     const gpu = new FakeLane(stack, 'Gpu', LaneKind.GPU_CLUSTER);
@@ -451,9 +459,12 @@ describe('GPU lanes (EKS pods)', () => {
 
   const bad: [string, object, RegExp][] = [
     ['a label selector with two labels', { labelSelector: 'app=recsys,tier=gpu' }, /'kubernetes\[0\].labelSelector' \("app=recsys,tier=gpu"\) is not one key=value label selector/],
-    ['a namespace with capitals', { namespace: 'Serving' }, /'kubernetes\[0\].namespace' \("Serving"\) is not a Kubernetes name/],
-    ['an empty service account', { serviceAccountName: '' }, /'kubernetes\[0\].serviceAccountName' \(""\) is not a Kubernetes name/],
+    ['a namespace with capitals', { namespace: 'Serving' }, /'kubernetes\[0\].namespace' \("Serving"\) is not a valid Kubernetes name \(RFC 1123 label\)/],
+    ['a 64-character namespace', { namespace: 'n'.repeat(64) }, /'kubernetes\[0\].namespace' .* is 64 characters long; a Kubernetes name \(RFC 1123 label\) has at most 63/],
+    ['an empty service account', { serviceAccountName: '' }, /'kubernetes\[0\].serviceAccountName' \(""\) must not be empty/],
+    ['no namespace', { namespace: undefined }, /'kubernetes\[0\].namespace' is required\. Fix: Pass it, e\.g\. namespace: 'serving'\./],
     ['a cluster name with a space', { clusterName: 'gpu serving' }, /'kubernetes\[0\].clusterName' \("gpu serving"\) is not an EKS cluster name/],
+    ['a 101-character cluster name', { clusterName: 'c'.repeat(101) }, /'kubernetes\[0\].clusterName' .* is not an EKS cluster name \(1-100/],
   ];
   test.each(bad)('rejects %s', (_, override, message) => {
     const { stack } = fixture();

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IConstruct } from 'constructs';
 import { IInferenceLane, InferenceLaneBase, LaneKind } from '../../core';
 import { invalid } from '../../core/private/errors';
-import { checkDuration, checkList, checkOneOf, checkPropsObject, checkWholeNumber } from '../../core/private/validation';
+import { checkDnsLabel, checkDnsSubdomain, checkDuration, checkList, checkOneOf, checkPropsObject, checkWholeNumber } from '../../core/private/validation';
 import { HybridTopology } from '../../topology';
 import type { KubernetesFaultTarget, ResilienceExperimentsProps, UnsupportedLane } from '../resilience-experiments';
 import { ExperimentSettings, FaultTarget } from './experiment-group';
@@ -205,17 +205,21 @@ function checkKubernetes(scope: IConstruct, value: KubernetesFaultTarget[] | und
     if (byLane.has(k.lane)) {
       throw invalid(scope, `${at}.lane`, k.lane.node.path, 'has a second entry', 'Give each GPU lane one entry.');
     }
-    // FIS target parameter values: letters, spaces, digits and _.:/=+-@ only (botocore fis ExperimentTemplateTargetParameterValue).
-    const fisValue = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,1024}$/u;
-    for (const [prop, example] of [['clusterName', 'gpu-serving'], ['namespace', 'serving'], ['serviceAccountName', 'fis-experiments']] as const) {
-      const v = k[prop];
-      if (Token.isUnresolved(v)) { continue; }
-      if (typeof v !== 'string' || !/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,252}$/.test(v) || (prop !== 'clusterName' && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v))) {
-        throw invalid(scope, `${at}.${prop}`, v, prop === 'clusterName' ? 'is not an EKS cluster name' : 'is not a Kubernetes name (lowercase letters, digits, - and .)', `Pass e.g. '${example}'.`);
+    for (const [prop, example] of [['clusterName', 'gpu-serving'], ['namespace', 'serving'], ['serviceAccountName', 'fis-experiments'], ['labelSelector', 'app=recsys']] as const) {
+      if (k[prop] === undefined || k[prop] === null) {
+        throw invalid(scope, `${at}.${prop}`, k[prop], 'is required', `Pass it, e.g. ${prop}: '${example}'.`);
       }
     }
+    // EKS cluster names: 1-100 characters, letters, digits, '-' and '_', starting with a letter or digit (EKS CreateCluster).
+    if (!Token.isUnresolved(k.clusterName) && (typeof k.clusterName !== 'string' || !/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(k.clusterName))) {
+      throw invalid(scope, `${at}.clusterName`, k.clusterName, 'is not an EKS cluster name (1-100 letters, digits, - and _, starting with a letter or digit)', "Pass the cluster's name, e.g. 'gpu-serving'.");
+    }
+    checkDnsLabel(scope, `${at}.namespace`, k.namespace);
+    checkDnsSubdomain(scope, `${at}.serviceAccountName`, k.serviceAccountName);
+    // FIS target parameter values allow letters, spaces, digits and _.:/=+-@ only (botocore fis
+    // ExperimentTemplateTargetParameterValue): no commas, so one label.
     const sel = k.labelSelector;
-    if (!Token.isUnresolved(sel) && (typeof sel !== 'string' || !/^[A-Za-z0-9./_-]+=[A-Za-z0-9._-]*$/.test(sel) || !fisValue.test(sel))) {
+    if (!Token.isUnresolved(sel) && (typeof sel !== 'string' || !/^([A-Za-z0-9][-A-Za-z0-9_.]*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?=([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(sel))) {
       throw invalid(scope, `${at}.labelSelector`, sel, 'is not one key=value label selector (FIS target parameters allow no commas, so one label only)',
         "Pass the pods' label as 'key=value', e.g. 'app=recsys'.");
     }
