@@ -1,11 +1,13 @@
 import { Aspects, Duration, IAspect } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { IInferenceLane, LaneKind } from '../core';
+import { invalid } from '../core/private/errors';
 import { HybridTopology } from '../topology';
 import { buildExperimentGroup, ExperimentSettings, FaultTarget } from './private/experiment-group';
-import { acknowledgeConfigLocation, createConfigBucket, DEFAULT_CONFIG_PREFIX } from './private/lambda-config';
+import { acknowledgeConfigLocation, acknowledgeFunctionRead, createConfigBucket, DEFAULT_CONFIG_PREFIX, prepareFunction } from './private/lambda-config';
 import { readinessWarnings } from './private/readiness';
 import { resolveSettings, resolveTargets } from './private/validate-props';
 
@@ -200,6 +202,7 @@ export class ResilienceExperiments extends Construct {
   public readonly lambdaConfigLocation?: LambdaFaultConfigLocation;
 
   private readonly targets: FaultTarget[];
+  private readonly prepared: lambda.Function[] = [];
 
   constructor(scope: Construct, id: string, props: ResilienceExperimentsProps = {}) {
     super(scope, id);
@@ -223,7 +226,32 @@ export class ResilienceExperiments extends Construct {
     }
     // Warnings only: what FIS needs inside the lane (the Lambda extension, the SSM agent sidecar) is
     // the lane's to add; synth names what is missing, the template is created either way.
-    Aspects.of(this).add(new SynthAspect(this, this.targets, configPolicies, this.lambdaConfigLocation));
+    Aspects.of(this).add(new SynthAspect(this, this.targets, configPolicies, this.prepared, this.lambdaConfigLocation));
+  }
+
+  /**
+   * Make a Lambda function ready for the Lambda experiments (opt-in, because it changes the function):
+   * adds the AWS FIS Lambda extension layer (from the SSM public parameter
+   * `/aws/service/fis/lambda-extension/AWS-FIS-extension-<arch>/1.x.x`, resolved at deploy in the
+   * function's stack), the environment `AWS_LAMBDA_EXEC_WRAPPER=/opt/aws-fis/bootstrap`,
+   * `AWS_FIS_CONFIGURATION_LOCATION` and `AWS_FIS_POLL_MAX_WAIT_MILLISECONDS=2000`, and lets the function
+   * role list and read the config location. Pass e.g. the serverless lane's function or the front door's
+   * `routerFunction`. The extension runs on every invocation (it polls the location), not only during
+   * experiments.
+   *
+   * @throws LaneValidationError when there is no Lambda target (so no config location), or for a
+   * container-image function (layers do not apply to images)
+   */
+  public enableLambdaFaults(fn: lambda.Function): void {
+    if (!(fn instanceof lambda.Function)) {
+      throw invalid(this, 'enableLambdaFaults(fn)', fn, 'is not a lambda.Function', 'Pass the function of a serverless lane or a front door\'s routerFunction.');
+    }
+    if (!this.lambdaConfigLocation) {
+      throw invalid(this, 'enableLambdaFaults(fn)', fn.node.path, 'has no config location to read: these experiments have no Lambda target',
+        'Include a serverless lane or a front door in the experiments first.');
+    }
+    prepareFunction(this, fn, this.lambdaConfigLocation);
+    this.prepared.push(fn);
   }
 }
 
@@ -235,12 +263,13 @@ class SynthAspect implements IAspect {
   private done = false;
   constructor(
     private readonly owner: ResilienceExperiments, private readonly targets: FaultTarget[],
-    private readonly configPolicies: iam.Policy[], private readonly location?: LambdaFaultConfigLocation) {}
+    private readonly configPolicies: iam.Policy[], private readonly prepared: lambda.Function[], private readonly location?: LambdaFaultConfigLocation) {}
 
   public visit(node: IConstruct): void {
     if (node !== this.owner || this.done) { return; }
     this.done = true;
     readinessWarnings(this.owner, this.targets, this.location);
     for (const policy of this.configPolicies) { acknowledgeConfigLocation(policy, this.location!); }
+    for (const fn of this.prepared) { acknowledgeFunctionRead(fn, this.location!); }
   }
 }

@@ -1,5 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { createHybridApp, HybridApp } from '../../examples/hybrid';
 import { LaneKind, LaneValidationError } from '../../lib';
@@ -481,5 +483,62 @@ describe('GPU lanes (EKS pods)', () => {
       .toThrow(/'kubernetes\[1\].lane' \("Ops\/Other"\) is not one of the lanes the experiments are for/);
     expect(() => new ResilienceExperiments(stack, 'Y', { lanes: [gpu, fn], kubernetes: [{ lane: gpu, ...k8s }, { lane: fn, ...k8s }] }))
       .toThrow(/'kubernetes\[1\].lane' \("Ops\/Fn"\) is a serverless lane, not a gpu-cluster lane/);
+  });
+});
+
+describe('enableLambdaFaults', () => {
+  function laneWithFunction(architecture = lambda.Architecture.ARM_64) {
+    const { stack } = fixture();
+    const lane = new FakeLane(stack, 'Fn', LaneKind.SERVERLESS);
+    const fn = new lambda.Function(lane, 'Resource', {
+      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => 1;'), architecture,
+    });
+    const x = new ResilienceExperiments(stack, 'X', { lanes: [lane] });
+    return { stack, fn, x };
+  }
+
+  test('adds the extension layer for the function\'s architecture, the environment and read access to the config location; no warning then', () => {
+    const { stack, fn, x } = laneWithFunction();
+    x.enableLambdaFaults(fn);
+    const t = Template.fromStack(stack);
+    const params = t.toJSON().Parameters;
+    const [layerParam] = Object.entries(params).filter(([, p]: [string, any]) => p.Default === '/aws/service/fis/lambda-extension/AWS-FIS-extension-arm64/1.x.x');
+    expect(layerParam[1]).toEqual({ Type: 'AWS::SSM::Parameter::Value<String>', Default: '/aws/service/fis/lambda-extension/AWS-FIS-extension-arm64/1.x.x' });
+    const bucketArn = stack.resolve(x.lambdaConfigLocation!.bucket.bucketArn);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Layers: [{ Ref: layerParam[0] }],
+      Environment: {
+        Variables: {
+          AWS_LAMBDA_EXEC_WRAPPER: '/opt/aws-fis/bootstrap',
+          AWS_FIS_CONFIGURATION_LOCATION: { 'Fn::Join': ['', [bucketArn, '/fis-configs/']] },
+          AWS_FIS_POLL_MAX_WAIT_MILLISECONDS: '2000',
+        },
+      },
+      Tags: Match.arrayWith([{ Key: 'inference:lane-path', Value: 'Ops/Fn' }]),
+    });
+    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual({ Sid: 'ListFisConfigLocation', Action: 's3:ListBucket', Effect: 'Allow', Resource: bucketArn, Condition: { StringLike: { 's3:prefix': ['fis-configs/*'] } } });
+    expect(statements).toContainEqual({ Sid: 'ReadFisConfigs', Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [bucketArn, '/fis-configs/*']] } });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('will fail when started'))).toEqual([]);
+    // The fixture function's own findings (L1 runtime, IAM4 basic execution role) are not ours; the config read is acknowledged.
+    expect(NagCheck.format(NagCheck.check(stack).errors.filter(e => !/^AwsSolutions-(L1|IAM4)/.test(e.ruleId)))).toBe('');
+  });
+
+  test('an x86_64 function gets the x86_64 layer; without enableLambdaFaults synth warns', () => {
+    const { stack, fn, x } = laneWithFunction(lambda.Architecture.X86_64);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('function Ops/Fn/Resource/Resource lacks'))).toHaveLength(1);
+    const second = laneWithFunction(lambda.Architecture.X86_64);
+    second.x.enableLambdaFaults(second.fn);
+    expect(JSON.stringify(Template.fromStack(second.stack).toJSON().Parameters)).toContain('/aws/service/fis/lambda-extension/AWS-FIS-extension-x86_64/1.x.x');
+    void fn; void x;
+  });
+
+  test('errors: a container-image function, experiments without a Lambda target, something that is not a function', () => {
+    const { stack, x } = laneWithFunction();
+    const image = new lambda.DockerImageFunction(stack, 'Image', { code: lambda.DockerImageCode.fromEcr(ecr.Repository.fromRepositoryName(stack, 'Repo', 'serve')) });
+    expect(() => x.enableLambdaFaults(image)).toThrow(/Ops\/X: 'enableLambdaFaults\(fn\)' \("Ops\/Image"\) is a container-image function, which cannot use Lambda layers\. Fix: Copy the AWS FIS Lambda extension into the image/);
+    expect(() => x.enableLambdaFaults({} as any)).toThrow(/'enableLambdaFaults\(fn\)' .* is not a lambda.Function/);
+    const workersOnly = new ResilienceExperiments(stack, 'W', { lanes: [new FakeLane(stack, 'Workers', LaneKind.BATCH_WORKERS)] });
+    expect(() => workersOnly.enableLambdaFaults(image)).toThrow(/'enableLambdaFaults\(fn\)' \("Ops\/Image"\) has no config location to read: these experiments have no Lambda target/);
   });
 });

@@ -1,7 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
+import { Names, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { invalid } from '../../core/private/errors';
 import { acknowledgeNagFindings } from '../../core/private/nag';
 import type { LambdaFaultConfigLocation } from '../resilience-experiments';
 
@@ -59,4 +62,47 @@ export function renderForNag(value: unknown): string | undefined {
     return parts.some(p => p === undefined) ? undefined : parts.join(v['Fn::Join'][0]);
   }
   return undefined;
+}
+
+/** SSM public parameters holding the FIS Lambda extension layer ARN per architecture (FIS user guide). */
+export function extensionLayerParameter(architecture: string): string {
+  return `/aws/service/fis/lambda-extension/AWS-FIS-extension-${architecture}/1.x.x`;
+}
+
+/**
+ * Make `fn` ready for the FIS Lambda actions: the extension layer (resolved from the SSM public
+ * parameter for its architecture, in the function's stack), the wrapper and config-location
+ * environment, and read access to the config location (ListBucket with a prefix condition, GetObject
+ * under the prefix), as the FIS user guide lists them. Container-image functions cannot take layers.
+ */
+export function prepareFunction(owner: Construct, fn: lambda.Function, location: LambdaFaultConfigLocation): void {
+  const cfn = fn.node.defaultChild as lambda.CfnFunction;
+  if (cfn.packageType === 'Image') {
+    throw invalid(owner, 'enableLambdaFaults(fn)', fn.node.path, 'is a container-image function, which cannot use Lambda layers',
+      'Copy the AWS FIS Lambda extension into the image (/opt/extensions and /opt/aws-fis) and set the environment yourself (lib/operations/README.md), or use a zip function.');
+  }
+  const arch = fn.architecture.name;
+  const layerArn = ssm.StringParameter.valueForStringParameter(fn, extensionLayerParameter(arch));
+  fn.addLayers(lambda.LayerVersion.fromLayerVersionArn(owner, `FisExtension${Names.uniqueId(fn)}`, layerArn));
+  fn.addEnvironment('AWS_LAMBDA_EXEC_WRAPPER', '/opt/aws-fis/bootstrap');
+  fn.addEnvironment('AWS_FIS_CONFIGURATION_LOCATION', `${location.bucket.bucketArn}/${location.prefix}`);
+  // So aws:lambda:invocation-error sees the fault before it judges an invocation (FIS actions reference).
+  fn.addEnvironment('AWS_FIS_POLL_MAX_WAIT_MILLISECONDS', '2000');
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'ListFisConfigLocation', actions: ['s3:ListBucket'], resources: [location.bucket.bucketArn],
+    conditions: { StringLike: { 's3:prefix': [`${location.prefix}*`] } },
+  }));
+  fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadFisConfigs', actions: ['s3:GetObject'], resources: [location.bucket.arnForObjects(`${location.prefix}*`)] }));
+}
+
+/** Acknowledge the IAM5 finding of the function role's GetObject statement (called at synth, see acknowledgeConfigLocation). */
+export function acknowledgeFunctionRead(fn: lambda.Function, location: LambdaFaultConfigLocation): void {
+  if (!fn.role) { return; }
+  const rendered = renderForNag(Stack.of(fn).resolve(location.bucket.arnForObjects(`${location.prefix}*`)));
+  if (rendered === undefined) { return; }
+  acknowledgeNagFindings(fn.role, [{
+    id: 'AwsSolutions-IAM5',
+    reason: 'The AWS FIS Lambda extension reads the fault configurations FIS writes under the config prefix, with object names FIS chooses',
+    appliesTo: [`Resource::${rendered}`],
+  }]);
 }
