@@ -130,7 +130,9 @@ export interface ResilienceExperimentsProps {
   readonly kubernetes?: KubernetesFaultTarget[];
 
   /**
-   * Also create an invocation-delay experiment on the router function of each front door of the topology.
+   * Also create an invocation-delay experiment on the router function of each front door of the enclosing
+   * HybridTopology (also when `lanes` is given), stopped by the alarms of the lanes it routes to and its
+   * spillover alarm.
    *
    * @default true
    */
