@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations as Annotations_, App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -225,6 +225,14 @@ describe('the hybrid example with ResilienceExperiments (defaults)', () => {
       expect.stringMatching(/CpuStress and NetworkLatency experiments on InferenceLanesHybrid\/Assistant\/Summaries will fail when started: task definition .* lacks an SSM agent sidecar container \(amazon-ssm-agent image\); EnableFaultInjection: true; PidMode: task/),
     ]));
     expect(warnings).toHaveLength(3);
+  });
+
+  test('the readiness warnings can be acknowledged by id', () => {
+    const h2 = createHybridApp();
+    Annotations_.of(h2.experiments).acknowledgeWarning('cdk-inference-lanes:fisEcsNotReady', 'sidecar baked into the image');
+    const warnings = Annotations.fromStack(h2.stack).findWarning('*', Match.stringLikeRegexp('experiments on')).map(w => String(w.entry.data));
+    expect(warnings).toHaveLength(2);
+    expect(warnings.every(w => w.includes('Lambda experiments'))).toBe(true);
   });
 
   test('each experiment names its prerequisites; stopping tasks needs none', () => {
