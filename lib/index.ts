@@ -47,6 +47,10 @@ export { HybridTopology } from './topology';
 export type {
   AddLaneOptions, FrontDoorSummary, HybridTopologyProps, LaneSummary, TopologyFrontDoorProps,
 } from './topology';
+export { ResilienceExperiments } from './operations';
+export type {
+  ExperimentSummary, KubernetesFaultTarget, LambdaFaultConfigLocation, ResilienceExperimentsProps, UnsupportedLane,
+} from './operations';
 // RouteTarget and its props are the core contract, exported above with lib/core.
 export { InferenceFrontDoor } from './routing';
 export type { InferenceFrontDoorOptions, InferenceFrontDoorProps } from './routing';
