@@ -23,12 +23,12 @@ export type {
   ManagedEndpointProps, RealTimeModeProps, RollingUpdateOptions, ServerlessModeProps,
 } from './managed-endpoint';
 export {
-  GpuClusterService, GpuServingChart, KubernetesRolloutMode, KubernetesScalingEngine, ModelServer, ServingAutoscaler,
+  AdmissionController, GpuClusterService, GpuServingChart, KubernetesRolloutMode, KubernetesScalingEngine, ModelServer, ServingAutoscaler,
   TritonInstanceKind, TritonModelConfig, WorkloadIdentity,
 } from './gpu-cluster';
 export type {
   AutoscalerTarget, GatewayParentRef, GpuClusterServiceProps, GpuNodeGroupOptions, GpuServingChartProps, GpuServingOptions, GpuToleration,
-  ModelServerProps, ScalingBehavior, ScalingBehaviorPolicy, ScalingBehaviorRules, ServedModel, ServingAutoscalerProps,
+  ImageAdmissionPolicyOptions, ModelServerProps, ScalingBehavior, ScalingBehaviorPolicy, ScalingBehaviorRules, ServedModel, ServingAutoscalerProps,
   ServingMetricQueries, TritonModelConfigProps, TritonTensor,
 } from './gpu-cluster';
 export { ProvisionedConcurrencyStatistic, WarmServerlessFunction } from './serverless';

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
 import { LaneValidationError } from '../core/errors';
 import { invalid } from '../core/private/errors';
+import { warnUnpinnedImage } from '../core/private/image-pinning';
 import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
@@ -300,6 +301,13 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
     const stableModel = stableBinding ? servedModelOf(this, stableBinding, 'stableArtifact') : undefined;
     const shadowModel = shadowBinding ? servedModelOf(this, shadowBinding, 'shadow.candidate') : undefined;
     if (shadowModel) { checkShadowCandidate(this, 'shadow.candidate', shadowModel, stableModel ? [model, stableModel] : [model]); }
+    // Supply chain (issue 20 part 5): a serving image by tag deploys, with a synth warning; with an
+    // admission policy the chart rejects it instead.
+    if (props.admissionPolicy === undefined) {
+      warnUnpinnedImage(this, 'artifact (image)', model.imageUri);
+      if (stableModel) { warnUnpinnedImage(this, 'stableArtifact (image)', stableModel.imageUri); }
+      if (shadowModel) { warnUnpinnedImage(this, 'shadow.candidate (image)', shadowModel.imageUri); }
+    }
     return { binding, model, stableModel, shadowModel };
   }
 
