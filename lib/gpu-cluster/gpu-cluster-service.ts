@@ -34,6 +34,10 @@ import { withLaneDefaults } from '../core/private/lane-defaults';
 
 /** Chart props the service takes under another name. */
 const CHART_TO_SERVICE_PROPS: { [chartProp: string]: string } = {
+  // The images come from the artifacts (ServingImage), not from an imageUri prop.
+  'stableModel.imageUri': 'stableArtifact (image)',
+  'shadowModel.imageUri': 'shadow.candidate (image)',
+  'model.imageUri': 'artifact (image)',
   stableModel: 'stableArtifact',
   shadowModel: 'shadow.candidate',
   shadowPercent: 'shadow.samplePercent',

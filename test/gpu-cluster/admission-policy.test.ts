@@ -5,11 +5,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { Annotations as CoreAnnotations, App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import { imagePinning, ImagePinning, requirePinnedImage, warnUnpinnedImage } from '../../lib/core/private/image-pinning';
-import { AdmissionController, GpuServingChart, GpuServingChartProps, ImageAdmissionPolicyOptions, KubernetesRolloutMode, ServedModel } from '../../lib/gpu-cluster';
+import { AdmissionController, GpuClusterService, GpuServingChart, GpuServingChartProps, ImageAdmissionPolicyOptions, KubernetesRolloutMode, ServedModel } from '../../lib/gpu-cluster';
 import { KubernetesSchema } from '../../lib/testing/kubernetes-schema';
-import { Rollout } from '../../lib/core';
+import { HardwareTarget, ModelArtifact, Rollout, ServingImage } from '../../lib/core';
 
 /*
  * Issue 20 part 5 (supply chain): the GPU chart's image admission policy (Kyverno ClusterPolicy) and the
@@ -239,5 +243,46 @@ describe('core image pinning (lib/core/private/image-pinning.ts)', () => {
     expect(warnings[0].entry.data).toMatch(/artifact \(image\) 'nvcr\.io\/nvidia\/tritonserver:24\.08-py3' is referenced by a mutable tag.*\[ack: cdk-inference-lanes:imageNotPinned\]/s);
     CoreAnnotations.of(stack).acknowledgeWarning('cdk-inference-lanes:imageNotPinned');
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('GpuClusterService: a serving image by tag warns; with admissionPolicy an ECR digest image renders the policy', () => {
+  function service(image: ServingImage, admissionPolicy?: ImageAdmissionPolicyOptions): { stack: Stack; svc: GpuClusterService } {
+    const stack = new Stack(new App(), 'S', { env: { account: '111122223333', region: 'us-east-1' } });
+    const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
+      clusterName: 'gpu', kubectlRoleArn: 'arn:aws:iam::111122223333:role/kubectl',
+      kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
+        functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:kubectl-handler', kubectlRoleArn: 'arn:aws:iam::111122223333:role/kubectl',
+        handlerRole: iam.Role.fromRoleArn(stack, 'HandlerRole', 'arn:aws:iam::111122223333:role/kubectl-handler'),
+      }),
+    });
+    const artifact = ModelArtifact.fromBucket(s3.Bucket.fromBucketName(stack, 'Models', 'models-bucket'), 'recsys/1.4.0/model.tar.gz', {
+      name: 'recsys', version: '1.4.0', targets: [HardwareTarget.NVIDIA_GPU], digest: D('d'), image,
+    });
+    const svc = new GpuClusterService(stack, 'Recsys', {
+      cluster, artifact, namespace: 'recsys', nodeRole: iam.Role.fromRoleArn(stack, 'Nodes', 'arn:aws:iam::111122223333:role/nodes'),
+      fetchImage: FETCH, unpackImage: UNPACK, admissionPolicy,
+    });
+    return { stack, svc };
+  }
+
+  test('a tag: the synth warning names the prop and the fix', () => {
+    const { stack } = service(ServingImage.fromRegistry('nvcr.io/nvidia/tritonserver:24.08-py3'));
+    Annotations.fromStack(stack).hasWarning('/S/Recsys', Match.stringLikeRegexp("artifact \\(image\\) 'nvcr.io/nvidia/tritonserver:24.08-py3' is referenced by a mutable tag"));
+  });
+
+  test('an ECR image by digest: no warning, and the policy admits the resolved repository URI @ digest', () => {
+    const stackRepo = (s: Stack) => ecr.Repository.fromRepositoryName(s, 'Repo', 'recsys-serving');
+    const probe = new Stack(new App(), 'P', { env: { account: '111122223333', region: 'us-east-1' } });
+    const { stack, svc } = service(ServingImage.fromEcrRepository(stackRepo(probe), D('f')), { cosignPublicKey: COSIGN_PUB });
+    Annotations.fromStack(stack).hasNoWarning('/S/Recsys', Match.stringLikeRegexp('imageNotPinned'));
+    const policy = (stack.resolve(svc.chart.toJson()) as any[]).find(o => o.kind === 'ClusterPolicy');
+    const refs = JSON.stringify(policy.spec.rules[1].verifyImages[0].imageReferences);
+    expect(refs).toContain(`recsys-serving@${D('f')}`);
+  });
+
+  test('with admissionPolicy a tag is rejected instead of warned about', () => {
+    expect(() => service(ServingImage.fromRegistry('nvcr.io/nvidia/tritonserver:24.08-py3'), {}))
+      .toThrow(/'artifact \(image\)'.*is referenced by a mutable tag, not a digest/s);
   });
 });
