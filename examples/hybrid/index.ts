@@ -93,8 +93,12 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
       scaleOutCooldown: Duration.minutes(1),
       scaleInCooldown: Duration.minutes(10),
     }),
-    // SageMaker canaries are counted in instances: 25% of 2+ instances is at least one.
-    rollout: Rollout.canary({ percent: 25, bakeTime: Duration.minutes(10) }),
+    // SageMaker canaries are counted in instances, and its alarms see both fleets (no per-fleet metric).
+    // A canary is at most half the fleet (SageMaker's limit), 1 of the minimum 2 instances, and at low
+    // traffic (2 RPS) half the requests cannot tell 5% errors from 0.5% within 5 minutes on the mixed
+    // metric (lib/simulation README, "Rollback alarms and low traffic"). So: blue/green all at once,
+    // baked 10 minutes on the rollback alarms with the old fleet kept for an immediate rollback.
+    rollout: Rollout.allAtOnce({ finalBakeTime: Duration.minutes(10) }),
   });
 
   const burst = new WarmServerlessFunction(topology, 'Burst', {
@@ -122,6 +126,9 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
     }),
     // Twice the largest warm pool (150): room to spill over on demand when the pool is full.
     reservedConcurrentExecutions: 300,
+    // 75% first: at 2 RPS the new version needs ~450 requests within the 5-minute rollback window to
+    // tell 5% errors from 0.5% in 99% of deployments (lib/simulation README, "Rollback alarms and low traffic").
+    rollout: Rollout.canary({ percent: 75, bakeTime: Duration.minutes(5) }),
   });
 
   const summaries = new QueueDrainedWorkers(topology, 'Summaries', {

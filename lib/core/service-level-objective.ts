@@ -3,7 +3,7 @@ import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { checkInteger, checkRange, invalid, isConcreteNumber } from './errors';
-import { defaultMinRequests, errorRatePercent } from './private/metric-math';
+import { defaultMinRequests, errorRateExcess, errorRatePercent, zSquared } from './private/metric-math';
 import { checkDuration, checkOneOf, checkPropsObject, describeDuration, describeValue, durationMillis } from './private/validation';
 
 /**
@@ -81,6 +81,33 @@ export interface ServiceLevelObjectiveProps {
    * 1,000 for 0.1% or less)
    */
   readonly minRequestsPerPeriod?: number;
+
+  /**
+   * The window the **rollback alarms** judge: each is one datapoint over this window (Period = the
+   * window, EvaluationPeriods = DatapointsToAlarm = 1). CloudWatch evaluates a metric alarm with a
+   * period of a minute or more every minute, over a sliding window by default (the alarm's
+   * `EvaluationWindow` left unset is `SlidingWindow`), so the alarm judges the last `rollbackWindow`
+   * of data each minute: a canary's first minutes count together instead of minute by minute.
+   *
+   * Why a window and not M-of-N one-minute periods: at low traffic one minute holds too few requests
+   * to tell a bad version from noise (2 RPS on a 10% canary is 12 requests a minute), and M-of-N
+   * breaching minutes at high traffic reacts no faster than a window that fills in a minute.
+   * Whole minutes, 1 to 60.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly rollbackWindow?: Duration;
+
+  /**
+   * Confidence of the error-rate rollback test, percent: the error-rate rollback alarm fires when the
+   * window's failed requests exceed what a version exactly at `maxErrorRatePercent` would fail by more
+   * than `z` standard deviations (one-sided, `z` the standard normal quantile of this confidence). A
+   * version at the objective trips it in about `100 - rollbackConfidencePercent` percent of
+   * evaluations, a healthier one far less. 90 to 99.999.
+   *
+   * @default 99.9 (z = 3.09, alarm threshold z² = 9.5495)
+   */
+  readonly rollbackConfidencePercent?: number;
 
   /**
    * Also render each objective as a period-based CloudWatch Application Signals SLO
@@ -251,6 +278,10 @@ export class ServiceLevelObjective {
   public readonly minRequestsPerPeriod?: number;
   /** Whether Application Signals SLOs (and burn-rate alarms) are rendered too. */
   public readonly applicationSignals: boolean;
+  /** The window the rollback alarms judge (see {@link ServiceLevelObjectiveProps.rollbackWindow}). */
+  public readonly rollbackWindow: Duration;
+  /** Confidence of the error-rate rollback test, percent. */
+  public readonly rollbackConfidencePercent: number;
   /** Rolling interval of the Application Signals SLOs. */
   public readonly window: Duration;
 
@@ -336,6 +367,29 @@ export class ServiceLevelObjective {
       : props.minRequestsPerPeriod ?? defaultMinRequests(props.maxErrorRatePercent);
     this.applicationSignals = applicationSignals;
     this.window = window;
+    const rollbackWindow = props.rollbackWindow ?? Duration.minutes(5);
+    checkDuration(where, 'rollbackWindow', rollbackWindow, { unit: 'seconds', fix: 'Pass a whole number of minutes from 1 to 60, e.g. Duration.minutes(5).' });
+    if (!rollbackWindow.isUnresolved() && (rollbackWindow.toSeconds() < 60 || rollbackWindow.toSeconds() > 3600 || rollbackWindow.toSeconds() % 60 !== 0)) {
+      throw invalid(where, 'rollbackWindow', rollbackWindow, 'must be a whole number of minutes from 1 to 60', 'Pass e.g. Duration.minutes(5).');
+    }
+    if (rollbackWindow.isUnresolved()) {
+      throw invalid(where, 'rollbackWindow', rollbackWindow, 'cannot be a token: the rollback alarms\' Period is computed from it at synth', 'Pass a concrete Duration, e.g. Duration.minutes(5).');
+    }
+    this.rollbackWindow = rollbackWindow;
+    if (props.rollbackConfidencePercent !== undefined && Token.isUnresolved(props.rollbackConfidencePercent)) {
+      throw invalid(where, 'rollbackConfidencePercent', props.rollbackConfidencePercent, 'cannot be a token: the alarm threshold (z²) is computed from it at synth', 'Pass a concrete percent such as 99.9.');
+    }
+    checkRange(where, 'rollbackConfidencePercent', props.rollbackConfidencePercent, 90, 99.999, 'Pass a confidence such as 99.9 (percent).');
+    this.rollbackConfidencePercent = props.rollbackConfidencePercent ?? 99.9;
+  }
+
+  /**
+   * Threshold of the error-rate rollback alarm: `z²` of a one-sided test at `rollbackConfidencePercent`
+   * (9.5495 at 99.9%). The alarm's value is the squared z-score of the window's errors against a
+   * version exactly at `maxErrorRatePercent` (0 when at or below it).
+   */
+  public get rollbackErrorTestThreshold(): number {
+    return zSquared(this.rollbackConfidencePercent);
   }
 
   /**
@@ -421,19 +475,26 @@ export class ServiceLevelObjective {
     const pagingAlarms: cloudwatch.Alarm[] = [];
     const objectives: applicationsignals.CfnServiceLevelObjective[] = [];
     const burnRateAlarms: cloudwatch.Alarm[] = [];
-    const common = {
+    const pagingShape = {
       evaluationPeriods: this.evaluationPeriods,
       datapointsToAlarm: this.datapointsToAlarm,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     };
-    const add = (kind: string, metric: cloudwatch.IMetric, threshold: number, what: string, alarmDescription: string, rollback: boolean = true) => {
-      (rollback ? rollbackAlarms : pagingAlarms).push(new cloudwatch.Alarm(scope, `${id}${kind}`, { ...common, metric, threshold, alarmDescription }));
-      if (this.applicationSignals) {
-        const objective = this.renderObjective(scope, `${id}${kind}Objective`, metric, threshold, `SLO ${source.laneName}: ${what}`);
-        objectives.push(objective);
-        burnRateAlarms.push(...this.renderBurnRateAlarms(scope, `${id}${kind}`, objective, `SLO ${source.laneName}: ${what}`));
-      }
+    // Rollback alarms: one datapoint over the rollback window, evaluated every minute on CloudWatch's
+    // default sliding window (EvaluationWindow is not emitted: SlidingWindow is its default).
+    const rollbackShape = {
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    };
+    const windowText = describeDuration(this.rollbackWindow);
+    const objective = (kind: string, metric: cloudwatch.IMetric, threshold: number, what: string) => {
+      if (!this.applicationSignals) { return; }
+      const o = this.renderObjective(scope, `${id}${kind}Objective`, metric, threshold, `SLO ${source.laneName}: ${what}`);
+      objectives.push(o);
+      burnRateAlarms.push(...this.renderBurnRateAlarms(scope, `${id}${kind}`, o, `SLO ${source.laneName}: ${what}`));
     };
     if (this.latencyThreshold) {
       if (!source.latency) {
@@ -441,9 +502,16 @@ export class ServiceLevelObjective {
       }
       const unit = source.latencyUnit ?? cloudwatch.Unit.MILLISECONDS;
       const ms = this.latencyThreshold.toMilliseconds();
-      add('Latency', source.latency.with({ statistic: this.latencyStatistic, period: this.period }), toUnit(this.latencyThreshold, unit),
-        `${this.latencyStatistic} latency at most ${ms} ms`,
-        `SLO ${source.laneName}: ${this.latencyStatistic} latency over ${ms} ms in more than ${100 - this.goalPercent}% of periods (${this.datapointsToAlarm} of ${this.evaluationPeriods}). Rollouts roll back on it.`);
+      const threshold = toUnit(this.latencyThreshold, unit);
+      rollbackAlarms.push(new cloudwatch.Alarm(scope, `${id}Latency`, {
+        ...rollbackShape,
+        metric: source.latency.with({ statistic: this.latencyStatistic, period: this.rollbackWindow }),
+        threshold,
+        // Fewer than 10 / (1 - percentile) samples (200 for p95) leave the state unchanged: a p95 of a few dozen requests is noise.
+        evaluateLowSampleCountPercentile: 'ignore',
+        alarmDescription: `SLO ${source.laneName}: ${this.latencyStatistic} latency over ${ms} ms over the last ${windowText} (sliding, evaluated every minute; windows with fewer than ${lowSampleCount(this.latencyPercentile)} requests leave the state unchanged). Rollouts roll back on it.`,
+      }));
+      objective('Latency', source.latency.with({ statistic: this.latencyStatistic, period: this.period }), threshold, `${this.latencyStatistic} latency at most ${ms} ms`);
     }
     if (this.maxErrorRatePercent !== undefined) {
       const counted = source.errors && source.requests;
@@ -453,19 +521,44 @@ export class ServiceLevelObjective {
       if (!rate) {
         throw invalid(scope, 'slo.maxErrorRatePercent', this.maxErrorRatePercent, `cannot be watched: ${source.laneName} has no error metric`, 'Drop the error-rate objective for this lane.');
       }
-      const guard = counted ? `, periods with at least ${this.minRequestsPerPeriod} requests` : '';
-      add('ErrorRate', rate, this.maxErrorRatePercent,
-        `error rate at most ${this.maxErrorRatePercent}%`,
-        `SLO ${source.laneName}: error rate over ${this.maxErrorRatePercent}% in more than ${100 - this.goalPercent}% of periods (${this.datapointsToAlarm} of ${this.evaluationPeriods}${guard}). Rollouts roll back on it.`);
+      const max = this.maxErrorRatePercent;
+      const testable = counted && isConcreteNumber(max) && max > 0 && max < 100;
+      if (testable) {
+        // A one-sided test against the objective: quiet on a healthy version at low traffic, fast at high traffic.
+        const z2 = this.rollbackErrorTestThreshold;
+        rollbackAlarms.push(new cloudwatch.Alarm(scope, `${id}ErrorRate`, {
+          ...rollbackShape,
+          metric: errorRateExcess({ errors: source.errors!, requests: source.requests!, maxErrorRatePercent: max, minRequests: this.minRequestsPerPeriod!, period: this.rollbackWindow, label: `Errors above ${max}% (z², one-sided)` }),
+          threshold: z2,
+          alarmDescription: `SLO ${source.laneName}: error rate above ${max}% over the last ${windowText} (sliding, evaluated every minute) with ${this.rollbackConfidencePercent}% confidence: squared z-score of the failed requests against ${max}% over ${z2}, once the window holds at least ${this.minRequestsPerPeriod} requests. Rollouts roll back on it.`,
+        }));
+      } else {
+        // A lane-computed rate (deprecated errorRatePercent) or a 0% / 100% objective: the rate itself over the window.
+        const plain = counted
+          ? errorRatePercent({ errors: source.errors!, requests: source.requests!, minRequests: this.minRequestsPerPeriod!, period: this.rollbackWindow, label: 'Error rate (%)' })
+          : withPeriod(source.errorRatePercent!, this.rollbackWindow);
+        const guard = counted ? `, windows with at least ${this.minRequestsPerPeriod} requests` : '';
+        rollbackAlarms.push(new cloudwatch.Alarm(scope, `${id}ErrorRate`, {
+          ...rollbackShape,
+          metric: plain,
+          threshold: max,
+          alarmDescription: `SLO ${source.laneName}: error rate over ${max}% over the last ${windowText} (sliding, evaluated every minute${guard}). Rollouts roll back on it.`,
+        }));
+      }
+      objective('ErrorRate', rate, max, `error rate at most ${max}%`);
     }
     if (this.maxTimeInQueue) {
       if (!source.queueAgeSeconds) {
         throw invalid(scope, 'slo.maxTimeInQueue', this.maxTimeInQueue, `cannot be watched: ${source.laneName} has no queue`, 'Drop the time-in-queue objective for this lane.');
       }
-      add('TimeInQueue', withPeriod(source.queueAgeSeconds, this.period), this.maxTimeInQueue.toSeconds(),
-        `oldest job waits at most ${describeDuration(this.maxTimeInQueue)}`,
-        `SLO ${source.laneName}: oldest job waiting longer than ${describeDuration(this.maxTimeInQueue)} (${this.datapointsToAlarm} of ${this.evaluationPeriods} periods). Pages; rollouts do not roll back on it (queue age measures capacity, not the version).`,
-        false);
+      const metric = withPeriod(source.queueAgeSeconds, this.period);
+      pagingAlarms.push(new cloudwatch.Alarm(scope, `${id}TimeInQueue`, {
+        ...pagingShape,
+        metric,
+        threshold: this.maxTimeInQueue.toSeconds(),
+        alarmDescription: `SLO ${source.laneName}: oldest job waiting longer than ${describeDuration(this.maxTimeInQueue)} (${this.datapointsToAlarm} of ${this.evaluationPeriods} periods). Pages; rollouts do not roll back on it (queue age measures capacity, not the version).`,
+      }));
+      objective('TimeInQueue', metric, this.maxTimeInQueue.toSeconds(), `oldest job waits at most ${describeDuration(this.maxTimeInQueue)}`);
     }
     return { rollbackAlarms, pagingAlarms, objectives, burnRateAlarms };
   }
@@ -529,6 +622,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 function withPeriod(m: cloudwatch.IMetric, period: Duration): cloudwatch.IMetric {
   if (m instanceof cloudwatch.Metric || m instanceof cloudwatch.MathExpression) { return m.with({ period }); }
   return m;
+}
+
+/**
+ * CloudWatch judges a percentile alarm's datapoint "statistically significant" from `10 / (1 - p)` samples
+ * for p >= 0.5 (`10 / p` below): fewer, and `EvaluateLowSampleCountPercentile: ignore` keeps the state.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/percentiles-with-low-samples.html
+ */
+function lowSampleCount(percentile: number): number {
+  const p = percentile / 100;
+  return Math.ceil((p >= 0.5 ? 10 / (1 - p) : 10 / p) - 1e-9);
 }
 
 function truncate(s: string, max: number): string {

@@ -1,5 +1,5 @@
 import { profileFor } from './engine';
-import { compare } from './metrics';
+import { compare, lowSampleThreshold } from './metrics';
 import { compileMetricMath } from './metric-math';
 import { Prng } from './prng';
 import { ServingProfile } from './profile';
@@ -144,11 +144,14 @@ export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): Rol
       const oldV = sample(1 - share, false);
       exposure += newV.requests;
       const both: MinuteCounts = { requests: newV.requests + oldV.requests, errors: newV.errors + oldV.errors, over: newV.over + oldV.over, latencyQ: q };
-      // CloudWatch rollback alarms see the variant / alias: both versions together.
+      // CloudWatch rollback alarms see the variant / alias (both versions together), or the new version
+      // only when their metrics carry its ExecutedVersion (or the canaryOnlyAlarms what-if); those have no
+      // data before the new version serves.
       let fired = false;
-      // Canary-only alarms (what-if) have no data before the new version serves.
-      if (!(options.canaryOnlyAlarms && m < 0)) {
-        for (const a of alarmEvals) { if (a.push(options.canaryOnlyAlarms ? newV : both)) { fired = true; } }
+      for (const a of alarmEvals) {
+        const scoped = options.canaryOnlyAlarms || a.versionScoped;
+        if (scoped && m < 0) { continue; }
+        if (a.push(scoped ? newV : both)) { fired = true; }
       }
       // Argo analysis sees the canary's pods only; failed when the condition is false.
       r.analysis.forEach((am, i) => {
@@ -196,30 +199,44 @@ function analysisPasses(am: AnalysisMetricSpec, c: MinuteCounts, thrMs: number):
   return !(c.over >= c.requests - Math.ceil(q * c.requests) + 1);
 }
 
-/** A CloudWatch alarm evaluated on sampled minutes (M of N, TreatMissingData). */
+/**
+ * A CloudWatch alarm evaluated on sampled minutes: every minute (periods of a minute or more), N
+ * datapoints over a sliding window ending now, each aggregating `period` minutes; ALARM when M breach
+ * (TreatMissingData for empty datapoints). The same rule as `AlarmEvaluator` in metrics.ts.
+ */
 class MinuteAlarm {
-  private history: boolean[] = [];
+  private minutes: MinuteCounts[] = [];
   private readonly expr?: (v: Record<string, number | undefined>) => number | undefined;
-  constructor(private readonly spec: AlarmSpec, private readonly q: number) {
-    if (spec.math) { this.expr = compileMetricMath(spec.math.expression).evaluate; }
-  }
-  private acc: MinuteCounts = { requests: 0, errors: 0, over: 0, latencyQ: 0 };
-  private minutes = 0;
+  private readonly periodMinutes: number;
+  /** True when the alarm's metrics carry the new version's `ExecutedVersion` dimension (Lambda). */
+  public readonly versionScoped: boolean;
+  private readonly lowSamples?: number;
   private state = false;
-  public reset(): void { this.history = []; this.acc = { requests: 0, errors: 0, over: 0, latencyQ: 0 }; this.minutes = 0; this.state = false; }
-  /** Add one minute; a datapoint is evaluated when a period (1 or more minutes) ends. */
+  constructor(private readonly spec: AlarmSpec, private readonly q: number) {
+    this.lowSamples = lowSampleThreshold(spec);
+    if (spec.math) { this.expr = compileMetricMath(spec.math.expression).evaluate; }
+    this.periodMinutes = Math.max(1, Math.round(spec.period / 60));
+    this.versionScoped = isVersionScoped(spec);
+  }
+  public reset(): void { this.minutes = []; this.state = false; }
+  /** Add one minute and evaluate; returns the state. */
   public push(m: MinuteCounts): boolean {
-    this.acc = { requests: this.acc.requests + m.requests, errors: this.acc.errors + m.errors, over: this.acc.over + m.over, latencyQ: m.latencyQ };
-    this.minutes++;
-    if (this.minutes < Math.max(1, Math.round(this.spec.period / 60))) { return this.state; }
-    const c = this.acc;
-    this.acc = { requests: 0, errors: 0, over: 0, latencyQ: 0 };
-    this.minutes = 0;
-    const v = this.value(c);
-    const breach = v === undefined ? this.spec.treatMissingData === 'breaching' : compare(v, this.spec.comparison, this.spec.threshold);
-    this.history.push(breach);
-    if (this.history.length > this.spec.evaluationPeriods) { this.history.shift(); }
-    this.state = this.history.filter(b => b).length >= this.spec.datapointsToAlarm;
+    this.minutes.push(m);
+    const keep = this.periodMinutes * this.spec.evaluationPeriods;
+    if (this.minutes.length > keep) { this.minutes.splice(0, this.minutes.length - keep); }
+    let breaching = 0;
+    for (let i = 0; i < this.spec.evaluationPeriods; i++) {
+      const to = this.minutes.length - i * this.periodMinutes;
+      const from = Math.max(0, to - this.periodMinutes);
+      const c: MinuteCounts = { requests: 0, errors: 0, over: 0, latencyQ: this.q };
+      for (let k = from; k < to; k++) { c.requests += this.minutes[k].requests; c.errors += this.minutes[k].errors; c.over += this.minutes[k].over; }
+      // EvaluateLowSampleCountPercentile: ignore: too few samples in the newest datapoint, the state stays.
+      if (i === 0 && this.lowSamples !== undefined && c.requests < this.lowSamples) { return this.state; }
+      const v = to <= 0 ? undefined : this.value(c);
+      const breach = v === undefined ? this.spec.treatMissingData === 'breaching' : compare(v, this.spec.comparison, this.spec.threshold);
+      if (breach) { breaching++; }
+    }
+    this.state = breaching >= this.spec.datapointsToAlarm;
     return this.state;
   }
   private value(c: MinuteCounts): number | undefined {
@@ -228,6 +245,16 @@ class MinuteAlarm {
     for (const [id, m] of Object.entries(this.spec.math!.metrics)) { vals[id] = metricOf(m.metricName, m.stat, c, undefined, this.q); }
     return this.expr!(vals);
   }
+}
+
+/**
+ * Whether an alarm watches one version only: Lambda metrics with the `ExecutedVersion` dimension
+ * (the version the deployment shifts to). SageMaker variant metrics mix both fleets of a blue/green
+ * deployment; CodeDeploy alias metrics (`Resource` = function:alias) mix both versions.
+ */
+export function isVersionScoped(a: AlarmSpec): boolean {
+  const refs = a.metric ? [a.metric] : Object.values(a.math?.metrics ?? {});
+  return refs.length > 0 && refs.every(r => r.dimensions?.ExecutedVersion !== undefined);
 }
 
 function metricOf(name: string, stat: string, c: MinuteCounts, threshold: number | undefined, q: number): number | undefined {

@@ -13,6 +13,11 @@ export interface MetricRef {
   readonly period: number;
   /** Unit the alarm threshold is expressed in (Microseconds for SageMaker ModelLatency). */
   readonly unit?: string;
+  /**
+   * Dimension names and values (a value that is a reference or other token reads `<token>`); e.g.
+   * `ExecutedVersion` marks a Lambda metric of one version. @default none read
+   */
+  readonly dimensions?: Record<string, string>;
 }
 
 /** A metric-math expression with the metrics it references by id. */
@@ -35,6 +40,11 @@ export interface AlarmSpec {
   readonly threshold: number;
   readonly comparison: string;
   readonly treatMissingData: string;
+  /**
+   * Percentile alarms: `ignore` keeps the state unchanged while a datapoint has fewer than
+   * `10 / (1 - p)` samples (`10 / p` for p < 0.5). @default 'evaluate'
+   */
+  readonly evaluateLowSampleCountPercentile?: string;
 }
 
 /** Target tracking as emitted (predefined or customized metric). */

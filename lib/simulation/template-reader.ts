@@ -426,6 +426,7 @@ function readAlarm(id: string, p: any): AlarmSpec | { problem: string } {
     logicalId: id, alarmName: typeof p.AlarmName === 'string' ? p.AlarmName : undefined,
     evaluationPeriods, datapointsToAlarm: num(p.DatapointsToAlarm) ?? evaluationPeriods, threshold,
     comparison: String(p.ComparisonOperator), treatMissingData: p.TreatMissingData ?? 'missing',
+    evaluateLowSampleCountPercentile: typeof p.EvaluateLowSampleCountPercentile === 'string' ? p.EvaluateLowSampleCountPercentile : undefined,
   };
   if (p.Metrics) {
     const ret = (p.Metrics as any[]).filter(m => m.ReturnData !== false);
@@ -435,7 +436,7 @@ function readAlarm(id: string, p: any): AlarmSpec | { problem: string } {
     for (const m of p.Metrics as any[]) {
       if (m.MetricStat) {
         period = num(m.MetricStat.Period) ?? 60;
-        refs[m.Id] = { namespace: m.MetricStat.Metric.Namespace, metricName: m.MetricStat.Metric.MetricName, stat: m.MetricStat.Stat, period, unit: m.MetricStat.Unit };
+        refs[m.Id] = { namespace: m.MetricStat.Metric.Namespace, metricName: m.MetricStat.Metric.MetricName, stat: m.MetricStat.Stat, period, unit: m.MetricStat.Unit, dimensions: dimensionsOf(m.MetricStat.Metric.Dimensions) };
       }
     }
     if (ret[0].MetricStat) {
@@ -453,7 +454,15 @@ function readAlarm(id: string, p: any): AlarmSpec | { problem: string } {
   }
   const stat = p.ExtendedStatistic ?? p.Statistic ?? 'Average';
   const period = num(p.Period) ?? 60;
-  return { ...base, period, metric: { namespace: p.Namespace, metricName: p.MetricName, stat, period, unit: p.Unit } };
+  return { ...base, period, metric: { namespace: p.Namespace, metricName: p.MetricName, stat, period, unit: p.Unit, dimensions: dimensionsOf(p.Dimensions) } };
+}
+
+/** `[{ Name, Value }]` → `{ Name: Value }`; a value that is not a literal string reads `<token>`. */
+function dimensionsOf(dims: any): Record<string, string> | undefined {
+  if (!Array.isArray(dims) || dims.length === 0) { return undefined; }
+  const out: Record<string, string> = {};
+  for (const d of dims) { if (d && typeof d.Name === 'string') { out[d.Name] = typeof d.Value === 'string' ? d.Value : '<token>'; } }
+  return out;
 }
 
 function describeAlarmMetric(a: AlarmSpec): string {
@@ -494,7 +503,13 @@ function readRollout(R: Resources, group: string[], alarms: Record<string, Alarm
       const refs = [...refsOf(a.Name)];
       return refs.length ? alarms[refs[0]] : byName(a.Name);
     }).filter((a: any) => a);
-    const cfg = String(p.DeploymentConfigName ?? 'CodeDeployDefault.LambdaAllAtOnce');
+    // A custom config (AWS::CodeDeploy::DeploymentConfig, referenced) reads as its predefined-style name.
+    const customId = [...refsOf(p.DeploymentConfigName)].find(i => R[i]?.Type === 'AWS::CodeDeploy::DeploymentConfig');
+    const trc = customId ? R[customId].Properties?.TrafficRoutingConfig : undefined;
+    const cfg = trc?.TimeBasedCanary ? `Custom.LambdaCanary${num(trc.TimeBasedCanary.CanaryPercentage)}Percent${num(trc.TimeBasedCanary.CanaryInterval)}Minutes`
+      : trc?.TimeBasedLinear ? `Custom.LambdaLinear${num(trc.TimeBasedLinear.LinearPercentage)}PercentEvery${num(trc.TimeBasedLinear.LinearInterval)}Minutes`
+        : trc?.Type === 'AllAtOnce' ? 'Custom.LambdaAllAtOnce'
+          : String(p.DeploymentConfigName ?? 'CodeDeployDefault.LambdaAllAtOnce');
     const m = /Lambda(Canary|Linear)(\d+)Percent(?:Every)?(\d+)Minutes?/.exec(cfg);
     if (!m && !/AllAtOnce/.test(cfg)) {
       findings.push({ lane: lanePath, resource: dg, type: 'AWS::CodeDeploy::DeploymentGroup', severity: 'unsupported', message: `deployment config ${cfg} is not a predefined Lambda config; simulated as all-at-once` });
@@ -536,7 +551,9 @@ function sloFromAlarms(alarms: AlarmSpec[]): SloSpec {
     } else if (m && m.metricName === 'ApproximateAgeOfOldestMessage' && maxTimeInQueue === undefined) {
       maxTimeInQueue = a.threshold;
     } else if (a.math && /err/i.test(a.math.expression) && maxErrorRatePercent === undefined) {
-      maxErrorRatePercent = a.threshold;
+      // The SLO's one-sided test (`err > p * inv`, threshold z²) names the objective's rate p; a plain rate alarm's threshold is the rate.
+      const tested = /err\s*>\s*([0-9.eE-]+)\s*\*\s*inv/.exec(a.math.expression);
+      maxErrorRatePercent = tested ? Math.round(Number(tested[1]) * 100 * 1e6) / 1e6 : a.threshold;
     }
   }
   return { latencyPercentile, latencyMs, maxErrorRatePercent, maxTimeInQueue };
