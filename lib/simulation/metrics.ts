@@ -5,6 +5,7 @@ import { AlarmSpec, MetricMath, MetricRef } from './stack-model';
 export const SERIES = [
   'requests', 'errors', 'over', 'latencyQ', 'inflightPerInstance', 'utilization', 'spill', 'throttles',
   'visible', 'oldestAge', 'running', 'pending', 'cpu', 'capacity', 'invocationsPerInstance', 'cold',
+  'notVisible', 'desired',
 ] as const;
 export type SeriesName = typeof SERIES[number];
 
@@ -24,6 +25,8 @@ const METRIC_SERIES: Record<string, SeriesName> = {
   'AWS/Lambda:Throttles': 'throttles',
   'AWS/SQS:ApproximateNumberOfMessagesVisible': 'visible',
   'AWS/SQS:ApproximateAgeOfOldestMessage': 'oldestAge',
+  'AWS/SQS:ApproximateNumberOfMessagesNotVisible': 'notVisible',
+  'ECS/ContainerInsights:DesiredTaskCount': 'desired',
   'ECS/ContainerInsights:RunningTaskCount': 'running',
   'ECS/ContainerInsights:PendingTaskCount': 'pending',
   'AWS/ECS:CPUUtilization': 'cpu',
