@@ -160,9 +160,11 @@ export class AlarmEvaluator {
     for (let i = 0; i < this.spec.evaluationPeriods; i++) {
       const end = t - i * P;
       if (end <= 0) { break; }
-      if (i === 0 && this.lowSamples !== undefined && store.sum('requests', end, P) < this.lowSamples) {
-        // EvaluateLowSampleCountPercentile: ignore: too few samples for the percentile, the state stays.
-        return this.state;
+      if (i === 0 && this.lowSamples !== undefined) {
+        // EvaluateLowSampleCountPercentile: ignore: 1 to 10/(1-p) - 1 samples leave the state as it is; no
+        // sample at all is a missing datapoint (TreatMissingData decides).
+        const samples = store.sum('requests', end, P);
+        if (samples > 0 && samples < this.lowSamples) { return this.state; }
       }
       const v = this.reader.read(store, end, P);
       if (i === 0) { this.lastValue = v; }

@@ -230,8 +230,8 @@ class MinuteAlarm {
       const from = Math.max(0, to - this.periodMinutes);
       const c: MinuteCounts = { requests: 0, errors: 0, over: 0, latencyQ: this.q };
       for (let k = from; k < to; k++) { c.requests += this.minutes[k].requests; c.errors += this.minutes[k].errors; c.over += this.minutes[k].over; }
-      // EvaluateLowSampleCountPercentile: ignore: too few samples in the newest datapoint, the state stays.
-      if (i === 0 && this.lowSamples !== undefined && c.requests < this.lowSamples) { return this.state; }
+      // EvaluateLowSampleCountPercentile: ignore: too few (but some) samples in the newest datapoint, the state stays.
+      if (i === 0 && this.lowSamples !== undefined && c.requests > 0 && c.requests < this.lowSamples) { return this.state; }
       const v = to <= 0 ? undefined : this.value(c);
       const breach = v === undefined ? this.spec.treatMissingData === 'breaching' : compare(v, this.spec.comparison, this.spec.threshold);
       if (breach) { breaching++; }

@@ -144,23 +144,24 @@ describe('the assistant seed scenario on the hybrid example, through its real fr
 
   test('baseline + burst through the front door: measured SLO minutes, spill, failover and cost vs the oracle', () => {
     expect(s.stack.frontDoor).toBe('InferenceLanesHybrid/Assistant/FrontDoor');
-    // Measured (seed 1): 98.75% of minutes; the surges are carried by failover to the burst pool.
-    expect(s.stack.sloMinutesPercent).toBeGreaterThanOrEqual(98.5);
-    expect(s.stack.sloMinutesPercent).toBeLessThan(99);
-    expect(s.stack.failedOverMinutes).toBeGreaterThan(120);
+    // Measured (seed 1): 99.65% of minutes at 1.18x the oracle's cost; the baseline (up to 12 instances)
+    // carries the surges, the router fails over to the burst pool while the baseline's rollback alarms fire.
+    expect(s.stack.sloMinutesPercent).toBeGreaterThanOrEqual(99.5);
+    expect(s.stack.failedOverMinutes).toBeGreaterThan(60);
+    expect(s.stack.failedOverMinutes).toBeLessThan(100);
     expect(s.stack.spilledPercent).toBeGreaterThan(0);
     expect(s.stack.spilledPercent).toBeLessThan(0.5);
     expect(s.stack.unservedPercent).toBeLessThan(0.5);
     // The burst lane serves a real share (failover), the baseline the rest.
     const burst = s.stack.lanes.find(l => l.kind === 'serverless')!;
-    expect(burst.trafficSharePercent).toBeGreaterThan(10);
-    expect(s.stack.cost / s.oracle.cost).toBeGreaterThan(1.4);
-    expect(s.stack.cost / s.oracle.cost).toBeLessThan(1.8);
+    expect(burst.trafficSharePercent).toBeGreaterThan(5);
+    expect(s.stack.cost / s.oracle.cost).toBeGreaterThan(1.1);
+    expect(s.stack.cost / s.oracle.cost).toBeLessThanOrEqual(1.25);
   });
 
-  test('the announced event (17:00-21:00 New York) meets the SLO in at least 96% of its minutes, the unannounced surge (10:00-10:20) in 75%', () => {
-    expect(share(17 * 60, 21 * 60)).toBeGreaterThanOrEqual(96);
-    expect(share(10 * 60, 10 * 60 + 20)).toBeGreaterThanOrEqual(75);
+  test('the announced event (17:00-21:00 New York) meets the SLO in at least 99% of its minutes, the unannounced surge (10:00-10:20) in 90%', () => {
+    expect(share(17 * 60, 21 * 60)).toBeGreaterThanOrEqual(99);
+    expect(share(10 * 60, 10 * 60 + 20)).toBeGreaterThanOrEqual(90);
     // Outside the surges and their fail-backs every minute meets the SLO.
     const missed = met.map((x, i) => (x ? -1 : i)).filter(i => i >= 0);
     expect(missed.every(i => (i >= 600 && i < 800) || (i >= 1000 && i < 1270))).toBe(true);
@@ -168,7 +169,8 @@ describe('the assistant seed scenario on the hybrid example, through its real fr
 
   test('the report carries spilled share, failed-over minutes and 503s in the table and --json', () => {
     const json = toJson([s], []) as { scenarios: Array<{ frontDoor: { path: string; spilledPercent: number; failedOverMinutes: number; unservedRequests: number } }> };
-    expect(json.scenarios[0].frontDoor).toMatchObject({ path: 'InferenceLanesHybrid/Assistant/FrontDoor', failedOverMinutes: s.stack.failedOverMinutes, unservedRequests: Math.round(s.stack.unservedRequests) });
+    expect(json.scenarios[0].frontDoor).toMatchObject({ path: 'InferenceLanesHybrid/Assistant/FrontDoor', unservedRequests: Math.round(s.stack.unservedRequests) });
+    expect(json.scenarios[0].frontDoor.failedOverMinutes).toBeCloseTo(s.stack.failedOverMinutes, 2);
     const text = toText([s], []);
     expect(text).toMatch(/spilled %\s+failed over min\s+503s/);
     expect(text).toMatch(new RegExp(`\\nstack .* ${s.stack.spilledPercent.toFixed(3)}\\s+${s.stack.failedOverMinutes.toFixed(1)}\\s+${Math.round(s.stack.unservedRequests)}\\n`));
