@@ -125,7 +125,7 @@ export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): Rol
   for (let trial = 0; trial < trials; trial++) {
     alarmEvals.forEach(a => a.reset());
     const failures = r.analysis.map(() => 0);
-    const analysisAcc = r.analysis.map(() => ({ requests: 0, errors: 0, over: 0, latencyQ: q, minutes: 0 }));
+    const analysisMinutes: MinuteCounts[][] = r.analysis.map(() => []);
     let rolledBackAt: number | undefined;
     let exposure = 0;
     for (let m = -preMinutes; m < total && rolledBackAt === undefined; m++) {
@@ -153,14 +153,18 @@ export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): Rol
         if (scoped && m < 0) { continue; }
         if (a.push(scoped ? newV : both)) { fired = true; }
       }
-      // Argo analysis sees the canary's pods only; failed when the condition is false.
+      // Argo analysis sees the canary's pods only; a measurement every interval over the query's range
+      // (the interval unless a what-if sets a longer window); failed when the condition is false.
       r.analysis.forEach((am, i) => {
         if (m < 0 || am.measures === 'unknown') { return; }
-        const acc = analysisAcc[i];
-        acc.requests += newV.requests; acc.errors += newV.errors; acc.over += newV.over; acc.minutes++;
-        if (acc.minutes < Math.max(1, Math.round(am.interval / 60))) { return; }
-        if (!analysisPasses(am, acc, thrMs)) { failures[i]++; }
-        analysisAcc[i] = { requests: 0, errors: 0, over: 0, latencyQ: q, minutes: 0 };
+        const seen = analysisMinutes[i];
+        seen.push(newV);
+        const every = Math.max(1, Math.round(am.interval / 60));
+        if (seen.length % every !== 0) { return; }
+        const window = Math.max(every, Math.round((am.windowSeconds ?? am.interval) / 60));
+        const c: MinuteCounts = { requests: 0, errors: 0, over: 0, latencyQ: q };
+        for (const x of seen.slice(-window)) { c.requests += x.requests; c.errors += x.errors; c.over += x.over; }
+        if (!analysisPasses(am, c, thrMs)) { failures[i]++; }
         if (failures[i] > am.failureLimit) { fired = true; }
       });
       if (fired && m >= 0) { rolledBackAt = m + 1; }
@@ -187,6 +191,11 @@ function analysisPasses(am: AnalysisMetricSpec, c: MinuteCounts, thrMs: number):
   if (am.bound === undefined) { return true; }
   // A query guarded by a minimum request count returns no failure below it (what-if `minRequests`).
   if (am.minRequests !== undefined && c.requests < am.minRequests) { return true; }
+  if (am.measures === 'error-rate' && am.zTest) {
+    const { p, z2 } = am.zTest;
+    const excess = c.errors - p * c.requests;
+    return !(c.requests > 0 && excess > 0 && excess * excess / (p * (1 - p) * c.requests) > z2);
+  }
   if (am.measures === 'error-rate') {
     // (100 * failures / clamp_min(total, 0.001)) or vector(0)
     const v = c.requests > 0 ? 100 * c.errors / c.requests : 0;

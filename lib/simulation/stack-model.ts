@@ -149,6 +149,13 @@ export interface AnalysisMetricSpec {
   readonly quantile?: number;
   /** Fewest requests in an interval for a measurement to count (a guard in the query); what-ifs only. */
   readonly minRequests?: number;
+  /** Range of the query (`[5m]`), seconds, when longer than the interval: a sliding window; what-ifs only. @default the interval */
+  readonly windowSeconds?: number;
+  /**
+   * Error rate judged by the SLO's one-sided test instead of `result <= bound`: fails when
+   * `(errors − p·n)² / (p(1−p)·n) > z2` with errors above `p·n`; what-ifs only.
+   */
+  readonly zTest?: { readonly p: number; readonly z2: number };
 }
 
 /** How new versions reach traffic, as emitted. */
