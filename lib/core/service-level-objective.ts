@@ -53,28 +53,31 @@ export interface ServiceLevelObjectiveProps {
   readonly period?: Duration;
 
   /**
-   * Number of periods an alarm looks at. The alarm fires when more periods than the goal allows
+   * Number of periods an M-of-N alarm looks at: the paging time-in-queue alarm and the lanes' own
+   * M-of-N alarms (throttles, Prometheus alerts). It fires when more periods than the goal allows
    * breach within this window, and at least `minBreachingPeriods` (see {@link datapointsToAlarm}).
+   * The rollback alarms judge one `rollbackWindow` instead.
    *
    * @default 10
    */
   readonly evaluationPeriods?: number;
 
   /**
-   * Fewest breaching periods (of `evaluationPeriods`) that fire a rollback alarm, whatever the goal
-   * allows. One noisy minute must not roll back a healthy version on SageMaker, CodeDeploy or ECS:
-   * at the default goal (99%, N = 10) the goal alone would fire on 1 breaching period of 10.
-   * At most `evaluationPeriods`. 1 restores the goal-only rule.
+   * Fewest breaching periods (of `evaluationPeriods`) that fire an M-of-N alarm (paging time in queue,
+   * lanes' throttle alarms and Prometheus alerts), whatever the goal allows: at the default goal (99%,
+   * N = 10) the goal alone would fire on 1 breaching period of 10. At most `evaluationPeriods`. 1
+   * restores the goal-only rule.
    *
    * @default 2
    */
   readonly minBreachingPeriods?: number;
 
   /**
-   * Fewest requests in a period for its error rate to count: a period with fewer requests reads as
-   * 0% in the error-rate alarm (`IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)`), so a
-   * handful of requests at low traffic cannot trip it. Applies to error-rate objectives of lanes that
-   * offer error and request counts (`SloMetricSource.errors` and `requests`).
+   * Fewest requests in a period for its error rate to count: a rollback window with fewer requests
+   * reads 0 in the error-rate rollback test, and a period with fewer reads 0% in the Application
+   * Signals objective (`IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)`), so a handful of requests
+   * at low traffic cannot trip them. Applies to error-rate objectives of lanes that offer error and
+   * request counts (`SloMetricSource.errors` and `requests`).
    *
    * @default - enough requests that one failed request stays within `maxErrorRatePercent`:
    * `ceil(100 ÷ maxErrorRatePercent)`, at least 10 and at most 1,000 (100 for 1%, 20 for 5%,
@@ -193,8 +196,9 @@ export interface SloMetricSource {
  */
 export interface ServiceLevelObjectiveResources {
   /**
-   * The M-of-N CloudWatch alarms rollouts roll back on (percentile statistic, `datapointsToAlarm` of
-   * `evaluationPeriods`) about the health of the version: construct IDs `<id>Latency`, `<id>ErrorRate`.
+   * The CloudWatch alarms rollouts roll back on, about the health of the version: one datapoint over
+   * `rollbackWindow` each (percentile latency; the error rate's one-sided test): construct IDs
+   * `<id>Latency`, `<id>ErrorRate`.
    */
   readonly rollbackAlarms: cloudwatch.Alarm[];
 
@@ -450,11 +454,14 @@ export class ServiceLevelObjective {
   /**
    * Render the objective on a lane's metrics:
    *
-   * - **rollback alarms** (`<id>Latency`, `<id>ErrorRate`): plain CloudWatch alarms, percentile
-   *   statistic, `period`, firing when `datapointsToAlarm` of `evaluationPeriods` periods miss the
-   *   objective (at least `minBreachingPeriods`). The error rate is
-   *   `IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)` when the lane offers error and request
-   *   counts. Rollouts roll back on these: they react within minutes, which a canary's bake time needs.
+   * - **rollback alarms** (`<id>Latency`, `<id>ErrorRate`): one datapoint over `rollbackWindow`
+   *   (Period = the window, 1 of 1), judged every minute on CloudWatch's sliding window. Latency: the
+   *   percentile statistic over the threshold, `EvaluateLowSampleCountPercentile: ignore`. Error rate
+   *   (when the lane offers error and request counts): the squared z-score of the window's errors against
+   *   a version at `maxErrorRatePercent`,
+   *   `IF(inv >= G AND err > p * inv, (err - p * inv) * (err - p * inv) / (p(1-p) * inv), 0)`, over
+   *   {@link rollbackErrorTestThreshold}. Rollouts roll back on these: they react within minutes, which a
+   *   canary's bake time needs, and stay quiet on a healthy version at low traffic.
    * - **paging alarms** (`<id>TimeInQueue`): the same M-of-N shape on the age of the oldest queued
    *   job. They page and never roll back: queue age measures capacity, and a backlog from before a
    *   deploy would roll back a healthy version.
