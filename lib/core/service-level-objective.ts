@@ -1,9 +1,10 @@
-import { Duration, Names, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { checkInteger, checkRange, invalid, isConcreteNumber } from './private/errors';
 import { defaultMinRequests, errorRateExcess, errorRatePercent, zSquared } from './private/metric-math';
+import { BURN_RATE_ALARMS, burnRateThreshold, lowSampleCount, renderBurnRateAlarms, renderObjective, toUnit, withPeriod } from './private/slo-rendering';
 import { checkDuration, checkOneOf, checkPropsObject, describeDuration, describeValue, durationMillis } from './private/validation';
 
 /**
@@ -225,21 +226,6 @@ export interface ServiceLevelObjectiveResources {
 }
 
 /**
- * A burn-rate alarm of the Application Signals SLOs: fires when `budgetPercent` of the window's
- * error budget is spent within `lookBackMinutes`.
- */
-interface BurnRateAlarmSpec {
-  readonly suffix: string;
-  readonly lookBackMinutes: number;
-  readonly budgetPercent: number;
-}
-
-const BURN_RATE_ALARMS: BurnRateAlarmSpec[] = [
-  { suffix: 'FastBurn', lookBackMinutes: 60, budgetPercent: 2 },
-  { suffix: 'SlowBurn', lookBackMinutes: 360, budgetPercent: 5 },
-];
-
-/**
  * A service level objective, e.g. "p95 under 200 ms for 99% of minutes" and "errors under 1%".
  * It renders CloudWatch alarms that rollouts roll back on — one source of truth for the lane — and,
  * where AWS offers them, period-based CloudWatch Application Signals SLOs on the same metrics with
@@ -401,7 +387,7 @@ export class ServiceLevelObjective {
    * (`0.02 × window minutes ÷ 60`; 14.4 for a 30-day window, 13.44 for the default 28 days).
    */
   public get fastBurnRateThreshold(): number {
-    return this.burnRateThreshold(BURN_RATE_ALARMS[0]);
+    return burnRateThreshold(this.window, BURN_RATE_ALARMS[0]);
   }
 
   /**
@@ -409,7 +395,7 @@ export class ServiceLevelObjective {
    * (`0.05 × window minutes ÷ 360`; 6 for a 30-day window, 5.6 for the default 28 days).
    */
   public get slowBurnRateThreshold(): number {
-    return this.burnRateThreshold(BURN_RATE_ALARMS[1]);
+    return burnRateThreshold(this.window, BURN_RATE_ALARMS[1]);
   }
 
   /** CloudWatch percentile statistic, e.g. `p95`. */
@@ -499,9 +485,9 @@ export class ServiceLevelObjective {
     const windowText = describeDuration(this.rollbackWindow);
     const objective = (kind: string, metric: cloudwatch.IMetric, threshold: number, what: string) => {
       if (!this.applicationSignals) { return; }
-      const o = this.renderObjective(scope, `${id}${kind}Objective`, metric, threshold, `SLO ${source.laneName}: ${what}`);
+      const o = renderObjective(scope, `${id}${kind}Objective`, metric, threshold, `SLO ${source.laneName}: ${what}`, this);
       objectives.push(o);
-      burnRateAlarms.push(...this.renderBurnRateAlarms(scope, `${id}${kind}`, o, `SLO ${source.laneName}: ${what}`));
+      burnRateAlarms.push(...renderBurnRateAlarms(scope, `${id}${kind}`, o, `SLO ${source.laneName}: ${what}`, this.window));
     };
     if (this.latencyThreshold) {
       if (!source.latency) {
@@ -569,128 +555,7 @@ export class ServiceLevelObjective {
     }
     return { rollbackAlarms, pagingAlarms, objectives, burnRateAlarms };
   }
-
-  private burnRateThreshold(spec: BurnRateAlarmSpec): number {
-    const windowMinutes = this.window.toMinutes();
-    return Math.round(spec.budgetPercent / 100 * windowMinutes / spec.lookBackMinutes * 1e6) / 1e6;
-  }
-
-  private renderObjective(scope: Construct, id: string, metric: cloudwatch.IMetric, threshold: number, what: string): applicationsignals.CfnServiceLevelObjective {
-    const periodSeconds = this.period.toSeconds();
-    const objective = new applicationsignals.CfnServiceLevelObjective(scope, id, {
-      name: 'placeholder',
-      description: truncate(`${what} in ${this.goalPercent}% of ${describeDuration(this.period)} periods over a rolling ${this.window.toDays()} days. Burn-rate alarms page on it.`, 1024),
-      sli: {
-        sliMetric: {
-          metricDataQueries: toMetricDataQueries(scope, metric, periodSeconds),
-          periodSeconds,
-        },
-        metricThreshold: threshold,
-        comparisonOperator: 'LessThanOrEqualTo',
-      },
-      goal: {
-        attainmentGoal: this.goalPercent,
-        interval: { rollingInterval: { duration: this.window.toDays(), durationUnit: 'DAY' } },
-        warningThreshold: 50,
-      },
-      burnRateConfigurations: BURN_RATE_ALARMS.map(b => ({ lookBackWindowMinutes: b.lookBackMinutes })),
-    });
-    // Unique per construct path and led by the stack name; SLO names are unique per account and Region.
-    objective.name = Names.uniqueResourceName(objective, { maxLength: 128, separator: '-' });
-    return objective;
-  }
-
-  private renderBurnRateAlarms(scope: Construct, id: string, objective: applicationsignals.CfnServiceLevelObjective, what: string): cloudwatch.Alarm[] {
-    return BURN_RATE_ALARMS.map(spec => {
-      const threshold = this.burnRateThreshold(spec);
-      const alarm = new cloudwatch.Alarm(scope, `${id}${spec.suffix}`, {
-        metric: new cloudwatch.Metric({
-          namespace: 'AWS/ApplicationSignals',
-          metricName: 'BurnRate',
-          dimensionsMap: { SloName: objective.name, BurnRateWindowMinutes: String(spec.lookBackMinutes) },
-          statistic: cloudwatch.Stats.MAXIMUM,
-          period: Duration.minutes(1),
-        }),
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: truncate(`${what}: ${spec.budgetPercent}% of the ${this.window.toDays()}-day error budget spent within ${spec.lookBackMinutes / 60} hour(s) (burn rate over ${threshold}). Page; rollouts roll back on the SLO's M-of-N alarms instead.`, 1024),
-      });
-      alarm.node.addDependency(objective);
-      return alarm;
-    });
-  }
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The metric judged on the SLO's period (the M-of-N math counts periods of that length). */
-function withPeriod(m: cloudwatch.IMetric, period: Duration): cloudwatch.IMetric {
-  if (m instanceof cloudwatch.Metric || m instanceof cloudwatch.MathExpression) { return m.with({ period }); }
-  return m;
-}
-
-/**
- * CloudWatch judges a percentile alarm's datapoint "statistically significant" from `10 / (1 - p)` samples
- * for p >= 0.5 (`10 / p` below): fewer, and `EvaluateLowSampleCountPercentile: ignore` keeps the state.
- * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/percentiles-with-low-samples.html
- */
-function lowSampleCount(percentile: number): number {
-  const p = percentile / 100;
-  return Math.ceil((p >= 0.5 ? 10 / (1 - p) : 10 / p) - 1e-9);
-}
-
-function truncate(s: string, max: number): string {
-  return s.length <= max ? s : s.slice(0, max - 1) + '…';
-}
-
-/**
- * A CloudWatch metric or metric-math expression as the `MetricDataQueries` of an Application Signals
- * SLI: the metric (or expression) returns data, the metrics an expression uses do not.
- */
-function toMetricDataQueries(scope: Construct, metric: cloudwatch.IMetric, periodSeconds: number): applicationsignals.CfnServiceLevelObjective.MetricDataQueryProperty[] {
-  const queries: applicationsignals.CfnServiceLevelObjective.MetricDataQueryProperty[] = [];
-  const visit = (m: cloudwatch.IMetric, queryId: string, returnData: boolean) => {
-    const config = m.toMetricConfig();
-    if (config.metricStat) {
-      const stat = config.metricStat;
-      queries.push({
-        id: queryId,
-        metricStat: {
-          metric: {
-            namespace: stat.namespace,
-            metricName: stat.metricName,
-            dimensions: stat.dimensions?.map(d => ({ name: d.name, value: String(d.value) })),
-          },
-          period: periodSeconds,
-          stat: stat.statistic,
-          unit: stat.unitFilter,
-        },
-        accountId: stat.accountOverride,
-        returnData,
-      });
-    } else if (config.mathExpression) {
-      const math = config.mathExpression;
-      queries.push({ id: queryId, expression: math.expression, returnData });
-      for (const [usedId, used] of Object.entries(math.usingMetrics)) {
-        visit(used, usedId, false);
-      }
-    } else {
-      // Unreachable from render(): the rollback alarm on the same metric rejects search expressions first.
-      throw invalid(scope, 'slo', m.toString(), 'watches a search expression, which an Application Signals SLO cannot use', 'Pass a metric or a metric-math expression, or set applicationSignals: false.');
-    }
-  };
-  visit(metric, 'sli', true);
-  return queries;
-}
-
-function toUnit(d: Duration, unit: cloudwatch.Unit): number {
-  switch (unit) {
-    case cloudwatch.Unit.MICROSECONDS: return d.toMilliseconds() * 1000;
-    case cloudwatch.Unit.SECONDS: return d.toMilliseconds() / 1000;
-    case cloudwatch.Unit.MILLISECONDS: return d.toMilliseconds();
-    default:
-      throw invalid('ServiceLevelObjective', 'latencyUnit', unit, 'is not a time unit', 'Report latency in MICROSECONDS, MILLISECONDS or SECONDS.');
-  }
-}
