@@ -34,7 +34,7 @@ describe('reading the hybrid stack', () => {
   test('the SageMaker baseline: bounds, high-resolution in-flight target tracking with its cooldowns, canary and rollback alarms', () => {
     const l = hybrid.lanes[0];
     expect(l.instanceType).toBe('ml.m5.xlarge');
-    expect(l.scalableTargets[0]).toMatchObject({ minCapacity: 2, maxCapacity: 12 });
+    expect(l.scalableTargets[0]).toMatchObject({ minCapacity: 2, maxCapacity: 8 });
     expect(l.scalableTargets[0].targetTracking[0]).toMatchObject({
       predefined: 'SageMakerVariantConcurrentRequestsPerModelHighResolution', targetValue: 3.2, scaleOutCooldown: 60, scaleInCooldown: 600, disableScaleIn: false,
     });
@@ -83,7 +83,8 @@ describe('reading the hybrid stack', () => {
       hedgeAfterMs: 0,
       retry: { budgetPercent: 10, bucketSize: 10, jitterMs: 25 },
       // The baseline's rollback alarms as emitted (the lane reads them too).
-      failover: { alarms: [expect.stringMatching(/^AssistantBaselineSloLatency[0-9A-F]{8}$/), expect.stringMatching(/^AssistantBaselineSloErrorRate[0-9A-F]{8}$/)], cacheMs: 5000 },
+      failover: { alarms: [expect.stringMatching(/^AssistantBaselineSloLatency[0-9A-F]{8}$/), expect.stringMatching(/^AssistantBaselineSloErrorRate[0-9A-F]{8}$/)], cacheMs: 5000, failbackMs: 600000, failbackStartPercent: 10 },
+      admission: { budgetMs: 240, targetSlowPercent: 1, windowMs: 5000, adjustMs: 1000, gain: 5, increasePercent: 1, minPercent: 5 },
     }]);
     const baselineAlarms = hybrid.lanes[0].alarms.map(a => a.logicalId);
     for (const a of hybrid.frontDoors![0].failover!.alarms) { expect(baselineAlarms).toContain(a); }
