@@ -61,18 +61,18 @@ export function errorRatePercent(math: ErrorRateMath): cloudwatch.MathExpression
   const guard = math.minRequests > 0 ? `${req} >= ${math.minRequests}` : `${req} > 0`;
   return new cloudwatch.MathExpression({
     expression: `IF(${guard}, 100 * ${err} / ${req}, 0)`,
-    usingMetrics: { [err]: asSum(math.errors), [req]: asSum(math.requests) },
+    usingMetrics: { [err]: asSum(math.errors, math.period), [req]: asSum(math.requests, math.period) },
     period: math.period,
     label: math.label,
   });
 }
 
 /**
- * The same count metric with the Sum statistic (expressions are left as they are). The expression's
- * period overrides the periods of the metrics it uses.
+ * The same count metric with the Sum statistic over the expression's period (expressions are left as
+ * they are): the expression's period would override it anyway, and aws-cdk-lib warns when it does.
  */
-function asSum(m: cloudwatch.IMetric): cloudwatch.IMetric {
-  if (m instanceof cloudwatch.Metric) { return m.with({ statistic: 'Sum' }); }
+function asSum(m: cloudwatch.IMetric, period: Duration): cloudwatch.IMetric {
+  if (m instanceof cloudwatch.Metric) { return m.with({ statistic: 'Sum', period }); }
   return m;
 }
 
@@ -137,7 +137,7 @@ export function errorRateExcess(math: ErrorRateExcessMath): cloudwatch.MathExpre
   const expected = `${literal(p)} * inv`;
   return new cloudwatch.MathExpression({
     expression: `IF(inv >= ${Math.max(1, math.minRequests)} AND err > ${expected}, (err - ${expected}) * (err - ${expected}) / (${literal(p * (1 - p))} * inv), 0)`,
-    usingMetrics: { err: asSum(math.errors), inv: asSum(math.requests) },
+    usingMetrics: { err: asSum(math.errors, math.period), inv: asSum(math.requests, math.period) },
     period: math.period,
     label: math.label,
   });
