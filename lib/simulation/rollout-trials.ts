@@ -111,11 +111,19 @@ export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): Rol
   const canaryShare = r.mechanism === 'sagemaker-blue-green' && r.sizeType === 'CAPACITY_PERCENT'
     ? Math.min(1, Math.max(1, Math.round(r.canaryPercent * n / 100)) / n)
     : r.canaryPercent / 100;
-  const stepMinutes = Math.max(1, Math.ceil(r.waitSeconds / 60));
+  // A step's bake; an all-at-once shift with no wait is not watched at all (CodeDeploy AllAtOnce, SageMaker
+  // ALL_AT_ONCE with WaitIntervalInSeconds 0).
+  const stepMinutes = r.type === 'ALL_AT_ONCE' ? Math.ceil(r.waitSeconds / 60) : Math.max(1, Math.ceil(r.waitSeconds / 60));
   // LINEAR: the share grows by a step every interval until all traffic is shifted.
   const linearStep = r.type === 'LINEAR' ? (r.linearStepPercent ?? r.canaryPercent) / 100 : undefined;
-  const canaryMinutes = linearStep ? Math.ceil(1 / linearStep - 1e-9) * stepMinutes - stepMinutes : stepMinutes;
-  const afterMinutes = r.mechanism === 'codedeploy-lambda' ? 0 : Math.ceil(r.finalBakeSeconds / 60);
+  const sageMaker = r.mechanism === 'sagemaker-blue-green';
+  let canaryMinutes = linearStep ? Math.ceil(1 / linearStep - 1e-9) * stepMinutes - stepMinutes : stepMinutes;
+  // After the last shift: CodeDeploy stops watching; SageMaker watches only baking periods (WaitIntervalInSeconds:
+  // the last linear step's, the all-at-once bake) and not TerminationWaitInSeconds ("additional waiting time after
+  // the completion of an endpoint deployment", API BlueGreenUpdatePolicy); Argo's analysis runs through the final
+  // pause; ECS deployment alarms through the bake.
+  let afterMinutes = r.mechanism === 'codedeploy-lambda' ? 0 : sageMaker ? (linearStep ? stepMinutes : 0) : Math.ceil(r.finalBakeSeconds / 60);
+  if (sageMaker && r.type === 'ALL_AT_ONCE') { afterMinutes = canaryMinutes; canaryMinutes = 0; }
   const total = canaryMinutes + afterMinutes;
   const preMinutes = Math.max(0, ...r.alarms.map(a => a.evaluationPeriods * a.period / 60));
   const alarmEvals = r.alarms.map(a => new MinuteAlarm(a, q));

@@ -113,3 +113,18 @@ describe('rollout trials read version-scoped alarms', () => {
     expect(rolloutTrials(l(withDims({ FunctionName: 'f', Resource: 'f:live', ExecutedVersion: '<token>' })), opts).detectedWithin5MinPercent).toBe(100);
   });
 });
+
+describe('which minutes of a deployment are watched', () => {
+  const sm = (waitSeconds: number, finalBakeSeconds: number): LaneSpec => lane({
+    slo: { latencyPercentile: 95, latencyMs: 300, maxErrorRatePercent: 1 },
+    scalableTargets: [],
+    rollout: { mechanism: 'sagemaker-blue-green', type: 'ALL_AT_ONCE', canaryPercent: 100, waitSeconds, finalBakeSeconds, alarms: [zAlarm({ math: { ...zAlarm().math!, metrics: { err: { namespace: 'AWS/SageMaker', metricName: 'Invocation5XXErrors', stat: 'Sum', period: 300 }, inv: { namespace: 'AWS/SageMaker', metricName: 'Invocations', stat: 'Sum', period: 300 } } } })], analysis: [] },
+  });
+  const opts = { rps: 1000, kind: CanaryKind.BAD_ERRORS, trials: 50, profiles: { default: { requestsPerSecondAtSlo: 12, latencyAtSloMs: 250, concurrency: 4 } } };
+  test('SageMaker ALL_AT_ONCE: the baking period (WaitIntervalInSeconds) is watched, TerminationWaitInSeconds (after completion) is not', () => {
+    const unwatched = rolloutTrials(sm(0, 600), opts);
+    expect([unwatched.rolledBackPercent, unwatched.deploymentMinutes]).toEqual([0, 0]);
+    const baked = rolloutTrials(sm(600, 0), opts);
+    expect([baked.detectedWithin5MinPercent, baked.deploymentMinutes]).toEqual([100, 10]);
+  });
+});
