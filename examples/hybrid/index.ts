@@ -98,7 +98,8 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
     // A canary is at most half the fleet (SageMaker's limit), 1 of the minimum 2 instances, and at low
     // traffic (2 RPS) half the requests cannot tell 5% errors from 0.5% within 5 minutes on the mixed
     // metric (lib/simulation README, "Rollback alarms and low traffic"). So: blue/green all at once,
-    // baked 10 minutes on the rollback alarms with the old fleet kept for an immediate rollback.
+    // baked 10 minutes on the rollback alarms with the old fleet kept for an immediate rollback (the
+    // bake must be SageMaker's baking period, WaitIntervalInSeconds, to be watched: a lane change).
     rollout: Rollout.allAtOnce({ finalBakeTime: Duration.minutes(10) }),
   });
 
