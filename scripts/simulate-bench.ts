@@ -133,7 +133,7 @@ trialRows(`4. Rollout trials (${TRIALS} per cell), emitted alarms and deployment
 trialRows('4a. Lane fix (managed endpoint): blue/green ALL_AT_ONCE bakes in WaitIntervalInSeconds (watched), not TerminationWaitInSeconds (after completion, not watched)',
   rolloutLanes.filter(l => l.rollout?.mechanism === 'sagemaker-blue-green' && l.rollout.type === 'ALL_AT_ONCE')
     .map(l => ({ ...l, rollout: { ...l.rollout!, waitSeconds: l.rollout!.finalBakeSeconds, finalBakeSeconds: 0 } })));
-trialRows('4b. With the serverless lane\'s version-scoped metrics (Lambda ExecutedVersion of the new version; lane change in progress)',
+trialRows('4b. Serverless lane judged on the new version only (its RollbackLatency/RollbackErrorRate carry ExecutedVersion; same as 4 since the lane emits them)',
   rolloutLanes.filter(l => l.kind === 'serverless'), { canaryOnlyAlarms: true });
 const argoLanes = rolloutLanes.filter(l => l.rollout?.mechanism === 'argo-canary');
 const sloDesign = (canaryPercent?: number) => (l: LaneSpec): LaneSpec => ({

@@ -251,6 +251,8 @@ class LaneRun {
     d.visible[t] = this.queued;
     // Messages received and not yet deleted: the jobs being processed (Little's law: completions per second × seconds per job).
     d.notVisible[t] = Math.min(n, busy / this.prof.requestsPerSecondAtSlo);
+    // Jobs handed to workers this second (the fluid model takes them as they are worked on).
+    d.received[t] = busy;
     d.oldestAge[t] = age;
     d.cpu[t] = n > 0 ? 100 * Math.min(1, busy / (n * this.prof.requestsPerSecondAtSlo)) : 0;
     d.utilization[t] = d.cpu[t] / 100;

@@ -5,7 +5,7 @@ import { AlarmSpec, MetricMath, MetricRef } from './stack-model';
 export const SERIES = [
   'requests', 'errors', 'over', 'latencyQ', 'inflightPerInstance', 'utilization', 'spill', 'throttles',
   'visible', 'oldestAge', 'running', 'pending', 'cpu', 'capacity', 'invocationsPerInstance', 'cold',
-  'notVisible', 'desired',
+  'notVisible', 'desired', 'received',
 ] as const;
 export type SeriesName = typeof SERIES[number];
 
@@ -26,6 +26,7 @@ const METRIC_SERIES: Record<string, SeriesName> = {
   'AWS/SQS:ApproximateNumberOfMessagesVisible': 'visible',
   'AWS/SQS:ApproximateAgeOfOldestMessage': 'oldestAge',
   'AWS/SQS:ApproximateNumberOfMessagesNotVisible': 'notVisible',
+  'AWS/SQS:NumberOfMessagesReceived': 'received',
   'ECS/ContainerInsights:DesiredTaskCount': 'desired',
   'ECS/ContainerInsights:RunningTaskCount': 'running',
   'ECS/ContainerInsights:PendingTaskCount': 'pending',
@@ -33,7 +34,7 @@ const METRIC_SERIES: Record<string, SeriesName> = {
 };
 
 /** Count series: per-second values add up over a period (Sum); gauges are sampled. */
-const COUNTS = new Set<SeriesName>(['requests', 'errors', 'spill', 'throttles', 'invocationsPerInstance', 'cold']);
+const COUNTS = new Set<SeriesName>(['requests', 'errors', 'spill', 'throttles', 'invocationsPerInstance', 'cold', 'received']);
 
 /**
  * Predefined target-tracking metrics as CloudWatch metrics.

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { compileMetricMath, MetricMathError } from './metric-math';
+import { isSupportedMetric } from './metrics';
 import { readFrontDoor } from './front-door-reader';
 import { ManifestInput, num, readManifests } from './manifest-reader';
 import { DEFAULT_COOLDOWN_SECONDS } from './platform';
@@ -366,6 +367,13 @@ function buildLane(R: Resources, group: string[], anchor: string, kind: string, 
 
   const rollout = readRollout(R, group, alarms, lanePath, findings);
   rollout?.alarms.forEach(a => usedAlarms.add(a.logicalId));
+  // An alarm that scales or rolls back on a metric the simulator does not produce would read as missing data.
+  for (const a of Object.values(alarms).filter(x => usedAlarms.has(x.logicalId))) {
+    const unknown = (a.metric ? [a.metric] : Object.values(a.math?.metrics ?? {})).filter(m => !isSupportedMetric(m));
+    if (unknown.length) {
+      findings.push({ lane: lanePath, resource: a.logicalId, type: 'AWS::CloudWatch::Alarm', severity: 'unsupported', message: `metric ${unknown.map(m => `${m.namespace} ${m.metricName}`).join(', ')} is not simulated: it reads as missing data (${a.treatMissingData})` });
+    }
+  }
   for (const a of Object.values(alarms)) {
     if (!usedAlarms.has(a.logicalId) && a.metric?.namespace === 'AWS/ApplicationSignals') {
       findings.push({ lane: lanePath, resource: a.logicalId, type: 'AWS::CloudWatch::Alarm', severity: 'info', message: `Application Signals burn-rate alarm (${a.metric.metricName}) pages only; not simulated` });

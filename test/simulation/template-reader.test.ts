@@ -8,6 +8,7 @@ import { createHybridApp } from '../../examples/hybrid';
 import { modelFromConstructs } from '../../lib/simulation/from-construct';
 import { compileMetricMath, MetricMathError } from '../../lib/simulation/metric-math';
 import { StackModel } from '../../lib/simulation/stack-model';
+import { isVersionScoped } from '../../lib/simulation/rollout-trials';
 import { readStack } from '../../lib/simulation/template-reader';
 
 let hybrid: StackModel;
@@ -60,7 +61,9 @@ describe('reading the hybrid stack', () => {
     // 75% is no predefined CodeDeploy config: the lane's custom AWS::CodeDeploy::DeploymentConfig is read.
     expect(l.rollout).toMatchObject({ mechanism: 'codedeploy-lambda', type: 'CANARY', canaryPercent: 75, waitSeconds: 300, configName: 'Custom.LambdaCanary75Percent5Minutes' });
     // Throttles page but do not roll back (a healthy burst reaches the reserved cap too).
-    expect(l.rollout!.alarms.map(a => a.logicalId)).toEqual([expect.stringMatching(/SloLatency/), expect.stringMatching(/SloErrorRate/)]);
+    // CodeDeploy rolls back on the SLO rendered on the new version's metrics (ExecutedVersion): the trials judge it alone.
+    expect(l.rollout!.alarms.map(a => a.logicalId)).toEqual([expect.stringMatching(/RollbackLatency/), expect.stringMatching(/RollbackErrorRate/)]);
+    expect(l.rollout!.alarms.map(isVersionScoped)).toEqual([true, true]);
   });
 
   test('alarms that only page and burn-rate alarms are reported, not dropped', () => {
@@ -105,7 +108,7 @@ test('document batch: backlog-per-worker metric math, time-in-queue and scale-fr
     [120, [{ lower: 0, upper: undefined, adjustment: 1 }], [[1, 'GreaterThanOrEqualToThreshold']]],
     // With a time-in-queue trigger, target tracking only scales out; these two release workers (issue 12 item 10).
     [60, [{ lower: 0, upper: undefined, adjustment: -1 }], [[1, 'GreaterThanOrEqualToThreshold']]],
-    [60, [{ lower: undefined, upper: 0, adjustment: -6 }], [[0, 'LessThanOrEqualToThreshold']]],
+    [60, [{ lower: undefined, upper: 0, adjustment: -6 }], [[1, 'LessThanThreshold']]],
   ]);
   expect(t.scheduled.map(s => s.schedule)).toEqual(['cron(0 6 L * ? *)', 'cron(0 20 L * ? *)']);
   expect(batch.lanes[0].slo.maxTimeInQueue).toBe(1800);
