@@ -201,6 +201,16 @@ describe('deployment configs and Kubernetes objects from raw templates', () => {
     expect(m.lanes[1].initialCapacity).toBe(3);
   });
 
+  test('a rollback alarm on a metric the simulator does not produce is reported (it would read as missing data); a produced one is not', () => {
+    const m = readStack([{ stackName: 'S', template: { Resources: {
+      Svc: { Type: 'AWS::ECS::Service', Properties: { DesiredCount: 2, DeploymentConfiguration: { Alarms: { Enable: true, Rollback: true, AlarmNames: ['svc-cpu', 'svc-custom'] } } } },
+      Cpu: alarmRes('svc-cpu'),
+      Custom: { Type: 'AWS::CloudWatch::Alarm', Properties: { ...alarmRes('svc-custom').Properties, Namespace: 'MyApp', MetricName: 'BadAnswers', TreatMissingData: 'notBreaching' } },
+    } } }]);
+    expect(m.lanes[0].rollout!.alarms.map(a => a.alarmName)).toEqual(['svc-cpu', 'svc-custom']);
+    expect(m.findings).toEqual([expect.objectContaining({ lane: 'S/Svc', resource: 'Custom', severity: 'unsupported', message: 'metric MyApp BadAnswers is not simulated: it reads as missing data (notBreaching)' })]);
+  });
+
   test('CodeDeploy linear config and a custom config (reported, simulated all at once)', () => {
     const lambdaLane = (cfg: string) => ({
       Fn: { Type: 'AWS::Lambda::Function', Properties: {} },
