@@ -105,6 +105,18 @@ describe('admissionPolicy with a cosign key (Kyverno)', () => {
     const pod = (c.toJson() as any[]).find(o => o.kind === 'Deployment').spec.template.spec;
     const run = [...pod.initContainers, ...pod.containers].map((x: any) => x.image);
     expect(new Set(run)).toEqual(new Set(digests.validate.foreach[0].deny.conditions.any[0].value));
+    // the selector matches the chart's pods
+    const podLabels = (c.toJson() as any[]).find(o => o.kind === 'Deployment').spec.template.metadata.labels;
+    expect(podLabels).toMatchObject(digests.match.any[0].resources.selector.matchLabels);
+  });
+
+  test('the deny condition, evaluated as Kyverno does (AnyNotIn per container), admits the chart\'s pod and denies another image', () => {
+    const rule = policy.spec.rules[0].validate.foreach[0].deny.conditions.any[0];
+    const denied = (pod: any) => [...(pod.ephemeralContainers ?? []), ...(pod.initContainers ?? []), ...pod.containers].some((x: any) => !rule.value.includes(x.image));
+    const pod = (c.toJson() as any[]).find(o => o.kind === 'Deployment').spec.template.spec;
+    expect(denied(pod)).toBe(false);
+    expect(denied({ ...pod, containers: [{ ...pod.containers[0], image: 'nvcr.io/nvidia/tritonserver:24.08-py3' }] })).toBe(true);
+    expect(denied({ ...pod, ephemeralContainers: [{ name: 'debug', image: 'busybox' }] })).toBe(true);
   });
 
   test('rule 2 verifies the serving image\'s cosign signature (Rekor checked by default), digests required, no mutation', () => {
