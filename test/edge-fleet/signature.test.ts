@@ -3,7 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ArtifactSignature, HardwareTarget, ModelArtifact, ModelPrecision, ModelWeights, Rollout } from '../../lib';
@@ -136,6 +136,41 @@ describe('a signed edge build (ArtifactSignature.fromAsset)', () => {
   test('the device role reads exactly the signature object too', () => {
     const policies = JSON.stringify(t.findResources('AWS::IAM::Policy'));
     expect(policies).toMatch(/[0-9a-f]{64}\.sig/);
+  });
+});
+
+describe('a signature made with the openssl CLI and an RSA key (the documented producer command)', () => {
+  test('installs with sh and openssl; a tampered model file fails the SHA-256 check before openssl runs', () => {
+    const key = path.join(tmp, 'rsa.pem');
+    execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', key], { stdio: 'pipe' });
+    const pub = execFileSync('openssl', ['pkey', '-in', key, '-pubout'], { encoding: 'utf-8' });
+    const model = tarball('rsa', 'weights signed with rsa');
+    const sig = `${model}.sig`;
+    execFileSync('openssl', ['dgst', '-sha256', '-sign', key, '-out', sig, model], { stdio: 'pipe' });
+    const m = manifestOf(channel(ArtifactSignature.fromAsset(sig, pub), ModelWeights.fromAsset(model)));
+    const ok = install(m, model, sig);
+    expect(ok.output).toContain('Verified OK');
+    expect(ok.ok).toBe(true);
+    const tampered = install(m, MODEL, sig);
+    expect(tampered.ok).toBe(false);
+    expect(tampered.output).toMatch(/FAILED/);
+    expect(tampered.output).not.toMatch(/Verif/);
+  });
+});
+
+describe('a signature whose S3 key is a token', () => {
+  test('Install names the downloaded file after the resolved URI at run time (basename)', () => {
+    const stack = new Stack(new App(), 'S');
+    const bucket = new s3.Bucket(stack, 'Models');
+    const sigKey = new CfnParameter(stack, 'SigKey').valueAsString;
+    const weights = ModelWeights.fromBucket(bucket, 'assistant/1.4.0/model.tar.gz', { digest: 'sha256:' + '0'.repeat(64) });
+    new EdgeFleetChannel(stack, 'Edge', {
+      artifact: new ModelArtifact({ name: 'assistant', version: '1.4.0', weights, targets: [HardwareTarget.EDGE_ARM64], signature: ArtifactSignature.fromBucket(bucket, sigKey, PUB) }),
+      deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64 }], rollout: Rollout.allAtOnce(), fleetHealth: false,
+    });
+    const m = manifestOf(Template.fromStack(stack));
+    expect(m.Lifecycle.Install.Script).toContain(`-signature "{artifacts:path}/$(basename 's3://<token>/<token>')" {artifacts:path}/model.tar.gz`);
+    expect(m.Artifacts[1].Uri).toBe('s3://<token>/<token>');
   });
 });
 
