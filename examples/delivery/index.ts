@@ -1,0 +1,62 @@
+import { App, ArnFormat, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { ModelArtifact, ModelArtifactOptions } from '../../lib';
+import { DeliveryAppSource, DeliveryStage, ModelDeliveryContext, ModelDeliveryPipeline, ModelDeliverySource } from '../../lib/delivery';
+
+/**
+ * The model delivery pipeline of the hybrid example: a new version of `models/assistant/model.tar.gz`
+ * goes through the checks, the project's own tests, a shadow stage, a canary of the `InferenceLanesHybrid`
+ * stack that rolls back on the baseline's rollback alarms, an approval on an SNS topic and the promote.
+ */
+export class DeliveryStack extends Stack {
+  public readonly delivery: ModelDeliveryPipeline;
+  public readonly models: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const key = new kms.Key(this, 'ModelsKey', { enableKeyRotation: true });
+    this.models = new s3.Bucket(this, 'Models', {
+      versioned: true,                 // required: the S3 source action reads object versions
+      eventBridgeEnabled: true,        // the pipeline starts on the bucket's Object Created events
+      encryption: s3.BucketEncryption.KMS, encryptionKey: key, enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      serverAccessLogsPrefix: 'access-logs/',
+    });
+    const approvers = new sns.Topic(this, 'Approvers', { enforceSSL: true, masterKey: key });
+    // The rollback alarms of the hybrid's lanes, by name (they live in the InferenceLanesHybrid stack).
+    const rollbackAlarms = ['InferenceLanesHybrid-Baseline-RollbackLatency', 'InferenceLanesHybrid-Baseline-RollbackErrors']
+      .map((name, i) => cloudwatch.Alarm.fromAlarmArn(this, `Rollback${i}`, this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME })));
+    this.delivery = new ModelDeliveryPipeline(this, 'Delivery', {
+      source: ModelDeliverySource.s3Object(this.models, 'models/assistant/model.tar.gz'),
+      app: DeliveryAppSource.s3Zip(this.models, 'apps/inference-lanes.zip'),
+      stages: [
+        DeliveryStage.shadow({ stacks: ['InferenceLanesHybrid'], bakeTime: Duration.minutes(20) }),
+        DeliveryStage.canary({ stacks: ['InferenceLanesHybrid'], rollbackAlarms }),
+        DeliveryStage.approval({ notificationTopic: approvers }),
+        DeliveryStage.promote(),
+      ],
+    });
+  }
+}
+
+/** The delivery example as an app (the pipeline stack `InferenceLanesDelivery`). */
+export function createDeliveryApp(app: App = new App()): { app: App; stack: DeliveryStack } {
+  const stack = new DeliveryStack(app, 'InferenceLanesDelivery', { env: { account: '123456789012', region: 'us-east-1' } });
+  return { app, stack };
+}
+
+/**
+ * How an app picks up the pipeline's candidate: in the pipeline (`-c inference-lanes:model-version=...`)
+ * the candidate's S3 object is the artifact; outside it, the released `fallback`.
+ */
+export function deliveredArtifact(scope: Construct, fallback: ModelArtifact, options: ModelArtifactOptions): ModelArtifact {
+  const candidate = ModelDeliveryContext.of(scope);
+  if (!candidate || candidate.role === 'shadow') { return fallback; } // shadow: the app mirrors traffic to the candidate
+  const [, bucketName, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(candidate.uri)!;
+  return ModelArtifact.fromBucket(s3.Bucket.fromBucketName(scope, 'DeliveredModel', bucketName), key,
+    { ...options, version: candidate.version, digest: candidate.digest });
+}
