@@ -109,7 +109,7 @@ export function buildDeliveryPipeline(scope: Construct, s: BuildSettings): codep
   });
 
   for (const stage of s.stages) {
-    pipeline.addStage(deliveryStage(scope, s, stage, project, common, appArtifact, candidate, checkAction));
+    pipeline.addStage(deliveryStage(s, stage, project, common, appArtifact, candidate, checkAction));
   }
   acknowledgeInherentFindings(pipeline, projects);
   return pipeline;
@@ -117,7 +117,7 @@ export function buildDeliveryPipeline(scope: Construct, s: BuildSettings): codep
 
 type ProjectFactory = (id: string, commands: string[], env: { [k: string]: string }, options?: { exported?: string[]; install?: string[]; timeout?: Duration }) => codebuild.PipelineProject;
 
-function deliveryStage(scope: Construct, s: BuildSettings, stage: DeliveryStage, project: ProjectFactory, common: { [k: string]: string },
+function deliveryStage(s: BuildSettings, stage: DeliveryStage, project: ProjectFactory, common: { [k: string]: string },
   app: codepipeline.Artifact, candidate: { [k: string]: codebuild.BuildEnvironmentVariable }, check: actions.CodeBuildAction): codepipeline.StageOptions {
   const stacks = stage.deployOptions.stacks?.join(' ') ?? '--all';
   const deploy = (id: string, role: string, tail: string[], env: { [k: string]: string }, bake: Duration) => {
@@ -163,7 +163,6 @@ function deliveryStage(scope: Construct, s: BuildSettings, stage: DeliveryStage,
       return { stageName: 'Promote', actions: [new actions.CodeBuildAction({ actionName: 'DeployPromote', project: p, input: app, environmentVariables: candidate })] };
     }
   }
-  void scope;
 }
 
 function appSourceAction(s: BuildSettings, output: codepipeline.Artifact): codepipeline.IAction {
