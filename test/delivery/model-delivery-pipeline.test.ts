@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -145,7 +146,9 @@ describe('S3 source, all four stages', () => {
 
   test('the gates: default install and commands, the candidate in CDK context and CDK_CONTEXT_JSON', () => {
     const gates = project(t, 'Gates');
-    expect(gates.spec.phases.install.commands).toEqual(['npm ci', 'pip3 install --quiet cfn-lint']);
+    expect(gates.spec.phases.install).toEqual({ 'runtime-versions': { nodejs: 22, python: 3.12 }, 'commands': ['npm ci', 'pip3 install --quiet cfn-lint'] });
+    expect(gates.props.Environment.Image).toBe('aws/codebuild/standard:7.0');
+    expect(project(t, 'CanaryDeploy').spec.phases.install).toEqual({ 'runtime-versions': { nodejs: 22 }, 'commands': ['npm ci'] });
     const cmds: string[] = gates.spec.phases.build.commands;
     expect(cmds.slice(-2)).toEqual(['npx cdk synth --all --quiet $CDK_CONTEXT_ARGS', 'npm test']);
     expect(cmds).toContain('DELIVERY_ROLE=gates');
@@ -226,6 +229,15 @@ describe('S3 source, all four stages', () => {
     // W3005 is aws-cdk-lib's own explicit DependsOn of the pipeline on its role policy.
     expect(CfnLint.format(lint.warnings.filter((w) => w.rule !== 'W3005'))).toBe('');
   });
+});
+
+test('the acknowledgements are granular: a wildcard statement added to a pipeline role is still reported', () => {
+  const f = fixture();
+  const { pipeline } = build(f);
+  const role = pipeline.node.findAll().find((c) => c.node.path.endsWith('/ArtifactCheck/Role')) as iam.Role;
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:*'], resources: ['*'] }));
+  const ids = NagCheck.check(f.stack).errors.map((e) => e.ruleId);
+  expect(ids).toEqual(expect.arrayContaining(['AwsSolutions-IAM5[Action::s3:*]', 'AwsSolutions-IAM5[Resource::*]']));
 });
 
 describe('Model Registry source', () => {

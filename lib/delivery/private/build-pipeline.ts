@@ -54,7 +54,7 @@ export function buildDeliveryPipeline(scope: Construct, s: BuildSettings): codep
   startOnNewModel(scope, s, pipeline);
 
   const projects: codebuild.PipelineProject[] = [];
-  const project = (id: string, commands: string[], env: { [k: string]: string }, options: { exported?: string[]; install?: string[]; timeout?: Duration } = {}) => {
+  const project = (id: string, commands: string[], env: { [k: string]: string }, options: { exported?: string[]; install?: string[]; python?: boolean; timeout?: Duration } = {}) => {
     const p = new codebuild.PipelineProject(scope, id, {
       description: `Model delivery: ${id}`,
       encryptionKey: key,
@@ -65,7 +65,7 @@ export function buildDeliveryPipeline(scope: Construct, s: BuildSettings): codep
         version: '0.2',
         env: { 'shell': 'bash', ...(options.exported ? { 'exported-variables': options.exported } : {}) },
         phases: {
-          ...(options.install ? { install: { 'runtime-versions': { nodejs: 20, python: 3.11 }, 'commands': options.install } } : {}),
+          ...(options.install ? { install: { 'runtime-versions': options.python ? { nodejs: 22, python: 3.12 } : { nodejs: 22 }, 'commands': options.install } } : {}),
           build: { commands },
         },
       }),
@@ -101,7 +101,7 @@ export function buildDeliveryPipeline(scope: Construct, s: BuildSettings): codep
   const candidate = Object.fromEntries(MODEL_VARIABLES.map((v) => [v, { value: checkAction.variable(v) }]));
 
   // Gates: the project's own synth and tests with the candidate in context.
-  const gateProject = project('Gates', [...contextCommands('gates'), ...s.gateCommands], {}, { install: s.gateInstallCommands, timeout: Duration.hours(1) });
+  const gateProject = project('Gates', [...contextCommands('gates'), ...s.gateCommands], {}, { install: s.gateInstallCommands, python: true, timeout: Duration.hours(1) });
   assumeBootstrapRoles(s, gateProject, ['lookup-role']);
   pipeline.addStage({
     stageName: 'Gates',
@@ -115,7 +115,7 @@ export function buildDeliveryPipeline(scope: Construct, s: BuildSettings): codep
   return pipeline;
 }
 
-type ProjectFactory = (id: string, commands: string[], env: { [k: string]: string }, options?: { exported?: string[]; install?: string[]; timeout?: Duration }) => codebuild.PipelineProject;
+type ProjectFactory = (id: string, commands: string[], env: { [k: string]: string }, options?: { exported?: string[]; install?: string[]; python?: boolean; timeout?: Duration }) => codebuild.PipelineProject;
 
 function deliveryStage(s: BuildSettings, stage: DeliveryStage, project: ProjectFactory, common: { [k: string]: string },
   app: codepipeline.Artifact, candidate: { [k: string]: codebuild.BuildEnvironmentVariable }, check: actions.CodeBuildAction): codepipeline.StageOptions {
