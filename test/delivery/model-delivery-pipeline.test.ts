@@ -299,6 +299,12 @@ describe('the freeze', () => {
     t.hasResourceProperties('AWS::SSM::Parameter', { Value: 'frozen at 1.4.0 (incident 4711)' });
   });
 
+  test('a VersionFreeze applied in code above the pipeline freezes it too', () => {
+    const f = fixture();
+    VersionFreeze.lock('1.4.0', { reason: 'Black Friday' }).applyTo(f.stack);
+    build(f).t.hasResourceProperties('AWS::SSM::Parameter', { Value: 'frozen at 1.4.0 (Black Friday)' });
+  });
+
   test('an expired freeze leaves it off', () => {
     const f = fixture({ [VersionFreeze.CONTEXT_KEY]: '1.4.0', [VersionFreeze.UNTIL_CONTEXT_KEY]: '2020-01-01T00:00:00Z' });
     build(f).t.hasResourceProperties('AWS::SSM::Parameter', { Description: Match.stringLikeRegexp('freeze'), Value: 'off' });
@@ -396,12 +402,24 @@ describe('bad input is rejected with LaneValidationError (prop, value, fix)', ()
       /'stages\[0\].bakeTime'.*must be from 0 seconds to 7 hours/);
   });
 
+  test('boundaries: qualifier of 10 characters and deployTimeout of 5 minutes and 8 hours accepted; 11 characters, 4 minutes, 8 hours 1 minute rejected', () => {
+    for (const ok of [{ bootstrapQualifier: 'abcdefghij' }, { deployTimeout: Duration.minutes(5) }, { deployTimeout: Duration.hours(8) }]) {
+      const f = fixture();
+      expect(() => new ModelDeliveryPipeline(f.stack, 'Pipeline', props(f, ok))).not.toThrow();
+    }
+    reject(() => ({ bootstrapQualifier: 'abcdefghijk' }), /'bootstrapQualifier' \("abcdefghijk"\) is not a CDK bootstrap qualifier/);
+    reject(() => ({ deployTimeout: Duration.minutes(4) }), /'deployTimeout' \("4 minutes"\) must be from 5 minutes to 8 hours/);
+    reject(() => ({ deployTimeout: Duration.minutes(481) }), /'deployTimeout'.*must be from 5 minutes to 8 hours/);
+  });
+
   test('stacks that are not stack names', () => {
     reject((f) => ({ stages: [DeliveryStage.canary({ rollbackAlarms: [f.alarm], stacks: ['a; rm -rf /'] }), DeliveryStage.promote()] }), /'stages\[0\].stacks'.*must be a non-empty list of stack names/);
   });
 
   test('signature algorithm, bootstrap qualifier, gate commands, deploy timeout, connection ARN', () => {
     reject((f) => ({ signature: { key: kms.Key.fromKeyArn(f.stack, 'K', 'arn:aws:kms:us-east-1:123456789012:key/x'), signingAlgorithm: 'SHA256' } }), /'signature.signingAlgorithm' \("SHA256"\) is not a KMS signing algorithm/);
+    reject(() => ({ signature: {} as any }), /'signature.key'.*is required when a signature is configured/);
+    reject(() => ({ app: DeliveryAppSource.connection({ connectionArn: 'arn:aws:codeconnections:us-east-1:123456789012:connection/x', owner: '', repo: 'b' }) }), /'app.owner' \(""\) is required/);
     reject(() => ({ bootstrapQualifier: 'Not_Valid' }), /'bootstrapQualifier' \("Not_Valid"\) is not a CDK bootstrap qualifier/);
     reject(() => ({ gateCommands: ['npm test', ' '] }), /'gateCommands'.*must be a list of non-empty shell commands/);
     reject(() => ({ deployTimeout: Duration.hours(9) }), /'deployTimeout'.*must be from 5 minutes to 8 hours/);

@@ -210,8 +210,8 @@ function grantArtifactRead(s: BuildSettings, p: codebuild.PipelineProject): void
     }]);
   }
   bucket.encryptionKey?.grantDecrypt(p);
-  if (s.signingKey) {
-    s.signingKey.key.grant(p, 'kms:Verify');
+  if (s.signature) {
+    s.signature.key.grant(p, 'kms:Verify');
   }
 }
 

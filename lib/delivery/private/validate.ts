@@ -21,7 +21,7 @@ export interface DeliverySettings {
   readonly stages: DeliveryStage[];
   readonly requireModelCard: boolean;
   readonly signingKeyArn?: string;
-  readonly signingKey?: ModelDeliveryPipelineProps['signature'];
+  readonly signature?: ModelDeliveryPipelineProps['signature'];
   readonly signingAlgorithm: string;
   readonly gateCommands: string[];
   readonly gateInstallCommands: string[];
@@ -70,7 +70,7 @@ export function validateProps(scope: IConstruct, props: ModelDeliveryPipelinePro
     stages: props.stages,
     requireModelCard: props.requireModelCard ?? true,
     signingKeyArn: props.signature?.key.keyArn,
-    signingKey: props.signature,
+    signature: props.signature,
     signingAlgorithm: algorithm,
     gateCommands: props.gateCommands ?? ['npx cdk synth --all --quiet $CDK_CONTEXT_ARGS', 'npm test'],
     gateInstallCommands: props.gateInstallCommands ?? ['npm ci', 'pip3 install --quiet cfn-lint'],
