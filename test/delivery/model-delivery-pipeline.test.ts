@@ -412,6 +412,15 @@ describe('bad input is rejected with LaneValidationError (prop, value, fix)', ()
     reject(() => ({ deployTimeout: Duration.minutes(481) }), /'deployTimeout'.*must be from 5 minutes to 8 hours/);
   });
 
+  test('an approval comment over 1,000 characters (1,000 accepted), a bad pipeline name', () => {
+    const f = fixture();
+    expect(() => new ModelDeliveryPipeline(f.stack, 'Pipeline', props(f, { stages: [DeliveryStage.canary({ rollbackAlarms: [f.alarm] }),
+      DeliveryStage.approval({ notificationTopic: f.topic, comment: 'x'.repeat(1000) }), DeliveryStage.promote()] }))).not.toThrow();
+    reject((g) => ({ stages: [DeliveryStage.canary({ rollbackAlarms: [g.alarm] }), DeliveryStage.approval({ notificationTopic: g.topic, comment: 'x'.repeat(1001) }), DeliveryStage.promote()] }),
+      /'stages\[1\].comment' \("x{60}... \(1001 characters\)"\) must be 1-1000 characters/);
+    reject(() => ({ pipelineName: 'has space' }), /'pipelineName' \("has space"\) is not a CodePipeline name/);
+  });
+
   test('stacks that are not stack names', () => {
     reject((f) => ({ stages: [DeliveryStage.canary({ rollbackAlarms: [f.alarm], stacks: ['a; rm -rf /'] }), DeliveryStage.promote()] }), /'stages\[0\].stacks'.*must be a non-empty list of stack names/);
   });

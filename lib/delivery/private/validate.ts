@@ -59,6 +59,10 @@ export function validateProps(scope: IConstruct, props: ModelDeliveryPipelinePro
     throw invalid(scope, 'bootstrapQualifier', qualifier, 'is not a CDK bootstrap qualifier (1-10 lowercase letters and digits)',
       "Pass the qualifier of `cdk bootstrap --qualifier`, or omit it for the default 'hnb659fds'.");
   }
+  const name = props.pipelineName;
+  if (name !== undefined && !Token.isUnresolved(name) && !/^[A-Za-z0-9.@_-]{1,100}$/.test(name)) {
+    throw invalid(scope, 'pipelineName', name, 'is not a CodePipeline name (1-100 letters, digits, ., @, _ and -)', "Pass e.g. 'assistant-model-delivery', or omit it.");
+  }
   const deployTimeout = props.deployTimeout ?? Duration.hours(1);
   if (!deployTimeout.isUnresolved() && (deployTimeout.toMinutes({ integral: false }) < 5 || deployTimeout.toHours({ integral: false }) > 8)) {
     throw invalid(scope, 'deployTimeout', deployTimeout.toHumanString(), 'must be from 5 minutes to 8 hours',
@@ -190,6 +194,11 @@ function validateStage(scope: IConstruct, prop: string, stage: DeliveryStage): v
   if (stage.kind === DeliveryStageKind.SHADOW) {
     if (stage.shadowOptions?.alarms !== undefined) { checkAlarms(scope, `${prop}.alarms`, stage.shadowOptions.alarms); }
     checkBake(scope, `${prop}.bakeTime`, stage.shadowOptions?.bakeTime);
+  }
+  const comment = stage.approvalOptions?.comment;
+  if (comment !== undefined && !Token.isUnresolved(comment) && (comment.trim() === '' || comment.length > 1000)) {
+    throw invalid(scope, `${prop}.comment`, comment.length > 60 ? `${comment.slice(0, 60)}... (${comment.length} characters)` : comment,
+      'must be 1-1000 characters (CodePipeline ActionConfigurationValue)', 'Shorten the comment, or omit it for the default naming the candidate.');
   }
   if (stage.kind === DeliveryStageKind.APPROVAL && !stage.approvalOptions?.notificationTopic) {
     throw invalid(scope, `${prop}.notificationTopic`, stage.approvalOptions?.notificationTopic,
