@@ -27,8 +27,8 @@ export interface DeployStageOptions {
 /** Options of {@link DeliveryStage.shadow}. */
 export interface ShadowStageOptions extends DeployStageOptions {
   /**
-   * How long the candidate takes shadow traffic before its alarms are read; from 0 to 7 hours (the
-   * CodeBuild project waits, so keep it short).
+   * How long the candidate takes shadow traffic before its alarms are read; from 0 to 7 hours, and with
+   * `deployTimeout` at most 8 hours (CodePipeline's limit for a CodeBuild action, which waits).
    *
    * @default Duration.minutes(30)
    */
@@ -53,7 +53,8 @@ export interface CanaryStageOptions extends DeployStageOptions {
   readonly rollbackAlarms: cloudwatch.IAlarm[];
 
   /**
-   * How long the new version serves before the alarms are read again; from 0 to 7 hours.
+   * How long the new version serves before the alarms are read again; from 0 to 7 hours, and with twice
+   * `deployTimeout` at most 8 hours (CodePipeline's limit for a CodeBuild action, which waits).
    *
    * @default Duration.minutes(15)
    */

@@ -82,8 +82,9 @@ export interface ModelDeliveryPipelineProps {
   readonly bootstrapQualifier?: string;
 
   /**
-   * How long one `cdk deploy` (with the lanes' rollouts) may take, added to each stage's bake time for the
-   * CodeBuild timeout.
+   * How long one `cdk deploy` (with the lanes' rollouts) may take, from 5 minutes to 3 hours. A stage's CodeBuild
+   * timeout is one deploy (two for the canary, which may redeploy the released version) plus its bake time, at
+   * most the 8 hours CodePipeline waits for a CodeBuild action.
    *
    * @default Duration.hours(1)
    */

@@ -10,7 +10,8 @@ import { DeliveryAppSource, DeliveryStage, ModelDeliveryPipeline, ModelDeliveryS
  * The emitted pipeline and projects against the service APIs' own limits (botocore's codepipeline and codebuild
  * models), which the CloudFormation schemas only partly repeat: name patterns and lengths, run orders, action
  * configuration values of at most 1,000 characters, CodeBuild timeouts of 5-2,160 minutes, enums. The largest
- * settings are used (7-hour bakes, 8-hour deploy timeout, a 1,000-character approval comment).
+ * settings are used (bakes and deploy timeout up to the 8 hours CodePipeline waits for a CodeBuild action, a
+ * 1,000-character approval comment).
  */
 
 const LIMITS = JSON.parse(execFileSync('python3', ['-c', `
@@ -36,10 +37,10 @@ test('the largest pipeline fits the CodePipeline and CodeBuild API limits', () =
     pipelineName: 'assistant-model-delivery',
     source: ModelDeliverySource.s3Object(bucket, 'models/assistant/model.tar.gz'),
     app: DeliveryAppSource.s3Zip(bucket, 'apps/app.zip'),
-    deployTimeout: Duration.hours(8),
+    deployTimeout: Duration.hours(3),
     stages: [
-      DeliveryStage.shadow({ alarms, bakeTime: Duration.hours(7) }),
-      DeliveryStage.canary({ rollbackAlarms: alarms, bakeTime: Duration.hours(7), stacks: ['InferenceLanesHybrid', 'InferenceLanesEdge*'] }),
+      DeliveryStage.shadow({ alarms, bakeTime: Duration.hours(5) }),
+      DeliveryStage.canary({ rollbackAlarms: alarms, bakeTime: Duration.hours(2), stacks: ['InferenceLanesHybrid', 'InferenceLanesEdge*'] }),
       DeliveryStage.approval({ notificationTopic: sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:us-east-1:123456789012:t'), comment: 'x'.repeat(1000) }),
       DeliveryStage.promote(),
     ],
@@ -71,6 +72,6 @@ test('the largest pipeline fits the CodePipeline and CodeBuild API limits', () =
     }
   }
   expect(problems).toEqual([]);
-  // The largest timeout: canary = 2 x 8 h deploy + 7 h bake = 1,380 minutes (under 2,160).
-  expect(Math.max(...Object.values<any>(t.findResources('AWS::CodeBuild::Project')).map((r) => r.Properties.TimeoutInMinutes))).toBe(1380);
+  // The largest timeouts: shadow = 3 h + 5 h, canary = 2 x 3 h + 2 h: 480 minutes, CodePipeline's 8 hours.
+  expect(Math.max(...Object.values<any>(t.findResources('AWS::CodeBuild::Project')).map((r) => r.Properties.TimeoutInMinutes))).toBe(480);
 });

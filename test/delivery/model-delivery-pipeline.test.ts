@@ -395,21 +395,21 @@ describe('bad input is rejected with LaneValidationError (prop, value, fix)', ()
     reject(() => ({ stages: [] }), /'stages'.*is required/);
   });
 
-  test('bake time: 7 hours accepted, 7 hours and 1 second rejected', () => {
+  test('bake time: 7 hours accepted (shadow, 1-hour deploy), 7 hours and 1 second rejected', () => {
     const f = fixture();
-    expect(() => new ModelDeliveryPipeline(f.stack, 'Pipeline', props(f, { stages: [DeliveryStage.canary({ rollbackAlarms: [f.alarm], bakeTime: Duration.hours(7) }), DeliveryStage.promote()] }))).not.toThrow();
+    expect(() => new ModelDeliveryPipeline(f.stack, 'Pipeline', props(f, { stages: [DeliveryStage.shadow({ bakeTime: Duration.hours(7) }), DeliveryStage.canary({ rollbackAlarms: [f.alarm] }), DeliveryStage.promote()] }))).not.toThrow();
     reject((g) => ({ stages: [DeliveryStage.canary({ rollbackAlarms: [g.alarm], bakeTime: Duration.seconds(7 * 3600 + 1) }), DeliveryStage.promote()] }),
       /'stages\[0\].bakeTime'.*must be from 0 seconds to 7 hours/);
   });
 
-  test('boundaries: qualifier of 10 characters and deployTimeout of 5 minutes and 8 hours accepted; 11 characters, 4 minutes, 8 hours 1 minute rejected', () => {
-    for (const ok of [{ bootstrapQualifier: 'abcdefghij' }, { deployTimeout: Duration.minutes(5) }, { deployTimeout: Duration.hours(8) }]) {
+  test('boundaries: qualifier of 10 characters and deployTimeout of 5 minutes and 3 hours accepted; 11 characters, 4 minutes, 3 hours 1 minute rejected', () => {
+    for (const ok of [{ bootstrapQualifier: 'abcdefghij' }, { deployTimeout: Duration.minutes(5) }, { deployTimeout: Duration.hours(3) }]) {
       const f = fixture();
       expect(() => new ModelDeliveryPipeline(f.stack, 'Pipeline', props(f, ok))).not.toThrow();
     }
     reject(() => ({ bootstrapQualifier: 'abcdefghijk' }), /'bootstrapQualifier' \("abcdefghijk"\) is not a CDK bootstrap qualifier/);
-    reject(() => ({ deployTimeout: Duration.minutes(4) }), /'deployTimeout' \("4 minutes"\) must be from 5 minutes to 8 hours/);
-    reject(() => ({ deployTimeout: Duration.minutes(481) }), /'deployTimeout'.*must be from 5 minutes to 8 hours/);
+    reject(() => ({ deployTimeout: Duration.minutes(4) }), /'deployTimeout' \("4 minutes"\) must be from 5 minutes to 3 hours/);
+    reject(() => ({ deployTimeout: Duration.minutes(181) }), /'deployTimeout'.*must be from 5 minutes to 3 hours/);
   });
 
   test('an approval comment over 1,000 characters (1,000 accepted), a bad pipeline name', () => {
@@ -419,6 +419,16 @@ describe('bad input is rejected with LaneValidationError (prop, value, fix)', ()
     reject((g) => ({ stages: [DeliveryStage.canary({ rollbackAlarms: [g.alarm] }), DeliveryStage.approval({ notificationTopic: g.topic, comment: 'x'.repeat(1001) }), DeliveryStage.promote()] }),
       /'stages\[1\].comment' \("x{60}... \(1001 characters\)"\) must be 1-1000 characters/);
     reject(() => ({ pipelineName: 'has space' }), /'pipelineName' \("has space"\) is not a CodePipeline name/);
+  });
+
+  test('a stage longer than the 8 hours CodePipeline waits for a CodeBuild action (exactly 8 hours accepted)', () => {
+    const f = fixture();
+    expect(() => new ModelDeliveryPipeline(f.stack, 'Pipeline', props(f, { deployTimeout: Duration.hours(3),
+      stages: [DeliveryStage.canary({ rollbackAlarms: [f.alarm], bakeTime: Duration.hours(2) }), DeliveryStage.promote()] }))).not.toThrow();
+    reject((g) => ({ deployTimeout: Duration.hours(3), stages: [DeliveryStage.canary({ rollbackAlarms: [g.alarm], bakeTime: Duration.minutes(121) }), DeliveryStage.promote()] }),
+      /'stages\[0\].bakeTime' \("2 hours 1 minute"\) makes the canary stage run up to 481 minutes \(2 x deployTimeout \+ bakeTime, deployTimeout 3 hours\), over the 8 hours/);
+    reject((g) => ({ deployTimeout: Duration.minutes(61), stages: [DeliveryStage.shadow({ bakeTime: Duration.hours(7) }), DeliveryStage.canary({ rollbackAlarms: [g.alarm] }), DeliveryStage.promote()] }),
+      /'stages\[0\].bakeTime' \("7 hours"\) makes the shadow stage run up to 481 minutes \(deployTimeout \+ bakeTime/);
   });
 
   test('stacks that are not stack names', () => {
@@ -431,7 +441,7 @@ describe('bad input is rejected with LaneValidationError (prop, value, fix)', ()
     reject(() => ({ app: DeliveryAppSource.connection({ connectionArn: 'arn:aws:codeconnections:us-east-1:123456789012:connection/x', owner: '', repo: 'b' }) }), /'app.owner' \(""\) is required/);
     reject(() => ({ bootstrapQualifier: 'Not_Valid' }), /'bootstrapQualifier' \("Not_Valid"\) is not a CDK bootstrap qualifier/);
     reject(() => ({ gateCommands: ['npm test', ' '] }), /'gateCommands'.*must be a list of non-empty shell commands/);
-    reject(() => ({ deployTimeout: Duration.hours(9) }), /'deployTimeout'.*must be from 5 minutes to 8 hours/);
+    reject(() => ({ deployTimeout: Duration.hours(9) }), /'deployTimeout'.*must be from 5 minutes to 3 hours/);
     reject(() => ({ app: DeliveryAppSource.connection({ connectionArn: 'arn:aws:iam::123456789012:role/x', owner: 'a', repo: 'b' }) }), /'app.connectionArn'.*is not a CodeConnections connection ARN/);
   });
 });

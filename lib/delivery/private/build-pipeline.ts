@@ -17,7 +17,7 @@ import {
 } from './commands';
 import { AppSourceKind, ModelSourceKind } from '../delivery-source';
 import { DeliveryStage, DeliveryStageKind } from '../delivery-stage';
-import { DeliverySettings } from './validate';
+import { bakeOf, DeliverySettings, stageTimeoutMinutes } from './validate';
 
 /** Exported CodeBuild variables of the artifact check (namespace `Model`). */
 export const MODEL_VARIABLES = ['MODEL_VERSION', 'MODEL_URI', 'MODEL_DIGEST', 'MODEL_PACKAGE_ARN'];
@@ -120,28 +120,28 @@ type ProjectFactory = (id: string, commands: string[], env: { [k: string]: strin
 function deliveryStage(s: BuildSettings, stage: DeliveryStage, project: ProjectFactory, common: { [k: string]: string },
   app: codepipeline.Artifact, candidate: { [k: string]: codebuild.BuildEnvironmentVariable }, check: actions.CodeBuildAction): codepipeline.StageOptions {
   const stacks = stage.deployOptions.stacks?.join(' ') ?? '--all';
-  const deploy = (id: string, role: string, tail: string[], env: { [k: string]: string }, bake: Duration) => {
+  const deploy = (id: string, role: string, tail: string[], env: { [k: string]: string }) => {
     const p = project(id, [...deployCommands(role, stacks), ...tail], { ...common, ...env },
-      { install: ['npm ci'], timeout: Duration.minutes(Math.ceil(s.deployTimeout.toMinutes({ integral: false }) * (role === 'canary' ? 2 : 1) + bake.toMinutes({ integral: false }))) });
+      { install: ['npm ci'], timeout: Duration.minutes(stageTimeoutMinutes(stage, s.deployTimeout)) });
     s.freezeParameter.grantRead(p);
     assumeBootstrapRoles(s, p, ['deploy-role', 'file-publishing-role', 'image-publishing-role', 'lookup-role']);
     return p;
   };
   switch (stage.kind) {
     case DeliveryStageKind.SHADOW: {
-      const bake = stage.shadowOptions?.bakeTime ?? Duration.minutes(30);
+      const bake = bakeOf(stage);
       const alarms = stage.shadowOptions?.alarms ?? [];
-      const p = deploy('ShadowDeploy', 'shadow', shadowBakeCommands(), { BAKE_SECONDS: String(bake.toSeconds()), ALARM_NAMES: alarms.map((a) => a.alarmName).join(' ') }, bake);
+      const p = deploy('ShadowDeploy', 'shadow', shadowBakeCommands(), { BAKE_SECONDS: String(bake.toSeconds()), ALARM_NAMES: alarms.map((a) => a.alarmName).join(' ') });
       grantDescribeAlarms(p, alarms.map((a) => a.alarmArn));
       return { stageName: 'Shadow', actions: [new actions.CodeBuildAction({ actionName: 'DeployShadow', project: p, input: app, environmentVariables: candidate })] };
     }
     case DeliveryStageKind.CANARY: {
-      const bake = stage.canaryOptions!.bakeTime ?? Duration.minutes(15);
+      const bake = bakeOf(stage);
       const alarms = stage.canaryOptions!.rollbackAlarms;
       const p = deploy('CanaryDeploy', 'canary', canaryBakeCommands(stacks), {
         BAKE_SECONDS: String(bake.toSeconds()), ALARM_NAMES: alarms.map((a) => a.alarmName).join(' '),
         RELEASED_PARAMETER: s.releasedVersionParameter.parameterName,
-      }, bake);
+      });
       grantDescribeAlarms(p, alarms.map((a) => a.alarmArn));
       s.releasedVersionParameter.grantRead(p);
       return { stageName: 'Canary', actions: [new actions.CodeBuildAction({ actionName: 'DeployCanary', project: p, input: app, environmentVariables: candidate })] };
@@ -158,7 +158,7 @@ function deliveryStage(s: BuildSettings, stage: DeliveryStage, project: ProjectF
       };
     }
     default: {
-      const p = deploy('PromoteDeploy', 'promote', promoteRecordCommands(), { RELEASED_PARAMETER: s.releasedVersionParameter.parameterName }, Duration.seconds(0));
+      const p = deploy('PromoteDeploy', 'promote', promoteRecordCommands(), { RELEASED_PARAMETER: s.releasedVersionParameter.parameterName });
       s.releasedVersionParameter.grantWrite(p);
       return { stageName: 'Promote', actions: [new actions.CodeBuildAction({ actionName: 'DeployPromote', project: p, input: app, environmentVariables: candidate })] };
     }

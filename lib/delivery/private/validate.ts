@@ -64,10 +64,11 @@ export function validateProps(scope: IConstruct, props: ModelDeliveryPipelinePro
     throw invalid(scope, 'pipelineName', name, 'is not a CodePipeline name (1-100 letters, digits, ., @, _ and -)', "Pass e.g. 'assistant-model-delivery', or omit it.");
   }
   const deployTimeout = props.deployTimeout ?? Duration.hours(1);
-  if (!deployTimeout.isUnresolved() && (deployTimeout.toMinutes({ integral: false }) < 5 || deployTimeout.toHours({ integral: false }) > 8)) {
-    throw invalid(scope, 'deployTimeout', deployTimeout.toHumanString(), 'must be from 5 minutes to 8 hours',
+  if (!deployTimeout.isUnresolved() && (deployTimeout.toMinutes({ integral: false }) < 5 || deployTimeout.toMinutes({ integral: false }) > 180)) {
+    throw invalid(scope, 'deployTimeout', deployTimeout.toHumanString(), 'must be from 5 minutes to 3 hours',
       'Pass how long one cdk deploy with the lanes\' rollouts may take, e.g. Duration.hours(1).');
   }
+  checkStageTimeouts(scope, props.stages, deployTimeout);
   return {
     source: props.source,
     app: props.app,
@@ -219,4 +220,40 @@ function checkBake(scope: IConstruct, prop: string, bake: Duration | undefined):
     throw invalid(scope, prop, bake.toHumanString(), 'must be from 0 seconds to 7 hours (the CodeBuild project waits)',
       'Pass e.g. Duration.minutes(15).');
   }
+}
+
+/** The longest a CodeBuild action may run in CodePipeline (its non-configurable action timeout). */
+export const MAX_ACTION_MINUTES = 8 * 60;
+
+/** Default bake times. */
+export const DEFAULT_SHADOW_BAKE = Duration.minutes(30);
+export const DEFAULT_CANARY_BAKE = Duration.minutes(15);
+
+/** The bake time of a deploy stage (0 for promote). */
+export function bakeOf(stage: DeliveryStage): Duration {
+  switch (stage.kind) {
+    case DeliveryStageKind.SHADOW: return stage.shadowOptions?.bakeTime ?? DEFAULT_SHADOW_BAKE;
+    case DeliveryStageKind.CANARY: return stage.canaryOptions?.bakeTime ?? DEFAULT_CANARY_BAKE;
+    default: return Duration.seconds(0);
+  }
+}
+
+/** CodeBuild timeout of a deploy stage: one deploy (two for the canary, which may redeploy the released version) plus the bake. */
+export function stageTimeoutMinutes(stage: DeliveryStage, deployTimeout: Duration): number {
+  const deploys = stage.kind === DeliveryStageKind.CANARY ? 2 : 1;
+  return Math.ceil(deployTimeout.toMinutes({ integral: false }) * deploys + bakeOf(stage).toMinutes({ integral: false }));
+}
+
+function checkStageTimeouts(scope: IConstruct, stages: DeliveryStage[], deployTimeout: Duration): void {
+  if (deployTimeout.isUnresolved()) { return; }
+  stages.forEach((stage, i) => {
+    if (stage.kind === DeliveryStageKind.APPROVAL || bakeOf(stage).isUnresolved()) { return; }
+    const minutes = stageTimeoutMinutes(stage, deployTimeout);
+    if (minutes > MAX_ACTION_MINUTES) {
+      const formula = stage.kind === DeliveryStageKind.CANARY ? '2 x deployTimeout + bakeTime' : 'deployTimeout + bakeTime';
+      throw invalid(scope, `stages[${i}].bakeTime`, bakeOf(stage).toHumanString(),
+        `makes the ${stage.kind.toLowerCase()} stage run up to ${minutes} minutes (${formula}, deployTimeout ${deployTimeout.toHumanString()}), over the 8 hours CodePipeline waits for a CodeBuild action`,
+        `Shorten bakeTime or deployTimeout so that ${formula} is at most 8 hours.`);
+    }
+  });
 }
