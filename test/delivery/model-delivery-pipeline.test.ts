@@ -240,6 +240,18 @@ test('the acknowledgements are granular: a wildcard statement added to a pipelin
   expect(ids).toEqual(expect.arrayContaining(['AwsSolutions-IAM5[Action::s3:*]', 'AwsSolutions-IAM5[Resource::*]']));
 });
 
+test('cdk-nag is clean in an environment-agnostic stack too (the acknowledged ARNs carry <AWS::Region> and <AWS::AccountId>)', () => {
+  const stack = new Stack(new App(), 'Agnostic');
+  const bucket = s3.Bucket.fromBucketName(stack, 'B', 'models');
+  new ModelDeliveryPipeline(stack, 'Pipeline', {
+    source: ModelDeliverySource.modelPackageGroup('assistant', { modelDataBucket: bucket }),
+    app: DeliveryAppSource.s3Zip(bucket, 'app.zip'),
+    stages: [DeliveryStage.canary({ rollbackAlarms: [cloudwatch.Alarm.fromAlarmArn(stack, 'A', ALARM_ARN)] }), DeliveryStage.promote()],
+  });
+  const nag = NagCheck.check(stack);
+  expect(NagCheck.format([...nag.errors, ...nag.warnings])).toBe('');
+});
+
 describe('Model Registry source', () => {
   let f: Fixture;
   let t: Template;
