@@ -388,7 +388,7 @@ describe('bad input is rejected with LaneValidationError (prop, value, fix)', ()
 
   test('a canary without rollback alarms', () => {
     reject(() => ({ stages: [DeliveryStage.canary({ rollbackAlarms: [] }), DeliveryStage.promote()] }),
-      /'stages\[0\].rollbackAlarms' \(\[\]\) is required: a canary without rollback alarms cannot roll back[\s\S]*rollbackAlarms: lane.rollbackAlarms/);
+      /'stages\[0\].rollbackAlarms' \(\[\]\) is required: a canary without rollback alarms cannot roll back[\s\S]*rollbackAlarms: topology.lanes.flatMap\(\(l\) => l.sloAlarms\)/);
     reject(() => ({ stages: [DeliveryStage.canary({} as any), DeliveryStage.promote()] }), /'stages\[0\].rollbackAlarms'.*is required/);
   });
 

@@ -187,7 +187,7 @@ function validateStage(scope: IConstruct, prop: string, stage: DeliveryStage): v
     const alarms = stage.canaryOptions?.rollbackAlarms;
     if (!Array.isArray(alarms) || alarms.length === 0) {
       throw invalid(scope, `${prop}.rollbackAlarms`, alarms, 'is required: a canary without rollback alarms cannot roll back',
-        "Pass the lanes' rollback alarms, e.g. DeliveryStage.canary({ rollbackAlarms: lane.rollbackAlarms }).");
+        "Pass the lanes' rollback alarms, e.g. DeliveryStage.canary({ rollbackAlarms: topology.lanes.flatMap((l) => l.sloAlarms) }).");
     }
     checkAlarms(scope, `${prop}.rollbackAlarms`, alarms);
     checkBake(scope, `${prop}.bakeTime`, stage.canaryOptions?.bakeTime);
