@@ -77,13 +77,11 @@ export function createDeliveryApp(options: DeliveryAppOptions = {}): { app: App;
 }
 
 /**
- * How an app picks up the pipeline's candidate: in the pipeline (`-c inference-lanes:model-version=...`)
- * the candidate's S3 object is the artifact; outside it, the released `fallback`.
+ * How an app picks up the pipeline's candidate: in the pipeline (`-c inference-lanes:model-version=...`) the
+ * candidate is the artifact, except in the shadow role (the app mirrors traffic to it and keeps `released`);
+ * outside it, `released`.
  */
-export function deliveredArtifact(scope: Construct, fallback: ModelArtifact, options: ModelArtifactOptions): ModelArtifact {
-  const candidate = ModelDeliveryContext.of(scope);
-  if (!candidate || candidate.role === 'shadow') { return fallback; } // shadow: the app mirrors traffic to the candidate
-  const [, bucketName, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(candidate.uri)!;
-  return ModelArtifact.fromBucket(s3.Bucket.fromBucketName(scope, 'DeliveredModel', bucketName), key,
-    { ...options, version: candidate.version, digest: candidate.digest });
+export function deliveredArtifact(scope: Construct, released: ModelArtifact, options: ModelArtifactOptions): ModelArtifact {
+  const candidate = ModelDeliveryContext.artifact(scope, options);
+  return candidate && ModelDeliveryContext.of(scope)!.role !== 'shadow' ? candidate : released;
 }

@@ -1,4 +1,6 @@
-import { IConstruct } from 'constructs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct, IConstruct } from 'constructs';
+import { ModelArtifact, ModelArtifactOptions } from '../core';
 import { invalid } from '../core/private/errors';
 
 /**
@@ -80,6 +82,30 @@ export class ModelDeliveryContext {
       modelPackageArn: arn ? String(arn) : undefined,
       role: String(role),
     };
+  }
+
+  /**
+   * The candidate as a ModelArtifact (its weights: the object at `inference-lanes:model-uri`, read through a bucket
+   * imported by name as the child `DeliveredModelBucket` of `scope`), or undefined outside the pipeline.
+   *
+   * `options` describe the model as for any artifact (name, image, card, variants, ...); their `version` and
+   * `digest` are replaced by the candidate's. A Model Registry candidate's package is in
+   * `ModelDeliveryContext.of(scope).modelPackageArn` for apps that deploy the package itself
+   * (`ModelArtifact.fromModelPackage`).
+   *
+   * @example
+   * const delivered = ModelDeliveryContext.of(stack);
+   * const candidate = ModelDeliveryContext.artifact(stack, { name: 'assistant', version: released.version, image });
+   * const artifact = candidate && delivered!.role !== 'shadow' ? candidate : released;
+   * const shadow = candidate && delivered!.role === 'shadow' ? Rollout.mirror(candidate, 10) : undefined;
+   */
+  public static artifact(scope: Construct, options: ModelArtifactOptions): ModelArtifact | undefined {
+    const candidate = ModelDeliveryContext.of(scope);
+    if (!candidate) { return undefined; }
+    const [, bucketName, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(candidate.uri)!;
+    const id = 'DeliveredModelBucket';
+    const bucket = (scope.node.tryFindChild(id) as s3.IBucket | undefined) ?? s3.Bucket.fromBucketName(scope, id, bucketName);
+    return ModelArtifact.fromBucket(bucket, key, { ...options, version: candidate.version, digest: candidate.digest });
   }
 
   private constructor() {}

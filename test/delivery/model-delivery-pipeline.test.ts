@@ -470,6 +470,19 @@ describe('ModelDeliveryContext', () => {
       .toEqual({ version: '1.5.0', uri: 's3://b/m.tar.gz', digest: 'sha256:ab', modelPackageArn: undefined, role: 'canary' });
   });
 
+  test('artifact(): undefined outside the pipeline; else the candidate object with its version and digest, read by the consumer', () => {
+    expect(ModelDeliveryContext.artifact(at({}), { name: 'assistant', version: '1.4.0' })).toBeUndefined();
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const stack = at({ 'inference-lanes:model-version': '1.5.0', 'inference-lanes:model-uri': 's3://models/m/model.tar.gz', 'inference-lanes:model-digest': digest });
+    const artifact = ModelDeliveryContext.artifact(stack, { name: 'assistant', version: '1.4.0' })!;
+    expect(artifact.version).toBe('1.5.0');
+    const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    const binding = artifact.bind(stack, { grantee: role });
+    expect(binding).toMatchObject({ version: '1.5.0', digest, modelDataUrl: 's3://models/m/model.tar.gz', bucketName: 'models', objectKey: 'm/model.tar.gz' });
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).toContain(':s3:::models/m/model.tar.gz');
+    expect(ModelDeliveryContext.artifact(stack, { name: 'assistant', version: '1.4.0' })!.version).toBe('1.5.0'); // twice in one scope
+  });
+
   test('a version without a URI, an unknown role', () => {
     expect(() => ModelDeliveryContext.of(at({ 'inference-lanes:model-version': '1.5.0' }))).toThrow(/'inference-lanes:model-uri'.*must be an s3:\/\/ URI/);
     expect(() => ModelDeliveryContext.of(at({ 'inference-lanes:model-version': '1.5.0', 'inference-lanes:model-uri': 's3://b/k', 'inference-lanes:delivery-role': 'prod' })))
