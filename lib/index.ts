@@ -51,6 +51,14 @@ export { ResilienceExperiments } from './operations';
 export type {
   ExperimentSummary, KubernetesFaultTarget, LambdaFaultConfigLocation, ResilienceExperimentsProps, UnsupportedLane,
 } from './operations';
+export {
+  AppSourceKind, DeliveryAppSource, DeliveryStage, DeliveryStageKind, ModelDeliveryContext, ModelDeliveryPipeline, ModelDeliverySource,
+  ModelSourceKind,
+} from './delivery';
+export type {
+  ApprovalStageOptions, CanaryStageOptions, ConnectionAppSourceProps, DeliveredModel, DeployStageOptions, ModelDeliveryPipelineProps,
+  ModelPackageGroupSourceOptions, ModelSignatureOptions, ShadowStageOptions,
+} from './delivery';
 // RouteTarget and its props are the core contract, exported above with lib/core.
 export { InferenceFrontDoor } from './routing';
 export type { InferenceFrontDoorOptions, InferenceFrontDoorProps } from './routing';
