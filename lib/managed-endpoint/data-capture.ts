@@ -62,3 +62,20 @@ export interface DataCaptureOptions {
    */
   readonly csvContentTypes?: string[];
 }
+
+/**
+ * Where an endpoint's data capture lands, as resolved by the endpoint (its bucket or the one it
+ * created, the prefix, the key). {@link DriftMonitor} reads the captures from here.
+ */
+export interface DataCaptureLocation {
+  /** The bucket the captures are written to. */
+  readonly bucket: s3.IBucket;
+  /** Key prefix of the captures (ending with '/'). */
+  readonly prefix: string;
+  /** The key the captures are encrypted with, if any. */
+  readonly encryptionKey?: kms.IKey;
+  /** What is captured. */
+  readonly captureModes: CaptureMode[];
+  /** Share of requests captured, percent. */
+  readonly samplingPercent: number;
+}
