@@ -1,10 +1,12 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RequestCaptureOptions, WarmServerlessFunction } from '../../lib/serverless';
 import { NagCheck } from '../../lib/testing';
-import { baseProps, newStack, only } from './fixtures';
+import { baseProps, HANDLER_DIR, newStack, only } from './fixtures';
 
 // Issue 20 part 4: sampled request capture for the serverless and batch lanes (same captureData
 // schema as SageMaker data capture, written by the handler; the lane renders location, rate, grant).
@@ -77,5 +79,27 @@ describe('WarmServerlessFunction requestCapture', () => {
     expect(() => lambdaWith(s => ({ samplingPercent: 10, bucket: s3.Bucket.fromBucketName(s, 'B', 'captures-bucket'), prefix: 'cap' }))).toThrow(/requestCapture.prefix.*ending with '\/'/s);
     expect(() => lambdaWith(s => ({ samplingPercent: 10, bucket: s3.Bucket.fromBucketName(s, 'B', 'captures-bucket') }), { REQUEST_CAPTURE_PREFIX: 'x/' }))
       .toThrow(/environment.REQUEST_CAPTURE_PREFIX.*is set by the lane \(requestCapture\)/s);
+  });
+});
+
+describe('example handler capture helper (examples/serverless-burst/handler/capture.mjs)', () => {
+  test('writes SageMaker captureData records under <prefix>yyyy/mm/dd/hh/<id>.jsonl', () => {
+    const script = `
+      import { captureRecord, captureKey } from ${JSON.stringify(path.join(HANDLER_DIR, 'capture.mjs'))};
+      const when = new Date(Date.UTC(2026, 11, 1, 7, 5, 9, 123));
+      console.log(JSON.stringify({ record: captureRecord({ input: '{"text":"hi"}', output: '{"label":"x"}', eventId: 'e1', inferenceTime: when }), key: captureKey('request-capture/', when, 'e1') }));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf-8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({
+      record: {
+        captureData: {
+          endpointInput: { observedContentType: 'application/json', mode: 'INPUT', data: '{"text":"hi"}', encoding: 'JSON' },
+          endpointOutput: { observedContentType: 'application/json', mode: 'OUTPUT', data: '{"label":"x"}', encoding: 'JSON' },
+        },
+        eventMetadata: { eventId: 'e1', inferenceTime: '2026-12-01T07:05:09Z' },
+        eventVersion: '0',
+      },
+      key: 'request-capture/2026/12/01/07/e1.jsonl',
+    });
   });
 });
