@@ -1,3 +1,4 @@
+import { VersionFreeze } from '../core/version-freeze';
 import { InferenceLaneBase } from '../core/inference-lane-base';
 import { Annotations, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
@@ -265,6 +266,7 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
       stableModel: models.stableModel,
       shadowModel: models.shadowModel,
       shadowPercent: props.shadow?.samplePercent,
+      freeze: props.freeze ?? VersionFreeze.of(this),
       serviceAccountAnnotations: identity === WorkloadIdentity.IRSA ? { 'eks.amazonaws.com/role-arn': role.roleArn } : {},
       awsRegion: Stack.of(this).region,
       queueUrl: props.queue?.queueUrl,

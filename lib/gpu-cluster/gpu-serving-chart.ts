@@ -5,9 +5,11 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
 import { invalid } from '../core/private/errors';
+import { freezeInForce, versionFreezeError } from '../core/private/freeze-check';
 import { ModelArtifact } from '../core/model-artifact';
 import { checkDnsSubdomain, checkLabelKey } from '../core/private/validation';
 import { ShadowTraffic } from '../core/rollout';
+import { VersionFreeze } from '../core/version-freeze';
 import { GpuServingOptions } from './gpu-serving-options';
 import { ModelServer } from './model-server';
 import { checkModel, checkRollout, checkShadow, checkUnused, resolveArtifacts, resolveEngine } from './private/chart-validation';
@@ -181,6 +183,9 @@ export class GpuServingChart extends cdk8s.Chart {
     const { pod, queries, engine, shadowPercent } = this.validate(props, base, policy, mode);
     this.scalingEngine = engine;
     const { rollout, slo } = props;
+    const freeze = props.freeze ?? VersionFreeze.of(this);
+    const frozen = versionFreezeError(this, 'model.version', model.version, freeze);
+    if (frozen) { throw frozen; }
 
     // ---- objects ----------------------------------------------------------------------------
     const appLabels = { 'app.kubernetes.io/name': base, 'app.kubernetes.io/part-of': 'cdk-inference-lanes', 'inference.cdk/lane': 'gpu-cluster' };
@@ -232,6 +237,10 @@ export class GpuServingChart extends cdk8s.Chart {
     this.route = traffic.route;
     this.analysisTemplate = traffic.analysisTemplate;
     this.argoRollout = traffic.argoRollout;
+    if (this.argoRollout && freezeInForce(this, freeze)) {
+      // While frozen no step may advance: Argo Rollouts holds a paused rollout where it is.
+      this.argoRollout.addJsonPatch(cdk8s.JsonPatch.add('/spec/paused', true));
+    }
 
     if (props.prometheusOperator) {
       // kube-prometheus-stack selects ServiceMonitors and PrometheusRules by `release: <its release>`.

@@ -1,3 +1,4 @@
+import { VersionFreeze } from '../core/version-freeze';
 import { Duration, Size } from 'aws-cdk-lib';
 import { AutoscalingPolicy } from '../core/autoscaling';
 import { Rollout } from '../core/rollout';
@@ -313,6 +314,17 @@ export interface GpuServingOptions {
    * @default - none
    */
   readonly slo?: ServiceLevelObjective;
+
+  /**
+   * An emergency freeze (see the README's runbook). While it is in force, the chart must serve the
+   * locked version (`model.version`), or construction fails naming the chart and the version it would
+   * deploy; an Argo Rollout is rendered paused (`spec.paused: true`), so no step advances.
+   *
+   * @default - the freeze in force where the chart is: on GpuClusterService, the one at the service
+   * (CDK context `inference-lanes:freeze` or `VersionFreeze.applyTo`); on a chart alone, one applied to
+   * its cdk8s App with `VersionFreeze.applyTo(app)`
+   */
+  readonly freeze?: VersionFreeze;
 
   /**
    * How a new version takes over.
