@@ -64,18 +64,35 @@ export interface DataCaptureOptions {
 }
 
 /**
- * Where an endpoint's data capture lands, as resolved by the endpoint (its bucket or the one it
- * created, the prefix, the key). {@link DriftMonitor} reads the captures from here.
+ * Where an endpoint's data capture lands: `ManagedEndpoint.dataCaptureLocation` (its bucket or the one it
+ * created, the prefix, the key), or, for an endpoint created elsewhere, what its `DataCaptureConfig` says.
+ * {@link DriftMonitor} reads the captures from here.
  */
 export interface DataCaptureLocation {
   /** The bucket the captures are written to. */
   readonly bucket: s3.IBucket;
-  /** Key prefix of the captures (ending with '/'). */
+
+  /** Key prefix of the captures (ending with '/'), as in `DestinationS3Uri`. */
   readonly prefix: string;
-  /** The key the captures are encrypted with, if any. */
+
+  /**
+   * The key the captures are encrypted with.
+   *
+   * @default - none (the bucket's default encryption)
+   */
   readonly encryptionKey?: kms.IKey;
-  /** What is captured. */
-  readonly captureModes: CaptureMode[];
-  /** Share of requests captured, percent. */
-  readonly samplingPercent: number;
+
+  /**
+   * What is captured.
+   *
+   * @default [CaptureMode.INPUT, CaptureMode.OUTPUT]
+   */
+  readonly captureModes?: CaptureMode[];
+
+  /**
+   * Share of requests captured, percent.
+   *
+   * @default - not known (informational only)
+   */
+  readonly samplingPercent?: number;
 }

@@ -1,4 +1,4 @@
-import { Duration, Fn, Names, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,12 +8,13 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { checkInteger, invalid } from '../core/private/errors';
-import { checkIsDuration, checkDuration } from '../core/private/validation';
-import { CaptureMode } from './data-capture';
-import { ManagedEndpoint } from './managed-endpoint';
-import { checkPipelineArn, HookSpec, hookTarget } from './private/drift-hook';
-import { analyzerImage } from './private/drift-image';
+import { invalid } from '../core/private/errors';
+import { DataCaptureLocation } from './data-capture';
+import { IManagedEndpoint } from './managed-endpoint-ref';
+import { createViolationsAlarm, createViolationsRule } from './private/drift-alarms';
+import { checkPipelineArn, HookSpec } from './private/drift-hook';
+import { createJobDefinition, createSchedule } from './private/drift-job';
+import { resolveDriftProps } from './private/drift-props';
 import { createDriftRole, DATA_METRICS_NAMESPACE } from './private/drift-role';
 
 /**
@@ -52,8 +53,18 @@ export class RetrainingHook {
  * Props of {@link DriftMonitor}.
  */
 export interface DriftMonitorProps {
-  /** The endpoint to watch. It must capture requests (`dataCapture` with `CaptureMode.INPUT`). */
-  readonly endpoint: ManagedEndpoint;
+  /**
+   * The endpoint to watch: a `ManagedEndpoint` created with `dataCapture` (capturing requests), or an
+   * endpoint created elsewhere (`ManagedEndpoint.fromEndpointAttributes`) with `dataCapture` given here.
+   */
+  readonly endpoint: IManagedEndpoint;
+
+  /**
+   * Where the endpoint captures requests.
+   *
+   * @default - the endpoint's `dataCaptureLocation` (a ManagedEndpoint created with `dataCapture`)
+   */
+  readonly dataCapture?: DataCaptureLocation;
 
   /**
    * Bucket holding the baseline: `statistics.json` and `constraints.json` under `baselinePrefix`, as
@@ -141,10 +152,13 @@ export interface DriftMonitorProps {
 }
 
 /**
- * Drift monitoring of a {@link ManagedEndpoint} with data capture: a SageMaker Model Monitor
- * data-quality job definition against a given baseline, an hourly (or every N hours) monitoring
- * schedule, an EventBridge rule matching runs that complete with violations, an alarm on that rule
- * and, optionally, a retraining hook the rule starts.
+ * Drift monitoring of a SageMaker endpoint with data capture: a Model Monitor data-quality job
+ * definition against a given baseline, an hourly (or every N hours) monitoring schedule, an
+ * EventBridge rule matching runs that complete with violations, an alarm on that rule and,
+ * optionally, a retraining hook the rule starts.
+ *
+ * Construct IDs: `JobRole`, `JobDefinition` (replaced when its fields change), `Schedule`,
+ * `ViolationsRule`, `ViolationsAlarm`, `RetrainingHookRole` (SageMaker pipeline hook).
  *
  * @example
  * new DriftMonitor(this, 'Drift', {
@@ -167,143 +181,32 @@ export class DriftMonitor extends Construct {
   /** The schedule expression rendered. */
   public readonly scheduleExpression: string;
 
-  private readonly endpoint: ManagedEndpoint;
+  private readonly endpointName: string;
 
   constructor(scope: Construct, id: string, props: DriftMonitorProps) {
     super(scope, id);
-    const endpoint = props.endpoint;
-    if (!(endpoint instanceof ManagedEndpoint)) {
-      throw invalid(this, 'endpoint', endpoint, 'is required and must be a ManagedEndpoint', 'Pass the ManagedEndpoint to watch (created with dataCapture).');
+    const r = resolveDriftProps(this, props);
+    const hook = props.retrainingHook;
+    if (hook !== undefined && !(hook instanceof RetrainingHook)) {
+      throw invalid(this, 'retrainingHook', hook, 'is not a RetrainingHook', 'Pass RetrainingHook.stateMachine(...), RetrainingHook.sageMakerPipeline(...) or RetrainingHook.topic(...).');
     }
-    this.endpoint = endpoint;
-    const capture = endpoint.dataCaptureLocation;
-    if (!capture) {
-      throw invalid(this, 'endpoint', endpoint.node.path, 'has no data capture: Model Monitor reads the captured requests',
-        `Pass dataCapture: { samplingPercent: 10 } (or another share) to the ManagedEndpoint ${endpoint.node.path}.`);
-    }
-    if (!capture.captureModes.includes(CaptureMode.INPUT)) {
-      throw invalid(this, 'endpoint', endpoint.node.path, 'captures only responses (dataCapture.captureModes has no CaptureMode.INPUT): a data-quality monitor analyses the requests',
-        'Add CaptureMode.INPUT to dataCapture.captureModes of the endpoint, or omit captureModes for both.');
-    }
-    if (!(props.baselineBucket && typeof props.baselineBucket.bucketName === 'string')) {
-      throw invalid(this, 'baselineBucket', props.baselineBucket, 'is required', 'Pass the bucket holding statistics.json and constraints.json of a Model Monitor baselining job.');
-    }
-    const baselinePrefix = checkPrefix(this, 'baselinePrefix', props.baselinePrefix, true);
-    const reportPrefix = checkPrefix(this, 'reportPrefix', props.reportPrefix, false) ?? 'model-monitor/reports/';
-    const hours = props.scheduleIntervalHours ?? 1;
-    if (Token.isUnresolved(hours)) {
-      throw invalid(this, 'scheduleIntervalHours', hours, 'is a token: it builds the cron expression and the alarm period at synth time', 'Pass a whole number of hours from 1 to 24.');
-    }
-    checkInteger(this, 'scheduleIntervalHours', hours, 1, 24, 'Pass whole hours from 1 (hourly) to 24 (daily): Model Monitor schedules run on whole hours.');
-    this.scheduleExpression = scheduleExpressionOf(hours);
-    checkIsDuration(this, 'maxRuntime', props.maxRuntime);
-    const maxRuntime = props.maxRuntime ?? Duration.hours(1);
-    checkDuration(this, 'maxRuntime', maxRuntime, { min: Duration.seconds(1), max: Duration.hours(hours), unit: 'seconds' });
-    const instanceType = props.instanceType ?? 'ml.m5.xlarge';
-    if (!Token.isUnresolved(instanceType) && !/^ml\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceType)) {
-      throw invalid(this, 'instanceType', instanceType, 'is not a SageMaker processing instance type', "Pass e.g. 'ml.m5.xlarge'.");
-    }
-    const instanceCount = props.instanceCount ?? 1;
-    checkInteger(this, 'instanceCount', instanceCount, 1, 100, 'Pass 1 to 100 instances (MonitoringClusterConfig.InstanceCount).');
-    const volumeSizeGiB = props.volumeSizeGiB ?? 20;
-    checkInteger(this, 'volumeSizeGiB', volumeSizeGiB, 1, 16384, 'Pass 1 to 16384 GiB (MonitoringClusterConfig.VolumeSizeInGB).');
-    const image = analyzerImage(this, props.imageUri);
-
-    const reportBucket = props.reportBucket ?? capture.bucket;
-    const reportKey = props.reportBucket ? undefined : capture.encryptionKey;
-    const statisticsKey = `${baselinePrefix}statistics.json`;
-    const constraintsKey = `${baselinePrefix}constraints.json`;
-    const role = this.role = createDriftRole(this, {
-      capture,
-      baselineBucket: props.baselineBucket,
-      baselineObjects: [statisticsKey, constraintsKey],
+    this.endpointName = r.endpointName;
+    this.scheduleExpression = r.scheduleExpression;
+    this.role = createDriftRole(this, {
+      capture: r.capture,
+      baselineBucket: r.baselineBucket,
+      baselineObjects: [r.statisticsKey, r.constraintsKey],
       baselineKey: props.baselineEncryptionKey,
-      reportBucket,
-      reportPrefix,
-      reportKey,
-      imageRepositoryArn: image.repositoryArn,
+      reportBucket: r.reportBucket,
+      reportPrefix: r.reportPrefix,
+      reportKey: r.reportKey,
+      imageRepositoryArn: r.image.repositoryArn,
     });
-
-    this.jobDefinition = new sagemaker.CfnDataQualityJobDefinition(this, 'JobDefinition', {
-      endpointName: endpoint.endpointName,
-      roleArn: role.roleArn,
-      dataQualityAppSpecification: {
-        imageUri: image.imageUri,
-        // Per-feature drift metrics in aws/sagemaker/Endpoints/data-metrics (see metricFeatureDrift).
-        environment: { publish_cloudwatch_metrics: 'Enabled' },
-      },
-      dataQualityBaselineConfig: {
-        statisticsResource: { s3Uri: props.baselineBucket.s3UrlForObject(statisticsKey) },
-        constraintsResource: { s3Uri: props.baselineBucket.s3UrlForObject(constraintsKey) },
-      },
-      dataQualityJobInput: {
-        endpointInput: {
-          endpointName: endpoint.endpointName,
-          localPath: '/opt/ml/processing/input/endpoint',
-          s3InputMode: 'File',
-          s3DataDistributionType: 'FullyReplicated',
-        },
-      },
-      dataQualityJobOutputConfig: {
-        kmsKeyId: reportKey?.keyArn,
-        monitoringOutputs: [{
-          s3Output: { s3Uri: reportBucket.s3UrlForObject(reportPrefix), localPath: '/opt/ml/processing/output', s3UploadMode: 'EndOfJob' },
-        }],
-      },
-      jobResources: { clusterConfig: { instanceType, instanceCount, volumeSizeInGb: volumeSizeGiB } },
-      stoppingCondition: { maxRuntimeInSeconds: maxRuntime.toSeconds() },
-    });
-    // The role's policy must exist before SageMaker validates the job definition's access.
-    const policy = role.node.tryFindChild('DefaultPolicy');
-    if (policy) { this.jobDefinition.node.addDependency(policy); }
-
-    this.schedule = new sagemaker.CfnMonitoringSchedule(this, 'Schedule', {
-      monitoringScheduleName: Names.uniqueResourceName(this, { maxLength: 63, separator: '-' }).replace(/[^a-zA-Z0-9-]/g, ''),
-      endpointName: endpoint.endpointName,
-      monitoringScheduleConfig: {
-        // The job definition has a generated name (a change replaces it); its ARN ends with '/<name>'.
-        monitoringJobDefinitionName: Fn.select(1, Fn.split('/', this.jobDefinition.attrJobDefinitionArn)),
-        monitoringType: 'DataQuality',
-        scheduleConfig: { scheduleExpression: this.scheduleExpression },
-      },
-    });
-
-    // A monitoring run is a processing job; one that found violations completes with an exit message
-    // starting 'CompletedWithViolations' (the execution status Model Monitor reports).
-    this.violationsRule = new events.Rule(this, 'ViolationsRule', {
-      description: `Monitoring runs of ${this.node.path} that complete with data-quality violations`,
-      eventPattern: {
-        source: ['aws.sagemaker'],
-        detailType: ['SageMaker Processing Job State Change'],
-        detail: {
-          MonitoringScheduleArn: [this.schedule.attrMonitoringScheduleArn],
-          ProcessingJobStatus: ['Completed'],
-          ExitMessage: [{ prefix: 'CompletedWithViolations' }],
-        },
-      },
-    });
-    if (props.retrainingHook) {
-      const spec = props.retrainingHook._spec;
-      if (spec === undefined) {
-        throw invalid(this, 'retrainingHook', props.retrainingHook, 'is not a RetrainingHook', 'Pass RetrainingHook.stateMachine(...), RetrainingHook.sageMakerPipeline(...) or RetrainingHook.topic(...).');
-      }
-      this.violationsRule.addTarget(hookTarget(this, spec));
-    }
-    const period = Duration.hours(hours);
-    this.violationsAlarm = new cloudwatch.Alarm(this, 'ViolationsAlarm', {
-      alarmDescription: `${endpoint.node.path}: a Model Monitor run found data-quality violations against the baseline (schedule ${this.scheduleExpression}). Reports: ${reportPrefix}`,
-      metric: new cloudwatch.Metric({
-        namespace: 'AWS/Events',
-        metricName: 'TriggeredRules',
-        dimensionsMap: { RuleName: this.violationsRule.ruleName },
-        statistic: 'Sum',
-        period,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    this.jobDefinition = createJobDefinition(this, r, this.role);
+    this.schedule = createSchedule(this, r, this.jobDefinition);
+    this.violationsRule = createViolationsRule(this, this.schedule.attrMonitoringScheduleArn, hook?._spec);
+    this.violationsAlarm = createViolationsAlarm(this, this.violationsRule, r.hours,
+      `${props.endpoint.node.path}: a Model Monitor run found data-quality violations against the baseline (schedule ${r.scheduleExpression}). Reports: ${r.reportPrefix}`);
   }
 
   /**
@@ -315,28 +218,10 @@ export class DriftMonitor extends Construct {
     return new cloudwatch.Metric({
       namespace: DATA_METRICS_NAMESPACE,
       metricName: `feature_baseline_drift_${feature}`,
-      dimensionsMap: { Endpoint: this.endpoint.endpointName, MonitoringSchedule: this.schedule.monitoringScheduleName },
+      dimensionsMap: { Endpoint: this.endpointName, MonitoringSchedule: this.schedule.monitoringScheduleName },
       statistic: 'Maximum',
       period: Duration.hours(1),
       ...props,
     });
   }
-}
-
-/** The Model Monitor cron expression of an interval in hours. */
-function scheduleExpressionOf(hours: number): string {
-  if (hours === 1) { return 'cron(0 * ? * * *)'; }
-  if (hours === 24) { return 'cron(0 0 ? * * *)'; }
-  return `cron(0 0/${hours} ? * * *)`;
-}
-
-function checkPrefix(scope: Construct, prop: string, prefix: string | undefined, required: boolean): string | undefined {
-  if (prefix === undefined) {
-    if (required) { throw invalid(scope, prop, undefined, 'is required', "Pass the key prefix of the baselining job's output, e.g. 'baselines/assistant/1.4.0/'."); }
-    return undefined;
-  }
-  if (typeof prefix !== 'string' || (!Token.isUnresolved(prefix) && (prefix.startsWith('/') || !prefix.endsWith('/') || prefix.length > 900))) {
-    throw invalid(scope, prop, prefix, "must be a key prefix ending with '/' and not starting with '/'", "Pass e.g. 'model-monitor/reports/'.");
-  }
-  return prefix;
 }

@@ -239,6 +239,25 @@ describe('DriftMonitor: options', () => {
     });
   });
 
+  test('an endpoint created elsewhere: monitored with the capture location given (bucket, prefix, key); the job reads that prefix', () => {
+    const stack = new Stack(new App(), 'S', { env: ENV });
+    const imported = ManagedEndpoint.fromEndpointAttributes(stack, 'Imported', { endpointName: 'legacy-assistant' });
+    const captures = s3.Bucket.fromBucketName(stack, 'Captures', 'legacy-captures');
+    new DriftMonitor(stack, 'Drift', {
+      endpoint: imported, dataCapture: { bucket: captures, prefix: 'capture/' },
+      baselineBucket: s3.Bucket.fromBucketName(stack, 'B', 'baselines'), baselinePrefix: 'b/',
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::SageMaker::DataQualityJobDefinition', {
+      EndpointName: 'legacy-assistant',
+      DataQualityJobInput: { EndpointInput: Match.objectLike({ EndpointName: 'legacy-assistant' }) },
+      // Reports default to the capture bucket; no key given, no KmsKeyId.
+      DataQualityJobOutputConfig: { KmsKeyId: Match.absent(), MonitoringOutputs: [{ S3Output: Match.objectLike({ S3Uri: 's3://legacy-captures/model-monitor/reports/' }) }] },
+    });
+    t.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', { EndpointName: 'legacy-assistant' });
+    expect(JSON.stringify(policyStatements(t, 'DriftJobRole'))).toContain('legacy-captures/capture/*');
+  });
+
   test('metricFeatureDrift: feature_baseline_drift_<feature> in aws/sagemaker/Endpoints/data-metrics by endpoint and schedule', () => {
     const { monitor, stack } = build();
     const m = monitor.metricFeatureDrift('age');
@@ -266,7 +285,23 @@ describe('DriftMonitor: bad input', () => {
   test('no endpoint (plain JavaScript)', () => {
     const stack = new Stack(new App(), 'S', { env: ENV });
     expect(() => new DriftMonitor(stack, 'Drift', { baselineBucket: s3.Bucket.fromBucketName(stack, 'B', 'baselines'), baselinePrefix: 'b/' } as any)).toThrow(
-      /endpoint.*is required and must be a ManagedEndpoint.*Pass the ManagedEndpoint/s);
+      /endpoint.*is required.*Pass the endpoint to watch/s);
+  });
+
+  test('an imported endpoint without dataCapture; a dataCapture without bucket or with a malformed prefix', () => {
+    const stack = new Stack(new App(), 'S', { env: ENV });
+    const imported = ManagedEndpoint.fromEndpointAttributes(stack, 'Imported', { endpointName: 'legacy-assistant' });
+    const baselineBucket = s3.Bucket.fromBucketName(stack, 'B', 'baselines');
+    expect(() => new DriftMonitor(stack, 'D1', { endpoint: imported, baselineBucket, baselinePrefix: 'b/' })).toThrow(
+      /endpoint.*S\/Imported.*has no data capture.*pass its location as dataCapture: \{ bucket, prefix \}/s);
+    expect(() => new DriftMonitor(stack, 'D2', { endpoint: imported, baselineBucket, baselinePrefix: 'b/', dataCapture: { prefix: 'c/' } as any })).toThrow(
+      /dataCapture.bucket.*is required/s);
+    expect(() => new DriftMonitor(stack, 'D3', { endpoint: imported, baselineBucket, baselinePrefix: 'b/', dataCapture: { bucket: baselineBucket, prefix: 'c' } })).toThrow(
+      /dataCapture.prefix.*must be a key prefix ending with '\/'/s);
+  });
+
+  test('a retrainingHook that is not a RetrainingHook (plain JavaScript)', () => {
+    expect(() => build({ retrainingHook: { topicArn: 'x' } as any })).toThrow(/retrainingHook.*is not a RetrainingHook.*RetrainingHook.stateMachine/s);
   });
 
   test('no baseline bucket, no or a malformed baseline prefix, a malformed report prefix', () => {
