@@ -1,8 +1,9 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
 import { CaptureMode, DriftMonitor, DriftMonitorProps, EndpointMode, ManagedEndpoint, RetrainingHook } from '../../lib/managed-endpoint';
 import { DataCaptureOptions } from '../../lib/managed-endpoint/data-capture';
 import { CfnLint, NagCheck } from '../../lib/testing';
@@ -202,6 +203,15 @@ describe('DriftMonitor: options', () => {
     expect(JSON.stringify(policyStatements(t, 'DriftJobRole'))).not.toContain('ecr:');
   });
 
+  test('a long construct path still gives a schedule name SageMaker accepts (<= 63, pattern)', () => {
+    const stack = new Stack(new App(), 'S', { env: ENV });
+    const deep = new Construct(new Construct(stack, 'AVeryLongParentConstructNameForTesting'), 'AnotherQuiteLongChildConstructName');
+    new DriftMonitor(deep, 'DriftMonitorWithAnEvenLongerIdentifier', { endpoint: endpointIn(stack), baselineBucket: s3.Bucket.fromBucketName(stack, 'B', 'baselines'), baselinePrefix: 'b/' });
+    const name = (Object.values(Template.fromStack(stack).findResources('AWS::SageMaker::MonitoringSchedule'))[0] as any).Properties.MonitoringScheduleName;
+    expect(name.length).toBeLessThanOrEqual(63);
+    expect(name).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/);
+  });
+
   test('maxRuntime may equal the interval (24 h daily)', () => {
     const { template } = build({ scheduleIntervalHours: 24, maxRuntime: Duration.hours(24) });
     template.hasResourceProperties('AWS::SageMaker::DataQualityJobDefinition', { StoppingCondition: { MaxRuntimeInSeconds: 86400 } });
@@ -313,6 +323,10 @@ describe('DriftMonitor: bad input', () => {
 
   test.each([0, 25, 1.5])('scheduleIntervalHours %p', (hours) => {
     expect(() => build({ scheduleIntervalHours: hours })).toThrow(/scheduleIntervalHours.*Pass whole hours from 1 \(hourly\) to 24 \(daily\)/s);
+  });
+
+  test('scheduleIntervalHours as a token (it builds the cron expression and the alarm period)', () => {
+    expect(() => build({ scheduleIntervalHours: Token.asNumber({ Ref: 'Hours' }) })).toThrow(/scheduleIntervalHours.*is a token.*Pass a whole number of hours from 1 to 24/s);
   });
 
   test('maxRuntime longer than the interval, or not a Duration', () => {
