@@ -1,8 +1,6 @@
 import { VersionFreeze } from '../core/version-freeze';
 import { InferenceLaneBase } from '../core/inference-lane-base';
 import { Annotations, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
-import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -172,23 +170,6 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
   public readonly artifactVersion: string;
   /** GPU pods: the policy's replica range, the node group's (or first pod) instance type. */
   public readonly capacity: LaneCapacity;
-  /**
-   * CloudWatch SLO alarms: none. On Kubernetes the SLO is watched in Prometheus (PrometheusRule
-   * alerts and the Argo analysis that rolls back).
-   */
-  public readonly sloAlarms: cloudwatch.IAlarm[] = [];
-  /**
-   * Application Signals SLOs: none. The SLO renders as the chart's PrometheusRule (recording rules
-   * and burn alerts) and Argo analysis, which read the model server's Prometheus metrics.
-   */
-  public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[] = [];
-  /** Burn-rate alarms in CloudWatch: none (the PrometheusRule alerts instead). */
-  public readonly sloBurnRateAlarms: cloudwatch.IAlarm[] = [];
-  /**
-   * CloudWatch saturation metrics: none. GPU utilization, queue time and replicas live in
-   * Prometheus (DCGM exporter, the model server's metrics, kube-state-metrics).
-   */
-  public readonly saturationMetrics: cloudwatch.IMetric[] = [];
   /** The cdk8s app holding the chart. */
   public readonly cdk8sApp: cdk8s.App;
   /** The chart. */
