@@ -17,9 +17,9 @@ export type {
   RouteTargetOptions, SageMakerEndpointTargetProps, ScheduledCapacity, ServiceLevelObjectiveProps,
   ServiceLevelObjectiveResources, ServingImageConfig, ShadowTrafficProps, SloMetricSource, VersionFreezeOptions,
 } from './core';
-export { CaptureMode, EndpointMode, EndpointModeKind, ManagedEndpoint, ModelHosting } from './managed-endpoint';
+export { CaptureMode, DriftMonitor, EndpointMode, EndpointModeKind, ManagedEndpoint, ModelHosting, RetrainingHook } from './managed-endpoint';
 export type {
-  AsyncModeProps, DataCaptureOptions, IManagedEndpoint, InstanceModeOptions, ManagedEndpointAttributes,
+  AsyncModeProps, DataCaptureLocation, DataCaptureOptions, DriftMonitorProps, IManagedEndpoint, InstanceModeOptions, ManagedEndpointAttributes,
   ManagedEndpointProps, RealTimeModeProps, RollingUpdateOptions, ServerlessModeProps,
 } from './managed-endpoint';
 export {
@@ -33,7 +33,7 @@ export type {
 } from './gpu-cluster';
 export { ProvisionedConcurrencyStatistic, WarmServerlessFunction } from './serverless';
 export type {
-  IWarmServerlessFunction, WarmServerlessFunctionAttributes, WarmServerlessFunctionProps,
+  IWarmServerlessFunction, RequestCaptureOptions, WarmServerlessFunctionAttributes, WarmServerlessFunctionProps,
 } from './serverless';
 export { InFlightJobHandling, QueueDrainedWorkers } from './batch-workers';
 export type { QueueDrainedWorkersProps } from './batch-workers';
