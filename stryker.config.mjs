@@ -16,7 +16,7 @@ const scopes = {
     // lib/testing/local-deploy.ts and lib/testing/private/api-create.ts (resources created through the
     // emulator's API). Everything else runs its real tool (cfn-lint, cdk-nag, the kubernetes-models
     // schemas) or is pure logic (the emulator's template adapter, snapshot masking, process helpers).
-    mutate: ['lib/testing/**/*.ts', '!lib/testing/index.ts', '!lib/testing/local-deploy.ts', '!lib/testing/private/api-create.ts'],
+    mutate: ['lib/testing/**/*.ts', '!lib/testing/index.ts'],
     tests: ['test/testing'],
     excludeTests: ['test/testing/local-deploy.test.ts', 'test/testing/*.deploy.test.ts'],
   },

@@ -3,7 +3,13 @@
 // (and tests written) before it ends. Loaded by stryker.config.mjs (`appendPlugins`).
 import fs from 'fs';
 import path from 'path';
-import { PluginKind, declareClassPlugin, commonTokens } from '@stryker-mutator/api/plugin';
+
+// The plugin shape of @stryker-mutator/api/plugin (declareClassPlugin(PluginKind.Reporter, name, class) with
+// commonTokens.options injected), written out: this file is loaded from the project, and the stryker that loads it
+// may be installed elsewhere (e.g. PATH=/some/dir/node_modules/.bin:$PATH npm run mutate -- core).
+const PluginKind = { Reporter: 'Reporter' };
+const commonTokens = { options: 'options' };
+const declareClassPlugin = (kind, name, injectableClass) => ({ kind, name, injectableClass });
 
 class LiveSurvivorsReporter {
   static inject = [commonTokens.options];
