@@ -23,9 +23,10 @@ class LiveSurvivorsReporter {
 
   onMutantTested(result) {
     if (!['Survived', 'NoCoverage', 'Timeout'].includes(result.status)) { return; }
+    // mutant locations in reporter events are 1-based (line and column), as an editor shows them
     const { start } = result.location;
     const replacement = (result.replacement ?? '').replace(/\s+/g, ' ').slice(0, 160);
-    fs.appendFileSync(this.file, `${result.status}\t${result.fileName}:${start.line + 1}:${start.column + 1}\t${result.mutatorName}\t${replacement}\n`);
+    fs.appendFileSync(this.file, `${result.status}\t${result.fileName}:${start.line}:${start.column}\t${result.mutatorName}\t${replacement}\n`);
   }
 }
 

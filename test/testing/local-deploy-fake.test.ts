@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LocalDeploy, LocalDeployOptions } from '../../lib/testing';
 import { FakeEmulator, FakeScenario, writeAssembly } from './fake-emulator';
+import { storageStack } from './fixtures';
 
 /**
  * LocalDeploy against stub executables (test/testing/fake-emulator.ts: a fake moto server, boto3 and CDK
@@ -232,6 +233,8 @@ describe('failures LocalDeploy reports (and the server it stops)', () => {
     expect(() => deploy(rolledBack)).toThrow(/^cdk deploy of 'FakeStack' exited 0 but the stack is ROLLBACK_COMPLETE \(Queue failed\)\.\n[^]*Cause: moto rejected a resource during creation/);
     const missing = { ...HAPPY, boto3: { ...HAPPY.boto3, 'describe_stacks:FakeStack': { Stacks: [] } } };
     expect(() => deploy(missing)).toThrow(/^cdk deploy of 'FakeStack' exited 0 but the stack is UNKNOWN\.\n/);
+    const none = { ...HAPPY, boto3: { ...HAPPY.boto3, 'describe_stacks:FakeStack': {} } };
+    expect(() => deploy(none)).toThrow(/^cdk deploy of 'FakeStack' exited 0 but the stack is UNKNOWN\.\n/);
     const updated = { ...HAPPY, boto3: { ...HAPPY.boto3, 'describe_stacks:FakeStack': { Stacks: [{ StackStatus: 'UPDATE_COMPLETE' }] } } };
     const d = deploy(updated);
     expect(d.result.stackStatus).toBe('UPDATE_COMPLETE');
@@ -378,6 +381,35 @@ describe('what the emulator supports (asked from the installed moto, here the fa
       process.env.PATH = saved;
       fs.rmSync(path.join(fake.binDir, 'python3'), { force: true });
       fs.writeFileSync(path.join(fake.binDir, 'moto_server'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    }
+  });
+});
+
+describe('deployStack and the interpreter by default', () => {
+  test('deployStack synthesizes the stack and deploys its artifact; python3 on PATH is the default interpreter', () => {
+    const { stack } = storageStack({ stackName: 'Storage' });
+    const python3 = path.join(fake.binDir, 'python3');
+    fs.copyFileSync(fake.python, python3);
+    fs.chmodSync(python3, 0o755);
+    try {
+      fake.use({ ...HAPPY, motoLog: '', boto3: { ...HAPPY.boto3, 'describe_stacks:Storage': OK_STACK([]), 'list_stack_resources': {} } });
+      const d = LocalDeploy.deployStack(stack, { cdkCliPath: fake.cdkCli, createSkippedViaApi: false });
+      try {
+        expect(fake.calls('cdk deploy')[0].argv[1]).toBe('Storage');
+        expect(fake.calls('server')).toHaveLength(1);
+        expect(d.result.stackName).toBe('Storage');
+        expect(d.result.created).toEqual([]);
+        expect(d.result.timings.synthMs).toBeGreaterThan(0);
+        expect(d.result.timings.totalMs).toBeGreaterThanOrEqual(d.result.timings.synthMs);
+      } finally {
+        d.stop();
+      }
+      // asked from python3 on PATH (the fake), cached per interpreter
+      expect(LocalDeploy.supportedResourceTypes()).toEqual(['AWS::SQS::Queue', 'AWS::IoT::Policy']);
+      expect(LocalDeploy.unsupportedResourceTypes(stack)).toEqual(['AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::SQS::QueuePolicy']);
+      expect(LocalDeploy.unsupportedResourceTypes(stack, fake.python)).toEqual(['AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::SQS::QueuePolicy']);
+    } finally {
+      fs.rmSync(python3, { force: true });
     }
   });
 });
