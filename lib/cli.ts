@@ -10,7 +10,8 @@
  * Exit codes: 0 success, 2 bad input (message on stderr), 1 unexpected failure.
  */
 import { Duration } from 'aws-cdk-lib';
-import { HardwareTarget, invalid, LaneKind, LaneValidationError } from './core';
+import { HardwareTarget, LaneKind, LaneValidationError } from './core';
+import { invalid } from './core/private/errors';
 import {
   CapacityPlan, CapacityPlanner, CostClarity, DataLocality, LaneChooser, LaneRecommendation, RankedLane,
   TeamMaturity, TrafficShape, WorkloadKind,

@@ -1,9 +1,71 @@
-export * from './core';
-export * from './managed-endpoint';
-export * from './gpu-cluster';
-export * from './serverless';
-export * from './batch-workers';
-export * from './edge-fleet';
-export * from './topology';
-export * from './routing';
-export * from './planning';
+/**
+ * The package root: the public constructs and contracts, listed one by one (no `export *`), so that a
+ * helper a module keeps for the library is never reachable from here by accident. The test helpers are
+ * the `cdk-inference-lanes/testing` entry point (lib/testing); the simulator is `lib/simulation`.
+ */
+export {
+  AutoscalingPolicy, HardwareTarget, InferenceLaneBase, LaneDashboard, LaneKind, LaneValidationError,
+  ModelArtifact, ModelPrecision, ModelWeights, Rollout, RolloutStrategy, RouteTarget, RouteTargetKind,
+  ScalingTrigger, ScheduleFormat, ServiceLevelObjective, ServingImage, ShadowTraffic, TriggerKind,
+} from './core';
+export type {
+  AutoscalingPolicyProps, BucketWeightsOptions, CanaryRolloutProps, HttpTargetProps, IInferenceLane,
+  ILaneDefaultsProvider, JobResultsLocation, LaneCapacity, LaneDashboardProps, LaneDefaults, LaneModel,
+  LaneModelBindOptions, LaneScalingSupport, LaneValidationErrorProps, LinearRolloutProps,
+  ModelArtifactBindOptions, ModelArtifactBinding, ModelArtifactOptions, ModelArtifactProps, ModelCard,
+  ModelVariantProps, ModelWeightsConfig, QueueTargetProps, ResolvedVariant, RolloutOptions, RouteTargetConfig,
+  RouteTargetOptions, SageMakerEndpointTargetProps, ScheduledCapacity, ServiceLevelObjectiveProps,
+  ServiceLevelObjectiveResources, ServingImageConfig, ShadowTrafficProps, SloMetricSource,
+} from './core';
+export { CaptureMode, EndpointMode, EndpointModeKind, ManagedEndpoint, ModelHosting } from './managed-endpoint';
+export type {
+  AsyncModeProps, DataCaptureOptions, IManagedEndpoint, InstanceModeOptions, ManagedEndpointAttributes,
+  ManagedEndpointProps, RealTimeModeProps, RollingUpdateOptions, ServerlessModeProps,
+} from './managed-endpoint';
+export {
+  ArgoAnalysisTemplate, ArgoRollout, GatewayHttpRoute, GpuClusterService, GpuServingChart, KedaScaledObject,
+  KedaTriggerAuthentication, KubernetesRolloutMode, KubernetesScalingEngine, ModelServer, PrometheusRule,
+  ServiceMonitor, ServingAutoscaler, TritonInstanceKind, TritonModelConfig, WorkloadIdentity,
+} from './gpu-cluster';
+export type {
+  ArgoAnalysisArgument, ArgoAnalysisMetric, ArgoAnalysisTemplateProps, ArgoAnalysisTemplateRef,
+  ArgoAnalysisTemplateSpec, ArgoArgumentValueFrom, ArgoBackgroundAnalysis, ArgoCanaryStep, ArgoCanaryStrategy,
+  ArgoMetricProvider, ArgoPause, ArgoPrometheusProvider, ArgoRolloutProps, ArgoRolloutSpec, ArgoRolloutStrategy,
+  ArgoTemplateArgument, ArgoTrafficRouting, ArgoWorkloadRef, GatewayHttpRouteProps, GatewayParentRef,
+  GpuClusterServiceProps, GpuNodeGroupOptions, GpuServingChartProps, GpuServingOptions, GpuToleration,
+  HttpBackendRef, HttpMirrorBackendRef, HttpPathMatch, HttpRequestMirror, HttpRouteFilter, HttpRouteMatch,
+  HttpRouteRule, HttpRouteSpec, KedaAdvancedConfig, KedaAuthenticationRef, KedaFallback,
+  KedaHorizontalPodAutoscalerConfig, KedaPodIdentity, KedaScaleTargetRef, KedaScaledObjectProps,
+  KedaScaledObjectSpec, KedaTrigger, KedaTriggerAuthenticationProps, KedaTriggerAuthenticationSpec,
+  MatchLabelsSelector, ModelServerProps, PrometheusAlertRule, PrometheusRuleGroup, PrometheusRuleProps,
+  PrometheusRuleSpec, ScalingBehavior, ScalingBehaviorPolicy, ScalingBehaviorRules, ServedModel,
+  ServiceMonitorEndpoint, ServiceMonitorProps, ServiceMonitorSpec, ServingAutoscalerProps, ServingMetricQueries,
+  TritonModelConfigProps, TritonTensor,
+} from './gpu-cluster';
+export { ProvisionedConcurrencyStatistic, WarmServerlessFunction } from './serverless';
+export type {
+  IWarmServerlessFunction, WarmServerlessFunctionAttributes, WarmServerlessFunctionProps,
+} from './serverless';
+export { InFlightJobHandling, QueueDrainedWorkers } from './batch-workers';
+export type { QueueDrainedWorkersProps } from './batch-workers';
+export {
+  EdgeFleetChannel, FleetRelease, FleetRing, JobExecutionStatus, JobFailureType, ReleaseStage,
+} from './edge-fleet';
+export type {
+  EdgeDeviceClass, EdgeFleetChannelProps, EdgeRing, ExponentialJobRate, FleetJobOptions, JobAbortCriterion,
+} from './edge-fleet';
+export { HybridTopology } from './topology';
+export type {
+  AddLaneOptions, FrontDoorSummary, HybridTopologyProps, LaneSummary, TopologyFrontDoorProps,
+} from './topology';
+// RouteTarget and its props are the core contract, exported above with lib/core.
+export { InferenceFrontDoor } from './routing';
+export type { InferenceFrontDoorOptions, InferenceFrontDoorProps } from './routing';
+export {
+  CapacityPlanner, CostClarity, CostMath, DataLocality, HybridRole, LaneChooser, LatencyClass, PlanningQuestion,
+  SurgeHandling, TeamMaturity, TradeOffAspect, TrafficShape, WorkloadKind,
+} from './planning';
+export type {
+  CapacityPlan, CapacityPlannerProps, HybridPart, HybridSuggestion, LaneFactor, LaneQuestionnaire,
+  LaneRecommendation, LaneTradeOff, RankedLane, StagingLoad, TrafficProfile, UnmetConstraint,
+} from './planning';

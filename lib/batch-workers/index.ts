@@ -1,2 +1,3 @@
-export * from './in-flight-jobs';
-export * from './queue-drained-workers';
+export { InFlightJobHandling } from './in-flight-jobs';
+export { QueueDrainedWorkers } from './queue-drained-workers';
+export type { QueueDrainedWorkersProps } from './queue-drained-workers';

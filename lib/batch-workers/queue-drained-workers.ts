@@ -1,3 +1,5 @@
+import { InferenceLaneBase } from '../core/inference-lane-base';
+import { rejectFinalBakeTime } from '../core/private/rollout-checks';
 import { Annotations, Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
@@ -12,12 +14,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
-import { addScheduledActions, tagLane } from '../core/app-autoscaling';
+import { tagLane } from '../core/private/tagging';
+import { addScheduledActions } from '../core/private/scheduling';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
-import { checkInteger, describeValue, invalid, isConcreteNumber } from '../core/errors';
+import { checkInteger, describeValue, invalid, isConcreteNumber } from '../core/private/errors';
 import { checkDuration, checkOneOf } from '../core/private/validation';
 import { HardwareTarget, LaneKind } from '../core/hardware';
-import { IInferenceLane, LaneCapacity, uniqueMetricId } from '../core/inference-lane';
+import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
+import { uniqueMetricId } from '../core/private/metric-ids';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
 import { Rollout, RolloutStrategy } from '../core/rollout';
 import { RouteTarget } from '../core/route-target';
@@ -26,7 +30,7 @@ import { InFlightJobHandling } from './in-flight-jobs';
 import { gpuInstanceShape, instanceFamily, UNSUPPORTED_GPU_FAMILIES } from './private/gpu-instances';
 import { acknowledgeGpuCapacityFindings, acknowledgeWorkerFindings } from './private/nag';
 import { noWorkersWithBacklog, renderWorkerScaling, WorkerScalingMetrics } from './worker-scaling';
-import { withLaneDefaults } from '../core/lane-defaults';
+import { withLaneDefaults } from '../core/private/lane-defaults';
 
 /** S3 request-metrics filters of the created results bucket (CloudWatch dimension FilterId). */
 const RESULTS_FILTER_ID = 'results';
@@ -319,7 +323,7 @@ export interface QueueDrainedWorkersProps {
  *   slo: ServiceLevelObjective.timeInQueue(Duration.minutes(30)),
  * });
  */
-export class QueueDrainedWorkers extends Construct implements IInferenceLane {
+export class QueueDrainedWorkers extends InferenceLaneBase implements IInferenceLane {
   /** The archetype: batch workers. */
   public readonly laneKind: LaneKind = LaneKind.BATCH_WORKERS;
   /** Name of the bound model. */
@@ -1040,11 +1044,8 @@ export class QueueDrainedWorkers extends Construct implements IInferenceLane {
         'Use Rollout.allAtOnce({ alarms }): an ECS rolling deployment with the circuit breaker and deployment alarms rolls back a bad version.');
     }
     // Any explicit value is rejected (even the default's 10 minutes): it would not be rendered.
-    if (rollout.finalBakeTimeExplicit) {
-      throw invalid(this, 'rollout.finalBakeTime', rollout.finalBakeTime,
-        'cannot be set on an ECS rolling deployment (ECS derives the alarm watch time from the alarms\' periods)',
-        'Drop finalBakeTime; lengthen the SLO alarms\' evaluationPeriods to watch longer.');
-    }
+    rejectFinalBakeTime(this, rollout, 'an ECS rolling deployment has no final bake phase (ECS derives the alarm watch time from the alarms\' periods)',
+      'lengthen the SLO alarms\' evaluationPeriods to watch longer.');
   }
 
   private validatePrefixes(props: QueueDrainedWorkersProps): [string, string] {

@@ -1,8 +1,9 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { IConstruct } from 'constructs';
-import { checkRange, invalid, isConcreteNumber } from './errors';
-import { checkCapacity, checkCron, checkDuration, checkIsDuration, checkPropsObject, checkTimeZone, describeDuration, durationMillis } from './private/validation';
+import { checkRange, invalid, isConcreteNumber } from './private/errors';
+import { checkCapacity, checkDuration, checkIsDuration, checkPropsObject, checkTimeZone, describeDuration, durationMillis } from './private/validation';
+import { checkCron } from './private/cron';
 
 /**
  * What a scaling trigger measures.

@@ -11,10 +11,6 @@
 
 export { LaneValidationError } from './errors';
 export type { LaneValidationErrorProps } from './errors';
-// Not a contract: still re-exported because lib/planning (capacity-planner, cost-math, lane-chooser)
-// and lib/cli.ts import it from '../core' ('./core'). It leaves this list once they import
-// '../core/errors'.
-export { invalid } from './errors';
 
 export { HardwareTarget, LaneKind, ModelPrecision } from './hardware';
 
@@ -39,6 +35,9 @@ export { ServiceLevelObjective } from './service-level-objective';
 export type { ServiceLevelObjectiveProps, ServiceLevelObjectiveResources, SloMetricSource } from './service-level-objective';
 
 export type { IInferenceLane, LaneCapacity } from './inference-lane';
+
+export { InferenceLaneBase } from './inference-lane-base';
+export type { LaneModel, LaneModelBindOptions } from './inference-lane-base';
 
 export type { ILaneDefaultsProvider, LaneDefaults } from './lane-defaults';
 

@@ -1,9 +1,9 @@
-import { Duration, Token, Tokenization } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { invalid } from './errors';
+import { invalid } from './private/errors';
 import { IInferenceLane } from './inference-lane';
-import { errorRatePercent as errorRateMath } from './private/metric-math';
+import { addLaneWidgets, hasCloudWatchMetrics } from './private/dashboard-rows';
 
 /**
  * Props of {@link LaneDashboard}.
@@ -72,149 +72,6 @@ export class LaneDashboard extends Construct {
       dashboardName: props.dashboardName,
       defaultInterval: Duration.hours(3),
     });
-    this.dashboard.addWidgets(new cloudwatch.TextWidget({
-      markdown: `# ${lane.node.path} (${lane.laneKind}): ${lane.artifactName}@${lane.artifactVersion}\n${lane.capacity.description}`,
-      width: 24, height: 2,
-    }));
-
-    const first: cloudwatch.IWidget[] = [];
-    const latency = PERCENTILES.map(p => latencyAt(lane, p, p)).filter(isMetric);
-    if (latency.length > 0) { first.push(graph('Latency p50 / p95 / p99', latency)); }
-    const errorRate = errorRatePercent(lane, 0, 'Error rate (%)');
-    if (errorRate) { first.push(graph('Error rate (%)', [errorRate])); }
-    const invocations = lane.metricInvocations({ statistic: 'Sum', label: 'Inferences' });
-    if (invocations) { first.push(graph('Inferences', [invocations])); }
-    if (first.length > 0) { this.dashboard.addWidgets(...first); }
-
-    const saturation = lane.saturationMetrics.map(m => graph(`Saturation: ${labelOf(m)}`, [m]));
-    const capacity = lane.metricCapacityInService();
-    const second: cloudwatch.IWidget[] = [...saturation];
-    if (capacity) {
-      second.push(new cloudwatch.GraphWidget({
-        title: 'Capacity in service',
-        left: [capacity],
-        leftAnnotations: [
-          { value: lane.capacity.minInstances, label: `min ${lane.capacity.minInstances}` },
-          { value: lane.capacity.maxInstances, label: `max ${lane.capacity.maxInstances}` },
-        ],
-        width: 8, height: 6,
-      }));
-    }
-    if (second.length > 0) { this.dashboard.addWidgets(...second); }
-
-    if (price !== undefined) {
-      this.dashboard.addWidgets(new cloudwatch.GraphWidget({ title: 'Cost per 1,000 inferences', left: [costPerThousand(lane, price, 0)!], width: 24, height: 6 }));
-    }
-    const paging = lane.sloPagingAlarms ?? [];
-    const alarms = [...lane.sloAlarms, ...paging, ...lane.sloBurnRateAlarms];
-    if ((props.alarmStatusWidget ?? true) && alarms.length > 0) {
-      const title = paging.length > 0
-        ? 'SLO alarms (rollback), time-in-queue and burn-rate alarms (page)'
-        : 'SLO alarms (rollback) and burn-rate alarms (page)';
-      this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title, alarms, width: 24 }));
-    }
+    addLaneWidgets(this.dashboard, lane, { hourlyPrice: price, alarmStatusWidget: props.alarmStatusWidget ?? true });
   }
-}
-
-const PERCENTILES = ['p50', 'p95', 'p99'];
-
-function graph(title: string, left: cloudwatch.IMetric[]): cloudwatch.GraphWidget {
-  return new cloudwatch.GraphWidget({ title, left, width: 8, height: 6 });
-}
-
-function isMetric(m: cloudwatch.IMetric | undefined): m is cloudwatch.IMetric {
-  return m !== undefined;
-}
-
-/**
- * True when the lane publishes at least one CloudWatch metric.
- * @internal
- */
-export function hasCloudWatchMetrics(lane: IInferenceLane): boolean {
-  return lane.metricLatency() !== undefined || lane.metricErrors() !== undefined || lane.metricInvocations() !== undefined
-    || lane.saturationMetrics.length > 0 || lane.metricCapacityInService() !== undefined;
-}
-
-/**
- * A metric's label (or its name).
- * @internal
- */
-export function labelOf(m: cloudwatch.IMetric): string {
-  if (m instanceof cloudwatch.Metric) { return m.label ?? m.metricName; }
-  if (m instanceof cloudwatch.MathExpression) { return m.label ?? m.expression; }
-  return m.toString();
-}
-
-/**
- * The same metric with another label (metrics and expressions; others unchanged).
- * @internal
- */
-export function relabel(m: cloudwatch.IMetric, label: string): cloudwatch.IMetric {
-  if (m instanceof cloudwatch.Metric || m instanceof cloudwatch.MathExpression) { return m.with({ label }); }
-  return m;
-}
-
-/**
- * The lane's latency at a percentile (`p95`), labelled `<prefix>` plus the unit. A latency that is not
- * a plain metric (an expression) cannot change statistic: it is shown once, for `p50` only.
- * @internal
- */
-export function latencyAt(lane: IInferenceLane, statistic: string, prefix: string): cloudwatch.IMetric | undefined {
-  const m = lane.metricLatency();
-  if (!m) { return undefined; }
-  if (m instanceof cloudwatch.Metric) {
-    return m.with({ statistic, label: m.unit ? `${prefix} (${m.unit})` : prefix });
-  }
-  return statistic === 'p50' ? m : undefined;
-}
-
-/**
- * `100 × errors ÷ inferences` per period (0 without inferences), IDs suffixed with `index`.
- * @internal
- */
-export function errorRatePercent(lane: IInferenceLane, index: number, label: string): cloudwatch.IMetric | undefined {
-  const errors = lane.metricErrors({ statistic: 'Sum' });
-  const invocations = lane.metricInvocations({ statistic: 'Sum' });
-  if (!errors || !invocations) { return undefined; }
-  // The plain rate (no minimum request count): a dashboard shows what happened.
-  return errorRateMath({ errors, requests: invocations, minRequests: 0, period: Duration.minutes(1), label, idSuffix: String(index) });
-}
-
-/**
- * Cost per 1,000 inferences per hour: `1000 × price × capacity in service ÷ inferences`, or with
- * `capacity.minInstances` when the lane has no capacity metric (the label says which). IDs suffixed
- * with `index`.
- *
- * @returns undefined when the lane has no inference-count metric
- * @internal
- */
-export function costPerThousand(lane: IInferenceLane, price: number, index: number): cloudwatch.IMetric | undefined {
-  const period = Duration.hours(1);
-  const inv = lane.metricInvocations({ statistic: 'Sum', period });
-  if (!inv) { return undefined; }
-  const capacity = lane.metricCapacityInService({ period });
-  if (capacity) {
-    return new cloudwatch.MathExpression({
-      expression: `IF(inv${index} > 0, 1000 * ${numberText(price)} * cap${index} / inv${index}, 0)`,
-      usingMetrics: { [`inv${index}`]: inv, [`cap${index}`]: capacity },
-      period,
-      label: `${lane.node.id} cost / 1,000 inferences (capacity in service × ${numberText(price)}/h per ${lane.capacity.instanceType})`,
-    });
-  }
-  const units = Token.isUnresolved(lane.capacity.minInstances) ? undefined : Math.max(1, lane.capacity.minInstances);
-  // A token (a CfnParameter price or capacity) cannot be multiplied at synth: CloudWatch multiplies it.
-  const hourly = Token.isUnresolved(price) || units === undefined
-    ? `${numberText(price)} * ${units ?? numberText(lane.capacity.minInstances)}`
-    : String(Number((price * units).toPrecision(12)));
-  return new cloudwatch.MathExpression({
-    expression: `IF(inv${index} > 0, 1000 * ${hourly} / inv${index}, 0)`,
-    usingMetrics: { [`inv${index}`]: inv },
-    period,
-    label: `${lane.node.id} cost / 1,000 inferences (at min capacity ${units ?? numberText(lane.capacity.minInstances)} × ${lane.capacity.instanceType}: no capacity metric)`,
-  });
-}
-
-/** A number as metric-math text; a token stays a token (resolved in the dashboard body). */
-function numberText(n: number): string {
-  return Token.isUnresolved(n) ? Tokenization.stringifyNumber(n) : String(n);
 }

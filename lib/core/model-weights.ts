@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { invalid } from './errors';
+import { invalid } from './private/errors';
 
 /**
  * Where a model's weights live, once bound to a stack.

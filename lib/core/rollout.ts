@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { checkRange, invalid } from './errors';
+import { checkRange, invalid } from './private/errors';
 import { checkDuration, checkIsDuration, checkList, checkOneOf, checkPropsObject, describeDuration } from './private/validation';
 import { ModelArtifact } from './model-artifact';
 

@@ -2,7 +2,7 @@ import { Duration, Names, Token } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { checkInteger, checkRange, invalid, isConcreteNumber } from './errors';
+import { checkInteger, checkRange, invalid, isConcreteNumber } from './private/errors';
 import { defaultMinRequests, errorRatePercent } from './private/metric-math';
 import { checkDuration, checkOneOf, checkPropsObject, describeDuration, describeValue, durationMillis } from './private/validation';
 

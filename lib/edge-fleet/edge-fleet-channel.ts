@@ -1,3 +1,4 @@
+import { InferenceLaneBase } from '../core/inference-lane-base';
 import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -6,8 +7,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { tagLane } from '../core/app-autoscaling';
-import { invalid, isConcreteString } from '../core/errors';
+import { tagLane } from '../core/private/tagging';
+import { invalid, isConcreteString } from '../core/private/errors';
 import { checkOneOf, checkPinnedVersion, checkWholeNumber } from '../core/private/validation';
 import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
@@ -24,7 +25,7 @@ import { checkKeptComponents, existingGroupsOf, renderKeptComponents } from './p
 import { buildRecipe, EDGE_PLATFORMS, RecipeBuild } from './private/recipe';
 import { checkRelease, planRings, ringGroupDescription, RingPlan } from './private/rings';
 import { isComponentVersion } from './private/versions';
-import { withLaneDefaults } from '../core/lane-defaults';
+import { withLaneDefaults } from '../core/private/lane-defaults';
 
 /**
  * Status of a deployment's IoT job executions, for {@link EdgeFleetChannel.metricJobExecutions}.
@@ -245,7 +246,7 @@ const COMPONENT_NAME_RE = /^[A-Za-z0-9._-]{1,128}$/;
  *   release: FleetRelease.canary('1.3.0'),
  * });
  */
-export class EdgeFleetChannel extends Construct implements IInferenceLane {
+export class EdgeFleetChannel extends InferenceLaneBase implements IInferenceLane {
   /** The archetype. */
   public readonly laneKind = LaneKind.EDGE_FLEET;
   /** Name of the bound model. */

@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { invalid } from '../core/errors';
+import { invalid } from '../core/private/errors';
 import { checkPinnedVersion } from '../core/private/validation';
 import { isComponentVersion } from './private/versions';
 

@@ -1,5 +1,7 @@
-export * from './edge-device-class';
-export * from './edge-ring';
-export * from './fleet-job';
-export * from './fleet-release';
-export * from './edge-fleet-channel';
+export type { EdgeDeviceClass } from './edge-device-class';
+export type { EdgeRing } from './edge-ring';
+export { JobFailureType } from './fleet-job';
+export type { ExponentialJobRate, FleetJobOptions, JobAbortCriterion } from './fleet-job';
+export { FleetRelease, FleetRing, ReleaseStage } from './fleet-release';
+export { EdgeFleetChannel, JobExecutionStatus } from './edge-fleet-channel';
+export type { EdgeFleetChannelProps } from './edge-fleet-channel';

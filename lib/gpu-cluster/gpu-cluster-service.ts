@@ -1,3 +1,4 @@
+import { InferenceLaneBase } from '../core/inference-lane-base';
 import { Annotations, CfnJson, Size, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -7,15 +8,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
-import { tagLane } from '../core/app-autoscaling';
+import { tagLane } from '../core/private/tagging';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
-import { checkInteger, invalid, isConcreteNumber, LaneValidationError } from '../core/errors';
+import { LaneValidationError } from '../core/errors';
+import { checkInteger, invalid, isConcreteNumber } from '../core/private/errors';
 import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
 import { ShadowTraffic } from '../core/rollout';
 import { RouteTarget } from '../core/route-target';
-import { isConcreteString } from '../core/errors';
+import { isConcreteString } from '../core/private/errors';
 import { GpuNodeGroupOptions } from './gpu-node-group-options';
 import { GpuServingChart } from './gpu-serving-chart';
 import { GpuServingOptions } from './gpu-serving-options';
@@ -26,7 +28,7 @@ import { checkOneOf } from '../core/private/validation';
 import { checkServingOptions, checkShadowCandidate } from './private/validate-options';
 import { KubernetesScalingEngine } from './scaling-engine';
 import { WorkloadIdentity } from './workload-identity';
-import { withLaneDefaults } from '../core/lane-defaults';
+import { withLaneDefaults } from '../core/private/lane-defaults';
 
 const KEDA_RELEASE_ID = 'CdkInferenceLanesKeda';
 const KEDA_ROLE_ID = 'CdkInferenceLanesKedaOperatorRole';
@@ -184,7 +186,7 @@ export interface GpuClusterServiceProps extends GpuServingOptions {
  *   triton: new TritonModelConfig({ maxBatchSize: 32, preferredBatchSizes: [8, 16, 32], maxQueueDelay: Duration.millis(2) }),
  * });
  */
-export class GpuClusterService extends Construct implements IInferenceLane {
+export class GpuClusterService extends InferenceLaneBase implements IInferenceLane {
   /** The archetype. */
   public readonly laneKind = LaneKind.GPU_CLUSTER;
   /** Name of the served model. */

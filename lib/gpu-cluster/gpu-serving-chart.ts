@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy, LaneScalingSupport, ScalingTrigger, TriggerKind } from '../core/autoscaling';
-import { checkRange, invalid } from '../core/errors';
+import { checkRange, invalid } from '../core/private/errors';
 import { ModelArtifact } from '../core/model-artifact';
 import { checkDnsSubdomain, checkLabelKey } from '../core/private/validation';
 import { Rollout, RolloutStrategy, ShadowTraffic } from '../core/rollout';

@@ -1,5 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { checkInteger, invalid } from '../core/errors';
+import { checkInteger, invalid } from '../core/private/errors';
 
 /**
  * Where Triton runs the model instances.

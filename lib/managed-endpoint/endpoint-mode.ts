@@ -2,7 +2,7 @@ import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { checkInteger, describeValue, invalid } from '../core/errors';
+import { checkInteger, describeValue, invalid } from '../core/private/errors';
 import { checkSeconds, prefixesOverlap } from './private/checks';
 
 /**

@@ -1,4 +1,7 @@
-export * from './endpoint-mode';
-export * from './data-capture';
-export * from './rolling-update';
-export * from './managed-endpoint';
+export { EndpointMode, EndpointModeKind } from './endpoint-mode';
+export type { AsyncModeProps, InstanceModeOptions, RealTimeModeProps, ServerlessModeProps } from './endpoint-mode';
+export { CaptureMode } from './data-capture';
+export type { DataCaptureOptions } from './data-capture';
+export type { RollingUpdateOptions } from './rolling-update';
+export { ManagedEndpoint, ModelHosting } from './managed-endpoint';
+export type { IManagedEndpoint, ManagedEndpointAttributes, ManagedEndpointProps } from './managed-endpoint';

@@ -25,14 +25,15 @@ import {
   ShadowTraffic,
   TriggerKind,
 } from '../core';
-import { addScheduledActions, tagLane } from '../core/app-autoscaling';
-import { checkInteger, describeValue, invalid, isConcreteNumber } from '../core/errors';
-import { uniqueMetricId } from '../core/inference-lane';
+import { tagLane } from '../core/private/tagging';
+import { addScheduledActions } from '../core/private/scheduling';
+import { checkInteger, describeValue, invalid, isConcreteNumber } from '../core/private/errors';
+import { uniqueMetricId } from '../core/private/metric-ids';
 import { CaptureMode, DataCaptureOptions } from './data-capture';
 import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { InstanceTypeInfo, parseInstanceType } from './instance-type';
 import { RollingUpdateOptions } from './rolling-update';
-import { withLaneDefaults } from '../core/lane-defaults';
+import { withLaneDefaults } from '../core/private/lane-defaults';
 import { RouteTarget } from '../core/route-target';
 import { checkEnvironment, checkHostingInstanceType, checkImageRegion, checkSeconds, prefixesOverlap, warnIfCanaryBelowPercentile, warnIfImageTagMoves, warnIfWeightsMayBeOverwritten } from './private/checks';
 import { acknowledgeEndpointFindings } from './private/nag';

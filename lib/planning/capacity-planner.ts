@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { AutoscalingPolicy, invalid, LaneKind, ScalingTrigger } from '../core';
+import { AutoscalingPolicy, LaneKind, ScalingTrigger } from '../core';
+import { invalid } from '../core/private/errors';
 import { CostMath } from './cost-math';
 import { WorkloadKind } from './questionnaire';
 

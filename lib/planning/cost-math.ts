@@ -1,4 +1,4 @@
-import { invalid } from '../core';
+import { invalid } from '../core/private/errors';
 
 /**
  * Unit economics of inference, expressed per 1,000 inferences: if an instance costs X per hour and

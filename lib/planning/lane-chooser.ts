@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import { HardwareTarget, invalid, LaneKind } from '../core';
+import { HardwareTarget, LaneKind } from '../core';
+import { invalid } from '../core/private/errors';
 import { LANE_PROFILES } from './private/lane-profiles';
 import { budgetText, LANE_ORDER, latencyClassOf, ResolvedAnswers, scoreLanes } from './private/lane-scoring';
 import {

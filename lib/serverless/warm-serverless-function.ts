@@ -1,4 +1,5 @@
-import { ArnFormat, Duration, Resource, Size, Stack } from 'aws-cdk-lib';
+import { InferenceLaneBase } from '../core/inference-lane-base';
+import { ArnFormat, Duration, Size, Stack } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -10,11 +11,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as signer from 'aws-cdk-lib/aws-signer';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { tagLane } from '../core/app-autoscaling';
+import { tagLane } from '../core/private/tagging';
 import { AutoscalingPolicy } from '../core/autoscaling';
 import { LaneKind } from '../core/hardware';
-import { IInferenceLane, LaneCapacity, uniqueMetricId } from '../core/inference-lane';
-import { withLaneDefaults } from '../core/lane-defaults';
+import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
+import { uniqueMetricId } from '../core/private/metric-ids';
+import { withLaneDefaults } from '../core/private/lane-defaults';
 import { ModelArtifact } from '../core/model-artifact';
 import { Rollout } from '../core/rollout';
 import { RouteTarget } from '../core/route-target';
@@ -319,7 +321,7 @@ export interface WarmServerlessFunctionAttributes {
   readonly sloAlarms?: cloudwatch.IAlarm[];
 }
 
-abstract class WarmServerlessFunctionBase extends Resource implements IWarmServerlessFunction {
+abstract class WarmServerlessFunctionBase extends InferenceLaneBase implements IWarmServerlessFunction {
   public readonly laneKind: LaneKind = LaneKind.SERVERLESS;
   public abstract readonly functionName: string;
   public abstract readonly aliasName: string;

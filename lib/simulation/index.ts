@@ -1,7 +1,9 @@
-// Simulation of synthesized stacks on traffic traces (pure TypeScript, no AWS calls). Not part of the
-// jsii API: import from 'cdk-inference-lanes/lib/simulation'. See lib/simulation/README.md.
-export * from './stack-model';
-export * from './profile';
+export type {
+  AlarmSpec, AnalysisMetricSpec, FrontDoorSpec, HpaPolicySpec, KedaTriggerSpec, KubernetesScalerSpec, LaneSpec,
+  MetricMath, MetricRef, ReaderFinding, RolloutSpec, ScalableTargetSpec, ScheduledActionSpec, SloSpec,
+  StackModel, StepScalingSpec, StepSpec, TargetTrackingSpec,
+} from './stack-model';
+export type { ResolvedProfile, ServingProfile } from './profile';
 export { readStack, readCloudAssembly } from './template-reader';
 export type { TemplateInput, ManifestInput } from './template-reader';
 export { modelFromConstructs, templateInput } from './from-construct';

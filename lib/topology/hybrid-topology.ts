@@ -5,12 +5,14 @@ import {
   AutoscalingPolicy, IInferenceLane, ILaneDefaultsProvider, LaneCapacity, LaneDefaults, LaneKind, ModelArtifact, Rollout, RolloutStrategy,
   ServiceLevelObjective,
 } from '../core';
-import { UNTAGGABLE_TYPES } from '../core/app-autoscaling';
-import { invalid, LaneValidationError } from '../core/errors';
-import {
-  costPerThousand, errorRatePercent, hasCloudWatchMetrics, LaneDashboard, latencyAt, relabel,
-} from '../core/lane-dashboard';
+import { InferenceLaneBase } from '../core/inference-lane-base';
+import { UNTAGGABLE_TYPES } from '../core/private/tagging';
+import { LaneValidationError } from '../core/errors';
+import { invalid } from '../core/private/errors';
+import { LaneDashboard } from '../core/lane-dashboard';
+import { addLaneComparisonWidgets, hasCloudWatchMetrics } from '../core/private/dashboard-rows';
 import { checkOneOf, checkPropsObject } from '../core/private/validation';
+import { CostMath } from '../planning/cost-math';
 import { InferenceFrontDoor, InferenceFrontDoorOptions } from '../routing/inference-front-door';
 import { resolveRouteTargets } from './private/front-door';
 
@@ -228,6 +230,8 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
     this.slo = props.slo;
     this.rollout = props.rollout;
     this.laneDefaults = { artifact: props.artifact, autoscaling: props.autoscaling, slo: props.slo, rollout: props.rollout };
+    // Lanes created inside this topology take these defaults for the props they were not given.
+    InferenceLaneBase.provideDefaults(this);
     this.prices = { ...(props.hourlyPrices ?? {}) };
     this.alarmStatusWidget = props.alarmStatusWidget ?? true;
     for (const [type, price] of Object.entries(this.prices)) {
@@ -400,7 +404,7 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
     if (!(inferencesPerHour > 0)) {
       throw invalid(this, 'inferencesPerHour', inferencesPerHour, 'must be greater than 0', 'Pass the measured throughput of one instance at your SLO.');
     }
-    return (1000 * price) / inferencesPerHour;
+    return CostMath.costPer1000(price, inferencesPerHour);
   }
 
   private validateLanes(lanes: IInferenceLane[]): LaneValidationError[] {
@@ -455,53 +459,7 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
     for (const frontDoor of this.frontDoors) {
       this.dashboard.addWidgets(...this.frontDoorWidgets(frontDoor));
     }
-    const row = (title: string, pick: (l: IInferenceLane, i: number) => cloudwatch.IMetric | undefined) => {
-      const metrics = lanes.map(pick).filter((m): m is cloudwatch.IMetric => m !== undefined);
-      return metrics.length > 0 ? new cloudwatch.GraphWidget({ title, left: metrics, width: 8, height: 6 }) : undefined;
-    };
-    const present = (ws: Array<cloudwatch.IWidget | undefined>) => ws.filter((w): w is cloudwatch.IWidget => w !== undefined);
-    const latencyRow = present([
-      row('Latency p50', l => latencyAt(l, 'p50', `${l.node.id} p50`)),
-      row('Latency p95', l => latencyAt(l, 'p95', `${l.node.id} p95`)),
-      row('Latency p99', l => latencyAt(l, 'p99', `${l.node.id} p99`)),
-    ]);
-    if (latencyRow.length > 0) { this.dashboard.addWidgets(...latencyRow); }
-    const trafficRow = present([
-      row('Errors', l => l.metricErrors()),
-      row('Error rate (%)', (l, i) => errorRatePercent(l, i, `${l.node.id} error rate (%)`)),
-      row('Invocations', l => l.metricInvocations()),
-    ]);
-    if (trafficRow.length > 0) { this.dashboard.addWidgets(...trafficRow); }
-    // Saturation: one graph per lane (each lane measures fullness in its own units).
-    const saturation = lanes.filter(l => l.saturationMetrics.length > 0)
-      .map(l => new cloudwatch.GraphWidget({ title: `Saturation: ${l.node.id}`, left: l.saturationMetrics, width: 8, height: 6 }));
-    const capacity = row('Capacity in service', l => {
-      const m = l.metricCapacityInService();
-      return m ? relabel(m, `${l.node.id} (${l.capacity.instanceType})`) : undefined;
-    });
-    const saturationRow = present([...saturation, capacity]);
-    if (saturationRow.length > 0) { this.dashboard.addWidgets(...saturationRow); }
-    const alarms = lanes.flatMap(l => l.sloAlarms);
-    if (alarms.length > 0 && this.alarmStatusWidget) {
-      this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'SLO alarms (rollouts roll back on these)', alarms, width: 24 }));
-    }
-    const paging = lanes.flatMap(l => l.sloPagingAlarms ?? []);
-    if (paging.length > 0 && this.alarmStatusWidget) {
-      this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'SLO time-in-queue alarms (these page; no rollback)', alarms: paging, width: 24 }));
-    }
-    const burn = lanes.flatMap(l => l.sloBurnRateAlarms);
-    if (burn.length > 0 && this.alarmStatusWidget) {
-      this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'SLO burn-rate alarms (these page)', alarms: burn, width: 24 }));
-    }
-    const cost: cloudwatch.IMetric[] = [];
-    for (const [i, l] of lanes.entries()) {
-      const price = this.prices[l.capacity.instanceType];
-      const m = price !== undefined ? costPerThousand(l, price, i) : undefined;
-      if (m) { cost.push(m); }
-    }
-    if (cost.length > 0) {
-      this.dashboard.addWidgets(new cloudwatch.GraphWidget({ title: 'Cost per 1,000 inferences', left: cost, width: 24, height: 6 }));
-    }
+    addLaneComparisonWidgets(this.dashboard, lanes, { prices: this.prices, alarmStatusWidget: this.alarmStatusWidget });
   }
 }
 
@@ -565,7 +523,12 @@ function checkDefaults(scope: IConstruct, props: HybridTopologyProps): void {
   }
 }
 
+/**
+ * A lane: a construct built on InferenceLaneBase (recognised by its symbol), or a user's own
+ * IInferenceLane implementation that is not (recognised by its members).
+ */
 function isLane(c: IConstruct): c is IInferenceLane {
+  if (InferenceLaneBase.isInferenceLane(c)) { return true; }
   const l = c as Partial<IInferenceLane>;
   return typeof l.laneKind === 'string' && typeof l.artifactVersion === 'string' && typeof l.metricLatency === 'function' && l.capacity !== undefined;
 }

@@ -1,1 +1,4 @@
-export * from './hybrid-topology';
+export { HybridTopology } from './hybrid-topology';
+export type {
+  AddLaneOptions, FrontDoorSummary, HybridTopologyProps, LaneSummary, TopologyFrontDoorProps,
+} from './hybrid-topology';

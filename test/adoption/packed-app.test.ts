@@ -72,7 +72,7 @@ const CHECK_JS = `
 const fs = require('fs');
 const path = require('path');
 const { Template } = require('aws-cdk-lib/assertions');
-const { NagCheck, Snapshot } = require('cdk-inference-lanes/lib/testing');
+const { NagCheck, Snapshot } = require('cdk-inference-lanes/testing');
 const { buildApp } = require('./app');
 const models = path.join(__dirname, 'models');
 const first = buildApp(models);
@@ -100,7 +100,7 @@ process.stdout.write(JSON.stringify({
 /** The user's local deploy of the same app, unmodified (the package's LocalDeploy adapts the synthesized template). */
 const DEPLOY_JS = `
 const path = require('path');
-const { LocalDeploy } = require('cdk-inference-lanes/lib/testing');
+const { LocalDeploy } = require('cdk-inference-lanes/testing');
 const { buildApp } = require('./app');
 const deployment = LocalDeploy.deployStack(buildApp(path.join(__dirname, 'models')));
 try {

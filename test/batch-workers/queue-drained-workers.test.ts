@@ -641,9 +641,9 @@ describe('rejections', () => {
       .toThrow(/'rollout' \("CANARY 10% \/ 5 minutes"\) shifts traffic in steps.*Rollout.allAtOnce/);
     expect(() => build({ rollout: Rollout.linear({ stepPercent: 25, interval: Duration.minutes(2) }) })).toThrow(/'rollout' \("LINEAR 25%.*shifts traffic in steps/);
     expect(() => build({ rollout: Rollout.allAtOnce({ finalBakeTime: Duration.minutes(20) }) }))
-      .toThrow(/'rollout.finalBakeTime' \(20 minutes\) cannot be set on an ECS rolling deployment/);
+      .toThrow(/'rollout.finalBakeTime' \(20 minutes\) cannot be rendered: an ECS rolling deployment has no final bake phase \(ECS derives the alarm watch time from the alarms' periods\)\. Fix: Drop finalBakeTime; lengthen/);
     expect(() => build({ rollout: Rollout.allAtOnce({ finalBakeTime: Duration.minutes(10) }) }))
-      .toThrow(/'rollout.finalBakeTime' \(10 minutes\) cannot be set on an ECS rolling deployment/);
+      .toThrow(/'rollout.finalBakeTime' \(10 minutes\) cannot be rendered: an ECS rolling deployment has no final bake phase \(ECS derives the alarm watch time from the alarms' periods\)\. Fix: Drop finalBakeTime; lengthen/);
   });
 
   test('SLO objectives the lane has no metric for', () => {

@@ -2,7 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { AutoscalingPolicy, LaneValidationError, ScalingTrigger, TriggerKind } from '../../lib';
-import { addScheduledActions, toStandardCron } from '../../lib/core/app-autoscaling';
+import { addScheduledActions, toStandardCron } from '../../lib/core/private/scheduling';
 
 describe('ScalingTrigger factories', () => {
   test.each([

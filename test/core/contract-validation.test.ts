@@ -8,7 +8,7 @@ import {
   AutoscalingPolicy, AutoscalingPolicyProps, HardwareTarget, LaneScalingSupport, LaneValidationError, ModelArtifact, ModelPrecision, ModelWeights, Rollout,
   ScalingTrigger, ScheduledCapacity, ScheduleFormat, ServiceLevelObjective, ServiceLevelObjectiveProps, ShadowTraffic, TriggerKind,
 } from '../../lib';
-import { addScheduledActions } from '../../lib/core/app-autoscaling';
+import { addScheduledActions } from '../../lib/core/private/scheduling';
 
 const FP32 = path.join(__dirname, '..', '..', 'examples', 'shared', 'model', 'fp32', 'model.tar.gz');
 const cpu = [ScalingTrigger.cpuUtilization(50)];

@@ -12,8 +12,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Rollout, RolloutStrategy, ServingImage, ShadowTraffic, ModelArtifact } from '../../lib';
-import { toStandardCron } from '../../lib/core/app-autoscaling';
-import { checkInteger, checkRange } from '../../lib/core/errors';
+import { toStandardCron } from '../../lib/core/private/scheduling';
+import { checkInteger, checkRange } from '../../lib/core/private/errors';
 import { defaultMinRequests, errorRatePercent } from '../../lib/core/private/metric-math';
 
 const FP32 = path.join(__dirname, '..', '..', 'examples', 'shared', 'model', 'fp32', 'model.tar.gz');

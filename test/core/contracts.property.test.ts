@@ -9,7 +9,7 @@ import {
   AutoscalingPolicy, AutoscalingPolicyProps, LaneValidationError, ModelArtifact, Rollout, ScalingTrigger, ScheduledCapacity,
   ScheduleFormat, ServiceLevelObjective, ServiceLevelObjectiveProps, TriggerKind,
 } from '../../lib';
-import { addScheduledActions, toStandardCron } from '../../lib/core/app-autoscaling';
+import { addScheduledActions, toStandardCron } from '../../lib/core/private/scheduling';
 
 /**
  * Property-based tests of the core contracts (issue 13): random valid props construct and render;

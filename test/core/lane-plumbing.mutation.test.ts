@@ -13,16 +13,17 @@ import { Construct } from 'constructs';
 import {
   AutoscalingPolicy, LaneDefaults, LaneKind, LaneValidationError, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective,
 } from '../../lib';
-import { scheduleBounds, tagLane, UNTAGGABLE_TYPES } from '../../lib/core/app-autoscaling';
-import { invalid, isConcreteNumber, isConcreteString, recordInherited, whereOf } from '../../lib/core/errors';
-import { uniqueMetricId } from '../../lib/core/inference-lane';
-import { inheritedDefaults, withLaneDefaults } from '../../lib/core/lane-defaults';
+import { tagLane, UNTAGGABLE_TYPES } from '../../lib/core/private/tagging';
+import { scheduleBounds } from '../../lib/core/private/scheduling';
+import { invalid, isConcreteNumber, isConcreteString, recordInherited, whereOf } from '../../lib/core/private/errors';
+import { uniqueMetricId } from '../../lib/core/private/metric-ids';
+import { inheritedDefaults, registerDefaultsProvider, withLaneDefaults } from '../../lib/core/private/lane-defaults';
 
 const FP32 = path.join(__dirname, '..', '..', 'examples', 'shared', 'model', 'fp32', 'model.tar.gz');
 
 /** A construct offering lane defaults, as HybridTopology does. */
 class Provider extends Construct {
-  constructor(scope: Construct, id: string, public readonly laneDefaults: LaneDefaults) { super(scope, id); }
+  constructor(scope: Construct, id: string, public readonly laneDefaults: LaneDefaults) { super(scope, id); registerDefaultsProvider(this); }
 }
 
 interface Props {
@@ -199,5 +200,19 @@ describe('lane tags and Application Auto Scaling helpers', () => {
     const c = new Construct(stack, 'Lane');
     expect(uniqueMetricId(c, 'inv')).toBe(`inv${c.node.addr.slice(-8)}`);
     expect(uniqueMetricId(c, 'inv')).toMatch(/^inv[0-9a-f]{8}$/);
+  });
+});
+
+describe('defaults providers are registered, not guessed', () => {
+  test('a construct that merely has a laneDefaults property provides nothing; a registered one does', () => {
+    const stack = new Stack(new App(), 'Unregistered');
+    const defaults: LaneDefaults = { rollout: Rollout.allAtOnce() };
+    class Lookalike extends Construct {
+      constructor(scope: Construct, id: string, public readonly laneDefaults: LaneDefaults) { super(scope, id); }
+    }
+    const lookalike = new Lookalike(stack, 'Lookalike', defaults);
+    expect(inheritedDefaults(new Construct(lookalike, 'Lane'))).toEqual({});
+    const registered = new Provider(stack, 'Registered', defaults);
+    expect(inheritedDefaults(new Construct(registered, 'Lane')).rollout).toBe(defaults.rollout);
   });
 });

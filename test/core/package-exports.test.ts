@@ -1,55 +1,88 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
 import * as root from '../../lib';
 import * as core from '../../lib/core';
+import * as testing from '../../lib/testing';
+import * as pkg from '../../package.json';
 
 /**
- * Helpers of lib/core marked `@internal` (or living in lib/core/private) are not API: lanes import them
- * from their module path (`../core/errors`, `../core/private/validation`, ...). The package root must
- * not export them, or users start depending on them.
+ * What the package root exports is decided by explicit lists (lib/index.ts and each folder's index.ts,
+ * no `export *`). Helpers a module keeps for the library (marked `@internal`, or living in a `private/`
+ * folder) must not be reachable from the root, or users start depending on them.
  */
-const INTERNAL = [
-  // lib/core/errors.ts
-  'describeValue', 'whereOf', 'recordInherited', 'isConcreteNumber', 'isConcreteString', 'checkRange', 'checkInteger',
-  // lib/core/model-weights.ts
-  'checkDigest',
-  // lib/core/inference-lane.ts
-  'uniqueMetricId',
-  // lib/core/lane-defaults.ts
-  'inheritedDefaults', 'withLaneDefaults',
-  // lib/core/lane-dashboard.ts
-  'hasCloudWatchMetrics', 'labelOf', 'relabel', 'latencyAt', 'errorRatePercent', 'costPerThousand',
-  // lib/core/private/*
-  'checkDuration', 'checkIsDuration', 'isDuration', 'checkFinite', 'checkWholeNumber', 'checkCapacity', 'checkOneOf', 'checkNonEmpty',
-  'checkPinnedVersion', 'checkDnsLabel', 'checkDnsSubdomain', 'checkLabelKey', 'checkLabelValue', 'checkAbsolutePath', 'checkTimeZone',
-  'checkCron', 'checkNoModelEnvOverride', 'checkModelDataRegion', 'checkPropsObject', 'checkList', 'describeDuration', 'durationMillis', 'defaultMinRequests', 'acknowledgeNagFindings',
-  'MAX_APP_AUTOSCALING_CAPACITY', 'DEFAULT_MIN_REQUESTS_FLOOR', 'DEFAULT_MIN_REQUESTS_CEILING', 'parseEcrImageUri', 'tagOrDigestOf', 'modelEnvironment', 'MODEL_ENV_NAMES',
-  // lib/core/app-autoscaling.ts
-  'addScheduledActions',
-  // lib/core/route-target.ts, lib/core/private/nag-resource-names.ts
-  'isQueueTarget', 'httpTargetUrl', 'nagResourceText',
-];
 
-/** The public contracts of lib/core (runtime values; interfaces have no runtime presence). */
-const CONTRACTS = [
-  'LaneValidationError', 'HardwareTarget', 'LaneKind', 'ModelPrecision', 'ModelWeights', 'ServingImage', 'ModelArtifact',
-  'AutoscalingPolicy', 'ScalingTrigger', 'ScheduleFormat', 'TriggerKind', 'Rollout', 'RolloutStrategy', 'ShadowTraffic',
-  'ServiceLevelObjective', 'LaneDashboard', 'RouteTarget', 'RouteTargetKind',
-];
+const LIB = path.join(__dirname, '..', '..', 'lib');
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) { return e.name === 'handler' ? [] : sourceFiles(p); }
+    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+/** Names declared at the top level of a file, with whether they are exported and marked @internal. */
+function declarations(file: string): Array<{ name: string; exported: boolean; internal: boolean }> {
+  const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const out: Array<{ name: string; exported: boolean; internal: boolean }> = [];
+  for (const st of sf.statements) {
+    const exported = (ts.canHaveModifiers(st) ? ts.getModifiers(st) ?? [] : []).some(m => m.kind === ts.SyntaxKind.ExportKeyword);
+    const internal = ts.getJSDocTags(st).some(t => t.tagName.text === 'internal');
+    const names: string[] = [];
+    if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isEnumDeclaration(st)) && st.name) {
+      names.push(st.name.text);
+    } else if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) { if (ts.isIdentifier(d.name)) { names.push(d.name.text); } }
+    }
+    for (const name of names) { out.push({ name, exported, internal }); }
+  }
+  return out;
+}
+
+const files = sourceFiles(LIB);
+const privateFiles = files.filter(f => f.split(path.sep).includes('private'));
+const PRIVATE_HELPERS = [...new Set(privateFiles.flatMap(f => declarations(f).filter(d => d.exported).map(d => d.name)))].sort();
+const INTERNAL_HELPERS = [...new Set(files.flatMap(f => declarations(f).filter(d => d.exported && d.internal).map(d => d.name)))].sort();
+const PUBLIC = new Set(Object.keys(root));
 
 describe('package exports', () => {
-  test.each(INTERNAL)('the package root does not export the internal helper %s', name => {
-    expect(Object.keys(root)).not.toContain(name);
+  test('the scan finds the private helpers (the test cannot pass by finding nothing)', () => {
+    expect(privateFiles.length).toBeGreaterThan(20);
+    expect(PRIVATE_HELPERS).toEqual(expect.arrayContaining(['invalid', 'withLaneDefaults', 'checkCron', 'tagLane', 'addScheduledActions', 'modelEnvironment', 'parseEcrImageUri']));
   });
 
-  test.each(INTERNAL)('lib/core/index.ts does not export the internal helper %s', name => {
-    expect(Object.keys(core)).not.toContain(name);
+  test('no export of a private/ file is reachable from the package root', () => {
+    expect(PRIVATE_HELPERS.filter(n => PUBLIC.has(n))).toEqual([]);
   });
 
-  test.each(CONTRACTS)('the package root exports the contract %s (from lib/core)', name => {
-    expect((root as Record<string, unknown>)[name]).toBeDefined();
-    expect((root as Record<string, unknown>)[name]).toBe((core as Record<string, unknown>)[name]);
+  test('no @internal export is reachable from the package root', () => {
+    expect(INTERNAL_HELPERS.filter(n => PUBLIC.has(n))).toEqual([]);
   });
 
-  test('lib/core/index.ts exports exactly the contracts, plus invalid (kept for lib/planning and lib/cli.ts until they import ../core/errors)', () => {
-    expect(Object.keys(core).sort()).toEqual([...CONTRACTS, 'invalid'].sort());
+  test('no index.ts re-exports with export *', () => {
+    const star = files.filter(f => path.basename(f) === 'index.ts' && /^export \* from/m.test(fs.readFileSync(f, 'utf8')));
+    expect(star.map(f => path.relative(LIB, f))).toEqual([]);
+  });
+
+  test('the root exports the core contracts, the same objects as lib/core', () => {
+    const contracts = ['LaneValidationError', 'InferenceLaneBase', 'ModelArtifact', 'AutoscalingPolicy', 'ScalingTrigger', 'Rollout',
+      'ServiceLevelObjective', 'LaneDashboard', 'RouteTarget'];
+    for (const name of contracts) {
+      expect((root as Record<string, unknown>)[name]).toBe((core as Record<string, unknown>)[name]);
+    }
+    expect(Object.keys(core)).not.toContain('invalid');
+  });
+
+  test('the test helpers are the `cdk-inference-lanes/testing` entry point, not part of the root', () => {
+    expect(pkg.exports['./testing']).toEqual({ types: './lib/testing/index.d.ts', default: './lib/testing/index.js' });
+    expect(pkg.typesVersions['*'].testing).toEqual(['lib/testing/index.d.ts']);
+    expect(Object.keys(testing)).toEqual(expect.arrayContaining(['CfnLint', 'NagCheck', 'LocalDeploy', 'Snapshot', 'ApiContract', 'KubernetesSchema']));
+    expect(Object.keys(root)).not.toContain('NagCheck');
+  });
+
+  test('cdk-nag is an optional peer (only NagCheck needs it)', () => {
+    expect(pkg.peerDependencies['cdk-nag']).toBeDefined();
+    expect(pkg.peerDependenciesMeta['cdk-nag']).toEqual({ optional: true });
   });
 });

@@ -2,12 +2,9 @@ import { App, CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { LaneValidationError, ScalingTrigger } from '../../lib';
-import { checkInteger, checkRange, invalid } from '../../lib/core/errors';
-import {
-  checkAbsolutePath, checkCapacity, checkCron, checkDnsLabel, checkDnsSubdomain, checkDuration, checkFinite, checkLabelKey,
-  checkLabelValue, checkNonEmpty, checkOneOf, checkPinnedVersion, checkTimeZone, checkWholeNumber, describeDuration, describeValue,
-  checkNoModelEnvOverride, isDuration, MAX_APP_AUTOSCALING_CAPACITY,
-} from '../../lib/core/private/validation';
+import { checkInteger, checkRange, invalid } from '../../lib/core/private/errors';
+import { checkAbsolutePath, checkCapacity, checkDnsLabel, checkDnsSubdomain, checkDuration, checkFinite, checkLabelKey, checkLabelValue, checkNonEmpty, checkOneOf, checkPinnedVersion, checkTimeZone, checkWholeNumber, describeDuration, describeValue, checkNoModelEnvOverride, isDuration, MAX_APP_AUTOSCALING_CAPACITY } from '../../lib/core/private/validation';
+import { checkCron } from '../../lib/core/private/cron';
 
 /** GIVEN a construct with a path, WHEN a check fails, THEN the message starts with that path. */
 function scope(): Construct {

@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  AutoscalingPolicy, LaneDefaults, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective, ServingImage, ShadowTraffic,
+  AutoscalingPolicy, InferenceLaneBase, LaneDefaults, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective, ServingImage, ShadowTraffic,
 } from '../../lib';
 import { EndpointMode, ManagedEndpoint } from '../../lib/managed-endpoint';
 import {
@@ -143,7 +143,7 @@ describe('3. deployment guardrails only on real-time and async', () => {
   test('a serverless endpoint in a topology does not inherit its rollout; a real-time one does', () => {
     class Provider extends Construct {
       public readonly laneDefaults: LaneDefaults;
-      constructor(scope: Construct, id: string, defaults: LaneDefaults) { super(scope, id); this.laneDefaults = defaults; }
+      constructor(scope: Construct, id: string, defaults: LaneDefaults) { super(scope, id); this.laneDefaults = defaults; InferenceLaneBase.provideDefaults(this); }
     }
     const stack = newStack();
     const group = new Provider(stack, 'Group', { artifact: artifact(stack), slo: SLO, rollout: Rollout.allAtOnce() });

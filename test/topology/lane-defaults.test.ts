@@ -5,7 +5,7 @@ import {
   AutoscalingPolicy, EndpointMode, HybridTopology, ManagedEndpoint, ModelArtifact, QueueDrainedWorkers, Rollout, ScalingTrigger,
   ServiceLevelObjective,
 } from '../../lib';
-import { withLaneDefaults } from '../../lib/core/lane-defaults';
+import { withLaneDefaults } from '../../lib/core/private/lane-defaults';
 import { demoArtifact } from '../../examples/shared/artifact';
 
 function topology(props: { rollout?: Rollout } = {}) {

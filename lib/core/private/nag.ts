@@ -1,6 +1,6 @@
 import { CfnResource, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { invalid } from '../errors';
+import { invalid } from './errors';
 
 /**
  * Acknowledging cdk-nag findings on resources a lane creates, without importing cdk-nag (which stays

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { invalid, isConcreteString } from '../../core/errors';
+import { invalid, isConcreteString } from '../../core/private/errors';
 import { checkPinnedVersion } from '../../core/private/validation';
 import { EdgeDeviceClass } from '../edge-device-class';
 import { RingPlan } from './rings';

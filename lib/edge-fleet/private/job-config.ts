@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as greengrassv2 from 'aws-cdk-lib/aws-greengrassv2';
 import { IConstruct } from 'constructs';
-import { invalid, isConcreteNumber } from '../../core/errors';
+import { invalid, isConcreteNumber } from '../../core/private/errors';
 import { checkDuration, checkFinite, checkOneOf, checkWholeNumber } from '../../core/private/validation';
 import { FleetJobOptions, JobFailureType } from '../fleet-job';
 

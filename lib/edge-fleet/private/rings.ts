@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { describeValue, invalid, isConcreteNumber } from '../../core/errors';
+import { describeValue, invalid, isConcreteNumber } from '../../core/private/errors';
 import { checkDuration, checkFinite } from '../../core/private/validation';
 import { Rollout, RolloutStrategy } from '../../core/rollout';
 import { EdgeRing } from '../edge-ring';

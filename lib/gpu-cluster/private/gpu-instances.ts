@@ -1,6 +1,6 @@
 import { Size } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { invalid } from '../../core/errors';
+import { invalid } from '../../core/private/errors';
 import { concrete } from './util';
 
 /**

@@ -1,6 +1,6 @@
 import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { checkInteger, checkRange, invalid } from '../../core/errors';
+import { checkInteger, checkRange, invalid } from '../../core/private/errors';
 import { GpuServingOptions, GpuToleration } from '../gpu-serving-options';
 import { ServedModel } from '../served-model';
 import { checkNvidiaInstanceType, checkPodFits, DEFAULT_CPU, DEFAULT_MEMORY } from './gpu-instances';

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { invalid, LaneValidationError } from '../../core/errors';
+import { LaneValidationError } from '../../core/errors';
+import { invalid } from '../../core/private/errors';
 import { HardwareTarget } from '../../core/hardware';
 import { ModelArtifact, ModelArtifactBinding } from '../../core/model-artifact';
 import { ServedModel } from '../served-model';

@@ -1,11 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { invalid } from '../../core/errors';
+import { invalid } from '../../core/private/errors';
 import { RolloutStrategy } from '../../core/rollout';
-import {
-  checkAbsolutePath, checkCron, checkDnsLabel, checkDnsSubdomain, checkDuration, checkLabelKey, checkLabelValue, checkNonEmpty,
-  checkOneOf, checkPinnedVersion, checkTimeZone,
-} from '../../core/private/validation';
+import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkDuration, checkLabelKey, checkLabelValue, checkNonEmpty, checkOneOf, checkPinnedVersion, checkTimeZone } from '../../core/private/validation';
+import { checkCron } from '../../core/private/cron';
 import { GpuServingOptions } from '../gpu-serving-options';
 import { KubernetesRolloutMode } from '../rollout-mode';
 import { KubernetesScalingEngine } from '../scaling-engine';

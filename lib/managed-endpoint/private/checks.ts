@@ -1,7 +1,7 @@
 import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ModelArtifactBinding } from '../../core';
-import { describeValue, invalid } from '../../core/errors';
+import { describeValue, invalid } from '../../core/private/errors';
 import { checkDuration, describeDuration } from '../../core/private/validation';
 import { HOSTING_INSTANCE_TYPES, HOSTING_INSTANCE_TYPES_SOURCE } from './instance-types';
 

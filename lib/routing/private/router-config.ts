@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { invalid } from '../../core/errors';
+import { invalid } from '../../core/private/errors';
 import { durationMillis } from '../../core/private/validation';
 import type { InferenceFrontDoorProps } from '../inference-front-door';
 import { RouteTarget, RouteTargetConfig } from '../../core/route-target';

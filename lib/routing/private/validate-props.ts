@@ -1,6 +1,6 @@
 import { Duration, Size, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { invalid } from '../../core/errors';
+import { invalid } from '../../core/private/errors';
 import { checkDuration, checkFinite, checkWholeNumber, describeDuration, durationMillis } from '../../core/private/validation';
 import type { InferenceFrontDoorProps } from '../inference-front-door';
 import { httpTargetUrl, isQueueTarget, RouteTarget } from '../../core/route-target';

@@ -1,7 +1,7 @@
 import { Annotations, Duration, Size, SizeRoundingBehavior } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { invalid, isConcreteNumber } from '../../core/errors';
+import { invalid, isConcreteNumber } from '../../core/private/errors';
 import { checkDuration, checkOneOf, checkWholeNumber, MAX_APP_AUTOSCALING_CAPACITY } from '../../core/private/validation';
 import { ProvisionedConcurrencyStatistic } from '../provisioned-concurrency-statistic';
 

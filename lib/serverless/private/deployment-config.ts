@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import { Construct } from 'constructs';
-import { invalid } from '../../core/errors';
+import { invalid } from '../../core/private/errors';
 import { Rollout, RolloutStrategy } from '../../core/rollout';
 
 /**

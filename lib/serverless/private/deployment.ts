@@ -1,10 +1,11 @@
+import { rejectFinalBakeTime } from '../../core/private/rollout-checks';
 import { Annotations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy } from '../../core/autoscaling';
-import { invalid, isConcreteNumber } from '../../core/errors';
+import { invalid, isConcreteNumber } from '../../core/private/errors';
 import { Rollout, RolloutStrategy } from '../../core/rollout';
 import { deploymentConfigFor } from './deployment-config';
 
@@ -65,10 +66,8 @@ export function addDeployment(scope: Construct, props: DeploymentProps): { group
  * @internal
  */
 export function checkFinalBake(scope: Construct, rollout: Rollout): void {
-  if (rollout.finalBakeTimeExplicit) {
-    throw invalid(scope, 'rollout.finalBakeTime', rollout.finalBakeTime, 'cannot be rendered: CodeDeploy Lambda deployments end when the last traffic shift completes and have no final bake phase',
-      'Drop finalBakeTime; to watch the new version longer, lengthen the canary bakeTime / linear interval or add a postTrafficHook that runs checks.');
-  }
+  rejectFinalBakeTime(scope, rollout, 'CodeDeploy Lambda deployments end when the last traffic shift completes and have no final bake phase',
+    'to watch the new version longer, lengthen the canary bakeTime / linear interval or add a postTrafficHook that runs checks.');
 }
 
 /** Lambda splits the alias's provisioned concurrency by weight while CodeDeploy shifts. */

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { invalid, isConcreteNumber } from '../../core/errors';
+import { invalid, isConcreteNumber } from '../../core/private/errors';
 import { ModelArtifactBinding } from '../../core/model-artifact';
 
 /** Environment variables the lane sets from the artifact; users may not set them. */

@@ -2,7 +2,7 @@ import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { invalid } from '../../core/errors';
+import { invalid } from '../../core/private/errors';
 import { checkPinnedVersion } from '../../core/private/validation';
 import { ModelArtifactBinding } from '../../core/model-artifact';
 

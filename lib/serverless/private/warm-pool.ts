@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { addScheduledActions } from '../../core/app-autoscaling';
+import { addScheduledActions } from '../../core/private/scheduling';
 import { AutoscalingPolicy } from '../../core/autoscaling';
 import { ProvisionedConcurrencyStatistic } from '../provisioned-concurrency-statistic';
 

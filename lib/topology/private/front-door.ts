@@ -1,5 +1,5 @@
 import { IInferenceLane, LaneKind, RouteTarget } from '../../core';
-import { invalid } from '../../core/errors';
+import { invalid } from '../../core/private/errors';
 
 /** The lanes of a front door, by role (`primary`, `burst`, `canary`, `jobs`). */
 export type FrontDoorLanes = { [role: string]: IInferenceLane | undefined };
