@@ -70,7 +70,11 @@ export default {
   timeoutMS: 20_000,
   dryRunTimeoutMinutes: 15,
   incremental: true,
-  incrementalFile: `${reportDir}/stryker-incremental.json`,
+  // A whole-folder run keeps its results in mutation/<scope>.incremental.json, which is committed: a whole folder
+  // takes hours on the shared 2-core machine and reports/ does not outlive a session's work tree, so the next run
+  // (any session) retests only the mutants whose code or covering tests changed. A partial run (MUTATE_REPORT_DIR)
+  // keeps its own in its report dir (git-ignored), so it never replaces the folder's file with a subset.
+  incrementalFile: process.env.MUTATE_REPORT_DIR ? `${reportDir}/stryker-incremental.json` : `mutation/${scope}.incremental.json`,
   appendPlugins: ['./stryker.live-survivors.mjs'],
   reporters: ['clear-text', 'progress', 'html', 'json', 'live-survivors'],
   htmlReporter: { fileName: `${reportDir}/index.html` },
@@ -78,5 +82,5 @@ export default {
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0, reportScoreTable: true },
   thresholds: { high: 90, low: 80, break: null },
   tempDirName: '.stryker-tmp',
-  ignorePatterns: ['cdk.out', 'cdk.out.*', '.moto-*', 'dist', 'coverage', 'reports', 'manifests', '.ci'],
+  ignorePatterns: ['cdk.out', 'cdk.out.*', '.moto-*', 'dist', 'coverage', 'reports', 'mutation', 'manifests', '.ci'],
 };
