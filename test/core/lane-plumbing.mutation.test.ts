@@ -17,6 +17,7 @@ import { tagLane, UNTAGGABLE_TYPES } from '../../lib/core/private/tagging';
 import { scheduleBounds } from '../../lib/core/private/scheduling';
 import { invalid, isConcreteNumber, isConcreteString, recordInherited, whereOf } from '../../lib/core/private/errors';
 import { uniqueMetricId } from '../../lib/core/private/metric-ids';
+import { rejectFinalBakeTime } from '../../lib/core/private/rollout-checks';
 import { inheritedDefaults, registerDefaultsProvider, withLaneDefaults } from '../../lib/core/private/lane-defaults';
 
 const FP32 = path.join(__dirname, '..', '..', 'examples', 'shared', 'model', 'fp32', 'model.tar.gz');
@@ -193,6 +194,17 @@ describe('lane tags and Application Auto Scaling helpers', () => {
     expect(scheduleBounds(policy, policy.schedules[1])).toEqual({ startMin: 5, startMax: 9, endMin: 2, endMax: 6 });
     const big = { name: 'big', start: { hour: '8', minute: '0' }, end: { hour: '9', minute: '0' }, minCapacity: 8 };
     expect(scheduleBounds(policy, big)).toEqual({ startMin: 8, startMax: 8, endMin: 2, endMax: 6 });
+  });
+
+  test('rejectFinalBakeTime: an explicit finalBakeTime is a LaneValidationError naming the lane, the value, why and the fix; the default passes', () => {
+    const stack = new Stack(new App(), 'S');
+    const lane = new Construct(stack, 'Lane');
+    const why = 'an ECS rolling deployment has no final bake phase';
+    const fix = 'the alarms watch the deployment instead.';
+    expect(() => rejectFinalBakeTime(lane, Rollout.allAtOnce({ finalBakeTime: Duration.minutes(5) }), why, fix))
+      .toThrow(`S/Lane: 'rollout.finalBakeTime' (5 minutes) cannot be rendered: ${why}. Fix: Drop finalBakeTime; ${fix}`);
+    expect(() => rejectFinalBakeTime(lane, Rollout.allAtOnce({ finalBakeTime: Duration.minutes(10) }), why, fix)).toThrow(/cannot be rendered/);
+    expect(() => rejectFinalBakeTime(lane, Rollout.allAtOnce(), why, fix)).not.toThrow();
   });
 
   test('uniqueMetricId: the base plus the last 8 characters of the construct address', () => {
