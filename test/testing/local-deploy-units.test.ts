@@ -7,6 +7,7 @@ import { bootstrapTemplatePath, findStackArtifact, localCliEnv, resolveCdkCli, s
 import {
   apiCreateRequests, classifyResources, deployFailureMessage, failedEvents, formatResult, referenceValues, sortOutcomes, splitOutputs, unsupportedTypesIn,
 } from '../../lib/testing/private/deploy-result';
+import { collectReferences, substituteInstanceType } from '../../lib/testing/private/emulator-adapter';
 import { freePort, killProcessGroup, readLog } from '../../lib/testing/private/moto-server';
 
 /**
@@ -306,6 +307,41 @@ describe('cloud-assembly', () => {
     fs.writeFileSync(path.join(empty, 'manifest.json'), '{}');
     expect(() => findStackArtifact(empty, 'Z')).toThrow(`LocalDeploy: stack 'Z' not found in ${empty}; stacks: (none)`);
     expect(() => findStackArtifact(tmp, 'Z')).toThrow(`LocalDeploy: ${tmp} is not a cloud assembly (no manifest.json)`);
+  });
+});
+
+describe('emulator-adapter references', () => {
+  const refs = (node: unknown) => {
+    const out: string[] = [];
+    collectReferences(node, (id, attr) => out.push(attr === undefined ? id : `${id}.${attr}`));
+    return out;
+  };
+
+  test('Ref (not pseudo parameters), Fn::GetAtt as a list or a dotted text, nested anywhere', () => {
+    expect(refs({ a: { Ref: 'Queue' }, b: [{ Ref: 'AWS::Region' }, { 'Fn::GetAtt': ['Fn', 'Arn'] }], c: { 'Fn::GetAtt': 'Topic.Attr.Deep' } })).toEqual(['Queue', 'Fn.Arn', 'Topic.Attr.Deep']);
+    expect(refs({ 'Fn::GetAtt': 'NoDot' })).toEqual([]);
+    expect(refs({ 'Fn::GetAtt': ['OnlyOne'] })).toEqual([]);
+    expect(refs({ 'Fn::GetAtt': [1, 'Arn'] })).toEqual([]);
+    expect(refs({ Ref: 3 })).toEqual([]);
+    expect(refs([null, 'text', 7])).toEqual([]);
+  });
+
+  test('Fn::Sub: ${Id} and ${Id.Attr}; not ${!Literal}, not pseudo parameters, not the variables it defines', () => {
+    expect(refs({ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${Bucket}/${!Literal}/${Role.Arn}' })).toEqual(['Bucket', 'Role.Arn']);
+    expect(refs({ 'Fn::Sub': ['${Local}-${Queue.QueueName}', { Local: { Ref: 'Param' } }] })).toEqual(['Queue.QueueName', 'Param']);
+    expect(refs({ 'Fn::Sub': [{ Ref: 'X' }] })).toEqual(['X']);
+  });
+
+  test('substituteInstanceType: the nearest family the emulator knows, else any size of it, else ml.m5.xlarge, else the first known', () => {
+    expect(substituteInstanceType('ml.g5.2xlarge', ['ml.g4dn.2xlarge', 'ml.m5.xlarge'])).toBe('ml.g4dn.2xlarge');
+    expect(substituteInstanceType('ml.p5.48xlarge', ['ml.p3.2xlarge', 'ml.m5.xlarge'])).toBe('ml.p3.2xlarge');
+    expect(substituteInstanceType('ml.inf2.xlarge', ['ml.inf1.6xlarge'])).toBe('ml.inf1.6xlarge');
+    expect(substituteInstanceType('ml.c7i.large', ['ml.c4.large', 'ml.c5.large'])).toBe('ml.c5.large');
+    expect(substituteInstanceType('ml.r7i.large', ['ml.r5d.large'])).toBe('ml.r5d.large');
+    expect(substituteInstanceType('ml.t3.medium', ['ml.m4.xlarge', 'ml.m5.xlarge'])).toBe('ml.m5.xlarge');
+    expect(substituteInstanceType('ml.g5.xlarge', ['ml.t2.medium', 'ml.m5.xlarge'])).toBe('ml.m5.xlarge');
+    expect(substituteInstanceType('odd', ['ml.t2.medium', 'ml.c4.large'])).toBe('ml.t2.medium');
+    expect(substituteInstanceType('odd', ['ml.m4.xlarge'])).toBe('ml.m4.xlarge');
   });
 });
 
