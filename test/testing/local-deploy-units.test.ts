@@ -9,6 +9,7 @@ import {
 } from '../../lib/testing/private/deploy-result';
 import { collectReferences, substituteInstanceType } from '../../lib/testing/private/emulator-adapter';
 import { freePort, killProcessGroup, readLog } from '../../lib/testing/private/moto-server';
+import * as processHelpers from '../../lib/testing/private/process';
 
 /**
  * The rules of LocalDeploy's private modules on made-up inputs (no process, no CDK): what a deployment
@@ -360,19 +361,31 @@ describe('moto-server', () => {
   });
 
   test('killProcessGroup: TERM (then KILL) the group a detached process leads; a group already gone is no error', async () => {
-    const state = (pid: number) => {
-      try { return fs.readFileSync(`/proc/${pid}/stat`, 'utf-8').split(' ')[2]; } catch { return 'gone'; }
-    };
     for (const graceful of [true, false]) {
-      // a shell that ignores nothing, with a child in its group
-      const child = spawn('sh', ['-c', 'sleep 30 & sleep 30'], { detached: true, stdio: 'ignore' });
-      await new Promise((r) => setTimeout(r, 100));
-      const pid = child.pid!;
-      expect(state(pid)).not.toBe('gone');
+      const child = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
       const exited = new Promise<string | null>((r) => child.on('exit', (_code, signal) => r(signal)));
-      killProcessGroup(pid, graceful);
+      killProcessGroup(child.pid!, graceful);
       expect(await exited).toBe(graceful ? 'SIGTERM' : 'SIGKILL');
-      expect(() => killProcessGroup(pid, graceful)).not.toThrow();
+      // reaped now: the group no longer exists
+      expect(() => killProcessGroup(child.pid!, graceful)).not.toThrow();
+    }
+  });
+
+  test('freePort: a child that fails or prints no port number is an error', () => {
+    for (const reply of [{ status: 1, stdout: '', stderr: 'EADDRNOTAVAIL' }, { status: 0, stdout: '0', stderr: 'zero' }, { status: 0, stdout: '12.5', stderr: 'fraction' }, { status: 0, stdout: 'x', stderr: 'text' }, { status: 0, stdout: '-3', stderr: 'negative' }]) {
+      const spy = jest.spyOn(processHelpers, 'runSync').mockReturnValue({ ...reply, durationMs: 1 });
+      try {
+        expect(() => freePort()).toThrow(`LocalDeploy: could not find a free localhost port: ${reply.stderr}`);
+      } finally {
+        spy.mockRestore();
+      }
+    }
+    const spy = jest.spyOn(processHelpers, 'runSync').mockReturnValue({ status: 0, stdout: ' 4242\n', stderr: '', durationMs: 1 });
+    try {
+      expect(freePort()).toBe(4242);
+      expect(spy.mock.calls[0][1]).toMatchObject({ timeoutMs: 10_000, label: 'finding a free port' });
+    } finally {
+      spy.mockRestore();
     }
   });
 });
