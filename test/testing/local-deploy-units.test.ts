@@ -8,6 +8,7 @@ import {
   apiCreateRequests, classifyResources, deployFailureMessage, failedEvents, formatResult, referenceValues, sortOutcomes, splitOutputs, unsupportedTypesIn,
 } from '../../lib/testing/private/deploy-result';
 import { collectReferences, substituteInstanceType } from '../../lib/testing/private/emulator-adapter';
+import { emulatorProfile } from '../../lib/testing/private/emulator-profile';
 import { freePort, killProcessGroup, readLog } from '../../lib/testing/private/moto-server';
 import * as processHelpers from '../../lib/testing/private/process';
 
@@ -387,5 +388,36 @@ describe('moto-server', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe('emulator-profile (what the installed moto supports)', () => {
+  const py = (name: string, body: string) => {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, `#!/bin/sh\ncat > /dev/null\n${body}\n`, { mode: 0o755 });
+    return file;
+  };
+
+  test('a missing interpreter, an interpreter without moto and a crash are errors that name the fix', () => {
+    expect(() => emulatorProfile(path.join(tmp, 'no-python'))).toThrow(`${path.join(tmp, 'no-python')} is not installed: LocalDeploy needs python3 with moto (\`pip install cfn-lint 'moto[server]'\`)`);
+    expect(() => emulatorProfile(py('no-moto', "echo \"ModuleNotFoundError: No module named 'moto'\" >&2; exit 1")))
+      .toThrow("moto is not installed: run `pip install cfn-lint 'moto[server]'`");
+    expect(() => emulatorProfile(py('crash', 'echo "ImportError: boom" >&2; exit 2'))).toThrow(/^Could not list moto's CloudFormation resource types \(exit code 2\):\nImportError: boom\n$/);
+  });
+
+  test('the profile is asked once per interpreter; attributes are asked only when not known yet, and remembered', () => {
+    const log = path.join(tmp, 'profile-asks');
+    const attrs = '{"AWS::SQS::Queue\\u0000Arn": true, "AWS::SQS::Queue\\u0000QueueName": false}';
+    const p = py('profile', `echo ask >> ${log}\necho '{"types": ["AWS::SQS::Queue"], "sageMakerInstanceTypes": ["ml.m5.xlarge"], "motoVersion": "5.1.0", "attrs": ${attrs}}'`);
+    const first = emulatorProfile(p, [['AWS::SQS::Queue', 'Arn'], ['AWS::SQS::Queue', 'QueueName']]);
+    expect(first.profile).toEqual({ supportedTypes: ['AWS::SQS::Queue'], sageMakerInstanceTypes: ['ml.m5.xlarge'], motoVersion: '5.1.0' });
+    expect(first.attrSupported('AWS::SQS::Queue', 'Arn')).toBe(true);
+    expect(first.attrSupported('AWS::SQS::Queue', 'QueueName')).toBe(false);
+    expect(first.attrSupported('AWS::SQS::Queue', 'Url')).toBe(false);
+    const again = emulatorProfile(p, [['AWS::SQS::Queue', 'Arn']]);
+    expect(again.profile).toBe(first.profile);
+    expect(fs.readFileSync(log, 'utf-8')).toBe('ask\n');
+    emulatorProfile(p, [['AWS::SNS::Topic', 'TopicName']]);
+    expect(fs.readFileSync(log, 'utf-8')).toBe('ask\nask\n');
   });
 });
