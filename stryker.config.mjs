@@ -8,6 +8,9 @@ const scopes = {
   core: {
     mutate: ['lib/core/**/*.ts', '!lib/core/index.ts'],
     tests: ['test/core'],
+    // builds the hybrid and GPU example apps to check every lane is on InferenceLaneBase: a lane test, tens of
+    // seconds per core mutant it covers (nearly all of core), and what it checks is the lanes' class, not core logic
+    excludeTests: ['test/core/inference-lane-base.lanes.test.ts'],
   },
   testing: {
     // Excluded: the real-deploy path. LocalDeploy.deployStack/deployAssembly start moto_server and run
