@@ -11,7 +11,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
-  AutoscalingPolicy, LaneDefaults, LaneKind, LaneValidationError, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective,
+  AutoscalingPolicy, InferenceLaneBase, LaneDefaults, LaneKind, LaneValidationError, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective,
 } from '../../lib';
 import { tagLane, UNTAGGABLE_TYPES } from '../../lib/core/private/tagging';
 import { scheduleBounds } from '../../lib/core/private/scheduling';
@@ -74,6 +74,20 @@ describe('lane defaults (withLaneDefaults / inheritedDefaults)', () => {
     expect(given).toEqual({ artifact: own });
     const all = withLaneDefaults<Props, 'artifact' | 'autoscaling'>(lane, {}, 'ManagedEndpoint', ['artifact', 'autoscaling', 'slo', 'rollout'], ['artifact', 'autoscaling']);
     expect(all).toEqual({ artifact, autoscaling: policy, slo, rollout });
+  });
+
+  test('InferenceLaneBase.provideDefaults registers a construct of your own as a provider (kills its emptied body)', () => {
+    const stack = new Stack(new App(), 'S');
+    class Team extends Construct {
+      public readonly laneDefaults: LaneDefaults = { artifact, rollout };
+      constructor(scope: Construct, id: string) { super(scope, id); InferenceLaneBase.provideDefaults(this); }
+    }
+    const team = new Team(stack, 'Team');
+    const lane = new Construct(team, 'Lane');
+    expect(inheritedDefaults(lane)).toBe(team.laneDefaults);
+    expect(withLaneDefaults<Props>(lane, {}, 'EdgeFleetChannel', ['artifact', 'rollout'])).toEqual({ artifact, rollout });
+    class Unregistered extends Construct { public readonly laneDefaults: LaneDefaults = { artifact }; }
+    expect(inheritedDefaults(new Construct(new Unregistered(stack, 'Other'), 'Lane'))).toEqual({});
   });
 
   test('the nearest provider wins; the lane itself is not its own provider; deeper scopes inherit', () => {
