@@ -46,3 +46,24 @@ test('the validator reports a fatal error: it is thrown; problems make the resul
     expect(KubernetesSchema.validateManifests(manifest)).toEqual({ valid: true, problems: [], objects: [{ kind: 'ConfigMap' }] });
   });
 });
+
+test('what reaches the validator: empty documents dropped, Lists (and Lists in lists) flattened, the options with their defaults', () => {
+  const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+  const input = [null, cm('a'), { apiVersion: 'v1', kind: 'ConfigMapList', items: [cm('b'), { kind: 'List', items: [cm('c')] }, null] }, { kind: 'Listing', items: [cm('x')] }, { kind: 'PodList', items: 'none' }];
+  const reply = { status: 0, stdout: JSON.stringify({ problems: [], objects: [] }), stderr: '', durationMs: 1 };
+  const spy = jest.spyOn(processHelpers, 'runSync').mockReturnValue(reply);
+  try {
+    KubernetesSchema.validateManifests(JSON.stringify(input));
+    const request = JSON.parse(String(spy.mock.calls[0][1].input));
+    expect(request.objects).toEqual([cm('a'), cm('b'), cm('c'), { kind: 'Listing', items: [cm('x')] }, { kind: 'PodList', items: 'none' }]);
+    expect(request).toMatchObject({ allow: [], ignoreUnder: [], extraPackages: [] });
+    expect(request.crdPackages['keda.sh']).toBe('@kubernetes-models/keda');
+    KubernetesSchema.validateManifests(JSON.stringify(cm('solo')), { allowKindsWithoutSchema: ['X'], ignoreUnknownFieldsUnder: ['spec'], modelPackages: ['@scope/models'], timeoutSeconds: 7 });
+    const second = JSON.parse(String(spy.mock.calls[1][1].input));
+    expect(second).toMatchObject({ objects: [cm('solo')], allow: ['X'], ignoreUnder: ['spec'], extraPackages: ['@scope/models'] });
+    expect(spy.mock.calls[1][1].timeoutMs).toBe(7000);
+    expect(() => KubernetesSchema.validateManifests('{ nope')).toThrow(/^KubernetesSchema: manifests are not valid JSON: /);
+  } finally {
+    spy.mockRestore();
+  }
+});
