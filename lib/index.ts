@@ -6,7 +6,7 @@
 export {
   AutoscalingPolicy, HardwareTarget, InferenceLaneBase, LaneDashboard, LaneKind, LaneValidationError,
   ModelArtifact, ModelPrecision, ModelWeights, Rollout, RolloutStrategy, RouteTarget, RouteTargetKind,
-  ScalingTrigger, ScheduleFormat, ServiceLevelObjective, ServingImage, ShadowTraffic, TriggerKind,
+  ScalingTrigger, ScheduleFormat, ServiceLevelObjective, ServingImage, ShadowTraffic, TriggerKind, VersionFreeze,
 } from './core';
 export type {
   AutoscalingPolicyProps, BucketWeightsOptions, CanaryRolloutProps, HttpTargetProps, IInferenceLane,
@@ -15,7 +15,7 @@ export type {
   ModelArtifactBindOptions, ModelArtifactBinding, ModelArtifactOptions, ModelArtifactProps, ModelCard,
   ModelVariantProps, ModelWeightsConfig, QueueTargetProps, ResolvedVariant, RolloutOptions, RouteTargetConfig,
   RouteTargetOptions, SageMakerEndpointTargetProps, ScheduledCapacity, ServiceLevelObjectiveProps,
-  ServiceLevelObjectiveResources, ServingImageConfig, ShadowTrafficProps, SloMetricSource,
+  ServiceLevelObjectiveResources, ServingImageConfig, ShadowTrafficProps, SloMetricSource, VersionFreezeOptions,
 } from './core';
 export { CaptureMode, EndpointMode, EndpointModeKind, ManagedEndpoint, ModelHosting } from './managed-endpoint';
 export type {

@@ -75,7 +75,7 @@ export function createEdgePrivacyStack(scope: Construct, id: string, props: Edge
     ],
     rollout: Rollout.canary({ percent: 5, bakeTime: Duration.hours(1) }),
     release: props.release ?? FleetRelease.canary('1.3.0'),
-    runCommand: 'python3 -u /opt/assistant/serve.py --model "$MODEL_DIR" --threads {configuration:/Threads} --no-telemetry',
+    runCommand: 'python3 -u /opt/assistant/serve.py --model "$MODEL_LOCAL_DIR" --threads {configuration:/Threads} --no-telemetry',
     configuration: { Threads: '4' },
     canaryJob: {
       abortCriteria: [{ failureType: JobFailureType.ALL, thresholdPercent: 10, minExecutedDevices: 3 }],

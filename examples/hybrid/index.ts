@@ -137,7 +137,7 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
     deviceClasses: [{ name: 'kiosks', target: HardwareTarget.EDGE_ARM64, expectedDevices: 1200 }],
     rollout: Rollout.canary({ percent: 5, bakeTime: Duration.hours(1) }),
     release: FleetRelease.canaryOnly(),
-    runCommand: 'python3 -u /opt/assistant/serve.py --model "$MODEL_DIR"',
+    runCommand: 'python3 -u /opt/assistant/serve.py --model "$MODEL_LOCAL_DIR"',
     canaryJob: { abortCriteria: [{ failureType: JobFailureType.ALL, thresholdPercent: 10, minExecutedDevices: 3 }], inProgressTimeout: Duration.minutes(30) },
   });
 

@@ -44,6 +44,9 @@ export type { ILaneDefaultsProvider, LaneDefaults } from './lane-defaults';
 export { LaneDashboard } from './lane-dashboard';
 export type { LaneDashboardProps } from './lane-dashboard';
 
+export { VersionFreeze } from './version-freeze';
+export type { VersionFreezeOptions } from './version-freeze';
+
 export { RouteTarget, RouteTargetKind } from './route-target';
 export type {
   HttpTargetProps, JobResultsLocation, QueueTargetProps, RouteTargetConfig, RouteTargetOptions, SageMakerEndpointTargetProps,

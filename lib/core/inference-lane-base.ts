@@ -8,6 +8,7 @@ import { IInferenceLane, LaneCapacity } from './inference-lane';
 import { ILaneDefaultsProvider } from './lane-defaults';
 import { ModelArtifact, ModelArtifactBinding, ModelArtifactBindOptions } from './model-artifact';
 import { invalid } from './private/errors';
+import { frozenVersionError } from './private/freeze-check';
 import { registerDefaultsProvider } from './private/lane-defaults';
 import { modelEnvironment } from './private/model-environment';
 import { tagLane } from './private/tagging';
@@ -55,6 +56,8 @@ export interface LaneModel {
  * - `bindModel()` binds the artifact, tags the lane with the model identity and its kind, and returns
  *   the one `MODEL_*` environment contract (the same names in Lambda, ECS, Kubernetes and Greengrass).
  *
+ * A lane fails validation (at synth) while a {@link VersionFreeze} in force at it locks another version.
+ *
  * Lanes take inherited defaults (artifact, autoscaling, SLO, rollout) from the nearest enclosing
  * construct registered with `InferenceLaneBase.provideDefaults` (a HybridTopology registers itself).
  */
@@ -101,6 +104,8 @@ export abstract class InferenceLaneBase extends Resource implements IInferenceLa
   constructor(scope: Construct, id: string, props: ResourceProps = {}) {
     super(scope, id, props);
     Object.defineProperty(this, LANE, { value: true, enumerable: false });
+    // An emergency freeze (VersionFreeze) in force here fails the synth of a lane serving another version.
+    this.node.addValidation({ validate: () => { const e = frozenVersionError(this); return e ? [e.message] : []; } });
   }
 
   /**

@@ -15,6 +15,26 @@ export enum JobFailureType {
 }
 
 /**
+ * Status of a deployment's IoT job executions, for {@link EdgeFleetChannel.metricJobExecutions}.
+ */
+export enum JobExecutionStatus {
+  /** Devices that reported the deployment as failed (`FailedJobExecutionTotalCount`). */
+  FAILED = 'Failed',
+  /** Devices that rejected the deployment (`RejectedJobExecutionTotalCount`). */
+  REJECTED = 'Rejected',
+  /** Devices that applied the deployment (`SuccededJobExecutionTotalCount`, AWS's spelling). */
+  SUCCEEDED = 'Succeded',
+  /** Executions cancelled, e.g. by an abort criterion (`CanceledJobExecutionTotalCount`). */
+  CANCELED = 'Canceled',
+  /** Devices installing right now (`InProgressJobExecutionTotalCount`). */
+  IN_PROGRESS = 'InProgress',
+  /** Devices not reached yet, e.g. offline (`QueuedJobExecutionTotalCount`). */
+  QUEUED = 'Queued',
+  /** Devices removed from the target group (`RemovedJobExecutionTotalCount`). */
+  REMOVED = 'Removed',
+}
+
+/**
  * Cancel a deployment's IoT job once enough devices have failed it.
  *
  * Rendered as `AbortConfig.CriteriaList[]` with `Action: CANCEL` (the only action IoT jobs support).

@@ -41,11 +41,45 @@ export interface InferenceFrontDoorOptions {
   readonly hedgeAfter?: Duration;
 
   /**
-   * The objective the routed lanes serve: `hedgeAfter` must be below its latency threshold.
+   * The objective the routed lanes serve: `hedgeAfter` must be below its latency threshold, and load-aware
+   * spill derives its latency budget and its target share of slow answers from it.
    *
-   * @default - hedgeAfter is only checked against the router's timeout
+   * @default - hedgeAfter is only checked against the router's timeout; no load-aware spill unless
+   * `primaryLatencyBudget` is given
    */
   readonly slo?: ServiceLevelObjective;
+
+  /**
+   * Load-aware spill: each router environment watches the primary's recent answers (in-process, no AWS
+   * call) and, while more than `(100 - slo percentile) / 5` percent of them (1 % for a p95 objective) are
+   * slower than `primaryLatencyBudget` or refused, sends a share of new requests to the burst lane first,
+   * before the primary refuses anything. Not a second call (no retry token); each such request is served
+   * and billed by the burst lane only. Counted in `metricOffloaded()` and in the spillover alarm.
+   *
+   * @default true when there is a burst lane and a budget (`primaryLatencyBudget` or an `slo` with a latency
+   * threshold); false otherwise
+   */
+  readonly loadAwareSpill?: boolean;
+
+  /**
+   * The primary's latency budget for load-aware spill: answers slower than this count as "slow". At most
+   * the SLO latency threshold (a primary allowed to be slower than the objective misses it before the router
+   * reacts).
+   *
+   * @default - 80 % of the SLO latency threshold (240 ms for 300 ms): headroom for the primary's own p95
+   * rollback alarm, which must not fire because of the router's reaction time
+   */
+  readonly primaryLatencyBudget?: Duration;
+
+  /**
+   * Gradual fail-back: after the primary's alarms leave ALARM, the share of new requests sent to the primary
+   * first grows linearly from 10 % to 100 % over this duration (the rest still go to the burst lane first),
+   * so that a primary that scaled in while failed over is not flooded and does not flap back into ALARM.
+   * `Duration.seconds(0)`: all traffic returns at once.
+   *
+   * @default Duration.minutes(10) (with failover)
+   */
+  readonly failbackDuration?: Duration;
 
   /**
    * Largest synchronous request body; larger ones get HTTP 413 before any lane is called.
@@ -224,8 +258,8 @@ export interface InferenceFrontDoorProps extends InferenceFrontDoorOptions {
 /**
  * One authenticated HTTPS entry to a hybrid of lanes: a Lambda function URL (`AWS_IAM` auth) in
  * front of a small router that sends each request to the primary lane first, spills to the burst lane on
- * throttling, fails over while the primary's rollback alarms are in ALARM, and hands `POST /jobs` to the
- * batch lane's queue.
+ * throttling and (load-aware) while the primary is saturated, fails over while the primary's rollback alarms
+ * are in ALARM and fails back gradually, and hands `POST /jobs` to the batch lane's queue.
  *
  * Construct IDs: `Resource` (the router function), `Alias` (`live`, owner of the URL), `Url`, `Role`,
  * `Key`, `LogGroup`, `FailoverState` (table) and `FailoverRule` (only with primary alarms), `SpilloverAlarm`
@@ -321,7 +355,7 @@ export class InferenceFrontDoor extends Construct {
     this.functionUrl = this.alias.addFunctionUrl({ authType, invokeMode: lambda.InvokeMode.BUFFERED });
     this.url = this.functionUrl.url;
 
-    this.spilloverAlarm = props.burst ? spilloverAlarm(this, props, this.routeName) : undefined;
+    this.spilloverAlarm = props.burst ? spilloverAlarm(this, props, this.routeName, config.admission !== undefined) : undefined;
   }
 
   /**
@@ -345,6 +379,19 @@ export class InferenceFrontDoor extends Construct {
   /** Requests sent to the burst lane first because the primary's alarms were in ALARM. */
   public metricFailedOver(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return frontDoorMetric('FailedOver', this.routeName, props);
+  }
+
+  /**
+   * Requests sent to the burst lane first by load-aware spill (the primary's recent answers were slow); the
+   * spillover alarm counts them with `metricSpilled()`.
+   */
+  public metricOffloaded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return frontDoorMetric('Offloaded', this.routeName, props);
+  }
+
+  /** Requests sent to the burst lane first by the gradual fail-back after a failover. */
+  public metricFailingBack(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return frontDoorMetric('FailingBack', this.routeName, props);
   }
 
   /** Requests hedged to the burst lane. */
@@ -374,7 +421,7 @@ export class InferenceFrontDoor extends Construct {
   public widgets(): cloudwatch.IWidget[] {
     const counts = new cloudwatch.GraphWidget({
       title: `Front door ${this.routeName}: requests`,
-      left: [this.metricRequests(), this.metricSpilled(), this.metricFailedOver(), this.metricHedged(), this.metricCanary(), this.metricFailed()],
+      left: [this.metricRequests(), this.metricSpilled(), this.metricOffloaded(), this.metricFailedOver(), this.metricFailingBack(), this.metricHedged(), this.metricCanary(), this.metricFailed()],
       width: 12,
     });
     const overhead = new cloudwatch.GraphWidget({

@@ -2,8 +2,9 @@ import { ARRIVAL_SECONDS, LAMBDA } from './platform';
 import { ResolvedProfile, ServingProfile } from './profile';
 import { calibrateServiceTime, erlangC, latencyQuantile, tailProbability } from './queueing';
 import { AasController, Capacity, HpaController } from './scaling';
-import { AlarmEvaluator, SeriesStore } from './metrics';
-import { FrontDoorSpec, LaneSpec, StackModel } from './stack-model';
+import { SeriesStore } from './metrics';
+import { FrontDoorRun } from './front-door-model';
+import { LaneSpec, StackModel } from './stack-model';
 import { Trace } from './traces';
 
 /** A simulation that cannot run as asked (no lane, no serving profile): the message says what to pass. */
@@ -64,6 +65,10 @@ export interface RunResult {
   /** Requests neither lane served (503: no capacity, retry budget exhausted, or the second lane throttled). */
   readonly unservedRequests: number;
   readonly unservedPercent: number;
+  /** Share of all requests the front door's load-aware admission sent to the burst lane first, percent. */
+  readonly offloadedPercent: number;
+  /** Minutes of gradual fail-back (part of the traffic still sent to the burst lane first after a failover). */
+  readonly failingBackMinutes: number;
   readonly series?: Record<string, SeriesStore>;
 }
 
@@ -251,48 +256,6 @@ class LaneRun {
   }
 }
 
-/** The front door's routing state during a run: aggregate retry budget and the failover state the router sees. */
-class FrontDoorRun {
-  public tokens: number;
-  public spilled = 0;
-  public unserved = 0;
-  public failedOverSeconds = 0;
-  private readonly alarms: AlarmEvaluator[];
-  private readonly states: Uint8Array;
-  private readonly lag: number;
-  constructor(public readonly spec: FrontDoorSpec, public readonly primary: LaneRun, public readonly burst: LaneRun | undefined, seconds: number) {
-    this.tokens = spec.retry.bucketSize;
-    const ids = spec.failover?.alarms ?? [];
-    this.alarms = primary.spec.alarms.filter(a => ids.includes(a.logicalId)).map(a => new AlarmEvaluator(a));
-    this.states = new Uint8Array(seconds);
-    this.lag = Math.ceil((spec.failover?.cacheMs ?? 0) / 1000);
-  }
-
-  /** Whether new requests go to the burst lane at second t: an alarm was in ALARM `cacheMs` ago (the router's cached state). */
-  public failedOver(t: number): boolean {
-    let alarm = false;
-    for (const a of this.alarms) { if (a.evaluate(this.primary.store, t)) { alarm = true; } }
-    this.states[t] = alarm ? 1 : 0;
-    const on = !!this.burst && t - this.lag >= 0 && this.states[t - this.lag] === 1;
-    if (on) { this.failedOverSeconds++; }
-    return on;
-  }
-
-  /**
-   * One second of `rejected` capacity errors at the first lane: each request first adds
-   * budgetPercent/100 tokens (router.js `bucket.onRequest()`), capped at bucketSize per router
-   * environment (one environment per concurrent request); each spill takes one token.
-   */
-  public spill(lambda: number, rejected: number, environments: number): number {
-    const cap = this.spec.retry.bucketSize * Math.max(1, environments);
-    this.tokens = Math.min(cap, this.tokens + lambda * this.spec.retry.budgetPercent / 100);
-    const n = this.burst ? Math.min(rejected, this.tokens) : 0;
-    this.tokens -= n;
-    this.spilled += n;
-    return n;
-  }
-}
-
 /**
  * Replay a trace through the lanes of a stack, second by second. With a front door (read from the
  * router's ROUTER_CONFIG) whose primary is run: every request goes to the primary; what the primary
@@ -332,21 +295,10 @@ export function simulate(model: StackModel, trace: Trace, options: SimulateOptio
     const rejectedAt = new Map<LaneRun, number>();
     let unserved = 0;
     if (fd) {
-      const over = fd.failedOver(t);
-      const first = over ? fd.burst! : fd.primary;
-      const second = over ? fd.primary : fd.burst;
-      const accepted = Math.min(lambda, first.acceptRate());
-      const rejected = lambda - accepted;
-      const spilled = fd.spill(lambda, rejected, lambda * primary.prof.serviceSeconds);
-      offered.set(first, accepted);
-      rejectedAt.set(first, rejected);
-      unserved += rejected - spilled;
-      if (second) {
-        const acc2 = second.spec.kind === 'serverless' ? spilled : Math.min(spilled, second.acceptRate());
-        offered.set(second, acc2);
-        rejectedAt.set(second, spilled - acc2);
-        unserved += spilled - acc2;
-      }
+      const routed = fd.route(t, lambda);
+      for (const [r, n] of routed.offered) { offered.set(r, n); }
+      for (const [r, n] of routed.rejectedAt) { rejectedAt.set(r, n); }
+      unserved += routed.unserved;
     }
     for (let i = 0; i < runs.length; i++) {
       const r = runs[i];
@@ -376,6 +328,7 @@ export function simulate(model: StackModel, trace: Trace, options: SimulateOptio
       if (r.spec.kind === 'batch-workers' && res.latency > mLatency) { mLatency = res.latency; }
     }
     if (fd) {
+      fd.observe(t, offered.get(fd.primary) ?? 0, rejectedAt.get(fd.primary) ?? 0);
       mReq += lambda; mFail += unserved; fd.unserved += unserved;
       // Capacity errors the lane answered (after serve(), which sets the Lambda Throttles it computes itself).
       for (const [r, n] of rejectedAt) { r.store.data.throttles[t] += n; }
@@ -423,6 +376,8 @@ export function simulate(model: StackModel, trace: Trace, options: SimulateOptio
     failedOverMinutes: fd ? fd.failedOverSeconds / 60 : 0,
     unservedRequests: fd ? fd.unserved : 0,
     unservedPercent: fd && requests > 0 ? 100 * fd.unserved / requests : 0,
+    offloadedPercent: fd && requests > 0 ? 100 * fd.offloaded / requests : 0,
+    failingBackMinutes: fd ? fd.failingBackSeconds / 60 : 0,
     series: options.keepSeries ? Object.fromEntries(runs.map(r => [r.spec.path, r.store])) : undefined,
   };
 }

@@ -73,7 +73,16 @@ export function readFrontDoor(R: Resources, routerId: string, laneOf: (logicalId
     hedgeAfterMs: Number(cfg.hedgeAfterMs ?? 0),
     // The router's defaults when the config omits them (router.js createRouter).
     retry: { budgetPercent: 10, bucketSize: 10, jitterMs: 25, ...(cfg.retry ?? {}) },
-    failover: cfg.failover ? { alarms, cacheMs: Number(cfg.failover.cacheMs ?? 5000) } : undefined,
+    failover: cfg.failover ? {
+      alarms, cacheMs: Number(cfg.failover.cacheMs ?? 5000),
+      // A config without fail-back settings (an older router) fails back at once.
+      failbackMs: Number(cfg.failover.failbackMs ?? 0), failbackStartPercent: Number(cfg.failover.failbackStartPercent ?? 100),
+    } : undefined,
+    admission: cfg.admission ? {
+      budgetMs: Number(cfg.admission.budgetMs), targetSlowPercent: Number(cfg.admission.targetSlowPercent),
+      windowMs: Number(cfg.admission.windowMs), adjustMs: Number(cfg.admission.adjustMs), gain: Number(cfg.admission.gain),
+      increasePercent: Number(cfg.admission.increasePercent), minPercent: Number(cfg.admission.minPercent),
+    } : undefined,
   };
   if (spec.hedgeAfterMs > 0) {
     findings.push({ resource: routerId, type: R[routerId].Type, severity: 'unsupported', message: `front door hedging (after ${spec.hedgeAfterMs} ms) is not simulated: requests the primary answers slowly are not sent to the burst lane` });
@@ -81,6 +90,8 @@ export function readFrontDoor(R: Resources, routerId: string, laneOf: (logicalId
   if (spec.canary) {
     findings.push({ resource: routerId, type: R[routerId].Type, severity: 'unsupported', message: `front door cross-lane canary (${spec.canary.percent}%) is not simulated: every request goes to the primary first` });
   }
-  findings.push({ resource: routerId, type: R[routerId].Type, severity: 'info', message: `front door ${spec.path}: primary ${spec.primary ?? '-'}, burst ${spec.burst ?? '-'}; spillover on capacity errors (retry budget ${spec.retry.budgetPercent}%, bucket ${spec.retry.bucketSize}) and failover on ${alarms.length} alarm(s) simulated` });
+  const admission = spec.admission ? `, load-aware admission (budget ${spec.admission.budgetMs} ms, ${spec.admission.targetSlowPercent}% slow)` : '';
+  const failback = spec.failover && spec.failover.failbackMs > 0 ? ` with a ${spec.failover.failbackMs / 60000}-minute fail-back from ${spec.failover.failbackStartPercent}%` : '';
+  findings.push({ resource: routerId, type: R[routerId].Type, severity: 'info', message: `front door ${spec.path}: primary ${spec.primary ?? '-'}, burst ${spec.burst ?? '-'}; spillover on capacity errors (retry budget ${spec.retry.budgetPercent}%, bucket ${spec.retry.bucketSize})${admission} and failover on ${alarms.length} alarm(s)${failback} simulated` });
   return spec;
 }

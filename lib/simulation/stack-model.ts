@@ -240,6 +240,11 @@ export interface FrontDoorSpec {
   readonly hedgeAfterMs: number;
   /** Per-environment token bucket: each request adds budgetPercent/100 tokens up to bucketSize; a spill costs 1. */
   readonly retry: { budgetPercent: number; bucketSize: number; jitterMs: number };
-  /** Primary alarms (logical ids in the primary lane's `alarms`) the router fails over on; the state cache TTL. */
-  readonly failover?: { alarms: string[]; cacheMs: number };
+  /**
+   * Primary alarms (logical ids in the primary lane's `alarms`) the router fails over on; the state cache TTL;
+   * the gradual fail-back (primary-first share from `failbackStartPercent` to 100% over `failbackMs`; 0 = at once).
+   */
+  readonly failover?: { alarms: string[]; cacheMs: number; failbackMs: number; failbackStartPercent: number };
+  /** Load-aware admission (router.js `Admission`): undefined when off. */
+  readonly admission?: { budgetMs: number; targetSlowPercent: number; windowMs: number; adjustMs: number; gain: number; increasePercent: number; minPercent: number };
 }

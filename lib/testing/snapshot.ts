@@ -6,7 +6,7 @@
  * snapshot equal):
  * - 64-hex asset hashes and SHA-256 digests (S3 object keys such as `<hash>.zip` or `<hash>.gz`,
  *   container image tags, `asset.<hash>` metadata paths, `sha256:<hex>` digests, the edge lane's
- *   `MODEL_SHA256` and `{work:path}/model-<hex>` folders) become `[HASH]`;
+ *   `MODEL_DIGEST` (`sha256:<hex>`) and `{work:path}/model-<hex>` folders) become `[HASH]`;
  * - base64 SHA-256 digests (44 characters ending in `=`, e.g. a Greengrass recipe's artifact
  *   `Digest`) become `[SHA256-BASE64]`;
  * - shortened hex digests in `.verified-<hex>` install markers become `.verified-[HASH]`;

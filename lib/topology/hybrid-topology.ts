@@ -3,9 +3,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import {
   AutoscalingPolicy, IInferenceLane, ILaneDefaultsProvider, LaneCapacity, LaneDefaults, LaneKind, ModelArtifact, Rollout, RolloutStrategy,
-  ServiceLevelObjective,
+  ServiceLevelObjective, VersionFreeze,
 } from '../core';
 import { InferenceLaneBase } from '../core/inference-lane-base';
+import { frozenVersionError } from '../core/private/freeze-check';
 import { UNTAGGABLE_TYPES } from '../core/private/tagging';
 import { LaneValidationError } from '../core/errors';
 import { invalid } from '../core/private/errors';
@@ -43,6 +44,15 @@ export interface HybridTopologyProps {
    * @default - each lane's own default
    */
   readonly rollout?: Rollout;
+
+  /**
+   * An emergency freeze: every lane must serve the locked version, or the synth fails naming each lane
+   * and the version it would deploy. A freeze from CDK context (`-c inference-lanes:freeze=1.4.0`) wins
+   * over this one. The topology dashboard shows the freeze.
+   *
+   * @default - no freeze in code (one may still come from context)
+   */
+  readonly freeze?: VersionFreeze;
 
   /**
    * Hourly price of one instance, per `LaneCapacity.instanceType`, in your currency. Used for the
@@ -232,6 +242,12 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
     this.laneDefaults = { artifact: props.artifact, autoscaling: props.autoscaling, slo: props.slo, rollout: props.rollout };
     // Lanes created inside this topology take these defaults for the props they were not given.
     InferenceLaneBase.provideDefaults(this);
+    if (props.freeze !== undefined) {
+      if (!(props.freeze instanceof VersionFreeze)) {
+        throw invalid(this, 'freeze', props.freeze, 'is not a VersionFreeze', "Pass VersionFreeze.lock('1.4.0', { reason: '...' }), or omit it.");
+      }
+      props.freeze.applyTo(this);
+    }
     this.prices = { ...(props.hourlyPrices ?? {}) };
     this.alarmStatusWidget = props.alarmStatusWidget ?? true;
     for (const [type, price] of Object.entries(this.prices)) {
@@ -415,6 +431,8 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
     }
     const home = Stack.of(this);
     for (const lane of lanes) {
+      const frozen = frozenVersionError(lane);
+      if (frozen) { errors.push(frozen); }
       const pinned = this.pins.get(lane);
       if (lane.artifactName !== this.artifact.name) {
         errors.push(invalid(lane, 'artifact.name', lane.artifactName, `differs from the model of topology ${this.node.path} ('${this.artifact.name}')`,
@@ -453,8 +471,9 @@ export class HybridTopology extends Construct implements ILaneDefaultsProvider {
       markdown: `# ${this.node.id}: ${this.artifact.name}@${this.artifact.version}\n${[
         ...lanes.map(l => `- **${l.node.id}** (${l.laneKind}): ${l.capacity.description}`),
         ...this.describeFrontDoors().map(frontDoorLine),
+        ...freezeLines(this),
       ].join('\n')}`,
-      width: 24, height: 2 + lanes.length + this.frontDoorLanes.size,
+      width: 24, height: 2 + lanes.length + this.frontDoorLanes.size + freezeLines(this).length,
     }));
     for (const frontDoor of this.frontDoors) {
       this.dashboard.addWidgets(...this.frontDoorWidgets(frontDoor));
@@ -470,6 +489,13 @@ class TopologySynthAspect implements IAspect {
   public visit(node: IConstruct): void {
     if (node === this.topology) { this.topology._prepare(); }
   }
+}
+
+/** The dashboard line of a freeze in force at the topology (none otherwise). */
+function freezeLines(topology: HybridTopology): string[] {
+  const freeze = VersionFreeze.of(topology);
+  if (!freeze || !freeze.isInForceAt(Date.now())) { return []; }
+  return [`- **FROZEN** at version ${freeze.version}: ${freeze.reason}${freeze.until ? ` (until ${freeze.until})` : ''}; set by ${freeze.source}`];
 }
 
 function frontDoorLine(fd: FrontDoorSummary): string {

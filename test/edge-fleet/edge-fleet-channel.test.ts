@@ -7,10 +7,11 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { HardwareTarget, LaneKind, ModelArtifact, ModelPrecision, ModelWeights, Rollout } from '../../lib';
+import { HardwareTarget, InferenceLaneBase, LaneKind, ModelArtifact, ModelPrecision, ModelWeights, Rollout } from '../../lib';
 import {
   EdgeFleetChannel, EdgeFleetChannelProps, FleetJobOptions, FleetRelease, FleetRing, JobExecutionStatus, JobFailureType, ReleaseStage,
 } from '../../lib/edge-fleet';
+import { MODEL_ENV_NAMES } from '../../lib/core/private/model-environment';
 import { edgeArtifact } from '../../examples/edge-privacy';
 import { demoArtifact } from '../../examples/shared/artifact';
 
@@ -54,7 +55,7 @@ describe('a canary channel for arm64 gateways (canary stage)', () => {
     const c = channel({
       rollout: CANARY,
       release: FleetRelease.canary('1.3.0'),
-      runCommand: 'python3 -u serve.py --model "$MODEL_DIR"',
+      runCommand: 'python3 -u serve.py --model "$MODEL_LOCAL_DIR"',
       deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64, expectedDevices: 200, configuration: { Threads: '2' } }],
     });
     edge = c.edge;
@@ -79,7 +80,25 @@ describe('a canary channel for arm64 gateways (canary stage)', () => {
       Unarchive: 'NONE',
       Permission: { Read: 'OWNER', Execute: 'NONE' },
     }]);
-    expect(m.Lifecycle.Setenv).toMatchObject({ MODEL_SHA256: INT8_HEX, MODEL_PRECISION: 'int8', MODEL_DIR: `{work:path}/model-${INT8_HEX}` });
+  });
+
+  test('the component gets the one MODEL_* environment of every lane (Lifecycle.Setenv), for its platform\'s build', () => {
+    const [m] = recipeOf(t).Manifests;
+    // THEN exactly the contract's names, in its order (an asset build with a digest sets every one)...
+    expect(Object.keys(m.Lifecycle.Setenv)).toEqual([...MODEL_ENV_NAMES]);
+    // ...with the int8 arm64 build's values and MODEL_LOCAL_DIR the verified, unpacked weights
+    expect(m.Lifecycle.Setenv).toMatchObject({
+      MODEL_NAME: 'assistant', MODEL_VERSION: '1.4.0', MODEL_FRAMEWORK: 'pytorch', MODEL_PRECISION: 'int8', MODEL_TARGET: 'edge-arm64',
+      MODEL_S3_URI: m.Artifacts[0].Uri,
+      MODEL_S3_BUCKET: "{'Fn::Sub':'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}'}",
+      MODEL_S3_KEY: expect.stringMatching(/^[0-9a-f]{64}\.gz$/),
+      MODEL_S3_IS_PREFIX: 'false', MODEL_COMPRESSED: 'true', MODEL_DIGEST: `sha256:${INT8_HEX}`,
+      MODEL_LOCAL_DIR: `{work:path}/model-${INT8_HEX}`,
+    });
+    expect(JSON.parse(m.Lifecycle.Setenv.MODEL_CARD)).toEqual(JSON.parse(demoArtifact().cardJson()));
+    // the edge-only names are retired
+    expect(m.Lifecycle.Setenv.MODEL_DIR).toBeUndefined();
+    expect(m.Lifecycle.Setenv.MODEL_SHA256).toBeUndefined();
   });
 
   test('the Install step verifies the synth-time SHA-256 before unpacking, and Run starts the model', () => {
@@ -88,7 +107,7 @@ describe('a canary channel for arm64 gateways (canary stage)', () => {
     expect(script).toMatch(new RegExp(`^set -eu\\necho "${INT8_HEX}  \\{artifacts:path\\}/[0-9a-f]{64}\\.gz" \\| sha256sum -c -\\n`));
     expect(script.indexOf('sha256sum -c')).toBeLessThan(script.indexOf('tar -xzf'));
     expect(m.Lifecycle.Install).toMatchObject({ Timeout: 600, RequiresPrivilege: false, Skipif: `exists {work:path}/model-${INT8_HEX}/.verified` });
-    expect(m.Lifecycle.Run).toEqual({ Script: 'python3 -u serve.py --model "$MODEL_DIR"', RequiresPrivilege: false });
+    expect(m.Lifecycle.Run).toEqual({ Script: 'python3 -u serve.py --model "$MODEL_LOCAL_DIR"', RequiresPrivilege: false });
     expect(recipeOf(t).ComponentConfiguration.DefaultConfiguration).toMatchObject({ ModelName: 'assistant', ModelVersion: '1.4.0', Framework: 'pytorch' });
   });
 
@@ -221,11 +240,15 @@ describe('a canary channel for arm64 gateways (canary stage)', () => {
     expect(edge.laneKind).toBe(LaneKind.EDGE_FLEET);
     expect(edge.artifactVersion).toBe('1.4.0');
     expect(edge.capacity).toMatchObject({ minInstances: 200, maxInstances: 200, hardware: HardwareTarget.EDGE_ARM64, priceClass: 'per-device' });
-    expect(edge.metricLatency()).toBeUndefined();
+    // InferenceLaneBase's defaults: devices report no inference metrics to CloudWatch, no route target
+    expect(edge).toBeInstanceOf(InferenceLaneBase);
+    expect([edge.metricLatency(), edge.metricErrors(), edge.metricInvocations(), edge.routeTarget()]).toEqual([undefined, undefined, undefined, undefined]);
     expect(edge.sloAlarms).toEqual([]);
     // watched outside CloudWatch: no Application Signals SLOs, burn-rate alarms, saturation or capacity metrics
     expect([edge.serviceLevelObjectives, edge.sloBurnRateAlarms, edge.saturationMetrics, edge.metricCapacityInService()]).toEqual([[], [], [], undefined]);
-    expect(() => edge.grantInvoke(new iam.AccountRootPrincipal())).toThrow(/not invoked through IAM/);
+    // the lane's own grantInvoke says more than the base's: where the model runs and how to call it
+    expect(() => edge.grantInvoke(new iam.AccountRootPrincipal())).toThrow(
+      /S\/Edge: 'grantInvoke' .* is not possible: the model runs on the devices and is not invoked through IAM\. Fix: Call the local inference component on the device \(e\.g\. over Greengrass IPC\) instead\./);
     expect(edge.canaryBakeTime?.toMinutes()).toBe(60);
   });
 });
@@ -353,6 +376,25 @@ describe('two device classes on two platforms', () => {
   });
 });
 
+describe('tags', () => {
+  test('the component version has the model identity and the lane kind, each class its own build\'s target', () => {
+    // GIVEN two classes on two targets: one component version serves both platforms
+    const { stack } = channel({
+      artifact: edgeArtifact(),
+      deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64 }, { name: 'kiosks', target: HardwareTarget.EDGE_X86_64 }],
+      fleetHealth: false,
+    });
+    const t = Template.fromStack(stack);
+    const [component] = Object.values(resourcesOf(t, 'AWS::GreengrassV2::ComponentVersion'));
+    expect(component.Properties.Tags).toEqual({
+      'model:name': 'assistant', 'model:version': '1.4.0', 'model:framework': 'pytorch', 'model:owner': 'ml-platform', 'inference:lane': 'edge-fleet',
+    });
+    const roles = resourcesOf(t, 'AWS::IAM::Role');
+    const targetOf = (prefix: string) => Object.entries(roles).find(([id]) => id.startsWith(prefix))![1].Properties.Tags.find((x: any) => x.Key === 'model:target').Value;
+    expect([targetOf('EdgegatewaysDeviceRole'), targetOf('EdgekiosksDeviceRole')]).toEqual(['edge-arm64', 'edge-x86_64']);
+  });
+});
+
 describe('archive formats', () => {
   test('a .zip build is unpacked by Greengrass, a plain file is used where it lands', () => {
     const stack = new Stack(new App(), 'S');
@@ -371,10 +413,16 @@ describe('archive formats', () => {
     });
     const [zip, onnx] = recipeOf(Template.fromStack(stack)).Manifests;
     expect(zip.Artifacts[0].Unarchive).toBe('ZIP');
-    expect(zip.Lifecycle.Setenv.MODEL_DIR).toBe('{artifacts:decompressedPath}/arm64');
+    expect(zip.Lifecycle.Setenv).toEqual({
+      MODEL_NAME: 'assistant', MODEL_VERSION: '2.0.0', MODEL_FRAMEWORK: 'unknown', MODEL_PRECISION: 'fp32', MODEL_TARGET: 'edge-arm64',
+      MODEL_S3_URI: 's3://models-bucket/assistant/arm64.zip', MODEL_S3_BUCKET: 'models-bucket', MODEL_S3_KEY: 'assistant/arm64.zip',
+      MODEL_S3_IS_PREFIX: 'false', MODEL_COMPRESSED: 'false', MODEL_DIGEST: `sha256:${INT8_HEX}`,
+      MODEL_CARD: '{"name":"assistant","version":"2.0.0","framework":"unknown"}',
+      MODEL_LOCAL_DIR: '{artifacts:decompressedPath}/arm64',
+    });
     expect(zip.Lifecycle.Install.Script).not.toMatch(/tar /);
     expect(onnx.Artifacts[0].Unarchive).toBe('NONE');
-    expect(onnx.Lifecycle.Setenv.MODEL_DIR).toBe('{artifacts:path}');
+    expect(onnx.Lifecycle.Setenv).toMatchObject({ MODEL_TARGET: 'edge-x86_64', MODEL_S3_URI: 's3://models-bucket/assistant/x86.onnx', MODEL_LOCAL_DIR: '{artifacts:path}' });
     expect(onnx.Lifecycle.Install.Script).toMatch(new RegExp(`echo "${INT8_HEX}  \\{artifacts:path\\}/x86.onnx" \\| sha256sum -c -`));
     expect(onnx.Lifecycle.Run).toBeUndefined();
   });

@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -10,7 +11,8 @@ import { EdgeFleetChannel, FleetRelease } from '../../lib/edge-fleet';
 /*
  * Runs the emitted recipes' lifecycle the way the Greengrass nucleus does, in a temp folder with bash:
  * `Skipif: exists <file>` is checked, the Install script runs with the recipe variables substituted,
- * and the Run step reads the weights under MODEL_DIR. {artifacts:path} is a folder per component
+ * and the Run step reads the weights under MODEL_LOCAL_DIR with the manifest's Setenv (the MODEL_* contract)
+ * as its environment. {artifacts:path} is a folder per component
  * version; {work:path} is one folder per component, shared by all its versions (as on a device).
  */
 
@@ -27,7 +29,9 @@ function build(name: string, content: string): string {
   return file;
 }
 
-interface Manifest { Lifecycle: { Setenv: { MODEL_DIR: string }; Install: { Script: string; Skipif: string } } }
+interface Manifest { Lifecycle: { Setenv: { [name: string]: string }; Install: { Script: string; Skipif: string } } }
+
+const sha256 = (file: string) => 'sha256:' + crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 /** The synthesized recipe of a channel whose candidate is `version` built from `tarball`, plus the release it renders. */
 function recipeFor(version: string, tarball: string, release?: FleetRelease): { manifest: Manifest; deployed: string[] } {
@@ -62,8 +66,13 @@ class Device {
     fs.mkdirSync(this.work, { recursive: true });
   }
 
-  /** Deploy `version`: resolve variables, check Skipif, run Install, return the weights at MODEL_DIR. */
+  /** Deploy `version`: resolve variables, check Skipif, run Install, return the weights at MODEL_LOCAL_DIR. */
   public deploy(version: string): string {
+    return this.run(version, 'cat "$MODEL_LOCAL_DIR/weights.txt"');
+  }
+
+  /** Deploy `version` and run `command` with bash in the recipe's Setenv environment (what a Run step sees). */
+  public run(version: string, command: string): string {
     const { manifest, tarball } = this.builds[version];
     const artifacts = path.join(this.root, 'packages', 'artifacts', 'models.assistant', version);
     const resolve = (s: string) => s.replace(/\{artifacts:path\}/g, artifacts).replace(/\{work:path\}/g, this.work);
@@ -77,7 +86,9 @@ class Device {
       execFileSync('bash', ['-c', script], { stdio: 'pipe' });
       this.installs.push(version);
     }
-    return fs.readFileSync(path.join(resolve(manifest.Lifecycle.Setenv.MODEL_DIR), 'weights.txt'), 'utf-8');
+    const env: { [name: string]: string } = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    for (const [name, value] of Object.entries(manifest.Lifecycle.Setenv)) { env[name] = resolve(value); }
+    return execFileSync('bash', ['-c', command], { env, encoding: 'utf-8' });
   }
 }
 
@@ -111,13 +122,22 @@ describe('device lifecycle of the emitted recipes', () => {
     expect(device.deploy(frozen.deployed[0])).toBe('weights of 1.3.0');
   });
 
-  test('each digest has its own MODEL_DIR with the marker inside it', () => {
+  test('after a rollback the Run step\'s MODEL_* environment names the restored bits (version and digest)', () => {
+    const device = new Device(recipes);
+    device.deploy('1.3.0');
+    device.deploy('1.4.0');
+    const show = 'echo "$MODEL_VERSION $MODEL_DIGEST $(cat "$MODEL_LOCAL_DIR/weights.txt")"';
+    expect(device.run('1.3.0', show).trim()).toBe(`1.3.0 ${sha256(v13)} weights of 1.3.0`);
+    expect(device.installs).toEqual(['1.3.0', '1.4.0']);
+  });
+
+  test('each digest has its own MODEL_LOCAL_DIR with the marker inside it', () => {
     const a = recipes['1.3.0'].manifest.Lifecycle;
     const b = recipes['1.4.0'].manifest.Lifecycle;
-    expect(a.Setenv.MODEL_DIR).toMatch(/^\{work:path\}\/model-[0-9a-f]{64}$/);
-    expect(a.Setenv.MODEL_DIR).not.toBe(b.Setenv.MODEL_DIR);
-    expect(a.Install.Skipif).toBe(`exists ${a.Setenv.MODEL_DIR}/.verified`);
-    expect(a.Install.Script.split('\n').slice(-1)[0]).toBe(`touch ${a.Setenv.MODEL_DIR}/.verified`);
+    expect(a.Setenv.MODEL_LOCAL_DIR).toMatch(/^\{work:path\}\/model-[0-9a-f]{64}$/);
+    expect(a.Setenv.MODEL_LOCAL_DIR).not.toBe(b.Setenv.MODEL_LOCAL_DIR);
+    expect(a.Install.Skipif).toBe(`exists ${a.Setenv.MODEL_LOCAL_DIR}/.verified`);
+    expect(a.Install.Script.split('\n').slice(-1)[0]).toBe(`touch ${a.Setenv.MODEL_LOCAL_DIR}/.verified`);
   });
 
   test('a tampered download is refused before anything is unpacked', () => {

@@ -160,6 +160,25 @@ describe('values from JavaScript and other jsii languages are checked at run tim
   });
 });
 
+describe('runCommand reads the one MODEL_* environment (issue 14)', () => {
+  test.each([
+    ['$MODEL_DIR', 'serve --model "$MODEL_DIR"', /'runCommand' \("serve --model \\"\$MODEL_DIR\\""\) reads \$MODEL_DIR, which the component no longer sets: it passes the one MODEL_\* environment of every lane\. Fix: Read MODEL_LOCAL_DIR instead/],
+    ['${MODEL_DIR}', 'serve --model ${MODEL_DIR}/model.onnx', /reads \$MODEL_DIR, which the component no longer sets.*Fix: Read MODEL_LOCAL_DIR instead/],
+    ['$MODEL_SHA256', 'verify "$MODEL_SHA256" && serve', /reads \$MODEL_SHA256, which the component no longer sets.*Fix: Read MODEL_DIGEST \(sha256:<hex>\) instead/],
+  ])('a Run command reading the retired %s is refused (it would start with an empty value on every device)', (_name, runCommand, message) => {
+    expect(build({ runCommand })).toThrow(message);
+    expect(build({ runCommand })).toThrow(LaneValidationError);
+  });
+
+  test.each([
+    ['$MODEL_LOCAL_DIR', 'serve --model "$MODEL_LOCAL_DIR"'],
+    ['a longer name that starts like a retired one', 'serve --model "$MODEL_DIRECTORY" --digest "${MODEL_SHA256SUM}"'],
+    ['the word without a $', 'echo MODEL_DIR is gone'],
+  ])('accepted: %s', (_name, runCommand) => {
+    expect(build({ runCommand })).not.toThrow();
+  });
+});
+
 describe('one thing group per ring of every class', () => {
   test('two classes naming the same existing group are refused (their deployments would replace each other)', () => {
     expect(build({

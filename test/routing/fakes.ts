@@ -3,7 +3,7 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const routerModule = require('../../lib/routing/handler/router.js');
 
-export const createRouter: (config: any, deps: any) => { handle(event: any, context?: any): Promise<any>; bucket: any; state: any } = routerModule.createRouter;
+export const createRouter: (config: any, deps: any) => { handle(event: any, context?: any): Promise<any>; bucket: any; state: any; admission?: any } = routerModule.createRouter;
 export const classify: (err: any) => { kind: string; status: number; errorName: string } = routerModule.classify;
 
 /** An AWS SDK v3-shaped error. */

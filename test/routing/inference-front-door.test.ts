@@ -230,6 +230,65 @@ describe('failover and spillover alarm', () => {
   });
 });
 
+describe('load-aware spill and gradual fail-back', () => {
+  const slo = ServiceLevelObjective.latency(95, Duration.millis(300));
+
+  test('defaults with an SLO (props omitted): budget 80 % of the threshold, 1 % slow for p95, fail-back 10 % -> 100 % over 10 minutes', () => {
+    const { stack } = fullStack({ slo });
+    const text = routerConfigText(Template.fromStack(stack));
+    expect(text).toContain('\\"cacheMs\\":5000,\\"failbackMs\\":600000,\\"failbackStartPercent\\":10');
+    expect(text).toContain('\\"admission\\":{\\"budgetMs\\":240,\\"targetSlowPercent\\":1,\\"windowMs\\":5000,\\"adjustMs\\":1000,\\"gain\\":5,\\"increasePercent\\":1,\\"minPercent\\":5}');
+  });
+
+  test('the target slow share follows the SLO percentile (p99: 0.2 %); an explicit budget is rendered as given', () => {
+    const { stack } = fullStack({ slo: ServiceLevelObjective.latency(99, Duration.millis(500)), primaryLatencyBudget: Duration.millis(500) });
+    expect(routerConfigText(Template.fromStack(stack))).toContain('\\"admission\\":{\\"budgetMs\\":500,\\"targetSlowPercent\\":0.2,');
+  });
+
+  test('no SLO and no budget: load-aware spill is off (no admission in the config); an explicit budget turns it on', () => {
+    const { stack } = fullStack();
+    expect(routerConfigText(Template.fromStack(stack))).not.toContain('admission');
+    const { stack: s2 } = fullStack({ primaryLatencyBudget: Duration.millis(200) });
+    expect(routerConfigText(Template.fromStack(s2))).toContain('\\"admission\\":{\\"budgetMs\\":200,\\"targetSlowPercent\\":1,');
+  });
+
+  test('loadAwareSpill: false leaves it off; failbackDuration 0 fails back at once; 1 hour is the longest ramp', () => {
+    const { stack } = fullStack({ slo, loadAwareSpill: false, failbackDuration: Duration.seconds(0) });
+    const text = routerConfigText(Template.fromStack(stack));
+    expect(text).not.toContain('admission');
+    expect(text).toContain('\\"failbackMs\\":0,');
+    const { stack: s2 } = fullStack({ failbackDuration: Duration.hours(1) });
+    expect(routerConfigText(Template.fromStack(s2))).toContain('\\"failbackMs\\":3600000,');
+  });
+
+  test('with load-aware spill the spillover alarm counts offloaded requests too; without, Spilled only', () => {
+    const { stack } = fullStack({ slo });
+    const [alarm] = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'));
+    expect(alarm.Properties.AlarmDescription).toMatch(/spilled or were offloaded to the burst lane in each of 15 minutes/);
+    const byId = Object.fromEntries(alarm.Properties.Metrics.map((m: any) => [m.Id, m]));
+    expect(Object.keys(byId).sort()).toEqual(['err', 'expr_1', 'inv', 'off', 'spl']);
+    expect(byId.expr_1).toMatchObject({ Expression: 'IF(inv >= 10, 100 * err / inv, 0)' });
+    expect(byId.err).toMatchObject({ Expression: 'spl + off', ReturnData: false });
+    expect(byId.off.MetricStat).toMatchObject({ Metric: { MetricName: 'Offloaded', Namespace: 'InferenceLanes/FrontDoor' }, Stat: 'Sum', Period: 60 });
+    expect(byId.spl.MetricStat).toMatchObject({ Metric: { MetricName: 'Spilled', Namespace: 'InferenceLanes/FrontDoor' }, Stat: 'Sum', Period: 60 });
+    expect(byId.inv.MetricStat).toMatchObject({ Metric: { MetricName: 'Requests' } });
+    const { stack: s2 } = fullStack();
+    const alarms = Object.values(Template.fromStack(s2).findResources('AWS::CloudWatch::Alarm'));
+    expect(JSON.stringify(alarms)).not.toContain('Offloaded');
+  });
+
+  test('metricOffloaded and metricFailingBack; both on the requests widget', () => {
+    const { stack, frontDoor } = fullStack({ slo });
+    expect(frontDoor.metricOffloaded().metricName).toBe('Offloaded');
+    expect(frontDoor.metricFailingBack().metricName).toBe('FailingBack');
+    const cloudwatch = require('aws-cdk-lib/aws-cloudwatch');
+    new cloudwatch.Dashboard(stack, 'Dashboard', { widgets: [frontDoor.widgets()] });
+    const body = JSON.stringify(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'));
+    expect(body).toContain('\\"Offloaded\\"');
+    expect(body).toContain('\\"FailingBack\\"');
+  });
+});
+
 test('widgets: routed requests, overhead p50/p99 and the spillover alarm, on a dashboard', () => {
   const { stack, frontDoor } = fullStack();
   const widgets = frontDoor.widgets();
@@ -290,6 +349,36 @@ describe('validation', () => {
     expect(build({ hedgeAfter: Duration.millis(301), slo })).toThrow(/S\/FrontDoor: 'hedgeAfter' \(301 millis\) is not below the SLO latency threshold \(300 millis\): a hedge sent that late answers after the objective is already missed\. Fix: Pass a hedgeAfter below 300 millis/);
     expect(build({ hedgeAfter: Duration.millis(300), slo })).toThrow(/'hedgeAfter' \(300 millis\) is not below the SLO latency threshold/);
     expect(build({ hedgeAfter: Duration.millis(299), slo })).not.toThrow();
+  });
+
+  test('a load-aware spill budget above the SLO latency threshold is rejected; at the threshold it is accepted', () => {
+    const slo = ServiceLevelObjective.latency(95, Duration.millis(300));
+    expect(build({ primaryLatencyBudget: Duration.millis(301), slo })).toThrow("S/FrontDoor: 'primaryLatencyBudget' (301 millis) is above the SLO latency threshold (300 millis): the primary would miss the objective before the router spills to the burst lane. Fix: Pass a primaryLatencyBudget of at most 300 millis (the default is 80 % of it), or drop primaryLatencyBudget.");
+    expect(build({ primaryLatencyBudget: Duration.millis(300), slo })).not.toThrow();
+    expect(build({ primaryLatencyBudget: Duration.millis(1) })).not.toThrow();
+    expect(build({ primaryLatencyBudget: Duration.millis(0) })).toThrow(/'primaryLatencyBudget' \(0 millis\) must be from 1 milli to 15 minutes/);
+  });
+
+  test('load-aware spill without a burst lane, without a budget, switched off with a budget, at the timeout', () => {
+    expect(build({ primary: sm('a'), primaryLatencyBudget: Duration.millis(200) }, false)).toThrow(/S\/FrontDoor: 'primaryLatencyBudget' \(200 millis\) needs a burst target: load-aware spill sends requests to the burst lane\. Fix: Pass burst, or drop it\./);
+    expect(build({ primary: sm('a'), loadAwareSpill: true }, false)).toThrow(/'loadAwareSpill' \(true\) needs a burst target/);
+    expect(build({ loadAwareSpill: true })).toThrow(/'loadAwareSpill' \(true\) has no latency budget: there is no primaryLatencyBudget and no slo with a latency threshold to derive it from\. Fix: Pass primaryLatencyBudget/);
+    expect(build({ loadAwareSpill: true, slo: ServiceLevelObjective.latency(95, Duration.millis(300)) })).not.toThrow();
+    expect(build({ loadAwareSpill: false, primaryLatencyBudget: Duration.millis(200) })).toThrow(/'primaryLatencyBudget' \(200 millis\) is given but loadAwareSpill is false: the budget is only used by load-aware spill\. Fix: Drop primaryLatencyBudget/);
+    expect(build({ primaryLatencyBudget: Duration.seconds(10), timeout: Duration.seconds(10) })).toThrow(/'primaryLatencyBudget' \(10 seconds\) is not below the router's timeout \(10 seconds\)/);
+    expect(build({ primaryLatencyBudget: Duration.seconds(9), timeout: Duration.seconds(10) })).not.toThrow();
+  });
+
+  test('failbackDuration without failover, above 1 hour, fractional milliseconds', () => {
+    expect(build({ primary: sm('a'), burst: sm('b'), failbackDuration: Duration.minutes(5) }, false)).toThrow(/S\/FrontDoor: 'failbackDuration' \(5 minutes\) is given without failover: the primary has no alarms \(or there is no burst lane\), so traffic never fails over and never fails back\. Fix: Pass the primary's rollback alarms and a burst lane, or drop failbackDuration\./);
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: ENV });
+    const l = lanes(stack);
+    let n = 0;
+    const withAlarms = (failbackDuration: Duration) => () => new InferenceFrontDoor(stack, `FD${n++}`, { primary: l.primary, burst: l.burst, failbackDuration });
+    expect(withAlarms(Duration.seconds(3601))).toThrow(/'failbackDuration' \(1 hour 1 second\) must be from 0 millis to 1 hour/);
+    expect(withAlarms(Duration.seconds(3600))).not.toThrow();
+    expect(withAlarms(Duration.millis(0.5))).toThrow(/'failbackDuration' \(0.5 millis\) must be a whole number of milliseconds/);
   });
 
   test('hedging without a burst lane, hedging at the timeout, fractional milliseconds', () => {

@@ -80,7 +80,8 @@ describe('reading the hybrid stack', () => {
       hedgeAfterMs: 0,
       retry: { budgetPercent: 10, bucketSize: 10, jitterMs: 25 },
       // The baseline's rollback alarms as emitted (the lane reads them too).
-      failover: { alarms: [expect.stringMatching(/^AssistantBaselineSloLatency[0-9A-F]{8}$/), expect.stringMatching(/^AssistantBaselineSloErrorRate[0-9A-F]{8}$/)], cacheMs: 5000 },
+      failover: { alarms: [expect.stringMatching(/^AssistantBaselineSloLatency[0-9A-F]{8}$/), expect.stringMatching(/^AssistantBaselineSloErrorRate[0-9A-F]{8}$/)], cacheMs: 5000, failbackMs: 600000, failbackStartPercent: 10 },
+      admission: { budgetMs: 240, targetSlowPercent: 1, windowMs: 5000, adjustMs: 1000, gain: 5, increasePercent: 1, minPercent: 5 },
     }]);
     const baselineAlarms = hybrid.lanes[0].alarms.map(a => a.logicalId);
     for (const a of hybrid.frontDoors![0].failover!.alarms) { expect(baselineAlarms).toContain(a); }

@@ -87,7 +87,7 @@ function allLanesStack(seed: string): cdk.Stack {
     deviceClasses: [{ name: 'gateways', target: HardwareTarget.EDGE_ARM64 }, { name: 'kiosks', target: HardwareTarget.EDGE_X86_64 }],
     rollout: Rollout.canary({ percent: 5, bakeTime: Duration.hours(1) }),
     release: FleetRelease.canary('1.3.0'),
-    runCommand: 'serve --model "$MODEL_DIR"',
+    runCommand: 'serve --model "$MODEL_LOCAL_DIR"',
   });
   return stack;
 }
@@ -127,7 +127,7 @@ describe('Snapshot masking', () => {
     // GIVEN the same app built from model files (and a handler) with different bytes
     const a = Template.fromStack(allLanesStack('one')).toJSON();
     const b = Template.fromStack(allLanesStack('two')).toJSON();
-    // THEN the raw templates differ (the edge recipe's digests, S3 keys, MODEL_SHA256, Lambda version ids)...
+    // THEN the raw templates differ (the edge recipe's digests, S3 keys, MODEL_DIGEST, Lambda version ids)...
     const raw = (t: object) => JSON.stringify(t);
     expect(raw(a)).not.toEqual(raw(b));
     // ...and the masked ones are equal
@@ -136,7 +136,7 @@ describe('Snapshot masking', () => {
     const recipe = raw(Snapshot.maskTemplate(a));
     expect(recipe).toContain('\\"Digest\\":\\"[SHA256-BASE64]\\"');
     expect(recipe).toContain('{work:path}/model-[HASH]/.verified');
-    expect(recipe).toContain('\\"MODEL_SHA256\\":\\"[HASH]\\"');
+    expect(recipe).toContain('\\"MODEL_DIGEST\\":\\"sha256:[HASH]\\"');
     expect(recipe).not.toMatch(/(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{43}=/);
   });
 

@@ -3,7 +3,7 @@ import * as greengrassv2 from 'aws-cdk-lib/aws-greengrassv2';
 import { IConstruct } from 'constructs';
 import { invalid, isConcreteNumber } from '../../core/private/errors';
 import { checkDuration, checkFinite, checkOneOf, checkWholeNumber } from '../../core/private/validation';
-import { FleetJobOptions, JobFailureType } from '../fleet-job';
+import { FleetJobOptions, JobAbortCriterion, JobFailureType } from '../fleet-job';
 
 /** The defaults of each ring. @internal */
 export const CANARY_JOB_DEFAULTS: FleetJobOptions = {
@@ -63,29 +63,7 @@ export function renderJobConfiguration(scope: IConstruct, prop: string, options:
     };
   }
 
-  if (!Array.isArray(abortCriteria)) {
-    throw invalid(scope, `${prop}.abortCriteria`, abortCriteria, 'is not a list', 'Pass a list of { failureType, thresholdPercent, minExecutedDevices }, or [] for no abort criteria.');
-  }
-  const seen = new Set<JobFailureType>();
-  const criteriaList = abortCriteria.map((c, i) => {
-    const p = `${prop}.abortCriteria[${i}]`;
-    checkFinite(scope, `${p}.thresholdPercent`, c.thresholdPercent, { min: 0, max: 100, fix: 'Pass a percent from 0 to 100 with at most two decimals.' });
-    if (isConcreteNumber(c.thresholdPercent) && Math.abs(c.thresholdPercent * 100 - Math.round(c.thresholdPercent * 100)) > 1e-6) {
-      throw invalid(scope, `${p}.thresholdPercent`, c.thresholdPercent, 'has more than two decimals (IoT jobs accept e.g. 10.99, not 10.999)', `Pass ${Math.round(c.thresholdPercent * 100) / 100}.`);
-    }
-    checkWholeNumber(scope, `${p}.minExecutedDevices`, c.minExecutedDevices, 1, INT32_MAX);
-    checkOneOf(scope, `${p}.failureType`, c.failureType, Object.values(JobFailureType), 'Use JobFailureType.FAILED, REJECTED, TIMED_OUT or ALL.');
-    if (seen.has(c.failureType)) {
-      throw invalid(scope, `${p}.failureType`, c.failureType, 'is listed twice', 'Keep one criterion per failure type.');
-    }
-    seen.add(c.failureType);
-    return {
-      failureType: c.failureType,
-      action: 'CANCEL',
-      thresholdPercentage: c.thresholdPercent,
-      minNumberOfExecutedThings: c.minExecutedDevices,
-    };
-  });
+  const criteriaList = renderAbortCriteria(scope, `${prop}.abortCriteria`, abortCriteria);
 
   let timeoutConfig: greengrassv2.CfnDeployment.IoTJobTimeoutConfigProperty | undefined;
   if (timeout) {
@@ -124,4 +102,31 @@ export function wholeSeconds(scope: IConstruct, prop: string, d: Duration): numb
   }
   checkDuration(scope, prop, d, { unit: 'seconds', min: Duration.seconds(1), max: Duration.seconds(INT32_MAX) });
   return d.toSeconds();
+}
+
+/** Abort criteria as the L1 `CriteriaList` (Action CANCEL), one per failure type. */
+function renderAbortCriteria(scope: IConstruct, prop: string, abortCriteria: JobAbortCriterion[]): greengrassv2.CfnDeployment.IoTJobAbortCriteriaProperty[] {
+  if (!Array.isArray(abortCriteria)) {
+    throw invalid(scope, prop, abortCriteria, 'is not a list', 'Pass a list of { failureType, thresholdPercent, minExecutedDevices }, or [] for no abort criteria.');
+  }
+  const seen = new Set<JobFailureType>();
+  return abortCriteria.map((c, i) => {
+    const p = `${prop}[${i}]`;
+    checkFinite(scope, `${p}.thresholdPercent`, c.thresholdPercent, { min: 0, max: 100, fix: 'Pass a percent from 0 to 100 with at most two decimals.' });
+    if (isConcreteNumber(c.thresholdPercent) && Math.abs(c.thresholdPercent * 100 - Math.round(c.thresholdPercent * 100)) > 1e-6) {
+      throw invalid(scope, `${p}.thresholdPercent`, c.thresholdPercent, 'has more than two decimals (IoT jobs accept e.g. 10.99, not 10.999)', `Pass ${Math.round(c.thresholdPercent * 100) / 100}.`);
+    }
+    checkWholeNumber(scope, `${p}.minExecutedDevices`, c.minExecutedDevices, 1, INT32_MAX);
+    checkOneOf(scope, `${p}.failureType`, c.failureType, Object.values(JobFailureType), 'Use JobFailureType.FAILED, REJECTED, TIMED_OUT or ALL.');
+    if (seen.has(c.failureType)) {
+      throw invalid(scope, `${p}.failureType`, c.failureType, 'is listed twice', 'Keep one criterion per failure type.');
+    }
+    seen.add(c.failureType);
+    return {
+      failureType: c.failureType,
+      action: 'CANCEL',
+      thresholdPercentage: c.thresholdPercent,
+      minNumberOfExecutedThings: c.minExecutedDevices,
+    };
+  });
 }

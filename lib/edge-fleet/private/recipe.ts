@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { HardwareTarget } from '../../core/hardware';
 import { ModelArtifactBinding } from '../../core/model-artifact';
+import { modelEnvironment } from '../../core/private/model-environment';
 
 /**
  * The Greengrass platform each edge target maps to (values the nucleus reports: `os.arch` amd64 /
@@ -52,7 +53,11 @@ export function recipeDigest(sha256Hex: string): string {
  *   the object was overwritten in S3 before the component version was created; `.tar.gz` builds are then
  *   unpacked into `{work:path}/model-<sha256>` (Greengrass itself only unpacks ZIP), a folder per
  *   digest with its `.verified` marker inside, so a rollback to an older version runs its own weights;
- * - `MODEL_DIR`, `MODEL_SHA256`, `MODEL_NAME`, `MODEL_VERSION` are set for the Run step.
+ * - the manifest's `Lifecycle.Setenv` is the MODEL_* environment every lane passes
+ *   (`modelEnvironment`: `MODEL_NAME`, `MODEL_VERSION`, ..., `MODEL_S3_URI`, `MODEL_DIGEST`, `MODEL_CARD`)
+ *   for that platform's build, with `MODEL_LOCAL_DIR` the verified, unpacked weights: every lifecycle
+ *   step (Install, Run) sees it. The nucleus interpolates recipe variables in it (`{work:path}`) and
+ *   leaves other braces (the card's JSON) as they are.
  * @internal
  */
 export function buildRecipe(input: RecipeInput): { [key: string]: unknown } {
@@ -76,7 +81,7 @@ export function buildRecipe(input: RecipeInput): { [key: string]: unknown } {
       marker = `{work:path}/.verified-${b.sha256Hex}`;
     } else if (b.binding.compressed) {
       // One folder per digest, never shared between builds: a rollback or a freeze that restores an
-      // older component version skips Install (its marker is still there) and its MODEL_DIR still
+      // older component version skips Install (its marker is still there) and its MODEL_LOCAL_DIR still
       // holds its own weights. The marker lives inside the folder it vouches for.
       modelDir = `{work:path}/model-${b.sha256Hex}`;
       marker = `${modelDir}/.verified`;
@@ -88,13 +93,8 @@ export function buildRecipe(input: RecipeInput): { [key: string]: unknown } {
     }
     script.push(`touch ${marker}`);
     const lifecycle: { [key: string]: unknown } = {
-      Setenv: {
-        MODEL_DIR: modelDir,
-        MODEL_SHA256: b.sha256Hex,
-        MODEL_NAME: b.binding.name,
-        MODEL_VERSION: b.binding.version,
-        MODEL_PRECISION: b.binding.precision,
-      },
+      // The one MODEL_* contract of every lane (Lambda, ECS, Kubernetes), for this platform's build.
+      Setenv: modelEnvironment(b.binding, modelDir),
       Install: {
         Script: script.join('\n'),
         Skipif: `exists ${marker}`,

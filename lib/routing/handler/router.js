@@ -68,6 +68,73 @@ class TokenBucket {
   }
 }
 
+/** Decayed answers below which the slow share is not judged (no evidence: the share recovers). */
+const MIN_EVIDENCE = 0.5;
+
+/**
+ * Load-aware admission: each execution environment watches the primary's answers (cheap in-process
+ * state, no AWS call) and sends a share of new requests to the burst lane first while the primary is
+ * saturated, before it refuses anything. A Lambda environment runs one request at a time, so the primary's
+ * in-flight count across the fleet is not visible here; its latency is. "Slow" = answered after
+ * `budgetMs` (80 % of the SLO latency threshold by default), refused for capacity, or timed out. Counts decay
+ * exponentially with `windowMs`. At most once per `adjustMs`:
+ *
+ * - slow share f above `targetSlowPercent` (a fifth of the SLO's allowed tail by default, 1 % for p95): the
+ *   primary's share is multiplied by max(0.5, 1 - gain × (f - target)) (at least `minPercent` stays, so
+ *   the primary keeps being measured and keeps its scaling signal);
+ * - otherwise (or with less than half a decayed answer of evidence, e.g. after an idle spell): the share
+ *   grows by `increasePercent` per elapsed period, back to 100 %.
+ *
+ * So the primary runs near the load where `targetSlowPercent` of its answers take longer than the budget,
+ * and the burst lane takes the rest. lib/simulation/front-door-model.ts models the same rule per second.
+ */
+class Admission {
+  constructor(cfg) {
+    this.budgetMs = cfg.budgetMs;
+    this.target = cfg.targetSlowPercent / 100;
+    this.windowMs = cfg.windowMs;
+    this.adjustMs = cfg.adjustMs;
+    this.gain = cfg.gain;
+    this.increase = cfg.increasePercent / 100;
+    this.minShare = cfg.minPercent / 100;
+    this.share = 1;
+    this.answers = 0;
+    this.slow = 0;
+    this.at = undefined;
+    this.adjustedAt = undefined;
+  }
+  decay(t) {
+    if (this.at !== undefined && t > this.at) {
+      const k = Math.exp(-(t - this.at) / this.windowMs);
+      this.answers *= k;
+      this.slow *= k;
+    }
+    this.at = t;
+  }
+  /** One answer (or refusal) of the primary, `latencyMs` after it was called. */
+  observe(t, latencyMs, refused) {
+    this.decay(t);
+    this.answers += 1;
+    if (refused || latencyMs > this.budgetMs) { this.slow += 1; }
+  }
+  /** Probability that a new request goes to the primary first. */
+  primaryShare(t) {
+    if (this.adjustedAt === undefined) { this.adjustedAt = t; return this.share; }
+    const elapsed = t - this.adjustedAt;
+    if (elapsed < this.adjustMs) { return this.share; }
+    const periods = Math.min(100, Math.floor(elapsed / this.adjustMs));
+    this.adjustedAt += periods * this.adjustMs;
+    this.decay(t);
+    const f = this.answers >= MIN_EVIDENCE ? this.slow / this.answers : 0;
+    if (f > this.target) {
+      this.share = Math.max(this.minShare, this.share * Math.max(0.5, 1 - this.gain * (f - this.target)));
+    } else {
+      this.share = Math.min(1, this.share + this.increase * periods);
+    }
+    return this.share;
+  }
+}
+
 function header(headers, name) {
   if (!headers) { return undefined; }
   const wanted = name.toLowerCase();
@@ -107,9 +174,11 @@ function createRouter(config, deps) {
   const sleep = deps.sleep || ((ms) => new Promise((r) => setTimeout(r, ms)));
   const emit = deps.emit || ((line) => process.stdout.write(line + '\n'));
   const log = deps.log || ((obj) => process.stdout.write(JSON.stringify(obj) + '\n'));
+  const wallNow = deps.wallNow || Date.now;
   const retry = config.retry || { budgetPercent: 10, bucketSize: 10, jitterMs: 25 };
   const bucket = new TokenBucket(retry.bucketSize, retry.budgetPercent);
-  const state = { alarming: new Set(), loadedAt: -Infinity, loading: undefined };
+  const state = { alarming: new Set(), recoveredAt: undefined, loadedAt: -Infinity, loading: undefined };
+  const admission = config.admission && config.primary && config.burst ? new Admission(config.admission) : undefined;
 
   // ---- failover state (written by the EventBridge rule's invocations, cached per environment) ----
 
@@ -124,6 +193,21 @@ function createRouter(config, deps) {
     return state.alarming.size > 0;
   }
 
+  /**
+   * Gradual fail-back: after the primary's alarms leave ALARM, the share of new requests that go to the
+   * primary first grows linearly from `failbackStartPercent` to 100 % over `failbackMs` (wall clock from the
+   * alarm's state timestamp, so every environment ramps alike); the rest still go to the burst lane first.
+   * Call after failedOver() (which refreshes the cached state).
+   */
+  function failbackShare() {
+    const f = config.failover;
+    if (!f || !(f.failbackMs > 0) || state.recoveredAt === undefined) { return 1; }
+    const elapsed = wallNow() - state.recoveredAt;
+    if (elapsed >= f.failbackMs) { return 1; }
+    const start = f.failbackStartPercent / 100;
+    return Math.max(start, start + (1 - start) * (elapsed / f.failbackMs));
+  }
+
   async function loadState() {
     try {
       const out = await deps.dynamodb.query({
@@ -134,11 +218,20 @@ function createRouter(config, deps) {
         ConsistentRead: false,
       });
       const alarming = new Set();
+      let recoveredAt;
       for (const item of out.Items || []) {
         const name = item.alarm && item.alarm.S;
-        if (config.failover.alarms.includes(name) && item.state && item.state.S === 'ALARM') { alarming.add(name); }
+        if (!config.failover.alarms.includes(name)) { continue; }
+        if (item.state && item.state.S === 'ALARM') {
+          alarming.add(name);
+        } else if (item.failback && item.failback.N) {
+          // Left ALARM at this time (the alarm's own state timestamp): the fail-back ramp starts there.
+          const at = Number(item.failback.N);
+          if (recoveredAt === undefined || at > recoveredAt) { recoveredAt = at; }
+        }
       }
       state.alarming = alarming;
+      state.recoveredAt = recoveredAt;
     } catch (err) {
       // Keep the last known state: a state-store blip must not flip traffic.
       log({ level: 'WARN', message: 'failover state unavailable; keeping the last known state', error: err && err.name });
@@ -154,11 +247,16 @@ function createRouter(config, deps) {
       return { ignored: true };
     }
     const value = detail.state && detail.state.value;
-    const ts = Date.parse((detail.state && detail.state.timestamp) || event.time || '') || Date.now();
+    const ts = Date.parse((detail.state && detail.state.timestamp) || event.time || '') || wallNow();
+    // Leaving ALARM starts the gradual fail-back: the item keeps when (only such transitions carry it).
+    const leftAlarm = value !== 'ALARM' && detail.previousState && detail.previousState.value === 'ALARM';
     try {
       await deps.dynamodb.putItem({
         TableName: config.failover.table,
-        Item: { route: { S: config.route }, alarm: { S: alarm }, state: { S: String(value) }, ts: { N: String(ts) } },
+        Item: {
+          route: { S: config.route }, alarm: { S: alarm }, state: { S: String(value) }, ts: { N: String(ts) },
+          ...(leftAlarm ? { failback: { N: String(ts) } } : {}),
+        },
         // Events can arrive out of order: an older state never overwrites a newer one.
         ConditionExpression: 'attribute_not_exists(#ts) OR #ts < :ts',
         ExpressionAttributeNames: { '#ts': 'ts' },
@@ -228,10 +326,20 @@ function createRouter(config, deps) {
   async function timed(m, target, req, signal) {
     const t0 = now();
     const effective = signal && req.deadline ? AbortSignal.any([signal, req.deadline]) : (signal || req.deadline);
+    const watched = admission !== undefined && target === config.primary;
     try {
-      return await callLane(target, req, effective);
+      const out = await callLane(target, req, effective);
+      if (watched) { const t1 = now(); admission.observe(t1, t1 - t0, false); }
+      return out;
     } catch (err) {
-      throw classify(err);
+      const e = classify(err);
+      if (watched) {
+        const t1 = now();
+        // A hedge's loser aborted by the router: slow only if it was already past the budget.
+        const aborted = e.kind === 'timeout' && signal && signal.aborted && !(req.deadline && req.deadline.aborted);
+        admission.observe(t1, t1 - t0, !aborted && (e.kind === 'capacity' || e.kind === 'timeout'));
+      }
+      throw e;
     } finally {
       m.waitMs += now() - t0;
     }
@@ -253,12 +361,30 @@ function createRouter(config, deps) {
     // Weighted split for a cross-lane canary: a share of requests goes to the canary lane first, with the
     // primary as its fallback. Not while failed over (the primary is unhealthy then) and never hedged.
     const toCanary = !isFailedOver && !!config.canary && random() * 100 < config.canary.percent;
+    // Not failed over and not a canary request: the fail-back ramp, then load-aware admission, may still
+    // send it to the burst lane first (a draw only when a share is below 100 %).
+    let burstFirst = false;
+    if (!isFailedOver && !toCanary && config.burst && config.primary) {
+      const ramp = failbackShare();
+      if (ramp < 1 && random() >= ramp) {
+        m.FailingBack = 1;
+        burstFirst = true;
+      } else if (admission) {
+        const share = admission.primaryShare(now());
+        if (share < 1 && random() >= share) {
+          m.Offloaded = 1;
+          burstFirst = true;
+        }
+      }
+    }
     if (isFailedOver) {
       m.FailedOver = 1;
       lanes.push(['burst', config.burst], ['primary', config.primary]);
     } else if (toCanary) {
       m.Canary = 1;
       lanes.push(['canary', config.canary.target], ['primary', config.primary]);
+    } else if (burstFirst) {
+      lanes.push(['burst', config.burst], ['primary', config.primary]);
     } else {
       lanes.push(['primary', config.primary]);
       if (config.burst) { lanes.push(['burst', config.burst]); }
@@ -267,7 +393,7 @@ function createRouter(config, deps) {
     const second = lanes[1];
 
     let firstError;
-    if (second && config.hedgeAfterMs > 0 && !isFailedOver && !toCanary) {
+    if (second && config.hedgeAfterMs > 0 && !isFailedOver && !toCanary && !burstFirst) {
       const hedged = await hedge(req, m, first, second);
       if (hedged.result) { return hedged; }
       firstError = hedged.error;
@@ -483,7 +609,7 @@ function createRouter(config, deps) {
 
   function emitMetrics(m, operation, started) {
     const overhead = Math.max(0, now() - started - m.waitMs);
-    const names = ['Requests', 'Spilled', 'FailedOver', 'Hedged', 'Canary', 'Failed', 'Rejected', 'RetryBudgetExhausted', 'JobsSubmitted', 'JobLookups', 'JobLookupDenied'];
+    const names = ['Requests', 'Spilled', 'FailedOver', 'FailingBack', 'Offloaded', 'Hedged', 'Canary', 'Failed', 'Rejected', 'RetryBudgetExhausted', 'JobsSubmitted', 'JobLookups', 'JobLookupDenied'];
     const line = {
       _aws: {
         Timestamp: Date.now(),
@@ -547,7 +673,7 @@ function createRouter(config, deps) {
     return res;
   }
 
-  return { handle, bucket, state, _onAlarmStateChange: onAlarmStateChange };
+  return { handle, bucket, state, admission, _onAlarmStateChange: onAlarmStateChange };
 }
 
-module.exports = { createRouter, classify, TokenBucket, LaneError, CAPACITY_ERROR_NAMES };
+module.exports = { createRouter, classify, Admission, TokenBucket, LaneError, CAPACITY_ERROR_NAMES };

@@ -21,13 +21,23 @@ export function frontDoorMetric(name: string, routeName: string, props?: cloudwa
 /**
  * Spillover above the threshold in every one of N one-minute periods: the baseline lane is undersized
  * (a short surge that the burst lane absorbs does not page). Idle minutes and minutes with fewer than
- * 10 requests read 0.
+ * 10 requests read 0. With load-aware spill, requests offloaded to the burst lane count as spilled (a
+ * router that offloads early rarely sees a refusal, so `Spilled` alone would stay blind).
  */
-export function spilloverAlarm(scope: Construct, props: { spilloverAlarmThresholdPercent?: number; spilloverAlarmEvaluationPeriods?: number }, routeName: string): cloudwatch.Alarm {
+export function spilloverAlarm(scope: Construct, props: { spilloverAlarmThresholdPercent?: number; spilloverAlarmEvaluationPeriods?: number }, routeName: string,
+  withOffloaded = false): cloudwatch.Alarm {
   const threshold = props.spilloverAlarmThresholdPercent ?? 20;
   const periods = props.spilloverAlarmEvaluationPeriods ?? 15;
+  const spilled = withOffloaded
+    ? new cloudwatch.MathExpression({
+      expression: 'spl + off',
+      usingMetrics: { spl: frontDoorMetric('Spilled', routeName), off: frontDoorMetric('Offloaded', routeName) },
+      period: Duration.minutes(1),
+      label: 'Spilled + offloaded',
+    })
+    : frontDoorMetric('Spilled', routeName);
   const rate = errorRatePercent({
-    errors: frontDoorMetric('Spilled', routeName),
+    errors: spilled,
     requests: frontDoorMetric('Requests', routeName),
     minRequests: 10,
     period: Duration.minutes(1),
@@ -40,6 +50,6 @@ export function spilloverAlarm(scope: Construct, props: { spilloverAlarmThreshol
     evaluationPeriods: periods,
     datapointsToAlarm: periods,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    alarmDescription: `More than ${threshold}% of requests to ${routeName} spilled to the burst lane in each of ${periods} minutes: the primary (baseline) lane is undersized.`,
+    alarmDescription: `More than ${threshold}% of requests to ${routeName} ${withOffloaded ? 'spilled or were offloaded' : 'spilled'} to the burst lane in each of ${periods} minutes: the primary (baseline) lane is undersized.`,
   });
 }

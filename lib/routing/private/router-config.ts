@@ -23,7 +23,62 @@ export interface RouterConfig {
   readonly hedgeAfterMs: number;
   readonly retryAfterSeconds: number;
   readonly retry: { budgetPercent: number; bucketSize: number; jitterMs: number };
-  readonly failover?: { table: string; alarms: string[]; cacheMs: number };
+  readonly failover?: { table: string; alarms: string[]; cacheMs: number; failbackMs: number; failbackStartPercent: number };
+  readonly admission?: AdmissionConfig;
+}
+
+/** Load-aware spill as the router runs it (handler/router.js `Admission`). */
+export interface AdmissionConfig {
+  readonly budgetMs: number;
+  readonly targetSlowPercent: number;
+  readonly windowMs: number;
+  readonly adjustMs: number;
+  readonly gain: number;
+  readonly increasePercent: number;
+  readonly minPercent: number;
+}
+
+/** Constants of load-aware spill (tuned on the assistant scenario, lib/simulation; see lib/routing/README.md). */
+export const ADMISSION = {
+  /** Default budget: this share of the SLO latency threshold. */
+  budgetOfThreshold: 0.8,
+  /** Target share of slow answers: the SLO's allowed tail (100 - percentile) divided by this. */
+  tailDivisor: 5,
+  windowMs: 5000,
+  adjustMs: 1000,
+  gain: 5,
+  increasePercent: 1,
+  minPercent: 5,
+} as const;
+
+/** Default fail-back ramp. */
+export const FAILBACK = { duration: Duration.minutes(10), startPercent: 10 } as const;
+
+/**
+ * The admission settings, or undefined when load-aware spill is off: a burst lane and a budget (explicit,
+ * or 80 % of the SLO latency threshold) are needed; tokens in the budget or the SLO leave it off.
+ */
+export function admissionConfig(props: InferenceFrontDoorProps): AdmissionConfig | undefined {
+  if (!props.primary || !props.burst || props.loadAwareSpill === false) { return undefined; }
+  const threshold = props.slo?.latencyThreshold;
+  let budgetMs: number | undefined;
+  if (props.primaryLatencyBudget !== undefined) {
+    if (props.primaryLatencyBudget.isUnresolved()) { return undefined; }
+    budgetMs = durationMillis(props.primaryLatencyBudget);
+  } else if (threshold !== undefined && !threshold.isUnresolved()) {
+    budgetMs = Math.round(durationMillis(threshold) * ADMISSION.budgetOfThreshold);
+  }
+  if (budgetMs === undefined) { return undefined; }
+  const percentile = props.slo?.latencyThreshold !== undefined ? props.slo.latencyPercentile : 95;
+  return {
+    budgetMs,
+    targetSlowPercent: Math.round(1e6 * (100 - percentile) / ADMISSION.tailDivisor) / 1e6,
+    windowMs: ADMISSION.windowMs,
+    adjustMs: ADMISSION.adjustMs,
+    gain: ADMISSION.gain,
+    increasePercent: ADMISSION.increasePercent,
+    minPercent: ADMISSION.minPercent,
+  };
 }
 
 function syncSettings(c: RouteTargetConfig): { [key: string]: unknown } {
@@ -70,6 +125,9 @@ export function renderRouterConfig(scope: Construct, props: InferenceFrontDoorPr
       table: failover.table.tableName,
       alarms: failover.alarmNames,
       cacheMs: durationMillis(props.failoverStateCacheTtl ?? Duration.seconds(5)),
+      failbackMs: durationMillis(props.failbackDuration ?? FAILBACK.duration),
+      failbackStartPercent: FAILBACK.startPercent,
     } : undefined,
+    admission: admissionConfig(props),
   };
 }

@@ -121,6 +121,15 @@ export function validateFrontDoorProps(scope: IConstruct, props: InferenceFrontD
     throw invalid(scope, 'hedgeAfter', props.hedgeAfter, `is not below the router's timeout (${describeDuration(timeout)})`,
       'Pass a hedgeAfter below the timeout, or raise timeout.');
   }
+  // --- load-aware spill and fail-back ----------------------------------------------------------------
+  validateLoadAwareSpill(scope, props);
+  if (props.failbackDuration !== undefined) {
+    if (!(primary && burst && primary.alarms.length > 0)) {
+      throw invalid(scope, 'failbackDuration', props.failbackDuration, 'is given without failover: the primary has no alarms (or there is no burst lane), so traffic never fails over and never fails back',
+        'Pass the primary\'s rollback alarms and a burst lane, or drop failbackDuration.');
+    }
+    checkDuration(scope, 'failbackDuration', props.failbackDuration, { unit: 'milliseconds', min: Duration.millis(0), max: Duration.hours(1) });
+  }
   const reserved = props.reservedConcurrentExecutions;
   const warm = props.provisionedConcurrentExecutions;
   if (reserved !== undefined && warm !== undefined && !Token.isUnresolved(reserved) && !Token.isUnresolved(warm) && warm > reserved) {
@@ -135,5 +144,42 @@ function checkSize(scope: IConstruct, prop: string, size: Size | undefined, min:
   const bytes = size.toBytes();
   if (!Number.isFinite(bytes) || bytes < min || bytes > max) {
     throw invalid(scope, prop, bytes, `must be from ${min} to ${max} bytes`, fix);
+  }
+}
+
+/**
+ * Load-aware spill: needs a burst lane and a budget; the budget is at most the SLO latency threshold and
+ * below the router's timeout.
+ */
+function validateLoadAwareSpill(scope: IConstruct, props: InferenceFrontDoorProps): void {
+  const { burst, loadAwareSpill } = props;
+  const budget = props.primaryLatencyBudget;
+  if (loadAwareSpill !== undefined && typeof loadAwareSpill !== 'boolean') {
+    throw invalid(scope, 'loadAwareSpill', loadAwareSpill, 'is not a boolean', 'Pass true or false.');
+  }
+  if (budget !== undefined && loadAwareSpill === false) {
+    throw invalid(scope, 'primaryLatencyBudget', budget, 'is given but loadAwareSpill is false: the budget is only used by load-aware spill',
+      'Drop primaryLatencyBudget, or drop loadAwareSpill: false.');
+  }
+  if ((budget !== undefined || loadAwareSpill === true) && !burst) {
+    throw invalid(scope, budget !== undefined ? 'primaryLatencyBudget' : 'loadAwareSpill', budget ?? loadAwareSpill,
+      'needs a burst target: load-aware spill sends requests to the burst lane', 'Pass burst, or drop it.');
+  }
+  const threshold = props.slo?.latencyThreshold;
+  if (loadAwareSpill === true && budget === undefined && threshold === undefined) {
+    throw invalid(scope, 'loadAwareSpill', true, 'has no latency budget: there is no primaryLatencyBudget and no slo with a latency threshold to derive it from',
+      'Pass primaryLatencyBudget (e.g. Duration.millis(240)) or slo: ServiceLevelObjective.latency(95, Duration.millis(300)).');
+  }
+  if (budget === undefined) { return; }
+  checkDuration(scope, 'primaryLatencyBudget', budget, { unit: 'milliseconds', min: Duration.millis(1), max: Duration.seconds(MAX_TIMEOUT_SECONDS) });
+  if (threshold && !budget.isUnresolved() && !threshold.isUnresolved() && durationMillis(budget) > durationMillis(threshold)) {
+    throw invalid(scope, 'primaryLatencyBudget', budget,
+      `is above the SLO latency threshold (${describeDuration(threshold)}): the primary would miss the objective before the router spills to the burst lane`,
+      `Pass a primaryLatencyBudget of at most ${describeDuration(threshold)} (the default is 80 % of it), or drop primaryLatencyBudget.`);
+  }
+  const timeout = props.timeout ?? Duration.seconds(60);
+  if (!budget.isUnresolved() && !timeout.isUnresolved() && durationMillis(budget) >= durationMillis(timeout)) {
+    throw invalid(scope, 'primaryLatencyBudget', budget, `is not below the router's timeout (${describeDuration(timeout)})`,
+      'Pass a primaryLatencyBudget below the timeout, or raise timeout.');
   }
 }

@@ -1,0 +1,34 @@
+import { Annotations, Token } from 'aws-cdk-lib';
+import type { IInferenceLane } from '../inference-lane';
+import { LaneValidationError } from '../errors';
+import { VersionFreeze } from '../version-freeze';
+import { invalid } from './errors';
+
+/**
+ * # Core API for lanes: the emergency freeze
+ *
+ * Not exported from the package. `frozenVersionError(lane)` is the one check of a lane against the
+ * freeze in force at it ({@link VersionFreeze.of}); InferenceLaneBase runs it as a construct validation
+ * and HybridTopology for each of its lanes, so a frozen synth fails naming every lane and the version
+ * it would deploy. An expired freeze is not enforced; the lane gets a warning instead.
+ */
+export function frozenVersionError(lane: IInferenceLane, now: number = Date.now()): LaneValidationError | undefined {
+  const freeze = VersionFreeze.of(lane);
+  if (!freeze) { return undefined; }
+  if (!freeze.isInForceAt(now)) {
+    Annotations.of(lane).addWarningV2('cdk-inference-lanes:freeze-expired',
+      `The version freeze ${freeze.toString()} has expired and is no longer enforced: lift it (${liftHint(freeze)}).`);
+    return undefined;
+  }
+  const version = lane.artifactVersion;
+  if (Token.isUnresolved(version) || version === freeze.version) { return undefined; }
+  return invalid(lane, 'artifact.version', version,
+    `would be deployed while versions are frozen at ${freeze.version} (${freeze.reason}${freeze.until ? `, until ${freeze.until}` : ''}; set by ${freeze.source})`,
+    `Serve ${freeze.version} on this lane (give it the artifact of version ${freeze.version}), or lift the freeze (${liftHint(freeze)}).`);
+}
+
+function liftHint(freeze: VersionFreeze): string {
+  return freeze.source.startsWith('context')
+    ? `drop -c ${VersionFreeze.CONTEXT_KEY}=${freeze.version}`
+    : 'remove the VersionFreeze from the code';
+}
