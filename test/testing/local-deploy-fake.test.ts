@@ -331,6 +331,21 @@ describe('failures LocalDeploy reports (and the server it stops)', () => {
   });
 });
 
+describe('the exit listener', () => {
+  test('a running deployment stops its server when the process exits; stop() and a failed start remove the listener', () => {
+    const before = process.listenerCount('exit');
+    const d = deploy(HAPPY, { createSkippedViaApi: false });
+    const pid = fake.calls('server')[0].pid;
+    expect(process.listenerCount('exit')).toBe(before + 1);
+    process.listeners('exit').slice(-1)[0].call(process, 0);
+    expect(d.running).toBe(false);
+    expect(alive(pid)).toBe(false);
+    expect(process.listenerCount('exit')).toBe(before);
+    expect(() => deploy({ ...HAPPY, serverCrash: 'Traceback: no' })).toThrow(/after 3 attempts/);
+    expect(process.listenerCount('exit')).toBe(before);
+  });
+});
+
 describe('onServerOf: a second stack on a running deployment\'s server', () => {
   test('borrows the port, starts no server, does not bootstrap; stopping it leaves the host running', () => {
     const host = deploy(HAPPY, { createSkippedViaApi: false });
