@@ -8,6 +8,7 @@ import {
   apiCreateRequests, classifyResources, deployFailureMessage, failedEvents, formatResult, referenceValues, sortOutcomes, splitOutputs, unsupportedTypesIn,
 } from '../../lib/testing/private/deploy-result';
 import { collectReferences, substituteInstanceType } from '../../lib/testing/private/emulator-adapter';
+import { explainEmulatorFailure } from '../../lib/testing/private/emulator-failures';
 import { emulatorProfile } from '../../lib/testing/private/emulator-profile';
 import { freePort, killProcessGroup, readLog } from '../../lib/testing/private/moto-server';
 import * as processHelpers from '../../lib/testing/private/process';
@@ -389,6 +390,13 @@ describe('moto-server', () => {
       spy.mockRestore();
     }
   });
+});
+
+test('explainEmulatorFailure: a GetAtt of a resource of unknown type says so', () => {
+  const [text] = explainEmulatorFailure('Template error: instance of Fn::GetAtt references undefined resource Lookup', () => '');
+  expect(text).toMatch(/^Cause: a resource moto creates reads an attribute of Lookup \(unknown type\), which moto's CloudFormation does not create, /);
+  const [known] = explainEmulatorFailure('Fn::GetAtt references undefined resource Lookup', (id) => (id === 'Lookup' ? 'Custom::Lookup' : ''));
+  expect(known).toContain('reads an attribute of Lookup (Custom::Lookup)');
 });
 
 describe('emulator-profile (what the installed moto supports)', () => {
