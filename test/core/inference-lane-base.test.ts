@@ -34,7 +34,11 @@ describe('InferenceLaneBase', () => {
     expect(InferenceLaneBase.isInferenceLane({ laneKind: 'serverless', capacity: {}, artifactVersion: '1', metricLatency: () => undefined })).toBe(false);
     expect(InferenceLaneBase.isInferenceLane(undefined)).toBe(false);
     expect(InferenceLaneBase.isInferenceLane(null)).toBe(false);
-    expect(InferenceLaneBase.isInferenceLane(new BareLane(stack, 'Bare'))).toBe(true);
+    const lane = new BareLane(stack, 'Bare');
+    expect(InferenceLaneBase.isInferenceLane(lane)).toBe(true);
+    // the brand is not enumerable: a spread copy of a lane is not a lane
+    expect(InferenceLaneBase.isInferenceLane({ ...lane })).toBe(false);
+    expect(InferenceLaneBase.isInferenceLane(Object.assign({}, lane))).toBe(false);
   });
 
   test('defaults: no CloudWatch metrics, no route target, grantInvoke is a LaneValidationError', () => {

@@ -296,6 +296,9 @@ describe('cloud-assembly', () => {
         A: { type: 'aws:cloudformation:stack', displayName: 'B', properties: { templateFile: 'A.json', stackName: 'StackA' }, environment: 'aws://1/r' },
         Tree: { type: 'cdk:tree' },
         NoDir: { type: 'cdk:cloud-assembly', properties: {} },
+        NoProps: { type: 'cdk:cloud-assembly' },
+        // only nested cloud assemblies are entered, whatever else names a directory
+        Assets: { type: 'cdk:asset-manifest', properties: { directoryName: 'not-an-assembly' } },
         Stage: { type: 'cdk:cloud-assembly', properties: { directoryName: 'nested' } },
       },
     }));
