@@ -23,24 +23,13 @@ export type {
   ManagedEndpointProps, RealTimeModeProps, RollingUpdateOptions, ServerlessModeProps,
 } from './managed-endpoint';
 export {
-  ArgoAnalysisTemplate, ArgoRollout, GatewayHttpRoute, GpuClusterService, GpuServingChart, KedaScaledObject,
-  KedaTriggerAuthentication, KubernetesRolloutMode, KubernetesScalingEngine, ModelServer, PrometheusRule,
-  ServiceMonitor, ServingAutoscaler, TritonInstanceKind, TritonModelConfig, WorkloadIdentity,
+  GpuClusterService, GpuServingChart, KubernetesRolloutMode, KubernetesScalingEngine, ModelServer, ServingAutoscaler,
+  TritonInstanceKind, TritonModelConfig, WorkloadIdentity,
 } from './gpu-cluster';
 export type {
-  ArgoAnalysisArgument, ArgoAnalysisMetric, ArgoAnalysisTemplateProps, ArgoAnalysisTemplateRef,
-  ArgoAnalysisTemplateSpec, ArgoArgumentValueFrom, ArgoBackgroundAnalysis, ArgoCanaryStep, ArgoCanaryStrategy,
-  ArgoMetricProvider, ArgoPause, ArgoPrometheusProvider, ArgoRolloutProps, ArgoRolloutSpec, ArgoRolloutStrategy,
-  ArgoTemplateArgument, ArgoTrafficRouting, ArgoWorkloadRef, GatewayHttpRouteProps, GatewayParentRef,
-  GpuClusterServiceProps, GpuNodeGroupOptions, GpuServingChartProps, GpuServingOptions, GpuToleration,
-  HttpBackendRef, HttpMirrorBackendRef, HttpPathMatch, HttpRequestMirror, HttpRouteFilter, HttpRouteMatch,
-  HttpRouteRule, HttpRouteSpec, KedaAdvancedConfig, KedaAuthenticationRef, KedaFallback,
-  KedaHorizontalPodAutoscalerConfig, KedaPodIdentity, KedaScaleTargetRef, KedaScaledObjectProps,
-  KedaScaledObjectSpec, KedaTrigger, KedaTriggerAuthenticationProps, KedaTriggerAuthenticationSpec,
-  MatchLabelsSelector, ModelServerProps, PrometheusAlertRule, PrometheusRuleGroup, PrometheusRuleProps,
-  PrometheusRuleSpec, ScalingBehavior, ScalingBehaviorPolicy, ScalingBehaviorRules, ServedModel,
-  ServiceMonitorEndpoint, ServiceMonitorProps, ServiceMonitorSpec, ServingAutoscalerProps, ServingMetricQueries,
-  TritonModelConfigProps, TritonTensor,
+  AutoscalerTarget, GatewayParentRef, GpuClusterServiceProps, GpuNodeGroupOptions, GpuServingChartProps, GpuServingOptions, GpuToleration,
+  ModelServerProps, ScalingBehavior, ScalingBehaviorPolicy, ScalingBehaviorRules, ServedModel, ServingAutoscalerProps,
+  ServingMetricQueries, TritonModelConfigProps, TritonTensor,
 } from './gpu-cluster';
 export { ProvisionedConcurrencyStatistic, WarmServerlessFunction } from './serverless';
 export type {
@@ -58,6 +47,10 @@ export { HybridTopology } from './topology';
 export type {
   AddLaneOptions, FrontDoorSummary, HybridTopologyProps, LaneSummary, TopologyFrontDoorProps,
 } from './topology';
+export { ResilienceExperiments } from './operations';
+export type {
+  ExperimentSummary, KubernetesFaultTarget, LambdaFaultConfigLocation, ResilienceExperimentsProps, UnsupportedLane,
+} from './operations';
 // RouteTarget and its props are the core contract, exported above with lib/core.
 export { InferenceFrontDoor } from './routing';
 export type { InferenceFrontDoorOptions, InferenceFrontDoorProps } from './routing';

@@ -11,8 +11,10 @@ import { demoArtifact } from '../shared/artifact';
  *   idle; the first job scales out from zero.
  * - Backlog per worker (10 documents) sets the pace; a time-in-queue trigger (5 minutes) adds
  *   workers in steps when documents wait too long; the two compose (tracking only scales out,
- *   scale-in steps wait until both agree). The SLO (30 minutes) pages; it is not a deployment
- *   alarm (queue age measures capacity, not the new version).
+ *   scale-in steps wait until both agree); once the queue has been idle for 2 minutes (nothing
+ *   waiting, in flight or received) every worker leaves in one step (idleScaleInAfter, default).
+ *   The SLO (30 minutes) pages; it is not a deployment alarm (queue age measures capacity, not the
+ *   new version).
  * - The month-end burst is known: a schedule keeps 2 workers warm on the last day of the month.
  * - A document may take up to 10 minutes, longer than Fargate's 120-second stop timeout, so
  *   workers turn on ECS task scale-in protection while they hold a job: scale-in and

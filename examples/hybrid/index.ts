@@ -8,6 +8,7 @@ import {
   InferenceFrontDoor, InFlightJobHandling, JobFailureType, ManagedEndpoint, QueueDrainedWorkers, Rollout, ScalingTrigger,
   ServiceLevelObjective, WarmServerlessFunction,
 } from '../../lib';
+import { ResilienceExperiments } from '../../lib/operations';
 import { createGpuServingChart } from '../gpu-cluster/chart';
 import { demoArtifact } from '../shared/artifact';
 
@@ -43,6 +44,8 @@ export interface HybridApp {
   readonly frontDoor: InferenceFrontDoor;
   /** Kubernetes charts of the GPU lane (plain manifests for any cluster). */
   readonly charts: GpuServingChart[];
+  /** AWS FIS experiment templates for Burst, Summaries and the front door's router (created, never started). */
+  readonly experiments: ResilienceExperiments;
 }
 
 const HANDLER_DIR = path.join(__dirname, '..', 'serverless-burst', 'handler');
@@ -146,6 +149,10 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
   // POST /jobs to the summaries queue. The SLO is the topology's.
   const frontDoor = topology.addFrontDoor('FrontDoor', { primary: baseline, burst, jobs: summaries });
 
+  // Fault-injection experiments (AWS FIS), each stopped by its lane's SLO alarms; SageMaker and Greengrass are
+  // listed in experiments.unsupportedLanes. Synth warns what the lanes still need before they can run.
+  const experiments = new ResilienceExperiments(topology, 'Experiments');
+
   const k8sApp = new cdk8s.App({ outdir: options.manifestsDir ?? fs.mkdtempSync(path.join(require('os').tmpdir(), 'manifests-')) });
   const recommender = createGpuServingChart(k8sApp, 'recsys');
   if (options.manifestsDir) {
@@ -160,6 +167,6 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
   new CfnOutput(stack, 'SummariesQueueUrl', { value: summaries.queue.queueUrl });
   new CfnOutput(stack, 'FrontDoorUrl', { value: frontDoor.url });
 
-  return { app, stack, topology, baseline, burst, summaries, edge, frontDoor, charts: [recommender] };
+  return { app, stack, topology, baseline, burst, summaries, edge, frontDoor, charts: [recommender], experiments };
 }
 

@@ -2,11 +2,33 @@ import { Duration, Size } from 'aws-cdk-lib';
 import { AutoscalingPolicy } from '../core/autoscaling';
 import { Rollout } from '../core/rollout';
 import { ServiceLevelObjective } from '../core/service-level-objective';
-import { GatewayParentRef } from './gateway-http-route';
 import { KubernetesRolloutMode } from './rollout-mode';
 import { KubernetesScalingEngine } from './scaling-engine';
 import { ServingMetricQueries } from './serving-metric-queries';
 import { TritonModelConfig } from './triton-model-config';
+
+
+/**
+ * The Gateway (listener) a route attaches to (`parentRefs[]`).
+ */
+export interface GatewayParentRef {
+  /** Name of the Gateway. */
+  readonly name: string;
+
+  /**
+   * Namespace of the Gateway.
+   *
+   * @default - the route's namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * Listener name on the Gateway.
+   *
+   * @default - every listener that accepts the route
+   */
+  readonly sectionName?: string;
+}
 
 /**
  * A node taint the serving pods tolerate.

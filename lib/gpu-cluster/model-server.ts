@@ -5,12 +5,14 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GpuToleration } from './gpu-serving-options';
-import { quantityOf, secondsOf } from './private/util';
+import { MODEL_ROOT, servedModelEnvironment } from './private/model-env';
+import { modelFetchContainers } from './private/model-fetch';
+import { patchPodSpec } from './private/pod-patches';
+import { secondsOf } from './private/util';
 import { ServedModel } from './served-model';
 import { TritonModelConfig } from './triton-model-config';
 
 /** Root of the model repository in every serving pod. */
-const MODEL_ROOT = '/models';
 
 /**
  * Props of {@link ModelServer}. Every value is already resolved by the chart (no defaults here
@@ -153,41 +155,8 @@ export class ModelServer extends Construct {
       annotations['inference.cdk/triton-config-sha256'] = crypto.createHash('sha256').update(text).digest('hex');
     }
 
-    const nonRoot: kplus.ContainerSecurityContextProps = {
-      ensureNonRoot: true, user: props.runAsUser, group: props.runAsUser, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
-    };
-    const initResources: kplus.ContainerResources = {
-      cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(2) },
-      memory: { request: cdk8s.Size.mebibytes(256), limit: cdk8s.Size.gibibytes(1) },
-    };
-    const fetchEnv: { [name: string]: kplus.EnvValue } = {
-      MODEL_URI: kplus.EnvValue.fromValue(m.weightsUri),
-      MODEL_NAME: kplus.EnvValue.fromValue(m.name),
-      HOME: kplus.EnvValue.fromValue('/tmp'),
-    };
-    if (props.awsRegion) {
-      fetchEnv.AWS_REGION = kplus.EnvValue.fromValue(props.awsRegion);
-      fetchEnv.AWS_DEFAULT_REGION = kplus.EnvValue.fromValue(props.awsRegion);
-    }
-    const compressed = m.compressed ?? /\.(tar\.gz|tgz|gz)$/.test(m.weightsUri);
-    const unpackEnv: { [name: string]: kplus.EnvValue } = {
-      MODEL_URI: kplus.EnvValue.fromValue(m.weightsUri),
-      MODEL_NAME: kplus.EnvValue.fromValue(m.name),
-      MODEL_FORMAT: kplus.EnvValue.fromValue(compressed ? 'tar.gz' : 'auto'),
-    };
-    if (m.weightsDigest) {
-      unpackEnv.MODEL_SHA256 = kplus.EnvValue.fromValue(m.weightsDigest.replace(/^sha256:/, ''));
-    }
+    const modelEnv = servedModelEnvironment(m);
 
-    const env: { [name: string]: kplus.EnvValue } = {
-      MODEL_REPOSITORY: kplus.EnvValue.fromValue(MODEL_ROOT),
-      MODEL_DIR: kplus.EnvValue.fromValue(`${MODEL_ROOT}/${m.name}`),
-      HOME: kplus.EnvValue.fromValue('/tmp'),
-      XDG_CACHE_HOME: kplus.EnvValue.fromValue('/cache'),
-    };
-    for (const [k, v] of Object.entries(props.environment)) { env[k] = kplus.EnvValue.fromValue(v); }
-
-    const probePort = { port: props.httpPort };
     this.deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: { name: props.name, labels, annotations: { 'inference.cdk/model': annotations['inference.cdk/model'] } },
       replicas: props.replicas,
@@ -197,111 +166,14 @@ export class ModelServer extends Construct {
       automountServiceAccountToken: false,
       terminationGracePeriod: cdk8s.Duration.seconds(secondsOf(props.terminationGracePeriod)),
       securityContext: { ensureNonRoot: true, user: props.runAsUser, group: props.runAsUser, fsGroup: props.runAsUser },
-      initContainers: [
-        {
-          name: 'fetch-model',
-          image: props.fetchImage,
-          imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-          command: ['/bin/sh', '-c', FETCH_SCRIPT],
-          envVariables: fetchEnv,
-          envFrom: props.fetchCredentialsSecret ? [kplus.Env.fromSecret(kplus.Secret.fromSecretName(this, 'FetchCredentials', props.fetchCredentialsSecret))] : undefined,
-          volumeMounts: [{ volume: modelsVolume, path: MODEL_ROOT }, { volume: tmpVolume, path: '/tmp' }],
-          resources: initResources,
-          securityContext: nonRoot,
-        },
-        {
-          name: 'unpack-model',
-          image: props.unpackImage,
-          imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-          command: ['/bin/sh', '-c', UNPACK_SCRIPT],
-          envVariables: unpackEnv,
-          volumeMounts: [{ volume: modelsVolume, path: MODEL_ROOT }],
-          resources: initResources,
-          securityContext: nonRoot,
-        },
-      ],
-      containers: [{
-        name: 'server',
-        image: m.imageUri,
-        imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-        command: props.command,
-        envVariables: env,
-        ports: [
-          { name: 'http', number: props.httpPort },
-          { name: 'grpc', number: props.grpcPort },
-          { name: 'metrics', number: props.metricsPort },
-        ],
-        volumeMounts: serverMounts,
-        securityContext: nonRoot,
-        startup: kplus.Probe.fromHttpGet(props.livenessPath, {
-          // startupTimeout is a multiple of the period (checked), so period × threshold is exactly it.
-          ...probePort, periodSeconds: cdk8s.Duration.seconds(10), timeoutSeconds: cdk8s.Duration.seconds(5),
-          failureThreshold: Math.max(1, Math.ceil(secondsOf(props.startupTimeout) / 10)),
-        }),
-        readiness: kplus.Probe.fromHttpGet(props.readinessPath, {
-          ...probePort, periodSeconds: cdk8s.Duration.seconds(5), timeoutSeconds: cdk8s.Duration.seconds(3), failureThreshold: 3, successThreshold: 1,
-        }),
-        liveness: kplus.Probe.fromHttpGet(props.livenessPath, {
-          ...probePort, periodSeconds: cdk8s.Duration.seconds(10), timeoutSeconds: cdk8s.Duration.seconds(5), failureThreshold: 3,
-        }),
-        lifecycle: secondsOf(props.preStopDelay) > 0
-          ? { preStop: kplus.Handler.fromCommand(['/bin/sh', '-c', `sleep ${secondsOf(props.preStopDelay)}`]) }
-          : undefined,
-      }],
+      initContainers: modelFetchContainers(this, props, modelEnv, modelsVolume, tmpVolume),
+      containers: [this.serverContainer(props, modelEnv, serverMounts)],
     });
     for (const [k, v] of Object.entries(labels)) { this.deployment.podMetadata.addLabel(k, v); }
     for (const [k, v] of Object.entries(annotations)) { this.deployment.podMetadata.addAnnotation(k, v); }
     this.selector = { ...this.deployment.matchLabels };
 
-    // Escape hatches: what cdk8s-plus-28 cannot render.
-    const podSpec = '/spec/template/spec';
-    const apiObject = cdk8s.ApiObject.of(this.deployment);
-    // The whole resources object: cdk8s-plus has no GPU resources, and without explicit values it
-    // would add CPU/memory defaults of its own.
-    const memory = quantityOf(props.memory);
-    // Quantity objects, not plain values: the generated KubeDeployment serializer reads `.value` of
-    // every resources entry, so a plain number or string comes out null.
-    apiObject.addJsonPatch(cdk8s.JsonPatch.add(`${podSpec}/containers/0/resources`, {
-      requests: {
-        'cpu': k8s.Quantity.fromString(String(props.cpu)),
-        'memory': k8s.Quantity.fromString(memory),
-        'nvidia.com/gpu': k8s.Quantity.fromNumber(props.gpuCount),
-        'ephemeral-storage': k8s.Quantity.fromString(quantityOf(props.modelVolumeSize)),
-      },
-      limits: {
-        'memory': k8s.Quantity.fromString(memory),
-        'nvidia.com/gpu': k8s.Quantity.fromNumber(props.gpuCount),
-      },
-    }));
-    apiObject.addJsonPatch(cdk8s.JsonPatch.add(`${podSpec}/tolerations`, props.tolerations.map(t => ({
-      key: t.key,
-      operator: t.value === undefined ? 'Exists' : 'Equal',
-      value: t.value,
-      effect: t.effect,
-    })).map(stripUndefined)));
-    if (Object.keys(props.nodeSelector).length > 0) {
-      apiObject.addJsonPatch(cdk8s.JsonPatch.add(`${podSpec}/nodeSelector`, { ...props.nodeSelector }));
-    }
-    if (props.instanceTypes.length > 0) {
-      apiObject.addJsonPatch(cdk8s.JsonPatch.add(`${podSpec}/affinity`, {
-        nodeAffinity: {
-          requiredDuringSchedulingIgnoredDuringExecution: {
-            nodeSelectorTerms: [{ matchExpressions: [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: [...props.instanceTypes] }] }],
-          },
-        },
-      }));
-    }
-    if (props.spreadAcrossZones) {
-      apiObject.addJsonPatch(cdk8s.JsonPatch.add(`${podSpec}/topologySpreadConstraints`, [{
-        maxSkew: 1,
-        topologyKey: 'topology.kubernetes.io/zone',
-        whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: { matchLabels: { ...this.selector } },
-      }]));
-    }
-    if (props.priorityClassName) {
-      apiObject.addJsonPatch(cdk8s.JsonPatch.add(`${podSpec}/priorityClassName`, props.priorityClassName));
-    }
+    patchPodSpec(this.deployment, props, this.selector);
 
     this.service = new kplus.Service(this, 'Service', {
       metadata: { name: props.name, labels: { ...labels, ...props.serviceLabels } },
@@ -324,38 +196,52 @@ export class ModelServer extends Construct {
       });
     }
   }
+
+  /** The server container: the image, the environment, ports, mounts, probes and the preStop delay. */
+  private serverContainer(props: ModelServerProps, modelEnv: { [name: string]: string }, serverMounts: kplus.VolumeMount[]): kplus.ContainerProps {
+    const m = props.model;
+    const nonRoot: kplus.ContainerSecurityContextProps = {
+      ensureNonRoot: true, user: props.runAsUser, group: props.runAsUser, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
+    };
+    // The one MODEL_* contract (MODEL_LOCAL_DIR = /models/<name>/1), then the lane's own variables
+    // (Triton's repository and model directory, writable home and cache), then the user's.
+    const env: { [name: string]: kplus.EnvValue } = {};
+    for (const [k, v] of Object.entries({
+      ...modelEnv,
+      MODEL_REPOSITORY: MODEL_ROOT,
+      MODEL_DIR: `${MODEL_ROOT}/${m.name}`,
+      HOME: '/tmp',
+      XDG_CACHE_HOME: '/cache',
+      ...props.environment,
+    })) { env[k] = kplus.EnvValue.fromValue(v); }
+    const probePort = { port: props.httpPort };
+    return {
+      name: 'server',
+      image: m.imageUri,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      command: props.command,
+      envVariables: env,
+      ports: [
+        { name: 'http', number: props.httpPort },
+        { name: 'grpc', number: props.grpcPort },
+        { name: 'metrics', number: props.metricsPort },
+      ],
+      volumeMounts: serverMounts,
+      securityContext: nonRoot,
+      startup: kplus.Probe.fromHttpGet(props.livenessPath, {
+        // startupTimeout is a multiple of the period (checked), so period × threshold is exactly it.
+        ...probePort, periodSeconds: cdk8s.Duration.seconds(10), timeoutSeconds: cdk8s.Duration.seconds(5),
+        failureThreshold: Math.max(1, Math.ceil(secondsOf(props.startupTimeout) / 10)),
+      }),
+      readiness: kplus.Probe.fromHttpGet(props.readinessPath, {
+        ...probePort, periodSeconds: cdk8s.Duration.seconds(5), timeoutSeconds: cdk8s.Duration.seconds(3), failureThreshold: 3, successThreshold: 1,
+      }),
+      liveness: kplus.Probe.fromHttpGet(props.livenessPath, {
+        ...probePort, periodSeconds: cdk8s.Duration.seconds(10), timeoutSeconds: cdk8s.Duration.seconds(5), failureThreshold: 3,
+      }),
+      lifecycle: secondsOf(props.preStopDelay) > 0
+        ? { preStop: kplus.Handler.fromCommand(['/bin/sh', '-c', `sleep ${secondsOf(props.preStopDelay)}`]) }
+        : undefined,
+    };
+  }
 }
-
-function stripUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-/**
- * Downloads the weights with the AWS CLI and the pod's credentials (Pod Identity, IRSA, node role or
- * a credentials Secret). A prefix is synced straight into the version directory.
- */
-const FETCH_SCRIPT = [
-  'set -eu',
-  'mkdir -p "/models/.download" "/models/${MODEL_NAME}/1"',
-  'case "${MODEL_URI}" in',
-  '  */) aws s3 sync --only-show-errors "${MODEL_URI}" "/models/${MODEL_NAME}/1/" ;;',
-  '  *) aws s3 cp --only-show-errors "${MODEL_URI}" "/models/.download/weights" ;;',
-  'esac',
-].join('\n');
-
-/**
- * Verifies the digest (when known) and unpacks the weights to `/models/<name>/1/`.
- */
-const UNPACK_SCRIPT = [
-  'set -eu',
-  'cd /models',
-  'if [ -f .download/weights ]; then',
-  '  if [ -n "${MODEL_SHA256:-}" ]; then echo "${MODEL_SHA256}  .download/weights" | sha256sum -c -; fi',
-  '  case "${MODEL_FORMAT}:${MODEL_URI}" in',
-  '    tar.gz:*|*.tar.gz|*.tgz) tar -xzf .download/weights -C "${MODEL_NAME}/1" ;;',
-  '    *.zip) unzip -q -o .download/weights -d "${MODEL_NAME}/1" ;;',
-  '    *) mv .download/weights "${MODEL_NAME}/1/$(basename "${MODEL_URI}")" ;;',
-  '  esac',
-  '  rm -rf .download',
-  'fi',
-].join('\n');

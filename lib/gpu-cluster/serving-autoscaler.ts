@@ -1,16 +1,37 @@
 import { Duration } from 'aws-cdk-lib';
-import { ApiObjectMetadata } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { toStandardCron } from '../core/private/scheduling';
 import { AutoscalingPolicy, ScalingTrigger, TriggerKind } from '../core/autoscaling';
 import { invalid } from '../core/private/errors';
-import { KedaFallback, KedaScaledObject, KedaScaleTargetRef, KedaTrigger } from './keda-scaled-object';
-import { KedaTriggerAuthentication } from './keda-trigger-authentication';
+import { ScaledObject, ScaledObjectSpecFallback, ScaledObjectSpecTriggers, TriggerAuthentication } from './imports/keda.sh';
 import { numberText, renderQuery, secondsOf } from './private/util';
 import { KubernetesScalingEngine } from './scaling-engine';
 import { ScalingBehavior, ScalingBehaviorRules } from './scaling-behavior';
 import { ServingMetricQueries } from './serving-metric-queries';
+
+/**
+ * The workload a {@link ServingAutoscaler} scales.
+ */
+export interface AutoscalerTarget {
+  /** Name of the workload. */
+  readonly name: string;
+
+  /**
+   * Kind of the workload.
+   *
+   * @default 'Deployment'
+   */
+  readonly kind?: string;
+
+  /**
+   * API version of the workload.
+   *
+   * @default 'apps/v1'
+   */
+  readonly apiVersion?: string;
+}
 
 /**
  * Props of {@link ServingAutoscaler}.
@@ -30,7 +51,7 @@ export interface ServingAutoscalerProps {
   readonly namespace?: string;
 
   /** The workload to scale (a Deployment or an Argo Rollout). */
-  readonly target: KedaScaleTargetRef;
+  readonly target: AutoscalerTarget;
 
   /** The shared policy. */
   readonly policy: AutoscalingPolicy;
@@ -113,8 +134,8 @@ export class ServingAutoscaler extends Construct {
   /** The HPA, when the engine is HPA. */
   public readonly hpa?: k8s.KubeHorizontalPodAutoscalerV2;
   /** The ScaledObject, when the engine is KEDA. */
-  public readonly scaledObject?: KedaScaledObject;
-  private auth?: KedaTriggerAuthentication;
+  public readonly scaledObject?: ApiObject;
+  private auth?: ApiObject;
 
   constructor(scope: Construct, id: string, props: ServingAutoscalerProps) {
     super(scope, id);
@@ -140,7 +161,7 @@ export class ServingAutoscaler extends Construct {
       return;
     }
 
-    const triggers: KedaTrigger[] = [];
+    const triggers: ScaledObjectSpecTriggers[] = [];
     for (const t of policy.triggers) {
       triggers.push(this.renderTrigger(t, props, metadata));
     }
@@ -162,7 +183,7 @@ export class ServingAutoscaler extends Construct {
         },
       });
     }
-    this.scaledObject = new KedaScaledObject(this, 'Resource', {
+    this.scaledObject = new ScaledObject(this, 'Resource', {
       metadata,
       spec: {
         scaleTargetRef: { apiVersion: props.target.apiVersion ?? 'apps/v1', kind: props.target.kind ?? 'Deployment', name: props.target.name },
@@ -179,14 +200,14 @@ export class ServingAutoscaler extends Construct {
   }
 
   /** The TriggerAuthentication of the SQS trigger, if the policy scales on a queue backlog. */
-  public get triggerAuthentication(): KedaTriggerAuthentication | undefined {
+  public get triggerAuthentication(): ApiObject | undefined {
     return this.auth;
   }
 
-  private renderTrigger(t: ScalingTrigger, props: ServingAutoscalerProps, metadata: ApiObjectMetadata): KedaTrigger {
+  private renderTrigger(t: ScalingTrigger, props: ServingAutoscalerProps, metadata: ApiObjectMetadata): ScaledObjectSpecTriggers {
     const target = props.policy.effectiveTarget(t);
     const q = props.queries;
-    const prom = (name: string, query: string, metricType: string): KedaTrigger => ({
+    const prom = (name: string, query: string, metricType: string): ScaledObjectSpecTriggers => ({
       type: 'prometheus',
       name,
       metricType,
@@ -223,7 +244,7 @@ export class ServingAutoscaler extends Construct {
         if (length < 1) {
           throw invalid(this.node.scope ?? this, 'autoscaling.triggers', t.toString(), `leaves a backlog target of ${target} after the ${props.policy.warmBufferPercent}% warm buffer, below 1 job per pod`, 'Raise jobsPerInstance or lower warmBufferPercent.');
         }
-        const auth = new KedaTriggerAuthentication(this, 'QueueAuthentication', {
+        const auth = new TriggerAuthentication(this, 'QueueAuthentication', {
           metadata: { ...metadata, name: `${props.name}-sqs` },
           spec: { podIdentity: { provider: 'aws', roleArn: props.queueReaderRoleArn } },
         });
@@ -251,7 +272,7 @@ export class ServingAutoscaler extends Construct {
  * fallback to `AverageValue` triggers; a failing `Value` trigger only leaves the HPA without that
  * metric (the HPA then does not scale in on the others). `behavior` needs KEDA 2.17+.
  */
-function fallbackOf(triggers: KedaTrigger[], minReplicas: number): KedaFallback | undefined {
+function fallbackOf(triggers: ScaledObjectSpecTriggers[], minReplicas: number): ScaledObjectSpecFallback | undefined {
   if (!triggers.some(t => (t.type === 'prometheus' || t.type === 'aws-sqs-queue') && (t.metricType ?? 'AverageValue') === 'AverageValue')) {
     return undefined;
   }

@@ -3,5 +3,7 @@ export type { AsyncModeProps, InstanceModeOptions, RealTimeModeProps, Serverless
 export { CaptureMode } from './data-capture';
 export type { DataCaptureOptions } from './data-capture';
 export type { RollingUpdateOptions } from './rolling-update';
-export { ManagedEndpoint, ModelHosting } from './managed-endpoint';
-export type { IManagedEndpoint, ManagedEndpointAttributes, ManagedEndpointProps } from './managed-endpoint';
+export { ManagedEndpoint } from './managed-endpoint';
+export { ModelHosting } from './model-hosting';
+export type { IManagedEndpoint, ManagedEndpointAttributes } from './managed-endpoint-ref';
+export type { ManagedEndpointProps } from './managed-endpoint';

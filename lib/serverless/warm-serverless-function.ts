@@ -1,4 +1,3 @@
-import { InferenceLaneBase } from '../core/inference-lane-base';
 import { ArnFormat, Duration, Size, Stack } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -11,64 +10,24 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as signer from 'aws-cdk-lib/aws-signer';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { tagLane } from '../core/private/tagging';
 import { AutoscalingPolicy } from '../core/autoscaling';
-import { LaneKind } from '../core/hardware';
-import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
-import { uniqueMetricId } from '../core/private/metric-ids';
+import { LaneCapacity } from '../core/inference-lane';
 import { withLaneDefaults } from '../core/private/lane-defaults';
 import { ModelArtifact } from '../core/model-artifact';
 import { Rollout } from '../core/rollout';
 import { RouteTarget } from '../core/route-target';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { ProvisionedConcurrencyStatistic } from './provisioned-concurrency-statistic';
-import { coldStartMetricFilter, minRequestsFor, renderSloAlarms, spilloverAlarm } from './private/alarms';
+import { buildAlarms, coldStartMetricName } from './private/alarms';
 import { addDeployment } from './private/deployment';
-import { functionEnvironment, laneEnvironment } from './private/environment';
+import { functionEnvironment, LAMBDA_MODEL_DIR, ompThreads } from './private/environment';
 import { buildFunction } from './private/function';
-import { LANE, resolveProps } from './private/resolve-props';
 import { acknowledgeServerlessFindings } from './private/nag';
-import { buildSecurity } from './private/security';
+import { capacityOf, LANE, resolveProps } from './private/resolve-props';
+import { buildOnFailureQueue, buildSecurity, checkLambdaCanLoad } from './private/security';
 import { addWarmPool } from './private/warm-pool';
+import { IWarmServerlessFunction, WarmServerlessFunctionBase } from './warm-serverless-function-base';
 
-/**
- * A warm serverless inference lane: an alias over a Lambda function, whether created here or adopted.
- */
-export interface IWarmServerlessFunction extends IInferenceLane {
-  /**
-   * Name of the Lambda function.
-   * @attribute
-   */
-  readonly functionName: string;
-
-  /**
-   * Name of the alias that is the invocation target.
-   * @attribute
-   */
-  readonly aliasName: string;
-
-  /**
-   * ARN of the alias (the qualified function ARN callers invoke).
-   * @attribute
-   */
-  readonly aliasArn: string;
-
-  /**
-   * Invocations the warm pool could not take: served by on-demand (cold-startable) environments
-   * (`AWS/Lambda` `ProvisionedConcurrencySpilloverInvocations`, Sum).
-   */
-  metricSpilloverInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-
-  /**
-   * Share of the warm pool busy (`AWS/Lambda` `ProvisionedConcurrencyUtilization`, 0-1, Maximum).
-   */
-  metricProvisionedConcurrencyUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-
-  /**
-   * Requests Lambda refused for lack of concurrency (`AWS/Lambda` `Throttles`, Sum).
-   */
-  metricThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-}
 
 /**
  * Props of {@link WarmServerlessFunction}.
@@ -180,10 +139,12 @@ export interface WarmServerlessFunctionProps {
   readonly reservedConcurrentExecutions?: number;
 
   /**
-   * The service level objective. Renders the alarms rollouts roll back on — latency percentile of
-   * `Duration` and error rate (`Errors ÷ Invocations`, periods with fewer than `minRequestsPerPeriod`
-   * requests read 0%) — and a throttle-rate alarm that pages (throttled requests are failed requests
-   * to callers, but a healthy burst reaches the reserved cap too; see `rollbackOnThrottles`).
+   * The service level objective. Renders alarms on the latency percentile of `Duration` and the error
+   * rate (`Errors ÷ Invocations`, periods with fewer than `minRequestsPerPeriod` requests read 0%): on
+   * the whole alias (they page), and with a `rollout` also on the version being deployed (the
+   * `ExecutedVersion` dimension), which rollouts roll back on; plus a throttle-rate alarm that pages
+   * (throttled requests are failed requests to callers, but a healthy burst reaches the reserved cap
+   * too; see `rollbackOnThrottles`).
    *
    * @default - no SLO alarms
    */
@@ -191,7 +152,8 @@ export interface WarmServerlessFunctionProps {
 
   /**
    * How a new version takes over the alias: CodeDeploy canary, linear or all-at-once traffic
-   * shifting, rolled back automatically on the SLO's latency and error-rate alarms and `rollout.alarms`.
+   * shifting, rolled back automatically on the SLO's latency and error-rate alarms on the new version
+   * (`RollbackLatency`, `RollbackErrorRate`) and `rollout.alarms`.
    * `Rollout.finalBakeTime` cannot be rendered (CodeDeploy Lambda deployments end with the last
    * shift): setting it is an error.
    *
@@ -321,110 +283,6 @@ export interface WarmServerlessFunctionAttributes {
   readonly sloAlarms?: cloudwatch.IAlarm[];
 }
 
-abstract class WarmServerlessFunctionBase extends InferenceLaneBase implements IWarmServerlessFunction {
-  public readonly laneKind: LaneKind = LaneKind.SERVERLESS;
-  public abstract readonly functionName: string;
-  public abstract readonly aliasName: string;
-  public abstract readonly aliasArn: string;
-  public abstract readonly artifactName: string;
-  public abstract readonly artifactVersion: string;
-  public abstract readonly capacity: LaneCapacity;
-  public abstract readonly sloAlarms: cloudwatch.IAlarm[];
-  public abstract readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
-  public abstract readonly sloBurnRateAlarms: cloudwatch.IAlarm[];
-
-  /**
-   * How full the warm pool is, per minute: `ProvisionedConcurrencyUtilization` (0-1, Maximum),
-   * `ProvisionedConcurrencySpilloverInvocations` (requests served by on-demand environments, which
-   * may be cold starts) and `Throttles` (requests refused at the reserved-concurrency cap).
-   */
-  public get saturationMetrics(): cloudwatch.IMetric[] {
-    return [
-      this.metricProvisionedConcurrencyUtilization({ label: 'Warm pool utilization (0-1)' }),
-      this.metricSpilloverInvocations({ label: 'Invocations beyond the warm pool' }),
-      this.metricThrottles({ label: 'Throttled requests' }),
-    ];
-  }
-
-  /**
-   * Warm environments (provisioned concurrency) in service. Lambda publishes no metric of the
-   * allocated pool, so it is derived: `ProvisionedConcurrentExecutions ÷ ProvisionedConcurrencyUtilization`
-   * (both Maximum). It exists only while the pool serves requests.
-   */
-  public metricCapacityInService(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
-    const busy = uniqueMetricId(this, 'busy');
-    const util = uniqueMetricId(this, 'util');
-    // Both inputs at the expression's period: a priced topology asks for hourly figures, and
-    // CloudWatch would otherwise override the inputs' periods (a synth warning the user cannot fix).
-    const period = props?.period ?? Duration.minutes(1);
-    return new cloudwatch.MathExpression({
-      expression: `${busy} / ${util}`,
-      usingMetrics: {
-        [busy]: this.aliasMetric('ProvisionedConcurrentExecutions', { statistic: 'Maximum', period }),
-        [util]: this.metricProvisionedConcurrencyUtilization({ period }),
-      },
-      period,
-      label: props?.label ?? 'Warm environments (ProvisionedConcurrentExecutions ÷ ProvisionedConcurrencyUtilization, while busy)',
-    });
-  }
-
-  /**
-   * Latency of one invocation through the alias (`Duration`, milliseconds, p95 unless overridden).
-   */
-  public metricLatency(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
-    return this.aliasMetric('Duration', { statistic: 'p95', ...props });
-  }
-
-  /** Failed invocations through the alias (`Errors`, Sum). */
-  public metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
-    return this.aliasMetric('Errors', { statistic: 'Sum', ...props });
-  }
-
-  /** Invocations through the alias (`Invocations`, Sum; throttled requests are not counted). */
-  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
-    return this.aliasMetric('Invocations', { statistic: 'Sum', ...props });
-  }
-
-  /** Throttled requests (`Throttles`, Sum). */
-  public metricThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.aliasMetric('Throttles', { statistic: 'Sum', ...props });
-  }
-
-  /** Invocations the warm pool could not take (`ProvisionedConcurrencySpilloverInvocations`, Sum). */
-  public metricSpilloverInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.aliasMetric('ProvisionedConcurrencySpilloverInvocations', { statistic: 'Sum', ...props });
-  }
-
-  /** Busy share of the warm pool (`ProvisionedConcurrencyUtilization`, Maximum). */
-  public metricProvisionedConcurrencyUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.aliasMetric('ProvisionedConcurrencyUtilization', { statistic: 'Maximum', ...props });
-  }
-
-  /** Let `grantee` invoke the alias (`lambda:InvokeFunction` on the alias ARN). */
-  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.aliasArn] });
-  }
-
-  /**
-   * The alias as a front-door target (`lambda:InvokeFunction` on the alias ARN, failover on `sloAlarms`).
-   */
-  public routeTarget(): RouteTarget | undefined {
-    const id = 'RouteTargetAlias';
-    const fn = (this.node.tryFindChild(id) as lambda.IFunction | undefined) ?? lambda.Function.fromFunctionArn(this, id, this.aliasArn);
-    return RouteTarget.lambdaAlias(fn, { alarms: this.sloAlarms });
-  }
-
-  /** A metric of the alias: `AWS/Lambda` with dimensions `FunctionName` and `Resource` (`function:alias`). */
-  protected aliasMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/Lambda',
-      metricName,
-      dimensionsMap: { FunctionName: this.functionName, Resource: `${this.functionName}:${this.aliasName}` },
-      period: Duration.minutes(1),
-      ...props,
-    });
-  }
-}
 
 /**
  * Serverless inference with a warm pool: a Lambda function (zip package or ECR container image)
@@ -438,7 +296,8 @@ abstract class WarmServerlessFunctionBase extends InferenceLaneBase implements I
  * autoscaled pool nor tries to change provisioned concurrency while CodeDeploy holds the alias weighted.
  *
  * Construct IDs: `Resource` (the function), `Alias`, `Role`, `Key`, `LogGroup`, `OnFailureQueue`,
- * `DeploymentGroup`, `SloLatency`/`SloErrorRate`/`SloThrottles`, `SpilloverAlarm`; with the SLO's Application
+ * `DeploymentGroup`, `SloLatency`/`SloErrorRate`/`SloThrottles`, `RollbackLatency`/`RollbackErrorRate` (with a
+ * rollout), `SpilloverAlarm`; with the SLO's Application
  * Signals rendering also `SloLatencyObjective`/`SloErrorRateObjective` and their `…FastBurn`/`…SlowBurn` alarms.
  *
  * @example
@@ -486,13 +345,12 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
   public readonly artifactVersion: string;
   /** Warm environments (min-max), size and architecture, for cost math. */
   public readonly capacity: LaneCapacity;
-  /** SLO alarms: latency, error rate, throttles (empty without `slo`). CodeDeploy rolls back on latency and error rate (`rollbackAlarms`). */
+  /** SLO alarms on the whole alias: latency, error rate, throttles (empty without `slo`). They page; CodeDeploy rolls back on `rollbackAlarms`. */
   public readonly sloAlarms: cloudwatch.IAlarm[];
   /** The SLO as Application Signals SLOs (construct IDs `SloLatencyObjective`, `SloErrorRateObjective`). */
   public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
   /** Burn-rate alarms of those SLOs: they page, CodeDeploy does not roll back on them. */
   public readonly sloBurnRateAlarms: cloudwatch.IAlarm[];
-
   /** The Lambda function (invoke the alias, not the function). */
   public readonly lambdaFunction: lambda.IFunction;
   /** The version the alias points at after this deployment. */
@@ -511,12 +369,9 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
   public readonly isContainerImage: boolean;
   /** Alarm on invocations that missed the warm pool (cold starts). Not a rollback alarm (see README). */
   public readonly spilloverAlarm: cloudwatch.IAlarm;
-  /**
-   * Throttled share of requests (`SloThrottles`), when an SLO is set: pages, and is a rollback alarm
-   * only with `rollbackOnThrottles`.
-   */
+  /** Throttled share of requests (`SloThrottles`), with an SLO: pages; a rollback alarm only with `rollbackOnThrottles`. */
   public readonly throttleAlarm?: cloudwatch.IAlarm;
-  /** Every alarm CodeDeploy rolls back on (SLO latency and error-rate alarms plus `rollout.alarms`); empty without a rollout. */
+  /** Every alarm CodeDeploy rolls back on (the SLO's latency and error-rate alarms on the new version, plus `rollout.alarms`); empty without a rollout. */
   public readonly rollbackAlarms: cloudwatch.IAlarm[];
   /** The CodeDeploy deployment group, when a rollout is set. */
   public readonly deploymentGroup?: codedeploy.ILambdaDeploymentGroup;
@@ -526,11 +381,10 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
   public readonly signingProfile?: signer.ISigningProfile;
   /** URL of the function URL (AWS_IAM auth), when enabled. */
   public readonly functionUrl?: string;
-  /** Environment variables the lane set from the artifact and memory size. */
+  /** Environment variables the lane set: the one `MODEL_*` contract from the artifact, and `OMP_NUM_THREADS`. */
   public readonly laneEnvironment: { [key: string]: string };
 
   private readonly url?: lambda.FunctionUrl;
-  private readonly coldStartMetricName: string;
 
   constructor(scope: Construct, id: string, props: WarmServerlessFunctionProps) {
     super(scope, id);
@@ -539,19 +393,23 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     const r = resolveProps(this, props);
     this.isContainerImage = r.isContainerImage;
 
-    // --- encryption, role, logs, weights, on-failure queue; environment; the function -------------
-    const sec = buildSecurity(this, {
-      artifact: r.artifact, target: r.target, encryptionKey: props.encryptionKey, onFailureQueue: props.onFailureQueue,
-      logRetention: r.logRetention, includeImage: props.code === undefined,
+    // --- encryption, role, logs; the model (bound, granted, tagged); on-failure queue; the function --
+    const sec = buildSecurity(this, { artifact: r.artifact, encryptionKey: props.encryptionKey, logRetention: r.logRetention });
+    [this.encryptionKey, this.role, this.logGroup] = [sec.key, sec.role, sec.logGroup];
+    // Core's bind grants the role read on exactly the weights (object or prefix, plus the bucket's KMS
+    // key). No image pull for the role: Lambda pulls container images with the deployer's permissions
+    // (and aws-cdk-lib's EcrImageCode grants lambda.amazonaws.com on repositories this app owns).
+    // Zip code binds no image, so an artifact image asset is not built for nothing.
+    const model = this.bindModel(r.artifact, {
+      target: r.target, consumer: this.node.path, grantee: sec.role, grantImagePull: false, includeImage: props.code === undefined, modelLocalDir: LAMBDA_MODEL_DIR,
     });
-    const binding = sec.binding;
-    [this.encryptionKey, this.role, this.logGroup, this.onFailureQueue] = [sec.key, sec.role, sec.logGroup, sec.onFailureQueue];
-    this.laneEnvironment = laneEnvironment(binding, r.memoryMiB);
-    const built = buildFunction(this, props, r, sec, functionEnvironment(this, this.laneEnvironment, props.environment));
+    const binding = checkLambdaCanLoad(this, model.binding);
+    this.onFailureQueue = props.onFailureQueue ?? buildOnFailureQueue(this, sec.key);
+    this.laneEnvironment = { ...model.environment, OMP_NUM_THREADS: ompThreads(r.memoryMiB) };
+    const built = buildFunction(this, props, r, sec, binding, functionEnvironment(this, this.laneEnvironment, props.environment));
     const fn = built.fn;
     [this.signingProfile, this.codeSigningConfig] = [built.signingProfile, built.codeSigningConfig];
-    this.lambdaFunction = fn;
-    this.version = fn.currentVersion;
+    [this.lambdaFunction, this.version] = [fn, fn.currentVersion];
 
     // --- the alias: invocation target, owner of the warm pool, async failure destination ---------
     const alias = new lambda.Alias(this, 'Alias', {
@@ -581,44 +439,28 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       this.functionUrl = this.url.url;
     }
 
-    // --- cold starts, SLO alarms, rollout ------------------------------------------------------
-    this.coldStartMetricName = `ColdStartInitDuration-${fn.functionName}`;
-    coldStartMetricFilter(this, sec.logGroup, this.coldStartMetricName);
-    const rates = { invocations: this.aliasMetric('Invocations', { statistic: 'Sum' }), throttles: this.metricThrottles(), spillover: this.metricSpilloverInvocations() };
-    const maxSpillover = r.maxSpillover;
-    const spillMinRequests = minRequestsFor(maxSpillover);
-    this.spilloverAlarm = spilloverAlarm(this, rates, {
-      thresholdPercent: maxSpillover,
-      minRequests: spillMinRequests,
-      description: `${this.node.path}: more than ${maxSpillover}% of invocations missed the warm pool (provisioned concurrency) in 3 of 5 minutes with at least ${spillMinRequests} invocations a minute; those may pay a cold start. Raise minCapacity, lower the utilization target, or add a schedule before the surge. Pages; never a rollback alarm.`,
+    // --- cold starts, spillover, SLO and rollback alarms (private/alarms.ts); rollout ------------
+    const alarms = buildAlarms(this, {
+      metrics: {
+        invocations: this.aliasMetric('Invocations', { statistic: 'Sum' }), errors: this.aliasMetric('Errors', { statistic: 'Sum' }),
+        latency: this.aliasMetric('Duration'), throttles: this.metricThrottles(), spillover: this.metricSpilloverInvocations(),
+      },
+      logGroup: sec.logGroup, functionName: fn.functionName, laneName: `${LANE} ${binding.name}`,
+      maxSpilloverPercent: r.maxSpillover, slo: props.slo, reserved: r.reserved, rollbackOnThrottles: r.rollbackOnThrottles,
+      deployedAlias: props.rollout ? alias : undefined,
     });
-    const slo = props.slo ? renderSloAlarms(this, props.slo, { ...rates, latency: this.aliasMetric('Duration'), errors: this.aliasMetric('Errors', { statistic: 'Sum' }) },
-      { laneName: `${LANE} ${binding.name}`, reserved: r.reserved, rollbackOnThrottles: r.rollbackOnThrottles }) : undefined;
-    this.sloAlarms = slo?.sloAlarms ?? [];
-    this.throttleAlarm = slo?.throttleAlarm;
-    this.serviceLevelObjectives = slo?.objectives ?? [];
-    this.sloBurnRateAlarms = slo?.burnRateAlarms ?? [];
+    [this.spilloverAlarm, this.sloAlarms, this.throttleAlarm] = [alarms.spilloverAlarm, alarms.sloAlarms, alarms.throttleAlarm];
+    [this.serviceLevelObjectives, this.sloBurnRateAlarms] = [alarms.objectives, alarms.burnRateAlarms];
     this.rollbackAlarms = [];
     if (props.rollout) {
       const deployment = addDeployment(this, {
-        alias, rollout: props.rollout, policy: r.policy, sloRollbackAlarms: slo?.rollbackAlarms ?? [],
+        alias, rollout: props.rollout, policy: r.policy, sloRollbackAlarms: alarms.rollbackAlarms,
         preTrafficHook: props.preTrafficHook, postTrafficHook: props.postTrafficHook,
       });
       [this.deploymentGroup, this.rollbackAlarms] = [deployment.group, deployment.alarms];
     }
 
-    // --- capacity and tags -----------------------------------------------------------------------
-    const instanceType = `lambda-${r.memoryMiB}MB-${r.architecture.name}`;
-    const peak = r.peakWarm ?? r.policy.maxCapacity;
-    this.capacity = {
-      minInstances: r.policy.minCapacity,
-      maxInstances: peak,
-      instanceType,
-      hardware: r.target,
-      priceClass: 'per-gb-second',
-      description: `${r.policy.minCapacity}-${peak} warm × ${instanceType}, provisioned concurrency (reserved ${r.reserved})`,
-    };
-    tagLane(this, binding, LaneKind.SERVERLESS);
+    this.capacity = capacityOf(r);
     // cdk-nag findings of the lane's own design, acknowledged on what the lane created (README "cdk-nag").
     acknowledgeServerlessFindings({ role: this.role, onFailureQueue: this.onFailureQueue, laneQueue: props.onFailureQueue === undefined, deploymentGroup: this.deploymentGroup });
   }
@@ -631,7 +473,7 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
   public metricColdStartInitDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: 'InferenceLanes/Serverless',
-      metricName: this.coldStartMetricName,
+      metricName: coldStartMetricName(this.functionName),
       statistic: 'p95',
       unit: cloudwatch.Unit.MILLISECONDS,
       period: Duration.minutes(1),

@@ -121,7 +121,9 @@ test('the real task definition points the worker at the real queue and bucket, w
   const env = Object.fromEntries((container.environment as Array<{ name: string; value: string }>).map(e => [e.name, e.value]));
   expect(env.JOB_QUEUE_URL).toBe(queueUrl);
   expect(env.RESULTS_BUCKET).toBe(physicalId('AWS::S3::Bucket', 'WorkersResults'));
-  expect(env.MODEL_DATA_URL).toMatch(/^s3:\/\/cdk-hnb659fds-assets-123456789012-us-east-1\/[0-9a-f]{64}\.gz$/);
+  expect(env.MODEL_S3_URI).toMatch(/^s3:\/\/cdk-hnb659fds-assets-123456789012-us-east-1\/[0-9a-f]{64}\.gz$/);
+  expect(env.MODEL_S3_BUCKET).toBe('cdk-hnb659fds-assets-123456789012-us-east-1');
+  expect(env.MODEL_DATA_URL).toBeUndefined();
   expect(container.stopTimeout).toBe(60);
   expect(read().services.services[0].status).toBe('ACTIVE');
 });

@@ -174,6 +174,26 @@ describe('grant paths of the artifact binding, once in this lane', () => {
     expect(container(t).Image).toEqual({ 'Fn::Join': ['', [expect.anything(), '.dkr.ecr.', expect.anything(), '.', { Ref: 'AWS::URLSuffix' }, '/', { Ref: expect.stringMatching(/^Repo/) }, ':1.0.0']] });
   });
 
+  test.each([
+    ['aws-cn', 'cn-north-1', '111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn/team/docs:2.0'],
+    ['aws-us-gov', 'us-gov-west-1', '111122223333.dkr.ecr.us-gov-west-1.amazonaws.com/team/docs:2.0'],
+    ['aws', 'eu-west-1', '111122223333.dkr.ecr.eu-west-1.amazonaws.com/team/docs@sha256:' + 'ab'.repeat(32)],
+  ])('an ECR image URI in the %s partition (%s): pulled as that repository, with its own partition in the ARN', (partition, region, uri) => {
+    // A stack in the image's Region (a pull never crosses partitions).
+    const stack = new Stack(new App(), 'S', { env: { account: '111122223333', region } });
+    new QueueDrainedWorkers(stack, 'W', {
+      artifact: ModelArtifact.fromBucket(new s3.Bucket(stack, 'Models'), 'm/model.tar.gz', { name: 'docs', version: '2.0', image: ServingImage.fromRegistry(uri) }),
+      jobTimeout: Duration.seconds(60), autoscaling: AutoscalingPolicy.fixed(1),
+    });
+    const t = Template.fromStack(stack);
+    expect(executionRoleStatements(t)).toEqual(expect.arrayContaining([expect.objectContaining({
+      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+      Resource: `arn:${partition}:ecr:${region}:111122223333:repository/team/docs`,
+    })]));
+    // The tag or digest of the URI is what the container pulls.
+    expect(JSON.stringify(container(t).Image)).toContain(uri.includes('@') ? `/team/docs@sha256:${'ab'.repeat(32)}` : '/team/docs:2.0');
+  });
+
   test('the results bucket\'s key: the workers may encrypt results with exactly the lane\'s key', () => {
     const { t } = minimal();
     const enc = taskRoleStatements(t).filter(st => [st.Action].flat().includes('kms:GenerateDataKey*'));

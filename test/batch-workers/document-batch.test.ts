@@ -46,6 +46,15 @@ test('drains bursts with a fixed worker budget, from zero, with a time-in-queue 
     Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(FILL(age, 0) < 150 AND FILL(visible, 0) < 10 * (running - 1), 1, 0)' })]),
     EvaluationPeriods: 10,
   });
+  // after a burst (issue 17): all workers leave 2 idle minutes after the last job, not one per 10-minute cooldown
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    Metrics: Match.arrayWith([Match.objectLike({ Expression: 'visible + inFlight + received' })]),
+    EvaluationPeriods: 2, DatapointsToAlarm: 2, Threshold: 1, ComparisonOperator: 'LessThanThreshold',
+  });
+  template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+    PolicyName: Match.stringLikeRegexp('IdleScaleIn'),
+    StepScalingPolicyConfiguration: Match.objectLike({ StepAdjustments: [{ MetricIntervalUpperBound: 0, ScalingAdjustment: -6 }] }),
+  });
   // 10-minute documents on Fargate: task protection, stop timeout at Fargate's 120 s ceiling
   template.hasResourceProperties('AWS::ECS::TaskDefinition', {
     Cpu: '4096', Memory: '16384',

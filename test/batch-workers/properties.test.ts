@@ -47,6 +47,7 @@ interface Spec {
   readonly schedule?: { minute: number; hour: number; timeZone?: string };
   readonly slo: 'none' | 'timeInQueue' | 'errorRate';
   readonly logRetention?: logs.RetentionDays;
+  readonly idleMinutes?: number;
 }
 
 const specArb: fc.Arbitrary<Spec> = fc.record({
@@ -69,6 +70,7 @@ const specArb: fc.Arbitrary<Spec> = fc.record({
   schedule: fc.option(fc.record({ minute: fc.integer({ min: 0, max: 59 }), hour: fc.integer({ min: 0, max: 23 }), timeZone: fc.constantFrom(undefined, 'UTC', 'Europe/Berlin', 'America/New_York') }), { nil: undefined }),
   slo: fc.constantFrom('none' as const, 'timeInQueue' as const, 'errorRate' as const),
   logRetention: fc.option(fc.constantFrom(logs.RetentionDays.ONE_DAY, logs.RetentionDays.ONE_MONTH, logs.RetentionDays.TEN_YEARS), { nil: undefined }),
+  idleMinutes: fc.option(fc.integer({ min: 1, max: 1440 }), { nil: undefined }),
 });
 
 /** Props from a spec, made valid: every constraint the lane documents is respected. */
@@ -93,6 +95,7 @@ function propsOf(spec: Spec): QueueDrainedWorkersProps {
     gpuCount: onGpu ? Math.min(spec.gpuCount, gpus) : undefined,
     instanceType: onGpu ? new ec2.InstanceType(instanceType) : undefined,
     logRetention: spec.logRetention,
+    idleScaleInAfter: spec.idleMinutes === undefined ? undefined : Duration.minutes(spec.idleMinutes),
     autoscaling: new AutoscalingPolicy({
       maxCapacity: spec.maxCapacity,
       minCapacity: scaleToZero ? undefined : 1,
@@ -115,6 +118,7 @@ test('random valid props synthesize, render what was asked and lint clean', () =
   const app = new App();
   const stacks: Stack[] = [];
   let n = 0;
+  const idleMinutes: number[] = [];
   fc.assert(fc.property(specArb, spec => {
     // five lanes per stack: one cfn-lint run checks five random lanes
     if (n % 5 === 0) { stacks.push(new Stack(app, `Valid${stacks.length}`, { env: ENV })); }
@@ -125,8 +129,12 @@ test('random valid props synthesize, render what was asked and lint clean', () =
     expect(w.visibilityTimeout!.toSeconds()).toBeGreaterThanOrEqual(props.jobTimeout.toSeconds());
     if (props.hardware !== HardwareTarget.NVIDIA_GPU) { expect(w.stopTimeout.toSeconds()).toBeLessThanOrEqual(120); }
     if (props.inFlightJobs === InFlightJobHandling.FINISH) { expect(w.stopTimeout.toSeconds()).toBe(props.jobTimeout.toSeconds()); }
+    idleMinutes.push(spec.idleMinutes ?? 2);
   }), { seed: 20261201, numRuns: RUNS ?? 10 });
 
+  // every lane releases its workers after the idle minutes asked for (default 2)
+  const idleAlarms = stacks.flatMap(s => Object.entries(Template.fromStack(s).findResources('AWS::CloudWatch::Alarm')).filter(([id]) => /IdleScaleInAlarm/.test(id)).map(([, a]) => (a as any).Properties.EvaluationPeriods));
+  expect(idleAlarms).toEqual(idleMinutes);
   for (const stack of stacks) {
     const t = Template.fromStack(stack);
     // every lane's queue redrives to its DLQ and every scalable target is bounded
@@ -166,6 +174,8 @@ const MISTAKES: Array<[string, (p: QueueDrainedWorkersProps) => QueueDrainedWork
   ['fractional cooldown', p => ({ ...p, autoscaling: new AutoscalingPolicy({ maxCapacity: 3, triggers: [ScalingTrigger.queueBacklogPerInstance(5)], scaleInCooldown: Duration.seconds(0.5) }) })],
   ['schedule minute 60', p => ({ ...p, autoscaling: new AutoscalingPolicy({ maxCapacity: 3, triggers: [ScalingTrigger.queueBacklogPerInstance(5)], schedules: [{ name: 's', minCapacity: 1, start: { minute: '60', hour: '1' }, end: { minute: '0', hour: '2' } }] }) })],
   ['env value not a string', p => ({ ...p, environment: { N: 1 as unknown as string } })],
+  ['idle scale-in of 90 s', p => ({ ...p, idleScaleInAfter: Duration.seconds(90) })],
+  ['idle scale-in on a fixed fleet', p => ({ ...p, autoscaling: AutoscalingPolicy.fixed(2), idleScaleInAfter: Duration.minutes(5) })],
 ];
 
 test('random invalid props raise LaneValidationError, never another error', () => {

@@ -197,7 +197,8 @@ describe('workers', () => {
     expect(envOf(full.t)).toMatchObject({
       IN_FLIGHT_JOBS: 'finish', JOB_TIMEOUT_SECONDS: '90', VISIBILITY_TIMEOUT_SECONDS: '120',
       MODEL_NAME: 'assistant', MODEL_VERSION: '1.4.0', MODEL_TARGET: 'cpu-x86_64', MODEL_PRECISION: 'fp32',
-      MODEL_DATA_URL: expect.stringMatching(/^s3:\/\/.*\.gz$/), MODEL_DIGEST: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      MODEL_S3_URI: expect.stringMatching(/^s3:\/\/.*\.gz$/), MODEL_DIGEST: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      MODEL_S3_IS_PREFIX: 'false', MODEL_COMPRESSED: 'true',
       RESULTS_PREFIX: 'results/', FAILURES_PREFIX: 'failures/',
       JOB_QUEUE_URL: { Ref: expect.stringMatching(/^WorkersQueue/) },
       RESULTS_BUCKET: { Ref: expect.stringMatching(/^WorkersResults/) },
@@ -420,8 +421,8 @@ describe('scaling', () => {
       StepScalingPolicyConfiguration: Match.objectLike({ Cooldown: 300, StepAdjustments: [{ MetricIntervalUpperBound: 0, ScalingAdjustment: -1 }] }),
     });
     brought.t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      ComparisonOperator: 'LessThanOrEqualToThreshold', Threshold: 0, EvaluationPeriods: 5,
-      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'visible + inFlight' })]),
+      ComparisonOperator: 'LessThanThreshold', Threshold: 1, EvaluationPeriods: 2, DatapointsToAlarm: 2,
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'visible + inFlight + received' })]),
       AlarmActions: [{ Ref: Match.stringLikeRegexp('WorkersIdleScaleIn') }],
     });
     brought.t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {

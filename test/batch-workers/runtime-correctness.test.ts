@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -101,11 +101,12 @@ describe('item 10: time-in-queue steps and backlog tracking compose instead of f
     expect(policyNamed(t, 'TimeInQueueScaleOut').StepScalingPolicyConfiguration.StepAdjustments.map((s: any) => s.ScalingAdjustment)).toEqual([1, 2, 4]);
   });
 
-  test('without an age trigger, backlog tracking scales in itself and no scale-in steps exist', () => {
+  test('without an age trigger, backlog tracking scales in itself; the only scale-in step is the idle one', () => {
     const { t } = synth({});
     const tracking = policyNamed(t, 'BacklogPerWorker').TargetTrackingScalingPolicyConfiguration;
     expect(tracking.DisableScaleIn).toBeUndefined();
-    t.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 1);
+    t.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 2);
+    expect(policyNamed(t, 'IdleScaleIn').PolicyType).toBe('StepScaling');
   });
 
   test('CPU tracking next to an age trigger only scales out too; the idle step scales in', () => {
@@ -309,5 +310,89 @@ describe('sweep (item 9 class): time-in-queue steps do not pile up while EC2 GPU
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^WTimeInQueueScaleOut') }],
       MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 300, Metrics: Match.absent(),
     });
+  });
+});
+
+describe('issue 17: scale in to the minimum in one step once the queue has been idle', () => {
+  /** The idle scale-in alarm and its metrics by id. */
+  function idleAlarm(t: Template): { alarm: any; byId: { [id: string]: any } } {
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { AlarmActions: [{ Ref: Match.stringLikeRegexp('^WIdleScaleIn') }] },
+    })) as any[];
+    expect(alarms).toHaveLength(1);
+    const alarm = alarms[0].Properties;
+    return { alarm, byId: Object.fromEntries(alarm.Metrics.map((m: any) => [m.Id, m])) };
+  }
+
+  test('default (idleScaleInAfter omitted): 2 consecutive idle minutes, decoupled from the 10-minute scale-in cooldown', () => {
+    const { t } = synth({
+      autoscaling: new AutoscalingPolicy({
+        maxCapacity: 6, scaleToZero: true, scaleInCooldown: Duration.minutes(10),
+        triggers: [ScalingTrigger.queueBacklogPerInstance(10), ScalingTrigger.timeInQueue(Duration.minutes(5))],
+      }),
+    });
+    const { alarm, byId } = idleAlarm(t);
+    expect([alarm.ComparisonOperator, alarm.Threshold, alarm.EvaluationPeriods, alarm.DatapointsToAlarm, alarm.TreatMissingData])
+      .toEqual(['LessThanThreshold', 1, 2, 2, 'notBreaching']);
+    const result = alarm.Metrics.find((m: any) => m.ReturnData !== false);
+    expect(result.Expression).toBe('visible + inFlight + received');
+    expect(Object.fromEntries(['visible', 'inFlight', 'received'].map(id => [id, [byId[id].MetricStat.Metric.MetricName, byId[id].MetricStat.Stat, byId[id].MetricStat.Period]]))).toEqual({
+      visible: ['ApproximateNumberOfMessagesVisible', 'Maximum', 60],
+      inFlight: ['ApproximateNumberOfMessagesNotVisible', 'Maximum', 60],
+      received: ['NumberOfMessagesReceived', 'Sum', 60],
+    });
+    // one step to the minimum: remove maxCapacity workers (Application Auto Scaling stops at the minimum)
+    expect(policyNamed(t, 'IdleScaleIn').StepScalingPolicyConfiguration).toEqual({
+      AdjustmentType: 'ChangeInCapacity', Cooldown: 600, MetricAggregationType: 'Maximum',
+      StepAdjustments: [{ MetricIntervalUpperBound: 0, ScalingAdjustment: -6 }],
+    });
+  });
+
+  test.each([
+    ['backlog tracking alone', [ScalingTrigger.queueBacklogPerInstance(5)]],
+    ['CPU tracking alone', [ScalingTrigger.cpuUtilization(60)]],
+  ])('rendered with %s too (target tracking alone would wait 15 minutes below target)', (_name, triggers) => {
+    const { t } = synth({ autoscaling: new AutoscalingPolicy({ maxCapacity: 4, triggers }) });
+    expect(idleAlarm(t).alarm.EvaluationPeriods).toBe(2);
+    expect(policyNamed(t, 'IdleScaleIn').StepScalingPolicyConfiguration.StepAdjustments).toEqual([{ MetricIntervalUpperBound: 0, ScalingAdjustment: -4 }]);
+  });
+
+  test.each([
+    [Duration.minutes(1), 1], [Duration.minutes(3), 3], [Duration.days(1), 1440],
+  ])('idleScaleInAfter %s renders %d evaluation periods (accepted edges: 1 minute, 1 day)', (d, periods) => {
+    const { alarm } = idleAlarm(synth({ idleScaleInAfter: d }).t);
+    expect([alarm.EvaluationPeriods, alarm.DatapointsToAlarm]).toEqual([periods, periods]);
+  });
+
+  test.each([
+    ['0 minutes', { idleScaleInAfter: Duration.minutes(0) }, /'idleScaleInAfter' \(0 minutes\) must be from 1 minute to 1 day/],
+    ['90 seconds', { idleScaleInAfter: Duration.seconds(90) }, /'idleScaleInAfter' \(1 minute 30 seconds\) must be a whole number of minutes/],
+    ['1 day + 1 minute', { idleScaleInAfter: Duration.minutes(1441) }, /'idleScaleInAfter' .* must be from 1 minute to 1 day/],
+    ['a fixed fleet', { idleScaleInAfter: Duration.minutes(3), autoscaling: AutoscalingPolicy.fixed(2) }, /'idleScaleInAfter' \(3 minutes\) configures the idle scale-in, but AutoscalingPolicy.fixed\(n\) renders no scaling/],
+    ['a number', { idleScaleInAfter: 3 as unknown as Duration }, /'idleScaleInAfter' \(3\) is not a Duration/],
+    ['a token', { idleScaleInAfter: Duration.minutes(Lazy.number({ produce: () => 3 })) }, /'idleScaleInAfter' .* is a token. Fix: Pass a concrete Duration/],
+  ] as Array<[string, Partial<QueueDrainedWorkersProps>, RegExp]>)('idleScaleInAfter of %s is rejected', (_name, props, message) => {
+    expect(() => synth(props)).toThrow(message);
+  });
+
+  test('replayed against the emitted alarm: never while a job is in flight or was received, once after 2 idle minutes', () => {
+    const { alarm } = idleAlarm(synth({}).t);
+    const expr: string = alarm.Metrics.find((m: any) => m.ReturnData !== false).Expression;
+    /** The first minute (1-based) the alarm is in ALARM, evaluating the emitted expression M of N. */
+    const firesAt = (minutes: Array<{ visible: number; inFlight: number; received: number }>) => {
+      const value = (m: { [id: string]: number }) => expr.split('+').map(id => m[id.trim()]).reduce((a, b) => a + b, 0);
+      const breaching = minutes.map(m => value(m) < alarm.Threshold);
+      for (let end = alarm.EvaluationPeriods; end <= breaching.length; end++) {
+        if (breaching.slice(end - alarm.EvaluationPeriods, end).filter(Boolean).length >= alarm.DatapointsToAlarm) { return end; }
+      }
+      return undefined;
+    };
+    const idle = { visible: 0, inFlight: 0, received: 0 };
+    // the backlog is gone but a 10-minute job is still being processed: no scale-in while it runs
+    const longJob = [...Array(10).fill({ ...idle, inFlight: 1 }), idle, idle, idle];
+    expect(firesAt(longJob)).toBe(12);
+    // short jobs between the gauges' samples still count through NumberOfMessagesReceived
+    expect(firesAt([idle, { ...idle, received: 1 }, idle, { ...idle, received: 2 }, idle])).toBeUndefined();
+    expect(firesAt([idle, { ...idle, visible: 1 }, idle, idle])).toBe(4);
   });
 });

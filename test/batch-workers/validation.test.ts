@@ -156,8 +156,16 @@ describe('class 5: the same mistake, the same answer as the other lanes', () => 
     rejects(() => build({ resultsPrefix: 'out/', failuresPrefix: 'out/' }), /'failuresPrefix' \("out\/"\) overlaps resultsPrefix/);
   });
 
-  test('a user variable overriding MODEL_* is rejected with the serverless lane\'s wording', () => {
-    rejects(() => build({ environment: { MODEL_DATA_URL: 's3://other/model.tar.gz' } }), /'environment.MODEL_DATA_URL' \("s3:\/\/other\/model.tar.gz"\) is set by the lane from the artifact. Fix: Drop MODEL_DATA_URL; the lane sets /);
+  test('a user variable overriding MODEL_* is rejected with the core wording (checkNoModelEnvOverride, every lane)', () => {
+    rejects(() => build({ environment: { MODEL_S3_URI: 's3://other/model.tar.gz' } }),
+      /'environment.MODEL_S3_URI' \("s3:\/\/other\/model.tar.gz"\) is set by the lane from the artifact. Fix: Drop MODEL_S3_URI; the lane sets MODEL_NAME, MODEL_VERSION, MODEL_FRAMEWORK, MODEL_PRECISION, MODEL_TARGET, MODEL_S3_URI, /);
+    // Every name of the contract is reserved, also one this lane leaves unset (MODEL_LOCAL_DIR).
+    rejects(() => build({ environment: { MODEL_LOCAL_DIR: '/tmp/model' } }), /'environment.MODEL_LOCAL_DIR' \("\/tmp\/model"\) is set by the lane from the artifact/);
+  });
+
+  test('the retired MODEL_DATA_URL is an ordinary user variable now', () => {
+    const env = taskDef(build({ environment: { MODEL_DATA_URL: 'legacy' } }).t).ContainerDefinitions[0].Environment;
+    expect(env).toEqual(expect.arrayContaining([{ Name: 'MODEL_DATA_URL', Value: 'legacy' }]));
   });
 });
 

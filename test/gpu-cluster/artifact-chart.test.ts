@@ -27,8 +27,8 @@ test('an artifact in S3 renders like the hand-typed model: URI, image, digest, p
   const objs = chart({ artifact: artifact('1.4.0') });
   const pod = deployment(objs).spec.template;
   expect(pod.spec.containers[0].image).toBe('nvcr.io/nvidia/tritonserver:24.08-py3');
-  expect(pod.spec.initContainers[0].env).toEqual(expect.arrayContaining([{ name: 'MODEL_URI', value: 's3://models-bucket/recsys/1.4.0/model.tar.gz' }]));
-  expect(pod.spec.initContainers[1].env).toEqual(expect.arrayContaining([{ name: 'MODEL_SHA256', value: 'ef'.repeat(32) }, { name: 'MODEL_FORMAT', value: 'tar.gz' }]));
+  expect(pod.spec.initContainers[0].env).toEqual(expect.arrayContaining([{ name: 'MODEL_S3_URI', value: 's3://models-bucket/recsys/1.4.0/model.tar.gz' }]));
+  expect(pod.spec.initContainers[1].env).toEqual(expect.arrayContaining([{ name: 'MODEL_DIGEST', value: 'sha256:' + 'ef'.repeat(32) }, { name: 'MODEL_COMPRESSED', value: 'true' }]));
   expect(pod.metadata.annotations).toMatchObject({ 'inference.cdk/precision': 'fp16', 'inference.cdk/model': 'recsys@1.4.0' });
   expect(JSON.parse(pod.metadata.annotations['inference.cdk/model-card'])).toMatchObject({ name: 'recsys', version: '1.4.0', framework: 'onnx' });
   expect(pod.metadata.labels['app.kubernetes.io/version']).toBe('1.4.0');
@@ -39,7 +39,7 @@ test('the NVIDIA_GPU variant is served when the primary build is for another tar
     name: 'recsys', version: '1.4.0', image: IMAGE,
     variants: [{ target: HardwareTarget.NVIDIA_GPU, precision: ModelPrecision.FP16, weights: ModelWeights.fromBucket(bucket, 'recsys/1.4.0/gpu.tar.gz') }],
   });
-  expect(deployment(chart({ artifact: multi })).spec.template.spec.initContainers[0].env).toEqual(expect.arrayContaining([{ name: 'MODEL_URI', value: 's3://models-bucket/recsys/1.4.0/gpu.tar.gz' }]));
+  expect(deployment(chart({ artifact: multi })).spec.template.spec.initContainers[0].env).toEqual(expect.arrayContaining([{ name: 'MODEL_S3_URI', value: 's3://models-bucket/recsys/1.4.0/gpu.tar.gz' }]));
 });
 
 test('GATEWAY_API canary and shadow traffic from artifacts (stableArtifact, ShadowTraffic)', () => {

@@ -101,7 +101,7 @@ describe('on an imported cluster with EKS Pod Identity, KEDA and a queue', () =>
   test('the chart carries the bound S3 URI, the region and the queue URL, and scales on in-flight requests and the backlog', () => {
     const init = objs.find(o => o.kind === 'Deployment')!.spec.template.spec.initContainers[0];
     expect(init.env).toEqual(expect.arrayContaining([
-      { name: 'MODEL_URI', value: 's3://models-bucket/recsys/1.4.0/model.tar.gz' },
+      { name: 'MODEL_S3_URI', value: 's3://models-bucket/recsys/1.4.0/model.tar.gz' },
       { name: 'AWS_REGION', value: 'us-east-1' },
     ]));
     const so = objs.find(o => o.kind === 'ScaledObject')!;
@@ -119,7 +119,7 @@ describe('on an imported cluster with EKS Pod Identity, KEDA and a queue', () =>
     expect(service.sloAlarms).toEqual([]);
     // watched outside CloudWatch: no Application Signals SLOs, burn-rate alarms, saturation or capacity metrics
     expect([service.serviceLevelObjectives, service.sloBurnRateAlarms, service.saturationMetrics, service.metricCapacityInService()]).toEqual([[], [], [], undefined]);
-    expect(() => service.grantInvoke(new iam.AccountRootPrincipal())).toThrow(/Imported\/Recsys: 'grantInvoke' .* is not possible: the model is reached through its Kubernetes Service or Gateway, not through IAM/);
+    expect(() => service.grantInvoke(new iam.AccountRootPrincipal())).toThrow(/Imported\/Recsys: 'grantInvoke' is not supported: a gpu-cluster lane is not invoked through IAM\. Fix: Reach the lane through its own entry point \(its Kubernetes Service/);
     template.hasResourceProperties('AWS::IAM::Role', {
       Tags: Match.arrayWith([{ Key: 'inference:lane', Value: 'gpu-cluster' }, { Key: 'model:target', Value: 'nvidia-gpu' }, { Key: 'model:version', Value: '1.4.0' }]),
     });

@@ -76,10 +76,14 @@ describe('pod', () => {
     expect(fetch.name).toBe('fetch-model');
     expect(fetch.image).toBe('public.ecr.aws/aws-cli/aws-cli:2.22.35');
     expect(fetch.command.join(' ')).toContain('aws s3 cp');
-    expect(fetch.env).toEqual(expect.arrayContaining([{ name: 'MODEL_URI', value: MODEL.weightsUri }]));
+    expect(fetch.env).toEqual(expect.arrayContaining([{ name: 'MODEL_S3_URI', value: MODEL.weightsUri }]));
+    expect(fetch.command.join(' ')).not.toContain('MODEL_URI');
     expect(fetch.volumeMounts).toEqual(expect.arrayContaining([{ name: 'models', mountPath: '/models' }]));
     expect(unpack.command.join(' ')).toContain('sha256sum -c');
-    expect(unpack.env).toEqual(expect.arrayContaining([{ name: 'MODEL_SHA256', value: 'ab'.repeat(32) }, { name: 'MODEL_FORMAT', value: 'tar.gz' }]));
+    expect(unpack.env).toEqual([
+      { name: 'MODEL_NAME', value: 'recsys' }, { name: 'MODEL_S3_URI', value: MODEL.weightsUri },
+      { name: 'MODEL_COMPRESSED', value: 'true' }, { name: 'MODEL_DIGEST', value: 'sha256:' + 'ab'.repeat(32) },
+    ]);
     expect(spec.volumes).toEqual(expect.arrayContaining([
       { name: 'models', emptyDir: { sizeLimit: '20480Mi' } },
       { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '1024Mi' } },
@@ -87,6 +91,27 @@ describe('pod', () => {
     expect(server.volumeMounts).toEqual(expect.arrayContaining([
       { name: 'models', mountPath: '/models' }, { name: 'dshm', mountPath: '/dev/shm' }, { name: 'tmp', mountPath: '/tmp' }, { name: 'cache', mountPath: '/cache' },
     ]));
+  });
+
+  test('the server gets the one MODEL_* environment contract, then the lane\'s Triton variables, then the user\'s', () => {
+    const env = Object.fromEntries((server.env as Array<{ name: string; value: string }>).map(e => [e.name, e.value]));
+    expect(env).toEqual({
+      MODEL_NAME: 'recsys', MODEL_VERSION: '1.4.0', MODEL_FRAMEWORK: 'onnx', MODEL_TARGET: 'nvidia-gpu',
+      MODEL_S3_URI: MODEL.weightsUri, MODEL_S3_BUCKET: 'models-bucket', MODEL_S3_KEY: 'recsys/1.4.0/model.tar.gz',
+      MODEL_S3_IS_PREFIX: 'false', MODEL_COMPRESSED: 'true', MODEL_DIGEST: 'sha256:' + 'ab'.repeat(32), MODEL_LOCAL_DIR: '/models/recsys/1',
+      MODEL_REPOSITORY: '/models', MODEL_DIR: '/models/recsys', HOME: '/tmp', XDG_CACHE_HOME: '/cache',
+    });
+    expect(env).not.toHaveProperty('MODEL_URI');
+  });
+
+  test('a prefix without a digest: MODEL_S3_IS_PREFIX true, no MODEL_DIGEST, precision and card when given', () => {
+    const prefix = { ...MODEL, weightsUri: 's3://models-bucket/recsys/1.4.0/', weightsDigest: undefined, precision: 'fp16', cardJson: '{"name":"recsys"}' };
+    const env = podSpec(objects(chart({ model: prefix, environment: { LOG_VERBOSE: '1' } }))).containers[0].env;
+    expect(env).toEqual(expect.arrayContaining([
+      { name: 'MODEL_S3_IS_PREFIX', value: 'true' }, { name: 'MODEL_S3_KEY', value: 'recsys/1.4.0/' }, { name: 'MODEL_COMPRESSED', value: 'false' },
+      { name: 'MODEL_PRECISION', value: 'fp16' }, { name: 'MODEL_CARD', value: '{"name":"recsys"}' }, { name: 'LOG_VERBOSE', value: '1' },
+    ]));
+    expect(env.map((e: { name: string }) => e.name)).not.toContain('MODEL_DIGEST');
   });
 
   test('runs every container as non-root with a read-only root filesystem', () => {

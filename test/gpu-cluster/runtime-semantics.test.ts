@@ -1,3 +1,8 @@
+import * as child from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
@@ -90,7 +95,7 @@ describe('item 16: SLO guardrails fail closed', () => {
   const argo = (slo: ServiceLevelObjective, rollout: Rollout = Rollout.canary({ percent: 10, bakeTime: Duration.minutes(10) })) =>
     chart({ slo, rollout, rolloutMode: KubernetesRolloutMode.ARGO_ROLLOUTS, prometheusOperator: true }).toJson();
 
-  test('no analysis query can turn "no data" into a pass; the error rate has no sample without traffic; queue time is measured only with traffic', () => {
+  test('no analysis query can turn "no data" into a pass; every metric reads no sample without traffic and 0 below its minimum of canary requests', () => {
     const metrics = find(argo(ServiceLevelObjective.latency(95, Duration.millis(100), { maxErrorRatePercent: 1, maxTimeInQueue: Duration.seconds(1) })), 'AnalysisTemplate', 'recsys-slo').spec.metrics;
     const byName = Object.fromEntries(metrics.map((m: any) => [m.name, m]));
     for (const m of metrics) {
@@ -104,7 +109,34 @@ describe('item 16: SLO guardrails fail closed', () => {
     // The rate with >= 100 requests in the period (1% objective), 0 with fewer, no sample with none.
     expect(byName['error-rate'].provider.prometheus.query).toBe(`((${rate}) and on() ((${all}) * 60 >= 100)) or on() (0 * ((${all}) > 0))`);
     expect(byName['time-in-queue'].successCondition).toBe('len(result) > 0 && result[0] <= 1');
-    expect(byName['time-in-queue'].provider.prometheus.query).toMatch(/\) and on\(\) \(sum\(rate\(nv_inference_request_success\{.*\}\[1m\]\)\) > 0\)$/);
+    // Latency and queue time: judged with >= 20 canary requests in the period (p95: one slow request
+    // out of 20 is not the 95th percentile), 0 with fewer, no sample with none.
+    const p95 = `max(nv_inference_request_summary_us{${sel},quantile="0.95"} >= 0) / 1000`;
+    expect(byName['latency-p95'].provider.prometheus.query).toBe(`((${p95}) and on() ((${all}) * 60 >= 20)) or on() (0 * ((${all}) > 0))`);
+    expect(byName['time-in-queue'].successCondition).toBe('len(result) > 0 && result[0] <= 1');
+    expect(byName['time-in-queue'].provider.prometheus.query).toMatch(/^\(\(\(sum\(rate\(nv_inference_queue_duration_us\{.*\) \* 60 >= 20\)\) or on\(\) \(0 \* \(\(.*\) > 0\)\)$/);
+  });
+
+  test('the latency minimum follows the percentile: 20 canary requests for p95, 100 for p99, at least 10 for p50', () => {
+    const minOf = (percentile: number) => {
+      const [m] = find(argo(ServiceLevelObjective.latency(percentile, Duration.millis(100))), 'AnalysisTemplate', 'recsys-slo').spec.metrics;
+      return Number(/\* 60 >= (\d+)\)\) or on\(\)/.exec(m.provider.prometheus.query)![1]);
+    };
+    expect([minOf(95), minOf(99), minOf(50)]).toEqual([20, 100, 10]);
+  });
+
+  test('the analysis judges the canary pods only; the PrometheusRule alerts judge every pod of the service', () => {
+    const objs = argo(SLO);
+    for (const m of find(objs, 'AnalysisTemplate', 'recsys-slo').spec.metrics) {
+      const query: string = m.provider.prometheus.query;
+      const series = query.match(/nv_\w+\{/g)!.length;
+      expect(query.match(/nv_\w+\{namespace="recsys",service="recsys",rollouts_pod_template_hash="\{\{args\.canary-hash\}\}"/g)!.length).toBe(series);
+    }
+    expect(find(objs, 'Rollout', 'recsys').spec.strategy.canary.analysis.args).toEqual([{ name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }]);
+    // The ServiceMonitor copies the pod label Argo sets to every series, so the selector matches.
+    expect(find(objs, 'ServiceMonitor', 'recsys').spec.podTargetLabels).toContain('rollouts-pod-template-hash');
+    const alerts = find(objs, 'PrometheusRule', 'recsys-slo').spec.groups[0].rules;
+    expect(alerts.map((r: any) => r.expr).join(' ')).not.toContain('rollouts_pod_template_hash');
   });
 
   test('the SLO\'s minRequestsPerPeriod guards the error rate in the analysis and the alert', () => {
@@ -334,5 +366,39 @@ describe('item 19 on EKS: metrics-server and instance types', () => {
   test('g5g on the arm64 NVIDIA AMI is accepted', () => {
     const { template } = service(() => ({ memory: Size.gibibytes(6), gpuNodeGroup: { maxSize: 2, instanceTypes: ['g5g.xlarge'], amiType: eks.NodegroupAmiType.AL2023_ARM_64_NVIDIA } }));
     template().hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'AL2023_ARM_64_NVIDIA', InstanceTypes: ['g5g.xlarge'] });
+  });
+});
+
+describe('the model-fetch init containers read the MODEL_* contract (the emitted unpack script, run with sh)', () => {
+  // GIVEN the weights the fetch container left in /models/.download, and the unpack container as emitted
+  const runUnpack = (digestOf: (actual: string) => string) => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gpu-unpack-'));
+    fs.mkdirSync(path.join(root, 'src'));
+    fs.writeFileSync(path.join(root, 'src', 'model.onnx'), 'weights');
+    fs.mkdirSync(path.join(root, 'models', '.download'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'models', 'recsys', '1'), { recursive: true });
+    const archive = path.join(root, 'models', '.download', 'weights');
+    child.execFileSync('tar', ['-czf', archive, '-C', path.join(root, 'src'), '.']);
+    const actual = 'sha256:' + crypto.createHash('sha256').update(fs.readFileSync(archive)).digest('hex');
+    const model = { ...MODEL, weightsDigest: digestOf(actual) };
+    const objs = new GpuServingChart(new cdk8s.App(), 'recsys', { model }).toJson();
+    const unpack = objs.find((o: any) => o.kind === 'Deployment').spec.template.spec.initContainers[1];
+    const env = Object.fromEntries(unpack.env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    // WHEN the script runs with the container's environment (in the test's models directory)
+    const result = child.spawnSync('sh', ['-c', unpack.command[2].replace('cd /models', `cd ${root}/models`)], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf-8' });
+    return { status: result.status, files: fs.readdirSync(path.join(root, 'models', 'recsys', '1')), env };
+  };
+
+  test('a matching MODEL_DIGEST: the archive (MODEL_COMPRESSED) is unpacked into /models/<MODEL_NAME>/1', () => {
+    const run = runUnpack(actual => actual);
+    expect(run.env.MODEL_COMPRESSED).toBe('true');
+    expect(run.status).toBe(0);
+    expect(run.files).toEqual(['model.onnx']);
+  });
+
+  test('a different MODEL_DIGEST: the container fails and nothing is unpacked', () => {
+    const run = runUnpack(() => 'sha256:' + '0'.repeat(64));
+    expect(run.status).not.toBe(0);
+    expect(run.files).toEqual([]);
   });
 });

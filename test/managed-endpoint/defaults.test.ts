@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AutoscalingPolicy, ModelArtifact, ModelWeights, Rollout, ScalingTrigger, ServiceLevelObjective, ServingImage, ShadowTraffic } from '../../lib';
 import { EndpointMode, ManagedEndpoint } from '../../lib/managed-endpoint';
-import { artifact, bucketOf, endpointStack, newStack, only, policyStatements, repoOf } from './helpers';
+import { artifact, bucketOf, endpointStack, MODEL_ENV_1_4_0, newStack, only, policyStatements, repoOf } from './helpers';
 
 /*
  * Issue 21, item 2: every documented @default that changes the template, tested by OMITTING the prop
@@ -69,8 +69,8 @@ describe('ManagedEndpointProps defaults', () => {
     expect(config.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^EndpointKey/), 'Arn'] });
   });
 
-  test('environment: only MODEL_NAME and MODEL_VERSION', () => {
-    expect(model.PrimaryContainer.Environment).toEqual({ MODEL_NAME: 'assistant', MODEL_VERSION: '1.4.0' });
+  test('environment: the lanes\' MODEL_* contract and nothing else (MODEL_LOCAL_DIR /opt/ml/model, no MODEL_DIGEST for a bucket object)', () => {
+    expect(model.PrimaryContainer.Environment).toEqual(MODEL_ENV_1_4_0);
   });
 
   test('vpc and networkIsolation: none', () => {

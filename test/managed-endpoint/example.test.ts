@@ -17,7 +17,7 @@ test('serves 1.4.0, shadows 1.5.0 on 20% of traffic and rolls out by canary on t
     ShadowProductionVariants: [Match.objectLike({ VariantName: 'shadow', InitialVariantWeight: 0.2 })],
     DataCaptureConfig: Match.objectLike({ InitialSamplingPercentage: 10 }),
   });
-  template.hasResourceProperties('AWS::SageMaker::Model', { PrimaryContainer: Match.objectLike({ Environment: { MODEL_NAME: 'assistant', MODEL_VERSION: '1.5.0' } }) });
+  template.hasResourceProperties('AWS::SageMaker::Model', { PrimaryContainer: Match.objectLike({ Environment: Match.objectLike({ MODEL_NAME: 'assistant', MODEL_VERSION: '1.5.0', MODEL_LOCAL_DIR: '/opt/ml/model' }) }) });
   template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ModelLatency', ExtendedStatistic: 'p95', Threshold: 300000 });
   template.hasResourceProperties('AWS::SageMaker::Endpoint', {
     DeploymentConfig: Match.objectLike({

@@ -1,5 +1,3 @@
-import { execFileSync } from 'child_process';
-import * as path from 'path';
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -78,25 +76,19 @@ export function only(template: Template, type: string): { logicalId: string; Pro
   return { logicalId, Properties: (resource as any).Properties };
 }
 
-/** SageMaker resources of a template mapped onto the API request shapes they become. */
-export function apiRequests(template: Template, caseName: string): { case: string; shape: string; params: any }[] {
-  const requests: { case: string; shape: string; params: any }[] = [];
-  for (const [id, r] of Object.entries(template.findResources('AWS::SageMaker::Model'))) {
-    requests.push({ case: `${caseName}/${id}`, shape: 'CreateModelInput', params: { ModelName: 'model', ...(r as any).Properties } });
-  }
-  for (const [id, r] of Object.entries(template.findResources('AWS::SageMaker::EndpointConfig'))) {
-    requests.push({ case: `${caseName}/${id}`, shape: 'CreateEndpointConfigInput', params: { EndpointConfigName: 'config', ...(r as any).Properties } });
-  }
-  for (const [id, r] of Object.entries(template.findResources('AWS::SageMaker::Endpoint'))) {
-    // DeploymentConfig applies to UpdateEndpoint; Tags belong to CreateEndpoint.
-    const { Tags: _tags, ...props } = (r as any).Properties;
-    requests.push({ case: `${caseName}/${id}`, shape: 'UpdateEndpointInput', params: { EndpointName: 'endpoint', ...props } });
-  }
-  return requests;
-}
-
-/** Problems botocore's SageMaker model finds in the requests (see api-shapes.py). */
-export function apiProblems(requests: { case: string; shape: string; params: any }[]): string[] {
-  const out = execFileSync('python3', [path.join(__dirname, 'api-shapes.py')], { input: JSON.stringify(requests), encoding: 'utf8' });
-  return JSON.parse(out);
-}
+/** The MODEL_* environment of `artifact(stack, '1.4.0')` on a CPU instance with single-model hosting. */
+export const MODEL_ENV_1_4_0 = {
+  MODEL_NAME: 'assistant',
+  MODEL_VERSION: '1.4.0',
+  MODEL_FRAMEWORK: 'pytorch',
+  MODEL_PRECISION: 'fp32',
+  MODEL_TARGET: 'cpu-x86_64',
+  MODEL_S3_URI: 's3://model-bucket/assistant/1.4.0/model.tar.gz',
+  MODEL_S3_BUCKET: 'model-bucket',
+  MODEL_S3_KEY: 'assistant/1.4.0/model.tar.gz',
+  MODEL_S3_IS_PREFIX: 'false',
+  MODEL_COMPRESSED: 'true',
+  MODEL_CARD: '{"name":"assistant","version":"1.4.0","framework":"pytorch"}',
+  // SageMaker extracts a single model's archive into /opt/ml/model.
+  MODEL_LOCAL_DIR: '/opt/ml/model',
+};

@@ -83,6 +83,11 @@ describeIfMoto('real-time managed endpoint on moto', () => {
     const key = (model.PrimaryContainer.ModelDataUrl as string).replace(`s3://${bucket}/`, '');
     expect((objects.Contents ?? []).map((o: { Key: string }) => o.Key)).toContain(key);
     expect(model.ExecutionRoleArn).toBe(roleInfo.Role.Arn);
+    // the MODEL_* environment, its tokens resolved at deploy: the same location as ModelDataUrl
+    expect(model.PrimaryContainer.Environment).toEqual(expect.objectContaining({
+      MODEL_NAME: 'assistant', MODEL_VERSION: '1.4.0', MODEL_S3_URI: model.PrimaryContainer.ModelDataUrl, MODEL_S3_BUCKET: bucket, MODEL_S3_KEY: key,
+      MODEL_LOCAL_DIR: '/opt/ml/model', MODEL_DIGEST: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    }));
 
     // the endpoint configuration: the model, instance type and count, variant, volume key
     expect(config.ProductionVariants).toEqual([expect.objectContaining({

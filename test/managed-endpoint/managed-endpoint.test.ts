@@ -18,7 +18,7 @@ import {
   ShadowTraffic,
 } from '../../lib';
 import { CaptureMode, EndpointMode, ManagedEndpoint, ManagedEndpointProps, ModelHosting } from '../../lib/managed-endpoint';
-import { artifact, bucketOf, repoOf } from './helpers';
+import { artifact, bucketOf, MODEL_ENV_1_4_0, repoOf } from './helpers';
 
 // ---------------------------------------------------------------------------------------------
 // helpers: bucket/ECR artifacts (no asset staging, so each synth stays fast)
@@ -77,7 +77,8 @@ describe('real-time', () => {
         Image: { 'Fn::Join': ['', ['111122223333.dkr.ecr.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/assistant-serving:cpu-1.4.0']] },
         Mode: 'SingleModel',
         ModelDataUrl: 's3://model-bucket/assistant/1.4.0/model.tar.gz',
-        Environment: { MODEL_NAME: 'assistant', MODEL_VERSION: '1.4.0' },
+        // The lanes' one MODEL_* contract; SageMaker puts single-model weights in /opt/ml/model.
+        Environment: MODEL_ENV_1_4_0,
       },
     });
     expect(JSON.stringify(Object.values(template().findResources('AWS::SageMaker::Model'))[0])).toContain('/assistant-serving:cpu-1.4.0');
@@ -426,7 +427,7 @@ test('shadow traffic: a shadow variant of the candidate with the sampling share 
   const t = Template.fromStack(stack);
   t.resourceCountIs('AWS::SageMaker::Model', 2);
   t.hasResourceProperties('AWS::SageMaker::Model', {
-    PrimaryContainer: Match.objectLike({ ModelDataUrl: 's3://model-bucket/assistant/1.5.0/model.tar.gz', Environment: { MODEL_NAME: 'assistant', MODEL_VERSION: '1.5.0' } }),
+    PrimaryContainer: Match.objectLike({ ModelDataUrl: 's3://model-bucket/assistant/1.5.0/model.tar.gz', Environment: Match.objectLike({ MODEL_NAME: 'assistant', MODEL_VERSION: '1.5.0', MODEL_S3_URI: 's3://model-bucket/assistant/1.5.0/model.tar.gz' }) }),
   });
   t.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
     ProductionVariants: [Match.objectLike({ VariantName: 'primary', InitialVariantWeight: 1, InitialInstanceCount: 4 })],
@@ -481,7 +482,7 @@ test('multi-model hosting from an S3 prefix; model packages; VPC with network is
     VpcConfig: { Subnets: [{ Ref: Match.stringLikeRegexp('^VpcmodelsSubnet1') }, { Ref: Match.stringLikeRegexp('^VpcmodelsSubnet2') }], SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^MultiSecurityGroup'), 'GroupId'] }] },
   });
   t.hasResourceProperties('AWS::SageMaker::Model', {
-    PrimaryContainer: Match.objectEquals({ ModelPackageName: 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/assistant/3', Environment: { MODEL_NAME: 'assistant', MODEL_VERSION: '3' } }),
+    PrimaryContainer: Match.objectEquals({ ModelPackageName: 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/assistant/3', Environment: Match.objectLike({ MODEL_NAME: 'assistant', MODEL_VERSION: '3', MODEL_LOCAL_DIR: '/opt/ml/model', MODEL_S3_URI: Match.absent() }) }),
   });
   t.hasResourceProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.absent() });
   expect(JSON.stringify(policyStatements(t))).toContain('ec2:CreateNetworkInterface');
@@ -674,7 +675,7 @@ describe('rejections', () => {
     ['rolling update with a shadow variant', construct(s => ({ slo: SLO, shadow: ShadowTraffic.mirror(artifact(s, '2.0.0'), 10), rollingUpdate: { maximumBatchPercent: 20, waitInterval: Duration.minutes(1) } })),
       /SageMaker rolling updates exclude multi-variant endpoints/],
     ['a final bake with a rolling update', construct(() => ({ rollout: Rollout.allAtOnce({ alarms: [], finalBakeTime: Duration.minutes(5) }), slo: SLO, rollingUpdate: { maximumBatchPercent: 20, waitInterval: Duration.minutes(1) } })),
-      /'rollout.finalBakeTime' \(5 minutes\) cannot be honoured by a rolling update/],
+      /'rollout.finalBakeTime' \(5 minutes\) cannot be rendered: a rolling update has no final bake \(SageMaker bakes each batch for rollingUpdate.waitInterval\)\. Fix: Drop finalBakeTime; lengthen rollingUpdate.waitInterval/],
     ['rolling batch outside 5-50%', construct(() => ({ slo: SLO, rollingUpdate: { maximumBatchPercent: 80, waitInterval: Duration.minutes(1) } })),
       /'rollingUpdate.maximumBatchPercent' \(80\) must be an integer from 5 to 50/],
     ['GPU trigger on a CPU instance', construct(() => ({ autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 3, triggers: [ScalingTrigger.gpuUtilization(60)] }) })),

@@ -1,14 +1,14 @@
-import { Duration, Size } from 'aws-cdk-lib';
+import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { AutoscalingPolicy, LaneValidationError, Rollout, ScalingTrigger, ServiceLevelObjective, ShadowTraffic } from '../../lib';
 import { EndpointMode, ManagedEndpoint, ManagedEndpointProps } from '../../lib/managed-endpoint';
-import { CfnLint } from '../../lib/testing';
-import { apiProblems, apiRequests, artifact, newStack } from './helpers';
+import { ApiContract, CfnLint } from '../../lib/testing';
+import { artifact, newStack } from './helpers';
 
 /*
  * Property tests (issue 13): random valid props always synthesize into SageMaker requests botocore's
- * API model accepts; random invalid props always fail with a LaneValidationError, never another error.
+ * API model accepts (ApiContract); random invalid props always fail with a LaneValidationError, never another error.
  * Fixed seed and 30 runs each, so `npm test` stays fast and repeatable; `npm run test:properties`
  * runs 1,000 (FC_RUNS, FC_SEED as in the core property tests).
  */
@@ -106,17 +106,18 @@ const serverless: fc.Arbitrary<Recipe> = fc.record({
 
 const valid = fc.oneof(realTime, asynchronous, serverless);
 
-test('random valid props synthesize into SageMaker requests the API model accepts', () => {
-  const requests: ReturnType<typeof apiRequests> = [];
+test('random valid props synthesize into SageMaker requests the API model accepts (ApiContract)', () => {
+  const cases: { describe: string; stack: Stack }[] = [];
   fc.assert(fc.property(valid, recipe => {
     const stack = newStack();
     new ManagedEndpoint(stack, 'Endpoint', { artifact: artifact(stack), ...recipe.build(stack) });
-    const t = Template.fromStack(stack);
-    const found = apiRequests(t, recipe.describe);
-    expect(found.length).toBeGreaterThanOrEqual(3);
-    requests.push(...found);
+    cases.push({ describe: recipe.describe, stack });
   }), { seed: SEED, numRuns: NUM_RUNS });
-  expect(apiProblems(requests)).toEqual([]);
+  const results = ApiContract.validateStacks(cases.map(c => c.stack));
+  for (const [i, result] of results.entries()) {
+    const sageMaker = result.resources.filter(r => r.resourceType.startsWith('AWS::SageMaker::'));
+    expect({ recipe: cases[i].describe, covered: sageMaker.length >= 3, errors: ApiContract.format(result.errors) }).toEqual({ recipe: cases[i].describe, covered: true, errors: '' });
+  }
 });
 
 test('a sample of 10 valid recipes, side by side in one stack, passes cfn-lint', () => {
@@ -132,7 +133,7 @@ const mistakes: fc.Arbitrary<[string, (stack: ReturnType<typeof newStack>) => un
   fc.integer({ min: 51, max: 99 }).map(p => [`canary ${p}%`, () => ({ autoscaling: new AutoscalingPolicy({ minCapacity: 2, maxCapacity: 4, triggers: [ScalingTrigger.inFlightPerInstance(4)] }), rollout: Rollout.canary({ percent: p, bakeTime: Duration.minutes(5) }) })]),
   fc.integer({ min: 1, max: 9 }).map(p => [`linear ${p}%`, () => ({ rollout: Rollout.linear({ stepPercent: p, interval: Duration.minutes(5) }) })]),
   fc.stringMatching(/^ml\.[a-z]{1,3}[0-9]{2}\.(huge|[0-9]{3}xlarge)$/).map(t => [`instance type ${t}`, () => ({ mode: EndpointMode.realTime({ instanceType: t }) })]),
-  fc.constantFrom('MODEL_NAME', 'MODEL_VERSION').map(k => [`environment ${k}`, () => ({ environment: { [k]: 'x' } })]),
+  fc.constantFrom('MODEL_NAME', 'MODEL_VERSION', 'MODEL_S3_URI', 'MODEL_DIGEST', 'MODEL_CARD', 'MODEL_LOCAL_DIR').map(k => [`environment ${k}`, () => ({ environment: { [k]: 'x' } })]),
   fc.oneof(fc.integer({ min: 101, max: 10_000 }), fc.double({ min: 0.01, max: 99.99, noInteger: true, noNaN: true })).map(p => [`sampling ${p}`, () => ({ dataCapture: { samplingPercent: p } })]),
   fc.oneof(fc.integer({ min: 0, max: 59 }), fc.integer({ min: 3601, max: 100_000 }), fc.double({ min: 60.01, max: 3599.99, noInteger: true, noNaN: true }))
     .map(sec => [`startup ${sec} s`, () => ({ mode: EndpointMode.realTime({ instanceType: 'ml.m5.large', containerStartupHealthCheckTimeout: Duration.seconds(sec) }) })]),

@@ -10,8 +10,9 @@ import {
   AutoscalingPolicy, InferenceLaneBase, LaneDefaults, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective, ServingImage, ShadowTraffic,
 } from '../../lib';
 import { EndpointMode, ManagedEndpoint } from '../../lib/managed-endpoint';
+import { ApiContract } from '../../lib/testing';
 import {
-  apiProblems, apiRequests, artifact, bucketOf, construct, endpointStack, newStack, only, statementsWith,
+  artifact, bucketOf, construct, endpointStack, newStack, only, statementsWith,
 } from './helpers';
 
 /*
@@ -33,24 +34,24 @@ describe('1. every emitted SageMaker shape satisfies the API model (required mem
   });
 
   test('canary, linear, all at once, rolling, serverless, async with data capture, shadow, VPC, multi-model: no API problem', () => {
-    const cases: [string, (s: Stack) => Template][] = [
-      ['canary', () => Template.fromStack(endpointStack({ autoscaling: SCALING, slo: SLO, rollout: Rollout.canary({ percent: 50, bakeTime: Duration.minutes(10) }) }).stack)],
-      ['linear', () => Template.fromStack(endpointStack({ autoscaling: SCALING, slo: SLO, rollout: Rollout.linear({ stepPercent: 10, interval: Duration.minutes(5) }) }).stack)],
-      ['all-at-once', () => Template.fromStack(endpointStack({ slo: SLO, rollout: Rollout.allAtOnce({ finalBakeTime: Duration.minutes(0) }) }).stack)],
-      ['rolling', () => Template.fromStack(endpointStack({
+    const cases: [string, () => Stack][] = [
+      ['canary', () => (endpointStack({ autoscaling: SCALING, slo: SLO, rollout: Rollout.canary({ percent: 50, bakeTime: Duration.minutes(10) }) }).stack)],
+      ['linear', () => (endpointStack({ autoscaling: SCALING, slo: SLO, rollout: Rollout.linear({ stepPercent: 10, interval: Duration.minutes(5) }) }).stack)],
+      ['all-at-once', () => (endpointStack({ slo: SLO, rollout: Rollout.allAtOnce({ finalBakeTime: Duration.minutes(0) }) }).stack)],
+      ['rolling', () => (endpointStack({
         autoscaling: SCALING, slo: SLO,
         rollingUpdate: { maximumBatchPercent: 5, waitInterval: Duration.seconds(0), rollbackMaximumBatchPercent: 100, maximumExecutionTimeout: Duration.hours(8) },
       }).stack)],
       ['shadow+capture', () => {
         const { stack } = endpointStack({ autoscaling: SCALING, slo: SLO, dataCapture: { samplingPercent: 100, jsonContentTypes: ['application/json'] } });
-        return Template.fromStack(stack);
+        return stack;
       }],
       ['serverless', () => {
         const stack = newStack();
         new ManagedEndpoint(stack, 'Endpoint', {
           artifact: artifact(stack), mode: EndpointMode.serverless({ memorySize: Size.gibibytes(6), maxConcurrency: 200, provisionedConcurrency: 200 }),
         });
-        return Template.fromStack(stack);
+        return stack;
       }],
       ['async', () => {
         const stack = newStack();
@@ -62,7 +63,7 @@ describe('1. every emitted SageMaker shape satisfies the API model (required mem
           slo: SLO,
           rollout: Rollout.allAtOnce(),
         });
-        return Template.fromStack(stack);
+        return stack;
       }],
       ['shadow+vpc', () => {
         const stack = newStack();
@@ -73,25 +74,35 @@ describe('1. every emitted SageMaker shape satisfies the API model (required mem
           shadow: ShadowTraffic.mirror(artifact(stack, '1.5.0'), 100),
           environment: { LOG_LEVEL: 'info' },
         });
-        return Template.fromStack(stack);
+        return stack;
       }],
     ];
-    const requests = cases.flatMap(([name, make]) => apiRequests(make(newStack()), name));
-    expect(requests.length).toBeGreaterThanOrEqual(3 * cases.length);
-    expect(apiProblems(requests)).toEqual([]);
+    const results = ApiContract.validateStacks(cases.map(([, make]) => make()));
+    for (const [i, result] of results.entries()) {
+      // Model, endpoint config and endpoint are mapped onto CreateModel / CreateEndpointConfig / CreateEndpoint.
+      const sageMaker = result.resources.filter(r => r.resourceType.startsWith('AWS::SageMaker::'));
+      expect({ case: cases[i][0], covered: sageMaker.length >= 3, errors: ApiContract.format(result.errors) }).toEqual({ case: cases[i][0], covered: true, errors: '' });
+    }
   });
 
-  test('the checker itself catches what the old code emitted (a missing WaitIntervalInSeconds, a timeout above 28,800 s), and so does botocore\'s ParamValidator', () => {
-    const params = {
-      EndpointName: 'e', EndpointConfigName: 'c',
-      DeploymentConfig: { BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE' }, MaximumExecutionTimeoutInSeconds: 28801 } },
+  test('ApiContract catches what the old code emitted (a missing WaitIntervalInSeconds, a timeout above 28,800 s)', () => {
+    const template = {
+      Resources: {
+        Endpoint: {
+          Type: 'AWS::SageMaker::Endpoint',
+          Properties: {
+            EndpointConfigName: 'c',
+            DeploymentConfig: { BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE' }, MaximumExecutionTimeoutInSeconds: 28801 } },
+          },
+        },
+      },
     };
-    expect(apiProblems([{ case: 'old', shape: 'UpdateEndpointInput', params }])).toEqual([
-      'old.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration: missing required member WaitIntervalInSeconds of TrafficRoutingConfig',
-      'old.DeploymentConfig.BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds: 28801 > max 28800 of MaximumExecutionTimeoutInSeconds',
-      // botocore's own client-side validation (what the SDK runs before sending UpdateEndpoint) agrees
-      'old: botocore ParamValidator: Missing required parameter in DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration: "WaitIntervalInSeconds"',
-    ]);
+    const result = ApiContract.validateTemplate(JSON.stringify(template));
+    const found = result.errors.map(e => `${e.ruleId} ${e.propertyPath}`);
+    expect(found).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^required DeploymentConfig\.BlueGreenUpdatePolicy\.TrafficRoutingConfiguration/),
+      'range DeploymentConfig.BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds',
+    ]));
   });
 });
 
@@ -335,9 +346,30 @@ describe('sweep: API limits the CloudFormation schema does not check', () => {
     expect(statementsWith(t, 'ecr:BatchGetImage')).toEqual([{
       Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
       Effect: 'Allow',
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:763104351884:repository/pytorch-inference']] },
+      // The partition of the image's own Region (core parseEcrImageUri), not the stack's AWS::Partition.
+      Resource: 'arn:aws:ecr:eu-west-1:763104351884:repository/pytorch-inference',
     }]);
     expect(statementsWith(t, 'ecr:GetAuthorizationToken')).toEqual([{ Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' }]);
+  });
+
+  test.each([
+    ['China', 'cn-north-1', '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/serving:1.0', 'arn:aws-cn:ecr:cn-north-1:123456789012:repository/serving'],
+    ['GovCloud', 'us-gov-west-1', '123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/team/serving:1.0', 'arn:aws-us-gov:ecr:us-gov-west-1:123456789012:repository/team/serving'],
+    ['a FIPS endpoint', 'us-east-1', '123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/serving@sha256:' + 'a'.repeat(64), 'arn:aws:ecr:us-east-1:123456789012:repository/serving'],
+  ])('ECR pull of an image URI in %s is granted in the partition of the image\'s Region', (_where, region, uri, arn) => {
+    const stack = newStack({ env: { account: '123456789012', region } });
+    new ManagedEndpoint(stack, 'Endpoint', {
+      artifact: ModelArtifact.fromBucket(bucketOf(stack), 'm/model.tar.gz', { name: 'assistant', version: '1', image: ServingImage.fromRegistry(uri) }),
+      mode: EndpointMode.realTime({ instanceType: 'ml.m5.large' }),
+    });
+    expect(statementsWith(Template.fromStack(stack), 'ecr:BatchGetImage').map(s => s.Resource)).toEqual([arn]);
+  });
+
+  test('an image outside ECR (another registry, ECR Public) is rejected: SageMaker hosting pulls from ECR only', () => {
+    for (const uri of ['docker.io/library/nginx:1.27', 'public.ecr.aws/lambda/python:3.12']) {
+      expect(construct(s => ({ artifact: ModelArtifact.fromBucket(bucketOf(s), 'm/model.tar.gz', { name: 'assistant', version: '1', image: ServingImage.fromRegistry(uri) }) })))
+        .toThrow(/is not in Amazon ECR: SageMaker hosting pulls images from ECR only/);
+    }
   });
 });
 

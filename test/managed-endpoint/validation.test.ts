@@ -168,6 +168,31 @@ describe('tokens are unknown values: rendered as given, checks that need them sk
     expect(only(t, 'AWS::SageMaker::Endpoint').Properties.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.Type).toBe('CANARY');
   });
 
+  test('a CfnParameter linear step is rendered as given; the step count is unknown, so no MaximumExecutionTimeoutInSeconds (SageMaker\'s default)', () => {
+    const stack = newStack();
+    const step = new CfnParameter(stack, 'StepPercent', { type: 'Number', default: 20 });
+    new ManagedEndpoint(stack, 'Endpoint', {
+      artifact: artifact(stack), mode: EndpointMode.realTime({ instanceType: 'ml.m5.large' }),
+      autoscaling: SCALING, slo: SLO, rollout: Rollout.linear({ stepPercent: step.valueAsNumber, interval: Duration.minutes(5) }),
+    });
+    const policy = only(Template.fromStack(stack), 'AWS::SageMaker::Endpoint').Properties.DeploymentConfig.BlueGreenUpdatePolicy;
+    expect(policy.TrafficRoutingConfiguration).toEqual({ Type: 'LINEAR', WaitIntervalInSeconds: 300, LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: { Ref: 'StepPercent' } } });
+    expect(policy.MaximumExecutionTimeoutInSeconds).toBeUndefined();
+    expect(policy.TerminationWaitInSeconds).toBe(600);
+  });
+
+  test('a CfnParameter canary share is rendered as given; one wait, so the timeout is known (300 + 600 + 3600 s)', () => {
+    const stack = newStack();
+    const share = new CfnParameter(stack, 'CanaryPercent', { type: 'Number', default: 60 });
+    new ManagedEndpoint(stack, 'Endpoint', {
+      artifact: artifact(stack), mode: EndpointMode.realTime({ instanceType: 'ml.m5.large' }),
+      autoscaling: SCALING, slo: SLO, rollout: Rollout.canary({ percent: share.valueAsNumber, bakeTime: Duration.minutes(5) }),
+    });
+    const policy = only(Template.fromStack(stack), 'AWS::SageMaker::Endpoint').Properties.DeploymentConfig.BlueGreenUpdatePolicy;
+    expect(policy.TrafficRoutingConfiguration.CanarySize).toEqual({ Type: 'CAPACITY_PERCENT', Value: { Ref: 'CanaryPercent' } });
+    expect(policy.MaximumExecutionTimeoutInSeconds).toBe(4500);
+  });
+
   test('a CfnParameter instance type is rendered as given (and keeps the plain endpoint logical ID)', () => {
     const stack = newStack();
     const type = new CfnParameter(stack, 'InstanceType', { type: 'String', default: 'ml.m5.large' });
@@ -181,22 +206,25 @@ describe('tokens are unknown values: rendered as given, checks that need them sk
   });
 });
 
-describe('environment: the lane\'s MODEL_* values cannot be overridden (same rule as the serverless and batch lanes)', () => {
+describe('environment: no name of the lanes\' MODEL_* contract can be set (core checkNoModelEnvOverride, one wording in every lane)', () => {
   test.each<[string, () => unknown, RegExp]>([
     ['MODEL_VERSION', construct(() => ({ environment: { MODEL_VERSION: '9.9.9' } })),
-      /Test\/Endpoint: 'environment.MODEL_VERSION' \("9.9.9"\) is set by the lane from the artifact\. Fix: Drop MODEL_VERSION; the lane sets MODEL_NAME, MODEL_VERSION\./],
+      /Test\/Endpoint: 'environment.MODEL_VERSION' \("9.9.9"\) is set by the lane from the artifact\. Fix: Drop MODEL_VERSION; the lane sets MODEL_NAME, MODEL_VERSION, MODEL_FRAMEWORK, MODEL_PRECISION, MODEL_TARGET, MODEL_S3_URI, MODEL_S3_BUCKET, MODEL_S3_KEY, MODEL_S3_IS_PREFIX, MODEL_COMPRESSED, MODEL_DIGEST, MODEL_CARD, MODEL_LOCAL_DIR\./],
+    // Reserved even where this artifact sets no value (no digest for a bucket object).
+    ['MODEL_DIGEST', construct(() => ({ environment: { MODEL_DIGEST: 'sha256:x' } })), /'environment.MODEL_DIGEST' \("sha256:x"\) is set by the lane from the artifact/],
+    ['MODEL_S3_URI', construct(() => ({ environment: { MODEL_S3_URI: 's3://b/k' } })), /'environment.MODEL_S3_URI' \("s3:\/\/b\/k"\) is set by the lane from the artifact/],
     ['MODEL_NAME', construct(() => ({ environment: { MODEL_NAME: 'other' } })), /'environment.MODEL_NAME' \("other"\) is set by the lane from the artifact/],
     ['a key SageMaker rejects', construct(() => ({ environment: { 'log-level': 'info' } })), /'environment' \("log-level"\) is not a SageMaker environment variable name/],
     ['a non-string value (JavaScript)', construct(() => ({ environment: js({ WORKERS: 4 }) })), /'environment.WORKERS' \(4\) must be a string/],
     ['a value over 1024 bytes', construct(() => ({ environment: { PROMPT: 'x'.repeat(1025) } })), /'environment.PROMPT' \("1025 bytes"\) exceeds the 1024 bytes SageMaker allows/],
-    ['101 variables with the lane\'s two', construct(() => ({ environment: Object.fromEntries(Array.from({ length: 99 }, (_, i) => [`V${i}`, 'x'])) })),
-      /'environment' \("101 variables"\) exceeds the 100 environment variables SageMaker allows per container \(the lane sets 2\)/],
+    ['101 variables with the lane\'s twelve', construct(() => ({ environment: Object.fromEntries(Array.from({ length: 89 }, (_, i) => [`V${i}`, 'x'])) })),
+      /'environment' \("101 variables"\) exceeds the 100 environment variables SageMaker allows per container \(the lane sets 12\)/],
     ['more than 32 KB in total', construct(() => ({ environment: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`V${i}`, 'x'.repeat(1000)])) })),
       /'environment' \("40\d{3} bytes"\) exceeds the 32 KB SageMaker allows/],
   ])('%s is rejected', (_name, fn, message) => rejects(fn, message));
 
   test('edges: a 1024-byte value and 100 variables in total are accepted and rendered', () => {
-    const env = Object.fromEntries(Array.from({ length: 98 }, (_, i) => [`V${i}`, 'x']));
+    const env = Object.fromEntries(Array.from({ length: 88 }, (_, i) => [`V${i}`, 'x']));
     env.V0 = 'y'.repeat(1024);
     const model = only(Template.fromStack(endpointStack({ environment: env }).stack), 'AWS::SageMaker::Model').Properties;
     expect(Object.keys(model.PrimaryContainer.Environment)).toHaveLength(100);

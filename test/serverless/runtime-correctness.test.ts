@@ -94,8 +94,8 @@ describe('rollback alarms: fire on a bad version, stay quiet on a healthy burst'
     const pool = new WarmServerlessFunction(stack, 'Pool', baseProps({ slo: SLO, rollout: CANARY, rollbackOnThrottles: true }));
     const group = only(Template.fromStack(stack), 'AWS::CodeDeploy::DeploymentGroup');
     expect(group.Properties.AlarmConfiguration.Alarms).toEqual([
-      { Name: { Ref: expect.stringMatching(/^PoolSloLatency/) } },
-      { Name: { Ref: expect.stringMatching(/^PoolSloErrorRate/) } },
+      { Name: { Ref: expect.stringMatching(/^PoolRollbackLatency/) } },
+      { Name: { Ref: expect.stringMatching(/^PoolRollbackErrorRate/) } },
       { Name: { Ref: expect.stringMatching(/^PoolSloThrottles/) } },
     ]);
     expect(pool.rollbackAlarms).toContain(pool.throttleAlarm);
@@ -262,6 +262,20 @@ describe('grants for the weights (ModelArtifact.bind through the lane)', () => {
     const artifact = ModelArtifact.fromAsset(FP32, { name: 'chat', version: '2', image: ServingImage.fromEcrRepository(repo, '2.0') });
     new WarmServerlessFunction(stack, 'Pool', baseProps({ artifact }));
     Template.fromStack(stack).hasResourceProperties('AWS::ECR::Repository', { RepositoryPolicyText: Match.absent() });
+  });
+
+  test('a local asset (what the removed description-keyed grantReadWeights workaround special-cased): exactly s3:GetObject on the object MODEL_S3_BUCKET/MODEL_S3_KEY name, nothing bucket-wide', () => {
+    const stack = newStack();
+    new WarmServerlessFunction(stack, 'Pool', baseProps());
+    const t = Template.fromStack(stack);
+    const env = only(t, 'AWS::Lambda::Function').Properties.Environment.Variables;
+    expect(env.MODEL_S3_KEY).toMatch(/^[0-9a-f]{64}\.gz$/);
+    const s3Statements = statements(t).filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('s3:')));
+    expect(s3Statements).toEqual([{
+      Action: 's3:GetObject',
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${env.MODEL_S3_BUCKET}/${env.MODEL_S3_KEY}`]] },
+    }]);
   });
 
   test('a prefix: s3:GetObject on prefix* and s3:ListBucket only under the prefix', () => {

@@ -48,6 +48,8 @@ const SKIPPED_BY_MOTO = [
   'AWS::CloudWatch::Alarm', // SLO latency
   'AWS::CloudWatch::Alarm', // SLO error rate
   'AWS::CloudWatch::Alarm', // SLO throttles
+  'AWS::CloudWatch::Alarm', // rollback latency (new version)
+  'AWS::CloudWatch::Alarm', // rollback error rate (new version)
   'AWS::CloudWatch::Alarm', // spillover
   'AWS::CodeDeploy::Application',
   'AWS::CodeDeploy::DeploymentGroup',
@@ -150,6 +152,11 @@ describeIfMoto('serverless-burst example on moto', () => {
     const alarmNames = viaApi('AWS::CloudWatch::Alarm').map(a => a.physicalId).sort();
     expect(alarmNames).toHaveLength(templateCount('AWS::CloudWatch::Alarm'));
     expect(live.alarms.map((a: any) => a.AlarmName).sort()).toEqual(expect.arrayContaining(alarmNames));
+    // The rollback alarms watch the version the alias points to (ExecutedVersion resolved at deploy).
+    const versionDims = live.alarms.flatMap((a: any) => [...(a.Dimensions ?? []), ...(a.Metrics ?? []).flatMap((m: any) => m.MetricStat?.Metric?.Dimensions ?? [])])
+      .filter((d: any) => d.Name === 'ExecutedVersion').map((d: any) => d.Value);
+    expect(versionDims.length).toBeGreaterThanOrEqual(3); // RollbackLatency (Duration), RollbackErrorRate (Errors, Invocations)
+    expect(new Set(versionDims)).toEqual(new Set([live.aliases[0].FunctionVersion]));
   });
 });
 

@@ -279,15 +279,15 @@ describe('WarmServerlessFunction: the full warm pool', () => {
     expect(pool.rollbackAlarms).not.toContain(pool.spilloverAlarm);
   });
 
-  test('rollout: CodeDeploy canary 10% / 5 min (predefined), rolling back on the SLO alarms and the extra alarm', () => {
+  test('rollout: CodeDeploy canary 10% / 5 min (predefined), rolling back on the SLO alarms of the new version and the extra alarm', () => {
     template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
       DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
       AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] },
       AlarmConfiguration: {
         Enabled: true,
         Alarms: [
-          { Name: { Ref: Match.stringLikeRegexp('^PoolSloLatency') } },
-          { Name: { Ref: Match.stringLikeRegexp('^PoolSloErrorRate') } },
+          { Name: { Ref: Match.stringLikeRegexp('^PoolRollbackLatency') } },
+          { Name: { Ref: Match.stringLikeRegexp('^PoolRollbackErrorRate') } },
           { Name: { Ref: Match.stringLikeRegexp('^BusinessAlarm') } },
         ],
       },

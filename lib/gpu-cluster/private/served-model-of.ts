@@ -5,6 +5,7 @@ import { invalid } from '../../core/private/errors';
 import { HardwareTarget } from '../../core/hardware';
 import { ModelArtifact, ModelArtifactBinding } from '../../core/model-artifact';
 import { ServedModel } from '../served-model';
+import { rememberBinding } from './model-env';
 import { concrete } from './util';
 
 /**
@@ -21,7 +22,7 @@ export function servedModelOf(scope: IConstruct, b: ModelArtifactBinding, prop: 
   }
   // A directory asset's digest is the CDK fingerprint of the directory, not of the zip bytes.
   const zip = concrete(b.objectKey) && b.objectKey.endsWith('.zip');
-  return {
+  return rememberBinding({
     name: b.name,
     version: b.version,
     weightsUri: b.modelDataUrl,
@@ -31,7 +32,7 @@ export function servedModelOf(scope: IConstruct, b: ModelArtifactBinding, prop: 
     framework: b.framework,
     precision: b.precision,
     cardJson: b.cardJson,
-  };
+  }, b);
 }
 
 /**

@@ -63,12 +63,13 @@ export function resolveQueries(q: ServingMetricQueries | undefined): ResolvedQue
 }
 
 /**
- * The error-rate query with the SLO's minimum request count: the rate itself when the period saw at
- * least `minRequests` requests, 0 when it saw fewer (a handful of requests cannot trip it), no sample
- * when it saw none (no data is never a pass).
+ * A query guarded by a minimum request count (the error rate with the SLO's `minRequestsPerPeriod`;
+ * in the Argo analysis also the latency percentile and the queue time): the value itself when the
+ * period saw at least `minRequests` requests, 0 when it saw fewer (a handful of requests cannot trip
+ * it), no sample when it saw none (no data is never a pass).
  * @internal
  */
-export function errorRateWithMinimum(errorRate: string, allRequestsPerSecond: string, periodSeconds: number, minRequests: number): string {
+export function withMinimumRequests(errorRate: string, allRequestsPerSecond: string, periodSeconds: number, minRequests: number): string {
   return `((${errorRate}) and on() ((${allRequestsPerSecond}) * ${periodSeconds} >= ${minRequests})) or on() (0 * ((${allRequestsPerSecond}) > 0))`;
 }
 
@@ -87,4 +88,9 @@ export function numberText(n: number): string {
 /** Quantile text of a percentile: 95 → `0.95`, 99.9 → `0.999`. @internal */
 export function quantileOf(percentile: number): string {
   return String(Math.round(percentile * 1000) / 100000);
+}
+
+/** The object without its undefined fields (cdk8s drops them too, but not inside maps it does not know). @internal */
+export function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

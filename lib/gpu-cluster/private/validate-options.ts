@@ -2,7 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { invalid } from '../../core/private/errors';
 import { RolloutStrategy } from '../../core/rollout';
-import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkDuration, checkLabelKey, checkLabelValue, checkNonEmpty, checkOneOf, checkPinnedVersion, checkTimeZone } from '../../core/private/validation';
+import { MODEL_ENV_NAMES } from '../../core/private/model-environment';
+import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkDuration, checkLabelKey, checkLabelValue, checkNoModelEnvOverride, checkNonEmpty, checkOneOf, checkPinnedVersion, checkTimeZone } from '../../core/private/validation';
 import { checkCron } from '../../core/private/cron';
 import { GpuServingOptions } from '../gpu-serving-options';
 import { KubernetesRolloutMode } from '../rollout-mode';
@@ -11,8 +12,8 @@ import { ServedModel } from '../served-model';
 import { TritonInstanceKind } from '../triton-model-config';
 import { concrete } from './util';
 
-/** Variables the server container gets from the lane. @internal */
-export const LANE_ENV_KEYS = ['MODEL_REPOSITORY', 'MODEL_DIR', 'HOME', 'XDG_CACHE_HOME'];
+/** Variables the server container gets from the lane: the MODEL_* contract, then Triton's and the pod's. @internal */
+export const LANE_ENV_KEYS: readonly string[] = [...MODEL_ENV_NAMES, 'MODEL_REPOSITORY', 'MODEL_DIR', 'HOME', 'XDG_CACHE_HOME'];
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 /** A Gateway API hostname: a DNS subdomain, optionally with a leading `*.` wildcard. */
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -60,10 +61,8 @@ export function checkServingOptions(scope: IConstruct, o: GpuServingOptions, nam
     if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(key)) {
       throw invalid(scope, `environment.${key}`, value, 'is not a valid environment variable name', "Use letters, digits, '_', '-' and '.', not starting with a digit.");
     }
-    if (LANE_ENV_KEYS.includes(key)) {
-      throw invalid(scope, `environment.${key}`, value, 'is set by the lane from the artifact', `Drop ${key}; the lane sets ${LANE_ENV_KEYS.join(', ')}.`);
-    }
   }
+  checkNoModelEnvOverride(scope, 'environment', o.environment, LANE_ENV_KEYS);
   if (o.gateway) {
     checkDnsSubdomain(scope, 'gateway.name', o.gateway.name);
     checkDnsLabel(scope, 'gateway.namespace', o.gateway.namespace);

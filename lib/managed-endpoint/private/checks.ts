@@ -2,7 +2,9 @@ import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ModelArtifactBinding } from '../../core';
 import { describeValue, invalid } from '../../core/private/errors';
-import { checkDuration, describeDuration } from '../../core/private/validation';
+import { parseEcrImageUri, tagOrDigestOf } from '../../core/private/image-uri';
+import { MODEL_ENV_NAMES } from '../../core/private/model-environment';
+import { checkDuration, checkNoModelEnvOverride, describeDuration } from '../../core/private/validation';
 import { HOSTING_INSTANCE_TYPES, HOSTING_INSTANCE_TYPES_SOURCE } from './instance-types';
 
 /**
@@ -34,18 +36,16 @@ export function checkHostingInstanceType(scope: IConstruct, prop: string, instan
 const ENV_KEY_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /**
- * The container environment: the lane's `MODEL_*` keys may not be overridden (the same rule as the
- * serverless and batch lanes), and keys and sizes must fit the SageMaker API (`Environment`: at most
+ * The container environment: no `MODEL_*` name of the lanes' contract may be set by the user (the core
+ * rule and wording of every lane), and keys and sizes must fit the SageMaker API (`Environment`: at most
  * 100 entries, keys `[a-zA-Z_][a-zA-Z0-9_]*`, keys and values at most 1024 bytes, 32 KB in total).
  * @internal
  */
 export function checkEnvironment(scope: IConstruct, user: { [key: string]: string } | undefined, lane: { [key: string]: string }): void {
   if (!user) { return; }
   const laneKeys = Object.keys(lane);
+  checkNoModelEnvOverride(scope, 'environment', user, MODEL_ENV_NAMES);
   for (const [key, value] of Object.entries(user)) {
-    if (laneKeys.includes(key)) {
-      throw invalid(scope, `environment.${key}`, value, 'is set by the lane from the artifact', `Drop ${key}; the lane sets ${laneKeys.join(', ')}.`);
-    }
     if (!Token.isUnresolved(key) && (!ENV_KEY_RE.test(key) || Buffer.byteLength(key) > 1024)) {
       throw invalid(scope, 'environment', key, 'is not a SageMaker environment variable name (letters, digits and _, not starting with a digit, at most 1024 bytes)', "Rename the variable, e.g. 'LOG_LEVEL'.");
     }
@@ -67,8 +67,6 @@ export function checkEnvironment(scope: IConstruct, user: { [key: string]: strin
   }
 }
 
-const ECR_HOST_RE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\//;
-
 /**
  * SageMaker pulls the serving image from ECR in the endpoint's Region only. Reject a concrete
  * mismatch; on a region-agnostic stack, warn with the image's Region.
@@ -82,7 +80,7 @@ export function checkImageRegion(scope: IConstruct, binding: ModelArtifactBindin
   if (repoRegion !== undefined && !Token.isUnresolved(repoRegion)) {
     imageRegion = repoRegion;
   } else if (!Token.isUnresolved(uri)) {
-    imageRegion = ECR_HOST_RE.exec(uri)?.[2];
+    imageRegion = parseEcrImageUri(uri)?.region;
   }
   if (imageRegion === undefined) { return; }
   const stackRegion = Stack.of(scope).region;
@@ -173,8 +171,8 @@ export function warnIfImageTagMoves(scope: IConstruct, binding: ModelArtifactBin
   const uri = binding.imageUri;
   if (!uri) { return; }
   // A token URI (ECR repository) still ends with the literal tag appended by repositoryUriForTag.
-  const lastSegment = uri.slice(uri.lastIndexOf('/') + 1);
-  const moving = /:latest$/.test(uri) || (!Token.isUnresolved(uri) && !lastSegment.includes(':') && !uri.includes('@sha256:'));
+  const tag = tagOrDigestOf(uri);
+  const moving = tag === 'latest' || (!Token.isUnresolved(uri) && tag === undefined);
   if (!moving) { return; }
   Annotations.of(scope).addWarningV2('@cdk-inference-lanes/managed-endpoint:movingImageTag',
     `The serving image of ${binding.name}@${binding.version} is referenced by a moving tag (${Token.isUnresolved(uri) ? ':latest' : uri}): `

@@ -23,6 +23,20 @@ export interface EndpointNagFacts {
   readonly outputBucket?: IConstruct;
 }
 
+/** What the builders note while they grant, collected into {@link EndpointNagFacts}. */
+export interface EndpointNagNotes {
+  readonly unscopedActions: string[];
+  readonly logGroupArns: string[];
+  readonly objectWrites: string[];
+  readonly objectReads: string[];
+  keyGranted: boolean;
+}
+
+/** Empty notes. */
+export function newNagNotes(): EndpointNagNotes {
+  return { unscopedActions: [], logGroupArns: [], objectWrites: [], objectReads: [], keyGranted: false };
+}
+
 /** Acknowledge the findings the endpoint's own design causes (README "cdk-nag" table). */
 export function acknowledgeEndpointFindings(scope: IConstruct, f: EndpointNagFacts): void {
   if (f.role) {

@@ -1,21 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ServiceLevelObjective } from '../../core/service-level-objective';
-
-/**
- * Fewest requests in a period for a lane-local rate alarm (throttles, spillover) to count it: enough
- * that one request over stays within the threshold, `ceil(100 ÷ threshold)`, at least 10 and at most
- * 1,000. The rule core's SLO uses for `minRequestsPerPeriod` (copied here because core keeps its
- * helper private; to move into lib/core/private).
- * @internal
- */
-export function minRequestsFor(thresholdPercent: number): number {
-  if (!(thresholdPercent > 0)) { return 1000; }
-  return Math.min(1000, Math.max(10, Math.ceil(100 / thresholdPercent - 1e-9)));
-}
+import { defaultMinRequests } from '../../core/private/metric-math';
+import { ServiceLevelObjective, SloMetricSource } from '../../core/service-level-objective';
 
 /** The alias metrics the lane-local alarms read (per period, Sum). */
 export interface AliasRateMetrics {
@@ -25,7 +15,7 @@ export interface AliasRateMetrics {
 }
 
 /** Spillover alarm settings. */
-export interface SpilloverAlarmProps {
+interface SpilloverAlarmProps {
   readonly thresholdPercent: number;
   /** Fewer requests than this in a minute count as 0% (a handful of requests cannot trip it). */
   readonly minRequests: number;
@@ -37,9 +27,8 @@ export interface SpilloverAlarmProps {
  * minute, above the threshold in 3 of 5 minutes, once a minute holds at least `minRequests`
  * invocations. It pages; it is never a rollback alarm (a healthy burst beyond the pool trips it,
  * and CodeDeploy's weighted shift splits the pool).
- * @internal
  */
-export function spilloverAlarm(scope: Construct, metrics: AliasRateMetrics, props: SpilloverAlarmProps): cloudwatch.Alarm {
+function spilloverAlarm(scope: Construct, metrics: AliasRateMetrics, props: SpilloverAlarmProps): cloudwatch.Alarm {
   return new cloudwatch.Alarm(scope, 'SpilloverAlarm', {
     metric: new cloudwatch.MathExpression({
       expression: `IF(inv >= ${props.minRequests}, 100 * spill / inv, 0)`,
@@ -57,7 +46,7 @@ export function spilloverAlarm(scope: Construct, metrics: AliasRateMetrics, prop
 }
 
 /** Throttle alarm settings (M of N from the SLO). */
-export interface ThrottleAlarmProps {
+interface ThrottleAlarmProps {
   readonly thresholdPercent: number;
   readonly minRequests: number;
   readonly period: Duration;
@@ -70,9 +59,8 @@ export interface ThrottleAlarmProps {
  * `SloThrottles`: throttled ÷ (invocations + throttled) of the alias, in percent, above the
  * threshold in M of N periods, once a period holds at least `minRequests` requests (invoked or
  * throttled).
- * @internal
  */
-export function throttleAlarm(scope: Construct, metrics: AliasRateMetrics, props: ThrottleAlarmProps): cloudwatch.Alarm {
+function throttleAlarm(scope: Construct, metrics: AliasRateMetrics, props: ThrottleAlarmProps): cloudwatch.Alarm {
   return new cloudwatch.Alarm(scope, 'SloThrottles', {
     metric: new cloudwatch.MathExpression({
       expression: `IF((inv + thr) >= ${props.minRequests}, 100 * thr / (inv + thr), 0)`,
@@ -89,7 +77,7 @@ export function throttleAlarm(scope: Construct, metrics: AliasRateMetrics, props
   });
 }
 
-/** The alias metrics the SLO watches. @internal */
+/** The alias metrics the lane's alarms read (per minute). @internal */
 export interface SloSourceMetrics extends AliasRateMetrics {
   /** `Duration` of the alias. */
   readonly latency: cloudwatch.Metric;
@@ -97,8 +85,8 @@ export interface SloSourceMetrics extends AliasRateMetrics {
   readonly errors: cloudwatch.IMetric;
 }
 
-/** What {@link renderSloAlarms} built. @internal */
-export interface SloAlarms {
+/** What {@link renderSloAlarms} built. */
+interface SloAlarms {
   /** Every SLO alarm: latency, error rate, throttles. */
   readonly sloAlarms: cloudwatch.IAlarm[];
   /** The ones CodeDeploy rolls back on. */
@@ -111,24 +99,30 @@ export interface SloAlarms {
 /** Throttle alarm threshold (percent) when the SLO has no error-rate target. */
 const DEFAULT_MAX_THROTTLE_PERCENT = 1;
 
+/** How the SLO alarms are described and which ones roll back. */
+interface SloAlarmOptions {
+  readonly laneName: string;
+  readonly reserved: number;
+  readonly rollbackOnThrottles: boolean;
+  /** The alias CodeDeploy shifts, when there is a rollout: its rollback alarms watch the new version only. */
+  readonly deployedAlias?: lambda.Alias;
+}
+
 /**
- * The SLO's alarms (core renders latency and the error rate from the alias's `Errors` and
- * `Invocations` counts, with its request floor and 2-of-N rule) plus the lane's throttle alarm, which
- * pages and joins the rollback alarms only with `rollbackOnThrottles`.
- * @internal
+ * The SLO's alarms (core renders latency and the error rate from `Errors` and `Invocations` counts,
+ * with its request floor and M-of-N rule) plus the lane's throttle alarm, which pages and joins the
+ * rollback alarms only with `rollbackOnThrottles`.
+ *
+ * - `SloLatency`, `SloErrorRate` (+ Application Signals SLOs and burn-rate alarms): the whole alias,
+ *   for paging, failover and dashboards;
+ * - with a rollout, `RollbackLatency`, `RollbackErrorRate`: the same objective on the version being
+ *   deployed only (see {@link newVersionMetrics}). These are the alarms CodeDeploy watches.
  */
-export function renderSloAlarms(scope: Construct, slo: ServiceLevelObjective, metrics: SloSourceMetrics, opts: { laneName: string; reserved: number; rollbackOnThrottles: boolean }): SloAlarms {
-  const rendered = slo.render(scope, 'Slo', {
-    laneName: opts.laneName,
-    latency: metrics.latency,
-    latencyUnit: cloudwatch.Unit.MILLISECONDS,
-    // core builds the error rate with its minimum-request guard: IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)
-    errors: metrics.errors,
-    requests: metrics.invocations,
-  });
+function renderSloAlarms(scope: Construct, slo: ServiceLevelObjective, metrics: SloSourceMetrics, opts: SloAlarmOptions): SloAlarms {
+  const rendered = slo.render(scope, 'Slo', sloSource(opts.laneName, metrics));
   const throttleLimit = slo.maxErrorRatePercent ?? DEFAULT_MAX_THROTTLE_PERCENT;
   // The SLO's own floor when it has an error-rate objective (same threshold), else core's rule for this threshold.
-  const minRequests = slo.minRequestsPerPeriod ?? minRequestsFor(throttleLimit);
+  const minRequests = slo.minRequestsPerPeriod ?? requestFloor(throttleLimit);
   const throttles = throttleAlarm(scope, metrics, {
     thresholdPercent: throttleLimit,
     minRequests,
@@ -137,21 +131,83 @@ export function renderSloAlarms(scope: Construct, slo: ServiceLevelObjective, me
     datapointsToAlarm: slo.datapointsToAlarm,
     description: `SLO ${opts.laneName}: throttled requests over ${throttleLimit}% (reserved concurrency ${opts.reserved} exhausted) in ${slo.datapointsToAlarm} of ${slo.evaluationPeriods} periods with at least ${minRequests} requests. ${opts.rollbackOnThrottles ? 'Rollouts roll back on it (rollbackOnThrottles).' : 'Pages; not a rollback alarm: throttles measure the reserved-concurrency cap, which a healthy burst reaches too.'}`,
   });
+  let versionAlarms: cloudwatch.IAlarm[] = rendered.rollbackAlarms;
+  if (opts.deployedAlias) {
+    // Alarms only: an Application Signals SLO on a per-version metric would restart its window at every deploy.
+    versionAlarms = alarmsOnly(slo).render(scope, 'Rollback', sloSource(`${opts.laneName}, version being deployed`, newVersionMetrics(opts.deployedAlias))).rollbackAlarms;
+    // CloudFormation updates these alarms to the new version before it updates the alias (the
+    // AWS::Lambda::Alias resource only, not the warm pool under it), which starts the deployment.
+    opts.deployedAlias.node.defaultChild!.node.addDependency(...versionAlarms);
+  }
   return {
     sloAlarms: [...rendered.rollbackAlarms, ...rendered.pagingAlarms, throttles],
-    rollbackAlarms: [...rendered.rollbackAlarms, ...(opts.rollbackOnThrottles ? [throttles] : [])],
+    rollbackAlarms: [...versionAlarms, ...(opts.rollbackOnThrottles ? [throttles] : [])],
     throttleAlarm: throttles,
     objectives: rendered.objectives,
     burnRateAlarms: rendered.burnRateAlarms,
   };
 }
 
+function sloSource(laneName: string, metrics: Pick<SloSourceMetrics, 'latency' | 'errors' | 'invocations'>): SloMetricSource {
+  return {
+    laneName,
+    latency: metrics.latency,
+    latencyUnit: cloudwatch.Unit.MILLISECONDS,
+    // core builds the error rate with its minimum-request guard: IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)
+    errors: metrics.errors,
+    requests: metrics.invocations,
+  };
+}
+
+/**
+ * `Duration`, `Errors` and `Invocations` of the version the alias points at, as invoked through the
+ * alias: `AWS/Lambda` with dimensions `FunctionName`, `Resource` (`function:alias`) and
+ * `ExecutedVersion` (the new version's number, `Fn::GetAtt <Version>.Version`). While CodeDeploy
+ * shifts 10% to a version with 5% errors beside an old one at 0.5%, the alias-wide rate reads ~0.95%
+ * and passes a 1% objective; the new version's own rate reads 5%. Lambda publishes this dimension set
+ * for invocations through an alias (Lambda Developer Guide, monitoring metrics: "By Executed Version
+ * (ExecutedVersion) – View metrics for a combination of alias and version. Use the ExecutedVersion
+ * dimension to compare error rates for two versions of a function that are both targets of a weighted
+ * alias"; CloudFormation's metric specs list `ExecutedVersion, FunctionName, Resource` for `Duration`,
+ * `Errors` and `Invocations`).
+ */
+function newVersionMetrics(alias: lambda.Alias): Pick<SloSourceMetrics, 'latency' | 'errors' | 'invocations'> {
+  const functionName = alias.version.lambda.functionName;
+  const metric = (metricName: string, statistic: string) => new cloudwatch.Metric({
+    namespace: 'AWS/Lambda',
+    metricName,
+    dimensionsMap: { FunctionName: functionName, Resource: `${functionName}:${alias.aliasName}`, ExecutedVersion: alias.version.version },
+    statistic,
+    period: Duration.minutes(1),
+  });
+  return { latency: metric('Duration', 'Average'), errors: metric('Errors', 'Sum'), invocations: metric('Invocations', 'Sum') };
+}
+
+/**
+ * The same objective without Application Signals (period, M of N, thresholds and request floor
+ * copied), for alarms that must not create SLOs of their own.
+ */
+function alarmsOnly(slo: ServiceLevelObjective): ServiceLevelObjective {
+  if (!slo.applicationSignals) { return slo; }
+  return new ServiceLevelObjective({
+    latencyPercentile: slo.latencyPercentile,
+    latencyThreshold: slo.latencyThreshold,
+    goalPercent: slo.goalPercent,
+    maxErrorRatePercent: slo.maxErrorRatePercent,
+    maxTimeInQueue: slo.maxTimeInQueue,
+    period: slo.period,
+    evaluationPeriods: slo.evaluationPeriods,
+    minBreachingPeriods: slo.minBreachingPeriods,
+    minRequestsPerPeriod: slo.minRequestsPerPeriod,
+    applicationSignals: false,
+  });
+}
+
 /**
  * `ColdStartMetricFilter`: on-demand cold starts log a `platform.report` with `initDurationMs` (JSON
  * log format); warm-pool environments initialise ahead of traffic and do not. One sample per cold start.
- * @internal
  */
-export function coldStartMetricFilter(scope: Construct, logGroup: logs.ILogGroup, metricName: string): void {
+function coldStartMetricFilter(scope: Construct, logGroup: logs.ILogGroup, metricName: string): void {
   new logs.MetricFilter(scope, 'ColdStartMetricFilter', {
     logGroup,
     filterPattern: logs.FilterPattern.literal('{ $.type = "platform.report" && $.record.metrics.initDurationMs > 0 }'),
@@ -160,4 +216,86 @@ export function coldStartMetricFilter(scope: Construct, logGroup: logs.ILogGroup
     metricValue: '$.record.metrics.initDurationMs',
     unit: cloudwatch.Unit.MILLISECONDS,
   });
+}
+
+/** The cold-start metric of a function (custom namespace `InferenceLanes/Serverless`). @internal */
+export function coldStartMetricName(functionName: string): string {
+  return `ColdStartInitDuration-${functionName}`;
+}
+
+/**
+ * Fewest requests in a period for a lane rate alarm (throttles, spillover) to count it: core's rule
+ * (`defaultMinRequests`, the SLO's `minRequestsPerPeriod` default). The thresholds reaching here are
+ * concrete percents (resolveProps and the SLO reject tokens), so the rule always has an answer.
+ */
+function requestFloor(thresholdPercent: number): number {
+  const floor = defaultMinRequests(thresholdPercent);
+  if (floor === undefined) { throw new Error(`internal: no request floor for threshold ${thresholdPercent}`); }
+  return floor;
+}
+
+/** What the lane's alarms are built from. @internal */
+export interface LaneAlarmsProps {
+  /** Alias-wide metrics (dashboards, paging, failover). */
+  readonly metrics: SloSourceMetrics;
+  readonly logGroup: logs.ILogGroup;
+  readonly functionName: string;
+  /** The lane in alarm descriptions, e.g. `WarmServerlessFunction (...) assistant`. */
+  readonly laneName: string;
+  /** Spillover alarm threshold (percent, concrete). */
+  readonly maxSpilloverPercent: number;
+  readonly slo?: ServiceLevelObjective;
+  /** Reserved concurrency (in the throttle alarm's description). */
+  readonly reserved: number;
+  readonly rollbackOnThrottles: boolean;
+  /**
+   * The alias CodeDeploy shifts, when there is a rollout: the SLO's rollback alarms then watch the
+   * version being deployed (`RollbackLatency`, `RollbackErrorRate`).
+   *
+   * @default - no rollout: the SLO alarms watch the alias
+   */
+  readonly deployedAlias?: lambda.Alias;
+}
+
+/** Every alarm of the lane. @internal */
+export interface LaneAlarms {
+  readonly spilloverAlarm: cloudwatch.IAlarm;
+  /** SLO alarms: latency, error rate, throttles (empty without an SLO). */
+  readonly sloAlarms: cloudwatch.IAlarm[];
+  readonly throttleAlarm?: cloudwatch.IAlarm;
+  /** The SLO alarms CodeDeploy rolls back on (version-scoped with a rollout). */
+  readonly rollbackAlarms: cloudwatch.IAlarm[];
+  readonly objectives: applicationsignals.CfnServiceLevelObjective[];
+  readonly burnRateAlarms: cloudwatch.IAlarm[];
+}
+
+/**
+ * The one place the lane builds alarms: `ColdStartMetricFilter`, `SpilloverAlarm` (pages), and with an
+ * SLO the SLO's alarms, objectives and burn-rate alarms plus `SloThrottles` (the whole alias), and with
+ * a rollout too the rollback alarms on the version being deployed.
+ * @internal
+ */
+export function buildAlarms(scope: Construct, props: LaneAlarmsProps): LaneAlarms {
+  coldStartMetricFilter(scope, props.logGroup, coldStartMetricName(props.functionName));
+  const maxSpillover = props.maxSpilloverPercent;
+  const spillMinRequests = requestFloor(maxSpillover);
+  const spillover = spilloverAlarm(scope, props.metrics, {
+    thresholdPercent: maxSpillover,
+    minRequests: spillMinRequests,
+    description: `${scope.node.path}: more than ${maxSpillover}% of invocations missed the warm pool (provisioned concurrency) in 3 of 5 minutes with at least ${spillMinRequests} invocations a minute; those may pay a cold start. Raise minCapacity, lower the utilization target, or add a schedule before the surge. Pages; never a rollback alarm.`,
+  });
+  if (!props.slo) {
+    return { spilloverAlarm: spillover, sloAlarms: [], rollbackAlarms: [], objectives: [], burnRateAlarms: [] };
+  }
+  const slo = renderSloAlarms(scope, props.slo, props.metrics, {
+    laneName: props.laneName, reserved: props.reserved, rollbackOnThrottles: props.rollbackOnThrottles, deployedAlias: props.deployedAlias,
+  });
+  return {
+    spilloverAlarm: spillover,
+    sloAlarms: slo.sloAlarms,
+    throttleAlarm: slo.throttleAlarm,
+    rollbackAlarms: slo.rollbackAlarms,
+    objectives: slo.objectives,
+    burnRateAlarms: slo.burnRateAlarms,
+  };
 }

@@ -1,10 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { invalid, isConcreteNumber } from '../../core/private/errors';
-import { ModelArtifactBinding } from '../../core/model-artifact';
-
-/** Environment variables the lane sets from the artifact; users may not set them. */
-const LANE_ENV_KEYS = ['MODEL_NAME', 'MODEL_VERSION', 'MODEL_FRAMEWORK', 'MODEL_PRECISION', 'MODEL_TARGET', 'MODEL_S3_URI', 'MODEL_S3_BUCKET', 'MODEL_S3_KEY', 'MODEL_S3_IS_PREFIX', 'MODEL_COMPRESSED', 'MODEL_DIGEST', 'MODEL_CARD', 'MODEL_LOCAL_DIR'];
+import { MODEL_ENV_NAMES } from '../../core/private/model-environment';
+import { checkNoModelEnvOverride } from '../../core/private/validation';
 
 /**
  * Variables the Lambda runtime reserves: `CreateFunction` rejects them ("Lambda was unable to
@@ -25,25 +23,17 @@ const ENV_LIMIT_BYTES = 4096;
 /** Memory per vCPU Lambda allocates (1 vCPU at 1,769 MB, up to 6 vCPUs). */
 const MB_PER_VCPU = 1769;
 
-/** The variables the lane passes to the function: model identity, location, digest, card, threads. @internal */
-export function laneEnvironment(binding: ModelArtifactBinding, memoryMiB: number): { [key: string]: string } {
-  const env: { [key: string]: string } = {
-    MODEL_NAME: binding.name,
-    MODEL_VERSION: binding.version,
-    MODEL_FRAMEWORK: binding.framework,
-    MODEL_PRECISION: binding.precision,
-    MODEL_TARGET: binding.target,
-    MODEL_S3_URI: binding.modelDataUrl!,
-    MODEL_S3_BUCKET: binding.bucketName!,
-    MODEL_S3_KEY: binding.objectKey!,
-    MODEL_S3_IS_PREFIX: String(binding.isPrefix),
-    MODEL_COMPRESSED: String(binding.compressed),
-    MODEL_CARD: binding.cardJson,
-    MODEL_LOCAL_DIR: '/tmp/model',
-    OMP_NUM_THREADS: String(threadsFor(memoryMiB)),
-  };
-  if (binding.digest !== undefined) { env.MODEL_DIGEST = binding.digest; }
-  return env;
+/** Where the function keeps the unpacked weights (`MODEL_LOCAL_DIR`): Lambda's writable `/tmp`. @internal */
+export const LAMBDA_MODEL_DIR = '/tmp/model';
+
+/**
+ * `OMP_NUM_THREADS`: the vCPUs Lambda allocates for the memory size (one per 1,769 MB, rounded, 1-6),
+ * so numeric libraries do not start more threads than there are cores.
+ * @internal
+ */
+export function ompThreads(memoryMiB: number): string {
+  if (!isConcreteNumber(memoryMiB)) { return '1'; }
+  return String(Math.max(1, Math.min(6, Math.round(memoryMiB / MB_PER_VCPU))));
 }
 
 /**
@@ -52,10 +42,8 @@ export function laneEnvironment(binding: ModelArtifactBinding, memoryMiB: number
  * @internal
  */
 export function functionEnvironment(scope: Construct, laneEnv: { [key: string]: string }, userEnv: { [key: string]: string } = {}): { [key: string]: string } {
+  checkNoModelEnvOverride(scope, 'environment', userEnv, MODEL_ENV_NAMES);
   for (const [key, value] of Object.entries(userEnv)) {
-    if (LANE_ENV_KEYS.includes(key)) {
-      throw invalid(scope, `environment.${key}`, value, 'is set by the lane from the artifact', `Drop ${key}; the lane sets ${LANE_ENV_KEYS.join(', ')}.`);
-    }
     if (RESERVED_KEYS.includes(key)) {
       throw invalid(scope, `environment.${key}`, value, 'is reserved by the Lambda runtime: CreateFunction rejects it', `Drop ${key}; Lambda sets it (reserved: ${RESERVED_KEYS.join(', ')}).`);
     }
@@ -76,12 +64,6 @@ function suggestName(key: string): string {
   let name = key.replace(/[^a-zA-Z0-9_]/g, '_');
   if (!/^[a-zA-Z]/.test(name)) { name = `V_${name}`; }
   return name.length < 2 ? `${name}_VAR` : name;
-}
-
-/** vCPUs Lambda allocates for a memory size: one per 1,769 MB, rounded, 1-6. */
-function threadsFor(memoryMiB: number): number {
-  if (!isConcreteNumber(memoryMiB)) { return 1; }
-  return Math.max(1, Math.min(6, Math.round(memoryMiB / MB_PER_VCPU)));
 }
 
 function checkEnvironmentSize(scope: Construct, env: { [key: string]: string }): void {

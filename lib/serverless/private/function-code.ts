@@ -3,6 +3,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { invalid } from '../../core/private/errors';
+import { parseEcrImageUri, tagOrDigestOf } from '../../core/private/image-uri';
 import { checkPinnedVersion } from '../../core/private/validation';
 import { ModelArtifactBinding } from '../../core/model-artifact';
 
@@ -12,23 +13,6 @@ import { ModelArtifactBinding } from '../../core/model-artifact';
  */
 export function isImageCode(code: lambda.Code): boolean {
   return code instanceof lambda.EcrImageCode || code instanceof lambda.AssetImageCode;
-}
-
-// <account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag][@sha256:digest]
-const PRIVATE_ECR_RE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([a-z0-9][a-z0-9._/-]*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[0-9a-f]{64}))?$/;
-
-/**
- * The tag or digest at the end of an image URI (`repo:tag` or `repo@sha256:...`). Works on
- * URIs whose registry part is a token (`${Token[...]}.dkr.ecr...:1.4.0`): token strings hold no
- * `:` or `@`.
- * @internal
- */
-export function tagOrDigestOf(imageUri: string): string | undefined {
-  const at = imageUri.lastIndexOf('@');
-  if (at >= 0) { return imageUri.slice(at + 1); }
-  const slash = imageUri.lastIndexOf('/');
-  const colon = imageUri.lastIndexOf(':');
-  return colon > slash ? imageUri.slice(colon + 1) : undefined;
 }
 
 /**
@@ -53,24 +37,25 @@ export function imageCodeFor(scope: Construct, binding: ModelArtifactBinding): l
   if (Token.isUnresolved(uri)) {
     throw invalid(scope, 'artifact.image', uri, 'is a token the lane cannot recognise as an ECR image', 'Use ServingImage.fromEcrRepository(repo, tag) so the repository is known.');
   }
-  const m = PRIVATE_ECR_RE.exec(uri);
-  if (!m) {
+  const image = parseEcrImageUri(uri);
+  if (!image) {
     throw invalid(scope, 'artifact.image', uri, 'is not in an Amazon ECR private repository, and Lambda pulls container images only from ECR private repositories',
       'Copy the image into ECR (e.g. an ECR pull-through cache rule) and use ServingImage.fromEcrRepository(repo, tag), or pass a zip package as code.');
   }
-  const [, account, region, cn, repositoryName, tag, digest] = m;
-  if (tag === undefined && digest === undefined) {
+  const tagOrDigest = image.digest ?? image.tag;
+  if (tagOrDigest === undefined) {
     throw invalid(scope, 'artifact.image', uri, "has no tag or digest: Lambda would resolve ':latest' once, at deploy, and a rollback could not name the image it ran",
       `Pin the image: '${uri}:<version>' or '${uri}@sha256:<digest>'.`);
   }
-  checkImageTag(scope, 'artifact.image', (digest ?? tag)!);
-  checkRegion(scope, 'artifact.image', uri, region);
-  warnIfOtherAccount(scope, 'artifact.image', uri, account);
+  checkImageTag(scope, 'artifact.image', tagOrDigest);
+  checkRegion(scope, 'artifact.image', uri, image.region);
+  warnIfOtherAccount(scope, 'artifact.image', uri, image.account);
+  // core's parse: the repository ARN in the registry's own partition (aws, aws-cn, aws-us-gov, ...).
   const repository = ecr.Repository.fromRepositoryAttributes(scope, 'ServingImageRepository', {
-    repositoryArn: `arn:${cn ? 'aws-cn' : 'aws'}:ecr:${region}:${account}:repository/${repositoryName}`,
-    repositoryName,
+    repositoryArn: image.repositoryArn,
+    repositoryName: image.repositoryName,
   });
-  return lambda.DockerImageCode.fromEcr(repository, { tagOrDigest: (digest ?? tag)! });
+  return lambda.DockerImageCode.fromEcr(repository, { tagOrDigest });
 }
 
 const ECR_REGION_RE = /\.dkr\.ecr\.([a-z]{2}(?:-[a-z]+)+-\d)\./;

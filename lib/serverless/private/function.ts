@@ -2,9 +2,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as signer from 'aws-cdk-lib/aws-signer';
 import { Construct } from 'constructs';
 import type { WarmServerlessFunctionProps } from '../warm-serverless-function';
-import { checkImageTag, checkRegion, imageAccountOf, imageCodeFor, renderedImageOf, tagOrDigestOf, warnIfOtherAccount } from './function-code';
+import { tagOrDigestOf } from '../../core/private/image-uri';
+import { checkImageTag, checkRegion, imageAccountOf, imageCodeFor, renderedImageOf, warnIfOtherAccount } from './function-code';
 import { ResolvedProps } from './resolve-props';
 import { Security } from './security';
+import { ModelArtifactBinding } from '../../core/model-artifact';
 
 /** The function and, with code signing, its profile and config. @internal */
 export interface BuiltFunction {
@@ -20,7 +22,7 @@ export interface BuiltFunction {
  * lane key, reserved concurrency.
  * @internal
  */
-export function buildFunction(scope: Construct, props: WarmServerlessFunctionProps, r: ResolvedProps, sec: Security, environment: { [key: string]: string }): BuiltFunction {
+export function buildFunction(scope: Construct, props: WarmServerlessFunctionProps, r: ResolvedProps, sec: Security, b: ModelArtifactBinding, environment: { [key: string]: string }): BuiltFunction {
   let signingProfile: signer.ISigningProfile | undefined;
   let codeSigningConfig: lambda.ICodeSigningConfig | undefined;
   if (r.wantsSigning) {
@@ -31,7 +33,6 @@ export function buildFunction(scope: Construct, props: WarmServerlessFunctionPro
       description: `Only code signed by the trusted profile may deploy to ${scope.node.path}`,
     });
   }
-  const b = sec.binding;
   const common = {
     role: sec.role,
     architecture: r.architecture,

@@ -6,6 +6,7 @@ import { scheduleBounds } from '../../core/private/scheduling';
 import { AutoscalingPolicy, TriggerKind } from '../../core/autoscaling';
 import { invalid, isConcreteNumber } from '../../core/private/errors';
 import { HardwareTarget } from '../../core/hardware';
+import { LaneCapacity } from '../../core/inference-lane';
 import { ModelArtifact } from '../../core/model-artifact';
 import { checkFinite, checkWholeNumber } from '../../core/private/validation';
 import { ProvisionedConcurrencyStatistic } from '../provisioned-concurrency-statistic';
@@ -182,4 +183,22 @@ function checkRollout(scope: Construct, props: WarmServerlessFunctionProps): voi
     checkFinalBake(scope, props.rollout);
   }
   checkFinite(scope, 'maxSpilloverPercent', props.maxSpilloverPercent, { min: 0, max: 100, fix: 'Pass a percent from 0 to 100.' });
+}
+
+/**
+ * What the lane runs on, for cost math: warm environments from the policy's floor to the largest
+ * warm pool (policy or schedule max; the policy max when a bound is a token), memory and architecture.
+ * @internal
+ */
+export function capacityOf(r: ResolvedProps): LaneCapacity {
+  const instanceType = `lambda-${r.memoryMiB}MB-${r.architecture.name}`;
+  const peak = r.peakWarm ?? r.policy.maxCapacity;
+  return {
+    minInstances: r.policy.minCapacity,
+    maxInstances: peak,
+    instanceType,
+    hardware: r.target,
+    priceClass: 'per-gb-second',
+    description: `${r.policy.minCapacity}-${peak} warm × ${instanceType}, provisioned concurrency (reserved ${r.reserved})`,
+  };
 }

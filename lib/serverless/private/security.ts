@@ -5,34 +5,27 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { invalid } from '../../core/private/errors';
-import { HardwareTarget } from '../../core/hardware';
 import { ModelArtifact, ModelArtifactBinding } from '../../core/model-artifact';
 
 /** What the lane's security pieces are built from. @internal */
 export interface SecurityProps {
   readonly artifact: ModelArtifact;
-  readonly target: HardwareTarget;
   readonly encryptionKey?: kms.IKey;
-  readonly onFailureQueue?: sqs.IQueue;
   readonly logRetention: logs.RetentionDays;
-  /** Bind the artifact's serving image (container functions from the artifact only). */
-  readonly includeImage: boolean;
 }
 
-/** The key, role, log group, bound artifact and on-failure queue. @internal */
+/** The key, role and log group. @internal */
 export interface Security {
   readonly key: kms.IKey;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
-  readonly binding: ModelArtifactBinding;
-  readonly onFailureQueue: sqs.IQueue;
 }
 
 /**
- * `Key` (rotating; CloudWatch Logs may use it for this account's log groups), `Role` (reads exactly
- * the weights through core's bind, writes its own log group, decrypts its environment), `LogGroup`
- * and `OnFailureQueue` (KMS, TLS-only, 14 days). The grants are added in this order so the role's
- * policy reads logs, key, weights, then queue.
+ * `Key` (rotating; CloudWatch Logs may use it for this account's log groups), `Role` (writes its own
+ * log group, decrypts its environment; the lane's `bindModel` then grants it read on exactly the
+ * weights) and `LogGroup`. The grants are added in this order so the role's policy reads logs, key,
+ * weights, then queue.
  * @internal
  */
 export function buildSecurity(scope: Construct, props: SecurityProps): Security {
@@ -49,22 +42,30 @@ export function buildSecurity(scope: Construct, props: SecurityProps): Security 
   const logGroup = new logs.LogGroup(scope, 'LogGroup', { retention: props.logRetention, encryptionKey: key });
   logGroup.grantWrite(role);
   key.grantDecrypt(role);
-  // Core's bind grants the role read on exactly the weights (object or prefix, plus the bucket's KMS
-  // key). No image pull for the role: Lambda pulls container images with the deployer's permissions
-  // (and aws-cdk-lib's EcrImageCode grants lambda.amazonaws.com on repositories this app owns).
-  // Zip code binds no image, so an artifact image asset is not built for nothing.
-  const binding = artifact.bind(scope, { target: props.target, consumer: scope.node.path, grantee: role, grantImagePull: false, includeImage: props.includeImage });
+  return { key, role, logGroup };
+}
+
+/**
+ * Lambda loads weights from S3 only: a SageMaker model package (no S3 location) is an error.
+ * Returns the binding, now known to carry `modelDataUrl`.
+ * @internal
+ */
+export function checkLambdaCanLoad(scope: Construct, binding: ModelArtifactBinding): ModelArtifactBinding {
   if (binding.modelPackageArn !== undefined || binding.modelDataUrl === undefined) {
     throw invalid(scope, 'artifact', `${binding.name}@${binding.version}`, 'is a SageMaker model package, which Lambda cannot load',
       'Use ModelArtifact.fromAsset or ModelArtifact.fromBucket so the function can fetch the weights from S3.');
   }
-  const onFailureQueue = props.onFailureQueue ?? new sqs.Queue(scope, 'OnFailureQueue', {
+  return binding;
+}
+
+/** `OnFailureQueue`: failed asynchronous invocations, KMS-encrypted with the lane key, TLS-only, kept 14 days. @internal */
+export function buildOnFailureQueue(scope: Construct, key: kms.IKey): sqs.IQueue {
+  return new sqs.Queue(scope, 'OnFailureQueue', {
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: key,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
-  return { key, role, logGroup, binding, onFailureQueue };
 }
 
 /**

@@ -1,0 +1,75 @@
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
+import { AutoscalingPolicy, ShadowTraffic } from '../../core';
+import { DataCaptureOptions } from '../data-capture';
+import { EndpointMode } from '../endpoint-mode';
+import { renderAsync, renderDataCapture, asyncStoreOf, EndpointStorage } from './outputs';
+import { EndpointNagNotes } from './nag';
+import { SHADOW_VARIANT, shadowInstanceCount } from './shadow';
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+/**
+ * The endpoint configuration of the managed endpoint: the production variant (instances or
+ * serverless capacity), the shadow variant, the volume key, async inference and data capture. Internal.
+ */
+
+/** What the endpoint configuration is made of. */
+export interface EndpointConfigParts {
+  readonly mode: EndpointMode;
+  readonly policy?: AutoscalingPolicy;
+  readonly variantName: string;
+  readonly model: sagemaker.CfnModel;
+  /** Instances the production variant starts with (0 for serverless). */
+  readonly initialCount: number;
+  readonly shadow?: ShadowTraffic;
+  readonly shadowModel?: sagemaker.CfnModel;
+  readonly dataCapture?: DataCaptureOptions;
+  readonly storage: EndpointStorage;
+  readonly role: iam.IRole;
+  readonly nag: EndpointNagNotes;
+}
+
+/** The `CfnEndpointConfig` (construct ID `EndpointConfig`). */
+export function createEndpointConfig(scope: Construct, parts: EndpointConfigParts): sagemaker.CfnEndpointConfig {
+  const { mode, storage } = parts;
+  const primaryVariant = renderVariant(mode, parts.policy, parts.variantName, parts.model, parts.initialCount, 1);
+  const shadowVariant = parts.shadowModel && parts.shadow
+    ? renderVariant(mode, parts.policy, SHADOW_VARIANT, parts.shadowModel, shadowInstanceCount(parts.shadow, parts.initialCount), parts.shadow.samplePercent / 100)
+    : undefined;
+  return new sagemaker.CfnEndpointConfig(scope, 'EndpointConfig', {
+    productionVariants: [primaryVariant],
+    shadowProductionVariants: shadowVariant ? [shadowVariant] : undefined,
+    kmsKeyId: storage.volumeKeyAllowed ? storage.encryptionKey?.keyArn : undefined,
+    asyncInferenceConfig: renderAsync(scope, mode.asyncOptions, asyncStoreOf(mode, storage), parts.role, parts.nag),
+    dataCaptureConfig: renderDataCapture(parts.dataCapture, storage, parts.role, parts.nag),
+  });
+}
+
+function renderVariant(mode: EndpointMode, policy: AutoscalingPolicy | undefined, variantName: string, model: sagemaker.CfnModel, count: number,
+  weight: number): sagemaker.CfnEndpointConfig.ProductionVariantProperty {
+  if (mode.serverlessOptions) {
+    const sv = mode.serverlessOptions;
+    const pc = sv.provisionedConcurrency ?? (policy ? policy.minCapacity : undefined);
+    return {
+      variantName,
+      modelName: model.attrModelName,
+      initialVariantWeight: weight,
+      serverlessConfig: {
+        memorySizeInMb: sv.memorySize.toMebibytes(),
+        maxConcurrency: sv.maxConcurrency,
+        provisionedConcurrency: pc,
+      },
+    };
+  }
+  const inst = mode.instance!;
+  return {
+    variantName,
+    modelName: model.attrModelName,
+    instanceType: inst.instanceType,
+    initialInstanceCount: count,
+    initialVariantWeight: weight,
+    volumeSizeInGb: inst.volumeSize?.toGibibytes(),
+    containerStartupHealthCheckTimeoutInSeconds: inst.containerStartupHealthCheckTimeout?.toSeconds(),
+    modelDataDownloadTimeoutInSeconds: inst.modelDataDownloadTimeout?.toSeconds(),
+  };
+}

@@ -1,0 +1,4 @@
+export { ResilienceExperiments } from './resilience-experiments';
+export type {
+  ExperimentSummary, KubernetesFaultTarget, LambdaFaultConfigLocation, ResilienceExperimentsProps, UnsupportedLane,
+} from './resilience-experiments';
