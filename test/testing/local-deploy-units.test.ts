@@ -132,6 +132,8 @@ describe('deploy-result', () => {
     expect(formatResult(base)).toBe('S: CREATE_COMPLETE; 1 created by CloudFormation, 0 created via API, 0 not created');
     expect(formatResult({ ...base, createdViaApi: [{ logicalId: 'A', resourceType: 'T', physicalId: 'a', apiCalls: ['Put', 'Get'], readBack: 'ok', notes: [] }] }))
       .toBe('S: CREATE_COMPLETE; 1 created by CloudFormation, 1 created via API, 0 not created\nCreated via API (1):\n  A (T): Put, Get -> ok');
+    expect(formatResult({ ...base, createdViaApi: [{ logicalId: 'A', resourceType: 'T', physicalId: 'a', apiCalls: ['Put'], readBack: 'ok', notes: ['no actions', 'no SNS'] }] }))
+      .toContain('  A (T): Put -> ok [no actions; no SNS]');
   });
 
   test('failedEvents: only FAILED statuses, one line each, a missing reason empty', () => {
