@@ -74,3 +74,11 @@ test('not installed: the default executable is named only when it is not plain c
     if (saved.CFN_LINT_EXECUTABLE === undefined) { delete process.env.CFN_LINT_EXECUTABLE; } else { process.env.CFN_LINT_EXECUTABLE = saved.CFN_LINT_EXECUTABLE; }
   }
 });
+
+test('assertFileHasNoErrors returns the result of a clean lint (warnings allowed unless failOnWarnings)', () => {
+  const warned = stub('warned', [{ Rule: { Id: 'W2001' }, Location: { Path: ['Parameters', 'P'] } }], 4);
+  const result = CfnLint.assertFileHasNoErrors(a, { executable: warned });
+  expect(result.warnings.map((f) => f.rule)).toEqual(['W2001']);
+  expect(result.templatePath).toBe(a);
+  expect(() => CfnLint.assertFileHasNoErrors(a, { executable: warned, failOnWarnings: true })).toThrow(`cfn-lint found 1 problem(s) in template '${a}':\n  W2001 Parameters/P: `);
+});
