@@ -162,6 +162,9 @@ describe('deploy-result', () => {
     expect(message).toContain('\nmoto raised: botocore.exceptions.ClientError: denied\nFailed stack events:\n  A (T) CREATE_FAILED: why\nAdaptations applied before the deploy: 3 (AWS::KMS::Key, AWS::SageMaker::EndpointConfig)\ncdk output:\n');
     expect(message.endsWith('moto log:\nx\nbotocore.exceptions.ClientError: denied\n127.0.0.1 - - GET\n')).toBe(true);
     expect(deployFailureMessage({ headline: 'H', cliOutput: 'all good', events: '', log: '', typeOf: () => '' })).toBe('H.\ncdk output:\nall good\nmoto log:\n');
+    // a CLI error line without spaces counts; two known failures are explained on two lines
+    const two = deployFailureMessage({ headline: 'H', cliOutput: 'ValidationError', events: '', log: "KeyError: 'TagKey'\nROLLBACK_COMPLETE", typeOf: () => '' });
+    expect(two.split('\n').slice(0, 5)).toEqual(['H.', 'cdk said:', '  ValidationError', expect.stringMatching(/^Cause: moto's KMS CloudFormation handler crashes/), expect.stringMatching(/^Cause: moto rejected a resource during creation/)]);
     expect(deployFailureMessage({ headline: 'H', cliOutput: 'x', events: '', log: '', typeOf: () => '', adaptations: [] })).toBe('H.\ncdk output:\nx\nmoto log:\n');
   });
 });
