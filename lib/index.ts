@@ -4,12 +4,12 @@
  * the `cdk-inference-lanes/testing` entry point (lib/testing); the simulator is `lib/simulation`.
  */
 export {
-  AutoscalingPolicy, HardwareTarget, InferenceLaneBase, LaneDashboard, LaneKind, LaneValidationError,
+  ArtifactSignature, AutoscalingPolicy, HardwareTarget, InferenceLaneBase, LaneDashboard, LaneKind, LaneValidationError,
   ModelArtifact, ModelPrecision, ModelWeights, Rollout, RolloutStrategy, RouteTarget, RouteTargetKind,
   ScalingTrigger, ScheduleFormat, ServiceLevelObjective, ServingImage, ShadowTraffic, TriggerKind, VersionFreeze,
 } from './core';
 export type {
-  AutoscalingPolicyProps, BucketWeightsOptions, CanaryRolloutProps, HttpTargetProps, IInferenceLane,
+  ArtifactSignatureConfig, AutoscalingPolicyProps, BucketWeightsOptions, CanaryRolloutProps, HttpTargetProps, IInferenceLane,
   ILaneDefaultsProvider, JobResultsLocation, LaneCapacity, LaneDashboardProps, LaneDefaults, LaneModel,
   LaneModelBindOptions, LaneScalingSupport, LaneValidationErrorProps, LinearRolloutProps,
   ModelArtifactBindOptions, ModelArtifactBinding, ModelArtifactOptions, ModelArtifactProps, ModelCard,
@@ -17,23 +17,23 @@ export type {
   RouteTargetOptions, SageMakerEndpointTargetProps, ScheduledCapacity, ServiceLevelObjectiveProps,
   ServiceLevelObjectiveResources, ServingImageConfig, ShadowTrafficProps, SloMetricSource, VersionFreezeOptions,
 } from './core';
-export { CaptureMode, EndpointMode, EndpointModeKind, ManagedEndpoint, ModelHosting } from './managed-endpoint';
+export { CaptureMode, DriftMonitor, EndpointMode, EndpointModeKind, ManagedEndpoint, ModelHosting, RetrainingHook } from './managed-endpoint';
 export type {
-  AsyncModeProps, DataCaptureOptions, IManagedEndpoint, InstanceModeOptions, ManagedEndpointAttributes,
+  AsyncModeProps, DataCaptureLocation, DataCaptureOptions, DriftMonitorProps, IManagedEndpoint, InstanceModeOptions, ManagedEndpointAttributes,
   ManagedEndpointProps, RealTimeModeProps, RollingUpdateOptions, ServerlessModeProps,
 } from './managed-endpoint';
 export {
-  GpuClusterService, GpuServingChart, KubernetesRolloutMode, KubernetesScalingEngine, ModelServer, ServingAutoscaler,
+  AdmissionController, GpuClusterService, GpuServingChart, KubernetesRolloutMode, KubernetesScalingEngine, ModelServer, ServingAutoscaler,
   TritonInstanceKind, TritonModelConfig, WorkloadIdentity,
 } from './gpu-cluster';
 export type {
   AutoscalerTarget, GatewayParentRef, GpuClusterServiceProps, GpuNodeGroupOptions, GpuServingChartProps, GpuServingOptions, GpuToleration,
-  ModelServerProps, ScalingBehavior, ScalingBehaviorPolicy, ScalingBehaviorRules, ServedModel, ServingAutoscalerProps,
+  ImageAdmissionPolicyOptions, ModelServerProps, ScalingBehavior, ScalingBehaviorPolicy, ScalingBehaviorRules, ServedModel, ServingAutoscalerProps,
   ServingMetricQueries, TritonModelConfigProps, TritonTensor,
 } from './gpu-cluster';
 export { ProvisionedConcurrencyStatistic, WarmServerlessFunction } from './serverless';
 export type {
-  IWarmServerlessFunction, WarmServerlessFunctionAttributes, WarmServerlessFunctionProps,
+  IWarmServerlessFunction, RequestCaptureOptions, WarmServerlessFunctionAttributes, WarmServerlessFunctionProps,
 } from './serverless';
 export { InFlightJobHandling, QueueDrainedWorkers } from './batch-workers';
 export type { QueueDrainedWorkersProps } from './batch-workers';
@@ -51,6 +51,14 @@ export { ResilienceExperiments } from './operations';
 export type {
   ExperimentSummary, KubernetesFaultTarget, LambdaFaultConfigLocation, ResilienceExperimentsProps, UnsupportedLane,
 } from './operations';
+export {
+  AppSourceKind, DeliveryAppSource, DeliveryStage, DeliveryStageKind, ModelDeliveryContext, ModelDeliveryPipeline, ModelDeliverySource,
+  ModelSourceKind,
+} from './delivery';
+export type {
+  ApprovalStageOptions, CanaryStageOptions, ConnectionAppSourceProps, DeliveredModel, DeployStageOptions, ModelDeliveryPipelineProps,
+  ModelPackageGroupSourceOptions, ModelSignatureOptions, ShadowStageOptions,
+} from './delivery';
 // RouteTarget and its props are the core contract, exported above with lib/core.
 export { InferenceFrontDoor } from './routing';
 export type { InferenceFrontDoorOptions, InferenceFrontDoorProps } from './routing';

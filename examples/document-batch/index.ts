@@ -38,7 +38,7 @@ export function createDocumentBatchStack(scope: Construct, id: string, props?: S
         ScalingTrigger.timeInQueue(Duration.minutes(5)),
       ],
       scaleOutCooldown: Duration.minutes(2),
-      scaleInCooldown: Duration.minutes(10),
+      scaleInCooldown: Duration.minutes(1),
       schedules: [{
         name: 'month-end',
         start: { minute: '0', hour: '6', day: 'L', month: '*', year: '*' },

@@ -1,14 +1,15 @@
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective, ShadowTraffic } from '../../lib';
 // Until lib/index.ts re-exports this lane (`export * from './managed-endpoint'`), import it directly.
-import { EndpointMode, ManagedEndpoint } from '../../lib/managed-endpoint';
+import { DriftMonitor, EndpointMode, ManagedEndpoint, RetrainingHook } from '../../lib/managed-endpoint';
 import { demoArtifact } from '../shared/artifact';
 
 /**
  * The seed's conversational model on a SageMaker real-time endpoint: p95 under 300 ms, a canary
  * rollout that rolls back on the SLO alarms, and the next version (1.5.0) shadow-tested on 20% of
- * live traffic while 1.4.0 answers users.
+ * live traffic while 1.4.0 answers users; a drift monitor on the captured requests starts retraining.
  */
 export function createManagedEndpointStack(scope: Construct, id: string, props?: StackProps): Stack {
   const stack = new Stack(scope, id, {
@@ -25,7 +26,7 @@ export function createManagedEndpointStack(scope: Construct, id: string, props?:
     image: live.image, targets: live.targets, card: live.card,
   });
 
-  new ManagedEndpoint(stack, 'Assistant', {
+  const endpoint = new ManagedEndpoint(stack, 'Assistant', {
     artifact: live,
     mode: EndpointMode.realTime({ instanceType: 'ml.c5.2xlarge' }),
     autoscaling: new AutoscalingPolicy({
@@ -48,6 +49,16 @@ export function createManagedEndpointStack(scope: Construct, id: string, props?:
     rollout: Rollout.canary({ percent: 25, bakeTime: Duration.minutes(10), finalBakeTime: Duration.minutes(10) }),
     shadow: ShadowTraffic.mirror(candidate, 20),
     dataCapture: { samplingPercent: 10 },
+  });
+
+  // Drift: hourly Model Monitor data-quality runs on the captured requests against the baseline the
+  // training pipeline wrote for 1.4.0 (statistics.json, constraints.json); a run with violations raises
+  // the alarm and starts the retraining pipeline. The bucket and the pipeline belong to the training side.
+  new DriftMonitor(stack, 'AssistantDrift', {
+    endpoint,
+    baselineBucket: s3.Bucket.fromBucketName(stack, 'Baselines', 'assistant-model-monitor-baselines'),
+    baselinePrefix: `baselines/${live.name}/${live.version}/`,
+    retrainingHook: RetrainingHook.sageMakerPipeline(stack.formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: 'assistant-retrain' })),
   });
 
   // No cdk-nag suppressions: the lane acknowledges the findings of its own design (lib/managed-endpoint/README.md).

@@ -10,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { RequestCaptureOptions } from '../serverless/request-capture';
 import { AutoscalingPolicy } from '../core/autoscaling';
 import { HardwareTarget, LaneKind } from '../core/hardware';
 import { InferenceLaneBase } from '../core/inference-lane-base';
@@ -265,6 +266,15 @@ export interface QueueDrainedWorkersProps {
    * @default - the image's own entrypoint and command
    */
   readonly command?: string[];
+
+  /**
+   * Sampled request capture for drift monitoring: the worker gets `REQUEST_CAPTURE_BUCKET`,
+   * `REQUEST_CAPTURE_PREFIX`, `REQUEST_CAPTURE_SAMPLING_PERCENT` (and `REQUEST_CAPTURE_KMS_KEY_ARN`)
+   * and `s3:PutObject` on exactly that prefix; the worker code writes the captures (serverless README "Request capture").
+   *
+   * @default - no request capture
+   */
+  readonly requestCapture?: RequestCaptureOptions;
 
   /**
    * Retention of the workers' logs.

@@ -14,8 +14,8 @@ export type { LaneValidationErrorProps } from './errors';
 
 export { HardwareTarget, LaneKind, ModelPrecision } from './hardware';
 
-export { ModelWeights } from './model-weights';
-export type { BucketWeightsOptions, ModelWeightsConfig } from './model-weights';
+export { ArtifactSignature, ModelWeights } from './model-weights';
+export type { ArtifactSignatureConfig, BucketWeightsOptions, ModelWeightsConfig } from './model-weights';
 
 export { ServingImage } from './serving-image';
 export type { ServingImageConfig } from './serving-image';

@@ -86,20 +86,38 @@ export abstract class InferenceLaneBase extends Resource implements IInferenceLa
   public abstract readonly artifactVersion: string;
   /** What the lane runs on. */
   public abstract readonly capacity: LaneCapacity;
-  /** The SLO alarms the lane created (rollouts roll back on them). */
-  public abstract readonly sloAlarms: cloudwatch.IAlarm[];
+  /**
+   * The SLO alarms the lane created (rollouts roll back on them).
+   *
+   * @default - none (a lane whose platform is watched outside CloudWatch)
+   */
+  public readonly sloAlarms: cloudwatch.IAlarm[] = [];
   /**
    * SLO alarms that page but never roll a deployment back.
    *
    * @default - none
    */
   public readonly sloPagingAlarms?: cloudwatch.IAlarm[];
-  /** The Application Signals SLOs rendered from the lane's SLO. */
-  public abstract readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
-  /** Burn-rate alarms of those SLOs. */
-  public abstract readonly sloBurnRateAlarms: cloudwatch.IAlarm[];
-  /** How full the lane is, whatever the platform publishes to CloudWatch. */
-  public abstract readonly saturationMetrics: cloudwatch.IMetric[];
+  /**
+   * The Application Signals SLOs rendered from the lane's SLO.
+   *
+   * @default - none
+   */
+  public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[] = [];
+  /**
+   * Burn-rate alarms of those SLOs.
+   *
+   * @default - none
+   */
+  public readonly sloBurnRateAlarms: cloudwatch.IAlarm[] = [];
+  /**
+   * How full the lane is, whatever the platform publishes to CloudWatch.
+   *
+   * @default - none
+   */
+  public get saturationMetrics(): cloudwatch.IMetric[] {
+    return [];
+  }
 
   constructor(scope: Construct, id: string, props: ResourceProps = {}) {
     super(scope, id, props);

@@ -7,7 +7,7 @@ import { LaneValidationError } from './errors';
 import { invalid } from './private/errors';
 import { checkFinite, checkList, checkNonEmpty, checkOneOf, checkPinnedVersion, checkPropsObject, describeValue } from './private/validation';
 import { HardwareTarget, ModelPrecision } from './hardware';
-import { checkDigest, ModelWeights } from './model-weights';
+import { ArtifactSignature, ArtifactSignatureConfig, checkDigest, ModelWeights, signableWeights } from './model-weights';
 import { ServingImage } from './serving-image';
 
 /**
@@ -70,6 +70,15 @@ export interface ModelVariantProps {
    * @default - the digest the weights source knows (file assets), else none
    */
   readonly digest?: string;
+
+  /**
+   * A detached signature of the variant's weights file, verified by consumers before use (the edge
+   * recipe's Install step; the delivery pipeline). Only a single file can carry one (an asset file or
+   * an S3 object; not a prefix, a directory or a model package).
+   *
+   * @default - unsigned: consumers check the digest only
+   */
+  readonly signature?: ArtifactSignature;
 }
 
 /**
@@ -130,6 +139,15 @@ export interface ModelArtifactOptions {
    * @default - none (lanes tag the name and version only)
    */
   readonly card?: ModelCard;
+
+  /**
+   * A detached signature of the primary weights file, verified by consumers before use (the edge
+   * recipe's Install step; the delivery pipeline). Only a single file can carry one (an asset file or
+   * an S3 object; not a prefix, a directory or a model package).
+   *
+   * @default - unsigned: consumers check the digest only
+   */
+  readonly signature?: ArtifactSignature;
 }
 
 /**
@@ -156,6 +174,8 @@ export interface ResolvedVariant {
   readonly digest?: string;
   /** True when this is the primary build. */
   readonly primary: boolean;
+  /** Detached signature of the build's weights, if any. @default - unsigned */
+  readonly signature?: ArtifactSignature;
 }
 
 /**
@@ -249,6 +269,8 @@ export interface ModelArtifactBinding {
   readonly modelPackageArn?: string;
   /** Digest (`sha256:<hex>`). @default - unknown */
   readonly digest?: string;
+  /** Detached signature of the weights file and its verifying key. @default - unsigned */
+  readonly signature?: ArtifactSignatureConfig;
   /** Serving image URI. @default - no image */
   readonly imageUri?: string;
   /** ECR repository of the image. @default - not in ECR */
@@ -309,6 +331,8 @@ export class ModelArtifact {
   public readonly digest?: string;
   /** The model card. */
   public readonly card?: ModelCard;
+  /** Detached signature of the primary weights, if given. */
+  public readonly signature?: ArtifactSignature;
   private readonly variantList: ModelVariantProps[];
 
   constructor(props: ModelArtifactProps) {
@@ -346,6 +370,8 @@ export class ModelArtifact {
     }
     checkPinnedVersion(label, 'version', props.version, "Pin the model's exact version (e.g. '1.4.0'): a rollback returns to the version a lane was deployed with.");
     checkDigest(label, 'digest', props.digest);
+    checkSignature(label, 'signature', props.signature, props.weights);
+    for (const [i, v] of (props.variants ?? []).entries()) { checkSignature(label, `variants[${i}].signature`, v.signature, v.weights); }
     checkModelCard(label, props.card);
     const targets = props.targets ?? [HardwareTarget.CPU_X86_64];
     if (targets.length === 0) {
@@ -375,6 +401,7 @@ export class ModelArtifact {
     this.image = props.image;
     this.digest = props.digest;
     this.card = props.card;
+    this.signature = props.signature;
     this.variantList = [...(props.variants ?? [])];
   }
 
@@ -396,7 +423,7 @@ export class ModelArtifact {
    */
   public variantFor(target: HardwareTarget, consumer: string = 'a lane'): ResolvedVariant {
     if (this.targets.includes(target)) {
-      return { target, weights: this.weights, image: this.image, precision: this.precision, digest: this.digest, primary: true };
+      return { target, weights: this.weights, image: this.image, precision: this.precision, digest: this.digest, primary: true, signature: this.signature };
     }
     const v = this.variantList.find(x => x.target === target);
     if (!v) {
@@ -408,7 +435,7 @@ export class ModelArtifact {
         fix: `Add a variant { target: HardwareTarget.${enumKey(target)}, weights: ... } to the ModelArtifact, or deploy this lane to one of the targets it has.`,
       });
     }
-    return { target, weights: v.weights, image: v.image ?? this.image, precision: v.precision ?? this.precision, digest: v.digest, primary: false };
+    return { target, weights: v.weights, image: v.image ?? this.image, precision: v.precision ?? this.precision, digest: v.digest, primary: false, signature: v.signature };
   }
 
   /** Tags every lane resource carries. */
@@ -452,6 +479,7 @@ export class ModelArtifact {
       compressed: weights.compressed,
       modelPackageArn: weights.modelPackageArn,
       digest: variant.digest ?? weights.digest,
+      signature: variant.signature?.bind(scope, options.grantee),
       imageUri: image?.imageUri,
       imageRepository: image?.repository,
       cardJson: this.cardJson(),
@@ -476,5 +504,18 @@ function checkModelCard(label: string, card: ModelCard | undefined): void {
   checkNonEmpty(label, 'card.intendedUse', card.intendedUse, 'Say what the model is meant to be used for.');
   for (const [name, value] of Object.entries(card.metrics ?? {})) {
     checkFinite(label, `card.metrics['${name}']`, value, { fix: 'Pass the measured value as a finite number, or leave the metric out.' });
+  }
+}
+
+/** A signature is a detached signature object over one file. */
+function checkSignature(label: string, prop: string, signature: ArtifactSignature | undefined, weights: ModelWeights): void {
+  if (signature === undefined) { return; }
+  if (typeof (signature as Partial<ArtifactSignature> | null)?.bind !== 'function' || typeof signature.publicKeyPem !== 'string') {
+    throw invalid(label, prop, signature, 'is not an ArtifactSignature', "Pass ArtifactSignature.fromBucket(bucket, 'model.tar.gz.sig', publicKeyPem) or ArtifactSignature.fromAsset('./model.tar.gz.sig', publicKeyPem).");
+  }
+  const unsignable = signableWeights(weights);
+  if (unsignable) {
+    throw invalid(label, prop, signature.constructor?.name ?? 'ArtifactSignature', `is set on ${unsignable}`,
+      'Sign a single model file (ModelWeights.fromAsset(file) or ModelWeights.fromBucket(bucket, key)) and pass its detached signature, or drop the signature.');
   }
 }

@@ -280,3 +280,129 @@ class ModelPackageWeights extends ModelWeights {
     return { isPrefix: false, compressed: false, modelPackageArn: this.arn };
   }
 }
+
+/**
+ * A detached signature of a model file, once bound: where the signature object is and the key that
+ * verifies it.
+ */
+export interface ArtifactSignatureConfig {
+  /** `s3://bucket/key` of the signature object. */
+  readonly s3Uri: string;
+  /** Bucket of the signature object. */
+  readonly bucketName: string;
+  /** ARN of that bucket. */
+  readonly bucketArn: string;
+  /** Key of the signature object. */
+  readonly objectKey: string;
+  /** PEM (`-----BEGIN PUBLIC KEY-----`) of the key that verifies the signature. */
+  readonly publicKeyPem: string;
+  /** Digest the signature is made over: always `sha256` (`openssl dgst -sha256 -sign`, or AWS KMS `Sign` with `ECDSA_SHA_256` / `RSASSA_PKCS1_V1_5_SHA_256` over the file). */
+  readonly digestAlgorithm: string;
+}
+
+/**
+ * A detached signature of a model file (the raw signature bytes over the file's SHA-256, as
+ * `openssl dgst -sha256 -sign key.pem -out model.sig model.tar.gz` or AWS KMS `Sign` write them: DER
+ * for ECDSA, PKCS#1 v1.5 for RSA) and the public key that verifies it. Consumers that download the file
+ * verify it before use (the edge recipe's Install step runs `openssl dgst -sha256 -verify`); the
+ * delivery pipeline verifies the same object with the same key.
+ */
+export abstract class ArtifactSignature {
+  /**
+   * A signature object in S3.
+   *
+   * @param publicKeyPem the verifying key, PEM `-----BEGIN PUBLIC KEY-----` (RSA or EC)
+   */
+  public static fromBucket(bucket: s3.IBucket, key: string, publicKeyPem: string): ArtifactSignature {
+    return new BucketSignature(bucket, key, publicKeyPem);
+  }
+
+  /**
+   * A local signature file, uploaded as an asset next to the model's.
+   *
+   * @param publicKeyPem the verifying key, PEM `-----BEGIN PUBLIC KEY-----` (RSA or EC)
+   */
+  public static fromAsset(signaturePath: string, publicKeyPem: string): ArtifactSignature {
+    return new AssetSignature(signaturePath, publicKeyPem);
+  }
+
+  /** The verifying key (PEM). */
+  public readonly publicKeyPem: string;
+
+  protected constructor(factory: string, publicKeyPem: string) {
+    checkPublicKeyPem(factory, publicKeyPem);
+    this.publicKeyPem = publicKeyPem.trim() + '\n';
+  }
+
+  /** Bind the signature to a scope; grants `grantee` read on exactly the signature object. */
+  public abstract bind(scope: Construct, grantee?: iam.IGrantable): ArtifactSignatureConfig;
+}
+
+function checkPublicKeyPem(factory: string, pem: string): void {
+  if (typeof pem !== 'string' || Token.isUnresolved(pem) || !/^\s*-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/.test(pem)) {
+    throw invalid(factory, 'publicKeyPem', typeof pem === 'string' && pem.length > 60 ? pem.slice(0, 60) + '...' : pem,
+      "is not a PEM public key (a literal '-----BEGIN PUBLIC KEY-----' block, known at synth)",
+      'Pass the output of `openssl pkey -pubout -in signing-key.pem` (or of `aws kms get-public-key` converted to PEM).');
+  }
+  try {
+    crypto.createPublicKey(pem);
+  } catch (e) {
+    throw invalid(factory, 'publicKeyPem', pem.slice(0, 60) + '...', `does not parse as a public key (${(e as Error).message})`,
+      'Pass the output of `openssl pkey -pubout -in signing-key.pem` (or of `aws kms get-public-key` converted to PEM).');
+  }
+}
+
+class BucketSignature extends ArtifactSignature {
+  constructor(private readonly bucket: s3.IBucket, private readonly key: string, publicKeyPem: string) {
+    super('ArtifactSignature.fromBucket', publicKeyPem);
+    if (!Token.isUnresolved(key) && (typeof key !== 'string' || key.length === 0 || key.startsWith('/') || key.endsWith('/'))) {
+      throw invalid('ArtifactSignature.fromBucket', 'key', key, 'must be the key of one object (non-empty, no leading or trailing slash)', "Pass e.g. 'models/recsys/1.4.0/model.tar.gz.sig'.");
+    }
+  }
+
+  public bind(_scope: Construct, grantee?: iam.IGrantable): ArtifactSignatureConfig {
+    if (grantee) { grantObjectRead(grantee, this.bucket, this.key, false); }
+    return {
+      s3Uri: `s3://${this.bucket.bucketName}/${this.key}`, bucketName: this.bucket.bucketName, bucketArn: this.bucket.bucketArn,
+      objectKey: this.key, publicKeyPem: this.publicKeyPem, digestAlgorithm: 'sha256',
+    };
+  }
+}
+
+class AssetSignature extends ArtifactSignature {
+  private readonly assets = new WeakMap<Stack, s3assets.Asset>();
+
+  constructor(private readonly signaturePath: string, publicKeyPem: string) {
+    super('ArtifactSignature.fromAsset', publicKeyPem);
+    if (typeof signaturePath !== 'string' || !fs.existsSync(signaturePath) || !fs.statSync(signaturePath).isFile()) {
+      throw invalid('ArtifactSignature.fromAsset', 'signaturePath', signaturePath, 'is not a file that exists at synth time', 'Pass the path of the detached signature file (e.g. model.tar.gz.sig).');
+    }
+  }
+
+  public bind(scope: Construct, grantee?: iam.IGrantable): ArtifactSignatureConfig {
+    const stack = Stack.of(scope);
+    let asset = this.assets.get(stack);
+    if (!asset) {
+      const id = 'ModelSignature' + crypto.createHash('sha256').update(path.resolve(this.signaturePath)).digest('hex').slice(0, 8);
+      asset = (stack.node.tryFindChild(id) as s3assets.Asset | undefined) ?? new s3assets.Asset(stack, id, { path: this.signaturePath });
+      this.assets.set(stack, asset);
+    }
+    if (grantee) { grantObjectRead(grantee, asset.bucket, asset.s3ObjectKey, false); }
+    return {
+      s3Uri: asset.s3ObjectUrl, bucketName: asset.s3BucketName, bucketArn: asset.bucket.bucketArn,
+      objectKey: asset.s3ObjectKey, publicKeyPem: this.publicKeyPem, digestAlgorithm: 'sha256',
+    };
+  }
+}
+
+/**
+ * What a signature can be made over: one object (an asset file or an S3 object), not a prefix, a
+ * zipped directory or a model package.
+ * @internal
+ */
+export function signableWeights(weights: ModelWeights): string | undefined {
+  if (weights instanceof ModelPackageWeights) { return 'a SageMaker model package (the model registry versions and approves it; its ARN is not a file a consumer downloads)'; }
+  if (weights instanceof BucketWeights && (weights as unknown as { isPrefix: boolean }).isPrefix) { return 'an S3 prefix (many objects: a detached signature covers one file)'; }
+  if (weights instanceof AssetWeights && !(weights as unknown as { fileDigest?: string }).fileDigest) { return 'a directory asset (the CDK zips it at synth: the zip is not the file that was signed)'; }
+  return undefined;
+}

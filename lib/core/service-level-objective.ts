@@ -1,9 +1,10 @@
-import { Duration, Names, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { checkInteger, checkRange, invalid, isConcreteNumber } from './private/errors';
-import { defaultMinRequests, errorRatePercent } from './private/metric-math';
+import { defaultMinRequests, errorRateExcess, errorRatePercent, zSquared } from './private/metric-math';
+import { BURN_RATE_ALARMS, burnRateThreshold, lowSampleCount, renderBurnRateAlarms, renderObjective, toUnit, withPeriod } from './private/slo-rendering';
 import { checkDuration, checkOneOf, checkPropsObject, describeDuration, describeValue, durationMillis } from './private/validation';
 
 /**
@@ -53,34 +54,64 @@ export interface ServiceLevelObjectiveProps {
   readonly period?: Duration;
 
   /**
-   * Number of periods an alarm looks at. The alarm fires when more periods than the goal allows
+   * Number of periods an M-of-N alarm looks at: the paging time-in-queue alarm and the lanes' own
+   * M-of-N alarms (throttles, Prometheus alerts). It fires when more periods than the goal allows
    * breach within this window, and at least `minBreachingPeriods` (see {@link datapointsToAlarm}).
+   * The rollback alarms judge one `rollbackWindow` instead.
    *
    * @default 10
    */
   readonly evaluationPeriods?: number;
 
   /**
-   * Fewest breaching periods (of `evaluationPeriods`) that fire a rollback alarm, whatever the goal
-   * allows. One noisy minute must not roll back a healthy version on SageMaker, CodeDeploy or ECS:
-   * at the default goal (99%, N = 10) the goal alone would fire on 1 breaching period of 10.
-   * At most `evaluationPeriods`. 1 restores the goal-only rule.
+   * Fewest breaching periods (of `evaluationPeriods`) that fire an M-of-N alarm (paging time in queue,
+   * lanes' throttle alarms and Prometheus alerts), whatever the goal allows: at the default goal (99%,
+   * N = 10) the goal alone would fire on 1 breaching period of 10. At most `evaluationPeriods`. 1
+   * restores the goal-only rule.
    *
    * @default 2
    */
   readonly minBreachingPeriods?: number;
 
   /**
-   * Fewest requests in a period for its error rate to count: a period with fewer requests reads as
-   * 0% in the error-rate alarm (`IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)`), so a
-   * handful of requests at low traffic cannot trip it. Applies to error-rate objectives of lanes that
-   * offer error and request counts (`SloMetricSource.errors` and `requests`).
+   * Fewest requests in a period for its error rate to count: a rollback window with fewer requests
+   * reads 0 in the error-rate rollback test, and a period with fewer reads 0% in the Application
+   * Signals objective (`IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)`), so a handful of requests
+   * at low traffic cannot trip them. Applies to error-rate objectives of lanes that offer error and
+   * request counts (`SloMetricSource.errors` and `requests`).
    *
    * @default - enough requests that one failed request stays within `maxErrorRatePercent`:
    * `ceil(100 ÷ maxErrorRatePercent)`, at least 10 and at most 1,000 (100 for 1%, 20 for 5%,
    * 1,000 for 0.1% or less)
    */
   readonly minRequestsPerPeriod?: number;
+
+  /**
+   * The window the **rollback alarms** judge: each is one datapoint over this window (Period = the
+   * window, EvaluationPeriods = DatapointsToAlarm = 1). CloudWatch evaluates a metric alarm with a
+   * period of a minute or more every minute, over a sliding window by default (the alarm's
+   * `EvaluationWindow` left unset is `SlidingWindow`), so the alarm judges the last `rollbackWindow`
+   * of data each minute: a canary's first minutes count together instead of minute by minute.
+   *
+   * Why a window and not M-of-N one-minute periods: at low traffic one minute holds too few requests
+   * to tell a bad version from noise (2 RPS on a 10% canary is 12 requests a minute), and M-of-N
+   * breaching minutes at high traffic reacts no faster than a window that fills in a minute.
+   * Whole minutes, 1 to 60.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly rollbackWindow?: Duration;
+
+  /**
+   * Confidence of the error-rate rollback test, percent: the error-rate rollback alarm fires when the
+   * window's failed requests exceed what a version exactly at `maxErrorRatePercent` would fail by more
+   * than `z` standard deviations (one-sided, `z` the standard normal quantile of this confidence). A
+   * version at the objective trips it in about `100 - rollbackConfidencePercent` percent of
+   * evaluations, a healthier one far less. 90 to 99.999.
+   *
+   * @default 99.9 (z = 3.09, alarm threshold z² = 9.5495)
+   */
+  readonly rollbackConfidencePercent?: number;
 
   /**
    * Also render each objective as a period-based CloudWatch Application Signals SLO
@@ -166,8 +197,9 @@ export interface SloMetricSource {
  */
 export interface ServiceLevelObjectiveResources {
   /**
-   * The M-of-N CloudWatch alarms rollouts roll back on (percentile statistic, `datapointsToAlarm` of
-   * `evaluationPeriods`) about the health of the version: construct IDs `<id>Latency`, `<id>ErrorRate`.
+   * The CloudWatch alarms rollouts roll back on, about the health of the version: one datapoint over
+   * `rollbackWindow` each (percentile latency; the error rate's one-sided test): construct IDs
+   * `<id>Latency`, `<id>ErrorRate`.
    */
   readonly rollbackAlarms: cloudwatch.Alarm[];
 
@@ -192,21 +224,6 @@ export interface ServiceLevelObjectiveResources {
    */
   readonly burnRateAlarms: cloudwatch.Alarm[];
 }
-
-/**
- * A burn-rate alarm of the Application Signals SLOs: fires when `budgetPercent` of the window's
- * error budget is spent within `lookBackMinutes`.
- */
-interface BurnRateAlarmSpec {
-  readonly suffix: string;
-  readonly lookBackMinutes: number;
-  readonly budgetPercent: number;
-}
-
-const BURN_RATE_ALARMS: BurnRateAlarmSpec[] = [
-  { suffix: 'FastBurn', lookBackMinutes: 60, budgetPercent: 2 },
-  { suffix: 'SlowBurn', lookBackMinutes: 360, budgetPercent: 5 },
-];
 
 /**
  * A service level objective, e.g. "p95 under 200 ms for 99% of minutes" and "errors under 1%".
@@ -251,6 +268,10 @@ export class ServiceLevelObjective {
   public readonly minRequestsPerPeriod?: number;
   /** Whether Application Signals SLOs (and burn-rate alarms) are rendered too. */
   public readonly applicationSignals: boolean;
+  /** The window the rollback alarms judge (see {@link ServiceLevelObjectiveProps.rollbackWindow}). */
+  public readonly rollbackWindow: Duration;
+  /** Confidence of the error-rate rollback test, percent. */
+  public readonly rollbackConfidencePercent: number;
   /** Rolling interval of the Application Signals SLOs. */
   public readonly window: Duration;
 
@@ -336,6 +357,29 @@ export class ServiceLevelObjective {
       : props.minRequestsPerPeriod ?? defaultMinRequests(props.maxErrorRatePercent);
     this.applicationSignals = applicationSignals;
     this.window = window;
+    const rollbackWindow = props.rollbackWindow ?? Duration.minutes(5);
+    checkDuration(where, 'rollbackWindow', rollbackWindow, { unit: 'seconds', fix: 'Pass a whole number of minutes from 1 to 60, e.g. Duration.minutes(5).' });
+    if (!rollbackWindow.isUnresolved() && (rollbackWindow.toSeconds() < 60 || rollbackWindow.toSeconds() > 3600 || rollbackWindow.toSeconds() % 60 !== 0)) {
+      throw invalid(where, 'rollbackWindow', rollbackWindow, 'must be a whole number of minutes from 1 to 60', 'Pass e.g. Duration.minutes(5).');
+    }
+    if (rollbackWindow.isUnresolved()) {
+      throw invalid(where, 'rollbackWindow', rollbackWindow, 'cannot be a token: the rollback alarms\' Period is computed from it at synth', 'Pass a concrete Duration, e.g. Duration.minutes(5).');
+    }
+    this.rollbackWindow = rollbackWindow;
+    if (props.rollbackConfidencePercent !== undefined && Token.isUnresolved(props.rollbackConfidencePercent)) {
+      throw invalid(where, 'rollbackConfidencePercent', props.rollbackConfidencePercent, 'cannot be a token: the alarm threshold (z²) is computed from it at synth', 'Pass a concrete percent such as 99.9.');
+    }
+    checkRange(where, 'rollbackConfidencePercent', props.rollbackConfidencePercent, 90, 99.999, 'Pass a confidence such as 99.9 (percent).');
+    this.rollbackConfidencePercent = props.rollbackConfidencePercent ?? 99.9;
+  }
+
+  /**
+   * Threshold of the error-rate rollback alarm: `z²` of a one-sided test at `rollbackConfidencePercent`
+   * (9.5495 at 99.9%). The alarm's value is the squared z-score of the window's errors against a
+   * version exactly at `maxErrorRatePercent` (0 when at or below it).
+   */
+  public get rollbackErrorTestThreshold(): number {
+    return zSquared(this.rollbackConfidencePercent);
   }
 
   /**
@@ -343,7 +387,7 @@ export class ServiceLevelObjective {
    * (`0.02 × window minutes ÷ 60`; 14.4 for a 30-day window, 13.44 for the default 28 days).
    */
   public get fastBurnRateThreshold(): number {
-    return this.burnRateThreshold(BURN_RATE_ALARMS[0]);
+    return burnRateThreshold(this.window, BURN_RATE_ALARMS[0]);
   }
 
   /**
@@ -351,7 +395,7 @@ export class ServiceLevelObjective {
    * (`0.05 × window minutes ÷ 360`; 6 for a 30-day window, 5.6 for the default 28 days).
    */
   public get slowBurnRateThreshold(): number {
-    return this.burnRateThreshold(BURN_RATE_ALARMS[1]);
+    return burnRateThreshold(this.window, BURN_RATE_ALARMS[1]);
   }
 
   /** CloudWatch percentile statistic, e.g. `p95`. */
@@ -396,11 +440,14 @@ export class ServiceLevelObjective {
   /**
    * Render the objective on a lane's metrics:
    *
-   * - **rollback alarms** (`<id>Latency`, `<id>ErrorRate`): plain CloudWatch alarms, percentile
-   *   statistic, `period`, firing when `datapointsToAlarm` of `evaluationPeriods` periods miss the
-   *   objective (at least `minBreachingPeriods`). The error rate is
-   *   `IF(inv >= minRequestsPerPeriod, 100 * err / inv, 0)` when the lane offers error and request
-   *   counts. Rollouts roll back on these: they react within minutes, which a canary's bake time needs.
+   * - **rollback alarms** (`<id>Latency`, `<id>ErrorRate`): one datapoint over `rollbackWindow`
+   *   (Period = the window, 1 of 1), judged every minute on CloudWatch's sliding window. Latency: the
+   *   percentile statistic over the threshold, `EvaluateLowSampleCountPercentile: ignore`. Error rate
+   *   (when the lane offers error and request counts): the squared z-score of the window's errors against
+   *   a version at `maxErrorRatePercent`,
+   *   `IF(inv >= G AND err > p * inv, (err - p * inv) * (err - p * inv) / (p(1-p) * inv), 0)`, over
+   *   {@link rollbackErrorTestThreshold}. Rollouts roll back on these: they react within minutes, which a
+   *   canary's bake time needs, and stay quiet on a healthy version at low traffic.
    * - **paging alarms** (`<id>TimeInQueue`): the same M-of-N shape on the age of the oldest queued
    *   job. They page and never roll back: queue age measures capacity, and a backlog from before a
    *   deploy would roll back a healthy version.
@@ -421,19 +468,26 @@ export class ServiceLevelObjective {
     const pagingAlarms: cloudwatch.Alarm[] = [];
     const objectives: applicationsignals.CfnServiceLevelObjective[] = [];
     const burnRateAlarms: cloudwatch.Alarm[] = [];
-    const common = {
+    const pagingShape = {
       evaluationPeriods: this.evaluationPeriods,
       datapointsToAlarm: this.datapointsToAlarm,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     };
-    const add = (kind: string, metric: cloudwatch.IMetric, threshold: number, what: string, alarmDescription: string, rollback: boolean = true) => {
-      (rollback ? rollbackAlarms : pagingAlarms).push(new cloudwatch.Alarm(scope, `${id}${kind}`, { ...common, metric, threshold, alarmDescription }));
-      if (this.applicationSignals) {
-        const objective = this.renderObjective(scope, `${id}${kind}Objective`, metric, threshold, `SLO ${source.laneName}: ${what}`);
-        objectives.push(objective);
-        burnRateAlarms.push(...this.renderBurnRateAlarms(scope, `${id}${kind}`, objective, `SLO ${source.laneName}: ${what}`));
-      }
+    // Rollback alarms: one datapoint over the rollback window, evaluated every minute on CloudWatch's
+    // default sliding window (EvaluationWindow is not emitted: SlidingWindow is its default).
+    const rollbackShape = {
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    };
+    const windowText = describeDuration(this.rollbackWindow);
+    const objective = (kind: string, metric: cloudwatch.IMetric, threshold: number, what: string) => {
+      if (!this.applicationSignals) { return; }
+      const o = renderObjective(scope, `${id}${kind}Objective`, metric, threshold, `SLO ${source.laneName}: ${what}`, this);
+      objectives.push(o);
+      burnRateAlarms.push(...renderBurnRateAlarms(scope, `${id}${kind}`, o, `SLO ${source.laneName}: ${what}`, this.window));
     };
     if (this.latencyThreshold) {
       if (!source.latency) {
@@ -441,9 +495,16 @@ export class ServiceLevelObjective {
       }
       const unit = source.latencyUnit ?? cloudwatch.Unit.MILLISECONDS;
       const ms = this.latencyThreshold.toMilliseconds();
-      add('Latency', source.latency.with({ statistic: this.latencyStatistic, period: this.period }), toUnit(this.latencyThreshold, unit),
-        `${this.latencyStatistic} latency at most ${ms} ms`,
-        `SLO ${source.laneName}: ${this.latencyStatistic} latency over ${ms} ms in more than ${100 - this.goalPercent}% of periods (${this.datapointsToAlarm} of ${this.evaluationPeriods}). Rollouts roll back on it.`);
+      const threshold = toUnit(this.latencyThreshold, unit);
+      rollbackAlarms.push(new cloudwatch.Alarm(scope, `${id}Latency`, {
+        ...rollbackShape,
+        metric: source.latency.with({ statistic: this.latencyStatistic, period: this.rollbackWindow }),
+        threshold,
+        // Fewer than 10 / (1 - percentile) samples (200 for p95) leave the state unchanged: a p95 of a few dozen requests is noise.
+        evaluateLowSampleCountPercentile: 'ignore',
+        alarmDescription: `SLO ${source.laneName}: ${this.latencyStatistic} latency over ${ms} ms over the last ${windowText} (sliding, evaluated every minute; windows with fewer than ${lowSampleCount(this.latencyPercentile)} requests leave the state unchanged). Rollouts roll back on it.`,
+      }));
+      objective('Latency', source.latency.with({ statistic: this.latencyStatistic, period: this.period }), threshold, `${this.latencyStatistic} latency at most ${ms} ms`);
     }
     if (this.maxErrorRatePercent !== undefined) {
       const counted = source.errors && source.requests;
@@ -453,134 +514,48 @@ export class ServiceLevelObjective {
       if (!rate) {
         throw invalid(scope, 'slo.maxErrorRatePercent', this.maxErrorRatePercent, `cannot be watched: ${source.laneName} has no error metric`, 'Drop the error-rate objective for this lane.');
       }
-      const guard = counted ? `, periods with at least ${this.minRequestsPerPeriod} requests` : '';
-      add('ErrorRate', rate, this.maxErrorRatePercent,
-        `error rate at most ${this.maxErrorRatePercent}%`,
-        `SLO ${source.laneName}: error rate over ${this.maxErrorRatePercent}% in more than ${100 - this.goalPercent}% of periods (${this.datapointsToAlarm} of ${this.evaluationPeriods}${guard}). Rollouts roll back on it.`);
+      const max = this.maxErrorRatePercent;
+      const testable = counted && isConcreteNumber(max) && max > 0 && max < 100;
+      if (testable) {
+        // A one-sided test against the objective: quiet on a healthy version at low traffic, fast at high traffic.
+        const z2 = this.rollbackErrorTestThreshold;
+        rollbackAlarms.push(new cloudwatch.Alarm(scope, `${id}ErrorRate`, {
+          ...rollbackShape,
+          metric: errorRateExcess({ errors: source.errors!, requests: source.requests!, maxErrorRatePercent: max, minRequests: this.minRequestsPerPeriod!, period: this.rollbackWindow, label: `Errors above ${max}% (z², one-sided)` }),
+          threshold: z2,
+          alarmDescription: `SLO ${source.laneName}: error rate above ${max}% over the last ${windowText} (sliding, evaluated every minute) with ${this.rollbackConfidencePercent}% confidence: squared z-score of the failed requests against ${max}% over ${z2}, once the window holds at least ${this.minRequestsPerPeriod} requests. Rollouts roll back on it.`,
+        }));
+      } else {
+        // A lane-computed rate (deprecated errorRatePercent) or a 0% / 100% objective: the rate itself over the window.
+        const plain = counted
+          ? errorRatePercent({ errors: source.errors!, requests: source.requests!, minRequests: this.minRequestsPerPeriod!, period: this.rollbackWindow, label: 'Error rate (%)' })
+          : withPeriod(source.errorRatePercent!, this.rollbackWindow);
+        const guard = counted ? `, windows with at least ${this.minRequestsPerPeriod} requests` : '';
+        rollbackAlarms.push(new cloudwatch.Alarm(scope, `${id}ErrorRate`, {
+          ...rollbackShape,
+          metric: plain,
+          threshold: max,
+          alarmDescription: `SLO ${source.laneName}: error rate over ${max}% over the last ${windowText} (sliding, evaluated every minute${guard}). Rollouts roll back on it.`,
+        }));
+      }
+      objective('ErrorRate', rate, max, `error rate at most ${max}%`);
     }
     if (this.maxTimeInQueue) {
       if (!source.queueAgeSeconds) {
         throw invalid(scope, 'slo.maxTimeInQueue', this.maxTimeInQueue, `cannot be watched: ${source.laneName} has no queue`, 'Drop the time-in-queue objective for this lane.');
       }
-      add('TimeInQueue', withPeriod(source.queueAgeSeconds, this.period), this.maxTimeInQueue.toSeconds(),
-        `oldest job waits at most ${describeDuration(this.maxTimeInQueue)}`,
-        `SLO ${source.laneName}: oldest job waiting longer than ${describeDuration(this.maxTimeInQueue)} (${this.datapointsToAlarm} of ${this.evaluationPeriods} periods). Pages; rollouts do not roll back on it (queue age measures capacity, not the version).`,
-        false);
+      const metric = withPeriod(source.queueAgeSeconds, this.period);
+      pagingAlarms.push(new cloudwatch.Alarm(scope, `${id}TimeInQueue`, {
+        ...pagingShape,
+        metric,
+        threshold: this.maxTimeInQueue.toSeconds(),
+        alarmDescription: `SLO ${source.laneName}: oldest job waiting longer than ${describeDuration(this.maxTimeInQueue)} (${this.datapointsToAlarm} of ${this.evaluationPeriods} periods). Pages; rollouts do not roll back on it (queue age measures capacity, not the version).`,
+      }));
+      objective('TimeInQueue', metric, this.maxTimeInQueue.toSeconds(), `oldest job waits at most ${describeDuration(this.maxTimeInQueue)}`);
     }
     return { rollbackAlarms, pagingAlarms, objectives, burnRateAlarms };
-  }
-
-  private burnRateThreshold(spec: BurnRateAlarmSpec): number {
-    const windowMinutes = this.window.toMinutes();
-    return Math.round(spec.budgetPercent / 100 * windowMinutes / spec.lookBackMinutes * 1e6) / 1e6;
-  }
-
-  private renderObjective(scope: Construct, id: string, metric: cloudwatch.IMetric, threshold: number, what: string): applicationsignals.CfnServiceLevelObjective {
-    const periodSeconds = this.period.toSeconds();
-    const objective = new applicationsignals.CfnServiceLevelObjective(scope, id, {
-      name: 'placeholder',
-      description: truncate(`${what} in ${this.goalPercent}% of ${describeDuration(this.period)} periods over a rolling ${this.window.toDays()} days. Burn-rate alarms page on it.`, 1024),
-      sli: {
-        sliMetric: {
-          metricDataQueries: toMetricDataQueries(scope, metric, periodSeconds),
-          periodSeconds,
-        },
-        metricThreshold: threshold,
-        comparisonOperator: 'LessThanOrEqualTo',
-      },
-      goal: {
-        attainmentGoal: this.goalPercent,
-        interval: { rollingInterval: { duration: this.window.toDays(), durationUnit: 'DAY' } },
-        warningThreshold: 50,
-      },
-      burnRateConfigurations: BURN_RATE_ALARMS.map(b => ({ lookBackWindowMinutes: b.lookBackMinutes })),
-    });
-    // Unique per construct path and led by the stack name; SLO names are unique per account and Region.
-    objective.name = Names.uniqueResourceName(objective, { maxLength: 128, separator: '-' });
-    return objective;
-  }
-
-  private renderBurnRateAlarms(scope: Construct, id: string, objective: applicationsignals.CfnServiceLevelObjective, what: string): cloudwatch.Alarm[] {
-    return BURN_RATE_ALARMS.map(spec => {
-      const threshold = this.burnRateThreshold(spec);
-      const alarm = new cloudwatch.Alarm(scope, `${id}${spec.suffix}`, {
-        metric: new cloudwatch.Metric({
-          namespace: 'AWS/ApplicationSignals',
-          metricName: 'BurnRate',
-          dimensionsMap: { SloName: objective.name, BurnRateWindowMinutes: String(spec.lookBackMinutes) },
-          statistic: cloudwatch.Stats.MAXIMUM,
-          period: Duration.minutes(1),
-        }),
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: truncate(`${what}: ${spec.budgetPercent}% of the ${this.window.toDays()}-day error budget spent within ${spec.lookBackMinutes / 60} hour(s) (burn rate over ${threshold}). Page; rollouts roll back on the SLO's M-of-N alarms instead.`, 1024),
-      });
-      alarm.node.addDependency(objective);
-      return alarm;
-    });
   }
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The metric judged on the SLO's period (the M-of-N math counts periods of that length). */
-function withPeriod(m: cloudwatch.IMetric, period: Duration): cloudwatch.IMetric {
-  if (m instanceof cloudwatch.Metric || m instanceof cloudwatch.MathExpression) { return m.with({ period }); }
-  return m;
-}
-
-function truncate(s: string, max: number): string {
-  return s.length <= max ? s : s.slice(0, max - 1) + '…';
-}
-
-/**
- * A CloudWatch metric or metric-math expression as the `MetricDataQueries` of an Application Signals
- * SLI: the metric (or expression) returns data, the metrics an expression uses do not.
- */
-function toMetricDataQueries(scope: Construct, metric: cloudwatch.IMetric, periodSeconds: number): applicationsignals.CfnServiceLevelObjective.MetricDataQueryProperty[] {
-  const queries: applicationsignals.CfnServiceLevelObjective.MetricDataQueryProperty[] = [];
-  const visit = (m: cloudwatch.IMetric, queryId: string, returnData: boolean) => {
-    const config = m.toMetricConfig();
-    if (config.metricStat) {
-      const stat = config.metricStat;
-      queries.push({
-        id: queryId,
-        metricStat: {
-          metric: {
-            namespace: stat.namespace,
-            metricName: stat.metricName,
-            dimensions: stat.dimensions?.map(d => ({ name: d.name, value: String(d.value) })),
-          },
-          period: periodSeconds,
-          stat: stat.statistic,
-          unit: stat.unitFilter,
-        },
-        accountId: stat.accountOverride,
-        returnData,
-      });
-    } else if (config.mathExpression) {
-      const math = config.mathExpression;
-      queries.push({ id: queryId, expression: math.expression, returnData });
-      for (const [usedId, used] of Object.entries(math.usingMetrics)) {
-        visit(used, usedId, false);
-      }
-    } else {
-      // Unreachable from render(): the rollback alarm on the same metric rejects search expressions first.
-      throw invalid(scope, 'slo', m.toString(), 'watches a search expression, which an Application Signals SLO cannot use', 'Pass a metric or a metric-math expression, or set applicationSignals: false.');
-    }
-  };
-  visit(metric, 'sli', true);
-  return queries;
-}
-
-function toUnit(d: Duration, unit: cloudwatch.Unit): number {
-  switch (unit) {
-    case cloudwatch.Unit.MICROSECONDS: return d.toMilliseconds() * 1000;
-    case cloudwatch.Unit.SECONDS: return d.toMilliseconds() / 1000;
-    case cloudwatch.Unit.MILLISECONDS: return d.toMilliseconds();
-    default:
-      throw invalid('ServiceLevelObjective', 'latencyUnit', unit, 'is not a time unit', 'Report latency in MICROSECONDS, MILLISECONDS or SECONDS.');
-  }
-}

@@ -1,5 +1,4 @@
 import { Annotations, Duration } from 'aws-cdk-lib';
-import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as greengrassv2 from 'aws-cdk-lib/aws-greengrassv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -217,14 +216,6 @@ export class EdgeFleetChannel extends InferenceLaneBase {
   public readonly artifactVersion: string;
   /** What the lane runs on. */
   public readonly capacity: LaneCapacity;
-  /** Edge devices report no inference metrics to the cloud: no SLO alarms. */
-  public readonly sloAlarms: cloudwatch.IAlarm[] = [];
-  /** Edge devices report no inference metrics to the cloud: no Application Signals SLOs. */
-  public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[] = [];
-  /** No burn-rate alarms (no SLO in CloudWatch); rollouts abort on {@link healthAlarms}' job criteria. */
-  public readonly sloBurnRateAlarms: cloudwatch.IAlarm[] = [];
-  /** Devices report no load to CloudWatch: no saturation metrics. */
-  public readonly saturationMetrics: cloudwatch.IMetric[] = [];
   /** One alarm per deployed ring and device class on failed + rejected job executions. */
   public readonly healthAlarms: cloudwatch.IAlarm[] = [];
   /** Greengrass component name. */

@@ -1,7 +1,6 @@
+import { VersionFreeze } from '../core/version-freeze';
 import { InferenceLaneBase } from '../core/inference-lane-base';
 import { Annotations, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
-import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -10,6 +9,7 @@ import { Construct } from 'constructs';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
 import { LaneValidationError } from '../core/errors';
 import { invalid } from '../core/private/errors';
+import { warnUnpinnedImage } from '../core/private/image-pinning';
 import { HardwareTarget, LaneKind } from '../core/hardware';
 import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
@@ -32,6 +32,10 @@ import { withLaneDefaults } from '../core/private/lane-defaults';
 
 /** Chart props the service takes under another name. */
 const CHART_TO_SERVICE_PROPS: { [chartProp: string]: string } = {
+  // The images come from the artifacts (ServingImage), not from an imageUri prop.
+  'stableModel.imageUri': 'stableArtifact (image)',
+  'shadowModel.imageUri': 'shadow.candidate (image)',
+  'model.imageUri': 'artifact (image)',
   stableModel: 'stableArtifact',
   shadowModel: 'shadow.candidate',
   shadowPercent: 'shadow.samplePercent',
@@ -171,23 +175,6 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
   public readonly artifactVersion: string;
   /** GPU pods: the policy's replica range, the node group's (or first pod) instance type. */
   public readonly capacity: LaneCapacity;
-  /**
-   * CloudWatch SLO alarms: none. On Kubernetes the SLO is watched in Prometheus (PrometheusRule
-   * alerts and the Argo analysis that rolls back).
-   */
-  public readonly sloAlarms: cloudwatch.IAlarm[] = [];
-  /**
-   * Application Signals SLOs: none. The SLO renders as the chart's PrometheusRule (recording rules
-   * and burn alerts) and Argo analysis, which read the model server's Prometheus metrics.
-   */
-  public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[] = [];
-  /** Burn-rate alarms in CloudWatch: none (the PrometheusRule alerts instead). */
-  public readonly sloBurnRateAlarms: cloudwatch.IAlarm[] = [];
-  /**
-   * CloudWatch saturation metrics: none. GPU utilization, queue time and replicas live in
-   * Prometheus (DCGM exporter, the model server's metrics, kube-state-metrics).
-   */
-  public readonly saturationMetrics: cloudwatch.IMetric[] = [];
   /** The cdk8s app holding the chart. */
   public readonly cdk8sApp: cdk8s.App;
   /** The chart. */
@@ -265,6 +252,7 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
       stableModel: models.stableModel,
       shadowModel: models.shadowModel,
       shadowPercent: props.shadow?.samplePercent,
+      freeze: props.freeze ?? VersionFreeze.of(this),
       serviceAccountAnnotations: identity === WorkloadIdentity.IRSA ? { 'eks.amazonaws.com/role-arn': role.roleArn } : {},
       awsRegion: Stack.of(this).region,
       queueUrl: props.queue?.queueUrl,
@@ -298,6 +286,13 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
     const stableModel = stableBinding ? servedModelOf(this, stableBinding, 'stableArtifact') : undefined;
     const shadowModel = shadowBinding ? servedModelOf(this, shadowBinding, 'shadow.candidate') : undefined;
     if (shadowModel) { checkShadowCandidate(this, 'shadow.candidate', shadowModel, stableModel ? [model, stableModel] : [model]); }
+    // Supply chain (issue 20 part 5): a serving image by tag deploys, with a synth warning; with an
+    // admission policy the chart rejects it instead.
+    if (props.admissionPolicy === undefined) {
+      warnUnpinnedImage(this, 'artifact (image)', model.imageUri);
+      if (stableModel) { warnUnpinnedImage(this, 'stableArtifact (image)', stableModel.imageUri); }
+      if (shadowModel) { warnUnpinnedImage(this, 'shadow.candidate (image)', shadowModel.imageUri); }
+    }
     return { binding, model, stableModel, shadowModel };
   }
 

@@ -5,13 +5,16 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
 import { invalid } from '../core/private/errors';
+import { freezeInForce, versionFreezeError } from '../core/private/freeze-check';
 import { ModelArtifact } from '../core/model-artifact';
 import { checkDnsSubdomain, checkLabelKey } from '../core/private/validation';
 import { ShadowTraffic } from '../core/rollout';
+import { VersionFreeze } from '../core/version-freeze';
 import { GpuServingOptions } from './gpu-serving-options';
 import { ModelServer } from './model-server';
 import { checkModel, checkRollout, checkShadow, checkUnused, resolveArtifacts, resolveEngine } from './private/chart-validation';
 import { checkServingOptions } from './private/validate-options';
+import { ChartImage, checkAdmissionPolicy, renderAdmissionPolicy } from './private/admission-policy';
 import { resolvePodSettings } from './private/pod-settings';
 import { renderMonitoring } from './private/prometheus-alerts';
 import { renderRollbackAnalysis } from './private/rollback-analysis';
@@ -163,9 +166,12 @@ export class GpuServingChart extends cdk8s.Chart {
   public readonly prometheusRule?: cdk8s.ApiObject;
   /** The autoscaling policy. */
   public readonly policy: AutoscalingPolicy;
+  /** The image admission policy (a Kyverno ClusterPolicy), with `admissionPolicy`. */
+  public readonly admissionPolicy?: cdk8s.ApiObject;
 
   constructor(scope: Construct, id: string, props: GpuServingChartProps) {
     super(scope, id, props);
+    const userProps = props;
     // The shared ModelArtifact contract, bound to plain values; the rest reads model/stableModel/shadowModel.
     props = resolveArtifacts(this, props);
     const model = props.model!;
@@ -181,6 +187,9 @@ export class GpuServingChart extends cdk8s.Chart {
     const { pod, queries, engine, shadowPercent } = this.validate(props, base, policy, mode);
     this.scalingEngine = engine;
     const { rollout, slo } = props;
+    const freeze = props.freeze ?? VersionFreeze.of(this);
+    const frozen = versionFreezeError(this, 'model.version', model.version, freeze);
+    if (frozen) { throw frozen; }
 
     // ---- objects ----------------------------------------------------------------------------
     const appLabels = { 'app.kubernetes.io/name': base, 'app.kubernetes.io/part-of': 'cdk-inference-lanes', 'inference.cdk/lane': 'gpu-cluster' };
@@ -232,6 +241,19 @@ export class GpuServingChart extends cdk8s.Chart {
     this.route = traffic.route;
     this.analysisTemplate = traffic.analysisTemplate;
     this.argoRollout = traffic.argoRollout;
+    if (this.argoRollout && freezeInForce(this, freeze)) {
+      // While frozen no step may advance: Argo Rollouts holds a paused rollout where it is.
+      this.argoRollout.addJsonPatch(cdk8s.JsonPatch.add('/spec/paused', true));
+    }
+
+    if (props.admissionPolicy !== undefined) {
+      const images = this.chartImages(userProps);
+      checkAdmissionPolicy(this, props.admissionPolicy, images);
+      this.admissionPolicy = renderAdmissionPolicy(this, props.admissionPolicy, {
+        base, namespace: ns, images, labels: appLabels,
+        podLabels: { 'app.kubernetes.io/name': base, 'inference.cdk/lane': 'gpu-cluster' },
+      });
+    }
 
     if (props.prometheusOperator) {
       // kube-prometheus-stack selects ServiceMonitors and PrometheusRules by `release: <its release>`.
@@ -242,6 +264,30 @@ export class GpuServingChart extends cdk8s.Chart {
       this.serviceMonitor = monitoring.serviceMonitor;
       this.prometheusRule = monitoring.prometheusRule;
     }
+  }
+
+  /**
+   * Every image the chart's pods run (read from the rendered Deployments), with the prop that set it:
+   * serving images are signature-checked by the admission policy, helper images only digest-pinned.
+   */
+  private chartImages(userProps: GpuServingChartProps): ChartImage[] {
+    const servingProp = (track: string) => {
+      if (track === 'Shadow') { return userProps.shadow ? 'shadow.candidate (image)' : 'shadowModel.imageUri'; }
+      if (track === 'Stable' && this.canary) { return userProps.stableArtifact ? 'stableArtifact (image)' : 'stableModel.imageUri'; }
+      return userProps.artifact ? 'artifact (image)' : 'model.imageUri';
+    };
+    const images: ChartImage[] = [];
+    for (const [track, server] of [['Stable', this.stable], ['Canary', this.canary], ['Shadow', this.shadow]] as const) {
+      if (!server) { continue; }
+      for (const c of server.deployment.initContainers) {
+        // fetch-model (fetchImage) and unpack-model (unpackImage), lib/gpu-cluster/private/model-fetch.ts
+        images.push({ prop: c.name === 'unpack-model' ? 'unpackImage' : c.name === 'fetch-model' ? 'fetchImage' : `init container ${c.name}`, image: c.image, signed: false });
+      }
+      for (const c of server.deployment.containers) {
+        images.push({ prop: servingProp(track), image: c.image, signed: true });
+      }
+    }
+    return images;
   }
 
   /** The HTTPRoute (weights, mirror) and, with Argo Rollouts, its Services, the Rollout and the rollback analysis. */

@@ -1,3 +1,4 @@
+import { VersionFreeze } from '../core/version-freeze';
 import { Duration, Size } from 'aws-cdk-lib';
 import { AutoscalingPolicy } from '../core/autoscaling';
 import { Rollout } from '../core/rollout';
@@ -7,6 +8,74 @@ import { KubernetesScalingEngine } from './scaling-engine';
 import { ServingMetricQueries } from './serving-metric-queries';
 import { TritonModelConfig } from './triton-model-config';
 
+/**
+ * The admission controller that enforces {@link ImageAdmissionPolicyOptions}.
+ */
+export enum AdmissionController {
+  /** Kyverno 1.12+: a `kyverno.io/v1` ClusterPolicy (digest allowlist and `verifyImages`). */
+  KYVERNO = 'kyverno',
+  /**
+   * OPA Gatekeeper. Not rendered: Gatekeeper verifies signatures only through Ratify (an external data
+   * provider with its own CRDs and verifiers), which the chart neither installs nor configures; choosing
+   * it is rejected with that fix rather than rendering a policy that checks nothing.
+   */
+  GATEKEEPER = 'gatekeeper',
+}
+
+/**
+ * An image admission policy for the chart's pods: they may only run the image digests the chart
+ * renders, and (with a key or certificate) only images signed by it.
+ */
+export interface ImageAdmissionPolicyOptions {
+  /**
+   * Which admission controller enforces it (it must be installed in the cluster).
+   *
+   * @default AdmissionController.KYVERNO
+   */
+  readonly controller?: AdmissionController;
+
+  /**
+   * PEM public key (`-----BEGIN PUBLIC KEY-----`) of cosign signatures (`cosign sign --key`; an AWS
+   * KMS key works: `cosign sign --key awskms:///alias/...`, public key from `cosign public-key`).
+   * Renders a `verifyImages` rule of type Cosign. Give at most one of `cosignPublicKey` and
+   * `notaryCertificate`.
+   *
+   * @default - no signature check: only the digest allowlist
+   */
+  readonly cosignPublicKey?: string;
+
+  /**
+   * PEM certificate (`-----BEGIN CERTIFICATE-----`, the signing certificate or its CA) of Notation
+   * signatures made with an X.509 key (`notation sign --key`). Renders a `verifyImages` rule of type
+   * Notary. Not for AWS Signer: its signatures require the AWS Signer Notation plugin, which Kyverno's
+   * built-in Notary verifier does not run (see the lane README).
+   *
+   * @default - no signature check: only the digest allowlist
+   */
+  readonly notaryCertificate?: string;
+
+  /**
+   * With `cosignPublicKey`: also require the signature's entry in the public Rekor transparency log
+   * (what `cosign sign` does by default). Set false for signatures made with `--tlog-upload=false`.
+   *
+   * @default true
+   */
+  readonly transparencyLog?: boolean;
+
+  /**
+   * Report violations (PolicyReports) instead of refusing the pods.
+   *
+   * @default false (Enforce)
+   */
+  readonly auditOnly?: boolean;
+
+  /**
+   * Name of the cluster-scoped policy.
+   *
+   * @default - `<serviceName>-images`, prefixed with the namespace when the chart has one
+   */
+  readonly policyName?: string;
+}
 
 /**
  * The Gateway (listener) a route attaches to (`parentRefs[]`).
@@ -315,6 +384,17 @@ export interface GpuServingOptions {
   readonly slo?: ServiceLevelObjective;
 
   /**
+   * An emergency freeze (see the README's runbook). While it is in force, the chart must serve the
+   * locked version (`model.version`), or construction fails naming the chart and the version it would
+   * deploy; an Argo Rollout is rendered paused (`spec.paused: true`), so no step advances.
+   *
+   * @default - the freeze in force where the chart is: on GpuClusterService, the one at the service
+   * (CDK context `inference-lanes:freeze` or `VersionFreeze.applyTo`); on a chart alone, one applied to
+   * its cdk8s App with `VersionFreeze.applyTo(app)`
+   */
+  readonly freeze?: VersionFreeze;
+
+  /**
    * How a new version takes over.
    *
    * @default - a rolling update
@@ -351,4 +431,15 @@ export interface GpuServingOptions {
    * @default - every host name of the gateway listener
    */
   readonly hostnames?: string[];
+
+  /**
+   * An admission policy (Kyverno) that admits in the chart's pods only the image digests the chart
+   * renders (serving, shadow, stable, model-fetch and unpack images) and, with a key or certificate,
+   * only serving images signed by it. Every image must then be referenced by digest
+   * (`repo@sha256:...`), including `fetchImage` and `unpackImage` (their defaults are tags).
+   *
+   * @default - no admission policy (a serving image referenced by a tag gets a synth warning on
+   * GpuClusterService)
+   */
+  readonly admissionPolicy?: ImageAdmissionPolicyOptions;
 }

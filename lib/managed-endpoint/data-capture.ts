@@ -62,3 +62,37 @@ export interface DataCaptureOptions {
    */
   readonly csvContentTypes?: string[];
 }
+
+/**
+ * Where an endpoint's data capture lands: `ManagedEndpoint.dataCaptureLocation` (its bucket or the one it
+ * created, the prefix, the key), or, for an endpoint created elsewhere, what its `DataCaptureConfig` says.
+ * {@link DriftMonitor} reads the captures from here.
+ */
+export interface DataCaptureLocation {
+  /** The bucket the captures are written to. */
+  readonly bucket: s3.IBucket;
+
+  /** Key prefix of the captures (ending with '/'), as in `DestinationS3Uri`. */
+  readonly prefix: string;
+
+  /**
+   * The key the captures are encrypted with.
+   *
+   * @default - none (the bucket's default encryption)
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * What is captured.
+   *
+   * @default [CaptureMode.INPUT, CaptureMode.OUTPUT]
+   */
+  readonly captureModes?: CaptureMode[];
+
+  /**
+   * Share of requests captured, percent.
+   *
+   * @default - not known (informational only)
+   */
+  readonly samplingPercent?: number;
+}

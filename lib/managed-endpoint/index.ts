@@ -1,7 +1,9 @@
 export { EndpointMode, EndpointModeKind } from './endpoint-mode';
 export type { AsyncModeProps, InstanceModeOptions, RealTimeModeProps, ServerlessModeProps } from './endpoint-mode';
 export { CaptureMode } from './data-capture';
-export type { DataCaptureOptions } from './data-capture';
+export type { DataCaptureLocation, DataCaptureOptions } from './data-capture';
+export { DriftMonitor, RetrainingHook } from './drift-monitor';
+export type { DriftMonitorProps } from './drift-monitor';
 export type { RollingUpdateOptions } from './rolling-update';
 export { ManagedEndpoint } from './managed-endpoint';
 export { ModelHosting } from './model-hosting';

@@ -25,7 +25,7 @@ import {
 import { invalid, isConcreteNumber } from '../core/private/errors';
 import { withLaneDefaults } from '../core/private/lane-defaults';
 import { RouteTarget } from '../core/route-target';
-import { DataCaptureOptions } from './data-capture';
+import { DataCaptureLocation, DataCaptureOptions } from './data-capture';
 import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { InstanceTypeInfo, parseInstanceType } from './instance-type';
 import { IManagedEndpoint, ManagedEndpointAttributes } from './managed-endpoint-ref';
@@ -44,6 +44,7 @@ import { acknowledgeEndpointFindings, newNagNotes } from './private/nag';
 import { AsyncStore, asyncStoreOf, createStorage, grantAsyncCaller } from './private/outputs';
 import { renderSloAlarms } from './private/rollback-alarms';
 import { renderDeploymentConfig, RolloutProps, validateRollout } from './private/rollout';
+import { captureLocationOf } from './private/drift-capture';
 import { createShadowModel, SHADOW_VARIANT } from './private/shadow';
 import { RollingUpdateOptions } from './rolling-update';
 
@@ -244,6 +245,8 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
   public readonly encryptionKey?: kms.IKey;
   /** The bucket the endpoint created for async outputs and data capture, if any. */
   public readonly outputBucket?: s3.IBucket;
+  /** Where data capture writes (for {@link DriftMonitor}); undefined without `dataCapture`. */
+  public readonly dataCaptureLocation?: DataCaptureLocation;
   /** The Application Auto Scaling target, when capacity scales. */
   public readonly scalableTarget?: appscaling.ScalableTarget;
   /** Security groups of the containers, when in a VPC. */
@@ -300,6 +303,7 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
     const storage = createStorage(this, mode, info, props);
     this.encryptionKey = storage.encryptionKey;
     this.outputBucket = storage.outputBucket;
+    this.dataCaptureLocation = captureLocationOf(props.dataCapture, storage);
 
     // ---- the models (bindModel also tags the lane with the live model's identity) ----------------
     this.binding = this.bindModel(props.artifact!, { grantee: this.role, target, consumer: this.node.path }).binding;

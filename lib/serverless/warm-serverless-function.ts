@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Size, Stack } from 'aws-cdk-lib';
+import { Duration, Size } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -26,6 +26,8 @@ import { acknowledgeServerlessFindings } from './private/nag';
 import { capacityOf, LANE, resolveProps } from './private/resolve-props';
 import { buildOnFailureQueue, buildSecurity, checkLambdaCanLoad } from './private/security';
 import { addWarmPool } from './private/warm-pool';
+import { importFunction } from './private/imported-function';
+import { acknowledgeRequestCapture, renderRequestCapture, RequestCaptureOptions } from './request-capture';
 import { IWarmServerlessFunction, WarmServerlessFunctionBase } from './warm-serverless-function-base';
 
 
@@ -254,6 +256,15 @@ export interface WarmServerlessFunctionProps {
    * @default false
    */
   readonly rollbackOnThrottles?: boolean;
+
+  /**
+   * Sampled request capture for drift monitoring: the function gets `REQUEST_CAPTURE_BUCKET`,
+   * `REQUEST_CAPTURE_PREFIX`, `REQUEST_CAPTURE_SAMPLING_PERCENT` (and `REQUEST_CAPTURE_KMS_KEY_ARN`)
+   * and `s3:PutObject` on exactly that prefix. Your handler writes the captures (README "Request capture").
+   *
+   * @default - no request capture
+   */
+  readonly requestCapture?: RequestCaptureOptions;
 }
 
 /**
@@ -314,23 +325,7 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
    * Adopt an existing function alias as a lane (metrics, grants and capacity for a topology).
    */
   public static fromFunctionAttributes(scope: Construct, id: string, attrs: WarmServerlessFunctionAttributes): IWarmServerlessFunction {
-    class Import extends WarmServerlessFunctionBase {
-      public readonly functionName = attrs.functionName;
-      public readonly aliasName = attrs.aliasName;
-      public readonly aliasArn = Stack.of(scope).formatArn({
-        service: 'lambda',
-        resource: 'function',
-        resourceName: `${attrs.functionName}:${attrs.aliasName}`,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      });
-      public readonly artifactName = attrs.artifactName;
-      public readonly artifactVersion = attrs.artifactVersion;
-      public readonly capacity = attrs.capacity;
-      public readonly sloAlarms = [...(attrs.sloAlarms ?? [])];
-      public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[] = [];
-      public readonly sloBurnRateAlarms: cloudwatch.IAlarm[] = [];
-    }
-    return new Import(scope, id);
+    return importFunction(scope, id, attrs);
   }
 
   /** Name of the Lambda function. */
@@ -405,7 +400,7 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     });
     const binding = checkLambdaCanLoad(this, model.binding);
     this.onFailureQueue = props.onFailureQueue ?? buildOnFailureQueue(this, sec.key);
-    this.laneEnvironment = { ...model.environment, OMP_NUM_THREADS: ompThreads(r.memoryMiB) };
+    this.laneEnvironment = { ...model.environment, OMP_NUM_THREADS: ompThreads(r.memoryMiB), ...renderRequestCapture(this, props.requestCapture, sec.role) };
     const built = buildFunction(this, props, r, sec, binding, functionEnvironment(this, this.laneEnvironment, props.environment));
     const fn = built.fn;
     [this.signingProfile, this.codeSigningConfig] = [built.signingProfile, built.codeSigningConfig];
@@ -463,6 +458,7 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     this.capacity = capacityOf(r);
     // cdk-nag findings of the lane's own design, acknowledged on what the lane created (README "cdk-nag").
     acknowledgeServerlessFindings({ role: this.role, onFailureQueue: this.onFailureQueue, laneQueue: props.onFailureQueue === undefined, deploymentGroup: this.deploymentGroup });
+    acknowledgeRequestCapture(this.role, props.requestCapture);
   }
 
   /**

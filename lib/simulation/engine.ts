@@ -172,6 +172,7 @@ class LaneRun {
     d.capacity[t] = n;
     d.pending[t] = this.capacity.pending.length;
     d.running[t] = n;
+    d.desired[t] = n + this.capacity.pending.length;
     this.requests += lambda;
     this.instanceSeconds += n + this.capacity.pending.length + this.capacity.idleNodes(t);
     this.peak = Math.max(this.peak, n + this.capacity.pending.length);
@@ -248,6 +249,10 @@ class LaneRun {
     if (!this.queue.length) { this.work = 0; this.queued = 0; }
     const age = this.queue.length ? t - this.queue[0][0] : 0;
     d.visible[t] = this.queued;
+    // Messages received and not yet deleted: the jobs being processed (Little's law: completions per second × seconds per job).
+    d.notVisible[t] = Math.min(n, busy / this.prof.requestsPerSecondAtSlo);
+    // Jobs handed to workers this second (the fluid model takes them as they are worked on).
+    d.received[t] = busy;
     d.oldestAge[t] = age;
     d.cpu[t] = n > 0 ? 100 * Math.min(1, busy / (n * this.prof.requestsPerSecondAtSlo)) : 0;
     d.utilization[t] = d.cpu[t] / 100;

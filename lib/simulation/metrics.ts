@@ -5,6 +5,7 @@ import { AlarmSpec, MetricMath, MetricRef } from './stack-model';
 export const SERIES = [
   'requests', 'errors', 'over', 'latencyQ', 'inflightPerInstance', 'utilization', 'spill', 'throttles',
   'visible', 'oldestAge', 'running', 'pending', 'cpu', 'capacity', 'invocationsPerInstance', 'cold',
+  'notVisible', 'desired', 'received',
 ] as const;
 export type SeriesName = typeof SERIES[number];
 
@@ -24,13 +25,16 @@ const METRIC_SERIES: Record<string, SeriesName> = {
   'AWS/Lambda:Throttles': 'throttles',
   'AWS/SQS:ApproximateNumberOfMessagesVisible': 'visible',
   'AWS/SQS:ApproximateAgeOfOldestMessage': 'oldestAge',
+  'AWS/SQS:ApproximateNumberOfMessagesNotVisible': 'notVisible',
+  'AWS/SQS:NumberOfMessagesReceived': 'received',
+  'ECS/ContainerInsights:DesiredTaskCount': 'desired',
   'ECS/ContainerInsights:RunningTaskCount': 'running',
   'ECS/ContainerInsights:PendingTaskCount': 'pending',
   'AWS/ECS:CPUUtilization': 'cpu',
 };
 
 /** Count series: per-second values add up over a period (Sum); gauges are sampled. */
-const COUNTS = new Set<SeriesName>(['requests', 'errors', 'spill', 'throttles', 'invocationsPerInstance', 'cold']);
+const COUNTS = new Set<SeriesName>(['requests', 'errors', 'spill', 'throttles', 'invocationsPerInstance', 'cold', 'received']);
 
 /**
  * Predefined target-tracking metrics as CloudWatch metrics.
@@ -56,6 +60,14 @@ export class SeriesStore {
   constructor(public readonly seconds: number) {
     this.data = {} as Record<SeriesName, Float64Array>;
     for (const s of SERIES) { this.data[s] = new Float64Array(seconds); }
+  }
+
+  /** Sum of a series over the period ending (exclusive) at `end`. */
+  public sum(name: SeriesName, end: number, period: number): number {
+    const xs = this.data[name];
+    let total = 0;
+    for (let i = Math.max(0, end - period); i < Math.min(end, this.seconds); i++) { total += xs[i]; }
+    return total;
   }
 
   /**
@@ -112,29 +124,70 @@ export class MetricReader {
 }
 
 /**
- * A CloudWatch alarm: at the end of each period, the datapoint is compared with the threshold; the
- * alarm is in ALARM when at least M (DatapointsToAlarm) of the last N (EvaluationPeriods)
- * datapoints breach. Missing datapoints follow TreatMissingData (notBreaching / breaching; `missing`
- * and `ignore` are treated as not breaching here).
+ * How often CloudWatch evaluates a metric alarm: every 10 seconds for 10- and 30-second (high-resolution)
+ * periods, every minute otherwise (CloudWatch User Guide, "Evaluating an alarm").
+ */
+export function evaluationInterval(period: number): number {
+  return period < 60 ? 10 : 60;
+}
+
+/**
+ * A CloudWatch alarm: every evaluation interval ({@link evaluationInterval}) the alarm reads its last N
+ * (EvaluationPeriods) datapoints over a **sliding window** ending now (the default `EvaluationWindow`,
+ * CloudWatch User Guide "Alarm evaluation window": the window advances each time the alarm is
+ * evaluated), datapoint i aggregating `(now - (i + 1)·Period, now - i·Period]`, and is in ALARM when at
+ * least M (DatapointsToAlarm) of them breach. Missing datapoints follow TreatMissingData (notBreaching /
+ * breaching; `missing` and `ignore` are treated as not breaching here). For a one-minute period this is
+ * the same as judging each minute as it ends; for a 5-minute period it judges the last 5 minutes every
+ * minute.
  */
 export class AlarmEvaluator {
   private readonly reader: MetricReader;
-  private readonly history: boolean[] = [];
+  private readonly interval: number;
   public state = false;
   public lastValue: number | undefined;
-  constructor(public readonly spec: AlarmSpec) { this.reader = new MetricReader(spec.metric, spec.math); }
+  private readonly lowSamples?: number;
+  constructor(public readonly spec: AlarmSpec) {
+    this.reader = new MetricReader(spec.metric, spec.math);
+    this.interval = evaluationInterval(spec.period);
+    this.lowSamples = lowSampleThreshold(spec);
+  }
 
-  /** Evaluate at second `t` when a period ends; returns the state. */
+  /** Evaluate at second `t` when an evaluation is due; returns the state. */
   public evaluate(store: SeriesStore, t: number): boolean {
-    if (t % this.spec.period !== 0 || t === 0) { return this.state; }
-    const v = this.reader.read(store, t, this.spec.period);
-    this.lastValue = v;
-    const breach = v === undefined ? this.spec.treatMissingData === 'breaching' : compare(v, this.spec.comparison, this.spec.threshold);
-    this.history.push(breach);
-    if (this.history.length > this.spec.evaluationPeriods) { this.history.shift(); }
-    this.state = this.history.filter(b => b).length >= this.spec.datapointsToAlarm;
+    if (t % this.interval !== 0 || t === 0) { return this.state; }
+    const P = this.spec.period;
+    let breaching = 0;
+    for (let i = 0; i < this.spec.evaluationPeriods; i++) {
+      const end = t - i * P;
+      if (end <= 0) { break; }
+      if (i === 0 && this.lowSamples !== undefined) {
+        // EvaluateLowSampleCountPercentile: ignore: 1 to 10/(1-p) - 1 samples leave the state as it is; no
+        // sample at all is a missing datapoint (TreatMissingData decides).
+        const samples = store.sum('requests', end, P);
+        if (samples > 0 && samples < this.lowSamples) { return this.state; }
+      }
+      const v = this.reader.read(store, end, P);
+      if (i === 0) { this.lastValue = v; }
+      const breach = v === undefined ? this.spec.treatMissingData === 'breaching' : compare(v, this.spec.comparison, this.spec.threshold);
+      if (breach) { breaching++; }
+    }
+    this.state = breaching >= this.spec.datapointsToAlarm;
     return this.state;
   }
+}
+
+/**
+ * Fewest samples a percentile alarm with `EvaluateLowSampleCountPercentile: ignore` evaluates:
+ * `10 / (1 - p)` for p >= 0.5, `10 / p` below (CloudWatch User Guide, "Percentile-based alarms and low
+ * data samples"); undefined when the rule does not apply.
+ */
+export function lowSampleThreshold(a: AlarmSpec): number | undefined {
+  if (a.evaluateLowSampleCountPercentile !== 'ignore' || !a.metric) { return undefined; }
+  const m = /^p(\d+(?:\.\d+)?)$/.exec(a.metric.stat);
+  if (!m) { return undefined; }
+  const p = Number(m[1]) / 100;
+  return Math.ceil((p >= 0.5 ? 10 / (1 - p) : 10 / p) - 1e-9);
 }
 
 export function compare(v: number, op: string, threshold: number): boolean {

@@ -1,5 +1,5 @@
 import { profileFor } from './engine';
-import { compare } from './metrics';
+import { compare, lowSampleThreshold } from './metrics';
 import { compileMetricMath } from './metric-math';
 import { Prng } from './prng';
 import { ServingProfile } from './profile';
@@ -111,11 +111,19 @@ export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): Rol
   const canaryShare = r.mechanism === 'sagemaker-blue-green' && r.sizeType === 'CAPACITY_PERCENT'
     ? Math.min(1, Math.max(1, Math.round(r.canaryPercent * n / 100)) / n)
     : r.canaryPercent / 100;
-  const stepMinutes = Math.max(1, Math.ceil(r.waitSeconds / 60));
+  // A step's bake; an all-at-once shift with no wait is not watched at all (CodeDeploy AllAtOnce, SageMaker
+  // ALL_AT_ONCE with WaitIntervalInSeconds 0).
+  const stepMinutes = r.type === 'ALL_AT_ONCE' ? Math.ceil(r.waitSeconds / 60) : Math.max(1, Math.ceil(r.waitSeconds / 60));
   // LINEAR: the share grows by a step every interval until all traffic is shifted.
   const linearStep = r.type === 'LINEAR' ? (r.linearStepPercent ?? r.canaryPercent) / 100 : undefined;
-  const canaryMinutes = linearStep ? Math.ceil(1 / linearStep - 1e-9) * stepMinutes - stepMinutes : stepMinutes;
-  const afterMinutes = r.mechanism === 'codedeploy-lambda' ? 0 : Math.ceil(r.finalBakeSeconds / 60);
+  const sageMaker = r.mechanism === 'sagemaker-blue-green';
+  let canaryMinutes = linearStep ? Math.ceil(1 / linearStep - 1e-9) * stepMinutes - stepMinutes : stepMinutes;
+  // After the last shift: CodeDeploy stops watching; SageMaker watches only baking periods (WaitIntervalInSeconds:
+  // the last linear step's, the all-at-once bake) and not TerminationWaitInSeconds ("additional waiting time after
+  // the completion of an endpoint deployment", API BlueGreenUpdatePolicy); Argo's analysis runs through the final
+  // pause; ECS deployment alarms through the bake.
+  let afterMinutes = r.mechanism === 'codedeploy-lambda' ? 0 : sageMaker ? (linearStep ? stepMinutes : 0) : Math.ceil(r.finalBakeSeconds / 60);
+  if (sageMaker && r.type === 'ALL_AT_ONCE') { afterMinutes = canaryMinutes; canaryMinutes = 0; }
   const total = canaryMinutes + afterMinutes;
   const preMinutes = Math.max(0, ...r.alarms.map(a => a.evaluationPeriods * a.period / 60));
   const alarmEvals = r.alarms.map(a => new MinuteAlarm(a, q));
@@ -125,7 +133,7 @@ export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): Rol
   for (let trial = 0; trial < trials; trial++) {
     alarmEvals.forEach(a => a.reset());
     const failures = r.analysis.map(() => 0);
-    const analysisAcc = r.analysis.map(() => ({ requests: 0, errors: 0, over: 0, latencyQ: q, minutes: 0 }));
+    const analysisMinutes: MinuteCounts[][] = r.analysis.map(() => []);
     let rolledBackAt: number | undefined;
     let exposure = 0;
     for (let m = -preMinutes; m < total && rolledBackAt === undefined; m++) {
@@ -144,20 +152,27 @@ export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): Rol
       const oldV = sample(1 - share, false);
       exposure += newV.requests;
       const both: MinuteCounts = { requests: newV.requests + oldV.requests, errors: newV.errors + oldV.errors, over: newV.over + oldV.over, latencyQ: q };
-      // CloudWatch rollback alarms see the variant / alias: both versions together.
+      // CloudWatch rollback alarms see the variant / alias (both versions together), or the new version
+      // only when their metrics carry its ExecutedVersion (or the canaryOnlyAlarms what-if); those have no
+      // data before the new version serves.
       let fired = false;
-      // Canary-only alarms (what-if) have no data before the new version serves.
-      if (!(options.canaryOnlyAlarms && m < 0)) {
-        for (const a of alarmEvals) { if (a.push(options.canaryOnlyAlarms ? newV : both)) { fired = true; } }
+      for (const a of alarmEvals) {
+        const scoped = options.canaryOnlyAlarms || a.versionScoped;
+        if (scoped && m < 0) { continue; }
+        if (a.push(scoped ? newV : both)) { fired = true; }
       }
-      // Argo analysis sees the canary's pods only; failed when the condition is false.
+      // Argo analysis sees the canary's pods only; a measurement every interval over the query's range
+      // (the interval unless a what-if sets a longer window); failed when the condition is false.
       r.analysis.forEach((am, i) => {
         if (m < 0 || am.measures === 'unknown') { return; }
-        const acc = analysisAcc[i];
-        acc.requests += newV.requests; acc.errors += newV.errors; acc.over += newV.over; acc.minutes++;
-        if (acc.minutes < Math.max(1, Math.round(am.interval / 60))) { return; }
-        if (!analysisPasses(am, acc, thrMs)) { failures[i]++; }
-        analysisAcc[i] = { requests: 0, errors: 0, over: 0, latencyQ: q, minutes: 0 };
+        const seen = analysisMinutes[i];
+        seen.push(newV);
+        const every = Math.max(1, Math.round(am.interval / 60));
+        if (seen.length % every !== 0) { return; }
+        const window = Math.max(every, Math.round((am.windowSeconds ?? am.interval) / 60));
+        const c: MinuteCounts = { requests: 0, errors: 0, over: 0, latencyQ: q };
+        for (const x of seen.slice(-window)) { c.requests += x.requests; c.errors += x.errors; c.over += x.over; }
+        if (!analysisPasses(am, c, thrMs)) { failures[i]++; }
         if (failures[i] > am.failureLimit) { fired = true; }
       });
       if (fired && m >= 0) { rolledBackAt = m + 1; }
@@ -184,6 +199,11 @@ function analysisPasses(am: AnalysisMetricSpec, c: MinuteCounts, thrMs: number):
   if (am.bound === undefined) { return true; }
   // A query guarded by a minimum request count returns no failure below it (what-if `minRequests`).
   if (am.minRequests !== undefined && c.requests < am.minRequests) { return true; }
+  if (am.measures === 'error-rate' && am.zTest) {
+    const { p, z2 } = am.zTest;
+    const excess = c.errors - p * c.requests;
+    return !(c.requests > 0 && excess > 0 && excess * excess / (p * (1 - p) * c.requests) > z2);
+  }
   if (am.measures === 'error-rate') {
     // (100 * failures / clamp_min(total, 0.001)) or vector(0)
     const v = c.requests > 0 ? 100 * c.errors / c.requests : 0;
@@ -196,30 +216,44 @@ function analysisPasses(am: AnalysisMetricSpec, c: MinuteCounts, thrMs: number):
   return !(c.over >= c.requests - Math.ceil(q * c.requests) + 1);
 }
 
-/** A CloudWatch alarm evaluated on sampled minutes (M of N, TreatMissingData). */
+/**
+ * A CloudWatch alarm evaluated on sampled minutes: every minute (periods of a minute or more), N
+ * datapoints over a sliding window ending now, each aggregating `period` minutes; ALARM when M breach
+ * (TreatMissingData for empty datapoints). The same rule as `AlarmEvaluator` in metrics.ts.
+ */
 class MinuteAlarm {
-  private history: boolean[] = [];
+  private minutes: MinuteCounts[] = [];
   private readonly expr?: (v: Record<string, number | undefined>) => number | undefined;
-  constructor(private readonly spec: AlarmSpec, private readonly q: number) {
-    if (spec.math) { this.expr = compileMetricMath(spec.math.expression).evaluate; }
-  }
-  private acc: MinuteCounts = { requests: 0, errors: 0, over: 0, latencyQ: 0 };
-  private minutes = 0;
+  private readonly periodMinutes: number;
+  /** True when the alarm's metrics carry the new version's `ExecutedVersion` dimension (Lambda). */
+  public readonly versionScoped: boolean;
+  private readonly lowSamples?: number;
   private state = false;
-  public reset(): void { this.history = []; this.acc = { requests: 0, errors: 0, over: 0, latencyQ: 0 }; this.minutes = 0; this.state = false; }
-  /** Add one minute; a datapoint is evaluated when a period (1 or more minutes) ends. */
+  constructor(private readonly spec: AlarmSpec, private readonly q: number) {
+    this.lowSamples = lowSampleThreshold(spec);
+    if (spec.math) { this.expr = compileMetricMath(spec.math.expression).evaluate; }
+    this.periodMinutes = Math.max(1, Math.round(spec.period / 60));
+    this.versionScoped = isVersionScoped(spec);
+  }
+  public reset(): void { this.minutes = []; this.state = false; }
+  /** Add one minute and evaluate; returns the state. */
   public push(m: MinuteCounts): boolean {
-    this.acc = { requests: this.acc.requests + m.requests, errors: this.acc.errors + m.errors, over: this.acc.over + m.over, latencyQ: m.latencyQ };
-    this.minutes++;
-    if (this.minutes < Math.max(1, Math.round(this.spec.period / 60))) { return this.state; }
-    const c = this.acc;
-    this.acc = { requests: 0, errors: 0, over: 0, latencyQ: 0 };
-    this.minutes = 0;
-    const v = this.value(c);
-    const breach = v === undefined ? this.spec.treatMissingData === 'breaching' : compare(v, this.spec.comparison, this.spec.threshold);
-    this.history.push(breach);
-    if (this.history.length > this.spec.evaluationPeriods) { this.history.shift(); }
-    this.state = this.history.filter(b => b).length >= this.spec.datapointsToAlarm;
+    this.minutes.push(m);
+    const keep = this.periodMinutes * this.spec.evaluationPeriods;
+    if (this.minutes.length > keep) { this.minutes.splice(0, this.minutes.length - keep); }
+    let breaching = 0;
+    for (let i = 0; i < this.spec.evaluationPeriods; i++) {
+      const to = this.minutes.length - i * this.periodMinutes;
+      const from = Math.max(0, to - this.periodMinutes);
+      const c: MinuteCounts = { requests: 0, errors: 0, over: 0, latencyQ: this.q };
+      for (let k = from; k < to; k++) { c.requests += this.minutes[k].requests; c.errors += this.minutes[k].errors; c.over += this.minutes[k].over; }
+      // EvaluateLowSampleCountPercentile: ignore: too few (but some) samples in the newest datapoint, the state stays.
+      if (i === 0 && this.lowSamples !== undefined && c.requests > 0 && c.requests < this.lowSamples) { return this.state; }
+      const v = to <= 0 ? undefined : this.value(c);
+      const breach = v === undefined ? this.spec.treatMissingData === 'breaching' : compare(v, this.spec.comparison, this.spec.threshold);
+      if (breach) { breaching++; }
+    }
+    this.state = breaching >= this.spec.datapointsToAlarm;
     return this.state;
   }
   private value(c: MinuteCounts): number | undefined {
@@ -228,6 +262,16 @@ class MinuteAlarm {
     for (const [id, m] of Object.entries(this.spec.math!.metrics)) { vals[id] = metricOf(m.metricName, m.stat, c, undefined, this.q); }
     return this.expr!(vals);
   }
+}
+
+/**
+ * Whether an alarm watches one version only: Lambda metrics with the `ExecutedVersion` dimension
+ * (the version the deployment shifts to). SageMaker variant metrics mix both fleets of a blue/green
+ * deployment; CodeDeploy alias metrics (`Resource` = function:alias) mix both versions.
+ */
+export function isVersionScoped(a: AlarmSpec): boolean {
+  const refs = a.metric ? [a.metric] : Object.values(a.math?.metrics ?? {});
+  return refs.length > 0 && refs.every(r => r.dimensions?.ExecutedVersion !== undefined);
 }
 
 function metricOf(name: string, stat: string, c: MinuteCounts, threshold: number | undefined, q: number): number | undefined {

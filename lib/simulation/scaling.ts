@@ -155,7 +155,7 @@ export class AasController {
         a.evaluate(store, t);
         if (!a.state || t % 60 !== 0 || t === 0) { continue; }
         const delta = (a.lastValue ?? a.spec.threshold) - a.spec.threshold;
-        const step = st.spec.steps.find(s => (s.lower === undefined || delta >= s.lower) && (s.upper === undefined || delta < s.upper));
+        const step = findStep(st.spec.steps, delta, /^LessThan/.test(a.spec.comparison));
         if (!step) { continue; }
         const inCooldown = t < st.cooldownUntil;
         // AAS step scaling: during the cooldown, the capacity added by the initiating scale-out counts
@@ -198,6 +198,18 @@ export class AasController {
       }
     }
   }
+}
+
+/**
+ * The step adjustment for `delta` = metric − threshold. Bounds are inclusive/exclusive by the breach's
+ * direction (Application Auto Scaling API, StepAdjustment): above the threshold the lower bound is
+ * inclusive and the upper exclusive; below it (a LessThan alarm) the lower bound is exclusive and the
+ * upper inclusive, so `upper: 0` matches a metric exactly at the threshold of a `<=` alarm.
+ */
+export function findStep<T extends { lower?: number; upper?: number }>(steps: T[], delta: number, below: boolean): T | undefined {
+  return steps.find(s => below
+    ? (s.lower === undefined || delta > s.lower) && (s.upper === undefined || delta <= s.upper)
+    : (s.lower === undefined || delta >= s.lower) && (s.upper === undefined || delta < s.upper));
 }
 
 function maxCooldown(tts: TtState[], dir: 'in' | 'out'): number {

@@ -13,6 +13,11 @@ export interface MetricRef {
   readonly period: number;
   /** Unit the alarm threshold is expressed in (Microseconds for SageMaker ModelLatency). */
   readonly unit?: string;
+  /**
+   * Dimension names and values (a value that is a reference or other token reads `<token>`); e.g.
+   * `ExecutedVersion` marks a Lambda metric of one version. @default none read
+   */
+  readonly dimensions?: Record<string, string>;
 }
 
 /** A metric-math expression with the metrics it references by id. */
@@ -35,6 +40,11 @@ export interface AlarmSpec {
   readonly threshold: number;
   readonly comparison: string;
   readonly treatMissingData: string;
+  /**
+   * Percentile alarms: `ignore` keeps the state unchanged while a datapoint has fewer than
+   * `10 / (1 - p)` samples (`10 / p` for p < 0.5). @default 'evaluate'
+   */
+  readonly evaluateLowSampleCountPercentile?: string;
 }
 
 /** Target tracking as emitted (predefined or customized metric). */
@@ -139,6 +149,13 @@ export interface AnalysisMetricSpec {
   readonly quantile?: number;
   /** Fewest requests in an interval for a measurement to count (a guard in the query); what-ifs only. */
   readonly minRequests?: number;
+  /** Range of the query (`[5m]`), seconds, when longer than the interval: a sliding window; what-ifs only. @default the interval */
+  readonly windowSeconds?: number;
+  /**
+   * Error rate judged by the SLO's one-sided test instead of `result <= bound`: fails when
+   * `(errors − p·n)² / (p(1−p)·n) > z2` with errors above `p·n`; what-ifs only.
+   */
+  readonly zTest?: { readonly p: number; readonly z2: number };
 }
 
 /** How new versions reach traffic, as emitted. */

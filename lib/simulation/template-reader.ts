@@ -1,10 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { compileMetricMath, MetricMathError } from './metric-math';
+import { isSupportedMetric } from './metrics';
 import { readFrontDoor } from './front-door-reader';
+import { ManifestInput, num, readManifests } from './manifest-reader';
 import { DEFAULT_COOLDOWN_SECONDS } from './platform';
 import {
-  AlarmSpec, AnalysisMetricSpec, FrontDoorSpec, HpaPolicySpec, KubernetesScalerSpec, LaneSpec, MetricMath, MetricRef, ReaderFinding,
+  AlarmSpec, FrontDoorSpec, LaneSpec, MetricMath, MetricRef, ReaderFinding,
   RolloutSpec, ScalableTargetSpec, ScheduledActionSpec, SloSpec, StackModel, StepScalingSpec, TargetTrackingSpec,
 } from './stack-model';
 
@@ -16,11 +18,7 @@ export interface TemplateInput {
   readonly paths?: Record<string, string>;
 }
 
-/** Kubernetes objects of one chart or manifest file. */
-export interface ManifestInput {
-  readonly source: string;
-  readonly objects: Array<{ [key: string]: any }>;
-}
+export { ManifestInput } from './manifest-reader';
 
 type Resources = Record<string, { Type: string; Properties?: any; Metadata?: any; UpdatePolicy?: any; DependsOn?: string | string[] }>;
 
@@ -287,11 +285,6 @@ function tagValue(tags: any, key: string): string | undefined {
   return undefined;
 }
 
-function num(v: any): number | undefined {
-  if (typeof v === 'number') { return v; }
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) { return Number(v); }
-  return undefined;
-}
 
 function buildLane(R: Resources, group: string[], anchor: string, kind: string, lanePath: string, findings: ReaderFinding[]): LaneSpec {
   const alarms: Record<string, AlarmSpec> = {};
@@ -374,6 +367,13 @@ function buildLane(R: Resources, group: string[], anchor: string, kind: string, 
 
   const rollout = readRollout(R, group, alarms, lanePath, findings);
   rollout?.alarms.forEach(a => usedAlarms.add(a.logicalId));
+  // An alarm that scales or rolls back on a metric the simulator does not produce would read as missing data.
+  for (const a of Object.values(alarms).filter(x => usedAlarms.has(x.logicalId))) {
+    const unknown = (a.metric ? [a.metric] : Object.values(a.math?.metrics ?? {})).filter(m => !isSupportedMetric(m));
+    if (unknown.length) {
+      findings.push({ lane: lanePath, resource: a.logicalId, type: 'AWS::CloudWatch::Alarm', severity: 'unsupported', message: `metric ${unknown.map(m => `${m.namespace} ${m.metricName}`).join(', ')} is not simulated: it reads as missing data (${a.treatMissingData})` });
+    }
+  }
   for (const a of Object.values(alarms)) {
     if (!usedAlarms.has(a.logicalId) && a.metric?.namespace === 'AWS/ApplicationSignals') {
       findings.push({ lane: lanePath, resource: a.logicalId, type: 'AWS::CloudWatch::Alarm', severity: 'info', message: `Application Signals burn-rate alarm (${a.metric.metricName}) pages only; not simulated` });
@@ -426,6 +426,7 @@ function readAlarm(id: string, p: any): AlarmSpec | { problem: string } {
     logicalId: id, alarmName: typeof p.AlarmName === 'string' ? p.AlarmName : undefined,
     evaluationPeriods, datapointsToAlarm: num(p.DatapointsToAlarm) ?? evaluationPeriods, threshold,
     comparison: String(p.ComparisonOperator), treatMissingData: p.TreatMissingData ?? 'missing',
+    evaluateLowSampleCountPercentile: typeof p.EvaluateLowSampleCountPercentile === 'string' ? p.EvaluateLowSampleCountPercentile : undefined,
   };
   if (p.Metrics) {
     const ret = (p.Metrics as any[]).filter(m => m.ReturnData !== false);
@@ -435,7 +436,7 @@ function readAlarm(id: string, p: any): AlarmSpec | { problem: string } {
     for (const m of p.Metrics as any[]) {
       if (m.MetricStat) {
         period = num(m.MetricStat.Period) ?? 60;
-        refs[m.Id] = { namespace: m.MetricStat.Metric.Namespace, metricName: m.MetricStat.Metric.MetricName, stat: m.MetricStat.Stat, period, unit: m.MetricStat.Unit };
+        refs[m.Id] = { namespace: m.MetricStat.Metric.Namespace, metricName: m.MetricStat.Metric.MetricName, stat: m.MetricStat.Stat, period, unit: m.MetricStat.Unit, dimensions: dimensionsOf(m.MetricStat.Metric.Dimensions) };
       }
     }
     if (ret[0].MetricStat) {
@@ -453,7 +454,15 @@ function readAlarm(id: string, p: any): AlarmSpec | { problem: string } {
   }
   const stat = p.ExtendedStatistic ?? p.Statistic ?? 'Average';
   const period = num(p.Period) ?? 60;
-  return { ...base, period, metric: { namespace: p.Namespace, metricName: p.MetricName, stat, period, unit: p.Unit } };
+  return { ...base, period, metric: { namespace: p.Namespace, metricName: p.MetricName, stat, period, unit: p.Unit, dimensions: dimensionsOf(p.Dimensions) } };
+}
+
+/** `[{ Name, Value }]` → `{ Name: Value }`; a value that is not a literal string reads `<token>`. */
+function dimensionsOf(dims: any): Record<string, string> | undefined {
+  if (!Array.isArray(dims) || dims.length === 0) { return undefined; }
+  const out: Record<string, string> = {};
+  for (const d of dims) { if (d && typeof d.Name === 'string') { out[d.Name] = typeof d.Value === 'string' ? d.Value : '<token>'; } }
+  return out;
 }
 
 function describeAlarmMetric(a: AlarmSpec): string {
@@ -494,7 +503,13 @@ function readRollout(R: Resources, group: string[], alarms: Record<string, Alarm
       const refs = [...refsOf(a.Name)];
       return refs.length ? alarms[refs[0]] : byName(a.Name);
     }).filter((a: any) => a);
-    const cfg = String(p.DeploymentConfigName ?? 'CodeDeployDefault.LambdaAllAtOnce');
+    // A custom config (AWS::CodeDeploy::DeploymentConfig, referenced) reads as its predefined-style name.
+    const customId = [...refsOf(p.DeploymentConfigName)].find(i => R[i]?.Type === 'AWS::CodeDeploy::DeploymentConfig');
+    const trc = customId ? R[customId].Properties?.TrafficRoutingConfig : undefined;
+    const cfg = trc?.TimeBasedCanary ? `Custom.LambdaCanary${num(trc.TimeBasedCanary.CanaryPercentage)}Percent${num(trc.TimeBasedCanary.CanaryInterval)}Minutes`
+      : trc?.TimeBasedLinear ? `Custom.LambdaLinear${num(trc.TimeBasedLinear.LinearPercentage)}PercentEvery${num(trc.TimeBasedLinear.LinearInterval)}Minutes`
+        : trc?.Type === 'AllAtOnce' ? 'Custom.LambdaAllAtOnce'
+          : String(p.DeploymentConfigName ?? 'CodeDeployDefault.LambdaAllAtOnce');
     const m = /Lambda(Canary|Linear)(\d+)Percent(?:Every)?(\d+)Minutes?/.exec(cfg);
     if (!m && !/AllAtOnce/.test(cfg)) {
       findings.push({ lane: lanePath, resource: dg, type: 'AWS::CodeDeploy::DeploymentGroup', severity: 'unsupported', message: `deployment config ${cfg} is not a predefined Lambda config; simulated as all-at-once` });
@@ -536,125 +551,10 @@ function sloFromAlarms(alarms: AlarmSpec[]): SloSpec {
     } else if (m && m.metricName === 'ApproximateAgeOfOldestMessage' && maxTimeInQueue === undefined) {
       maxTimeInQueue = a.threshold;
     } else if (a.math && /err/i.test(a.math.expression) && maxErrorRatePercent === undefined) {
-      maxErrorRatePercent = a.threshold;
+      // The SLO's one-sided test (`err > p * inv`, threshold z²) names the objective's rate p; a plain rate alarm's threshold is the rate.
+      const tested = /err\s*>\s*([0-9.eE-]+)\s*\*\s*inv/.exec(a.math.expression);
+      maxErrorRatePercent = tested ? Math.round(Number(tested[1]) * 100 * 1e6) / 1e6 : a.threshold;
     }
   }
   return { latencyPercentile, latencyMs, maxErrorRatePercent, maxTimeInQueue };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Kubernetes
-
-function readManifests(m: ManifestInput, findings: ReaderFinding[]): LaneSpec[] {
-  const objs = m.objects;
-  const lanes: LaneSpec[] = [];
-  const workloads = objs.filter(o => (o.kind === 'Deployment' || o.kind === 'Rollout') && !(o.kind === 'Rollout' && o.spec?.workloadRef));
-  const scalers = objs.filter(o => o.kind === 'ScaledObject' || o.kind === 'HorizontalPodAutoscaler');
-  for (const w of workloads) {
-    const name = w.metadata?.name;
-    const ns = w.metadata?.namespace ?? 'default';
-    const rolloutObj = objs.find(o => o.kind === 'Rollout' && o.metadata?.namespace === ns && (o.metadata?.name === name || o.spec?.workloadRef?.name === name));
-    const scaleTargetNames = new Set([name, rolloutObj?.metadata?.name]);
-    const mine = scalers.filter(s => (s.metadata?.namespace ?? 'default') === ns && scaleTargetNames.has(s.spec?.scaleTargetRef?.name));
-    // source/namespace/name, with repeated segments once (chart 'recsys', namespace 'recsys', name 'recsys' -> 'recsys')
-    const lanePath = `${m.source}/${ns}/${name}`.split('/').filter((seg, i, all) => i === 0 || seg !== all[i - 1]).join('/');
-    const kubernetesScalers = mine.map(s => readScaler(s, lanePath, findings));
-    const analysis: AnalysisMetricSpec[] = [];
-    let rollout: RolloutSpec | undefined;
-    if (rolloutObj) {
-      const canary = rolloutObj.spec?.strategy?.canary;
-      if (canary) {
-        const templates: string[] = (canary.analysis?.templates ?? []).map((t: any) => t.templateName);
-        for (const t of objs.filter(o => o.kind === 'AnalysisTemplate' && templates.includes(o.metadata?.name))) {
-          for (const metric of t.spec?.metrics ?? []) { analysis.push(readAnalysisMetric(metric, lanePath, findings)); }
-        }
-        const steps: any[] = canary.steps ?? [];
-        const firstWeight = steps.find(s => s.setWeight !== undefined)?.setWeight ?? 100;
-        const pauses = steps.filter(s => s.pause).map(s => durationSeconds(s.pause.duration));
-        rollout = {
-          mechanism: 'argo-canary', type: 'CANARY', canaryPercent: Number(firstWeight), waitSeconds: pauses[0] ?? 0,
-          finalBakeSeconds: pauses.length > 1 ? pauses[pauses.length - 1] : 0, alarms: [], analysis, configName: `${steps.length} steps`,
-        };
-      } else {
-        findings.push({ lane: lanePath, resource: `Rollout/${rolloutObj.metadata?.name}`, type: 'Rollout', severity: 'unsupported', message: 'blue-green Argo rollouts are not simulated' });
-      }
-    }
-    const laneLabel = w.metadata?.labels?.['inference.cdk/lane'] ?? 'gpu-cluster';
-    const slo: SloSpec = {
-      latencyPercentile: analysis.find(a => a.measures === 'latency')?.quantile !== undefined ? analysis.find(a => a.measures === 'latency')!.quantile! * 100 : undefined,
-      latencyMs: analysis.find(a => a.measures === 'latency')?.bound,
-      maxErrorRatePercent: analysis.find(a => a.measures === 'error-rate')?.bound,
-    };
-    lanes.push({
-      path: lanePath, kind: laneLabel, anchor: `${w.kind}/${name}`, scalableTargets: [], kubernetesScalers, rollout,
-      alarms: [], initialCapacity: num(w.spec?.replicas), slo,
-      instanceType: w.spec?.template?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchExpressions?.find((e: any) => e.key === 'node.kubernetes.io/instance-type')?.values?.[0],
-    });
-  }
-  const known = new Set(['Deployment', 'Rollout', 'ScaledObject', 'HorizontalPodAutoscaler', 'AnalysisTemplate']);
-  for (const o of objs) {
-    if (!known.has(o.kind) && /scal|autoscal/i.test(String(o.kind))) {
-      findings.push({ resource: `${o.kind}/${o.metadata?.name}`, type: String(o.kind), severity: 'unsupported', message: 'scaling object kind not simulated' });
-    }
-    if ((o.kind === 'ScaledObject' || o.kind === 'HorizontalPodAutoscaler') && !workloads.some(w => [w.metadata?.name].concat(objs.filter(r => r.kind === 'Rollout').map(r => r.metadata?.name)).includes(o.spec?.scaleTargetRef?.name))) {
-      findings.push({ resource: `${o.kind}/${o.metadata?.name}`, type: o.kind, severity: 'unsupported', message: `scales ${o.spec?.scaleTargetRef?.kind}/${o.spec?.scaleTargetRef?.name}, which is not in the manifests` });
-    }
-  }
-  return lanes;
-}
-
-function readScaler(s: any, lanePath: string, findings: ReaderFinding[]): KubernetesScalerSpec {
-  const behavior = s.kind === 'ScaledObject' ? s.spec?.advanced?.horizontalPodAutoscalerConfig?.behavior ?? {} : s.spec?.behavior ?? {};
-  const pol = (x: any): HpaPolicySpec[] => (x?.policies ?? []).map((p: any) => ({ type: p.type, value: Number(p.value), periodSeconds: Number(p.periodSeconds) }));
-  // Kubernetes HPA defaults (autoscaling/v2 API reference, HorizontalPodAutoscalerBehavior):
-  // scale up: no stabilization, max(100% or 4 pods) per 15 s; scale down: 300 s stabilization, 100% per 15 s.
-  const triggers = s.kind === 'ScaledObject'
-    ? (s.spec?.triggers ?? []).map((t: any) => ({ type: t.type, name: t.name, metadata: t.metadata ?? {}, metricType: t.metricType }))
-    : (s.spec?.metrics ?? []).map((m: any) => ({
-      type: m.type === 'Resource' ? `resource-${m.resource?.name}` : String(m.type).toLowerCase(), name: m.resource?.name ?? m.pods?.metric?.name,
-      metadata: { averageUtilization: String(m.resource?.target?.averageUtilization ?? ''), averageValue: String(m.pods?.target?.averageValue ?? m.resource?.target?.averageValue ?? '') },
-      metricType: m.resource?.target?.type ?? m.pods?.target?.type,
-    }));
-  for (const t of triggers) {
-    if (!['prometheus', 'cron', 'aws-sqs-queue', 'resource-cpu', 'cpu'].includes(t.type)) {
-      findings.push({ lane: lanePath, resource: `${s.kind}/${s.metadata?.name}`, type: `trigger ${t.type}`, severity: 'unsupported', message: `trigger type ${t.type} is not simulated` });
-    }
-  }
-  return {
-    kind: s.kind,
-    name: s.metadata?.name,
-    minReplicas: num(s.spec?.minReplicaCount ?? s.spec?.minReplicas) ?? (s.kind === 'ScaledObject' ? 0 : 1),
-    maxReplicas: num(s.spec?.maxReplicaCount ?? s.spec?.maxReplicas) ?? 100,
-    pollingInterval: num(s.spec?.pollingInterval) ?? (s.kind === 'ScaledObject' ? 30 : 15),
-    triggers,
-    scaleUpStabilization: num(behavior.scaleUp?.stabilizationWindowSeconds) ?? 0,
-    scaleDownStabilization: num(behavior.scaleDown?.stabilizationWindowSeconds) ?? 300,
-    scaleUpPolicies: behavior.scaleUp?.policies ? pol(behavior.scaleUp) : [{ type: 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods', value: 4, periodSeconds: 15 }],
-    scaleDownPolicies: behavior.scaleDown?.policies ? pol(behavior.scaleDown) : [{ type: 'Percent', value: 100, periodSeconds: 15 }],
-    scaleUpSelect: behavior.scaleUp?.selectPolicy ?? 'Max',
-    scaleDownSelect: behavior.scaleDown?.selectPolicy ?? 'Max',
-  };
-}
-
-function readAnalysisMetric(metric: any, lanePath: string, findings: ReaderFinding[]): AnalysisMetricSpec {
-  const query: string = metric.provider?.prometheus?.query ?? '';
-  const cond: string = metric.successCondition ?? '';
-  const bound = /result\[0\]\s*<=?\s*([0-9.]+)/.exec(cond);
-  const quantile = /quantile="([0-9.]+)"/.exec(query);
-  const measures = quantile ? 'latency' : /failure|error|5xx/i.test(query) ? 'error-rate' : 'unknown';
-  if (!metric.provider?.prometheus || measures === 'unknown' || !bound) {
-    findings.push({ lane: lanePath, resource: `AnalysisTemplate metric ${metric.name}`, type: 'analysis', severity: 'unsupported', message: 'analysis metric the simulator cannot read (needs a Prometheus latency-quantile or error-rate query and `result[0] <= X`)' });
-  }
-  return {
-    name: metric.name, interval: durationSeconds(metric.interval ?? '60s'), failureLimit: num(metric.failureLimit) ?? 0,
-    successCondition: cond, query, measures, bound: bound ? Number(bound[1]) : undefined, quantile: quantile ? Number(quantile[1]) : undefined,
-  };
-}
-
-function durationSeconds(d: any): number {
-  if (typeof d === 'number') { return d; }
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(String(d));
-  if (!m) { return 0; }
-  const v = Number(m[1]);
-  return m[2] === 'ms' ? v / 1000 : m[2] === 'm' ? v * 60 : m[2] === 'h' ? v * 3600 : v;
 }

@@ -176,14 +176,16 @@ describe('ServiceLevelObjective: durations and alarm windows', () => {
     expect(() => new ServiceLevelObjective(props as ServiceLevelObjectiveProps)).toThrow(msg);
   });
 
+  const age = { maxTimeInQueue: Duration.minutes(10) };
   test.each([
-    [{ ...lat, period: Duration.seconds(10), applicationSignals: false }],
-    [{ ...lat, period: Duration.minutes(1), evaluationPeriods: 1440 }],
-    [{ ...lat, period: Duration.minutes(5), evaluationPeriods: 288 }],
-    [{ ...lat, period: Duration.hours(1), evaluationPeriods: 168, applicationSignals: false }],
+    [{ ...age, period: Duration.seconds(10), applicationSignals: false }],
+    [{ ...age, period: Duration.minutes(1), evaluationPeriods: 1440 }],
+    [{ ...age, period: Duration.minutes(5), evaluationPeriods: 288 }],
+    [{ ...age, period: Duration.hours(1), evaluationPeriods: 168, applicationSignals: false }],
     [{ maxTimeInQueue: Duration.seconds(1) }],
     [{ latencyThreshold: Duration.millis(1) }],
-  ])('accepted edge %j renders unchanged', props => {
+    [{ ...lat, rollbackWindow: Duration.minutes(60) }],
+  ])('accepted edge %j renders unchanged (the paging alarm on period × evaluationPeriods, the rollback alarm on the rollback window)', props => {
     const stack = new Stack(new App(), 'S');
     const slo = new ServiceLevelObjective(props as ServiceLevelObjectiveProps);
     slo.render(stack, 'Slo', {
@@ -193,9 +195,10 @@ describe('ServiceLevelObjective: durations and alarm windows', () => {
     });
     const alarm = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'))
       .map((a: any) => a.Properties).find((a: any) => a.MetricName === 'Latency' || a.MetricName === 'Age');
-    expect(alarm.Period).toBe(slo.period.toSeconds());
-    expect(alarm.EvaluationPeriods).toBe(slo.evaluationPeriods);
-    expect(alarm.Threshold).toBe(slo.latencyThreshold ? slo.latencyThreshold.toMilliseconds() : slo.maxTimeInQueue!.toSeconds());
+    const paging = alarm.MetricName === 'Age';
+    expect(alarm.Period).toBe(paging ? slo.period.toSeconds() : slo.rollbackWindow.toSeconds());
+    expect(alarm.EvaluationPeriods).toBe(paging ? slo.evaluationPeriods : 1);
+    expect(alarm.Threshold).toBe(paging ? slo.maxTimeInQueue!.toSeconds() : slo.latencyThreshold!.toMilliseconds());
   });
 });
 

@@ -235,7 +235,7 @@ describe('ServiceLevelObjective (property-based)', () => {
     queueAgeSeconds: new cloudwatch.Metric({ namespace: 'N', metricName: 'Age' }),
   };
 
-  test('valid props construct and render M-of-N alarms with M = max(minBreaching, goal term) <= N', () => {
+  test('valid props construct and render: paging alarms M of N with M = max(minBreaching, goal term) <= N, rollback alarms 1 of 1 over the rollback window', () => {
     fc.assert(fc.property(validSlo, props => {
       const slo = new ServiceLevelObjective(props);
       const stack = new Stack(new App(), 'S');
@@ -246,11 +246,20 @@ describe('ServiceLevelObjective (property-based)', () => {
       const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties)
         .filter((a: any) => a.MetricName !== 'BurnRate');
       for (const a of alarms) {
-        expect([a.EvaluationPeriods, a.DatapointsToAlarm]).toEqual([slo.evaluationPeriods, slo.datapointsToAlarm]);
+        const paging = a.MetricName === 'Age';
+        expect([a.EvaluationPeriods, a.DatapointsToAlarm]).toEqual(paging ? [slo.evaluationPeriods, slo.datapointsToAlarm] : [1, 1]);
+        if (a.MetricName === 'Latency') { expect(a.Period).toBe(slo.rollbackWindow.toSeconds()); }
       }
       if (props.maxErrorRatePercent !== undefined) {
         const rate = alarms.find((a: any) => a.Metrics);
-        expect(rate.Metrics[0].Expression).toBe(`IF(inv >= ${slo.minRequestsPerPeriod}, 100 * err / inv, 0)`);
+        const max = props.maxErrorRatePercent;
+        const p = Number((max / 100).toPrecision(6));
+        const q = Number((max / 100 * (1 - max / 100)).toPrecision(6));
+        // The one-sided test against the objective; a 0% or 100% objective keeps the plain rate over the window.
+        expect(rate.Metrics[0].Expression).toBe(max > 0 && max < 100
+          ? `IF(inv >= ${slo.minRequestsPerPeriod} AND err > ${p} * inv, (err - ${p} * inv) * (err - ${p} * inv) / (${q} * inv), 0)`
+          : `IF(inv >= ${slo.minRequestsPerPeriod}, 100 * err / inv, 0)`);
+        expect(rate.Threshold).toBe(max > 0 && max < 100 ? slo.rollbackErrorTestThreshold : max);
       }
     }), params);
   });

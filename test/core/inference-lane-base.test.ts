@@ -17,10 +17,6 @@ class BareLane extends InferenceLaneBase {
   public readonly artifactName = 'm';
   public readonly artifactVersion = '1';
   public readonly capacity = { minInstances: 0, maxInstances: 0, instanceType: 'device', hardware: 'cpu' as never, priceClass: 'per-device', description: 'x' };
-  public readonly sloAlarms = [];
-  public readonly serviceLevelObjectives = [];
-  public readonly sloBurnRateAlarms = [];
-  public readonly saturationMetrics = [];
   public bind(artifact: ModelArtifact) {
     new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     return this.bindModel(artifact, { modelLocalDir: '/models' });
@@ -41,13 +37,15 @@ describe('InferenceLaneBase', () => {
     expect(InferenceLaneBase.isInferenceLane(Object.assign({}, lane))).toBe(false);
   });
 
-  test('defaults: no CloudWatch metrics, no route target, grantInvoke is a LaneValidationError', () => {
+  test('defaults: no CloudWatch metrics or alarms, no route target, grantInvoke is a LaneValidationError', () => {
     const lane = new BareLane(new Stack(undefined, 'S'), 'Bare');
     expect(lane.metricLatency()).toBeUndefined();
     expect(lane.metricErrors()).toBeUndefined();
     expect(lane.metricInvocations()).toBeUndefined();
     expect(lane.metricCapacityInService()).toBeUndefined();
     expect(lane.routeTarget()).toBeUndefined();
+    expect([lane.sloAlarms, lane.serviceLevelObjectives, lane.sloBurnRateAlarms, lane.saturationMetrics]).toEqual([[], [], [], []]);
+    expect(lane.sloPagingAlarms).toBeUndefined();
     const role = new iam.Role(lane, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
     expect(() => lane.grantInvoke(role)).toThrow(
       "S/Bare: 'grantInvoke' is not supported: a edge-fleet lane is not invoked through IAM. Fix: Reach the lane through its own entry point");

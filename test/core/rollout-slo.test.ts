@@ -78,7 +78,7 @@ describe('ServiceLevelObjective', () => {
     expect(alarms.map(a => a.node.id)).toEqual(['SloLatency', 'SloErrorRate']);
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ModelLatency', ExtendedStatistic: 'p95', Threshold: 300000, Period: 60, EvaluationPeriods: 10, DatapointsToAlarm: 2,
+      MetricName: 'ModelLatency', ExtendedStatistic: 'p95', Threshold: 300000, Period: 300, EvaluationPeriods: 1, DatapointsToAlarm: 1,
       ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
     });
     // a lane that still passes the deprecated errorRatePercent gets its expression as given
@@ -147,7 +147,7 @@ describe('ServiceLevelObjective', () => {
     });
     expect(t.findResources('AWS::CloudWatch::Alarm', { DependsOn: ['SloLatencyObjective'] })).not.toEqual({});
     // the rollback alarms keep their M-of-N shape (99.5% of 10 periods: the goal allows 0, minBreachingPeriods makes it 2)
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: 250, Period: 60, EvaluationPeriods: 10, DatapointsToAlarm: 2 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: 250, Period: 300, EvaluationPeriods: 1, DatapointsToAlarm: 1 });
     // renderAlarms returns the rollback alarms only
     const other = new Stack(new App(), 'O');
     expect(slo.renderAlarms(other, 'Slo', { laneName: 'lane', latency, errorRatePercent: errors, queueAgeSeconds: age }).map(a => a.node.id)).toEqual(['SloLatency', 'SloErrorRate']);
@@ -158,15 +158,16 @@ describe('ServiceLevelObjective', () => {
     expect([slo.window.toDays(), slo.fastBurnRateThreshold, slo.slowBurnRateThreshold]).toEqual([28, 13.44, 5.6]);
   });
 
-  test('applicationSignals: false renders only the rollback alarms (and allows 10-second periods)', () => {
+  test('applicationSignals: false renders only the rollback and paging alarms (and allows 10-second periods for the paging M of N)', () => {
     const stack = new Stack(new App(), 'S');
-    const slo = ServiceLevelObjective.latency(95, Duration.millis(300), { applicationSignals: false, period: Duration.seconds(10) });
-    const r = slo.render(stack, 'Slo', { laneName: 'lane', latency: new cloudwatch.Metric({ namespace: 'N', metricName: 'Latency' }) });
-    expect([r.rollbackAlarms.length, r.objectives.length, r.burnRateAlarms.length]).toEqual([1, 0, 0]);
+    const slo = ServiceLevelObjective.latency(95, Duration.millis(300), { applicationSignals: false, period: Duration.seconds(10), maxTimeInQueue: Duration.minutes(5) });
+    const r = slo.render(stack, 'Slo', { laneName: 'lane', latency: new cloudwatch.Metric({ namespace: 'N', metricName: 'Latency' }), queueAgeSeconds: new cloudwatch.Metric({ namespace: 'AWS/SQS', metricName: 'ApproximateAgeOfOldestMessage' }) });
+    expect([r.rollbackAlarms.length, r.pagingAlarms.length, r.objectives.length, r.burnRateAlarms.length]).toEqual([1, 1, 0, 0]);
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::ApplicationSignals::ServiceLevelObjective', 0);
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 1);
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Period: 10 });
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Period: 10 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Latency', Period: 300 });
   });
 
   test('asking for a metric the lane lacks is a clear error', () => {

@@ -19,11 +19,34 @@ function errorRateAlarm(props: ServiceLevelObjectiveProps): Record<string, any> 
   return withMath[0].Properties;
 }
 
-describe('rollback alarms need at least minBreachingPeriods breaching periods', () => {
-  test('default (prop omitted): 99% of 10 one-minute periods fires on 2 of 10, emitted as EvaluationPeriods 10 / DatapointsToAlarm 2', () => {
+describe('rollback alarms: one datapoint over the rollback window; paging alarms: M of N periods', () => {
+  test('default (props omitted): the latency rollback alarm is p95 over 300 s, 1 of 1, low-sample percentiles ignored', () => {
     const stack = new Stack(new App(), 'S');
-    ServiceLevelObjective.latency(95, Duration.millis(300)).render(stack, 'Slo', { laneName: 'lane', latency });
-    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', EvaluationPeriods: 10, DatapointsToAlarm: 2, Period: 60 });
+    const slo = ServiceLevelObjective.latency(95, Duration.millis(300));
+    expect(slo.rollbackWindow.toSeconds()).toBe(300);
+    slo.render(stack, 'Slo', { laneName: 'lane', latency });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Duration', ExtendedStatistic: 'p95', EvaluationPeriods: 1, DatapointsToAlarm: 1, Period: 300, Threshold: 300,
+      EvaluateLowSampleCountPercentile: 'ignore', AlarmDescription: Match.stringLikeRegexp('fewer than 200 requests leave the state unchanged'),
+    });
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toMatch(/EvaluationWindow|EvaluationInterval/);
+  });
+
+  test('rollbackWindow: whole minutes from 1 to 60 (edges accepted, 30 s and 61 min rejected)', () => {
+    for (const m of [1, 60]) {
+      const stack = new Stack(new App(), 'S');
+      new ServiceLevelObjective({ latencyThreshold: Duration.millis(300), rollbackWindow: Duration.minutes(m), applicationSignals: false }).render(stack, 'Slo', { laneName: 'lane', latency });
+      Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', Period: m * 60 });
+    }
+    expect(() => new ServiceLevelObjective({ latencyThreshold: Duration.millis(300), rollbackWindow: Duration.seconds(30) }))
+      .toThrow(/'rollbackWindow' \(30 seconds\) must be a whole number of minutes from 1 to 60\. Fix: Pass e\.g\. Duration\.minutes\(5\)\./);
+    expect(() => new ServiceLevelObjective({ latencyThreshold: Duration.millis(300), rollbackWindow: Duration.minutes(61) })).toThrow(/'rollbackWindow' .* must be a whole number of minutes from 1 to 60/);
+  });
+
+  test('the paging time-in-queue alarm keeps the M-of-N rule: 2 of 10 one-minute periods by default', () => {
+    const stack = new Stack(new App(), 'S');
+    ServiceLevelObjective.timeInQueue(Duration.minutes(15)).render(stack, 'Slo', { laneName: 'lane', queueAgeSeconds: age });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', EvaluationPeriods: 10, DatapointsToAlarm: 2, Period: 60 });
   });
 
   test.each([
@@ -39,10 +62,10 @@ describe('rollback alarms need at least minBreachingPeriods breaching periods', 
     [99, 1440, 5, 15],
   ])('goal %d%%, N = %d, minBreachingPeriods %p: fires on %d', (goal, n, minBreaching, m) => {
     const stack = new Stack(new App(), 'S');
-    const slo = new ServiceLevelObjective({ latencyThreshold: Duration.millis(300), goalPercent: goal, evaluationPeriods: n, minBreachingPeriods: minBreaching });
+    const slo = new ServiceLevelObjective({ maxTimeInQueue: Duration.minutes(15), goalPercent: goal, evaluationPeriods: n, minBreachingPeriods: minBreaching });
     expect(slo.datapointsToAlarm).toBe(m);
-    slo.render(stack, 'Slo', { laneName: 'lane', latency });
-    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', EvaluationPeriods: n, DatapointsToAlarm: m });
+    slo.render(stack, 'Slo', { laneName: 'lane', queueAgeSeconds: age });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', EvaluationPeriods: n, DatapointsToAlarm: m });
   });
 
   test('minBreachingPeriods above evaluationPeriods is rejected (edge: equal is accepted)', () => {
@@ -63,15 +86,42 @@ describe('rollback alarms need at least minBreachingPeriods breaching periods', 
   });
 });
 
-describe('error-rate alarms ignore periods with fewer than minRequestsPerPeriod requests', () => {
-  test('default for a 1% objective (prop omitted): IF(inv >= 100, 100 * err / inv, 0) on Sum of both counts', () => {
+/** The error-rate rollback test for an objective of `rate`% with `min` requests. */
+const zTest = (rate: number, min: number) => {
+  const p = Number((rate / 100).toPrecision(6));
+  const q = Number((rate / 100 * (1 - rate / 100)).toPrecision(6));
+  return `IF(inv >= ${min} AND err > ${p} * inv, (err - ${p} * inv) * (err - ${p} * inv) / (${q} * inv), 0)`;
+};
+
+describe('the error-rate rollback alarm: a one-sided test against the objective, windows with fewer than minRequestsPerPeriod requests read 0', () => {
+  test('default for a 1% objective (props omitted): z² over 9.5495 (99.9%) over 300 s, 1 of 1, on Sum of both counts', () => {
     const p = errorRateAlarm({ maxErrorRatePercent: 1 });
-    expect(p).toMatchObject({ Threshold: 1, EvaluationPeriods: 10, DatapointsToAlarm: 2, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+    expect(p).toMatchObject({ Threshold: 9.5495, EvaluationPeriods: 1, DatapointsToAlarm: 1, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
     expect(p.Metrics).toEqual([
-      { Id: 'expr_1', Expression: 'IF(inv >= 100, 100 * err / inv, 0)', Label: 'Error rate (%)', ReturnData: true },
-      { Id: 'err', MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: 'f' }] }, Period: 60, Stat: 'Sum' }, ReturnData: false },
-      { Id: 'inv', MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Invocations', Dimensions: [{ Name: 'FunctionName', Value: 'f' }] }, Period: 60, Stat: 'Sum' }, ReturnData: false },
+      { Id: 'expr_1', Expression: 'IF(inv >= 100 AND err > 0.01 * inv, (err - 0.01 * inv) * (err - 0.01 * inv) / (0.0099 * inv), 0)', Label: 'Errors above 1% (z², one-sided)', ReturnData: true },
+      { Id: 'err', MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: 'f' }] }, Period: 300, Stat: 'Sum' }, ReturnData: false },
+      { Id: 'inv', MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Invocations', Dimensions: [{ Name: 'FunctionName', Value: 'f' }] }, Period: 300, Stat: 'Sum' }, ReturnData: false },
     ]);
+  });
+
+  test.each([
+    [99.9, 9.5495],
+    [99, 5.4119],
+    [90, 1.6424],
+    [99.999, 18.1893],
+  ])('rollbackConfidencePercent %p: threshold z² = %p', (conf, z2) => {
+    expect(errorRateAlarm({ maxErrorRatePercent: 1, rollbackConfidencePercent: conf }).Threshold).toBe(z2);
+  });
+
+  test('rollbackConfidencePercent below 90 or above 99.999 is rejected', () => {
+    expect(() => new ServiceLevelObjective({ maxErrorRatePercent: 1, rollbackConfidencePercent: 89.9 })).toThrow(/'rollbackConfidencePercent' \(89\.9\) must be between 90 and 99\.999/);
+    expect(() => new ServiceLevelObjective({ maxErrorRatePercent: 1, rollbackConfidencePercent: 99.9991 })).toThrow(/'rollbackConfidencePercent' \(99\.9991\) must be between 90 and 99\.999/);
+  });
+
+  test('a 0% objective has no test (no version is at 0%): the rate itself over the window, threshold 0', () => {
+    const p = errorRateAlarm({ maxErrorRatePercent: 0 });
+    expect(p.Metrics[0].Expression).toBe('IF(inv >= 1000, 100 * err / inv, 0)');
+    expect(p.Threshold).toBe(0);
   });
 
   test.each([
@@ -83,12 +133,11 @@ describe('error-rate alarms ignore periods with fewer than minRequestsPerPeriod 
     [20, 10],
     [0.1, 1000],
     [0.05, 1000],
-    [0, 1000],
   ])('maxErrorRatePercent %p: default minimum %d requests per period', (rate, min) => {
     const slo = new ServiceLevelObjective({ maxErrorRatePercent: rate });
     expect(slo.minRequestsPerPeriod).toBe(min);
     expect(defaultMinRequests(rate)).toBe(min); // the rule lanes reuse for their own rate alarms
-    expect(errorRateAlarm({ maxErrorRatePercent: rate }).Metrics[0].Expression).toBe(`IF(inv >= ${min}, 100 * err / inv, 0)`);
+    expect(errorRateAlarm({ maxErrorRatePercent: rate }).Metrics[0].Expression).toBe(zTest(rate, min));
   });
 
   test('defaultMinRequests (lib/core/private/metric-math): clamp edges, and unknown for a token or a non-percent', () => {
@@ -106,8 +155,8 @@ describe('error-rate alarms ignore periods with fewer than minRequestsPerPeriod 
   });
 
   test('an explicit minimum is emitted as given; 1 is the accepted edge, 0 the first rejected', () => {
-    expect(errorRateAlarm({ maxErrorRatePercent: 1, minRequestsPerPeriod: 250 }).Metrics[0].Expression).toBe('IF(inv >= 250, 100 * err / inv, 0)');
-    expect(errorRateAlarm({ maxErrorRatePercent: 1, minRequestsPerPeriod: 1 }).Metrics[0].Expression).toBe('IF(inv >= 1, 100 * err / inv, 0)');
+    expect(errorRateAlarm({ maxErrorRatePercent: 1, minRequestsPerPeriod: 250 }).Metrics[0].Expression).toBe(zTest(1, 250));
+    expect(errorRateAlarm({ maxErrorRatePercent: 1, minRequestsPerPeriod: 1 }).Metrics[0].Expression).toBe(zTest(1, 1));
     expect(() => new ServiceLevelObjective({ maxErrorRatePercent: 1, minRequestsPerPeriod: 0 }))
       .toThrow(/^ServiceLevelObjective: 'minRequestsPerPeriod' \(0\) must be an integer >= 1\. Fix: Pass a whole number of requests of at least 1/);
     expect(() => new ServiceLevelObjective({ maxErrorRatePercent: 1, minRequestsPerPeriod: 2.5 })).toThrow(/'minRequestsPerPeriod' \(2\.5\) must be an integer >= 1/);
@@ -125,17 +174,17 @@ describe('error-rate alarms ignore periods with fewer than minRequestsPerPeriod 
     expect(new ServiceLevelObjective({ maxErrorRatePercent: p.valueAsNumber, minRequestsPerPeriod: 100 }).minRequestsPerPeriod).toBe(100);
   });
 
-  test('the expression uses the SLO period (5 minutes: Period 300 on both counts)', () => {
-    const p = errorRateAlarm({ maxErrorRatePercent: 2, period: Duration.minutes(5) });
-    expect(p.Metrics[0].Expression).toBe('IF(inv >= 50, 100 * err / inv, 0)');
-    expect(p.Metrics.slice(1).map((m: any) => m.MetricStat.Period)).toEqual([300, 300]);
+  test('the test uses the rollback window (10 minutes: Period 600 on both counts)', () => {
+    const p = errorRateAlarm({ maxErrorRatePercent: 2, rollbackWindow: Duration.minutes(10) });
+    expect(p.Metrics[0].Expression).toBe(zTest(2, 50));
+    expect(p.Metrics.slice(1).map((m: any) => m.MetricStat.Period)).toEqual([600, 600]);
   });
 
   test('counts win over the deprecated errorRatePercent when a lane passes both', () => {
     const stack = new Stack(new App(), 'S');
     const legacy = new cloudwatch.MathExpression({ expression: 'e / i * 100', usingMetrics: { e: errors, i: requests } });
     new ServiceLevelObjective({ maxErrorRatePercent: 1, applicationSignals: false }).render(stack, 'Slo', { laneName: 'lane', errors, requests, errorRatePercent: legacy });
-    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(inv >= 100, 100 * err / inv, 0)' })]) });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ Expression: zTest(1, 100) })]) });
   });
 
   test('the Application Signals SLO watches the same guarded expression', () => {

@@ -8,10 +8,6 @@ class Lane extends InferenceLaneBase {
   public readonly laneKind = LaneKind.SERVERLESS;
   public readonly artifactName = 'assistant';
   public readonly capacity = { minInstances: 1, maxInstances: 1, instanceType: 't', hardware: 'cpu' as never, priceClass: 'x', description: 'x' };
-  public readonly sloAlarms = [];
-  public readonly serviceLevelObjectives = [];
-  public readonly sloBurnRateAlarms = [];
-  public readonly saturationMetrics = [];
   constructor(scope: Stack, id: string, public readonly artifactVersion: string) { super(scope, id); }
 }
 

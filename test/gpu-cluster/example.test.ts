@@ -36,8 +36,8 @@ test('serves the fp16 GPU build with Triton dynamic batching, scales on in-fligh
   expect(deployment.spec.template.metadata.annotations['inference.cdk/precision']).toBe('fp16');
   expect(objs.find((o: any) => o.kind === 'ConfigMap').data['config.pbtxt']).toContain('max_queue_delay_microseconds: 2000');
   const so = objs.find((o: any) => o.kind === 'ScaledObject');
-  expect(so.spec).toMatchObject({ minReplicaCount: 3, maxReplicaCount: 40, pollingInterval: 15, scaleTargetRef: { kind: 'Rollout', name: 'recsys' } });
-  expect(so.spec.triggers.map((t: any) => [t.name, t.metadata.threshold ?? t.metadata.desiredReplicas])).toEqual([['in-flight-per-pod', '6'], ['schedule-flash-sale', '30']]);
+  expect(so.spec).toMatchObject({ minReplicaCount: 2, maxReplicaCount: 40, pollingInterval: 15, scaleTargetRef: { kind: 'Rollout', name: 'recsys' } });
+  expect(so.spec.triggers.map((t: any) => [t.name, t.metadata.threshold ?? t.metadata.desiredReplicas])).toEqual([['in-flight-per-pod', '7'], ['schedule-flash-sale', '28']]);
   expect(objs.find((o: any) => o.kind === 'Rollout').spec.strategy.canary.steps[0]).toEqual({ setWeight: 10 });
   template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'keda', Namespace: 'keda' });
   template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'recsys', ServiceAccount: 'recsys' });

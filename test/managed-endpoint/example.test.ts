@@ -27,6 +27,19 @@ test('serves 1.4.0, shadows 1.5.0 on 20% of traffic and rolls out by canary on t
   });
 });
 
+test('watches the captured requests for drift: an hourly data-quality schedule, a violations alarm, the retraining pipeline as the rule target', () => {
+  template.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', {
+    MonitoringScheduleConfig: Match.objectLike({ MonitoringType: 'DataQuality', ScheduleConfig: { ScheduleExpression: 'cron(0 * ? * * *)' } }),
+  });
+  template.hasResourceProperties('AWS::SageMaker::DataQualityJobDefinition', {
+    DataQualityBaselineConfig: { ConstraintsResource: { S3Uri: 's3://assistant-model-monitor-baselines/baselines/assistant/1.4.0/constraints.json' }, StatisticsResource: Match.anyValue() },
+  });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Events', MetricName: 'TriggeredRules' });
+  template.hasResourceProperties('AWS::Events::Rule', {
+    Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', Match.arrayWith([':pipeline/assistant-retrain'])] } })],
+  });
+});
+
 test('matches the snapshot', () => {
   expect(template.toJSON()).toMatchSnapshot();
 });

@@ -234,9 +234,10 @@ describe('the assistant seed scenario on the hybrid example, through its real fr
     expect(baseline.peakCapacity).toBe(2);
     const burst = s.stack.lanes.find(l => l.kind === 'serverless')!;
     expect(burst.trafficSharePercent).toBeGreaterThan(50);
-    // Cost 1.15x the oracle's (1.59x before); instance-hours count the burst pool's environment-hours.
-    expect(s.stack.cost / s.oracle.cost).toBeGreaterThan(1.1);
-    expect(s.stack.cost / s.oracle.cost).toBeLessThan(1.2);
+    // Cost 0.96x the oracle's (1.59x before; 1.15x with a burst pool of 10 warm environments, 40 at the event):
+    // the pool serves the offloaded requests more cheaply than the SageMaker instances the oracle sizes.
+    expect(s.stack.cost / s.oracle.cost).toBeGreaterThan(0.9);
+    expect(s.stack.cost / s.oracle.cost).toBeLessThan(1);
   });
 
   test('the announced event (17:00-21:00 New York) and the unannounced surge (10:00-10:20) meet the SLO in every minute', () => {
@@ -246,7 +247,8 @@ describe('the assistant seed scenario on the hybrid example, through its real fr
 
   test('the report carries spilled share, failed-over minutes and 503s in the table and --json', () => {
     const json = toJson([s], []) as { scenarios: Array<{ frontDoor: { path: string; spilledPercent: number; failedOverMinutes: number; unservedRequests: number } }> };
-    expect(json.scenarios[0].frontDoor).toMatchObject({ path: 'InferenceLanesHybrid/Assistant/FrontDoor', failedOverMinutes: s.stack.failedOverMinutes, unservedRequests: Math.round(s.stack.unservedRequests) });
+    expect(json.scenarios[0].frontDoor).toMatchObject({ path: 'InferenceLanesHybrid/Assistant/FrontDoor', unservedRequests: Math.round(s.stack.unservedRequests) });
+    expect(json.scenarios[0].frontDoor.failedOverMinutes).toBeCloseTo(s.stack.failedOverMinutes, 2);
     const text = toText([s], []);
     expect(text).toMatch(/spilled %\s+failed over min\s+503s/);
     expect(text).toMatch(new RegExp(`\\nstack .* ${s.stack.spilledPercent.toFixed(3)}\\s+${s.stack.failedOverMinutes.toFixed(1)}\\s+${Math.round(s.stack.unservedRequests)}\\n`));

@@ -209,3 +209,19 @@ test('a step scale-in (ExactCapacity 0) is not held back by target tracking', ()
   const r = simulate(model(l), constantTrace(0, 600), { profiles: { 'batch-workers': { requestsPerSecondAtSlo: 1, latencyAtSloMs: 1000 } } });
   expect(r.lanes[0].activities[0]).toMatchObject({ t: 180, from: 3, to: 0, cause: expect.stringMatching(/step scaling Empty/) });
 });
+
+test('two step scale-ins in ALARM at once: the one leaving the larger capacity wins (AAS, multiple scaling policies); a <= alarm at its threshold takes the upper: 0 step', () => {
+  const visible = { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', stat: 'Maximum', period: 60 };
+  const idle = { logicalId: 'Idle', adjustmentType: 'ChangeInCapacity', cooldown: 60, steps: [{ upper: 0, adjustment: -6 }],
+    alarms: [alarm({ threshold: 0, comparison: 'LessThanOrEqualToThreshold', math: { expression: 'FILL(visible, 0)', period: 60, metrics: { visible } } })] };
+  const oneByOne = { logicalId: 'OneByOne', adjustmentType: 'ChangeInCapacity', cooldown: 60, steps: [{ lower: 0, adjustment: -1 }],
+    alarms: [alarm({ threshold: 1, comparison: 'GreaterThanOrEqualToThreshold', math: { expression: 'IF(FILL(visible, 0) < 1, 1, 0)', period: 60, metrics: { visible } } })] };
+  const run = (steps: any[]) => simulate(model(lane({
+    kind: 'batch-workers', initialCapacity: 4, slo: { maxTimeInQueue: 600 },
+    scalableTargets: [target({ serviceNamespace: 'ecs', minCapacity: 0, stepScaling: steps })],
+  })), constantTrace(0, 300), { profiles: { 'batch-workers': { requestsPerSecondAtSlo: 1, latencyAtSloMs: 1000 } } }).lanes[0].activities;
+  // The idle step alone empties the service at the first evaluation (an empty queue reads 0, at the threshold).
+  expect(run([idle])[0]).toMatchObject({ t: 60, from: 4, to: 0 });
+  // With the one-by-one step also in ALARM, its larger capacity wins every minute: 3, 2, 1, 0.
+  expect(run([idle, oneByOne]).map(a => [a.t, a.to])).toEqual([[60, 3], [120, 2], [180, 1], [240, 0]]);
+});

@@ -8,6 +8,7 @@ import { createHybridApp } from '../../examples/hybrid';
 import { modelFromConstructs } from '../../lib/simulation/from-construct';
 import { compileMetricMath, MetricMathError } from '../../lib/simulation/metric-math';
 import { StackModel } from '../../lib/simulation/stack-model';
+import { isVersionScoped } from '../../lib/simulation/rollout-trials';
 import { readStack } from '../../lib/simulation/template-reader';
 
 let hybrid: StackModel;
@@ -38,11 +39,13 @@ describe('reading the hybrid stack', () => {
     expect(l.scalableTargets[0].targetTracking[0]).toMatchObject({
       predefined: 'SageMakerVariantConcurrentRequestsPerModelHighResolution', targetValue: 3.2, scaleOutCooldown: 60, scaleInCooldown: 600, disableScaleIn: false,
     });
-    expect(l.rollout).toMatchObject({ mechanism: 'sagemaker-blue-green', type: 'CANARY', canaryPercent: 25, sizeType: 'CAPACITY_PERCENT', waitSeconds: 600, finalBakeSeconds: 600 });
+    // Blue/green all at once, the old fleet kept 10 minutes (TerminationWaitInSeconds) while the alarms watch.
+    expect(l.rollout).toMatchObject({ mechanism: 'sagemaker-blue-green', type: 'ALL_AT_ONCE', canaryPercent: 100, waitSeconds: 0, finalBakeSeconds: 600 });
     const [latency, errors] = l.rollout!.alarms;
-    expect(latency).toMatchObject({ period: 60, evaluationPeriods: 10, datapointsToAlarm: 2, threshold: 300000, metric: { metricName: 'ModelLatency', stat: 'p95', unit: 'Microseconds' } });
-    // The error rate counts only periods with enough requests (core's minRequestsPerPeriod: 100 at a 1% objective).
-    expect(errors.math!.expression).toBe('IF(inv >= 100, 100 * err / inv, 0)');
+    expect(latency).toMatchObject({ period: 300, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 300000, evaluateLowSampleCountPercentile: 'ignore', metric: { metricName: 'ModelLatency', stat: 'p95', unit: 'Microseconds' } });
+    // The error rate is the SLO's one-sided test over the 5-minute window (z² > 9.5495), windows of 100+ requests.
+    expect(errors).toMatchObject({ period: 300, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 9.5495 });
+    expect(errors.math!.expression).toBe('IF(inv >= 100 AND err > 0.01 * inv, (err - 0.01 * inv) * (err - 0.01 * inv) / (0.0099 * inv), 0)');
     expect(l.slo).toEqual({ latencyPercentile: 95, latencyMs: 300, maxErrorRatePercent: 1, maxTimeInQueue: undefined });
   });
 
@@ -52,12 +55,15 @@ describe('reading the hybrid stack', () => {
     const t = l.scalableTargets[0];
     expect(t.targetTracking[0]).toMatchObject({ customized: { metricName: 'ProvisionedConcurrencyUtilization', stat: 'Maximum' }, targetValue: 0.6, scaleOutCooldown: 30 });
     expect(t.scheduled).toEqual([
-      { name: 'marketing-event-start', schedule: 'cron(30 16 2 3 ? *)', timeZone: 'America/New_York', minCapacity: 40, maxCapacity: 150 },
-      { name: 'marketing-event-end', schedule: 'cron(0 22 2 3 ? *)', timeZone: 'America/New_York', minCapacity: 10, maxCapacity: 50 },
+      { name: 'marketing-event-start', schedule: 'cron(30 16 2 3 ? *)', timeZone: 'America/New_York', minCapacity: 5, maxCapacity: 150 },
+      { name: 'marketing-event-end', schedule: 'cron(0 22 2 3 ? *)', timeZone: 'America/New_York', minCapacity: 1, maxCapacity: 50 },
     ]);
-    expect(l.rollout).toMatchObject({ mechanism: 'codedeploy-lambda', type: 'CANARY', canaryPercent: 10, waitSeconds: 300, configName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' });
+    // 75% is no predefined CodeDeploy config: the lane's custom AWS::CodeDeploy::DeploymentConfig is read.
+    expect(l.rollout).toMatchObject({ mechanism: 'codedeploy-lambda', type: 'CANARY', canaryPercent: 75, waitSeconds: 300, configName: 'Custom.LambdaCanary75Percent5Minutes' });
     // Throttles page but do not roll back (a healthy burst reaches the reserved cap too).
-    expect(l.rollout!.alarms.map(a => a.logicalId)).toEqual([expect.stringMatching(/SloLatency/), expect.stringMatching(/SloErrorRate/)]);
+    // CodeDeploy rolls back on the SLO rendered on the new version's metrics (ExecutedVersion): the trials judge it alone.
+    expect(l.rollout!.alarms.map(a => a.logicalId)).toEqual([expect.stringMatching(/RollbackLatency/), expect.stringMatching(/RollbackErrorRate/)]);
+    expect(l.rollout!.alarms.map(isVersionScoped)).toEqual([true, true]);
   });
 
   test('alarms that only page and burn-rate alarms are reported, not dropped', () => {
@@ -96,13 +102,13 @@ describe('reading the hybrid stack', () => {
 test('document batch: backlog-per-worker metric math, time-in-queue and scale-from-zero step policies with their alarms, month-end schedule', () => {
   const t = batch.lanes[0].scalableTargets[0];
   expect(t).toMatchObject({ serviceNamespace: 'ecs', minCapacity: 0, maxCapacity: 6 });
-  expect(t.targetTracking[0]).toMatchObject({ math: { expression: 'visible / running' }, targetValue: 10, scaleOutCooldown: 120, scaleInCooldown: 600 });
+  expect(t.targetTracking[0]).toMatchObject({ math: { expression: 'visible / running' }, targetValue: 10, scaleOutCooldown: 120, scaleInCooldown: 60 });
   expect(t.stepScaling.map(s => [s.cooldown, s.steps, s.alarms.map(a => [a.threshold, a.comparison])])).toEqual([
     [120, [{ lower: 0, upper: 300, adjustment: 1 }, { lower: 300, upper: 900, adjustment: 2 }, { lower: 900, upper: undefined, adjustment: 4 }], [[300, 'GreaterThanOrEqualToThreshold']]],
     [120, [{ lower: 0, upper: undefined, adjustment: 1 }], [[1, 'GreaterThanOrEqualToThreshold']]],
     // With a time-in-queue trigger, target tracking only scales out; these two release workers (issue 12 item 10).
-    [600, [{ lower: 0, upper: undefined, adjustment: -1 }], [[1, 'GreaterThanOrEqualToThreshold']]],
-    [600, [{ lower: undefined, upper: 0, adjustment: -6 }], [[0, 'LessThanOrEqualToThreshold']]],
+    [60, [{ lower: 0, upper: undefined, adjustment: -1 }], [[1, 'GreaterThanOrEqualToThreshold']]],
+    [60, [{ lower: undefined, upper: 0, adjustment: -6 }], [[1, 'LessThanThreshold']]],
   ]);
   expect(t.scheduled.map(s => s.schedule)).toEqual(['cron(0 6 L * ? *)', 'cron(0 20 L * ? *)']);
   expect(batch.lanes[0].slo.maxTimeInQueue).toBe(1800);
@@ -112,7 +118,7 @@ test('document batch: backlog-per-worker metric math, time-in-queue and scale-fr
 test('GPU chart: KEDA ScaledObject triggers and HPA behaviour, Argo canary with its analysis', () => {
   const l = gpu.lanes[0];
   expect([l.path, l.kind, l.anchor]).toEqual(['recsys', 'gpu-cluster', 'Deployment/recsys']);
-  expect(l.kubernetesScalers[0]).toMatchObject({ kind: 'ScaledObject', minReplicas: 3, maxReplicas: 40, pollingInterval: 15, scaleUpStabilization: 30, scaleDownStabilization: 600 });
+  expect(l.kubernetesScalers[0]).toMatchObject({ kind: 'ScaledObject', minReplicas: 2, maxReplicas: 40, pollingInterval: 15, scaleUpStabilization: 30, scaleDownStabilization: 300 });
   expect(l.kubernetesScalers[0].triggers.map(t => t.type)).toEqual(['prometheus', 'cron']);
   expect(l.rollout).toMatchObject({ mechanism: 'argo-canary', canaryPercent: 10, waitSeconds: 600 });
   expect(l.rollout!.analysis.map(a => [a.measures, a.bound, a.failureLimit, a.interval])).toEqual([['latency', 100, 1, 60], ['error-rate', 1, 1, 60]]);
@@ -193,6 +199,16 @@ describe('deployment configs and Kubernetes objects from raw templates', () => {
       ['S/Svc', 'ecs', 'ALL_AT_ONCE', 100, 0, ['svc-alarm']],
     ]);
     expect(m.lanes[1].initialCapacity).toBe(3);
+  });
+
+  test('a rollback alarm on a metric the simulator does not produce is reported (it would read as missing data); a produced one is not', () => {
+    const m = readStack([{ stackName: 'S', template: { Resources: {
+      Svc: { Type: 'AWS::ECS::Service', Properties: { DesiredCount: 2, DeploymentConfiguration: { Alarms: { Enable: true, Rollback: true, AlarmNames: ['svc-cpu', 'svc-custom'] } } } },
+      Cpu: alarmRes('svc-cpu'),
+      Custom: { Type: 'AWS::CloudWatch::Alarm', Properties: { ...alarmRes('svc-custom').Properties, Namespace: 'MyApp', MetricName: 'BadAnswers', TreatMissingData: 'notBreaching' } },
+    } } }]);
+    expect(m.lanes[0].rollout!.alarms.map(a => a.alarmName)).toEqual(['svc-cpu', 'svc-custom']);
+    expect(m.findings).toEqual([expect.objectContaining({ lane: 'S/Svc', resource: 'Custom', severity: 'unsupported', message: 'metric MyApp BadAnswers is not simulated: it reads as missing data (notBreaching)' })]);
   });
 
   test('CodeDeploy linear config and a custom config (reported, simulated all at once)', () => {

@@ -5,6 +5,7 @@
 // pool (provisioned concurrency) Lambda runs INIT ahead of traffic, so requests served by the pool
 // never wait for the download; requests that spill over to on-demand environments pay it once.
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { maybeCapture } from './capture.mjs';
 import { loadModel, predict } from './model.mjs';
 
 const env = process.env;
@@ -43,6 +44,8 @@ export const handler = async (event) => {
   }
   served += 1;
   const result = predict(model, text);
+  // Sampled request capture for drift monitoring (a no-op unless the lane sets requestCapture).
+  await maybeCapture(JSON.stringify({ text }), JSON.stringify(result));
   return {
     statusCode: 200,
     headers: { 'content-type': 'application/json' },

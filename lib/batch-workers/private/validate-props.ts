@@ -9,6 +9,7 @@ import { ModelArtifact, ModelArtifactBinding } from '../../core/model-artifact';
 import { checkInteger, describeValue, invalid, isConcreteNumber } from '../../core/private/errors';
 import { rejectFinalBakeTime } from '../../core/private/rollout-checks';
 import { MODEL_ENV_NAMES } from '../../core/private/model-environment';
+import { REQUEST_CAPTURE_ENV } from '../../serverless/request-capture';
 import { checkDuration, checkNoModelEnvOverride, checkOneOf } from '../../core/private/validation';
 import { Rollout, RolloutStrategy } from '../../core/rollout';
 import { InFlightJobHandling } from '../in-flight-jobs';
@@ -365,7 +366,7 @@ export function checkWorkerArtifact(scope: Construct, artifact: ModelArtifact, b
  */
 function validateEnvironment(scope: Construct, props: QueueDrainedWorkersProps): void {
   checkNoModelEnvOverride(scope, 'environment', props.environment, MODEL_ENV_NAMES);
-  const laneNames = [...LANE_ENV_NAMES, ...(props.queue ? [] : ['VISIBILITY_TIMEOUT_SECONDS'])];
+  const laneNames = [...LANE_ENV_NAMES, ...(props.queue ? [] : ['VISIBILITY_TIMEOUT_SECONDS']), ...(props.requestCapture ? Object.values(REQUEST_CAPTURE_ENV) : [])];
   for (const [k, v] of Object.entries(props.environment ?? {})) {
     if (laneNames.includes(k)) {
       throw invalid(scope, `environment.${k}`, v, 'is set by the lane', `Drop ${k}; the lane sets ${laneNames.join(', ')} and the MODEL_* variables.`);

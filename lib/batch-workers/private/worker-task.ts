@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeRequestCapture, renderRequestCapture } from '../../serverless/request-capture';
 import { HardwareTarget } from '../../core/hardware';
 import { ModelArtifactBinding } from '../../core/model-artifact';
 import { parseEcrImageUri, tagOrDigestOf } from '../../core/private/image-uri';
@@ -82,7 +83,7 @@ export function createWorkerTask(scope: Construct, props: QueueDrainedWorkersPro
     memoryLimitMiB: o.onFargate ? undefined : memory,
     gpuCount: o.onFargate ? undefined : (props.gpuCount ?? 1),
     stopTimeout: o.stopTimeout,
-    environment: workerEnvironment(props, o),
+    environment: workerEnvironment(scope, props, o),
     command: props.command,
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'worker' }),
   });
@@ -147,7 +148,7 @@ function containerImage(scope: Construct, binding: ModelArtifactBinding): ecs.Co
  * of the bound model (InferenceLaneBase.bindModel), then the user's `environment` (checked by
  * validateEnvironment: it overrides neither).
  */
-function workerEnvironment(props: QueueDrainedWorkersProps, o: WorkerTaskOptions): { [key: string]: string } {
+function workerEnvironment(scope: Construct, props: QueueDrainedWorkersProps, o: WorkerTaskOptions): { [key: string]: string } {
   const env: { [key: string]: string } = {
     JOB_QUEUE_URL: o.queue.queueUrl,
     RESULTS_BUCKET: o.resultsBucket.bucketName,
@@ -157,5 +158,8 @@ function workerEnvironment(props: QueueDrainedWorkersProps, o: WorkerTaskOptions
     IN_FLIGHT_JOBS: o.inFlightJobs,
   };
   if (o.visibilityTimeout) { env.VISIBILITY_TIMEOUT_SECONDS = String(o.visibilityTimeout.toSeconds()); }
-  return { ...env, ...o.modelEnvironment, ...props.environment };
+  // Request capture (issue 20): location and sampling rate, s3:PutObject on exactly the prefix.
+  const capture = renderRequestCapture(scope, props.requestCapture, o.taskRole);
+  acknowledgeRequestCapture(o.taskRole, props.requestCapture);
+  return { ...env, ...capture, ...o.modelEnvironment, ...props.environment };
 }

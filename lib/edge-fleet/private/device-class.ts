@@ -97,9 +97,12 @@ export function addDeviceClass(channel: Construct, input: DeviceClassInput): Dev
 
   const { role, roleAliasName } = deviceRole(scope, c, namePrefix, `Greengrass token exchange role of ${c.name} devices (${artifact.name}): reads the ${binding.target} ${binding.precision} build only`);
   // Exactly the object (and its KMS key, if any) through the weights source itself.
-  artifact.variantFor(c.target, consumer).weights.bind(scope, role);
+  const variant = artifact.variantFor(c.target, consumer);
+  variant.weights.bind(scope, role);
+  // And exactly the detached signature object, when the build is signed.
+  variant.signature?.bind(scope, role);
   // The nucleus asks for the bucket's region before downloading.
-  iam.Grant.addToPrincipal({ grantee: role, actions: ['s3:GetBucketLocation'], resourceArns: [binding.bucketArn!] });
+  iam.Grant.addToPrincipal({ grantee: role, actions: ['s3:GetBucketLocation'], resourceArns: [...new Set([binding.bucketArn!, ...(binding.signature ? [binding.signature.bucketArn] : [])])] });
 
   const groups: { [ring: string]: string } = {};
   let previousPercent = 0;
@@ -154,6 +157,10 @@ function checkBuild(channel: Construct, p: string, b: ModelArtifactBinding, arti
   }
   if (b.digest === undefined || Token.isUnresolved(b.digest)) {
     throw invalid(channel, `${p}.target`, c.target, `selects a build without a SHA-256 digest known at synth (${variant.weights.description}): devices could not verify what they download`, "Pass the digest: ModelWeights.fromBucket(bucket, key, { digest: 'sha256:<64 hex>' }) or the variant's digest.");
+  }
+  const sigKey = b.signature?.objectKey;
+  if (sigKey !== undefined && !Token.isUnresolved(sigKey) && !Token.isUnresolved(b.objectKey) && sigKey.split('/').pop() === b.objectKey.split('/').pop()) {
+    throw invalid(channel, `${p}.target`, c.target, `selects a build whose signature object has the same file name as its weights ('${sigKey.split('/').pop()}'): Greengrass downloads both into one folder`, "Name the signature after the file it signs, e.g. 'model.tar.gz.sig'.");
   }
 }
 

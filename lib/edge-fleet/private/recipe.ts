@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import { Duration, Token } from 'aws-cdk-lib';
 import { HardwareTarget } from '../../core/hardware';
 import { ModelArtifactBinding } from '../../core/model-artifact';
@@ -53,6 +54,10 @@ export function recipeDigest(sha256Hex: string): string {
  *   the object was overwritten in S3 before the component version was created; `.tar.gz` builds are then
  *   unpacked into `{work:path}/model-<sha256>` (Greengrass itself only unpacks ZIP), a folder per
  *   digest with its `.verified` marker inside, so a rollback to an older version runs its own weights;
+ * - when the build carries a detached signature (`ArtifactSignature`), the signature object is the
+ *   manifest's second artifact and the Install step, right after the digest check and before unpacking,
+ *   writes the verifying key from the recipe and runs `openssl dgst -sha256 -verify key.pem -signature
+ *   <sig> <file>`: a mismatch fails Install, so the component never runs unverified weights;
  * - the manifest's `Lifecycle.Setenv` is the MODEL_* environment every lane passes
  *   (`modelEnvironment`: `MODEL_NAME`, `MODEL_VERSION`, ..., `MODEL_S3_URI`, `MODEL_DIGEST`, `MODEL_CARD`)
  *   for that platform's build, with `MODEL_LOCAL_DIR` the verified, unpacked weights: every lifecycle
@@ -91,6 +96,18 @@ export function buildRecipe(input: RecipeInput): { [key: string]: unknown } {
       modelDir = '{artifacts:path}';
       marker = `{work:path}/.verified-${b.sha256Hex}`;
     }
+    const sig = b.binding.signature;
+    if (sig) {
+      // A detached signature over the file, verified before anything is unpacked or marked verified:
+      // the key is written from the recipe (it is part of the component version, signed off by this
+      // stack), the signature object is the manifest's second artifact. Needs `openssl` on the device.
+      const sigKey = sig.objectKey;
+      const sigFile = Token.isUnresolved(sigKey) ? `"{artifacts:path}/$(basename '${sig.s3Uri}')"` : `{artifacts:path}/${sigKey.split('/').pop()}`;
+      const keyFile = `{work:path}/model-signing-key-${crypto.createHash('sha256').update(sig.publicKeyPem).digest('hex').slice(0, 12)}.pem`;
+      script.splice(2, 0,
+        `cat > ${keyFile} <<'PEM'\n${sig.publicKeyPem.trim()}\nPEM`,
+        `openssl dgst -${sig.digestAlgorithm} -verify ${keyFile} -signature ${sigFile} ${file}`);
+    }
     script.push(`touch ${marker}`);
     const lifecycle: { [key: string]: unknown } = {
       // The one MODEL_* contract of every lane (Lambda, ECS, Kubernetes), for this platform's build.
@@ -115,7 +132,11 @@ export function buildRecipe(input: RecipeInput): { [key: string]: unknown } {
         Algorithm: 'SHA-256',
         Unarchive: zip ? 'ZIP' : 'NONE',
         Permission: { Read: 'OWNER', Execute: 'NONE' },
-      }],
+      }, ...(b.binding.signature ? [{
+        Uri: b.binding.signature.s3Uri,
+        Unarchive: 'NONE',
+        Permission: { Read: 'OWNER', Execute: 'NONE' },
+      }] : [])],
     };
   });
   return {

@@ -20,7 +20,8 @@ import { EndpointNagNotes } from './nag';
 const DEFAULT_INPUT_PREFIX = 'async-inputs/';
 const DEFAULT_OUTPUT_PREFIX = 'async-outputs/';
 const DEFAULT_FAILURE_PREFIX = 'async-failures/';
-const DEFAULT_CAPTURE_PREFIX = 'data-capture/';
+/** Default key prefix of data capture (also read by the drift monitor). */
+export const DEFAULT_CAPTURE_PREFIX = 'data-capture/';
 
 /** The key and bucket the endpoint uses. */
 export interface EndpointStorage {

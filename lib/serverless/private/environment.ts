@@ -44,6 +44,9 @@ export function ompThreads(memoryMiB: number): string {
 export function functionEnvironment(scope: Construct, laneEnv: { [key: string]: string }, userEnv: { [key: string]: string } = {}): { [key: string]: string } {
   checkNoModelEnvOverride(scope, 'environment', userEnv, MODEL_ENV_NAMES);
   for (const [key, value] of Object.entries(userEnv)) {
+    if (key.startsWith('REQUEST_CAPTURE_') && key in laneEnv) {
+      throw invalid(scope, `environment.${key}`, value, 'is set by the lane (requestCapture)', `Drop ${key}; change requestCapture instead.`);
+    }
     if (RESERVED_KEYS.includes(key)) {
       throw invalid(scope, `environment.${key}`, value, 'is reserved by the Lambda runtime: CreateFunction rejects it', `Drop ${key}; Lambda sets it (reserved: ${RESERVED_KEYS.join(', ')}).`);
     }
