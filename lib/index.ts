@@ -13,7 +13,7 @@ export type {
   ILaneDefaultsProvider, JobResultsLocation, LaneCapacity, LaneDashboardProps, LaneDefaults, LaneModel,
   LaneModelBindOptions, LaneScalingSupport, LaneValidationErrorProps, LinearRolloutProps,
   ModelArtifactBindOptions, ModelArtifactBinding, ModelArtifactOptions, ModelArtifactProps, ModelCard,
-  ModelVariantProps, ModelWeightsConfig, QueueTargetProps, ResolvedVariant, RolloutOptions, RouteTargetConfig,
+  ModelVariantProps, ModelWeightsConfig, QueueTargetProps, RequestCaptureOptions, ResolvedVariant, RolloutOptions, RouteTargetConfig,
   RouteTargetOptions, SageMakerEndpointTargetProps, ScheduledCapacity, ServiceLevelObjectiveProps,
   ServiceLevelObjectiveResources, ServingImageConfig, ShadowTrafficProps, SloMetricSource, VersionFreezeOptions,
 } from './core';
@@ -33,7 +33,7 @@ export type {
 } from './gpu-cluster';
 export { ProvisionedConcurrencyStatistic, WarmServerlessFunction } from './serverless';
 export type {
-  IWarmServerlessFunction, RequestCaptureOptions, WarmServerlessFunctionAttributes, WarmServerlessFunctionProps,
+  IWarmServerlessFunction, WarmServerlessFunctionAttributes, WarmServerlessFunctionProps,
 } from './serverless';
 export { InFlightJobHandling, QueueDrainedWorkers } from './batch-workers';
 export type { QueueDrainedWorkersProps } from './batch-workers';

@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { RequestCaptureOptions } from '../serverless/request-capture';
+import type { RequestCaptureOptions } from '../core/request-capture';
 import { AutoscalingPolicy } from '../core/autoscaling';
 import { HardwareTarget, LaneKind } from '../core/hardware';
 import { InferenceLaneBase } from '../core/inference-lane-base';

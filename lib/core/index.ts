@@ -44,6 +44,8 @@ export type { ILaneDefaultsProvider, LaneDefaults } from './lane-defaults';
 export { LaneDashboard } from './lane-dashboard';
 export type { LaneDashboardProps } from './lane-dashboard';
 
+export type { RequestCaptureOptions } from './request-capture';
+
 export { VersionFreeze } from './version-freeze';
 export type { VersionFreezeOptions } from './version-freeze';
 

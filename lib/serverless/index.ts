@@ -2,4 +2,3 @@ export { ProvisionedConcurrencyStatistic } from './provisioned-concurrency-stati
 export { WarmServerlessFunction } from './warm-serverless-function';
 export type { WarmServerlessFunctionAttributes, WarmServerlessFunctionProps } from './warm-serverless-function';
 export type { IWarmServerlessFunction } from './warm-serverless-function-base';
-export type { RequestCaptureOptions } from './request-capture';

@@ -27,7 +27,8 @@ import { capacityOf, LANE, resolveProps } from './private/resolve-props';
 import { buildOnFailureQueue, buildSecurity, checkLambdaCanLoad } from './private/security';
 import { addWarmPool } from './private/warm-pool';
 import { importFunction } from './private/imported-function';
-import { acknowledgeRequestCapture, renderRequestCapture, RequestCaptureOptions } from './request-capture';
+import { RequestCaptureOptions } from '../core/request-capture';
+import { acknowledgeRequestCapture, renderRequestCapture } from '../core/private/request-capture';
 import { IWarmServerlessFunction, WarmServerlessFunctionBase } from './warm-serverless-function-base';
 
 

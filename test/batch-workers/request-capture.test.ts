@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AutoscalingPolicy, ScalingTrigger } from '../../lib';
 import { QueueDrainedWorkers } from '../../lib/batch-workers';
-import { RequestCaptureOptions } from '../../lib/serverless';
+import { RequestCaptureOptions } from '../../lib/core';
 import { demoArtifact } from '../../examples/shared/artifact';
 
 // Issue 20 part 4: sampled request capture for the batch lane (shared builder in

@@ -4,7 +4,8 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { RequestCaptureOptions, WarmServerlessFunction } from '../../lib/serverless';
+import { RequestCaptureOptions } from '../../lib/core';
+import { WarmServerlessFunction } from '../../lib/serverless';
 import { NagCheck } from '../../lib/testing';
 import { baseProps, HANDLER_DIR, newStack, only } from './fixtures';
 

@@ -9,7 +9,7 @@ import { ModelArtifact, ModelArtifactBinding } from '../../core/model-artifact';
 import { checkInteger, describeValue, invalid, isConcreteNumber } from '../../core/private/errors';
 import { rejectFinalBakeTime } from '../../core/private/rollout-checks';
 import { MODEL_ENV_NAMES } from '../../core/private/model-environment';
-import { REQUEST_CAPTURE_ENV } from '../../serverless/request-capture';
+import { REQUEST_CAPTURE_ENV } from '../../core/private/request-capture';
 import { checkDuration, checkNoModelEnvOverride, checkOneOf } from '../../core/private/validation';
 import { Rollout, RolloutStrategy } from '../../core/rollout';
 import { InFlightJobHandling } from '../in-flight-jobs';

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeRequestCapture, renderRequestCapture } from '../../serverless/request-capture';
+import { acknowledgeRequestCapture, renderRequestCapture } from '../../core/private/request-capture';
 import { HardwareTarget } from '../../core/hardware';
 import { ModelArtifactBinding } from '../../core/model-artifact';
 import { parseEcrImageUri, tagOrDigestOf } from '../../core/private/image-uri';

@@ -1,43 +1,18 @@
+/**
+ * # Core API for lanes: sampled request capture
+ *
+ * Not exported from the package. The serverless and batch lanes render `requestCapture` the same way: the
+ * capture location and sampling rate as `REQUEST_CAPTURE_*` environment variables, `s3:PutObject` on exactly
+ * the prefix (and `kms:GenerateDataKey` on the key). The handler writes SageMaker `captureData` JSON Lines.
+ */
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
-import { checkInteger, invalid } from '../core/private/errors';
-import { acknowledgeNagFindings } from '../core/private/nag';
-import { nagResource } from '../core/private/nag-ref';
+import type { RequestCaptureOptions } from '../request-capture';
+import { checkInteger, invalid } from './errors';
+import { acknowledgeNagFindings } from './nag';
+import { nagResource } from './nag-ref';
 
-/**
- * Sampled request capture for lanes without SageMaker data capture (the serverless function and the
- * batch workers): the lane passes the capture location and sampling rate to the handler as
- * environment variables and lets it put objects under exactly that prefix. The handler writes the
- * captures, one JSON object per line in SageMaker data capture's `captureData` format (see the
- * serverless README, "Request capture"), so a Model Monitor job can read them like an endpoint's.
- */
-export interface RequestCaptureOptions {
-  /** Share of requests captured, whole percent (0-100), as SageMaker's `InitialSamplingPercentage`. */
-  readonly samplingPercent: number;
-
-  /** Bucket the captures are written to. */
-  readonly bucket: s3.IBucket;
-
-  /**
-   * Key prefix of the captures (ending with '/'); the handler writes
-   * `<prefix>yyyy/mm/dd/hh/<unique id>.jsonl`.
-   *
-   * @default 'request-capture/'
-   */
-  readonly prefix?: string;
-
-  /**
-   * KMS key the handler encrypts the captures with (`SSEKMSKeyId` of `PutObject`); the lane grants
-   * `kms:GenerateDataKey` on it.
-   *
-   * @default - the bucket's own key when it has one (`s3.Bucket` with KMS encryption), else none
-   *   (the bucket's default encryption)
-   */
-  readonly encryptionKey?: kms.IKey;
-}
 
 /** Default capture prefix. @internal */
 export const DEFAULT_REQUEST_CAPTURE_PREFIX = 'request-capture/';
