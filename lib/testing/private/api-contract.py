@@ -1198,16 +1198,6 @@ def alarm_metrics(props):
     return out
 
 
-def alarm_period(props):
-    """The alarm's period in seconds: its own Period, or the longest period of its metric-math inputs (None if unknown)."""
-    own = num(props.get("Period"))
-    if own is not None:
-        return own
-    periods = [num((q.get("MetricStat") or {}).get("Period")) for q in (props.get("Metrics") or []) if isinstance(q, dict)]
-    periods = [p for p in periods if p is not None]
-    return max(periods) if periods else None
-
-
 def check_rollback_alarm_signal(ctx, path, value, api):
     """A rollback alarm judges the new version; a queue's backlog or age measures capacity and predates the deploy."""
     a = alarm_resource(ctx, value)
@@ -1215,14 +1205,18 @@ def check_rollback_alarm_signal(ctx, path, value, api):
         return
     aprops = ctx.resources[a].get("Properties") or {}
     m_of_n = num(aprops.get("DatapointsToAlarm", aprops.get("EvaluationPeriods")))
-    window = alarm_period(aprops)
-    # One datapoint is enough evidence when it covers a window of 5 minutes or more (the library's rollback
-    # alarms: one sliding 5-minute window with a minimum-sample guard); one 1-minute period is not.
-    if m_of_n is not None and m_of_n < 2 and (window is None or window < 300):
+    # One datapoint over a window of 2 minutes or more (Period = the window, 1 of 1, as ServiceLevelObjective's
+    # rollbackWindow renders it) judges several minutes of requests together: not a single noisy minute.
+    periods = [num(aprops.get("Period"))] + [
+        num((q.get("MetricStat") or {}).get("Period", q.get("Period"))) if isinstance(q, dict) else None
+        for q in (aprops.get("Metrics") if isinstance(aprops.get("Metrics"), list) else [])]
+    known = [p for p in periods if p is not None]
+    window = max(known) if known else None
+    if m_of_n is not None and m_of_n < 2 and not (window is not None and window * m_of_n >= 120):
         ctx.finding(path, value, "rollback-alarm-single-period",
-                    "a rollback alarm needs at least 2 breaching periods, or one window of 5 minutes or more, or one noisy minute rolls back a healthy version (%s)" % api,
-                    "rollback alarm %s fires on %s breaching period of %s s" % (ctx.label(a), int(m_of_n), "an unknown number of" if window is None else int(window)),
-                    "set DatapointsToAlarm (M of N) to 2 or more, or judge one window of 300 s or more", level="warning", api=api)
+                    "a rollback alarm needs at least 2 breaching periods, or one noisy period rolls back a healthy version (%s)" % api,
+                    "rollback alarm %s fires on %s breaching period" % (ctx.label(a), int(m_of_n)),
+                    "set DatapointsToAlarm (M of N) to 2 or more, or judge one window of at least 2 minutes (Period >= 120 s)", level="warning", api=api)
     metrics = alarm_metrics(aprops)
     if metrics and all(m in QUEUE_AGE_METRICS for m in metrics):
         ctx.finding(path, value, "rollback-alarm-queue-signal",
