@@ -42,11 +42,17 @@ test('drains bursts with a fixed worker budget, from zero, with a time-in-queue 
   template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
     PolicyType: 'TargetTrackingScaling', TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 10, DisableScaleIn: true }),
   });
+  // one worker less per minute (the example's 60 s scale-in cooldown) while jobs still wait and fewer would do
   template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-    Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(FILL(age, 0) < 150 AND FILL(visible, 0) < 10 * (running - 1), 1, 0)' })]),
-    EvaluationPeriods: 10,
+    Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(FILL(visible, 0) > 0 AND FILL(age, 0) < 150 AND FILL(visible, 0) < 10 * (running - 1), 1, 0)' })]),
+    EvaluationPeriods: 1,
   });
-  // after a burst (issue 17): all workers leave 2 idle minutes after the last job, not one per 10-minute cooldown
+  template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+    PolicyName: Match.stringLikeRegexp('BacklogScaleIn'),
+    StepScalingPolicyConfiguration: Match.objectLike({ Cooldown: 60, StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: -1 }] }),
+  });
+  // after a burst (issue 17): all workers leave 2 idle minutes after the last job (the queue is empty,
+  // so the backlog step above stays quiet), not one per scale-in cooldown
   template.hasResourceProperties('AWS::CloudWatch::Alarm', {
     Metrics: Match.arrayWith([Match.objectLike({ Expression: 'visible + inFlight + received' })]),
     EvaluationPeriods: 2, DatapointsToAlarm: 2, Threshold: 1, ComparisonOperator: 'LessThanThreshold',

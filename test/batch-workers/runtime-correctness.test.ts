@@ -5,6 +5,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AutoscalingPolicy, HardwareTarget, Rollout, ScalingTrigger, ServiceLevelObjective } from '../../lib';
 import { InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
 import { demoArtifact } from '../../examples/shared/artifact';
+import { AlarmEvaluator, SeriesStore } from '../../lib/simulation/metrics';
+import { AlarmSpec } from '../../lib/simulation/stack-model';
+import { readStack } from '../../lib/simulation/template-reader';
 
 // Issue 12 (items 8-11, 13) and the same classes swept through the lane: what lints clean but fails
 // to deploy or misbehaves in a real account. Every assertion reads the emitted template.
@@ -33,6 +36,33 @@ function policyNamed(t: Template, name: string): any {
     .filter((r: any) => JSON.stringify(r.Properties.PolicyName).includes(name));
   expect(found).toHaveLength(1);
   return (found[0] as any).Properties;
+}
+
+/**
+ * The emitted error-rate alarm as the simulator's {@link AlarmSpec}. The template reader takes one level
+ * of metric math and has no S3 request-metric series, so the nested `inv` expression is inlined and the
+ * two PutRequests filters are read from the store's count series: failure reports from `errors`, result
+ * reports from `requests`. Everything else (expression, window, threshold, datapoints) is as emitted.
+ */
+function replayable(alarm: any): AlarmSpec {
+  const ret = alarm.Metrics.find((m: any) => m.ReturnData !== false);
+  const inv = alarm.Metrics.find((m: any) => m.Id === 'inv');
+  const metrics: Record<string, any> = {};
+  for (const m of alarm.Metrics.filter((x: any) => x.MetricStat)) {
+    const stat = m.MetricStat;
+    expect([stat.Metric.Namespace, stat.Metric.MetricName, stat.Stat]).toEqual(['AWS/S3', 'PutRequests', 'Sum']);
+    const filter = stat.Metric.Dimensions.find((d: any) => d.Name === 'FilterId').Value;
+    const series = { failures: 'Errors', results: 'Invocations' }[filter as 'failures' | 'results'];
+    expect(series).toBeDefined();
+    metrics[m.Id] = { namespace: 'AWS/Lambda', metricName: series, stat: 'Sum', period: stat.Period };
+  }
+  const period = alarm.Metrics.find((x: any) => x.MetricStat).MetricStat.Period;
+  return {
+    logicalId: 'ErrorRate',
+    math: { expression: ret.Expression.replace(/\binv\b/g, `(${inv.Expression})`), metrics, period },
+    period, evaluationPeriods: alarm.EvaluationPeriods, datapointsToAlarm: alarm.DatapointsToAlarm ?? alarm.EvaluationPeriods,
+    threshold: alarm.Threshold, comparison: alarm.ComparisonOperator, treatMissingData: alarm.TreatMissingData,
+  };
 }
 
 const gpuScaleToZero = (): Partial<QueueDrainedWorkersProps> => ({
@@ -90,15 +120,44 @@ describe('item 10: time-in-queue steps and backlog tracking compose instead of f
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^WBacklogScaleIn') }],
+      // the default scale-in cooldown (300 s) in consecutive one-minute datapoints
       ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1, EvaluationPeriods: 5,
-      // one worker fewer still meets 5 jobs/worker, and the oldest job is under half of 300 s
-      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(FILL(age, 0) < 150 AND FILL(visible, 0) < 5 * (running - 1), 1, 0)', ReturnData: true })]),
+      // jobs wait, one worker fewer still meets 5 jobs/worker, and the oldest job is under half of 300 s
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(FILL(visible, 0) > 0 AND FILL(age, 0) < 150 AND FILL(visible, 0) < 5 * (running - 1), 1, 0)', ReturnData: true })]),
     });
     // the queue drained: release workers down to the minimum
     expect(policyNamed(t, 'IdleScaleIn').StepScalingPolicyConfiguration.StepAdjustments)
       .toEqual([{ MetricIntervalUpperBound: 0, ScalingAdjustment: -4 }]);
     // the time-in-queue steps still add workers at T, 2T, 4T
     expect(policyNamed(t, 'TimeInQueueScaleOut').StepScalingPolicyConfiguration.StepAdjustments.map((s: any) => s.ScalingAdjustment)).toEqual([1, 2, 4]);
+  });
+
+  test('replayed with the simulator\'s alarm evaluator: the backlog scale-in stays quiet on an empty queue and fires on a thin backlog', () => {
+    const { t } = synth(gpuScaleToZero());
+    const lanes = readStack([{ stackName: 'S', template: t.toJSON() }]).lanes;
+    const spec = lanes.flatMap(l => l.alarms).find(a => a.logicalId.startsWith('WBacklogScaleInAlarm'))!;
+    expect(spec.math!.expression).toMatch(/^IF\(FILL\(visible, 0\) > 0 AND /);
+    /** 10 minutes of 4 running workers with `visible` jobs waiting, the oldest `age` s old; ALARM at any evaluation? */
+    const fires = (a: AlarmSpec, visible: number, age: number) => {
+      const store = new SeriesStore(600);
+      store.data.running.fill(4); store.data.visible.fill(visible); store.data.oldestAge.fill(age);
+      const evaluator = new AlarmEvaluator(a);
+      let alarmed = false;
+      for (let s = 60; s <= 600; s += 60) { alarmed = evaluator.evaluate(store, s) || alarmed; }
+      return alarmed;
+    };
+    // an empty queue (the burst is done, 4 workers left): the idle scale-in's job, not one worker per cooldown
+    expect(fires(spec, 0, 0)).toBe(false);
+    // a thin backlog: 3 jobs for 4 workers (3 < 5 × 3), young: one worker fewer is enough
+    expect(fires(spec, 3, 30)).toBe(true);
+    // the boundary: 15 jobs need 4 workers at 5 per worker (15 < 5 × 3 is false); 14 do not
+    expect(fires(spec, 15, 30)).toBe(false);
+    expect(fires(spec, 14, 30)).toBe(true);
+    // a thin backlog with an old job (150 s = half the 300 s age threshold) keeps its workers
+    expect(fires(spec, 3, 150)).toBe(false);
+    // the previous gate (no `visible > 0`) removed workers from an idle service: what this test guards against
+    const previous = { ...spec, math: { ...spec.math!, expression: 'IF(FILL(age, 0) < 150 AND FILL(visible, 0) < 5 * (running - 1), 1, 0)' } };
+    expect(fires(previous, 0, 0)).toBe(true);
   });
 
   test('without an age trigger, backlog tracking scales in itself; the only scale-in step is the idle one', () => {
@@ -234,14 +293,19 @@ describe('sweep: a version-health rollback alarm that fires on a bad version and
     });
     const alarm = (Object.entries(t.findResources('AWS::CloudWatch::Alarm')) as Array<[string, any]>).find(([id]) => id.startsWith('WSloErrorRate'))![1].Properties;
     const byId = Object.fromEntries(alarm.Metrics.map((m: any) => [m.Id, m]));
-    expect(alarm.Metrics.find((m: any) => m.ReturnData !== false).Expression).toBe('IF(inv >= 20, 100 * err / inv, 0)');
+    // one-sided z-test against 5% once the 5-minute window holds 20 jobs (core's default for 5%: ceil(100 / 5))
+    expect(alarm.Metrics.find((m: any) => m.ReturnData !== false).Expression)
+      .toBe('IF(inv >= 20 AND err > 0.05 * inv, (err - 0.05 * inv) * (err - 0.05 * inv) / (0.0475 * inv), 0)');
     expect(byId.err.MetricStat).toEqual({
       Metric: { Namespace: 'AWS/S3', MetricName: 'PutRequests', Dimensions: [{ Name: 'BucketName', Value: { Ref: expect.stringMatching(/^WResults/) } }, { Name: 'FilterId', Value: 'failures' }] },
-      Period: 60, Stat: 'Sum',
+      Period: 300, Stat: 'Sum',
     });
     expect(byId.inv.Expression).toBe('FILL(res, 0) + FILL(fail, 0)');
     expect(byId.res.MetricStat.Metric.Dimensions[1]).toEqual({ Name: 'FilterId', Value: 'results' });
-    expect([alarm.Threshold, alarm.EvaluationPeriods, alarm.DatapointsToAlarm, alarm.TreatMissingData]).toEqual([5, 10, 2, 'notBreaching']);
+    expect(byId.res.MetricStat.Period).toBe(300);
+    // one datapoint over a 5-minute sliding window; z² over 3.09² (99.9% one-sided)
+    expect([alarm.Threshold, alarm.ComparisonOperator, alarm.EvaluationPeriods, alarm.DatapointsToAlarm, alarm.TreatMissingData])
+      .toEqual([9.5495, 'GreaterThanThreshold', 1, 1, 'notBreaching']);
     // the error-rate alarm is the deployment alarm; the time-in-queue alarm only pages
     const svc = (Object.values(t.findResources('AWS::ECS::Service'))[0] as any).Properties;
     expect(svc.DeploymentConfiguration.Alarms).toEqual({ AlarmNames: [{ Ref: expect.stringMatching(/^WSloErrorRate/) }], Enable: true, Rollback: true });
@@ -250,26 +314,33 @@ describe('sweep: a version-health rollback alarm that fires on a bad version and
     expect((w.metricErrors() as any).metricName).toBe('PutRequests');
   });
 
-  test('replayed against the emitted alarm: quiet on a healthy version under noise, fires on a bad one', () => {
+  test('replayed against the emitted alarm with the simulator\'s evaluator: quiet on a healthy version under noise, fires on a bad one', () => {
     const { t } = synth({ slo: errorSlo() });
     const alarm = (Object.entries(t.findResources('AWS::CloudWatch::Alarm')) as Array<[string, any]>).find(([id]) => id.startsWith('WSloErrorRate'))![1].Properties;
-    const expr: string = alarm.Metrics.find((m: any) => m.ReturnData !== false).Expression;
-    const minRequests = Number(/inv >= (\d+)/.exec(expr)![1]);
-    /** M of N over per-minute [failed, finished] counts, as CloudWatch evaluates the emitted alarm. */
-    const fires = (minutes: Array<[number, number]>) => {
-      const breaching = minutes.map(([err, inv]) => (inv >= minRequests ? (100 * err) / inv : 0) > alarm.Threshold);
-      for (let end = alarm.EvaluationPeriods; end <= breaching.length; end++) {
-        if (breaching.slice(end - alarm.EvaluationPeriods, end).filter(Boolean).length >= alarm.DatapointsToAlarm) { return true; }
-      }
-      return false;
+    const spec = replayable(alarm);
+    /** Per-minute [failed, finished] job counts, evaluated every minute as CloudWatch does; the first minute in ALARM, or -1. */
+    const firstAlarm = (minutes: Array<[number, number]>) => {
+      const store = new SeriesStore(minutes.length * 60);
+      minutes.forEach(([failed, finished], i) => { store.data.errors[i * 60 + 30] = failed; store.data.requests[i * 60 + 30] = finished - failed; });
+      const evaluator = new AlarmEvaluator(spec);
+      for (let i = 0; i < minutes.length; i++) { if (evaluator.evaluate(store, (i + 1) * 60)) { return i; } }
+      return -1;
     };
-    // a healthy version: 1% failures at 30 jobs/minute, one noisy minute (4 of 30), and idle minutes
-    // where 1 failed of 3 finished jobs (33%) must not count
-    const healthy: Array<[number, number]> = Array.from({ length: 30 }, (_, i) => (i === 7 ? [4, 30] : i % 6 === 0 ? [1, 3] : [0, 30]));
-    expect(fires(healthy)).toBe(false);
-    // a bad version: 40% of jobs fail for a few minutes
+    // a healthy version: about 1% failures at 30 jobs/minute, one noisy minute (4 of 30), then a quiet
+    // stretch where 1 failed of 3 finished jobs (33%) must not count: under 20 jobs in the window
+    const healthy: Array<[number, number]> = Array.from({ length: 30 }, (_, i) =>
+      (i >= 20 ? [i % 2, 3] : i === 7 ? [4, 30] : [i % 3 === 0 ? 1 : 0, 30]));
+    expect(firstAlarm(healthy)).toBe(-1);
+    // 8% at 30 jobs/minute is above 5% but not significant over 150 jobs (z² = 2.8): no rollback on noise
+    expect(firstAlarm(Array.from({ length: 20 }, (_, i): [number, number] => [i % 5 < 2 ? 3 : 2, 30]))).toBe(-1);
+    // a bad version: 40% of jobs fail from minute 3; rolled back within two minutes
     const bad: Array<[number, number]> = Array.from({ length: 10 }, (_, i) => (i < 3 ? [0, 30] : [12, 30]));
-    expect(fires(bad)).toBe(true);
+    const at = firstAlarm(bad);
+    expect(at).toBeGreaterThanOrEqual(3);
+    expect(at).toBeLessThanOrEqual(4);
+    // the guard's boundary: 19 finished jobs, all failed, read 0; 20 fire
+    expect(firstAlarm([[19, 19]])).toBe(-1);
+    expect(firstAlarm([[20, 20]])).toBe(0);
   });
 
   test('no error-rate objective: no request metrics on the bucket (they are billed), no error metric', () => {

@@ -1,13 +1,9 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { createHybridApp } from '../../examples/hybrid';
-import { createGpuClusterStack } from '../../examples/gpu-cluster';
-import {
-  EdgeFleetChannel, GpuClusterService, InferenceLaneBase, LaneKind, ModelArtifact, QueueDrainedWorkers, WarmServerlessFunction,
-} from '../../lib';
+import { InferenceLaneBase, LaneKind, ModelArtifact } from '../../lib';
 
 /** Tags the lane puts on a taggable resource inside it (a role). */
 function tagsOnRole(stack: Stack): Array<{ Key: string; Value: string }> {
@@ -28,29 +24,17 @@ class BareLane extends InferenceLaneBase {
 }
 
 describe('InferenceLaneBase', () => {
-  test('every lane of the hybrid example and the GPU cluster service is built on it', () => {
-    const hybrid = createHybridApp();
-    const lanes = hybrid.topology.lanes;
-    expect(lanes.length).toBe(4);
-    // ManagedEndpoint moves onto the base with the managed-endpoint split (issue 14); the others are on it.
-    for (const lane of lanes.filter(l => l.laneKind !== LaneKind.MANAGED_ENDPOINT)) {
-      expect(lane).toBeInstanceOf(InferenceLaneBase);
-      expect(InferenceLaneBase.isInferenceLane(lane)).toBe(true);
-    }
-    expect(lanes.map(l => l.constructor)).toEqual(expect.arrayContaining([WarmServerlessFunction, QueueDrainedWorkers, EdgeFleetChannel]));
-    const gpuStack = createGpuClusterStack(new App(), 'Gpu');
-    const gpu = gpuStack.node.findAll().filter(c => c instanceof GpuClusterService);
-    expect(gpu).toHaveLength(1);
-    expect(InferenceLaneBase.isInferenceLane(gpu[0])).toBe(true);
-  });
-
   test('isInferenceLane is false for other constructs and values', () => {
     const stack = new Stack();
     expect(InferenceLaneBase.isInferenceLane(new Construct(stack, 'Plain'))).toBe(false);
     expect(InferenceLaneBase.isInferenceLane({ laneKind: 'serverless', capacity: {}, artifactVersion: '1', metricLatency: () => undefined })).toBe(false);
     expect(InferenceLaneBase.isInferenceLane(undefined)).toBe(false);
     expect(InferenceLaneBase.isInferenceLane(null)).toBe(false);
-    expect(InferenceLaneBase.isInferenceLane(new BareLane(stack, 'Bare'))).toBe(true);
+    const lane = new BareLane(stack, 'Bare');
+    expect(InferenceLaneBase.isInferenceLane(lane)).toBe(true);
+    // the brand is not enumerable: a spread copy of a lane is not a lane
+    expect(InferenceLaneBase.isInferenceLane({ ...lane })).toBe(false);
+    expect(InferenceLaneBase.isInferenceLane(Object.assign({}, lane))).toBe(false);
   });
 
   test('defaults: no CloudWatch metrics or alarms, no route target, grantInvoke is a LaneValidationError', () => {

@@ -11,12 +11,13 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
-  AutoscalingPolicy, LaneDefaults, LaneKind, LaneValidationError, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective,
+  AutoscalingPolicy, InferenceLaneBase, LaneDefaults, LaneKind, LaneValidationError, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective,
 } from '../../lib';
 import { tagLane, UNTAGGABLE_TYPES } from '../../lib/core/private/tagging';
 import { scheduleBounds } from '../../lib/core/private/scheduling';
 import { invalid, isConcreteNumber, isConcreteString, recordInherited, whereOf } from '../../lib/core/private/errors';
 import { uniqueMetricId } from '../../lib/core/private/metric-ids';
+import { rejectFinalBakeTime } from '../../lib/core/private/rollout-checks';
 import { inheritedDefaults, registerDefaultsProvider, withLaneDefaults } from '../../lib/core/private/lane-defaults';
 
 const FP32 = path.join(__dirname, '..', '..', 'examples', 'shared', 'model', 'fp32', 'model.tar.gz');
@@ -73,6 +74,20 @@ describe('lane defaults (withLaneDefaults / inheritedDefaults)', () => {
     expect(given).toEqual({ artifact: own });
     const all = withLaneDefaults<Props, 'artifact' | 'autoscaling'>(lane, {}, 'ManagedEndpoint', ['artifact', 'autoscaling', 'slo', 'rollout'], ['artifact', 'autoscaling']);
     expect(all).toEqual({ artifact, autoscaling: policy, slo, rollout });
+  });
+
+  test('InferenceLaneBase.provideDefaults registers a construct of your own as a provider (kills its emptied body)', () => {
+    const stack = new Stack(new App(), 'S');
+    class Team extends Construct {
+      public readonly laneDefaults: LaneDefaults = { artifact, rollout };
+      constructor(scope: Construct, id: string) { super(scope, id); InferenceLaneBase.provideDefaults(this); }
+    }
+    const team = new Team(stack, 'Team');
+    const lane = new Construct(team, 'Lane');
+    expect(inheritedDefaults(lane)).toBe(team.laneDefaults);
+    expect(withLaneDefaults<Props>(lane, {}, 'EdgeFleetChannel', ['artifact', 'rollout'])).toEqual({ artifact, rollout });
+    class Unregistered extends Construct { public readonly laneDefaults: LaneDefaults = { artifact }; }
+    expect(inheritedDefaults(new Construct(new Unregistered(stack, 'Other'), 'Lane'))).toEqual({});
   });
 
   test('the nearest provider wins; the lane itself is not its own provider; deeper scopes inherit', () => {
@@ -193,6 +208,17 @@ describe('lane tags and Application Auto Scaling helpers', () => {
     expect(scheduleBounds(policy, policy.schedules[1])).toEqual({ startMin: 5, startMax: 9, endMin: 2, endMax: 6 });
     const big = { name: 'big', start: { hour: '8', minute: '0' }, end: { hour: '9', minute: '0' }, minCapacity: 8 };
     expect(scheduleBounds(policy, big)).toEqual({ startMin: 8, startMax: 8, endMin: 2, endMax: 6 });
+  });
+
+  test('rejectFinalBakeTime: an explicit finalBakeTime is a LaneValidationError naming the lane, the value, why and the fix; the default passes', () => {
+    const stack = new Stack(new App(), 'S');
+    const lane = new Construct(stack, 'Lane');
+    const why = 'an ECS rolling deployment has no final bake phase';
+    const fix = 'the alarms watch the deployment instead.';
+    expect(() => rejectFinalBakeTime(lane, Rollout.allAtOnce({ finalBakeTime: Duration.minutes(5) }), why, fix))
+      .toThrow(`S/Lane: 'rollout.finalBakeTime' (5 minutes) cannot be rendered: ${why}. Fix: Drop finalBakeTime; ${fix}`);
+    expect(() => rejectFinalBakeTime(lane, Rollout.allAtOnce({ finalBakeTime: Duration.minutes(10) }), why, fix)).toThrow(/cannot be rendered/);
+    expect(() => rejectFinalBakeTime(lane, Rollout.allAtOnce(), why, fix)).not.toThrow();
   });
 
   test('uniqueMetricId: the base plus the last 8 characters of the construct address', () => {

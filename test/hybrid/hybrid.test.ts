@@ -33,7 +33,7 @@ test('every lane carries the model and topology tags', () => {
   template.hasResourceProperties('AWS::SageMaker::Endpoint', { Tags: Match.arrayWith([{ Key: 'inference:topology', Value: 'Assistant' }]) });
 });
 
-test('the baseline scales on in-flight requests with the warm buffer and canaries with SLO rollback', () => {
+test('the baseline scales on in-flight requests with the warm buffer and rolls out blue/green all at once, baked on the SLO rollback alarms', () => {
   template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
     TargetTrackingScalingPolicyConfiguration: Match.objectLike({
       PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantConcurrentRequestsPerModelHighResolution' },
@@ -42,18 +42,22 @@ test('the baseline scales on in-flight requests with the warm buffer and canarie
   });
   template.hasResourceProperties('AWS::SageMaker::Endpoint', {
     DeploymentConfig: Match.objectLike({
-      BlueGreenUpdatePolicy: Match.objectLike({ TrafficRoutingConfiguration: Match.objectLike({ Type: 'CANARY' }) }),
-      AutoRollbackConfiguration: { Alarms: Match.arrayWith([Match.objectLike({ AlarmName: Match.anyValue() })]) },
+      // The 10-minute bake is SageMaker's baking period (WaitIntervalInSeconds), the one its alarms watch.
+      BlueGreenUpdatePolicy: Match.objectLike({ TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 600 } }),
+      AutoRollbackConfiguration: { Alarms: [{ AlarmName: { Ref: Match.stringLikeRegexp('^AssistantBaselineSloLatency') } }, { AlarmName: { Ref: Match.stringLikeRegexp('^AssistantBaselineSloErrorRate') } }] },
     }),
   });
 });
 
-test('the burst pool pre-warms before the marketing event', () => {
+test('the burst pool keeps one warm environment, pre-warms 5 for the marketing event, and canaries 75% first', () => {
   template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
     ScalableDimension: 'lambda:function:ProvisionedConcurrency',
-    MinCapacity: 10,
+    MinCapacity: 1,
     MaxCapacity: 50,
-    ScheduledActions: Match.arrayWith([Match.objectLike({ ScheduledActionName: 'marketing-event-start', ScalableTargetAction: { MinCapacity: 40, MaxCapacity: 150 } })]),
+    ScheduledActions: Match.arrayWith([Match.objectLike({ ScheduledActionName: 'marketing-event-start', ScalableTargetAction: { MinCapacity: 5, MaxCapacity: 150 } })]),
+  });
+  template.hasResourceProperties('AWS::CodeDeploy::DeploymentConfig', {
+    TrafficRoutingConfig: { Type: 'TimeBasedCanary', TimeBasedCanary: { CanaryPercentage: 75, CanaryInterval: 5 } },
   });
 });
 

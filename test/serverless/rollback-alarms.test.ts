@@ -76,6 +76,33 @@ describe('rollback alarms watch the new version only', () => {
     expect(alarm(t, 'PoolRollbackLatency').Properties.AlarmDescription).toMatch(/version being deployed: p95 latency over 300 ms/);
   });
 
+  test('a non-default rollback window and confidence reach the version-scoped alarms too (the copy of the SLO keeps them)', () => {
+    const s = newStack();
+    const slo = ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1, rollbackWindow: Duration.minutes(10), rollbackConfidencePercent: 99 });
+    new WarmServerlessFunction(s, 'Pool', baseProps({ slo, rollout: CANARY }));
+    const tt = Template.fromStack(s);
+    for (const kind of ['Latency', 'ErrorRate']) {
+      const version = alarm(tt, `PoolRollback${kind}`).Properties;
+      const aliasWide = alarm(tt, `PoolSlo${kind}`).Properties;
+      expect([kind, version.Threshold, version.Period ?? version.Metrics[1].MetricStat.Period]).toEqual([kind, aliasWide.Threshold, aliasWide.Period ?? aliasWide.Metrics[1].MetricStat.Period]);
+      expect(version.Period ?? version.Metrics[1].MetricStat.Period).toBe(600);
+    }
+    expect(alarm(tt, 'PoolRollbackErrorRate').Properties.Threshold).toBe(slo.rollbackErrorTestThreshold);
+    expect(slo.rollbackErrorTestThreshold).not.toBe(9.5495);
+  });
+
+  test('descriptions: the version-scoped alarms say rollouts roll back on them; the alias-wide SloLatency/SloErrorRate say they page and name the alarm CodeDeploy watches instead', () => {
+    for (const kind of ['Latency', 'ErrorRate']) {
+      expect(alarm(t, `PoolRollback${kind}`).Properties.AlarmDescription).toMatch(/version being deployed: .*Rollouts roll back on it\.$/);
+      const aliasWide: string = alarm(t, `PoolSlo${kind}`).Properties.AlarmDescription;
+      expect(aliasWide).not.toMatch(/Rollouts roll back on it/);
+      expect(aliasWide).toMatch(new RegExp(`^SLO WarmServerlessFunction .* Whole alias: pages \\(and drives a front door's failover\\)\\. Not a rollback alarm: during a deployment it mixes both versions; CodeDeploy rolls back on Rollback${kind}, the same objective on the version being deployed\\.$`));
+      expect(aliasWide.length).toBeLessThanOrEqual(1024);
+    }
+    // core's objective text is kept
+    expect(alarm(t, 'PoolSloErrorRate').Properties.AlarmDescription).toMatch(/error rate above 1% over the last 5 minutes .*at least 100 requests\. Whole alias/);
+  });
+
   test('dashboards, paging and Application Signals stay alias-wide: no ExecutedVersion outside the rollback alarms', () => {
     for (const [id, a] of Object.entries(alarmsOf(t))) {
       if (id.startsWith('PoolRollback')) { continue; }
@@ -100,7 +127,7 @@ describe('rollback alarms watch the new version only', () => {
 });
 
 describe('without a rollout, or with throttles', () => {
-  test('no rollout: no Rollback* alarms, the SLO alarms read the alias, and the alias has no added dependency', () => {
+  test('no rollout: no Rollback* alarms, the SLO alarms read the alias (described as paging only), and the alias has no added dependency', () => {
     const stack = newStack();
     const pool = new WarmServerlessFunction(stack, 'Pool', baseProps({ slo: SLO }));
     const t = Template.fromStack(stack);
@@ -108,6 +135,9 @@ describe('without a rollout, or with throttles', () => {
     expect(dimensionsOf(alarm(t, 'PoolSloLatency')).some(hasExecutedVersion)).toBe(false);
     expect(only(t, 'AWS::Lambda::Alias').DependsOn).toBeUndefined();
     expect(pool.rollbackAlarms).toEqual([]);
+    for (const kind of ['Latency', 'ErrorRate']) {
+      expect(alarm(t, `PoolSlo${kind}`).Properties.AlarmDescription).toMatch(/ Whole alias: pages \(and drives a front door's failover\)\. Not a rollback alarm: no rollout is set\.$/);
+    }
   });
 
   test('applicationSignals: false renders the same version-scoped rollback alarms', () => {

@@ -128,10 +128,11 @@ describe('rollback alarms: fire on a bad version, stay quiet on a healthy burst'
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF((inv + thr) >= 40, 100 * thr / (inv + thr), 0)' })]),
     });
     // the error-rate alarm is core's, from the lane's Errors and Invocations counts on the alias
+    // (a one-sided test against 2.5% over the 5-minute window: z² over 9.5495, p(1-p) = 0.024375, same floor)
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Threshold: 2.5,
+      Threshold: 9.5495,
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: 'IF(inv >= 40, 100 * err / inv, 0)' }),
+        Match.objectLike({ Expression: 'IF(inv >= 40 AND err > 0.025 * inv, (err - 0.025 * inv) * (err - 0.025 * inv) / (0.024375 * inv), 0)' }),
         Match.objectLike({ Id: 'err', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Errors', Dimensions: Match.arrayWith([Match.objectLike({ Name: 'Resource' })]) }), Stat: 'Sum' }) }),
         Match.objectLike({ Id: 'inv', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Invocations' }), Stat: 'Sum' }) }),
       ]),

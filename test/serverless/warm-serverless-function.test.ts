@@ -182,7 +182,7 @@ describe('WarmServerlessFunction: the full warm pool', () => {
     });
   });
 
-  test('SLO alarms: p95 Duration of the alias, error rate and throttle rate (rates count from 100 requests a minute at 1%)', () => {
+  test('SLO alarms: p95 Duration of the alias, error rate (one-sided test over 5 minutes) and throttle rate (from 100 requests at 1%)', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Duration',
       Namespace: 'AWS/Lambda',
@@ -190,9 +190,14 @@ describe('WarmServerlessFunction: the full warm pool', () => {
       Threshold: 300,
       Dimensions: Match.arrayWith([{ Name: 'Resource', Value: { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('^Pool') }, ':live']] } }]),
     });
+    // error rate: core's one-sided test against 1% over the 5-minute window (z² over 9.5495), from 100 requests
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Threshold: 1,
-      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(inv >= 100, 100 * err / inv, 0)' })]),
+      Threshold: 9.5495,
+      EvaluationPeriods: 1,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(inv >= 100 AND err > 0.01 * inv, (err - 0.01 * inv) * (err - 0.01 * inv) / (0.0099 * inv), 0)' }),
+        Match.objectLike({ Id: 'err', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Errors', Dimensions: Match.arrayWith([{ Name: 'Resource', Value: { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('^Pool') }, ':live']] } }]) }), Period: 300, Stat: 'Sum' }) }),
+      ]),
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 1,

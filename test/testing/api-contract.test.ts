@@ -258,8 +258,16 @@ describe('ApiContract (botocore models)', () => {
   });
 
   const singlePeriod = plantOn(({ alarm }) => alarm.addPropertyOverride('DatapointsToAlarm', 1));
+  // ServiceLevelObjective's rollback alarms: one datapoint over a window (Period = the window, 1 of 1)
+  const window120 = plantOn(({ alarm }) => { alarm.addPropertyOverride('DatapointsToAlarm', 1); alarm.addPropertyOverride('EvaluationPeriods', 1); alarm.addPropertyOverride('Period', 120); });
+  const window60 = plantOn(({ alarm }) => { alarm.addPropertyOverride('DatapointsToAlarm', 1); alarm.addPropertyOverride('EvaluationPeriods', 1); alarm.addPropertyOverride('Period', 60); });
+  test('one datapoint over a window of 2 minutes or more is accepted; over 1 minute it is the single-period warning', () => {
+    expect(window120.result.warnings.map((f) => f.ruleId)).not.toContain('rollback-alarm-single-period');
+    expect(only(window60.result.warnings)).toEqual([{ ruleId: 'rollback-alarm-single-period', logicalId: 'Endpoint', propertyPath: 'DeploymentConfig.AutoRollbackConfiguration.Alarms[0].AlarmName' }]);
+    expect(window60.result.warnings[0].fix).toBe('set DatapointsToAlarm (M of N) to 2 or more, or judge one window of at least 2 minutes (Period >= 120 s)');
+  });
   const twoOfThree = plant(() => contractStack('TwoOfThree'));
-  test('a rollback alarm that fires on a single breaching period is a warning (issue 12 item 12); 2 of N is accepted', () => {
+  test('a rollback alarm that fires on a single 1-minute period is a warning (issue 12 item 12); 2 of N is accepted', () => {
     const result = singlePeriod.result;
     expect(only(result.warnings)).toEqual([{ ruleId: 'rollback-alarm-single-period', logicalId: 'Endpoint', propertyPath: 'DeploymentConfig.AutoRollbackConfiguration.Alarms[0].AlarmName' }]);
     expect(result.warnings[0].message).toBe('rollback alarm Latency (Contract/Latency) fires on 1 breaching period');

@@ -81,13 +81,16 @@ export interface RenderedWorkerScaling {
 export const FROM_ZERO_EXPRESSION = 'IF(visible > 0 AND FILL(desired, 0) == 0, 1, 0)';
 
 /**
- * The backlog scale-in gate (backlog and time-in-queue triggers together): `1` while one worker
- * fewer would still meet the backlog target (`visible < target × (running − 1)`) and the oldest job
- * is younger than half the time-in-queue threshold.
+ * The backlog scale-in gate (backlog and time-in-queue triggers together): `1` while jobs wait
+ * (`visible > 0`), one worker fewer would still meet the backlog target (`visible < target ×
+ * (running − 1)`) and the oldest job is younger than half the time-in-queue threshold. On an empty
+ * queue the gate stays closed: the idle scale-in (to the minimum, after `idleScaleInAfter`) is the
+ * right action there, not one worker per scale-in cooldown (issue 17: documents trace 1.34x → 1.25x
+ * of the oracle's instance-hours).
  * @internal
  */
 export function backlogScaleInExpression(target: number, halfAgeSeconds: number): string {
-  return `IF(FILL(age, 0) < ${halfAgeSeconds} AND FILL(visible, 0) < ${target} * (running - 1), 1, 0)`;
+  return `IF(FILL(visible, 0) > 0 AND FILL(age, 0) < ${halfAgeSeconds} AND FILL(visible, 0) < ${target} * (running - 1), 1, 0)`;
 }
 
 /**
@@ -258,8 +261,9 @@ function renderScaleOutFromZero(scope: Construct, target: appscaling.ScalableTar
 
 /**
  * Target tracking on backlog does not scale in next to a time-in-queue trigger: remove one worker per
- * scale-in cooldown while one worker fewer would still meet the backlog target and the oldest job is
- * younger than half the time-in-queue threshold (a hysteresis band below the first step at T).
+ * scale-in cooldown while jobs wait, one worker fewer would still meet the backlog target and the
+ * oldest job is younger than half the time-in-queue threshold (a hysteresis band below the first step
+ * at T). An empty queue is left to the idle scale-in ({@link backlogScaleInExpression}).
  */
 function renderBacklogScaleIn(scope: Construct, target: appscaling.ScalableTarget, policy: AutoscalingPolicy,
   backlog: ScalingTrigger, age: ScalingTrigger, m: WorkerScalingMetrics): cloudwatch.Alarm {
@@ -277,13 +281,13 @@ function renderBacklogScaleIn(scope: Construct, target: appscaling.ScalableTarge
         age: m.oldestAge.with({ statistic: 'Maximum' }),
       },
       period: Duration.minutes(1),
-      label: 'One worker fewer would still meet the backlog and age targets',
+      label: 'Jobs waiting, and one worker fewer would still meet the backlog and age targets',
     }),
     threshold: 1,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: inMinutes,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    alarmDescription: `Scale in by one: for ${inMinutes} minute(s) fewer than ${backlogTarget} jobs per worker would wait with one worker less, and the oldest job is younger than ${halfAge} s.`,
+    alarmDescription: `Scale in by one: for ${inMinutes} minute(s) jobs wait, fewer than ${backlogTarget} jobs per worker would wait with one worker less, and the oldest job is younger than ${halfAge} s (an empty queue is left to the idle scale-in).`,
   });
   alarm.addAlarmAction(new cwactions.ApplicationScalingAction(action));
   return alarm;

@@ -131,6 +131,8 @@ function renderSloAlarms(scope: Construct, slo: ServiceLevelObjective, metrics: 
     datapointsToAlarm: slo.datapointsToAlarm,
     description: `SLO ${opts.laneName}: throttled requests over ${throttleLimit}% (reserved concurrency ${opts.reserved} exhausted) in ${slo.datapointsToAlarm} of ${slo.evaluationPeriods} periods with at least ${minRequests} requests. ${opts.rollbackOnThrottles ? 'Rollouts roll back on it (rollbackOnThrottles).' : 'Pages; not a rollback alarm: throttles measure the reserved-concurrency cap, which a healthy burst reaches too.'}`,
   });
+  // Core describes its rollback alarms as what rollouts roll back on; the alias-wide ones are not (see describeAliasWide).
+  rendered.rollbackAlarms.forEach(a => describeAliasWide(a, opts.deployedAlias !== undefined));
   let versionAlarms: cloudwatch.IAlarm[] = rendered.rollbackAlarms;
   if (opts.deployedAlias) {
     // Alarms only: an Application Signals SLO on a per-version metric would restart its window at every deploy.
@@ -146,6 +148,26 @@ function renderSloAlarms(scope: Construct, slo: ServiceLevelObjective, metrics: 
     objectives: rendered.objectives,
     burnRateAlarms: rendered.burnRateAlarms,
   };
+}
+
+/** The sentence core ends each rollback alarm's description with. */
+const CORE_ROLLBACK_SENTENCE = ' Rollouts roll back on it.';
+
+/**
+ * Rewrites the end of an alias-wide SLO alarm's description (`SloLatency`, `SloErrorRate`): core
+ * renders them as rollback alarms ("Rollouts roll back on it."), but CodeDeploy watches the
+ * version-scoped `RollbackLatency` / `RollbackErrorRate` instead, and without a rollout nothing rolls
+ * back. The alarm pages (and a front door fails over on the lane's `sloAlarms`). Done here, on the
+ * rendered `AWS::CloudWatch::Alarm`, until core's `render` can be told the alarms only page.
+ */
+function describeAliasWide(alarm: cloudwatch.Alarm, withRollout: boolean): void {
+  const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
+  const core = cfn.alarmDescription ?? '';
+  const what = core.endsWith(CORE_ROLLBACK_SENTENCE) ? core.slice(0, -CORE_ROLLBACK_SENTENCE.length) : core;
+  const versionScoped = alarm.node.id.replace(/^Slo/, 'Rollback');
+  cfn.alarmDescription = `${what} Whole alias: pages (and drives a front door's failover). ${withRollout
+    ? `Not a rollback alarm: during a deployment it mixes both versions; CodeDeploy rolls back on ${versionScoped}, the same objective on the version being deployed.`
+    : 'Not a rollback alarm: no rollout is set.'}`;
 }
 
 function sloSource(laneName: string, metrics: Pick<SloSourceMetrics, 'latency' | 'errors' | 'invocations'>): SloMetricSource {
@@ -184,8 +206,9 @@ function newVersionMetrics(alias: lambda.Alias): Pick<SloSourceMetrics, 'latency
 }
 
 /**
- * The same objective without Application Signals (period, M of N, thresholds and request floor
- * copied), for alarms that must not create SLOs of their own.
+ * The same objective without Application Signals (period, M of N, thresholds, request floor, rollback
+ * window and confidence copied; `window` only shapes Application Signals and is left out), for alarms
+ * that must not create SLOs of their own.
  */
 function alarmsOnly(slo: ServiceLevelObjective): ServiceLevelObjective {
   if (!slo.applicationSignals) { return slo; }
@@ -199,6 +222,8 @@ function alarmsOnly(slo: ServiceLevelObjective): ServiceLevelObjective {
     evaluationPeriods: slo.evaluationPeriods,
     minBreachingPeriods: slo.minBreachingPeriods,
     minRequestsPerPeriod: slo.minRequestsPerPeriod,
+    rollbackWindow: slo.rollbackWindow,
+    rollbackConfidencePercent: slo.rollbackConfidencePercent,
     applicationSignals: false,
   });
 }

@@ -843,6 +843,9 @@ MAPPINGS = {
     "AWS::Lambda::CodeSigningConfig": map_simple("lambda", "CreateCodeSigningConfig"),
     "AWS::CodeDeploy::Application": map_simple("codedeploy", "CreateApplication", generated=["applicationName"]),
     "AWS::CodeDeploy::DeploymentGroup": codedeploy_group,
+    "AWS::CodeDeploy::DeploymentConfig": map_simple("codedeploy", "CreateDeploymentConfig", generated=["deploymentConfigName"]),
+    "AWS::FIS::ExperimentTemplate": map_simple("fis", "CreateExperimentTemplate", generated=["clientToken"]),
+    "AWS::CloudWatch::CompositeAlarm": map_simple("cloudwatch", "PutCompositeAlarm", generated=["AlarmName"]),
     "AWS::ECS::TaskDefinition": ecs_task_definition,
     "AWS::ECS::Service": ecs_service,
     "AWS::SQS::Queue": sqs_queue,
@@ -1205,11 +1208,18 @@ def check_rollback_alarm_signal(ctx, path, value, api):
         return
     aprops = ctx.resources[a].get("Properties") or {}
     m_of_n = num(aprops.get("DatapointsToAlarm", aprops.get("EvaluationPeriods")))
-    if m_of_n is not None and m_of_n < 2:
+    # One datapoint over a window of 2 minutes or more (Period = the window, 1 of 1, as ServiceLevelObjective's
+    # rollbackWindow renders it) judges several minutes of requests together: not a single noisy minute.
+    periods = [num(aprops.get("Period"))] + [
+        num((q.get("MetricStat") or {}).get("Period", q.get("Period"))) if isinstance(q, dict) else None
+        for q in (aprops.get("Metrics") if isinstance(aprops.get("Metrics"), list) else [])]
+    known = [p for p in periods if p is not None]
+    window = max(known) if known else None
+    if m_of_n is not None and m_of_n < 2 and not (window is not None and window * m_of_n >= 120):
         ctx.finding(path, value, "rollback-alarm-single-period",
                     "a rollback alarm needs at least 2 breaching periods, or one noisy period rolls back a healthy version (%s)" % api,
                     "rollback alarm %s fires on %s breaching period" % (ctx.label(a), int(m_of_n)),
-                    "set DatapointsToAlarm (M of N) to 2 or more", level="warning", api=api)
+                    "set DatapointsToAlarm (M of N) to 2 or more, or judge one window of at least 2 minutes (Period >= 120 s)", level="warning", api=api)
     metrics = alarm_metrics(aprops)
     if metrics and all(m in QUEUE_AGE_METRICS for m in metrics):
         ctx.finding(path, value, "rollback-alarm-queue-signal",

@@ -392,7 +392,10 @@ HANDLERS = {
 # What moto lacks, per type without a handler (checked against moto's own backend list below).
 SERVICE_OF = {'ApplicationSignals': 'application-signals', 'GreengrassV2': 'greengrassv2', 'CodeDeploy': 'codedeploy',
               'ApplicationAutoScaling': 'applicationautoscaling', 'CloudWatch': 'cloudwatch', 'Lambda': 'awslambda'}
-LACKING_OPERATION = {'AWS::CodeDeploy::DeploymentConfig': 'CreateDeploymentConfig'}
+LACKING_OPERATION = {'AWS::CodeDeploy::DeploymentConfig': 'CreateDeploymentConfig',
+                     # moto creates a template but cannot read it back (no Get/ListExperimentTemplates).
+                     'AWS::FIS::ExperimentTemplate': 'GetExperimentTemplate',
+                     'AWS::CloudWatch::CompositeAlarm': 'PutCompositeAlarm'}
 
 def not_possible(t):
     svc = t.split('::')[1] if t.count('::') == 2 else t

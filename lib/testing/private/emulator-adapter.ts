@@ -90,144 +90,242 @@ export function plannedName(type: string, logicalId: string, props: any, stackNa
   return `${stackName}-${logicalId}`.replace(bad, '-').slice(0, max);
 }
 
+/** What the adaptation steps share: the copy being adapted and what was done to it so far. */
+interface AdaptState {
+  readonly input: { [key: string]: any };
+  readonly ctx: AdaptContext;
+  readonly template: { [key: string]: any };
+  readonly resources: { [id: string]: any };
+  readonly adaptations: Adaptation[];
+  /** Resources moto's CloudFormation does not create (unsupported types and custom resources). */
+  readonly skipped: ReadonlySet<string>;
+  /** Resources removed from the emulator template. */
+  readonly removed: string[];
+  readonly typeOf: (id: string) => string;
+  /** Whether moto's CloudFormation creates the resource. */
+  readonly emulated: (id: string) => boolean;
+}
+
 /** Adapts the template; see the module comment. */
 export function adaptTemplate(input: { [key: string]: any }, ctx: AdaptContext): AdaptResult {
   const template = JSON.parse(JSON.stringify(input));
   const resources: { [id: string]: any } = template.Resources ?? {};
-  const adaptations: Adaptation[] = [];
   const typeOf = (id: string): string => String(resources[id]?.Type ?? '');
   const emulated = (id: string): boolean => id in resources && ctx.supportedTypes.has(typeOf(id)) && !isCustom(typeOf(id));
-  const skipped = new Set(Object.keys(resources).filter((id) => !emulated(id)));
-
+  const s: AdaptState = {
+    input, ctx, template, resources, adaptations: [], removed: [], typeOf, emulated,
+    skipped: new Set(Object.keys(resources).filter((id) => !emulated(id))),
+  };
   // 1. Properties moto cannot take.
   for (const [id, res] of Object.entries<any>(resources)) {
-    const props = res?.Properties;
-    if (res?.Type === 'AWS::KMS::Key' && props?.Tags !== undefined) {
-      const keys = Array.isArray(props.Tags) ? props.Tags.map((t: any) => (typeof t?.Key === 'string' ? t.Key : '?')) : [];
-      delete props.Tags;
-      adaptations.push({
-        logicalId: id, resourceType: res.Type,
-        change: `removed Tags (${keys.length}: ${keys.join(', ')})`,
-        reason: "moto's KMS CloudFormation handler crashes on tagged keys (KeyError: 'TagKey'); real AWS keeps the tags",
-      });
-    }
-    if (res?.Type === 'AWS::SSM::Parameter' && (props?.Name === undefined)) {
-      const name = `/${ctx.stackName}/${id}`;
-      res.Properties = { ...(props ?? {}), Name: name };
-      adaptations.push({
-        logicalId: id, resourceType: res.Type,
-        change: `Name set to ${name}`,
-        reason: "moto's SSM CloudFormation handler does not generate a name and crashes on a parameter without Name (AttributeError: 'NoneType' object has no attribute 'lower'); real AWS generates one",
-      });
-    }
-    const dummyAzs: string[] = [];
-    const fixAzs = (node: any, key?: string): any => {
-      if (typeof node === 'string' && (key === 'AvailabilityZone' || key === 'AvailabilityZones')) {
-        const m = /^dummy1([a-z])$/.exec(node);
-        if (m) {
-          dummyAzs.push(`${node} -> ${ctx.region}${m[1]}`);
-          return `${ctx.region}${m[1]}`;
-        }
-        return node;
-      }
-      if (Array.isArray(node)) { return node.map((n) => fixAzs(n, key)); }
-      if (node && typeof node === 'object') {
-        for (const k of Object.keys(node)) { node[k] = fixAzs(node[k], k); }
+    removeKmsKeyTags(s, id, res);
+    nameSsmParameter(s, id, res);
+    replacePlaceholderZones(s, id, res);
+    swapUnknownInstanceTypes(s, id, res);
+  }
+  // 2. Lambda-backed custom resources, and Lambda permissions on functions moto skips.
+  removeCustomResources(s);
+  removePermissionsOnSkippedFunctions(s);
+  // 3. References from what moto creates (and from Outputs) to what it skips.
+  const plannedNames = replaceReferencesToSkipped(s);
+  // 4. Values the skipped resources need, returned by moto as extra stack Outputs.
+  const { refOutputs, lambdaVersions } = addReferenceOutputs(s);
+  return { template, adaptations: s.adaptations, refOutputs, removed: s.removed, plannedNames, lambdaVersions };
+}
+
+/** moto's KMS CloudFormation handler crashes on tagged keys: the emulator's copy has none. */
+function removeKmsKeyTags(s: AdaptState, id: string, res: any): void {
+  const props = res?.Properties;
+  if (res?.Type === 'AWS::KMS::Key' && props?.Tags !== undefined) {
+    const keys = Array.isArray(props.Tags) ? props.Tags.map((t: any) => (typeof t?.Key === 'string' ? t.Key : '?')) : [];
+    delete props.Tags;
+    s.adaptations.push({
+      logicalId: id, resourceType: res.Type,
+      change: `removed Tags (${keys.length}: ${keys.join(', ')})`,
+      reason: "moto's KMS CloudFormation handler crashes on tagged keys (KeyError: 'TagKey'); real AWS keeps the tags",
+    });
+  }
+}
+
+/** moto's SSM handler does not generate a parameter name: the emulator's copy gets /<stack>/<id>. */
+function nameSsmParameter(s: AdaptState, id: string, res: any): void {
+  const props = res?.Properties;
+  if (res?.Type === 'AWS::SSM::Parameter' && (props?.Name === undefined)) {
+    const name = `/${s.ctx.stackName}/${id}`;
+    res.Properties = { ...(props ?? {}), Name: name };
+    s.adaptations.push({
+      logicalId: id, resourceType: res.Type,
+      change: `Name set to ${name}`,
+      reason: "moto's SSM CloudFormation handler does not generate a name and crashes on a parameter without Name (AttributeError: 'NoneType' object has no attribute 'lower'); real AWS generates one",
+    });
+  }
+}
+
+/** The CDK's placeholder zones (dummy1a...) become the region's zones (<region>a...). */
+function replacePlaceholderZones(s: AdaptState, id: string, res: any): void {
+  const props = res?.Properties;
+  const dummyAzs: string[] = [];
+  const fixAzs = (node: any, key?: string): any => {
+    if (typeof node === 'string' && (key === 'AvailabilityZone' || key === 'AvailabilityZones')) {
+      const m = /^dummy1([a-z])$/.exec(node);
+      if (m) {
+        dummyAzs.push(`${node} -> ${s.ctx.region}${m[1]}`);
+        return `${s.ctx.region}${m[1]}`;
       }
       return node;
-    };
-    if (props && typeof props === 'object') {
-      fixAzs(props);
     }
-    if (dummyAzs.length > 0) {
-      adaptations.push({
-        logicalId: id, resourceType: res.Type,
-        change: `availability zones ${dummyAzs.join(', ')}`,
-        reason: 'the stack has a concrete region but no availability-zone lookup in its context (cdk.context.json), so the CDK synthesized its '
-          + "placeholder zones; moto accepts the region's real zone names only (a real cdk deploy looks the zones up)",
-      });
+    if (Array.isArray(node)) { return node.map((n) => fixAzs(n, key)); }
+    if (node && typeof node === 'object') {
+      for (const k of Object.keys(node)) { node[k] = fixAzs(node[k], k); }
     }
-    if (res?.Type === 'AWS::SageMaker::EndpointConfig' && ctx.sageMakerInstanceTypes.length > 0) {
-      for (const listName of ['ProductionVariants', 'ShadowProductionVariants']) {
-        for (const [i, variant] of (Array.isArray(props?.[listName]) ? props[listName] : []).entries()) {
-          const it = variant?.InstanceType;
-          if (typeof it === 'string' && !ctx.sageMakerInstanceTypes.includes(it)) {
-            const swap = substituteInstanceType(it, ctx.sageMakerInstanceTypes);
-            variant.InstanceType = swap;
-            adaptations.push({
-              logicalId: id, resourceType: res.Type,
-              change: `${listName}[${i}].InstanceType ${it} -> ${swap}`,
-              reason: `moto's SageMaker does not know ${it} (it accepts ${ctx.sageMakerInstanceTypes.length} older types); real AWS gets ${it}`,
-            });
-          }
-        }
+    return node;
+  };
+  if (props && typeof props === 'object') {
+    fixAzs(props);
+  }
+  if (dummyAzs.length > 0) {
+    s.adaptations.push({
+      logicalId: id, resourceType: res.Type,
+      change: `availability zones ${dummyAzs.join(', ')}`,
+      reason: 'the stack has a concrete region but no availability-zone lookup in its context (cdk.context.json), so the CDK synthesized its '
+        + "placeholder zones; moto accepts the region's real zone names only (a real cdk deploy looks the zones up)",
+    });
+  }
+}
+
+/** SageMaker instance types moto does not know become the nearest one it knows. */
+function swapUnknownInstanceTypes(s: AdaptState, id: string, res: any): void {
+  const props = res?.Properties;
+  const known = s.ctx.sageMakerInstanceTypes;
+  if (res?.Type !== 'AWS::SageMaker::EndpointConfig' || known.length === 0) {
+    return;
+  }
+  for (const listName of ['ProductionVariants', 'ShadowProductionVariants']) {
+    for (const [i, variant] of (Array.isArray(props?.[listName]) ? props[listName] : []).entries()) {
+      const it = variant?.InstanceType;
+      if (typeof it === 'string' && !known.includes(it)) {
+        const swap = substituteInstanceType(it, known);
+        variant.InstanceType = swap;
+        s.adaptations.push({
+          logicalId: id, resourceType: res.Type,
+          change: `${listName}[${i}].InstanceType ${it} -> ${swap}`,
+          reason: `moto's SageMaker does not know ${it} (it accepts ${known.length} older types); real AWS gets ${it}`,
+        });
       }
     }
   }
+}
 
-  // 2. Lambda-backed custom resources: moto would invoke the provider function in Docker.
-  const removed: string[] = [];
-  for (const id of Object.keys(resources)) {
-    if (isCustom(typeOf(id))) {
-      adaptations.push({
-        logicalId: id, resourceType: typeOf(id),
+/** Lambda-backed custom resources: moto would invoke the provider function in Docker. */
+function removeCustomResources(s: AdaptState): void {
+  for (const id of Object.keys(s.resources)) {
+    if (isCustom(s.typeOf(id))) {
+      s.adaptations.push({
+        logicalId: id, resourceType: s.typeOf(id),
         change: 'removed from the emulator template; references to it get placeholder values',
         reason: 'a Lambda-backed custom resource: moto runs the provider function only in Docker, and without it the stack never completes',
       });
-      delete resources[id];
-      removed.push(id);
+      delete s.resources[id];
+      s.removed.push(id);
     }
   }
+}
 
-  // 2b. Lambda permissions on a function moto skips (an alias or a version): moto's AddPermission answers
-  // 404 for the placeholder and the whole stack fails. LocalDeploy adds them through the API afterwards.
-  for (const id of Object.keys(resources)) {
-    if (typeOf(id) !== 'AWS::Lambda::Permission') { continue; }
-    const fn = resources[id]?.Properties?.FunctionName;
+/**
+ * Lambda permissions on a function moto skips (an alias or a version): moto's AddPermission answers
+ * 404 for the placeholder and the whole stack fails. LocalDeploy adds them through the API afterwards.
+ */
+function removePermissionsOnSkippedFunctions(s: AdaptState): void {
+  for (const id of Object.keys(s.resources)) {
+    if (s.typeOf(id) !== 'AWS::Lambda::Permission') { continue; }
+    const fn = s.resources[id]?.Properties?.FunctionName;
     const target = typeof fn?.Ref === 'string' ? fn.Ref : fn?.['Fn::GetAtt'] ? getAttParts(fn['Fn::GetAtt'])[0] : undefined;
-    if (target && skipped.has(target)) {
-      adaptations.push({
-        logicalId: id, resourceType: typeOf(id),
+    if (target && s.skipped.has(target)) {
+      s.adaptations.push({
+        logicalId: id, resourceType: s.typeOf(id),
         change: 'removed from the emulator template; added through the Lambda API after the deploy',
-        reason: `its function ${target} (${typeOf(target)}) is not created by moto's CloudFormation, and AddPermission on it answers 404, which fails the stack`,
+        reason: `its function ${target} (${s.typeOf(target)}) is not created by moto's CloudFormation, and AddPermission on it answers 404, which fails the stack`,
       });
-      delete resources[id];
-      removed.push(id);
+      delete s.resources[id];
+      s.removed.push(id);
     }
   }
+}
 
-  // 3. References from what moto creates (and from Outputs) to what it skips: moto resolves a Ref to a
-  // skipped resource to nothing (and crashes on the hole) and a GetAtt to "references undefined resource".
+/**
+ * References from what moto creates (and from Outputs) to what it skips: moto resolves a Ref to a
+ * skipped resource to nothing (and crashes on the hole) and a GetAtt to "references undefined resource".
+ * They get the names LocalDeploy then creates (or placeholders). Returns the planned names.
+ */
+function replaceReferencesToSkipped(s: AdaptState): { [logicalId: string]: string } {
+  const { input, resources, template } = s;
   const plannedNames: { [logicalId: string]: string } = {};
-  for (const id of skipped) {
-    const name = plannedName(typeOf(id) || String(input.Resources?.[id]?.Type ?? ''), id, (input.Resources?.[id] ?? {}).Properties, ctx.stackName);
+  for (const id of s.skipped) {
+    const name = plannedName(s.typeOf(id) || String(input.Resources?.[id]?.Type ?? ''), id, (input.Resources?.[id] ?? {}).Properties, s.ctx.stackName);
     if (name !== undefined) {
       plannedNames[id] = name;
     }
   }
-  const originalType = (id: string) => String(input.Resources?.[id]?.Type ?? '');
-  const valueFor = (id: string, attr?: string): string => {
-    const type = originalType(id);
-    const name = plannedNames[id];
-    const svc = (type.split('::')[1] ?? 'local').toLowerCase();
-    if (attr === undefined) {
-      if (name !== undefined && !REF_IS_ARN.has(type)) {
-        return name;
-      }
-      return REF_IS_ARN.has(type) ? `arn:aws:${svc}:${ctx.region}:${ctx.account}:local-deploy-placeholder/${id}` : `${ctx.stackName}-${id}`;
-    }
-    if (attr === 'Arn' && name !== undefined && type === 'AWS::CloudWatch::Alarm') {
-      return `arn:aws:cloudwatch:${ctx.region}:${ctx.account}:alarm:${name}`;
-    }
-    if (attr === 'Arn' && name !== undefined && type === 'AWS::IoT::ThingGroup') {
-      return `arn:aws:iot:${ctx.region}:${ctx.account}:thinggroup/${name}`;
-    }
-    return /Arn$/.test(attr) ? `arn:aws:${svc}:${ctx.region}:${ctx.account}:local-deploy-placeholder/${id}/${attr}` : `local-deploy-placeholder-${id}-${attr}`;
-  };
   const replaced = new Map<string, Set<string>>();
   const note = (consumer: string, text: string) => {
     (replaced.get(consumer) ?? replaced.set(consumer, new Set()).get(consumer)!).add(text);
   };
+  const rewrite = referenceRewriter(s.skipped, (id, attr) => placeholderValue(s, plannedNames, id, attr), note);
+  for (const [id, res] of Object.entries<any>(resources)) {
+    if (!s.emulated(id)) {
+      continue;
+    }
+    for (const field of ['Properties', 'Metadata']) {
+      if (res[field] !== undefined) {
+        res[field] = rewrite(res[field], id);
+      }
+    }
+    const deps: string[] = typeof res.DependsOn === 'string' ? [res.DependsOn] : Array.isArray(res.DependsOn) ? res.DependsOn : [];
+    const kept = deps.filter((d) => !s.removed.includes(d));
+    if (kept.length !== deps.length) {
+      note(id, `DependsOn without ${deps.filter((d) => s.removed.includes(d)).join(', ')}`);
+      if (kept.length === 0) { delete res.DependsOn; } else { res.DependsOn = kept; }
+    }
+  }
+  for (const [key, out] of Object.entries<any>(template.Outputs ?? {})) {
+    template.Outputs[key] = rewrite(out, `Outputs/${key}`);
+  }
+  for (const [consumer, changes] of replaced) {
+    const isOutput = consumer.startsWith('Outputs/');
+    s.adaptations.push({
+      logicalId: consumer,
+      resourceType: isOutput ? 'Output' : s.typeOf(consumer),
+      change: `references to resources the emulator's CloudFormation does not create replaced: ${[...changes].join('; ')}`,
+      reason: "moto resolves Fn::GetAtt of a resource it skipped to 'Template error: instance of Fn::GetAtt references undefined resource' and a Ref to nothing; "
+        + 'named values are the names LocalDeploy then creates through the service API',
+    });
+  }
+  return plannedNames;
+}
+
+/** The value a reference to a skipped resource gets: its planned name, an ARN built from it, or a placeholder. */
+function placeholderValue(s: AdaptState, plannedNames: { [logicalId: string]: string }, id: string, attr?: string): string {
+  const { region, account, stackName } = s.ctx;
+  const type = String(s.input.Resources?.[id]?.Type ?? '');
+  const name = plannedNames[id];
+  const svc = (type.split('::')[1] ?? 'local').toLowerCase();
+  if (attr === undefined) {
+    if (name !== undefined && !REF_IS_ARN.has(type)) {
+      return name;
+    }
+    return REF_IS_ARN.has(type) ? `arn:aws:${svc}:${region}:${account}:local-deploy-placeholder/${id}` : `${stackName}-${id}`;
+  }
+  if (attr === 'Arn' && name !== undefined && type === 'AWS::CloudWatch::Alarm') {
+    return `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`;
+  }
+  if (attr === 'Arn' && name !== undefined && type === 'AWS::IoT::ThingGroup') {
+    return `arn:aws:iot:${region}:${account}:thinggroup/${name}`;
+  }
+  return /Arn$/.test(attr) ? `arn:aws:${svc}:${region}:${account}:local-deploy-placeholder/${id}/${attr}` : `local-deploy-placeholder-${id}-${attr}`;
+}
+
+/** A function that rewrites Ref / Fn::GetAtt / Fn::Sub references to skipped resources in a JSON value (noting each change per consumer). */
+function referenceRewriter(skipped: ReadonlySet<string>, valueFor: (id: string, attr?: string) => string, note: (consumer: string, text: string) => void): (node: any, consumer: string) => any {
   const rewrite = (node: any, consumer: string): any => {
     if (Array.isArray(node)) {
       return node.map((n) => rewrite(n, consumer));
@@ -274,43 +372,18 @@ export function adaptTemplate(input: { [key: string]: any }, ctx: AdaptContext):
     }
     return out;
   };
-  for (const [id, res] of Object.entries<any>(resources)) {
-    if (!emulated(id)) {
-      continue;
-    }
-    for (const field of ['Properties', 'Metadata']) {
-      if (res[field] !== undefined) {
-        res[field] = rewrite(res[field], id);
-      }
-    }
-    const deps: string[] = typeof res.DependsOn === 'string' ? [res.DependsOn] : Array.isArray(res.DependsOn) ? res.DependsOn : [];
-    const kept = deps.filter((d) => !removed.includes(d));
-    if (kept.length !== deps.length) {
-      note(id, `DependsOn without ${deps.filter((d) => removed.includes(d)).join(', ')}`);
-      if (kept.length === 0) { delete res.DependsOn; } else { res.DependsOn = kept; }
-    }
-  }
-  for (const [key, out] of Object.entries<any>(template.Outputs ?? {})) {
-    template.Outputs[key] = rewrite(out, `Outputs/${key}`);
-  }
-  for (const [consumer, changes] of replaced) {
-    const isOutput = consumer.startsWith('Outputs/');
-    adaptations.push({
-      logicalId: consumer,
-      resourceType: isOutput ? 'Output' : typeOf(consumer),
-      change: `references to resources the emulator's CloudFormation does not create replaced: ${[...changes].join('; ')}`,
-      reason: "moto resolves Fn::GetAtt of a resource it skipped to 'Template error: instance of Fn::GetAtt references undefined resource' and a Ref to nothing; "
-        + 'named values are the names LocalDeploy then creates through the service API',
-    });
-  }
+  return rewrite;
+}
 
-  // 4. Values the skipped resources need, returned by moto as extra stack Outputs.
+/** Values the skipped resources need, returned by moto as extra stack Outputs (Lambda versions are read through the API instead). */
+function addReferenceOutputs(s: AdaptState): { refOutputs: RefOutput[]; lambdaVersions: { [versionLogicalId: string]: string } } {
+  const { input, resources, template, typeOf } = s;
   const refOutputs: RefOutput[] = [];
   const lambdaVersions: { [versionLogicalId: string]: string } = {};
   const seen = new Map<string, string>();
   const need = (logicalId: string, attribute?: string) => {
     const k = `${logicalId}.${attribute ?? ''}`;
-    if (seen.has(k) || !emulated(logicalId)) {
+    if (seen.has(k) || !s.emulated(logicalId)) {
       return;
     }
     if (typeOf(logicalId) === 'AWS::Lambda::Version') {
@@ -321,7 +394,7 @@ export function adaptTemplate(input: { [key: string]: any }, ctx: AdaptContext):
       }
       return;
     }
-    if (attribute !== undefined && !ctx.attrSupported(typeOf(logicalId), attribute)) {
+    if (attribute !== undefined && !s.ctx.attrSupported(typeOf(logicalId), attribute)) {
       return;
     }
     const outputKey = `${REF_OUTPUT_PREFIX}${refOutputs.length}`;
@@ -330,7 +403,7 @@ export function adaptTemplate(input: { [key: string]: any }, ctx: AdaptContext):
   };
   for (const id of Object.keys(input.Resources ?? {})) {
     // Removed custom resources are never created; removed Lambda permissions are (through the API), so their references are needed.
-    const wanted = removed.includes(id) ? !isCustom(String(input.Resources?.[id]?.Type ?? '')) : skipped.has(id) || CONFIRM_TYPES.has(typeOf(id));
+    const wanted = s.removed.includes(id) ? !isCustom(String(input.Resources?.[id]?.Type ?? '')) : s.skipped.has(id) || CONFIRM_TYPES.has(typeOf(id));
     if (!wanted) {
       continue;
     }
@@ -345,7 +418,7 @@ export function adaptTemplate(input: { [key: string]: any }, ctx: AdaptContext):
       template.Outputs[r.outputKey] = { Value: { 'Fn::Join': ['', [value]] } };
     }
   }
-  return { template, adaptations, refOutputs, removed, plannedNames, lambdaVersions };
+  return { refOutputs, lambdaVersions };
 }
 
 /** Every (logical id, attribute) a JSON value references by Ref, Fn::GetAtt or Fn::Sub. */
