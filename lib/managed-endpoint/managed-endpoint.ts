@@ -80,6 +80,11 @@ export interface ManagedEndpointProps {
    * linear) that rolls back automatically on the SLO's alarms plus the rollout's own alarms.
    * Applies to updates only: the first deployment creates the endpoint directly.
    *
+   * SageMaker watches the alarms during baking periods (`WaitIntervalInSeconds`) only. All at once,
+   * `finalBakeTime` is that baking period (watched; `TerminationWaitInSeconds` 0). Canary and linear: each step
+   * bakes for `bakeTime` / `interval` (watched); `finalBakeTime` becomes `TerminationWaitInSeconds`: after the
+   * last shift SageMaker keeps the old fleet that long WITHOUT watching the alarms (no automatic rollback then).
+   *
    * @default - SageMaker's default update: blue/green all at once, no alarms
    */
   readonly rollout?: Rollout;

@@ -107,10 +107,11 @@ test('vpc: default subnets are the private subnets with egress; default security
   expect(vpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [groups[0][0], 'GroupId'] }]);
 });
 
-test('Rollout.finalBakeTime: 10 minutes (TerminationWaitInSeconds 600); autoRollback: true', () => {
+test('Rollout.finalBakeTime: 10 minutes (all at once: the watched baking period, WaitIntervalInSeconds 600); autoRollback: true', () => {
   const { stack } = endpointStack({ slo: SLO, rollout: Rollout.allAtOnce() });
   const config = only(Template.fromStack(stack), 'AWS::SageMaker::Endpoint').Properties.DeploymentConfig;
-  expect(config.BlueGreenUpdatePolicy.TerminationWaitInSeconds).toBe(600);
+  expect(config.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.WaitIntervalInSeconds).toBe(600);
+  expect(config.BlueGreenUpdatePolicy.TerminationWaitInSeconds).toBe(0);
   expect(config.AutoRollbackConfiguration.Alarms).toHaveLength(2);
 });
 

@@ -118,20 +118,27 @@ describe('real-time', () => {
   });
 
   test('SLO alarms watch ModelLatency p95 in microseconds and the 5xx rate, with literal names', () => {
+    // latency: p95 of the last 5 minutes (one sliding datapoint), ignored below 200 samples (10 / (1 - 0.95))
     template().hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ModelLatency',
       Namespace: 'AWS/SageMaker',
       ExtendedStatistic: 'p95',
+      Period: 300,
       Threshold: 300000,
       Unit: 'Microseconds',
+      EvaluateLowSampleCountPercentile: 'ignore',
+      ComparisonOperator: 'GreaterThanThreshold',
     });
     const alarms = rollbackAlarms(template());
     const errorRate = alarms.find((a: any) => a.Properties.Metrics);
-    // the 5xx rate counts only periods with at least 100 requests (ceil(100 / 1%)), and 2 of 10 periods must breach
+    // the 5xx rate: a one-sided test of the window's errors against 1% (z² > 3.09²), once the window holds
+    // 100 requests (ceil(100 / 1%)); 5-minute sums, one datapoint (M-of-N shapes only the paging alarms)
     expect((errorRate as any).Properties.Metrics.map((m: any) => m.Expression ?? `${m.Id}=${m.MetricStat.Metric.MetricName}/${m.MetricStat.Stat}/${m.MetricStat.Period}`)).toEqual([
-      'IF(inv >= 100, 100 * err / inv, 0)', 'err=Invocation5XXErrors/Sum/60', 'inv=Invocations/Sum/60',
+      'IF(inv >= 100 AND err > 0.01 * inv, (err - 0.01 * inv) * (err - 0.01 * inv) / (0.0099 * inv), 0)',
+      'err=Invocation5XXErrors/Sum/300', 'inv=Invocations/Sum/300',
     ]);
-    expect(alarms.map((a: any) => [a.Properties.DatapointsToAlarm, a.Properties.EvaluationPeriods])).toEqual([[2, 10], [2, 10]]);
+    expect([errorRate.Properties.Threshold, errorRate.Properties.ComparisonOperator, errorRate.Properties.TreatMissingData]).toEqual([9.5495, 'GreaterThanThreshold', 'notBreaching']);
+    expect(alarms.map((a: any) => [a.Properties.DatapointsToAlarm, a.Properties.EvaluationPeriods])).toEqual([[1, 1], [1, 1]]);
     expect(alarms.map((a: any) => a.Properties.AlarmName)).toEqual([
       expect.stringMatching(/^Test-Endpoint-SloLatency-[0-9A-F]{8}$/),
       expect.stringMatching(/^Test-Endpoint-SloErrorRate-[0-9A-F]{8}$/),
@@ -387,7 +394,8 @@ describe('rollouts', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::Endpoint', {
       DeploymentConfig: {
         AutoRollbackConfiguration: { Alarms: [{ AlarmName: 'checkout-conversion-drop' }] },
-        BlueGreenUpdatePolicy: Match.objectEquals({ TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 0 }, TerminationWaitInSeconds: 600, MaximumExecutionTimeoutInSeconds: 4200 }),
+        // the default 10-minute bake is the baking period SageMaker watches (WaitIntervalInSeconds), not a termination wait
+        BlueGreenUpdatePolicy: Match.objectEquals({ TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 600 }, TerminationWaitInSeconds: 0, MaximumExecutionTimeoutInSeconds: 4200 }),
       },
     });
   });

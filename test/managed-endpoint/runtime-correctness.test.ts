@@ -1,4 +1,4 @@
-import { Duration, Size, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -10,6 +10,8 @@ import {
   AutoscalingPolicy, InferenceLaneBase, LaneDefaults, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective, ServingImage, ShadowTraffic,
 } from '../../lib';
 import { EndpointMode, ManagedEndpoint } from '../../lib/managed-endpoint';
+import { modelFromConstructs } from '../../lib/simulation';
+import { AlarmEvaluator, SeriesStore } from '../../lib/simulation/metrics';
 import { ApiContract } from '../../lib/testing';
 import {
   artifact, bucketOf, construct, endpointStack, newStack, only, statementsWith,
@@ -29,8 +31,9 @@ function routing(template: Template): any {
 
 describe('1. every emitted SageMaker shape satisfies the API model (required members, ranges, enums, patterns)', () => {
   test('ALL_AT_ONCE carries WaitIntervalInSeconds (TrafficRoutingConfig requires Type and WaitIntervalInSeconds)', () => {
+    // the default 10-minute final bake is the all-at-once baking period (alarms watched)
     const { stack } = endpointStack({ slo: SLO, rollout: Rollout.allAtOnce() });
-    expect(routing(Template.fromStack(stack))).toEqual({ Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 0 });
+    expect(routing(Template.fromStack(stack))).toEqual({ Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 600 });
   });
 
   test('canary, linear, all at once, rolling, serverless, async with data capture, shadow, VPC, multi-model: no API problem', () => {
@@ -163,7 +166,7 @@ describe('3. deployment guardrails only on real-time and async', () => {
     const endpoints = Object.entries(Template.fromStack(stack).findResources('AWS::SageMaker::Endpoint'));
     const byId = (prefix: string) => endpoints.find(([id]) => id.startsWith(prefix))![1] as any;
     expect(byId('GroupBurst').Properties.DeploymentConfig).toBeUndefined();
-    expect(byId('GroupBaseline').Properties.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration).toEqual({ Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 0 });
+    expect(byId('GroupBaseline').Properties.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration).toEqual({ Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 600 });
   });
 
   test('async endpoints keep guardrails (canary on 2 instances)', () => {
@@ -257,6 +260,56 @@ describe('6. MaximumExecutionTimeoutInSeconds uses the API limit of 28,800 s', (
   test('a rollout without waits gets an hour to provision the new fleet (3,600 s, inside 600-28,800)', () => {
     const { stack } = endpointStack({ slo: SLO, rollout: Rollout.allAtOnce({ finalBakeTime: Duration.minutes(0) }) });
     expect(only(Template.fromStack(stack), 'AWS::SageMaker::Endpoint').Properties.DeploymentConfig.BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds).toBe(3600);
+  });
+});
+
+describe('6b. the final bake: watched all at once (baking period), a termination wait after canary/linear', () => {
+  const policyOf = (rollout: Rollout) => only(Template.fromStack(endpointStack({ autoscaling: SCALING, slo: SLO, rollout }).stack), 'AWS::SageMaker::Endpoint').Properties.DeploymentConfig.BlueGreenUpdatePolicy;
+
+  test('ALL_AT_ONCE: finalBakeTime is WaitIntervalInSeconds (alarms watched), TerminationWaitInSeconds 0; timeout = bake + 1 h', () => {
+    expect(policyOf(Rollout.allAtOnce({ finalBakeTime: Duration.minutes(15) }))).toEqual({
+      TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 900 },
+      TerminationWaitInSeconds: 0,
+      MaximumExecutionTimeoutInSeconds: 900 + 3600,
+    });
+  });
+
+  test('ALL_AT_ONCE: 3,600 s (the API maximum of WaitIntervalInSeconds) is accepted; 3,601 s is rejected', () => {
+    expect(policyOf(Rollout.allAtOnce({ finalBakeTime: Duration.seconds(3600) }))).toEqual({
+      TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 3600 },
+      TerminationWaitInSeconds: 0,
+      MaximumExecutionTimeoutInSeconds: 7200,
+    });
+    expect(() => Rollout.allAtOnce({ finalBakeTime: Duration.seconds(3601) }))
+      .toThrow(/Rollout\.ALL_AT_ONCE: 'finalBakeTime' \(1 hour 1 second\) must be at most 1 hour\. Fix: Pass Duration\.minutes\(60\) or less\./);
+  });
+
+  test('CANARY: bakeTime is WaitIntervalInSeconds (watched), finalBakeTime TerminationWaitInSeconds (not watched); timeout = bake + final + 1 h', () => {
+    expect(policyOf(Rollout.canary({ percent: 25, bakeTime: Duration.minutes(7), finalBakeTime: Duration.seconds(3600) }))).toEqual({
+      TrafficRoutingConfiguration: { Type: 'CANARY', WaitIntervalInSeconds: 420, CanarySize: { Type: 'CAPACITY_PERCENT', Value: 25 } },
+      TerminationWaitInSeconds: 3600,
+      MaximumExecutionTimeoutInSeconds: 420 + 3600 + 3600,
+    });
+  });
+
+  test('LINEAR: every step waits WaitIntervalInSeconds; timeout = ceil(100 / step) × interval + final + 1 h', () => {
+    // 30% steps: ceil(100 / 30) = 4 shifts of 5 minutes, 2-minute final bake
+    expect(policyOf(Rollout.linear({ stepPercent: 30, interval: Duration.minutes(5), finalBakeTime: Duration.minutes(2) }))).toEqual({
+      TrafficRoutingConfiguration: { Type: 'LINEAR', WaitIntervalInSeconds: 300, LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: 30 } },
+      TerminationWaitInSeconds: 120,
+      MaximumExecutionTimeoutInSeconds: 4 * 300 + 120 + 3600,
+    });
+  });
+
+  test('a token final bake is rendered as given and leaves the timeout to SageMaker (no arithmetic on a token)', () => {
+    const stack = newStack();
+    const bake = new CfnParameter(stack, 'BakeSeconds', { type: 'Number', default: 600 });
+    new ManagedEndpoint(stack, 'Endpoint', {
+      artifact: artifact(stack), mode: EndpointMode.realTime({ instanceType: 'ml.m5.large' }), slo: SLO,
+      rollout: Rollout.allAtOnce({ finalBakeTime: Duration.seconds(bake.valueAsNumber) }),
+    });
+    const policy = only(Template.fromStack(stack), 'AWS::SageMaker::Endpoint').Properties.DeploymentConfig.BlueGreenUpdatePolicy;
+    expect(policy).toEqual({ TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: { Ref: 'BakeSeconds' } }, TerminationWaitInSeconds: 0 });
   });
 });
 
@@ -392,11 +445,37 @@ describe('sweep: rollback alarms fire on a bad version, not on capacity or a qui
     expect(queue[0].AlarmName).toBeUndefined();
   });
 
-  test('the 5xx rollback alarm ignores periods with too few requests (minRequestsPerPeriod) and needs 2 breaching periods', () => {
+  test('the 5xx rollback alarm judges the last 5 minutes once they hold minRequestsPerPeriod requests: a bad version fires, a healthy one and a quiet window do not', () => {
     const { stack } = endpointStack({ slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 5, minRequestsPerPeriod: 30 }), rollout: Rollout.allAtOnce() });
     const alarm = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties).find(p => /SloErrorRate/.test(p.AlarmName ?? ''));
-    expect(alarm.Metrics[0]).toEqual({ Id: 'expr_1', Expression: 'IF(inv >= 30, 100 * err / inv, 0)', Label: expect.any(String), ReturnData: true });
-    expect([alarm.DatapointsToAlarm, alarm.EvaluationPeriods, alarm.Threshold, alarm.TreatMissingData]).toEqual([2, 10, 5, 'notBreaching']);
+    // THEN emitted: a one-sided test of the window's 5xx count against 5% (z² > 3.09²), guarded by 30 requests;
+    // one datapoint of 5-minute sums, judged every minute (sliding)
+    expect(alarm.Metrics[0]).toEqual({ Id: 'expr_1', Expression: 'IF(inv >= 30 AND err > 0.05 * inv, (err - 0.05 * inv) * (err - 0.05 * inv) / (0.0475 * inv), 0)', Label: expect.any(String), ReturnData: true });
+    expect(alarm.Metrics.slice(1).map((m: any) => [m.Id, m.MetricStat.Metric.MetricName, m.MetricStat.Stat, m.MetricStat.Period])).toEqual([['err', 'Invocation5XXErrors', 'Sum', 300], ['inv', 'Invocations', 'Sum', 300]]);
+    expect([alarm.DatapointsToAlarm, alarm.EvaluationPeriods, alarm.Threshold, alarm.ComparisonOperator, alarm.TreatMissingData]).toEqual([1, 1, 9.5495, 'GreaterThanThreshold', 'notBreaching']);
+
+    // AND replayed by the simulator's CloudWatch evaluator on the alarm as read back from the template
+    const spec = modelFromConstructs([stack]).lanes[0].rollout!.alarms.find(a => /SloErrorRate/.test(a.alarmName ?? ''))!;
+    const replay = (fill: (store: SeriesStore) => void): boolean => {
+      const store = new SeriesStore(900);
+      fill(store);
+      const evaluator = new AlarmEvaluator(spec);
+      let fired = false;
+      for (let t = 60; t <= 900; t += 60) { fired = evaluator.evaluate(store, t) || fired; }
+      return fired;
+    };
+    const steady = (rps: number, errorShare: number) => replay(store => {
+      for (let t = 0; t < 900; t++) { store.data.requests[t] = rps; store.data.errors[t] = rps * errorShare; }
+    });
+    // a bad version, 1 RPS at 20% errors: 60 of 300 requests, (60 - 15)² / 14.25 = 142 > 9.5495
+    expect(steady(1, 0.2)).toBe(true);
+    // a healthy one: 1 RPS at 3% errors and 10 RPS at 4% (below the objective: the test reads 0)
+    expect(steady(1, 0.03)).toBe(false);
+    expect(steady(10, 0.04)).toBe(false);
+    // a quiet window: 29 requests, all failing, stay under the 30-request guard; with 30 the window is judged
+    const burst = (n: number) => replay(store => { store.data.requests[10] = n; store.data.errors[10] = n; });
+    expect(burst(29)).toBe(false);
+    expect(burst(30)).toBe(true);
   });
 });
 

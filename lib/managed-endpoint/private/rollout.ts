@@ -128,28 +128,46 @@ export function renderDeploymentConfig(scope: IConstruct, role: iam.IRole, props
   return { autoRollbackConfiguration, blueGreenUpdatePolicy: renderBlueGreen(scope, rollout!) };
 }
 
+/**
+ * Blue/green: where the bakes go.
+ *
+ * - ALL_AT_ONCE: the final bake is the baking period, `TrafficRoutingConfiguration.WaitIntervalInSeconds`
+ *   (SageMaker guide, all at once traffic shifting: "Once the green fleet starts receiving traffic, the baking
+ *   period begins ... If any alarms trip during the baking period, then an auto-rollback initiates");
+ *   `TerminationWaitInSeconds` 0. Earlier versions rendered it as `TerminationWaitInSeconds`, which SageMaker does
+ *   not watch with alarms: the all-at-once shift was never watched at all.
+ * - CANARY / LINEAR: each step bakes for `WaitIntervalInSeconds` (watched); the final bake stays
+ *   `TerminationWaitInSeconds`: after the last shift SageMaker keeps the old fleet that long (a manual rollback
+ *   target) WITHOUT watching the alarms (API: "Additional waiting time ... after the completion of an endpoint
+ *   deployment before terminating the old endpoint fleet"; the guides name the baking periods only).
+ */
 function renderBlueGreen(scope: IConstruct, r: Rollout): sagemaker.CfnEndpoint.BlueGreenUpdatePolicyProperty {
-  const wait = r.stepInterval?.toSeconds() ?? 0;
+  const allAtOnce = r.strategy === RolloutStrategy.ALL_AT_ONCE;
   const bake = r.finalBakeTime.toSeconds();
-  // Traffic shifts that wait: one for a canary, ceil(100 / step) for linear, none all at once.
-  const steps = r.strategy === RolloutStrategy.ALL_AT_ONCE ? 0 : r.linearStepCount;
+  // Both fields take 0-3600 s (botocore TrafficRoutingConfig.WaitIntervalInSeconds, TerminationWaitInSeconds): the
+  // Rollout itself rejects a finalBakeTime above 1 hour (LaneValidationError on 'finalBakeTime'); a token passes.
+  const wait = allAtOnce ? bake : r.stepInterval?.toSeconds() ?? 0;
+  const termination = allAtOnce ? 0 : bake;
+  // Waits that SageMaker sits through: one per step (one for a canary, ceil(100 / step) for linear, the baking
+  // period all at once) plus the termination wait.
+  const steps = allAtOnce ? 1 : r.linearStepCount;
   // Waits plus an hour to provision the new fleet, within the API's 600 - 28,800 s
   // (BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds). Unknown (a token) step count or wait:
-  // no timeout is rendered (SageMaker's default applies).
-  const known = steps !== undefined && !Token.isUnresolved(wait) && !Token.isUnresolved(bake);
-  const timeout = steps === undefined ? undefined : Math.max(MIN_EXECUTION_TIMEOUT, steps * wait + bake + 3600);
+  // no timeout is rendered (SageMaker's default applies; token arithmetic would render a wrong number).
+  const known = steps !== undefined && !Token.isUnresolved(wait) && !Token.isUnresolved(termination);
+  const timeout = known ? Math.max(MIN_EXECUTION_TIMEOUT, steps * wait + termination + 3600) : undefined;
   if (known && timeout! > MAX_EXECUTION_TIMEOUT) {
-    throw invalid(scope, 'rollout', r.toString(), `waits ${Duration.seconds(steps * wait + bake).toHumanString()} in total; with an hour to provision the new fleet that exceeds SageMaker's 8-hour deployment limit (MaximumExecutionTimeoutInSeconds <= 28800)`, 'Use fewer or shorter steps, or a shorter final bake.');
+    throw invalid(scope, 'rollout', r.toString(), `waits ${Duration.seconds(steps * wait + termination).toHumanString()} in total; with an hour to provision the new fleet that exceeds SageMaker's 8-hour deployment limit (MaximumExecutionTimeoutInSeconds <= 28800)`, 'Use fewer or shorter steps, or a shorter final bake.');
   }
   const routing: sagemaker.CfnEndpoint.TrafficRoutingConfigProperty = r.strategy === RolloutStrategy.CANARY
     ? { type: 'CANARY', waitIntervalInSeconds: wait, canarySize: { type: 'CAPACITY_PERCENT', value: r.percent } }
     : r.strategy === RolloutStrategy.LINEAR
       ? { type: 'LINEAR', waitIntervalInSeconds: wait, linearStepSize: { type: 'CAPACITY_PERCENT', value: r.percent } }
       // The API requires WaitIntervalInSeconds for every type (the CloudFormation schema does not say so).
-      : { type: 'ALL_AT_ONCE', waitIntervalInSeconds: 0 };
+      : { type: 'ALL_AT_ONCE', waitIntervalInSeconds: wait };
   return {
     trafficRoutingConfiguration: routing,
-    terminationWaitInSeconds: bake,
+    terminationWaitInSeconds: termination,
     maximumExecutionTimeoutInSeconds: timeout,
   };
 }
