@@ -35,7 +35,11 @@ export interface RolloutOptions {
   readonly autoRollback?: boolean;
 
   /**
-   * Time the fully shifted new version is watched before the old one is released.
+   * Time the fully shifted new version runs before the old one is released. Whether the rollback alarms
+   * watch it depends on the platform: SageMaker watches it for an all-at-once rollout (its baking period)
+   * but not after the last step of a canary or linear one (the old fleet is only kept for a manual
+   * rollback); Argo Rollouts pauses on it with the analysis running; lanes that cannot render it reject it
+   * (CodeDeploy for Lambda, ECS rolling deployments). Each lane's README says which.
    *
    * @default Duration.minutes(10)
    */

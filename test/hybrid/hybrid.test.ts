@@ -44,7 +44,7 @@ test('the baseline scales on in-flight requests with the warm buffer and rolls o
     DeploymentConfig: Match.objectLike({
       // The 10-minute bake is SageMaker's baking period (WaitIntervalInSeconds), the one its alarms watch.
       BlueGreenUpdatePolicy: Match.objectLike({ TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 600 } }),
-      AutoRollbackConfiguration: { Alarms: [{ AlarmName: { Ref: Match.stringLikeRegexp('^AssistantBaselineSloLatency') } }, { AlarmName: { Ref: Match.stringLikeRegexp('^AssistantBaselineSloErrorRate') } }] },
+      AutoRollbackConfiguration: { Alarms: [{ AlarmName: Match.stringLikeRegexp('-Baseline-SloLatency-') }, { AlarmName: Match.stringLikeRegexp('-Baseline-SloErrorRate-') }] },
     }),
   });
 });

@@ -17,7 +17,7 @@ import * as path from 'path';
 
 const INTEG_DIR = __dirname;
 const UPDATE = process.env.INTEG_SNAPSHOT_UPDATE === '1';
-const EXAMPLES = ['managed-endpoint', 'serverless-burst', 'document-batch', 'edge-privacy', 'existing-app', 'gpu-cluster', 'hybrid'];
+const EXAMPLES = ['managed-endpoint', 'serverless-burst', 'document-batch', 'edge-privacy', 'existing-app', 'gpu-cluster', 'hybrid', 'delivery'];
 
 /**
  * integ-tests-alpha stamps every assertion custom resource with `salt: Date.now()` so that it
