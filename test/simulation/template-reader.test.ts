@@ -40,7 +40,8 @@ describe('reading the hybrid stack', () => {
       predefined: 'SageMakerVariantConcurrentRequestsPerModelHighResolution', targetValue: 3.2, scaleOutCooldown: 60, scaleInCooldown: 600, disableScaleIn: false,
     });
     // Blue/green all at once, the old fleet kept 10 minutes (TerminationWaitInSeconds) while the alarms watch.
-    expect(l.rollout).toMatchObject({ mechanism: 'sagemaker-blue-green', type: 'ALL_AT_ONCE', canaryPercent: 100, waitSeconds: 0, finalBakeSeconds: 600 });
+    expect(l.rollout).toMatchObject({ mechanism: 'sagemaker-blue-green', type: 'ALL_AT_ONCE', canaryPercent: 100, waitSeconds: 600, finalBakeSeconds: 0 });
+    // All at once: the 10-minute bake is SageMaker's baking period (WaitIntervalInSeconds), the one its alarms watch.
     const [latency, errors] = l.rollout!.alarms;
     expect(latency).toMatchObject({ period: 300, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 300000, evaluateLowSampleCountPercentile: 'ignore', metric: { metricName: 'ModelLatency', stat: 'p95', unit: 'Microseconds' } });
     // The error rate is the SLO's one-sided test over the 5-minute window (z² > 9.5495), windows of 100+ requests.
