@@ -2,12 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import {
   AutoscalingPolicy, EdgeFleetChannel, EndpointMode, FleetRelease, GpuServingChart, HardwareTarget, HybridTopology,
   InferenceFrontDoor, InFlightJobHandling, JobFailureType, ManagedEndpoint, QueueDrainedWorkers, Rollout, ScalingTrigger,
   ServiceLevelObjective, WarmServerlessFunction,
 } from '../../lib';
+import { DriftMonitor, RetrainingHook } from '../../lib/managed-endpoint';
 import { ResilienceExperiments } from '../../lib/operations';
 import { createGpuServingChart } from '../gpu-cluster/chart';
 import { demoArtifact } from '../shared/artifact';
@@ -46,6 +48,8 @@ export interface HybridApp {
   readonly charts: GpuServingChart[];
   /** AWS FIS experiment templates for Burst, Summaries and the front door's router (created, never started). */
   readonly experiments: ResilienceExperiments;
+  /** Model Monitor drift checks on the baseline's captured requests, starting retraining on violations. */
+  readonly drift: DriftMonitor;
 }
 
 const HANDLER_DIR = path.join(__dirname, '..', 'serverless-burst', 'handler');
@@ -76,7 +80,8 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
   });
 
   const topology = new HybridTopology(stack, 'Assistant', {
-    artifact: demoArtifact('1.4.0'),
+    // The int8 edge build is signed: kiosks verify the signature before they unpack the weights (supply chain).
+    artifact: demoArtifact('1.4.0', { signed: true }),
     slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 }),
     rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }),
     // Your prices (on-demand, per instance or task hour); nothing is looked up over the network.
@@ -104,6 +109,8 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
     // baked 10 minutes on the rollback alarms with the old fleet kept for an immediate rollback (the
     // bake must be SageMaker's baking period, WaitIntervalInSeconds, to be watched: a lane change).
     rollout: Rollout.allAtOnce({ finalBakeTime: Duration.minutes(10) }),
+    // 10% of requests and responses captured (KMS-encrypted bucket) for the drift monitor below.
+    dataCapture: { samplingPercent: 10 },
   });
 
   const burst = new WarmServerlessFunction(topology, 'Burst', {
@@ -164,6 +171,16 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
   // listed in experiments.unsupportedLanes. Synth warns what the lanes still need before they can run.
   const experiments = new ResilienceExperiments(topology, 'Experiments');
 
+  // Drift: hourly Model Monitor data-quality runs on the baseline's captured requests against the baseline
+  // the training pipeline wrote for this version; a run with violations raises the alarm and starts the
+  // retraining pipeline (both belong to the training side: referenced by name).
+  const drift = new DriftMonitor(topology, 'Drift', {
+    endpoint: baseline,
+    baselineBucket: s3.Bucket.fromBucketName(stack, 'Baselines', 'assistant-model-monitor-baselines'),
+    baselinePrefix: 'baselines/assistant/1.4.0/',
+    retrainingHook: RetrainingHook.sageMakerPipeline(stack.formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: 'assistant-retrain' })),
+  });
+
   const k8sApp = new cdk8s.App({ outdir: options.manifestsDir ?? fs.mkdtempSync(path.join(require('os').tmpdir(), 'manifests-')) });
   const recommender = createGpuServingChart(k8sApp, 'recsys');
   if (options.manifestsDir) {
@@ -178,6 +195,6 @@ export function createHybridApp(options: HybridAppOptions = {}): HybridApp {
   new CfnOutput(stack, 'SummariesQueueUrl', { value: summaries.queue.queueUrl });
   new CfnOutput(stack, 'FrontDoorUrl', { value: frontDoor.url });
 
-  return { app, stack, topology, baseline, burst, summaries, edge, frontDoor, charts: [recommender], experiments };
+  return { app, stack, topology, baseline, burst, summaries, edge, frontDoor, charts: [recommender], experiments, drift };
 }
 

@@ -1,5 +1,6 @@
+import * as fs from 'fs';
 import * as path from 'path';
-import { HardwareTarget, ModelArtifact, ModelPrecision, ModelWeights, ServingImage } from '../../lib';
+import { ArtifactSignature, HardwareTarget, ModelArtifact, ModelPrecision, ModelWeights, ServingImage } from '../../lib';
 
 const MODEL_DIR = path.join(__dirname, 'model');
 
@@ -8,8 +9,13 @@ const MODEL_DIR = path.join(__dirname, 'model');
  * recommendation model, with a CPU fp32 primary build, an fp16 NVIDIA GPU build and an int8 arm64
  * build for edge devices. Weights are real files (a few bytes of JSON in a .tar.gz) so assets,
  * digests and grants behave exactly as with a real model.
+ *
+ * With `signed`, the int8 edge build carries a detached signature (`model.tar.gz.sig`, ECDSA P-256 over
+ * SHA-256, made with `openssl dgst -sha256 -sign`; the demo's signing key was thrown away, only its public
+ * half `signing-key.pub.pem` is kept): devices verify it before they unpack the weights.
  */
-export function demoArtifact(version: string = '1.4.0'): ModelArtifact {
+export function demoArtifact(version: string = '1.4.0', options: { signed?: boolean } = {}): ModelArtifact {
+  const int8 = path.join(MODEL_DIR, 'int8');
   return ModelArtifact.fromAsset(path.join(MODEL_DIR, 'fp32', 'model.tar.gz'), {
     name: 'assistant',
     version,
@@ -27,7 +33,10 @@ export function demoArtifact(version: string = '1.4.0'): ModelArtifact {
       {
         target: HardwareTarget.EDGE_ARM64,
         precision: ModelPrecision.INT8,
-        weights: ModelWeights.fromAsset(path.join(MODEL_DIR, 'int8', 'model.tar.gz')),
+        weights: ModelWeights.fromAsset(path.join(int8, 'model.tar.gz')),
+        signature: options.signed
+          ? ArtifactSignature.fromAsset(path.join(int8, 'model.tar.gz.sig'), fs.readFileSync(path.join(int8, 'signing-key.pub.pem'), 'utf8'))
+          : undefined,
       },
     ],
     card: {

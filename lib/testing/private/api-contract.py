@@ -844,6 +844,13 @@ MAPPINGS = {
     "AWS::CodeDeploy::Application": map_simple("codedeploy", "CreateApplication", generated=["applicationName"]),
     "AWS::CodeDeploy::DeploymentGroup": codedeploy_group,
     "AWS::CodeDeploy::DeploymentConfig": map_simple("codedeploy", "CreateDeploymentConfig", generated=["deploymentConfigName"]),
+    "AWS::SageMaker::DataQualityJobDefinition": map_simple("sagemaker", "CreateDataQualityJobDefinition", generated=["JobDefinitionName"], cfn_only={
+        "EndpointName": "CloudFormation-only: the endpoint is named in DataQualityJobInput.EndpointInput, which is checked"}),
+    "AWS::SageMaker::MonitoringSchedule": map_simple("sagemaker", "CreateMonitoringSchedule", generated=["MonitoringScheduleName"], cfn_only={
+        "EndpointName": "CloudFormation-only: the endpoint is named by the job definition's input, which is checked",
+        "FailureReason": "read-only status in the CloudFormation schema; not an API input",
+        "LastMonitoringExecutionSummary": "read-only status in the CloudFormation schema; not an API input",
+        "MonitoringScheduleStatus": "read-only status in the CloudFormation schema; not an API input"}),
     "AWS::FIS::ExperimentTemplate": map_simple("fis", "CreateExperimentTemplate", generated=["clientToken"]),
     "AWS::CloudWatch::CompositeAlarm": map_simple("cloudwatch", "PutCompositeAlarm", generated=["AlarmName"]),
     "AWS::ECS::TaskDefinition": ecs_task_definition,
