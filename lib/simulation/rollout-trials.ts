@@ -170,6 +170,14 @@ export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): Rol
         const every = Math.max(1, Math.round(am.interval / 60));
         if (seen.length % every !== 0) { return; }
         const window = Math.max(every, Math.round((am.windowSeconds ?? am.interval) / 60));
+        if (am.breachMinutes) {
+          // The lane's latency count: minutes of the window whose percentile (from enough requests) is over.
+          const bm = am.breachMinutes;
+          const breaching = seen.slice(-window).filter(x => x.requests > 0 && x.requests >= bm.minRequestsPerMinute && percentileOver(x, am.quantile ?? q)).length;
+          if (breaching >= bm.failAt) { failures[i]++; }
+          if (failures[i] > am.failureLimit) { fired = true; }
+          return;
+        }
         const c: MinuteCounts = { requests: 0, errors: 0, over: 0, latencyQ: q };
         for (const x of seen.slice(-window)) { c.requests += x.requests; c.errors += x.errors; c.over += x.over; }
         if (!analysisPasses(am, c, thrMs)) { failures[i]++; }
@@ -197,7 +205,7 @@ export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): Rol
 
 function analysisPasses(am: AnalysisMetricSpec, c: MinuteCounts, thrMs: number): boolean {
   if (am.bound === undefined) { return true; }
-  // A query guarded by a minimum request count returns no failure below it (what-if `minRequests`).
+  // A query guarded by a minimum request count returns no failure below it (`minRequests`).
   if (am.minRequests !== undefined && c.requests < am.minRequests) { return true; }
   if (am.measures === 'error-rate' && am.zTest) {
     const { p, z2 } = am.zTest;
@@ -211,9 +219,13 @@ function analysisPasses(am: AnalysisMetricSpec, c: MinuteCounts, thrMs: number):
   }
   // Latency quantile of the canary's requests over the bound (the query's `or vector(0)` passes on no data).
   if (c.requests === 0) { return true; }
-  const q = am.quantile ?? 0.95;
   void thrMs;
-  return !(c.over >= c.requests - Math.ceil(q * c.requests) + 1);
+  return !percentileOver(c, am.quantile ?? 0.95);
+}
+
+/** Nearest-rank percentile `q` of the minute(s) over the latency threshold: enough requests are over it. */
+function percentileOver(c: MinuteCounts, q: number): boolean {
+  return c.over >= c.requests - Math.ceil(q * c.requests) + 1;
 }
 
 /**
