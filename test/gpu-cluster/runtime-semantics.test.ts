@@ -176,6 +176,10 @@ describe('item 16: SLO guardrails fail closed', () => {
     expect(() => argo(SLO, Rollout.canary({ percent: 10, bakeTime: Duration.minutes(1), finalBakeTime: Duration.seconds(needed - 61) })))
       .toThrow(new RegExp(`'rollout' .* pauses ${needed - 1} s in all, but the SLO analysis needs ${needed} s \\(a 60 s initial delay and 2 measurement\\(s\\) of 60 s\\) .* the new version would be promoted unwatched`));
     expect(() => argo(SLO, Rollout.allAtOnce({ finalBakeTime: Duration.seconds(0) }))).toThrow(/pauses 0 s in all/);
+    // Without a latency objective one failed measurement is enough: 60 s + 60 s.
+    const queueOnly = ServiceLevelObjective.timeInQueue(Duration.seconds(1));
+    expect(() => argo(queueOnly, Rollout.allAtOnce({ finalBakeTime: Duration.seconds(120) }))).not.toThrow();
+    expect(() => argo(queueOnly, Rollout.allAtOnce({ finalBakeTime: Duration.seconds(119) }))).toThrow(/pauses 119 s in all, but the SLO analysis needs 120 s \(a 60 s initial delay and 1 measurement/);
   });
 
   test('KEDA Prometheus triggers error on no data (ignoreNullValues "false") and hold the replicas through a fallback', () => {

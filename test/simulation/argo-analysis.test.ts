@@ -52,3 +52,22 @@ describe('trials with the emitted analysis (issue 17 targets, 400 seeded trials 
     expect(run(rps, CanaryKind.HEALTHY).rolledBackPercent).toBeLessThanOrEqual(1);
   });
 });
+
+describe('the reader reports what it cannot read instead of guessing', () => {
+  test('a windowed query that is neither the error test nor the latency count is unsupported (and skipped), as is a queue-time metric', () => {
+    const findings: any[] = [];
+    const { readManifests } = require('../../lib/simulation/manifest-reader');
+    const objs = [
+      { kind: 'Deployment', metadata: { name: 'm', namespace: 'n' }, spec: { replicas: 1 } },
+      { kind: 'Rollout', metadata: { name: 'm', namespace: 'n' }, spec: { workloadRef: { kind: 'Deployment', name: 'm' }, strategy: { canary: { steps: [{ setWeight: 50 }, { pause: { duration: '300s' } }], analysis: { templates: [{ templateName: 't' }] } } } } },
+      { kind: 'AnalysisTemplate', metadata: { name: 't' }, spec: { metrics: [
+        { name: 'odd', interval: '60s', successCondition: 'result[0] <= 1', provider: { prometheus: { query: 'avg_over_time((100 * sum(rate(x_failure[1m])))[5m:1m])' } } },
+        { name: 'queue', interval: '60s', successCondition: 'result[0] <= 1', provider: { prometheus: { query: 'sum(rate(nv_inference_queue_duration_us[1m]))' } } },
+        { name: 'plain', interval: '60s', successCondition: 'result[0] <= 1', provider: { prometheus: { query: 'sum(rate(x_failure[1m]))' } } },
+      ] } },
+    ];
+    const lanes = readManifests({ source: 'app', objects: objs }, findings);
+    expect(lanes[0].rollout.analysis.map((a: any) => [a.name, a.measures])).toEqual([['odd', 'unknown'], ['queue', 'unknown'], ['plain', 'error-rate']]);
+    expect(findings.filter(f => f.type === 'analysis').map(f => f.resource)).toEqual(['AnalysisTemplate metric odd', 'AnalysisTemplate metric queue']);
+  });
+});
