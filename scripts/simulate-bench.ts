@@ -135,14 +135,5 @@ trialRows('4a. Lane fix (managed endpoint): blue/green ALL_AT_ONCE bakes in Wait
     .map(l => ({ ...l, rollout: { ...l.rollout!, waitSeconds: l.rollout!.finalBakeSeconds, finalBakeSeconds: 0 } })));
 trialRows('4b. Serverless lane judged on the new version only (its RollbackLatency/RollbackErrorRate carry ExecutedVersion; same as 4 since the lane emits them)',
   rolloutLanes.filter(l => l.kind === 'serverless'), { canaryOnlyAlarms: true });
-const argoLanes = rolloutLanes.filter(l => l.rollout?.mechanism === 'argo-canary');
-const sloDesign = (canaryPercent?: number) => (l: LaneSpec): LaneSpec => ({
-  ...l, rollout: {
-    ...l.rollout!, canaryPercent: canaryPercent ?? l.rollout!.canaryPercent,
-    analysis: l.rollout!.analysis.map(a => (a.measures === 'error-rate'
-      ? { ...a, interval: 60, windowSeconds: 300, minRequests: 100, zTest: { p: (a.bound ?? 1) / 100, z2: 9.5495 }, failureLimit: 0 }
-      : { ...a, interval: 60, windowSeconds: 300, minRequests: 200, failureLimit: 0 })),
-  },
-});
-trialRows('4c. What-if (Argo, GPU lane): the SLO alarms\' design in the analysis: every minute over a 5-minute range, error rate by the one-sided test (99.9%, 100+ requests), p95 from 200+ requests, failureLimit 0', argoLanes.map(sloDesign()));
-trialRows('4d. What-if (Argo): 4c with a 75% first canary step (enough canary requests at 2 RPS)', argoLanes.map(sloDesign(75)));
+// The GPU lane's Argo analysis is read as emitted (the rollback alarms' design: every minute over the 5-minute
+// rollbackWindow, the one-sided error test, two slow one-minute p95s; example first step 75%): no what-if rows.

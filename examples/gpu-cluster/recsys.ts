@@ -51,7 +51,9 @@ export function recsysServingOptions(): GpuServingOptions {
       outputs: [{ name: 'OUTPUT__0', dataType: 'TYPE_FP16', dims: [100] }],
     }),
     slo: ServiceLevelObjective.latency(95, Duration.millis(100), { maxErrorRatePercent: 1 }),
-    rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(10), finalBakeTime: Duration.minutes(10) }),
+    // A 75% first step: at 2 RPS a 10% canary serves 60 requests in the 5-minute rollback window, too
+    // few for the error test to tell 5% from the 1% objective; 75% serves 450 (README "Rollback analysis").
+    rollout: Rollout.canary({ percent: 75, bakeTime: Duration.minutes(10), finalBakeTime: Duration.minutes(10) }),
     rolloutMode: KubernetesRolloutMode.ARGO_ROLLOUTS,
     gateway: { name: 'inference-gateway', namespace: 'gateway' },
     hostnames: ['recsys.internal.example.com'],

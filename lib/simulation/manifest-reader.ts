@@ -52,10 +52,12 @@ export function readManifests(m: ManifestInput, findings: ReaderFinding[]): Lane
       }
     }
     const laneLabel = w.metadata?.labels?.['inference.cdk/lane'] ?? 'gpu-cluster';
+    const latencyMetric = analysis.find(a => a.measures === 'latency');
+    const errorMetric = analysis.find(a => a.measures === 'error-rate');
     const slo: SloSpec = {
       latencyPercentile: analysis.find(a => a.measures === 'latency')?.quantile !== undefined ? analysis.find(a => a.measures === 'latency')!.quantile! * 100 : undefined,
-      latencyMs: analysis.find(a => a.measures === 'latency')?.bound,
-      maxErrorRatePercent: analysis.find(a => a.measures === 'error-rate')?.bound,
+      latencyMs: latencyMetric?.breachMinutes?.thresholdMs ?? latencyMetric?.bound,
+      maxErrorRatePercent: errorMetric?.zTest ? errorMetric.zTest.p * 100 : errorMetric?.bound,
     };
     lanes.push({
       path: lanePath, kind: laneLabel, anchor: `${w.kind}/${name}`, scalableTargets: [], kubernetesScalers, rollout,
@@ -111,15 +113,40 @@ function readScaler(s: any, lanePath: string, findings: ReaderFinding[]): Kubern
 function readAnalysisMetric(metric: any, lanePath: string, findings: ReaderFinding[]): AnalysisMetricSpec {
   const query: string = metric.provider?.prometheus?.query ?? '';
   const cond: string = metric.successCondition ?? '';
-  const bound = /result\[0\]\s*<=?\s*([0-9.]+)/.exec(cond);
+  const bound = /result\[0\]\s*(<=?)\s*([0-9.]+)/.exec(cond);
   const quantile = /quantile="([0-9.]+)"/.exec(query);
-  const measures = quantile ? 'latency' : /failure|error|5xx/i.test(query) ? 'error-rate' : 'unknown';
-  if (!metric.provider?.prometheus || measures === 'unknown' || !bound) {
-    findings.push({ lane: lanePath, resource: `AnalysisTemplate metric ${metric.name}`, type: 'analysis', severity: 'unsupported', message: 'analysis metric the simulator cannot read (needs a Prometheus latency-quantile or error-rate query and `result[0] <= X`)' });
+  const measures = /queue/i.test(query) ? 'unknown' : quantile ? 'latency' : /failure|error|5xx/i.test(query) ? 'error-rate' : 'unknown';
+  // The rollback window of a subquery range (`[5m:1m]`), and the guards and tests the lane renders
+  // (lib/gpu-cluster/private/rollback-analysis.ts).
+  const range = /\[(\d+)m:1m\]/.exec(query);
+  const windowSeconds = range ? Number(range[1]) * 60 : undefined;
+  let zTest: AnalysisMetricSpec['zTest'];
+  let minRequests: number | undefined;
+  let breachMinutes: AnalysisMetricSpec['breachMinutes'];
+  if (measures === 'error-rate' && /\^ 2 \//.test(query) && bound) {
+    const p = /- ([0-9.e-]+) \* \(sum_over_time/.exec(query);
+    const guard = />= (\d+)\) and on\(\)/.exec(query);
+    if (p) { zTest = { p: Number(p[1]), z2: Number(bound[2]) }; }
+    minRequests = guard ? Number(guard[1]) : undefined;
+  }
+  if (measures === 'latency' && windowSeconds !== undefined && bound) {
+    const over = /> bool ([0-9.]+)\)/.exec(query);
+    const perMinute = /\* 60 >= (\d+)\)/.exec(query);
+    if (over) {
+      breachMinutes = { thresholdMs: Number(over[1]), minRequestsPerMinute: perMinute ? Number(perMinute[1]) : 0, failAt: bound[1] === '<' ? Number(bound[2]) : Number(bound[2]) + 1 };
+    }
+  }
+  const understood = measures !== 'unknown' && bound && (windowSeconds === undefined || zTest || breachMinutes);
+  if (!metric.provider?.prometheus || !understood) {
+    findings.push({ lane: lanePath, resource: `AnalysisTemplate metric ${metric.name}`, type: 'analysis', severity: 'unsupported', message: 'analysis metric the simulator cannot read (needs a Prometheus latency-quantile or error-rate query and `result[0] <= X`, or the lane\'s windowed error test / latency breach count)' });
   }
   return {
     name: metric.name, interval: durationSeconds(metric.interval ?? '60s'), failureLimit: num(metric.failureLimit) ?? 0,
-    successCondition: cond, query, measures, bound: bound ? Number(bound[1]) : undefined, quantile: quantile ? Number(quantile[1]) : undefined,
+    successCondition: cond, query, measures: understood ? measures : 'unknown', bound: bound ? Number(bound[2]) : undefined, quantile: quantile ? Number(quantile[1]) : undefined,
+    ...(windowSeconds !== undefined ? { windowSeconds } : {}),
+    ...(minRequests !== undefined ? { minRequests } : {}),
+    ...(zTest ? { zTest } : {}),
+    ...(breachMinutes ? { breachMinutes } : {}),
   };
 }
 

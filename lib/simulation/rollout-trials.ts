@@ -62,7 +62,8 @@ export interface RolloutTrialResult {
   readonly note?: string;
 }
 
-interface MinuteCounts { requests: number; errors: number; over: number; latencyQ: number }
+/** One minute of a version's traffic: requests, failed requests, requests over the latency threshold. */
+export interface MinuteCounts { requests: number; errors: number; over: number; latencyQ: number }
 
 /**
  * Run `trials` seeded canaries of one lane, judged exactly as the emitted deployment would judge
@@ -162,17 +163,14 @@ export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): Rol
         if (a.push(scoped ? newV : both)) { fired = true; }
       }
       // Argo analysis sees the canary's pods only; a measurement every interval over the query's range
-      // (the interval unless a what-if sets a longer window); failed when the condition is false.
+      // (its subquery window, e.g. `[5m:1m]`, else the interval), judged as the emitted query and condition.
       r.analysis.forEach((am, i) => {
         if (m < 0 || am.measures === 'unknown') { return; }
         const seen = analysisMinutes[i];
         seen.push(newV);
         const every = Math.max(1, Math.round(am.interval / 60));
         if (seen.length % every !== 0) { return; }
-        const window = Math.max(every, Math.round((am.windowSeconds ?? am.interval) / 60));
-        const c: MinuteCounts = { requests: 0, errors: 0, over: 0, latencyQ: q };
-        for (const x of seen.slice(-window)) { c.requests += x.requests; c.errors += x.errors; c.over += x.over; }
-        if (!analysisPasses(am, c, thrMs)) { failures[i]++; }
+        if (analysisMeasurementFails(am, seen, q, thrMs)) { failures[i]++; }
         if (failures[i] > am.failureLimit) { fired = true; }
       });
       if (fired && m >= 0) { rolledBackAt = m + 1; }
@@ -195,9 +193,29 @@ export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): Rol
   };
 }
 
+/**
+ * One Argo measurement of an analysis metric, as the emitted query and condition judge it, after the
+ * minutes `seen` (oldest first, the canary's pods only): true when it fails. The window is the query's
+ * range (`[5m:1m]`) or the interval. The error test: `(E − p·N)² ÷ (p(1−p)·N) > z²` with
+ * `N >= minRequests` and `E > p·N`; the latency count: the window's minutes whose percentile (nearest
+ * rank, from at least `minRequestsPerMinute` requests) is over the threshold, failing at `failAt`.
+ */
+export function analysisMeasurementFails(am: AnalysisMetricSpec, seen: MinuteCounts[], q: number, thrMs: number): boolean {
+  const every = Math.max(1, Math.round(am.interval / 60));
+  const window = Math.max(every, Math.round((am.windowSeconds ?? am.interval) / 60));
+  if (am.breachMinutes) {
+    const bm = am.breachMinutes;
+    const breaching = seen.slice(-window).filter(x => x.requests > 0 && x.requests >= bm.minRequestsPerMinute && percentileOver(x, am.quantile ?? q)).length;
+    return breaching >= bm.failAt;
+  }
+  const c: MinuteCounts = { requests: 0, errors: 0, over: 0, latencyQ: q };
+  for (const x of seen.slice(-window)) { c.requests += x.requests; c.errors += x.errors; c.over += x.over; }
+  return !analysisPasses(am, c, thrMs);
+}
+
 function analysisPasses(am: AnalysisMetricSpec, c: MinuteCounts, thrMs: number): boolean {
   if (am.bound === undefined) { return true; }
-  // A query guarded by a minimum request count returns no failure below it (what-if `minRequests`).
+  // A query guarded by a minimum request count returns no failure below it (`minRequests`).
   if (am.minRequests !== undefined && c.requests < am.minRequests) { return true; }
   if (am.measures === 'error-rate' && am.zTest) {
     const { p, z2 } = am.zTest;
@@ -211,9 +229,13 @@ function analysisPasses(am: AnalysisMetricSpec, c: MinuteCounts, thrMs: number):
   }
   // Latency quantile of the canary's requests over the bound (the query's `or vector(0)` passes on no data).
   if (c.requests === 0) { return true; }
-  const q = am.quantile ?? 0.95;
   void thrMs;
-  return !(c.over >= c.requests - Math.ceil(q * c.requests) + 1);
+  return !percentileOver(c, am.quantile ?? 0.95);
+}
+
+/** Nearest-rank percentile `q` of the minute(s) over the latency threshold: enough requests are over it. */
+function percentileOver(c: MinuteCounts, q: number): boolean {
+  return c.over >= c.requests - Math.ceil(q * c.requests) + 1;
 }
 
 /**

@@ -147,15 +147,20 @@ export interface AnalysisMetricSpec {
   readonly bound?: number;
   /** For latency: the quantile (0.95). */
   readonly quantile?: number;
-  /** Fewest requests in an interval for a measurement to count (a guard in the query); what-ifs only. */
+  /** Fewest requests in the window for a measurement to count (a guard in the query). */
   readonly minRequests?: number;
-  /** Range of the query (`[5m]`), seconds, when longer than the interval: a sliding window; what-ifs only. @default the interval */
+  /** Range of the query (`[5m:1m]`), seconds, when longer than the interval: a sliding window. @default the interval */
   readonly windowSeconds?: number;
   /**
    * Error rate judged by the SLO's one-sided test instead of `result <= bound`: fails when
-   * `(errors − p·n)² / (p(1−p)·n) > z2` with errors above `p·n`; what-ifs only.
+   * `(errors − p·n)² / (p(1−p)·n) > z2` with errors above `p·n`.
    */
   readonly zTest?: { readonly p: number; readonly z2: number };
+  /**
+   * Latency judged by counting the window's minutes whose percentile (from at least
+   * `minRequestsPerMinute` requests) is over `thresholdMs`: fails when the count reaches `failAt`.
+   */
+  readonly breachMinutes?: { readonly thresholdMs: number; readonly minRequestsPerMinute: number; readonly failAt: number };
 }
 
 /** How new versions reach traffic, as emitted. */

@@ -38,7 +38,7 @@ test('serves the fp16 GPU build with Triton dynamic batching, scales on in-fligh
   const so = objs.find((o: any) => o.kind === 'ScaledObject');
   expect(so.spec).toMatchObject({ minReplicaCount: 2, maxReplicaCount: 40, pollingInterval: 15, scaleTargetRef: { kind: 'Rollout', name: 'recsys' } });
   expect(so.spec.triggers.map((t: any) => [t.name, t.metadata.threshold ?? t.metadata.desiredReplicas])).toEqual([['in-flight-per-pod', '7'], ['schedule-flash-sale', '28']]);
-  expect(objs.find((o: any) => o.kind === 'Rollout').spec.strategy.canary.steps[0]).toEqual({ setWeight: 10 });
+  expect(objs.find((o: any) => o.kind === 'Rollout').spec.strategy.canary.steps[0]).toEqual({ setWeight: 75 });
   template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'keda', Namespace: 'keda' });
   template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'recsys', ServiceAccount: 'recsys' });
   // The applied manifest is the chart: every object kind of it, on the example's cluster.

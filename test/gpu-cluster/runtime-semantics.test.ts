@@ -100,27 +100,32 @@ describe('item 16: SLO guardrails fail closed', () => {
     const byName = Object.fromEntries(metrics.map((m: any) => [m.name, m]));
     for (const m of metrics) {
       expect(m.provider.prometheus.query).not.toContain('vector(0)');
-      expect(m.successCondition).toMatch(/^len\(result\) > 0 && result\[0\] <= /);
-      expect(m.failureCondition).toMatch(/^len\(result\) > 0 && result\[0\] > /);
+      expect(m.successCondition).toMatch(/^len\(result\) > 0 && result\[0\] <=? /);
+      expect(m.failureCondition).toMatch(/^len\(result\) > 0 && result\[0\] >=? /);
     }
     const sel = 'namespace="recsys",service="recsys",rollouts_pod_template_hash="{{args.canary-hash}}"';
     const all = `sum(rate(nv_inference_request_success{${sel}}[1m])) + sum(rate(nv_inference_request_failure{${sel}}[1m]))`;
     const rate = `100 * sum(rate(nv_inference_request_failure{${sel}}[1m])) / (sum(rate(nv_inference_request_success{${sel}}[1m])) + sum(rate(nv_inference_request_failure{${sel}}[1m])) > 0)`;
-    // The rate with >= 100 requests in the period (1% objective), 0 with fewer, no sample with none.
-    expect(byName['error-rate'].provider.prometheus.query).toBe(`((${rate}) and on() ((${all}) * 60 >= 100)) or on() (0 * ((${all}) > 0))`);
-    expect(byName['time-in-queue'].successCondition).toBe('len(result) > 0 && result[0] <= 1');
-    // Latency and queue time: judged with >= 20 canary requests in the period (p95: one slow request
-    // out of 20 is not the 95th percentile), 0 with fewer, no sample with none.
+    // N and E: the canary's requests and errors in the 5-minute window (one per-second sample a minute, x 60).
+    const n = `(sum_over_time((${all})[5m:1m]) * 60)`;
+    const e = `(sum_over_time(((${rate}) / 100 * (${all}))[5m:1m]) * 60)`;
+    // The rollback alarms' one-sided test: (E - pN)^2 / (p(1-p)N) with N >= 100 and E > pN; 0 otherwise; no sample with no request.
+    expect(byName['error-rate'].provider.prometheus.query).toBe(
+      `(((${e} - 0.01 * ${n}) ^ 2 / (0.0099 * ${n})) and on() (${n} >= 100) and on() (${e} > 0.01 * ${n})) or on() (0 * (${n} > 0))`);
+    expect(byName['error-rate'].successCondition).toBe('len(result) > 0 && result[0] <= 9.5495');
+    // Latency: the window's minutes whose p95 (from >= 20 canary requests in the minute: one slow request
+    // out of 20 is not the 95th percentile) was over 100 ms; a minute with fewer is not counted.
     const p95 = `max(nv_inference_request_summary_us{${sel},quantile="0.95"} >= 0) / 1000`;
-    expect(byName['latency-p95'].provider.prometheus.query).toBe(`((${p95}) and on() ((${all}) * 60 >= 20)) or on() (0 * ((${all}) > 0))`);
+    expect(byName['latency-p95'].provider.prometheus.query).toBe(`sum_over_time((((${p95}) > bool 100) and on() ((${all}) * 60 >= 20))[5m:1m])`);
+    expect([byName['latency-p95'].successCondition, byName['latency-p95'].failureCondition]).toEqual(['len(result) > 0 && result[0] < 2', 'len(result) > 0 && result[0] >= 2']);
     expect(byName['time-in-queue'].successCondition).toBe('len(result) > 0 && result[0] <= 1');
-    expect(byName['time-in-queue'].provider.prometheus.query).toMatch(/^\(\(\(sum\(rate\(nv_inference_queue_duration_us\{.*\) \* 60 >= 20\)\) or on\(\) \(0 \* \(\(.*\) > 0\)\)$/);
+    expect(byName['time-in-queue'].provider.prometheus.query).toMatch(/^\(\(avg_over_time\(\(\(sum\(rate\(nv_inference_queue_duration_us\{.*\)\[5m:1m\]\)\) and on\(\) \(\(avg_over_time\(.*\[5m:1m\]\)\) \* 300 >= 20\)\) or on\(\) \(0 \* \(\(avg_over_time\(.*\) > 0\)\)$/);
   });
 
-  test('the latency minimum follows the percentile: 20 canary requests for p95, 100 for p99, at least 10 for p50', () => {
+  test('the latency minimum follows the percentile: 20 canary requests a minute for p95, 100 for p99, at least 10 for p50', () => {
     const minOf = (percentile: number) => {
       const [m] = find(argo(ServiceLevelObjective.latency(percentile, Duration.millis(100))), 'AnalysisTemplate', 'recsys-slo').spec.metrics;
-      return Number(/\* 60 >= (\d+)\)\) or on\(\)/.exec(m.provider.prometheus.query)![1]);
+      return Number(/\* 60 >= (\d+)\)\)\[5m:1m\]\)$/.exec(m.provider.prometheus.query)![1]);
     };
     expect([minOf(95), minOf(99), minOf(50)]).toEqual([20, 100, 10]);
   });
@@ -139,29 +144,42 @@ describe('item 16: SLO guardrails fail closed', () => {
     expect(alerts.map((r: any) => r.expr).join(' ')).not.toContain('rollouts_pod_template_hash');
   });
 
-  test('the SLO\'s minRequestsPerPeriod guards the error rate in the analysis and the alert', () => {
-    const slo = ServiceLevelObjective.latency(95, Duration.millis(100), { maxErrorRatePercent: 2, minRequestsPerPeriod: 30 });
+  test('the SLO\'s minRequestsPerPeriod, objective, rollbackWindow and rollbackConfidencePercent shape the error test; minRequestsPerPeriod also guards the alert', () => {
+    const slo = ServiceLevelObjective.latency(95, Duration.millis(100), { maxErrorRatePercent: 2, minRequestsPerPeriod: 30, rollbackWindow: Duration.minutes(3), rollbackConfidencePercent: 99 });
     const objs = argo(slo);
     const analysis = find(objs, 'AnalysisTemplate', 'recsys-slo').spec.metrics.find((m: any) => m.name === 'error-rate');
-    expect(analysis.provider.prometheus.query).toMatch(/\) \* 60 >= 30\)\) or on\(\) \(0 \* \(\(sum\(rate\(nv_inference_request_success/);
+    const q: string = analysis.provider.prometheus.query;
+    expect(q).toMatch(/\[3m:1m\]\) \* 60\) >= 30\) and on\(\) /);
+    expect(q).toContain(' - 0.02 * (sum_over_time(');
+    expect(q).toContain(') ^ 2 / (0.0196 * (sum_over_time(');
+    expect(q).not.toContain('[5m:1m]');
+    expect(analysis.successCondition).toBe(`len(result) > 0 && result[0] <= ${slo.rollbackErrorTestThreshold}`);
+    expect(slo.rollbackErrorTestThreshold).toBe(5.4119);
     const alert = find(objs, 'PrometheusRule', 'recsys-slo').spec.groups[0].rules.find((r: any) => r.alert === 'ModelErrorRateSloBreached');
     expect(alert.expr).toMatch(/\* 60 >= 30\)\) or on\(\) \(0 \* .* > bool 2\)\[600s:60s\]\) >= 2$/);
   });
 
-  test('failure and inconclusive limits follow the SLO: the run fails (or pauses on no data) at the datapointsToAlarm-th period', () => {
-    const slo = ServiceLevelObjective.latency(95, Duration.millis(100), { goalPercent: 70 });
+  test('every minute, failureLimit 0 (the first failed measurement aborts), inconclusive allowance of one window, whatever the SLO\'s datapointsToAlarm', () => {
+    const slo = ServiceLevelObjective.latency(95, Duration.millis(100), { goalPercent: 70, maxErrorRatePercent: 1 });
     expect(slo.datapointsToAlarm).toBe(4);
-    const [m] = find(argo(slo, Rollout.canary({ percent: 10, bakeTime: Duration.minutes(10) })), 'AnalysisTemplate', 'recsys-slo').spec.metrics;
-    expect([m.failureLimit, m.inconclusiveLimit, m.interval, m.initialDelay]).toEqual([3, 3, '60s', '60s']);
+    for (const m of find(argo(slo, Rollout.canary({ percent: 10, bakeTime: Duration.minutes(10) })), 'AnalysisTemplate', 'recsys-slo').spec.metrics) {
+      expect([m.failureLimit, m.inconclusiveLimit, m.interval, m.initialDelay]).toEqual([0, 5, '60s', '60s']);
+    }
+    const oneMinute = find(argo(ServiceLevelObjective.latency(95, Duration.millis(100), { rollbackWindow: Duration.minutes(1) })), 'AnalysisTemplate', 'recsys-slo').spec.metrics[0];
+    // A one-minute window: one slow minute fails.
+    expect([oneMinute.inconclusiveLimit, oneMinute.failureCondition, oneMinute.provider.prometheus.query.endsWith('[1m:1m])')]).toEqual([1, 'len(result) > 0 && result[0] >= 1', true]);
   });
 
-  test('a rollout must pause long enough for the analysis to fail: initial delay + datapointsToAlarm periods (boundary accepted, one second less rejected)', () => {
-    // default SLO: 1-minute periods; needed = 60 s × (1 + datapointsToAlarm)
-    const needed = 60 * (1 + SLO.datapointsToAlarm);
+  test('a rollout must pause long enough for the analysis to fail: initial delay + two slow minutes (boundary accepted, one second less rejected)', () => {
+    const needed = 60 * (1 + 2);
     expect(() => argo(SLO, Rollout.canary({ percent: 10, bakeTime: Duration.minutes(1), finalBakeTime: Duration.seconds(needed - 60) }))).not.toThrow();
     expect(() => argo(SLO, Rollout.canary({ percent: 10, bakeTime: Duration.minutes(1), finalBakeTime: Duration.seconds(needed - 61) })))
-      .toThrow(new RegExp(`'rollout' .* pauses ${needed - 1} s in all, but the SLO analysis needs ${needed} s .* the new version would be promoted unwatched`));
+      .toThrow(new RegExp(`'rollout' .* pauses ${needed - 1} s in all, but the SLO analysis needs ${needed} s \\(a 60 s initial delay and 2 measurement\\(s\\) of 60 s\\) .* the new version would be promoted unwatched`));
     expect(() => argo(SLO, Rollout.allAtOnce({ finalBakeTime: Duration.seconds(0) }))).toThrow(/pauses 0 s in all/);
+    // Without a latency objective one failed measurement is enough: 60 s + 60 s.
+    const queueOnly = ServiceLevelObjective.timeInQueue(Duration.seconds(1));
+    expect(() => argo(queueOnly, Rollout.allAtOnce({ finalBakeTime: Duration.seconds(120) }))).not.toThrow();
+    expect(() => argo(queueOnly, Rollout.allAtOnce({ finalBakeTime: Duration.seconds(119) }))).toThrow(/pauses 119 s in all, but the SLO analysis needs 120 s \(a 60 s initial delay and 1 measurement/);
   });
 
   test('KEDA Prometheus triggers error on no data (ignoreNullValues "false") and hold the replicas through a fallback', () => {

@@ -39,9 +39,8 @@ describe('reading the hybrid stack', () => {
     expect(l.scalableTargets[0].targetTracking[0]).toMatchObject({
       predefined: 'SageMakerVariantConcurrentRequestsPerModelHighResolution', targetValue: 3.2, scaleOutCooldown: 60, scaleInCooldown: 600, disableScaleIn: false,
     });
-    // Blue/green all at once, the old fleet kept 10 minutes (TerminationWaitInSeconds) while the alarms watch.
+    // Blue/green all at once, baking 10 minutes in WaitIntervalInSeconds (the baking period, watched by the alarms).
     expect(l.rollout).toMatchObject({ mechanism: 'sagemaker-blue-green', type: 'ALL_AT_ONCE', canaryPercent: 100, waitSeconds: 600, finalBakeSeconds: 0 });
-    // All at once: the 10-minute bake is SageMaker's baking period (WaitIntervalInSeconds), the one its alarms watch.
     const [latency, errors] = l.rollout!.alarms;
     expect(latency).toMatchObject({ period: 300, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 300000, evaluateLowSampleCountPercentile: 'ignore', metric: { metricName: 'ModelLatency', stat: 'p95', unit: 'Microseconds' } });
     // The error rate is the SLO's one-sided test over the 5-minute window (z² > 9.5495), windows of 100+ requests.
@@ -121,8 +120,13 @@ test('GPU chart: KEDA ScaledObject triggers and HPA behaviour, Argo canary with 
   expect([l.path, l.kind, l.anchor]).toEqual(['recsys', 'gpu-cluster', 'Deployment/recsys']);
   expect(l.kubernetesScalers[0]).toMatchObject({ kind: 'ScaledObject', minReplicas: 2, maxReplicas: 40, pollingInterval: 15, scaleUpStabilization: 30, scaleDownStabilization: 300 });
   expect(l.kubernetesScalers[0].triggers.map(t => t.type)).toEqual(['prometheus', 'cron']);
-  expect(l.rollout).toMatchObject({ mechanism: 'argo-canary', canaryPercent: 10, waitSeconds: 600 });
-  expect(l.rollout!.analysis.map(a => [a.measures, a.bound, a.failureLimit, a.interval])).toEqual([['latency', 100, 1, 60], ['error-rate', 1, 1, 60]]);
+  expect(l.rollout).toMatchObject({ mechanism: 'argo-canary', canaryPercent: 75, waitSeconds: 600, finalBakeSeconds: 600 });
+  // Read from the emitted queries: the 5-minute subquery window, the error test (p, z², 100-request guard)
+  // and the latency count (one-minute p95 over 100 ms from 20+ requests, fails at 2).
+  expect(l.rollout!.analysis.map(a => [a.measures, a.bound, a.failureLimit, a.interval, a.windowSeconds])).toEqual([['latency', 2, 0, 60, 300], ['error-rate', 9.5495, 0, 60, 300]]);
+  expect(l.rollout!.analysis[0].breachMinutes).toEqual({ thresholdMs: 100, minRequestsPerMinute: 20, failAt: 2 });
+  expect([l.rollout!.analysis[1].zTest, l.rollout!.analysis[1].minRequests]).toEqual([{ p: 0.01, z2: 9.5495 }, 100]);
+  expect(gpu.findings.filter(f => f.type === 'analysis')).toEqual([]);
   expect(l.slo).toMatchObject({ latencyPercentile: 95, latencyMs: 100, maxErrorRatePercent: 1 });
 });
 

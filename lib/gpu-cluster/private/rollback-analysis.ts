@@ -38,17 +38,37 @@ function pauseSeconds(d: Duration): number {
 
 /**
  * The analysis runs in the background during the pauses; after the last one the rollout is complete.
- * It must be able to fail (initial delay + datapointsToAlarm periods) before that.
+ * It must be able to fail before that: the initial delay plus the one-minute p95s a latency failure
+ * needs ({@link latencyBreachMinutes}).
  */
 export function checkAnalysisCanFail(scope: Construct, rollout: Rollout, slo: ServiceLevelObjective): void {
   const observed = argoSteps(rollout).reduce((sum, st) => sum + (st.pause ? Number(String(st.pause.duration).replace(/s$/, '')) : 0), 0);
-  const period = Math.round(secondsOf(slo.period));
-  const needed = period * (1 + slo.datapointsToAlarm);
+  const breaching = slo.latencyThreshold ? latencyBreachMinutes(slo) : 1;
+  const needed = MEASUREMENT_SECONDS * (1 + breaching);
   if (observed < needed) {
     throw invalid(scope, 'rollout', rollout.toString(),
-      `pauses ${observed} s in all, but the SLO analysis needs ${needed} s (a ${period} s initial delay and ${slo.datapointsToAlarm} breaching period(s) of ${period} s) before it can fail: the new version would be promoted unwatched`,
-      `Make the bake times add up to at least ${needed} s (e.g. finalBakeTime: Duration.seconds(${needed})), or shorten the SLO period.`);
+      `pauses ${observed} s in all, but the SLO analysis needs ${needed} s (a ${MEASUREMENT_SECONDS} s initial delay and ${breaching} measurement(s) of ${MEASUREMENT_SECONDS} s) before it can fail: the new version would be promoted unwatched`,
+      `Make the bake times add up to at least ${needed} s (e.g. finalBakeTime: Duration.seconds(${needed})).`);
   }
+}
+
+/** Argo measures every minute, as CloudWatch evaluates the other lanes' rollback alarms. */
+const MEASUREMENT_SECONDS = 60;
+
+/** Minutes of the rollback window (`slo.rollbackWindow`, 5 by default). @internal */
+export function rollbackWindowMinutes(slo: ServiceLevelObjective): number {
+  return Math.max(1, Math.round(secondsOf(slo.rollbackWindow) / 60));
+}
+
+/**
+ * One-minute percentiles over the threshold, within the window, that fail the latency metric: two
+ * (one with a one-minute window). A single overloaded minute (a traffic spike the whole fleet sees,
+ * the old version as much as the new) cannot fail a healthy canary; a version that is slow in most
+ * minutes fails at its second slow minute.
+ * @internal
+ */
+export function latencyBreachMinutes(slo: ServiceLevelObjective): number {
+  return Math.min(2, rollbackWindowMinutes(slo));
 }
 
 /** Where the analysis reads and what it is named. */
@@ -90,51 +110,78 @@ export function latencyMinRequests(slo: ServiceLevelObjective): number {
   return defaultMinRequests(100 - slo.latencyPercentile) ?? 10;
 }
 
+/** PromQL literal (6 significant digits). */
+function lit(v: number): string {
+  return String(Number(v.toPrecision(6)));
+}
+
 /**
  * The SLO as measurements on the canary's pods only (the `rollouts-pod-template-hash` Argo puts on
  * them, which the ServiceMonitor copies to every series): the old version's traffic never dilutes or
- * masks the new one. Every metric is guarded by a minimum request count in the period (the error rate
- * by the SLO's `minRequestsPerPeriod`, latency and queue time by {@link latencyMinRequests}): a
- * period with fewer canary requests reads 0 (not judged), so a few requests on a fresh pod (CUDA
- * warm-up, a single slow request) cannot fail the run; a period with none reads nothing (inconclusive).
+ * masks the new one. The design of the other lanes' rollback alarms (lib/core ServiceLevelObjective):
+ * measured every minute over the last `rollbackWindow` (sliding), `failureLimit: 0` (the first failed
+ * measurement aborts the rollout).
+ *
+ * - **error-rate**: the one-sided test of the rollback alarms, on the window's request and error
+ *   counts `N`, `E` (Prometheus subqueries of the per-second queries, one sample a minute × 60):
+ *   `(E − p·N)² ÷ (p(1−p)·N)` when `N >= minRequestsPerPeriod` and `E > p·N`, else 0 (no sample when
+ *   the window saw no request); fails above `z²` (`rollbackErrorTestThreshold`, 9.5495 at 99.9%).
+ *   A version at the objective fails about 0.1% of measurements, a 5x worse one as soon as the window
+ *   holds a few hundred requests.
+ * - **latency-p…**: the number of the window's minutes whose p95 (from at least
+ *   {@link latencyMinRequests} canary requests in that minute) was over the threshold; fails at
+ *   {@link latencyBreachMinutes} (two). Triton's latency is a summary (quantiles per pod, no
+ *   buckets), so counts of requests over the threshold are not available; counting slow minutes is
+ *   what keeps a one-minute overload (which a healthy version shares with the old one) from rolling back.
+ * - **time-in-queue**: the window's mean queue time (guarded by {@link latencyMinRequests} requests).
  */
 function analysisMetrics(ctx: AnalysisContext): AnalysisTemplateSpecMetrics[] {
   const { slo, queries: q, prometheusUrl: address } = ctx;
   const selector = promSelector({ ...(ctx.namespace ? { namespace: ctx.namespace } : {}), service: ctx.base }) + ',rollouts_pod_template_hash="{{args.canary-hash}}"';
-  const period = Math.round(secondsOf(slo.period));
+  const minutes = rollbackWindowMinutes(slo);
+  const range = `[${minutes}m:1m]`;
   const common = {
-    interval: `${period}s`,
+    interval: `${MEASUREMENT_SECONDS}s`,
     // The canary's pods need one scrape and one rate window before a measurement means anything.
-    initialDelay: `${period}s`,
-    // Argo counts failed measurements over the whole run (not M of the last N): the run fails at
-    // the `datapointsToAlarm`-th breaching period.
-    failureLimit: slo.datapointsToAlarm - 1,
-    // No sample (no traffic, no scrape, NaN) is neither a success nor a failure: inconclusive. Past
-    // the same allowance the run is Inconclusive and Argo pauses the rollout for a person.
-    inconclusiveLimit: slo.datapointsToAlarm - 1,
+    initialDelay: `${MEASUREMENT_SECONDS}s`,
+    // Argo counts failed measurements over the whole run: the first failed one aborts the rollout.
+    failureLimit: 0,
+    // No sample (no canary request in the whole window, no scrape) is neither a success nor a failure:
+    // inconclusive. Argo counts them over the run; past a window's worth it pauses the rollout for a person.
+    inconclusiveLimit: minutes,
   };
   // Fail closed: an empty result never satisfies the success condition (no `or vector(0)`).
-  const conditions = (threshold: number) => ({
-    successCondition: `len(result) > 0 && result[0] <= ${threshold}`,
-    failureCondition: `len(result) > 0 && result[0] > ${threshold}`,
+  const conditions = (threshold: number, strict: boolean) => ({
+    successCondition: `len(result) > 0 && result[0] ${strict ? '<' : '<='} ${threshold}`,
+    failureCondition: `len(result) > 0 && result[0] ${strict ? '>=' : '>'} ${threshold}`,
   });
   const all = renderQuery(q.allRequestsPerSecond, selector);
-  const guarded = (query: string, minRequests: number) => withMinimumRequests(query, all, period, minRequests);
+  // Requests in the window: one per-second sample a minute, times 60, summed over the window's minutes.
+  const requests = `(sum_over_time((${all})${range}) * 60)`;
   const metrics: AnalysisTemplateSpecMetrics[] = [];
   if (slo.latencyThreshold) {
+    const perMinuteP95 = renderQuery(q.latencyMilliseconds, selector, quantileOf(slo.latencyPercentile));
+    const thresholdMs = slo.latencyThreshold.toMilliseconds();
+    // 1 for a minute whose percentile is over the threshold, 0 under it, nothing for a minute with fewer requests.
+    const breach = `((${perMinuteP95}) > bool ${thresholdMs}) and on() ((${all}) * 60 >= ${latencyMinRequests(slo)})`;
     metrics.push({
       ...common,
       name: `latency-p${slo.latencyPercentile}`,
-      ...conditions(slo.latencyThreshold.toMilliseconds()),
-      provider: { prometheus: { address, query: guarded(renderQuery(q.latencyMilliseconds, selector, quantileOf(slo.latencyPercentile)), latencyMinRequests(slo)) } },
+      ...conditions(latencyBreachMinutes(slo), true),
+      provider: { prometheus: { address, query: `sum_over_time((${breach})${range})` } },
     });
   }
   if (slo.maxErrorRatePercent !== undefined) {
+    const p = slo.maxErrorRatePercent / 100;
+    const errors = `(sum_over_time(((${renderQuery(q.errorRatePercent, selector)}) / 100 * (${all}))${range}) * 60)`;
+    const expected = `${lit(p)} * ${requests}`;
+    const test = `((${errors} - ${expected}) ^ 2 / (${lit(p * (1 - p))} * ${requests}))`;
+    const guard = `(${requests} >= ${Math.max(1, slo.minRequestsPerPeriod!)}) and on() (${errors} > ${expected})`;
     metrics.push({
       ...common,
       name: 'error-rate',
-      ...conditions(slo.maxErrorRatePercent),
-      provider: { prometheus: { address, query: guarded(renderQuery(q.errorRatePercent, selector), slo.minRequestsPerPeriod!) } },
+      ...conditions(slo.rollbackErrorTestThreshold, false),
+      provider: { prometheus: { address, query: `(${test} and on() ${guard}) or on() (0 * (${requests} > 0))` } },
     });
   }
   if (slo.maxTimeInQueue) {
@@ -142,8 +189,8 @@ function analysisMetrics(ctx: AnalysisContext): AnalysisTemplateSpecMetrics[] {
     metrics.push({
       ...common,
       name: 'time-in-queue',
-      ...conditions(slo.maxTimeInQueue.toSeconds({ integral: false })),
-      provider: { prometheus: { address, query: guarded(renderQuery(q.queueTimeSeconds, selector), latencyMinRequests(slo)) } },
+      ...conditions(slo.maxTimeInQueue.toSeconds({ integral: false }), false),
+      provider: { prometheus: { address, query: withMinimumRequests(`avg_over_time((${renderQuery(q.queueTimeSeconds, selector)})${range})`, `avg_over_time((${all})${range})`, minutes * 60, latencyMinRequests(slo)) } },
     });
   }
   return metrics;
