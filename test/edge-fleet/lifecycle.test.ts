@@ -7,6 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { HardwareTarget, ModelArtifact, ModelPrecision, ModelWeights, Rollout } from '../../lib';
 import { EdgeFleetChannel, FleetRelease } from '../../lib/edge-fleet';
+import { weightsTarball } from './tarballs';
 
 /*
  * Runs the emitted recipes' lifecycle the way the Greengrass nucleus does, in a temp folder with bash:
@@ -19,14 +20,8 @@ import { EdgeFleetChannel, FleetRelease } from '../../lib/edge-fleet';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'edge-lifecycle-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** A .tar.gz build holding weights.txt = `content`. */
 function build(name: string, content: string): string {
-  const dir = path.join(tmp, 'src', name);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'weights.txt'), content);
-  const file = path.join(tmp, `${name}.tar.gz`);
-  execFileSync('tar', ['-czf', file, '-C', dir, 'weights.txt']);
-  return file;
+  return weightsTarball(tmp, name, content);
 }
 
 interface Manifest { Lifecycle: { Setenv: { [name: string]: string }; Install: { Script: string; Skipif: string } } }

@@ -8,6 +8,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ArtifactSignature, HardwareTarget, ModelArtifact, ModelPrecision, ModelWeights, Rollout } from '../../lib';
 import { EdgeFleetChannel } from '../../lib/edge-fleet';
+import { weightsTarball } from './tarballs';
 
 /*
  * Issue 20 part 5: a model file can carry a detached signature; the edge recipe's Install step verifies
@@ -19,12 +20,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'edge-signature-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function tarball(name: string, content: string): string {
-  const dir = path.join(tmp, 'src', name);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'weights.txt'), content);
-  const file = path.join(tmp, `${name}.tar.gz`);
-  execFileSync('tar', ['-czf', file, '-C', dir, 'weights.txt']);
-  return file;
+  return weightsTarball(tmp, name, content);
 }
 
 const signing = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });

@@ -1,34 +1,10 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
-import { demoArtifact } from '../../examples/shared/artifact';
-import { AutoscalingPolicy, EndpointMode, ManagedEndpoint, Rollout, ScalingTrigger, ServiceLevelObjective } from '../../lib';
-import { Trace } from '../../lib/simulation/traces';
 import { Simulation } from '../../lib/testing';
+import { endpointStack, PROFILES, surge } from '../simulation/endpoint-fixtures';
 
 /**
  * Simulation.assertMeetsSlo's defaults and edges (issue 21 classes 2 and 4); its main cases are in
  * test/simulation/assert-meets-slo.test.ts.
  */
-const PROFILES = { 'managed-endpoint': { requestsPerSecondAtSlo: 12, latencyAtSloMs: 250, concurrency: 4, pricePerInstanceHour: 0.23 } };
-
-function endpointStack(minCapacity: number, maxCapacity: number): Stack {
-  const stack = new Stack(new App(), 'Endpoint', { env: { account: '123456789012', region: 'us-east-1' } });
-  new ManagedEndpoint(stack, 'Chat', {
-    artifact: demoArtifact('1.0.0'),
-    mode: EndpointMode.realTime({ instanceType: 'ml.m5.xlarge' }),
-    autoscaling: new AutoscalingPolicy({ minCapacity, maxCapacity, triggers: [ScalingTrigger.inFlightPerInstance(4)], warmBufferPercent: 20 }),
-    slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 }),
-    rollout: Rollout.allAtOnce(),
-  });
-  return stack;
-}
-
-function surge(): Trace {
-  const rps = new Float64Array(3600);
-  rps.fill(20, 0, 1800);
-  rps.fill(60, 1800);
-  return { name: 'surge', rps, startEpochSeconds: Date.UTC(2027, 2, 3, 5) / 1000 };
-}
-
 const big = endpointStack(6, 10);
 const small = endpointStack(1, 3);
 const passing = Simulation.assertMeetsSlo(big, surge(), { profiles: PROFILES, minSloMinutesPercent: 0 });
