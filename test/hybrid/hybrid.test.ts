@@ -106,3 +106,22 @@ test('the GPU recommender manifests are written for any cluster and validate aga
 test('snapshot (asset hashes masked)', () => {
   expect(template.toJSON()).toMatchSnapshot();
 });
+
+test('operations kit in the hybrid: drift checks on the baseline\'s captured requests, FIS experiments, the signed edge build', () => {
+  // Drift (issue 20 part 4): the baseline captures requests; an hourly data-quality schedule watches them.
+  template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+    DataCaptureConfig: Match.objectLike({ EnableCapture: true, InitialSamplingPercentage: 10 }),
+  });
+  template.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', {
+    EndpointName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AssistantBaseline'), 'EndpointName'] },
+    MonitoringScheduleConfig: Match.objectLike({ MonitoringType: 'DataQuality', ScheduleConfig: { ScheduleExpression: 'cron(0 * ? * * *)' } }),
+  });
+  template.resourceCountIs('AWS::SageMaker::DataQualityJobDefinition', 1);
+  expect(hybrid.drift).toBeDefined();
+  // Resilience (part 2): templates per supported lane, each stopped by alarms; never started by a deploy.
+  expect(Object.keys(template.findResources('AWS::FIS::ExperimentTemplate')).length).toBe(6);
+  // Supply chain (part 5): the kiosks verify the int8 build's signature before unpacking it.
+  const recipes = JSON.stringify(template.findResources('AWS::GreengrassV2::ComponentVersion'));
+  expect(recipes).toMatch(/openssl dgst -sha256 -verify \{work:path\}\/model-signing-key-[0-9a-f]+\.pem -signature \{artifacts:path\}\/[0-9a-f]+\.sig/);
+  expect(recipes.indexOf('openssl dgst')).toBeLessThan(recipes.indexOf('tar -xzf'));
+});
