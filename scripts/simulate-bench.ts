@@ -6,7 +6,7 @@
  *    per-second resolution, median of 5 runs in this one process (Node runs it on one core).
  * 2. The seed scenarios at 1x, 2x and 3x their traces: SLO minutes, instance-hours and cost against
  *    the oracle, and the naive policy beside them.
- * 3. What-ifs: the default changes that would bring each scenario to <= 1.25x the oracle.
+ * 3. What-ifs: the default changes that would bring each scenario to <= 1.25x the oracle (as emitted beside them).
  * 4. Rollout trials: 1,000 seeded canaries per lane, kind and rate (2 and 1,000 RPS), judged by the
  *    emitted alarms/analysis; then the same with alternative alarm designs.
  */
@@ -19,7 +19,7 @@ import { simulate } from '../lib/simulation/engine';
 import { oracle, naiveModel } from '../lib/simulation/references';
 import { CanaryKind, rolloutTrials } from '../lib/simulation/rollout-trials';
 import { EXAMPLE_PROFILES, SEED_SCENARIOS } from '../lib/simulation/seed';
-import { AlarmSpec, LaneSpec, StackModel } from '../lib/simulation/stack-model';
+import { LaneSpec, StackModel } from '../lib/simulation/stack-model';
 import { assistantTrace, scaleTrace } from '../lib/simulation/traces';
 
 process.env.CDK_VALIDATION = 'false';
@@ -68,17 +68,9 @@ table(rows);
 
 // 3. what-ifs
 console.log('\n3. What-ifs: default changes (1x traces)');
-const tweak = (m: StackModel, fn: (l: LaneSpec) => LaneSpec): StackModel => ({ ...m, lanes: m.lanes.map(fn) });
-const aas = (kind: string, fn: (t: any) => any) => (l: LaneSpec): LaneSpec => (l.kind === kind ? { ...l, scalableTargets: l.scalableTargets.map(fn) } : l);
-// Lane default proposed for the batch lane (the lead applies it in lib/batch-workers): the one-worker backlog
-// scale-in step fires only while the queue holds jobs, so an empty queue is left to the idle step (to zero).
-const backlogScaleInOnlyWithJobs = aas('batch-workers', t => ({ ...t, stepScaling: t.stepScaling.map((st: any) => ({
-  ...st, alarms: st.alarms.map((a: AlarmSpec) => (a.math && /running - 1/.test(a.math.expression) ? { ...a, math: { ...a.math, expression: a.math.expression.replace('IF(', 'IF(FILL(visible, 0) > 0 AND ') } } : a)),
-})) }));
 const whatifs: Array<[string, string, StackModel]> = [
   ['recommender-flash-sale', 'as emitted', models['gpu-cluster']],
   ['document-batches', 'as emitted', models['document-batch']],
-  ['document-batches', 'lane default: backlog scale-in step only while the queue holds jobs (IF(FILL(visible, 0) > 0 AND ...))', tweak(models['document-batch'], backlogScaleInOnlyWithJobs)],
   ['assistant-marketing-surges', 'as emitted', models.hybrid],
 ];
 // The CapacityPlanner's policy for the assistant (baseline 15 RPS, daily peak 4x, a 12x surge of 20 min),
@@ -130,10 +122,7 @@ const rolloutLanes = [
 ];
 trialRows(`4. Rollout trials (${TRIALS} per cell), emitted alarms and deployment configs`, rolloutLanes);
 
-trialRows('4a. Lane fix (managed endpoint): blue/green ALL_AT_ONCE bakes in WaitIntervalInSeconds (watched), not TerminationWaitInSeconds (after completion, not watched)',
-  rolloutLanes.filter(l => l.rollout?.mechanism === 'sagemaker-blue-green' && l.rollout.type === 'ALL_AT_ONCE')
-    .map(l => ({ ...l, rollout: { ...l.rollout!, waitSeconds: l.rollout!.finalBakeSeconds, finalBakeSeconds: 0 } })));
-trialRows('4b. Serverless lane judged on the new version only (its RollbackLatency/RollbackErrorRate carry ExecutedVersion; same as 4 since the lane emits them)',
+trialRows('4a. Serverless lane judged on the new version only (its RollbackLatency/RollbackErrorRate carry ExecutedVersion; same as 4 since the lane emits them)',
   rolloutLanes.filter(l => l.kind === 'serverless'), { canaryOnlyAlarms: true });
 // The GPU lane's Argo analysis is read as emitted (the rollback alarms' design: every minute over the 5-minute
 // rollbackWindow, the one-sided error test, two slow one-minute p95s; example first step 75%): no what-if rows.

@@ -13,8 +13,11 @@ import { demoArtifact } from '../shared/artifact';
  *   workers in steps when documents wait too long; the two compose (tracking only scales out,
  *   scale-in steps wait until both agree); once the queue has been idle for 2 minutes (nothing
  *   waiting, in flight or received) every worker leaves in one step (idleScaleInAfter, default).
- *   The SLO (30 minutes) pages; it is not a deployment alarm (queue age measures capacity, not the
- *   new version).
+ *   The SLO's time in queue (30 minutes) pages; it is not a deployment alarm (queue age measures
+ *   capacity, not the new version).
+ * - The SLO's error rate (1% of jobs) is the deployment alarm: failure reports ÷ all reports (S3
+ *   request metrics on the results and failures prefixes, 5-minute window, one-sided test once 100
+ *   jobs finished); ECS rolls a deployment back when it fires (issue 17 rollout trials).
  * - The month-end burst is known: a schedule keeps 2 workers warm on the last day of the month.
  * - A document may take up to 10 minutes, longer than Fargate's 120-second stop timeout, so
  *   workers turn on ECS task scale-in protection while they hold a job: scale-in and
@@ -46,7 +49,7 @@ export function createDocumentBatchStack(scope: Construct, id: string, props?: S
         minCapacity: 2,
       }],
     }),
-    slo: ServiceLevelObjective.timeInQueue(Duration.minutes(30), { evaluationPeriods: 5 }),
+    slo: ServiceLevelObjective.timeInQueue(Duration.minutes(30), { evaluationPeriods: 5, maxErrorRatePercent: 1 }),
     rollout: Rollout.allAtOnce(),
   });
 

@@ -49,9 +49,23 @@ export const PREDEFINED: Record<string, MetricRef> = {
   ECSServiceAverageCPUUtilization: { namespace: 'AWS/ECS', metricName: 'CPUUtilization', stat: 'Average', period: 60 },
 };
 
+/**
+ * Job outcomes of the batch lane as S3 request metrics: `AWS/S3 PutRequests` (Sum) of a request-metrics
+ * filter (dimension `FilterId`) on the results bucket. A worker writes one object per finished job: a
+ * result under the `results` filter's prefix, a failure report under the `failures` filter's prefix, so
+ * `failures` counts failed jobs and `results` the jobs that succeeded (finished − failed). Any other
+ * filter is not simulated. Source: Amazon S3 User Guide, "Monitoring metrics with Amazon CloudWatch"
+ * (request metrics per filter, 1-minute granularity, PutRequests).
+ */
+export function s3JobOutcome(m: MetricRef): 'failures' | 'results' | undefined {
+  if (m.namespace !== 'AWS/S3' || m.metricName !== 'PutRequests') { return undefined; }
+  const f = m.dimensions?.FilterId;
+  return f === 'failures' || f === 'results' ? f : undefined;
+}
+
 /** Whether the simulator produces this metric. */
 export function isSupportedMetric(m: MetricRef): boolean {
-  return METRIC_SERIES[`${m.namespace}:${m.metricName}`] !== undefined;
+  return METRIC_SERIES[`${m.namespace}:${m.metricName}`] !== undefined || s3JobOutcome(m) !== undefined;
 }
 
 /** Recorded per-second series of one lane. */
@@ -75,6 +89,13 @@ export class SeriesStore {
    * has no data (a count series with no requests still reads 0).
    */
   public metric(m: MetricRef, end: number, period = m.period): number | undefined {
+    const outcome = s3JobOutcome(m);
+    if (outcome) {
+      // Finished jobs are `requests`, failed ones `errors`; a period without a put reads 0 (as a count).
+      if (Math.min(end, this.seconds) <= Math.max(0, end - period)) { return undefined; }
+      const failed = this.sum('errors', end, period);
+      return outcome === 'failures' ? failed : this.sum('requests', end, period) - failed;
+    }
     const name = METRIC_SERIES[`${m.namespace}:${m.metricName}`];
     if (!name) { return undefined; }
     const from = Math.max(0, end - period);

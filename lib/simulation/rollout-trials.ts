@@ -1,10 +1,10 @@
 import { profileFor } from './engine';
-import { compare, lowSampleThreshold } from './metrics';
+import { compare, lowSampleThreshold, s3JobOutcome } from './metrics';
 import { compileMetricMath } from './metric-math';
 import { Prng } from './prng';
 import { ServingProfile } from './profile';
 import { tailProbability } from './queueing';
-import { AlarmSpec, AnalysisMetricSpec, LaneSpec } from './stack-model';
+import { AlarmSpec, AnalysisMetricSpec, LaneSpec, MetricRef } from './stack-model';
 
 /** What a canary ships. */
 export enum CanaryKind {
@@ -279,9 +279,9 @@ class MinuteAlarm {
     return this.state;
   }
   private value(c: MinuteCounts): number | undefined {
-    if (this.spec.metric) { return metricOf(this.spec.metric.metricName, this.spec.metric.stat, c, this.spec.threshold, this.q); }
+    if (this.spec.metric) { return metricOf(this.spec.metric, c, this.spec.threshold, this.q); }
     const vals: Record<string, number | undefined> = {};
-    for (const [id, m] of Object.entries(this.spec.math!.metrics)) { vals[id] = metricOf(m.metricName, m.stat, c, undefined, this.q); }
+    for (const [id, m] of Object.entries(this.spec.math!.metrics)) { vals[id] = metricOf(m, c, undefined, this.q); }
     return this.expr!(vals);
   }
 }
@@ -296,7 +296,11 @@ export function isVersionScoped(a: AlarmSpec): boolean {
   return refs.length > 0 && refs.every(r => r.dimensions?.ExecutedVersion !== undefined);
 }
 
-function metricOf(name: string, stat: string, c: MinuteCounts, threshold: number | undefined, q: number): number | undefined {
+function metricOf(ref: MetricRef, c: MinuteCounts, threshold: number | undefined, q: number): number | undefined {
+  const { metricName: name, stat } = ref;
+  // Batch jobs: a request is a job; S3 PutRequests of the failures filter count failed jobs, of the results filter the others.
+  const outcome = s3JobOutcome(ref);
+  if (outcome) { return outcome === 'failures' ? c.errors : c.requests - c.errors; }
   if (/Invocations$/.test(name) && !/Spillover/.test(name)) { return c.requests; }
   if (/Error/.test(name)) { return c.errors; }
   if (/Throttles|Spillover/.test(name)) { return 0; }

@@ -403,7 +403,9 @@ function buildLane(R: Resources, group: string[], anchor: string, kind: string, 
     reservedConcurrency: num(anchorProps.ReservedConcurrentExecutions),
     initialCapacity: num(variant?.InitialInstanceCount) ?? num(anchorProps.DesiredCount),
     visibilityTimeout: queue ? num(R[queue].Properties?.VisibilityTimeout) : undefined,
-    slo: sloFromAlarms(rollout?.alarms.length ? rollout.alarms : Object.values(alarms)),
+    // The SLO as the rollback alarms judge it; time in queue pages and never rolls back (batch lane), so it is
+    // read from all alarms of the lane.
+    slo: { ...sloFromAlarms(rollout?.alarms.length ? rollout.alarms : Object.values(alarms)), maxTimeInQueue: sloFromAlarms(Object.values(alarms)).maxTimeInQueue },
   };
 }
 
@@ -442,15 +444,22 @@ function readAlarm(id: string, p: any): AlarmSpec | { problem: string } {
     if (ret[0].MetricStat) {
       return { ...base, metric: refs[ret[0].Id], period };
     }
+    // Nested metric math (an expression referencing another expression of the alarm, e.g. `inv` =
+    // `FILL(res, 0) + FILL(fail, 0)`) is inlined in parentheses, so the returned expression reads metrics only.
+    let expression: string = ret[0].Expression;
+    const inner = new Map<string, string>((p.Metrics as any[]).filter(m => m.Expression && m !== ret[0]).map(m => [String(m.Id), String(m.Expression)]));
+    for (let depth = 0; depth < 10 && [...inner.keys()].some(k => new RegExp(`\\b${k}\\b`).test(expression)); depth++) {
+      for (const [k, e] of inner) { expression = expression.replace(new RegExp(`\\b${k}\\b`, 'g'), `(${e})`); }
+    }
     try {
-      const compiled = compileMetricMath(ret[0].Expression);
+      const compiled = compileMetricMath(expression);
       const missing = compiled.ids.filter(i => !refs[i]);
       if (missing.length) { return { problem: `metric math references ${missing.join(', ')}, which are not metrics of the alarm` }; }
     } catch (e) {
       if (e instanceof MetricMathError) { return { problem: e.message }; }
       throw e;
     }
-    return { ...base, math: { expression: ret[0].Expression, metrics: refs, period }, period };
+    return { ...base, math: { expression, metrics: refs, period }, period };
   }
   const stat = p.ExtendedStatistic ?? p.Statistic ?? 'Average';
   const period = num(p.Period) ?? 60;
@@ -529,10 +538,19 @@ function readRollout(R: Resources, group: string[], alarms: Record<string, Alarm
   const svc = group.find(i => R[i].Type === 'AWS::ECS::Service');
   if (svc) {
     const dc = R[svc].Properties?.DeploymentConfiguration ?? {};
-    const names: string[] = dc.Alarms?.Enable ? dc.Alarms.AlarmNames ?? [] : [];
+    const names: any[] = dc.Alarms?.Enable ? dc.Alarms.AlarmNames ?? [] : [];
+    // An alarm name is a literal or a `Ref` to the alarm (CDK renders `alarm.alarmName` as a Ref).
+    const ecsAlarms = names.map(n => { const refs = [...refsOf(n)]; return refs.length ? alarms[refs[0]] : byName(n); }).filter(a => a) as AlarmSpec[];
+    // ECS rolling update (DeploymentController ECS): the new tasks replace the old ones (the new version then
+    // serves every job), and the deployment alarms are watched during the deployment and a bake time after it
+    // ("a period of time after a new service version has scaled out and the old service version has scaled in,
+    // during which Amazon ECS continues to monitor the alarm ... computed based on the alarm configuration",
+    // ECS Developer Guide, "How CloudWatch alarms detect Amazon ECS deployment failures"). The formula is not
+    // published: the simulator takes the longest alarm's evaluation window (period × EvaluationPeriods).
+    const bake = Math.max(0, ...ecsAlarms.map(a => a.period * a.evaluationPeriods));
     return {
-      mechanism: 'ecs', type: 'ALL_AT_ONCE', canaryPercent: 100, waitSeconds: 0, finalBakeSeconds: 0,
-      alarms: names.map(byName).filter(a => a) as AlarmSpec[], analysis: [], configName: dc.DeploymentCircuitBreaker?.Enable ? 'circuit breaker' : undefined,
+      mechanism: 'ecs', type: 'ALL_AT_ONCE', canaryPercent: 100, waitSeconds: 0, finalBakeSeconds: bake,
+      alarms: ecsAlarms, analysis: [], configName: dc.DeploymentCircuitBreaker?.Enable ? 'circuit breaker' : undefined,
     };
   }
   return undefined;
@@ -552,7 +570,8 @@ function sloFromAlarms(alarms: AlarmSpec[]): SloSpec {
       maxTimeInQueue = a.threshold;
     } else if (a.math && /err/i.test(a.math.expression) && maxErrorRatePercent === undefined) {
       // The SLO's one-sided test (`err > p * inv`, threshold z²) names the objective's rate p; a plain rate alarm's threshold is the rate.
-      const tested = /err\s*>\s*([0-9.eE-]+)\s*\*\s*inv/.exec(a.math.expression);
+      // (`inv` may be inlined as a parenthesised expression: nested metric math).
+      const tested = /err\s*>\s*([0-9.eE-]+)\s*\*\s*(?:inv\b|\()/.exec(a.math.expression);
       maxErrorRatePercent = tested ? Math.round(Number(tested[1]) * 100 * 1e6) / 1e6 : a.threshold;
     }
   }

@@ -28,6 +28,30 @@ test('passes cdk-nag AwsSolutions; every acknowledgement carries a reason', () =
   expect(NagCheck.format(result.warnings)).toBe('');
 });
 
+test('an error-rate objective (1% of jobs) is the ECS deployment alarm: S3 request metrics on the two prefixes, the one-sided test once 100 jobs finished', () => {
+  template.hasResourceProperties('AWS::S3::Bucket', {
+    MetricsConfigurations: [{ Id: 'results', Prefix: 'results/' }, { Id: 'failures', Prefix: 'failures/' }],
+  });
+  const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => /SloErrorRate[0-9A-F]{8}$/.test(id));
+  expect(alarms).toHaveLength(1);
+  const [alarmId, alarm] = alarms[0] as [string, any];
+  const byId = Object.fromEntries(alarm.Properties.Metrics.map((m: any) => [m.Id, m]));
+  expect(alarm.Properties.Metrics.find((m: any) => m.ReturnData !== false).Expression)
+    .toBe('IF(inv >= 100 AND err > 0.01 * inv, (err - 0.01 * inv) * (err - 0.01 * inv) / (0.0099 * inv), 0)');
+  expect(byId.inv.Expression).toBe('FILL(res, 0) + FILL(fail, 0)');
+  for (const [id, filter] of [['err', 'failures'], ['res', 'results'], ['fail', 'failures']]) {
+    expect([byId[id].MetricStat.Metric.Namespace, byId[id].MetricStat.Metric.MetricName, byId[id].MetricStat.Stat, byId[id].MetricStat.Period])
+      .toEqual(['AWS/S3', 'PutRequests', 'Sum', 300]);
+    expect(byId[id].MetricStat.Metric.Dimensions[1]).toEqual({ Name: 'FilterId', Value: filter });
+  }
+  expect([alarm.Properties.Threshold, alarm.Properties.EvaluationPeriods, alarm.Properties.DatapointsToAlarm, alarm.Properties.TreatMissingData])
+    .toEqual([9.5495, 1, 1, 'notBreaching']);
+  // ECS rolls back on it (alarms and the circuit breaker); the time-in-queue alarm only pages
+  template.hasResourceProperties('AWS::ECS::Service', {
+    DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true }, Alarms: { Enable: true, Rollback: true, AlarmNames: [{ Ref: alarmId }] } }),
+  });
+});
+
 test('drains bursts with a fixed worker budget, from zero, with a time-in-queue target and SLO', () => {
   // a budget of at most 6 workers, none when idle
   template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 0, MaxCapacity: 6 });
@@ -35,9 +59,6 @@ test('drains bursts with a fixed worker budget, from zero, with a time-in-queue 
   // deployments back (a backlog from before a deploy says nothing about the new version)
   template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 300 });
   template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 1800, EvaluationPeriods: 5 });
-  template.hasResourceProperties('AWS::ECS::Service', {
-    DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true }, Alarms: { Enable: false, Rollback: false, AlarmNames: [] } }),
-  });
   // no flapping: backlog tracking only scales out; workers are released by the backlog-and-age and idle steps
   template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
     PolicyType: 'TargetTrackingScaling', TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 10, DisableScaleIn: true }),
