@@ -67,7 +67,7 @@ for (const s of SEED_SCENARIOS) {
 table(rows);
 
 // 3. what-ifs
-console.log('\n3. What-ifs: default changes (1x traces)');
+console.log('\n3. What-ifs (1x traces): the emitted policies beside the CapacityPlanner\'s');
 const whatifs: Array<[string, string, StackModel]> = [
   ['recommender-flash-sale', 'as emitted', models['gpu-cluster']],
   ['document-batches', 'as emitted', models['document-batch']],
