@@ -8,23 +8,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AutoscalingPolicy, HardwareTarget, LaneKind, ModelArtifact, ModelPrecision, ScalingTrigger, ServingImage } from '../../lib/core';
 import { GpuClusterService, GpuClusterServiceProps, TritonModelConfig, WorkloadIdentity } from '../../lib/gpu-cluster';
+import { importedCluster } from './imported-cluster';
 
 type K8sObject = { kind: string; metadata: { name: string; [k: string]: any }; spec?: any; [k: string]: any };
 
-function importedCluster(stack: Stack, withOidc: boolean = false): eks.ICluster {
-  return eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
-    clusterName: 'recsys-gpu',
-    kubectlRoleArn: 'arn:aws:iam::111122223333:role/kubectl',
-    kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
-      functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:kubectl-handler',
-      kubectlRoleArn: 'arn:aws:iam::111122223333:role/kubectl',
-      handlerRole: iam.Role.fromRoleArn(stack, 'KubectlHandlerRole', 'arn:aws:iam::111122223333:role/kubectl-handler'),
-    }),
-    openIdConnectProvider: withOidc
-      ? iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Oidc', 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC123')
-      : undefined,
-  });
-}
 
 function bucketArtifact(stack: Stack, version: string = '1.4.0'): ModelArtifact {
   const bucket = s3.Bucket.fromBucketName(stack, `Models${version.replace(/\./g, '')}`, 'models-bucket');

@@ -6,7 +6,6 @@ import * as path from 'path';
 import { App, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
@@ -15,6 +14,7 @@ import {
   GpuClusterService, GpuClusterServiceProps, GpuServingChart, GpuServingChartProps, KubernetesRolloutMode, TritonModelConfig,
 } from '../../lib/gpu-cluster';
 import { GATEWAY, MODEL, NEXT } from './served-models';
+import { importedCluster } from './imported-cluster';
 
 // Issue 12, items 14-20: what the chart and the service emit at run time (scale from zero, fail-closed
 // guardrails, device plugin, ordering, mirror percent, validation gaps), asserted on the manifests
@@ -262,17 +262,6 @@ function ownedCluster(stack: Stack): eks.Cluster {
   return new eks.Cluster(stack, 'Cluster', {
     version: eks.KubernetesVersion.V1_31, defaultCapacity: 0,
     kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'KubectlLayer', 'arn:aws:lambda:us-east-1:111122223333:layer:kubectl-v31:1'),
-  });
-}
-function importedCluster(stack: Stack): eks.ICluster {
-  return eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
-    clusterName: 'recsys-gpu',
-    kubectlRoleArn: 'arn:aws:iam::111122223333:role/kubectl',
-    kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
-      functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:kubectl-handler',
-      kubectlRoleArn: 'arn:aws:iam::111122223333:role/kubectl',
-      handlerRole: iam.Role.fromRoleArn(stack, 'KubectlHandlerRole', 'arn:aws:iam::111122223333:role/kubectl-handler'),
-    }),
   });
 }
 function artifact(stack: Stack, version: string = '1.4.0'): ModelArtifact {

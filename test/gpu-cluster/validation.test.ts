@@ -1,7 +1,5 @@
 import { App, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as eks from 'aws-cdk-lib/aws-eks';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import * as fc from 'fast-check';
@@ -11,6 +9,7 @@ import {
 } from '../../lib/gpu-cluster';
 import { KubernetesSchema } from '../../lib/testing/kubernetes-schema';
 import { GATEWAY, MODEL, NEXT } from './served-models';
+import { importedCluster } from './imported-cluster';
 
 // Issue 13 (what is validated, same answer in the chart and the service) and issue 21 (boundaries,
 // documented defaults, logic covered only by snapshots, a property test).
@@ -23,17 +22,6 @@ function find(objs: any[], kind: string, name: string): any {
   const o = objs.find(x => x.kind === kind && x.metadata.name === name);
   if (!o) { throw new Error(`no ${kind}/${name} in ${objs.map(x => `${x.kind}/${x.metadata.name}`).join(', ')}`); }
   return o;
-}
-function importedCluster(stack: Stack): eks.ICluster {
-  return eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
-    clusterName: 'recsys-gpu',
-    kubectlRoleArn: 'arn:aws:iam::111122223333:role/kubectl',
-    kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
-      functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:kubectl-handler',
-      kubectlRoleArn: 'arn:aws:iam::111122223333:role/kubectl',
-      handlerRole: iam.Role.fromRoleArn(stack, 'KubectlHandlerRole', 'arn:aws:iam::111122223333:role/kubectl-handler'),
-    }),
-  });
 }
 function artifact(stack: Stack, version: string = '1.4.0', name: string = 'recsys', id: string = ''): ModelArtifact {
   return ModelArtifact.fromBucket(s3.Bucket.fromBucketName(stack, `Models${name}${version.replace(/\./g, '')}${id}`, 'models-bucket'), `${name}/${version}/model.tar.gz`, {
