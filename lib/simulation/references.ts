@@ -1,5 +1,5 @@
 import { DEFAULT_COOLDOWN_SECONDS } from './platform';
-import { profileFor, selectLanes, SimulateOptions } from './engine';
+import { profileFor, RunResult, selectLanes, SimulateOptions } from './engine';
 import { tailProbability } from './queueing';
 import { LaneSpec, StackModel } from './stack-model';
 import { Trace } from './traces';
@@ -35,16 +35,30 @@ export function oracle(model: StackModel, trace: Trace, options: SimulateOptions
     const cost = hours * p.pricePerInstanceHour;
     return { instanceHours: hours, cost, costPer1000: totalReq > 0 ? 1000 * cost / totalReq : 0, peakCapacity: 0, sloMinutesPercent: 100, capacity };
   }
+  const sized = exactCapacity(lane, trace.rps, options, 1);
+  const cost = sized.hours * p.pricePerInstanceHour;
+  return { instanceHours: sized.hours, cost, costPer1000: totalReq > 0 ? 1000 * cost / totalReq : 0, peakCapacity: sized.peak, sloMinutesPercent: 100, capacity: sized.capacity };
+}
+
+/**
+ * Every minute, the fewest instances of `lane` whose latency percentile at the minute's busiest second
+ * meets the SLO (M/D/c), or for a Lambda lane exactly the concurrent executions that second needs; `min`
+ * instances at least.
+ */
+function exactCapacity(lane: LaneSpec, rps: ArrayLike<number>, options: SimulateOptions, min: number): { hours: number; peak: number; capacity: number[] } {
+  const p = profileFor(lane, options.profiles);
   const q = (lane.slo.latencyPercentile ?? options.sloPercentile ?? p.latencyPercentile) / 100;
   const thr = (lane.slo.latencyMs ?? options.sloLatencyMs ?? p.latencyAtSloMs) / 1000;
+  const minutes = Math.ceil(rps.length / 60);
+  const capacity = new Array<number>(minutes).fill(0);
   let instanceMinutes = 0;
   let peak = 0;
   for (let m = 0; m < minutes; m++) {
     let peakRps = 0;
-    for (let s = m * 60; s < Math.min(trace.rps.length, m * 60 + 60); s++) { peakRps = Math.max(peakRps, trace.rps[s]); }
-    let n = Math.max(1, Math.floor(peakRps * p.serviceSeconds / p.concurrency));
+    for (let s = m * 60; s < Math.min(rps.length, m * 60 + 60); s++) { peakRps = Math.max(peakRps, rps[s]); }
+    let n = Math.max(min, Math.floor(peakRps * p.serviceSeconds / p.concurrency));
     if (lane.kind === 'serverless') {
-      n = Math.max(1, Math.ceil(peakRps * p.serviceSeconds));
+      n = Math.max(min, Math.ceil(peakRps * p.serviceSeconds));
     } else {
       while (tailProbability(thr, n * p.concurrency, peakRps, p.serviceSeconds) > 1 - q) { n++; }
     }
@@ -52,9 +66,44 @@ export function oracle(model: StackModel, trace: Trace, options: SimulateOptions
     instanceMinutes += n;
     peak = Math.max(peak, n);
   }
-  const hours = instanceMinutes / 60;
-  const cost = hours * p.pricePerInstanceHour;
-  return { instanceHours: hours, cost, costPer1000: totalReq > 0 ? 1000 * cost / totalReq : 0, peakCapacity: peak, sloMinutesPercent: 100, capacity };
+  return { hours: instanceMinutes / 60, peak, capacity };
+}
+
+/** The per-lane oracle of a run: {@link laneOracle}. */
+export interface LaneOracleResult {
+  readonly instanceHours: number;
+  readonly cost: number;
+  readonly costPer1000: number;
+  /** Per lane (path): the exact instance-hours for the traffic it served, in its own unit. */
+  readonly lanes: Array<{ path: string; kind: string; instanceHours: number; cost: number }>;
+}
+
+/**
+ * The per-lane oracle of a run through a front door (a hybrid): each lane sized exactly, every minute,
+ * for the traffic it served in that run (the same split of requests between the lanes), in its own
+ * unit — SageMaker instances by the M/D/c rule of {@link oracle}, Lambda environments by the concurrent
+ * executions each second needs (no minimum: a Lambda lane that served nothing needs none). It compares a
+ * hybrid's instance-hours with an ideal of the same lanes, where {@link oracle} (the primary lane alone)
+ * would compare SageMaker instance-hours with Lambda environment-hours. The run must keep its series
+ * (`keepSeries`); batch lanes are left out (they serve the queue, not the front door's requests).
+ */
+export function laneOracle(model: StackModel, run: RunResult, options: SimulateOptions): LaneOracleResult | undefined {
+  if (!run.series) { return undefined; }
+  const lanes: LaneOracleResult['lanes'] = [];
+  let requests = 0;
+  for (const l of run.lanes) {
+    const spec = model.lanes.find(x => x.path === l.path);
+    const series = run.series[l.path];
+    if (!spec || !series || spec.kind === 'batch-workers') { continue; }
+    const served = series.data.requests;
+    const sized = exactCapacity(spec, served, options, spec.kind === 'serverless' ? 0 : 1);
+    const cost = sized.hours * profileFor(spec, options.profiles).pricePerInstanceHour;
+    lanes.push({ path: l.path, kind: spec.kind, instanceHours: sized.hours, cost });
+    requests += l.requests;
+  }
+  const instanceHours = lanes.reduce((a, l) => a + l.instanceHours, 0);
+  const cost = lanes.reduce((a, l) => a + l.cost, 0);
+  return { instanceHours, cost, costPer1000: requests > 0 ? 1000 * cost / requests : 0, lanes };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { RunResult, SimulateOptions, simulate } from './engine';
-import { naiveModel, oracle, OracleResult } from './references';
+import { laneOracle, LaneOracleResult, naiveModel, oracle, OracleResult } from './references';
 import { CanaryKind, RolloutTrialResult, rolloutTrials } from './rollout-trials';
 import { ReaderFinding, StackModel } from './stack-model';
 import { Trace } from './traces';
@@ -10,6 +10,8 @@ export interface ScenarioReport {
   readonly trace: Trace;
   readonly stack: RunResult;
   readonly oracle: OracleResult;
+  /** With a front door: each lane sized exactly for the traffic it served (see `laneOracle`). */
+  readonly laneOracle?: LaneOracleResult;
   readonly naive: RunResult;
   readonly findings: ReaderFinding[];
 }
@@ -17,10 +19,14 @@ export interface ScenarioReport {
 /** Run a trace through a stack, the oracle and the naive policy. */
 export function runScenario(name: string, model: StackModel, trace: Trace, options: SimulateOptions): ScenarioReport {
   const opts = { ...options, keepSeries: false };
+  // A hybrid (a front door routing between lanes) is also compared with an ideal of its own lanes.
+  const hybrid = (model.frontDoors ?? []).some(f => f.burst !== undefined);
+  const stack = simulate(model, trace, { ...opts, keepSeries: hybrid });
   return {
     name, trace,
-    stack: simulate(model, trace, opts),
+    stack: { ...stack, series: undefined },
     oracle: oracle(model, trace, opts),
+    laneOracle: hybrid ? laneOracle(model, stack, opts) : undefined,
     naive: simulate(naiveModel(model, opts), trace, opts),
     findings: model.findings,
   };
@@ -65,9 +71,15 @@ export function toJson(scenarios: ScenarioReport[], rollouts: RolloutTrialResult
         unservedPercent: r4(s.stack.unservedPercent),
       } : null,
       oracle: { instanceHours: r2(s.oracle.instanceHours), costPer1000: r4(s.oracle.costPer1000), peakCapacity: s.oracle.peakCapacity },
+      // With a front door: each lane sized exactly for the traffic it served, in its own unit (null otherwise).
+      laneOracle: s.laneOracle ? {
+        instanceHours: r2(s.laneOracle.instanceHours), costPer1000: r4(s.laneOracle.costPer1000),
+        lanes: s.laneOracle.lanes.map(l => ({ path: l.path, kind: l.kind, instanceHours: r2(l.instanceHours) })),
+      } : null,
       naive: { sloMinutesPercent: r2(s.naive.sloMinutesPercent), instanceHours: r2(s.naive.instanceHours), costPer1000: r4(s.naive.costPer1000) },
       ratios: {
         instanceHoursVsOracle: ratio(s.stack.instanceHours, s.oracle.instanceHours),
+        instanceHoursVsLaneOracle: s.laneOracle ? ratio(s.stack.instanceHours, s.laneOracle.instanceHours) : null,
         costVsOracle: ratio(s.stack.cost, s.oracle.cost),
         naiveInstanceHoursVsOracle: ratio(s.naive.instanceHours, s.oracle.instanceHours),
       },
@@ -137,6 +149,8 @@ export function toText(scenarios: ScenarioReport[], rollouts: RolloutTrialResult
       ['stack', f2(s.stack.sloMinutesPercent), f1(s.stack.instanceHours), money(s.stack.costPer1000), String(Math.max(...s.stack.lanes.map(l => l.peakCapacity))), '', String(ratio(s.stack.instanceHours, s.oracle.instanceHours)), String(ratio(s.stack.cost, s.oracle.cost)), ...frontDoorCells(s.stack)],
       ...s.stack.lanes.map(l => [`  ${l.path} (${l.kind})`, f2(l.sloMinutesPercent), f1(l.instanceHours), money(l.costPer1000), String(l.peakCapacity), f2(l.spilloverPercent), '', '', '', '', '']),
       ['oracle', '100.00', f1(s.oracle.instanceHours), money(s.oracle.costPer1000), String(s.oracle.peakCapacity), '', '1', '1', '', '', ''],
+      ...(s.laneOracle ? [['oracle of the same lanes', '100.00', f1(s.laneOracle.instanceHours), money(s.laneOracle.costPer1000), '', '',
+        `stack ${ratio(s.stack.instanceHours, s.laneOracle.instanceHours)}`, `stack ${ratio(s.stack.cost, s.laneOracle.cost)}`, '', '', '']] : []),
       ['naive (70% target tracking)', f2(s.naive.sloMinutesPercent), f1(s.naive.instanceHours), money(s.naive.costPer1000), String(Math.max(...s.naive.lanes.map(l => l.peakCapacity))), '', String(ratio(s.naive.instanceHours, s.oracle.instanceHours)), String(ratio(s.naive.cost, s.oracle.cost)), ...frontDoorCells(s.naive)],
     ]);
     out += s.stack.frontDoor

@@ -234,10 +234,13 @@ describe('the assistant seed scenario on the hybrid example, through its real fr
     expect(baseline.peakCapacity).toBe(2);
     const burst = s.stack.lanes.find(l => l.kind === 'serverless')!;
     expect(burst.trafficSharePercent).toBeGreaterThan(50);
-    // Cost 0.96x the oracle's (1.59x before; 1.15x with a burst pool of 10 warm environments, 40 at the event):
-    // the pool serves the offloaded requests more cheaply than the SageMaker instances the oracle sizes.
-    expect(s.stack.cost / s.oracle.cost).toBeGreaterThan(0.9);
-    expect(s.stack.cost / s.oracle.cost).toBeLessThan(1);
+    // Cost 0.84x the oracle's (1.59x before; 0.96x with the pool tracking 0.8 in-flight plus a 25% warm buffer;
+    // 1.15x with 10 warm environments, 40 at the event): the pool serves the offloaded requests more cheaply than
+    // the SageMaker instances the oracle sizes.
+    expect(s.stack.cost / s.oracle.cost).toBeGreaterThan(0.8);
+    expect(s.stack.cost / s.oracle.cost).toBeLessThan(0.9);
+    // Instance-hours against an oracle of the same lanes (each sized exactly for what it served): 1.18x.
+    expect(s.stack.instanceHours / s.laneOracle!.instanceHours).toBeLessThanOrEqual(1.25);
   });
 
   test('the announced event (17:00-21:00 New York) and the unannounced surge (10:00-10:20) meet the SLO in every minute', () => {

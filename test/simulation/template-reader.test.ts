@@ -53,7 +53,7 @@ describe('reading the hybrid stack', () => {
     const l = hybrid.lanes[1];
     expect(l.reservedConcurrency).toBe(300);
     const t = l.scalableTargets[0];
-    expect(t.targetTracking[0]).toMatchObject({ customized: { metricName: 'ProvisionedConcurrencyUtilization', stat: 'Maximum' }, targetValue: 0.6, scaleOutCooldown: 30 });
+    expect(t.targetTracking[0]).toMatchObject({ customized: { metricName: 'ProvisionedConcurrencyUtilization', stat: 'Maximum' }, targetValue: 0.9, scaleOutCooldown: 30 });
     expect(t.scheduled).toEqual([
       { name: 'marketing-event-start', schedule: 'cron(30 16 2 3 ? *)', timeZone: 'America/New_York', minCapacity: 5, maxCapacity: 150 },
       { name: 'marketing-event-end', schedule: 'cron(0 22 2 3 ? *)', timeZone: 'America/New_York', minCapacity: 1, maxCapacity: 50 },
