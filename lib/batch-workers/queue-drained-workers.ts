@@ -21,6 +21,7 @@ import { withLaneDefaults } from '../core/private/lane-defaults';
 import { Rollout } from '../core/rollout';
 import { RouteTarget } from '../core/route-target';
 import { ServiceLevelObjective } from '../core/service-level-objective';
+import { GpuCapacity, GpuCapacityKind } from './gpu-capacity';
 import { InFlightJobHandling } from './in-flight-jobs';
 import { createCluster, laneCapacity } from './private/capacity';
 import { createJobQueue } from './private/job-queue';
@@ -236,14 +237,26 @@ export interface QueueDrainedWorkersProps {
   readonly gpuCount?: number;
 
   /**
+   * Where GPU workers get their instances: `GpuCapacity.managedInstances()` (ECS Managed Instances:
+   * ECS launches, patches and retires instances of `instanceType` for waiting tasks) or
+   * `GpuCapacity.autoScalingGroup()` (the lane's Auto Scaling group of the ECS GPU AMI,
+   * `maxInstances`). `NVIDIA_GPU` only. Changing it replaces the capacity provider and the service.
+   *
+   * @default GpuCapacity.managedInstances() on NVIDIA_GPU; must be unset on CPU targets
+   */
+  readonly gpuCapacity?: GpuCapacity;
+
+  /**
    * EC2 instance type of the GPU capacity (an x86_64 NVIDIA instance: g4dn, g5, g6, p3, p4d, p5...).
+   * On managed instances it is the one allowed instance type.
    *
    * @default ec2.InstanceType.of(ec2.InstanceClass.G5, ec2.InstanceSize.XLARGE)
    */
   readonly instanceType?: ec2.InstanceType;
 
   /**
-   * Most GPU instances the capacity provider may launch. Must cover `autoscaling.maxCapacity`
+   * Most GPU instances of the Auto Scaling group (`GpuCapacity.autoScalingGroup()` only: managed
+   * instances follow the tasks). Must cover `autoscaling.maxCapacity`
    * workers at `floor(instance GPUs ÷ gpuCount)` workers per instance.
    *
    * @default - twice the instances maxCapacity workers need, so a rolling deployment at full scale
@@ -360,8 +373,10 @@ export class QueueDrainedWorkers extends InferenceLaneBase implements IInference
   public readonly taskRole: iam.IRole;
   /** The Application Auto Scaling target (undefined for a fixed worker count). */
   public readonly scalableTarget?: appscaling.ScalableTarget;
-  /** The GPU capacity provider (GPU lanes only). */
+  /** The Auto Scaling group capacity provider (`GpuCapacity.autoScalingGroup()` only). */
   public readonly capacityProvider?: ecs.AsgCapacityProvider;
+  /** The ECS Managed Instances capacity provider (GPU workers on `GpuCapacity.managedInstances()`, the default). */
+  public readonly managedInstancesCapacityProvider?: ecs.ManagedInstancesCapacityProvider;
   /** Alarm: jobs landed in the dead-letter queue (undefined without a known DLQ). */
   public readonly deadLetterAlarm?: cloudwatch.Alarm;
   /** Alarm: jobs waiting while no worker runs (undefined without Container Insights). */
@@ -409,7 +424,7 @@ export class QueueDrainedWorkers extends InferenceLaneBase implements IInference
     this.artifactName = this.binding.name;
     this.artifactVersion = this.binding.version;
     const task = {
-      ...v, taskRole: this.taskRole, binding: this.binding, modelEnvironment: model.environment, hardware,
+      ...v, onManagedInstances: v.gpuCapacity?.kind === GpuCapacityKind.MANAGED_INSTANCES, taskRole: this.taskRole, binding: this.binding, modelEnvironment: model.environment, hardware,
       queue: this.queue, visibilityTimeout: this.visibilityTimeout, resultsBucket: this.resultsBucket,
     };
     ({ taskDefinition: this.taskDefinition, container: this.container } = createWorkerTask(this, p, task));
@@ -427,7 +442,7 @@ export class QueueDrainedWorkers extends InferenceLaneBase implements IInference
     }));
 
     // Service, scaling, operational alarms.
-    ({ service: this.service, capacityProvider: this.capacityProvider } =
+    ({ service: this.service, capacityProvider: this.capacityProvider, managedInstancesCapacityProvider: this.managedInstancesCapacityProvider } =
       createWorkerService(this, p, { ...v, cluster: this.cluster, taskDefinition: this.taskDefinition, policy, deploymentAlarms: this.deploymentAlarms }));
     if (!policy.isFixed) {
       this.scalableTarget = createWorkerScaling(this, {

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -12,6 +12,7 @@ import { MODEL_ENV_NAMES } from '../../core/private/model-environment';
 import { REQUEST_CAPTURE_ENV } from '../../core/private/request-capture';
 import { checkDuration, checkNoModelEnvOverride, checkOneOf } from '../../core/private/validation';
 import { Rollout, RolloutStrategy } from '../../core/rollout';
+import { GpuCapacity, GpuCapacityKind } from '../gpu-capacity';
 import { InFlightJobHandling } from '../in-flight-jobs';
 import { DEFAULT_IDLE_SCALE_IN_MINUTES } from './worker-scaling';
 import type { QueueDrainedWorkersProps } from '../queue-drained-workers';
@@ -60,8 +61,10 @@ export interface ValidatedWorkerProps {
   readonly stopTimeout: Duration;
   /** What a worker does with its job when stopped. */
   readonly inFlightJobs: InFlightJobHandling;
-  /** Most GPU instances (0 on Fargate). */
+  /** Most GPU instances of the Auto Scaling group (0 on Fargate and on managed instances). */
   readonly instanceCap: number;
+  /** The GPU capacity (undefined on Fargate). */
+  readonly gpuCapacity?: GpuCapacity;
   /** Container Insights task counts are available (created cluster, or declared on a brought one). */
   readonly containerInsights: boolean;
   readonly resultsPrefix: string;
@@ -98,7 +101,8 @@ export function validateWorkerProps(scope: Construct, props: QueueDrainedWorkers
   const stopTimeout = deriveStopTimeout(scope, onFargate, inFlightJobs, jobSeconds);
   validateScaling(scope, policy);
   const idleMinutes = validateIdleScaleIn(scope, props.idleScaleInAfter, policy);
-  const instanceCap = onFargate ? 0 : gpuInstanceCap(scope, props, policy);
+  const gpuCapacity = validateGpuCapacity(scope, props, onFargate);
+  const instanceCap = onFargate ? 0 : gpuInstanceCap(scope, props, policy, gpuCapacity!);
   validateRollout(scope, props.rollout);
   const containerInsights = validateCluster(scope, props, policy, onFargate);
   const [resultsPrefix, failuresPrefix] = validatePrefixes(scope, props);
@@ -110,7 +114,7 @@ export function validateWorkerProps(scope: Construct, props: QueueDrainedWorkers
       'needs S3 request metrics on the results and failures prefixes, which the lane configures only on a results bucket it creates',
       'Drop resultsBucket so the lane creates one, or drop the error-rate objective and pass an alarm on your bucket\'s request metrics (or on a metric your workers publish) in rollout.alarms.');
   }
-  return { onFargate, jobSeconds, stopTimeout, inFlightJobs, instanceCap, containerInsights, resultsPrefix, failuresPrefix, jobRequestMetrics, idleMinutes };
+  return { onFargate, jobSeconds, stopTimeout, inFlightJobs, instanceCap, gpuCapacity, containerInsights, resultsPrefix, failuresPrefix, jobRequestMetrics, idleMinutes };
 }
 
 /** `vpc` with `cluster`, Container Insights of a brought cluster, GPU workers on an imported cluster. */
@@ -187,7 +191,7 @@ function validateHardware(scope: Construct, hardware: HardwareTarget, props: Que
  * maxCapacity needs. The default leaves room for a rolling deployment at full scale (ECS starts
  * the new tasks before stopping the old ones: maximumPercent 200).
  */
-function gpuInstanceCap(scope: Construct, props: QueueDrainedWorkersProps, policy: AutoscalingPolicy): number {
+function gpuInstanceCap(scope: Construct, props: QueueDrainedWorkersProps, policy: AutoscalingPolicy, capacity: GpuCapacity): number {
   const it = (props.instanceType ?? defaultGpuInstance()).toString();
   const gpuCount = props.gpuCount ?? 1;
   const memory = props.memoryLimitMiB ?? 12288;
@@ -201,6 +205,8 @@ function gpuInstanceCap(scope: Construct, props: QueueDrainedWorkersProps, polic
       `Lower memoryLimitMiB well under ${shape.memoryMiB} (the OS and the ECS agent keep some), or pick a larger instance type.`);
   }
   const perInstance = shape && isConcreteNumber(gpuCount) ? Math.floor(shape.gpus / gpuCount) : 1;
+  // Managed instances follow the tasks: ECS launches what waiting tasks need, up to autoscaling.maxCapacity workers.
+  if (capacity.kind === GpuCapacityKind.MANAGED_INSTANCES) { return 0; }
   if (!isConcreteNumber(policy.maxCapacity)) {
     return props.maxInstances ?? policy.maxCapacity;
   }
@@ -211,6 +217,40 @@ function gpuInstanceCap(scope: Construct, props: QueueDrainedWorkersProps, polic
       `Raise maxInstances to at least ${needed} (${2 * needed} leaves room for a rolling deployment at full scale), or lower maxCapacity.`);
   }
   return props.maxInstances ?? Math.min(2 * needed, MAX_INT32);
+}
+
+/**
+ * `gpuCapacity`: only on GPU workers, one of the factories; `maxInstances` only with the Auto Scaling
+ * group; `taskVolumeSize` whole GiB from 1 (ECS API) to 16,384 (EBS). Returns the choice (default
+ * managed instances) or undefined on Fargate.
+ */
+function validateGpuCapacity(scope: Construct, props: QueueDrainedWorkersProps, onFargate: boolean): GpuCapacity | undefined {
+  const capacity = props.gpuCapacity;
+  if (onFargate) {
+    if (capacity !== undefined) {
+      throw invalid(scope, 'gpuCapacity', String(capacity), `applies to GPU workers, but hardware '${props.hardware ?? HardwareTarget.CPU_X86_64}' runs on Fargate`,
+        'Drop gpuCapacity, or set hardware: HardwareTarget.NVIDIA_GPU.');
+    }
+    return undefined;
+  }
+  if (capacity !== undefined && !(capacity instanceof GpuCapacity)) {
+    throw invalid(scope, 'gpuCapacity', capacity, 'is not a GpuCapacity', 'Pass GpuCapacity.managedInstances() or GpuCapacity.autoScalingGroup().');
+  }
+  const chosen = capacity ?? GpuCapacity.managedInstances();
+  if (chosen.kind === GpuCapacityKind.MANAGED_INSTANCES && props.maxInstances !== undefined) {
+    throw invalid(scope, 'maxInstances', props.maxInstances,
+      'caps an Auto Scaling group, but GPU workers run on ECS Managed Instances (the default), which launch exactly the instances waiting tasks need',
+      'Drop maxInstances (autoscaling.maxCapacity caps the workers, and so the instances), or pass gpuCapacity: GpuCapacity.autoScalingGroup().');
+  }
+  const size = chosen.taskVolumeSize;
+  if (size !== undefined && !size.isUnresolved()) {
+    const gib = size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+    if (!Number.isInteger(gib) || gib < 1 || gib > 16_384) {
+      throw invalid(scope, 'gpuCapacity.taskVolumeSize', `${size.toMebibytes({ rounding: SizeRoundingBehavior.NONE })} MiB`, 'must be whole GiB from 1 (the ECS API minimum) to 16,384 (the EBS volume maximum)',
+        'Pass e.g. Size.gibibytes(100): GPU serving images are 10-20 GB.');
+    }
+  }
+  return chosen;
 }
 
 function validateJobTimeout(scope: Construct, jobTimeout: Duration): number {

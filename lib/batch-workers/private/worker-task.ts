@@ -35,6 +35,8 @@ export interface WorkerTaskOptions {
   readonly modelEnvironment: { [name: string]: string };
   readonly hardware: HardwareTarget;
   readonly onFargate: boolean;
+  /** GPU workers on ECS Managed Instances (a MANAGED_INSTANCES task definition). */
+  readonly onManagedInstances: boolean;
   readonly jobSeconds: number;
   readonly stopTimeout: Duration;
   readonly inFlightJobs: InFlightJobHandling;
@@ -53,8 +55,9 @@ export interface WorkerTask {
 }
 
 /**
- * A Fargate task definition (CPU targets: `cpu`/`memoryLimitMiB` as the task size) or an EC2 one in
- * `awsvpc` mode (GPU: container reservation, limit and `gpuCount`), with one essential container
+ * A Fargate task definition (CPU targets: `cpu`/`memoryLimitMiB` as the task size) or, for GPU
+ * workers, a `MANAGED_INSTANCES` or `EC2` one in `awsvpc` mode (container reservation, limit and
+ * `gpuCount`), with one essential container
  * `worker` running the serving image.
  * @internal
  */
@@ -72,10 +75,16 @@ export function createWorkerTask(scope: Construct, props: QueueDrainedWorkersPro
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
     })
-    : new ecs.Ec2TaskDefinition(scope, 'TaskDefinition', {
-      taskRole: o.taskRole,
-      networkMode: ecs.NetworkMode.AWS_VPC,
-    });
+    : o.onManagedInstances
+      ? new ecs.TaskDefinition(scope, 'TaskDefinition', {
+        compatibility: ecs.Compatibility.MANAGED_INSTANCES,
+        taskRole: o.taskRole,
+        networkMode: ecs.NetworkMode.AWS_VPC,
+      })
+      : new ecs.Ec2TaskDefinition(scope, 'TaskDefinition', {
+        taskRole: o.taskRole,
+        networkMode: ecs.NetworkMode.AWS_VPC,
+      });
   const container = taskDefinition.addContainer('worker', {
     image: containerImage(scope, o.binding),
     essential: true,
