@@ -12,6 +12,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RequestCaptureOptions } from '../core/request-capture';
 import { AutoscalingPolicy } from '../core/autoscaling';
+import { DynamicBatching } from '../core/dynamic-batching';
+import { ScaleOutLeadTime } from '../core/lead-time';
 import { HardwareTarget, LaneKind } from '../core/hardware';
 import { InferenceLaneBase } from '../core/inference-lane-base';
 import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
@@ -27,6 +29,7 @@ import { createCluster, laneCapacity } from './private/capacity';
 import { createJobQueue } from './private/job-queue';
 import { backlogMetric, backlogPerWorkerMetric, inFlightMetric, oldestAgeMetric, taskCountMetric } from './private/queue-metrics';
 import { createResultsBucket, FAILURES_FILTER_ID, finishedJobsMetric, putRequests } from './private/results-bucket';
+import { capacityLagMetric, workerLeadTime } from './private/lead-time';
 import { createWorkerAlarms, renderSloAlarms } from './private/rollback-alarms';
 import { checkWorkerArtifact, validateWorkerProps } from './private/validate-props';
 import { createWorkerScaling, workerScalingMetrics } from './private/worker-scaling';
@@ -57,11 +60,23 @@ export interface QueueDrainedWorkersProps {
   readonly autoscaling?: AutoscalingPolicy;
 
   /**
-   * The longest one job may take. The queue's visibility timeout and the workers' stop timeout
-   * are derived from it (see `visibilityTimeout` and `inFlightJobs`). Whole seconds, at most
-   * 12 hours.
+   * The longest one job may take (with `dynamicBatching`: one batch, run as one inference). The
+   * queue's visibility timeout and the workers' stop timeout are derived from it (see
+   * `visibilityTimeout` and `inFlightJobs`). Whole seconds, at most 12 hours.
    */
   readonly jobTimeout: Duration;
+
+  /**
+   * Dynamic batching: each worker fills a batch of up to `maxBatchSize` jobs with SQS receives of at
+   * most 10 messages (several receives for larger batches), waiting at most `maxQueueDelay` after the
+   * first job, then runs the batch as one inference. Rendered as the worker's `BATCH_*` environment
+   * (lane README "Dynamic batching"); the visibility timeout grows by the fill delay. Delays in whole
+   * milliseconds up to 1 minute; `preferredBatchSizes` are rejected (SQS receives cannot express them).
+   * Scaling stays in jobs: `queueBacklogPerInstance(n)` still counts messages per worker.
+   *
+   * @default - no batching: the worker decides how many messages it receives
+   */
+  readonly dynamicBatching?: DynamicBatching;
 
   /**
    * The hardware the workers run on. `CPU_X86_64` and `CPU_ARM64` run on Fargate;
@@ -126,10 +141,11 @@ export interface QueueDrainedWorkersProps {
   readonly deadLetterQueue?: sqs.IQueue;
 
   /**
-   * How long a received job stays invisible to other workers. Must be at least `jobTimeout`,
-   * or a job still being worked on is handed to a second worker.
+   * How long a received job stays invisible to other workers. Must be at least `jobTimeout` (plus
+   * `dynamicBatching.maxQueueDelay`, rounded up to seconds), or a job still being worked on is
+   * handed to a second worker.
    *
-   * @default - jobTimeout + 30 seconds (at most 12 hours)
+   * @default - jobTimeout + 30 seconds (+ the batch fill delay with dynamicBatching), at most 12 hours
    */
   readonly visibilityTimeout?: Duration;
 
@@ -290,6 +306,22 @@ export interface QueueDrainedWorkersProps {
   readonly requestCapture?: RequestCaptureOptions;
 
   /**
+   * How long a new worker takes to pull its image, as you measured it. Only stated in
+   * `scaleOutLeadTime` (nothing is rendered from it). Whole seconds, at most 1 hour.
+   *
+   * @default - an estimate: 1 minute for a CPU image, 3 minutes for a GPU serving image
+   */
+  readonly imagePullTime?: Duration;
+
+  /**
+   * How long a new worker takes to fetch and load the model before it receives jobs, as you measured
+   * it. Only stated in `scaleOutLeadTime`. Whole seconds, at most 1 hour.
+   *
+   * @default - an estimate: 1 minute
+   */
+  readonly modelLoadTime?: Duration;
+
+  /**
    * Retention of the workers' logs.
    *
    * @default logs.RetentionDays.ONE_MONTH
@@ -392,7 +424,11 @@ export class QueueDrainedWorkers extends InferenceLaneBase implements IInference
   /** The artifact binding the workers run. */
   public readonly binding: ModelArtifactBinding;
 
+  /** The dynamic batching the workers render (undefined: none). */
+  public readonly dynamicBatching?: DynamicBatching;
+
   private readonly onFargate: boolean;
+  private readonly leadTime: ScaleOutLeadTime;
   private readonly containerInsights: boolean;
   private readonly jobRequestMetrics: boolean;
 
@@ -412,7 +448,7 @@ export class QueueDrainedWorkers extends InferenceLaneBase implements IInference
 
     // Queue, DLQ, key, results, cluster.
     ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue, encryptionKey: this.encryptionKey, visibilityTimeout: this.visibilityTimeout } =
-      createJobQueue(this, p, v.jobSeconds));
+      createJobQueue(this, p, v.receiveVisibilitySeconds));
     this.resultsBucket = createResultsBucket(this, p, { ...v, requestMetrics: v.jobRequestMetrics, encryptionKey: this.encryptionKey });
     this.cluster = p.cluster ?? createCluster(this, p.vpc);
 
@@ -459,6 +495,39 @@ export class QueueDrainedWorkers extends InferenceLaneBase implements IInference
       onFargate: this.onFargate,
     }));
     this.capacity = laneCapacity(p, policy, hardware, this.onFargate);
+    this.dynamicBatching = p.dynamicBatching;
+    this.leadTime = workerLeadTime({
+      policy, onFargate: this.onFargate, gpuCapacity: v.gpuCapacity?.kind, imagePullTime: p.imagePullTime, modelLoadTime: p.modelLoadTime,
+    });
+  }
+
+  /**
+   * Expected time from "jobs wait" to "a new worker receives jobs", step by step with sources, derived
+   * from the props: SQS metric publication (1 min), the first scale-out alarm (1 period for the wake-up
+   * from zero and the time-in-queue steps, 3 for target tracking alone), capacity (Fargate task start,
+   * or a GPU instance from ECS Managed Instances / the Auto Scaling group), image pull
+   * (`imagePullTime`) and model load (`modelLoadTime`). Not stated for `AutoscalingPolicy.fixed`.
+   */
+  public get scaleOutLeadTime(): ScaleOutLeadTime {
+    return this.leadTime;
+  }
+
+  /**
+   * Workers asked for and not yet running: `IF(desired > running, desired - running, 0)` on the
+   * Container Insights `DesiredTaskCount` and `RunningTaskCount` of the service (Average per minute,
+   * missing values as 0). Above zero for about {@link scaleOutLeadTime} after a scale-out; staying up
+   * means no capacity (GPU quota, no instances of the type, image pull failures).
+   *
+   * @returns undefined without Container Insights (a brought cluster not declared to have it)
+   */
+  public metricCapacityLag(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    if (!this.containerInsights) { return undefined; }
+    return capacityLagMetric(
+      taskCountMetric(this.cluster, this.service.serviceName, 'DesiredTaskCount'),
+      this.metricRunningWorkers(),
+      { desired: uniqueMetricId(this, 'desired'), running: uniqueMetricId(this, 'running') },
+      props,
+    );
   }
 
   /**

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AutoscalingPolicy, HardwareTarget, ModelArtifact, ServingImage } from '../../lib';
-import { InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
+import { GpuCapacity, InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
 import { NagCheck } from '../../lib/testing';
 import { demoArtifact } from '../../examples/shared/artifact';
 
@@ -35,8 +35,15 @@ describe('QueueDrainedWorkers: zero unsuppressed cdk-nag findings with defaults,
     expect(findings(build({}, env).stack)).toEqual([]);
   });
 
-  test('GPU workers on EC2 capacity (Auto Scaling group, container-instance role) stay clean', () => {
+  test('GPU workers on ECS Managed Instances (the default: infrastructure and instance roles scoped to the lane) stay clean', () => {
     const { stack } = build({ hardware: HardwareTarget.NVIDIA_GPU });
+    expect(Object.keys(Template.fromStack(stack).findResources('AWS::ECS::CapacityProvider'))).toHaveLength(1);
+    expect(Object.keys(Template.fromStack(stack).findResources('AWS::AutoScaling::AutoScalingGroup'))).toHaveLength(0);
+    expect(findings(stack)).toEqual([]);
+  });
+
+  test('GPU workers on EC2 capacity (Auto Scaling group, container-instance role) stay clean', () => {
+    const { stack } = build({ hardware: HardwareTarget.NVIDIA_GPU, gpuCapacity: GpuCapacity.autoScalingGroup() });
     expect(Object.keys(Template.fromStack(stack).findResources('AWS::AutoScaling::AutoScalingGroup'))).toHaveLength(1);
     expect(findings(stack)).toEqual([]);
   });

@@ -10,7 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   AutoscalingPolicy, HardwareTarget, LaneKind, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective, ServingImage,
 } from '../../lib';
-import { InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
+import { GpuCapacity, InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
 import { demoArtifact } from '../../examples/shared/artifact';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
@@ -68,6 +68,7 @@ beforeAll(() => {
     const w = new QueueDrainedWorkers(stack, 'Workers', {
       artifact: demoArtifact(),
       hardware: HardwareTarget.NVIDIA_GPU,
+      gpuCapacity: GpuCapacity.autoScalingGroup(),
       jobTimeout: Duration.minutes(15),
       inFlightJobs: InFlightJobHandling.PROTECT_TASK,
       autoscaling: new AutoscalingPolicy({

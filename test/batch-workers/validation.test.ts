@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AutoscalingPolicy, HardwareTarget, ScalingTrigger } from '../../lib';
-import { InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
+import { GpuCapacity, InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
 import { LaneValidationError } from '../../lib/core/errors';
 import { demoArtifact } from '../../examples/shared/artifact';
 
@@ -31,7 +31,7 @@ function rejects(fn: () => unknown, message: RegExp): void {
 }
 
 const gpu = (over: Partial<QueueDrainedWorkersProps> = {}): Partial<QueueDrainedWorkersProps> => ({
-  hardware: HardwareTarget.NVIDIA_GPU, jobTimeout: Duration.minutes(15), ...over,
+  hardware: HardwareTarget.NVIDIA_GPU, gpuCapacity: GpuCapacity.autoScalingGroup(), jobTimeout: Duration.minutes(15), ...over,
 });
 
 function taskDef(t: Template): any {

@@ -13,6 +13,7 @@ import { REQUEST_CAPTURE_ENV } from '../../core/private/request-capture';
 import { checkDuration, checkNoModelEnvOverride, checkOneOf } from '../../core/private/validation';
 import { Rollout, RolloutStrategy } from '../../core/rollout';
 import { GpuCapacity, GpuCapacityKind } from '../gpu-capacity';
+import { BATCH_ENV, BatchingPlan, planBatching } from './batching';
 import { InFlightJobHandling } from '../in-flight-jobs';
 import { DEFAULT_IDLE_SCALE_IN_MINUTES } from './worker-scaling';
 import type { QueueDrainedWorkersProps } from '../queue-drained-workers';
@@ -73,6 +74,13 @@ export interface ValidatedWorkerProps {
   readonly jobRequestMetrics: boolean;
   /** Consecutive idle minutes before the idle scale-in (`idleScaleInAfter`). */
   readonly idleMinutes: number;
+  /** How `dynamicBatching` is received (undefined: one job per receive). */
+  readonly batching?: BatchingPlan;
+  /**
+   * The visibility timeout each receive must hold its jobs for: `jobTimeout` + the batch fill delay +
+   * 30 s, at most 12 hours (the default of a created queue; passed on each receive with batching).
+   */
+  readonly receiveVisibilitySeconds: number;
 }
 
 /** The default GPU instance type. @internal */
@@ -97,7 +105,8 @@ export function validateWorkerProps(scope: Construct, props: QueueDrainedWorkers
   const inFlightJobs = props.inFlightJobs ?? InFlightJobHandling.FINISH;
   const onFargate = validateHardware(scope, hardware, props);
   const jobSeconds = validateJobTimeout(scope, props.jobTimeout);
-  validateQueueProps(scope, props, jobSeconds);
+  const batching = planBatching(scope, props.dynamicBatching);
+  validateQueueProps(scope, props, jobSeconds, batching);
   const stopTimeout = deriveStopTimeout(scope, onFargate, inFlightJobs, jobSeconds);
   validateScaling(scope, policy);
   const idleMinutes = validateIdleScaleIn(scope, props.idleScaleInAfter, policy);
@@ -106,7 +115,13 @@ export function validateWorkerProps(scope: Construct, props: QueueDrainedWorkers
   validateRollout(scope, props.rollout);
   const containerInsights = validateCluster(scope, props, policy, onFargate);
   const [resultsPrefix, failuresPrefix] = validatePrefixes(scope, props);
-  validateEnvironment(scope, props);
+  validateEnvironment(scope, props, batching);
+  for (const [name, d] of [['imagePullTime', props.imagePullTime], ['modelLoadTime', props.modelLoadTime]] as Array<[string, Duration | undefined]>) {
+    checkDuration(scope, name, d, { unit: 'seconds', max: Duration.hours(1) });
+    if (d !== undefined && d.isUnresolved()) {
+      throw invalid(scope, name, d, 'is a token', 'Pass a concrete Duration: scaleOutLeadTime states it at synth time.');
+    }
+  }
   // An error-rate objective counts job outcomes with S3 request metrics on the two prefixes.
   const jobRequestMetrics = props.slo?.maxErrorRatePercent !== undefined;
   if (jobRequestMetrics && props.resultsBucket) {
@@ -114,7 +129,11 @@ export function validateWorkerProps(scope: Construct, props: QueueDrainedWorkers
       'needs S3 request metrics on the results and failures prefixes, which the lane configures only on a results bucket it creates',
       'Drop resultsBucket so the lane creates one, or drop the error-rate objective and pass an alarm on your bucket\'s request metrics (or on a metric your workers publish) in rollout.alarms.');
   }
-  return { onFargate, jobSeconds, stopTimeout, inFlightJobs, instanceCap, gpuCapacity, containerInsights, resultsPrefix, failuresPrefix, jobRequestMetrics, idleMinutes };
+  const receiveVisibilitySeconds = Math.min(jobSeconds + (batching?.fillSeconds ?? 0) + VISIBILITY_HEADROOM_SECONDS, SQS_MAX_VISIBILITY_SECONDS);
+  return {
+    onFargate, jobSeconds, stopTimeout, inFlightJobs, instanceCap, gpuCapacity, containerInsights, resultsPrefix, failuresPrefix, jobRequestMetrics, idleMinutes,
+    batching, receiveVisibilitySeconds,
+  };
 }
 
 /** `vpc` with `cluster`, Container Insights of a brought cluster, GPU workers on an imported cluster. */
@@ -264,7 +283,13 @@ function validateJobTimeout(scope: Construct, jobTimeout: Duration): number {
   return ms / 1000;
 }
 
-function validateQueueProps(scope: Construct, props: QueueDrainedWorkersProps, jobSeconds: number): void {
+function validateQueueProps(scope: Construct, props: QueueDrainedWorkersProps, jobSeconds: number, batching: BatchingPlan | undefined): void {
+  const fill = batching?.fillSeconds ?? 0;
+  if (batching && jobSeconds + fill > SQS_MAX_VISIBILITY_SECONDS) {
+    throw invalid(scope, 'dynamicBatching.maxQueueDelay', Duration.millis(batching.maxDelayMs),
+      `plus jobTimeout (${props.jobTimeout.toHumanString()}) exceeds the 12-hour SQS visibility timeout: the first job of a batch would become visible again before its batch finishes`,
+      `Lower jobTimeout to at most ${SQS_MAX_VISIBILITY_SECONDS - fill} seconds, or shorten maxQueueDelay.`);
+  }
   if (props.queue) {
     const owned: Array<[string, unknown]> = [
       ['visibilityTimeout', props.visibilityTimeout], ['maxReceiveCount', props.maxReceiveCount],
@@ -295,6 +320,11 @@ function validateQueueProps(scope: Construct, props: QueueDrainedWorkersProps, j
     if (vs < jobSeconds) {
       throw invalid(scope, 'visibilityTimeout', v, `is shorter than jobTimeout (${props.jobTimeout.toHumanString()}): a job still being processed would become visible and run twice`,
         `Raise visibilityTimeout to at least ${jobSeconds} seconds (default: jobTimeout + ${VISIBILITY_HEADROOM_SECONDS} s), or lower jobTimeout.`);
+    }
+    if (batching && vs < jobSeconds + fill) {
+      throw invalid(scope, 'visibilityTimeout', v,
+        `is shorter than jobTimeout (${props.jobTimeout.toHumanString()}) plus dynamicBatching.maxQueueDelay (${batching.maxDelayMs} ms, ${fill} s rounded up): the first job of a batch waits for the batch to fill, then runs with it, and would become visible and run twice`,
+        `Raise visibilityTimeout to at least ${jobSeconds + fill} seconds (default: jobTimeout + maxQueueDelay + ${VISIBILITY_HEADROOM_SECONDS} s), or lower jobTimeout or maxQueueDelay.`);
     }
     if (vs > SQS_MAX_VISIBILITY_SECONDS) {
       throw invalid(scope, 'visibilityTimeout', v, 'exceeds the SQS maximum of 12 hours', 'Pass Duration.hours(12) or less.');
@@ -404,9 +434,12 @@ export function checkWorkerArtifact(scope: Construct, artifact: ModelArtifact, b
  * The user's `environment` may override neither the model's `MODEL_*` variables (core wording) nor
  * the lane's own; values must be strings.
  */
-function validateEnvironment(scope: Construct, props: QueueDrainedWorkersProps): void {
+function validateEnvironment(scope: Construct, props: QueueDrainedWorkersProps, batching: BatchingPlan | undefined): void {
   checkNoModelEnvOverride(scope, 'environment', props.environment, MODEL_ENV_NAMES);
-  const laneNames = [...LANE_ENV_NAMES, ...(props.queue ? [] : ['VISIBILITY_TIMEOUT_SECONDS']), ...(props.requestCapture ? Object.values(REQUEST_CAPTURE_ENV) : [])];
+  const laneNames = [
+    ...LANE_ENV_NAMES, ...(props.queue ? [] : ['VISIBILITY_TIMEOUT_SECONDS']), ...(props.requestCapture ? Object.values(REQUEST_CAPTURE_ENV) : []),
+    ...(batching ? Object.values(BATCH_ENV) : []),
+  ];
   for (const [k, v] of Object.entries(props.environment ?? {})) {
     if (laneNames.includes(k)) {
       throw invalid(scope, `environment.${k}`, v, 'is set by the lane', `Drop ${k}; the lane sets ${laneNames.join(', ')} and the MODEL_* variables.`);
