@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { HardwareTarget, LaneKind } from './hardware';
+import { DynamicBatching } from './dynamic-batching';
 import { ScaleOutLeadTime } from './lead-time';
 import { RouteTarget } from './route-target';
 
@@ -101,6 +102,13 @@ export interface IInferenceLane extends IConstruct {
    * that does not state one.
    */
   readonly scaleOutLeadTime: ScaleOutLeadTime;
+
+  /**
+   * The dynamic batching the lane renders (planning and the simulator read its stated throughput gain).
+   *
+   * @default - none: the lane serves requests one by one
+   */
+  readonly dynamicBatching?: DynamicBatching;
 
   /**
    * Capacity still on its way: what the scaler asked for minus what serves, in the unit of
