@@ -201,8 +201,9 @@ export interface QueueDrainedWorkersProps {
   readonly resultsAccessLogsBucket?: s3.IBucket;
 
   /**
-   * The ECS cluster. A GPU lane needs an `ecs.Cluster` of this app (it registers its capacity
-   * provider); an imported cluster can run Fargate workers.
+   * The ECS cluster. Fargate workers and GPU workers on managed instances (a cluster-scoped capacity
+   * provider that names the cluster) run on an imported cluster too; `GpuCapacity.autoScalingGroup()`
+   * needs an `ecs.Cluster` of this app (it registers its capacity provider on it).
    *
    * @default - a cluster with Container Insights is created (in `vpc`)
    */

@@ -1,6 +1,7 @@
 import { App, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { AutoscalingPolicy, HardwareTarget, LaneValidationError, ScalingTrigger } from '../../lib';
 import { GpuCapacity, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
 import { ApiContract, CfnLint, LocalDeploy } from '../../lib/testing';
@@ -216,5 +217,27 @@ describe('rejections', () => {
     ['16,385 GiB', Size.gibibytes(16385), /'gpuCapacity.taskVolumeSize' \(.?16778240 MiB.?\) must be whole GiB from 1 \(the ECS API minimum\) to 16,384/],
   ])('taskVolumeSize %s', (_, size, message) => {
     rejects(() => build({ gpuCapacity: GpuCapacity.managedInstances({ taskVolumeSize: size }) }), message);
+  });
+});
+
+describe('an imported cluster', () => {
+  test('GPU workers on managed instances run on it: the provider names the imported cluster, the agent is scoped to its ARN', () => {
+    const stack = new Stack(new App(), 'Imported', { env: ENV });
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['us-east-1a', 'us-east-1b'], privateSubnetIds: ['subnet-aaaa1111', 'subnet-bbbb2222'] });
+    new QueueDrainedWorkers(stack, 'Workers', {
+      artifact: demoArtifact(), hardware: HardwareTarget.NVIDIA_GPU, jobTimeout: Duration.minutes(10),
+      cluster: ecs.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'shared-gpu', vpc }),
+      clusterContainerInsights: true,
+      autoscaling: new AutoscalingPolicy({ maxCapacity: 2, scaleToZero: true, triggers: [ScalingTrigger.queueBacklogPerInstance(5)] }),
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::ECS::CapacityProvider', {
+      ClusterName: 'shared-gpu',
+      ManagedInstancesProvider: Match.objectLike({
+        InstanceLaunchTemplate: Match.objectLike({ NetworkConfiguration: Match.objectLike({ Subnets: ['subnet-aaaa1111', 'subnet-bbbb2222'] }) }),
+      }),
+    });
+    const register = policyOf(t, /^WorkersInstanceRole/).find(s => s.Sid === 'ECSAgentRegisterAndStateChanges');
+    expect(JSON.stringify(register.Resource)).toContain(':ecs:us-east-1:111122223333:cluster/shared-gpu');
   });
 });

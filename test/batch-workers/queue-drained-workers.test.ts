@@ -676,8 +676,8 @@ describe('rejections', () => {
     expect(() => build({}, s => imported(s))).toThrow(/'vpc' .* is set together with cluster/);
     expect(() => build({}, s => ({ cluster: imported(s).cluster })))
       .toThrow(/'autoscaling.triggers \(queueBacklogPerInstance\)' .* needs ECS\/ContainerInsights RunningTaskCount.*clusterContainerInsights: true/);
-    expect(() => build({ hardware: HardwareTarget.NVIDIA_GPU, clusterContainerInsights: true }, s => ({ cluster: imported(s).cluster })))
-      .toThrow(/'cluster' \("c"\) is an imported cluster; a GPU lane must register its EC2 capacity provider/);
+    expect(() => build({ hardware: HardwareTarget.NVIDIA_GPU, gpuCapacity: GpuCapacity.autoScalingGroup(), clusterContainerInsights: true }, s => ({ cluster: imported(s).cluster })))
+      .toThrow(/'cluster' \("c"\) is an imported cluster; GpuCapacity.autoScalingGroup\(\) must register its EC2 capacity provider.*GpuCapacity.managedInstances\(\) \(the default/);
   });
 
   test('environment that would override lane variables, and overlapping prefixes', () => {

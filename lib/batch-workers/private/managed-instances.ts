@@ -19,7 +19,8 @@ export const DEFAULT_TASK_VOLUME_GIB = 100;
 
 /** What the managed-instances capacity is built from. @internal */
 export interface ManagedInstancesOptions {
-  readonly cluster: ecs.Cluster;
+  /** The lane's cluster, created or imported (the provider names it with ClusterName). */
+  readonly cluster: ecs.ICluster;
   readonly vpcSubnets?: ec2.SubnetSelection;
   /** The one instance type ECS may launch (`allowedInstanceTypes`). */
   readonly instanceType: string;
@@ -71,7 +72,12 @@ export function createManagedInstancesCapacity(scope: Construct, o: ManagedInsta
       allowedInstanceTypes: [o.instanceType],
     },
   });
-  o.cluster.addManagedInstancesCapacityProvider(provider);
+  if (o.cluster instanceof ecs.Cluster) {
+    o.cluster.addManagedInstancesCapacityProvider(provider);
+  } else {
+    // What Cluster.addManagedInstancesCapacityProvider does, for an imported cluster: name it on the provider.
+    provider.bind(o.cluster);
+  }
 
   // The ECS agent on the instances (AmazonECSInstanceRolePolicyForManagedInstances, scoped to the lane cluster).
   const clusterArn = o.cluster.clusterArn;

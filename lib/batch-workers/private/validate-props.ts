@@ -113,7 +113,7 @@ export function validateWorkerProps(scope: Construct, props: QueueDrainedWorkers
   const gpuCapacity = validateGpuCapacity(scope, props, onFargate);
   const instanceCap = onFargate ? 0 : gpuInstanceCap(scope, props, policy, gpuCapacity!);
   validateRollout(scope, props.rollout);
-  const containerInsights = validateCluster(scope, props, policy, onFargate);
+  const containerInsights = validateCluster(scope, props, policy, onFargate, gpuCapacity);
   const [resultsPrefix, failuresPrefix] = validatePrefixes(scope, props);
   validateEnvironment(scope, props, batching);
   for (const [name, d] of [['imagePullTime', props.imagePullTime], ['modelLoadTime', props.modelLoadTime]] as Array<[string, Duration | undefined]>) {
@@ -137,7 +137,7 @@ export function validateWorkerProps(scope: Construct, props: QueueDrainedWorkers
 }
 
 /** `vpc` with `cluster`, Container Insights of a brought cluster, GPU workers on an imported cluster. */
-function validateCluster(scope: Construct, props: QueueDrainedWorkersProps, policy: AutoscalingPolicy, onFargate: boolean): boolean {
+function validateCluster(scope: Construct, props: QueueDrainedWorkersProps, policy: AutoscalingPolicy, onFargate: boolean, gpuCapacity: GpuCapacity | undefined): boolean {
   if (props.cluster && props.vpc) {
     throw invalid(scope, 'vpc', props.vpc.node.path, 'is set together with cluster', 'Leave vpc unset: the workers run in the cluster\'s VPC.');
   }
@@ -153,8 +153,10 @@ function validateCluster(scope: Construct, props: QueueDrainedWorkersProps, poli
         'Enable Container Insights on the cluster and pass clusterContainerInsights: true, or scale on timeInQueue/cpuUtilization without scaleToZero.');
     }
   }
-  if (!onFargate && props.cluster && !(props.cluster instanceof ecs.Cluster)) {
-    throw invalid(scope, 'cluster', props.cluster.clusterName, 'is an imported cluster; a GPU lane must register its EC2 capacity provider on the cluster', 'Pass an ecs.Cluster defined in this app, or leave cluster unset to create one.');
+  // A managed-instances provider names its cluster (ClusterName): it works on an imported cluster too.
+  if (!onFargate && gpuCapacity?.kind === GpuCapacityKind.AUTO_SCALING_GROUP && props.cluster && !(props.cluster instanceof ecs.Cluster)) {
+    throw invalid(scope, 'cluster', props.cluster.clusterName, 'is an imported cluster; GpuCapacity.autoScalingGroup() must register its EC2 capacity provider on the cluster',
+      'Use GpuCapacity.managedInstances() (the default: a cluster-scoped provider that names the imported cluster), pass an ecs.Cluster defined in this app, or leave cluster unset to create one.');
   }
   return containerInsights;
 }

@@ -69,7 +69,7 @@ export function createWorkerService(scope: Construct, props: QueueDrainedWorkers
   }
   if (o.gpuCapacity?.kind === GpuCapacityKind.MANAGED_INSTANCES) {
     const managed = createManagedInstancesCapacity(scope, {
-      cluster: o.cluster as ecs.Cluster,
+      cluster: o.cluster,
       vpcSubnets: props.vpcSubnets,
       instanceType: (props.instanceType ?? defaultGpuInstance()).toString(),
       gpuCount: props.gpuCount ?? 1,
