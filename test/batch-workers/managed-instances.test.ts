@@ -38,11 +38,10 @@ const only = (t: Template, type: string): [string, any] => {
   expect(found).toHaveLength(1);
   return found[0] as [string, any];
 };
-const policyOf = (t: Template, rolePrefix: RegExp): any[] => {
-  const [, policy] = Object.entries<any>(t.findResources('AWS::IAM::Policy'))
-    .find(([, p]) => p.Properties.Roles.some((r: any) => rolePrefix.test(r.Ref)))!;
-  return policy.Properties.PolicyDocument.Statement;
-};
+/** Every statement of every policy attached to the role. */
+const policyOf = (t: Template, rolePrefix: RegExp): any[] => Object.values<any>(t.findResources('AWS::IAM::Policy'))
+  .filter(p => p.Properties.Roles.some((r: any) => rolePrefix.test(r.Ref)))
+  .flatMap(p => p.Properties.PolicyDocument.Statement);
 
 describe('default GPU capacity: ECS Managed Instances', () => {
   const { stack, t, w } = build();
@@ -133,6 +132,13 @@ describe('default GPU capacity: ECS Managed Instances', () => {
     expect(bySid.ECSAgentRegisterAndStateChanges.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^WorkersCluster/), 'Arn'] });
     expect(JSON.stringify(bySid.ECSAgentPollAndTelemetry.Resource)).toMatch(/container-instance\/",\{"Ref":"WorkersCluster[0-9A-F]+"\},"\/\*"/);
     expect(statements.filter(s => s.Resource === '*').map(s => s.Action)).toEqual(['ecs:DiscoverPollEndpoint']);
+  });
+
+  test('the capacity provider waits for the policies of both roles (ECS uses them as soon as it exists; the roles are ordered by GetAtt)', () => {
+    const dependsOn: string[] = provider.DependsOn;
+    expect(dependsOn.map(d => d.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'WorkersInfrastructureRoleDefaultPolicy', 'WorkersInfrastructureRoleDescribePolicy', 'WorkersInstanceRoleDefaultPolicy', 'WorkersInstanceRoleDiscoverPolicy',
+    ]);
   });
 
   test('passes cfn-lint with no errors and no warnings (environment-agnostic stack: no dummy Availability Zones)', () => {

@@ -69,6 +69,12 @@ describe('the acknowledgements are not blanket', () => {
     expect(findings(stack)).toEqual(['S/Mine/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:aws:s3:::other/*]']);
   });
 
+  test("a wildcard the user adds to the managed-instances infrastructure role still reports (Resource::* is acknowledged only on the lane's Describe policy)", () => {
+    const { stack, w } = build({ hardware: HardwareTarget.NVIDIA_GPU });
+    w.managedInstancesCapacityProvider!.infrastructureRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:TerminateInstances'], resources: ['*'] }));
+    expect(findings(stack)).toEqual(['S/W/InfrastructureRole/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]']);
+  });
+
   test('environment variables the user adds make ECS2 theirs to judge (not acknowledged)', () => {
     expect(findings(build({ environment: { API_TOKEN_NAME: 'x' } }).stack)).toEqual(['S/W/TaskDefinition/Resource AwsSolutions-ECS2']);
   });

@@ -82,7 +82,12 @@ export function createManagedInstancesCapacity(scope: Construct, o: ManagedInsta
   // The ECS agent on the instances (AmazonECSInstanceRolePolicyForManagedInstances, scoped to the lane cluster).
   const clusterArn = o.cluster.clusterArn;
   const containerInstances = stack.formatArn({ service: 'ecs', resource: 'container-instance', resourceName: `${o.cluster.clusterName}/*` });
-  instanceRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ECSAgentDiscoverPollEndpoint', actions: ['ecs:DiscoverPollEndpoint'], resources: ['*'] }));
+  // The one '*' statement of each role is a policy of its own, so the lane's Resource::* acknowledgement
+  // covers exactly it: a wildcard statement added later to the role's default policy still reports.
+  const instanceDiscover = new iam.Policy(scope, 'InstanceRoleDiscoverPolicy', {
+    roles: [instanceRole],
+    statements: [new iam.PolicyStatement({ sid: 'ECSAgentDiscoverPollEndpoint', actions: ['ecs:DiscoverPollEndpoint'], resources: ['*'] })],
+  });
   instanceRole.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'ECSAgentRegisterAndStateChanges',
     actions: ['ecs:RegisterContainerInstance', 'ecs:SubmitAttachmentStateChanges', 'ecs:SubmitTaskStateChange'],
@@ -140,37 +145,58 @@ export function createManagedInstancesCapacity(scope: Construct, o: ManagedInsta
     resources: [instanceRole.roleArn],
     conditions: { StringLike: { 'iam:PassedToService': 'ec2.*' } },
   }));
-  policy.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'DescribeEC2ResourcesManagedByECS',
-    actions: [
-      'ec2:DescribeAvailabilityZones', 'ec2:DescribeInstanceTypeOfferings', 'ec2:DescribeInstanceTypes', 'ec2:DescribeInstances',
-      'ec2:DescribeLaunchTemplates', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs',
-    ],
-    resources: ['*'],
-  }));
+  const infrastructureDescribe = new iam.Policy(scope, 'InfrastructureRoleDescribePolicy', {
+    roles: [infrastructureRole],
+    statements: [new iam.PolicyStatement({
+      sid: 'DescribeEC2ResourcesManagedByECS',
+      actions: [
+        'ec2:DescribeAvailabilityZones', 'ec2:DescribeInstanceTypeOfferings', 'ec2:DescribeInstanceTypes', 'ec2:DescribeInstances',
+        'ec2:DescribeLaunchTemplates', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs',
+      ],
+      resources: ['*'],
+    })],
+  });
+  // ECS uses both roles as soon as the provider exists: create their policies first (and delete them last).
+  // (The roles themselves are ordered by the GetAtts of their ARNs.)
+  const defaultPolicies = [infrastructureRole, instanceRole].map(r => r.node.tryFindChild('DefaultPolicy')).filter((c): c is iam.Policy => c !== undefined);
+  provider.node.addDependency(...defaultPolicies, infrastructureDescribe, instanceDiscover);
 
-  acknowledgeManagedInstancesFindings(scope, { instanceRole, infrastructureRole, containerInstances, createdArns: created, imageArn: supporting[supporting.length - 1] });
+  acknowledgeManagedInstancesFindings(scope, {
+    instanceRole, infrastructureRole, instanceDiscover, infrastructureDescribe, containerInstances, createdArns: created, imageArn: supporting[supporting.length - 1],
+  });
   return provider;
 }
 
 interface ManagedInstancesNagFacts {
   readonly instanceRole: iam.Role;
   readonly infrastructureRole: iam.Role;
+  readonly instanceDiscover: iam.Policy;
+  readonly infrastructureDescribe: iam.Policy;
   readonly containerInstances: string;
   readonly createdArns: string[];
   readonly imageArn: string;
 }
 
-/** The cdk-nag IAM5 findings of the two roles, acknowledged granularly (README "cdk-nag"). */
+/** The cdk-nag IAM5 findings of the two roles, acknowledged granularly on each policy (README "cdk-nag"). */
 function acknowledgeManagedInstancesFindings(scope: Construct, f: ManagedInstancesNagFacts): void {
+  acknowledgeNagFindings(f.instanceDiscover, [{
+    id: 'AwsSolutions-IAM5',
+    appliesTo: ['Resource::*'],
+    reason: 'The ECS agent on the managed instances calls ecs:DiscoverPollEndpoint, which has no resource-level permissions (the only statement of this policy).',
+  }]);
   acknowledgeNagFindings(f.instanceRole.node.tryFindChild('DefaultPolicy') ?? f.instanceRole, [{
     id: 'AwsSolutions-IAM5',
-    appliesTo: ['Resource::*', nagResource(scope, f.containerInstances)],
-    reason: 'The ECS agent on the managed instances: ecs:DiscoverPollEndpoint has no resource-level permissions; Poll and telemetry are on the container instances of the lane cluster only, whose IDs exist only at run time. Registration and state changes are on the cluster ARN.',
+    appliesTo: [nagResource(scope, f.containerInstances)],
+    reason: 'The ECS agent polls and sends telemetry for the container instances of the lane cluster only, whose IDs exist only at run time. Registration and state changes are on the cluster ARN.',
+  }]);
+  acknowledgeNagFindings(f.infrastructureDescribe, [{
+    id: 'AwsSolutions-IAM5',
+    appliesTo: ['Resource::*'],
+    reason: 'EC2 Describe calls ECS makes to choose instance types and zones have no resource-level permissions (the only statement of this policy).',
   }]);
   acknowledgeNagFindings(f.infrastructureRole.node.tryFindChild('DefaultPolicy') ?? f.infrastructureRole, [{
     id: 'AwsSolutions-IAM5',
-    appliesTo: ['Resource::*', ...f.createdArns.map(a => nagResource(scope, a)), nagResource(scope, f.imageArn)],
-    reason: 'ECS creates the launch templates, fleets, instances, volumes and network interfaces at run time (IDs unknown at deploy), each conditioned on the AmazonECSManaged request/resource tag, ManagedResourceOperator or CreateAction; AMIs are chosen by ECS; EC2 Describe calls have no resource-level permissions. Subnets, security group and the passed role are the lane\'s own ARNs.',
+    appliesTo: [...f.createdArns.map(a => nagResource(scope, a)), nagResource(scope, f.imageArn)],
+    reason: 'ECS creates the launch templates, fleets, instances, volumes and network interfaces at run time (IDs unknown at deploy), each statement conditioned on the AmazonECSManaged request/resource tag, ManagedResourceOperator or CreateAction; AMIs are chosen by ECS. Subnets, security group and the passed role are the lane\'s own ARNs.',
   }]);
 }
