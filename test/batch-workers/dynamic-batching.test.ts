@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AutoscalingPolicy, DynamicBatching, HardwareTarget, LaneValidationError, ScalingTrigger } from '../../lib';
@@ -83,6 +83,16 @@ describe('what a DynamicBatching renders', () => {
     const e = env(Template.fromStack(stack));
     expect(e.BATCH_VISIBILITY_TIMEOUT_SECONDS).toBe('332');
     expect(e.VISIBILITY_TIMEOUT_SECONDS).toBeUndefined();
+  });
+
+  test('a visibilityTimeout parameter (a token) is passed to each receive as that parameter, not replaced by a default', () => {
+    const stack = new Stack(new App(), 'Tok');
+    const p = new CfnParameter(stack, 'Visibility', { type: 'Number', default: 400 });
+    new QueueDrainedWorkers(stack, 'Workers', {
+      artifact: demoArtifact(), jobTimeout: Duration.minutes(5), hardware: HardwareTarget.NVIDIA_GPU, visibilityTimeout: Duration.seconds(p.valueAsNumber),
+      dynamicBatching: batching(8, Duration.seconds(2)), autoscaling: AutoscalingPolicy.fixed(1),
+    });
+    expect(env(Template.fromStack(stack)).BATCH_VISIBILITY_TIMEOUT_SECONDS).toEqual({ Ref: 'Visibility' });
   });
 
   test('by omission: no BATCH_* variables, the queue visibility is jobTimeout + 30 s, BATCH_* names are the user\'s', () => {

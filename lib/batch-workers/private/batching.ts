@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Tokenization } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DynamicBatching } from '../../core/dynamic-batching';
 import { invalid } from '../../core/private/errors';
@@ -82,6 +82,7 @@ export function batchingEnvironment(plan: BatchingPlan, visibility: Duration | n
     [BATCH_ENV.receiveMaxMessages]: String(plan.receiveMaxMessages),
     [BATCH_ENV.receiveWaitSeconds]: String(plan.receiveWaitSeconds),
     [BATCH_ENV.receivesPerBatch]: String(plan.receivesPerBatch),
-    [BATCH_ENV.visibilityTimeoutSeconds]: String(seconds),
+    // a visibilityTimeout CfnParameter stays a token (resolved in the environment at deploy)
+    [BATCH_ENV.visibilityTimeoutSeconds]: Tokenization.stringifyNumber(seconds),
   };
 }

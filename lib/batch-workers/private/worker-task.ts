@@ -175,7 +175,7 @@ function workerEnvironment(scope: Construct, props: QueueDrainedWorkersProps, o:
   // Dynamic batching: messages per receive and per batch, and the visibility each receive holds its
   // jobs for (a created queue's own timeout; for a brought queue, jobTimeout + fill delay + 30 s).
   if (o.batching) {
-    Object.assign(env, batchingEnvironment(o.batching, o.visibilityTimeout && !o.visibilityTimeout.isUnresolved() ? o.visibilityTimeout : o.receiveVisibilitySeconds));
+    Object.assign(env, batchingEnvironment(o.batching, o.visibilityTimeout ?? o.receiveVisibilitySeconds));
   }
   // Request capture (issue 20): location and sampling rate, s3:PutObject on exactly the prefix.
   const capture = renderRequestCapture(scope, props.requestCapture, o.taskRole);
