@@ -23,13 +23,15 @@ import { addDeployment } from './private/deployment';
 import { functionEnvironment, LAMBDA_MODEL_DIR, ompThreads } from './private/environment';
 import { buildFunction } from './private/function';
 import { acknowledgeServerlessFindings } from './private/nag';
-import { capacityOf, LANE, resolveProps } from './private/resolve-props';
+import { capacityOf, LANE, ResolvedProps, resolveProps } from './private/resolve-props';
 import { buildOnFailureQueue, buildSecurity, checkLambdaCanLoad } from './private/security';
 import { addWarmPool } from './private/warm-pool';
 import { importFunction } from './private/imported-function';
 import { RequestCaptureOptions } from '../core/request-capture';
 import { acknowledgeRequestCapture, renderRequestCapture } from '../core/private/request-capture';
 import { IWarmServerlessFunction, WarmServerlessFunctionBase } from './warm-serverless-function-base';
+import { WarmMode } from './warm-mode';
+import { rejectPolicyWithSnapStart, resolveWarmMode } from './private/warm-mode-checks';
 
 
 /**
@@ -46,6 +48,19 @@ export interface WarmServerlessFunctionProps {
   readonly artifact?: ModelArtifact;
 
   /**
+   * How the lane keeps inference fast to start: a provisioned-concurrency warm pool sized by
+   * `autoscaling`, or Lambda SnapStart (`SnapStart: { ApplyOn: PublishedVersions }`: the Init, i.e. the
+   * model load, runs once per published version and new environments resume from its snapshot). One
+   * choice: Lambda does not allow provisioned concurrency on a SnapStart version. SnapStart takes a zip
+   * package on a Java 11+, Python 3.12+ or .NET 8+ runtime, `/tmp` of at most 512 MiB, an explicit
+   * `reservedConcurrentExecutions`, and no `autoscaling`, `utilizationStatistic` or `maxSpilloverPercent`
+   * (a topology's policy is not inherited). README "Warm modes".
+   *
+   * @default WarmMode.provisionedConcurrency()
+   */
+  readonly warmMode?: WarmMode;
+
+  /**
    * The warm pool: provisioned concurrency on the alias, from minCapacity to maxCapacity
    * environments. Supported: `ScalingTrigger.inFlightPerInstance(u)` where `u` (0.1-0.9 after the
    * warm buffer) is the target share of busy environments (one Lambda environment serves one request
@@ -53,7 +68,9 @@ export interface WarmServerlessFunctionProps {
    * (pre-warm before known surges), cooldowns and `warmBufferPercent`. Rejected: other triggers,
    * scale-to-zero, step caps.
    *
-   * @default - the policy of the enclosing HybridTopology (an error if there is none)
+   * Rejected with `WarmMode.snapStart()` (no pool to size).
+   *
+   * @default - the policy of the enclosing HybridTopology (an error if there is none); none with SnapStart
    */
   readonly autoscaling?: AutoscalingPolicy;
 
@@ -203,6 +220,27 @@ export interface WarmServerlessFunctionProps {
    * @default false
    */
   readonly functionUrl?: boolean;
+
+  /**
+   * Stream the response through the function URL (`InvokeMode: RESPONSE_STREAM`, up to 200 MB, bytes
+   * sent as the handler writes them): token-by-token output of a generative model. The URL keeps
+   * `AWS_IAM` auth. Needs `functionUrl` and a runtime that streams: Node.js managed runtimes
+   * (`awslambda.streamifyResponse`) or OS-only runtimes (`provided.al2023`) whose Runtime API client
+   * streams; other managed runtimes are rejected (they need the Lambda Web Adapter). The alias's
+   * `Invoke` API still answers buffered. README "Response streaming".
+   *
+   * @default false - the URL buffers the whole response (at most 6 MB)
+   */
+  readonly responseStreaming?: boolean;
+
+  /**
+   * Measured time one new environment takes to load the model in its Init (p95 of
+   * `metricColdStartInitDuration()`). Stated in `scaleOutLeadTime`; nothing is rendered from it.
+   *
+   * @default Duration.seconds(10) - the Init phase limit of an on-demand environment (a longer load is
+   * retried inside the first invocation, under the function timeout)
+   */
+  readonly modelLoadTime?: Duration;
 
   /**
    * KMS key for the environment variables, the log group and the on-failure queue.
@@ -363,8 +401,10 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
   public readonly onFailureQueue: sqs.IQueue;
   /** True when the function runs a container image. */
   public readonly isContainerImage: boolean;
-  /** Alarm on invocations that missed the warm pool (cold starts). Not a rollback alarm (see README). */
-  public readonly spilloverAlarm: cloudwatch.IAlarm;
+  /** Alarm on invocations that missed the warm pool (cold starts). Not a rollback alarm (see README). Undefined with SnapStart (no pool). */
+  public readonly spilloverAlarm?: cloudwatch.IAlarm;
+  /** The warm mode: provisioned concurrency or SnapStart. */
+  public readonly warmMode: WarmMode;
   /** Throttled share of requests (`SloThrottles`), with an SLO: pages; a rollback alarm only with `rollbackOnThrottles`. */
   public readonly throttleAlarm?: cloudwatch.IAlarm;
   /** Every alarm CodeDeploy rolls back on (the SLO's latency and error-rate alarms on the new version, plus `rollout.alarms`); empty without a rollout. */
@@ -381,13 +421,21 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
   public readonly laneEnvironment: { [key: string]: string };
 
   private readonly url?: lambda.FunctionUrl;
+  private readonly resolved: ResolvedProps;
 
   constructor(scope: Construct, id: string, props: WarmServerlessFunctionProps) {
     super(scope, id);
-    // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout).
-    props = withLaneDefaults(this, props, 'WarmServerlessFunction', ['artifact', 'autoscaling', 'slo', 'rollout'], ['artifact', 'autoscaling']);
+    // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout). A
+    // SnapStart lane has no warm pool: it neither takes nor inherits an autoscaling policy.
+    const snapStart = resolveWarmMode(this, props.warmMode).isSnapStart;
+    if (snapStart) { rejectPolicyWithSnapStart(this, props); }
+    props = snapStart
+      ? withLaneDefaults(this, props, 'WarmServerlessFunction', ['artifact', 'slo', 'rollout'])
+      : withLaneDefaults(this, props, 'WarmServerlessFunction', ['artifact', 'autoscaling', 'slo', 'rollout'], ['artifact', 'autoscaling']);
     const r = resolveProps(this, props);
     this.isContainerImage = r.isContainerImage;
+    this.warmMode = r.warmMode;
+    this.resolved = r;
 
     // --- encryption, role, logs; the model (bound, granted, tagged); on-failure queue; the function --
     const sec = buildSecurity(this, { artifact: r.artifact, encryptionKey: props.encryptionKey, logRetention: r.logRetention });
@@ -411,7 +459,9 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     const alias = new lambda.Alias(this, 'Alias', {
       aliasName: r.aliasName,
       version: fn.currentVersion,
-      description: `Invocation target of ${binding.name}; provisioned concurrency is managed by Application Auto Scaling`,
+      description: r.policy
+        ? `Invocation target of ${binding.name}; provisioned concurrency is managed by Application Auto Scaling`
+        : `Invocation target of ${binding.name}; SnapStart: environments resume from the published version's snapshot`,
       onFailure: new destinations.SqsDestination(this.onFailureQueue),
       retryAttempts: props.retryAttempts ?? 2,
       maxEventAge: props.maxEventAge ?? Duration.hours(6),
@@ -421,17 +471,24 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     [this.artifactName, this.artifactVersion] = [binding.name, binding.version];
 
     // --- the warm pool: Application Auto Scaling on the alias's provisioned concurrency ----------
-    addWarmPool(this, {
-      alias,
-      policy: r.policy,
-      utilizationTarget: r.utilizationTarget,
-      statistic: r.utilizationStatistic,
-      utilizationMetric: this.metricProvisionedConcurrencyUtilization(),
-      // Tag keys the lane and the artifact put on every resource: kept off the scalable target.
-      untaggedKeys: [...Object.keys(binding.tags), 'inference:lane'],
-    });
+    // (none with SnapStart: the function renders `SnapStart: { ApplyOn: PublishedVersions }`)
+    if (r.policy) {
+      addWarmPool(this, {
+        alias,
+        policy: r.policy,
+        utilizationTarget: r.utilizationTarget,
+        statistic: r.utilizationStatistic,
+        utilizationMetric: this.metricProvisionedConcurrencyUtilization(),
+        // Tag keys the lane and the artifact put on every resource: kept off the scalable target.
+        untaggedKeys: [...Object.keys(binding.tags), 'inference:lane'],
+      });
+    }
     if (props.functionUrl) {
-      this.url = alias.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+      // Always AWS_IAM; RESPONSE_STREAM only when asked (BUFFERED is the service default, left unrendered).
+      this.url = alias.addFunctionUrl({
+        authType: lambda.FunctionUrlAuthType.AWS_IAM,
+        invokeMode: r.responseStreaming ? lambda.InvokeMode.RESPONSE_STREAM : undefined,
+      });
       this.functionUrl = this.url.url;
     }
 
