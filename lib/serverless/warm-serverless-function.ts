@@ -11,6 +11,8 @@ import * as signer from 'aws-cdk-lib/aws-signer';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy } from '../core/autoscaling';
+import { DynamicBatching } from '../core/dynamic-batching';
+import { ScaleOutLeadTime } from '../core/lead-time';
 import { LaneCapacity } from '../core/inference-lane';
 import { withLaneDefaults } from '../core/private/lane-defaults';
 import { ModelArtifact } from '../core/model-artifact';
@@ -25,13 +27,15 @@ import { buildFunction } from './private/function';
 import { acknowledgeServerlessFindings } from './private/nag';
 import { capacityOf, LANE, ResolvedProps, resolveProps } from './private/resolve-props';
 import { buildOnFailureQueue, buildSecurity, checkLambdaCanLoad } from './private/security';
+import { checkSeconds } from './private/checks';
 import { addWarmPool } from './private/warm-pool';
 import { importFunction } from './private/imported-function';
 import { RequestCaptureOptions } from '../core/request-capture';
 import { acknowledgeRequestCapture, renderRequestCapture } from '../core/private/request-capture';
 import { IWarmServerlessFunction, WarmServerlessFunctionBase } from './warm-serverless-function-base';
 import { WarmMode } from './warm-mode';
-import { rejectPolicyWithSnapStart, resolveWarmMode } from './private/warm-mode-checks';
+import { rejectPolicyWithSnapStart, resolveWarmMode, SNAPSTART_LANE } from './private/warm-mode-checks';
+import { provisionedCapacityLag, serverlessLeadTime } from './private/lead-time';
 
 
 /**
@@ -243,6 +247,14 @@ export interface WarmServerlessFunctionProps {
   readonly modelLoadTime?: Duration;
 
   /**
+   * Dynamic batching cannot be rendered by this lane: Lambda hands one event to one environment per
+   * invocation, so there is nothing to batch server-side. Setting it is an error.
+   *
+   * @default - no batching
+   */
+  readonly dynamicBatching?: DynamicBatching;
+
+  /**
    * KMS key for the environment variables, the log group and the on-failure queue.
    *
    * @default - a new key with rotation enabled
@@ -422,6 +434,7 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
 
   private readonly url?: lambda.FunctionUrl;
   private readonly resolved: ResolvedProps;
+  private readonly modelLoadTime?: Duration;
 
   constructor(scope: Construct, id: string, props: WarmServerlessFunctionProps) {
     super(scope, id);
@@ -433,6 +446,13 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       ? withLaneDefaults(this, props, 'WarmServerlessFunction', ['artifact', 'slo', 'rollout'])
       : withLaneDefaults(this, props, 'WarmServerlessFunction', ['artifact', 'autoscaling', 'slo', 'rollout'], ['artifact', 'autoscaling']);
     const r = resolveProps(this, props);
+    // Lambda gives one event to one environment per invocation: nothing to batch server-side.
+    props.dynamicBatching?.validateFor(this, {
+      lane: snapStart ? SNAPSTART_LANE : LANE, supported: false,
+      reason: 'Lambda hands one request to one execution environment per invocation (an environment serves one request at a time), so requests cannot be batched inside the function',
+    });
+    checkSeconds(this, 'modelLoadTime', props.modelLoadTime, Duration.seconds(1), Duration.minutes(15), 'Pass the measured p95 of metricColdStartInitDuration() in whole seconds, e.g. Duration.seconds(8).');
+    this.modelLoadTime = props.modelLoadTime;
     this.isContainerImage = r.isContainerImage;
     this.warmMode = r.warmMode;
     this.resolved = r;
@@ -533,6 +553,50 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       period: Duration.minutes(1),
       ...props,
     });
+  }
+
+  /**
+   * Expected time from a scale-out trigger to warm capacity in service, derived from the props:
+   * with provisioned concurrency, the target tracking alarm (3 min), the allocation (`warmMode`
+   * `allocationTime`, default 2 min) and the model load (`modelLoadTime`, default 10 s); with SnapStart,
+   * Lambda's per-request scaling to the reserved cap and the snapshot restore (default 1 s).
+   * README "Scale-out lead time".
+   */
+  public get scaleOutLeadTime(): ScaleOutLeadTime {
+    return serverlessLeadTime(this.resolved, this.modelLoadTime);
+  }
+
+  /**
+   * Warm capacity still on its way, in environments (provisioned concurrency only): the on-demand
+   * environments serving what the pool could not take (`ConcurrentExecutions` minus
+   * `ProvisionedConcurrentExecutions` of the alias), capped at what the pool may still grow by.
+   *
+   * @returns undefined with SnapStart: no scaler asks for capacity; Lambda creates environments per request
+   */
+  public metricCapacityLag(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    if (this.warmMode.isSnapStart) { return undefined; }
+    return provisionedCapacityLag(this, (name, p) => this.aliasMetric(name, p), this.resolved.peakWarm, props);
+  }
+
+  /**
+   * Environments in service: with provisioned concurrency the allocated pool (see the base class); with
+   * SnapStart the busy on-demand environments (`ConcurrentExecutions` of the alias, Maximum).
+   */
+  public metricCapacityInService(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    if (!this.warmMode.isSnapStart) { return super.metricCapacityInService(props); }
+    return this.aliasMetric('ConcurrentExecutions', { statistic: 'Maximum', label: 'Busy environments (SnapStart, on demand)', ...props });
+  }
+
+  /**
+   * How full the lane is: the warm pool's metrics, or with SnapStart (no pool) the busy environments
+   * against the reserved cap and the throttles.
+   */
+  public get saturationMetrics(): cloudwatch.IMetric[] {
+    if (!this.warmMode.isSnapStart) { return super.saturationMetrics; }
+    return [
+      this.aliasMetric('ConcurrentExecutions', { statistic: 'Maximum', label: `Busy environments (reserved ${this.resolved.reserved})` }),
+      this.metricThrottles({ label: 'Throttled requests' }),
+    ];
   }
 
   /**
