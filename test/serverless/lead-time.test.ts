@@ -1,7 +1,8 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { AutoscalingPolicy, DynamicBatching, LaneValidationError, ScalingTrigger } from '../../lib';
+import { AutoscalingPolicy, DynamicBatching, IInferenceLane, LaneValidationError, ScalingTrigger } from '../../lib';
 import { WarmMode, WarmServerlessFunction, WarmServerlessFunctionProps } from '../../lib/serverless';
 import { demoArtifact } from '../../examples/shared/artifact';
 import { baseProps, newStack } from './fixtures';
@@ -67,7 +68,7 @@ describe('scale-out lead time, derived from the props', () => {
 
 describe('capacity lag metric', () => {
   function lagExpression(pool: WarmServerlessFunction, stack: Stack): any {
-    const lag = pool.metricCapacityLag()!;
+    const lag = pool.metricCapacityLag() as cloudwatch.MathExpression;
     // render it the way the dashboard does: an alarm on it shows the metric queries as emitted
     lag.createAlarm(stack, 'Lag', { threshold: 1, evaluationPeriods: 1 });
     const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm');
@@ -121,6 +122,6 @@ describe('dynamic batching is rejected: one request per invocation', () => {
     expect(() => lane(snapProps({ dynamicBatching: batching() }))).toThrow(/cannot be rendered by WarmServerlessFunction \(Lambda SnapStart\): Lambda hands one request/);
   });
   test('omitted: nothing to reject, and the lane states no batching', () => {
-    expect(lane(baseProps()).dynamicBatching).toBeUndefined();
+    expect((lane(baseProps()) as IInferenceLane).dynamicBatching).toBeUndefined();
   });
 });
