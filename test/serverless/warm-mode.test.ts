@@ -194,3 +194,18 @@ test('SnapStart synthesizes without warnings (aws-cdk-lib\'s "published versions
   const { stack } = synth(snapProps());
   expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('.*'))).toEqual([]);
 });
+
+test('a SnapStart lane with a rollout, and a streaming lane, pass cfn-lint and cdk-nag AwsSolutions', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { CfnLint, NagCheck } = require('../../lib/testing');
+  for (const props of [
+    snapProps({ runtime: lambda.Runtime.PYTHON_3_15, slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 }), rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }) }),
+    baseProps({ functionUrl: true, responseStreaming: true }),
+  ]) {
+    const { stack } = synth(props);
+    expect(CfnLint.format(CfnLint.lintStack(stack).errors)).toBe('');
+    const nag = NagCheck.check(stack);
+    expect(NagCheck.format(nag.errors)).toBe('');
+    expect(NagCheck.format(nag.warnings)).toBe('');
+  }
+});
