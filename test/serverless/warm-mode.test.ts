@@ -199,7 +199,7 @@ test('a SnapStart lane with a rollout, and a streaming lane, pass cfn-lint and c
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { CfnLint, NagCheck } = require('../../lib/testing');
   for (const props of [
-    snapProps({ runtime: lambda.Runtime.PYTHON_3_15, slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 }), rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }) }),
+    snapProps({ runtime: lambda.Runtime.JAVA_25, code: lambda.Code.fromAsset(HANDLER_DIR), handler: 'example.Handler::handleRequest', slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 }), rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }) }),
     baseProps({ functionUrl: true, responseStreaming: true }),
   ]) {
     const { stack } = synth(props);
