@@ -4,6 +4,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AutoscalingPolicy, HybridTopology, LaneValidationError, Rollout, ScalingTrigger, ServiceLevelObjective } from '../../lib';
 import { ProvisionedConcurrencyStatistic, WarmMode, WarmModeKind, WarmServerlessFunction, WarmServerlessFunctionProps } from '../../lib/serverless';
+import { CfnLint, NagCheck } from '../../lib/testing';
 import { demoArtifact } from '../../examples/shared/artifact';
 import { baseProps, HANDLER_DIR, newStack, only } from './fixtures';
 
@@ -196,8 +197,6 @@ test('SnapStart synthesizes without warnings (aws-cdk-lib\'s "published versions
 });
 
 test('a SnapStart lane with a rollout, and a streaming lane, pass cfn-lint and cdk-nag AwsSolutions', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { CfnLint, NagCheck } = require('../../lib/testing');
   for (const props of [
     snapProps({ runtime: lambda.Runtime.JAVA_25, code: lambda.Code.fromAsset(HANDLER_DIR), handler: 'example.Handler::handleRequest', slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 }), rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }) }),
     baseProps({ functionUrl: true, responseStreaming: true }),
