@@ -24,8 +24,8 @@ export interface ManagedInstancesGpuCapacityOptions {
  * Where `NVIDIA_GPU` workers get their EC2 instances: a choice, not flags.
  *
  * - `GpuCapacity.managedInstances()` (default): an ECS Managed Instances capacity provider. ECS
- *   launches instances of `instanceType` for tasks waiting for capacity, keeps them patched (a new
- *   AMI at most every 14 days) and retires idle ones. No Auto Scaling group, no AMI to track; the
+ *   launches instances of `instanceType` for tasks waiting for capacity, keeps them patched
+ *   (replacing instances on its own schedule) and retires idle ones. No Auto Scaling group, no AMI to track; the
  *   lane writes the infrastructure role's policy itself, scoped to its own subnets, security group
  *   and instance role (not the AWS managed `AmazonECSInfrastructureRolePolicyForManagedInstances`).
  * - `GpuCapacity.autoScalingGroup()`: the hand-built Auto Scaling group of the Amazon Linux 2023

@@ -107,7 +107,7 @@ export function createManagedInstancesCapacity(scope: Construct, o: ManagedInsta
   const supporting = [
     ...subnets.map(s => ec2Arn('subnet', s.subnetId)),
     ec2Arn('security-group', securityGroup.securityGroupId),
-    // AMIs are owned by AWS (the ECS-managed Bottlerocket images): the ID is chosen by ECS at launch.
+    // AMIs are owned by AWS and chosen by ECS at launch: the ID is not known at deploy time.
     ec2Arn('image', '*', ''),
   ];
   const requestTagged = { StringEquals: { 'aws:RequestTag/AmazonECSManaged': 'true' } };
