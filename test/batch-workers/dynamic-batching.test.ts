@@ -128,6 +128,16 @@ describe('rejections', () => {
       /'environment.BATCH_MAX_SIZE' \("32"\) is set by the lane.*BATCH_MAX_SIZE, BATCH_MAX_DELAY_MS/);
   });
 
+  test('tokens: the receive parameters and the visibility timeout are derived at synth time', () => {
+    const stack = new Stack(new App(), 'Tok');
+    const n = new CfnParameter(stack, 'N', { type: 'Number' }).valueAsNumber;
+    const lane = (b: DynamicBatching) => new QueueDrainedWorkers(stack, `W${stack.node.children.length}`, {
+      artifact: demoArtifact(), jobTimeout: Duration.minutes(2), dynamicBatching: b, autoscaling: AutoscalingPolicy.fixed(1),
+    });
+    rejects(() => lane(new DynamicBatching({ maxBatchSize: n, maxQueueDelay: Duration.millis(5) })), /'dynamicBatching.maxBatchSize' .* is a token.*derived from it at synth time/);
+    rejects(() => lane(new DynamicBatching({ maxBatchSize: 8, maxQueueDelay: Duration.millis(n) })), /'dynamicBatching.maxQueueDelay' .* is a token.*Pass a concrete Duration/);
+  });
+
   test('a plain object instead of a DynamicBatching', () => {
     rejects(() => build({ maxBatchSize: 16, maxQueueDelay: Duration.millis(5) } as unknown as DynamicBatching),
       /'dynamicBatching' .* is not a DynamicBatching.*new DynamicBatching/);

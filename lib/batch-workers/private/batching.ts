@@ -1,4 +1,4 @@
-import { Duration, Tokenization } from 'aws-cdk-lib';
+import { Duration, Token, Tokenization } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DynamicBatching } from '../../core/dynamic-batching';
 import { invalid } from '../../core/private/errors';
@@ -54,6 +54,13 @@ export function planBatching(scope: Construct, batching: DynamicBatching | undef
   if (batching === undefined) { return undefined; }
   if (!(batching instanceof DynamicBatching)) {
     throw invalid(scope, 'dynamicBatching', batching, 'is not a DynamicBatching', 'Pass new DynamicBatching({ maxBatchSize, maxQueueDelay }).');
+  }
+  // The receive parameters and the visibility timeout are derived at synth time: tokens cannot be.
+  if (Token.isUnresolved(batching.maxBatchSize)) {
+    throw invalid(scope, 'dynamicBatching.maxBatchSize', batching.maxBatchSize, 'is a token', 'Pass a number: the messages per receive and receives per batch are derived from it at synth time.');
+  }
+  if (batching.maxQueueDelay.isUnresolved()) {
+    throw invalid(scope, 'dynamicBatching.maxQueueDelay', batching.maxQueueDelay, 'is a token', 'Pass a concrete Duration: the long-poll wait and the visibility timeout are derived from it at synth time.');
   }
   batching.validateFor(scope, {
     lane: 'QueueDrainedWorkers (SQS ReceiveMessage, up to 10 messages per receive)',
