@@ -26,6 +26,36 @@ export interface TritonTensor {
 }
 
 /**
+ * Warm-up requests Triton runs on each model instance while it loads (`model_warmup`): the model is
+ * not READY (and the pod not in the Service) until they have run, so the first user request does
+ * not pay for CUDA kernel selection, TensorRT/cuDNN autotuning or lazy allocations.
+ */
+export interface TritonWarmup {
+  /**
+   * Batch sizes to warm up, one sample each, from 1 to `maxBatchSize` (1 for a model without
+   * batching).
+   *
+   * @default - 1 and `maxBatchSize` (each preferred batch size too)
+   */
+  readonly batchSizes?: number[];
+
+  /**
+   * The input tensors of a warm-up request, with fixed dimensions (no `-1`). Floating-point inputs get
+   * random data, integer, boolean and string inputs zeros (random integers could be out-of-range ids).
+   *
+   * @default - the config's `inputs` (an error if one of them has a variable `-1` dimension)
+   */
+  readonly inputs?: TritonTensor[];
+
+  /**
+   * How many times each sample runs.
+   *
+   * @default 1
+   */
+  readonly count?: number;
+}
+
+/**
  * Props of {@link TritonModelConfig}.
  */
 export interface TritonModelConfigProps {
@@ -101,6 +131,23 @@ export interface TritonModelConfigProps {
    * @default - none (Triton auto-completes where the backend can)
    */
   readonly outputs?: TritonTensor[];
+
+  /**
+   * Warm-up requests run while the model loads (`model_warmup`), so a pod only becomes ready (the
+   * chart's readiness probe reads `/v2/models/<name>/ready`) once its model has served them.
+   *
+   * @default - with `inputs` whose dimensions are all fixed: one sample at batch size 1 and one at
+   * `maxBatchSize` (and at each preferred size); otherwise no warm-up (Triton needs concrete shapes:
+   * pass `warmup.inputs`)
+   */
+  readonly warmup?: TritonWarmup;
+
+  /**
+   * Turn the default warm-up off.
+   *
+   * @default false
+   */
+  readonly disableWarmup?: boolean;
 }
 
 const PLATFORMS: { [framework: string]: string } = {
@@ -186,6 +233,39 @@ export class TritonModelConfig {
         }
       }
     }
+    if (props.warmup !== undefined && props.disableWarmup) {
+      throw invalid(where, 'warmup', props.warmup.batchSizes ?? [], 'conflicts with disableWarmup: true', 'Give warmup or disableWarmup, not both.');
+    }
+    const w = props.warmup;
+    if (w) {
+      checkInteger(where, 'warmup.count', w.count, 1, 1000, 'Run each warm-up sample 1 to 1000 times, e.g. 1.');
+      for (const [i, size] of (w.batchSizes ?? []).entries()) {
+        const max = Math.max(1, props.maxBatchSize);
+        checkInteger(where, `warmup.batchSizes[${i}]`, size, 1, max, props.maxBatchSize === 0
+          ? 'A model without batching (maxBatchSize 0) warms up at batch size 1 only.'
+          : `Each warm-up batch size must be from 1 to maxBatchSize (${props.maxBatchSize}).`);
+      }
+      if (w.batchSizes !== undefined && w.batchSizes.length === 0) {
+        throw invalid(where, 'warmup.batchSizes', w.batchSizes, 'is empty', 'Pass e.g. [1, 32], or omit it for 1 and maxBatchSize.');
+      }
+      for (const [i, t] of (w.inputs ?? []).entries()) {
+        if (!Token.isUnresolved(t.name) && !NAME_RE.test(t.name)) {
+          throw invalid(where, `warmup.inputs[${i}].name`, t.name, 'is not a tensor name', "Use the graph's tensor name, e.g. 'INPUT__0'.");
+        }
+        if (!TYPE_RE.test(t.dataType)) {
+          throw invalid(where, `warmup.inputs[${i}].dataType`, t.dataType, 'is not a Triton data type', "Pass e.g. 'TYPE_FP32'.");
+        }
+        checkFixedDims(where, `warmup.inputs[${i}].dims`, t.dims);
+      }
+      const inputs = w.inputs ?? props.inputs ?? [];
+      if (inputs.length === 0) {
+        throw invalid(where, 'warmup.inputs', [], 'is needed: the config declares no inputs to build a warm-up request from', "Pass warmup.inputs, e.g. [{ name: 'INPUT__0', dataType: 'TYPE_FP32', dims: [256] }].");
+      }
+      if (w.inputs === undefined) {
+        inputs.forEach((t, i) => checkFixedDims(where, `inputs[${i}].dims`, t.dims,
+          `Pass warmup.inputs with the shape to warm up, e.g. [{ name: '${t.name}', dataType: '${t.dataType}', dims: [${t.dims.map(d => d === -1 ? 128 : d).join(', ')}] }].`));
+      }
+    }
     this.maxBatchSize = props.maxBatchSize;
     this.preferredBatchSizes = [...preferred];
     this.maxQueueDelay = delay;
@@ -194,6 +274,40 @@ export class TritonModelConfig {
     this.inputs = [...(props.inputs ?? [])];
     this.outputs = [...(props.outputs ?? [])];
     this.props = props;
+  }
+
+  /**
+   * The warm-up samples rendered into `model_warmup` (empty when there is none), for a largest batch
+   * of `maxBatchSize`.
+   *
+   * @param maxBatchSize the largest batch the config renders
+   * @param preferredBatchSizes the preferred batch sizes the config renders
+   */
+  public warmupBatchSizes(maxBatchSize: number, preferredBatchSizes: number[]): number[] {
+    if (this.props.disableWarmup) { return []; }
+    const inputs = this.props.warmup?.inputs ?? this.inputs;
+    if (this.props.warmup === undefined && (inputs.length === 0 || inputs.some(t => t.dims.includes(-1)))) { return []; }
+    const sizes = this.props.warmup?.batchSizes ?? (maxBatchSize === 0 ? [1] : [1, ...preferredBatchSizes, maxBatchSize]);
+    return [...new Set(sizes)].sort((a, b) => a - b);
+  }
+
+  /** The `model_warmup` lines. */
+  private renderWarmup(maxBatchSize: number, preferredBatchSizes: number[]): string[] {
+    const sizes = this.warmupBatchSizes(maxBatchSize, preferredBatchSizes);
+    if (sizes.length === 0) { return []; }
+    const inputs = this.props.warmup?.inputs ?? this.inputs;
+    const count = this.props.warmup?.count ?? 1;
+    const out = ['model_warmup ['];
+    sizes.forEach((size, i) => {
+      out.push('  {', `    name: "warmup-batch-${size}"`, `    batch_size: ${size}`);
+      for (const t of inputs) {
+        out.push('    inputs {', `      key: "${t.name}"`, '      value: {', `        data_type: ${t.dataType}`, `        dims: [ ${t.dims.join(', ')} ]`,
+          `        ${warmupData(t.dataType)}`, '      }', '    }');
+      }
+      out.push(`    count: ${count}`, i === sizes.length - 1 ? '  }' : '  },');
+    });
+    out.push(']');
+    return out;
   }
 
   /**
@@ -247,7 +361,20 @@ export class TritonModelConfig {
       lines.push('}');
     }
     lines.push('instance_group [', '  {', `    count: ${this.instanceCount}`, `    kind: ${this.instanceKind}`, '  }', ']');
+    lines.push(...this.renderWarmup(this.maxBatchSize, this.preferredBatchSizes));
     return lines.join('\n') + '\n';
+  }
+}
+
+/** Zeros for integer, boolean and string inputs (random ids could be out of range), random data for floating point. */
+function warmupData(dataType: string): string {
+  return /^TYPE_(FP|BF)/.test(dataType) ? 'random_data: true' : 'zero_data: true';
+}
+
+function checkFixedDims(where: string, prop: string, dims: number[], fix?: string): void {
+  if (dims.length === 0 || dims.some(d => !Number.isInteger(d) || d < 1)) {
+    throw invalid(where, prop, dims, 'must list fixed positive sizes for a warm-up request (Triton cannot build a sample of a variable -1 dimension)',
+      fix ?? 'Pass the shape to warm up without the batch dimension, e.g. [256] or [128, 64].');
   }
 }
 

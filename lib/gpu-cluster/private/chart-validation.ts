@@ -7,6 +7,9 @@ import { GpuServingChartProps } from '../gpu-serving-chart';
 import { KubernetesRolloutMode } from '../rollout-mode';
 import { KubernetesScalingEngine } from '../scaling-engine';
 import { ServedModel } from '../served-model';
+import { ModelCacheOptions } from '../gpu-serving-options';
+import { ServingRuntimeKind } from '../serving-runtime';
+import { ResolvedRuntime } from './runtime';
 import { checkAnalysisCanFail } from './rollback-analysis';
 import { bindForChart } from './served-model-of';
 import { concrete, isDnsLabel, ResolvedQueries } from './util';
@@ -92,14 +95,17 @@ export function checkWakeFromZero(scope: Construct, policy: AutoscalingPolicy, q
   }
 }
 
-export function resolveEngine(scope: Construct, policy: AutoscalingPolicy, asked: KubernetesScalingEngine, queries: ResolvedQueries): KubernetesScalingEngine {
+export function resolveEngine(scope: Construct, policy: AutoscalingPolicy, asked: KubernetesScalingEngine, queries: ResolvedQueries, runtime: ResolvedRuntime): KubernetesScalingEngine {
   const hpa: LaneScalingSupport = {
     lane: 'GpuClusterService (HPA)', triggers: [TriggerKind.CPU_UTILIZATION], scaleToZero: false, schedules: false, stepLimits: true,
   };
+  const vllm = runtime.kind === ServingRuntimeKind.VLLM;
   const keda: LaneScalingSupport = {
-    lane: 'GpuClusterService (KEDA)',
-    triggers: [TriggerKind.REQUESTS_PER_INSTANCE, TriggerKind.IN_FLIGHT_PER_INSTANCE, TriggerKind.CPU_UTILIZATION, TriggerKind.GPU_UTILIZATION,
-      TriggerKind.QUEUE_BACKLOG_PER_INSTANCE, TriggerKind.TIME_IN_QUEUE],
+    lane: vllm ? 'GpuClusterService (KEDA, vLLM)' : 'GpuClusterService (KEDA, Triton)',
+    triggers: [TriggerKind.REQUESTS_PER_INSTANCE, TriggerKind.IN_FLIGHT_PER_INSTANCE, TriggerKind.CPU_UTILIZATION,
+      // vLLM exports no GPU metric: GPU utilization needs the user's (DCGM) query.
+      ...(!vllm || queries.gpuUtilizationPercent !== undefined ? [TriggerKind.GPU_UTILIZATION] : []),
+      TriggerKind.QUEUE_BACKLOG_PER_INSTANCE, TriggerKind.TIME_IN_QUEUE, ...(vllm ? LLM_TRIGGERS : [])],
     scaleToZero: true, schedules: true, stepLimits: true,
   };
   let engine = asked;
@@ -124,6 +130,18 @@ export function resolveEngine(scope: Construct, policy: AutoscalingPolicy, asked
     }
   }
   return engine;
+}
+
+/** The triggers only an LLM server (vLLM) can render. @internal */
+export const LLM_TRIGGERS: TriggerKind[] = [];
+
+/** The node cache directory must be an absolute, normalized path other than `/`. @internal */
+export function checkModelCache(scope: Construct, cache: ModelCacheOptions | undefined): void {
+  const path = cache?.hostPath;
+  if (path === undefined || !concrete(path)) { return; }
+  if (!path.startsWith('/') || path === '/' || path.endsWith('/') || path.split('/').some(p => p === '..' || p === '.') || path.includes('//')) {
+    throw invalid(scope, 'modelCache.hostPath', path, 'is not an absolute node directory (normalized, not /)', "Pass e.g. '/var/lib/cdk-inference-lanes/model-cache'.");
+  }
 }
 
 /** Validate the rollout for the rollout mode. */
