@@ -4,6 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
+import { DynamicBatching } from '../core/dynamic-batching';
 import { invalid } from '../core/private/errors';
 import { freezeInForce, versionFreezeError } from '../core/private/freeze-check';
 import { ModelArtifact } from '../core/model-artifact';
@@ -20,6 +21,7 @@ import { renderMonitoring } from './private/prometheus-alerts';
 import { renderRollbackAnalysis } from './private/rollback-analysis';
 import { buildServingTrack, TrackContext, trackServerProps } from './private/serving-track';
 import { renderArgoRollout, renderArgoServices, renderRoute } from './private/traffic';
+import { resolveBatching } from './private/batching';
 import { resolveRuntime, runtimeQueries } from './private/runtime';
 import { concrete, isDnsLabel, promSelector, ResolvedQueries, secondsOf } from './private/util';
 import { KubernetesRolloutMode } from './rollout-mode';
@@ -168,6 +170,8 @@ export class GpuServingChart extends cdk8s.Chart {
   public readonly prometheusRule?: cdk8s.ApiObject;
   /** The autoscaling policy. */
   public readonly policy: AutoscalingPolicy;
+  /** The dynamic batching the pods run (the shared contract), if any. */
+  public readonly dynamicBatching?: DynamicBatching;
   /** The image admission policy (a Kyverno ClusterPolicy), with `admissionPolicy`. */
   public readonly admissionPolicy?: cdk8s.ApiObject;
 
@@ -186,7 +190,8 @@ export class GpuServingChart extends cdk8s.Chart {
     this.rolloutMode = mode;
 
     // ---- validation -------------------------------------------------------------------------
-    const { pod, queries, engine, shadowPercent, runtime } = this.validate(props, base, policy, mode);
+    const { pod, queries, engine, shadowPercent, runtime, batching, maxNumSeqs } = this.validate(props, base, policy, mode);
+    this.dynamicBatching = batching;
     this.scalingEngine = engine;
     const { rollout, slo } = props;
     const freeze = props.freeze ?? VersionFreeze.of(this);
@@ -211,7 +216,7 @@ export class GpuServingChart extends cdk8s.Chart {
     const httpPort = pod.httpPort;
     const tracks: TrackContext = {
       base, policy, labels: appLabels,
-      server: trackServerProps(props, pod, { base, serviceAccount, scrapeLabel, modelName: model.name, runtime }),
+      server: trackServerProps(props, pod, { base, serviceAccount, scrapeLabel, modelName: model.name, runtime, batching, maxNumSeqs }),
       autoscaler: policy.isFixed ? undefined : {
         policy, engine, queries, prometheusUrl,
         namespace: ns,
@@ -350,7 +355,7 @@ export class GpuServingChart extends cdk8s.Chart {
     if (props.createNamespace && ns === undefined) {
       throw invalid(this, 'createNamespace', true, 'needs a namespace', "Pass namespace: 'recsys' (a ChartProps field).");
     }
-    const runtime = resolveRuntime(this, props, props.model!);
+    const { runtime, batching, maxNumSeqs } = resolveBatching(this, props, resolveRuntime(this, props, props.model!), props.model!);
     const pod = resolvePodSettings(this, props, [['model', props.model], ['stableModel', props.stableModel], ['shadowModel', props.shadowModel]], runtime);
     const queries = runtimeQueries(runtime, props);
     const engine = resolveEngine(this, policy, props.scalingEngine ?? KubernetesScalingEngine.AUTO, queries, runtime);
@@ -366,6 +371,6 @@ export class GpuServingChart extends cdk8s.Chart {
         'Set prometheusOperator: true, or use rolloutMode ARGO_ROLLOUTS with an automatically rolled-back rollout, or drop slo.');
     }
     checkModelCache(this, props.modelCache);
-    return { pod, queries, engine, shadowPercent, runtime };
+    return { pod, queries, engine, shadowPercent, runtime, batching, maxNumSeqs };
   }
 }

@@ -1,6 +1,7 @@
 import { VersionFreeze } from '../core/version-freeze';
 import { Duration, Size } from 'aws-cdk-lib';
 import { AutoscalingPolicy } from '../core/autoscaling';
+import { DynamicBatching } from '../core/dynamic-batching';
 import { Rollout } from '../core/rollout';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { KubernetesRolloutMode } from './rollout-mode';
@@ -262,6 +263,17 @@ export interface GpuServingOptions {
    * @default - no config file: the weights archive must carry its own (or Triton auto-completes it)
    */
   readonly triton?: TritonModelConfig;
+
+  /**
+   * Dynamic batching (the shared contract). Triton: `max_batch_size` and `dynamic_batching {
+   * preferred_batch_size, max_queue_delay_microseconds }` in the rendered `config.pbtxt` (a delay of at
+   * most 10 seconds). vLLM: `--max-num-seqs` (its continuous batch); vLLM never delays a request to fill
+   * a batch, so `maxQueueDelay` must be 0 and preferred sizes are rejected.
+   *
+   * @default - no batching contract: Triton uses the `triton` config's own (deprecated) batch props; vLLM
+   * its default batch
+   */
+  readonly dynamicBatching?: DynamicBatching;
 
   /**
    * The inference server: Triton, or vLLM for a large language model (OpenAI-compatible API, the

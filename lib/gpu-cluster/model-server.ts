@@ -4,6 +4,7 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DynamicBatching } from '../core/dynamic-batching';
 import { GpuToleration } from './gpu-serving-options';
 import { MODEL_ROOT, servedModelEnvironment } from './private/model-env';
 import { ModelCacheMount, modelCacheKey, modelFetchContainers } from './private/model-fetch';
@@ -98,6 +99,13 @@ export interface ModelServerProps {
   readonly runtime?: ServingRuntimeKind;
 
   /**
+   * The shared dynamic batching the Triton config renders.
+   *
+   * @default - the Triton config's own batch props
+   */
+  readonly batching?: DynamicBatching;
+
+  /**
    * Directory on the node that caches the weights per model version (a hostPath volume).
    *
    * @default - no cache: the weights go to the pod's emptyDir
@@ -168,7 +176,7 @@ export class ModelServer extends Construct {
       annotations['inference.cdk/model-cache'] = `${props.modelCachePath}/${modelCache.key}`;
     }
     if (props.triton) {
-      const text = props.triton.render(m.name, m.framework ?? 'unknown');
+      const text = props.triton.render(m.name, m.framework ?? 'unknown', props.batching);
       this.tritonConfig = new kplus.ConfigMap(this, 'TritonConfig', {
         metadata: { name: `${props.name}-triton`, labels },
         data: { 'config.pbtxt': text },

@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import { DynamicBatching } from '../core/dynamic-batching';
 import { checkInteger, invalid } from '../core/private/errors';
 
 /**
@@ -61,8 +62,12 @@ export interface TritonWarmup {
 export interface TritonModelConfigProps {
   /**
    * Largest batch the model accepts (Triton `max_batch_size`). Dynamic batching needs at least 1.
+   *
+   * @deprecated Give the chart's `dynamicBatching` (the shared {@link DynamicBatching} contract)
+   * instead: it renders `max_batch_size` and `dynamic_batching`. Still accepted without it.
+   * @default - from the chart's `dynamicBatching`
    */
-  readonly maxBatchSize: number;
+  readonly maxBatchSize?: number;
 
   /**
    * Merge single requests into batches on the server (Triton `dynamic_batching`).
@@ -74,6 +79,7 @@ export interface TritonModelConfigProps {
   /**
    * Batch sizes the dynamic batcher tries to form, ascending, each at most `maxBatchSize`.
    *
+   * @deprecated Give `dynamicBatching.preferredBatchSizes` on the chart instead.
    * @default - none: the batcher forms the largest batch it can
    */
   readonly preferredBatchSizes?: number[];
@@ -82,6 +88,7 @@ export interface TritonModelConfigProps {
    * How long a request may wait in the queue for a batch to fill (Triton
    * `max_queue_delay_microseconds`). Trades latency for throughput.
    *
+   * @deprecated Give `dynamicBatching.maxQueueDelay` on the chart instead.
    * @default Duration.millis(0) - only requests already queued are batched
    */
   readonly maxQueueDelay?: Duration;
@@ -173,8 +180,8 @@ const TYPE_RE = /^TYPE_[A-Z0-9]+$/;
  * });
  */
 export class TritonModelConfig {
-  /** Largest batch. */
-  public readonly maxBatchSize: number;
+  /** Largest batch, when set here (deprecated: the chart's `dynamicBatching` sets it). */
+  public readonly maxBatchSize?: number;
   /** Dynamic batching on. */
   public readonly dynamicBatching: boolean;
   /** Preferred batch sizes. */
@@ -196,13 +203,21 @@ export class TritonModelConfig {
     this.dynamicBatching = props.dynamicBatching ?? true;
     checkInteger(where, 'maxBatchSize', props.maxBatchSize, this.dynamicBatching ? 1 : 0, Number.MAX_SAFE_INTEGER,
       this.dynamicBatching ? 'Dynamic batching needs maxBatchSize >= 1; pass e.g. 32, or dynamicBatching: false.' : undefined);
+    if (props.maxBatchSize === undefined) {
+      // The batch comes from the chart's DynamicBatching contract: the deprecated batching props need maxBatchSize.
+      for (const [prop, value] of [['preferredBatchSizes', props.preferredBatchSizes], ['maxQueueDelay', props.maxQueueDelay]] as const) {
+        if (value !== undefined) {
+          throw invalid(where, prop, value, 'needs maxBatchSize (the deprecated batching props go together)', 'Pass the batch as the chart\'s dynamicBatching: new DynamicBatching({ maxBatchSize, maxQueueDelay, preferredBatchSizes }).');
+        }
+      }
+    }
     checkInteger(where, 'instanceCount', props.instanceCount, 1, 64);
     const preferred = props.preferredBatchSizes ?? [];
     if (preferred.length > 0 && !this.dynamicBatching) {
       throw invalid(where, 'preferredBatchSizes', preferred, 'needs dynamic batching', 'Drop preferredBatchSizes or set dynamicBatching: true.');
     }
     for (const [i, size] of preferred.entries()) {
-      checkInteger(where, `preferredBatchSizes[${i}]`, size, 1, props.maxBatchSize, `Each preferred batch size must be from 1 to maxBatchSize (${props.maxBatchSize}).`);
+      checkInteger(where, `preferredBatchSizes[${i}]`, size, 1, props.maxBatchSize!, `Each preferred batch size must be from 1 to maxBatchSize (${props.maxBatchSize}).`);
       if (i > 0 && size <= preferred[i - 1]) {
         throw invalid(where, 'preferredBatchSizes', preferred, 'must be strictly ascending', `Pass e.g. [${[...new Set(preferred)].sort((a, b) => a - b).join(', ')}].`);
       }
@@ -240,7 +255,8 @@ export class TritonModelConfig {
     if (w) {
       checkInteger(where, 'warmup.count', w.count, 1, 1000, 'Run each warm-up sample 1 to 1000 times, e.g. 1.');
       for (const [i, size] of (w.batchSizes ?? []).entries()) {
-        const max = Math.max(1, props.maxBatchSize);
+        // Without maxBatchSize here the chart checks the sizes against its dynamicBatching.
+        const max = props.maxBatchSize === undefined ? Number.MAX_SAFE_INTEGER : Math.max(1, props.maxBatchSize);
         checkInteger(where, `warmup.batchSizes[${i}]`, size, 1, max, props.maxBatchSize === 0
           ? 'A model without batching (maxBatchSize 0) warms up at batch size 1 only.'
           : `Each warm-up batch size must be from 1 to maxBatchSize (${props.maxBatchSize}).`);
@@ -343,25 +359,46 @@ export class TritonModelConfig {
    *
    * @param modelName name of the model (the directory Triton loads)
    * @param framework the model's framework, used when no platform/backend is set
+   * @param batching the shared dynamic batching (`max_batch_size` and `dynamic_batching`); give it or
+   * this config's deprecated `maxBatchSize`
+   * @default batching - this config's own (deprecated) batching props
    */
-  public render(modelName: string, framework: string): string {
+  public render(modelName: string, framework: string, batching?: DynamicBatching): string {
+    const where = 'TritonModelConfig';
+    if (batching && this.maxBatchSize !== undefined) {
+      throw invalid(where, 'maxBatchSize', this.maxBatchSize, `conflicts with dynamicBatching (${batching.toString()})`,
+        'Drop maxBatchSize, preferredBatchSizes and maxQueueDelay from the Triton config: the chart\'s dynamicBatching renders them.');
+    }
+    if (batching && !this.dynamicBatching) {
+      throw invalid(where, 'dynamicBatching', false, `conflicts with the chart's dynamicBatching (${batching.toString()})`, 'Drop dynamicBatching: false, or drop the chart\'s dynamicBatching.');
+    }
+    if (!batching && this.maxBatchSize === undefined) {
+      throw invalid(where, 'maxBatchSize', undefined, 'is not set and the chart has no dynamicBatching: Triton needs max_batch_size',
+        'Pass the chart\'s dynamicBatching: new DynamicBatching({ maxBatchSize: 32, maxQueueDelay: Duration.millis(2) }) (or, deprecated, maxBatchSize here; 0 with dynamicBatching: false for a model without a batch dimension).');
+    }
+    const maxBatchSize = batching ? batching.maxBatchSize : this.maxBatchSize!;
+    const preferred = batching ? batching.preferredBatchSizes : this.preferredBatchSizes;
+    const delayMicros = batching ? batching.maxQueueDelayMillis * 1000 : Math.round(this.maxQueueDelay.toMilliseconds({ integral: false }) * 1000);
+    for (const [i, size] of (this.props.warmup?.batchSizes ?? []).entries()) {
+      checkInteger(where, `warmup.batchSizes[${i}]`, size, 1, Math.max(1, maxBatchSize), `Each warm-up batch size must be from 1 to the largest batch (${maxBatchSize}).`);
+    }
     const lines: string[] = [
       `name: "${modelName}"`,
       this.platformFor(framework),
-      `max_batch_size: ${this.maxBatchSize}`,
+      `max_batch_size: ${maxBatchSize}`,
     ];
     lines.push(...renderTensors('input', this.props.inputs));
     lines.push(...renderTensors('output', this.props.outputs));
     if (this.dynamicBatching) {
       lines.push('dynamic_batching {');
-      if (this.preferredBatchSizes.length > 0) {
-        lines.push(`  preferred_batch_size: [ ${this.preferredBatchSizes.join(', ')} ]`);
+      if (preferred.length > 0) {
+        lines.push(`  preferred_batch_size: [ ${preferred.join(', ')} ]`);
       }
-      lines.push(`  max_queue_delay_microseconds: ${Math.round(this.maxQueueDelay.toMilliseconds({ integral: false }) * 1000)}`);
+      lines.push(`  max_queue_delay_microseconds: ${delayMicros}`);
       lines.push('}');
     }
     lines.push('instance_group [', '  {', `    count: ${this.instanceCount}`, `    kind: ${this.instanceKind}`, '  }', ']');
-    lines.push(...this.renderWarmup(this.maxBatchSize, this.preferredBatchSizes));
+    lines.push(...this.renderWarmup(maxBatchSize, preferred));
     return lines.join('\n') + '\n';
   }
 }

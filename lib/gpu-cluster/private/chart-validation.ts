@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AutoscalingPolicy, LaneScalingSupport, ScalingTrigger, TriggerKind } from '../../core/autoscaling';
+import { AutoscalingPolicy, LaneScalingSupport, LLM_TRIGGER_KINDS, ScalingTrigger, TriggerKind } from '../../core/autoscaling';
 import { checkRange, invalid } from '../../core/private/errors';
 import { ModelArtifact } from '../../core/model-artifact';
 import { Rollout, RolloutStrategy } from '../../core/rollout';
@@ -32,6 +32,13 @@ export function checkUnused(scope: Construct, props: GpuServingChartProps, polic
   }
   if (props.monitoringLabels !== undefined && !props.prometheusOperator) {
     throw invalid(scope, 'monitoringLabels', props.monitoringLabels, 'is not used: no ServiceMonitor or PrometheusRule is rendered without prometheusOperator', 'Set prometheusOperator: true, or drop monitoringLabels.');
+  }
+  const vllm = props.servingRuntime?.kind === ServingRuntimeKind.VLLM;
+  for (const key of ['requestsWaiting', 'kvCacheUtilizationPercent', 'generationTokensPerSecond'] as const) {
+    if (props.metricQueries?.[key] !== undefined && !vllm) {
+      throw invalid(scope, `metricQueries.${key}`, props.metricQueries[key], 'is not used: only an LLM server (servingRuntime ServingRuntime.vllm()) renders the LLM triggers that read it',
+        `Drop metricQueries.${key}, or serve the model with ServingRuntime.vllm().`);
+    }
   }
   if (props.queueReaderRoleArn !== undefined && !policy.trigger(TriggerKind.QUEUE_BACKLOG_PER_INSTANCE)) {
     throw invalid(scope, 'queueReaderRoleArn', props.queueReaderRoleArn, 'is not used: the policy has no queueBacklogPerInstance trigger', 'Drop queueReaderRoleArn, or add ScalingTrigger.queueBacklogPerInstance(n).');
@@ -78,14 +85,14 @@ export function checkModel(scope: Construct, prop: string, m: ServedModel): void
  * `nv_inference_*`, `nv_gpu_utilization`) disappear with the last pod, so KEDA would never see
  * demand again (and with `ignoreNullValues: "false"` their errors would trip the fallback).
  */
-export function checkWakeFromZero(scope: Construct, policy: AutoscalingPolicy, queries: ResolvedQueries): void {
+export function checkWakeFromZero(scope: Construct, policy: AutoscalingPolicy, queries: ResolvedQueries, vllm: boolean = false): void {
   const fix = 'Scale to zero only on a signal that exists without pods: ScalingTrigger.queueBacklogPerInstance (SQS), '
     + 'ScalingTrigger.requestsPerInstance with metricQueries.gatewayRequestsPerSecond (gateway or ingress request metrics), '
     + 'schedules (KEDA cron), or the KEDA HTTP add-on (an HTTPScaledObject you manage outside this chart); otherwise keep minCapacity >= 1.';
   const podBound = policy.triggers.filter(t => !wakesFromZero(t, queries) && t.kind !== TriggerKind.CPU_UTILIZATION);
   if (podBound.length > 0) {
     throw invalid(scope, 'autoscaling.scaleToZero', true,
-      `cannot wake from zero on ${podBound.map(t => t.toString()).join(', ')}: the server's metrics (Triton nv_inference_*) exist only while a pod runs, so at zero KEDA has no data to scale out on`, fix);
+      `cannot wake from zero on ${podBound.map(t => t.toString()).join(', ')}: the server's metrics (${vllm ? 'vLLM vllm:*' : 'Triton nv_inference_*'}) exist only while a pod runs, so at zero KEDA has no data to scale out on`, fix);
   }
   // A schedule wakes the workload at its start (KEDA cron exists without pods): CPU beside it scales
   // the window, and outside the windows the workload stays at zero.
@@ -120,7 +127,7 @@ export function resolveEngine(scope: Construct, policy: AutoscalingPolicy, asked
     policy.validateFor(scope, hpa);
   } else {
     policy.validateFor(scope, keda);
-    if (policy.scaleToZero) { checkWakeFromZero(scope, policy, queries); }
+    if (policy.scaleToZero) { checkWakeFromZero(scope, policy, queries, vllm); }
   }
   for (const s of policy.schedules) {
     const max = s.maxCapacity ?? Math.max(policy.maxCapacity, s.minCapacity);
@@ -133,7 +140,7 @@ export function resolveEngine(scope: Construct, policy: AutoscalingPolicy, asked
 }
 
 /** The triggers only an LLM server (vLLM) can render. @internal */
-export const LLM_TRIGGERS: TriggerKind[] = [];
+const LLM_TRIGGERS: TriggerKind[] = [...LLM_TRIGGER_KINDS];
 
 /** The node cache directory must be an absolute, normalized path other than `/`. @internal */
 export function checkModelCache(scope: Construct, cache: ModelCacheOptions | undefined): void {

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy } from '../../core/autoscaling';
+import { DynamicBatching } from '../../core/dynamic-batching';
 import { Rollout as ArgoRolloutObject } from '../imports/argoproj.io';
 import { ModelServer, ModelServerProps } from '../model-server';
 import { GpuServingOptions } from '../gpu-serving-options';
@@ -89,7 +90,7 @@ export const DEFAULT_MODEL_CACHE_PATH = '/var/lib/cdk-inference-lanes/model-cach
 
 /** The model-server settings every track of a chart shares, from the chart's props and resolved pod settings. @internal */
 export function trackServerProps(props: GpuServingOptions & { readonly awsRegion?: string; readonly fetchCredentialsSecret?: string }, pod: PodSettings,
-  shared: { base: string; serviceAccount: kplus.IServiceAccount; scrapeLabel: { [key: string]: string }; modelName: string; runtime: ResolvedRuntime; maxNumSeqs?: number }): TrackContext['server'] {
+  shared: { base: string; serviceAccount: kplus.IServiceAccount; scrapeLabel: { [key: string]: string }; modelName: string; runtime: ResolvedRuntime; batching?: DynamicBatching; maxNumSeqs?: number }): TrackContext['server'] {
   const { httpPort, grpcPort, metricsPort } = pod;
   const vllm = shared.runtime.kind === ServingRuntimeKind.VLLM;
   const defaultCommand = vllm
@@ -107,6 +108,7 @@ export function trackServerProps(props: GpuServingOptions & { readonly awsRegion
     preStopDelay: pod.preStop,
     spreadAcrossZones: props.spreadAcrossZones ?? true,
     triton: shared.runtime.triton,
+    batching: shared.batching,
     runtime: shared.runtime.kind,
     modelCachePath: props.modelCache ? (props.modelCache.hostPath ?? DEFAULT_MODEL_CACHE_PATH) : undefined,
     command: props.command ?? defaultCommand,
