@@ -115,6 +115,11 @@ export function resolveEngine(scope: Construct, policy: AutoscalingPolicy, asked
       TriggerKind.QUEUE_BACKLOG_PER_INSTANCE, TriggerKind.TIME_IN_QUEUE, ...(vllm ? LLM_TRIGGERS : [])],
     scaleToZero: true, schedules: true, stepLimits: true,
   };
+  const gpu = policy.trigger(TriggerKind.GPU_UTILIZATION);
+  if (vllm && gpu && queries.gpuUtilizationPercent === undefined) {
+    throw invalid(scope, 'autoscaling.triggers', gpu.toString(), 'needs metricQueries.gpuUtilizationPercent with vLLM: vLLM exports no GPU metric',
+      "Pass metricQueries.gpuUtilizationPercent from the NVIDIA DCGM exporter (e.g. 'avg(DCGM_FI_DEV_GPU_UTIL{namespace=\"llm\",pod=~\"assistant-.*\"})'), or scale on ScalingTrigger.kvCacheUtilization or requestsWaitingPerInstance.");
+  }
   let engine = asked;
   if (asked === KubernetesScalingEngine.AUTO) {
     const hpaFits = policy.triggers.every(t => t.kind === TriggerKind.CPU_UTILIZATION) && !policy.scaleToZero && policy.schedules.length === 0;
