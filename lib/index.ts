@@ -31,6 +31,9 @@ export type {
   ImageAdmissionPolicyOptions, ModelServerProps, ScalingBehavior, ScalingBehaviorPolicy, ScalingBehaviorRules, ServedModel, ServingAutoscalerProps,
   ServingMetricQueries, TritonModelConfigProps, TritonTensor,
 } from './gpu-cluster';
+// LLM serving, warm-up and the node model cache (issue 19, GPU lane)
+export { ServingRuntime, ServingRuntimeKind } from './gpu-cluster';
+export type { ModelCacheOptions, TritonWarmup, VllmServerOptions } from './gpu-cluster';
 export { ProvisionedConcurrencyStatistic, WarmServerlessFunction } from './serverless';
 export type {
   IWarmServerlessFunction, WarmServerlessFunctionAttributes, WarmServerlessFunctionProps,
