@@ -15,7 +15,8 @@ import { ServedModel } from './served-model';
 import { ServingRuntimeKind } from './serving-runtime';
 import { TritonModelConfig } from './triton-model-config';
 
-/** Root of the model repository in every serving pod. */
+/** Size of the `/models` emptyDir (and its ephemeral-storage request) when the weights are in the node cache. */
+const CACHED_MODEL_VOLUME_MIB = 64;
 
 /**
  * Props of {@link ModelServer}. Every value is already resolved by the chart (no defaults here
@@ -156,7 +157,9 @@ export class ModelServer extends Construct {
     if (m.cardJson) { annotations['inference.cdk/model-card'] = m.cardJson; }
 
     // Volumes: model repository, /dev/shm, writable temp and cache.
-    const modelsVolume = kplus.Volume.fromEmptyDir(this, 'ModelsVolume', 'models', { sizeLimit: cdk8s.Size.mebibytes(props.modelVolumeSize.toMebibytes()) });
+    // With the node cache the weights live on the node's disk: the emptyDir only holds the Triton config.
+    const modelVolumeSize = props.modelCachePath !== undefined ? Size.mebibytes(CACHED_MODEL_VOLUME_MIB) : props.modelVolumeSize;
+    const modelsVolume = kplus.Volume.fromEmptyDir(this, 'ModelsVolume', 'models', { sizeLimit: cdk8s.Size.mebibytes(modelVolumeSize.toMebibytes()) });
     const shmVolume = kplus.Volume.fromEmptyDir(this, 'ShmVolume', 'dshm', { medium: kplus.EmptyDirMedium.MEMORY, sizeLimit: cdk8s.Size.mebibytes(props.sharedMemorySize.toMebibytes()) });
     const tmpVolume = kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: cdk8s.Size.gibibytes(2) });
     const cacheVolume = kplus.Volume.fromEmptyDir(this, 'CacheVolume', 'cache', { sizeLimit: cdk8s.Size.gibibytes(2) });
@@ -205,7 +208,7 @@ export class ModelServer extends Construct {
     for (const [k, v] of Object.entries(annotations)) { this.deployment.podMetadata.addAnnotation(k, v); }
     this.selector = { ...this.deployment.matchLabels };
 
-    patchPodSpec(this.deployment, props, this.selector);
+    patchPodSpec(this.deployment, { ...props, modelVolumeSize }, this.selector);
 
     this.service = new kplus.Service(this, 'Service', {
       metadata: { name: props.name, labels: { ...labels, ...props.serviceLabels } },

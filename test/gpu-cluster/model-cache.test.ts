@@ -3,6 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Size } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import { GpuServingChart, GpuServingChartProps, ServedModel } from '../../lib/gpu-cluster';
 import { KubernetesSchema } from '../../lib/testing/kubernetes-schema';
@@ -60,6 +61,14 @@ describe('rendered', () => {
     const other = podSpec(chart({ modelCache: { hostPath: '/mnt/nvme/models' } }));
     expect(other.volumes).toEqual(expect.arrayContaining([{ name: 'model-cache', hostPath: { path: '/mnt/nvme/models', type: 'DirectoryOrCreate' } }]));
     expect(other.containers[0].volumeMounts).toEqual(expect.arrayContaining([expect.objectContaining({ subPath: 'recsys/1.4.0-unverified' })]));
+  });
+
+  test('the pod requests no ephemeral storage for weights (the emptyDir only holds the Triton config); modelVolumeSize with modelCache is rejected', () => {
+    expect(server.resources.requests['ephemeral-storage']).toBe('64Mi');
+    expect(spec.volumes).toEqual(expect.arrayContaining([{ name: 'models', emptyDir: { sizeLimit: '64Mi' } }]));
+    expect(podSpec(chart()).containers[0].resources.requests['ephemeral-storage']).toBe('20Gi');
+    expect(() => chart({ modelCache: {}, modelVolumeSize: Size.gibibytes(40) }))
+      .toThrow(/recsys: 'modelVolumeSize' \("40 GiB"\) is not used with modelCache: the weights are downloaded and unpacked on the node's disk/);
   });
 
   test('by default (no modelCache) there is no hostPath: each pod downloads into its emptyDir', () => {

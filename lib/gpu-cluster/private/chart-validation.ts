@@ -33,6 +33,10 @@ export function checkUnused(scope: Construct, props: GpuServingChartProps, polic
   if (props.monitoringLabels !== undefined && !props.prometheusOperator) {
     throw invalid(scope, 'monitoringLabels', props.monitoringLabels, 'is not used: no ServiceMonitor or PrometheusRule is rendered without prometheusOperator', 'Set prometheusOperator: true, or drop monitoringLabels.');
   }
+  if (props.modelCache !== undefined && props.modelVolumeSize !== undefined) {
+    throw invalid(scope, 'modelVolumeSize', props.modelVolumeSize.toHumanString(), 'is not used with modelCache: the weights are downloaded and unpacked on the node\'s disk, not in the pod\'s emptyDir',
+      'Drop modelVolumeSize, and size the node disk behind modelCache.hostPath for the versions it keeps.');
+  }
   const vllm = props.servingRuntime?.kind === ServingRuntimeKind.VLLM;
   for (const key of ['requestsWaiting', 'kvCacheUtilizationPercent', 'generationTokensPerSecond'] as const) {
     if (props.metricQueries?.[key] !== undefined && !vllm) {
