@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -215,6 +215,45 @@ describe('init scripts, run against a fake S3', () => {
     expect(unpack.status).toBe(0);
     expect(fs.existsSync(path.join(root, 'cache/.incoming/recsys-late'))).toBe(false);
     expect(fs.readdirSync(finalDir())).toEqual(['model.onnx']);
+  });
+
+  function startPodAsync(pod: string): Promise<{ status: number | null; output: string }> {
+    const env = {
+      PATH: `${bin}:${process.env.PATH}`, HOSTNAME: pod, MODEL_CACHE_ROOT: path.join(root, 'cache'),
+      MODEL_CACHE_KEY: `recsys/1.4.0-${archiveDigest.replace('sha256:', 'sha256-')}`, MODEL_S3_URI: MODEL.weightsUri, MODEL_COMPRESSED: 'true', MODEL_DIGEST: archiveDigest,
+    };
+    return new Promise(resolve => {
+      const child = spawn('/bin/sh', ['-c', `${fetchScript}\n${unpackScript}`], { env });
+      let output = '';
+      child.stdout.on('data', d => { output += d; });
+      child.stderr.on('data', d => { output += d; });
+      child.on('close', status => resolve({ status, output }));
+    });
+  }
+
+  test('a pod that loses the claim waits for the winner\'s directory and keeps no copy of its own', async () => {
+    // The winner holds a fresh claim and has not renamed yet.
+    fs.mkdirSync(path.dirname(finalDir()), { recursive: true });
+    fs.mkdirSync(`${finalDir()}.claim`);
+    const loser = startPodAsync('recsys-loser');
+    await new Promise(r => setTimeout(r, 1500));
+    // The winner's rename lands.
+    fs.mkdirSync(finalDir());
+    fs.writeFileSync(path.join(finalDir(), 'model.onnx'), DIGEST_BYTES);
+    const result = await loser;
+    expect(result.status).toBe(0);
+    expect(fs.existsSync(path.join(root, 'cache/.incoming/recsys-loser'))).toBe(false);
+    expect(fs.readdirSync(finalDir())).toEqual(['model.onnx']);
+  });
+
+  test('two pods starting at once on an empty node both succeed and one copy is kept', async () => {
+    const [a, b] = await Promise.all([startPodAsync('recsys-a'), startPodAsync('recsys-b')]);
+    expect([a.status, b.status]).toEqual([0, 0]);
+    expect(fs.readdirSync(finalDir())).toEqual(['model.onnx']);
+    expect(fs.readFileSync(path.join(finalDir(), 'model.onnx')).equals(DIGEST_BYTES)).toBe(true);
+    expect(fs.readdirSync(path.join(root, 'cache/.incoming'))).toEqual([]);
+    // Both may have downloaded (documented); never more than one per pod.
+    expect(bytesFetched()).toBeLessThanOrEqual(2 * archive.length);
   });
 
   test('a node directory the pod user cannot write fails with the fix, before any download', () => {
