@@ -1,7 +1,7 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
-import { AutoscalingPolicy, DynamicBatching, ScalingTrigger } from '../../lib/core';
-import { GpuServingChart, GpuServingChartProps, ServedModel, ServingRuntime, ServingRuntimeKind, TritonModelConfig } from '../../lib/gpu-cluster';
+import { AutoscalingPolicy, DynamicBatching, Rollout, ScalingTrigger, ServiceLevelObjective } from '../../lib/core';
+import { GpuServingChart, GpuServingChartProps, KubernetesRolloutMode, ServedModel, ServingRuntime, ServingRuntimeKind, TritonModelConfig } from '../../lib/gpu-cluster';
 import { KubernetesSchema } from '../../lib/testing/kubernetes-schema';
 
 // vLLM beside Triton: what the chart renders for an LLM, and the LLM-native triggers.
@@ -189,6 +189,27 @@ describe('LLM triggers on vLLM', () => {
     const result = KubernetesSchema.validateManifests(JSON.stringify(objs));
     expect(KubernetesSchema.format(result.problems)).toBe('');
     expect(result.objects.map(o => o.kind).sort()).toEqual(['Deployment', 'PodDisruptionBudget', 'ScaledObject', 'Service', 'ServiceAccount', 'ServiceMonitor']);
+  });
+});
+
+describe('SLO on vLLM', () => {
+  test('the Argo analysis and the alerts read vLLM\'s latency histogram and the API\'s 5xx responses', () => {
+    const objs = chart({
+      slo: ServiceLevelObjective.latency(95, Duration.seconds(2), { maxErrorRatePercent: 1 }),
+      rollout: Rollout.canary({ percent: 50, bakeTime: Duration.minutes(10) }),
+      rolloutMode: KubernetesRolloutMode.ARGO_ROLLOUTS,
+      prometheusOperator: true,
+    });
+    const analysis = JSON.stringify(find(objs, 'AnalysisTemplate').spec.metrics);
+    expect(analysis).toContain('histogram_quantile(0.95, sum by (le) (rate(vllm:e2e_request_latency_seconds_bucket{');
+    expect(analysis).toContain('http_requests_total{');
+    expect(analysis).toContain('status=\\\"5xx\\\"');
+    expect(analysis).not.toContain('nv_inference');
+    const alerts = JSON.stringify(find(objs, 'PrometheusRule').spec);
+    expect(alerts).toContain('vllm:e2e_request_latency_seconds_bucket');
+    expect(alerts).not.toContain('nv_inference');
+    // No Triton latency-summary flags on the vLLM command line.
+    expect(server(objs).command.join(' ')).not.toContain('summary_quantiles');
   });
 });
 
