@@ -129,8 +129,8 @@ describe('init scripts, run against a fake S3', () => {
       'set -eu',
       'src="$4"; dst="$5"',
       `file="${s3}/\${src#s3://}"`,
-      'cp "$file" "$dst"',
-      `wc -c < "$file" >> "${log}"`,
+      // sync of a prefix copies the directory's files; cp one object.
+      `case "$2" in sync) cp -R "$file." "$dst"; cat "$file"* | wc -c >> "${log}" ;; *) cp "$file" "$dst"; wc -c < "$file" >> "${log}" ;; esac`,
     ].join('\n'), { mode: 0o755 });
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -174,6 +174,20 @@ describe('init scripts, run against a fake S3', () => {
     expect(second.output).toContain('model cache hit');
     expect(bytesFetched() - afterFirst).toBe(0);
     expect(fs.readFileSync(path.join(finalDir(), 'model.onnx')).equals(DIGEST_BYTES)).toBe(true);
+  });
+
+  test('an S3 prefix (a Hugging Face directory for vLLM) is synced once per node as well', () => {
+    const prefix = path.join(s3, 'models-bucket/assistant/2.0.0/hf');
+    fs.mkdirSync(prefix, { recursive: true });
+    fs.writeFileSync(path.join(prefix, 'config.json'), '{"architectures":["LlamaForCausalLM"]}');
+    fs.writeFileSync(path.join(prefix, 'model.safetensors'), DIGEST_BYTES);
+    const env = { MODEL_S3_URI: 's3://models-bucket/assistant/2.0.0/hf/', MODEL_NAME: 'assistant', MODEL_COMPRESSED: 'false', MODEL_DIGEST: '', MODEL_CACHE_KEY: 'assistant/2.0.0-unverified' };
+    expect(startPod('assistant-a', env).status).toBe(0);
+    const first = bytesFetched();
+    expect(first).toBe(DIGEST_BYTES.length + 38);
+    expect(startPod('assistant-b', env).status).toBe(0);
+    expect(bytesFetched()).toBe(first);
+    expect(fs.readdirSync(path.join(root, 'cache/assistant/2.0.0-unverified')).sort()).toEqual(['config.json', 'model.safetensors']);
   });
 
   test('weights whose digest differs are refused: nothing enters the cache, and the next pod fetches again', () => {
