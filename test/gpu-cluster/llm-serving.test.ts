@@ -1,8 +1,11 @@
-import { Duration, Size } from 'aws-cdk-lib';
+import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
-import { AutoscalingPolicy, DynamicBatching, Rollout, ScalingTrigger, ServiceLevelObjective } from '../../lib/core';
-import { GpuServingChart, GpuServingChartProps, KubernetesRolloutMode, ServedModel, ServingRuntime, ServingRuntimeKind, TritonModelConfig } from '../../lib/gpu-cluster';
+import { AutoscalingPolicy, DynamicBatching, HardwareTarget, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective, ServingImage } from '../../lib/core';
+import { GpuClusterService, GpuServingChart, GpuServingChartProps, KubernetesRolloutMode, ServedModel, ServingRuntime, ServingRuntimeKind, TritonModelConfig } from '../../lib/gpu-cluster';
 import { KubernetesSchema } from '../../lib/testing/kubernetes-schema';
+import { importedCluster } from './imported-cluster';
 
 // vLLM beside Triton: what the chart renders for an LLM, and the LLM-native triggers.
 
@@ -189,6 +192,41 @@ describe('LLM triggers on vLLM', () => {
     const result = KubernetesSchema.validateManifests(JSON.stringify(objs));
     expect(KubernetesSchema.format(result.problems)).toBe('');
     expect(result.objects.map(o => o.kind).sort()).toEqual(['Deployment', 'PodDisruptionBudget', 'ScaledObject', 'Service', 'ServiceAccount', 'ServiceMonitor']);
+  });
+});
+
+describe('on EKS (GpuClusterService)', () => {
+  test('a vLLM artifact with the LLM triggers, batching and the node cache goes through the service into the applied manifest', () => {
+    const stack = new Stack(new App(), 'Llm', { env: { account: '111122223333', region: 'us-east-1' } });
+    const bucket = s3.Bucket.fromBucketName(stack, 'Models', 'models-bucket');
+    const artifact = ModelArtifact.fromBucket(bucket, 'assistant/2.0.0/hf/', {
+      name: 'assistant', version: '2.0.0', framework: 'pytorch', targets: [HardwareTarget.NVIDIA_GPU],
+      image: ServingImage.fromRegistry('vllm/vllm-openai:v0.10.1'),
+    });
+    const service = new GpuClusterService(stack, 'Assistant', {
+      cluster: importedCluster(stack), artifact, namespace: 'llm', installKeda: true,
+      servingRuntime: ServingRuntime.vllm({ maxModelLen: 8192 }),
+      dynamicBatching: new DynamicBatching({ maxBatchSize: 64, maxQueueDelay: Duration.millis(0) }),
+      modelCache: {},
+      autoscaling: llmPolicy([ScalingTrigger.requestsWaitingPerInstance(4), ScalingTrigger.tokensPerSecondPerInstance(2000)]),
+    });
+    const objs = stack.resolve(service.chart.toJson()) as any[];
+    expect(server(objs).command).toEqual(expect.arrayContaining(['--max-model-len=8192', '--max-num-seqs=64', '--model=/models/assistant/1']));
+    expect(find(objs, 'ScaledObject').spec.triggers.map((t: any) => [t.name, t.metadata.threshold])).toEqual([['requests-waiting-per-pod', '3'], ['generation-tokens-per-second-per-pod', '1500']]);
+    const manifest = JSON.stringify(Template.fromStack(stack).findResources('Custom::AWSCDK-EKS-KubernetesResource'));
+    expect(manifest).toContain('vllm:num_requests_waiting');
+    expect(manifest).toContain('model-cache');
+  });
+
+  test('a KV-cache trigger on a Triton service is rejected with the service\'s path', () => {
+    const stack = new Stack(new App(), 'Tri', { env: { account: '111122223333', region: 'us-east-1' } });
+    const bucket = s3.Bucket.fromBucketName(stack, 'Models', 'models-bucket');
+    const artifact = ModelArtifact.fromBucket(bucket, 'recsys/1.4.0/model.tar.gz', {
+      name: 'recsys', version: '1.4.0', framework: 'onnx', targets: [HardwareTarget.NVIDIA_GPU], image: ServingImage.fromRegistry('nvcr.io/nvidia/tritonserver:24.08-py3'),
+    });
+    expect(() => new GpuClusterService(stack, 'Recsys', {
+      cluster: importedCluster(stack), artifact, namespace: 'recsys', installKeda: true, autoscaling: llmPolicy([ScalingTrigger.kvCacheUtilization(80)]),
+    })).toThrow(/Tri\/Recsys.*'autoscaling.triggers' \("kvCacheUtilization\(80\)"\) cannot be rendered by GpuClusterService \(KEDA, Triton\) \(it is reported only by an LLM server/);
   });
 });
 
