@@ -57,8 +57,8 @@ export interface VllmServerOptions {
   readonly maxNumBatchedTokens?: number;
 
   /**
-   * vLLM release the image runs, e.g. `0.10.1`: picks the metric names (the KV-cache gauge is
-   * `vllm:kv_cache_usage_perc` from 0.10.0, `vllm:gpu_cache_usage_perc` before).
+   * vLLM release the image runs, e.g. `0.10.1`: picks the metric names (the chart reads the KV-cache
+   * gauge `vllm:kv_cache_usage_perc` from 0.10.0, `vllm:gpu_cache_usage_perc` before).
    *
    * @default - read from the image tag (`vllm/vllm-openai:v0.10.1`); unknown (a digest-only
    * reference), the KV-cache query reads whichever of the two gauges exists

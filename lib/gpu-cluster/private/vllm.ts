@@ -23,9 +23,10 @@ export function vllmVersionOf(options: VllmServerOptions, imageUri: string): [nu
 }
 
 /**
- * The KV-cache usage gauge (0-1) as percent, per pod averaged. vLLM 0.10.0 renamed
- * `vllm:gpu_cache_usage_perc` to `vllm:kv_cache_usage_perc` (vLLM PR 18354; the old name is
- * deprecated, then hidden); with an unknown version the query reads whichever exists.
+ * The KV-cache usage gauge (0-1) as percent, per pod averaged. vLLM PR 18354 replaced
+ * `vllm:gpu_cache_usage_perc` with `vllm:kv_cache_usage_perc` (the old name deprecated, then hidden);
+ * the new name from 0.10.0 (whose /metrics shows it), the old one before; with an unknown version
+ * the query reads whichever exists.
  * @internal
  */
 export function kvCacheQuery(version: [number, number, number] | undefined): string {
