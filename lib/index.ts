@@ -31,6 +31,8 @@ export type {
   ImageAdmissionPolicyOptions, ModelServerProps, ScalingBehavior, ScalingBehaviorPolicy, ScalingBehaviorRules, ServedModel, ServingAutoscalerProps,
   ServingMetricQueries, TritonModelConfigProps, TritonTensor,
 } from './gpu-cluster';
+export { ServingRuntime, ServingRuntimeKind } from './gpu-cluster';
+export type { ModelCacheOptions, TritonWarmup, VllmServerOptions } from './gpu-cluster';
 export { ProvisionedConcurrencyStatistic, WarmMode, WarmModeKind, WarmServerlessFunction } from './serverless';
 export type {
   IWarmServerlessFunction, ProvisionedConcurrencyWarmModeOptions, SnapStartWarmModeOptions, WarmServerlessFunctionAttributes, WarmServerlessFunctionProps,
