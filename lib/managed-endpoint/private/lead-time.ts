@@ -28,9 +28,9 @@ export function endpointLeadTime(mode: EndpointMode, policy: AutoscalingPolicy |
     // On-demand capacity serves a request beyond the warm (provisioned) concurrency at once, after a
     // cold start; provisioned-concurrency scaling (3 one-minute datapoints, then allocation) comes later.
     return ScaleOutLeadTime.of([{
-      step: 'serverless cold start (new compute, model download, container start to a healthy /ping)',
+      step: 'serverless cold start',
       duration: SERVERLESS_COLD_START_BOUND,
-      source: `documented upper bound: ${DOCS}/serverless-endpoints-invoke.html ("must download and respond to /ping within 3 minutes"); measure yours with the ModelSetupTime metric`,
+      source: `documented upper bound for new compute, model download and a healthy /ping: ${DOCS}/serverless-endpoints-invoke.html ("must download and respond to /ping within 3 minutes"); measure yours with the ModelSetupTime metric`,
     }]);
   }
   const steps: LeadTimeStep[] = [];
@@ -38,20 +38,20 @@ export function endpointLeadTime(mode: EndpointMode, policy: AutoscalingPolicy |
   if (alarm) {
     steps.push(alarm);
     steps.push({
-      step: 'Application Auto Scaling activity (UpdateEndpointWeightsAndCapacities raises the desired instance count)',
+      step: 'scaling activity',
       duration: Duration.seconds(INSTANCE_STEPS.activitySeconds),
-      source: 'typical, not published: the alarm invokes the policy at once; DescribeScalingActivities shows the activity start',
+      source: 'typical, not published: the alarm invokes the policy at once and Application Auto Scaling calls UpdateEndpointWeightsAndCapacities (DescribeScalingActivities shows its start)',
     });
   }
   steps.push({
-    step: `instance launch and container start (${mode.instance?.instanceType}: provision, pull the image, start the server)`,
+    step: `instance launch + container start (${mode.instance?.instanceType})`,
     duration: Duration.seconds(INSTANCE_STEPS.launchSeconds),
-    source: 'typical, not published (no SageMaker page states a launch time); with the model load it is the simulator\'s 360 s SageMaker arrival (lib/simulation/platform.ts). Replace with what you measure',
+    source: 'typical, not published (no SageMaker page states a launch time): provision the instance, pull the image, start the server; with the model load it is the simulator\'s 360 s SageMaker arrival (lib/simulation/platform.ts). Replace with what you measure',
   });
   steps.push({
-    step: 'model download and load (until /ping succeeds)',
+    step: 'model download + load',
     duration: Duration.seconds(INSTANCE_STEPS.modelLoadSeconds),
-    source: 'default, not derived: the artifact\'s size is not known at synth; the mode\'s modelDataDownloadTimeout and containerStartupHealthCheckTimeout bound it',
+    source: 'default, not derived: the artifact\'s size is not known at synth (until /ping succeeds; the mode\'s modelDataDownloadTimeout and containerStartupHealthCheckTimeout bound it)',
   });
   return ScaleOutLeadTime.of(steps);
 }
@@ -64,9 +64,9 @@ function triggerStep(mode: EndpointMode, policy: AutoscalingPolicy | undefined):
   if (!policy || policy.isFixed) { return undefined; }
   if (mode.kind === EndpointModeKind.ASYNC && policy.scaleToZero) {
     return {
-      step: 'HasBacklogWithoutCapacity alarm (2 of 2 one-minute datapoints; step policy adds the first instance)',
+      step: 'HasBacklogWithoutCapacity alarm 2 × 1 min',
       duration: Duration.minutes(2),
-      source: 'props.autoscaling.scaleToZero: the lane\'s scale-out-from-zero alarm (evaluationPeriods 2, period 1 minute)',
+      source: 'props.autoscaling.scaleToZero: the lane\'s scale-out-from-zero alarm (2 of 2 one-minute datapoints; its step policy adds the first instance)',
     };
   }
   const candidates: LeadTimeStep[] = [];
@@ -74,14 +74,14 @@ function triggerStep(mode: EndpointMode, policy: AutoscalingPolicy | undefined):
     switch (t.kind) {
       case TriggerKind.IN_FLIGHT_PER_INSTANCE:
         candidates.push({
-          step: 'target-tracking scale-out alarm on ConcurrentRequestsPerModel (high resolution: 3 × 10-second datapoints)',
+          step: 'scale-out alarm ConcurrentRequestsPerModel 3 × 10 s',
           duration: Duration.seconds(TT_DATAPOINTS * 10),
           source: `props.autoscaling (inFlightPerInstance); 10-second datapoints: ${DOCS}/endpoint-auto-scaling-add-code-define.html; ${TT_SOURCE}`,
         });
         break;
       case TriggerKind.TIME_IN_QUEUE:
         candidates.push({
-          step: 'ApproximateAgeOfOldestRequest step alarm (1 one-minute datapoint)',
+          step: 'ApproximateAgeOfOldestRequest alarm 1 × 1 min',
           duration: Duration.minutes(1),
           source: 'props.autoscaling (timeInQueue): the lane\'s step-scaling alarm (evaluationPeriods 1, period 1 minute)',
         });
@@ -94,7 +94,7 @@ function triggerStep(mode: EndpointMode, policy: AutoscalingPolicy | undefined):
           [TriggerKind.QUEUE_BACKLOG_PER_INSTANCE]: 'ApproximateBacklogSizePerInstance',
         } as Record<string, string>)[t.kind] ?? t.kind;
         candidates.push({
-          step: `target-tracking scale-out alarm on ${metric} (3 × 1-minute datapoints)`,
+          step: `scale-out alarm ${metric} 3 × 1 min`,
           duration: Duration.minutes(TT_DATAPOINTS),
           source: `props.autoscaling (${t.toString()}): a one-minute metric; ${TT_SOURCE}`,
         });
