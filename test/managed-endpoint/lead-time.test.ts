@@ -21,7 +21,7 @@ test('real-time on in-flight requests: high-resolution alarm 30 s + activity 10 
     new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 4, triggers: [ScalingTrigger.inFlightPerInstance(4)] }));
   expect(lead.isStated).toBe(true);
   expect(lead.steps.map(s => [s.step, seconds(s.duration)])).toEqual([
-    ['scale-out alarm ConcurrentRequestsPerModel 3 × 10 s', 30],
+    ['scale-out alarm (ConcurrentRequestsPerModel, 3 × 10 s)', 30],
     ['scaling activity', 10],
     ['instance launch + container start (ml.g5.xlarge)', 240],
     ['model download + load', 120],
@@ -34,28 +34,28 @@ test('real-time on in-flight requests: high-resolution alarm 30 s + activity 10 
 test('real-time on requests per instance (a one-minute metric): 3 minutes of alarm, 550 s in all', () => {
   const lead = leadOf(EndpointMode.realTime({ instanceType: 'ml.c5.xlarge' }),
     new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 4, triggers: [ScalingTrigger.requestsPerInstance(20)] }));
-  expect(lead.steps[0]).toEqual(expect.objectContaining({ step: 'scale-out alarm InvocationsPerInstance 3 × 1 min', duration: Duration.minutes(3) }));
+  expect(lead.steps[0]).toEqual(expect.objectContaining({ step: 'scale-out alarm (InvocationsPerInstance, 3 × 1 min)', duration: Duration.minutes(3) }));
   expect(seconds(lead.total)).toBe(550);
 });
 
 test('several triggers: the fastest alarm starts the scale-out (in-flight 30 s beats CPU 180 s)', () => {
   const lead = leadOf(EndpointMode.realTime({ instanceType: 'ml.c5.xlarge' }),
     new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 4, triggers: [ScalingTrigger.cpuUtilization(60), ScalingTrigger.inFlightPerInstance(4)] }));
-  expect(lead.steps[0].step).toBe('scale-out alarm ConcurrentRequestsPerModel 3 × 10 s');
+  expect(lead.steps[0].step).toBe('scale-out alarm (ConcurrentRequestsPerModel, 3 × 10 s)');
   expect(seconds(lead.total)).toBe(400);
 });
 
 test('async with scale to zero: the path out of zero, HasBacklogWithoutCapacity 2 × 1 min (490 s)', () => {
   const lead = leadOf(EndpointMode.asynchronous({ instanceType: 'ml.g5.xlarge' }),
     new AutoscalingPolicy({ minCapacity: 0, maxCapacity: 4, scaleToZero: true, triggers: [ScalingTrigger.queueBacklogPerInstance(5)] }));
-  expect(lead.steps[0]).toEqual(expect.objectContaining({ step: 'HasBacklogWithoutCapacity alarm 2 × 1 min', duration: Duration.minutes(2) }));
+  expect(lead.steps[0]).toEqual(expect.objectContaining({ step: 'scale-out-from-zero alarm (HasBacklogWithoutCapacity, 2 × 1 min)', duration: Duration.minutes(2) }));
   expect(seconds(lead.total)).toBe(490);
 });
 
 test('async above zero: time in queue (1 × 1 min) is faster than the backlog target (3 × 1 min)', () => {
   const lead = leadOf(EndpointMode.asynchronous({ instanceType: 'ml.g5.xlarge' }),
     new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 4, triggers: [ScalingTrigger.queueBacklogPerInstance(5), ScalingTrigger.timeInQueue(Duration.minutes(2))] }));
-  expect(lead.steps[0]).toEqual(expect.objectContaining({ step: 'ApproximateAgeOfOldestRequest alarm 1 × 1 min', duration: Duration.minutes(1) }));
+  expect(lead.steps[0]).toEqual(expect.objectContaining({ step: 'time-in-queue alarm (ApproximateAgeOfOldestRequest, 1 × 1 min)', duration: Duration.minutes(1) }));
   expect(seconds(lead.total)).toBe(430);
 });
 
@@ -83,6 +83,6 @@ test('metricCapacityLag is undefined (SageMaker publishes no desired-capacity me
   expect(endpoint.metricCapacityLag()).toBeUndefined();
   const dashboard = new LaneDashboard(stack, 'Dashboard', { lane: endpoint });
   const body = JSON.stringify(stack.resolve((dashboard.dashboard.node.defaultChild as any).dashboardBody));
-  expect(body).toContain('Scale-out lead time: 6 minutes 40 seconds: scale-out alarm ConcurrentRequestsPerModel 3 × 10 s 30 seconds');
+  expect(body).toContain('Scale-out lead time: 6 minutes 40 seconds: scale-out alarm (ConcurrentRequestsPerModel, 3 × 10 s) 30 seconds');
   expect(body).not.toContain('Capacity lag');
 });

@@ -64,7 +64,7 @@ function triggerStep(mode: EndpointMode, policy: AutoscalingPolicy | undefined):
   if (!policy || policy.isFixed) { return undefined; }
   if (mode.kind === EndpointModeKind.ASYNC && policy.scaleToZero) {
     return {
-      step: 'HasBacklogWithoutCapacity alarm 2 × 1 min',
+      step: 'scale-out-from-zero alarm (HasBacklogWithoutCapacity, 2 × 1 min)',
       duration: Duration.minutes(2),
       source: 'props.autoscaling.scaleToZero: the lane\'s scale-out-from-zero alarm (2 of 2 one-minute datapoints; its step policy adds the first instance)',
     };
@@ -74,14 +74,14 @@ function triggerStep(mode: EndpointMode, policy: AutoscalingPolicy | undefined):
     switch (t.kind) {
       case TriggerKind.IN_FLIGHT_PER_INSTANCE:
         candidates.push({
-          step: 'scale-out alarm ConcurrentRequestsPerModel 3 × 10 s',
+          step: 'scale-out alarm (ConcurrentRequestsPerModel, 3 × 10 s)',
           duration: Duration.seconds(TT_DATAPOINTS * 10),
           source: `props.autoscaling (inFlightPerInstance); 10-second datapoints: ${DOCS}/endpoint-auto-scaling-add-code-define.html; ${TT_SOURCE}`,
         });
         break;
       case TriggerKind.TIME_IN_QUEUE:
         candidates.push({
-          step: 'ApproximateAgeOfOldestRequest alarm 1 × 1 min',
+          step: 'time-in-queue alarm (ApproximateAgeOfOldestRequest, 1 × 1 min)',
           duration: Duration.minutes(1),
           source: 'props.autoscaling (timeInQueue): the lane\'s step-scaling alarm (evaluationPeriods 1, period 1 minute)',
         });
@@ -94,7 +94,7 @@ function triggerStep(mode: EndpointMode, policy: AutoscalingPolicy | undefined):
           [TriggerKind.QUEUE_BACKLOG_PER_INSTANCE]: 'ApproximateBacklogSizePerInstance',
         } as Record<string, string>)[t.kind] ?? t.kind;
         candidates.push({
-          step: `scale-out alarm ${metric} 3 × 1 min`,
+          step: `scale-out alarm (${metric}, 3 × 1 min)`,
           duration: Duration.minutes(TT_DATAPOINTS),
           source: `props.autoscaling (${t.toString()}): a one-minute metric; ${TT_SOURCE}`,
         });
