@@ -1,8 +1,9 @@
-import { Duration, Size, Stack } from 'aws-cdk-lib';
+import { App, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DynamicBatching, HardwareTarget, ModelArtifact, ModelWeights, ServingImage, ShadowTraffic } from '../../lib';
 import { EndpointMode, ManagedEndpoint, ManagedEndpointProps, ModelHosting } from '../../lib/managed-endpoint';
+import { createManagedEndpointStack } from '../../examples/managed-endpoint';
 import { bucketOf, newStack, only, repoOf } from './helpers';
 
 /*
@@ -243,4 +244,17 @@ test('the shadow model gets the batching of its own container', () => {
   expect(envOf(stack, 'ShadowModel')).toEqual(expect.objectContaining({ SAGEMAKER_TS_BATCH_SIZE: '8', SAGEMAKER_TS_MAX_BATCH_DELAY: '2', MODEL_VERSION: '1.5.0' }));
   expect(envOf(stack, 'Model').SAGEMAKER_TS_BATCH_SIZE).toBe('8');
   expect(only(Template.fromStack(stack), 'AWS::SageMaker::EndpointConfig').Properties.ShadowProductionVariants).toHaveLength(1);
+});
+
+test('the example batches in its TorchServe container and states its lead time', () => {
+  const stack = createManagedEndpointStack(new App(), 'Example');
+  const models = Object.values(Template.fromStack(stack).findResources('AWS::SageMaker::Model')) as any[];
+  expect(models).toHaveLength(2);
+  for (const m of models) {
+    expect(m.Properties.PrimaryContainer.Environment).toEqual(expect.objectContaining({
+      SAGEMAKER_TS_BATCH_SIZE: '8', SAGEMAKER_TS_MAX_BATCH_DELAY: '10', SAGEMAKER_TS_MIN_WORKERS: '8', SAGEMAKER_TS_MAX_WORKERS: '8',
+    }));
+  }
+  const endpoint = stack.node.findChild('Assistant') as ManagedEndpoint;
+  expect(endpoint.scaleOutLeadTime.total.toSeconds()).toBe(400);
 });
