@@ -1,4 +1,4 @@
-import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DynamicBatching, HardwareTarget, ModelArtifact, ModelWeights, ServingImage, ShadowTraffic } from '../../lib';
@@ -257,4 +257,30 @@ test('the example batches in its TorchServe container and states its lead time',
   }
   const endpoint = stack.node.findChild('Assistant') as ManagedEndpoint;
   expect(endpoint.scaleOutLeadTime.total.toSeconds()).toBe(400);
+});
+
+test('tokens: a CfnParameter batch size and a millisecond delay render as the parameters; a token in seconds is rejected', () => {
+  const stack = newStack();
+  const size = new CfnParameter(stack, 'BatchSize', { type: 'Number', default: 16 });
+  const delay = new CfnParameter(stack, 'DelayMs', { type: 'Number', default: 5 });
+  const image = ServingImage.fromRegistry(TORCHSERVE_GPU);
+  new ManagedEndpoint(stack, 'Endpoint', {
+    artifact: artifactWith(stack, image), mode: EndpointMode.realTime({ instanceType: 'ml.g5.xlarge' }),
+    dynamicBatching: new DynamicBatching({ maxBatchSize: size.valueAsNumber, maxQueueDelay: Duration.millis(delay.valueAsNumber) }),
+  });
+  expect(envOf(stack)).toEqual(expect.objectContaining({ SAGEMAKER_TS_BATCH_SIZE: { Ref: 'BatchSize' }, SAGEMAKER_TS_MAX_BATCH_DELAY: { Ref: 'DelayMs' } }));
+  const lmi = newStack();
+  const lmiSize = new CfnParameter(lmi, 'BatchSize', { type: 'Number', default: 64 });
+  new ManagedEndpoint(lmi, 'Endpoint', {
+    artifact: artifactWith(lmi, ServingImage.fromRegistry(LMI)), mode: EndpointMode.realTime({ instanceType: 'ml.g5.xlarge' }),
+    dynamicBatching: new DynamicBatching({ maxBatchSize: lmiSize.valueAsNumber, maxQueueDelay: Duration.millis(0) }),
+  });
+  expect(envOf(lmi)).toEqual(expect.objectContaining({ OPTION_MAX_ROLLING_BATCH_SIZE: { Ref: 'BatchSize' }, OPTION_ROLLING_BATCH: 'auto' }));
+  expect(envOf(lmi).SERVING_JOB_QUEUE_SIZE).toBeUndefined();
+  const bad = newStack();
+  const seconds = new CfnParameter(bad, 'DelayS', { type: 'Number', default: 1 });
+  expect(() => new ManagedEndpoint(bad, 'Endpoint', {
+    artifact: artifactWith(bad, ServingImage.fromRegistry(TORCHSERVE_GPU)), mode: EndpointMode.realTime({ instanceType: 'ml.g5.xlarge' }),
+    dynamicBatching: new DynamicBatching({ maxBatchSize: 8, maxQueueDelay: Duration.seconds(seconds.valueAsNumber) }),
+  })).toThrow(/'dynamicBatching.maxQueueDelay' .* is a token in another unit than milliseconds, which cannot be converted at synth\. Fix: Pass the token as Duration.millis\(value\)/);
 });

@@ -1,4 +1,4 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { DynamicBatching, HardwareTarget, ModelArtifactBinding } from '../../core';
 import { invalid, isConcreteNumber, isConcreteString } from '../../core/private/errors';
@@ -165,8 +165,8 @@ function torchServeEnvironment(scope: IConstruct, batching: DynamicBatching, lab
       `dynamicBatching: ${container.what} is PyTorch ${version.join('.')}; sagemaker-pytorch-inference-toolkit reads SAGEMAKER_TS_* since 2.0.8 (October 2021). Older images ignore them: use PyTorch 1.10 or later.`);
   }
   return {
-    SAGEMAKER_TS_BATCH_SIZE: String(batching.maxBatchSize),
-    SAGEMAKER_TS_MAX_BATCH_DELAY: String(batching.maxQueueDelayMillis),
+    SAGEMAKER_TS_BATCH_SIZE: numberText(batching.maxBatchSize),
+    SAGEMAKER_TS_MAX_BATCH_DELAY: delayMillisText(scope, batching),
     // Setting any SAGEMAKER_TS_* makes the toolkit write all five; keep the server's workers and timeout.
     ...torchServeWorkers(scope, ctx),
     SAGEMAKER_TS_RESPONSE_TIMEOUT: env.SAGEMAKER_MODEL_SERVER_TIMEOUT ?? String(TS_DEFAULT_RESPONSE_TIMEOUT),
@@ -221,7 +221,7 @@ function lmiEnvironment(scope: IConstruct, batching: DynamicBatching, label: str
       chosen === 'disable' ? 'turns continuous batching off, which dynamicBatching asks for' : `is not a rolling-batch backend of the ${flavour} LMI container (${backends.join(', ')})`,
       `Drop OPTION_ROLLING_BATCH (the lane sets 'auto') or pick one of: ${backends.join(', ')}.`);
   }
-  const out: { [key: string]: string } = { OPTION_MAX_ROLLING_BATCH_SIZE: String(batching.maxBatchSize) };
+  const out: { [key: string]: string } = { OPTION_MAX_ROLLING_BATCH_SIZE: numberText(batching.maxBatchSize) };
   if (chosen === undefined) { out.OPTION_ROLLING_BATCH = 'auto'; }
   const queue = env.SERVING_JOB_QUEUE_SIZE;
   if (queue === undefined) {
@@ -256,6 +256,23 @@ function checkAsyncConcurrency(scope: IConstruct, batching: DynamicBatching, mod
     throw invalid(scope, 'dynamicBatching.maxBatchSize', batching.maxBatchSize,
       `exceeds the async mode's maxConcurrentInvocationsPerInstance (${max}): SageMaker sends each instance at most ${max} requests at a time, so a batch of ${batching.maxBatchSize} never fills`,
       `Pass maxBatchSize of at most ${max}, or raise maxConcurrentInvocationsPerInstance.`);
+  }
+}
+
+/** A number as environment text; a token (e.g. a CfnParameter) stays a token, resolved at deploy time. */
+function numberText(n: number): string {
+  return Token.isUnresolved(n) ? Tokenization.stringifyNumber(n) : String(n);
+}
+
+/** The queue delay in whole milliseconds; a token delay must be given in milliseconds (no conversion of tokens). */
+function delayMillisText(scope: IConstruct, batching: DynamicBatching): string {
+  const delay = batching.maxQueueDelay;
+  if (!delay.isUnresolved()) { return String(batching.maxQueueDelayMillis); }
+  try {
+    return numberText(delay.toMilliseconds());
+  } catch {
+    throw invalid(scope, 'dynamicBatching.maxQueueDelay', delay, 'is a token in another unit than milliseconds, which cannot be converted at synth',
+      'Pass the token as Duration.millis(value), e.g. Duration.millis(param.valueAsNumber).');
   }
 }
 
