@@ -4,6 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DynamicBatching, HardwareTarget, ModelArtifact, ModelWeights, ServingImage, ShadowTraffic } from '../../lib';
 import { EndpointMode, ManagedEndpoint, ManagedEndpointProps, ModelHosting } from '../../lib/managed-endpoint';
 import { createManagedEndpointStack } from '../../examples/managed-endpoint';
+import { batchingEnvironment } from '../../lib/managed-endpoint/private/batching';
 import { bucketOf, newStack, only, repoOf } from './helpers';
 
 /*
@@ -283,4 +284,12 @@ test('tokens: a CfnParameter batch size and a millisecond delay render as the pa
     artifact: artifactWith(bad, ServingImage.fromRegistry(TORCHSERVE_GPU)), mode: EndpointMode.realTime({ instanceType: 'ml.g5.xlarge' }),
     dynamicBatching: new DynamicBatching({ maxBatchSize: 8, maxQueueDelay: Duration.seconds(seconds.valueAsNumber) }),
   })).toThrow(/'dynamicBatching.maxQueueDelay' .* is a token in another unit than milliseconds, which cannot be converted at synth\. Fix: Pass the token as Duration.millis\(value\)/);
+});
+
+test('a mode the batching code does not know (e.g. one added later) is rejected, not half rendered', () => {
+  const stack = newStack();
+  const other = Object.assign(Object.create(EndpointMode.prototype), { kind: 'inference-components', instance: { instanceType: 'ml.g5.xlarge' } }) as EndpointMode;
+  const binding = artifactWith(stack, ServingImage.fromRegistry(TORCHSERVE_GPU)).bind(stack, { target: HardwareTarget.NVIDIA_GPU });
+  expect(() => batchingEnvironment(stack, batching(), { binding, hosting: ModelHosting.SINGLE_MODEL, mode: other }))
+    .toThrow(/'dynamicBatching' \("dynamicBatching\(max 16, delay 5 millis\)"\) cannot be rendered by ManagedEndpoint \(inference-components\): the lane renders batching for real-time and asynchronous variants only/);
 });

@@ -1,6 +1,7 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import { AutoscalingPolicy, LaneDashboard, ScalingTrigger } from '../../lib';
 import { EndpointMode, ManagedEndpoint } from '../../lib/managed-endpoint';
+import { endpointLeadTime } from '../../lib/managed-endpoint/private/lead-time';
 import { artifact, endpointStack, newStack } from './helpers';
 
 /*
@@ -85,4 +86,12 @@ test('metricCapacityLag is undefined (SageMaker publishes no desired-capacity me
   const body = JSON.stringify(stack.resolve((dashboard.dashboard.node.defaultChild as any).dashboardBody));
   expect(body).toContain('Scale-out lead time: 6 minutes 40 seconds: scale-out alarm (ConcurrentRequestsPerModel, 3 × 10 s) 30 seconds');
   expect(body).not.toContain('Capacity lag');
+});
+
+test('a mode the lead-time code does not know (e.g. one added later) states nothing rather than the instance path', () => {
+  const other = Object.assign(Object.create(EndpointMode.prototype), { kind: 'inference-components', instance: { instanceType: 'ml.g5.xlarge' } }) as EndpointMode;
+  expect(other instanceof EndpointMode).toBe(true);
+  const lead = endpointLeadTime(other, new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 4, triggers: [ScalingTrigger.inFlightPerInstance(4)] }));
+  expect(lead.isStated).toBe(false);
+  expect(lead.describe()).toBe('not stated');
 });

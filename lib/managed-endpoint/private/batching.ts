@@ -128,6 +128,10 @@ export function batchingEnvironment(scope: IConstruct, batching: DynamicBatching
       reason: 'each unit of serverless concurrency serves one invocation at a time (a request beyond the concurrency in use starts new compute), so the container never holds two requests to batch and batching would only add its delay',
     });
   }
+  if (mode.kind !== EndpointModeKind.REAL_TIME && mode.kind !== EndpointModeKind.ASYNC) {
+    // A mode this file does not know (e.g. one added later): say so instead of rendering half of it.
+    batching.validateFor(scope, { lane: `ManagedEndpoint (${mode.kind})`, supported: false, reason: 'the lane renders batching for real-time and asynchronous variants only' });
+  }
   const container = detectContainer(ctx.binding);
   const label = `ManagedEndpoint (${container.family === ContainerFamily.UNKNOWN ? 'unknown container' : container.family})`;
   switch (container.family) {

@@ -22,7 +22,7 @@ export const INSTANCE_STEPS = {
 /** Serverless: "The model must download and the server must respond successfully to /ping within 3 minutes." */
 export const SERVERLESS_COLD_START_BOUND = Duration.minutes(3);
 
-/** The lead time of an endpoint in `mode` scaled by `policy` (undefined: one fixed instance). */
+/** The lead time of an endpoint in `mode` scaled by `policy` (undefined: one fixed instance); not stated for other modes. */
 export function endpointLeadTime(mode: EndpointMode, policy: AutoscalingPolicy | undefined): ScaleOutLeadTime {
   if (mode.kind === EndpointModeKind.SERVERLESS) {
     // On-demand capacity serves a request beyond the warm (provisioned) concurrency at once, after a
@@ -32,6 +32,10 @@ export function endpointLeadTime(mode: EndpointMode, policy: AutoscalingPolicy |
       duration: SERVERLESS_COLD_START_BOUND,
       source: `documented upper bound for new compute, model download and a healthy /ping: ${DOCS}/serverless-endpoints-invoke.html ("must download and respond to /ping within 3 minutes"); measure yours with the ModelSetupTime metric`,
     }]);
+  }
+  if (mode.kind !== EndpointModeKind.REAL_TIME && mode.kind !== EndpointModeKind.ASYNC) {
+    // A mode this file does not know (e.g. one added later) states nothing rather than the instance path.
+    return ScaleOutLeadTime.notStated();
   }
   const steps: LeadTimeStep[] = [];
   const alarm = triggerStep(mode, policy);
