@@ -130,7 +130,7 @@ describe('TorchServe (SageMaker PyTorch inference containers)', () => {
     expect(() => build({ image: `${DLC}/pytorch-inference:1.5.1-gpu-py3`, props: { dynamicBatching: batching() } }))
       .toThrow(/cannot be rendered by ManagedEndpoint \(TorchServe\): image .*pytorch-inference:1\.5\.1-gpu-py3 is PyTorch 1\.5: PyTorch inference images before 1\.6 serve with Multi Model Server, not TorchServe/);
     const old = build({ image: `${DLC}/pytorch-inference:1.8.1-gpu-py36`, props: { dynamicBatching: batching() } });
-    Annotations.fromStack(old.stack).hasWarning('/Test/Endpoint', Match.stringLikeRegexp('is PyTorch 1.8; sagemaker-pytorch-inference-toolkit reads SAGEMAKER_TS_\\* since 2.0.8'));
+    Annotations.fromStack(old.stack).hasWarning('/Test/Endpoint', Match.stringLikeRegexp('is PyTorch 1.8; sagemaker-pytorch-inference-toolkit reads SAGEMAKER_TS_\\* since September 2021'));
     expect(envOf(old.stack).SAGEMAKER_TS_BATCH_SIZE).toBe('16');
     const recent = build({ image: `${DLC}/pytorch-inference:1.10.2-gpu-py38`, props: { dynamicBatching: batching() } });
     Annotations.fromStack(recent.stack).hasNoWarning('/Test/Endpoint', Match.stringLikeRegexp('SAGEMAKER_TS'));

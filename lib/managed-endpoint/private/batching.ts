@@ -71,7 +71,7 @@ const LMI_DEFAULT_JOB_QUEUE = 1000;
 const TS_DEFAULT_RESPONSE_TIMEOUT = 60;
 /** PyTorch inference images before 1.6 serve with Multi Model Server, not TorchServe. */
 const TORCHSERVE_SINCE = [1, 6];
-/** sagemaker-pytorch-inference-toolkit reads SAGEMAKER_TS_* since 2.0.8 (Oct 2021, PR #106): images from PyTorch 1.10 on. */
+/** sagemaker-pytorch-inference-toolkit reads SAGEMAKER_TS_* since pull request #106 (September 2021, after v2.0.5): sure for images from PyTorch 1.10 on. */
 const TS_ENV_SURE_SINCE = [1, 10];
 
 /** The container family of `binding`'s image, from the repository name of its ECR URI. */
@@ -166,7 +166,7 @@ function torchServeEnvironment(scope: IConstruct, batching: DynamicBatching, lab
   checkAsyncConcurrency(scope, batching, ctx.mode);
   if (version && older(version, TS_ENV_SURE_SINCE)) {
     Annotations.of(scope).addWarningV2('@cdk-inference-lanes/managed-endpoint:torchserveEnvVersion',
-      `dynamicBatching: ${container.what} is PyTorch ${version.join('.')}; sagemaker-pytorch-inference-toolkit reads SAGEMAKER_TS_* since 2.0.8 (October 2021). Older images ignore them: use PyTorch 1.10 or later.`);
+      `dynamicBatching: ${container.what} is PyTorch ${version.join('.')}; sagemaker-pytorch-inference-toolkit reads SAGEMAKER_TS_* since September 2021 (pull request #106); images built before ignore them: use PyTorch 1.10 or later.`);
   }
   return {
     SAGEMAKER_TS_BATCH_SIZE: numberText(batching.maxBatchSize),
