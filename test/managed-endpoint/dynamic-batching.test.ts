@@ -78,11 +78,18 @@ describe('TorchServe (SageMaker PyTorch inference containers)', () => {
     expect(endpoint.dynamicBatching?.maxBatchSize).toBe(16);
   });
 
-  test('CPU instance: one worker per vCPU (ml.c5.2xlarge: 8), a 1-minute delay as 60000 ms', () => {
-    const { stack } = build({ image: TORCHSERVE_CPU, mode: EndpointMode.realTime({ instanceType: 'ml.c5.2xlarge' }), props: { dynamicBatching: new DynamicBatching({ maxBatchSize: 4096, maxQueueDelay: Duration.minutes(1) }) } });
+  test('CPU instance: one worker per vCPU (ml.c5.2xlarge: 8); the largest batch (4096) and the longest real-time delay (59,999 ms)', () => {
+    const { stack } = build({ image: TORCHSERVE_CPU, mode: EndpointMode.realTime({ instanceType: 'ml.c5.2xlarge' }), props: { dynamicBatching: new DynamicBatching({ maxBatchSize: 4096, maxQueueDelay: Duration.millis(59_999) }) } });
     expect(envOf(stack)).toEqual(expect.objectContaining({
-      SAGEMAKER_TS_BATCH_SIZE: '4096', SAGEMAKER_TS_MAX_BATCH_DELAY: '60000', SAGEMAKER_TS_MIN_WORKERS: '8', SAGEMAKER_TS_MAX_WORKERS: '8',
+      SAGEMAKER_TS_BATCH_SIZE: '4096', SAGEMAKER_TS_MAX_BATCH_DELAY: '59999', SAGEMAKER_TS_MIN_WORKERS: '8', SAGEMAKER_TS_MAX_WORKERS: '8',
     }));
+  });
+
+  test('real-time: a delay of 60 s leaves no time to infer (rejected); async accepts the contract\'s 1 minute', () => {
+    expect(() => build({ image: TORCHSERVE_CPU, mode: EndpointMode.realTime({ instanceType: 'ml.c5.2xlarge' }), props: { dynamicBatching: new DynamicBatching({ maxBatchSize: 8, maxQueueDelay: Duration.minutes(1) }) } }))
+      .toThrow(/Test\/Endpoint: 'dynamicBatching.maxQueueDelay' \(.*\) leaves no time to infer: a real-time request can wait the whole delay, and SageMaker times out invocations the container has not answered within 60 seconds \(InvokeEndpoint\)\. Fix: Pass a delay well below 60 seconds/);
+    const { stack } = build({ image: TORCHSERVE_CPU, mode: EndpointMode.asynchronous({ instanceType: 'ml.c5.2xlarge' }), props: { dynamicBatching: new DynamicBatching({ maxBatchSize: 8, maxQueueDelay: Duration.minutes(1) }) } });
+    expect(envOf(stack).SAGEMAKER_TS_MAX_BATCH_DELAY).toBe('60000');
   });
 
   test('the server-wide workers and timeout the user set carry over to the batched model', () => {

@@ -132,6 +132,7 @@ export function batchingEnvironment(scope: IConstruct, batching: DynamicBatching
     // A mode this file does not know (e.g. one added later): say so instead of rendering half of it.
     batching.validateFor(scope, { lane: `ManagedEndpoint (${mode.kind})`, supported: false, reason: 'the lane renders batching for real-time and asynchronous variants only' });
   }
+  checkRealTimeDelay(scope, batching, mode);
   const container = detectContainer(ctx.binding);
   const label = `ManagedEndpoint (${container.family === ContainerFamily.UNKNOWN ? 'unknown container' : container.family})`;
   switch (container.family) {
@@ -247,6 +248,22 @@ function rejectOwned(scope: IConstruct, env: { [key: string]: string }, owned: s
       throw invalid(scope, `environment.${name}`, env[name], `is set by the lane from dynamicBatching (the ${server} batching settings)`,
         `Drop ${name} from environment, or drop dynamicBatching and configure ${server} batching yourself.`);
     }
+  }
+}
+
+/** InvokeEndpoint: "model containers must respond to requests within 60 seconds". */
+const REAL_TIME_RESPONSE_MILLIS = 60_000;
+
+/**
+ * A real-time request may wait the whole delay before its batch runs: a delay of 60 s or more leaves no time
+ * to infer before the invocation times out. Async invocations wait up to an hour; they keep the contract's limit.
+ */
+function checkRealTimeDelay(scope: IConstruct, batching: DynamicBatching, mode: EndpointMode): void {
+  if (mode.kind !== EndpointModeKind.REAL_TIME || batching.maxQueueDelay.isUnresolved()) { return; }
+  if (batching.maxQueueDelayMillis >= REAL_TIME_RESPONSE_MILLIS) {
+    throw invalid(scope, 'dynamicBatching.maxQueueDelay', batching.maxQueueDelay,
+      'leaves no time to infer: a real-time request can wait the whole delay, and SageMaker times out invocations the container has not answered within 60 seconds (InvokeEndpoint)',
+      'Pass a delay well below 60 seconds (batching delays are usually milliseconds, e.g. Duration.millis(10)), or use EndpointMode.asynchronous(...) for long waits.');
   }
 }
 
