@@ -300,3 +300,8 @@ test('a mode the batching code does not know (e.g. one added later) is rejected,
   expect(() => batchingEnvironment(stack, batching(), { binding, hosting: ModelHosting.SINGLE_MODEL, mode: other }))
     .toThrow(/'dynamicBatching' \("dynamicBatching\(max 16, delay 5 millis\)"\) cannot be rendered by ManagedEndpoint \(inference-components\): the lane renders batching for real-time and asynchronous variants only/);
 });
+
+test('a plain object instead of a DynamicBatching (plain JavaScript) is rejected', () => {
+  expect(() => build({ props: { dynamicBatching: { maxBatchSize: 8, maxQueueDelay: Duration.millis(5) } as unknown as DynamicBatching } }))
+    .toThrow(/Test\/Endpoint: 'dynamicBatching' .* is not a DynamicBatching\. Fix: Pass new DynamicBatching\(\{ maxBatchSize: 16, maxQueueDelay: Duration\.millis\(5\) \}\)\./);
+});
