@@ -4,12 +4,12 @@
  * the `cdk-inference-lanes/testing` entry point (lib/testing); the simulator is `lib/simulation`.
  */
 export {
-  ArtifactSignature, AutoscalingPolicy, HardwareTarget, InferenceLaneBase, LaneDashboard, LaneKind, LaneValidationError,
+  ArtifactSignature, AutoscalingPolicy, DynamicBatching, HardwareTarget, InferenceLaneBase, LaneDashboard, LaneKind, LaneValidationError,
   ModelArtifact, ModelPrecision, ModelWeights, Rollout, RolloutStrategy, RouteTarget, RouteTargetKind,
-  ScalingTrigger, ScheduleFormat, ServiceLevelObjective, ServingImage, ShadowTraffic, TriggerKind, VersionFreeze,
+  ScaleOutLeadTime, ScalingTrigger, ScheduleFormat, ServiceLevelObjective, ServingImage, ShadowTraffic, TriggerKind, VersionFreeze,
 } from './core';
 export type {
-  ArtifactSignatureConfig, AutoscalingPolicyProps, BucketWeightsOptions, CanaryRolloutProps, HttpTargetProps, IInferenceLane,
+  ArtifactSignatureConfig, AutoscalingPolicyProps, BucketWeightsOptions, DynamicBatchingProps, LaneBatchingSupport, LeadTimeStep, CanaryRolloutProps, HttpTargetProps, IInferenceLane,
   ILaneDefaultsProvider, JobResultsLocation, LaneCapacity, LaneDashboardProps, LaneDefaults, LaneModel,
   LaneModelBindOptions, LaneScalingSupport, LaneValidationErrorProps, LinearRolloutProps,
   ModelArtifactBindOptions, ModelArtifactBinding, ModelArtifactOptions, ModelArtifactProps, ModelCard,

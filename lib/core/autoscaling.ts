@@ -21,7 +21,21 @@ export enum TriggerKind {
   QUEUE_BACKLOG_PER_INSTANCE = 'queueBacklogPerInstance',
   /** Age of the oldest queued job. */
   TIME_IN_QUEUE = 'timeInQueue',
+  /** LLM servers: requests admitted but waiting for a batch slot, per instance (vLLM `num_requests_waiting`). */
+  REQUESTS_WAITING_PER_INSTANCE = 'requestsWaitingPerInstance',
+  /** LLM servers: KV-cache utilization, percent of the cache blocks in use. */
+  KV_CACHE_UTILIZATION = 'kvCacheUtilization',
+  /** LLM servers: generated tokens per second per instance. */
+  TOKENS_PER_SECOND_PER_INSTANCE = 'tokensPerSecondPerInstance',
 }
+
+/**
+ * The triggers only an LLM server (continuous batching over a KV cache) can report. Lanes accept them
+ * only where they run such a server.
+ */
+export const LLM_TRIGGER_KINDS: readonly TriggerKind[] = [
+  TriggerKind.REQUESTS_WAITING_PER_INSTANCE, TriggerKind.KV_CACHE_UTILIZATION, TriggerKind.TOKENS_PER_SECOND_PER_INSTANCE,
+];
 
 /**
  * A signal a lane scales on, and its target. Lanes render it into their native mechanism
@@ -80,10 +94,42 @@ export class ScalingTrigger {
     return new ScalingTrigger(TriggerKind.TIME_IN_QUEUE, maxAge.toSeconds({ integral: false }), maxAge);
   }
 
+  /**
+   * LLM servers: requests admitted but waiting for a slot in the running batch, per instance (vLLM's
+   * `vllm:num_requests_waiting`). The earliest sign that an LLM replica is full: waiting requests mean
+   * time to first token is growing. A small target (1-5) keeps time to first token flat.
+   *
+   * @param waitingRequests target waiting requests per instance
+   */
+  public static requestsWaitingPerInstance(waitingRequests: number): ScalingTrigger {
+    checkPositive('ScalingTrigger.requestsWaitingPerInstance', 'waitingRequests', waitingRequests);
+    return new ScalingTrigger(TriggerKind.REQUESTS_WAITING_PER_INSTANCE, waitingRequests);
+  }
+
+  /**
+   * LLM servers: KV-cache utilization target, percent (1-100). When the cache is full the server
+   * preempts running sequences (recomputing them later), so throughput drops: 70-85% is a common target.
+   */
+  public static kvCacheUtilization(targetPercent: number): ScalingTrigger {
+    checkRange('ScalingTrigger.kvCacheUtilization', 'targetPercent', targetPercent, 1, 100);
+    return new ScalingTrigger(TriggerKind.KV_CACHE_UTILIZATION, targetPercent);
+  }
+
+  /**
+   * LLM servers: generated tokens per second per instance (the rate of the server's generation-token
+   * counter). Measure the rate one instance sustains at your SLO and target a share of it.
+   *
+   * @param tokensPerSecond target generated tokens per second per instance
+   */
+  public static tokensPerSecondPerInstance(tokensPerSecond: number): ScalingTrigger {
+    checkPositive('ScalingTrigger.tokensPerSecondPerInstance', 'tokensPerSecond', tokensPerSecond);
+    return new ScalingTrigger(TriggerKind.TOKENS_PER_SECOND_PER_INSTANCE, tokensPerSecond);
+  }
+
   private constructor(
     /** What this trigger measures. */
     public readonly kind: TriggerKind,
-    /** Target value (requests/s, in-flight requests, percent, jobs, or seconds for time in queue). */
+    /** Target value (requests/s, in-flight or waiting requests, percent, jobs, tokens/s, or seconds for time in queue). */
     public readonly target: number,
     /** Target age, for time in queue. */
     public readonly maxAge?: Duration,
@@ -425,7 +471,8 @@ export class AutoscalingPolicy {
       : 'none (use AutoscalingPolicy.fixed(n))';
     for (const t of this.triggers) {
       if (!support.triggers.includes(t.kind)) {
-        throw invalid(scope, 'autoscaling.triggers', t.toString(), `cannot be rendered by ${support.lane}`, `Use one of the triggers it supports: ${supported}.`);
+        const why = LLM_TRIGGER_KINDS.includes(t.kind) ? ' (it is reported only by an LLM server, e.g. vLLM on GpuClusterService)' : '';
+        throw invalid(scope, 'autoscaling.triggers', t.toString(), `cannot be rendered by ${support.lane}${why}`, `Use one of the triggers it supports: ${supported}.`);
       }
     }
     if (support.maxTriggers !== undefined && this.triggers.length > support.maxTriggers) {

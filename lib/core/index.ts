@@ -26,6 +26,12 @@ export type {
 } from './model-artifact';
 
 export { AutoscalingPolicy, ScalingTrigger, ScheduleFormat, TriggerKind } from './autoscaling';
+
+export { DynamicBatching } from './dynamic-batching';
+export type { DynamicBatchingProps, LaneBatchingSupport } from './dynamic-batching';
+
+export { ScaleOutLeadTime } from './lead-time';
+export type { LeadTimeStep } from './lead-time';
 export type { AutoscalingPolicyProps, LaneScalingSupport, ScheduledCapacity } from './autoscaling';
 
 export { Rollout, RolloutStrategy, ShadowTraffic } from './rollout';

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { LaneKind } from './hardware';
 import { IInferenceLane, LaneCapacity } from './inference-lane';
 import { ILaneDefaultsProvider } from './lane-defaults';
+import { ScaleOutLeadTime } from './lead-time';
 import { ModelArtifact, ModelArtifactBinding, ModelArtifactBindOptions } from './model-artifact';
 import { invalid } from './private/errors';
 import { frozenVersionError } from './private/freeze-check';
@@ -119,6 +120,15 @@ export abstract class InferenceLaneBase extends Resource implements IInferenceLa
     return [];
   }
 
+  /**
+   * Expected time from a scale-out trigger to capacity in service.
+   *
+   * @default - not stated (lanes override this getter with their steps and sources)
+   */
+  public get scaleOutLeadTime(): ScaleOutLeadTime {
+    return ScaleOutLeadTime.notStated();
+  }
+
   constructor(scope: Construct, id: string, props: ResourceProps = {}) {
     super(scope, id, props);
     Object.defineProperty(this, LANE, { value: true, enumerable: false });
@@ -160,6 +170,15 @@ export abstract class InferenceLaneBase extends Resource implements IInferenceLa
    * `capacity.minInstances`)
    */
   public metricCapacityInService(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    return undefined;
+  }
+
+  /**
+   * Capacity still on its way (asked for minus in service).
+   *
+   * @returns undefined: the platform publishes no such signal (lanes that have one override this)
+   */
+  public metricCapacityLag(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
     return undefined;
   }
 

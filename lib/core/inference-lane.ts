@@ -3,6 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { HardwareTarget, LaneKind } from './hardware';
+import { DynamicBatching } from './dynamic-batching';
+import { ScaleOutLeadTime } from './lead-time';
 import { RouteTarget } from './route-target';
 
 /**
@@ -93,6 +95,29 @@ export interface IInferenceLane extends IConstruct {
    * `capacity.minInstances`)
    */
   metricCapacityInService(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined;
+
+  /**
+   * Expected time from a scale-out trigger to the new capacity serving requests, step by step with the
+   * source of each figure (cold start as a contract). `scaleOutLeadTime.isStated` is false for a lane
+   * that does not state one.
+   */
+  readonly scaleOutLeadTime: ScaleOutLeadTime;
+
+  /**
+   * The dynamic batching the lane renders (planning and the simulator read its stated throughput gain).
+   *
+   * @default - none: the lane serves requests one by one
+   */
+  readonly dynamicBatching?: DynamicBatching;
+
+  /**
+   * Capacity still on its way: what the scaler asked for minus what serves, in the unit of
+   * {@link metricCapacityInService}. Above zero for about {@link scaleOutLeadTime} after each scale-out;
+   * staying above zero means capacity cannot be had (quota, no instances, pods Pending).
+   *
+   * @returns undefined when the platform publishes no such signal
+   */
+  metricCapacityLag(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined;
 
   /**
    * Let `grantee` invoke the lane (SageMaker InvokeEndpoint, lambda:InvokeFunction, sqs:SendMessage).

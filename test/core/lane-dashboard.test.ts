@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   AutoscalingPolicy, EndpointMode, HardwareTarget, IInferenceLane, LaneCapacity, LaneDashboard, LaneKind, ManagedEndpoint, ModelArtifact,
-  ScalingTrigger, ServiceLevelObjective, ServingImage,
+  ScaleOutLeadTime, ScalingTrigger, ServiceLevelObjective, ServingImage,
 } from '../../lib';
 
 /** The dashboard body as JSON (tokens replaced by "TOKEN"). */
@@ -41,7 +41,9 @@ class BareLane extends Construct implements IInferenceLane {
   public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[] = [];
   public readonly sloBurnRateAlarms: cloudwatch.IAlarm[] = [];
   public readonly saturationMetrics: cloudwatch.IMetric[] = [];
-  constructor(scope: Construct, id: string, private readonly invocations?: cloudwatch.Metric) { super(scope, id); }
+  constructor(scope: Construct, id: string, private readonly invocations?: cloudwatch.Metric,
+    private readonly lag?: cloudwatch.Metric, public readonly scaleOutLeadTime: ScaleOutLeadTime = ScaleOutLeadTime.notStated()) { super(scope, id); }
+  public metricCapacityLag(props?: cloudwatch.MetricOptions) { return this.lag?.with(props ?? {}); }
   public metricLatency() { return undefined; }
   public metricErrors() { return undefined; }
   public metricInvocations(props?: cloudwatch.MetricOptions) { return this.invocations?.with(props ?? {}); }
@@ -137,6 +139,33 @@ test('without a capacity metric, cost uses min capacity and says so', () => {
   const cost = metricsOf(body, 'Cost per 1,000 inferences')[0][0];
   expect(cost.expression).toBe('IF(inv0 > 0, 1000 * 3.018 / inv0, 0)');
   expect(cost.label).toBe('Pods cost / 1,000 inferences (at min capacity 3 × g5.xlarge: no capacity metric)');
+});
+
+test('a lane that states its lead time and publishes a lag metric gets both on its dashboard', () => {
+  const stack = new Stack(new App(), 'S');
+  const lead = ScaleOutLeadTime.of([
+    { step: 'alarm evaluation', duration: Duration.minutes(1), source: 'props' },
+    { step: 'node launch', duration: Duration.seconds(90), source: 'docs' },
+  ]);
+  const lane = new BareLane(stack, 'Pods', new cloudwatch.Metric({ namespace: 'Custom', metricName: 'Requests' }),
+    new cloudwatch.Metric({ namespace: 'Custom', metricName: 'PendingPods' }), lead);
+  new LaneDashboard(stack, 'D', { lane, alarmStatusWidget: false });
+  const body = dashboardBody(stack);
+  expect(titles(body)).toEqual([
+    '# S/Pods (gpu-cluster): assistant@1', 'Inferences', 'Capacity lag (expected to clear within 2 minutes 30 seconds)',
+  ]);
+  const header = body.widgets.find((w: any) => w.type === 'text').properties.markdown;
+  expect(header).toContain('Scale-out lead time: 2 minutes 30 seconds: alarm evaluation 1 minute + node launch 1 minute 30 seconds');
+  expect(metricsOf(body, 'Capacity lag (expected to clear within 2 minutes 30 seconds)')[0]).toEqual(['Custom', 'PendingPods']);
+});
+
+test('a lane without a lead time keeps the plain header and no lag graph', () => {
+  const stack = new Stack(new App(), 'S');
+  const lane = new BareLane(stack, 'Pods', new cloudwatch.Metric({ namespace: 'Custom', metricName: 'Requests' }));
+  new LaneDashboard(stack, 'D', { lane, alarmStatusWidget: false });
+  const body = dashboardBody(stack);
+  expect(body.widgets.find((w: any) => w.type === 'text').properties.markdown).not.toContain('lead time');
+  expect(titles(body)).not.toContain('Capacity lag');
 });
 
 test('a token price (a CfnParameter) is not rejected and reaches the expression as a reference', () => {

@@ -3,7 +3,7 @@ import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { HardwareTarget, IInferenceLane, LaneCapacity, LaneKind } from '../../lib';
+import { HardwareTarget, IInferenceLane, LaneCapacity, LaneKind, ScaleOutLeadTime } from '../../lib';
 import { RouteTarget } from '../../lib/core';
 
 /** A lane of any kind with `alarmCount` rollback alarms and `pagingCount` paging alarms, and no resources of its own. */
@@ -18,6 +18,7 @@ export class FakeLane extends Construct implements IInferenceLane {
   public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[] = [];
   public readonly sloBurnRateAlarms: cloudwatch.IAlarm[] = [];
   public readonly saturationMetrics: cloudwatch.IMetric[] = [];
+  public readonly scaleOutLeadTime = ScaleOutLeadTime.notStated();
 
   constructor(scope: Construct, id: string, public readonly laneKind: LaneKind, alarmCount = 1, pagingCount = 0) {
     super(scope, id);
@@ -29,6 +30,7 @@ export class FakeLane extends Construct implements IInferenceLane {
     for (let i = 0; i < pagingCount; i++) { this.sloPagingAlarms.push(alarm(`Paging${i}`)); }
   }
   public metricCapacityInService() { return undefined; }
+  public metricCapacityLag() { return undefined; }
   public metricLatency() { return undefined; }
   public metricErrors() { return undefined; }
   public metricInvocations() { return undefined; }

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { createHybridApp } from '../../examples/hybrid';
 import {
   AutoscalingPolicy, EndpointMode, IInferenceLane, LaneValidationError, ManagedEndpoint, Rollout, RouteTarget, ScalingTrigger,
-  ServiceLevelObjective, WarmServerlessFunction,
+  ScaleOutLeadTime, ServiceLevelObjective, WarmServerlessFunction,
 } from '../../lib';
 
 /*
@@ -206,6 +206,8 @@ class FakeLane extends Construct implements IInferenceLane {
   public metricErrors() { return undefined; }
   public metricInvocations() { return undefined; }
   public metricCapacityInService() { return undefined; }
+  public metricCapacityLag() { return undefined; }
+  public readonly scaleOutLeadTime = ScaleOutLeadTime.notStated();
   public grantInvoke(): any { throw new Error('not used'); }
   public routeTarget() { return this.target; }
 }

@@ -6,7 +6,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import {
-  HardwareTarget, HybridTopology, IInferenceLane, LaneCapacity, LaneKind, LaneValidationError, ModelArtifact, ServiceLevelObjective,
+  HardwareTarget, HybridTopology, IInferenceLane, LaneCapacity, LaneKind, LaneValidationError, ModelArtifact, ScaleOutLeadTime, ServiceLevelObjective,
 } from '../../lib';
 import { RouteTarget } from '../../lib/core';
 
@@ -20,6 +20,7 @@ class FakeLane extends Construct implements IInferenceLane {
   public readonly serviceLevelObjectives: applicationsignals.CfnServiceLevelObjective[];
   public readonly sloBurnRateAlarms: cloudwatch.IAlarm[];
   public readonly saturationMetrics: cloudwatch.IMetric[];
+  public readonly scaleOutLeadTime = ScaleOutLeadTime.of([{ step: 'instance launch', duration: Duration.minutes(4), source: 'fake' }]);
   constructor(scope: Construct, id: string, public readonly artifactName: string, public readonly artifactVersion: string,
     hardware: HardwareTarget = HardwareTarget.CPU_X86_64, withAlarm = true, private readonly withCapacity = false) {
     super(scope, id);
@@ -32,6 +33,9 @@ class FakeLane extends Construct implements IInferenceLane {
   }
   public metricCapacityInService(props?: cloudwatch.MetricOptions) {
     return this.withCapacity ? new cloudwatch.Metric({ namespace: 'Fake', metricName: 'Instances', dimensionsMap: { Lane: this.node.id }, ...props }) : undefined;
+  }
+  public metricCapacityLag(props?: cloudwatch.MetricOptions) {
+    return this.withCapacity ? new cloudwatch.Metric({ namespace: 'Fake', metricName: 'Lag', dimensionsMap: { Lane: this.node.id }, ...props }) : undefined;
   }
   public metricLatency(props?: cloudwatch.MetricOptions) { return new cloudwatch.Metric({ namespace: 'Fake', metricName: 'Latency', dimensionsMap: { Lane: this.node.id }, ...props }); }
   public metricErrors(props?: cloudwatch.MetricOptions) { return new cloudwatch.Metric({ namespace: 'Fake', metricName: 'Errors', dimensionsMap: { Lane: this.node.id }, ...props }); }

@@ -1,6 +1,7 @@
 import { Duration, Token, Tokenization } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { IInferenceLane } from '../inference-lane';
+import { describeDuration } from './describe';
 import { errorRatePercent as errorRateMath } from './metric-math';
 
 /**
@@ -26,7 +27,7 @@ export interface LaneWidgetOptions {
 export function addLaneWidgets(dashboard: cloudwatch.Dashboard, lane: IInferenceLane, options: LaneWidgetOptions): void {
   const price = options.hourlyPrice;
   dashboard.addWidgets(new cloudwatch.TextWidget({
-    markdown: `# ${lane.node.path} (${lane.laneKind}): ${lane.artifactName}@${lane.artifactVersion}\n${lane.capacity.description}`,
+    markdown: `# ${lane.node.path} (${lane.laneKind}): ${lane.artifactName}@${lane.artifactVersion}\n${lane.capacity.description}${leadTimeLine(lane)}`,
     width: 24, height: 2,
   }));
 
@@ -50,6 +51,16 @@ export function addLaneWidgets(dashboard: cloudwatch.Dashboard, lane: IInference
         { value: lane.capacity.minInstances, label: `min ${lane.capacity.minInstances}` },
         { value: lane.capacity.maxInstances, label: `max ${lane.capacity.maxInstances}` },
       ],
+      width: 8, height: 6,
+    }));
+  }
+  const lag = lane.metricCapacityLag();
+  if (lag) {
+    const lead = lane.scaleOutLeadTime;
+    second.push(new cloudwatch.GraphWidget({
+      title: lead.isStated ? `Capacity lag (expected to clear within ${describeDuration(lead.total)})` : 'Capacity lag',
+      left: [lag],
+      leftYAxis: { min: 0 },
       width: 8, height: 6,
     }));
   }
@@ -106,7 +117,12 @@ export function addLaneComparisonWidgets(dashboard: cloudwatch.Dashboard, lanes:
     const m = l.metricCapacityInService();
     return m ? relabel(m, `${l.node.id} (${l.capacity.instanceType})`) : undefined;
   });
-  const saturationRow = present([...saturation, capacity]);
+  const lag = row('Capacity lag (asked for - in service)', l => {
+    const m = l.metricCapacityLag();
+    const lead = l.scaleOutLeadTime;
+    return m ? relabel(m, lead.isStated ? `${l.node.id} (lead time ${describeDuration(lead.total)})` : l.node.id) : undefined;
+  });
+  const saturationRow = present([...saturation, capacity, lag]);
   if (saturationRow.length > 0) { dashboard.addWidgets(...saturationRow); }
   const alarms = lanes.flatMap(l => l.sloAlarms);
   if (alarms.length > 0 && options.alarmStatusWidget) {
@@ -226,4 +242,10 @@ export function costPerThousand(lane: IInferenceLane, price: number, index: numb
 /** A number as metric-math text; a token stays a token (resolved in the dashboard body). */
 function numberText(n: number): string {
   return Token.isUnresolved(n) ? Tokenization.stringifyNumber(n) : String(n);
+}
+
+/** The header line that states a lane's scale-out lead time (empty when it states none). */
+function leadTimeLine(lane: IInferenceLane): string {
+  const lead = lane.scaleOutLeadTime;
+  return lead.isStated ? `\nScale-out lead time: ${lead.describe()}` : '';
 }
