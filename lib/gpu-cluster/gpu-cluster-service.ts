@@ -1,6 +1,6 @@
 import { VersionFreeze } from '../core/version-freeze';
 import { InferenceLaneBase } from '../core/inference-lane-base';
-import { Annotations, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -24,6 +24,8 @@ import { addDevicePlugin, checkChartVersion, DEFAULT_KEDA_VERSION, KEDA_ROLE_ID,
 import { DEFAULT_CPU, DEFAULT_MEMORY } from './private/gpu-instances';
 import { addNodegroup, checkPodsFitNodegroup } from './private/gpu-nodegroup';
 import { setUpNodeProvisioning } from './private/node-provisioning';
+import { gpuScaleOutLeadTime } from './private/lead-time';
+import { ScaleOutLeadTime } from '../core/lead-time';
 import { servedModelOf } from './private/served-model-of';
 import { concrete } from './private/util';
 import { checkOneOf } from '../core/private/validation';
@@ -216,6 +218,7 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
 
   private readonly routeUrl?: string;
   private readonly nodeRoleForPulls?: iam.IRole;
+  private readonly leadTime: ScaleOutLeadTime;
 
   constructor(scope: Construct, id: string, props: GpuClusterServiceProps) {
     super(scope, id);
@@ -288,6 +291,11 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
     this.checkKedaVersion(props);
     this.metricsServer = this.addMetricsServer(props);
     this.manifest = this.apply(cluster, identity);
+
+    this.leadTime = gpuScaleOutLeadTime({
+      engine: this.chart.scalingEngine, pollingInterval: props.pollingInterval ?? Duration.seconds(30),
+      scaleOutCooldown: policy.scaleOutCooldown, provisioning: nodes.kind,
+    });
 
     const instanceType = this.nodegroup ? (nodes.nodeGroup?.instanceTypes?.[0] ?? 'g5.xlarge') : props.instanceTypes?.[0] ?? `${props.gpuCount ?? 1}x nvidia.com/gpu pod`;
     this.capacity = {
@@ -396,6 +404,15 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
       manifest.node.addDependency(cluster.eksPodIdentityAgent);
     }
     return manifest;
+  }
+
+  /**
+   * Expected time from a scale-out trigger to a new pod in service, step by step with sources: the
+   * autoscaler's reaction, a new GPU node (Karpenter or Auto Mode: batching, launch and join, device
+   * plugin, image pull), the weights fetch and the model load. See the README "GPU node autoscaling".
+   */
+  public get scaleOutLeadTime(): ScaleOutLeadTime {
+    return this.leadTime;
   }
 
   /**
