@@ -59,7 +59,7 @@ export function resolveNodePool(scope: IConstruct, prop: string, o: GpuNodePoolO
     throw invalid(scope, `${prop}.instanceFamilies`, families, 'is empty: the NodePool could launch nothing', `Pass NVIDIA GPU families, e.g. ${JSON.stringify(DEFAULT_FAMILIES)}.`);
   }
   for (const [i, f] of families.entries()) {
-    if (concrete(f) && maxGpusOfFamily(f) === undefined) {
+    if (concrete(f) && (f.includes('.') || maxGpusOfFamily(f) === undefined)) {
       throw invalid(scope, `${prop}.instanceFamilies[${i}]`, f, 'is not an NVIDIA GPU instance family this library knows (g4dn, g5, g5g, g6, g6e, gr6, p3, p3dn, p4d, p4de, p5, p5e, p5en)',
         "Pass e.g. 'g5', 'g6', 'g6e', 'p4d' or 'p5' (family names, not instance types such as 'g5.xlarge').");
     }
@@ -94,8 +94,8 @@ export function resolveNodePool(scope: IConstruct, prop: string, o: GpuNodePoolO
   const windows = o.noDisruptionWindows ?? [];
   for (const [i, w] of windows.entries()) {
     checkIsDuration(scope, `${prop}.noDisruptionWindows[${i}].duration`, w.duration);
-    if (concrete(w.schedule) && !/^\S+\s+\S+\s+\S+\s+\S+\s+\S+$/.test(w.schedule.trim())) {
-      throw invalid(scope, `${prop}.noDisruptionWindows[${i}].schedule`, w.schedule, 'is not a 5-field cron expression (minute hour day-of-month month day-of-week, UTC)', "Pass e.g. '0 11 * * 3' (Wednesdays 11:00 UTC).");
+    if (concrete(w.schedule) && !/^(\S+\s+\S+\s+\S+\s+\S+\s+\S+|@(annually|yearly|monthly|weekly|daily|midnight|hourly))$/.test(w.schedule.trim())) {
+      throw invalid(scope, `${prop}.noDisruptionWindows[${i}].schedule`, w.schedule, 'is not a 5-field cron expression (minute hour day-of-month month day-of-week, UTC) or a macro such as @daily', "Pass e.g. '0 11 * * 3' (Wednesdays 11:00 UTC).");
     }
     // The CRD's budget duration pattern: hours and/or minutes only.
     if (!w.duration.isUnresolved() && (w.duration.toSeconds() % 60 !== 0 || w.duration.toSeconds() < 60)) {

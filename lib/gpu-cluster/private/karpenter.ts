@@ -171,7 +171,7 @@ export class GpuNodeProvisioner extends Construct {
       const role = workloadRole(lane, cluster, props.identity, KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT, 'ControllerRole',
         'Karpenter controller (kube-system/karpenter): launches and terminates the GPU nodes of this cluster', this);
       this.controllerRole = role;
-      this.grantController(role, clusterName, nodeRole, this.interruptionQueue);
+      const controllerPolicy = this.grantController(role, clusterName, nodeRole, this.interruptionQueue);
       this.release = c.addHelmChart(KARPENTER_ID, {
         chart: 'karpenter',
         repository: 'oci://public.ecr.aws/karpenter/karpenter',
@@ -190,7 +190,7 @@ export class GpuNodeProvisioner extends Construct {
       const association = this.node.tryFindChild('ControllerRoleAssociation');
       if (association) { this.release.node.addDependency(association); }
       if (props.identity === WorkloadIdentity.POD_IDENTITY && c.eksPodIdentityAgent) { this.release.node.addDependency(c.eksPodIdentityAgent); }
-      this.release.node.addDependency(role);
+      this.release.node.addDependency(role, controllerPolicy);
     }
 
     // ---- NodePool + EC2NodeClass --------------------------------------------------------------
@@ -260,7 +260,7 @@ export class GpuNodeProvisioner extends Construct {
    * statement, with its tag conditions on this cluster's name (`kubernetes.io/cluster/<name>`,
    * `eks:eks-cluster-name`), the node role as the only role it may pass, this queue and this cluster.
    */
-  private grantController(role: iam.IRole, clusterName: string, nodeRole: iam.IRole, queue: sqs.IQueue): void {
+  private grantController(role: iam.IRole, clusterName: string, nodeRole: iam.IRole, queue: sqs.IQueue): iam.Policy {
     const stack = Stack.of(this);
     const ec2Arn = (resource: string, account: string = '*') => `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${account}:${resource}`;
     const clusterTag = `kubernetes.io/cluster/${clusterName}`;
@@ -345,6 +345,7 @@ export class GpuNodeProvisioner extends Construct {
         'Resource::*',
       ],
     }]);
+    return policy;
   }
 }
 
