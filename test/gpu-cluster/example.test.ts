@@ -8,6 +8,7 @@ import { createGpuClusterStack } from '../../examples/gpu-cluster';
 import { createGpuServingChart } from '../../examples/gpu-cluster/chart';
 import { GpuClusterService } from '../../lib/gpu-cluster';
 import { CfnLint, KubernetesSchema, NagCheck } from '../../lib/testing';
+import { crdProblems } from './karpenter-crd';
 
 // GIVEN the example stack (recommendation model, 1,000 RPS midday, 5x flash sale) and the same
 // model as a standalone chart, each built once for every check
@@ -68,6 +69,7 @@ test('GPU nodes come from the cluster\'s Karpenter: a NodePool (g5/g6, on-demand
   template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'nvidia-device-plugin' });
   const result = KubernetesSchema.validateManifests(JSON.stringify([nodeClass, nodePool]));
   expect(KubernetesSchema.format(result.problems)).toBe('');
+  expect([...crdProblems(nodeClass), ...crdProblems(nodePool)]).toEqual([]);
   expect(service.scaleOutLeadTime.total.toSeconds()).toBe(15 + 30 + 10 + 90 + 20 + 60 + 20 + 30);
 });
 

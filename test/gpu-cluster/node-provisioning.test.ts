@@ -1,5 +1,5 @@
 import { App, Duration, Size, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +10,7 @@ import {
 } from '../../lib/gpu-cluster';
 import { CfnLint, KubernetesSchema, NagCheck } from '../../lib/testing';
 import { importedCluster } from './imported-cluster';
+import { crdProblems } from './karpenter-crd';
 
 // Issue 19 item 2: GPU node autoscaling. What is emitted for Karpenter (the default on an eks.Cluster
 // of the app), EKS Auto Mode and imported clusters, and every rejection.
@@ -177,6 +178,13 @@ describe('Karpenter by default on an eks.Cluster of the app', () => {
     expect(result.objects.map(o => o.schemaModule)).toEqual(['@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass', '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool']);
   });
 
+  test('... and against the CRDs of the pinned Karpenter 1.14.1 (types, enums, patterns, unknown fields, the CEL rules on rendered fields)', () => {
+    expect([...crdProblems(nodeClass), ...crdProblems(nodePool)]).toEqual([]);
+    // The check can fail: a Karpenter duration in days and an unknown field are caught.
+    expect(crdProblems({ ...nodePool, spec: { ...nodePool.spec, disruption: { ...nodePool.spec.disruption, consolidateAfter: '1d' } } }).join()).toMatch(/consolidateAfter must match pattern/);
+    expect(crdProblems({ ...nodeClass, spec: { ...nodeClass.spec, amiFamily: 'AL2023', rootVolumeSize: 1 } }).join()).toMatch(/must NOT have additional properties.*rootVolumeSize/);
+  });
+
   test('the NVIDIA device plugin is installed (AL2023 has no plugin), and the service\'s manifests wait for it and for the NodePool, which waits for Karpenter and the node access', () => {
     template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'nvidia-device-plugin', Version: '0.17.2', Namespace: 'kube-system' });
     const resources = template.toJSON().Resources;
@@ -252,6 +260,7 @@ describe('Karpenter options', () => {
       { deviceName: '/dev/xvdb', ebs: { volumeSize: '500Gi', volumeType: 'gp3', encrypted: true, deleteOnTermination: true } },
     ]);
     expect(KubernetesSchema.format(KubernetesSchema.validateManifests(JSON.stringify([nodeClass, nodePool])).problems)).toBe('');
+    expect([...crdProblems(nodeClass), ...crdProblems(nodePool)]).toEqual([]);
     // Bottlerocket ships the device plugin: no release.
     expect(JSON.stringify(template.findResources('Custom::AWSCDK-EKS-HelmChart'))).not.toContain('nvidia-device-plugin');
     // IRSA: the service account annotation and an OIDC trust for kube-system:karpenter.
@@ -274,6 +283,19 @@ describe('Karpenter options', () => {
     expect(() => new GpuClusterService(stack, 'C', { cluster, artifact: artifact(stack, '1.6.0'), serviceName: 'c', nodeProvisioning: GpuNodeProvisioning.karpenter({ capacityTypes: [GpuCapacityType.SPOT] }) }))
       .toThrow(/Shared\/C: 'nodeProvisioning' .* differs from the GPU NodePool another service set up on this cluster.*Fix: Pass the same nodeProvisioning options on every service/);
   });
+});
+
+test('Karpenter on an eks.Cluster without any node for its controller warns at synth (and not with default capacity)', () => {
+  const warnings = (defaultCapacity: number, nodegroup: boolean) => {
+    const stack = new Stack(new App(), 'W', { env: ENV });
+    const cluster = newCluster(stack, { defaultCapacity });
+    new GpuClusterService(stack, 'Recsys', { cluster, artifact: artifact(stack) });
+    if (nodegroup) { cluster.addNodegroupCapacity('System', { minSize: 2 }); }
+    return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('karpenter-needs-system-nodes'));
+  };
+  expect(warnings(0, false).map(w => w.entry.data)).toEqual([expect.stringMatching(/W\/Cluster has no default capacity, node group, Auto Scaling group or Fargate profile: Karpenter's controller/)]);
+  expect(warnings(0, true)).toEqual([]);
+  expect(warnings(2, false)).toEqual([]);
 });
 
 describe('imported clusters', () => {
@@ -317,6 +339,7 @@ describe('imported clusters', () => {
     expect(nodePool.spec.template.spec.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }]);
     template.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 0);
     expect(KubernetesSchema.format(KubernetesSchema.validateManifests(JSON.stringify([nodePool])).problems)).toBe('');
+    expect(crdProblems(nodePool)).toEqual([]);
     expect(service.scaleOutLeadTime.steps[2].step).toBe('Auto Mode batching of Pending pods');
   });
 });

@@ -1,4 +1,4 @@
-import { Aws, CfnJson, Duration, Lazy, Size, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnJson, Duration, Lazy, Size, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -191,6 +191,7 @@ export class GpuNodeProvisioner extends Construct {
       if (association) { this.release.node.addDependency(association); }
       if (props.identity === WorkloadIdentity.POD_IDENTITY && c.eksPodIdentityAgent) { this.release.node.addDependency(c.eksPodIdentityAgent); }
       this.release.node.addDependency(role, controllerPolicy);
+      this.warnWithoutSystemNodes(c);
     }
 
     // ---- NodePool + EC2NodeClass --------------------------------------------------------------
@@ -209,6 +210,26 @@ export class GpuNodeProvisioner extends Construct {
     for (const dependency of [this.release, ...joins]) {
       if (dependency) { this.manifest.node.addDependency(dependency); }
     }
+  }
+
+  /**
+   * Karpenter's controller must run on nodes Karpenter does not manage (its chart's affinity): an
+   * eks.Cluster without default capacity, node group, Auto Scaling group or Fargate profile has none.
+   * Checked at synth, so that capacity added after the service counts.
+   */
+  private warnWithoutSystemNodes(cluster: eks.Cluster): void {
+    this.node.addValidation({
+      validate: () => {
+        const hasCapacity = cluster.defaultNodegroup !== undefined || cluster.defaultCapacity !== undefined
+          || cluster.node.findAll().some(c => c instanceof eks.Nodegroup || c instanceof eks.FargateProfile || c.constructor.name === 'AutoScalingGroup');
+        if (!hasCapacity) {
+          Annotations.of(this).addWarningV2('cdk-inference-lanes:karpenter-needs-system-nodes',
+            `${cluster.node.path} has no default capacity, node group, Auto Scaling group or Fargate profile: Karpenter's controller (kube-system/karpenter) only runs on nodes Karpenter does not manage, so it would stay Pending and no GPU node would ever be launched. `
+            + 'Keep defaultCapacity, add a small managed node group (cluster.addNodegroupCapacity) or a Fargate profile for kube-system/karpenter.');
+        }
+        return [];
+      },
+    });
   }
 
   /** A service adds the GPUs its pods need at peak (the NodePool's default limit is the sum). */
