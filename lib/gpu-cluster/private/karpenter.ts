@@ -243,7 +243,15 @@ export class GpuNodeProvisioner extends Construct {
     try { vpc = cluster.vpc; } catch { vpc = undefined; }
     let subnetIds: string[] | undefined;
     if (vpc) {
-      subnetIds = vpc.selectSubnets(subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds;
+      try {
+        subnetIds = vpc.selectSubnets(subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds;
+      } catch (e) {
+        throw invalid(lane, 'nodeProvisioning.subnets', subnets ? 'a subnet selection' : 'the private subnets (default)', `selects no subnet of the cluster's VPC (${(e as Error).message.split('\n')[0]})`,
+          'Pass subnets that exist in the cluster VPC, e.g. { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } for a VPC without NAT (with VPC endpoints for ECR, S3, EC2, STS and EKS).');
+      }
+      if (subnetIds.length === 0) {
+        throw invalid(lane, 'nodeProvisioning.subnets', subnets ? 'a subnet selection' : 'the private subnets (default)', "selects no subnet of the cluster's VPC: Karpenter could launch no node", 'Pass subnets that exist in the cluster VPC.');
+      }
     } else if (subnets) {
       throw invalid(lane, 'nodeProvisioning.subnets', 'a subnet selection', 'needs the cluster\'s VPC, and this imported cluster has none', 'Pass vpc in eks.Cluster.fromClusterAttributes, or drop subnets (the EC2NodeClass then selects subnets tagged karpenter.sh/discovery=<cluster name>).');
     }

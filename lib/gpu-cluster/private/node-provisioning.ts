@@ -64,6 +64,9 @@ export function setUpNodeProvisioning(lane: IConstruct, props: GpuClusterService
         `Raise maxGpus to at least ${demand} (one more pod for the rolling update's surge), or omit it (the default is the sum of the services' demand).`);
     }
     provisioner.addGpuDemand(demand);
+  } else if (provisioner.pool.maxGpus === undefined) {
+    throw invalid(lane, 'nodeProvisioning.maxGpus', undefined, `is needed: the policy's maxCapacity (or gpuCount) is only known at deploy time, so the NodePool's GPU limit cannot be derived from it`,
+      'Pass maxGpus (the most GPUs the NodePool may run at once).');
   }
   let devicePlugin: eks.HelmChart | undefined;
   if (k && provisioner.amiFamily === KarpenterAmiFamily.AL2023 && k.installDevicePlugin !== false) {
