@@ -133,7 +133,7 @@ export interface GpuClusterServiceProps extends GpuServingOptions {
 
   /**
    * Role of the cluster's existing GPU nodes: gets ECR pull on the serving image (the kubelet pulls
-   * with it). Ignored with `gpuNodeGroup`, whose role gets the grant.
+   * with it). Ignored with `gpuNodeGroup` or Karpenter (`nodeProvisioning`), whose node role gets the grant.
    *
    * @default - the pods' role gets the pull grant (harmless, but the nodes need pull rights of their own)
    */
@@ -203,7 +203,7 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
   public readonly keda?: eks.HelmChart;
   /** The metrics-server Helm release, with installMetricsServer. */
   public readonly metricsServer?: eks.HelmChart;
-  /** The NVIDIA device plugin Helm release, with a gpuNodeGroup on an AL2023 NVIDIA AMI. */
+  /** The NVIDIA device plugin Helm release, with a gpuNodeGroup or Karpenter on an AL2023 NVIDIA AMI. */
   public readonly devicePlugin?: eks.HelmChart;
   /** The GPU node group, with gpuNodeGroup. */
   public readonly nodegroup?: eks.Nodegroup;

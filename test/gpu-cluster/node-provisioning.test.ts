@@ -1,5 +1,6 @@
 import { App, CfnParameter, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -300,6 +301,37 @@ test('Karpenter on an eks.Cluster without any node for its controller warns at s
   expect(warnings(0, false).map(w => w.entry.data)).toEqual([expect.stringMatching(/W\/Cluster has no default capacity, node group, Auto Scaling group or Fargate profile: Karpenter's controller/)]);
   expect(warnings(0, true)).toEqual([]);
   expect(warnings(2, false)).toEqual([]);
+});
+
+test('the kubelet pulls an ECR serving image with the Karpenter node role (the grant goes there, not to the pods)', () => {
+  const stack = new Stack(new App(), 'Ecr', { env: ENV });
+  const cluster = newCluster(stack);
+  const repo = ecr.Repository.fromRepositoryName(stack, 'Repo', 'tritonserver');
+  const bucket = s3.Bucket.fromBucketName(stack, 'B', 'models-bucket');
+  new GpuClusterService(stack, 'Recsys', {
+    cluster,
+    artifact: ModelArtifact.fromBucket(bucket, 'recsys/1.4.0/model.tar.gz', { name: 'recsys', version: '1.4.0', targets: [HardwareTarget.NVIDIA_GPU], image: ServingImage.fromEcrRepository(repo, '24.08-py3') }),
+  });
+  const template = Template.fromStack(stack);
+  const pulls = Object.values(template.findResources('AWS::IAM::Policy')).filter((p: any) => JSON.stringify(p.Properties.PolicyDocument).includes('ecr:BatchGetImage')) as any[];
+  expect(pulls.map(p => p.Properties.Roles[0].Ref)).toEqual([expect.stringMatching(/^ClusterCdkInferenceLanesKarpenterSetupNodeRole/)]);
+});
+
+test('managedNodeGroup() is the gpuNodeGroup path: a node group and the device plugin, no Karpenter; its lead time counts no node launch', () => {
+  const stack = new Stack(new App(), 'Ng', { env: ENV });
+  const service = new GpuClusterService(stack, 'Recsys', {
+    cluster: newCluster(stack), artifact: artifact(stack), autoscaling: policy(4),
+    nodeProvisioning: GpuNodeProvisioning.managedNodeGroup({ maxSize: 4 }),
+  });
+  const template = Template.fromStack(stack);
+  expect(service.nodeProvisioning).toBe(GpuNodeProvisioningKind.MANAGED_NODE_GROUP);
+  template.hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'AL2023_x86_64_NVIDIA', ScalingConfig: { MaxSize: 4, MinSize: 1 } });
+  template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'nvidia-device-plugin' });
+  expect(JSON.stringify(template.findResources('Custom::AWSCDK-EKS-HelmChart'))).not.toContain('"Chart":"karpenter"');
+  expect(service.scaleOutLeadTime.steps.find(s => s.step.startsWith('free GPU on the node group'))!.duration.toSeconds()).toBe(0);
+  // Its options keep the gpuNodeGroup names in messages.
+  expect(() => new GpuClusterService(stack, 'B', { cluster: service.node.scope!.node.findChild('Cluster') as eks.Cluster, artifact: artifact(stack, '1.5.0'), serviceName: 'b', autoscaling: policy(9), nodeProvisioning: GpuNodeProvisioning.managedNodeGroup({ maxSize: 8 }) }))
+    .toThrow(/'gpuNodeGroup.maxSize' \(8\) holds at most 8 pods/);
 });
 
 describe('imported clusters', () => {
