@@ -81,7 +81,7 @@ export class GpuNodeProvisioner extends Construct {
       this.manifest = new eks.KubernetesManifest(this, 'NodePool', {
         cluster,
         manifest: [nodePoolManifest(this.pool, { group: 'eks.amazonaws.com', kind: 'NodeClass', name: nodeClass, familyLabel: 'eks.amazonaws.com/instance-family' }, gpuLimit)],
-        overwrite: true,
+
       });
       return;
     }
@@ -205,7 +205,7 @@ export class GpuNodeProvisioner extends Construct {
         }),
         nodePoolManifest(this.pool, { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: this.pool.name, familyLabel: 'karpenter.k8s.aws/instance-family' }, gpuLimit),
       ],
-      overwrite: true,
+
     });
     for (const dependency of [this.release, ...joins]) {
       if (dependency) { this.manifest.node.addDependency(dependency); }
