@@ -155,7 +155,8 @@ describe('Karpenter by default on an eks.Cluster of the app', () => {
   test('the pods tolerate the NodePool\'s taint (the chart\'s default toleration)', () => {
     const deployment = service.chart.toJson().find((o: any) => o.kind === 'Deployment');
     const tolerations = deployment.spec.template.spec.tolerations;
-    expect(tolerations).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'nvidia.com/gpu', effect: 'NoSchedule' })]));
+    // `Exists` matches the taint's value `true` (an `Equal` toleration without a value would not).
+    expect(tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
   });
 
   test('the EC2NodeClass: AL2023 alias, the node role, the cluster\'s private subnets and security group by id, a 200 GiB encrypted gp3 root, IMDSv2 only', () => {
