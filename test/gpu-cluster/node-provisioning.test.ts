@@ -179,6 +179,10 @@ describe('Karpenter by default on an eks.Cluster of the app', () => {
     const result = KubernetesSchema.validateManifests(JSON.stringify([nodeClass, nodePool]));
     expect(KubernetesSchema.format(result.problems)).toBe('');
     expect(result.objects.map(o => o.schemaModule)).toEqual(['@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass', '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool']);
+    // The check can fail: a consolidation policy Karpenter does not know and an unknown field are reported.
+    const bad = { ...nodePool, spec: { ...nodePool.spec, disruption: { ...nodePool.spec.disruption, consolidationPolicy: 'Always' }, replica: 1 } };
+    const problems = KubernetesSchema.validateManifests(JSON.stringify([bad])).problems.map(p => `${p.problemType} ${p.path}`);
+    expect(problems).toEqual(expect.arrayContaining(['SCHEMA /spec/disruption/consolidationPolicy', 'UNKNOWN_FIELD /spec/replica']));
   });
 
   test('... and against the CRDs of the pinned Karpenter 1.14.1 (types, enums, patterns, unknown fields, the CEL rules on rendered fields)', () => {
