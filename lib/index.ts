@@ -33,9 +33,9 @@ export type {
   ServingMetricQueries, TritonModelConfigProps, TritonTensor,
   AutoModeProvisioningOptions, GpuDisruptionWindow, GpuNodePoolOptions, KarpenterProvisioningOptions,
 } from './gpu-cluster';
-export { ProvisionedConcurrencyStatistic, WarmServerlessFunction } from './serverless';
+export { ProvisionedConcurrencyStatistic, WarmMode, WarmModeKind, WarmServerlessFunction } from './serverless';
 export type {
-  IWarmServerlessFunction, WarmServerlessFunctionAttributes, WarmServerlessFunctionProps,
+  IWarmServerlessFunction, ProvisionedConcurrencyWarmModeOptions, SnapStartWarmModeOptions, WarmServerlessFunctionAttributes, WarmServerlessFunctionProps,
 } from './serverless';
 export { InFlightJobHandling, QueueDrainedWorkers } from './batch-workers';
 export type { QueueDrainedWorkersProps } from './batch-workers';
