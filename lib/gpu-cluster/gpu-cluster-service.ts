@@ -7,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
+import { DynamicBatching } from '../core/dynamic-batching';
 import { LaneValidationError } from '../core/errors';
 import { invalid } from '../core/private/errors';
 import { warnUnpinnedImage } from '../core/private/image-pinning';
@@ -193,6 +194,8 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
   public readonly cdk8sApp: cdk8s.App;
   /** The chart. */
   public readonly chart: GpuServingChart;
+  /** The dynamic batching the chart renders (Triton `dynamic_batching`, vLLM `--max-num-seqs`). */
+  public readonly dynamicBatching?: DynamicBatching;
   /** The manifest applying the chart. */
   public readonly manifest: eks.KubernetesManifest;
   /** The role of the pods' service account. */
@@ -288,6 +291,7 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
       queueUrl: props.queue?.queueUrl,
       disableResourceNameHashes: true,
     }));
+    this.dynamicBatching = this.chart.dynamicBatching;
     this.checkKedaVersion(props);
     this.metricsServer = this.addMetricsServer(props);
     this.manifest = this.apply(cluster, identity);
