@@ -75,10 +75,12 @@ export class ComponentFleet {
     }
     warnIfWeightsMayBeOverwritten(scope, binding);
     const model = this.props.createModel(scope, binding);
+    const component = this.add(scope, prefix, model, binding, options.computeReservation, options.copies, policy, name);
+    // The lane is tagged with its artifact's identity; the added model and its component carry their own.
     for (const [k, v] of Object.entries(binding.tags)) {
-      Tags.of(scope).add(k, v, { priority: MODEL_TAG_PRIORITY });
+      for (const r of [model, component.cfnInferenceComponent]) { Tags.of(r).add(k, v, { priority: MODEL_TAG_PRIORITY }); }
     }
-    return this.add(scope, prefix, model, binding, options.computeReservation, options.copies, policy, name);
+    return component;
   }
 
   private add(scope: Construct, prop: string, model: sagemaker.CfnModel, binding: ModelArtifactBinding, reservation: ComputeReservation,

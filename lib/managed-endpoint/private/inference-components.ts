@@ -272,7 +272,7 @@ export function createComponent(scope: Construct, mode: EndpointMode, parts: Com
   ic.inferenceComponentName = componentName;
   const slo = parts.slo ? renderComponentSloAlarms(scope, `ManagedEndpoint ${parts.endpointPath} component ${parts.artifactName}`, parts.slo, componentName) : undefined;
   const sloAlarms = slo?.rollbackAlarms ?? [];
-  ic.deploymentConfig = renderComponentDeployment(ic, parts.role, parts.rollout, sloAlarms);
+  ic.deploymentConfig = renderComponentDeployment(scope, parts.role, parts.rollout, sloAlarms);
   // The model waits for the role's policy (createModel); the component reads the model through the role too.
   const policyNode = parts.role.node.tryFindChild('DefaultPolicy');
   if (policyNode) { ic.node.addDependency(policyNode); }
