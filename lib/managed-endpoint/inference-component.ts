@@ -75,7 +75,7 @@ export interface InferenceComponentOptions {
 
   /**
    * Physical name of the inference component (`InferenceComponentName`; callers pass it to
-   * `InvokeEndpoint`). Changing it replaces the component.
+   * `InvokeEndpoint`), so changing it changes how callers address the component.
    *
    * @default - derived from the stack name and construct path (at most 63 characters)
    */
