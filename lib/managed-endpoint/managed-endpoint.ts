@@ -291,8 +291,10 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
     // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout).
     // A serverless endpoint has no deployment guardrails, so it does not inherit the topology's rollout
     // (an explicit rollout on serverless is rejected below).
-    const serverlessMode = props.mode?.kind === EndpointModeKind.SERVERLESS;
-    props = withLaneDefaults(this, props, 'ManagedEndpoint', serverlessMode ? ['artifact', 'autoscaling', 'slo'] : ['artifact', 'autoscaling', 'slo', 'rollout']);
+    // Inference components neither: they update in rolling batches of copies (pass rollingUpdate), not by the
+    // topology's blue/green traffic shifting.
+    const noGuardrails = props.mode?.kind === EndpointModeKind.SERVERLESS || props.mode?.kind === EndpointModeKind.INFERENCE_COMPONENTS;
+    props = withLaneDefaults(this, props, 'ManagedEndpoint', noGuardrails ? ['artifact', 'autoscaling', 'slo'] : ['artifact', 'autoscaling', 'slo', 'rollout']);
     const mode = props.mode;
     if (!(mode instanceof EndpointMode)) {
       throw invalid(this, 'mode', mode, 'is required', 'Pass EndpointMode.realTime(...), EndpointMode.inferenceComponents(...), EndpointMode.serverless(...) or EndpointMode.asynchronous(...).');

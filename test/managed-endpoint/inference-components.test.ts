@@ -1,7 +1,7 @@
 import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { AutoscalingPolicy, Rollout, ScalingTrigger, ServiceLevelObjective, ShadowTraffic } from '../../lib';
+import { AutoscalingPolicy, HybridTopology, Rollout, ScalingTrigger, ServiceLevelObjective, ShadowTraffic } from '../../lib';
 import {
   ComputeReservation, EndpointMode, InferenceComponentModeProps, ManagedEndpoint, ManagedEndpointProps, ModelHosting, RoutingStrategy,
 } from '../../lib/managed-endpoint';
@@ -374,6 +374,18 @@ describe('rolling updates of components: DeploymentConfig.RollingUpdatePolicy wi
     bad({ maximumBatchPercent: 10, maximumBatchCopies: 1 }, /'rollingUpdate'.*needs exactly one of maximumBatchPercent and maximumBatchCopies/);
     bad({}, /'rollingUpdate'.*needs exactly one of maximumBatchPercent and maximumBatchCopies/);
     bad({ maximumBatchPercent: 10, waitInterval: Duration.seconds(3601) }, /'rollingUpdate.waitInterval'/);
+  });
+
+  test('inside a HybridTopology with a canary rollout, a component endpoint does not inherit it (explicit rollingUpdate still applies)', () => {
+    const stack = newStack();
+    const topology = new HybridTopology(stack, 'Topo', {
+      artifact: artifact(stack), slo: slo(), rollout: Rollout.canary({ percent: 25, bakeTime: Duration.minutes(10) }), alarmStatusWidget: false,
+    });
+    new ManagedEndpoint(topology, 'Plain', { mode: icMode() });
+    new ManagedEndpoint(topology, 'Rolling', { mode: icMode(), rollingUpdate: rolling });
+    const dcs = Object.values(Template.fromStack(stack).findResources('AWS::SageMaker::InferenceComponent')).map((r: any) => r.Properties.DeploymentConfig);
+    expect(dcs.filter(d => d === undefined)).toHaveLength(1);
+    expect(dcs.filter(d => d !== undefined)[0].RollingUpdatePolicy.MaximumBatchSize).toEqual({ Type: 'CAPACITY_PERCENT', Value: 25 });
   });
 
   test('no alarm to roll back on, a final bake, and COPY_COUNT on an endpoint without components are rejected', () => {
