@@ -201,6 +201,8 @@ describe('addModel errors', () => {
     const { stack, endpoint } = icStack({ autoscaling: inFlight({ maxCapacity: 2 }) });
     expect(() => endpoint.addModel('Again', { artifact: artifact(stack), computeReservation: GPU })).toThrow(/'addModel\(Again\).artifact' \("assistant@1.4.0"\) is already served by component Test-Endpoint-InferenceComponent-/);
     expect(() => endpoint.addModel('BadName', { artifact: artifact(stack, '2.0.0'), computeReservation: GPU, componentName: 'has_underscore' })).toThrow(/'addModel\(BadName\).componentName' \("has_underscore"\) is not an inference component name/);
+    expect(() => endpoint.addModel('TooLong', { artifact: artifact(stack, '2.0.1'), computeReservation: GPU, componentName: 'a'.repeat(64) })).toThrow(/'addModel\(TooLong\).componentName'.*is not an inference component name/);
+    expect(() => endpoint.addModel('Longest', { artifact: artifact(stack, '2.0.2'), computeReservation: GPU, componentName: 'a'.repeat(63) })).not.toThrow();
     expect(() => endpoint.addModel('NoArtifact', { computeReservation: GPU } as any)).toThrow(/'addModel\(NoArtifact\).artifact'.*is required/);
     expect(() => endpoint.addModel('Cpu', { artifact: artifact(stack, '2.1.0'), computeReservation: GPU, autoscaling: new AutoscalingPolicy({ maxCapacity: 2, triggers: [ScalingTrigger.cpuUtilization(60)] }) }))
       .toThrow(/'addModel\(Cpu\).autoscaling.triggers'|autoscaling.triggers.*cpuUtilization\(60\).*cannot be rendered by ManagedEndpoint \(inference-components/);

@@ -62,17 +62,18 @@ export class ComponentFleet {
       throw invalid(this.endpoint, `${prefix}.artifact`, options.artifact, 'is required', 'Pass the ModelArtifact to serve.');
     }
     const name = options.componentName;
-    if (name !== undefined && !Token.isUnresolved(name) && !COMPONENT_NAME_RE.test(name) || (name !== undefined && name.length > 63)) {
+    if (name !== undefined && !Token.isUnresolved(name) && (!COMPONENT_NAME_RE.test(name) || name.length > 63)) {
       throw invalid(this.endpoint, `${prefix}.componentName`, name, 'is not an inference component name', 'Use letters, digits and hyphens (not at the ends), at most 63 characters.');
     }
     const policy = options.autoscaling ?? this.props.policy;
     if (options.autoscaling) { validateComponentScaling(this.endpoint, `${prefix}.autoscaling`, options.autoscaling); }
+    const { name: artifactName, version } = options.artifact;
+    const same = this.components.find(c => c.artifactName === artifactName && c.artifactVersion === version);
+    if (same) {
+      throw invalid(this.endpoint, `${prefix}.artifact`, `${artifactName}@${version}`, `is already served by component ${same.componentName}`, 'Add another version, or scale the existing component with more copies.');
+    }
     const scope = new Construct(this.endpoint, id);
     const binding = options.artifact.bind(scope, { grantee: this.props.role, target: this.props.hardware, consumer: `${scope.node.path}` });
-    const same = this.components.find(c => c.artifactName === binding.name && c.artifactVersion === binding.version);
-    if (same) {
-      throw invalid(this.endpoint, `${prefix}.artifact`, `${binding.name}@${binding.version}`, `is already served by component ${same.componentName}`, 'Add another version, or scale the existing component with more copies.');
-    }
     warnIfWeightsMayBeOverwritten(scope, binding);
     const model = this.props.createModel(scope, binding);
     const component = this.add(scope, prefix, model, binding, options.computeReservation, options.copies, policy, name);
