@@ -240,6 +240,7 @@ describe('autoscaling on copy count: sagemaker:inference-component:DesiredCopyCo
   test.each([
     ['cpuUtilization', ScalingTrigger.cpuUtilization(60), /'autoscaling.triggers' \("cpuUtilization\(60\)"\) cannot be rendered by ManagedEndpoint \(inference-components; the triggers count per copy\).*Use one of the triggers it supports: ScalingTrigger.inFlightPerInstance, ScalingTrigger.requestsPerInstance\./],
     ['gpuUtilization', ScalingTrigger.gpuUtilization(60), /cannot be rendered by ManagedEndpoint \(inference-components.*ScalingTrigger.inFlightPerInstance, ScalingTrigger.requestsPerInstance/],
+    ['kvCacheUtilization (an LLM-server signal)', ScalingTrigger.kvCacheUtilization(70), /'autoscaling.triggers'.*kvCacheUtilization.*ManagedEndpoint \(inference-components.*ScalingTrigger.inFlightPerInstance, ScalingTrigger.requestsPerInstance/],
     ['queueBacklogPerInstance', ScalingTrigger.queueBacklogPerInstance(5), /'autoscaling.triggers' \("queueBacklogPerInstance\(5\)"\) is an asynchronous-endpoint signal: inference components serve real-time requests/],
   ])('%s is rejected with the supported list', (_, trigger, message) => {
     expect(build(() => ({ autoscaling: new AutoscalingPolicy({ maxCapacity: 4, triggers: [trigger] }) }))).toThrow(message);
@@ -276,6 +277,7 @@ describe('real-time scale to zero and back', () => {
       InitialInstanceCount: 1, ManagedInstanceScaling: { Status: 'ENABLED', MinInstanceCount: 0, MaxInstanceCount: 2 },
     }));
     t.hasResourceProperties('AWS::SageMaker::InferenceComponent', { RuntimeConfig: { CopyCount: 1 } });
+    expect(endpoint.capacity).toEqual(expect.objectContaining({ minInstances: 0, maxInstances: 2, description: '0-2 × ml.g5.12xlarge, inference-components' }));
     const step = Object.entries(t.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', { Properties: { PolicyType: 'StepScaling' } }));
     expect(step).toHaveLength(1);
     expect((step[0][1] as any).Properties.StepScalingPolicyConfiguration).toEqual({
