@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -477,5 +478,25 @@ describe('real checks on a scale-to-zero endpoint hosting two versions with roll
   test('ApiContract: CreateEndpointConfig, CreateInferenceComponent, RegisterScalableTarget and PutScalingPolicy accept every property', () => {
     const r = ApiContract.validate(stack);
     expect(ApiContract.format(r.errors)).toBe('');
+  });
+
+  test('the component\'s DeploymentConfig (an UpdateInferenceComponent parameter ApiContract does not check) satisfies botocore\'s UpdateInferenceComponent model', () => {
+    const ic: any = Object.values(Template.fromStack(stack).findResources('AWS::SageMaker::InferenceComponent'))[0];
+    const request = { InferenceComponentName: 'x', RuntimeConfig: ic.Properties.RuntimeConfig, DeploymentConfig: ic.Properties.DeploymentConfig };
+    const py = [
+      'import json, sys, botocore.session',
+      'from botocore.validate import ParamValidator',
+      "m = botocore.session.get_session().get_service_model('sagemaker')",
+      "shape = m.operation_model('UpdateInferenceComponent').input_shape",
+      'r = ParamValidator().validate(json.loads(sys.stdin.read()), shape)',
+      "print(json.dumps(r.generate_report()))",
+      "p = m.shape_for('InferenceComponentRollingUpdatePolicy').members",
+      "print(p['WaitIntervalInSeconds'].metadata['max'])",
+    ].join('\n');
+    const out = spawnSync('python3', ['-c', py], { input: JSON.stringify(request), encoding: 'utf8' });
+    expect(out.stderr).toBe('');
+    const [report, maxWait] = out.stdout.trim().split('\n');
+    expect(JSON.parse(report)).toBe('');
+    expect(request.DeploymentConfig.RollingUpdatePolicy.WaitIntervalInSeconds).toBeLessThanOrEqual(Number(maxWait));
   });
 });
