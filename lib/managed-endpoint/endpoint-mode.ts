@@ -197,12 +197,13 @@ export interface AsyncModeProps extends InstanceModeOptions {
 }
 
 /**
- * The hosting mode of a {@link ManagedEndpoint}: real-time instances, serverless, or asynchronous
- * (queued) instances. Each mode takes only the props that make sense for it; a lane prop the mode
+ * The hosting mode of a {@link ManagedEndpoint}: real-time instances, real-time inference components,
+ * serverless, or asynchronous (queued) instances. Each mode takes only the props that make sense for it; a lane prop the mode
  * cannot honour (data capture on serverless, a queue trigger on real-time, ...) is a LaneValidationError.
  *
  * @example
  * EndpointMode.realTime({ instanceType: 'ml.g5.xlarge' });
+ * EndpointMode.inferenceComponents({ instanceType: 'ml.g5.12xlarge', maxInstanceCount: 2, computeReservation: { acceleratorCount: 1, memorySize: Size.gibibytes(16) } });
  * EndpointMode.serverless({ memorySize: Size.gibibytes(4), maxConcurrency: 20, provisionedConcurrency: 2 });
  * EndpointMode.asynchronous({ instanceType: 'ml.g5.2xlarge', successTopic, errorTopic });
  */

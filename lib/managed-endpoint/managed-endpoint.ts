@@ -210,8 +210,10 @@ export interface ManagedEndpointProps {
 }
 
 /**
- * A SageMaker endpoint serving one {@link ModelArtifact}: real-time, serverless (with provisioned
- * concurrency) or asynchronous (S3 outputs, SNS notifications, backlog scaling and scale to zero).
+ * A SageMaker endpoint serving one {@link ModelArtifact}: real-time, real-time inference components (several
+ * models or versions on one fleet, copy-count scaling, scale to zero; see {@link ManagedEndpoint.addModel}),
+ * serverless (with provisioned concurrency) or asynchronous (S3 outputs, SNS notifications, backlog scaling and
+ * scale to zero).
  * It renders the shared {@link AutoscalingPolicy} into Application Auto Scaling, a {@link Rollout}
  * into deployment guardrails with alarm rollback, {@link ShadowTraffic} into a shadow variant, and
  * the {@link ServiceLevelObjective} into the alarms those roll back on. The execution role may do
