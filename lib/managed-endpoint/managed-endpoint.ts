@@ -78,12 +78,15 @@ export interface ManagedEndpointProps {
   /**
    * Capacity bounds and triggers. Real-time and async scale instances
    * (`sagemaker:variant:DesiredInstanceCount`); serverless scales provisioned concurrency
-   * (`sagemaker:variant:DesiredProvisionedConcurrency`).
+   * (`sagemaker:variant:DesiredProvisionedConcurrency`); inference components scale the copies of each component
+   * (`sagemaker:inference-component:DesiredCopyCount`, the triggers count per copy; `scaleToZero` allowed).
    *
-   * Requests per instance is rendered as `SageMakerVariantInvocationsPerInstance`, which SageMaker
-   * counts per MINUTE: the target becomes requests/second × 60.
+   * Requests per instance is rendered as `SageMakerVariantInvocationsPerInstance` (per copy:
+   * `SageMakerInferenceComponentInvocationsPerCopy`), which SageMaker counts per MINUTE: the target becomes
+   * requests/second × 60.
    *
-   * @default - real-time and async: one instance, no scaling; serverless: no provisioned-concurrency scaling
+   * @default - real-time and async: one instance, no scaling; inference components: one copy each, no scaling;
+   *   serverless: no provisioned-concurrency scaling
    */
   readonly autoscaling?: AutoscalingPolicy;
 
