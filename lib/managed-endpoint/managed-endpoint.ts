@@ -354,6 +354,7 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
     this.cfnEndpointConfig = createEndpointConfig(this, {
       mode, policy, variantName: this.variantName, model: this.cfnModel, initialCount, shadow: props.shadow, shadowModel,
       dataCapture: props.dataCapture, storage, role: this.role, nag: this.nag, routingStrategy,
+      vpcConfig: network.vpcConfig, networkIsolation: props.networkIsolation,
     });
     grantLogsAndMetrics(this, props.endpointName, this.role, this.nag);
     this.cfnEndpoint = this.createEndpoint(policy);

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AutoscalingPolicy, HybridTopology, Rollout, ScalingTrigger, ServiceLevelObjective, ShadowTraffic } from '../../lib';
 import {
   ComputeReservation, EndpointMode, InferenceComponentModeProps, ManagedEndpoint, ManagedEndpointProps, ModelHosting, RoutingStrategy,
@@ -402,6 +403,34 @@ describe('rolling updates of components: DeploymentConfig.RollingUpdatePolicy wi
       artifact: artifact(stack), mode: EndpointMode.realTime({ instanceType: 'ml.m5.large' }), slo: slo(),
       rollingUpdate: { maximumBatchCopies: 1, waitInterval: Duration.minutes(1) },
     })).toThrow(/'rollingUpdate.maximumBatchCopies' \(1\) applies to inference components only/);
+  });
+});
+
+describe('VPC and network isolation: on the endpoint configuration (the variant has no model) and on each model', () => {
+  test('an inference-component endpoint in a VPC renders VpcConfig and EnableNetworkIsolation on the configuration; a real-time one does not', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'm', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    new ManagedEndpoint(stack, 'Endpoint', {
+      artifact: artifact(stack), mode: icMode(), vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, networkIsolation: true,
+    });
+    const t = Template.fromStack(stack);
+    const config = only(t, 'AWS::SageMaker::EndpointConfig').Properties;
+    const model = only(t, 'AWS::SageMaker::Model').Properties;
+    expect(config.EnableNetworkIsolation).toBe(true);
+    expect(config.VpcConfig).toEqual(model.VpcConfig);
+    expect(config.VpcConfig.Subnets).toHaveLength(2);
+    expect(model.EnableNetworkIsolation).toBe(true);
+    const r = NagCheck.check(stack);
+    expect([...r.errors, ...r.warnings].map(f => `${f.resourcePath} ${f.ruleId}`).filter(f => f.startsWith('Test/Endpoint/'))).toEqual([]);
+
+    const rt = newStack();
+    const rtVpc = new ec2.Vpc(rt, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'm', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    new ManagedEndpoint(rt, 'Endpoint', {
+      artifact: artifact(rt), mode: EndpointMode.realTime({ instanceType: 'ml.m5.large' }), vpc: rtVpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, networkIsolation: true,
+    });
+    const rtConfig = only(Template.fromStack(rt), 'AWS::SageMaker::EndpointConfig').Properties;
+    expect(rtConfig.VpcConfig).toBeUndefined();
+    expect(rtConfig.EnableNetworkIsolation).toBeUndefined();
   });
 });
 

@@ -30,6 +30,9 @@ export interface EndpointConfigParts {
   readonly nag: EndpointNagNotes;
   /** `RoutingConfig.RoutingStrategy` of real-time instance variants (not serverless, not async). */
   readonly routingStrategy: string;
+  /** The containers' VPC and isolation: on the configuration too for inference components (no model on the variant). */
+  readonly vpcConfig?: sagemaker.CfnModel.VpcConfigProperty;
+  readonly networkIsolation?: boolean;
 }
 
 /** The `CfnEndpointConfig` (construct ID `EndpointConfig`). */
@@ -48,6 +51,9 @@ export function createEndpointConfig(scope: Construct, parts: EndpointConfigPart
   return new sagemaker.CfnEndpointConfig(scope, 'EndpointConfig', {
     // Inference components: the configuration names the role (the variant has no model to take it from).
     executionRoleArn: components ? parts.role.roleArn : undefined,
+    // ... and its VPC and network isolation (each component's model carries them as well).
+    vpcConfig: components ? parts.vpcConfig : undefined,
+    enableNetworkIsolation: components && parts.networkIsolation ? true : undefined,
     productionVariants: [primaryVariant],
     shadowProductionVariants: shadowVariant ? [shadowVariant] : undefined,
     kmsKeyId: storage.volumeKeyAllowed ? storage.encryptionKey?.keyArn : undefined,
