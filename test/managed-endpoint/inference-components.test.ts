@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { Duration, Size, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -164,6 +164,21 @@ describe('compute reservation: checked against one instance of the mode\'s type'
     expect(mode({ minInstanceCount: 2, maxInstanceCount: 1 })).toThrow(/'minInstanceCount' \(2\) must be less than or equal to 'maxInstanceCount' \(1\)/);
     expect(mode({ minInstanceCount: 1, maxInstanceCount: 1 })).not.toThrow();
     expect(mode({ instanceType: 'g5.xlarge' })).toThrow(/is not a SageMaker hosting instance type/);
+  });
+});
+
+describe('tokens are unknown: rendered as given, the checks that need them skipped', () => {
+  test('a CfnParameter instance type and max instance count', () => {
+    const stack = newStack();
+    const type = new CfnParameter(stack, 'Type', { default: 'ml.g5.12xlarge' }).valueAsString;
+    const max = new CfnParameter(stack, 'Max', { type: 'Number', default: 2 }).valueAsNumber;
+    new ManagedEndpoint(stack, 'Endpoint', {
+      artifact: artifact(stack), mode: EndpointMode.inferenceComponents({ instanceType: type, maxInstanceCount: max, computeReservation: { memorySize: Size.gibibytes(300) } }),
+      autoscaling: inFlight({ maxCapacity: 100 }),
+    });
+    const variant = only(Template.fromStack(stack), 'AWS::SageMaker::EndpointConfig').Properties.ProductionVariants[0];
+    expect(variant.InstanceType).toEqual({ Ref: 'Type' });
+    expect(variant.ManagedInstanceScaling).toEqual({ Status: 'ENABLED', MinInstanceCount: 1, MaxInstanceCount: { Ref: 'Max' } });
   });
 });
 
