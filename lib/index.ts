@@ -32,9 +32,11 @@ export type {
   ImageAdmissionPolicyOptions, ModelServerProps, ScalingBehavior, ScalingBehaviorPolicy, ScalingBehaviorRules, ServedModel, ServingAutoscalerProps,
   ServingMetricQueries, TritonModelConfigProps, TritonTensor,
 } from './gpu-cluster';
-export { ProvisionedConcurrencyStatistic, WarmServerlessFunction } from './serverless';
+export { ServingRuntime, ServingRuntimeKind } from './gpu-cluster';
+export type { ModelCacheOptions, TritonWarmup, VllmServerOptions } from './gpu-cluster';
+export { ProvisionedConcurrencyStatistic, WarmMode, WarmModeKind, WarmServerlessFunction } from './serverless';
 export type {
-  IWarmServerlessFunction, WarmServerlessFunctionAttributes, WarmServerlessFunctionProps,
+  IWarmServerlessFunction, ProvisionedConcurrencyWarmModeOptions, SnapStartWarmModeOptions, WarmServerlessFunctionAttributes, WarmServerlessFunctionProps,
 } from './serverless';
 export { InFlightJobHandling, QueueDrainedWorkers } from './batch-workers';
 export type { QueueDrainedWorkersProps } from './batch-workers';

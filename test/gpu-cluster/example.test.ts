@@ -5,7 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cdk8s from 'cdk8s';
 import { createGpuClusterStack } from '../../examples/gpu-cluster';
-import { createGpuServingChart } from '../../examples/gpu-cluster/chart';
+import { createGpuServingChart, createLlmServingChart } from '../../examples/gpu-cluster/chart';
 import { GpuClusterService } from '../../lib/gpu-cluster';
 import { CfnLint, KubernetesSchema, NagCheck } from '../../lib/testing';
 
@@ -16,6 +16,8 @@ let template: Template;
 let service: GpuClusterService;
 let standaloneYaml: string;
 let standaloneObjects: any[];
+let llmYaml: string;
+let llmObjects: any[];
 beforeAll(() => {
   stack = createGpuClusterStack(new App(), 'GpuClusterExample');
   template = Template.fromStack(stack);
@@ -23,9 +25,12 @@ beforeAll(() => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gpu-cluster-example-'));
   const app = new cdk8s.App({ outdir });
   createGpuServingChart(app);
+  createLlmServingChart(app);
   app.synth();
   standaloneYaml = fs.readFileSync(path.join(outdir, 'recsys.k8s.yaml'), 'utf-8');
   standaloneObjects = cdk8s.Yaml.load(path.join(outdir, 'recsys.k8s.yaml'));
+  llmYaml = fs.readFileSync(path.join(outdir, 'assistant.k8s.yaml'), 'utf-8');
+  llmObjects = cdk8s.Yaml.load(path.join(outdir, 'assistant.k8s.yaml'));
 });
 
 test('serves the fp16 GPU build with Triton dynamic batching, scales on in-flight requests with a warm buffer and pre-warms the flash sale', () => {
@@ -60,6 +65,28 @@ test('every manifest (EKS chart and standalone YAML) validates against the Kuber
     expect(kinds.filter(k => k.startsWith(`${kind} @kubernetes-models/`)).length).toBe(2);
   }
   expect(result.objects.every(o => o.schemaModule !== undefined)).toBe(true);
+});
+
+test('the LLM example serves vLLM from the node cache and scales on waiting requests and the KV cache', () => {
+  const deployment = llmObjects.find((o: any) => o.kind === 'Deployment');
+  const server = deployment.spec.template.spec.containers[0];
+  expect(server.command).toEqual([
+    'python3', '-m', 'vllm.entrypoints.openai.api_server', '--model=/models/assistant/1', '--served-model-name=assistant', '--host=0.0.0.0', '--port=8000',
+    '--tensor-parallel-size=1', '--gpu-memory-utilization=0.9', '--max-model-len=8192', '--max-num-seqs=64', '--enable-prefix-caching',
+  ]);
+  expect(server.volumeMounts).toEqual(expect.arrayContaining([{ name: 'model-cache', mountPath: '/models/assistant/1', subPath: 'assistant/3.1.0-unverified', readOnly: true }]));
+  const so = llmObjects.find((o: any) => o.kind === 'ScaledObject');
+  expect(so.spec.triggers.map((t: any) => [t.name, t.metadata.query, t.metadata.threshold])).toEqual([
+    ['requests-waiting-per-pod', 'sum(vllm:num_requests_waiting{namespace="assistant",service="assistant"})', '3'],
+    ['kv-cache-utilization', 'avg(vllm:kv_cache_usage_perc{namespace="assistant",service="assistant"}) * 100', '63.75'],
+  ]);
+  const result = KubernetesSchema.validateManifests(JSON.stringify(llmObjects));
+  expect(KubernetesSchema.format(result.problems)).toBe('');
+  expect(result.objects.every(o => o.schemaModule !== undefined)).toBe(true);
+});
+
+test('the LLM chart matches the snapshot', () => {
+  expect(llmYaml).toMatchSnapshot();
 });
 
 test('the stack matches the snapshot', () => {
