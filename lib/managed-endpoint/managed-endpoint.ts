@@ -53,6 +53,7 @@ import { createShadowModel, SHADOW_VARIANT } from './private/shadow';
 import { RollingUpdateOptions } from './rolling-update';
 import { InferenceComponentOptions, ModelComponent, RoutingStrategy } from './inference-component';
 import { ComponentFleet } from './private/component-fleet';
+import { componentLeadTime } from './private/component-lead-time';
 import { componentInstanceOf, validateComponentMode, validateComponentRollout } from './private/inference-components';
 import { routingStrategyOf } from './private/mode-features';
 
@@ -525,7 +526,8 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
    * on-demand capacity), step by step with the source of each figure. See the README, "Scale-out lead time".
    */
   public get scaleOutLeadTime(): ScaleOutLeadTime {
-    return endpointLeadTime(this.mode, this.policy);
+    // Inference components: from demand to a new copy (private/component-lead-time.ts).
+    return this.fleet ? componentLeadTime(this.mode, this.policy) : endpointLeadTime(this.mode, this.policy);
   }
 
   /**

@@ -3,7 +3,7 @@ import { CfnParameter, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { AutoscalingPolicy, HybridTopology, Rollout, ScalingTrigger, ServiceLevelObjective, ShadowTraffic } from '../../lib';
+import { AutoscalingPolicy, DynamicBatching, HybridTopology, Rollout, ScalingTrigger, ServiceLevelObjective, ShadowTraffic } from '../../lib';
 import {
   ComputeReservation, EndpointMode, InferenceComponentModeProps, ManagedEndpoint, ManagedEndpointProps, ModelHosting, RoutingStrategy,
 } from '../../lib/managed-endpoint';
@@ -313,6 +313,21 @@ describe('real-time scale to zero and back', () => {
     expect(Object.keys(t.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', { Properties: { PolicyType: 'StepScaling' } }))).toHaveLength(0);
   });
 
+  test('scaleOutLeadTime states the wake-up path step by step: alarm 1 min + activity + instance launch + model load', () => {
+    const zero = icStack({ autoscaling: inFlight({ scaleToZero: true }) }).endpoint.scaleOutLeadTime;
+    expect(zero.steps.map(s => s.step)).toEqual([
+      expect.stringMatching(/^no-capacity alarm \(NoCapacityInvocationFailures, 1 × 1 min; the requests that wake the component fail\)/),
+      'scaling activity (DesiredCopyCount)',
+      expect.stringMatching(/^instance launch by managed instance scaling \(ml.g5.12xlarge/),
+      'model download + load into the new copy',
+    ]);
+    expect(zero.total.toSeconds()).toBe(60 + 10 + 240 + 120);
+    expect(zero.steps[2].source).toMatch(/takes several minutes/);
+    expect(icStack({ autoscaling: inFlight() }).endpoint.scaleOutLeadTime.total.toSeconds()).toBe(30 + 10 + 240 + 120);
+    expect(icStack({ autoscaling: new AutoscalingPolicy({ maxCapacity: 4, triggers: [ScalingTrigger.requestsPerInstance(2)] }) }).endpoint.scaleOutLeadTime.total.toSeconds()).toBe(180 + 10 + 240 + 120);
+    expect(icStack().endpoint.scaleOutLeadTime.total.toSeconds()).toBe(240 + 120);
+  });
+
   test('scale to zero on a real-time variant WITHOUT inference components is a LaneValidationError that points to inference components', () => {
     const stack = newStack();
     expect(() => new ManagedEndpoint(stack, 'Endpoint', {
@@ -454,6 +469,7 @@ describe('lane props inference components cannot take', () => {
     expect(build(s => ({ shadow: ShadowTraffic.mirror(artifact(s, '1.5.0'), 10) }))).toThrow(/'shadow' \("assistant@1.5.0"\) is not available with inference components.*endpoint.addModel/);
     expect(build(() => ({ dataCapture: { samplingPercent: 10 } }))).toThrow(/'dataCapture' \("10% sampling"\) is not rendered for inference components by this lane/);
     expect(build(() => ({ hosting: ModelHosting.MULTI_MODEL }))).toThrow(/'hosting' \("MULTI_MODEL"\) is not supported with inference components/);
+    expect(build(() => ({ dynamicBatching: new DynamicBatching({ maxBatchSize: 8, maxQueueDelay: Duration.millis(5) }) }))).toThrow(/dynamicBatching.*ManagedEndpoint \(inference-components\)/);
   });
 });
 
