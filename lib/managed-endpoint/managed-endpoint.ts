@@ -400,7 +400,8 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
     if (components) {
       this.fleet = new ComponentFleet(this, {
         mode, instance: componentInstance, hardware: target, policy: policy!, role: this.role, slo: props.slo, rollout: rolloutProps,
-        endpointName: this.endpointName, variantName: this.variantName, laneSloAlarms: this.sloAlarms,
+        endpointName: this.endpointName, variantName: this.variantName,
+        laneSloAlarms: this.sloAlarms, laneObjectives: this.serviceLevelObjectives, laneBurnRateAlarms: this.sloBurnRateAlarms,
         createModel: (scope, binding) => createModel(scope, 'Model', binding, resolveHosting(this, mode, props, binding), props, this.role, network.vpcConfig),
       });
       this.fleet.addPrimary(this.cfnModel, this.binding);

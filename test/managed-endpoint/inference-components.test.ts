@@ -385,6 +385,9 @@ describe('rolling updates of components: DeploymentConfig.RollingUpdatePolicy wi
       expect(dc.AutoRollbackConfiguration.Alarms).toEqual([...own, { AlarmName: 'app-bad' }]);
     }
     expect(endpoint.sloAlarms).toHaveLength(4);
+    // The pages of each component's SLO (Application Signals objectives, burn-rate alarms) are listed on the lane too.
+    expect(endpoint.serviceLevelObjectives).toHaveLength(4);
+    expect(endpoint.sloBurnRateAlarms).toHaveLength(8);
   });
 
   test.each([

@@ -1,4 +1,5 @@
 import { Tags, Token } from 'aws-cdk-lib';
+import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
@@ -37,8 +38,10 @@ export interface ComponentFleetProps {
   readonly variantName: string;
   /** A `CfnModel` with id `Model` under `scope` serving `binding` (the lane's container, environment and VPC). */
   readonly createModel: (scope: Construct, binding: ModelArtifactBinding) => sagemaker.CfnModel;
-  /** The lane's `sloAlarms`: each component's alarms are appended. */
+  /** The lane's `sloAlarms`, `serviceLevelObjectives` and `sloBurnRateAlarms`: each component's are appended. */
   readonly laneSloAlarms: cloudwatch.IAlarm[];
+  readonly laneObjectives: applicationsignals.CfnServiceLevelObjective[];
+  readonly laneBurnRateAlarms: cloudwatch.IAlarm[];
 }
 
 /** The endpoint's components, in the order they were added. */
@@ -91,11 +94,13 @@ export class ComponentFleet {
     const copies = initialCopies(this.endpoint, `${prop}.copies`, copiesGiven, policy);
     this.demands.push({ prop: `${prop}.computeReservation`, reservation, copies, maxCopies: policy.maxCapacity });
     checkFleet(this.endpoint, p.mode, p.instance, this.demands);
-    const component = createComponent(scope, p.mode, {
+    const { component, objectives, burnRateAlarms } = createComponent(scope, p.mode, {
       model, artifactName: binding.name, artifactVersion: binding.version, reservation, copies, policy, componentName,
       endpointName: p.endpointName, variantName: p.variantName, endpointPath: this.endpoint.node.path, role: p.role, slo: p.slo, rollout: p.rollout,
     });
     p.laneSloAlarms.push(...component.sloAlarms);
+    p.laneObjectives.push(...objectives);
+    p.laneBurnRateAlarms.push(...burnRateAlarms);
     this.components.push(component);
     return component;
   }

@@ -1,4 +1,5 @@
 import { Names, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
@@ -257,7 +258,7 @@ export interface ComponentParts {
  * the name, and the resource's Ref is its ARN), `Slo*` alarms on its metrics, its DeploymentConfig and
  * copy-count scaling.
  */
-export function createComponent(scope: Construct, mode: EndpointMode, parts: ComponentParts): ModelComponent {
+export function createComponent(scope: Construct, mode: EndpointMode, parts: ComponentParts): RenderedComponent {
   const ic = new sagemaker.CfnInferenceComponent(scope, 'InferenceComponent', {
     endpointName: parts.endpointName,
     variantName: parts.variantName,
@@ -278,14 +279,25 @@ export function createComponent(scope: Construct, mode: EndpointMode, parts: Com
   if (policyNode) { ic.node.addDependency(policyNode); }
   const scalableTarget = renderComponentScaling(scope, ic, componentName, parts.policy);
   return {
-    componentName,
-    artifactName: parts.artifactName,
-    artifactVersion: parts.artifactVersion,
-    cfnModel: parts.model,
-    cfnInferenceComponent: ic,
-    scalableTarget,
-    sloAlarms,
+    component: {
+      componentName,
+      artifactName: parts.artifactName,
+      artifactVersion: parts.artifactVersion,
+      cfnModel: parts.model,
+      cfnInferenceComponent: ic,
+      scalableTarget,
+      sloAlarms,
+    },
+    objectives: slo?.objectives ?? [],
+    burnRateAlarms: slo?.burnRateAlarms ?? [],
   };
+}
+
+/** A component and the SLO resources that page (the lane lists them with its own). */
+export interface RenderedComponent {
+  readonly component: ModelComponent;
+  readonly objectives: applicationsignals.CfnServiceLevelObjective[];
+  readonly burnRateAlarms: cloudwatch.IAlarm[];
 }
 
 function renderReservation(r: ComputeReservation): sagemaker.CfnInferenceComponent.InferenceComponentComputeResourceRequirementsProperty {
