@@ -26,11 +26,13 @@ export type {
 export {
   AdmissionController, GpuClusterService, GpuServingChart, KubernetesRolloutMode, KubernetesScalingEngine, ModelServer, ServingAutoscaler,
   TritonInstanceKind, TritonModelConfig, WorkloadIdentity,
+  GpuCapacityType, GpuNodeProvisioning, GpuNodeProvisioningKind, KarpenterAmiFamily,
 } from './gpu-cluster';
 export type {
   AutoscalerTarget, GatewayParentRef, GpuClusterServiceProps, GpuNodeGroupOptions, GpuServingChartProps, GpuServingOptions, GpuToleration,
   ImageAdmissionPolicyOptions, ModelServerProps, ScalingBehavior, ScalingBehaviorPolicy, ScalingBehaviorRules, ServedModel, ServingAutoscalerProps,
   ServingMetricQueries, TritonModelConfigProps, TritonTensor,
+  AutoModeProvisioningOptions, GpuDisruptionWindow, GpuNodePoolOptions, KarpenterProvisioningOptions,
 } from './gpu-cluster';
 export { ServingRuntime, ServingRuntimeKind } from './gpu-cluster';
 export type { ModelCacheOptions, TritonWarmup, VllmServerOptions } from './gpu-cluster';

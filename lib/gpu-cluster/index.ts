@@ -19,3 +19,5 @@ export type { GpuServingChartProps } from './gpu-serving-chart';
 export type { GpuNodeGroupOptions } from './gpu-node-group-options';
 export { GpuClusterService } from './gpu-cluster-service';
 export type { GpuClusterServiceProps } from './gpu-cluster-service';
+export { GpuCapacityType, GpuNodeProvisioning, GpuNodeProvisioningKind, KarpenterAmiFamily } from './gpu-node-provisioning';
+export type { AutoModeProvisioningOptions, GpuDisruptionWindow, GpuNodePoolOptions, KarpenterProvisioningOptions } from './gpu-node-provisioning';

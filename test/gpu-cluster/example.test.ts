@@ -8,6 +8,7 @@ import { createGpuClusterStack } from '../../examples/gpu-cluster';
 import { createGpuServingChart, createLlmServingChart } from '../../examples/gpu-cluster/chart';
 import { GpuClusterService } from '../../lib/gpu-cluster';
 import { CfnLint, KubernetesSchema, NagCheck } from '../../lib/testing';
+import { crdProblems } from './karpenter-crd';
 
 // GIVEN the example stack (recommendation model, 1,000 RPS midday, 5x flash sale) and the same
 // model as a standalone chart, each built once for every check
@@ -47,12 +48,34 @@ test('serves the fp16 GPU build with Triton dynamic batching, scales on in-fligh
   template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'keda', Namespace: 'keda' });
   template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'recsys', ServiceAccount: 'recsys' });
   // The applied manifest is the chart: every object kind of it, on the example's cluster.
-  const applied = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource', { Properties: { ClusterName: 'recsys-gpu' } })) as any[];
+  const applied = Object.entries(template.findResources('Custom::AWSCDK-EKS-KubernetesResource', { Properties: { ClusterName: 'recsys-gpu' } }))
+    .filter(([id]) => id.startsWith('RecsysManifests')).map(([, r]) => r) as any[];
   expect(applied.length).toBe(1);
   const text = JSON.stringify(applied[0].Properties.Manifest);
   for (const kind of ['Namespace', 'Deployment', 'ScaledObject', 'Rollout', 'AnalysisTemplate', 'HTTPRoute', 'ServiceMonitor', 'PrometheusRule']) {
     expect(text).toContain(`\\"kind\\":\\"${kind}\\"`);
   }
+});
+
+test('GPU nodes come from the cluster\'s Karpenter: a NodePool (g5/g6, on-demand and Spot, no disruption during the sale) and an EC2NodeClass for its node role, schema-valid', () => {
+  const [, resource] = Object.entries(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')).find(([id]) => id.includes('KarpenterSetupNodePool'))! as [string, any];
+  const [nodeClass, nodePool] = JSON.parse(resource.Properties.Manifest);
+  expect(nodeClass.spec.role).toBe('KarpenterNodeRole-recsys-gpu');
+  expect(nodeClass.spec.subnetSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': 'recsys-gpu' } }]);
+  expect(nodePool.spec.template.spec.requirements.slice(0, 2)).toEqual([
+    { key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: ['g5', 'g6'] },
+    { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand', 'spot'] },
+  ]);
+  // 40 pods at the flash sale's peak + 1 surge pod, 1 GPU each.
+  expect(nodePool.spec.limits).toEqual({ 'nvidia.com/gpu': 41 });
+  expect(nodePool.spec.disruption.budgets).toEqual([{ nodes: '10%' }, { nodes: '0', schedule: '0 15 * * 3', duration: '3h' }]);
+  // No Karpenter install on the imported cluster, but the device plugin for its AL2023 nodes.
+  expect(JSON.stringify(template.findResources('Custom::AWSCDK-EKS-HelmChart'))).not.toContain('"Chart":"karpenter"');
+  template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'nvidia-device-plugin' });
+  const result = KubernetesSchema.validateManifests(JSON.stringify([nodeClass, nodePool]));
+  expect(KubernetesSchema.format(result.problems)).toBe('');
+  expect([...crdProblems(nodeClass), ...crdProblems(nodePool)]).toEqual([]);
+  expect(service.scaleOutLeadTime.total.toSeconds()).toBe(15 + 30 + 10 + 90 + 20 + 60 + 20 + 30);
 });
 
 test('every manifest (EKS chart and standalone YAML) validates against the Kubernetes and CRD schemas, with no unknown fields', () => {
