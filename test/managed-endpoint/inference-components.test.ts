@@ -472,7 +472,7 @@ describe('lane props inference components cannot take', () => {
     expect(build(s => ({ shadow: ShadowTraffic.mirror(artifact(s, '1.5.0'), 10) }))).toThrow(/'shadow' \("assistant@1.5.0"\) is not available with inference components.*endpoint.addModel/);
     expect(build(() => ({ dataCapture: { samplingPercent: 10 } }))).toThrow(/'dataCapture' \("10% sampling"\) is not rendered for inference components by this lane/);
     expect(build(() => ({ hosting: ModelHosting.MULTI_MODEL }))).toThrow(/'hosting' \("MULTI_MODEL"\) is not supported with inference components/);
-    expect(build(() => ({ dynamicBatching: new DynamicBatching({ maxBatchSize: 8, maxQueueDelay: Duration.millis(5) }) }))).toThrow(/dynamicBatching.*ManagedEndpoint \(inference-components\)/);
+    expect(build(() => ({ dynamicBatching: new DynamicBatching({ maxBatchSize: 8, maxQueueDelay: Duration.millis(5) }) }))).toThrow(/'dynamicBatching' .* cannot be rendered by ManagedEndpoint \(unknown container\)/);
   });
 });
 
