@@ -122,7 +122,9 @@ export class CapacityLagPublisher extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
       code: lambda.Code.fromInline(CAPACITY_LAG_HANDLER),
-      role: this.role,
+      // The role by ARN (immutable): aws-cdk-lib would add a DependsOn on the Role next to its GetAtt (cfn-lint
+      // W3005); the function waits for the role's policy explicitly below.
+      role: iam.Role.fromRoleArn(this, 'RoleRef', this.role.roleArn, { mutable: false }),
       logGroup,
       memorySize: 128,
       timeout: Duration.seconds(30),
@@ -138,6 +140,7 @@ export class CapacityLagPublisher extends Construct {
       retryAttempts: 0,
       maxEventAge: Duration.minutes(1),
     });
+    this.function.node.addDependency(this.role.node.findChild('DefaultPolicy'));
     new events.Rule(this, 'Schedule', {
       schedule: events.Schedule.rate(Duration.minutes(1)),
       description: `Capacity lag of ${scope.node.path}`,
