@@ -31,7 +31,8 @@ export function modelFromConstructs(stacks: Stack[], charts: ChartLike[] = []): 
   const model = readStack(stacks.map(templateInput), manifests);
   const statements = [...stacks, ...charts].flatMap(root => laneStatements(root as unknown as IConstruct));
   if (statements.length === 0) { return model; }
-  return { ...model, lanes: model.lanes.map(l => withStatements(l, statements)) };
+  const chartPaths = charts.map(c => c.node.path);
+  return { ...model, lanes: model.lanes.map(l => withStatements(l, statements, chartPaths)) };
 }
 
 /** What one lane construct states (duck-typed: lanes may not declare it yet). */
@@ -76,13 +77,14 @@ function readLeadTime(l: any): LaneLeadTimeSpec | undefined {
  * is its construct's path or below), or, for a Kubernetes lane (path `<chart>/<namespace>/<name>`), of the
  * only stating construct in its chart.
  */
-function withStatements(lane: LaneSpec, statements: LaneStatement[]): LaneSpec {
-  const containing = statements.filter(s => lane.path === s.path || lane.path.startsWith(`${s.path}/`)).sort((a, b) => b.path.length - a.path.length);
-  let s = containing[0];
-  if (!s) {
-    const chart = lane.path.split('/')[0];
-    const inChart = statements.filter(x => x.path === chart || x.path.startsWith(`${chart}/`));
-    s = inChart.length === 1 ? inChart[0] : undefined as unknown as LaneStatement;
+function withStatements(lane: LaneSpec, statements: LaneStatement[], chartPaths: string[]): LaneSpec {
+  const within = (p: string, root: string) => p === root || p.startsWith(`${root}/`);
+  const containing = statements.filter(s => within(lane.path, s.path)).sort((a, b) => b.path.length - a.path.length);
+  let s: LaneStatement | undefined = containing[0];
+  const chart = chartPaths.filter(c => within(lane.path, c)).sort((a, b) => b.length - a.length)[0];
+  if (!s && chart !== undefined) {
+    const inChart = statements.filter(x => within(x.path, chart));
+    s = inChart.length === 1 ? inChart[0] : undefined;
   }
   if (!s) { return lane; }
   return { ...lane, batching: s.batching ?? lane.batching, leadTime: s.leadTime ?? lane.leadTime };

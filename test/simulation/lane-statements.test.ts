@@ -1,0 +1,197 @@
+import * as path from 'path';
+import { Duration } from 'aws-cdk-lib';
+import { DynamicBatching, ScaleOutLeadTime } from '../../lib/core';
+import { lagSummary, profileFor, simulate } from '../../lib/simulation/engine';
+import { modelFromConstructs } from '../../lib/simulation/from-construct';
+import { arrivalFor, MODELLED_SEPARATELY } from '../../lib/simulation/lane-statements';
+import { ARRIVAL_SECONDS } from '../../lib/simulation/platform';
+import { oracle } from '../../lib/simulation/references';
+import { runScenario, toJson, toText } from '../../lib/simulation/report';
+import { EXAMPLE_PROFILES } from '../../lib/simulation/seed';
+import { LaneLeadTimeSpec } from '../../lib/simulation/stack-model';
+import { lane, model, piecewiseTrace, target, tt } from './helpers';
+
+/**
+ * Issue 19: what lanes state (dynamicBatching, scaleOutLeadTime) reaches the simulator; the capacity lag
+ * (metricCapacityLag: asked for minus in service) is reported per lane.
+ */
+const ENDPOINT = { requestsPerSecondAtSlo: 12, latencyAtSloMs: 250, concurrency: 4, pricePerInstanceHour: 0.23 };
+const BATCHING = { maxBatchSize: 16, maxQueueDelayMs: 20, throughputGainPercent: 40 };
+const LEAD: LaneLeadTimeSpec = {
+  totalSeconds: 480,
+  steps: [
+    { step: 'alarm evaluation (3 of 3 one-minute datapoints)', seconds: 180, source: 'AAS target tracking alarms' },
+    { step: 'instance launch', seconds: 240, source: 'https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling.html' },
+    { step: 'model load', seconds: 60, source: 'measured' },
+  ],
+};
+
+describe('dynamic batching in the simulator', () => {
+  // In-flight target tracking (high resolution), 2-40 instances, a 2-hour trace: 40 -> 150 -> 40 RPS.
+  const scaled = (batching?: typeof BATCHING) => lane({
+    initialCapacity: 4, batching,
+    scalableTargets: [target({ minCapacity: 2, maxCapacity: 40, targetTracking: [tt({ predefined: 'SageMakerVariantConcurrentRequestsPerModelHighResolution', targetValue: 3, scaleOutCooldown: 60, scaleInCooldown: 300 })] })],
+  });
+  const trace = piecewiseTrace([[1800, 40], [3600, 150], [1800, 40]]);
+  const FIVE_MS = { ...BATCHING, maxQueueDelayMs: 5 };
+  const plain = simulate(model(scaled()), trace, { profiles: { default: ENDPOINT } });
+  const batched = simulate(model(scaled(FIVE_MS)), trace, { profiles: { default: ENDPOINT } });
+
+  test('a lane stating +40% throughput runs fewer instance-hours at the same SLO minutes', () => {
+    // Measured: 94.17% of minutes both; 19.84 -> 17.24 instance-hours (0.87x). The emitted trigger still tracks
+    // 3 in flight per instance: a faster instance holds fewer in flight, so the fleet shrinks less than 1/1.4.
+    expect(plain.sloMinutesPercent).toBeGreaterThan(90);
+    expect(batched.sloMinutesPercent).toBeGreaterThanOrEqual(plain.sloMinutesPercent);
+    expect(batched.instanceHours).toBeLessThan(plain.instanceHours * 0.9);
+    expect(batched.instanceHours).toBeGreaterThan(plain.instanceHours / 1.4);
+    expect(batched.lanes[0].batching).toEqual({ gainPercent: 40, queueDelayMs: 5, measuredWithBatching: false });
+    expect(plain.lanes[0].batching).toEqual({ gainPercent: 0, queueDelayMs: 0, measuredWithBatching: false });
+  });
+
+  test('the oracle (capacity the SLO needs) falls toward 1/1.4 = 0.71 (measured 0.82: whole instances, the 5 ms out of the budget)', () => {
+    const o = (b?: typeof BATCHING) => oracle(model(scaled(b)), trace, { profiles: { default: ENDPOINT } }).instanceHours;
+    expect(o(FIVE_MS) / o()).toBeGreaterThan(1 / 1.4);
+    expect(o(FIVE_MS) / o()).toBeLessThan(0.85);
+  });
+
+  test('the profile: throughput × 1.4, the same latency at the SLO, the delay kept apart', () => {
+    const p = profileFor(scaled(BATCHING), { default: ENDPOINT });
+    expect(p.requestsPerSecondAtSlo).toBeCloseTo(16.8, 10);
+    expect(p.unbatchedRequestsPerSecondAtSlo).toBe(12);
+    expect(p.batchDelaySeconds).toBe(0.02);
+    expect(p.serviceSeconds).toBeLessThan(profileFor(scaled(), { default: ENDPOINT }).serviceSeconds);
+  });
+
+  // Fixed capacity (no scaling), 30 RPS on 4 instances.
+  const fixed = (batching?: typeof BATCHING) => lane({ initialCapacity: 4, batching });
+  const load = piecewiseTrace([[600, 30]]);
+  const lat = (batching?: typeof BATCHING) => simulate(model(fixed(batching)), load, { profiles: { default: ENDPOINT } }).minutes.latencyMs;
+
+  test('latency rises by exactly the queue delay with no gain, and by at most the delay with one', () => {
+    const base = lat();
+    const delayOnly = lat({ ...BATCHING, throughputGainPercent: 0 });
+    const both = lat(BATCHING);
+    base.forEach((l, i) => {
+      expect(delayOnly[i]).toBeCloseTo(l + 20, 6);
+      expect(both[i]).toBeLessThanOrEqual(l + 20 + 1e-9);
+      expect(both[i]).toBeGreaterThan(20);
+    });
+  });
+
+  test('the profile decides first: its own figures, or measuredWithBatching (nothing added twice)', () => {
+    expect(lat({ ...BATCHING, throughputGainPercent: 0 })).not.toEqual(lat());
+    const prof = (extra: object) => simulate(model(fixed(BATCHING)), load, { profiles: { default: { ...ENDPOINT, ...extra } } }).minutes.latencyMs;
+    expect(prof({ measuredWithBatching: true })).toEqual(lat());
+    expect(prof({ batchingThroughputGainPercent: 0, batchingQueueDelayMs: 0 })).toEqual(lat());
+    const r = simulate(model(fixed(BATCHING)), load, { profiles: { default: { ...ENDPOINT, measuredWithBatching: true } } });
+    expect(r.lanes[0].batching).toEqual({ gainPercent: 0, queueDelayMs: 0, measuredWithBatching: true });
+  });
+
+  test('a Lambda lane never batches (one event per invocation): a stated batching is ignored', () => {
+    const p = profileFor(lane({ kind: 'serverless', batching: BATCHING }), { default: { requestsPerSecondAtSlo: 5, latencyAtSloMs: 200 } });
+    expect([p.requestsPerSecondAtSlo, p.batchDelaySeconds]).toEqual([5, 0]);
+  });
+
+  test('a batch lane takes the gain (more jobs per worker-second) but not the delay', () => {
+    const p = profileFor(lane({ kind: 'batch-workers', batching: { ...BATCHING, throughputGainPercent: 50 } }), { default: { requestsPerSecondAtSlo: 1 / 30, latencyAtSloMs: 30000 } });
+    expect(p.requestsPerSecondAtSlo).toBeCloseTo(0.05, 10);
+    expect(p.batchDelaySeconds).toBe(0);
+  });
+});
+
+describe('lead time: the stated scaleOutLeadTime sets the arrival time', () => {
+  test('stated minus the steps the engine models itself: 480 - 180 (alarm evaluation) = 300 s', () => {
+    const a = arrivalFor(lane({ leadTime: LEAD }), ENDPOINT);
+    expect(a).toEqual({
+      seconds: 300, source: 'lane', statedSeconds: 480, modelledSeparatelySeconds: 180, impliedSeconds: 300,
+      modelledSeparately: ['alarm evaluation (3 of 3 one-minute datapoints) 180 s'],
+    });
+  });
+
+  test('which step names count as modelled separately', () => {
+    for (const s of ['alarm evaluation', 'CloudWatch datapoints', 'KEDA polling', 'HPA sync', 'metric scrape', 'scale-out cooldown', 'trigger detection']) { expect(MODELLED_SEPARATELY.test(s)).toBe(true); }
+    for (const s of ['instance launch', 'image pull', 'model load', 'node provisioning', 'environment init', 'health check']) { expect(MODELLED_SEPARATELY.test(s)).toBe(false); }
+  });
+
+  test('not stated: the platform table; a profile arrivalSeconds wins over both', () => {
+    expect(arrivalFor(lane({}), ENDPOINT)).toMatchObject({ seconds: ARRIVAL_SECONDS['managed-endpoint'], source: 'table', statedSeconds: undefined });
+    expect(arrivalFor(lane({ leadTime: LEAD }), { ...ENDPOINT, arrivalSeconds: 100 })).toMatchObject({ seconds: 100, source: 'profile', impliedSeconds: 300 });
+  });
+
+  test('new capacity serves exactly 300 s after the scale-out; the capacity lag series covers those seconds', () => {
+    const l = lane({
+      initialCapacity: 2, leadTime: LEAD,
+      scalableTargets: [target({ minCapacity: 2, maxCapacity: 20, targetTracking: [tt({ predefined: 'SageMakerVariantConcurrentRequestsPerModelHighResolution', targetValue: 3 })] })],
+    });
+    const r = simulate(model(l), piecewiseTrace([[120, 10], [1200, 60]]), { profiles: { default: ENDPOINT }, keepSeries: true });
+    const first = r.lanes[0].activities[0];
+    expect(first.to).toBeGreaterThan(first.from);
+    const d = r.series![l.path].data;
+    const added = first.to - first.from;
+    expect(d.capacityLag[first.t]).toBe(added);
+    expect(d.capacityLag[first.t + 299]).toBeGreaterThanOrEqual(added);
+    expect(d.capacity[first.t + 299]).toBe(first.from);
+    expect(d.capacity[first.t + 300]).toBeGreaterThanOrEqual(first.to);
+    expect(r.lanes[0].capacityLagMax).toBeGreaterThan(0);
+    expect(r.lanes[0].leadTime).toMatchObject({ statedSeconds: 480, impliedArrivalSeconds: 300, arrivalSeconds: 300, arrivalSource: 'lane', driftSeconds: 0, consistent: true });
+  });
+
+  test('the check flags drift: a profile arrival time that differs from the stated lead time', () => {
+    const r = simulate(model(lane({ initialCapacity: 2, leadTime: LEAD })), piecewiseTrace([[60, 1]]), { profiles: { default: { ...ENDPOINT, arrivalSeconds: 100 } } });
+    expect(r.lanes[0].leadTime).toMatchObject({ arrivalSeconds: 100, arrivalSource: 'profile', impliedArrivalSeconds: 300, driftSeconds: -200, consistent: false });
+  });
+});
+
+describe('capacity lag summary (per-minute averages)', () => {
+  test('hand-computed: max and nearest-rank p95', () => {
+    // 20 minutes: minute 0 lags 2 for 30 s (average 1), minute 5 lags 4 all minute, the rest 0.
+    const lag = new Float64Array(1200);
+    lag.fill(2, 0, 30);
+    lag.fill(4, 300, 360);
+    expect(lagSummary(lag, 1200)).toEqual({ capacityLagMax: 4, capacityLagP95: 1 });
+    expect(lagSummary(new Float64Array(0), 0)).toEqual({ capacityLagMax: 0, capacityLagP95: 0 });
+  });
+});
+
+describe('from the construct tree (a fake lane statement on the hybrid example)', () => {
+  // The example's lanes may not state them yet: state them on the Baseline lane construct here.
+  const prev = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = 'false';
+  const h = require(path.join('..', '..', 'examples', 'hybrid')).createHybridApp({ stackProps: { env: { account: '123456789012', region: 'us-east-1' } } }); // eslint-disable-line @typescript-eslint/no-require-imports
+  if (prev === undefined) { delete process.env.CDK_VALIDATION; } else { process.env.CDK_VALIDATION = prev; }
+  const plainModel = modelFromConstructs([h.stack], h.charts);
+  const baseline = h.stack.node.findAll().find((c: any) => c.node.path === 'InferenceLanesHybrid/Assistant/Baseline');
+  Object.defineProperty(baseline, 'dynamicBatching', { value: new DynamicBatching({ maxBatchSize: 8, maxQueueDelay: Duration.millis(10), throughputGainPercent: 40 }), configurable: true });
+  Object.defineProperty(baseline, 'scaleOutLeadTime', {
+    value: ScaleOutLeadTime.of([
+      { step: 'alarm evaluation', duration: Duration.minutes(1), source: 'high-resolution concurrency metric, 3 of 3 10-second datapoints' },
+      { step: 'instance launch and model load', duration: Duration.minutes(5), source: 'measured' },
+    ]), configurable: true,
+  });
+  const statedModel = modelFromConstructs([h.stack], h.charts);
+
+  test('the lane model carries what the construct states; lanes that state nothing are unchanged', () => {
+    const b = statedModel.lanes.find(l => l.path === 'InferenceLanesHybrid/Assistant/Baseline')!;
+    expect(b.batching).toEqual({ maxBatchSize: 8, maxQueueDelayMs: 10, throughputGainPercent: 40 });
+    expect(b.leadTime).toEqual({ totalSeconds: 360, steps: [
+      { step: 'alarm evaluation', seconds: 60, source: 'high-resolution concurrency metric, 3 of 3 10-second datapoints' },
+      { step: 'instance launch and model load', seconds: 300, source: 'measured' },
+    ] });
+    const burst = statedModel.lanes.find(l => l.path === 'InferenceLanesHybrid/Assistant/Burst')!;
+    expect(burst.batching).toBeUndefined();
+    expect(plainModel.lanes.every(l => l.batching === undefined)).toBe(true);
+  });
+
+  test('--json reports per lane the stated lead time against the arrival time, the capacity lag and the batching', () => {
+    const trace = piecewiseTrace([[1800, 20], [1800, 60], [1800, 20]]);
+    const opts = { profiles: EXAMPLE_PROFILES, lanes: ['managed-endpoint', 'serverless'] };
+    const json = toJson([runScenario('fake', statedModel, trace, opts)], []) as any;
+    const [b, burst] = json.scenarios[0].lanes;
+    expect(b.leadTime).toMatchObject({ statedSeconds: 360, modelledSeparately: ['alarm evaluation 60 s'], impliedArrivalSeconds: 300, arrivalSeconds: 300, arrivalSource: 'lane', consistent: true });
+    expect(b.batching).toEqual({ gainPercent: 40, queueDelayMs: 10, measuredWithBatching: false });
+    expect(burst.leadTime).toMatchObject({ statedSeconds: null, arrivalSeconds: ARRIVAL_SECONDS.serverless, arrivalSource: 'table', consistent: true });
+    for (const l of [b, burst]) { expect(Object.keys(l.capacityLag)).toEqual(['max', 'p95']); }
+    const text = toText([runScenario('fake', statedModel, trace, opts)], []);
+    expect(text).toMatch(/InferenceLanesHybrid\/Assistant\/Baseline: capacity lag max [\d.]+ \/ p95 [\d.]+; stated lead time 360 s - 60 s modelled separately = 300 s; arrival 300 s \(lane\); batching: \+40% throughput, \+10 ms queue delay/);
+  });
+});
