@@ -2,6 +2,7 @@ import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { DynamicBatching, ScaleOutLeadTime } from '../../lib/core';
 import { lagSummary, profileFor, simulate } from '../../lib/simulation/engine';
+import { loadExampleApp } from '../../lib/simulation/apps';
 import { modelFromConstructs } from '../../lib/simulation/from-construct';
 import { arrivalFor, MODELLED_SEPARATELY } from '../../lib/simulation/lane-statements';
 import { ARRIVAL_SECONDS } from '../../lib/simulation/platform';
@@ -179,7 +180,7 @@ describe('from the construct tree (a fake lane statement on the hybrid example)'
     ] });
     const burst = statedModel.lanes.find(l => l.path === 'InferenceLanesHybrid/Assistant/Burst')!;
     expect(burst.batching).toBeUndefined();
-    expect(plainModel.lanes.every(l => l.batching === undefined)).toBe(true);
+    expect(plainModel.lanes.filter(l => l.kind !== 'gpu-cluster').every(l => l.batching === undefined)).toBe(true); // the chart's Triton config is read from its manifest
   });
 
   test('--json reports per lane the stated lead time against the arrival time, the capacity lag and the batching', () => {
@@ -193,5 +194,32 @@ describe('from the construct tree (a fake lane statement on the hybrid example)'
     for (const l of [b, burst]) { expect(Object.keys(l.capacityLag)).toEqual(['max', 'p95']); }
     const text = toText([runScenario('fake', statedModel, trace, opts)], []);
     expect(text).toMatch(/InferenceLanesHybrid\/Assistant\/Baseline: capacity lag max [\d.]+ \/ p95 [\d.]+; stated lead time 360 s - 60 s modelled separately = 300 s; arrival 300 s \(lane\); batching: \+40% throughput, \+10 ms queue delay/);
+  });
+});
+
+describe("the GPU chart's Triton batching, read from the emitted config.pbtxt", () => {
+  const gpu = loadExampleApp('gpu-cluster');
+  const recsys = gpu.lanes[0];
+  const trace = piecewiseTrace([[600, 400]]);
+
+  test('max_batch_size 32, max_queue_delay_microseconds 2000: 2 ms; no gain (the config does not state one)', () => {
+    expect(recsys.batching).toEqual({ maxBatchSize: 32, maxQueueDelayMs: 2 });
+  });
+
+  test('the example profile was measured with batching: nothing added; a profile measured without it gets + 2 ms', () => {
+    const asMeasured = simulate(gpu, trace, { profiles: EXAMPLE_PROFILES });
+    expect(asMeasured.lanes[0].batching).toEqual({ gainPercent: 0, queueDelayMs: 0, measuredWithBatching: true });
+    const unbatchedProfile = { ...EXAMPLE_PROFILES['gpu-cluster'], measuredWithBatching: false };
+    const withDelay = simulate(gpu, trace, { profiles: { 'gpu-cluster': unbatchedProfile } });
+    expect(withDelay.lanes[0].batching).toEqual({ gainPercent: 0, queueDelayMs: 2, measuredWithBatching: false });
+    asMeasured.minutes.latencyMs.forEach((l, i) => expect(withDelay.minutes.latencyMs[i]).toBeCloseTo(l + 2, 6));
+  });
+
+  test('a config without dynamic_batching reads none', () => {
+    const w = { spec: { template: { spec: { volumes: [{ configMap: { name: 'c' } }] } } } };
+    const { tritonBatching } = require('../../lib/simulation/manifest-reader'); // eslint-disable-line @typescript-eslint/no-require-imports
+    expect(tritonBatching(w, [{ kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'config.pbtxt': 'max_batch_size: 8\n' } }], 'default')).toBeUndefined();
+    expect(tritonBatching(w, [{ kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'config.pbtxt': 'max_batch_size: 8\ndynamic_batching {\n}\n' } }], 'default'))
+      .toEqual({ maxBatchSize: 8, maxQueueDelayMs: 0 });
   });
 });
