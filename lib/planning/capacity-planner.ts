@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { AutoscalingPolicy, LaneKind, ScalingTrigger } from '../core';
 import { DynamicBatching } from '../core/dynamic-batching';
+import { ScaleOutLeadTime } from '../core/lead-time';
 import { invalid } from '../core/private/errors';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { CostMath } from './cost-math';
@@ -110,6 +111,14 @@ export interface CapacityPlannerProps {
    *   BATCH_WORKERS 3 minutes, SERVERLESS 2 minutes
    */
   readonly scaleOutLag?: Duration;
+
+  /**
+   * The lane's stated lead time (`lane.scaleOutLeadTime`): its total is the scale-out lag surges are
+   * judged against, so the plan and the lane's contract agree. Give this or `scaleOutLag`, not both.
+   *
+   * @default - `scaleOutLag`, else the typical figures listed there
+   */
+  readonly scaleOutLeadTime?: ScaleOutLeadTime;
 
   /**
    * The dynamic batching the lane renders (the same object you pass as the lane's `dynamicBatching`).
@@ -235,6 +244,8 @@ export interface CapacityPlan {
   readonly surgeHandling: SurgeHandling;
   /** The scale-out lag the surge was judged against. */
   readonly scaleOutLag: Duration;
+  /** Where the scale-out lag comes from: `scaleOutLag` (props), `scaleOutLeadTime` (the lane's statement) or `typical`. */
+  readonly scaleOutLagSource: string;
   /**
    * The warm buffer that would let the baseline fleet serve the surge with no scaling at all,
    * percent: `(1 - baseline/surge) × 100`. Above 90 no buffer can do it.
@@ -315,8 +326,16 @@ export class CapacityPlanner {
     if (props.maxTimeInQueue !== undefined && !batch) {
       throw invalid(WHERE, 'maxTimeInQueue', props.maxTimeInQueue, 'is only used by batch plans', 'Drop maxTimeInQueue, or set workload: WorkloadKind.BATCH.');
     }
-    const lag = props.scaleOutLag ?? DEFAULT_SCALE_OUT_LAG[lane];
-    const lagSeconds = seconds('scaleOutLag', lag);
+    const lead = props.scaleOutLeadTime;
+    if (lead !== undefined && props.scaleOutLag !== undefined) {
+      throw invalid(WHERE, 'scaleOutLeadTime', lead.describe(), 'is given together with scaleOutLag', "Give one: the lane's scaleOutLeadTime (its stated steps), or scaleOutLag (your own figure).");
+    }
+    if (lead !== undefined && !lead.isStated) {
+      throw invalid(WHERE, 'scaleOutLeadTime', 'not stated', 'is not stated by the lane (no steps)', 'Pass scaleOutLag with a measured figure, or drop scaleOutLeadTime to use the typical figure.');
+    }
+    const lagSource = lead ? 'scaleOutLeadTime' : props.scaleOutLag ? 'scaleOutLag' : 'typical';
+    const lag = lead ? lead.total : props.scaleOutLag ?? DEFAULT_SCALE_OUT_LAG[lane];
+    const lagSeconds = seconds(lead ? 'scaleOutLeadTime' : 'scaleOutLag', lag);
 
     // Sizing: each instance is driven to its capacity minus the warm buffer.
     const target = perInstance * (1 - buffer / 100);
@@ -393,6 +412,9 @@ export class CapacityPlanner {
     }
     notes.push(`Document ${round(perInstance, 3)} requests/s as one instance's capacity under the SLO, and test it to 2× and 3× in staging with production-like data, replaying recent traces with their burst patterns.`);
 
+    notes.push(lead ? `Scale-out lag: ${round(lagSeconds / 60, 1)} minutes as the lane states it (${lead.describe()}).`
+      : props.scaleOutLag ? `Scale-out lag: ${round(lagSeconds / 60, 1)} minutes as given (scaleOutLag).`
+        : `Scale-out lag: ${round(lagSeconds / 60, 1)} minutes, a typical figure for ${lane}; pass the lane's scaleOutLeadTime (or a measured scaleOutLag).`);
     notes.push(...batching.notes);
     const hourly = (n: number) => n * price;
     return {
@@ -422,6 +444,7 @@ export class CapacityPlanner {
       costPer1000AtSurge: CostMath.costPer1000AtRps(hourly(atSurge), surgeRps),
       surgeHandling: handling,
       scaleOutLag: lag,
+      scaleOutLagSource: lagSource,
       warmBufferToAbsorbSurgePercent: absorbPercent,
       trigger,
       autoscalingPolicy: policy,

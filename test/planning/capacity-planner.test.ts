@@ -1,5 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { DynamicBatching, LaneKind, LaneValidationError, ServiceLevelObjective, TriggerKind } from '../../lib/core';
+import { DynamicBatching, LaneKind, LaneValidationError, ScaleOutLeadTime, ServiceLevelObjective, TriggerKind } from '../../lib/core';
 import { CapacityPlannerProps, CapacityPlanner, SurgeHandling, WorkloadKind } from '../../lib/planning';
 
 /** The article's recommendation model: 1,000 req/s at midday, a 5× surge during flash sales. */
@@ -241,5 +241,40 @@ describe('CapacityPlanner with dynamic batching (issue 19 item 5)', () => {
     test('a latency of 0 is rejected', () => {
       expect(() => CapacityPlanner.plan({ ...RECSYS, latencyAtSlo: Duration.millis(0), slo })).toThrow(/'latencyAtSlo' .*must be greater than 0/s);
     });
+  });
+});
+
+describe("CapacityPlanner with the lane's stated lead time (issue 19 item 4)", () => {
+  const lead = ScaleOutLeadTime.of([
+    { step: 'alarm evaluation', duration: Duration.minutes(3), source: 'AAS target tracking' },
+    { step: 'instance launch and model load', duration: Duration.minutes(6), source: 'measured' },
+  ]);
+
+  test('surges are judged against the stated total (9 minutes), and the notes name the steps', () => {
+    const plan = CapacityPlanner.plan({ ...RECSYS, scaleOutLeadTime: lead });
+    expect(plan.scaleOutLag.toSeconds()).toBe(540);
+    expect(plan.scaleOutLagSource).toBe('scaleOutLeadTime');
+    expect(plan.notes).toContainEqual('Scale-out lag: 9 minutes as the lane states it (9 minutes: alarm evaluation 3 minutes + instance launch and model load 6 minutes).');
+  });
+
+  test('a 8-minute surge: autoscaling can follow it with a 7-minute stated lead time, not with a 9-minute one', () => {
+    const traffic = { ...RECSYS.traffic, surgeDuration: Duration.minutes(8) };
+    const short = ScaleOutLeadTime.of([{ step: 'instance launch', duration: Duration.minutes(7), source: 'measured' }]);
+    expect(CapacityPlanner.plan({ ...RECSYS, traffic, scaleOutLeadTime: short }).surgeHandling).toBe(SurgeHandling.AUTOSCALING);
+    expect(CapacityPlanner.plan({ ...RECSYS, traffic, scaleOutLeadTime: lead }).surgeHandling).toBe(SurgeHandling.PREWARM);
+  });
+
+  test('default: the typical figure, and the note asks for the lane\'s statement', () => {
+    const plan = CapacityPlanner.plan(RECSYS);
+    expect([plan.scaleOutLag.toSeconds(), plan.scaleOutLagSource]).toEqual([600, 'typical']);
+    expect(plan.notes).toContainEqual("Scale-out lag: 10 minutes, a typical figure for managed-endpoint; pass the lane's scaleOutLeadTime (or a measured scaleOutLag).");
+    expect(CapacityPlanner.plan({ ...RECSYS, scaleOutLag: Duration.minutes(4) }).scaleOutLagSource).toBe('scaleOutLag');
+  });
+
+  test('both given, or a lead time the lane did not state: rejected', () => {
+    expect(() => CapacityPlanner.plan({ ...RECSYS, scaleOutLeadTime: lead, scaleOutLag: Duration.minutes(4) }))
+      .toThrow(/CapacityPlanner: 'scaleOutLeadTime' .*is given together with scaleOutLag.*Give one/s);
+    expect(() => CapacityPlanner.plan({ ...RECSYS, scaleOutLeadTime: ScaleOutLeadTime.notStated() }))
+      .toThrow(/'scaleOutLeadTime' .*is not stated by the lane \(no steps\)/s);
   });
 });
