@@ -31,9 +31,9 @@ export type {
   ImageAdmissionPolicyOptions, ModelServerProps, ScalingBehavior, ScalingBehaviorPolicy, ScalingBehaviorRules, ServedModel, ServingAutoscalerProps,
   ServingMetricQueries, TritonModelConfigProps, TritonTensor,
 } from './gpu-cluster';
-export { ProvisionedConcurrencyStatistic, WarmServerlessFunction } from './serverless';
+export { ProvisionedConcurrencyStatistic, WarmMode, WarmModeKind, WarmServerlessFunction } from './serverless';
 export type {
-  IWarmServerlessFunction, WarmServerlessFunctionAttributes, WarmServerlessFunctionProps,
+  IWarmServerlessFunction, ProvisionedConcurrencyWarmModeOptions, SnapStartWarmModeOptions, WarmServerlessFunctionAttributes, WarmServerlessFunctionProps,
 } from './serverless';
 export { InFlightJobHandling, QueueDrainedWorkers } from './batch-workers';
 export type { QueueDrainedWorkersProps } from './batch-workers';

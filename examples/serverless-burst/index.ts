@@ -3,7 +3,7 @@ import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy, Rollout, ScalingTrigger, ServiceLevelObjective } from '../../lib';
-import { ProvisionedConcurrencyStatistic, WarmServerlessFunction } from '../../lib/serverless';
+import { ProvisionedConcurrencyStatistic, WarmMode, WarmServerlessFunction } from '../../lib/serverless';
 import { demoArtifact } from '../shared/artifact';
 
 /** Directory of the demo handler (plain Node.js, no bundled dependencies). */
@@ -69,5 +69,46 @@ export function createServerlessBurstStack(scope: Construct, id: string, props?:
   // No output for the function URL: moto (the local deploy test) crashes on an Output that reads
   // an attribute of AWS::Lambda::Url, which it does not support. Read it with
   // `aws lambda get-function-url-config --function-name <FunctionName> --qualifier live`.
+  return stack;
+}
+
+/**
+ * The streaming variant: the same conversational model answering token by token.
+ *
+ * - `handler/stream.mjs` wraps the handler in `awslambda.streamifyResponse` and writes server-sent
+ *   events; the alias's function URL has `InvokeMode: RESPONSE_STREAM` and keeps `AWS_IAM` auth.
+ * - A smaller warm pool (5-30 environments, in-flight target 0.7): a streamed answer holds its
+ *   environment for the whole generation, so the pool is sized by concurrent streams.
+ * - `modelLoadTime` states the measured Init (4 s), so `scaleOutLeadTime` reads 3 min (alarm) +
+ *   90 s (allocation, measured) + 4 s.
+ */
+export function createStreamingChatStack(scope: Construct, id: string, props?: StackProps): Stack {
+  const stack = new Stack(scope, id, {
+    description: 'cdk-inference-lanes example: streamed token output from a warm serverless pool',
+    ...props,
+  });
+  const pool = new WarmServerlessFunction(stack, 'ChatStream', {
+    artifact: demoArtifact(),
+    code: lambda.Code.fromAsset(HANDLER_DIR),
+    handler: 'stream.handler',
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    timeout: Duration.seconds(60),
+    warmMode: WarmMode.provisionedConcurrency({ allocationTime: Duration.seconds(90) }),
+    modelLoadTime: Duration.seconds(4),
+    autoscaling: new AutoscalingPolicy({
+      minCapacity: 5,
+      maxCapacity: 30,
+      triggers: [ScalingTrigger.inFlightPerInstance(0.7)],
+      scaleOutCooldown: Duration.seconds(30),
+      scaleInCooldown: Duration.minutes(10),
+    }),
+    slo: ServiceLevelObjective.latency(95, Duration.seconds(20), { maxErrorRatePercent: 1 }),
+    functionUrl: true,
+    responseStreaming: true,
+  });
+  new CfnOutput(stack, 'FunctionName', { value: pool.functionName });
+  new CfnOutput(stack, 'AliasArn', { value: pool.aliasArn });
+  new CfnOutput(stack, 'ScaleOutLeadTime', { value: pool.scaleOutLeadTime.describe() });
   return stack;
 }

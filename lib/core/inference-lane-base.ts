@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { LaneKind } from './hardware';
 import { IInferenceLane, LaneCapacity } from './inference-lane';
+import { DynamicBatching } from './dynamic-batching';
 import { ILaneDefaultsProvider } from './lane-defaults';
 import { ScaleOutLeadTime } from './lead-time';
 import { ModelArtifact, ModelArtifactBinding, ModelArtifactBindOptions } from './model-artifact';
@@ -119,6 +120,13 @@ export abstract class InferenceLaneBase extends Resource implements IInferenceLa
   public get saturationMetrics(): cloudwatch.IMetric[] {
     return [];
   }
+
+  /**
+   * The dynamic batching the lane renders (a lane that batches redeclares and assigns it).
+   *
+   * @default - none
+   */
+  public readonly dynamicBatching?: DynamicBatching;
 
   /**
    * Expected time from a scale-out trigger to capacity in service.

@@ -3,7 +3,9 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as greengrassv2 from 'aws-cdk-lib/aws-greengrassv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { DynamicBatching } from '../core/dynamic-batching';
 import { LaneKind } from '../core/hardware';
+import { ScaleOutLeadTime } from '../core/lead-time';
 import { InferenceLaneBase } from '../core/inference-lane-base';
 import { LaneCapacity } from '../core/inference-lane';
 import { ModelArtifact } from '../core/model-artifact';
@@ -20,6 +22,7 @@ import { addDeviceClass, DeviceClassState, ThingGroupClaims } from './private/de
 import { jobExecutionsMetric } from './private/fleet-health';
 import { checkRelease, planRings, RingPlan } from './private/rings';
 import { channelSettings } from './private/settings';
+import { edgeLeadTime } from './private/lead-time';
 
 /**
  * Props of {@link EdgeFleetChannel}.
@@ -178,6 +181,17 @@ export interface EdgeFleetChannelProps {
    * @default 1
    */
   readonly healthAlarmFailedDevices?: number;
+
+  /**
+   * Dynamic batching cannot be rendered by this lane: the component runs `runCommand` on the device,
+   * and Greengrass has no request path of its own to batch. Rendering the settings into the component
+   * configuration would not make the device's process honour them, so setting it is an error: pass
+   * your server's batch settings in `configuration` (e.g. `{ MaxBatchSize: '8' }`) and read them with
+   * `{configuration:/MaxBatchSize}` in `runCommand`.
+   *
+   * @default - no batching
+   */
+  readonly dynamicBatching?: DynamicBatching;
 }
 
 /**
@@ -233,6 +247,8 @@ export class EdgeFleetChannel extends InferenceLaneBase {
 
   private readonly classes = new Map<string, DeviceClassState>();
   private readonly rings: RingPlan[];
+  private readonly installTimeout: Duration;
+  private readonly deviceClassList: EdgeDeviceClass[];
 
   constructor(scope: Construct, id: string, props: EdgeFleetChannelProps) {
     super(scope, id);
@@ -246,6 +262,12 @@ export class EdgeFleetChannel extends InferenceLaneBase {
     this.release = checkRelease(this, p.release, this.rings);
     this.canaryBakeTime = this.rings.length > 1 ? this.rings[0].bake : undefined;
     const settings = channelSettings(this, p, artifact, rollout);
+    p.dynamicBatching?.validateFor(this, {
+      lane: 'EdgeFleetChannel (Greengrass v2)', supported: false,
+      reason: 'the component runs runCommand on the device and Greengrass has no request path to batch; batch settings in the component configuration would not make your process honour them',
+    });
+    this.installTimeout = settings.installTimeout;
+    this.deviceClassList = settings.classes;
     this.componentName = settings.componentName;
     this.componentVersion = settings.componentVersion;
     this.artifactName = artifact.name;
@@ -284,6 +306,16 @@ export class EdgeFleetChannel extends InferenceLaneBase {
       Annotations.of(this).addInfo(`EdgeFleetChannel ${this.componentName}: release ${this.release.toString()}, candidate ${this.componentVersion}.`);
     }
     this.capacity = this.deviceCapacity(settings.classes);
+  }
+
+  /**
+   * Expected time for a release to reach every device of the largest class (by `expectedDevices`):
+   * per ring, the IoT job rollout at the ring's rate (exponential rate and maximum per minute, as
+   * rendered) and its bake before the next ring, then the on-device install, bounded by
+   * `installTimeout`. Without `expectedDevices` the rollout steps are left out. README "Scale-out lead time".
+   */
+  public get scaleOutLeadTime(): ScaleOutLeadTime {
+    return edgeLeadTime(this.rings, this.installTimeout, this.deviceClassList);
   }
 
   /** Names of the device classes. */

@@ -1,4 +1,6 @@
 export { ProvisionedConcurrencyStatistic } from './provisioned-concurrency-statistic';
+export { WarmMode, WarmModeKind } from './warm-mode';
+export type { ProvisionedConcurrencyWarmModeOptions, SnapStartWarmModeOptions } from './warm-mode';
 export { WarmServerlessFunction } from './warm-serverless-function';
 export type { WarmServerlessFunctionAttributes, WarmServerlessFunctionProps } from './warm-serverless-function';
 export type { IWarmServerlessFunction } from './warm-serverless-function-base';

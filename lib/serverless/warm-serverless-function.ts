@@ -11,6 +11,8 @@ import * as signer from 'aws-cdk-lib/aws-signer';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy } from '../core/autoscaling';
+import { DynamicBatching } from '../core/dynamic-batching';
+import { ScaleOutLeadTime } from '../core/lead-time';
 import { LaneCapacity } from '../core/inference-lane';
 import { withLaneDefaults } from '../core/private/lane-defaults';
 import { ModelArtifact } from '../core/model-artifact';
@@ -23,13 +25,17 @@ import { addDeployment } from './private/deployment';
 import { functionEnvironment, LAMBDA_MODEL_DIR, ompThreads } from './private/environment';
 import { buildFunction } from './private/function';
 import { acknowledgeServerlessFindings } from './private/nag';
-import { capacityOf, LANE, resolveProps } from './private/resolve-props';
+import { capacityOf, LANE, ResolvedProps, resolveProps } from './private/resolve-props';
 import { buildOnFailureQueue, buildSecurity, checkLambdaCanLoad } from './private/security';
+import { checkSeconds } from './private/checks';
 import { addWarmPool } from './private/warm-pool';
 import { importFunction } from './private/imported-function';
 import { RequestCaptureOptions } from '../core/request-capture';
 import { acknowledgeRequestCapture, renderRequestCapture } from '../core/private/request-capture';
 import { IWarmServerlessFunction, WarmServerlessFunctionBase } from './warm-serverless-function-base';
+import { WarmMode } from './warm-mode';
+import { rejectPolicyWithSnapStart, resolveWarmMode, SNAPSTART_LANE } from './private/warm-mode-checks';
+import { provisionedCapacityLag, serverlessLeadTime } from './private/lead-time';
 
 
 /**
@@ -46,6 +52,19 @@ export interface WarmServerlessFunctionProps {
   readonly artifact?: ModelArtifact;
 
   /**
+   * How the lane keeps inference fast to start: a provisioned-concurrency warm pool sized by
+   * `autoscaling`, or Lambda SnapStart (`SnapStart: { ApplyOn: PublishedVersions }`: the Init, i.e. the
+   * model load, runs once per published version and new environments resume from its snapshot). One
+   * choice: Lambda does not allow provisioned concurrency on a SnapStart version. SnapStart takes a zip
+   * package on a Java 11+, Python 3.12+ or .NET 8+ runtime, `/tmp` of at most 512 MiB, an explicit
+   * `reservedConcurrentExecutions`, and no `autoscaling`, `utilizationStatistic` or `maxSpilloverPercent`
+   * (a topology's policy is not inherited). README "Warm modes".
+   *
+   * @default WarmMode.provisionedConcurrency()
+   */
+  readonly warmMode?: WarmMode;
+
+  /**
    * The warm pool: provisioned concurrency on the alias, from minCapacity to maxCapacity
    * environments. Supported: `ScalingTrigger.inFlightPerInstance(u)` where `u` (0.1-0.9 after the
    * warm buffer) is the target share of busy environments (one Lambda environment serves one request
@@ -53,7 +72,9 @@ export interface WarmServerlessFunctionProps {
    * (pre-warm before known surges), cooldowns and `warmBufferPercent`. Rejected: other triggers,
    * scale-to-zero, step caps.
    *
-   * @default - the policy of the enclosing HybridTopology (an error if there is none)
+   * Rejected with `WarmMode.snapStart()` (no pool to size).
+   *
+   * @default - the policy of the enclosing HybridTopology (an error if there is none); none with SnapStart
    */
   readonly autoscaling?: AutoscalingPolicy;
 
@@ -203,6 +224,35 @@ export interface WarmServerlessFunctionProps {
    * @default false
    */
   readonly functionUrl?: boolean;
+
+  /**
+   * Stream the response through the function URL (`InvokeMode: RESPONSE_STREAM`, up to 200 MB, bytes
+   * sent as the handler writes them): token-by-token output of a generative model. The URL keeps
+   * `AWS_IAM` auth. Needs `functionUrl` and a runtime that streams: Node.js managed runtimes
+   * (`awslambda.streamifyResponse`) or OS-only runtimes (`provided.al2023`) whose Runtime API client
+   * streams; other managed runtimes are rejected (they need the Lambda Web Adapter). The alias's
+   * `Invoke` API still answers buffered. README "Response streaming".
+   *
+   * @default false - the URL buffers the whole response (at most 6 MB)
+   */
+  readonly responseStreaming?: boolean;
+
+  /**
+   * Measured time one new environment takes to load the model in its Init (p95 of
+   * `metricColdStartInitDuration()`). Stated in `scaleOutLeadTime`; nothing is rendered from it.
+   *
+   * @default Duration.seconds(10) - the Init phase limit of an on-demand environment (a longer load is
+   * retried inside the first invocation, under the function timeout)
+   */
+  readonly modelLoadTime?: Duration;
+
+  /**
+   * Dynamic batching cannot be rendered by this lane: Lambda hands one event to one environment per
+   * invocation, so there is nothing to batch server-side. Setting it is an error.
+   *
+   * @default - no batching
+   */
+  readonly dynamicBatching?: DynamicBatching;
 
   /**
    * KMS key for the environment variables, the log group and the on-failure queue.
@@ -363,8 +413,10 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
   public readonly onFailureQueue: sqs.IQueue;
   /** True when the function runs a container image. */
   public readonly isContainerImage: boolean;
-  /** Alarm on invocations that missed the warm pool (cold starts). Not a rollback alarm (see README). */
-  public readonly spilloverAlarm: cloudwatch.IAlarm;
+  /** Alarm on invocations that missed the warm pool (cold starts). Not a rollback alarm (see README). Undefined with SnapStart (no pool). */
+  public readonly spilloverAlarm?: cloudwatch.IAlarm;
+  /** The warm mode: provisioned concurrency or SnapStart. */
+  public readonly warmMode: WarmMode;
   /** Throttled share of requests (`SloThrottles`), with an SLO: pages; a rollback alarm only with `rollbackOnThrottles`. */
   public readonly throttleAlarm?: cloudwatch.IAlarm;
   /** Every alarm CodeDeploy rolls back on (the SLO's latency and error-rate alarms on the new version, plus `rollout.alarms`); empty without a rollout. */
@@ -381,13 +433,29 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
   public readonly laneEnvironment: { [key: string]: string };
 
   private readonly url?: lambda.FunctionUrl;
+  private readonly resolved: ResolvedProps;
+  private readonly modelLoadTime?: Duration;
 
   constructor(scope: Construct, id: string, props: WarmServerlessFunctionProps) {
     super(scope, id);
-    // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout).
-    props = withLaneDefaults(this, props, 'WarmServerlessFunction', ['artifact', 'autoscaling', 'slo', 'rollout'], ['artifact', 'autoscaling']);
+    // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout). A
+    // SnapStart lane has no warm pool: it neither takes nor inherits an autoscaling policy.
+    const snapStart = resolveWarmMode(this, props.warmMode).isSnapStart;
+    if (snapStart) { rejectPolicyWithSnapStart(this, props); }
+    props = snapStart
+      ? withLaneDefaults(this, props, 'WarmServerlessFunction', ['artifact', 'slo', 'rollout'])
+      : withLaneDefaults(this, props, 'WarmServerlessFunction', ['artifact', 'autoscaling', 'slo', 'rollout'], ['artifact', 'autoscaling']);
     const r = resolveProps(this, props);
+    // Lambda gives one event to one environment per invocation: nothing to batch server-side.
+    props.dynamicBatching?.validateFor(this, {
+      lane: snapStart ? SNAPSTART_LANE : LANE, supported: false,
+      reason: 'Lambda hands one request to one execution environment per invocation (an environment serves one request at a time), so requests cannot be batched inside the function',
+    });
+    checkSeconds(this, 'modelLoadTime', props.modelLoadTime, Duration.seconds(1), Duration.minutes(15), 'Pass the measured p95 of metricColdStartInitDuration() in whole seconds, e.g. Duration.seconds(8).');
+    this.modelLoadTime = props.modelLoadTime;
     this.isContainerImage = r.isContainerImage;
+    this.warmMode = r.warmMode;
+    this.resolved = r;
 
     // --- encryption, role, logs; the model (bound, granted, tagged); on-failure queue; the function --
     const sec = buildSecurity(this, { artifact: r.artifact, encryptionKey: props.encryptionKey, logRetention: r.logRetention });
@@ -411,7 +479,9 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     const alias = new lambda.Alias(this, 'Alias', {
       aliasName: r.aliasName,
       version: fn.currentVersion,
-      description: `Invocation target of ${binding.name}; provisioned concurrency is managed by Application Auto Scaling`,
+      description: r.policy
+        ? `Invocation target of ${binding.name}; provisioned concurrency is managed by Application Auto Scaling`
+        : `Invocation target of ${binding.name}; SnapStart: environments resume from the published version's snapshot`,
       onFailure: new destinations.SqsDestination(this.onFailureQueue),
       retryAttempts: props.retryAttempts ?? 2,
       maxEventAge: props.maxEventAge ?? Duration.hours(6),
@@ -421,17 +491,24 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
     [this.artifactName, this.artifactVersion] = [binding.name, binding.version];
 
     // --- the warm pool: Application Auto Scaling on the alias's provisioned concurrency ----------
-    addWarmPool(this, {
-      alias,
-      policy: r.policy,
-      utilizationTarget: r.utilizationTarget,
-      statistic: r.utilizationStatistic,
-      utilizationMetric: this.metricProvisionedConcurrencyUtilization(),
-      // Tag keys the lane and the artifact put on every resource: kept off the scalable target.
-      untaggedKeys: [...Object.keys(binding.tags), 'inference:lane'],
-    });
+    // (none with SnapStart: the function renders `SnapStart: { ApplyOn: PublishedVersions }`)
+    if (r.policy) {
+      addWarmPool(this, {
+        alias,
+        policy: r.policy,
+        utilizationTarget: r.utilizationTarget,
+        statistic: r.utilizationStatistic,
+        utilizationMetric: this.metricProvisionedConcurrencyUtilization(),
+        // Tag keys the lane and the artifact put on every resource: kept off the scalable target.
+        untaggedKeys: [...Object.keys(binding.tags), 'inference:lane'],
+      });
+    }
     if (props.functionUrl) {
-      this.url = alias.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+      // Always AWS_IAM; RESPONSE_STREAM only when asked (BUFFERED is the service default, left unrendered).
+      this.url = alias.addFunctionUrl({
+        authType: lambda.FunctionUrlAuthType.AWS_IAM,
+        invokeMode: r.responseStreaming ? lambda.InvokeMode.RESPONSE_STREAM : undefined,
+      });
       this.functionUrl = this.url.url;
     }
 
@@ -476,6 +553,50 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       period: Duration.minutes(1),
       ...props,
     });
+  }
+
+  /**
+   * Expected time from a scale-out trigger to warm capacity in service, derived from the props:
+   * with provisioned concurrency, the target tracking alarm (3 min), the allocation (`warmMode`
+   * `allocationTime`, default 2 min) and the model load (`modelLoadTime`, default 10 s); with SnapStart,
+   * Lambda's per-request scaling to the reserved cap and the snapshot restore (default 1 s).
+   * README "Scale-out lead time".
+   */
+  public get scaleOutLeadTime(): ScaleOutLeadTime {
+    return serverlessLeadTime(this.resolved, this.modelLoadTime);
+  }
+
+  /**
+   * Warm capacity still on its way, in environments (provisioned concurrency only): the on-demand
+   * environments serving what the pool could not take (`ConcurrentExecutions` minus
+   * `ProvisionedConcurrentExecutions` of the alias), capped at what the pool may still grow by.
+   *
+   * @returns undefined with SnapStart: no scaler asks for capacity; Lambda creates environments per request
+   */
+  public metricCapacityLag(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    if (this.warmMode.isSnapStart) { return undefined; }
+    return provisionedCapacityLag(this, (name, p) => this.aliasMetric(name, p), this.resolved.peakWarm, props);
+  }
+
+  /**
+   * Environments in service: with provisioned concurrency the allocated pool (see the base class); with
+   * SnapStart the busy on-demand environments (`ConcurrentExecutions` of the alias, Maximum).
+   */
+  public metricCapacityInService(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    if (!this.warmMode.isSnapStart) { return super.metricCapacityInService(props); }
+    return this.aliasMetric('ConcurrentExecutions', { statistic: 'Maximum', label: 'Busy environments (SnapStart, on demand)', ...props });
+  }
+
+  /**
+   * How full the lane is: the warm pool's metrics, or with SnapStart (no pool) the busy environments
+   * against the reserved cap and the throttles.
+   */
+  public get saturationMetrics(): cloudwatch.IMetric[] {
+    if (!this.warmMode.isSnapStart) { return super.saturationMetrics; }
+    return [
+      this.aliasMetric('ConcurrentExecutions', { statistic: 'Maximum', label: `Busy environments (reserved ${this.resolved.reserved})` }),
+      this.metricThrottles({ label: 'Throttled requests' }),
+    ];
   }
 
   /**

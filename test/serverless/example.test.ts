@@ -5,7 +5,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnLint, NagCheck } from '../../lib/testing';
-import { createServerlessBurstStack } from '../../examples/serverless-burst';
+import { createServerlessBurstStack, createStreamingChatStack } from '../../examples/serverless-burst';
 import { FP32, HANDLER_DIR } from './fixtures';
 
 /*
@@ -76,6 +76,61 @@ describe('examples/serverless-burst', () => {
     expect(out.mismatch).toMatch(/model digest mismatch/);
     // the Lambda entry point (top-level await at INIT, AWS SDK from the runtime) is valid syntax
     const check = spawnSync(process.execPath, ['--check', path.join(HANDLER_DIR, 'index.mjs')], { encoding: 'utf-8' });
+    expect(check.status).toBe(0);
+  });
+});
+
+/*
+ * The streaming variant: token output through the function URL (InvokeMode RESPONSE_STREAM, AWS_IAM),
+ * with the real validators and the handler's token stream run for real.
+ */
+describe('examples/serverless-burst: streaming variant', () => {
+  let stack: Stack;
+  let template: Template;
+  beforeAll(() => {
+    stack = createStreamingChatStack(new App(), 'StreamingChat');
+    template = Template.fromStack(stack);
+  });
+
+  test('the alias URL streams (RESPONSE_STREAM) and stays AWS_IAM; the handler is the streamified entry point', () => {
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM', Qualifier: 'live' });
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'stream.handler', Runtime: 'nodejs24.x', Timeout: 60 });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 5, MaxCapacity: 30 });
+  });
+
+  test('states its lead time from the props: 3 min alarm + 90 s allocation (measured) + 4 s model load', () => {
+    expect(template.findOutputs('ScaleOutLeadTime').ScaleOutLeadTime.Value).toBe(
+      '4 minutes 34 seconds: target tracking scale-out alarm on ProvisionedConcurrencyUtilization 3 minutes + provisioned concurrency allocation 1 minute 30 seconds + Init of each new environment (model load) 4 seconds');
+  });
+
+  test('passes cfn-lint and cdk-nag AwsSolutions with no findings, and synthesizes without warnings', () => {
+    expect(CfnLint.format(CfnLint.lintStack(stack).errors)).toBe('');
+    const nag = NagCheck.check(stack);
+    expect(NagCheck.format(nag.errors)).toBe('');
+    expect(NagCheck.format(nag.warnings)).toBe('');
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('.*'))).toEqual([]);
+  });
+
+  test('the handler streams server-sent events token by token, each write reaching the stream before the end', () => {
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { loadModel, predict } from ${JSON.stringify(path.join(HANDLER_DIR, 'model.mjs'))};
+      import { replyTokens, streamTokens } from ${JSON.stringify(path.join(HANDLER_DIR, 'tokens.mjs'))};
+      const model = loadModel(readFileSync(${JSON.stringify(FP32)}), { compressed: true });
+      const writes = []; let ended = false;
+      const stream = { write: (c) => { if (ended) throw new Error('write after end'); writes.push(c); }, end: () => { ended = true; } };
+      await streamTokens(stream, replyTokens(predict(model, 'Where is my order?')), { delayMs: 1 });
+      console.log(JSON.stringify({ writes, ended }));
+    `;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf-8', timeout: 20_000 });
+    expect(run.stderr).toBe('');
+    const out = JSON.parse(run.stdout);
+    expect(out.ended).toBe(true);
+    expect(out.writes.length).toBeGreaterThanOrEqual(4);
+    expect(out.writes[0]).toBe('data: {"token":"intent "}\n\n');
+    expect(out.writes[out.writes.length - 1]).toBe('data: [DONE]\n\n');
+    expect(out.writes.slice(0, -1).map((w: string) => JSON.parse(w.slice(6)).token).join('')).toMatch(/^intent question \(score 0\.\d{3}\)$/);
+    const check = spawnSync(process.execPath, ['--check', path.join(HANDLER_DIR, 'stream.mjs')], { encoding: 'utf-8' });
     expect(check.status).toBe(0);
   });
 });

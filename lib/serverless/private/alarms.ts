@@ -231,14 +231,16 @@ function alarmsOnly(slo: ServiceLevelObjective): ServiceLevelObjective {
 /**
  * `ColdStartMetricFilter`: on-demand cold starts log a `platform.report` with `initDurationMs` (JSON
  * log format); warm-pool environments initialise ahead of traffic and do not. One sample per cold start.
+ * With SnapStart a new environment resumes from the snapshot instead: its `platform.report` carries
+ * `restoreDurationMs` (Telemetry API report metrics), which the filter reads instead.
  */
-function coldStartMetricFilter(scope: Construct, logGroup: logs.ILogGroup, metricName: string): void {
+function coldStartMetricFilter(scope: Construct, logGroup: logs.ILogGroup, metricName: string, field: 'initDurationMs' | 'restoreDurationMs'): void {
   new logs.MetricFilter(scope, 'ColdStartMetricFilter', {
     logGroup,
-    filterPattern: logs.FilterPattern.literal('{ $.type = "platform.report" && $.record.metrics.initDurationMs > 0 }'),
+    filterPattern: logs.FilterPattern.literal(`{ $.type = "platform.report" && $.record.metrics.${field} > 0 }`),
     metricNamespace: 'InferenceLanes/Serverless',
     metricName,
-    metricValue: '$.record.metrics.initDurationMs',
+    metricValue: `$.record.metrics.${field}`,
     unit: cloudwatch.Unit.MILLISECONDS,
   });
 }
@@ -267,8 +269,8 @@ export interface LaneAlarmsProps {
   readonly functionName: string;
   /** The lane in alarm descriptions, e.g. `WarmServerlessFunction (...) assistant`. */
   readonly laneName: string;
-  /** Spillover alarm threshold (percent, concrete). */
-  readonly maxSpilloverPercent: number;
+  /** Spillover alarm threshold (percent, concrete); undefined with SnapStart (no warm pool, no alarm). */
+  readonly maxSpilloverPercent?: number;
   readonly slo?: ServiceLevelObjective;
   /** Reserved concurrency (in the throttle alarm's description). */
   readonly reserved: number;
@@ -284,7 +286,7 @@ export interface LaneAlarmsProps {
 
 /** Every alarm of the lane. @internal */
 export interface LaneAlarms {
-  readonly spilloverAlarm: cloudwatch.IAlarm;
+  readonly spilloverAlarm?: cloudwatch.IAlarm;
   /** SLO alarms: latency, error rate, throttles (empty without an SLO). */
   readonly sloAlarms: cloudwatch.IAlarm[];
   readonly throttleAlarm?: cloudwatch.IAlarm;
@@ -301,10 +303,10 @@ export interface LaneAlarms {
  * @internal
  */
 export function buildAlarms(scope: Construct, props: LaneAlarmsProps): LaneAlarms {
-  coldStartMetricFilter(scope, props.logGroup, coldStartMetricName(props.functionName));
+  coldStartMetricFilter(scope, props.logGroup, coldStartMetricName(props.functionName), props.maxSpilloverPercent === undefined ? 'restoreDurationMs' : 'initDurationMs');
   const maxSpillover = props.maxSpilloverPercent;
-  const spillMinRequests = requestFloor(maxSpillover);
-  const spillover = spilloverAlarm(scope, props.metrics, {
+  const spillMinRequests = maxSpillover === undefined ? 0 : requestFloor(maxSpillover);
+  const spillover = maxSpillover === undefined ? undefined : spilloverAlarm(scope, props.metrics, {
     thresholdPercent: maxSpillover,
     minRequests: spillMinRequests,
     description: `${scope.node.path}: more than ${maxSpillover}% of invocations missed the warm pool (provisioned concurrency) in 3 of 5 minutes with at least ${spillMinRequests} invocations a minute; those may pay a cold start. Raise minCapacity, lower the utilization target, or add a schedule before the surge. Pages; never a rollback alarm.`,

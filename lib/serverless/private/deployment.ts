@@ -16,7 +16,8 @@ const CODEDEPLOY_MAX_ALARMS = 10;
 export interface DeploymentProps {
   readonly alias: lambda.Alias;
   readonly rollout: Rollout;
-  readonly policy: AutoscalingPolicy;
+  /** The warm pool's policy; undefined with SnapStart. */
+  readonly policy?: AutoscalingPolicy;
   /** The SLO's rollback alarms (latency, error rate, and throttles with rollbackOnThrottles). */
   readonly sloRollbackAlarms: cloudwatch.IAlarm[];
   readonly preTrafficHook?: lambda.IFunction;
@@ -42,7 +43,7 @@ export function addDeployment(scope: Construct, props: DeploymentProps): { group
     throw invalid(scope, 'rollout', rollout.toString(), 'rolls back on alarms, but there are none (no slo, no rollout.alarms)',
       'Pass slo (its alarms become rollback alarms) or rollout alarms, or use autoRollback: false for plain traffic shifting.');
   }
-  warnIfCanaryIsCold(scope, rollout, props.policy);
+  if (props.policy) { warnIfCanaryIsCold(scope, rollout, props.policy); }
   const group = new codedeploy.LambdaDeploymentGroup(scope, 'DeploymentGroup', {
     alias: props.alias,
     deploymentConfig: deploymentConfigFor(scope, rollout),

@@ -1,3 +1,4 @@
+import { Annotations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as signer from 'aws-cdk-lib/aws-signer';
 import { Construct } from 'constructs';
@@ -46,6 +47,8 @@ export function buildFunction(scope: Construct, props: WarmServerlessFunctionPro
     loggingFormat: lambda.LoggingFormat.JSON,
     description: truncate(`${b.name}@${b.version} (${b.target}, ${b.precision}) warm serverless inference`, 256),
     codeSigningConfig,
+    // SnapStart on published versions: the alias always points at a published version (currentVersion).
+    snapStart: r.warmMode.isSnapStart ? lambda.SnapStartConf.ON_PUBLISHED_VERSIONS : undefined,
   };
   let fn: lambda.Function;
   if (props.code === undefined) {
@@ -60,6 +63,10 @@ export function buildFunction(scope: Construct, props: WarmServerlessFunctionPro
     }
   } else {
     fn = new lambda.Function(scope, 'Resource', { ...common, code: props.code, handler: props.handler!, runtime: props.runtime! });
+  }
+  if (r.warmMode.isSnapStart) {
+    // aws-cdk-lib warns that SnapStart applies to published versions only: the alias always points at one.
+    Annotations.of(fn).acknowledgeWarning('@aws-cdk/aws-lambda:snapStartRequirePublish', 'The lane invokes the alias, which points at the published currentVersion.');
   }
   return { fn, signingProfile, codeSigningConfig };
 }

@@ -14,6 +14,8 @@ import type { WarmServerlessFunctionProps } from '../warm-serverless-function';
 import { checkLogRetention, checkMebibytes, checkSeconds, checkStatistic, reservedConcurrency } from './checks';
 import { checkFinalBake } from './deployment';
 import { isImageCode } from './function-code';
+import { checkResponseStreaming, checkSnapStart, resolveWarmMode } from './warm-mode-checks';
+import { WarmMode } from '../warm-mode';
 
 /** The lane's name in validation messages and alarm descriptions. @internal */
 export const LANE = 'WarmServerlessFunction (Lambda provisioned concurrency)';
@@ -21,7 +23,10 @@ export const LANE = 'WarmServerlessFunction (Lambda provisioned concurrency)';
 /** Props after defaults and validation: what the building steps use. @internal */
 export interface ResolvedProps {
   readonly artifact: ModelArtifact;
-  readonly policy: AutoscalingPolicy;
+  /** Provisioned concurrency (default) or SnapStart. */
+  readonly warmMode: WarmMode;
+  /** The warm pool's policy; undefined with SnapStart (no pool). */
+  readonly policy?: AutoscalingPolicy;
   /** Provisioned-concurrency utilization target (after the warm buffer), when the policy tracks one. */
   readonly utilizationTarget?: number;
   /** The largest warm pool (policy or schedule max); undefined when a bound is a token. */
@@ -41,8 +46,10 @@ export interface ResolvedProps {
   /** The user's `code` is a container image. */
   readonly userImage: boolean;
   readonly wantsSigning: boolean;
-  /** Spillover alarm threshold, percent. */
-  readonly maxSpillover: number;
+  /** Spillover alarm threshold, percent (provisioned concurrency only). */
+  readonly maxSpillover?: number;
+  /** The function URL streams responses (InvokeMode RESPONSE_STREAM). */
+  readonly responseStreaming: boolean;
 }
 
 /**
@@ -52,10 +59,13 @@ export interface ResolvedProps {
  * @internal
  */
 export function resolveProps(scope: Construct, props: WarmServerlessFunctionProps): ResolvedProps {
-  const policy = props.autoscaling!;
-  const utilizationTarget = checkPolicy(scope, policy);
+  const warmMode = resolveWarmMode(scope, props.warmMode);
+  const snapStart = warmMode.isSnapStart;
+  // SnapStart has no pool: no policy (rejected before topology defaults), no peak.
+  const policy = snapStart ? undefined : props.autoscaling!;
+  const utilizationTarget = policy ? checkPolicy(scope, policy) : undefined;
   // The largest warm pool: unknown (undefined) when any bound is a token, never a number made up from one.
-  const peaks = [policy.maxCapacity, ...policy.schedules.map(s => scheduleBounds(policy, s).startMax)];
+  const peaks = policy ? [policy.maxCapacity, ...policy.schedules.map(s => scheduleBounds(policy, s).startMax)] : [0];
   const peakWarm = peaks.every(isConcreteNumber) ? Math.max(...peaks) : undefined;
 
   const memoryMiB = checkMebibytes(scope, 'memorySize', props.memorySize ?? Size.mebibytes(2048), 128, 10240);
@@ -77,8 +87,9 @@ export function resolveProps(scope: Construct, props: WarmServerlessFunctionProp
     throw invalid(scope, 'rollbackOnThrottles', true, 'needs both slo (which renders the throttle alarm) and rollout (which rolls back on it)', 'Pass slo and rollout, or drop rollbackOnThrottles.');
   }
 
-  // Reserved concurrency: the cap that keeps a burst from starving the account.
-  const reserved = reservedConcurrency(scope, props.reservedConcurrentExecutions, peakWarm);
+  // Reserved concurrency: the cap that keeps a burst from starving the account. SnapStart: every
+  // limit of the platform (image, runtime, /tmp, warm-pool props), and an explicit cap.
+  const reserved = snapStart ? checkSnapStart(scope, props, ephemeral.toMebibytes()) : reservedConcurrency(scope, props.reservedConcurrentExecutions, peakWarm);
 
   const artifact = props.artifact!;
   const architecture = props.architecture ?? (artifact.supports(HardwareTarget.CPU_ARM64) ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64);
@@ -87,10 +98,11 @@ export function resolveProps(scope: Construct, props: WarmServerlessFunctionProp
 
   const { isContainerImage, userImage, wantsSigning } = checkCode(scope, props);
   checkRollout(scope, props);
-  const maxSpillover = spilloverThreshold(scope, props);
+  const maxSpillover = snapStart ? undefined : spilloverThreshold(scope, props);
+  const responseStreaming = checkResponseStreaming(scope, props, isContainerImage);
   return {
-    artifact, policy, utilizationTarget, peakWarm, memoryMiB, timeout, ephemeral, aliasName, utilizationStatistic, logRetention,
-    rollbackOnThrottles, reserved, architecture, target, isContainerImage, userImage, wantsSigning, maxSpillover,
+    artifact, warmMode, policy, utilizationTarget, peakWarm, memoryMiB, timeout, ephemeral, aliasName, utilizationStatistic, logRetention,
+    rollbackOnThrottles, reserved, architecture, target, isContainerImage, userImage, wantsSigning, maxSpillover, responseStreaming,
   };
 }
 
@@ -192,6 +204,17 @@ function checkRollout(scope: Construct, props: WarmServerlessFunctionProps): voi
  */
 export function capacityOf(r: ResolvedProps): LaneCapacity {
   const instanceType = `lambda-${r.memoryMiB}MB-${r.architecture.name}`;
+  if (!r.policy) {
+    // SnapStart: no warm environment; on demand up to the reserved cap, each restored from the snapshot.
+    return {
+      minInstances: 0,
+      maxInstances: r.reserved,
+      instanceType,
+      hardware: r.target,
+      priceClass: 'per-gb-second',
+      description: `0-${r.reserved} on-demand × ${instanceType}, SnapStart (restored from the published version's snapshot; reserved ${r.reserved})`,
+    };
+  }
   const peak = r.peakWarm ?? r.policy.maxCapacity;
   return {
     minInstances: r.policy.minCapacity,

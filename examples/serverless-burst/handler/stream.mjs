@@ -1,0 +1,44 @@
+// Streaming variant of the demo handler (Node.js 24): token-by-token output through the function URL
+// with InvokeMode RESPONSE_STREAM (WarmServerlessFunction `responseStreaming: true`).
+//
+// `awslambda.streamifyResponse` is a global of the Node.js managed runtimes: the handler gets a
+// writable `responseStream` and Lambda sends each write to the caller as it happens (up to 200 MB).
+// `awslambda.HttpResponseStream.from` sets the HTTP status and headers before the first byte.
+// The model loads at INIT exactly as in index.mjs, so the warm pool absorbs the download.
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { loadModel, predict } from './model.mjs';
+import { replyTokens, streamTokens } from './tokens.mjs';
+
+const env = process.env;
+
+async function fetchArtifact() {
+  if (env.MODEL_S3_IS_PREFIX === 'true') {
+    throw new Error('this demo handler loads a single model object, not a prefix');
+  }
+  const s3 = new S3Client({});
+  const res = await s3.send(new GetObjectCommand({ Bucket: env.MODEL_S3_BUCKET, Key: env.MODEL_S3_KEY }));
+  return Buffer.from(await res.Body.transformToByteArray());
+}
+
+const model = loadModel(await fetchArtifact(), { digest: env.MODEL_DIGEST, compressed: env.MODEL_COMPRESSED === 'true' });
+
+/* global awslambda */
+export const handler = awslambda.streamifyResponse(async (event, responseStream) => {
+  let body = event ?? {};
+  if (typeof body.body === 'string') {
+    const raw = body.isBase64Encoded ? Buffer.from(body.body, 'base64').toString('utf8') : body.body;
+    body = JSON.parse(raw || '{}');
+  }
+  const text = String(body.text ?? '');
+  const status = text.length === 0 ? 400 : 200;
+  const stream = awslambda.HttpResponseStream.from(responseStream, {
+    statusCode: status,
+    headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
+  });
+  if (status === 400) {
+    stream.write('data: {"error":"send { \\"text\\": \\"...\\" }"}\n\n');
+    stream.end();
+    return;
+  }
+  await streamTokens(stream, replyTokens(predict(model, text)));
+});
