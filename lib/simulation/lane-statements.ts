@@ -44,8 +44,22 @@ export function arrivalFor(lane: LaneSpec, p: ServingProfile): ArrivalTime {
     modelledSeparately: modelled.map(s => `${s.step} ${s.seconds} s`), impliedSeconds: implied,
   };
   if (p.arrivalSeconds !== undefined) { return { ...base, seconds: p.arrivalSeconds, source: 'profile' }; }
+  if (implied !== undefined && !scalesOnLoad(lane)) {
+    // e.g. a Lambda pool with schedules only, or SnapStart: the lane states how extra load gets served
+    // (on-demand cold starts), which is not the time a scheduled pool change takes.
+    return {
+      ...base, seconds: ARRIVAL_SECONDS[lane.kind] ?? 120, source: 'table',
+      note: 'the lane scales on no load trigger: its stated lead time is for capacity beyond the pool (on-demand), not for scheduled pool changes',
+    };
+  }
   if (implied !== undefined) { return { ...base, seconds: implied, source: 'lane' }; }
   return { ...base, seconds: ARRIVAL_SECONDS[lane.kind] ?? 120, source: 'table' };
+}
+
+/** Whether the emitted scaling reacts to load (a target tracking or step policy, a KEDA/HPA trigger other than cron). */
+export function scalesOnLoad(lane: LaneSpec): boolean {
+  return lane.scalableTargets.some(t => t.targetTracking.length > 0 || t.stepScaling.length > 0)
+    || lane.kubernetesScalers.some(k => k.triggers.some(tr => tr.type !== 'cron'));
 }
 
 /**
@@ -68,15 +82,18 @@ export interface LeadTimeCheck {
   readonly arrivalSource: string;
   /** Arrival used minus implied (null: not stated). */
   readonly driftSeconds: number | null;
-  /** True when not stated or when the run used the implied arrival. */
+  /** True when not stated, when the run used the implied arrival, or when the statement does not time the pool (see note). */
   readonly consistent: boolean;
+  /** Why a stated lead time was not used (absent otherwise). */
+  readonly note?: string;
 }
 
 /** The check for a lane with its profile. */
 export function leadTimeCheck(lane: LaneSpec, arrival: ArrivalTime): LeadTimeCheck {
   const implied = arrival.impliedSeconds ?? null;
-  const drift = implied === null ? null : arrival.seconds - implied;
+  const drift = implied === null || arrival.note ? null : arrival.seconds - implied;
   return {
+    ...(arrival.note ? { note: arrival.note } : {}),
     path: lane.path, kind: lane.kind, statedSeconds: arrival.statedSeconds ?? null,
     modelledSeparately: arrival.modelledSeparately, modelledSeparatelySeconds: arrival.modelledSeparatelySeconds,
     impliedArrivalSeconds: implied, arrivalSeconds: arrival.seconds, arrivalSource: arrival.source,

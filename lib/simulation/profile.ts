@@ -57,6 +57,8 @@ export interface ArrivalTime {
   readonly modelledSeparately: string[];
   /** What the stated lead time implies for the arrival time: stated minus modelled separately. */
   readonly impliedSeconds?: number;
+  /** Why a stated lead time was not used for the arrival time. @default none */
+  readonly note?: string;
 }
 
 /** A profile with its defaults applied and the service time calibrated. */

@@ -143,6 +143,7 @@ function laneLine(l: LaneResult): string {
   const lt = l.leadTime;
   const lead = lt.statedSeconds === null
     ? `arrival ${lt.arrivalSeconds} s (${lt.arrivalSource}; lead time not stated)`
+    : lt.note ? `stated lead time ${lt.statedSeconds} s not used (${lt.note}); arrival ${lt.arrivalSeconds} s (${lt.arrivalSource})`
     : `stated lead time ${lt.statedSeconds} s - ${lt.modelledSeparatelySeconds} s modelled separately = ${lt.impliedArrivalSeconds} s; arrival ${lt.arrivalSeconds} s (${lt.arrivalSource})${lt.consistent ? '' : ` DRIFT ${lt.driftSeconds} s`}`;
   const b = l.batching;
   const batching = b.measuredWithBatching ? 'batching: in the profile' : b.gainPercent > 0 || b.queueDelayMs > 0 ? `batching: +${b.gainPercent}% throughput, +${b.queueDelayMs} ms queue delay` : 'batching: none';

@@ -101,8 +101,9 @@ describe('dynamic batching in the simulator', () => {
 });
 
 describe('lead time: the stated scaleOutLeadTime sets the arrival time', () => {
+  const tracking = [target({ minCapacity: 2, maxCapacity: 20, targetTracking: [tt({ predefined: 'SageMakerVariantConcurrentRequestsPerModelHighResolution', targetValue: 3 })] })];
   test('stated minus the steps the engine models itself: 480 - 180 (alarm evaluation) = 300 s', () => {
-    const a = arrivalFor(lane({ leadTime: LEAD }), ENDPOINT);
+    const a = arrivalFor(lane({ leadTime: LEAD, scalableTargets: tracking }), ENDPOINT);
     expect(a).toEqual({
       seconds: 300, source: 'lane', statedSeconds: 480, modelledSeparatelySeconds: 180, impliedSeconds: 300,
       modelledSeparately: ['alarm evaluation (3 of 3 one-minute datapoints) 180 s'],
@@ -116,7 +117,15 @@ describe('lead time: the stated scaleOutLeadTime sets the arrival time', () => {
 
   test('not stated: the platform table; a profile arrivalSeconds wins over both', () => {
     expect(arrivalFor(lane({}), ENDPOINT)).toMatchObject({ seconds: ARRIVAL_SECONDS['managed-endpoint'], source: 'table', statedSeconds: undefined });
-    expect(arrivalFor(lane({ leadTime: LEAD }), { ...ENDPOINT, arrivalSeconds: 100 })).toMatchObject({ seconds: 100, source: 'profile', impliedSeconds: 300 });
+    expect(arrivalFor(lane({ leadTime: LEAD, scalableTargets: tracking }), { ...ENDPOINT, arrivalSeconds: 100 })).toMatchObject({ seconds: 100, source: 'profile', impliedSeconds: 300 });
+  });
+
+  test('a lane that scales on no load trigger (schedules only, SnapStart): the statement is not the pool arrival, the check says why', () => {
+    const scheduledOnly = lane({ kind: 'serverless', leadTime: { totalSeconds: 10, steps: [{ step: 'on-demand cold start beyond the pool: Init (model load)', seconds: 10, source: 'x' }] },
+      scalableTargets: [target({ serviceNamespace: 'lambda', scheduled: [{ name: 'event', schedule: 'cron(0 12 * * ? *)', minCapacity: 10 }] })] });
+    const r = simulate(model(scheduledOnly), piecewiseTrace([[60, 1]]), { profiles: { default: { requestsPerSecondAtSlo: 5, latencyAtSloMs: 200 } } });
+    expect(r.lanes[0].leadTime).toMatchObject({ statedSeconds: 10, impliedArrivalSeconds: 10, arrivalSeconds: ARRIVAL_SECONDS.serverless, arrivalSource: 'table', driftSeconds: null, consistent: true,
+      note: expect.stringMatching(/scales on no load trigger/) });
   });
 
   test('new capacity serves exactly 300 s after the scale-out; the capacity lag series covers those seconds', () => {
@@ -138,7 +147,7 @@ describe('lead time: the stated scaleOutLeadTime sets the arrival time', () => {
   });
 
   test('the check flags drift: a profile arrival time that differs from the stated lead time', () => {
-    const r = simulate(model(lane({ initialCapacity: 2, leadTime: LEAD })), piecewiseTrace([[60, 1]]), { profiles: { default: { ...ENDPOINT, arrivalSeconds: 100 } } });
+    const r = simulate(model(lane({ initialCapacity: 2, leadTime: LEAD, scalableTargets: tracking })), piecewiseTrace([[60, 1]]), { profiles: { default: { ...ENDPOINT, arrivalSeconds: 100 } } });
     expect(r.lanes[0].leadTime).toMatchObject({ arrivalSeconds: 100, arrivalSource: 'profile', impliedArrivalSeconds: 300, driftSeconds: -200, consistent: false });
   });
 });
@@ -190,7 +199,11 @@ describe('from the construct tree (a fake lane statement on the hybrid example)'
     const [b, burst] = json.scenarios[0].lanes;
     expect(b.leadTime).toMatchObject({ statedSeconds: 360, modelledSeparately: ['alarm evaluation 60 s'], impliedArrivalSeconds: 300, arrivalSeconds: 300, arrivalSource: 'lane', consistent: true });
     expect(b.batching).toEqual({ gainPercent: 40, queueDelayMs: 10, measuredWithBatching: false });
-    expect(burst.leadTime).toMatchObject({ statedSeconds: null, arrivalSeconds: ARRIVAL_SECONDS.serverless, arrivalSource: 'table', consistent: true });
+    // The serverless lane states its own (merged from main): alarm 180 s (modelled here) + allocation 120 s + Init 10 s.
+    expect(burst.leadTime).toMatchObject({
+      statedSeconds: 310, modelledSeparately: ['target tracking scale-out alarm on ProvisionedConcurrencyUtilization 180 s'],
+      impliedArrivalSeconds: 130, arrivalSeconds: 130, arrivalSource: 'lane', consistent: true,
+    });
     for (const l of [b, burst]) { expect(Object.keys(l.capacityLag)).toEqual(['max', 'p95']); }
     const text = toText([runScenario('fake', statedModel, trace, opts)], []);
     expect(text).toMatch(/InferenceLanesHybrid\/Assistant\/Baseline: capacity lag max [\d.]+ \/ p95 [\d.]+; stated lead time 360 s - 60 s modelled separately = 300 s; arrival 300 s \(lane\); batching: \+40% throughput, \+10 ms queue delay/);
