@@ -1,7 +1,9 @@
 /**
  * How one instance of a model build serves: the numbers a load test at the SLO gives you. The same
  * numbers feed `CapacityPlanner` (`perInstanceRequestsPerSecond = requestsPerSecondAtSlo`) and the
- * simulator, so planning and simulation agree.
+ * simulator, so planning and simulation agree. Batching maps the same way: the planner's
+ * `dynamicBatching.throughputGainPercent` / `maxQueueDelay` are `batchingThroughputGainPercent` /
+ * `batchingQueueDelayMs` here (or come from the lane's `dynamicBatching`).
  *
  * Core hookup (proposed): `ModelVariant.profile?: ServingProfile` in lib/core/model-artifact.ts;
  * until then pass profiles to the simulator by lane path or lane kind.
