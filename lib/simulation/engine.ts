@@ -49,6 +49,13 @@ export interface LaneResult {
    */
   readonly capacityLagMax: number;
   readonly capacityLagP95: number;
+  /**
+   * Lambda lanes: what the serverless lane's emitted `metricCapacityLag` reads (it has no desired-capacity
+   * metric): on-demand environments beyond the warm pool, at most the room the pool may still grow by
+   * (its current maximum minus the pool), per-minute Maximum; largest and 95th percentile of the minutes.
+   * @default undefined for other lanes
+   */
+  readonly capacityLagAsEmitted?: { max: number; p95: number };
   /** The lane's stated lead time beside the arrival time the run used. */
   readonly leadTime: LeadTimeCheck;
   /** Batching applied: throughput gain percent and queue delay ms (0 and 0 without). */
@@ -227,6 +234,9 @@ class LaneRun {
     const throttledShare = demand > 0 ? (demand - allowed) / demand : 0;
     const warm = Math.min(allowed, P);
     const spillConc = allowed - warm;
+    // The lane's metricCapacityLag proxy: on-demand environments, capped by the room left to grow the pool.
+    const room = Math.max(0, (this.aas[0]?.max ?? P) - P);
+    d.capacityLagEmitted[t] = Math.min(spillConc, room);
     // On-demand environments stay warm for the keep-alive after use: the pool is the peak of the window.
     const cold = Math.max(0, Math.ceil(spillConc - this.odWarm - 1e-9));
     // Sliding maximum over the keep-alive window (monotonic deque of [second, concurrency]).
@@ -390,6 +400,7 @@ export function simulate(model: StackModel, trace: Trace, options: SimulateOptio
       scalingActivities: r.aas.reduce((a, x) => a + x.activities.length, 0) + r.hpa.reduce((a, x) => a + x.activities.length, 0),
       activities: [...r.aas.flatMap(x => x.activities), ...r.hpa.flatMap(x => x.activities)].sort((a, b) => a.t - b.t),
       ...lagSummary(r.store.data.capacityLag, seconds),
+      ...(r.spec.kind === 'serverless' ? { capacityLagAsEmitted: minuteMaxSummary(r.store.data.capacityLagEmitted, seconds) } : {}),
       leadTime: leadTimeCheck(r.spec, r.prof.arrival),
       batching: { gainPercent: r.prof.batchingThroughputGainPercent, queueDelayMs: r.prof.batchingQueueDelayMs, measuredWithBatching: r.prof.measuredWithBatching },
     };
@@ -426,6 +437,19 @@ export function lagSummary(lag: ArrayLike<number>, seconds: number): { capacityL
   // Nearest rank.
   const p95 = sorted[Math.max(0, Math.ceil(0.95 * sorted.length) - 1)];
   return { capacityLagMax: sorted[sorted.length - 1], capacityLagP95: p95 };
+}
+
+/** Largest and 95th percentile (nearest rank) of the per-minute Maximum of a per-second series. */
+export function minuteMaxSummary(xs: ArrayLike<number>, seconds: number): { max: number; p95: number } {
+  const minutes: number[] = [];
+  for (let m = 0; m * 60 < seconds; m++) {
+    let mx = 0;
+    for (let i = m * 60; i < Math.min(seconds, m * 60 + 60); i++) { mx = Math.max(mx, xs[i]); }
+    minutes.push(mx);
+  }
+  if (minutes.length === 0) { return { max: 0, p95: 0 }; }
+  minutes.sort((a, b) => a - b);
+  return { max: minutes[minutes.length - 1], p95: minutes[Math.max(0, Math.ceil(0.95 * minutes.length) - 1)] };
 }
 
 export function selectLanes(model: StackModel, names?: string[]): LaneSpec[] {

@@ -88,6 +88,8 @@ export function toJson(scenarios: ScenarioReport[], rollouts: RolloutTrialResult
         peakCapacity: l.peakCapacity, spilloverPercent: r2(l.spilloverPercent), trafficSharePercent: r2(l.trafficSharePercent), scalingActivities: l.scalingActivities,
         // The lane's metricCapacityLag (asked for minus in service), per-minute averages over the run.
         capacityLag: { max: r2(l.capacityLagMax), p95: r2(l.capacityLagP95) },
+        // Lambda lanes: what the lane's own metricCapacityLag proxy reads (on-demand environments within the pool's room).
+        ...(l.capacityLagAsEmitted ? { capacityLagAsEmitted: { max: r2(l.capacityLagAsEmitted.max), p95: r2(l.capacityLagAsEmitted.p95) } } : {}),
         // The lane's stated scaleOutLeadTime beside the arrival time the run used (consistent: false = drift).
         leadTime: l.leadTime,
         batching: l.batching,
@@ -147,7 +149,8 @@ function laneLine(l: LaneResult): string {
     : `stated lead time ${lt.statedSeconds} s - ${lt.modelledSeparatelySeconds} s modelled separately = ${lt.impliedArrivalSeconds} s; arrival ${lt.arrivalSeconds} s (${lt.arrivalSource})${lt.consistent ? '' : ` DRIFT ${lt.driftSeconds} s`}`;
   const b = l.batching;
   const batching = b.measuredWithBatching ? 'batching: in the profile' : b.gainPercent > 0 || b.queueDelayMs > 0 ? `batching: +${b.gainPercent}% throughput, +${b.queueDelayMs} ms queue delay` : 'batching: none';
-  return `${l.path}: capacity lag max ${f1(l.capacityLagMax)} / p95 ${f1(l.capacityLagP95)}; ${lead}; ${batching}`;
+  const emitted = l.capacityLagAsEmitted ? ` (the lane's metric reads max ${f1(l.capacityLagAsEmitted.max)} / p95 ${f1(l.capacityLagAsEmitted.p95)})` : '';
+  return `${l.path}: capacity lag max ${f1(l.capacityLagMax)} / p95 ${f1(l.capacityLagP95)}${emitted}; ${lead}; ${batching}`;
 }
 
 function frontDoorCells(r: RunResult): string[] {

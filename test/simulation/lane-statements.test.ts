@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { DynamicBatching, ScaleOutLeadTime } from '../../lib/core';
-import { lagSummary, profileFor, simulate } from '../../lib/simulation/engine';
+import { lagSummary, minuteMaxSummary, profileFor, simulate } from '../../lib/simulation/engine';
 import { loadExampleApp } from '../../lib/simulation/apps';
 import { modelFromConstructs } from '../../lib/simulation/from-construct';
 import { arrivalFor, MODELLED_SEPARATELY } from '../../lib/simulation/lane-statements';
@@ -160,6 +160,16 @@ describe('capacity lag summary (per-minute averages)', () => {
     lag.fill(4, 300, 360);
     expect(lagSummary(lag, 1200)).toEqual({ capacityLagMax: 4, capacityLagP95: 1 });
     expect(lagSummary(new Float64Array(0), 0)).toEqual({ capacityLagMax: 0, capacityLagP95: 0 });
+    // Per-minute Maximum (the serverless lane's metric): minute 0 reads 2, minute 5 reads 4.
+    expect(minuteMaxSummary(lag, 1200)).toEqual({ max: 4, p95: 2 });
+  });
+
+  test("a Lambda pool: on-demand environments beyond the pool, capped by the pool's room to grow", () => {
+    const pool = lane({ kind: 'serverless', initialCapacity: 2, scalableTargets: [target({ serviceNamespace: 'lambda', minCapacity: 2, maxCapacity: 5 })] });
+    // 10 RPS × 1 s = 10 concurrent: 2 warm, 8 on demand, the pool may grow by 3 -> reads 3; the true lag is 0 (nothing asked for).
+    const r = simulate(model(pool), piecewiseTrace([[120, 10]]), { profiles: { default: { requestsPerSecondAtSlo: 1, latencyAtSloMs: 1000 } } });
+    expect(r.lanes[0].capacityLagAsEmitted).toEqual({ max: 3, p95: 3 });
+    expect([r.lanes[0].capacityLagMax, r.lanes[0].capacityLagP95]).toEqual([0, 0]);
   });
 });
 
@@ -205,6 +215,9 @@ describe('from the construct tree (a fake lane statement on the hybrid example)'
       impliedArrivalSeconds: 130, arrivalSeconds: 130, arrivalSource: 'lane', consistent: true,
     });
     for (const l of [b, burst]) { expect(Object.keys(l.capacityLag)).toEqual(['max', 'p95']); }
+    // The serverless lane's own metric (on-demand environments within the pool's room) is reported beside it.
+    expect(Object.keys(burst.capacityLagAsEmitted)).toEqual(['max', 'p95']);
+    expect(b.capacityLagAsEmitted).toBeUndefined();
     const text = toText([runScenario('fake', statedModel, trace, opts)], []);
     expect(text).toMatch(/InferenceLanesHybrid\/Assistant\/Baseline: capacity lag max [\d.]+ \/ p95 [\d.]+; stated lead time 360 s - 60 s modelled separately = 300 s; arrival 300 s \(lane\); batching: \+40% throughput, \+10 ms queue delay/);
   });
