@@ -25,12 +25,16 @@ export type {
 export {
   AdmissionController, GpuClusterService, GpuServingChart, KubernetesRolloutMode, KubernetesScalingEngine, ModelServer, ServingAutoscaler,
   TritonInstanceKind, TritonModelConfig, WorkloadIdentity,
+  GpuCapacityType, GpuNodeProvisioning, GpuNodeProvisioningKind, KarpenterAmiFamily,
 } from './gpu-cluster';
 export type {
   AutoscalerTarget, GatewayParentRef, GpuClusterServiceProps, GpuNodeGroupOptions, GpuServingChartProps, GpuServingOptions, GpuToleration,
   ImageAdmissionPolicyOptions, ModelServerProps, ScalingBehavior, ScalingBehaviorPolicy, ScalingBehaviorRules, ServedModel, ServingAutoscalerProps,
   ServingMetricQueries, TritonModelConfigProps, TritonTensor,
+  AutoModeProvisioningOptions, GpuDisruptionWindow, GpuNodePoolOptions, KarpenterProvisioningOptions,
 } from './gpu-cluster';
+export { ServingRuntime, ServingRuntimeKind } from './gpu-cluster';
+export type { ModelCacheOptions, TritonWarmup, VllmServerOptions } from './gpu-cluster';
 export { ProvisionedConcurrencyStatistic, WarmMode, WarmModeKind, WarmServerlessFunction } from './serverless';
 export type {
   IWarmServerlessFunction, ProvisionedConcurrencyWarmModeOptions, SnapStartWarmModeOptions, WarmServerlessFunctionAttributes, WarmServerlessFunctionProps,

@@ -1,9 +1,9 @@
-import { Aws, Stack, StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 // Until lib/index.ts re-exports this lane (`export * from './gpu-cluster'`), import it directly.
-import { GpuClusterService } from '../../lib/gpu-cluster';
+import { GpuCapacityType, GpuClusterService, GpuNodeProvisioning } from '../../lib/gpu-cluster';
 import { demoArtifact } from '../shared/artifact';
 import { recsysServingOptions } from './recsys';
 
@@ -20,6 +20,12 @@ import { recsysServingOptions } from './recsys';
  *   -c gpu-cluster:kubectlRoleArn=arn:aws:iam::111122223333:role/recsys-gpu-kubectl
  *   -c gpu-cluster:kubectlFunctionArn=arn:aws:lambda:us-east-1:111122223333:function:recsys-gpu-kubectl-handler
  *   -c gpu-cluster:kubectlHandlerRoleArn=arn:aws:iam::111122223333:role/recsys-gpu-kubectl-handler
+ *   -c gpu-cluster:karpenterNodeRoleName=KarpenterNodeRole-recsys-gpu
+ *
+ * GPU nodes come from Karpenter, which already runs in that cluster (an imported cluster cannot get
+ * Karpenter's controller IAM, interruption queue or node access from here): the service adds a GPU
+ * NodePool and EC2NodeClass for its node role, with room for the flash sale's peak, on-demand first and
+ * Spot allowed, and no voluntary node disruption during the Wednesday sale.
  */
 export function createGpuClusterStack(scope: Construct, id: string, props?: StackProps): Stack {
   const stack = new Stack(scope, id, {
@@ -46,6 +52,15 @@ export function createGpuClusterStack(scope: Construct, id: string, props?: Stac
     artifact: demoArtifact('1.4.0'),
     namespace: 'recsys',
     installKeda: true,
+    nodeProvisioning: GpuNodeProvisioning.karpenter({
+      installController: false,
+      nodeRole: iam.Role.fromRoleName(stack, 'KarpenterNodeRole', ctx('karpenterNodeRoleName', 'KarpenterNodeRole-recsys-gpu'), { mutable: false }),
+      instanceFamilies: ['g5', 'g6'],
+      capacityTypes: [GpuCapacityType.ON_DEMAND, GpuCapacityType.SPOT],
+      // The flash sale (Wednesdays 11:55-13:05 America/New_York = 15:55-17:05 UTC in winter, 16:55 in summer):
+      // no consolidation or drift replacement from 15:00 to 18:00 UTC, covering both.
+      noDisruptionWindows: [{ schedule: '0 15 * * 3', duration: Duration.hours(3) }],
+    }),
   });
 
   return stack;

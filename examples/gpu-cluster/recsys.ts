@@ -1,5 +1,5 @@
 import { Duration, Size } from 'aws-cdk-lib';
-import { AutoscalingPolicy, Rollout, ScalingTrigger, ServiceLevelObjective } from '../../lib';
+import { AutoscalingPolicy, DynamicBatching, Rollout, ScalingTrigger, ServiceLevelObjective } from '../../lib';
 // Until lib/index.ts re-exports this lane (`export * from './gpu-cluster'`), import it directly.
 import { GpuServingOptions, KubernetesRolloutMode, TritonModelConfig } from '../../lib/gpu-cluster';
 
@@ -41,11 +41,15 @@ export function recsysServingOptions(): GpuServingOptions {
       }],
     }),
     pollingInterval: Duration.seconds(15),
-    triton: new TritonModelConfig({
+    // The shared batching contract, rendered into Triton's config.pbtxt (max_batch_size, dynamic_batching).
+    dynamicBatching: new DynamicBatching({
       maxBatchSize: 32,
       preferredBatchSizes: [8, 16, 32],
       // 2 ms of queueing buys full batches at 1,000+ RPS and stays far inside the 100 ms SLO.
       maxQueueDelay: Duration.millis(2),
+    }),
+    // Fixed input shapes: Triton also warms the model up at batch 1, 8, 16 and 32 before the pod is ready.
+    triton: new TritonModelConfig({
       instanceCount: 2,
       inputs: [{ name: 'INPUT__0', dataType: 'TYPE_FP16', dims: [256] }],
       outputs: [{ name: 'OUTPUT__0', dataType: 'TYPE_FP16', dims: [100] }],

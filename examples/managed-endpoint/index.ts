@@ -1,7 +1,7 @@
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { AutoscalingPolicy, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective, ShadowTraffic } from '../../lib';
+import { AutoscalingPolicy, DynamicBatching, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective, ShadowTraffic } from '../../lib';
 // Until lib/index.ts re-exports this lane (`export * from './managed-endpoint'`), import it directly.
 import { DriftMonitor, EndpointMode, ManagedEndpoint, RetrainingHook } from '../../lib/managed-endpoint';
 import { demoArtifact } from '../shared/artifact';
@@ -49,6 +49,10 @@ export function createManagedEndpointStack(scope: Construct, id: string, props?:
     rollout: Rollout.canary({ percent: 25, bakeTime: Duration.minutes(10), finalBakeTime: Duration.minutes(10) }),
     shadow: ShadowTraffic.mirror(candidate, 20),
     dataCapture: { samplingPercent: 10 },
+    // The image is the SageMaker PyTorch inference container (TorchServe): batches of up to 8 requests that
+    // arrive within 10 ms (SAGEMAKER_TS_BATCH_SIZE / SAGEMAKER_TS_MAX_BATCH_DELAY; the 8 workers of the
+    // ml.c5.2xlarge are kept). The inference handler must run the model on the whole batch to gain from it.
+    dynamicBatching: new DynamicBatching({ maxBatchSize: 8, maxQueueDelay: Duration.millis(10) }),
   });
 
   // Drift: hourly Model Monitor data-quality runs on the captured requests against the baseline the

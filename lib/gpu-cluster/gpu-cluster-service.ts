@@ -1,12 +1,13 @@
 import { VersionFreeze } from '../core/version-freeze';
 import { InferenceLaneBase } from '../core/inference-lane-base';
-import { Annotations, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
+import { DynamicBatching } from '../core/dynamic-batching';
 import { LaneValidationError } from '../core/errors';
 import { invalid } from '../core/private/errors';
 import { warnUnpinnedImage } from '../core/private/image-pinning';
@@ -17,11 +18,15 @@ import { ShadowTraffic } from '../core/rollout';
 import { RouteTarget } from '../core/route-target';
 import { isConcreteString } from '../core/private/errors';
 import { GpuNodeGroupOptions } from './gpu-node-group-options';
+import { GpuNodeProvisioning, GpuNodeProvisioningKind } from './gpu-node-provisioning';
 import { GpuServingChart } from './gpu-serving-chart';
 import { GpuServingOptions } from './gpu-serving-options';
 import { addDevicePlugin, checkChartVersion, DEFAULT_KEDA_VERSION, KEDA_ROLE_ID, kedaOperatorRole, kedaRelease, METRICS_SERVER_ID, METRICS_SERVER_VERSION, semverLess, sharedHelmRelease, workloadRole } from './private/cluster-addons';
 import { DEFAULT_CPU, DEFAULT_MEMORY } from './private/gpu-instances';
 import { addNodegroup, checkPodsFitNodegroup } from './private/gpu-nodegroup';
+import { setUpNodeProvisioning } from './private/node-provisioning';
+import { gpuScaleOutLeadTime } from './private/lead-time';
+import { ScaleOutLeadTime } from '../core/lead-time';
 import { servedModelOf } from './private/served-model-of';
 import { concrete } from './private/util';
 import { checkOneOf } from '../core/private/validation';
@@ -129,18 +134,28 @@ export interface GpuClusterServiceProps extends GpuServingOptions {
 
   /**
    * Role of the cluster's existing GPU nodes: gets ECR pull on the serving image (the kubelet pulls
-   * with it). Ignored with `gpuNodeGroup`, whose role gets the grant.
+   * with it). Ignored with `gpuNodeGroup` or Karpenter (`nodeProvisioning`), whose node role gets the grant.
    *
    * @default - the pods' role gets the pull grant (harmless, but the nodes need pull rights of their own)
    */
   readonly nodeRole?: iam.IRole;
 
   /**
-   * Create a GPU node group (only on an `eks.Cluster` defined in this app).
+   * Create a GPU node group (only on an `eks.Cluster` defined in this app). The same as
+   * `nodeProvisioning: GpuNodeProvisioning.managedNodeGroup(...)` (not both).
    *
-   * @default - no node group: the cluster already has GPU nodes (or Karpenter provisions them)
+   * @default - see nodeProvisioning
    */
   readonly gpuNodeGroup?: GpuNodeGroupOptions;
+
+  /**
+   * How GPU nodes come to be for the pods the autoscaler adds: Karpenter (installed here, or already
+   * running), an EKS Auto Mode NodePool, a managed node group, or the cluster's existing nodes.
+   *
+   * @default - GpuNodeProvisioning.karpenter() on an eks.Cluster of this app (Karpenter, a GPU NodePool
+   * and EC2NodeClass, the NVIDIA device plugin); GpuNodeProvisioning.existingNodes() on an imported cluster
+   */
+  readonly nodeProvisioning?: GpuNodeProvisioning;
 
   /**
    * The URL a front door POSTs inference requests to: the Gateway or load balancer in front of the
@@ -179,6 +194,8 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
   public readonly cdk8sApp: cdk8s.App;
   /** The chart. */
   public readonly chart: GpuServingChart;
+  /** The dynamic batching the chart renders (Triton `dynamic_batching`, vLLM `--max-num-seqs`). */
+  public readonly dynamicBatching?: DynamicBatching;
   /** The manifest applying the chart. */
   public readonly manifest: eks.KubernetesManifest;
   /** The role of the pods' service account. */
@@ -189,14 +206,22 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
   public readonly keda?: eks.HelmChart;
   /** The metrics-server Helm release, with installMetricsServer. */
   public readonly metricsServer?: eks.HelmChart;
-  /** The NVIDIA device plugin Helm release, with a gpuNodeGroup on an AL2023 NVIDIA AMI. */
+  /** The NVIDIA device plugin Helm release, with a gpuNodeGroup or Karpenter on an AL2023 NVIDIA AMI. */
   public readonly devicePlugin?: eks.HelmChart;
   /** The GPU node group, with gpuNodeGroup. */
   public readonly nodegroup?: eks.Nodegroup;
+  /** How the GPU nodes come to be (after defaults). */
+  public readonly nodeProvisioning: GpuNodeProvisioningKind;
+  /** The Karpenter Helm release of the cluster, when the lane installs Karpenter. */
+  public readonly karpenter?: eks.HelmChart;
+  /** The manifest of the cluster's GPU NodePool (and EC2NodeClass), with Karpenter or Auto Mode. */
+  public readonly nodePool?: eks.KubernetesManifest;
   /** The namespace. */
   public readonly namespace: string;
 
   private readonly routeUrl?: string;
+  private readonly nodeRoleForPulls?: iam.IRole;
+  private readonly leadTime: ScaleOutLeadTime;
 
   constructor(scope: Construct, id: string, props: GpuClusterServiceProps) {
     super(scope, id);
@@ -212,22 +237,30 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
     // The chart runs the same checks; here first, so that messages name this construct's path.
     checkServingOptions(this, props, ns);
     checkOneOf(this, 'workloadIdentity', props.workloadIdentity, Object.values(WorkloadIdentity));
-    checkOneOf(this, 'gpuNodeGroup.capacityType', props.gpuNodeGroup?.capacityType, Object.values(eks.CapacityType));
-    checkOneOf(this, 'gpuNodeGroup.amiType', props.gpuNodeGroup?.amiType, Object.values(eks.NodegroupAmiType));
     const base = props.serviceName ?? props.artifact!.name;
     const identity = props.workloadIdentity ?? WorkloadIdentity.POD_IDENTITY;
     const policy = props.autoscaling ?? AutoscalingPolicy.fixed(1);
 
-    // ---- node group (before anything binds to node capacity) ---------------------------------
-    if (props.gpuNodeGroup) {
+    // ---- GPU nodes (before anything binds to node capacity) ---------------------------------
+    const nodes = setUpNodeProvisioning(this, props, identity, policy);
+    this.nodeProvisioning = nodes.kind;
+    if (nodes.kind === GpuNodeProvisioningKind.MANAGED_NODE_GROUP) {
+      const group = nodes.nodeGroup!;
+      checkOneOf(this, 'gpuNodeGroup.capacityType', group.capacityType, Object.values(eks.CapacityType));
+      checkOneOf(this, 'gpuNodeGroup.amiType', group.amiType, Object.values(eks.NodegroupAmiType));
       if (!(cluster instanceof eks.Cluster)) {
-        throw invalid(this, 'gpuNodeGroup', props.gpuNodeGroup.instanceTypes ?? ['g5.xlarge'], 'needs a cluster defined in this app (eks.Cluster); an imported cluster cannot get node groups from here',
+        throw invalid(this, 'gpuNodeGroup', group.instanceTypes ?? ['g5.xlarge'], 'needs a cluster defined in this app (eks.Cluster); an imported cluster cannot get node groups from here',
           'Create the node group where the cluster is defined, or pass an eks.Cluster.');
       }
-      checkPodsFitNodegroup(this, props);
-      this.nodegroup = addNodegroup(this, cluster, props.gpuNodeGroup, props.gpuCount ?? 1, props.cpu ?? DEFAULT_CPU,
+      checkPodsFitNodegroup(this, { ...props, gpuNodeGroup: group });
+      this.nodegroup = addNodegroup(this, cluster, group, props.gpuCount ?? 1, props.cpu ?? DEFAULT_CPU,
         (props.memory ?? DEFAULT_MEMORY).toMebibytes({ rounding: SizeRoundingBehavior.NONE }) / 1024);
-      this.devicePlugin = addDevicePlugin(this, cluster, props.gpuNodeGroup);
+      this.devicePlugin = addDevicePlugin(this, cluster, group);
+    } else {
+      this.devicePlugin = nodes.devicePlugin;
+      this.karpenter = nodes.provisioner?.release;
+      this.nodePool = nodes.provisioner?.manifest;
+      this.nodeRoleForPulls = nodes.provisioner?.nodeRole;
     }
 
     // ---- identity and artifacts -------------------------------------------------------------
@@ -258,11 +291,17 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
       queueUrl: props.queue?.queueUrl,
       disableResourceNameHashes: true,
     }));
+    this.dynamicBatching = this.chart.dynamicBatching;
     this.checkKedaVersion(props);
     this.metricsServer = this.addMetricsServer(props);
     this.manifest = this.apply(cluster, identity);
 
-    const instanceType = props.gpuNodeGroup?.instanceTypes?.[0] ?? props.instanceTypes?.[0] ?? `${props.gpuCount ?? 1}x nvidia.com/gpu pod`;
+    this.leadTime = gpuScaleOutLeadTime({
+      engine: this.chart.scalingEngine, pollingInterval: props.pollingInterval ?? Duration.seconds(30),
+      scaleOutCooldown: policy.scaleOutCooldown, provisioning: nodes.kind,
+    });
+
+    const instanceType = this.nodegroup ? (nodes.nodeGroup?.instanceTypes?.[0] ?? 'g5.xlarge') : props.instanceTypes?.[0] ?? `${props.gpuCount ?? 1}x nvidia.com/gpu pod`;
     this.capacity = {
       minInstances: policy.minCapacity,
       maxInstances: policy.maxCapacity,
@@ -278,7 +317,7 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
    * reads their weights, the nodes pull their images (the kubelet pulls with the node role).
    */
   private bindArtifacts(props: GpuClusterServiceProps, role: iam.IRole) {
-    const options = { grantee: role, imageGrantee: this.nodegroup?.role ?? props.nodeRole, target: HardwareTarget.NVIDIA_GPU, consumer: this.node.path };
+    const options = { grantee: role, imageGrantee: this.nodegroup?.role ?? this.nodeRoleForPulls ?? props.nodeRole, target: HardwareTarget.NVIDIA_GPU, consumer: this.node.path };
     const { binding } = this.bindModel(props.artifact!, options);
     const stableBinding = props.stableArtifact?.bind(this, options);
     const shadowBinding = props.shadow?.candidate.bind(this, options);
@@ -356,7 +395,7 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
       cluster,
       manifest: this.chart.toJson(),
     });
-    for (const dependency of [this.keda, this.metricsServer, this.devicePlugin, this.nodegroup]) {
+    for (const dependency of [this.keda, this.metricsServer, this.devicePlugin, this.nodegroup, this.nodePool]) {
       if (dependency) { manifest.node.addDependency(dependency); }
     }
     for (const scope of [this, cluster]) {
@@ -369,6 +408,15 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
       manifest.node.addDependency(cluster.eksPodIdentityAgent);
     }
     return manifest;
+  }
+
+  /**
+   * Expected time from a scale-out trigger to a new pod in service, step by step with sources: the
+   * autoscaler's reaction, a new GPU node (Karpenter or Auto Mode: batching, launch and join, device
+   * plugin, image pull), the weights fetch and the model load. See the README "GPU node autoscaling".
+   */
+  public get scaleOutLeadTime(): ScaleOutLeadTime {
+    return this.leadTime;
   }
 
   /**

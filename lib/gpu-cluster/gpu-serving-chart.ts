@@ -4,6 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy, TriggerKind } from '../core/autoscaling';
+import { DynamicBatching } from '../core/dynamic-batching';
 import { invalid } from '../core/private/errors';
 import { freezeInForce, versionFreezeError } from '../core/private/freeze-check';
 import { ModelArtifact } from '../core/model-artifact';
@@ -12,7 +13,7 @@ import { ShadowTraffic } from '../core/rollout';
 import { VersionFreeze } from '../core/version-freeze';
 import { GpuServingOptions } from './gpu-serving-options';
 import { ModelServer } from './model-server';
-import { checkModel, checkRollout, checkShadow, checkUnused, resolveArtifacts, resolveEngine } from './private/chart-validation';
+import { checkModel, checkModelCache, checkRollout, checkShadow, checkUnused, resolveArtifacts, resolveEngine } from './private/chart-validation';
 import { checkServingOptions } from './private/validate-options';
 import { ChartImage, checkAdmissionPolicy, renderAdmissionPolicy } from './private/admission-policy';
 import { resolvePodSettings } from './private/pod-settings';
@@ -20,11 +21,14 @@ import { renderMonitoring } from './private/prometheus-alerts';
 import { renderRollbackAnalysis } from './private/rollback-analysis';
 import { buildServingTrack, TrackContext, trackServerProps } from './private/serving-track';
 import { renderArgoRollout, renderArgoServices, renderRoute } from './private/traffic';
-import { concrete, isDnsLabel, promSelector, ResolvedQueries, resolveQueries, secondsOf } from './private/util';
+import { resolveBatching } from './private/batching';
+import { resolveRuntime, runtimeQueries } from './private/runtime';
+import { concrete, isDnsLabel, promSelector, ResolvedQueries, secondsOf } from './private/util';
 import { KubernetesRolloutMode } from './rollout-mode';
 import { KubernetesScalingEngine } from './scaling-engine';
 import { ServedModel } from './served-model';
 import { ServingAutoscaler } from './serving-autoscaler';
+import { ServingRuntimeKind } from './serving-runtime';
 
 /**
  * Props of {@link GpuServingChart}.
@@ -166,6 +170,8 @@ export class GpuServingChart extends cdk8s.Chart {
   public readonly prometheusRule?: cdk8s.ApiObject;
   /** The autoscaling policy. */
   public readonly policy: AutoscalingPolicy;
+  /** The dynamic batching the pods run (the shared contract), if any. */
+  public readonly dynamicBatching?: DynamicBatching;
   /** The image admission policy (a Kyverno ClusterPolicy), with `admissionPolicy`. */
   public readonly admissionPolicy?: cdk8s.ApiObject;
 
@@ -184,7 +190,8 @@ export class GpuServingChart extends cdk8s.Chart {
     this.rolloutMode = mode;
 
     // ---- validation -------------------------------------------------------------------------
-    const { pod, queries, engine, shadowPercent } = this.validate(props, base, policy, mode);
+    const { pod, queries, engine, shadowPercent, runtime, batching, maxNumSeqs } = this.validate(props, base, policy, mode);
+    this.dynamicBatching = batching;
     this.scalingEngine = engine;
     const { rollout, slo } = props;
     const freeze = props.freeze ?? VersionFreeze.of(this);
@@ -209,7 +216,7 @@ export class GpuServingChart extends cdk8s.Chart {
     const httpPort = pod.httpPort;
     const tracks: TrackContext = {
       base, policy, labels: appLabels,
-      server: trackServerProps(props, pod, { base, serviceAccount, scrapeLabel }),
+      server: trackServerProps(props, pod, { base, serviceAccount, scrapeLabel, modelName: model.name, runtime, batching, maxNumSeqs }),
       autoscaler: policy.isFixed ? undefined : {
         policy, engine, queries, prometheusUrl,
         namespace: ns,
@@ -260,6 +267,8 @@ export class GpuServingChart extends cdk8s.Chart {
       const monitoringLabels = props.monitoringLabels ?? { release: 'kube-prometheus-stack' };
       const monitoring = renderMonitoring(this, {
         base, namespace: ns, labels: { ...appLabels, ...monitoringLabels }, scrapeLabel, queries, policy, modelName: model.name, slo,
+        // vLLM serves /metrics on its API port.
+        metricsPortName: runtime.kind === ServingRuntimeKind.VLLM ? 'http' : 'metrics',
       });
       this.serviceMonitor = monitoring.serviceMonitor;
       this.prometheusRule = monitoring.prometheusRule;
@@ -346,9 +355,10 @@ export class GpuServingChart extends cdk8s.Chart {
     if (props.createNamespace && ns === undefined) {
       throw invalid(this, 'createNamespace', true, 'needs a namespace', "Pass namespace: 'recsys' (a ChartProps field).");
     }
-    const pod = resolvePodSettings(this, props, [['model', props.model], ['stableModel', props.stableModel], ['shadowModel', props.shadowModel]]);
-    const queries = resolveQueries(props.metricQueries);
-    const engine = resolveEngine(this, policy, props.scalingEngine ?? KubernetesScalingEngine.AUTO, queries);
+    const { runtime, batching, maxNumSeqs } = resolveBatching(this, props, resolveRuntime(this, props, props.model!), props.model!);
+    const pod = resolvePodSettings(this, props, [['model', props.model], ['stableModel', props.stableModel], ['shadowModel', props.shadowModel]], runtime);
+    const queries = runtimeQueries(runtime, props);
+    const engine = resolveEngine(this, policy, props.scalingEngine ?? KubernetesScalingEngine.AUTO, queries, runtime);
     checkUnused(this, props, policy, engine);
     if (policy.trigger(TriggerKind.QUEUE_BACKLOG_PER_INSTANCE) && (!props.queueUrl || !props.awsRegion)) {
       throw invalid(this, 'queueUrl', props.queueUrl, 'and awsRegion are needed by the queueBacklogPerInstance trigger (KEDA aws-sqs-queue)', 'Pass queueUrl and awsRegion.');
@@ -360,6 +370,7 @@ export class GpuServingChart extends cdk8s.Chart {
       throw invalid(this, 'slo', props.slo.toString(), 'is not watched: on Kubernetes the SLO renders as Prometheus alerts (prometheusOperator) or an Argo analysis (ARGO_ROLLOUTS with autoRollback)',
         'Set prometheusOperator: true, or use rolloutMode ARGO_ROLLOUTS with an automatically rolled-back rollout, or drop slo.');
     }
-    return { pod, queries, engine, shadowPercent };
+    checkModelCache(this, props.modelCache);
+    return { pod, queries, engine, shadowPercent, runtime, batching, maxNumSeqs };
   }
 }

@@ -1,11 +1,13 @@
 import { VersionFreeze } from '../core/version-freeze';
 import { Duration, Size } from 'aws-cdk-lib';
 import { AutoscalingPolicy } from '../core/autoscaling';
+import { DynamicBatching } from '../core/dynamic-batching';
 import { Rollout } from '../core/rollout';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { KubernetesRolloutMode } from './rollout-mode';
 import { KubernetesScalingEngine } from './scaling-engine';
 import { ServingMetricQueries } from './serving-metric-queries';
+import { ServingRuntime } from './serving-runtime';
 import { TritonModelConfig } from './triton-model-config';
 
 /**
@@ -119,6 +121,24 @@ export interface GpuToleration {
    * @default - every effect
    */
   readonly effect?: string;
+}
+
+/**
+ * A model cache on the node's local disk: the weights of one model version are fetched from S3 once
+ * per node, not once per pod. The pod's init containers download and unpack into
+ * `<hostPath>/<name>/<version>-<digest>` only when that directory is missing (unpacked in a pod-private
+ * directory, verified against the digest, then renamed into place), and the server reads it read-only.
+ *
+ * A hostPath volume: the Pod Security `baseline` and `restricted` levels refuse it, and the directory
+ * must be writable by `runAsUser` on every GPU node (create it in the node's user data).
+ */
+export interface ModelCacheOptions {
+  /**
+   * Absolute directory on the node that holds the cache.
+   *
+   * @default '/var/lib/cdk-inference-lanes/model-cache'
+   */
+  readonly hostPath?: string;
 }
 
 /**
@@ -238,11 +258,38 @@ export interface GpuServingOptions {
 
   /**
    * Triton model configuration with dynamic batching, mounted from a ConfigMap at
-   * `/models/<model>/config.pbtxt`.
+   * `/models/<model>/config.pbtxt`. Same as `servingRuntime: ServingRuntime.triton(config)`.
    *
    * @default - no config file: the weights archive must carry its own (or Triton auto-completes it)
    */
   readonly triton?: TritonModelConfig;
+
+  /**
+   * Dynamic batching (the shared contract). Triton: `max_batch_size` and `dynamic_batching {
+   * preferred_batch_size, max_queue_delay_microseconds }` in the rendered `config.pbtxt` (a delay of at
+   * most 10 seconds). vLLM: `--max-num-seqs` (its continuous batch); vLLM never delays a request to fill
+   * a batch, so `maxQueueDelay` must be 0 and preferred sizes are rejected.
+   *
+   * @default - no batching contract: Triton uses the `triton` config's own (deprecated) batch props; vLLM
+   * its default batch
+   */
+  readonly dynamicBatching?: DynamicBatching;
+
+  /**
+   * The inference server: Triton, or vLLM for a large language model (OpenAI-compatible API, the
+   * LLM triggers requestsWaitingPerInstance, kvCacheUtilization and tokensPerSecondPerInstance).
+   *
+   * @default - Triton (with the `triton` config, if any)
+   */
+  readonly servingRuntime?: ServingRuntime;
+
+  /**
+   * Keep the weights in a cache on the node's disk, so a pod on a node that already holds this
+   * model version starts without downloading it.
+   *
+   * @default - no cache: each pod downloads the weights into its own emptyDir
+   */
+  readonly modelCache?: ModelCacheOptions;
 
   /**
    * Container command of the server.
@@ -267,30 +314,30 @@ export interface GpuServingOptions {
   readonly httpPort?: number;
 
   /**
-   * gRPC port of the server.
+   * gRPC port of the server (Triton only).
    *
    * @default 8001
    */
   readonly grpcPort?: number;
 
   /**
-   * Prometheus metrics port of the server.
+   * Prometheus metrics port of the server (Triton only: vLLM serves `/metrics` on the HTTP port).
    *
    * @default 8002
    */
   readonly metricsPort?: number;
 
   /**
-   * Readiness probe path (HTTP GET on the HTTP port).
+   * Readiness probe path (HTTP GET on the HTTP port): a pod joins the Service only once it answers.
    *
-   * @default '/v2/health/ready'
+   * @default - Triton: '/v2/models/<model name>/ready' (the model is loaded and warmed up); vLLM: '/health'
    */
   readonly readinessPath?: string;
 
   /**
    * Liveness and startup probe path.
    *
-   * @default '/v2/health/live'
+   * @default - Triton: '/v2/health/live'; vLLM: '/health' (answered once the engine has loaded the model)
    */
   readonly livenessPath?: string;
 
@@ -298,7 +345,8 @@ export interface GpuServingOptions {
    * Longest a pod may take to load the model before it is restarted (startup probe, every 10 s:
    * a multiple of 10 seconds, at least 10 seconds).
    *
-   * @default Duration.minutes(10)
+   * @default - Duration.minutes(10) for Triton, Duration.minutes(20) for vLLM (tens of GB of weights
+   * to load, CUDA graphs to capture)
    */
   readonly startupTimeout?: Duration;
 

@@ -4,15 +4,19 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DynamicBatching } from '../core/dynamic-batching';
 import { GpuToleration } from './gpu-serving-options';
 import { MODEL_ROOT, servedModelEnvironment } from './private/model-env';
-import { modelFetchContainers } from './private/model-fetch';
+import { ModelCacheMount, modelCacheKey, modelFetchContainers } from './private/model-fetch';
 import { patchPodSpec } from './private/pod-patches';
 import { secondsOf } from './private/util';
+import { VLLM_ENVIRONMENT } from './private/vllm';
 import { ServedModel } from './served-model';
+import { ServingRuntimeKind } from './serving-runtime';
 import { TritonModelConfig } from './triton-model-config';
 
-/** Root of the model repository in every serving pod. */
+/** Size of the `/models` emptyDir (and its ephemeral-storage request) when the weights are in the node cache. */
+const CACHED_MODEL_VOLUME_MIB = 64;
 
 /**
  * Props of {@link ModelServer}. Every value is already resolved by the chart (no defaults here
@@ -87,6 +91,27 @@ export interface ModelServerProps {
   readonly fetchCredentialsSecret?: string;
   /** Labels on the Service (e.g. the scrape label). */
   readonly serviceLabels: { [key: string]: string };
+
+  /**
+   * The inference server: Triton (three ports) or vLLM (one port for the API, `/health` and `/metrics`).
+   *
+   * @default ServingRuntimeKind.TRITON
+   */
+  readonly runtime?: ServingRuntimeKind;
+
+  /**
+   * The shared dynamic batching the Triton config renders.
+   *
+   * @default - the Triton config's own batch props
+   */
+  readonly batching?: DynamicBatching;
+
+  /**
+   * Directory on the node that caches the weights per model version (a hostPath volume).
+   *
+   * @default - no cache: the weights go to the pod's emptyDir
+   */
+  readonly modelCachePath?: string;
 }
 
 /**
@@ -132,7 +157,9 @@ export class ModelServer extends Construct {
     if (m.cardJson) { annotations['inference.cdk/model-card'] = m.cardJson; }
 
     // Volumes: model repository, /dev/shm, writable temp and cache.
-    const modelsVolume = kplus.Volume.fromEmptyDir(this, 'ModelsVolume', 'models', { sizeLimit: cdk8s.Size.mebibytes(props.modelVolumeSize.toMebibytes()) });
+    // With the node cache the weights live on the node's disk: the emptyDir only holds the Triton config.
+    const modelVolumeSize = props.modelCachePath !== undefined ? Size.mebibytes(CACHED_MODEL_VOLUME_MIB) : props.modelVolumeSize;
+    const modelsVolume = kplus.Volume.fromEmptyDir(this, 'ModelsVolume', 'models', { sizeLimit: cdk8s.Size.mebibytes(modelVolumeSize.toMebibytes()) });
     const shmVolume = kplus.Volume.fromEmptyDir(this, 'ShmVolume', 'dshm', { medium: kplus.EmptyDirMedium.MEMORY, sizeLimit: cdk8s.Size.mebibytes(props.sharedMemorySize.toMebibytes()) });
     const tmpVolume = kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: cdk8s.Size.gibibytes(2) });
     const cacheVolume = kplus.Volume.fromEmptyDir(this, 'CacheVolume', 'cache', { sizeLimit: cdk8s.Size.gibibytes(2) });
@@ -143,8 +170,16 @@ export class ModelServer extends Construct {
       { volume: tmpVolume, path: '/tmp' },
       { volume: cacheVolume, path: '/cache' },
     ];
+    let modelCache: ModelCacheMount | undefined;
+    if (props.modelCachePath !== undefined) {
+      // The node's cache: the init containers fill <key>, the server reads it read-only as the version directory.
+      const volume = kplus.Volume.fromHostPath(this, 'ModelCacheVolume', 'model-cache', { path: props.modelCachePath, type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE });
+      modelCache = { volume, key: modelCacheKey(m.name, m.version, m.weightsDigest) };
+      serverMounts.push({ volume, path: `${MODEL_ROOT}/${m.name}/1`, subPath: modelCache.key, readOnly: true });
+      annotations['inference.cdk/model-cache'] = `${props.modelCachePath}/${modelCache.key}`;
+    }
     if (props.triton) {
-      const text = props.triton.render(m.name, m.framework ?? 'unknown');
+      const text = props.triton.render(m.name, m.framework ?? 'unknown', props.batching);
       this.tritonConfig = new kplus.ConfigMap(this, 'TritonConfig', {
         metadata: { name: `${props.name}-triton`, labels },
         data: { 'config.pbtxt': text },
@@ -166,24 +201,20 @@ export class ModelServer extends Construct {
       automountServiceAccountToken: false,
       terminationGracePeriod: cdk8s.Duration.seconds(secondsOf(props.terminationGracePeriod)),
       securityContext: { ensureNonRoot: true, user: props.runAsUser, group: props.runAsUser, fsGroup: props.runAsUser },
-      initContainers: modelFetchContainers(this, props, modelEnv, modelsVolume, tmpVolume),
+      initContainers: modelFetchContainers(this, props, modelEnv, modelsVolume, tmpVolume, modelCache),
       containers: [this.serverContainer(props, modelEnv, serverMounts)],
     });
     for (const [k, v] of Object.entries(labels)) { this.deployment.podMetadata.addLabel(k, v); }
     for (const [k, v] of Object.entries(annotations)) { this.deployment.podMetadata.addAnnotation(k, v); }
     this.selector = { ...this.deployment.matchLabels };
 
-    patchPodSpec(this.deployment, props, this.selector);
+    patchPodSpec(this.deployment, { ...props, modelVolumeSize }, this.selector);
 
     this.service = new kplus.Service(this, 'Service', {
       metadata: { name: props.name, labels: { ...labels, ...props.serviceLabels } },
       type: kplus.ServiceType.CLUSTER_IP,
       selector: this.deployment,
-      ports: [
-        { name: 'http', port: props.httpPort, targetPort: props.httpPort, protocol: kplus.Protocol.TCP },
-        { name: 'grpc', port: props.grpcPort, targetPort: props.grpcPort, protocol: kplus.Protocol.TCP },
-        { name: 'metrics', port: props.metricsPort, targetPort: props.metricsPort, protocol: kplus.Protocol.TCP },
-      ],
+      ports: this.ports(props).map(p => ({ name: p.name, port: p.number, targetPort: p.number, protocol: kplus.Protocol.TCP })),
     });
 
     if (props.maxUnavailable !== undefined) {
@@ -195,6 +226,12 @@ export class ModelServer extends Construct {
         },
       });
     }
+  }
+
+  /** The server's named ports: vLLM has one (API, health and metrics), Triton three. */
+  private ports(props: ModelServerProps): Array<{ name: string; number: number }> {
+    if (props.runtime === ServingRuntimeKind.VLLM) { return [{ name: 'http', number: props.httpPort }]; }
+    return [{ name: 'http', number: props.httpPort }, { name: 'grpc', number: props.grpcPort }, { name: 'metrics', number: props.metricsPort }];
   }
 
   /** The server container: the image, the environment, ports, mounts, probes and the preStop delay. */
@@ -212,6 +249,7 @@ export class ModelServer extends Construct {
       MODEL_DIR: `${MODEL_ROOT}/${m.name}`,
       HOME: '/tmp',
       XDG_CACHE_HOME: '/cache',
+      ...(props.runtime === ServingRuntimeKind.VLLM ? VLLM_ENVIRONMENT : {}),
       ...props.environment,
     })) { env[k] = kplus.EnvValue.fromValue(v); }
     const probePort = { port: props.httpPort };
@@ -221,11 +259,7 @@ export class ModelServer extends Construct {
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       command: props.command,
       envVariables: env,
-      ports: [
-        { name: 'http', number: props.httpPort },
-        { name: 'grpc', number: props.grpcPort },
-        { name: 'metrics', number: props.metricsPort },
-      ],
+      ports: this.ports(props),
       volumeMounts: serverMounts,
       securityContext: nonRoot,
       startup: kplus.Probe.fromHttpGet(props.livenessPath, {

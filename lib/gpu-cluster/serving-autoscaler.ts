@@ -219,7 +219,12 @@ export class ServingAutoscaler extends Construct {
         ignoreNullValues: 'false',
       },
     });
-    const server = (name: string, query: string | undefined, metricType: string) => prom(name, renderQuery(query!, props.promSelector), metricType);
+    const server = (name: string, query: string | undefined, metricType: string) => {
+      if (query === undefined) {
+        throw invalid(this.node.scope ?? this, 'metricQueries', name, `has no query for the ${t.toString()} trigger`, 'Pass the PromQL in metricQueries (see ServingMetricQueries).');
+      }
+      return prom(name, renderQuery(query, props.promSelector), metricType);
+    };
     switch (t.kind) {
       case TriggerKind.REQUESTS_PER_INSTANCE:
         if (q.gatewayRequestsPerSecond !== undefined) {
@@ -236,6 +241,15 @@ export class ServingAutoscaler extends Construct {
         return server('gpu-utilization', q.gpuUtilizationPercent, 'Value');
       case TriggerKind.TIME_IN_QUEUE:
         return server('time-in-queue', q.queueTimeSeconds, 'Value');
+      // LLM servers (vLLM): the chart rejects these triggers on Triton before an autoscaler is built.
+      case TriggerKind.REQUESTS_WAITING_PER_INSTANCE:
+        // Summed over the pods; AverageValue: the HPA divides by the replica count.
+        return server('requests-waiting-per-pod', q.requestsWaiting, 'AverageValue');
+      case TriggerKind.KV_CACHE_UTILIZATION:
+        // A mean percent across pods, like GPU utilization: 'Value' scales by current/target.
+        return server('kv-cache-utilization', q.kvCacheUtilizationPercent, 'Value');
+      case TriggerKind.TOKENS_PER_SECOND_PER_INSTANCE:
+        return server('generation-tokens-per-second-per-pod', q.generationTokensPerSecond, 'AverageValue');
       case TriggerKind.CPU_UTILIZATION:
         return { type: 'cpu', name: 'cpu-utilization', metricType: 'Utilization', metadata: { value: String(Math.floor(target)) } };
       case TriggerKind.QUEUE_BACKLOG_PER_INSTANCE: {

@@ -4,7 +4,8 @@
  * `$QUANTILE` (e.g. `0.95`). The defaults read Triton Inference Server metrics scraped through the
  * chart's ServiceMonitor (which adds the `namespace`, `service` and `pod` labels).
  *
- * Replace them for another server (vLLM, TorchServe, a custom FastAPI) — same meaning, same unit.
+ * With `ServingRuntime.vllm()` the defaults read vLLM's metrics instead (see the lane README).
+ * Replace them for another server (TorchServe, a custom FastAPI) — same meaning, same unit.
  */
 export interface ServingMetricQueries {
   /**
@@ -74,4 +75,29 @@ export interface ServingMetricQueries {
    * @default - none: scale to zero then needs a queue-backlog trigger
    */
   readonly gatewayRequestsPerSecond?: string;
+
+  /**
+   * Requests waiting for a place in the batch, summed over the pods (KEDA divides by the replica
+   * count). Read by `ScalingTrigger.requestsWaitingPerInstance` (vLLM only).
+   *
+   * @default 'sum(vllm:num_requests_waiting{$SELECTOR})'
+   */
+  readonly requestsWaiting?: string;
+
+  /**
+   * Mean KV-cache usage of the pods, percent (0-100). Read by `ScalingTrigger.kvCacheUtilization`
+   * (vLLM only).
+   *
+   * @default - 'avg(vllm:kv_cache_usage_perc{$SELECTOR}) * 100' from vLLM 0.10.0,
+   * 'avg(vllm:gpu_cache_usage_perc{$SELECTOR}) * 100' before, both (`or`) when the version is unknown
+   */
+  readonly kvCacheUtilizationPercent?: string;
+
+  /**
+   * Generated (output) tokens per second, summed over the pods (KEDA divides by the replica count).
+   * Read by `ScalingTrigger.tokensPerSecondPerInstance` (vLLM only).
+   *
+   * @default 'sum(rate(vllm:generation_tokens_total{$SELECTOR}[1m]))'
+   */
+  readonly generationTokensPerSecond?: string;
 }

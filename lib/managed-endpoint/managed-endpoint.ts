@@ -10,6 +10,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import {
   AutoscalingPolicy,
+  DynamicBatching,
   HardwareTarget,
   IInferenceLane,
   InferenceLaneBase,
@@ -19,6 +20,7 @@ import {
   ModelArtifactBinding,
   Rollout,
   RolloutStrategy,
+  ScaleOutLeadTime,
   ServiceLevelObjective,
   ShadowTraffic,
 } from '../core';
@@ -31,12 +33,14 @@ import { InstanceTypeInfo, parseInstanceType } from './instance-type';
 import { IManagedEndpoint, ManagedEndpointAttributes } from './managed-endpoint-ref';
 import { ModelHosting } from './model-hosting';
 import { describeCapacity, deriveEndpointIdentity, renderAutoscaling, validateScaling } from './private/autoscaling';
+import { batchingEnvironment } from './private/batching';
 import { checkHostingInstanceType, warnIfCanaryBelowPercentile, warnIfWeightsMayBeOverwritten } from './private/checks';
 import { createEndpointConfig } from './private/endpoint-config';
 import {
   endpointLevelMetric, ENDPOINT_NAME_RE, errorsMetric, grantInvokeEndpoint, invocationsMetric, modelLatencyMetric, variantMetric,
 } from './private/endpoint-members';
 import { importEndpoint } from './private/imported-endpoint';
+import { endpointLeadTime } from './private/lead-time';
 import { capacityInService, saturationMetrics } from './private/metrics';
 import { createModel, createNetworking, grantLogsAndMetrics, resolveHosting } from './private/model';
 import { validateModeFeatures } from './private/mode-features';
@@ -195,6 +199,18 @@ export interface ManagedEndpointProps {
    * @default false
    */
   readonly networkIsolation?: boolean;
+
+  /**
+   * Let the serving container group requests into batches, through the container's own settings
+   * (read from the image URI): TorchServe `SAGEMAKER_TS_*` on the SageMaker PyTorch inference images,
+   * rolling batch (`OPTION_MAX_ROLLING_BATCH_SIZE`, `maxQueueDelay` 0) on the Large Model Inference
+   * images. Rejected on serverless endpoints, multi-model hosting, Triton (batching lives in
+   * `config.pbtxt`) and images the lane cannot identify. Applies to the shadow model too. See the
+   * README, "Dynamic batching on SageMaker containers".
+   *
+   * @default - no batching settings: the container's defaults
+   */
+  readonly dynamicBatching?: DynamicBatching;
 }
 
 /**
@@ -264,6 +280,8 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
   public readonly cfnEndpointConfig: sagemaker.CfnEndpointConfig;
   /** The L1 endpoint. */
   public readonly cfnEndpoint: sagemaker.CfnEndpoint;
+  /** The batching the container renders (`dynamicBatching`), undefined without it. */
+  public readonly dynamicBatching?: DynamicBatching;
 
   private readonly instanceInfo?: InstanceTypeInfo;
   private readonly policy?: AutoscalingPolicy;
@@ -317,9 +335,13 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
     this.artifactVersion = this.binding.version;
     const network = createNetworking(this, props, this.role, this.nag);
     this.securityGroups = network.securityGroups;
-    const modelOf = (modelId: string, binding: ModelArtifactBinding) =>
-      createModel(this, modelId, binding, resolveHosting(this, mode, props, binding), props, this.role, network.vpcConfig);
+    const modelOf = (modelId: string, binding: ModelArtifactBinding) => {
+      const hosting = resolveHosting(this, mode, props, binding);
+      const batching = batchingEnvironment(this, props.dynamicBatching, { binding, hosting, mode, info, environment: props.environment });
+      return createModel(this, modelId, binding, hosting, props, this.role, network.vpcConfig, batching);
+    };
     this.cfnModel = modelOf('Model', this.binding);
+    this.dynamicBatching = props.dynamicBatching;
     const shadowModel = props.shadow
       ? createShadowModel(this, props.shadow, this.binding, { grantee: this.role, target }, candidate => modelOf('ShadowModel', candidate))
       : undefined;
@@ -440,6 +462,25 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
    */
   public get saturationMetrics(): cloudwatch.IMetric[] {
     return saturationMetrics(this, this.policy, this.instanceInfo);
+  }
+
+  /**
+   * Expected time from a scale-out trigger to a new instance serving (serverless: the cold start of
+   * on-demand capacity), step by step with the source of each figure. See the README, "Scale-out lead time".
+   */
+  public get scaleOutLeadTime(): ScaleOutLeadTime {
+    return endpointLeadTime(this.mode, this.policy);
+  }
+
+  /**
+   * Capacity still on its way (desired minus in service).
+   *
+   * @returns undefined: SageMaker publishes no desired-capacity metric. `DesiredInstanceCount` (and, for
+   * inference components, `DesiredCopyCount`) exist only in the DescribeEndpoint / DescribeInferenceComponent
+   * APIs and Application Auto Scaling, not in CloudWatch; see the README, "Scale-out lead time".
+   */
+  public metricCapacityLag(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    return undefined;
   }
 
   /**

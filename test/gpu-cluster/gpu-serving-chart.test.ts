@@ -123,9 +123,9 @@ describe('pod', () => {
     expect(spec.serviceAccountName).toBe('recsys');
   });
 
-  test('has startup, readiness and liveness probes on the Triton health endpoints', () => {
+  test('has startup, readiness and liveness probes on the Triton health endpoints; readiness waits for the model itself', () => {
     expect(server.startupProbe).toMatchObject({ httpGet: { path: '/v2/health/live', port: 8000 }, periodSeconds: 10, failureThreshold: 60 });
-    expect(server.readinessProbe).toMatchObject({ httpGet: { path: '/v2/health/ready', port: 8000 }, periodSeconds: 5, failureThreshold: 3 });
+    expect(server.readinessProbe).toMatchObject({ httpGet: { path: '/v2/models/recsys/ready', port: 8000 }, periodSeconds: 5, failureThreshold: 3 });
     expect(server.livenessProbe).toMatchObject({ httpGet: { path: '/v2/health/live', port: 8000 }, failureThreshold: 3 });
     expect(server.lifecycle.preStop.exec.command).toEqual(['/bin/sh', '-c', 'sleep 10']);
   });

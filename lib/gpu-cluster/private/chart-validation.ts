@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AutoscalingPolicy, LaneScalingSupport, ScalingTrigger, TriggerKind } from '../../core/autoscaling';
+import { AutoscalingPolicy, LaneScalingSupport, LLM_TRIGGER_KINDS, ScalingTrigger, TriggerKind } from '../../core/autoscaling';
 import { checkRange, invalid } from '../../core/private/errors';
 import { ModelArtifact } from '../../core/model-artifact';
 import { Rollout, RolloutStrategy } from '../../core/rollout';
@@ -7,6 +7,9 @@ import { GpuServingChartProps } from '../gpu-serving-chart';
 import { KubernetesRolloutMode } from '../rollout-mode';
 import { KubernetesScalingEngine } from '../scaling-engine';
 import { ServedModel } from '../served-model';
+import { ModelCacheOptions } from '../gpu-serving-options';
+import { ServingRuntimeKind } from '../serving-runtime';
+import { ResolvedRuntime } from './runtime';
 import { checkAnalysisCanFail } from './rollback-analysis';
 import { bindForChart } from './served-model-of';
 import { concrete, isDnsLabel, ResolvedQueries } from './util';
@@ -29,6 +32,17 @@ export function checkUnused(scope: Construct, props: GpuServingChartProps, polic
   }
   if (props.monitoringLabels !== undefined && !props.prometheusOperator) {
     throw invalid(scope, 'monitoringLabels', props.monitoringLabels, 'is not used: no ServiceMonitor or PrometheusRule is rendered without prometheusOperator', 'Set prometheusOperator: true, or drop monitoringLabels.');
+  }
+  if (props.modelCache !== undefined && props.modelVolumeSize !== undefined) {
+    throw invalid(scope, 'modelVolumeSize', props.modelVolumeSize.toHumanString(), 'is not used with modelCache: the weights are downloaded and unpacked on the node\'s disk, not in the pod\'s emptyDir',
+      'Drop modelVolumeSize, and size the node disk behind modelCache.hostPath for the versions it keeps.');
+  }
+  const vllm = props.servingRuntime?.kind === ServingRuntimeKind.VLLM;
+  for (const key of ['requestsWaiting', 'kvCacheUtilizationPercent', 'generationTokensPerSecond'] as const) {
+    if (props.metricQueries?.[key] !== undefined && !vllm) {
+      throw invalid(scope, `metricQueries.${key}`, props.metricQueries[key], 'is not used: only an LLM server (servingRuntime ServingRuntime.vllm()) renders the LLM triggers that read it',
+        `Drop metricQueries.${key}, or serve the model with ServingRuntime.vllm().`);
+    }
   }
   if (props.queueReaderRoleArn !== undefined && !policy.trigger(TriggerKind.QUEUE_BACKLOG_PER_INSTANCE)) {
     throw invalid(scope, 'queueReaderRoleArn', props.queueReaderRoleArn, 'is not used: the policy has no queueBacklogPerInstance trigger', 'Drop queueReaderRoleArn, or add ScalingTrigger.queueBacklogPerInstance(n).');
@@ -75,14 +89,14 @@ export function checkModel(scope: Construct, prop: string, m: ServedModel): void
  * `nv_inference_*`, `nv_gpu_utilization`) disappear with the last pod, so KEDA would never see
  * demand again (and with `ignoreNullValues: "false"` their errors would trip the fallback).
  */
-export function checkWakeFromZero(scope: Construct, policy: AutoscalingPolicy, queries: ResolvedQueries): void {
+export function checkWakeFromZero(scope: Construct, policy: AutoscalingPolicy, queries: ResolvedQueries, vllm: boolean = false): void {
   const fix = 'Scale to zero only on a signal that exists without pods: ScalingTrigger.queueBacklogPerInstance (SQS), '
     + 'ScalingTrigger.requestsPerInstance with metricQueries.gatewayRequestsPerSecond (gateway or ingress request metrics), '
     + 'schedules (KEDA cron), or the KEDA HTTP add-on (an HTTPScaledObject you manage outside this chart); otherwise keep minCapacity >= 1.';
   const podBound = policy.triggers.filter(t => !wakesFromZero(t, queries) && t.kind !== TriggerKind.CPU_UTILIZATION);
   if (podBound.length > 0) {
     throw invalid(scope, 'autoscaling.scaleToZero', true,
-      `cannot wake from zero on ${podBound.map(t => t.toString()).join(', ')}: the server's metrics (Triton nv_inference_*) exist only while a pod runs, so at zero KEDA has no data to scale out on`, fix);
+      `cannot wake from zero on ${podBound.map(t => t.toString()).join(', ')}: the server's metrics (${vllm ? 'vLLM vllm:*' : 'Triton nv_inference_*'}) exist only while a pod runs, so at zero KEDA has no data to scale out on`, fix);
   }
   // A schedule wakes the workload at its start (KEDA cron exists without pods): CPU beside it scales
   // the window, and outside the windows the workload stays at zero.
@@ -92,16 +106,24 @@ export function checkWakeFromZero(scope: Construct, policy: AutoscalingPolicy, q
   }
 }
 
-export function resolveEngine(scope: Construct, policy: AutoscalingPolicy, asked: KubernetesScalingEngine, queries: ResolvedQueries): KubernetesScalingEngine {
+export function resolveEngine(scope: Construct, policy: AutoscalingPolicy, asked: KubernetesScalingEngine, queries: ResolvedQueries, runtime: ResolvedRuntime): KubernetesScalingEngine {
   const hpa: LaneScalingSupport = {
     lane: 'GpuClusterService (HPA)', triggers: [TriggerKind.CPU_UTILIZATION], scaleToZero: false, schedules: false, stepLimits: true,
   };
+  const vllm = runtime.kind === ServingRuntimeKind.VLLM;
   const keda: LaneScalingSupport = {
-    lane: 'GpuClusterService (KEDA)',
-    triggers: [TriggerKind.REQUESTS_PER_INSTANCE, TriggerKind.IN_FLIGHT_PER_INSTANCE, TriggerKind.CPU_UTILIZATION, TriggerKind.GPU_UTILIZATION,
-      TriggerKind.QUEUE_BACKLOG_PER_INSTANCE, TriggerKind.TIME_IN_QUEUE],
+    lane: vllm ? 'GpuClusterService (KEDA, vLLM)' : 'GpuClusterService (KEDA, Triton)',
+    triggers: [TriggerKind.REQUESTS_PER_INSTANCE, TriggerKind.IN_FLIGHT_PER_INSTANCE, TriggerKind.CPU_UTILIZATION,
+      // vLLM exports no GPU metric: GPU utilization needs the user's (DCGM) query.
+      ...(!vllm || queries.gpuUtilizationPercent !== undefined ? [TriggerKind.GPU_UTILIZATION] : []),
+      TriggerKind.QUEUE_BACKLOG_PER_INSTANCE, TriggerKind.TIME_IN_QUEUE, ...(vllm ? LLM_TRIGGERS : [])],
     scaleToZero: true, schedules: true, stepLimits: true,
   };
+  const gpu = policy.trigger(TriggerKind.GPU_UTILIZATION);
+  if (vllm && gpu && queries.gpuUtilizationPercent === undefined) {
+    throw invalid(scope, 'autoscaling.triggers', gpu.toString(), 'needs metricQueries.gpuUtilizationPercent with vLLM: vLLM exports no GPU metric',
+      "Pass metricQueries.gpuUtilizationPercent from the NVIDIA DCGM exporter (e.g. 'avg(DCGM_FI_DEV_GPU_UTIL{namespace=\"llm\",pod=~\"assistant-.*\"})'), or scale on ScalingTrigger.kvCacheUtilization or requestsWaitingPerInstance.");
+  }
   let engine = asked;
   if (asked === KubernetesScalingEngine.AUTO) {
     const hpaFits = policy.triggers.every(t => t.kind === TriggerKind.CPU_UTILIZATION) && !policy.scaleToZero && policy.schedules.length === 0;
@@ -114,7 +136,7 @@ export function resolveEngine(scope: Construct, policy: AutoscalingPolicy, asked
     policy.validateFor(scope, hpa);
   } else {
     policy.validateFor(scope, keda);
-    if (policy.scaleToZero) { checkWakeFromZero(scope, policy, queries); }
+    if (policy.scaleToZero) { checkWakeFromZero(scope, policy, queries, vllm); }
   }
   for (const s of policy.schedules) {
     const max = s.maxCapacity ?? Math.max(policy.maxCapacity, s.minCapacity);
@@ -124,6 +146,18 @@ export function resolveEngine(scope: Construct, policy: AutoscalingPolicy, asked
     }
   }
   return engine;
+}
+
+/** The triggers only an LLM server (vLLM) can render. @internal */
+const LLM_TRIGGERS: TriggerKind[] = [...LLM_TRIGGER_KINDS];
+
+/** The node cache directory must be an absolute, normalized path other than `/`. @internal */
+export function checkModelCache(scope: Construct, cache: ModelCacheOptions | undefined): void {
+  const path = cache?.hostPath;
+  if (path === undefined || !concrete(path)) { return; }
+  if (!path.startsWith('/') || path === '/' || path.endsWith('/') || path.split('/').some(p => p === '..' || p === '.') || path.includes('//')) {
+    throw invalid(scope, 'modelCache.hostPath', path, 'is not an absolute node directory (normalized, not /)', "Pass e.g. '/var/lib/cdk-inference-lanes/model-cache'.");
+  }
 }
 
 /** Validate the rollout for the rollout mode. */

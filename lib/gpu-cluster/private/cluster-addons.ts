@@ -1,7 +1,7 @@
 import { CfnJson } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../../core/private/errors';
 import { GpuNodeGroupOptions } from '../gpu-node-group-options';
 import { WorkloadIdentity } from '../workload-identity';
@@ -40,7 +40,7 @@ export function semverLess(a: string, b: string): boolean {
 }
 
 /** A Helm release shared by every service of the cluster (one per release id and version). */
-export function sharedHelmRelease(lane: Construct, cluster: eks.ICluster, id: string, prop: string, options: eks.HelmChartOptions): eks.HelmChart {
+export function sharedHelmRelease(lane: IConstruct, cluster: eks.ICluster, id: string, prop: string, options: eks.HelmChartOptions): eks.HelmChart {
   const existing = cluster.node.tryFindChild(`chart-${id}`) as eks.HelmChart | undefined; // addHelmChart prefixes 'chart-'
   if (existing) {
     const installed = RELEASE_VERSIONS.get(existing);
@@ -125,17 +125,22 @@ export function addDevicePlugin(lane: Construct, cluster: eks.Cluster, o: GpuNod
     }
     return undefined;
   }
-  const version = o.devicePluginVersion ?? DEVICE_PLUGIN_VERSION;
-  checkChartVersion(lane, 'gpuNodeGroup.devicePluginVersion', version, DEVICE_PLUGIN_VERSION);
-  return sharedHelmRelease(lane, cluster, DEVICE_PLUGIN_ID, 'gpuNodeGroup.devicePluginVersion', {
+  return installDevicePlugin(lane, cluster, 'gpuNodeGroup.devicePluginVersion', o.devicePluginVersion);
+}
+
+/** The NVIDIA device plugin release of the cluster (once per cluster, one version). */
+export function installDevicePlugin(lane: IConstruct, cluster: eks.ICluster, prop: string, requested: string | undefined): eks.HelmChart {
+  const version = requested ?? DEVICE_PLUGIN_VERSION;
+  checkChartVersion(lane, prop, version, DEVICE_PLUGIN_VERSION);
+  return sharedHelmRelease(lane, cluster, DEVICE_PLUGIN_ID, prop, {
     chart: 'nvidia-device-plugin',
     repository: 'https://nvidia.github.io/k8s-device-plugin',
     release: 'nvidia-device-plugin',
     namespace: 'kube-system',
     version,
     values: {
-      // Run on the tainted GPU nodes, selected by the label the node group sets (the chart's
-      // default affinity otherwise needs Node Feature Discovery labels EKS does not add).
+      // Run on the tainted GPU nodes, selected by the label the node group or NodePool sets (the
+      // chart's default affinity otherwise needs Node Feature Discovery labels EKS does not add).
       tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
       affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }] }] } } },
     },

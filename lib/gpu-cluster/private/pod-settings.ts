@@ -3,6 +3,8 @@ import { IConstruct } from 'constructs';
 import { checkInteger, checkRange, invalid } from '../../core/private/errors';
 import { GpuServingOptions, GpuToleration } from '../gpu-serving-options';
 import { ServedModel } from '../served-model';
+import { ServingRuntimeKind } from '../serving-runtime';
+import { ResolvedRuntime } from './runtime';
 import { checkNvidiaInstanceType, checkPodFits, DEFAULT_CPU, DEFAULT_MEMORY } from './gpu-instances';
 import { secondsOf } from './util';
 
@@ -34,7 +36,7 @@ export interface PodSettings {
  * instance types), volumes, ports, grace and probes, tolerations, the Triton tensors of TorchScript
  * models. @internal
  */
-export function resolvePodSettings(scope: IConstruct, props: GpuServingOptions, models: Array<[string, ServedModel | undefined]>): PodSettings {
+export function resolvePodSettings(scope: IConstruct, props: GpuServingOptions, models: Array<[string, ServedModel | undefined]>, runtime: ResolvedRuntime): PodSettings {
   const gpuCount = props.gpuCount ?? 1;
   checkInteger(scope, 'gpuCount', gpuCount, 1, 16);
   const cpu = props.cpu ?? DEFAULT_CPU;
@@ -65,7 +67,7 @@ export function resolvePodSettings(scope: IConstruct, props: GpuServingOptions, 
   if (secondsOf(preStop) >= secondsOf(grace)) {
     throw invalid(scope, 'preStopDelay', preStop, `must be shorter than 'terminationGracePeriod' (${grace.toHumanString()})`, 'Lower preStopDelay or raise terminationGracePeriod.');
   }
-  const startupTimeout = props.startupTimeout ?? Duration.minutes(10);
+  const startupTimeout = props.startupTimeout ?? Duration.minutes(runtime.kind === ServingRuntimeKind.VLLM ? 20 : 10);
   if (secondsOf(startupTimeout) < 10) {
     throw invalid(scope, 'startupTimeout', startupTimeout, 'is below 10 seconds', 'Give the server time to load the model, e.g. Duration.minutes(10).');
   }
@@ -84,9 +86,10 @@ export function resolvePodSettings(scope: IConstruct, props: GpuServingOptions, 
     checkNvidiaInstanceType(scope, `instanceTypes[${i}]`, t, gpuCount);
     checkPodFits(scope, `instanceTypes[${i}]`, t, cpu, memory.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) / 1024);
   }
+  const triton = runtime.triton;
   for (const [prop, m] of models) {
-    if (m && props.triton && props.triton.needsTensorDeclarations(m.framework ?? 'unknown') && (props.triton.inputs.length === 0 || props.triton.outputs.length === 0)) {
-      throw invalid(scope, 'triton.inputs', props.triton.inputs.map(t => t.name),
+    if (m && triton && triton.needsTensorDeclarations(m.framework ?? 'unknown') && (triton.inputs.length === 0 || triton.outputs.length === 0)) {
+      throw invalid(scope, 'triton.inputs', triton.inputs.map(t => t.name),
         `must declare the input and output tensors of ${prop} '${m.name}' (framework ${m.framework}): Triton cannot auto-complete a TorchScript (pytorch_libtorch) config, the model would fail to load`,
         "Pass inputs and outputs, e.g. inputs: [{ name: 'INPUT__0', dataType: 'TYPE_FP32', dims: [-1] }], outputs: [{ name: 'OUTPUT__0', dataType: 'TYPE_FP32', dims: [-1] }].");
     }

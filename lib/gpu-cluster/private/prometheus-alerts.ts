@@ -20,6 +20,8 @@ export interface MonitoringContext {
   readonly policy: AutoscalingPolicy;
   readonly modelName: string;
   readonly slo?: ServiceLevelObjective;
+  /** The Service port that serves `/metrics`. */
+  readonly metricsPortName: string;
 }
 
 /** @internal */
@@ -28,7 +30,7 @@ export function renderMonitoring(scope: Construct, ctx: MonitoringContext): { se
     metadata: { name: ctx.base, labels: ctx.labels },
     spec: {
       selector: { matchLabels: ctx.scrapeLabel },
-      endpoints: [{ port: 'metrics', path: '/metrics', interval: '15s' }],
+      endpoints: [{ port: ctx.metricsPortName, path: '/metrics', interval: '15s' }],
       podTargetLabels: ['app.kubernetes.io/version', 'inference.cdk/track', 'rollouts-pod-template-hash'],
     },
   });

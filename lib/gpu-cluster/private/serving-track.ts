@@ -1,13 +1,18 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy } from '../../core/autoscaling';
+import { DynamicBatching } from '../../core/dynamic-batching';
 import { Rollout as ArgoRolloutObject } from '../imports/argoproj.io';
 import { ModelServer, ModelServerProps } from '../model-server';
 import { GpuServingOptions } from '../gpu-serving-options';
 import { ServedModel } from '../served-model';
 import { ServingAutoscaler, ServingAutoscalerProps } from '../serving-autoscaler';
 import { PodSettings } from './pod-settings';
+import { ResolvedRuntime } from './runtime';
 import { tritonCommand } from './triton-command';
+import { vllmCommand } from './vllm';
+import { ServingRuntimeKind } from '../serving-runtime';
+import { MODEL_ROOT } from './model-env';
 
 /**
  * One serving track of a GpuServingChart (stable, canary or shadow): its model server (Deployment,
@@ -80,10 +85,17 @@ export function buildServingTrack(scope: Construct, ctx: TrackContext, spec: Tra
   return { server, autoscaler };
 }
 
+/** The node directory of the model cache when `modelCache.hostPath` is not given. @internal */
+export const DEFAULT_MODEL_CACHE_PATH = '/var/lib/cdk-inference-lanes/model-cache';
+
 /** The model-server settings every track of a chart shares, from the chart's props and resolved pod settings. @internal */
 export function trackServerProps(props: GpuServingOptions & { readonly awsRegion?: string; readonly fetchCredentialsSecret?: string }, pod: PodSettings,
-  shared: { base: string; serviceAccount: kplus.IServiceAccount; scrapeLabel: { [key: string]: string } }): TrackContext['server'] {
+  shared: { base: string; serviceAccount: kplus.IServiceAccount; scrapeLabel: { [key: string]: string }; modelName: string; runtime: ResolvedRuntime; batching?: DynamicBatching; maxNumSeqs?: number }): TrackContext['server'] {
   const { httpPort, grpcPort, metricsPort } = pod;
+  const vllm = shared.runtime.kind === ServingRuntimeKind.VLLM;
+  const defaultCommand = vllm
+    ? vllmCommand(shared.runtime.vllm!, { modelName: shared.modelName, modelDir: `${MODEL_ROOT}/${shared.modelName}/1`, port: httpPort, gpuCount: pod.gpuCount, maxNumSeqs: shared.maxNumSeqs })
+    : tritonCommand(httpPort, grpcPort, metricsPort, props.slo?.latencyPercentile);
   return {
     appName: shared.base,
     serviceAccount: shared.serviceAccount,
@@ -95,12 +107,16 @@ export function trackServerProps(props: GpuServingOptions & { readonly awsRegion
     terminationGracePeriod: pod.grace,
     preStopDelay: pod.preStop,
     spreadAcrossZones: props.spreadAcrossZones ?? true,
-    triton: props.triton,
-    command: props.command ?? tritonCommand(httpPort, grpcPort, metricsPort, props.slo?.latencyPercentile),
+    triton: shared.runtime.triton,
+    batching: shared.batching,
+    runtime: shared.runtime.kind,
+    modelCachePath: props.modelCache ? (props.modelCache.hostPath ?? DEFAULT_MODEL_CACHE_PATH) : undefined,
+    command: props.command ?? defaultCommand,
     environment: props.environment ?? {},
     httpPort, grpcPort, metricsPort,
-    readinessPath: props.readinessPath ?? '/v2/health/ready',
-    livenessPath: props.livenessPath ?? '/v2/health/live',
+    // Triton: the model itself is READY (loaded, warm-up run); vLLM answers /health once its engine holds the model.
+    readinessPath: props.readinessPath ?? (vllm ? '/health' : `/v2/models/${shared.modelName}/ready`),
+    livenessPath: props.livenessPath ?? (vllm ? '/health' : '/v2/health/live'),
     startupTimeout: pod.startupTimeout,
     sharedMemorySize: pod.shm,
     modelVolumeSize: pod.modelVolumeSize,

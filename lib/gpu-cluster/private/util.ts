@@ -34,7 +34,7 @@ export function promSelector(labels: { [key: string]: string }): string {
 }
 
 /** The queries with Triton defaults. @internal */
-export const DEFAULT_QUERIES: Required<Omit<ServingMetricQueries, 'gatewayRequestsPerSecond'>> = {
+export const DEFAULT_QUERIES = {
   requestsPerSecond: 'sum(rate(nv_inference_request_success{$SELECTOR}[1m]))',
   inFlightRequests: 'sum(rate(nv_inference_request_duration_us{$SELECTOR}[1m])) / 1e6',
   gpuUtilizationPercent: 'avg(nv_gpu_utilization{$SELECTOR}) * 100',
@@ -45,20 +45,39 @@ export const DEFAULT_QUERIES: Required<Omit<ServingMetricQueries, 'gatewayReques
   errorRatePercent: '100 * sum(rate(nv_inference_request_failure{$SELECTOR}[1m])) / (sum(rate(nv_inference_request_success{$SELECTOR}[1m])) + sum(rate(nv_inference_request_failure{$SELECTOR}[1m])) > 0)',
 };
 
-/** The queries after defaults; the gateway query has no default. @internal */
-export type ResolvedQueries = Required<Omit<ServingMetricQueries, 'gatewayRequestsPerSecond'>> & { readonly gatewayRequestsPerSecond?: string };
+/**
+ * The queries after defaults. The gateway query has no default; the GPU utilization has none on vLLM
+ * (it exports no GPU metric); the LLM queries have defaults on vLLM only.
+ * @internal
+ */
+export interface ResolvedQueries {
+  readonly requestsPerSecond: string;
+  readonly inFlightRequests: string;
+  readonly gpuUtilizationPercent?: string;
+  readonly queueTimeSeconds: string;
+  readonly latencyMilliseconds: string;
+  readonly allRequestsPerSecond: string;
+  readonly errorRatePercent: string;
+  readonly gatewayRequestsPerSecond?: string;
+  readonly requestsWaiting?: string;
+  readonly kvCacheUtilizationPercent?: string;
+  readonly generationTokensPerSecond?: string;
+}
 
-/** Merge user queries over the defaults. @internal */
-export function resolveQueries(q: ServingMetricQueries | undefined): ResolvedQueries {
+/** Merge user queries over the defaults (Triton's, or the server's given). @internal */
+export function resolveQueries(q: ServingMetricQueries | undefined, defaults: Omit<ResolvedQueries, 'gatewayRequestsPerSecond'> = DEFAULT_QUERIES): ResolvedQueries {
   return {
     gatewayRequestsPerSecond: q?.gatewayRequestsPerSecond,
-    allRequestsPerSecond: q?.allRequestsPerSecond ?? DEFAULT_QUERIES.allRequestsPerSecond,
-    requestsPerSecond: q?.requestsPerSecond ?? DEFAULT_QUERIES.requestsPerSecond,
-    inFlightRequests: q?.inFlightRequests ?? DEFAULT_QUERIES.inFlightRequests,
-    gpuUtilizationPercent: q?.gpuUtilizationPercent ?? DEFAULT_QUERIES.gpuUtilizationPercent,
-    queueTimeSeconds: q?.queueTimeSeconds ?? DEFAULT_QUERIES.queueTimeSeconds,
-    latencyMilliseconds: q?.latencyMilliseconds ?? DEFAULT_QUERIES.latencyMilliseconds,
-    errorRatePercent: q?.errorRatePercent ?? DEFAULT_QUERIES.errorRatePercent,
+    allRequestsPerSecond: q?.allRequestsPerSecond ?? defaults.allRequestsPerSecond,
+    requestsPerSecond: q?.requestsPerSecond ?? defaults.requestsPerSecond,
+    inFlightRequests: q?.inFlightRequests ?? defaults.inFlightRequests,
+    gpuUtilizationPercent: q?.gpuUtilizationPercent ?? defaults.gpuUtilizationPercent,
+    queueTimeSeconds: q?.queueTimeSeconds ?? defaults.queueTimeSeconds,
+    latencyMilliseconds: q?.latencyMilliseconds ?? defaults.latencyMilliseconds,
+    errorRatePercent: q?.errorRatePercent ?? defaults.errorRatePercent,
+    requestsWaiting: q?.requestsWaiting ?? defaults.requestsWaiting,
+    kvCacheUtilizationPercent: q?.kvCacheUtilizationPercent ?? defaults.kvCacheUtilizationPercent,
+    generationTokensPerSecond: q?.generationTokensPerSecond ?? defaults.generationTokensPerSecond,
   };
 }
 

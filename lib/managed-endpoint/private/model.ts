@@ -129,8 +129,9 @@ function laneEnvironment(scope: IConstruct, binding: ModelArtifactBinding, hosti
  * archive, an uncompressed object or prefix, or a multi-model prefix). It waits for the role's policy.
  */
 export function createModel(scope: Construct, id: string, binding: ModelArtifactBinding, hosting: ModelHosting, props: ModelProps,
-  role: iam.IRole, vpcConfig: sagemaker.CfnModel.VpcConfigProperty | undefined): sagemaker.CfnModel {
-  const lane = laneEnvironment(scope, binding, hosting);
+  role: iam.IRole, vpcConfig: sagemaker.CfnModel.VpcConfigProperty | undefined, batching: { [key: string]: string } = {}): sagemaker.CfnModel {
+  // `batching`: the container's batching variables (private/batching.ts), which the user cannot override.
+  const lane = { ...laneEnvironment(scope, binding, hosting), ...batching };
   checkEnvironment(scope, props.environment, lane);
   const environment = { ...lane, ...(props.environment ?? {}) };
   const model = new sagemaker.CfnModel(scope, id, {
