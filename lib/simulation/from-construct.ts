@@ -38,6 +38,8 @@ export function modelFromConstructs(stacks: Stack[], charts: ChartLike[] = []): 
 /** What one lane construct states (duck-typed: lanes may not declare it yet). */
 interface LaneStatement {
   readonly path: string;
+  /** The path of the cdk8s chart the construct renders into (`construct.chart`, e.g. GpuClusterService). */
+  readonly chartPath?: string;
   readonly batching?: LaneBatchingSpec;
   readonly leadTime?: LaneLeadTimeSpec;
 }
@@ -54,7 +56,9 @@ export function laneStatements(root: IConstruct): LaneStatement[] {
     const batching = readBatching((c as any).dynamicBatching);
     let leadTime: LaneLeadTimeSpec | undefined;
     try { leadTime = readLeadTime((c as any).scaleOutLeadTime); } catch { leadTime = undefined; }
-    if (batching || leadTime) { out.push({ path: c.node.path, batching, leadTime }); }
+    const chart = (c as any).chart;
+    const chartPath = chart && typeof chart.toJson === 'function' && typeof chart.node?.path === 'string' ? chart.node.path as string : undefined;
+    if (batching || leadTime) { out.push({ path: c.node.path, chartPath, batching, leadTime }); }
   }
   return out;
 }
@@ -79,13 +83,22 @@ function readLeadTime(l: any): LaneLeadTimeSpec | undefined {
  */
 function withStatements(lane: LaneSpec, statements: LaneStatement[], chartPaths: string[]): LaneSpec {
   const within = (p: string, root: string) => p === root || p.startsWith(`${root}/`);
+  // The deepest stating construct that contains the lane decides each item it states.
   const containing = statements.filter(s => within(lane.path, s.path)).sort((a, b) => b.path.length - a.path.length);
-  let s: LaneStatement | undefined = containing[0];
+  let batching = containing.find(s => s.batching)?.batching;
+  let leadTime = containing.find(s => s.leadTime)?.leadTime;
   const chart = chartPaths.filter(c => within(lane.path, c)).sort((a, b) => b.length - a.length)[0];
-  if (!s && chart !== undefined) {
-    const inChart = statements.filter(x => within(x.path, chart));
-    s = inChart.length === 1 ? inChart[0] : undefined;
+  if (chart !== undefined) {
+    // A Kubernetes lane: constructs inside its chart and a lane that owns the chart (GpuClusterService.chart),
+    // for each item stated by one of them only (the same statement twice counts once).
+    const related = statements.filter(x => within(x.path, chart) || x.chartPath === chart);
+    const only = <T>(xs: Array<T | undefined>) => {
+      const d = [...new Map(xs.filter((x): x is T => x !== undefined).map(x => [JSON.stringify(x), x])).values()];
+      return d.length === 1 ? d[0] : undefined;
+    };
+    batching = batching ?? only(related.map(x => x.batching));
+    leadTime = leadTime ?? only(related.map(x => x.leadTime));
   }
-  if (!s) { return lane; }
-  return { ...lane, batching: s.batching ?? lane.batching, leadTime: s.leadTime ?? lane.leadTime };
+  if (!batching && !leadTime) { return lane; }
+  return { ...lane, batching: batching ?? lane.batching, leadTime: leadTime ?? lane.leadTime };
 }

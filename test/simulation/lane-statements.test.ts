@@ -249,3 +249,26 @@ describe("the GPU chart's Triton batching, read from the emitted config.pbtxt", 
       .toEqual({ maxBatchSize: 8, maxQueueDelayMs: 0 });
   });
 });
+
+describe('a GpuClusterService and its chart: the service states the lead time, the chart the batching', () => {
+  const prev = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = 'false';
+  const { App } = require('aws-cdk-lib'); // eslint-disable-line @typescript-eslint/no-require-imports
+  const stack = require(path.join('..', '..', 'examples', 'gpu-cluster')).createGpuClusterStack(new App(), 'Gpu', { env: { account: '123456789012', region: 'us-east-1' } }); // eslint-disable-line @typescript-eslint/no-require-imports
+  if (prev === undefined) { delete process.env.CDK_VALIDATION; } else { process.env.CDK_VALIDATION = prev; }
+  const service = stack.node.findAll().find((c: any) => c.chart !== undefined && c.scaleOutLeadTime?.isStated);
+  const m = modelFromConstructs([stack], [service.chart]);
+  const recsys = m.lanes.find(l => l.path === 'recsys')!;
+
+  test("the chart's lane gets the owning service's stated lead time and the chart's DynamicBatching", () => {
+    expect(recsys.batching).toEqual({ maxBatchSize: 32, maxQueueDelayMs: 2 });
+    expect(recsys.leadTime!.totalSeconds).toBe(service.scaleOutLeadTime.total.toSeconds());
+  });
+
+  test('arrival = stated minus KEDA polling and the HPA stabilization window (the engine runs both)', () => {
+    const a = arrivalFor(recsys, EXAMPLE_PROFILES['gpu-cluster']);
+    const polling = recsys.leadTime!.steps.filter(s => /polling|stabiliz/i.test(s.step)).reduce((x, s) => x + s.seconds, 0);
+    expect(polling).toBeGreaterThan(0);
+    expect(a).toMatchObject({ source: 'lane', seconds: recsys.leadTime!.totalSeconds - polling, modelledSeparatelySeconds: polling });
+  });
+});
