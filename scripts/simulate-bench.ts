@@ -122,9 +122,9 @@ table(srows);
   const withBaseline = (extra: Partial<LaneSpec>): StackModel => ({ ...models.hybrid, lanes: models.hybrid.lanes.map(l => (l.kind === 'managed-endpoint' ? { ...l, ...extra } : l)) });
   const lead = { totalSeconds: 360, steps: [{ step: 'alarm evaluation', seconds: 60, source: 'fake' }, { step: 'instance launch and model load', seconds: 300, source: 'fake' }] };
   const cases: Array<[string, StackModel]> = [
-    ['as emitted (only the Burst lane states its lead time)', models.hybrid],
+    ['as emitted (both lanes state their lead times)', models.hybrid],
     ['Baseline states dynamicBatching +40%, 10 ms', withBaseline({ batching: { maxBatchSize: 8, maxQueueDelayMs: 10, throughputGainPercent: 40 } })],
-    ['Baseline states lead time 60 s alarm + 300 s launch/load', withBaseline({ leadTime: lead })],
+    ['Baseline lead time replaced: 60 s alarm + 300 s launch/load', withBaseline({ leadTime: lead })],
   ];
   const frows: Array<Array<string | number>> = [['assistant-marketing-surges', 'SLO min %', 'inst-h', 'Baseline inst-h', 'x oracle', 'x same-lanes oracle', 'Baseline lag max']];
   for (const [name, m] of cases) {
