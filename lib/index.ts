@@ -39,8 +39,8 @@ export { ProvisionedConcurrencyStatistic, WarmMode, WarmModeKind, WarmServerless
 export type {
   IWarmServerlessFunction, ProvisionedConcurrencyWarmModeOptions, SnapStartWarmModeOptions, WarmServerlessFunctionAttributes, WarmServerlessFunctionProps,
 } from './serverless';
-export { InFlightJobHandling, QueueDrainedWorkers } from './batch-workers';
-export type { QueueDrainedWorkersProps } from './batch-workers';
+export { GpuCapacity, GpuCapacityKind, InFlightJobHandling, QueueDrainedWorkers } from './batch-workers';
+export type { ManagedInstancesGpuCapacityOptions, QueueDrainedWorkersProps } from './batch-workers';
 export {
   EdgeFleetChannel, FleetRelease, FleetRing, JobExecutionStatus, JobFailureType, ReleaseStage,
 } from './edge-fleet';

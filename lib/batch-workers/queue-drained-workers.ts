@@ -12,6 +12,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RequestCaptureOptions } from '../core/request-capture';
 import { AutoscalingPolicy } from '../core/autoscaling';
+import { DynamicBatching } from '../core/dynamic-batching';
+import { ScaleOutLeadTime } from '../core/lead-time';
 import { HardwareTarget, LaneKind } from '../core/hardware';
 import { InferenceLaneBase } from '../core/inference-lane-base';
 import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
@@ -21,11 +23,13 @@ import { withLaneDefaults } from '../core/private/lane-defaults';
 import { Rollout } from '../core/rollout';
 import { RouteTarget } from '../core/route-target';
 import { ServiceLevelObjective } from '../core/service-level-objective';
+import { GpuCapacity, GpuCapacityKind } from './gpu-capacity';
 import { InFlightJobHandling } from './in-flight-jobs';
 import { createCluster, laneCapacity } from './private/capacity';
 import { createJobQueue } from './private/job-queue';
 import { backlogMetric, backlogPerWorkerMetric, inFlightMetric, oldestAgeMetric, taskCountMetric } from './private/queue-metrics';
 import { createResultsBucket, FAILURES_FILTER_ID, finishedJobsMetric, putRequests } from './private/results-bucket';
+import { capacityLagMetric, workerLeadTime } from './private/lead-time';
 import { createWorkerAlarms, renderSloAlarms } from './private/rollback-alarms';
 import { checkWorkerArtifact, validateWorkerProps } from './private/validate-props';
 import { createWorkerScaling, workerScalingMetrics } from './private/worker-scaling';
@@ -56,11 +60,23 @@ export interface QueueDrainedWorkersProps {
   readonly autoscaling?: AutoscalingPolicy;
 
   /**
-   * The longest one job may take. The queue's visibility timeout and the workers' stop timeout
-   * are derived from it (see `visibilityTimeout` and `inFlightJobs`). Whole seconds, at most
-   * 12 hours.
+   * The longest one job may take (with `dynamicBatching`: one batch, run as one inference). The
+   * queue's visibility timeout and the workers' stop timeout are derived from it (see
+   * `visibilityTimeout` and `inFlightJobs`). Whole seconds, at most 12 hours.
    */
   readonly jobTimeout: Duration;
+
+  /**
+   * Dynamic batching: each worker fills a batch of up to `maxBatchSize` jobs with SQS receives of at
+   * most 10 messages (several receives for larger batches), waiting at most `maxQueueDelay` after the
+   * first job, then runs the batch as one inference. Rendered as the worker's `BATCH_*` environment
+   * (lane README "Dynamic batching"); the visibility timeout grows by the fill delay. Delays in whole
+   * milliseconds up to 1 minute; `preferredBatchSizes` are rejected (SQS receives cannot express them).
+   * Scaling stays in jobs: `queueBacklogPerInstance(n)` still counts messages per worker.
+   *
+   * @default - no batching: the worker decides how many messages it receives
+   */
+  readonly dynamicBatching?: DynamicBatching;
 
   /**
    * The hardware the workers run on. `CPU_X86_64` and `CPU_ARM64` run on Fargate;
@@ -125,10 +141,11 @@ export interface QueueDrainedWorkersProps {
   readonly deadLetterQueue?: sqs.IQueue;
 
   /**
-   * How long a received job stays invisible to other workers. Must be at least `jobTimeout`,
-   * or a job still being worked on is handed to a second worker.
+   * How long a received job stays invisible to other workers. Must be at least `jobTimeout` (plus
+   * `dynamicBatching.maxQueueDelay`, rounded up to seconds), or a job still being worked on is
+   * handed to a second worker.
    *
-   * @default - jobTimeout + 30 seconds (at most 12 hours)
+   * @default - jobTimeout + 30 seconds (+ the batch fill delay with dynamicBatching), at most 12 hours
    */
   readonly visibilityTimeout?: Duration;
 
@@ -184,8 +201,9 @@ export interface QueueDrainedWorkersProps {
   readonly resultsAccessLogsBucket?: s3.IBucket;
 
   /**
-   * The ECS cluster. A GPU lane needs an `ecs.Cluster` of this app (it registers its capacity
-   * provider); an imported cluster can run Fargate workers.
+   * The ECS cluster. Fargate workers and GPU workers on managed instances (a cluster-scoped capacity
+   * provider that names the cluster) run on an imported cluster too; `GpuCapacity.autoScalingGroup()`
+   * needs an `ecs.Cluster` of this app (it registers its capacity provider on it).
    *
    * @default - a cluster with Container Insights is created (in `vpc`)
    */
@@ -236,14 +254,26 @@ export interface QueueDrainedWorkersProps {
   readonly gpuCount?: number;
 
   /**
+   * Where GPU workers get their instances: `GpuCapacity.managedInstances()` (ECS Managed Instances:
+   * ECS launches, patches and retires instances of `instanceType` for waiting tasks) or
+   * `GpuCapacity.autoScalingGroup()` (the lane's Auto Scaling group of the ECS GPU AMI,
+   * `maxInstances`). `NVIDIA_GPU` only. Changing it replaces the capacity provider and the service.
+   *
+   * @default GpuCapacity.managedInstances() on NVIDIA_GPU; must be unset on CPU targets
+   */
+  readonly gpuCapacity?: GpuCapacity;
+
+  /**
    * EC2 instance type of the GPU capacity (an x86_64 NVIDIA instance: g4dn, g5, g6, p3, p4d, p5...).
+   * On managed instances it is the one allowed instance type.
    *
    * @default ec2.InstanceType.of(ec2.InstanceClass.G5, ec2.InstanceSize.XLARGE)
    */
   readonly instanceType?: ec2.InstanceType;
 
   /**
-   * Most GPU instances the capacity provider may launch. Must cover `autoscaling.maxCapacity`
+   * Most GPU instances of the Auto Scaling group (`GpuCapacity.autoScalingGroup()` only: managed
+   * instances follow the tasks). Must cover `autoscaling.maxCapacity`
    * workers at `floor(instance GPUs ÷ gpuCount)` workers per instance.
    *
    * @default - twice the instances maxCapacity workers need, so a rolling deployment at full scale
@@ -275,6 +305,22 @@ export interface QueueDrainedWorkersProps {
    * @default - no request capture
    */
   readonly requestCapture?: RequestCaptureOptions;
+
+  /**
+   * How long a new worker takes to pull its image, as you measured it. Only stated in
+   * `scaleOutLeadTime` (nothing is rendered from it). Whole seconds, at most 1 hour.
+   *
+   * @default - an estimate: 1 minute for a CPU image, 3 minutes for a GPU serving image
+   */
+  readonly imagePullTime?: Duration;
+
+  /**
+   * How long a new worker takes to fetch and load the model before it receives jobs, as you measured
+   * it. Only stated in `scaleOutLeadTime`. Whole seconds, at most 1 hour.
+   *
+   * @default - an estimate: 1 minute
+   */
+  readonly modelLoadTime?: Duration;
 
   /**
    * Retention of the workers' logs.
@@ -360,8 +406,10 @@ export class QueueDrainedWorkers extends InferenceLaneBase implements IInference
   public readonly taskRole: iam.IRole;
   /** The Application Auto Scaling target (undefined for a fixed worker count). */
   public readonly scalableTarget?: appscaling.ScalableTarget;
-  /** The GPU capacity provider (GPU lanes only). */
+  /** The Auto Scaling group capacity provider (`GpuCapacity.autoScalingGroup()` only). */
   public readonly capacityProvider?: ecs.AsgCapacityProvider;
+  /** The ECS Managed Instances capacity provider (GPU workers on `GpuCapacity.managedInstances()`, the default). */
+  public readonly managedInstancesCapacityProvider?: ecs.ManagedInstancesCapacityProvider;
   /** Alarm: jobs landed in the dead-letter queue (undefined without a known DLQ). */
   public readonly deadLetterAlarm?: cloudwatch.Alarm;
   /** Alarm: jobs waiting while no worker runs (undefined without Container Insights). */
@@ -377,7 +425,11 @@ export class QueueDrainedWorkers extends InferenceLaneBase implements IInference
   /** The artifact binding the workers run. */
   public readonly binding: ModelArtifactBinding;
 
+  /** The dynamic batching the workers render (undefined: none). */
+  public readonly dynamicBatching?: DynamicBatching;
+
   private readonly onFargate: boolean;
+  private readonly leadTime: ScaleOutLeadTime;
   private readonly containerInsights: boolean;
   private readonly jobRequestMetrics: boolean;
 
@@ -397,7 +449,7 @@ export class QueueDrainedWorkers extends InferenceLaneBase implements IInference
 
     // Queue, DLQ, key, results, cluster.
     ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue, encryptionKey: this.encryptionKey, visibilityTimeout: this.visibilityTimeout } =
-      createJobQueue(this, p, v.jobSeconds));
+      createJobQueue(this, p, v.receiveVisibilitySeconds));
     this.resultsBucket = createResultsBucket(this, p, { ...v, requestMetrics: v.jobRequestMetrics, encryptionKey: this.encryptionKey });
     this.cluster = p.cluster ?? createCluster(this, p.vpc);
 
@@ -409,7 +461,7 @@ export class QueueDrainedWorkers extends InferenceLaneBase implements IInference
     this.artifactName = this.binding.name;
     this.artifactVersion = this.binding.version;
     const task = {
-      ...v, taskRole: this.taskRole, binding: this.binding, modelEnvironment: model.environment, hardware,
+      ...v, onManagedInstances: v.gpuCapacity?.kind === GpuCapacityKind.MANAGED_INSTANCES, taskRole: this.taskRole, binding: this.binding, modelEnvironment: model.environment, hardware,
       queue: this.queue, visibilityTimeout: this.visibilityTimeout, resultsBucket: this.resultsBucket,
     };
     ({ taskDefinition: this.taskDefinition, container: this.container } = createWorkerTask(this, p, task));
@@ -427,7 +479,7 @@ export class QueueDrainedWorkers extends InferenceLaneBase implements IInference
     }));
 
     // Service, scaling, operational alarms.
-    ({ service: this.service, capacityProvider: this.capacityProvider } =
+    ({ service: this.service, capacityProvider: this.capacityProvider, managedInstancesCapacityProvider: this.managedInstancesCapacityProvider } =
       createWorkerService(this, p, { ...v, cluster: this.cluster, taskDefinition: this.taskDefinition, policy, deploymentAlarms: this.deploymentAlarms }));
     if (!policy.isFixed) {
       this.scalableTarget = createWorkerScaling(this, {
@@ -444,6 +496,39 @@ export class QueueDrainedWorkers extends InferenceLaneBase implements IInference
       onFargate: this.onFargate,
     }));
     this.capacity = laneCapacity(p, policy, hardware, this.onFargate);
+    this.dynamicBatching = p.dynamicBatching;
+    this.leadTime = workerLeadTime({
+      policy, onFargate: this.onFargate, gpuCapacity: v.gpuCapacity?.kind, imagePullTime: p.imagePullTime, modelLoadTime: p.modelLoadTime,
+    });
+  }
+
+  /**
+   * Expected time from "jobs wait" to "a new worker receives jobs", step by step with sources, derived
+   * from the props: SQS metric publication (1 min), the first scale-out alarm (1 period for the wake-up
+   * from zero and the time-in-queue steps, 3 for target tracking alone), capacity (Fargate task start,
+   * or a GPU instance from ECS Managed Instances / the Auto Scaling group), image pull
+   * (`imagePullTime`) and model load (`modelLoadTime`). Not stated for `AutoscalingPolicy.fixed`.
+   */
+  public get scaleOutLeadTime(): ScaleOutLeadTime {
+    return this.leadTime;
+  }
+
+  /**
+   * Workers asked for and not yet running: `IF(desired > running, desired - running, 0)` on the
+   * Container Insights `DesiredTaskCount` and `RunningTaskCount` of the service (Average per minute,
+   * missing values as 0). Above zero for about {@link scaleOutLeadTime} after a scale-out; staying up
+   * means no capacity (GPU quota, no instances of the type, image pull failures).
+   *
+   * @returns undefined without Container Insights (a brought cluster not declared to have it)
+   */
+  public metricCapacityLag(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    if (!this.containerInsights) { return undefined; }
+    return capacityLagMetric(
+      taskCountMetric(this.cluster, this.service.serviceName, 'DesiredTaskCount'),
+      this.metricRunningWorkers(),
+      { desired: uniqueMetricId(this, 'desired'), running: uniqueMetricId(this, 'running') },
+      props,
+    );
   }
 
   /**

@@ -7,7 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   AutoscalingPolicy, HardwareTarget, ModelArtifact, ModelWeights, ScalingTrigger, ServingImage,
 } from '../../lib';
-import { QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
+import { GpuCapacity, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
 import { demoArtifact } from '../../examples/shared/artifact';
 
 // Issue 21 for the batch lane: each documented @default that changes the template is tested by
@@ -106,10 +106,27 @@ describe('documented defaults, by omission', () => {
     });
   });
 
-  test('GPU defaults: g5.xlarge, 1 GPU, 12288 MiB, no CPU reservation, twice the needed instances', () => {
+  test('GPU defaults: ECS Managed Instances of g5.xlarge (100 GiB task volume, on demand), 1 GPU, 12288 MiB, no CPU reservation', () => {
     const gpu = minimal({ hardware: HardwareTarget.NVIDIA_GPU }).t;
     const c = container(gpu);
     expect([c.ResourceRequirements, c.Memory, c.Cpu]).toEqual([[{ Type: 'GPU', Value: '1' }], 12288, undefined]);
+    gpu.hasResourceProperties('AWS::ECS::TaskDefinition', { RequiresCompatibilities: ['MANAGED_INSTANCES'], NetworkMode: 'awsvpc' });
+    gpu.hasResourceProperties('AWS::ECS::CapacityProvider', {
+      ManagedInstancesProvider: Match.objectLike({
+        InstanceLaunchTemplate: Match.objectLike({
+          CapacityOptionType: 'ON_DEMAND',
+          StorageConfiguration: { StorageSizeGiB: 100 },
+          InstanceRequirements: Match.objectLike({ AllowedInstanceTypes: ['g5.xlarge'], AcceleratorCount: { Min: 1 }, MemoryMiB: { Min: 12288 } }),
+        }),
+      }),
+    });
+    expect(gpu.findResources('AWS::AutoScaling::AutoScalingGroup')).toEqual({});
+    expect(gpu.findResources('AWS::EC2::LaunchTemplate')).toEqual({});
+  });
+
+  test('GPU defaults on the Auto Scaling group: g5.xlarge, twice the needed instances', () => {
+    const gpu = minimal({ hardware: HardwareTarget.NVIDIA_GPU, gpuCapacity: GpuCapacity.autoScalingGroup() }).t;
+    gpu.hasResourceProperties('AWS::ECS::TaskDefinition', { RequiresCompatibilities: ['EC2'] });
     gpu.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: 'g5.xlarge' }) });
     gpu.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: '6' });
   });

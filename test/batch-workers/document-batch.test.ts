@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { createDocumentBatchStack } from '../../examples/document-batch';
+import { createDocumentBatchStack, createDocumentGpuBatchStack } from '../../examples/document-batch';
+import { QueueDrainedWorkers } from '../../lib/batch-workers';
 import { CfnLint, NagCheck } from '../../lib/testing';
 
 // The example is synthesized once; every check reads the same stack.
@@ -88,4 +89,59 @@ test('drains bursts with a fixed worker budget, from zero, with a time-in-queue 
     ContainerDefinitions: [Match.objectLike({ StopTimeout: 120 })],
   });
   template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 630, RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }) });
+});
+
+describe('the GPU page workers (issue 19): ECS Managed Instances with dynamic batching', () => {
+  let gpuStack: Stack;
+  let gpu: Template;
+  let lane: QueueDrainedWorkers;
+  beforeAll(() => {
+    gpuStack = createDocumentGpuBatchStack(new App(), 'DocumentGpuBatch');
+    gpu = Template.fromStack(gpuStack);
+    lane = gpuStack.node.findChild('PageWorkers') as QueueDrainedWorkers;
+  });
+
+  test('matches the snapshot', () => {
+    expect(gpu.toJSON()).toMatchSnapshot();
+  });
+
+  test('passes cfn-lint and cdk-nag AwsSolutions with no finding and no suppression of its own', () => {
+    const lint = CfnLint.lintStack(gpuStack);
+    expect(CfnLint.format(lint.errors)).toBe('');
+    expect(CfnLint.format(lint.warnings)).toBe('');
+    expect(NagCheck.format(NagCheck.assertCompliant(gpuStack).warnings)).toBe('');
+  });
+
+  test('GPU capacity from ECS Managed Instances: g5.xlarge only, 150 GiB task volume, no Auto Scaling group, no AWS managed policy', () => {
+    gpu.hasResourceProperties('AWS::ECS::CapacityProvider', {
+      ManagedInstancesProvider: Match.objectLike({
+        InstanceLaunchTemplate: Match.objectLike({
+          StorageConfiguration: { StorageSizeGiB: 150 },
+          InstanceRequirements: Match.objectLike({ AllowedInstanceTypes: ['g5.xlarge'], AcceleratorManufacturers: ['nvidia'] }),
+        }),
+      }),
+    });
+    gpu.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 0);
+    expect(JSON.stringify(gpu.toJSON())).not.toContain('AmazonECSInfrastructureRolePolicyForManagedInstances');
+    gpu.hasResourceProperties('AWS::ECS::TaskDefinition', { RequiresCompatibilities: ['MANAGED_INSTANCES'] });
+  });
+
+  test('batches of 16 pages within 2 s: two receives of 10, a 2 s long poll; visibility 5 min + 2 s + 30 s; scaling stays in pages', () => {
+    const td = Object.values<any>(gpu.findResources('AWS::ECS::TaskDefinition'))[0];
+    const env = Object.fromEntries(td.Properties.ContainerDefinitions[0].Environment.map((e: any) => [e.Name, e.Value]));
+    expect([env.BATCH_MAX_SIZE, env.BATCH_MAX_DELAY_MS, env.BATCH_RECEIVE_MAX_MESSAGES, env.BATCH_RECEIVE_WAIT_SECONDS, env.BATCH_RECEIVES_PER_BATCH, env.BATCH_VISIBILITY_TIMEOUT_SECONDS])
+      .toEqual(['16', '2000', '10', '2', '2', '332']);
+    gpu.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 332, RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }) });
+    gpu.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling', TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 32, DisableScaleIn: true }),
+    });
+    expect(lane.dynamicBatching?.throughputGainPercent).toBe(40);
+  });
+
+  test('states its cold start: 9 minutes from the first page to a worker receiving jobs, and a capacity-lag metric', () => {
+    expect(lane.scaleOutLeadTime.describe()).toBe(
+      '9 minutes: SQS metric published 1 minute + alarm evaluation and Application Auto Scaling (ScaleOutFromZero) 1 minute + '
+      + 'ECS Managed Instances GPU instance launch and registration 3 minutes + image pull 3 minutes + model load 1 minute');
+    expect(lane.metricCapacityLag()).toBeDefined();
+  });
 });

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AutoscalingPolicy, HardwareTarget, ModelArtifact, ServingImage } from '../../lib';
-import { InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
+import { GpuCapacity, InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
 import { NagCheck } from '../../lib/testing';
 import { demoArtifact } from '../../examples/shared/artifact';
 
@@ -35,8 +35,15 @@ describe('QueueDrainedWorkers: zero unsuppressed cdk-nag findings with defaults,
     expect(findings(build({}, env).stack)).toEqual([]);
   });
 
-  test('GPU workers on EC2 capacity (Auto Scaling group, container-instance role) stay clean', () => {
+  test('GPU workers on ECS Managed Instances (the default: infrastructure and instance roles scoped to the lane) stay clean', () => {
     const { stack } = build({ hardware: HardwareTarget.NVIDIA_GPU });
+    expect(Object.keys(Template.fromStack(stack).findResources('AWS::ECS::CapacityProvider'))).toHaveLength(1);
+    expect(Object.keys(Template.fromStack(stack).findResources('AWS::AutoScaling::AutoScalingGroup'))).toHaveLength(0);
+    expect(findings(stack)).toEqual([]);
+  });
+
+  test('GPU workers on EC2 capacity (Auto Scaling group, container-instance role) stay clean', () => {
+    const { stack } = build({ hardware: HardwareTarget.NVIDIA_GPU, gpuCapacity: GpuCapacity.autoScalingGroup() });
     expect(Object.keys(Template.fromStack(stack).findResources('AWS::AutoScaling::AutoScalingGroup'))).toHaveLength(1);
     expect(findings(stack)).toEqual([]);
   });
@@ -60,6 +67,12 @@ describe('the acknowledgements are not blanket', () => {
         .addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: ['arn:aws:s3:::other/*'] }));
     });
     expect(findings(stack)).toEqual(['S/Mine/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:aws:s3:::other/*]']);
+  });
+
+  test("a wildcard the user adds to the managed-instances infrastructure role still reports (Resource::* is acknowledged only on the lane's Describe policy)", () => {
+    const { stack, w } = build({ hardware: HardwareTarget.NVIDIA_GPU });
+    w.managedInstancesCapacityProvider!.infrastructureRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:TerminateInstances'], resources: ['*'] }));
+    expect(findings(stack)).toEqual(['S/W/InfrastructureRole/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]']);
   });
 
   test('environment variables the user adds make ECS2 theirs to judge (not acknowledged)', () => {

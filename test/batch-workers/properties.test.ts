@@ -4,9 +4,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as fc from 'fast-check';
 import {
-  AutoscalingPolicy, HardwareTarget, LaneValidationError, Rollout, ScalingTrigger, ServiceLevelObjective,
+  AutoscalingPolicy, DynamicBatching, HardwareTarget, LaneValidationError, Rollout, ScalingTrigger, ServiceLevelObjective,
 } from '../../lib';
-import { InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
+import { GpuCapacity, InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
 import { CfnLint } from '../../lib/testing';
 import { demoArtifact } from '../../examples/shared/artifact';
 
@@ -94,6 +94,10 @@ function propsOf(spec: Spec): QueueDrainedWorkersProps {
     memoryLimitMiB: onGpu ? Math.min(spec.gpuMemory, instanceMemory) : spec.fargate[1],
     gpuCount: onGpu ? Math.min(spec.gpuCount, gpus) : undefined,
     instanceType: onGpu ? new ec2.InstanceType(instanceType) : undefined,
+    // issue 19: both GPU capacities, and batching (sizes 2-64, delays 0-60 s) where no explicit visibility is drawn
+    gpuCapacity: onGpu && spec.maxCapacity % 2 === 0 ? GpuCapacity.autoScalingGroup() : undefined,
+    dynamicBatching: spec.extraVisibility === undefined && spec.outCooldown % 2 === 0
+      ? new DynamicBatching({ maxBatchSize: 2 + (spec.inCooldown % 63), maxQueueDelay: Duration.millis((spec.outCooldown * 997) % 60_001) }) : undefined,
     logRetention: spec.logRetention,
     idleScaleInAfter: spec.idleMinutes === undefined ? undefined : Duration.minutes(spec.idleMinutes),
     autoscaling: new AutoscalingPolicy({
@@ -126,7 +130,7 @@ test('random valid props synthesize, render what was asked and lint clean', () =
     const props = propsOf(spec);
     const w = new QueueDrainedWorkers(stack, `W${n++}`, props);
     // invariants on what the lane derived: nothing runs twice, nothing is killed mid-job on Fargate
-    expect(w.visibilityTimeout!.toSeconds()).toBeGreaterThanOrEqual(props.jobTimeout.toSeconds());
+    expect(w.visibilityTimeout!.toSeconds()).toBeGreaterThanOrEqual(props.jobTimeout.toSeconds() + Math.ceil((props.dynamicBatching?.maxQueueDelayMillis ?? 0) / 1000));
     if (props.hardware !== HardwareTarget.NVIDIA_GPU) { expect(w.stopTimeout.toSeconds()).toBeLessThanOrEqual(120); }
     if (props.inFlightJobs === InFlightJobHandling.FINISH) { expect(w.stopTimeout.toSeconds()).toBe(props.jobTimeout.toSeconds()); }
     idleMinutes.push(spec.idleMinutes ?? 2);
@@ -167,7 +171,10 @@ const MISTAKES: Array<[string, (p: QueueDrainedWorkersProps) => QueueDrainedWork
   ['canary rollout', p => ({ ...p, rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }) })],
   ['latency SLO', p => ({ ...p, slo: ServiceLevelObjective.latency(95, Duration.millis(300)) })],
   ['GPUs beyond the instance', p => ({ ...p, hardware: HardwareTarget.NVIDIA_GPU, cpu: undefined, memoryLimitMiB: undefined, instanceType: new ec2.InstanceType('g5.xlarge'), gpuCount: 2 })],
-  ['instance cap below maxCapacity', p => ({ ...p, hardware: HardwareTarget.NVIDIA_GPU, cpu: undefined, memoryLimitMiB: undefined, gpuCount: 1, instanceType: new ec2.InstanceType('g5.xlarge'), maxInstances: Math.max(1, p.autoscaling!.maxCapacity - 1), autoscaling: new AutoscalingPolicy({ maxCapacity: Math.max(2, p.autoscaling!.maxCapacity), triggers: [ScalingTrigger.queueBacklogPerInstance(5)] }) })],
+  ['instance cap below maxCapacity', p => ({ ...p, hardware: HardwareTarget.NVIDIA_GPU, gpuCapacity: GpuCapacity.autoScalingGroup(), cpu: undefined, memoryLimitMiB: undefined, gpuCount: 1, instanceType: new ec2.InstanceType('g5.xlarge'), maxInstances: Math.max(1, p.autoscaling!.maxCapacity - 1), autoscaling: new AutoscalingPolicy({ maxCapacity: Math.max(2, p.autoscaling!.maxCapacity), triggers: [ScalingTrigger.queueBacklogPerInstance(5)] }) })],
+  ['maxInstances on managed instances', p => ({ ...p, hardware: HardwareTarget.NVIDIA_GPU, gpuCapacity: GpuCapacity.managedInstances(), cpu: undefined, memoryLimitMiB: undefined, gpuCount: 1, instanceType: undefined, maxInstances: 50 })],
+  ['preferred batch sizes', p => ({ ...p, dynamicBatching: new DynamicBatching({ maxBatchSize: 8, maxQueueDelay: Duration.millis(10), preferredBatchSizes: [4, 8] }) })],
+  ['visibility below job + fill delay', p => ({ ...p, visibilityTimeout: p.jobTimeout, dynamicBatching: new DynamicBatching({ maxBatchSize: 8, maxQueueDelay: Duration.seconds(5) }) })],
   ['GPUs on Fargate', p => ({ ...p, hardware: HardwareTarget.CPU_X86_64, gpuCount: 1, instanceType: undefined })],
   ['Fargate size', p => ({ ...p, hardware: HardwareTarget.CPU_ARM64, gpuCount: undefined, instanceType: undefined, maxInstances: undefined, cpu: 1024, memoryLimitMiB: 1536 })],
   ['Fargate FINISH beyond 120 s', p => ({ ...p, hardware: HardwareTarget.CPU_X86_64, gpuCount: undefined, instanceType: undefined, maxInstances: undefined, cpu: 2048, memoryLimitMiB: 8192, inFlightJobs: InFlightJobHandling.FINISH, jobTimeout: Duration.seconds(121), visibilityTimeout: undefined })],

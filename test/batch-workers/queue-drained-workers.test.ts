@@ -10,7 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   AutoscalingPolicy, HardwareTarget, LaneKind, ModelArtifact, Rollout, ScalingTrigger, ServiceLevelObjective, ServingImage,
 } from '../../lib';
-import { InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
+import { GpuCapacity, InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
 import { demoArtifact } from '../../examples/shared/artifact';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
@@ -68,6 +68,7 @@ beforeAll(() => {
     const w = new QueueDrainedWorkers(stack, 'Workers', {
       artifact: demoArtifact(),
       hardware: HardwareTarget.NVIDIA_GPU,
+      gpuCapacity: GpuCapacity.autoScalingGroup(),
       jobTimeout: Duration.minutes(15),
       inFlightJobs: InFlightJobHandling.PROTECT_TASK,
       autoscaling: new AutoscalingPolicy({
@@ -675,8 +676,8 @@ describe('rejections', () => {
     expect(() => build({}, s => imported(s))).toThrow(/'vpc' .* is set together with cluster/);
     expect(() => build({}, s => ({ cluster: imported(s).cluster })))
       .toThrow(/'autoscaling.triggers \(queueBacklogPerInstance\)' .* needs ECS\/ContainerInsights RunningTaskCount.*clusterContainerInsights: true/);
-    expect(() => build({ hardware: HardwareTarget.NVIDIA_GPU, clusterContainerInsights: true }, s => ({ cluster: imported(s).cluster })))
-      .toThrow(/'cluster' \("c"\) is an imported cluster; a GPU lane must register its EC2 capacity provider/);
+    expect(() => build({ hardware: HardwareTarget.NVIDIA_GPU, gpuCapacity: GpuCapacity.autoScalingGroup(), clusterContainerInsights: true }, s => ({ cluster: imported(s).cluster })))
+      .toThrow(/'cluster' \("c"\) is an imported cluster; GpuCapacity.autoScalingGroup\(\) must register its EC2 capacity provider.*GpuCapacity.managedInstances\(\) \(the default/);
   });
 
   test('environment that would override lane variables, and overlapping prefixes', () => {

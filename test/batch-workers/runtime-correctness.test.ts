@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AutoscalingPolicy, HardwareTarget, Rollout, ScalingTrigger, ServiceLevelObjective } from '../../lib';
-import { InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
+import { GpuCapacity, InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
 import { demoArtifact } from '../../examples/shared/artifact';
 import { AlarmEvaluator, SeriesStore } from '../../lib/simulation/metrics';
 import { AlarmSpec } from '../../lib/simulation/stack-model';
@@ -67,6 +67,7 @@ function replayable(alarm: any): AlarmSpec {
 
 const gpuScaleToZero = (): Partial<QueueDrainedWorkersProps> => ({
   hardware: HardwareTarget.NVIDIA_GPU,
+  gpuCapacity: GpuCapacity.autoScalingGroup(),
   jobTimeout: Duration.minutes(15),
   inFlightJobs: InFlightJobHandling.PROTECT_TASK,
   autoscaling: new AutoscalingPolicy({

@@ -1,9 +1,9 @@
-import { App, CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AutoscalingPolicy, HardwareTarget, ScalingTrigger } from '../../lib';
-import { InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
+import { GpuCapacity, InFlightJobHandling, QueueDrainedWorkers, QueueDrainedWorkersProps } from '../../lib/batch-workers';
 import { LaneValidationError } from '../../lib/core/errors';
 import { demoArtifact } from '../../examples/shared/artifact';
 
@@ -31,7 +31,7 @@ function rejects(fn: () => unknown, message: RegExp): void {
 }
 
 const gpu = (over: Partial<QueueDrainedWorkersProps> = {}): Partial<QueueDrainedWorkersProps> => ({
-  hardware: HardwareTarget.NVIDIA_GPU, jobTimeout: Duration.minutes(15), ...over,
+  hardware: HardwareTarget.NVIDIA_GPU, gpuCapacity: GpuCapacity.autoScalingGroup(), jobTimeout: Duration.minutes(15), ...over,
 });
 
 function taskDef(t: Template): any {
@@ -212,6 +212,25 @@ describe('class 7: tokens are unknown values, rendered as given and never replac
     }));
     t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MaxSize: { Ref: 'Max' } });
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MaxCapacity: { Ref: 'Max' } });
+  });
+
+  test('GPU workers on managed instances: memory, GPU count, instance type and task volume as parameters reach the instance requirements as given', () => {
+    const { t } = build(gpu({ gpuCapacity: undefined }), s => {
+      const n = (id: string) => new CfnParameter(s, id, { type: 'Number' }).valueAsNumber;
+      return {
+        memoryLimitMiB: n('Memory'), gpuCount: n('Gpus'),
+        instanceType: new ec2.InstanceType(new CfnParameter(s, 'Type').valueAsString),
+        gpuCapacity: GpuCapacity.managedInstances({ taskVolumeSize: Size.gibibytes(n('Volume')) }),
+      };
+    });
+    t.hasResourceProperties('AWS::ECS::CapacityProvider', {
+      ManagedInstancesProvider: Match.objectLike({
+        InstanceLaunchTemplate: Match.objectLike({
+          StorageConfiguration: { StorageSizeGiB: { Ref: 'Volume' } },
+          InstanceRequirements: Match.objectLike({ AllowedInstanceTypes: [{ Ref: 'Type' }], AcceleratorCount: { Min: { Ref: 'Gpus' } }, MemoryMiB: { Min: { Ref: 'Memory' } } }),
+        }),
+      }),
+    });
   });
 
   test('a token jobTimeout is rejected: the visibility and stop timeouts are derived from it at synth time', () => {

@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueDrainedWorkersProps } from '../queue-drained-workers';
-import { SQS_MAX_RETENTION_SECONDS, SQS_MAX_VISIBILITY_SECONDS, VISIBILITY_HEADROOM_SECONDS } from './validate-props';
+import { SQS_MAX_RETENTION_SECONDS } from './validate-props';
 
 /** The job queue and what comes with it. @internal */
 export interface JobQueue {
@@ -19,10 +19,10 @@ export interface JobQueue {
 /**
  * The brought queue as it is, or a KMS-encrypted job queue (customer key with rotation unless one is
  * given, TLS enforced) with a dead-letter queue (14 days) after `maxReceiveCount` receives and a
- * visibility timeout of `jobTimeout + 30 s` (construct IDs `Key`, `DeadLetterQueue`, `Queue`).
+ * visibility timeout of `jobTimeout + 30 s` (plus the batch fill delay with dynamic batching; construct IDs `Key`, `DeadLetterQueue`, `Queue`).
  * @internal
  */
-export function createJobQueue(scope: Construct, props: QueueDrainedWorkersProps, jobSeconds: number): JobQueue {
+export function createJobQueue(scope: Construct, props: QueueDrainedWorkersProps, defaultVisibilitySeconds: number): JobQueue {
   if (props.queue) {
     return { queue: props.queue, deadLetterQueue: props.deadLetterQueue };
   }
@@ -30,7 +30,7 @@ export function createJobQueue(scope: Construct, props: QueueDrainedWorkersProps
     enableKeyRotation: true,
     description: `Encrypts the job queue, dead-letter queue and results of ${scope.node.path}`,
   });
-  const visibility = props.visibilityTimeout ?? Duration.seconds(Math.min(jobSeconds + VISIBILITY_HEADROOM_SECONDS, SQS_MAX_VISIBILITY_SECONDS));
+  const visibility = props.visibilityTimeout ?? Duration.seconds(defaultVisibilitySeconds);
   const dlq = new sqs.Queue(scope, 'DeadLetterQueue', {
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: key,

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -12,6 +12,8 @@ import { MODEL_ENV_NAMES } from '../../core/private/model-environment';
 import { REQUEST_CAPTURE_ENV } from '../../core/private/request-capture';
 import { checkDuration, checkNoModelEnvOverride, checkOneOf } from '../../core/private/validation';
 import { Rollout, RolloutStrategy } from '../../core/rollout';
+import { GpuCapacity, GpuCapacityKind } from '../gpu-capacity';
+import { BATCH_ENV, BatchingPlan, planBatching } from './batching';
 import { InFlightJobHandling } from '../in-flight-jobs';
 import { DEFAULT_IDLE_SCALE_IN_MINUTES } from './worker-scaling';
 import type { QueueDrainedWorkersProps } from '../queue-drained-workers';
@@ -60,8 +62,10 @@ export interface ValidatedWorkerProps {
   readonly stopTimeout: Duration;
   /** What a worker does with its job when stopped. */
   readonly inFlightJobs: InFlightJobHandling;
-  /** Most GPU instances (0 on Fargate). */
+  /** Most GPU instances of the Auto Scaling group (0 on Fargate and on managed instances). */
   readonly instanceCap: number;
+  /** The GPU capacity (undefined on Fargate). */
+  readonly gpuCapacity?: GpuCapacity;
   /** Container Insights task counts are available (created cluster, or declared on a brought one). */
   readonly containerInsights: boolean;
   readonly resultsPrefix: string;
@@ -70,6 +74,13 @@ export interface ValidatedWorkerProps {
   readonly jobRequestMetrics: boolean;
   /** Consecutive idle minutes before the idle scale-in (`idleScaleInAfter`). */
   readonly idleMinutes: number;
+  /** How `dynamicBatching` is received (undefined: one job per receive). */
+  readonly batching?: BatchingPlan;
+  /**
+   * The visibility timeout each receive must hold its jobs for: `jobTimeout` + the batch fill delay +
+   * 30 s, at most 12 hours (the default of a created queue; passed on each receive with batching).
+   */
+  readonly receiveVisibilitySeconds: number;
 }
 
 /** The default GPU instance type. @internal */
@@ -94,15 +105,23 @@ export function validateWorkerProps(scope: Construct, props: QueueDrainedWorkers
   const inFlightJobs = props.inFlightJobs ?? InFlightJobHandling.FINISH;
   const onFargate = validateHardware(scope, hardware, props);
   const jobSeconds = validateJobTimeout(scope, props.jobTimeout);
-  validateQueueProps(scope, props, jobSeconds);
+  const batching = planBatching(scope, props.dynamicBatching);
+  validateQueueProps(scope, props, jobSeconds, batching);
   const stopTimeout = deriveStopTimeout(scope, onFargate, inFlightJobs, jobSeconds);
   validateScaling(scope, policy);
   const idleMinutes = validateIdleScaleIn(scope, props.idleScaleInAfter, policy);
-  const instanceCap = onFargate ? 0 : gpuInstanceCap(scope, props, policy);
+  const gpuCapacity = validateGpuCapacity(scope, props, onFargate);
+  const instanceCap = onFargate ? 0 : gpuInstanceCap(scope, props, policy, gpuCapacity!);
   validateRollout(scope, props.rollout);
-  const containerInsights = validateCluster(scope, props, policy, onFargate);
+  const containerInsights = validateCluster(scope, props, policy, onFargate, gpuCapacity);
   const [resultsPrefix, failuresPrefix] = validatePrefixes(scope, props);
-  validateEnvironment(scope, props);
+  validateEnvironment(scope, props, batching);
+  for (const [name, d] of [['imagePullTime', props.imagePullTime], ['modelLoadTime', props.modelLoadTime]] as Array<[string, Duration | undefined]>) {
+    checkDuration(scope, name, d, { unit: 'seconds', max: Duration.hours(1) });
+    if (d !== undefined && d.isUnresolved()) {
+      throw invalid(scope, name, d, 'is a token', 'Pass a concrete Duration: scaleOutLeadTime states it at synth time.');
+    }
+  }
   // An error-rate objective counts job outcomes with S3 request metrics on the two prefixes.
   const jobRequestMetrics = props.slo?.maxErrorRatePercent !== undefined;
   if (jobRequestMetrics && props.resultsBucket) {
@@ -110,11 +129,15 @@ export function validateWorkerProps(scope: Construct, props: QueueDrainedWorkers
       'needs S3 request metrics on the results and failures prefixes, which the lane configures only on a results bucket it creates',
       'Drop resultsBucket so the lane creates one, or drop the error-rate objective and pass an alarm on your bucket\'s request metrics (or on a metric your workers publish) in rollout.alarms.');
   }
-  return { onFargate, jobSeconds, stopTimeout, inFlightJobs, instanceCap, containerInsights, resultsPrefix, failuresPrefix, jobRequestMetrics, idleMinutes };
+  const receiveVisibilitySeconds = Math.min(jobSeconds + (batching?.fillSeconds ?? 0) + VISIBILITY_HEADROOM_SECONDS, SQS_MAX_VISIBILITY_SECONDS);
+  return {
+    onFargate, jobSeconds, stopTimeout, inFlightJobs, instanceCap, gpuCapacity, containerInsights, resultsPrefix, failuresPrefix, jobRequestMetrics, idleMinutes,
+    batching, receiveVisibilitySeconds,
+  };
 }
 
 /** `vpc` with `cluster`, Container Insights of a brought cluster, GPU workers on an imported cluster. */
-function validateCluster(scope: Construct, props: QueueDrainedWorkersProps, policy: AutoscalingPolicy, onFargate: boolean): boolean {
+function validateCluster(scope: Construct, props: QueueDrainedWorkersProps, policy: AutoscalingPolicy, onFargate: boolean, gpuCapacity: GpuCapacity | undefined): boolean {
   if (props.cluster && props.vpc) {
     throw invalid(scope, 'vpc', props.vpc.node.path, 'is set together with cluster', 'Leave vpc unset: the workers run in the cluster\'s VPC.');
   }
@@ -130,8 +153,10 @@ function validateCluster(scope: Construct, props: QueueDrainedWorkersProps, poli
         'Enable Container Insights on the cluster and pass clusterContainerInsights: true, or scale on timeInQueue/cpuUtilization without scaleToZero.');
     }
   }
-  if (!onFargate && props.cluster && !(props.cluster instanceof ecs.Cluster)) {
-    throw invalid(scope, 'cluster', props.cluster.clusterName, 'is an imported cluster; a GPU lane must register its EC2 capacity provider on the cluster', 'Pass an ecs.Cluster defined in this app, or leave cluster unset to create one.');
+  // A managed-instances provider names its cluster (ClusterName): it works on an imported cluster too.
+  if (!onFargate && gpuCapacity?.kind === GpuCapacityKind.AUTO_SCALING_GROUP && props.cluster && !(props.cluster instanceof ecs.Cluster)) {
+    throw invalid(scope, 'cluster', props.cluster.clusterName, 'is an imported cluster; GpuCapacity.autoScalingGroup() must register its EC2 capacity provider on the cluster',
+      'Use GpuCapacity.managedInstances() (the default: a cluster-scoped provider that names the imported cluster), pass an ecs.Cluster defined in this app, or leave cluster unset to create one.');
   }
   return containerInsights;
 }
@@ -187,7 +212,7 @@ function validateHardware(scope: Construct, hardware: HardwareTarget, props: Que
  * maxCapacity needs. The default leaves room for a rolling deployment at full scale (ECS starts
  * the new tasks before stopping the old ones: maximumPercent 200).
  */
-function gpuInstanceCap(scope: Construct, props: QueueDrainedWorkersProps, policy: AutoscalingPolicy): number {
+function gpuInstanceCap(scope: Construct, props: QueueDrainedWorkersProps, policy: AutoscalingPolicy, capacity: GpuCapacity): number {
   const it = (props.instanceType ?? defaultGpuInstance()).toString();
   const gpuCount = props.gpuCount ?? 1;
   const memory = props.memoryLimitMiB ?? 12288;
@@ -201,6 +226,8 @@ function gpuInstanceCap(scope: Construct, props: QueueDrainedWorkersProps, polic
       `Lower memoryLimitMiB well under ${shape.memoryMiB} (the OS and the ECS agent keep some), or pick a larger instance type.`);
   }
   const perInstance = shape && isConcreteNumber(gpuCount) ? Math.floor(shape.gpus / gpuCount) : 1;
+  // Managed instances follow the tasks: ECS launches what waiting tasks need, up to autoscaling.maxCapacity workers.
+  if (capacity.kind === GpuCapacityKind.MANAGED_INSTANCES) { return 0; }
   if (!isConcreteNumber(policy.maxCapacity)) {
     return props.maxInstances ?? policy.maxCapacity;
   }
@@ -211,6 +238,40 @@ function gpuInstanceCap(scope: Construct, props: QueueDrainedWorkersProps, polic
       `Raise maxInstances to at least ${needed} (${2 * needed} leaves room for a rolling deployment at full scale), or lower maxCapacity.`);
   }
   return props.maxInstances ?? Math.min(2 * needed, MAX_INT32);
+}
+
+/**
+ * `gpuCapacity`: only on GPU workers, one of the factories; `maxInstances` only with the Auto Scaling
+ * group; `taskVolumeSize` whole GiB from 1 (ECS API) to 16,384 (EBS). Returns the choice (default
+ * managed instances) or undefined on Fargate.
+ */
+function validateGpuCapacity(scope: Construct, props: QueueDrainedWorkersProps, onFargate: boolean): GpuCapacity | undefined {
+  const capacity = props.gpuCapacity;
+  if (onFargate) {
+    if (capacity !== undefined) {
+      throw invalid(scope, 'gpuCapacity', String(capacity), `applies to GPU workers, but hardware '${props.hardware ?? HardwareTarget.CPU_X86_64}' runs on Fargate`,
+        'Drop gpuCapacity, or set hardware: HardwareTarget.NVIDIA_GPU.');
+    }
+    return undefined;
+  }
+  if (capacity !== undefined && !(capacity instanceof GpuCapacity)) {
+    throw invalid(scope, 'gpuCapacity', capacity, 'is not a GpuCapacity', 'Pass GpuCapacity.managedInstances() or GpuCapacity.autoScalingGroup().');
+  }
+  const chosen = capacity ?? GpuCapacity.managedInstances();
+  if (chosen.kind === GpuCapacityKind.MANAGED_INSTANCES && props.maxInstances !== undefined) {
+    throw invalid(scope, 'maxInstances', props.maxInstances,
+      'caps an Auto Scaling group, but GPU workers run on ECS Managed Instances (the default), which launch exactly the instances waiting tasks need',
+      'Drop maxInstances (autoscaling.maxCapacity caps the workers, and so the instances), or pass gpuCapacity: GpuCapacity.autoScalingGroup().');
+  }
+  const size = chosen.taskVolumeSize;
+  if (size !== undefined && !size.isUnresolved()) {
+    const gib = size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+    if (!Number.isInteger(gib) || gib < 1 || gib > 16_384) {
+      throw invalid(scope, 'gpuCapacity.taskVolumeSize', `${size.toMebibytes({ rounding: SizeRoundingBehavior.NONE })} MiB`, 'must be whole GiB from 1 (the ECS API minimum) to 16,384 (the EBS volume maximum)',
+        'Pass e.g. Size.gibibytes(100): GPU serving images are 10-20 GB.');
+    }
+  }
+  return chosen;
 }
 
 function validateJobTimeout(scope: Construct, jobTimeout: Duration): number {
@@ -224,7 +285,13 @@ function validateJobTimeout(scope: Construct, jobTimeout: Duration): number {
   return ms / 1000;
 }
 
-function validateQueueProps(scope: Construct, props: QueueDrainedWorkersProps, jobSeconds: number): void {
+function validateQueueProps(scope: Construct, props: QueueDrainedWorkersProps, jobSeconds: number, batching: BatchingPlan | undefined): void {
+  const fill = batching?.fillSeconds ?? 0;
+  if (batching && jobSeconds + fill > SQS_MAX_VISIBILITY_SECONDS) {
+    throw invalid(scope, 'dynamicBatching.maxQueueDelay', Duration.millis(batching.maxDelayMs),
+      `plus jobTimeout (${props.jobTimeout.toHumanString()}) exceeds the 12-hour SQS visibility timeout: the first job of a batch would become visible again before its batch finishes`,
+      `Lower jobTimeout to at most ${SQS_MAX_VISIBILITY_SECONDS - fill} seconds, or shorten maxQueueDelay.`);
+  }
   if (props.queue) {
     const owned: Array<[string, unknown]> = [
       ['visibilityTimeout', props.visibilityTimeout], ['maxReceiveCount', props.maxReceiveCount],
@@ -255,6 +322,11 @@ function validateQueueProps(scope: Construct, props: QueueDrainedWorkersProps, j
     if (vs < jobSeconds) {
       throw invalid(scope, 'visibilityTimeout', v, `is shorter than jobTimeout (${props.jobTimeout.toHumanString()}): a job still being processed would become visible and run twice`,
         `Raise visibilityTimeout to at least ${jobSeconds} seconds (default: jobTimeout + ${VISIBILITY_HEADROOM_SECONDS} s), or lower jobTimeout.`);
+    }
+    if (batching && vs < jobSeconds + fill) {
+      throw invalid(scope, 'visibilityTimeout', v,
+        `is shorter than jobTimeout (${props.jobTimeout.toHumanString()}) plus dynamicBatching.maxQueueDelay (${batching.maxDelayMs} ms, ${fill} s rounded up): the first job of a batch waits for the batch to fill, then runs with it, and would become visible and run twice`,
+        `Raise visibilityTimeout to at least ${jobSeconds + fill} seconds (default: jobTimeout + maxQueueDelay + ${VISIBILITY_HEADROOM_SECONDS} s), or lower jobTimeout or maxQueueDelay.`);
     }
     if (vs > SQS_MAX_VISIBILITY_SECONDS) {
       throw invalid(scope, 'visibilityTimeout', v, 'exceeds the SQS maximum of 12 hours', 'Pass Duration.hours(12) or less.');
@@ -364,9 +436,12 @@ export function checkWorkerArtifact(scope: Construct, artifact: ModelArtifact, b
  * The user's `environment` may override neither the model's `MODEL_*` variables (core wording) nor
  * the lane's own; values must be strings.
  */
-function validateEnvironment(scope: Construct, props: QueueDrainedWorkersProps): void {
+function validateEnvironment(scope: Construct, props: QueueDrainedWorkersProps, batching: BatchingPlan | undefined): void {
   checkNoModelEnvOverride(scope, 'environment', props.environment, MODEL_ENV_NAMES);
-  const laneNames = [...LANE_ENV_NAMES, ...(props.queue ? [] : ['VISIBILITY_TIMEOUT_SECONDS']), ...(props.requestCapture ? Object.values(REQUEST_CAPTURE_ENV) : [])];
+  const laneNames = [
+    ...LANE_ENV_NAMES, ...(props.queue ? [] : ['VISIBILITY_TIMEOUT_SECONDS']), ...(props.requestCapture ? Object.values(REQUEST_CAPTURE_ENV) : []),
+    ...(batching ? Object.values(BATCH_ENV) : []),
+  ];
   for (const [k, v] of Object.entries(props.environment ?? {})) {
     if (laneNames.includes(k)) {
       throw invalid(scope, `environment.${k}`, v, 'is set by the lane', `Drop ${k}; the lane sets ${laneNames.join(', ')} and the MODEL_* variables.`);

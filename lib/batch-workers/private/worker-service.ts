@@ -4,7 +4,10 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy } from '../../core/autoscaling';
 import type { QueueDrainedWorkersProps } from '../queue-drained-workers';
+import { GpuCapacity, GpuCapacityKind } from '../gpu-capacity';
 import { capacityProviderAssociations, createGpuCapacity } from './capacity';
+import { createManagedInstancesCapacity } from './managed-instances';
+import { defaultGpuInstance } from './validate-props';
 
 /** What the worker service is built from. @internal */
 export interface WorkerServiceOptions {
@@ -12,8 +15,10 @@ export interface WorkerServiceOptions {
   readonly taskDefinition: ecs.TaskDefinition;
   readonly policy: AutoscalingPolicy;
   readonly onFargate: boolean;
-  /** Most GPU instances (EC2 capacity only). */
+  /** Most GPU instances (Auto Scaling group only). */
   readonly instanceCap: number;
+  /** The GPU capacity (GPU workers only). */
+  readonly gpuCapacity?: GpuCapacity;
   /** The ECS deployment alarms (version health only). */
   readonly deploymentAlarms: cloudwatch.IAlarm[];
 }
@@ -22,10 +27,12 @@ export interface WorkerServiceOptions {
 export interface WorkerService {
   readonly service: ecs.BaseService;
   readonly capacityProvider?: ecs.AsgCapacityProvider;
+  readonly managedInstancesCapacityProvider?: ecs.ManagedInstancesCapacityProvider;
 }
 
 /**
- * The worker service (construct ID `Resource`): Fargate, or EC2 on the GPU capacity provider; no
+ * The worker service (construct ID `Resource`): Fargate, or on the GPU capacity provider (ECS
+ * Managed Instances, or the EC2 Auto Scaling group); no
  * inbound; a rolling deployment (100-200 %) with the circuit breaker and the deployment alarms.
  * @internal
  */
@@ -59,6 +66,25 @@ export function createWorkerService(scope: Construct, props: QueueDrainedWorkers
       platformVersion: ecs.FargatePlatformVersion.LATEST,
     });
     return { service };
+  }
+  if (o.gpuCapacity?.kind === GpuCapacityKind.MANAGED_INSTANCES) {
+    const managed = createManagedInstancesCapacity(scope, {
+      cluster: o.cluster,
+      vpcSubnets: props.vpcSubnets,
+      instanceType: (props.instanceType ?? defaultGpuInstance()).toString(),
+      gpuCount: props.gpuCount ?? 1,
+      memoryMiB: props.memoryLimitMiB ?? 12288,
+      taskVolumeSize: o.gpuCapacity.taskVolumeSize,
+    });
+    // FargateService is aws-cdk-lib's service for MANAGED_INSTANCES task definitions; the capacity
+    // provider strategy replaces the launch type. The service depends on the provider through its Ref.
+    const service = new ecs.FargateService(scope, 'Resource', {
+      ...common,
+      taskDefinition: o.taskDefinition,
+      assignPublicIp: false,
+      capacityProviderStrategies: [{ capacityProvider: managed.capacityProviderName, weight: 1 }],
+    });
+    return { service, managedInstancesCapacityProvider: managed };
   }
   const capacityProvider = createGpuCapacity(scope, o.cluster as ecs.Cluster, props, o.instanceCap);
   const service = new ecs.Ec2Service(scope, 'Resource', {

@@ -11,6 +11,7 @@ import { HardwareTarget } from '../../core/hardware';
 import { ModelArtifactBinding } from '../../core/model-artifact';
 import { parseEcrImageUri, tagOrDigestOf } from '../../core/private/image-uri';
 import { InFlightJobHandling } from '../in-flight-jobs';
+import { BatchingPlan, batchingEnvironment } from './batching';
 import type { QueueDrainedWorkersProps } from '../queue-drained-workers';
 import { acknowledgeWorkerFindings } from './nag';
 
@@ -35,6 +36,8 @@ export interface WorkerTaskOptions {
   readonly modelEnvironment: { [name: string]: string };
   readonly hardware: HardwareTarget;
   readonly onFargate: boolean;
+  /** GPU workers on ECS Managed Instances (a MANAGED_INSTANCES task definition). */
+  readonly onManagedInstances: boolean;
   readonly jobSeconds: number;
   readonly stopTimeout: Duration;
   readonly inFlightJobs: InFlightJobHandling;
@@ -44,6 +47,10 @@ export interface WorkerTaskOptions {
   readonly resultsBucket: s3.IBucket;
   readonly resultsPrefix: string;
   readonly failuresPrefix: string;
+  /** Dynamic batching, if any. */
+  readonly batching?: BatchingPlan;
+  /** The visibility timeout each batch receive asks for (the created queue's, or the derived one for a brought queue). */
+  readonly receiveVisibilitySeconds: number;
 }
 
 /** The worker's task definition and its one container. @internal */
@@ -53,8 +60,9 @@ export interface WorkerTask {
 }
 
 /**
- * A Fargate task definition (CPU targets: `cpu`/`memoryLimitMiB` as the task size) or an EC2 one in
- * `awsvpc` mode (GPU: container reservation, limit and `gpuCount`), with one essential container
+ * A Fargate task definition (CPU targets: `cpu`/`memoryLimitMiB` as the task size) or, for GPU
+ * workers, a `MANAGED_INSTANCES` or `EC2` one in `awsvpc` mode (container reservation, limit and
+ * `gpuCount`), with one essential container
  * `worker` running the serving image.
  * @internal
  */
@@ -72,10 +80,16 @@ export function createWorkerTask(scope: Construct, props: QueueDrainedWorkersPro
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
     })
-    : new ecs.Ec2TaskDefinition(scope, 'TaskDefinition', {
-      taskRole: o.taskRole,
-      networkMode: ecs.NetworkMode.AWS_VPC,
-    });
+    : o.onManagedInstances
+      ? new ecs.TaskDefinition(scope, 'TaskDefinition', {
+        compatibility: ecs.Compatibility.MANAGED_INSTANCES,
+        taskRole: o.taskRole,
+        networkMode: ecs.NetworkMode.AWS_VPC,
+      })
+      : new ecs.Ec2TaskDefinition(scope, 'TaskDefinition', {
+        taskRole: o.taskRole,
+        networkMode: ecs.NetworkMode.AWS_VPC,
+      });
   const container = taskDefinition.addContainer('worker', {
     image: containerImage(scope, o.binding),
     essential: true,
@@ -158,6 +172,11 @@ function workerEnvironment(scope: Construct, props: QueueDrainedWorkersProps, o:
     IN_FLIGHT_JOBS: o.inFlightJobs,
   };
   if (o.visibilityTimeout) { env.VISIBILITY_TIMEOUT_SECONDS = String(o.visibilityTimeout.toSeconds()); }
+  // Dynamic batching: messages per receive and per batch, and the visibility each receive holds its
+  // jobs for (a created queue's own timeout; for a brought queue, jobTimeout + fill delay + 30 s).
+  if (o.batching) {
+    Object.assign(env, batchingEnvironment(o.batching, o.visibilityTimeout ?? o.receiveVisibilitySeconds));
+  }
   // Request capture (issue 20): location and sampling rate, s3:PutObject on exactly the prefix.
   const capture = renderRequestCapture(scope, props.requestCapture, o.taskRole);
   acknowledgeRequestCapture(o.taskRole, props.requestCapture);
