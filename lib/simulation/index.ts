@@ -4,7 +4,7 @@ export type {
   ScheduledActionSpec, SloSpec, StackModel, StepScalingSpec, StepSpec, TargetTrackingSpec,
 } from './stack-model';
 export type { ArrivalTime, ResolvedProfile, ServingProfile } from './profile';
-export { arrivalFor, batchingFor, leadTimeCheck, MODELLED_SEPARATELY } from './lane-statements';
+export { arrivalFor, batchingFor, leadTimeCheck, MODELLED_SEPARATELY, modelledSeparately, NOT_MODELLED } from './lane-statements';
 export type { LeadTimeCheck } from './lane-statements';
 export { readStack, readCloudAssembly } from './template-reader';
 export type { TemplateInput, ManifestInput } from './template-reader';

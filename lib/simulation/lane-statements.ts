@@ -12,6 +12,18 @@ import { LaneSpec } from './stack-model';
  */
 export const MODELLED_SEPARATELY = /alarm|evaluat|datapoint|metric|poll|scrape|sync|cooldown|detect|trigger|stabiliz/i;
 
+/**
+ * Second-level scalers the engine does not run, even when their step names an alarm: an ECS capacity
+ * provider's managed scaling (its own alarm on the Auto Scaling group), node autoscalers (cluster
+ * autoscaler, Karpenter). Their steps count toward the arrival time.
+ */
+export const NOT_MODELLED = /capacity provider|managed scaling|node|cluster autoscaler|karpenter/i;
+
+/** Whether the engine models a stated step itself (so it is left out of the arrival time). */
+export function modelledSeparately(step: string): boolean {
+  return MODELLED_SEPARATELY.test(step) && !NOT_MODELLED.test(step);
+}
+
 /** Lanes whose platform can batch (Lambda hands one event to each invocation). */
 const BATCHING_KINDS = new Set(['managed-endpoint', 'gpu-cluster', 'batch-workers']);
 
@@ -36,7 +48,7 @@ export function batchingFor(lane: LaneSpec, p: ServingProfile): { gainPercent: n
  */
 export function arrivalFor(lane: LaneSpec, p: ServingProfile): ArrivalTime {
   const lead = lane.leadTime;
-  const modelled = lead ? lead.steps.filter(s => MODELLED_SEPARATELY.test(s.step)) : [];
+  const modelled = lead ? lead.steps.filter(s => modelledSeparately(s.step)) : [];
   const modelledSeconds = modelled.reduce((a, s) => a + s.seconds, 0);
   const implied = lead ? Math.max(0, lead.totalSeconds - modelledSeconds) : undefined;
   const base = {

@@ -4,7 +4,7 @@ import { DynamicBatching, ScaleOutLeadTime } from '../../lib/core';
 import { lagSummary, minuteMaxSummary, profileFor, simulate } from '../../lib/simulation/engine';
 import { loadExampleApp } from '../../lib/simulation/apps';
 import { modelFromConstructs } from '../../lib/simulation/from-construct';
-import { arrivalFor, MODELLED_SEPARATELY } from '../../lib/simulation/lane-statements';
+import { arrivalFor, MODELLED_SEPARATELY, modelledSeparately } from '../../lib/simulation/lane-statements';
 import { ARRIVAL_SECONDS } from '../../lib/simulation/platform';
 import { oracle } from '../../lib/simulation/references';
 import { runScenario, toJson, toText } from '../../lib/simulation/report';
@@ -113,6 +113,9 @@ describe('lead time: the stated scaleOutLeadTime sets the arrival time', () => {
   test('which step names count as modelled separately', () => {
     for (const s of ['alarm evaluation', 'CloudWatch datapoints', 'KEDA polling', 'HPA sync', 'metric scrape', 'scale-out cooldown', 'trigger detection']) { expect(MODELLED_SEPARATELY.test(s)).toBe(true); }
     for (const s of ['instance launch', 'image pull', 'model load', 'node provisioning', 'environment init', 'health check']) { expect(MODELLED_SEPARATELY.test(s)).toBe(false); }
+    // Second-level scalers the engine does not run count toward the arrival even when they name an alarm.
+    for (const s of ['capacity provider managed scaling alarm', 'Karpenter batching of Pending pods', 'cluster autoscaler scan']) { expect(modelledSeparately(s)).toBe(false); }
+    expect(modelledSeparately('alarm evaluation and Application Auto Scaling (ScaleOutFromZero)')).toBe(true);
   });
 
   test('not stated: the platform table; a profile arrivalSeconds wins over both', () => {
