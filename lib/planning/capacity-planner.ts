@@ -292,6 +292,11 @@ export class CapacityPlanner {
 
     const measured = props.perInstanceRequestsPerSecond;
     positive('perInstanceRequestsPerSecond', measured, 'Pass the requests/s one instance serves at your SLO (measure it with a load test).');
+    if (props.dynamicBatching !== undefined && lane === LaneKind.SERVERLESS) {
+      // The same answer the lane gives (WarmServerlessFunction rejects dynamicBatching).
+      throw invalid(WHERE, 'dynamicBatching', props.dynamicBatching.toString(), 'cannot be rendered by serverless: Lambda hands one event to each invocation',
+        'Remove dynamicBatching from this plan, or plan a lane that batches (gpu-cluster, managed-endpoint, batch-workers).');
+    }
     const batching = planBatching(WHERE, measured, batch, props.dynamicBatching, props.latencyAtSlo, props.slo);
     // Everything below sizes on what one instance serves with batching's stated gain.
     const perInstance = batching.servedPerInstance;

@@ -204,6 +204,12 @@ describe('CapacityPlanner with dynamic batching (issue 19 item 5)', () => {
     expect(plan.notes).toContainEqual(expect.stringMatching(/^Batching: no throughput gain stated .*planned at the unbatched 25 requests\/s per instance; measure the gain and pass it as dynamicBatching\.throughputGainPercent\./));
   });
 
+  test('a serverless plan with batching is rejected, as the lane rejects it', () => {
+    expect(() => CapacityPlanner.plan({ ...RECSYS, lane: LaneKind.SERVERLESS, dynamicBatching: batching(40) }))
+      .toThrow(/CapacityPlanner: 'dynamicBatching' .*cannot be rendered by serverless: Lambda hands one event to each invocation.*plan a lane that batches/s);
+    expect(() => CapacityPlanner.plan({ ...RECSYS, lane: LaneKind.GPU_CLUSTER, dynamicBatching: batching(40) })).not.toThrow();
+  });
+
   test('batch plans: the gain raises the backlog per worker', () => {
     const plan = CapacityPlanner.plan({
       perInstanceRequestsPerSecond: 0.5, pricePerInstanceHour: 1, workload: WorkloadKind.BATCH,
