@@ -17,10 +17,11 @@ export type {
   RouteTargetOptions, SageMakerEndpointTargetProps, ScheduledCapacity, ServiceLevelObjectiveProps,
   ServiceLevelObjectiveResources, ServingImageConfig, ShadowTrafficProps, SloMetricSource, VersionFreezeOptions,
 } from './core';
-export { CaptureMode, DriftMonitor, EndpointMode, EndpointModeKind, ManagedEndpoint, ModelHosting, RetrainingHook } from './managed-endpoint';
+export { CaptureMode, DriftMonitor, EndpointMode, EndpointModeKind, ManagedEndpoint, ModelHosting, RetrainingHook, RoutingStrategy } from './managed-endpoint';
 export type {
   AsyncModeProps, DataCaptureLocation, DataCaptureOptions, DriftMonitorProps, IManagedEndpoint, InstanceModeOptions, ManagedEndpointAttributes,
   ManagedEndpointProps, RealTimeModeProps, RollingUpdateOptions, ServerlessModeProps,
+  ComputeReservation, InferenceComponentModeProps, InferenceComponentOptions, ModelComponent,
 } from './managed-endpoint';
 export {
   AdmissionController, GpuClusterService, GpuServingChart, KubernetesRolloutMode, KubernetesScalingEngine, ModelServer, ServingAutoscaler,

@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
-import { createManagedEndpointStack } from './index';
+import { createInferenceComponentStack, createManagedEndpointStack } from './index';
 
 const app = new App();
 createManagedEndpointStack(app, 'ManagedEndpointExample');
+createInferenceComponentStack(app, 'InferenceComponentExample');
 app.synth();

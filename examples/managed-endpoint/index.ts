@@ -68,3 +68,5 @@ export function createManagedEndpointStack(scope: Construct, id: string, props?:
   // No cdk-nag suppressions: the lane acknowledges the findings of its own design (lib/managed-endpoint/README.md).
   return stack;
 }
+
+export { createInferenceComponentStack } from './inference-components';

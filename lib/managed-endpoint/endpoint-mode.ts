@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { checkInteger, describeValue, invalid } from '../core/private/errors';
+import { ComputeReservation } from './inference-component';
 import { checkSeconds, prefixesOverlap } from './private/checks';
 
 /**
@@ -15,6 +16,11 @@ export enum EndpointModeKind {
   SERVERLESS = 'serverless',
   /** Asynchronous: `InvokeEndpointAsync` with S3 input/output, a queue and scale to zero. */
   ASYNC = 'async',
+  /**
+   * Real-time inference components: models (or versions) share a managed fleet, each with its compute
+   * reservation and copy count; copies and instances scale to zero and back.
+   */
+  INFERENCE_COMPONENTS = 'inference-components',
 }
 
 /**
@@ -96,6 +102,33 @@ export interface ServerlessModeProps {
 }
 
 /**
+ * Props of {@link EndpointMode.inferenceComponents}.
+ */
+export interface InferenceComponentModeProps extends InstanceModeOptions {
+  /** What one copy of the endpoint's artifact reserves on an instance (its inference component). */
+  readonly computeReservation: ComputeReservation;
+
+  /**
+   * Copies the artifact's component starts with (`RuntimeConfig.CopyCount`).
+   *
+   * @default - the autoscaling policy's minCapacity, at least 1
+   */
+  readonly copies?: number;
+
+  /**
+   * Most instances SageMaker's managed instance scaling may run (`ManagedInstanceScaling.MaxInstanceCount`).
+   */
+  readonly maxInstanceCount: number;
+
+  /**
+   * Fewest instances managed instance scaling keeps (`ManagedInstanceScaling.MinInstanceCount`).
+   *
+   * @default - 0 with `autoscaling.scaleToZero`, else 1
+   */
+  readonly minInstanceCount?: number;
+}
+
+/**
  * Props of {@link EndpointMode.asynchronous}.
  */
 export interface AsyncModeProps extends InstanceModeOptions {
@@ -164,12 +197,13 @@ export interface AsyncModeProps extends InstanceModeOptions {
 }
 
 /**
- * The hosting mode of a {@link ManagedEndpoint}: real-time instances, serverless, or asynchronous
- * (queued) instances. Each mode takes only the props that make sense for it; a lane prop the mode
+ * The hosting mode of a {@link ManagedEndpoint}: real-time instances, real-time inference components,
+ * serverless, or asynchronous (queued) instances. Each mode takes only the props that make sense for it; a lane prop the mode
  * cannot honour (data capture on serverless, a queue trigger on real-time, ...) is a LaneValidationError.
  *
  * @example
  * EndpointMode.realTime({ instanceType: 'ml.g5.xlarge' });
+ * EndpointMode.inferenceComponents({ instanceType: 'ml.g5.12xlarge', maxInstanceCount: 2, computeReservation: { acceleratorCount: 1, memorySize: Size.gibibytes(16) } });
  * EndpointMode.serverless({ memorySize: Size.gibibytes(4), maxConcurrency: 20, provisionedConcurrency: 2 });
  * EndpointMode.asynchronous({ instanceType: 'ml.g5.2xlarge', successTopic, errorTopic });
  */
@@ -240,6 +274,32 @@ export class EndpointMode {
     return new EndpointMode(EndpointModeKind.ASYNC, props, undefined, props);
   }
 
+  /**
+   * Real-time inference components (`AWS::SageMaker::InferenceComponent`): the artifact and any model added
+   * with `ManagedEndpoint.addModel` share one fleet of `instanceType`, each reserving accelerators, vCPUs and
+   * memory per copy. Autoscaling scales copies (`sagemaker:inference-component:DesiredCopyCount`);
+   * SageMaker's managed instance scaling adds and removes instances between min and max instance counts.
+   * The only real-time mode that scales to zero.
+   */
+  public static inferenceComponents(props: InferenceComponentModeProps): EndpointMode {
+    const where = 'EndpointMode.inferenceComponents';
+    checkInstanceOptions(where, props);
+    if (props.computeReservation === undefined || props.computeReservation === null) {
+      throw invalid(where, 'computeReservation', undefined, 'is required (InferenceComponentComputeResourceRequirements)', 'Pass e.g. { acceleratorCount: 1, memorySize: Size.gibibytes(8) }.');
+    }
+    if (props.maxInstanceCount === undefined || props.maxInstanceCount === null) {
+      throw invalid(where, 'maxInstanceCount', undefined, 'is required (ManagedInstanceScaling.MaxInstanceCount)', 'Pass the most instances the fleet may run, e.g. 4.');
+    }
+    checkInteger(where, 'maxInstanceCount', props.maxInstanceCount, 1);
+    checkInteger(where, 'minInstanceCount', props.minInstanceCount, 0);
+    checkInteger(where, 'copies', props.copies, 0);
+    if (props.minInstanceCount !== undefined && !Token.isUnresolved(props.minInstanceCount) && !Token.isUnresolved(props.maxInstanceCount)
+      && props.minInstanceCount > props.maxInstanceCount) {
+      throw invalid(where, 'minInstanceCount', props.minInstanceCount, `must be less than or equal to 'maxInstanceCount' (${props.maxInstanceCount})`, 'Raise maxInstanceCount or lower minInstanceCount.');
+    }
+    return new EndpointMode(EndpointModeKind.INFERENCE_COMPONENTS, props, undefined, undefined, props);
+  }
+
   /** Which mode. */
   public readonly kind: EndpointModeKind;
   /** Instance options (real-time and async). */
@@ -248,15 +308,19 @@ export class EndpointMode {
   public readonly serverlessOptions?: ServerlessModeProps;
   /** Async options. */
   public readonly asyncOptions?: AsyncModeProps;
+  /** Inference-component options. */
+  public readonly componentOptions?: InferenceComponentModeProps;
 
-  private constructor(kind: EndpointModeKind, instance?: InstanceModeOptions, serverless?: ServerlessModeProps, asyncOptions?: AsyncModeProps) {
+  private constructor(kind: EndpointModeKind, instance?: InstanceModeOptions, serverless?: ServerlessModeProps, asyncOptions?: AsyncModeProps,
+    componentOptions?: InferenceComponentModeProps) {
     this.kind = kind;
     this.instance = instance;
     this.serverlessOptions = serverless;
     this.asyncOptions = asyncOptions;
+    this.componentOptions = componentOptions;
   }
 
-  /** True for the instance-based modes (real-time and async). */
+  /** True for the instance-based modes (real-time, inference components and async). */
   public get instanceBased(): boolean {
     return this.kind !== EndpointModeKind.SERVERLESS;
   }

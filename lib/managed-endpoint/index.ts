@@ -1,5 +1,7 @@
 export { EndpointMode, EndpointModeKind } from './endpoint-mode';
-export type { AsyncModeProps, InstanceModeOptions, RealTimeModeProps, ServerlessModeProps } from './endpoint-mode';
+export type { AsyncModeProps, InferenceComponentModeProps, InstanceModeOptions, RealTimeModeProps, ServerlessModeProps } from './endpoint-mode';
+export { RoutingStrategy } from './inference-component';
+export type { ComputeReservation, InferenceComponentOptions, ModelComponent } from './inference-component';
 export { CaptureMode } from './data-capture';
 export type { DataCaptureLocation, DataCaptureOptions } from './data-capture';
 export { DriftMonitor, RetrainingHook } from './drift-monitor';

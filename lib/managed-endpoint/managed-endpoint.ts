@@ -51,6 +51,11 @@ import { renderDeploymentConfig, RolloutProps, validateRollout } from './private
 import { captureLocationOf } from './private/drift-capture';
 import { createShadowModel, SHADOW_VARIANT } from './private/shadow';
 import { RollingUpdateOptions } from './rolling-update';
+import { InferenceComponentOptions, ModelComponent, RoutingStrategy } from './inference-component';
+import { ComponentFleet } from './private/component-fleet';
+import { componentLeadTime } from './private/component-lead-time';
+import { componentInstanceOf, validateComponentMode, validateComponentRollout } from './private/inference-components';
+import { routingStrategyOf } from './private/mode-features';
 
 
 /**
@@ -64,18 +69,29 @@ export interface ManagedEndpointProps {
    */
   readonly artifact?: ModelArtifact;
 
-  /** Real-time, serverless or asynchronous hosting. */
+  /** Real-time, inference components, serverless or asynchronous hosting. */
   readonly mode: EndpointMode;
+
+  /**
+   * How real-time variants (primary, shadow, inference components) spread requests over their instances
+   * (`RoutingConfig`). Serverless and async variants take no routing strategy.
+   *
+   * @default - RoutingStrategy.LEAST_OUTSTANDING_REQUESTS on real-time variants
+   */
+  readonly routingStrategy?: RoutingStrategy;
 
   /**
    * Capacity bounds and triggers. Real-time and async scale instances
    * (`sagemaker:variant:DesiredInstanceCount`); serverless scales provisioned concurrency
-   * (`sagemaker:variant:DesiredProvisionedConcurrency`).
+   * (`sagemaker:variant:DesiredProvisionedConcurrency`); inference components scale the copies of each component
+   * (`sagemaker:inference-component:DesiredCopyCount`, the triggers count per copy; `scaleToZero` allowed).
    *
-   * Requests per instance is rendered as `SageMakerVariantInvocationsPerInstance`, which SageMaker
-   * counts per MINUTE: the target becomes requests/second × 60.
+   * Requests per instance is rendered as `SageMakerVariantInvocationsPerInstance` (per copy:
+   * `SageMakerInferenceComponentInvocationsPerCopy`), which SageMaker counts per MINUTE: the target becomes
+   * requests/second × 60.
    *
-   * @default - real-time and async: one instance, no scaling; serverless: no provisioned-concurrency scaling
+   * @default - real-time and async: one instance, no scaling; inference components: one copy each, no scaling;
+   *   serverless: no provisioned-concurrency scaling
    */
   readonly autoscaling?: AutoscalingPolicy;
 
@@ -214,8 +230,10 @@ export interface ManagedEndpointProps {
 }
 
 /**
- * A SageMaker endpoint serving one {@link ModelArtifact}: real-time, serverless (with provisioned
- * concurrency) or asynchronous (S3 outputs, SNS notifications, backlog scaling and scale to zero).
+ * A SageMaker endpoint serving one {@link ModelArtifact}: real-time, real-time inference components (several
+ * models or versions on one fleet, copy-count scaling, scale to zero; see {@link ManagedEndpoint.addModel}),
+ * serverless (with provisioned concurrency) or asynchronous (S3 outputs, SNS notifications, backlog scaling and
+ * scale to zero).
  * It renders the shared {@link AutoscalingPolicy} into Application Auto Scaling, a {@link Rollout}
  * into deployment guardrails with alarm rollback, {@link ShadowTraffic} into a shadow variant, and
  * the {@link ServiceLevelObjective} into the alarms those roll back on. The execution role may do
@@ -289,17 +307,21 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
   /** What the lane granted by design, for {@link acknowledgeEndpointFindings}. */
   private readonly nag = newNagNotes();
   private deploymentConfig?: sagemaker.CfnEndpoint.DeploymentConfigProperty;
+  /** The inference components (EndpointMode.inferenceComponents only). */
+  private readonly fleet?: ComponentFleet;
 
   constructor(scope: Construct, id: string, props: ManagedEndpointProps) {
     super(scope, id, { physicalName: props.endpointName });
     // Props not given come from the enclosing HybridTopology (artifact, policy, SLO, rollout).
     // A serverless endpoint has no deployment guardrails, so it does not inherit the topology's rollout
     // (an explicit rollout on serverless is rejected below).
-    const serverlessMode = props.mode?.kind === EndpointModeKind.SERVERLESS;
-    props = withLaneDefaults(this, props, 'ManagedEndpoint', serverlessMode ? ['artifact', 'autoscaling', 'slo'] : ['artifact', 'autoscaling', 'slo', 'rollout']);
+    // Inference components neither: they update in rolling batches of copies (pass rollingUpdate), not by the
+    // topology's blue/green traffic shifting.
+    const noGuardrails = props.mode?.kind === EndpointModeKind.SERVERLESS || props.mode?.kind === EndpointModeKind.INFERENCE_COMPONENTS;
+    props = withLaneDefaults(this, props, 'ManagedEndpoint', noGuardrails ? ['artifact', 'autoscaling', 'slo'] : ['artifact', 'autoscaling', 'slo', 'rollout']);
     const mode = props.mode;
     if (!(mode instanceof EndpointMode)) {
-      throw invalid(this, 'mode', mode, 'is required', 'Pass EndpointMode.realTime(...), EndpointMode.serverless(...) or EndpointMode.asynchronous(...).');
+      throw invalid(this, 'mode', mode, 'is required', 'Pass EndpointMode.realTime(...), EndpointMode.inferenceComponents(...), EndpointMode.serverless(...) or EndpointMode.asynchronous(...).');
     }
     this.mode = mode;
     this.variantName = props.variantName ?? 'primary';
@@ -312,11 +334,15 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
     const policy = this.policy = props.autoscaling ?? (mode.instanceBased ? AutoscalingPolicy.fixed(1) : undefined);
     validateScaling(this, mode, `ManagedEndpoint (${mode.kind})`, policy, info);
     validateModeFeatures(this, mode, info, props);
+    const components = mode.kind === EndpointModeKind.INFERENCE_COMPONENTS;
+    const componentInstance = components ? componentInstanceOf(this, mode) : undefined;
+    if (components) { validateComponentMode(this, mode, policy!, props); }
+    const routingStrategy = routingStrategyOf(this, mode, props.routingStrategy);
     // A token minCapacity (e.g. a CfnParameter) is rendered as given; checks that need its value skip it.
     const minCapacity = policy?.minCapacity ?? 1;
     const initialCount = !mode.instanceBased ? 0 : isConcreteNumber(minCapacity) ? Math.max(1, minCapacity) : minCapacity;
     const rolloutProps: RolloutProps = { rollout: props.rollout, rollingUpdate: props.rollingUpdate, hasShadow: props.shadow !== undefined };
-    validateRollout(this, mode, rolloutProps, info, initialCount);
+    if (components) { validateComponentRollout(this, rolloutProps); } else { validateRollout(this, mode, rolloutProps, info, initialCount); }
 
     // ---- role, key, bucket ------------------------------------------------------------------
     this.role = props.role ?? new iam.Role(this, 'ExecutionRole', {
@@ -350,7 +376,8 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
     this.asyncStore = asyncStoreOf(mode, storage);
     this.cfnEndpointConfig = createEndpointConfig(this, {
       mode, policy, variantName: this.variantName, model: this.cfnModel, initialCount, shadow: props.shadow, shadowModel,
-      dataCapture: props.dataCapture, storage, role: this.role, nag: this.nag,
+      dataCapture: props.dataCapture, storage, role: this.role, nag: this.nag, routingStrategy,
+      vpcConfig: network.vpcConfig, networkIsolation: props.networkIsolation,
     });
     grantLogsAndMetrics(this, props.endpointName, this.role, this.nag);
     this.cfnEndpoint = this.createEndpoint(policy);
@@ -363,12 +390,22 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
     });
 
     // ---- SLO alarms, rollout, autoscaling ------------------------------------------------------
-    const slo = props.slo ? renderSloAlarms(this, props.slo) : undefined;
+    // Inference components: the SLO is rendered per component, on its own metrics (createComponent).
+    const slo = props.slo && !components ? renderSloAlarms(this, props.slo) : undefined;
     this.sloAlarms = slo?.rollbackAlarms ?? [];
     this.sloPagingAlarms = slo?.pagingAlarms ?? [];
     this.serviceLevelObjectives = slo?.objectives ?? [];
     this.sloBurnRateAlarms = slo?.burnRateAlarms ?? [];
-    this.deploymentConfig = renderDeploymentConfig(this, this.role, rolloutProps, this.sloAlarms);
+    this.deploymentConfig = components ? undefined : renderDeploymentConfig(this, this.role, rolloutProps, this.sloAlarms);
+    if (components) {
+      this.fleet = new ComponentFleet(this, {
+        mode, instance: componentInstance, hardware: target, policy: policy!, role: this.role, slo: props.slo, rollout: rolloutProps,
+        endpointName: this.endpointName, variantName: this.variantName,
+        laneSloAlarms: this.sloAlarms, laneObjectives: this.serviceLevelObjectives, laneBurnRateAlarms: this.sloBurnRateAlarms,
+        createModel: (scope, binding) => createModel(scope, 'Model', binding, resolveHosting(this, mode, props, binding), props, this.role, network.vpcConfig),
+      });
+      this.fleet.addPrimary(this.cfnModel, this.binding);
+    }
     this.warnIfCanaryBelowPercentile(props.rollout, props.slo);
     this.scalableTarget = renderAutoscaling(this, policy, info);
     this.capacity = describeCapacity(mode, policy, this.binding.target);
@@ -378,6 +415,27 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
       role: props.role ? undefined : this.role.node.tryFindChild('DefaultPolicy') ?? this.role,
       outputBucket: this.outputBucket,
     });
+  }
+
+  /**
+   * The inference components, the artifact's first (empty unless the mode is `EndpointMode.inferenceComponents`).
+   */
+  public get inferenceComponents(): ModelComponent[] {
+    return [...(this.fleet?.components ?? [])];
+  }
+
+  /**
+   * Serve a further model (or another version) on this inference-component endpoint: its own
+   * `AWS::SageMaker::InferenceComponent` (construct `id`) with its compute reservation, copies, copy-count
+   * scaling, SLO alarms and rolling updates, sharing the endpoint's fleet. Callers pick the model with
+   * `InferenceComponentName` on `InvokeEndpoint`.
+   */
+  public addModel(id: string, options: InferenceComponentOptions): ModelComponent {
+    if (!this.fleet) {
+      throw invalid(this, `addModel(${id})`, options?.artifact?.name, `needs EndpointMode.inferenceComponents(...): a ${this.mode.kind} endpoint serves one model per variant`,
+        'Use EndpointMode.inferenceComponents(...) to host several models or versions on one endpoint, or create another ManagedEndpoint.');
+    }
+    return this.fleet.addModel(id, options);
   }
 
   /** A reference to this endpoint for aws-cdk-lib's generated interfaces. */
@@ -469,7 +527,8 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
    * on-demand capacity), step by step with the source of each figure. See the README, "Scale-out lead time".
    */
   public get scaleOutLeadTime(): ScaleOutLeadTime {
-    return endpointLeadTime(this.mode, this.policy);
+    // Inference components: from demand to a new copy (private/component-lead-time.ts).
+    return this.fleet ? componentLeadTime(this.mode, this.policy) : endpointLeadTime(this.mode, this.policy);
   }
 
   /**
@@ -507,7 +566,8 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
 
   /** The endpoint; its DeploymentConfig is rendered once the SLO alarms exist. */
   private createEndpoint(policy: AutoscalingPolicy | undefined): sagemaker.CfnEndpoint {
-    const retain = this.mode.instanceBased && policy !== undefined && !policy.isFixed;
+    // Inference components: copies scale per component and SageMaker manages the instance count.
+    const retain = this.mode.instanceBased && !this.mode.componentOptions && policy !== undefined && !policy.isFixed;
     const endpoint = new sagemaker.CfnEndpoint(this, 'Resource', {
       endpointConfigName: this.cfnEndpointConfig.attrEndpointConfigName,
       endpointName: this.physicalName,

@@ -7,8 +7,21 @@ import { Duration } from 'aws-cdk-lib';
  * roll serverless endpoints or endpoints with more than one variant (a shadow variant counts).
  */
 export interface RollingUpdateOptions {
-  /** Share of the fleet replaced in each batch, percent (5-50). */
-  readonly maximumBatchPercent: number;
+  /**
+   * Share of the fleet (of an inference component: of its copies) replaced in each batch, percent (5-50).
+   * Required on endpoints without inference components; on inference components pass this or
+   * `maximumBatchCopies`.
+   *
+   * @default - none: `maximumBatchCopies` must be given (inference components only)
+   */
+  readonly maximumBatchPercent?: number;
+
+  /**
+   * Inference components only: copies replaced in each batch (`MaximumBatchSize` type `COPY_COUNT`, at least 1).
+   *
+   * @default - none: batches are `maximumBatchPercent` of the copies
+   */
+  readonly maximumBatchCopies?: number;
 
   /** Bake time of each batch, during which the rollback alarms are watched (0 - 1 hour). */
   readonly waitInterval: Duration;

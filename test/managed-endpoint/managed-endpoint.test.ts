@@ -639,7 +639,7 @@ describe('rejections', () => {
     ['async trigger on real-time', construct(() => ({ autoscaling: new AutoscalingPolicy({ maxCapacity: 4, triggers: [ScalingTrigger.queueBacklogPerInstance(5)] }) })),
       /Test\/Endpoint: 'autoscaling.triggers' \("queueBacklogPerInstance\(5\)"\) is an asynchronous-endpoint signal.*Fix: Use EndpointMode.asynchronous/],
     ['scale to zero on real-time', construct(() => ({ autoscaling: new AutoscalingPolicy({ scaleToZero: true, maxCapacity: 4, triggers: [ScalingTrigger.inFlightPerInstance(4)] }) })),
-      /'autoscaling.scaleToZero' \(true\) is not possible on real-time variants \(only inference components/],
+      /'autoscaling.scaleToZero' \(true\) is not possible on a real-time variant without inference components.*Use EndpointMode.inferenceComponents/],
     ['min > max', () => new AutoscalingPolicy({ minCapacity: 5, maxCapacity: 2, triggers: [ScalingTrigger.inFlightPerInstance(4)] }),
       /'minCapacity' \(5\) must be less than or equal to 'maxCapacity' \(2\)/],
     ['T-class with autoscaling', () => build({ autoscaling: SCALING }, 'ml.t2.medium'),

@@ -36,13 +36,17 @@ export function validateScaling(scope: IConstruct, mode: EndpointMode, label: st
       throw invalid(scope, 'autoscaling.triggers', asyncOnly.toString(), 'is an asynchronous-endpoint signal: a real-time endpoint has no request queue', 'Use EndpointMode.asynchronous(...) for queued work, or scale this endpoint on ScalingTrigger.inFlightPerInstance / requestsPerInstance.');
     }
     if (policy.scaleToZero) {
-      throw invalid(scope, 'autoscaling.scaleToZero', true, 'is not possible on real-time variants (only inference components scale to zero, which this lane does not render)', 'Keep minCapacity >= 1, or use EndpointMode.asynchronous (scales to zero and back on its backlog) or EndpointMode.serverless (no idle cost).');
+      throw invalid(scope, 'autoscaling.scaleToZero', true, 'is not possible on a real-time variant without inference components: SageMaker scales only inference-component endpoints to zero instances',
+        'Use EndpointMode.inferenceComponents(...) (copies and instances scale to zero and back), EndpointMode.asynchronous (scales to zero on its backlog) or EndpointMode.serverless (no idle cost); or keep minCapacity >= 1.');
     }
     policy.validateFor(scope, {
       ...options,
       triggers: [TriggerKind.REQUESTS_PER_INSTANCE, TriggerKind.IN_FLIGHT_PER_INSTANCE, TriggerKind.CPU_UTILIZATION, TriggerKind.GPU_UTILIZATION],
       scaleToZero: false,
     });
+  } else if (mode.kind === EndpointModeKind.INFERENCE_COMPONENTS) {
+    // Copies scale per component (private/component-scaling.ts, checked with the mode's other rules).
+    return;
   } else if (mode.kind === EndpointModeKind.ASYNC) {
     validateAsyncScaling(scope, policy, options);
   } else {
@@ -108,7 +112,7 @@ function validateServerlessScaling(scope: IConstruct, mode: EndpointMode, policy
  * step scaling on the oldest request's age, scale-out from zero, schedules).
  */
 export function renderAutoscaling(endpoint: ManagedEndpoint, policy: AutoscalingPolicy | undefined, info: InstanceTypeInfo | undefined): appscaling.ScalableTarget | undefined {
-  if (!policyScales(policy)) { return undefined; }
+  if (!policyScales(policy) || endpoint.mode.kind === EndpointModeKind.INFERENCE_COMPONENTS) { return undefined; }
   const mode = endpoint.mode;
   const serverless = mode.kind === EndpointModeKind.SERVERLESS;
   const target = new appscaling.ScalableTarget(endpoint, 'ScalableTarget', {
@@ -250,8 +254,9 @@ export function describeCapacity(mode: EndpointMode, policy: AutoscalingPolicy |
       description: `serverless ${mib} MB, up to ${sv.maxConcurrency} concurrent${pc > 0 ? `, ${policy ? `${policy.minCapacity}-${policy.maxCapacity}` : pc} provisioned` : ''}`,
     };
   }
-  const min = policy?.minCapacity ?? 1;
-  const max = policy?.maxCapacity ?? 1;
+  const ic = mode.componentOptions;
+  const min = ic ? ic.minInstanceCount ?? (policy?.scaleToZero ? 0 : 1) : policy?.minCapacity ?? 1;
+  const max = ic ? ic.maxInstanceCount : policy?.maxCapacity ?? 1;
   const type = mode.instance!.instanceType;
   return {
     minInstances: min,
@@ -272,7 +277,7 @@ export function describeCapacity(mode: EndpointMode, policy: AutoscalingPolicy |
  */
 export function deriveEndpointIdentity(cfnEndpoint: sagemaker.CfnEndpoint, mode: EndpointMode, policy: AutoscalingPolicy | undefined): void {
   const instanceType = mode.instance?.instanceType;
-  if (!policyScales(policy) || instanceType === undefined || Token.isUnresolved(instanceType)) { return; }
+  if (!policyScales(policy) || mode.componentOptions || instanceType === undefined || Token.isUnresolved(instanceType)) { return; }
   const base = Stack.of(cfnEndpoint).getLogicalId(cfnEndpoint);
   cfnEndpoint.overrideLogicalId(`${base}${instanceType.replace(/[^A-Za-z0-9]/g, '')}`);
 }

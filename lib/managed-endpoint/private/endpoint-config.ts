@@ -2,7 +2,8 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy, ShadowTraffic } from '../../core';
 import { DataCaptureOptions } from '../data-capture';
-import { EndpointMode } from '../endpoint-mode';
+import { EndpointMode, EndpointModeKind } from '../endpoint-mode';
+import { renderComponentVariant } from './inference-components';
 import { renderAsync, renderDataCapture, asyncStoreOf, EndpointStorage } from './outputs';
 import { EndpointNagNotes } from './nag';
 import { SHADOW_VARIANT, shadowInstanceCount } from './shadow';
@@ -27,16 +28,32 @@ export interface EndpointConfigParts {
   readonly storage: EndpointStorage;
   readonly role: iam.IRole;
   readonly nag: EndpointNagNotes;
+  /** `RoutingConfig.RoutingStrategy` of real-time instance variants (not serverless, not async). */
+  readonly routingStrategy: string;
+  /** The containers' VPC and isolation: on the configuration too for inference components (no model on the variant). */
+  readonly vpcConfig?: sagemaker.CfnModel.VpcConfigProperty;
+  readonly networkIsolation?: boolean;
 }
 
 /** The `CfnEndpointConfig` (construct ID `EndpointConfig`). */
 export function createEndpointConfig(scope: Construct, parts: EndpointConfigParts): sagemaker.CfnEndpointConfig {
   const { mode, storage } = parts;
-  const primaryVariant = renderVariant(mode, parts.policy, parts.variantName, parts.model, parts.initialCount, 1);
+  const components = mode.kind === EndpointModeKind.INFERENCE_COMPONENTS;
+  // Least-outstanding-requests (or random) routing spreads requests over instances: real-time variants only
+  // (serverless has no instances; async requests are pulled from SageMaker's internal queue).
+  const routing = mode.kind === EndpointModeKind.REAL_TIME ? { routingConfig: { routingStrategy: parts.routingStrategy } } : {};
+  const primaryVariant = components
+    ? renderComponentVariant(mode, parts.policy!, parts.variantName, parts.routingStrategy)
+    : { ...renderVariant(mode, parts.policy, parts.variantName, parts.model, parts.initialCount, 1), ...routing };
   const shadowVariant = parts.shadowModel && parts.shadow
-    ? renderVariant(mode, parts.policy, SHADOW_VARIANT, parts.shadowModel, shadowInstanceCount(parts.shadow, parts.initialCount), parts.shadow.samplePercent / 100)
+    ? { ...renderVariant(mode, parts.policy, SHADOW_VARIANT, parts.shadowModel, shadowInstanceCount(parts.shadow, parts.initialCount), parts.shadow.samplePercent / 100), ...routing }
     : undefined;
   return new sagemaker.CfnEndpointConfig(scope, 'EndpointConfig', {
+    // Inference components: the configuration names the role (the variant has no model to take it from).
+    executionRoleArn: components ? parts.role.roleArn : undefined,
+    // ... and its VPC and network isolation (each component's model carries them as well).
+    vpcConfig: components ? parts.vpcConfig : undefined,
+    enableNetworkIsolation: components && parts.networkIsolation ? true : undefined,
     productionVariants: [primaryVariant],
     shadowProductionVariants: shadowVariant ? [shadowVariant] : undefined,
     kmsKeyId: storage.volumeKeyAllowed ? storage.encryptionKey?.keyArn : undefined,

@@ -10,6 +10,8 @@ import { RollingUpdateOptions } from '../rolling-update';
 import { validateDataCapture } from './outputs';
 import { describeRolling } from './rollout';
 import { describeShadow, validateShadow } from './shadow';
+import { RoutingStrategy } from '../inference-component';
+import { checkOneOf } from '../../core/private/validation';
 
 /**
  * Which features the hosting mode and instance type allow (serverless excludes data capture, VPC,
@@ -68,4 +70,18 @@ function validateServerlessFeatures(scope: IConstruct, props: ModeFeatureProps):
   if (props.encryptionKey !== undefined && props.dataCapture === undefined) {
     throw invalid(scope, 'encryptionKey', props.encryptionKey.node.path, 'has nothing to encrypt on a serverless endpoint (no instance volume, no outputs)', 'Drop encryptionKey for serverless endpoints.');
   }
+}
+
+/**
+ * `RoutingConfig.RoutingStrategy` of the mode's variants: least outstanding requests unless chosen, on
+ * real-time and inference-component variants; a strategy on serverless or async is rejected (no instances
+ * to pick from; async requests wait in SageMaker's queue).
+ */
+export function routingStrategyOf(scope: IConstruct, mode: EndpointMode, strategy: RoutingStrategy | undefined): RoutingStrategy {
+  checkOneOf(scope, 'routingStrategy', strategy, Object.values(RoutingStrategy), 'Use RoutingStrategy.LEAST_OUTSTANDING_REQUESTS or RoutingStrategy.RANDOM.');
+  if (strategy !== undefined && (mode.kind === EndpointModeKind.SERVERLESS || mode.kind === EndpointModeKind.ASYNC)) {
+    throw invalid(scope, 'routingStrategy', strategy, `does not apply to ${mode.kind} endpoints: routing picks an instance for a real-time request (serverless has no instances; async requests are queued)`,
+      'Drop routingStrategy, or use EndpointMode.realTime(...) / EndpointMode.inferenceComponents(...).');
+  }
+  return strategy ?? RoutingStrategy.LEAST_OUTSTANDING_REQUESTS;
 }

@@ -1,7 +1,7 @@
 import { ArnFormat, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ServiceLevelObjective, ServiceLevelObjectiveResources } from '../../core';
 import { EndpointModeKind } from '../endpoint-mode';
 import type { ManagedEndpoint } from '../managed-endpoint';
@@ -30,14 +30,39 @@ export function renderSloAlarms(endpoint: ManagedEndpoint, slo: ServiceLevelObje
     // Async: the oldest request's age pages (pagingAlarms) but never rolls a deployment back.
     queueAgeSeconds: endpoint.mode.kind === EndpointModeKind.ASYNC ? endpoint.metricOldestRequestAge({ period: slo.period }) : undefined,
   });
-  // The endpoint's DeploymentConfig names these alarms and the alarms watch the endpoint: one side
-  // must be a literal to avoid a cycle. Alarms get deterministic names (as aws-cdk's ECS deployment
-  // alarms do), so the endpoint keeps a CloudFormation-generated name.
+  nameRollbackAlarms(rendered);
+  return rendered;
+}
+
+/**
+ * The SLO on one inference component's own metrics (`AWS/SageMaker`, dimension `InferenceComponentName`:
+ * `ModelLatency`, `Invocation5XXErrors`, `Invocations`), so a component's rolling update rolls back on its
+ * own health, not on the other models sharing the endpoint. Construct IDs under `scope`: `Slo...`.
+ */
+export function renderComponentSloAlarms(scope: Construct, laneName: string, slo: ServiceLevelObjective, componentName: string): ServiceLevelObjectiveResources {
+  const metric = (metricName: string, props: cloudwatch.MetricOptions) =>
+    new cloudwatch.Metric({ namespace: 'AWS/SageMaker', metricName, dimensionsMap: { InferenceComponentName: componentName }, ...props });
+  const rendered = slo.render(scope, 'Slo', {
+    laneName,
+    latency: metric('ModelLatency', { statistic: 'Average', unit: cloudwatch.Unit.MICROSECONDS }),
+    latencyUnit: cloudwatch.Unit.MICROSECONDS,
+    errors: metric('Invocation5XXErrors', { statistic: 'Sum', period: slo.period }),
+    requests: metric('Invocations', { statistic: 'Sum', period: slo.period }),
+  });
+  nameRollbackAlarms(rendered);
+  return rendered;
+}
+
+/**
+ * The endpoint's (or component's) DeploymentConfig names these alarms and the alarms watch it: one side
+ * must be a literal to avoid a cycle. Alarms get deterministic names (as aws-cdk's ECS deployment alarms
+ * do), so the endpoint keeps a CloudFormation-generated name.
+ */
+function nameRollbackAlarms(rendered: ServiceLevelObjectiveResources): void {
   for (const alarm of rendered.rollbackAlarms) {
     // Unique per construct path, led by the stack name (Names uses the stack's name, not its id).
     (alarm.node.defaultChild as cloudwatch.CfnAlarm).alarmName = Names.uniqueResourceName(alarm, { maxLength: 255, separator: '-' });
   }
-  return rendered;
 }
 
 /**

@@ -33,7 +33,8 @@ export interface RolloutProps {
 /** A rolling update for messages, e.g. `20% batches, 1 minute apart`. */
 export function describeRolling(r: RollingUpdateOptions): string {
   const wait = r.waitInterval instanceof Duration ? describeDuration(r.waitInterval) : String(r.waitInterval);
-  return `${r.maximumBatchPercent}% batches, ${wait} apart`;
+  const batch = r.maximumBatchPercent !== undefined || r.maximumBatchCopies === undefined ? `${r.maximumBatchPercent}%` : `${r.maximumBatchCopies}-copy`;
+  return `${batch} batches, ${wait} apart`;
 }
 
 /** Reject a rollout or rolling update SageMaker's deployment guardrails cannot run. */
@@ -84,6 +85,10 @@ function validateRollingUpdate(scope: IConstruct, rolling: RollingUpdateOptions,
   if (hasShadow) {
     throw invalid(scope, 'rollingUpdate', describeRolling(rolling), 'cannot run with a shadow variant: SageMaker rolling updates exclude multi-variant endpoints', 'Drop rollingUpdate or the shadow variant.');
   }
+  if (rolling.maximumBatchCopies !== undefined) {
+    throw invalid(scope, 'rollingUpdate.maximumBatchCopies', rolling.maximumBatchCopies, 'applies to inference components only: an endpoint rolling update replaces instances in percent batches',
+      'Pass maximumBatchPercent (5-50), or use EndpointMode.inferenceComponents(...).');
+  }
   if (rolling.maximumBatchPercent === undefined) {
     throw invalid(scope, 'rollingUpdate.maximumBatchPercent', undefined, 'is required (RollingUpdatePolicy.MaximumBatchSize)', 'Pass a batch of 5 to 50 percent of the fleet, e.g. 20.');
   }
@@ -118,7 +123,7 @@ export function renderDeploymentConfig(scope: IConstruct, role: iam.IRole, props
     return {
       autoRollbackConfiguration,
       rollingUpdatePolicy: {
-        maximumBatchSize: { type: 'CAPACITY_PERCENT', value: rolling.maximumBatchPercent },
+        maximumBatchSize: { type: 'CAPACITY_PERCENT', value: rolling.maximumBatchPercent! },
         waitIntervalInSeconds: rolling.waitInterval.toSeconds(),
         rollbackMaximumBatchSize: rolling.rollbackMaximumBatchPercent !== undefined ? { type: 'CAPACITY_PERCENT', value: rolling.rollbackMaximumBatchPercent } : undefined,
         maximumExecutionTimeoutInSeconds: rolling.maximumExecutionTimeout?.toSeconds(),
