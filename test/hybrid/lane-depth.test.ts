@@ -1,3 +1,4 @@
+import { Template } from 'aws-cdk-lib/assertions';
 import { createHybridApp, HybridApp } from '../../examples/hybrid';
 import { IInferenceLane } from '../../lib';
 
@@ -39,5 +40,27 @@ describe('the hybrid: every lane states its scale-out lead time', () => {
 
   test('the burst pool comes into service faster than the baseline: the front door offloads while the baseline scales', () => {
     expect(hybrid.burst.scaleOutLeadTime.total.toSeconds()).toBeLessThan(hybrid.baseline.scaleOutLeadTime.total.toSeconds());
+  });
+});
+
+describe('the hybrid baseline batches (the seed: warm capacity and dynamic batching)', () => {
+  test('TorchServe batch settings on the baseline model, one worker per vCPU of ml.m5.xlarge', () => {
+    const hybrid = createHybridApp();
+    const models = Template.fromStack(hybrid.stack).findResources('AWS::SageMaker::Model');
+    const envs = Object.values(models).map((m: any) => m.Properties.PrimaryContainer?.Environment ?? {});
+    expect(envs).toHaveLength(1);
+    expect(envs[0]).toMatchObject({
+      SAGEMAKER_TS_BATCH_SIZE: '8', SAGEMAKER_TS_MAX_BATCH_DELAY: '10',
+      SAGEMAKER_TS_MIN_WORKERS: '4', SAGEMAKER_TS_MAX_WORKERS: '4', SAGEMAKER_TS_RESPONSE_TIMEOUT: '60',
+    });
+    expect(hybrid.baseline.dynamicBatching?.maxBatchSize).toBe(8);
+    // no gain stated: planning and the simulator assume none
+    expect(hybrid.baseline.dynamicBatching?.throughputGainPercent).toBeUndefined();
+  });
+
+  test('the lanes that cannot batch state none', () => {
+    const hybrid = createHybridApp();
+    expect(hybrid.burst.dynamicBatching).toBeUndefined();
+    expect(hybrid.edge.dynamicBatching).toBeUndefined();
   });
 });
