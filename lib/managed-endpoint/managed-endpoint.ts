@@ -430,7 +430,9 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
       this.fleet.addPrimary(this.cfnModel, this.binding, props.dynamicBatching);
     }
     if (capacityLagEnabled(this, mode, props.capacityLagMetric)) {
-      this.lagPublisher = new CapacityLagPublisher(this, 'CapacityLag', { endpointName: this.endpointName, endpointArn: this.endpointArn, variantName: this.variantName });
+      this.lagPublisher = new CapacityLagPublisher(this, 'CapacityLag', {
+        endpointName: this.endpointName, endpointArn: this.endpointArn, variantName: this.variantName, instancesInService: components,
+      });
       this.capacityLagFunction = this.lagPublisher.function;
       for (const c of this.fleet?.components ?? []) { this.lagPublisher.addComponent(c.componentName); }
     }
@@ -594,11 +596,15 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
    * Instances in service. SageMaker publishes no instance-count metric, so it is derived from
    * metrics defined per instance: real-time `Invocations ÷ InvocationsPerInstance`, async
    * `ApproximateBacklogSize ÷ ApproximateBacklogSizePerInstance`. The result exists only while
-   * requests flow (real-time) or wait (async); cost math needs traffic anyway.
+   * requests flow (real-time) or wait (async); cost math needs traffic anyway. Inference components:
+   * `InferenceLanes` / `InstancesInService` (`CurrentInstanceCount`), published by the capacity-lag function.
    *
-   * @returns undefined for serverless endpoints (provisioned concurrency has no CloudWatch metric)
+   * @returns undefined for serverless endpoints (provisioned concurrency has no CloudWatch metric), and for
+   * inference components with `capacityLagMetric: false`
    */
   public metricCapacityInService(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    // Inference components: the publisher's CurrentInstanceCount (no derivation: copies, not instances, take requests).
+    if (this.fleet) { return this.lagPublisher?.metricInstancesInService(props); }
     return capacityInService(this, props);
   }
 

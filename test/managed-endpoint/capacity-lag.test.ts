@@ -203,6 +203,26 @@ describe('inference components: per-component copies too', () => {
   });
 });
 
+describe('inference components: instances in service published too', () => {
+  test('IN_SERVICE_METRIC set only on component endpoints; the handler puts CurrentInstanceCount; metricCapacityInService returns it', async () => {
+    const { stack, endpoint } = icStack();
+    expect(only(Template.fromStack(stack), 'AWS::Lambda::Function').Properties.Environment.Variables.IN_SERVICE_METRIC).toBe('InstancesInService');
+    const m = endpoint.metricCapacityInService() as any;
+    expect([m.namespace, m.metricName, m.statistic]).toEqual(['InferenceLanes', 'InstancesInService', 'Average']);
+    expect(m.dimensions.VariantName).toBe('primary');
+    const rt = endpointStack().stack;
+    expect(only(Template.fromStack(rt), 'AWS::Lambda::Function').Properties.Environment.Variables.IN_SERVICE_METRIC).toBeUndefined();
+    const { puts } = await runHandler({ ENDPOINT_NAME: 'ic', VARIANT_NAME: 'primary', IN_SERVICE_METRIC: 'InstancesInService' }, {
+      endpoint: { ProductionVariants: [{ VariantName: 'primary', DesiredInstanceCount: 2, CurrentInstanceCount: 1 }] },
+    });
+    expect(puts[0].MetricData.map((d: any) => [d.MetricName, d.Value])).toEqual([['CapacityLag', 1], ['InstancesInService', 1]]);
+  });
+
+  test('capacityLagMetric: false leaves metricCapacityInService undefined on components (nothing counts their instances)', () => {
+    expect(icStack({ capacityLagMetric: false }).endpoint.metricCapacityInService()).toBeUndefined();
+  });
+});
+
 describe('defaults and choices per mode', () => {
   test('async: no publisher by default; metricCapacityLag is HasBacklogWithoutCapacity (Maximum per minute)', () => {
     const stack = newStack();

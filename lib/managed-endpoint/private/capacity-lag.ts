@@ -22,6 +22,8 @@ import { EndpointMode, EndpointModeKind } from '../endpoint-mode';
 export const CAPACITY_LAG_NAMESPACE = 'InferenceLanes';
 /** The metric name. */
 export const CAPACITY_LAG_METRIC = 'CapacityLag';
+/** Instances in service (`CurrentInstanceCount`), published for inference-component endpoints. */
+export const IN_SERVICE_METRIC = 'InstancesInService';
 
 /**
  * The handler (CommonJS, `index.handler`; the Node.js runtime bundles AWS SDK v3). Kept under the
@@ -43,12 +45,11 @@ exports.handler = async () => {
   const endpoint = await describe(new DescribeEndpointCommand({ EndpointName: env.ENDPOINT_NAME }));
   const variant = ((endpoint && endpoint.ProductionVariants) || []).find((v) => v.VariantName === env.VARIANT_NAME);
   if (variant) {
-    data.push({
-      MetricName: env.METRIC_NAME,
-      Dimensions: [{ Name: 'EndpointName', Value: env.ENDPOINT_NAME }, { Name: 'VariantName', Value: env.VARIANT_NAME }],
-      Value: lag(variant.DesiredInstanceCount, variant.CurrentInstanceCount),
-      Unit: 'Count',
-    });
+    const dims = [{ Name: 'EndpointName', Value: env.ENDPOINT_NAME }, { Name: 'VariantName', Value: env.VARIANT_NAME }];
+    data.push({ MetricName: env.METRIC_NAME, Dimensions: dims, Value: lag(variant.DesiredInstanceCount, variant.CurrentInstanceCount), Unit: 'Count' });
+    if (env.IN_SERVICE_METRIC) {
+      data.push({ MetricName: env.IN_SERVICE_METRIC, Dimensions: dims, Value: variant.CurrentInstanceCount || 0, Unit: 'Count' });
+    }
   }
   for (const name of (env.COMPONENTS || '').split(',').filter(Boolean)) {
     const component = await describe(new DescribeInferenceComponentCommand({ InferenceComponentName: name }));
@@ -89,6 +90,11 @@ export interface CapacityLagProps {
   readonly endpointName: string;
   readonly endpointArn: string;
   readonly variantName: string;
+  /**
+   * Also publish `InstancesInService` (`CurrentInstanceCount`): inference-component endpoints, whose instances
+   * SageMaker's managed instance scaling sets and no CloudWatch metric counts.
+   */
+  readonly instancesInService?: boolean;
 }
 
 /**
@@ -135,6 +141,7 @@ export class CapacityLagPublisher extends Construct {
         COMPONENTS: '',
         NAMESPACE: CAPACITY_LAG_NAMESPACE,
         METRIC_NAME: CAPACITY_LAG_METRIC,
+        ...(props.instancesInService ? { IN_SERVICE_METRIC } : {}),
       },
       // A missed minute is superseded by the next run: no retries, no queue of stale invocations.
       retryAttempts: 0,
@@ -164,6 +171,19 @@ export class CapacityLagPublisher extends Construct {
   /** `CapacityLag` of the variant (instances). */
   public metricVariant(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return lagMetric({ EndpointName: this.props.endpointName, VariantName: this.props.variantName }, 'Capacity lag (instances asked for, not in service)', props);
+  }
+
+  /** `InstancesInService` of the variant (published with `instancesInService`). */
+  public metricInstancesInService(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: CAPACITY_LAG_NAMESPACE,
+      metricName: IN_SERVICE_METRIC,
+      dimensionsMap: { EndpointName: this.props.endpointName, VariantName: this.props.variantName },
+      statistic: 'Average',
+      period: Duration.minutes(1),
+      label: 'Instances in service (CurrentInstanceCount)',
+      ...props,
+    });
   }
 
   /** `CapacityLag` of one inference component (copies). */
