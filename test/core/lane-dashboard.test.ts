@@ -78,6 +78,7 @@ describe('LaneDashboard on a SageMaker real-time endpoint', () => {
       '# Dash/Endpoint (managed-endpoint): assistant@1',
       'Latency p50 / p95 / p99', 'Error rate (%)', 'Inferences',
       'Saturation: CPU utilization (% summed over vCPUs)', 'Saturation: Memory utilization (%)', 'Capacity in service',
+      'Capacity lag (expected to clear within 6 minutes 40 seconds)',
       'Cost per 1,000 inferences',
       'SLO alarms (rollback) and burn-rate alarms (page)',
     ]);

@@ -202,7 +202,11 @@ describe('from the construct tree (a fake lane statement on the hybrid example)'
     ] });
     const burst = statedModel.lanes.find(l => l.path === 'InferenceLanesHybrid/Assistant/Burst')!;
     expect(burst.batching).toBeUndefined();
-    expect(plainModel.lanes.filter(l => l.kind !== 'gpu-cluster').every(l => l.batching === undefined)).toBe(true); // the chart's Triton config is read from its manifest
+    // The example's baseline batches with no stated gain; the other non-GPU lanes state none (the chart's Triton config is read from its manifest).
+    const plainBaseline = plainModel.lanes.find(l => l.path === 'InferenceLanesHybrid/Assistant/Baseline')!;
+    expect(plainBaseline.batching).toMatchObject({ maxBatchSize: 8, maxQueueDelayMs: 10 });
+    expect(plainBaseline.batching?.throughputGainPercent ?? 0).toBe(0);
+    expect(plainModel.lanes.filter(l => l.kind !== 'gpu-cluster' && l !== plainBaseline).every(l => l.batching === undefined)).toBe(true);
   });
 
   test('--json reports per lane the stated lead time against the arrival time, the capacity lag and the batching', () => {
