@@ -292,11 +292,13 @@ class Walk:
                 ctx.skip(self.paths.get(req, req), "%s %s is generated or supplied by CloudFormation; not checked" % (self.api, req))
                 continue
             mshape = members[req]
-            ctx.finding(join(cpath, req) if cpath else self.paths.get(req, req), MISSING, "required",
+            # camelCase APIs (ECS, IoT...): name the missing CloudFormation property the way its siblings are written.
+            creq = req[0].upper() + req[1:] if req[:1].islower() and any(k[:1].isupper() for k in v) else req
+            ctx.finding(join(cpath, creq) if cpath else self.paths.get(req, creq), MISSING, "required",
                         "%s requires %s (%s.%s)" % (self.api, join(apath, req), shape.name, req),
                         "%s is missing %s: %s rejects the request (%s.%s is required, %s)"
-                        % (cpath or "the resource", req, self.api, shape.name, req, describe_limits(mshape)),
-                        "set %s (%s)" % (join(cpath, req) if cpath else req, describe_limits(mshape)),
+                        % (cpath or "the resource", creq, self.api, shape.name, req, describe_limits(mshape)),
+                        "set %s (%s)" % (join(cpath, creq) if cpath else creq, describe_limits(mshape)),
                         api=self.fmt_api(join(apath, req)))
 
     def list(self, v, shape, cpath, apath):
