@@ -105,7 +105,8 @@ describe('the API-create script on moto', () => {
   test('an ECS Managed Instances capacity provider is not created: moto models Auto Scaling group providers only', () => {
     expect(outcomeOf('GpuCapacity').created).toBe(false);
     expect(outcomeOf('GpuCapacity').reason).toBe("moto lacks the API: moto's CreateCapacityProvider models Auto Scaling group providers only, "
-      + 'not managedInstancesProvider (ECS Managed Instances), so this provider is not created locally and a service whose strategy names it has no capacity there');
+      + 'not managedInstancesProvider (ECS Managed Instances), so LocalDeploy has no API mapping for AWS::ECS::CapacityProvider with a managed instances provider: '
+      + 'it is not created locally and a service whose strategy names it has no capacity there');
   });
 
   test('an Auto Scaling group capacity provider is created via CreateCapacityProvider and read back; its cluster association via PutClusterCapacityProviders', () => {

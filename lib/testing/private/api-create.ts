@@ -432,7 +432,8 @@ def moto_implements(module, cls, method):
 def partly_supported(t, props):
     if t == 'AWS::ECS::CapacityProvider' and 'ManagedInstancesProvider' in props:
         return ("moto lacks the API: moto's CreateCapacityProvider models Auto Scaling group providers only, not managedInstancesProvider "
-                "(ECS Managed Instances), so this provider is not created locally and a service whose strategy names it has no capacity there")
+                "(ECS Managed Instances), so LocalDeploy has no API mapping for AWS::ECS::CapacityProvider with a managed instances provider: "
+                "it is not created locally and a service whose strategy names it has no capacity there")
     if t == 'AWS::SageMaker::InferenceComponent' and not moto_implements('moto.sagemaker.responses', 'SageMakerResponse', 'create_inference_component'):
         return ('moto lacks the API: CreateInferenceComponent is not implemented by moto, so the component (its model copies, compute '
                 'reservation and DeploymentConfig) is not created locally; the endpoint is created without it')
