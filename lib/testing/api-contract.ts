@@ -225,6 +225,7 @@ const COVERED_TYPES = [
   'AWS::ApplicationSignals::ServiceLevelObjective', 'AWS::Logs::LogGroup', 'AWS::Logs::MetricFilter', 'AWS::Lambda::Url', 'AWS::ECS::Cluster',
   'AWS::KMS::Key', 'AWS::CloudWatch::Dashboard', 'AWS::EKS::PodIdentityAssociation', 'AWS::IAM::Role', 'AWS::IAM::Policy',
   'AWS::SQS::QueuePolicy', 'AWS::S3::BucketPolicy', 'AWS::ECS::CapacityProvider',
+  'AWS::Events::Rule',
 ];
 
 /**

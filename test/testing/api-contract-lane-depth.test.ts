@@ -130,6 +130,28 @@ function good(): Template {
         Properties: { Role: getAtt('FnRole', 'Arn'), Runtime: 'nodejs22.x', Handler: 'index.handler', Code: { ZipFile: 'exports.handler = awslambda.streamifyResponse(async () => {});' } },
       },
       StreamUrl: { Type: 'AWS::Lambda::Url', Properties: { TargetFunctionArn: getAtt('Stream', 'Arn'), AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM' } },
+      // --- Karpenter's interruption queue, fed by EventBridge rules
+      Interruptions: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 300, SqsManagedSseEnabled: true } },
+      SpotRule: {
+        Type: 'AWS::Events::Rule',
+        Properties: {
+          EventPattern: { 'source': ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] }, State: 'ENABLED',
+          Targets: [{ Arn: getAtt('Interruptions', 'Arn'), Id: 'Target0' }],
+        },
+      },
+      InterruptionsPolicy: {
+        Type: 'AWS::SQS::QueuePolicy',
+        Properties: {
+          Queues: [ref('Interruptions')],
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{
+              Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
+              Resource: getAtt('Interruptions', 'Arn'), Condition: { ArnEquals: { 'aws:SourceArn': getAtt('SpotRule', 'Arn') } },
+            }],
+          },
+        },
+      },
     },
   };
 }
@@ -167,6 +189,7 @@ test('the good template is clean; each new resource is checked against the API r
   expect(ops.Service).toEqual(['ecs:CreateService']);
   expect(ops.Snap).toEqual(['lambda:CreateFunction']);
   expect(ops.StreamUrl).toEqual(['lambda:CreateFunctionUrlConfig']);
+  expect(ops.SpotRule).toEqual(['events:PutRule', 'events:PutTargets']);
   // DeploymentConfig is walked (no longer skipped as "update-only"); ClusterName maps onto CreateCapacityProvider's cluster.
   expect(clean.skipped.filter((s) => s.logicalId === 'Component').map((s) => s.propertyPath)).toEqual(['EndpointName', 'Specification.ModelName']);
   expect(clean.skipped.find((s) => s.logicalId === 'Capacity' && s.propertyPath === 'ClusterName')?.reason).toMatch(/placeholder for string cluster/);
@@ -428,4 +451,31 @@ test('function URL InvokeMode: enum; RESPONSE_STREAM on a Python function warns 
   expect(brief(streamPython.result.warnings)).toEqual(['warning lambda-streaming-runtime StreamUrl InvokeMode']);
   expect(streamPython.result.warnings[0].message).toMatch(/function Stream runs python3.12 without the Lambda Web Adapter: the client gets the whole response at the end/);
   expect(brief([...streamAdapter.result.errors, ...streamAdapter.result.warnings])).toEqual([]);
+});
+
+// ---- EventBridge rules feeding an SQS queue (Karpenter's interruption queue)
+const noQueuePolicy = bad('events-no-policy', (t) => { delete t.Resources.InterruptionsPolicy; });
+const otherSource = bad('events-other-source', (t) => {
+  p(t, 'InterruptionsPolicy').PolicyDocument.Statement[0].Condition.ArnEquals['aws:SourceArn'] = getAtt('Interruptions', 'Arn');
+});
+test('an SQS target whose queue policy does not let events.amazonaws.com send for this rule: EventBridge drops the events', () => {
+  for (const r of [noQueuePolicy.result, otherSource.result]) {
+    expect(brief(r.errors)).toEqual(['error events-sqs-target SpotRule Targets[0].Arn']);
+  }
+  expect(noQueuePolicy.result.errors[0].message).toBe(
+    'no AWS::SQS::QueuePolicy of queue Interruptions allows events.amazonaws.com sqs:SendMessage for this rule: EventBridge drops every event it matches');
+});
+
+const fifo = bad('events-fifo', (t) => { p(t, 'Interruptions').FifoQueue = true; p(t, 'Interruptions').QueueName = 'interruptions.fifo'; });
+const cmk = bad('events-cmk', (t) => { delete p(t, 'Interruptions').SqsManagedSseEnabled; p(t, 'Interruptions').KmsMasterKeyId = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'; });
+test('a FIFO queue target without MessageGroupId is rejected; a customer-managed-key queue warns', () => {
+  expect(brief(fifo.result.errors)).toEqual(['error events-sqs-target SpotRule Targets[0].SqsParameters.MessageGroupId']);
+  expect(brief(cmk.result.warnings)).toEqual(['warning events-sqs-target SpotRule Targets[0].Arn']);
+});
+
+const noPattern = bad('events-no-pattern', (t) => { delete p(t, 'SpotRule').EventPattern; });
+const badTargetId = bad('events-target-id', (t) => { p(t, 'SpotRule').Targets[0].Id = '#target'; p(t, 'SpotRule').State = 'ON'; });
+test('a rule without pattern or schedule; a target Id starting outside [.-_A-Za-z0-9] and a State outside the enum', () => {
+  expect(brief(noPattern.result.errors)).toEqual(['error events-rule-trigger SpotRule EventPattern']);
+  expect(brief(badTargetId.result.errors).sort()).toEqual(['error enum SpotRule State', 'error pattern SpotRule Targets[0].Id']);
 });

@@ -586,6 +586,26 @@ def ecs_task_definition(ctx, lid, props):
     rules_ecs_task_managed(ctx, lid, props)
 
 
+def events_rule(ctx, lid, props):
+    req = props_without(props, "Targets")
+    paths = {}
+    if isinstance(props.get("EventPattern"), (dict, list)):
+        # CloudFormation takes the pattern as an object; PutRule as its JSON text (at most 4096 characters).
+        if refs_in(props["EventPattern"]):
+            ctx.skip("EventPattern", "the event pattern holds tokens; its JSON length is not checked")
+            req.pop("EventPattern")
+        else:
+            req["EventPattern"] = json.dumps(props["EventPattern"], separators=(",", ":"))
+    call(ctx, "events", "PutRule", req, paths, generated=["Name"])
+    targets = props.get("Targets")
+    if targets is not None:
+        treq = {"Rule": props.get("Name", {"Ref": lid}), "Targets": targets}
+        if "EventBusName" in props:
+            treq["EventBusName"] = props["EventBusName"]
+        call(ctx, "events", "PutTargets", treq, {"Rule": "Name"})
+    rules_events_rule(ctx, lid, props)
+
+
 def ecs_capacity_provider(ctx, lid, props):
     call(ctx, "ecs", "CreateCapacityProvider", props, generated=["name"])
     rules_ecs_capacity_provider(ctx, lid, props)
@@ -876,6 +896,7 @@ MAPPINGS = {
     "AWS::ECS::TaskDefinition": ecs_task_definition,
     "AWS::ECS::Service": ecs_service,
     "AWS::ECS::CapacityProvider": ecs_capacity_provider,
+    "AWS::Events::Rule": events_rule,
     "AWS::SQS::Queue": sqs_queue,
     "AWS::GreengrassV2::ComponentVersion": greengrass_component,
     "AWS::GreengrassV2::Deployment": greengrass_deployment,
@@ -2149,6 +2170,74 @@ def rules_url_streaming(ctx, lid, props):
                 "the URL streams but function %s runs %s without the Lambda Web Adapter: the client gets the whole response at the end, no token streaming" % (fn, rt),
                 "use a nodejs runtime with awslambda.streamifyResponse, or add the Lambda Web Adapter layer", level="warning",
                 api="lambda CreateFunctionUrlConfig InvokeMode")
+
+
+def queue_policies_of(ctx, queue):
+    """Statements of the AWS::SQS::QueuePolicy resources of the template that apply to the queue (logical id)."""
+    out = []
+    for k, r in ctx.resources.items():
+        if r.get("Type") != "AWS::SQS::QueuePolicy":
+            continue
+        p = r.get("Properties") or {}
+        if queue in refs_in(p.get("Queues")):
+            out.extend(statements_of(p.get("PolicyDocument")))
+    return out
+
+
+def rules_events_rule(ctx, lid, props):
+    api = "events PutRule"
+    if props.get("EventPattern") is None and props.get("ScheduleExpression") is None:
+        ctx.finding("EventPattern", MISSING, "events-rule-trigger", "a rule has an EventPattern or a ScheduleExpression (EventBridge PutRule)",
+                    "the rule has neither EventPattern nor ScheduleExpression", "give the event pattern the rule matches", api=api)
+    targets = props.get("Targets")
+    for i, t in enumerate(targets if isinstance(targets, list) else []):
+        if not isinstance(t, dict):
+            continue
+        q = ref_target(t.get("Arn"))
+        if not q or (ctx.resources.get(q) or {}).get("Type") != "AWS::SQS::Queue":
+            continue
+        qp = ctx.resources[q].get("Properties") or {}
+        tp = "Targets[%d]" % i
+        if qp.get("FifoQueue") in (True, "true") and not (isinstance(t.get("SqsParameters"), dict) and t["SqsParameters"].get("MessageGroupId")):
+            ctx.finding(tp + ".SqsParameters.MessageGroupId", MISSING, "events-sqs-target",
+                        "a FIFO queue target names a MessageGroupId (EventBridge SqsParameters)",
+                        "%s delivers to FIFO queue %s without SqsParameters.MessageGroupId: PutTargets rejects it" % (tp, q),
+                        "set SqsParameters.MessageGroupId", api="events PutTargets")
+        statements = queue_policies_of(ctx, q)
+        def grants(st):
+            if st.get("Effect") != "Allow":
+                return False
+            pr = st.get("Principal")
+            svc = pr.get("Service") if isinstance(pr, dict) else None
+            svcs = svc if isinstance(svc, list) else [svc]
+            if not any(isinstance(x, str) and x.startswith("events.") for x in svcs) and pr != "*" and not (isinstance(pr, dict) and pr.get("AWS") == "*"):
+                return False
+            acts = st.get("Action")
+            acts = acts if isinstance(acts, list) else [acts]
+            if not any(isinstance(a, str) and a.lower() in ("sqs:sendmessage", "sqs:*", "*") for a in acts):
+                return False
+            cond = st.get("Condition") or {}
+            src = None
+            for op in ("ArnEquals", "ArnLike", "StringEquals", "StringLike"):
+                c = cond.get(op) if isinstance(cond, dict) else None
+                if isinstance(c, dict):
+                    src = c.get("aws:SourceArn", src)
+            if src is None:
+                return True
+            # Scoped to a source: this rule, or a value this check cannot resolve (a literal ARN, another token).
+            return any(ref_target(x) in (lid, None) for x in (src if isinstance(src, list) else [src]))
+        if not any(grants(st) for st in statements):
+            ctx.finding(tp + ".Arn", t.get("Arn"), "events-sqs-target",
+                        "the target queue's policy lets events.amazonaws.com send messages from this rule (EventBridge: permissions for Amazon SQS targets)",
+                        "no AWS::SQS::QueuePolicy of queue %s allows events.amazonaws.com sqs:SendMessage for this rule: EventBridge drops every event it matches" % q,
+                        "add a queue policy statement: Allow events.amazonaws.com sqs:SendMessage on the queue, with aws:SourceArn = this rule's Arn",
+                        api="sqs queue policy")
+        kms = qp.get("KmsMasterKeyId")
+        if kms is not None and literal(kms) != "alias/aws/sqs":
+            ctx.finding(tp + ".Arn", t.get("Arn"), "events-sqs-target",
+                        "EventBridge can only deliver to an SQS queue encrypted with a customer managed key whose policy lets events.amazonaws.com use it (EventBridge: Amazon SQS targets)",
+                        "queue %s is encrypted with KMS key %s: unless that key's policy allows events.amazonaws.com kms:GenerateDataKey and kms:Decrypt, deliveries fail" % (q, short(kms, 60)),
+                        "use SqsManagedSseEnabled, or grant events.amazonaws.com the key", level="warning", api="sqs queue encryption")
 
 
 def rules_sqs(ctx, lid, props):
