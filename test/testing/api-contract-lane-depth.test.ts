@@ -73,6 +73,14 @@ function good(): Template {
           },
         },
       },
+      CopyTarget: {
+        Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
+        DependsOn: ['Component'],
+        Properties: {
+          ServiceNamespace: 'sagemaker', ScalableDimension: 'sagemaker:inference-component:DesiredCopyCount',
+          ResourceId: 'inference-component/assistant', MinCapacity: 0, MaxCapacity: 4,
+        },
+      },
       // --- ECS Managed Instances
       Cluster: { Type: 'AWS::ECS::Cluster' },
       InfraRole: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: trust('ecs.amazonaws.com') } },
@@ -478,4 +486,10 @@ const badTargetId = bad('events-target-id', (t) => { p(t, 'SpotRule').Targets[0]
 test('a rule without pattern or schedule; a target Id starting outside [.-_A-Za-z0-9] and a State outside the enum', () => {
   expect(brief(noPattern.result.errors)).toEqual(['error events-rule-trigger SpotRule EventPattern']);
   expect(brief(badTargetId.result.errors).sort()).toEqual(['error enum SpotRule State', 'error pattern SpotRule Targets[0].Id']);
+});
+
+const noOrder = bad('ic-target-order', (t) => { delete t.Resources.CopyTarget.DependsOn; });
+test('a copy-count scalable target naming the component by literal name without DependsOn: it can be registered before the component exists', () => {
+  expect(brief(noOrder.result.errors)).toEqual(['error autoscaling-target-order CopyTarget ResourceId']);
+  expect(noOrder.result.errors[0].fix).toBe('add DependsOn: Component to the scalable target');
 });

@@ -1363,7 +1363,35 @@ def capacity_bounds(ctx, obj, prefix, api):
 SCHEDULE_RX = re.compile(r"^(at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\((\S+ ){5}\S+\))$")
 
 
+def depends_on(ctx, lid, target, seen=None):
+    """Whether resource lid waits for target (DependsOn or a Ref/GetAtt, transitively)."""
+    seen = seen if seen is not None else set()
+    if lid in seen:
+        return False
+    seen.add(lid)
+    r = ctx.resources.get(lid) or {}
+    deps = r.get("DependsOn")
+    direct = set(deps if isinstance(deps, list) else [deps] if isinstance(deps, str) else []) | set(refs_in(r.get("Properties")))
+    return target in direct or any(depends_on(ctx, d, target, seen) for d in direct if d in ctx.resources)
+
+
+def rules_ic_target_order(ctx, lid, props):
+    """A scalable target naming an inference component of the template by its literal name waits for it."""
+    rid = literal(props.get("ResourceId"))
+    if not isinstance(rid, str) or not rid.startswith("inference-component/"):
+        return
+    name = rid[len("inference-component/"):]
+    for k, r in ctx.resources.items():
+        if r.get("Type") == "AWS::SageMaker::InferenceComponent" and literal((r.get("Properties") or {}).get("InferenceComponentName")) == name:
+            if not depends_on(ctx, lid, k):
+                ctx.finding("ResourceId", rid, "autoscaling-target-order",
+                            "a scalable target is registered after the resource it scales exists (RegisterScalableTarget validates the ResourceId)",
+                            "ResourceId names inference component %s by its literal name, so nothing makes CloudFormation create %s first: RegisterScalableTarget can run before the component exists and fail"
+                            % (name, k), "add DependsOn: %s to the scalable target" % k, api="application-autoscaling RegisterScalableTarget")
+
+
 def rules_scalable_target(ctx, lid, props):
+    rules_ic_target_order(ctx, lid, props)
     check_dimension(ctx, props, "", "application-autoscaling RegisterScalableTarget")
     rules_sagemaker_target(ctx, props)
     capacity_bounds(ctx, props, "", "application-autoscaling RegisterScalableTarget")
