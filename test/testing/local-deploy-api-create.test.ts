@@ -49,6 +49,10 @@ const REQUESTS: ApiCreateRequest[] = [
       DefaultCapacityProviderStrategy: [{ CapacityProvider: { Ref: 'AsgCapacity' }, Weight: 1 }],
     },
   },
+  {
+    logicalId: 'CopyTarget', resourceType: 'AWS::ApplicationAutoScaling::ScalableTarget', dependsOn: ['Component'], plannedName: 'S-CopyTarget', mode: 'create',
+    properties: { ServiceNamespace: 'sagemaker', ScalableDimension: 'sagemaker:inference-component:DesiredCopyCount', ResourceId: 'inference-component/assistant', MinCapacity: 0, MaxCapacity: 2 },
+  },
 ];
 
 /** Starts moto's API in-process on a free port, creates the cluster moto's CloudFormation would have, runs the script. */
@@ -102,6 +106,14 @@ describe('the API-create script on moto', () => {
     });
   });
 
+  test('a copy-count scalable target is not created: moto does not know the inference-component dimension (said before calling it)', () => {
+    expect(outcomeOf('CopyTarget')).toEqual({
+      logicalId: 'CopyTarget', resourceType: 'AWS::ApplicationAutoScaling::ScalableTarget', created: false,
+      reason: "moto lacks the API: moto's RegisterScalableTarget does not know the scalable dimension sagemaker:inference-component:DesiredCopyCount, "
+        + 'so the target (and its scaling policies) is not created locally',
+    });
+  });
+
   test('an ECS Managed Instances capacity provider is not created: moto models Auto Scaling group providers only', () => {
     expect(outcomeOf('GpuCapacity').created).toBe(false);
     expect(outcomeOf('GpuCapacity').reason).toBe("moto lacks the API: moto's CreateCapacityProvider models Auto Scaling group providers only, "
@@ -142,21 +154,21 @@ describe('LocalDeploy\'s report (fake emulator fed the outcomes above)', () => {
         'list_stack_resources': { StackResourceSummaries: [{ LogicalResourceId: 'Cluster', PhysicalResourceId: 'workers', ResourceStatus: 'CREATE_COMPLETE' }] },
         'describe_stacks:S': { Stacks: [{ StackStatus: 'CREATE_COMPLETE', Outputs: [] }] },
       },
-      motoLog: ['AWS::SageMaker::InferenceComponent', 'AWS::ECS::CapacityProvider', 'AWS::ECS::ClusterCapacityProviderAssociations']
+      motoLog: ['AWS::SageMaker::InferenceComponent', 'AWS::ECS::CapacityProvider', 'AWS::ECS::ClusterCapacityProviderAssociations', 'AWS::ApplicationAutoScaling::ScalableTarget']
         .map((t) => `Tried to parse ${t} but it's not supported by moto's CloudFormation implementation\n`).join(''),
       outcomes,
     });
     const d = LocalDeploy.deployAssembly(dir, 'S', { python: fake.python, cdkCliPath: fake.cdkCli });
     try {
       const result = d.result;
-      expect(result.unsupportedTypes).toEqual(['AWS::ECS::CapacityProvider', 'AWS::ECS::ClusterCapacityProviderAssociations', 'AWS::SageMaker::InferenceComponent']);
+      expect(result.unsupportedTypes).toEqual(['AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ECS::CapacityProvider', 'AWS::ECS::ClusterCapacityProviderAssociations', 'AWS::SageMaker::InferenceComponent']);
       expect(result.skipped.find((s) => s.logicalId === 'GpuCapacity')?.reason).toBe('moto does not support AWS::ECS::CapacityProvider in CloudFormation');
       const sent = fake.calls().filter((c) => c.kind === 'api-create')[0].input.resources.map((r: ApiCreateRequest) => `${r.logicalId} ${r.mode}`);
-      expect(sent.sort()).toEqual(['AsgCapacity create', 'Associations create', 'Component create', 'GpuCapacity create']);
-      expect(result.notCreated.map((n) => n.logicalId).sort()).toEqual(['Component', 'GpuCapacity']);
+      expect(sent.sort()).toEqual(['AsgCapacity create', 'Associations create', 'Component create', 'CopyTarget create', 'GpuCapacity create']);
+      expect(result.notCreated.map((n) => n.logicalId).sort()).toEqual(['Component', 'CopyTarget', 'GpuCapacity']);
       expect(result.createdViaApi.map((n) => n.logicalId).sort()).toEqual(['AsgCapacity', 'Associations']);
       const text = LocalDeploy.formatResult(result);
-      expect(text).toMatch(/Not created locally \(2\):/);
+      expect(text).toMatch(/Not created locally \(3\):/);
       expect(text).toContain('moto lacks the API: CreateInferenceComponent is not implemented by moto');
       expect(text).toContain("moto's CreateCapacityProvider models Auto Scaling group providers only, not managedInstancesProvider");
     } finally {

@@ -434,6 +434,16 @@ def partly_supported(t, props):
         return ("moto lacks the API: moto's CreateCapacityProvider models Auto Scaling group providers only, not managedInstancesProvider "
                 "(ECS Managed Instances), so LocalDeploy has no API mapping for AWS::ECS::CapacityProvider with a managed instances provider: "
                 "it is not created locally and a service whose strategy names it has no capacity there")
+    dim = props.get('ScalableDimension')
+    if t == 'AWS::ApplicationAutoScaling::ScalableTarget' and isinstance(dim, str):
+        try:
+            from moto.applicationautoscaling.models import ScalableDimensionValueSet
+            known = set(d.value for d in ScalableDimensionValueSet)
+        except Exception:
+            known = set()
+        if known and dim not in known:
+            return ("moto lacks the API: moto's RegisterScalableTarget does not know the scalable dimension %s, so the target "
+                    "(and its scaling policies) is not created locally" % dim)
     if t == 'AWS::SageMaker::InferenceComponent' and not moto_implements('moto.sagemaker.responses', 'SageMakerResponse', 'create_inference_component'):
         return ('moto lacks the API: CreateInferenceComponent is not implemented by moto, so the component (its model copies, compute '
                 'reservation and DeploymentConfig) is not created locally; the endpoint is created without it')
