@@ -2092,11 +2092,11 @@ def rules_ecs_capacity_strategy(ctx, lid, props):
                     "with several capacity providers, at least one has a weight above 0 (ECS CapacityProviderStrategyItem)",
                     "every provider of the strategy has Weight 0", "give at least one provider a Weight of 1 or more", api=api)
     kinds = set(capacity_provider_kind(ctx, s.get("CapacityProvider")) for s in items)
-    if "managed-instances" in kinds and len(kinds - {None}) > 1:
+    if len(kinds - {None}) > 1:
         ctx.finding("CapacityProviderStrategy", strat, "ecs-capacity-strategy",
-                    "a strategy does not mix ECS Managed Instances providers with Auto Scaling group or Fargate providers (ECS capacity provider strategies)",
-                    "the strategy mixes a Managed Instances provider with %s" % ", ".join(sorted(kinds - {None, "managed-instances"})),
-                    "use Managed Instances providers only", api=api)
+                    "a strategy holds one kind of capacity provider: Auto Scaling group, Fargate or Managed Instances, never two (ECS guide: capacity providers)",
+                    "the strategy mixes %s providers" % " and ".join(sorted(kinds - {None})),
+                    "use providers of one kind in the strategy", api=api)
     td = ref_target(props.get("TaskDefinition"))
     tdp = (ctx.resources.get(td) or {}).get("Properties") or {} if td and (ctx.resources.get(td) or {}).get("Type") == "AWS::ECS::TaskDefinition" else None
     comp = tdp.get("RequiresCompatibilities") if tdp is not None else None
