@@ -493,3 +493,16 @@ test('a copy-count scalable target naming the component by literal name without 
   expect(brief(noOrder.result.errors)).toEqual(['error autoscaling-target-order CopyTarget ResourceId']);
   expect(noOrder.result.errors[0].fix).toBe('add DependsOn: Component to the scalable target');
 });
+
+const asgAndFargate = bad('ecs-asg-fargate', (t) => {
+  t.Resources.AsgCapacity = { Type: 'AWS::ECS::CapacityProvider', Properties: { AutoScalingGroupProvider: { AutoScalingGroupArn: 'gpu-asg' } } };
+  p(t, 'Task').RequiresCompatibilities = ['EC2', 'FARGATE'];
+  p(t, 'Task').Cpu = '1024';
+  p(t, 'Task').Memory = '16384';
+  delete p(t, 'Task').ContainerDefinitions[0].ResourceRequirements;
+  p(t, 'Service').CapacityProviderStrategy = [{ CapacityProvider: ref('AsgCapacity'), Weight: 1 }, { CapacityProvider: 'FARGATE', Weight: 1 }];
+});
+test('a strategy mixing an Auto Scaling group provider with Fargate: rejected (one kind per strategy)', () => {
+  expect(brief(asgAndFargate.result.errors).filter((f) => f.includes('ecs-capacity-strategy'))).toEqual(['error ecs-capacity-strategy Service CapacityProviderStrategy']);
+  expect(asgAndFargate.result.errors.find((f) => f.ruleId === 'ecs-capacity-strategy')!.message).toBe('the strategy mixes Auto Scaling group and Fargate providers');
+});

@@ -2095,7 +2095,8 @@ def rules_ecs_capacity_strategy(ctx, lid, props):
     if len(kinds - {None}) > 1:
         ctx.finding("CapacityProviderStrategy", strat, "ecs-capacity-strategy",
                     "a strategy holds one kind of capacity provider: Auto Scaling group, Fargate or Managed Instances, never two (ECS guide: capacity providers)",
-                    "the strategy mixes %s providers" % " and ".join(sorted(kinds - {None})),
+                    "the strategy mixes %s providers" % " and ".join(sorted({"asg": "Auto Scaling group", "fargate": "Fargate",
+                                                                              "managed-instances": "Managed Instances"}[k] for k in kinds - {None})),
                     "use providers of one kind in the strategy", api=api)
     td = ref_target(props.get("TaskDefinition"))
     tdp = (ctx.resources.get(td) or {}).get("Properties") or {} if td and (ctx.resources.get(td) or {}).get("Type") == "AWS::ECS::TaskDefinition" else None
