@@ -224,7 +224,8 @@ const COVERED_TYPES = [
   'AWS::GreengrassV2::ComponentVersion', 'AWS::GreengrassV2::Deployment', 'AWS::IoT::ThingGroup', 'AWS::IoT::RoleAlias', 'AWS::IoT::Policy',
   'AWS::ApplicationSignals::ServiceLevelObjective', 'AWS::Logs::LogGroup', 'AWS::Logs::MetricFilter', 'AWS::Lambda::Url', 'AWS::ECS::Cluster',
   'AWS::KMS::Key', 'AWS::CloudWatch::Dashboard', 'AWS::EKS::PodIdentityAssociation', 'AWS::IAM::Role', 'AWS::IAM::Policy',
-  'AWS::SQS::QueuePolicy', 'AWS::S3::BucketPolicy',
+  'AWS::SQS::QueuePolicy', 'AWS::S3::BucketPolicy', 'AWS::ECS::CapacityProvider',
+  'AWS::Events::Rule',
 ];
 
 /**

@@ -31,6 +31,29 @@ describe('adaptTemplate', () => {
     expect(input.Resources.Tagged.Properties.Tags).toHaveLength(2);
   });
 
+  test('an endpoint config for inference components (variants without ModelName) names the model of the component on each variant', () => {
+    const component = (variant: string, model: string) => ({ Type: 'AWS::SageMaker::InferenceComponent', Properties: {
+      EndpointName: { 'Fn::GetAtt': ['Endpoint', 'EndpointName'] }, VariantName: variant, Specification: { ModelName: { 'Fn::GetAtt': [model, 'ModelName'] } },
+    } });
+    const input = { Resources: {
+      Config: { Type: 'AWS::SageMaker::EndpointConfig', Properties: { ProductionVariants: [
+        { VariantName: 'a', InstanceType: 'ml.m5.xlarge', InitialInstanceCount: 1 },
+        { VariantName: 'b', InstanceType: 'ml.m5.xlarge', InitialInstanceCount: 1 },
+        { VariantName: 'c', InstanceType: 'ml.m5.xlarge', InitialInstanceCount: 1 },
+        { VariantName: 'd', InstanceType: 'ml.m5.xlarge', ModelName: 'given' },
+      ] } },
+      Endpoint: { Type: 'AWS::SageMaker::Endpoint', Properties: { EndpointConfigName: { 'Fn::GetAtt': ['Config', 'EndpointConfigName'] } } },
+      ForA: component('a', 'ModelA'), AlsoA: component('a', 'ModelA2'), ForB: component('b', 'ModelB'),
+    } };
+    const r = adaptTemplate(input, ctx());
+    const variants = r.template.Resources.Config.Properties.ProductionVariants;
+    // The first component of each variant names its model; a variant no component uses (c) and one with a model (d) are left alone.
+    expect(variants.map((v: any) => v.ModelName)).toEqual([{ 'Fn::GetAtt': ['ModelA', 'ModelName'] }, { 'Fn::GetAtt': ['ModelB', 'ModelName'] }, undefined, 'given']);
+    expect(r.adaptations.map((a) => a.change)).toEqual(['variant a names the model of inference component ForA', 'variant b names the model of inference component ForB']);
+    expect(r.adaptations[0].reason).toMatch(/^moto's SageMaker crashes on an endpoint config whose variants name no model \(KeyError: 'ModelName'\)/);
+    expect(input.Resources.Config.Properties.ProductionVariants[0]).not.toHaveProperty('ModelName');
+  });
+
   test('an instance type moto does not know is swapped for the nearest it knows, in live and shadow variants', () => {
     const input = { Resources: { Config: { Type: 'AWS::SageMaker::EndpointConfig', Properties: {
       ProductionVariants: [{ VariantName: 'a', InstanceType: 'ml.g5.2xlarge' }, { VariantName: 'b', InstanceType: 'ml.m5.xlarge' }, { VariantName: 's', ServerlessConfig: { MemorySizeInMB: 2048 } }],

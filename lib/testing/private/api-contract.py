@@ -174,6 +174,7 @@ RENAMES = {
     ("RequestBasedServiceLevelIndicatorConfig", "RequestBasedSliMetric"): "RequestBasedSliMetricConfig",
     ("CreateFunctionRequest", "KmsKeyArn"): "KMSKeyArn",
     ("CreateClusterRequest", "ClusterSettings"): "settings",
+    ("CreateCapacityProviderRequest", "ClusterName"): "cluster",
 }
 
 # list-of-pairs -> map conversions CloudFormation does for map-shaped API members.
@@ -291,11 +292,13 @@ class Walk:
                 ctx.skip(self.paths.get(req, req), "%s %s is generated or supplied by CloudFormation; not checked" % (self.api, req))
                 continue
             mshape = members[req]
-            ctx.finding(join(cpath, req) if cpath else self.paths.get(req, req), MISSING, "required",
+            # camelCase APIs (ECS, IoT...): name the missing CloudFormation property the way its siblings are written.
+            creq = req[0].upper() + req[1:] if req[:1].islower() and any(k[:1].isupper() for k in v) else req
+            ctx.finding(join(cpath, creq) if cpath else self.paths.get(req, creq), MISSING, "required",
                         "%s requires %s (%s.%s)" % (self.api, join(apath, req), shape.name, req),
                         "%s is missing %s: %s rejects the request (%s.%s is required, %s)"
-                        % (cpath or "the resource", req, self.api, shape.name, req, describe_limits(mshape)),
-                        "set %s (%s)" % (join(cpath, req) if cpath else req, describe_limits(mshape)),
+                        % (cpath or "the resource", creq, self.api, shape.name, req, describe_limits(mshape)),
+                        "set %s (%s)" % (join(cpath, creq) if cpath else creq, describe_limits(mshape)),
                         api=self.fmt_api(join(apath, req)))
 
     def list(self, v, shape, cpath, apath):
@@ -458,13 +461,21 @@ def sagemaker_endpoint(ctx, lid, props):
 def sagemaker_endpoint_config(ctx, lid, props):
     call(ctx, "sagemaker", "CreateEndpointConfig", props, generated=["EndpointConfigName"])
     rules_endpoint_config(ctx, lid, props)
+    rules_managed_instance_scaling(ctx, lid, props)
 
 
 def sagemaker_inference_component(ctx, lid, props):
-    call(ctx, "sagemaker", "CreateInferenceComponent", props, generated=["InferenceComponentName"], cfn_only={
+    call(ctx, "sagemaker", "CreateInferenceComponent", props_without(props, "DeploymentConfig"), generated=["InferenceComponentName"], cfn_only={
         "EndpointArn": "CloudFormation-only alternative to EndpointName; not checked",
-        "DeploymentConfig": "UpdateInferenceComponent-only parameter; not checked on create",
     })
+    if "DeploymentConfig" in props:
+        # CreateInferenceComponent has no DeploymentConfig: CloudFormation sends it with UpdateInferenceComponent,
+        # on every stack update that changes the component. Checked against that request.
+        req = {"DeploymentConfig": props["DeploymentConfig"]}
+        if "InferenceComponentName" in props:
+            req["InferenceComponentName"] = props["InferenceComponentName"]
+        call(ctx, "sagemaker", "UpdateInferenceComponent", req, generated=["InferenceComponentName"])
+    rules_inference_component(ctx, lid, props)
 
 
 def scalable_target(ctx, lid, props):
@@ -513,6 +524,7 @@ def lambda_function(ctx, lid, props):
         "ReservedConcurrentExecutions": None, "RuntimeManagementConfig": None, "RecursiveLoop": None,
     }
     call(ctx, "lambda", "CreateFunction", props_without(props, *fn_only), generated=["FunctionName"])
+    rules_snapstart(ctx, lid, props)
     name = props.get("FunctionName", {"Ref": lid})
     if "ReservedConcurrentExecutions" in props:
         call(ctx, "lambda", "PutFunctionConcurrency", {"FunctionName": name, "ReservedConcurrentExecutions": props["ReservedConcurrentExecutions"]},
@@ -571,11 +583,38 @@ def codedeploy_group(ctx, lid, props):
 def ecs_task_definition(ctx, lid, props):
     call(ctx, "ecs", "RegisterTaskDefinition", props, generated=["family"])
     rules_ecs_task(ctx, lid, props)
+    rules_ecs_task_managed(ctx, lid, props)
+
+
+def events_rule(ctx, lid, props):
+    req = props_without(props, "Targets")
+    paths = {}
+    if isinstance(props.get("EventPattern"), (dict, list)):
+        # CloudFormation takes the pattern as an object; PutRule as its JSON text (at most 4096 characters).
+        if refs_in(props["EventPattern"]):
+            ctx.skip("EventPattern", "the event pattern holds tokens; its JSON length is not checked")
+            req.pop("EventPattern")
+        else:
+            req["EventPattern"] = json.dumps(props["EventPattern"], separators=(",", ":"))
+    call(ctx, "events", "PutRule", req, paths, generated=["Name"])
+    targets = props.get("Targets")
+    if targets is not None:
+        treq = {"Rule": props.get("Name", {"Ref": lid}), "Targets": targets}
+        if "EventBusName" in props:
+            treq["EventBusName"] = props["EventBusName"]
+        call(ctx, "events", "PutTargets", treq, {"Rule": "Name"})
+    rules_events_rule(ctx, lid, props)
+
+
+def ecs_capacity_provider(ctx, lid, props):
+    call(ctx, "ecs", "CreateCapacityProvider", props, generated=["name"])
+    rules_ecs_capacity_provider(ctx, lid, props)
 
 
 def ecs_service(ctx, lid, props):
     call(ctx, "ecs", "CreateService", props, generated=["serviceName"])
     rules_ecs_service(ctx, lid, props)
+    rules_ecs_capacity_strategy(ctx, lid, props)
 
 
 SQS_ATTRS = {
@@ -693,6 +732,7 @@ def lambda_url(ctx, lid, props):
         req["FunctionName"] = props["TargetFunctionArn"]
         paths["FunctionName"] = "TargetFunctionArn"
     call(ctx, "lambda", "CreateFunctionUrlConfig", req, paths)
+    rules_url_streaming(ctx, lid, props)
 
 
 def kms_key(ctx, lid, props):
@@ -855,6 +895,8 @@ MAPPINGS = {
     "AWS::CloudWatch::CompositeAlarm": map_simple("cloudwatch", "PutCompositeAlarm", generated=["AlarmName"]),
     "AWS::ECS::TaskDefinition": ecs_task_definition,
     "AWS::ECS::Service": ecs_service,
+    "AWS::ECS::CapacityProvider": ecs_capacity_provider,
+    "AWS::Events::Rule": events_rule,
     "AWS::SQS::Queue": sqs_queue,
     "AWS::GreengrassV2::ComponentVersion": greengrass_component,
     "AWS::GreengrassV2::Deployment": greengrass_deployment,
@@ -961,7 +1003,7 @@ def allows(statements, action):
     return False
 
 
-def check_rollback_permission(ctx, cprops, cfg):
+def check_rollback_permission(ctx, cprops, cfg, api="sagemaker CreateEndpoint DeploymentConfig"):
     """SageMaker reads the auto-rollback alarms with the execution role: it needs cloudwatch:DescribeAlarms."""
     path = "DeploymentConfig.AutoRollbackConfiguration.Alarms"
     arns = []
@@ -992,7 +1034,7 @@ def check_rollback_permission(ctx, cprops, cfg):
         ctx.finding(path, "execution role %s" % role, "sagemaker-rollback-permission",
                     "the execution role may call cloudwatch:DescribeAlarms on the auto-rollback alarms (SageMaker guide: Auto-Rollback Configuration and Monitoring)",
                     "no policy of execution role %s allows cloudwatch:DescribeAlarms: SageMaker cannot read the rollback alarms, so a bad version is not rolled back" % ctx.label(role),
-                    "grant cloudwatch:DescribeAlarms on the rollback alarm ARNs to %s" % ctx.label(role), api="sagemaker CreateEndpoint DeploymentConfig")
+                    "grant cloudwatch:DescribeAlarms on the rollback alarm ARNs to %s" % ctx.label(role), api=api)
 
 
 # (resource type, property) -> (service principal prefix, what fails without it)
@@ -1321,7 +1363,35 @@ def capacity_bounds(ctx, obj, prefix, api):
 SCHEDULE_RX = re.compile(r"^(at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\((\S+ ){5}\S+\))$")
 
 
+def depends_on(ctx, lid, target, seen=None):
+    """Whether resource lid waits for target (DependsOn or a Ref/GetAtt, transitively)."""
+    seen = seen if seen is not None else set()
+    if lid in seen:
+        return False
+    seen.add(lid)
+    r = ctx.resources.get(lid) or {}
+    deps = r.get("DependsOn")
+    direct = set(deps if isinstance(deps, list) else [deps] if isinstance(deps, str) else []) | set(refs_in(r.get("Properties")))
+    return target in direct or any(depends_on(ctx, d, target, seen) for d in direct if d in ctx.resources)
+
+
+def rules_ic_target_order(ctx, lid, props):
+    """A scalable target naming an inference component of the template by its literal name waits for it."""
+    rid = literal(props.get("ResourceId"))
+    if not isinstance(rid, str) or not rid.startswith("inference-component/"):
+        return
+    name = rid[len("inference-component/"):]
+    for k, r in ctx.resources.items():
+        if r.get("Type") == "AWS::SageMaker::InferenceComponent" and literal((r.get("Properties") or {}).get("InferenceComponentName")) == name:
+            if not depends_on(ctx, lid, k):
+                ctx.finding("ResourceId", rid, "autoscaling-target-order",
+                            "a scalable target is registered after the resource it scales exists (RegisterScalableTarget validates the ResourceId)",
+                            "ResourceId names inference component %s by its literal name, so nothing makes CloudFormation create %s first: RegisterScalableTarget can run before the component exists and fail"
+                            % (name, k), "add DependsOn: %s to the scalable target" % k, api="application-autoscaling RegisterScalableTarget")
+
+
 def rules_scalable_target(ctx, lid, props):
+    rules_ic_target_order(ctx, lid, props)
     check_dimension(ctx, props, "", "application-autoscaling RegisterScalableTarget")
     rules_sagemaker_target(ctx, props)
     capacity_bounds(ctx, props, "", "application-autoscaling RegisterScalableTarget")
@@ -1806,6 +1876,399 @@ def rules_ecs_service(ctx, lid, props):
                     "both LaunchType and CapacityProviderStrategy are set", "remove one of them", api="ecs CreateService")
 
 
+# ---------------------------------------------------------------------------------------------
+# Issue 19 resources: inference components, managed instance scaling, ECS Managed Instances, SnapStart, streaming URLs
+
+def endpoint_config_of(ctx, endpoint_value):
+    """(config logical id, config properties) behind an EndpointName given as Fn::GetAtt/Ref of an endpoint in this template."""
+    e = ref_target(endpoint_value)
+    if not e or (ctx.resources.get(e) or {}).get("Type") != "AWS::SageMaker::Endpoint":
+        return None, {}
+    cfg = ref_target((ctx.resources[e].get("Properties") or {}).get("EndpointConfigName"))
+    if not cfg or (ctx.resources.get(cfg) or {}).get("Type") != "AWS::SageMaker::EndpointConfig":
+        return None, {}
+    return cfg, ctx.resources[cfg].get("Properties") or {}
+
+
+def check_batch_size(ctx, path, size, copies, api):
+    if not isinstance(size, dict):
+        return
+    t, v = size.get("Type"), num(size.get("Value"))
+    if v is None or not isinstance(t, str):
+        return
+    if t == "CAPACITY_PERCENT" and not 5 <= v <= 50:
+        ctx.finding(path + ".Value", size.get("Value"), "sagemaker-ic-batch-size",
+                    "a rolling step is 5% to 50% of the inference component's copy count (SageMaker API reference, InferenceComponentRollingUpdatePolicy)",
+                    "%s of Type CAPACITY_PERCENT is %s%%: UpdateInferenceComponent accepts 5 to 50" % (path, size.get("Value")),
+                    "use a Value between 5 and 50, or Type COPY_COUNT", api=api)
+    elif t == "COPY_COUNT" and copies is not None and copies >= 2 and v > max(1, copies // 2):
+        ctx.finding(path + ".Value", size.get("Value"), "sagemaker-ic-batch-size",
+                    "a rolling step is 5% to 50% of the inference component's copy count (SageMaker API reference, InferenceComponentRollingUpdatePolicy)",
+                    "%s is %s copies, more than half of the component's %s copies: the update is rejected or replaces most copies at once"
+                    % (path, size.get("Value"), copies),
+                    "use at most %d copies (50%% of %s)" % (max(1, copies // 2), copies), level="warning", api=api)
+
+
+def rules_inference_component(ctx, lid, props):
+    api = "sagemaker UpdateInferenceComponent DeploymentConfig"
+    dc = props.get("DeploymentConfig")
+    copies = num((props.get("RuntimeConfig") or {}).get("CopyCount")) if isinstance(props.get("RuntimeConfig"), dict) else None
+    cfg, cprops = endpoint_config_of(ctx, props.get("EndpointName"))
+    variants = cprops.get("ProductionVariants") if isinstance(cprops.get("ProductionVariants"), list) else []
+    vname = literal(props.get("VariantName"))
+    for i, v in enumerate(variants):
+        if not isinstance(v, dict) or (vname is not None and literal(v.get("VariantName")) not in (None, vname)):
+            continue
+        if "ServerlessConfig" in v:
+            ctx.finding("EndpointName", props.get("EndpointName"), "sagemaker-ic-variant",
+                        "inference components run on instance-based real-time variants (SageMaker guide: inference components)",
+                        "the component's endpoint config %s has a serverless variant %s" % (cfg, literal(v.get("VariantName"))),
+                        "host inference components on a variant with InstanceType", api="sagemaker CreateInferenceComponent")
+        if v.get("ModelName") is not None:
+            ctx.finding("EndpointName", props.get("EndpointName"), "sagemaker-ic-variant",
+                        "an endpoint that hosts inference components has variants without ModelName (the components name the models)",
+                        "variant %s of endpoint config %s names a model (ModelName), so the endpoint does not accept inference components"
+                        % (literal(v.get("VariantName")), cfg), "remove ModelName from the variant and set ExecutionRoleArn on the endpoint config",
+                        api="sagemaker CreateInferenceComponent")
+    if cfg and "ExecutionRoleArn" not in cprops and variants:
+        ctx.finding("EndpointName", props.get("EndpointName"), "sagemaker-ic-variant",
+                    "an endpoint config for inference components sets ExecutionRoleArn (SageMaker CreateEndpointConfig)",
+                    "endpoint config %s has no ExecutionRoleArn: its variants cannot host inference components" % cfg,
+                    "set ExecutionRoleArn on the endpoint config", api="sagemaker CreateEndpointConfig")
+    if not isinstance(dc, dict):
+        return
+    ru = dc.get("RollingUpdatePolicy")
+    if isinstance(ru, dict):
+        check_batch_size(ctx, "DeploymentConfig.RollingUpdatePolicy.MaximumBatchSize", ru.get("MaximumBatchSize"), copies, api)
+        check_batch_size(ctx, "DeploymentConfig.RollingUpdatePolicy.RollbackMaximumBatchSize", ru.get("RollbackMaximumBatchSize"), copies, api)
+    alarms = (dc.get("AutoRollbackConfiguration") or {}).get("Alarms") if isinstance(dc.get("AutoRollbackConfiguration"), dict) else None
+    if isinstance(alarms, list) and alarms:
+        if cfg:
+            check_rollback_permission(ctx, cprops, cfg, api=api)
+        else:
+            ctx.skip("DeploymentConfig.AutoRollbackConfiguration.Alarms", "endpoint outside this template; cloudwatch:DescribeAlarms of its execution role not checked")
+        for i, a in enumerate(alarms):
+            if isinstance(a, dict):
+                check_alarm_name(ctx, "DeploymentConfig.AutoRollbackConfiguration.Alarms[%d].AlarmName" % i, a.get("AlarmName"),
+                                 "sagemaker UpdateInferenceComponent AutoRollbackConfiguration")
+
+
+def rules_managed_instance_scaling(ctx, lid, props):
+    """ManagedInstanceScaling and RoutingConfig of endpoint-config variants."""
+    api = "sagemaker CreateEndpointConfig ProductionVariants"
+    variants = props.get("ProductionVariants")
+    ics = [k for k, r in ctx.resources.items() if r.get("Type") == "AWS::SageMaker::InferenceComponent"
+           and endpoint_config_of(ctx, (r.get("Properties") or {}).get("EndpointName"))[0] == lid]
+    for i, v in enumerate(variants if isinstance(variants, list) else []):
+        if not isinstance(v, dict):
+            continue
+        vp = "ProductionVariants[%d]" % i
+        mis = v.get("ManagedInstanceScaling")
+        if isinstance(mis, dict):
+            lo, hi = num(mis.get("MinInstanceCount")), num(mis.get("MaxInstanceCount"))
+            if lo is not None and hi is not None and lo > hi:
+                ctx.finding(vp + ".ManagedInstanceScaling.MinInstanceCount", mis.get("MinInstanceCount"), "sagemaker-managed-scaling",
+                            "MinInstanceCount does not exceed MaxInstanceCount (ProductionVariantManagedInstanceScaling)",
+                            "MinInstanceCount %s is above MaxInstanceCount %s" % (lo, hi), "lower MinInstanceCount or raise MaxInstanceCount", api=api)
+            init = num(v.get("InitialInstanceCount"))
+            if init is not None and hi is not None and init > hi:
+                ctx.finding(vp + ".InitialInstanceCount", v.get("InitialInstanceCount"), "sagemaker-managed-scaling",
+                            "InitialInstanceCount lies within the managed instance scaling range (ProductionVariantManagedInstanceScaling)",
+                            "InitialInstanceCount %s is above MaxInstanceCount %s: managed scaling removes the extra instances" % (init, hi),
+                            "set InitialInstanceCount at most MaxInstanceCount", level="warning", api=api)
+            if "ServerlessConfig" in v:
+                ctx.finding(vp + ".ManagedInstanceScaling", mis, "sagemaker-managed-scaling",
+                            "managed instance scaling applies to instance-based variants (ProductionVariantManagedInstanceScaling)",
+                            "%s is serverless: it has no instances to scale" % vp, "remove ManagedInstanceScaling from the serverless variant", api=api)
+            if lo == 0 and mis.get("Status") != "DISABLED":
+                if not ics and not any(isinstance(x, dict) and x.get("ModelName") is None for x in (variants or [])):
+                    ctx.finding(vp + ".ManagedInstanceScaling.MinInstanceCount", 0, "sagemaker-scale-to-zero",
+                                "an endpoint scales to zero instances only if it hosts inference components (SageMaker guide: Scale an endpoint to zero instances)",
+                                "%s allows 0 instances but its variant names a model and no inference component uses this endpoint config" % vp,
+                                "keep MinInstanceCount at 1 or more, or host the model as an inference component", api=api)
+        rc = v.get("RoutingConfig")
+        if isinstance(rc, dict) and "ServerlessConfig" in v:
+            ctx.finding(vp + ".RoutingConfig", rc, "sagemaker-routing-serverless",
+                        "RoutingConfig routes requests among a variant's instances (ProductionVariantRoutingConfig)",
+                        "%s is serverless: it has no instances to route among" % vp, "remove RoutingConfig from the serverless variant", api=api)
+
+
+INSTANCE_PROFILE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:instance-profile/")
+ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/")
+
+
+def rules_ecs_capacity_provider(ctx, lid, props):
+    api = "ecs CreateCapacityProvider"
+    asg, mip = props.get("AutoScalingGroupProvider"), props.get("ManagedInstancesProvider")
+    if (asg is None) == (mip is None):
+        ctx.finding("ManagedInstancesProvider" if mip is not None else "AutoScalingGroupProvider", mip if mip is not None else MISSING,
+                    "ecs-capacity-provider-kind", "a capacity provider has exactly one of autoScalingGroupProvider and managedInstancesProvider (ECS CreateCapacityProvider)",
+                    "the capacity provider has %s" % ("both" if asg is not None else "neither"),
+                    "keep one of AutoScalingGroupProvider and ManagedInstancesProvider", api=api)
+    if not isinstance(mip, dict):
+        return
+    mp = "ManagedInstancesProvider"
+    infra = mip.get("InfrastructureRoleArn")
+    t = ref_target(infra)
+    ttype = (ctx.resources.get(t) or {}).get("Type") if t else None
+    lit = literal(infra)
+    if ttype == "AWS::IAM::InstanceProfile" or (lit is not None and INSTANCE_PROFILE_ARN.match(lit)):
+        ctx.finding(mp + ".InfrastructureRoleArn", infra, "ecs-managed-instances-role",
+                    "infrastructureRoleArn is an IAM role ARN that ECS assumes (ECS Managed Instances infrastructure role)",
+                    "InfrastructureRoleArn is an instance profile, not a role", "give the ARN of the infrastructure role", api=api)
+    elif ttype == "AWS::IAM::Role":
+        services, has_token = trusted_services(ctx, t)
+        if not has_token and not any(sv.startswith("ecs.") for sv in services):
+            ctx.finding(mp + ".InfrastructureRoleArn", infra, "role-trust",
+                        "the infrastructure role trusts ecs.amazonaws.com (ECS Managed Instances infrastructure role)",
+                        "role %s does not trust ecs.amazonaws.com (it trusts %s): ECS cannot launch the managed instances"
+                        % (ctx.label(t), ", ".join(sorted(set(services))) or "no service"),
+                        "add ecs.amazonaws.com to the AssumeRolePolicyDocument of %s" % ctx.label(t), api="iam trust policy")
+    tpl = mip.get("InstanceLaunchTemplate")
+    if not isinstance(tpl, dict):
+        return
+    tp = mp + ".InstanceLaunchTemplate"
+    prof = tpl.get("Ec2InstanceProfileArn")
+    t = ref_target(prof)
+    ttype = (ctx.resources.get(t) or {}).get("Type") if t else None
+    lit = literal(prof)
+    if ttype == "AWS::IAM::Role" or (lit is not None and ROLE_ARN.match(lit)):
+        ctx.finding(tp + ".Ec2InstanceProfileArn", prof, "ecs-managed-instances-profile",
+                    "ec2InstanceProfileArn is an instance profile ARN (ECS Managed Instances instance profile)",
+                    "Ec2InstanceProfileArn is a role ARN, not an instance profile: ECS cannot launch instances with it",
+                    "create an AWS::IAM::InstanceProfile for the role and give its Arn", api=api)
+    elif ttype == "AWS::IAM::InstanceProfile":
+        for r in ((ctx.resources[t].get("Properties") or {}).get("Roles") or []):
+            role = ref_target(r)
+            if role and (ctx.resources.get(role) or {}).get("Type") == "AWS::IAM::Role":
+                services, has_token = trusted_services(ctx, role)
+                if not has_token and not any(sv.startswith("ec2.") for sv in services):
+                    ctx.finding(tp + ".Ec2InstanceProfileArn", prof, "role-trust",
+                                "the instance profile's role trusts ec2.amazonaws.com (ECS Managed Instances instance profile)",
+                                "role %s of instance profile %s does not trust ec2.amazonaws.com: the instances get no credentials and never register"
+                                % (ctx.label(role), t), "add ec2.amazonaws.com to the AssumeRolePolicyDocument of %s" % ctx.label(role), api="iam trust policy")
+    req = tpl.get("InstanceRequirements")
+    if isinstance(req, dict):
+        rp = tp + ".InstanceRequirements"
+        for k, rng in req.items():
+            if isinstance(rng, dict) and ci(rng, "Min") is not None and ci(rng, "Max") is not None:
+                lo, hi = num(ci(rng, "Min")), num(ci(rng, "Max"))
+                if lo is not None and hi is not None and lo > hi:
+                    ctx.finding("%s.%s" % (rp, k), rng, "ecs-instance-requirements",
+                                "a range's Min does not exceed its Max (EC2 InstanceRequirements)", "%s.%s has Min %s above Max %s" % (rp, k, lo, hi),
+                                "lower Min or raise Max", api=api)
+        if req.get("AllowedInstanceTypes") and req.get("ExcludedInstanceTypes"):
+            ctx.finding(rp + ".ExcludedInstanceTypes", req.get("ExcludedInstanceTypes"), "ecs-instance-requirements",
+                        "AllowedInstanceTypes and ExcludedInstanceTypes are exclusive (EC2 InstanceRequirements)",
+                        "both AllowedInstanceTypes and ExcludedInstanceTypes are set", "keep one of them", api=api)
+
+
+def capacity_provider_kind(ctx, v):
+    """'managed-instances', 'asg', 'fargate' or None for a capacityProvider value."""
+    t = ref_target(v)
+    if t and (ctx.resources.get(t) or {}).get("Type") == "AWS::ECS::CapacityProvider":
+        p = ctx.resources[t].get("Properties") or {}
+        return "managed-instances" if "ManagedInstancesProvider" in p else "asg" if "AutoScalingGroupProvider" in p else None
+    lit = literal(v)
+    if lit in ("FARGATE", "FARGATE_SPOT"):
+        return "fargate"
+    return None
+
+
+def rules_ecs_capacity_strategy(ctx, lid, props):
+    api = "ecs CreateService capacityProviderStrategy"
+    strat = props.get("CapacityProviderStrategy")
+    if not isinstance(strat, list) or not strat:
+        return
+    items = [s for s in strat if isinstance(s, dict)]
+    with_base = [i for i, s in enumerate(strat) if isinstance(s, dict) and (num(s.get("Base")) or 0) > 0]
+    if len(with_base) > 1:
+        ctx.finding("CapacityProviderStrategy[%d].Base" % with_base[1], strat[with_base[1]].get("Base"), "ecs-capacity-strategy",
+                    "only one capacity provider of a strategy has a base (ECS CapacityProviderStrategyItem)",
+                    "%d providers of the strategy set Base" % len(with_base), "set Base on one provider only", api=api)
+    weights = [num(s.get("Weight")) for s in items]
+    if len(items) > 1 and all(w is not None and w == 0 for w in weights):
+        ctx.finding("CapacityProviderStrategy", strat, "ecs-capacity-strategy",
+                    "with several capacity providers, at least one has a weight above 0 (ECS CapacityProviderStrategyItem)",
+                    "every provider of the strategy has Weight 0", "give at least one provider a Weight of 1 or more", api=api)
+    kinds = set(capacity_provider_kind(ctx, s.get("CapacityProvider")) for s in items)
+    if len(kinds - {None}) > 1:
+        ctx.finding("CapacityProviderStrategy", strat, "ecs-capacity-strategy",
+                    "a strategy holds one kind of capacity provider: Auto Scaling group, Fargate or Managed Instances, never two (ECS guide: capacity providers)",
+                    "the strategy mixes %s providers" % " and ".join(sorted({"asg": "Auto Scaling group", "fargate": "Fargate",
+                                                                              "managed-instances": "Managed Instances"}[k] for k in kinds - {None})),
+                    "use providers of one kind in the strategy", api=api)
+    td = ref_target(props.get("TaskDefinition"))
+    tdp = (ctx.resources.get(td) or {}).get("Properties") or {} if td and (ctx.resources.get(td) or {}).get("Type") == "AWS::ECS::TaskDefinition" else None
+    comp = tdp.get("RequiresCompatibilities") if tdp is not None else None
+    if isinstance(comp, list) and not any(is_token(c) for c in comp):
+        need = {"managed-instances": "MANAGED_INSTANCES", "fargate": "FARGATE", "asg": "EC2"}
+        for k in sorted(kinds - {None}):
+            if need[k] not in comp:
+                ctx.finding("CapacityProviderStrategy", strat, "ecs-task-compatibility",
+                            "the task definition's requiresCompatibilities includes the launch type of the service's capacity (ECS CreateService)",
+                            "the strategy uses %s capacity but task definition %s requires %s: CreateService rejects the task definition"
+                            % (need[k], td, ", ".join(comp) or "nothing"),
+                            "add %s to RequiresCompatibilities of %s" % (need[k], td), api=api)
+
+
+def rules_ecs_task_managed(ctx, lid, props):
+    comp = props.get("RequiresCompatibilities")
+    if not (isinstance(comp, list) and "MANAGED_INSTANCES" in comp):
+        return
+    nm = props.get("NetworkMode")
+    if nm is None:
+        ctx.finding("NetworkMode", MISSING, "ecs-managed-instances-network",
+                    "a task definition for ECS Managed Instances names its network mode: awsvpc or host (ECS guide: task networking for Managed Instances)",
+                    "RequiresCompatibilities has MANAGED_INSTANCES but NetworkMode is not set: its tasks cannot run on Managed Instances",
+                    "set NetworkMode awsvpc (or host)", api="ecs RegisterTaskDefinition")
+    elif isinstance(nm, str) and nm not in ("awsvpc", "host", "none"):
+        ctx.finding("NetworkMode", nm, "ecs-managed-instances-network",
+                    "ECS Managed Instances run tasks in awsvpc, host or none network mode (ECS ManagedInstancesNetworkConfiguration)",
+                    "NetworkMode %s on a MANAGED_INSTANCES task definition" % nm, "use awsvpc", api="ecs RegisterTaskDefinition")
+
+
+SNAPSTART_RUNTIMES = re.compile(r"^(java(1[1-9]|[2-9][0-9])|python3\.(1[2-9]|[2-9][0-9])|dotnet([89]|[1-9][0-9]))$")
+
+
+def rules_snapstart(ctx, lid, props):
+    ss = props.get("SnapStart")
+    if not isinstance(ss, dict) or ss.get("ApplyOn") != "PublishedVersions":
+        return
+    api = "lambda CreateFunction SnapStart"
+    rule = "SnapStart supports Java 11+, Python 3.12+ and .NET 8+ managed runtimes (zip packages), no EFS and at most 512 MB of ephemeral storage (Lambda guide: SnapStart)"
+    rt = props.get("Runtime")
+    if props.get("PackageType") == "Image":
+        ctx.finding("SnapStart", ss, "lambda-snapstart", rule, "SnapStart on a container image function", "use a zip package, or provisioned concurrency", api=api)
+    elif isinstance(rt, str) and not SNAPSTART_RUNTIMES.match(rt):
+        ctx.finding("SnapStart.ApplyOn", "PublishedVersions", "lambda-snapstart", rule,
+                    "runtime %s does not support SnapStart: CreateFunction rejects it" % rt, "use a Java 11+, Python 3.12+ or .NET 8+ runtime, or provisioned concurrency", api=api)
+    if props.get("FileSystemConfigs"):
+        ctx.finding("FileSystemConfigs", props.get("FileSystemConfigs"), "lambda-snapstart", rule, "SnapStart with an EFS file system", "remove the file system or SnapStart", api=api)
+    size = num((props.get("EphemeralStorage") or {}).get("Size")) if isinstance(props.get("EphemeralStorage"), dict) else None
+    if size is not None and size > 512:
+        ctx.finding("EphemeralStorage.Size", size, "lambda-snapstart", rule, "SnapStart with %s MB of ephemeral storage" % size, "use at most 512 MB", api=api)
+
+
+def rules_snapstart_cross(ctx):
+    """Provisioned concurrency on a version or alias of a SnapStart function."""
+    snap = set(k for k, r in ctx.resources.items() if r.get("Type") == "AWS::Lambda::Function"
+               and ((r.get("Properties") or {}).get("SnapStart") or {}).get("ApplyOn") == "PublishedVersions")
+    if not snap:
+        return
+    for k, r in ctx.resources.items():
+        if r.get("Type") not in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+            continue
+        p = r.get("Properties") or {}
+        fn = function_of(ctx, p.get("FunctionName"))
+        if fn in snap and isinstance(p.get("ProvisionedConcurrencyConfig"), dict):
+            ctx.cur = (k, r.get("Type"))
+            ctx.finding("ProvisionedConcurrencyConfig", p["ProvisionedConcurrencyConfig"], "lambda-snapstart-provisioned",
+                        "SnapStart and provisioned concurrency are exclusive on a function (Lambda guide: SnapStart)",
+                        "%s sets provisioned concurrency on function %s, which has SnapStart: PutProvisionedConcurrencyConfig fails" % (k, fn),
+                        "choose one warm mode: remove ProvisionedConcurrencyConfig or SnapStart", api="lambda PutProvisionedConcurrencyConfig")
+    for k, r in ctx.resources.items():
+        p = r.get("Properties") or {}
+        if r.get("Type") == "AWS::ApplicationAutoScaling::ScalableTarget" and p.get("ScalableDimension") == "lambda:function:ProvisionedConcurrency":
+            fns = set(function_of(ctx, (ctx.resources.get(x) or {}).get("Properties", {}).get("FunctionName")) for x in refs_in(p.get("ResourceId"))) | set(refs_in(p.get("ResourceId")))
+            hit = sorted(fns & snap)
+            if hit:
+                ctx.cur = (k, r.get("Type"))
+                ctx.finding("ScalableDimension", p.get("ScalableDimension"), "lambda-snapstart-provisioned",
+                            "SnapStart and provisioned concurrency are exclusive on a function (Lambda guide: SnapStart)",
+                            "scalable target %s scales provisioned concurrency of SnapStart function %s" % (k, hit[0]),
+                            "choose one warm mode", api="application-autoscaling RegisterScalableTarget")
+
+
+STREAMING_LAYER = re.compile(r"LambdaAdapterLayer|lambda-adapter", re.I)
+
+
+def rules_url_streaming(ctx, lid, props):
+    if props.get("InvokeMode") != "RESPONSE_STREAM":
+        return
+    fn = function_of(ctx, props.get("TargetFunctionArn"))
+    fp = (ctx.resources.get(fn) or {}).get("Properties") or {} if fn else {}
+    rt = fp.get("Runtime")
+    if not isinstance(rt, str) or rt.startswith(("nodejs", "provided")):
+        return
+    layers = fp.get("Layers") if isinstance(fp.get("Layers"), list) else []
+    if any(STREAMING_LAYER.search(json.dumps(l)) for l in layers):
+        return
+    ctx.finding("InvokeMode", "RESPONSE_STREAM", "lambda-streaming-runtime",
+                "Lambda streams responses natively on Node.js managed runtimes; other languages need a custom runtime or the Lambda Web Adapter (Lambda guide: response streaming)",
+                "the URL streams but function %s runs %s without the Lambda Web Adapter: the client gets the whole response at the end, no token streaming" % (fn, rt),
+                "use a nodejs runtime with awslambda.streamifyResponse, or add the Lambda Web Adapter layer", level="warning",
+                api="lambda CreateFunctionUrlConfig InvokeMode")
+
+
+def queue_policies_of(ctx, queue):
+    """Statements of the AWS::SQS::QueuePolicy resources of the template that apply to the queue (logical id)."""
+    out = []
+    for k, r in ctx.resources.items():
+        if r.get("Type") != "AWS::SQS::QueuePolicy":
+            continue
+        p = r.get("Properties") or {}
+        if queue in refs_in(p.get("Queues")):
+            out.extend(statements_of(p.get("PolicyDocument")))
+    return out
+
+
+def rules_events_rule(ctx, lid, props):
+    api = "events PutRule"
+    if props.get("EventPattern") is None and props.get("ScheduleExpression") is None:
+        ctx.finding("EventPattern", MISSING, "events-rule-trigger", "a rule has an EventPattern or a ScheduleExpression (EventBridge PutRule)",
+                    "the rule has neither EventPattern nor ScheduleExpression", "give the event pattern the rule matches", api=api)
+    targets = props.get("Targets")
+    for i, t in enumerate(targets if isinstance(targets, list) else []):
+        if not isinstance(t, dict):
+            continue
+        q = ref_target(t.get("Arn"))
+        if not q or (ctx.resources.get(q) or {}).get("Type") != "AWS::SQS::Queue":
+            continue
+        qp = ctx.resources[q].get("Properties") or {}
+        tp = "Targets[%d]" % i
+        if qp.get("FifoQueue") in (True, "true") and not (isinstance(t.get("SqsParameters"), dict) and t["SqsParameters"].get("MessageGroupId")):
+            ctx.finding(tp + ".SqsParameters.MessageGroupId", MISSING, "events-sqs-target",
+                        "a FIFO queue target names a MessageGroupId (EventBridge SqsParameters)",
+                        "%s delivers to FIFO queue %s without SqsParameters.MessageGroupId: PutTargets rejects it" % (tp, q),
+                        "set SqsParameters.MessageGroupId", api="events PutTargets")
+        statements = queue_policies_of(ctx, q)
+        def grants(st):
+            if st.get("Effect") != "Allow":
+                return False
+            pr = st.get("Principal")
+            svc = pr.get("Service") if isinstance(pr, dict) else None
+            svcs = svc if isinstance(svc, list) else [svc]
+            if not any(isinstance(x, str) and x.startswith("events.") for x in svcs) and pr != "*" and not (isinstance(pr, dict) and pr.get("AWS") == "*"):
+                return False
+            acts = st.get("Action")
+            acts = acts if isinstance(acts, list) else [acts]
+            if not any(isinstance(a, str) and a.lower() in ("sqs:sendmessage", "sqs:*", "*") for a in acts):
+                return False
+            cond = st.get("Condition") or {}
+            src = None
+            for op in ("ArnEquals", "ArnLike", "StringEquals", "StringLike"):
+                c = cond.get(op) if isinstance(cond, dict) else None
+                if isinstance(c, dict):
+                    src = c.get("aws:SourceArn", src)
+            if src is None:
+                return True
+            # Scoped to a source: this rule, or a value this check cannot resolve (a literal ARN, another token).
+            return any(ref_target(x) in (lid, None) for x in (src if isinstance(src, list) else [src]))
+        if not any(grants(st) for st in statements):
+            ctx.finding(tp + ".Arn", t.get("Arn"), "events-sqs-target",
+                        "the target queue's policy lets events.amazonaws.com send messages from this rule (EventBridge: permissions for Amazon SQS targets)",
+                        "no AWS::SQS::QueuePolicy of queue %s allows events.amazonaws.com sqs:SendMessage for this rule: EventBridge drops every event it matches" % q,
+                        "add a queue policy statement: Allow events.amazonaws.com sqs:SendMessage on the queue, with aws:SourceArn = this rule's Arn",
+                        api="sqs queue policy")
+        kms = qp.get("KmsMasterKeyId")
+        if kms is not None and literal(kms) != "alias/aws/sqs":
+            ctx.finding(tp + ".Arn", t.get("Arn"), "events-sqs-target",
+                        "EventBridge can only deliver to an SQS queue encrypted with a customer managed key whose policy lets events.amazonaws.com use it (EventBridge: Amazon SQS targets)",
+                        "queue %s is encrypted with KMS key %s: unless that key's policy allows events.amazonaws.com kms:GenerateDataKey and kms:Decrypt, deliveries fail" % (q, short(kms, 60)),
+                        "use SqsManagedSseEnabled, or grant events.amazonaws.com the key", level="warning", api="sqs queue encryption")
+
+
 def rules_sqs(ctx, lid, props):
     api = "sqs CreateQueue Attributes"
     for k, (lo, hi) in SQS_ATTRS.items():
@@ -2183,7 +2646,7 @@ def validate(tpl):
                             "ApiContract failed on this resource: %s: %s" % (type(e).__name__, e), "report this as a bug in ApiContract", level="error")
         ctx.reports.append({"template": ctx.name, "logicalId": lid, "resourceType": rtype, "constructPath": ctx.cpath(lid),
                             "operations": ctx.ops, "checkedFields": ctx.checked, "skippedFields": ctx.cur_skipped})
-    for cross in (rules_lambda_cross, rules_alias_autoscaled, rules_role_trust, rules_iot_role_alias_refs, rules_role_inline_size):
+    for cross in (rules_lambda_cross, rules_alias_autoscaled, rules_role_trust, rules_iot_role_alias_refs, rules_role_inline_size, rules_snapstart_cross):
         try:
             cross(ctx)
         except Exception as e:  # noqa: BLE001 - a bug here must not hide the other findings

@@ -371,6 +371,28 @@ def c_iot_policy(p, r):
     n = len((doc if isinstance(doc, dict) else json.loads(doc)).get('Statement', []))
     return got['policyArn'], got['policyName'], {'Arn': got['policyArn']}, ['GetPolicy'], 'GetPolicy: %s, %d statement(s)' % (got['policyName'], n), []
 
+def h_capacity_provider(p, r):
+    # Only Auto Scaling group providers: moto models nothing else (not_possible explains the managed-instances case).
+    ecs = client('ecs')
+    name = p.get('Name') or r['plannedName']
+    params = {'name': name, 'autoScalingGroupProvider': camel(p['AutoScalingGroupProvider'])}
+    if p.get('Tags'):
+        params['tags'] = camel(p['Tags'])
+    ecs.create_capacity_provider(**params)
+    got = ecs.describe_capacity_providers(capacityProviders=[name])['capacityProviders'][0]
+    asg = got.get('autoScalingGroupProvider') or {}
+    return name, name, {'Arn': got['capacityProviderArn']}, ['CreateCapacityProvider'], 'DescribeCapacityProviders: %s %s (Auto Scaling group %s, managed scaling %s)' % (
+        got['name'], got.get('status'), asg.get('autoScalingGroupArn'), (asg.get('managedScaling') or {}).get('status')), []
+
+def h_capacity_associations(p, r):
+    ecs = client('ecs')
+    params = {'cluster': p['Cluster'], 'capacityProviders': p.get('CapacityProviders') or [],
+              'defaultCapacityProviderStrategy': camel(p.get('DefaultCapacityProviderStrategy') or [])}
+    ecs.put_cluster_capacity_providers(**params)
+    got = ecs.describe_clusters(clusters=[p['Cluster']])['clusters'][0]
+    return p['Cluster'], p['Cluster'], {}, ['PutClusterCapacityProviders'], 'DescribeClusters: %s with capacity providers %s' % (
+        got['clusterName'], ', '.join(got.get('capacityProviders') or []) or 'none'), []
+
 CONFIRM = {'AWS::Lambda::Version': c_lambda_version, 'AWS::IoT::RoleAlias': c_role_alias, 'AWS::IoT::Policy': c_iot_policy}
 
 HANDLERS = {
@@ -388,6 +410,8 @@ HANDLERS = {
     'AWS::Logs::MetricFilter': h_metric_filter,
     'AWS::S3::BucketPolicy': h_bucket_policy,
     'AWS::SQS::QueuePolicy': h_queue_policy,
+    'AWS::ECS::CapacityProvider': h_capacity_provider,
+    'AWS::ECS::ClusterCapacityProviderAssociations': h_capacity_associations,
 }
 # What moto lacks, per type without a handler (checked against moto's own backend list below).
 SERVICE_OF = {'ApplicationSignals': 'application-signals', 'GreengrassV2': 'greengrassv2', 'CodeDeploy': 'codedeploy',
@@ -396,6 +420,34 @@ LACKING_OPERATION = {'AWS::CodeDeploy::DeploymentConfig': 'CreateDeploymentConfi
                      # moto creates a template but cannot read it back (no Get/ListExperimentTemplates).
                      'AWS::FIS::ExperimentTemplate': 'GetExperimentTemplate',
                      'AWS::CloudWatch::CompositeAlarm': 'PutCompositeAlarm'}
+
+def moto_implements(module, cls, method):
+    try:
+        import importlib
+        return hasattr(getattr(importlib.import_module(module), cls), method)
+    except Exception:
+        return False
+
+# Types moto implements only part of: why a resource of the type cannot be created, from its properties (None: it can).
+def partly_supported(t, props):
+    if t == 'AWS::ECS::CapacityProvider' and 'ManagedInstancesProvider' in props:
+        return ("moto lacks the API: moto's CreateCapacityProvider models Auto Scaling group providers only, not managedInstancesProvider "
+                "(ECS Managed Instances), so LocalDeploy has no API mapping for AWS::ECS::CapacityProvider with a managed instances provider: "
+                "it is not created locally and a service whose strategy names it has no capacity there")
+    dim = props.get('ScalableDimension')
+    if t == 'AWS::ApplicationAutoScaling::ScalableTarget' and isinstance(dim, str):
+        try:
+            from moto.applicationautoscaling.models import ScalableDimensionValueSet
+            known = set(d.value for d in ScalableDimensionValueSet)
+        except Exception:
+            known = set()
+        if known and dim not in known:
+            return ("moto lacks the API: moto's RegisterScalableTarget does not know the scalable dimension %s, so the target "
+                    "(and its scaling policies) is not created locally" % dim)
+    if t == 'AWS::SageMaker::InferenceComponent' and not moto_implements('moto.sagemaker.responses', 'SageMakerResponse', 'create_inference_component'):
+        return ('moto lacks the API: CreateInferenceComponent is not implemented by moto, so the component (its model copies, compute '
+                'reservation and DeploymentConfig) is not created locally; the endpoint is created without it')
+    return None
 
 def not_possible(t):
     svc = t.split('::')[1] if t.count('::') == 2 else t
@@ -443,6 +495,10 @@ while pending:
             continue
         if r.get('condition'):
             outcomes.append(dict(base, created=False, reason="it has Condition '%s', which LocalDeploy does not evaluate" % r['condition']))
+            continue
+        partial = partly_supported(t, r.get('properties') or {})
+        if partial is not None:
+            outcomes.append(dict(base, created=False, reason=partial))
             continue
         if h is None:
             outcomes.append(dict(base, created=False, reason=not_possible(t)))

@@ -122,6 +122,7 @@ export function adaptTemplate(input: { [key: string]: any }, ctx: AdaptContext):
     nameSsmParameter(s, id, res);
     replacePlaceholderZones(s, id, res);
     swapUnknownInstanceTypes(s, id, res);
+    nameModelOfComponentVariants(s, id, res);
   }
   // 2. Lambda-backed custom resources, and Lambda permissions on functions moto skips.
   removeCustomResources(s);
@@ -189,6 +190,53 @@ function replacePlaceholderZones(s: AdaptState, id: string, res: any): void {
       change: `availability zones ${dummyAzs.join(', ')}`,
       reason: 'the stack has a concrete region but no availability-zone lookup in its context (cdk.context.json), so the CDK synthesized its '
         + "placeholder zones; moto accepts the region's real zone names only (a real cdk deploy looks the zones up)",
+    });
+  }
+}
+
+/** The logical id a `Ref` / `Fn::GetAtt` points at. */
+function refTarget(v: any): string | undefined {
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    if (typeof v.Ref === 'string') { return v.Ref; }
+    const g = v['Fn::GetAtt'];
+    if (Array.isArray(g) && typeof g[0] === 'string') { return g[0]; }
+    if (typeof g === 'string') { return g.split('.')[0]; }
+  }
+  return undefined;
+}
+
+/**
+ * An endpoint config for inference components has variants without `ModelName` (the components name
+ * the models), and moto's SageMaker crashes on it (`KeyError: 'ModelName'`, in its CloudFormation handler
+ * and in CreateEndpointConfig alike). The emulator's copy names, on each such variant, the model of the
+ * first inference component of the template hosted on it, so the endpoint config and the endpoint exist
+ * locally. The component itself is not created (moto lacks CreateInferenceComponent) and LocalDeploy says so.
+ */
+function nameModelOfComponentVariants(s: AdaptState, id: string, res: any): void {
+  const variants = res?.Properties?.ProductionVariants;
+  if (res?.Type !== 'AWS::SageMaker::EndpointConfig' || !Array.isArray(variants)) {
+    return;
+  }
+  const endpoints = Object.keys(s.resources).filter((e) => s.typeOf(e) === 'AWS::SageMaker::Endpoint' && refTarget(s.resources[e].Properties?.EndpointConfigName) === id);
+  const components = Object.keys(s.resources).filter((c) => s.typeOf(c) === 'AWS::SageMaker::InferenceComponent'
+    && endpoints.includes(refTarget(s.resources[c].Properties?.EndpointName) ?? ''));
+  for (const v of variants) {
+    if (!v || typeof v !== 'object' || v.ModelName !== undefined || v.ServerlessConfig !== undefined) {
+      continue;
+    }
+    const component = components.find((c) => {
+      const p = s.resources[c].Properties ?? {};
+      return (p.VariantName === undefined || p.VariantName === v.VariantName) && p.Specification?.ModelName !== undefined;
+    });
+    if (!component) {
+      continue;
+    }
+    v.ModelName = JSON.parse(JSON.stringify(s.resources[component].Properties.Specification.ModelName));
+    s.adaptations.push({
+      logicalId: id, resourceType: res.Type,
+      change: `variant ${typeof v.VariantName === 'string' ? v.VariantName : '?'} names the model of inference component ${component}`,
+      reason: "moto's SageMaker crashes on an endpoint config whose variants name no model (KeyError: 'ModelName'), which is how an endpoint "
+        + 'for inference components is configured; real AWS hosts the model through the component, which moto does not create',
     });
   }
 }
