@@ -147,11 +147,12 @@ describe('default GPU capacity: ECS Managed Instances', () => {
     expect(CfnLint.format(lint.warnings)).toBe('');
   });
 
-  test('the task definition and service are valid ECS API requests (ApiContract); the capacity provider is not among its covered types', () => {
+  test('the task definition, service and managed-instances capacity provider are valid ECS API requests (ApiContract)', () => {
     if (!ApiContract.isInstalled()) { throw new Error('python3 with botocore is required'); }
     const result = ApiContract.validate(stack);
     expect(ApiContract.format(result.errors)).toBe('');
-    expect(ApiContract.coveredResourceTypes()).not.toContain('AWS::ECS::CapacityProvider');
+    expect(ApiContract.coveredResourceTypes()).toContain('AWS::ECS::CapacityProvider');
+    expect(result.resources.some(r => r.resourceType === 'AWS::ECS::CapacityProvider')).toBe(true);
   });
 
   test('moto cannot create it: a local deploy skips AWS::ECS::CapacityProvider (README "Local deploy")', () => {
