@@ -1,7 +1,11 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { AutoscalingPolicy, LaneKind, ScalingTrigger } from '../core';
+import { DynamicBatching } from '../core/dynamic-batching';
+import { ScaleOutLeadTime } from '../core/lead-time';
 import { invalid } from '../core/private/errors';
+import { ServiceLevelObjective } from '../core/service-level-objective';
 import { CostMath } from './cost-math';
+import { planBatching } from './private/batching';
 import { WorkloadKind } from './questionnaire';
 
 /**
@@ -107,6 +111,42 @@ export interface CapacityPlannerProps {
    *   BATCH_WORKERS 3 minutes, SERVERLESS 2 minutes
    */
   readonly scaleOutLag?: Duration;
+
+  /**
+   * The lane's stated lead time (`lane.scaleOutLeadTime`): its total is the scale-out lag surges are
+   * judged against, so the plan and the lane's contract agree. Give this or `scaleOutLag`, not both.
+   *
+   * @default - `scaleOutLag`, else the typical figures listed there
+   */
+  readonly scaleOutLeadTime?: ScaleOutLeadTime;
+
+  /**
+   * The dynamic batching the lane renders (the same object you pass as the lane's `dynamicBatching`).
+   * `perInstanceRequestsPerSecond` is then the UNBATCHED figure: its stated `throughputGainPercent`
+   * raises it to `perInstance × (1 + gain/100)` for instance counts, cost per 1,000, the trigger and the
+   * staging loads; no gain is assumed when it is not stated. Its `maxQueueDelay` is added to each
+   * request's latency for the SLO budget check (see `latencyAtSlo` and `slo`).
+   *
+   * @default - no batching: no gain, no added delay
+   */
+  readonly dynamicBatching?: DynamicBatching;
+
+  /**
+   * Latency at the SLO percentile of one instance loaded at `perInstanceRequestsPerSecond` (from the
+   * same load test), without batching's queue delay. With `slo` it checks the budget: the plan is
+   * rejected when `latencyAtSlo + dynamicBatching.maxQueueDelay` exceeds the SLO's latency threshold.
+   *
+   * @default - not known: the budget is not checked (the notes say what to check)
+   */
+  readonly latencyAtSlo?: Duration;
+
+  /**
+   * The lane's service level objective; its `latencyThreshold` is the budget batching's queue delay
+   * must fit in.
+   *
+   * @default - not known: the budget is not checked (the notes say what to check)
+   */
+  readonly slo?: ServiceLevelObjective;
 }
 
 /**
@@ -149,8 +189,21 @@ export interface CapacityPlan {
   readonly lane: LaneKind;
   /** Interactive or batch. */
   readonly workload: WorkloadKind;
-  /** One instance's capacity at the SLO, requests/s. */
+  /** One instance's capacity at the SLO as measured (unbatched when `dynamicBatching` is given), requests/s. */
   readonly perInstanceRequestsPerSecond: number;
+  /** Throughput gain from dynamic batching applied to the plan, percent (0 when not stated). */
+  readonly batchingThroughputGainPercent: number;
+  /**
+   * Requests/s one instance serves at the SLO in the plan: `perInstanceRequestsPerSecond × (1 + gain/100)`.
+   * Instance counts, costs, the trigger and the staging loads use it.
+   */
+  readonly servedRequestsPerInstance: number;
+  /**
+   * Longest a request waits for a batch to fill (added to latency), milliseconds.
+   *
+   * @default - 0 without batching; undefined when the delay is a token
+   */
+  readonly batchingQueueDelayMs?: number;
   /** Price of one instance per hour. */
   readonly pricePerInstanceHour: number;
   /** Requests/s each instance is driven to before scaling out: capacity × (1 - buffer). */
@@ -191,6 +244,8 @@ export interface CapacityPlan {
   readonly surgeHandling: SurgeHandling;
   /** The scale-out lag the surge was judged against. */
   readonly scaleOutLag: Duration;
+  /** Where the scale-out lag comes from: `scaleOutLag` (props), `scaleOutLeadTime` (the lane's statement) or `typical`. */
+  readonly scaleOutLagSource: string;
   /**
    * The warm buffer that would let the baseline fleet serve the surge with no scaling at all,
    * percent: `(1 - baseline/surge) × 100`. Above 90 no buffer can do it.
@@ -235,8 +290,16 @@ export class CapacityPlanner {
     const lane = props.lane ?? (batch ? LaneKind.BATCH_WORKERS : LaneKind.MANAGED_ENDPOINT);
     checkLane(workload, lane);
 
-    const perInstance = props.perInstanceRequestsPerSecond;
-    positive('perInstanceRequestsPerSecond', perInstance, 'Pass the requests/s one instance serves at your SLO (measure it with a load test).');
+    const measured = props.perInstanceRequestsPerSecond;
+    positive('perInstanceRequestsPerSecond', measured, 'Pass the requests/s one instance serves at your SLO (measure it with a load test).');
+    if (props.dynamicBatching !== undefined && lane === LaneKind.SERVERLESS) {
+      // The same answer the lane gives (WarmServerlessFunction rejects dynamicBatching).
+      throw invalid(WHERE, 'dynamicBatching', props.dynamicBatching.toString(), 'cannot be rendered by serverless: Lambda hands one event to each invocation',
+        'Remove dynamicBatching from this plan, or plan a lane that batches (gpu-cluster, managed-endpoint, batch-workers).');
+    }
+    const batching = planBatching(WHERE, measured, batch, props.dynamicBatching, props.latencyAtSlo, props.slo);
+    // Everything below sizes on what one instance serves with batching's stated gain.
+    const perInstance = batching.servedPerInstance;
     atLeast('pricePerInstanceHour', props.pricePerInstanceHour, 0, 'Pass the hourly price of one instance, 0 or more.');
     const t = props.traffic;
     if (!t) {
@@ -268,8 +331,16 @@ export class CapacityPlanner {
     if (props.maxTimeInQueue !== undefined && !batch) {
       throw invalid(WHERE, 'maxTimeInQueue', props.maxTimeInQueue, 'is only used by batch plans', 'Drop maxTimeInQueue, or set workload: WorkloadKind.BATCH.');
     }
-    const lag = props.scaleOutLag ?? DEFAULT_SCALE_OUT_LAG[lane];
-    const lagSeconds = seconds('scaleOutLag', lag);
+    const lead = props.scaleOutLeadTime;
+    if (lead !== undefined && props.scaleOutLag !== undefined) {
+      throw invalid(WHERE, 'scaleOutLeadTime', lead.describe(), 'is given together with scaleOutLag', "Give one: the lane's scaleOutLeadTime (its stated steps), or scaleOutLag (your own figure).");
+    }
+    if (lead !== undefined && !lead.isStated) {
+      throw invalid(WHERE, 'scaleOutLeadTime', 'not stated', 'is not stated by the lane (no steps)', 'Pass scaleOutLag with a measured figure, or drop scaleOutLeadTime to use the typical figure.');
+    }
+    const lagSource = lead ? 'scaleOutLeadTime' : props.scaleOutLag ? 'scaleOutLag' : 'typical';
+    const lag = lead ? lead.total : props.scaleOutLag ?? DEFAULT_SCALE_OUT_LAG[lane];
+    const lagSeconds = seconds(lead ? 'scaleOutLeadTime' : 'scaleOutLag', lag);
 
     // Sizing: each instance is driven to its capacity minus the warm buffer.
     const target = perInstance * (1 - buffer / 100);
@@ -291,17 +362,17 @@ export class CapacityPlanner {
       const waitSeconds = seconds('maxTimeInQueue', props.maxTimeInQueue ?? Duration.minutes(5));
       const backlog = Math.floor(perInstance * waitSeconds + 1e-9);
       if (backlog < 1) {
-        throw invalid(WHERE, 'maxTimeInQueue', props.maxTimeInQueue ?? Duration.minutes(5), `is shorter than one job takes (${round(1 / perInstance, 2)} s at ${perInstance} jobs/s per worker)`, 'Allow a longer wait, or measure a faster worker.');
+        throw invalid(WHERE, 'maxTimeInQueue', props.maxTimeInQueue ?? Duration.minutes(5), `is shorter than one job takes (${round(1 / perInstance, 2)} s at ${round(perInstance, 3)} jobs/s per worker)`, 'Allow a longer wait, or measure a faster worker.');
       }
       trigger = ScalingTrigger.queueBacklogPerInstance(backlog);
-      notes.push(`Scales on queue backlog per worker (${backlog} jobs = ${perInstance} jobs/s × ${waitSeconds} s of allowed wait): utilization misleads for batching workloads.`);
+      notes.push(`Scales on queue backlog per worker (${backlog} jobs = ${round(perInstance, 3)} jobs/s × ${waitSeconds} s of allowed wait): utilization misleads for batching workloads.`);
     } else if (lane === LaneKind.SERVERLESS || props.concurrencyPerInstance !== undefined) {
       const concurrency = props.concurrencyPerInstance ?? 1;
       trigger = ScalingTrigger.inFlightPerInstance(concurrency);
       notes.push(`Scales on in-flight requests per instance (${concurrency} at the SLO), the most direct signal for latency-bound models.`);
     } else {
       trigger = ScalingTrigger.requestsPerInstance(perInstance);
-      notes.push(`Scales on requests per instance (${perInstance}/s at the SLO); tracked at ${round(target, 3)}/s after the ${buffer}% warm buffer.`);
+      notes.push(`Scales on requests per instance (${round(perInstance, 3)}/s at the SLO); tracked at ${round(target, 3)}/s after the ${buffer}% warm buffer.`);
     }
 
     const policy = new AutoscalingPolicy({
@@ -344,13 +415,20 @@ export class CapacityPlanner {
     if (max === min) {
       notes.push(`Capacity is fixed at ${min}: no headroom beyond the warm buffer.`);
     }
-    notes.push(`Document ${perInstance} requests/s as one instance's capacity under the SLO, and test it to 2× and 3× in staging with production-like data, replaying recent traces with their burst patterns.`);
+    notes.push(`Document ${round(perInstance, 3)} requests/s as one instance's capacity under the SLO, and test it to 2× and 3× in staging with production-like data, replaying recent traces with their burst patterns.`);
 
+    notes.push(lead ? `Scale-out lag: ${round(lagSeconds / 60, 1)} minutes as the lane states it (${lead.describe()}).`
+      : props.scaleOutLag ? `Scale-out lag: ${round(lagSeconds / 60, 1)} minutes as given (scaleOutLag).`
+        : `Scale-out lag: ${round(lagSeconds / 60, 1)} minutes, a typical figure for ${lane}; pass the lane's scaleOutLeadTime (or a measured scaleOutLag).`);
+    notes.push(...batching.notes);
     const hourly = (n: number) => n * price;
     return {
       lane,
       workload,
-      perInstanceRequestsPerSecond: perInstance,
+      perInstanceRequestsPerSecond: measured,
+      batchingThroughputGainPercent: batching.gainPercent,
+      servedRequestsPerInstance: perInstance,
+      batchingQueueDelayMs: batching.queueDelayMs,
       pricePerInstanceHour: price,
       targetRequestsPerInstance: target,
       warmBufferPercent: buffer,
@@ -371,6 +449,7 @@ export class CapacityPlanner {
       costPer1000AtSurge: CostMath.costPer1000AtRps(hourly(atSurge), surgeRps),
       surgeHandling: handling,
       scaleOutLag: lag,
+      scaleOutLagSource: lagSource,
       warmBufferToAbsorbSurgePercent: absorbPercent,
       trigger,
       autoscalingPolicy: policy,

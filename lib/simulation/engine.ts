@@ -1,3 +1,4 @@
+import { arrivalFor, batchingFor, LeadTimeCheck, leadTimeCheck } from './lane-statements';
 import { ARRIVAL_SECONDS, LAMBDA } from './platform';
 import { ResolvedProfile, ServingProfile } from './profile';
 import { calibrateServiceTime, erlangC, latencyQuantile, tailProbability } from './queueing';
@@ -42,6 +43,23 @@ export interface LaneResult {
   readonly scalingActivities: number;
   /** Every change of desired capacity: second, from, to and what caused it. */
   readonly activities: Array<{ t: number; from: number; to: number; cause: string }>;
+  /**
+   * Capacity lag (the lane's `metricCapacityLag`: asked for minus in service, in the capacity unit),
+   * per-minute averages: the largest and the 95th percentile of the run's minutes.
+   */
+  readonly capacityLagMax: number;
+  readonly capacityLagP95: number;
+  /**
+   * Lambda lanes: what the serverless lane's emitted `metricCapacityLag` reads (it has no desired-capacity
+   * metric): on-demand environments beyond the warm pool, at most the room the pool may still grow by
+   * (its current maximum minus the pool), per-minute Maximum; largest and 95th percentile of the minutes.
+   * @default undefined for other lanes
+   */
+  readonly capacityLagAsEmitted?: { max: number; p95: number };
+  /** The lane's stated lead time beside the arrival time the run used. */
+  readonly leadTime: LeadTimeCheck;
+  /** Batching applied: throughput gain percent and queue delay ms (0 and 0 without). */
+  readonly batching: { gainPercent: number; queueDelayMs: number; measuredWithBatching: boolean };
 }
 
 /** Outcome of one run (one policy) of one trace. */
@@ -83,14 +101,21 @@ export function profileFor(lane: LaneSpec, profiles: Record<string, ServingProfi
   }
   const percentile = p.latencyPercentile ?? 95;
   const concurrency = p.concurrency ?? 1;
+  // Batching: one instance serves (1 + gain) × the unbatched rate at the same latency (the contract's
+  // definition of the gain), and each request waits up to the queue delay on top (added in serve()).
+  const batching = batchingFor(lane, p);
+  const rps = p.requestsPerSecondAtSlo * (1 + batching.gainPercent / 100);
   const serviceSeconds = lane.kind === 'serverless' || lane.kind === 'batch-workers'
-    ? p.latencyAtSloMs / 1000
-    : calibrateServiceTime(p.requestsPerSecondAtSlo, p.latencyAtSloMs / 1000, concurrency, percentile / 100);
+    ? p.latencyAtSloMs / 1000 / (1 + batching.gainPercent / 100)
+    : calibrateServiceTime(rps, p.latencyAtSloMs / 1000, concurrency, percentile / 100);
+  const arrival = arrivalFor(lane, p);
   return {
-    requestsPerSecondAtSlo: p.requestsPerSecondAtSlo, latencyAtSloMs: p.latencyAtSloMs, latencyPercentile: percentile, concurrency,
-    coldStartMs: p.coldStartMs ?? 0, arrivalSeconds: p.arrivalSeconds ?? ARRIVAL_SECONDS[lane.kind] ?? 120,
+    requestsPerSecondAtSlo: rps, latencyAtSloMs: p.latencyAtSloMs, latencyPercentile: percentile, concurrency,
+    coldStartMs: p.coldStartMs ?? 0, arrivalSeconds: arrival.seconds,
     pricePerInstanceHour: p.pricePerInstanceHour ?? 0, onDemandPricePerSecond: p.onDemandPricePerSecond ?? 0,
     baselineErrorPercent: p.baselineErrorPercent ?? 0.5, serviceSeconds,
+    batchingThroughputGainPercent: batching.gainPercent, batchingQueueDelayMs: batching.delayMs, measuredWithBatching: batching.measuredWithBatching,
+    unbatchedRequestsPerSecondAtSlo: p.requestsPerSecondAtSlo, batchDelaySeconds: batching.delayMs / 1000, arrival,
   };
 }
 
@@ -130,7 +155,8 @@ class LaneRun {
     const initial = target ? Math.min(target.maxCapacity, Math.max(target.minCapacity, spec.initialCapacity ?? target.minCapacity))
       : scaler ? scaler.minReplicas : spec.initialCapacity ?? 1;
     const gpu = spec.kind === 'gpu-cluster';
-    this.capacity = new Capacity(initial, prof.arrivalSeconds, gpu ? ARRIVAL_SECONDS['gpu-cluster-warm-node'] : undefined);
+    // A pod on a node kept from a scale-in loads the model only: never slower than a cold arrival.
+    this.capacity = new Capacity(initial, prof.arrivalSeconds, gpu ? Math.min(prof.arrivalSeconds, ARRIVAL_SECONDS['gpu-cluster-warm-node']) : undefined);
     for (const t of spec.scalableTargets) { this.aas.push(new AasController(t, startEpoch, this.capacity)); }
     for (const k of spec.kubernetesScalers) {
       this.hpa.push(new HpaController(k, startEpoch, this.capacity, (tr, t) => this.observe(tr, t)));
@@ -173,6 +199,7 @@ class LaneRun {
     d.pending[t] = this.capacity.pending.length;
     d.running[t] = n;
     d.desired[t] = n + this.capacity.pending.length;
+    d.capacityLag[t] = this.capacity.pending.length;
     this.requests += lambda;
     this.instanceSeconds += n + this.capacity.pending.length + this.capacity.idleNodes(t);
     this.peak = Math.max(this.peak, n + this.capacity.pending.length);
@@ -185,11 +212,13 @@ class LaneRun {
     d.utilization[t] = rho;
     d.invocationsPerInstance[t] = n > 0 ? lambda / n : 0;
     const saturated = lambda > 0 && (c === 0 || lambda * s >= c);
-    const meanLatency = saturated ? s * 10 : s + (lambda > 0 ? erlangC(c, lambda * s) / (2 * (c / s - lambda)) : 0);
+    // Batching's queue delay: every request waits up to it for a batch (an upper bound), and is in flight meanwhile.
+    const delay = p.batchDelaySeconds;
+    const meanLatency = saturated ? s * 10 : s + delay + (lambda > 0 ? erlangC(c, lambda * s) / (2 * (c / s - lambda)) : 0);
     d.inflightPerInstance[t] = n > 0 ? Math.min(lambda * meanLatency, saturated ? c * 2 : Infinity) / n : 0;
-    const latency = latencyQuantile(q, c, lambda, s);
+    const latency = latencyQuantile(q, c, lambda, s) + delay;
     d.latencyQ[t] = latency;
-    const overShare = lambda > 0 ? tailProbability(thresholdSeconds, c, lambda, s) : 0;
+    const overShare = lambda > 0 ? tailProbability(thresholdSeconds - delay, c, lambda, s) : 0;
     d.over[t] = overShare * lambda;
     return { over: overShare * lambda, failed: 0, latency };
   }
@@ -205,6 +234,9 @@ class LaneRun {
     const throttledShare = demand > 0 ? (demand - allowed) / demand : 0;
     const warm = Math.min(allowed, P);
     const spillConc = allowed - warm;
+    // The lane's metricCapacityLag proxy: on-demand environments, capped by the room left to grow the pool.
+    const room = Math.max(0, (this.aas[0]?.max ?? P) - P);
+    d.capacityLagEmitted[t] = Math.min(spillConc, room);
     // On-demand environments stay warm for the keep-alive after use: the pool is the peak of the window.
     const cold = Math.max(0, Math.ceil(spillConc - this.odWarm - 1e-9));
     // Sliding maximum over the keep-alive window (monotonic deque of [second, concurrency]).
@@ -367,6 +399,10 @@ export function simulate(model: StackModel, trace: Trace, options: SimulateOptio
       trafficSharePercent: totalReq > 0 ? 100 * r.requests / totalReq : 0,
       scalingActivities: r.aas.reduce((a, x) => a + x.activities.length, 0) + r.hpa.reduce((a, x) => a + x.activities.length, 0),
       activities: [...r.aas.flatMap(x => x.activities), ...r.hpa.flatMap(x => x.activities)].sort((a, b) => a.t - b.t),
+      ...lagSummary(r.store.data.capacityLag, seconds),
+      ...(r.spec.kind === 'serverless' ? { capacityLagAsEmitted: minuteMaxSummary(r.store.data.capacityLagEmitted, seconds) } : {}),
+      leadTime: leadTimeCheck(r.spec, r.prof.arrival),
+      batching: { gainPercent: r.prof.batchingThroughputGainPercent, queueDelayMs: r.prof.batchingQueueDelayMs, measuredWithBatching: r.prof.measuredWithBatching },
     };
   });
   const instanceHours = laneResults.reduce((a, l) => a + l.instanceHours, 0);
@@ -385,6 +421,35 @@ export function simulate(model: StackModel, trace: Trace, options: SimulateOptio
     failingBackMinutes: fd ? fd.failingBackSeconds / 60 : 0,
     series: options.keepSeries ? Object.fromEntries(runs.map(r => [r.spec.path, r.store])) : undefined,
   };
+}
+
+/** Largest and 95th-percentile per-minute average of a per-second capacity-lag series. */
+export function lagSummary(lag: ArrayLike<number>, seconds: number): { capacityLagMax: number; capacityLagP95: number } {
+  const minutes: number[] = [];
+  for (let m = 0; m * 60 < seconds; m++) {
+    let sum = 0;
+    const end = Math.min(seconds, m * 60 + 60);
+    for (let i = m * 60; i < end; i++) { sum += lag[i]; }
+    minutes.push(sum / (end - m * 60));
+  }
+  if (minutes.length === 0) { return { capacityLagMax: 0, capacityLagP95: 0 }; }
+  const sorted = [...minutes].sort((a, b) => a - b);
+  // Nearest rank.
+  const p95 = sorted[Math.max(0, Math.ceil(0.95 * sorted.length) - 1)];
+  return { capacityLagMax: sorted[sorted.length - 1], capacityLagP95: p95 };
+}
+
+/** Largest and 95th percentile (nearest rank) of the per-minute Maximum of a per-second series. */
+export function minuteMaxSummary(xs: ArrayLike<number>, seconds: number): { max: number; p95: number } {
+  const minutes: number[] = [];
+  for (let m = 0; m * 60 < seconds; m++) {
+    let mx = 0;
+    for (let i = m * 60; i < Math.min(seconds, m * 60 + 60); i++) { mx = Math.max(mx, xs[i]); }
+    minutes.push(mx);
+  }
+  if (minutes.length === 0) { return { max: 0, p95: 0 }; }
+  minutes.sort((a, b) => a - b);
+  return { max: minutes[minutes.length - 1], p95: minutes[Math.max(0, Math.ceil(0.95 * minutes.length) - 1)] };
 }
 
 export function selectLanes(model: StackModel, names?: string[]): LaneSpec[] {

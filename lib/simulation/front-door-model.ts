@@ -177,6 +177,6 @@ export class FrontDoorRun<L extends RoutedLane> {
       // Cold starts and throttles as the lane judged them against the SLO threshold.
       return Math.min(1, lane.store.data.over[t] / lambda);
     }
-    return tailProbability(budget, lane.capacity.inService * lane.prof.concurrency, lambda, lane.prof.serviceSeconds);
+    return tailProbability(budget - lane.prof.batchDelaySeconds, lane.capacity.inService * lane.prof.concurrency, lambda, lane.prof.serviceSeconds);
   }
 }

@@ -1,9 +1,11 @@
 export type {
   AlarmSpec, AnalysisMetricSpec, FrontDoorSpec, HpaPolicySpec, KedaTriggerSpec, KubernetesScalerSpec, LaneSpec,
-  MetricMath, MetricRef, ReaderFinding, RolloutSpec, ScalableTargetSpec, ScheduledActionSpec, SloSpec,
-  StackModel, StepScalingSpec, StepSpec, TargetTrackingSpec,
+  LaneBatchingSpec, LaneLeadTimeSpec, MetricMath, MetricRef, ReaderFinding, RolloutSpec, ScalableTargetSpec,
+  ScheduledActionSpec, SloSpec, StackModel, StepScalingSpec, StepSpec, TargetTrackingSpec,
 } from './stack-model';
-export type { ResolvedProfile, ServingProfile } from './profile';
+export type { ArrivalTime, ResolvedProfile, ServingProfile } from './profile';
+export { arrivalFor, batchingFor, leadTimeCheck, MODELLED_SEPARATELY, modelledSeparately, NOT_MODELLED } from './lane-statements';
+export type { LeadTimeCheck } from './lane-statements';
 export { readStack, readCloudAssembly } from './template-reader';
 export type { TemplateInput, ManifestInput } from './template-reader';
 export { modelFromConstructs, templateInput } from './from-construct';

@@ -2,7 +2,7 @@
  * Kubernetes manifests → lanes: Deployments / Argo Rollouts with their KEDA ScaledObjects or HPAs and
  * Argo analysis (split from template-reader.ts, which reads CloudFormation).
  */
-import { AnalysisMetricSpec, HpaPolicySpec, KubernetesScalerSpec, LaneSpec, ReaderFinding, RolloutSpec, SloSpec } from './stack-model';
+import { AnalysisMetricSpec, HpaPolicySpec, KubernetesScalerSpec, LaneBatchingSpec, LaneSpec, ReaderFinding, RolloutSpec, SloSpec } from './stack-model';
 
 /** Kubernetes objects of one chart or manifest file. */
 export interface ManifestInput {
@@ -14,6 +14,27 @@ export interface ManifestInput {
 export function num(v: any): number | undefined {
   if (typeof v === 'number') { return v; }
   if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) { return Number(v); }
+  return undefined;
+}
+
+/**
+ * Triton's dynamic batching as emitted: a `config.pbtxt` with a `dynamic_batching { }` block in a ConfigMap the
+ * workload mounts. `max_batch_size` and `max_queue_delay_microseconds` (0 when absent, Triton's default); the
+ * throughput gain is not in the config (the lane construct may state it: modelFromConstructs).
+ */
+export function tritonBatching(w: any, objs: Array<{ [key: string]: any }>, ns: string): LaneBatchingSpec | undefined {
+  const volumes: any[] = w.spec?.template?.spec?.volumes ?? [];
+  const names = new Set(volumes.map(v => v?.configMap?.name).filter((n): n is string => typeof n === 'string'));
+  for (const cm of objs.filter(o => o.kind === 'ConfigMap' && names.has(o.metadata?.name) && (o.metadata?.namespace ?? ns) === ns)) {
+    for (const text of Object.values(cm.data ?? {})) {
+      if (typeof text !== 'string') { continue; }
+      const block = /dynamic_batching\s*\{([^}]*)\}/.exec(text);
+      if (!block) { continue; }
+      const maxBatch = /(?:^|\n)\s*max_batch_size\s*:\s*(\d+)/.exec(text);
+      const delay = /max_queue_delay_microseconds\s*:\s*(\d+)/.exec(block[1]);
+      return { maxBatchSize: maxBatch ? Number(maxBatch[1]) : 0, maxQueueDelayMs: delay ? Number(delay[1]) / 1000 : 0 };
+    }
+  }
   return undefined;
 }
 
@@ -59,7 +80,9 @@ export function readManifests(m: ManifestInput, findings: ReaderFinding[]): Lane
       latencyMs: latencyMetric?.breachMinutes?.thresholdMs ?? latencyMetric?.bound,
       maxErrorRatePercent: errorMetric?.zTest ? errorMetric.zTest.p * 100 : errorMetric?.bound,
     };
+    const batching = tritonBatching(w, objs, ns);
     lanes.push({
+      ...(batching ? { batching } : {}),
       path: lanePath, kind: laneLabel, anchor: `${w.kind}/${name}`, scalableTargets: [], kubernetesScalers, rollout,
       alarms: [], initialCapacity: num(w.spec?.replicas), slo,
       instanceType: w.spec?.template?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchExpressions?.find((e: any) => e.key === 'node.kubernetes.io/instance-type')?.values?.[0],

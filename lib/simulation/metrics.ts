@@ -5,7 +5,7 @@ import { AlarmSpec, MetricMath, MetricRef } from './stack-model';
 export const SERIES = [
   'requests', 'errors', 'over', 'latencyQ', 'inflightPerInstance', 'utilization', 'spill', 'throttles',
   'visible', 'oldestAge', 'running', 'pending', 'cpu', 'capacity', 'invocationsPerInstance', 'cold',
-  'notVisible', 'desired', 'received',
+  'notVisible', 'desired', 'received', 'capacityLag', 'capacityLagEmitted',
 ] as const;
 export type SeriesName = typeof SERIES[number];
 

@@ -60,7 +60,9 @@ function exactCapacity(lane: LaneSpec, rps: ArrayLike<number>, options: Simulate
     if (lane.kind === 'serverless') {
       n = Math.max(min, Math.ceil(peakRps * p.serviceSeconds));
     } else {
-      while (tailProbability(thr, n * p.concurrency, peakRps, p.serviceSeconds) > 1 - q) { n++; }
+      // Batching's queue delay comes out of the latency budget; no capacity meets a budget under the service time.
+      const budget = thr - p.batchDelaySeconds;
+      while (budget >= p.serviceSeconds && tailProbability(budget, n * p.concurrency, peakRps, p.serviceSeconds) > 1 - q) { n++; }
     }
     capacity[m] = n;
     instanceMinutes += n;

@@ -1,4 +1,4 @@
-import { RunResult, SimulateOptions, simulate } from './engine';
+import { LaneResult, RunResult, SimulateOptions, simulate } from './engine';
 import { laneOracle, LaneOracleResult, naiveModel, oracle, OracleResult } from './references';
 import { CanaryKind, RolloutTrialResult, rolloutTrials } from './rollout-trials';
 import { ReaderFinding, StackModel } from './stack-model';
@@ -86,6 +86,13 @@ export function toJson(scenarios: ScenarioReport[], rollouts: RolloutTrialResult
       lanes: s.stack.lanes.map((l, i) => ({
         path: l.path, kind: l.kind, sloMinutesPercent: r2(l.sloMinutesPercent), instanceHours: r2(l.instanceHours), costPer1000: r4(l.costPer1000),
         peakCapacity: l.peakCapacity, spilloverPercent: r2(l.spilloverPercent), trafficSharePercent: r2(l.trafficSharePercent), scalingActivities: l.scalingActivities,
+        // The lane's metricCapacityLag (asked for minus in service), per-minute averages over the run.
+        capacityLag: { max: r2(l.capacityLagMax), p95: r2(l.capacityLagP95) },
+        // Lambda lanes: what the lane's own metricCapacityLag proxy reads (on-demand environments within the pool's room).
+        ...(l.capacityLagAsEmitted ? { capacityLagAsEmitted: { max: r2(l.capacityLagAsEmitted.max), p95: r2(l.capacityLagAsEmitted.p95) } } : {}),
+        // The lane's stated scaleOutLeadTime beside the arrival time the run used (consistent: false = drift).
+        leadTime: l.leadTime,
+        batching: l.batching,
         naive: s.naive.lanes[i] ? { sloMinutesPercent: r2(s.naive.lanes[i].sloMinutesPercent), instanceHours: r2(s.naive.lanes[i].instanceHours), peakCapacity: s.naive.lanes[i].peakCapacity } : undefined,
       })),
       findings: s.findings.filter(f => f.severity === 'unsupported').map(f => `${f.resource}: ${f.message}`),
@@ -133,6 +140,19 @@ const f1 = (v: number) => v.toFixed(1);
 const f2 = (v: number) => v.toFixed(2);
 const money = (v: number) => (v === 0 ? '0' : v < 0.01 ? v.toExponential(2) : v.toFixed(4));
 
+/** Capacity lag, lead time against arrival time, and batching of one lane, on one line. */
+function laneLine(l: LaneResult): string {
+  const lt = l.leadTime;
+  const lead = lt.statedSeconds === null
+    ? `arrival ${lt.arrivalSeconds} s (${lt.arrivalSource}; lead time not stated)`
+    : lt.note ? `stated lead time ${lt.statedSeconds} s not used (${lt.note}); arrival ${lt.arrivalSeconds} s (${lt.arrivalSource})`
+    : `stated lead time ${lt.statedSeconds} s - ${lt.modelledSeparatelySeconds} s modelled separately = ${lt.impliedArrivalSeconds} s; arrival ${lt.arrivalSeconds} s (${lt.arrivalSource})${lt.consistent ? '' : ` DRIFT ${lt.driftSeconds} s`}`;
+  const b = l.batching;
+  const batching = b.measuredWithBatching ? 'batching: in the profile' : b.gainPercent > 0 || b.queueDelayMs > 0 ? `batching: +${b.gainPercent}% throughput, +${b.queueDelayMs} ms queue delay` : 'batching: none';
+  const emitted = l.capacityLagAsEmitted ? ` (the lane's metric reads max ${f1(l.capacityLagAsEmitted.max)} / p95 ${f1(l.capacityLagAsEmitted.p95)})` : '';
+  return `${l.path}: capacity lag max ${f1(l.capacityLagMax)} / p95 ${f1(l.capacityLagP95)}${emitted}; ${lead}; ${batching}`;
+}
+
 function frontDoorCells(r: RunResult): string[] {
   return r.frontDoor ? [r.spilledPercent.toFixed(3), f1(r.failedOverMinutes), String(Math.round(r.unservedRequests))] : ['-', '-', '-'];
 }
@@ -156,6 +176,7 @@ export function toText(scenarios: ScenarioReport[], rollouts: RolloutTrialResult
     out += s.stack.frontDoor
       ? `  front door ${s.stack.frontDoor}: spilled % = requests sent to the burst lane after a capacity error; failed over = minutes new requests went to the burst lane (primary alarm in ALARM); 503s = served by neither lane (${f2(s.stack.unservedPercent)}%). spill % (lane) = Lambda on-demand beyond provisioned concurrency.\n`
       : (s.stack.lanes.filter(l => l.kind !== 'batch-workers').length > 1 ? '  no front door: every lane serves the whole trace on its own\n' : '');
+    for (const l of s.stack.lanes) { out += `  ${laneLine(l)}\n`; }
     const unsupported = s.findings.filter(f => f.severity === 'unsupported');
     if (unsupported.length) {
       out += `  not simulated (${unsupported.length}): ${unsupported.slice(0, 5).map(f => `${f.resource}: ${f.message}`).join('; ')}${unsupported.length > 5 ? '; ...' : ''}\n`;

@@ -106,7 +106,7 @@ export function rolloutTrials(lane: LaneSpec, options: RolloutTrialOptions): Rol
       const z = Math.log(thrMs / 1000 / s) / 0.2;
       return 1 - normalCdf(z);
     }
-    return tailProbability(thrMs / 1000, Math.max(1, instances) * prof.concurrency, rps, s);
+    return tailProbability(thrMs / 1000 - prof.batchDelaySeconds, Math.max(1, instances) * prof.concurrency, rps, s);
   };
   // Traffic share of the new version while the canary step lasts.
   const canaryShare = r.mechanism === 'sagemaker-blue-green' && r.sizeType === 'CAPACITY_PERCENT'

@@ -209,6 +209,30 @@ export interface LaneSpec {
   readonly visibilityTimeout?: number;
   /** The SLO the lane's alarms encode (read from the rollback alarms). */
   readonly slo: SloSpec;
+  /**
+   * The dynamic batching the lane construct declares (`lane.dynamicBatching`), read from the construct
+   * tree (modelFromConstructs); a template or manifest does not carry it. @default none known
+   */
+  readonly batching?: LaneBatchingSpec;
+  /**
+   * The lane construct's stated `scaleOutLeadTime`, read from the construct tree. @default not stated
+   */
+  readonly leadTime?: LaneLeadTimeSpec;
+}
+
+/** A lane's dynamic batching as the simulator uses it. */
+export interface LaneBatchingSpec {
+  readonly maxBatchSize: number;
+  /** Longest a request waits for a batch, milliseconds. */
+  readonly maxQueueDelayMs: number;
+  /** Stated throughput gain, percent. @default not stated (no gain) */
+  readonly throughputGainPercent?: number;
+}
+
+/** A lane's stated scale-out lead time: its steps in seconds with their sources. */
+export interface LaneLeadTimeSpec {
+  readonly totalSeconds: number;
+  readonly steps: Array<{ readonly step: string; readonly seconds: number; readonly source: string }>;
 }
 
 /** The SLO read back from the emitted alarms. */

@@ -77,9 +77,12 @@ describe('scaleOutLeadTime, derived from the props', () => {
     ]);
   });
 
-  test('a fixed worker budget never scales out: not stated', () => {
+  test('a fixed worker budget never scales out: it states the time to replace a stopped worker', () => {
     const w = lane({ autoscaling: AutoscalingPolicy.fixed(2) });
-    expect(w.scaleOutLeadTime.isStated).toBe(false);
+    expect(w.scaleOutLeadTime.isStated).toBe(true);
+    expect(w.scaleOutLeadTime.steps[0].step).toMatch(/replacement worker \(fixed budget: no scale-out\)/);
+    expect(w.scaleOutLeadTime.steps.map(s => s.step)).not.toContain('SQS metric published');
+    expect(w.scaleOutLeadTime.steps.some(s => /alarm/.test(s.step))).toBe(false);
   });
 
   test.each([

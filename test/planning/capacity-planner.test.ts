@@ -1,5 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { LaneKind, LaneValidationError, TriggerKind } from '../../lib/core';
+import { DynamicBatching, LaneKind, LaneValidationError, ScaleOutLeadTime, ServiceLevelObjective, TriggerKind } from '../../lib/core';
 import { CapacityPlannerProps, CapacityPlanner, SurgeHandling, WorkloadKind } from '../../lib/planning';
 
 /** The article's recommendation model: 1,000 req/s at midday, a 5× surge during flash sales. */
@@ -151,5 +151,136 @@ describe('CapacityPlanner', () => {
       expect(fn).toThrow(message);
       expect(fn).toThrow(LaneValidationError);
     });
+  });
+});
+
+describe('CapacityPlanner with dynamic batching (issue 19 item 5)', () => {
+  const batching = (gain?: number, delayMs = 5) => new DynamicBatching({ maxBatchSize: 16, maxQueueDelay: Duration.millis(delayMs), throughputGainPercent: gain });
+
+  describe("the seed's retail example: modest dynamic batching, about +40% throughput", () => {
+    // GIVEN the flash-sale model measured unbatched at 25 req/s per instance, and batching stated at +40%
+    const plain = CapacityPlanner.plan(RECSYS);
+    const plan = CapacityPlanner.plan({ ...RECSYS, dynamicBatching: batching(40) });
+
+    test('each instance serves 25 × 1.4 = 35 req/s: tracked at 28 after the 20% buffer', () => {
+      expect(plan.perInstanceRequestsPerSecond).toBe(25);
+      expect(plan.batchingThroughputGainPercent).toBe(40);
+      expect(plan.servedRequestsPerInstance).toBeCloseTo(35, 10);
+      expect(plan.targetRequestsPerInstance).toBeCloseTo(28, 10);
+      expect(plan.autoscalingPolicy.triggers.map(t => [t.kind, t.target])).toEqual([[TriggerKind.REQUESTS_PER_INSTANCE, plan.servedRequestsPerInstance]]);
+      expect(plan.stagingTestLoads.map(l => Math.round(l.requestsPerSecond))).toEqual([70, 105]);
+    });
+
+    test('instance counts fall roughly 30% at peak (the seed: "reducing instance count roughly 30% at peak")', () => {
+      expect([plan.instancesAtBaseline, plan.instancesAtPeak, plan.instancesAtSurge]).toEqual([36, 54, 179]);
+      expect([plain.instancesAtBaseline, plain.instancesAtPeak, plain.instancesAtSurge]).toEqual([50, 75, 250]);
+      expect(1 - plan.instancesAtPeak / plain.instancesAtPeak).toBeCloseTo(0.28, 2);
+      expect([plan.minCapacity, plan.maxCapacity]).toEqual([36, 179]);
+    });
+
+    test('cost per 1,000 falls by 1 - 1/1.4 = 28.6% for one busy instance, and with the fleet', () => {
+      expect(plan.costPer1000AtSlo).toBeCloseTo(1000 * 1.5 / (35 * 3600), 10);
+      expect(1 - plan.costPer1000AtSlo / plain.costPer1000AtSlo).toBeCloseTo(0.2857, 4);
+      expect(plan.costPer1000AtPeak).toBeCloseTo(1000 * 54 * 1.5 / (1500 * 3600), 10);
+      expect(plan.costPer1000AtPeak).toBeLessThan(plain.costPer1000AtPeak);
+    });
+
+    test('the notes state the gain as stated, and the unchecked SLO budget', () => {
+      expect(plan.notes).toContainEqual(expect.stringMatching(/^Batching: \+40% throughput as stated \(dynamicBatching\(max 16, delay 5 millis\)\): each instance serves 25 × 1\.4 = 35 requests\/s/));
+      expect(plan.notes).toContainEqual(expect.stringMatching(/SLO budget not checked \(no slo with a latency threshold\): batching adds up to 5 ms/));
+      expect(plan.batchingQueueDelayMs).toBe(5);
+    });
+  });
+
+  test('without dynamicBatching (default): no gain, the note says so', () => {
+    const plan = CapacityPlanner.plan(RECSYS);
+    expect([plan.batchingThroughputGainPercent, plan.servedRequestsPerInstance, plan.batchingQueueDelayMs]).toEqual([0, 25, 0]);
+    expect(plan.notes).toContainEqual('Batching: none (no dynamicBatching): planned at 25 requests/s per instance, no throughput gain assumed.');
+  });
+
+  test('batching with no stated gain: planned unbatched, and the note asks for the gain', () => {
+    const plan = CapacityPlanner.plan({ ...RECSYS, dynamicBatching: batching(undefined) });
+    expect([plan.batchingThroughputGainPercent, plan.servedRequestsPerInstance, plan.instancesAtPeak]).toEqual([0, 25, 75]);
+    expect(plan.notes).toContainEqual(expect.stringMatching(/^Batching: no throughput gain stated .*planned at the unbatched 25 requests\/s per instance; measure the gain and pass it as dynamicBatching\.throughputGainPercent\./));
+  });
+
+  test('a serverless plan with batching is rejected, as the lane rejects it', () => {
+    expect(() => CapacityPlanner.plan({ ...RECSYS, lane: LaneKind.SERVERLESS, dynamicBatching: batching(40) }))
+      .toThrow(/CapacityPlanner: 'dynamicBatching' .*cannot be rendered by serverless: Lambda hands one event to each invocation.*plan a lane that batches/s);
+    expect(() => CapacityPlanner.plan({ ...RECSYS, lane: LaneKind.GPU_CLUSTER, dynamicBatching: batching(40) })).not.toThrow();
+  });
+
+  test('batch plans: the gain raises the backlog per worker', () => {
+    const plan = CapacityPlanner.plan({
+      perInstanceRequestsPerSecond: 0.5, pricePerInstanceHour: 1, workload: WorkloadKind.BATCH,
+      traffic: { baselineRequestsPerSecond: 2 }, dynamicBatching: batching(50, 1000),
+    });
+    expect(plan.servedRequestsPerInstance).toBe(0.75);
+    expect(plan.autoscalingPolicy.triggers[0].target).toBe(225); // 0.75 × 300 s
+    expect(plan.instancesAtBaseline).toBe(3);
+  });
+
+  describe('SLO budget: latency at the SLO + maxQueueDelay <= the threshold', () => {
+    const slo = ServiceLevelObjective.latency(95, Duration.millis(100));
+    test('boundary accepted: 95 ms + 5 ms = 100 ms, 0 ms to spare', () => {
+      const plan = CapacityPlanner.plan({ ...RECSYS, dynamicBatching: batching(40, 5), latencyAtSlo: Duration.millis(95), slo });
+      expect(plan.notes).toContainEqual('SLO budget: 95 ms at the SLO + up to 5 ms of batch queue delay = 100 ms, within the p95 < 100 ms objective (0 ms to spare).');
+    });
+    test('first rejected: 96 ms + 5 ms = 101 ms', () => {
+      expect(() => CapacityPlanner.plan({ ...RECSYS, dynamicBatching: batching(40, 5), latencyAtSlo: Duration.millis(96), slo }))
+        .toThrow(/CapacityPlanner: 'dynamicBatching\.maxQueueDelay' .*adds up to 5 ms to each request: 96 ms at the SLO \+ 5 ms = 101 ms is over the SLO's p95 threshold \(100 ms\).*at most 4 ms/s);
+      expect(() => CapacityPlanner.plan({ ...RECSYS, dynamicBatching: batching(40, 5), latencyAtSlo: Duration.millis(96), slo })).toThrow(LaneValidationError);
+    });
+    test('no room at all for a delay: the fix says lower the load', () => {
+      expect(() => CapacityPlanner.plan({ ...RECSYS, dynamicBatching: batching(40, 5), latencyAtSlo: Duration.millis(99.5), slo }))
+        .toThrow(/Plan a lower load per instance/);
+    });
+    test('threshold known, latency not: a warning with the latency to stay under', () => {
+      const plan = CapacityPlanner.plan({ ...RECSYS, dynamicBatching: batching(40, 5), slo });
+      expect(plan.notes).toContainEqual('Warning: SLO budget not checked (no latencyAtSlo): batching adds up to 5 ms to each request, so latency at the SLO must stay under 95 ms for the p95 < 100 ms objective.');
+    });
+    test('latency at the SLO over the threshold is rejected even without batching', () => {
+      expect(() => CapacityPlanner.plan({ ...RECSYS, latencyAtSlo: Duration.millis(101), slo }))
+        .toThrow(/'latencyAtSlo' .*is over the SLO's p95 threshold \(101 ms > 100 ms\)/s);
+      expect(() => CapacityPlanner.plan({ ...RECSYS, latencyAtSlo: Duration.millis(100), slo })).not.toThrow();
+    });
+    test('a latency of 0 is rejected', () => {
+      expect(() => CapacityPlanner.plan({ ...RECSYS, latencyAtSlo: Duration.millis(0), slo })).toThrow(/'latencyAtSlo' .*must be greater than 0/s);
+    });
+  });
+});
+
+describe("CapacityPlanner with the lane's stated lead time (issue 19 item 4)", () => {
+  const lead = ScaleOutLeadTime.of([
+    { step: 'alarm evaluation', duration: Duration.minutes(3), source: 'AAS target tracking' },
+    { step: 'instance launch and model load', duration: Duration.minutes(6), source: 'measured' },
+  ]);
+
+  test('surges are judged against the stated total (9 minutes), and the notes name the steps', () => {
+    const plan = CapacityPlanner.plan({ ...RECSYS, scaleOutLeadTime: lead });
+    expect(plan.scaleOutLag.toSeconds()).toBe(540);
+    expect(plan.scaleOutLagSource).toBe('scaleOutLeadTime');
+    expect(plan.notes).toContainEqual('Scale-out lag: 9 minutes as the lane states it (9 minutes: alarm evaluation 3 minutes + instance launch and model load 6 minutes).');
+  });
+
+  test('a 8-minute surge: autoscaling can follow it with a 7-minute stated lead time, not with a 9-minute one', () => {
+    const traffic = { ...RECSYS.traffic, surgeDuration: Duration.minutes(8) };
+    const short = ScaleOutLeadTime.of([{ step: 'instance launch', duration: Duration.minutes(7), source: 'measured' }]);
+    expect(CapacityPlanner.plan({ ...RECSYS, traffic, scaleOutLeadTime: short }).surgeHandling).toBe(SurgeHandling.AUTOSCALING);
+    expect(CapacityPlanner.plan({ ...RECSYS, traffic, scaleOutLeadTime: lead }).surgeHandling).toBe(SurgeHandling.PREWARM);
+  });
+
+  test('default: the typical figure, and the note asks for the lane\'s statement', () => {
+    const plan = CapacityPlanner.plan(RECSYS);
+    expect([plan.scaleOutLag.toSeconds(), plan.scaleOutLagSource]).toEqual([600, 'typical']);
+    expect(plan.notes).toContainEqual("Scale-out lag: 10 minutes, a typical figure for managed-endpoint; pass the lane's scaleOutLeadTime (or a measured scaleOutLag).");
+    expect(CapacityPlanner.plan({ ...RECSYS, scaleOutLag: Duration.minutes(4) }).scaleOutLagSource).toBe('scaleOutLag');
+  });
+
+  test('both given, or a lead time the lane did not state: rejected', () => {
+    expect(() => CapacityPlanner.plan({ ...RECSYS, scaleOutLeadTime: lead, scaleOutLag: Duration.minutes(4) }))
+      .toThrow(/CapacityPlanner: 'scaleOutLeadTime' .*is given together with scaleOutLag.*Give one/s);
+    expect(() => CapacityPlanner.plan({ ...RECSYS, scaleOutLeadTime: ScaleOutLeadTime.notStated() }))
+      .toThrow(/'scaleOutLeadTime' .*is not stated by the lane \(no steps\)/s);
   });
 });

@@ -103,3 +103,17 @@ test('a built-in trace without --app runs its own seed scenario only', () => {
   expect(r.code).toBe(0);
   expect(JSON.parse(r.out).scenarios.map((s: any) => [s.name, s.trace])).toEqual([['document-batches', 'document-batches x2']]);
 });
+
+test('--app <cdk.out> --json: per lane the lead-time check and the capacity lag; a cdk.out has no construct tree, so the lead time reads not stated', () => {
+  const r = run(['simulate', '--app', assembly, '--trace', path.join(dir, 'trace.csv'), '--json', '--trials', '0']);
+  expect(r.code).toBe(0);
+  const lane = JSON.parse(r.out).scenarios[0].lanes[0];
+  expect(lane.path).toBe('Chat/Endpoint');
+  expect(lane.leadTime).toEqual({
+    path: 'Chat/Endpoint', kind: 'managed-endpoint', statedSeconds: null, modelledSeparately: [], modelledSeparatelySeconds: 0,
+    impliedArrivalSeconds: null, arrivalSeconds: 360, arrivalSource: 'table', driftSeconds: null, consistent: true,
+  });
+  expect(lane.capacityLag.max).toBeGreaterThan(0); // 20 -> 50 RPS: instances asked for before they serve
+  expect(lane.capacityLag.p95).toBeGreaterThanOrEqual(0);
+  expect(lane.batching).toEqual({ gainPercent: 0, queueDelayMs: 0, measuredWithBatching: false });
+});

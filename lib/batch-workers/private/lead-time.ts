@@ -20,6 +20,7 @@ const SOURCES = {
   fargate: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AWS_Fargate.html; estimate: task provisioning and network interface attachment, 1 minute (Fargate states no figure)',
   imagePullGpu: 'estimate: a GPU serving image (Deep Learning Container, 10-20 GB) from ECR at about 100 MB/s, 3 minutes; state yours with imagePullTime',
   imagePullCpu: 'estimate: a CPU serving image (2-5 GB) from ECR, 1 minute; state yours with imagePullTime',
+  scheduler: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html (the service scheduler replaces a stopped task to keep the desired count); estimate: 10 seconds',
   modelLoad: 'estimate: weights from S3 (MODEL_S3_URI) and load, 1 minute; state yours with modelLoadTime',
 };
 
@@ -37,14 +38,21 @@ export interface LeadTimeInputs {
  * policy that acts first evaluates (the wake-up from zero or the time-in-queue step: 1 one-minute
  * period; backlog or CPU target tracking alone: 3), Application Auto Scaling raises the desired count,
  * capacity arrives (Fargate task, or a GPU instance), the image is pulled, the model loads.
- * A fixed worker budget never scales out: not stated.
+ * A fixed worker budget never scales out: it states the time to replace a stopped worker.
  * @internal
  */
 export function workerLeadTime(i: LeadTimeInputs): ScaleOutLeadTime {
   const p = i.policy;
-  if (p.isFixed) { return ScaleOutLeadTime.notStated(); }
-  const steps: LeadTimeStep[] = [{ step: 'SQS metric published', duration: Duration.minutes(1), source: SOURCES.sqsMetrics }];
-  if (p.scaleToZero || p.trigger(TriggerKind.TIME_IN_QUEUE)) {
+  const steps: LeadTimeStep[] = [];
+  if (p.isFixed) {
+    // A fixed budget never scales out: what it states is the time to bring a replacement worker into service.
+    steps.push({ step: 'ECS service scheduler starts a replacement worker (fixed budget: no scale-out)', duration: Duration.seconds(10), source: SOURCES.scheduler });
+  } else {
+    steps.push({ step: 'SQS metric published', duration: Duration.minutes(1), source: SOURCES.sqsMetrics });
+  }
+  if (p.isFixed) {
+    // no alarm: the scheduler acts on a stopped task
+  } else if (p.scaleToZero || p.trigger(TriggerKind.TIME_IN_QUEUE)) {
     const which = p.scaleToZero ? 'ScaleOutFromZero' : 'TimeInQueueScaleOut';
     steps.push({ step: `alarm evaluation and Application Auto Scaling (${which})`, duration: Duration.minutes(1), source: `the lane's ${which} alarm: 1 of 1 one-minute period (props.autoscaling)` });
   } else {
