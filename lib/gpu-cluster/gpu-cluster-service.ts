@@ -274,7 +274,7 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
       }
       checkPodsFitNodegroup(this, { ...props, gpuNodeGroup: group });
       this.nodegroup = addNodegroup(this, cluster, group, props.gpuCount ?? 1, props.cpu ?? DEFAULT_CPU,
-        (props.memory ?? DEFAULT_MEMORY).toMebibytes({ rounding: SizeRoundingBehavior.NONE }) / 1024);
+        (props.memory ?? DEFAULT_MEMORY).toMebibytes({ rounding: SizeRoundingBehavior.NONE }) / 1024, nodes.cacheDirectory);
       this.devicePlugin = addDevicePlugin(this, cluster, group);
     } else {
       this.devicePlugin = nodes.devicePlugin;

@@ -2,13 +2,14 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AutoscalingPolicy, HardwareTarget, ModelArtifact, ScalingTrigger, ServingImage } from '../../lib/core';
 import { GpuClusterService, GpuClusterServiceProps, GpuNodeProvisioning, KarpenterAmiFamily } from '../../lib/gpu-cluster';
+import { CfnLint, NagCheck } from '../../lib/testing';
 import { importedCluster } from './imported-cluster';
 import { crdProblems } from './karpenter-crd';
 
@@ -118,6 +119,45 @@ describe('Karpenter on AL2023: the EC2NodeClass user data creates the cache dire
   });
 });
 
+describe('the lane\'s managed node group (AL2023): a launch template with the same user data', () => {
+  test('modelCache: the node group uses a launch template whose user data creates the directory, the disk moves into it (encrypted gp3)', () => {
+    const { template } = build({ modelCache: {}, runAsUser: 2000, nodeProvisioning: GpuNodeProvisioning.managedNodeGroup({ maxSize: 4, diskSize: Size.gibibytes(150) }) });
+    const [[ltId, lt]] = Object.entries(template.findResources('AWS::EC2::LaunchTemplate')) as Array<[string, any]>;
+    const data = lt.Properties.LaunchTemplateData;
+    const userData = Buffer.from(data.UserData['Fn::Base64'], 'utf-8').toString();
+    expect(userData).toContain('Content-Type: multipart/mixed; boundary="//"');
+    expect(userData).toContain("install -d -m 0750 -o 2000 -g 2000 '/var/lib/cdk-inference-lanes/model-cache'");
+    expect(data.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 150, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } }]);
+    template.hasResourceProperties('AWS::EKS::Nodegroup', {
+      AmiType: 'AL2023_x86_64_NVIDIA',
+      LaunchTemplate: { Id: { Ref: ltId }, Version: { 'Fn::GetAtt': [ltId, 'LatestVersionNumber'] } },
+      DiskSize: Match.absent(),
+    });
+  });
+
+  test('the node group with its launch template, and Karpenter with its user data, pass cdk-nag (what they add) and cfn-lint', () => {
+    for (const extra of [{ nodeProvisioning: GpuNodeProvisioning.managedNodeGroup({ maxSize: 4 }) }, {}]) {
+      const { stack } = build({ modelCache: {}, ...extra });
+      const nag = NagCheck.check(stack);
+      // What this change adds: the launch template, the EC2NodeClass manifest (the node group's own role is not new here).
+      const ours = [...nag.errors, ...nag.warnings].filter(e => /CdkInferenceLanes|GpuNodesLaunchTemplate/.test(e.resourcePath));
+      expect(NagCheck.format(ours)).toBe('');
+      expect(CfnLint.format(CfnLint.lintStack(stack).errors)).toBe('');
+    }
+  });
+
+  test('without modelCache: no launch template, diskSize on the node group (unchanged)', () => {
+    const { template } = build({ nodeProvisioning: GpuNodeProvisioning.managedNodeGroup({ maxSize: 4 }) });
+    expect(Object.keys(template.findResources('AWS::EC2::LaunchTemplate'))).toHaveLength(0);
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { DiskSize: 100, LaunchTemplate: Match.absent() });
+  });
+
+  test('a Bottlerocket node group with modelCache is rejected', () => {
+    expect(() => build({ modelCache: {}, nodeProvisioning: GpuNodeProvisioning.managedNodeGroup({ maxSize: 4, amiType: eks.NodegroupAmiType.BOTTLEROCKET_X86_64_NVIDIA }) }))
+      .toThrow(/Cache\/Recsys: 'modelCache' \("\/var\/lib\/cdk-inference-lanes\/model-cache"\) needs a node directory owned by runAsUser, and Bottlerocket's user data is TOML settings without a shell.*Fix: Use an AL2023 NVIDIA amiType for gpuNodeGroup/);
+  });
+});
+
 describe('where the lane cannot create the directory', () => {
   test('Bottlerocket with modelCache is rejected (TOML user data, no shell)', () => {
     expect(() => build({ modelCache: {}, nodeProvisioning: GpuNodeProvisioning.karpenter({ amiFamily: KarpenterAmiFamily.BOTTLEROCKET }) }))
@@ -130,7 +170,6 @@ describe('where the lane cannot create the directory', () => {
   });
 
   test.each([
-    ['a managed node group', { nodeProvisioning: GpuNodeProvisioning.managedNodeGroup({ maxSize: 4 }) }, false, /the managed node group has no launch template of the lane/],
     ['existing nodes', { nodeProvisioning: GpuNodeProvisioning.existingNodes() }, true, /the nodes are not the lane's/],
     ['EKS Auto Mode', { nodeProvisioning: GpuNodeProvisioning.autoMode() }, true, /EKS Auto Mode nodes take no user data/],
   ])('%s with modelCache: a warning naming the command and the alternatives', (_name, extra, imported, where) => {
@@ -143,8 +182,9 @@ describe('where the lane cannot create the directory', () => {
     expect(text).toMatch(/DaemonSet whose root init container only runs that command/);
   });
 
-  test('no warning without modelCache, nor with Karpenter on AL2023', () => {
-    for (const extra of [{ nodeProvisioning: GpuNodeProvisioning.managedNodeGroup({ maxSize: 4 }) }, { modelCache: {} }]) {
+  test('no warning without modelCache, nor with Karpenter on AL2023 or the lane\'s managed node group', () => {
+    for (const extra of [{ nodeProvisioning: GpuNodeProvisioning.managedNodeGroup({ maxSize: 4 }) }, { modelCache: {} },
+      { modelCache: {}, nodeProvisioning: GpuNodeProvisioning.managedNodeGroup({ maxSize: 4 }) }]) {
       const { stack } = build(extra);
       expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('gpu-model-cache-directory'))).toHaveLength(0);
     }

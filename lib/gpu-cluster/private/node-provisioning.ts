@@ -9,7 +9,7 @@ import { WorkloadIdentity } from '../workload-identity';
 import { installDevicePlugin } from './cluster-addons';
 import { checkPodsFitNodePool } from './gpu-node-pool';
 import { gpuNodeProvisioner, GpuNodeProvisioner } from './karpenter';
-import { modelCacheDirectoryFor } from './model-cache-node';
+import { modelCacheDirectoryFor, NodeCacheDirectory } from './model-cache-node';
 
 /**
  * Which node provisioning a GpuClusterService gets (prop, `gpuNodeGroup` or the default for its
@@ -23,6 +23,8 @@ export interface NodeProvisioningResult {
   readonly nodeGroup?: GpuNodeGroupOptions;
   readonly provisioner?: GpuNodeProvisioner;
   readonly devicePlugin?: eks.HelmChart;
+  /** The model cache directory the lane's managed node group must create (its launch template). */
+  readonly cacheDirectory?: NodeCacheDirectory;
 }
 
 export function setUpNodeProvisioning(lane: IConstruct, props: GpuClusterServiceProps, identity: WorkloadIdentity, policy: AutoscalingPolicy): NodeProvisioningResult {
@@ -35,9 +37,11 @@ export function setUpNodeProvisioning(lane: IConstruct, props: GpuClusterService
     case GpuNodeProvisioningKind.EXISTING_NODES:
       modelCacheDirectoryFor(lane, props, chosen.kind, undefined);
       return { kind: chosen.kind };
-    case GpuNodeProvisioningKind.MANAGED_NODE_GROUP:
-      modelCacheDirectoryFor(lane, props, chosen.kind, undefined);
-      return { kind: chosen.kind, nodeGroup: chosen.nodeGroupOptions };
+    case GpuNodeProvisioningKind.MANAGED_NODE_GROUP: {
+      const ami = String(chosen.nodeGroupOptions?.amiType ?? eks.NodegroupAmiType.AL2023_X86_64_NVIDIA);
+      const cacheDirectory = modelCacheDirectoryFor(lane, props, chosen.kind, undefined, ami);
+      return { kind: chosen.kind, nodeGroup: chosen.nodeGroupOptions, cacheDirectory };
+    }
     default:
       break;
   }
