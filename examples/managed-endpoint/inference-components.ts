@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Duration, Size, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
-  AutoscalingPolicy, HardwareTarget, ModelArtifact, ModelPrecision, ModelWeights, ScalingTrigger, ServiceLevelObjective, ServingImage,
+  AutoscalingPolicy, DynamicBatching, HardwareTarget, ModelArtifact, ModelPrecision, ModelWeights, ScalingTrigger, ServiceLevelObjective, ServingImage,
 } from '../../lib';
 import { EndpointMode, ManagedEndpoint } from '../../lib/managed-endpoint';
 
@@ -25,6 +25,7 @@ export function createInferenceComponentStack(scope: Construct, id: string, prop
     name: 'assistant', version, framework: 'pytorch', weights, image, targets: [HardwareTarget.NVIDIA_GPU], precision: ModelPrecision.FP16,
   });
   // A real 1.5.0 has its own weights; the demo reuses the file (one asset per local file in a stack).
+  const batching = () => new DynamicBatching({ maxBatchSize: 8, maxQueueDelay: Duration.millis(10) });
   const live = build('1.4.0');
   const candidate = build('1.5.0');
 
@@ -47,12 +48,16 @@ export function createInferenceComponentStack(scope: Construct, id: string, prop
     slo: ServiceLevelObjective.latency(95, Duration.millis(800), { maxErrorRatePercent: 1 }),
     // A new model in a component replaces one copy at a time, rolling back on that component's SLO alarms.
     rollingUpdate: { maximumBatchCopies: 1, waitInterval: Duration.minutes(5) },
+    // TorchServe batches up to 8 requests within 10 ms in each copy (one worker per copy: its one GPU).
+    dynamicBatching: batching(),
+    // capacityLagMetric (default on): a one-minute publisher of instances and copies asked for, not yet serving.
   });
 
   endpoint.addModel('Candidate', {
     artifact: candidate,
     computeReservation: { acceleratorCount: 1, cpuCores: 8, memorySize: Size.gibibytes(24) },
     autoscaling: new AutoscalingPolicy({ scaleToZero: true, maxCapacity: 2, triggers: [ScalingTrigger.inFlightPerInstance(4)] }),
+    dynamicBatching: batching(),
   });
 
   // No cdk-nag suppressions: the lane acknowledges the findings of its own design (lib/managed-endpoint/README.md).

@@ -2,7 +2,7 @@ import { Size } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import { AutoscalingPolicy, ModelArtifact } from '../core';
+import { AutoscalingPolicy, DynamicBatching, ModelArtifact } from '../core';
 
 /**
  * What one copy of a model reserves on an instance of an inference-component endpoint
@@ -80,6 +80,16 @@ export interface InferenceComponentOptions {
    * @default - derived from the stack name and construct path (at most 63 characters)
    */
   readonly componentName?: string;
+
+  /**
+   * Let this model's container group requests into batches (TorchServe `SAGEMAKER_TS_*`, LMI rolling
+   * batch), rendered into the environment of the component's model, with the same checks as the
+   * endpoint's `dynamicBatching`. TorchServe's workers follow the copy's reservation (accelerators, else
+   * cpuCores rounded up).
+   *
+   * @default - no batching settings: the container's defaults (the endpoint's `dynamicBatching` applies to its artifact only)
+   */
+  readonly dynamicBatching?: DynamicBatching;
 }
 
 /**
@@ -100,4 +110,6 @@ export interface ModelComponent {
   readonly scalableTarget?: appscaling.ScalableTarget;
   /** The SLO's alarms on this component's metrics (`InferenceComponentName`); its rolling updates roll back on them. */
   readonly sloAlarms: cloudwatch.IAlarm[];
+  /** The batching the component's container renders, undefined without it. */
+  readonly dynamicBatching?: DynamicBatching;
 }

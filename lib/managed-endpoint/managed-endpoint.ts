@@ -1,10 +1,11 @@
-import { ArnFormat, Lazy, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
@@ -54,6 +55,7 @@ import { RollingUpdateOptions } from './rolling-update';
 import { InferenceComponentOptions, ModelComponent, RoutingStrategy } from './inference-component';
 import { ComponentFleet } from './private/component-fleet';
 import { componentLeadTime } from './private/component-lead-time';
+import { CapacityLagPublisher, capacityLagEnabled } from './private/capacity-lag';
 import { componentInstanceOf, validateComponentMode, validateComponentRollout } from './private/inference-components';
 import { routingStrategyOf } from './private/mode-features';
 
@@ -227,6 +229,17 @@ export interface ManagedEndpointProps {
    * @default - no batching settings: the container's defaults
    */
   readonly dynamicBatching?: DynamicBatching;
+
+  /**
+   * Publish the capacity on its way (`InferenceLanes` / `CapacityLag`, desired minus current) with a
+   * small scheduled Lambda that reads DescribeEndpoint (instances of the variant) and, for inference
+   * components, DescribeInferenceComponent (copies of each) every minute: SageMaker puts neither count in
+   * CloudWatch. `metricCapacityLag()` returns it. Rejected on serverless endpoints (no instances).
+   *
+   * @default - true for real-time and inference-component endpoints; false for async endpoints, whose
+   *   `metricCapacityLag()` is SageMaker's own `HasBacklogWithoutCapacity` (requests wait, no instance runs)
+   */
+  readonly capacityLagMetric?: boolean;
 }
 
 /**
@@ -300,6 +313,8 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
   public readonly cfnEndpoint: sagemaker.CfnEndpoint;
   /** The batching the container renders (`dynamicBatching`), undefined without it. */
   public readonly dynamicBatching?: DynamicBatching;
+  /** The function that publishes `CapacityLag` every minute (`capacityLagMetric`), when rendered. */
+  public readonly capacityLagFunction?: lambda.IFunction;
 
   private readonly instanceInfo?: InstanceTypeInfo;
   private readonly policy?: AutoscalingPolicy;
@@ -309,6 +324,8 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
   private deploymentConfig?: sagemaker.CfnEndpoint.DeploymentConfigProperty;
   /** The inference components (EndpointMode.inferenceComponents only). */
   private readonly fleet?: ComponentFleet;
+  /** The capacity-lag publisher (`capacityLagMetric`). */
+  private readonly lagPublisher?: CapacityLagPublisher;
 
   constructor(scope: Construct, id: string, props: ManagedEndpointProps) {
     super(scope, id, { physicalName: props.endpointName });
@@ -363,7 +380,9 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
     this.securityGroups = network.securityGroups;
     const modelOf = (modelId: string, binding: ModelArtifactBinding) => {
       const hosting = resolveHosting(this, mode, props, binding);
-      const batching = batchingEnvironment(this, props.dynamicBatching, { binding, hosting, mode, info, environment: props.environment });
+      // Inference components: TorchServe's workers follow one copy's reservation (private/batching.ts).
+      const reservation = mode.componentOptions?.computeReservation;
+      const batching = batchingEnvironment(this, props.dynamicBatching, { binding, hosting, mode, info, environment: props.environment, reservation });
       return createModel(this, modelId, binding, hosting, props, this.role, network.vpcConfig, batching);
     };
     this.cfnModel = modelOf('Model', this.binding);
@@ -402,9 +421,20 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
         mode, instance: componentInstance, hardware: target, policy: policy!, role: this.role, slo: props.slo, rollout: rolloutProps,
         endpointName: this.endpointName, variantName: this.variantName,
         laneSloAlarms: this.sloAlarms, laneObjectives: this.serviceLevelObjectives, laneBurnRateAlarms: this.sloBurnRateAlarms,
-        createModel: (scope, binding) => createModel(scope, 'Model', binding, resolveHosting(this, mode, props, binding), props, this.role, network.vpcConfig),
+        createModel: (scope, binding, batching, reservation) => {
+          const hosting = resolveHosting(this, mode, props, binding);
+          const env = batchingEnvironment(scope, batching, { binding, hosting, mode, info, environment: props.environment, reservation });
+          return createModel(scope, 'Model', binding, hosting, props, this.role, network.vpcConfig, env);
+        },
       });
-      this.fleet.addPrimary(this.cfnModel, this.binding);
+      this.fleet.addPrimary(this.cfnModel, this.binding, props.dynamicBatching);
+    }
+    if (capacityLagEnabled(this, mode, props.capacityLagMetric)) {
+      this.lagPublisher = new CapacityLagPublisher(this, 'CapacityLag', {
+        endpointName: this.endpointName, endpointArn: this.endpointArn, variantName: this.variantName, instancesInService: components,
+      });
+      this.capacityLagFunction = this.lagPublisher.function;
+      for (const c of this.fleet?.components ?? []) { this.lagPublisher.addComponent(c.componentName); }
     }
     this.warnIfCanaryBelowPercentile(props.rollout, props.slo);
     this.scalableTarget = renderAutoscaling(this, policy, info);
@@ -435,7 +465,9 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
       throw invalid(this, `addModel(${id})`, options?.artifact?.name, `needs EndpointMode.inferenceComponents(...): a ${this.mode.kind} endpoint serves one model per variant`,
         'Use EndpointMode.inferenceComponents(...) to host several models or versions on one endpoint, or create another ManagedEndpoint.');
     }
-    return this.fleet.addModel(id, options);
+    const component = this.fleet.addModel(id, options);
+    this.lagPublisher?.addComponent(component.componentName);
+    return component;
   }
 
   /** A reference to this endpoint for aws-cdk-lib's generated interfaces. */
@@ -532,25 +564,47 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
   }
 
   /**
-   * Capacity still on its way (desired minus in service).
+   * Capacity still on its way (desired minus in service), in instances, per minute (Maximum):
+   * `InferenceLanes` / `CapacityLag` (`EndpointName`, `VariantName`), published by the lane's
+   * `capacityLagMetric` function from DescribeEndpoint; async endpoints without it: `HasBacklogWithoutCapacity`
+   * (1 while requests wait and no instance runs: at least one instance missing). See the README,
+   * "Capacity lag".
    *
-   * @returns undefined: SageMaker publishes no desired-capacity metric. `DesiredInstanceCount` (and, for
-   * inference components, `DesiredCopyCount`) exist only in the DescribeEndpoint / DescribeInferenceComponent
-   * APIs and Application Auto Scaling, not in CloudWatch; see the README, "Scale-out lead time".
+   * @returns undefined on serverless endpoints, and with `capacityLagMetric: false` on real-time and
+   * inference-component endpoints
    */
-  public metricCapacityLag(_props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+  public metricCapacityLag(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    if (this.lagPublisher) { return this.lagPublisher.metricVariant(props); }
+    if (this.mode.kind === EndpointModeKind.ASYNC) {
+      return this.metricHasBacklogWithoutCapacity({ statistic: 'Maximum', period: Duration.minutes(1), label: 'Capacity lag (1: requests wait and no instance runs)', ...props });
+    }
     return undefined;
+  }
+
+  /**
+   * Copies of one inference component asked for and not yet in service (`InferenceLanes` / `CapacityLag`,
+   * dimension `InferenceComponentName`), per minute (Maximum).
+   *
+   * @returns undefined unless the endpoint hosts inference components and publishes its capacity lag
+   */
+  public metricComponentCapacityLag(component: ModelComponent, props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    if (!this.lagPublisher || !this.fleet) { return undefined; }
+    return this.lagPublisher.metricComponent(component.componentName, props);
   }
 
   /**
    * Instances in service. SageMaker publishes no instance-count metric, so it is derived from
    * metrics defined per instance: real-time `Invocations ÷ InvocationsPerInstance`, async
    * `ApproximateBacklogSize ÷ ApproximateBacklogSizePerInstance`. The result exists only while
-   * requests flow (real-time) or wait (async); cost math needs traffic anyway.
+   * requests flow (real-time) or wait (async); cost math needs traffic anyway. Inference components:
+   * `InferenceLanes` / `InstancesInService` (`CurrentInstanceCount`), published by the capacity-lag function.
    *
-   * @returns undefined for serverless endpoints (provisioned concurrency has no CloudWatch metric)
+   * @returns undefined for serverless endpoints (provisioned concurrency has no CloudWatch metric), and for
+   * inference components with `capacityLagMetric: false`
    */
   public metricCapacityInService(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    // Inference components: the publisher's CurrentInstanceCount (no derivation: copies, not instances, take requests).
+    if (this.fleet) { return this.lagPublisher?.metricInstancesInService(props); }
     return capacityInService(this, props);
   }
 

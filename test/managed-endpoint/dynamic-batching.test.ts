@@ -295,10 +295,10 @@ test('tokens: a CfnParameter batch size and a millisecond delay render as the pa
 
 test('a mode the batching code does not know (e.g. one added later) is rejected, not half rendered', () => {
   const stack = newStack();
-  const other = Object.assign(Object.create(EndpointMode.prototype), { kind: 'inference-components', instance: { instanceType: 'ml.g5.xlarge' } }) as EndpointMode;
+  const other = Object.assign(Object.create(EndpointMode.prototype), { kind: 'future-mode', instance: { instanceType: 'ml.g5.xlarge' } }) as EndpointMode;
   const binding = artifactWith(stack, ServingImage.fromRegistry(TORCHSERVE_GPU)).bind(stack, { target: HardwareTarget.NVIDIA_GPU });
   expect(() => batchingEnvironment(stack, batching(), { binding, hosting: ModelHosting.SINGLE_MODEL, mode: other }))
-    .toThrow(/'dynamicBatching' \("dynamicBatching\(max 16, delay 5 millis\)"\) cannot be rendered by ManagedEndpoint \(inference-components\): the lane renders batching for real-time and asynchronous variants only/);
+    .toThrow(/'dynamicBatching' \("dynamicBatching\(max 16, delay 5 millis\)"\) cannot be rendered by ManagedEndpoint \(future-mode\): the lane renders batching for real-time, inference-component and asynchronous variants only/);
 });
 
 test('a plain object instead of a DynamicBatching (plain JavaScript) is rejected', () => {

@@ -51,6 +51,24 @@ test('both scale copies on concurrency per copy, from zero and back on NoCapacit
   }))).toHaveLength(2);
 });
 
+test('each component\'s model batches in TorchServe (8 within 10 ms, one worker per one-GPU copy)', () => {
+  const models = Object.values(template.findResources('AWS::SageMaker::Model')) as any[];
+  expect(models).toHaveLength(2);
+  for (const m of models) {
+    expect(m.Properties.PrimaryContainer.Environment).toMatchObject({
+      SAGEMAKER_TS_BATCH_SIZE: '8', SAGEMAKER_TS_MAX_BATCH_DELAY: '10', SAGEMAKER_TS_MIN_WORKERS: '1', SAGEMAKER_TS_MAX_WORKERS: '1',
+    });
+  }
+});
+
+test('the capacity-lag publisher reads the endpoint and both components every minute', () => {
+  const fns = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+  expect(fns).toHaveLength(1);
+  const names = (Object.values(template.findResources('AWS::SageMaker::InferenceComponent')) as any[]).map(r => r.Properties.InferenceComponentName);
+  expect(fns[0].Properties.Environment.Variables.COMPONENTS).toBe(names.join(','));
+  template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+});
+
 test('passes cdk-nag AwsSolutions with no finding', () => {
   const r = NagCheck.check(stack);
   expect([...r.errors, ...r.warnings].map(f => `${f.resourcePath} ${f.ruleId}`)).toEqual([]);

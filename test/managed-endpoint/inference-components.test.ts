@@ -298,13 +298,25 @@ describe('real-time scale to zero and back', () => {
     const step = Object.entries(t.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', { Properties: { PolicyType: 'StepScaling' } }));
     expect(step).toHaveLength(1);
     expect((step[0][1] as any).Properties.StepScalingPolicyConfiguration).toEqual({
-      AdjustmentType: 'ChangeInCapacity', Cooldown: 60, MetricAggregationType: 'Maximum', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }],
+      AdjustmentType: 'ChangeInCapacity', Cooldown: 370, MetricAggregationType: 'Maximum', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }],
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SageMaker', MetricName: 'NoCapacityInvocationFailures', Dimensions: [{ Name: 'InferenceComponentName', Value: name }],
       Statistic: 'Sum', Period: 60, Threshold: 1, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: step[0][0] }],
     });
+  });
+
+  test('the wake-up cooldown covers the first copy (activity 10 s + launch 240 s + load 120 s = 370 s), so retried requests do not add a copy a minute; a longer scaleOutCooldown wins', () => {
+    const cooldownOf = (policy: AutoscalingPolicy) => {
+      const t = Template.fromStack(icStack({ autoscaling: policy }).stack);
+      const step = Object.values(t.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', { Properties: { PolicyType: 'StepScaling' } }));
+      const tracking = Object.values(t.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', { Properties: { PolicyType: 'TargetTrackingScaling' } }));
+      return [(step[0] as any).Properties.StepScalingPolicyConfiguration.Cooldown, (tracking[0] as any).Properties.TargetTrackingScalingPolicyConfiguration.ScaleOutCooldown];
+    };
+    expect(cooldownOf(inFlight({ scaleToZero: true }))).toEqual([370, 60]);
+    expect(cooldownOf(new AutoscalingPolicy({ scaleToZero: true, maxCapacity: 4, triggers: [ScalingTrigger.inFlightPerInstance(4)], scaleOutCooldown: Duration.seconds(369) }))).toEqual([370, 369]);
+    expect(cooldownOf(new AutoscalingPolicy({ scaleToZero: true, maxCapacity: 4, triggers: [ScalingTrigger.inFlightPerInstance(4)], scaleOutCooldown: Duration.minutes(10) }))).toEqual([600, 600]);
   });
 
   test('without scaleToZero there is no wake-up alarm or step policy', () => {
@@ -472,7 +484,7 @@ describe('lane props inference components cannot take', () => {
     expect(build(s => ({ shadow: ShadowTraffic.mirror(artifact(s, '1.5.0'), 10) }))).toThrow(/'shadow' \("assistant@1.5.0"\) is not available with inference components.*endpoint.addModel/);
     expect(build(() => ({ dataCapture: { samplingPercent: 10 } }))).toThrow(/'dataCapture' \("10% sampling"\) is not rendered for inference components by this lane/);
     expect(build(() => ({ hosting: ModelHosting.MULTI_MODEL }))).toThrow(/'hosting' \("MULTI_MODEL"\) is not supported with inference components/);
-    expect(build(() => ({ dynamicBatching: new DynamicBatching({ maxBatchSize: 8, maxQueueDelay: Duration.millis(5) }) }))).toThrow(/dynamicBatching.*ManagedEndpoint \(inference-components\)/);
+    expect(build(() => ({ dynamicBatching: new DynamicBatching({ maxBatchSize: 8, maxQueueDelay: Duration.millis(5) }) }))).toThrow(/'dynamicBatching' .* cannot be rendered by ManagedEndpoint \(unknown container\)/);
   });
 });
 

@@ -79,13 +79,25 @@ test('serverless: the documented 3-minute bound of a cold start, with or without
   }
 });
 
-test('metricCapacityLag is undefined (SageMaker publishes no desired-capacity metric); the dashboard states the lead time', () => {
+test('metricCapacityLag is the published CapacityLag (InferenceLanes, EndpointName + VariantName, Maximum per minute); the dashboard states the lead time', () => {
   const { stack, endpoint } = endpointStack({ autoscaling: new AutoscalingPolicy({ minCapacity: 1, maxCapacity: 3, triggers: [ScalingTrigger.inFlightPerInstance(4)] }) });
-  expect(endpoint.metricCapacityLag()).toBeUndefined();
+  const lag = endpoint.metricCapacityLag() as any;
+  expect(lag.namespace).toBe('InferenceLanes');
+  expect(lag.metricName).toBe('CapacityLag');
+  expect(stack.resolve(lag.dimensions)).toEqual({ EndpointName: { 'Fn::GetAtt': [expect.stringMatching(/^Endpoint/), 'EndpointName'] }, VariantName: 'primary' });
+  expect(lag.statistic).toBe('Maximum');
+  expect(lag.period.toSeconds()).toBe(60);
   const dashboard = new LaneDashboard(stack, 'Dashboard', { lane: endpoint });
   const body = JSON.stringify(stack.resolve((dashboard.dashboard.node.defaultChild as any).dashboardBody));
   expect(body).toContain('Scale-out lead time: 6 minutes 40 seconds: scale-out alarm (ConcurrentRequestsPerModel, 3 × 10 s) 30 seconds');
-  expect(body).not.toContain('Capacity lag');
+  expect(body).toContain('Capacity lag (expected to clear within 6 minutes 40 seconds)');
+  expect(body).toContain('[\\"InferenceLanes\\",\\"CapacityLag\\",\\"EndpointName\\"');
+});
+
+test('capacityLagMetric: false leaves metricCapacityLag undefined and renders no publisher', () => {
+  const { endpoint } = endpointStack({ capacityLagMetric: false });
+  expect(endpoint.metricCapacityLag()).toBeUndefined();
+  expect(endpoint.capacityLagFunction).toBeUndefined();
 });
 
 test('a mode the lead-time code does not know (e.g. one added later) states nothing rather than the instance path', () => {

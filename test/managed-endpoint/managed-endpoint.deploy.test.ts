@@ -15,7 +15,8 @@ import { demoArtifact } from '../../examples/shared/artifact';
  * has the instance type, count, variant name and volume KMS key, and the endpoint is InService.
  *
  * NOT verifiable on moto: Application Auto Scaling (scalable target, target-tracking policy), the
- * CloudWatch alarms and the Application Signals SLOs are skipped by moto's CloudFormation (the stack still says CREATE_COMPLETE); moto
+ * CloudWatch alarms, the Application Signals SLOs and the capacity-lag publisher's EventInvokeConfig and invoke
+ * permission are skipped by moto's CloudFormation (the stack still says CREATE_COMPLETE); moto
  * ignores the endpoint's DeploymentConfig / RetainAllVariantProperties and never runs the container.
  * Those are covered by the synth tests and cfn-lint only.
  *
@@ -49,6 +50,8 @@ describeIfMoto('real-time managed endpoint on moto', () => {
     expect(created).toEqual(expect.arrayContaining([
       'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::KMS::Key',
       'AWS::SageMaker::Endpoint', 'AWS::SageMaker::EndpointConfig', 'AWS::SageMaker::Model',
+      // The capacity-lag publisher (capacityLagMetric, default on): moto creates the function, its log group and rule.
+      'AWS::Events::Rule', 'AWS::Lambda::Function', 'AWS::Logs::LogGroup',
     ]));
     const skipped = r.skipped.map(s => s.resourceType).sort();
     expect(skipped).toEqual([
@@ -60,6 +63,7 @@ describeIfMoto('real-time managed endpoint on moto', () => {
       'AWS::CloudWatch::Alarm', // SLO error rate
       'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm', // latency fast and slow burn
       'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm', // error-rate fast and slow burn
+      'AWS::Lambda::EventInvokeConfig', 'AWS::Lambda::Permission', // the publisher's retry settings and the rule's invoke permission
     ]);
     console.log(`managed-endpoint local deploy: ${r.created.length} created (${created.join(', ')}), ${r.skipped.length} skipped (${skipped.join(', ')}); `
       + `deploy ${Math.round(r.timings.deployMs / 1000)} s, total ${Math.round(r.timings.totalMs / 1000)} s`);

@@ -114,7 +114,8 @@ describe('real-time', () => {
         ScaleOutCooldown: 60,
       },
     });
-    template().resourceCountIs('AWS::IAM::Role', 1); // the execution role only: no role for autoscaling
+    // The execution role and the capacity-lag publisher's role: no role for autoscaling.
+    expect(Object.keys(template().findResources('AWS::IAM::Role')).sort()).toEqual([expect.stringMatching(/^EndpointCapacityLagRole/), expect.stringMatching(/^EndpointExecutionRole/)]);
   });
 
   test('SLO alarms watch ModelLatency p95 in microseconds and the 5xx rate, with literal names', () => {
@@ -215,7 +216,8 @@ describe('real-time', () => {
     })]);
     const pull = statements.find(s => JSON.stringify(s.Action).includes('ecr:BatchGetImage'));
     expect(JSON.stringify(pull.Resource)).toContain(':repository/assistant-serving');
-    const wildcard = statements.filter(s => s.Resource === '*').map(s => s.Action);
+    // The publisher's own PutMetricData (InferenceLanes only) is in capacity-lag.test.ts.
+    const wildcard = statements.filter(s => s.Resource === '*' && s.Condition?.StringEquals?.['cloudwatch:namespace'] !== 'InferenceLanes').map(s => s.Action);
     expect(wildcard).toEqual(['ecr:GetAuthorizationToken', 'cloudwatch:PutMetricData']);
     const metrics = statements.find(s => s.Action === 'cloudwatch:PutMetricData');
     expect(metrics.Condition).toEqual({ StringLike: { 'cloudwatch:namespace': ['/aws/sagemaker/*', 'AWS/SageMaker*'] } });

@@ -6,6 +6,7 @@ import { parseEcrImageUri } from '../../core/private/image-uri';
 import { describeDuration } from '../../core/private/validation';
 import { EndpointMode, EndpointModeKind } from '../endpoint-mode';
 import { InstanceTypeInfo } from '../instance-type';
+import { ComputeReservation } from '../inference-component';
 import { ModelHosting } from '../model-hosting';
 
 /**
@@ -109,6 +110,11 @@ export interface BatchingContext {
   readonly mode: EndpointMode;
   readonly info?: InstanceTypeInfo;
   readonly environment?: { [key: string]: string };
+  /**
+   * Inference components: what one copy reserves. TorchServe's default workers follow the copy (its
+   * accelerators, else its reserved vCPUs), not the whole instance.
+   */
+  readonly reservation?: ComputeReservation;
 }
 
 /**
@@ -128,9 +134,9 @@ export function batchingEnvironment(scope: IConstruct, batching: DynamicBatching
       reason: 'each unit of serverless concurrency serves one invocation at a time (a request beyond the concurrency in use starts new compute), so the container never holds two requests to batch and batching would only add its delay',
     });
   }
-  if (mode.kind !== EndpointModeKind.REAL_TIME && mode.kind !== EndpointModeKind.ASYNC) {
+  if (mode.kind !== EndpointModeKind.REAL_TIME && mode.kind !== EndpointModeKind.ASYNC && mode.kind !== EndpointModeKind.INFERENCE_COMPONENTS) {
     // A mode this file does not know (e.g. one added later): say so instead of rendering half of it.
-    batching.validateFor(scope, { lane: `ManagedEndpoint (${mode.kind})`, supported: false, reason: 'the lane renders batching for real-time and asynchronous variants only' });
+    batching.validateFor(scope, { lane: `ManagedEndpoint (${mode.kind})`, supported: false, reason: 'the lane renders batching for real-time, inference-component and asynchronous variants only' });
   }
   checkRealTimeDelay(scope, batching, mode);
   const container = detectContainer(ctx.binding);
@@ -185,6 +191,17 @@ function torchServeEnvironment(scope: IConstruct, batching: DynamicBatching, lab
 function torchServeWorkers(scope: IConstruct, ctx: BatchingContext): { [key: string]: string } {
   const user = ctx.environment?.SAGEMAKER_MODEL_SERVER_WORKERS;
   let workers: string | undefined = user;
+  const copy = ctx.reservation;
+  if (workers === undefined && copy) {
+    // One copy of an inference component sees the accelerators it reserved (SageMaker places each copy on
+    // its own devices) and, with cpuCores, a CPU quota (the JVM counts ceil(quota) processors); without
+    // cpuCores the copy shares the instance's vCPUs.
+    if (isConcreteNumber(copy.acceleratorCount)) {
+      workers = String(copy.acceleratorCount);
+    } else if (isConcreteNumber(copy.cpuCores)) {
+      workers = String(Math.max(1, Math.ceil(copy.cpuCores)));
+    }
+  }
   if (workers === undefined) {
     const instance = ctx.mode.instance;
     const gpus = instance?.gpuCount ?? ctx.info?.gpus;
@@ -259,7 +276,8 @@ const REAL_TIME_RESPONSE_MILLIS = 60_000;
  * to infer before the invocation times out. Async invocations wait up to an hour; they keep the contract's limit.
  */
 function checkRealTimeDelay(scope: IConstruct, batching: DynamicBatching, mode: EndpointMode): void {
-  if (mode.kind !== EndpointModeKind.REAL_TIME || batching.maxQueueDelay.isUnresolved()) { return; }
+  const realTime = mode.kind === EndpointModeKind.REAL_TIME || mode.kind === EndpointModeKind.INFERENCE_COMPONENTS;
+  if (!realTime || batching.maxQueueDelay.isUnresolved()) { return; }
   if (batching.maxQueueDelayMillis >= REAL_TIME_RESPONSE_MILLIS) {
     throw invalid(scope, 'dynamicBatching.maxQueueDelay', batching.maxQueueDelay,
       'leaves no time to infer: a real-time request can wait the whole delay, and SageMaker times out invocations the container has not answered within 60 seconds (InvokeEndpoint)',

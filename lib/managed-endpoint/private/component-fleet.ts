@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { AutoscalingPolicy, HardwareTarget, ModelArtifactBinding, ServiceLevelObjective } from '../../core';
+import { AutoscalingPolicy, DynamicBatching, HardwareTarget, ModelArtifactBinding, ServiceLevelObjective } from '../../core';
 import { checkPropsObject } from '../../core/private/validation';
 import { invalid } from '../../core/private/errors';
 import { EndpointMode } from '../endpoint-mode';
@@ -36,8 +36,11 @@ export interface ComponentFleetProps {
   readonly rollout: RolloutProps;
   readonly endpointName: string;
   readonly variantName: string;
-  /** A `CfnModel` with id `Model` under `scope` serving `binding` (the lane's container, environment and VPC). */
-  readonly createModel: (scope: Construct, binding: ModelArtifactBinding) => sagemaker.CfnModel;
+  /**
+   * A `CfnModel` with id `Model` under `scope` serving `binding` (the lane's container, environment and VPC),
+   * with the container's batching variables for `batching` on a copy of `reservation`.
+   */
+  readonly createModel: (scope: Construct, binding: ModelArtifactBinding, batching: DynamicBatching | undefined, reservation: ComputeReservation) => sagemaker.CfnModel;
   /** The lane's `sloAlarms`, `serviceLevelObjectives` and `sloBurnRateAlarms`: each component's are appended. */
   readonly laneSloAlarms: cloudwatch.IAlarm[];
   readonly laneObjectives: applicationsignals.CfnServiceLevelObjective[];
@@ -52,9 +55,9 @@ export class ComponentFleet {
   constructor(private readonly endpoint: Construct, private readonly props: ComponentFleetProps) {}
 
   /** The artifact's component, directly under the endpoint (IDs `InferenceComponent`, `ScalableTarget`, `Slo*`). */
-  public addPrimary(model: sagemaker.CfnModel, binding: ModelArtifactBinding): ModelComponent {
+  public addPrimary(model: sagemaker.CfnModel, binding: ModelArtifactBinding, batching: DynamicBatching | undefined): ModelComponent {
     const opts = this.props.mode.componentOptions!;
-    return this.add(this.endpoint, 'mode', model, binding, opts.computeReservation, opts.copies, this.props.policy, undefined);
+    return this.add(this.endpoint, 'mode', model, binding, opts.computeReservation, opts.copies, this.props.policy, undefined, batching);
   }
 
   /** A further model under its own construct `id`. */
@@ -78,8 +81,10 @@ export class ComponentFleet {
     const scope = new Construct(this.endpoint, id);
     const binding = options.artifact.bind(scope, { grantee: this.props.role, target: this.props.hardware, consumer: `${scope.node.path}` });
     warnIfWeightsMayBeOverwritten(scope, binding);
-    const model = this.props.createModel(scope, binding);
-    const component = this.add(scope, prefix, model, binding, options.computeReservation, options.copies, policy, name);
+    // The reservation is checked (in add) before the batching reads it; the model is created after.
+    checkReservation(this.endpoint, `${prefix}.computeReservation`, options.computeReservation, this.props.mode, binding.target ?? this.props.hardware, this.props.instance);
+    const model = this.props.createModel(scope, binding, options.dynamicBatching, options.computeReservation);
+    const component = this.add(scope, prefix, model, binding, options.computeReservation, options.copies, policy, name, options.dynamicBatching);
     // The lane is tagged with its artifact's identity; the added model and its component carry their own.
     for (const [k, v] of Object.entries(binding.tags)) {
       for (const r of [model, component.cfnInferenceComponent]) { Tags.of(r).add(k, v, { priority: MODEL_TAG_PRIORITY }); }
@@ -88,16 +93,17 @@ export class ComponentFleet {
   }
 
   private add(scope: Construct, prop: string, model: sagemaker.CfnModel, binding: ModelArtifactBinding, reservation: ComputeReservation,
-    copiesGiven: number | undefined, policy: AutoscalingPolicy, componentName: string | undefined): ModelComponent {
+    copiesGiven: number | undefined, policy: AutoscalingPolicy, componentName: string | undefined, batching: DynamicBatching | undefined): ModelComponent {
     const p = this.props;
     checkReservation(this.endpoint, `${prop}.computeReservation`, reservation, p.mode, binding.target ?? p.hardware, p.instance);
     const copies = initialCopies(this.endpoint, `${prop}.copies`, copiesGiven, policy);
     this.demands.push({ prop: `${prop}.computeReservation`, reservation, copies, maxCopies: policy.maxCapacity });
     checkFleet(this.endpoint, p.mode, p.instance, this.demands);
-    const { component, objectives, burnRateAlarms } = createComponent(scope, p.mode, {
+    const { component: rendered, objectives, burnRateAlarms } = createComponent(scope, p.mode, {
       model, artifactName: binding.name, artifactVersion: binding.version, reservation, copies, policy, componentName,
       endpointName: p.endpointName, variantName: p.variantName, endpointPath: this.endpoint.node.path, role: p.role, slo: p.slo, rollout: p.rollout,
     });
+    const component: ModelComponent = { ...rendered, dynamicBatching: batching };
     p.laneSloAlarms.push(...component.sloAlarms);
     p.laneObjectives.push(...objectives);
     p.laneBurnRateAlarms.push(...burnRateAlarms);

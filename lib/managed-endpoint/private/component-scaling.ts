@@ -7,6 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AutoscalingPolicy, TriggerKind } from '../../core';
 import { invalid } from '../../core/private/errors';
 import { addScheduledActions } from '../../core/private/scheduling';
+import { INSTANCE_STEPS } from './lead-time';
 
 /**
  * Copy-count scaling of an inference component: the checks, the Application Auto Scaling target
@@ -96,7 +97,7 @@ function addScaleOutFromZero(scope: Construct, target: appscaling.ScalableTarget
     scalingTarget: target,
     adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
     metricAggregationType: appscaling.MetricAggregationType.MAXIMUM,
-    cooldown: policy.scaleOutCooldown,
+    cooldown: wakeUpCooldown(policy),
   });
   action.addAdjustment({ adjustment: 1, lowerBound: 0 });
   const alarm = new cloudwatch.Alarm(scope, 'NoCapacityInvocationFailures', {
@@ -114,4 +115,17 @@ function addScaleOutFromZero(scope: Construct, target: appscaling.ScalableTarget
     alarmDescription: `${scope.node.path}: requests to ${componentName} found no copy; adds one (scale out from zero).`,
   });
   alarm.addAlarmAction(new cwActions.ApplicationScalingAction(action));
+}
+
+/**
+ * The wake-up policy's cooldown: at least the time the first copy takes to serve (activity, instance launch,
+ * model load: the lane's stated figures). Callers retry while the copy starts, so the alarm stays in ALARM
+ * and CloudWatch invokes the policy every minute; with the 1-minute scale-out cooldown each invocation
+ * would add one more copy (and instances for them) before the first one serves. During the cooldown a
+ * further +1 counts the copy already on its way (Application Auto Scaling step scaling), so it adds none.
+ * Target tracking is not held back by this cooldown: once a copy serves, it scales on the per-copy metric.
+ */
+export function wakeUpCooldown(policy: AutoscalingPolicy): Duration {
+  const firstCopy = INSTANCE_STEPS.activitySeconds + INSTANCE_STEPS.launchSeconds + INSTANCE_STEPS.modelLoadSeconds;
+  return Duration.seconds(Math.max(policy.scaleOutCooldown.toSeconds(), firstCopy));
 }
