@@ -1,6 +1,7 @@
 import { VersionFreeze } from '../core/version-freeze';
 import { InferenceLaneBase } from '../core/inference-lane-base';
 import { Annotations, Duration, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -25,6 +26,8 @@ import { addDevicePlugin, checkChartVersion, DEFAULT_KEDA_VERSION, KEDA_ROLE_ID,
 import { DEFAULT_CPU, DEFAULT_MEMORY } from './private/gpu-instances';
 import { addNodegroup, checkPodsFitNodegroup } from './private/gpu-nodegroup';
 import { setUpNodeProvisioning } from './private/node-provisioning';
+import { containerInsightsCapacityLag } from './private/capacity-lag';
+import { KubernetesRolloutMode } from './rollout-mode';
 import { gpuScaleOutLeadTime } from './private/lead-time';
 import { ScaleOutLeadTime } from '../core/lead-time';
 import { servedModelOf } from './private/served-model-of';
@@ -165,6 +168,17 @@ export interface GpuClusterServiceProps extends GpuServingOptions {
    * @default - no route target: a front door cannot send requests to this lane
    */
   readonly routeUrl?: string;
+
+  /**
+   * The cluster runs CloudWatch Container Insights with enhanced observability (the Amazon CloudWatch
+   * Observability EKS add-on, or the CloudWatch agent with `enhanced_container_insights`), which
+   * publishes the Deployment's `replicas_desired` and `status_replicas_available` in `ContainerInsights`:
+   * then `metricCapacityLag()` is derived from them. The lane does not install the add-on. Rejected
+   * with ARGO_ROLLOUTS (the Rollout, not the Deployment, runs the pods there).
+   *
+   * @default false - `metricCapacityLag()` is undefined; use `capacityLagQuery` (PromQL)
+   */
+  readonly containerInsights?: boolean;
 }
 
 /**
@@ -212,6 +226,11 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
   public readonly nodegroup?: eks.Nodegroup;
   /** How the GPU nodes come to be (after defaults). */
   public readonly nodeProvisioning: GpuNodeProvisioningKind;
+  /**
+   * PromQL of the stable track's capacity lag in pods (see `GpuServingChart.capacityLagQuery`): what the
+   * lane's own Prometheus (the one KEDA and Argo read) answers, for a Grafana panel or an alert.
+   */
+  public readonly capacityLagQuery: string;
   /** The Karpenter Helm release of the cluster, when the lane installs Karpenter. */
   public readonly karpenter?: eks.HelmChart;
   /** The manifest of the cluster's GPU NodePool (and EC2NodeClass), with Karpenter or Auto Mode. */
@@ -222,6 +241,7 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
   private readonly routeUrl?: string;
   private readonly nodeRoleForPulls?: iam.IRole;
   private readonly leadTime: ScaleOutLeadTime;
+  private readonly containerInsightsLag?: { clusterName: string; namespace: string; name: string };
 
   constructor(scope: Construct, id: string, props: GpuClusterServiceProps) {
     super(scope, id);
@@ -254,7 +274,7 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
       }
       checkPodsFitNodegroup(this, { ...props, gpuNodeGroup: group });
       this.nodegroup = addNodegroup(this, cluster, group, props.gpuCount ?? 1, props.cpu ?? DEFAULT_CPU,
-        (props.memory ?? DEFAULT_MEMORY).toMebibytes({ rounding: SizeRoundingBehavior.NONE }) / 1024);
+        (props.memory ?? DEFAULT_MEMORY).toMebibytes({ rounding: SizeRoundingBehavior.NONE }) / 1024, nodes.cacheDirectory);
       this.devicePlugin = addDevicePlugin(this, cluster, group);
     } else {
       this.devicePlugin = nodes.devicePlugin;
@@ -292,6 +312,14 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
       disableResourceNameHashes: true,
     }));
     this.dynamicBatching = this.chart.dynamicBatching;
+    this.capacityLagQuery = this.chart.capacityLagQuery;
+    if (props.containerInsights) {
+      if (this.chart.rolloutMode === KubernetesRolloutMode.ARGO_ROLLOUTS) {
+        throw invalid(this, 'containerInsights', true, "cannot give a capacity lag under rolloutMode ARGO_ROLLOUTS: Container Insights reports Deployments, and there the Deployment only holds the pod template (replicas 0) while the Rollout runs the pods",
+          'Drop containerInsights and chart capacityLagQuery (the Argo Rollouts controller\'s rollout_info_replicas_* metrics), or use another rolloutMode.');
+      }
+      this.containerInsightsLag = { clusterName: cluster.clusterName, namespace: ns, name: base };
+    }
     this.checkKedaVersion(props);
     this.metricsServer = this.addMetricsServer(props);
     this.manifest = this.apply(cluster, identity);
@@ -417,6 +445,19 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
    */
   public get scaleOutLeadTime(): ScaleOutLeadTime {
     return this.leadTime;
+  }
+
+  /**
+   * GPU pods asked for and not yet available (stable track): `IF(desired > available, desired -
+   * available, 0)` on Container Insights' enhanced deployment metrics `replicas_desired` and
+   * `status_replicas_available` (Maximum per minute, missing values as 0). Above zero for about
+   * {@link scaleOutLeadTime} after a scale-out; staying up means pods that cannot get a GPU node.
+   *
+   * @returns undefined without `containerInsights` (the lane publishes no CloudWatch signal; use `capacityLagQuery`)
+   */
+  public metricCapacityLag(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    const lag = this.containerInsightsLag;
+    return lag ? containerInsightsCapacityLag(this, lag.clusterName, lag.namespace, lag.name, props) : undefined;
   }
 
   /**

@@ -47,7 +47,9 @@ export interface GpuNodeGroupOptions {
   readonly maxSize: number;
 
   /**
-   * Root volume size (container images of GPU servers are large).
+   * Root volume size (container images of GPU servers are large). With `modelCache` it is the
+   * encrypted gp3 root volume of the node group's launch template (which then carries the user data
+   * creating the cache directory).
    *
    * @default Size.gibibytes(100)
    */

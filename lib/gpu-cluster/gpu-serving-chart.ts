@@ -13,6 +13,7 @@ import { ShadowTraffic } from '../core/rollout';
 import { VersionFreeze } from '../core/version-freeze';
 import { GpuServingOptions } from './gpu-serving-options';
 import { ModelServer } from './model-server';
+import { capacityLagQuery } from './private/capacity-lag';
 import { checkModel, checkModelCache, checkRollout, checkShadow, checkUnused, resolveArtifacts, resolveEngine } from './private/chart-validation';
 import { checkServingOptions } from './private/validate-options';
 import { ChartImage, checkAdmissionPolicy, renderAdmissionPolicy } from './private/admission-policy';
@@ -144,6 +145,14 @@ export interface GpuServingChartProps extends cdk8s.ChartProps, GpuServingOption
 export class GpuServingChart extends cdk8s.Chart {
   /** Base name of the objects. */
   public readonly serviceName: string;
+  /**
+   * PromQL of the stable track's capacity lag, in pods (asked for minus available, at least 0):
+   * kube-state-metrics' `kube_deployment_spec_replicas` minus `kube_deployment_status_replicas_available`
+   * of the Deployment, or under ARGO_ROLLOUTS the Argo Rollouts controller's
+   * `rollout_info_replicas_desired` minus `rollout_info_replicas_available` of the Rollout. For a
+   * Grafana panel or a PrometheusRule; above 0 while new pods wait for a node, an image or the model.
+   */
+  public readonly capacityLagQuery: string;
   /** The stable track (the only one without a rollout). */
   public readonly stable: ModelServer;
   /** The GATEWAY_API canary track. */
@@ -188,6 +197,7 @@ export class GpuServingChart extends cdk8s.Chart {
     const ns = props.namespace;
     const mode = props.rolloutMode ?? KubernetesRolloutMode.ROLLING_UPDATE;
     this.rolloutMode = mode;
+    this.capacityLagQuery = capacityLagQuery(base, ns, mode);
 
     // ---- validation -------------------------------------------------------------------------
     const { pod, queries, engine, shadowPercent, runtime, batching, maxNumSeqs } = this.validate(props, base, policy, mode);

@@ -130,7 +130,9 @@ export interface GpuToleration {
  * directory, verified against the digest, then renamed into place), and the server reads it read-only.
  *
  * A hostPath volume: the Pod Security `baseline` and `restricted` levels refuse it, and the directory
- * must be writable by `runAsUser` on every GPU node (create it in the node's user data).
+ * must be writable by `runAsUser` on every GPU node. `GpuClusterService` creates it in the nodes' user
+ * data with Karpenter on AL2023 (EC2NodeClass `userData`) and on its own AL2023 managed node group (a
+ * launch template), rejects it on Bottlerocket, and warns elsewhere (create it yourself).
  */
 export interface ModelCacheOptions {
   /**

@@ -282,7 +282,8 @@ export class ServingAutoscaler extends Construct {
 
 /**
  * While a Prometheus or SQS trigger keeps failing (3 polls), hold the current replica count and at
- * least the floor (at least 1: a workload at zero wakes when its scaler is blind). KEDA applies the
+ * least the floor (at least 1). At zero replicas the fallback does nothing: KEDA serves it to the HPA, which
+ * is idle at zero (KEDA's executor only logs there), so a blind scaler keeps a workload at zero. KEDA applies the
  * fallback to `AverageValue` triggers; a failing `Value` trigger only leaves the HPA without that
  * metric (the HPA then does not scale in on the others). `behavior` needs KEDA 2.17+.
  */

@@ -131,3 +131,9 @@ lint('passes cfn-lint with no errors', () => {
   const result = CfnLint.lintStack(stack);
   expect(CfnLint.format(result.errors)).toBe('');
 });
+
+test('the example states its capacity lag as PromQL on the Argo Rollouts controller (ARGO_ROLLOUTS), and no CloudWatch lag without Container Insights', () => {
+  expect(service.capacityLagQuery).toBe(
+    'clamp_min(max(rollout_info_replicas_desired{namespace="recsys",name="recsys"}) - max(rollout_info_replicas_available{namespace="recsys",name="recsys"}), 0)');
+  expect(service.metricCapacityLag()).toBeUndefined();
+});

@@ -274,7 +274,7 @@ describe('autoscaling', () => {
     expect(find(objs, 'TriggerAuthentication', 'recsys-scaler-sqs').spec).toEqual({ podIdentity: { provider: 'aws', roleArn: 'arn:aws:iam::111122223333:role/keda-sqs' } });
   });
 
-  test('scale to zero on an SQS backlog (CPU beside it): minReplicaCount 0, cooldown from the scale-in cooldown, a blind scaler wakes one pod', () => {
+  test('scale to zero on an SQS backlog (CPU beside it): minReplicaCount 0, cooldown from the scale-in cooldown, a fallback of at least one pod (applied while pods run)', () => {
     const so = find(chart({
       autoscaling: new AutoscalingPolicy({ scaleToZero: true, maxCapacity: 8, scaleInCooldown: Duration.minutes(15), triggers: [ScalingTrigger.queueBacklogPerInstance(10), ScalingTrigger.cpuUtilization(80)] }),
       queueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/recsys-jobs', awsRegion: 'us-east-1',

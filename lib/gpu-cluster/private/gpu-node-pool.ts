@@ -197,6 +197,8 @@ export interface NodeClassInputs {
   readonly securityGroupIds?: string[];
   readonly discoveryTag: { [key: string]: string };
   readonly capacityReservationIds: string[];
+  /** `spec.userData` (AL2023 MIME multi-part); may resolve to undefined (then absent). */
+  readonly userData?: IResolvable;
 }
 
 /** The EC2NodeClass manifest. */
@@ -216,6 +218,7 @@ export function ec2NodeClassManifest(i: NodeClassInputs): Record<string, unknown
     metadataOptions: { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 1, httpTokens: 'required' },
     tags: { 'inference.cdk/lane': 'gpu-cluster' },
   };
+  if (i.userData !== undefined) { spec.userData = i.userData; }
   if (i.capacityReservationIds.length) {
     spec.capacityReservationSelectorTerms = i.capacityReservationIds.map(id => ({ id }));
   }

@@ -1,4 +1,4 @@
-import { Size } from 'aws-cdk-lib';
+import { Fn, Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { Construct } from 'constructs';
@@ -7,6 +7,7 @@ import { checkInteger, invalid, isConcreteNumber } from '../../core/private/erro
 import { GpuClusterServiceProps } from '../gpu-cluster-service';
 import { GpuNodeGroupOptions } from '../gpu-node-group-options';
 import { checkNvidiaInstanceType, checkPodFits, CpuArch, gpusOf } from './gpu-instances';
+import { modelCacheUserData, NodeCacheDirectory } from './model-cache-node';
 import { concrete } from './util';
 
 /**
@@ -40,7 +41,8 @@ export function checkPodsFitNodegroup(lane: Construct, props: GpuClusterServiceP
   }
 }
 
-export function addNodegroup(lane: Construct, cluster: eks.Cluster, o: GpuNodeGroupOptions, gpuCount: number, cpu: number, memoryGiB: number): eks.Nodegroup {
+export function addNodegroup(lane: Construct, cluster: eks.Cluster, o: GpuNodeGroupOptions, gpuCount: number, cpu: number, memoryGiB: number,
+  cacheDirectory?: NodeCacheDirectory): eks.Nodegroup {
   const amiType = o.amiType ?? eks.NodegroupAmiType.AL2023_X86_64_NVIDIA;
   const ami = String(amiType);
   if (!ami.includes('NVIDIA')) {
@@ -59,13 +61,26 @@ export function addNodegroup(lane: Construct, cluster: eks.Cluster, o: GpuNodeGr
     throw invalid(lane, 'gpuNodeGroup.minSize', min, `must be less than or equal to 'maxSize' (${o.maxSize})`, 'Raise maxSize or lower minSize.');
   }
   const disk = o.diskSize ?? Size.gibibytes(100);
+  // With a model cache: a launch template whose user data creates the cache directory (EKS merges its
+  // own nodeadm part into the MIME archive); the root volume moves into it (diskSize cannot be given with one).
+  let launchTemplateSpec: eks.LaunchTemplateSpec | undefined;
+  if (cacheDirectory) {
+    const template = new ec2.CfnLaunchTemplate(lane, 'GpuNodesLaunchTemplate', {
+      launchTemplateData: {
+        userData: Fn.base64(modelCacheUserData([cacheDirectory])!),
+        blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: disk.toGibibytes(), volumeType: 'gp3', encrypted: true, deleteOnTermination: true } }],
+      },
+    });
+    launchTemplateSpec = { id: template.ref, version: template.attrLatestVersionNumber };
+  }
   return new eks.Nodegroup(lane, 'GpuNodes', {
+    launchTemplateSpec,
     cluster,
     instanceTypes: types.map(t => new ec2.InstanceType(t)),
     amiType,
     minSize: min,
     maxSize: o.maxSize,
-    diskSize: disk.toGibibytes(),
+    diskSize: launchTemplateSpec ? undefined : disk.toGibibytes(),
     capacityType: o.capacityType ?? eks.CapacityType.ON_DEMAND,
     subnets: o.subnets,
     labels: { 'inference.cdk/accelerator': 'nvidia-gpu', 'nvidia.com/gpu.present': 'true', ...(o.labels ?? {}) },

@@ -12,6 +12,7 @@ import { AutoModeProvisioningOptions, GpuNodePoolOptions, KarpenterAmiFamily, Ka
 import { WorkloadIdentity } from '../workload-identity';
 import { checkChartVersion, semverLess, workloadRole } from './cluster-addons';
 import { ec2NodeClassManifest, nodePoolManifest, resolveNodePool, ResolvedNodePool } from './gpu-node-pool';
+import { modelCacheUserData, NodeCacheDirectory } from './model-cache-node';
 import { concrete } from './util';
 
 /**
@@ -54,6 +55,7 @@ export class GpuNodeProvisioner extends Construct {
   /** The AMI family (Karpenter). */
   public readonly amiFamily?: KarpenterAmiFamily;
   private readonly gpuDemand: number[] = [];
+  private readonly cacheDirectories: NodeCacheDirectory[] = [];
 
   constructor(scope: Construct, id: string, props: {
     lane: IConstruct;
@@ -202,6 +204,8 @@ export class GpuNodeProvisioner extends Construct {
         ec2NodeClassManifest({
           name: this.pool.name, roleName: nodeRole.roleName, amiFamily: this.amiFamily, amiVersion, rootVolumeGiB: rootGiB,
           subnetIds, securityGroupIds, discoveryTag, capacityReservationIds: reservations,
+          // The services' model cache directories (known once every service is constructed).
+          userData: Lazy.any({ produce: () => modelCacheUserData(this.cacheDirectories) }),
         }),
         nodePoolManifest(this.pool, { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: this.pool.name, familyLabel: 'karpenter.k8s.aws/instance-family' }, gpuLimit),
       ],
@@ -230,6 +234,19 @@ export class GpuNodeProvisioner extends Construct {
         return [];
       },
     });
+  }
+
+  /**
+   * A service's model cache directory, created by the nodes' user data (AL2023). Two services may share
+   * a directory only with the same owner.
+   */
+  public addModelCacheDirectory(lane: IConstruct, dir: NodeCacheDirectory): void {
+    const same = this.cacheDirectories.find(d => d.path === dir.path);
+    if (same && same.uid !== dir.uid) {
+      throw invalid(lane, 'runAsUser', dir.uid, `differs from the owner (uid ${same.uid}) another service of this cluster gave its model cache at ${dir.path}: one node directory has one owner`,
+        `Pass runAsUser: ${same.uid}, or a modelCache.hostPath of this service's own.`);
+    }
+    if (!same) { this.cacheDirectories.push(dir); }
   }
 
   /** A service adds the GPUs its pods need at peak (the NodePool's default limit is the sum). */

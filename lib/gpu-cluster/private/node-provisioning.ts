@@ -9,6 +9,7 @@ import { WorkloadIdentity } from '../workload-identity';
 import { installDevicePlugin } from './cluster-addons';
 import { checkPodsFitNodePool } from './gpu-node-pool';
 import { gpuNodeProvisioner, GpuNodeProvisioner } from './karpenter';
+import { modelCacheDirectoryFor, NodeCacheDirectory } from './model-cache-node';
 
 /**
  * Which node provisioning a GpuClusterService gets (prop, `gpuNodeGroup` or the default for its
@@ -22,6 +23,8 @@ export interface NodeProvisioningResult {
   readonly nodeGroup?: GpuNodeGroupOptions;
   readonly provisioner?: GpuNodeProvisioner;
   readonly devicePlugin?: eks.HelmChart;
+  /** The model cache directory the lane's managed node group must create (its launch template). */
+  readonly cacheDirectory?: NodeCacheDirectory;
 }
 
 export function setUpNodeProvisioning(lane: IConstruct, props: GpuClusterServiceProps, identity: WorkloadIdentity, policy: AutoscalingPolicy): NodeProvisioningResult {
@@ -32,9 +35,13 @@ export function setUpNodeProvisioning(lane: IConstruct, props: GpuClusterService
   }
   switch (chosen.kind) {
     case GpuNodeProvisioningKind.EXISTING_NODES:
+      modelCacheDirectoryFor(lane, props, chosen.kind, undefined);
       return { kind: chosen.kind };
-    case GpuNodeProvisioningKind.MANAGED_NODE_GROUP:
-      return { kind: chosen.kind, nodeGroup: chosen.nodeGroupOptions };
+    case GpuNodeProvisioningKind.MANAGED_NODE_GROUP: {
+      const ami = String(chosen.nodeGroupOptions?.amiType ?? eks.NodegroupAmiType.AL2023_X86_64_NVIDIA);
+      const cacheDirectory = modelCacheDirectoryFor(lane, props, chosen.kind, undefined, ami);
+      return { kind: chosen.kind, nodeGroup: chosen.nodeGroupOptions, cacheDirectory };
+    }
     default:
       break;
   }
@@ -52,7 +59,10 @@ export function setUpNodeProvisioning(lane: IConstruct, props: GpuClusterService
   if (k && k.installDevicePlugin === false && k.devicePluginVersion !== undefined) {
     throw invalid(lane, 'nodeProvisioning.devicePluginVersion', k.devicePluginVersion, 'is not used: installDevicePlugin is false', 'Drop devicePluginVersion.');
   }
+  // Bottlerocket cannot create the model cache directory: rejected before anything is built.
+  const cacheDir = modelCacheDirectoryFor(lane, props, chosen.kind, k ? (k.amiFamily ?? KarpenterAmiFamily.AL2023) : undefined);
   const provisioner = gpuNodeProvisioner(lane, cluster, identity, k, chosen.autoModeOptions);
+  if (cacheDir) { provisioner.addModelCacheDirectory(lane, cacheDir); }
   const gpuCount = props.gpuCount ?? 1;
   checkPodsFitNodePool(lane, 'nodeProvisioning', provisioner.pool, { gpuCount, instanceTypes: props.instanceTypes, tolerations: props.tolerations });
   // At peak: maxCapacity pods plus the rolling update's surge pod, each with gpuCount GPUs.
