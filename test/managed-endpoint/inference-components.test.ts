@@ -555,7 +555,7 @@ describe('real checks on a scale-to-zero endpoint hosting two versions with roll
     expect(ApiContract.format(r.errors)).toBe('');
   });
 
-  test('the component\'s DeploymentConfig (an UpdateInferenceComponent parameter ApiContract does not check) satisfies botocore\'s UpdateInferenceComponent model', () => {
+  test('the component\'s DeploymentConfig satisfies botocore\'s UpdateInferenceComponent model', () => {
     const ic: any = Object.values(Template.fromStack(stack).findResources('AWS::SageMaker::InferenceComponent'))[0];
     const request = { InferenceComponentName: 'x', RuntimeConfig: ic.Properties.RuntimeConfig, DeploymentConfig: ic.Properties.DeploymentConfig };
     const py = [
