@@ -8,7 +8,7 @@ import { boto3Calls, Boto3Call, boto3Params, runBoto3 } from './private/boto3';
 import { bootstrapTemplatePath, findStackArtifact, localCliEnv, resolveCdkCli, StackArtifact, stackTarget } from './private/cloud-assembly';
 import { apiCreateRequests, classifyResources, deployFailureMessage, failedEvents, formatResult, referenceValues, sortOutcomes, splitOutputs, unsupportedTypesIn } from './private/deploy-result';
 import { adaptTemplate, AdaptResult, collectReferences } from './private/emulator-adapter';
-import { emulatorProfile } from './private/emulator-profile';
+import { emulatorProfile, EmulatorAnswer, startEmulatorProfile } from './private/emulator-profile';
 import { killProcessGroup, readLog, startMotoServer } from './private/moto-server';
 import { findExecutable, makeTempDir, PYTHON_TOOLS_INSTALL_HINT, removeDir, runSync, RunResult, tail } from './private/process';
 import { synthStack } from './private/synth';
@@ -189,6 +189,7 @@ export class LocalDeploy {
     try {
       deployment.run(path.resolve(assemblyDir), stack, synthMs);
     } catch (e) {
+      deployment.settleProfile();
       deployment.stop();
       throw e;
     }
@@ -205,6 +206,8 @@ export class LocalDeploy {
   private account = '123456789012';
   private region = 'us-east-1';
   private deployResult?: LocalDeployResult;
+  /** moto's answer about the template, still being computed in the background (see `locate`). */
+  private pendingProfile?: () => EmulatorAnswer;
   private stopped = false;
   private readonly onExit = () => this.stop();
 
@@ -287,6 +290,17 @@ export class LocalDeploy {
     removeDir(this.workDir);
   }
 
+  /** Waits for a background profile query a failed deployment left (so its process and files are gone). */
+  private settleProfile(): void {
+    const pending = this.pendingProfile;
+    this.pendingProfile = undefined;
+    try {
+      pending?.();
+    } catch {
+      // the deployment's own error is the one to report
+    }
+  }
+
   private run(assemblyDir: string, stackSelector: string, synthMs: number): void {
     const t0 = Date.now() - synthMs;
     const timeoutMs = (this.options.timeoutSeconds ?? 300) * 1000;
@@ -299,15 +313,15 @@ export class LocalDeploy {
     }
     const cdkCli = resolveCdkCli(this.options.cdkCliPath, [__dirname, process.cwd()]);
 
-    // 1. Copy the assembly, find the stack, adapt its template for the emulator (the copy only).
+    // 1. Copy the assembly and find the stack; start asking moto (in Python, ~2 s) what it supports,
+    //    in the background: moto starts and the bootstrap stack is created meanwhile.
     let t = Date.now();
-    const prepared = this.prepare(assemblyDir, stackSelector, python);
-    const { artifact, template, adapted } = prepared;
-    const copyMs = Date.now() - t;
+    const located = this.locate(assemblyDir, stackSelector, python);
+    let copyMs = Date.now() - t;
 
     // 2. Start moto on a free localhost port (or borrow a running deployment's server).
     t = Date.now();
-    this.attachServer(artifact.stackName);
+    this.attachServer(located.artifact.stackName);
     const serverStartMs = Date.now() - t;
 
     // 3. Bootstrap (unless the borrowed server's deployment did).
@@ -316,13 +330,19 @@ export class LocalDeploy {
     this.bootstrap(cdkCli, env, timeoutMs);
     const bootstrapMs = Date.now() - t;
 
-    // 4. Deploy. A failed deploy is an error that says why (known emulator failures are translated).
+    // 4. Adapt the stack's template for the emulator (the copy only), with moto's answer.
+    t = Date.now();
+    const prepared = this.adapt(located);
+    const { artifact, template, adapted } = prepared;
+    copyMs += Date.now() - t;
+
+    // 5. Deploy. A failed deploy is an error that says why (known emulator failures are translated).
     const logOffset = this.serverLog().length;
     t = Date.now();
     const deploy = this.cdkDeploy(cdkCli, prepared, env, timeoutMs, logOffset);
     const deployMs = Date.now() - t;
 
-    // 5. Read back what CloudFormation created.
+    // 6. Read back what CloudFormation created.
     t = Date.now();
     const [resources, stacks] = this.boto3([
       { service: 'cloudformation', operation: 'list_stack_resources', params: { StackName: artifact.stackName }, paginate: true },
@@ -340,7 +360,7 @@ export class LocalDeploy {
     const { created, skipped } = classifyResources(template.Resources ?? {}, resources.StackResourceSummaries ?? [], unsupportedTypes, removed);
     const { outputs, refValues } = splitOutputs(stackInfo.Outputs ?? [], adapted?.refOutputs ?? []);
 
-    // 6. Create what moto's CloudFormation skipped through the service APIs, and read it back.
+    // 7. Create what moto's CloudFormation skipped through the service APIs, and read it back.
     t = Date.now();
     // Resources moto created but lists without a physical id exist: they are looked up, not created again.
     const isMissing = (sk: LocalSkippedResource) => unsupportedTypes.includes(sk.resourceType) || removed.has(sk.logicalId) || !prepared.supported.has(sk.resourceType);
@@ -363,8 +383,8 @@ export class LocalDeploy {
     };
   }
 
-  /** Copies the assembly, finds the stack and its target, and adapts the copy's template for the emulator. */
-  private prepare(assemblyDir: string, stackSelector: string, python: string): PreparedStack {
+  /** Copies the assembly, finds the stack and its target, and starts asking moto about the template's types and attributes. */
+  private locate(assemblyDir: string, stackSelector: string, python: string): LocatedStack {
     const asmCopy = path.join(this.workDir, 'cdk.out');
     fs.cpSync(assemblyDir, asmCopy, { recursive: true });
     const artifact = findStackArtifact(asmCopy, stackSelector);
@@ -378,7 +398,15 @@ export class LocalDeploy {
     collectReferences(template.Resources ?? {}, (id, attr) => {
       if (attr !== undefined && typeOf(id)) { getAttPairs.push([typeOf(id), attr]); }
     });
-    const { profile, attrSupported } = emulatorProfile(python, getAttPairs);
+    this.pendingProfile = startEmulatorProfile(python, getAttPairs);
+    return { asmCopy, artifact, template, typeOf, templatePath, emulator: this.pendingProfile };
+  }
+
+  /** Adapts the copy's template for the emulator (waits for moto's answer). */
+  private adapt(located: LocatedStack): PreparedStack {
+    const { asmCopy, artifact, template, typeOf, templatePath } = located;
+    const { profile, attrSupported } = located.emulator();
+    this.pendingProfile = undefined;
     const supported = new Set(profile.supportedTypes);
     let adapted: AdaptResult | undefined;
     if (this.options.adaptForEmulator ?? true) {
@@ -517,6 +545,16 @@ export class LocalDeploy {
   private boto3(calls: Boto3Call[], timeoutMs?: number): any[] {
     return runBoto3({ python: this.options.python ?? 'python3', endpoint: this.endpointUrl, region: this.region, env: this.cliEnv() }, calls, timeoutMs);
   }
+}
+
+/** A stack of the copied assembly, found, with moto's answer about its template on the way. */
+interface LocatedStack {
+  readonly asmCopy: string;
+  readonly artifact: StackArtifact;
+  readonly template: { [key: string]: any };
+  readonly typeOf: (logicalId: string) => string;
+  readonly templatePath: string;
+  readonly emulator: () => EmulatorAnswer;
 }
 
 /** A stack of the copied assembly, ready to deploy: its template (as deployed) and what the emulator adaptation did. */

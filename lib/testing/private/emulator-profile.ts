@@ -1,4 +1,4 @@
-import { findExecutable, PYTHON_TOOLS_INSTALL_HINT, runSync, tail } from './process';
+import { findExecutable, PYTHON_TOOLS_INSTALL_HINT, RunResult, startAsync, tail } from './process';
 
 /**
  * What the installed moto can do, asked from moto itself (importing every moto backend takes
@@ -53,16 +53,21 @@ for t, a in req.get('attrs', []):
 print(json.dumps(out))
 `;
 
-function ask(python: string, profile: boolean, attrs: [string, string][]): any {
+/** Starts asking moto (in the background); the returned function waits for the answer. */
+function ask(python: string, profile: boolean, attrs: [string, string][]): () => any {
   if (!findExecutable(python)) {
     throw new Error(`${python} is not installed: LocalDeploy needs python3 with moto (\`${PYTHON_TOOLS_INSTALL_HINT}\`)`);
   }
-  const run = runSync(python, {
+  const pending = startAsync(python, {
     args: ['-W', 'ignore', '-c', PROFILE_SCRIPT],
     input: JSON.stringify({ profile, attrs }),
     timeoutMs: 120_000,
     label: 'asking moto what it supports',
   });
+  return () => answerOf(pending.wait());
+}
+
+function answerOf(run: RunResult): any {
   if (run.status !== 0) {
     if (/No module named 'moto'/.test(run.stderr)) {
       throw new Error(`moto is not installed: run \`${PYTHON_TOOLS_INSTALL_HINT}\``);
@@ -72,24 +77,46 @@ function ask(python: string, profile: boolean, attrs: [string, string][]): any {
   return JSON.parse(run.stdout);
 }
 
+/** What {@link emulatorProfile} answers. */
+export interface EmulatorAnswer {
+  readonly profile: EmulatorProfile;
+  readonly attrSupported: (type: string, attr: string) => boolean;
+}
+
 /**
  * The emulator's profile; also answers, in the same Python start-up, which `Fn::GetAtt`
  * attributes moto can resolve for the given (type, attribute) pairs.
  */
-export function emulatorProfile(python: string, attrs: [string, string][] = []): { profile: EmulatorProfile; attrSupported: (type: string, attr: string) => boolean } {
+export function emulatorProfile(python: string, attrs: [string, string][] = []): EmulatorAnswer {
+  return startEmulatorProfile(python, attrs)();
+}
+
+/**
+ * {@link emulatorProfile} in the background: the Python process (~2 s of importing moto's backends)
+ * starts now, and the returned function waits for it (nothing runs when the cache already answers).
+ * LocalDeploy starts moto and bootstraps meanwhile.
+ */
+export function startEmulatorProfile(python: string, attrs: [string, string][] = []): () => EmulatorAnswer {
   const key = (t: string, a: string) => `${python}\0${t}\0${a}`;
+  const answer = (): EmulatorAnswer => ({ profile: PROFILE_CACHE.get(python)!, attrSupported: (t, a) => ATTR_CACHE.get(key(t, a)) === true });
   const missing = attrs.filter(([t, a]) => !ATTR_CACHE.has(key(t, a)));
-  let profile = PROFILE_CACHE.get(python);
-  if (!profile || missing.length > 0) {
-    const answer = ask(python, !profile, missing);
-    if (!profile) {
-      profile = { supportedTypes: answer.types, sageMakerInstanceTypes: answer.sageMakerInstanceTypes, motoVersion: answer.motoVersion };
-      PROFILE_CACHE.set(python, profile);
-    }
-    for (const [k, ok] of Object.entries<boolean>(answer.attrs ?? {})) {
-      const [t, a] = k.split('\0');
-      ATTR_CACHE.set(key(t, a), ok);
-    }
+  if (PROFILE_CACHE.has(python) && missing.length === 0) {
+    return answer;
   }
-  return { profile, attrSupported: (t, a) => ATTR_CACHE.get(key(t, a)) === true };
+  const pending = ask(python, !PROFILE_CACHE.has(python), missing);
+  let done = false;
+  return () => {
+    if (!done) {
+      const res = pending();
+      done = true;
+      if (!PROFILE_CACHE.has(python)) {
+        PROFILE_CACHE.set(python, { supportedTypes: res.types, sageMakerInstanceTypes: res.sageMakerInstanceTypes, motoVersion: res.motoVersion });
+      }
+      for (const [k, ok] of Object.entries<boolean>(res.attrs ?? {})) {
+        const [t, a] = k.split('\0');
+        ATTR_CACHE.set(key(t, a), ok);
+      }
+    }
+    return answer();
+  };
 }

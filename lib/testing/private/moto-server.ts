@@ -79,8 +79,32 @@ export function killProcessGroup(pid: number, graceful: boolean): void {
       return; // already gone
     }
     if (signal === 'SIGTERM') {
-      sleepSync(300);
+      waitForExit(pid, 300);
     }
+  }
+}
+
+/**
+ * Waits up to `ms` for process `pid` to exit (gone, or a zombie its parent has not reaped yet), polling
+ * every 10 ms where /proc shows it (Linux); elsewhere sleeps the whole time.
+ */
+function waitForExit(pid: number, ms: number): void {
+  if (!fs.existsSync('/proc/self/stat')) {
+    sleepSync(ms);
+    return;
+  }
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf-8');
+    } catch {
+      return; // gone
+    }
+    if (/^\d+ \(.*\) Z/.test(stat)) {
+      return; // exited, not reaped yet
+    }
+    sleepSync(10);
   }
 }
 

@@ -1,4 +1,4 @@
-import { spawnSync, SpawnSyncReturns } from 'child_process';
+import { spawn, spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -145,3 +145,52 @@ export const TIED_TO_PARENT_LAUNCHER = [
   '    sys.exit(0)  # the parent died before prctl: do not start orphaned',
   'os.execv(sys.argv[1], sys.argv[1:])',
 ].join('\n');
+
+/** A command started by {@link startAsync}: `wait()` blocks until it exits and returns what it printed. */
+export interface AsyncRun {
+  wait(): RunResult;
+}
+
+/**
+ * Starts a command in the background (so the caller can do other synchronous work meanwhile, e.g.
+ * start moto while Python imports moto's backends) and returns a handle whose `wait()` blocks until
+ * it exits, with the same result and errors as {@link runSync}. Input, output and the exit code go
+ * through files (node cannot observe a child's exit while it blocks): a shell runs the command and
+ * writes its exit code last, by rename, so a present code means complete output.
+ */
+export function startAsync(command: string, options: RunOptions): AsyncRun {
+  const dir = makeTempDir('local-deploy-run-');
+  const file = (name: string) => path.join(dir, name);
+  fs.writeFileSync(file('in'), options.input ?? '');
+  const started = Date.now();
+  const child = spawn('/bin/sh', ['-c', 'cd "$1" 2>/dev/null; shift; "$@" <"$D/in" >"$D/out" 2>"$D/err"; echo $? >"$D/rc.tmp"; mv "$D/rc.tmp" "$D/rc"',
+    'sh', options.cwd ?? process.cwd(), command, ...options.args], {
+    env: { ...(options.env ?? process.env), D: dir },
+    stdio: 'ignore',
+    detached: true,
+  });
+  child.unref();
+  const read = (name: string) => {
+    try { return fs.readFileSync(file(name), 'utf-8'); } catch { return ''; }
+  };
+  return {
+    wait: () => {
+      try {
+        while (!fs.existsSync(file('rc'))) {
+          if (Date.now() - started > options.timeoutMs) {
+            try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ }
+            throw new Error(`${options.label} timed out after ${Math.round(options.timeoutMs / 1000)}s: ${command} ${options.args.join(' ')}\n${tail(read('err'))}${tail(read('out'))}`);
+          }
+          sleepSync(20);
+        }
+        const status = Number(read('rc').trim());
+        if (status === 127 && /not found|No such file/.test(read('err'))) {
+          throw new Error(`${options.label} could not be started (${command}): ${tail(read('err')).trim()}`);
+        }
+        return { status, stdout: read('out'), stderr: read('err'), durationMs: Date.now() - started };
+      } finally {
+        removeDir(dir);
+      }
+    },
+  };
+}
