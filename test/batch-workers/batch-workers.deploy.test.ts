@@ -1,6 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { AutoscalingPolicy, ScalingTrigger, ServiceLevelObjective } from '../../lib';
+import { AutoscalingPolicy, DynamicBatching, HardwareTarget, ScalingTrigger, ServiceLevelObjective } from '../../lib';
 import { QueueDrainedWorkers } from '../../lib/batch-workers';
 import { LocalDeploy, LocalDeployResult } from '../../lib/testing';
 import { demoArtifact } from '../../examples/shared/artifact';
@@ -176,4 +176,64 @@ test('round trip: jobs received beyond maxReceiveCount without a delete land in 
   expect(deadJobs.length + 1).toBe(JOBS);
   // eslint-disable-next-line no-console
   console.log(`batch-workers round trip: sent ${JOBS}, receives per round ${JSON.stringify(rounds)}, completed 1, in DLQ ${deadJobs.length} (jobs ${deadJobs.join(',')}), lost 0, ${Date.now() - started} ms`);
+});
+
+/*
+ * The second stack of this file, deployed onto the first one's moto server (`onServerOf`: no second
+ * server start, bootstrap or jest suite; was managed-instances.deploy.test.ts). What a local deploy
+ * (moto) proves about GPU workers on ECS Managed Instances, said plainly: moto's
+ * CloudFormation has no AWS::ECS::CapacityProvider (skipped silently, stack CREATE_COMPLETE), and its
+ * ECS API models only Auto Scaling group providers (CreateCapacityProvider drops
+ * managedInstancesProvider), so the capacity provider exists nowhere locally. The roles, instance
+ * profile, MANAGED_INSTANCES task definition (with the BATCH_* environment) and the service are
+ * created; the service runs no task. The provider is covered by the template tests, cfn-lint and
+ * cdk-nag (managed-instances.test.ts). KMS key passed for moto's tagged-key crash (see above).
+ */
+describe('GPU workers on ECS Managed Instances (a second stack on the same moto server)', () => {
+  let gpu: LocalDeploy | undefined;
+  let gpuResult: LocalDeployResult;
+
+  beforeAll(() => {
+    const stack = new Stack(new App(), 'GpuWorkersLocal');
+    new QueueDrainedWorkers(stack, 'Workers', {
+      artifact: demoArtifact(),
+      hardware: HardwareTarget.NVIDIA_GPU,
+      jobTimeout: Duration.minutes(5),
+      encryptionKey: new kms.Key(stack, 'JobsKey', { enableKeyRotation: true }),
+      dynamicBatching: new DynamicBatching({ maxBatchSize: 16, maxQueueDelay: Duration.seconds(2) }),
+      autoscaling: new AutoscalingPolicy({ maxCapacity: 2, scaleToZero: true, triggers: [ScalingTrigger.queueBacklogPerInstance(32)] }),
+    });
+    gpu = LocalDeploy.deployStack(stack, { timeoutSeconds: 300, onServerOf: deployment });
+    gpuResult = gpu.result;
+    // eslint-disable-next-line no-console
+    console.log(LocalDeploy.formatResult(gpuResult));
+  }, 600_000);
+
+  afterAll(() => {
+    gpu?.stop();
+  });
+
+  test('CREATE_COMPLETE, but the managed-instances capacity provider exists nowhere locally (reported, not silent)', () => {
+    expect(gpuResult.stackStatus).toBe('CREATE_COMPLETE');
+    expect(gpuResult.unsupportedTypes).toContain('AWS::ECS::CapacityProvider');
+    const provider = gpuResult.skipped.filter(s => s.resourceType === 'AWS::ECS::CapacityProvider');
+    expect(provider).toHaveLength(1);
+    expect(gpuResult.notCreated.map(n => n.resourceType)).toEqual(['AWS::ECS::CapacityProvider']);
+    expect(gpuResult.notCreated[0].reason).toMatch(/no API mapping for AWS::ECS::CapacityProvider/);
+    const createdTypes = new Set(gpuResult.created.map(c => c.resourceType));
+    for (const type of ['AWS::IAM::InstanceProfile', 'AWS::ECS::TaskDefinition', 'AWS::ECS::Service', 'AWS::ECS::Cluster']) {
+      expect(createdTypes).toContain(type);
+    }
+  });
+
+  test('the real task definition has the GPU and the rendered batching contract (moto does not keep requiresCompatibilities: asserted on the template)', () => {
+    const td = gpuResult.created.find(c => c.resourceType === 'AWS::ECS::TaskDefinition')!;
+    const [described] = gpu!.describeAllViaBoto3(JSON.stringify([{ service: 'ecs', operation: 'describe_task_definition', params: { taskDefinition: td.physicalId } }]));
+    const def = described.taskDefinition;
+    expect(def.requiresCompatibilities).toBeUndefined();
+    const container = def.containerDefinitions[0];
+    expect(container.resourceRequirements).toEqual([{ type: 'GPU', value: '1' }]);
+    const env = Object.fromEntries((container.environment as Array<{ name: string; value: string }>).map(e => [e.name, e.value]));
+    expect([env.BATCH_MAX_SIZE, env.BATCH_RECEIVE_MAX_MESSAGES, env.BATCH_RECEIVE_WAIT_SECONDS, env.BATCH_VISIBILITY_TIMEOUT_SECONDS]).toEqual(['16', '10', '2', '332']);
+  });
 });
