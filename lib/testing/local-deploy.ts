@@ -8,7 +8,7 @@ import { boto3Calls, Boto3Call, boto3Params, runBoto3 } from './private/boto3';
 import { bootstrapTemplatePath, findStackArtifact, localCliEnv, resolveCdkCli, StackArtifact, stackTarget } from './private/cloud-assembly';
 import { apiCreateRequests, classifyResources, deployFailureMessage, failedEvents, formatResult, referenceValues, sortOutcomes, splitOutputs, unsupportedTypesIn } from './private/deploy-result';
 import { adaptTemplate, AdaptResult, collectReferences } from './private/emulator-adapter';
-import { emulatorProfile, EmulatorAnswer, startEmulatorProfile } from './private/emulator-profile';
+import { acceptProfileAnswer, emulatorProfile, EmulatorAnswer, profileRequest, startEmulatorProfile } from './private/emulator-profile';
 import { killProcessGroup, readLog, startMotoServer } from './private/moto-server';
 import { findExecutable, makeTempDir, PYTHON_TOOLS_INSTALL_HINT, removeDir, runSync, RunResult, tail } from './private/process';
 import { synthStack } from './private/synth';
@@ -313,15 +313,27 @@ export class LocalDeploy {
     }
     const cdkCli = resolveCdkCli(this.options.cdkCliPath, [__dirname, process.cwd()]);
 
-    // 1. Copy the assembly and find the stack; start asking moto (in Python, ~2 s) what it supports,
-    //    in the background: moto starts and the bootstrap stack is created meanwhile.
+    // 1. Copy the assembly and find the stack.
     let t = Date.now();
-    const located = this.locate(assemblyDir, stackSelector, python);
+    const located = this.locate(assemblyDir, stackSelector);
     let copyMs = Date.now() - t;
 
-    // 2. Start moto on a free localhost port (or borrow a running deployment's server).
+    // 2. Start moto on a free localhost port (or borrow a running deployment's server). What moto
+    //    supports (~2 s of Python importing every moto backend) is asked from the launcher of the new
+    //    server, whose CloudFormation needs those imports anyway; on a borrowed server (or when the
+    //    per-process cache lacks nothing, asked in the background while the server starts).
     t = Date.now();
-    this.attachServer(located.artifact.stackName);
+    const request = this.options.onServerOf ? undefined : profileRequest(python, located.getAttPairs);
+    let emulator: () => EmulatorAnswer;
+    if (request) {
+      const profileOut = path.join(this.workDir, 'moto-profile.json');
+      this.attachServer(located.artifact.stackName, { profileRequest: JSON.stringify(request), profileOut });
+      emulator = () => this.launcherAnswer(python, profileOut, located.getAttPairs);
+    } else {
+      this.pendingProfile = startEmulatorProfile(python, located.getAttPairs);
+      emulator = this.pendingProfile;
+      this.attachServer(located.artifact.stackName);
+    }
     const serverStartMs = Date.now() - t;
 
     // 3. Bootstrap (unless the borrowed server's deployment did).
@@ -332,7 +344,7 @@ export class LocalDeploy {
 
     // 4. Adapt the stack's template for the emulator (the copy only), with moto's answer.
     t = Date.now();
-    const prepared = this.adapt(located);
+    const prepared = this.adapt(located, emulator);
     const { artifact, template, adapted } = prepared;
     copyMs += Date.now() - t;
 
@@ -383,8 +395,8 @@ export class LocalDeploy {
     };
   }
 
-  /** Copies the assembly, finds the stack and its target, and starts asking moto about the template's types and attributes. */
-  private locate(assemblyDir: string, stackSelector: string, python: string): LocatedStack {
+  /** Copies the assembly, finds the stack and its target, and lists the attributes the template reads with Fn::GetAtt. */
+  private locate(assemblyDir: string, stackSelector: string): LocatedStack {
     const asmCopy = path.join(this.workDir, 'cdk.out');
     fs.cpSync(assemblyDir, asmCopy, { recursive: true });
     const artifact = findStackArtifact(asmCopy, stackSelector);
@@ -398,14 +410,24 @@ export class LocalDeploy {
     collectReferences(template.Resources ?? {}, (id, attr) => {
       if (attr !== undefined && typeOf(id)) { getAttPairs.push([typeOf(id), attr]); }
     });
-    this.pendingProfile = startEmulatorProfile(python, getAttPairs);
-    return { asmCopy, artifact, template, typeOf, templatePath, emulator: this.pendingProfile };
+    return { asmCopy, artifact, template, typeOf, templatePath, getAttPairs };
+  }
+
+  /**
+   * The profile the new server's launcher answered; when it could not (its interpreter has no moto,
+   * or the query failed), asked on its own, which reports why.
+   */
+  private launcherAnswer(python: string, profileOut: string, getAttPairs: [string, string][]): EmulatorAnswer {
+    if (fs.existsSync(profileOut)) {
+      return acceptProfileAnswer(python, { status: 0, stdout: fs.readFileSync(profileOut, 'utf-8'), stderr: '', durationMs: 0 });
+    }
+    return emulatorProfile(python, getAttPairs);
   }
 
   /** Adapts the copy's template for the emulator (waits for moto's answer). */
-  private adapt(located: LocatedStack): PreparedStack {
+  private adapt(located: LocatedStack, emulator: () => EmulatorAnswer): PreparedStack {
     const { asmCopy, artifact, template, typeOf, templatePath } = located;
-    const { profile, attrSupported } = located.emulator();
+    const { profile, attrSupported } = emulator();
     this.pendingProfile = undefined;
     const supported = new Set(profile.supportedTypes);
     let adapted: AdaptResult | undefined;
@@ -420,12 +442,12 @@ export class LocalDeploy {
   }
 
   /** Starts moto, or borrows the running server of `onServerOf` (same account and region). */
-  private attachServer(stackName: string): void {
+  private attachServer(stackName: string, profile?: { profileRequest: string; profileOut: string }): void {
     const host = this.options.onServerOf;
     if (!host) {
       const started = startMotoServer({
         motoServer: findExecutable('moto_server')!, python: this.options.python ?? 'python3', account: this.account,
-        logFile: this.logFile, startupMs: (this.options.startupTimeoutSeconds ?? 30) * 1000, onExit: this.onExit,
+        logFile: this.logFile, startupMs: (this.options.startupTimeoutSeconds ?? 30) * 1000, onExit: this.onExit, ...profile,
       });
       this.server = started.process;
       this.port = started.port;
@@ -554,7 +576,8 @@ interface LocatedStack {
   readonly template: { [key: string]: any };
   readonly typeOf: (logicalId: string) => string;
   readonly templatePath: string;
-  readonly emulator: () => EmulatorAnswer;
+  /** (type, attribute) of every Fn::GetAtt of the template. */
+  readonly getAttPairs: [string, string][];
 }
 
 /** A stack of the copied assembly, ready to deploy: its template (as deployed) and what the emulator adaptation did. */

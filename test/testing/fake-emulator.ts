@@ -8,7 +8,8 @@ import * as path from 'path';
  * without moto_server or `cdk deploy` (10-60 s each: test/testing/local-deploy.test.ts does the real one).
  *
  * - `python`: a node script that recognises LocalDeploy's Python programs by their text: the moto
- *   launcher starts an HTTP server on the given port (moto_server), the emulator-profile script prints
+ *   launcher starts an HTTP server on the given port (moto_server), after writing the profile answer
+ *   to LOCAL_DEPLOY_PROFILE_OUT when asked (unless `launcherProfileFails`), the emulator-profile script prints
  *   `scenario.profile`, the boto3 script answers each call from `scenario.boto3` (`<operation>:<StackName>`
  *   first, then `<operation>`), the API-create script prints `scenario.outcomes`.
  * - `bin/moto_server`: only has to be on PATH (the launcher is handed its path).
@@ -33,6 +34,8 @@ export interface FakeScenario {
   readonly motoLog?: string;
   /** moto_server crashes at start-up with this on its log (a Traceback). */
   readonly serverCrash?: string;
+  /** The launcher cannot answer the profile query (writes LOCAL_DEPLOY_PROFILE_OUT.err instead). */
+  readonly launcherProfileFails?: boolean;
 }
 
 export interface FakeCall {
@@ -52,19 +55,27 @@ const argv = process.argv.slice(2);
 const code = argv[argv.indexOf('-c') + 1] || '';
 const kind = /PR_SET_PDEATHSIG/.test(code) ? 'server' : /get_model_map/.test(code) ? 'profile'
   : /REGION, ACCOUNT, STACK/.test(code) ? 'api-create' : /req\\['calls'\\]/.test(code) ? 'boto3' : 'unknown';
-const input = kind === 'server' ? null : (() => { try { return JSON.parse(fs.readFileSync(0, 'utf-8')); } catch { return null; } })();
+function profileAnswer(input) {
+  const p = scenario.profile || { types: [] };
+  const attrs = {};
+  for (const [t, a] of input.attrs || []) { attrs[t + '\\u0000' + a] = (p.attrs || []).includes(t + '.' + a); }
+  return input.profile ? { types: p.types, sageMakerInstanceTypes: p.sageMakerInstanceTypes || [], motoVersion: p.motoVersion || '5.0.0', attrs } : { attrs };
+}
+const input = kind === 'server' ? (process.env.LOCAL_DEPLOY_PROFILE_IN ? JSON.parse(process.env.LOCAL_DEPLOY_PROFILE_IN) : null) : (() => { try { return JSON.parse(fs.readFileSync(0, 'utf-8')); } catch { return null; } })();
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(AWS_|CDK_|PYTHONWARNINGS|MOTO_)/.test(k)));
 fs.appendFileSync(path.join(dir, 'calls.jsonl'), JSON.stringify({ kind, argv: argv.filter((a) => a !== code), input, env, cwd: process.cwd(), pid: process.pid }) + '\\n');
 if (kind === 'server') {
+  const out = process.env.LOCAL_DEPLOY_PROFILE_OUT;
+  if (out && input) {
+    if (scenario.launcherProfileFails) { fs.writeFileSync(out + '.err', "ModuleNotFoundError: No module named 'moto'"); }
+    else { fs.writeFileSync(out + '.tmp', JSON.stringify(profileAnswer(input))); fs.renameSync(out + '.tmp', out); }
+  }
   if (scenario.serverCrash) { console.log(scenario.serverCrash); process.exit(1); }
   const port = Number(argv[argv.indexOf('-p') + 1]);
   require('http').createServer((req, res) => { res.end('{}'); }).listen(port, 'localhost', () => console.log('fake moto on ' + port));
   setTimeout(() => process.exit(0), 120000);
 } else if (kind === 'profile') {
-  const p = scenario.profile || { types: [] };
-  const attrs = {};
-  for (const [t, a] of input.attrs || []) { attrs[t + '\\u0000' + a] = (p.attrs || []).includes(t + '.' + a); }
-  console.log(JSON.stringify(input.profile ? { types: p.types, sageMakerInstanceTypes: p.sageMakerInstanceTypes || [], motoVersion: p.motoVersion || '5.0.0', attrs } : { attrs }));
+  console.log(JSON.stringify(profileAnswer(input)));
 } else if (kind === 'boto3') {
   if (scenario.boto3Crash) { process.stderr.write(scenario.boto3Crash); process.exit(1); }
   const results = [];

@@ -374,6 +374,43 @@ describe('onServerOf: a second stack on a running deployment\'s server', () => {
   });
 });
 
+describe('what moto supports is asked from the launcher of the new server (one Python start-up and one import of every moto backend fewer)', () => {
+  const reading = (attr: string) => JSON.parse(JSON.stringify(TEMPLATE).replace('["Queue","QueueName"]', JSON.stringify(['Queue', attr])));
+  test('the launcher answers the query before it serves; no separate profile run', () => {
+    const d = deploy(HAPPY, {}, assembly(reading('Arn')));
+    expect(fake.calls('server').map((c) => c.input)).toEqual([{ profile: expect.any(Boolean), attrs: [['AWS::SQS::Queue', 'Arn']] }]);
+    expect(fake.calls('profile')).toEqual([]);
+    expect(d.result.stackStatus).toBe('CREATE_COMPLETE');
+    d.stop();
+  });
+
+  test('a launcher that cannot answer (its interpreter lacks moto): the query runs on its own, for what is not known yet', () => {
+    const d = deploy({ ...HAPPY, launcherProfileFails: true }, {}, assembly(reading('QueueUrl')));
+    expect(fake.calls('server').map((c) => c.input)).toEqual([{ profile: false, attrs: [['AWS::SQS::Queue', 'QueueUrl']] }]);
+    expect(fake.calls('profile').map((c) => c.input)).toEqual([{ profile: false, attrs: [['AWS::SQS::Queue', 'QueueUrl']] }]);
+    expect(d.result.stackStatus).toBe('CREATE_COMPLETE');
+    d.stop();
+  });
+
+  test('on a borrowed server (onServerOf) the query runs on its own; nothing is asked when the process already knows', () => {
+    const host = deploy(HAPPY, {}, assembly(reading('QueueName')));
+    const guestOn = (stackName: string) => LocalDeploy.deployAssembly(assembly(reading('Id'), { stackName, environment: 'aws://111122223333/eu-west-1' }), 'Stack',
+      { python: fake.python, cdkCliPath: fake.cdkCli, onServerOf: host });
+    const anyStack = { ...HAPPY, boto3: { ...HAPPY.boto3, describe_stacks: OK_STACK() } };
+    fake.use(anyStack);
+    const guest = guestOn('Guest');
+    expect(fake.calls('server')).toEqual([]);
+    expect(fake.calls('profile').map((c) => c.input)).toEqual([{ profile: false, attrs: [['AWS::SQS::Queue', 'Id']] }]);
+    fake.use(anyStack);
+    const again = guestOn('Again');
+    expect(fake.calls('profile')).toEqual([]);
+    expect([guest.result.stackStatus, again.result.stackStatus]).toEqual(['CREATE_COMPLETE', 'CREATE_COMPLETE']);
+    again.stop();
+    guest.stop();
+    host.stop();
+  });
+});
+
 describe('what the emulator supports (asked from the installed moto, here the fake)', () => {
   test('supportedResourceTypes; isInstalled looks for moto_server and python3 on PATH', () => {
     fake.use({ profile: { types: ['AWS::SQS::Queue', 'AWS::S3::Bucket'] } });

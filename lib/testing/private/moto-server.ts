@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import { runSync, sleepSync, tail, TIED_TO_PARENT_LAUNCHER } from './process';
+import { PROFILE_FUNCTION } from './emulator-profile';
+import { runSync, sleepSync, tail, TIED_TO_PARENT_PRELUDE } from './process';
 
 /** How to start moto_server for one deployment. */
 export interface MotoServerOptions {
@@ -16,6 +17,14 @@ export interface MotoServerOptions {
   readonly startupMs: number;
   /** Called on `process.exit` while the server runs (stops it). */
   readonly onExit: () => void;
+  /**
+   * A profile query (`profile_answer`'s request, JSON) the launcher answers into `profileOut` before
+   * it serves: it imports moto's backends for that, which the server then reuses (one Python start-up
+   * and one import of every backend fewer per deployment).
+   */
+  readonly profileRequest?: string;
+  /** Where the launcher writes the profile answer (JSON, complete once the server answers HTTP). */
+  readonly profileOut?: string;
 }
 
 /** A started moto server: its process (a process group of its own) and port. */
@@ -38,11 +47,14 @@ export function startMotoServer(opts: MotoServerOptions): MotoServer {
     try {
       // Output goes to a file, never to a pipe: nobody drains pipes while we block in spawnSync.
       // Through a launcher that makes the kernel stop moto when this process exits, whatever the reason.
-      server = spawn(opts.python, ['-c', TIED_TO_PARENT_LAUNCHER, opts.motoServer, '-H', 'localhost', '-p', String(port)], {
+      server = spawn(opts.python, ['-c', MOTO_LAUNCHER, opts.motoServer, '-H', 'localhost', '-p', String(port)], {
         detached: true,
         stdio: ['ignore', logFd, logFd],
         // 'always': moto's "not supported" UserWarning must be logged for every stack, not once per process.
-        env: { ...process.env, MOTO_ACCOUNT_ID: opts.account, PYTHONWARNINGS: 'always' },
+        env: {
+          ...process.env, MOTO_ACCOUNT_ID: opts.account, PYTHONWARNINGS: 'always',
+          ...(opts.profileRequest !== undefined && opts.profileOut ? { LOCAL_DEPLOY_PROFILE_IN: opts.profileRequest, LOCAL_DEPLOY_PROFILE_OUT: opts.profileOut } : {}),
+        },
       });
     } finally {
       fs.closeSync(logFd);
@@ -149,3 +161,36 @@ function attempt() {
 attempt();
 `;
 
+
+/**
+ * The Python program that runs moto_server (argv: the moto_server executable, then its arguments),
+ * tied to the life of its parent ({@link TIED_TO_PARENT_PRELUDE}).
+ * With LOCAL_DEPLOY_PROFILE_IN/OUT set, it first answers the profile query (which imports every moto
+ * backend, as the server's CloudFormation does on its first stack) and then serves from the same
+ * interpreter with `moto.server.main`; without them, or when this interpreter has no moto, it execs
+ * moto_server.
+ */
+export const MOTO_LAUNCHER = `
+${TIED_TO_PARENT_PRELUDE}
+import json, warnings
+${PROFILE_FUNCTION}
+req = os.environ.pop('LOCAL_DEPLOY_PROFILE_IN', None)
+out = os.environ.pop('LOCAL_DEPLOY_PROFILE_OUT', None)
+if req is None or not out:
+    os.execv(sys.argv[1], sys.argv[1:])
+try:
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        answer = json.dumps(profile_answer(json.loads(req)))
+        from moto.server import main
+except BaseException as e:
+    answer = None
+    with open(out + '.err', 'w') as f:
+        f.write('%s: %s' % (type(e).__name__, e))
+if answer is not None:
+    with open(out + '.tmp', 'w') as f:
+        f.write(answer)
+    os.replace(out + '.tmp', out)
+    sys.exit(main(sys.argv[2:]))
+os.execv(sys.argv[1], sys.argv[1:])
+`;

@@ -135,7 +135,7 @@ export function checkReason(what: string, id: string, reason: string | undefined
  * force-killed. `process.on('exit')` is no safety net under jest, whose sandbox gives test code a
  * copy of `process` whose exit listeners never fire. argv: the program, then its arguments.
  */
-export const TIED_TO_PARENT_LAUNCHER = [
+export const TIED_TO_PARENT_PRELUDE = [
   'import ctypes, os, signal, sys',
   'try:',
   "    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG",
@@ -143,8 +143,10 @@ export const TIED_TO_PARENT_LAUNCHER = [
   '    pass  # not Linux: stop() and the exit listener remain the only cleanup',
   'if os.getppid() == 1:',
   '    sys.exit(0)  # the parent died before prctl: do not start orphaned',
-  'os.execv(sys.argv[1], sys.argv[1:])',
 ].join('\n');
+
+/** {@link TIED_TO_PARENT_PRELUDE}, then exec of the program (argv: the program, then its arguments). */
+export const TIED_TO_PARENT_LAUNCHER = `${TIED_TO_PARENT_PRELUDE}\nos.execv(sys.argv[1], sys.argv[1:])`;
 
 /** A command started by {@link startAsync}: `wait()` blocks until it exits and returns what it printed. */
 export interface AsyncRun {
