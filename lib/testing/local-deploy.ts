@@ -438,7 +438,7 @@ export class LocalDeploy {
       });
       fs.writeFileSync(templatePath, JSON.stringify(adapted.template, undefined, 1));
     }
-    return { asmCopy, artifact, template, typeOf, supported, adapted };
+    return { asmCopy, artifact, template, typeOf, supported, adapted, motoFacts: profile.motoFacts };
   }
 
   /** Starts moto, or borrows the running server of `onServerOf` (same account and region). */
@@ -523,7 +523,9 @@ export class LocalDeploy {
     }
     const values = referenceValues(adapted?.refOutputs ?? [], refValues);
     const requests = apiCreateRequests(template.Resources, skipped, isMissing, adapted?.plannedNames ?? {}, artifact.stackName);
-    const outcomes = this.createViaApi(requests, { values, lambdaVersions: adapted?.lambdaVersions ?? {}, placeholders: adapted?.removed ?? [], mappings: template.Mappings ?? {} },
+    const outcomes = this.createViaApi(requests, {
+      values, lambdaVersions: adapted?.lambdaVersions ?? {}, placeholders: adapted?.removed ?? [], mappings: template.Mappings ?? {}, moto: prepared.motoFacts ?? {},
+    },
       artifact.stackName, timeoutMs);
     return sortOutcomes(outcomes, requests);
   }
@@ -589,4 +591,6 @@ interface PreparedStack {
   readonly typeOf: (logicalId: string) => string;
   readonly supported: ReadonlySet<string>;
   readonly adapted?: AdaptResult;
+  /** What moto's profile says for the API-create step (it imports moto for what is missing). */
+  readonly motoFacts?: { [key: string]: any };
 }

@@ -46,11 +46,16 @@ def client(name):
         clients[name] = boto3.client(name, endpoint_url=req['endpoint'], region_name=REGION,
             aws_access_key_id='testing', aws_secret_access_key='testing', aws_session_token='testing')
     return clients[name]
-try:
-    from moto.backend_index import backend_url_patterns
-    MOTO_SERVICES = set(n for n, _ in backend_url_patterns)
-except Exception:
-    MOTO_SERVICES = set()
+# What LocalDeploy already learnt from moto (its profile); each fact missing here is asked from moto itself.
+MOTO_FACTS = req.get('moto') or {}
+if MOTO_FACTS.get('services') is not None:
+    MOTO_SERVICES = set(MOTO_FACTS['services'])
+else:
+    try:
+        from moto.backend_index import backend_url_patterns
+        MOTO_SERVICES = set(n for n, _ in backend_url_patterns)
+    except Exception:
+        MOTO_SERVICES = set()
 
 for version_id, fn_id in (req.get('lambdaVersions') or {}).items():
     fn = (values.get(fn_id) or {}).get('ref')
@@ -448,15 +453,21 @@ def partly_supported(t, props):
                 "it is not created locally and a service whose strategy names it has no capacity there")
     dim = props.get('ScalableDimension')
     if t == 'AWS::ApplicationAutoScaling::ScalableTarget' and isinstance(dim, str):
-        try:
-            from moto.applicationautoscaling.models import ScalableDimensionValueSet
-            known = set(d.value for d in ScalableDimensionValueSet)
-        except Exception:
-            known = set()
+        if MOTO_FACTS.get('scalableDimensions') is not None:
+            known = set(MOTO_FACTS['scalableDimensions'])
+        else:
+            try:
+                from moto.applicationautoscaling.models import ScalableDimensionValueSet
+                known = set(d.value for d in ScalableDimensionValueSet)
+            except Exception:
+                known = set()
         if known and dim not in known:
             return ("moto lacks the API: moto's RegisterScalableTarget does not know the scalable dimension %s, so the target "
                     "(and its scaling policies) is not created locally" % dim)
-    if t == 'AWS::SageMaker::InferenceComponent' and not moto_implements('moto.sagemaker.responses', 'SageMakerResponse', 'create_inference_component'):
+    lacks_ic = MOTO_FACTS.get('lacksCreateInferenceComponent')
+    if lacks_ic is None and t == 'AWS::SageMaker::InferenceComponent':
+        lacks_ic = not moto_implements('moto.sagemaker.responses', 'SageMakerResponse', 'create_inference_component')
+    if t == 'AWS::SageMaker::InferenceComponent' and lacks_ic:
         return ('moto lacks the API: CreateInferenceComponent is not implemented by moto, so the component (its model copies, compute '
                 'reservation and DeploymentConfig) is not created locally; the endpoint is created without it')
     return None

@@ -11,6 +11,11 @@ export interface EmulatorProfile {
   readonly sageMakerInstanceTypes: string[];
   /** moto's version. */
   readonly motoVersion: string;
+  /**
+   * What the API-create step asks moto itself when absent: `services` (moto's backends),
+   * `scalableDimensions` (Application Auto Scaling), `lacksCreateInferenceComponent`.
+   */
+  readonly motoFacts?: { [key: string]: any };
 }
 
 const PROFILE_CACHE = new Map<string, EmulatorProfile>();
@@ -45,6 +50,25 @@ def profile_answer(req):
                 except Exception:
                     types = []
         out['sageMakerInstanceTypes'] = sorted(types)
+        # What the API-create step would otherwise import moto for (~1.5 s): moto's services, the scalable
+        # dimensions its Application Auto Scaling knows, whether its SageMaker has CreateInferenceComponent.
+        facts = {}
+        try:
+            from moto.backend_index import backend_url_patterns
+            facts['services'] = sorted(set(n for n, _ in backend_url_patterns))
+        except Exception:
+            pass
+        try:
+            from moto.applicationautoscaling.models import ScalableDimensionValueSet
+            facts['scalableDimensions'] = sorted(d.value for d in ScalableDimensionValueSet)
+        except Exception:
+            pass
+        try:
+            from moto.sagemaker.responses import SageMakerResponse
+            facts['lacksCreateInferenceComponent'] = not hasattr(SageMakerResponse, 'create_inference_component')
+        except Exception:
+            pass
+        out['motoFacts'] = facts
     for t, a in req.get('attrs', []):
         m = models.get(t)
         ok = False
@@ -129,7 +153,7 @@ export function profileRequest(python: string, attrs: [string, string][] = []): 
 export function acceptProfileAnswer(python: string, run: RunResult): EmulatorAnswer {
   const res = answerOf(run);
   if (!PROFILE_CACHE.has(python)) {
-    PROFILE_CACHE.set(python, { supportedTypes: res.types, sageMakerInstanceTypes: res.sageMakerInstanceTypes, motoVersion: res.motoVersion });
+    PROFILE_CACHE.set(python, { supportedTypes: res.types, sageMakerInstanceTypes: res.sageMakerInstanceTypes, motoVersion: res.motoVersion, motoFacts: res.motoFacts });
   }
   for (const [k, ok] of Object.entries<boolean>(res.attrs ?? {})) {
     const [t, a] = k.split('\0');
