@@ -10,7 +10,7 @@
  * Exit codes: 0 success, 2 bad input (message on stderr), 1 unexpected failure.
  */
 import { Duration } from 'aws-cdk-lib';
-import { HardwareTarget, LaneKind, LaneValidationError } from './core';
+import { DynamicBatching, HardwareTarget, LaneKind, LaneValidationError, ServiceLevelObjective } from './core';
 import { invalid } from './core/private/errors';
 import {
   CapacityPlan, CapacityPlanner, CostClarity, DataLocality, LaneChooser, LaneRecommendation, RankedLane,
@@ -59,6 +59,11 @@ const PLAN_FLAGS: FlagSpec[] = [
   { name: 'concurrency', value: 'N', help: 'in-flight requests per instance at the SLO (scales on in-flight requests)' },
   { name: 'max-queue-seconds', value: 'N', help: 'batch: longest a job may wait (default 300)' },
   { name: 'scale-out-lag-minutes', value: 'N', help: 'time until new capacity serves (default by lane)' },
+  { name: 'batch-size', value: 'N', help: 'dynamic batching: most requests per batch, 2-4096 (--instance-rps is then unbatched)' },
+  { name: 'batch-delay-ms', value: 'N', help: 'dynamic batching: longest wait for a batch to fill, ms (default 0)' },
+  { name: 'batching-gain', value: 'PCT', help: 'dynamic batching: throughput gain you measured, percent (default: none assumed)' },
+  { name: 'latency-at-slo-ms', value: 'N', help: 'latency of one instance at --instance-rps, ms (checks batch delay against --slo-ms)' },
+  { name: 'slo-ms', value: 'N', help: 'p95 latency threshold of the SLO, ms (the batching budget check)' },
   { name: 'json', help: 'print JSON instead of tables' },
 ];
 
@@ -82,6 +87,14 @@ const FLAG_OF_PROP: Record<string, string> = {
   'scaleOutLag': '--scale-out-lag-minutes',
   'workload': '--workload',
   'lane': '--lane',
+  'maxBatchSize': '--batch-size',
+  'maxQueueDelay': '--batch-delay-ms',
+  'throughputGainPercent': '--batching-gain',
+  'dynamicBatching': '--batch-size',
+  'dynamicBatching.maxQueueDelay': '--batch-delay-ms',
+  'dynamicBatching.maxBatchSize': '--batch-size',
+  'latencyAtSlo': '--latency-at-slo-ms',
+  'slo': '--slo-ms',
 };
 
 const PROCESS_IO: CliIo = {
@@ -210,7 +223,22 @@ function plan(argv: string[], io: CliIo): number {
   const surgeMinutes = duration(where, args, 'surge-minutes');
   const queueSeconds = duration(where, args, 'max-queue-seconds');
   const lagMinutes = duration(where, args, 'scale-out-lag-minutes');
+  const batchSize = num(where, args, 'batch-size');
+  for (const needsSize of ['batch-delay-ms', 'batching-gain']) {
+    if (batchSize === undefined && args.has(needsSize)) {
+      throw invalid(where, `--${needsSize}`, args.get(needsSize), 'is a dynamic-batching setting but --batch-size is missing', 'Add --batch-size N (most requests per batch), or drop it.');
+    }
+  }
+  const delayMs = num(where, args, 'batch-delay-ms');
+  const dynamicBatching = batchSize !== undefined
+    ? new DynamicBatching({ maxBatchSize: batchSize, maxQueueDelay: Duration.millis(delayMs ?? 0), throughputGainPercent: num(where, args, 'batching-gain') })
+    : undefined;
+  const latencyAtSloMs = duration(where, args, 'latency-at-slo-ms');
+  const sloMs = duration(where, args, 'slo-ms');
   const result = CapacityPlanner.plan({
+    dynamicBatching,
+    latencyAtSlo: latencyAtSloMs !== undefined ? Duration.millis(latencyAtSloMs) : undefined,
+    slo: sloMs !== undefined ? ServiceLevelObjective.latency(95, Duration.millis(sloMs)) : undefined,
     perInstanceRequestsPerSecond: num(where, args, 'instance-rps')!,
     pricePerInstanceHour: num(where, args, 'price-per-hour')!,
     traffic: {

@@ -1,6 +1,8 @@
 import { App } from 'aws-cdk-lib';
-import { createServerlessBurstStack } from './index';
+import { createServerlessBurstStack, createSnapStartStack, createStreamingChatStack } from './index';
 
 const app = new App();
 createServerlessBurstStack(app, 'ServerlessBurst');
+createStreamingChatStack(app, 'StreamingChat');
+createSnapStartStack(app, 'SnapStartAssistant');
 app.synth();

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Size, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy, Rollout, ScalingTrigger, ServiceLevelObjective } from '../../lib';
@@ -8,6 +8,9 @@ import { demoArtifact } from '../shared/artifact';
 
 /** Directory of the demo handler (plain Node.js, no bundled dependencies). */
 export const HANDLER_DIR = path.join(__dirname, 'handler');
+
+/** Directory of the SnapStart variant's handler (Python 3.14, standard library + the runtime's boto3). */
+export const SNAPSTART_HANDLER_DIR = path.join(__dirname, 'snapstart');
 
 /**
  * The seed's conversational model behind a pre-warmed serverless burst pool.
@@ -110,5 +113,47 @@ export function createStreamingChatStack(scope: Construct, id: string, props?: S
   new CfnOutput(stack, 'FunctionName', { value: pool.functionName });
   new CfnOutput(stack, 'AliasArn', { value: pool.aliasArn });
   new CfnOutput(stack, 'ScaleOutLeadTime', { value: pool.scaleOutLeadTime.describe() });
+  return stack;
+}
+
+/**
+ * The same model on Lambda SnapStart instead of a provisioned-concurrency pool: the right choice when
+ * traffic is too spiky to keep a pool paid for, and the model loads slowly.
+ *
+ * - Init (download from S3, digest check, parse) runs once when the version is published; new
+ *   environments resume from the snapshot with the model in memory. No warm pool, no scaling policy
+ *   (Lambda forbids provisioned concurrency on a SnapStart version): every environment is on demand.
+ * - Reserved concurrency 100 caps the function (SnapStart lanes must state their cap).
+ * - `scaleOutLeadTime` reads the restore time (stated: 800 ms measured) and no alarm or allocation.
+ * - Canary rollouts on the SLO as in the pool example: CodeDeploy shifts the alias between published
+ *   (snapshotted) versions.
+ */
+export function createSnapStartStack(scope: Construct, id: string, props?: StackProps): Stack {
+  const stack = new Stack(scope, id, {
+    description: 'cdk-inference-lanes example: the conversational model on Lambda SnapStart (no warm pool)',
+    ...props,
+  });
+  const fn = new WarmServerlessFunction(stack, 'Assistant', {
+    artifact: demoArtifact(),
+    code: lambda.Code.fromAsset(SNAPSTART_HANDLER_DIR),
+    handler: 'handler.handler',
+    runtime: lambda.Runtime.PYTHON_3_14,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: Size.mebibytes(2048),
+    timeout: Duration.seconds(10),
+    warmMode: WarmMode.snapStart({ restoreTime: Duration.millis(800) }),
+    reservedConcurrentExecutions: 100,
+    slo: ServiceLevelObjective.latency(95, Duration.millis(300), { maxErrorRatePercent: 1 }),
+    rollout: Rollout.canary({ percent: 10, bakeTime: Duration.minutes(5) }),
+    functionUrl: true,
+  });
+  // cdk-nag's L1 wants the newest Python aws-cdk-lib lists (python3.15), which CloudFormation does not accept
+  // yet (cfn-lint E3030): 3.14 is the newest deployable one. The one acknowledgement of this example.
+  Validations.of(fn.node.findChild('Resource')).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason: 'python3.14 is the newest Python runtime CloudFormation accepts (python3.15, listed by aws-cdk-lib, fails cfn-lint E3030)',
+  });
+  new CfnOutput(stack, 'FunctionName', { value: fn.functionName });
+  new CfnOutput(stack, 'ScaleOutLeadTime', { value: fn.scaleOutLeadTime.describe() });
   return stack;
 }

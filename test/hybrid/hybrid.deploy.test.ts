@@ -79,3 +79,15 @@ test('the front door\'s router is deployed from its plain JavaScript asset (no D
   const viaApi = deployment.result.createdViaApi.map(r => `${r.resourceType} ${r.logicalId}`);
   expect(viaApi).toEqual(expect.arrayContaining([expect.stringMatching(/^AWS::Lambda::Alias AssistantFrontDoorAlias/), expect.stringMatching(/^AWS::Lambda::Permission AssistantFrontDoorFailoverRuleAllowEventRule/)]));
 });
+
+test('the baseline\'s capacity-lag publisher exists locally: function, schedule rule and its invoke permission (confirmed through GetPolicy)', () => {
+  const created = deployment.result.created.map(r => `${r.resourceType} ${r.logicalId}`);
+  expect(created).toEqual(expect.arrayContaining([
+    expect.stringMatching(/^AWS::Lambda::Function AssistantBaselineCapacityLagFunction/),
+    expect.stringMatching(/^AWS::Events::Rule AssistantBaselineCapacityLagSchedule/),
+  ]));
+  // moto's CloudFormation creates the permission but lists it without a physical id: LocalDeploy finds it with GetPolicy.
+  const confirmed = deployment.result.confirmedViaApi.filter(r => r.logicalId.startsWith('AssistantBaselineCapacityLagScheduleAllowEventRule'));
+  expect(confirmed.map(r => [r.resourceType, r.status])).toEqual([['AWS::Lambda::Permission', 'created by CloudFormation, found with GetPolicy']]);
+  expect(deployment.result.notCreated.filter(r => r.logicalId.startsWith('AssistantBaselineCapacityLag')).map(r => `${r.logicalId}: ${r.reason}`)).toEqual([]);
+});

@@ -4,6 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy } from '../../core/autoscaling';
 import { checkInteger, invalid, isConcreteNumber } from '../../core/private/errors';
+import { acknowledgeNagFindings } from '../../core/private/nag';
 import { GpuClusterServiceProps } from '../gpu-cluster-service';
 import { GpuNodeGroupOptions } from '../gpu-node-group-options';
 import { checkNvidiaInstanceType, checkPodFits, CpuArch, gpusOf } from './gpu-instances';
@@ -73,7 +74,7 @@ export function addNodegroup(lane: Construct, cluster: eks.Cluster, o: GpuNodeGr
     });
     launchTemplateSpec = { id: template.ref, version: template.attrLatestVersionNumber };
   }
-  return new eks.Nodegroup(lane, 'GpuNodes', {
+  const nodegroup = new eks.Nodegroup(lane, 'GpuNodes', {
     launchTemplateSpec,
     cluster,
     instanceTypes: types.map(t => new ec2.InstanceType(t)),
@@ -86,4 +87,14 @@ export function addNodegroup(lane: Construct, cluster: eks.Cluster, o: GpuNodeGr
     labels: { 'inference.cdk/accelerator': 'nvidia-gpu', 'nvidia.com/gpu.present': 'true', ...(o.labels ?? {}) },
     taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: eks.TaintEffect.NO_SCHEDULE }],
   });
+  // The node role aws-cdk-lib creates for the group: the three AWS-maintained policies EKS requires of a node role.
+  acknowledgeNagFindings(nodegroup.role, [{
+    id: 'AwsSolutions-IAM4',
+    reason: 'The EKS managed node group role: the kubelet, the VPC CNI and image pulls need these AWS-maintained node policies (EKS user guide, "Amazon EKS node IAM role")',
+    appliesTo: NODE_POLICIES.map(name => `Policy::arn:<AWS::Partition>:iam::aws:policy/${name}`),
+  }]);
+  return nodegroup;
 }
+
+/** The policies aws-cdk-lib attaches to a managed node group's role. */
+const NODE_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'];

@@ -393,7 +393,19 @@ def h_capacity_associations(p, r):
     return p['Cluster'], p['Cluster'], {}, ['PutClusterCapacityProviders'], 'DescribeClusters: %s with capacity providers %s' % (
         got['clusterName'], ', '.join(got.get('capacityProviders') or []) or 'none'), []
 
-CONFIRM = {'AWS::Lambda::Version': c_lambda_version, 'AWS::IoT::RoleAlias': c_role_alias, 'AWS::IoT::Policy': c_iot_policy}
+def c_lambda_permission(p, r):
+    # moto's CloudFormation adds the statement under a Sid of its own: find it by principal (and source ARN).
+    got = json.loads(client('lambda').get_policy(FunctionName=p['FunctionName'])['Policy'])
+    principal, source = p.get('Principal'), p.get('SourceArn')
+    mine = [st for st in got.get('Statement', []) if principal and principal in json.dumps(st.get('Principal'))
+            and (not source or source in json.dumps(st.get('Condition') or {}))]
+    if not mine:
+        raise RuntimeError('GetPolicy of %s has no statement for %s%s' % (p['FunctionName'], principal, ' from ' + source if source else ''))
+    sid = mine[0].get('Sid') or r['logicalId']
+    return sid, sid, {}, ['GetPolicy'], 'GetPolicy: %s for %s' % (sid, principal), []
+
+CONFIRM = {'AWS::Lambda::Version': c_lambda_version, 'AWS::IoT::RoleAlias': c_role_alias, 'AWS::IoT::Policy': c_iot_policy,
+           'AWS::Lambda::Permission': c_lambda_permission}
 
 HANDLERS = {
     'AWS::CloudWatch::Alarm': h_alarm,

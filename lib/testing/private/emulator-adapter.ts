@@ -50,7 +50,7 @@ export interface AdaptResult {
  * Types moto's CloudFormation creates but lists without a physical id: LocalDeploy looks them up
  * through the service API instead (so it needs the values their properties reference).
  */
-export const CONFIRM_TYPES = new Set(['AWS::Lambda::Version', 'AWS::IoT::RoleAlias', 'AWS::IoT::Policy']);
+export const CONFIRM_TYPES = new Set(['AWS::Lambda::Version', 'AWS::IoT::RoleAlias', 'AWS::IoT::Policy', 'AWS::Lambda::Permission']);
 
 /** Output keys LocalDeploy adds start with this (they are not returned as stack outputs). */
 export const REF_OUTPUT_PREFIX = 'LocalDeployRef';
