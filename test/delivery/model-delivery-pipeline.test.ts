@@ -91,7 +91,7 @@ const registryPipeline = once(() => {
     bootstrapQualifier: 'acme1',
     gateCommands: ['npx jest test/gates'],
   }).t;
-  return { f, t, key };
+  return { f, t };
 });
 /** Both pipeline stacks in ONE cfn-lint run (each run costs seconds of Python start-up and schema loading). */
 const lints = once(() => CfnLint.lintStacks([s3Pipeline().f.stack, registryPipeline().f.stack]));
@@ -276,9 +276,8 @@ test('cdk-nag is clean in an environment-agnostic stack too (the acknowledged AR
 describe('Model Registry source', () => {
   let f: Fixture;
   let t: Template;
-  let key: kms.IKey;
   beforeAll(() => {
-    ({ f, t, key } = registryPipeline());
+    ({ f, t } = registryPipeline());
   });
 
   test('an EventBridge rule on approved packages of the group starts the pipeline; only the app is a source action', () => {
