@@ -84,6 +84,9 @@ export interface LaneBatchingSupport {
   readonly preferredBatchSizes?: boolean;
 }
 
+/** Marks every DynamicBatching (shared across copies of the library). */
+const BATCHING = Symbol.for('cdk-inference-lanes.DynamicBatching');
+
 /** The longest batch any lane forms. */
 const MAX_BATCH = 4096;
 /** The longest queue delay any lane waits. */
@@ -106,6 +109,13 @@ const UNITS = ['milliseconds', 'seconds'];
  * });
  */
 export class DynamicBatching {
+  /**
+   * True when `x` is a DynamicBatching (from any copy of this library).
+   */
+  public static isDynamicBatching(x: unknown): x is DynamicBatching {
+    return typeof x === 'object' && x !== null && (x as { [BATCHING]?: boolean })[BATCHING] === true;
+  }
+
   /** Most requests per batch. */
   public readonly maxBatchSize: number;
   /** Longest a request waits for a batch to fill. */
@@ -146,6 +156,7 @@ export class DynamicBatching {
     this.maxQueueDelay = props.maxQueueDelay;
     this.preferredBatchSizes = [...preferred];
     this.throughputGainPercent = gain;
+    Object.defineProperty(this, BATCHING, { value: true, enumerable: false });
   }
 
   /** Short text, e.g. `dynamicBatching(max 16, delay 5 milliseconds)`. */

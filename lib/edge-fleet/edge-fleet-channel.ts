@@ -1,3 +1,4 @@
+import { checkDynamicBatching } from '../core/private/batching-checks';
 import { Annotations, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as greengrassv2 from 'aws-cdk-lib/aws-greengrassv2';
@@ -262,7 +263,7 @@ export class EdgeFleetChannel extends InferenceLaneBase {
     this.release = checkRelease(this, p.release, this.rings);
     this.canaryBakeTime = this.rings.length > 1 ? this.rings[0].bake : undefined;
     const settings = channelSettings(this, p, artifact, rollout);
-    p.dynamicBatching?.validateFor(this, {
+    checkDynamicBatching(this, p.dynamicBatching)?.validateFor(this, {
       lane: 'EdgeFleetChannel (Greengrass v2)', supported: false,
       reason: 'the component runs runCommand on the device and Greengrass has no request path to batch; batch settings in the component configuration would not make your process honour them',
     });

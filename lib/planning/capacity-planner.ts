@@ -1,3 +1,4 @@
+import { checkDynamicBatching } from '../core/private/batching-checks';
 import { Duration, Token } from 'aws-cdk-lib';
 import { AutoscalingPolicy, LaneKind, ScalingTrigger } from '../core';
 import { DynamicBatching } from '../core/dynamic-batching';
@@ -292,6 +293,7 @@ export class CapacityPlanner {
 
     const measured = props.perInstanceRequestsPerSecond;
     positive('perInstanceRequestsPerSecond', measured, 'Pass the requests/s one instance serves at your SLO (measure it with a load test).');
+    checkDynamicBatching(WHERE, props.dynamicBatching);
     if (props.dynamicBatching !== undefined && lane === LaneKind.SERVERLESS) {
       // The same answer the lane gives (WarmServerlessFunction rejects dynamicBatching).
       throw invalid(WHERE, 'dynamicBatching', props.dynamicBatching.toString(), 'cannot be rendered by serverless: Lambda hands one event to each invocation',

@@ -1,3 +1,4 @@
+import { checkDynamicBatching } from '../core/private/batching-checks';
 import { Duration, Size } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -447,7 +448,7 @@ export class WarmServerlessFunction extends WarmServerlessFunctionBase {
       : withLaneDefaults(this, props, 'WarmServerlessFunction', ['artifact', 'autoscaling', 'slo', 'rollout'], ['artifact', 'autoscaling']);
     const r = resolveProps(this, props);
     // Lambda gives one event to one environment per invocation: nothing to batch server-side.
-    props.dynamicBatching?.validateFor(this, {
+    checkDynamicBatching(this, props.dynamicBatching)?.validateFor(this, {
       lane: snapStart ? SNAPSTART_LANE : LANE, supported: false,
       reason: 'Lambda hands one request to one execution environment per invocation (an environment serves one request at a time), so requests cannot be batched inside the function',
     });

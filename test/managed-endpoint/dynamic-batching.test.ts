@@ -303,5 +303,5 @@ test('a mode the batching code does not know (e.g. one added later) is rejected,
 
 test('a plain object instead of a DynamicBatching (plain JavaScript) is rejected', () => {
   expect(() => build({ props: { dynamicBatching: { maxBatchSize: 8, maxQueueDelay: Duration.millis(5) } as unknown as DynamicBatching } }))
-    .toThrow(/Test\/Endpoint: 'dynamicBatching' .* is not a DynamicBatching\. Fix: Pass new DynamicBatching\(\{ maxBatchSize: 16, maxQueueDelay: Duration\.millis\(5\) \}\)\./);
+    .toThrow(/Test\/Endpoint: 'dynamicBatching' .* is not a DynamicBatching\. Fix: Pass new DynamicBatching\(\{ maxBatchSize: 16, maxQueueDelay: Duration\.millis\(5\) \}\), or omit it\./);
 });

@@ -1,3 +1,4 @@
+import { checkDynamicBatching } from '../../core/private/batching-checks';
 import { Duration, Token, Tokenization } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DynamicBatching } from '../../core/dynamic-batching';
@@ -51,10 +52,7 @@ export interface BatchingPlan {
  * @internal
  */
 export function planBatching(scope: Construct, batching: DynamicBatching | undefined): BatchingPlan | undefined {
-  if (batching === undefined) { return undefined; }
-  if (!(batching instanceof DynamicBatching)) {
-    throw invalid(scope, 'dynamicBatching', batching, 'is not a DynamicBatching', 'Pass new DynamicBatching({ maxBatchSize, maxQueueDelay }).');
-  }
+  if (checkDynamicBatching(scope, batching) === undefined || batching === undefined) { return undefined; }
   // The receive parameters and the visibility timeout are derived at synth time: tokens cannot be.
   if (Token.isUnresolved(batching.maxBatchSize)) {
     throw invalid(scope, 'dynamicBatching.maxBatchSize', batching.maxBatchSize, 'is a token', 'Pass a number: the messages per receive and receives per batch are derived from it at synth time.');

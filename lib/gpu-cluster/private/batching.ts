@@ -1,3 +1,4 @@
+import { checkDynamicBatching } from '../../core/private/batching-checks';
 import { Duration } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { DynamicBatching } from '../../core/dynamic-batching';
@@ -28,7 +29,7 @@ export interface ResolvedBatching {
 
 /** Check the contract against the runtime and resolve the Triton config that renders it. @internal */
 export function resolveBatching(scope: IConstruct, props: GpuServingOptions, runtime: ResolvedRuntime, model: ServedModel): ResolvedBatching {
-  const b = props.dynamicBatching;
+  const b = checkDynamicBatching(scope, props.dynamicBatching);
   if (runtime.kind === ServingRuntimeKind.VLLM) {
     if (!b) { return { runtime }; }
     if (!b.maxQueueDelay.isUnresolved() && b.maxQueueDelay.toMilliseconds({ integral: false }) > 0) {

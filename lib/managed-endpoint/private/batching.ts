@@ -1,3 +1,4 @@
+import { checkDynamicBatching } from '../../core/private/batching-checks';
 import { Annotations, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { DynamicBatching, HardwareTarget, ModelArtifactBinding } from '../../core';
@@ -122,10 +123,7 @@ export interface BatchingContext {
  * batching). Throws LaneValidationError for what the container or the mode cannot do.
  */
 export function batchingEnvironment(scope: IConstruct, batching: DynamicBatching | undefined, ctx: BatchingContext): { [key: string]: string } {
-  if (batching === undefined) { return {}; }
-  if (!(batching instanceof DynamicBatching)) {
-    throw invalid(scope, 'dynamicBatching', batching, 'is not a DynamicBatching', 'Pass new DynamicBatching({ maxBatchSize: 16, maxQueueDelay: Duration.millis(5) }).');
-  }
+  if (checkDynamicBatching(scope, batching) === undefined || batching === undefined) { return {}; }
   const { mode, hosting } = ctx;
   if (mode.kind === EndpointModeKind.SERVERLESS) {
     batching.validateFor(scope, {
