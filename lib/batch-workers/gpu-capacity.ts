@@ -1,4 +1,5 @@
 import { Size } from 'aws-cdk-lib';
+import { checkPropsObject } from '../core/private/validation';
 
 /** The kinds of EC2 capacity GPU workers can run on. */
 export enum GpuCapacityKind {
@@ -38,6 +39,7 @@ export class GpuCapacity {
    * Amazon ECS Managed Instances (the default for GPU workers).
    */
   public static managedInstances(options: ManagedInstancesGpuCapacityOptions = {}): GpuCapacity {
+    checkPropsObject('GpuCapacity.managedInstances', 'options', options, 'Pass {} for the defaults, or { taskVolumeSize: Size.gibibytes(100) }.');
     return new GpuCapacity(GpuCapacityKind.MANAGED_INSTANCES, options.taskVolumeSize);
   }
 

@@ -32,7 +32,7 @@ import { gpuScaleOutLeadTime } from './private/lead-time';
 import { ScaleOutLeadTime } from '../core/lead-time';
 import { servedModelOf } from './private/served-model-of';
 import { concrete } from './private/util';
-import { checkOneOf } from '../core/private/validation';
+import { checkBoolean, checkOneOf } from '../core/private/validation';
 import { checkServingOptions, checkShadowCandidate } from './private/validate-options';
 import { KubernetesScalingEngine } from './scaling-engine';
 import { WorkloadIdentity } from './workload-identity';
@@ -313,6 +313,7 @@ export class GpuClusterService extends InferenceLaneBase implements IInferenceLa
     }));
     this.dynamicBatching = this.chart.dynamicBatching;
     this.capacityLagQuery = this.chart.capacityLagQuery;
+    checkBoolean(this, 'containerInsights', props.containerInsights);
     if (props.containerInsights) {
       if (this.chart.rolloutMode === KubernetesRolloutMode.ARGO_ROLLOUTS) {
         throw invalid(this, 'containerInsights', true, "cannot give a capacity lag under rolloutMode ARGO_ROLLOUTS: Container Insights reports Deployments, and there the Deployment only holds the pod template (replicas 0) while the Rollout runs the pods",

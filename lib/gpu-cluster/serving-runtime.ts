@@ -1,4 +1,5 @@
 import { checkInteger, checkRange, invalid } from '../core/private/errors';
+import { checkList, checkPropsObject } from '../core/private/validation';
 import { parseVllmVersion } from './private/vllm';
 import { TritonModelConfig } from './triton-model-config';
 
@@ -108,6 +109,8 @@ export class ServingRuntime {
    */
   public static vllm(options: VllmServerOptions = {}): ServingRuntime {
     const where = 'ServingRuntime.vllm';
+    checkPropsObject(where, 'options', options, 'Pass {} for the defaults, or e.g. { maxModelLen: 8192, maxNumSeqs: 256 }.');
+    checkList(where, 'extraArgs', options.extraArgs ?? [], "Pass a list of arguments, e.g. ['--enable-prefix-caching'].");
     checkInteger(where, 'maxModelLen', options.maxModelLen, 16, 10_000_000, 'Pass the context length in tokens, e.g. 8192.');
     checkRange(where, 'gpuMemoryUtilization', options.gpuMemoryUtilization, 0.1, 0.95,
       'Pass a share from 0.1 to 0.95, e.g. 0.9: above 0.95 the CUDA context and NCCL buffers run out of memory.');

@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { DynamicBatching } from '../core/dynamic-batching';
 import { checkInteger, invalid } from '../core/private/errors';
+import { checkBoolean, checkPropsObject } from '../core/private/validation';
 
 /**
  * Where Triton runs the model instances.
@@ -247,6 +248,10 @@ export class TritonModelConfig {
           throw invalid(where, `${list}[${i}].dims`, t.dims, 'must list positive sizes or -1 (variable)', 'Pass the shape without the batch dimension, e.g. [128] or [-1, 64].');
         }
       }
+    }
+    checkBoolean(where, 'disableWarmup', props.disableWarmup);
+    if (props.warmup !== undefined) {
+      checkPropsObject(where, 'warmup', props.warmup, 'Pass e.g. { batchSizes: [1, 8], count: 1 }, or omit it.');
     }
     if (props.warmup !== undefined && props.disableWarmup) {
       throw invalid(where, 'warmup', props.warmup.batchSizes ?? [], 'conflicts with disableWarmup: true', 'Give warmup or disableWarmup, not both.');

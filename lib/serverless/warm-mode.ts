@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { checkDuration, checkPropsObject } from '../core/private/validation';
 
 /**
  * The two ways a {@link WarmServerlessFunction} keeps inference fast to start.
@@ -61,6 +62,9 @@ export class WarmMode {
    * A provisioned-concurrency warm pool on the alias, sized by the lane's `autoscaling` policy.
    */
   public static provisionedConcurrency(options: ProvisionedConcurrencyWarmModeOptions = {}): WarmMode {
+    const where = 'WarmMode.provisionedConcurrency';
+    checkPropsObject(where, 'options', options, 'Pass {} for the defaults, or { allocationTime: Duration.seconds(90) } as you measured it.');
+    checkDuration(where, 'allocationTime', options.allocationTime, { unit: 'seconds', min: Duration.seconds(1), max: Duration.hours(1) });
     return new WarmMode(WarmModeKind.PROVISIONED_CONCURRENCY, options.allocationTime, undefined);
   }
 
@@ -68,6 +72,9 @@ export class WarmMode {
    * Lambda SnapStart on published versions: no warm pool; new environments resume from the version's snapshot.
    */
   public static snapStart(options: SnapStartWarmModeOptions = {}): WarmMode {
+    const where = 'WarmMode.snapStart';
+    checkPropsObject(where, 'options', options, 'Pass {} for the defaults, or { restoreTime: Duration.millis(800) } as you measured it.');
+    checkDuration(where, 'restoreTime', options.restoreTime, { unit: 'milliseconds', min: Duration.millis(1), max: Duration.minutes(15) });
     return new WarmMode(WarmModeKind.SNAP_START, undefined, options.restoreTime);
   }
 

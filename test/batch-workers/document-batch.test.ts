@@ -3,14 +3,19 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { createDocumentBatchStack, createDocumentGpuBatchStack } from '../../examples/document-batch';
 import { QueueDrainedWorkers } from '../../lib/batch-workers';
 import { CfnLint, NagCheck } from '../../lib/testing';
+import { once } from '../once';
+
+const cpuStack = once(() => createDocumentBatchStack(new App(), 'DocumentBatch'));
+const gpuBatchStack = once(() => createDocumentGpuBatchStack(new App(), 'DocumentGpuBatch'));
+/** Both example stacks in ONE cfn-lint run (each run costs seconds of Python start-up and schema loading). */
+const lints = once(() => CfnLint.lintStacks([cpuStack(), gpuBatchStack()]));
 
 // The example is synthesized once; every check reads the same stack.
 let stack: Stack;
 let template: Template;
 
 beforeAll(() => {
-  const app = new App();
-  stack = createDocumentBatchStack(app, 'DocumentBatch');
+  stack = cpuStack();
   template = Template.fromStack(stack);
 });
 
@@ -19,7 +24,7 @@ test('matches the snapshot', () => {
 });
 
 test('passes cfn-lint with no errors and no warnings', () => {
-  const result = CfnLint.lintStack(stack);
+  const result = lints()[0];
   expect(CfnLint.format(result.errors)).toBe('');
   expect(CfnLint.format(result.warnings)).toBe('');
 });
@@ -96,7 +101,7 @@ describe('the GPU page workers (issue 19): ECS Managed Instances with dynamic ba
   let gpu: Template;
   let lane: QueueDrainedWorkers;
   beforeAll(() => {
-    gpuStack = createDocumentGpuBatchStack(new App(), 'DocumentGpuBatch');
+    gpuStack = gpuBatchStack();
     gpu = Template.fromStack(gpuStack);
     lane = gpuStack.node.findChild('PageWorkers') as QueueDrainedWorkers;
   });
@@ -106,7 +111,7 @@ describe('the GPU page workers (issue 19): ECS Managed Instances with dynamic ba
   });
 
   test('passes cfn-lint and cdk-nag AwsSolutions with no finding and no suppression of its own', () => {
-    const lint = CfnLint.lintStack(gpuStack);
+    const lint = lints()[1];
     expect(CfnLint.format(lint.errors)).toBe('');
     expect(CfnLint.format(lint.warnings)).toBe('');
     expect(NagCheck.format(NagCheck.assertCompliant(gpuStack).warnings)).toBe('');

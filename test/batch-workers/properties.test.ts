@@ -12,10 +12,10 @@ import { demoArtifact } from '../../examples/shared/artifact';
 
 // Property tests for the batch lane (issue 13 and 21): random valid props always synthesize (and
 // lint clean), random invalid props always raise LaneValidationError and never another error type.
-// Fixed seeds and a bounded number of runs keep `npm test` short; raise BATCH_PROPERTY_RUNS for a
-// longer exploration.
+// Fixed seeds and a bounded number of runs keep `npm test` short; raise FC_RUNS (as in the other
+// property tests; BATCH_PROPERTY_RUNS still works) for a longer exploration.
 
-const RUNS = Number(process.env.BATCH_PROPERTY_RUNS ?? 0) || undefined;
+const RUNS = Number(process.env.FC_RUNS ?? process.env.BATCH_PROPERTY_RUNS ?? 0) || undefined;
 const ENV = { account: '111122223333', region: 'us-east-1' };
 
 /** Valid Fargate (cpu, memory) pairs: the lowest and highest memory of each size, and one step. */

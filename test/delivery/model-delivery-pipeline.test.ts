@@ -11,6 +11,7 @@ import {
   DeliveryAppSource, DeliveryStage, ModelDeliveryContext, ModelDeliveryPipeline, ModelDeliveryPipelineProps, ModelDeliverySource,
 } from '../../lib/delivery';
 import { CfnLint, NagCheck } from '../../lib/testing';
+import { once } from '../once';
 
 /*
  * ModelDeliveryPipeline: what is emitted (stages and order, actions, trigger, build commands, approval, IAM),
@@ -74,12 +75,32 @@ function build(f: Fixture, overrides: Partial<ModelDeliveryPipelineProps> = {}):
   return { pipeline, t: Template.fromStack(f.stack) };
 }
 
+/** The two pipelines the describes below read (built once, on first use). */
+const s3Pipeline = once(() => {
+  const f = fixture();
+  return { f, t: build(f, { stages: fullStages(f) }).t };
+});
+const registryPipeline = once(() => {
+  const f = fixture();
+  const key = kms.Key.fromKeyArn(f.stack, 'Signer', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+  const t = build(f, {
+    source: ModelDeliverySource.modelPackageGroup('Assistant-Models', { modelDataBucket: f.bucket }),
+    app: DeliveryAppSource.connection({ connectionArn: 'arn:aws:codeconnections:us-east-1:123456789012:connection/abc-123', owner: 'acme', repo: 'assistant' }),
+    signature: { key },
+    requireModelCard: false,
+    bootstrapQualifier: 'acme1',
+    gateCommands: ['npx jest test/gates'],
+  }).t;
+  return { f, t };
+});
+/** Both pipeline stacks in ONE cfn-lint run (each run costs seconds of Python start-up and schema loading). */
+const lints = once(() => CfnLint.lintStacks([s3Pipeline().f.stack, registryPipeline().f.stack]));
+
 describe('S3 source, all four stages', () => {
   let f: Fixture;
   let t: Template;
   beforeAll(() => {
-    f = fixture();
-    t = build(f, { stages: fullStages(f) }).t;
+    ({ f, t } = s3Pipeline());
   });
 
   test('a CodePipeline V2 (superseded executions) with stages Source, Checks, Gates, Shadow, Canary, Approval, Promote in that order', () => {
@@ -224,7 +245,7 @@ describe('S3 source, all four stages', () => {
   test('cfn-lint reports no errors and cdk-nag no unsuppressed findings', () => {
     const nag = NagCheck.check(f.stack);
     expect(NagCheck.format([...nag.errors, ...nag.warnings])).toBe('');
-    const lint = CfnLint.lintStack(f.stack);
+    const lint = lints()[0];
     expect(CfnLint.format(lint.errors)).toBe('');
     // W3005 is aws-cdk-lib's own explicit DependsOn of the pipeline on its role policy.
     expect(CfnLint.format(lint.warnings.filter((w) => w.rule !== 'W3005'))).toBe('');
@@ -255,18 +276,8 @@ test('cdk-nag is clean in an environment-agnostic stack too (the acknowledged AR
 describe('Model Registry source', () => {
   let f: Fixture;
   let t: Template;
-  let key: kms.IKey;
   beforeAll(() => {
-    f = fixture();
-    key = kms.Key.fromKeyArn(f.stack, 'Signer', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
-    t = build(f, {
-      source: ModelDeliverySource.modelPackageGroup('Assistant-Models', { modelDataBucket: f.bucket }),
-      app: DeliveryAppSource.connection({ connectionArn: 'arn:aws:codeconnections:us-east-1:123456789012:connection/abc-123', owner: 'acme', repo: 'assistant' }),
-      signature: { key },
-      requireModelCard: false,
-      bootstrapQualifier: 'acme1',
-      gateCommands: ['npx jest test/gates'],
-    }).t;
+    ({ f, t } = registryPipeline());
   });
 
   test('an EventBridge rule on approved packages of the group starts the pipeline; only the app is a source action', () => {
@@ -300,7 +311,7 @@ describe('Model Registry source', () => {
   test('cfn-lint reports no errors and cdk-nag no unsuppressed findings', () => {
     const nag = NagCheck.check(f.stack);
     expect(NagCheck.format([...nag.errors, ...nag.warnings])).toBe('');
-    expect(CfnLint.format(CfnLint.lintStack(f.stack).errors)).toBe('');
+    expect(CfnLint.format(lints()[1].errors)).toBe('');
   });
 });
 

@@ -203,6 +203,8 @@ describe('one thing group per ring of every class', () => {
 
 describe('property: valid props synthesize, invalid props throw LaneValidationError only', () => {
   const SEED = 20261201;
+  /** `npm test` keeps the runs short; FC_RUNS (e.g. `FC_RUNS=1000`) explores longer, as in the other property tests. */
+  const RUNS = process.env.FC_RUNS === undefined ? undefined : Number(process.env.FC_RUNS);
   const classNames = ['gateways', 'kiosks'];
 
   /** Valid rings: 1-3, increasing shares ending at 100, bakes in whole minutes within 1 minute - 30 days. */
@@ -254,7 +256,7 @@ describe('property: valid props synthesize, invalid props throw LaneValidationEr
       expect(deployments).toHaveLength(v.rings.length * v.classes);
       const fleet = deployments.find(d => d.Properties.DeploymentName.endsWith('gateways-fleet'))!;
       expect(fleet.Properties.IotJobConfiguration.TimeoutConfig.InProgressTimeoutInMinutes).toBe(v.job.inProgressTimeout!.toMinutes());
-    }), { seed: SEED, numRuns: 25 });
+    }), { seed: SEED, numRuns: RUNS ?? 25 });
   });
 
   /** One mistake at a time on valid props. */
@@ -278,6 +280,6 @@ describe('property: valid props synthesize, invalid props throw LaneValidationEr
       try { make(p); } catch (e) { error = e; }
       expect(error).toBeInstanceOf(LaneValidationError);
       expect((error as Error).message).toMatch(/^S\/Edge: '[^']+' .* Fix: /s);
-    }), { seed: SEED, numRuns: 30 });
+    }), { seed: SEED, numRuns: RUNS ?? 30 });
   });
 });

@@ -136,14 +136,18 @@ describe('the lane\'s managed node group (AL2023): a launch template with the sa
   });
 
   test('the node group with its launch template, and Karpenter with its user data, pass cdk-nag (what they add) and cfn-lint', () => {
-    for (const extra of [{ nodeProvisioning: GpuNodeProvisioning.managedNodeGroup({ maxSize: 4 }) }, {}]) {
+    const stacks = [{ nodeProvisioning: GpuNodeProvisioning.managedNodeGroup({ maxSize: 4 }) }, {}].map(extra => {
       const { stack } = build({ modelCache: {}, ...extra });
       const nag = NagCheck.check(stack);
       // What this change adds: the launch template, the EC2NodeClass manifest (the node group's own role is not new here).
       const ours = [...nag.errors, ...nag.warnings].filter(e => /CdkInferenceLanes|GpuNodesLaunchTemplate/.test(e.resourcePath));
       expect(NagCheck.format(ours)).toBe('');
-      expect(CfnLint.format(CfnLint.lintStack(stack).errors)).toBe('');
-    }
+      return stack;
+    });
+    // both stacks in ONE cfn-lint run (each run costs seconds of Python start-up and schema loading)
+    const lints = CfnLint.lintStacks(stacks);
+    expect(lints).toHaveLength(2);
+    lints.forEach(l => expect(CfnLint.format(l.errors)).toBe(''));
   });
 
   test('without modelCache: no launch template, diskSize on the node group (unchanged)', () => {

@@ -7,6 +7,7 @@ import { createHybridApp, HybridApp } from '../../examples/hybrid';
 import { LaneKind, LaneValidationError } from '../../lib';
 import { ResilienceExperiments, ResilienceExperimentsProps } from '../../lib/operations';
 import { CfnLint, NagCheck } from '../../lib/testing';
+import { once } from '../once';
 import { FakeLane } from './fake-lane';
 
 /*
@@ -245,14 +246,26 @@ describe('the hybrid example with ResilienceExperiments (defaults)', () => {
   });
 });
 
+/** The hybrid with experiments, as the validators test checks it (its own app, not the one of the describe above). */
+const validatedHybrid = once(() => createHybridApp());
+/** GPU pod experiments on a fake GPU lane (the 'GPU lanes (EKS pods)' test reads and checks it). */
+const gpuPods = once(() => {
+  const { stack } = fixture();
+  const gpu = new FakeLane(stack, 'Gpu', LaneKind.GPU_CLUSTER, 2);
+  const x = new ResilienceExperiments(stack, 'X', { lanes: [gpu], kubernetes: [{ lane: gpu, ...GPU_K8S }] });
+  return { stack, x };
+});
+/** Both stacks in ONE cfn-lint run (each run costs seconds of Python start-up and schema loading). */
+const lints = once(() => CfnLint.lintStacks([validatedHybrid().stack, gpuPods().stack]));
+
 describe('validators', () => {
   test('cfn-lint reports no errors and cdk-nag no unsuppressed findings on the hybrid with experiments', () => {
-    const h = createHybridApp();
+    const h = validatedHybrid();
     expect(h.experiments.experiments).toHaveLength(6);
     const nag = NagCheck.check(h.stack);
     expect(NagCheck.format(nag.errors)).toBe('');
     expect(NagCheck.format(nag.warnings)).toBe('');
-    const lint = CfnLint.lintStack(h.stack);
+    const lint = lints()[0];
     expect(CfnLint.format(lint.errors)).toBe('');
     expect(CfnLint.format(lint.warnings.filter(w => w.message.includes('Experiments')))).toBe('');
   });
@@ -264,6 +277,8 @@ function thrownBy(f: () => unknown): Error {
 }
 
 /** An app and a stack for fake lanes. */
+const GPU_K8S = { clusterName: 'gpu-serving', namespace: 'serving', labelSelector: 'app=recsys', serviceAccountName: 'fis-experiments' };
+
 function fixture(): { app: App; stack: Stack } {
   const app = new App();
   return { app, stack: new Stack(app, 'Ops', { env: { account: '111111111111', region: 'eu-west-1' } }) };
@@ -423,12 +438,10 @@ describe('lanes', () => {
 });
 
 describe('GPU lanes (EKS pods)', () => {
-  const k8s = { clusterName: 'gpu-serving', namespace: 'serving', labelSelector: 'app=recsys', serviceAccountName: 'fis-experiments' };
+  const k8s = GPU_K8S;
 
   test('pod delete and pod network latency, targeting the pods by cluster, namespace and label; the role may describe that cluster only', () => {
-    const { stack } = fixture();
-    const gpu = new FakeLane(stack, 'Gpu', LaneKind.GPU_CLUSTER, 2);
-    const x = new ResilienceExperiments(stack, 'X', { lanes: [gpu], kubernetes: [{ lane: gpu, ...k8s }] });
+    const { stack, x } = gpuPods();
     const t = Template.fromStack(stack);
     const target = {
       Pods: {
@@ -449,7 +462,7 @@ describe('GPU lanes (EKS pods)', () => {
     ]);
     expect(x.experiments.map(e => e.prerequisites.join(' '))).toEqual([expect.stringMatching(/fis-experiment/), expect.stringMatching(/privileged Pod Security Standard/)]);
     expect(NagCheck.format(NagCheck.check(stack).errors)).toBe('');
-    expect(CfnLint.format(CfnLint.lintStack(stack).errors)).toBe('');
+    expect(CfnLint.format(lints()[1].errors)).toBe('');
   });
 
   test('boundaries accepted: a 100-character cluster name, a 63-character namespace, a prefixed label key with an empty value', () => {

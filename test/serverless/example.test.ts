@@ -6,7 +6,13 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnLint, NagCheck } from '../../lib/testing';
 import { createServerlessBurstStack, createStreamingChatStack } from '../../examples/serverless-burst';
+import { once } from '../once';
 import { FP32, HANDLER_DIR } from './fixtures';
+
+const burstStack = once(() => createServerlessBurstStack(new App(), 'ServerlessBurst'));
+const streamingStack = once(() => createStreamingChatStack(new App(), 'StreamingChat'));
+/** Both example stacks in ONE cfn-lint run (each run costs seconds of Python start-up and schema loading). */
+const lints = once(() => CfnLint.lintStacks([burstStack(), streamingStack()]));
 
 /*
  * The serverless-burst example: a pre-warmed pool for the conversational model with a marketing-event
@@ -17,7 +23,7 @@ describe('examples/serverless-burst', () => {
   let stack: Stack;
   let template: Template;
   beforeAll(() => {
-    stack = createServerlessBurstStack(new App(), 'ServerlessBurst');
+    stack = burstStack();
     template = Template.fromStack(stack);
   });
 
@@ -42,7 +48,7 @@ describe('examples/serverless-burst', () => {
   });
 
   test('passes cfn-lint with no errors', () => {
-    const result = CfnLint.lintStack(stack);
+    const result = lints()[0];
     expect(CfnLint.format(result.errors)).toBe('');
   });
 
@@ -88,7 +94,7 @@ describe('examples/serverless-burst: streaming variant', () => {
   let stack: Stack;
   let template: Template;
   beforeAll(() => {
-    stack = createStreamingChatStack(new App(), 'StreamingChat');
+    stack = streamingStack();
     template = Template.fromStack(stack);
   });
 
@@ -104,7 +110,7 @@ describe('examples/serverless-burst: streaming variant', () => {
   });
 
   test('passes cfn-lint and cdk-nag AwsSolutions with no findings, and synthesizes without warnings', () => {
-    expect(CfnLint.format(CfnLint.lintStack(stack).errors)).toBe('');
+    expect(CfnLint.format(lints()[1].errors)).toBe('');
     const nag = NagCheck.check(stack);
     expect(NagCheck.format(nag.errors)).toBe('');
     expect(NagCheck.format(nag.warnings)).toBe('');

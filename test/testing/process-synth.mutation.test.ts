@@ -84,8 +84,9 @@ describe('runSync', () => {
   });
 
   test('a command past its timeout throws naming the label, seconds, command and its output', () => {
-    expect(() => runSync(process.execPath, { args: ['-e', "console.error('started'); setTimeout(() => {}, 20000)"], timeoutMs: 4500, label: 'slow tool' }))
-      .toThrow(new RegExp(`^slow tool timed out after 5s: ${process.execPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} -e console\\.error\\('started'\\); setTimeout\\(\\(\\) => \\{\\}, 20000\\)\\nstarted\\n$`));
+    // 2.5 s: rounds to 3 s (Math.round), where floor would say 2 s; long enough for the child to print 'started' on a busy machine
+    expect(() => runSync(process.execPath, { args: ['-e', "console.error('started'); setTimeout(() => {}, 20000)"], timeoutMs: 2500, label: 'slow tool' }))
+      .toThrow(new RegExp(`^slow tool timed out after 3s: ${process.execPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} -e console\\.error\\('started'\\); setTimeout\\(\\(\\) => \\{\\}, 20000\\)\\nstarted\\n$`));
   });
 
   test('a command that cannot start throws "could not be started"', () => {

@@ -1,4 +1,4 @@
-import { Duration, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -264,6 +264,9 @@ function validateGpuCapacity(scope: Construct, props: QueueDrainedWorkersProps, 
       'Drop maxInstances (autoscaling.maxCapacity caps the workers, and so the instances), or pass gpuCapacity: GpuCapacity.autoScalingGroup().');
   }
   const size = chosen.taskVolumeSize;
+  if (size !== undefined && !(size instanceof Size)) {
+    throw invalid(scope, 'gpuCapacity.taskVolumeSize', size, 'is not a Size', 'Pass e.g. Size.gibibytes(100).');
+  }
   if (size !== undefined && !size.isUnresolved()) {
     const gib = size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
     if (!Number.isInteger(gib) || gib < 1 || gib > 16_384) {

@@ -150,6 +150,15 @@ export function checkOneOf<T>(scope: Where, prop: string, value: T | undefined, 
 }
 
 /**
+ * An optional boolean prop: plain JavaScript can pass a string (`'yes'`), a number or null, which a
+ * truthiness test would silently read as true or false. Undefined is skipped.
+ */
+export function checkBoolean(scope: Where, prop: string, value: unknown): void {
+  if (value === undefined || typeof value === 'boolean') { return; }
+  throw invalid(scope, prop, value, 'is not a boolean', 'Pass true or false, or omit it.');
+}
+
+/**
  * A props or options object (plain JavaScript can pass nothing, null, a string or an array where a
  * contract takes props): a LaneValidationError instead of a TypeError on the first property read.
  * Tokens are not props objects either.

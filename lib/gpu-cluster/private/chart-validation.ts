@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { AutoscalingPolicy, LaneScalingSupport, LLM_TRIGGER_KINDS, ScalingTrigger, TriggerKind } from '../../core/autoscaling';
 import { checkRange, invalid } from '../../core/private/errors';
+import { checkPropsObject } from '../../core/private/validation';
 import { ModelArtifact } from '../../core/model-artifact';
 import { Rollout, RolloutStrategy } from '../../core/rollout';
 import { GpuServingChartProps } from '../gpu-serving-chart';
@@ -153,7 +154,12 @@ const LLM_TRIGGERS: TriggerKind[] = [...LLM_TRIGGER_KINDS];
 
 /** The node cache directory must be an absolute, normalized path other than `/`. @internal */
 export function checkModelCache(scope: Construct, cache: ModelCacheOptions | undefined): void {
-  const path = cache?.hostPath;
+  if (cache === undefined) { return; }
+  checkPropsObject(scope, 'modelCache', cache, "Pass {} for the default directory, or { hostPath: '/var/lib/cdk-inference-lanes/model-cache' }.");
+  const path = cache.hostPath;
+  if (path !== undefined && typeof path !== 'string') {
+    throw invalid(scope, 'modelCache.hostPath', path, 'is not a string', "Pass e.g. '/var/lib/cdk-inference-lanes/model-cache'.");
+  }
   if (path === undefined || !concrete(path)) { return; }
   if (!path.startsWith('/') || path === '/' || path.endsWith('/') || path.split('/').some(p => p === '..' || p === '.') || path.includes('//')) {
     throw invalid(scope, 'modelCache.hostPath', path, 'is not an absolute node directory (normalized, not /)', "Pass e.g. '/var/lib/cdk-inference-lanes/model-cache'.");

@@ -91,6 +91,11 @@ function resolveProvisioning(lane: IConstruct, props: GpuClusterServiceProps): G
       'Pass only nodeProvisioning (GpuNodeProvisioning.managedNodeGroup({...}) for a node group).');
   }
   if (props.gpuNodeGroup) { return GpuNodeProvisioning.managedNodeGroup(props.gpuNodeGroup); }
-  if (props.nodeProvisioning) { return props.nodeProvisioning; }
+  if (props.nodeProvisioning !== undefined) {
+    if (!(props.nodeProvisioning instanceof GpuNodeProvisioning)) {
+      throw invalid(lane, 'nodeProvisioning', props.nodeProvisioning, 'is not a GpuNodeProvisioning', 'Use GpuNodeProvisioning.karpenter(), .autoMode(), .managedNodeGroup() or .existingNodes().');
+    }
+    return props.nodeProvisioning;
+  }
   return props.cluster instanceof eks.Cluster ? GpuNodeProvisioning.karpenter() : GpuNodeProvisioning.existingNodes();
 }

@@ -3,7 +3,7 @@ import { invalid } from '../../core/private/errors';
 import { checkOneOf } from '../../core/private/validation';
 import { GpuServingOptions } from '../gpu-serving-options';
 import { ServedModel } from '../served-model';
-import { ServingRuntimeKind, VllmServerOptions } from '../serving-runtime';
+import { ServingRuntime, ServingRuntimeKind, VllmServerOptions } from '../serving-runtime';
 import { TritonModelConfig } from '../triton-model-config';
 import { DEFAULT_QUERIES, ResolvedQueries, resolveQueries } from './util';
 import { kvCacheQuery, VLLM_QUERIES, vllmVersionOf } from './vllm';
@@ -23,7 +23,10 @@ export interface ResolvedRuntime {
 /** Resolve `servingRuntime` and `triton`; reject what the runtime would not use. @internal */
 export function resolveRuntime(scope: IConstruct, props: GpuServingOptions, model: ServedModel): ResolvedRuntime {
   const runtime = props.servingRuntime;
-  if (!runtime) { return { kind: ServingRuntimeKind.TRITON, triton: props.triton }; }
+  if (runtime === undefined) { return { kind: ServingRuntimeKind.TRITON, triton: props.triton }; }
+  if (!(runtime instanceof ServingRuntime)) {
+    throw invalid(scope, 'servingRuntime', runtime, 'is not a ServingRuntime', 'Pass ServingRuntime.triton(config?) or ServingRuntime.vllm(options), or omit it (Triton).');
+  }
   checkOneOf(scope, 'servingRuntime.kind', runtime.kind, Object.values(ServingRuntimeKind));
   if (runtime.kind === ServingRuntimeKind.TRITON) {
     if (props.triton && runtime.tritonConfig) {
