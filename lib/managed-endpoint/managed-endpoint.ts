@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Lazy, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -12,7 +12,6 @@ import { Construct } from 'constructs';
 import {
   AutoscalingPolicy,
   DynamicBatching,
-  HardwareTarget,
   IInferenceLane,
   InferenceLaneBase,
   LaneCapacity,
@@ -20,44 +19,41 @@ import {
   ModelArtifact,
   ModelArtifactBinding,
   Rollout,
-  RolloutStrategy,
   ScaleOutLeadTime,
   ServiceLevelObjective,
   ShadowTraffic,
 } from '../core';
-import { invalid, isConcreteNumber } from '../core/private/errors';
+import { invalid } from '../core/private/errors';
 import { withLaneDefaults } from '../core/private/lane-defaults';
 import { RouteTarget } from '../core/route-target';
 import { DataCaptureLocation, DataCaptureOptions } from './data-capture';
 import { EndpointMode, EndpointModeKind } from './endpoint-mode';
-import { InstanceTypeInfo, parseInstanceType } from './instance-type';
+import { InstanceTypeInfo } from './instance-type';
 import { IManagedEndpoint, ManagedEndpointAttributes } from './managed-endpoint-ref';
 import { ModelHosting } from './model-hosting';
-import { describeCapacity, deriveEndpointIdentity, renderAutoscaling, validateScaling } from './private/autoscaling';
+import { describeCapacity, renderAutoscaling } from './private/autoscaling';
 import { batchingEnvironment } from './private/batching';
-import { checkHostingInstanceType, warnIfCanaryBelowPercentile, warnIfWeightsMayBeOverwritten } from './private/checks';
-import { createEndpointConfig } from './private/endpoint-config';
+import { warnIfCanaryBelowSloPercentile, warnIfWeightsMayBeOverwritten } from './private/checks';
+import { createEndpoint, createEndpointConfig } from './private/endpoint-config';
 import {
-  endpointLevelMetric, ENDPOINT_NAME_RE, errorsMetric, grantInvokeEndpoint, invocationsMetric, modelLatencyMetric, variantMetric,
+  endpointLevelMetric, errorsMetric, grantInvokeEndpoint, invocationsMetric, modelLatencyMetric, variantMetric,
 } from './private/endpoint-members';
 import { importEndpoint } from './private/imported-endpoint';
 import { endpointLeadTime } from './private/lead-time';
 import { capacityInService, saturationMetrics } from './private/metrics';
 import { createModel, createNetworking, grantLogsAndMetrics, resolveHosting } from './private/model';
-import { validateModeFeatures } from './private/mode-features';
 import { acknowledgeEndpointFindings, newNagNotes } from './private/nag';
+import { planEndpoint } from './private/endpoint-plan';
 import { AsyncStore, asyncStoreOf, createStorage, grantAsyncCaller } from './private/outputs';
 import { renderSloAlarms } from './private/rollback-alarms';
-import { renderDeploymentConfig, RolloutProps, validateRollout } from './private/rollout';
+import { renderDeploymentConfig } from './private/rollout';
 import { captureLocationOf } from './private/drift-capture';
-import { createShadowModel, SHADOW_VARIANT } from './private/shadow';
+import { createShadowModel } from './private/shadow';
 import { RollingUpdateOptions } from './rolling-update';
 import { InferenceComponentOptions, ModelComponent, RoutingStrategy } from './inference-component';
 import { ComponentFleet } from './private/component-fleet';
 import { componentLeadTime } from './private/component-lead-time';
 import { CapacityLagPublisher, capacityLagEnabled } from './private/capacity-lag';
-import { componentInstanceOf, validateComponentMode, validateComponentRollout } from './private/inference-components';
-import { routingStrategyOf } from './private/mode-features';
 
 
 /**
@@ -342,24 +338,10 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
     }
     this.mode = mode;
     this.variantName = props.variantName ?? 'primary';
-    this.checkNames(props.endpointName);
-
-    // ---- validation that needs no resources ------------------------------------------------
-    if (mode.instance) { checkHostingInstanceType(this, 'mode.instanceType', mode.instance.instanceType); }
-    const info = this.instanceInfo = mode.instance && !Token.isUnresolved(mode.instance.instanceType) ? parseInstanceType(mode.instance.instanceType) : undefined;
-    const target = mode.kind === EndpointModeKind.SERVERLESS ? HardwareTarget.CPU_X86_64 : info?.hardware ?? HardwareTarget.CPU_X86_64;
-    const policy = this.policy = props.autoscaling ?? (mode.instanceBased ? AutoscalingPolicy.fixed(1) : undefined);
-    validateScaling(this, mode, `ManagedEndpoint (${mode.kind})`, policy, info);
-    validateModeFeatures(this, mode, info, props);
-    const components = mode.kind === EndpointModeKind.INFERENCE_COMPONENTS;
-    const componentInstance = components ? componentInstanceOf(this, mode) : undefined;
-    if (components) { validateComponentMode(this, mode, policy!, props); }
-    const routingStrategy = routingStrategyOf(this, mode, props.routingStrategy);
-    // A token minCapacity (e.g. a CfnParameter) is rendered as given; checks that need its value skip it.
-    const minCapacity = policy?.minCapacity ?? 1;
-    const initialCount = !mode.instanceBased ? 0 : isConcreteNumber(minCapacity) ? Math.max(1, minCapacity) : minCapacity;
-    const rolloutProps: RolloutProps = { rollout: props.rollout, rollingUpdate: props.rollingUpdate, hasShadow: props.shadow !== undefined };
-    if (components) { validateComponentRollout(this, rolloutProps); } else { validateRollout(this, mode, rolloutProps, info, initialCount); }
+    // ---- validation that needs no resources (private/endpoint-plan.ts) ----------------------------
+    const { info, target, policy, components, componentInstance, routingStrategy, initialCount, rolloutProps } = planEndpoint(this, mode, this.variantName, props);
+    this.instanceInfo = info;
+    this.policy = policy;
 
     // ---- role, key, bucket ------------------------------------------------------------------
     this.role = props.role ?? new iam.Role(this, 'ExecutionRole', {
@@ -399,7 +381,8 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
       vpcConfig: network.vpcConfig, networkIsolation: props.networkIsolation,
     });
     grantLogsAndMetrics(this, props.endpointName, this.role, this.nag);
-    this.cfnEndpoint = this.createEndpoint(policy);
+    // The DeploymentConfig is rendered once the SLO alarms exist (below).
+    this.cfnEndpoint = createEndpoint(this, { mode, policy, endpointConfig: this.cfnEndpointConfig, physicalName: this.physicalName, deploymentConfig: () => this.deploymentConfig });
     this.endpointName = this.getResourceNameAttribute(this.cfnEndpoint.attrEndpointName);
     this.endpointArn = this.getResourceArnAttribute(this.cfnEndpoint.ref, {
       service: 'sagemaker',
@@ -436,7 +419,7 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
       this.capacityLagFunction = this.lagPublisher.function;
       for (const c of this.fleet?.components ?? []) { this.lagPublisher.addComponent(c.componentName); }
     }
-    this.warnIfCanaryBelowPercentile(props.rollout, props.slo);
+    warnIfCanaryBelowSloPercentile(this, props.rollout, props.slo);
     this.scalableTarget = renderAutoscaling(this, policy, info);
     this.capacity = describeCapacity(mode, policy, this.binding.target);
     // cdk-nag findings of the lane's own design, acknowledged on what the lane created (README "cdk-nag").
@@ -608,36 +591,4 @@ export class ManagedEndpoint extends InferenceLaneBase implements IManagedEndpoi
     return capacityInService(this, props);
   }
 
-  private checkNames(endpointName: string | undefined): void {
-    if (endpointName !== undefined && !Token.isUnresolved(endpointName) && !ENDPOINT_NAME_RE.test(endpointName)) {
-      throw invalid(this, 'endpointName', endpointName, 'is not a SageMaker endpoint name', 'Use letters, digits and hyphens (starting alphanumeric), at most 63 characters.');
-    }
-    const variant = this.variantName;
-    if (!Token.isUnresolved(variant) && (!ENDPOINT_NAME_RE.test(variant) || variant === SHADOW_VARIANT)) {
-      throw invalid(this, 'variantName', variant, variant === SHADOW_VARIANT ? 'is reserved for the shadow variant' : 'is not a SageMaker variant name', "Use letters, digits and hyphens, at most 63 characters, e.g. 'primary'.");
-    }
-  }
-
-  /** The endpoint; its DeploymentConfig is rendered once the SLO alarms exist. */
-  private createEndpoint(policy: AutoscalingPolicy | undefined): sagemaker.CfnEndpoint {
-    // Inference components: copies scale per component and SageMaker manages the instance count.
-    const retain = this.mode.instanceBased && !this.mode.componentOptions && policy !== undefined && !policy.isFixed;
-    const endpoint = new sagemaker.CfnEndpoint(this, 'Resource', {
-      endpointConfigName: this.cfnEndpointConfig.attrEndpointConfigName,
-      endpointName: this.physicalName,
-      // Keep autoscaled instance counts across deploys (aws-cdk#23151); weights still come from the
-      // new configuration so a changed shadow sampling share takes effect.
-      retainAllVariantProperties: retain ? true : undefined,
-      excludeRetainedVariantProperties: retain ? [{ variantPropertyType: 'DesiredWeight' }] : undefined,
-      deploymentConfig: Lazy.any({ produce: () => this.deploymentConfig }),
-    });
-    deriveEndpointIdentity(endpoint, this.mode, policy);
-    return endpoint;
-  }
-
-  private warnIfCanaryBelowPercentile(rollout: Rollout | undefined, slo: ServiceLevelObjective | undefined): void {
-    if (rollout && rollout.strategy !== RolloutStrategy.ALL_AT_ONCE && slo?.latencyThreshold && (rollout.autoRollback ?? true)) {
-      warnIfCanaryBelowPercentile(this, rollout.percent, slo.latencyPercentile, rollout.strategy === RolloutStrategy.CANARY ? 'canary' : 'first linear step');
-    }
-  }
 }

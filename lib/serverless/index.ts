@@ -2,5 +2,5 @@ export { ProvisionedConcurrencyStatistic } from './provisioned-concurrency-stati
 export { WarmMode, WarmModeKind } from './warm-mode';
 export type { ProvisionedConcurrencyWarmModeOptions, SnapStartWarmModeOptions } from './warm-mode';
 export { WarmServerlessFunction } from './warm-serverless-function';
-export type { WarmServerlessFunctionAttributes, WarmServerlessFunctionProps } from './warm-serverless-function';
-export type { IWarmServerlessFunction } from './warm-serverless-function-base';
+export type { WarmServerlessFunctionProps } from './warm-serverless-function';
+export type { IWarmServerlessFunction, WarmServerlessFunctionAttributes } from './warm-serverless-function-base';

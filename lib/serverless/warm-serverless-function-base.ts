@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LaneKind } from '../core/hardware';
-import { IInferenceLane } from '../core/inference-lane';
+import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
 import { uniqueMetricId } from '../core/private/metric-ids';
 import { InferenceLaneBase } from '../core/inference-lane-base';
 import { RouteTarget } from '../core/route-target';
@@ -150,4 +150,31 @@ export abstract class WarmServerlessFunctionBase extends InferenceLaneBase imple
       ...props,
     });
   }
+}
+
+/**
+ * Attributes to adopt an existing alias as a lane with {@link WarmServerlessFunction.fromFunctionAttributes}.
+ */
+export interface WarmServerlessFunctionAttributes {
+  /** Name of the Lambda function. */
+  readonly functionName: string;
+
+  /** Name of the alias callers invoke. */
+  readonly aliasName: string;
+
+  /** Name of the model the function serves. */
+  readonly artifactName: string;
+
+  /** Version of the model the function serves. */
+  readonly artifactVersion: string;
+
+  /** What the function runs on, for cost math (e.g. `lambda-2048MB-arm64`, min/max warm environments). */
+  readonly capacity: LaneCapacity;
+
+  /**
+   * Alarms that watch the function's SLO.
+   *
+   * @default - none
+   */
+  readonly sloAlarms?: cloudwatch.IAlarm[];
 }

@@ -33,7 +33,7 @@ import { addWarmPool } from './private/warm-pool';
 import { importFunction } from './private/imported-function';
 import { RequestCaptureOptions } from '../core/request-capture';
 import { acknowledgeRequestCapture, renderRequestCapture } from '../core/private/request-capture';
-import { IWarmServerlessFunction, WarmServerlessFunctionBase } from './warm-serverless-function-base';
+import { IWarmServerlessFunction, WarmServerlessFunctionAttributes, WarmServerlessFunctionBase } from './warm-serverless-function-base';
 import { WarmMode } from './warm-mode';
 import { rejectPolicyWithSnapStart, resolveWarmMode, SNAPSTART_LANE } from './private/warm-mode-checks';
 import { provisionedCapacityLag, serverlessLeadTime } from './private/lead-time';
@@ -318,34 +318,6 @@ export interface WarmServerlessFunctionProps {
    */
   readonly requestCapture?: RequestCaptureOptions;
 }
-
-/**
- * Attributes to adopt an existing alias as a lane with {@link WarmServerlessFunction.fromFunctionAttributes}.
- */
-export interface WarmServerlessFunctionAttributes {
-  /** Name of the Lambda function. */
-  readonly functionName: string;
-
-  /** Name of the alias callers invoke. */
-  readonly aliasName: string;
-
-  /** Name of the model the function serves. */
-  readonly artifactName: string;
-
-  /** Version of the model the function serves. */
-  readonly artifactVersion: string;
-
-  /** What the function runs on, for cost math (e.g. `lambda-2048MB-arm64`, min/max warm environments). */
-  readonly capacity: LaneCapacity;
-
-  /**
-   * Alarms that watch the function's SLO.
-   *
-   * @default - none
-   */
-  readonly sloAlarms?: cloudwatch.IAlarm[];
-}
-
 
 /**
  * Serverless inference with a warm pool: a Lambda function (zip package or ECR container image)

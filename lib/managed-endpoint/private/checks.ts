@@ -1,6 +1,6 @@
 import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { ModelArtifactBinding } from '../../core';
+import { ModelArtifactBinding, Rollout, RolloutStrategy, ServiceLevelObjective } from '../../core';
 import { describeValue, invalid } from '../../core/private/errors';
 import { parseEcrImageUri, tagOrDigestOf } from '../../core/private/image-uri';
 import { MODEL_ENV_NAMES } from '../../core/private/model-environment';
@@ -177,4 +177,11 @@ export function warnIfImageTagMoves(scope: IConstruct, binding: ModelArtifactBin
   Annotations.of(scope).addWarningV2('@cdk-inference-lanes/managed-endpoint:movingImageTag',
     `The serving image of ${binding.name}@${binding.version} is referenced by a moving tag (${Token.isUnresolved(uri) ? ':latest' : uri}): `
     + 'instances started later (scale-out, or the old version after a rollback) may pull a newer image. Pin a version tag or a sha256 digest.');
+}
+
+/** Warn when a canary or first linear step is too small a share to move the SLO's percentile (rollouts that roll back on it). */
+export function warnIfCanaryBelowSloPercentile(scope: IConstruct, rollout: Rollout | undefined, slo: ServiceLevelObjective | undefined): void {
+  if (rollout && rollout.strategy !== RolloutStrategy.ALL_AT_ONCE && slo?.latencyThreshold && (rollout.autoRollback ?? true)) {
+    warnIfCanaryBelowPercentile(scope, rollout.percent, slo.latencyPercentile, rollout.strategy === RolloutStrategy.CANARY ? 'canary' : 'first linear step');
+  }
 }

@@ -1,8 +1,10 @@
+import { Lazy } from 'aws-cdk-lib';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { AutoscalingPolicy, ShadowTraffic } from '../../core';
 import { DataCaptureOptions } from '../data-capture';
 import { EndpointMode, EndpointModeKind } from '../endpoint-mode';
+import { deriveEndpointIdentity } from './autoscaling';
 import { renderComponentVariant } from './inference-components';
 import { renderAsync, renderDataCapture, asyncStoreOf, EndpointStorage } from './outputs';
 import { EndpointNagNotes } from './nag';
@@ -89,4 +91,31 @@ function renderVariant(mode: EndpointMode, policy: AutoscalingPolicy | undefined
     containerStartupHealthCheckTimeoutInSeconds: inst.containerStartupHealthCheckTimeout?.toSeconds(),
     modelDataDownloadTimeoutInSeconds: inst.modelDataDownloadTimeout?.toSeconds(),
   };
+}
+
+/** What {@link createEndpoint} needs. @internal */
+export interface EndpointResourceProps {
+  readonly mode: EndpointMode;
+  readonly policy?: AutoscalingPolicy;
+  readonly endpointConfig: sagemaker.CfnEndpointConfig;
+  readonly physicalName: string;
+  /** The rollout's DeploymentConfig, read at synthesis (it needs the SLO alarms, created later). */
+  readonly deploymentConfig: () => sagemaker.CfnEndpoint.DeploymentConfigProperty | undefined;
+}
+
+/** The endpoint (construct ID `Resource`). @internal */
+export function createEndpoint(scope: Construct, p: EndpointResourceProps): sagemaker.CfnEndpoint {
+  // Inference components: copies scale per component and SageMaker manages the instance count.
+  const retain = p.mode.instanceBased && !p.mode.componentOptions && p.policy !== undefined && !p.policy.isFixed;
+  const endpoint = new sagemaker.CfnEndpoint(scope, 'Resource', {
+    endpointConfigName: p.endpointConfig.attrEndpointConfigName,
+    endpointName: p.physicalName,
+    // Keep autoscaled instance counts across deploys (aws-cdk#23151); weights still come from the
+    // new configuration so a changed shadow sampling share takes effect.
+    retainAllVariantProperties: retain ? true : undefined,
+    excludeRetainedVariantProperties: retain ? [{ variantPropertyType: 'DesiredWeight' }] : undefined,
+    deploymentConfig: Lazy.any({ produce: () => p.deploymentConfig() }),
+  });
+  deriveEndpointIdentity(endpoint, p.mode, p.policy);
+  return endpoint;
 }

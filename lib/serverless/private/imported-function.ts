@@ -2,7 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as applicationsignals from 'aws-cdk-lib/aws-applicationsignals';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import type { WarmServerlessFunctionAttributes } from '../warm-serverless-function';
+import type { WarmServerlessFunctionAttributes } from '../warm-serverless-function-base';
 import { IWarmServerlessFunction, WarmServerlessFunctionBase } from '../warm-serverless-function-base';
 
 /**
