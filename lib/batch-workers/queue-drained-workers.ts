@@ -15,9 +15,7 @@ import { AutoscalingPolicy } from '../core/autoscaling';
 import { DynamicBatching } from '../core/dynamic-batching';
 import { ScaleOutLeadTime } from '../core/lead-time';
 import { HardwareTarget, LaneKind } from '../core/hardware';
-import { InferenceLaneBase } from '../core/inference-lane-base';
 import { IInferenceLane, LaneCapacity } from '../core/inference-lane';
-import { uniqueMetricId } from '../core/private/metric-ids';
 import { ModelArtifact, ModelArtifactBinding } from '../core/model-artifact';
 import { withLaneDefaults } from '../core/private/lane-defaults';
 import { Rollout } from '../core/rollout';
@@ -25,11 +23,11 @@ import { RouteTarget } from '../core/route-target';
 import { ServiceLevelObjective } from '../core/service-level-objective';
 import { GpuCapacity, GpuCapacityKind } from './gpu-capacity';
 import { InFlightJobHandling } from './in-flight-jobs';
+import { QueueDrainedWorkersBase } from './queue-drained-workers-base';
 import { createCluster, laneCapacity } from './private/capacity';
 import { createJobQueue } from './private/job-queue';
-import { backlogMetric, backlogPerWorkerMetric, inFlightMetric, oldestAgeMetric, taskCountMetric } from './private/queue-metrics';
-import { createResultsBucket, FAILURES_FILTER_ID, finishedJobsMetric, putRequests } from './private/results-bucket';
-import { capacityLagMetric, workerLeadTime } from './private/lead-time';
+import { createResultsBucket } from './private/results-bucket';
+import { workerLeadTime } from './private/lead-time';
 import { createWorkerAlarms, renderSloAlarms } from './private/rollback-alarms';
 import { checkWorkerArtifact, validateWorkerProps } from './private/validate-props';
 import { createWorkerScaling, workerScalingMetrics } from './private/worker-scaling';
@@ -357,7 +355,7 @@ export interface QueueDrainedWorkersProps {
  *   slo: ServiceLevelObjective.timeInQueue(Duration.minutes(30)),
  * });
  */
-export class QueueDrainedWorkers extends InferenceLaneBase implements IInferenceLane {
+export class QueueDrainedWorkers extends QueueDrainedWorkersBase implements IInferenceLane {
   /** The archetype: batch workers. */
   public readonly laneKind: LaneKind = LaneKind.BATCH_WORKERS;
   /** Name of the bound model. */
@@ -430,8 +428,8 @@ export class QueueDrainedWorkers extends InferenceLaneBase implements IInference
 
   private readonly onFargate: boolean;
   private readonly leadTime: ScaleOutLeadTime;
-  private readonly containerInsights: boolean;
-  private readonly jobRequestMetrics: boolean;
+  protected readonly containerInsights: boolean;
+  protected readonly jobRequestMetrics: boolean;
 
   constructor(scope: Construct, id: string, props: QueueDrainedWorkersProps) {
     super(scope, id);
@@ -507,28 +505,11 @@ export class QueueDrainedWorkers extends InferenceLaneBase implements IInference
    * from the props: SQS metric publication (1 min), the first scale-out alarm (1 period for the wake-up
    * from zero and the time-in-queue steps, 3 for target tracking alone), capacity (Fargate task start,
    * or a GPU instance from ECS Managed Instances / the Auto Scaling group), image pull
-   * (`imagePullTime`) and model load (`modelLoadTime`). Not stated for `AutoscalingPolicy.fixed`.
+   * (`imagePullTime`) and model load (`modelLoadTime`). For `AutoscalingPolicy.fixed`: the time to
+   * replace a stopped worker (the ECS service scheduler, then capacity, image and model).
    */
   public get scaleOutLeadTime(): ScaleOutLeadTime {
     return this.leadTime;
-  }
-
-  /**
-   * Workers asked for and not yet running: `IF(desired > running, desired - running, 0)` on the
-   * Container Insights `DesiredTaskCount` and `RunningTaskCount` of the service (Average per minute,
-   * missing values as 0). Above zero for about {@link scaleOutLeadTime} after a scale-out; staying up
-   * means no capacity (GPU quota, no instances of the type, image pull failures).
-   *
-   * @returns undefined without Container Insights (a brought cluster not declared to have it)
-   */
-  public metricCapacityLag(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
-    if (!this.containerInsights) { return undefined; }
-    return capacityLagMetric(
-      taskCountMetric(this.cluster, this.service.serviceName, 'DesiredTaskCount'),
-      this.metricRunningWorkers(),
-      { desired: uniqueMetricId(this, 'desired'), running: uniqueMetricId(this, 'running') },
-      props,
-    );
   }
 
   /**
@@ -555,113 +536,6 @@ export class QueueDrainedWorkers extends InferenceLaneBase implements IInference
       queue: this.queue,
       results: { bucket: this.resultsBucket, prefix: this.resultsPrefix, failuresPrefix: this.failuresPrefix },
     });
-  }
-
-  /** Jobs waiting to be picked up (SQS ApproximateNumberOfMessagesVisible, Maximum per minute). */
-  public metricBacklog(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return backlogMetric(this.queue, props);
-  }
-
-  /** Jobs being worked on (SQS ApproximateNumberOfMessagesNotVisible, Maximum per minute). */
-  public metricJobsInFlight(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return inFlightMetric(this.queue, props);
-  }
-
-  /** Age of the oldest waiting job, seconds (SQS ApproximateAgeOfOldestMessage, Maximum per minute). */
-  public metricOldestJobAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return oldestAgeMetric(this.queue, props);
-  }
-
-  /** Throughput: jobs completed, i.e. deleted by workers (SQS NumberOfMessagesDeleted, Sum per minute). */
-  public metricJobsCompleted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.queue.metricNumberOfMessagesDeleted({ statistic: 'Sum', period: Duration.minutes(1), ...props });
-  }
-
-  /** Jobs submitted (SQS NumberOfMessagesSent, Sum per minute). */
-  public metricJobsSubmitted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.queue.metricNumberOfMessagesSent({ statistic: 'Sum', period: Duration.minutes(1), ...props });
-  }
-
-  /**
-   * Failure reports written under `failuresPrefix` (S3 request metrics `PutRequests`, Sum per minute):
-   * one per failed job when workers follow the lane's contract.
-   *
-   * @returns undefined unless the lane created the results bucket with request metrics (an
-   * error-rate objective)
-   */
-  public metricFailedJobs(props?: cloudwatch.MetricOptions): cloudwatch.Metric | undefined {
-    return this.jobRequestMetrics ? putRequests(this.resultsBucket, FAILURES_FILTER_ID, { label: 'Failed jobs (failure reports)', ...props }) : undefined;
-  }
-
-  /**
-   * Jobs that finished, well or not: results plus failure reports (S3 `PutRequests` on both
-   * prefixes, Sum per minute). A result uploaded in several parts counts once per part, which only
-   * lowers the error rate (never a false rollback).
-   *
-   * @returns undefined unless the lane created the results bucket with request metrics (an
-   * error-rate objective)
-   */
-  public metricFinishedJobs(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression | undefined {
-    return this.jobRequestMetrics ? finishedJobsMetric(this.resultsBucket, props) : undefined;
-  }
-
-  /**
-   * Jobs in the dead-letter queue (Maximum per minute).
-   *
-   * @returns undefined when the DLQ is not known (a brought queue without `deadLetterQueue`)
-   */
-  public metricDeadLetterJobs(props?: cloudwatch.MetricOptions): cloudwatch.Metric | undefined {
-    return this.deadLetterQueue ? backlogMetric(this.deadLetterQueue, props) : undefined;
-  }
-
-  /** Running workers (ECS/ContainerInsights RunningTaskCount, Average per minute; needs Container Insights). */
-  public metricRunningWorkers(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return taskCountMetric(this.cluster, this.service.serviceName, 'RunningTaskCount', props);
-  }
-
-  /** Jobs waiting per running worker: the backlog-per-worker scaling signal (metric math). */
-  public metricBacklogPerWorker(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
-    return backlogPerWorkerMetric(this.metricBacklog({ statistic: 'Sum' }), this.metricRunningWorkers(), props);
-  }
-
-  /**
-   * How full the lane is, per minute: jobs waiting, the oldest job's age (seconds), jobs waiting per
-   * running worker (with Container Insights) and the workers' CPU utilization (`AWS/ECS`).
-   */
-  public get saturationMetrics(): cloudwatch.IMetric[] {
-    return [
-      this.metricBacklog({ label: 'Jobs waiting' }),
-      this.metricOldestJobAge({ label: 'Oldest job age (s)' }),
-      // Metric IDs unique in the app: dashboards put several lanes' expressions in one widget.
-      ...(this.containerInsights ? [backlogPerWorkerMetric(this.metricBacklog(), this.metricRunningWorkers(), {}, uniqueMetricId(this, 'visible'), uniqueMetricId(this, 'running'))] : []),
-      this.service.metricCpuUtilization({ period: Duration.minutes(1), label: 'Worker CPU utilization (%)' }),
-    ];
-  }
-
-  /**
-   * Running workers (`ECS/ContainerInsights` `RunningTaskCount`, Average). On GPU capacity a worker
-   * is priced as one instance of `capacity.instanceType`, which over-counts when several workers
-   * share an instance.
-   *
-   * @returns undefined when the brought cluster is not declared to have Container Insights
-   */
-  public metricCapacityInService(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
-    return this.containerInsights ? this.metricRunningWorkers({ label: 'Running workers', ...props }) : undefined;
-  }
-
-  /**
-   * Failed jobs: failure reports under `failuresPrefix` (see {@link metricFailedJobs}). SQS itself
-   * does not count redrives into the DLQ; watch {@link metricDeadLetterJobs} too.
-   *
-   * @returns undefined unless the lane counts job outcomes (an error-rate objective)
-   */
-  public metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
-    return this.metricFailedJobs(props);
-  }
-
-  /** Jobs completed (see {@link metricJobsCompleted}). */
-  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
-    return this.metricJobsCompleted(props);
   }
 
 }
