@@ -8,6 +8,9 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
   },
   setupFiles: ['<rootDir>/test/setup.ts'],
+  // One temporary directory per run, removed at the end (cdk.out of every synth, tool work dirs).
+  globalSetup: '<rootDir>/test/global-setup.js',
+  globalTeardown: '<rootDir>/test/global-teardown.js',
   snapshotSerializers: ['<rootDir>/test/snapshot-serializer.ts'],
   testTimeout: 120000,
   // One worker per core: measured 113 s with 2 workers vs 130 s with 3 on this 2-core machine
