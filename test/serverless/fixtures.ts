@@ -3,7 +3,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AutoscalingPolicy, ScalingTrigger } from '../../lib';
-import { WarmServerlessFunctionProps } from '../../lib/serverless';
+import { WarmMode, WarmServerlessFunctionProps } from '../../lib/serverless';
 import { demoArtifact } from '../../examples/shared/artifact';
 
 export const HANDLER_DIR = path.join(__dirname, '..', '..', 'examples', 'serverless-burst', 'handler');
@@ -42,4 +42,17 @@ export function only(template: Template, type: string): any {
   const all = Object.values(template.findResources(type));
   if (all.length !== 1) { throw new Error(`expected one ${type}, found ${all.length}`); }
   return all[0];
+}
+
+/** SnapStart props: a Python 3.13 zip package, an explicit cap, no policy. */
+export function snapProps(overrides: Partial<WarmServerlessFunctionProps> = {}): WarmServerlessFunctionProps {
+  return {
+    artifact: demoArtifact(),
+    code: lambda.Code.fromInline('def handler(event, context):\n    return {}\n'),
+    handler: 'index.handler',
+    runtime: lambda.Runtime.PYTHON_3_13,
+    warmMode: WarmMode.snapStart(),
+    reservedConcurrentExecutions: 50,
+    ...overrides,
+  };
 }

@@ -1,23 +1,10 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AutoscalingPolicy, DynamicBatching, IInferenceLane, LaneValidationError, ScalingTrigger } from '../../lib';
 import { WarmMode, WarmServerlessFunction, WarmServerlessFunctionProps } from '../../lib/serverless';
-import { demoArtifact } from '../../examples/shared/artifact';
-import { baseProps, newStack } from './fixtures';
+import { baseProps, newStack, snapProps } from './fixtures';
 
-function snapProps(overrides: Partial<WarmServerlessFunctionProps> = {}): WarmServerlessFunctionProps {
-  return {
-    artifact: demoArtifact(),
-    code: lambda.Code.fromInline('def handler(event, context):\n    return {}\n'),
-    handler: 'index.handler',
-    runtime: lambda.Runtime.PYTHON_3_13,
-    warmMode: WarmMode.snapStart(),
-    reservedConcurrentExecutions: 50,
-    ...overrides,
-  };
-}
 const lane = (props: WarmServerlessFunctionProps, stack: Stack = newStack()) => new WarmServerlessFunction(stack, 'Pool', props);
 const seconds = (pool: WarmServerlessFunction) => pool.scaleOutLeadTime.steps.map(s => s.duration.toSeconds());
 

@@ -6,20 +6,7 @@ import { AutoscalingPolicy, HybridTopology, LaneValidationError, Rollout, Scalin
 import { ProvisionedConcurrencyStatistic, WarmMode, WarmModeKind, WarmServerlessFunction, WarmServerlessFunctionProps } from '../../lib/serverless';
 import { CfnLint, NagCheck } from '../../lib/testing';
 import { demoArtifact } from '../../examples/shared/artifact';
-import { baseProps, HANDLER_DIR, newStack, only } from './fixtures';
-
-/** SnapStart props: a Python 3.13 zip package, an explicit cap, no policy. */
-function snapProps(overrides: Partial<WarmServerlessFunctionProps> = {}): WarmServerlessFunctionProps {
-  return {
-    artifact: demoArtifact(),
-    code: lambda.Code.fromInline('def handler(event, context):\n    return {}\n'),
-    handler: 'index.handler',
-    runtime: lambda.Runtime.PYTHON_3_13,
-    warmMode: WarmMode.snapStart(),
-    reservedConcurrentExecutions: 50,
-    ...overrides,
-  };
-}
+import { baseProps, HANDLER_DIR, newStack, only, snapProps } from './fixtures';
 
 const build = (props: WarmServerlessFunctionProps, stack: Stack = newStack()) => () => new WarmServerlessFunction(stack, 'Pool', props);
 
