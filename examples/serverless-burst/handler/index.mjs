@@ -4,7 +4,7 @@
 // The model is fetched and parsed with top-level await, i.e. during the INIT phase. For the warm
 // pool (provisioned concurrency) Lambda runs INIT ahead of traffic, so requests served by the pool
 // never wait for the download; requests that spill over to on-demand environments pay it once.
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { fetchArtifact } from './artifact.mjs';
 import { maybeCapture } from './capture.mjs';
 import { loadModel, predict } from './model.mjs';
 
@@ -13,14 +13,6 @@ const initStarted = Date.now();
 // 'provisioned-concurrency' for the warm pool, 'on-demand' for spillover (cold starts).
 const initializationType = env.AWS_LAMBDA_INITIALIZATION_TYPE ?? 'unknown';
 
-async function fetchArtifact() {
-  if (env.MODEL_S3_IS_PREFIX === 'true') {
-    throw new Error('this demo handler loads a single model object, not a prefix');
-  }
-  const s3 = new S3Client({});
-  const res = await s3.send(new GetObjectCommand({ Bucket: env.MODEL_S3_BUCKET, Key: env.MODEL_S3_KEY }));
-  return Buffer.from(await res.Body.transformToByteArray());
-}
 
 const model = loadModel(await fetchArtifact(), {
   digest: env.MODEL_DIGEST,

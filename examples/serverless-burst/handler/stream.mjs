@@ -5,20 +5,12 @@
 // writable `responseStream` and Lambda sends each write to the caller as it happens (up to 200 MB).
 // `awslambda.HttpResponseStream.from` sets the HTTP status and headers before the first byte.
 // The model loads at INIT exactly as in index.mjs, so the warm pool absorbs the download.
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { fetchArtifact } from './artifact.mjs';
 import { loadModel, predict } from './model.mjs';
 import { replyTokens, streamTokens } from './tokens.mjs';
 
 const env = process.env;
 
-async function fetchArtifact() {
-  if (env.MODEL_S3_IS_PREFIX === 'true') {
-    throw new Error('this demo handler loads a single model object, not a prefix');
-  }
-  const s3 = new S3Client({});
-  const res = await s3.send(new GetObjectCommand({ Bucket: env.MODEL_S3_BUCKET, Key: env.MODEL_S3_KEY }));
-  return Buffer.from(await res.Body.transformToByteArray());
-}
 
 const model = loadModel(await fetchArtifact(), { digest: env.MODEL_DIGEST, compressed: env.MODEL_COMPRESSED === 'true' });
 
